@@ -1,0 +1,36 @@
+/* intake-secure.h: buffers for secret material
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* A length-tracked buffer in sodium_malloc() memory (guard pages, mlock'ed,
+ * wiped on free). Used for secret keys, passphrases and plaintext answers. */
+typedef struct _IntakeSecureBuffer IntakeSecureBuffer;
+
+struct _IntakeSecureBuffer {
+  guint8 *data;
+  gsize   len;
+};
+
+IntakeSecureBuffer *intake_secure_buffer_new       (gsize               len);
+IntakeSecureBuffer *intake_secure_buffer_new_copy  (gconstpointer       data,
+                                                    gsize               len);
+/* Takes a GString's contents, wiping and freeing the GString. */
+IntakeSecureBuffer *intake_secure_buffer_new_take_string (GString      *string);
+void                intake_secure_buffer_free      (IntakeSecureBuffer *self);
+
+/* Wipes and frees a NUL-terminated heap string (g_malloc'ed). */
+void                intake_secure_strfree          (char               *str);
+
+/* Reads a passphrase from the first line of @path (trailing newline removed). */
+IntakeSecureBuffer *intake_secure_read_passphrase_file (const char     *path,
+                                                        GError        **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeSecureBuffer, intake_secure_buffer_free)
+
+G_END_DECLS

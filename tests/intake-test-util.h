@@ -1,0 +1,26 @@
+/* intake-test-util.h: helpers shared by the test programs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* A new private directory under $TMPDIR; remove it with intake_test_rm_rf(). */
+char    *intake_test_tmpdir_new   (void);
+void     intake_test_rm_rf        (const char *path);
+/* Path of a file in tests/data/. */
+char    *intake_test_data_path    (const char *name);
+/* Path of a file relative to the source root (e.g. "resources/x.json"). */
+char    *intake_test_source_path  (const char *relative);
+void     intake_test_write_file   (const char *path,
+                                   const char *contents);
+/* Runs argv (NULL-terminated), returns the exit status; stdout/stderr captured when non-NULL. */
+int      intake_test_run          (const char * const *argv,
+                                   const char         *stdin_text,
+                                   char              **out_stdout,
+                                   char              **out_stderr);
+
+G_END_DECLS
