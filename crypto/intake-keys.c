@@ -1,2 +1,1401 @@
-/* placeholder: being written */
+/* intake-keys.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The byte formats are specified in docs/keys.md; keep the two in step.
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <sodium.h>
+
+#include "intake-crypto-error.h"
+#include "intake-keys.h"
+#include "intake-keys-private.h"
+
+#define TAG_OFFICE_PUBLIC "IKOP"
+#define TAG_OFFICE_SECRET "IKOS"
+#define TAG_DEVICE_SECRET "IKDS"
+#define TAG_DEVICE_PUBLIC "IKDP"
+
+#define OFFICE_KEY_ID_LABEL  "intake-office-key-id-v1"
+#define FINGERPRINT_LABEL    "intake-fingerprint-v1"
+#define DEVICE_ID_LABEL      "intake-device-id-v1"
+#define SIGNATURE_LABEL      "intake-sig-v1"
+
+/* Offsets in the office public blob. */
+#define OP_KEY_ID      5
+#define OP_BOX_PK      13
+#define OP_SIGN_PK     45
+#define OP_CREATED_AT  77
+#define OP_SIGNATURE   85
+
+/* Offsets in the wrapped office secret blob. */
+#define OS_KDF         5
+#define OS_OPSLIMIT    6
+#define OS_MEMLIMIT    14
+#define OS_SALT        22
+#define OS_KEY_ID      38
+#define OS_NONCE       46
+#define OS_CIPHERTEXT  70
+#define OS_SALT_BYTES  16
+#define OS_INNER_BYTES (INTAKE_OFFICE_BOX_SECRET_BYTES + INTAKE_SIGN_SECRET_BYTES + \
+                        INTAKE_OFFICE_PUBLIC_BLOB_BYTES)
+
+/* Offsets in the device blobs. */
+#define DS_SIGN_SK     5
+#define DP_DEVICE_ID   5
+#define DP_SIGN_PK     21
+
+/* A key file is two short lines; anything much bigger is not one. */
+#define KEY_FILE_MAX   4096
+
+G_STATIC_ASSERT (OP_SIGNATURE + INTAKE_SIGNATURE_BYTES == INTAKE_OFFICE_PUBLIC_BLOB_BYTES);
+G_STATIC_ASSERT (OS_NONCE + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES == OS_CIPHERTEXT);
+G_STATIC_ASSERT (OS_CIPHERTEXT + OS_INNER_BYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES ==
+                 INTAKE_OFFICE_SECRET_BLOB_BYTES);
+G_STATIC_ASSERT (DS_SIGN_SK + INTAKE_SIGN_SECRET_BYTES == INTAKE_DEVICE_SECRET_BLOB_BYTES);
+G_STATIC_ASSERT (DP_SIGN_PK + INTAKE_SIGN_PUBLIC_BYTES == INTAKE_DEVICE_PUBLIC_BLOB_BYTES);
+G_STATIC_ASSERT (crypto_sign_SECRETKEYBYTES == INTAKE_SIGN_SECRET_BYTES);
+G_STATIC_ASSERT (crypto_sign_PUBLICKEYBYTES == INTAKE_SIGN_PUBLIC_BYTES);
+G_STATIC_ASSERT (crypto_scalarmult_BYTES == INTAKE_BOX_PUBLIC_BYTES);
+
+struct _IntakeOfficeSecret {
+  IntakeOfficePublic  public;
+  IntakeSecureBuffer *keys;   /* box_sk (32) || sign_sk (64) */
+};
+
+struct _IntakeDeviceKey {
+  IntakeDevicePublic  public;
+  IntakeSecureBuffer *sign_sk;   /* 64 bytes: seed || pk */
+};
+
+typedef struct {
+  const char *tag;
+  const char *description;
+} KnownTag;
+
+static const KnownTag known_tags[] = {
+  { TAG_OFFICE_PUBLIC, "an office public key" },
+  { TAG_OFFICE_SECRET, "an office secret key" },
+  { TAG_DEVICE_SECRET, "a device secret key" },
+  { TAG_DEVICE_PUBLIC, "a device public key" },
+  { "IKEN", "a sealed envelope" },
+};
+
+static const char *
+describe_tag (const char *tag)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (known_tags); i++)
+    if (memcmp (known_tags[i].tag, tag, 4) == 0)
+      return known_tags[i].description;
+  return NULL;
+}
+
+/* Checks tag, version and exact length of a decoded blob. @what names the
+ * input in messages (a path, or "the office public key data"). */
+static gboolean
+check_blob (const guint8  *data,
+            gsize          len,
+            const char    *expected_tag,
+            gsize          expected_len,
+            const char    *what,
+            GError       **error)
+{
+  const char *expected = describe_tag (expected_tag);
+
+  if (len < 4)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TRUNCATED,
+                   "%s is truncated: %" G_GSIZE_FORMAT " bytes, but %s has %" G_GSIZE_FORMAT
+                   "; use a complete copy of the key", what, len, expected, expected_len);
+      return FALSE;
+    }
+
+  if (memcmp (data, expected_tag, 4) != 0)
+    {
+      const char *found = describe_tag ((const char *) data);
+
+      if (found != NULL)
+        g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_KEY_KIND,
+                     "%s holds %s, not %s; check which file you passed", what, found, expected);
+      else
+        g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_MAGIC,
+                     "%s is not an intake key (unknown tag); expected %s", what, expected);
+      return FALSE;
+    }
+
+  if (len < INTAKE_BLOB_HEADER_BYTES)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TRUNCATED,
+                   "%s is truncated: %" G_GSIZE_FORMAT " bytes, but %s has %" G_GSIZE_FORMAT
+                   "; use a complete copy of the key", what, len, expected, expected_len);
+      return FALSE;
+    }
+
+  if (data[4] != INTAKE_KEY_FORMAT_VERSION)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_UNSUPPORTED_VERSION,
+                   "%s is %s in format version %u, but this program reads only version %u; "
+                   "use a newer version of intake", what, expected, data[4],
+                   INTAKE_KEY_FORMAT_VERSION);
+      return FALSE;
+    }
+
+  if (len < expected_len)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TRUNCATED,
+                   "%s is truncated: %" G_GSIZE_FORMAT " bytes, but %s has %" G_GSIZE_FORMAT
+                   "; use a complete copy of the key", what, len, expected, expected_len);
+      return FALSE;
+    }
+
+  if (len > expected_len)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                   "%s has %" G_GSIZE_FORMAT " bytes, but %s has exactly %" G_GSIZE_FORMAT
+                   "; the data was damaged or joined with something else", what, len,
+                   expected, expected_len);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+put_blob_header (guint8     *out,
+                 const char *tag)
+{
+  memcpy (out, tag, 4);
+  out[4] = INTAKE_KEY_FORMAT_VERSION;
+}
+
+/* Key files ---------------------------------------------------------------- */
+
+static void
+set_file_exists_error (const char  *path,
+                       GError     **error)
+{
+  g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_IO,
+               "%s already exists and will not be overwritten; move it away or choose "
+               "another path", path);
+}
+
+static void
+set_io_error (GError     **error,
+              int          saved_errno,
+              const char  *doing,
+              const char  *path)
+{
+  g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_IO,
+               "cannot %s %s: %s", doing, path, g_strerror (saved_errno));
+}
+
+static gboolean
+write_all (int           fd,
+           const guint8 *data,
+           gsize         len)
+{
+  while (len > 0)
+    {
+      gssize n = write (fd, data, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return FALSE;
+      data += n;
+      len -= n;
+    }
+  return TRUE;
+}
+
+static void
+sync_directory (const char *dir)
+{
+  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  /* Best effort: the file itself is already synced; this makes its name durable. */
+  if (fd >= 0)
+    {
+      fsync (fd);
+      g_close (fd, NULL);
+    }
+}
+
+/* Moves @tmp_path to @path unless @path exists. link() is atomic and never
+ * replaces; filesystems without hard links (FAT on a USB stick) get
+ * renameat2 (RENAME_NOREPLACE), which has the same guarantee. */
+static gboolean
+publish_no_replace (const char  *tmp_path,
+                    const char  *path,
+                    GError     **error)
+{
+  int saved_errno;
+
+  if (link (tmp_path, path) == 0)
+    {
+      g_unlink (tmp_path);
+      return TRUE;
+    }
+  saved_errno = errno;
+
+  if (saved_errno == EPERM || saved_errno == EOPNOTSUPP || saved_errno == ENOSYS ||
+      saved_errno == EMLINK)
+    {
+      if (renameat2 (AT_FDCWD, tmp_path, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+        return TRUE;
+      saved_errno = errno;
+    }
+
+  g_unlink (tmp_path);
+  if (saved_errno == EEXIST)
+    set_file_exists_error (path, error);
+  else
+    set_io_error (error, saved_errno, "write", path);
+  return FALSE;
+}
+
+/* Writes "# comment\n" + base64 (@blob) + "\n" to a new file at @path. */
+static gboolean
+write_key_file (const char    *path,
+                const char    *comment,
+                const guint8  *blob,
+                gsize          blob_len,
+                int            mode,
+                GError       **error)
+{
+  g_autoptr(IntakeSecureBuffer) text = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *tmp_path = NULL;
+  gsize comment_len = strlen (comment);
+  gsize b64_size = sodium_base64_ENCODED_LEN (blob_len, sodium_base64_VARIANT_ORIGINAL);
+  gsize text_len;
+  GStatBuf st;
+  int fd;
+
+  g_assert (strchr (comment, '\n') == NULL);
+
+  if (g_lstat (path, &st) == 0)
+    {
+      set_file_exists_error (path, error);
+      return FALSE;
+    }
+
+  /* The base64 of a secret key is as secret as the key: build it in secure memory. */
+  text = intake_secure_buffer_new (2 + comment_len + 1 + b64_size + 1);
+  memcpy (text->data, "# ", 2);
+  memcpy (text->data + 2, comment, comment_len);
+  text->data[2 + comment_len] = '\n';
+  sodium_bin2base64 ((char *) text->data + 2 + comment_len + 1, b64_size, blob, blob_len,
+                     sodium_base64_VARIANT_ORIGINAL);
+  text_len = 2 + comment_len + 1 + strlen ((char *) text->data + 2 + comment_len + 1);
+  text->data[text_len++] = '\n';
+
+  dir = g_path_get_dirname (path);
+  base = g_path_get_basename (path);
+  tmp_path = g_strdup_printf ("%s%c.%s.XXXXXX", dir, G_DIR_SEPARATOR, base);
+
+  fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, mode);
+  if (fd < 0)
+    {
+      set_io_error (error, errno, "create a temporary file next to", path);
+      return FALSE;
+    }
+
+  /* The umask may have taken bits away from a public file; set the exact mode. */
+  if (fchmod (fd, mode) != 0 || !write_all (fd, text->data, text_len) || fsync (fd) != 0)
+    {
+      int saved_errno = errno;
+
+      g_close (fd, NULL);
+      g_unlink (tmp_path);
+      set_io_error (error, saved_errno, "write", path);
+      return FALSE;
+    }
+
+  if (!g_close (fd, NULL))
+    {
+      int saved_errno = errno;
+
+      g_unlink (tmp_path);
+      set_io_error (error, saved_errno, "write", path);
+      return FALSE;
+    }
+
+  if (!publish_no_replace (tmp_path, path, error))
+    return FALSE;
+
+  sync_directory (dir);
+  return TRUE;
+}
+
+static void
+wipe_and_free (char  *contents,
+               gsize  len)
+{
+  if (contents == NULL)
+    return;
+  sodium_memzero (contents, len);
+  g_free (contents);
+}
+
+static gboolean
+is_base64_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '+' || c == '/' || c == '=';
+}
+
+/* Parses the text of a key file (docs/keys.md, "Key files") and returns
+ * the decoded blob in secure memory. */
+static IntakeSecureBuffer *
+decode_key_text (const char  *text,
+                 gsize        len,
+                 const char  *path,
+                 GError     **error)
+{
+  g_autoptr(IntakeSecureBuffer) decoded = NULL;
+  const char *line;
+  const char *newline;
+  const char *b64_end;
+  gsize line_len;
+  gsize bin_len = 0;
+
+  if (len == 0)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TRUNCATED,
+                   "the key file %s is empty; use a complete copy of the key", path);
+      return NULL;
+    }
+
+  if (text[0] != '#')
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_MAGIC,
+                   "%s is not an intake key file: its first line must be a comment "
+                   "starting with \"#\"", path);
+      return NULL;
+    }
+
+  newline = memchr (text, '\n', len);
+  if (newline == NULL)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TRUNCATED,
+                   "the key file %s ends after its comment line; the key line is missing",
+                   path);
+      return NULL;
+    }
+
+  line = newline + 1;
+  newline = memchr (line, '\n', len - (line - text));
+  if (newline == NULL)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TRUNCATED,
+                   "the key line of %s does not end with a newline; the file was cut short, "
+                   "use a complete copy of the key", path);
+      return NULL;
+    }
+
+  if ((gsize) (newline + 1 - text) != len)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                   "%s has more than one line after its comment; a key file holds exactly "
+                   "one key line", path);
+      return NULL;
+    }
+
+  line_len = newline - line;
+  if (line_len > 0 && line[line_len - 1] == '\r')
+    line_len--;
+
+  for (gsize i = 0; i < line_len; i++)
+    {
+      if (!is_base64_char (line[i]))
+        {
+          g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                       "the key line of %s is not base64 (unexpected character at column %"
+                       G_GSIZE_FORMAT ")", path, i + 1);
+          return NULL;
+        }
+    }
+
+  if (line_len % 4 != 0)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TRUNCATED,
+                   "the key line of %s is cut short (its base64 is incomplete); use a "
+                   "complete copy of the key", path);
+      return NULL;
+    }
+
+  decoded = intake_secure_buffer_new (line_len / 4 * 3);
+  if (sodium_base642bin (decoded->data, decoded->len, line, line_len, NULL, &bin_len,
+                         &b64_end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      b64_end != line + line_len)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                   "the key line of %s is not valid base64", path);
+      return NULL;
+    }
+
+  return intake_secure_buffer_new_copy (decoded->data, bin_len);
+}
+
+static IntakeSecureBuffer *
+read_key_file (const char  *path,
+               GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  IntakeSecureBuffer *blob;
+  char *contents = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &contents, &len, &local_error))
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_IO,
+                   "cannot read the key file %s: %s", path, local_error->message);
+      return NULL;
+    }
+
+  if (len > KEY_FILE_MAX)
+    {
+      wipe_and_free (contents, len);
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                   "%s is %" G_GSIZE_FORMAT " bytes long, too long to be an intake key file",
+                   path, len);
+      return NULL;
+    }
+
+  blob = decode_key_text (contents, len, path, error);
+  wipe_and_free (contents, len);
+  return blob;
+}
+
+/* Signatures with context ------------------------------------------------- */
+
+/* "intake-sig-v1" || 0x00 || context || 0x00 || message */
+static GByteArray *
+build_signed_message (const char *context,
+                      GBytes     *message)
+{
+  GByteArray *buf = g_byte_array_new ();
+  static const guint8 zero = 0;
+  gsize message_len = 0;
+  const guint8 *message_data = message != NULL ? g_bytes_get_data (message, &message_len) : NULL;
+
+  g_byte_array_append (buf, (const guint8 *) SIGNATURE_LABEL, strlen (SIGNATURE_LABEL));
+  g_byte_array_append (buf, &zero, 1);
+  g_byte_array_append (buf, (const guint8 *) context, strlen (context));
+  g_byte_array_append (buf, &zero, 1);
+  if (message_len > 0)
+    g_byte_array_append (buf, message_data, message_len);
+
+  return buf;
+}
+
+static void
+sign_with_context (const guint8 *sign_sk,
+                   const char   *context,
+                   GBytes       *message,
+                   guint8       *signature)
+{
+  g_autoptr(GByteArray) buf = build_signed_message (context, message);
+
+  crypto_sign_detached (signature, NULL, buf->data, buf->len, sign_sk);
+}
+
+static gboolean
+verify_with_context (const guint8  *sign_pk,
+                     const char    *context,
+                     GBytes        *message,
+                     const guint8  *signature,
+                     const char    *signer,
+                     GError       **error)
+{
+  g_autoptr(GByteArray) buf = build_signed_message (context, message);
+
+  if (crypto_sign_verify_detached (signature, buf->data, buf->len, sign_pk) != 0)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_SIGNATURE,
+                   "the signature (context \"%s\") does not verify with %s; the data was "
+                   "altered or signed by another key", context, signer);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Office public key -------------------------------------------------------- */
+
+static void
+compute_office_key_id (const guint8 *box_pk,
+                       const guint8 *sign_pk,
+                       guint8       *out_key_id)
+{
+  crypto_generichash_state state;
+  guint8 hash[32];
+
+  crypto_generichash_init (&state, NULL, 0, sizeof hash);
+  crypto_generichash_update (&state, (const guint8 *) OFFICE_KEY_ID_LABEL,
+                             strlen (OFFICE_KEY_ID_LABEL));
+  crypto_generichash_update (&state, box_pk, INTAKE_BOX_PUBLIC_BYTES);
+  crypto_generichash_update (&state, sign_pk, INTAKE_SIGN_PUBLIC_BYTES);
+  crypto_generichash_final (&state, hash, sizeof hash);
+
+  memcpy (out_key_id, hash, INTAKE_OFFICE_KEY_ID_BYTES);
+}
+
+static void
+encode_office_public (const IntakeOfficePublic *self,
+                      guint8                   *out)
+{
+  put_blob_header (out, TAG_OFFICE_PUBLIC);
+  memcpy (out + OP_KEY_ID, self->key_id, INTAKE_OFFICE_KEY_ID_BYTES);
+  memcpy (out + OP_BOX_PK, self->box_pk, INTAKE_BOX_PUBLIC_BYTES);
+  memcpy (out + OP_SIGN_PK, self->sign_pk, INTAKE_SIGN_PUBLIC_BYTES);
+  intake_put_u64_le (out + OP_CREATED_AT, (guint64) self->created_at);
+  memcpy (out + OP_SIGNATURE, self->self_signature, INTAKE_SIGNATURE_BYTES);
+}
+
+static gboolean
+decode_office_public (const guint8        *data,
+                      gsize                len,
+                      const char          *what,
+                      IntakeOfficePublic  *out,
+                      GError             **error)
+{
+  IntakeOfficePublic pub;
+  guint8 key_id[INTAKE_OFFICE_KEY_ID_BYTES];
+
+  if (!check_blob (data, len, TAG_OFFICE_PUBLIC, INTAKE_OFFICE_PUBLIC_BLOB_BYTES, what, error))
+    return FALSE;
+
+  memcpy (pub.key_id, data + OP_KEY_ID, INTAKE_OFFICE_KEY_ID_BYTES);
+  memcpy (pub.box_pk, data + OP_BOX_PK, INTAKE_BOX_PUBLIC_BYTES);
+  memcpy (pub.sign_pk, data + OP_SIGN_PK, INTAKE_SIGN_PUBLIC_BYTES);
+  pub.created_at = (gint64) intake_get_u64_le (data + OP_CREATED_AT);
+  memcpy (pub.self_signature, data + OP_SIGNATURE, INTAKE_SIGNATURE_BYTES);
+
+  if (crypto_sign_verify_detached (pub.self_signature, data, OP_SIGNATURE, pub.sign_pk) != 0)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_SIGNATURE,
+                   "the self-signature of the office public key in %s does not verify; "
+                   "the key was altered or damaged, get a fresh copy from the office", what);
+      return FALSE;
+    }
+
+  compute_office_key_id (pub.box_pk, pub.sign_pk, key_id);
+  if (sodium_memcmp (key_id, pub.key_id, sizeof key_id) != 0)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                   "the office public key in %s carries a key id that does not match its "
+                   "keys; it was not made by intake, get a fresh copy from the office", what);
+      return FALSE;
+    }
+
+  *out = pub;
+  return TRUE;
+}
+
+void
+intake_office_public_free (IntakeOfficePublic *self)
+{
+  g_free (self);
+}
+
+IntakeOfficePublic *
+intake_office_public_copy (const IntakeOfficePublic *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return g_memdup2 (self, sizeof *self);
+}
+
+GBytes *
+intake_office_public_to_bytes (const IntakeOfficePublic *self)
+{
+  guint8 blob[INTAKE_OFFICE_PUBLIC_BLOB_BYTES];
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  encode_office_public (self, blob);
+  return g_bytes_new (blob, sizeof blob);
+}
+
+IntakeOfficePublic *
+intake_office_public_new_from_bytes (GBytes  *bytes,
+                                     GError **error)
+{
+  g_autoptr(IntakeOfficePublic) self = g_new0 (IntakeOfficePublic, 1);
+  gsize len;
+  const guint8 *data;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  if (!intake_crypto_init (error))
+    return NULL;
+
+  data = g_bytes_get_data (bytes, &len);
+  if (!decode_office_public (data, len, "the office public key data", self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+gboolean
+intake_office_public_save (const IntakeOfficePublic  *self,
+                           const char                *path,
+                           GError                   **error)
+{
+  guint8 blob[INTAKE_OFFICE_PUBLIC_BLOB_BYTES];
+  g_autofree char *key_id = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *comment = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!intake_crypto_init (error))
+    return FALSE;
+
+  key_id = intake_office_public_dup_key_id_hex (self);
+  fingerprint = intake_office_public_dup_fingerprint (self);
+  comment = g_strdup_printf ("intake office public key, id %s, fingerprint %s",
+                             key_id, fingerprint);
+  encode_office_public (self, blob);
+
+  return write_key_file (path, comment, blob, sizeof blob, 0644, error);
+}
+
+IntakeOfficePublic *
+intake_office_public_load (const char  *path,
+                           GError     **error)
+{
+  g_autoptr(IntakeSecureBuffer) blob = NULL;
+  g_autoptr(IntakeOfficePublic) self = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!intake_crypto_init (error))
+    return NULL;
+
+  blob = read_key_file (path, error);
+  if (blob == NULL)
+    return NULL;
+
+  self = g_new0 (IntakeOfficePublic, 1);
+  if (!decode_office_public (blob->data, blob->len, path, self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+char *
+intake_office_public_dup_key_id_hex (const IntakeOfficePublic *self)
+{
+  char hex[INTAKE_OFFICE_KEY_ID_BYTES * 2 + 1];
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  sodium_bin2hex (hex, sizeof hex, self->key_id, sizeof self->key_id);
+  return g_strdup (hex);
+}
+
+char *
+intake_office_public_dup_fingerprint (const IntakeOfficePublic *self)
+{
+  crypto_generichash_state state;
+  guint8 hash[32];
+  GString *out;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  crypto_generichash_init (&state, NULL, 0, sizeof hash);
+  crypto_generichash_update (&state, (const guint8 *) FINGERPRINT_LABEL,
+                             strlen (FINGERPRINT_LABEL));
+  crypto_generichash_update (&state, self->box_pk, sizeof self->box_pk);
+  crypto_generichash_update (&state, self->sign_pk, sizeof self->sign_pk);
+  crypto_generichash_final (&state, hash, sizeof hash);
+
+  out = g_string_sized_new (40);
+  for (guint i = 0; i < 16; i++)
+    {
+      if (i > 0 && i % 2 == 0)
+        g_string_append_c (out, ' ');
+      g_string_append_printf (out, "%02X", hash[i]);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+intake_office_public_verify (const IntakeOfficePublic  *self,
+                             const char                *context,
+                             GBytes                    *message,
+                             const guint8              *signature,
+                             GError                   **error)
+{
+  g_autofree char *key_id = NULL;
+  g_autofree char *signer = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (context != NULL, FALSE);
+  g_return_val_if_fail (signature != NULL, FALSE);
+
+  if (!intake_crypto_init (error))
+    return FALSE;
+
+  key_id = intake_office_public_dup_key_id_hex (self);
+  signer = g_strdup_printf ("office key %s", key_id);
+  return verify_with_context (self->sign_pk, context, message, signature, signer, error);
+}
+
+/* Office secret key -------------------------------------------------------- */
+
+static IntakeOfficeSecret *
+office_secret_new (void)
+{
+  IntakeOfficeSecret *self = g_new0 (IntakeOfficeSecret, 1);
+
+  self->keys = intake_secure_buffer_new (INTAKE_OFFICE_BOX_SECRET_BYTES + INTAKE_SIGN_SECRET_BYTES);
+  return self;
+}
+
+#define BOX_SK(self)  ((self)->keys->data)
+#define SIGN_SK(self) ((self)->keys->data + INTAKE_OFFICE_BOX_SECRET_BYTES)
+
+/* Fills in the public part from the secret keys and self-signs it. */
+static void
+office_secret_derive_public (IntakeOfficeSecret *self,
+                             gint64              created_at)
+{
+  IntakeOfficePublic *pub = &self->public;
+  guint8 blob[INTAKE_OFFICE_PUBLIC_BLOB_BYTES];
+
+  crypto_scalarmult_base (pub->box_pk, BOX_SK (self));
+  crypto_sign_ed25519_sk_to_pk (pub->sign_pk, SIGN_SK (self));
+  compute_office_key_id (pub->box_pk, pub->sign_pk, pub->key_id);
+  pub->created_at = created_at;
+  memset (pub->self_signature, 0, sizeof pub->self_signature);
+
+  encode_office_public (pub, blob);
+  crypto_sign_detached (pub->self_signature, NULL, blob, OP_SIGNATURE, SIGN_SK (self));
+}
+
+/* Checks that the Ed25519 secret key's seed really yields its embedded public key. */
+static gboolean
+sign_secret_is_consistent (const guint8 *sign_sk)
+{
+  g_autoptr(IntakeSecureBuffer) derived_sk = intake_secure_buffer_new (INTAKE_SIGN_SECRET_BYTES);
+  guint8 derived_pk[INTAKE_SIGN_PUBLIC_BYTES];
+
+  crypto_sign_seed_keypair (derived_pk, derived_sk->data, sign_sk);
+  return sodium_memcmp (derived_sk->data, sign_sk, INTAKE_SIGN_SECRET_BYTES) == 0;
+}
+
+gboolean
+intake_office_generate (IntakeOfficePublic **out_public,
+                        IntakeOfficeSecret **out_secret,
+                        GError             **error)
+{
+  g_autoptr(IntakeOfficeSecret) self = NULL;
+  guint8 sign_pk[INTAKE_SIGN_PUBLIC_BYTES];
+
+  g_return_val_if_fail (out_public != NULL || out_secret != NULL, FALSE);
+
+  if (!intake_crypto_init (error))
+    return FALSE;
+
+  self = office_secret_new ();
+  randombytes_buf (BOX_SK (self), INTAKE_OFFICE_BOX_SECRET_BYTES);
+  crypto_sign_keypair (sign_pk, SIGN_SK (self));
+  office_secret_derive_public (self, g_get_real_time () / G_USEC_PER_SEC);
+
+  if (out_public != NULL)
+    *out_public = intake_office_public_copy (&self->public);
+  if (out_secret != NULL)
+    *out_secret = g_steal_pointer (&self);
+
+  return TRUE;
+}
+
+IntakeOfficeSecret *
+intake_office_secret_new_from_raw (const guint8  *box_sk,
+                                   const guint8  *sign_sk,
+                                   gint64         created_at,
+                                   GError       **error)
+{
+  g_autoptr(IntakeOfficeSecret) self = NULL;
+
+  g_return_val_if_fail (box_sk != NULL, NULL);
+  g_return_val_if_fail (sign_sk != NULL, NULL);
+
+  if (!intake_crypto_init (error))
+    return NULL;
+
+  if (!sign_secret_is_consistent (sign_sk))
+    {
+      g_set_error_literal (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                           "the office signing secret key does not match its public half");
+      return NULL;
+    }
+
+  self = office_secret_new ();
+  memcpy (BOX_SK (self), box_sk, INTAKE_OFFICE_BOX_SECRET_BYTES);
+  memcpy (SIGN_SK (self), sign_sk, INTAKE_SIGN_SECRET_BYTES);
+  office_secret_derive_public (self, created_at);
+
+  return g_steal_pointer (&self);
+}
+
+void
+intake_office_secret_free (IntakeOfficeSecret *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_pointer (&self->keys, intake_secure_buffer_free);
+  g_free (self);
+}
+
+const IntakeOfficePublic *
+intake_office_secret_get_public (const IntakeOfficeSecret *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return &self->public;
+}
+
+const guint8 *
+intake_office_secret_get_box_sk (const IntakeOfficeSecret *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return BOX_SK (self);
+}
+
+static IntakeSecureBuffer *
+derive_wrapping_key (const IntakeSecureBuffer  *passphrase,
+                     const guint8              *salt,
+                     guint64                    opslimit,
+                     guint64                    memlimit,
+                     GError                   **error)
+{
+  g_autoptr(IntakeSecureBuffer) key = intake_secure_buffer_new (crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
+
+  if (crypto_pwhash (key->data, key->len, (const char *) passphrase->data, passphrase->len,
+                     salt, opslimit, (size_t) memlimit, crypto_pwhash_ALG_ARGON2ID13) != 0)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TOO_LARGE,
+                   "deriving the key from the passphrase needs %" G_GUINT64_FORMAT
+                   " MiB of memory, which this computer could not provide; close other "
+                   "programs and try again", memlimit / (1024 * 1024));
+      return NULL;
+    }
+
+  return g_steal_pointer (&key);
+}
+
+GBytes *
+intake_office_secret_wrap_with_limits (const IntakeOfficeSecret  *self,
+                                       const IntakeSecureBuffer  *passphrase,
+                                       guint64                    opslimit,
+                                       guint64                    memlimit,
+                                       GError                   **error)
+{
+  g_autoptr(IntakeSecureBuffer) key = NULL;
+  g_autoptr(IntakeSecureBuffer) inner = NULL;
+  guint8 blob[INTAKE_OFFICE_SECRET_BLOB_BYTES];
+  unsigned long long ciphertext_len = 0;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (passphrase != NULL, NULL);
+  g_return_val_if_fail (opslimit >= crypto_pwhash_argon2id_OPSLIMIT_MIN &&
+                        opslimit <= INTAKE_KDF_OPSLIMIT_MAX, NULL);
+  g_return_val_if_fail (memlimit >= crypto_pwhash_argon2id_MEMLIMIT_MIN &&
+                        memlimit <= INTAKE_KDF_MEMLIMIT_MAX, NULL);
+
+  if (!intake_crypto_init (error))
+    return NULL;
+
+  if (passphrase->len < INTAKE_PASSPHRASE_MIN_BYTES)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WEAK_PASSPHRASE,
+                   "the passphrase is %" G_GSIZE_FORMAT " bytes long; an office key needs a "
+                   "passphrase of at least %d bytes, use a few unrelated words",
+                   passphrase->len, INTAKE_PASSPHRASE_MIN_BYTES);
+      return NULL;
+    }
+
+  put_blob_header (blob, TAG_OFFICE_SECRET);
+  blob[OS_KDF] = INTAKE_KDF_ARGON2ID13;
+  intake_put_u64_le (blob + OS_OPSLIMIT, opslimit);
+  intake_put_u64_le (blob + OS_MEMLIMIT, memlimit);
+  randombytes_buf (blob + OS_SALT, OS_SALT_BYTES);
+  memcpy (blob + OS_KEY_ID, self->public.key_id, INTAKE_OFFICE_KEY_ID_BYTES);
+  randombytes_buf (blob + OS_NONCE, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+
+  key = derive_wrapping_key (passphrase, blob + OS_SALT, opslimit, memlimit, error);
+  if (key == NULL)
+    return NULL;
+
+  inner = intake_secure_buffer_new (OS_INNER_BYTES);
+  memcpy (inner->data, BOX_SK (self), INTAKE_OFFICE_BOX_SECRET_BYTES);
+  memcpy (inner->data + INTAKE_OFFICE_BOX_SECRET_BYTES, SIGN_SK (self), INTAKE_SIGN_SECRET_BYTES);
+  encode_office_public (&self->public,
+                        inner->data + INTAKE_OFFICE_BOX_SECRET_BYTES + INTAKE_SIGN_SECRET_BYTES);
+
+  crypto_aead_xchacha20poly1305_ietf_encrypt (blob + OS_CIPHERTEXT, &ciphertext_len,
+                                              inner->data, inner->len,
+                                              blob, OS_CIPHERTEXT,
+                                              NULL, blob + OS_NONCE, key->data);
+  g_assert (ciphertext_len == sizeof blob - OS_CIPHERTEXT);
+
+  return g_bytes_new (blob, sizeof blob);
+}
+
+GBytes *
+intake_office_secret_wrap (const IntakeOfficeSecret  *self,
+                           const IntakeSecureBuffer  *passphrase,
+                           GError                   **error)
+{
+  return intake_office_secret_wrap_with_limits (self, passphrase,
+                                                INTAKE_KDF_OPSLIMIT_DEFAULT,
+                                                INTAKE_KDF_MEMLIMIT_DEFAULT,
+                                                error);
+}
+
+static IntakeOfficeSecret *
+unwrap_blob (const guint8              *blob,
+             gsize                      len,
+             const IntakeSecureBuffer  *passphrase,
+             const char                *what,
+             GError                   **error)
+{
+  g_autoptr(IntakeOfficeSecret) self = NULL;
+  g_autoptr(IntakeSecureBuffer) key = NULL;
+  g_autoptr(IntakeSecureBuffer) inner = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint8 box_pk[INTAKE_BOX_PUBLIC_BYTES];
+  char key_id_hex[INTAKE_OFFICE_KEY_ID_BYTES * 2 + 1];
+  unsigned long long inner_len = 0;
+  guint64 opslimit;
+  guint64 memlimit;
+
+  if (!check_blob (blob, len, TAG_OFFICE_SECRET, INTAKE_OFFICE_SECRET_BLOB_BYTES, what, error))
+    return NULL;
+
+  sodium_bin2hex (key_id_hex, sizeof key_id_hex, blob + OS_KEY_ID, INTAKE_OFFICE_KEY_ID_BYTES);
+
+  if (blob[OS_KDF] != INTAKE_KDF_ARGON2ID13)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_UNSUPPORTED_VERSION,
+                   "%s (office key %s) uses key derivation function %u, which this program "
+                   "does not know; use a newer version of intake", what, key_id_hex,
+                   blob[OS_KDF]);
+      return NULL;
+    }
+
+  /* The limits come from the file: a hostile file must not make us spend
+   * minutes or gigabytes before the passphrase is even checked. */
+  opslimit = intake_get_u64_le (blob + OS_OPSLIMIT);
+  memlimit = intake_get_u64_le (blob + OS_MEMLIMIT);
+  if (opslimit < crypto_pwhash_argon2id_OPSLIMIT_MIN || opslimit > INTAKE_KDF_OPSLIMIT_MAX ||
+      memlimit < crypto_pwhash_argon2id_MEMLIMIT_MIN || memlimit > INTAKE_KDF_MEMLIMIT_MAX)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                   "%s (office key %s) asks for key derivation limits (opslimit %" G_GUINT64_FORMAT
+                   ", memlimit %" G_GUINT64_FORMAT ") outside the accepted range (opslimit 1..%d, "
+                   "memlimit 8 KiB..1 GiB); the file is damaged or not from intake",
+                   what, key_id_hex, opslimit, memlimit, INTAKE_KDF_OPSLIMIT_MAX);
+      return NULL;
+    }
+
+  key = derive_wrapping_key (passphrase, blob + OS_SALT, opslimit, memlimit, error);
+  if (key == NULL)
+    return NULL;
+
+  inner = intake_secure_buffer_new (OS_INNER_BYTES);
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt (inner->data, &inner_len, NULL,
+                                                  blob + OS_CIPHERTEXT, len - OS_CIPHERTEXT,
+                                                  blob, OS_CIPHERTEXT,
+                                                  blob + OS_NONCE, key->data) != 0)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_PASSPHRASE,
+                   "the passphrase does not unlock this office key (key id %s)", key_id_hex);
+      return NULL;
+    }
+  g_assert (inner_len == OS_INNER_BYTES);
+
+  self = office_secret_new ();
+  memcpy (self->keys->data, inner->data, INTAKE_OFFICE_BOX_SECRET_BYTES + INTAKE_SIGN_SECRET_BYTES);
+
+  if (!decode_office_public (inner->data + INTAKE_OFFICE_BOX_SECRET_BYTES + INTAKE_SIGN_SECRET_BYTES,
+                             INTAKE_OFFICE_PUBLIC_BLOB_BYTES, what, &self->public, &local_error))
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                   "%s unlocks, but the office public key inside it is damaged: %s",
+                   what, local_error->message);
+      return NULL;
+    }
+
+  crypto_scalarmult_base (box_pk, BOX_SK (self));
+  if (sodium_memcmp (self->public.key_id, blob + OS_KEY_ID, INTAKE_OFFICE_KEY_ID_BYTES) != 0 ||
+      sodium_memcmp (box_pk, self->public.box_pk, sizeof box_pk) != 0 ||
+      sodium_memcmp (SIGN_SK (self) + 32, self->public.sign_pk, INTAKE_SIGN_PUBLIC_BYTES) != 0 ||
+      !sign_secret_is_consistent (SIGN_SK (self)))
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                   "%s unlocks, but its secret and public parts do not belong together "
+                   "(key id %s); the file was not made by intake", what, key_id_hex);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+IntakeOfficeSecret *
+intake_office_secret_unwrap (GBytes                    *wrapped,
+                             const IntakeSecureBuffer  *passphrase,
+                             GError                   **error)
+{
+  const guint8 *data;
+  gsize len;
+
+  g_return_val_if_fail (wrapped != NULL, NULL);
+  g_return_val_if_fail (passphrase != NULL, NULL);
+
+  if (!intake_crypto_init (error))
+    return NULL;
+
+  data = g_bytes_get_data (wrapped, &len);
+  return unwrap_blob (data, len, passphrase, "the office secret key data", error);
+}
+
+gboolean
+intake_office_secret_save (const IntakeOfficeSecret  *self,
+                           const char                *path,
+                           const IntakeSecureBuffer  *passphrase,
+                           GError                   **error)
+{
+  g_autoptr(GBytes) wrapped = NULL;
+  g_autofree char *key_id = NULL;
+  g_autofree char *comment = NULL;
+  GStatBuf st;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (passphrase != NULL, FALSE);
+
+  /* Fail before the slow key derivation when the answer is already known. */
+  if (g_lstat (path, &st) == 0)
+    {
+      set_file_exists_error (path, error);
+      return FALSE;
+    }
+
+  wrapped = intake_office_secret_wrap (self, passphrase, error);
+  if (wrapped == NULL)
+    return FALSE;
+
+  key_id = intake_office_public_dup_key_id_hex (&self->public);
+  comment = g_strdup_printf ("intake office secret key (passphrase-protected), id %s", key_id);
+
+  return write_key_file (path, comment, g_bytes_get_data (wrapped, NULL),
+                         g_bytes_get_size (wrapped), 0600, error);
+}
+
+IntakeOfficeSecret *
+intake_office_secret_load (const char                *path,
+                           const IntakeSecureBuffer  *passphrase,
+                           GError                   **error)
+{
+  g_autoptr(IntakeSecureBuffer) blob = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (passphrase != NULL, NULL);
+
+  if (!intake_crypto_init (error))
+    return NULL;
+
+  blob = read_key_file (path, error);
+  if (blob == NULL)
+    return NULL;
+
+  return unwrap_blob (blob->data, blob->len, passphrase, path, error);
+}
+
+void
+intake_office_secret_sign (const IntakeOfficeSecret *self,
+                           const char               *context,
+                           GBytes                   *message,
+                           guint8                   *signature)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (context != NULL);
+  g_return_if_fail (signature != NULL);
+
+  sign_with_context (SIGN_SK (self), context, message, signature);
+}
+
+/* Device keys -------------------------------------------------------------- */
+
+void
+intake_device_id_from_public_key (const guint8 *sign_pk,
+                                  guint8       *out_device_id)
+{
+  crypto_generichash_state state;
+
+  g_return_if_fail (sign_pk != NULL);
+  g_return_if_fail (out_device_id != NULL);
+
+  crypto_generichash_init (&state, NULL, 0, INTAKE_DEVICE_ID_BYTES);
+  crypto_generichash_update (&state, (const guint8 *) DEVICE_ID_LABEL, strlen (DEVICE_ID_LABEL));
+  crypto_generichash_update (&state, sign_pk, INTAKE_SIGN_PUBLIC_BYTES);
+  crypto_generichash_final (&state, out_device_id, INTAKE_DEVICE_ID_BYTES);
+}
+
+static IntakeDeviceKey *
+device_key_new_from_secret (const guint8  *sign_sk,
+                            const char    *what,
+                            GError       **error)
+{
+  g_autoptr(IntakeDeviceKey) self = NULL;
+
+  if (!sign_secret_is_consistent (sign_sk))
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                   "the device secret key in %s does not match its own public half; "
+                   "the file is damaged, enroll the kiosk again with a new key", what);
+      return NULL;
+    }
+
+  self = g_new0 (IntakeDeviceKey, 1);
+  self->sign_sk = intake_secure_buffer_new_copy (sign_sk, INTAKE_SIGN_SECRET_BYTES);
+  crypto_sign_ed25519_sk_to_pk (self->public.sign_pk, sign_sk);
+  intake_device_id_from_public_key (self->public.sign_pk, self->public.device_id);
+
+  return g_steal_pointer (&self);
+}
+
+IntakeDeviceKey *
+intake_device_key_new_from_secret (const guint8  *sign_sk,
+                                   GError       **error)
+{
+  g_return_val_if_fail (sign_sk != NULL, NULL);
+
+  if (!intake_crypto_init (error))
+    return NULL;
+
+  return device_key_new_from_secret (sign_sk, "the device key data", error);
+}
+
+IntakeDeviceKey *
+intake_device_key_generate (GError **error)
+{
+  g_autoptr(IntakeSecureBuffer) sign_sk = NULL;
+  guint8 sign_pk[INTAKE_SIGN_PUBLIC_BYTES];
+
+  if (!intake_crypto_init (error))
+    return NULL;
+
+  sign_sk = intake_secure_buffer_new (INTAKE_SIGN_SECRET_BYTES);
+  crypto_sign_keypair (sign_pk, sign_sk->data);
+
+  return device_key_new_from_secret (sign_sk->data, "a new device key", error);
+}
+
+void
+intake_device_key_free (IntakeDeviceKey *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_pointer (&self->sign_sk, intake_secure_buffer_free);
+  g_free (self);
+}
+
+gboolean
+intake_device_key_save (const IntakeDeviceKey  *self,
+                        const char             *path,
+                        GError                **error)
+{
+  g_autoptr(IntakeSecureBuffer) blob = NULL;
+  g_autofree char *device_id = NULL;
+  g_autofree char *comment = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!intake_crypto_init (error))
+    return FALSE;
+
+  blob = intake_secure_buffer_new (INTAKE_DEVICE_SECRET_BLOB_BYTES);
+  put_blob_header (blob->data, TAG_DEVICE_SECRET);
+  memcpy (blob->data + DS_SIGN_SK, self->sign_sk->data, INTAKE_SIGN_SECRET_BYTES);
+
+  device_id = intake_device_key_dup_id_hex (self);
+  comment = g_strdup_printf ("intake device secret key, id %s", device_id);
+
+  return write_key_file (path, comment, blob->data, blob->len, 0600, error);
+}
+
+IntakeDeviceKey *
+intake_device_key_load (const char  *path,
+                        GError     **error)
+{
+  g_autoptr(IntakeSecureBuffer) blob = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!intake_crypto_init (error))
+    return NULL;
+
+  blob = read_key_file (path, error);
+  if (blob == NULL)
+    return NULL;
+
+  if (!check_blob (blob->data, blob->len, TAG_DEVICE_SECRET, INTAKE_DEVICE_SECRET_BLOB_BYTES,
+                   path, error))
+    return NULL;
+
+  return device_key_new_from_secret (blob->data + DS_SIGN_SK, path, error);
+}
+
+void
+intake_device_key_get_public (const IntakeDeviceKey *self,
+                              IntakeDevicePublic    *out_public)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (out_public != NULL);
+
+  *out_public = self->public;
+}
+
+char *
+intake_device_key_dup_id_hex (const IntakeDeviceKey *self)
+{
+  char hex[INTAKE_DEVICE_ID_BYTES * 2 + 1];
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  sodium_bin2hex (hex, sizeof hex, self->public.device_id, sizeof self->public.device_id);
+  return g_strdup (hex);
+}
+
+void
+intake_device_key_sign (const IntakeDeviceKey *self,
+                        const char            *context,
+                        GBytes                *message,
+                        guint8                *signature)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (context != NULL);
+  g_return_if_fail (signature != NULL);
+
+  sign_with_context (self->sign_sk->data, context, message, signature);
+}
+
+void
+intake_device_key_sign_raw (const IntakeDeviceKey *self,
+                            const guint8          *data,
+                            gsize                  len,
+                            guint8                *signature)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (data != NULL || len == 0);
+  g_return_if_fail (signature != NULL);
+
+  crypto_sign_detached (signature, NULL, data, len, self->sign_sk->data);
+}
+
+gboolean
+intake_device_public_save (const IntakeDevicePublic  *self,
+                           const char                *path,
+                           GError                   **error)
+{
+  guint8 blob[INTAKE_DEVICE_PUBLIC_BLOB_BYTES];
+  char device_id[INTAKE_DEVICE_ID_BYTES * 2 + 1];
+  g_autofree char *comment = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!intake_crypto_init (error))
+    return FALSE;
+
+  put_blob_header (blob, TAG_DEVICE_PUBLIC);
+  memcpy (blob + DP_DEVICE_ID, self->device_id, INTAKE_DEVICE_ID_BYTES);
+  memcpy (blob + DP_SIGN_PK, self->sign_pk, INTAKE_SIGN_PUBLIC_BYTES);
+
+  sodium_bin2hex (device_id, sizeof device_id, self->device_id, INTAKE_DEVICE_ID_BYTES);
+  comment = g_strdup_printf ("intake device public key, id %s", device_id);
+
+  return write_key_file (path, comment, blob, sizeof blob, 0644, error);
+}
+
+gboolean
+intake_device_public_load (const char          *path,
+                           IntakeDevicePublic  *out_public,
+                           GError             **error)
+{
+  g_autoptr(IntakeSecureBuffer) blob = NULL;
+  IntakeDevicePublic pub;
+  guint8 device_id[INTAKE_DEVICE_ID_BYTES];
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (out_public != NULL, FALSE);
+
+  if (!intake_crypto_init (error))
+    return FALSE;
+
+  blob = read_key_file (path, error);
+  if (blob == NULL)
+    return FALSE;
+
+  if (!check_blob (blob->data, blob->len, TAG_DEVICE_PUBLIC, INTAKE_DEVICE_PUBLIC_BLOB_BYTES,
+                   path, error))
+    return FALSE;
+
+  memcpy (pub.device_id, blob->data + DP_DEVICE_ID, INTAKE_DEVICE_ID_BYTES);
+  memcpy (pub.sign_pk, blob->data + DP_SIGN_PK, INTAKE_SIGN_PUBLIC_BYTES);
+
+  intake_device_id_from_public_key (pub.sign_pk, device_id);
+  if (sodium_memcmp (device_id, pub.device_id, sizeof device_id) != 0)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                   "the device id in %s does not belong to its public key; the file was "
+                   "altered, export the device public key again", path);
+      return FALSE;
+    }
+
+  *out_public = pub;
+  return TRUE;
+}
+
+gboolean
+intake_device_public_verify (const IntakeDevicePublic  *self,
+                             const char                *context,
+                             GBytes                    *message,
+                             const guint8              *signature,
+                             GError                   **error)
+{
+  char device_id[INTAKE_DEVICE_ID_BYTES * 2 + 1];
+  g_autofree char *signer = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (context != NULL, FALSE);
+  g_return_val_if_fail (signature != NULL, FALSE);
+
+  if (!intake_crypto_init (error))
+    return FALSE;
+
+  sodium_bin2hex (device_id, sizeof device_id, self->device_id, INTAKE_DEVICE_ID_BYTES);
+  signer = g_strdup_printf ("device key %s", device_id);
+  return verify_with_context (self->sign_pk, context, message, signature, signer, error);
+}

@@ -1,3 +1,703 @@
+/* intake-admin: keys, questionnaire checks, envelopes and outbox status
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every subcommand exits 0 on success, and otherwise prints one line
+ * "intake-admin: <what went wrong and what to do>" on stderr and exits 1
+ * (2 for a usage error).
+ */
 #include "config.h"
-int main (void);
-int main (void) { return 1; }
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "intake-canonical-json.h"
+#include "intake-crypto-error.h"
+#include "intake-envelope.h"
+#include "intake-keys.h"
+#include "intake-outbox.h"
+#include "intake-questionnaire.h"
+#include "intake-reference.h"
+#include "intake-secure.h"
+
+#define EXIT_USAGE 2
+
+typedef int (*CommandFunc) (int argc, char **argv);
+
+typedef struct {
+  const char  *group;
+  const char  *name;
+  CommandFunc  func;
+  const char  *usage;
+} Command;
+
+static int
+fail (GError *error)
+{
+  g_autofree char *one_line = g_strdup (error->message);
+
+  g_strdelimit (one_line, "\n", ' ');
+  g_printerr ("intake-admin: %s\n", one_line);
+  g_error_free (error);
+  return EXIT_FAILURE;
+}
+
+static int
+usage_error (const char *usage,
+             const char *message)
+{
+  g_printerr ("intake-admin: %s\nusage: intake-admin %s\n", message, usage);
+  return EXIT_USAGE;
+}
+
+static gboolean
+parse_options (GOptionEntry   *entries,
+               const char     *usage,
+               int            *argc,
+               char         ***argv,
+               int            *status)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_set_help_enabled (context, TRUE);
+  g_option_context_set_summary (context, usage);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *status = usage_error (usage, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static IntakeSecureBuffer *
+read_passphrase_tty (const char  *prompt,
+                     GError     **error)
+{
+  struct termios old, quiet;
+  g_autoptr(GString) line = g_string_new (NULL);
+  gboolean have_tty = isatty (STDIN_FILENO);
+  int c;
+
+  if (!have_tty)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "no terminal to ask for a passphrase; use --passphrase-file FILE");
+      return NULL;
+    }
+
+  fprintf (stderr, "%s", prompt);
+  fflush (stderr);
+  tcgetattr (STDIN_FILENO, &old);
+  quiet = old;
+  quiet.c_lflag &= ~(tcflag_t)ECHO;
+  quiet.c_lflag |= ECHONL;
+  tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+  while ((c = getchar ()) != EOF && c != '\n')
+    g_string_append_c (line, (char)c);
+  tcsetattr (STDIN_FILENO, TCSAFLUSH, &old);
+
+  if (line->len == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "the passphrase is empty");
+      return NULL;
+    }
+  return intake_secure_buffer_new_take_string (g_steal_pointer (&line));
+}
+
+static IntakeSecureBuffer *
+get_passphrase (const char  *file,
+                gboolean     confirm,
+                GError     **error)
+{
+  g_autoptr(IntakeSecureBuffer) first = NULL;
+  g_autoptr(IntakeSecureBuffer) second = NULL;
+
+  if (file != NULL)
+    return intake_secure_read_passphrase_file (file, error);
+
+  if (!(first = read_passphrase_tty ("Passphrase: ", error)))
+    return NULL;
+  if (!confirm)
+    return g_steal_pointer (&first);
+  if (!(second = read_passphrase_tty ("Passphrase again: ", error)))
+    return NULL;
+  if (first->len != second->len || memcmp (first->data, second->data, first->len) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "the two passphrases differ; nothing was written");
+      return NULL;
+    }
+  return g_steal_pointer (&first);
+}
+
+static gboolean
+ensure_private_dir (const char  *dir,
+                    GError     **error)
+{
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "cannot create directory %s: %s", dir, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_input (const char  *path,
+            GBytes     **out_bytes,
+            GError     **error)
+{
+  g_autoptr(GInputStream) in = NULL;
+  g_autoptr(GOutputStream) mem = NULL;
+
+  if (path != NULL && g_strcmp0 (path, "-") != 0)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+      g_autoptr(GError) local_error = NULL;
+
+      if (!(*out_bytes = g_file_load_bytes (file, NULL, NULL, &local_error)))
+        {
+          g_set_error (error, local_error->domain, local_error->code,
+                       "cannot read %s: %s", path, local_error->message);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+  mem = g_memory_output_stream_new_resizable ();
+  if (g_output_stream_splice (mem, in, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, error) < 0)
+    return FALSE;
+  *out_bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (mem));
+  return TRUE;
+}
+
+static gboolean
+write_output (const char  *path,
+              GBytes      *bytes,
+              GError     **error)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+
+  if (path != NULL && g_strcmp0 (path, "-") != 0)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!g_file_set_contents_full (path, (const char *)data, len,
+                                     G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                     0600, &local_error))
+        {
+          g_set_error (error, local_error->domain, local_error->code,
+                       "cannot write %s: %s", path, local_error->message);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (fwrite (data, 1, len, stdout) != len || fflush (stdout) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot write to standard output");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* office init DIR [--passphrase-file FILE] */
+static int
+cmd_office_init (int    argc,
+                 char **argv)
+{
+  const char *usage = "office init DIR [--passphrase-file FILE]";
+  g_autofree char *passphrase_file = NULL;
+  g_autoptr(IntakeOfficePublic) office_public = NULL;
+  g_autoptr(IntakeOfficeSecret) office_secret = NULL;
+  g_autoptr(IntakeSecureBuffer) passphrase = NULL;
+  g_autofree char *pub_path = NULL;
+  g_autofree char *secret_path = NULL;
+  g_autofree char *key_id = NULL;
+  g_autofree char *fingerprint = NULL;
+  GError *error = NULL;
+  int status = 0;
+  GOptionEntry entries[] = {
+    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file,
+      "Read the passphrase from the first line of FILE", "FILE" },
+    { NULL }
+  };
+
+  if (!parse_options (entries, usage, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (usage, "expected exactly one directory");
+
+  pub_path = g_build_filename (argv[1], "office.pub", NULL);
+  secret_path = g_build_filename (argv[1], "office.secret", NULL);
+  if (g_file_test (pub_path, G_FILE_TEST_EXISTS) || g_file_test (secret_path, G_FILE_TEST_EXISTS))
+    {
+      g_printerr ("intake-admin: %s already holds office keys; refusing to replace them "
+                  "(choose another directory)\n", argv[1]);
+      return EXIT_FAILURE;
+    }
+
+  if (!(passphrase = get_passphrase (passphrase_file, TRUE, &error)) ||
+      !ensure_private_dir (argv[1], &error) ||
+      !intake_office_generate (&office_public, &office_secret, &error) ||
+      !intake_office_secret_save (office_secret, secret_path, passphrase, &error) ||
+      !intake_office_public_save (office_public, pub_path, &error))
+    return fail (error);
+
+  key_id = intake_office_public_dup_key_id_hex (office_public);
+  fingerprint = intake_office_public_dup_fingerprint (office_public);
+  g_print ("office key id: %s\n", key_id);
+  g_print ("fingerprint:   %s\n", fingerprint);
+  g_print ("public keys:   %s\n", pub_path);
+  g_print ("secret key:    %s (passphrase-protected, keep it off the kiosks)\n", secret_path);
+  return EXIT_SUCCESS;
+}
+
+/* device init DIR */
+static int
+cmd_device_init (int    argc,
+                 char **argv)
+{
+  const char *usage = "device init DIR";
+  g_autoptr(IntakeDeviceKey) device = NULL;
+  g_autofree char *secret_path = NULL;
+  g_autofree char *pub_path = NULL;
+  g_autofree char *device_id = NULL;
+  IntakeDevicePublic device_public;
+  GError *error = NULL;
+  int status = 0;
+  GOptionEntry entries[] = { { NULL } };
+
+  if (!parse_options (entries, usage, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (usage, "expected exactly one directory");
+
+  secret_path = g_build_filename (argv[1], "device.secret", NULL);
+  pub_path = g_build_filename (argv[1], "device.pub", NULL);
+
+  if (!ensure_private_dir (argv[1], &error) ||
+      !(device = intake_device_key_generate (&error)) ||
+      !intake_device_key_save (device, secret_path, &error))
+    return fail (error);
+
+  intake_device_key_get_public (device, &device_public);
+  if (!intake_device_public_save (&device_public, pub_path, &error))
+    return fail (error);
+
+  device_id = intake_device_key_dup_id_hex (device);
+  g_print ("device id:  %s\n", device_id);
+  g_print ("secret key: %s\n", secret_path);
+  g_print ("public key: %s\n", pub_path);
+  return EXIT_SUCCESS;
+}
+
+/* questionnaire check FILE */
+static int
+cmd_questionnaire_check (int    argc,
+                         char **argv)
+{
+  const char *usage = "questionnaire check FILE";
+  g_autoptr(IntakeQuestionnaire) questionnaire = NULL;
+  GError *error = NULL;
+  int status = 0;
+  guint texts;
+  GOptionEntry entries[] = { { NULL } };
+
+  if (!parse_options (entries, usage, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (usage, "expected exactly one questionnaire file");
+
+  if (!(questionnaire = intake_questionnaire_new_from_file (argv[1], &error)))
+    return fail (error);
+
+  texts = intake_questionnaire_count_texts (questionnaire);
+  g_print ("id:        %s\n", intake_questionnaire_get_id (questionnaire));
+  g_print ("version:   %u\n", intake_questionnaire_get_version (questionnaire));
+  g_print ("hash:      %s\n", intake_questionnaire_get_hash (questionnaire));
+  g_print ("sections:  %u\n", intake_questionnaire_get_n_sections (questionnaire));
+  g_print ("questions: %u\n", intake_questionnaire_get_n_questions (questionnaire));
+  g_print ("texts:     %u\n", texts);
+  g_print ("languages:\n");
+  for (guint i = 0; i < intake_questionnaire_get_n_languages (questionnaire); i++)
+    {
+      const IntakeLanguage *language = intake_questionnaire_get_language (questionnaire, i);
+      guint present = intake_questionnaire_count_strings (questionnaire, language->code);
+      gboolean is_source = g_strcmp0 (language->code,
+                                      intake_questionnaire_get_source_language (questionnaire)) == 0;
+
+      g_print ("  %-3s %5.1f%% (%u/%u)  %-8s %s%s\n",
+               language->code,
+               texts > 0 ? 100.0 * present / texts : 100.0,
+               present, texts,
+               language->reviewed ? "reviewed" : "draft",
+               language->rtl ? "rtl " : "",
+               is_source ? "source" : "");
+    }
+  return EXIT_SUCCESS;
+}
+
+static gboolean
+load_office_dir_public (const char          *dir,
+                        IntakeOfficePublic **out_public,
+                        GError             **error)
+{
+  g_autofree char *path = NULL;
+
+  /* Accept either the directory made by "office init" or the file itself. */
+  if (g_file_test (dir, G_FILE_TEST_IS_DIR))
+    path = g_build_filename (dir, "office.pub", NULL);
+  else
+    path = g_strdup (dir);
+
+  return (*out_public = intake_office_public_load (path, error)) != NULL;
+}
+
+static const char *
+string_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gint64
+int_member (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return -1;
+  return json_node_get_int (node);
+}
+
+static gboolean
+check_session_json (JsonNode           *root,
+                    IntakeEnvelopeInfo *info,
+                    char              **out_questionnaire_id,
+                    GError            **error)
+{
+  JsonObject *object, *questionnaire;
+  JsonNode *node;
+  const char *hash_hex, *id;
+  gint64 version;
+
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    goto bad;
+  object = json_node_get_object (root);
+  node = json_object_get_member (object, "questionnaire");
+  if (int_member (object, "format") != 1 ||
+      !json_object_has_member (object, "answers") ||
+      string_member (object, "language") == NULL ||
+      node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    goto bad;
+
+  questionnaire = json_node_get_object (node);
+  version = int_member (questionnaire, "version");
+  hash_hex = string_member (questionnaire, "hash");
+  id = string_member (questionnaire, "id");
+  if (version < 1 || version > G_MAXUINT32 || id == NULL || *id == '\0' ||
+      strlen (id) > INTAKE_QUESTIONNAIRE_ID_MAX || hash_hex == NULL ||
+      strlen (hash_hex) != 2 * INTAKE_QUESTIONNAIRE_HASH_BYTES ||
+      !intake_hex_decode (hash_hex, info->questionnaire_hash, INTAKE_QUESTIONNAIRE_HASH_BYTES))
+    goto bad;
+
+  *out_questionnaire_id = g_strdup (id);
+  info->questionnaire_id = *out_questionnaire_id;
+  info->questionnaire_version = (guint32)version;
+  return TRUE;
+
+bad:
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+               "the input is not a finished session (expected a JSON object with \"format\": 1, "
+               "\"answers\", \"language\" and \"questionnaire\" {id, version, hash}; "
+               "see docs/questionnaire.md)");
+  return FALSE;
+}
+
+/* The bytes of a GBytes we created ourselves from a file or a pipe; they
+ * held answers, so they are overwritten before release. */
+static void
+wipe_bytes (GBytes *bytes)
+{
+  gsize len;
+  gpointer data = (gpointer)g_bytes_get_data (bytes, &len);
+
+  if (data != NULL)
+    sodium_memzero (data, len);
+}
+
+/* envelope seal --office DIR --device DIR [--in FILE] [--out FILE] [--outbox DB] */
+static int
+cmd_envelope_seal (int    argc,
+                   char **argv)
+{
+  const char *usage = "envelope seal --office DIR --device DIR [--in FILE] [--out FILE] [--outbox DB]";
+  g_autofree char *office_dir = NULL;
+  g_autofree char *device_dir = NULL;
+  g_autofree char *in_path = NULL;
+  g_autofree char *out_path = NULL;
+  g_autofree char *outbox_path = NULL;
+  g_autofree char *device_path = NULL;
+  g_autofree char *questionnaire_id = NULL;
+  g_autofree char *submission_hex = NULL;
+  g_autofree char *reference = NULL;
+  g_autoptr(IntakeOfficePublic) office = NULL;
+  g_autoptr(IntakeDeviceKey) device = NULL;
+  g_autoptr(IntakeSecureBuffer) plaintext = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GBytes) input = NULL;
+  g_autoptr(GBytes) envelope = NULL;
+  IntakeEnvelopeInfo info = { 0 };
+  GError *error = NULL;
+  char *canonical;
+  gsize canonical_len;
+  gsize input_len;
+  const char *input_data;
+  int status = 0;
+  GOptionEntry entries[] = {
+    { "office", 0, 0, G_OPTION_ARG_FILENAME, &office_dir, "Office key directory (or office.pub)", "DIR" },
+    { "device", 0, 0, G_OPTION_ARG_FILENAME, &device_dir, "Device key directory", "DIR" },
+    { "in", 0, 0, G_OPTION_ARG_FILENAME, &in_path, "Session JSON (default: standard input)", "FILE" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_path, "Envelope file (default: standard output)", "FILE" },
+    { "outbox", 0, 0, G_OPTION_ARG_FILENAME, &outbox_path, "Also queue the envelope in this outbox", "DB" },
+    { NULL }
+  };
+
+  if (!parse_options (entries, usage, &argc, &argv, &status))
+    return status;
+  if (argc != 1)
+    return usage_error (usage, "unexpected argument");
+  if (office_dir == NULL || device_dir == NULL)
+    return usage_error (usage, "--office and --device are required");
+  if (out_path == NULL && outbox_path == NULL && isatty (STDOUT_FILENO))
+    return usage_error (usage, "refusing to write a binary envelope to a terminal; use --out FILE");
+
+  device_path = g_build_filename (device_dir, "device.secret", NULL);
+  if (!load_office_dir_public (office_dir, &office, &error) ||
+      !(device = intake_device_key_load (device_path, &error)) ||
+      !read_input (in_path, &input, &error))
+    return fail (error);
+
+  /* The session JSON is an answer set: keep it in secure memory from here
+   * on and wipe every intermediate copy. */
+  input_data = g_bytes_get_data (input, &input_len);
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, input_data, (gssize)input_len, &error))
+    {
+      g_prefix_error (&error, "the session JSON does not parse: ");
+      return fail (error);
+    }
+  wipe_bytes (input);
+
+  if (!check_session_json (json_parser_get_root (parser), &info, &questionnaire_id, &error))
+    return fail (error);
+  if (!(canonical = intake_canonical_json_serialize (json_parser_get_root (parser), &canonical_len, &error)))
+    return fail (error);
+  plaintext = intake_secure_buffer_new_copy (canonical, canonical_len);
+  intake_secure_strfree (canonical);
+
+  intake_envelope_new_submission_id (info.submission_id);
+  info.created_at = g_get_real_time () / G_USEC_PER_SEC;
+  if (!(envelope = intake_envelope_seal (office, device, &info, plaintext->data, plaintext->len, &error)))
+    return fail (error);
+
+  submission_hex = intake_hex_encode (info.submission_id, sizeof info.submission_id);
+  reference = intake_reference_from_submission_id (info.submission_id);
+
+  if (outbox_path != NULL)
+    {
+      g_autoptr(IntakeOutbox) outbox = NULL;
+
+      if (!(outbox = intake_outbox_open (outbox_path, &error)) ||
+          !intake_outbox_add (outbox, envelope, reference, &error))
+        return fail (error);
+    }
+  if ((out_path != NULL || outbox_path == NULL) && !write_output (out_path, envelope, &error))
+    return fail (error);
+
+  g_printerr ("sealed submission %s (reference %s, %zu bytes)\n",
+              submission_hex, reference, g_bytes_get_size (envelope));
+  return EXIT_SUCCESS;
+}
+
+/* envelope open --office DIR --passphrase-file FILE [--in FILE] */
+static int
+cmd_envelope_open (int    argc,
+                   char **argv)
+{
+  const char *usage = "envelope open --office DIR --passphrase-file FILE [--in FILE]";
+  g_autofree char *office_dir = NULL;
+  g_autofree char *passphrase_file = NULL;
+  g_autofree char *in_path = NULL;
+  g_autofree char *secret_path = NULL;
+  g_autofree char *submission_hex = NULL;
+  g_autofree char *device_hex = NULL;
+  g_autofree char *reference = NULL;
+  g_autoptr(IntakeSecureBuffer) passphrase = NULL;
+  g_autoptr(IntakeOfficeSecret) office = NULL;
+  g_autoptr(IntakeSecureBuffer) plaintext = NULL;
+  g_autoptr(GBytes) envelope = NULL;
+  g_autoptr(GDateTime) created = NULL;
+  g_autofree char *created_text = NULL;
+  IntakeEnvelopeHeader header;
+  GError *error = NULL;
+  int status = 0;
+  GOptionEntry entries[] = {
+    { "office", 0, 0, G_OPTION_ARG_FILENAME, &office_dir, "Office key directory", "DIR" },
+    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file, "Passphrase of the office secret", "FILE" },
+    { "in", 0, 0, G_OPTION_ARG_FILENAME, &in_path, "Envelope file (default: standard input)", "FILE" },
+    { NULL }
+  };
+
+  if (!parse_options (entries, usage, &argc, &argv, &status))
+    return status;
+  if (argc != 1)
+    return usage_error (usage, "unexpected argument");
+  if (office_dir == NULL)
+    return usage_error (usage, "--office is required");
+
+  secret_path = g_build_filename (office_dir, "office.secret", NULL);
+  if (!read_input (in_path, &envelope, &error) ||
+      !(passphrase = get_passphrase (passphrase_file, FALSE, &error)) ||
+      !(office = intake_office_secret_load (secret_path, passphrase, &error)) ||
+      !(plaintext = intake_envelope_open (envelope, office, &header, &error)))
+    return fail (error);
+
+  submission_hex = intake_hex_encode (header.submission_id, sizeof header.submission_id);
+  device_hex = intake_hex_encode (header.device_id, sizeof header.device_id);
+  reference = intake_reference_from_submission_id (header.submission_id);
+  created = g_date_time_new_from_unix_utc (header.created_at);
+  created_text = created ? g_date_time_format_iso8601 (created) : g_strdup ("?");
+  g_printerr ("verified: submission %s (reference %s) from device %s, questionnaire %s v%u, sealed %s\n",
+              submission_hex, reference, device_hex, header.questionnaire_id,
+              header.questionnaire_version, created_text);
+
+  if (fwrite (plaintext->data, 1, plaintext->len, stdout) != plaintext->len ||
+      fputc ('\n', stdout) == EOF || fflush (stdout) != 0)
+    {
+      g_printerr ("intake-admin: cannot write to standard output\n");
+      return EXIT_FAILURE;
+    }
+  return EXIT_SUCCESS;
+}
+
+/* outbox status DB */
+static int
+cmd_outbox_status (int    argc,
+                   char **argv)
+{
+  const char *usage = "outbox status DB";
+  g_autoptr(IntakeOutbox) outbox = NULL;
+  IntakeOutboxCounts counts;
+  GError *error = NULL;
+  int status = 0;
+  GOptionEntry entries[] = { { NULL } };
+
+  if (!parse_options (entries, usage, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (usage, "expected exactly one outbox database");
+  if (!g_file_test (argv[1], G_FILE_TEST_EXISTS))
+    {
+      g_printerr ("intake-admin: %s does not exist; give the outbox.db of a kiosk state directory\n",
+                  argv[1]);
+      return EXIT_FAILURE;
+    }
+
+  if (!(outbox = intake_outbox_open (argv[1], &error)) ||
+      !intake_outbox_get_counts (outbox, &counts, &error))
+    return fail (error);
+
+  g_print ("outbox:    %s\n", argv[1]);
+  g_print ("schema:    %d\n", intake_outbox_get_schema_version (outbox));
+  g_print ("pending:   %u\n", counts.pending);
+  g_print ("exported:  %u (pending, also written to a bundle)\n", counts.exported_pending);
+  g_print ("delivered: %u\n", counts.delivered);
+  if (counts.pending > 0)
+    {
+      g_autoptr(GDateTime) oldest = g_date_time_new_from_unix_utc (counts.oldest_pending_at);
+      g_autofree char *text = oldest ? g_date_time_format_iso8601 (oldest) : g_strdup ("?");
+
+      g_print ("oldest pending: %s\n", text);
+    }
+  return EXIT_SUCCESS;
+}
+
+static const Command commands[] = {
+  { "office", "init", cmd_office_init, "office init DIR [--passphrase-file FILE]" },
+  { "device", "init", cmd_device_init, "device init DIR" },
+  { "questionnaire", "check", cmd_questionnaire_check, "questionnaire check FILE" },
+  { "envelope", "seal", cmd_envelope_seal,
+    "envelope seal --office DIR --device DIR [--in FILE] [--out FILE] [--outbox DB]" },
+  { "envelope", "open", cmd_envelope_open,
+    "envelope open --office DIR --passphrase-file FILE [--in FILE]" },
+  { "outbox", "status", cmd_outbox_status, "outbox status DB" },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "usage:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  intake-admin %s\n", commands[i].usage);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  GError *error = NULL;
+
+  setlocale (LC_ALL, "");
+  g_set_prgname ("intake-admin");
+
+  if (argc == 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
+    {
+      print_usage (stdout);
+      return EXIT_SUCCESS;
+    }
+  if (argc == 2 && g_str_equal (argv[1], "--version"))
+    {
+      g_print ("intake-admin %s\n", PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+
+  if (!intake_crypto_init (&error))
+    return fail (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (argc >= 3 && g_str_equal (argv[1], commands[i].group) && g_str_equal (argv[2], commands[i].name))
+        {
+          /* Hand the command its own argv, starting at the subcommand. */
+          return commands[i].func (argc - 2, argv + 2);
+        }
+    }
+
+  g_printerr ("intake-admin: unknown command%s%s%s%s; see intake-admin --help\n",
+              argc > 1 ? " \"" : "", argc > 1 ? argv[1] : "",
+              argc > 2 ? " " : "", argc > 2 ? argv[2] : "");
+  print_usage (stderr);
+  return EXIT_USAGE;
+}

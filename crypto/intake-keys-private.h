@@ -1,0 +1,94 @@
+/* intake-keys-private.h: internals shared by the crypto layer and its tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "intake-keys.h"
+
+G_BEGIN_DECLS
+
+#define INTAKE_BLOB_HEADER_BYTES         5      /* tag (4) + format version (1) */
+#define INTAKE_KEY_FORMAT_VERSION        1
+
+#define INTAKE_OFFICE_PUBLIC_BLOB_BYTES  149
+#define INTAKE_OFFICE_SECRET_BLOB_BYTES  331
+#define INTAKE_DEVICE_SECRET_BLOB_BYTES  69
+#define INTAKE_DEVICE_PUBLIC_BLOB_BYTES  53
+
+#define INTAKE_OFFICE_BOX_SECRET_BYTES   32
+#define INTAKE_SIGN_SECRET_BYTES         64
+
+#define INTAKE_PASSPHRASE_MIN_BYTES      10
+#define INTAKE_KDF_ARGON2ID13            1
+#define INTAKE_KDF_OPSLIMIT_DEFAULT      3
+#define INTAKE_KDF_MEMLIMIT_DEFAULT      (G_GUINT64_CONSTANT (64) * 1024 * 1024)
+#define INTAKE_KDF_OPSLIMIT_MAX          10
+#define INTAKE_KDF_MEMLIMIT_MAX          (G_GUINT64_CONSTANT (1024) * 1024 * 1024)
+
+static inline void
+intake_put_u32_le (guint8  *out,
+                   guint32  value)
+{
+  for (guint i = 0; i < 4; i++)
+    out[i] = (guint8) (value >> (8 * i));
+}
+
+static inline void
+intake_put_u64_le (guint8  *out,
+                   guint64  value)
+{
+  for (guint i = 0; i < 8; i++)
+    out[i] = (guint8) (value >> (8 * i));
+}
+
+static inline guint32
+intake_get_u32_le (const guint8 *in)
+{
+  guint32 value = 0;
+
+  for (guint i = 0; i < 4; i++)
+    value |= (guint32) in[i] << (8 * i);
+  return value;
+}
+
+static inline guint64
+intake_get_u64_le (const guint8 *in)
+{
+  guint64 value = 0;
+
+  for (guint i = 0; i < 8; i++)
+    value |= (guint64) in[i] << (8 * i);
+  return value;
+}
+
+/* Builds an office key from raw secret keys, for test vectors and tests:
+ * @box_sk is an X25519 secret key (32 bytes), @sign_sk an Ed25519 secret key
+ * in libsodium's 64-byte form (seed || pk). The public part is derived and
+ * self-signed. */
+IntakeOfficeSecret *intake_office_secret_new_from_raw     (const guint8              *box_sk,
+                                                           const guint8              *sign_sk,
+                                                           gint64                     created_at,
+                                                           GError                   **error);
+/* The X25519 secret key (32 bytes); envelopes are opened with it. */
+const guint8       *intake_office_secret_get_box_sk       (const IntakeOfficeSecret  *self);
+/* intake_office_secret_wrap() with explicit Argon2id limits (tests use cheap ones). */
+GBytes             *intake_office_secret_wrap_with_limits (const IntakeOfficeSecret  *self,
+                                                           const IntakeSecureBuffer  *passphrase,
+                                                           guint64                    opslimit,
+                                                           guint64                    memlimit,
+                                                           GError                   **error);
+
+/* Builds a device key from an Ed25519 secret key in libsodium's 64-byte form. */
+IntakeDeviceKey    *intake_device_key_new_from_secret     (const guint8              *sign_sk,
+                                                           GError                   **error);
+/* Plain Ed25519 over @data, without the context prefix: only for formats
+ * whose own first bytes are a distinct tag (the envelope starts with "IKEN"). */
+void                intake_device_key_sign_raw            (const IntakeDeviceKey     *self,
+                                                           const guint8              *data,
+                                                           gsize                      len,
+                                                           guint8                    *signature);
+
+G_END_DECLS
