@@ -69,6 +69,15 @@ static const char * const migrations[] = {
   "  UPDATE envelope_counts SET n = n + 1,"
   "    exported = exported + (NEW.exported_at IS NOT NULL) WHERE state = NEW.state;"
   "END;",
+  /* 1 -> 2: a resident pressed "I would like help". No personal data: only
+   * when, in which language, and whether staff have seen it. */
+  "CREATE TABLE help_requests ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  created_at  INTEGER NOT NULL,"
+  "  language    TEXT NOT NULL,"
+  "  resolved_at INTEGER"
+  ");"
+  "CREATE INDEX help_requests_open ON help_requests (resolved_at, created_at);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == INTAKE_OUTBOX_SCHEMA_VERSION);
@@ -411,6 +420,7 @@ intake_outbox_get_counts (IntakeOutbox        *self,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(sqlite3_stmt) oldest = NULL;
+  g_autoptr(sqlite3_stmt) help = NULL;
   int rc;
 
   g_return_val_if_fail (INTAKE_IS_OUTBOX (self), FALSE);
@@ -442,6 +452,12 @@ intake_outbox_get_counts (IntakeOutbox        *self,
   if ((rc = sqlite3_step (oldest)) != SQLITE_ROW)
     return set_sqlite_error (error, self->db, rc, "finding the oldest envelope");
   out_counts->oldest_pending_at = sqlite3_column_int64 (oldest, 0);
+
+  if (!(help = prepare (self, "SELECT count(*) FROM help_requests WHERE resolved_at IS NULL", error)))
+    return FALSE;
+  if ((rc = sqlite3_step (help)) != SQLITE_ROW)
+    return set_sqlite_error (error, self->db, rc, "counting help requests");
+  out_counts->open_help_requests = (guint)sqlite3_column_int64 (help, 0);
 
   return TRUE;
 }
@@ -732,4 +748,78 @@ intake_outbox_get_db (IntakeOutbox *self)
   g_return_val_if_fail (INTAKE_IS_OUTBOX (self), NULL);
 
   return self->db;
+}
+
+gboolean
+intake_outbox_add_help_request (IntakeOutbox  *self,
+                                gint64         now,
+                                const char    *language,
+                                GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (INTAKE_IS_OUTBOX (self), FALSE);
+  g_return_val_if_fail (language != NULL, FALSE);
+
+  if (!(stmt = prepare (self, "INSERT INTO help_requests (created_at, language) VALUES (?1, ?2)", error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_text (stmt, 2, language, -1, SQLITE_STATIC);
+  if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, rc, "recording a help request");
+  return TRUE;
+}
+
+GArray *
+intake_outbox_list_help_requests (IntakeOutbox  *self,
+                                  gboolean       open_only,
+                                  GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) list = g_array_new (FALSE, TRUE, sizeof (IntakeHelpRequest));
+  int rc;
+
+  g_return_val_if_fail (INTAKE_IS_OUTBOX (self), NULL);
+
+  if (!(stmt = prepare (self,
+                        "SELECT id, created_at, language, resolved_at FROM help_requests"
+                        " WHERE ?1 = 0 OR resolved_at IS NULL ORDER BY created_at DESC, id DESC",
+                        error)))
+    return NULL;
+  sqlite3_bind_int (stmt, 1, open_only ? 1 : 0);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      IntakeHelpRequest request = { 0 };
+
+      request.id = sqlite3_column_int64 (stmt, 0);
+      request.created_at = sqlite3_column_int64 (stmt, 1);
+      g_strlcpy (request.language, (const char *)sqlite3_column_text (stmt, 2), sizeof request.language);
+      request.resolved_at = sqlite3_column_int64 (stmt, 3);
+      g_array_append_val (list, request);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, rc, "listing help requests");
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+gboolean
+intake_outbox_resolve_help_requests (IntakeOutbox  *self,
+                                     gint64         now,
+                                     GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (INTAKE_IS_OUTBOX (self), FALSE);
+
+  if (!(stmt = prepare (self, "UPDATE help_requests SET resolved_at = ?1 WHERE resolved_at IS NULL", error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now);
+  if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, rc, "resolving help requests");
+  return TRUE;
 }

@@ -42,14 +42,22 @@ typedef enum {
   INTAKE_OUTBOX_STATE_DELIVERED = 1,
 } IntakeOutboxState;
 
-#define INTAKE_OUTBOX_SCHEMA_VERSION 1
+#define INTAKE_OUTBOX_SCHEMA_VERSION 2
 
 typedef struct {
   guint  pending;
   guint  delivered;
   guint  exported_pending;   /* pending, but also written to a bundle */
   gint64 oldest_pending_at;  /* created_at of the oldest pending envelope, 0 if none */
+  guint  open_help_requests; /* residents who asked for help, not yet seen by staff */
 } IntakeOutboxCounts;
+
+typedef struct {
+  gint64 id;
+  gint64 created_at;
+  char   language[16];
+  gint64 resolved_at;        /* 0 while open */
+} IntakeHelpRequest;
 
 typedef struct {
   char              *submission_id;   /* lowercase hex */
@@ -117,5 +125,18 @@ gboolean          intake_outbox_record_failure     (IntakeOutbox        *self,
 gint64            intake_outbox_purge_delivered    (IntakeOutbox        *self,
                                                     gint64               delivered_before,
                                                     GError             **error);
+
+/* Help requests: a resident asked for help or an interpreter. */
+gboolean          intake_outbox_add_help_request      (IntakeOutbox        *self,
+                                                       gint64               now,
+                                                       const char          *language,
+                                                       GError             **error);
+/* An array of IntakeHelpRequest, newest first. */
+GArray           *intake_outbox_list_help_requests    (IntakeOutbox        *self,
+                                                       gboolean             open_only,
+                                                       GError             **error);
+gboolean          intake_outbox_resolve_help_requests (IntakeOutbox        *self,
+                                                       gint64               now,
+                                                       GError             **error);
 
 G_END_DECLS

@@ -105,10 +105,11 @@ intake_test_run (const char * const *argv,
   g_subprocess_communicate (proc, in, NULL, &out, &err, &error);
   g_assert_no_error (error);
 
+  /* An empty GBytes may have NULL data: always hand back a string. */
   if (out_stdout != NULL)
-    *out_stdout = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+    *out_stdout = g_strndup (g_bytes_get_size (out) ? g_bytes_get_data (out, NULL) : "", g_bytes_get_size (out));
   if (out_stderr != NULL)
-    *out_stderr = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
+    *out_stderr = g_strndup (g_bytes_get_size (err) ? g_bytes_get_data (err, NULL) : "", g_bytes_get_size (err));
 
   if (g_subprocess_get_if_exited (proc))
     return g_subprocess_get_exit_status (proc);

@@ -1,8 +1,1273 @@
+/* test-keys.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
 #include <glib.h>
+#include <glib/gstdio.h>
+#include <sodium.h>
+
+#include "intake-crypto-error.h"
+#include "intake-keys.h"
+#include "intake-keys-private.h"
+#include "intake-test-util.h"
+
+/* Cheap Argon2id limits so the tests do not spend seconds per unwrap. */
+#define CHEAP_OPSLIMIT 1
+#define CHEAP_MEMLIMIT 8192
+
+#define PASSPHRASE "tram fiets molen tulp"
+
+typedef enum {
+  KIND_OFFICE_PUBLIC,
+  KIND_OFFICE_SECRET,
+  KIND_DEVICE_SECRET,
+  KIND_DEVICE_PUBLIC,
+  N_KINDS
+} Kind;
+
+static const char * const kind_names[N_KINDS] = {
+  "office.pub", "office.secret", "device.secret", "device.pub",
+};
+
+typedef struct {
+  char               *dir;
+  IntakeOfficePublic *office_public;
+  IntakeOfficeSecret *office_secret;
+  IntakeDeviceKey    *device;
+  IntakeSecureBuffer *passphrase;
+  GBytes             *blobs[N_KINDS];   /* a valid decoded blob of each kind */
+} Fixture;
+
+static char *
+fixture_path (Fixture    *fixture,
+              const char *name)
+{
+  return g_build_filename (fixture->dir, name, NULL);
+}
+
+/* Decodes line 2 of a key file with GLib's own base64, independent of the loader. */
+static GBytes *
+read_blob_from_file (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  guchar *data;
+  gsize len;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (contents, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_true (g_str_has_prefix (lines[0], "# "));
+  g_assert_cmpstr (lines[2], ==, "");
+  data = g_base64_decode (lines[1], &len);
+
+  return g_bytes_new_take (data, len);
+}
+
+static void
+write_blob_file (const char   *path,
+                 const guint8 *data,
+                 gsize         len)
+{
+  g_autofree char *b64 = g_base64_encode (data, len);
+  g_autofree char *text = g_strdup_printf ("# a key written by test-keys\n%s\n", b64);
+
+  intake_test_write_file (path, text);
+}
+
+/* Loads @path as @kind; returns FALSE with @error when the loader refuses. */
+static gboolean
+load_kind (Fixture     *fixture,
+           Kind         kind,
+           const char  *path,
+           GError     **error)
+{
+  switch (kind)
+    {
+    case KIND_OFFICE_PUBLIC:
+      {
+        g_autoptr(IntakeOfficePublic) pub = intake_office_public_load (path, error);
+        return pub != NULL;
+      }
+    case KIND_OFFICE_SECRET:
+      {
+        g_autoptr(IntakeOfficeSecret) sec = intake_office_secret_load (path, fixture->passphrase,
+                                                                       error);
+        return sec != NULL;
+      }
+    case KIND_DEVICE_SECRET:
+      {
+        g_autoptr(IntakeDeviceKey) key = intake_device_key_load (path, error);
+        return key != NULL;
+      }
+    case KIND_DEVICE_PUBLIC:
+      {
+        IntakeDevicePublic pub;
+        return intake_device_public_load (path, &pub, error);
+      }
+    case N_KINDS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *device_path = NULL;
+  g_autofree char *device_pub_path = NULL;
+  IntakeDevicePublic device_public;
+
+  fixture->dir = intake_test_tmpdir_new ();
+  fixture->passphrase = intake_secure_buffer_new_copy (PASSPHRASE, strlen (PASSPHRASE));
+
+  g_assert_true (intake_office_generate (&fixture->office_public, &fixture->office_secret, &error));
+  g_assert_no_error (error);
+  fixture->device = intake_device_key_generate (&error);
+  g_assert_no_error (error);
+
+  fixture->blobs[KIND_OFFICE_PUBLIC] = intake_office_public_to_bytes (fixture->office_public);
+  fixture->blobs[KIND_OFFICE_SECRET] =
+    intake_office_secret_wrap_with_limits (fixture->office_secret, fixture->passphrase,
+                                           CHEAP_OPSLIMIT, CHEAP_MEMLIMIT, &error);
+  g_assert_no_error (error);
+
+  device_path = fixture_path (fixture, "fixture-device.secret");
+  g_assert_true (intake_device_key_save (fixture->device, device_path, &error));
+  g_assert_no_error (error);
+  fixture->blobs[KIND_DEVICE_SECRET] = read_blob_from_file (device_path);
+
+  intake_device_key_get_public (fixture->device, &device_public);
+  device_pub_path = fixture_path (fixture, "fixture-device.pub");
+  g_assert_true (intake_device_public_save (&device_public, device_pub_path, &error));
+  g_assert_no_error (error);
+  fixture->blobs[KIND_DEVICE_PUBLIC] = read_blob_from_file (device_pub_path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  for (guint i = 0; i < N_KINDS; i++)
+    g_clear_pointer (&fixture->blobs[i], g_bytes_unref);
+  g_clear_pointer (&fixture->passphrase, intake_secure_buffer_free);
+  g_clear_pointer (&fixture->device, intake_device_key_free);
+  g_clear_pointer (&fixture->office_secret, intake_office_secret_free);
+  g_clear_pointer (&fixture->office_public, intake_office_public_free);
+  intake_test_rm_rf (fixture->dir);
+  g_clear_pointer (&fixture->dir, g_free);
+}
+
+static void
+assert_mode (const char *path,
+             guint       mode)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 0777, ==, mode);
+}
+
+static void
+assert_office_public_equal (const IntakeOfficePublic *a,
+                            const IntakeOfficePublic *b)
+{
+  g_assert_cmpmem (a->key_id, sizeof a->key_id, b->key_id, sizeof b->key_id);
+  g_assert_cmpmem (a->box_pk, sizeof a->box_pk, b->box_pk, sizeof b->box_pk);
+  g_assert_cmpmem (a->sign_pk, sizeof a->sign_pk, b->sign_pk, sizeof b->sign_pk);
+  g_assert_cmpint (a->created_at, ==, b->created_at);
+  g_assert_cmpmem (a->self_signature, sizeof a->self_signature,
+                   b->self_signature, sizeof b->self_signature);
+}
+
+/* Office keys --------------------------------------------------------------- */
+
+static void
+test_office_generate (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  const IntakeOfficePublic *pub = intake_office_secret_get_public (fixture->office_secret);
+  g_autofree char *key_id = intake_office_public_dup_key_id_hex (pub);
+  crypto_generichash_state state;
+  guint8 hash[32];
+  char expected_hex[17];
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  assert_office_public_equal (pub, fixture->office_public);
+  g_assert_cmpint (pub->created_at, <=, now);
+  g_assert_cmpint (pub->created_at, >, now - 60);
+
+  /* key_id = first 8 bytes of BLAKE2b-256 ("intake-office-key-id-v1" || box_pk || sign_pk) */
+  crypto_generichash_init (&state, NULL, 0, 32);
+  crypto_generichash_update (&state, (const guint8 *) "intake-office-key-id-v1", 23);
+  crypto_generichash_update (&state, pub->box_pk, 32);
+  crypto_generichash_update (&state, pub->sign_pk, 32);
+  crypto_generichash_final (&state, hash, 32);
+  g_assert_cmpmem (pub->key_id, 8, hash, 8);
+  sodium_bin2hex (expected_hex, sizeof expected_hex, hash, 8);
+  g_assert_cmpstr (key_id, ==, expected_hex);
+}
+
+static void
+test_office_fingerprint (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autofree char *fingerprint = intake_office_public_dup_fingerprint (fixture->office_public);
+  g_autoptr(GString) expected = g_string_new (NULL);
+  crypto_generichash_state state;
+  guint8 hash[32];
+
+  crypto_generichash_init (&state, NULL, 0, 32);
+  crypto_generichash_update (&state, (const guint8 *) "intake-fingerprint-v1", 21);
+  crypto_generichash_update (&state, fixture->office_public->box_pk, 32);
+  crypto_generichash_update (&state, fixture->office_public->sign_pk, 32);
+  crypto_generichash_final (&state, hash, 32);
+  for (guint i = 0; i < 16; i += 2)
+    g_string_append_printf (expected, "%s%02X%02X", i > 0 ? " " : "", hash[i], hash[i + 1]);
+
+  g_assert_cmpuint (strlen (fingerprint), ==, 39);
+  g_assert_cmpstr (fingerprint, ==, expected->str);
+}
+
+static void
+test_office_public_bytes_round_trip (Fixture       *fixture,
+                                     gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = intake_office_public_to_bytes (fixture->office_public);
+  g_autoptr(IntakeOfficePublic) copy = NULL;
+  const guint8 *data = g_bytes_get_data (bytes, NULL);
+
+  g_assert_cmpuint (g_bytes_get_size (bytes), ==, INTAKE_OFFICE_PUBLIC_BLOB_BYTES);
+  g_assert_cmpmem (data, 5, "IKOP\x01", 5);
+  /* The self-signature covers every byte before it. */
+  g_assert_cmpint (crypto_sign_verify_detached (data + 85, data, 85,
+                                                fixture->office_public->sign_pk), ==, 0);
+
+  copy = intake_office_public_new_from_bytes (bytes, &error);
+  g_assert_no_error (error);
+  assert_office_public_equal (copy, fixture->office_public);
+}
+
+static void
+test_office_save_load_round_trip (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pub_path = fixture_path (fixture, "office.pub");
+  g_autofree char *sec_path = fixture_path (fixture, "office.secret");
+  g_autofree char *contents = NULL;
+  g_autofree char *key_id = intake_office_public_dup_key_id_hex (fixture->office_public);
+  g_autoptr(IntakeOfficePublic) loaded_pub = NULL;
+  g_autoptr(IntakeOfficeSecret) loaded_sec = NULL;
+  g_autoptr(GBytes) wrapped = NULL;
+  g_autoptr(GBytes) message = g_bytes_new_static ("hello", 5);
+  const guint8 *w;
+  guint8 signature[INTAKE_SIGNATURE_BYTES];
+
+  g_assert_true (intake_office_public_save (fixture->office_public, pub_path, &error));
+  g_assert_no_error (error);
+  /* This one uses the default (slow) key derivation on purpose. */
+  g_assert_true (intake_office_secret_save (fixture->office_secret, sec_path,
+                                            fixture->passphrase, &error));
+  g_assert_no_error (error);
+
+  assert_mode (pub_path, 0644);
+  assert_mode (sec_path, 0600);
+
+  g_file_get_contents (pub_path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (contents, "# intake office public key, id "));
+  g_assert_nonnull (strstr (contents, key_id));
+
+  wrapped = read_blob_from_file (sec_path);
+  w = g_bytes_get_data (wrapped, NULL);
+  g_assert_cmpuint (g_bytes_get_size (wrapped), ==, INTAKE_OFFICE_SECRET_BLOB_BYTES);
+  g_assert_cmpmem (w, 6, "IKOS\x01\x01", 6);
+  g_assert_cmpuint (intake_get_u64_le (w + 6), ==, 3);
+  g_assert_cmpuint (intake_get_u64_le (w + 14), ==, 64 * 1024 * 1024);
+  g_assert_cmpmem (w + 38, 8, fixture->office_public->key_id, 8);
+
+  loaded_pub = intake_office_public_load (pub_path, &error);
+  g_assert_no_error (error);
+  assert_office_public_equal (loaded_pub, fixture->office_public);
+
+  loaded_sec = intake_office_secret_load (sec_path, fixture->passphrase, &error);
+  g_assert_no_error (error);
+  assert_office_public_equal (intake_office_secret_get_public (loaded_sec),
+                              fixture->office_public);
+  g_assert_cmpmem (intake_office_secret_get_box_sk (loaded_sec), 32,
+                   intake_office_secret_get_box_sk (fixture->office_secret), 32);
+
+  intake_office_secret_sign (loaded_sec, "test", message, signature);
+  g_assert_true (intake_office_public_verify (fixture->office_public, "test", message,
+                                              signature, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_office_wrap_unwrap (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeOfficeSecret) unwrapped = NULL;
+  g_autoptr(GBytes) again = NULL;
+
+  unwrapped = intake_office_secret_unwrap (fixture->blobs[KIND_OFFICE_SECRET],
+                                           fixture->passphrase, &error);
+  g_assert_no_error (error);
+  assert_office_public_equal (intake_office_secret_get_public (unwrapped), fixture->office_public);
+
+  /* Fresh salt and nonce every time. */
+  again = intake_office_secret_wrap_with_limits (fixture->office_secret, fixture->passphrase,
+                                                 CHEAP_OPSLIMIT, CHEAP_MEMLIMIT, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_bytes_equal (again, fixture->blobs[KIND_OFFICE_SECRET]));
+}
+
+static void
+test_office_wrong_passphrase (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeSecureBuffer) wrong = intake_secure_buffer_new_copy ("tram fiets molen tulP", 21);
+  g_autoptr(IntakeOfficeSecret) unwrapped = NULL;
+  g_autofree char *key_id = intake_office_public_dup_key_id_hex (fixture->office_public);
+  g_autofree char *expected = g_strdup_printf ("the passphrase does not unlock this office key "
+                                               "(key id %s)", key_id);
+
+  unwrapped = intake_office_secret_unwrap (fixture->blobs[KIND_OFFICE_SECRET], wrong, &error);
+  g_assert_null (unwrapped);
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_PASSPHRASE);
+  g_assert_cmpstr (error->message, ==, expected);
+}
+
+static void
+test_office_wrong_passphrase_file (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = fixture_path (fixture, "office.secret");
+  g_autoptr(IntakeSecureBuffer) wrong = intake_secure_buffer_new_copy ("not the passphrase", 18);
+  g_autoptr(IntakeOfficeSecret) loaded = NULL;
+
+  write_blob_file (path, g_bytes_get_data (fixture->blobs[KIND_OFFICE_SECRET], NULL),
+                   g_bytes_get_size (fixture->blobs[KIND_OFFICE_SECRET]));
+  loaded = intake_office_secret_load (path, wrong, &error);
+  g_assert_null (loaded);
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_PASSPHRASE);
+}
+
+static void
+test_office_weak_passphrase (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeSecureBuffer) nine = intake_secure_buffer_new_copy ("123456789", 9);
+  g_autoptr(IntakeSecureBuffer) ten = intake_secure_buffer_new_copy ("1234567890", 10);
+  g_autofree char *path = fixture_path (fixture, "office.secret");
+  g_autoptr(GBytes) wrapped = NULL;
+
+  wrapped = intake_office_secret_wrap (fixture->office_secret, nine, &error);
+  g_assert_null (wrapped);
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WEAK_PASSPHRASE);
+  g_clear_error (&error);
+
+  g_assert_false (intake_office_secret_save (fixture->office_secret, path, nine, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WEAK_PASSPHRASE);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  wrapped = intake_office_secret_wrap_with_limits (fixture->office_secret, ten,
+                                                   CHEAP_OPSLIMIT, CHEAP_MEMLIMIT, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (wrapped);
+}
+
+static GBytes *
+patch_u64 (GBytes *blob,
+           gsize   offset,
+           guint64 value)
+{
+  gsize len;
+  guint8 *data = g_bytes_unref_to_data (g_bytes_ref (blob), &len);
+
+  intake_put_u64_le (data + offset, value);
+  return g_bytes_new_take (data, len);
+}
+
+static void
+test_office_hostile_kdf_limits (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  struct { gsize offset; guint64 value; } cases[] = {
+    { 6, 11 },                                        /* opslimit above 10 */
+    { 6, 0 },                                         /* opslimit below Argon2id's minimum */
+    { 6, G_MAXUINT64 },
+    { 14, G_GUINT64_CONSTANT (1024) * 1024 * 1024 + 1 },  /* memlimit above 1 GiB */
+    { 14, G_GUINT64_CONSTANT (64) * 1024 * 1024 * 1024 },
+    { 14, 1024 },                                     /* memlimit below Argon2id's minimum */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) hostile = patch_u64 (fixture->blobs[KIND_OFFICE_SECRET],
+                                             cases[i].offset, cases[i].value);
+      g_autoptr(IntakeOfficeSecret) unwrapped = NULL;
+      gint64 start = g_get_monotonic_time ();
+
+      unwrapped = intake_office_secret_unwrap (hostile, fixture->passphrase, &error);
+      g_assert_null (unwrapped);
+      g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED);
+      /* Refused before any key derivation. */
+      g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+    }
+}
+
+static void
+test_office_unknown_kdf (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  guint8 *data = g_bytes_unref_to_data (g_bytes_ref (fixture->blobs[KIND_OFFICE_SECRET]), &len);
+  g_autoptr(GBytes) patched = NULL;
+  g_autoptr(IntakeOfficeSecret) unwrapped = NULL;
+
+  data[5] = 2;
+  patched = g_bytes_new_take (data, len);
+  unwrapped = intake_office_secret_unwrap (patched, fixture->passphrase, &error);
+  g_assert_null (unwrapped);
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_UNSUPPORTED_VERSION);
+}
+
+/* Any change to the authenticated prefix or the ciphertext of a wrapped key
+ * makes the AEAD fail, which is reported as a wrong passphrase: the two
+ * cannot be told apart, and both mean "this passphrase does not open this". */
+static void
+test_office_secret_tampered (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  static const gsize positions[] = { 22, 37, 38, 45, 46, 69, 70, 200, 330 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (positions); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gsize len;
+      guint8 *data = g_bytes_unref_to_data (g_bytes_ref (fixture->blobs[KIND_OFFICE_SECRET]), &len);
+      g_autoptr(GBytes) patched = NULL;
+      g_autoptr(IntakeOfficeSecret) unwrapped = NULL;
+
+      data[positions[i]] ^= 0x01;
+      patched = g_bytes_new_take (data, len);
+      unwrapped = intake_office_secret_unwrap (patched, fixture->passphrase, &error);
+      g_assert_null (unwrapped);
+      g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_PASSPHRASE);
+    }
+}
+
+/* Wraps @inner exactly as docs/keys.md describes, without the library. */
+static GBytes *
+wrap_by_hand (const guint8             *inner,
+              const guint8             *key_id,
+              const IntakeSecureBuffer *passphrase)
+{
+  guint8 blob[INTAKE_OFFICE_SECRET_BLOB_BYTES];
+  guint8 key[32];
+  unsigned long long clen = 0;
+
+  memcpy (blob, "IKOS\x01\x01", 6);
+  intake_put_u64_le (blob + 6, CHEAP_OPSLIMIT);
+  intake_put_u64_le (blob + 14, CHEAP_MEMLIMIT);
+  randombytes_buf (blob + 22, 16);
+  memcpy (blob + 38, key_id, 8);
+  randombytes_buf (blob + 46, 24);
+  g_assert_cmpint (crypto_pwhash (key, 32, (const char *) passphrase->data, passphrase->len,
+                                  blob + 22, CHEAP_OPSLIMIT, CHEAP_MEMLIMIT,
+                                  crypto_pwhash_ALG_ARGON2ID13), ==, 0);
+  crypto_aead_xchacha20poly1305_ietf_encrypt (blob + 70, &clen, inner, 245, blob, 70, NULL,
+                                              blob + 46, key);
+  g_assert_cmpuint (clen, ==, 261);
+  return g_bytes_new (blob, sizeof blob);
+}
+
+static void
+test_office_secret_by_hand (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pub_blob = intake_office_public_to_bytes (fixture->office_public);
+  g_autoptr(GBytes) wrapped = NULL;
+  g_autoptr(IntakeOfficeSecret) unwrapped = NULL;
+  guint8 box_sk[32], box_pk[32], sign_pk[32], sign_sk[64], inner[245];
+  g_autoptr(IntakeOfficeSecret) other = NULL;
+
+  /* A well-formed file made from the spec alone unwraps. */
+  randombytes_buf (box_sk, 32);
+  crypto_scalarmult_base (box_pk, box_sk);
+  crypto_sign_keypair (sign_pk, sign_sk);
+  other = intake_office_secret_new_from_raw (box_sk, sign_sk, 1700000000, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GBytes) other_pub = intake_office_public_to_bytes (intake_office_secret_get_public (other));
+
+    memcpy (inner, box_sk, 32);
+    memcpy (inner + 32, sign_sk, 64);
+    memcpy (inner + 96, g_bytes_get_data (other_pub, NULL), 149);
+    wrapped = wrap_by_hand (inner, intake_office_secret_get_public (other)->key_id,
+                            fixture->passphrase);
+    unwrapped = intake_office_secret_unwrap (wrapped, fixture->passphrase, &error);
+    g_assert_no_error (error);
+    g_assert_cmpmem (intake_office_secret_get_public (unwrapped)->box_pk, 32, box_pk, 32);
+    g_assert_cmpint (intake_office_secret_get_public (unwrapped)->created_at, ==, 1700000000);
+    g_clear_pointer (&unwrapped, intake_office_secret_free);
+    g_clear_pointer (&wrapped, g_bytes_unref);
+  }
+
+  /* Secret keys of another key pair with the fixture's public key: refused. */
+  memcpy (inner + 96, g_bytes_get_data (pub_blob, NULL), 149);
+  wrapped = wrap_by_hand (inner, fixture->office_public->key_id, fixture->passphrase);
+  unwrapped = intake_office_secret_unwrap (wrapped, fixture->passphrase, &error);
+  g_assert_null (unwrapped);
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED);
+  g_clear_error (&error);
+  g_clear_pointer (&wrapped, g_bytes_unref);
+
+  /* Matching inner keys, but the cleartext key id names another key: refused. */
+  {
+    g_autoptr(GBytes) other_pub = intake_office_public_to_bytes (intake_office_secret_get_public (other));
+
+    memcpy (inner + 96, g_bytes_get_data (other_pub, NULL), 149);
+  }
+  wrapped = wrap_by_hand (inner, fixture->office_public->key_id, fixture->passphrase);
+  unwrapped = intake_office_secret_unwrap (wrapped, fixture->passphrase, &error);
+  g_assert_null (unwrapped);
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED);
+
+  sodium_memzero (inner, sizeof inner);
+}
+
+static void
+test_office_public_tampered_every_byte (Fixture       *fixture,
+                                        gconstpointer  user_data)
+{
+  gsize len = g_bytes_get_size (fixture->blobs[KIND_OFFICE_PUBLIC]);
+
+  for (gsize pos = 0; pos < len; pos++)
+    {
+      g_autoptr(GError) error = NULL;
+      guint8 *data = g_memdup2 (g_bytes_get_data (fixture->blobs[KIND_OFFICE_PUBLIC], NULL), len);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(IntakeOfficePublic) pub = NULL;
+
+      data[pos] ^= 0x01;
+      bytes = g_bytes_new_take (data, len);
+      pub = intake_office_public_new_from_bytes (bytes, &error);
+      g_assert_null (pub);
+      if (pos < 4)
+        g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_MAGIC);
+      else if (pos == 4)
+        g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_UNSUPPORTED_VERSION);
+      else
+        g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_SIGNATURE);
+    }
+}
+
+static void
+test_office_public_tampered_file (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = fixture_path (fixture, "office.pub");
+  g_autofree char *tampered_path = fixture_path (fixture, "tampered.pub");
+  g_autofree char *contents = NULL;
+  g_autoptr(IntakeOfficePublic) pub = NULL;
+  char *line;
+
+  g_assert_true (intake_office_public_save (fixture->office_public, path, &error));
+  g_assert_no_error (error);
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Change one base64 character in the middle of the box key. */
+  line = strchr (contents, '\n') + 1;
+  line[24] = line[24] == 'A' ? 'B' : 'A';
+  intake_test_write_file (tampered_path, contents);
+
+  pub = intake_office_public_load (tampered_path, &error);
+  g_assert_null (pub);
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_SIGNATURE);
+  g_assert_nonnull (strstr (error->message, tampered_path));
+}
+
+static void
+test_office_public_key_id_mismatch (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeOfficeSecret) office = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(IntakeOfficePublic) pub = NULL;
+  guint8 box_sk[32], sign_pk[32], sign_sk[64];
+  guint8 *data;
+  gsize len;
+
+  randombytes_buf (box_sk, sizeof box_sk);
+  crypto_sign_keypair (sign_pk, sign_sk);
+  office = intake_office_secret_new_from_raw (box_sk, sign_sk, 1700000000, &error);
+  g_assert_no_error (error);
+
+  /* A correctly self-signed blob whose key id is wrong. */
+  data = g_bytes_unref_to_data (intake_office_public_to_bytes (intake_office_secret_get_public (office)),
+                                &len);
+  data[5] ^= 0xff;
+  crypto_sign_detached (data + 85, NULL, data, 85, sign_sk);
+  bytes = g_bytes_new_take (data, len);
+
+  pub = intake_office_public_new_from_bytes (bytes, &error);
+  g_assert_null (pub);
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED);
+}
+
+/* Key files of every kind ----------------------------------------------------- */
+
+static void
+test_truncated_every_length (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autofree char *path = fixture_path (fixture, "truncated");
+
+  for (Kind kind = 0; kind < N_KINDS; kind++)
+    {
+      gsize full_len;
+      const guint8 *full = g_bytes_get_data (fixture->blobs[kind], &full_len);
+
+      for (gsize len = 0; len < full_len; len++)
+        {
+          g_autoptr(GError) error = NULL;
+
+          write_blob_file (path, full, len);
+          g_assert_false (load_kind (fixture, kind, path, &error));
+          if (error->code != INTAKE_CRYPTO_ERROR_TRUNCATED)
+            g_test_message ("%s cut to %" G_GSIZE_FORMAT " bytes: %s", kind_names[kind], len,
+                            error->message);
+          g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TRUNCATED);
+        }
+
+      /* And the intact blob, written the same way, loads. */
+      {
+        g_autoptr(GError) error = NULL;
+
+        write_blob_file (path, full, full_len);
+        g_assert_true (load_kind (fixture, kind, path, &error));
+        g_assert_no_error (error);
+      }
+    }
+}
+
+static void
+test_truncated_bytes (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  gsize full_len;
+  const guint8 *full = g_bytes_get_data (fixture->blobs[KIND_OFFICE_PUBLIC], &full_len);
+  const guint8 *wrapped_full;
+  gsize wrapped_len;
+
+  for (gsize len = 0; len < full_len; len++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) bytes = g_bytes_new (full, len);
+      g_autoptr(IntakeOfficePublic) pub = intake_office_public_new_from_bytes (bytes, &error);
+
+      g_assert_null (pub);
+      g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TRUNCATED);
+    }
+
+  wrapped_full = g_bytes_get_data (fixture->blobs[KIND_OFFICE_SECRET], &wrapped_len);
+  for (gsize len = 0; len < wrapped_len; len++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) bytes = g_bytes_new (wrapped_full, len);
+      g_autoptr(IntakeOfficeSecret) sec = intake_office_secret_unwrap (bytes, fixture->passphrase,
+                                                                       &error);
+
+      g_assert_null (sec);
+      g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TRUNCATED);
+    }
+}
+
+static void
+test_cut_base64_line (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autofree char *path = fixture_path (fixture, "cut");
+
+  for (Kind kind = 0; kind < N_KINDS; kind++)
+    {
+      g_autofree char *b64 = g_base64_encode (g_bytes_get_data (fixture->blobs[kind], NULL),
+                                              g_bytes_get_size (fixture->blobs[kind]));
+      gsize b64_len = strlen (b64);
+
+      for (gsize cut = 0; cut <= b64_len; cut++)
+        {
+          g_autofree char *without_newline = g_strdup_printf ("# comment\n%.*s", (int) cut, b64);
+          g_autofree char *with_newline = g_strdup_printf ("# comment\n%.*s\n", (int) cut, b64);
+          g_autoptr(GError) error = NULL;
+
+          /* A file that stops inside its key line never loads. */
+          intake_test_write_file (path, without_newline);
+          g_assert_false (load_kind (fixture, kind, path, &error));
+          g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TRUNCATED);
+          g_clear_error (&error);
+
+          if (cut == b64_len)
+            continue;
+
+          /* A shortened line with its newline is also reported as truncated. */
+          intake_test_write_file (path, with_newline);
+          g_assert_false (load_kind (fixture, kind, path, &error));
+          g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TRUNCATED);
+        }
+    }
+}
+
+static void
+test_extra_bytes (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autofree char *path = fixture_path (fixture, "extra");
+
+  for (Kind kind = 0; kind < N_KINDS; kind++)
+    {
+      gsize len;
+      const guint8 *blob = g_bytes_get_data (fixture->blobs[kind], &len);
+      g_autofree guint8 *longer = g_malloc0 (len + 3);
+
+      memcpy (longer, blob, len);
+      for (gsize extra = 1; extra <= 3; extra++)
+        {
+          g_autoptr(GError) error = NULL;
+
+          write_blob_file (path, longer, len + extra);
+          g_assert_false (load_kind (fixture, kind, path, &error));
+          g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED);
+        }
+    }
+}
+
+static void
+test_extra_line (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = fixture_path (fixture, "extra-line");
+  g_autofree char *b64 = g_base64_encode (g_bytes_get_data (fixture->blobs[KIND_DEVICE_PUBLIC], NULL),
+                                          g_bytes_get_size (fixture->blobs[KIND_DEVICE_PUBLIC]));
+  g_autofree char *text = g_strdup_printf ("# comment\n%s\n%s\n", b64, b64);
+
+  intake_test_write_file (path, text);
+  g_assert_false (load_kind (fixture, KIND_DEVICE_PUBLIC, path, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED);
+}
+
+static void
+test_crlf_file (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = fixture_path (fixture, "crlf");
+  g_autofree char *b64 = g_base64_encode (g_bytes_get_data (fixture->blobs[KIND_DEVICE_PUBLIC], NULL),
+                                          g_bytes_get_size (fixture->blobs[KIND_DEVICE_PUBLIC]));
+  g_autofree char *text = g_strdup_printf ("# edited on Windows\r\n%s\r\n", b64);
+
+  intake_test_write_file (path, text);
+  g_assert_true (load_kind (fixture, KIND_DEVICE_PUBLIC, path, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_not_a_key_file (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autofree char *path = fixture_path (fixture, "not-a-key");
+  static const char * const texts[] = {
+    "hello world\n",
+    "eyJmb3JtYXQiOjF9\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    for (Kind kind = 0; kind < N_KINDS; kind++)
+      {
+        g_autoptr(GError) error = NULL;
+
+        intake_test_write_file (path, texts[i]);
+        g_assert_false (load_kind (fixture, kind, path, &error));
+        g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_MAGIC);
+      }
+}
+
+static void
+test_bad_base64 (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = fixture_path (fixture, "bad-base64");
+
+  intake_test_write_file (path, "# comment\nSUtE!AE=\n");
+  g_assert_false (load_kind (fixture, KIND_DEVICE_PUBLIC, path, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED);
+}
+
+static void
+test_bad_magic (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autofree char *path = fixture_path (fixture, "bad-magic");
+
+  for (Kind kind = 0; kind < N_KINDS; kind++)
+    {
+      g_autoptr(GError) error = NULL;
+      gsize len;
+      guint8 *data = g_bytes_unref_to_data (g_bytes_ref (fixture->blobs[kind]), &len);
+
+      memcpy (data, "MINI", 4);
+      write_blob_file (path, data, len);
+      g_free (data);
+      g_assert_false (load_kind (fixture, kind, path, &error));
+      g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_MAGIC);
+    }
+}
+
+static void
+test_wrong_kind (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autofree char *path = fixture_path (fixture, "wrong-kind");
+
+  /* Every kind of file given to every other kind's loader. */
+  for (Kind given = 0; given < N_KINDS; given++)
+    for (Kind expected = 0; expected < N_KINDS; expected++)
+      {
+        g_autoptr(GError) error = NULL;
+
+        if (given == expected)
+          continue;
+
+        write_blob_file (path, g_bytes_get_data (fixture->blobs[given], NULL),
+                         g_bytes_get_size (fixture->blobs[given]));
+        g_assert_false (load_kind (fixture, expected, path, &error));
+        g_test_message ("%s as %s: %s", kind_names[given], kind_names[expected], error->message);
+        g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_KEY_KIND);
+      }
+}
+
+static void
+test_wrong_kind_bytes (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeOfficePublic) pub = NULL;
+  g_autoptr(IntakeOfficeSecret) sec = NULL;
+
+  pub = intake_office_public_new_from_bytes (fixture->blobs[KIND_DEVICE_PUBLIC], &error);
+  g_assert_null (pub);
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_KEY_KIND);
+  g_clear_error (&error);
+
+  sec = intake_office_secret_unwrap (fixture->blobs[KIND_DEVICE_SECRET], fixture->passphrase,
+                                     &error);
+  g_assert_null (sec);
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_KEY_KIND);
+}
+
+static void
+test_unknown_version (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autofree char *path = fixture_path (fixture, "version");
+
+  for (Kind kind = 0; kind < N_KINDS; kind++)
+    {
+      g_autoptr(GError) error = NULL;
+      gsize len;
+      guint8 *data = g_bytes_unref_to_data (g_bytes_ref (fixture->blobs[kind]), &len);
+
+      data[4] = 2;
+      write_blob_file (path, data, len);
+      g_free (data);
+      g_assert_false (load_kind (fixture, kind, path, &error));
+      g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_UNSUPPORTED_VERSION);
+    }
+}
+
+static void
+test_missing_file (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autofree char *path = fixture_path (fixture, "missing");
+
+  for (Kind kind = 0; kind < N_KINDS; kind++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (load_kind (fixture, kind, path, &error));
+      g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_IO);
+      g_assert_nonnull (strstr (error->message, path));
+    }
+}
+
+static void
+assert_dir_has_only (const char *dir,
+                     const char *name)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *entry;
+  guint count = 0;
+
+  g_assert_nonnull (d);
+  while ((entry = g_dir_read_name (d)) != NULL)
+    {
+      g_assert_cmpstr (entry, ==, name);
+      count++;
+    }
+  g_assert_cmpuint (count, ==, 1);
+}
+
+static void
+test_refuse_overwrite (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autofree char *sub = fixture_path (fixture, "overwrite");
+  g_autofree char *path = g_build_filename (sub, "key", NULL);
+  IntakeDevicePublic device_public;
+
+  g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+  intake_device_key_get_public (fixture->device, &device_public);
+
+  for (Kind kind = 0; kind < N_KINDS; kind++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *before = NULL;
+      g_autofree char *after = NULL;
+      gboolean ok = FALSE;
+
+      intake_test_write_file (path, "# an existing file\nc29tZXRoaW5n\n");
+      g_file_get_contents (path, &before, NULL, NULL);
+
+      switch (kind)
+        {
+        case KIND_OFFICE_PUBLIC:
+          ok = intake_office_public_save (fixture->office_public, path, &error);
+          break;
+        case KIND_OFFICE_SECRET:
+          ok = intake_office_secret_save (fixture->office_secret, path, fixture->passphrase, &error);
+          break;
+        case KIND_DEVICE_SECRET:
+          ok = intake_device_key_save (fixture->device, path, &error);
+          break;
+        case KIND_DEVICE_PUBLIC:
+          ok = intake_device_public_save (&device_public, path, &error);
+          break;
+        case N_KINDS:
+        default:
+          g_assert_not_reached ();
+        }
+
+      g_assert_false (ok);
+      g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_IO);
+      g_assert_nonnull (strstr (error->message, "exists"));
+      g_assert_nonnull (strstr (error->message, "will not be overwritten"));
+      g_file_get_contents (path, &after, NULL, NULL);
+      g_assert_cmpstr (before, ==, after);
+      /* No temporary file is left behind. */
+      assert_dir_has_only (sub, "key");
+    }
+}
+
+static void
+test_refuse_overwrite_second_save (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = fixture_path (fixture, "device.secret");
+  g_autoptr(IntakeDeviceKey) other = intake_device_key_generate (&error);
+  g_autoptr(IntakeDeviceKey) loaded = NULL;
+  IntakeDevicePublic a, b;
+
+  g_assert_no_error (error);
+  g_assert_true (intake_device_key_save (fixture->device, path, &error));
+  g_assert_no_error (error);
+  g_assert_false (intake_device_key_save (other, path, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_IO);
+  g_clear_error (&error);
+
+  loaded = intake_device_key_load (path, &error);
+  g_assert_no_error (error);
+  intake_device_key_get_public (loaded, &a);
+  intake_device_key_get_public (fixture->device, &b);
+  g_assert_cmpmem (a.sign_pk, 32, b.sign_pk, 32);
+}
+
+static void
+test_save_into_missing_dir (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = fixture_path (fixture, "no-such-dir/device.secret");
+
+  g_assert_false (intake_device_key_save (fixture->device, path, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, path));
+}
+
+/* Device keys ----------------------------------------------------------------- */
+
+static void
+test_device_save_load_round_trip (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sec_path = fixture_path (fixture, "device.secret");
+  g_autofree char *pub_path = fixture_path (fixture, "device.pub");
+  g_autofree char *id_hex = intake_device_key_dup_id_hex (fixture->device);
+  g_autofree char *contents = NULL;
+  g_autoptr(IntakeDeviceKey) loaded = NULL;
+  g_autoptr(GBytes) message = g_bytes_new_static ("batch", 5);
+  IntakeDevicePublic pub, loaded_pub, file_pub;
+  guint8 expected_id[16];
+  guint8 signature[INTAKE_SIGNATURE_BYTES];
+  const guint8 *blob;
+
+  intake_device_key_get_public (fixture->device, &pub);
+
+  /* device_id = BLAKE2b, 16-byte output, of "intake-device-id-v1" || sign_pk */
+  {
+    g_autofree guint8 *input = g_malloc (19 + 32);
+
+    memcpy (input, "intake-device-id-v1", 19);
+    memcpy (input + 19, pub.sign_pk, 32);
+    crypto_generichash (expected_id, 16, input, 19 + 32, NULL, 0);
+  }
+  g_assert_cmpmem (pub.device_id, 16, expected_id, 16);
+  g_assert_cmpuint (strlen (id_hex), ==, 32);
+
+  g_assert_true (intake_device_key_save (fixture->device, sec_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (intake_device_public_save (&pub, pub_path, &error));
+  g_assert_no_error (error);
+  assert_mode (sec_path, 0600);
+  assert_mode (pub_path, 0644);
+
+  g_file_get_contents (sec_path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (contents, "# intake device secret key, id "));
+  g_assert_nonnull (strstr (contents, id_hex));
+
+  blob = g_bytes_get_data (fixture->blobs[KIND_DEVICE_SECRET], NULL);
+  g_assert_cmpuint (g_bytes_get_size (fixture->blobs[KIND_DEVICE_SECRET]), ==, 69);
+  g_assert_cmpmem (blob, 5, "IKDS\x01", 5);
+  g_assert_cmpmem (blob + 5 + 32, 32, pub.sign_pk, 32);
+  blob = g_bytes_get_data (fixture->blobs[KIND_DEVICE_PUBLIC], NULL);
+  g_assert_cmpuint (g_bytes_get_size (fixture->blobs[KIND_DEVICE_PUBLIC]), ==, 53);
+  g_assert_cmpmem (blob, 5, "IKDP\x01", 5);
+  g_assert_cmpmem (blob + 5, 16, pub.device_id, 16);
+  g_assert_cmpmem (blob + 21, 32, pub.sign_pk, 32);
+
+  loaded = intake_device_key_load (sec_path, &error);
+  g_assert_no_error (error);
+  intake_device_key_get_public (loaded, &loaded_pub);
+  g_assert_cmpmem (&loaded_pub, sizeof loaded_pub, &pub, sizeof pub);
+
+  g_assert_true (intake_device_public_load (pub_path, &file_pub, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (&file_pub, sizeof file_pub, &pub, sizeof pub);
+
+  intake_device_key_sign (loaded, "sync-request", message, signature);
+  g_assert_true (intake_device_public_verify (&file_pub, "sync-request", message, signature, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_device_secret_inconsistent (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = fixture_path (fixture, "device.secret");
+  gsize len;
+  guint8 *data = g_bytes_unref_to_data (g_bytes_ref (fixture->blobs[KIND_DEVICE_SECRET]), &len);
+  g_autoptr(IntakeDeviceKey) loaded = NULL;
+
+  /* The public half stored in the secret key no longer matches its seed. */
+  data[5 + 40] ^= 0x01;
+  write_blob_file (path, data, len);
+  sodium_memzero (data, len);
+  g_free (data);
+
+  loaded = intake_device_key_load (path, &error);
+  g_assert_null (loaded);
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED);
+}
+
+static void
+test_device_public_id_mismatch (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_autofree char *path = fixture_path (fixture, "device.pub");
+
+  /* A changed byte in the id or in the key: the id no longer belongs to the key. */
+  for (gsize pos = 5; pos < 53; pos++)
+    {
+      g_autoptr(GError) error = NULL;
+      gsize len;
+      guint8 *data = g_bytes_unref_to_data (g_bytes_ref (fixture->blobs[KIND_DEVICE_PUBLIC]), &len);
+
+      data[pos] ^= 0x01;
+      write_blob_file (path, data, len);
+      g_free (data);
+      g_assert_false (load_kind (fixture, KIND_DEVICE_PUBLIC, path, &error));
+      g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED);
+    }
+}
+
+/* Signatures with context -------------------------------------------------------- */
+
+static void
+test_sign_context (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) message = g_bytes_new_static ("questionnaire bytes", 19);
+  g_autoptr(GBytes) other_message = g_bytes_new_static ("questionnaire bytez", 19);
+  guint8 signature[INTAKE_SIGNATURE_BYTES];
+  IntakeDevicePublic device_public;
+
+  intake_office_secret_sign (fixture->office_secret, "questionnaire", message, signature);
+  g_assert_true (intake_office_public_verify (fixture->office_public, "questionnaire", message,
+                                              signature, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (intake_office_public_verify (fixture->office_public, "configuration", message,
+                                               signature, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+
+  g_assert_false (intake_office_public_verify (fixture->office_public, "questionnaire",
+                                               other_message, signature, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+
+  intake_device_key_get_public (fixture->device, &device_public);
+  intake_device_key_sign (fixture->device, "sync-request", message, signature);
+  g_assert_true (intake_device_public_verify (&device_public, "sync-request", message,
+                                              signature, &error));
+  g_assert_no_error (error);
+  g_assert_false (intake_device_public_verify (&device_public, "receipt", message,
+                                               signature, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+
+  /* A device signature is not an office signature. */
+  g_assert_false (intake_office_public_verify (fixture->office_public, "sync-request", message,
+                                               signature, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_SIGNATURE);
+}
+
+static void
+test_sign_context_format (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  static const guint8 signed_bytes[] = "intake-sig-v1\0questionnaire\0payload";
+  g_autoptr(GBytes) message = g_bytes_new_static ("payload", 7);
+  guint8 signature[INTAKE_SIGNATURE_BYTES];
+
+  /* Ed25519 over "intake-sig-v1" 0x00 context 0x00 message, as docs/keys.md says. */
+  intake_office_secret_sign (fixture->office_secret, "questionnaire", message, signature);
+  g_assert_cmpint (crypto_sign_verify_detached (signature, signed_bytes, sizeof signed_bytes - 1,
+                                                fixture->office_public->sign_pk), ==, 0);
+}
+
+static void
+test_sign_context_boundary (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) c = g_bytes_new_static ("c", 1);
+  g_autoptr(GBytes) bc = g_bytes_new_static ("bc", 2);
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  guint8 signature[INTAKE_SIGNATURE_BYTES];
+
+  /* ("ab", "c") and ("a", "bc") must not share a signature. */
+  intake_office_secret_sign (fixture->office_secret, "ab", c, signature);
+  g_assert_false (intake_office_public_verify (fixture->office_public, "a", bc, signature, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+
+  /* An empty message is fine. */
+  intake_office_secret_sign (fixture->office_secret, "ping", empty, signature);
+  g_assert_true (intake_office_public_verify (fixture->office_public, "ping", empty, signature,
+                                              &error));
+  g_assert_no_error (error);
+}
+
 int
-main (int argc, char **argv)
+main (int   argc,
+      char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/crypto/keys/office/generate", test_office_generate);
+  ADD ("/crypto/keys/office/fingerprint", test_office_fingerprint);
+  ADD ("/crypto/keys/office/public-bytes-round-trip", test_office_public_bytes_round_trip);
+  ADD ("/crypto/keys/office/save-load-round-trip", test_office_save_load_round_trip);
+  ADD ("/crypto/keys/office/wrap-unwrap", test_office_wrap_unwrap);
+  ADD ("/crypto/keys/office/wrong-passphrase", test_office_wrong_passphrase);
+  ADD ("/crypto/keys/office/wrong-passphrase-file", test_office_wrong_passphrase_file);
+  ADD ("/crypto/keys/office/weak-passphrase", test_office_weak_passphrase);
+  ADD ("/crypto/keys/office/hostile-kdf-limits", test_office_hostile_kdf_limits);
+  ADD ("/crypto/keys/office/unknown-kdf", test_office_unknown_kdf);
+  ADD ("/crypto/keys/office/secret-tampered", test_office_secret_tampered);
+  ADD ("/crypto/keys/office/secret-by-hand", test_office_secret_by_hand);
+  ADD ("/crypto/keys/office/public-tampered/every-byte", test_office_public_tampered_every_byte);
+  ADD ("/crypto/keys/office/public-tampered/file", test_office_public_tampered_file);
+  ADD ("/crypto/keys/office/public-key-id-mismatch", test_office_public_key_id_mismatch);
+  ADD ("/crypto/keys/file/truncated/every-length", test_truncated_every_length);
+  ADD ("/crypto/keys/file/truncated/bytes-api", test_truncated_bytes);
+  ADD ("/crypto/keys/file/truncated/cut-base64-line", test_cut_base64_line);
+  ADD ("/crypto/keys/file/extra-bytes", test_extra_bytes);
+  ADD ("/crypto/keys/file/extra-line", test_extra_line);
+  ADD ("/crypto/keys/file/crlf", test_crlf_file);
+  ADD ("/crypto/keys/file/not-a-key-file", test_not_a_key_file);
+  ADD ("/crypto/keys/file/bad-base64", test_bad_base64);
+  ADD ("/crypto/keys/file/bad-magic", test_bad_magic);
+  ADD ("/crypto/keys/file/wrong-kind", test_wrong_kind);
+  ADD ("/crypto/keys/file/wrong-kind-bytes", test_wrong_kind_bytes);
+  ADD ("/crypto/keys/file/unknown-version", test_unknown_version);
+  ADD ("/crypto/keys/file/missing", test_missing_file);
+  ADD ("/crypto/keys/file/refuse-overwrite", test_refuse_overwrite);
+  ADD ("/crypto/keys/file/refuse-overwrite-second-save", test_refuse_overwrite_second_save);
+  ADD ("/crypto/keys/file/missing-directory", test_save_into_missing_dir);
+  ADD ("/crypto/keys/device/save-load-round-trip", test_device_save_load_round_trip);
+  ADD ("/crypto/keys/device/secret-inconsistent", test_device_secret_inconsistent);
+  ADD ("/crypto/keys/device/public-id-mismatch", test_device_public_id_mismatch);
+  ADD ("/crypto/keys/sign/context", test_sign_context);
+  ADD ("/crypto/keys/sign/context-format", test_sign_context_format);
+  ADD ("/crypto/keys/sign/context-boundary", test_sign_context_boundary);
+
+#undef ADD
+
   return g_test_run ();
 }

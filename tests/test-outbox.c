@@ -269,7 +269,8 @@ test_add_invalid (Fixture       *f,
   g_assert_error (error, INTAKE_OUTBOX_ERROR, INTAKE_OUTBOX_ERROR_INVALID_ENVELOPE);
   g_clear_error (&error);
 
-  copy = g_memdup2 (g_bytes_get_data (envelope, &len), len);
+  g_bytes_get_data (envelope, &len);
+  copy = g_memdup2 (g_bytes_get_data (envelope, NULL), len);
   copy[len / 2] ^= 0x40;
   tampered = g_bytes_new_take (copy, len);
   g_assert_false (intake_outbox_add (outbox, tampered, "AAAA-AAAA", &error));
@@ -555,6 +556,68 @@ test_counts_many (Fixture       *f,
   g_assert_cmpuint (counts.exported_pending, >, 0);
 }
 
+static void
+test_help_requests (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(IntakeOutbox) outbox = open_outbox (f);
+  g_autoptr(GArray) open_requests = NULL;
+  g_autoptr(GArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+  IntakeOutboxCounts counts;
+
+  g_assert_true (intake_outbox_add_help_request (outbox, 100, "ar", &error));
+  g_assert_true (intake_outbox_add_help_request (outbox, 200, "ti", &error));
+  g_assert_no_error (error);
+  g_assert_true (intake_outbox_get_counts (outbox, &counts, &error));
+  g_assert_cmpuint (counts.open_help_requests, ==, 2);
+
+  open_requests = intake_outbox_list_help_requests (outbox, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (open_requests->len, ==, 2);
+  g_assert_cmpstr (g_array_index (open_requests, IntakeHelpRequest, 0).language, ==, "ti");
+  g_assert_cmpint (g_array_index (open_requests, IntakeHelpRequest, 0).created_at, ==, 200);
+  g_assert_cmpint (g_array_index (open_requests, IntakeHelpRequest, 1).resolved_at, ==, 0);
+
+  g_assert_true (intake_outbox_resolve_help_requests (outbox, 300, &error));
+  g_assert_true (intake_outbox_get_counts (outbox, &counts, &error));
+  g_assert_cmpuint (counts.open_help_requests, ==, 0);
+  g_clear_pointer (&open_requests, g_array_unref);
+  open_requests = intake_outbox_list_help_requests (outbox, TRUE, &error);
+  g_assert_cmpuint (open_requests->len, ==, 0);
+  all = intake_outbox_list_help_requests (outbox, FALSE, &error);
+  g_assert_cmpuint (all->len, ==, 2);
+  g_assert_cmpint (g_array_index (all, IntakeHelpRequest, 0).resolved_at, ==, 300);
+}
+
+/* An outbox written by the first release (schema 1) is migrated in place
+ * and keeps its envelopes. */
+static void
+test_migrate_from_v1 (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GBytes) envelope = seal_text (f->office_public, f->device, NULL, "{}");
+  g_autofree char *id = submission_hex (envelope);
+  g_autoptr(IntakeOutboxItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+  IntakeOutbox *outbox = open_outbox (f);
+
+  add_ok (outbox, envelope);
+  g_assert_cmpint (sqlite3_exec (intake_outbox_get_db (outbox),
+                                 "DROP TABLE help_requests; PRAGMA user_version = 1",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_object_unref (outbox);
+
+  outbox = open_outbox (f);
+  g_assert_cmpint (intake_outbox_get_schema_version (outbox), ==, 2);
+  item = intake_outbox_lookup (outbox, id, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (item->envelope, envelope));
+  g_assert_true (intake_outbox_add_help_request (outbox, 1, "nl", &error));
+  g_assert_no_error (error);
+  g_object_unref (outbox);
+}
+
 /* ---- Killed mid-write ---------------------------------------------------- */
 
 /* Child mode: seal and store submissions forever, announcing each one on
@@ -781,6 +844,8 @@ main (int    argc,
   ADD ("/outbox/open/unopenable", test_unopenable);
   ADD ("/outbox/add/disk-full-leaves-nothing-half-written", test_disk_full);
   ADD ("/outbox/counts/100000-rows", test_counts_many);
+  ADD ("/outbox/help-requests", test_help_requests);
+  ADD ("/outbox/open/migrates-from-schema-1", test_migrate_from_v1);
   ADD ("/outbox/survives-kill", test_survives_kill);
   ADD ("/outbox/no-plaintext-canary", test_no_plaintext_canary);
 

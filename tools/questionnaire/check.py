@@ -357,7 +357,7 @@ class Checker:
             return
         self.n_questions += 1
         code = qq.get("code")
-        qtype = qq.get("type")
+        qtype = qq.get("type") if isinstance(qq.get("type"), str) else None
         code_ok = False
         if "code" not in qq:
             self.err(path, "missing required key \"code\"")
@@ -378,7 +378,7 @@ class Checker:
             allowed = COMMON_KEYS
         elif qtype not in TYPE_KEYS:
             self.err(path + ".type", "unknown question type %s; use one of: %s"
-                     % (q(qtype) if isinstance(qtype, str) else type_name(qtype),
+                     % (q(qtype) if qtype is not None else type_name(qq["type"]),
                         ", ".join(sorted(TYPE_KEYS))))
             allowed = None
         else:
@@ -404,7 +404,9 @@ class Checker:
         if qtype in TYPE_KEYS:
             getattr(self, "check_" + qtype)(qq, path)
         if self.policy and isinstance(tags, dict):
-            sensitive = (tags.get("zrm") in SENSITIVE_ZRM) or (tags.get("pg") in SENSITIVE_PG)
+            zrm, pg = tags.get("zrm"), tags.get("pg")
+            sensitive = ((isinstance(zrm, str) and zrm in SENSITIVE_ZRM)
+                         or (isinstance(pg, str) and pg in SENSITIVE_PG))
             if sensitive and (not rns or required):
                 self.perr(path, "question %s is tagged %s; a sensitive question must have "
                           "\"rather_not_say\": true and must not be required"
@@ -505,7 +507,8 @@ class Checker:
         ml = self.want_int(qq, "max_length", path, required=False)
         if ml is not None and not 1 <= ml <= 500:
             self.err(path + ".max_length", "must be between 1 and 500, is %d" % ml)
-        if "text_kind" in qq and qq["text_kind"] not in TEXT_KINDS:
+        if "text_kind" in qq and (not isinstance(qq["text_kind"], str)
+                                  or qq["text_kind"] not in TEXT_KINDS):
             self.err(path + ".text_kind", "must be one of: %s" % ", ".join(sorted(TEXT_KINDS)))
 
     def check_number(self, qq, path):
@@ -629,7 +632,8 @@ class Checker:
     def check_value(self, v, path, target, ref):
         ttype = target.get("type")
         if ttype in CHOICE_TYPES:
-            codes = [o.get("code") for o in target.get("options", []) if isinstance(o, dict)]
+            opts = target.get("options") if isinstance(target.get("options"), list) else []
+            codes = [o.get("code") for o in opts if isinstance(o, dict)]
             if not isinstance(v, str):
                 self.err(path, "%s is a %s question: compare with an option code (string), not %s"
                          % (q(ref), ttype, type_name(v)))
