@@ -39,6 +39,9 @@ G_DEFINE_QUARK (intake-catalog-error-quark, intake_catalog_error)
 static void
 table_free (Table *table)
 {
+  if (table == NULL)
+    return;
+
   g_clear_pointer (&table->strings, g_hash_table_unref);
   g_clear_pointer (&table->header, g_hash_table_unref);
   g_clear_pointer (&table->mo, g_bytes_unref);

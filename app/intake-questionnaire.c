@@ -849,9 +849,8 @@ check_tree (Loader      *l,
   else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_DOUBLE)
     {
       return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_WRONG_TYPE, path,
-                   "%s is not an integer; numbers in a questionnaire must be whole numbers "
-                   "written without a decimal point or exponent",
-                   json_node_get_double (node) == 0.0 ? "0.0" : "this number");
+                   "a number with a decimal point or exponent is not allowed; write a whole "
+                   "number (40, not 40.0, 40.5 or 4e1)");
     }
 
   return TRUE;
@@ -931,14 +930,18 @@ get_text (Loader      *l,
           IntakeText **out,
           GError     **error)
 {
-  JsonNode *node;
+  JsonNode *node = json_object_get_member (object, key);
   g_autofree char *child = NULL;
 
   *out = NULL;
-  if (!get_member (l, object, path, key, KIND_OBJECT, required, &node, error))
-    return FALSE;
   if (node == NULL)
-    return TRUE;
+    {
+      if (!required)
+        return TRUE;
+      return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_MISSING_KEY, path,
+                   "the required text \"%s\" is missing; add it as an object with a string per "
+                   "language, such as {\"%s\": \"...\"}", key, l->self->source_language);
+    }
   child = member_path (path, key);
   return parse_text (l, node, child, out, error);
 }
@@ -1063,10 +1066,15 @@ resolve_reference (Loader                *l,
                  "the condition of \"%s\" refers to the question itself; a condition may "
                  "only look at earlier questions", code);
   if (g_hash_table_contains (l->all_codes, code))
-    return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_CONDITION_FORWARD, path,
-                 "condition refers to \"%s\", which comes later in the questionnaire%s; a "
-                 "condition may only look at earlier questions", code,
-                 self_code == NULL ? " (or in this section)" : "");
+    {
+      if (self_code == NULL)
+        return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_CONDITION_FORWARD, path,
+                     "condition refers to \"%s\", which is in this section or a later one; a "
+                     "section condition may only look at questions of earlier sections", code);
+      return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_CONDITION_FORWARD, path,
+                   "condition refers to \"%s\", which comes later in the questionnaire; a "
+                   "condition may only look at earlier questions", code);
+    }
   return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_CONDITION_UNKNOWN, path,
                "condition refers to \"%s\", but no question has that code; check the "
                "spelling", code);
@@ -1493,8 +1501,11 @@ parse_options (Loader          *l,
         return FALSE;
       if (min_selected < 1 || min_selected > max_selected || max_selected > n)
         {
-          g_autofree char *range_path = member_path (path, json_object_has_member (object, "min_selected")
-                                                           ? "min_selected" : "max_selected");
+          /* Point at the key that is off: max_selected when it exceeds the
+           * options or is the only one given, min_selected otherwise. */
+          gboolean blame_max = max_selected > n || max_selected < 1 ||
+                               !json_object_has_member (object, "min_selected");
+          g_autofree char *range_path = member_path (path, blame_max ? "max_selected" : "min_selected");
 
           return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_BAD_RANGE, range_path,
                        "min_selected %" G_GINT64_FORMAT " and max_selected %" G_GINT64_FORMAT
@@ -1549,7 +1560,7 @@ parse_tags (Loader          *l,
           g_autofree char *list = join_keys (tag_values[which]);
 
           return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_BAD_TAG, tag_path,
-                       "\"%s\" is not a %s value; use one of: %s", tag, key, list);
+                       "\"%s\" is not a valid %s tag; use one of: %s", tag, key, list);
         }
       switch (which)
         {

@@ -70,8 +70,10 @@ IntakeSecureBuffer *intake_envelope_open   (GBytes                   *envelope,
                                             IntakeEnvelopeHeader     *out_header,
                                             GError                  **error);
 
+/* Lowercase hex, NUL-terminated, g_free() it. */
 char               *intake_hex_encode      (const guint8             *data,
                                             gsize                     len);
+/* TRUE only if @hex is exactly 2 * @len hex digits (either case). */
 gboolean            intake_hex_decode      (const char               *hex,
                                             guint8                   *out,
                                             gsize                     len);

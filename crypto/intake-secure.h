@@ -27,7 +27,9 @@ void                intake_secure_buffer_free      (IntakeSecureBuffer *self);
 /* Wipes and frees a NUL-terminated heap string (g_malloc'ed). */
 void                intake_secure_strfree          (char               *str);
 
-/* Reads a passphrase from the first line of @path (trailing newline removed). */
+/* Reads a passphrase from the first line of @path (trailing "\n" or "\r\n"
+ * removed), straight into secure memory. Errors: IO (unreadable, names the
+ * path), MALFORMED (empty first line), TOO_LARGE (first line over 4096 bytes). */
 IntakeSecureBuffer *intake_secure_read_passphrase_file (const char     *path,
                                                         GError        **error);
 

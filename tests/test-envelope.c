@@ -845,6 +845,33 @@ test_vectors (void)
   g_assert_true (saw_multi_block);
 }
 
+/* docs/envelope.md prints the vectors; it must print the frozen ones. */
+static void
+test_vectors_in_docs (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  JsonArray *vectors = load_vectors (&parser);
+  g_autofree char *doc_path = intake_test_source_path ("docs/envelope.md");
+  g_autofree char *doc = NULL;
+  g_autoptr(GString) joined = g_string_new (NULL);
+
+  g_file_get_contents (doc_path, &doc, NULL, &error);
+  g_assert_no_error (error);
+  for (const char *c = doc; *c != '\0'; c++)
+    if (*c != '\n')
+      g_string_append_c (joined, *c);
+
+  for (guint i = 0; i < json_array_get_length (vectors); i++)
+    {
+      JsonObject *v = json_array_get_object_element (vectors, i);
+
+      g_assert_nonnull (strstr (joined->str, json_object_get_string_member (v, "envelope")));
+      g_assert_nonnull (strstr (doc, json_object_get_string_member (v, "office_box_sk")));
+      g_assert_nonnull (strstr (doc, json_object_get_string_member (v, "nonce")));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -855,6 +882,7 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   g_test_add_func ("/crypto/envelope/vectors", test_vectors);
+  g_test_add_func ("/crypto/envelope/vectors-in-docs", test_vectors_in_docs);
   g_test_add_func ("/crypto/envelope/hex", test_hex);
   g_test_add_func ("/crypto/envelope/new-submission-id", test_new_submission_id);
   ADD ("/crypto/envelope/round-trip/empty", test_round_trip_empty);

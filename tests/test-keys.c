@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "intake-crypto-error.h"
+#include "intake-envelope.h"
 #include "intake-keys.h"
 #include "intake-keys-private.h"
 #include "intake-test-util.h"
@@ -236,6 +237,30 @@ test_office_fingerprint (Fixture       *fixture,
 
   g_assert_cmpuint (strlen (fingerprint), ==, 39);
   g_assert_cmpstr (fingerprint, ==, expected->str);
+}
+
+/* The example in docs/keys.md: the office key of envelope test vector 1. */
+static void
+test_office_fingerprint_documented (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeOfficeSecret) office = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *key_id = NULL;
+  guint8 box_sk[32], sign_sk[64];
+
+  g_assert_true (intake_hex_decode ("773c6601381af051028944caec02ad7763bebf7a1bde820a2837ebe43ee8d745",
+                                             box_sk, sizeof box_sk));
+  g_assert_true (intake_hex_decode ("25cb6e5b80b7060acee6c3ff408944bdcb4a6c523aabe90b4e0e10a271a3e64f"
+                                             "147ae56e168cfd473bc35fffc1de7b761d8ea0423acf6643319edc1d2b578375",
+                                             sign_sk, sizeof sign_sk));
+  office = intake_office_secret_new_from_raw (box_sk, sign_sk, 0, &error);
+  g_assert_no_error (error);
+
+  key_id = intake_office_public_dup_key_id_hex (intake_office_secret_get_public (office));
+  fingerprint = intake_office_public_dup_fingerprint (intake_office_secret_get_public (office));
+  g_assert_cmpstr (key_id, ==, "c5422ccbd3861907");
+  g_assert_cmpstr (fingerprint, ==, "2C44 0317 720F 9560 303D 4A1E 747A BAD2");
 }
 
 static void
@@ -1231,6 +1256,7 @@ main (int   argc,
 
   ADD ("/crypto/keys/office/generate", test_office_generate);
   ADD ("/crypto/keys/office/fingerprint", test_office_fingerprint);
+  g_test_add_func ("/crypto/keys/office/fingerprint-documented", test_office_fingerprint_documented);
   ADD ("/crypto/keys/office/public-bytes-round-trip", test_office_public_bytes_round_trip);
   ADD ("/crypto/keys/office/save-load-round-trip", test_office_save_load_round_trip);
   ADD ("/crypto/keys/office/wrap-unwrap", test_office_wrap_unwrap);

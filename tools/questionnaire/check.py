@@ -431,9 +431,9 @@ class Checker:
             self.err(path + ".ladder", "the ladder tag is only allowed on ladder questions")
 
     def check_options(self, qq, path, allow_exclusive):
-        opts = qq.get("options")
-        if opts is None:
+        if "options" not in qq:
             return []
+        opts = qq["options"]
         if not isinstance(opts, list):
             self.err(path + ".options", "must be an array of options")
             return []
@@ -534,9 +534,9 @@ class Checker:
                      % (qq["min"], vals["min"], qq["max"], vals["max"]))
 
     def check_ladder(self, qq, path):
-        rungs = qq.get("rungs")
-        if rungs is None:
+        if "rungs" not in qq:
             return
+        rungs = qq["rungs"]
         if not isinstance(rungs, list) or len(rungs) != 6:
             self.err(path + ".rungs", "must be an array of exactly 6 texts (rung 1 ... rung 6)")
             if not isinstance(rungs, list):

@@ -109,6 +109,12 @@ class CheckerTest(unittest.TestCase):
         q["options"] = q["options"][:1]
         self.assertError(self.doc, "at least 2 options")
 
+    def test_null_options_and_rungs(self):
+        find_q(self.doc, "housing")["options"] = None
+        self.assertError(self.doc, "must be an array of options")
+        find_q(self.doc, "ladder_aim")["rungs"] = None
+        self.assertError(self.doc, "exactly 6 texts")
+
     def test_duplicate_option_code(self):
         q = find_q(self.doc, "housing")
         q["options"][1]["code"] = q["options"][0]["code"]
