@@ -265,11 +265,13 @@ intake_answer_to_json (const IntakeAnswer *self)
       return json_node_init_string (json_node_alloc (), self->string);
     case INTAKE_ANSWER_CHOICES:
       {
+        JsonNode *node = json_node_new (JSON_NODE_ARRAY);
         JsonArray *array = json_array_sized_new (self->n_choices);
 
         for (guint i = 0; i < self->n_choices; i++)
           json_array_add_string_element (array, self->choices[i]);
-        return json_node_init_array (json_node_alloc (), array);
+        json_node_take_array (node, array);
+        return node;
       }
     case INTAKE_ANSWER_INTEGER:
       return json_node_init_int (json_node_alloc (), self->integer);

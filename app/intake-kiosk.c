@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "intake-app-resources.h"
 #include "intake-crypto-error.h"
 #include "intake-envelope.h"
 #include "intake-kiosk.h"
@@ -67,7 +68,10 @@ intake_kiosk_load_builtin_questionnaire (GError **error)
 {
   g_autoptr(GBytes) bytes = NULL;
 
-  bytes = g_resources_lookup_data (BUILTIN_QUESTIONNAIRE, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  /* Through the resource object itself, not the global registry: a static
+   * library may leave out the object whose constructor would register it. */
+  bytes = g_resource_lookup_data (intake_app_get_resource (), BUILTIN_QUESTIONNAIRE,
+                                  G_RESOURCE_LOOKUP_FLAGS_NONE, error);
   if (bytes == NULL)
     return NULL;
   return intake_questionnaire_new_from_bytes (bytes, "built-in questionnaire", error);

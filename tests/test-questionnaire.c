@@ -215,7 +215,10 @@ reverse_keys (JsonNode *node)
 
       for (GList *m = members; m != NULL; m = m->next)
         json_object_set_member (reversed, m->data, reverse_keys (json_object_get_member (object, m->data)));
-      return json_node_init_object (json_node_alloc (), reversed);
+      JsonNode *result = json_node_new (JSON_NODE_OBJECT);
+
+      json_node_take_object (result, reversed);
+      return result;
     }
   if (JSON_NODE_HOLDS_ARRAY (node))
     {
@@ -224,7 +227,10 @@ reverse_keys (JsonNode *node)
 
       for (guint i = 0; i < json_array_get_length (array); i++)
         json_array_add_element (copy, reverse_keys (json_array_get_element (array, i)));
-      return json_node_init_array (json_node_alloc (), copy);
+      JsonNode *result = json_node_new (JSON_NODE_ARRAY);
+
+      json_node_take_array (result, copy);
+      return result;
     }
   return json_node_copy (node);
 }
