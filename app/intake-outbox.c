@@ -77,7 +77,9 @@ static const char * const migrations[] = {
   "  language    TEXT NOT NULL,"
   "  resolved_at INTEGER"
   ");"
-  "CREATE INDEX help_requests_open ON help_requests (resolved_at, created_at);",
+  "CREATE INDEX help_requests_open ON help_requests (resolved_at, created_at);"
+  /* The staff screen's "oldest pending" must not scan every pending row. */
+  "CREATE INDEX envelopes_age ON envelopes (state, created_at);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == INTAKE_OUTBOX_SCHEMA_VERSION);

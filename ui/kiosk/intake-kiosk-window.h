@@ -1,0 +1,68 @@
+/* intake-kiosk-window.h: the resident kiosk's one window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window shows one screen at a time (welcome, explanation, one question,
+ * review, thanks, help, idle warning, storage error, staff PIN, staff) and
+ * holds the resident's session in memory only. Everything a resident or a
+ * test can do is a widget action in the "kiosk" group:
+ *
+ *   kiosk.choose-language (s)   start a session in that language
+ *   kiosk.start                 explanation -> first question
+ *   kiosk.next, kiosk.back, kiosk.skip
+ *   kiosk.change (s)            from the review: change the answer to that question
+ *   kiosk.submit                store the answers, show the reference code
+ *   kiosk.help, kiosk.help-done
+ *   kiosk.text-size             normal -> large -> larger -> normal
+ *   kiosk.high-contrast         stateful (the "high-contrast" property)
+ *   kiosk.stop                  asks "Do you want to stop?"
+ *   kiosk.resume                back from that question or the idle warning
+ *   kiosk.start-over            wipe everything, welcome screen
+ *   kiosk.done                  the thank-you screen's "Done"
+ *   kiosk.staff                 Ctrl+Alt+S: the staff PIN screen
+ *   kiosk.staff-open, kiosk.staff-cancel, kiosk.staff-close,
+ *   kiosk.staff-resolve-help, kiosk.staff-exit
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "intake-catalog.h"
+#include "intake-kiosk.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  INTAKE_TEXT_SIZE_NORMAL,
+  INTAKE_TEXT_SIZE_LARGE,
+  INTAKE_TEXT_SIZE_LARGER,
+} IntakeTextSize;
+
+#define INTAKE_TYPE_KIOSK_WINDOW (intake_kiosk_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (IntakeKioskWindow, intake_kiosk_window, INTAKE, KIOSK_WINDOW, AdwApplicationWindow)
+
+/* @application may be NULL (tests). @catalog NULL: the kiosk's compiled-in
+ * translations (English when there are none). */
+IntakeKioskWindow *intake_kiosk_window_new             (GtkApplication    *application,
+                                                        IntakeKiosk       *kiosk,
+                                                        IntakeCatalog     *catalog);
+IntakeKiosk       *intake_kiosk_window_get_kiosk       (IntakeKioskWindow *self);
+/* The resident's session, NULL on the welcome screen and after a reset. */
+IntakeSession     *intake_kiosk_window_get_session     (IntakeKioskWindow *self);
+/* The name of the visible screen: "welcome", "explanation", "question",
+ * "review", "thanks", "idle", "help", "storage-error", "confirm-stop",
+ * "staff-pin" or "staff". */
+const char        *intake_kiosk_window_get_screen      (IntakeKioskWindow *self);
+GtkWidget         *intake_kiosk_window_get_question_view (IntakeKioskWindow *self);
+/* The reference code on the thank-you screen (NULL elsewhere). */
+const char        *intake_kiosk_window_get_reference   (IntakeKioskWindow *self);
+/* Wipes the session and every trace of it, and shows the welcome screen. */
+void               intake_kiosk_window_reset           (IntakeKioskWindow *self);
+
+/* Loads style.css and the question view's CSS for @display (once). */
+void               intake_kiosk_load_css               (GdkDisplay        *display);
+/* The catalog of the kiosk's UI strings from the compiled-in .mo files. */
+IntakeCatalog     *intake_kiosk_catalog_new_default    (void);
+
+G_END_DECLS
