@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "intake-catalog.h"
@@ -226,7 +227,6 @@ parse_mo (GBytes  *mo,
 
   table->mo = g_bytes_ref (mo);
   table->strings = g_hash_table_new (g_str_hash, g_str_equal);
-  table->header = NULL;
 
   for (guint32 i = 0; i < n_strings; i++)
     {

@@ -12,16 +12,18 @@
 
 /* Translations that may equal the English msgid, as {language, msgid}.
  * Keep it short: an entry here must be a word that really is the same in
- * that language, never a string someone forgot to translate. */
+ * that language, never a string someone forgot to translate. Empty today:
+ * every draft translates every string. */
 static const char *const identical_allowlist[][2] = {
-  { "tr", "Personel" },   /* Placeholder row: no msgid is spelled like this. */
+  /* { "xx", "Taxi" }, */
+  { NULL, NULL }
 };
 
 static gboolean
 identical_allowed (const char *language,
                    const char *msgid)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (identical_allowlist); i++)
+  for (guint i = 0; identical_allowlist[i][0] != NULL; i++)
     if (g_str_equal (identical_allowlist[i][0], language) &&
         g_str_equal (identical_allowlist[i][1], msgid))
       return TRUE;
@@ -195,7 +197,8 @@ ensure_kiosk_resource (void)
 
   path = g_test_build_filename (G_TEST_BUILT, "..", "po", "kiosk-locale.gresource", NULL);
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    g_test_message ("%s is missing: build it first (ninja -C <builddir> po/kiosk-locale.gresource)", path);
+    g_error ("%s is missing: build the project (ninja -C BUILDDIR), or at least "
+             "po/kiosk-locale.gresource, before running this test", path);
 
   resource = g_resource_load (path, &error);
   g_assert_no_error (error);

@@ -28,6 +28,7 @@ struct _IntakeKioskWindow
   const char           *help_return;     /* static page names */
   const char           *idle_return;
   const char           *pin_return;
+  const char           *stop_return;
 
   IntakeTextSize        text_size;
   IntakeTextSize        default_text_size;

@@ -1,0 +1,314 @@
+/* intake-protocol.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <json-glib/json-glib.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "intake-canonical-json.h"
+#include "intake-envelope.h"
+#include "intake-protocol.h"
+
+G_DEFINE_QUARK (intake-protocol-error-quark, intake_protocol_error)
+
+char *
+intake_sha256_hex (GBytes *bytes)
+{
+  guint8 digest[crypto_hash_sha256_BYTES];
+  gsize len = 0;
+  const guint8 *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
+
+  crypto_hash_sha256 (digest, data != NULL ? data : (const guint8 *)"", len);
+  return intake_hex_encode (digest, sizeof digest);
+}
+
+void
+intake_request_auth_clear (IntakeRequestAuth *auth)
+{
+  g_clear_pointer (&auth->signature, g_free);
+}
+
+char *
+intake_protocol_request_string (const char *method,
+                                const char *path,
+                                const char *timestamp,
+                                const char *nonce,
+                                GBytes     *body)
+{
+  g_autofree char *body_hash = intake_sha256_hex (body);
+
+  return g_strdup_printf ("%s\n%s\n%s\n%s\n%s", method, path, timestamp, nonce, body_hash);
+}
+
+void
+intake_protocol_sign_request (const IntakeDeviceKey *device,
+                              const char            *method,
+                              const char            *path,
+                              GBytes                *body,
+                              gint64                 now,
+                              IntakeRequestAuth     *out_auth)
+{
+  g_autofree char *device_id = NULL;
+  g_autofree char *nonce = NULL;
+  g_autofree char *string = NULL;
+  g_autoptr(GBytes) message = NULL;
+  guint8 nonce_bytes[16];
+  guint8 signature[INTAKE_SIGNATURE_BYTES];
+
+  g_return_if_fail (device != NULL);
+  g_return_if_fail (out_auth != NULL);
+
+  memset (out_auth, 0, sizeof *out_auth);
+  device_id = intake_device_key_dup_id_hex (device);
+  g_strlcpy (out_auth->device_id, device_id, sizeof out_auth->device_id);
+  g_snprintf (out_auth->timestamp, sizeof out_auth->timestamp, "%" G_GINT64_FORMAT, now);
+  randombytes_buf (nonce_bytes, sizeof nonce_bytes);
+  nonce = intake_hex_encode (nonce_bytes, sizeof nonce_bytes);
+  g_strlcpy (out_auth->nonce, nonce, sizeof out_auth->nonce);
+
+  string = intake_protocol_request_string (method, path, out_auth->timestamp, out_auth->nonce, body);
+  message = g_bytes_new_take (g_steal_pointer (&string), strlen (string));
+  intake_device_key_sign (device, "request", message, signature);
+  out_auth->signature = g_base64_encode (signature, sizeof signature);
+}
+
+static gboolean
+is_hex (const char *text,
+        gsize       len)
+{
+  if (text == NULL || strlen (text) != len)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isxdigit (text[i]) || g_ascii_isupper (text[i]))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+intake_protocol_verify_request (const IntakeDevicePublic *device,
+                                const char               *method,
+                                const char               *path,
+                                GBytes                   *body,
+                                const char               *timestamp,
+                                const char               *nonce,
+                                const char               *signature_b64,
+                                gint64                    now,
+                                GError                  **error)
+{
+  g_autofree guint8 *signature = NULL;
+  g_autofree char *string = NULL;
+  g_autoptr(GBytes) message = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize signature_len = 0;
+  gint64 when;
+  char *end = NULL;
+
+  g_return_val_if_fail (device != NULL, FALSE);
+
+  if (timestamp == NULL || nonce == NULL || signature_b64 == NULL)
+    {
+      g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_UNAUTHENTICATED,
+                   "the request is not signed (missing %s, %s or %s)",
+                   INTAKE_HEADER_TIMESTAMP, INTAKE_HEADER_NONCE, INTAKE_HEADER_SIGNATURE);
+      return FALSE;
+    }
+
+  errno = 0;
+  when = g_ascii_strtoll (timestamp, &end, 10);
+  if (*timestamp == '\0' || end == NULL || *end != '\0' || errno != 0 || !is_hex (nonce, 32))
+    {
+      g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_UNAUTHENTICATED,
+                   "malformed %s or %s header", INTAKE_HEADER_TIMESTAMP, INTAKE_HEADER_NONCE);
+      return FALSE;
+    }
+
+  signature = g_base64_decode (signature_b64, &signature_len);
+  if (signature_len != INTAKE_SIGNATURE_BYTES)
+    {
+      g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_UNAUTHENTICATED,
+                   "malformed %s header", INTAKE_HEADER_SIGNATURE);
+      return FALSE;
+    }
+
+  string = intake_protocol_request_string (method, path, timestamp, nonce, body);
+  message = g_bytes_new_take (g_steal_pointer (&string), strlen (string));
+  if (!intake_device_public_verify (device, "request", message, signature, &local_error))
+    {
+      g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE,
+                   "the request signature does not verify for this device");
+      return FALSE;
+    }
+
+  /* Checked after the signature so that an attacker learns nothing about
+   * the server's clock from unsigned probes. */
+  if (when < now - INTAKE_PROTOCOL_TIMESTAMP_WINDOW || when > now + INTAKE_PROTOCOL_TIMESTAMP_WINDOW)
+    {
+      g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_STALE_TIMESTAMP,
+                   "the request was signed %" G_GINT64_FORMAT " s from the server's time "
+                   "(allowed: %d s); check the kiosk's clock",
+                   when - now, INTAKE_PROTOCOL_TIMESTAMP_WINDOW);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+char *
+intake_server_key_id_hex (const guint8 *server_pk)
+{
+  static const char label[] = "intake-server-key-id-v1";
+  guint8 digest[32];
+  crypto_generichash_state state;
+
+  crypto_generichash_init (&state, NULL, 0, sizeof digest);
+  crypto_generichash_update (&state, (const guint8 *)label, strlen (label));
+  crypto_generichash_update (&state, server_pk, INTAKE_SIGN_PUBLIC_BYTES);
+  crypto_generichash_final (&state, digest, sizeof digest);
+
+  return intake_hex_encode (digest, 8);
+}
+
+GBytes *
+intake_receipt_build (const char *device_id,
+                      gint64      issued_at,
+                      const char *server_key_id,
+                      GArray     *items)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  char *text;
+  gsize len;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "device_id");
+  json_builder_add_string_value (builder, device_id);
+  json_builder_set_member_name (builder, "format");
+  json_builder_add_int_value (builder, 1);
+  json_builder_set_member_name (builder, "issued_at");
+  json_builder_add_int_value (builder, issued_at);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      const IntakeReceiptItem *item = &g_array_index (items, IntakeReceiptItem, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "sha256");
+      json_builder_add_string_value (builder, item->sha256);
+      json_builder_set_member_name (builder, "submission_id");
+      json_builder_add_string_value (builder, item->submission_id);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "server_key_id");
+  json_builder_add_string_value (builder, server_key_id);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  text = intake_canonical_json_serialize (root, &len, NULL);
+  g_assert (text != NULL);
+  return g_bytes_new_take (text, len);
+}
+
+static gboolean
+malformed (GError     **error,
+           const char  *what)
+{
+  g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_MALFORMED,
+               "the receipt is malformed: %s", what);
+  return FALSE;
+}
+
+static const char *
+get_string (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+GArray *
+intake_receipt_verify (GBytes        *receipt,
+                       const guint8  *signature,
+                       const guint8  *server_pk,
+                       const char    *expected_device_id,
+                       GError       **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (IntakeReceiptItem));
+  g_autoptr(GError) local_error = NULL;
+  IntakeDevicePublic server = { 0 };
+  JsonObject *root;
+  JsonNode *node;
+  JsonArray *array;
+  const char *device_id;
+  gsize len;
+  const char *data;
+
+  g_return_val_if_fail (receipt != NULL, NULL);
+  g_return_val_if_fail (signature != NULL, NULL);
+  g_return_val_if_fail (server_pk != NULL, NULL);
+
+  memcpy (server.sign_pk, server_pk, sizeof server.sign_pk);
+  intake_device_id_from_public_key (server_pk, server.device_id);
+  if (!intake_device_public_verify (&server, "receipt", receipt, signature, &local_error))
+    {
+      g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE,
+                   "the receipt is not signed by the enrolled server key");
+      return NULL;
+    }
+
+  data = g_bytes_get_data (receipt, &len);
+  if (!json_parser_load_from_data (parser, data, (gssize)len, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return malformed (error, "not a JSON object"), NULL;
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  node = json_object_get_member (root, "format");
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64 || json_node_get_int (node) != 1)
+    {
+      g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_UNSUPPORTED_VERSION,
+                   "the receipt has an unknown format");
+      return NULL;
+    }
+
+  device_id = get_string (root, "device_id");
+  if (device_id == NULL)
+    return malformed (error, "no device_id"), NULL;
+  if (g_strcmp0 (device_id, expected_device_id) != 0)
+    {
+      g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_DEVICE_MISMATCH,
+                   "the receipt is for device %s, not this kiosk", device_id);
+      return NULL;
+    }
+
+  node = json_object_get_member (root, "items");
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return malformed (error, "no items"), NULL;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      IntakeReceiptItem item = { 0 };
+      const char *id, *sha;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        return malformed (error, "an item is not an object"), NULL;
+      id = get_string (json_node_get_object (element), "submission_id");
+      sha = get_string (json_node_get_object (element), "sha256");
+      if (!is_hex (id, 32) || !is_hex (sha, 64))
+        return malformed (error, "an item has a bad submission_id or sha256"), NULL;
+      g_strlcpy (item.submission_id, id, sizeof item.submission_id);
+      g_strlcpy (item.sha256, sha, sizeof item.sha256);
+      g_array_append_val (items, item);
+    }
+
+  return g_steal_pointer (&items);
+}

@@ -1,0 +1,109 @@
+/* intake-protocol.h: what kiosk and server both need of docs/protocol.md
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Request signatures, receipts and key ids. No HTTP here: the server
+ * (server/) and the kiosk's sync engine (app/intake-sync.c) build on it.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "intake-keys.h"
+
+G_BEGIN_DECLS
+
+#define INTAKE_PROTOCOL_ERROR (intake_protocol_error_quark ())
+
+/**
+ * IntakeProtocolError:
+ * @INTAKE_PROTOCOL_ERROR_UNAUTHENTICATED: signature headers missing or malformed
+ * @INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE: a request, receipt or bundle signature does not verify
+ * @INTAKE_PROTOCOL_ERROR_STALE_TIMESTAMP: a request's timestamp is outside the window
+ * @INTAKE_PROTOCOL_ERROR_MALFORMED: a receipt or bundle is not as specified
+ * @INTAKE_PROTOCOL_ERROR_TRUNCATED: a bundle ends early
+ * @INTAKE_PROTOCOL_ERROR_TOO_LARGE: a bundle exceeds its limits
+ * @INTAKE_PROTOCOL_ERROR_UNSUPPORTED_VERSION: a format version this build does not know
+ * @INTAKE_PROTOCOL_ERROR_DEVICE_MISMATCH: a receipt or bundle names another device
+ */
+typedef enum {
+  INTAKE_PROTOCOL_ERROR_UNAUTHENTICATED,
+  INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE,
+  INTAKE_PROTOCOL_ERROR_STALE_TIMESTAMP,
+  INTAKE_PROTOCOL_ERROR_MALFORMED,
+  INTAKE_PROTOCOL_ERROR_TRUNCATED,
+  INTAKE_PROTOCOL_ERROR_TOO_LARGE,
+  INTAKE_PROTOCOL_ERROR_UNSUPPORTED_VERSION,
+  INTAKE_PROTOCOL_ERROR_DEVICE_MISMATCH,
+} IntakeProtocolError;
+
+#define INTAKE_PROTOCOL_TIMESTAMP_WINDOW 300        /* seconds either way */
+#define INTAKE_PROTOCOL_MAX_BODY         (8 * 1024 * 1024)
+#define INTAKE_PROTOCOL_MAX_BATCH        100
+
+#define INTAKE_HEADER_DEVICE     "Intake-Device"
+#define INTAKE_HEADER_TIMESTAMP  "Intake-Timestamp"
+#define INTAKE_HEADER_NONCE      "Intake-Nonce"
+#define INTAKE_HEADER_SIGNATURE  "Intake-Signature"
+
+GQuark    intake_protocol_error_quark      (void);
+
+/* Lowercase hex SHA-256 of @bytes (64 characters). */
+char     *intake_sha256_hex                (GBytes                   *bytes);
+
+/* The values of the four request headers. */
+typedef struct {
+  char   device_id[INTAKE_DEVICE_ID_BYTES * 2 + 1];
+  char   timestamp[24];
+  char   nonce[33];
+  char  *signature;                        /* b64 */
+} IntakeRequestAuth;
+
+void      intake_request_auth_clear        (IntakeRequestAuth        *auth);
+
+/* The text that is signed: METHOD\nPATH\nTIMESTAMP\nNONCE\nhex(SHA-256(body)). */
+char     *intake_protocol_request_string   (const char               *method,
+                                            const char               *path,
+                                            const char               *timestamp,
+                                            const char               *nonce,
+                                            GBytes                   *body);
+void      intake_protocol_sign_request     (const IntakeDeviceKey    *device,
+                                            const char               *method,
+                                            const char               *path,
+                                            GBytes                   *body,
+                                            gint64                    now,
+                                            IntakeRequestAuth        *out_auth);
+/* Checks the signature headers of a request against @device (looked up by
+ * the caller from the Intake-Device header) at time @now. */
+gboolean  intake_protocol_verify_request   (const IntakeDevicePublic *device,
+                                            const char               *method,
+                                            const char               *path,
+                                            GBytes                   *body,
+                                            const char               *timestamp,
+                                            const char               *nonce,
+                                            const char               *signature_b64,
+                                            gint64                    now,
+                                            GError                  **error);
+
+/* Server keys use the device key file format; their id differs. */
+char     *intake_server_key_id_hex         (const guint8             *server_pk);
+
+typedef struct {
+  char submission_id[INTAKE_DEVICE_ID_BYTES * 2 + 1];
+  char sha256[65];
+} IntakeReceiptItem;
+
+/* Canonical JSON of a receipt (docs/protocol.md). @items: IntakeReceiptItem. */
+GBytes   *intake_receipt_build             (const char               *device_id,
+                                            gint64                    issued_at,
+                                            const char               *server_key_id,
+                                            GArray                   *items);
+/* Verifies @signature by @server_pk over @receipt, that it is for
+ * @expected_device_id, and returns its items (IntakeReceiptItem). */
+GArray   *intake_receipt_verify            (GBytes                   *receipt,
+                                            const guint8             *signature,
+                                            const guint8             *server_pk,
+                                            const char               *expected_device_id,
+                                            GError                  **error);
+
+G_END_DECLS

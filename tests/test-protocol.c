@@ -1,0 +1,310 @@
+/* test-protocol.c: request signatures, receipts and bundles
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "intake-bundle.h"
+#include "intake-crypto-error.h"
+#include "intake-envelope.h"
+#include "intake-protocol.h"
+
+static GBytes *
+body (const char *text)
+{
+  return g_bytes_new (text, strlen (text));
+}
+
+static void
+test_request_string (void)
+{
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autofree char *s = intake_protocol_request_string ("GET", "/v1/questionnaire", "1795000000",
+                                                       "00112233445566778899aabbccddeeff", empty);
+
+  /* SHA-256 of the empty string ends the string. */
+  g_assert_cmpstr (s, ==, "GET\n/v1/questionnaire\n1795000000\n00112233445566778899aabbccddeeff\n"
+                          "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+static void
+test_request_round_trip (void)
+{
+  g_autoptr(IntakeDeviceKey) device = intake_device_key_generate (NULL);
+  g_autoptr(IntakeDeviceKey) other = intake_device_key_generate (NULL);
+  g_autoptr(GBytes) payload = body ("{\"envelopes\":[]}");
+  g_autoptr(GBytes) changed = body ("{\"envelopes\":[1]}");
+  g_autoptr(GError) error = NULL;
+  IntakeDevicePublic pub, other_pub;
+  IntakeRequestAuth auth;
+  const gint64 now = 1795000000;
+
+  intake_device_key_get_public (device, &pub);
+  intake_device_key_get_public (other, &other_pub);
+  intake_protocol_sign_request (device, "POST", "/v1/envelopes", payload, now, &auth);
+  g_assert_cmpuint (strlen (auth.device_id), ==, 32);
+  g_assert_cmpuint (strlen (auth.nonce), ==, 32);
+
+  g_assert_true (intake_protocol_verify_request (&pub, "POST", "/v1/envelopes", payload,
+                                                 auth.timestamp, auth.nonce, auth.signature, now + 10, &error));
+  g_assert_no_error (error);
+
+  /* Every signed part matters. */
+  g_assert_false (intake_protocol_verify_request (&pub, "POST", "/v1/envelopes", changed,
+                                                  auth.timestamp, auth.nonce, auth.signature, now, &error));
+  g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+  g_assert_false (intake_protocol_verify_request (&pub, "PUT", "/v1/envelopes", payload,
+                                                  auth.timestamp, auth.nonce, auth.signature, now, &error));
+  g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+  g_assert_false (intake_protocol_verify_request (&pub, "POST", "/v1/enroll", payload,
+                                                  auth.timestamp, auth.nonce, auth.signature, now, &error));
+  g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+  g_assert_false (intake_protocol_verify_request (&pub, "POST", "/v1/envelopes", payload,
+                                                  "1795000001", auth.nonce, auth.signature, now, &error));
+  g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+  g_assert_false (intake_protocol_verify_request (&other_pub, "POST", "/v1/envelopes", payload,
+                                                  auth.timestamp, auth.nonce, auth.signature, now, &error));
+  g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+
+  /* A valid signature outside the window is stale. */
+  g_assert_false (intake_protocol_verify_request (&pub, "POST", "/v1/envelopes", payload,
+                                                  auth.timestamp, auth.nonce, auth.signature,
+                                                  now + INTAKE_PROTOCOL_TIMESTAMP_WINDOW + 1, &error));
+  g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_STALE_TIMESTAMP);
+  g_clear_error (&error);
+  g_assert_false (intake_protocol_verify_request (&pub, "POST", "/v1/envelopes", payload,
+                                                  auth.timestamp, auth.nonce, auth.signature,
+                                                  now - INTAKE_PROTOCOL_TIMESTAMP_WINDOW - 1, &error));
+  g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_STALE_TIMESTAMP);
+  g_clear_error (&error);
+
+  /* Missing and malformed headers. */
+  g_assert_false (intake_protocol_verify_request (&pub, "POST", "/v1/envelopes", payload,
+                                                  NULL, auth.nonce, auth.signature, now, &error));
+  g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_UNAUTHENTICATED);
+  g_clear_error (&error);
+  g_assert_false (intake_protocol_verify_request (&pub, "POST", "/v1/envelopes", payload,
+                                                  "soon", auth.nonce, auth.signature, now, &error));
+  g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_UNAUTHENTICATED);
+  g_clear_error (&error);
+  g_assert_false (intake_protocol_verify_request (&pub, "POST", "/v1/envelopes", payload,
+                                                  auth.timestamp, "XYZ", auth.signature, now, &error));
+  g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_UNAUTHENTICATED);
+  g_clear_error (&error);
+  g_assert_false (intake_protocol_verify_request (&pub, "POST", "/v1/envelopes", payload,
+                                                  auth.timestamp, auth.nonce, "c2hvcnQ=", now, &error));
+  g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_UNAUTHENTICATED);
+  g_clear_error (&error);
+
+  intake_request_auth_clear (&auth);
+}
+
+static GArray *
+sample_items (void)
+{
+  GArray *items = g_array_new (FALSE, TRUE, sizeof (IntakeReceiptItem));
+  IntakeReceiptItem a = { "00112233445566778899aabbccddeeff",
+                          "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" };
+
+  g_array_append_val (items, a);
+  return items;
+}
+
+static void
+test_receipt (void)
+{
+  g_autoptr(IntakeDeviceKey) server = intake_device_key_generate (NULL);
+  g_autoptr(IntakeDeviceKey) impostor = intake_device_key_generate (NULL);
+  g_autoptr(GArray) items = sample_items ();
+  g_autoptr(GArray) verified = NULL;
+  g_autoptr(GBytes) receipt = NULL;
+  g_autoptr(GBytes) tampered = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key_id = NULL;
+  g_autofree char *text = NULL;
+  IntakeDevicePublic server_pub;
+  guint8 signature[INTAKE_SIGNATURE_BYTES];
+  guint8 bad[INTAKE_SIGNATURE_BYTES];
+  const char *device = "ffeeddccbbaa99887766554433221100";
+
+  intake_device_key_get_public (server, &server_pub);
+  key_id = intake_server_key_id_hex (server_pub.sign_pk);
+  g_assert_cmpuint (strlen (key_id), ==, 16);
+
+  receipt = intake_receipt_build (device, 1795000000, key_id, items);
+  text = g_strndup (g_bytes_get_data (receipt, NULL), g_bytes_get_size (receipt));
+  g_assert_true (g_str_has_prefix (text, "{\"device_id\":\"ffeeddccbbaa99887766554433221100\",\"format\":1,"
+                                         "\"issued_at\":1795000000,\"items\":[{\"sha256\":\"e3b0"));
+
+  intake_device_key_sign (server, "receipt", receipt, signature);
+  verified = intake_receipt_verify (receipt, signature, server_pub.sign_pk, device, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (verified->len, ==, 1);
+  g_assert_cmpstr (g_array_index (verified, IntakeReceiptItem, 0).submission_id, ==,
+                   "00112233445566778899aabbccddeeff");
+
+  /* Another key, another context, another device, another byte: refused. */
+  intake_device_key_sign (impostor, "receipt", receipt, bad);
+  g_assert_null (intake_receipt_verify (receipt, bad, server_pub.sign_pk, device, &error));
+  g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+  intake_device_key_sign (server, "request", receipt, bad);
+  g_assert_null (intake_receipt_verify (receipt, bad, server_pub.sign_pk, device, &error));
+  g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+  g_assert_null (intake_receipt_verify (receipt, signature, server_pub.sign_pk,
+                                        "00000000000000000000000000000000", &error));
+  g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_DEVICE_MISMATCH);
+  g_clear_error (&error);
+
+  text[strlen (text) - 3] ^= 1;
+  tampered = g_bytes_new (text, strlen (text));
+  g_assert_null (intake_receipt_verify (tampered, signature, server_pub.sign_pk, device, &error));
+  g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE);
+}
+
+static void
+test_receipt_malformed (void)
+{
+  g_autoptr(IntakeDeviceKey) server = intake_device_key_generate (NULL);
+  IntakeDevicePublic server_pub;
+  const char *device = "ffeeddccbbaa99887766554433221100";
+  struct {
+    const char *json;
+    int code;
+  } cases[] = {
+    { "[1]", INTAKE_PROTOCOL_ERROR_MALFORMED },
+    { "{\"device_id\":\"ffeeddccbbaa99887766554433221100\",\"format\":2,\"items\":[]}", INTAKE_PROTOCOL_ERROR_UNSUPPORTED_VERSION },
+    { "{\"format\":1,\"items\":[]}", INTAKE_PROTOCOL_ERROR_MALFORMED },
+    { "{\"device_id\":\"ffeeddccbbaa99887766554433221100\",\"format\":1}", INTAKE_PROTOCOL_ERROR_MALFORMED },
+    { "{\"device_id\":\"ffeeddccbbaa99887766554433221100\",\"format\":1,\"items\":[{\"submission_id\":\"xyz\",\"sha256\":\"00\"}]}", INTAKE_PROTOCOL_ERROR_MALFORMED },
+  };
+
+  intake_device_key_get_public (server, &server_pub);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) receipt = body (cases[i].json);
+      g_autoptr(GError) error = NULL;
+      guint8 signature[INTAKE_SIGNATURE_BYTES];
+
+      /* Properly signed, so only the content is at fault. */
+      intake_device_key_sign (server, "receipt", receipt, signature);
+      g_assert_null (intake_receipt_verify (receipt, signature, server_pub.sign_pk, device, &error));
+      g_assert_error (error, INTAKE_PROTOCOL_ERROR, cases[i].code);
+    }
+}
+
+static GPtrArray *
+some_envelopes (guint n)
+{
+  GPtrArray *envelopes = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (envelopes, g_bytes_new_take (g_strdup_printf ("envelope number %u", i),
+                                                  strlen ("envelope number ") + (i < 10 ? 1 : 2)));
+  return envelopes;
+}
+
+static void
+test_bundle_round_trip (void)
+{
+  g_autoptr(IntakeDeviceKey) device = intake_device_key_generate (NULL);
+  g_autoptr(GPtrArray) envelopes = some_envelopes (12);
+  g_autoptr(GPtrArray) parsed = NULL;
+  g_autoptr(GPtrArray) none = some_envelopes (0);
+  g_autoptr(GPtrArray) parsed_none = NULL;
+  g_autoptr(GBytes) bundle = intake_bundle_build (device, 1795000123, envelopes);
+  g_autoptr(GBytes) empty = intake_bundle_build (device, 1, none);
+  g_autoptr(GError) error = NULL;
+  IntakeDevicePublic expected, got;
+  gint64 created = 0;
+
+  intake_device_key_get_public (device, &expected);
+  parsed = intake_bundle_parse (bundle, &got, &created, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (parsed->len, ==, 12);
+  for (guint i = 0; i < 12; i++)
+    g_assert_true (g_bytes_equal (g_ptr_array_index (parsed, i), g_ptr_array_index (envelopes, i)));
+  g_assert_cmpmem (got.device_id, 16, expected.device_id, 16);
+  g_assert_cmpint (created, ==, 1795000123);
+
+  parsed_none = intake_bundle_parse (empty, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (parsed_none->len, ==, 0);
+}
+
+static void
+test_bundle_tamper (void)
+{
+  g_autoptr(IntakeDeviceKey) device = intake_device_key_generate (NULL);
+  g_autoptr(GPtrArray) envelopes = some_envelopes (3);
+  g_autoptr(GBytes) bundle = intake_bundle_build (device, 5, envelopes);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bundle, &len);
+
+  /* Every single-byte change and every truncation is refused. */
+  for (gsize i = 0; i < len; i++)
+    {
+      g_autofree guint8 *copy = g_memdup2 (data, len);
+      g_autoptr(GBytes) changed = NULL;
+      g_autoptr(GBytes) cut = g_bytes_new (data, i);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) result = NULL;
+      g_autoptr(GPtrArray) result_cut = NULL;
+
+      copy[i] ^= 0x01;
+      changed = g_bytes_new (copy, len);
+      result = intake_bundle_parse (changed, NULL, NULL, &error);
+      g_assert_null (result);
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == INTAKE_PROTOCOL_ERROR);
+      g_clear_error (&error);
+
+      result_cut = intake_bundle_parse (cut, NULL, NULL, &error);
+      g_assert_null (result_cut);
+      g_assert_nonnull (error);
+    }
+}
+
+static void
+test_bundle_errors (void)
+{
+  g_autoptr(GBytes) junk = body ("PK\003\004 not a bundle at all, really not");
+  g_autoptr(GBytes) tiny = body ("IK");
+  g_autoptr(GBytes) future = body ("IKBU\002 and the rest");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (intake_bundle_parse (junk, NULL, NULL, &error));
+  g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_MALFORMED);
+  g_clear_error (&error);
+  g_assert_null (intake_bundle_parse (tiny, NULL, NULL, &error));
+  g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_TRUNCATED);
+  g_clear_error (&error);
+  g_assert_null (intake_bundle_parse (future, NULL, NULL, &error));
+  g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_UNSUPPORTED_VERSION);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_assert_true (intake_crypto_init (NULL));
+
+  g_test_add_func ("/protocol/request/string", test_request_string);
+  g_test_add_func ("/protocol/request/round-trip-and-refusals", test_request_round_trip);
+  g_test_add_func ("/protocol/receipt/sign-verify-refuse", test_receipt);
+  g_test_add_func ("/protocol/receipt/malformed", test_receipt_malformed);
+  g_test_add_func ("/protocol/bundle/round-trip", test_bundle_round_trip);
+  g_test_add_func ("/protocol/bundle/every-byte-and-truncation", test_bundle_tamper);
+  g_test_add_func ("/protocol/bundle/errors", test_bundle_errors);
+
+  return g_test_run ();
+}

@@ -1,0 +1,1743 @@
+/* intake-kiosk-window.c: screens, navigation, idle and reset of the resident kiosk
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Privacy rules kept here: the session lives only in this object; logs name
+ * question codes, never answers; every path back to the welcome screen goes
+ * through intake_kiosk_window_reset(), which wipes the session and every
+ * widget that showed something of it.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "intake-kiosk-ui-resources.h"
+#include "intake-kiosk-window-private.h"
+
+G_DEFINE_FINAL_TYPE (IntakeKioskWindow, intake_kiosk_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_KIOSK,
+  PROP_CATALOG,
+  PROP_IDLE_TIMEOUT,
+  PROP_IDLE_COUNTDOWN,
+  PROP_THANKS_TIMEOUT,
+  PROP_LANGUAGES,
+  PROP_DEFAULT_TEXT_SIZE,
+  PROP_DEFAULT_HIGH_CONTRAST,
+  PROP_TEXT_SIZE,
+  PROP_HIGH_CONTRAST,
+  PROP_LOCATION_NAME,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Every screen name, so that "where to return to" can be a static string. */
+static const char *const screens[] = {
+  "welcome", "explanation", "question", "review", "thanks", "idle", "help",
+  "storage-error", "confirm-stop", "staff-pin", "staff", NULL
+};
+
+static const char *
+canonical_screen (const char *name)
+{
+  for (guint i = 0; name != NULL && screens[i] != NULL; i++)
+    if (g_str_equal (screens[i], name))
+      return screens[i];
+  return "welcome";
+}
+
+/* ---- Strings ---------------------------------------------------------- */
+
+static const char *
+office_language (IntakeKioskWindow *self)
+{
+  IntakeQuestionnaire *questionnaire = intake_kiosk_get_questionnaire (self->kiosk);
+
+  for (guint i = 0; self->languages != NULL && self->languages[i] != NULL; i++)
+    if (intake_questionnaire_lookup_language (questionnaire, self->languages[i]) != NULL)
+      return self->languages[i];
+  return intake_questionnaire_get_source_language (questionnaire);
+}
+
+const char *
+intake_kiosk_window_tr (IntakeKioskWindow *self,
+                        const char        *msgid)
+{
+  return intake_catalog_lookup (self->catalog,
+                                self->language != NULL ? self->language : office_language (self),
+                                msgid);
+}
+
+const char *
+intake_kiosk_window_tr_staff (IntakeKioskWindow *self,
+                              const char        *msgid)
+{
+  return intake_catalog_lookup (self->catalog, office_language (self), msgid);
+}
+
+#define TR(msgid) intake_kiosk_window_tr (self, msgid)
+
+char *
+intake_kiosk_format_numbers (const char   *format,
+                             guint         n_values,
+                             const gint64 *values)
+{
+  GString *out = g_string_new (NULL);
+  guint used = 0;
+
+  for (const char *p = format; *p != '\0'; p++)
+    {
+      if (p[0] == '%' && p[1] == 'd' && used < n_values)
+        {
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, values[used++]);
+          p++;
+        }
+      else if (p[0] == '%' && p[1] == '%')
+        {
+          g_string_append_c (out, '%');
+          p++;
+        }
+      else
+        g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+void
+intake_kiosk_set_button_text (GtkWidget  *button,
+                              const char *text)
+{
+  if (GTK_IS_BUTTON (button))
+    gtk_button_set_label (GTK_BUTTON (button), text);
+  else if (GTK_IS_LABEL (button))
+    gtk_label_set_text (GTK_LABEL (button), text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text,
+                                  -1);
+}
+
+static void
+set_label (GtkWidget  *label,
+           const char *text)
+{
+  gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
+}
+
+/* All fixed texts of the resident screens, in the current language. */
+static void
+retranslate (IntakeKioskWindow *self)
+{
+  IntakeQuestionnaire *questionnaire = intake_kiosk_get_questionnaire (self->kiosk);
+  GString *welcome = g_string_new (NULL);
+  g_autoptr(GPtrArray) seen = g_ptr_array_new ();
+
+  /* A short multilingual welcome, one word per offered language. */
+  for (GtkWidget *child = gtk_widget_get_first_child (self->language_grid);
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      const char *code = g_object_get_data (G_OBJECT (child), "language");
+      const char *word = intake_catalog_lookup (self->catalog, code, "Welcome");
+
+      if (g_ptr_array_find_with_equal_func (seen, word, g_str_equal, NULL))
+        continue;
+      g_ptr_array_add (seen, (gpointer) word);
+      if (welcome->len > 0)
+        g_string_append (welcome, "  ·  ");
+      /* First-strong isolates keep each word in its own direction. */
+      g_string_append_printf (welcome, "\u2068%s\u2069", word);
+    }
+  set_label (self->welcome_title, welcome->str);
+  g_string_free (welcome, TRUE);
+  set_label (self->welcome_choose, TR ("Touch your language to start"));
+
+  intake_kiosk_set_button_text (self->text_size_button, TR ("Text size"));
+  intake_kiosk_set_button_text (self->contrast_button, TR ("High contrast"));
+  intake_kiosk_set_button_text (self->help_button, TR ("I would like help or an interpreter"));
+  intake_kiosk_set_button_text (self->stop_button, TR ("Stop and clear my answers"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, TR ("Progress"),
+                                  -1);
+
+  if (self->language != NULL)
+    {
+      set_label (self->explanation_title,
+                 intake_questionnaire_get_title (questionnaire, self->language));
+      set_label (self->explanation_intro,
+                 intake_questionnaire_get_introduction (questionnaire, self->language));
+    }
+  else
+    {
+      set_label (self->explanation_title, "");
+      set_label (self->explanation_intro, "");
+    }
+  set_label (self->explanation_heading, TR ("Why we ask these questions"));
+  intake_kiosk_set_button_text (self->explanation_back, TR ("Back"));
+  intake_kiosk_set_button_text (self->explanation_start, TR ("Start"));
+
+  intake_kiosk_set_button_text (self->question_back, TR ("Back"));
+  intake_kiosk_set_button_text (self->question_skip, TR ("Skip this question"));
+  intake_kiosk_set_button_text (self->question_next, TR ("Next"));
+
+  set_label (self->review_heading, TR ("Check your answers"));
+  set_label (self->review_subheading, TR ("You can still change every answer."));
+  intake_kiosk_set_button_text (self->review_back, TR ("Back"));
+  intake_kiosk_set_button_text (self->review_send, TR ("Send my answers"));
+
+  set_label (self->thanks_title, TR ("Thank you!"));
+  set_label (self->thanks_stored, TR ("Your answers are stored safely."));
+  set_label (self->thanks_code_caption, TR ("Your reference code"));
+  set_label (self->thanks_hint, TR ("Show this code at the counter if you have a question."));
+  intake_kiosk_set_button_text (self->thanks_done, TR ("Done"));
+
+  set_label (self->idle_title, TR ("Are you still there?"));
+  set_label (self->idle_touch, TR ("Touch the button to go on."));
+  set_label (self->idle_privacy, TR ("For your privacy, your answers will be cleared soon."));
+  intake_kiosk_set_button_text (self->idle_still_here, TR ("I am still here"));
+  intake_kiosk_set_button_text (self->idle_start_over, TR ("Start over"));
+
+  set_label (self->help_counter, TR ("Please go to the counter. Someone will help you."));
+  set_label (self->help_interpreter, TR ("You can also ask for an interpreter."));
+  set_label (self->help_told, TR ("We have told the staff that you would like help."));
+  intake_kiosk_set_button_text (self->help_back, TR ("Go back to the questions"));
+
+  set_label (self->error_title, TR ("Your answers could not be stored on this kiosk."));
+  set_label (self->error_text, TR ("This is not your fault. Please go to the counter. Someone will help you."));
+  intake_kiosk_set_button_text (self->error_back, TR ("Back to the start"));
+
+  set_label (self->stop_question, TR ("Do you want to stop? Your answers will be cleared."));
+  intake_kiosk_set_button_text (self->stop_yes, TR ("Yes, stop"));
+  intake_kiosk_set_button_text (self->stop_no, TR ("No, go on"));
+
+  /* Staff screens are in the office language whatever the resident chose. */
+  set_label (self->pin_title, intake_kiosk_window_tr_staff (self, "Enter the staff PIN"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pin_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  intake_kiosk_window_tr_staff (self, "Enter the staff PIN"),
+                                  -1);
+  intake_kiosk_set_button_text (self->pin_open, intake_kiosk_window_tr_staff (self, "Open"));
+  intake_kiosk_set_button_text (self->pin_cancel, intake_kiosk_window_tr_staff (self, "Cancel"));
+  set_label (self->staff_title, intake_kiosk_window_tr_staff (self, "Staff"));
+  intake_kiosk_set_button_text (self->staff_close, intake_kiosk_window_tr_staff (self, "Close"));
+  intake_kiosk_set_button_text (self->staff_exit, intake_kiosk_window_tr_staff (self, "Exit the kiosk"));
+}
+
+/* ---- Welcome: one button per language --------------------------------- */
+
+static void
+rebuild_language_buttons (IntakeKioskWindow *self)
+{
+  IntakeQuestionnaire *questionnaire = intake_kiosk_get_questionnaire (self->kiosk);
+  g_autoptr(GPtrArray) offered = g_ptr_array_new ();
+  GtkWidget *child;
+  guint columns;
+
+  while ((child = gtk_widget_get_first_child (self->language_grid)) != NULL)
+    gtk_grid_remove (GTK_GRID (self->language_grid), child);
+
+  if (self->languages != NULL && self->languages[0] != NULL)
+    {
+      for (guint i = 0; self->languages[i] != NULL; i++)
+        {
+          const IntakeLanguage *language =
+            intake_questionnaire_lookup_language (questionnaire, self->languages[i]);
+
+          if (language != NULL && !g_ptr_array_find (offered, language, NULL))
+            g_ptr_array_add (offered, (gpointer) language);
+        }
+    }
+  else
+    {
+      for (guint i = 0; i < intake_questionnaire_get_n_languages (questionnaire); i++)
+        g_ptr_array_add (offered, (gpointer) intake_questionnaire_get_language (questionnaire, i));
+    }
+
+  columns = offered->len > 4 ? 2 : 1;
+  for (guint i = 0; i < offered->len; i++)
+    {
+      const IntakeLanguage *language = g_ptr_array_index (offered, i);
+      GtkWidget *button = gtk_button_new ();
+      GtkWidget *label = gtk_label_new (language->name);
+      GtkTextDirection direction = language->rtl ? GTK_TEXT_DIR_RTL : GTK_TEXT_DIR_LTR;
+
+      /* Each autonym is shown in its own direction, whatever the kiosk's. */
+      gtk_widget_set_direction (label, direction);
+      gtk_button_set_child (GTK_BUTTON (button), label);
+      gtk_widget_add_css_class (button, "kiosk-language");
+      gtk_widget_set_hexpand (button, TRUE);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "kiosk.choose-language");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", language->code);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, language->name,
+                                      -1);
+      g_object_set_data_full (G_OBJECT (button), "language", g_strdup (language->code), g_free);
+      gtk_grid_attach (GTK_GRID (self->language_grid), button,
+                       i % columns, i / columns, 1, 1);
+    }
+}
+
+/* ---- Screens ------------------------------------------------------------ */
+
+const char *
+intake_kiosk_window_get_screen (IntakeKioskWindow *self)
+{
+  g_return_val_if_fail (INTAKE_IS_KIOSK_WINDOW (self), NULL);
+  return canonical_screen (gtk_stack_get_visible_child_name (self->stack));
+}
+
+static gboolean
+screen_has_topbar (const char *name)
+{
+  return g_str_equal (name, "welcome") || g_str_equal (name, "explanation") ||
+         g_str_equal (name, "question") || g_str_equal (name, "review");
+}
+
+/* Screens where a resident may walk away: the idle timer runs there. */
+static gboolean
+screen_wants_idle (const char *name)
+{
+  return !g_str_equal (name, "welcome") && !g_str_equal (name, "thanks") &&
+         !g_str_equal (name, "idle");
+}
+
+static void arm_idle (IntakeKioskWindow *self);
+
+static void
+focus_screen (IntakeKioskWindow *self,
+              const char        *name)
+{
+  GtkWidget *target = NULL;
+
+  if (g_str_equal (name, "question"))
+    {
+      intake_question_view_focus_answer (INTAKE_QUESTION_VIEW (self->question_view));
+      return;
+    }
+  if (g_str_equal (name, "welcome"))
+    target = gtk_widget_get_first_child (self->language_grid);
+  else if (g_str_equal (name, "explanation"))
+    target = self->explanation_start;
+  else if (g_str_equal (name, "review"))
+    target = self->review_send;
+  else if (g_str_equal (name, "thanks"))
+    target = self->thanks_done;
+  else if (g_str_equal (name, "idle"))
+    target = self->idle_still_here;
+  else if (g_str_equal (name, "help"))
+    target = self->help_back;
+  else if (g_str_equal (name, "storage-error"))
+    target = self->error_back;
+  else if (g_str_equal (name, "confirm-stop"))
+    target = self->stop_no;
+  else if (g_str_equal (name, "staff-pin"))
+    target = gtk_widget_get_visible (self->pin_entry) ? self->pin_entry : self->pin_cancel;
+  else if (g_str_equal (name, "staff"))
+    target = self->staff_close;
+
+  if (target != NULL)
+    gtk_widget_grab_focus (target);
+}
+
+void
+intake_kiosk_window_show_screen (IntakeKioskWindow *self,
+                                 const char        *name)
+{
+  GtkWidget *default_widget = NULL;
+
+  name = canonical_screen (name);
+  gtk_stack_set_visible_child_name (self->stack, name);
+
+  gtk_widget_set_visible (self->topbar, screen_has_topbar (name));
+  gtk_widget_set_visible (self->progress_box, g_str_equal (name, "question"));
+  gtk_widget_set_visible (self->stop_button, self->session != NULL &&
+                          !g_str_equal (name, "welcome"));
+
+  if (g_str_equal (name, "question"))
+    default_widget = self->question_next;
+  else if (g_str_equal (name, "explanation"))
+    default_widget = self->explanation_start;
+  else if (g_str_equal (name, "review"))
+    default_widget = self->review_send;
+  else if (g_str_equal (name, "staff-pin"))
+    default_widget = self->pin_open;
+  gtk_window_set_default_widget (GTK_WINDOW (self), default_widget);
+
+  if (!g_str_equal (name, "idle"))
+    g_clear_handle_id (&self->countdown_source, g_source_remove);
+  if (!g_str_equal (name, "thanks"))
+    g_clear_handle_id (&self->thanks_source, g_source_remove);
+
+  self->last_input_us = g_get_monotonic_time ();
+  arm_idle (self);
+
+  focus_screen (self, name);
+}
+
+/* ---- Idle: "Are you still there?" ------------------------------------- */
+
+static gboolean idle_cb (gpointer user_data);
+
+static void
+arm_idle (IntakeKioskWindow *self)
+{
+  gint64 elapsed_ms;
+  guint remaining_ms;
+
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  if (!screen_wants_idle (intake_kiosk_window_get_screen (self)))
+    return;
+
+  elapsed_ms = (g_get_monotonic_time () - self->last_input_us) / 1000;
+  remaining_ms = elapsed_ms >= self->idle_timeout_ms ? 0 : self->idle_timeout_ms - (guint) elapsed_ms;
+  self->idle_source = g_timeout_add (MAX (remaining_ms, 1), idle_cb, self);
+}
+
+static gboolean
+idle_cb (gpointer user_data)
+{
+  IntakeKioskWindow *self = user_data;
+  gint64 elapsed_ms = (g_get_monotonic_time () - self->last_input_us) / 1000;
+
+  self->idle_source = 0;
+  if (elapsed_ms + 1 < self->idle_timeout_ms)
+    arm_idle (self);
+  else
+    intake_kiosk_window_show_idle_warning (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean countdown_cb (gpointer user_data);
+
+static void
+update_countdown (IntakeKioskWindow *self)
+{
+  gint64 remaining_ms = (self->countdown_deadline_us - g_get_monotonic_time ()) / 1000;
+  gint64 seconds = MAX (0, (remaining_ms + 999) / 1000);
+  g_autofree char *text = intake_kiosk_format_numbers (TR ("Seconds left: %d"), 1, &seconds);
+
+  set_label (self->idle_seconds, text);
+  g_clear_handle_id (&self->countdown_source, g_source_remove);
+  if (remaining_ms > 0)
+    self->countdown_source = g_timeout_add (MIN (remaining_ms, 1000), countdown_cb, self);
+}
+
+static gboolean
+countdown_cb (gpointer user_data)
+{
+  IntakeKioskWindow *self = user_data;
+
+  self->countdown_source = 0;
+  if (g_get_monotonic_time () >= self->countdown_deadline_us)
+    {
+      g_debug ("Idle countdown ran out: clearing the session");
+      intake_kiosk_window_reset (self);
+    }
+  else
+    update_countdown (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+intake_kiosk_window_show_idle_warning (IntakeKioskWindow *self)
+{
+  const char *current = intake_kiosk_window_get_screen (self);
+
+  if (!g_str_equal (current, "idle"))
+    self->idle_return = current;
+  intake_kiosk_window_show_screen (self, "idle");
+  self->countdown_deadline_us = g_get_monotonic_time () + (gint64) self->idle_countdown_ms * 1000;
+  update_countdown (self);
+}
+
+/* Any key, click, touch or scroll anywhere in the window, seen before the
+ * widget that handles it. */
+static gboolean
+input_event_cb (GtkEventControllerLegacy *controller,
+                GdkEvent                 *event,
+                IntakeKioskWindow        *self)
+{
+  switch ((int) gdk_event_get_event_type (event))
+    {
+    case GDK_KEY_PRESS:
+    case GDK_BUTTON_PRESS:
+    case GDK_TOUCH_BEGIN:
+    case GDK_TOUCH_UPDATE:
+    case GDK_SCROLL:
+      self->last_input_us = g_get_monotonic_time ();
+      if (self->idle_source == 0)
+        arm_idle (self);
+      break;
+    default:
+      break;
+    }
+  return GDK_EVENT_PROPAGATE;
+}
+
+static gboolean
+thanks_timeout_cb (gpointer user_data)
+{
+  IntakeKioskWindow *self = user_data;
+
+  self->thanks_source = 0;
+  intake_kiosk_window_reset (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* ---- Text size, contrast, direction ---------------------------------- */
+
+static void
+apply_text_size (IntakeKioskWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  gtk_widget_remove_css_class (widget, "text-large");
+  gtk_widget_remove_css_class (widget, "text-larger");
+  if (self->text_size == INTAKE_TEXT_SIZE_LARGE)
+    gtk_widget_add_css_class (widget, "text-large");
+  else if (self->text_size == INTAKE_TEXT_SIZE_LARGER)
+    gtk_widget_add_css_class (widget, "text-larger");
+}
+
+static void
+set_text_size (IntakeKioskWindow *self,
+               IntakeTextSize     size)
+{
+  size = MIN (size, INTAKE_TEXT_SIZE_LARGER);
+  if (self->text_size == size)
+    return;
+  self->text_size = size;
+  apply_text_size (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT_SIZE]);
+}
+
+static void
+set_high_contrast (IntakeKioskWindow *self,
+                   gboolean           high_contrast)
+{
+  high_contrast = !!high_contrast;
+  if (self->high_contrast == high_contrast)
+    return;
+  self->high_contrast = high_contrast;
+  if (high_contrast)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "high-contrast");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "high-contrast");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HIGH_CONTRAST]);
+}
+
+static void
+set_direction (IntakeKioskWindow *self,
+               GtkTextDirection   direction)
+{
+  gtk_widget_set_default_direction (direction);
+  gtk_widget_set_direction (GTK_WIDGET (self), direction);
+}
+
+/* ---- Questions ---------------------------------------------------------- */
+
+static void
+update_progress (IntakeKioskWindow *self)
+{
+  gint64 numbers[2];
+  g_autofree char *text = NULL;
+
+  numbers[0] = intake_session_get_position (self->session);
+  numbers[1] = intake_session_get_n_visible (self->session);
+  text = intake_kiosk_format_numbers (TR ("Question %d of %d"), 2, numbers);
+  set_label (self->progress_label, text);
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress_bar),
+                                 numbers[1] > 0 ? (double) numbers[0] / (double) numbers[1] : 0.0);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
+                                  GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, text,
+                                  -1);
+}
+
+void
+intake_kiosk_window_show_question_now (IntakeKioskWindow *self)
+{
+  const IntakeQuestion *question;
+  GtkAdjustment *adjustment;
+
+  g_assert (self->session != NULL);
+  question = intake_session_get_current (self->session);
+  g_assert (question != NULL);
+
+  g_debug ("Showing question %s", question->code);
+  g_hash_table_add (self->seen, g_strdup (question->code));
+  intake_question_view_show_question (INTAKE_QUESTION_VIEW (self->question_view),
+                                      self->session, question);
+  intake_question_view_set_message (INTAKE_QUESTION_VIEW (self->question_view), NULL);
+  update_progress (self);
+  gtk_widget_set_visible (self->question_skip, !question->required);
+
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->question_scroller));
+  gtk_adjustment_set_value (adjustment, 0);
+
+  intake_kiosk_window_show_screen (self, "question");
+}
+
+static char *
+message_for_error (IntakeKioskWindow    *self,
+                   const IntakeQuestion *question,
+                   const GError         *error)
+{
+  gint64 numbers[2];
+
+  if (error->domain != INTAKE_SESSION_ERROR)
+    return g_strdup (TR ("Please choose an answer."));
+
+  switch ((IntakeSessionError) error->code)
+    {
+    case INTAKE_SESSION_ERROR_OUT_OF_RANGE:
+      numbers[0] = question->min;
+      numbers[1] = question->max;
+      return intake_kiosk_format_numbers (TR ("Please give a number from %d to %d."), 2, numbers);
+    case INTAKE_SESSION_ERROR_INVALID_DATE:
+    case INTAKE_SESSION_ERROR_DATE_OUT_OF_RANGE:
+      return g_strdup (TR ("Please check the date."));
+    case INTAKE_SESSION_ERROR_INVALID_EMAIL:
+      return g_strdup (TR ("Please check the e-mail address."));
+    case INTAKE_SESSION_ERROR_INVALID_PHONE:
+      return g_strdup (TR ("Please check the phone number."));
+    case INTAKE_SESSION_ERROR_INVALID_DIGITS:
+      return g_strdup (TR ("Please use numbers only."));
+    case INTAKE_SESSION_ERROR_TOO_MANY_SELECTED:
+      numbers[0] = question->max_selected;
+      return intake_kiosk_format_numbers (TR ("Please choose at most %d answers."), 1, numbers);
+    case INTAKE_SESSION_ERROR_TOO_FEW_SELECTED:
+      numbers[0] = question->min_selected;
+      return intake_kiosk_format_numbers (TR ("Please choose at least %d answers."), 1, numbers);
+    case INTAKE_SESSION_ERROR_TOO_LONG:
+      return g_strdup (TR ("This answer is a bit too long."));
+    case INTAKE_SESSION_ERROR_EMPTY:
+      if (!question->required)
+        return g_strdup (TR ("Please choose an answer, or skip this question."));
+      return g_strdup (TR ("Please choose an answer."));
+    case INTAKE_SESSION_ERROR_UNKNOWN_QUESTION:
+    case INTAKE_SESSION_ERROR_NOT_VISIBLE:
+    case INTAKE_SESSION_ERROR_WRONG_TYPE:
+    case INTAKE_SESSION_ERROR_INVALID_TEXT:
+    case INTAKE_SESSION_ERROR_UNKNOWN_OPTION:
+    case INTAKE_SESSION_ERROR_DUPLICATE_OPTION:
+    case INTAKE_SESSION_ERROR_EXCLUSIVE_COMBINED:
+    case INTAKE_SESSION_ERROR_REQUIRED:
+    case INTAKE_SESSION_ERROR_DECLINE_NOT_OFFERED:
+    case INTAKE_SESSION_ERROR_INCOMPLETE:
+    default:
+      return g_strdup (TR ("Please choose an answer."));
+    }
+}
+
+/* After an answer or a skip: the next question, or the review. After
+ * "Change" on the review, only questions never shown before are asked. */
+static void
+advance (IntakeKioskWindow *self)
+{
+  while (intake_session_go_next (self->session))
+    {
+      const IntakeQuestion *question = intake_session_get_current (self->session);
+
+      if (!self->return_to_review || !g_hash_table_contains (self->seen, question->code))
+        {
+          intake_kiosk_window_show_question_now (self);
+          return;
+        }
+    }
+  intake_kiosk_window_show_review (self);
+}
+
+static void
+next_question (IntakeKioskWindow *self)
+{
+  IntakeQuestionView *view = INTAKE_QUESTION_VIEW (self->question_view);
+  const IntakeQuestion *question = intake_session_get_current (self->session);
+  g_autoptr(GError) error = NULL;
+  IntakeAnswer *answer;
+
+  if (question == NULL)
+    return;
+
+  answer = intake_question_view_dup_answer (view);
+  if (answer == NULL)
+    {
+      if (question->required)
+        {
+          intake_question_view_set_message (view, TR ("Please choose an answer."));
+          intake_question_view_focus_answer (view);
+          return;
+        }
+      if (!intake_session_skip (self->session, question->code, &error))
+        {
+          g_debug ("Question %s could not be skipped: %s", question->code, error->message);
+          return;
+        }
+      g_debug ("Question %s skipped", question->code);
+    }
+  else if (!intake_session_set_answer (self->session, question->code, answer, &error))
+    {
+      g_autofree char *message = message_for_error (self, question, error);
+
+      /* The error message may quote the answer: log only its code. */
+      g_debug ("Answer to %s not accepted (error %d)", question->code, error->code);
+      intake_question_view_set_message (view, message);
+      intake_question_view_focus_answer (view);
+      return;
+    }
+  advance (self);
+}
+
+/* ---- Review ------------------------------------------------------------ */
+
+static void
+clear_review (IntakeKioskWindow *self)
+{
+  GtkWidget *row;
+
+  while ((row = gtk_widget_get_first_child (self->review_list)) != NULL)
+    {
+      /* Empty every label before the row goes, so that no copy of an answer
+       * outlives the screen in a widget still referenced elsewhere. */
+      GtkWidget *answer = g_object_get_data (G_OBJECT (row), "answer-label");
+      GtkWidget *question = g_object_get_data (G_OBJECT (row), "question-label");
+
+      if (answer != NULL)
+        {
+          gtk_label_set_text (GTK_LABEL (answer), "");
+          gtk_accessible_reset_property (GTK_ACCESSIBLE (answer), GTK_ACCESSIBLE_PROPERTY_LABEL);
+        }
+      if (question != NULL)
+        gtk_label_set_text (GTK_LABEL (question), "");
+      gtk_box_remove (GTK_BOX (self->review_list), row);
+    }
+}
+
+static char *
+format_answer (IntakeKioskWindow    *self,
+               const IntakeQuestion *question,
+               const IntakeAnswer   *answer)
+{
+  const char *language = self->language;
+
+  if (answer == NULL)
+    return g_strdup (TR ("Not answered"));
+
+  switch (intake_answer_get_kind (answer))
+    {
+    case INTAKE_ANSWER_DECLINED:
+      return g_strdup (TR ("You chose not to say"));
+    case INTAKE_ANSWER_CHOICE:
+      {
+        const IntakeOption *option = intake_question_lookup_option (question,
+                                                                    intake_answer_get_string (answer));
+        return g_strdup (option != NULL ? intake_text_get (option->label, language)
+                                        : intake_answer_get_string (answer));
+      }
+    case INTAKE_ANSWER_CHOICES:
+      {
+        GString *text = g_string_new (NULL);
+
+        /* In the question's order, not the sorted order of the codes. */
+        for (guint i = 0; i < question->n_options; i++)
+          if (intake_answer_has_choice (answer, question->options[i].code))
+            {
+              if (text->len > 0)
+                g_string_append (text, "\n");
+              g_string_append (text, intake_text_get (question->options[i].label, language));
+            }
+        return g_string_free (text, FALSE);
+      }
+    case INTAKE_ANSWER_INTEGER:
+      {
+        gint64 value = intake_answer_get_integer (answer);
+
+        if (question->type == INTAKE_QUESTION_TYPE_LADDER &&
+            value >= 1 && value <= INTAKE_LADDER_RUNGS && question->rungs[value - 1] != NULL)
+          return g_strdup (intake_text_get (question->rungs[value - 1], language));
+        if (question->type == INTAKE_QUESTION_TYPE_NUMBER && question->unit != NULL)
+          return g_strdup_printf ("%" G_GINT64_FORMAT " %s", value,
+                                  intake_text_get (question->unit, language));
+        if (question->type == INTAKE_QUESTION_TYPE_SCALE)
+          return g_strdup_printf ("%" G_GINT64_FORMAT " (%" G_GINT64_FORMAT "–%" G_GINT64_FORMAT ")",
+                                  value, question->min, question->max);
+        return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+      }
+    case INTAKE_ANSWER_BOOLEAN:
+      return g_strdup (intake_answer_get_boolean (answer) ? TR ("Yes") : TR ("No"));
+    case INTAKE_ANSWER_TEXT:
+      return g_strdup (intake_answer_get_string (answer));
+    case INTAKE_ANSWER_DATE:
+      {
+        const char *date = intake_answer_get_string (answer);
+
+        /* "YYYY-MM-DD" shown as day-month-year, as on Dutch letters. */
+        if (strlen (date) == 10)
+          return g_strdup_printf ("%.2s-%.2s-%.4s", date + 8, date + 5, date);
+        return g_strdup (date);
+      }
+    default:
+      return g_strdup ("");
+    }
+}
+
+void
+intake_kiosk_window_show_review (IntakeKioskWindow *self)
+{
+  g_autoptr(GPtrArray) visible = NULL;
+
+  g_assert (self->session != NULL);
+  clear_review (self);
+  self->return_to_review = FALSE;
+
+  visible = intake_session_list_visible (self->session);
+  for (guint i = 0; i < visible->len; i++)
+    {
+      const IntakeQuestion *question = g_ptr_array_index (visible, i);
+      const IntakeAnswer *answer = intake_session_get_answer (self->session, question->code);
+      g_autofree char *answer_text = format_answer (self, question, answer);
+      const char *question_text = intake_text_get (question->text, self->language);
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 16);
+      GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+      GtkWidget *question_label = gtk_label_new (question_text);
+      GtkWidget *answer_label = gtk_label_new (answer_text);
+      GtkWidget *change = gtk_button_new_with_label (TR ("Change"));
+
+      gtk_widget_add_css_class (row, "kiosk-review-row");
+      gtk_label_set_wrap (GTK_LABEL (question_label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (question_label), 0);
+      gtk_widget_add_css_class (question_label, "kiosk-review-question");
+      gtk_label_set_wrap (GTK_LABEL (answer_label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (answer_label), 0);
+      gtk_widget_add_css_class (answer_label, answer != NULL && !intake_answer_is_declined (answer)
+                                              ? "kiosk-review-answer" : "kiosk-review-none");
+      gtk_widget_set_hexpand (texts, TRUE);
+      gtk_box_append (GTK_BOX (texts), question_label);
+      gtk_box_append (GTK_BOX (texts), answer_label);
+
+      gtk_widget_set_valign (change, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (change), "kiosk.change");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (change), "s", question->code);
+      /* The visible "Change" is the name; the question says which one. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (change),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, TR ("Change"),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, question_text,
+                                      -1);
+      g_object_set_data (G_OBJECT (change), "question-code", question->code);
+
+      gtk_box_append (GTK_BOX (row), texts);
+      gtk_box_append (GTK_BOX (row), change);
+      g_object_set_data (G_OBJECT (row), "answer-label", answer_label);
+      g_object_set_data (G_OBJECT (row), "question-label", question_label);
+      gtk_box_append (GTK_BOX (self->review_list), row);
+    }
+
+  intake_kiosk_window_show_screen (self, "review");
+}
+
+/* ---- Reset ------------------------------------------------------------- */
+
+static void
+clear_clipboards (IntakeKioskWindow *self)
+{
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+
+  gdk_clipboard_set_text (gdk_display_get_clipboard (display), "");
+  gdk_clipboard_set_text (gdk_display_get_primary_clipboard (display), "");
+}
+
+/* Wipes the session and everything shown of it, but leaves the screen. */
+static void
+wipe_session (IntakeKioskWindow *self)
+{
+  if (self->session != NULL)
+    {
+      intake_session_wipe (self->session);
+      g_clear_object (&self->session);
+    }
+  intake_question_view_clear (INTAKE_QUESTION_VIEW (self->question_view));
+  clear_review (self);
+  g_hash_table_remove_all (self->seen);
+  self->return_to_review = FALSE;
+  set_label (self->progress_label, "");
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress_bar), 0.0);
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->progress_bar),
+                                 GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT);
+  clear_clipboards (self);
+}
+
+void
+intake_kiosk_window_reset (IntakeKioskWindow *self)
+{
+  g_return_if_fail (INTAKE_IS_KIOSK_WINDOW (self));
+
+  g_debug ("Resetting the kiosk for the next resident");
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  g_clear_handle_id (&self->countdown_source, g_source_remove);
+  g_clear_handle_id (&self->thanks_source, g_source_remove);
+  g_cancellable_cancel (self->pin_cancellable);
+  g_clear_object (&self->pin_cancellable);
+  self->pin_checking = FALSE;
+
+  wipe_session (self);
+
+  if (self->reference != NULL)
+    {
+      memset (self->reference, 0, strlen (self->reference));
+      g_clear_pointer (&self->reference, g_free);
+    }
+  set_label (self->thanks_code, "");
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->thanks_code), GTK_ACCESSIBLE_PROPERTY_LABEL);
+  set_label (self->idle_seconds, "");
+  gtk_editable_set_text (GTK_EDITABLE (self->pin_entry), "");
+  set_label (self->pin_message, "");
+  intake_kiosk_window_clear_staff (self);
+
+  self->help_return = NULL;
+  self->idle_return = NULL;
+  self->pin_return = NULL;
+  self->stop_return = NULL;
+
+  g_clear_pointer (&self->language, g_free);
+  set_text_size (self, self->default_text_size);
+  set_high_contrast (self, self->default_high_contrast);
+  set_direction (self, GTK_TEXT_DIR_LTR);
+  retranslate (self);
+
+  intake_kiosk_window_show_screen (self, "welcome");
+}
+
+/* ---- Submitting --------------------------------------------------------- */
+
+void
+intake_kiosk_window_show_storage_error (IntakeKioskWindow *self)
+{
+  /* Nothing of the answers stays: the outbox kept nothing, the screen
+   * keeps nothing. The language stays for the texts of this screen. */
+  wipe_session (self);
+  intake_kiosk_window_show_screen (self, "storage-error");
+}
+
+static void
+submit (IntakeKioskWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *spaced = NULL;
+  g_autofree char *reference = NULL;
+  GString *text;
+
+  if (self->session == NULL)
+    return;
+
+  reference = intake_kiosk_submit (self->kiosk, self->session, &error);
+  if (reference == NULL)
+    {
+      g_message ("The answers could not be stored (%s %d)",
+                 g_quark_to_string (error->domain), error->code);
+      intake_kiosk_window_show_storage_error (self);
+      return;
+    }
+
+  wipe_session (self);
+  self->reference = g_steal_pointer (&reference);
+
+  /* Spaced out so that it is easy to read aloud and copy by hand. */
+  text = g_string_new (NULL);
+  for (const char *p = self->reference; *p != '\0'; p++)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, ' ');
+      g_string_append_c (text, *p == '-' ? ' ' : *p);
+    }
+  spaced = g_string_free (text, FALSE);
+  set_label (self->thanks_code, spaced);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->thanks_code),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, TR ("Reference code"),
+                                  -1);
+
+  intake_kiosk_window_show_screen (self, "thanks");
+  self->thanks_source = g_timeout_add (self->thanks_timeout_ms, thanks_timeout_cb, self);
+}
+
+/* ---- Actions ------------------------------------------------------------ */
+
+static void
+note_action (IntakeKioskWindow *self)
+{
+  /* Actions come from input; tests that activate them directly count too. */
+  self->last_input_us = g_get_monotonic_time ();
+}
+
+static void
+choose_language_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+  const char *code = g_variant_get_string (parameter, NULL);
+  const IntakeLanguage *language;
+  g_autoptr(GError) error = NULL;
+  IntakeSession *session;
+
+  note_action (self);
+  if (!g_str_equal (intake_kiosk_window_get_screen (self), "welcome"))
+    return;
+
+  session = intake_kiosk_new_session (self->kiosk, code, &error);
+  if (session == NULL)
+    {
+      g_message ("No session in language %s: %s", code, error->message);
+      return;
+    }
+  wipe_session (self);
+  self->session = session;
+  g_free (self->language);
+  self->language = g_strdup (code);
+
+  language = intake_questionnaire_lookup_language (intake_kiosk_get_questionnaire (self->kiosk), code);
+  set_direction (self, language->rtl ? GTK_TEXT_DIR_RTL : GTK_TEXT_DIR_LTR);
+  retranslate (self);
+  g_debug ("New session in %s", code);
+  intake_kiosk_window_show_screen (self, "explanation");
+}
+
+static void
+start_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+
+  note_action (self);
+  if (self->session == NULL || !g_str_equal (intake_kiosk_window_get_screen (self), "explanation"))
+    return;
+  if (intake_session_go_first (self->session))
+    intake_kiosk_window_show_question_now (self);
+  else
+    intake_kiosk_window_show_review (self);
+}
+
+static void
+next_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+  const char *screen = intake_kiosk_window_get_screen (self);
+
+  note_action (self);
+  if (self->session == NULL)
+    return;
+  if (g_str_equal (screen, "question"))
+    next_question (self);
+  else if (g_str_equal (screen, "explanation"))
+    gtk_widget_activate_action (widget, "kiosk.start", NULL);
+}
+
+static void resume (IntakeKioskWindow *self);
+static void help_done (IntakeKioskWindow *self);
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+  const char *screen = intake_kiosk_window_get_screen (self);
+
+  note_action (self);
+  if (g_str_equal (screen, "explanation"))
+    intake_kiosk_window_reset (self);
+  else if (g_str_equal (screen, "question") && self->session != NULL)
+    {
+      const IntakeQuestion *question = intake_session_get_current (self->session);
+      IntakeAnswer *answer;
+
+      /* Keep what was given here if it is valid; otherwise it is dropped. */
+      answer = intake_question_view_dup_answer (INTAKE_QUESTION_VIEW (self->question_view));
+      if (answer != NULL && question != NULL)
+        intake_session_set_answer (self->session, question->code, answer, NULL);
+      else if (answer != NULL)
+        intake_answer_free (answer);
+
+      if (intake_session_go_previous (self->session))
+        intake_kiosk_window_show_question_now (self);
+      else
+        {
+          intake_question_view_clear (INTAKE_QUESTION_VIEW (self->question_view));
+          intake_kiosk_window_show_screen (self, "explanation");
+        }
+    }
+  else if (g_str_equal (screen, "review") && self->session != NULL)
+    {
+      if (intake_session_go_previous (self->session))
+        intake_kiosk_window_show_question_now (self);
+      else
+        intake_kiosk_window_show_screen (self, "explanation");
+    }
+  else if (g_str_equal (screen, "help"))
+    help_done (self);
+  else if (g_str_equal (screen, "idle") || g_str_equal (screen, "confirm-stop"))
+    resume (self);
+  else if (g_str_equal (screen, "staff-pin"))
+    gtk_widget_activate_action (widget, "kiosk.staff-cancel", NULL);
+  else if (g_str_equal (screen, "staff"))
+    gtk_widget_activate_action (widget, "kiosk.staff-close", NULL);
+}
+
+static void
+skip_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+  const IntakeQuestion *question;
+  g_autoptr(GError) error = NULL;
+
+  note_action (self);
+  if (self->session == NULL || !g_str_equal (intake_kiosk_window_get_screen (self), "question"))
+    return;
+  question = intake_session_get_current (self->session);
+  if (question == NULL || question->required)
+    return;
+  if (!intake_session_skip (self->session, question->code, &error))
+    {
+      g_debug ("Question %s could not be skipped: %s", question->code, error->message);
+      return;
+    }
+  g_debug ("Question %s skipped", question->code);
+  advance (self);
+}
+
+static void
+change_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+  const char *code = g_variant_get_string (parameter, NULL);
+  g_autoptr(GError) error = NULL;
+
+  note_action (self);
+  if (self->session == NULL || !g_str_equal (intake_kiosk_window_get_screen (self), "review"))
+    return;
+  if (!intake_session_go_to (self->session, code, &error))
+    {
+      g_debug ("Cannot change %s: %s", code, error->message);
+      return;
+    }
+  self->return_to_review = TRUE;
+  intake_kiosk_window_show_question_now (self);
+}
+
+static void
+submit_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+
+  note_action (self);
+  if (g_str_equal (intake_kiosk_window_get_screen (self), "review"))
+    submit (self);
+}
+
+static void
+help_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+  const char *screen = intake_kiosk_window_get_screen (self);
+  g_autoptr(GError) error = NULL;
+
+  note_action (self);
+  if (g_str_equal (screen, "help") || g_str_equal (screen, "staff") ||
+      g_str_equal (screen, "staff-pin"))
+    return;
+  if (!intake_kiosk_request_help (self->kiosk,
+                                  self->language != NULL ? self->language : office_language (self),
+                                  &error))
+    g_message ("The help request could not be recorded: %s", error->message);
+  self->help_return = screen;
+  /* "Go back to the questions" only makes sense with questions to go back to. */
+  intake_kiosk_set_button_text (self->help_back,
+                                self->session != NULL ? TR ("Go back to the questions")
+                                                      : TR ("Back"));
+  intake_kiosk_window_show_screen (self, "help");
+}
+
+static void
+help_done (IntakeKioskWindow *self)
+{
+  const char *back = self->help_return != NULL ? self->help_return : "welcome";
+
+  self->help_return = NULL;
+  if (self->session == NULL && !g_str_equal (back, "welcome"))
+    back = "welcome";
+  intake_kiosk_window_show_screen (self, back);
+}
+
+static void
+help_done_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+
+  note_action (self);
+  if (g_str_equal (intake_kiosk_window_get_screen (self), "help"))
+    help_done (self);
+}
+
+static void
+text_size_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+
+  note_action (self);
+  set_text_size (self, (self->text_size + 1) % (INTAKE_TEXT_SIZE_LARGER + 1));
+}
+
+static void
+stop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+  const char *screen = intake_kiosk_window_get_screen (self);
+
+  note_action (self);
+  if (self->session == NULL || g_str_equal (screen, "confirm-stop"))
+    return;
+  self->stop_return = screen;
+  intake_kiosk_window_show_screen (self, "confirm-stop");
+}
+
+static void
+resume (IntakeKioskWindow *self)
+{
+  const char *screen = intake_kiosk_window_get_screen (self);
+  const char *back = NULL;
+
+  if (g_str_equal (screen, "idle"))
+    {
+      back = self->idle_return;
+      self->idle_return = NULL;
+    }
+  else if (g_str_equal (screen, "confirm-stop"))
+    {
+      back = self->stop_return;
+      self->stop_return = NULL;
+    }
+  else
+    return;
+
+  if (back == NULL || (self->session == NULL && !g_str_equal (back, "storage-error") &&
+                       !g_str_equal (back, "staff") && !g_str_equal (back, "staff-pin")))
+    back = self->session != NULL ? "question" : "welcome";
+  intake_kiosk_window_show_screen (self, back);
+}
+
+static void
+resume_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+
+  note_action (self);
+  resume (self);
+}
+
+static void
+start_over_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  intake_kiosk_window_reset (INTAKE_KIOSK_WINDOW (widget));
+}
+
+static void
+done_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  intake_kiosk_window_reset (INTAKE_KIOSK_WINDOW (widget));
+}
+
+static void
+question_submit_cb (IntakeKioskWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "kiosk.next", NULL);
+}
+
+static void
+question_changed_cb (IntakeKioskWindow *self)
+{
+  self->last_input_us = g_get_monotonic_time ();
+}
+
+/* ---- Public API ------------------------------------------------------- */
+
+IntakeKioskWindow *
+intake_kiosk_window_new (GtkApplication *application,
+                         IntakeKiosk    *kiosk,
+                         IntakeCatalog  *catalog)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (INTAKE_IS_KIOSK (kiosk), NULL);
+
+  return g_object_new (INTAKE_TYPE_KIOSK_WINDOW,
+                       "application", application,
+                       "kiosk", kiosk,
+                       "catalog", catalog,
+                       NULL);
+}
+
+IntakeKiosk *
+intake_kiosk_window_get_kiosk (IntakeKioskWindow *self)
+{
+  g_return_val_if_fail (INTAKE_IS_KIOSK_WINDOW (self), NULL);
+  return self->kiosk;
+}
+
+IntakeSession *
+intake_kiosk_window_get_session (IntakeKioskWindow *self)
+{
+  g_return_val_if_fail (INTAKE_IS_KIOSK_WINDOW (self), NULL);
+  return self->session;
+}
+
+GtkWidget *
+intake_kiosk_window_get_question_view (IntakeKioskWindow *self)
+{
+  g_return_val_if_fail (INTAKE_IS_KIOSK_WINDOW (self), NULL);
+  return self->question_view;
+}
+
+const char *
+intake_kiosk_window_get_reference (IntakeKioskWindow *self)
+{
+  g_return_val_if_fail (INTAKE_IS_KIOSK_WINDOW (self), NULL);
+  return g_str_equal (intake_kiosk_window_get_screen (self), "thanks") ? self->reference : NULL;
+}
+
+IntakeCatalog *
+intake_kiosk_catalog_new_default (void)
+{
+  IntakeCatalog *catalog = intake_catalog_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (!intake_catalog_load_resource_dir (catalog, INTAKE_CATALOG_KIOSK_RESOURCE_PATH, &error))
+    g_debug ("No compiled-in translations, using English: %s", error->message);
+  return catalog;
+}
+
+void
+intake_kiosk_load_css (GdkDisplay *display)
+{
+  static const char *const files[] = {
+    "/org/intakekiosk/Kiosk/ui/style.css",
+    "/org/intakekiosk/Kiosk/ui/intake-question-view.css",
+  };
+
+  g_return_if_fail (GDK_IS_DISPLAY (display));
+
+  if (g_object_get_data (G_OBJECT (display), "intake-kiosk-css") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (display), "intake-kiosk-css", GINT_TO_POINTER (1));
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autoptr(GtkCssProvider) provider = NULL;
+
+      if (!g_resources_get_info (files[i], G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL))
+        continue;
+      provider = gtk_css_provider_new ();
+      gtk_css_provider_load_from_resource (provider, files[i]);
+      gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    }
+}
+
+/* ---- GObject ----------------------------------------------------------- */
+
+static void
+intake_kiosk_window_constructed (GObject *object)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (object);
+
+  G_OBJECT_CLASS (intake_kiosk_window_parent_class)->constructed (object);
+
+  g_assert (self->kiosk != NULL);
+  if (self->catalog == NULL)
+    self->catalog = intake_kiosk_catalog_new_default ();
+
+  intake_kiosk_load_css (gtk_widget_get_display (GTK_WIDGET (self)));
+
+  self->question_view = intake_question_view_new (self->catalog);
+  g_signal_connect_object (self->question_view, "submit",
+                           G_CALLBACK (question_submit_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->question_view, "changed",
+                           G_CALLBACK (question_changed_cb), self, G_CONNECT_SWAPPED);
+  adw_clamp_set_child (ADW_CLAMP (self->question_clamp), self->question_view);
+
+  rebuild_language_buttons (self);
+  intake_kiosk_window_reset (self);
+}
+
+static void
+intake_kiosk_window_dispose (GObject *object)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (object);
+
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  g_clear_handle_id (&self->countdown_source, g_source_remove);
+  g_clear_handle_id (&self->thanks_source, g_source_remove);
+  g_cancellable_cancel (self->pin_cancellable);
+  g_clear_object (&self->pin_cancellable);
+
+  if (self->session != NULL)
+    {
+      intake_session_wipe (self->session);
+      g_clear_object (&self->session);
+    }
+  if (self->review_list != NULL)
+    clear_review (self);
+  if (self->question_view != NULL)
+    intake_question_view_clear (INTAKE_QUESTION_VIEW (self->question_view));
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), INTAKE_TYPE_KIOSK_WINDOW);
+
+  G_OBJECT_CLASS (intake_kiosk_window_parent_class)->dispose (object);
+}
+
+static void
+intake_kiosk_window_finalize (GObject *object)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (object);
+
+  g_clear_object (&self->kiosk);
+  g_clear_object (&self->catalog);
+  g_clear_pointer (&self->language, g_free);
+  g_clear_pointer (&self->languages, g_strfreev);
+  g_clear_pointer (&self->location_name, g_free);
+  g_clear_pointer (&self->seen, g_hash_table_unref);
+  if (self->reference != NULL)
+    memset (self->reference, 0, strlen (self->reference));
+  g_clear_pointer (&self->reference, g_free);
+
+  G_OBJECT_CLASS (intake_kiosk_window_parent_class)->finalize (object);
+}
+
+static void
+intake_kiosk_window_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_KIOSK:
+      g_value_set_object (value, self->kiosk);
+      break;
+    case PROP_CATALOG:
+      g_value_set_object (value, self->catalog);
+      break;
+    case PROP_IDLE_TIMEOUT:
+      g_value_set_uint (value, self->idle_timeout_ms);
+      break;
+    case PROP_IDLE_COUNTDOWN:
+      g_value_set_uint (value, self->idle_countdown_ms);
+      break;
+    case PROP_THANKS_TIMEOUT:
+      g_value_set_uint (value, self->thanks_timeout_ms);
+      break;
+    case PROP_LANGUAGES:
+      g_value_set_boxed (value, self->languages);
+      break;
+    case PROP_DEFAULT_TEXT_SIZE:
+      g_value_set_uint (value, self->default_text_size);
+      break;
+    case PROP_DEFAULT_HIGH_CONTRAST:
+      g_value_set_boolean (value, self->default_high_contrast);
+      break;
+    case PROP_TEXT_SIZE:
+      g_value_set_uint (value, self->text_size);
+      break;
+    case PROP_HIGH_CONTRAST:
+      g_value_set_boolean (value, self->high_contrast);
+      break;
+    case PROP_LOCATION_NAME:
+      g_value_set_string (value, self->location_name);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+set_timeout_ms (IntakeKioskWindow *self,
+                guint             *field,
+                guint              value,
+                GParamSpec        *pspec)
+{
+  if (*field == value)
+    return;
+  *field = value;
+  if (field == &self->idle_timeout_ms && self->idle_source != 0)
+    arm_idle (self);
+  g_object_notify_by_pspec (G_OBJECT (self), pspec);
+}
+
+static void
+intake_kiosk_window_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_KIOSK:
+      g_set_object (&self->kiosk, g_value_get_object (value));
+      break;
+    case PROP_CATALOG:
+      g_set_object (&self->catalog, g_value_get_object (value));
+      break;
+    case PROP_IDLE_TIMEOUT:
+      set_timeout_ms (self, &self->idle_timeout_ms, g_value_get_uint (value), pspec);
+      break;
+    case PROP_IDLE_COUNTDOWN:
+      set_timeout_ms (self, &self->idle_countdown_ms, g_value_get_uint (value), pspec);
+      break;
+    case PROP_THANKS_TIMEOUT:
+      set_timeout_ms (self, &self->thanks_timeout_ms, g_value_get_uint (value), pspec);
+      break;
+    case PROP_LANGUAGES:
+      {
+        char **languages = g_value_get_boxed (value);
+
+        if (self->languages != NULL && languages != NULL &&
+            g_strv_equal ((const char * const *) self->languages, (const char * const *) languages))
+          break;
+        g_strfreev (self->languages);
+        self->languages = g_strdupv (languages);
+        /* Before construction ends the buttons are built in constructed(). */
+        if (self->question_view != NULL)
+          {
+            rebuild_language_buttons (self);
+            retranslate (self);
+          }
+        g_object_notify_by_pspec (object, pspec);
+      }
+      break;
+    case PROP_DEFAULT_TEXT_SIZE:
+      if (self->default_text_size != g_value_get_uint (value))
+        {
+          self->default_text_size = g_value_get_uint (value);
+          if (self->session == NULL)
+            set_text_size (self, self->default_text_size);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_DEFAULT_HIGH_CONTRAST:
+      if (self->default_high_contrast != g_value_get_boolean (value))
+        {
+          self->default_high_contrast = g_value_get_boolean (value);
+          if (self->session == NULL)
+            set_high_contrast (self, self->default_high_contrast);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_TEXT_SIZE:
+      set_text_size (self, g_value_get_uint (value));
+      break;
+    case PROP_HIGH_CONTRAST:
+      set_high_contrast (self, g_value_get_boolean (value));
+      break;
+    case PROP_LOCATION_NAME:
+      if (g_strcmp0 (self->location_name, g_value_get_string (value)) != 0)
+        {
+          g_free (self->location_name);
+          self->location_name = g_value_dup_string (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = intake_kiosk_window_constructed;
+  object_class->dispose = intake_kiosk_window_dispose;
+  object_class->finalize = intake_kiosk_window_finalize;
+  object_class->get_property = intake_kiosk_window_get_property;
+  object_class->set_property = intake_kiosk_window_set_property;
+
+  properties[PROP_KIOSK] =
+    g_param_spec_object ("kiosk", NULL, NULL, INTAKE_TYPE_KIOSK,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CATALOG] =
+    g_param_spec_object ("catalog", NULL, NULL, INTAKE_TYPE_CATALOG,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* Milliseconds, so that tests can make them short; GSettings has seconds. */
+  properties[PROP_IDLE_TIMEOUT] =
+    g_param_spec_uint ("idle-timeout", NULL, NULL, 1, G_MAXUINT, 90 * 1000,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_IDLE_COUNTDOWN] =
+    g_param_spec_uint ("idle-countdown", NULL, NULL, 1, G_MAXUINT, 30 * 1000,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_THANKS_TIMEOUT] =
+    g_param_spec_uint ("thanks-timeout", NULL, NULL, 1, G_MAXUINT, 20 * 1000,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LANGUAGES] =
+    g_param_spec_boxed ("languages", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DEFAULT_TEXT_SIZE] =
+    g_param_spec_uint ("default-text-size", NULL, NULL,
+                       INTAKE_TEXT_SIZE_NORMAL, INTAKE_TEXT_SIZE_LARGER, INTAKE_TEXT_SIZE_NORMAL,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DEFAULT_HIGH_CONTRAST] =
+    g_param_spec_boolean ("default-high-contrast", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TEXT_SIZE] =
+    g_param_spec_uint ("text-size", NULL, NULL,
+                       INTAKE_TEXT_SIZE_NORMAL, INTAKE_TEXT_SIZE_LARGER, INTAKE_TEXT_SIZE_NORMAL,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HIGH_CONTRAST] =
+    g_param_spec_boolean ("high-contrast", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOCATION_NAME] =
+    g_param_spec_string ("location-name", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Makes sure the resource object is linked in from the static library. */
+  g_resources_register (intake_kiosk_ui_get_resource ());
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/intakekiosk/Kiosk/ui/intake-kiosk-window.ui");
+
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, IntakeKioskWindow, name)
+  BIND (topbar);
+  BIND (progress_box);
+  BIND (progress_label);
+  BIND (progress_bar);
+  BIND (text_size_button);
+  BIND (contrast_button);
+  BIND (help_button);
+  BIND (stop_button);
+  BIND (stack);
+  BIND (welcome_title);
+  BIND (welcome_choose);
+  BIND (language_grid);
+  BIND (explanation_title);
+  BIND (explanation_heading);
+  BIND (explanation_intro);
+  BIND (explanation_back);
+  BIND (explanation_start);
+  BIND (question_scroller);
+  BIND (question_clamp);
+  BIND (question_back);
+  BIND (question_skip);
+  BIND (question_next);
+  BIND (review_heading);
+  BIND (review_subheading);
+  BIND (review_list);
+  BIND (review_back);
+  BIND (review_send);
+  BIND (thanks_title);
+  BIND (thanks_stored);
+  BIND (thanks_code_caption);
+  BIND (thanks_code);
+  BIND (thanks_hint);
+  BIND (thanks_done);
+  BIND (idle_title);
+  BIND (idle_touch);
+  BIND (idle_privacy);
+  BIND (idle_seconds);
+  BIND (idle_still_here);
+  BIND (idle_start_over);
+  BIND (help_counter);
+  BIND (help_interpreter);
+  BIND (help_told);
+  BIND (help_back);
+  BIND (error_title);
+  BIND (error_text);
+  BIND (error_back);
+  BIND (stop_question);
+  BIND (stop_yes);
+  BIND (stop_no);
+  BIND (pin_title);
+  BIND (pin_entry);
+  BIND (pin_message);
+  BIND (pin_open);
+  BIND (pin_cancel);
+  BIND (staff_title);
+  BIND (staff_content);
+  BIND (staff_close);
+  BIND (staff_exit);
+#undef BIND
+
+  gtk_widget_class_install_action (widget_class, "kiosk.choose-language", "s", choose_language_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.next", NULL, next_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.skip", NULL, skip_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.change", "s", change_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.submit", NULL, submit_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.help", NULL, help_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.help-done", NULL, help_done_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.text-size", NULL, text_size_action);
+  gtk_widget_class_install_property_action (widget_class, "kiosk.high-contrast", "high-contrast");
+  gtk_widget_class_install_action (widget_class, "kiosk.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.resume", NULL, resume_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.start-over", NULL, start_over_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.done", NULL, done_action);
+  intake_kiosk_window_staff_class_init (widget_class);
+
+  /* Keyboard: Escape and Alt+Left go back, Alt+Right goes on. Enter
+   * activates the default widget (Next) through GtkWindow. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "kiosk.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "kiosk.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "kiosk.next", NULL);
+}
+
+static void
+intake_kiosk_window_init (IntakeKioskWindow *self)
+{
+  GtkEventController *controller;
+  GtkShortcutController *shortcuts;
+
+  self->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->idle_timeout_ms = 90 * 1000;
+  self->idle_countdown_ms = 30 * 1000;
+  self->thanks_timeout_ms = 20 * 1000;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  controller = gtk_event_controller_legacy_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (controller, "event", G_CALLBACK (input_event_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  /* Staff mode: Ctrl+Alt+S, caught before any entry sees it. */
+  shortcuts = GTK_SHORTCUT_CONTROLLER (gtk_shortcut_controller_new ());
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (shortcuts), GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (shortcuts,
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("<Control><Alt>s"),
+                                                          gtk_named_action_new ("kiosk.staff")));
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (shortcuts));
+}
