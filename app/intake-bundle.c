@@ -116,9 +116,12 @@ intake_bundle_parse (GBytes              *bundle,
   g_return_val_if_fail (bundle != NULL, NULL);
 
   data = g_bytes_get_data (bundle, &len);
-  if (len < 5 || memcmp (data, MAGIC, 4) != 0)
-    return len < 4 ? fail (error, INTAKE_PROTOCOL_ERROR_TRUNCATED, "is empty or cut short")
-                   : fail (error, INTAKE_PROTOCOL_ERROR_MALFORMED, "is not an intake bundle (wrong magic)");
+  if (len < 4)
+    return fail (error, INTAKE_PROTOCOL_ERROR_TRUNCATED, "is empty or cut short");
+  if (memcmp (data, MAGIC, 4) != 0)
+    return fail (error, INTAKE_PROTOCOL_ERROR_MALFORMED, "is not an intake bundle (wrong magic)");
+  if (len < 5)
+    return fail (error, INTAKE_PROTOCOL_ERROR_TRUNCATED, "is cut short");
   if (data[4] != VERSION)
     return fail (error, INTAKE_PROTOCOL_ERROR_UNSUPPORTED_VERSION, "has a format version this program does not know");
   if (len < HEADER_BYTES + INTAKE_SIGNATURE_BYTES)

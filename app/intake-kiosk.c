@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "intake-app-resources.h"
@@ -14,10 +15,13 @@
 #include "intake-envelope.h"
 #include "intake-kiosk.h"
 #include "intake-pin.h"
+#include "intake-protocol.h"
 #include "intake-random-answers.h"
 #include "intake-reference.h"
 
 #define BUILTIN_QUESTIONNAIRE "/org/intakekiosk/app/questionnaires/intake.json"
+#define SERVER_JSON           "server.json"
+#define SIGNED_QUESTIONNAIRE  "questionnaire.signed.json"
 
 G_DEFINE_QUARK (intake-kiosk-error-quark, intake_kiosk_error)
 
@@ -32,9 +36,30 @@ struct _IntakeKiosk
   char                *device_id;
   IntakeOutbox        *outbox;
   IntakeQuestionnaire *questionnaire;
+
+  /* NULL when the office key is the default STATE_DIR/office.pub, which
+   * enrollment may write and intake_kiosk_reload_enrollment() re-reads. */
+  char                *office_public_path;
+  /* The operator gave a questionnaire file: downloads never replace it. */
+  gboolean             questionnaire_explicit;
+
+  /* server.json; server_url == NULL means not enrolled. */
+  char                *server_url;
+  char                *location;
+  char                *server_key_id;
+  guint8               server_public[INTAKE_SIGN_PUBLIC_BYTES];
+  gint64               enrolled_at;
 };
 
 G_DEFINE_FINAL_TYPE (IntakeKiosk, intake_kiosk, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_QUESTIONNAIRE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 intake_kiosk_finalize (GObject *object)
@@ -48,14 +73,54 @@ intake_kiosk_finalize (GObject *object)
   g_clear_pointer (&self->device_id, g_free);
   g_clear_object (&self->outbox);
   g_clear_object (&self->questionnaire);
+  g_clear_pointer (&self->office_public_path, g_free);
+  g_clear_pointer (&self->server_url, g_free);
+  g_clear_pointer (&self->location, g_free);
+  g_clear_pointer (&self->server_key_id, g_free);
 
   G_OBJECT_CLASS (intake_kiosk_parent_class)->finalize (object);
 }
 
 static void
+intake_kiosk_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  IntakeKiosk *self = INTAKE_KIOSK (object);
+
+  switch (prop_id)
+    {
+    case PROP_QUESTIONNAIRE:
+      g_value_set_object (value, self->questionnaire);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 intake_kiosk_class_init (IntakeKioskClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = intake_kiosk_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = intake_kiosk_finalize;
+  object_class->get_property = intake_kiosk_get_property;
+
+  properties[PROP_QUESTIONNAIRE] =
+    g_param_spec_object ("questionnaire", NULL, NULL,
+                         INTAKE_TYPE_QUESTIONNAIRE,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+set_questionnaire (IntakeKiosk         *self,
+                   IntakeQuestionnaire *questionnaire)
+{
+  if (!g_set_object (&self->questionnaire, questionnaire))
+    return;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUESTIONNAIRE]);
 }
 
 static void
@@ -101,15 +166,19 @@ ensure_state_dir (const char  *state_dir,
   return TRUE;
 }
 
-static IntakeDeviceKey *
-load_or_create_device (const char  *state_dir,
-                       GError     **error)
+IntakeDeviceKey *
+intake_kiosk_load_device_key (const char  *state_dir,
+                              GError     **error)
 {
   g_autofree char *secret_path = g_build_filename (state_dir, "device.secret", NULL);
   g_autofree char *public_path = g_build_filename (state_dir, "device.pub", NULL);
   g_autoptr(IntakeDeviceKey) device = NULL;
   IntakeDevicePublic device_public;
 
+  g_return_val_if_fail (state_dir != NULL, NULL);
+
+  if (!intake_crypto_init (error) || !ensure_state_dir (state_dir, error))
+    return NULL;
   if (g_file_test (secret_path, G_FILE_TEST_EXISTS))
     return intake_device_key_load (secret_path, error);
 
@@ -125,6 +194,11 @@ load_or_create_device (const char  *state_dir,
 
   return g_steal_pointer (&device);
 }
+
+static IntakeQuestionnaire *choose_questionnaire (const char                *state_dir,
+                                                  const IntakeOfficePublic  *office,
+                                                  GError                   **error);
+static void                 load_server_json     (IntakeKiosk               *self);
 
 IntakeKiosk *
 intake_kiosk_new (const char  *state_dir,
@@ -146,6 +220,7 @@ intake_kiosk_new (const char  *state_dir,
   self->state_dir = g_strdup (state_dir);
   self->pin_path = g_build_filename (state_dir, "staff-pin", NULL);
 
+  self->office_public_path = g_strdup (office_public_path);
   if (office_public_path == NULL)
     office_public_path = default_office = g_build_filename (state_dir, "office.pub", NULL);
   if (!(self->office = intake_office_public_load (office_public_path, &local_error)))
@@ -160,7 +235,7 @@ intake_kiosk_new (const char  *state_dir,
       return NULL;
     }
 
-  if (!(self->device = load_or_create_device (state_dir, error)))
+  if (!(self->device = intake_kiosk_load_device_key (state_dir, error)))
     return NULL;
   self->device_id = intake_device_key_dup_id_hex (self->device);
 
@@ -168,14 +243,371 @@ intake_kiosk_new (const char  *state_dir,
   if (!(self->outbox = intake_outbox_open (outbox_path, error)))
     return NULL;
 
+  self->questionnaire_explicit = questionnaire_path != NULL;
   if (questionnaire_path != NULL)
     self->questionnaire = intake_questionnaire_new_from_file (questionnaire_path, error);
   else
-    self->questionnaire = intake_kiosk_load_builtin_questionnaire (error);
+    self->questionnaire = choose_questionnaire (state_dir, self->office, error);
   if (self->questionnaire == NULL)
     return NULL;
 
+  load_server_json (self);
+
   return g_steal_pointer (&self);
+}
+
+/* ------------------------------------------------------------------ */
+/* Enrollment state                                                     */
+
+static gboolean
+parse_server_json (const char  *path,
+                   const char  *own_device_id,
+                   char       **out_url,
+                   char       **out_location,
+                   char       **out_key_id,
+                   guint8      *out_server_public,
+                   gint64      *out_enrolled_at,
+                   GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autofree guint8 *server_public = NULL;
+  g_autofree char *key_id = NULL;
+  const char *url, *location, *server_public_b64, *server_key_id, *device_id;
+  gsize server_public_len = 0;
+  JsonObject *root;
+  JsonNode *node;
+
+  if (!json_parser_load_from_mapped_file (parser, path, error))
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s is not a JSON object", path);
+      return FALSE;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+  url = json_object_get_string_member_with_default (root, "url", NULL);
+  location = json_object_get_string_member_with_default (root, "location", "");
+  server_public_b64 = json_object_get_string_member_with_default (root, "server_public", NULL);
+  server_key_id = json_object_get_string_member_with_default (root, "server_key_id", NULL);
+  device_id = json_object_get_string_member_with_default (root, "device_id", NULL);
+  node = json_object_get_member (root, "enrolled_at");
+
+  if (url == NULL || *url == '\0' || server_public_b64 == NULL || server_key_id == NULL ||
+      device_id == NULL || node == NULL || json_node_get_value_type (node) != G_TYPE_INT64)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s lacks url, server_public, server_key_id, device_id or enrolled_at", path);
+      return FALSE;
+    }
+  server_public = g_base64_decode (server_public_b64, &server_public_len);
+  if (server_public_len != INTAKE_SIGN_PUBLIC_BYTES)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s: server_public is not a 32-byte key", path);
+      return FALSE;
+    }
+  key_id = intake_server_key_id_hex (server_public);
+  if (!g_str_equal (key_id, server_key_id))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s: server_key_id does not belong to server_public", path);
+      return FALSE;
+    }
+  if (!g_str_equal (device_id, own_device_id))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s was written for device %s, not this kiosk (%s): enroll again",
+                   path, device_id, own_device_id);
+      return FALSE;
+    }
+
+  *out_url = g_strdup (url);
+  *out_location = g_strdup (location);
+  *out_key_id = g_steal_pointer (&key_id);
+  memcpy (out_server_public, server_public, INTAKE_SIGN_PUBLIC_BYTES);
+  *out_enrolled_at = json_node_get_int (node);
+  return TRUE;
+}
+
+/* A kiosk must keep taking submissions whatever state server.json is in, so
+ * problems here are logged, not fatal. */
+static void
+load_server_json (IntakeKiosk *self)
+{
+  g_autofree char *path = g_build_filename (self->state_dir, SERVER_JSON, NULL);
+  g_autoptr(GError) error = NULL;
+  char *url = NULL, *location = NULL, *key_id = NULL;
+  guint8 server_public[INTAKE_SIGN_PUBLIC_BYTES];
+  gint64 enrolled_at = 0;
+
+  g_clear_pointer (&self->server_url, g_free);
+  g_clear_pointer (&self->location, g_free);
+  g_clear_pointer (&self->server_key_id, g_free);
+  memset (self->server_public, 0, sizeof self->server_public);
+  self->enrolled_at = 0;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return;
+  if (!parse_server_json (path, self->device_id, &url, &location, &key_id,
+                          server_public, &enrolled_at, &error))
+    {
+      g_warning ("This kiosk is treated as not enrolled: %s", error->message);
+      return;
+    }
+  self->server_url = url;
+  self->location = location;
+  self->server_key_id = key_id;
+  memcpy (self->server_public, server_public, sizeof server_public);
+  self->enrolled_at = enrolled_at;
+}
+
+gboolean
+intake_kiosk_is_enrolled (IntakeKiosk *self)
+{
+  g_return_val_if_fail (INTAKE_IS_KIOSK (self), FALSE);
+  return self->server_url != NULL;
+}
+
+const char *
+intake_kiosk_get_server_url (IntakeKiosk *self)
+{
+  g_return_val_if_fail (INTAKE_IS_KIOSK (self), NULL);
+  return self->server_url;
+}
+
+const char *
+intake_kiosk_get_location (IntakeKiosk *self)
+{
+  g_return_val_if_fail (INTAKE_IS_KIOSK (self), NULL);
+  return self->location;
+}
+
+const guint8 *
+intake_kiosk_get_server_public (IntakeKiosk *self)
+{
+  g_return_val_if_fail (INTAKE_IS_KIOSK (self), NULL);
+  return self->server_url != NULL ? self->server_public : NULL;
+}
+
+const char *
+intake_kiosk_get_server_key_id (IntakeKiosk *self)
+{
+  g_return_val_if_fail (INTAKE_IS_KIOSK (self), NULL);
+  return self->server_key_id;
+}
+
+gint64
+intake_kiosk_get_enrolled_at (IntakeKiosk *self)
+{
+  g_return_val_if_fail (INTAKE_IS_KIOSK (self), 0);
+  return self->enrolled_at;
+}
+
+const IntakeDeviceKey *
+intake_kiosk_get_device_key (IntakeKiosk *self)
+{
+  g_return_val_if_fail (INTAKE_IS_KIOSK (self), NULL);
+  return self->device;
+}
+
+gboolean
+intake_kiosk_reload_enrollment (IntakeKiosk  *self,
+                                GError      **error)
+{
+  g_autoptr(IntakeQuestionnaire) questionnaire = NULL;
+
+  g_return_val_if_fail (INTAKE_IS_KIOSK (self), FALSE);
+
+  if (self->office_public_path == NULL)
+    {
+      g_autofree char *path = g_build_filename (self->state_dir, "office.pub", NULL);
+      IntakeOfficePublic *office = intake_office_public_load (path, error);
+
+      if (office == NULL)
+        return FALSE;
+      g_clear_pointer (&self->office, intake_office_public_free);
+      self->office = office;
+    }
+
+  if (!self->questionnaire_explicit)
+    {
+      if (!(questionnaire = choose_questionnaire (self->state_dir, self->office, error)))
+        return FALSE;
+      /* Keep the object (and so the notification) when nothing changed. */
+      if (!g_str_equal (intake_questionnaire_get_hash (questionnaire),
+                        intake_questionnaire_get_hash (self->questionnaire)))
+        set_questionnaire (self, questionnaire);
+    }
+
+  load_server_json (self);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Signed questionnaires                                                */
+
+IntakeQuestionnaire *
+intake_kiosk_verify_questionnaire (const IntakeOfficePublic  *office,
+                                   GBytes                    *canonical,
+                                   const guint8              *signature,
+                                   GError                   **error)
+{
+  g_return_val_if_fail (office != NULL, NULL);
+  g_return_val_if_fail (canonical != NULL, NULL);
+  g_return_val_if_fail (signature != NULL, NULL);
+
+  if (!intake_office_public_verify (office, "questionnaire", canonical, signature, error))
+    return NULL;
+  return intake_questionnaire_new_from_bytes (canonical, "signed questionnaire", error);
+}
+
+gboolean
+intake_kiosk_save_signed_questionnaire (const char    *state_dir,
+                                        GBytes        *canonical,
+                                        const guint8  *signature,
+                                        GError       **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *canonical_b64 = NULL;
+  g_autofree char *signature_b64 = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *path = NULL;
+  gsize len = 0;
+  const guint8 *data;
+
+  g_return_val_if_fail (state_dir != NULL, FALSE);
+  g_return_val_if_fail (canonical != NULL, FALSE);
+  g_return_val_if_fail (signature != NULL, FALSE);
+
+  data = g_bytes_get_data (canonical, &len);
+  canonical_b64 = g_base64_encode (data, len);
+  signature_b64 = g_base64_encode (signature, INTAKE_SIGNATURE_BYTES);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "canonical");
+  json_builder_add_string_value (builder, canonical_b64);
+  json_builder_set_member_name (builder, "signature");
+  json_builder_add_string_value (builder, signature_b64);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &len);
+
+  path = g_build_filename (state_dir, SIGNED_QUESTIONNAIRE, NULL);
+  return g_file_set_contents_full (path, text, (gssize)len,
+                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                   0600, error);
+}
+
+static IntakeQuestionnaire *
+load_signed_questionnaire (const char                *path,
+                           const IntakeOfficePublic  *office,
+                           GError                   **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autofree guint8 *canonical = NULL;
+  g_autofree guint8 *signature = NULL;
+  g_autoptr(GBytes) canonical_bytes = NULL;
+  const char *canonical_b64, *signature_b64;
+  gsize canonical_len = 0, signature_len = 0;
+  JsonObject *root;
+
+  if (!json_parser_load_from_mapped_file (parser, path, error))
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "not a JSON object");
+      return NULL;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+  canonical_b64 = json_object_get_string_member_with_default (root, "canonical", NULL);
+  signature_b64 = json_object_get_string_member_with_default (root, "signature", NULL);
+  if (canonical_b64 == NULL || signature_b64 == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "no canonical or signature member");
+      return NULL;
+    }
+  canonical = g_base64_decode (canonical_b64, &canonical_len);
+  signature = g_base64_decode (signature_b64, &signature_len);
+  if (signature_len != INTAKE_SIGNATURE_BYTES)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the signature is not 64 bytes");
+      return NULL;
+    }
+  canonical_bytes = g_bytes_new_take (g_steal_pointer (&canonical), canonical_len);
+  return intake_kiosk_verify_questionnaire (office, canonical_bytes, signature, error);
+}
+
+gboolean
+intake_kiosk_questionnaire_is_newer (IntakeQuestionnaire *candidate,
+                                     IntakeQuestionnaire *current)
+{
+  g_return_val_if_fail (INTAKE_IS_QUESTIONNAIRE (candidate), FALSE);
+  g_return_val_if_fail (INTAKE_IS_QUESTIONNAIRE (current), FALSE);
+
+  if (!g_str_equal (intake_questionnaire_get_id (candidate), intake_questionnaire_get_id (current)))
+    return TRUE;
+  return intake_questionnaire_get_version (candidate) > intake_questionnaire_get_version (current);
+}
+
+/* The built-in questionnaire, unless the state directory holds a verified
+ * downloaded one that is newer. */
+static IntakeQuestionnaire *
+choose_questionnaire (const char                *state_dir,
+                      const IntakeOfficePublic  *office,
+                      GError                   **error)
+{
+  g_autoptr(IntakeQuestionnaire) builtin = NULL;
+  g_autoptr(IntakeQuestionnaire) downloaded = NULL;
+  g_autofree char *path = g_build_filename (state_dir, SIGNED_QUESTIONNAIRE, NULL);
+  g_autoptr(GError) local_error = NULL;
+
+  if (!(builtin = intake_kiosk_load_builtin_questionnaire (error)))
+    return NULL;
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&builtin);
+
+  if (!(downloaded = load_signed_questionnaire (path, office, &local_error)))
+    {
+      g_warning ("Ignoring the downloaded questionnaire %s, using the built-in one: %s",
+                 path, local_error->message);
+      return g_steal_pointer (&builtin);
+    }
+  if (!intake_kiosk_questionnaire_is_newer (downloaded, builtin))
+    return g_steal_pointer (&builtin);
+  return g_steal_pointer (&downloaded);
+}
+
+gboolean
+intake_kiosk_offer_questionnaire (IntakeKiosk   *self,
+                                  GBytes        *canonical,
+                                  const guint8  *signature,
+                                  gboolean      *out_installed,
+                                  GError       **error)
+{
+  g_autoptr(IntakeQuestionnaire) questionnaire = NULL;
+
+  g_return_val_if_fail (INTAKE_IS_KIOSK (self), FALSE);
+  g_return_val_if_fail (canonical != NULL, FALSE);
+  g_return_val_if_fail (signature != NULL, FALSE);
+
+  if (out_installed != NULL)
+    *out_installed = FALSE;
+
+  if (!(questionnaire = intake_kiosk_verify_questionnaire (self->office, canonical, signature, error)))
+    return FALSE;
+  if (self->questionnaire_explicit ||
+      !intake_kiosk_questionnaire_is_newer (questionnaire, self->questionnaire))
+    return TRUE;
+
+  if (!intake_kiosk_save_signed_questionnaire (self->state_dir, canonical, signature, error))
+    return FALSE;
+  set_questionnaire (self, questionnaire);
+  if (out_installed != NULL)
+    *out_installed = TRUE;
+  return TRUE;
 }
 
 const char *

@@ -46,12 +46,20 @@ IntakeQuestionnaire *intake_kiosk_load_builtin_questionnaire (GError **error);
 
 /* Opens (creating on first use) @state_dir with mode 0700: device.secret,
  * device.pub, outbox.db. @office_public_path NULL means
- * STATE_DIR/office.pub; @questionnaire_path NULL means the built-in one. */
+ * STATE_DIR/office.pub; @questionnaire_path NULL means the newest of the
+ * built-in one and a verified downloaded one (see
+ * intake_kiosk_get_questionnaire()). Reads STATE_DIR/server.json when the
+ * kiosk is enrolled. */
 IntakeKiosk         *intake_kiosk_new                   (const char    *state_dir,
                                                          const char    *office_public_path,
                                                          const char    *questionnaire_path,
                                                          GError       **error);
 const char          *intake_kiosk_get_state_dir         (IntakeKiosk   *self);
+/* The questionnaire new sessions use: the explicit file when one was given,
+ * else a verified downloaded one (STATE_DIR/questionnaire.signed.json) when it
+ * is newer than the built-in one, else the built-in one. A downloaded file
+ * that does not verify or load is ignored with a g_warning(). Notifies
+ * "questionnaire" when it changes. */
 IntakeQuestionnaire *intake_kiosk_get_questionnaire     (IntakeKiosk   *self);
 IntakeOutbox        *intake_kiosk_get_outbox            (IntakeKiosk   *self);
 const IntakeOfficePublic *intake_kiosk_get_office       (IntakeKiosk   *self);
@@ -78,6 +86,63 @@ gboolean             intake_kiosk_set_pin               (const char    *state_di
 gboolean             intake_kiosk_has_pin               (IntakeKiosk   *self);
 gboolean             intake_kiosk_check_pin             (IntakeKiosk   *self,
                                                          const char    *pin);
+
+/* Enrollment (docs/protocol.md, docs/sync.md). A kiosk is enrolled when
+ * STATE_DIR/server.json exists, parses, names this kiosk's device id and a
+ * server key whose id matches. A missing server.json means "not enrolled";
+ * a damaged one is logged with g_warning() and also means "not enrolled".
+ * The getters return NULL (0) when not enrolled. */
+gboolean             intake_kiosk_is_enrolled           (IntakeKiosk   *self);
+const char          *intake_kiosk_get_server_url        (IntakeKiosk   *self);
+const char          *intake_kiosk_get_location          (IntakeKiosk   *self);
+/* INTAKE_SIGN_PUBLIC_BYTES bytes: the key that signs the server's receipts. */
+const guint8        *intake_kiosk_get_server_public     (IntakeKiosk   *self);
+const char          *intake_kiosk_get_server_key_id     (IntakeKiosk   *self);
+gint64               intake_kiosk_get_enrolled_at       (IntakeKiosk   *self);
+/* The key that signs this kiosk's envelopes, requests and bundles. */
+const IntakeDeviceKey *intake_kiosk_get_device_key      (IntakeKiosk   *self);
+
+/* Loads STATE_DIR/device.secret, creating the state directory and the key
+ * on first use, without needing an office key: enrollment runs before the
+ * kiosk has one. */
+IntakeDeviceKey     *intake_kiosk_load_device_key       (const char    *state_dir,
+                                                         GError       **error);
+
+/* Re-reads what enrollment writes: office.pub (when the kiosk was opened
+ * with the default office key path), server.json and the downloaded
+ * questionnaire. Call it after intake_sync_enroll_finish() on a running
+ * kiosk. On error nothing changes. */
+gboolean             intake_kiosk_reload_enrollment     (IntakeKiosk   *self,
+                                                         GError       **error);
+
+/* Signed questionnaires (docs/protocol.md, "Questionnaire updates").
+ * Checks @signature (context "questionnaire") with @office's signing key and
+ * loads @canonical with the strict loader. */
+IntakeQuestionnaire *intake_kiosk_verify_questionnaire  (const IntakeOfficePublic *office,
+                                                         GBytes        *canonical,
+                                                         const guint8  *signature,
+                                                         GError       **error);
+/* Writes STATE_DIR/questionnaire.signed.json ({"canonical": b64,
+ * "signature": b64}, the same object the server sends) atomically, mode 0600.
+ * Does not verify: callers verify first. */
+gboolean             intake_kiosk_save_signed_questionnaire (const char *state_dir,
+                                                         GBytes        *canonical,
+                                                         const guint8  *signature,
+                                                         GError       **error);
+/* TRUE when @candidate should replace @current for new sessions: another
+ * questionnaire id (the office switched questionnaires), or the same id with a
+ * higher version. */
+gboolean             intake_kiosk_questionnaire_is_newer (IntakeQuestionnaire *candidate,
+                                                          IntakeQuestionnaire *current);
+/* Verifies a questionnaire received from the server; when it is newer than
+ * the one new sessions use, stores it in the state directory and switches
+ * to it (sessions already running keep theirs). *@out_installed tells which.
+ * A kiosk started with an explicit questionnaire file keeps that file. */
+gboolean             intake_kiosk_offer_questionnaire   (IntakeKiosk   *self,
+                                                         GBytes        *canonical,
+                                                         const guint8  *signature,
+                                                         gboolean      *out_installed,
+                                                         GError       **error);
 
 /* @n sessions with random valid answers, each through the same session,
  * seal and outbox path as a resident's. Returns how many were stored. */

@@ -58,6 +58,7 @@ intake_protocol_sign_request (const IntakeDeviceKey *device,
   g_autoptr(GBytes) message = NULL;
   guint8 nonce_bytes[16];
   guint8 signature[INTAKE_SIGNATURE_BYTES];
+  gsize len;
 
   g_return_if_fail (device != NULL);
   g_return_if_fail (out_auth != NULL);
@@ -71,7 +72,9 @@ intake_protocol_sign_request (const IntakeDeviceKey *device,
   g_strlcpy (out_auth->nonce, nonce, sizeof out_auth->nonce);
 
   string = intake_protocol_request_string (method, path, out_auth->timestamp, out_auth->nonce, body);
-  message = g_bytes_new_take (g_steal_pointer (&string), strlen (string));
+  /* strlen() first: the order in which arguments are evaluated is unspecified. */
+  len = strlen (string);
+  message = g_bytes_new_take (g_steal_pointer (&string), len);
   intake_device_key_sign (device, "request", message, signature);
   out_auth->signature = g_base64_encode (signature, sizeof signature);
 }
@@ -104,6 +107,7 @@ intake_protocol_verify_request (const IntakeDevicePublic *device,
   g_autoptr(GBytes) message = NULL;
   g_autoptr(GError) local_error = NULL;
   gsize signature_len = 0;
+  gsize len;
   gint64 when;
   char *end = NULL;
 
@@ -135,7 +139,8 @@ intake_protocol_verify_request (const IntakeDevicePublic *device,
     }
 
   string = intake_protocol_request_string (method, path, timestamp, nonce, body);
-  message = g_bytes_new_take (g_steal_pointer (&string), strlen (string));
+  len = strlen (string);
+  message = g_bytes_new_take (g_steal_pointer (&string), len);
   if (!intake_device_public_verify (device, "request", message, signature, &local_error))
     {
       g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE,

@@ -278,6 +278,7 @@ test_bundle_errors (void)
 {
   g_autoptr(GBytes) junk = body ("PK\003\004 not a bundle at all, really not");
   g_autoptr(GBytes) tiny = body ("IK");
+  g_autoptr(GBytes) magic_only = body ("IKBU");
   g_autoptr(GBytes) future = body ("IKBU\002 and the rest");
   g_autoptr(GError) error = NULL;
 
@@ -285,6 +286,10 @@ test_bundle_errors (void)
   g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_MALFORMED);
   g_clear_error (&error);
   g_assert_null (intake_bundle_parse (tiny, NULL, NULL, &error));
+  g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_TRUNCATED);
+  g_clear_error (&error);
+  /* The right magic and nothing else is cut short, not a foreign file. */
+  g_assert_null (intake_bundle_parse (magic_only, NULL, NULL, &error));
   g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_TRUNCATED);
   g_clear_error (&error);
   g_assert_null (intake_bundle_parse (future, NULL, NULL, &error));

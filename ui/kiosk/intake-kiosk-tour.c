@@ -103,6 +103,8 @@ typedef struct {
   IntakeKioskWindow *window;
   const char        *out_dir;
   GPtrArray         *out_paths;
+  IntakeKioskTourFunc callback;
+  gpointer           user_data;
   guint              n;
 } Tour;
 
@@ -118,6 +120,8 @@ shoot (Tour        *tour,
     return FALSE;
   if (tour->out_paths != NULL)
     g_ptr_array_add (tour->out_paths, g_steal_pointer (&path));
+  if (tour->callback != NULL)
+    tour->callback (tour->window, name, tour->user_data);
   return TRUE;
 }
 
@@ -152,10 +156,12 @@ intake_kiosk_tour_run (IntakeKioskWindow  *window,
                        const char         *language,
                        const char         *out_dir,
                        GPtrArray          *out_paths,
+                       IntakeKioskTourFunc callback,
+                       gpointer            user_data,
                        GError            **error)
 {
   GtkWidget *widget = GTK_WIDGET (window);
-  Tour tour = { window, out_dir, out_paths, 0 };
+  Tour tour = { window, out_dir, out_paths, callback, user_data, 0 };
   g_autoptr(GRand) rand = g_rand_new_with_seed (20240601);
   gboolean shot_type[INTAKE_QUESTION_TYPE_LADDER + 1] = { FALSE, };
   IntakeQuestionnaire *questionnaire;

@@ -22,11 +22,18 @@ gboolean  intake_kiosk_save_screenshot   (GtkWidget          *widget,
  * "NN-<screen>.png" for each into @out_dir (created if needed). It submits
  * one set of random answers and records one help request: run it only on a
  * throwaway state directory. The paths written are added to @out_paths when
- * it is not NULL. */
+ * it is not NULL; @callback (may be NULL) runs on each screen after its
+ * screenshot, e.g. to check it. */
+typedef void (*IntakeKioskTourFunc) (IntakeKioskWindow *window,
+                                     const char        *screen,
+                                     gpointer           user_data);
+
 gboolean  intake_kiosk_tour_run          (IntakeKioskWindow  *window,
                                           const char         *language,
                                           const char         *out_dir,
                                           GPtrArray          *out_paths,
+                                          IntakeKioskTourFunc callback,
+                                          gpointer            user_data,
                                           GError            **error);
 
 G_END_DECLS

@@ -51,6 +51,7 @@ struct _IntakeKioskWindow
   /* Template children */
   GtkWidget            *topbar;
   GtkWidget            *progress_box;
+  GtkWidget            *topbar_spacer;
   GtkWidget            *progress_label;
   GtkWidget            *progress_bar;
   GtkWidget            *text_size_button;

@@ -57,7 +57,6 @@ pin_checked_cb (GObject      *source,
   self->pin_checking = FALSE;
   g_clear_object (&self->pin_cancellable);
   gtk_widget_set_sensitive (self->pin_open, TRUE);
-  gtk_widget_set_sensitive (self->pin_entry, TRUE);
 
   if (!g_str_equal (intake_kiosk_window_get_screen (self), "staff-pin"))
     return;
@@ -125,7 +124,6 @@ staff_open_action (GtkWidget  *widget,
   g_clear_object (&self->pin_cancellable);
   self->pin_cancellable = g_cancellable_new ();
   gtk_widget_set_sensitive (self->pin_open, FALSE);
-  gtk_widget_set_sensitive (self->pin_entry, FALSE);
   gtk_label_set_text (GTK_LABEL (self->pin_message), "");
 
   task = g_task_new (self, self->pin_cancellable, pin_checked_cb, NULL);
@@ -148,7 +146,6 @@ staff_cancel_action (GtkWidget  *widget,
   g_clear_object (&self->pin_cancellable);
   self->pin_checking = FALSE;
   gtk_widget_set_sensitive (self->pin_open, TRUE);
-  gtk_widget_set_sensitive (self->pin_entry, TRUE);
   gtk_editable_set_text (GTK_EDITABLE (self->pin_entry), "");
   gtk_label_set_text (GTK_LABEL (self->pin_message), "");
   self->pin_return = NULL;
@@ -238,7 +235,6 @@ add_row (GtkWidget  *group,
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
-  adw_action_row_set_subtitle_selectable (ADW_ACTION_ROW (row), FALSE);
   /* Information only: nothing to activate, so not a stop for Tab. */
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_widget_set_focusable (row, FALSE);

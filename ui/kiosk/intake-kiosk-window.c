@@ -351,6 +351,7 @@ intake_kiosk_window_show_screen (IntakeKioskWindow *self,
 
   gtk_widget_set_visible (self->topbar, screen_has_topbar (name));
   gtk_widget_set_visible (self->progress_box, g_str_equal (name, "question"));
+  gtk_widget_set_visible (self->topbar_spacer, !g_str_equal (name, "question"));
   gtk_widget_set_visible (self->stop_button, self->session != NULL &&
                           !g_str_equal (name, "welcome"));
 
@@ -630,6 +631,20 @@ message_for_error (IntakeKioskWindow    *self,
     }
 }
 
+/* A question hidden by a changed answer lost its answer: if it shows up
+ * again it has to be asked again. */
+static void
+prune_seen (IntakeKioskWindow *self)
+{
+  GHashTableIter iter;
+  const char *code;
+
+  g_hash_table_iter_init (&iter, self->seen);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &code, NULL))
+    if (!intake_session_is_visible (self->session, code))
+      g_hash_table_iter_remove (&iter);
+}
+
 /* After an answer or a skip: the next question, or the review. After
  * "Change" on the review, only questions never shown before are asked. */
 static void
@@ -685,6 +700,7 @@ next_question (IntakeKioskWindow *self)
       intake_question_view_focus_answer (view);
       return;
     }
+  prune_seen (self);
   advance (self);
 }
 
@@ -1633,6 +1649,7 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, IntakeKioskWindow, name)
   BIND (topbar);
   BIND (progress_box);
+  BIND (topbar_spacer);
   BIND (progress_label);
   BIND (progress_bar);
   BIND (text_size_button);

@@ -1,0 +1,1895 @@
+/* intake-sync.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The receipt stored with a delivered envelope (outbox column `receipt`) is
+ * the receipt's canonical JSON bytes followed by the server's 64-byte
+ * signature over it (context "receipt"), so the proof of delivery can be
+ * checked again later with the server key in server.json.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "intake-bundle.h"
+#include "intake-crypto-error.h"
+#include "intake-envelope.h"
+#include "intake-protocol.h"
+#include "intake-sync.h"
+
+#define REQUEST_TIMEOUT_SECONDS 60
+#define USER_AGENT              "intake-kiosk/" PACKAGE_VERSION
+
+G_DEFINE_QUARK (intake-sync-error-quark, intake_sync_error)
+
+struct _IntakeSync
+{
+  GObject               parent_instance;
+
+  IntakeKiosk          *kiosk;
+  SoupSession          *session;
+  GMainContext         *context;
+
+  IntakeSyncClockFunc   clock_func;
+  gpointer              clock_data;
+  IntakeSyncRandomFunc  random_func;
+  gpointer              random_data;
+  gint64                backoff_base_ms;
+  gint64                backoff_cap_ms;
+  guint                 interval;
+  guint                 batch_size;
+  guint                 grace_days;
+  char                 *language;
+
+  /* Engine. */
+  gboolean              running;
+  gboolean              in_flight;
+  gboolean              rerun;
+  guint                 timeout_id;
+  gulong                network_changed_id;
+  GCancellable         *cancellable;
+
+  /* Status for staff. */
+  IntakeSyncStatus      status;
+  guint                 failures;
+  gint64                next_attempt_at;   /* Unix µs, 0 when not backing off */
+  gint64                last_success;      /* Unix s */
+  char                 *last_error;
+  guint                 last_http_status;
+  char                 *last_server_error;
+  guint                 last_rejected;     /* envelopes refused in the last run */
+  char                 *last_rejection;    /* the reason, plain words (English) */
+};
+
+G_DEFINE_FINAL_TYPE (IntakeSync, intake_sync, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STATUS,
+  PROP_PENDING_COUNT,
+  PROP_LAST_SUCCESS,
+  PROP_LAST_ERROR,
+  N_PROPS
+};
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* ------------------------------------------------------------------ */
+/* Words for staff                                                      */
+
+typedef struct {
+  IntakeSyncStatus  status;
+  const char       *en;
+  const char       *nl;
+} StatusText;
+
+static const StatusText status_texts[] = {
+  { INTAKE_SYNC_STATUS_NOT_ENROLLED,
+    "This kiosk is not registered with the office server yet. Ask the office for an enrollment code.",
+    "Deze kiosk is nog niet aangemeld bij de server van het kantoor. Vraag het kantoor om een aanmeldcode." },
+  { INTAKE_SYNC_STATUS_IDLE,
+    "All submissions have been delivered to the office.",
+    "Alle inzendingen zijn bij het kantoor afgeleverd." },
+  { INTAKE_SYNC_STATUS_SENDING,
+    "Sending submissions to the office.",
+    "Inzendingen worden naar het kantoor verstuurd." },
+  { INTAKE_SYNC_STATUS_WAITING,
+    "Submissions are waiting to be sent; they are kept safely on this kiosk.",
+    "Er wachten inzendingen om verstuurd te worden; ze blijven veilig op deze kiosk." },
+  { INTAKE_SYNC_STATUS_OFFLINE,
+    "The office server cannot be reached. Submissions are kept safely on this kiosk and sent later.",
+    "De server van het kantoor is niet bereikbaar. Inzendingen blijven veilig op deze kiosk en worden later verstuurd." },
+  { INTAKE_SYNC_STATUS_REFUSED,
+    "This kiosk is not (or no longer) registered with the office server. Ask the office for a new enrollment code.",
+    "Deze kiosk is niet (of niet meer) aangemeld bij de server van het kantoor. Vraag het kantoor om een nieuwe aanmeldcode." },
+  { INTAKE_SYNC_STATUS_CLOCK,
+    "The kiosk's clock is wrong, so the office server refuses its messages. Set the correct date and time.",
+    "De klok van de kiosk staat verkeerd, daarom weigert de server van het kantoor de berichten. Stel de juiste datum en tijd in." },
+  { INTAKE_SYNC_STATUS_BAD_RECEIPT,
+    "The office server's confirmations cannot be verified, so nothing is marked as delivered. Check the server address or enroll the kiosk again.",
+    "De bevestigingen van de server van het kantoor kloppen niet, daarom wordt niets als afgeleverd gemarkeerd. Controleer het serveradres of meld de kiosk opnieuw aan." },
+  { INTAKE_SYNC_STATUS_REJECTED,
+    "The office server refused some submissions. They are kept on this kiosk and retried later; tell the office.",
+    "De server van het kantoor heeft sommige inzendingen geweigerd. Ze blijven op deze kiosk en worden later opnieuw verstuurd; meld dit aan het kantoor." },
+};
+
+const char *
+intake_sync_status_to_string (IntakeSyncStatus  status,
+                              const char       *language)
+{
+  gboolean dutch = language != NULL && g_str_has_prefix (language, "nl");
+
+  for (guint i = 0; i < G_N_ELEMENTS (status_texts); i++)
+    if (status_texts[i].status == status)
+      return dutch ? status_texts[i].nl : status_texts[i].en;
+  g_return_val_if_reached (NULL);
+}
+
+/* Plain words for the outbox's last_error of a refused envelope. */
+static const char *
+rejection_text (const char *status,
+                const char *reason)
+{
+  static const struct { const char *reason; const char *text; } reasons[] = {
+    { "malformed", "the server says the envelope is damaged (malformed)" },
+    { "bad_signature", "the server says the kiosk's signature on the envelope does not verify" },
+    { "device_mismatch", "the server says the envelope was made by another kiosk (device_mismatch)" },
+    { "wrong_office_key", "the envelope is sealed to an office key the server does not accept (wrong_office_key)" },
+    { "unsupported_version", "the server does not support this envelope format (unsupported_version)" },
+    { "too_large", "the envelope is too large for the server (too_large)" },
+  };
+
+  if (g_strcmp0 (status, "conflict") == 0)
+    return "the server already holds a different submission with this number (conflict)";
+  for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
+    if (g_strcmp0 (reason, reasons[i].reason) == 0)
+      return reasons[i].text;
+  return "the server refused the envelope for a reason this kiosk does not know";
+}
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                              */
+
+gint64
+intake_sync_backoff_delay_ms (guint   attempts,
+                              double  random,
+                              gint64  base_ms,
+                              gint64  cap_ms)
+{
+  gint64 ceiling = base_ms;
+
+  g_return_val_if_fail (base_ms > 0 && cap_ms >= base_ms, 0);
+
+  random = CLAMP (random, 0.0, 1.0);
+  /* base * 2^attempts without overflow: stop doubling at the cap. */
+  for (guint i = 0; i < attempts && ceiling < cap_ms; i++)
+    ceiling *= 2;
+  ceiling = MIN (ceiling, cap_ms);
+  return (gint64)(random * (double)ceiling);
+}
+
+/* g_set_str() is GLib 2.76. */
+static gboolean
+set_str (char       **pointer,
+         const char  *value)
+{
+  if (g_strcmp0 (*pointer, value) == 0)
+    return FALSE;
+  g_free (*pointer);
+  *pointer = g_strdup (value);
+  return TRUE;
+}
+
+static gint64
+now_us (IntakeSync *self)
+{
+  if (self != NULL && self->clock_func != NULL)
+    return self->clock_func (self->clock_data);
+  return g_get_real_time ();
+}
+
+static double
+next_random (IntakeSync *self)
+{
+  if (self->random_func != NULL)
+    return self->random_func (self->random_data);
+  return g_random_double ();
+}
+
+static SoupSession *
+new_session (const char  *tls_ca_file,
+             GError     **error)
+{
+  g_autoptr(SoupSession) session = NULL;
+
+  session = soup_session_new_with_options ("timeout", REQUEST_TIMEOUT_SECONDS,
+                                           "idle-timeout", REQUEST_TIMEOUT_SECONDS,
+                                           "user-agent", USER_AGENT,
+                                           NULL);
+  if (tls_ca_file != NULL)
+    {
+      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (tls_ca_file, error);
+
+      if (database == NULL)
+        return NULL;
+      soup_session_set_tls_database (session, database);
+    }
+  return g_steal_pointer (&session);
+}
+
+/* Plain http:// is for loopback only (docs/protocol.md). */
+static gboolean
+check_url (const char  *url,
+           GError     **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *scheme, *host;
+
+  if (uri == NULL || (host = g_uri_get_host (uri)) == NULL || *host == '\0')
+    {
+      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK,
+                   "\"%s\" is not a server address: give it as https://HOST[:PORT]", url);
+      return FALSE;
+    }
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "https") == 0)
+    return TRUE;
+  if (g_ascii_strcasecmp (scheme, "http") == 0 &&
+      (g_str_equal (host, "127.0.0.1") || g_str_equal (host, "::1") ||
+       g_ascii_strcasecmp (host, "localhost") == 0))
+    return TRUE;
+  g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK,
+               "\"%s\": the kiosk talks to its server over https:// only "
+               "(plain http:// is allowed for 127.0.0.1 and localhost)", url);
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------ */
+/* One HTTP exchange                                                    */
+
+typedef struct {
+  guint       status;
+  GBytes     *body;
+  JsonNode   *root;        /* NULL unless the body is JSON */
+  char       *error_code;  /* the protocol's "error" member */
+  char       *message;     /* the protocol's "message" member */
+} Response;
+
+static void
+response_free (Response *response)
+{
+  g_clear_pointer (&response->body, g_bytes_unref);
+  g_clear_pointer (&response->root, json_node_unref);
+  g_free (response->error_code);
+  g_free (response->message);
+  g_free (response);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Response, response_free)
+
+static JsonObject *
+response_get_object (Response *response)
+{
+  if (response->root == NULL || !JSON_NODE_HOLDS_OBJECT (response->root))
+    return NULL;
+  return json_node_get_object (response->root);
+}
+
+static void
+send_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *message = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  Response *response;
+  gsize len = 0;
+  const char *data;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK,
+                                 "the server cannot be reached: %s", error->message);
+      return;
+    }
+
+  response = g_new0 (Response, 1);
+  response->status = soup_message_get_status (message);
+  response->body = g_bytes_ref (body);
+  data = g_bytes_get_data (body, &len);
+  if (len > 0 && json_parser_load_from_data (parser, data, (gssize)len, NULL) &&
+      json_parser_get_root (parser) != NULL)
+    {
+      JsonObject *object_;
+
+      response->root = json_node_ref (json_parser_get_root (parser));
+      if ((object_ = response_get_object (response)) != NULL)
+        {
+          response->error_code = g_strdup (json_object_get_string_member_with_default (object_, "error", NULL));
+          response->message = g_strdup (json_object_get_string_member_with_default (object_, "message", NULL));
+        }
+    }
+  g_task_return_pointer (task, response, (GDestroyNotify)response_free);
+}
+
+/* @device NULL: an unsigned request (enrollment). */
+static void
+http_request_async (SoupSession           *session,
+                    const char            *base_url,
+                    const char            *method,
+                    const char            *path,
+                    GBytes                *body,
+                    const IntakeDeviceKey *device,
+                    gint64                 now_s,
+                    GCancellable          *cancellable,
+                    GAsyncReadyCallback    callback,
+                    gpointer               user_data)
+{
+  g_autoptr(GTask) task = g_task_new (session, cancellable, callback, user_data);
+  g_autofree char *base = g_strdup (base_url);
+  g_autofree char *url = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  SoupMessageHeaders *headers;
+
+  g_task_set_source_tag (task, http_request_async);
+  g_strchomp (base);
+  while (g_str_has_suffix (base, "/"))
+    base[strlen (base) - 1] = '\0';
+  url = g_strconcat (base, path, NULL);
+
+  if (!(message = soup_message_new (method, url)))
+    {
+      g_task_return_new_error (task, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK,
+                               "\"%s\" is not a valid server address", base_url);
+      return;
+    }
+  headers = soup_message_get_request_headers (message);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (message, "application/json", body);
+  if (device != NULL)
+    {
+      IntakeRequestAuth auth;
+
+      intake_protocol_sign_request (device, method, path, body, now_s, &auth);
+      soup_message_headers_replace (headers, INTAKE_HEADER_DEVICE, auth.device_id);
+      soup_message_headers_replace (headers, INTAKE_HEADER_TIMESTAMP, auth.timestamp);
+      soup_message_headers_replace (headers, INTAKE_HEADER_NONCE, auth.nonce);
+      soup_message_headers_replace (headers, INTAKE_HEADER_SIGNATURE, auth.signature);
+      intake_request_auth_clear (&auth);
+    }
+
+  g_task_set_task_data (task, g_object_ref (message), g_object_unref);
+  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, cancellable,
+                                    send_cb, g_steal_pointer (&task));
+}
+
+static Response *
+http_request_finish (GAsyncResult  *result,
+                     GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Turns a non-200 answer into the error the kiosk acts on. */
+static gboolean
+check_response (Response    *response,
+                const char  *what,
+                GError     **error)
+{
+  const char *code = response->error_code != NULL ? response->error_code : "";
+  const char *message = response->message != NULL ? response->message : "";
+
+  if (response->status == SOUP_STATUS_OK)
+    return TRUE;
+
+  if (g_str_equal (code, "stale_timestamp"))
+    g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_CLOCK,
+                 "%s: the server refused the kiosk's clock (HTTP %u %s: %s); set the kiosk's date and time",
+                 what, response->status, code, message);
+  else if (response->status == SOUP_STATUS_UNAUTHORIZED || response->status == SOUP_STATUS_FORBIDDEN)
+    g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_REFUSED,
+                 "%s: the server does not (or no longer) accept this kiosk (HTTP %u %s: %s); "
+                 "enroll it again with a new code",
+                 what, response->status, code, message);
+  else
+    g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_SERVER,
+                 "%s: the server answered HTTP %u%s%s%s%s",
+                 what, response->status, *code ? " " : "", code, *message ? ": " : "", message);
+  return FALSE;
+}
+
+static GBytes *
+json_to_bytes (JsonNode *root)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  gsize len = 0;
+  char *text;
+
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &len);
+  return g_bytes_new_take (text, len);
+}
+
+static guint8 *
+decode_b64_member (JsonObject *object,
+                   const char *name,
+                   gsize      *out_len)
+{
+  const char *text = json_object_get_string_member_with_default (object, name, NULL);
+
+  *out_len = 0;
+  if (text == NULL)
+    return NULL;
+  return g_base64_decode (text, out_len);
+}
+
+/* ------------------------------------------------------------------ */
+/* Enrollment                                                           */
+
+typedef struct {
+  char                  *state_dir;
+  char                  *url;
+  IntakeSyncEnrollFlags  flags;
+  IntakeDeviceKey       *device;
+  SoupSession           *session;
+} EnrollData;
+
+static void
+enroll_data_free (EnrollData *data)
+{
+  g_free (data->state_dir);
+  g_free (data->url);
+  g_clear_pointer (&data->device, intake_device_key_free);
+  g_clear_object (&data->session);
+  g_free (data);
+}
+
+static gboolean
+bad_enroll_response (GError     **error,
+                     const char  *what)
+{
+  g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_RESPONSE,
+               "the server's enrollment answer is not usable: %s", what);
+  return FALSE;
+}
+
+/* Writes office.pub, replacing a different one only with FORCE; keeps the
+ * replaced file as office.pub.KEYID.replaced. */
+static gboolean
+install_office_key (const char                *state_dir,
+                    const IntakeOfficePublic  *office,
+                    gboolean                   force,
+                    GError                   **error)
+{
+  g_autofree char *path = g_build_filename (state_dir, "office.pub", NULL);
+  g_autoptr(IntakeOfficePublic) existing = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *tmp_path = NULL;
+  g_autofree char *old_path = NULL;
+  g_autofree char *old_id = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      if (!intake_office_public_save (office, path, &local_error))
+        {
+          g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
+                       "cannot write the office key: %s", local_error->message);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  existing = intake_office_public_load (path, &local_error);
+  if (existing != NULL && memcmp (existing->key_id, office->key_id, sizeof office->key_id) == 0 &&
+      memcmp (existing->box_pk, office->box_pk, sizeof office->box_pk) == 0 &&
+      memcmp (existing->sign_pk, office->sign_pk, sizeof office->sign_pk) == 0)
+    return TRUE;
+
+  if (!force)
+    {
+      g_autofree char *new_fingerprint = intake_office_public_dup_fingerprint (office);
+      g_autofree char *old_fingerprint = existing != NULL ? intake_office_public_dup_fingerprint (existing) : NULL;
+
+      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_OFFICE_KEY_CHANGED,
+                   "the server offers office key %s, but this kiosk seals to office key %s; "
+                   "replacing it would leave the envelopes already sealed to the old key for "
+                   "holders of that key only. If the office really changed its key, make a new "
+                   "code and enroll again with --force",
+                   new_fingerprint, old_fingerprint != NULL ? old_fingerprint : "(unreadable file)");
+      return FALSE;
+    }
+
+  g_clear_error (&local_error);
+  tmp_path = g_build_filename (state_dir, "office.pub.new", NULL);
+  g_unlink (tmp_path);
+  if (!intake_office_public_save (office, tmp_path, &local_error))
+    {
+      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
+                   "cannot write the office key: %s", local_error->message);
+      return FALSE;
+    }
+  old_id = existing != NULL ? intake_office_public_dup_key_id_hex (existing) : g_strdup ("unreadable");
+  old_path = g_strdup_printf ("%s.%s.replaced", path, old_id);
+  if (g_rename (path, old_path) != 0 || g_rename (tmp_path, path) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
+                   "cannot replace the office key %s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_server_json (const char    *state_dir,
+                   const char    *url,
+                   const guint8  *server_public,
+                   const char    *server_key_id,
+                   const char    *device_id,
+                   const char    *location,
+                   gint64         enrolled_at,
+                   GError       **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *server_public_b64 = g_base64_encode (server_public, INTAKE_SIGN_PUBLIC_BYTES);
+  g_autofree char *path = g_build_filename (state_dir, "server.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize len = 0;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, url);
+  json_builder_set_member_name (builder, "server_public");
+  json_builder_add_string_value (builder, server_public_b64);
+  json_builder_set_member_name (builder, "server_key_id");
+  json_builder_add_string_value (builder, server_key_id);
+  json_builder_set_member_name (builder, "device_id");
+  json_builder_add_string_value (builder, device_id);
+  json_builder_set_member_name (builder, "location");
+  json_builder_add_string_value (builder, location);
+  json_builder_set_member_name (builder, "enrolled_at");
+  json_builder_add_int_value (builder, enrolled_at);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, &len);
+
+  if (!g_file_set_contents_full (path, text, (gssize)len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, &local_error))
+    {
+      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
+                   "cannot write %s: %s", path, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+finish_enrollment (EnrollData  *data,
+                   Response    *response,
+                   GError     **error)
+{
+  g_autofree char *own_device_id = intake_device_key_dup_id_hex (data->device);
+  g_autoptr(IntakeOfficePublic) office = NULL;
+  g_autoptr(GBytes) office_bytes = NULL;
+  g_autoptr(GBytes) canonical_bytes = NULL;
+  g_autoptr(IntakeQuestionnaire) questionnaire = NULL;
+  g_autofree guint8 *office_blob = NULL;
+  g_autofree guint8 *server_public = NULL;
+  g_autofree guint8 *signature = NULL;
+  g_autofree char *key_id = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *device_id, *location, *server_key_id;
+  gsize office_len = 0, server_public_len = 0;
+  JsonObject *root;
+  JsonNode *node;
+
+  if (response->status != SOUP_STATUS_OK)
+    {
+      const char *code = response->error_code != NULL ? response->error_code : "";
+
+      if (g_str_equal (code, "unknown_code"))
+        g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE,
+                     "the server does not know this enrollment code: check it, or make a new one "
+                     "with \"intake-admin enroll-code\"");
+      else if (g_str_equal (code, "code_used"))
+        g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE,
+                     "this enrollment code has already been used: make a new one with "
+                     "\"intake-admin enroll-code\"");
+      else if (g_str_equal (code, "code_expired"))
+        g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE,
+                     "this enrollment code has expired: make a new one with "
+                     "\"intake-admin enroll-code\"");
+      else
+        check_response (response, "enrollment", error);
+      return NULL;
+    }
+
+  if (!(root = response_get_object (response)))
+    return bad_enroll_response (error, "not a JSON object"), NULL;
+
+  device_id = json_object_get_string_member_with_default (root, "device_id", NULL);
+  location = json_object_get_string_member_with_default (root, "location", "");
+  server_key_id = json_object_get_string_member_with_default (root, "server_key_id", NULL);
+  if (g_strcmp0 (device_id, own_device_id) != 0)
+    return bad_enroll_response (error, "it names another device id"), NULL;
+
+  office_blob = decode_b64_member (root, "office_public", &office_len);
+  if (office_blob == NULL)
+    return bad_enroll_response (error, "no office_public"), NULL;
+  office_bytes = g_bytes_new (office_blob, office_len);
+  if (!(office = intake_office_public_new_from_bytes (office_bytes, &local_error)))
+    {
+      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_RESPONSE,
+                   "the office key the server sent is not valid: %s", local_error->message);
+      return NULL;
+    }
+
+  server_public = decode_b64_member (root, "server_public", &server_public_len);
+  if (server_public_len != INTAKE_SIGN_PUBLIC_BYTES)
+    return bad_enroll_response (error, "server_public is not a 32-byte key"), NULL;
+  key_id = intake_server_key_id_hex (server_public);
+  if (g_strcmp0 (key_id, server_key_id) != 0)
+    return bad_enroll_response (error, "server_key_id does not belong to server_public"), NULL;
+
+  node = json_object_get_member (root, "questionnaire");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *q = json_node_get_object (node);
+      gsize canonical_len = 0, signature_len = 0;
+      guint8 *canonical = decode_b64_member (q, "canonical", &canonical_len);
+
+      canonical_bytes = g_bytes_new_take (canonical, canonical_len);
+      signature = decode_b64_member (q, "signature", &signature_len);
+      if (canonical == NULL || signature_len != INTAKE_SIGNATURE_BYTES)
+        return bad_enroll_response (error, "the questionnaire lacks canonical or a 64-byte signature"), NULL;
+      if (!(questionnaire = intake_kiosk_verify_questionnaire (office, canonical_bytes, signature, &local_error)))
+        {
+          g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_QUESTIONNAIRE,
+                       "the questionnaire the server sent is not signed by the office key or "
+                       "does not load: %s", local_error->message);
+          return NULL;
+        }
+    }
+  else if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    return bad_enroll_response (error, "questionnaire is neither an object nor null"), NULL;
+
+  /* server.json last: its presence means the enrollment is complete. */
+  if (!install_office_key (data->state_dir, office, (data->flags & INTAKE_SYNC_ENROLL_FORCE) != 0, error))
+    return NULL;
+  if (questionnaire != NULL &&
+      !intake_kiosk_save_signed_questionnaire (data->state_dir, canonical_bytes, signature, &local_error))
+    {
+      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
+                   "cannot store the questionnaire: %s", local_error->message);
+      return NULL;
+    }
+  if (!write_server_json (data->state_dir, data->url, server_public, key_id, own_device_id,
+                          location, g_get_real_time () / G_USEC_PER_SEC, error))
+    return NULL;
+
+  return intake_office_public_dup_fingerprint (office);
+}
+
+static void
+enroll_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(Response) response = NULL;
+  GError *error = NULL;
+  char *fingerprint;
+
+  if (!(response = http_request_finish (result, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!(fingerprint = finish_enrollment (g_task_get_task_data (task), response, &error)))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, fingerprint, g_free);
+}
+
+void
+intake_sync_enroll_async (const char            *state_dir,
+                          const char            *url,
+                          const char            *code,
+                          IntakeSyncEnrollFlags  flags,
+                          const char            *tls_ca_file,
+                          GCancellable          *cancellable,
+                          GAsyncReadyCallback    callback,
+                          gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *pk_b64 = NULL;
+  GError *error = NULL;
+  EnrollData *data;
+  IntakeDevicePublic device_public;
+
+  g_return_if_fail (state_dir != NULL);
+  g_return_if_fail (url != NULL);
+  g_return_if_fail (code != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, intake_sync_enroll_async);
+  data = g_new0 (EnrollData, 1);
+  data->state_dir = g_strdup (state_dir);
+  data->url = g_strdup (url);
+  data->flags = flags;
+  g_task_set_task_data (task, data, (GDestroyNotify)enroll_data_free);
+
+  if (!check_url (url, &error) ||
+      !(data->device = intake_kiosk_load_device_key (state_dir, &error)) ||
+      !(data->session = new_session (tls_ca_file, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  intake_device_key_get_public (data->device, &device_public);
+  pk_b64 = g_base64_encode (device_public.sign_pk, sizeof device_public.sign_pk);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, code);
+  json_builder_set_member_name (builder, "device_sign_pk");
+  json_builder_add_string_value (builder, pk_b64);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = json_to_bytes (root);
+
+  http_request_async (data->session, url, "POST", "/v1/enroll", body, NULL, 0, cancellable,
+                      enroll_cb, g_steal_pointer (&task));
+}
+
+char *
+intake_sync_enroll_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for_result (GAsyncResult **slot)
+{
+  GMainContext *context = g_main_context_get_thread_default ();
+
+  while (*slot == NULL)
+    g_main_context_iteration (context, TRUE);
+  return *slot;
+}
+
+char *
+intake_sync_enroll_blocking (const char            *state_dir,
+                             const char            *url,
+                             const char            *code,
+                             IntakeSyncEnrollFlags  flags,
+                             const char            *tls_ca_file,
+                             GError               **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  intake_sync_enroll_async (state_dir, url, code, flags, tls_ca_file, NULL, store_result_cb, &result);
+  return intake_sync_enroll_finish (wait_for_result (&result), error);
+}
+
+/* ------------------------------------------------------------------ */
+/* The object                                                           */
+
+static guint
+pending_count (IntakeSync *self)
+{
+  IntakeOutboxCounts counts = { 0 };
+
+  if (!intake_outbox_get_counts (intake_kiosk_get_outbox (self->kiosk), &counts, NULL))
+    return 0;
+  return counts.pending;
+}
+
+static void
+emit_changed (IntakeSync *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING_COUNT]);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+set_status (IntakeSync       *self,
+            IntakeSyncStatus  status,
+            const char       *last_error)
+{
+  gboolean changed = FALSE;
+
+  if (self->status != status)
+    {
+      self->status = status;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+      changed = TRUE;
+    }
+  if (set_str (&self->last_error, last_error))
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+      changed = TRUE;
+    }
+  if (changed)
+    emit_changed (self);
+}
+
+static void
+intake_sync_dispose (GObject *object)
+{
+  IntakeSync *self = (IntakeSync *)object;
+
+  intake_sync_stop (self);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (intake_sync_parent_class)->dispose (object);
+}
+
+static void
+intake_sync_finalize (GObject *object)
+{
+  IntakeSync *self = (IntakeSync *)object;
+
+  g_clear_object (&self->kiosk);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->language, g_free);
+  g_clear_pointer (&self->last_error, g_free);
+  g_clear_pointer (&self->last_server_error, g_free);
+  g_clear_pointer (&self->last_rejection, g_free);
+
+  G_OBJECT_CLASS (intake_sync_parent_class)->finalize (object);
+}
+
+static void
+intake_sync_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  IntakeSync *self = INTAKE_SYNC (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATUS:
+      g_value_set_int (value, self->status);
+      break;
+    case PROP_PENDING_COUNT:
+      g_value_set_uint (value, pending_count (self));
+      break;
+    case PROP_LAST_SUCCESS:
+      g_value_set_int64 (value, self->last_success);
+      break;
+    case PROP_LAST_ERROR:
+      g_value_set_string (value, self->last_error);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+intake_sync_class_init (IntakeSyncClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = intake_sync_dispose;
+  object_class->finalize = intake_sync_finalize;
+  object_class->get_property = intake_sync_get_property;
+
+  properties[PROP_STATUS] =
+    g_param_spec_int ("status", NULL, NULL,
+                      INTAKE_SYNC_STATUS_NOT_ENROLLED, INTAKE_SYNC_STATUS_REJECTED,
+                      INTAKE_SYNC_STATUS_NOT_ENROLLED,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PENDING_COUNT] =
+    g_param_spec_uint ("pending-count", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_SUCCESS] =
+    g_param_spec_int64 ("last-success", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_ERROR] =
+    g_param_spec_string ("last-error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * IntakeSync::changed:
+   *
+   * Something a staff screen shows changed: status, pending count, last
+   * success or last error.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+intake_sync_init (IntakeSync *self)
+{
+  self->backoff_base_ms = INTAKE_SYNC_BACKOFF_BASE_MS;
+  self->backoff_cap_ms = INTAKE_SYNC_BACKOFF_CAP_MS;
+  self->interval = INTAKE_SYNC_DEFAULT_INTERVAL;
+  self->batch_size = INTAKE_PROTOCOL_MAX_BATCH;
+  self->grace_days = INTAKE_SYNC_DEFAULT_GRACE_DAYS;
+  self->language = g_strdup ("nl");
+}
+
+IntakeSync *
+intake_sync_new (IntakeKiosk *kiosk)
+{
+  IntakeSync *self;
+
+  g_return_val_if_fail (INTAKE_IS_KIOSK (kiosk), NULL);
+
+  self = g_object_new (INTAKE_TYPE_SYNC, NULL);
+  self->kiosk = g_object_ref (kiosk);
+  self->context = g_main_context_ref_thread_default ();
+  self->session = new_session (NULL, NULL);
+  if (intake_kiosk_is_enrolled (kiosk))
+    self->status = pending_count (self) > 0 ? INTAKE_SYNC_STATUS_WAITING : INTAKE_SYNC_STATUS_IDLE;
+  else
+    self->status = INTAKE_SYNC_STATUS_NOT_ENROLLED;
+  return self;
+}
+
+IntakeKiosk *
+intake_sync_get_kiosk (IntakeSync *self)
+{
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), NULL);
+  return self->kiosk;
+}
+
+gboolean
+intake_sync_set_tls_ca_file (IntakeSync  *self,
+                             const char  *path,
+                             GError     **error)
+{
+  g_autoptr(SoupSession) session = NULL;
+
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), FALSE);
+  g_return_val_if_fail (!self->in_flight, FALSE);
+
+  if (!(session = new_session (path, error)))
+    return FALSE;
+  g_set_object (&self->session, session);
+  return TRUE;
+}
+
+void
+intake_sync_set_clock (IntakeSync          *self,
+                       IntakeSyncClockFunc  func,
+                       gpointer             user_data)
+{
+  g_return_if_fail (INTAKE_IS_SYNC (self));
+  self->clock_func = func;
+  self->clock_data = user_data;
+}
+
+void
+intake_sync_set_random (IntakeSync           *self,
+                        IntakeSyncRandomFunc  func,
+                        gpointer              user_data)
+{
+  g_return_if_fail (INTAKE_IS_SYNC (self));
+  self->random_func = func;
+  self->random_data = user_data;
+}
+
+void
+intake_sync_set_backoff (IntakeSync *self,
+                         gint64      base_ms,
+                         gint64      cap_ms)
+{
+  g_return_if_fail (INTAKE_IS_SYNC (self));
+  g_return_if_fail (base_ms > 0 && cap_ms >= base_ms);
+  self->backoff_base_ms = base_ms;
+  self->backoff_cap_ms = cap_ms;
+}
+
+void
+intake_sync_set_interval (IntakeSync *self,
+                          guint       seconds)
+{
+  g_return_if_fail (INTAKE_IS_SYNC (self));
+  g_return_if_fail (seconds > 0);
+  self->interval = seconds;
+}
+
+void
+intake_sync_set_batch_size (IntakeSync *self,
+                            guint       batch_size)
+{
+  g_return_if_fail (INTAKE_IS_SYNC (self));
+  g_return_if_fail (batch_size >= 1 && batch_size <= INTAKE_PROTOCOL_MAX_BATCH);
+  self->batch_size = batch_size;
+}
+
+void
+intake_sync_set_grace_days (IntakeSync *self,
+                            guint       days)
+{
+  g_return_if_fail (INTAKE_IS_SYNC (self));
+  self->grace_days = days;
+}
+
+guint
+intake_sync_get_grace_days (IntakeSync *self)
+{
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), 0);
+  return self->grace_days;
+}
+
+void
+intake_sync_set_language (IntakeSync *self,
+                          const char *language)
+{
+  g_return_if_fail (INTAKE_IS_SYNC (self));
+  g_return_if_fail (language != NULL);
+
+  if (!set_str (&self->language, language))
+    return;
+  /* The stored message is in the old language: rebuild it. */
+  if (self->last_error != NULL)
+    set_status (self, self->status, intake_sync_status_to_string (self->status, self->language));
+}
+
+IntakeSyncStatus
+intake_sync_get_status (IntakeSync *self)
+{
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), INTAKE_SYNC_STATUS_NOT_ENROLLED);
+  return self->status;
+}
+
+gboolean
+intake_sync_is_enrolled (IntakeSync *self)
+{
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), FALSE);
+  return intake_kiosk_is_enrolled (self->kiosk);
+}
+
+const char *
+intake_sync_get_server_url (IntakeSync *self)
+{
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), NULL);
+  return intake_kiosk_get_server_url (self->kiosk);
+}
+
+const char *
+intake_sync_get_location (IntakeSync *self)
+{
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), NULL);
+  return intake_kiosk_get_location (self->kiosk);
+}
+
+guint
+intake_sync_get_pending_count (IntakeSync *self)
+{
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), 0);
+  return pending_count (self);
+}
+
+gint64
+intake_sync_get_last_success (IntakeSync *self)
+{
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), 0);
+  return self->last_success;
+}
+
+const char *
+intake_sync_get_last_error (IntakeSync *self)
+{
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), NULL);
+  return self->last_error;
+}
+
+guint
+intake_sync_get_last_http_status (IntakeSync *self)
+{
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), 0);
+  return self->last_http_status;
+}
+
+const char *
+intake_sync_get_last_server_error (IntakeSync *self)
+{
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), NULL);
+  return self->last_server_error;
+}
+
+guint
+intake_sync_get_failures (IntakeSync *self)
+{
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), 0);
+  return self->failures;
+}
+
+gint64
+intake_sync_get_next_attempt_at (IntakeSync *self)
+{
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), 0);
+  return self->next_attempt_at;
+}
+
+/* ------------------------------------------------------------------ */
+/* One pass                                                             */
+
+typedef struct {
+  IntakeSync  *self;
+  GPtrArray   *batch;      /* IntakeOutboxItem */
+  GHashTable  *tried;      /* submission ids sent in this pass */
+  guint        delivered;
+  guint        rejected;
+  char        *rejection;
+} RunData;
+
+static void
+run_data_free (RunData *data)
+{
+  g_clear_pointer (&data->batch, g_ptr_array_unref);
+  g_clear_pointer (&data->tried, g_hash_table_unref);
+  g_free (data->rejection);
+  g_free (data);
+}
+
+static void send_next_batch (GTask *task);
+static void fetch_questionnaire (GTask *task);
+
+static void
+remember_response (IntakeSync *self,
+                   Response   *response)
+{
+  self->last_http_status = response->status == SOUP_STATUS_OK ? 0 : response->status;
+  set_str (&self->last_server_error, response->status == SOUP_STATUS_OK ? NULL : response->error_code);
+}
+
+static gboolean
+bad_receipt (GError     **error,
+             const char  *what)
+{
+  g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_RECEIPT,
+               "the server's receipt was not accepted, nothing was marked delivered: %s", what);
+  return FALSE;
+}
+
+/* Checks the whole answer before changing anything, then marks delivered
+ * and records refusals. */
+static gboolean
+handle_upload (RunData    *data,
+               Response   *response,
+               GError    **error)
+{
+  IntakeSync *self = data->self;
+  IntakeOutbox *outbox = intake_kiosk_get_outbox (self->kiosk);
+  gint64 now_s = now_us (self) / G_USEC_PER_SEC;
+  g_autoptr(GArray) items = NULL;
+  g_autoptr(GBytes) stored_receipt = NULL;
+  g_autoptr(GPtrArray) statuses = g_ptr_array_new ();
+  g_autoptr(GPtrArray) reasons = g_ptr_array_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree guint8 *receipt = NULL;
+  g_autofree guint8 *signature = NULL;
+  gsize receipt_len = 0, signature_len = 0;
+  gboolean any_delivered = FALSE;
+  JsonObject *root;
+  JsonArray *results;
+  JsonNode *node;
+
+  if (!(root = response_get_object (response)) ||
+      !(node = json_object_get_member (root, "results")) || !JSON_NODE_HOLDS_ARRAY (node) ||
+      json_array_get_length (results = json_node_get_array (node)) != data->batch->len)
+    {
+      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_RESPONSE,
+                   "the server's answer to an upload has no result for each envelope");
+      return FALSE;
+    }
+
+  g_ptr_array_set_size (statuses, data->batch->len);
+  g_ptr_array_set_size (reasons, data->batch->len);
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonNode *element = json_array_get_element (results, i);
+      JsonObject *result;
+      gint64 index = i;
+      const char *status, *submission_id;
+      IntakeOutboxItem *item;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        goto malformed;
+      result = json_node_get_object (element);
+      if (json_object_has_member (result, "index"))
+        index = json_object_get_int_member_with_default (result, "index", -1);
+      if (index < 0 || (guint64)index >= data->batch->len || g_ptr_array_index (statuses, index) != NULL)
+        goto malformed;
+      status = json_object_get_string_member_with_default (result, "status", NULL);
+      submission_id = json_object_get_string_member_with_default (result, "submission_id", NULL);
+      if (status == NULL)
+        goto malformed;
+      item = g_ptr_array_index (data->batch, index);
+      if (submission_id != NULL && !g_str_equal (submission_id, item->submission_id))
+        goto malformed;
+      if (g_str_equal (status, "stored") || g_str_equal (status, "duplicate"))
+        any_delivered = TRUE;
+      g_ptr_array_index (statuses, index) = (gpointer)status;
+      g_ptr_array_index (reasons, index) =
+        (gpointer)json_object_get_string_member_with_default (result, "reason", NULL);
+    }
+
+  if (any_delivered)
+    {
+      receipt = decode_b64_member (root, "receipt", &receipt_len);
+      signature = decode_b64_member (root, "receipt_signature", &signature_len);
+      if (receipt == NULL || receipt_len == 0 || signature_len != INTAKE_SIGNATURE_BYTES)
+        return bad_receipt (error, "the answer has no receipt or no 64-byte signature");
+      {
+        g_autoptr(GBytes) receipt_bytes = g_bytes_new (receipt, receipt_len);
+
+        items = intake_receipt_verify (receipt_bytes, signature,
+                                       intake_kiosk_get_server_public (self->kiosk),
+                                       intake_kiosk_get_device_id (self->kiosk), &local_error);
+      }
+      if (items == NULL)
+        return bad_receipt (error, local_error->message);
+
+      /* Every envelope the server calls stored must be in the receipt with
+       * the hash of the bytes this kiosk holds. */
+      for (guint i = 0; i < data->batch->len; i++)
+        {
+          IntakeOutboxItem *item = g_ptr_array_index (data->batch, i);
+          const char *status = g_ptr_array_index (statuses, i);
+          g_autofree char *sha = NULL;
+          gboolean found = FALSE;
+
+          if (!g_str_equal (status, "stored") && !g_str_equal (status, "duplicate"))
+            continue;
+          sha = intake_sha256_hex (item->envelope);
+          for (guint j = 0; j < items->len && !found; j++)
+            {
+              IntakeReceiptItem *r = &g_array_index (items, IntakeReceiptItem, j);
+
+              found = g_str_equal (r->submission_id, item->submission_id) && g_str_equal (r->sha256, sha);
+            }
+          if (!found)
+            return bad_receipt (error, "it does not list an envelope the server says it stored, "
+                                       "or lists other bytes for it");
+        }
+
+      {
+        GByteArray *both = g_byte_array_sized_new (receipt_len + signature_len);
+
+        g_byte_array_append (both, receipt, receipt_len);
+        g_byte_array_append (both, signature, signature_len);
+        stored_receipt = g_byte_array_free_to_bytes (both);
+      }
+    }
+
+  for (guint i = 0; i < data->batch->len; i++)
+    {
+      IntakeOutboxItem *item = g_ptr_array_index (data->batch, i);
+      const char *status = g_ptr_array_index (statuses, i);
+
+      if (g_str_equal (status, "stored") || g_str_equal (status, "duplicate"))
+        {
+          if (!intake_outbox_mark_delivered (outbox, item->submission_id, stored_receipt, now_s, &local_error))
+            {
+              g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
+                           "cannot mark a submission delivered: %s", local_error->message);
+              return FALSE;
+            }
+          data->delivered++;
+        }
+      else
+        {
+          const char *text = rejection_text (status, g_ptr_array_index (reasons, i));
+          gint64 delay_ms = intake_sync_backoff_delay_ms (item->attempts, next_random (self),
+                                                         self->backoff_base_ms, self->backoff_cap_ms);
+          /* Whole seconds, and at least one, so a pass never resends it. */
+          gint64 next = now_s + MAX (1, (delay_ms + 999) / 1000);
+
+          if (!intake_outbox_record_failure (outbox, item->submission_id, next, text, &local_error))
+            {
+              g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
+                           "cannot record a refused submission: %s", local_error->message);
+              return FALSE;
+            }
+          data->rejected++;
+          set_str (&data->rejection, text);
+          g_message ("The server refused submission %s: %s", item->reference, text);
+        }
+    }
+
+  if (data->delivered > 0)
+    emit_changed (self);
+  return TRUE;
+
+malformed:
+  g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_RESPONSE,
+               "the server's answer to an upload is malformed");
+  return FALSE;
+}
+
+static void
+upload_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RunData *data = g_task_get_task_data (task);
+  g_autoptr(Response) response = NULL;
+  GError *error = NULL;
+
+  if (!(response = http_request_finish (result, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  remember_response (data->self, response);
+  if (!check_response (response, "upload", &error) || !handle_upload (data, response, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_clear_pointer (&data->batch, g_ptr_array_unref);
+  send_next_batch (g_steal_pointer (&task));
+}
+
+static void
+send_next_batch (GTask *task_)
+{
+  g_autoptr(GTask) task = task_;
+  RunData *data = g_task_get_task_data (task);
+  IntakeSync *self = data->self;
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+  gint64 now = now_us (self);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  /* Ask for enough to skip what this pass already sent. */
+  due = intake_outbox_list_due (intake_kiosk_get_outbox (self->kiosk), now / G_USEC_PER_SEC,
+                                self->batch_size + g_hash_table_size (data->tried), &error);
+  if (due == NULL)
+    {
+      g_task_return_new_error (task, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
+                               "cannot read the outbox: %s", error->message);
+      g_error_free (error);
+      return;
+    }
+
+  data->batch = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_outbox_item_free);
+  for (guint i = 0; i < due->len && data->batch->len < self->batch_size; i++)
+    {
+      IntakeOutboxItem *item = g_ptr_array_index (due, i);
+
+      if (g_hash_table_contains (data->tried, item->submission_id))
+        continue;
+      g_hash_table_add (data->tried, g_strdup (item->submission_id));
+      g_ptr_array_add (data->batch, g_ptr_array_steal_index (due, i));
+      i--;
+    }
+
+  if (data->batch->len == 0)
+    {
+      g_clear_pointer (&data->batch, g_ptr_array_unref);
+      fetch_questionnaire (g_steal_pointer (&task));
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "envelopes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < data->batch->len; i++)
+    {
+      IntakeOutboxItem *item = g_ptr_array_index (data->batch, i);
+      gsize len;
+      const guint8 *bytes = g_bytes_get_data (item->envelope, &len);
+      g_autofree char *b64 = g_base64_encode (bytes, len);
+
+      json_builder_add_string_value (builder, b64);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = json_to_bytes (root);
+
+  http_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "POST", "/v1/envelopes",
+                      body, intake_kiosk_get_device_key (self->kiosk), now / G_USEC_PER_SEC,
+                      g_task_get_cancellable (task), upload_cb, g_steal_pointer (&task));
+}
+
+static void
+finish_pass (GTask *task_)
+{
+  g_autoptr(GTask) task = task_;
+  RunData *data = g_task_get_task_data (task);
+  IntakeSync *self = data->self;
+  gint64 now_s = now_us (self) / G_USEC_PER_SEC;
+  g_autoptr(GError) error = NULL;
+
+  gint64 before = now_s - (gint64)self->grace_days * 24 * 60 * 60;
+
+  if (intake_outbox_purge_delivered (intake_kiosk_get_outbox (self->kiosk), before, &error) < 0)
+    g_warning ("Delivered envelopes past their grace period could not be deleted: %s",
+               error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+questionnaire_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RunData *data = g_task_get_task_data (task);
+  IntakeSync *self = data->self;
+  g_autoptr(Response) response = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree guint8 *canonical = NULL;
+  g_autofree guint8 *signature = NULL;
+  g_autoptr(GBytes) canonical_bytes = NULL;
+  gsize canonical_len = 0, signature_len = 0;
+  gboolean installed = FALSE;
+  GError *error = NULL;
+  JsonObject *root;
+
+  if (!(response = http_request_finish (result, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  remember_response (self, response);
+
+  if (response->status == SOUP_STATUS_NOT_FOUND)
+    {
+      /* No questionnaire published: keep what the kiosk has. */
+      self->last_http_status = 0;
+      g_clear_pointer (&self->last_server_error, g_free);
+      finish_pass (g_steal_pointer (&task));
+      return;
+    }
+  if (!check_response (response, "questionnaire update", &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if ((root = response_get_object (response)) != NULL)
+    {
+      canonical = decode_b64_member (root, "canonical", &canonical_len);
+      signature = decode_b64_member (root, "signature", &signature_len);
+    }
+  if (canonical == NULL || signature_len != INTAKE_SIGNATURE_BYTES)
+    g_warning ("The questionnaire the server offers is malformed; keeping the current one");
+  else
+    {
+      canonical_bytes = g_bytes_new_take (g_steal_pointer (&canonical), canonical_len);
+      /* A questionnaire that does not verify is ignored: a compromised
+       * server cannot change what residents are asked. */
+      if (!intake_kiosk_offer_questionnaire (self->kiosk, canonical_bytes, signature, &installed, &local_error))
+        g_warning ("Ignoring the questionnaire the server offers, keeping the current one: %s",
+                   local_error->message);
+      else if (installed)
+        g_message ("New sessions now use questionnaire %s version %u",
+                   intake_questionnaire_get_id (intake_kiosk_get_questionnaire (self->kiosk)),
+                   intake_questionnaire_get_version (intake_kiosk_get_questionnaire (self->kiosk)));
+    }
+
+  finish_pass (g_steal_pointer (&task));
+}
+
+static void
+fetch_questionnaire (GTask *task)
+{
+  RunData *data = g_task_get_task_data (task);
+  IntakeSync *self = data->self;
+
+  http_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "GET", "/v1/questionnaire",
+                      NULL, intake_kiosk_get_device_key (self->kiosk), now_us (self) / G_USEC_PER_SEC,
+                      g_task_get_cancellable (task), questionnaire_cb, task);
+}
+
+static IntakeSyncStatus
+status_for_error (const GError *error)
+{
+  if (error->domain != INTAKE_SYNC_ERROR)
+    return INTAKE_SYNC_STATUS_OFFLINE;
+  switch ((IntakeSyncError)error->code)
+    {
+    case INTAKE_SYNC_ERROR_NOT_ENROLLED:
+      return INTAKE_SYNC_STATUS_NOT_ENROLLED;
+    case INTAKE_SYNC_ERROR_REFUSED:
+      return INTAKE_SYNC_STATUS_REFUSED;
+    case INTAKE_SYNC_ERROR_CLOCK:
+      return INTAKE_SYNC_STATUS_CLOCK;
+    case INTAKE_SYNC_ERROR_BAD_RECEIPT:
+      return INTAKE_SYNC_STATUS_BAD_RECEIPT;
+    case INTAKE_SYNC_ERROR_NETWORK:
+    case INTAKE_SYNC_ERROR_SERVER:
+    case INTAKE_SYNC_ERROR_BAD_RESPONSE:
+    case INTAKE_SYNC_ERROR_IO:
+    case INTAKE_SYNC_ERROR_ENROLL_CODE:
+    case INTAKE_SYNC_ERROR_OFFICE_KEY_CHANGED:
+    case INTAKE_SYNC_ERROR_BAD_QUESTIONNAIRE:
+    case INTAKE_SYNC_ERROR_PENDING:
+    case INTAKE_SYNC_ERROR_BUSY:
+    default:
+      return INTAKE_SYNC_STATUS_OFFLINE;
+    }
+}
+
+/* Bookkeeping common to every pass, whoever started it. */
+static void
+pass_done (IntakeSync   *self,
+           RunData      *data,
+           const GError *error)
+{
+  gint64 now = now_us (self);
+
+  self->in_flight = FALSE;
+  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      set_status (self, pending_count (self) > 0 ? INTAKE_SYNC_STATUS_WAITING : INTAKE_SYNC_STATUS_IDLE,
+                  NULL);
+      return;
+    }
+
+  if (error != NULL)
+    {
+      IntakeSyncStatus status = status_for_error (error);
+      gint64 delay_ms;
+
+      /* Engine-level failure: back off with full jitter. */
+      delay_ms = intake_sync_backoff_delay_ms (self->failures, next_random (self),
+                                               self->backoff_base_ms, self->backoff_cap_ms);
+      self->failures++;
+      self->next_attempt_at = now + delay_ms * 1000;
+      g_message ("Sync failed (%u in a row), next attempt in %" G_GINT64_FORMAT " ms: %s",
+                 self->failures, delay_ms, error->message);
+      set_status (self, status, intake_sync_status_to_string (status, self->language));
+      return;
+    }
+
+  self->failures = 0;
+  self->next_attempt_at = 0;
+  self->last_success = now / G_USEC_PER_SEC;
+  self->last_rejected = data->rejected;
+  set_str (&self->last_rejection, data->rejection);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESS]);
+  if (data->rejected > 0)
+    set_status (self, INTAKE_SYNC_STATUS_REJECTED,
+                intake_sync_status_to_string (INTAKE_SYNC_STATUS_REJECTED, self->language));
+  else
+    set_status (self, pending_count (self) > 0 ? INTAKE_SYNC_STATUS_WAITING : INTAKE_SYNC_STATUS_IDLE,
+                NULL);
+  emit_changed (self);
+}
+
+static void
+run_once_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *inner = G_TASK (result);
+  g_autoptr(GTask) outer = user_data;
+  IntakeSync *self = INTAKE_SYNC (object);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (inner, &error))
+    {
+      pass_done (self, g_task_get_task_data (inner), error);
+      g_task_return_error (outer, error);
+      return;
+    }
+  pass_done (self, g_task_get_task_data (inner), NULL);
+  g_task_return_boolean (outer, TRUE);
+}
+
+void
+intake_sync_run_once_async (IntakeSync          *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) outer = NULL;
+  g_autoptr(GTask) inner = NULL;
+  RunData *data;
+
+  g_return_if_fail (INTAKE_IS_SYNC (self));
+
+  outer = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, intake_sync_run_once_async);
+
+  if (self->in_flight)
+    {
+      g_task_return_new_error (outer, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BUSY,
+                               "a sync is already running");
+      return;
+    }
+  if (!intake_kiosk_is_enrolled (self->kiosk))
+    {
+      set_status (self, INTAKE_SYNC_STATUS_NOT_ENROLLED,
+                  intake_sync_status_to_string (INTAKE_SYNC_STATUS_NOT_ENROLLED, self->language));
+      g_task_return_new_error (outer, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NOT_ENROLLED,
+                               "this kiosk is not enrolled: run intake-kiosk --enroll URL CODE");
+      return;
+    }
+
+  self->in_flight = TRUE;
+  if (pending_count (self) > 0)
+    set_status (self, INTAKE_SYNC_STATUS_SENDING, self->last_error);
+
+  inner = g_task_new (self, cancellable, run_once_done_cb, g_steal_pointer (&outer));
+  data = g_new0 (RunData, 1);
+  data->self = self;
+  data->tried = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_task_set_task_data (inner, data, (GDestroyNotify)run_data_free);
+  send_next_batch (g_steal_pointer (&inner));
+}
+
+gboolean
+intake_sync_run_once_finish (IntakeSync    *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+intake_sync_now_blocking (IntakeSync    *self,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  IntakeOutbox *outbox;
+
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), FALSE);
+
+  outbox = intake_kiosk_get_outbox (self->kiosk);
+  for (;;)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GPtrArray) due = NULL;
+
+      intake_sync_run_once_async (self, cancellable, store_result_cb, &result);
+      if (!intake_sync_run_once_finish (self, wait_for_result (&result), error))
+        return FALSE;
+      if (pending_count (self) == 0)
+        return TRUE;
+
+      due = intake_outbox_list_due (outbox, now_us (self) / G_USEC_PER_SEC, 1, NULL);
+      if (due == NULL || due->len == 0)
+        {
+          g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_PENDING,
+                       "%u submissions are still pending: %s", pending_count (self),
+                       self->last_rejection != NULL ? self->last_rejection
+                                                    : "they wait for their next attempt");
+          return FALSE;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* The engine                                                           */
+
+static void schedule (IntakeSync *self, gint64 delay_ms);
+
+static void
+engine_run_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  IntakeSync *self = INTAKE_SYNC (object);
+  g_autoptr(GError) error = NULL;
+
+  intake_sync_run_once_finish (self, result, &error);
+  if (!self->running || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (error != NULL)
+    schedule (self, MAX (0, (self->next_attempt_at - now_us (self)) / 1000));
+  else if (self->rerun)
+    schedule (self, 0);
+  else
+    schedule (self, (gint64)self->interval * 1000);
+  self->rerun = FALSE;
+}
+
+static gboolean
+engine_timeout_cb (gpointer user_data)
+{
+  IntakeSync *self = INTAKE_SYNC (user_data);
+
+  self->timeout_id = 0;
+  if (self->in_flight)
+    {
+      self->rerun = TRUE;
+      return G_SOURCE_REMOVE;
+    }
+  self->rerun = FALSE;
+  intake_sync_run_once_async (self, self->cancellable, engine_run_cb, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule (IntakeSync *self,
+          gint64      delay_ms)
+{
+  GSource *source;
+
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  source = g_timeout_source_new ((guint)CLAMP (delay_ms, 0, G_MAXUINT));
+  g_source_set_callback (source, engine_timeout_cb, self, NULL);
+  g_source_set_static_name (source, "[intake-sync] engine");
+  self->timeout_id = g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+static void
+network_changed_cb (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    IntakeSync      *self)
+{
+  /* The network came back: try now, whatever the backoff said; a new
+   * failure keeps growing the delay. */
+  if (available && self->running)
+    {
+      if (self->in_flight)
+        self->rerun = TRUE;
+      else
+        schedule (self, 0);
+    }
+}
+
+void
+intake_sync_start (IntakeSync *self)
+{
+  g_return_if_fail (INTAKE_IS_SYNC (self));
+
+  if (self->running)
+    return;
+  self->running = TRUE;
+  self->cancellable = g_cancellable_new ();
+  self->network_changed_id = g_signal_connect (g_network_monitor_get_default (), "network-changed",
+                                               G_CALLBACK (network_changed_cb), self);
+  schedule (self, 0);
+}
+
+void
+intake_sync_stop (IntakeSync *self)
+{
+  g_return_if_fail (INTAKE_IS_SYNC (self));
+
+  if (!self->running)
+    return;
+  self->running = FALSE;
+  g_clear_signal_handler (&self->network_changed_id, g_network_monitor_get_default ());
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+}
+
+gboolean
+intake_sync_is_running (IntakeSync *self)
+{
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), FALSE);
+  return self->running;
+}
+
+void
+intake_sync_poke (IntakeSync *self)
+{
+  g_return_if_fail (INTAKE_IS_SYNC (self));
+
+  emit_changed (self);
+  if (!self->running)
+    return;
+  if (self->in_flight)
+    self->rerun = TRUE;
+  else if (self->failures == 0)
+    schedule (self, 0);
+  /* While backing off the timer stands: a submission does not make an
+   * unreachable server reachable. */
+}
+
+/* ------------------------------------------------------------------ */
+/* Offline bundles                                                      */
+
+gint64
+intake_sync_export_bundle (IntakeSync  *self,
+                           const char  *path,
+                           GError     **error)
+{
+  IntakeOutbox *outbox;
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(GPtrArray) envelopes = g_ptr_array_new ();
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GBytes) bundle = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gint64 now_s;
+  gsize len = 0;
+  const char *data;
+
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), -1);
+  g_return_val_if_fail (path != NULL, -1);
+
+  outbox = intake_kiosk_get_outbox (self->kiosk);
+  now_s = now_us (self) / G_USEC_PER_SEC;
+  if (!(pending = intake_outbox_list_pending (outbox, &local_error)))
+    {
+      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
+                   "cannot read the outbox: %s", local_error->message);
+      return -1;
+    }
+  for (guint i = 0; i < pending->len && i < INTAKE_BUNDLE_MAX_ENVELOPES; i++)
+    {
+      IntakeOutboxItem *item = g_ptr_array_index (pending, i);
+
+      g_ptr_array_add (envelopes, item->envelope);
+      g_ptr_array_add (ids, item->submission_id);
+    }
+  g_ptr_array_add (ids, NULL);
+
+  bundle = intake_bundle_build (intake_kiosk_get_device_key (self->kiosk), now_s, envelopes);
+  data = g_bytes_get_data (bundle, &len);
+  if (!g_file_set_contents_full (path, data, (gssize)len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, &local_error))
+    {
+      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
+                   "cannot write the bundle: %s", local_error->message);
+      return -1;
+    }
+  if (envelopes->len > 0 &&
+      !intake_outbox_mark_exported (outbox, (const char * const *)ids->pdata, now_s, &local_error))
+    {
+      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
+                   "the bundle was written, but the outbox could not record it: %s",
+                   local_error->message);
+      return -1;
+    }
+  emit_changed (self);
+  return envelopes->len;
+}

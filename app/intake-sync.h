@@ -1,0 +1,215 @@
+/* intake-sync.h: the kiosk side of docs/protocol.md
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Enrollment (one-time code -> office key, server key, questionnaire),
+ * draining the outbox in signed batches with verified receipts, questionnaire
+ * updates, offline bundles, and a background engine with exponential backoff
+ * and full jitter. All network I/O is asynchronous on the thread-default main
+ * context the IntakeSync was created in; the SQLite calls it makes are short.
+ * Staff-facing behaviour: docs/sync.md.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "intake-kiosk.h"
+
+G_BEGIN_DECLS
+
+#define INTAKE_SYNC_ERROR (intake_sync_error_quark ())
+
+/**
+ * IntakeSyncError:
+ * @INTAKE_SYNC_ERROR_NOT_ENROLLED: the kiosk has no server.json: enroll it first
+ * @INTAKE_SYNC_ERROR_NETWORK: the server could not be reached (DNS, connection, TLS, timeout)
+ * @INTAKE_SYNC_ERROR_SERVER: the server answered with an unexpected HTTP status (5xx, 413, 400, ...);
+ *   intake_sync_get_last_http_status() and intake_sync_get_last_server_error() tell which
+ * @INTAKE_SYNC_ERROR_BAD_RESPONSE: the answer is not what docs/protocol.md specifies
+ * @INTAKE_SYNC_ERROR_BAD_RECEIPT: the receipt does not verify with the enrolled server key, is for
+ *   another device, or lists an envelope with other bytes; nothing was marked delivered
+ * @INTAKE_SYNC_ERROR_REFUSED: the server does not (or no longer) know this kiosk (401/403: unknown,
+ *   revoked, bad signature): staff must enroll it again
+ * @INTAKE_SYNC_ERROR_CLOCK: the server refused the request's timestamp: the kiosk's clock is wrong
+ * @INTAKE_SYNC_ERROR_ENROLL_CODE: the enrollment code is unknown, already used or expired
+ * @INTAKE_SYNC_ERROR_OFFICE_KEY_CHANGED: enrollment offered another office key than the one this
+ *   kiosk has; refused unless INTAKE_SYNC_ENROLL_FORCE
+ * @INTAKE_SYNC_ERROR_BAD_QUESTIONNAIRE: a questionnaire from the server does not verify or load
+ * @INTAKE_SYNC_ERROR_IO: a file in the state directory (or a bundle) could not be written
+ * @INTAKE_SYNC_ERROR_PENDING: intake_sync_now_blocking() ended with envelopes still pending
+ *   (the server refused some, and they wait for their individual retry time)
+ * @INTAKE_SYNC_ERROR_BUSY: a run is already in progress
+ */
+typedef enum {
+  INTAKE_SYNC_ERROR_NOT_ENROLLED,
+  INTAKE_SYNC_ERROR_NETWORK,
+  INTAKE_SYNC_ERROR_SERVER,
+  INTAKE_SYNC_ERROR_BAD_RESPONSE,
+  INTAKE_SYNC_ERROR_BAD_RECEIPT,
+  INTAKE_SYNC_ERROR_REFUSED,
+  INTAKE_SYNC_ERROR_CLOCK,
+  INTAKE_SYNC_ERROR_ENROLL_CODE,
+  INTAKE_SYNC_ERROR_OFFICE_KEY_CHANGED,
+  INTAKE_SYNC_ERROR_BAD_QUESTIONNAIRE,
+  INTAKE_SYNC_ERROR_IO,
+  INTAKE_SYNC_ERROR_PENDING,
+  INTAKE_SYNC_ERROR_BUSY,
+} IntakeSyncError;
+
+typedef enum {
+  INTAKE_SYNC_ENROLL_NONE  = 0,
+  /* Replace an existing, different office.pub. Envelopes sealed to the old
+   * office key stay in the outbox and are still delivered, but only holders
+   * of the old office secret can open them. */
+  INTAKE_SYNC_ENROLL_FORCE = 1 << 0,
+} IntakeSyncEnrollFlags;
+
+/* The status a staff screen shows, in plain words (no answer content). */
+typedef enum {
+  INTAKE_SYNC_STATUS_NOT_ENROLLED,
+  INTAKE_SYNC_STATUS_IDLE,          /* nothing to send, last run succeeded */
+  INTAKE_SYNC_STATUS_SENDING,
+  INTAKE_SYNC_STATUS_WAITING,       /* pending envelopes, waiting for the next run */
+  INTAKE_SYNC_STATUS_OFFLINE,       /* network error or 5xx: backing off */
+  INTAKE_SYNC_STATUS_REFUSED,       /* 401/403 device: staff must act */
+  INTAKE_SYNC_STATUS_CLOCK,         /* stale timestamp: staff must fix the clock */
+  INTAKE_SYNC_STATUS_BAD_RECEIPT,   /* receipts do not verify: wrong server? */
+  INTAKE_SYNC_STATUS_REJECTED,      /* some envelopes refused by the server */
+} IntakeSyncStatus;
+
+/* Backoff defaults of docs/protocol.md. */
+#define INTAKE_SYNC_BACKOFF_BASE_MS  5000
+#define INTAKE_SYNC_BACKOFF_CAP_MS   (15 * 60 * 1000)
+#define INTAKE_SYNC_DEFAULT_INTERVAL 60        /* seconds between timer runs */
+#define INTAKE_SYNC_DEFAULT_GRACE_DAYS 30
+
+/* Unix time in microseconds; replaces g_get_real_time() in tests. */
+typedef gint64 (*IntakeSyncClockFunc)  (gpointer user_data);
+/* A uniform random number in [0, 1); replaces g_random_double() in tests. */
+typedef double (*IntakeSyncRandomFunc) (gpointer user_data);
+
+#define INTAKE_TYPE_SYNC (intake_sync_get_type ())
+G_DECLARE_FINAL_TYPE (IntakeSync, intake_sync, INTAKE, SYNC, GObject)
+
+GQuark            intake_sync_error_quark        (void);
+
+/* delay = random * min(cap, base * 2^attempts), in milliseconds:
+ * exponential backoff with full jitter. @random in [0, 1). */
+gint64            intake_sync_backoff_delay_ms   (guint                 attempts,
+                                                  double                random,
+                                                  gint64                base_ms,
+                                                  gint64                cap_ms);
+
+/* Enrollment. Works on a state directory, not an IntakeKiosk: a kiosk that
+ * was never enrolled has no office key yet. Creates the device key when
+ * needed, POSTs /v1/enroll, verifies the office key's self-signature and
+ * the questionnaire's office signature and loads it strictly, then writes
+ * office.pub, questionnaire.signed.json and server.json (0600, atomic; in that
+ * order, so server.json marks a complete enrollment). @tls_ca_file: PEM file
+ * of CAs to trust instead of the system's, or NULL. The result is the office
+ * key fingerprint for staff to compare. A running kiosk then calls
+ * intake_kiosk_reload_enrollment(). */
+void              intake_sync_enroll_async       (const char            *state_dir,
+                                                  const char            *url,
+                                                  const char            *code,
+                                                  IntakeSyncEnrollFlags  flags,
+                                                  const char            *tls_ca_file,
+                                                  GCancellable          *cancellable,
+                                                  GAsyncReadyCallback    callback,
+                                                  gpointer               user_data);
+char             *intake_sync_enroll_finish      (GAsyncResult          *result,
+                                                  GError               **error);
+/* The same, running the thread-default main context until it is done (for
+ * the command line). */
+char             *intake_sync_enroll_blocking    (const char            *state_dir,
+                                                  const char            *url,
+                                                  const char            *code,
+                                                  IntakeSyncEnrollFlags  flags,
+                                                  const char            *tls_ca_file,
+                                                  GError               **error);
+
+IntakeSync       *intake_sync_new                (IntakeKiosk           *kiosk);
+IntakeKiosk      *intake_sync_get_kiosk          (IntakeSync            *self);
+/* PEM file of CAs to trust instead of the system's (tests, private CAs). */
+gboolean          intake_sync_set_tls_ca_file    (IntakeSync            *self,
+                                                  const char            *path,
+                                                  GError               **error);
+void              intake_sync_set_clock          (IntakeSync            *self,
+                                                  IntakeSyncClockFunc    func,
+                                                  gpointer               user_data);
+void              intake_sync_set_random         (IntakeSync            *self,
+                                                  IntakeSyncRandomFunc   func,
+                                                  gpointer               user_data);
+void              intake_sync_set_backoff        (IntakeSync            *self,
+                                                  gint64                 base_ms,
+                                                  gint64                 cap_ms);
+/* Seconds between timer-driven runs when nothing fails. */
+void              intake_sync_set_interval       (IntakeSync            *self,
+                                                  guint                  seconds);
+/* Envelopes per request, 1..100 (default 100). */
+void              intake_sync_set_batch_size     (IntakeSync            *self,
+                                                  guint                  batch_size);
+/* Delivered envelopes are deleted this many days after delivery (default 30). */
+void              intake_sync_set_grace_days     (IntakeSync            *self,
+                                                  guint                  days);
+guint             intake_sync_get_grace_days     (IntakeSync            *self);
+
+/* One pass: uploads every due pending envelope in batches, verifies the
+ * receipts and marks delivered, backs off refused ones individually,
+ * fetches a newer questionnaire, purges envelopes past the grace period.
+ * Fails on the first engine-level problem (network, 5xx, refused device,
+ * clock, bad receipt); refused envelopes alone do not make it fail. */
+void              intake_sync_run_once_async     (IntakeSync            *self,
+                                                  GCancellable          *cancellable,
+                                                  GAsyncReadyCallback    callback,
+                                                  gpointer               user_data);
+gboolean          intake_sync_run_once_finish    (IntakeSync            *self,
+                                                  GAsyncResult          *result,
+                                                  GError               **error);
+/* For the command line: runs passes on the thread-default main context
+ * until nothing is pending (TRUE) or a pass fails or only envelopes waiting
+ * for their individual retry are left (FALSE, INTAKE_SYNC_ERROR_PENDING). */
+gboolean          intake_sync_now_blocking       (IntakeSync            *self,
+                                                  GCancellable          *cancellable,
+                                                  GError               **error);
+
+/* The background engine: runs after intake_sync_poke(), when the network
+ * comes back, and every interval; backs off after failures. */
+void              intake_sync_start              (IntakeSync            *self);
+void              intake_sync_stop               (IntakeSync            *self);
+gboolean          intake_sync_is_running         (IntakeSync            *self);
+/* Call after each submission. */
+void              intake_sync_poke               (IntakeSync            *self);
+
+/* Writes every pending envelope into a signed bundle at @path (atomically,
+ * mode 0600) and marks them exported; they stay pending until a receipt
+ * arrives. Returns how many were written (0 writes an empty bundle), -1 on
+ * error. */
+gint64            intake_sync_export_bundle      (IntakeSync            *self,
+                                                  const char            *path,
+                                                  GError               **error);
+
+/* For a staff screen; "changed" is emitted whenever any of these change. */
+IntakeSyncStatus  intake_sync_get_status         (IntakeSync            *self);
+gboolean          intake_sync_is_enrolled        (IntakeSync            *self);
+const char       *intake_sync_get_server_url     (IntakeSync            *self);
+const char       *intake_sync_get_location       (IntakeSync            *self);
+guint             intake_sync_get_pending_count  (IntakeSync            *self);
+/* Unix seconds of the last successful run, 0 if none. */
+gint64            intake_sync_get_last_success   (IntakeSync            *self);
+/* Plain words in the kiosk's staff language ("nl" or "en"), NULL when all is well. */
+const char       *intake_sync_get_last_error     (IntakeSync            *self);
+void              intake_sync_set_language       (IntakeSync            *self,
+                                                  const char            *language);
+/* The HTTP status and protocol "error" code of the last refused request (0 / NULL). */
+guint             intake_sync_get_last_http_status  (IntakeSync         *self);
+const char       *intake_sync_get_last_server_error (IntakeSync         *self);
+/* Consecutive engine-level failures, and when (Unix microseconds, on the
+ * injectable clock) the engine will try again; 0 when not backing off. */
+guint             intake_sync_get_failures       (IntakeSync            *self);
+gint64            intake_sync_get_next_attempt_at (IntakeSync           *self);
+/* A plain-words status line for @status in @language ("nl" or "en"). */
+const char       *intake_sync_status_to_string   (IntakeSyncStatus       status,
+                                                  const char            *language);
+
+G_END_DECLS

@@ -1,0 +1,20 @@
+/* intake-store-sqlite.h: the SQLite store (one file, the default)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "intake-store.h"
+
+G_BEGIN_DECLS
+
+#define INTAKE_TYPE_STORE_SQLITE (intake_store_sqlite_get_type ())
+
+G_DECLARE_FINAL_TYPE (IntakeStoreSqlite, intake_store_sqlite, INTAKE, STORE_SQLITE, GObject)
+
+/* Opens (creating it with mode 0600 if needed) and migrates the database at
+ * @path. Errors: INTAKE_STORE_ERROR_OPEN, _SCHEMA_TOO_NEW, _DATABASE. */
+IntakeStore *intake_store_sqlite_open (const char  *path,
+                                       GError     **error);
+
+G_END_DECLS

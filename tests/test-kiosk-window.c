@@ -1,0 +1,773 @@
+/* test-kiosk-window.c: the resident kiosk window, driven through its actions and real widgets
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <gdk/x11/gdkx.h>
+#include <X11/extensions/XTest.h>
+#include <X11/keysym.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "intake-outbox-private.h"
+#include "intake-test-util.h"
+#include "test-kiosk-util.h"
+
+#define ACT(f, name) gtk_widget_activate_action (GTK_WIDGET ((f)->window), (name), NULL)
+
+static const IntakeQuestion *
+current_question (KioskFixture *f)
+{
+  IntakeSession *session = intake_kiosk_window_get_session (f->window);
+
+  g_assert_nonnull (session);
+  return intake_session_get_current (session);
+}
+
+static void
+choose_language (KioskFixture *f,
+                 const char   *language)
+{
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "welcome");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "kiosk.choose-language", "s", language);
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "explanation");
+  ACT (f, "kiosk.start");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "question");
+}
+
+/* Gives @answer through the widgets and presses Next; asserts the kiosk
+ * moved on (no calm "please check" message kept it there). */
+static void
+answer_and_next (KioskFixture         *f,
+                 const IntakeQuestion *question,
+                 const IntakeAnswer   *answer)
+{
+  IntakeSession *session = intake_kiosk_window_get_session (f->window);
+
+  kiosk_test_give_answer (f, question, answer);
+  ACT (f, "kiosk.next");
+  g_assert_true (!g_str_equal (intake_kiosk_window_get_screen (f->window), "question") ||
+                 intake_session_get_current (session) != question);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* ---- 1. A complete intake in each language ----------------------------- */
+
+static void
+test_complete_intake (KioskFixture  *f,
+                      gconstpointer  data)
+{
+  const char *language = data;
+  IntakeQuestionnaire *questionnaire = intake_kiosk_get_questionnaire (f->kiosk);
+  g_autoptr(JsonNode) expected = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *root = json_object_new ();
+  JsonObject *answers = json_object_new ();
+  JsonObject *qinfo = json_object_new ();
+  JsonArray *declined_json = json_array_new ();
+  JsonArray *skipped_json = json_array_new ();
+  g_autoptr(GPtrArray) declined = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) skipped = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonNode) opened = NULL;
+  g_autofree char *want = NULL;
+  g_autofree char *got = NULL;
+  g_autofree char *shot = NULL;
+  guint before = kiosk_test_outbox_count (f);
+  guint n = 0;
+
+  if (!f->full_questionnaire)
+    g_test_message ("resources/questionnaires/intake.json is missing or does not load: "
+                    "using the fixture widened to eight languages");
+
+  choose_language (f, language);
+  while (g_str_equal (intake_kiosk_window_get_screen (f->window), "question"))
+    {
+      const IntakeQuestion *question = current_question (f);
+
+      g_assert_cmpuint (n++, <, 200);
+      if (declined->len == 0 && question->rather_not_say)
+        {
+          g_autoptr(IntakeAnswer) answer = intake_answer_new_declined ();
+
+          g_ptr_array_add (declined, g_strdup (question->code));
+          answer_and_next (f, question, answer);
+        }
+      else if (skipped->len == 0 && !question->required && n > 1)
+        {
+          g_ptr_array_add (skipped, g_strdup (question->code));
+          ACT (f, "kiosk.skip");
+        }
+      else
+        {
+          g_autoptr(IntakeAnswer) answer = kiosk_test_choose_answer (question, n);
+
+          json_object_set_member (answers, question->code, intake_answer_to_json (answer));
+          answer_and_next (f, question, answer);
+        }
+    }
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "review");
+  g_assert_cmpuint (declined->len, ==, 1);
+  g_assert_cmpuint (skipped->len, ==, 1);
+
+  shot = g_strdup_printf ("intake-%s-review", language);
+  kiosk_test_screenshot (f, shot);
+
+  ACT (f, "kiosk.submit");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "thanks");
+  g_assert_nonnull (intake_kiosk_window_get_reference (f->window));
+  g_assert_null (intake_kiosk_window_get_session (f->window));
+  g_assert_cmpuint (kiosk_test_outbox_count (f), ==, before + 1);
+
+  g_ptr_array_sort (declined, compare_strings);
+  g_ptr_array_sort (skipped, compare_strings);
+  for (guint i = 0; i < declined->len; i++)
+    json_array_add_string_element (declined_json, g_ptr_array_index (declined, i));
+  for (guint i = 0; i < skipped->len; i++)
+    json_array_add_string_element (skipped_json, g_ptr_array_index (skipped, i));
+  json_object_set_string_member (qinfo, "hash", intake_questionnaire_get_hash (questionnaire));
+  json_object_set_string_member (qinfo, "id", intake_questionnaire_get_id (questionnaire));
+  json_object_set_int_member (qinfo, "version", intake_questionnaire_get_version (questionnaire));
+  json_object_set_object_member (root, "answers", answers);
+  json_object_set_array_member (root, "declined", declined_json);
+  json_object_set_int_member (root, "format", 1);
+  json_object_set_string_member (root, "language", language);
+  json_object_set_object_member (root, "questionnaire", qinfo);
+  json_object_set_array_member (root, "skipped", skipped_json);
+  json_node_take_object (expected, root);
+
+  opened = kiosk_test_open_newest (f);
+  want = kiosk_test_canonical_without_times (expected);
+  got = kiosk_test_canonical_without_times (opened);
+  g_assert_cmpstr (got, ==, want);
+
+  ACT (f, "kiosk.done");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "welcome");
+}
+
+/* ---- 2. Conditions ---------------------------------------------------- */
+
+/* Answers required questions with the test's answers and skips optional
+ * ones until @code is shown. */
+static void
+walk_to (KioskFixture *f,
+         const char   *code)
+{
+  for (guint guard = 0; guard < 100; guard++)
+    {
+      const IntakeQuestion *question;
+
+      g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "question");
+      question = current_question (f);
+      if (g_str_equal (question->code, code))
+        return;
+      if (question->required)
+        {
+          g_autoptr(IntakeAnswer) answer = kiosk_test_choose_answer (question, 0);
+
+          answer_and_next (f, question, answer);
+        }
+      else
+        ACT (f, "kiosk.skip");
+    }
+  g_assert_not_reached ();
+}
+
+static void
+walk_to_review (KioskFixture *f)
+{
+  for (guint guard = 0; guard < 100; guard++)
+    {
+      const IntakeQuestion *question;
+
+      if (!g_str_equal (intake_kiosk_window_get_screen (f->window), "question"))
+        break;
+      question = current_question (f);
+      if (question->required)
+        {
+          g_autoptr(IntakeAnswer) answer = kiosk_test_choose_answer (question, 0);
+
+          answer_and_next (f, question, answer);
+        }
+      else
+        ACT (f, "kiosk.skip");
+    }
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "review");
+}
+
+static gboolean
+review_has_change_button (KioskFixture *f,
+                          const char   *code)
+{
+  g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
+
+  kiosk_test_collect_widgets (GTK_WIDGET (f->window), widgets);
+  for (guint i = 0; i < widgets->len; i++)
+    {
+      GtkWidget *widget = g_ptr_array_index (widgets, i);
+      const char *target = g_object_get_data (G_OBJECT (widget), "question-code");
+
+      if (GTK_IS_BUTTON (widget) && gtk_widget_is_visible (widget) && g_strcmp0 (target, code) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_conditions (KioskFixture  *f,
+                 gconstpointer  data)
+{
+  IntakeQuestionnaire *questionnaire = intake_kiosk_get_questionnaire (f->kiosk);
+  const IntakeQuestion *worked_before = intake_questionnaire_lookup_question (questionnaire, "worked_before");
+  const IntakeQuestion *last_sector = intake_questionnaire_lookup_question (questionnaire, "last_sector");
+  g_autoptr(IntakeAnswer) yes = intake_answer_new_boolean (TRUE);
+  g_autoptr(IntakeAnswer) no = intake_answer_new_boolean (FALSE);
+  g_autoptr(IntakeAnswer) logistics = intake_answer_new_choice ("logistics");
+  const char *logistics_label;
+
+  /* The fixture's "last_sector" is shown only when "worked_before" is yes. */
+  g_assert_nonnull (worked_before);
+  g_assert_nonnull (last_sector);
+  logistics_label = intake_text_get (intake_question_lookup_option (last_sector, "logistics")->label, "nl");
+
+  choose_language (f, "nl");
+  walk_to (f, "worked_before");
+  answer_and_next (f, worked_before, yes);
+  g_assert_cmpstr (current_question (f)->code, ==, "last_sector");
+  answer_and_next (f, last_sector, logistics);
+  walk_to_review (f);
+  g_assert_true (review_has_change_button (f, "last_sector"));
+  g_assert_nonnull (kiosk_test_find_text (GTK_WIDGET (f->window), logistics_label));
+
+  /* Change back: the extra screen and its answer disappear. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "kiosk.change", "s", "worked_before");
+  g_assert_cmpstr (current_question (f)->code, ==, "worked_before");
+  kiosk_test_give_answer (f, worked_before, no);
+  ACT (f, "kiosk.next");
+  walk_to_review (f);
+  g_assert_false (review_has_change_button (f, "last_sector"));
+  g_assert_false (intake_session_has_answer (intake_kiosk_window_get_session (f->window), "last_sector"));
+  g_assert_null (kiosk_test_find_text (GTK_WIDGET (f->window), logistics_label));
+
+  /* And again to yes: the screen comes back, empty. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "kiosk.change", "s", "worked_before");
+  kiosk_test_give_answer (f, worked_before, yes);
+  ACT (f, "kiosk.next");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "question");
+  g_assert_cmpstr (current_question (f)->code, ==, "last_sector");
+  g_assert_null (intake_question_view_dup_answer (INTAKE_QUESTION_VIEW (intake_kiosk_window_get_question_view (f->window))));
+  kiosk_test_screenshot (f, "conditions-last-sector-again");
+}
+
+/* ---- 3. Idle reset ------------------------------------------------------ */
+
+static const IntakeQuestion *
+first_text_question (IntakeQuestionnaire *questionnaire)
+{
+  const IntakeQuestion *digits = NULL;
+
+  for (guint i = 0; i < intake_questionnaire_get_n_questions (questionnaire); i++)
+    {
+      const IntakeQuestion *question = intake_questionnaire_get_question (questionnaire, i);
+
+      if (question->type != INTAKE_QUESTION_TYPE_SHORT_TEXT || question->visible_if != NULL)
+        continue;
+      if (question->text_kind == INTAKE_TEXT_KIND_TEXT)
+        return question;
+      if (question->text_kind == INTAKE_TEXT_KIND_DIGITS && digits == NULL)
+        digits = question;
+    }
+  return digits;
+}
+
+static const char *
+canary_for (const IntakeQuestion *question)
+{
+  return question->text_kind == INTAKE_TEXT_KIND_DIGITS ? "90817263545" : "Canary Quetzalcoatl";
+}
+
+static void
+test_idle_reset (KioskFixture  *f,
+                 gconstpointer  data)
+{
+  const IntakeQuestion *question = first_text_question (intake_kiosk_get_questionnaire (f->kiosk));
+  GtkWidget *entry;
+  IntakeSession *session;
+  const char *canary;
+
+  g_assert_nonnull (question);
+  canary = canary_for (question);
+  g_object_set (f->window, "idle-timeout", 400, "idle-countdown", 1200, NULL);
+
+  choose_language (f, "en");
+  session = intake_kiosk_window_get_session (f->window);
+  g_object_add_weak_pointer (G_OBJECT (session), (gpointer *) &session);
+  ACT (f, "kiosk.text-size");
+  ACT (f, "kiosk.high-contrast");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (f->window), "text-large"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (f->window), "high-contrast"));
+
+  walk_to (f, question->code);
+  /* Into the session, onto the review, and typed again in the field. */
+  entry = g_ptr_array_index (kiosk_test_find_by_class (intake_kiosk_window_get_question_view (f->window), "text-entry"), 0);
+  gtk_editable_set_text (GTK_EDITABLE (entry), canary);
+  ACT (f, "kiosk.next");
+  walk_to_review (f);
+  g_assert_nonnull (kiosk_test_find_text (GTK_WIDGET (f->window), canary));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "kiosk.change", "s", question->code);
+  entry = g_ptr_array_index (kiosk_test_find_by_class (intake_kiosk_window_get_question_view (f->window), "text-entry"), 0);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, canary);
+  gtk_editable_set_text (GTK_EDITABLE (entry), canary);
+
+  g_assert_true (kiosk_test_wait_screen (f, "idle", 3000));
+  g_assert_nonnull (kiosk_test_find_text (GTK_WIDGET (f->window), "Seconds left: "));
+  kiosk_test_screenshot (f, "idle-warning");
+  g_assert_true (kiosk_test_wait_screen (f, "welcome", 5000));
+
+  g_assert_null (session);
+  g_assert_null (intake_kiosk_window_get_session (f->window));
+  g_assert_null (kiosk_test_find_text (GTK_WIDGET (f->window), canary));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (f->window), "text-large"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (f->window), "high-contrast"));
+  kiosk_test_screenshot (f, "idle-after-reset");
+}
+
+/* "I am still here" returns to the question with the answers kept. */
+static void
+test_idle_still_here (KioskFixture  *f,
+                      gconstpointer  data)
+{
+  g_object_set (f->window, "idle-timeout", 300, "idle-countdown", 60000, NULL);
+  choose_language (f, "nl");
+  g_assert_true (kiosk_test_wait_screen (f, "idle", 3000));
+  ACT (f, "kiosk.resume");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "question");
+  g_assert_nonnull (intake_kiosk_window_get_session (f->window));
+}
+
+/* ---- 4. Keyboard only ---------------------------------------------------- */
+
+typedef struct {
+  Display *display;
+} Keys;
+
+static void
+key_tap (Keys   *keys,
+         KeySym  sym,
+         KeySym  modifier)
+{
+  KeyCode code = XKeysymToKeycode (keys->display, sym);
+  KeyCode mod = modifier != NoSymbol ? XKeysymToKeycode (keys->display, modifier) : 0;
+
+  g_assert_cmpuint (code, !=, 0);
+  if (mod != 0)
+    XTestFakeKeyEvent (keys->display, mod, True, CurrentTime);
+  XTestFakeKeyEvent (keys->display, code, True, CurrentTime);
+  XTestFakeKeyEvent (keys->display, code, False, CurrentTime);
+  if (mod != 0)
+    XTestFakeKeyEvent (keys->display, mod, False, CurrentTime);
+  XFlush (keys->display);
+  kiosk_test_spin (60);
+}
+
+static void
+key_type (Keys       *keys,
+          const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      KeySym sym = *p == ' ' ? XK_space : XStringToKeysym ((char[]) { *p, '\0' });
+
+      g_assert_cmpuint (sym, !=, NoSymbol);
+      key_tap (keys, sym, NoSymbol);
+    }
+}
+
+static gboolean
+wait_until_question_changes (KioskFixture         *f,
+                             const IntakeQuestion *question,
+                             guint                 timeout_ms)
+{
+  for (guint waited = 0; waited < timeout_ms; waited += 20)
+    {
+      if (!g_str_equal (intake_kiosk_window_get_screen (f->window), "question") ||
+          current_question (f) != question)
+        return TRUE;
+      kiosk_test_spin (20);
+    }
+  return FALSE;
+}
+
+static void
+test_keyboard_only (KioskFixture  *f,
+                    gconstpointer  data)
+{
+  GdkDisplay *gdk_display = gtk_widget_get_display (GTK_WIDGET (f->window));
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (f->window));
+  Keys keys;
+  int event_base, error_base, major, minor;
+  Window xid;
+  guint before = kiosk_test_outbox_count (f);
+
+  if (!GDK_IS_X11_DISPLAY (gdk_display))
+    {
+      g_test_fail_printf ("the keyboard test needs an X display (Xvfb): real key events go through XTest");
+      return;
+    }
+  keys.display = gdk_x11_display_get_xdisplay (gdk_display);
+  g_assert_true (XTestQueryExtension (keys.display, &event_base, &error_base, &major, &minor));
+
+  /* Make sure the window has the keyboard focus. */
+  xid = gdk_x11_surface_get_xid (surface);
+  XRaiseWindow (keys.display, xid);
+  XSetInputFocus (keys.display, xid, RevertToParent, CurrentTime);
+  XFlush (keys.display);
+  for (guint i = 0; i < 100 && !gtk_window_is_active (GTK_WINDOW (f->window)); i++)
+    kiosk_test_spin (20);
+  g_assert_true (gtk_window_is_active (GTK_WINDOW (f->window)));
+
+  /* Welcome: focus starts on the first language (Dutch). */
+  key_tap (&keys, XK_Return, NoSymbol);
+  g_assert_true (kiosk_test_wait_screen (f, "explanation", 2000));
+  key_tap (&keys, XK_Return, NoSymbol);
+  g_assert_true (kiosk_test_wait_screen (f, "question", 2000));
+
+  for (guint guard = 0; guard < 100 &&
+       g_str_equal (intake_kiosk_window_get_screen (f->window), "question"); guard++)
+    {
+      const IntakeQuestion *question = current_question (f);
+
+      if (question->required)
+        {
+          switch (question->type)
+            {
+            case INTAKE_QUESTION_TYPE_DATE:
+              key_type (&keys, "14");
+              key_tap (&keys, XK_Tab, NoSymbol);
+              key_type (&keys, "03");
+              key_tap (&keys, XK_Tab, NoSymbol);
+              key_type (&keys, "1984");
+              break;
+            case INTAKE_QUESTION_TYPE_SHORT_TEXT:
+              key_type (&keys, question->text_kind == INTAKE_TEXT_KIND_TEXT ? "Sam" : "4711");
+              break;
+            case INTAKE_QUESTION_TYPE_NUMBER:
+              key_type (&keys, "3");
+              break;
+            default:
+              /* Focus is on the first answer: Space chooses it. */
+              key_tap (&keys, XK_space, NoSymbol);
+              kiosk_test_spin (300);
+              break;
+            }
+        }
+      /* Alt+Right is "Next"; with nothing given on an optional question it skips. */
+      key_tap (&keys, XK_Right, XK_Alt_L);
+      if (!wait_until_question_changes (f, question, 2000))
+        {
+          kiosk_test_screenshot (f, "keyboard-stuck");
+          g_error ("the keyboard walk got stuck on question %s", question->code);
+        }
+    }
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "review");
+  /* Review: focus is on "Send my answers"; Escape would go back. */
+  key_tap (&keys, XK_Return, NoSymbol);
+  g_assert_true (kiosk_test_wait_screen (f, "thanks", 3000));
+  g_assert_cmpuint (kiosk_test_outbox_count (f), ==, before + 1);
+  kiosk_test_screenshot (f, "keyboard-thanks");
+  key_tap (&keys, XK_Return, NoSymbol);
+  g_assert_true (kiosk_test_wait_screen (f, "welcome", 3000));
+}
+
+/* Escape goes back, Ctrl+Alt+S opens the staff PIN screen. */
+static void
+test_keyboard_shortcuts (KioskFixture  *f,
+                         gconstpointer  data)
+{
+  GdkDisplay *gdk_display = gtk_widget_get_display (GTK_WIDGET (f->window));
+  Keys keys;
+  Window xid;
+
+  if (!GDK_IS_X11_DISPLAY (gdk_display))
+    {
+      g_test_fail_printf ("needs an X display (Xvfb)");
+      return;
+    }
+  keys.display = gdk_x11_display_get_xdisplay (gdk_display);
+  xid = gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (f->window)));
+  XSetInputFocus (keys.display, xid, RevertToParent, CurrentTime);
+  XFlush (keys.display);
+  for (guint i = 0; i < 100 && !gtk_window_is_active (GTK_WINDOW (f->window)); i++)
+    kiosk_test_spin (20);
+
+  choose_language (f, "nl");
+  key_tap (&keys, XK_Escape, NoSymbol);
+  g_assert_true (kiosk_test_wait_screen (f, "explanation", 2000));
+  key_tap (&keys, XK_Escape, NoSymbol);
+  g_assert_true (kiosk_test_wait_screen (f, "welcome", 2000));
+  g_assert_null (intake_kiosk_window_get_session (f->window));
+
+  XTestFakeKeyEvent (keys.display, XKeysymToKeycode (keys.display, XK_Control_L), True, CurrentTime);
+  XTestFakeKeyEvent (keys.display, XKeysymToKeycode (keys.display, XK_Alt_L), True, CurrentTime);
+  key_tap (&keys, XK_s, NoSymbol);
+  XTestFakeKeyEvent (keys.display, XKeysymToKeycode (keys.display, XK_Alt_L), False, CurrentTime);
+  XTestFakeKeyEvent (keys.display, XKeysymToKeycode (keys.display, XK_Control_L), False, CurrentTime);
+  XFlush (keys.display);
+  g_assert_true (kiosk_test_wait_screen (f, "staff-pin", 2000));
+  key_tap (&keys, XK_Escape, NoSymbol);
+  g_assert_true (kiosk_test_wait_screen (f, "welcome", 2000));
+}
+
+/* ---- 5. Right to left --------------------------------------------------- */
+
+static void
+test_rtl (KioskFixture  *f,
+          gconstpointer  data)
+{
+  static const struct { const char *language; GtkTextDirection direction; } cases[] = {
+    { "ar", GTK_TEXT_DIR_RTL }, { "fa", GTK_TEXT_DIR_RTL }, { "nl", GTK_TEXT_DIR_LTR },
+  };
+  GtkWidget *view = intake_kiosk_window_get_question_view (f->window);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *shot = g_strdup_printf ("rtl-%s-question", cases[i].language);
+
+      choose_language (f, cases[i].language);
+      g_assert_cmpint (gtk_widget_get_direction (GTK_WIDGET (f->window)), ==, cases[i].direction);
+      g_assert_cmpint (gtk_widget_get_direction (intake_question_view_get_heading (INTAKE_QUESTION_VIEW (view))),
+                       ==, cases[i].direction);
+      kiosk_test_screenshot (f, shot);
+      ACT (f, "kiosk.start-over");
+      g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "welcome");
+      g_assert_cmpint (gtk_widget_get_direction (GTK_WIDGET (f->window)), ==, GTK_TEXT_DIR_LTR);
+      g_assert_cmpint (gtk_widget_get_direction (intake_question_view_get_heading (INTAKE_QUESTION_VIEW (view))),
+                       ==, GTK_TEXT_DIR_LTR);
+    }
+}
+
+/* ---- 7. Storage failure ------------------------------------------------- */
+
+static void
+test_storage_failure (KioskFixture  *f,
+                      gconstpointer  data)
+{
+  const IntakeQuestion *question = first_text_question (intake_kiosk_get_questionnaire (f->kiosk));
+  sqlite3 *db = intake_outbox_get_db (intake_kiosk_get_outbox (f->kiosk));
+  guint before = kiosk_test_outbox_count (f);
+  const char *canary;
+  GtkWidget *entry;
+
+  g_assert_nonnull (question);
+  canary = canary_for (question);
+  choose_language (f, "tr");
+  walk_to (f, question->code);
+  entry = g_ptr_array_index (kiosk_test_find_by_class (intake_kiosk_window_get_question_view (f->window), "text-entry"), 0);
+  gtk_editable_set_text (GTK_EDITABLE (entry), canary);
+  ACT (f, "kiosk.next");
+  walk_to_review (f);
+  g_assert_nonnull (kiosk_test_find_text (GTK_WIDGET (f->window), canary));
+
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA query_only=1", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_test_expect_message (NULL, G_LOG_LEVEL_WARNING, "A submission could not be stored*");
+  ACT (f, "kiosk.submit");
+  g_test_assert_expected_messages ();
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA query_only=0", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "storage-error");
+  g_assert_cmpuint (kiosk_test_outbox_count (f), ==, before);
+  g_assert_null (intake_kiosk_window_get_session (f->window));
+  g_assert_null (kiosk_test_find_text (GTK_WIDGET (f->window), canary));
+  kiosk_test_screenshot (f, "storage-error");
+
+  ACT (f, "kiosk.start-over");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "welcome");
+}
+
+/* ---- 8. Staff --------------------------------------------------------- */
+
+static gboolean
+has_row (KioskFixture *f,
+         const char   *title,
+         const char   *subtitle)
+{
+  g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
+
+  kiosk_test_collect_widgets (GTK_WIDGET (f->window), widgets);
+  for (guint i = 0; i < widgets->len; i++)
+    {
+      GtkWidget *widget = g_ptr_array_index (widgets, i);
+
+      if (ADW_IS_ACTION_ROW (widget) && gtk_widget_is_visible (widget) &&
+          (title == NULL || g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0) &&
+          g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)), subtitle) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+label_shows (KioskFixture *f,
+             const char   *text,
+             guint         timeout_ms)
+{
+  for (guint waited = 0; waited <= timeout_ms; waited += 20)
+    {
+      GtkWidget *widget = kiosk_test_find_text (GTK_WIDGET (f->window), text);
+
+      if (widget != NULL && gtk_widget_is_visible (widget))
+        return TRUE;
+      kiosk_test_spin (20);
+    }
+  return FALSE;
+}
+
+static void
+test_staff (KioskFixture  *f,
+            gconstpointer  data)
+{
+  g_autoptr(IntakeCatalog) catalog = intake_kiosk_catalog_new_default ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pin_entries = NULL;
+  const char *arabic = intake_questionnaire_lookup_language (intake_kiosk_get_questionnaire (f->kiosk), "ar")->name;
+  GtkWidget *pin;
+
+  /* No PIN yet. */
+  ACT (f, "kiosk.staff");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "staff-pin");
+  g_assert_true (label_shows (f, intake_catalog_lookup (catalog, "nl", "No staff PIN set: run intake-kiosk --set-pin"), 0));
+  ACT (f, "kiosk.staff-cancel");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "welcome");
+
+  intake_kiosk_set_pin (f->state_dir, "480215", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (f->kiosk, 2, 7, &error), ==, 2);
+  g_assert_no_error (error);
+
+  /* A resident asks for help, then staff come. */
+  choose_language (f, "ar");
+  ACT (f, "kiosk.help");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "help");
+  ACT (f, "kiosk.help-done");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "question");
+
+  ACT (f, "kiosk.staff");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "staff-pin");
+  pin_entries = kiosk_test_find_by_class (GTK_WIDGET (f->window), "kiosk-pin");
+  g_assert_cmpuint (pin_entries->len, ==, 1);
+  pin = g_ptr_array_index (pin_entries, 0);
+
+  gtk_editable_set_text (GTK_EDITABLE (pin), "135790");
+  ACT (f, "kiosk.staff-open");
+  g_assert_true (label_shows (f, intake_catalog_lookup (catalog, "nl", "Wrong PIN"), 15000));
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "staff-pin");
+  g_assert_nonnull (intake_kiosk_window_get_session (f->window));
+
+  gtk_editable_set_text (GTK_EDITABLE (pin), "480215");
+  ACT (f, "kiosk.staff-open");
+  g_assert_true (kiosk_test_wait_screen (f, "staff", 15000));
+  g_assert_null (intake_kiosk_window_get_session (f->window));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (pin)), ==, "");
+  g_assert_true (has_row (f, intake_catalog_lookup (catalog, "nl", "Waiting to be sent"), "2"));
+  g_assert_true (has_row (f, NULL, arabic));
+  kiosk_test_screenshot (f, "staff");
+
+  ACT (f, "kiosk.staff-resolve-help");
+  g_assert_false (has_row (f, NULL, arabic));
+  ACT (f, "kiosk.staff-close");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "welcome");
+}
+
+/* ---- Help returns to where the resident was ------------------------------ */
+
+static void
+test_help_returns (KioskFixture  *f,
+                   gconstpointer  data)
+{
+  GArray *requests;
+  g_autoptr(GError) error = NULL;
+
+  choose_language (f, "uk");
+  ACT (f, "kiosk.help");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "help");
+  ACT (f, "kiosk.back");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "question");
+
+  requests = intake_outbox_list_help_requests (intake_kiosk_get_outbox (f->kiosk), TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (requests->len, ==, 1);
+  g_assert_cmpstr (g_array_index (requests, IntakeHelpRequest, 0).language, ==, "uk");
+  g_array_unref (requests);
+
+  /* Stop and clear, after the calm question. */
+  ACT (f, "kiosk.stop");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "confirm-stop");
+  ACT (f, "kiosk.resume");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "question");
+  ACT (f, "kiosk.stop");
+  ACT (f, "kiosk.start-over");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "welcome");
+  g_assert_null (intake_kiosk_window_get_session (f->window));
+}
+
+/* A required question without an answer gets a calm message, not a move. */
+static void
+test_required_message (KioskFixture  *f,
+                       gconstpointer  data)
+{
+  const IntakeQuestion *question;
+
+  choose_language (f, "nl");
+  question = current_question (f);
+  g_assert_true (question->required);
+  ACT (f, "kiosk.next");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "question");
+  g_assert_true (current_question (f) == question);
+  kiosk_test_screenshot (f, "required-message");
+}
+
+static void
+test_new_destroy (KioskFixture  *f,
+                  gconstpointer  data)
+{
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "welcome");
+  g_assert_null (intake_kiosk_window_get_session (f->window));
+  g_assert_true (intake_kiosk_window_get_kiosk (f->window) == f->kiosk);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  kiosk_test_init ();
+
+#define ADD(path, func, data) \
+  g_test_add (path, KioskFixture, data, kiosk_fixture_setup, func, kiosk_fixture_teardown)
+
+  ADD ("/kiosk/window/new-destroy", test_new_destroy, NULL);
+  for (guint i = 0; kiosk_test_languages[i] != NULL; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/kiosk/window/intake/%s", kiosk_test_languages[i]);
+
+      ADD (path, test_complete_intake, kiosk_test_languages[i]);
+    }
+  g_test_add ("/kiosk/window/conditions", KioskFixture, NULL,
+              kiosk_fixture_setup_fixture, test_conditions, kiosk_fixture_teardown);
+  ADD ("/kiosk/window/idle-reset", test_idle_reset, NULL);
+  ADD ("/kiosk/window/idle-still-here", test_idle_still_here, NULL);
+  ADD ("/kiosk/window/keyboard-only", test_keyboard_only, NULL);
+  ADD ("/kiosk/window/keyboard-shortcuts", test_keyboard_shortcuts, NULL);
+  ADD ("/kiosk/window/rtl", test_rtl, NULL);
+  ADD ("/kiosk/window/storage-failure", test_storage_failure, NULL);
+  ADD ("/kiosk/window/staff", test_staff, NULL);
+  ADD ("/kiosk/window/help-returns", test_help_returns, NULL);
+  ADD ("/kiosk/window/required-message", test_required_message, NULL);
+
+  return g_test_run ();
+}
