@@ -165,34 +165,69 @@ rollback (IntakeOutbox *self)
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* Reads PRAGMA user_version and refuses what this program cannot migrate. */
 static gboolean
-migrate (IntakeOutbox  *self,
-         GError       **error)
+read_schema_version (IntakeOutbox  *self,
+                     int           *out_version,
+                     GError       **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int version;
+  int rc;
 
   if (!(stmt = prepare (self, "PRAGMA user_version", error)))
     return FALSE;
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return set_sqlite_error (error, self->db, sqlite3_errcode (self->db), "reading the schema version");
-  version = sqlite3_column_int (stmt, 0);
+  if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
+    return set_sqlite_error (error, self->db, rc, "reading the schema version");
+  *out_version = sqlite3_column_int (stmt, 0);
 
-  if (version > INTAKE_OUTBOX_SCHEMA_VERSION)
+  if (*out_version < 0)
+    {
+      g_set_error (error, INTAKE_OUTBOX_ERROR, INTAKE_OUTBOX_ERROR_CORRUPT,
+                   "outbox %s has schema version %d, which no intake program writes; "
+                   "it is damaged or not an outbox, keep a copy and ask an operator",
+                   self->path, *out_version);
+      return FALSE;
+    }
+  if (*out_version > INTAKE_OUTBOX_SCHEMA_VERSION)
     {
       g_set_error (error, INTAKE_OUTBOX_ERROR, INTAKE_OUTBOX_ERROR_SCHEMA_TOO_NEW,
                    "outbox %s has schema version %d, newer than this program knows (%d); "
                    "run the newer intake-kiosk, or restore a backup",
-                   self->path, version, INTAKE_OUTBOX_SCHEMA_VERSION);
+                   self->path, *out_version, INTAKE_OUTBOX_SCHEMA_VERSION);
       return FALSE;
     }
+  return TRUE;
+}
 
-  for (; version < INTAKE_OUTBOX_SCHEMA_VERSION; version++)
+static gboolean
+migrate (IntakeOutbox  *self,
+         GError       **error)
+{
+  int version;
+
+  if (!read_schema_version (self, &version, error))
+    return FALSE;
+
+  while (version < INTAKE_OUTBOX_SCHEMA_VERSION)
     {
-      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
+      g_autofree char *bump = NULL;
 
       if (!exec (self, "BEGIN IMMEDIATE", "starting a migration", error))
         return FALSE;
+      /* Read again under the write lock: another process opening the same
+       * outbox may have migrated it since the first read. */
+      if (!read_schema_version (self, &version, error))
+        {
+          rollback (self);
+          return FALSE;
+        }
+      if (version == INTAKE_OUTBOX_SCHEMA_VERSION)
+        {
+          rollback (self);
+          break;
+        }
+
+      bump = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
       if (!exec (self, migrations[version], "migrating the outbox schema", error) ||
           !exec (self, bump, "recording the schema version", error) ||
           !exec (self, "COMMIT", "committing a migration", error))
@@ -200,6 +235,7 @@ migrate (IntakeOutbox  *self,
           rollback (self);
           return FALSE;
         }
+      version++;
     }
 
   self->schema_version = version;

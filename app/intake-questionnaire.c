@@ -16,6 +16,9 @@
 G_DEFINE_QUARK (intake-questionnaire-error-quark, intake_questionnaire_error)
 
 #define MAX_NESTING 64
+/* Checked in the text before json-glib parses it: far below the depth that
+ * overflows its recursive parser, far above what check_tree() allows. */
+#define MAX_RAW_NESTING 1024
 #define MAX_CONDITION_DEPTH 16
 #define MAX_SHORT_TEXT_LENGTH 500
 #define MAX_SCALE_STEPS 11
@@ -828,8 +831,15 @@ check_tree (Loader      *l,
       members = json_object_get_members (object);
       for (GList *m = members; m != NULL; m = m->next)
         {
-          g_autofree char *child = member_path (path, m->data);
+          g_autofree char *child = NULL;
 
+          /* An unpaired surrogate escape ("\ud800") decodes to bytes that
+           * are not UTF-8, which nothing downstream can display or hash. */
+          if (!g_utf8_validate (m->data, -1, NULL))
+            return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_INVALID_VALUE, path,
+                         "a key is not valid text (it has an unpaired \\ud800-\\udfff "
+                         "escape); write the character itself or a correct surrogate pair");
+          child = member_path (path, m->data);
           if (!check_tree (l, json_object_get_member (object, m->data), child, depth + 1, error))
             return FALSE;
         }
@@ -851,6 +861,13 @@ check_tree (Loader      *l,
       return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_WRONG_TYPE, path,
                    "a number with a decimal point or exponent is not allowed; write a whole "
                    "number (40, not 40.0, 40.5 or 4e1)");
+    }
+  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING &&
+           !g_utf8_validate (json_node_get_string (node), -1, NULL))
+    {
+      return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_INVALID_VALUE, path,
+                   "the string is not valid text (it has an unpaired \\ud800-\\udfff "
+                   "escape); write the character itself or a correct surrogate pair");
     }
 
   return TRUE;
@@ -1948,6 +1965,95 @@ parse_root (Loader      *l,
   return TRUE;
 }
 
+/* What json-glib cannot be trusted with, found in the text before it is
+ * parsed: json-glib recurses once per nesting level (a few hundred kilobytes
+ * of "[" overflow the stack), cuts a string at an escaped NUL ("\u0000"),
+ * and silently wraps integers that do not fit in 64 bits. */
+static gboolean
+check_raw (Loader      *l,
+           const char  *bytes,
+           gsize        size,
+           GError     **error)
+{
+  const char *line_start = bytes;
+  guint line = 1;
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < size; i++)
+    {
+      const char *problem = NULL;
+      gsize start = i;
+      char c = bytes[i];
+
+      if (c == '\n')
+        {
+          line++;
+          line_start = bytes + i + 1;
+          continue;
+        }
+
+      if (in_string)
+        {
+          if (c == '"')
+            in_string = FALSE;
+          else if (c == '\\' && i + 1 < size)
+            {
+              if (i + 5 < size && memcmp (bytes + i + 1, "u0000", 5) == 0)
+                problem = "a string has the escape \\u0000 (a NUL character), which would cut "
+                          "the string short; remove it";
+              i++;
+            }
+        }
+      else if (c == '"')
+        {
+          in_string = TRUE;
+        }
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > MAX_RAW_NESTING)
+            problem = "nested more than " G_STRINGIFY (MAX_RAW_NESTING) " levels deep; "
+                      "simplify the structure";
+        }
+      else if (c == ']' || c == '}')
+        {
+          if (depth > 0)
+            depth--;
+        }
+      else if (c == '-' || g_ascii_isdigit (c))
+        {
+          g_autofree char *token = NULL;
+          g_autoptr(GError) number_error = NULL;
+          gboolean integer = TRUE;
+
+          while (i + 1 < size && (g_ascii_isdigit (bytes[i + 1]) || bytes[i + 1] == '-' ||
+                                  bytes[i + 1] == '+' || bytes[i + 1] == '.' ||
+                                  bytes[i + 1] == 'e' || bytes[i + 1] == 'E'))
+            {
+              if (!g_ascii_isdigit (bytes[i + 1]))
+                integer = FALSE;
+              i++;
+            }
+          token = g_strndup (bytes + start, i - start + 1);
+          /* Anything else is a syntax error or a fraction, reported later. */
+          if (integer &&
+              !g_ascii_string_to_signed (token, 10, G_MININT64, G_MAXINT64, NULL, &number_error) &&
+              g_error_matches (number_error, G_NUMBER_PARSER_ERROR,
+                               G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS))
+            problem = "the integer does not fit in 64 bits; use a smaller number";
+        }
+
+      if (problem != NULL)
+        {
+          glong column = g_utf8_strlen (line_start, bytes + start - line_start) + 1;
+
+          return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_INVALID_VALUE, "$",
+                       "at line %u, column %ld: %s", line, column, problem);
+        }
+    }
+  return TRUE;
+}
+
 static void
 object_member_cb (JsonParser *parser,
                   JsonObject *object,
@@ -1988,6 +2094,8 @@ parse_json (Loader      *l,
   if (!g_utf8_validate_len (bytes, size, NULL))
     return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_PARSE, "$",
                  "the file is not valid UTF-8 (or contains a NUL byte); save it as UTF-8");
+  if (!check_raw (l, bytes, size, error))
+    return FALSE;
 
   g_signal_connect (parser, "object-member", G_CALLBACK (object_member_cb), l);
   if (!json_parser_load_from_data (parser, bytes, size, &local_error))

@@ -52,6 +52,24 @@ random_text (const IntakeQuestion *question,
   return g_steal_pointer (&text);
 }
 
+/* Uniform enough for demos over any [min, max], however wide: the span of
+ * two gint64 always fits in a guint64, never in a gint32. */
+static gint64
+random_integer (GRand  *rand,
+                gint64  min,
+                gint64  max)
+{
+  guint64 span = (guint64) max - (guint64) min;
+  guint64 value;
+
+  if (span < G_MAXINT32)
+    return min + g_rand_int_range (rand, 0, (gint32) span + 1);
+  value = (guint64) g_rand_int (rand) << 32 | g_rand_int (rand);
+  if (span < G_MAXUINT64)
+    value %= span + 1;
+  return (gint64) ((guint64) min + value);
+}
+
 static char *
 random_date (IntakeSession        *session,
              const IntakeQuestion *question,
@@ -113,8 +131,7 @@ intake_random_answer_new (IntakeSession        *session,
     case INTAKE_QUESTION_TYPE_SCALE:
     case INTAKE_QUESTION_TYPE_NUMBER:
     case INTAKE_QUESTION_TYPE_LADDER:
-      return intake_answer_new_integer (question->min +
-                                        g_rand_int_range (rand, 0, (gint32)(question->max - question->min + 1)));
+      return intake_answer_new_integer (random_integer (rand, question->min, question->max));
 
     case INTAKE_QUESTION_TYPE_YES_NO:
       return intake_answer_new_boolean (g_rand_boolean (rand));

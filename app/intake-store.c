@@ -204,6 +204,19 @@ intake_store_check_health (IntakeStore  *self,
   return INTAKE_STORE_GET_IFACE (self)->check_health (self, error);
 }
 
+char *
+intake_store_ensure_setting (IntakeStore  *self,
+                             const char   *name,
+                             const char   *value,
+                             GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return INTAKE_STORE_GET_IFACE (self)->ensure_setting (self, name, value, error);
+}
+
 int
 intake_store_get_schema_version (IntakeStore *self)
 {

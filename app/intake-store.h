@@ -152,6 +152,10 @@ struct _IntakeStoreInterface
                                      GError                   **error);
   gboolean   (*check_health)        (IntakeStore               *self,
                                      GError                   **error);
+  char      *(*ensure_setting)      (IntakeStore               *self,
+                                     const char                *name,
+                                     const char                *value,
+                                     GError                   **error);
   int        (*get_schema_version)  (IntakeStore               *self);
   const char *(*get_backend_name)   (IntakeStore               *self);
 };
@@ -222,6 +226,15 @@ gboolean            intake_store_get_counts           (IntakeStore              
                                                        GError                   **error);
 /* TRUE when the store answers a trivial query. */
 gboolean            intake_store_check_health         (IntakeStore               *self,
+                                                       GError                   **error);
+/* Stores @value under @name unless a value is there already, and returns
+ * the value the store holds (the first one written wins, also between
+ * several servers starting at once). With @value NULL only reads: NULL and
+ * no error if unset. Used for "office_public", the office key the store's
+ * envelopes are checked against. */
+char               *intake_store_ensure_setting       (IntakeStore               *self,
+                                                       const char                *name,
+                                                       const char                *value,
                                                        GError                   **error);
 int                 intake_store_get_schema_version   (IntakeStore               *self);
 /* "sqlite" or "postgresql", for logs. */

@@ -124,9 +124,10 @@ intake_secure_read_passphrase_file (const char  *path,
     }
 
   /* Read straight into secure memory so no copy of the passphrase is left
-   * behind in ordinary heap or stdio buffers. One byte more than the limit
-   * tells "exactly at the limit" from "too long". */
-  contents = intake_secure_buffer_new (PASSPHRASE_FILE_MAX + 1);
+   * behind in ordinary heap or stdio buffers. Two bytes more than the limit
+   * leave room for the "\r" of a line at the limit and tell "exactly at
+   * the limit" from "too long". */
+  contents = intake_secure_buffer_new (PASSPHRASE_FILE_MAX + 2);
   while (filled < contents->len)
     {
       gssize n = read (fd, contents->data + filled, contents->len - filled);
@@ -149,7 +150,11 @@ intake_secure_read_passphrase_file (const char  *path,
   g_close (fd, NULL);
 
   newline = memchr (contents->data, '\n', filled);
-  if (newline == NULL && filled > PASSPHRASE_FILE_MAX)
+  line_len = newline != NULL ? (gsize) (newline - contents->data) : filled;
+  if (line_len > 0 && contents->data[line_len - 1] == '\r')
+    line_len--;
+
+  if (line_len > PASSPHRASE_FILE_MAX || (newline == NULL && filled == contents->len))
     {
       g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TOO_LARGE,
                    "the first line of the passphrase file %s is longer than %d bytes; "
@@ -157,10 +162,6 @@ intake_secure_read_passphrase_file (const char  *path,
                    path, PASSPHRASE_FILE_MAX);
       return NULL;
     }
-
-  line_len = newline != NULL ? (gsize) (newline - contents->data) : filled;
-  if (line_len > 0 && contents->data[line_len - 1] == '\r')
-    line_len--;
 
   if (line_len == 0)
     {

@@ -81,6 +81,10 @@ static const char * const migrations[] = {
   "  last_seen     BIGINT NOT NULL,"
   "  attempts      BIGINT NOT NULL,"
   "  PRIMARY KEY (submission_id, sha256)"
+  ");"
+  "CREATE TABLE settings ("
+  "  name  TEXT PRIMARY KEY NOT NULL,"
+  "  value TEXT NOT NULL"
   ");",
 };
 
@@ -818,6 +822,35 @@ pg_check_health (IntakeStore  *store,
   return ensure_connected (self, error) && count_one (self, STMT_HEALTH, &version, error);
 }
 
+static char *
+pg_ensure_setting (IntakeStore  *store,
+                   const char   *name,
+                   const char   *value,
+                   GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  Params p = { 0 };
+  PGresult *res;
+  char *stored = NULL;
+
+  if (!ensure_connected (self, error))
+    return NULL;
+  param_text (&p, name);
+  if (value != NULL)
+    {
+      param_text (&p, value);
+      if (!run_command (self, STMT_SETTING_INSERT, &p, "cannot store a setting", NULL, error))
+        return NULL;
+      p.n = 1;
+    }
+  if (!(res = run (self, STMT_SETTING_GET, &p, "cannot read a setting", error)))
+    return NULL;
+  if (PQntuples (res) == 1)
+    stored = g_strdup (get_text (res, 0, 0));
+  PQclear (res);
+  return stored;
+}
+
 static int
 pg_get_schema_version (IntakeStore *store)
 {
@@ -844,6 +877,7 @@ intake_store_pg_iface_init (IntakeStoreInterface *iface)
   iface->list_envelopes = pg_list_envelopes;
   iface->get_counts = pg_get_counts;
   iface->check_health = pg_check_health;
+  iface->ensure_setting = pg_ensure_setting;
   iface->get_schema_version = pg_get_schema_version;
   iface->get_backend_name = pg_get_backend_name;
 }

@@ -31,6 +31,8 @@ typedef enum {
   STMT_COUNT_CONFLICTS,
   STMT_COUNT_DEVICES,
   STMT_HEALTH,
+  STMT_SETTING_GET,
+  STMT_SETTING_INSERT,
   N_STMTS
 } IntakeStoreStmt;
 
@@ -86,6 +88,10 @@ static const char * const intake_store_sql[N_STMTS] = {
     "SELECT status, count(*) FROM devices GROUP BY status",
   [STMT_HEALTH] =
     "SELECT max(version) FROM schema_version",
+  [STMT_SETTING_GET] =
+    "SELECT value FROM settings WHERE name = ?1",
+  [STMT_SETTING_INSERT] =
+    "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
 };
 
 G_END_DECLS

@@ -83,6 +83,10 @@ static const char * const migrations[] = {
   "  last_seen     INTEGER NOT NULL,"
   "  attempts      INTEGER NOT NULL,"
   "  PRIMARY KEY (submission_id, sha256)"
+  ");"
+  "CREATE TABLE settings ("
+  "  name  TEXT PRIMARY KEY NOT NULL,"
+  "  value TEXT NOT NULL"
   ");",
 };
 
@@ -684,6 +688,36 @@ sqlite_check_health (IntakeStore  *store,
   return count_one (self, STMT_HEALTH, &version, error);
 }
 
+static char *
+sqlite_ensure_setting (IntakeStore  *store,
+                       const char   *name,
+                       const char   *value,
+                       GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s;
+  char *stored = NULL;
+  int rc;
+
+  if (value != NULL)
+    {
+      s = stmt (self, STMT_SETTING_INSERT);
+      bind_text (s, 1, name);
+      bind_text (s, 2, value);
+      if (!step_done (self, s, "cannot store a setting", error))
+        return NULL;
+    }
+  s = stmt (self, STMT_SETTING_GET);
+  bind_text (s, 1, name);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    stored = g_strdup (column_text (s, 0));
+  else if (rc != SQLITE_DONE)
+    set_db_error (self, rc, "cannot read a setting", error);
+  sqlite3_reset (s);
+  return stored;
+}
+
 static int
 sqlite_get_schema_version (IntakeStore *store)
 {
@@ -710,6 +744,7 @@ intake_store_sqlite_iface_init (IntakeStoreInterface *iface)
   iface->list_envelopes = sqlite_list_envelopes;
   iface->get_counts = sqlite_get_counts;
   iface->check_health = sqlite_check_health;
+  iface->ensure_setting = sqlite_ensure_setting;
   iface->get_schema_version = sqlite_get_schema_version;
   iface->get_backend_name = sqlite_get_backend_name;
 }

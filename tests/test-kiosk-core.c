@@ -318,6 +318,43 @@ test_random_answers_valid (Fixture       *f,
     }
 }
 
+/* A number question may span any integers, not only what fits in 32 bits. */
+static void
+test_random_answers_wide_numbers (Fixture       *f,
+                                  gconstpointer  data)
+{
+  static const char json[] =
+    "{\"format\": 1, \"id\": \"wide\", \"version\": 1, \"source_language\": \"nl\","
+    " \"languages\": {\"nl\": {\"name\": \"Nederlands\", \"direction\": \"ltr\", \"status\": \"reviewed\"}},"
+    " \"title\": {\"nl\": \"Bedragen\"},"
+    " \"sections\": [{\"code\": \"money\", \"title\": {\"nl\": \"Geld\"}, \"questions\": ["
+    "  {\"code\": \"cents\", \"type\": \"number\", \"text\": {\"nl\": \"Centen\"},"
+    "   \"min\": 0, \"max\": 4294967295},"
+    "  {\"code\": \"anything\", \"type\": \"number\", \"text\": {\"nl\": \"Getal\"},"
+    "   \"min\": -9223372036854775808, \"max\": 9223372036854775807}]}]}";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (json, sizeof json - 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeQuestionnaire) questionnaire = intake_questionnaire_new_from_bytes (bytes, "wide.json", &error);
+  g_autoptr(IntakeSession) session = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  gboolean above_32_bits = FALSE;
+
+  g_assert_no_error (error);
+  session = intake_session_new (questionnaire, "nl");
+  for (guint i = 0; i < 200; i++)
+    for (guint j = 0; j < intake_questionnaire_get_n_questions (questionnaire); j++)
+      {
+        const IntakeQuestion *q = intake_questionnaire_get_question (questionnaire, j);
+        g_autoptr(IntakeAnswer) answer = intake_random_answer_new (session, q, rand);
+
+        g_assert_true (intake_session_validate_answer (session, q, answer, &error));
+        g_assert_no_error (error);
+        if (intake_answer_get_integer (answer) > G_MAXINT32)
+          above_32_bits = TRUE;
+      }
+  g_assert_true (above_32_bits);
+}
+
 static void
 test_pin (Fixture       *f,
           gconstpointer  data)
@@ -395,6 +432,7 @@ main (int    argc,
   ADD ("/kiosk-core/submit-disk-full", test_submit_disk_full);
   ADD ("/kiosk-core/demo-submissions", test_demo_submissions);
   ADD ("/kiosk-core/random-answers-valid", test_random_answers_valid);
+  ADD ("/kiosk-core/random-answers-wide-numbers", test_random_answers_wide_numbers);
   ADD ("/kiosk-core/pin", test_pin);
   ADD ("/kiosk-core/help-request", test_help_request);
 

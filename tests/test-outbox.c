@@ -618,6 +618,75 @@ test_migrate_from_v1 (Fixture       *f,
   g_object_unref (outbox);
 }
 
+/* A negative user_version is not a schema any migration starts from. */
+static void
+test_schema_negative (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  IntakeOutbox *outbox = open_outbox (f);
+
+  g_assert_cmpint (sqlite3_exec (intake_outbox_get_db (outbox), "PRAGMA user_version = -1", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_object_unref (outbox);
+
+  g_assert_null (intake_outbox_open (f->db_path, &error));
+  g_assert_error (error, INTAKE_OUTBOX_ERROR, INTAKE_OUTBOX_ERROR_CORRUPT);
+}
+
+typedef struct {
+  const char   *path;
+  IntakeOutbox *outbox;
+  GError       *error;
+} OpenData;
+
+static gpointer
+open_thread (gpointer user_data)
+{
+  OpenData *d = user_data;
+
+  d->outbox = intake_outbox_open (d->path, &d->error);
+  return NULL;
+}
+
+/* Two processes open an old outbox at once: the one that waited for the
+ * write lock must see the other's migration instead of running it again. */
+static void
+test_concurrent_migration (Fixture       *f,
+                           gconstpointer  data)
+{
+  IntakeOutbox *outbox = open_outbox (f);
+  OpenData d = { f->db_path, NULL, NULL };
+  sqlite3 *other = NULL;
+  GThread *thread;
+
+  g_assert_cmpint (sqlite3_exec (intake_outbox_get_db (outbox),
+                                 "DROP TABLE help_requests; DROP INDEX envelopes_age; PRAGMA user_version = 1",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_object_unref (outbox);
+
+  /* The other process holds the write lock while this one reads version 1
+   * and then waits (busy timeout) to migrate. */
+  g_assert_cmpint (sqlite3_open (f->db_path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  thread = g_thread_new ("open", open_thread, &d);
+  g_usleep (G_USEC_PER_SEC / 2);
+  g_assert_cmpint (sqlite3_exec (other,
+                                 "CREATE TABLE help_requests (id INTEGER PRIMARY KEY,"
+                                 " created_at INTEGER NOT NULL, language TEXT NOT NULL, resolved_at INTEGER);"
+                                 "CREATE INDEX help_requests_open ON help_requests (resolved_at, created_at);"
+                                 "CREATE INDEX envelopes_age ON envelopes (state, created_at);"
+                                 "PRAGMA user_version = 2; COMMIT",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_thread_join (thread);
+  sqlite3_close (other);
+
+  g_assert_no_error (d.error);
+  g_assert_nonnull (d.outbox);
+  g_assert_cmpint (intake_outbox_get_schema_version (d.outbox), ==, 2);
+  g_assert_cmpint (sqlite3_get_autocommit (intake_outbox_get_db (d.outbox)), !=, 0);
+  g_object_unref (d.outbox);
+}
+
 /* ---- Killed mid-write ---------------------------------------------------- */
 
 /* Child mode: seal and store submissions forever, announcing each one on
@@ -846,6 +915,8 @@ main (int    argc,
   ADD ("/outbox/counts/100000-rows", test_counts_many);
   ADD ("/outbox/help-requests", test_help_requests);
   ADD ("/outbox/open/migrates-from-schema-1", test_migrate_from_v1);
+  ADD ("/outbox/open/negative-schema-version", test_schema_negative);
+  ADD ("/outbox/open/concurrent-migration", test_concurrent_migration);
   ADD ("/outbox/survives-kill", test_survives_kill);
   ADD ("/outbox/no-plaintext-canary", test_no_plaintext_canary);
 

@@ -409,6 +409,16 @@ static const Mutation mutations[] = {
     INTAKE_QUESTIONNAIRE_ERROR_MISSING_KEY, "$.sections[0].questions[3].visible_if" },
   { "duplicate-key", REPLACE, "\"version\":3", "\"version\":3,\"version\":4",
     INTAKE_QUESTIONNAIRE_ERROR_DUPLICATE_KEY, "$.version" },
+  /* json-glib decodes an unpaired surrogate escape to bytes that are not UTF-8, cuts a
+   * string at an escaped NUL, and turns integers beyond 64 bits into others (this one into -1). */
+  { "invalid-text/unpaired-surrogate", REPLACE, "Kennismaken met werk en inkomen",
+    "Kennismaken met werk en inkomen \\ud800xx", INTAKE_QUESTIONNAIRE_ERROR_INVALID_VALUE, "$.title.nl" },
+  { "invalid-text/unpaired-surrogate-key", REPLACE, "\"version\":3", "\"version\":3,\"\\ud800xx\":1",
+    INTAKE_QUESTIONNAIRE_ERROR_INVALID_VALUE, "$" },
+  { "invalid-text/escaped-nul", REPLACE, "Kennismaken met werk en inkomen",
+    "Kennismaken\\u0000 met werk en inkomen", INTAKE_QUESTIONNAIRE_ERROR_INVALID_VALUE, "$" },
+  { "invalid-value/integer-beyond-64-bits", REPLACE, "\"version\":3", "\"version\":18446744073709551619",
+    INTAKE_QUESTIONNAIRE_ERROR_INVALID_VALUE, "$" },
   { "wrong-type/version-string", SET, "$.version", "\"3\"", INTAKE_QUESTIONNAIRE_ERROR_WRONG_TYPE, "$.version" },
   { "wrong-type/required", SET, "$.sections[0].questions[4].required", "\"yes\"",
     INTAKE_QUESTIONNAIRE_ERROR_WRONG_TYPE, "$.sections[0].questions[4].required" },
@@ -729,6 +739,31 @@ test_reject_too_large (void)
   g_assert_true (g_str_has_prefix (error->message, "big.json: $: "));
 }
 
+/* json-glib's parser recurses once per level: deep nesting well within the
+ * size limit must be refused before it is parsed, not overflow the stack. */
+static void
+test_reject_deep_nesting (void)
+{
+  const guint depth = 300000;
+  g_autoptr(GString) text = g_string_new ("{\"format\": 1, \"x\": ");
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeQuestionnaire) q = NULL;
+
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (text, '[');
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (text, ']');
+  g_string_append_c (text, '}');
+  g_assert_cmpuint (text->len, <, INTAKE_QUESTIONNAIRE_MAX_SIZE);
+
+  bytes = g_bytes_new (text->str, text->len);
+  q = intake_questionnaire_new_from_bytes (bytes, "deep.json", &error);
+  g_assert_null (q);
+  g_assert_error (error, INTAKE_QUESTIONNAIRE_ERROR, INTAKE_QUESTIONNAIRE_ERROR_INVALID_VALUE);
+  g_assert_true (g_str_has_prefix (error->message, "deep.json: $: "));
+}
+
 /* ------------------------------------------------------------------ */
 /* Conditions, evaluated directly                                       */
 
@@ -901,6 +936,7 @@ main (int    argc,
   g_test_add_func ("/questionnaire/load/reject/syntax-position", test_reject_syntax_position);
   g_test_add_func ("/questionnaire/load/reject/from-file", test_reject_from_file);
   g_test_add_func ("/questionnaire/load/reject/too-large", test_reject_too_large);
+  g_test_add_func ("/questionnaire/load/reject/deep-nesting", test_reject_deep_nesting);
   for (guint i = 0; i < G_N_ELEMENTS (mutations); i++)
     {
       g_autofree char *path = g_strdup_printf ("/questionnaire/load/reject/%s", mutations[i].name);

@@ -211,6 +211,26 @@ test_passphrase_too_long (void)
   g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TOO_LARGE);
 }
 
+/* The limit is on the passphrase, not on its line ending. */
+static void
+test_passphrase_at_limit (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = g_strnfill (4096, 'x');
+  g_autofree char *lf = g_strconcat (line, "\n", NULL);
+  g_autofree char *crlf = g_strconcat (line, "\r\n", NULL);
+  g_autofree char *over = g_strconcat (line, "x\r\n", NULL);
+  g_autoptr(IntakeSecureBuffer) buf = NULL;
+
+  assert_passphrase (line, line);
+  assert_passphrase (lf, line);
+  assert_passphrase (crlf, line);
+
+  buf = read_passphrase_with_contents (over, strlen (over), &error);
+  g_assert_null (buf);
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TOO_LARGE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -234,6 +254,7 @@ main (int   argc,
   g_test_add_func ("/crypto/secure/passphrase/empty-line", test_passphrase_empty_line);
   g_test_add_func ("/crypto/secure/passphrase/missing", test_passphrase_missing);
   g_test_add_func ("/crypto/secure/passphrase/too-long", test_passphrase_too_long);
+  g_test_add_func ("/crypto/secure/passphrase/at-limit", test_passphrase_at_limit);
 
   return g_test_run ();
 }

@@ -146,8 +146,14 @@ retranslate (IntakeKioskWindow *self)
       g_ptr_array_add (seen, (gpointer) word);
       if (welcome->len > 0)
         g_string_append (welcome, "  ·  ");
-      /* First-strong isolates keep each word in its own direction. */
-      g_string_append_printf (welcome, "\u2068%s\u2069", word);
+      /* First-strong isolates keep each word in its own direction;
+       * no-break spaces keep each greeting on one line. */
+      {
+        g_auto(GStrv) parts = g_strsplit (word, " ", -1);
+        g_autofree char *joined = g_strjoinv ("\u00a0", parts);
+
+        g_string_append_printf (welcome, "\u2068%s\u2069", joined);
+      }
     }
   set_label (self->welcome_title, welcome->str);
   g_string_free (welcome, TRUE);
@@ -1400,6 +1406,13 @@ intake_kiosk_window_constructed (GObject *object)
   g_signal_connect_object (self->question_view, "changed",
                            G_CALLBACK (question_changed_cb), self, G_CONNECT_SWAPPED);
   adw_clamp_set_child (ADW_CLAMP (self->question_clamp), self->question_view);
+
+  /* The PIN lives in non-pageable memory that is wiped when freed. */
+  {
+    g_autoptr(GtkEntryBuffer) buffer = gtk_password_entry_buffer_new ();
+
+    gtk_entry_set_buffer (GTK_ENTRY (self->pin_entry), buffer);
+  }
 
   rebuild_language_buttons (self);
   intake_kiosk_window_reset (self);

@@ -1,0 +1,130 @@
+/* intake-accept.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "intake-accept.h"
+#include "intake-crypto-error.h"
+#include "intake-protocol.h"
+
+const char *
+intake_accept_status_to_string (IntakeAcceptStatus status)
+{
+  static const char * const names[] = { "stored", "duplicate", "conflict", "rejected" };
+
+  g_return_val_if_fail (status < INTAKE_ACCEPT_N_STATUS, "rejected");
+  return names[status];
+}
+
+const char *
+intake_reject_reason_to_string (IntakeRejectReason reason)
+{
+  static const char * const names[] = {
+    "none", "malformed", "bad_signature", "device_mismatch", "wrong_office_key",
+    "unsupported_version", "too_large",
+  };
+
+  g_return_val_if_fail (reason < INTAKE_REJECT_N_REASONS, "malformed");
+  return names[reason];
+}
+
+static IntakeRejectReason
+reason_from_error (const GError *error)
+{
+  if (error->domain != INTAKE_CRYPTO_ERROR)
+    return INTAKE_REJECT_MALFORMED;
+  switch (error->code)
+    {
+    case INTAKE_CRYPTO_ERROR_BAD_SIGNATURE:
+    /* The key in the header does not derive to the device id in the
+     * header: nobody signed this for the device it names. */
+    case INTAKE_CRYPTO_ERROR_DEVICE_MISMATCH:
+      return INTAKE_REJECT_BAD_SIGNATURE;
+    case INTAKE_CRYPTO_ERROR_UNSUPPORTED_VERSION:
+      return INTAKE_REJECT_UNSUPPORTED_VERSION;
+    case INTAKE_CRYPTO_ERROR_TOO_LARGE:
+      return INTAKE_REJECT_TOO_LARGE;
+    default:
+      return INTAKE_REJECT_MALFORMED;
+    }
+}
+
+static gboolean
+reject (IntakeAcceptResult *result,
+        IntakeRejectReason  reason)
+{
+  result->status = INTAKE_ACCEPT_REJECTED;
+  result->reason = reason;
+  return TRUE;
+}
+
+gboolean
+intake_server_accept_envelope (IntakeStore             *store,
+                               const char              *office_key_id,
+                               const IntakeStoreDevice *device,
+                               GBytes                  *envelope,
+                               IntakeEnvelopeSource     source,
+                               gint64                   now,
+                               IntakeAcceptResult      *out_result,
+                               GError                 **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *sha256 = NULL;
+  IntakeEnvelopeHeader header;
+  IntakeStoreEnvelope meta;
+  IntakeStorePutResult put;
+
+  g_return_val_if_fail (INTAKE_IS_STORE (store), FALSE);
+  g_return_val_if_fail (office_key_id != NULL, FALSE);
+  g_return_val_if_fail (device != NULL && device->status == INTAKE_DEVICE_STATUS_ACTIVE, FALSE);
+  g_return_val_if_fail (envelope != NULL, FALSE);
+  g_return_val_if_fail (out_result != NULL, FALSE);
+
+  memset (out_result, 0, sizeof *out_result);
+  sha256 = intake_sha256_hex (envelope);
+  g_strlcpy (out_result->sha256, sha256, sizeof out_result->sha256);
+
+  if (g_bytes_get_size (envelope) > INTAKE_ACCEPT_MAX_ENVELOPE)
+    return reject (out_result, INTAKE_REJECT_TOO_LARGE);
+
+  /* The submission id is reported even for an envelope that fails its
+   * signature check, so staff can match it to the kiosk's outbox. */
+  if (intake_envelope_parse_header (envelope, &header, NULL))
+    {
+      g_autofree char *id = intake_hex_encode (header.submission_id, sizeof header.submission_id);
+
+      out_result->has_submission_id = TRUE;
+      g_strlcpy (out_result->submission_id, id, sizeof out_result->submission_id);
+    }
+
+  if (!intake_envelope_verify (envelope, &header, &local_error))
+    return reject (out_result, reason_from_error (local_error));
+
+  meta = (IntakeStoreEnvelope) { 0 };
+  intake_store_envelope_init (&meta, &header, envelope, now, source);
+  if (!g_str_equal (meta.device_id, device->device_id))
+    return reject (out_result, INTAKE_REJECT_DEVICE_MISMATCH);
+  if (!g_str_equal (meta.office_key_id, office_key_id))
+    return reject (out_result, INTAKE_REJECT_WRONG_OFFICE_KEY);
+
+  if (!intake_store_put_envelope (store, &meta, envelope, &put, error))
+    return FALSE;
+
+  switch (put)
+    {
+    case INTAKE_STORE_PUT_STORED:
+      out_result->status = INTAKE_ACCEPT_STORED;
+      break;
+    case INTAKE_STORE_PUT_DUPLICATE:
+      out_result->status = INTAKE_ACCEPT_DUPLICATE;
+      break;
+    case INTAKE_STORE_PUT_CONFLICT:
+    default:
+      out_result->status = INTAKE_ACCEPT_CONFLICT;
+      break;
+    }
+  return TRUE;
+}

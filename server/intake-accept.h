@@ -1,0 +1,64 @@
+/* intake-accept.h: the one path every envelope takes into the store
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * POST /v1/envelopes (server/intake-server.c) and `intake-admin
+ * import-bundle` (tools/admin/main.c) both call
+ * intake_server_accept_envelope(), so an upload and a bundle are checked
+ * and stored exactly alike (docs/protocol.md, "Upload").
+ */
+#pragma once
+
+#include "intake-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  INTAKE_ACCEPT_STORED,
+  INTAKE_ACCEPT_DUPLICATE,
+  INTAKE_ACCEPT_CONFLICT,
+  INTAKE_ACCEPT_REJECTED,
+  INTAKE_ACCEPT_N_STATUS
+} IntakeAcceptStatus;
+
+typedef enum {
+  INTAKE_REJECT_NONE,
+  INTAKE_REJECT_MALFORMED,
+  INTAKE_REJECT_BAD_SIGNATURE,
+  INTAKE_REJECT_DEVICE_MISMATCH,
+  INTAKE_REJECT_WRONG_OFFICE_KEY,
+  INTAKE_REJECT_UNSUPPORTED_VERSION,
+  INTAKE_REJECT_TOO_LARGE,
+  INTAKE_REJECT_N_REASONS
+} IntakeRejectReason;
+
+/* The largest single envelope accepted (the bundle format's limit). */
+#define INTAKE_ACCEPT_MAX_ENVELOPE (2 * 1024 * 1024)
+
+typedef struct {
+  IntakeAcceptStatus status;
+  IntakeRejectReason reason;                        /* when REJECTED */
+  gboolean           has_submission_id;             /* FALSE if the header did not parse */
+  char               submission_id[INTAKE_HEX_ID_LEN];
+  char               sha256[65];                    /* of the offered bytes */
+} IntakeAcceptResult;
+
+/* Checks @envelope as docs/protocol.md says (size, structure, device
+ * signature, header device == @device, office key id == @office_key_id)
+ * and stores it idempotently. @device is the authenticated sender (the
+ * request's device, or the bundle's signer) and must be active. Returns
+ * FALSE only when the store fails; every verdict on the envelope itself
+ * is in @out_result. */
+gboolean    intake_server_accept_envelope   (IntakeStore             *store,
+                                             const char              *office_key_id,
+                                             const IntakeStoreDevice *device,
+                                             GBytes                  *envelope,
+                                             IntakeEnvelopeSource     source,
+                                             gint64                   now,
+                                             IntakeAcceptResult      *out_result,
+                                             GError                 **error);
+
+const char *intake_accept_status_to_string  (IntakeAcceptStatus       status);
+const char *intake_reject_reason_to_string  (IntakeRejectReason       reason);
+
+G_END_DECLS

@@ -1,0 +1,59 @@
+/* intake-server-util.h: what intake-server and intake-admin share beyond the store
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Enrollment codes, durations, opening the store named on a command line,
+ * the server key, and binding a store to one office key.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "intake-keys.h"
+#include "intake-store.h"
+
+G_BEGIN_DECLS
+
+#define INTAKE_ENROLL_CODE_GROUPS     4
+#define INTAKE_ENROLL_CODE_GROUP_LEN  4
+
+/* "XXXX-XXXX-XXXX-XXXX" from the reference alphabet (app/intake-reference.h),
+ * 16 symbols drawn with randombytes_uniform: about 71 bits. */
+char        *intake_enroll_code_generate       (void);
+/* Uppercases, drops spaces and dashes; NULL unless the rest is 16 symbols
+ * of the alphabet. Returns the grouped form above. */
+char        *intake_enroll_code_normalize      (const char          *input);
+/* hex(SHA-256("intake-enroll-v1" || normalized code)): all the store keeps. */
+char        *intake_enroll_code_hash           (const char          *normalized);
+
+/* "90s", "30m", "24h", "7d" (a positive whole number and one unit). */
+gboolean     intake_parse_duration             (const char          *text,
+                                                gint64              *out_seconds,
+                                                GError             **error);
+
+/* Exactly one of @data_dir (SQLite at DIR/intake.db, DIR created 0700) and
+ * @conninfo (PostgreSQL). */
+IntakeStore *intake_store_open_from_options    (const char          *data_dir,
+                                                const char          *conninfo,
+                                                GError             **error);
+
+/* Loads the server's Ed25519 key from @secret_path, or creates it (mode
+ * 0600, and @public_path beside it) if the file does not exist yet. Two
+ * processes starting together end up with the same key. */
+IntakeDeviceKey *intake_server_key_load_or_create (const char       *secret_path,
+                                                   const char       *public_path,
+                                                   gboolean         *out_created,
+                                                   GError          **error);
+
+/* The store remembers the office key its envelopes are checked against
+ * (setting "office_public"). The first server to start records @office;
+ * later starts with another office key are refused, so a store never mixes
+ * envelopes for two offices by accident. */
+gboolean     intake_store_bind_office          (IntakeStore               *store,
+                                                const IntakeOfficePublic  *office,
+                                                GError                   **error);
+/* The office key recorded by intake_store_bind_office(). */
+IntakeOfficePublic *intake_store_dup_office    (IntakeStore               *store,
+                                                GError                   **error);
+
+G_END_DECLS

@@ -1,0 +1,247 @@
+/* intake-server: the back office's endpoint for kiosks (docs/server.md)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Exits 0 after SIGTERM or SIGINT; on a start-up failure prints one line
+ * "intake-server: <what went wrong and what to do>" on stderr and exits 1
+ * (2 for a usage error). The first line on stdout is
+ * "listening on URL" once the socket is bound.
+ */
+#include "config.h"
+
+#include <glib-unix.h>
+#include <gio/gio.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "intake-crypto-error.h"
+#include "intake-protocol.h"
+#include "intake-server-util.h"
+#include "intake-server.h"
+
+#define EXIT_USAGE 2
+
+static int
+fail (GError *error)
+{
+  g_autofree char *one_line = g_strdup (error->message);
+
+  g_strdelimit (one_line, "\n", ' ');
+  g_printerr ("intake-server: %s\n", one_line);
+  g_error_free (error);
+  return EXIT_FAILURE;
+}
+
+static int
+usage_error (GOptionContext *context,
+             const char     *message)
+{
+  g_printerr ("intake-server: %s\nusage: intake-server --office-public FILE "
+              "(--data DIR | --postgres CONNINFO --server-key FILE) [--listen ADDR:PORT] "
+              "[--tls-cert FILE --tls-key FILE] [--questionnaire FILE]\n", message);
+  return EXIT_USAGE;
+}
+
+/* "127.0.0.1:8080", "[::1]:8443", "0.0.0.0:0". IP literals only: a name
+ * could resolve to a public address behind our back. */
+static GInetSocketAddress *
+parse_listen (const char  *text,
+              GError     **error)
+{
+  g_autofree char *host = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  const char *port_text;
+  guint64 port = 0;
+  char *end = NULL;
+
+  if (text[0] == '[')
+    {
+      const char *close = strchr (text, ']');
+
+      if (close == NULL || close[1] != ':')
+        goto bad;
+      host = g_strndup (text + 1, close - text - 1);
+      port_text = close + 2;
+    }
+  else
+    {
+      const char *colon = strrchr (text, ':');
+
+      if (colon == NULL || strchr (text, ':') != colon)
+        goto bad;
+      host = g_strndup (text, colon - text);
+      port_text = colon + 1;
+    }
+
+  port = g_ascii_strtoull (port_text, &end, 10);
+  if (*port_text == '\0' || end == NULL || *end != '\0' || port > 65535)
+    goto bad;
+  if (!(address = g_inet_address_new_from_string (host)))
+    goto bad;
+  return G_INET_SOCKET_ADDRESS (g_inet_socket_address_new (address, (guint16)port));
+
+bad:
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               "--listen \"%s\" is not ADDR:PORT with an IP address (e.g. 127.0.0.1:8080 or [::1]:8443)",
+               text);
+  return NULL;
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *office_path = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *conninfo = NULL;
+  g_autofree char *server_key_path = NULL;
+  g_autofree char *server_pub_path = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
+  g_autofree char *questionnaire_path = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *fields = NULL;
+  g_autofree char *office_key_id = NULL;
+  g_autofree char *server_key_id = NULL;
+  gboolean version = FALSE;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(IntakeOfficePublic) office = NULL;
+  g_autoptr(IntakeStore) store = NULL;
+  g_autoptr(IntakeDeviceKey) server_key = NULL;
+  g_autoptr(IntakeSignedQuestionnaire) questionnaire = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GInetSocketAddress) address = NULL;
+  g_autoptr(IntakeServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  IntakeDevicePublic server_public;
+  gboolean key_created = FALSE;
+  GError *error = NULL;
+  guint sigterm, sigint;
+  GOptionEntry entries[] = {
+    { "office-public", 0, 0, G_OPTION_ARG_FILENAME, &office_path, "The office public key (office.pub)", "FILE" },
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "SQLite store and server key directory", "DIR" },
+    { "postgres", 0, 0, G_OPTION_ARG_STRING, &conninfo, "PostgreSQL store (libpq connection string)", "CONNINFO" },
+    { "server-key", 0, 0, G_OPTION_ARG_FILENAME, &server_key_path, "Server signing key (created if missing)", "FILE" },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "Address and port (default 127.0.0.1:8443 with TLS, 127.0.0.1:8080 without)", "ADDR:PORT" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "TLS certificate chain (PEM)", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "TLS private key (PEM)", "FILE" },
+    { "questionnaire", 0, 0, G_OPTION_ARG_FILENAME, &questionnaire_path, "Signed questionnaire to serve", "FILE" },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  g_set_prgname ("intake-server");
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, "The back-office server kiosks send their envelopes to.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      int status = usage_error (context, error->message);
+
+      g_error_free (error);
+      return status;
+    }
+  if (version)
+    {
+      g_print ("intake-server %s\n", PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+  if (argc != 1)
+    return usage_error (context, "unexpected argument");
+  if (office_path == NULL)
+    return usage_error (context, "--office-public is required");
+  if ((data_dir == NULL) == (conninfo == NULL))
+    return usage_error (context, "give exactly one of --data DIR and --postgres CONNINFO");
+  if (conninfo != NULL && server_key_path == NULL)
+    return usage_error (context, "--postgres needs --server-key FILE (the same file on every instance)");
+  if ((tls_cert == NULL) != (tls_key == NULL))
+    return usage_error (context, "--tls-cert and --tls-key go together");
+
+  if (!(address = parse_listen (listen != NULL ? listen : tls_cert != NULL ? "127.0.0.1:8443" : "127.0.0.1:8080",
+                                &error)))
+    return fail (error);
+  if (tls_cert == NULL &&
+      !g_inet_address_get_is_loopback (g_inet_socket_address_get_address (address)))
+    {
+      g_printerr ("intake-server: refusing to listen on %s without TLS: plain HTTP is only for "
+                  "loopback addresses (127.0.0.0/8, ::1); give --tls-cert and --tls-key\n", listen);
+      return EXIT_FAILURE;
+    }
+
+  if (!intake_crypto_init (&error))
+    return fail (error);
+
+  if (!(office = intake_office_public_load (office_path, &error)))
+    return fail (error);
+
+  if (data_dir != NULL && server_key_path == NULL)
+    {
+      server_key_path = g_build_filename (data_dir, "server.secret", NULL);
+      server_pub_path = g_build_filename (data_dir, "server.pub", NULL);
+    }
+  else if (g_str_has_suffix (server_key_path, ".secret"))
+    server_pub_path = g_strdup_printf ("%.*s.pub", (int)(strlen (server_key_path) - strlen (".secret")),
+                                       server_key_path);
+  else
+    server_pub_path = g_strdup_printf ("%s.pub", server_key_path);
+
+  if (questionnaire_path != NULL &&
+      !(questionnaire = intake_signed_questionnaire_load (questionnaire_path, office, &error)))
+    return fail (error);
+
+  if (tls_cert != NULL && !(certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &error)))
+    {
+      g_prefix_error (&error, "cannot load the TLS certificate %s with key %s: ", tls_cert, tls_key);
+      return fail (error);
+    }
+
+  if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)) ||
+      !intake_store_bind_office (store, office, &error))
+    return fail (error);
+
+  if (!(server_key = intake_server_key_load_or_create (server_key_path, server_pub_path, &key_created, &error)))
+    return fail (error);
+  intake_device_key_get_public (server_key, &server_public);
+  server_key_id = intake_server_key_id_hex (server_public.sign_pk);
+  office_key_id = intake_office_public_dup_key_id_hex (office);
+
+  server = intake_server_new (store, office, g_steal_pointer (&server_key),
+                              g_steal_pointer (&questionnaire), certificate);
+  if (!(url = intake_server_listen (server, address, &error)))
+    return fail (error);
+
+  /* Tests and supervisors read this line to learn the port. */
+  printf ("listening on %s\n", url);
+  fflush (stdout);
+
+  fields = g_strdup_printf ("url=%s backend=%s schema=%d office_key_id=%s server_key_id=%s%s tls=%s",
+                            url, intake_store_get_backend_name (store), intake_store_get_schema_version (store),
+                            office_key_id, server_key_id, key_created ? " server_key=created" : "",
+                            tls_cert != NULL ? "yes" : "no");
+  intake_server_log ("info", "start", fields);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  sigterm = g_unix_signal_add (SIGTERM, quit_cb, loop);
+  sigint = g_unix_signal_add (SIGINT, quit_cb, loop);
+  g_main_loop_run (loop);
+  g_source_remove (sigterm);
+  g_source_remove (sigint);
+
+  intake_server_stop (server);
+  g_clear_object (&server);
+  g_clear_object (&store);
+  intake_server_log ("info", "stop", NULL);
+  return EXIT_SUCCESS;
+}

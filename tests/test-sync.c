@@ -1,0 +1,902 @@
+/* test-sync.c: the kiosk side of the sync protocol
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The tests under /sync/unit/ need no server. Everything under /sync/e2e/
+ * runs against a real intake-server process on loopback (INTAKE_SERVER),
+ * enrolled with a code from the real intake-admin (INTAKE_ADMIN).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "intake-bundle.h"
+#include "intake-canonical-json.h"
+#include "intake-crypto-error.h"
+#include "intake-envelope.h"
+#include "intake-kiosk.h"
+#include "intake-protocol.h"
+#include "intake-sync.h"
+#include "intake-test-util.h"
+
+#define N_SUBMISSIONS 500
+
+/* ------------------------------------------------------------------ */
+/* Shared helpers                                                       */
+
+typedef struct {
+  char               *dir;
+  char               *state_dir;
+  char               *office_dir;     /* office.pub, office.secret (intake-admin office init) */
+  char               *office_pub;
+  char               *passphrase_file;
+  IntakeOfficePublic *office_public;
+  IntakeOfficeSecret *office_secret;
+} Fixture;
+
+static const char passphrase[] = "correct horse battery staple";
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = intake_test_tmpdir_new ();
+  f->state_dir = g_build_filename (f->dir, "kiosk", NULL);
+  f->office_dir = g_build_filename (f->dir, "office", NULL);
+  f->office_pub = g_build_filename (f->office_dir, "office.pub", NULL);
+  f->passphrase_file = g_build_filename (f->dir, "passphrase", NULL);
+  g_assert_cmpint (g_mkdir (f->office_dir, 0700), ==, 0);
+  intake_test_write_file (f->passphrase_file, passphrase);
+
+  {
+    g_autofree char *secret_path = g_build_filename (f->office_dir, "office.secret", NULL);
+    g_autoptr(IntakeSecureBuffer) pass = intake_secure_buffer_new (strlen (passphrase));
+
+    memcpy (pass->data, passphrase, strlen (passphrase));
+    g_assert_true (intake_office_generate (&f->office_public, &f->office_secret, &error));
+    g_assert_true (intake_office_public_save (f->office_public, f->office_pub, &error));
+    g_assert_true (intake_office_secret_save (f->office_secret, secret_path, pass, &error));
+    g_assert_no_error (error);
+  }
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  intake_test_rm_rf (f->dir);
+  g_free (f->dir);
+  g_free (f->state_dir);
+  g_free (f->office_dir);
+  g_free (f->office_pub);
+  g_free (f->passphrase_file);
+  intake_office_public_free (f->office_public);
+  intake_office_secret_free (f->office_secret);
+}
+
+/* A kiosk that seals to the fixture's office key: office.pub copied into
+ * its state directory, as enrollment would. */
+static IntakeKiosk *
+new_kiosk (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state_office = g_build_filename (f->state_dir, "office.pub", NULL);
+  IntakeKiosk *kiosk;
+
+  g_assert_cmpint (g_mkdir_with_parents (f->state_dir, 0700), ==, 0);
+  if (!g_file_test (state_office, G_FILE_TEST_EXISTS))
+    g_assert_true (intake_office_public_save (f->office_public, state_office, &error));
+  kiosk = intake_kiosk_new (f->state_dir, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return kiosk;
+}
+
+static IntakeOutboxCounts
+counts_of (IntakeKiosk *kiosk)
+{
+  IntakeOutboxCounts counts = { 0 };
+
+  g_assert_true (intake_outbox_get_counts (intake_kiosk_get_outbox (kiosk), &counts, NULL));
+  return counts;
+}
+
+/* A server.json by hand, for tests that need "enrolled" without a server. */
+static void
+write_server_json (const char   *state_dir,
+                   const char   *url,
+                   const guint8 *server_pk,
+                   const char   *key_id_override,
+                   const char   *device_id)
+{
+  g_autofree char *path = g_build_filename (state_dir, "server.json", NULL);
+  g_autofree char *pk_b64 = g_base64_encode (server_pk, INTAKE_SIGN_PUBLIC_BYTES);
+  g_autofree char *key_id = intake_server_key_id_hex (server_pk);
+  g_autofree char *text = NULL;
+
+  text = g_strdup_printf ("{\"url\": \"%s\", \"server_public\": \"%s\", \"server_key_id\": \"%s\","
+                          " \"device_id\": \"%s\", \"location\": \"Vaals\", \"enrolled_at\": 1795000000}",
+                          url, pk_b64, key_id_override != NULL ? key_id_override : key_id, device_id);
+  intake_test_write_file (path, text);
+}
+
+/* The built-in questionnaire with another version (and optionally id), in
+ * canonical form, signed by the fixture's office key. */
+static GBytes *
+make_questionnaire (guint32       version,
+                    const char   *id,
+                    guint8       *out_signature,
+                    IntakeOfficeSecret *office)
+{
+  g_autoptr(IntakeQuestionnaire) builtin = intake_kiosk_load_builtin_questionnaire (NULL);
+  g_autoptr(GBytes) canonical = intake_questionnaire_dup_canonical (builtin);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GBytes) result = NULL;
+  JsonObject *root;
+  gsize len;
+  char *text;
+
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (canonical, NULL),
+                                             (gssize)g_bytes_get_size (canonical), NULL));
+  root = json_node_get_object (json_parser_get_root (parser));
+  json_object_set_int_member (root, "version", version);
+  if (id != NULL)
+    json_object_set_string_member (root, "id", id);
+  text = intake_canonical_json_serialize (json_parser_get_root (parser), &len, NULL);
+  g_assert_nonnull (text);
+  result = g_bytes_new_take (text, len);
+  if (office != NULL)
+    intake_office_secret_sign (office, "questionnaire", result, out_signature);
+  return g_steal_pointer (&result);
+}
+
+static void
+spin_until (gboolean (*done) (gpointer), gpointer data, guint timeout_seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_seconds * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Unit tests: no server                                                */
+
+static void
+test_new_destroy (Fixture       *f,
+                  gconstpointer  data)
+{
+  IntakeKiosk *kiosk = new_kiosk (f);
+  IntakeSync *sync = intake_sync_new (kiosk);
+
+  g_assert_true (intake_sync_get_kiosk (sync) == kiosk);
+  g_assert_false (intake_sync_is_enrolled (sync));
+  g_assert_cmpint (intake_sync_get_status (sync), ==, INTAKE_SYNC_STATUS_NOT_ENROLLED);
+  g_assert_null (intake_sync_get_server_url (sync));
+  g_assert_cmpuint (intake_sync_get_grace_days (sync), ==, 30);
+  intake_sync_start (sync);
+  g_assert_true (intake_sync_is_running (sync));
+  intake_sync_stop (sync);
+  g_assert_false (intake_sync_is_running (sync));
+
+  g_assert_finalize_object (sync);
+  g_assert_finalize_object (kiosk);
+}
+
+static void
+test_backoff_formula (void)
+{
+  /* delay = random * min(cap, base * 2^attempts) */
+  g_assert_cmpint (intake_sync_backoff_delay_ms (0, 0.0, 5000, 900000), ==, 0);
+  g_assert_cmpint (intake_sync_backoff_delay_ms (0, 0.5, 5000, 900000), ==, 2500);
+  g_assert_cmpint (intake_sync_backoff_delay_ms (1, 0.5, 5000, 900000), ==, 5000);
+  g_assert_cmpint (intake_sync_backoff_delay_ms (3, 0.25, 5000, 900000), ==, 10000);
+  g_assert_cmpint (intake_sync_backoff_delay_ms (7, 0.5, 5000, 900000), ==, 320000);
+  /* 5 s * 2^8 = 1280 s is over the 15 min cap. */
+  g_assert_cmpint (intake_sync_backoff_delay_ms (8, 0.5, 5000, 900000), ==, 450000);
+  g_assert_cmpint (intake_sync_backoff_delay_ms (60, 0.999999, 5000, 900000), <, 900000);
+  g_assert_cmpint (intake_sync_backoff_delay_ms (60, 0.999999, 5000, 900000), >, 899000);
+  /* No overflow however long the outage. */
+  g_assert_cmpint (intake_sync_backoff_delay_ms (G_MAXUINT, 0.5, 5000, 900000), ==, 450000);
+}
+
+static void
+test_not_enrolled (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(IntakeKiosk) kiosk = new_kiosk (f);
+  g_autoptr(IntakeSync) sync = intake_sync_new (kiosk);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (intake_kiosk_is_enrolled (kiosk));
+  g_assert_false (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NOT_ENROLLED);
+  g_assert_cmpint (intake_sync_get_status (sync), ==, INTAKE_SYNC_STATUS_NOT_ENROLLED);
+  g_assert_nonnull (intake_sync_get_last_error (sync));
+  g_assert_nonnull (strstr (intake_sync_get_last_error (sync), "niet aangemeld"));
+  intake_sync_set_language (sync, "en");
+  g_assert_nonnull (strstr (intake_sync_get_last_error (sync), "not registered"));
+}
+
+static void
+test_server_json (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(IntakeKiosk) kiosk = new_kiosk (f);
+  g_autoptr(IntakeDeviceKey) server_key = intake_device_key_generate (NULL);
+  g_autofree char *path = g_build_filename (f->state_dir, "server.json", NULL);
+  g_autofree char *key_id = NULL;
+  g_autoptr(GError) error = NULL;
+  IntakeDevicePublic server_public;
+
+  intake_device_key_get_public (server_key, &server_public);
+  key_id = intake_server_key_id_hex (server_public.sign_pk);
+
+  write_server_json (f->state_dir, "https://office.example", server_public.sign_pk, NULL,
+                     intake_kiosk_get_device_id (kiosk));
+  g_assert_true (intake_kiosk_reload_enrollment (kiosk, &error));
+  g_assert_no_error (error);
+  g_assert_true (intake_kiosk_is_enrolled (kiosk));
+  g_assert_cmpstr (intake_kiosk_get_server_url (kiosk), ==, "https://office.example");
+  g_assert_cmpstr (intake_kiosk_get_location (kiosk), ==, "Vaals");
+  g_assert_cmpstr (intake_kiosk_get_server_key_id (kiosk), ==, key_id);
+  g_assert_cmpmem (intake_kiosk_get_server_public (kiosk), 32, server_public.sign_pk, 32);
+  g_assert_cmpint (intake_kiosk_get_enrolled_at (kiosk), ==, 1795000000);
+
+  /* A key id that does not belong to the key: not enrolled, and said so. */
+  write_server_json (f->state_dir, "https://office.example", server_public.sign_pk,
+                     "0000000000000000", intake_kiosk_get_device_id (kiosk));
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*server_key_id does not belong*");
+  g_assert_true (intake_kiosk_reload_enrollment (kiosk, &error));
+  g_test_assert_expected_messages ();
+  g_assert_false (intake_kiosk_is_enrolled (kiosk));
+  g_assert_null (intake_kiosk_get_server_public (kiosk));
+
+  /* Written for another device. */
+  write_server_json (f->state_dir, "https://office.example", server_public.sign_pk, NULL,
+                     "00112233445566778899aabbccddeeff");
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*written for device*");
+  g_assert_true (intake_kiosk_reload_enrollment (kiosk, &error));
+  g_test_assert_expected_messages ();
+  g_assert_false (intake_kiosk_is_enrolled (kiosk));
+
+  /* Not JSON at all: the kiosk still opens and takes submissions. */
+  intake_test_write_file (path, "{ not json");
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*not enrolled*");
+  {
+    g_autoptr(IntakeKiosk) again = new_kiosk (f);
+
+    g_test_assert_expected_messages ();
+    g_assert_false (intake_kiosk_is_enrolled (again));
+    g_assert_cmpuint (intake_kiosk_demo_submissions (again, 1, 1, &error), ==, 1);
+    g_assert_no_error (error);
+  }
+}
+
+static void
+test_questionnaire_offer (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(IntakeKiosk) kiosk = new_kiosk (f);
+  g_autoptr(IntakeQuestionnaire) builtin = intake_kiosk_load_builtin_questionnaire (NULL);
+  guint32 builtin_version = intake_questionnaire_get_version (builtin);
+  g_autofree char *saved = g_build_filename (f->state_dir, "questionnaire.signed.json", NULL);
+  g_autoptr(IntakeSession) old_session = NULL;
+  g_autoptr(IntakeSession) new_session = NULL;
+  g_autoptr(GBytes) newer = NULL;
+  g_autoptr(GBytes) older = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 signature[INTAKE_SIGNATURE_BYTES];
+  guint8 bad_signature[INTAKE_SIGNATURE_BYTES];
+  gboolean installed = TRUE;
+  guint notified = 0;
+
+  g_signal_connect_swapped (kiosk, "notify::questionnaire", G_CALLBACK (g_atomic_int_inc), &notified);
+  g_assert_cmpstr (intake_questionnaire_get_hash (intake_kiosk_get_questionnaire (kiosk)), ==,
+                   intake_questionnaire_get_hash (builtin));
+  old_session = intake_kiosk_new_session (kiosk, "nl", &error);
+  g_assert_no_error (error);
+
+  /* Signed by the office, but not newer: verified, not installed. */
+  older = make_questionnaire (builtin_version, NULL, signature, f->office_secret);
+  g_assert_true (intake_kiosk_offer_questionnaire (kiosk, older, signature, &installed, &error));
+  g_assert_no_error (error);
+  g_assert_false (installed);
+  g_assert_false (g_file_test (saved, G_FILE_TEST_EXISTS));
+
+  /* A broken signature: refused, nothing changes. */
+  newer = make_questionnaire (builtin_version + 1, NULL, signature, f->office_secret);
+  memcpy (bad_signature, signature, sizeof bad_signature);
+  bad_signature[10] ^= 0x01;
+  g_assert_false (intake_kiosk_offer_questionnaire (kiosk, newer, bad_signature, &installed, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+  g_assert_false (installed);
+  g_assert_cmpuint (intake_questionnaire_get_version (intake_kiosk_get_questionnaire (kiosk)), ==, builtin_version);
+
+  /* Newer and signed: installed for new sessions; the running one keeps its own. */
+  g_assert_true (intake_kiosk_offer_questionnaire (kiosk, newer, signature, &installed, &error));
+  g_assert_no_error (error);
+  g_assert_true (installed);
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_true (g_file_test (saved, G_FILE_TEST_IS_REGULAR));
+  {
+    GStatBuf st;
+
+    g_assert_cmpint (g_stat (saved, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  }
+  g_assert_cmpuint (intake_questionnaire_get_version (intake_kiosk_get_questionnaire (kiosk)), ==, builtin_version + 1);
+  new_session = intake_kiosk_new_session (kiosk, "nl", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (intake_questionnaire_get_version (intake_session_get_questionnaire (new_session)), ==,
+                    builtin_version + 1);
+  g_assert_cmpuint (intake_questionnaire_get_version (intake_session_get_questionnaire (old_session)), ==,
+                    builtin_version);
+
+  /* A new start picks the stored one. */
+  {
+    g_autoptr(IntakeKiosk) again = new_kiosk (f);
+
+    g_assert_cmpuint (intake_questionnaire_get_version (intake_kiosk_get_questionnaire (again)), ==,
+                      builtin_version + 1);
+  }
+
+  /* A damaged file on disk: the built-in one, with a warning. */
+  {
+    g_autofree char *contents = NULL;
+    char *p;
+
+    g_assert_true (g_file_get_contents (saved, &contents, NULL, NULL));
+    p = strstr (contents, "\"signature\"");
+    g_assert_nonnull (p);
+    p = strchr (p + strlen ("\"signature\""), '"');
+    p[1] = p[1] == 'A' ? 'B' : 'A';
+    intake_test_write_file (saved, contents);
+  }
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*Ignoring the downloaded questionnaire*");
+  {
+    g_autoptr(IntakeKiosk) again = new_kiosk (f);
+
+    g_test_assert_expected_messages ();
+    g_assert_cmpuint (intake_questionnaire_get_version (intake_kiosk_get_questionnaire (again)), ==,
+                      builtin_version);
+  }
+
+  /* An explicit questionnaire file is never replaced by a download. */
+  {
+    g_autofree char *file = g_build_filename (f->dir, "explicit.json", NULL);
+    g_autofree char *state_office = g_build_filename (f->state_dir, "office.pub", NULL);
+    g_autoptr(GBytes) canonical = intake_questionnaire_dup_canonical (builtin);
+    g_autoptr(IntakeKiosk) explicit = NULL;
+
+    g_assert_true (g_file_set_contents (file, g_bytes_get_data (canonical, NULL),
+                                        (gssize)g_bytes_get_size (canonical), NULL));
+    explicit = intake_kiosk_new (f->state_dir, state_office, file, &error);
+    g_assert_no_error (error);
+    g_assert_true (intake_kiosk_offer_questionnaire (explicit, newer, signature, &installed, &error));
+    g_assert_false (installed);
+    g_assert_cmpuint (intake_questionnaire_get_version (intake_kiosk_get_questionnaire (explicit)), ==,
+                      builtin_version);
+  }
+}
+
+static void
+test_bundle_export (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(IntakeKiosk) kiosk = new_kiosk (f);
+  g_autoptr(IntakeSync) sync = intake_sync_new (kiosk);
+  g_autofree char *path = g_build_filename (f->dir, "usb", "bundle.ikb", NULL);
+  g_autofree char *usb = g_path_get_dirname (path);
+  g_autoptr(GBytes) bundle = NULL;
+  g_autoptr(GPtrArray) envelopes = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  IntakeDevicePublic device;
+  IntakeOutboxCounts counts;
+  gint64 created_at = 0;
+  gsize len = 0;
+  GStatBuf st;
+
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 20, 7, &error), ==, 20);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir (usb, 0755), ==, 0);
+
+  g_assert_cmpint (intake_sync_export_bundle (sync, path, &error), ==, 20);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  bundle = g_bytes_new_take (g_steal_pointer (&contents), len);
+  envelopes = intake_bundle_parse (bundle, &device, &created_at, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (envelopes->len, ==, 20);
+  {
+    g_autofree char *id = intake_hex_encode (device.device_id, sizeof device.device_id);
+
+    g_assert_cmpstr (id, ==, intake_kiosk_get_device_id (kiosk));
+  }
+  g_assert_cmpint (ABS (created_at - g_get_real_time () / G_USEC_PER_SEC), <, 60);
+
+  /* Exported, and still pending until a receipt arrives. */
+  counts = counts_of (kiosk);
+  g_assert_cmpuint (counts.pending, ==, 20);
+  g_assert_cmpuint (counts.exported_pending, ==, 20);
+  pending = intake_outbox_list_pending (intake_kiosk_get_outbox (kiosk), NULL);
+  for (guint i = 0; i < pending->len; i++)
+    {
+      IntakeOutboxItem *item = g_ptr_array_index (pending, i);
+
+      g_assert_cmpint (item->exported_at, >, 0);
+      g_assert_true (g_bytes_equal (item->envelope, g_ptr_array_index (envelopes, i)));
+    }
+
+  /* A path that cannot be written: an error, and nothing half-written. */
+  {
+    g_autofree char *bad = g_build_filename (f->dir, "no-such-dir", "b.ikb", NULL);
+
+    g_assert_cmpint (intake_sync_export_bundle (sync, bad, &error), ==, -1);
+    g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO);
+  }
+}
+
+static void
+test_enroll_refuses_plain_http (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  char *fingerprint;
+
+  fingerprint = intake_sync_enroll_blocking (f->state_dir, "http://office.example", "AAAA-AAAA-AAAA-AAAA",
+                                             INTAKE_SYNC_ENROLL_NONE, NULL, &error);
+  g_assert_null (fingerprint);
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK);
+  g_assert_nonnull (strstr (error->message, "https://"));
+  g_clear_error (&error);
+
+  fingerprint = intake_sync_enroll_blocking (f->state_dir, "not a url", "AAAA-AAAA-AAAA-AAAA",
+                                             INTAKE_SYNC_ENROLL_NONE, NULL, &error);
+  g_assert_null (fingerprint);
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK);
+}
+
+/* ------------------------------------------------------------------ */
+/* A real intake-server on loopback                                     */
+
+typedef struct {
+  char        *data_dir;
+  char        *office_pub;
+  char        *questionnaire;   /* signed questionnaire file, or NULL */
+  char        *log_path;
+  guint16      port;            /* 0 until the first start */
+  char        *url;
+  GSubprocess *process;
+  guint        starts;
+} Server;
+
+static const char *
+server_program (void)
+{
+  const char *program = g_getenv ("INTAKE_SERVER");
+
+  if (program == NULL || !g_file_test (program, G_FILE_TEST_IS_EXECUTABLE))
+    g_error ("INTAKE_SERVER does not name the intake-server program (%s): "
+             "the end-to-end sync tests need the real server", program ? program : "unset");
+  return program;
+}
+
+static const char *
+admin_program (void)
+{
+  const char *program = g_getenv ("INTAKE_ADMIN");
+
+  if (program == NULL || !g_file_test (program, G_FILE_TEST_IS_EXECUTABLE))
+    g_error ("INTAKE_ADMIN does not name the intake-admin program");
+  return program;
+}
+
+static void
+server_start (Server *s)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  const char *prefix = "listening on ";
+
+  g_assert_null (s->process);
+  g_ptr_array_add (argv, g_strdup (server_program ()));
+  g_ptr_array_add (argv, g_strdup ("--data"));
+  g_ptr_array_add (argv, g_strdup (s->data_dir));
+  g_ptr_array_add (argv, g_strdup ("--office-public"));
+  g_ptr_array_add (argv, g_strdup (s->office_pub));
+  g_ptr_array_add (argv, g_strdup ("--listen"));
+  g_ptr_array_add (argv, g_strdup_printf ("127.0.0.1:%u", s->port));
+  if (s->questionnaire != NULL)
+    {
+      g_ptr_array_add (argv, g_strdup ("--questionnaire"));
+      g_ptr_array_add (argv, g_strdup (s->questionnaire));
+    }
+  g_ptr_array_add (argv, NULL);
+
+  /* The server logs to stderr: keep it in a file for when a test fails. */
+  g_subprocess_launcher_set_stderr_file_path (launcher, NULL);
+  {
+    int fd = g_open (s->log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+
+    g_assert_cmpint (fd, >=, 0);
+    g_subprocess_launcher_take_stderr_fd (launcher, fd);
+  }
+  s->process = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, &error);
+  g_assert_no_error (error);
+
+  /* Its first line on stdout says where it listens. */
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (s->process));
+  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  if (line == NULL || !g_str_has_prefix (line, prefix))
+    {
+      g_autofree char *log = NULL;
+
+      g_file_get_contents (s->log_path, &log, NULL, NULL);
+      g_error ("intake-server did not start (first line \"%s\"); its log:\n%s", line ? line : "", log);
+    }
+  g_strstrip (line);
+  if (s->url == NULL)
+    {
+      g_autoptr(GUri) uri = g_uri_parse (line + strlen (prefix), G_URI_FLAGS_NONE, &error);
+
+      g_assert_no_error (error);
+      s->url = g_strdup (line + strlen (prefix));
+      s->port = (guint16)g_uri_get_port (uri);
+    }
+  else
+    g_assert_cmpstr (line + strlen (prefix), ==, s->url);
+  s->starts++;
+}
+
+static void
+server_kill (Server *s)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (s->process);
+  g_subprocess_send_signal (s->process, SIGKILL);
+  g_assert_true (g_subprocess_wait (s->process, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&s->process);
+}
+
+static Server *
+server_new (Fixture    *f,
+            const char *name)
+{
+  Server *s = g_new0 (Server, 1);
+
+  s->data_dir = g_build_filename (f->dir, name, NULL);
+  s->office_pub = g_strdup (f->office_pub);
+  s->log_path = g_build_filename (f->dir, "server.log", NULL);
+  g_assert_cmpint (g_mkdir (s->data_dir, 0700), ==, 0);
+  return s;
+}
+
+static void
+server_free (Server *s)
+{
+  if (s->process != NULL)
+    server_kill (s);
+  g_free (s->data_dir);
+  g_free (s->office_pub);
+  g_free (s->questionnaire);
+  g_free (s->log_path);
+  g_free (s->url);
+  g_free (s);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Server, server_free)
+
+/* Runs intake-admin; returns its stdout, asserting exit status @expected_status. */
+static char *
+admin (int          expected_status,
+       char       **out_stderr,
+       const char  *first,
+       ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *arg;
+  va_list args;
+  int status;
+
+  g_ptr_array_add (argv, (gpointer)admin_program ());
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer)arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  status = intake_test_run ((const char * const *)argv->pdata, NULL, &out, &err);
+  if (status != expected_status)
+    g_error ("intake-admin %s exited with %d (expected %d): %s", first, status, expected_status, err);
+  if (out_stderr != NULL)
+    *out_stderr = g_steal_pointer (&err);
+  return g_steal_pointer (&out);
+}
+
+/* A one-time code: the last line of `intake-admin enroll-code`. */
+static char *
+enroll_code (Server     *s,
+             const char *location,
+             const char *expires)
+{
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n;
+
+  if (expires != NULL)
+    out = admin (0, NULL, "enroll-code", "--data", s->data_dir, "--location", location,
+                 "--expires", expires, NULL);
+  else
+    out = admin (0, NULL, "enroll-code", "--data", s->data_dir, "--location", location, NULL);
+  g_strstrip (out);
+  lines = g_strsplit (out, "\n", -1);
+  n = g_strv_length (lines);
+  g_assert_cmpuint (n, >, 0);
+  return g_strstrip (g_strdup (lines[n - 1]));
+}
+
+/* Enrolls the fixture's kiosk state directory with @s. */
+static char *
+enroll (Fixture  *f,
+        Server   *s,
+        GError  **error)
+{
+  g_autofree char *code = enroll_code (s, "Vaals", NULL);
+
+  return intake_sync_enroll_blocking (f->state_dir, s->url, code, INTAKE_SYNC_ENROLL_NONE, NULL, error);
+}
+
+static char *
+server_db_path (Server *s)
+{
+  g_autoptr(GDir) dir = g_dir_open (s->data_dir, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".db") || g_str_has_suffix (name, ".sqlite"))
+      return g_build_filename (s->data_dir, name, NULL);
+  g_error ("no SQLite database in the server's data directory %s", s->data_dir);
+}
+
+/* Envelopes in the server's store, all and distinct, read from its SQLite
+ * file (read-only, beside the running server). */
+static void
+server_count (Server *s,
+              guint  *out_total,
+              guint  *out_distinct)
+{
+  g_autofree char *path = server_db_path (s);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*), count(DISTINCT submission_id) FROM envelopes",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  *out_total = (guint)sqlite3_column_int (stmt, 0);
+  *out_distinct = (guint)sqlite3_column_int (stmt, 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+static void
+assert_server_holds (Server *s,
+                     guint   expected)
+{
+  guint total = 0, distinct = 0;
+
+  server_count (s, &total, &distinct);
+  g_assert_cmpuint (distinct, ==, expected);
+  g_assert_cmpuint (total, ==, expected);
+}
+
+/* Every envelope delivered, each with a receipt (receipt || signature) that
+ * verifies with the enrolled server key and lists its exact bytes. */
+static void
+assert_all_delivered (IntakeKiosk *kiosk,
+                      guint        expected)
+{
+  IntakeOutbox *outbox = intake_kiosk_get_outbox (kiosk);
+  IntakeOutboxCounts counts = counts_of (kiosk);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint n = 0;
+
+  g_assert_cmpuint (counts.pending, ==, 0);
+  g_assert_cmpuint (counts.delivered, ==, expected);
+
+  g_assert_cmpint (sqlite3_open_v2 (intake_outbox_get_path (outbox), &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT submission_id FROM envelopes", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *id = (const char *)sqlite3_column_text (stmt, 0);
+      g_autoptr(IntakeOutboxItem) item = intake_outbox_lookup (outbox, id, NULL);
+      g_autoptr(GBytes) receipt = NULL;
+      g_autoptr(GArray) items = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *sha = NULL;
+      const guint8 *data;
+      gsize len;
+      gboolean found = FALSE;
+
+      g_assert_nonnull (item);
+      g_assert_cmpint (item->state, ==, INTAKE_OUTBOX_STATE_DELIVERED);
+      g_assert_nonnull (item->receipt);
+      data = g_bytes_get_data (item->receipt, &len);
+      g_assert_cmpuint (len, >, INTAKE_SIGNATURE_BYTES);
+      receipt = g_bytes_new (data, len - INTAKE_SIGNATURE_BYTES);
+      items = intake_receipt_verify (receipt, data + len - INTAKE_SIGNATURE_BYTES,
+                                     intake_kiosk_get_server_public (kiosk),
+                                     intake_kiosk_get_device_id (kiosk), &error);
+      g_assert_no_error (error);
+      sha = intake_sha256_hex (item->envelope);
+      for (guint i = 0; i < items->len; i++)
+        {
+          IntakeReceiptItem *r = &g_array_index (items, IntakeReceiptItem, i);
+
+          found |= g_str_equal (r->submission_id, id) && g_str_equal (r->sha256, sha);
+        }
+      g_assert_true (found);
+      n++;
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_cmpuint (n, ==, expected);
+}
+
+/* An enrolled kiosk and its sync, with short backoffs for the tests. */
+static IntakeSync *
+enrolled_sync (Fixture      *f,
+               Server       *s,
+               IntakeKiosk **out_kiosk)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *expected = intake_office_public_dup_fingerprint (f->office_public);
+  IntakeKiosk *kiosk;
+  IntakeSync *sync;
+
+  fingerprint = enroll (f, s, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fingerprint, ==, expected);
+  kiosk = new_kiosk (f);
+  g_assert_true (intake_kiosk_is_enrolled (kiosk));
+  sync = intake_sync_new (kiosk);
+  intake_sync_set_backoff (sync, 20, 500);
+  *out_kiosk = kiosk;
+  return sync;
+}
+
+static void
+test_e2e_enroll_and_drain (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server_json = g_build_filename (f->state_dir, "server.json", NULL);
+  g_autofree char *office = g_build_filename (f->state_dir, "office.pub", NULL);
+  guint changed = 0;
+  GStatBuf st;
+
+  server_start (s);
+  sync = enrolled_sync (f, s, &kiosk);
+  g_assert_cmpint (g_stat (server_json, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpstr (intake_sync_get_server_url (sync), ==, s->url);
+  g_assert_cmpstr (intake_sync_get_location (sync), ==, "Vaals");
+  g_assert_cmpmem (intake_kiosk_get_office (kiosk)->key_id, 8, f->office_public->key_id, 8);
+  g_signal_connect_swapped (sync, "changed", G_CALLBACK (g_atomic_int_inc), &changed);
+
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, N_SUBMISSIONS, 42, &error), ==, N_SUBMISSIONS);
+  g_assert_no_error (error);
+  g_assert_cmpuint (intake_sync_get_pending_count (sync), ==, N_SUBMISSIONS);
+
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (intake_sync_get_status (sync), ==, INTAKE_SYNC_STATUS_IDLE);
+  g_assert_null (intake_sync_get_last_error (sync));
+  g_assert_cmpint (ABS (intake_sync_get_last_success (sync) - g_get_real_time () / G_USEC_PER_SEC), <, 60);
+  g_assert_cmpuint (changed, >, 0);
+
+  assert_server_holds (s, N_SUBMISSIONS);
+  assert_all_delivered (kiosk, N_SUBMISSIONS);
+
+  /* Enrolling again with the same office key is fine (a new code). */
+  {
+    g_autofree char *fingerprint = enroll (f, s, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (fingerprint);
+  }
+}
+
+static gboolean
+nothing_pending (gpointer data)
+{
+  return intake_sync_get_pending_count (data) == 0 &&
+         intake_sync_get_status (data) == INTAKE_SYNC_STATUS_IDLE;
+}
+
+/* The background engine: a submission is sent right after intake_sync_poke(). */
+static void
+test_e2e_engine_poke (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+
+  server_start (s);
+  sync = enrolled_sync (f, s, &kiosk);
+  intake_sync_set_interval (sync, 3600);
+  intake_sync_start (sync);
+  spin_until (nothing_pending, sync, 30);
+
+  for (guint round = 1; round <= 3; round++)
+    {
+      g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 7, round, &error), ==, 7);
+      intake_sync_poke (sync);
+      spin_until (nothing_pending, sync, 30);
+      assert_server_holds (s, 7 * round);
+    }
+  assert_all_delivered (kiosk, 21);
+  intake_sync_stop (sync);
+}
+
+/* ------------------------------------------------------------------ */
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_assert_true (intake_crypto_init (NULL));
+
+  g_test_add ("/sync/unit/new-destroy", Fixture, NULL, fixture_setup, test_new_destroy, fixture_teardown);
+  g_test_add_func ("/sync/unit/backoff/formula", test_backoff_formula);
+  g_test_add ("/sync/unit/not-enrolled", Fixture, NULL, fixture_setup, test_not_enrolled, fixture_teardown);
+  g_test_add ("/sync/unit/server-json", Fixture, NULL, fixture_setup, test_server_json, fixture_teardown);
+  g_test_add ("/sync/unit/questionnaire/offer", Fixture, NULL, fixture_setup, test_questionnaire_offer,
+              fixture_teardown);
+  g_test_add ("/sync/unit/bundle/export", Fixture, NULL, fixture_setup, test_bundle_export, fixture_teardown);
+  g_test_add ("/sync/unit/enroll/refuses-plain-http", Fixture, NULL, fixture_setup,
+              test_enroll_refuses_plain_http, fixture_teardown);
+
+  g_test_add ("/sync/e2e/enroll-and-drain-500", Fixture, NULL, fixture_setup, test_e2e_enroll_and_drain,
+              fixture_teardown);
+  g_test_add ("/sync/e2e/engine/poke", Fixture, NULL, fixture_setup, test_e2e_engine_poke, fixture_teardown);
+
+  return g_test_run ();
+}
