@@ -1381,6 +1381,7 @@ send_next_batch (GTask *task_)
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GBytes) body = NULL;
+  GCancellable *cancellable;
   GError *error = NULL;
   gint64 now = now_us (self);
 
@@ -1434,9 +1435,10 @@ send_next_batch (GTask *task_)
   root = json_builder_get_root (builder);
   body = json_to_bytes (root);
 
+  cancellable = g_task_get_cancellable (task);
   http_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "POST", "/v1/envelopes",
                       body, intake_kiosk_get_device_key (self->kiosk), now / G_USEC_PER_SEC,
-                      g_task_get_cancellable (task), upload_cb, g_steal_pointer (&task));
+                      cancellable, upload_cb, g_steal_pointer (&task));
 }
 
 static void

@@ -91,9 +91,15 @@ static const char *const kiosk_messages[] = {
   N_("Month"),
   /* Translators: Label of the year field of a date. */
   N_("Year"),
-  /* Translators: Label at the low end of a scale, e.g. of 0 to 10. */
+  /* Translators: Button next to a number answer that lowers the number by one
+     (e.g. from 5 to 4); screen readers also read it as the button's name. The same
+     word may also label the low end of a scale, e.g. of 0 to 10, so choose a short
+     word that fits both uses ("less", "lower", "minus"). */
   N_("Less"),
-  /* Translators: Label at the high end of a scale, e.g. of 0 to 10. */
+  /* Translators: Button next to a number answer that raises the number by one
+     (e.g. from 4 to 5); screen readers also read it as the button's name. The same
+     word may also label the high end of a scale, e.g. of 0 to 10, so choose a short
+     word that fits both uses ("more", "higher", "plus"). */
   N_("More"),
   /* Translators: Answer option. Said by the resident: "I do not know this yet." */
   N_("Not sure yet"),
@@ -115,6 +121,14 @@ static const char *const kiosk_messages[] = {
   N_("Please check the phone number."),
   /* Translators: Hint when letters were typed where only digits are allowed. */
   N_("Please use numbers only."),
+  /* Translators: Hint when the resident chose an answer that cannot be combined with
+     other answers (e.g. "None of these" or "I would rather not say") together with
+     other answers. "This answer" is that single answer. Calm; say what to do. */
+  N_("Choose either this answer or the others, not both."),
+  /* Translators: Hint when typed text contains invisible or special control characters
+     (e.g. from pasting). Calm; the resident may retype the answer with ordinary letters
+     and numbers. Do not mention "characters" or technical words. */
+  N_("Please use letters and numbers only."),
   /* Translators: Hint when too many answers are chosen. %d is always 2 or more. */
   N_("Please choose at most %d answers."),
   /* Translators: Hint when too few answers are chosen. %d is always 2 or more. */
@@ -201,6 +215,10 @@ static const char *const kiosk_messages[] = {
   N_("Enter the staff PIN"),
   /* Translators: Staff-only. Shown when the PIN is wrong. */
   N_("Wrong PIN"),
+  /* Translators: Staff-only. Shown on the PIN screen when no staff PIN has been set up yet.
+     "intake-kiosk --set-pin" is a command that staff type on the computer: do not
+     translate or change it. */
+  N_("No staff PIN set: run intake-kiosk --set-pin"),
   /* Translators: Staff-only. Button that opens an item. */
   N_("Open"),
   /* Translators: Staff-only. Button that closes a screen. */
@@ -215,10 +233,26 @@ static const char *const kiosk_messages[] = {
   N_("Sent"),
   /* Translators: Staff-only. List of residents who asked for help or an interpreter. */
   N_("Help requests"),
+  /* Translators: Staff-only. Button above the list of help requests: marks all open
+     help requests as handled (staff have helped these residents). */
+  N_("Mark as handled"),
+  /* Translators: Staff-only. Shown in the list of help requests when it is empty. */
+  N_("No open help requests"),
   /* Translators: Staff-only. Section about this kiosk computer. */
   N_("Device"),
+  /* Translators: Staff-only. Label of the unique code (identifier) of this kiosk computer. */
+  N_("Device id"),
+  /* Translators: Staff-only. Label of the place where this kiosk stands, e.g. the name of
+     the office or waiting room. */
+  N_("Location"),
   /* Translators: Staff-only. Section about the installed questionnaire. */
   N_("Questionnaire"),
+  /* Translators: Staff-only. Label of the version number of the installed questionnaire. */
+  N_("Version"),
+  /* Translators: Staff-only. Label of a technical check code (a cryptographic hash, shown
+     as letters and digits) that identifies the exact questionnaire file. "Check code" or
+     your language's usual IT word for "hash" is fine. */
+  N_("Hash"),
   /* Translators: Staff-only. Column showing whether a translation was checked by a person. */
   N_("Translation status"),
   /* Translators: Staff-only. Translation status: a human translator approved it. */

@@ -708,6 +708,25 @@ server_count (Server *s,
   sqlite3_close (db);
 }
 
+static gint64
+server_query_int (Server     *s,
+                  const char *sql)
+{
+  g_autofree char *path = server_db_path (s);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
 static void
 assert_server_holds (Server *s,
                      guint   expected)
@@ -717,6 +736,8 @@ assert_server_holds (Server *s,
   server_count (s, &total, &distinct);
   g_assert_cmpuint (distinct, ==, expected);
   g_assert_cmpuint (total, ==, expected);
+  /* Nothing was ever offered twice with other bytes. */
+  g_assert_cmpint (server_query_int (s, "SELECT count(*) FROM conflicts"), ==, 0);
 }
 
 /* Every envelope delivered, each with a receipt (receipt || signature) that
@@ -875,12 +896,618 @@ test_e2e_engine_poke (Fixture       *f,
   intake_sync_stop (sync);
 }
 
+static gboolean
+flag_set_cb (gpointer data)
+{
+  *(gboolean *)data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop for @ms milliseconds (the kiosk's async I/O goes on). */
+static void
+spin_for_ms (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, flag_set_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static guint
+delivered_count (IntakeKiosk *kiosk)
+{
+  return counts_of (kiosk).delivered;
+}
+
+/* The server is killed with SIGKILL at random moments while the kiosk's
+ * engine keeps retrying; restarted on the same data and port each time. */
+static void
+test_e2e_server_killed (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  guint kills = 0;
+
+  server_start (s);
+  sync = enrolled_sync (f, s, &kiosk);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, N_SUBMISSIONS, 4711, &error), ==, N_SUBMISSIONS);
+  intake_sync_set_batch_size (sync, 5);
+  intake_sync_set_backoff (sync, 10, 200);
+  intake_sync_set_interval (sync, 1);
+  intake_sync_start (sync);
+
+  while (kills < 20)
+    {
+      guint before = delivered_count (kiosk);
+      gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+      g_assert_cmpuint (before, <, N_SUBMISSIONS);
+      /* Mostly once the kiosk is making progress, sometimes blindly. */
+      if (g_test_rand_int_range (0, 4) != 0)
+        while (delivered_count (kiosk) == before && g_get_monotonic_time () < deadline)
+          spin_for_ms (2);
+      spin_for_ms (g_test_rand_int_range (0, 40));
+
+      server_kill (s);
+      kills++;
+      spin_for_ms (g_test_rand_int_range (0, 80));
+      server_start (s);
+    }
+
+  g_test_message ("%u server kills, %u starts, %u of %u delivered during them",
+                  kills, s->starts, delivered_count (kiosk), N_SUBMISSIONS);
+  spin_until (nothing_pending, sync, 120);
+  intake_sync_stop (sync);
+  g_assert_cmpuint (kills, >=, 20);
+  assert_server_holds (s, N_SUBMISSIONS);
+  assert_all_delivered (kiosk, N_SUBMISSIONS);
+}
+
+/* The kiosk side killed mid-sync: the drain runs in a child process (this
+ * program with --sync-child STATE_DIR) that is killed with SIGKILL. */
+static int
+sync_child_main (const char *state_dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+
+  if (!(kiosk = intake_kiosk_new (state_dir, NULL, NULL, &error)))
+    {
+      g_printerr ("sync child: %s\n", error->message);
+      return 2;
+    }
+  sync = intake_sync_new (kiosk);
+  intake_sync_set_batch_size (sync, 5);
+  if (!intake_sync_now_blocking (sync, NULL, &error))
+    {
+      g_printerr ("sync child: %s\n", error->message);
+      return 1;
+    }
+  return 0;
+}
+
+static GSubprocess *
+spawn_sync_child (Fixture *f)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autofree char *log = g_build_filename (f->dir, "child.log", NULL);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *child;
+  int fd = g_open (log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_subprocess_launcher_take_stderr_fd (launcher, fd);
+  g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
+  child = g_subprocess_launcher_spawn (launcher, &error, "/proc/self/exe", "--sync-child", f->state_dir, NULL);
+  g_assert_no_error (error);
+  return child;
+}
+
+static void
+test_e2e_kiosk_killed (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  guint kills = 0;
+
+  server_start (s);
+  sync = enrolled_sync (f, s, &kiosk);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, N_SUBMISSIONS, 99, &error), ==, N_SUBMISSIONS);
+
+  while (kills < 20)
+    {
+      g_autoptr(GSubprocess) child = NULL;
+      guint before = delivered_count (kiosk);
+      gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+      g_assert_cmpuint (before, <, N_SUBMISSIONS);
+      child = spawn_sync_child (f);
+      /* Mostly once the child is making progress, sometimes blindly. */
+      if (g_test_rand_int_range (0, 4) != 0)
+        while (delivered_count (kiosk) == before && g_get_monotonic_time () < deadline)
+          g_usleep (1000);
+      g_usleep (g_test_rand_int_range (0, 30000));
+      g_subprocess_send_signal (child, SIGKILL);
+      g_assert_true (g_subprocess_wait (child, NULL, NULL));
+      g_assert_true (g_subprocess_get_if_signaled (child));
+      kills++;
+    }
+
+  g_test_message ("%u kiosk kills, %u of %u delivered during them", kills, delivered_count (kiosk), N_SUBMISSIONS);
+  /* Then the drain finishes, in a child that is left alone. */
+  {
+    g_autoptr(GSubprocess) child = spawn_sync_child (f);
+
+    g_assert_true (g_subprocess_wait (child, NULL, NULL));
+    g_assert_true (g_subprocess_get_if_exited (child));
+    g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
+  }
+  g_assert_cmpuint (kills, >=, 20);
+  assert_server_holds (s, N_SUBMISSIONS);
+  assert_all_delivered (kiosk, N_SUBMISSIONS);
+}
+
+/* The kiosk holds a server key that is not the one signing receipts. */
+static void
+test_e2e_bad_receipt (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeDeviceKey) other = intake_device_key_generate (NULL);
+  g_autofree char *path = g_build_filename (f->state_dir, "server.json", NULL);
+  g_autofree char *original = NULL;
+  IntakeDevicePublic other_public;
+
+  server_start (s);
+  sync = enrolled_sync (f, s, &kiosk);
+  intake_sync_set_language (sync, "en");
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 5, 5, &error), ==, 5);
+  g_assert_true (g_file_get_contents (path, &original, NULL, NULL));
+
+  intake_device_key_get_public (other, &other_public);
+  write_server_json (f->state_dir, s->url, other_public.sign_pk, NULL, intake_kiosk_get_device_id (kiosk));
+  g_assert_true (intake_kiosk_reload_enrollment (kiosk, &error));
+  g_assert_true (intake_kiosk_is_enrolled (kiosk));
+
+  g_assert_false (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_RECEIPT);
+  g_clear_error (&error);
+  g_assert_cmpint (intake_sync_get_status (sync), ==, INTAKE_SYNC_STATUS_BAD_RECEIPT);
+  g_assert_nonnull (strstr (intake_sync_get_last_error (sync), "cannot be verified"));
+  g_assert_cmpuint (intake_sync_get_failures (sync), ==, 1);
+  g_assert_cmpuint (counts_of (kiosk).delivered, ==, 0);
+  g_assert_cmpuint (counts_of (kiosk).pending, ==, 5);
+  /* The server did store them; only the kiosk's proof is missing. */
+  assert_server_holds (s, 5);
+
+  /* With the right key back, the same envelopes come back as duplicates. */
+  intake_test_write_file (path, original);
+  g_assert_true (intake_kiosk_reload_enrollment (kiosk, &error));
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (intake_sync_get_failures (sync), ==, 0);
+  assert_server_holds (s, 5);
+  assert_all_delivered (kiosk, 5);
+}
+
+typedef struct {
+  gint64  now;
+  double  values[16];
+  guint   next;
+} FakeSource;
+
+static gint64
+fake_clock (gpointer data)
+{
+  return ((FakeSource *)data)->now;
+}
+
+static double
+fake_random (gpointer data)
+{
+  FakeSource *source = data;
+
+  return source->values[source->next++ % G_N_ELEMENTS (source->values)];
+}
+
+static gboolean
+failed_some (gpointer data)
+{
+  return intake_sync_get_failures (data) >= 4;
+}
+
+static void
+test_e2e_backoff (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  FakeSource source = {
+    .now = g_get_real_time (),
+    .values = { 0.9, 0.1, 0.5, 0.999999, 0.3, 0.7, 0.42, 0.0, 0.25, 0.8, 0.6, 0.05, 0.95, 0.5, 0.5, 0.5 },
+  };
+
+  server_start (s);
+  sync = enrolled_sync (f, s, &kiosk);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 3, 3, &error), ==, 3);
+  server_kill (s);
+
+  /* Spaced per the formula with the defaults: base 5 s, cap 15 min. */
+  intake_sync_set_backoff (sync, INTAKE_SYNC_BACKOFF_BASE_MS, INTAKE_SYNC_BACKOFF_CAP_MS);
+  intake_sync_set_clock (sync, fake_clock, &source);
+  intake_sync_set_random (sync, fake_random, &source);
+  for (guint k = 0; k < 12; k++)
+    {
+      gint64 ceiling_ms = MIN ((gint64)INTAKE_SYNC_BACKOFF_CAP_MS, (gint64)INTAKE_SYNC_BACKOFF_BASE_MS << k);
+      double r = source.values[source.next % G_N_ELEMENTS (source.values)];
+      gint64 next;
+
+      g_assert_false (intake_sync_now_blocking (sync, NULL, &error));
+      g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK);
+      g_clear_error (&error);
+      g_assert_cmpuint (intake_sync_get_failures (sync), ==, k + 1);
+      g_assert_cmpint (intake_sync_get_status (sync), ==, INTAKE_SYNC_STATUS_OFFLINE);
+      next = intake_sync_get_next_attempt_at (sync);
+      g_assert_cmpint (next, >=, source.now);
+      g_assert_cmpint (next, <=, source.now + ceiling_ms * 1000);
+      g_assert_cmpint (next, ==, source.now + (gint64)(r * (double)ceiling_ms) * 1000);
+      source.now = next;
+    }
+  g_assert_cmpuint (counts_of (kiosk).pending, ==, 3);
+
+  /* The real engine with short delays: it backs off, then recovers by
+   * itself when the server returns. */
+  intake_sync_set_clock (sync, NULL, NULL);
+  intake_sync_set_random (sync, NULL, NULL);
+  intake_sync_set_backoff (sync, 20, 400);
+  {
+    gint64 now = g_get_real_time ();
+    g_autoptr(IntakeSync) engine = intake_sync_new (kiosk);
+
+    intake_sync_set_backoff (engine, 20, 400);
+    intake_sync_set_interval (engine, 3600);
+    intake_sync_start (engine);
+    spin_until (failed_some, engine, 30);
+    g_assert_cmpint (intake_sync_get_next_attempt_at (engine), >=, now);
+    g_assert_cmpint (intake_sync_get_next_attempt_at (engine), <=, g_get_real_time () + 400 * 1000);
+    g_assert_cmpint (intake_sync_get_status (engine), ==, INTAKE_SYNC_STATUS_OFFLINE);
+
+    server_start (s);
+    spin_until (nothing_pending, engine, 30);
+    g_assert_cmpuint (intake_sync_get_failures (engine), ==, 0);
+    g_assert_cmpint (intake_sync_get_next_attempt_at (engine), ==, 0);
+    intake_sync_stop (engine);
+  }
+  assert_server_holds (s, 3);
+  assert_all_delivered (kiosk, 3);
+}
+
+/* Offline bundle: exported, imported twice, then confirmed by a sync. */
+static void
+test_e2e_bundle (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bundle = g_build_filename (f->dir, "kiosk.ikb", NULL);
+  g_autofree char *out = NULL;
+
+  server_start (s);
+  sync = enrolled_sync (f, s, &kiosk);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 30, 30, &error), ==, 30);
+  g_assert_cmpint (intake_sync_export_bundle (sync, bundle, &error), ==, 30);
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts_of (kiosk).exported_pending, ==, 30);
+
+  g_free (admin (0, NULL, "import-bundle", "--data", s->data_dir, bundle, NULL));
+  assert_server_holds (s, 30);
+  out = admin (0, NULL, "import-bundle", "--data", s->data_dir, bundle, NULL);
+  g_test_message ("second import: %s", out);
+  assert_server_holds (s, 30);
+  g_assert_cmpuint (counts_of (kiosk).pending, ==, 30);
+
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_no_error (error);
+  assert_server_holds (s, 30);
+  assert_all_delivered (kiosk, 30);
+}
+
+static void
+test_e2e_enroll_errors (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *other_state = g_build_filename (f->dir, "kiosk2", NULL);
+  g_autofree char *third_state = g_build_filename (f->dir, "kiosk3", NULL);
+  char *fingerprint;
+
+  server_start (s);
+
+  /* Unknown. */
+  fingerprint = intake_sync_enroll_blocking (f->state_dir, s->url, "ACEF-HJKM-NPRT-UVWX",
+                                             INTAKE_SYNC_ENROLL_NONE, NULL, &error);
+  g_assert_null (fingerprint);
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE);
+  g_assert_nonnull (strstr (error->message, "does not know"));
+  g_clear_error (&error);
+
+  /* Used: good once, refused the second time. */
+  code = enroll_code (s, "Vaals", NULL);
+  fingerprint = intake_sync_enroll_blocking (f->state_dir, s->url, code, INTAKE_SYNC_ENROLL_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_free (fingerprint);
+  fingerprint = intake_sync_enroll_blocking (other_state, s->url, code, INTAKE_SYNC_ENROLL_NONE, NULL, &error);
+  g_assert_null (fingerprint);
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE);
+  g_assert_nonnull (strstr (error->message, "already been used"));
+  g_clear_error (&error);
+  {
+    g_autofree char *path = g_build_filename (other_state, "server.json", NULL);
+
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  }
+
+  /* Expired. */
+  g_clear_pointer (&code, g_free);
+  code = enroll_code (s, "Vaals", "1s");
+  g_usleep (2100 * 1000);
+  fingerprint = intake_sync_enroll_blocking (other_state, s->url, code, INTAKE_SYNC_ENROLL_NONE, NULL, &error);
+  g_assert_null (fingerprint);
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE);
+  g_assert_nonnull (strstr (error->message, "expired"));
+  g_clear_error (&error);
+
+  /* A kiosk that already seals to another office key refuses this one... */
+  {
+    g_autoptr(IntakeOfficePublic) other_public = NULL;
+    g_autoptr(IntakeOfficeSecret) other_secret = NULL;
+    g_autofree char *office = g_build_filename (third_state, "office.pub", NULL);
+    g_autofree char *server_json = g_build_filename (third_state, "server.json", NULL);
+    g_autofree char *replaced = NULL;
+    g_autofree char *other_id = NULL;
+    g_autoptr(IntakeOfficePublic) now_office = NULL;
+    g_autofree char *expected = intake_office_public_dup_fingerprint (f->office_public);
+
+    g_assert_true (intake_office_generate (&other_public, &other_secret, NULL));
+    g_assert_cmpint (g_mkdir (third_state, 0700), ==, 0);
+    g_assert_true (intake_office_public_save (other_public, office, NULL));
+    other_id = intake_office_public_dup_key_id_hex (other_public);
+
+    g_clear_pointer (&code, g_free);
+    code = enroll_code (s, "Vaals", NULL);
+    fingerprint = intake_sync_enroll_blocking (third_state, s->url, code, INTAKE_SYNC_ENROLL_NONE, NULL, &error);
+    g_assert_null (fingerprint);
+    g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_OFFICE_KEY_CHANGED);
+    g_assert_nonnull (strstr (error->message, "--force"));
+    g_clear_error (&error);
+    g_assert_false (g_file_test (server_json, G_FILE_TEST_EXISTS));
+    now_office = intake_office_public_load (office, NULL);
+    g_assert_cmpmem (now_office->key_id, 8, other_public->key_id, 8);
+    g_clear_pointer (&now_office, intake_office_public_free);
+
+    /* ... unless forced (with a new code: the first one was consumed). */
+    g_clear_pointer (&code, g_free);
+    code = enroll_code (s, "Vaals", NULL);
+    fingerprint = intake_sync_enroll_blocking (third_state, s->url, code, INTAKE_SYNC_ENROLL_FORCE, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (fingerprint, ==, expected);
+    g_free (fingerprint);
+    g_assert_true (g_file_test (server_json, G_FILE_TEST_EXISTS));
+    now_office = intake_office_public_load (office, NULL);
+    g_assert_cmpmem (now_office->key_id, 8, f->office_public->key_id, 8);
+    replaced = g_strdup_printf ("%s.%s.replaced", office, other_id);
+    g_assert_true (g_file_test (replaced, G_FILE_TEST_EXISTS));
+  }
+}
+
+static void
+test_e2e_refused (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  FakeSource source = { .now = g_get_real_time () - 1000 * G_USEC_PER_SEC, .values = { 0.5 } };
+  g_autofree char *out = NULL;
+
+  server_start (s);
+  sync = enrolled_sync (f, s, &kiosk);
+  intake_sync_set_language (sync, "en");
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 2, 2, &error), ==, 2);
+
+  /* The clock 1000 s behind. */
+  intake_sync_set_clock (sync, fake_clock, &source);
+  g_assert_false (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_CLOCK);
+  g_clear_error (&error);
+  g_assert_cmpint (intake_sync_get_status (sync), ==, INTAKE_SYNC_STATUS_CLOCK);
+  g_assert_nonnull (strstr (intake_sync_get_last_error (sync), "clock is wrong"));
+  g_assert_cmpuint (intake_sync_get_last_http_status (sync), ==, 401);
+  g_assert_cmpstr (intake_sync_get_last_server_error (sync), ==, "stale_timestamp");
+  intake_sync_set_clock (sync, NULL, NULL);
+
+  /* Revoked. */
+  out = admin (0, NULL, "device", "revoke", "--data", s->data_dir, intake_kiosk_get_device_id (kiosk), NULL);
+  g_assert_false (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_REFUSED);
+  g_clear_error (&error);
+  g_assert_cmpint (intake_sync_get_status (sync), ==, INTAKE_SYNC_STATUS_REFUSED);
+  g_assert_nonnull (strstr (intake_sync_get_last_error (sync), "not (or no longer) registered"));
+  g_assert_cmpuint (intake_sync_get_last_http_status (sync), ==, 403);
+  g_assert_cmpstr (intake_sync_get_last_server_error (sync), ==, "device_revoked");
+  intake_sync_set_language (sync, "nl");
+  g_assert_nonnull (strstr (intake_sync_get_last_error (sync), "niet (of niet meer) aangemeld"));
+  g_assert_cmpuint (counts_of (kiosk).pending, ==, 2);
+
+  /* Unknown: a kiosk the server never enrolled, with a copied server.json. */
+  {
+    g_autofree char *stranger_dir = g_build_filename (f->dir, "stranger", NULL);
+    g_autofree char *office = g_build_filename (stranger_dir, "office.pub", NULL);
+    g_autoptr(IntakeKiosk) stranger = NULL;
+    g_autoptr(IntakeSync) stranger_sync = NULL;
+
+    g_assert_cmpint (g_mkdir (stranger_dir, 0700), ==, 0);
+    g_assert_true (intake_office_public_save (f->office_public, office, NULL));
+    stranger = intake_kiosk_new (stranger_dir, NULL, NULL, &error);
+    g_assert_no_error (error);
+    write_server_json (stranger_dir, s->url, intake_kiosk_get_server_public (kiosk), NULL,
+                       intake_kiosk_get_device_id (stranger));
+    g_assert_true (intake_kiosk_reload_enrollment (stranger, &error));
+    stranger_sync = intake_sync_new (stranger);
+    g_assert_false (intake_sync_now_blocking (stranger_sync, NULL, &error));
+    g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_REFUSED);
+    g_assert_cmpint (intake_sync_get_status (stranger_sync), ==, INTAKE_SYNC_STATUS_REFUSED);
+    g_assert_cmpuint (intake_sync_get_last_http_status (stranger_sync), ==, 401);
+    g_assert_cmpstr (intake_sync_get_last_server_error (stranger_sync), ==, "unknown_device");
+  }
+}
+
+/* A questionnaire signed with `intake-admin questionnaire sign` and
+ * served by the server: at enrollment, then as an update at a sync. */
+static char *
+sign_questionnaire (Fixture    *f,
+                    guint32     version,
+                    const char *office_dir)
+{
+  g_autoptr(GBytes) canonical = make_questionnaire (version, NULL, NULL, NULL);
+  g_autofree char *source = g_strdup_printf ("%s/questionnaire-v%u.json", f->dir, version);
+  g_autofree char *out = NULL;
+  char *signed_path = g_strdup_printf ("%s/questionnaire-v%u.signed.json", f->dir, version);
+
+  g_assert_true (g_file_set_contents (source, g_bytes_get_data (canonical, NULL),
+                                      (gssize)g_bytes_get_size (canonical), NULL));
+  out = admin (0, NULL, "questionnaire", "sign", source, "--office", office_dir,
+               "--passphrase-file", f->passphrase_file, "--out", signed_path, NULL);
+  return signed_path;
+}
+
+static void
+test_e2e_questionnaire (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(IntakeQuestionnaire) builtin = intake_kiosk_load_builtin_questionnaire (NULL);
+  g_autoptr(IntakeSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *code = NULL;
+  guint32 v = intake_questionnaire_get_version (builtin);
+
+  /* The kiosk has been taking submissions with the built-in questionnaire. */
+  kiosk = new_kiosk (f);
+  g_assert_cmpuint (intake_questionnaire_get_version (intake_kiosk_get_questionnaire (kiosk)), ==, v);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 4, 1, &error), ==, 4);
+
+  /* Enrollment brings version v+1. */
+  s->questionnaire = sign_questionnaire (f, v + 1, f->office_dir);
+  server_start (s);
+  code = enroll_code (s, "Vaals", NULL);
+  fingerprint = intake_sync_enroll_blocking (f->state_dir, s->url, code, INTAKE_SYNC_ENROLL_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (intake_kiosk_reload_enrollment (kiosk, &error));
+  g_assert_cmpuint (intake_questionnaire_get_version (intake_kiosk_get_questionnaire (kiosk)), ==, v + 1);
+  session = intake_kiosk_new_session (kiosk, "nl", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (intake_questionnaire_get_version (intake_session_get_questionnaire (session)), ==, v + 1);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 4, 2, &error), ==, 4);
+
+  /* Envelopes of both versions are accepted. */
+  sync = intake_sync_new (kiosk);
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_no_error (error);
+  assert_server_holds (s, 8);
+  assert_all_delivered (kiosk, 8);
+  g_assert_cmpint (server_query_int (s, "SELECT count(DISTINCT questionnaire_version) FROM envelopes"), ==, 2);
+
+  /* The office publishes v+2: the next sync picks it up for new sessions. */
+  server_kill (s);
+  g_free (s->questionnaire);
+  s->questionnaire = sign_questionnaire (f, v + 2, f->office_dir);
+  server_start (s);
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (intake_questionnaire_get_version (intake_kiosk_get_questionnaire (kiosk)), ==, v + 2);
+  g_assert_cmpuint (intake_questionnaire_get_version (intake_session_get_questionnaire (session)), ==, v + 1);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 2, 3, &error), ==, 2);
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  assert_server_holds (s, 10);
+
+  /* A server that offers v+3 signed by another office key (say, a
+   * compromised server the kiosk was pointed at): ignored, the kiosk keeps
+   * v+2. The other server knows the device: its enrollment went as far as
+   * the kiosk refusing the other office key. */
+  {
+    g_autofree char *other_dir = g_build_filename (f->dir, "other-office", NULL);
+    g_autoptr(Server) other = server_new (f, "other-server");
+    g_autofree char *other_code = NULL;
+    g_autofree char *server_pub = NULL;
+    IntakeDevicePublic other_server_key;
+
+    g_free (admin (0, NULL, "office", "init", other_dir, "--passphrase-file", f->passphrase_file, NULL));
+    g_free (other->office_pub);
+    other->office_pub = g_build_filename (other_dir, "office.pub", NULL);
+    other->questionnaire = sign_questionnaire (f, v + 3, other_dir);
+    server_start (other);
+    other_code = enroll_code (other, "Elsewhere", NULL);
+    g_assert_null (intake_sync_enroll_blocking (f->state_dir, other->url, other_code,
+                                                INTAKE_SYNC_ENROLL_NONE, NULL, &error));
+    g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_OFFICE_KEY_CHANGED);
+    g_clear_error (&error);
+
+    server_pub = g_build_filename (other->data_dir, "server.pub", NULL);
+    g_assert_true (intake_device_public_load (server_pub, &other_server_key, &error));
+    write_server_json (f->state_dir, other->url, other_server_key.sign_pk, NULL,
+                       intake_kiosk_get_device_id (kiosk));
+    g_assert_true (intake_kiosk_reload_enrollment (kiosk, &error));
+    g_assert_cmpstr (intake_kiosk_get_server_url (kiosk), ==, other->url);
+
+    g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*Ignoring the questionnaire the server offers*");
+    g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+    g_assert_no_error (error);
+    g_test_assert_expected_messages ();
+    g_assert_cmpuint (intake_questionnaire_get_version (intake_kiosk_get_questionnaire (kiosk)), ==, v + 2);
+  }
+
+  /* And after a restart the kiosk still uses v+2 from its state directory. */
+  {
+    g_autoptr(IntakeKiosk) again = new_kiosk (f);
+
+    g_assert_cmpuint (intake_questionnaire_get_version (intake_kiosk_get_questionnaire (again)), ==, v + 2);
+  }
+}
+
 /* ------------------------------------------------------------------ */
 
 int
 main (int   argc,
       char *argv[])
 {
+  if (argc == 3 && g_str_equal (argv[1], "--sync-child"))
+    {
+      g_assert_true (intake_crypto_init (NULL));
+      return sync_child_main (argv[2]);
+    }
+
   g_test_init (&argc, &argv, NULL);
   g_assert_true (intake_crypto_init (NULL));
 
@@ -897,6 +1524,14 @@ main (int   argc,
   g_test_add ("/sync/e2e/enroll-and-drain-500", Fixture, NULL, fixture_setup, test_e2e_enroll_and_drain,
               fixture_teardown);
   g_test_add ("/sync/e2e/engine/poke", Fixture, NULL, fixture_setup, test_e2e_engine_poke, fixture_teardown);
+  g_test_add ("/sync/e2e/server-killed", Fixture, NULL, fixture_setup, test_e2e_server_killed, fixture_teardown);
+  g_test_add ("/sync/e2e/kiosk-killed", Fixture, NULL, fixture_setup, test_e2e_kiosk_killed, fixture_teardown);
+  g_test_add ("/sync/e2e/bad-receipt", Fixture, NULL, fixture_setup, test_e2e_bad_receipt, fixture_teardown);
+  g_test_add ("/sync/e2e/backoff", Fixture, NULL, fixture_setup, test_e2e_backoff, fixture_teardown);
+  g_test_add ("/sync/e2e/bundle", Fixture, NULL, fixture_setup, test_e2e_bundle, fixture_teardown);
+  g_test_add ("/sync/e2e/enroll-errors", Fixture, NULL, fixture_setup, test_e2e_enroll_errors, fixture_teardown);
+  g_test_add ("/sync/e2e/refused", Fixture, NULL, fixture_setup, test_e2e_refused, fixture_teardown);
+  g_test_add ("/sync/e2e/questionnaire", Fixture, NULL, fixture_setup, test_e2e_questionnaire, fixture_teardown);
 
   return g_test_run ();
 }

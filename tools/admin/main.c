@@ -1,4 +1,5 @@
-/* intake-admin: keys, questionnaire checks, envelopes and outbox status
+/* intake-admin: keys, questionnaire checks and signing, envelopes, outbox
+ * status, and the server's store (enrollment codes, devices, bundles)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -20,6 +21,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "intake-accept.h"
+#include "intake-bundle.h"
 #include "intake-canonical-json.h"
 #include "intake-crypto-error.h"
 #include "intake-envelope.h"
@@ -28,6 +31,8 @@
 #include "intake-questionnaire.h"
 #include "intake-reference.h"
 #include "intake-secure.h"
+#include "intake-server-util.h"
+#include "intake-store.h"
 
 #define EXIT_USAGE 2
 
@@ -645,15 +650,367 @@ cmd_outbox_status (int    argc,
   return EXIT_SUCCESS;
 }
 
+/* The --data DIR / --postgres CONNINFO pair every store command takes. */
+#define STORE_OPTIONS(data_dir, conninfo) \
+  { "data", 0, 0, G_OPTION_ARG_FILENAME, &(data_dir), "Server data directory (SQLite store)", "DIR" }, \
+  { "postgres", 0, 0, G_OPTION_ARG_STRING, &(conninfo), "PostgreSQL store (libpq connection string)", "CONNINFO" }
+
+static char *
+format_time (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (unix_seconds);
+
+  return when != NULL ? g_date_time_format (when, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("?");
+}
+
+/* enroll-code (--data DIR | --postgres CONNINFO) --location NAME [--expires DURATION] */
+static int
+cmd_enroll_code (int    argc,
+                 char **argv)
+{
+  const char *usage = "enroll-code (--data DIR | --postgres CONNINFO) --location NAME [--expires DURATION]";
+  g_autofree char *data_dir = NULL;
+  g_autofree char *conninfo = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *expires = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *code_hash = NULL;
+  g_autofree char *expires_text = NULL;
+  g_autoptr(IntakeStore) store = NULL;
+  GError *error = NULL;
+  gint64 lifetime = 24 * 3600;
+  gint64 now;
+  int status = 0;
+  GOptionEntry entries[] = {
+    STORE_OPTIONS (data_dir, conninfo),
+    { "location", 0, 0, G_OPTION_ARG_STRING, &location, "Where the kiosk stands (shown to staff)", "NAME" },
+    { "expires", 0, 0, G_OPTION_ARG_STRING, &expires, "How long the code stays valid (default 24h)", "DURATION" },
+    { NULL }
+  };
+
+  if (!parse_options (entries, usage, &argc, &argv, &status))
+    return status;
+  if (argc != 1)
+    return usage_error (usage, "unexpected argument");
+  if ((data_dir == NULL) == (conninfo == NULL))
+    return usage_error (usage, "give exactly one of --data DIR and --postgres CONNINFO");
+  if (location == NULL || *g_strstrip (location) == '\0')
+    return usage_error (usage, "--location is required");
+  if (expires != NULL && !intake_parse_duration (expires, &lifetime, &error))
+    {
+      status = usage_error (usage, error->message);
+      g_error_free (error);
+      return status;
+    }
+
+  if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)))
+    return fail (error);
+
+  code = intake_enroll_code_generate ();
+  code_hash = intake_enroll_code_hash (code);
+  now = g_get_real_time () / G_USEC_PER_SEC;
+  if (!intake_store_create_enroll_code (store, code_hash, location, now, now + lifetime, &error))
+    return fail (error);
+
+  expires_text = format_time (now + lifetime);
+  g_print ("location: %s\n", location);
+  g_print ("expires:  %s\n", expires_text);
+  g_print ("one-time enrollment code (type it on the kiosk's staff screen):\n");
+  g_print ("%s\n", code);
+  return EXIT_SUCCESS;
+}
+
+/* device list (--data DIR | --postgres CONNINFO) */
+static int
+cmd_device_list (int    argc,
+                 char **argv)
+{
+  const char *usage = "device list (--data DIR | --postgres CONNINFO)";
+  g_autofree char *data_dir = NULL;
+  g_autofree char *conninfo = NULL;
+  g_autoptr(IntakeStore) store = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+  GError *error = NULL;
+  int status = 0;
+  int width = (int)strlen ("LOCATION");
+  GOptionEntry entries[] = {
+    STORE_OPTIONS (data_dir, conninfo),
+    { NULL }
+  };
+
+  if (!parse_options (entries, usage, &argc, &argv, &status))
+    return status;
+  if (argc != 1)
+    return usage_error (usage, "unexpected argument");
+  if ((data_dir == NULL) == (conninfo == NULL))
+    return usage_error (usage, "give exactly one of --data DIR and --postgres CONNINFO");
+
+  if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)) ||
+      !(devices = intake_store_list_devices (store, &error)))
+    return fail (error);
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const IntakeStoreDevice *device = g_ptr_array_index (devices, i);
+
+      width = MAX (width, (int)g_utf8_strlen (device->location, -1));
+    }
+  g_print ("%-32s  %-*s  %-7s  %s\n", "DEVICE", width, "LOCATION", "STATUS", "ENROLLED");
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const IntakeStoreDevice *device = g_ptr_array_index (devices, i);
+      g_autofree char *enrolled = format_time (device->enrolled_at);
+      int pad = width - (int)g_utf8_strlen (device->location, -1);
+
+      g_print ("%-32s  %s%*s  %-7s  %s\n", device->device_id, device->location, pad, "",
+               intake_device_status_to_string (device->status), enrolled);
+    }
+  return EXIT_SUCCESS;
+}
+
+/* device revoke (--data DIR | --postgres CONNINFO) DEVICE_ID */
+static int
+cmd_device_revoke (int    argc,
+                   char **argv)
+{
+  const char *usage = "device revoke (--data DIR | --postgres CONNINFO) DEVICE_ID";
+  g_autofree char *data_dir = NULL;
+  g_autofree char *conninfo = NULL;
+  g_autoptr(IntakeStore) store = NULL;
+  GError *error = NULL;
+  int status = 0;
+  GOptionEntry entries[] = {
+    STORE_OPTIONS (data_dir, conninfo),
+    { NULL }
+  };
+
+  if (!parse_options (entries, usage, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (usage, "expected exactly one device id");
+  if ((data_dir == NULL) == (conninfo == NULL))
+    return usage_error (usage, "give exactly one of --data DIR and --postgres CONNINFO");
+
+  if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)) ||
+      !intake_store_revoke_device (store, argv[1], g_get_real_time () / G_USEC_PER_SEC, &error))
+    return fail (error);
+
+  g_print ("revoked %s: its requests and bundles are refused from now on\n", argv[1]);
+  return EXIT_SUCCESS;
+}
+
+/* import-bundle (--data DIR | --postgres CONNINFO) [--office-public FILE] FILE */
+static int
+cmd_import_bundle (int    argc,
+                   char **argv)
+{
+  const char *usage = "import-bundle (--data DIR | --postgres CONNINFO) [--office-public FILE] FILE";
+  g_autofree char *data_dir = NULL;
+  g_autofree char *conninfo = NULL;
+  g_autofree char *office_path = NULL;
+  g_autofree char *device_id = NULL;
+  g_autofree char *office_key_id = NULL;
+  g_autoptr(IntakeStore) store = NULL;
+  g_autoptr(IntakeOfficePublic) office = NULL;
+  g_autoptr(IntakeStoreDevice) device = NULL;
+  g_autoptr(GBytes) bundle = NULL;
+  g_autoptr(GPtrArray) envelopes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  IntakeDevicePublic signer;
+  GError *error = NULL;
+  guint counts[INTAKE_ACCEPT_N_STATUS] = { 0 };
+  gint64 created_at = 0;
+  gint64 now;
+  int status = 0;
+  GOptionEntry entries[] = {
+    STORE_OPTIONS (data_dir, conninfo),
+    { "office-public", 0, 0, G_OPTION_ARG_FILENAME, &office_path,
+      "Office public key (default: the one the store was set up with)", "FILE" },
+    { NULL }
+  };
+
+  if (!parse_options (entries, usage, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (usage, "expected exactly one bundle file");
+  if ((data_dir == NULL) == (conninfo == NULL))
+    return usage_error (usage, "give exactly one of --data DIR and --postgres CONNINFO");
+
+  if (!read_input (argv[1], &bundle, &error))
+    return fail (error);
+  if (!(envelopes = intake_bundle_parse (bundle, &signer, &created_at, &error)))
+    {
+      g_prefix_error (&error, "%s is refused: ", argv[1]);
+      return fail (error);
+    }
+
+  if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)))
+    return fail (error);
+  if (office_path != NULL)
+    {
+      if (!(office = intake_office_public_load (office_path, &error)) ||
+          !intake_store_bind_office (store, office, &error))
+        return fail (error);
+    }
+  else if (!(office = intake_store_dup_office (store, &error)))
+    return fail (error);
+  office_key_id = intake_office_public_dup_key_id_hex (office);
+
+  device_id = intake_hex_encode (signer.device_id, sizeof signer.device_id);
+  if (!(device = intake_store_get_device (store, device_id, &local_error)))
+    {
+      if (g_error_matches (local_error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_DEVICE))
+        g_printerr ("intake-admin: %s is refused: it was signed by device %s, which is not enrolled\n",
+                    argv[1], device_id);
+      else
+        g_printerr ("intake-admin: %s\n", local_error->message);
+      return EXIT_FAILURE;
+    }
+  if (device->status != INTAKE_DEVICE_STATUS_ACTIVE ||
+      memcmp (device->sign_pk, signer.sign_pk, sizeof signer.sign_pk) != 0)
+    {
+      g_printerr ("intake-admin: %s is refused: device %s is %s\n", argv[1], device_id,
+                  device->status != INTAKE_DEVICE_STATUS_ACTIVE ? "revoked" : "enrolled with another key");
+      return EXIT_FAILURE;
+    }
+
+  now = g_get_real_time () / G_USEC_PER_SEC;
+  for (guint i = 0; i < envelopes->len; i++)
+    {
+      IntakeAcceptResult result;
+
+      if (!intake_server_accept_envelope (store, office_key_id, device, g_ptr_array_index (envelopes, i),
+                                          INTAKE_ENVELOPE_SOURCE_BUNDLE, now, &result, &error))
+        {
+          g_prefix_error (&error, "stopped at envelope %u of %u (the ones before are stored; "
+                          "importing again is safe): ", i + 1, envelopes->len);
+          return fail (error);
+        }
+      counts[result.status]++;
+      if (result.status == INTAKE_ACCEPT_CONFLICT || result.status == INTAKE_ACCEPT_REJECTED)
+        g_print ("envelope %u: %s%s%s%s submission %s\n", i, intake_accept_status_to_string (result.status),
+                 result.status == INTAKE_ACCEPT_REJECTED ? " (" : "",
+                 result.status == INTAKE_ACCEPT_REJECTED ? intake_reject_reason_to_string (result.reason) : "",
+                 result.status == INTAKE_ACCEPT_REJECTED ? ")" : "",
+                 result.has_submission_id ? result.submission_id : "unknown");
+    }
+
+  g_print ("device:    %s (%s)\n", device_id, device->location);
+  g_print ("envelopes: %u\n", envelopes->len);
+  g_print ("stored:    %u\n", counts[INTAKE_ACCEPT_STORED]);
+  g_print ("duplicate: %u\n", counts[INTAKE_ACCEPT_DUPLICATE]);
+  g_print ("conflict:  %u\n", counts[INTAKE_ACCEPT_CONFLICT]);
+  g_print ("rejected:  %u\n", counts[INTAKE_ACCEPT_REJECTED]);
+  if (counts[INTAKE_ACCEPT_CONFLICT] + counts[INTAKE_ACCEPT_REJECTED] > 0)
+    {
+      g_printerr ("intake-admin: %u envelope(s) of %s were refused (listed above); the kiosk keeps them\n",
+                  counts[INTAKE_ACCEPT_CONFLICT] + counts[INTAKE_ACCEPT_REJECTED], argv[1]);
+      return EXIT_FAILURE;
+    }
+  return EXIT_SUCCESS;
+}
+
+/* questionnaire sign FILE --office DIR [--passphrase-file FILE] --out FILE */
+static int
+cmd_questionnaire_sign (int    argc,
+                        char **argv)
+{
+  const char *usage = "questionnaire sign FILE --office DIR [--passphrase-file FILE] --out FILE";
+  g_autofree char *office_dir = NULL;
+  g_autofree char *passphrase_file = NULL;
+  g_autofree char *out_path = NULL;
+  g_autofree char *secret_path = NULL;
+  g_autofree char *canonical_b64 = NULL;
+  g_autofree char *signature_b64 = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *key_id = NULL;
+  g_autoptr(IntakeQuestionnaire) questionnaire = NULL;
+  g_autoptr(IntakeSecureBuffer) passphrase = NULL;
+  g_autoptr(IntakeOfficeSecret) office = NULL;
+  g_autoptr(GBytes) canonical = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  guint8 signature[INTAKE_SIGNATURE_BYTES];
+  GError *error = NULL;
+  gsize len = 0;
+  int status = 0;
+  GOptionEntry entries[] = {
+    { "office", 0, 0, G_OPTION_ARG_FILENAME, &office_dir, "Office key directory", "DIR" },
+    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file, "Passphrase of the office secret", "FILE" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_path, "Signed questionnaire to write", "FILE" },
+    { NULL }
+  };
+
+  if (!parse_options (entries, usage, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (usage, "expected exactly one questionnaire file");
+  if (office_dir == NULL || out_path == NULL)
+    return usage_error (usage, "--office and --out are required");
+
+  secret_path = g_build_filename (office_dir, "office.secret", NULL);
+  if (!(questionnaire = intake_questionnaire_new_from_file (argv[1], &error)) ||
+      !(passphrase = get_passphrase (passphrase_file, FALSE, &error)) ||
+      !(office = intake_office_secret_load (secret_path, passphrase, &error)))
+    return fail (error);
+
+  canonical = intake_questionnaire_dup_canonical (questionnaire);
+  intake_office_secret_sign (office, "questionnaire", canonical, signature);
+  if (!intake_office_public_verify (intake_office_secret_get_public (office), "questionnaire",
+                                    canonical, signature, &error))
+    return fail (error);
+
+  canonical_b64 = g_base64_encode (g_bytes_get_data (canonical, NULL), g_bytes_get_size (canonical));
+  signature_b64 = g_base64_encode (signature, sizeof signature);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, intake_questionnaire_get_id (questionnaire));
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, intake_questionnaire_get_version (questionnaire));
+  json_builder_set_member_name (builder, "hash");
+  json_builder_add_string_value (builder, intake_questionnaire_get_hash (questionnaire));
+  json_builder_set_member_name (builder, "canonical");
+  json_builder_add_string_value (builder, canonical_b64);
+  json_builder_set_member_name (builder, "signature");
+  json_builder_add_string_value (builder, signature_b64);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, &len);
+
+  /* A signed questionnaire is public: readable by the server's user. */
+  if (!g_file_set_contents_full (out_path, text, len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0644, &error))
+    return fail (error);
+
+  key_id = intake_office_public_dup_key_id_hex (intake_office_secret_get_public (office));
+  g_print ("signed %s version %u (hash %s) with office key %s\n",
+           intake_questionnaire_get_id (questionnaire), intake_questionnaire_get_version (questionnaire),
+           intake_questionnaire_get_hash (questionnaire), key_id);
+  g_print ("wrote %s\n", out_path);
+  return EXIT_SUCCESS;
+}
+
 static const Command commands[] = {
   { "office", "init", cmd_office_init, "office init DIR [--passphrase-file FILE]" },
   { "device", "init", cmd_device_init, "device init DIR" },
   { "questionnaire", "check", cmd_questionnaire_check, "questionnaire check FILE" },
+  { "questionnaire", "sign", cmd_questionnaire_sign,
+    "questionnaire sign FILE --office DIR [--passphrase-file FILE] --out FILE" },
   { "envelope", "seal", cmd_envelope_seal,
     "envelope seal --office DIR --device DIR [--in FILE] [--out FILE] [--outbox DB]" },
   { "envelope", "open", cmd_envelope_open,
     "envelope open --office DIR --passphrase-file FILE [--in FILE]" },
   { "outbox", "status", cmd_outbox_status, "outbox status DB" },
+  { "enroll-code", NULL, cmd_enroll_code,
+    "enroll-code (--data DIR | --postgres CONNINFO) --location NAME [--expires DURATION]" },
+  { "device", "list", cmd_device_list, "device list (--data DIR | --postgres CONNINFO)" },
+  { "device", "revoke", cmd_device_revoke, "device revoke (--data DIR | --postgres CONNINFO) DEVICE_ID" },
+  { "import-bundle", NULL, cmd_import_bundle,
+    "import-bundle (--data DIR | --postgres CONNINFO) [--office-public FILE] FILE" },
 };
 
 static void
@@ -689,7 +1046,11 @@ main (int    argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      if (argc >= 3 && g_str_equal (argv[1], commands[i].group) && g_str_equal (argv[2], commands[i].name))
+      /* One-word commands ("enroll-code") get their argv from the command. */
+      if (commands[i].name == NULL && argc >= 2 && g_str_equal (argv[1], commands[i].group))
+        return commands[i].func (argc - 1, argv + 1);
+      if (commands[i].name != NULL && argc >= 3 && g_str_equal (argv[1], commands[i].group) &&
+          g_str_equal (argv[2], commands[i].name))
         {
           /* Hand the command its own argv, starting at the subcommand. */
           return commands[i].func (argc - 2, argv + 2);

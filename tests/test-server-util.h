@@ -1,0 +1,122 @@
+/* test-server-util.h: a real intake-server process and simulated kiosks for the tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The store is SQLite in a temporary directory, or, when
+ * INTAKE_TEST_POSTGRES is set (tests/pg-cluster.sh run ...), a fresh
+ * database in that throwaway PostgreSQL cluster for every TestServer.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "intake-keys.h"
+#include "intake-protocol.h"
+#include "intake-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char               *dir;
+  char               *office_dir;      /* office.pub (and office.secret when asked for) */
+  char               *office_pub;
+  char               *passphrase_file;
+  IntakeOfficePublic *office;
+  char               *data_dir;        /* SQLite store, NULL with PostgreSQL */
+  char               *conninfo;        /* PostgreSQL store, NULL with SQLite */
+  char               *server_key;      /* --server-key, with PostgreSQL */
+  char               *log_path;        /* the server's stderr */
+  GSubprocess        *proc;
+  char               *url;
+  SoupSession        *session;
+} TestServer;
+
+typedef struct {
+  guint       status;                  /* 0 if the request failed */
+  GError     *error;                   /* transport error, when status is 0 */
+  GBytes     *body;
+  JsonNode   *json;                    /* body parsed, when it is JSON */
+} TestResponse;
+
+typedef struct {
+  IntakeDeviceKey *key;
+  char            *device_id;
+  char            *location;
+  guint8           server_pk[INTAKE_SIGN_PUBLIC_BYTES];
+} TestKiosk;
+
+gboolean      test_server_use_postgres   (void);
+const char   *test_server_admin_path     (void);
+const char   *test_server_binary_path    (void);
+
+TestServer   *test_server_new            (gboolean            with_office_secret);
+void          test_server_free           (TestServer         *self);
+/* "--data DIR" or "--postgres CONNINFO", for intake-admin. */
+void          test_server_add_store_args (TestServer         *self,
+                                          GPtrArray          *argv);
+IntakeStore  *test_server_open_store     (TestServer         *self);
+/* Starts intake-server with the store, the office key and @extra_args
+ * (NULL-terminated, may be NULL), and reads "listening on URL". Returns
+ * FALSE (and the process's exit status) if it exits instead. */
+gboolean      test_server_start          (TestServer         *self,
+                                          const char * const *extra_args,
+                                          int                *out_exit_status);
+void          test_server_kill           (TestServer         *self);
+/* SIGTERM; asserts a clean exit. */
+void          test_server_stop           (TestServer         *self);
+char         *test_server_read_log       (TestServer         *self);
+
+/* Runs intake-admin with the store options added after @args[0..n_before)
+ * (the subcommand words). Asserts a failure is one line on stderr. */
+int           test_admin                 (TestServer         *self,
+                                          const char * const *args,
+                                          guint               n_before,
+                                          char              **out_stdout,
+                                          char              **out_stderr);
+/* intake-admin enroll-code; returns the code from the last line. */
+char         *test_server_new_code       (TestServer         *self,
+                                          const char         *location);
+
+/* HTTP with the test's main context kept running (async request + a
+ * nested main-context loop). @auth may be NULL (unsigned request). */
+TestResponse *test_http                  (SoupSession        *session,
+                                          const char         *method,
+                                          const char         *url,
+                                          GBytes             *body,
+                                          const IntakeRequestAuth *auth);
+void          test_response_free         (TestResponse       *response);
+const char   *test_response_error_code   (TestResponse       *response);
+
+TestKiosk    *test_kiosk_new             (void);
+void          test_kiosk_free            (TestKiosk          *kiosk);
+/* POST /v1/enroll with @code; on 200 fills in the kiosk's server key. */
+TestResponse *test_kiosk_enroll          (TestKiosk          *kiosk,
+                                          TestServer         *server,
+                                          const char         *code);
+/* Enrolls with a fresh code and asserts success. */
+TestKiosk    *test_kiosk_new_enrolled    (TestServer         *server);
+GBytes       *test_kiosk_seal            (TestKiosk          *kiosk,
+                                          const IntakeOfficePublic *office);
+GBytes       *test_upload_body           (GPtrArray          *envelopes);
+/* A signed request from @kiosk, with its clock off by @skew seconds. */
+TestResponse *test_kiosk_request         (TestKiosk          *kiosk,
+                                          TestServer         *server,
+                                          const char         *method,
+                                          const char         *path,
+                                          GBytes             *body,
+                                          gint64              skew);
+TestResponse *test_kiosk_upload          (TestKiosk          *kiosk,
+                                          TestServer         *server,
+                                          GPtrArray          *envelopes);
+/* Verifies the receipt of an upload response (signature, device) and
+ * returns its items. */
+GArray       *test_verify_receipt        (TestKiosk          *kiosk,
+                                          TestResponse       *response);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestServer, test_server_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestResponse, test_response_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestKiosk, test_kiosk_free)
+
+G_END_DECLS
