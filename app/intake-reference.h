@@ -14,8 +14,9 @@ G_BEGIN_DECLS
 
 /* "XXXX-XXXX", derived from the 16-byte submission id. */
 char     *intake_reference_from_submission_id (const guint8 *submission_id);
-/* Uppercases, drops spaces and dashes, maps common confusions; NULL if the
- * result cannot be a reference code. Returns the "XXXX-XXXX" form. */
+/* Uppercases and drops spaces and dashes; NULL if the result cannot be a
+ * reference code (a look-alike such as O or 0 is refused, not guessed).
+ * Returns the "XXXX-XXXX" form. */
 char     *intake_reference_normalize          (const char   *input);
 
 G_END_DECLS
