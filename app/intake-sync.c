@@ -22,6 +22,8 @@
 #include "intake-sync.h"
 
 #define REQUEST_TIMEOUT_SECONDS 60
+/* Upload bodies stay this far under the server's limit (base64 + JSON). */
+#define BODY_BUDGET             (INTAKE_PROTOCOL_MAX_BODY - 64 * 1024)
 #define USER_AGENT              "intake-kiosk/" PACKAGE_VERSION
 
 G_DEFINE_QUARK (intake-sync-error-quark, intake_sync_error)
@@ -1154,7 +1156,12 @@ intake_sync_get_next_attempt_at (IntakeSync *self)
 
 typedef struct {
   IntakeSync  *self;
+  gint64       started_s;  /* the pass lists what was due when it began */
   GPtrArray   *batch;      /* IntakeOutboxItem */
+  GPtrArray   *statuses;   /* per batch item: "stored", "duplicate", "conflict", "rejected" */
+  GPtrArray   *reasons;    /* per batch item: the rejection reason or NULL */
+  GBytes      *receipt;    /* receipt || signature, when any item was delivered */
+  guint        applied;    /* batch items already marked */
   GHashTable  *tried;      /* submission ids sent in this pass */
   guint        delivered;
   guint        rejected;
@@ -1162,9 +1169,19 @@ typedef struct {
 } RunData;
 
 static void
-run_data_free (RunData *data)
+clear_batch (RunData *data)
 {
   g_clear_pointer (&data->batch, g_ptr_array_unref);
+  g_clear_pointer (&data->statuses, g_ptr_array_unref);
+  g_clear_pointer (&data->reasons, g_ptr_array_unref);
+  g_clear_pointer (&data->receipt, g_bytes_unref);
+  data->applied = 0;
+}
+
+static void
+run_data_free (RunData *data)
+{
+  clear_batch (data);
   g_clear_pointer (&data->tried, g_hash_table_unref);
   g_free (data->rejection);
   g_free (data);
@@ -1190,20 +1207,23 @@ bad_receipt (GError     **error,
   return FALSE;
 }
 
-/* Checks the whole answer before changing anything, then marks delivered
- * and records refusals. */
 static gboolean
-handle_upload (RunData    *data,
-               Response   *response,
-               GError    **error)
+is_delivered_status (const char *status)
+{
+  return g_str_equal (status, "stored") || g_str_equal (status, "duplicate");
+}
+
+/* Checks the whole answer to an upload before anything changes: a result
+ * for each envelope, and a receipt that verifies and lists, for every
+ * envelope called stored or duplicate, its submission id with the SHA-256
+ * of exactly the bytes this kiosk holds. */
+static gboolean
+check_upload (RunData    *data,
+              Response   *response,
+              GError    **error)
 {
   IntakeSync *self = data->self;
-  IntakeOutbox *outbox = intake_kiosk_get_outbox (self->kiosk);
-  gint64 now_s = now_us (self) / G_USEC_PER_SEC;
   g_autoptr(GArray) items = NULL;
-  g_autoptr(GBytes) stored_receipt = NULL;
-  g_autoptr(GPtrArray) statuses = g_ptr_array_new ();
-  g_autoptr(GPtrArray) reasons = g_ptr_array_new ();
   g_autoptr(GError) local_error = NULL;
   g_autofree guint8 *receipt = NULL;
   g_autofree guint8 *signature = NULL;
@@ -1222,8 +1242,10 @@ handle_upload (RunData    *data,
       return FALSE;
     }
 
-  g_ptr_array_set_size (statuses, data->batch->len);
-  g_ptr_array_set_size (reasons, data->batch->len);
+  data->statuses = g_ptr_array_new_full (data->batch->len, g_free);
+  data->reasons = g_ptr_array_new_full (data->batch->len, g_free);
+  g_ptr_array_set_size (data->statuses, data->batch->len);
+  g_ptr_array_set_size (data->reasons, data->batch->len);
   for (guint i = 0; i < json_array_get_length (results); i++)
     {
       JsonNode *element = json_array_get_element (results, i);
@@ -1237,7 +1259,7 @@ handle_upload (RunData    *data,
       result = json_node_get_object (element);
       if (json_object_has_member (result, "index"))
         index = json_object_get_int_member_with_default (result, "index", -1);
-      if (index < 0 || (guint64)index >= data->batch->len || g_ptr_array_index (statuses, index) != NULL)
+      if (index < 0 || (guint64)index >= data->batch->len || g_ptr_array_index (data->statuses, index) != NULL)
         goto malformed;
       status = json_object_get_string_member_with_default (result, "status", NULL);
       submission_id = json_object_get_string_member_with_default (result, "submission_id", NULL);
@@ -1246,104 +1268,135 @@ handle_upload (RunData    *data,
       item = g_ptr_array_index (data->batch, index);
       if (submission_id != NULL && !g_str_equal (submission_id, item->submission_id))
         goto malformed;
-      if (g_str_equal (status, "stored") || g_str_equal (status, "duplicate"))
-        any_delivered = TRUE;
-      g_ptr_array_index (statuses, index) = (gpointer)status;
-      g_ptr_array_index (reasons, index) =
-        (gpointer)json_object_get_string_member_with_default (result, "reason", NULL);
+      any_delivered |= is_delivered_status (status);
+      g_ptr_array_index (data->statuses, index) = g_strdup (status);
+      g_ptr_array_index (data->reasons, index) =
+        g_strdup (json_object_get_string_member_with_default (result, "reason", NULL));
     }
 
-  if (any_delivered)
-    {
-      receipt = decode_b64_member (root, "receipt", &receipt_len);
-      signature = decode_b64_member (root, "receipt_signature", &signature_len);
-      if (receipt == NULL || receipt_len == 0 || signature_len != INTAKE_SIGNATURE_BYTES)
-        return bad_receipt (error, "the answer has no receipt or no 64-byte signature");
-      {
-        g_autoptr(GBytes) receipt_bytes = g_bytes_new (receipt, receipt_len);
+  if (!any_delivered)
+    return TRUE;
 
-        items = intake_receipt_verify (receipt_bytes, signature,
-                                       intake_kiosk_get_server_public (self->kiosk),
-                                       intake_kiosk_get_device_id (self->kiosk), &local_error);
-      }
-      if (items == NULL)
-        return bad_receipt (error, local_error->message);
+  receipt = decode_b64_member (root, "receipt", &receipt_len);
+  signature = decode_b64_member (root, "receipt_signature", &signature_len);
+  if (receipt == NULL || receipt_len == 0 || signature_len != INTAKE_SIGNATURE_BYTES)
+    return bad_receipt (error, "the answer has no receipt or no 64-byte signature");
+  {
+    g_autoptr(GBytes) receipt_bytes = g_bytes_new (receipt, receipt_len);
 
-      /* Every envelope the server calls stored must be in the receipt with
-       * the hash of the bytes this kiosk holds. */
-      for (guint i = 0; i < data->batch->len; i++)
-        {
-          IntakeOutboxItem *item = g_ptr_array_index (data->batch, i);
-          const char *status = g_ptr_array_index (statuses, i);
-          g_autofree char *sha = NULL;
-          gboolean found = FALSE;
-
-          if (!g_str_equal (status, "stored") && !g_str_equal (status, "duplicate"))
-            continue;
-          sha = intake_sha256_hex (item->envelope);
-          for (guint j = 0; j < items->len && !found; j++)
-            {
-              IntakeReceiptItem *r = &g_array_index (items, IntakeReceiptItem, j);
-
-              found = g_str_equal (r->submission_id, item->submission_id) && g_str_equal (r->sha256, sha);
-            }
-          if (!found)
-            return bad_receipt (error, "it does not list an envelope the server says it stored, "
-                                       "or lists other bytes for it");
-        }
-
-      {
-        GByteArray *both = g_byte_array_sized_new (receipt_len + signature_len);
-
-        g_byte_array_append (both, receipt, receipt_len);
-        g_byte_array_append (both, signature, signature_len);
-        stored_receipt = g_byte_array_free_to_bytes (both);
-      }
-    }
+    items = intake_receipt_verify (receipt_bytes, signature,
+                                   intake_kiosk_get_server_public (self->kiosk),
+                                   intake_kiosk_get_device_id (self->kiosk), &local_error);
+  }
+  if (items == NULL)
+    return bad_receipt (error, local_error->message);
 
   for (guint i = 0; i < data->batch->len; i++)
     {
       IntakeOutboxItem *item = g_ptr_array_index (data->batch, i);
-      const char *status = g_ptr_array_index (statuses, i);
+      g_autofree char *sha = NULL;
+      gboolean found = FALSE;
 
-      if (g_str_equal (status, "stored") || g_str_equal (status, "duplicate"))
+      if (!is_delivered_status (g_ptr_array_index (data->statuses, i)))
+        continue;
+      sha = intake_sha256_hex (item->envelope);
+      for (guint j = 0; j < items->len && !found; j++)
         {
-          if (!intake_outbox_mark_delivered (outbox, item->submission_id, stored_receipt, now_s, &local_error))
-            {
-              g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
-                           "cannot mark a submission delivered: %s", local_error->message);
-              return FALSE;
-            }
-          data->delivered++;
-        }
-      else
-        {
-          const char *text = rejection_text (status, g_ptr_array_index (reasons, i));
-          gint64 delay_ms = intake_sync_backoff_delay_ms (item->attempts, next_random (self),
-                                                         self->backoff_base_ms, self->backoff_cap_ms);
-          /* Whole seconds, and at least one, so a pass never resends it. */
-          gint64 next = now_s + MAX (1, (delay_ms + 999) / 1000);
+          IntakeReceiptItem *r = &g_array_index (items, IntakeReceiptItem, j);
 
-          if (!intake_outbox_record_failure (outbox, item->submission_id, next, text, &local_error))
-            {
-              g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
-                           "cannot record a refused submission: %s", local_error->message);
-              return FALSE;
-            }
-          data->rejected++;
-          set_str (&data->rejection, text);
-          g_message ("The server refused submission %s: %s", item->reference, text);
+          found = g_str_equal (r->submission_id, item->submission_id) && g_str_equal (r->sha256, sha);
         }
+      if (!found)
+        return bad_receipt (error, "it does not list an envelope the server says it stored, "
+                                   "or lists other bytes for it");
     }
 
-  if (data->delivered > 0)
-    emit_changed (self);
+  {
+    GByteArray *both = g_byte_array_sized_new (receipt_len + signature_len);
+
+    g_byte_array_append (both, receipt, receipt_len);
+    g_byte_array_append (both, signature, signature_len);
+    data->receipt = g_byte_array_free_to_bytes (both);
+  }
   return TRUE;
 
 malformed:
   g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_RESPONSE,
                "the server's answer to an upload is malformed");
   return FALSE;
+}
+
+/* Marks one checked batch item delivered, or records its refusal. */
+static gboolean
+apply_one (RunData  *data,
+           guint     i,
+           GError  **error)
+{
+  IntakeSync *self = data->self;
+  IntakeOutbox *outbox = intake_kiosk_get_outbox (self->kiosk);
+  IntakeOutboxItem *item = g_ptr_array_index (data->batch, i);
+  const char *status = g_ptr_array_index (data->statuses, i);
+  g_autoptr(GError) local_error = NULL;
+  gint64 now_s = now_us (self) / G_USEC_PER_SEC;
+
+  if (is_delivered_status (status))
+    {
+      if (!intake_outbox_mark_delivered (outbox, item->submission_id, data->receipt, now_s, &local_error))
+        {
+          g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
+                       "cannot mark a submission delivered: %s", local_error->message);
+          return FALSE;
+        }
+      data->delivered++;
+    }
+  else
+    {
+      const char *text = rejection_text (status, g_ptr_array_index (data->reasons, i));
+      gint64 delay_ms = intake_sync_backoff_delay_ms (item->attempts, next_random (self),
+                                                     self->backoff_base_ms, self->backoff_cap_ms);
+      /* Whole seconds, at least one past the pass's start, so this pass
+       * does not send it again. */
+      gint64 next = MAX (now_s, data->started_s) + MAX (1, (delay_ms + 999) / 1000);
+
+      if (!intake_outbox_record_failure (outbox, item->submission_id, next, text, &local_error))
+        {
+          g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
+                       "cannot record a refused submission: %s", local_error->message);
+          return FALSE;
+        }
+      data->rejected++;
+      set_str (&data->rejection, text);
+      g_message ("The server refused submission %s: %s", item->reference, text);
+    }
+  return TRUE;
+}
+
+/* Each outbox update is its own durable (fsync'd) transaction: a few per
+ * main loop iteration, so the resident's screens never stall on a batch. */
+#define APPLY_PER_ITERATION 8
+
+static gboolean
+apply_batch_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  RunData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  for (guint n = 0; n < APPLY_PER_ITERATION && data->applied < data->batch->len; n++, data->applied++)
+    if (!apply_one (data, data->applied, &error))
+      {
+        g_task_return_error (task, error);
+        g_object_unref (task);
+        return G_SOURCE_REMOVE;
+      }
+
+  if (data->applied < data->batch->len)
+    return G_SOURCE_CONTINUE;
+
+  emit_changed (data->self);
+  clear_batch (data);
+  send_next_batch (task);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -1354,6 +1407,7 @@ upload_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   RunData *data = g_task_get_task_data (task);
   g_autoptr(Response) response = NULL;
+  GSource *source;
   GError *error = NULL;
 
   if (!(response = http_request_finish (result, &error)))
@@ -1362,13 +1416,18 @@ upload_cb (GObject      *object,
       return;
     }
   remember_response (data->self, response);
-  if (!check_response (response, "upload", &error) || !handle_upload (data, response, &error))
+  if (!check_response (response, "upload", &error) || !check_upload (data, response, &error))
     {
       g_task_return_error (task, error);
       return;
     }
-  g_clear_pointer (&data->batch, g_ptr_array_unref);
-  send_next_batch (g_steal_pointer (&task));
+
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_callback (source, apply_batch_cb, g_steal_pointer (&task), NULL);
+  g_source_set_static_name (source, "[intake-sync] apply batch");
+  g_source_attach (source, data->self->context);
+  g_source_unref (source);
 }
 
 static void
@@ -1378,19 +1437,20 @@ send_next_batch (GTask *task_)
   RunData *data = g_task_get_task_data (task);
   IntakeSync *self = data->self;
   g_autoptr(GPtrArray) due = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GBytes) body = NULL;
   GCancellable *cancellable;
   GError *error = NULL;
-  gint64 now = now_us (self);
+  gsize body_size = 64;
 
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  /* Ask for enough to skip what this pass already sent. */
-  due = intake_outbox_list_due (intake_kiosk_get_outbox (self->kiosk), now / G_USEC_PER_SEC,
-                                self->batch_size + g_hash_table_size (data->tried), &error);
+  /* What was due when the pass began: envelopes refused in this pass get a
+   * later next_attempt_at, delivered ones leave, so this ends. */
+  due = intake_outbox_list_due (intake_kiosk_get_outbox (self->kiosk), data->started_s,
+                                self->batch_size, &error);
   if (due == NULL)
     {
       g_task_return_new_error (task, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
@@ -1400,12 +1460,18 @@ send_next_batch (GTask *task_)
     }
 
   data->batch = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_outbox_item_free);
-  for (guint i = 0; i < due->len && data->batch->len < self->batch_size; i++)
+  for (guint i = 0; i < due->len; i++)
     {
       IntakeOutboxItem *item = g_ptr_array_index (due, i);
+      gsize encoded = (g_bytes_get_size (item->envelope) + 2) / 3 * 4 + 4;
 
+      /* A safety net: never send an envelope twice in one pass. */
       if (g_hash_table_contains (data->tried, item->submission_id))
-        continue;
+        break;
+      /* Stay under the server's body limit; the rest goes in the next batch. */
+      if (data->batch->len > 0 && body_size + encoded > BODY_BUDGET)
+        break;
+      body_size += encoded;
       g_hash_table_add (data->tried, g_strdup (item->submission_id));
       g_ptr_array_add (data->batch, g_ptr_array_steal_index (due, i));
       i--;
@@ -1413,11 +1479,12 @@ send_next_batch (GTask *task_)
 
   if (data->batch->len == 0)
     {
-      g_clear_pointer (&data->batch, g_ptr_array_unref);
+      clear_batch (data);
       fetch_questionnaire (g_steal_pointer (&task));
       return;
     }
 
+  builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "envelopes");
   json_builder_begin_array (builder);
@@ -1437,25 +1504,24 @@ send_next_batch (GTask *task_)
 
   cancellable = g_task_get_cancellable (task);
   http_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "POST", "/v1/envelopes",
-                      body, intake_kiosk_get_device_key (self->kiosk), now / G_USEC_PER_SEC,
+                      body, intake_kiosk_get_device_key (self->kiosk), now_us (self) / G_USEC_PER_SEC,
                       cancellable, upload_cb, g_steal_pointer (&task));
 }
 
+/* Delivered envelopes past the grace period go, whether or not the server
+ * can be reached. */
 static void
-finish_pass (GTask *task_)
+purge_delivered (IntakeSync *self)
 {
-  g_autoptr(GTask) task = task_;
-  RunData *data = g_task_get_task_data (task);
-  IntakeSync *self = data->self;
-  gint64 now_s = now_us (self) / G_USEC_PER_SEC;
+  gint64 before = now_us (self) / G_USEC_PER_SEC - (gint64)self->grace_days * 24 * 60 * 60;
   g_autoptr(GError) error = NULL;
+  gint64 purged;
 
-  gint64 before = now_s - (gint64)self->grace_days * 24 * 60 * 60;
-
-  if (intake_outbox_purge_delivered (intake_kiosk_get_outbox (self->kiosk), before, &error) < 0)
-    g_warning ("Delivered envelopes past their grace period could not be deleted: %s",
-               error->message);
-  g_task_return_boolean (task, TRUE);
+  purged = intake_outbox_purge_delivered (intake_kiosk_get_outbox (self->kiosk), before, &error);
+  if (purged < 0)
+    g_warning ("Delivered envelopes past their grace period could not be deleted: %s", error->message);
+  else if (purged > 0)
+    g_debug ("Deleted %" G_GINT64_FORMAT " delivered envelopes past their grace period", purged);
 }
 
 static void
@@ -1488,7 +1554,7 @@ questionnaire_cb (GObject      *object,
       /* No questionnaire published: keep what the kiosk has. */
       self->last_http_status = 0;
       g_clear_pointer (&self->last_server_error, g_free);
-      finish_pass (g_steal_pointer (&task));
+      g_task_return_boolean (task, TRUE);
       return;
     }
   if (!check_response (response, "questionnaire update", &error))
@@ -1518,7 +1584,7 @@ questionnaire_cb (GObject      *object,
                    intake_questionnaire_get_version (intake_kiosk_get_questionnaire (self->kiosk)));
     }
 
-  finish_pass (g_steal_pointer (&task));
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -1526,10 +1592,11 @@ fetch_questionnaire (GTask *task)
 {
   RunData *data = g_task_get_task_data (task);
   IntakeSync *self = data->self;
+  GCancellable *cancellable = g_task_get_cancellable (task);
 
   http_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "GET", "/v1/questionnaire",
                       NULL, intake_kiosk_get_device_key (self->kiosk), now_us (self) / G_USEC_PER_SEC,
-                      g_task_get_cancellable (task), questionnaire_cb, task);
+                      cancellable, questionnaire_cb, task);
 }
 
 static IntakeSyncStatus
@@ -1561,6 +1628,9 @@ status_for_error (const GError *error)
     }
 }
 
+static void engine_after_pass (IntakeSync   *self,
+                               const GError *error);
+
 /* Bookkeeping common to every pass, whoever started it. */
 static void
 pass_done (IntakeSync   *self,
@@ -1590,22 +1660,25 @@ pass_done (IntakeSync   *self,
       g_message ("Sync failed (%u in a row), next attempt in %" G_GINT64_FORMAT " ms: %s",
                  self->failures, delay_ms, error->message);
       set_status (self, status, intake_sync_status_to_string (status, self->language));
-      return;
+    }
+  else
+    {
+      self->failures = 0;
+      self->next_attempt_at = 0;
+      self->last_success = now / G_USEC_PER_SEC;
+      self->last_rejected = data->rejected;
+      set_str (&self->last_rejection, data->rejection);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESS]);
+      if (data->rejected > 0)
+        set_status (self, INTAKE_SYNC_STATUS_REJECTED,
+                    intake_sync_status_to_string (INTAKE_SYNC_STATUS_REJECTED, self->language));
+      else
+        set_status (self, pending_count (self) > 0 ? INTAKE_SYNC_STATUS_WAITING : INTAKE_SYNC_STATUS_IDLE,
+                    NULL);
+      emit_changed (self);
     }
 
-  self->failures = 0;
-  self->next_attempt_at = 0;
-  self->last_success = now / G_USEC_PER_SEC;
-  self->last_rejected = data->rejected;
-  set_str (&self->last_rejection, data->rejection);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESS]);
-  if (data->rejected > 0)
-    set_status (self, INTAKE_SYNC_STATUS_REJECTED,
-                intake_sync_status_to_string (INTAKE_SYNC_STATUS_REJECTED, self->language));
-  else
-    set_status (self, pending_count (self) > 0 ? INTAKE_SYNC_STATUS_WAITING : INTAKE_SYNC_STATUS_IDLE,
-                NULL);
-  emit_changed (self);
+  engine_after_pass (self, error);
 }
 
 static void
@@ -1649,12 +1722,18 @@ intake_sync_run_once_async (IntakeSync          *self,
                                "a sync is already running");
       return;
     }
+
+  purge_delivered (self);
+
   if (!intake_kiosk_is_enrolled (self->kiosk))
     {
+      GError *error = g_error_new (INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NOT_ENROLLED,
+                                   "this kiosk is not enrolled: run intake-kiosk --enroll URL CODE");
+
       set_status (self, INTAKE_SYNC_STATUS_NOT_ENROLLED,
                   intake_sync_status_to_string (INTAKE_SYNC_STATUS_NOT_ENROLLED, self->language));
-      g_task_return_new_error (outer, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NOT_ENROLLED,
-                               "this kiosk is not enrolled: run intake-kiosk --enroll URL CODE");
+      engine_after_pass (self, error);
+      g_task_return_error (outer, error);
       return;
     }
 
@@ -1665,6 +1744,7 @@ intake_sync_run_once_async (IntakeSync          *self,
   inner = g_task_new (self, cancellable, run_once_done_cb, g_steal_pointer (&outer));
   data = g_new0 (RunData, 1);
   data->self = self;
+  data->started_s = now_us (self) / G_USEC_PER_SEC;
   data->tried = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_task_set_task_data (inner, data, (GDestroyNotify)run_data_free);
   send_next_batch (g_steal_pointer (&inner));
@@ -1713,30 +1793,59 @@ intake_sync_now_blocking (IntakeSync    *self,
     }
 }
 
+gboolean
+intake_sync_reload (IntakeSync  *self,
+                    GError     **error)
+{
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), FALSE);
+
+  if (!intake_kiosk_reload_enrollment (self->kiosk, error))
+    return FALSE;
+  /* A new enrollment deserves a try now, whatever the backoff said. */
+  self->failures = 0;
+  self->next_attempt_at = 0;
+  if (!intake_kiosk_is_enrolled (self->kiosk))
+    set_status (self, INTAKE_SYNC_STATUS_NOT_ENROLLED,
+                intake_sync_status_to_string (INTAKE_SYNC_STATUS_NOT_ENROLLED, self->language));
+  else
+    set_status (self, pending_count (self) > 0 ? INTAKE_SYNC_STATUS_WAITING : INTAKE_SYNC_STATUS_IDLE, NULL);
+  emit_changed (self);
+  intake_sync_poke (self);
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------ */
 /* The engine                                                           */
 
 static void schedule (IntakeSync *self, gint64 delay_ms);
 
+/* Whoever ran the pass (the engine's timer, a poke, the command line), the
+ * engine's next run follows from its outcome. */
 static void
-engine_run_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+engine_after_pass (IntakeSync   *self,
+                   const GError *error)
 {
-  IntakeSync *self = INTAKE_SYNC (object);
-  g_autoptr(GError) error = NULL;
-
-  intake_sync_run_once_finish (self, result, &error);
   if (!self->running || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  if (error != NULL)
+  if (g_error_matches (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NOT_ENROLLED))
+    schedule (self, (gint64)self->interval * 1000);
+  else if (error != NULL)
     schedule (self, MAX (0, (self->next_attempt_at - now_us (self)) / 1000));
   else if (self->rerun)
     schedule (self, 0);
   else
     schedule (self, (gint64)self->interval * 1000);
   self->rerun = FALSE;
+}
+
+static void
+engine_run_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  /* pass_done() and engine_after_pass() did the work. */
+  intake_sync_run_once_finish (INTAKE_SYNC (object), result, NULL);
 }
 
 static gboolean
@@ -1894,4 +2003,112 @@ intake_sync_export_bundle (IntakeSync  *self,
     }
   emit_changed (self);
   return envelopes->len;
+}
+
+/* ------------------------------------------------------------------ */
+/* Command line                                                         */
+
+int
+intake_sync_cli_enroll (const char *state_dir,
+                        const char *url,
+                        const char *code,
+                        gboolean    force,
+                        const char *tls_ca_file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fingerprint = NULL;
+
+  g_return_val_if_fail (state_dir != NULL, 2);
+
+  if (url == NULL || code == NULL)
+    {
+      g_printerr ("intake-kiosk: --enroll needs the server address and the code: "
+                  "intake-kiosk --enroll https://SERVER CODE\n");
+      return 2;
+    }
+  fingerprint = intake_sync_enroll_blocking (state_dir, url, code,
+                                             force ? INTAKE_SYNC_ENROLL_FORCE : INTAKE_SYNC_ENROLL_NONE,
+                                             tls_ca_file, &error);
+  if (fingerprint == NULL)
+    {
+      g_printerr ("intake-kiosk: enrollment failed: %s\n", error->message);
+      return 1;
+    }
+  g_print ("This kiosk is enrolled with %s.\n", url);
+  g_print ("Office key fingerprint: %s\n", fingerprint);
+  g_print ("Compare it with the fingerprint \"intake-admin office init\" printed. If they differ,\n"
+           "do not use this kiosk and tell the office.\n");
+  return 0;
+}
+
+static IntakeSync *
+cli_open (const char  *state_dir,
+          const char  *office_public_path,
+          const char  *questionnaire_path,
+          const char  *tls_ca_file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeSync) self = NULL;
+
+  if (!(kiosk = intake_kiosk_new (state_dir, office_public_path, questionnaire_path, &error)))
+    {
+      g_printerr ("intake-kiosk: %s\n", error->message);
+      return NULL;
+    }
+  self = intake_sync_new (kiosk);
+  intake_sync_set_language (self, "en");
+  if (tls_ca_file != NULL && !intake_sync_set_tls_ca_file (self, tls_ca_file, &error))
+    {
+      g_printerr ("intake-kiosk: cannot use the CA file %s: %s\n", tls_ca_file, error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+int
+intake_sync_cli_sync_now (const char *state_dir,
+                          const char *office_public_path,
+                          const char *questionnaire_path,
+                          const char *tls_ca_file)
+{
+  g_autoptr(IntakeSync) self = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean done;
+
+  if (!(self = cli_open (state_dir, office_public_path, questionnaire_path, tls_ca_file)))
+    return 1;
+  done = intake_sync_now_blocking (self, NULL, &error);
+  g_print ("%u submissions pending.\n", intake_sync_get_pending_count (self));
+  if (!done)
+    {
+      g_printerr ("intake-kiosk: %s\n", error->message);
+      if (intake_sync_get_last_error (self) != NULL)
+        g_printerr ("intake-kiosk: %s\n", intake_sync_get_last_error (self));
+      return 1;
+    }
+  return 0;
+}
+
+int
+intake_sync_cli_export_bundle (const char *state_dir,
+                               const char *office_public_path,
+                               const char *questionnaire_path,
+                               const char *path)
+{
+  g_autoptr(IntakeSync) self = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 n;
+
+  if (!(self = cli_open (state_dir, office_public_path, questionnaire_path, NULL)))
+    return 1;
+  if ((n = intake_sync_export_bundle (self, path, &error)) < 0)
+    {
+      g_printerr ("intake-kiosk: %s\n", error->message);
+      return 1;
+    }
+  g_print ("Wrote %" G_GINT64_FORMAT " submissions to %s.\n"
+           "Import it with \"intake-admin import-bundle\"; the kiosk keeps them until the server "
+           "confirms them at a later sync.\n", n, path);
+  return 0;
 }

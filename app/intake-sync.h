@@ -173,6 +173,11 @@ gboolean          intake_sync_now_blocking       (IntakeSync            *self,
                                                   GCancellable          *cancellable,
                                                   GError               **error);
 
+/* After enrollment on a running kiosk: re-reads what enrollment wrote
+ * (intake_kiosk_reload_enrollment()), forgets the backoff and runs now. */
+gboolean          intake_sync_reload             (IntakeSync            *self,
+                                                  GError               **error);
+
 /* The background engine: runs after intake_sync_poke(), when the network
  * comes back, and every interval; backs off after failures. */
 void              intake_sync_start              (IntakeSync            *self);
@@ -211,5 +216,23 @@ gint64            intake_sync_get_next_attempt_at (IntakeSync           *self);
 /* A plain-words status line for @status in @language ("nl" or "en"). */
 const char       *intake_sync_status_to_string   (IntakeSyncStatus       status,
                                                   const char            *language);
+
+/* The command line modes of intake-kiosk, ready to return from
+ * handle-local-options: each prints what staff need (stdout) or one line
+ * "intake-kiosk: ..." (stderr) and returns the exit status. */
+int               intake_sync_cli_enroll         (const char            *state_dir,
+                                                  const char            *url,
+                                                  const char            *code,
+                                                  gboolean               force,
+                                                  const char            *tls_ca_file);
+/* 0 when nothing is left pending. */
+int               intake_sync_cli_sync_now       (const char            *state_dir,
+                                                  const char            *office_public_path,
+                                                  const char            *questionnaire_path,
+                                                  const char            *tls_ca_file);
+int               intake_sync_cli_export_bundle  (const char            *state_dir,
+                                                  const char            *office_public_path,
+                                                  const char            *questionnaire_path,
+                                                  const char            *path);
 
 G_END_DECLS

@@ -252,7 +252,7 @@ sqlite_create_enroll_code (IntakeStore  *store,
   sqlite3_bind_int64 (s, 4, expires_at);
   rc = sqlite3_step (s);
   sqlite3_reset (s);
-  if (rc == SQLITE_CONSTRAINT)
+  if ((rc & 0xff) == SQLITE_CONSTRAINT)
     {
       g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_EXISTS,
                            "this enrollment code exists already; make a new one");

@@ -217,6 +217,12 @@ main (int    argc,
   server_key_id = intake_server_key_id_hex (server_public.sign_pk);
   office_key_id = intake_office_public_dup_key_id_hex (office);
 
+  /* Handlers first: a supervisor may send SIGTERM as soon as it has read
+   * the "listening on" line. */
+  loop = g_main_loop_new (NULL, FALSE);
+  sigterm = g_unix_signal_add (SIGTERM, quit_cb, loop);
+  sigint = g_unix_signal_add (SIGINT, quit_cb, loop);
+
   server = intake_server_new (store, office, g_steal_pointer (&server_key),
                               g_steal_pointer (&questionnaire), certificate);
   if (!(url = intake_server_listen (server, address, &error)))
@@ -232,9 +238,6 @@ main (int    argc,
                             tls_cert != NULL ? "yes" : "no");
   intake_server_log ("info", "start", fields);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  sigterm = g_unix_signal_add (SIGTERM, quit_cb, loop);
-  sigint = g_unix_signal_add (SIGINT, quit_cb, loop);
   g_main_loop_run (loop);
   g_source_remove (sigterm);
   g_source_remove (sigint);

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <libpq-fe.h>
 #include <signal.h>
 #include <sodium.h>
@@ -195,6 +196,8 @@ test_server_start (TestServer         *self,
     }
   g_ptr_array_add (argv, NULL);
 
+  /* The launcher appends: each start gets a fresh log. */
+  intake_test_write_file (self->log_path, "");
   g_subprocess_launcher_set_stderr_file_path (launcher, self->log_path);
   self->proc = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, &error);
   g_assert_no_error (error);
@@ -321,28 +324,11 @@ send_cb (GObject      *source,
 }
 
 TestResponse *
-test_http (SoupSession             *session,
-           const char              *method,
-           const char              *url,
-           GBytes                  *body,
-           const IntakeRequestAuth *auth)
+test_send (SoupSession *session,
+           SoupMessage *msg)
 {
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
   TestResponse *response = g_new0 (TestResponse, 1);
   Pending pending = { 0 };
-
-  g_assert_nonnull (msg);
-  if (body != NULL)
-    soup_message_set_request_body_from_bytes (msg, "application/json", body);
-  if (auth != NULL)
-    {
-      SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
-
-      soup_message_headers_replace (headers, INTAKE_HEADER_DEVICE, auth->device_id);
-      soup_message_headers_replace (headers, INTAKE_HEADER_TIMESTAMP, auth->timestamp);
-      soup_message_headers_replace (headers, INTAKE_HEADER_NONCE, auth->nonce);
-      soup_message_headers_replace (headers, INTAKE_HEADER_SIGNATURE, auth->signature);
-    }
 
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, send_cb, &pending);
   while (!pending.done)
@@ -364,6 +350,30 @@ test_http (SoupSession             *session,
         response->json = json_node_copy (json_parser_get_root (parser));
     }
   return response;
+}
+
+TestResponse *
+test_http (SoupSession             *session,
+           const char              *method,
+           const char              *url,
+           GBytes                  *body,
+           const IntakeRequestAuth *auth)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+
+  g_assert_nonnull (msg);
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  if (auth != NULL)
+    {
+      SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+
+      soup_message_headers_replace (headers, INTAKE_HEADER_DEVICE, auth->device_id);
+      soup_message_headers_replace (headers, INTAKE_HEADER_TIMESTAMP, auth->timestamp);
+      soup_message_headers_replace (headers, INTAKE_HEADER_NONCE, auth->nonce);
+      soup_message_headers_replace (headers, INTAKE_HEADER_SIGNATURE, auth->signature);
+    }
+  return test_send (session, msg);
 }
 
 void

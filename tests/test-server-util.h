@@ -86,6 +86,9 @@ TestResponse *test_http                  (SoupSession        *session,
                                           const char         *url,
                                           GBytes             *body,
                                           const IntakeRequestAuth *auth);
+/* Sends a prepared message the same way. */
+TestResponse *test_send                  (SoupSession        *session,
+                                          SoupMessage        *msg);
 void          test_response_free         (TestResponse       *response);
 const char   *test_response_error_code   (TestResponse       *response);
 

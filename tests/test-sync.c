@@ -482,6 +482,8 @@ typedef struct {
   char        *data_dir;
   char        *office_pub;
   char        *questionnaire;   /* signed questionnaire file, or NULL */
+  char        *tls_cert;        /* PEM; HTTPS when set */
+  char        *tls_key;
   char        *log_path;
   guint16      port;            /* 0 until the first start */
   char        *url;
@@ -532,6 +534,13 @@ server_start (Server *s)
     {
       g_ptr_array_add (argv, g_strdup ("--questionnaire"));
       g_ptr_array_add (argv, g_strdup (s->questionnaire));
+    }
+  if (s->tls_cert != NULL)
+    {
+      g_ptr_array_add (argv, g_strdup ("--tls-cert"));
+      g_ptr_array_add (argv, g_strdup (s->tls_cert));
+      g_ptr_array_add (argv, g_strdup ("--tls-key"));
+      g_ptr_array_add (argv, g_strdup (s->tls_key));
     }
   g_ptr_array_add (argv, NULL);
 
@@ -604,6 +613,8 @@ server_free (Server *s)
   g_free (s->data_dir);
   g_free (s->office_pub);
   g_free (s->questionnaire);
+  g_free (s->tls_cert);
+  g_free (s->tls_key);
   g_free (s->log_path);
   g_free (s->url);
   g_free (s);
@@ -725,6 +736,17 @@ server_query_int (Server     *s,
   sqlite3_finalize (stmt);
   sqlite3_close (db);
   return value;
+}
+
+static void
+assert_server_holds_total (Server *s,
+                           guint   expected)
+{
+  guint total = 0, distinct = 0;
+
+  server_count (s, &total, &distinct);
+  g_assert_cmpuint (distinct, ==, expected);
+  g_assert_cmpuint (total, ==, expected);
 }
 
 static void
@@ -935,7 +957,8 @@ test_e2e_server_killed (Fixture       *f,
   server_start (s);
   sync = enrolled_sync (f, s, &kiosk);
   g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, N_SUBMISSIONS, 4711, &error), ==, N_SUBMISSIONS);
-  intake_sync_set_batch_size (sync, 5);
+  /* Small batches, so that twenty kills land while there is still work. */
+  intake_sync_set_batch_size (sync, 4);
   intake_sync_set_backoff (sync, 10, 200);
   intake_sync_set_interval (sync, 1);
   intake_sync_start (sync);
@@ -950,7 +973,7 @@ test_e2e_server_killed (Fixture       *f,
       if (g_test_rand_int_range (0, 4) != 0)
         while (delivered_count (kiosk) == before && g_get_monotonic_time () < deadline)
           spin_for_ms (2);
-      spin_for_ms (g_test_rand_int_range (0, 40));
+      spin_for_ms (g_test_rand_int_range (0, 15));
 
       server_kill (s);
       kills++;
@@ -1034,7 +1057,7 @@ test_e2e_kiosk_killed (Fixture       *f,
       if (g_test_rand_int_range (0, 4) != 0)
         while (delivered_count (kiosk) == before && g_get_monotonic_time () < deadline)
           g_usleep (1000);
-      g_usleep (g_test_rand_int_range (0, 30000));
+      g_usleep (g_test_rand_int_range (0, 20000));
       g_subprocess_send_signal (child, SIGKILL);
       g_assert_true (g_subprocess_wait (child, NULL, NULL));
       g_assert_true (g_subprocess_get_if_signaled (child));
@@ -1496,6 +1519,332 @@ test_e2e_questionnaire (Fixture       *f,
   }
 }
 
+static gboolean
+failed_once (gpointer data)
+{
+  return intake_sync_get_failures (data) >= 1;
+}
+
+/* A long backoff is cut short when the network monitor says the network
+ * came back. */
+static void
+test_e2e_engine_network_changed (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  FakeSource source = { .values = { 0.99 } };
+
+  server_start (s);
+  sync = enrolled_sync (f, s, &kiosk);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 2, 2, &error), ==, 2);
+  server_kill (s);
+
+  intake_sync_set_backoff (sync, 60 * 1000, 60 * 1000);
+  intake_sync_set_random (sync, fake_random, &source);
+  intake_sync_set_interval (sync, 3600);
+  intake_sync_start (sync);
+  spin_until (failed_once, sync, 30);
+  g_assert_cmpint (intake_sync_get_next_attempt_at (sync) - g_get_real_time (), >, 50 * G_USEC_PER_SEC);
+
+  server_start (s);
+  spin_for_ms (300);
+  g_assert_cmpuint (intake_sync_get_pending_count (sync), ==, 2);
+  /* A submission does not cut the backoff short either. */
+  intake_sync_poke (sync);
+  spin_for_ms (100);
+  g_assert_cmpuint (intake_sync_get_pending_count (sync), ==, 2);
+
+  g_signal_emit_by_name (g_network_monitor_get_default (), "network-changed", TRUE);
+  spin_until (nothing_pending, sync, 10);
+  g_assert_cmpuint (intake_sync_get_failures (sync), ==, 0);
+  intake_sync_stop (sync);
+  assert_all_delivered (kiosk, 2);
+}
+
+static GBytes *
+seal_with_id (const IntakeOfficePublic *office,
+              const IntakeDeviceKey    *device,
+              const guint8             *submission_id)
+{
+  g_autoptr(IntakeQuestionnaire) q = intake_kiosk_load_builtin_questionnaire (NULL);
+  g_autoptr(GError) error = NULL;
+  IntakeEnvelopeInfo info = { 0 };
+  static const char plaintext[] = "{\"answers\":{}}";
+  GBytes *envelope;
+
+  memcpy (info.submission_id, submission_id, sizeof info.submission_id);
+  info.created_at = g_get_real_time () / G_USEC_PER_SEC;
+  info.questionnaire_id = intake_questionnaire_get_id (q);
+  info.questionnaire_version = intake_questionnaire_get_version (q);
+  memcpy (info.questionnaire_hash, intake_questionnaire_get_hash_bytes (q), sizeof info.questionnaire_hash);
+  envelope = intake_envelope_seal (office, device, &info, (const guint8 *)plaintext, strlen (plaintext), &error);
+  g_assert_no_error (error);
+  return envelope;
+}
+
+/* Envelopes the server refuses (a conflict, a wrong office key) stay
+ * pending with their own backoff and a plain-words reason; the rest of the
+ * batch is delivered. */
+static void
+test_e2e_refused_envelopes (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeOfficePublic) other_public = NULL;
+  g_autoptr(IntakeOfficeSecret) other_secret = NULL;
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) second = NULL;
+  g_autoptr(GBytes) wrong_office = NULL;
+  g_autoptr(GPtrArray) bundle_envelopes = g_ptr_array_new ();
+  g_autoptr(GBytes) bundle = NULL;
+  g_autofree char *bundle_path = g_build_filename (f->dir, "conflict.ikb", NULL);
+  g_autofree char *conflict_id = NULL;
+  g_autofree char *wrong_id = NULL;
+  FakeSource source = { 0 };
+  guint8 id[INTAKE_SUBMISSION_ID_BYTES];
+  gint64 started;
+
+  for (guint i = 0; i < G_N_ELEMENTS (source.values); i++)
+    source.values[i] = 0.5;
+
+  server_start (s);
+  sync = enrolled_sync (f, s, &kiosk);
+  intake_sync_set_language (sync, "en");
+  intake_sync_set_backoff (sync, INTAKE_SYNC_BACKOFF_BASE_MS, INTAKE_SYNC_BACKOFF_CAP_MS);
+  intake_sync_set_random (sync, fake_random, &source);
+
+  /* The server already holds envelope A for a submission id (via a
+   * bundle); the kiosk holds other bytes, A', for the same id. */
+  intake_envelope_new_submission_id (id);
+  conflict_id = intake_hex_encode (id, sizeof id);
+  first = seal_with_id (f->office_public, intake_kiosk_get_device_key (kiosk), id);
+  second = seal_with_id (f->office_public, intake_kiosk_get_device_key (kiosk), id);
+  g_assert_false (g_bytes_equal (first, second));
+  g_ptr_array_add (bundle_envelopes, first);
+  bundle = intake_bundle_build (intake_kiosk_get_device_key (kiosk), g_get_real_time () / G_USEC_PER_SEC,
+                                bundle_envelopes);
+  g_assert_true (g_file_set_contents (bundle_path, g_bytes_get_data (bundle, NULL),
+                                      (gssize)g_bytes_get_size (bundle), NULL));
+  g_free (admin (0, NULL, "import-bundle", "--data", s->data_dir, bundle_path, NULL));
+  g_assert_true (intake_outbox_add (intake_kiosk_get_outbox (kiosk), second, "TEST-0001", &error));
+  g_assert_no_error (error);
+
+  /* And one sealed to an office key the server does not know. */
+  g_assert_true (intake_office_generate (&other_public, &other_secret, NULL));
+  intake_envelope_new_submission_id (id);
+  wrong_id = intake_hex_encode (id, sizeof id);
+  wrong_office = seal_with_id (other_public, intake_kiosk_get_device_key (kiosk), id);
+  g_assert_true (intake_outbox_add (intake_kiosk_get_outbox (kiosk), wrong_office, "TEST-0002", &error));
+
+  /* Plus good ones in the same batch. */
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 5, 5, &error), ==, 5);
+
+  started = g_get_real_time () / G_USEC_PER_SEC;
+  g_assert_false (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_PENDING);
+  g_clear_error (&error);
+  g_assert_cmpint (intake_sync_get_status (sync), ==, INTAKE_SYNC_STATUS_REJECTED);
+  g_assert_nonnull (strstr (intake_sync_get_last_error (sync), "refused some submissions"));
+  /* The engine itself is fine: no engine backoff. */
+  g_assert_cmpuint (intake_sync_get_failures (sync), ==, 0);
+  g_assert_cmpuint (counts_of (kiosk).delivered, ==, 5);
+  g_assert_cmpuint (counts_of (kiosk).pending, ==, 2);
+  assert_server_holds_total (s, 6);
+
+  {
+    g_autoptr(IntakeOutboxItem) conflict = intake_outbox_lookup (intake_kiosk_get_outbox (kiosk), conflict_id, NULL);
+    g_autoptr(IntakeOutboxItem) wrong = intake_outbox_lookup (intake_kiosk_get_outbox (kiosk), wrong_id, NULL);
+
+    g_assert_cmpint (conflict->state, ==, INTAKE_OUTBOX_STATE_PENDING);
+    g_assert_cmpuint (conflict->attempts, ==, 1);
+    g_assert_nonnull (strstr (conflict->last_error, "conflict"));
+    /* Its own backoff: ceil(0.5 x 5 s x 2^0) = 3 s. */
+    g_assert_cmpint (conflict->next_attempt_at, >=, started + 3);
+    g_assert_cmpint (conflict->next_attempt_at, <=, g_get_real_time () / G_USEC_PER_SEC + 3);
+    g_assert_cmpint (wrong->state, ==, INTAKE_OUTBOX_STATE_PENDING);
+    g_assert_nonnull (strstr (wrong->last_error, "office key"));
+    g_assert_nonnull (strstr (wrong->last_error, "wrong_office_key"));
+  }
+
+  /* Not due yet: a second pass leaves them alone. */
+  g_assert_false (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_PENDING);
+  g_clear_error (&error);
+  {
+    g_autoptr(IntakeOutboxItem) conflict = intake_outbox_lookup (intake_kiosk_get_outbox (kiosk), conflict_id, NULL);
+
+    g_assert_cmpuint (conflict->attempts, ==, 1);
+  }
+  g_assert_cmpint (server_query_int (s, "SELECT count(*) FROM conflicts"), ==, 1);
+}
+
+/* Delivered envelopes stay for the grace period, then go. */
+static void
+test_e2e_grace_period (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  /* Two minutes ahead: inside the server's clock window. */
+  FakeSource source = { .now = g_get_real_time () + 120 * G_USEC_PER_SEC };
+
+  server_start (s);
+  sync = enrolled_sync (f, s, &kiosk);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 5, 5, &error), ==, 5);
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  assert_all_delivered (kiosk, 5);
+
+  intake_sync_set_clock (sync, fake_clock, &source);
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_cmpuint (counts_of (kiosk).delivered, ==, 5);
+
+  /* With no grace at all, delivered envelopes go at the next pass, even
+   * when the server cannot be reached; pending ones never do. */
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 1, 6, &error), ==, 1);
+  server_kill (s);
+  intake_sync_set_grace_days (sync, 0);
+  g_assert_false (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK);
+  g_assert_cmpuint (counts_of (kiosk).delivered, ==, 0);
+  g_assert_cmpuint (counts_of (kiosk).pending, ==, 1);
+}
+
+/* HTTPS with a private CA: refused without the CA file, fine with it. */
+static void
+test_e2e_tls (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  s->tls_cert = g_build_filename (f->dir, "cert.pem", NULL);
+  s->tls_key = g_build_filename (f->dir, "key.pem", NULL);
+  {
+    const char *argv[] = {
+      "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+      "-keyout", s->tls_key, "-out", s->tls_cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+      "-addext", "subjectAltName=IP:127.0.0.1", NULL
+    };
+
+    status = intake_test_run (argv, NULL, NULL, &err);
+    g_assert_cmpint (status, ==, 0);
+  }
+  server_start (s);
+  g_assert_true (g_str_has_prefix (s->url, "https://"));
+
+  code = enroll_code (s, "Vaals", NULL);
+  fingerprint = intake_sync_enroll_blocking (f->state_dir, s->url, code, INTAKE_SYNC_ENROLL_NONE, NULL, &error);
+  g_assert_null (fingerprint);
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK);
+  g_clear_error (&error);
+
+  /* The untrusted attempt never reached the enrollment: the code still works. */
+  fingerprint = intake_sync_enroll_blocking (f->state_dir, s->url, code, INTAKE_SYNC_ENROLL_NONE,
+                                             s->tls_cert, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fingerprint);
+
+  kiosk = new_kiosk (f);
+  sync = intake_sync_new (kiosk);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 3, 3, &error), ==, 3);
+  g_assert_false (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK);
+  g_clear_error (&error);
+
+  g_assert_true (intake_sync_set_tls_ca_file (sync, s->tls_cert, &error));
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_no_error (error);
+  assert_server_holds (s, 3);
+  assert_all_delivered (kiosk, 3);
+
+  g_assert_false (intake_sync_set_tls_ca_file (sync, "/nonexistent/ca.pem", &error));
+  g_assert_nonnull (error);
+}
+
+static int
+run_self (char       **out_stdout,
+          char       **out_stderr,
+          const char  *first,
+          ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, self_path);
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer)arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  return intake_test_run ((const char * const *)argv->pdata, NULL, out_stdout, out_stderr);
+}
+
+/* What intake-kiosk --enroll / --sync-now / --export-bundle run. */
+static void
+test_e2e_command_line (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *expected = intake_office_public_dup_fingerprint (f->office_public);
+  g_autofree char *bundle = g_build_filename (f->dir, "cli.ikb", NULL);
+  g_autoptr(GError) error = NULL;
+
+  server_start (s);
+  code = enroll_code (s, "Vaals", NULL);
+  g_assert_cmpint (run_self (&out, &err, "--cli-enroll", f->state_dir, s->url, code, "no", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, expected));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The same code again: one clear line, exit 1. */
+  g_assert_cmpint (run_self (&out, &err, "--cli-enroll", f->state_dir, s->url, code, "no", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "already been used"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  kiosk = new_kiosk (f);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 6, 6, &error), ==, 6);
+  g_assert_cmpint (run_self (&out, &err, "--cli-export-bundle", f->state_dir, bundle, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Wrote 6 submissions"));
+  g_assert_cmpuint (counts_of (kiosk).exported_pending, ==, 6);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_self (&out, &err, "--cli-sync-now", f->state_dir, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "0 submissions pending"));
+  assert_server_holds (s, 6);
+  assert_all_delivered (kiosk, 6);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Server gone: exit 1 with the staff message. */
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 1, 7, &error), ==, 1);
+  server_kill (s);
+  g_assert_cmpint (run_self (&out, &err, "--cli-sync-now", f->state_dir, NULL), ==, 1);
+  g_assert_nonnull (strstr (out, "1 submissions pending"));
+  g_assert_nonnull (strstr (err, "cannot be reached"));
+}
+
 /* ------------------------------------------------------------------ */
 
 int
@@ -1507,6 +1856,13 @@ main (int   argc,
       g_assert_true (intake_crypto_init (NULL));
       return sync_child_main (argv[2]);
     }
+  /* The command line helpers intake-kiosk calls, in a child (they print). */
+  if (argc == 6 && g_str_equal (argv[1], "--cli-enroll"))
+    return intake_sync_cli_enroll (argv[2], argv[3], argv[4], g_str_equal (argv[5], "force"), NULL);
+  if (argc == 3 && g_str_equal (argv[1], "--cli-sync-now"))
+    return intake_sync_cli_sync_now (argv[2], NULL, NULL, NULL);
+  if (argc == 4 && g_str_equal (argv[1], "--cli-export-bundle"))
+    return intake_sync_cli_export_bundle (argv[2], NULL, NULL, argv[3]);
 
   g_test_init (&argc, &argv, NULL);
   g_assert_true (intake_crypto_init (NULL));
@@ -1524,6 +1880,8 @@ main (int   argc,
   g_test_add ("/sync/e2e/enroll-and-drain-500", Fixture, NULL, fixture_setup, test_e2e_enroll_and_drain,
               fixture_teardown);
   g_test_add ("/sync/e2e/engine/poke", Fixture, NULL, fixture_setup, test_e2e_engine_poke, fixture_teardown);
+  g_test_add ("/sync/e2e/engine/network-changed", Fixture, NULL, fixture_setup,
+              test_e2e_engine_network_changed, fixture_teardown);
   g_test_add ("/sync/e2e/server-killed", Fixture, NULL, fixture_setup, test_e2e_server_killed, fixture_teardown);
   g_test_add ("/sync/e2e/kiosk-killed", Fixture, NULL, fixture_setup, test_e2e_kiosk_killed, fixture_teardown);
   g_test_add ("/sync/e2e/bad-receipt", Fixture, NULL, fixture_setup, test_e2e_bad_receipt, fixture_teardown);
@@ -1532,6 +1890,11 @@ main (int   argc,
   g_test_add ("/sync/e2e/enroll-errors", Fixture, NULL, fixture_setup, test_e2e_enroll_errors, fixture_teardown);
   g_test_add ("/sync/e2e/refused", Fixture, NULL, fixture_setup, test_e2e_refused, fixture_teardown);
   g_test_add ("/sync/e2e/questionnaire", Fixture, NULL, fixture_setup, test_e2e_questionnaire, fixture_teardown);
+  g_test_add ("/sync/e2e/refused-envelopes", Fixture, NULL, fixture_setup, test_e2e_refused_envelopes,
+              fixture_teardown);
+  g_test_add ("/sync/e2e/grace-period", Fixture, NULL, fixture_setup, test_e2e_grace_period, fixture_teardown);
+  g_test_add ("/sync/e2e/tls", Fixture, NULL, fixture_setup, test_e2e_tls, fixture_teardown);
+  g_test_add ("/sync/e2e/command-line", Fixture, NULL, fixture_setup, test_e2e_command_line, fixture_teardown);
 
   return g_test_run ();
 }

@@ -16,6 +16,7 @@
 #include "intake-kiosk-application.h"
 #include "intake-kiosk-tour.h"
 #include "intake-kiosk-window.h"
+#include "intake-sync.h"
 
 struct _IntakeKioskApplication
 {
@@ -51,6 +52,18 @@ static const GOptionEntry option_entries[] = {
     "Write a screenshot of every screen in language LANG (needs --out) and exit", "LANG" },
   { "out", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     "Directory for the --tour screenshots", "DIR" },
+  { "enroll", 0, 0, G_OPTION_ARG_STRING, NULL,
+    "Enroll this kiosk with the office server at URL using the one-time CODE, print the office key "
+    "fingerprint and exit", "URL CODE" },
+  { "force", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "With --enroll: accept an office key other than the one this kiosk has", NULL },
+  { "sync-now", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Send every pending submission to the server and exit (0 when none is left)", NULL },
+  { "export-bundle", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    "Write every pending submission into a signed bundle for an offline import and exit", "FILE" },
+  { "tls-ca", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    "With --enroll or --sync-now: trust the CAs in this PEM file for the server", "FILE" },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, NULL },
   { NULL }
 };
 
@@ -296,6 +309,34 @@ intake_kiosk_application_handle_local_options (GApplication *application,
     return run_set_pin (self);
   if (g_variant_dict_contains (options, "demo-submissions"))
     return run_demo_submissions (self, demo);
+
+  /* Sync modes: docs/sync.md. */
+  {
+    g_autofree const char **rest = NULL;
+    g_autofree char *tls_ca = NULL;
+    g_autofree char *bundle = NULL;
+    const char *enroll_url = NULL;
+    gboolean force = FALSE, sync_now = FALSE;
+
+    g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &rest);
+    g_variant_dict_lookup (options, "tls-ca", "^ay", &tls_ca);
+    g_variant_dict_lookup (options, "force", "b", &force);
+    g_variant_dict_lookup (options, "sync-now", "b", &sync_now);
+    g_variant_dict_lookup (options, "export-bundle", "^ay", &bundle);
+    if (g_variant_dict_lookup (options, "enroll", "&s", &enroll_url))
+      return intake_sync_cli_enroll (self->state_dir, enroll_url,
+                                     rest != NULL && rest[0] != NULL && rest[1] == NULL ? rest[0] : NULL,
+                                     force, tls_ca);
+    if (rest != NULL && rest[0] != NULL)
+      {
+        g_printerr ("intake-kiosk: unexpected argument \"%s\"\n", rest[0]);
+        return 2;
+      }
+    if (sync_now)
+      return intake_sync_cli_sync_now (self->state_dir, self->office_public, self->questionnaire, tls_ca);
+    if (bundle != NULL)
+      return intake_sync_cli_export_bundle (self->state_dir, self->office_public, self->questionnaire, bundle);
+  }
 
   if (self->tour_language != NULL)
     {

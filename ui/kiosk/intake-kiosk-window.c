@@ -420,14 +420,22 @@ static gboolean countdown_cb (gpointer user_data);
 static void
 update_countdown (IntakeKioskWindow *self)
 {
-  gint64 remaining_ms = (self->countdown_deadline_us - g_get_monotonic_time ()) / 1000;
+  gint64 remaining_us = self->countdown_deadline_us - g_get_monotonic_time ();
+  /* Rounded up: a timer that fires a little early must schedule another,
+   * never stop short of the deadline and leave the session on screen. */
+  gint64 remaining_ms = (remaining_us + 999) / 1000;
   gint64 seconds = MAX (0, (remaining_ms + 999) / 1000);
   g_autofree char *text = intake_kiosk_format_numbers (TR ("Seconds left: %d"), 1, &seconds);
 
   set_label (self->idle_seconds, text);
   g_clear_handle_id (&self->countdown_source, g_source_remove);
-  if (remaining_ms > 0)
+  if (remaining_us > 0)
     self->countdown_source = g_timeout_add (MIN (remaining_ms, 1000), countdown_cb, self);
+  else
+    {
+      g_debug ("Idle countdown ran out: clearing the session");
+      intake_kiosk_window_reset (self);
+    }
 }
 
 static gboolean
@@ -436,13 +444,7 @@ countdown_cb (gpointer user_data)
   IntakeKioskWindow *self = user_data;
 
   self->countdown_source = 0;
-  if (g_get_monotonic_time () >= self->countdown_deadline_us)
-    {
-      g_debug ("Idle countdown ran out: clearing the session");
-      intake_kiosk_window_reset (self);
-    }
-  else
-    update_countdown (self);
+  update_countdown (self);
   return G_SOURCE_REMOVE;
 }
 

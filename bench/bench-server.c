@@ -1,0 +1,304 @@
+/* bench-server.c: envelopes stored per second by one intake-server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Several simulated kiosks (one thread and one HTTP connection each)
+ * upload pre-sealed envelopes in batches to a real intake-server process on
+ * loopback, first with the SQLite store, then with PostgreSQL (a throwaway
+ * cluster from tests/pg-cluster.sh). The baseline, measured in the same
+ * run, is the bare cost of verifying the same envelopes' signatures in one
+ * process: the ratio says what HTTP, JSON, request signatures, durable
+ * storage and receipts add on top of the one check the server cannot skip.
+ *
+ * usage: bench-server INTAKE_SERVER PG_CLUSTER_SH [KIOSKS] [BATCHES] [BATCH_SIZE]
+ * Method and results: docs/performance.md.
+ */
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <stdio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "intake-crypto-error.h"
+#include "intake-envelope.h"
+#include "intake-keys.h"
+#include "intake-protocol.h"
+#include "intake-server-util.h"
+#include "intake-store.h"
+
+typedef struct {
+  IntakeDeviceKey *key;
+  GPtrArray       *bodies;      /* GBytes: one upload body per batch */
+  const char      *url;
+  guint            stored;
+  guint            failed;
+} Kiosk;
+
+static double
+now_s (void)
+{
+  return g_get_monotonic_time () / 1e6;
+}
+
+static GBytes *
+upload_body (GPtrArray *envelopes)
+{
+  GString *text = g_string_new ("{\"envelopes\":[");
+
+  for (guint i = 0; i < envelopes->len; i++)
+    {
+      GBytes *envelope = g_ptr_array_index (envelopes, i);
+      g_autofree char *b64 = g_base64_encode (g_bytes_get_data (envelope, NULL), g_bytes_get_size (envelope));
+
+      g_string_append_printf (text, "%s\"%s\"", i > 0 ? "," : "", b64);
+    }
+  g_string_append (text, "]}");
+  return g_string_free_to_bytes (text);
+}
+
+static guint
+count_stored (GBytes *reply)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *results;
+  guint stored = 0;
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (reply, NULL), (gssize)g_bytes_get_size (reply), NULL))
+    return 0;
+  results = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "results");
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (results, i), "status"), "stored"))
+      stored++;
+  return stored;
+}
+
+/* One kiosk: its own main context and session, blocking calls. */
+static gpointer
+kiosk_thread (gpointer data)
+{
+  Kiosk *kiosk = data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(SoupSession) session = NULL;
+  g_autofree char *url = g_strconcat (kiosk->url, "/v1/envelopes", NULL);
+
+  g_main_context_push_thread_default (context);
+  session = soup_session_new_with_options ("timeout", 120, NULL);
+  for (guint i = 0; i < kiosk->bodies->len; i++)
+    {
+      GBytes *body = g_ptr_array_index (kiosk->bodies, i);
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+      g_autoptr(GBytes) reply = NULL;
+      g_autoptr(GError) error = NULL;
+      SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+      IntakeRequestAuth auth;
+
+      intake_protocol_sign_request (kiosk->key, "POST", "/v1/envelopes", body,
+                                    g_get_real_time () / G_USEC_PER_SEC, &auth);
+      soup_message_headers_replace (headers, INTAKE_HEADER_DEVICE, auth.device_id);
+      soup_message_headers_replace (headers, INTAKE_HEADER_TIMESTAMP, auth.timestamp);
+      soup_message_headers_replace (headers, INTAKE_HEADER_NONCE, auth.nonce);
+      soup_message_headers_replace (headers, INTAKE_HEADER_SIGNATURE, auth.signature);
+      intake_request_auth_clear (&auth);
+      soup_message_set_request_body_from_bytes (msg, "application/json", body);
+      reply = soup_session_send_and_read (session, msg, NULL, &error);
+      if (reply == NULL || soup_message_get_status (msg) != 200)
+        kiosk->failed++;
+      else
+        kiosk->stored += count_stored (reply);
+    }
+  g_clear_object (&session);
+  g_main_context_pop_thread_default (context);
+  return NULL;
+}
+
+static char *
+run_capture (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_autofree char *out = NULL;
+
+  if (proc == NULL || !g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, NULL, &error) ||
+      !g_subprocess_get_successful (proc))
+    g_error ("%s failed: %s", argv[0], error != NULL ? error->message : "non-zero exit");
+  return g_strdup (g_strstrip (out));
+}
+
+static double
+run_backend (const char          *server_path,
+             const char          *dir,
+             const char          *office_pub,
+             const char          *conninfo,
+             Kiosk               *kiosks,
+             guint                n_kiosks,
+             guint                expected)
+{
+  g_autofree char *data_dir = g_build_filename (dir, conninfo != NULL ? "pg-key" : "sqlite", NULL);
+  g_autofree char *server_key = g_build_filename (data_dir, "server.secret", NULL);
+  g_autoptr(IntakeStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  guint stored = 0, failed = 0;
+  double t0, elapsed;
+  const char *argv[] = { server_path, "--office-public", office_pub,
+                         conninfo != NULL ? "--postgres" : "--data", conninfo != NULL ? conninfo : data_dir,
+                         "--server-key", server_key, "--listen", "127.0.0.1:0", NULL };
+
+  g_mkdir_with_parents (data_dir, 0700);
+  /* Register the kiosks straight in the store (enrollment is not measured). */
+  if (!(store = intake_store_open_from_options (conninfo != NULL ? NULL : data_dir, conninfo, &error)))
+    g_error ("%s", error->message);
+  for (guint i = 0; i < n_kiosks; i++)
+    {
+      IntakeDevicePublic pub;
+
+      intake_device_key_get_public (kiosks[i].key, &pub);
+      if (!intake_store_register_device (store, &pub, "bench", 1, &error))
+        g_error ("%s", error->message);
+      kiosks[i].stored = kiosks[i].failed = 0;
+    }
+
+  if (!(proc = g_subprocess_launcher_spawnv (launcher, argv, &error)))
+    g_error ("%s", error->message);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  if (!(line = g_data_input_stream_read_line (out, NULL, NULL, &error)) ||
+      !g_str_has_prefix (line, "listening on "))
+    g_error ("intake-server did not start");
+  for (guint i = 0; i < n_kiosks; i++)
+    kiosks[i].url = line + strlen ("listening on ");
+
+  t0 = now_s ();
+  for (guint i = 0; i < n_kiosks; i++)
+    g_ptr_array_add (threads, g_thread_new ("kiosk", kiosk_thread, &kiosks[i]));
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (g_ptr_array_index (threads, i));
+  elapsed = now_s () - t0;
+
+  g_subprocess_send_signal (proc, SIGTERM);
+  g_subprocess_wait (proc, NULL, NULL);
+
+  for (guint i = 0; i < n_kiosks; i++)
+    {
+      stored += kiosks[i].stored;
+      failed += kiosks[i].failed;
+    }
+  if (stored != expected || failed != 0)
+    g_error ("stored %u of %u envelopes, %u failed requests", stored, expected, failed);
+  return stored / elapsed;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeOfficePublic) office = NULL;
+  g_autoptr(IntakeOfficeSecret) office_secret = NULL;
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autofree char *dir = NULL;
+  g_autofree char *office_pub = NULL;
+  g_autofree char *pg_dir = NULL;
+  g_autofree char *conninfo = NULL;
+  static const char text[] = "{\"answers\":{\"a\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"},\"format\":1}";
+  GString *plaintext = g_string_new (NULL);
+  guint n_kiosks, batches, batch_size, total;
+  Kiosk *kiosks;
+  double t0, verify_rate, sqlite_rate, pg_rate;
+
+  if (argc < 3)
+    {
+      g_printerr ("usage: bench-server INTAKE_SERVER PG_CLUSTER_SH [KIOSKS] [BATCHES] [BATCH_SIZE]\n");
+      return 2;
+    }
+  n_kiosks = argc > 3 ? (guint)g_ascii_strtoull (argv[3], NULL, 10) : 4;
+  batches = argc > 4 ? (guint)g_ascii_strtoull (argv[4], NULL, 10) : 10;
+  batch_size = argc > 5 ? (guint)g_ascii_strtoull (argv[5], NULL, 10) : 50;
+  total = n_kiosks * batches * batch_size;
+
+  if (!intake_crypto_init (&error) || !intake_office_generate (&office, &office_secret, &error))
+    g_error ("%s", error->message);
+  dir = g_dir_make_tmp ("bench-server-XXXXXX", &error);
+  office_pub = g_build_filename (dir, "office.pub", NULL);
+  if (!intake_office_public_save (office, office_pub, &error))
+    g_error ("%s", error->message);
+
+  /* A typical full intake is about 1,500 bytes of session JSON. */
+  while (plaintext->len < 1500)
+    g_string_append (plaintext, text);
+
+  kiosks = g_new0 (Kiosk, n_kiosks);
+  for (guint k = 0; k < n_kiosks; k++)
+    {
+      kiosks[k].key = intake_device_key_generate (&error);
+      kiosks[k].bodies = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+      for (guint b = 0; b < batches; b++)
+        {
+          g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+
+          for (guint i = 0; i < batch_size; i++)
+            {
+              IntakeEnvelopeInfo info = { .created_at = 1, .questionnaire_id = "bench", .questionnaire_version = 1 };
+              GBytes *envelope;
+
+              intake_envelope_new_submission_id (info.submission_id);
+              envelope = intake_envelope_seal (office, kiosks[k].key, &info, (const guint8 *)plaintext->str,
+                                               plaintext->len, &error);
+              g_ptr_array_add (batch, envelope);
+              g_ptr_array_add (all, g_bytes_ref (envelope));
+            }
+          g_ptr_array_add (kiosks[k].bodies, upload_body (batch));
+        }
+    }
+
+  /* Baseline: verify every envelope once, one thread. */
+  t0 = now_s ();
+  for (guint i = 0; i < all->len; i++)
+    {
+      IntakeEnvelopeHeader header;
+
+      if (!intake_envelope_verify (g_ptr_array_index (all, i), &header, &error))
+        g_error ("%s", error->message);
+    }
+  verify_rate = all->len / (now_s () - t0);
+
+  sqlite_rate = run_backend (argv[1], dir, office_pub, NULL, kiosks, n_kiosks, total);
+
+  /* A short path: the cluster's Unix socket lives in it. */
+  pg_dir = g_strdup_printf ("/tmp/bench-pg.%u", g_random_int ());
+  {
+    const char *start[] = { argv[2], "start", pg_dir, NULL };
+    const char *stop[] = { argv[2], "stop", pg_dir, NULL };
+
+    conninfo = run_capture (start);
+    pg_rate = run_backend (argv[1], dir, office_pub, conninfo, kiosks, n_kiosks, total);
+    g_free (run_capture (stop));
+  }
+
+  printf ("envelopes: %u (%u kiosks x %u batches of %u, %zu-byte session JSON)\n",
+          total, n_kiosks, batches, batch_size, plaintext->len);
+  printf ("verify only (1 thread):            %8.0f envelopes/s\n", verify_rate);
+  printf ("intake-server, SQLite store:       %8.0f envelopes/s   ratio %.3f\n", sqlite_rate, sqlite_rate / verify_rate);
+  printf ("intake-server, PostgreSQL store:   %8.0f envelopes/s   ratio %.3f\n", pg_rate, pg_rate / verify_rate);
+
+  for (guint k = 0; k < n_kiosks; k++)
+    {
+      intake_device_key_free (kiosks[k].key);
+      g_ptr_array_unref (kiosks[k].bodies);
+    }
+  g_free (kiosks);
+  g_string_free (plaintext, TRUE);
+  {
+    const char *rm[] = { "rm", "-rf", dir, NULL };
+
+    g_free (run_capture (rm));
+  }
+  return 0;
+}

@@ -1,0 +1,415 @@
+/* test-server-store.c: the IntakeStore interface, against SQLite or PostgreSQL
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The same assertions run against both backends (tests/meson.build runs
+ * this program plainly and through tests/pg-cluster.sh).
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "intake-accept.h"
+#include "intake-envelope.h"
+#include "intake-server-util.h"
+#include "intake-store-sqlite.h"
+#include "intake-test-util.h"
+#include "test-server-util.h"
+
+static void
+device_public_of (TestKiosk          *kiosk,
+                  IntakeDevicePublic *out)
+{
+  intake_device_key_get_public (kiosk->key, out);
+}
+
+static char *
+new_code_hash (void)
+{
+  g_autofree char *code = intake_enroll_code_generate ();
+
+  return intake_enroll_code_hash (code);
+}
+
+static void
+test_new_destroy (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  IntakeStore *store = test_server_open_store (server);
+
+  g_assert_true (INTAKE_IS_STORE (store));
+  g_assert_cmpint (intake_store_get_schema_version (store), ==, INTAKE_STORE_SCHEMA_VERSION);
+  g_assert_cmpstr (intake_store_get_backend_name (store), ==,
+                   test_server_use_postgres () ? "postgresql" : "sqlite");
+  g_assert_true (intake_store_check_health (store, NULL));
+  g_assert_finalize_object (store);
+}
+
+static void
+test_enroll_codes (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(IntakeStore) store = test_server_open_store (server);
+  g_autoptr(TestKiosk) kiosk = test_kiosk_new ();
+  g_autoptr(TestKiosk) second = test_kiosk_new ();
+  g_autoptr(IntakeStoreDevice) device = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hash = new_code_hash ();
+  g_autofree char *expired = new_code_hash ();
+  g_autofree char *location = NULL;
+  g_autofree char *again = NULL;
+  IntakeDevicePublic pub, pub2;
+  gint64 now = 1800000000;
+
+  device_public_of (kiosk, &pub);
+  device_public_of (second, &pub2);
+
+  g_assert_true (intake_store_create_enroll_code (store, hash, "Kerkrade", now, now + 60, &error));
+  g_assert_no_error (error);
+  g_assert_false (intake_store_create_enroll_code (store, hash, "Kerkrade", now, now + 60, &error));
+  g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_EXISTS);
+  g_clear_error (&error);
+
+  location = intake_store_consume_enroll_code (store, hash, &pub, now + 59, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (location, ==, "Kerkrade");
+  device = intake_store_get_device (store, kiosk->device_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (device->status, ==, INTAKE_DEVICE_STATUS_ACTIVE);
+  g_assert_cmpint (device->enrolled_at, ==, now + 59);
+  g_assert_cmpmem (device->sign_pk, 32, pub.sign_pk, 32);
+
+  again = intake_store_consume_enroll_code (store, hash, &pub2, now + 1, &error);
+  g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_USED);
+  g_assert_null (again);
+  g_clear_error (&error);
+
+  g_assert_true (intake_store_create_enroll_code (store, expired, "Kerkrade", now, now + 60, &error));
+  g_assert_null (intake_store_consume_enroll_code (store, expired, &pub2, now + 60, &error));
+  g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_EXPIRED);
+  g_clear_error (&error);
+
+  {
+    g_autofree char *unknown = new_code_hash ();
+
+    g_assert_null (intake_store_consume_enroll_code (store, unknown, &pub2, now, &error));
+    g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_CODE);
+    g_clear_error (&error);
+  }
+
+  /* A revoked device cannot use a fresh code, and the code stays usable. */
+  {
+    g_autofree char *fresh = new_code_hash ();
+    g_autofree char *taken = NULL;
+
+    g_assert_true (intake_store_revoke_device (store, kiosk->device_id, now + 100, &error));
+    g_assert_true (intake_store_create_enroll_code (store, fresh, "Simpelveld", now, now + 600, &error));
+    g_assert_null (intake_store_consume_enroll_code (store, fresh, &pub, now + 200, &error));
+    g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DEVICE_REVOKED);
+    g_clear_error (&error);
+    taken = intake_store_consume_enroll_code (store, fresh, &pub2, now + 201, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (taken, ==, "Simpelveld");
+  }
+
+  /* Bad arguments are refused before the backend sees them. */
+  g_assert_false (intake_store_create_enroll_code (store, "ABC", "Kerkrade", now, now, &error));
+  g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID);
+}
+
+static void
+test_devices (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(IntakeStore) store = test_server_open_store (server);
+  g_autoptr(TestKiosk) a = test_kiosk_new ();
+  g_autoptr(TestKiosk) b = test_kiosk_new ();
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(IntakeStoreDevice) revoked = NULL;
+  g_autoptr(GError) error = NULL;
+  IntakeStoreCounts counts;
+  IntakeDevicePublic pa, pb;
+
+  device_public_of (a, &pa);
+  device_public_of (b, &pb);
+  g_assert_true (intake_store_register_device (store, &pa, "Vaals", 100, &error));
+  g_assert_true (intake_store_register_device (store, &pb, "Epen", 200, &error));
+  g_assert_true (intake_store_register_device (store, &pa, "Elsewhere", 300, &error));
+  g_assert_no_error (error);
+
+  devices = intake_store_list_devices (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (devices->len, ==, 2);
+  g_assert_cmpstr (((IntakeStoreDevice *)devices->pdata[0])->device_id, ==, a->device_id);
+  g_assert_cmpstr (((IntakeStoreDevice *)devices->pdata[0])->location, ==, "Vaals");
+  g_assert_cmpstr (((IntakeStoreDevice *)devices->pdata[1])->device_id, ==, b->device_id);
+
+  g_assert_true (intake_store_revoke_device (store, b->device_id, 400, &error));
+  g_assert_true (intake_store_revoke_device (store, b->device_id, 500, &error));
+  g_assert_no_error (error);
+  revoked = intake_store_get_device (store, b->device_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (revoked->status, ==, INTAKE_DEVICE_STATUS_REVOKED);
+  g_assert_cmpint (revoked->revoked_at, ==, 400);
+  g_assert_false (intake_store_register_device (store, &pb, "Epen", 600, &error));
+  g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DEVICE_REVOKED);
+  g_clear_error (&error);
+
+  g_assert_null (intake_store_get_device (store, "00000000000000000000000000000000", &error));
+  g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_DEVICE);
+  g_clear_error (&error);
+  g_assert_false (intake_store_revoke_device (store, "00000000000000000000000000000000", 1, &error));
+  g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_DEVICE);
+  g_clear_error (&error);
+
+  g_assert_true (intake_store_get_counts (store, &counts, &error));
+  g_assert_cmpint (counts.devices_active, ==, 1);
+  g_assert_cmpint (counts.devices_revoked, ==, 1);
+}
+
+static void
+meta_for (GBytes              *envelope,
+          IntakeStoreEnvelope *meta,
+          gint64               received_at)
+{
+  IntakeEnvelopeHeader header;
+
+  g_assert_true (intake_envelope_verify (envelope, &header, NULL));
+  intake_store_envelope_init (meta, &header, envelope, received_at, INTAKE_ENVELOPE_SOURCE_UPLOAD);
+}
+
+static void
+test_put_envelope (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(IntakeStore) store = test_server_open_store (server);
+  g_autoptr(TestKiosk) kiosk = test_kiosk_new ();
+  g_autoptr(GPtrArray) envelopes = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) page1 = NULL;
+  g_autoptr(GArray) page2 = NULL;
+  g_autoptr(GBytes) copy = NULL;
+  g_autoptr(GBytes) other = NULL;
+  IntakeStoreEnvelope meta, stored_meta;
+  IntakeStorePutResult result;
+  IntakeStoreCounts counts;
+  IntakeDevicePublic pub;
+
+  device_public_of (kiosk, &pub);
+  g_assert_true (intake_store_register_device (store, &pub, "Vaals", 1, &error));
+
+  for (guint i = 0; i < 5; i++)
+    {
+      GBytes *envelope = test_kiosk_seal (kiosk, server->office);
+
+      g_ptr_array_add (envelopes, envelope);
+      meta_for (envelope, &meta, 1000 + i);
+      g_assert_true (intake_store_put_envelope (store, &meta, envelope, &result, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (result, ==, INTAKE_STORE_PUT_STORED);
+    }
+
+  meta_for (g_ptr_array_index (envelopes, 0), &meta, 2000);
+  g_assert_true (intake_store_put_envelope (store, &meta, g_ptr_array_index (envelopes, 0), &result, &error));
+  g_assert_cmpint (result, ==, INTAKE_STORE_PUT_DUPLICATE);
+
+  /* Other bytes under the first envelope's submission id: twice, logged once. */
+  {
+    IntakeEnvelopeHeader header;
+    IntakeEnvelopeInfo info = { .created_at = 5, .questionnaire_id = "other", .questionnaire_version = 3 };
+
+    g_assert_true (intake_envelope_parse_header (g_ptr_array_index (envelopes, 0), &header, NULL));
+    memcpy (info.submission_id, header.submission_id, sizeof info.submission_id);
+    other = intake_envelope_seal (server->office, kiosk->key, &info, (const guint8 *)"{}", 2, &error);
+    g_assert_no_error (error);
+  }
+  for (guint i = 0; i < 2; i++)
+    {
+      meta_for (other, &meta, 3000 + i);
+      g_assert_true (intake_store_put_envelope (store, &meta, other, &result, &error));
+      g_assert_cmpint (result, ==, INTAKE_STORE_PUT_CONFLICT);
+    }
+
+  g_assert_true (intake_store_get_counts (store, &counts, &error));
+  g_assert_cmpint (counts.envelopes, ==, 5);
+  g_assert_cmpint (counts.conflicts, ==, 1);
+
+  meta_for (g_ptr_array_index (envelopes, 0), &meta, 1000);
+  copy = intake_store_dup_envelope (store, meta.submission_id, &stored_meta, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (copy, g_ptr_array_index (envelopes, 0)));
+  g_assert_cmpstr (stored_meta.sha256, ==, meta.sha256);
+  g_assert_cmpstr (stored_meta.questionnaire_id, ==, "intake-test");
+  g_assert_cmpint (stored_meta.questionnaire_version, ==, 1);
+  g_assert_cmpstr (stored_meta.office_key_id, ==, meta.office_key_id);
+  g_assert_cmpint (stored_meta.received_at, ==, 1000);
+  g_assert_cmpint (stored_meta.size, ==, (gint64)g_bytes_get_size (copy));
+  g_assert_null (intake_store_dup_envelope (store, "0123456789abcdef0123456789abcdef", NULL, &error));
+  g_assert_no_error (error);
+
+  page1 = intake_store_list_envelopes (store, 0, 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page1->len, ==, 3);
+  page2 = intake_store_list_envelopes (store, g_array_index (page1, IntakeStoreEnvelope, 2).seq, 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page2->len, ==, 2);
+  for (guint i = 0; i < 5; i++)
+    {
+      IntakeStoreEnvelope *listed = i < 3 ? &g_array_index (page1, IntakeStoreEnvelope, i)
+                                          : &g_array_index (page2, IntakeStoreEnvelope, i - 3);
+
+      meta_for (g_ptr_array_index (envelopes, i), &meta, 0);
+      g_assert_cmpstr (listed->submission_id, ==, meta.submission_id);
+    }
+
+  /* Metadata that does not describe the bytes is refused. */
+  meta_for (g_ptr_array_index (envelopes, 1), &meta, 0);
+  meta.size++;
+  g_assert_false (intake_store_put_envelope (store, &meta, g_ptr_array_index (envelopes, 1), &result, &error));
+  g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID);
+}
+
+/* The same accept path as uploads and bundles, straight on the store. */
+static void
+test_accept (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(IntakeStore) store = test_server_open_store (server);
+  g_autoptr(TestKiosk) kiosk = test_kiosk_new ();
+  g_autoptr(IntakeStoreDevice) device = NULL;
+  g_autoptr(GBytes) envelope = NULL;
+  g_autoptr(GBytes) huge = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key_id = intake_office_public_dup_key_id_hex (server->office);
+  IntakeAcceptResult result;
+  IntakeDevicePublic pub;
+
+  device_public_of (kiosk, &pub);
+  g_assert_true (intake_store_register_device (store, &pub, "Vaals", 1, &error));
+  device = intake_store_get_device (store, kiosk->device_id, &error);
+  g_assert_no_error (error);
+
+  envelope = test_kiosk_seal (kiosk, server->office);
+  g_assert_true (intake_server_accept_envelope (store, key_id, device, envelope, INTAKE_ENVELOPE_SOURCE_BUNDLE,
+                                                42, &result, &error));
+  g_assert_cmpint (result.status, ==, INTAKE_ACCEPT_STORED);
+  g_assert_true (intake_server_accept_envelope (store, key_id, device, envelope, INTAKE_ENVELOPE_SOURCE_UPLOAD,
+                                                43, &result, &error));
+  g_assert_cmpint (result.status, ==, INTAKE_ACCEPT_DUPLICATE);
+  g_assert_true (intake_server_accept_envelope (store, "0000000000000000", device, envelope,
+                                                INTAKE_ENVELOPE_SOURCE_UPLOAD, 43, &result, &error));
+  g_assert_cmpint (result.status, ==, INTAKE_ACCEPT_REJECTED);
+  g_assert_cmpint (result.reason, ==, INTAKE_REJECT_WRONG_OFFICE_KEY);
+
+  huge = g_bytes_new_take (g_malloc0 (INTAKE_ACCEPT_MAX_ENVELOPE + 1), INTAKE_ACCEPT_MAX_ENVELOPE + 1);
+  g_assert_true (intake_server_accept_envelope (store, key_id, device, huge, INTAKE_ENVELOPE_SOURCE_UPLOAD,
+                                                43, &result, &error));
+  g_assert_cmpint (result.status, ==, INTAKE_ACCEPT_REJECTED);
+  g_assert_cmpint (result.reason, ==, INTAKE_REJECT_TOO_LARGE);
+  g_assert_false (result.has_submission_id);
+  g_assert_no_error (error);
+}
+
+static void
+test_settings_and_office (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(IntakeStore) store = test_server_open_store (server);
+  g_autoptr(IntakeStore) second = test_server_open_store (server);
+  g_autoptr(IntakeOfficePublic) other = NULL;
+  g_autoptr(IntakeOfficeSecret) other_secret = NULL;
+  g_autoptr(IntakeOfficePublic) recorded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *unset = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *later = NULL;
+
+  unset = intake_store_ensure_setting (store, "nothing", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (unset);
+  first = intake_store_ensure_setting (store, "x", "one", &error);
+  later = intake_store_ensure_setting (second, "x", "two", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (first, ==, "one");
+  g_assert_cmpstr (later, ==, "one");
+
+  recorded = intake_store_dup_office (store, &error);
+  g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (intake_store_bind_office (store, server->office, &error));
+  g_assert_true (intake_store_bind_office (second, server->office, &error));
+  g_assert_no_error (error);
+  recorded = intake_store_dup_office (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (recorded->key_id, 8, server->office->key_id, 8);
+
+  intake_office_generate (&other, &other_secret, &error);
+  g_assert_no_error (error);
+  g_assert_false (intake_store_bind_office (store, other, &error));
+  g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID);
+}
+
+/* SQLite only: file mode, reopening, and a schema from the future. */
+static void
+test_sqlite_file (void)
+{
+  g_autoptr(TestServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  IntakeStore *store;
+  GStatBuf st;
+  sqlite3 *db = NULL;
+
+  if (test_server_use_postgres ())
+    {
+      g_test_skip ("the SQLite file is not used with PostgreSQL");
+      return;
+    }
+  server = test_server_new (FALSE);
+  store = test_server_open_store (server);
+  g_object_unref (store);
+  path = g_build_filename (server->data_dir, "intake.db", NULL);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (server->data_dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO schema_version VALUES (99, 0)", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_null (intake_store_sqlite_open (path, &error));
+  g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_SCHEMA_TOO_NEW);
+}
+
+static void
+test_unreachable (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (test_server_use_postgres ())
+    g_assert_null (intake_store_open_from_options (NULL, "host=/nonexistent port=1 dbname=x connect_timeout=2", &error));
+  else
+    g_assert_null (intake_store_open_from_options ("/proc/intake-cannot-be-here", NULL, &error));
+  g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_OPEN);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/store/new-destroy", test_new_destroy);
+  g_test_add_func ("/store/enroll-codes", test_enroll_codes);
+  g_test_add_func ("/store/devices", test_devices);
+  g_test_add_func ("/store/put-envelope", test_put_envelope);
+  g_test_add_func ("/store/accept", test_accept);
+  g_test_add_func ("/store/settings-and-office", test_settings_and_office);
+  g_test_add_func ("/store/sqlite-file", test_sqlite_file);
+  g_test_add_func ("/store/unreachable", test_unreachable);
+
+  return g_test_run ();
+}

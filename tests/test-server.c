@@ -1,0 +1,1054 @@
+/* test-server.c: intake-server as a real process on loopback
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs twice (tests/meson.build): against SQLite, and through
+ * tests/pg-cluster.sh against a throwaway PostgreSQL cluster.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "intake-bundle.h"
+#include "intake-envelope.h"
+#include "intake-questionnaire.h"
+#include "intake-server-util.h"
+#include "intake-test-util.h"
+#include "test-server-util.h"
+
+static JsonObject *
+object_of (TestResponse *response)
+{
+  g_assert_nonnull (response->json);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (response->json));
+  return json_node_get_object (response->json);
+}
+
+static JsonObject *
+result_at (TestResponse *response,
+           guint         index)
+{
+  JsonArray *results = json_object_get_array_member (object_of (response), "results");
+
+  g_assert_cmpuint (index, <, json_array_get_length (results));
+  return json_array_get_object_element (results, index);
+}
+
+static void
+assert_result (TestResponse *response,
+               guint         index,
+               const char   *status,
+               const char   *reason)
+{
+  JsonObject *result = result_at (response, index);
+
+  g_assert_cmpint (json_object_get_int_member (result, "index"), ==, index);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, status);
+  g_assert_cmpstr (json_object_get_string_member_with_default (result, "reason", NULL), ==, reason);
+}
+
+static void
+assert_error (TestResponse *response,
+              guint         status,
+              const char   *code)
+{
+  g_assert_no_error (response->error);
+  g_assert_cmpuint (response->status, ==, status);
+  g_assert_cmpstr (test_response_error_code (response), ==, code);
+  g_assert_nonnull (json_object_get_string_member_with_default (object_of (response), "message", NULL));
+}
+
+static char *
+submission_hex (GBytes *envelope)
+{
+  IntakeEnvelopeHeader header;
+
+  g_assert_true (intake_envelope_parse_header (envelope, &header, NULL));
+  return intake_hex_encode (header.submission_id, sizeof header.submission_id);
+}
+
+static GPtrArray *
+envelopes_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+}
+
+static gint64
+store_envelope_count (TestServer *server)
+{
+  g_autoptr(IntakeStore) store = test_server_open_store (server);
+  g_autoptr(GError) error = NULL;
+  IntakeStoreCounts counts;
+
+  intake_store_get_counts (store, &counts, &error);
+  g_assert_no_error (error);
+  return counts.envelopes;
+}
+
+/* Enrollment: a code works once; the kiosk gets what it needs to trust. */
+static void
+test_enroll_round_trip (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = test_kiosk_new ();
+  g_autoptr(TestKiosk) other = test_kiosk_new ();
+  g_autoptr(TestResponse) response = NULL;
+  g_autoptr(TestResponse) reused = NULL;
+  g_autoptr(TestResponse) unknown = NULL;
+  g_autoptr(TestResponse) garbage = NULL;
+  g_autoptr(TestResponse) malformed = NULL;
+  g_autoptr(TestResponse) expired = NULL;
+  g_autoptr(IntakeOfficePublic) office = NULL;
+  g_autoptr(IntakeStore) store = NULL;
+  g_autoptr(IntakeStoreDevice) device = NULL;
+  g_autoptr(GBytes) office_bytes = NULL;
+  g_autoptr(GBytes) bad_body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *lowercase = NULL;
+  g_autofree char *server_key_id = NULL;
+  g_autofree char *url = NULL;
+  g_autofree guint8 *office_blob = NULL;
+  g_autofree char *expired_code = NULL;
+  g_autofree char *expired_hash = NULL;
+  JsonObject *object;
+  gsize office_len = 0;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  code = test_server_new_code (server, "Vaals");
+
+  /* Codes are typed by people: case and spacing do not matter. */
+  lowercase = g_ascii_strdown (code, -1);
+  response = test_kiosk_enroll (kiosk, server, lowercase);
+  g_assert_no_error (response->error);
+  g_assert_cmpuint (response->status, ==, 200);
+  object = object_of (response);
+  g_assert_cmpstr (json_object_get_string_member (object, "device_id"), ==, kiosk->device_id);
+  g_assert_cmpstr (json_object_get_string_member (object, "location"), ==, "Vaals");
+  server_key_id = intake_server_key_id_hex (kiosk->server_pk);
+  g_assert_cmpstr (json_object_get_string_member (object, "server_key_id"), ==, server_key_id);
+  g_assert_true (json_object_get_null_member (object, "questionnaire"));
+  office_blob = g_base64_decode (json_object_get_string_member (object, "office_public"), &office_len);
+  office_bytes = g_bytes_new (office_blob, office_len);
+  office = intake_office_public_new_from_bytes (office_bytes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (office->key_id, sizeof office->key_id, server->office->key_id, sizeof server->office->key_id);
+
+  store = test_server_open_store (server);
+  device = intake_store_get_device (store, kiosk->device_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (device->status, ==, INTAKE_DEVICE_STATUS_ACTIVE);
+  g_assert_cmpstr (device->location, ==, "Vaals");
+
+  reused = test_kiosk_enroll (other, server, code);
+  assert_error (reused, 410, "code_used");
+
+  unknown = test_kiosk_enroll (other, server, "AAAA-CCCC-EEEE-FFFF");
+  assert_error (unknown, 404, "unknown_code");
+  garbage = test_kiosk_enroll (other, server, "not a code at all");
+  assert_error (garbage, 404, "unknown_code");
+
+  /* An expired code, written straight into the store. */
+  expired_code = intake_enroll_code_generate ();
+  expired_hash = intake_enroll_code_hash (expired_code);
+  intake_store_create_enroll_code (store, expired_hash, "Gulpen", now - 7200, now - 3600, &error);
+  g_assert_no_error (error);
+  expired = test_kiosk_enroll (other, server, expired_code);
+  assert_error (expired, 410, "code_expired");
+
+  url = g_strconcat (server->url, "/v1/enroll", NULL);
+  bad_body = g_bytes_new_static ("{\"code\": 12}", 12);
+  malformed = test_http (server->session, "POST", url, bad_body, NULL);
+  assert_error (malformed, 400, "malformed_body");
+
+  test_server_stop (server);
+}
+
+/* stored, then duplicate, then conflict; the receipt lists what is safe to drop. */
+static void
+test_upload_stored_duplicate_conflict (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(GPtrArray) batch = envelopes_new ();
+  g_autoptr(GPtrArray) again = envelopes_new ();
+  g_autoptr(GPtrArray) conflicting = envelopes_new ();
+  g_autoptr(TestResponse) first = NULL;
+  g_autoptr(TestResponse) second = NULL;
+  g_autoptr(TestResponse) third = NULL;
+  g_autoptr(GArray) items = NULL;
+  g_autoptr(GArray) items_again = NULL;
+  g_autoptr(GArray) items_conflict = NULL;
+  g_autoptr(IntakeStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) stored = NULL;
+  g_autofree char *id0 = NULL;
+  IntakeStoreEnvelope meta;
+  IntakeStoreCounts counts;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  kiosk = test_kiosk_new_enrolled (server);
+  for (guint i = 0; i < 3; i++)
+    g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));
+
+  first = test_kiosk_upload (kiosk, server, batch);
+  g_assert_cmpuint (first->status, ==, 200);
+  items = test_verify_receipt (kiosk, first);
+  g_assert_cmpuint (items->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      GBytes *envelope = g_ptr_array_index (batch, i);
+      g_autofree char *id = submission_hex (envelope);
+      g_autofree char *sha = intake_sha256_hex (envelope);
+      const IntakeReceiptItem *item = &g_array_index (items, IntakeReceiptItem, i);
+
+      assert_result (first, i, "stored", NULL);
+      g_assert_cmpstr (json_object_get_string_member (result_at (first, i), "submission_id"), ==, id);
+      g_assert_cmpstr (item->submission_id, ==, id);
+      g_assert_cmpstr (item->sha256, ==, sha);
+    }
+
+  /* The kiosk lost our receipt and sends one again. */
+  g_ptr_array_add (again, g_bytes_ref (g_ptr_array_index (batch, 0)));
+  second = test_kiosk_upload (kiosk, server, again);
+  g_assert_cmpuint (second->status, ==, 200);
+  assert_result (second, 0, "duplicate", NULL);
+  items_again = test_verify_receipt (kiosk, second);
+  g_assert_cmpuint (items_again->len, ==, 1);
+
+  /* Same submission id, other bytes: a new envelope whose id we copy in
+   * and re-sign is impossible without the key, so seal one with the same
+   * id through the info struct. */
+  {
+    IntakeEnvelopeHeader header;
+    IntakeEnvelopeInfo info = { .created_at = 1, .questionnaire_id = "intake-test", .questionnaire_version = 2 };
+
+    g_assert_true (intake_envelope_parse_header (g_ptr_array_index (batch, 0), &header, NULL));
+    memcpy (info.submission_id, header.submission_id, sizeof info.submission_id);
+    g_ptr_array_add (conflicting, intake_envelope_seal (server->office, kiosk->key, &info,
+                                                        (const guint8 *)"{}", 2, &error));
+    g_assert_no_error (error);
+  }
+  third = test_kiosk_upload (kiosk, server, conflicting);
+  g_assert_cmpuint (third->status, ==, 200);
+  assert_result (third, 0, "conflict", NULL);
+  items_conflict = test_verify_receipt (kiosk, third);
+  g_assert_cmpuint (items_conflict->len, ==, 0);
+
+  store = test_server_open_store (server);
+  intake_store_get_counts (store, &counts, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (counts.envelopes, ==, 3);
+  g_assert_cmpint (counts.conflicts, ==, 1);
+  id0 = submission_hex (g_ptr_array_index (batch, 0));
+  stored = intake_store_dup_envelope (store, id0, &meta, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (stored, g_ptr_array_index (batch, 0)));
+  g_assert_cmpint (meta.source, ==, INTAKE_ENVELOPE_SOURCE_UPLOAD);
+  g_assert_cmpstr (meta.device_id, ==, kiosk->device_id);
+
+  test_server_stop (server);
+}
+
+static GBytes *
+flip_byte (GBytes *bytes,
+           gsize   offset)
+{
+  gsize len;
+  guint8 *copy = g_memdup2 (g_bytes_get_data (bytes, &len), g_bytes_get_size (bytes));
+
+  g_assert_cmpuint (offset, <, len);
+  copy[offset] ^= 0x01;
+  return g_bytes_new_take (copy, len);
+}
+
+/* One request mixing good and bad envelopes gets one verdict per envelope. */
+static void
+test_upload_mixed_batch (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(TestKiosk) neighbour = NULL;
+  g_autoptr(IntakeOfficePublic) other_office = NULL;
+  g_autoptr(IntakeOfficeSecret) other_secret = NULL;
+  g_autoptr(GPtrArray) batch = envelopes_new ();
+  g_autoptr(TestResponse) response = NULL;
+  g_autoptr(TestResponse) odd = NULL;
+  g_autoptr(GArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) good = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *good_id = NULL;
+  g_autofree char *good_sha = NULL;
+  GBytes *base;
+  guint8 *version_changed;
+  gsize len;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  kiosk = test_kiosk_new_enrolled (server);
+  neighbour = test_kiosk_new_enrolled (server);
+  intake_office_generate (&other_office, &other_secret, &error);
+  g_assert_no_error (error);
+
+  good = test_kiosk_seal (kiosk, server->office);
+  g_ptr_array_add (batch, g_bytes_ref (good));                                              /* 0 stored */
+  base = test_kiosk_seal (kiosk, server->office);
+  g_ptr_array_add (batch, flip_byte (base, g_bytes_get_size (base) - 70));                  /* 1 tampered */
+  g_bytes_unref (base);
+  g_ptr_array_add (batch, test_kiosk_seal (kiosk, other_office));                           /* 2 other office */
+  g_ptr_array_add (batch, test_kiosk_seal (neighbour, server->office));                     /* 3 other device */
+  base = test_kiosk_seal (kiosk, server->office);
+  g_ptr_array_add (batch, g_bytes_new_from_bytes (base, 0, 40));                            /* 4 truncated */
+  version_changed = g_memdup2 (g_bytes_get_data (base, &len), g_bytes_get_size (base));
+  version_changed[4] = 0x02;
+  g_ptr_array_add (batch, g_bytes_new_take (version_changed, len));                         /* 5 version 2 */
+  g_bytes_unref (base);
+  g_ptr_array_add (batch, g_bytes_ref (good));                                              /* 6 duplicate */
+
+  response = test_kiosk_upload (kiosk, server, batch);
+  g_assert_cmpuint (response->status, ==, 200);
+  assert_result (response, 0, "stored", NULL);
+  assert_result (response, 1, "rejected", "bad_signature");
+  g_assert_true (json_object_has_member (result_at (response, 1), "submission_id"));
+  assert_result (response, 2, "rejected", "wrong_office_key");
+  assert_result (response, 3, "rejected", "device_mismatch");
+  assert_result (response, 4, "rejected", "malformed");
+  g_assert_false (json_object_has_member (result_at (response, 4), "submission_id"));
+  assert_result (response, 5, "rejected", "unsupported_version");
+  assert_result (response, 6, "duplicate", NULL);
+
+  items = test_verify_receipt (kiosk, response);
+  good_id = submission_hex (good);
+  good_sha = intake_sha256_hex (good);
+  g_assert_cmpuint (items->len, ==, 2);
+  for (guint i = 0; i < items->len; i++)
+    {
+      g_assert_cmpstr (g_array_index (items, IntakeReceiptItem, i).submission_id, ==, good_id);
+      g_assert_cmpstr (g_array_index (items, IntakeReceiptItem, i).sha256, ==, good_sha);
+    }
+
+  /* Elements that are not base64 strings are malformed, one by one. */
+  body = g_bytes_new_static ("{\"envelopes\": [\"@@@@\", 17, \"SUtFTg\"]}", 37);
+  odd = test_kiosk_request (kiosk, server, "POST", "/v1/envelopes", body, 0);
+  g_assert_cmpuint (odd->status, ==, 200);
+  for (guint i = 0; i < 3; i++)
+    assert_result (odd, i, "rejected", "malformed");
+
+  g_assert_cmpint (store_envelope_count (server), ==, 1);
+  test_server_stop (server);
+}
+
+/* Every refusal of a request has its own status and error code. */
+static void
+test_refusals (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(TestKiosk) stranger = test_kiosk_new ();
+  g_autoptr(GPtrArray) batch = envelopes_new ();
+  g_autoptr(GPtrArray) big_batch = envelopes_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) big = NULL;
+  g_autofree char *url = NULL;
+  IntakeRequestAuth auth;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  kiosk = test_kiosk_new_enrolled (server);
+  g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));
+  body = test_upload_body (batch);
+  url = g_strconcat (server->url, "/v1/envelopes", NULL);
+
+  {
+    g_autoptr(TestResponse) r = test_http (server->session, "POST", url, body, NULL);
+    assert_error (r, 401, "unauthenticated");
+  }
+  {
+    g_autoptr(TestResponse) r = test_kiosk_request (stranger, server, "POST", "/v1/envelopes", body, 0);
+    assert_error (r, 401, "unknown_device");
+  }
+  {
+    /* Signed for one body, sent with another. */
+    g_autoptr(GBytes) other = g_bytes_new_static ("{\"envelopes\":[]}", 16);
+    g_autoptr(TestResponse) r = NULL;
+
+    intake_protocol_sign_request (kiosk->key, "POST", "/v1/envelopes", other,
+                                  g_get_real_time () / G_USEC_PER_SEC, &auth);
+    r = test_http (server->session, "POST", url, body, &auth);
+    intake_request_auth_clear (&auth);
+    assert_error (r, 401, "bad_signature");
+  }
+  {
+    g_autoptr(TestResponse) r = test_kiosk_request (kiosk, server, "POST", "/v1/envelopes", body, -1000);
+    assert_error (r, 401, "stale_timestamp");
+  }
+  {
+    g_autoptr(TestResponse) r = test_kiosk_request (kiosk, server, "POST", "/v1/envelopes", body, +1000);
+    assert_error (r, 401, "stale_timestamp");
+  }
+  {
+    g_autoptr(GBytes) junk = g_bytes_new_static ("this is not JSON", 16);
+    g_autoptr(TestResponse) r = test_kiosk_request (kiosk, server, "POST", "/v1/envelopes", junk, 0);
+    assert_error (r, 400, "malformed_body");
+  }
+  {
+    g_autoptr(GBytes) wrong_shape = g_bytes_new_static ("{\"envelope\":[]}", 15);
+    g_autoptr(TestResponse) r = test_kiosk_request (kiosk, server, "POST", "/v1/envelopes", wrong_shape, 0);
+    assert_error (r, 400, "malformed_body");
+  }
+  {
+    g_autoptr(GBytes) hundred_and_one = NULL;
+    g_autoptr(TestResponse) r = NULL;
+
+    for (guint i = 0; i < 101; i++)
+      g_ptr_array_add (big_batch, g_bytes_ref (g_ptr_array_index (batch, 0)));
+    hundred_and_one = test_upload_body (big_batch);
+    r = test_kiosk_request (kiosk, server, "POST", "/v1/envelopes", hundred_and_one, 0);
+    assert_error (r, 400, "malformed_body");
+  }
+  {
+    /* Over 8 MiB with a Content-Length: refused before the body is kept. */
+    g_autoptr(TestResponse) r = NULL;
+    guint8 *zeros = g_malloc0 (9 * 1024 * 1024);
+
+    big = g_bytes_new_take (zeros, 9 * 1024 * 1024);
+    r = test_kiosk_request (kiosk, server, "POST", "/v1/envelopes", big, 0);
+    assert_error (r, 413, "body_too_large");
+  }
+  {
+    /* The same body chunked (no length known up front): counted while read. */
+    g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+    g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (big);
+    g_autoptr(TestResponse) r = NULL;
+
+    soup_message_set_request_body (msg, "application/json", stream, -1);
+    r = test_send (server->session, msg);
+    g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_request_headers (msg), "Transfer-Encoding"),
+                     ==, "chunked");
+    assert_error (r, 413, "body_too_large");
+  }
+  {
+    g_autoptr(TestResponse) r = test_kiosk_request (kiosk, server, "GET", "/v1/nowhere", NULL, 0);
+    assert_error (r, 404, "not_found");
+  }
+  {
+    g_autoptr(TestResponse) r = test_kiosk_request (kiosk, server, "GET", "/v1/envelopes", NULL, 0);
+    assert_error (r, 405, "method_not_allowed");
+  }
+  {
+    /* Revoked with intake-admin while the server runs. */
+    const char *args[] = { "device", "revoke", kiosk->device_id, NULL };
+    g_autoptr(TestResponse) r = NULL;
+    g_autoptr(TestResponse) questionnaire = NULL;
+    g_autoptr(TestResponse) re_enroll = NULL;
+    g_autofree char *code = NULL;
+
+    g_assert_cmpint (test_admin (server, args, 2, NULL, NULL), ==, 0);
+    r = test_kiosk_request (kiosk, server, "POST", "/v1/envelopes", body, 0);
+    assert_error (r, 403, "device_revoked");
+    questionnaire = test_kiosk_request (kiosk, server, "GET", "/v1/questionnaire", NULL, 0);
+    assert_error (questionnaire, 403, "device_revoked");
+    /* A revoked key cannot come back with a new code. */
+    code = test_server_new_code (server, "Vaals");
+    re_enroll = test_kiosk_enroll (kiosk, server, code);
+    assert_error (re_enroll, 403, "device_revoked");
+  }
+
+  g_assert_cmpint (store_envelope_count (server), ==, 0);
+  test_server_stop (server);
+}
+
+static void
+run_openssl (const char *dir,
+             const char *command)
+{
+  g_autofree char *script = g_strdup_printf ("cd '%s' && %s", dir, command);
+  const char *argv[] = { "/bin/sh", "-c", script, NULL };
+  g_autofree char *err = NULL;
+
+  if (intake_test_run (argv, NULL, NULL, &err) != 0)
+    g_error ("openssl failed: %s: %s", command, err);
+}
+
+/* HTTPS with a private CA: a client that trusts only that CA uploads; a
+ * client that does not fails the handshake. */
+static void
+test_tls (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = test_kiosk_new ();
+  g_autoptr(GPtrArray) batch = envelopes_new ();
+  g_autoptr(TestResponse) enrolled = NULL;
+  g_autoptr(TestResponse) uploaded = NULL;
+  g_autoptr(TestResponse) untrusted = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(SoupSession) plain_session = NULL;
+  g_autoptr(GArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pki = g_build_filename (server->dir, "pki", NULL);
+  g_autofree char *ca = g_build_filename (pki, "ca.crt", NULL);
+  g_autofree char *cert = g_build_filename (pki, "server.crt", NULL);
+  g_autofree char *key = g_build_filename (pki, "server.key", NULL);
+  g_autofree char *ext = g_build_filename (pki, "ext.cnf", NULL);
+  g_autofree char *code = NULL;
+  g_autofree char *healthz = NULL;
+  const char *args[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+
+  g_assert_cmpint (g_mkdir (pki, 0700), ==, 0);
+  run_openssl (pki, "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+                    "-keyout ca.key -out ca.crt -days 2 -subj '/CN=Intake Test CA' 2>/dev/null");
+  run_openssl (pki, "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+                    "-keyout server.key -out server.csr -subj '/CN=127.0.0.1' 2>/dev/null");
+  intake_test_write_file (ext,
+                          "subjectAltName=IP:127.0.0.1\n"
+                          "basicConstraints=CA:FALSE\n"
+                          "keyUsage=digitalSignature\n"
+                          "extendedKeyUsage=serverAuth\n");
+  run_openssl (pki, "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial "
+                    "-out server.crt -days 2 -extfile ext.cnf 2>/dev/null");
+
+  g_assert_true (test_server_start (server, args, NULL));
+  g_assert_true (g_str_has_prefix (server->url, "https://127.0.0.1:"));
+
+  database = g_tls_file_database_new (ca, &error);
+  g_assert_no_error (error);
+  g_object_set (server->session, "tls-database", database, NULL);
+
+  code = test_server_new_code (server, "Eijsden");
+  enrolled = test_kiosk_enroll (kiosk, server, code);
+  g_assert_no_error (enrolled->error);
+  g_assert_cmpuint (enrolled->status, ==, 200);
+  g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));
+  uploaded = test_kiosk_upload (kiosk, server, batch);
+  g_assert_no_error (uploaded->error);
+  assert_result (uploaded, 0, "stored", NULL);
+  items = test_verify_receipt (kiosk, uploaded);
+  g_assert_cmpuint (items->len, ==, 1);
+
+  /* The system's trust store does not know our CA. */
+  plain_session = soup_session_new ();
+  healthz = g_strconcat (server->url, "/healthz", NULL);
+  untrusted = test_http (plain_session, "GET", healthz, NULL, NULL);
+  g_assert_cmpuint (untrusted->status, ==, 0);
+  g_assert_error (untrusted->error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+
+  test_server_stop (server);
+}
+
+/* Plain HTTP is for loopback only; anything else is refused at start. */
+static void
+test_listen_refuses_public_without_tls (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autofree char *log = NULL;
+  const char *any[] = { "--listen", "0.0.0.0:0", NULL };
+  const char *v6_any[] = { "--listen", "[::]:0", NULL };
+  const char *v6_loopback[] = { "--listen", "[::1]:0", NULL };
+  int status = 0;
+
+  g_assert_false (test_server_start (server, any, &status));
+  g_assert_cmpint (status, ==, 1);
+  log = test_server_read_log (server);
+  g_assert_true (g_str_has_prefix (log, "intake-server: refusing to listen on 0.0.0.0:0 without TLS"));
+  g_assert_true (strchr (log, '\n') == log + strlen (log) - 1);
+
+  g_assert_false (test_server_start (server, v6_any, &status));
+  g_assert_cmpint (status, ==, 1);
+
+  /* ::1 is loopback (when the machine has IPv6 at all). */
+  if (test_server_start (server, v6_loopback, &status))
+    {
+      g_assert_true (g_str_has_prefix (server->url, "http://[::1]:"));
+      test_server_stop (server);
+    }
+}
+
+typedef struct {
+  TestServer *server;
+  guint       kills;
+  guint       source;
+} KillData;
+
+static gboolean
+kill_cb (gpointer user_data)
+{
+  KillData *data = user_data;
+
+  data->source = 0;
+  if (data->server->proc != NULL)
+    {
+      g_subprocess_force_exit (data->server->proc);
+      data->kills++;
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* The server is killed at random moments while a kiosk streams uploads;
+ * the kiosk retries until every receipt is in. Exactly the submissions
+ * sent are stored, each once, byte for byte. */
+static void
+test_survives_kill (void)
+{
+  const guint n = 400;
+  const guint kills_wanted = 25;
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(GPtrArray) all = envelopes_new ();
+  g_autoptr(GHashTable) pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(IntakeStore) store = NULL;
+  g_autoptr(GArray) listed = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  KillData data = { server, 0, 0 };
+  guint requests = 0, failures = 0;
+  IntakeStoreCounts counts;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  kiosk = test_kiosk_new_enrolled (server);
+  for (guint i = 0; i < n; i++)
+    {
+      GBytes *envelope = test_kiosk_seal (kiosk, server->office);
+
+      g_ptr_array_add (all, envelope);
+      g_hash_table_insert (pending, submission_hex (envelope), envelope);
+    }
+
+  while (g_hash_table_size (pending) > 0)
+    {
+      g_autoptr(GPtrArray) batch = envelopes_new ();
+      g_autoptr(TestResponse) response = NULL;
+      GHashTableIter iter;
+      gpointer value;
+
+      g_assert_cmpuint (requests, <, 5000);
+      if (server->proc == NULL)
+        g_assert_true (test_server_start (server, NULL, NULL));
+      if (data.source == 0 && data.kills < kills_wanted)
+        data.source = g_timeout_add (g_random_int_range (0, 12), kill_cb, &data);
+
+      g_hash_table_iter_init (&iter, pending);
+      while (batch->len < 5 && g_hash_table_iter_next (&iter, NULL, &value))
+        g_ptr_array_add (batch, g_bytes_ref (value));
+
+      requests++;
+      response = test_kiosk_upload (kiosk, server, batch);
+      if (response->status == 200)
+        {
+          g_autoptr(GArray) items = test_verify_receipt (kiosk, response);
+
+          for (guint i = 0; i < items->len; i++)
+            {
+              const IntakeReceiptItem *item = &g_array_index (items, IntakeReceiptItem, i);
+              GBytes *envelope = g_hash_table_lookup (pending, item->submission_id);
+              g_autofree char *sha = NULL;
+
+              if (envelope == NULL)
+                continue;
+              sha = intake_sha256_hex (envelope);
+              g_assert_cmpstr (sha, ==, item->sha256);
+              g_hash_table_remove (pending, item->submission_id);
+            }
+        }
+      else
+        {
+          /* Killed under us: wait for the corpse, start again, resend. */
+          failures++;
+          g_assert_cmpuint (response->status, ==, 0);
+          g_subprocess_wait (server->proc, NULL, NULL);
+          g_clear_object (&server->proc);
+          g_clear_handle_id (&data.source, g_source_remove);
+        }
+    }
+  g_clear_handle_id (&data.source, g_source_remove);
+  g_test_message ("%u requests, %u kills, %u failed requests", requests, data.kills, failures);
+  g_assert_cmpuint (data.kills, >=, 20);
+  if (server->proc != NULL)
+    test_server_stop (server);
+
+  store = test_server_open_store (server);
+  intake_store_get_counts (store, &counts, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (counts.envelopes, ==, n);
+  g_assert_cmpint (counts.conflicts, ==, 0);
+  listed = intake_store_list_envelopes (store, 0, n + 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, n);
+  for (guint i = 0; i < listed->len; i++)
+    g_assert_true (g_hash_table_add (seen, g_strdup (g_array_index (listed, IntakeStoreEnvelope, i).submission_id)));
+  for (guint i = 0; i < n; i++)
+    {
+      GBytes *envelope = g_ptr_array_index (all, i);
+      g_autofree char *id = submission_hex (envelope);
+      g_autofree char *sha = intake_sha256_hex (envelope);
+      g_autoptr(GBytes) stored = NULL;
+      g_autofree char *stored_sha = NULL;
+      IntakeStoreEnvelope meta;
+
+      g_assert_true (g_hash_table_contains (seen, id));
+      stored = intake_store_dup_envelope (store, id, &meta, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (stored);
+      stored_sha = intake_sha256_hex (stored);
+      g_assert_cmpstr (stored_sha, ==, sha);
+      g_assert_cmpstr (meta.sha256, ==, sha);
+    }
+
+  if (server->data_dir != NULL)
+    {
+      g_autofree char *path = g_build_filename (server->data_dir, "intake.db", NULL);
+      sqlite3 *db = NULL;
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 0), ==, "ok");
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+    }
+}
+
+static char *
+write_bundle (TestServer *server,
+              TestKiosk  *kiosk,
+              GPtrArray  *envelopes,
+              const char *name)
+{
+  g_autoptr(GBytes) bundle = intake_bundle_build (kiosk->key, g_get_real_time () / G_USEC_PER_SEC, envelopes);
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (server->dir, name, NULL);
+
+  g_file_set_contents (path, g_bytes_get_data (bundle, NULL), (gssize)g_bytes_get_size (bundle), &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+assert_count_line (const char *out,
+                   const char *label,
+                   guint       count)
+{
+  g_autofree char *line = g_strdup_printf ("\n%s %u\n", label, count);
+
+  if (strstr (out, line) == NULL)
+    g_error ("expected \"%s %u\" in:\n%s", label, count, out);
+}
+
+/* Offline bundles go through the same checks and idempotent store. */
+static void
+test_bundle_import (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(TestKiosk) stranger = test_kiosk_new ();
+  g_autoptr(GPtrArray) envelopes = envelopes_new ();
+  g_autoptr(GPtrArray) stranger_envelopes = envelopes_new ();
+  g_autoptr(GPtrArray) late = envelopes_new ();
+  g_autoptr(TestResponse) upload = NULL;
+  g_autoptr(IntakeStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) stored = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *stranger_path = NULL;
+  g_autofree char *tampered_path = NULL;
+  g_autofree char *late_path = NULL;
+  g_autofree char *first_id = NULL;
+  IntakeStoreEnvelope meta;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  kiosk = test_kiosk_new_enrolled (server);
+  for (guint i = 0; i < 5; i++)
+    g_ptr_array_add (envelopes, test_kiosk_seal (kiosk, server->office));
+  path = write_bundle (server, kiosk, envelopes, "kiosk.ikbu");
+  test_server_stop (server);
+
+  {
+    const char *args[] = { "import-bundle", path, NULL };
+    g_autofree char *out = NULL;
+
+    g_assert_cmpint (test_admin (server, args, 1, &out, NULL), ==, 0);
+    assert_count_line (out, "stored:   ", 5);
+    assert_count_line (out, "duplicate:", 0);
+  }
+  {
+    const char *args[] = { "import-bundle", path, NULL };
+    g_autofree char *out = NULL;
+
+    g_assert_cmpint (test_admin (server, args, 1, &out, NULL), ==, 0);
+    assert_count_line (out, "stored:   ", 0);
+    assert_count_line (out, "duplicate:", 5);
+  }
+  g_assert_cmpint (store_envelope_count (server), ==, 5);
+
+  store = test_server_open_store (server);
+  first_id = submission_hex (g_ptr_array_index (envelopes, 0));
+  stored = intake_store_dup_envelope (store, first_id, &meta, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (meta.source, ==, INTAKE_ENVELOPE_SOURCE_BUNDLE);
+
+  /* The kiosk's later online sync of the same envelopes is a duplicate. */
+  g_assert_true (test_server_start (server, NULL, NULL));
+  upload = test_kiosk_upload (kiosk, server, envelopes);
+  for (guint i = 0; i < 5; i++)
+    assert_result (upload, i, "duplicate", NULL);
+  test_server_stop (server);
+
+  /* Signed by a device nobody enrolled. */
+  g_ptr_array_add (stranger_envelopes, test_kiosk_seal (stranger, server->office));
+  stranger_path = write_bundle (server, stranger, stranger_envelopes, "stranger.ikbu");
+  {
+    const char *args[] = { "import-bundle", stranger_path, NULL };
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (test_admin (server, args, 1, NULL, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "not enrolled"));
+  }
+
+  /* One bit changed anywhere breaks the bundle signature. */
+  {
+    g_autofree char *contents = NULL;
+    gsize len = 0;
+    const char *args[] = { "import-bundle", NULL, NULL };
+    g_autofree char *err = NULL;
+
+    g_file_get_contents (path, &contents, &len, &error);
+    g_assert_no_error (error);
+    contents[len / 2] ^= 0x40;
+    tampered_path = g_build_filename (server->dir, "tampered.ikbu", NULL);
+    g_file_set_contents (tampered_path, contents, (gssize)len, &error);
+    g_assert_no_error (error);
+    args[1] = tampered_path;
+    g_assert_cmpint (test_admin (server, args, 1, NULL, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "refused"));
+  }
+
+  /* After revocation the device's bundles are refused. */
+  g_ptr_array_add (late, test_kiosk_seal (kiosk, server->office));
+  late_path = write_bundle (server, kiosk, late, "late.ikbu");
+  {
+    const char *revoke[] = { "device", "revoke", kiosk->device_id, NULL };
+    const char *args[] = { "import-bundle", late_path, NULL };
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (test_admin (server, revoke, 2, NULL, NULL), ==, 0);
+    g_assert_cmpint (test_admin (server, args, 1, NULL, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "revoked"));
+  }
+  g_assert_cmpint (store_envelope_count (server), ==, 5);
+}
+
+/* intake-admin signs, the server checks the signature at start and serves it. */
+static void
+test_questionnaire (void)
+{
+  g_autoptr(TestServer) server = test_server_new (TRUE);
+  g_autoptr(TestServer) other = test_server_new (TRUE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(TestResponse) response = NULL;
+  g_autoptr(TestResponse) unsigned_request = NULL;
+  g_autoptr(IntakeQuestionnaire) original = NULL;
+  g_autoptr(GBytes) canonical = NULL;
+  g_autoptr(GBytes) expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *source = intake_test_data_path ("questionnaire-valid.json");
+  g_autofree char *signed_path = g_build_filename (server->dir, "questionnaire.signed.json", NULL);
+  g_autofree char *bad_path = g_build_filename (server->dir, "questionnaire.bad.json", NULL);
+  g_autofree char *foreign_path = g_build_filename (other->dir, "questionnaire.signed.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree guint8 *canonical_data = NULL;
+  g_autofree guint8 *signature = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *log = NULL;
+  gsize canonical_len = 0, signature_len = 0;
+  JsonObject *object;
+  const char *serve[] = { "--questionnaire", signed_path, NULL };
+  int status = 0;
+
+  {
+    const char *argv[] = { test_server_admin_path (), "questionnaire", "sign", source, "--office", server->office_dir,
+                           "--passphrase-file", server->passphrase_file, "--out", signed_path, NULL };
+    const char *argv_other[] = { test_server_admin_path (), "questionnaire", "sign", source, "--office", other->office_dir,
+                                 "--passphrase-file", other->passphrase_file, "--out", foreign_path, NULL };
+
+    g_assert_cmpint (intake_test_run (argv, NULL, NULL, NULL), ==, 0);
+    g_assert_cmpint (intake_test_run (argv_other, NULL, NULL, NULL), ==, 0);
+  }
+
+  g_assert_true (test_server_start (server, serve, NULL));
+  kiosk = test_kiosk_new_enrolled (server);
+  response = test_kiosk_request (kiosk, server, "GET", "/v1/questionnaire", NULL, 0);
+  g_assert_cmpuint (response->status, ==, 200);
+  object = object_of (response);
+  canonical_data = g_base64_decode (json_object_get_string_member (object, "canonical"), &canonical_len);
+  signature = g_base64_decode (json_object_get_string_member (object, "signature"), &signature_len);
+  g_assert_cmpuint (signature_len, ==, INTAKE_SIGNATURE_BYTES);
+  canonical = g_bytes_new (canonical_data, canonical_len);
+  intake_office_public_verify (server->office, "questionnaire", canonical, signature, &error);
+  g_assert_no_error (error);
+  original = intake_questionnaire_new_from_file (source, &error);
+  g_assert_no_error (error);
+  expected = intake_questionnaire_dup_canonical (original);
+  g_assert_true (g_bytes_equal (canonical, expected));
+
+  url = g_strconcat (server->url, "/v1/questionnaire", NULL);
+  unsigned_request = test_http (server->session, "GET", url, NULL, NULL);
+  assert_error (unsigned_request, 401, "unauthenticated");
+  test_server_stop (server);
+
+  /* A signature that does not verify: the server refuses to start. */
+  g_file_get_contents (signed_path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  {
+    char *sig = strstr (contents, "\"signature\"");
+
+    g_assert_nonnull (sig);
+    sig = strchr (sig + strlen ("\"signature\""), '"') + 1;
+    *sig = *sig == 'A' ? 'B' : 'A';
+  }
+  intake_test_write_file (bad_path, contents);
+  serve[1] = bad_path;
+  g_assert_false (test_server_start (server, serve, &status));
+  g_assert_cmpint (status, ==, 1);
+  log = test_server_read_log (server);
+  g_assert_nonnull (strstr (log, "does not verify"));
+  g_assert_true (strchr (log, '\n') == log + strlen (log) - 1);
+
+  /* Signed by another office's key: refused the same way. */
+  serve[1] = foreign_path;
+  g_assert_false (test_server_start (server, serve, &status));
+  g_assert_cmpint (status, ==, 1);
+}
+
+static char *
+get_metrics (TestServer *server)
+{
+  g_autofree char *url = g_strconcat (server->url, "/metrics", NULL);
+  g_autoptr(TestResponse) response = test_http (server->session, "GET", url, NULL, NULL);
+
+  g_assert_cmpuint (response->status, ==, 200);
+  return g_strndup (g_bytes_get_data (response->body, NULL), g_bytes_get_size (response->body));
+}
+
+static void
+assert_metric (const char *metrics,
+               const char *line)
+{
+  g_autofree char *needle = g_strdup_printf ("\n%s\n", line);
+
+  if (strstr (metrics, needle) == NULL)
+    g_error ("metric line \"%s\" missing in:\n%s", line, metrics);
+}
+
+/* /healthz, /metrics and the log: counts move, and nothing names a submission. */
+static void
+test_operations (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(GPtrArray) batch = envelopes_new ();
+  g_autoptr(TestResponse) health = NULL;
+  g_autoptr(TestResponse) upload = NULL;
+  g_autoptr(TestResponse) again = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *url = NULL;
+  GBytes *tampered;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  url = g_strconcat (server->url, "/healthz", NULL);
+  health = test_http (server->session, "GET", url, NULL, NULL);
+  g_assert_cmpuint (health->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (object_of (health), "status"), ==, "ok");
+
+  kiosk = test_kiosk_new_enrolled (server);
+  before = get_metrics (server);
+  assert_metric (before, "intake_envelopes_stored_total 0");
+  assert_metric (before, "intake_devices{status=\"active\"} 1");
+
+  g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));
+  g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));
+  tampered = test_kiosk_seal (kiosk, server->office);
+  g_ptr_array_add (batch, flip_byte (tampered, g_bytes_get_size (tampered) - 1));
+  g_bytes_unref (tampered);
+  upload = test_kiosk_upload (kiosk, server, batch);
+  g_assert_cmpuint (upload->status, ==, 200);
+  g_ptr_array_remove_index (batch, 2);
+  again = test_kiosk_upload (kiosk, server, batch);
+  g_assert_cmpuint (again->status, ==, 200);
+
+  after = get_metrics (server);
+  assert_metric (after, "# TYPE intake_request_duration_seconds histogram");
+  assert_metric (after, "intake_envelopes_stored_total 2");
+  assert_metric (after, "intake_envelopes_duplicate_total 2");
+  assert_metric (after, "intake_envelopes_conflict_total 0");
+  assert_metric (after, "intake_envelopes_rejected_total{reason=\"bad_signature\"} 1");
+  assert_metric (after, "intake_requests_total{path=\"/v1/envelopes\",status=\"200\"} 2");
+  assert_metric (after, "intake_requests_total{path=\"/v1/enroll\",status=\"200\"} 1");
+  assert_metric (after, "intake_requests_total{path=\"/healthz\",status=\"200\"} 1");
+  assert_metric (after, "intake_store_up 1");
+  g_assert_nonnull (strstr (after, "intake_request_duration_seconds_count "));
+  g_assert_nonnull (strstr (after, "intake_request_duration_seconds_bucket{le=\"+Inf\"} "));
+
+  test_server_stop (server);
+  log = test_server_read_log (server);
+  g_assert_nonnull (strstr (log, "msg=start "));
+  g_assert_nonnull (strstr (log, "path=/v1/envelopes status=200"));
+  g_assert_nonnull (strstr (log, " stored=2 duplicate=0 conflict=0 rejected=1"));
+  g_assert_nonnull (strstr (log, " device="));
+  g_assert_nonnull (strstr (log, "msg=stop"));
+  for (guint i = 0; i < batch->len; i++)
+    {
+      g_autofree char *id = submission_hex (g_ptr_array_index (batch, i));
+
+      /* Neither metrics nor logs name a submission, a location or an answer. */
+      g_assert_null (strstr (after, id));
+      g_assert_null (strstr (log, id));
+    }
+  g_assert_null (strstr (after, kiosk->device_id));
+  g_assert_null (strstr (after, "Vaals"));
+  g_assert_null (strstr (log, "Vaals"));
+  g_assert_null (strstr (log, "Canary"));
+  {
+    char *p = log;
+    guint lines = 0;
+
+    /* One line per event, each key=value. */
+    while ((p = strchr (p, '\n')) != NULL)
+      lines++, p++;
+    g_assert_cmpuint (lines, >=, 6);
+  }
+}
+
+static void
+drop_log_cb (const char     *domain,
+             GLogLevelFlags  level,
+             const char     *message,
+             gpointer        user_data)
+{
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  /* GIO's socket-client chatter would drown the TAP log. */
+  g_log_set_debug_enabled (FALSE);
+  g_log_set_handler ("GLib-GIO", G_LOG_LEVEL_DEBUG, drop_log_cb, NULL);
+
+  g_test_add_func ("/server/enroll/round-trip", test_enroll_round_trip);
+  g_test_add_func ("/server/upload/stored-duplicate-conflict", test_upload_stored_duplicate_conflict);
+  g_test_add_func ("/server/upload/mixed-batch", test_upload_mixed_batch);
+  g_test_add_func ("/server/refusals", test_refusals);
+  g_test_add_func ("/server/tls/private-ca", test_tls);
+  g_test_add_func ("/server/listen/refuses-public-without-tls", test_listen_refuses_public_without_tls);
+  g_test_add_func ("/server/upload/survives-kill", test_survives_kill);
+  g_test_add_func ("/server/bundle/import", test_bundle_import);
+  g_test_add_func ("/server/questionnaire/signed", test_questionnaire);
+  g_test_add_func ("/server/operations/healthz-metrics-logs", test_operations);
+
+  return g_test_run ();
+}
