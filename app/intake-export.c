@@ -409,6 +409,7 @@ add_json_row (IntakeExport           *self,
               GString                *row)
 {
   g_autofree char *received = format_time (meta->received_at);
+  g_autoptr(GPtrArray) codes = NULL;
   gboolean first;
 
   if (self->n_rows > 0)
@@ -439,8 +440,8 @@ add_json_row (IntakeExport           *self,
   json_member (row, "finished_at");
   json_string (row, intake_submission_get_finished_at_string (submission));
 
-  /* Answers by code in column order, then the declined and skipped codes in
-   * column order. Values keep their JSON types and are not guarded. */
+  /* Answers by code in column order, then the declined and skipped codes
+   * sorted, as in the session. Values keep their JSON types, unguarded. */
   json_member (row, "answers");
   g_string_append_c (row, '{');
   for (guint i = 0; i < self->n_questions; i++)
@@ -454,6 +455,7 @@ add_json_row (IntakeExport           *self,
     }
   g_string_append_c (row, '}');
 
+  codes = intake_submission_list_codes (submission);
   for (guint k = 0; k < 2; k++)
     {
       IntakeSubmissionState wanted = k == 0 ? INTAKE_SUBMISSION_DECLINED : INTAKE_SUBMISSION_SKIPPED;
@@ -461,9 +463,9 @@ add_json_row (IntakeExport           *self,
       json_member (row, k == 0 ? "declined" : "skipped");
       g_string_append_c (row, '[');
       first = TRUE;
-      for (guint i = 0; i < self->n_questions; i++)
+      for (guint i = 0; i < codes->len; i++)
         {
-          const char *code = g_ptr_array_index (self->columns, INTAKE_EXPORT_N_FIXED_COLUMNS + i);
+          const char *code = g_ptr_array_index (codes, i);
 
           if (intake_submission_get_state (submission, code) != wanted)
             continue;

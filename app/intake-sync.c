@@ -15,6 +15,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "intake-json.h"
 #include "intake-bundle.h"
 #include "intake-crypto-error.h"
 #include "intake-envelope.h"
@@ -316,7 +317,7 @@ send_cb (GObject      *object,
   response->status = soup_message_get_status (message);
   response->body = g_bytes_ref (body);
   data = g_bytes_get_data (body, &len);
-  if (len > 0 && json_parser_load_from_data (parser, data, (gssize)len, NULL) &&
+  if (len > 0 && intake_json_parse_untrusted (parser, data, len, INTAKE_JSON_MAX_DEPTH, NULL) &&
       json_parser_get_root (parser) != NULL)
     {
       JsonObject *object_;

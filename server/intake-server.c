@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "intake-accept.h"
+#include "intake-json.h"
 #include "intake-protocol.h"
 #include "intake-questionnaire.h"
 #include "intake-server-util.h"
@@ -410,7 +411,7 @@ parse_json_object (GBytes      *body,
   const char *data = g_bytes_get_data (body, &len);
 
   if (len == 0 || !g_utf8_validate (data, (gssize)len, NULL) ||
-      !json_parser_load_from_data (parser, data, (gssize)len, NULL) ||
+      !intake_json_parse_untrusted (parser, data, len, INTAKE_JSON_MAX_DEPTH, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return NULL;
   return json_node_get_object (json_parser_get_root (parser));

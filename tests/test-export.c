@@ -137,7 +137,8 @@ typedef struct {
 } Fixture;
 
 static const Spec spec_a[] = { { "colour", "x" }, { "pets", "<declined>" }, { "note", "مرحبا, \"صديقي\"" } };
-static const Spec spec_b[] = { { "colour", "y" }, { "pets", "true" } };
+/* spec_b leaves pets and note skipped. */
+static const Spec spec_b[] = { { "colour", "y" } };
 static const Spec spec_c[] = { { "colour", "x" }, { "hours", "-5" }, { "note", "=SUM(A1:A2)" } };
 static const Spec spec_d[] = { { "colour", "y" }, { "hours", "0" }, { "note", "#declined" } };
 
@@ -220,7 +221,7 @@ expected_csv (Fixture *f)
     "sub-1,ABCD-1234,2026-11-22T10:32:00Z,\"Vaals, dorpshuis\",new,SZMH,review-test,1,%s,ar,%s,"
       "x,#declined,\"مرحبا, \"\"صديقي\"\"\",\r\n"
     "sub-2,EFGH-5678,2026-11-22T11:00:00Z,\"Gulpen\r\nWittem\",\"'=HYPERLINK(\"\"x\"\")\",,review-test,1,%s,nl,%s,"
-      "y,true,#skipped,\r\n"
+      "y,#skipped,#skipped,\r\n"
     "sub-3,,,'@home,'+1,'-,review-test,2,%s,nl,%s,x,,'=SUM(A1:A2),-5\r\n"
     "sub-4,,,,,,review-test,2,%s,nl,%s,y,,'#declined,0\r\n",
     h1, times, h1, times, h2, times, h2, times);
@@ -446,7 +447,8 @@ test_json_round_trip (Fixture       *f,
     g_assert_cmpint (json_object_get_int_member (c, "hours"), ==, -5);
     g_assert_cmpstr (json_object_get_string_member (b, "state"), ==, "=HYPERLINK(\"x\")");
     g_assert_cmpstr (json_object_get_string_member (b, "received_at"), ==, "2026-11-22T11:00:00Z");
-    g_assert_true (json_object_get_boolean_member (json_object_get_object_member (b, "answers"), "pets"));
+    g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (b, "skipped"), 0), ==, "note");
+    g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (b, "skipped"), 1), ==, "pets");
   }
 }
 

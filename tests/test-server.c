@@ -164,6 +164,18 @@ test_enroll_round_trip (void)
   malformed = test_http (server->session, "POST", url, bad_body, NULL);
   assert_error (malformed, 400, "malformed_body");
 
+  /* 200,000 nested brackets (400 KB) would overflow json-glib's recursive
+   * parser: refused as malformed, and the server keeps answering. */
+  {
+    g_autofree char *deep = g_strnfill (200000, '[');
+    g_autoptr(GBytes) deep_body = g_bytes_new (deep, 200000);
+    g_autoptr(TestResponse) deep_response = test_http (server->session, "POST", url, deep_body, NULL);
+    g_autoptr(TestResponse) after = test_kiosk_enroll (other, server, "not a code at all");
+
+    assert_error (deep_response, 400, "malformed_body");
+    assert_error (after, 404, "unknown_code");
+  }
+
   test_server_stop (server);
 }
 

@@ -1,0 +1,49 @@
+/* intake-json.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "intake-json.h"
+
+gboolean
+intake_json_parse_untrusted (JsonParser  *parser,
+                             const char  *data,
+                             gsize        len,
+                             guint        max_depth,
+                             GError     **error)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  g_return_val_if_fail (JSON_IS_PARSER (parser), FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > max_depth)
+            {
+              g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
+                           "JSON nested more than %u levels deep", max_depth);
+              return FALSE;
+            }
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  return json_parser_load_from_data (parser, data, (gssize)len, error);
+}

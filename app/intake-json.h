@@ -1,0 +1,26 @@
+/* intake-json.h: parsing JSON that came from outside
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* json-glib's parser recurses once per nesting level, so a small body of
+ * brackets ("[[[[...") overflows the stack. Request bodies and server
+ * answers never nest deeply; this is their limit. */
+#define INTAKE_JSON_MAX_DEPTH 64
+
+/* Checks that @data nests at most @max_depth arrays/objects deep (strings
+ * and escapes are skipped correctly), then parses it with @parser. Errors:
+ * JSON_PARSER_ERROR (JSON_PARSER_ERROR_PARSE for too deep, with a message
+ * saying so, or json-glib's own error). */
+gboolean intake_json_parse_untrusted (JsonParser  *parser,
+                                      const char  *data,
+                                      gsize        len,
+                                      guint        max_depth,
+                                      GError     **error);
+
+G_END_DECLS
