@@ -48,6 +48,26 @@ struct _IntakeKioskWindow
   gboolean              pin_checking;
   char                 *reference;
 
+  /* The sync engine (NULL: this kiosk does not send, e.g. in tests). The
+   * staff screen follows its "changed" signal while it is shown. */
+  IntakeSync           *sync;
+  gulong                sync_changed_id;
+  gboolean              sync_now_running;
+  char                 *sync_now_result;   /* staff text of the last "Send now", or NULL */
+
+  /* Rows of the staff screen that are updated in place; NULL when the
+   * staff screen is empty. They belong to staff_content. */
+  GtkWidget            *staff_pending_row;
+  GtkWidget            *staff_delivered_row;
+  GtkWidget            *sync_enrolled_row;
+  GtkWidget            *sync_server_row;
+  GtkWidget            *sync_location_row;
+  GtkWidget            *sync_pending_row;
+  GtkWidget            *sync_success_row;
+  GtkWidget            *sync_status_row;
+  GtkWidget            *sync_error_row;
+  GtkWidget            *sync_result_row;
+
   /* Template children */
   GtkWidget            *topbar;
   GtkWidget            *progress_box;

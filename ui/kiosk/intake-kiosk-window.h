@@ -22,6 +22,7 @@
  *   kiosk.staff                 Ctrl+Alt+S: the staff PIN screen
  *   kiosk.staff-open, kiosk.staff-cancel, kiosk.staff-close,
  *   kiosk.staff-resolve-help, kiosk.staff-exit
+ *   kiosk.staff-sync-now        the staff screen's "Send now" (needs a sync engine)
  */
 #pragma once
 
@@ -29,6 +30,7 @@
 
 #include "intake-catalog.h"
 #include "intake-kiosk.h"
+#include "intake-sync.h"
 
 G_BEGIN_DECLS
 
@@ -57,6 +59,12 @@ const char        *intake_kiosk_window_get_screen      (IntakeKioskWindow *self)
 GtkWidget         *intake_kiosk_window_get_question_view (IntakeKioskWindow *self);
 /* The reference code on the thank-you screen (NULL elsewhere). */
 const char        *intake_kiosk_window_get_reference   (IntakeKioskWindow *self);
+/* The sync engine: poked after each submission, shown on the staff screen.
+ * NULL (the default) means this kiosk does not send; the staff screen then
+ * says it is not enrolled. @sync must work on the window's kiosk. */
+void               intake_kiosk_window_set_sync        (IntakeKioskWindow *self,
+                                                        IntakeSync        *sync);
+IntakeSync        *intake_kiosk_window_get_sync        (IntakeKioskWindow *self);
 /* Wipes the session and every trace of it, and shows the welcome screen. */
 void               intake_kiosk_window_reset           (IntakeKioskWindow *self);
 
