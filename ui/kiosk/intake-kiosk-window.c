@@ -29,6 +29,7 @@ enum {
   PROP_TEXT_SIZE,
   PROP_HIGH_CONTRAST,
   PROP_LOCATION_NAME,
+  PROP_SYNC,
   N_PROPS
 };
 
@@ -965,6 +966,11 @@ submit (IntakeKioskWindow *self)
   wipe_session (self);
   self->reference = g_steal_pointer (&reference);
 
+  /* Asynchronous: the engine sends in the background and never holds up
+   * the thank-you screen. */
+  if (self->sync != NULL)
+    intake_sync_poke (self->sync);
+
   /* Spaced out so that it is easy to read aloud and copy by hand. */
   text = g_string_new (NULL);
   for (const char *p = self->reference; *p != '\0'; p++)
@@ -1342,6 +1348,32 @@ intake_kiosk_window_get_question_view (IntakeKioskWindow *self)
   return self->question_view;
 }
 
+void
+intake_kiosk_window_set_sync (IntakeKioskWindow *self,
+                              IntakeSync        *sync)
+{
+  g_return_if_fail (INTAKE_IS_KIOSK_WINDOW (self));
+  g_return_if_fail (sync == NULL || INTAKE_IS_SYNC (sync));
+  g_return_if_fail (sync == NULL || intake_sync_get_kiosk (sync) == self->kiosk);
+
+  if (self->sync == sync)
+    return;
+
+  /* The staff screen follows the engine it was built for: rebuild it. */
+  intake_kiosk_window_clear_staff (self);
+  g_set_object (&self->sync, sync);
+  if (g_str_equal (intake_kiosk_window_get_screen (self), "staff"))
+    intake_kiosk_window_show_staff (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC]);
+}
+
+IntakeSync *
+intake_kiosk_window_get_sync (IntakeKioskWindow *self)
+{
+  g_return_val_if_fail (INTAKE_IS_KIOSK_WINDOW (self), NULL);
+  return self->sync;
+}
+
 const char *
 intake_kiosk_window_get_reference (IntakeKioskWindow *self)
 {
@@ -1430,6 +1462,9 @@ intake_kiosk_window_dispose (GObject *object)
   g_clear_handle_id (&self->thanks_source, g_source_remove);
   g_cancellable_cancel (self->pin_cancellable);
   g_clear_object (&self->pin_cancellable);
+  if (self->staff_content != NULL)
+    intake_kiosk_window_clear_staff (self);
+  g_clear_object (&self->sync);
 
   if (self->session != NULL)
     {
@@ -1456,6 +1491,7 @@ intake_kiosk_window_finalize (GObject *object)
   g_clear_pointer (&self->language, g_free);
   g_clear_pointer (&self->languages, g_strfreev);
   g_clear_pointer (&self->location_name, g_free);
+  g_clear_pointer (&self->sync_now_result, g_free);
   g_clear_pointer (&self->seen, g_hash_table_unref);
   if (self->reference != NULL)
     memset (self->reference, 0, strlen (self->reference));
@@ -1503,6 +1539,9 @@ intake_kiosk_window_get_property (GObject    *object,
       break;
     case PROP_HIGH_CONTRAST:
       g_value_set_boolean (value, self->high_contrast);
+      break;
+    case PROP_SYNC:
+      g_value_set_object (value, self->sync);
       break;
     case PROP_LOCATION_NAME:
       g_value_set_string (value, self->location_name);
@@ -1601,6 +1640,9 @@ intake_kiosk_window_set_property (GObject      *object,
           g_object_notify_by_pspec (object, pspec);
         }
       break;
+    case PROP_SYNC:
+      intake_kiosk_window_set_sync (self, g_value_get_object (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1653,6 +1695,10 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_LOCATION_NAME] =
     g_param_spec_string ("location-name", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Nullable: a kiosk without a sync engine keeps everything in its outbox. */
+  properties[PROP_SYNC] =
+    g_param_spec_object ("sync", NULL, NULL, INTAKE_TYPE_SYNC,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
