@@ -225,12 +225,69 @@ static const char *const kiosk_messages[] = {
   N_("Close"),
   /* Translators: Staff-only. Cancel button of a dialog. */
   N_("Cancel"),
-  /* Translators: Staff-only. Title of the list of submissions that wait to be sent to the office. */
+  /* Translators: Staff-only. The kiosk's store of submissions that wait to be sent to the
+     office; shown as a label when it cannot be read. */
   N_("Outbox"),
   /* Translators: Staff-only. State of a submission in the outbox. */
   N_("Waiting to be sent"),
   /* Translators: Staff-only. State of a submission in the outbox. */
   N_("Sent"),
+  /* Translators: Staff-only. Title of the section about sending the sealed submissions
+     from this kiosk to the office server over the network. */
+  N_("Sending"),
+  /* Translators: Staff-only. Button in the "Sending" section: send the waiting submissions
+     to the office server now instead of waiting for the next automatic try. */
+  N_("Send now"),
+  /* Translators: Staff-only. Explanation under the title of the "Sending" section. The
+     fingerprint is a row of letters and digits that identifies the office's key; the office
+     wrote it down when it made the key. */
+  N_("Compare the office key fingerprint with the one the office wrote down when it made the key. If they differ, do not use this kiosk and call the office."),
+  /* Translators: Staff-only. Label: whether this kiosk is registered (enrolled) with the
+     office server, so that it may send submissions there. Value: "Enrolled" or "Not enrolled". */
+  N_("Connection with the office"),
+  /* Translators: Staff-only. Value of "Connection with the office": this kiosk is registered
+     with the office server. */
+  N_("Enrolled"),
+  /* Translators: Staff-only. Value of "Connection with the office": this kiosk is not
+     registered with the office server yet, so it sends nothing. */
+  N_("Not enrolled"),
+  /* Translators: Staff-only. Label of the internet address (URL) of the office server. */
+  N_("Server address"),
+  /* Translators: Staff-only. Label of the place name the office gave this kiosk when it
+     registered it, e.g. a town. */
+  N_("Location known to the office"),
+  /* Translators: Staff-only. Label of one sentence that says what the sending is doing now,
+     e.g. "All submissions have been delivered to the office." */
+  N_("Current status"),
+  /* Translators: Staff-only. Label of one sentence about the last thing that went wrong
+     while sending, e.g. that the server could not be reached. */
+  N_("Last problem"),
+  /* Translators: Staff-only. Label of the date and time the kiosk last reached the office
+     server without a problem. */
+  N_("Last successful contact"),
+  /* Translators: Staff-only. Value of "Last successful contact" when the kiosk has not
+     reached the office server yet. */
+  N_("Never"),
+  /* Translators: Staff-only. Title of the section about the office's key: the key that
+     every set of answers is locked (sealed) with, so that only the office can open it. */
+  N_("Office key"),
+  /* Translators: Staff-only. Label of the fingerprint of the office key: a row of letters and
+     digits that staff compare with the one the office wrote down. */
+  N_("Office key fingerprint"),
+  /* Translators: Staff-only. Shown after pressing "Send now" while the kiosk sends.
+     Keep the ellipsis character "…". */
+  N_("Sending to the office…"),
+  /* Translators: Staff-only. Result of "Send now": nothing is waiting any more. */
+  N_("Everything has been sent."),
+  /* Translators: Staff-only. Result of "Send now": the kiosk reached the server, but some
+     submissions still wait (the server refused them for now). %d is how many; it may be 1,
+     so use a label form that needs no plural. */
+  N_("Finished. Still waiting: %d"),
+  /* Translators: Staff-only. Result of "Send now" when the kiosk was already sending. */
+  N_("Already sending. Please wait a moment."),
+  /* Translators: Staff-only. Result of "Send now" when sending failed. "Current status" is
+     the label of the row above that says why; use the same words as for that label. */
+  N_("Not sent. The current status above says why."),
   /* Translators: Staff-only. List of residents who asked for help or an interpreter. */
   N_("Help requests"),
   /* Translators: Staff-only. Button above the list of help requests: marks all open

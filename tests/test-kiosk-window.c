@@ -685,6 +685,147 @@ test_staff (KioskFixture  *f,
   g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "welcome");
 }
 
+/* ---- Staff: the "Sending" section of a kiosk that is not enrolled -------- */
+
+static GtkWidget *
+visible_button (KioskFixture *f,
+                const char   *label)
+{
+  g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
+
+  kiosk_test_collect_widgets (GTK_WIDGET (f->window), widgets);
+  for (guint i = 0; i < widgets->len; i++)
+    {
+      GtkWidget *widget = g_ptr_array_index (widgets, i);
+
+      if (GTK_IS_BUTTON (widget) && gtk_widget_is_visible (widget) &&
+          g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+        return widget;
+    }
+  return NULL;
+}
+
+/* Scrolls the page holding the text @needle so that it is near the top,
+ * for a screenshot of what is below the fold. */
+static void
+scroll_to_text (KioskFixture *f,
+                const char   *needle)
+{
+  GtkWidget *widget = kiosk_test_find_text (GTK_WIDGET (f->window), needle);
+  GtkWidget *scroller, *content;
+  GtkAdjustment *adjustment;
+  graphene_point_t point;
+
+  g_assert_nonnull (widget);
+  scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (scroller);
+  /* The viewport's child is laid out in page coordinates. */
+  content = gtk_viewport_get_child (GTK_VIEWPORT (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller))));
+  g_assert_true (gtk_widget_compute_point (widget, content, &GRAPHENE_POINT_INIT (0, 0), &point));
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  gtk_adjustment_set_value (adjustment, point.y - 300);
+}
+
+static void
+open_staff_screen (KioskFixture *f)
+{
+  g_autoptr(GPtrArray) pin_entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!intake_kiosk_has_pin (f->kiosk))
+    {
+      intake_kiosk_set_pin (f->state_dir, "480215", &error);
+      g_assert_no_error (error);
+    }
+  ACT (f, "kiosk.staff");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "staff-pin");
+  pin_entries = kiosk_test_find_by_class (GTK_WIDGET (f->window), "kiosk-pin");
+  g_assert_cmpuint (pin_entries->len, ==, 1);
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (pin_entries, 0)), "480215");
+  ACT (f, "kiosk.staff-open");
+  g_assert_true (kiosk_test_wait_screen (f, "staff", 15000));
+}
+
+static void
+test_staff_sync_not_enrolled (KioskFixture  *f,
+                              gconstpointer  data)
+{
+  g_autoptr(IntakeCatalog) catalog = intake_kiosk_catalog_new_default ();
+  g_autofree char *fingerprint = intake_office_public_dup_fingerprint (intake_kiosk_get_office (f->kiosk));
+  const char *not_enrolled_text = intake_sync_status_to_string (INTAKE_SYNC_STATUS_NOT_ENROLLED, "nl");
+  IntakeSync *sync;
+  IntakeSync *got = NULL;
+  guint notified = 0;
+
+#define NL(msgid) intake_catalog_lookup (catalog, "nl", msgid)
+
+  g_assert_nonnull (fingerprint);
+  g_assert_cmpuint (strlen (fingerprint), >=, 32);
+  /* The staff language of these tests is Dutch: the section must be too. */
+  g_assert_cmpstr (NL ("Sending"), ==, "Verzending");
+  g_assert_cmpstr (NL ("Not enrolled"), ==, "Niet gekoppeld");
+  g_assert_cmpstr (NL ("Send now"), ==, "Nu verzenden");
+
+  /* Without a sync engine (tests, a kiosk that never sends). */
+  g_assert_null (intake_kiosk_window_get_sync (f->window));
+  open_staff_screen (f);
+  g_assert_true (label_shows (f, NL ("Sending"), 0));
+  g_assert_true (has_row (f, NL ("Connection with the office"), NL ("Not enrolled")));
+  g_assert_true (has_row (f, NL ("Server address"), "—"));
+  g_assert_true (has_row (f, NL ("Current status"), not_enrolled_text));
+  g_assert_true (has_row (f, NL ("Last successful contact"), NL ("Never")));
+  g_assert_true (has_row (f, NL ("Office key fingerprint"), fingerprint));
+  g_assert_true (has_row (f, NL ("Waiting to be sent"), "0"));
+  g_assert_false (has_row (f, NL ("Last problem"), NULL));
+  g_assert_null (visible_button (f, NL ("Send now")));
+  kiosk_test_screenshot (f, "staff-sync-none");
+
+  /* An engine for a kiosk that is not enrolled, given while the staff
+   * screen is shown: the section is rebuilt with a "Send now" button. */
+  sync = intake_sync_new (f->kiosk);
+  g_signal_connect_swapped (f->window, "notify::sync", G_CALLBACK (g_atomic_int_inc), &notified);
+  g_object_set (f->window, "sync", sync, NULL);
+  g_object_set (f->window, "sync", sync, NULL);
+  g_assert_cmpuint (notified, ==, 1);
+  g_object_get (f->window, "sync", &got, NULL);
+  g_assert_true (got == sync);
+  g_clear_object (&got);
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "staff");
+  g_assert_true (has_row (f, NL ("Connection with the office"), NL ("Not enrolled")));
+  g_assert_true (has_row (f, NL ("Current status"), not_enrolled_text));
+  g_assert_true (has_row (f, NL ("Office key fingerprint"), fingerprint));
+  g_assert_nonnull (visible_button (f, NL ("Send now")));
+
+  /* "Send now" cannot send, and says so in plain words; the status line
+   * already tells why, so no separate "last problem" row. */
+  ACT (f, "kiosk.staff-sync-now");
+  g_assert_true (label_shows (f, NL ("Not sent. The current status above says why."), 5000));
+  g_assert_true (has_row (f, NL ("Send now"), NL ("Not sent. The current status above says why.")));
+  g_assert_cmpstr (intake_sync_get_last_error (sync), ==, not_enrolled_text);
+  g_assert_true (has_row (f, NL ("Current status"), not_enrolled_text));
+  g_assert_false (has_row (f, NL ("Last problem"), NULL));
+  kiosk_test_screenshot (f, "staff-sync-not-enrolled");
+  scroll_to_text (f, NL ("Office key fingerprint"));
+  kiosk_test_screenshot (f, "staff-sync-not-enrolled-key");
+  scroll_to_text (f, NL ("Translation status"));
+  kiosk_test_screenshot (f, "staff-sync-not-enrolled-languages");
+
+  /* A submission pokes the engine (it is not running: nothing is sent) and
+   * the counts on the staff screen follow its "changed" signal. */
+  g_assert_cmpuint (intake_kiosk_demo_submissions (f->kiosk, 1, 3, NULL), ==, 1);
+  intake_sync_poke (sync);
+  g_assert_true (has_row (f, NL ("Waiting to be sent"), "1"));
+
+  ACT (f, "kiosk.staff-close");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "welcome");
+  g_assert_false (has_row (f, NL ("Office key fingerprint"), fingerprint));
+
+  intake_kiosk_window_set_sync (f->window, NULL);
+  g_assert_null (intake_kiosk_window_get_sync (f->window));
+  g_assert_finalize_object (sync);
+#undef NL
+}
+
 /* ---- Help returns to where the resident was ------------------------------ */
 
 static void
@@ -768,6 +909,7 @@ main (int   argc,
   ADD ("/kiosk/window/rtl", test_rtl, NULL);
   ADD ("/kiosk/window/storage-failure", test_storage_failure, NULL);
   ADD ("/kiosk/window/staff", test_staff, NULL);
+  ADD ("/kiosk/window/staff-sync-not-enrolled", test_staff_sync_not_enrolled, NULL);
   ADD ("/kiosk/window/help-returns", test_help_returns, NULL);
   ADD ("/kiosk/window/required-message", test_required_message, NULL);
 

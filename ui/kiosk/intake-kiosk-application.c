@@ -2,8 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Modes that need no window (--set-pin, --demo-submissions) run in
- * handle-local-options and exit there, before GTK opens a display.
+ * Modes that need no window (--set-pin, --demo-submissions, --enroll,
+ * --sync-now, --export-bundle) run in handle-local-options and exit there,
+ * before GTK opens a display. The running kiosk (not the tour) starts the
+ * background sync engine (docs/sync.md).
  */
 #include "config.h"
 
@@ -30,6 +32,8 @@ struct _IntakeKioskApplication
   char           *tour_language;
   char           *tour_out;
   char           *tour_tmp;      /* throwaway directory of --tour */
+  char           *tls_ca;
+  IntakeSync     *sync;          /* the running kiosk's engine; NULL in the tour */
   int             exit_status;
 };
 
@@ -62,7 +66,7 @@ static const GOptionEntry option_entries[] = {
   { "export-bundle", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     "Write every pending submission into a signed bundle for an offline import and exit", "FILE" },
   { "tls-ca", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    "With --enroll or --sync-now: trust the CAs in this PEM file for the server", "FILE" },
+    "Trust the CAs in this PEM file for the server (--enroll, --sync-now and the running kiosk)", "FILE" },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, NULL },
   { NULL }
 };
@@ -83,6 +87,19 @@ load_settings (void)
       return NULL;
     }
   return g_settings_new_full (schema, NULL, NULL);
+}
+
+/* An older installed schema may lack a newer key: then the default holds. */
+static gboolean
+settings_has_key (IntakeKioskApplication *self,
+                  const char             *key)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (self->settings == NULL)
+    return FALSE;
+  g_object_get (self->settings, "settings-schema", &schema, NULL);
+  return g_settings_schema_has_key (schema, key);
 }
 
 static char *
@@ -313,27 +330,27 @@ intake_kiosk_application_handle_local_options (GApplication *application,
   /* Sync modes: docs/sync.md. */
   {
     g_autofree const char **rest = NULL;
-    g_autofree char *tls_ca = NULL;
     g_autofree char *bundle = NULL;
     const char *enroll_url = NULL;
     gboolean force = FALSE, sync_now = FALSE;
 
     g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &rest);
-    g_variant_dict_lookup (options, "tls-ca", "^ay", &tls_ca);
+    g_variant_dict_lookup (options, "tls-ca", "^ay", &self->tls_ca);
     g_variant_dict_lookup (options, "force", "b", &force);
     g_variant_dict_lookup (options, "sync-now", "b", &sync_now);
     g_variant_dict_lookup (options, "export-bundle", "^ay", &bundle);
     if (g_variant_dict_lookup (options, "enroll", "&s", &enroll_url))
       return intake_sync_cli_enroll (self->state_dir, enroll_url,
                                      rest != NULL && rest[0] != NULL && rest[1] == NULL ? rest[0] : NULL,
-                                     force, tls_ca);
+                                     force, self->tls_ca);
     if (rest != NULL && rest[0] != NULL)
       {
         g_printerr ("intake-kiosk: unexpected argument \"%s\"\n", rest[0]);
         return 2;
       }
     if (sync_now)
-      return intake_sync_cli_sync_now (self->state_dir, self->office_public, self->questionnaire, tls_ca);
+      return intake_sync_cli_sync_now (self->state_dir, self->office_public, self->questionnaire,
+                                       self->tls_ca);
     if (bundle != NULL)
       return intake_sync_cli_export_bundle (self->state_dir, self->office_public, self->questionnaire, bundle);
   }
@@ -392,6 +409,27 @@ run_tour_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The background sync engine of the running kiosk. It only schedules work
+ * on the main loop here; all network I/O is asynchronous, so the resident's
+ * screens never wait for it. */
+static IntakeSync *
+start_sync (IntakeKioskApplication *self,
+            IntakeKiosk            *kiosk)
+{
+  g_autoptr(IntakeSync) sync = intake_sync_new (kiosk);
+  g_autoptr(GError) error = NULL;
+
+  if (self->tls_ca != NULL && !intake_sync_set_tls_ca_file (sync, self->tls_ca, &error))
+    g_printerr ("intake-kiosk: %s\n", error->message);
+  intake_sync_set_grace_days (sync, settings_has_key (self, "sync-grace-days")
+                                      ? g_settings_get_uint (self->settings, "sync-grace-days")
+                                      : INTAKE_SYNC_DEFAULT_GRACE_DAYS);
+  /* Its status lines are for the staff screen, which is in Dutch. */
+  intake_sync_set_language (sync, "nl");
+  intake_sync_start (sync);
+  return g_steal_pointer (&sync);
+}
+
 static void
 intake_kiosk_application_activate (GApplication *application)
 {
@@ -431,6 +469,9 @@ intake_kiosk_application_activate (GApplication *application)
       return;
     }
 
+  self->sync = start_sync (self, kiosk);
+  intake_kiosk_window_set_sync (window, self->sync);
+
   if (!self->windowed &&
       (self->settings == NULL || g_settings_get_boolean (self->settings, "fullscreen")))
     gtk_window_fullscreen (GTK_WINDOW (window));
@@ -449,6 +490,18 @@ intake_kiosk_application_startup (GApplication *application)
 }
 
 static void
+intake_kiosk_application_shutdown (GApplication *application)
+{
+  IntakeKioskApplication *self = INTAKE_KIOSK_APPLICATION (application);
+
+  if (self->sync != NULL)
+    intake_sync_stop (self->sync);
+  g_clear_object (&self->sync);
+
+  G_APPLICATION_CLASS (intake_kiosk_application_parent_class)->shutdown (application);
+}
+
+static void
 intake_kiosk_application_finalize (GObject *object)
 {
   IntakeKioskApplication *self = INTAKE_KIOSK_APPLICATION (object);
@@ -459,7 +512,9 @@ intake_kiosk_application_finalize (GObject *object)
 
       remove_tree (tmp);
     }
+  g_clear_object (&self->sync);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->tls_ca, g_free);
   g_clear_pointer (&self->state_dir, g_free);
   g_clear_pointer (&self->office_public, g_free);
   g_clear_pointer (&self->questionnaire, g_free);
@@ -479,6 +534,7 @@ intake_kiosk_application_class_init (IntakeKioskApplicationClass *klass)
   object_class->finalize = intake_kiosk_application_finalize;
   app_class->handle_local_options = intake_kiosk_application_handle_local_options;
   app_class->startup = intake_kiosk_application_startup;
+  app_class->shutdown = intake_kiosk_application_shutdown;
   app_class->activate = intake_kiosk_application_activate;
 }
 

@@ -62,7 +62,6 @@ struct _IntakeKioskWindow
   GtkWidget            *sync_enrolled_row;
   GtkWidget            *sync_server_row;
   GtkWidget            *sync_location_row;
-  GtkWidget            *sync_pending_row;
   GtkWidget            *sync_success_row;
   GtkWidget            *sync_status_row;
   GtkWidget            *sync_error_row;
@@ -146,6 +145,8 @@ struct _IntakeKioskWindow
  * before a language is chosen). */
 const char *intake_kiosk_window_tr          (IntakeKioskWindow *self,
                                              const char        *msgid);
+/* The office language: the first configured language the questionnaire has. */
+const char *intake_kiosk_window_get_staff_language (IntakeKioskWindow *self);
 /* A UI string in the office language (staff screens are in Dutch). */
 const char *intake_kiosk_window_tr_staff    (IntakeKioskWindow *self,
                                              const char        *msgid);

@@ -6,6 +6,10 @@
  * Argon2id hash (about a second), so it runs in a GTask thread. Opening the
  * staff screen wipes any resident session first. Staff texts are in the
  * office language (the first configured language, normally Dutch).
+ *
+ * The "Sending" section shows the sync engine (docs/sync.md) and follows its
+ * "changed" signal while the staff screen is shown. "Send now" starts one
+ * asynchronous pass; nothing here waits for the network.
  */
 #include "config.h"
 
@@ -201,6 +205,90 @@ staff_resolve_help_action (GtkWidget  *widget,
   intake_kiosk_window_show_staff (self);
 }
 
+/* ---- Send now ---------------------------------------------------------- */
+
+static void refresh_sync (IntakeKioskWindow *self);
+
+static void
+update_sync_now_action (IntakeKioskWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "kiosk.staff-sync-now",
+                                 self->sync != NULL && !self->sync_now_running);
+}
+
+static void
+set_sync_now_result (IntakeKioskWindow *self,
+                     char              *text)
+{
+  g_free (self->sync_now_result);
+  self->sync_now_result = text;
+  refresh_sync (self);
+}
+
+static void
+sync_now_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  IntakeSync *sync = INTAKE_SYNC (source);
+  GWeakRef *window_ref = user_data;
+  g_autoptr(IntakeKioskWindow) self = g_weak_ref_get (window_ref);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  g_weak_ref_clear (window_ref);
+  g_free (window_ref);
+
+  ok = intake_sync_run_once_finish (sync, result, &error);
+  if (!ok)
+    g_debug ("Send now: %s", error->message);
+
+  /* The window is gone, or now shows another engine: nobody to tell. */
+  if (self == NULL || self->sync != sync)
+    return;
+  self->sync_now_running = FALSE;
+  update_sync_now_action (self);
+
+  if (ok && intake_sync_get_pending_count (sync) == 0)
+    set_sync_now_result (self, g_strdup (TS ("Everything has been sent.")));
+  else if (ok)
+    {
+      gint64 pending = intake_sync_get_pending_count (sync);
+
+      set_sync_now_result (self, intake_kiosk_format_numbers (TS ("Finished. Still waiting: %d"),
+                                                              1, &pending));
+    }
+  else if (g_error_matches (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BUSY))
+    set_sync_now_result (self, g_strdup (TS ("Already sending. Please wait a moment.")));
+  else
+    set_sync_now_result (self, g_strdup (TS ("Not sent. The current status above says why.")));
+}
+
+static void
+staff_sync_now_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+  GWeakRef *window_ref;
+
+  if (!g_str_equal (intake_kiosk_window_get_screen (self), "staff") ||
+      self->sync == NULL || self->sync_now_running)
+    return;
+
+  g_debug ("Staff asked to send now");
+  self->sync_now_running = TRUE;
+  update_sync_now_action (self);
+  set_sync_now_result (self, g_strdup (TS ("Sending to the office…")));
+
+  /* No cancellable: the pass ends by itself (network timeouts), and a pass
+   * cut short would leave the engine without its next run. The window may
+   * be gone by then, hence the weak reference. */
+  window_ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (window_ref, self);
+  intake_sync_run_once_async (self->sync, NULL, sync_now_done_cb, window_ref);
+}
+
 void
 intake_kiosk_window_staff_class_init (GtkWidgetClass *widget_class)
 {
@@ -211,6 +299,8 @@ intake_kiosk_window_staff_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "kiosk.staff-exit", NULL, staff_exit_action);
   gtk_widget_class_install_action (widget_class, "kiosk.staff-resolve-help", NULL,
                                    staff_resolve_help_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.staff-sync-now", NULL,
+                                   staff_sync_now_action);
 }
 
 /* ---- The staff screen --------------------------------------------------- */
@@ -233,6 +323,8 @@ add_row (GtkWidget  *group,
 {
   GtkWidget *row = adw_action_row_new ();
 
+  /* Values are plain text (server addresses, error words), never markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
   /* Information only: nothing to activate, so not a stop for Tab. */
@@ -243,20 +335,168 @@ add_row (GtkWidget  *group,
   return row;
 }
 
-static void
+static GtkWidget *
 add_count_row (GtkWidget  *group,
                const char *title,
                guint       value)
 {
   g_autofree char *text = g_strdup_printf ("%u", value);
 
-  add_row (group, title, text);
+  return add_row (group, title, text);
+}
+
+static void
+set_row_value (GtkWidget  *row,
+               const char *value)
+{
+  if (row != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value != NULL ? value : "");
+}
+
+static void
+set_row_count (GtkWidget *row,
+               guint      value)
+{
+  g_autofree char *text = g_strdup_printf ("%u", value);
+
+  set_row_value (row, text);
+}
+
+/* The sync section and the outbox counts, from the engine and the outbox
+ * as they are now. Does nothing when the staff screen is not shown. */
+static void
+refresh_sync (IntakeKioskWindow *self)
+{
+  IntakeOutboxCounts counts = { 0 };
+  IntakeSyncStatus status = INTAKE_SYNC_STATUS_NOT_ENROLLED;
+  const char *status_text;
+  const char *last_error = NULL;
+  gboolean enrolled = FALSE;
+  gint64 last_success = 0;
+
+  if (self->sync_status_row == NULL)
+    return;
+
+  if (intake_outbox_get_counts (intake_kiosk_get_outbox (self->kiosk), &counts, NULL))
+    {
+      set_row_count (self->staff_pending_row, counts.pending);
+      set_row_count (self->staff_delivered_row, counts.delivered);
+    }
+
+  if (self->sync != NULL)
+    {
+      enrolled = intake_sync_is_enrolled (self->sync);
+      status = intake_sync_get_status (self->sync);
+      last_error = intake_sync_get_last_error (self->sync);
+      last_success = intake_sync_get_last_success (self->sync);
+    }
+
+  set_row_value (self->sync_enrolled_row, enrolled ? TS ("Enrolled") : TS ("Not enrolled"));
+  set_row_value (self->sync_server_row,
+                 enrolled && intake_sync_get_server_url (self->sync) != NULL
+                   ? intake_sync_get_server_url (self->sync) : "—");
+  set_row_value (self->sync_location_row,
+                 enrolled && intake_sync_get_location (self->sync) != NULL &&
+                 intake_sync_get_location (self->sync)[0] != '\0'
+                   ? intake_sync_get_location (self->sync) : "—");
+
+  if (last_success > 0)
+    {
+      g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (last_success);
+      g_autofree char *when = time != NULL ? g_date_time_format (time, "%H:%M  %d-%m-%Y")
+                                           : g_strdup ("?");
+
+      set_row_value (self->sync_success_row, when);
+    }
+  else
+    set_row_value (self->sync_success_row, TS ("Never"));
+
+  /* The engine's own plain words (docs/sync.md), in the staff language. */
+  status_text = intake_sync_status_to_string (status, intake_kiosk_window_get_staff_language (self));
+  set_row_value (self->sync_status_row, status_text);
+  /* The last problem only when it says more than the status line. */
+  set_row_value (self->sync_error_row, last_error);
+  gtk_widget_set_visible (self->sync_error_row,
+                          last_error != NULL && g_strcmp0 (last_error, status_text) != 0);
+
+  set_row_value (self->sync_result_row, self->sync_now_result);
+  gtk_widget_set_visible (self->sync_result_row, self->sync_now_result != NULL);
+}
+
+static void
+sync_changed_cb (IntakeKioskWindow *self)
+{
+  refresh_sync (self);
+}
+
+/* "Sending": what the engine does, the outbox counts, and where it sends
+ * to; then the office key, for staff to compare its fingerprint. */
+static void
+add_sync_groups (IntakeKioskWindow *self)
+{
+  GtkWidget *group = add_group (self, TS ("Sending"));
+  IntakeOutboxCounts counts = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fingerprint = NULL;
+
+  if (self->sync != NULL)
+    {
+      GtkWidget *send = gtk_button_new_with_label (TS ("Send now"));
+
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (send), "kiosk.staff-sync-now");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (send),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, TS ("Send now"),
+                                      -1);
+      gtk_widget_set_valign (send, GTK_ALIGN_CENTER);
+      adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), send);
+    }
+
+  self->sync_status_row = add_row (group, TS ("Current status"), "");
+  self->sync_error_row = add_row (group, TS ("Last problem"), "");
+  self->sync_result_row = add_row (group, TS ("Send now"), "");
+  if (intake_outbox_get_counts (intake_kiosk_get_outbox (self->kiosk), &counts, &error))
+    {
+      self->staff_pending_row = add_count_row (group, TS ("Waiting to be sent"), counts.pending);
+      self->staff_delivered_row = add_count_row (group, TS ("Sent"), counts.delivered);
+    }
+  else
+    add_row (group, TS ("Outbox"), error->message);
+  self->sync_success_row = add_row (group, TS ("Last successful contact"), "");
+  self->sync_enrolled_row = add_row (group, TS ("Connection with the office"), "");
+  self->sync_server_row = add_row (group, TS ("Server address"), "");
+  self->sync_location_row = add_row (group, TS ("Location known to the office"), "");
+
+  group = add_group (self, TS ("Office key"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         TS ("Compare the office key fingerprint with the one the office wrote down when it made the key. If they differ, do not use this kiosk and call the office."));
+  fingerprint = intake_office_public_dup_fingerprint (intake_kiosk_get_office (self->kiosk));
+  add_row (group, TS ("Office key fingerprint"), fingerprint);
+
+  if (self->sync != NULL)
+    self->sync_changed_id = g_signal_connect_object (self->sync, "changed",
+                                                     G_CALLBACK (sync_changed_cb), self,
+                                                     G_CONNECT_SWAPPED);
+  update_sync_now_action (self);
+  refresh_sync (self);
 }
 
 void
 intake_kiosk_window_clear_staff (IntakeKioskWindow *self)
 {
   GtkWidget *child;
+
+  if (self->sync != NULL)
+    g_clear_signal_handler (&self->sync_changed_id, self->sync);
+  self->sync_changed_id = 0;
+  self->staff_pending_row = NULL;
+  self->staff_delivered_row = NULL;
+  self->sync_enrolled_row = NULL;
+  self->sync_server_row = NULL;
+  self->sync_location_row = NULL;
+  self->sync_success_row = NULL;
+  self->sync_status_row = NULL;
+  self->sync_error_row = NULL;
+  self->sync_result_row = NULL;
 
   while ((child = gtk_widget_get_first_child (self->staff_content)) != NULL)
     gtk_box_remove (GTK_BOX (self->staff_content), child);
@@ -267,7 +507,6 @@ intake_kiosk_window_show_staff (IntakeKioskWindow *self)
 {
   IntakeOutbox *outbox = intake_kiosk_get_outbox (self->kiosk);
   IntakeQuestionnaire *questionnaire = intake_kiosk_get_questionnaire (self->kiosk);
-  IntakeOutboxCounts counts = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) requests = NULL;
   g_autofree char *version = NULL;
@@ -276,17 +515,7 @@ intake_kiosk_window_show_staff (IntakeKioskWindow *self)
 
   intake_kiosk_window_clear_staff (self);
 
-  group = add_group (self, TS ("Outbox"));
-  if (intake_outbox_get_counts (outbox, &counts, &error))
-    {
-      add_count_row (group, TS ("Waiting to be sent"), counts.pending);
-      add_count_row (group, TS ("Sent"), counts.delivered);
-    }
-  else
-    {
-      add_row (group, TS ("Outbox"), error->message);
-      g_clear_error (&error);
-    }
+  add_sync_groups (self);
 
   group = add_group (self, TS ("Help requests"));
   requests = intake_outbox_list_help_requests (outbox, TRUE, &error);
@@ -337,7 +566,9 @@ intake_kiosk_window_show_staff (IntakeKioskWindow *self)
   for (guint i = 0; i < intake_questionnaire_get_n_languages (questionnaire); i++)
     {
       const IntakeLanguage *language = intake_questionnaire_get_language (questionnaire, i);
-      g_autofree char *title = g_strdup_printf ("%s (%s)", language->name, language->code);
+      /* Left-to-right, with the name isolated, so that a right-to-left
+       * name does not put its code in front: "العربية (ar)". */
+      g_autofree char *title = g_strdup_printf ("\u200E\u2068%s\u2069 (%s)", language->name, language->code);
 
       add_row (group, title, language->reviewed ? TS ("reviewed") : TS ("draft"));
     }

@@ -73,6 +73,12 @@ intake_kiosk_window_tr (IntakeKioskWindow *self,
 }
 
 const char *
+intake_kiosk_window_get_staff_language (IntakeKioskWindow *self)
+{
+  return office_language (self);
+}
+
+const char *
 intake_kiosk_window_tr_staff (IntakeKioskWindow *self,
                               const char        *msgid)
 {
@@ -917,6 +923,7 @@ intake_kiosk_window_reset (IntakeKioskWindow *self)
   gtk_editable_set_text (GTK_EDITABLE (self->pin_entry), "");
   set_label (self->pin_message, "");
   intake_kiosk_window_clear_staff (self);
+  g_clear_pointer (&self->sync_now_result, g_free);
 
   self->help_return = NULL;
   self->idle_return = NULL;
@@ -1361,6 +1368,8 @@ intake_kiosk_window_set_sync (IntakeKioskWindow *self,
 
   /* The staff screen follows the engine it was built for: rebuild it. */
   intake_kiosk_window_clear_staff (self);
+  g_clear_pointer (&self->sync_now_result, g_free);
+  self->sync_now_running = FALSE;
   g_set_object (&self->sync, sync);
   if (g_str_equal (intake_kiosk_window_get_screen (self), "staff"))
     intake_kiosk_window_show_staff (self);
