@@ -80,6 +80,10 @@ static const char * const migrations[] = {
   "CREATE INDEX help_requests_open ON help_requests (resolved_at, created_at);"
   /* The staff screen's "oldest pending" must not scan every pending row. */
   "CREATE INDEX envelopes_age ON envelopes (state, created_at);",
+  /* 2 -> 3: help requests are sent to the back office (POST
+   * /v1/help-requests); sent_at marks those the server has acknowledged. */
+  "ALTER TABLE help_requests ADD COLUMN sent_at INTEGER;"
+  "CREATE INDEX help_requests_unsent ON help_requests (sent_at, id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == INTAKE_OUTBOX_SCHEMA_VERSION);
@@ -842,6 +846,73 @@ intake_outbox_list_help_requests (IntakeOutbox  *self,
       return NULL;
     }
   return g_steal_pointer (&list);
+}
+
+GArray *
+intake_outbox_list_unsent_help_requests (IntakeOutbox  *self,
+                                         guint          limit,
+                                         GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) list = g_array_new (FALSE, TRUE, sizeof (IntakeHelpRequest));
+  int rc;
+
+  g_return_val_if_fail (INTAKE_IS_OUTBOX (self), NULL);
+
+  if (!(stmt = prepare (self,
+                        "SELECT id, created_at, language, resolved_at FROM help_requests"
+                        " WHERE sent_at IS NULL ORDER BY id LIMIT ?1",
+                        error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      IntakeHelpRequest request = { 0 };
+
+      request.id = sqlite3_column_int64 (stmt, 0);
+      request.created_at = sqlite3_column_int64 (stmt, 1);
+      g_strlcpy (request.language, (const char *)sqlite3_column_text (stmt, 2), sizeof request.language);
+      request.resolved_at = sqlite3_column_int64 (stmt, 3);
+      g_array_append_val (list, request);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, rc, "listing unsent help requests");
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+gboolean
+intake_outbox_mark_help_requests_sent (IntakeOutbox  *self,
+                                       const gint64  *ids,
+                                       guint          n_ids,
+                                       gint64         now,
+                                       GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (INTAKE_IS_OUTBOX (self), FALSE);
+  g_return_val_if_fail (ids != NULL || n_ids == 0, FALSE);
+
+  if (!(stmt = prepare (self, "UPDATE help_requests SET sent_at = ?1 WHERE id = ?2 AND sent_at IS NULL", error)))
+    return FALSE;
+  if (!exec (self, "BEGIN IMMEDIATE", "starting a transaction", error))
+    return FALSE;
+  for (guint i = 0; i < n_ids; i++)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, now);
+      sqlite3_bind_int64 (stmt, 2, ids[i]);
+      if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
+        {
+          set_sqlite_error (error, self->db, rc, "marking help requests sent");
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+    }
+  return exec (self, "COMMIT", "committing", error);
 }
 
 gboolean

@@ -42,7 +42,7 @@ typedef enum {
   INTAKE_OUTBOX_STATE_DELIVERED = 1,
 } IntakeOutboxState;
 
-#define INTAKE_OUTBOX_SCHEMA_VERSION 2
+#define INTAKE_OUTBOX_SCHEMA_VERSION 3
 
 typedef struct {
   guint  pending;
@@ -135,6 +135,16 @@ gboolean          intake_outbox_add_help_request      (IntakeOutbox        *self
 GArray           *intake_outbox_list_help_requests    (IntakeOutbox        *self,
                                                        gboolean             open_only,
                                                        GError             **error);
+/* Help requests the back office has not acknowledged yet (open or
+ * resolved: the server counts them either way), oldest first. */
+GArray           *intake_outbox_list_unsent_help_requests (IntakeOutbox   *self,
+                                                           guint           limit,
+                                                           GError        **error);
+gboolean          intake_outbox_mark_help_requests_sent   (IntakeOutbox   *self,
+                                                           const gint64   *ids,
+                                                           guint           n_ids,
+                                                           gint64          now,
+                                                           GError        **error);
 gboolean          intake_outbox_resolve_help_requests (IntakeOutbox        *self,
                                                        gint64               now,
                                                        GError             **error);

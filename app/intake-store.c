@@ -310,3 +310,434 @@ intake_store_envelope_init (IntakeStoreEnvelope        *meta,
   meta->received_at = received_at;
   meta->source = source;
 }
+
+/* Review ------------------------------------------------------------------ */
+
+static const char * const review_states[] = { INTAKE_REVIEW_STATES };
+
+gboolean
+intake_review_state_is_valid (const char *state)
+{
+  for (guint i = 0; state != NULL && i < G_N_ELEMENTS (review_states); i++)
+    if (g_str_equal (state, review_states[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+is_name (const char *name)
+{
+  return name != NULL && *name != '\0' && strlen (name) <= 128 && g_utf8_validate (name, -1, NULL);
+}
+
+gboolean
+intake_store_add_reviewer (IntakeStore               *self,
+                           const IntakeStoreReviewer *reviewer,
+                           IntakeAuditEvent          *audit,
+                           GError                   **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (reviewer != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!is_lower_hex (reviewer->reviewer_id, 32) || !is_name (reviewer->name) || reviewer->blob == NULL)
+    return invalid (error, "reviewer (expected an id, a name of 1 to 128 bytes and a key blob)");
+  return INTAKE_STORE_GET_IFACE (self)->add_reviewer (self, reviewer, audit, error);
+}
+
+IntakeStoreReviewer *
+intake_store_get_reviewer (IntakeStore  *self,
+                           const char   *reviewer_id,
+                           const char   *name,
+                           GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
+  g_return_val_if_fail ((reviewer_id == NULL) != (name == NULL), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if ((reviewer_id != NULL && !is_lower_hex (reviewer_id, 32)) || (name != NULL && !is_name (name)))
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_REVIEWER,
+                   "no such reviewer; see intake-admin reviewer list");
+      return NULL;
+    }
+  return INTAKE_STORE_GET_IFACE (self)->get_reviewer (self, reviewer_id, name, error);
+}
+
+GPtrArray *
+intake_store_list_reviewers (IntakeStore  *self,
+                             GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return INTAKE_STORE_GET_IFACE (self)->list_reviewers (self, error);
+}
+
+gboolean
+intake_store_revoke_reviewer (IntakeStore       *self,
+                              const char        *name,
+                              gint64             now,
+                              IntakeAuditEvent  *audit,
+                              GError           **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!is_name (name))
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_REVIEWER,
+                   "no active reviewer with that name; see intake-admin reviewer list");
+      return FALSE;
+    }
+  return INTAKE_STORE_GET_IFACE (self)->revoke_reviewer (self, name, now, audit, error);
+}
+
+IntakeStoreSubmission *
+intake_store_get_submission (IntakeStore  *self,
+                             const char   *submission_id,
+                             GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!is_lower_hex (submission_id, 32))
+    return NULL;
+  return INTAKE_STORE_GET_IFACE (self)->get_submission (self, submission_id, error);
+}
+
+GPtrArray *
+intake_store_list_submissions (IntakeStore                  *self,
+                               const IntakeSubmissionFilter *filter,
+                               GError                      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
+  g_return_val_if_fail (filter != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (filter->limit == 0 || filter->limit > 1000)
+    return invalid (error, "limit (1 to 1000)"), NULL;
+  if (filter->state != NULL && !intake_review_state_is_valid (filter->state))
+    return invalid (error, "state"), NULL;
+  return INTAKE_STORE_GET_IFACE (self)->list_submissions (self, filter, error);
+}
+
+static gboolean
+check_change (const char  *submission_id,
+              const char  *updated_by,
+              GError     **error)
+{
+  if (!is_lower_hex (submission_id, 32))
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION,
+                   "no submission with id \"%s\"", submission_id != NULL ? submission_id : "");
+      return FALSE;
+    }
+  if (!is_name (updated_by))
+    return invalid (error, "reviewer name");
+  return TRUE;
+}
+
+gboolean
+intake_store_update_workflow (IntakeStore            *self,
+                              const char             *submission_id,
+                              const char             *state,
+                              const char             *unit,
+                              gint64                  expected_version,
+                              const char             *updated_by,
+                              gint64                  now,
+                              IntakeAuditEvent       *audit,
+                              IntakeStoreSubmission **out_current,
+                              gboolean               *out_conflict,
+                              GError                **error)
+{
+  gboolean conflict = FALSE;
+
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (out_current != NULL)
+    *out_current = NULL;
+  if (!check_change (submission_id, updated_by, error))
+    return FALSE;
+  if (!intake_review_state_is_valid (state))
+    return invalid (error, "state (new, in_review, conversation_planned, closed or needs_follow_up)");
+  if (unit != NULL && (strlen (unit) > 200 || !g_utf8_validate (unit, -1, NULL)))
+    return invalid (error, "unit (at most 200 bytes of UTF-8)");
+  if (!INTAKE_STORE_GET_IFACE (self)->update_workflow (self, submission_id, state, unit != NULL ? unit : "",
+                                                       expected_version, updated_by, now, audit,
+                                                       out_current, &conflict, error))
+    return FALSE;
+  if (out_conflict != NULL)
+    *out_conflict = conflict;
+  return TRUE;
+}
+
+gboolean
+intake_store_add_note (IntakeStore            *self,
+                       const char             *submission_id,
+                       GBytes                 *note,
+                       const char             *reviewer_id,
+                       const char             *reviewer_name,
+                       gint64                  expected_version,
+                       gint64                  now,
+                       IntakeAuditEvent       *audit,
+                       IntakeStoreSubmission **out_current,
+                       gboolean               *out_conflict,
+                       GError                **error)
+{
+  gboolean conflict = FALSE;
+
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (note != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (out_current != NULL)
+    *out_current = NULL;
+  if (!check_change (submission_id, reviewer_name, error))
+    return FALSE;
+  if (!is_lower_hex (reviewer_id, 32))
+    return invalid (error, "reviewer id");
+  if (!INTAKE_STORE_GET_IFACE (self)->add_note (self, submission_id, note, reviewer_id, reviewer_name,
+                                                expected_version, now, audit, out_current, &conflict, error))
+    return FALSE;
+  if (out_conflict != NULL)
+    *out_conflict = conflict;
+  return TRUE;
+}
+
+GPtrArray *
+intake_store_list_notes (IntakeStore  *self,
+                         const char   *submission_id,
+                         GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!is_lower_hex (submission_id, 32))
+    return invalid (error, "submission id"), NULL;
+  return INTAKE_STORE_GET_IFACE (self)->list_notes (self, submission_id, error);
+}
+
+gboolean
+intake_store_append_audit (IntakeStore       *self,
+                           IntakeAuditEvent  *event,
+                           GError           **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (event != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return INTAKE_STORE_GET_IFACE (self)->append_audit (self, event, error);
+}
+
+GPtrArray *
+intake_store_list_audit (IntakeStore  *self,
+                         const char   *object,
+                         gint64        after_seq,
+                         guint         limit,
+                         GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return INTAKE_STORE_GET_IFACE (self)->list_audit (self, object, after_seq, limit, error);
+}
+
+gboolean
+intake_store_get_audit_head (IntakeStore  *self,
+                             gint64       *out_seq,
+                             char         *out_hash,
+                             GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (out_seq != NULL && out_hash != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return INTAKE_STORE_GET_IFACE (self)->get_audit_head (self, out_seq, out_hash, error);
+}
+
+static gboolean
+verify_audit_once (IntakeStore          *self,
+                   IntakeAuditVerifier  *verifier,
+                   gint64               *out_head_seq,
+                   GError              **error)
+{
+  char head_hash[INTAKE_AUDIT_HASH_HEX_LEN + 1];
+  gint64 after = 0;
+
+  if (!intake_store_get_audit_head (self, out_head_seq, head_hash, error))
+    return FALSE;
+  intake_audit_verifier_set_recorded_head (verifier, *out_head_seq, head_hash);
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) page = intake_store_list_audit (self, NULL, after, 1000, error);
+
+      if (page == NULL)
+        return FALSE;
+      for (guint i = 0; i < page->len; i++)
+        {
+          const IntakeAuditEvent *event = g_ptr_array_index (page, i);
+
+          if (!intake_audit_verifier_feed (verifier, event))
+            return TRUE;
+          after = event->seq;
+        }
+      if (page->len < 1000)
+        break;
+    }
+  intake_audit_verifier_finish (verifier);
+  return TRUE;
+}
+
+gboolean
+intake_store_verify_audit (IntakeStore          *self,
+                           IntakeAuditVerifier  *verifier,
+                           GError              **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (verifier != NULL, FALSE);
+
+  /* A running server may append between our reading the head and the
+   * last page: an event "after the recorded head" is then legitimate if
+   * the head has moved past it since. Walk again in that case. */
+  for (guint attempt = 0;; attempt++)
+    {
+      char head_hash[INTAKE_AUDIT_HASH_HEX_LEN + 1];
+      gint64 head_seq = 0, now_seq = 0;
+
+      intake_audit_verifier_clear (verifier);
+      intake_audit_verifier_init (verifier);
+      if (!verify_audit_once (self, verifier, &head_seq, error))
+        return FALSE;
+      if (verifier->problem != INTAKE_AUDIT_PROBLEM_INSERTED || verifier->bad_seq <= head_seq || attempt == 4)
+        return TRUE;
+      if (!intake_store_get_audit_head (self, &now_seq, head_hash, error))
+        return FALSE;
+      if (now_seq < verifier->bad_seq)
+        return TRUE;
+    }
+}
+
+gboolean
+intake_store_put_help_request (IntakeStore  *self,
+                               const char   *device_id,
+                               const char   *client_key,
+                               gint64        created_at,
+                               const char   *language,
+                               gint64        received_at,
+                               gboolean     *out_new,
+                               GError      **error)
+{
+  gboolean is_new = FALSE;
+
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!is_lower_hex (device_id, 32))
+    return invalid (error, "device id");
+  if (client_key == NULL || *client_key == '\0' || strlen (client_key) > 128)
+    return invalid (error, "help request key");
+  if (language == NULL || *language == '\0' || strlen (language) > 15)
+    return invalid (error, "language");
+  if (!INTAKE_STORE_GET_IFACE (self)->put_help_request (self, device_id, client_key, created_at, language,
+                                                        received_at, &is_new, error))
+    return FALSE;
+  if (out_new != NULL)
+    *out_new = is_new;
+  return TRUE;
+}
+
+GPtrArray *
+intake_store_list_help_requests (IntakeStore  *self,
+                                 gint64        from,
+                                 gint64        to,
+                                 GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return INTAKE_STORE_GET_IFACE (self)->list_help_requests (self, from, to, error);
+}
+
+gboolean
+intake_store_put_questionnaire (IntakeStore                    *self,
+                                const IntakeStoreQuestionnaire *questionnaire,
+                                GError                        **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (questionnaire != NULL && questionnaire->canonical != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (questionnaire->id == NULL || !is_lower_hex (questionnaire->hash, 64))
+    return invalid (error, "questionnaire identity");
+  return INTAKE_STORE_GET_IFACE (self)->put_questionnaire (self, questionnaire, error);
+}
+
+GPtrArray *
+intake_store_list_questionnaires (IntakeStore  *self,
+                                  GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return INTAKE_STORE_GET_IFACE (self)->list_questionnaires (self, error);
+}
+
+void
+intake_store_reviewer_free (IntakeStoreReviewer *reviewer)
+{
+  if (reviewer == NULL)
+    return;
+  g_free (reviewer->name);
+  g_clear_pointer (&reviewer->blob, g_bytes_unref);
+  g_free (reviewer);
+}
+
+void
+intake_store_submission_free (IntakeStoreSubmission *submission)
+{
+  if (submission == NULL)
+    return;
+  g_free (submission->location);
+  g_free (submission->state);
+  g_free (submission->unit);
+  g_free (submission->updated_by);
+  g_free (submission);
+}
+
+void
+intake_store_note_free (IntakeStoreNote *note)
+{
+  if (note == NULL)
+    return;
+  g_clear_pointer (&note->envelope, g_bytes_unref);
+  g_free (note->reviewer);
+  g_free (note);
+}
+
+void
+intake_store_help_request_free (IntakeStoreHelpRequest *request)
+{
+  if (request == NULL)
+    return;
+  g_free (request->location);
+  g_free (request);
+}
+
+void
+intake_store_questionnaire_free (IntakeStoreQuestionnaire *questionnaire)
+{
+  if (questionnaire == NULL)
+    return;
+  g_free (questionnaire->id);
+  g_clear_pointer (&questionnaire->canonical, g_bytes_unref);
+  g_free (questionnaire);
+}
+
+const char *
+intake_reviewer_status_to_string (IntakeReviewerStatus status)
+{
+  return status == INTAKE_REVIEWER_STATUS_REVOKED ? "revoked" : "active";
+}

@@ -4,7 +4,9 @@
  *
  * What intake-server and intake-admin keep: enrollment codes, devices,
  * envelopes (sealed and signed; the store never sees plaintext) and the
- * conflicts refused on the way. The backends live in server/: SQLite
+ * conflicts refused on the way; since schema 2 also reviewers, the review
+ * workflow per submission, encrypted notes, the hash-chained audit log,
+ * help requests and the signed questionnaires seen. The backends live in server/: SQLite
  * (intake-store-sqlite.c, the default) and PostgreSQL (intake-store-pg.c).
  *
  * Every method is synchronous and short: the server runs on one GLib main
@@ -14,6 +16,7 @@
 
 #include <glib-object.h>
 
+#include "intake-audit.h"
 #include "intake-envelope.h"
 #include "intake-keys.h"
 
@@ -33,6 +36,9 @@ G_BEGIN_DECLS
  * @INTAKE_STORE_ERROR_UNKNOWN_DEVICE: no device with that id
  * @INTAKE_STORE_ERROR_DEVICE_REVOKED: the device is revoked (it cannot enroll again)
  * @INTAKE_STORE_ERROR_INVALID: an argument is not as the interface requires
+ * @INTAKE_STORE_ERROR_UNKNOWN_REVIEWER: no (active) reviewer with that name or id
+ * @INTAKE_STORE_ERROR_REVIEWER_EXISTS: an active reviewer has that name, or the key is registered
+ * @INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION: no submission with that id
  */
 typedef enum {
   INTAKE_STORE_ERROR_OPEN,
@@ -45,10 +51,13 @@ typedef enum {
   INTAKE_STORE_ERROR_UNKNOWN_DEVICE,
   INTAKE_STORE_ERROR_DEVICE_REVOKED,
   INTAKE_STORE_ERROR_INVALID,
+  INTAKE_STORE_ERROR_UNKNOWN_REVIEWER,
+  INTAKE_STORE_ERROR_REVIEWER_EXISTS,
+  INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION,
 } IntakeStoreError;
 
 /* The schema both backends create; see docs/server.md for the tables. */
-#define INTAKE_STORE_SCHEMA_VERSION 1
+#define INTAKE_STORE_SCHEMA_VERSION 2
 
 typedef enum {
   INTAKE_DEVICE_STATUS_ACTIVE,
@@ -93,6 +102,73 @@ typedef struct {
   gint64               received_at;
   IntakeEnvelopeSource source;
 } IntakeStoreEnvelope;
+
+typedef enum {
+  INTAKE_REVIEWER_STATUS_ACTIVE,
+  INTAKE_REVIEWER_STATUS_REVOKED,
+} IntakeReviewerStatus;
+
+typedef struct {
+  char                 reviewer_id[INTAKE_HEX_ID_LEN];
+  char                *name;
+  guint8               sign_pk[INTAKE_SIGN_PUBLIC_BYTES];
+  GBytes              *blob;         /* the IKRK reviewer key blob; the store cannot open it */
+  IntakeReviewerStatus status;
+  gint64               created_at;
+  gint64               revoked_at;   /* 0 while active */
+} IntakeStoreReviewer;
+
+/* The review states of docs/protocol.md; a new submission is "new". */
+#define INTAKE_REVIEW_STATES "new", "in_review", "conversation_planned", "closed", "needs_follow_up"
+
+/* One submission as reviewers list it: the envelope's routing metadata,
+ * the location of its kiosk when it arrived, and the review workflow. */
+typedef struct {
+  IntakeStoreEnvelope envelope;
+  char               *location;
+  char                reference[16];  /* "XXXX-XXXX" */
+  char               *state;
+  char               *unit;           /* "" when none */
+  gint64              version;        /* +1 on every workflow change or note */
+  gint64              updated_at;     /* 0 while unchanged */
+  char               *updated_by;     /* reviewer name, "" while unchanged */
+  gint64              notes;          /* number of notes */
+} IntakeStoreSubmission;
+
+/* What to list: NULL / 0 fields do not filter. */
+typedef struct {
+  const char *state;
+  const char *location;
+  const char *reference;              /* normalized "XXXX-XXXX" */
+  gint64      from;                   /* envelope created_at >= from */
+  gint64      to;                     /* envelope created_at < to */
+  gint64      after_seq;              /* page: seq > after_seq, in seq order */
+  guint       limit;
+} IntakeSubmissionFilter;
+
+typedef struct {
+  GBytes *envelope;                   /* sealed for the office, signed with the reviewer's key */
+  char   *reviewer;                   /* name */
+  char    reviewer_id[INTAKE_HEX_ID_LEN];
+  gint64  created_at;
+} IntakeStoreNote;
+
+typedef struct {
+  char    device_id[INTAKE_HEX_ID_LEN];
+  char   *location;
+  char    language[16];
+  gint64  created_at;                 /* when the resident asked (kiosk clock) */
+  gint64  received_at;
+} IntakeStoreHelpRequest;
+
+typedef struct {
+  char   *id;
+  gint64  version;
+  char    hash[65];
+  GBytes *canonical;
+  guint8  signature[INTAKE_SIGNATURE_BYTES];
+  gint64  first_seen;
+} IntakeStoreQuestionnaire;
 
 typedef struct {
   gint64 envelopes;
@@ -157,6 +233,83 @@ struct _IntakeStoreInterface
                                      const char                *value,
                                      GError                   **error);
   int        (*get_schema_version)  (IntakeStore               *self);
+
+  /* Review (schema 2) */
+  gboolean   (*add_reviewer)        (IntakeStore               *self,
+                                     const IntakeStoreReviewer *reviewer,
+                                     IntakeAuditEvent          *audit,
+                                     GError                   **error);
+  IntakeStoreReviewer *(*get_reviewer) (IntakeStore            *self,
+                                     const char                *reviewer_id,
+                                     const char                *name,
+                                     GError                   **error);
+  GPtrArray *(*list_reviewers)      (IntakeStore               *self,
+                                     GError                   **error);
+  gboolean   (*revoke_reviewer)     (IntakeStore               *self,
+                                     const char                *name,
+                                     gint64                     now,
+                                     IntakeAuditEvent          *audit,
+                                     GError                   **error);
+  IntakeStoreSubmission *(*get_submission) (IntakeStore        *self,
+                                     const char                *submission_id,
+                                     GError                   **error);
+  GPtrArray *(*list_submissions)    (IntakeStore               *self,
+                                     const IntakeSubmissionFilter *filter,
+                                     GError                   **error);
+  gboolean   (*update_workflow)     (IntakeStore               *self,
+                                     const char                *submission_id,
+                                     const char                *state,
+                                     const char                *unit,
+                                     gint64                     expected_version,
+                                     const char                *updated_by,
+                                     gint64                     now,
+                                     IntakeAuditEvent          *audit,
+                                     IntakeStoreSubmission    **out_current,
+                                     gboolean                  *out_conflict,
+                                     GError                   **error);
+  gboolean   (*add_note)            (IntakeStore               *self,
+                                     const char                *submission_id,
+                                     GBytes                    *note,
+                                     const char                *reviewer_id,
+                                     const char                *reviewer_name,
+                                     gint64                     expected_version,
+                                     gint64                     now,
+                                     IntakeAuditEvent          *audit,
+                                     IntakeStoreSubmission    **out_current,
+                                     gboolean                  *out_conflict,
+                                     GError                   **error);
+  GPtrArray *(*list_notes)          (IntakeStore               *self,
+                                     const char                *submission_id,
+                                     GError                   **error);
+  gboolean   (*append_audit)        (IntakeStore               *self,
+                                     IntakeAuditEvent          *event,
+                                     GError                   **error);
+  GPtrArray *(*list_audit)          (IntakeStore               *self,
+                                     const char                *object,
+                                     gint64                     after_seq,
+                                     guint                      limit,
+                                     GError                   **error);
+  gboolean   (*get_audit_head)      (IntakeStore               *self,
+                                     gint64                    *out_seq,
+                                     char                      *out_hash,
+                                     GError                   **error);
+  gboolean   (*put_help_request)    (IntakeStore               *self,
+                                     const char                *device_id,
+                                     const char                *client_key,
+                                     gint64                     created_at,
+                                     const char                *language,
+                                     gint64                     received_at,
+                                     gboolean                  *out_new,
+                                     GError                   **error);
+  GPtrArray *(*list_help_requests)  (IntakeStore               *self,
+                                     gint64                     from,
+                                     gint64                     to,
+                                     GError                   **error);
+  gboolean   (*put_questionnaire)   (IntakeStore               *self,
+                                     const IntakeStoreQuestionnaire *questionnaire,
+                                     GError                   **error);
+  GPtrArray *(*list_questionnaires) (IntakeStore               *self,
+                                     GError                   **error);
   const char *(*get_backend_name)   (IntakeStore               *self);
 };
 
@@ -240,6 +393,139 @@ int                 intake_store_get_schema_version   (IntakeStore              
 /* "sqlite" or "postgresql", for logs. */
 const char         *intake_store_get_backend_name     (IntakeStore               *self);
 
+/* Review: reviewers ---------------------------------------------------- */
+
+/* Registers an active reviewer. REVIEWER_EXISTS if an active reviewer has
+ * the name or the key is registered already. @audit (may be NULL) is
+ * appended in the same transaction. */
+gboolean            intake_store_add_reviewer         (IntakeStore               *self,
+                                                       const IntakeStoreReviewer *reviewer,
+                                                       IntakeAuditEvent          *audit,
+                                                       GError                   **error);
+/* By id (exactly one of @reviewer_id, @name). By name: the active reviewer
+ * of that name, else the newest revoked one. UNKNOWN_REVIEWER if none. */
+IntakeStoreReviewer *intake_store_get_reviewer        (IntakeStore               *self,
+                                                       const char                *reviewer_id,
+                                                       const char                *name,
+                                                       GError                   **error);
+/* IntakeStoreReviewer, by creation time. */
+GPtrArray          *intake_store_list_reviewers       (IntakeStore               *self,
+                                                       GError                   **error);
+/* Revokes the active reviewer @name (UNKNOWN_REVIEWER if none), with @audit. */
+gboolean            intake_store_revoke_reviewer      (IntakeStore               *self,
+                                                       const char                *name,
+                                                       gint64                     now,
+                                                       IntakeAuditEvent          *audit,
+                                                       GError                   **error);
+
+/* Review: submissions and workflow -------------------------------------- */
+
+/* NULL and no error when there is no such submission. */
+IntakeStoreSubmission *intake_store_get_submission    (IntakeStore               *self,
+                                                       const char                *submission_id,
+                                                       GError                   **error);
+/* IntakeStoreSubmission matching @filter, seq > after_seq, in seq order,
+ * at most limit (1..1000). Served by indexes: state, location, reference,
+ * created_at. */
+GPtrArray          *intake_store_list_submissions     (IntakeStore               *self,
+                                                       const IntakeSubmissionFilter *filter,
+                                                       GError                   **error);
+/* Compare-and-set: when the submission's version is @expected_version,
+ * sets state and unit (NULL or "" for none), version + 1, updated_at/by,
+ * and appends @audit with result "ok"; otherwise changes nothing but
+ * appends @audit with result "conflict" and sets *@out_conflict. Either
+ * way *@out_current (may be NULL) gets the values now stored. Errors:
+ * UNKNOWN_SUBMISSION (@audit then unused), INVALID (a state not listed in
+ * INTAKE_REVIEW_STATES). */
+gboolean            intake_store_update_workflow      (IntakeStore               *self,
+                                                       const char                *submission_id,
+                                                       const char                *state,
+                                                       const char                *unit,
+                                                       gint64                     expected_version,
+                                                       const char                *updated_by,
+                                                       gint64                     now,
+                                                       IntakeAuditEvent          *audit,
+                                                       IntakeStoreSubmission    **out_current,
+                                                       gboolean                  *out_conflict,
+                                                       GError                   **error);
+/* Adds a note (an envelope) with the same compare-and-set and audit rules
+ * as intake_store_update_workflow(); a note increments version and notes. */
+gboolean            intake_store_add_note             (IntakeStore               *self,
+                                                       const char                *submission_id,
+                                                       GBytes                    *note,
+                                                       const char                *reviewer_id,
+                                                       const char                *reviewer_name,
+                                                       gint64                     expected_version,
+                                                       gint64                     now,
+                                                       IntakeAuditEvent          *audit,
+                                                       IntakeStoreSubmission    **out_current,
+                                                       gboolean                  *out_conflict,
+                                                       GError                   **error);
+/* IntakeStoreNote, oldest first. */
+GPtrArray          *intake_store_list_notes           (IntakeStore               *self,
+                                                       const char                *submission_id,
+                                                       GError                   **error);
+
+/* Review: the audit log -------------------------------------------------- */
+
+/* Appends @event: under the store's lock (a row lock on the head row in
+ * PostgreSQL, so several servers never fork the chain) sets its seq, prev
+ * and hash, inserts it and moves the head, in one transaction. */
+gboolean            intake_store_append_audit         (IntakeStore               *self,
+                                                       IntakeAuditEvent          *event,
+                                                       GError                   **error);
+/* IntakeAuditEvent with seq > @after_seq in seq order, at most @limit;
+ * only those whose object is @object when it is non-NULL. */
+GPtrArray          *intake_store_list_audit           (IntakeStore               *self,
+                                                       const char                *object,
+                                                       gint64                     after_seq,
+                                                       guint                      limit,
+                                                       GError                   **error);
+/* The head row: the last appended seq and hash (0 and zeros when empty). */
+gboolean            intake_store_get_audit_head       (IntakeStore               *self,
+                                                       gint64                    *out_seq,
+                                                       char                      *out_hash,
+                                                       GError                   **error);
+/* Walks the whole log in seq order against the head row; @verifier holds
+ * the result (initialize it first, clear it after). FALSE with @error only
+ * when the store fails. */
+gboolean            intake_store_verify_audit         (IntakeStore               *self,
+                                                       IntakeAuditVerifier       *verifier,
+                                                       GError                   **error);
+
+/* Review: help requests and questionnaires ------------------------------- */
+
+/* Stores one help request from @device_id unless (device, @client_key)
+ * is there already (*@out_new FALSE). The location is the device's. */
+gboolean            intake_store_put_help_request     (IntakeStore               *self,
+                                                       const char                *device_id,
+                                                       const char                *client_key,
+                                                       gint64                     created_at,
+                                                       const char                *language,
+                                                       gint64                     received_at,
+                                                       gboolean                  *out_new,
+                                                       GError                   **error);
+/* IntakeStoreHelpRequest with created_at in [@from, @to), oldest first. */
+GPtrArray          *intake_store_list_help_requests   (IntakeStore               *self,
+                                                       gint64                     from,
+                                                       gint64                     to,
+                                                       GError                   **error);
+/* Remembers a signed questionnaire by (id, version, hash); the first copy wins. */
+gboolean            intake_store_put_questionnaire    (IntakeStore               *self,
+                                                       const IntakeStoreQuestionnaire *questionnaire,
+                                                       GError                   **error);
+/* IntakeStoreQuestionnaire, by id and version. */
+GPtrArray          *intake_store_list_questionnaires  (IntakeStore               *self,
+                                                       GError                   **error);
+
+gboolean            intake_review_state_is_valid      (const char                *state);
+void                intake_store_reviewer_free        (IntakeStoreReviewer       *reviewer);
+void                intake_store_submission_free      (IntakeStoreSubmission     *submission);
+void                intake_store_note_free            (IntakeStoreNote           *note);
+void                intake_store_help_request_free    (IntakeStoreHelpRequest    *request);
+void                intake_store_questionnaire_free   (IntakeStoreQuestionnaire  *questionnaire);
+const char         *intake_reviewer_status_to_string  (IntakeReviewerStatus       status);
+
 void                intake_store_device_free          (IntakeStoreDevice         *device);
 const char         *intake_device_status_to_string    (IntakeDeviceStatus         status);
 const char         *intake_envelope_source_to_string  (IntakeEnvelopeSource       source);
@@ -256,5 +542,8 @@ void                intake_store_envelope_init        (IntakeStoreEnvelope      
                                                        IntakeEnvelopeSource        source);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreDevice, intake_store_device_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreReviewer, intake_store_reviewer_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreSubmission, intake_store_submission_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreNote, intake_store_note_free)
 
 G_END_DECLS

@@ -1167,6 +1167,7 @@ typedef struct {
   guint        delivered;
   guint        rejected;
   char        *rejection;
+  GArray      *help_ids;   /* outbox ids of the help requests in flight */
 } RunData;
 
 static void
@@ -1184,11 +1185,13 @@ run_data_free (RunData *data)
 {
   clear_batch (data);
   g_clear_pointer (&data->tried, g_hash_table_unref);
+  g_clear_pointer (&data->help_ids, g_array_unref);
   g_free (data->rejection);
   g_free (data);
 }
 
 static void send_next_batch (GTask *task);
+static void send_help_requests (GTask *task);
 static void fetch_questionnaire (GTask *task);
 
 static void
@@ -1481,7 +1484,7 @@ send_next_batch (GTask *task_)
   if (data->batch->len == 0)
     {
       clear_batch (data);
-      fetch_questionnaire (g_steal_pointer (&task));
+      send_help_requests (g_steal_pointer (&task));
       return;
     }
 
@@ -1523,6 +1526,87 @@ purge_delivered (IntakeSync *self)
     g_warning ("Delivered envelopes past their grace period could not be deleted: %s", error->message);
   else if (purged > 0)
     g_debug ("Deleted %" G_GINT64_FORMAT " delivered envelopes past their grace period", purged);
+}
+
+/* Help requests (time and language only) go after the envelopes. A failure
+ * here does not fail the pass: they stay unsent and go with the next one. */
+static void
+help_requests_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RunData *data = g_task_get_task_data (task);
+  g_autoptr(Response) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (!(response = http_request_finish (result, &error)))
+    g_message ("Help requests not sent, retrying with the next sync: %s", error->message);
+  else if (response->status == SOUP_STATUS_OK)
+    {
+      if (!intake_outbox_mark_help_requests_sent (intake_kiosk_get_outbox (data->self->kiosk),
+                                                  (const gint64 *)data->help_ids->data, data->help_ids->len,
+                                                  now_us (data->self) / G_USEC_PER_SEC, &error))
+        g_message ("Help requests were sent but cannot be marked so (they will be sent again, "
+                   "which the server ignores): %s", error->message);
+    }
+  else if (response->status != SOUP_STATUS_NOT_FOUND)   /* an older server: keep them */
+    g_message ("The server refused the help requests (HTTP %u %s); retrying with the next sync",
+               response->status, response->error_code != NULL ? response->error_code : "");
+  g_clear_pointer (&data->help_ids, g_array_unref);
+  fetch_questionnaire (g_steal_pointer (&task));
+}
+
+static void
+send_help_requests (GTask *task)
+{
+  RunData *data = g_task_get_task_data (task);
+  IntakeSync *self = data->self;
+  g_autoptr(GArray) requests = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  requests = intake_outbox_list_unsent_help_requests (intake_kiosk_get_outbox (self->kiosk),
+                                                      INTAKE_PROTOCOL_MAX_BATCH, &error);
+  if (requests == NULL || requests->len == 0)
+    {
+      if (requests == NULL)
+        g_message ("Cannot read help requests from the outbox: %s", error->message);
+      fetch_questionnaire (task);
+      return;
+    }
+
+  data->help_ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), requests->len);
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "requests");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < requests->len; i++)
+    {
+      const IntakeHelpRequest *request = &g_array_index (requests, IntakeHelpRequest, i);
+
+      g_array_append_val (data->help_ids, request->id);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_int_value (builder, request->id);
+      json_builder_set_member_name (builder, "created_at");
+      json_builder_add_int_value (builder, request->created_at);
+      json_builder_set_member_name (builder, "language");
+      json_builder_add_string_value (builder, request->language);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = json_to_bytes (root);
+
+  http_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "POST", "/v1/help-requests",
+                      body, intake_kiosk_get_device_key (self->kiosk), now_us (self) / G_USEC_PER_SEC,
+                      g_task_get_cancellable (task), help_requests_cb, task);
 }
 
 static void

@@ -17,11 +17,15 @@ G_BEGIN_DECLS
 #define INTAKE_OFFICE_SECRET_BLOB_BYTES  331
 #define INTAKE_DEVICE_SECRET_BLOB_BYTES  69
 #define INTAKE_DEVICE_PUBLIC_BLOB_BYTES  53
+#define INTAKE_REVIEWER_KEY_BLOB_BYTES   411
 
 #define INTAKE_OFFICE_BOX_SECRET_BYTES   32
 #define INTAKE_SIGN_SECRET_BYTES         64
 
 #define INTAKE_PASSPHRASE_MIN_BYTES      10
+#define INTAKE_REVIEWER_PASSPHRASE_MIN_BYTES 12
+#define INTAKE_REVIEWER_KDF_OPSLIMIT_DEFAULT 3
+#define INTAKE_REVIEWER_KDF_MEMLIMIT_DEFAULT (G_GUINT64_CONSTANT (256) * 1024 * 1024)
 #define INTAKE_KDF_ARGON2ID13            1
 #define INTAKE_KDF_OPSLIMIT_DEFAULT      3
 #define INTAKE_KDF_MEMLIMIT_DEFAULT      (G_GUINT64_CONSTANT (64) * 1024 * 1024)
@@ -90,5 +94,16 @@ void                intake_device_key_sign_raw            (const IntakeDeviceKey
                                                            const guint8              *data,
                                                            gsize                      len,
                                                            guint8                    *signature);
+
+/* intake_reviewer_key_wrap() with explicit Argon2id limits (tests use cheap ones). */
+GBytes             *intake_reviewer_key_wrap_with_limits  (const IntakeReviewerKey   *self,
+                                                           const IntakeSecureBuffer  *passphrase,
+                                                           guint64                    opslimit,
+                                                           guint64                    memlimit,
+                                                           GError                   **error);
+/* A reviewer key from an office secret and a fixed signing secret (tests). */
+IntakeReviewerKey  *intake_reviewer_key_new_from_raw      (const IntakeOfficeSecret  *office,
+                                                           const guint8              *sign_sk,
+                                                           GError                   **error);
 
 G_END_DECLS

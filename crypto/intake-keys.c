@@ -24,10 +24,12 @@
 #define TAG_OFFICE_SECRET "IKOS"
 #define TAG_DEVICE_SECRET "IKDS"
 #define TAG_DEVICE_PUBLIC "IKDP"
+#define TAG_REVIEWER_KEY  "IKRK"
 
 #define OFFICE_KEY_ID_LABEL  "intake-office-key-id-v1"
 #define FINGERPRINT_LABEL    "intake-fingerprint-v1"
 #define DEVICE_ID_LABEL      "intake-device-id-v1"
+#define REVIEWER_ID_LABEL    "intake-reviewer-id-v1"
 #define SIGNATURE_LABEL      "intake-sig-v1"
 
 /* Offsets in the office public blob. */
@@ -87,6 +89,7 @@ static const KnownTag known_tags[] = {
   { TAG_OFFICE_SECRET, "an office secret key" },
   { TAG_DEVICE_SECRET, "a device secret key" },
   { TAG_DEVICE_PUBLIC, "a device public key" },
+  { TAG_REVIEWER_KEY, "a reviewer key" },
   { "IKEN", "a sealed envelope" },
 };
 
@@ -1398,4 +1401,385 @@ intake_device_public_verify (const IntakeDevicePublic  *self,
   sodium_bin2hex (device_id, sizeof device_id, self->device_id, INTAKE_DEVICE_ID_BYTES);
   signer = g_strdup_printf ("device key %s", device_id);
   return verify_with_context (self->sign_pk, context, message, signature, signer, error);
+}
+
+/* Reviewer keys ------------------------------------------------------------- */
+
+/* Offsets in the reviewer key blob (IKRK). */
+#define RK_KDF         5
+#define RK_OPSLIMIT    6
+#define RK_MEMLIMIT    14
+#define RK_SALT        22
+#define RK_KEY_ID      38
+#define RK_REVIEWER_ID 46
+#define RK_NONCE       62
+#define RK_CIPHERTEXT  86
+#define RK_INNER_BYTES (OS_INNER_BYTES + INTAKE_SIGN_SECRET_BYTES)
+
+G_STATIC_ASSERT (RK_NONCE + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES == RK_CIPHERTEXT);
+G_STATIC_ASSERT (RK_CIPHERTEXT + RK_INNER_BYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES ==
+                 INTAKE_REVIEWER_KEY_BLOB_BYTES);
+
+struct _IntakeReviewerKey {
+  IntakeReviewerPublic  public;
+  IntakeOfficeSecret   *office;
+  IntakeDeviceKey      *signing;   /* the reviewer's Ed25519 key, in device-key form */
+};
+
+void
+intake_reviewer_id_from_public_key (const guint8 *sign_pk,
+                                    guint8       *out_reviewer_id)
+{
+  crypto_generichash_state state;
+
+  g_return_if_fail (sign_pk != NULL);
+  g_return_if_fail (out_reviewer_id != NULL);
+
+  crypto_generichash_init (&state, NULL, 0, INTAKE_REVIEWER_ID_BYTES);
+  crypto_generichash_update (&state, (const guint8 *) REVIEWER_ID_LABEL, strlen (REVIEWER_ID_LABEL));
+  crypto_generichash_update (&state, sign_pk, INTAKE_SIGN_PUBLIC_BYTES);
+  crypto_generichash_final (&state, out_reviewer_id, INTAKE_REVIEWER_ID_BYTES);
+}
+
+static IntakeOfficeSecret *
+office_secret_copy (const IntakeOfficeSecret *other)
+{
+  IntakeOfficeSecret *self = office_secret_new ();
+
+  memcpy (self->keys->data, other->keys->data, self->keys->len);
+  self->public = other->public;
+  return self;
+}
+
+static IntakeReviewerKey *
+reviewer_key_new (IntakeOfficeSecret *office,
+                  IntakeDeviceKey    *signing)
+{
+  IntakeReviewerKey *self = g_new0 (IntakeReviewerKey, 1);
+
+  self->office = office;
+  self->signing = signing;
+  memcpy (self->public.sign_pk, signing->public.sign_pk, INTAKE_SIGN_PUBLIC_BYTES);
+  intake_reviewer_id_from_public_key (self->public.sign_pk, self->public.reviewer_id);
+  return self;
+}
+
+IntakeReviewerKey *
+intake_reviewer_key_generate (const IntakeOfficeSecret  *office,
+                              GError                   **error)
+{
+  IntakeDeviceKey *signing;
+
+  g_return_val_if_fail (office != NULL, NULL);
+
+  if (!(signing = intake_device_key_generate (error)))
+    return NULL;
+  return reviewer_key_new (office_secret_copy (office), signing);
+}
+
+IntakeReviewerKey *
+intake_reviewer_key_new_from_raw (const IntakeOfficeSecret  *office,
+                                  const guint8              *sign_sk,
+                                  GError                   **error)
+{
+  IntakeDeviceKey *signing;
+
+  g_return_val_if_fail (office != NULL, NULL);
+  g_return_val_if_fail (sign_sk != NULL, NULL);
+
+  if (!(signing = intake_device_key_new_from_secret (sign_sk, error)))
+    return NULL;
+  return reviewer_key_new (office_secret_copy (office), signing);
+}
+
+void
+intake_reviewer_key_free (IntakeReviewerKey *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_pointer (&self->office, intake_office_secret_free);
+  g_clear_pointer (&self->signing, intake_device_key_free);
+  g_free (self);
+}
+
+const IntakeOfficeSecret *
+intake_reviewer_key_get_office (const IntakeReviewerKey *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->office;
+}
+
+const IntakeDeviceKey *
+intake_reviewer_key_get_signing_key (const IntakeReviewerKey *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->signing;
+}
+
+void
+intake_reviewer_key_get_public (const IntakeReviewerKey *self,
+                                IntakeReviewerPublic    *out_public)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (out_public != NULL);
+
+  *out_public = self->public;
+}
+
+char *
+intake_reviewer_key_dup_id_hex (const IntakeReviewerKey *self)
+{
+  char hex[INTAKE_REVIEWER_ID_BYTES * 2 + 1];
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  sodium_bin2hex (hex, sizeof hex, self->public.reviewer_id, INTAKE_REVIEWER_ID_BYTES);
+  return g_strdup (hex);
+}
+
+void
+intake_reviewer_key_sign (const IntakeReviewerKey *self,
+                          const char              *context,
+                          GBytes                  *message,
+                          guint8                  *signature)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (context != NULL);
+  g_return_if_fail (signature != NULL);
+
+  sign_with_context (self->signing->sign_sk->data, context, message, signature);
+}
+
+gboolean
+intake_reviewer_public_verify (const IntakeReviewerPublic  *self,
+                               const char                  *context,
+                               GBytes                      *message,
+                               const guint8                *signature,
+                               GError                     **error)
+{
+  char reviewer_id[INTAKE_REVIEWER_ID_BYTES * 2 + 1];
+  g_autofree char *signer = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (context != NULL, FALSE);
+  g_return_val_if_fail (signature != NULL, FALSE);
+
+  if (!intake_crypto_init (error))
+    return FALSE;
+
+  sodium_bin2hex (reviewer_id, sizeof reviewer_id, self->reviewer_id, INTAKE_REVIEWER_ID_BYTES);
+  signer = g_strdup_printf ("reviewer key %s", reviewer_id);
+  return verify_with_context (self->sign_pk, context, message, signature, signer, error);
+}
+
+GBytes *
+intake_reviewer_key_wrap_with_limits (const IntakeReviewerKey   *self,
+                                      const IntakeSecureBuffer  *passphrase,
+                                      guint64                    opslimit,
+                                      guint64                    memlimit,
+                                      GError                   **error)
+{
+  g_autoptr(IntakeSecureBuffer) key = NULL;
+  g_autoptr(IntakeSecureBuffer) inner = NULL;
+  guint8 blob[INTAKE_REVIEWER_KEY_BLOB_BYTES];
+  unsigned long long ciphertext_len = 0;
+  guint8 *p;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (passphrase != NULL, NULL);
+  g_return_val_if_fail (opslimit >= crypto_pwhash_argon2id_OPSLIMIT_MIN &&
+                        opslimit <= INTAKE_KDF_OPSLIMIT_MAX, NULL);
+  g_return_val_if_fail (memlimit >= crypto_pwhash_argon2id_MEMLIMIT_MIN &&
+                        memlimit <= INTAKE_KDF_MEMLIMIT_MAX, NULL);
+
+  if (!intake_crypto_init (error))
+    return NULL;
+
+  if (passphrase->len < INTAKE_REVIEWER_PASSPHRASE_MIN_BYTES)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WEAK_PASSPHRASE,
+                   "the passphrase is %" G_GSIZE_FORMAT " bytes long; a reviewer key needs a "
+                   "passphrase of at least %d bytes, use a few unrelated words",
+                   passphrase->len, INTAKE_REVIEWER_PASSPHRASE_MIN_BYTES);
+      return NULL;
+    }
+
+  put_blob_header (blob, TAG_REVIEWER_KEY);
+  blob[RK_KDF] = INTAKE_KDF_ARGON2ID13;
+  intake_put_u64_le (blob + RK_OPSLIMIT, opslimit);
+  intake_put_u64_le (blob + RK_MEMLIMIT, memlimit);
+  randombytes_buf (blob + RK_SALT, OS_SALT_BYTES);
+  memcpy (blob + RK_KEY_ID, self->office->public.key_id, INTAKE_OFFICE_KEY_ID_BYTES);
+  memcpy (blob + RK_REVIEWER_ID, self->public.reviewer_id, INTAKE_REVIEWER_ID_BYTES);
+  randombytes_buf (blob + RK_NONCE, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+
+  key = derive_wrapping_key (passphrase, blob + RK_SALT, opslimit, memlimit, error);
+  if (key == NULL)
+    return NULL;
+
+  /* The office secret's inner form (docs/keys.md, IKOS), then the reviewer's signing secret. */
+  inner = intake_secure_buffer_new (RK_INNER_BYTES);
+  p = inner->data;
+  memcpy (p, BOX_SK (self->office), INTAKE_OFFICE_BOX_SECRET_BYTES);
+  p += INTAKE_OFFICE_BOX_SECRET_BYTES;
+  memcpy (p, SIGN_SK (self->office), INTAKE_SIGN_SECRET_BYTES);
+  p += INTAKE_SIGN_SECRET_BYTES;
+  encode_office_public (&self->office->public, p);
+  p += INTAKE_OFFICE_PUBLIC_BLOB_BYTES;
+  memcpy (p, self->signing->sign_sk->data, INTAKE_SIGN_SECRET_BYTES);
+
+  crypto_aead_xchacha20poly1305_ietf_encrypt (blob + RK_CIPHERTEXT, &ciphertext_len,
+                                              inner->data, inner->len,
+                                              blob, RK_CIPHERTEXT,
+                                              NULL, blob + RK_NONCE, key->data);
+  g_assert (ciphertext_len == sizeof blob - RK_CIPHERTEXT);
+
+  return g_bytes_new (blob, sizeof blob);
+}
+
+GBytes *
+intake_reviewer_key_wrap (const IntakeReviewerKey   *self,
+                          const IntakeSecureBuffer  *passphrase,
+                          GError                   **error)
+{
+  return intake_reviewer_key_wrap_with_limits (self, passphrase,
+                                               INTAKE_REVIEWER_KDF_OPSLIMIT_DEFAULT,
+                                               INTAKE_REVIEWER_KDF_MEMLIMIT_DEFAULT,
+                                               error);
+}
+
+IntakeReviewerKey *
+intake_reviewer_key_unwrap (GBytes                    *wrapped,
+                            const IntakeSecureBuffer  *passphrase,
+                            GError                   **error)
+{
+  const char *what = "the reviewer key data";
+  g_autoptr(IntakeOfficeSecret) office = NULL;
+  g_autoptr(IntakeDeviceKey) signing = NULL;
+  g_autoptr(IntakeSecureBuffer) key = NULL;
+  g_autoptr(IntakeSecureBuffer) inner = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint8 box_pk[INTAKE_BOX_PUBLIC_BYTES];
+  guint8 reviewer_id[INTAKE_REVIEWER_ID_BYTES];
+  char reviewer_hex[INTAKE_REVIEWER_ID_BYTES * 2 + 1];
+  unsigned long long inner_len = 0;
+  const guint8 *blob;
+  guint64 opslimit;
+  guint64 memlimit;
+  gsize len;
+
+  g_return_val_if_fail (wrapped != NULL, NULL);
+  g_return_val_if_fail (passphrase != NULL, NULL);
+
+  if (!intake_crypto_init (error))
+    return NULL;
+
+  blob = g_bytes_get_data (wrapped, &len);
+  if (!check_blob (blob, len, TAG_REVIEWER_KEY, INTAKE_REVIEWER_KEY_BLOB_BYTES, what, error))
+    return NULL;
+
+  sodium_bin2hex (reviewer_hex, sizeof reviewer_hex, blob + RK_REVIEWER_ID, INTAKE_REVIEWER_ID_BYTES);
+
+  if (blob[RK_KDF] != INTAKE_KDF_ARGON2ID13)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_UNSUPPORTED_VERSION,
+                   "%s (reviewer %s) uses key derivation function %u, which this program "
+                   "does not know; use a newer version of intake", what, reviewer_hex, blob[RK_KDF]);
+      return NULL;
+    }
+
+  opslimit = intake_get_u64_le (blob + RK_OPSLIMIT);
+  memlimit = intake_get_u64_le (blob + RK_MEMLIMIT);
+  if (opslimit < crypto_pwhash_argon2id_OPSLIMIT_MIN || opslimit > INTAKE_KDF_OPSLIMIT_MAX ||
+      memlimit < crypto_pwhash_argon2id_MEMLIMIT_MIN || memlimit > INTAKE_KDF_MEMLIMIT_MAX)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                   "%s (reviewer %s) asks for key derivation limits (opslimit %" G_GUINT64_FORMAT
+                   ", memlimit %" G_GUINT64_FORMAT ") outside the accepted range (opslimit 1..%d, "
+                   "memlimit 8 KiB..1 GiB); the data is damaged or not from intake",
+                   what, reviewer_hex, opslimit, memlimit, INTAKE_KDF_OPSLIMIT_MAX);
+      return NULL;
+    }
+
+  key = derive_wrapping_key (passphrase, blob + RK_SALT, opslimit, memlimit, error);
+  if (key == NULL)
+    return NULL;
+
+  inner = intake_secure_buffer_new (RK_INNER_BYTES);
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt (inner->data, &inner_len, NULL,
+                                                  blob + RK_CIPHERTEXT, len - RK_CIPHERTEXT,
+                                                  blob, RK_CIPHERTEXT,
+                                                  blob + RK_NONCE, key->data) != 0)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_PASSPHRASE,
+                   "the passphrase does not unlock this reviewer key (reviewer %s)", reviewer_hex);
+      return NULL;
+    }
+  g_assert (inner_len == RK_INNER_BYTES);
+
+  office = office_secret_new ();
+  memcpy (office->keys->data, inner->data, INTAKE_OFFICE_BOX_SECRET_BYTES + INTAKE_SIGN_SECRET_BYTES);
+  if (!decode_office_public (inner->data + INTAKE_OFFICE_BOX_SECRET_BYTES + INTAKE_SIGN_SECRET_BYTES,
+                             INTAKE_OFFICE_PUBLIC_BLOB_BYTES, what, &office->public, &local_error))
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                   "%s unlocks, but the office public key inside it is damaged: %s",
+                   what, local_error->message);
+      return NULL;
+    }
+
+  crypto_scalarmult_base (box_pk, BOX_SK (office));
+  if (sodium_memcmp (office->public.key_id, blob + RK_KEY_ID, INTAKE_OFFICE_KEY_ID_BYTES) != 0 ||
+      sodium_memcmp (box_pk, office->public.box_pk, sizeof box_pk) != 0 ||
+      sodium_memcmp (SIGN_SK (office) + 32, office->public.sign_pk, INTAKE_SIGN_PUBLIC_BYTES) != 0 ||
+      !sign_secret_is_consistent (SIGN_SK (office)))
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                   "%s unlocks, but its office secret and public parts do not belong together "
+                   "(reviewer %s); it was not made by intake", what, reviewer_hex);
+      return NULL;
+    }
+
+  if (!(signing = device_key_new_from_secret (inner->data + OS_INNER_BYTES, what, NULL)))
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                   "%s unlocks, but the reviewer signing key inside it is damaged (reviewer %s)",
+                   what, reviewer_hex);
+      return NULL;
+    }
+  intake_reviewer_id_from_public_key (signing->public.sign_pk, reviewer_id);
+  if (sodium_memcmp (reviewer_id, blob + RK_REVIEWER_ID, INTAKE_REVIEWER_ID_BYTES) != 0)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                   "%s unlocks, but its signing key does not belong to reviewer %s; "
+                   "it was not made by intake", what, reviewer_hex);
+      return NULL;
+    }
+
+  return reviewer_key_new (g_steal_pointer (&office), g_steal_pointer (&signing));
+}
+
+gboolean
+intake_reviewer_key_blob_peek (GBytes  *wrapped,
+                               guint8  *out_reviewer_id,
+                               guint8  *out_office_key_id,
+                               GError **error)
+{
+  const guint8 *blob;
+  gsize len;
+
+  g_return_val_if_fail (wrapped != NULL, FALSE);
+
+  blob = g_bytes_get_data (wrapped, &len);
+  if (!check_blob (blob, len, TAG_REVIEWER_KEY, INTAKE_REVIEWER_KEY_BLOB_BYTES,
+                   "the reviewer key data", error))
+    return FALSE;
+  if (out_reviewer_id != NULL)
+    memcpy (out_reviewer_id, blob + RK_REVIEWER_ID, INTAKE_REVIEWER_ID_BYTES);
+  if (out_office_key_id != NULL)
+    memcpy (out_office_key_id, blob + RK_KEY_ID, INTAKE_OFFICE_KEY_ID_BYTES);
+  return TRUE;
 }

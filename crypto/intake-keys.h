@@ -17,6 +17,7 @@ G_BEGIN_DECLS
 #define INTAKE_BOX_PUBLIC_BYTES    32
 #define INTAKE_SIGN_PUBLIC_BYTES   32
 #define INTAKE_SIGNATURE_BYTES     64
+#define INTAKE_REVIEWER_ID_BYTES   16
 
 /* The office's public keys. Only ever constructed from a verified
  * (self-signed) encoding or by generation, so holding one means it is intact. */
@@ -31,11 +32,18 @@ typedef struct {
 /* Opaque; all secret bytes live in sodium_malloc() memory. */
 typedef struct _IntakeOfficeSecret IntakeOfficeSecret;
 typedef struct _IntakeDeviceKey    IntakeDeviceKey;
+/* Office secret + a reviewer's Ed25519 signing key (docs/keys.md, IKRK). */
+typedef struct _IntakeReviewerKey  IntakeReviewerKey;
 
 typedef struct {
   guint8 device_id[INTAKE_DEVICE_ID_BYTES];   /* derived from sign_pk, see docs/keys.md */
   guint8 sign_pk[INTAKE_SIGN_PUBLIC_BYTES];
 } IntakeDevicePublic;
+
+typedef struct {
+  guint8 reviewer_id[INTAKE_REVIEWER_ID_BYTES]; /* derived from sign_pk, see docs/keys.md */
+  guint8 sign_pk[INTAKE_SIGN_PUBLIC_BYTES];
+} IntakeReviewerPublic;
 
 /* Office keys */
 gboolean            intake_office_generate               (IntakeOfficePublic       **out_public,
@@ -118,6 +126,50 @@ gboolean            intake_device_public_verify          (const IntakeDevicePubl
 void                intake_device_id_from_public_key     (const guint8              *sign_pk,
                                                           guint8                    *out_device_id);
 
+/* Reviewer keys (docs/protocol.md, "Reviewer keys"). The reviewer key
+ * carries a copy of the office secret, so a reviewer can open envelopes
+ * after unlocking their own blob with their own passphrase. */
+IntakeReviewerKey  *intake_reviewer_key_generate         (const IntakeOfficeSecret  *office,
+                                                          GError                   **error);
+void                intake_reviewer_key_free             (IntakeReviewerKey         *self);
+const IntakeOfficeSecret *intake_reviewer_key_get_office (const IntakeReviewerKey   *self);
+/* The reviewer's signing key in device-key form: notes are envelopes sealed
+ * for the office and signed with it (their header device id is the device
+ * id derived from the reviewer's key, not the reviewer id). */
+const IntakeDeviceKey *intake_reviewer_key_get_signing_key (const IntakeReviewerKey *self);
+void                intake_reviewer_key_get_public       (const IntakeReviewerKey   *self,
+                                                          IntakeReviewerPublic      *out_public);
+/* Lowercase hex of the reviewer id (32 characters). */
+char               *intake_reviewer_key_dup_id_hex       (const IntakeReviewerKey   *self);
+/* The reviewer key blob (IKRK): Argon2id (opslimit 3, 256 MiB) and
+ * XChaCha20-Poly1305. Passphrases under 12 bytes are WEAK_PASSPHRASE. */
+GBytes             *intake_reviewer_key_wrap             (const IntakeReviewerKey   *self,
+                                                          const IntakeSecureBuffer  *passphrase,
+                                                          GError                   **error);
+/* WRONG_PASSPHRASE when the passphrase does not open it (or it is damaged). */
+IntakeReviewerKey  *intake_reviewer_key_unwrap           (GBytes                    *wrapped,
+                                                          const IntakeSecureBuffer  *passphrase,
+                                                          GError                   **error);
+/* The clear fields of a blob (after the common checks), without unlocking. */
+gboolean            intake_reviewer_key_blob_peek        (GBytes                    *wrapped,
+                                                          guint8                    *out_reviewer_id,
+                                                          guint8                    *out_office_key_id,
+                                                          GError                   **error);
+/* Context signature (docs/keys.md) with the reviewer's signing key. */
+void                intake_reviewer_key_sign             (const IntakeReviewerKey   *self,
+                                                          const char                *context,
+                                                          GBytes                    *message,
+                                                          guint8                    *signature);
+gboolean            intake_reviewer_public_verify        (const IntakeReviewerPublic *self,
+                                                          const char                *context,
+                                                          GBytes                    *message,
+                                                          const guint8              *signature,
+                                                          GError                   **error);
+/* reviewer_id = BLAKE2b-128("intake-reviewer-id-v1" || sign_pk). */
+void                intake_reviewer_id_from_public_key   (const guint8              *sign_pk,
+                                                          guint8                    *out_reviewer_id);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeReviewerKey, intake_reviewer_key_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeOfficePublic, intake_office_public_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeOfficeSecret, intake_office_secret_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeDeviceKey, intake_device_key_free)

@@ -21,6 +21,7 @@ typedef struct {
   guint8   signature[INTAKE_SIGNATURE_BYTES];
   char    *id;
   guint32  version;
+  char    *hash;                 /* hex SHA-256 of the canonical bytes */
 } IntakeSignedQuestionnaire;
 
 void      intake_signed_questionnaire_free (IntakeSignedQuestionnaire *self);

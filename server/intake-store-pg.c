@@ -14,6 +14,8 @@
 #include <libpq-fe.h>
 #include <string.h>
 
+#include "intake-protocol.h"
+#include "intake-reference.h"
 #include "intake-store-pg.h"
 #include "intake-store-sql.h"
 
@@ -86,7 +88,90 @@ static const char * const migrations[] = {
   "  name  TEXT PRIMARY KEY NOT NULL,"
   "  value TEXT NOT NULL"
   ");",
+  /* 2: review, as in the SQLite list. */
+  "CREATE TABLE submissions ("
+  "  seq           BIGINT PRIMARY KEY REFERENCES envelopes (seq),"
+  "  submission_id TEXT NOT NULL UNIQUE,"
+  "  location      TEXT NOT NULL,"
+  "  reference     TEXT NOT NULL,"
+  "  created_at    BIGINT NOT NULL,"
+  "  received_at   BIGINT NOT NULL,"
+  "  state         TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new', 'in_review',"
+  "                  'conversation_planned', 'closed', 'needs_follow_up')),"
+  "  unit          TEXT NOT NULL DEFAULT '',"
+  "  version       BIGINT NOT NULL DEFAULT 1,"
+  "  updated_at    BIGINT NOT NULL DEFAULT 0,"
+  "  updated_by    TEXT NOT NULL DEFAULT '',"
+  "  notes         BIGINT NOT NULL DEFAULT 0"
+  ");"
+  "INSERT INTO submissions (seq, submission_id, location, reference, created_at, received_at)"
+  "  SELECT e.seq, e.submission_id, coalesce (d.location, ''), '', e.created_at, e.received_at"
+  "  FROM envelopes e LEFT JOIN devices d ON d.device_id = e.device_id;"
+  "CREATE INDEX submissions_state ON submissions (state, seq);"
+  "CREATE INDEX submissions_location ON submissions (location, seq);"
+  "CREATE INDEX submissions_reference ON submissions (reference);"
+  "CREATE INDEX submissions_created ON submissions (created_at);"
+  "CREATE TABLE notes ("
+  "  id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+  "  submission_id TEXT NOT NULL REFERENCES submissions (submission_id),"
+  "  envelope      BYTEA NOT NULL,"
+  "  sha256        TEXT NOT NULL,"
+  "  reviewer_id   TEXT NOT NULL,"
+  "  reviewer      TEXT NOT NULL,"
+  "  created_at    BIGINT NOT NULL"
+  ");"
+  "CREATE INDEX notes_by_submission ON notes (submission_id, id);"
+  "CREATE TABLE reviewers ("
+  "  reviewer_id TEXT PRIMARY KEY,"
+  "  name        TEXT NOT NULL,"
+  "  sign_pk     BYTEA NOT NULL CHECK (length (sign_pk) = 32),"
+  "  blob        BYTEA NOT NULL,"
+  "  status      TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'revoked')),"
+  "  created_at  BIGINT NOT NULL,"
+  "  revoked_at  BIGINT"
+  ");"
+  "CREATE UNIQUE INDEX reviewers_active_name ON reviewers (name) WHERE status = 'active';"
+  "CREATE INDEX reviewers_by_name ON reviewers (name, created_at);"
+  "CREATE TABLE audit_log ("
+  "  seq    BIGINT PRIMARY KEY,"
+  "  time   BIGINT NOT NULL,"
+  "  actor  TEXT NOT NULL,"
+  "  action TEXT NOT NULL,"
+  "  object TEXT NOT NULL,"
+  "  result TEXT NOT NULL,"
+  "  origin TEXT NOT NULL,"
+  "  prev   TEXT NOT NULL,"
+  "  hash   TEXT NOT NULL"
+  ");"
+  "CREATE INDEX audit_by_object ON audit_log (object, seq);"
+  "CREATE TABLE audit_head ("
+  "  id   BIGINT PRIMARY KEY CHECK (id = 1),"
+  "  seq  BIGINT NOT NULL,"
+  "  hash TEXT NOT NULL"
+  ");"
+  "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '" INTAKE_AUDIT_ZERO_HASH "');"
+  "CREATE TABLE help_requests ("
+  "  id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+  "  device_id   TEXT NOT NULL,"
+  "  client_key  TEXT NOT NULL,"
+  "  created_at  BIGINT NOT NULL,"
+  "  language    TEXT NOT NULL,"
+  "  location    TEXT NOT NULL,"
+  "  received_at BIGINT NOT NULL,"
+  "  UNIQUE (device_id, client_key)"
+  ");"
+  "CREATE INDEX help_requests_created ON help_requests (created_at);"
+  "CREATE TABLE questionnaires ("
+  "  id         TEXT NOT NULL,"
+  "  version    BIGINT NOT NULL,"
+  "  hash       TEXT NOT NULL,"
+  "  canonical  BYTEA NOT NULL,"
+  "  signature  BYTEA NOT NULL,"
+  "  first_seen BIGINT NOT NULL,"
+  "  PRIMARY KEY (id, version, hash)"
+  ");",
 };
+
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == INTAKE_STORE_SCHEMA_VERSION);
 
@@ -232,7 +317,8 @@ prepare_all (IntakeStorePg  *self,
     {
       g_autofree char *name = stmt_name (i);
       g_autofree char *sql = to_pg_sql (intake_store_sql[i]);
-      PGresult *res = PQprepare (self->conn, name, sql, 0, NULL);
+      g_autofree char *locked = i == STMT_AUDIT_HEAD_LOCK ? g_strconcat (sql, " FOR UPDATE", NULL) : NULL;
+      PGresult *res = PQprepare (self->conn, name, locked != NULL ? locked : sql, 0, NULL);
 
       if (PQresultStatus (res) != PGRES_COMMAND_OK)
         {
@@ -637,6 +723,8 @@ pg_revoke_device (IntakeStore  *store,
   return commit (self, error) || rollback (self);
 }
 
+static gboolean insert_submission (IntakeStorePg *self, const char *submission_id, GError **error);
+
 static gboolean
 pg_put_envelope (IntakeStore               *store,
                  const IntakeStoreEnvelope *meta,
@@ -676,6 +764,8 @@ pg_put_envelope (IntakeStore               *store,
     return rollback (self);
   if (rows == 1)
     {
+      if (!insert_submission (self, meta->submission_id, error))
+        return rollback (self);
       *out_result = INTAKE_STORE_PUT_STORED;
       return commit (self, error) || rollback (self);
     }
@@ -851,6 +941,674 @@ pg_ensure_setting (IntakeStore  *store,
   return stored;
 }
 
+/* Review ------------------------------------------------------------------ */
+
+static char *
+reference_for (const char *submission_id)
+{
+  guint8 id[INTAKE_SUBMISSION_ID_BYTES];
+
+  if (!intake_hex_decode (submission_id, id, sizeof id))
+    return g_strdup ("");
+  return intake_reference_from_submission_id (id);
+}
+
+static gboolean
+insert_submission (IntakeStorePg  *self,
+                   const char     *submission_id,
+                   GError        **error)
+{
+  g_autofree char *reference = reference_for (submission_id);
+  Params p = { 0 };
+
+  param_text (&p, submission_id);
+  param_text (&p, reference);
+  return run_command (self, STMT_SUBMISSION_INSERT, &p, "cannot record the submission for review", NULL, error);
+}
+
+static GBytes *
+get_bytes (const PGresult *res,
+           int             row,
+           int             column)
+{
+  return g_bytes_new (PQgetvalue (res, row, column), PQgetlength (res, row, column));
+}
+
+static IntakeStoreReviewer *
+read_reviewer (const PGresult *res,
+               int             row)
+{
+  IntakeStoreReviewer *reviewer = g_new0 (IntakeStoreReviewer, 1);
+
+  g_strlcpy (reviewer->reviewer_id, get_text (res, row, 0), sizeof reviewer->reviewer_id);
+  reviewer->name = g_strdup (get_text (res, row, 1));
+  if (PQgetlength (res, row, 2) == INTAKE_SIGN_PUBLIC_BYTES)
+    memcpy (reviewer->sign_pk, PQgetvalue (res, row, 2), INTAKE_SIGN_PUBLIC_BYTES);
+  reviewer->blob = get_bytes (res, row, 3);
+  reviewer->status = g_str_equal (get_text (res, row, 4), "revoked") ? INTAKE_REVIEWER_STATUS_REVOKED
+                                                                     : INTAKE_REVIEWER_STATUS_ACTIVE;
+  reviewer->created_at = get_int (res, row, 5);
+  reviewer->revoked_at = get_int (res, row, 6);
+  return reviewer;
+}
+
+static IntakeStoreSubmission *
+read_submission (const PGresult *res,
+                 int             row)
+{
+  IntakeStoreSubmission *submission = g_new0 (IntakeStoreSubmission, 1);
+
+  read_envelope_meta (res, row, &submission->envelope);
+  submission->location = g_strdup (get_text (res, row, 12));
+  g_strlcpy (submission->reference, get_text (res, row, 13), sizeof submission->reference);
+  submission->state = g_strdup (get_text (res, row, 14));
+  submission->unit = g_strdup (get_text (res, row, 15));
+  submission->version = get_int (res, row, 16);
+  submission->updated_at = get_int (res, row, 17);
+  submission->updated_by = g_strdup (get_text (res, row, 18));
+  submission->notes = get_int (res, row, 19);
+  return submission;
+}
+
+static IntakeAuditEvent *
+read_audit (const PGresult *res,
+            int             row)
+{
+  IntakeAuditEvent *event = g_new0 (IntakeAuditEvent, 1);
+
+  event->seq = get_int (res, row, 0);
+  event->time = get_int (res, row, 1);
+  event->actor = g_strdup (get_text (res, row, 2));
+  event->action = g_strdup (get_text (res, row, 3));
+  event->object = g_strdup (get_text (res, row, 4));
+  event->result = g_strdup (get_text (res, row, 5));
+  event->origin = g_strdup (get_text (res, row, 6));
+  g_strlcpy (event->prev, get_text (res, row, 7), sizeof event->prev);
+  g_strlcpy (event->hash, get_text (res, row, 8), sizeof event->hash);
+  return event;
+}
+
+/* Inside a transaction. SELECT ... FOR UPDATE on the single head row makes
+ * concurrent appenders (several server instances, intake-admin) wait for
+ * each other, so seq stays gapless and the chain never forks. */
+static gboolean
+append_audit_locked (IntakeStorePg     *self,
+                     IntakeAuditEvent  *event,
+                     GError           **error)
+{
+  Params p = { 0 };
+  PGresult *res;
+  g_autofree char *prev = NULL;
+  gint64 seq;
+
+  if (!(res = run (self, STMT_AUDIT_HEAD_LOCK, &p, "cannot lock the audit log's head", error)))
+    return FALSE;
+  if (PQntuples (res) != 1 || PQgetlength (res, 0, 1) != INTAKE_AUDIT_HASH_HEX_LEN)
+    {
+      PQclear (res);
+      g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DATABASE,
+                           "the audit log's head row is missing or damaged; run intake-admin audit verify");
+      return FALSE;
+    }
+  seq = get_int (res, 0, 0) + 1;
+  prev = g_strdup (get_text (res, 0, 1));
+  PQclear (res);
+  intake_audit_event_chain (event, seq, prev);
+
+  p = (Params) { 0 };
+  param_int (&p, event->seq);
+  param_int (&p, event->time);
+  param_text (&p, event->actor);
+  param_text (&p, event->action);
+  param_text (&p, event->object);
+  param_text (&p, event->result);
+  param_text (&p, event->origin);
+  param_text (&p, event->prev);
+  param_text (&p, event->hash);
+  if (!run_command (self, STMT_AUDIT_INSERT, &p, "cannot append to the audit log", NULL, error))
+    return FALSE;
+  p = (Params) { 0 };
+  param_int (&p, event->seq);
+  param_text (&p, event->hash);
+  return run_command (self, STMT_AUDIT_HEAD_SET, &p, "cannot move the audit log's head", NULL, error);
+}
+
+static gboolean
+pg_append_audit (IntakeStore       *store,
+                 IntakeAuditEvent  *event,
+                 GError           **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+
+  if (!begin (self, error))
+    return FALSE;
+  if (!append_audit_locked (self, event, error))
+    return rollback (self);
+  return commit (self, error) || rollback (self);
+}
+
+static gboolean
+pg_add_reviewer (IntakeStore               *store,
+                 const IntakeStoreReviewer *reviewer,
+                 IntakeAuditEvent          *audit,
+                 GError                   **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  g_autofree char *name = stmt_name (STMT_REVIEWER_INSERT);
+  gsize blob_len = 0;
+  const guint8 *blob = g_bytes_get_data (reviewer->blob, &blob_len);
+  Params p = { 0 };
+  PGresult *res;
+
+  if (!begin (self, error))
+    return FALSE;
+  param_text (&p, reviewer->reviewer_id);
+  param_text (&p, reviewer->name);
+  param_bytes (&p, reviewer->sign_pk, INTAKE_SIGN_PUBLIC_BYTES);
+  param_bytes (&p, blob, blob_len);
+  param_int (&p, reviewer->created_at);
+  res = PQexecPrepared (self->conn, name, p.n, p.values, p.lengths, p.formats, 1);
+  if (PQresultStatus (res) != PGRES_COMMAND_OK)
+    {
+      if (g_str_equal (sqlstate (res), "23505"))
+        g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_REVIEWER_EXISTS,
+                     "an active reviewer is named \"%s\" already (or this key is registered); "
+                     "remove them first or choose another name", reviewer->name);
+      else
+        set_pg_error (self, res, "cannot register the reviewer", error);
+      PQclear (res);
+      return rollback (self);
+    }
+  PQclear (res);
+  if (audit != NULL && !append_audit_locked (self, audit, error))
+    return rollback (self);
+  return commit (self, error) || rollback (self);
+}
+
+static IntakeStoreReviewer *
+pg_get_reviewer (IntakeStore  *store,
+                 const char   *reviewer_id,
+                 const char   *name,
+                 GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  IntakeStoreReviewer *reviewer = NULL;
+  Params p = { 0 };
+  PGresult *res;
+
+  if (!ensure_connected (self, error))
+    return NULL;
+  param_text (&p, reviewer_id != NULL ? reviewer_id : name);
+  if (!(res = run (self, reviewer_id != NULL ? STMT_REVIEWER_GET_ID : STMT_REVIEWER_GET_NAME, &p,
+                   "cannot read the reviewer", error)))
+    return NULL;
+  if (PQntuples (res) == 1)
+    reviewer = read_reviewer (res, 0);
+  else
+    g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_REVIEWER,
+                 "no reviewer %s; see intake-admin reviewer list", reviewer_id != NULL ? reviewer_id : name);
+  PQclear (res);
+  return reviewer;
+}
+
+static GPtrArray *
+pg_list_reviewers (IntakeStore  *store,
+                   GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  GPtrArray *list;
+  Params p = { 0 };
+  PGresult *res;
+
+  if (!ensure_connected (self, error) ||
+      !(res = run (self, STMT_REVIEWER_LIST, &p, "cannot list reviewers", error)))
+    return NULL;
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_store_reviewer_free);
+  for (int i = 0; i < PQntuples (res); i++)
+    g_ptr_array_add (list, read_reviewer (res, i));
+  PQclear (res);
+  return list;
+}
+
+static gboolean
+pg_revoke_reviewer (IntakeStore       *store,
+                    const char        *name,
+                    gint64             now,
+                    IntakeAuditEvent  *audit,
+                    GError           **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  Params p = { 0 };
+  int rows = 0;
+
+  if (!begin (self, error))
+    return FALSE;
+  param_text (&p, name);
+  param_int (&p, now);
+  if (!run_command (self, STMT_REVIEWER_REVOKE, &p, "cannot revoke the reviewer", &rows, error))
+    return rollback (self);
+  if (rows != 1)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_REVIEWER,
+                   "no active reviewer named \"%s\"; see intake-admin reviewer list", name);
+      return rollback (self);
+    }
+  if (audit != NULL && !append_audit_locked (self, audit, error))
+    return rollback (self);
+  return commit (self, error) || rollback (self);
+}
+
+static IntakeStoreSubmission *
+lookup_submission (IntakeStorePg  *self,
+                   const char     *submission_id,
+                   GError        **error)
+{
+  IntakeStoreSubmission *submission = NULL;
+  Params p = { 0 };
+  PGresult *res;
+
+  param_text (&p, submission_id);
+  if (!(res = run (self, STMT_SUBMISSION_GET, &p, "cannot read the submission", error)))
+    return NULL;
+  if (PQntuples (res) == 1)
+    submission = read_submission (res, 0);
+  PQclear (res);
+  return submission;
+}
+
+static IntakeStoreSubmission *
+pg_get_submission (IntakeStore  *store,
+                   const char   *submission_id,
+                   GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+
+  if (!ensure_connected (self, error))
+    return NULL;
+  return lookup_submission (self, submission_id, error);
+}
+
+static GPtrArray *
+pg_list_submissions (IntakeStore                  *store,
+                     const IntakeSubmissionFilter *filter,
+                     GError                      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  IntakeSqlParam params[INTAKE_LIST_MAX_PARAMS];
+  char ints[INTAKE_LIST_MAX_PARAMS][24];
+  const char *values[INTAKE_LIST_MAX_PARAMS];
+  g_autofree char *sql = NULL;
+  g_autofree char *pg_sql = NULL;
+  GPtrArray *list;
+  PGresult *res;
+  int n = 0;
+
+  if (!ensure_connected (self, error))
+    return NULL;
+  sql = intake_store_list_submissions_sql (filter, params, &n);
+  pg_sql = to_pg_sql (sql);
+  for (int i = 0; i < n; i++)
+    {
+      if (params[i].is_text)
+        values[i] = params[i].text;
+      else
+        {
+          g_snprintf (ints[i], sizeof ints[i], "%" G_GINT64_FORMAT, params[i].value);
+          values[i] = ints[i];
+        }
+    }
+  res = PQexecParams (self->conn, pg_sql, n, NULL, values, NULL, NULL, 1);
+  if (PQresultStatus (res) != PGRES_TUPLES_OK)
+    {
+      set_pg_error (self, res, "cannot list submissions", error);
+      PQclear (res);
+      return NULL;
+    }
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_store_submission_free);
+  for (int i = 0; i < PQntuples (res); i++)
+    g_ptr_array_add (list, read_submission (res, i));
+  PQclear (res);
+  return list;
+}
+
+static gboolean
+finish_change (IntakeStorePg           *self,
+               const char              *submission_id,
+               gboolean                 changed,
+               IntakeAuditEvent        *audit,
+               IntakeStoreSubmission  **out_current,
+               gboolean                *out_conflict,
+               GError                 **error)
+{
+  g_autoptr(IntakeStoreSubmission) current = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  current = lookup_submission (self, submission_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return rollback (self);
+    }
+  if (current == NULL)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION,
+                   "no submission with id %s", submission_id);
+      return rollback (self);
+    }
+  *out_conflict = !changed;
+  if (audit != NULL)
+    {
+      intake_audit_event_set_result (audit, changed ? "ok" : "conflict");
+      if (!append_audit_locked (self, audit, error))
+        return rollback (self);
+    }
+  if (!commit (self, error))
+    return rollback (self);
+  if (out_current != NULL)
+    *out_current = g_steal_pointer (&current);
+  return TRUE;
+}
+
+static gboolean
+pg_update_workflow (IntakeStore            *store,
+                    const char             *submission_id,
+                    const char             *state,
+                    const char             *unit,
+                    gint64                  expected_version,
+                    const char             *updated_by,
+                    gint64                  now,
+                    IntakeAuditEvent       *audit,
+                    IntakeStoreSubmission **out_current,
+                    gboolean               *out_conflict,
+                    GError                **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  Params p = { 0 };
+  int rows = 0;
+
+  if (!begin (self, error))
+    return FALSE;
+  param_text (&p, submission_id);
+  param_text (&p, state);
+  param_text (&p, unit);
+  param_int (&p, now);
+  param_text (&p, updated_by);
+  param_int (&p, expected_version);
+  /* The row lock the UPDATE takes makes a concurrent change wait; it then
+   * re-checks version against the committed row, so exactly one wins. */
+  if (!run_command (self, STMT_WORKFLOW_SET, &p, "cannot change the workflow", &rows, error))
+    return rollback (self);
+  return finish_change (self, submission_id, rows == 1, audit, out_current, out_conflict, error);
+}
+
+static gboolean
+pg_add_note (IntakeStore            *store,
+             const char             *submission_id,
+             GBytes                 *note,
+             const char             *reviewer_id,
+             const char             *reviewer_name,
+             gint64                  expected_version,
+             gint64                  now,
+             IntakeAuditEvent       *audit,
+             IntakeStoreSubmission **out_current,
+             gboolean               *out_conflict,
+             GError                **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  g_autofree char *sha256 = intake_sha256_hex (note);
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (note, &len);
+  Params p = { 0 };
+  int rows = 0;
+
+  if (!begin (self, error))
+    return FALSE;
+  param_text (&p, submission_id);
+  param_int (&p, now);
+  param_text (&p, reviewer_name);
+  param_int (&p, expected_version);
+  if (!run_command (self, STMT_NOTE_BUMP, &p, "cannot add the note", &rows, error))
+    return rollback (self);
+  if (rows == 1)
+    {
+      p = (Params) { 0 };
+      param_text (&p, submission_id);
+      param_bytes (&p, data, len);
+      param_text (&p, sha256);
+      param_text (&p, reviewer_id);
+      param_text (&p, reviewer_name);
+      param_int (&p, now);
+      if (!run_command (self, STMT_NOTE_INSERT, &p, "cannot store the note", NULL, error))
+        return rollback (self);
+    }
+  return finish_change (self, submission_id, rows == 1, audit, out_current, out_conflict, error);
+}
+
+static GPtrArray *
+pg_list_notes (IntakeStore  *store,
+               const char   *submission_id,
+               GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  GPtrArray *list;
+  Params p = { 0 };
+  PGresult *res;
+
+  if (!ensure_connected (self, error))
+    return NULL;
+  param_text (&p, submission_id);
+  if (!(res = run (self, STMT_NOTE_LIST, &p, "cannot list notes", error)))
+    return NULL;
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_store_note_free);
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      IntakeStoreNote *note = g_new0 (IntakeStoreNote, 1);
+
+      note->envelope = get_bytes (res, i, 0);
+      note->reviewer = g_strdup (get_text (res, i, 1));
+      g_strlcpy (note->reviewer_id, get_text (res, i, 2), sizeof note->reviewer_id);
+      note->created_at = get_int (res, i, 3);
+      g_ptr_array_add (list, note);
+    }
+  PQclear (res);
+  return list;
+}
+
+static GPtrArray *
+pg_list_audit (IntakeStore  *store,
+               const char   *object,
+               gint64        after_seq,
+               guint         limit,
+               GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  GPtrArray *list;
+  Params p = { 0 };
+  PGresult *res;
+
+  if (!ensure_connected (self, error))
+    return NULL;
+  param_int (&p, after_seq);
+  param_int (&p, limit);
+  if (object != NULL)
+    param_text (&p, object);
+  if (!(res = run (self, object != NULL ? STMT_AUDIT_LIST_OBJECT : STMT_AUDIT_LIST, &p,
+                   "cannot read the audit log", error)))
+    return NULL;
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_audit_event_free);
+  for (int i = 0; i < PQntuples (res); i++)
+    g_ptr_array_add (list, read_audit (res, i));
+  PQclear (res);
+  return list;
+}
+
+static gboolean
+pg_get_audit_head (IntakeStore  *store,
+                   gint64       *out_seq,
+                   char         *out_hash,
+                   GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  Params p = { 0 };
+  PGresult *res;
+
+  *out_seq = 0;
+  g_strlcpy (out_hash, INTAKE_AUDIT_ZERO_HASH, INTAKE_AUDIT_HASH_HEX_LEN + 1);
+  if (!ensure_connected (self, error) ||
+      !(res = run (self, STMT_AUDIT_HEAD, &p, "cannot read the audit log's head", error)))
+    return FALSE;
+  if (PQntuples (res) == 1)
+    {
+      *out_seq = get_int (res, 0, 0);
+      g_strlcpy (out_hash, get_text (res, 0, 1), INTAKE_AUDIT_HASH_HEX_LEN + 1);
+    }
+  PQclear (res);
+  return TRUE;
+}
+
+static gboolean
+pg_put_help_request (IntakeStore  *store,
+                     const char   *device_id,
+                     const char   *client_key,
+                     gint64        created_at,
+                     const char   *language,
+                     gint64        received_at,
+                     gboolean     *out_new,
+                     GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  Params p = { 0 };
+  int rows = 0;
+
+  if (!ensure_connected (self, error))
+    return FALSE;
+  param_text (&p, device_id);
+  param_text (&p, client_key);
+  param_int (&p, created_at);
+  param_text (&p, language);
+  param_int (&p, received_at);
+  if (!run_command (self, STMT_HELP_INSERT, &p, "cannot store the help request", &rows, error))
+    return FALSE;
+  *out_new = rows == 1;
+  return TRUE;
+}
+
+static GPtrArray *
+pg_list_help_requests (IntakeStore  *store,
+                       gint64        from,
+                       gint64        to,
+                       GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  GPtrArray *list;
+  Params p = { 0 };
+  PGresult *res;
+
+  if (!ensure_connected (self, error))
+    return NULL;
+  param_int (&p, from);
+  param_int (&p, to);
+  if (!(res = run (self, STMT_HELP_LIST, &p, "cannot list help requests", error)))
+    return NULL;
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_store_help_request_free);
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      IntakeStoreHelpRequest *request = g_new0 (IntakeStoreHelpRequest, 1);
+
+      g_strlcpy (request->device_id, get_text (res, i, 0), sizeof request->device_id);
+      request->location = g_strdup (get_text (res, i, 1));
+      g_strlcpy (request->language, get_text (res, i, 2), sizeof request->language);
+      request->created_at = get_int (res, i, 3);
+      request->received_at = get_int (res, i, 4);
+      g_ptr_array_add (list, request);
+    }
+  PQclear (res);
+  return list;
+}
+
+static gboolean
+pg_put_questionnaire (IntakeStore                    *store,
+                      const IntakeStoreQuestionnaire *questionnaire,
+                      GError                        **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (questionnaire->canonical, &len);
+  Params p = { 0 };
+
+  if (!ensure_connected (self, error))
+    return FALSE;
+  param_text (&p, questionnaire->id);
+  param_int (&p, questionnaire->version);
+  param_text (&p, questionnaire->hash);
+  param_bytes (&p, data, len);
+  param_bytes (&p, questionnaire->signature, INTAKE_SIGNATURE_BYTES);
+  param_int (&p, questionnaire->first_seen);
+  return run_command (self, STMT_QUESTIONNAIRE_INSERT, &p, "cannot store the questionnaire", NULL, error);
+}
+
+static GPtrArray *
+pg_list_questionnaires (IntakeStore  *store,
+                        GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  GPtrArray *list;
+  Params p = { 0 };
+  PGresult *res;
+
+  if (!ensure_connected (self, error) ||
+      !(res = run (self, STMT_QUESTIONNAIRE_LIST, &p, "cannot list questionnaires", error)))
+    return NULL;
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_store_questionnaire_free);
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      IntakeStoreQuestionnaire *q = g_new0 (IntakeStoreQuestionnaire, 1);
+
+      q->id = g_strdup (get_text (res, i, 0));
+      q->version = get_int (res, i, 1);
+      g_strlcpy (q->hash, get_text (res, i, 2), sizeof q->hash);
+      q->canonical = get_bytes (res, i, 3);
+      if (PQgetlength (res, i, 4) == INTAKE_SIGNATURE_BYTES)
+        memcpy (q->signature, PQgetvalue (res, i, 4), INTAKE_SIGNATURE_BYTES);
+      q->first_seen = get_int (res, i, 5);
+      g_ptr_array_add (list, q);
+    }
+  PQclear (res);
+  return list;
+}
+
+static gboolean
+fill_references (IntakeStorePg  *self,
+                 GError        **error)
+{
+  for (;;)
+    {
+      Params p = { 0 };
+      PGresult *res;
+      int n;
+
+      if (!(res = run (self, STMT_SUBMISSION_MISSING_REF, &p, "cannot read submissions", error)))
+        return FALSE;
+      n = PQntuples (res);
+      for (int i = 0; i < n; i++)
+        {
+          g_autofree char *reference = reference_for (get_text (res, i, 0));
+
+          p = (Params) { 0 };
+          param_text (&p, get_text (res, i, 0));
+          param_text (&p, reference);
+          if (!run_command (self, STMT_SUBMISSION_SET_REF, &p, "cannot set a reference code", NULL, error))
+            {
+              PQclear (res);
+              return FALSE;
+            }
+        }
+      PQclear (res);
+      if (n == 0)
+        return TRUE;
+    }
+}
+
 static int
 pg_get_schema_version (IntakeStore *store)
 {
@@ -880,6 +1638,22 @@ intake_store_pg_iface_init (IntakeStoreInterface *iface)
   iface->ensure_setting = pg_ensure_setting;
   iface->get_schema_version = pg_get_schema_version;
   iface->get_backend_name = pg_get_backend_name;
+  iface->add_reviewer = pg_add_reviewer;
+  iface->get_reviewer = pg_get_reviewer;
+  iface->list_reviewers = pg_list_reviewers;
+  iface->revoke_reviewer = pg_revoke_reviewer;
+  iface->get_submission = pg_get_submission;
+  iface->list_submissions = pg_list_submissions;
+  iface->update_workflow = pg_update_workflow;
+  iface->add_note = pg_add_note;
+  iface->list_notes = pg_list_notes;
+  iface->append_audit = pg_append_audit;
+  iface->list_audit = pg_list_audit;
+  iface->get_audit_head = pg_get_audit_head;
+  iface->put_help_request = pg_put_help_request;
+  iface->list_help_requests = pg_list_help_requests;
+  iface->put_questionnaire = pg_put_questionnaire;
+  iface->list_questionnaires = pg_list_questionnaires;
 }
 
 static void
@@ -1003,7 +1777,7 @@ intake_store_pg_connect (const char  *conninfo,
   if (!migrated)
     return NULL;
 
-  if (!prepare_all (self, error))
+  if (!prepare_all (self, error) || !fill_references (self, error))
     return NULL;
 
   return INTAKE_STORE (g_steal_pointer (&self));

@@ -11,6 +11,8 @@
 
 #include <glib.h>
 
+#include "intake-store.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -33,12 +35,48 @@ typedef enum {
   STMT_HEALTH,
   STMT_SETTING_GET,
   STMT_SETTING_INSERT,
+  /* schema 2: review */
+  STMT_SUBMISSION_INSERT,
+  STMT_SUBMISSION_MISSING_REF,
+  STMT_SUBMISSION_SET_REF,
+  STMT_SUBMISSION_GET,
+  STMT_WORKFLOW_SET,
+  STMT_NOTE_BUMP,
+  STMT_NOTE_INSERT,
+  STMT_NOTE_LIST,
+  STMT_REVIEWER_INSERT,
+  STMT_REVIEWER_GET_ID,
+  STMT_REVIEWER_GET_NAME,
+  STMT_REVIEWER_LIST,
+  STMT_REVIEWER_REVOKE,
+  STMT_AUDIT_HEAD,
+  STMT_AUDIT_HEAD_LOCK,     /* PostgreSQL adds FOR UPDATE */
+  STMT_AUDIT_INSERT,
+  STMT_AUDIT_HEAD_SET,
+  STMT_AUDIT_LIST,
+  STMT_AUDIT_LIST_OBJECT,
+  STMT_HELP_INSERT,
+  STMT_HELP_LIST,
+  STMT_QUESTIONNAIRE_INSERT,
+  STMT_QUESTIONNAIRE_LIST,
   N_STMTS
 } IntakeStoreStmt;
 
 #define INTAKE_STORE_ENVELOPE_COLUMNS \
   "seq, submission_id, device_id, sha256, size, created_at, questionnaire_id," \
   " questionnaire_version, questionnaire_hash, office_key_id, received_at, source"
+
+/* Columns 0..11 as INTAKE_STORE_ENVELOPE_COLUMNS, then the review columns. */
+#define INTAKE_STORE_SUBMISSION_COLUMNS \
+  "e.seq, e.submission_id, e.device_id, e.sha256, e.size, e.created_at, e.questionnaire_id," \
+  " e.questionnaire_version, e.questionnaire_hash, e.office_key_id, e.received_at, e.source," \
+  " s.location, s.reference, s.state, s.unit, s.version, s.updated_at, s.updated_by, s.notes"
+#define INTAKE_STORE_SUBMISSION_FROM " FROM submissions s JOIN envelopes e ON e.seq = s.seq"
+
+#define INTAKE_STORE_REVIEWER_COLUMNS \
+  "reviewer_id, name, sign_pk, blob, status, created_at, revoked_at"
+#define INTAKE_STORE_AUDIT_COLUMNS \
+  "seq, time, actor, action, object, result, origin, prev, hash"
 
 static const char * const intake_store_sql[N_STMTS] = {
   [STMT_CODE_INSERT] =
@@ -92,6 +130,119 @@ static const char * const intake_store_sql[N_STMTS] = {
     "SELECT value FROM settings WHERE name = ?1",
   [STMT_SETTING_INSERT] =
     "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+  [STMT_SUBMISSION_INSERT] =
+    "INSERT INTO submissions (seq, submission_id, location, reference, created_at, received_at)"
+    " SELECT seq, submission_id,"
+    " coalesce ((SELECT location FROM devices WHERE devices.device_id = envelopes.device_id), ''),"
+    " CAST (?2 AS TEXT), created_at, received_at FROM envelopes WHERE submission_id = ?1",
+  [STMT_SUBMISSION_MISSING_REF] =
+    "SELECT submission_id FROM submissions WHERE reference = '' LIMIT 500",
+  [STMT_SUBMISSION_SET_REF] =
+    "UPDATE submissions SET reference = ?2 WHERE submission_id = ?1",
+  [STMT_SUBMISSION_GET] =
+    "SELECT " INTAKE_STORE_SUBMISSION_COLUMNS INTAKE_STORE_SUBMISSION_FROM " WHERE s.submission_id = ?1",
+  [STMT_WORKFLOW_SET] =
+    "UPDATE submissions SET state = ?2, unit = ?3, version = version + 1, updated_at = ?4, updated_by = ?5"
+    " WHERE submission_id = ?1 AND version = ?6",
+  [STMT_NOTE_BUMP] =
+    "UPDATE submissions SET version = version + 1, notes = notes + 1, updated_at = ?2, updated_by = ?3"
+    " WHERE submission_id = ?1 AND version = ?4",
+  [STMT_NOTE_INSERT] =
+    "INSERT INTO notes (submission_id, envelope, sha256, reviewer_id, reviewer, created_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  [STMT_NOTE_LIST] =
+    "SELECT envelope, reviewer, reviewer_id, created_at FROM notes WHERE submission_id = ?1 ORDER BY id",
+  [STMT_REVIEWER_INSERT] =
+    "INSERT INTO reviewers (reviewer_id, name, sign_pk, blob, status, created_at)"
+    " VALUES (?1, ?2, ?3, ?4, 'active', ?5)",
+  [STMT_REVIEWER_GET_ID] =
+    "SELECT " INTAKE_STORE_REVIEWER_COLUMNS " FROM reviewers WHERE reviewer_id = ?1",
+  [STMT_REVIEWER_GET_NAME] =
+    "SELECT " INTAKE_STORE_REVIEWER_COLUMNS " FROM reviewers WHERE name = ?1"
+    " ORDER BY CASE status WHEN 'active' THEN 0 ELSE 1 END, created_at DESC LIMIT 1",
+  [STMT_REVIEWER_LIST] =
+    "SELECT " INTAKE_STORE_REVIEWER_COLUMNS " FROM reviewers ORDER BY created_at, name",
+  [STMT_REVIEWER_REVOKE] =
+    "UPDATE reviewers SET status = 'revoked', revoked_at = ?2 WHERE name = ?1 AND status = 'active'",
+  [STMT_AUDIT_HEAD] =
+    "SELECT seq, hash FROM audit_head WHERE id = 1",
+  [STMT_AUDIT_HEAD_LOCK] =
+    "SELECT seq, hash FROM audit_head WHERE id = 1",
+  [STMT_AUDIT_INSERT] =
+    "INSERT INTO audit_log (" INTAKE_STORE_AUDIT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+  [STMT_AUDIT_HEAD_SET] =
+    "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1",
+  [STMT_AUDIT_LIST] =
+    "SELECT " INTAKE_STORE_AUDIT_COLUMNS " FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+  [STMT_AUDIT_LIST_OBJECT] =
+    "SELECT " INTAKE_STORE_AUDIT_COLUMNS " FROM audit_log WHERE object = ?3 AND seq > ?1 ORDER BY seq LIMIT ?2",
+  [STMT_HELP_INSERT] =
+    "INSERT INTO help_requests (device_id, client_key, created_at, language, location, received_at)"
+    " SELECT device_id, CAST (?2 AS TEXT), CAST (?3 AS BIGINT), CAST (?4 AS TEXT), location, CAST (?5 AS BIGINT)"
+    " FROM devices WHERE device_id = ?1"
+    " ON CONFLICT (device_id, client_key) DO NOTHING",
+  [STMT_HELP_LIST] =
+    "SELECT device_id, location, language, created_at, received_at FROM help_requests"
+    " WHERE created_at >= ?1 AND created_at < ?2 ORDER BY created_at, id",
+  [STMT_QUESTIONNAIRE_INSERT] =
+    "INSERT INTO questionnaires (id, version, hash, canonical, signature, first_seen)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id, version, hash) DO NOTHING",
+  [STMT_QUESTIONNAIRE_LIST] =
+    "SELECT id, version, hash, canonical, signature, first_seen FROM questionnaires ORDER BY id, version, hash",
 };
+
+/* One bound parameter of a statement built at run time. */
+typedef struct {
+  gboolean    is_text;
+  const char *text;
+  gint64      value;
+} IntakeSqlParam;
+
+#define INTAKE_LIST_MAX_PARAMS 7
+
+/* The listing query for @filter: only the conditions in use, so each
+ * combination is served by an index (state, location, reference,
+ * created_at) and a page never scans the table. Parameters go to
+ * @params (?1 = after_seq, ?2 = limit, then the filters). */
+static inline char *
+intake_store_list_submissions_sql (const IntakeSubmissionFilter *filter,
+                                   IntakeSqlParam               *params,
+                                   int                          *out_n)
+{
+  GString *sql = g_string_new ("SELECT " INTAKE_STORE_SUBMISSION_COLUMNS INTAKE_STORE_SUBMISSION_FROM
+                               " WHERE s.seq > ?1");
+  int n = 2;
+
+  params[0] = (IntakeSqlParam) { FALSE, NULL, filter->after_seq };
+  params[1] = (IntakeSqlParam) { FALSE, NULL, filter->limit };
+  if (filter->state != NULL)
+    {
+      params[n] = (IntakeSqlParam) { TRUE, filter->state, 0 };
+      g_string_append_printf (sql, " AND s.state = ?%d", ++n);
+    }
+  if (filter->location != NULL)
+    {
+      params[n] = (IntakeSqlParam) { TRUE, filter->location, 0 };
+      g_string_append_printf (sql, " AND s.location = ?%d", ++n);
+    }
+  if (filter->reference != NULL)
+    {
+      params[n] = (IntakeSqlParam) { TRUE, filter->reference, 0 };
+      g_string_append_printf (sql, " AND s.reference = ?%d", ++n);
+    }
+  if (filter->from != 0)
+    {
+      params[n] = (IntakeSqlParam) { FALSE, NULL, filter->from };
+      g_string_append_printf (sql, " AND s.created_at >= ?%d", ++n);
+    }
+  if (filter->to != 0)
+    {
+      params[n] = (IntakeSqlParam) { FALSE, NULL, filter->to };
+      g_string_append_printf (sql, " AND s.created_at < ?%d", ++n);
+    }
+  g_string_append (sql, " ORDER BY s.seq LIMIT ?2");
+  *out_n = n;
+  return g_string_free (sql, FALSE);
+}
 
 G_END_DECLS

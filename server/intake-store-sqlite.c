@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "intake-protocol.h"
+#include "intake-reference.h"
 #include "intake-store-sql.h"
 #include "intake-store-sqlite.h"
 
@@ -35,10 +37,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (IntakeStoreSqlite, intake_store_sqlite, G_TYPE_OB
                                G_IMPLEMENT_INTERFACE (INTAKE_TYPE_STORE, intake_store_sqlite_iface_init))
 
 /* Append-only: never edit a migration that has shipped, add one. Each runs
- * in one transaction with its row in schema_version. Tables the review
- * application will add later (reviewers, workflow state, encrypted notes,
- * the hash-chained audit log) come as new migrations keyed on envelopes.seq
- * or submission_id; see docs/server.md. */
+ * in one transaction with its row in schema_version. See docs/server.md. */
 static const char * const migrations[] = {
   /* 1 */
   "CREATE TABLE enroll_codes ("
@@ -87,6 +86,93 @@ static const char * const migrations[] = {
   "CREATE TABLE settings ("
   "  name  TEXT PRIMARY KEY NOT NULL,"
   "  value TEXT NOT NULL"
+  ");",
+  /* 2: review. Reviewers, the workflow per submission (with the location
+   * of its kiosk when it arrived and its reference code, for filtering),
+   * encrypted notes, the hash-chained audit log and its head row, help
+   * requests from kiosks, and every signed questionnaire seen. References
+   * of envelopes stored before this migration are filled in by
+   * fill_references() when the store opens. */
+  "CREATE TABLE submissions ("
+  "  seq           INTEGER PRIMARY KEY NOT NULL REFERENCES envelopes (seq),"
+  "  submission_id TEXT NOT NULL UNIQUE,"
+  "  location      TEXT NOT NULL,"
+  "  reference     TEXT NOT NULL,"
+  "  created_at    INTEGER NOT NULL,"
+  "  received_at   INTEGER NOT NULL,"
+  "  state         TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new', 'in_review',"
+  "                  'conversation_planned', 'closed', 'needs_follow_up')),"
+  "  unit          TEXT NOT NULL DEFAULT '',"
+  "  version       INTEGER NOT NULL DEFAULT 1,"
+  "  updated_at    INTEGER NOT NULL DEFAULT 0,"
+  "  updated_by    TEXT NOT NULL DEFAULT '',"
+  "  notes         INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "INSERT INTO submissions (seq, submission_id, location, reference, created_at, received_at)"
+  "  SELECT e.seq, e.submission_id, coalesce (d.location, ''), '', e.created_at, e.received_at"
+  "  FROM envelopes e LEFT JOIN devices d ON d.device_id = e.device_id;"
+  "CREATE INDEX submissions_state ON submissions (state, seq);"
+  "CREATE INDEX submissions_location ON submissions (location, seq);"
+  "CREATE INDEX submissions_reference ON submissions (reference);"
+  "CREATE INDEX submissions_created ON submissions (created_at);"
+  "CREATE TABLE notes ("
+  "  id            INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  submission_id TEXT NOT NULL REFERENCES submissions (submission_id),"
+  "  envelope      BLOB NOT NULL,"
+  "  sha256        TEXT NOT NULL,"
+  "  reviewer_id   TEXT NOT NULL,"
+  "  reviewer      TEXT NOT NULL,"
+  "  created_at    INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX notes_by_submission ON notes (submission_id, id);"
+  "CREATE TABLE reviewers ("
+  "  reviewer_id TEXT PRIMARY KEY NOT NULL,"
+  "  name        TEXT NOT NULL,"
+  "  sign_pk     BLOB NOT NULL CHECK (length (sign_pk) = 32),"
+  "  blob        BLOB NOT NULL,"
+  "  status      TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'revoked')),"
+  "  created_at  INTEGER NOT NULL,"
+  "  revoked_at  INTEGER"
+  ");"
+  "CREATE UNIQUE INDEX reviewers_active_name ON reviewers (name) WHERE status = 'active';"
+  "CREATE INDEX reviewers_by_name ON reviewers (name, created_at);"
+  "CREATE TABLE audit_log ("
+  "  seq    INTEGER PRIMARY KEY NOT NULL,"
+  "  time   INTEGER NOT NULL,"
+  "  actor  TEXT NOT NULL,"
+  "  action TEXT NOT NULL,"
+  "  object TEXT NOT NULL,"
+  "  result TEXT NOT NULL,"
+  "  origin TEXT NOT NULL,"
+  "  prev   TEXT NOT NULL,"
+  "  hash   TEXT NOT NULL"
+  ");"
+  "CREATE INDEX audit_by_object ON audit_log (object, seq);"
+  "CREATE TABLE audit_head ("
+  "  id   INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),"
+  "  seq  INTEGER NOT NULL,"
+  "  hash TEXT NOT NULL"
+  ");"
+  "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '" INTAKE_AUDIT_ZERO_HASH "');"
+  "CREATE TABLE help_requests ("
+  "  id          INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  device_id   TEXT NOT NULL,"
+  "  client_key  TEXT NOT NULL,"
+  "  created_at  INTEGER NOT NULL,"
+  "  language    TEXT NOT NULL,"
+  "  location    TEXT NOT NULL,"
+  "  received_at INTEGER NOT NULL,"
+  "  UNIQUE (device_id, client_key)"
+  ");"
+  "CREATE INDEX help_requests_created ON help_requests (created_at);"
+  "CREATE TABLE questionnaires ("
+  "  id         TEXT NOT NULL,"
+  "  version    INTEGER NOT NULL,"
+  "  hash       TEXT NOT NULL,"
+  "  canonical  BLOB NOT NULL,"
+  "  signature  BLOB NOT NULL,"
+  "  first_seen INTEGER NOT NULL,"
+  "  PRIMARY KEY (id, version, hash)"
   ");",
 };
 
@@ -500,6 +586,30 @@ sqlite_revoke_device (IntakeStore  *store,
   return commit (self, error);
 }
 
+static char *
+reference_for (const char *submission_id)
+{
+  guint8 id[INTAKE_SUBMISSION_ID_BYTES];
+
+  if (!intake_hex_decode (submission_id, id, sizeof id))
+    return g_strdup ("");
+  return intake_reference_from_submission_id (id);
+}
+
+/* Inside the envelope's transaction: its review row, state "new". */
+static gboolean
+insert_submission (IntakeStoreSqlite  *self,
+                   const char         *submission_id,
+                   GError            **error)
+{
+  g_autofree char *reference = reference_for (submission_id);
+  sqlite3_stmt *s = stmt (self, STMT_SUBMISSION_INSERT);
+
+  bind_text (s, 1, submission_id);
+  bind_text (s, 2, reference);
+  return step_done (self, s, "cannot record the submission for review", error);
+}
+
 static gboolean
 sqlite_put_envelope (IntakeStore               *store,
                      const IntakeStoreEnvelope *meta,
@@ -543,6 +653,8 @@ sqlite_put_envelope (IntakeStore               *store,
 
   if (sqlite3_changes (self->db) == 1)
     {
+      if (!insert_submission (self, meta->submission_id, error))
+        return rollback (self);
       *out_result = INTAKE_STORE_PUT_STORED;
       return commit (self, error);
     }
@@ -718,6 +830,615 @@ sqlite_ensure_setting (IntakeStore  *store,
   return stored;
 }
 
+/* Review ------------------------------------------------------------------ */
+
+static IntakeStoreReviewer *
+read_reviewer (sqlite3_stmt *s)
+{
+  IntakeStoreReviewer *reviewer = g_new0 (IntakeStoreReviewer, 1);
+  const void *pk = sqlite3_column_blob (s, 2);
+
+  g_strlcpy (reviewer->reviewer_id, column_text (s, 0), sizeof reviewer->reviewer_id);
+  reviewer->name = g_strdup (column_text (s, 1));
+  if (pk != NULL && sqlite3_column_bytes (s, 2) == INTAKE_SIGN_PUBLIC_BYTES)
+    memcpy (reviewer->sign_pk, pk, INTAKE_SIGN_PUBLIC_BYTES);
+  reviewer->blob = g_bytes_new (sqlite3_column_blob (s, 3), sqlite3_column_bytes (s, 3));
+  reviewer->status = g_str_equal (column_text (s, 4), "revoked") ? INTAKE_REVIEWER_STATUS_REVOKED
+                                                                 : INTAKE_REVIEWER_STATUS_ACTIVE;
+  reviewer->created_at = sqlite3_column_int64 (s, 5);
+  reviewer->revoked_at = sqlite3_column_int64 (s, 6);
+  return reviewer;
+}
+
+static IntakeStoreSubmission *
+read_submission (sqlite3_stmt *s)
+{
+  IntakeStoreSubmission *submission = g_new0 (IntakeStoreSubmission, 1);
+
+  read_envelope_meta (s, &submission->envelope);
+  submission->location = g_strdup (column_text (s, 12));
+  g_strlcpy (submission->reference, column_text (s, 13), sizeof submission->reference);
+  submission->state = g_strdup (column_text (s, 14));
+  submission->unit = g_strdup (column_text (s, 15));
+  submission->version = sqlite3_column_int64 (s, 16);
+  submission->updated_at = sqlite3_column_int64 (s, 17);
+  submission->updated_by = g_strdup (column_text (s, 18));
+  submission->notes = sqlite3_column_int64 (s, 19);
+  return submission;
+}
+
+static IntakeAuditEvent *
+read_audit (sqlite3_stmt *s)
+{
+  IntakeAuditEvent *event = g_new0 (IntakeAuditEvent, 1);
+
+  event->seq = sqlite3_column_int64 (s, 0);
+  event->time = sqlite3_column_int64 (s, 1);
+  event->actor = g_strdup (column_text (s, 2));
+  event->action = g_strdup (column_text (s, 3));
+  event->object = g_strdup (column_text (s, 4));
+  event->result = g_strdup (column_text (s, 5));
+  event->origin = g_strdup (column_text (s, 6));
+  g_strlcpy (event->prev, column_text (s, 7), sizeof event->prev);
+  g_strlcpy (event->hash, column_text (s, 8), sizeof event->hash);
+  return event;
+}
+
+/* Inside a write transaction (BEGIN IMMEDIATE serializes writers). */
+static gboolean
+append_audit_locked (IntakeStoreSqlite  *self,
+                     IntakeAuditEvent   *event,
+                     GError            **error)
+{
+  sqlite3_stmt *s = stmt (self, STMT_AUDIT_HEAD_LOCK);
+  g_autofree char *prev = NULL;
+  gint64 seq;
+  int rc = sqlite3_step (s);
+
+  if (rc != SQLITE_ROW)
+    {
+      set_db_error (self, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, "cannot read the audit log's head", error);
+      sqlite3_reset (s);
+      return FALSE;
+    }
+  seq = sqlite3_column_int64 (s, 0) + 1;
+  prev = g_strdup (column_text (s, 1));
+  sqlite3_reset (s);
+  if (strlen (prev) != INTAKE_AUDIT_HASH_HEX_LEN)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DATABASE,
+                   "the audit log's head row is damaged (%s); run intake-admin audit verify", self->path);
+      return FALSE;
+    }
+  intake_audit_event_chain (event, seq, prev);
+
+  s = stmt (self, STMT_AUDIT_INSERT);
+  sqlite3_bind_int64 (s, 1, event->seq);
+  sqlite3_bind_int64 (s, 2, event->time);
+  bind_text (s, 3, event->actor);
+  bind_text (s, 4, event->action);
+  bind_text (s, 5, event->object);
+  bind_text (s, 6, event->result);
+  bind_text (s, 7, event->origin);
+  bind_text (s, 8, event->prev);
+  bind_text (s, 9, event->hash);
+  if (!step_done (self, s, "cannot append to the audit log", error))
+    return FALSE;
+  s = stmt (self, STMT_AUDIT_HEAD_SET);
+  sqlite3_bind_int64 (s, 1, event->seq);
+  bind_text (s, 2, event->hash);
+  return step_done (self, s, "cannot move the audit log's head", error);
+}
+
+static gboolean
+sqlite_append_audit (IntakeStore       *store,
+                     IntakeAuditEvent  *event,
+                     GError           **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+
+  if (!begin (self, error))
+    return FALSE;
+  if (!append_audit_locked (self, event, error))
+    return rollback (self);
+  return commit (self, error);
+}
+
+static gboolean
+sqlite_add_reviewer (IntakeStore               *store,
+                     const IntakeStoreReviewer *reviewer,
+                     IntakeAuditEvent          *audit,
+                     GError                   **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s;
+  int rc;
+
+  if (!begin (self, error))
+    return FALSE;
+  s = stmt (self, STMT_REVIEWER_INSERT);
+  bind_text (s, 1, reviewer->reviewer_id);
+  bind_text (s, 2, reviewer->name);
+  sqlite3_bind_blob (s, 3, reviewer->sign_pk, INTAKE_SIGN_PUBLIC_BYTES, SQLITE_TRANSIENT);
+  sqlite3_bind_blob (s, 4, g_bytes_get_data (reviewer->blob, NULL), (int)g_bytes_get_size (reviewer->blob),
+                     SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (s, 5, reviewer->created_at);
+  rc = sqlite3_step (s);
+  sqlite3_reset (s);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_REVIEWER_EXISTS,
+                   "an active reviewer is named \"%s\" already (or this key is registered); "
+                   "remove them first or choose another name", reviewer->name);
+      return rollback (self);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, rc, "cannot register the reviewer", error);
+      return rollback (self);
+    }
+  if (audit != NULL && !append_audit_locked (self, audit, error))
+    return rollback (self);
+  return commit (self, error);
+}
+
+static IntakeStoreReviewer *
+sqlite_get_reviewer (IntakeStore  *store,
+                     const char   *reviewer_id,
+                     const char   *name,
+                     GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, reviewer_id != NULL ? STMT_REVIEWER_GET_ID : STMT_REVIEWER_GET_NAME);
+  IntakeStoreReviewer *reviewer = NULL;
+  int rc;
+
+  bind_text (s, 1, reviewer_id != NULL ? reviewer_id : name);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    reviewer = read_reviewer (s);
+  else if (rc != SQLITE_DONE)
+    set_db_error (self, rc, "cannot read the reviewer", error);
+  else
+    g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_REVIEWER,
+                 "no reviewer %s; see intake-admin reviewer list", reviewer_id != NULL ? reviewer_id : name);
+  sqlite3_reset (s);
+  return reviewer;
+}
+
+static GPtrArray *
+sqlite_list_reviewers (IntakeStore  *store,
+                       GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_store_reviewer_free);
+  sqlite3_stmt *s = stmt (self, STMT_REVIEWER_LIST);
+  int rc;
+
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    g_ptr_array_add (list, read_reviewer (s));
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot list reviewers", error), NULL;
+  return g_steal_pointer (&list);
+}
+
+static gboolean
+sqlite_revoke_reviewer (IntakeStore       *store,
+                        const char        *name,
+                        gint64             now,
+                        IntakeAuditEvent  *audit,
+                        GError           **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s;
+
+  if (!begin (self, error))
+    return FALSE;
+  s = stmt (self, STMT_REVIEWER_REVOKE);
+  bind_text (s, 1, name);
+  sqlite3_bind_int64 (s, 2, now);
+  if (!step_done (self, s, "cannot revoke the reviewer", error))
+    return rollback (self);
+  if (sqlite3_changes (self->db) != 1)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_REVIEWER,
+                   "no active reviewer named \"%s\"; see intake-admin reviewer list", name);
+      return rollback (self);
+    }
+  if (audit != NULL && !append_audit_locked (self, audit, error))
+    return rollback (self);
+  return commit (self, error);
+}
+
+/* The submission row, NULL (and no error) if none. */
+static IntakeStoreSubmission *
+lookup_submission (IntakeStoreSqlite  *self,
+                   const char         *submission_id,
+                   GError            **error)
+{
+  sqlite3_stmt *s = stmt (self, STMT_SUBMISSION_GET);
+  IntakeStoreSubmission *submission = NULL;
+  int rc;
+
+  bind_text (s, 1, submission_id);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    submission = read_submission (s);
+  else if (rc != SQLITE_DONE)
+    set_db_error (self, rc, "cannot read the submission", error);
+  sqlite3_reset (s);
+  return submission;
+}
+
+static IntakeStoreSubmission *
+sqlite_get_submission (IntakeStore  *store,
+                       const char   *submission_id,
+                       GError      **error)
+{
+  return lookup_submission (INTAKE_STORE_SQLITE (store), submission_id, error);
+}
+
+static GPtrArray *
+sqlite_list_submissions (IntakeStore                  *store,
+                         const IntakeSubmissionFilter *filter,
+                         GError                      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_store_submission_free);
+  IntakeSqlParam params[INTAKE_LIST_MAX_PARAMS];
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *s = NULL;
+  int n = 0;
+  int rc;
+
+  sql = intake_store_list_submissions_sql (filter, params, &n);
+  rc = sqlite3_prepare_v2 (self->db, sql, -1, &s, NULL);
+  if (rc != SQLITE_OK)
+    return set_db_error (self, rc, "cannot list submissions", error), NULL;
+  for (int i = 0; i < n; i++)
+    {
+      if (params[i].is_text)
+        bind_text (s, i + 1, params[i].text);
+      else
+        sqlite3_bind_int64 (s, i + 1, params[i].value);
+    }
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    g_ptr_array_add (list, read_submission (s));
+  sqlite3_finalize (s);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot list submissions", error), NULL;
+  return g_steal_pointer (&list);
+}
+
+/* After a compare-and-set that changed no row: UNKNOWN_SUBMISSION, or a
+ * conflict (audited, committed) with the current values. */
+static gboolean
+finish_change (IntakeStoreSqlite       *self,
+               const char              *submission_id,
+               gboolean                 changed,
+               IntakeAuditEvent        *audit,
+               IntakeStoreSubmission  **out_current,
+               gboolean                *out_conflict,
+               GError                 **error)
+{
+  g_autoptr(IntakeStoreSubmission) current = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  current = lookup_submission (self, submission_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return rollback (self);
+    }
+  if (current == NULL)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION,
+                   "no submission with id %s", submission_id);
+      return rollback (self);
+    }
+  *out_conflict = !changed;
+  if (audit != NULL)
+    {
+      intake_audit_event_set_result (audit, changed ? "ok" : "conflict");
+      if (!append_audit_locked (self, audit, error))
+        return rollback (self);
+    }
+  if (!commit (self, error))
+    return FALSE;
+  if (out_current != NULL)
+    *out_current = g_steal_pointer (&current);
+  return TRUE;
+}
+
+static gboolean
+sqlite_update_workflow (IntakeStore            *store,
+                        const char             *submission_id,
+                        const char             *state,
+                        const char             *unit,
+                        gint64                  expected_version,
+                        const char             *updated_by,
+                        gint64                  now,
+                        IntakeAuditEvent       *audit,
+                        IntakeStoreSubmission **out_current,
+                        gboolean               *out_conflict,
+                        GError                **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s;
+
+  if (!begin (self, error))
+    return FALSE;
+  s = stmt (self, STMT_WORKFLOW_SET);
+  bind_text (s, 1, submission_id);
+  bind_text (s, 2, state);
+  bind_text (s, 3, unit);
+  sqlite3_bind_int64 (s, 4, now);
+  bind_text (s, 5, updated_by);
+  sqlite3_bind_int64 (s, 6, expected_version);
+  if (!step_done (self, s, "cannot change the workflow", error))
+    return rollback (self);
+  return finish_change (self, submission_id, sqlite3_changes (self->db) == 1, audit, out_current,
+                        out_conflict, error);
+}
+
+static gboolean
+sqlite_add_note (IntakeStore            *store,
+                 const char             *submission_id,
+                 GBytes                 *note,
+                 const char             *reviewer_id,
+                 const char             *reviewer_name,
+                 gint64                  expected_version,
+                 gint64                  now,
+                 IntakeAuditEvent       *audit,
+                 IntakeStoreSubmission **out_current,
+                 gboolean               *out_conflict,
+                 GError                **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  g_autofree char *sha256 = intake_sha256_hex (note);
+  gboolean changed;
+  sqlite3_stmt *s;
+
+  if (!begin (self, error))
+    return FALSE;
+  s = stmt (self, STMT_NOTE_BUMP);
+  bind_text (s, 1, submission_id);
+  sqlite3_bind_int64 (s, 2, now);
+  bind_text (s, 3, reviewer_name);
+  sqlite3_bind_int64 (s, 4, expected_version);
+  if (!step_done (self, s, "cannot add the note", error))
+    return rollback (self);
+  changed = sqlite3_changes (self->db) == 1;
+  if (changed)
+    {
+      s = stmt (self, STMT_NOTE_INSERT);
+      bind_text (s, 1, submission_id);
+      sqlite3_bind_blob64 (s, 2, g_bytes_get_data (note, NULL), g_bytes_get_size (note), SQLITE_TRANSIENT);
+      bind_text (s, 3, sha256);
+      bind_text (s, 4, reviewer_id);
+      bind_text (s, 5, reviewer_name);
+      sqlite3_bind_int64 (s, 6, now);
+      if (!step_done (self, s, "cannot store the note", error))
+        return rollback (self);
+    }
+  return finish_change (self, submission_id, changed, audit, out_current, out_conflict, error);
+}
+
+static GPtrArray *
+sqlite_list_notes (IntakeStore  *store,
+                   const char   *submission_id,
+                   GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_store_note_free);
+  sqlite3_stmt *s = stmt (self, STMT_NOTE_LIST);
+  int rc;
+
+  bind_text (s, 1, submission_id);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      IntakeStoreNote *note = g_new0 (IntakeStoreNote, 1);
+
+      note->envelope = g_bytes_new (sqlite3_column_blob (s, 0), sqlite3_column_bytes (s, 0));
+      note->reviewer = g_strdup (column_text (s, 1));
+      g_strlcpy (note->reviewer_id, column_text (s, 2), sizeof note->reviewer_id);
+      note->created_at = sqlite3_column_int64 (s, 3);
+      g_ptr_array_add (list, note);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot list notes", error), NULL;
+  return g_steal_pointer (&list);
+}
+
+static GPtrArray *
+sqlite_list_audit (IntakeStore  *store,
+                   const char   *object,
+                   gint64        after_seq,
+                   guint         limit,
+                   GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_audit_event_free);
+  sqlite3_stmt *s = stmt (self, object != NULL ? STMT_AUDIT_LIST_OBJECT : STMT_AUDIT_LIST);
+  int rc;
+
+  sqlite3_bind_int64 (s, 1, after_seq);
+  sqlite3_bind_int64 (s, 2, limit);
+  if (object != NULL)
+    bind_text (s, 3, object);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    g_ptr_array_add (list, read_audit (s));
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot read the audit log", error), NULL;
+  return g_steal_pointer (&list);
+}
+
+static gboolean
+sqlite_get_audit_head (IntakeStore  *store,
+                       gint64       *out_seq,
+                       char         *out_hash,
+                       GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_AUDIT_HEAD);
+  int rc = sqlite3_step (s);
+
+  *out_seq = 0;
+  g_strlcpy (out_hash, INTAKE_AUDIT_ZERO_HASH, INTAKE_AUDIT_HASH_HEX_LEN + 1);
+  if (rc == SQLITE_ROW)
+    {
+      *out_seq = sqlite3_column_int64 (s, 0);
+      g_strlcpy (out_hash, column_text (s, 1), INTAKE_AUDIT_HASH_HEX_LEN + 1);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot read the audit log's head", error);
+  return TRUE;
+}
+
+static gboolean
+sqlite_put_help_request (IntakeStore  *store,
+                         const char   *device_id,
+                         const char   *client_key,
+                         gint64        created_at,
+                         const char   *language,
+                         gint64        received_at,
+                         gboolean     *out_new,
+                         GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_HELP_INSERT);
+
+  bind_text (s, 1, device_id);
+  bind_text (s, 2, client_key);
+  sqlite3_bind_int64 (s, 3, created_at);
+  bind_text (s, 4, language);
+  sqlite3_bind_int64 (s, 5, received_at);
+  if (!step_done (self, s, "cannot store the help request", error))
+    return FALSE;
+  *out_new = sqlite3_changes (self->db) == 1;
+  return TRUE;
+}
+
+static GPtrArray *
+sqlite_list_help_requests (IntakeStore  *store,
+                           gint64        from,
+                           gint64        to,
+                           GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_store_help_request_free);
+  sqlite3_stmt *s = stmt (self, STMT_HELP_LIST);
+  int rc;
+
+  sqlite3_bind_int64 (s, 1, from);
+  sqlite3_bind_int64 (s, 2, to);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      IntakeStoreHelpRequest *request = g_new0 (IntakeStoreHelpRequest, 1);
+
+      g_strlcpy (request->device_id, column_text (s, 0), sizeof request->device_id);
+      request->location = g_strdup (column_text (s, 1));
+      g_strlcpy (request->language, column_text (s, 2), sizeof request->language);
+      request->created_at = sqlite3_column_int64 (s, 3);
+      request->received_at = sqlite3_column_int64 (s, 4);
+      g_ptr_array_add (list, request);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot list help requests", error), NULL;
+  return g_steal_pointer (&list);
+}
+
+static gboolean
+sqlite_put_questionnaire (IntakeStore                    *store,
+                          const IntakeStoreQuestionnaire *questionnaire,
+                          GError                        **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_QUESTIONNAIRE_INSERT);
+
+  bind_text (s, 1, questionnaire->id);
+  sqlite3_bind_int64 (s, 2, questionnaire->version);
+  bind_text (s, 3, questionnaire->hash);
+  sqlite3_bind_blob64 (s, 4, g_bytes_get_data (questionnaire->canonical, NULL),
+                       g_bytes_get_size (questionnaire->canonical), SQLITE_TRANSIENT);
+  sqlite3_bind_blob (s, 5, questionnaire->signature, INTAKE_SIGNATURE_BYTES, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (s, 6, questionnaire->first_seen);
+  return step_done (self, s, "cannot store the questionnaire", error);
+}
+
+static GPtrArray *
+sqlite_list_questionnaires (IntakeStore  *store,
+                            GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_store_questionnaire_free);
+  sqlite3_stmt *s = stmt (self, STMT_QUESTIONNAIRE_LIST);
+  int rc;
+
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      IntakeStoreQuestionnaire *q = g_new0 (IntakeStoreQuestionnaire, 1);
+
+      q->id = g_strdup (column_text (s, 0));
+      q->version = sqlite3_column_int64 (s, 1);
+      g_strlcpy (q->hash, column_text (s, 2), sizeof q->hash);
+      q->canonical = g_bytes_new (sqlite3_column_blob (s, 3), sqlite3_column_bytes (s, 3));
+      if (sqlite3_column_bytes (s, 4) == INTAKE_SIGNATURE_BYTES)
+        memcpy (q->signature, sqlite3_column_blob (s, 4), INTAKE_SIGNATURE_BYTES);
+      q->first_seen = sqlite3_column_int64 (s, 5);
+      g_ptr_array_add (list, q);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot list questionnaires", error), NULL;
+  return g_steal_pointer (&list);
+}
+
+/* Envelopes stored before schema 2 get their reference codes here (SQL
+ * cannot compute them), in short transactions. */
+static gboolean
+fill_references (IntakeStoreSqlite  *self,
+                 GError            **error)
+{
+  for (;;)
+    {
+      g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+      sqlite3_stmt *s;
+      int rc;
+
+      if (!begin (self, error))
+        return FALSE;
+      s = stmt (self, STMT_SUBMISSION_MISSING_REF);
+      while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+        g_ptr_array_add (ids, g_strdup (column_text (s, 0)));
+      sqlite3_reset (s);
+      if (rc != SQLITE_DONE)
+        {
+          set_db_error (self, rc, "cannot read submissions", error);
+          return rollback (self);
+        }
+      for (guint i = 0; i < ids->len; i++)
+        {
+          g_autofree char *reference = reference_for (g_ptr_array_index (ids, i));
+
+          s = stmt (self, STMT_SUBMISSION_SET_REF);
+          bind_text (s, 1, g_ptr_array_index (ids, i));
+          bind_text (s, 2, reference);
+          if (!step_done (self, s, "cannot set a reference code", error))
+            return rollback (self);
+        }
+      if (!commit (self, error))
+        return FALSE;
+      if (ids->len == 0)
+        return TRUE;
+    }
+}
+
 static int
 sqlite_get_schema_version (IntakeStore *store)
 {
@@ -747,6 +1468,22 @@ intake_store_sqlite_iface_init (IntakeStoreInterface *iface)
   iface->ensure_setting = sqlite_ensure_setting;
   iface->get_schema_version = sqlite_get_schema_version;
   iface->get_backend_name = sqlite_get_backend_name;
+  iface->add_reviewer = sqlite_add_reviewer;
+  iface->get_reviewer = sqlite_get_reviewer;
+  iface->list_reviewers = sqlite_list_reviewers;
+  iface->revoke_reviewer = sqlite_revoke_reviewer;
+  iface->get_submission = sqlite_get_submission;
+  iface->list_submissions = sqlite_list_submissions;
+  iface->update_workflow = sqlite_update_workflow;
+  iface->add_note = sqlite_add_note;
+  iface->list_notes = sqlite_list_notes;
+  iface->append_audit = sqlite_append_audit;
+  iface->list_audit = sqlite_list_audit;
+  iface->get_audit_head = sqlite_get_audit_head;
+  iface->put_help_request = sqlite_put_help_request;
+  iface->list_help_requests = sqlite_list_help_requests;
+  iface->put_questionnaire = sqlite_put_questionnaire;
+  iface->list_questionnaires = sqlite_list_questionnaires;
 }
 
 static void
@@ -902,6 +1639,9 @@ intake_store_sqlite_open (const char  *path,
           return NULL;
         }
     }
+
+  if (!fill_references (self, error))
+    return NULL;
 
   return INTAKE_STORE (g_steal_pointer (&self));
 }

@@ -211,6 +211,23 @@ main (int    argc,
       !intake_store_bind_office (store, office, &error))
     return fail (error);
 
+  /* Reviewers can read every questionnaire version this store has served,
+   * so submissions made under an older one still render. */
+  if (questionnaire != NULL)
+    {
+      IntakeStoreQuestionnaire seen = {
+        .id = questionnaire->id,
+        .version = questionnaire->version,
+        .canonical = questionnaire->canonical,
+        .first_seen = g_get_real_time () / G_USEC_PER_SEC,
+      };
+
+      g_strlcpy (seen.hash, questionnaire->hash, sizeof seen.hash);
+      memcpy (seen.signature, questionnaire->signature, INTAKE_SIGNATURE_BYTES);
+      if (!intake_store_put_questionnaire (store, &seen, &error))
+        return fail (error);
+    }
+
   if (!(server_key = intake_server_key_load_or_create (server_key_path, server_pub_path, &key_created, &error)))
     return fail (error);
   intake_device_key_get_public (server_key, &server_public);

@@ -609,7 +609,7 @@ test_migrate_from_v1 (Fixture       *f,
   g_object_unref (outbox);
 
   outbox = open_outbox (f);
-  g_assert_cmpint (intake_outbox_get_schema_version (outbox), ==, 2);
+  g_assert_cmpint (intake_outbox_get_schema_version (outbox), ==, INTAKE_OUTBOX_SCHEMA_VERSION);
   item = intake_outbox_lookup (outbox, id, &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (item->envelope, envelope));
@@ -682,7 +682,7 @@ test_concurrent_migration (Fixture       *f,
 
   g_assert_no_error (d.error);
   g_assert_nonnull (d.outbox);
-  g_assert_cmpint (intake_outbox_get_schema_version (d.outbox), ==, 2);
+  g_assert_cmpint (intake_outbox_get_schema_version (d.outbox), ==, INTAKE_OUTBOX_SCHEMA_VERSION);
   g_assert_cmpint (sqlite3_get_autocommit (intake_outbox_get_db (d.outbox)), !=, 0);
   g_object_unref (d.outbox);
 }

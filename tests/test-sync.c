@@ -884,6 +884,44 @@ test_e2e_enroll_and_drain (Fixture       *f,
   }
 }
 
+/* Help requests go to the server after the envelopes, once, and are then
+ * marked sent in the outbox (open or resolved: the server counts both). */
+static void
+test_e2e_help_requests (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) unsent = NULL;
+  IntakeOutbox *outbox;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  server_start (s);
+  sync = enrolled_sync (f, s, &kiosk);
+  outbox = intake_kiosk_get_outbox (kiosk);
+  g_assert_true (intake_outbox_add_help_request (outbox, now - 60, "ar", &error));
+  g_assert_true (intake_outbox_add_help_request (outbox, now - 30, "ti", &error));
+  g_assert_true (intake_outbox_resolve_help_requests (outbox, now, &error));
+  g_assert_true (intake_outbox_add_help_request (outbox, now, "ar", &error));
+  g_assert_no_error (error);
+
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_no_error (error);
+  unsent = intake_outbox_list_unsent_help_requests (outbox, 100, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (unsent->len, ==, 0);
+  g_assert_cmpint (server_query_int (s, "SELECT count(*) FROM help_requests"), ==, 3);
+  g_assert_cmpint (server_query_int (s, "SELECT count(*) FROM help_requests WHERE location = 'Vaals'"), ==, 3);
+
+  /* Nothing is sent twice. */
+  g_assert_true (intake_outbox_add_help_request (outbox, now + 1, "nl", &error));
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (server_query_int (s, "SELECT count(*) FROM help_requests"), ==, 4);
+}
+
 static gboolean
 nothing_pending (gpointer data)
 {
@@ -1879,6 +1917,7 @@ main (int   argc,
 
   g_test_add ("/sync/e2e/enroll-and-drain-500", Fixture, NULL, fixture_setup, test_e2e_enroll_and_drain,
               fixture_teardown);
+  g_test_add ("/sync/e2e/help-requests", Fixture, NULL, fixture_setup, test_e2e_help_requests, fixture_teardown);
   g_test_add ("/sync/e2e/engine/poke", Fixture, NULL, fixture_setup, test_e2e_engine_poke, fixture_teardown);
   g_test_add ("/sync/e2e/engine/network-changed", Fixture, NULL, fixture_setup,
               test_e2e_engine_network_changed, fixture_teardown);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "intake-accept.h"
+#include "intake-audit.h"
 #include "intake-bundle.h"
 #include "intake-canonical-json.h"
 #include "intake-crypto-error.h"
@@ -663,6 +664,25 @@ format_time (gint64 unix_seconds)
   return when != NULL ? g_date_time_format (when, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("?");
 }
 
+/* Appends an admin action (actor "admin", origin "cli") to the audit log. */
+static gboolean
+admin_audit (IntakeStore  *store,
+             const char   *action,
+             const char   *object,
+             const char   *result,
+             GError      **error)
+{
+  g_autoptr(IntakeAuditEvent) event = intake_audit_event_new (g_get_real_time () / G_USEC_PER_SEC, "admin",
+                                                              action, object, result, "cli");
+
+  if (!intake_store_append_audit (store, event, error))
+    {
+      g_prefix_error (error, "done, but it could not be recorded in the audit log: ");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* enroll-code (--data DIR | --postgres CONNINFO) --location NAME [--expires DURATION] */
 static int
 cmd_enroll_code (int    argc,
@@ -709,7 +729,8 @@ cmd_enroll_code (int    argc,
   code = intake_enroll_code_generate ();
   code_hash = intake_enroll_code_hash (code);
   now = g_get_real_time () / G_USEC_PER_SEC;
-  if (!intake_store_create_enroll_code (store, code_hash, location, now, now + lifetime, &error))
+  if (!intake_store_create_enroll_code (store, code_hash, location, now, now + lifetime, &error) ||
+      !admin_audit (store, "enroll_code", location, "ok", &error))
     return fail (error);
 
   expires_text = format_time (now + lifetime);
@@ -792,7 +813,8 @@ cmd_device_revoke (int    argc,
     return usage_error (usage, "give exactly one of --data DIR and --postgres CONNINFO");
 
   if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)) ||
-      !intake_store_revoke_device (store, argv[1], g_get_real_time () / G_USEC_PER_SEC, &error))
+      !intake_store_revoke_device (store, argv[1], g_get_real_time () / G_USEC_PER_SEC, &error) ||
+      !admin_audit (store, "device_revoke", argv[1], "ok", &error))
     return fail (error);
 
   g_print ("revoked %s: its requests and bundles are refused from now on\n", argv[1]);
@@ -895,6 +917,14 @@ cmd_import_bundle (int    argc,
                  result.has_submission_id ? result.submission_id : "unknown");
     }
 
+  {
+    g_autofree char *result = g_strdup_printf ("ok: %u stored, %u duplicate, %u conflict, %u rejected",
+                                               counts[INTAKE_ACCEPT_STORED], counts[INTAKE_ACCEPT_DUPLICATE],
+                                               counts[INTAKE_ACCEPT_CONFLICT], counts[INTAKE_ACCEPT_REJECTED]);
+
+    if (!admin_audit (store, "import_bundle", device_id, result, &error))
+      return fail (error);
+  }
   g_print ("device:    %s (%s)\n", device_id, device->location);
   g_print ("envelopes: %u\n", envelopes->len);
   g_print ("stored:    %u\n", counts[INTAKE_ACCEPT_STORED]);
@@ -906,6 +936,276 @@ cmd_import_bundle (int    argc,
       g_printerr ("intake-admin: %u envelope(s) of %s were refused (listed above); the kiosk keeps them\n",
                   counts[INTAKE_ACCEPT_CONFLICT] + counts[INTAKE_ACCEPT_REJECTED], argv[1]);
       return EXIT_FAILURE;
+    }
+  return EXIT_SUCCESS;
+}
+
+/* reviewer add --office DIR --passphrase-file FILE (--data DIR | --postgres CONNINFO) --name NAME
+ *              [--reviewer-passphrase-file FILE] */
+static int
+cmd_reviewer_add (int    argc,
+                  char **argv)
+{
+  const char *usage = "reviewer add --office DIR [--passphrase-file FILE] (--data DIR | --postgres CONNINFO) "
+                      "--name NAME [--reviewer-passphrase-file FILE]";
+  g_autofree char *office_dir = NULL;
+  g_autofree char *passphrase_file = NULL;
+  g_autofree char *reviewer_passphrase_file = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *conninfo = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *secret_path = NULL;
+  g_autofree char *reviewer_id = NULL;
+  g_autofree char *office_key_id = NULL;
+  g_autoptr(IntakeSecureBuffer) passphrase = NULL;
+  g_autoptr(IntakeSecureBuffer) reviewer_passphrase = NULL;
+  g_autoptr(IntakeOfficeSecret) office = NULL;
+  g_autoptr(IntakeOfficePublic) store_office = NULL;
+  g_autoptr(IntakeReviewerKey) reviewer = NULL;
+  g_autoptr(IntakeAuditEvent) event = NULL;
+  g_autoptr(IntakeStore) store = NULL;
+  IntakeStoreReviewer record = { 0 };
+  IntakeReviewerPublic reviewer_public;
+  GError *error = NULL;
+  int status = 0;
+  GOptionEntry entries[] = {
+    { "office", 0, 0, G_OPTION_ARG_FILENAME, &office_dir, "Office key directory", "DIR" },
+    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file, "Passphrase of the office secret", "FILE" },
+    STORE_OPTIONS (data_dir, conninfo),
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, "The reviewer's name (they unlock with it)", "NAME" },
+    { "reviewer-passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &reviewer_passphrase_file,
+      "The reviewer's new passphrase (at least 12 bytes)", "FILE" },
+    { NULL }
+  };
+
+  if (!parse_options (entries, usage, &argc, &argv, &status))
+    return status;
+  if (argc != 1)
+    return usage_error (usage, "unexpected argument");
+  if ((data_dir == NULL) == (conninfo == NULL))
+    return usage_error (usage, "give exactly one of --data DIR and --postgres CONNINFO");
+  if (office_dir == NULL || name == NULL || *g_strstrip (name) == '\0')
+    return usage_error (usage, "--office and --name are required");
+  if (strlen (name) > 128 || !g_utf8_validate (name, -1, NULL))
+    return usage_error (usage, "--name must be at most 128 bytes of UTF-8");
+
+  if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)))
+    return fail (error);
+
+  secret_path = g_build_filename (office_dir, "office.secret", NULL);
+  if (!(passphrase = get_passphrase (passphrase_file, FALSE, &error)) ||
+      !(office = intake_office_secret_load (secret_path, passphrase, &error)))
+    return fail (error);
+
+  /* A reviewer key for another office would open nothing in this store. */
+  if ((store_office = intake_store_dup_office (store, NULL)) != NULL &&
+      memcmp (store_office->key_id, intake_office_secret_get_public (office)->key_id, INTAKE_OFFICE_KEY_ID_BYTES) != 0)
+    {
+      g_autofree char *ours = intake_office_public_dup_key_id_hex (store_office);
+      g_autofree char *theirs = intake_office_public_dup_key_id_hex (intake_office_secret_get_public (office));
+
+      g_printerr ("intake-admin: the office key in %s (%s) is not the one this store serves (%s)\n",
+                  office_dir, theirs, ours);
+      return EXIT_FAILURE;
+    }
+
+  if (reviewer_passphrase_file == NULL)
+    g_printerr ("The reviewer chooses a passphrase of at least 12 bytes.\n");
+  if (!(reviewer_passphrase = get_passphrase (reviewer_passphrase_file, TRUE, &error)) ||
+      !(reviewer = intake_reviewer_key_generate (office, &error)) ||
+      !(record.blob = intake_reviewer_key_wrap (reviewer, reviewer_passphrase, &error)))
+    return fail (error);
+
+  intake_reviewer_key_get_public (reviewer, &reviewer_public);
+  reviewer_id = intake_reviewer_key_dup_id_hex (reviewer);
+  g_strlcpy (record.reviewer_id, reviewer_id, sizeof record.reviewer_id);
+  record.name = name;
+  memcpy (record.sign_pk, reviewer_public.sign_pk, sizeof record.sign_pk);
+  record.created_at = g_get_real_time () / G_USEC_PER_SEC;
+  event = intake_audit_event_new (record.created_at, "admin", "reviewer_add", name, "ok", "cli");
+  if (!intake_store_add_reviewer (store, &record, event, &error))
+    {
+      g_bytes_unref (record.blob);
+      return fail (error);
+    }
+  g_bytes_unref (record.blob);
+
+  office_key_id = intake_office_public_dup_key_id_hex (intake_office_secret_get_public (office));
+  g_print ("reviewer:   %s\n", name);
+  g_print ("id:         %s\n", reviewer_id);
+  g_print ("office key: %s\n", office_key_id);
+  g_print ("They unlock with their name and passphrase in intake-review.\n");
+  return EXIT_SUCCESS;
+}
+
+/* reviewer remove (--data DIR | --postgres CONNINFO) --name NAME */
+static int
+cmd_reviewer_remove (int    argc,
+                     char **argv)
+{
+  const char *usage = "reviewer remove (--data DIR | --postgres CONNINFO) --name NAME";
+  g_autofree char *data_dir = NULL;
+  g_autofree char *conninfo = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(IntakeStore) store = NULL;
+  g_autoptr(IntakeAuditEvent) event = NULL;
+  GError *error = NULL;
+  int status = 0;
+  GOptionEntry entries[] = {
+    STORE_OPTIONS (data_dir, conninfo),
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, "The reviewer to remove", "NAME" },
+    { NULL }
+  };
+
+  if (!parse_options (entries, usage, &argc, &argv, &status))
+    return status;
+  if (argc != 1)
+    return usage_error (usage, "unexpected argument");
+  if ((data_dir == NULL) == (conninfo == NULL))
+    return usage_error (usage, "give exactly one of --data DIR and --postgres CONNINFO");
+  if (name == NULL)
+    return usage_error (usage, "--name is required");
+
+  event = intake_audit_event_new (g_get_real_time () / G_USEC_PER_SEC, "admin", "reviewer_remove", name, "ok", "cli");
+  if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)) ||
+      !intake_store_revoke_reviewer (store, name, g_get_real_time () / G_USEC_PER_SEC, event, &error))
+    return fail (error);
+  g_print ("removed reviewer %s: their requests are refused and their key is no longer served\n", name);
+  return EXIT_SUCCESS;
+}
+
+/* reviewer list (--data DIR | --postgres CONNINFO) */
+static int
+cmd_reviewer_list (int    argc,
+                   char **argv)
+{
+  const char *usage = "reviewer list (--data DIR | --postgres CONNINFO)";
+  g_autofree char *data_dir = NULL;
+  g_autofree char *conninfo = NULL;
+  g_autoptr(IntakeStore) store = NULL;
+  g_autoptr(GPtrArray) reviewers = NULL;
+  GError *error = NULL;
+  int status = 0;
+  int width = (int)strlen ("NAME");
+  GOptionEntry entries[] = {
+    STORE_OPTIONS (data_dir, conninfo),
+    { NULL }
+  };
+
+  if (!parse_options (entries, usage, &argc, &argv, &status))
+    return status;
+  if (argc != 1)
+    return usage_error (usage, "unexpected argument");
+  if ((data_dir == NULL) == (conninfo == NULL))
+    return usage_error (usage, "give exactly one of --data DIR and --postgres CONNINFO");
+
+  if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)) ||
+      !(reviewers = intake_store_list_reviewers (store, &error)))
+    return fail (error);
+  for (guint i = 0; i < reviewers->len; i++)
+    width = MAX (width, (int)g_utf8_strlen (((IntakeStoreReviewer *)g_ptr_array_index (reviewers, i))->name, -1));
+  g_print ("%-*s  %-32s  %-7s  %s\n", width, "NAME", "ID", "STATUS", "CREATED");
+  for (guint i = 0; i < reviewers->len; i++)
+    {
+      const IntakeStoreReviewer *reviewer = g_ptr_array_index (reviewers, i);
+      g_autofree char *created = format_time (reviewer->created_at);
+      int pad = width - (int)g_utf8_strlen (reviewer->name, -1);
+
+      g_print ("%s%*s  %-32s  %-7s  %s\n", reviewer->name, pad, "", reviewer->reviewer_id,
+               intake_reviewer_status_to_string (reviewer->status), created);
+    }
+  return EXIT_SUCCESS;
+}
+
+/* audit verify (--data DIR | --postgres CONNINFO) */
+static int
+cmd_audit_verify (int    argc,
+                  char **argv)
+{
+  const char *usage = "audit verify (--data DIR | --postgres CONNINFO)";
+  g_autofree char *data_dir = NULL;
+  g_autofree char *conninfo = NULL;
+  g_autoptr(IntakeStore) store = NULL;
+  IntakeAuditVerifier verifier;
+  GError *error = NULL;
+  int status = 0;
+  GOptionEntry entries[] = {
+    STORE_OPTIONS (data_dir, conninfo),
+    { NULL }
+  };
+
+  if (!parse_options (entries, usage, &argc, &argv, &status))
+    return status;
+  if (argc != 1)
+    return usage_error (usage, "unexpected argument");
+  if ((data_dir == NULL) == (conninfo == NULL))
+    return usage_error (usage, "give exactly one of --data DIR and --postgres CONNINFO");
+
+  intake_audit_verifier_init (&verifier);
+  if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)) ||
+      !intake_store_verify_audit (store, &verifier, &error))
+    {
+      intake_audit_verifier_clear (&verifier);
+      return fail (error);
+    }
+  if (verifier.problem != INTAKE_AUDIT_PROBLEM_NONE)
+    {
+      g_print ("checked: %" G_GINT64_FORMAT " good events before the problem\n", verifier.count);
+      g_printerr ("intake-admin: audit chain broken at seq %" G_GINT64_FORMAT ": %s (%s); restore the log "
+                  "from a backup and find out who had access to the store\n",
+                  verifier.bad_seq, intake_audit_problem_to_string (verifier.problem), verifier.detail);
+      intake_audit_verifier_clear (&verifier);
+      return EXIT_FAILURE;
+    }
+  g_print ("audit chain intact: %" G_GINT64_FORMAT " events, head %" G_GINT64_FORMAT " %s\n",
+           verifier.count, verifier.head_seq, verifier.head_hash);
+  intake_audit_verifier_clear (&verifier);
+  return EXIT_SUCCESS;
+}
+
+/* audit show (--data DIR | --postgres CONNINFO) [--object ID] [--after SEQ] [--limit N] */
+static int
+cmd_audit_show (int    argc,
+                char **argv)
+{
+  const char *usage = "audit show (--data DIR | --postgres CONNINFO) [--object ID] [--after SEQ] [--limit N]";
+  g_autofree char *data_dir = NULL;
+  g_autofree char *conninfo = NULL;
+  g_autofree char *object = NULL;
+  g_autoptr(IntakeStore) store = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  GError *error = NULL;
+  gint64 after = 0;
+  int limit = 1000;
+  int status = 0;
+  GOptionEntry entries[] = {
+    STORE_OPTIONS (data_dir, conninfo),
+    { "object", 0, 0, G_OPTION_ARG_STRING, &object, "Only events about this object (a submission id, a name)", "ID" },
+    { "after", 0, 0, G_OPTION_ARG_INT64, &after, "Only events after this seq", "SEQ" },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "At most this many events (default 1000)", "N" },
+    { NULL }
+  };
+
+  if (!parse_options (entries, usage, &argc, &argv, &status))
+    return status;
+  if (argc != 1)
+    return usage_error (usage, "unexpected argument");
+  if ((data_dir == NULL) == (conninfo == NULL))
+    return usage_error (usage, "give exactly one of --data DIR and --postgres CONNINFO");
+  if (limit < 1 || after < 0)
+    return usage_error (usage, "--limit must be positive and --after not negative");
+
+  if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)) ||
+      !(events = intake_store_list_audit (store, object, after, (guint)limit, &error)))
+    return fail (error);
+  g_print ("SEQ\tTIME\tACTOR\tACTION\tOBJECT\tRESULT\tORIGIN\n");
+  for (guint i = 0; i < events->len; i++)
+    {
+      const IntakeAuditEvent *event = g_ptr_array_index (events, i);
+      g_autofree char *when = format_time (event->time);
+
+      g_print ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s\t%s\t%s\n", event->seq, when, event->actor, event->action,
+               event->object, event->result, event->origin);
     }
   return EXIT_SUCCESS;
 }
@@ -1011,6 +1311,14 @@ static const Command commands[] = {
   { "device", "revoke", cmd_device_revoke, "device revoke (--data DIR | --postgres CONNINFO) DEVICE_ID" },
   { "import-bundle", NULL, cmd_import_bundle,
     "import-bundle (--data DIR | --postgres CONNINFO) [--office-public FILE] FILE" },
+  { "reviewer", "add", cmd_reviewer_add,
+    "reviewer add --office DIR [--passphrase-file FILE] (--data DIR | --postgres CONNINFO) --name NAME "
+    "[--reviewer-passphrase-file FILE]" },
+  { "reviewer", "remove", cmd_reviewer_remove, "reviewer remove (--data DIR | --postgres CONNINFO) --name NAME" },
+  { "reviewer", "list", cmd_reviewer_list, "reviewer list (--data DIR | --postgres CONNINFO)" },
+  { "audit", "verify", cmd_audit_verify, "audit verify (--data DIR | --postgres CONNINFO)" },
+  { "audit", "show", cmd_audit_show,
+    "audit show (--data DIR | --postgres CONNINFO) [--object ID] [--after SEQ] [--limit N]" },
 };
 
 static void
