@@ -47,3 +47,27 @@ intake_json_parse_untrusted (JsonParser  *parser,
 
   return json_parser_load_from_data (parser, data, (gssize)len, error);
 }
+
+const char *
+intake_json_get_string (JsonObject *object,
+                        const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+gboolean
+intake_json_get_int (JsonObject *object,
+                     const char *name,
+                     gint64     *out_value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  *out_value = json_node_get_int (node);
+  return TRUE;
+}

@@ -23,4 +23,13 @@ gboolean intake_json_parse_untrusted (JsonParser  *parser,
                                       guint        max_depth,
                                       GError     **error);
 
+/* Typed members: NULL / FALSE when @name is absent, null, or of another
+ * JSON type (json-glib's own getters warn instead, which a malformed body
+ * must never trigger). */
+const char *intake_json_get_string (JsonObject  *object,
+                                    const char  *name);
+gboolean    intake_json_get_int    (JsonObject  *object,
+                                    const char  *name,
+                                    gint64      *out_value);
+
 G_END_DECLS

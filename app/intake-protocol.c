@@ -11,6 +11,7 @@
 
 #include "intake-canonical-json.h"
 #include "intake-envelope.h"
+#include "intake-json.h"
 #include "intake-protocol.h"
 
 G_DEFINE_QUARK (intake-protocol-error-quark, intake_protocol_error)
@@ -79,17 +80,6 @@ intake_protocol_sign_request (const IntakeDeviceKey *device,
   out_auth->signature = g_base64_encode (signature, sizeof signature);
 }
 
-static gboolean
-is_hex (const char *text,
-        gsize       len)
-{
-  if (text == NULL || strlen (text) != len)
-    return FALSE;
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isxdigit (text[i]) || g_ascii_isupper (text[i]))
-      return FALSE;
-  return TRUE;
-}
 
 gboolean
 intake_protocol_verify_request (const IntakeDevicePublic *device,
@@ -123,7 +113,7 @@ intake_protocol_verify_request (const IntakeDevicePublic *device,
 
   errno = 0;
   when = g_ascii_strtoll (timestamp, &end, 10);
-  if (*timestamp == '\0' || end == NULL || *end != '\0' || errno != 0 || !is_hex (nonce, 32))
+  if (*timestamp == '\0' || end == NULL || *end != '\0' || errno != 0 || !intake_hex_is_lower (nonce, 32))
     {
       g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_UNAUTHENTICATED,
                    "malformed %s or %s header", INTAKE_HEADER_TIMESTAMP, INTAKE_HEADER_NONCE);
@@ -228,16 +218,6 @@ malformed (GError     **error,
   return FALSE;
 }
 
-static const char *
-get_string (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
 
 GArray *
 intake_receipt_verify (GBytes        *receipt,
@@ -284,7 +264,7 @@ intake_receipt_verify (GBytes        *receipt,
       return NULL;
     }
 
-  device_id = get_string (root, "device_id");
+  device_id = intake_json_get_string (root, "device_id");
   if (device_id == NULL)
     return malformed (error, "no device_id"), NULL;
   if (g_strcmp0 (device_id, expected_device_id) != 0)
@@ -306,9 +286,9 @@ intake_receipt_verify (GBytes        *receipt,
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
         return malformed (error, "an item is not an object"), NULL;
-      id = get_string (json_node_get_object (element), "submission_id");
-      sha = get_string (json_node_get_object (element), "sha256");
-      if (!is_hex (id, 32) || !is_hex (sha, 64))
+      id = intake_json_get_string (json_node_get_object (element), "submission_id");
+      sha = intake_json_get_string (json_node_get_object (element), "sha256");
+      if (!intake_hex_is_lower (id, 32) || !intake_hex_is_lower (sha, 64))
         return malformed (error, "an item has a bad submission_id or sha256"), NULL;
       g_strlcpy (item.submission_id, id, sizeof item.submission_id);
       g_strlcpy (item.sha256, sha, sizeof item.sha256);

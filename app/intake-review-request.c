@@ -54,17 +54,6 @@ intake_review_sign_request (const IntakeReviewerKey *reviewer,
   out_auth->signature = g_base64_encode (signature, sizeof signature);
 }
 
-static gboolean
-is_lower_hex (const char *text,
-              gsize       len)
-{
-  if (text == NULL || strlen (text) != len)
-    return FALSE;
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isxdigit (text[i]) || g_ascii_isupper (text[i]))
-      return FALSE;
-  return TRUE;
-}
 
 gboolean
 intake_review_verify_request (const IntakeReviewerPublic *reviewer,
@@ -94,7 +83,7 @@ intake_review_verify_request (const IntakeReviewerPublic *reviewer,
     }
   errno = 0;
   when = g_ascii_strtoll (timestamp, &end, 10);
-  if (*timestamp == '\0' || end == NULL || *end != '\0' || errno != 0 || !is_lower_hex (nonce, 32))
+  if (*timestamp == '\0' || end == NULL || *end != '\0' || errno != 0 || !intake_hex_is_lower (nonce, 32))
     {
       g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_UNAUTHENTICATED,
                    "malformed %s or %s header", INTAKE_HEADER_TIMESTAMP, INTAKE_HEADER_NONCE);

@@ -18,17 +18,6 @@ intake_store_default_init (IntakeStoreInterface *iface)
 {
 }
 
-static gboolean
-is_lower_hex (const char *text,
-              gsize       len)
-{
-  if (text == NULL || strlen (text) != len)
-    return FALSE;
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isxdigit (text[i]) || g_ascii_isupper (text[i]))
-      return FALSE;
-  return TRUE;
-}
 
 static gboolean
 invalid (GError    **error,
@@ -49,7 +38,7 @@ intake_store_create_enroll_code (IntakeStore  *self,
   g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!is_lower_hex (code_hash, 64))
+  if (!intake_hex_is_lower (code_hash, 64))
     return invalid (error, "code hash (expected 64 lowercase hex digits)");
   if (location == NULL || *location == '\0' || !g_utf8_validate (location, -1, NULL))
     return invalid (error, "location (expected a non-empty UTF-8 name)");
@@ -68,7 +57,7 @@ intake_store_consume_enroll_code (IntakeStore              *self,
   g_return_val_if_fail (device != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!is_lower_hex (code_hash, 64))
+  if (!intake_hex_is_lower (code_hash, 64))
     return invalid (error, "code hash (expected 64 lowercase hex digits)"), NULL;
   return INTAKE_STORE_GET_IFACE (self)->consume_enroll_code (self, code_hash, device, now, error);
 }
@@ -97,7 +86,7 @@ intake_store_get_device (IntakeStore  *self,
   g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!is_lower_hex (device_id, 32))
+  if (!intake_hex_is_lower (device_id, 32))
     {
       g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_DEVICE,
                    "no device with id \"%s\" (a device id is 32 lowercase hex digits)",
@@ -126,7 +115,7 @@ intake_store_revoke_device (IntakeStore  *self,
   g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!is_lower_hex (device_id, 32))
+  if (!intake_hex_is_lower (device_id, 32))
     {
       g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_DEVICE,
                    "no device with id \"%s\" (a device id is 32 lowercase hex digits; "
@@ -149,8 +138,8 @@ intake_store_put_envelope (IntakeStore               *self,
   g_return_val_if_fail (out_result != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!is_lower_hex (meta->submission_id, 32) || !is_lower_hex (meta->device_id, 32) ||
-      !is_lower_hex (meta->sha256, 64) || meta->size != (gint64)g_bytes_get_size (envelope))
+  if (!intake_hex_is_lower (meta->submission_id, 32) || !intake_hex_is_lower (meta->device_id, 32) ||
+      !intake_hex_is_lower (meta->sha256, 64) || meta->size != (gint64)g_bytes_get_size (envelope))
     return invalid (error, "envelope metadata");
   return INTAKE_STORE_GET_IFACE (self)->put_envelope (self, meta, envelope, out_result, error);
 }
@@ -164,7 +153,7 @@ intake_store_dup_envelope (IntakeStore         *self,
   g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!is_lower_hex (submission_id, 32))
+  if (!intake_hex_is_lower (submission_id, 32))
     return invalid (error, "submission id"), NULL;
   return INTAKE_STORE_GET_IFACE (self)->dup_envelope (self, submission_id, out_meta, error);
 }
@@ -340,7 +329,7 @@ intake_store_add_reviewer (IntakeStore               *self,
   g_return_val_if_fail (reviewer != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!is_lower_hex (reviewer->reviewer_id, 32) || !is_name (reviewer->name) || reviewer->blob == NULL)
+  if (!intake_hex_is_lower (reviewer->reviewer_id, 32) || !is_name (reviewer->name) || reviewer->blob == NULL)
     return invalid (error, "reviewer (expected an id, a name of 1 to 128 bytes and a key blob)");
   return INTAKE_STORE_GET_IFACE (self)->add_reviewer (self, reviewer, audit, error);
 }
@@ -355,7 +344,7 @@ intake_store_get_reviewer (IntakeStore  *self,
   g_return_val_if_fail ((reviewer_id == NULL) != (name == NULL), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if ((reviewer_id != NULL && !is_lower_hex (reviewer_id, 32)) || (name != NULL && !is_name (name)))
+  if ((reviewer_id != NULL && !intake_hex_is_lower (reviewer_id, 32)) || (name != NULL && !is_name (name)))
     {
       g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_REVIEWER,
                    "no such reviewer; see intake-admin reviewer list");
@@ -401,7 +390,7 @@ intake_store_get_submission (IntakeStore  *self,
   g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!is_lower_hex (submission_id, 32))
+  if (!intake_hex_is_lower (submission_id, 32))
     return NULL;
   return INTAKE_STORE_GET_IFACE (self)->get_submission (self, submission_id, error);
 }
@@ -427,7 +416,7 @@ check_change (const char  *submission_id,
               const char  *updated_by,
               GError     **error)
 {
-  if (!is_lower_hex (submission_id, 32))
+  if (!intake_hex_is_lower (submission_id, 32))
     {
       g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION,
                    "no submission with id \"%s\"", submission_id != NULL ? submission_id : "");
@@ -496,7 +485,7 @@ intake_store_add_note (IntakeStore            *self,
     *out_current = NULL;
   if (!check_change (submission_id, reviewer_name, error))
     return FALSE;
-  if (!is_lower_hex (reviewer_id, 32))
+  if (!intake_hex_is_lower (reviewer_id, 32))
     return invalid (error, "reviewer id");
   if (!INTAKE_STORE_GET_IFACE (self)->add_note (self, submission_id, note, reviewer_id, reviewer_name,
                                                 expected_version, now, audit, out_current, &conflict, error))
@@ -514,7 +503,7 @@ intake_store_list_notes (IntakeStore  *self,
   g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!is_lower_hex (submission_id, 32))
+  if (!intake_hex_is_lower (submission_id, 32))
     return invalid (error, "submission id"), NULL;
   return INTAKE_STORE_GET_IFACE (self)->list_notes (self, submission_id, error);
 }
@@ -635,7 +624,7 @@ intake_store_put_help_request (IntakeStore  *self,
   g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!is_lower_hex (device_id, 32))
+  if (!intake_hex_is_lower (device_id, 32))
     return invalid (error, "device id");
   if (client_key == NULL || *client_key == '\0' || strlen (client_key) > 128)
     return invalid (error, "help request key");
@@ -670,7 +659,7 @@ intake_store_put_questionnaire (IntakeStore                    *self,
   g_return_val_if_fail (questionnaire != NULL && questionnaire->canonical != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (questionnaire->id == NULL || !is_lower_hex (questionnaire->hash, 64))
+  if (questionnaire->id == NULL || !intake_hex_is_lower (questionnaire->hash, 64))
     return invalid (error, "questionnaire identity");
   return INTAKE_STORE_GET_IFACE (self)->put_questionnaire (self, questionnaire, error);
 }

@@ -565,3 +565,15 @@ intake_hex_decode (const char *hex,
   return sodium_hex2bin (out, len, hex, len * 2, NULL, &bin_len, &end) == 0 &&
          bin_len == len && end == hex + len * 2;
 }
+
+gboolean
+intake_hex_is_lower (const char *text,
+                     gsize       len)
+{
+  if (text == NULL || strlen (text) != len)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isxdigit (text[i]) || g_ascii_isupper (text[i]))
+      return FALSE;
+  return TRUE;
+}

@@ -77,5 +77,8 @@ char               *intake_hex_encode      (const guint8             *data,
 gboolean            intake_hex_decode      (const char               *hex,
                                             guint8                   *out,
                                             gsize                     len);
+/* TRUE when @text is exactly @len lowercase hex digits (ids on the wire). */
+gboolean            intake_hex_is_lower    (const char               *text,
+                                            gsize                     len);
 
 G_END_DECLS

@@ -152,16 +152,6 @@ decode_b64_strict (const char *text,
   return g_base64_decode (text, out_len);
 }
 
-static const char *
-json_string_member (JsonObject *object,
-                    const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
 
 IntakeSignedQuestionnaire *
 intake_signed_questionnaire_load (const char                *path,
@@ -186,8 +176,8 @@ intake_signed_questionnaire_load (const char                *path,
     }
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
       !(root = json_node_get_object (json_parser_get_root (parser))) ||
-      !(canonical = decode_b64_strict (json_string_member (root, "canonical"), &canonical_len)) ||
-      !(signature = decode_b64_strict (json_string_member (root, "signature"), &signature_len)) ||
+      !(canonical = decode_b64_strict (intake_json_get_string (root, "canonical"), &canonical_len)) ||
+      !(signature = decode_b64_strict (intake_json_get_string (root, "signature"), &signature_len)) ||
       signature_len != INTAKE_SIGNATURE_BYTES)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -675,8 +665,8 @@ handle_enroll (IntakeServer      *self,
   const char *code;
 
   if (!(request = parse_json_object (body, parser)) ||
-      !(code = json_string_member (request, "code")) ||
-      !(pk = decode_b64_strict (json_string_member (request, "device_sign_pk"), &pk_len)) ||
+      !(code = intake_json_get_string (request, "code")) ||
+      !(pk = decode_b64_strict (intake_json_get_string (request, "device_sign_pk"), &pk_len)) ||
       pk_len != INTAKE_SIGN_PUBLIC_BYTES)
     {
       respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
@@ -1076,18 +1066,6 @@ parse_query_int (const char *text,
   return TRUE;
 }
 
-static gboolean
-json_int_member (JsonObject *object,
-                 const char *name,
-                 gint64     *out)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  *out = json_node_get_int (node);
-  return TRUE;
-}
 
 static void
 review_unlock (IntakeServer      *self,
@@ -1106,7 +1084,7 @@ review_unlock (IntakeServer      *self,
   const char *name;
   GArray *attempts;
 
-  if (!(request = parse_json_object (body, parser)) || !(name = json_string_member (request, "name")) ||
+  if (!(request = parse_json_object (body, parser)) || !(name = intake_json_get_string (request, "name")) ||
       *name == '\0' || strlen (name) > 128)
     {
       respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body", "expected {\"name\": \"...\"}");
@@ -1366,10 +1344,10 @@ review_workflow (IntakeServer      *self,
   gint64 expected = 0;
   gboolean conflict = FALSE;
 
-  if (!(request = parse_json_object (body, parser)) || !(state = json_string_member (request, "state")) ||
-      !intake_review_state_is_valid (state) || !json_int_member (request, "expected_version", &expected) ||
+  if (!(request = parse_json_object (body, parser)) || !(state = intake_json_get_string (request, "state")) ||
+      !intake_review_state_is_valid (state) || !intake_json_get_int (request, "expected_version", &expected) ||
       ((unit_node = json_object_get_member (request, "unit")) != NULL && !JSON_NODE_HOLDS_NULL (unit_node) &&
-       (!(unit = json_string_member (request, "unit")) || strlen (unit) > 200)))
+       (!(unit = intake_json_get_string (request, "unit")) || strlen (unit) > 200)))
     return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_body",
                           "expected {\"state\": \"new|in_review|conversation_planned|closed|needs_follow_up\", "
                           "\"unit\": \"...\" or null, \"expected_version\": N}");
@@ -1412,8 +1390,8 @@ review_note (IntakeServer      *self,
   gboolean conflict = FALSE;
 
   if (!(request = parse_json_object (body, parser)) ||
-      !(data = decode_b64_strict (json_string_member (request, "envelope"), &len)) ||
-      !json_int_member (request, "expected_version", &expected))
+      !(data = decode_b64_strict (intake_json_get_string (request, "envelope"), &len)) ||
+      !intake_json_get_int (request, "expected_version", &expected))
     return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_body",
                           "expected {\"envelope\": \"<base64 note envelope>\", \"expected_version\": N}");
   note = g_bytes_new_take (data, len);
@@ -1526,8 +1504,8 @@ review_client_event (IntakeServer      *self,
 
   if ((request = parse_json_object (body, parser)) != NULL)
     {
-      action = json_string_member (request, "action");
-      object = json_string_member (request, "object");
+      action = intake_json_get_string (request, "action");
+      object = intake_json_get_string (request, "object");
     }
   if (action == NULL || !g_strv_contains (actions, action) || object == NULL ||
       strlen (object) > INTAKE_AUDIT_OBJECT_MAX)
@@ -1796,11 +1774,11 @@ handle_help_requests (IntakeServer      *self,
     {
       JsonNode *element = json_array_get_element (requests, i);
       JsonObject *object = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
-      const char *language = object != NULL ? json_string_member (object, "language") : NULL;
+      const char *language = object != NULL ? intake_json_get_string (object, "language") : NULL;
       gint64 created_at = 0, id = 0;
-      gboolean ok = object != NULL && json_int_member (object, "created_at", &created_at) && created_at > 0 &&
+      gboolean ok = object != NULL && intake_json_get_int (object, "created_at", &created_at) && created_at > 0 &&
                     language != NULL && *language != '\0' && strlen (language) <= 15 &&
-                    (!json_object_has_member (object, "id") || json_int_member (object, "id", &id));
+                    (!json_object_has_member (object, "id") || intake_json_get_int (object, "id", &id));
 
       for (const char *p = language; ok && *p != '\0'; p++)
         ok = g_ascii_isalnum (*p) || *p == '-' || *p == '_';
@@ -1812,16 +1790,16 @@ handle_help_requests (IntakeServer      *self,
   for (guint i = 0; i < n; i++)
     {
       JsonObject *object = json_node_get_object (json_array_get_element (requests, i));
-      const char *language = json_string_member (object, "language");
+      const char *language = intake_json_get_string (object, "language");
       g_autoptr(GError) error = NULL;
       g_autofree char *client_key = NULL;
       gint64 created_at = 0, id = 0;
       gboolean is_new = FALSE;
 
-      json_int_member (object, "created_at", &created_at);
+      intake_json_get_int (object, "created_at", &created_at);
       /* The kiosk's own id makes a re-send idempotent; without one, the
        * n-th identical request of this batch is told apart by n. */
-      if (json_int_member (object, "id", &id))
+      if (intake_json_get_int (object, "id", &id))
         client_key = g_strdup_printf ("id:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%s", id, created_at, language);
       else
         {

@@ -27,6 +27,7 @@
 #include "intake-canonical-json.h"
 #include "intake-crypto-error.h"
 #include "intake-envelope.h"
+#include "intake-json.h"
 #include "intake-keys.h"
 #include "intake-outbox.h"
 #include "intake-questionnaire.h"
@@ -376,27 +377,7 @@ load_office_dir_public (const char          *dir,
   return (*out_public = intake_office_public_load (path, error)) != NULL;
 }
 
-static const char *
-string_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gint64
-int_member (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return -1;
-  return json_node_get_int (node);
-}
 
 static gboolean
 check_session_json (JsonNode           *root,
@@ -407,22 +388,23 @@ check_session_json (JsonNode           *root,
   JsonObject *object, *questionnaire;
   JsonNode *node;
   const char *hash_hex, *id;
-  gint64 version;
+  gint64 version, format;
 
   if (!JSON_NODE_HOLDS_OBJECT (root))
     goto bad;
   object = json_node_get_object (root);
   node = json_object_get_member (object, "questionnaire");
-  if (int_member (object, "format") != 1 ||
+  if (!intake_json_get_int (object, "format", &format) || format != 1 ||
       !json_object_has_member (object, "answers") ||
-      string_member (object, "language") == NULL ||
+      intake_json_get_string (object, "language") == NULL ||
       node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     goto bad;
 
   questionnaire = json_node_get_object (node);
-  version = int_member (questionnaire, "version");
-  hash_hex = string_member (questionnaire, "hash");
-  id = string_member (questionnaire, "id");
+  if (!intake_json_get_int (questionnaire, "version", &version))
+    version = -1;
+  hash_hex = intake_json_get_string (questionnaire, "hash");
+  id = intake_json_get_string (questionnaire, "id");
   if (version < 1 || version > G_MAXUINT32 || id == NULL || *id == '\0' ||
       strlen (id) > INTAKE_QUESTIONNAIRE_ID_MAX || hash_hex == NULL ||
       strlen (hash_hex) != 2 * INTAKE_QUESTIONNAIRE_HASH_BYTES ||
