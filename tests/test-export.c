@@ -29,77 +29,7 @@ load_inline (const char *single_quoted)
   return q;
 }
 
-typedef struct {
-  const char *code;
-  const char *value;  /* by question type; "<declined>" for rather not say */
-} Spec;
 
-static IntakeAnswer *
-answer_from_spec (const IntakeQuestion *q,
-                  const char           *value)
-{
-  if (strcmp (value, "<declined>") == 0)
-    return intake_answer_new_declined ();
-  switch (q->type)
-    {
-    case INTAKE_QUESTION_TYPE_SINGLE_CHOICE:
-      return intake_answer_new_choice (value);
-    case INTAKE_QUESTION_TYPE_MULTIPLE_CHOICE:
-      {
-        g_auto(GStrv) codes = g_strsplit (value, ";", -1);
-
-        return intake_answer_new_choices ((const char * const *) codes);
-      }
-    case INTAKE_QUESTION_TYPE_SCALE:
-    case INTAKE_QUESTION_TYPE_NUMBER:
-    case INTAKE_QUESTION_TYPE_LADDER:
-      return intake_answer_new_integer (g_ascii_strtoll (value, NULL, 10));
-    case INTAKE_QUESTION_TYPE_YES_NO:
-      return intake_answer_new_boolean (strcmp (value, "true") == 0);
-    case INTAKE_QUESTION_TYPE_SHORT_TEXT:
-      return intake_answer_new_text (value);
-    case INTAKE_QUESTION_TYPE_DATE:
-      return intake_answer_new_date (value);
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/* Answers the visible questions listed in @specs, in document order, leaves
- * the other visible ones skipped, and returns the submission as a kiosk
- * would have sent it. */
-static IntakeSubmission *
-submit_full (IntakeQuestionnaire  *q,
-             const char           *language,
-             const Spec           *specs,
-             guint                 n_specs,
-             char                **out_plaintext)
-{
-  g_autoptr(IntakeSession) session = intake_session_new (q, language);
-  g_autoptr(GDateTime) start = g_date_time_new_utc (2026, 11, 22, 10, 20, 55);
-  g_autoptr(GDateTime) finish = g_date_time_new_utc (2026, 11, 22, 10, 31, 7);
-  g_autoptr(IntakeSecureBuffer) plaintext = NULL;
-  g_autoptr(GError) error = NULL;
-  IntakeSubmission *submission;
-
-  intake_session_set_now (session, start);
-  for (guint i = 0; i < n_specs; i++)
-    {
-      const IntakeQuestion *question = intake_questionnaire_lookup_question (q, specs[i].code);
-
-      g_assert_nonnull (question);
-      intake_session_set_answer (session, specs[i].code, answer_from_spec (question, specs[i].value), &error);
-      g_assert_no_error (error);
-    }
-  intake_session_set_now (session, finish);
-  plaintext = intake_session_serialize (session, &error);
-  g_assert_no_error (error);
-  submission = intake_submission_new_from_secure (plaintext, &error);
-  g_assert_no_error (error);
-  if (out_plaintext != NULL)
-    *out_plaintext = g_strndup ((const char *) plaintext->data, plaintext->len);
-  return submission;
-}
 
 #define LANGS "'languages':{'nl':{'name':'Nederlands','direction':'ltr','status':'reviewed'}," \
               "'ar':{'name':'العربية','direction':'rtl','status':'draft'}},"
@@ -136,11 +66,11 @@ typedef struct {
   GDateTime              *received[2];
 } Fixture;
 
-static const Spec spec_a[] = { { "colour", "x" }, { "pets", "<declined>" }, { "note", "مرحبا, \"صديقي\"" } };
+static const IntakeTestSpec spec_a[] = { { "colour", "x" }, { "pets", "<declined>" }, { "note", "مرحبا, \"صديقي\"" } };
 /* spec_b leaves pets and note skipped. */
-static const Spec spec_b[] = { { "colour", "y" } };
-static const Spec spec_c[] = { { "colour", "x" }, { "hours", "-5" }, { "note", "=SUM(A1:A2)" } };
-static const Spec spec_d[] = { { "colour", "y" }, { "hours", "0" }, { "note", "#declined" } };
+static const IntakeTestSpec spec_b[] = { { "colour", "y" } };
+static const IntakeTestSpec spec_c[] = { { "colour", "x" }, { "hours", "-5" }, { "note", "=SUM(A1:A2)" } };
+static const IntakeTestSpec spec_d[] = { { "colour", "y" }, { "hours", "0" }, { "note", "#declined" } };
 
 static void
 fixture_set_up (Fixture       *f,
@@ -158,13 +88,13 @@ fixture_set_up (Fixture       *f,
 
   f->submissions = g_ptr_array_new_with_free_func (g_object_unref);
   f->plaintexts = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (f->submissions, submit_full (f->v1, "ar", spec_a, G_N_ELEMENTS (spec_a), &plaintext));
+  g_ptr_array_add (f->submissions, intake_test_submit (f->v1, "ar", spec_a, G_N_ELEMENTS (spec_a), &plaintext));
   g_ptr_array_add (f->plaintexts, plaintext);
-  g_ptr_array_add (f->submissions, submit_full (f->v1, "nl", spec_b, G_N_ELEMENTS (spec_b), &plaintext));
+  g_ptr_array_add (f->submissions, intake_test_submit (f->v1, "nl", spec_b, G_N_ELEMENTS (spec_b), &plaintext));
   g_ptr_array_add (f->plaintexts, plaintext);
-  g_ptr_array_add (f->submissions, submit_full (f->v2, "nl", spec_c, G_N_ELEMENTS (spec_c), &plaintext));
+  g_ptr_array_add (f->submissions, intake_test_submit (f->v2, "nl", spec_c, G_N_ELEMENTS (spec_c), &plaintext));
   g_ptr_array_add (f->plaintexts, plaintext);
-  g_ptr_array_add (f->submissions, submit_full (f->v2, "nl", spec_d, G_N_ELEMENTS (spec_d), &plaintext));
+  g_ptr_array_add (f->submissions, intake_test_submit (f->v2, "nl", spec_d, G_N_ELEMENTS (spec_d), &plaintext));
   g_ptr_array_add (f->plaintexts, plaintext);
 
   f->received[0] = g_date_time_new_utc (2026, 11, 22, 10, 32, 0);

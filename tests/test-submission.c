@@ -66,74 +66,7 @@ static const char v2_json[] =
   "{'code':'note','type':'short_text','max_length':100,'text':" T ("Nog iets?", "شيء آخر؟") "}"
   "]}]}";
 
-typedef struct {
-  const char *code;
-  const char *value;  /* by question type; "#declined" for rather not say */
-} Spec;
 
-static IntakeAnswer *
-answer_from_spec (const IntakeQuestion *q,
-                  const char           *value)
-{
-  if (strcmp (value, "#declined") == 0)
-    return intake_answer_new_declined ();
-  switch (q->type)
-    {
-    case INTAKE_QUESTION_TYPE_SINGLE_CHOICE:
-      return intake_answer_new_choice (value);
-    case INTAKE_QUESTION_TYPE_MULTIPLE_CHOICE:
-      {
-        g_auto(GStrv) codes = g_strsplit (value, ";", -1);
-
-        return intake_answer_new_choices ((const char * const *) codes);
-      }
-    case INTAKE_QUESTION_TYPE_SCALE:
-    case INTAKE_QUESTION_TYPE_NUMBER:
-    case INTAKE_QUESTION_TYPE_LADDER:
-      return intake_answer_new_integer (g_ascii_strtoll (value, NULL, 10));
-    case INTAKE_QUESTION_TYPE_YES_NO:
-      return intake_answer_new_boolean (strcmp (value, "true") == 0);
-    case INTAKE_QUESTION_TYPE_SHORT_TEXT:
-      return intake_answer_new_text (value);
-    case INTAKE_QUESTION_TYPE_DATE:
-      return intake_answer_new_date (value);
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/* Answers the visible questions listed in @specs, in document order, leaves
- * the other visible ones skipped, and returns the submission as a kiosk
- * would have sent it. */
-static IntakeSubmission *
-submit (IntakeQuestionnaire *q,
-        const char          *language,
-        const Spec          *specs,
-        guint                n_specs)
-{
-  g_autoptr(IntakeSession) session = intake_session_new (q, language);
-  g_autoptr(GDateTime) start = g_date_time_new_utc (2026, 11, 22, 10, 20, 55);
-  g_autoptr(GDateTime) finish = g_date_time_new_utc (2026, 11, 22, 10, 31, 7);
-  g_autoptr(IntakeSecureBuffer) plaintext = NULL;
-  g_autoptr(GError) error = NULL;
-  IntakeSubmission *submission;
-
-  intake_session_set_now (session, start);
-  for (guint i = 0; i < n_specs; i++)
-    {
-      const IntakeQuestion *question = intake_questionnaire_lookup_question (q, specs[i].code);
-
-      g_assert_nonnull (question);
-      intake_session_set_answer (session, specs[i].code, answer_from_spec (question, specs[i].value), &error);
-      g_assert_no_error (error);
-    }
-  intake_session_set_now (session, finish);
-  plaintext = intake_session_serialize (session, &error);
-  g_assert_no_error (error);
-  submission = intake_submission_new_from_secure (plaintext, &error);
-  g_assert_no_error (error);
-  return submission;
-}
 
 static IntakeSubmission *
 parse_string (const char  *json,
@@ -349,7 +282,7 @@ test_parse_secure_and_bytes (void)
 /* ------------------------------------------------------------------ */
 /* Checking against the questionnaire                                   */
 
-static const Spec arabic_session[] = {
+static const IntakeTestSpec arabic_session[] = {
   { "first_name", "سارة" },
   { "last_name", "Haddad" },
   { "birth_date", "1990-03-15" },
@@ -363,7 +296,7 @@ static const Spec arabic_session[] = {
   { "main_goal", "paid_job" },
   { "work_importance", "8" },
   { "work_confidence", "4" },
-  { "what_helps", "#declined" },
+  { "what_helps", "<declined>" },
   { "schooling", "mbo2_4" },
   { "schooling_abroad", "true" },
   { "diploma_recognised", "no" },
@@ -381,8 +314,8 @@ static const Spec arabic_session[] = {
   { "hours_possible", "24" },
   { "work_limits", "lifting;noise" },
   { "energy", "2" },
-  { "stress_coping", "#declined" },
-  { "health_talk", "#declined" },
+  { "stress_coping", "<declined>" },
+  { "health_talk", "<declined>" },
   { "housing", "shelter" },
   { "money_worries", "yes" },
   { "debt_help", "no_but_wanted" },
@@ -397,7 +330,7 @@ static void
 test_check_valid (void)
 {
   g_autoptr(IntakeQuestionnaire) q = load_intake ();
-  g_autoptr(IntakeSubmission) submission = submit (q, "ar", arabic_session, G_N_ELEMENTS (arabic_session));
+  g_autoptr(IntakeSubmission) submission = intake_test_submit (q, "ar", arabic_session, G_N_ELEMENTS (arabic_session), NULL);
   g_autoptr(GPtrArray) answers = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -533,8 +466,8 @@ test_check_mismatch (void)
 {
   g_autoptr(IntakeQuestionnaire) v1 = load_inline (v1_json);
   g_autoptr(IntakeQuestionnaire) v2 = load_inline (v2_json);
-  static const Spec specs[] = { { "colour", "x" } };
-  g_autoptr(IntakeSubmission) submission = submit (v1, "ar", specs, G_N_ELEMENTS (specs));
+  static const IntakeTestSpec specs[] = { { "colour", "x" } };
+  g_autoptr(IntakeSubmission) submission = intake_test_submit (v1, "ar", specs, G_N_ELEMENTS (specs), NULL);
   g_autoptr(GError) error = NULL;
 
   g_assert_false (intake_submission_check (submission, v2, &error));
@@ -562,7 +495,7 @@ static void
 test_render_arabic_session (void)
 {
   g_autoptr(IntakeQuestionnaire) q = load_intake ();
-  g_autoptr(IntakeSubmission) submission = submit (q, "ar", arabic_session, G_N_ELEMENTS (arabic_session));
+  g_autoptr(IntakeSubmission) submission = intake_test_submit (q, "ar", arabic_session, G_N_ELEMENTS (arabic_session), NULL);
   g_autoptr(IntakeRendering) rendering = NULL;
   g_autoptr(IntakeRendering) copy = NULL;
   g_autoptr(GError) error = NULL;
@@ -658,7 +591,7 @@ static void
 test_render_unsupported_staff_language (void)
 {
   g_autoptr(IntakeQuestionnaire) q = load_intake ();
-  g_autoptr(IntakeSubmission) submission = submit (q, "ar", arabic_session, G_N_ELEMENTS (arabic_session));
+  g_autoptr(IntakeSubmission) submission = intake_test_submit (q, "ar", arabic_session, G_N_ELEMENTS (arabic_session), NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(IntakeRendering) rendering = intake_submission_render (submission, q, "en", &error);
 
@@ -711,10 +644,10 @@ test_versions_render (void)
 {
   g_autoptr(IntakeQuestionnaire) v1 = load_inline (v1_json);
   g_autoptr(IntakeQuestionnaire) v2 = load_inline (v2_json);
-  static const Spec old_specs[] = { { "colour", "x" }, { "pets", "true" }, { "note", "مرحبا" } };
-  static const Spec new_specs[] = { { "colour", "x" }, { "hours", "12" } };
-  g_autoptr(IntakeSubmission) old_submission = submit (v1, "ar", old_specs, G_N_ELEMENTS (old_specs));
-  g_autoptr(IntakeSubmission) new_submission = submit (v2, "nl", new_specs, G_N_ELEMENTS (new_specs));
+  static const IntakeTestSpec old_specs[] = { { "colour", "x" }, { "pets", "true" }, { "note", "مرحبا" } };
+  static const IntakeTestSpec new_specs[] = { { "colour", "x" }, { "hours", "12" } };
+  g_autoptr(IntakeSubmission) old_submission = intake_test_submit (v1, "ar", old_specs, G_N_ELEMENTS (old_specs), NULL);
+  g_autoptr(IntakeSubmission) new_submission = intake_test_submit (v2, "nl", new_specs, G_N_ELEMENTS (new_specs), NULL);
   g_autoptr(IntakeQuestionnaireSet) set = intake_questionnaire_set_new ();
   g_autoptr(IntakeRendering) old_rendering = NULL;
   g_autoptr(IntakeRendering) new_rendering = NULL;
@@ -762,8 +695,8 @@ test_versions_lookup_errors (void)
   g_autoptr(IntakeQuestionnaireSet) set = intake_questionnaire_set_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) versions = NULL;
-  static const Spec specs[] = { { "colour", "y" } };
-  g_autoptr(IntakeSubmission) submission = submit (v2, "nl", specs, G_N_ELEMENTS (specs));
+  static const IntakeTestSpec specs[] = { { "colour", "y" } };
+  g_autoptr(IntakeSubmission) submission = intake_test_submit (v2, "nl", specs, G_N_ELEMENTS (specs), NULL);
   g_autoptr(IntakeRendering) raw = NULL;
   char *at;
 

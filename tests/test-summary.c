@@ -25,79 +25,12 @@ load_intake (void)
   return q;
 }
 
-typedef struct {
-  const char *code;
-  const char *value;  /* by question type; "#declined" for rather not say */
-} Spec;
 
-static IntakeAnswer *
-answer_from_spec (const IntakeQuestion *q,
-                  const char           *value)
-{
-  if (strcmp (value, "#declined") == 0)
-    return intake_answer_new_declined ();
-  switch (q->type)
-    {
-    case INTAKE_QUESTION_TYPE_SINGLE_CHOICE:
-      return intake_answer_new_choice (value);
-    case INTAKE_QUESTION_TYPE_MULTIPLE_CHOICE:
-      {
-        g_auto(GStrv) codes = g_strsplit (value, ";", -1);
-
-        return intake_answer_new_choices ((const char * const *) codes);
-      }
-    case INTAKE_QUESTION_TYPE_SCALE:
-    case INTAKE_QUESTION_TYPE_NUMBER:
-    case INTAKE_QUESTION_TYPE_LADDER:
-      return intake_answer_new_integer (g_ascii_strtoll (value, NULL, 10));
-    case INTAKE_QUESTION_TYPE_YES_NO:
-      return intake_answer_new_boolean (strcmp (value, "true") == 0);
-    case INTAKE_QUESTION_TYPE_SHORT_TEXT:
-      return intake_answer_new_text (value);
-    case INTAKE_QUESTION_TYPE_DATE:
-      return intake_answer_new_date (value);
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/* Answers the visible questions listed in @specs, in document order, leaves
- * the other visible ones skipped, and returns the submission as a kiosk
- * would have sent it. */
-static IntakeSubmission *
-submit (IntakeQuestionnaire *q,
-        const char          *language,
-        const Spec          *specs,
-        guint                n_specs)
-{
-  g_autoptr(IntakeSession) session = intake_session_new (q, language);
-  g_autoptr(GDateTime) start = g_date_time_new_utc (2026, 11, 22, 10, 20, 55);
-  g_autoptr(GDateTime) finish = g_date_time_new_utc (2026, 11, 22, 10, 31, 7);
-  g_autoptr(IntakeSecureBuffer) plaintext = NULL;
-  g_autoptr(GError) error = NULL;
-  IntakeSubmission *submission;
-
-  intake_session_set_now (session, start);
-  for (guint i = 0; i < n_specs; i++)
-    {
-      const IntakeQuestion *question = intake_questionnaire_lookup_question (q, specs[i].code);
-
-      g_assert_nonnull (question);
-      intake_session_set_answer (session, specs[i].code, answer_from_spec (question, specs[i].value), &error);
-      g_assert_no_error (error);
-    }
-  intake_session_set_now (session, finish);
-  plaintext = intake_session_serialize (session, &error);
-  g_assert_no_error (error);
-  submission = intake_submission_new_from_secure (plaintext, &error);
-  g_assert_no_error (error);
-  return submission;
-}
 
 /* ------------------------------------------------------------------ */
 /* A hand-made session                                                  */
 
-static const Spec session_specs[] = {
+static const IntakeTestSpec session_specs[] = {
   { "first_name", "Sara" },
   { "last_name", "Haddad" },
   { "birth_date", "1990-03-15" },
@@ -109,7 +42,7 @@ static const Spec session_specs[] = {
   { "main_goal", "paid_job" },
   { "work_importance", "8" },
   { "work_confidence", "4" },
-  { "what_helps", "#declined" },
+  { "what_helps", "<declined>" },
   { "schooling", "mbo2_4" },
   { "schooling_abroad", "true" },
   { "diploma_recognised", "no" },
@@ -120,11 +53,11 @@ static const Spec session_specs[] = {
   { "skill_know_strengths", "4" },
   { "strengths", "أنا جيد في الطبخ" },
   { "digital_smartphone", "4" },
-  { "hours_possible", "#declined" },
+  { "hours_possible", "<declined>" },
   { "work_limits", "lifting;noise" },
   { "energy", "2" },
-  { "stress_coping", "#declined" },
-  { "health_talk", "#declined" },
+  { "stress_coping", "<declined>" },
+  { "health_talk", "<declined>" },
   { "housing", "shelter" },
   { "money_worries", "yes" },
   { "debt_help", "no_but_wanted" },
@@ -194,7 +127,7 @@ static void
 test_summary_lines (void)
 {
   g_autoptr(IntakeQuestionnaire) q = load_intake ();
-  g_autoptr(IntakeSubmission) submission = submit (q, "ar", session_specs, G_N_ELEMENTS (session_specs));
+  g_autoptr(IntakeSubmission) submission = intake_test_submit (q, "ar", session_specs, G_N_ELEMENTS (session_specs), NULL);
   g_autoptr(GError) error = NULL;
   IntakeSummary *summary = intake_summary_new (submission, q, NULL, &error);
 
@@ -247,11 +180,11 @@ static void
 test_summary_nothing_answered (void)
 {
   /* Only the required questions answered: no line at all, just the heading. */
-  static const Spec minimal[] = {
+  static const IntakeTestSpec minimal[] = {
     { "first_name", "Sara" }, { "last_name", "Haddad" }, { "birth_date", "1990-03-15" },
   };
   g_autoptr(IntakeQuestionnaire) q = load_intake ();
-  g_autoptr(IntakeSubmission) submission = submit (q, "nl", minimal, G_N_ELEMENTS (minimal));
+  g_autoptr(IntakeSubmission) submission = intake_test_submit (q, "nl", minimal, G_N_ELEMENTS (minimal), NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(IntakeSummary) summary = intake_summary_new (submission, q, "nl", &error);
 
@@ -264,7 +197,7 @@ static void
 test_summary_no_barrier_answers (void)
 {
   /* Answers on every barrier question that do not count: no barrier line. */
-  static const Spec calm[] = {
+  static const IntakeTestSpec calm[] = {
     { "first_name", "Sara" }, { "last_name", "Haddad" }, { "birth_date", "1990-03-15" },
     { "preferred_language", "nl" }, { "dutch_speaking", "reasonably" },
     { "interpreter_wanted", "false" },
@@ -275,7 +208,7 @@ test_summary_no_barrier_answers (void)
     { "skill_teamwork", "4" },
   };
   g_autoptr(IntakeQuestionnaire) q = load_intake ();
-  g_autoptr(IntakeSubmission) submission = submit (q, "nl", calm, G_N_ELEMENTS (calm));
+  g_autoptr(IntakeSubmission) submission = intake_test_submit (q, "nl", calm, G_N_ELEMENTS (calm), NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(IntakeSummary) summary = intake_summary_new (submission, q, NULL, &error);
   const IntakeSummaryLine *line;
@@ -366,7 +299,7 @@ static void
 test_summary_errors (void)
 {
   g_autoptr(IntakeQuestionnaire) q = load_intake ();
-  g_autoptr(IntakeSubmission) submission = submit (q, "ar", session_specs, G_N_ELEMENTS (session_specs));
+  g_autoptr(IntakeSubmission) submission = intake_test_submit (q, "ar", session_specs, G_N_ELEMENTS (session_specs), NULL);
   g_autofree char *path = intake_test_data_path ("questionnaire-valid.json");
   g_autoptr(IntakeQuestionnaire) other = intake_questionnaire_new_from_file (path, NULL);
   g_autoptr(GError) error = NULL;
