@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "intake-protocol.h"
-#include "intake-reference.h"
+#include "intake-store-common.h"
 #include "intake-store-pg.h"
 #include "intake-store-sql.h"
 
@@ -438,13 +438,15 @@ read_envelope_meta (const PGresult      *res,
   intake_envelope_source_from_string (get_text (res, row, 11), &meta->source);
 }
 
+/* After ensure_ready, outside a transaction. */
 static gboolean
-pg_create_enroll_code (IntakeStore  *store,
-                       const char   *code_hash,
-                       const char   *location,
-                       gint64        created_at,
-                       gint64        expires_at,
-                       GError      **error)
+insert_enroll_code (IntakeStore  *store,
+                    const char   *code_hash,
+                    const char   *location,
+                    gint64        created_at,
+                    gint64        expires_at,
+                    gboolean     *out_exists,
+                    GError      **error)
 {
   IntakeStorePg *self = INTAKE_STORE_PG (store);
   g_autofree char *name = stmt_name (STMT_CODE_INSERT);
@@ -452,29 +454,27 @@ pg_create_enroll_code (IntakeStore  *store,
   PGresult *res;
   gboolean ok;
 
-  if (!ensure_connected (self, error))
-    return FALSE;
   param_text (&p, code_hash);
   param_text (&p, location);
   param_int (&p, created_at);
   param_int (&p, expires_at);
   res = PQexecPrepared (self->conn, name, p.n, p.values, p.lengths, p.formats, 1);
   ok = PQresultStatus (res) == PGRES_COMMAND_OK;
-  if (!ok && g_str_equal (sqlstate (res), "23505"))
-    g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_EXISTS,
-                         "this enrollment code exists already; make a new one");
-  else if (!ok)
+  /* 23505: unique_violation. */
+  *out_exists = !ok && g_str_equal (sqlstate (res), "23505");
+  if (!ok && !*out_exists)
     set_pg_error (self, res, "cannot store the enrollment code", error);
   PQclear (res);
-  return ok;
+  return ok || *out_exists;
 }
 
 /* Inside a transaction: the device row, or NULL (no error) if none. */
 static IntakeStoreDevice *
-lookup_device (IntakeStorePg  *self,
-               const char     *device_id,
-               GError        **error)
+lookup_device (IntakeStore  *store,
+               const char   *device_id,
+               GError      **error)
 {
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
   Params p = { 0 };
   PGresult *res;
   IntakeStoreDevice *device = NULL;
@@ -507,13 +507,14 @@ run_command (IntakeStorePg    *self,
 }
 
 static gboolean
-insert_device (IntakeStorePg            *self,
+insert_device (IntakeStore              *store,
                const IntakeDevicePublic *device,
                const char               *device_id,
                const char               *location,
                gint64                    enrolled_at,
                GError                  **error)
 {
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
   Params p = { 0 };
 
   param_text (&p, device_id);
@@ -521,155 +522,6 @@ insert_device (IntakeStorePg            *self,
   param_text (&p, location);
   param_int (&p, enrolled_at);
   return run_command (self, STMT_DEVICE_INSERT, &p, "cannot register the device", NULL, error);
-}
-
-static char *
-pg_consume_enroll_code (IntakeStore              *store,
-                        const char               *code_hash,
-                        const IntakeDevicePublic *device,
-                        gint64                    now,
-                        GError                  **error)
-{
-  IntakeStorePg *self = INTAKE_STORE_PG (store);
-  g_autofree char *device_id = intake_hex_encode (device->device_id, sizeof device->device_id);
-  g_autofree char *location = NULL;
-  g_autoptr(IntakeStoreDevice) existing = NULL;
-  g_autoptr(GError) local_error = NULL;
-  Params p = { 0 };
-  PGresult *res;
-  gint64 expires_at;
-  gboolean used;
-  int rows = 0;
-
-  if (!begin (self, error))
-    return NULL;
-
-  param_text (&p, code_hash);
-  if (!(res = run (self, STMT_CODE_GET, &p, "cannot read the enrollment code", error)))
-    return rollback (self), NULL;
-  if (PQntuples (res) == 0)
-    {
-      PQclear (res);
-      rollback (self);
-      g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_CODE,
-                           "unknown enrollment code; check it or ask staff for a new one");
-      return NULL;
-    }
-  location = g_strdup (get_text (res, 0, 0));
-  expires_at = get_int (res, 0, 1);
-  used = !PQgetisnull (res, 0, 2);
-  PQclear (res);
-
-  if (!used && now >= expires_at)
-    {
-      rollback (self);
-      g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_EXPIRED,
-                           "this enrollment code has expired; ask staff for a new one");
-      return NULL;
-    }
-
-  existing = lookup_device (self, device_id, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return rollback (self), NULL;
-    }
-  if (!used && existing != NULL && existing->status == INTAKE_DEVICE_STATUS_REVOKED)
-    {
-      rollback (self);
-      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DEVICE_REVOKED,
-                   "device %s is revoked and cannot enroll again; give the kiosk a new device key",
-                   device_id);
-      return NULL;
-    }
-
-  /* The update only takes an unused code, so of two servers racing for
-   * the same code exactly one wins. */
-  p = (Params) { 0 };
-  param_text (&p, code_hash);
-  param_int (&p, now);
-  param_text (&p, device_id);
-  if (!used && !run_command (self, STMT_CODE_USE, &p, "cannot consume the enrollment code", &rows, error))
-    return rollback (self), NULL;
-  if (used || rows != 1)
-    {
-      rollback (self);
-      g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_USED,
-                           "this enrollment code was used already; ask staff for a new one");
-      return NULL;
-    }
-
-  if (existing == NULL)
-    {
-      if (!insert_device (self, device, device_id, location, now, error))
-        return rollback (self), NULL;
-    }
-  else
-    {
-      p = (Params) { 0 };
-      param_text (&p, device_id);
-      param_text (&p, location);
-      if (!run_command (self, STMT_DEVICE_SET_LOCATION, &p, "cannot update the device", NULL, error))
-        return rollback (self), NULL;
-    }
-
-  if (!commit (self, error))
-    return rollback (self), NULL;
-  return g_steal_pointer (&location);
-}
-
-static gboolean
-pg_register_device (IntakeStore              *store,
-                    const IntakeDevicePublic *device,
-                    const char               *location,
-                    gint64                    enrolled_at,
-                    GError                  **error)
-{
-  IntakeStorePg *self = INTAKE_STORE_PG (store);
-  g_autofree char *device_id = intake_hex_encode (device->device_id, sizeof device->device_id);
-  g_autoptr(IntakeStoreDevice) existing = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  if (!begin (self, error))
-    return FALSE;
-  existing = lookup_device (self, device_id, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return rollback (self);
-    }
-  if (existing != NULL && existing->status == INTAKE_DEVICE_STATUS_REVOKED)
-    {
-      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DEVICE_REVOKED,
-                   "device %s is revoked and cannot be registered again", device_id);
-      return rollback (self);
-    }
-  if (existing == NULL && !insert_device (self, device, device_id, location, enrolled_at, error))
-    return rollback (self);
-  return commit (self, error) || rollback (self);
-}
-
-static IntakeStoreDevice *
-pg_get_device (IntakeStore  *store,
-               const char   *device_id,
-               GError      **error)
-{
-  IntakeStorePg *self = INTAKE_STORE_PG (store);
-  g_autoptr(GError) local_error = NULL;
-  IntakeStoreDevice *device;
-
-  if (!ensure_connected (self, error))
-    return NULL;
-  device = lookup_device (self, device_id, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (device == NULL)
-    g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_DEVICE,
-                 "no device with id %s; see intake-admin device list", device_id);
-  return device;
 }
 
 static GPtrArray *
@@ -689,121 +541,6 @@ pg_list_devices (IntakeStore  *store,
     g_ptr_array_add (devices, read_device (res, i));
   PQclear (res);
   return devices;
-}
-
-static gboolean
-pg_revoke_device (IntakeStore  *store,
-                  const char   *device_id,
-                  gint64        now,
-                  GError      **error)
-{
-  IntakeStorePg *self = INTAKE_STORE_PG (store);
-  g_autoptr(IntakeStoreDevice) existing = NULL;
-  g_autoptr(GError) local_error = NULL;
-  Params p = { 0 };
-
-  if (!begin (self, error))
-    return FALSE;
-  existing = lookup_device (self, device_id, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return rollback (self);
-    }
-  if (existing == NULL)
-    {
-      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_DEVICE,
-                   "no device with id %s; see intake-admin device list", device_id);
-      return rollback (self);
-    }
-  param_text (&p, device_id);
-  param_int (&p, now);
-  if (!run_command (self, STMT_DEVICE_REVOKE, &p, "cannot revoke the device", NULL, error))
-    return rollback (self);
-  return commit (self, error) || rollback (self);
-}
-
-static gboolean insert_submission (IntakeStorePg *self, const char *submission_id, GError **error);
-
-static gboolean
-pg_put_envelope (IntakeStore               *store,
-                 const IntakeStoreEnvelope *meta,
-                 GBytes                    *envelope,
-                 IntakeStorePutResult      *out_result,
-                 GError                   **error)
-{
-  IntakeStorePg *self = INTAKE_STORE_PG (store);
-  const char *source = intake_envelope_source_to_string (meta->source);
-  gsize len;
-  const guint8 *data = g_bytes_get_data (envelope, &len);
-  g_autofree char *stored_sha256 = NULL;
-  Params p = { 0 };
-  PGresult *res;
-  gboolean same;
-  int rows = 0;
-
-  if (!begin (self, error))
-    return FALSE;
-
-  param_text (&p, meta->submission_id);
-  param_text (&p, meta->device_id);
-  param_bytes (&p, data, len);
-  param_text (&p, meta->sha256);
-  param_int (&p, meta->size);
-  param_int (&p, meta->created_at);
-  param_text (&p, meta->questionnaire_id);
-  param_int (&p, meta->questionnaire_version);
-  param_text (&p, meta->questionnaire_hash);
-  param_text (&p, meta->office_key_id);
-  param_int (&p, meta->received_at);
-  param_text (&p, source);
-  /* ON CONFLICT DO NOTHING waits for a concurrent insert of the same id
-   * (another server instance) to commit or roll back, so the comparison
-   * below always sees the winner's row. */
-  if (!run_command (self, STMT_ENVELOPE_INSERT, &p, "cannot store the envelope", &rows, error))
-    return rollback (self);
-  if (rows == 1)
-    {
-      if (!insert_submission (self, meta->submission_id, error))
-        return rollback (self);
-      *out_result = INTAKE_STORE_PUT_STORED;
-      return commit (self, error) || rollback (self);
-    }
-
-  p = (Params) { 0 };
-  param_text (&p, meta->submission_id);
-  if (!(res = run (self, STMT_ENVELOPE_GET_BYTES, &p, "cannot read the stored envelope", error)))
-    return rollback (self);
-  if (PQntuples (res) != 1)
-    {
-      PQclear (res);
-      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DATABASE,
-                   "submission %s is neither new nor stored; retry", meta->submission_id);
-      return rollback (self);
-    }
-  same = (gsize)PQgetlength (res, 0, 0) == len &&
-         (len == 0 || memcmp (PQgetvalue (res, 0, 0), data, len) == 0);
-  stored_sha256 = g_strdup (get_text (res, 0, 1));
-  PQclear (res);
-
-  if (same)
-    {
-      rollback (self);
-      *out_result = INTAKE_STORE_PUT_DUPLICATE;
-      return TRUE;
-    }
-
-  p = (Params) { 0 };
-  param_text (&p, meta->submission_id);
-  param_text (&p, meta->sha256);
-  param_text (&p, meta->device_id);
-  param_text (&p, stored_sha256);
-  param_text (&p, source);
-  param_int (&p, meta->received_at);
-  if (!run_command (self, STMT_CONFLICT_LOG, &p, "cannot log the conflict", NULL, error))
-    return rollback (self);
-  *out_result = INTAKE_STORE_PUT_CONFLICT;
-  return commit (self, error) || rollback (self);
 }
 
 static GBytes *
@@ -943,29 +680,6 @@ pg_ensure_setting (IntakeStore  *store,
 
 /* Review ------------------------------------------------------------------ */
 
-static char *
-reference_for (const char *submission_id)
-{
-  guint8 id[INTAKE_SUBMISSION_ID_BYTES];
-
-  if (!intake_hex_decode (submission_id, id, sizeof id))
-    return g_strdup ("");
-  return intake_reference_from_submission_id (id);
-}
-
-static gboolean
-insert_submission (IntakeStorePg  *self,
-                   const char     *submission_id,
-                   GError        **error)
-{
-  g_autofree char *reference = reference_for (submission_id);
-  Params p = { 0 };
-
-  param_text (&p, submission_id);
-  param_text (&p, reference);
-  return run_command (self, STMT_SUBMISSION_INSERT, &p, "cannot record the submission for review", NULL, error);
-}
-
 static GBytes *
 get_bytes (const PGresult *res,
            int             row,
@@ -1028,103 +742,6 @@ read_audit (const PGresult *res,
   return event;
 }
 
-/* Inside a transaction. SELECT ... FOR UPDATE on the single head row makes
- * concurrent appenders (several server instances, intake-admin) wait for
- * each other, so seq stays gapless and the chain never forks. */
-static gboolean
-append_audit_locked (IntakeStorePg     *self,
-                     IntakeAuditEvent  *event,
-                     GError           **error)
-{
-  Params p = { 0 };
-  PGresult *res;
-  g_autofree char *prev = NULL;
-  gint64 seq;
-
-  if (!(res = run (self, STMT_AUDIT_HEAD_LOCK, &p, "cannot lock the audit log's head", error)))
-    return FALSE;
-  if (PQntuples (res) != 1 || PQgetlength (res, 0, 1) != INTAKE_AUDIT_HASH_HEX_LEN)
-    {
-      PQclear (res);
-      g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DATABASE,
-                           "the audit log's head row is missing or damaged; run intake-admin audit verify");
-      return FALSE;
-    }
-  seq = get_int (res, 0, 0) + 1;
-  prev = g_strdup (get_text (res, 0, 1));
-  PQclear (res);
-  intake_audit_event_chain (event, seq, prev);
-
-  p = (Params) { 0 };
-  param_int (&p, event->seq);
-  param_int (&p, event->time);
-  param_text (&p, event->actor);
-  param_text (&p, event->action);
-  param_text (&p, event->object);
-  param_text (&p, event->result);
-  param_text (&p, event->origin);
-  param_text (&p, event->prev);
-  param_text (&p, event->hash);
-  if (!run_command (self, STMT_AUDIT_INSERT, &p, "cannot append to the audit log", NULL, error))
-    return FALSE;
-  p = (Params) { 0 };
-  param_int (&p, event->seq);
-  param_text (&p, event->hash);
-  return run_command (self, STMT_AUDIT_HEAD_SET, &p, "cannot move the audit log's head", NULL, error);
-}
-
-static gboolean
-pg_append_audit (IntakeStore       *store,
-                 IntakeAuditEvent  *event,
-                 GError           **error)
-{
-  IntakeStorePg *self = INTAKE_STORE_PG (store);
-
-  if (!begin (self, error))
-    return FALSE;
-  if (!append_audit_locked (self, event, error))
-    return rollback (self);
-  return commit (self, error) || rollback (self);
-}
-
-static gboolean
-pg_add_reviewer (IntakeStore               *store,
-                 const IntakeStoreReviewer *reviewer,
-                 IntakeAuditEvent          *audit,
-                 GError                   **error)
-{
-  IntakeStorePg *self = INTAKE_STORE_PG (store);
-  g_autofree char *name = stmt_name (STMT_REVIEWER_INSERT);
-  gsize blob_len = 0;
-  const guint8 *blob = g_bytes_get_data (reviewer->blob, &blob_len);
-  Params p = { 0 };
-  PGresult *res;
-
-  if (!begin (self, error))
-    return FALSE;
-  param_text (&p, reviewer->reviewer_id);
-  param_text (&p, reviewer->name);
-  param_bytes (&p, reviewer->sign_pk, INTAKE_SIGN_PUBLIC_BYTES);
-  param_bytes (&p, blob, blob_len);
-  param_int (&p, reviewer->created_at);
-  res = PQexecPrepared (self->conn, name, p.n, p.values, p.lengths, p.formats, 1);
-  if (PQresultStatus (res) != PGRES_COMMAND_OK)
-    {
-      if (g_str_equal (sqlstate (res), "23505"))
-        g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_REVIEWER_EXISTS,
-                     "an active reviewer is named \"%s\" already (or this key is registered); "
-                     "remove them first or choose another name", reviewer->name);
-      else
-        set_pg_error (self, res, "cannot register the reviewer", error);
-      PQclear (res);
-      return rollback (self);
-    }
-  PQclear (res);
-  if (audit != NULL && !append_audit_locked (self, audit, error))
-    return rollback (self);
-  return commit (self, error) || rollback (self);
-}
-
 static IntakeStoreReviewer *
 pg_get_reviewer (IntakeStore  *store,
                  const char   *reviewer_id,
@@ -1170,39 +787,12 @@ pg_list_reviewers (IntakeStore  *store,
   return list;
 }
 
-static gboolean
-pg_revoke_reviewer (IntakeStore       *store,
-                    const char        *name,
-                    gint64             now,
-                    IntakeAuditEvent  *audit,
-                    GError           **error)
+static IntakeStoreSubmission *
+lookup_submission (IntakeStore  *store,
+                   const char   *submission_id,
+                   GError      **error)
 {
   IntakeStorePg *self = INTAKE_STORE_PG (store);
-  Params p = { 0 };
-  int rows = 0;
-
-  if (!begin (self, error))
-    return FALSE;
-  param_text (&p, name);
-  param_int (&p, now);
-  if (!run_command (self, STMT_REVIEWER_REVOKE, &p, "cannot revoke the reviewer", &rows, error))
-    return rollback (self);
-  if (rows != 1)
-    {
-      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_REVIEWER,
-                   "no active reviewer named \"%s\"; see intake-admin reviewer list", name);
-      return rollback (self);
-    }
-  if (audit != NULL && !append_audit_locked (self, audit, error))
-    return rollback (self);
-  return commit (self, error) || rollback (self);
-}
-
-static IntakeStoreSubmission *
-lookup_submission (IntakeStorePg  *self,
-                   const char     *submission_id,
-                   GError        **error)
-{
   IntakeStoreSubmission *submission = NULL;
   Params p = { 0 };
   PGresult *res;
@@ -1214,18 +804,6 @@ lookup_submission (IntakeStorePg  *self,
     submission = read_submission (res, 0);
   PQclear (res);
   return submission;
-}
-
-static IntakeStoreSubmission *
-pg_get_submission (IntakeStore  *store,
-                   const char   *submission_id,
-                   GError      **error)
-{
-  IntakeStorePg *self = INTAKE_STORE_PG (store);
-
-  if (!ensure_connected (self, error))
-    return NULL;
-  return lookup_submission (self, submission_id, error);
 }
 
 static GPtrArray *
@@ -1269,119 +847,6 @@ pg_list_submissions (IntakeStore                  *store,
     g_ptr_array_add (list, read_submission (res, i));
   PQclear (res);
   return list;
-}
-
-static gboolean
-finish_change (IntakeStorePg           *self,
-               const char              *submission_id,
-               gboolean                 changed,
-               IntakeAuditEvent        *audit,
-               IntakeStoreSubmission  **out_current,
-               gboolean                *out_conflict,
-               GError                 **error)
-{
-  g_autoptr(IntakeStoreSubmission) current = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  current = lookup_submission (self, submission_id, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return rollback (self);
-    }
-  if (current == NULL)
-    {
-      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION,
-                   "no submission with id %s", submission_id);
-      return rollback (self);
-    }
-  *out_conflict = !changed;
-  if (audit != NULL)
-    {
-      intake_audit_event_set_result (audit, changed ? "ok" : "conflict");
-      if (!append_audit_locked (self, audit, error))
-        return rollback (self);
-    }
-  if (!commit (self, error))
-    return rollback (self);
-  if (out_current != NULL)
-    *out_current = g_steal_pointer (&current);
-  return TRUE;
-}
-
-static gboolean
-pg_update_workflow (IntakeStore            *store,
-                    const char             *submission_id,
-                    const char             *state,
-                    const char             *unit,
-                    gint64                  expected_version,
-                    const char             *updated_by,
-                    gint64                  now,
-                    IntakeAuditEvent       *audit,
-                    IntakeStoreSubmission **out_current,
-                    gboolean               *out_conflict,
-                    GError                **error)
-{
-  IntakeStorePg *self = INTAKE_STORE_PG (store);
-  Params p = { 0 };
-  int rows = 0;
-
-  if (!begin (self, error))
-    return FALSE;
-  param_text (&p, submission_id);
-  param_text (&p, state);
-  param_text (&p, unit);
-  param_int (&p, now);
-  param_text (&p, updated_by);
-  param_int (&p, expected_version);
-  /* The row lock the UPDATE takes makes a concurrent change wait; it then
-   * re-checks version against the committed row, so exactly one wins. */
-  if (!run_command (self, STMT_WORKFLOW_SET, &p, "cannot change the workflow", &rows, error))
-    return rollback (self);
-  return finish_change (self, submission_id, rows == 1, audit, out_current, out_conflict, error);
-}
-
-static gboolean
-pg_add_note (IntakeStore            *store,
-             const char             *submission_id,
-             GBytes                 *note,
-             const char             *reviewer_id,
-             const char             *reviewer_name,
-             gint64                  expected_version,
-             gint64                  now,
-             IntakeAuditEvent       *audit,
-             IntakeStoreSubmission **out_current,
-             gboolean               *out_conflict,
-             GError                **error)
-{
-  IntakeStorePg *self = INTAKE_STORE_PG (store);
-  g_autofree char *sha256 = intake_sha256_hex (note);
-  gsize len = 0;
-  const guint8 *data = g_bytes_get_data (note, &len);
-  Params p = { 0 };
-  int rows = 0;
-
-  if (!begin (self, error))
-    return FALSE;
-  param_text (&p, submission_id);
-  param_int (&p, now);
-  param_text (&p, reviewer_name);
-  param_int (&p, expected_version);
-  if (!run_command (self, STMT_NOTE_BUMP, &p, "cannot add the note", &rows, error))
-    return rollback (self);
-  if (rows == 1)
-    {
-      p = (Params) { 0 };
-      param_text (&p, submission_id);
-      param_bytes (&p, data, len);
-      param_text (&p, sha256);
-      param_text (&p, reviewer_id);
-      param_text (&p, reviewer_name);
-      param_int (&p, now);
-      if (!run_command (self, STMT_NOTE_INSERT, &p, "cannot store the note", NULL, error))
-        return rollback (self);
-    }
-  return finish_change (self, submission_id, rows == 1, audit, out_current, out_conflict, error);
 }
 
 static GPtrArray *
@@ -1577,6 +1042,374 @@ pg_list_questionnaires (IntakeStore  *store,
   return list;
 }
 
+/* The operations intake-store-common.c builds on --------------------------
+ *
+ * READ COMMITTED transactions: the enrollment code and the workflow
+ * compare-and-set rely on UPDATE ... WHERE re-checking the committed row,
+ * the envelope on the UNIQUE constraint, and the audit chain on
+ * SELECT ... FOR UPDATE of its head row. */
+
+static gboolean
+backend_ensure_ready (IntakeStore  *store,
+                      GError      **error)
+{
+  return ensure_connected (INTAKE_STORE_PG (store), error);
+}
+
+static gboolean
+backend_begin (IntakeStore  *store,
+               GError      **error)
+{
+  return begin (INTAKE_STORE_PG (store), error);
+}
+
+static gboolean
+backend_commit (IntakeStore  *store,
+                GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+
+  return commit (self, error) || rollback (self);
+}
+
+static void
+backend_rollback (IntakeStore *store)
+{
+  rollback (INTAKE_STORE_PG (store));
+}
+
+static gboolean
+get_enroll_code (IntakeStore  *store,
+                 const char   *code_hash,
+                 char        **out_location,
+                 gint64       *out_expires_at,
+                 gboolean     *out_used,
+                 GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  Params p = { 0 };
+  PGresult *res;
+
+  param_text (&p, code_hash);
+  if (!(res = run (self, STMT_CODE_GET, &p, "cannot read the enrollment code", error)))
+    return FALSE;
+  if (PQntuples (res) == 1)
+    {
+      *out_location = g_strdup (get_text (res, 0, 0));
+      *out_expires_at = get_int (res, 0, 1);
+      *out_used = !PQgetisnull (res, 0, 2);
+    }
+  PQclear (res);
+  return TRUE;
+}
+
+static gboolean
+use_enroll_code (IntakeStore  *store,
+                 const char   *code_hash,
+                 gint64        now,
+                 const char   *device_id,
+                 int          *out_rows,
+                 GError      **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, code_hash);
+  param_int (&p, now);
+  param_text (&p, device_id);
+  return run_command (INTAKE_STORE_PG (store), STMT_CODE_USE, &p, "cannot consume the enrollment code",
+                      out_rows, error);
+}
+
+static gboolean
+set_device_location (IntakeStore  *store,
+                     const char   *device_id,
+                     const char   *location,
+                     GError      **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, device_id);
+  param_text (&p, location);
+  return run_command (INTAKE_STORE_PG (store), STMT_DEVICE_SET_LOCATION, &p, "cannot update the device",
+                      NULL, error);
+}
+
+static gboolean
+revoke_device (IntakeStore  *store,
+               const char   *device_id,
+               gint64        now,
+               GError      **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, device_id);
+  param_int (&p, now);
+  return run_command (INTAKE_STORE_PG (store), STMT_DEVICE_REVOKE, &p, "cannot revoke the device", NULL, error);
+}
+
+static gboolean
+insert_envelope (IntakeStore               *store,
+                 const IntakeStoreEnvelope *meta,
+                 GBytes                    *envelope,
+                 gboolean                  *out_inserted,
+                 GError                   **error)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (envelope, &len);
+  Params p = { 0 };
+  int rows = 0;
+
+  param_text (&p, meta->submission_id);
+  param_text (&p, meta->device_id);
+  param_bytes (&p, data, len);
+  param_text (&p, meta->sha256);
+  param_int (&p, meta->size);
+  param_int (&p, meta->created_at);
+  param_text (&p, meta->questionnaire_id);
+  param_int (&p, meta->questionnaire_version);
+  param_text (&p, meta->questionnaire_hash);
+  param_text (&p, meta->office_key_id);
+  param_int (&p, meta->received_at);
+  param_text (&p, intake_envelope_source_to_string (meta->source));
+  if (!run_command (INTAKE_STORE_PG (store), STMT_ENVELOPE_INSERT, &p, "cannot store the envelope", &rows, error))
+    return FALSE;
+  *out_inserted = rows == 1;
+  return TRUE;
+}
+
+static gboolean
+insert_submission (IntakeStore  *store,
+                   const char   *submission_id,
+                   const char   *reference,
+                   GError      **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, submission_id);
+  param_text (&p, reference);
+  return run_command (INTAKE_STORE_PG (store), STMT_SUBMISSION_INSERT, &p,
+                      "cannot record the submission for review", NULL, error);
+}
+
+static GBytes *
+get_stored_envelope (IntakeStore  *store,
+                     const char   *submission_id,
+                     char        **out_sha256,
+                     GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  Params p = { 0 };
+  PGresult *res;
+  GBytes *bytes;
+
+  param_text (&p, submission_id);
+  if (!(res = run (self, STMT_ENVELOPE_GET_BYTES, &p, "cannot read the stored envelope", error)))
+    return NULL;
+  if (PQntuples (res) != 1)
+    {
+      PQclear (res);
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DATABASE,
+                   "submission %s is neither new nor stored; retry", submission_id);
+      return NULL;
+    }
+  bytes = get_bytes (res, 0, 0);
+  *out_sha256 = g_strdup (get_text (res, 0, 1));
+  PQclear (res);
+  return bytes;
+}
+
+static gboolean
+log_conflict (IntakeStore               *store,
+              const IntakeStoreEnvelope *meta,
+              const char                *stored_sha256,
+              GError                   **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, meta->submission_id);
+  param_text (&p, meta->sha256);
+  param_text (&p, meta->device_id);
+  param_text (&p, stored_sha256);
+  param_text (&p, intake_envelope_source_to_string (meta->source));
+  param_int (&p, meta->received_at);
+  return run_command (INTAKE_STORE_PG (store), STMT_CONFLICT_LOG, &p, "cannot log the conflict", NULL, error);
+}
+
+/* Inside a transaction. SELECT ... FOR UPDATE on the single head row makes
+ * concurrent appenders (several server instances, intake-admin) wait for
+ * each other until the transaction ends. */
+static gboolean
+lock_audit_head (IntakeStore  *store,
+                 gint64       *out_seq,
+                 char        **out_hash,
+                 GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  Params p = { 0 };
+  PGresult *res;
+
+  if (!(res = run (self, STMT_AUDIT_HEAD_LOCK, &p, "cannot lock the audit log's head", error)))
+    return FALSE;
+  if (PQntuples (res) != 1 || PQgetlength (res, 0, 1) != INTAKE_AUDIT_HASH_HEX_LEN)
+    {
+      PQclear (res);
+      g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DATABASE,
+                           "the audit log's head row is missing or damaged; run intake-admin audit verify");
+      return FALSE;
+    }
+  *out_seq = get_int (res, 0, 0);
+  *out_hash = g_strdup (get_text (res, 0, 1));
+  PQclear (res);
+  return TRUE;
+}
+
+static gboolean
+insert_audit (IntakeStore             *store,
+              const IntakeAuditEvent  *event,
+              GError                 **error)
+{
+  Params p = { 0 };
+
+  param_int (&p, event->seq);
+  param_int (&p, event->time);
+  param_text (&p, event->actor);
+  param_text (&p, event->action);
+  param_text (&p, event->object);
+  param_text (&p, event->result);
+  param_text (&p, event->origin);
+  param_text (&p, event->prev);
+  param_text (&p, event->hash);
+  return run_command (INTAKE_STORE_PG (store), STMT_AUDIT_INSERT, &p, "cannot append to the audit log", NULL, error);
+}
+
+static gboolean
+set_audit_head (IntakeStore  *store,
+                gint64        seq,
+                const char   *hash,
+                GError      **error)
+{
+  Params p = { 0 };
+
+  param_int (&p, seq);
+  param_text (&p, hash);
+  return run_command (INTAKE_STORE_PG (store), STMT_AUDIT_HEAD_SET, &p, "cannot move the audit log's head",
+                      NULL, error);
+}
+
+static gboolean
+insert_reviewer (IntakeStore               *store,
+                 const IntakeStoreReviewer *reviewer,
+                 gboolean                  *out_exists,
+                 GError                   **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  g_autofree char *name = stmt_name (STMT_REVIEWER_INSERT);
+  gsize blob_len = 0;
+  const guint8 *blob = g_bytes_get_data (reviewer->blob, &blob_len);
+  Params p = { 0 };
+  PGresult *res;
+  gboolean ok;
+
+  param_text (&p, reviewer->reviewer_id);
+  param_text (&p, reviewer->name);
+  param_bytes (&p, reviewer->sign_pk, INTAKE_SIGN_PUBLIC_BYTES);
+  param_bytes (&p, blob, blob_len);
+  param_int (&p, reviewer->created_at);
+  res = PQexecPrepared (self->conn, name, p.n, p.values, p.lengths, p.formats, 1);
+  ok = PQresultStatus (res) == PGRES_COMMAND_OK;
+  /* A unique violation: the name among active reviewers, or the key. */
+  *out_exists = !ok && g_str_equal (sqlstate (res), "23505");
+  if (!ok && !*out_exists)
+    set_pg_error (self, res, "cannot register the reviewer", error);
+  PQclear (res);
+  return ok || *out_exists;
+}
+
+static gboolean
+revoke_reviewer (IntakeStore  *store,
+                 const char   *name,
+                 gint64        now,
+                 int          *out_rows,
+                 GError      **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, name);
+  param_int (&p, now);
+  return run_command (INTAKE_STORE_PG (store), STMT_REVIEWER_REVOKE, &p, "cannot revoke the reviewer",
+                      out_rows, error);
+}
+
+static gboolean
+set_workflow (IntakeStore  *store,
+              const char   *submission_id,
+              const char   *state,
+              const char   *unit,
+              gint64        now,
+              const char   *updated_by,
+              gint64        expected_version,
+              int          *out_rows,
+              GError      **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, submission_id);
+  param_text (&p, state);
+  param_text (&p, unit);
+  param_int (&p, now);
+  param_text (&p, updated_by);
+  param_int (&p, expected_version);
+  return run_command (INTAKE_STORE_PG (store), STMT_WORKFLOW_SET, &p, "cannot change the workflow",
+                      out_rows, error);
+}
+
+static gboolean
+bump_note (IntakeStore  *store,
+           const char   *submission_id,
+           gint64        now,
+           const char   *reviewer_name,
+           gint64        expected_version,
+           int          *out_rows,
+           GError      **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, submission_id);
+  param_int (&p, now);
+  param_text (&p, reviewer_name);
+  param_int (&p, expected_version);
+  return run_command (INTAKE_STORE_PG (store), STMT_NOTE_BUMP, &p, "cannot add the note", out_rows, error);
+}
+
+static gboolean
+insert_note (IntakeStore  *store,
+             const char   *submission_id,
+             GBytes       *note,
+             const char   *sha256,
+             const char   *reviewer_id,
+             const char   *reviewer_name,
+             gint64        now,
+             GError      **error)
+{
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (note, &len);
+  Params p = { 0 };
+
+  param_text (&p, submission_id);
+  param_bytes (&p, data, len);
+  param_text (&p, sha256);
+  param_text (&p, reviewer_id);
+  param_text (&p, reviewer_name);
+  param_int (&p, now);
+  return run_command (INTAKE_STORE_PG (store), STMT_NOTE_INSERT, &p, "cannot store the note", NULL, error);
+}
+
+INTAKE_STORE_DEFINE_BACKEND (pg_backend, backend_ensure_ready);
+
+/* Envelopes stored before schema 2 get their reference codes here, in
+ * batches of 500. Not shared with the SQLite backend: each UPDATE commits
+ * on its own (no transaction, no lock held between batches), while SQLite
+ * wraps each batch in BEGIN IMMEDIATE. */
 static gboolean
 fill_references (IntakeStorePg  *self,
                  GError        **error)
@@ -1592,7 +1425,7 @@ fill_references (IntakeStorePg  *self,
       n = PQntuples (res);
       for (int i = 0; i < n; i++)
         {
-          g_autofree char *reference = reference_for (get_text (res, i, 0));
+          g_autofree char *reference = intake_store_reference_for (get_text (res, i, 0));
 
           p = (Params) { 0 };
           param_text (&p, get_text (res, i, 0));
@@ -1624,13 +1457,9 @@ pg_get_backend_name (IntakeStore *store)
 static void
 intake_store_pg_iface_init (IntakeStoreInterface *iface)
 {
-  iface->create_enroll_code = pg_create_enroll_code;
-  iface->consume_enroll_code = pg_consume_enroll_code;
-  iface->register_device = pg_register_device;
-  iface->get_device = pg_get_device;
+  /* The decisions shared with the SQLite backend, on pg_backend. */
+  intake_store_common_iface_init (iface);
   iface->list_devices = pg_list_devices;
-  iface->revoke_device = pg_revoke_device;
-  iface->put_envelope = pg_put_envelope;
   iface->dup_envelope = pg_dup_envelope;
   iface->list_envelopes = pg_list_envelopes;
   iface->get_counts = pg_get_counts;
@@ -1638,16 +1467,10 @@ intake_store_pg_iface_init (IntakeStoreInterface *iface)
   iface->ensure_setting = pg_ensure_setting;
   iface->get_schema_version = pg_get_schema_version;
   iface->get_backend_name = pg_get_backend_name;
-  iface->add_reviewer = pg_add_reviewer;
   iface->get_reviewer = pg_get_reviewer;
   iface->list_reviewers = pg_list_reviewers;
-  iface->revoke_reviewer = pg_revoke_reviewer;
-  iface->get_submission = pg_get_submission;
   iface->list_submissions = pg_list_submissions;
-  iface->update_workflow = pg_update_workflow;
-  iface->add_note = pg_add_note;
   iface->list_notes = pg_list_notes;
-  iface->append_audit = pg_append_audit;
   iface->list_audit = pg_list_audit;
   iface->get_audit_head = pg_get_audit_head;
   iface->put_help_request = pg_put_help_request;
@@ -1671,6 +1494,7 @@ static void
 intake_store_pg_class_init (IntakeStorePgClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = intake_store_pg_finalize;
+  intake_store_backend_install (INTAKE_TYPE_STORE_PG, &pg_backend);
 }
 
 static void

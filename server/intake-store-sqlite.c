@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "intake-protocol.h"
-#include "intake-reference.h"
+#include "intake-store-common.h"
 #include "intake-store-sql.h"
 #include "intake-store-sqlite.h"
 
@@ -321,12 +321,13 @@ read_envelope_meta (sqlite3_stmt        *s,
 }
 
 static gboolean
-sqlite_create_enroll_code (IntakeStore  *store,
-                           const char   *code_hash,
-                           const char   *location,
-                           gint64        created_at,
-                           gint64        expires_at,
-                           GError      **error)
+insert_enroll_code (IntakeStore  *store,
+                    const char   *code_hash,
+                    const char   *location,
+                    gint64        created_at,
+                    gint64        expires_at,
+                    gboolean     *out_exists,
+                    GError      **error)
 {
   IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
   sqlite3_stmt *s = stmt (self, STMT_CODE_INSERT);
@@ -338,23 +339,19 @@ sqlite_create_enroll_code (IntakeStore  *store,
   sqlite3_bind_int64 (s, 4, expires_at);
   rc = sqlite3_step (s);
   sqlite3_reset (s);
-  if ((rc & 0xff) == SQLITE_CONSTRAINT)
-    {
-      g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_EXISTS,
-                           "this enrollment code exists already; make a new one");
-      return FALSE;
-    }
-  if (rc != SQLITE_DONE)
+  *out_exists = (rc & 0xff) == SQLITE_CONSTRAINT;
+  if (!*out_exists && rc != SQLITE_DONE)
     return set_db_error (self, rc, "cannot store the enrollment code", error);
   return TRUE;
 }
 
 /* Inside a transaction: the device row, or NULL (no error) if none. */
 static IntakeStoreDevice *
-lookup_device (IntakeStoreSqlite  *self,
-               const char         *device_id,
-               GError            **error)
+lookup_device (IntakeStore  *store,
+               const char   *device_id,
+               GError      **error)
 {
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
   sqlite3_stmt *s = stmt (self, STMT_DEVICE_GET);
   IntakeStoreDevice *device = NULL;
   int rc;
@@ -370,13 +367,14 @@ lookup_device (IntakeStoreSqlite  *self,
 }
 
 static gboolean
-insert_device (IntakeStoreSqlite        *self,
+insert_device (IntakeStore              *store,
                const IntakeDevicePublic *device,
                const char               *device_id,
                const char               *location,
                gint64                    enrolled_at,
                GError                  **error)
 {
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
   sqlite3_stmt *s = stmt (self, STMT_DEVICE_INSERT);
 
   bind_text (s, 1, device_id);
@@ -384,156 +382,6 @@ insert_device (IntakeStoreSqlite        *self,
   bind_text (s, 3, location);
   sqlite3_bind_int64 (s, 4, enrolled_at);
   return step_done (self, s, "cannot register the device", error);
-}
-
-static char *
-sqlite_consume_enroll_code (IntakeStore              *store,
-                            const char               *code_hash,
-                            const IntakeDevicePublic *device,
-                            gint64                    now,
-                            GError                  **error)
-{
-  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
-  g_autofree char *device_id = intake_hex_encode (device->device_id, sizeof device->device_id);
-  g_autofree char *location = NULL;
-  g_autoptr(IntakeStoreDevice) existing = NULL;
-  g_autoptr(GError) local_error = NULL;
-  sqlite3_stmt *s;
-  gint64 expires_at;
-  gboolean used;
-  int rc;
-
-  if (!begin (self, error))
-    return NULL;
-
-  s = stmt (self, STMT_CODE_GET);
-  bind_text (s, 1, code_hash);
-  rc = sqlite3_step (s);
-  if (rc == SQLITE_DONE)
-    {
-      sqlite3_reset (s);
-      rollback (self);
-      g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_CODE,
-                           "unknown enrollment code; check it or ask staff for a new one");
-      return NULL;
-    }
-  if (rc != SQLITE_ROW)
-    {
-      set_db_error (self, rc, "cannot read the enrollment code", error);
-      sqlite3_reset (s);
-      rollback (self);
-      return NULL;
-    }
-  location = g_strdup (column_text (s, 0));
-  expires_at = sqlite3_column_int64 (s, 1);
-  used = sqlite3_column_type (s, 2) != SQLITE_NULL;
-  sqlite3_reset (s);
-
-  if (used)
-    {
-      rollback (self);
-      g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_USED,
-                           "this enrollment code was used already; ask staff for a new one");
-      return NULL;
-    }
-  if (now >= expires_at)
-    {
-      rollback (self);
-      g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_EXPIRED,
-                           "this enrollment code has expired; ask staff for a new one");
-      return NULL;
-    }
-
-  existing = lookup_device (self, device_id, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return rollback (self), NULL;
-    }
-  if (existing != NULL && existing->status == INTAKE_DEVICE_STATUS_REVOKED)
-    {
-      rollback (self);
-      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DEVICE_REVOKED,
-                   "device %s is revoked and cannot enroll again; give the kiosk a new device key",
-                   device_id);
-      return NULL;
-    }
-
-  s = stmt (self, STMT_CODE_USE);
-  bind_text (s, 1, code_hash);
-  sqlite3_bind_int64 (s, 2, now);
-  bind_text (s, 3, device_id);
-  if (!step_done (self, s, "cannot consume the enrollment code", error))
-    return rollback (self), NULL;
-
-  if (existing == NULL)
-    {
-      if (!insert_device (self, device, device_id, location, now, error))
-        return rollback (self), NULL;
-    }
-  else
-    {
-      s = stmt (self, STMT_DEVICE_SET_LOCATION);
-      bind_text (s, 1, device_id);
-      bind_text (s, 2, location);
-      if (!step_done (self, s, "cannot update the device", error))
-        return rollback (self), NULL;
-    }
-
-  if (!commit (self, error))
-    return NULL;
-  return g_steal_pointer (&location);
-}
-
-static gboolean
-sqlite_register_device (IntakeStore              *store,
-                        const IntakeDevicePublic *device,
-                        const char               *location,
-                        gint64                    enrolled_at,
-                        GError                  **error)
-{
-  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
-  g_autofree char *device_id = intake_hex_encode (device->device_id, sizeof device->device_id);
-  g_autoptr(IntakeStoreDevice) existing = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  if (!begin (self, error))
-    return FALSE;
-  existing = lookup_device (self, device_id, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return rollback (self);
-    }
-  if (existing != NULL && existing->status == INTAKE_DEVICE_STATUS_REVOKED)
-    {
-      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DEVICE_REVOKED,
-                   "device %s is revoked and cannot be registered again", device_id);
-      return rollback (self);
-    }
-  if (existing == NULL && !insert_device (self, device, device_id, location, enrolled_at, error))
-    return rollback (self);
-  return commit (self, error);
-}
-
-static IntakeStoreDevice *
-sqlite_get_device (IntakeStore  *store,
-                   const char   *device_id,
-                   GError      **error)
-{
-  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
-  g_autoptr(GError) local_error = NULL;
-  IntakeStoreDevice *device = lookup_device (self, device_id, &local_error);
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (device == NULL)
-    g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_DEVICE,
-                 "no device with id %s; see intake-admin device list", device_id);
-  return device;
 }
 
 static GPtrArray *
@@ -551,148 +399,6 @@ sqlite_list_devices (IntakeStore  *store,
   if (rc != SQLITE_DONE)
     return set_db_error (self, rc, "cannot list devices", error), NULL;
   return g_steal_pointer (&devices);
-}
-
-static gboolean
-sqlite_revoke_device (IntakeStore  *store,
-                      const char   *device_id,
-                      gint64        now,
-                      GError      **error)
-{
-  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
-  g_autoptr(IntakeStoreDevice) existing = NULL;
-  g_autoptr(GError) local_error = NULL;
-  sqlite3_stmt *s;
-
-  if (!begin (self, error))
-    return FALSE;
-  existing = lookup_device (self, device_id, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return rollback (self);
-    }
-  if (existing == NULL)
-    {
-      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_DEVICE,
-                   "no device with id %s; see intake-admin device list", device_id);
-      return rollback (self);
-    }
-  s = stmt (self, STMT_DEVICE_REVOKE);
-  bind_text (s, 1, device_id);
-  sqlite3_bind_int64 (s, 2, now);
-  if (!step_done (self, s, "cannot revoke the device", error))
-    return rollback (self);
-  return commit (self, error);
-}
-
-static char *
-reference_for (const char *submission_id)
-{
-  guint8 id[INTAKE_SUBMISSION_ID_BYTES];
-
-  if (!intake_hex_decode (submission_id, id, sizeof id))
-    return g_strdup ("");
-  return intake_reference_from_submission_id (id);
-}
-
-/* Inside the envelope's transaction: its review row, state "new". */
-static gboolean
-insert_submission (IntakeStoreSqlite  *self,
-                   const char         *submission_id,
-                   GError            **error)
-{
-  g_autofree char *reference = reference_for (submission_id);
-  sqlite3_stmt *s = stmt (self, STMT_SUBMISSION_INSERT);
-
-  bind_text (s, 1, submission_id);
-  bind_text (s, 2, reference);
-  return step_done (self, s, "cannot record the submission for review", error);
-}
-
-static gboolean
-sqlite_put_envelope (IntakeStore               *store,
-                     const IntakeStoreEnvelope *meta,
-                     GBytes                    *envelope,
-                     IntakeStorePutResult      *out_result,
-                     GError                   **error)
-{
-  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
-  const char *source = intake_envelope_source_to_string (meta->source);
-  gsize len;
-  const guint8 *data = g_bytes_get_data (envelope, &len);
-  g_autofree char *stored_sha256 = NULL;
-  gboolean same;
-  sqlite3_stmt *s;
-  int rc;
-
-  if (!begin (self, error))
-    return FALSE;
-
-  s = stmt (self, STMT_ENVELOPE_INSERT);
-  bind_text (s, 1, meta->submission_id);
-  bind_text (s, 2, meta->device_id);
-  sqlite3_bind_blob64 (s, 3, data != NULL ? (const void *)data : "", len, SQLITE_STATIC);
-  bind_text (s, 4, meta->sha256);
-  sqlite3_bind_int64 (s, 5, meta->size);
-  sqlite3_bind_int64 (s, 6, meta->created_at);
-  bind_text (s, 7, meta->questionnaire_id);
-  sqlite3_bind_int64 (s, 8, meta->questionnaire_version);
-  bind_text (s, 9, meta->questionnaire_hash);
-  bind_text (s, 10, meta->office_key_id);
-  sqlite3_bind_int64 (s, 11, meta->received_at);
-  bind_text (s, 12, source);
-  rc = sqlite3_step (s);
-  sqlite3_reset (s);
-  sqlite3_clear_bindings (s);
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (self, rc, "cannot store the envelope", error);
-      return rollback (self);
-    }
-
-  if (sqlite3_changes (self->db) == 1)
-    {
-      if (!insert_submission (self, meta->submission_id, error))
-        return rollback (self);
-      *out_result = INTAKE_STORE_PUT_STORED;
-      return commit (self, error);
-    }
-
-  /* The submission id is taken: the same bytes are a harmless repeat (a
-   * kiosk that lost our receipt), other bytes a conflict. */
-  s = stmt (self, STMT_ENVELOPE_GET_BYTES);
-  bind_text (s, 1, meta->submission_id);
-  rc = sqlite3_step (s);
-  if (rc != SQLITE_ROW)
-    {
-      set_db_error (self, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, "cannot read the stored envelope", error);
-      sqlite3_reset (s);
-      return rollback (self);
-    }
-  same = (gsize)sqlite3_column_bytes (s, 0) == len &&
-         (len == 0 || memcmp (sqlite3_column_blob (s, 0), data, len) == 0);
-  stored_sha256 = g_strdup (column_text (s, 1));
-  sqlite3_reset (s);
-
-  if (same)
-    {
-      *out_result = INTAKE_STORE_PUT_DUPLICATE;
-      rollback (self);
-      return TRUE;
-    }
-
-  s = stmt (self, STMT_CONFLICT_LOG);
-  bind_text (s, 1, meta->submission_id);
-  bind_text (s, 2, meta->sha256);
-  bind_text (s, 3, meta->device_id);
-  bind_text (s, 4, stored_sha256);
-  bind_text (s, 5, source);
-  sqlite3_bind_int64 (s, 6, meta->received_at);
-  if (!step_done (self, s, "cannot log the conflict", error))
-    return rollback (self);
-  *out_result = INTAKE_STORE_PUT_CONFLICT;
-  return commit (self, error);
 }
 
 static GBytes *
@@ -884,104 +590,6 @@ read_audit (sqlite3_stmt *s)
   return event;
 }
 
-/* Inside a write transaction (BEGIN IMMEDIATE serializes writers). */
-static gboolean
-append_audit_locked (IntakeStoreSqlite  *self,
-                     IntakeAuditEvent   *event,
-                     GError            **error)
-{
-  sqlite3_stmt *s = stmt (self, STMT_AUDIT_HEAD_LOCK);
-  g_autofree char *prev = NULL;
-  gint64 seq;
-  int rc = sqlite3_step (s);
-
-  if (rc != SQLITE_ROW)
-    {
-      set_db_error (self, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, "cannot read the audit log's head", error);
-      sqlite3_reset (s);
-      return FALSE;
-    }
-  seq = sqlite3_column_int64 (s, 0) + 1;
-  prev = g_strdup (column_text (s, 1));
-  sqlite3_reset (s);
-  if (strlen (prev) != INTAKE_AUDIT_HASH_HEX_LEN)
-    {
-      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DATABASE,
-                   "the audit log's head row is damaged (%s); run intake-admin audit verify", self->path);
-      return FALSE;
-    }
-  intake_audit_event_chain (event, seq, prev);
-
-  s = stmt (self, STMT_AUDIT_INSERT);
-  sqlite3_bind_int64 (s, 1, event->seq);
-  sqlite3_bind_int64 (s, 2, event->time);
-  bind_text (s, 3, event->actor);
-  bind_text (s, 4, event->action);
-  bind_text (s, 5, event->object);
-  bind_text (s, 6, event->result);
-  bind_text (s, 7, event->origin);
-  bind_text (s, 8, event->prev);
-  bind_text (s, 9, event->hash);
-  if (!step_done (self, s, "cannot append to the audit log", error))
-    return FALSE;
-  s = stmt (self, STMT_AUDIT_HEAD_SET);
-  sqlite3_bind_int64 (s, 1, event->seq);
-  bind_text (s, 2, event->hash);
-  return step_done (self, s, "cannot move the audit log's head", error);
-}
-
-static gboolean
-sqlite_append_audit (IntakeStore       *store,
-                     IntakeAuditEvent  *event,
-                     GError           **error)
-{
-  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
-
-  if (!begin (self, error))
-    return FALSE;
-  if (!append_audit_locked (self, event, error))
-    return rollback (self);
-  return commit (self, error);
-}
-
-static gboolean
-sqlite_add_reviewer (IntakeStore               *store,
-                     const IntakeStoreReviewer *reviewer,
-                     IntakeAuditEvent          *audit,
-                     GError                   **error)
-{
-  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
-  sqlite3_stmt *s;
-  int rc;
-
-  if (!begin (self, error))
-    return FALSE;
-  s = stmt (self, STMT_REVIEWER_INSERT);
-  bind_text (s, 1, reviewer->reviewer_id);
-  bind_text (s, 2, reviewer->name);
-  sqlite3_bind_blob (s, 3, reviewer->sign_pk, INTAKE_SIGN_PUBLIC_BYTES, SQLITE_TRANSIENT);
-  sqlite3_bind_blob (s, 4, g_bytes_get_data (reviewer->blob, NULL), (int)g_bytes_get_size (reviewer->blob),
-                     SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (s, 5, reviewer->created_at);
-  rc = sqlite3_step (s);
-  sqlite3_reset (s);
-  if ((rc & 0xff) == SQLITE_CONSTRAINT)
-    {
-      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_REVIEWER_EXISTS,
-                   "an active reviewer is named \"%s\" already (or this key is registered); "
-                   "remove them first or choose another name", reviewer->name);
-      return rollback (self);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (self, rc, "cannot register the reviewer", error);
-      return rollback (self);
-    }
-  if (audit != NULL && !append_audit_locked (self, audit, error))
-    return rollback (self);
-  return commit (self, error);
-}
-
 static IntakeStoreReviewer *
 sqlite_get_reviewer (IntakeStore  *store,
                      const char   *reviewer_id,
@@ -1023,40 +631,13 @@ sqlite_list_reviewers (IntakeStore  *store,
   return g_steal_pointer (&list);
 }
 
-static gboolean
-sqlite_revoke_reviewer (IntakeStore       *store,
-                        const char        *name,
-                        gint64             now,
-                        IntakeAuditEvent  *audit,
-                        GError           **error)
-{
-  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
-  sqlite3_stmt *s;
-
-  if (!begin (self, error))
-    return FALSE;
-  s = stmt (self, STMT_REVIEWER_REVOKE);
-  bind_text (s, 1, name);
-  sqlite3_bind_int64 (s, 2, now);
-  if (!step_done (self, s, "cannot revoke the reviewer", error))
-    return rollback (self);
-  if (sqlite3_changes (self->db) != 1)
-    {
-      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_REVIEWER,
-                   "no active reviewer named \"%s\"; see intake-admin reviewer list", name);
-      return rollback (self);
-    }
-  if (audit != NULL && !append_audit_locked (self, audit, error))
-    return rollback (self);
-  return commit (self, error);
-}
-
 /* The submission row, NULL (and no error) if none. */
 static IntakeStoreSubmission *
-lookup_submission (IntakeStoreSqlite  *self,
-                   const char         *submission_id,
-                   GError            **error)
+lookup_submission (IntakeStore  *store,
+                   const char   *submission_id,
+                   GError      **error)
 {
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
   sqlite3_stmt *s = stmt (self, STMT_SUBMISSION_GET);
   IntakeStoreSubmission *submission = NULL;
   int rc;
@@ -1069,14 +650,6 @@ lookup_submission (IntakeStoreSqlite  *self,
     set_db_error (self, rc, "cannot read the submission", error);
   sqlite3_reset (s);
   return submission;
-}
-
-static IntakeStoreSubmission *
-sqlite_get_submission (IntakeStore  *store,
-                       const char   *submission_id,
-                       GError      **error)
-{
-  return lookup_submission (INTAKE_STORE_SQLITE (store), submission_id, error);
 }
 
 static GPtrArray *
@@ -1109,120 +682,6 @@ sqlite_list_submissions (IntakeStore                  *store,
   if (rc != SQLITE_DONE)
     return set_db_error (self, rc, "cannot list submissions", error), NULL;
   return g_steal_pointer (&list);
-}
-
-/* After a compare-and-set that changed no row: UNKNOWN_SUBMISSION, or a
- * conflict (audited, committed) with the current values. */
-static gboolean
-finish_change (IntakeStoreSqlite       *self,
-               const char              *submission_id,
-               gboolean                 changed,
-               IntakeAuditEvent        *audit,
-               IntakeStoreSubmission  **out_current,
-               gboolean                *out_conflict,
-               GError                 **error)
-{
-  g_autoptr(IntakeStoreSubmission) current = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  current = lookup_submission (self, submission_id, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return rollback (self);
-    }
-  if (current == NULL)
-    {
-      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION,
-                   "no submission with id %s", submission_id);
-      return rollback (self);
-    }
-  *out_conflict = !changed;
-  if (audit != NULL)
-    {
-      intake_audit_event_set_result (audit, changed ? "ok" : "conflict");
-      if (!append_audit_locked (self, audit, error))
-        return rollback (self);
-    }
-  if (!commit (self, error))
-    return FALSE;
-  if (out_current != NULL)
-    *out_current = g_steal_pointer (&current);
-  return TRUE;
-}
-
-static gboolean
-sqlite_update_workflow (IntakeStore            *store,
-                        const char             *submission_id,
-                        const char             *state,
-                        const char             *unit,
-                        gint64                  expected_version,
-                        const char             *updated_by,
-                        gint64                  now,
-                        IntakeAuditEvent       *audit,
-                        IntakeStoreSubmission **out_current,
-                        gboolean               *out_conflict,
-                        GError                **error)
-{
-  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
-  sqlite3_stmt *s;
-
-  if (!begin (self, error))
-    return FALSE;
-  s = stmt (self, STMT_WORKFLOW_SET);
-  bind_text (s, 1, submission_id);
-  bind_text (s, 2, state);
-  bind_text (s, 3, unit);
-  sqlite3_bind_int64 (s, 4, now);
-  bind_text (s, 5, updated_by);
-  sqlite3_bind_int64 (s, 6, expected_version);
-  if (!step_done (self, s, "cannot change the workflow", error))
-    return rollback (self);
-  return finish_change (self, submission_id, sqlite3_changes (self->db) == 1, audit, out_current,
-                        out_conflict, error);
-}
-
-static gboolean
-sqlite_add_note (IntakeStore            *store,
-                 const char             *submission_id,
-                 GBytes                 *note,
-                 const char             *reviewer_id,
-                 const char             *reviewer_name,
-                 gint64                  expected_version,
-                 gint64                  now,
-                 IntakeAuditEvent       *audit,
-                 IntakeStoreSubmission **out_current,
-                 gboolean               *out_conflict,
-                 GError                **error)
-{
-  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
-  g_autofree char *sha256 = intake_sha256_hex (note);
-  gboolean changed;
-  sqlite3_stmt *s;
-
-  if (!begin (self, error))
-    return FALSE;
-  s = stmt (self, STMT_NOTE_BUMP);
-  bind_text (s, 1, submission_id);
-  sqlite3_bind_int64 (s, 2, now);
-  bind_text (s, 3, reviewer_name);
-  sqlite3_bind_int64 (s, 4, expected_version);
-  if (!step_done (self, s, "cannot add the note", error))
-    return rollback (self);
-  changed = sqlite3_changes (self->db) == 1;
-  if (changed)
-    {
-      s = stmt (self, STMT_NOTE_INSERT);
-      bind_text (s, 1, submission_id);
-      sqlite3_bind_blob64 (s, 2, g_bytes_get_data (note, NULL), g_bytes_get_size (note), SQLITE_TRANSIENT);
-      bind_text (s, 3, sha256);
-      bind_text (s, 4, reviewer_id);
-      bind_text (s, 5, reviewer_name);
-      sqlite3_bind_int64 (s, 6, now);
-      if (!step_done (self, s, "cannot store the note", error))
-        return rollback (self);
-    }
-  return finish_change (self, submission_id, changed, audit, out_current, out_conflict, error);
 }
 
 static GPtrArray *
@@ -1399,8 +858,383 @@ sqlite_list_questionnaires (IntakeStore  *store,
   return g_steal_pointer (&list);
 }
 
+/* The operations intake-store-common.c builds on --------------------------
+ *
+ * BEGIN IMMEDIATE takes SQLite's write lock at the start of every write
+ * transaction, so the reads below (the device, the enrollment code, the
+ * audit head) cannot change under us until COMMIT or ROLLBACK. */
+
+static gboolean
+backend_begin (IntakeStore  *store,
+               GError      **error)
+{
+  return begin (INTAKE_STORE_SQLITE (store), error);
+}
+
+static gboolean
+backend_commit (IntakeStore  *store,
+                GError      **error)
+{
+  return commit (INTAKE_STORE_SQLITE (store), error);
+}
+
+static void
+backend_rollback (IntakeStore *store)
+{
+  rollback (INTAKE_STORE_SQLITE (store));
+}
+
+static gboolean
+get_enroll_code (IntakeStore  *store,
+                 const char   *code_hash,
+                 char        **out_location,
+                 gint64       *out_expires_at,
+                 gboolean     *out_used,
+                 GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_CODE_GET);
+  int rc;
+
+  bind_text (s, 1, code_hash);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    {
+      *out_location = g_strdup (column_text (s, 0));
+      *out_expires_at = sqlite3_column_int64 (s, 1);
+      *out_used = sqlite3_column_type (s, 2) != SQLITE_NULL;
+    }
+  else if (rc != SQLITE_DONE)
+    set_db_error (self, rc, "cannot read the enrollment code", error);
+  sqlite3_reset (s);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+static gboolean
+use_enroll_code (IntakeStore  *store,
+                 const char   *code_hash,
+                 gint64        now,
+                 const char   *device_id,
+                 int          *out_rows,
+                 GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_CODE_USE);
+
+  bind_text (s, 1, code_hash);
+  sqlite3_bind_int64 (s, 2, now);
+  bind_text (s, 3, device_id);
+  if (!step_done (self, s, "cannot consume the enrollment code", error))
+    return FALSE;
+  *out_rows = sqlite3_changes (self->db);
+  return TRUE;
+}
+
+static gboolean
+set_device_location (IntakeStore  *store,
+                     const char   *device_id,
+                     const char   *location,
+                     GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_DEVICE_SET_LOCATION);
+
+  bind_text (s, 1, device_id);
+  bind_text (s, 2, location);
+  return step_done (self, s, "cannot update the device", error);
+}
+
+static gboolean
+revoke_device (IntakeStore  *store,
+               const char   *device_id,
+               gint64        now,
+               GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_DEVICE_REVOKE);
+
+  bind_text (s, 1, device_id);
+  sqlite3_bind_int64 (s, 2, now);
+  return step_done (self, s, "cannot revoke the device", error);
+}
+
+static gboolean
+insert_envelope (IntakeStore               *store,
+                 const IntakeStoreEnvelope *meta,
+                 GBytes                    *envelope,
+                 gboolean                  *out_inserted,
+                 GError                   **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_ENVELOPE_INSERT);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (envelope, &len);
+  int rc;
+
+  bind_text (s, 1, meta->submission_id);
+  bind_text (s, 2, meta->device_id);
+  sqlite3_bind_blob64 (s, 3, data != NULL ? (const void *)data : "", len, SQLITE_STATIC);
+  bind_text (s, 4, meta->sha256);
+  sqlite3_bind_int64 (s, 5, meta->size);
+  sqlite3_bind_int64 (s, 6, meta->created_at);
+  bind_text (s, 7, meta->questionnaire_id);
+  sqlite3_bind_int64 (s, 8, meta->questionnaire_version);
+  bind_text (s, 9, meta->questionnaire_hash);
+  bind_text (s, 10, meta->office_key_id);
+  sqlite3_bind_int64 (s, 11, meta->received_at);
+  bind_text (s, 12, intake_envelope_source_to_string (meta->source));
+  rc = sqlite3_step (s);
+  sqlite3_reset (s);
+  /* The envelope was bound SQLITE_STATIC: do not keep a pointer to it. */
+  sqlite3_clear_bindings (s);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot store the envelope", error);
+  *out_inserted = sqlite3_changes (self->db) == 1;
+  return TRUE;
+}
+
+static gboolean
+insert_submission (IntakeStore  *store,
+                   const char   *submission_id,
+                   const char   *reference,
+                   GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_SUBMISSION_INSERT);
+
+  bind_text (s, 1, submission_id);
+  bind_text (s, 2, reference);
+  return step_done (self, s, "cannot record the submission for review", error);
+}
+
+static GBytes *
+get_stored_envelope (IntakeStore  *store,
+                     const char   *submission_id,
+                     char        **out_sha256,
+                     GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_ENVELOPE_GET_BYTES);
+  GBytes *bytes;
+  int rc;
+
+  bind_text (s, 1, submission_id);
+  rc = sqlite3_step (s);
+  if (rc != SQLITE_ROW)
+    {
+      set_db_error (self, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, "cannot read the stored envelope", error);
+      sqlite3_reset (s);
+      return NULL;
+    }
+  bytes = g_bytes_new (sqlite3_column_blob (s, 0), sqlite3_column_bytes (s, 0));
+  *out_sha256 = g_strdup (column_text (s, 1));
+  sqlite3_reset (s);
+  return bytes;
+}
+
+static gboolean
+log_conflict (IntakeStore               *store,
+              const IntakeStoreEnvelope *meta,
+              const char                *stored_sha256,
+              GError                   **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_CONFLICT_LOG);
+
+  bind_text (s, 1, meta->submission_id);
+  bind_text (s, 2, meta->sha256);
+  bind_text (s, 3, meta->device_id);
+  bind_text (s, 4, stored_sha256);
+  bind_text (s, 5, intake_envelope_source_to_string (meta->source));
+  sqlite3_bind_int64 (s, 6, meta->received_at);
+  return step_done (self, s, "cannot log the conflict", error);
+}
+
+/* Inside a write transaction: BEGIN IMMEDIATE serializes writers, so the
+ * head row needs no lock of its own. */
+static gboolean
+lock_audit_head (IntakeStore  *store,
+                 gint64       *out_seq,
+                 char        **out_hash,
+                 GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_AUDIT_HEAD_LOCK);
+  g_autofree char *hash = NULL;
+  int rc = sqlite3_step (s);
+
+  if (rc != SQLITE_ROW)
+    {
+      set_db_error (self, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, "cannot read the audit log's head", error);
+      sqlite3_reset (s);
+      return FALSE;
+    }
+  *out_seq = sqlite3_column_int64 (s, 0);
+  hash = g_strdup (column_text (s, 1));
+  sqlite3_reset (s);
+  if (strlen (hash) != INTAKE_AUDIT_HASH_HEX_LEN)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DATABASE,
+                   "the audit log's head row is damaged (%s); run intake-admin audit verify", self->path);
+      return FALSE;
+    }
+  *out_hash = g_steal_pointer (&hash);
+  return TRUE;
+}
+
+static gboolean
+insert_audit (IntakeStore             *store,
+              const IntakeAuditEvent  *event,
+              GError                 **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_AUDIT_INSERT);
+
+  sqlite3_bind_int64 (s, 1, event->seq);
+  sqlite3_bind_int64 (s, 2, event->time);
+  bind_text (s, 3, event->actor);
+  bind_text (s, 4, event->action);
+  bind_text (s, 5, event->object);
+  bind_text (s, 6, event->result);
+  bind_text (s, 7, event->origin);
+  bind_text (s, 8, event->prev);
+  bind_text (s, 9, event->hash);
+  return step_done (self, s, "cannot append to the audit log", error);
+}
+
+static gboolean
+set_audit_head (IntakeStore  *store,
+                gint64        seq,
+                const char   *hash,
+                GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_AUDIT_HEAD_SET);
+
+  sqlite3_bind_int64 (s, 1, seq);
+  bind_text (s, 2, hash);
+  return step_done (self, s, "cannot move the audit log's head", error);
+}
+
+static gboolean
+insert_reviewer (IntakeStore               *store,
+                 const IntakeStoreReviewer *reviewer,
+                 gboolean                  *out_exists,
+                 GError                   **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_REVIEWER_INSERT);
+  int rc;
+
+  bind_text (s, 1, reviewer->reviewer_id);
+  bind_text (s, 2, reviewer->name);
+  sqlite3_bind_blob (s, 3, reviewer->sign_pk, INTAKE_SIGN_PUBLIC_BYTES, SQLITE_TRANSIENT);
+  sqlite3_bind_blob (s, 4, g_bytes_get_data (reviewer->blob, NULL), (int)g_bytes_get_size (reviewer->blob),
+                     SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (s, 5, reviewer->created_at);
+  rc = sqlite3_step (s);
+  sqlite3_reset (s);
+  *out_exists = (rc & 0xff) == SQLITE_CONSTRAINT;
+  if (!*out_exists && rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot register the reviewer", error);
+  return TRUE;
+}
+
+static gboolean
+revoke_reviewer (IntakeStore  *store,
+                 const char   *name,
+                 gint64        now,
+                 int          *out_rows,
+                 GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_REVIEWER_REVOKE);
+
+  bind_text (s, 1, name);
+  sqlite3_bind_int64 (s, 2, now);
+  if (!step_done (self, s, "cannot revoke the reviewer", error))
+    return FALSE;
+  *out_rows = sqlite3_changes (self->db);
+  return TRUE;
+}
+
+static gboolean
+set_workflow (IntakeStore  *store,
+              const char   *submission_id,
+              const char   *state,
+              const char   *unit,
+              gint64        now,
+              const char   *updated_by,
+              gint64        expected_version,
+              int          *out_rows,
+              GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_WORKFLOW_SET);
+
+  bind_text (s, 1, submission_id);
+  bind_text (s, 2, state);
+  bind_text (s, 3, unit);
+  sqlite3_bind_int64 (s, 4, now);
+  bind_text (s, 5, updated_by);
+  sqlite3_bind_int64 (s, 6, expected_version);
+  if (!step_done (self, s, "cannot change the workflow", error))
+    return FALSE;
+  *out_rows = sqlite3_changes (self->db);
+  return TRUE;
+}
+
+static gboolean
+bump_note (IntakeStore  *store,
+           const char   *submission_id,
+           gint64        now,
+           const char   *reviewer_name,
+           gint64        expected_version,
+           int          *out_rows,
+           GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_NOTE_BUMP);
+
+  bind_text (s, 1, submission_id);
+  sqlite3_bind_int64 (s, 2, now);
+  bind_text (s, 3, reviewer_name);
+  sqlite3_bind_int64 (s, 4, expected_version);
+  if (!step_done (self, s, "cannot add the note", error))
+    return FALSE;
+  *out_rows = sqlite3_changes (self->db);
+  return TRUE;
+}
+
+static gboolean
+insert_note (IntakeStore  *store,
+             const char   *submission_id,
+             GBytes       *note,
+             const char   *sha256,
+             const char   *reviewer_id,
+             const char   *reviewer_name,
+             gint64        now,
+             GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_NOTE_INSERT);
+
+  bind_text (s, 1, submission_id);
+  sqlite3_bind_blob64 (s, 2, g_bytes_get_data (note, NULL), g_bytes_get_size (note), SQLITE_TRANSIENT);
+  bind_text (s, 3, sha256);
+  bind_text (s, 4, reviewer_id);
+  bind_text (s, 5, reviewer_name);
+  sqlite3_bind_int64 (s, 6, now);
+  return step_done (self, s, "cannot store the note", error);
+}
+
+INTAKE_STORE_DEFINE_BACKEND (sqlite_backend, NULL);
+
 /* Envelopes stored before schema 2 get their reference codes here (SQL
- * cannot compute them), in short transactions. */
+ * cannot compute them), in short transactions. Not shared with the
+ * PostgreSQL backend: here each batch holds the write lock (BEGIN
+ * IMMEDIATE) so that intake-admin can work in between; there each UPDATE
+ * commits on its own. */
 static gboolean
 fill_references (IntakeStoreSqlite  *self,
                  GError            **error)
@@ -1424,7 +1258,7 @@ fill_references (IntakeStoreSqlite  *self,
         }
       for (guint i = 0; i < ids->len; i++)
         {
-          g_autofree char *reference = reference_for (g_ptr_array_index (ids, i));
+          g_autofree char *reference = intake_store_reference_for (g_ptr_array_index (ids, i));
 
           s = stmt (self, STMT_SUBMISSION_SET_REF);
           bind_text (s, 1, g_ptr_array_index (ids, i));
@@ -1454,13 +1288,9 @@ sqlite_get_backend_name (IntakeStore *store)
 static void
 intake_store_sqlite_iface_init (IntakeStoreInterface *iface)
 {
-  iface->create_enroll_code = sqlite_create_enroll_code;
-  iface->consume_enroll_code = sqlite_consume_enroll_code;
-  iface->register_device = sqlite_register_device;
-  iface->get_device = sqlite_get_device;
+  /* The decisions shared with the PostgreSQL backend, on sqlite_backend. */
+  intake_store_common_iface_init (iface);
   iface->list_devices = sqlite_list_devices;
-  iface->revoke_device = sqlite_revoke_device;
-  iface->put_envelope = sqlite_put_envelope;
   iface->dup_envelope = sqlite_dup_envelope;
   iface->list_envelopes = sqlite_list_envelopes;
   iface->get_counts = sqlite_get_counts;
@@ -1468,16 +1298,10 @@ intake_store_sqlite_iface_init (IntakeStoreInterface *iface)
   iface->ensure_setting = sqlite_ensure_setting;
   iface->get_schema_version = sqlite_get_schema_version;
   iface->get_backend_name = sqlite_get_backend_name;
-  iface->add_reviewer = sqlite_add_reviewer;
   iface->get_reviewer = sqlite_get_reviewer;
   iface->list_reviewers = sqlite_list_reviewers;
-  iface->revoke_reviewer = sqlite_revoke_reviewer;
-  iface->get_submission = sqlite_get_submission;
   iface->list_submissions = sqlite_list_submissions;
-  iface->update_workflow = sqlite_update_workflow;
-  iface->add_note = sqlite_add_note;
   iface->list_notes = sqlite_list_notes;
-  iface->append_audit = sqlite_append_audit;
   iface->list_audit = sqlite_list_audit;
   iface->get_audit_head = sqlite_get_audit_head;
   iface->put_help_request = sqlite_put_help_request;
@@ -1503,6 +1327,7 @@ static void
 intake_store_sqlite_class_init (IntakeStoreSqliteClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = intake_store_sqlite_finalize;
+  intake_store_backend_install (INTAKE_TYPE_STORE_SQLITE, &sqlite_backend);
 }
 
 static void

@@ -1,0 +1,533 @@
+/* intake-store-common.c: the store logic both backends share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * See intake-store-common.h. Everything here runs on the backend's
+ * IntakeStoreBackend operations; no SQL and no database API.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "intake-protocol.h"
+#include "intake-reference.h"
+#include "intake-store-common.h"
+
+static GQuark
+backend_quark (void)
+{
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("intake-store-backend");
+  return quark;
+}
+
+void
+intake_store_backend_install (GType                     type,
+                              const IntakeStoreBackend *backend)
+{
+  g_type_set_qdata (type, backend_quark (), (gpointer)backend);
+}
+
+static const IntakeStoreBackend *
+backend_of (IntakeStore *store)
+{
+  const IntakeStoreBackend *backend = g_type_get_qdata (G_OBJECT_TYPE (store), backend_quark ());
+
+  g_assert (backend != NULL);
+  return backend;
+}
+
+static gboolean
+ensure_ready (const IntakeStoreBackend  *ops,
+              IntakeStore               *store,
+              GError                   **error)
+{
+  return ops->ensure_ready == NULL || ops->ensure_ready (store, error);
+}
+
+/* Rolls back and returns FALSE, for "return fail (ops, store);". */
+static gboolean
+fail (const IntakeStoreBackend *ops,
+      IntakeStore              *store)
+{
+  ops->rollback (store);
+  return FALSE;
+}
+
+char *
+intake_store_reference_for (const char *submission_id)
+{
+  guint8 id[INTAKE_SUBMISSION_ID_BYTES];
+
+  if (!intake_hex_decode (submission_id, id, sizeof id))
+    return g_strdup ("");
+  return intake_reference_from_submission_id (id);
+}
+
+/* Enrollment and devices -------------------------------------------------- */
+
+static gboolean
+common_create_enroll_code (IntakeStore  *store,
+                           const char   *code_hash,
+                           const char   *location,
+                           gint64        created_at,
+                           gint64        expires_at,
+                           GError      **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  gboolean exists = FALSE;
+
+  if (!ensure_ready (ops, store, error) ||
+      !ops->insert_enroll_code (store, code_hash, location, created_at, expires_at, &exists, error))
+    return FALSE;
+  if (exists)
+    {
+      g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_EXISTS,
+                           "this enrollment code exists already; make a new one");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+common_consume_enroll_code (IntakeStore              *store,
+                            const char               *code_hash,
+                            const IntakeDevicePublic *device,
+                            gint64                    now,
+                            GError                  **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  g_autofree char *device_id = intake_hex_encode (device->device_id, sizeof device->device_id);
+  g_autofree char *location = NULL;
+  g_autoptr(IntakeStoreDevice) existing = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gint64 expires_at = 0;
+  gboolean used = FALSE;
+  int rows = 0;
+
+  if (!ops->begin (store, error))
+    return NULL;
+
+  if (!ops->get_enroll_code (store, code_hash, &location, &expires_at, &used, error))
+    return fail (ops, store), NULL;
+  if (location == NULL)
+    {
+      ops->rollback (store);
+      g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_CODE,
+                           "unknown enrollment code; check it or ask staff for a new one");
+      return NULL;
+    }
+  if (used)
+    {
+      ops->rollback (store);
+      g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_USED,
+                           "this enrollment code was used already; ask staff for a new one");
+      return NULL;
+    }
+  if (now >= expires_at)
+    {
+      ops->rollback (store);
+      g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_EXPIRED,
+                           "this enrollment code has expired; ask staff for a new one");
+      return NULL;
+    }
+
+  existing = ops->lookup_device (store, device_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return fail (ops, store), NULL;
+    }
+  if (existing != NULL && existing->status == INTAKE_DEVICE_STATUS_REVOKED)
+    {
+      ops->rollback (store);
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DEVICE_REVOKED,
+                   "device %s is revoked and cannot enroll again; give the kiosk a new device key",
+                   device_id);
+      return NULL;
+    }
+
+  /* The update only takes an unused code, so of two servers racing for
+   * the same code exactly one wins (SQLite's write lock already keeps a
+   * second writer out). */
+  if (!ops->use_enroll_code (store, code_hash, now, device_id, &rows, error))
+    return fail (ops, store), NULL;
+  if (rows != 1)
+    {
+      ops->rollback (store);
+      g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_USED,
+                           "this enrollment code was used already; ask staff for a new one");
+      return NULL;
+    }
+
+  if (existing == NULL)
+    {
+      if (!ops->insert_device (store, device, device_id, location, now, error))
+        return fail (ops, store), NULL;
+    }
+  else
+    {
+      if (!ops->set_device_location (store, device_id, location, error))
+        return fail (ops, store), NULL;
+    }
+
+  if (!ops->commit (store, error))
+    return NULL;
+  return g_steal_pointer (&location);
+}
+
+static gboolean
+common_register_device (IntakeStore              *store,
+                        const IntakeDevicePublic *device,
+                        const char               *location,
+                        gint64                    enrolled_at,
+                        GError                  **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  g_autofree char *device_id = intake_hex_encode (device->device_id, sizeof device->device_id);
+  g_autoptr(IntakeStoreDevice) existing = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!ops->begin (store, error))
+    return FALSE;
+  existing = ops->lookup_device (store, device_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return fail (ops, store);
+    }
+  if (existing != NULL && existing->status == INTAKE_DEVICE_STATUS_REVOKED)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DEVICE_REVOKED,
+                   "device %s is revoked and cannot be registered again", device_id);
+      return fail (ops, store);
+    }
+  if (existing == NULL && !ops->insert_device (store, device, device_id, location, enrolled_at, error))
+    return fail (ops, store);
+  return ops->commit (store, error);
+}
+
+static IntakeStoreDevice *
+common_get_device (IntakeStore  *store,
+                   const char   *device_id,
+                   GError      **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  g_autoptr(GError) local_error = NULL;
+  IntakeStoreDevice *device;
+
+  if (!ensure_ready (ops, store, error))
+    return NULL;
+  device = ops->lookup_device (store, device_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (device == NULL)
+    g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_DEVICE,
+                 "no device with id %s; see intake-admin device list", device_id);
+  return device;
+}
+
+static gboolean
+common_revoke_device (IntakeStore  *store,
+                      const char   *device_id,
+                      gint64        now,
+                      GError      **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  g_autoptr(IntakeStoreDevice) existing = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!ops->begin (store, error))
+    return FALSE;
+  existing = ops->lookup_device (store, device_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return fail (ops, store);
+    }
+  if (existing == NULL)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_DEVICE,
+                   "no device with id %s; see intake-admin device list", device_id);
+      return fail (ops, store);
+    }
+  if (!ops->revoke_device (store, device_id, now, error))
+    return fail (ops, store);
+  return ops->commit (store, error);
+}
+
+/* Envelopes --------------------------------------------------------------- */
+
+static gboolean
+common_put_envelope (IntakeStore               *store,
+                     const IntakeStoreEnvelope *meta,
+                     GBytes                    *envelope,
+                     IntakeStorePutResult      *out_result,
+                     GError                   **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  g_autofree char *stored_sha256 = NULL;
+  g_autoptr(GBytes) stored = NULL;
+  gboolean inserted = FALSE;
+  gsize len, stored_len;
+  const guint8 *data = g_bytes_get_data (envelope, &len);
+  const guint8 *stored_data;
+  gboolean same;
+
+  if (!ops->begin (store, error))
+    return FALSE;
+
+  /* In PostgreSQL, ON CONFLICT DO NOTHING waits for a concurrent insert of
+   * the same id (another server instance) to commit or roll back, so the
+   * comparison below always sees the winner's row. */
+  if (!ops->insert_envelope (store, meta, envelope, &inserted, error))
+    return fail (ops, store);
+  if (inserted)
+    {
+      g_autofree char *reference = intake_store_reference_for (meta->submission_id);
+
+      /* Its review row, state "new", in the envelope's transaction. */
+      if (!ops->insert_submission (store, meta->submission_id, reference, error))
+        return fail (ops, store);
+      *out_result = INTAKE_STORE_PUT_STORED;
+      return ops->commit (store, error);
+    }
+
+  /* The submission id is taken: the same bytes are a harmless repeat (a
+   * kiosk that lost our receipt), other bytes a conflict. */
+  stored = ops->get_stored_envelope (store, meta->submission_id, &stored_sha256, error);
+  if (stored == NULL)
+    return fail (ops, store);
+  stored_data = g_bytes_get_data (stored, &stored_len);
+  same = stored_len == len && (len == 0 || memcmp (stored_data, data, len) == 0);
+
+  if (same)
+    {
+      *out_result = INTAKE_STORE_PUT_DUPLICATE;
+      ops->rollback (store);
+      return TRUE;
+    }
+
+  if (!ops->log_conflict (store, meta, stored_sha256, error))
+    return fail (ops, store);
+  *out_result = INTAKE_STORE_PUT_CONFLICT;
+  return ops->commit (store, error);
+}
+
+/* The audit log ----------------------------------------------------------- */
+
+/* Inside a write transaction: the head row stays locked until it ends, so
+ * concurrent appenders (several server instances, intake-admin) wait for
+ * each other, seq stays gapless and the chain never forks. */
+static gboolean
+append_audit_locked (const IntakeStoreBackend  *ops,
+                     IntakeStore               *store,
+                     IntakeAuditEvent          *event,
+                     GError                   **error)
+{
+  g_autofree char *prev = NULL;
+  gint64 seq = 0;
+
+  if (!ops->lock_audit_head (store, &seq, &prev, error))
+    return FALSE;
+  intake_audit_event_chain (event, seq + 1, prev);
+  return ops->insert_audit (store, event, error) &&
+         ops->set_audit_head (store, event->seq, event->hash, error);
+}
+
+static gboolean
+common_append_audit (IntakeStore       *store,
+                     IntakeAuditEvent  *event,
+                     GError           **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+
+  if (!ops->begin (store, error))
+    return FALSE;
+  if (!append_audit_locked (ops, store, event, error))
+    return fail (ops, store);
+  return ops->commit (store, error);
+}
+
+/* Reviewers --------------------------------------------------------------- */
+
+static gboolean
+common_add_reviewer (IntakeStore               *store,
+                     const IntakeStoreReviewer *reviewer,
+                     IntakeAuditEvent          *audit,
+                     GError                   **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  gboolean exists = FALSE;
+
+  if (!ops->begin (store, error))
+    return FALSE;
+  if (!ops->insert_reviewer (store, reviewer, &exists, error))
+    return fail (ops, store);
+  if (exists)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_REVIEWER_EXISTS,
+                   "an active reviewer is named \"%s\" already (or this key is registered); "
+                   "remove them first or choose another name", reviewer->name);
+      return fail (ops, store);
+    }
+  if (audit != NULL && !append_audit_locked (ops, store, audit, error))
+    return fail (ops, store);
+  return ops->commit (store, error);
+}
+
+static gboolean
+common_revoke_reviewer (IntakeStore       *store,
+                        const char        *name,
+                        gint64             now,
+                        IntakeAuditEvent  *audit,
+                        GError           **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  int rows = 0;
+
+  if (!ops->begin (store, error))
+    return FALSE;
+  if (!ops->revoke_reviewer (store, name, now, &rows, error))
+    return fail (ops, store);
+  if (rows != 1)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_REVIEWER,
+                   "no active reviewer named \"%s\"; see intake-admin reviewer list", name);
+      return fail (ops, store);
+    }
+  if (audit != NULL && !append_audit_locked (ops, store, audit, error))
+    return fail (ops, store);
+  return ops->commit (store, error);
+}
+
+/* Submissions and workflow ------------------------------------------------ */
+
+static IntakeStoreSubmission *
+common_get_submission (IntakeStore  *store,
+                       const char   *submission_id,
+                       GError      **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+
+  if (!ensure_ready (ops, store, error))
+    return NULL;
+  return ops->lookup_submission (store, submission_id, error);
+}
+
+/* After a compare-and-set that changed @changed rows: UNKNOWN_SUBMISSION,
+ * or the change or a conflict (audited, committed) with the current
+ * values. */
+static gboolean
+finish_change (const IntakeStoreBackend  *ops,
+               IntakeStore               *store,
+               const char                *submission_id,
+               gboolean                   changed,
+               IntakeAuditEvent          *audit,
+               IntakeStoreSubmission    **out_current,
+               gboolean                  *out_conflict,
+               GError                   **error)
+{
+  g_autoptr(IntakeStoreSubmission) current = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  current = ops->lookup_submission (store, submission_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return fail (ops, store);
+    }
+  if (current == NULL)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION,
+                   "no submission with id %s", submission_id);
+      return fail (ops, store);
+    }
+  *out_conflict = !changed;
+  if (audit != NULL)
+    {
+      intake_audit_event_set_result (audit, changed ? "ok" : "conflict");
+      if (!append_audit_locked (ops, store, audit, error))
+        return fail (ops, store);
+    }
+  if (!ops->commit (store, error))
+    return FALSE;
+  if (out_current != NULL)
+    *out_current = g_steal_pointer (&current);
+  return TRUE;
+}
+
+static gboolean
+common_update_workflow (IntakeStore            *store,
+                        const char             *submission_id,
+                        const char             *state,
+                        const char             *unit,
+                        gint64                  expected_version,
+                        const char             *updated_by,
+                        gint64                  now,
+                        IntakeAuditEvent       *audit,
+                        IntakeStoreSubmission **out_current,
+                        gboolean               *out_conflict,
+                        GError                **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  int rows = 0;
+
+  if (!ops->begin (store, error))
+    return FALSE;
+  /* In PostgreSQL the row lock the UPDATE takes makes a concurrent change
+   * wait; it then re-checks version against the committed row, so exactly
+   * one wins. */
+  if (!ops->set_workflow (store, submission_id, state, unit, now, updated_by, expected_version, &rows, error))
+    return fail (ops, store);
+  return finish_change (ops, store, submission_id, rows == 1, audit, out_current, out_conflict, error);
+}
+
+static gboolean
+common_add_note (IntakeStore            *store,
+                 const char             *submission_id,
+                 GBytes                 *note,
+                 const char             *reviewer_id,
+                 const char             *reviewer_name,
+                 gint64                  expected_version,
+                 gint64                  now,
+                 IntakeAuditEvent       *audit,
+                 IntakeStoreSubmission **out_current,
+                 gboolean               *out_conflict,
+                 GError                **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  g_autofree char *sha256 = intake_sha256_hex (note);
+  int rows = 0;
+
+  if (!ops->begin (store, error))
+    return FALSE;
+  if (!ops->bump_note (store, submission_id, now, reviewer_name, expected_version, &rows, error))
+    return fail (ops, store);
+  if (rows == 1 &&
+      !ops->insert_note (store, submission_id, note, sha256, reviewer_id, reviewer_name, now, error))
+    return fail (ops, store);
+  return finish_change (ops, store, submission_id, rows == 1, audit, out_current, out_conflict, error);
+}
+
+void
+intake_store_common_iface_init (IntakeStoreInterface *iface)
+{
+  iface->create_enroll_code = common_create_enroll_code;
+  iface->consume_enroll_code = common_consume_enroll_code;
+  iface->register_device = common_register_device;
+  iface->get_device = common_get_device;
+  iface->revoke_device = common_revoke_device;
+  iface->put_envelope = common_put_envelope;
+  iface->add_reviewer = common_add_reviewer;
+  iface->revoke_reviewer = common_revoke_reviewer;
+  iface->get_submission = common_get_submission;
+  iface->update_workflow = common_update_workflow;
+  iface->add_note = common_add_note;
+  iface->append_audit = common_append_audit;
+}

@@ -1,0 +1,203 @@
+/* intake-store-common.h: the store logic both backends share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The decisions (refuse a revoked device, stored/duplicate/conflict, the
+ * workflow compare-and-set, the audit hash chain) are written once in
+ * intake-store-common.c on top of the narrow operations below. Each
+ * backend keeps its SQL, its prepared statements and its transaction and
+ * locking specifics (SQLite BEGIN IMMEDIATE; PostgreSQL SELECT ... FOR
+ * UPDATE on the audit head) behind these operations.
+ *
+ * What stays in the backends, on purpose: the listings and readers (they
+ * only map one database API's rows to structs), the single-statement
+ * operations (settings, help requests, questionnaires, counts), the
+ * migrations (SQLite re-reads the version under BEGIN IMMEDIATE;
+ * PostgreSQL migrates under pg_advisory_lock) and the reference fill at
+ * open (SQLite takes its write lock per batch so intake-admin can work in
+ * between; PostgreSQL runs each UPDATE in autocommit).
+ */
+#pragma once
+
+#include "intake-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  /* NULL when the backend is always ready (SQLite); PostgreSQL reconnects. */
+  gboolean               (*ensure_ready)        (IntakeStore               *store,
+                                                 GError                   **error);
+  /* A write transaction. commit() rolls back itself when it fails;
+   * rollback() does nothing outside a transaction. */
+  gboolean               (*begin)               (IntakeStore               *store,
+                                                 GError                   **error);
+  gboolean               (*commit)              (IntakeStore               *store,
+                                                 GError                   **error);
+  void                   (*rollback)            (IntakeStore               *store);
+
+  /* Inside a transaction unless noted. Data operations return FALSE (or
+   * NULL) with @error set when the database fails. */
+
+  /* Outside a transaction: *@out_exists when the code hash is taken. */
+  gboolean               (*insert_enroll_code)  (IntakeStore               *store,
+                                                 const char                *code_hash,
+                                                 const char                *location,
+                                                 gint64                     created_at,
+                                                 gint64                     expires_at,
+                                                 gboolean                  *out_exists,
+                                                 GError                   **error);
+  /* TRUE and *@out_location NULL when there is no such code. */
+  gboolean               (*get_enroll_code)     (IntakeStore               *store,
+                                                 const char                *code_hash,
+                                                 char                     **out_location,
+                                                 gint64                    *out_expires_at,
+                                                 gboolean                  *out_used,
+                                                 GError                   **error);
+  /* Marks an unused code used; *@out_rows is 0 when it was used already. */
+  gboolean               (*use_enroll_code)     (IntakeStore               *store,
+                                                 const char                *code_hash,
+                                                 gint64                     now,
+                                                 const char                *device_id,
+                                                 int                       *out_rows,
+                                                 GError                   **error);
+  /* The device row, or NULL with no error if none (also outside a
+   * transaction, after ensure_ready). */
+  IntakeStoreDevice     *(*lookup_device)       (IntakeStore               *store,
+                                                 const char                *device_id,
+                                                 GError                   **error);
+  gboolean               (*insert_device)       (IntakeStore               *store,
+                                                 const IntakeDevicePublic  *device,
+                                                 const char                *device_id,
+                                                 const char                *location,
+                                                 gint64                     enrolled_at,
+                                                 GError                   **error);
+  gboolean               (*set_device_location) (IntakeStore               *store,
+                                                 const char                *device_id,
+                                                 const char                *location,
+                                                 GError                   **error);
+  gboolean               (*revoke_device)       (IntakeStore               *store,
+                                                 const char                *device_id,
+                                                 gint64                     now,
+                                                 GError                   **error);
+
+  /* INSERT ... ON CONFLICT (submission_id) DO NOTHING: *@out_inserted
+   * tells whether a row was added. */
+  gboolean               (*insert_envelope)     (IntakeStore               *store,
+                                                 const IntakeStoreEnvelope *meta,
+                                                 GBytes                    *envelope,
+                                                 gboolean                  *out_inserted,
+                                                 GError                   **error);
+  gboolean               (*insert_submission)   (IntakeStore               *store,
+                                                 const char                *submission_id,
+                                                 const char                *reference,
+                                                 GError                   **error);
+  /* The stored bytes and SHA-256 of a submission id that is taken; a
+   * missing row is an error here. */
+  GBytes                *(*get_stored_envelope) (IntakeStore               *store,
+                                                 const char                *submission_id,
+                                                 char                     **out_sha256,
+                                                 GError                   **error);
+  gboolean               (*log_conflict)        (IntakeStore               *store,
+                                                 const IntakeStoreEnvelope *meta,
+                                                 const char                *stored_sha256,
+                                                 GError                   **error);
+
+  /* Reads the audit head row and holds it until the transaction ends
+   * (SQLite: the write lock of BEGIN IMMEDIATE; PostgreSQL: FOR UPDATE).
+   * A missing or damaged row is an error. */
+  gboolean               (*lock_audit_head)     (IntakeStore               *store,
+                                                 gint64                    *out_seq,
+                                                 char                     **out_hash,
+                                                 GError                   **error);
+  gboolean               (*insert_audit)        (IntakeStore               *store,
+                                                 const IntakeAuditEvent    *event,
+                                                 GError                   **error);
+  gboolean               (*set_audit_head)      (IntakeStore               *store,
+                                                 gint64                     seq,
+                                                 const char                *hash,
+                                                 GError                   **error);
+
+  /* *@out_exists when the name (among active reviewers) or key is taken. */
+  gboolean               (*insert_reviewer)     (IntakeStore               *store,
+                                                 const IntakeStoreReviewer *reviewer,
+                                                 gboolean                  *out_exists,
+                                                 GError                   **error);
+  gboolean               (*revoke_reviewer)     (IntakeStore               *store,
+                                                 const char                *name,
+                                                 gint64                     now,
+                                                 int                       *out_rows,
+                                                 GError                   **error);
+
+  /* The submission row, or NULL with no error if none (also outside a
+   * transaction, after ensure_ready). */
+  IntakeStoreSubmission *(*lookup_submission)   (IntakeStore               *store,
+                                                 const char                *submission_id,
+                                                 GError                   **error);
+  gboolean               (*set_workflow)        (IntakeStore               *store,
+                                                 const char                *submission_id,
+                                                 const char                *state,
+                                                 const char                *unit,
+                                                 gint64                     now,
+                                                 const char                *updated_by,
+                                                 gint64                     expected_version,
+                                                 int                       *out_rows,
+                                                 GError                   **error);
+  gboolean               (*bump_note)           (IntakeStore               *store,
+                                                 const char                *submission_id,
+                                                 gint64                     now,
+                                                 const char                *reviewer_name,
+                                                 gint64                     expected_version,
+                                                 int                       *out_rows,
+                                                 GError                   **error);
+  gboolean               (*insert_note)         (IntakeStore               *store,
+                                                 const char                *submission_id,
+                                                 GBytes                    *note,
+                                                 const char                *sha256,
+                                                 const char                *reviewer_id,
+                                                 const char                *reviewer_name,
+                                                 gint64                     now,
+                                                 GError                   **error);
+} IntakeStoreBackend;
+
+/* Defines the static IntakeStoreBackend @name from the including file's
+ * functions, which are named after the fields (backend_begin,
+ * backend_commit, backend_rollback, then one per data operation), the way
+ * G_DEFINE_TYPE expects foo_class_init: one list serves both backends, and
+ * an operation a backend lacks is a compile error. */
+#define INTAKE_STORE_DEFINE_BACKEND(name, ensure_ready_func) \
+  static const IntakeStoreBackend name = { \
+    .ensure_ready = ensure_ready_func, \
+    .begin = backend_begin, \
+    .commit = backend_commit, \
+    .rollback = backend_rollback, \
+    .insert_enroll_code = insert_enroll_code, \
+    .get_enroll_code = get_enroll_code, \
+    .use_enroll_code = use_enroll_code, \
+    .lookup_device = lookup_device, \
+    .insert_device = insert_device, \
+    .set_device_location = set_device_location, \
+    .revoke_device = revoke_device, \
+    .insert_envelope = insert_envelope, \
+    .insert_submission = insert_submission, \
+    .get_stored_envelope = get_stored_envelope, \
+    .log_conflict = log_conflict, \
+    .lock_audit_head = lock_audit_head, \
+    .insert_audit = insert_audit, \
+    .set_audit_head = set_audit_head, \
+    .insert_reviewer = insert_reviewer, \
+    .revoke_reviewer = revoke_reviewer, \
+    .lookup_submission = lookup_submission, \
+    .set_workflow = set_workflow, \
+    .bump_note = bump_note, \
+    .insert_note = insert_note, \
+  }
+
+/* Called from a backend's class_init: @backend (static) serves @type. */
+void  intake_store_backend_install   (GType                     type,
+                                      const IntakeStoreBackend *backend);
+/* Called from a backend's iface_init: fills in the shared operations. */
+void  intake_store_common_iface_init (IntakeStoreInterface     *iface);
+/* The review reference code of @submission_id ("" if it is not hex). */
+char *intake_store_reference_for     (const char               *submission_id);
+
+G_END_DECLS
