@@ -553,6 +553,32 @@ test_rtl (KioskFixture  *f,
     }
 }
 
+/* Long tool labels (Ukrainian, Polish) must wrap, never make the window
+ * wider than a 1280-pixel kiosk screen, at any text size. */
+static void
+test_fits_screen (KioskFixture  *f,
+                  gconstpointer  data)
+{
+  static const char * const languages[] = { "nl", "en", "ar", "tr", "fa", "ti", "uk", "pl" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
+    {
+      choose_language (f, languages[i]);
+      for (guint size = 0; size < 3; size++)
+        {
+          int minimum = 0;
+
+          gtk_widget_measure (GTK_WIDGET (f->window), GTK_ORIENTATION_HORIZONTAL, -1,
+                              &minimum, NULL, NULL, NULL);
+          if (minimum > 1280)
+            g_error ("%s, text size step %u: the question screen needs %d px", languages[i], size, minimum);
+          ACT (f, "kiosk.text-size");
+        }
+      ACT (f, "kiosk.start-over");
+      g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "welcome");
+    }
+}
+
 /* ---- 7. Storage failure ------------------------------------------------- */
 
 static void
@@ -907,6 +933,7 @@ main (int   argc,
   ADD ("/kiosk/window/keyboard-only", test_keyboard_only, NULL);
   ADD ("/kiosk/window/keyboard-shortcuts", test_keyboard_shortcuts, NULL);
   ADD ("/kiosk/window/rtl", test_rtl, NULL);
+  ADD ("/kiosk/window/fits-1280-screen", test_fits_screen, NULL);
   ADD ("/kiosk/window/storage-failure", test_storage_failure, NULL);
   ADD ("/kiosk/window/staff", test_staff, NULL);
   ADD ("/kiosk/window/staff-sync-not-enrolled", test_staff_sync_not_enrolled, NULL);

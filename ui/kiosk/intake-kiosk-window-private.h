@@ -6,6 +6,7 @@
 
 #include "intake-kiosk-window.h"
 #include "intake-question-view.h"
+#include "intake-speech.h"
 
 G_BEGIN_DECLS
 
@@ -55,6 +56,11 @@ struct _IntakeKioskWindow
   gboolean              sync_now_running;
   char                 *sync_now_result;   /* staff text of the last "Send now", or NULL */
 
+  /* Read-aloud (intake-kiosk-window-read-aloud.c). NULL: eSpeak NG could
+   * not start; the button is hidden. */
+  IntakeSpeech         *speech;
+  gboolean              reading_aloud;
+
   /* Rows of the staff screen that are updated in place; NULL when the
    * staff screen is empty. They belong to staff_content. */
   GtkWidget            *staff_pending_row;
@@ -77,6 +83,7 @@ struct _IntakeKioskWindow
   GtkWidget            *contrast_button;
   GtkWidget            *help_button;
   GtkWidget            *stop_button;
+  GtkWidget            *read_aloud_button;
   GtkStack             *stack;
 
   GtkWidget            *welcome_title;
@@ -170,5 +177,18 @@ void        intake_kiosk_window_staff_class_init (GtkWidgetClass  *widget_class)
 void        intake_kiosk_window_open_staff_pin   (IntakeKioskWindow *self);
 void        intake_kiosk_window_show_staff       (IntakeKioskWindow *self);
 void        intake_kiosk_window_clear_staff      (IntakeKioskWindow *self);
+
+/* intake-kiosk-window-read-aloud.c */
+void        intake_kiosk_window_read_aloud_init    (IntakeKioskWindow *self);
+/* Shows the button where there is text to read in a language with a voice;
+ * on screens without a top bar (@has_topbar FALSE) the top bar holds only it. */
+void        intake_kiosk_window_read_aloud_update  (IntakeKioskWindow *self,
+                                                    const char        *screen,
+                                                    gboolean           has_topbar);
+void        intake_kiosk_window_read_aloud_dispose (IntakeKioskWindow *self);
+void        intake_kiosk_window_set_reading_aloud  (IntakeKioskWindow *self,
+                                                    gboolean           reading_aloud);
+/* In intake-kiosk-window.c: notifies "reading-aloud". */
+void        intake_kiosk_window_notify_reading_aloud (IntakeKioskWindow *self);
 
 G_END_DECLS

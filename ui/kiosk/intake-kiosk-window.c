@@ -30,6 +30,7 @@ enum {
   PROP_HIGH_CONTRAST,
   PROP_LOCATION_NAME,
   PROP_SYNC,
+  PROP_READING_ALOUD,
   N_PROPS
 };
 
@@ -118,7 +119,22 @@ intake_kiosk_set_button_text (GtkWidget  *button,
                               const char *text)
 {
   if (GTK_IS_BUTTON (button))
-    gtk_button_set_label (GTK_BUTTON (button), text);
+    {
+      GtkWidget *child;
+
+      gtk_button_set_label (GTK_BUTTON (button), text);
+      child = gtk_button_get_child (GTK_BUTTON (button));
+      /* The top bar holds five tools whose labels are long in some
+       * languages (Ukrainian, Polish, Dutch at large text): they wrap onto
+       * two lines rather than push the window wider than the screen. */
+      if (GTK_IS_LABEL (child) && gtk_widget_has_css_class (button, "kiosk-tool"))
+        {
+          gtk_label_set_wrap (GTK_LABEL (child), TRUE);
+          gtk_label_set_wrap_mode (GTK_LABEL (child), PANGO_WRAP_WORD_CHAR);
+          gtk_label_set_justify (GTK_LABEL (child), GTK_JUSTIFY_CENTER);
+          gtk_label_set_max_width_chars (GTK_LABEL (child), 16);
+        }
+    }
   else if (GTK_IS_LABEL (button))
     gtk_label_set_text (GTK_LABEL (button), text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button),
@@ -170,6 +186,8 @@ retranslate (IntakeKioskWindow *self)
   intake_kiosk_set_button_text (self->contrast_button, TR ("High contrast"));
   intake_kiosk_set_button_text (self->help_button, TR ("I would like help or an interpreter"));
   intake_kiosk_set_button_text (self->stop_button, TR ("Stop and clear my answers"));
+  intake_kiosk_set_button_text (self->read_aloud_button,
+                                self->reading_aloud ? TR ("Stop reading aloud") : TR ("Read aloud"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, TR ("Progress"),
                                   -1);
@@ -360,6 +378,8 @@ intake_kiosk_window_show_screen (IntakeKioskWindow *self,
   GtkWidget *default_widget = NULL;
 
   name = canonical_screen (name);
+  /* Any screen change ends reading aloud: it read the screen that was. */
+  intake_kiosk_window_set_reading_aloud (self, FALSE);
   gtk_stack_set_visible_child_name (self->stack, name);
 
   gtk_widget_set_visible (self->topbar, screen_has_topbar (name));
@@ -367,6 +387,7 @@ intake_kiosk_window_show_screen (IntakeKioskWindow *self,
   gtk_widget_set_visible (self->topbar_spacer, !g_str_equal (name, "question"));
   gtk_widget_set_visible (self->stop_button, self->session != NULL &&
                           !g_str_equal (name, "welcome"));
+  intake_kiosk_window_read_aloud_update (self, name, screen_has_topbar (name));
 
   if (g_str_equal (name, "question"))
     default_widget = self->question_next;
@@ -903,6 +924,7 @@ intake_kiosk_window_reset (IntakeKioskWindow *self)
   g_return_if_fail (INTAKE_IS_KIOSK_WINDOW (self));
 
   g_debug ("Resetting the kiosk for the next resident");
+  intake_kiosk_window_set_reading_aloud (self, FALSE);
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->countdown_source, g_source_remove);
   g_clear_handle_id (&self->thanks_source, g_source_remove);
@@ -1319,6 +1341,12 @@ question_changed_cb (IntakeKioskWindow *self)
 
 /* ---- Public API ------------------------------------------------------- */
 
+void
+intake_kiosk_window_notify_reading_aloud (IntakeKioskWindow *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READING_ALOUD]);
+}
+
 IntakeKioskWindow *
 intake_kiosk_window_new (GtkApplication *application,
                          IntakeKiosk    *kiosk,
@@ -1457,6 +1485,7 @@ intake_kiosk_window_constructed (GObject *object)
     gtk_entry_set_buffer (GTK_ENTRY (self->pin_entry), buffer);
   }
 
+  intake_kiosk_window_read_aloud_init (self);
   rebuild_language_buttons (self);
   intake_kiosk_window_reset (self);
 }
@@ -1474,6 +1503,7 @@ intake_kiosk_window_dispose (GObject *object)
   if (self->staff_content != NULL)
     intake_kiosk_window_clear_staff (self);
   g_clear_object (&self->sync);
+  intake_kiosk_window_read_aloud_dispose (self);
 
   if (self->session != NULL)
     {
@@ -1554,6 +1584,9 @@ intake_kiosk_window_get_property (GObject    *object,
       break;
     case PROP_LOCATION_NAME:
       g_value_set_string (value, self->location_name);
+      break;
+    case PROP_READING_ALOUD:
+      g_value_set_boolean (value, self->reading_aloud);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1652,6 +1685,9 @@ intake_kiosk_window_set_property (GObject      *object,
     case PROP_SYNC:
       intake_kiosk_window_set_sync (self, g_value_get_object (value));
       break;
+    case PROP_READING_ALOUD:
+      intake_kiosk_window_set_reading_aloud (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1709,6 +1745,10 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   properties[PROP_SYNC] =
     g_param_spec_object ("sync", NULL, NULL, INTAKE_TYPE_SYNC,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Setting it TRUE reads the screen aloud when it can (else it stays FALSE). */
+  properties[PROP_READING_ALOUD] =
+    g_param_spec_boolean ("reading-aloud", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Makes sure the resource object is linked in from the static library. */
@@ -1726,6 +1766,7 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   BIND (contrast_button);
   BIND (help_button);
   BIND (stop_button);
+  BIND (read_aloud_button);
   BIND (stack);
   BIND (welcome_title);
   BIND (welcome_choose);
@@ -1790,6 +1831,7 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "kiosk.text-size", NULL, text_size_action);
   gtk_widget_class_install_property_action (widget_class, "kiosk.high-contrast", "high-contrast");
   gtk_widget_class_install_action (widget_class, "kiosk.stop", NULL, stop_action);
+  gtk_widget_class_install_property_action (widget_class, "kiosk.read-aloud", "reading-aloud");
   gtk_widget_class_install_action (widget_class, "kiosk.resume", NULL, resume_action);
   gtk_widget_class_install_action (widget_class, "kiosk.start-over", NULL, start_over_action);
   gtk_widget_class_install_action (widget_class, "kiosk.done", NULL, done_action);

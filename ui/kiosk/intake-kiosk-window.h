@@ -15,6 +15,8 @@
  *   kiosk.help, kiosk.help-done
  *   kiosk.text-size             normal -> large -> larger -> normal
  *   kiosk.high-contrast         stateful (the "high-contrast" property)
+ *   kiosk.read-aloud            stateful (the "reading-aloud" property): reads the
+ *                               screen's text aloud in the session language, or stops
  *   kiosk.stop                  asks "Do you want to stop?"
  *   kiosk.resume                back from that question or the idle warning
  *   kiosk.start-over            wipe everything, welcome screen
@@ -67,6 +69,13 @@ void               intake_kiosk_window_set_sync        (IntakeKioskWindow *self,
 IntakeSync        *intake_kiosk_window_get_sync        (IntakeKioskWindow *self);
 /* Wipes the session and every trace of it, and shows the welcome screen. */
 void               intake_kiosk_window_reset           (IntakeKioskWindow *self);
+
+/* Whether the screen is being read aloud (property "reading-aloud"; it
+ * becomes FALSE by itself when the speech ends or there is no audio device). */
+gboolean           intake_kiosk_window_get_reading_aloud (IntakeKioskWindow *self);
+/* What "Read aloud" reads on the visible screen (NULL: nothing): texts of the
+ * questionnaire and the UI only, never an answer. */
+char              *intake_kiosk_window_dup_read_aloud_text (IntakeKioskWindow *self);
 
 /* Loads style.css and the question view's CSS for @display (once). */
 void               intake_kiosk_load_css               (GdkDisplay        *display);
