@@ -1,0 +1,291 @@
+/* intake-review-client.h: the reviewer's side of the review protocol (docs/protocol.md, docs/review.md)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Unlocks a reviewer (the server hands out the passphrase-wrapped key blob,
+ * which is opened here, never on the server), signs every further request
+ * with the reviewer key, and decrypts envelopes locally with the office
+ * secret the blob carries. No GTK: the review app and intake-admin export
+ * share it.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "intake-export.h"
+#include "intake-keys.h"
+#include "intake-secure.h"
+#include "intake-submission.h"
+
+G_BEGIN_DECLS
+
+#define INTAKE_REVIEW_CLIENT_ERROR (intake_review_client_error_quark ())
+
+/**
+ * IntakeReviewClientError:
+ * @INTAKE_REVIEW_CLIENT_ERROR_WRONG_CREDENTIALS: the name and passphrase do not
+ *   belong together (unknown or revoked name, or a wrong passphrase: which one is
+ *   deliberately not said)
+ * @INTAKE_REVIEW_CLIENT_ERROR_SLOW_DOWN: too many unlock attempts; wait a minute
+ * @INTAKE_REVIEW_CLIENT_ERROR_LOCKED: the client is not unlocked
+ * @INTAKE_REVIEW_CLIENT_ERROR_CONFLICT: another reviewer changed the submission
+ *   first (409 version_conflict); the current values are returned beside it
+ * @INTAKE_REVIEW_CLIENT_ERROR_REFUSED: the server refused the request (4xx)
+ * @INTAKE_REVIEW_CLIENT_ERROR_SERVER: the server failed or could not be reached
+ * @INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL: the answer is not what the protocol says
+ */
+typedef enum {
+  INTAKE_REVIEW_CLIENT_ERROR_WRONG_CREDENTIALS,
+  INTAKE_REVIEW_CLIENT_ERROR_SLOW_DOWN,
+  INTAKE_REVIEW_CLIENT_ERROR_LOCKED,
+  INTAKE_REVIEW_CLIENT_ERROR_CONFLICT,
+  INTAKE_REVIEW_CLIENT_ERROR_REFUSED,
+  INTAKE_REVIEW_CLIENT_ERROR_SERVER,
+  INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
+} IntakeReviewClientError;
+
+GQuark intake_review_client_error_quark (void);
+
+/* The one message for every failed unlock that is about the credentials. */
+#define INTAKE_REVIEW_WRONG_CREDENTIALS_MESSAGE "Deze naam en dit wachtwoord passen niet bij elkaar"
+
+/* What the server knows about a submission (no personal data). */
+typedef struct {
+  gint64  seq;
+  char   *submission_id;
+  char   *reference;
+  gint64  received_at;
+  gint64  created_at;
+  char   *location;
+  char   *device_id;
+  char   *questionnaire_id;
+  guint32 questionnaire_version;
+  char   *questionnaire_hash;
+  char   *state;
+  char   *unit;
+  gint64  version;
+  gint64  updated_at;
+  char   *updated_by;
+  gint64  notes;
+} IntakeReviewMeta;
+
+#define INTAKE_TYPE_REVIEW_META (intake_review_meta_get_type ())
+GType             intake_review_meta_get_type  (void) G_GNUC_CONST;
+IntakeReviewMeta *intake_review_meta_copy      (const IntakeReviewMeta *self);
+void              intake_review_meta_free      (IntakeReviewMeta       *self);
+/* Reads a submission object of the protocol; NULL when a member is missing. */
+IntakeReviewMeta *intake_review_meta_new_from_json (JsonObject         *object);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeReviewMeta, intake_review_meta_free)
+
+/* The states of docs/protocol.md, in workflow order (NULL-terminated). */
+const char * const *intake_review_states          (void);
+/* "Nieuw", "In behandeling", ...; the code itself when unknown. */
+const char         *intake_review_state_label     (const char *state);
+
+/* A list filter; NULL / 0 members are not sent. */
+typedef struct {
+  const char *state;
+  const char *location;
+  const char *reference;
+  gint64      from;        /* received_at, Unix seconds */
+  gint64      to;
+  gint64      after;       /* paging cursor: the seq of the last row seen */
+  guint       limit;       /* 0: the server's default (100) */
+} IntakeReviewFilter;
+
+#define INTAKE_TYPE_REVIEW_CLIENT (intake_review_client_get_type ())
+
+G_DECLARE_FINAL_TYPE (IntakeReviewClient, intake_review_client, INTAKE, REVIEW_CLIENT, GObject)
+
+IntakeReviewClient *intake_review_client_new            (const char          *server_url);
+const char         *intake_review_client_get_server_url (IntakeReviewClient  *self);
+/* The reviewer's name once unlocked, else NULL. */
+const char         *intake_review_client_get_name       (IntakeReviewClient  *self);
+const char         *intake_review_client_get_reviewer_id (IntakeReviewClient *self);
+gboolean            intake_review_client_is_unlocked    (IntakeReviewClient  *self);
+/* The TLS trust for an https server with a private CA (NULL: the system's). */
+void                intake_review_client_set_tls_database (IntakeReviewClient *self,
+                                                           GTlsDatabase       *database);
+
+/* POST /v1/review/unlock, then the blob is unwrapped in a worker thread
+ * (Argon2id takes about a second). @passphrase is copied. Errors:
+ * WRONG_CREDENTIALS, SLOW_DOWN, SERVER, PROTOCOL. */
+void                intake_review_client_unlock_async   (IntakeReviewClient       *self,
+                                                         const char               *name,
+                                                         const IntakeSecureBuffer *passphrase,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+gboolean            intake_review_client_unlock_finish  (IntakeReviewClient       *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+/* Wipes the keys; the client can be unlocked again. */
+void                intake_review_client_lock           (IntakeReviewClient       *self);
+
+/* A signed request. @body may be NULL. The result is the parsed answer of a
+ * 2xx response. A 409 gives CONFLICT and, with @out_conflict, the answer's
+ * "current" object. */
+void                intake_review_client_request_async  (IntakeReviewClient  *self,
+                                                         const char          *method,
+                                                         const char          *path_and_query,
+                                                         GBytes              *body,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+JsonNode           *intake_review_client_request_finish (IntakeReviewClient  *self,
+                                                         GAsyncResult        *result,
+                                                         JsonNode           **out_conflict,
+                                                         GError             **error);
+
+/* GET /v1/review/submissions: a page of IntakeReviewMeta; @out_next_after
+ * is the cursor for the next page, or -1 at the end. */
+void                intake_review_client_list_async     (IntakeReviewClient       *self,
+                                                         const IntakeReviewFilter *filter,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+GPtrArray          *intake_review_client_list_finish    (IntakeReviewClient       *self,
+                                                         GAsyncResult             *result,
+                                                         gint64                   *out_next_after,
+                                                         GError                  **error);
+/* The query string of a list request ("/v1/review/submissions?..."). */
+char               *intake_review_filter_to_path        (const IntakeReviewFilter *filter);
+
+/* A caseworker's note: an envelope sealed for the office key and signed with
+ * the reviewer's key as device key; its plaintext is {"note": "text"} and
+ * its questionnaire id "intake-note" (docs/review.md). */
+typedef struct {
+  char               *reviewer;     /* the name the server recorded */
+  gint64              created_at;
+  IntakeSecureBuffer *text;         /* UTF-8, NUL-terminated; wiped on free */
+} IntakeReviewNote;
+
+void              intake_review_note_free       (IntakeReviewNote       *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeReviewNote, intake_review_note_free)
+
+/* GET /v1/review/submissions/ID, the envelope opened here: the submission
+ * (its strings in secure memory), its metadata and, with @out_notes, its
+ * notes (IntakeReviewNote, oldest first; a note that does not open is left
+ * out with a warning). */
+void                intake_review_client_fetch_async    (IntakeReviewClient  *self,
+                                                         const char          *submission_id,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+IntakeSubmission   *intake_review_client_fetch_finish   (IntakeReviewClient  *self,
+                                                         GAsyncResult        *result,
+                                                         IntakeReviewMeta   **out_meta,
+                                                         GPtrArray          **out_notes,
+                                                         GError             **error);
+/* Opens an envelope with the office secret of the unlocked reviewer. */
+IntakeSubmission   *intake_review_client_open_envelope  (IntakeReviewClient  *self,
+                                                         GBytes              *envelope,
+                                                         GError             **error);
+
+/* POST .../workflow with @expected_version. On CONFLICT @out_current (when
+ * given) holds the other reviewer's values. The result has the new values. */
+void                intake_review_client_update_workflow_async  (IntakeReviewClient  *self,
+                                                                 const char          *submission_id,
+                                                                 const char          *state,
+                                                                 const char          *unit,
+                                                                 gint64               expected_version,
+                                                                 GCancellable        *cancellable,
+                                                                 GAsyncReadyCallback  callback,
+                                                                 gpointer             user_data);
+IntakeReviewMeta   *intake_review_client_update_workflow_finish (IntakeReviewClient  *self,
+                                                                 GAsyncResult        *result,
+                                                                 IntakeReviewMeta   **out_current,
+                                                                 GError             **error);
+
+/* POST .../notes with @expected_version: seals @text for the office. As the
+ * workflow call: CONFLICT with @out_current when another reviewer was first. */
+void                intake_review_client_add_note_async  (IntakeReviewClient  *self,
+                                                          const char          *submission_id,
+                                                          const char          *text,
+                                                          gint64               expected_version,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+IntakeReviewMeta   *intake_review_client_add_note_finish (IntakeReviewClient  *self,
+                                                          GAsyncResult        *result,
+                                                          IntakeReviewMeta   **out_current,
+                                                          GError             **error);
+
+/* GET .../audit: the "events" array (JsonNode of an array). */
+void                intake_review_client_audit_async    (IntakeReviewClient  *self,
+                                                         const char          *submission_id,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+JsonArray          *intake_review_client_audit_finish   (IntakeReviewClient  *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+
+/* POST /v1/review/events: an access only the client witnesses ("view",
+ * "decrypt", "export", "search", "dashboard"). @callback may be NULL. */
+void                intake_review_client_report_event_async  (IntakeReviewClient  *self,
+                                                              const char          *action,
+                                                              const char          *object,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+gboolean            intake_review_client_report_event_finish (IntakeReviewClient  *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
+
+/* The built-in questionnaire plus every version the server has seen
+ * (GET /v1/review/questionnaires, each verified with the office key). */
+void                intake_review_client_load_questionnaires_async  (IntakeReviewClient  *self,
+                                                                     GCancellable        *cancellable,
+                                                                     GAsyncReadyCallback  callback,
+                                                                     gpointer             user_data);
+IntakeQuestionnaireSet *intake_review_client_load_questionnaires_finish (IntakeReviewClient *self,
+                                                                         GAsyncResult       *result,
+                                                                         GError            **error);
+
+/* Export (docs/export.md): every submission of @filter (its after and limit
+ * are ignored) or, when @ids is given, exactly those submission ids, one at
+ * a time fetched, decrypted here and streamed to @out, which is closed at
+ * the end. One file has the columns of one questionnaire: that of the first
+ * submission; submissions of another questionnaire are left out and counted.
+ * Reports one "export" event naming the format, the filter (never a name)
+ * and the row count. @progress (may be NULL) is called in the caller's
+ * context after each submission with (done, total). */
+typedef void (*IntakeReviewExportProgress) (guint    done,
+                                            guint    total,
+                                            gpointer user_data);
+
+void                intake_review_client_export_async   (IntakeReviewClient         *self,
+                                                         IntakeQuestionnaireSet     *questionnaires,
+                                                         const IntakeReviewFilter   *filter,
+                                                         GPtrArray                  *ids,
+                                                         IntakeExportFormat          format,
+                                                         IntakeExportFlags           flags,
+                                                         GOutputStream              *out,
+                                                         IntakeReviewExportProgress  progress,
+                                                         gpointer                    progress_data,
+                                                         GCancellable               *cancellable,
+                                                         GAsyncReadyCallback         callback,
+                                                         gpointer                    user_data);
+gboolean            intake_review_client_export_finish  (IntakeReviewClient         *self,
+                                                         GAsyncResult               *result,
+                                                         guint64                    *out_rows,
+                                                         guint                      *out_skipped,
+                                                         GError                    **error);
+
+/* The whole of `intake-admin export`: unlock as @name, load the
+ * questionnaires, export everything of @filter (NULL: all) to @out_path
+ * (created 0600), in a private main context. @tls_database may be NULL. */
+gboolean            intake_review_export_to_file        (const char                 *server_url,
+                                                         GTlsDatabase               *tls_database,
+                                                         const char                 *name,
+                                                         const IntakeSecureBuffer   *passphrase,
+                                                         const IntakeReviewFilter   *filter,
+                                                         IntakeExportFormat          format,
+                                                         IntakeExportFlags           flags,
+                                                         const char                 *out_path,
+                                                         guint64                    *out_rows,
+                                                         GError                    **error);
+
+G_END_DECLS

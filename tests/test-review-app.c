@@ -1,0 +1,1150 @@
+/* test-review-app.c: the staff review app against a real intake-server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One real intake-server (INTAKE_SERVER) for the whole program. A kiosk is
+ * enrolled with a one-time code from the real intake-admin and delivers its
+ * submissions through the real sync engine, one of them made in Arabic with
+ * free text; a reviewer is added with `intake-admin reviewer add`. The
+ * tests drive the real review window through its actions, wait with the
+ * main loop (never sleep) and save screenshots as artifacts.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include <string.h>
+
+#include "intake-crypto-error.h"
+#include "intake-kiosk.h"
+#include "intake-random-answers.h"
+#include "intake-review-window-private.h"
+#include "intake-sync.h"
+#include "intake-test-util.h"
+#include "test-server-util.h"
+
+/* Unlocks are limited to 5 a minute per name: the tests share the load. */
+#define REVIEWER        "Anna de Vries"
+#define REVIEWER_2      "Bram Jansen"
+#define REVIEWER_3      "Carla Smit"
+#define REVIEWER_4      "Dirk Peeters"  /* only for intake-admin export */
+#define REVIEWER_PASS   "lange zin voor het beoordelen"
+#define ARABIC_TEXT     "أجيد الطبخ والعمل مع الأطفال"
+#define N_RANDOM        4
+
+typedef struct {
+  TestServer        *server;
+  char              *kiosk_dir;
+  IntakeSubmission  *arabic;          /* what the kiosk sealed, read back here */
+  char              *arabic_reference;
+  gboolean           arabic_declined; /* a question was answered "rather not say" */
+} Env;
+
+static Env env;
+
+/* ---- Helpers ----------------------------------------------------------- */
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *)data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wait_for (Condition condition,
+          gpointer  data,
+          guint     timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return condition (data);
+}
+
+static void
+collect_text (GtkWidget *widget,
+              GString   *out)
+{
+  if (!gtk_widget_get_visible (widget))
+    return;
+  if (GTK_IS_LABEL (widget))
+    {
+      g_string_append (out, gtk_label_get_text (GTK_LABEL (widget)));
+      g_string_append_c (out, '\n');
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_text (child, out);
+}
+
+static char *
+detail_text (IntakeReviewWindow *window)
+{
+  GString *out = g_string_new (NULL);
+
+  collect_text (GTK_WIDGET (window->detail_box), out);
+  return g_string_free (out, FALSE);
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *prefix)
+{
+  if (GTK_IS_BUTTON (root) && gtk_button_get_label (GTK_BUTTON (root)) != NULL &&
+      g_str_has_prefix (gtk_button_get_label (GTK_BUTTON (root)), prefix))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static char *
+artifacts_dir (void)
+{
+  const char *env_dir = g_getenv ("INTAKE_TEST_ARTIFACTS");
+  char *dir = env_dir != NULL ? g_build_filename (env_dir, "review", NULL)
+                              : g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                                                  "artifacts", "review", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  return dir;
+}
+
+static gboolean
+tick_cb (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       data)
+{
+  (*(guint *)data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+frames_done (gpointer data)
+{
+  return *(guint *)data >= 3;
+}
+
+static void
+screenshot (IntakeReviewWindow *window,
+            const char         *name)
+{
+  g_autofree char *dir = artifacts_dir ();
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width, height;
+
+  /* Let layout and drawing settle: two frames. */
+  {
+    guint frames = 0;
+    guint id = gtk_widget_add_tick_callback (GTK_WIDGET (window), tick_cb, &frames, NULL);
+
+    gtk_widget_queue_draw (GTK_WIDGET (window));
+    g_assert_true (wait_for (frames_done, &frames, 10000));
+    gtk_widget_remove_tick_callback (GTK_WIDGET (window), id);
+  }
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static IntakeReviewWindow *
+new_window (void)
+{
+  IntakeReviewWindow *window = intake_review_window_new (NULL, env.server->url);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+destroy_window (IntakeReviewWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+set_text (gpointer    editable,
+          const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (editable), text);
+}
+
+static gboolean
+unlock_settled (gpointer data)
+{
+  IntakeReviewWindow *window = data;
+
+  return !window->unlocking;
+}
+
+static gboolean
+list_complete (gpointer data)
+{
+  IntakeReviewWindow *window = data;
+
+  return window->model != NULL && intake_review_list_model_get_complete (window->model) &&
+         !intake_review_list_model_get_loading (window->model);
+}
+
+static gboolean
+detail_ready (gpointer data)
+{
+  IntakeReviewWindow *window = data;
+
+  return window->detail_ready && window->audit_ready;
+}
+
+static gboolean
+saved (gpointer data)
+{
+  IntakeReviewWindow *window = data;
+
+  return !window->saving && gtk_widget_get_visible (GTK_WIDGET (window->workflow_status));
+}
+
+static gboolean
+languages_filled (gpointer data)
+{
+  IntakeReviewWindow *window = data;
+  guint n = window->model ? g_list_model_get_n_items (G_LIST_MODEL (window->model)) : 0;
+
+  if (n == 0)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(IntakeReviewItem) item = g_list_model_get_item (G_LIST_MODEL (window->model), i);
+
+      if (intake_review_item_get_language (item) == NULL)
+        return FALSE;
+    }
+  return window->decrypts_running == 0;
+}
+
+static void
+unlock (IntakeReviewWindow *window,
+        const char         *name,
+        const char         *passphrase)
+{
+  set_text (window->name_entry, name);
+  set_text (window->passphrase_entry, passphrase);
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.unlock", NULL);
+  g_assert_true (window->unlocking);
+  g_assert_true (wait_for (unlock_settled, window, 60000));
+}
+
+static IntakeReviewWindow *
+new_unlocked_window (const char *name)
+{
+  IntakeReviewWindow *window = new_window ();
+
+  unlock (window, name, REVIEWER_PASS);
+  if (gtk_widget_get_visible (GTK_WIDGET (window->unlock_error)))
+    g_error ("unlocking failed: %s", gtk_label_get_text (window->unlock_error));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "list");
+  g_assert_true (wait_for (list_complete, window, 30000));
+  return window;
+}
+
+static IntakeReviewItem *
+find_reference (IntakeReviewWindow *window,
+                const char         *reference)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (window->model));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(IntakeReviewItem) item = g_list_model_get_item (G_LIST_MODEL (window->model), i);
+
+      if (g_strcmp0 (intake_review_item_get_meta (item)->reference, reference) == 0)
+        return item;
+    }
+  return NULL;
+}
+
+static void
+search_reference (IntakeReviewWindow *window,
+                  const char         *reference)
+{
+  set_text (window->reference_entry, reference);
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.search", NULL);
+  g_assert_true (wait_for (list_complete, window, 30000));
+}
+
+static void
+open_detail (IntakeReviewWindow *window,
+             const char         *submission_id)
+{
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.open", "s", submission_id);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "detail");
+  g_assert_true (wait_for (detail_ready, window, 30000));
+}
+
+static const char *
+arabic_id (IntakeReviewWindow *window)
+{
+  IntakeReviewItem *item = find_reference (window, env.arabic_reference);
+
+  g_assert_nonnull (item);
+  return intake_review_item_get_id (item);
+}
+
+/* ---- The environment: server, kiosk, reviewer --------------------------- */
+
+static void
+submit_session (IntakeKiosk   *kiosk,
+                IntakeSession *session,
+                char         **out_reference)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reference = NULL;
+
+  intake_session_check_complete (session, &error);
+  g_assert_no_error (error);
+  reference = intake_kiosk_submit (kiosk, session, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (reference);
+  if (out_reference != NULL)
+    *out_reference = g_steal_pointer (&reference);
+}
+
+static void
+env_setup (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261122);
+  g_autofree char *code = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *reviewer_pass_file = NULL;
+  int exit_status = 0;
+
+  env.server = test_server_new (TRUE);
+  g_assert_true (test_server_start (env.server, NULL, &exit_status));
+
+  /* The kiosk, enrolled as a real one is. */
+  env.kiosk_dir = g_build_filename (env.server->dir, "kiosk", NULL);
+  code = test_server_new_code (env.server, "Vaals");
+  fingerprint = intake_sync_enroll_blocking (env.kiosk_dir, env.server->url, code, INTAKE_SYNC_ENROLL_NONE, NULL,
+                                             &error);
+  g_assert_no_error (error);
+  kiosk = intake_kiosk_new (env.kiosk_dir, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (intake_kiosk_is_enrolled (kiosk));
+
+  /* A few random Dutch and English ones. */
+  for (guint i = 0; i < N_RANDOM; i++)
+    {
+      g_autoptr(IntakeSession) session = intake_kiosk_new_session (kiosk, i % 2 ? "en" : "nl", &error);
+
+      g_assert_no_error (error);
+      g_assert_true (intake_random_answers_fill (session, rand, &error));
+      submit_session (kiosk, session, NULL);
+    }
+
+  /* The Arabic one: random answers, free text in Arabic, one "rather not say". */
+  for (;;)
+    {
+      g_autoptr(IntakeSession) session = intake_kiosk_new_session (kiosk, "ar", &error);
+      g_autoptr(IntakeSecureBuffer) plaintext = NULL;
+
+      g_assert_no_error (error);
+      g_assert_true (intake_random_answers_fill (session, rand, &error));
+      if (!intake_session_is_visible (session, "strengths"))
+        continue;
+      g_assert_true (intake_session_set_answer (session, "strengths", intake_answer_new_text (ARABIC_TEXT), &error));
+      g_assert_true (intake_session_set_answer (session, "first_name", intake_answer_new_text ("مريم"), &error));
+      g_assert_true (intake_session_set_answer (session, "last_name", intake_answer_new_text ("El Amrani"), &error));
+      if (intake_session_is_visible (session, "money_worries") &&
+          intake_session_set_answer (session, "money_worries", intake_answer_new_declined (), NULL))
+        env.arabic_declined = TRUE;
+      g_clear_error (&error);
+      plaintext = intake_session_serialize (session, &error);
+      g_assert_no_error (error);
+      env.arabic = intake_submission_new_from_secure (plaintext, &error);
+      g_assert_no_error (error);
+      submit_session (kiosk, session, &env.arabic_reference);
+      break;
+    }
+
+  sync = intake_sync_new (kiosk);
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (intake_sync_get_pending_count (sync), ==, 0);
+
+  /* The reviewer, with the colleague's admin command. */
+  reviewer_pass_file = g_build_filename (env.server->dir, "reviewer-passphrase", NULL);
+  intake_test_write_file (reviewer_pass_file, REVIEWER_PASS "\n");
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *names[] = { REVIEWER, REVIEWER_2, REVIEWER_3, REVIEWER_4 };
+      const char *args[] = { "reviewer", "add", "--office", env.server->office_dir, "--passphrase-file",
+                             env.server->passphrase_file, "--name", names[i], "--reviewer-passphrase-file",
+                             reviewer_pass_file, NULL };
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (test_admin (env.server, args, 2, &out, &err), ==, 0);
+    }
+}
+
+static void
+env_teardown (void)
+{
+  test_server_stop (env.server);
+  g_clear_pointer (&env.server, test_server_free);
+  g_clear_object (&env.arabic);
+  g_free (env.arabic_reference);
+  g_free (env.kiosk_dir);
+}
+
+/* ---- Tests ------------------------------------------------------------- */
+
+static void
+test_new_destroy (void)
+{
+  IntakeReviewWindow *window = intake_review_window_new (NULL, NULL);
+  g_autoptr(IntakeReviewClient) client = intake_review_client_new ("http://127.0.0.1:1/");
+
+  g_assert_cmpstr (intake_review_client_get_server_url (client), ==, "http://127.0.0.1:1");
+  g_assert_false (intake_review_client_is_unlocked (client));
+  g_assert_null (intake_review_client_get_name (client));
+  g_object_ref_sink (window);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "unlock");
+  /* Without a configured server the unlock page asks for it. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->server_entry)));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+
+  /* The row and the list model, without a server. */
+  {
+    IntakeReviewMeta *meta = g_new0 (IntakeReviewMeta, 1);
+    IntakeReviewItem *item;
+    IntakeReviewFilter filter = { .state = "new", .location = "Vaals", .after = 7, .limit = 3 };
+    IntakeReviewListModel *model;
+    g_autofree char *path = NULL;
+
+    meta->submission_id = g_strdup ("00112233445566778899aabbccddeeff");
+    meta->state = g_strdup ("new");
+    item = intake_review_item_new (meta);
+    g_assert_cmpstr (intake_review_item_get_id (item), ==, "00112233445566778899aabbccddeeff");
+    g_assert_null (intake_review_item_get_language (item));
+    intake_review_item_set_language (item, "Arabisch");
+    g_assert_cmpstr (intake_review_item_get_language (item), ==, "Arabisch");
+    g_assert_finalize_object (item);
+
+    model = intake_review_list_model_new (client, &filter);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+    g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (model)) == INTAKE_TYPE_REVIEW_ITEM);
+    /* The model pages itself: the caller's cursor and size are not used. */
+    path = intake_review_filter_to_path (intake_review_list_model_get_filter (model));
+    g_assert_cmpstr (path, ==, "/v1/review/submissions?limit=100&state=new&location=Vaals");
+    g_assert_finalize_object (model);
+  }
+  {
+    IntakeReviewFilter filter = { .reference = "ab cd", .from = 1, .to = 2, .after = 9 };
+    g_autofree char *path = intake_review_filter_to_path (&filter);
+
+    g_assert_cmpstr (path, ==, "/v1/review/submissions?after=9&reference=ab%20cd&from=1&to=2");
+  }
+  g_assert_cmpstr (intake_review_state_label ("conversation_planned"), ==, "Gesprek gepland");
+  g_assert_cmpstr (intake_review_state_label ("unknown"), ==, "unknown");
+  g_assert_finalize_object (g_steal_pointer (&client));
+}
+
+static void
+test_wrong_passphrase (void)
+{
+  IntakeReviewWindow *window = new_window ();
+
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->server_entry)));
+
+  /* A wrong passphrase for a real name ... */
+  unlock (window, REVIEWER, "dit is niet het wachtwoord");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->unlock_error)));
+  g_assert_cmpstr (gtk_label_get_text (window->unlock_error), ==, "Deze naam en dit wachtwoord passen niet bij elkaar");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "unlock");
+  g_assert_false (intake_review_client_is_unlocked (intake_review_window_get_client (window)));
+  /* ... the passphrase does not stay in the entry. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->passphrase_entry)), ==, "");
+  screenshot (window, "unlock-error");
+
+  /* An unknown name gets the very same words: nobody learns which part was wrong. */
+  unlock (window, "Niemand Bekend", REVIEWER_PASS);
+  g_assert_cmpstr (gtk_label_get_text (window->unlock_error), ==, "Deze naam en dit wachtwoord passen niet bij elkaar");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "unlock");
+
+  destroy_window (window);
+
+  /* A server that cannot be reached is said to be so, not blamed on the passphrase. */
+  {
+    IntakeReviewWindow *offline = intake_review_window_new (NULL, NULL);
+
+    gtk_window_present (GTK_WINDOW (offline));
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (offline->server_entry)));
+    set_text (offline->server_entry, "http://127.0.0.1:1");
+    unlock (offline, REVIEWER, REVIEWER_PASS);
+    g_assert_true (g_str_has_prefix (gtk_label_get_text (offline->unlock_error), "De server is niet bereikbaar: "));
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (offline->stack), ==, "unlock");
+    destroy_window (offline);
+  }
+}
+
+static void
+test_list_and_search (void)
+{
+  IntakeReviewWindow *window = new_unlocked_window (REVIEWER);
+  IntakeReviewItem *item;
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->model)), ==, N_RANDOM + 1);
+  item = find_reference (window, env.arabic_reference);
+  g_assert_nonnull (item);
+  g_assert_cmpstr (intake_review_item_get_meta (item)->location, ==, "Vaals");
+  g_assert_cmpstr (intake_review_item_get_meta (item)->state, ==, "new");
+
+  /* The rows that are shown get their language (decrypted here, not on the server). */
+  g_assert_true (wait_for (languages_filled, window, 30000));
+  g_assert_cmpstr (intake_review_item_get_language (find_reference (window, env.arabic_reference)), ==, "Arabisch");
+  g_assert_nonnull (strstr (gtk_label_get_text (window->list_status), "5 aanmeldingen"));
+  screenshot (window, "list");
+
+  /* Search by reference code, on the server. */
+  search_reference (window, env.arabic_reference);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->model)), ==, 1);
+  g_assert_nonnull (find_reference (window, env.arabic_reference));
+
+  /* A location filter with no submissions. */
+  search_reference (window, "");
+  set_text (window->location_entry, "Heerlen");
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.search", NULL);
+  g_assert_true (wait_for (list_complete, window, 30000));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->model)), ==, 0);
+  set_text (window->location_entry, "Vaals");
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.search", NULL);
+  g_assert_true (wait_for (list_complete, window, 30000));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->model)), ==, N_RANDOM + 1);
+
+  /* Dates, as a caseworker types them: today has them all, yesterday none. */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+    g_autoptr(GDateTime) yesterday = g_date_time_add_days (now, -1);
+    g_autofree char *today_text = g_date_time_format (now, "%d-%m-%Y");
+    g_autofree char *yesterday_text = g_date_time_format (yesterday, "%d-%m-%Y");
+
+    set_text (window->from_entry, today_text);
+    gtk_widget_activate_action (GTK_WIDGET (window), "review.search", NULL);
+    g_assert_true (wait_for (list_complete, window, 30000));
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->model)), ==, N_RANDOM + 1);
+    set_text (window->from_entry, "");
+    set_text (window->to_entry, yesterday_text);
+    gtk_widget_activate_action (GTK_WIDGET (window), "review.search", NULL);
+    g_assert_true (wait_for (list_complete, window, 30000));
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->model)), ==, 0);
+    g_assert_cmpstr (gtk_label_get_text (window->list_status), ==, "Geen aanmeldingen voor dit filter.");
+    set_text (window->to_entry, "gisteren");
+    gtk_widget_activate_action (GTK_WIDGET (window), "review.search", NULL);
+    g_assert_cmpstr (gtk_label_get_text (window->list_status), ==,
+                     "Schrijf een datum als dd-mm-jjjj, bijvoorbeeld 01-11-2026.");
+    set_text (window->to_entry, "");
+  }
+
+  /* Lock forgets what was decrypted. */
+  g_assert_cmpuint (g_hash_table_size (window->cache), >, 0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.lock", NULL);
+  g_assert_cmpuint (g_hash_table_size (window->cache), ==, 0);
+  g_assert_null (window->model);
+  g_assert_false (intake_review_client_is_unlocked (intake_review_window_get_client (window)));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "unlock");
+
+  destroy_window (window);
+}
+
+static void
+test_detail_arabic (void)
+{
+  IntakeReviewWindow *window = new_unlocked_window (REVIEWER_2);
+  g_autoptr(IntakeQuestionnaire) questionnaire = intake_kiosk_load_builtin_questionnaire (NULL);
+  g_autoptr(IntakeRendering) expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  guint checked = 0;
+
+  open_detail (window, arabic_id (window));
+  text = detail_text (window);
+
+  /* Header */
+  g_assert_nonnull (strstr (text, env.arabic_reference));
+  g_assert_nonnull (strstr (text, "Locatie: Vaals"));
+  g_assert_nonnull (strstr (text, "Taal van de bewoner: Arabisch (العربية)"));
+  /* The summary on top, with its fixed heading and its sources. */
+  g_assert_nonnull (strstr (text, "Hulpmiddel voor het gesprek — geen besluit en geen score over de persoon"));
+  g_assert_nonnull (strstr (text, "vraag “Waar bent u goed in?”"));
+  g_assert_true (strstr (text, "Hulpmiddel voor het gesprek") < strstr (text, "Alle antwoorden"));
+  /* The free text verbatim, its language named, not translated. */
+  g_assert_nonnull (strstr (text, "Waar bent u goed in?\n" ARABIC_TEXT "\nGeschreven in het Arabisch; niet vertaald"));
+  if (env.arabic_declined)
+    g_assert_nonnull (strstr (text, "Wil ik liever niet zeggen"));
+
+  /* Every shown question with its Dutch answer, as the model renders the
+   * submission the kiosk sealed. */
+  expected = intake_submission_render (env.arabic, questionnaire, "nl", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (expected->n_rows, >, 10);
+  for (guint i = 0; i < expected->n_rows; i++)
+    {
+      g_autofree char *pair = g_strdup_printf ("%s\n%s\n", expected->rows[i].question_text, expected->rows[i].answer_text);
+
+      if (strstr (text, pair) == NULL)
+        g_error ("the detail lacks the row %s:\n%s\n--- page:\n%s", expected->rows[i].code, pair, text);
+      checked++;
+    }
+  g_assert_cmpuint (checked, ==, expected->n_rows);
+  /* No Arabic question texts: the staff read Dutch. */
+  g_assert_null (strstr (text, "ما الذي تجيدونه؟"));
+
+  /* The access history shows this very fetch. */
+  g_assert_nonnull (strstr (text, "Toegangsgeschiedenis"));
+  g_assert_nonnull (strstr (text, REVIEWER_2 " — fetch"));
+
+  screenshot (window, "detail");
+
+  /* "uit: vraag …" takes the caseworker to the full answer. */
+  {
+    GtkWidget *link = find_button (GTK_WIDGET (window->detail_box), "vraag “Waar bent u goed in?”");
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (window->detail_scroll);
+
+    g_assert_nonnull (link);
+    g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+    g_signal_emit_by_name (link, "clicked");
+    g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
+    screenshot (window, "detail-free-text");
+  }
+  destroy_window (window);
+}
+
+static void
+select_state (IntakeReviewWindow *window,
+              const char         *state)
+{
+  const char * const *states = intake_review_states ();
+
+  for (guint i = 0; states[i] != NULL; i++)
+    if (g_str_equal (states[i], state))
+      {
+        gtk_drop_down_set_selected (window->state_selector, i);
+        return;
+      }
+  g_assert_not_reached ();
+}
+
+static void
+test_workflow_conflict (void)
+{
+  IntakeReviewWindow *a = new_unlocked_window (REVIEWER);
+  IntakeReviewWindow *b = new_unlocked_window (REVIEWER_3);
+  g_autofree char *id = g_strdup (arabic_id (a));
+  const char *status;
+
+  /* Both look at the same submission. */
+  open_detail (a, id);
+  open_detail (b, id);
+  g_assert_cmpint (a->detail_meta->version, ==, b->detail_meta->version);
+
+  /* A takes it in review for a unit. */
+  select_state (a, "in_review");
+  set_text (a->unit_entry, "Team Werk");
+  gtk_widget_activate_action (GTK_WIDGET (a), "review.save-workflow", NULL);
+  g_assert_true (wait_for (saved, a, 30000));
+  g_assert_cmpstr (gtk_label_get_text (a->workflow_status), ==, "Opgeslagen.");
+
+  /* B's list shows it, and a state filter finds it. */
+  gtk_widget_activate_action (GTK_WIDGET (b), "review.back", NULL);
+  gtk_drop_down_set_selected (b->state_filter, 2);   /* "Alle statussen", then states in order: in_review */
+  g_assert_true (wait_for (list_complete, b, 30000));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (b->model)), ==, 1);
+  {
+    IntakeReviewItem *item = find_reference (b, env.arabic_reference);
+
+    g_assert_nonnull (item);
+    g_assert_cmpstr (intake_review_item_get_meta (item)->state, ==, "in_review");
+    g_assert_cmpstr (intake_review_item_get_meta (item)->unit, ==, "Team Werk");
+  }
+  gtk_drop_down_set_selected (b->state_filter, 0);
+  g_assert_true (wait_for (list_complete, b, 30000));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (b->model)), ==, N_RANDOM + 1);
+
+  /* B, still on the version it read before A's change, closes it: refused,
+   * and told what A did. Simulate the stale page by opening, then letting A
+   * change it again. */
+  open_detail (b, id);
+  select_state (a, "conversation_planned");
+  gtk_widget_activate_action (GTK_WIDGET (a), "review.save-workflow", NULL);
+  g_assert_true (wait_for (saved, a, 30000));
+  g_assert_cmpstr (gtk_label_get_text (a->workflow_status), ==, "Opgeslagen.");
+
+  select_state (b, "closed");
+  gtk_widget_activate_action (GTK_WIDGET (b), "review.save-workflow", NULL);
+  g_assert_true (wait_for (saved, b, 30000));
+  status = gtk_label_get_text (b->workflow_status);
+  g_assert_true (g_str_has_prefix (status, "Niet opgeslagen: " REVIEWER " heeft deze aanmelding op "));
+  g_assert_nonnull (strstr (status, "Status is nu “Gesprek gepland”, afdeling “Team Werk”"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (b->workflow_status), "review-conflict"));
+  g_assert_cmpstr (adw_window_title_get_subtitle (b->detail_title), ==, "Gesprek gepland");
+  /* B's own choice stays selected, to save again on purpose. */
+  g_assert_cmpuint (gtk_drop_down_get_selected (b->state_selector), ==, 4);
+  screenshot (b, "detail-conflict");
+
+  /* Having seen it, B saves again on purpose. */
+  gtk_widget_activate_action (GTK_WIDGET (b), "review.save-workflow", NULL);
+  g_assert_true (wait_for (saved, b, 30000));
+  g_assert_cmpstr (gtk_label_get_text (b->workflow_status), ==, "Opgeslagen.");
+  g_assert_cmpstr (b->detail_meta->state, ==, "closed");
+
+  destroy_window (a);
+  destroy_window (b);
+}
+
+static gboolean
+note_shown (gpointer data)
+{
+  IntakeReviewWindow *window = data;
+  g_autofree char *text = NULL;
+
+  if (!window->detail_ready || !window->audit_ready || window->adding_note)
+    return FALSE;
+  text = detail_text (window);
+  return strstr (text, "Bel eerst de tolk") != NULL;
+}
+
+static void
+test_notes (void)
+{
+  IntakeReviewWindow *window = new_unlocked_window (REVIEWER_2);
+  g_autofree char *text = NULL;
+  gint64 version;
+
+  open_detail (window, arabic_id (window));
+  version = window->detail_meta->version;
+  text = detail_text (window);
+  g_assert_nonnull (strstr (text, "Nog geen notities."));
+  g_clear_pointer (&text, g_free);
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (window->note_view),
+                            "Bel eerst de tolk (Arabisch) voor het gesprek.", -1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.add-note", NULL);
+  g_assert_true (window->adding_note);
+  g_assert_true (wait_for (note_shown, window, 30000));
+
+  /* Sealed here, stored on the server, opened here again. */
+  text = detail_text (window);
+  g_assert_nonnull (strstr (text, REVIEWER_2 "\nBel eerst de tolk (Arabisch) voor het gesprek.\n"));
+  if (strstr (text, "Notities: 1") == NULL)
+    g_error ("no note count in:\n%s", text);
+  g_assert_cmpint (window->detail_meta->version, ==, version + 1);
+  g_assert_nonnull (strstr (text, REVIEWER_2 " — note (ok)"));
+  /* What only the app witnesses was reported when it happened. */
+  g_assert_nonnull (strstr (text, REVIEWER_2 " — decrypt (ok)"));
+  g_assert_nonnull (strstr (text, REVIEWER_2 " — view (ok)"));
+
+  destroy_window (window);
+}
+
+static gboolean
+name_search_done (gpointer data)
+{
+  IntakeReviewWindow *window = data;
+
+  return window->name_query != NULL && window->name_search_done;
+}
+
+static void
+test_name_search (void)
+{
+  IntakeReviewWindow *window = new_unlocked_window (REVIEWER);
+  GListModel *shown = NULL;
+
+  /* Names are only inside envelopes: the whole filter is opened here. */
+  set_text (window->name_search, "el amrani");
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.search", NULL);
+  g_assert_true (wait_for (name_search_done, window, 60000));
+  g_assert_cmpuint (g_hash_table_size (window->cache), ==, N_RANDOM + 1);
+  g_object_get (window->selection, "model", &shown, NULL);
+  g_assert_true (shown == G_LIST_MODEL (window->name_results));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 1);
+  {
+    g_autoptr(IntakeReviewItem) item = g_list_model_get_item (shown, 0);
+
+    g_assert_cmpstr (intake_review_item_get_meta (item)->reference, ==, env.arabic_reference);
+  }
+  g_assert_cmpstr (gtk_label_get_text (window->list_status), ==, "1 van 5 aanmeldingen van dit filter passen bij de naam.");
+  g_clear_object (&shown);
+
+  /* In the resident's script, too. */
+  set_text (window->name_search, "مريم");
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.search", NULL);
+  g_assert_true (wait_for (name_search_done, window, 60000));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->name_results)), ==, 1);
+
+  set_text (window->name_search, "Pietersen");
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.search", NULL);
+  g_assert_true (wait_for (name_search_done, window, 60000));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->name_results)), ==, 0);
+
+  /* Without a name, the filter's list again. */
+  set_text (window->name_search, "");
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.search", NULL);
+  g_assert_true (wait_for (list_complete, window, 30000));
+  g_assert_null (window->name_results);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->selection)), ==, N_RANDOM + 1);
+
+  destroy_window (window);
+}
+
+/* ---- Export ------------------------------------------------------------ */
+
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+result_set (gpointer data)
+{
+  return *(GAsyncResult **)data != NULL;
+}
+
+/* RFC 4180 records. */
+static GPtrArray *
+parse_csv (const char *text)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
+  g_autoptr(GPtrArray) row = g_ptr_array_new ();
+  GString *field = g_string_new (NULL);
+  const char *p = text;
+  gboolean quoted = FALSE;
+
+  if (g_str_has_prefix (p, "\xEF\xBB\xBF"))
+    p += 3;
+  for (; *p != '\0'; p++)
+    {
+      if (quoted)
+        {
+          if (*p == '"' && p[1] == '"')
+            g_string_append_c (field, '"'), p++;
+          else if (*p == '"')
+            quoted = FALSE;
+          else
+            g_string_append_c (field, *p);
+        }
+      else if (*p == '"')
+        quoted = TRUE;
+      else if (*p == ',')
+        {
+          g_ptr_array_add (row, g_strdup (field->str));
+          g_string_truncate (field, 0);
+        }
+      else if (*p == '\r')
+        continue;
+      else if (*p == '\n')
+        {
+          g_ptr_array_add (row, g_strdup (field->str));
+          g_string_truncate (field, 0);
+          g_ptr_array_add (row, NULL);
+          g_ptr_array_add (rows, g_ptr_array_steal (row, NULL));
+        }
+      else
+        g_string_append_c (field, *p);
+    }
+  g_string_free (field, TRUE);
+  return rows;
+}
+
+static void
+test_export_csv (void)
+{
+  IntakeReviewWindow *window = new_unlocked_window (REVIEWER_2);
+  g_autofree char *path = g_build_filename (env.server->dir, "export.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *contents = NULL;
+  char **header, **row;
+  guint64 n_rows = 0;
+  guint compared = 0;
+
+  search_reference (window, env.arabic_reference);
+  intake_review_window_export_async (window, INTAKE_EXPORT_FORMAT_CSV, FALSE, file, NULL, export_done_cb, &result);
+  g_assert_true (wait_for (result_set, &result, 60000));
+  g_assert_true (intake_review_window_export_finish (window, result, &n_rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_rows, ==, 1);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  rows = parse_csv (contents);
+  g_assert_cmpuint (rows->len, ==, 2);
+  header = g_ptr_array_index (rows, 0);
+  row = g_ptr_array_index (rows, 1);
+  g_assert_cmpuint (g_strv_length (header), ==, g_strv_length (row));
+  g_assert_true (g_strv_contains ((const char * const *)row, env.arabic_reference));
+  g_assert_true (g_strv_contains ((const char * const *)row, "Vaals"));
+
+  /* Each question column holds exactly the answer the resident gave. */
+  for (guint c = INTAKE_EXPORT_N_FIXED_COLUMNS; header[c] != NULL; c++)
+    {
+      g_autoptr(GString) expected = g_string_new (NULL);
+
+      switch (intake_submission_get_state (env.arabic, header[c]))
+        {
+        case INTAKE_SUBMISSION_ANSWERED:
+          intake_submission_append_value_text (env.arabic, header[c], expected);
+          break;
+        case INTAKE_SUBMISSION_DECLINED:
+          g_string_append (expected, INTAKE_EXPORT_DECLINED);
+          break;
+        case INTAKE_SUBMISSION_SKIPPED:
+          g_string_append (expected, INTAKE_EXPORT_SKIPPED);
+          break;
+        case INTAKE_SUBMISSION_NOT_SHOWN:
+          break;
+        }
+      if (!g_str_equal (row[c], expected->str))
+        g_error ("column %s: exported \"%s\", answered \"%s\"", header[c], row[c], expected->str);
+      compared++;
+    }
+  g_assert_cmpuint (compared, >, 10);
+  g_assert_true (g_strv_contains ((const char * const *)row, ARABIC_TEXT));
+
+  destroy_window (window);
+}
+
+static void
+test_export_to_file (void)
+{
+  g_autofree char *path = g_build_filename (env.server->dir, "export.json", NULL);
+  g_autoptr(IntakeSecureBuffer) passphrase = intake_secure_buffer_new_copy (REVIEWER_PASS, strlen (REVIEWER_PASS));
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  IntakeReviewFilter filter = { .location = "Vaals" };
+  JsonArray *array;
+  guint64 rows = 0;
+  gboolean found = FALSE;
+
+  /* What `intake-admin export` runs: no window, its own main context. */
+  g_assert_true (intake_review_export_to_file (env.server->url, NULL, REVIEWER_3, passphrase, &filter,
+                                               INTAKE_EXPORT_FORMAT_JSON, INTAKE_EXPORT_FLAGS_NONE, path, &rows,
+                                               &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows, ==, N_RANDOM + 1);
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  array = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (array), ==, N_RANDOM + 1);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *json = json_to_string (json_array_get_element (array, i), FALSE);
+
+      found |= strstr (json, ARABIC_TEXT) != NULL && strstr (json, env.arabic_reference) != NULL;
+    }
+  g_assert_true (found);
+
+  /* A wrong passphrase is refused the same way as in the window. */
+  {
+    g_autoptr(IntakeSecureBuffer) wrong = intake_secure_buffer_new_copy ("niet het goede wachtwoord", 25);
+
+    g_assert_false (intake_review_export_to_file (env.server->url, NULL, REVIEWER_3, wrong, NULL,
+                                                  INTAKE_EXPORT_FORMAT_JSON, INTAKE_EXPORT_FLAGS_NONE, path, NULL,
+                                                  &error));
+    g_assert_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_WRONG_CREDENTIALS);
+  }
+}
+
+/* The same export from the command line, as staff script it. */
+static void
+test_admin_export (void)
+{
+  g_autofree char *path = g_build_filename (env.server->dir, "export.csv", NULL);
+  g_autofree char *pass_file = g_build_filename (env.server->dir, "reviewer-passphrase", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *argv[] = { g_getenv ("INTAKE_ADMIN"), "export", "--server", env.server->url,
+                         "--reviewer", REVIEWER_4, "--passphrase-file", pass_file,
+                         "--format", "csv", "--out", path, NULL };
+  GStatBuf st;
+
+  g_assert_nonnull (argv[0]);
+  g_assert_cmpint (intake_test_run (argv, NULL, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "submissions exported to"));
+
+  /* Answers in plain text on disk: readable by the reviewer only. */
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "\xef\xbb\xbfsubmission_id,reference_code,"));
+  g_assert_nonnull (strstr (contents, env.arabic_reference));
+  g_assert_nonnull (strstr (contents, ARABIC_TEXT));
+}
+
+static void
+kiosk_spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+has_at_least (gpointer data)
+{
+  gpointer *args = data;
+  IntakeReviewWindow *window = args[0];
+
+  return window->model != NULL &&
+         g_list_model_get_n_items (G_LIST_MODEL (window->model)) >= GPOINTER_TO_UINT (args[1]) &&
+         !intake_review_list_model_get_loading (window->model);
+}
+
+static gboolean
+decrypts_idle (gpointer data)
+{
+  IntakeReviewWindow *window = data;
+
+  return window->decrypts_running == 0 && g_queue_is_empty (&window->decrypt_queue) &&
+         window->visible_update == 0 && g_hash_table_size (window->cache) > 0;
+}
+
+/* Many submissions: pages load as the list scrolls, and only the rows shown
+ * are decrypted. Runs last: it adds submissions. */
+static void
+test_paging (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeKiosk) kiosk = intake_kiosk_new (env.kiosk_dir, NULL, NULL, &error);
+  g_autoptr(IntakeSync) sync = NULL;
+  IntakeReviewWindow *window;
+  GtkAdjustment *adjustment;
+  guint total = N_RANDOM + 1 + 4 * INTAKE_REVIEW_LIST_PAGE_SIZE + 20;
+  gpointer args[2];
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, total - N_RANDOM - 1, 7, &error), ==, total - N_RANDOM - 1);
+  sync = intake_sync_new (kiosk);
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_no_error (error);
+
+  window = new_window ();
+  unlock (window, REVIEWER_3, REVIEWER_PASS);
+  args[0] = window;
+  args[1] = GUINT_TO_POINTER (INTAKE_REVIEW_LIST_PAGE_SIZE);
+  g_assert_true (wait_for (has_at_least, args, 30000));
+  g_assert_true (wait_for (decrypts_idle, window, 30000));
+  screenshot (window, "list-many");
+  /* Only some pages of metadata (GTK 4.8 keeps up to 200 rows bound), and
+   * only the rows on screen, about 25, were opened. */
+  g_test_message ("loaded %u of %u, decrypted %u", g_list_model_get_n_items (G_LIST_MODEL (window->model)), total,
+                  g_hash_table_size (window->cache));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->model)), <=, 3 * INTAKE_REVIEW_LIST_PAGE_SIZE);
+  g_assert_false (intake_review_list_model_get_complete (window->model));
+  g_assert_cmpuint (g_hash_table_size (window->cache), >, 10);
+  g_assert_cmpuint (g_hash_table_size (window->cache), <, 35);
+
+  /* Scrolling to the end loads the next pages, until the last. */
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (window->column_view));
+  while (!list_complete (window))
+    {
+      args[1] = GUINT_TO_POINTER (g_list_model_get_n_items (G_LIST_MODEL (window->model)) + 1);
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      g_assert_true (wait_for (has_at_least, args, 30000));
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->model)), ==, total);
+  /* The list's height is estimated until rows are laid out: scroll to the
+   * end until the last row is on screen and has been opened. */
+  for (guint tries = 0; tries < 20; tries++)
+    {
+      g_autoptr(IntakeReviewItem) last = g_list_model_get_item (G_LIST_MODEL (window->model), total - 1);
+
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      kiosk_spin (150);
+      g_assert_true (wait_for (decrypts_idle, window, 30000));
+      if (intake_review_item_get_language (last) != NULL)
+        break;
+    }
+  /* A few screens were shown (the first, the end of each page as it came,
+   * the end): some 27 rows each, far from all of them. */
+  g_test_message ("decrypted %u of %u", g_hash_table_size (window->cache), total);
+  g_assert_cmpuint (g_hash_table_size (window->cache), <, 5 * 30);
+  {
+    g_autoptr(IntakeReviewItem) last = g_list_model_get_item (G_LIST_MODEL (window->model), total - 1);
+
+    g_assert_nonnull (intake_review_item_get_language (last));
+  }
+
+  destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  g_assert_true (intake_crypto_init (NULL));
+
+  g_test_add_func ("/review/app/new-destroy", test_new_destroy);
+  g_test_add_func ("/review/app/wrong-passphrase", test_wrong_passphrase);
+  g_test_add_func ("/review/app/list-and-search", test_list_and_search);
+  g_test_add_func ("/review/app/detail-arabic", test_detail_arabic);
+  g_test_add_func ("/review/app/workflow-conflict", test_workflow_conflict);
+  g_test_add_func ("/review/app/notes", test_notes);
+  g_test_add_func ("/review/app/name-search", test_name_search);
+  g_test_add_func ("/review/app/export-csv", test_export_csv);
+  g_test_add_func ("/review/app/export-to-file", test_export_to_file);
+  g_test_add_func ("/review/app/admin-export", test_admin_export);
+  g_test_add_func ("/review/app/paging", test_paging);
+
+  env_setup ();
+  status = g_test_run ();
+  env_teardown ();
+  return status;
+}

@@ -1,0 +1,557 @@
+/* intake-review-window-detail.c: one submission, its workflow and its access history
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The page shows the submission in Dutch (IntakeRendering), with the
+ * caseworker summary on top: an aid for the conversation, never a decision
+ * (docs/review.md). Every summary line says which questions it comes from.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "intake-review-window-private.h"
+
+static GtkWidget *
+add_label (GtkBox     *box,
+           const char *text,
+           const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  gtk_box_append (box, label);
+  return label;
+}
+
+static void
+add_field (GtkBox     *box,
+           const char *name,
+           const char *value)
+{
+  g_autofree char *text = g_strdup_printf ("%s: %s", name, value != NULL && *value ? value : "—");
+
+  add_label (box, text, NULL);
+}
+
+void
+intake_review_window_clear_detail (IntakeReviewWindow *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->detail_box))) != NULL)
+    gtk_box_remove (self->detail_box, child);
+  g_hash_table_remove_all (self->row_widgets);
+  self->audit_box = NULL;
+  self->note_view = NULL;
+  self->note_status = NULL;
+  g_clear_pointer (&self->detail_id, g_free);
+  g_clear_pointer (&self->detail_meta, intake_review_meta_free);
+  self->detail_ready = FALSE;
+  self->audit_ready = FALSE;
+  gtk_label_set_text (self->workflow_status, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->workflow_status), FALSE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->workflow_status), "review-conflict");
+  adw_window_title_set_title (self->detail_title, "Aanmelding");
+  adw_window_title_set_subtitle (self->detail_title, "");
+}
+
+void
+intake_review_window_show_detail_error (IntakeReviewWindow *self,
+                                        const char         *message)
+{
+  g_autofree char *id = g_strdup (self->detail_id);
+  g_autofree char *text = g_strdup_printf ("Deze aanmelding kan niet worden geopend: %s", message);
+
+  intake_review_window_clear_detail (self);
+  self->detail_id = g_steal_pointer (&id);
+  add_label (self->detail_box, text, "error");
+}
+
+static void
+set_workflow_widgets (IntakeReviewWindow     *self,
+                      const IntakeReviewMeta *meta)
+{
+  const char * const *states = intake_review_states ();
+
+  for (guint i = 0; states[i] != NULL; i++)
+    if (g_str_equal (states[i], meta->state))
+      gtk_drop_down_set_selected (self->state_selector, i);
+  gtk_editable_set_text (GTK_EDITABLE (self->unit_entry), meta->unit ? meta->unit : "");
+}
+
+/* "uit: vraag" scrolls to the row the summary line comes from. */
+static void
+source_clicked_cb (GtkButton          *button,
+                   IntakeReviewWindow *self)
+{
+  GtkWidget *row = g_hash_table_lookup (self->row_widgets, g_object_get_data (G_OBJECT (button), "code"));
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->detail_scroll);
+  graphene_point_t point;
+
+  if (row != NULL &&
+      gtk_widget_compute_point (row, GTK_WIDGET (self->detail_box), &GRAPHENE_POINT_INIT (0, 0), &point))
+    gtk_adjustment_set_value (adjustment, point.y);
+}
+
+static const char *
+question_text_of (const IntakeRendering *rendering,
+                  const char            *code)
+{
+  for (guint i = 0; i < rendering->n_rows; i++)
+    if (g_str_equal (rendering->rows[i].code, code))
+      return rendering->rows[i].question_text;
+  return code;
+}
+
+static void
+add_summary (IntakeReviewWindow    *self,
+             IntakeSummary         *summary,
+             const IntakeRendering *rendering)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  const char *previous_title = NULL;
+
+  gtk_widget_add_css_class (box, "review-summary");
+  gtk_box_append (self->detail_box, box);
+  add_label (GTK_BOX (box), intake_summary_get_heading (summary), "heading");
+  if (intake_summary_get_n_lines (summary) == 0)
+    add_label (GTK_BOX (box), "Geen antwoorden om hier samen te vatten.", "dim-label");
+  for (guint i = 0; i < intake_summary_get_n_lines (summary); i++)
+    {
+      const IntakeSummaryLine *line = intake_summary_get_line (summary, i);
+      const char *title = intake_summary_topic_title (line->topic);
+      g_autofree char *text = NULL;
+      GtkWidget *sources = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+      if (title != NULL && g_strcmp0 (title, previous_title) != 0)
+        add_label (GTK_BOX (box), title, "review-section");
+      previous_title = title;
+      if (line->text_language_name != NULL)
+        text = g_strdup_printf ("%s: %s (geschreven in het %s)", line->label, line->text, line->text_language_name);
+      else
+        text = g_strdup_printf ("%s: %s", line->label, line->text);
+      add_label (GTK_BOX (box), text, NULL);
+
+      gtk_box_append (GTK_BOX (box), sources);
+      {
+        GtkWidget *prefix = gtk_label_new ("uit: ");
+
+        gtk_widget_add_css_class (prefix, "review-source");
+        gtk_widget_add_css_class (prefix, "dim-label");
+        gtk_box_append (GTK_BOX (sources), prefix);
+      }
+      for (guint j = 0; line->sources != NULL && line->sources[j] != NULL; j++)
+        {
+          g_autofree char *link_text = g_strdup_printf ("vraag “%s”%s", question_text_of (rendering, line->sources[j]),
+                                                        line->sources[j + 1] != NULL ? "," : "");
+          GtkWidget *link = gtk_button_new_with_label (link_text);
+
+          gtk_button_set_has_frame (GTK_BUTTON (link), FALSE);
+          gtk_widget_add_css_class (link, "review-source");
+          gtk_label_set_wrap (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (link))), TRUE);
+          g_object_set_data_full (G_OBJECT (link), "code", g_strdup (line->sources[j]), g_free);
+          g_signal_connect (link, "clicked", G_CALLBACK (source_clicked_cb), self);
+          gtk_box_append (GTK_BOX (sources), link);
+        }
+    }
+}
+
+static void
+add_rows (IntakeReviewWindow    *self,
+          const IntakeRendering *rendering)
+{
+  const char *section = NULL;
+
+  add_label (self->detail_box, "Alle antwoorden", "title-3");
+  for (guint i = 0; i < rendering->n_rows; i++)
+    {
+      const IntakeRenderedRow *row = &rendering->rows[i];
+      GtkWidget *question;
+      GtkWidget *answer;
+
+      if (row->section_title != NULL && g_strcmp0 (row->section_title, section) != 0)
+        add_label (self->detail_box, row->section_title, "review-section");
+      section = row->section_title;
+      question = add_label (self->detail_box, row->question_text, "review-question");
+      g_hash_table_replace (self->row_widgets, g_strdup (row->code), question);
+      answer = add_label (self->detail_box, row->answer_text, "review-answer");
+      if (row->state != INTAKE_ROW_ANSWERED)
+        gtk_widget_add_css_class (answer, "dim-label");
+      if (row->text_language_name != NULL)
+        {
+          g_autofree char *note = g_strdup_printf ("Geschreven in het %s; niet vertaald", row->text_language_name);
+
+          /* Pango lays out right-to-left text in its own direction by itself. */
+          add_label (self->detail_box, note, "dim-label");
+        }
+    }
+}
+
+static void
+add_notes (IntakeReviewWindow *self,
+           GPtrArray          *notes)
+{
+  GtkWidget *frame, *button, *row;
+
+  add_label (self->detail_box, "Notities", "title-3");
+  if (notes == NULL || notes->len == 0)
+    add_label (self->detail_box, "Nog geen notities.", "dim-label");
+  for (guint i = 0; notes != NULL && i < notes->len; i++)
+    {
+      const IntakeReviewNote *note = g_ptr_array_index (notes, i);
+      g_autofree char *when = intake_review_format_time (note->created_at);
+      g_autofree char *who = g_strdup_printf ("%s — %s", when, note->reviewer ? note->reviewer : "?");
+
+      add_label (self->detail_box, who, "review-question");
+      add_label (self->detail_box, (const char *)note->text->data, "review-answer");
+    }
+  frame = gtk_frame_new (NULL);
+  self->note_view = GTK_TEXT_VIEW (gtk_text_view_new ());
+  gtk_text_view_set_wrap_mode (self->note_view, GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_top_margin (self->note_view, 6);
+  gtk_text_view_set_bottom_margin (self->note_view, 6);
+  gtk_text_view_set_left_margin (self->note_view, 6);
+  gtk_text_view_set_right_margin (self->note_view, 6);
+  gtk_widget_set_size_request (GTK_WIDGET (self->note_view), -1, 60);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->note_view), GTK_ACCESSIBLE_PROPERTY_LABEL, "Nieuwe notitie", -1);
+  gtk_frame_set_child (GTK_FRAME (frame), GTK_WIDGET (self->note_view));
+  gtk_box_append (self->detail_box, frame);
+  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  self->note_status = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->note_status, TRUE);
+  gtk_label_set_xalign (self->note_status, 0);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->note_status), TRUE);
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->note_status));
+  button = gtk_button_new_with_label ("Notitie toevoegen");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "review.add-note");
+  gtk_box_append (GTK_BOX (row), button);
+  gtk_box_append (self->detail_box, row);
+}
+
+void
+intake_review_window_show_detail (IntakeReviewWindow *self,
+                                  IntakeSubmission   *submission,
+                                  IntakeReviewMeta   *meta,
+                                  GPtrArray          *notes)
+{
+  g_autoptr(IntakeRendering) rendering = NULL;
+  g_autoptr(IntakeSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = g_strdup (self->detail_id);
+  g_autofree char *received = intake_review_format_time (meta->received_at);
+  g_autofree char *language = NULL;
+  g_autofree char *questionnaire_text = NULL;
+  IntakeQuestionnaire *questionnaire = NULL;
+  GtkWidget *header;
+
+  intake_review_window_clear_detail (self);
+  self->detail_id = g_steal_pointer (&id);
+  self->detail_meta = meta;
+  adw_window_title_set_title (self->detail_title, meta->reference ? meta->reference : "Aanmelding");
+  adw_window_title_set_subtitle (self->detail_title, intake_review_state_label (meta->state));
+  set_workflow_widgets (self, meta);
+
+  if (self->questionnaires != NULL)
+    questionnaire = intake_questionnaire_set_lookup_for_submission (self->questionnaires, submission, &error);
+  if (questionnaire != NULL)
+    rendering = intake_submission_render (submission, questionnaire, "nl", &error);
+  if (rendering == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("Deze versie van de vragenlijst is hier niet bekend (%s). "
+                                               "De antwoorden staan hieronder als codes, niet vertaald.",
+                                               error ? error->message : "geen vragenlijsten geladen");
+
+      add_label (self->detail_box, text, "error");
+      questionnaire = NULL;
+      rendering = intake_submission_render_raw (submission, "nl");
+    }
+
+  /* Header */
+  header = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_box_append (self->detail_box, header);
+  add_field (GTK_BOX (header), "Referentie", meta->reference);
+  add_field (GTK_BOX (header), "Ontvangen", received);
+  add_field (GTK_BOX (header), "Locatie", meta->location);
+  add_field (GTK_BOX (header), "Apparaat", meta->device_id);
+  questionnaire_text = g_strdup_printf ("%s%s%s versie %u", rendering->questionnaire_title ? rendering->questionnaire_title : "",
+                                        rendering->questionnaire_title ? " — " : "",
+                                        rendering->questionnaire_id, rendering->questionnaire_version);
+  add_field (GTK_BOX (header), "Vragenlijst", questionnaire_text);
+  language = rendering->language_autonym != NULL
+             ? g_strdup_printf ("%s (%s)", rendering->language_name, rendering->language_autonym)
+             : g_strdup (rendering->language_name ? rendering->language_name : rendering->language);
+  add_field (GTK_BOX (header), "Taal van de bewoner", language);
+  if (rendering->language_draft)
+    add_label (GTK_BOX (header), "Let op: de bewoner las een conceptvertaling van de vragen.", "warning");
+  if (rendering->started_at != NULL)
+    {
+      g_autofree char *times = g_strdup_printf ("%s tot %s", rendering->started_at,
+                                                rendering->finished_at ? rendering->finished_at : "?");
+
+      add_field (GTK_BOX (header), "Ingevuld", times);
+    }
+  {
+    g_autofree char *n_notes = g_strdup_printf ("%" G_GINT64_FORMAT, meta->notes);
+
+    add_field (GTK_BOX (header), "Notities", n_notes);
+  }
+
+  /* The summary first: the caseworker's aid for the conversation. */
+  if (questionnaire != NULL)
+    {
+      summary = intake_summary_new (submission, questionnaire, "nl", &error);
+      if (summary != NULL)
+        add_summary (self, summary, rendering);
+      else
+        add_label (self->detail_box, error->message, "error");
+    }
+  add_rows (self, rendering);
+  add_notes (self, notes);
+
+  add_label (self->detail_box, "Toegangsgeschiedenis", "title-3");
+  self->audit_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_box_append (self->detail_box, self->audit_box);
+  add_label (GTK_BOX (self->audit_box), "Wordt geladen…", "dim-label");
+  self->detail_ready = TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Access history                                                       */
+
+static void
+audit_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autofree char *id = user_data;
+  g_autoptr(JsonArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  IntakeReviewWindow *self;
+  GtkWidget *child;
+
+  events = intake_review_client_audit_finish (INTAKE_REVIEW_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = g_object_get_data (source, "review-window");
+  if (self == NULL || g_strcmp0 (self->detail_id, id) != 0 || self->audit_box == NULL)
+    return;
+  while ((child = gtk_widget_get_first_child (self->audit_box)) != NULL)
+    gtk_box_remove (GTK_BOX (self->audit_box), child);
+  if (events == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("De toegangsgeschiedenis kon niet worden geladen: %s", error->message);
+
+      add_label (GTK_BOX (self->audit_box), text, "error");
+    }
+  for (guint i = 0; events != NULL && i < json_array_get_length (events); i++)
+    {
+      JsonObject *event = json_array_get_object_element (events, i);
+      g_autofree char *time = NULL;
+      g_autofree char *text = NULL;
+
+      if (event == NULL)
+        continue;
+      time = intake_review_format_time (json_object_get_int_member_with_default (event, "time", 0));
+      text = g_strdup_printf ("%s — %s — %s (%s)", time,
+                              json_object_get_string_member_with_default (event, "actor", "?"),
+                              json_object_get_string_member_with_default (event, "action", "?"),
+                              json_object_get_string_member_with_default (event, "result", "?"));
+      add_label (GTK_BOX (self->audit_box), text, "review-source");
+    }
+  self->audit_ready = TRUE;
+}
+
+void
+intake_review_window_load_audit (IntakeReviewWindow *self)
+{
+  if (self->detail_id == NULL || self->client == NULL)
+    return;
+  /* The window outlives every request it cancels on lock; a plain pointer suffices. */
+  g_object_set_data (G_OBJECT (self->client), "review-window", self);
+  intake_review_client_audit_async (self->client, self->detail_id, self->cancellable, audit_cb,
+                                    g_strdup (self->detail_id));
+}
+
+/* ------------------------------------------------------------------ */
+/* Workflow                                                             */
+
+static void
+show_workflow_status (IntakeReviewWindow *self,
+                      const char         *text,
+                      gboolean            conflict)
+{
+  gtk_label_set_text (self->workflow_status, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->workflow_status), TRUE);
+  if (conflict)
+    gtk_widget_add_css_class (GTK_WIDGET (self->workflow_status), "review-conflict");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->workflow_status), "review-conflict");
+}
+
+static void
+workflow_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autofree char *id = user_data;
+  g_autoptr(IntakeReviewMeta) current = NULL;
+  g_autoptr(IntakeReviewMeta) updated = NULL;
+  g_autoptr(GError) error = NULL;
+  IntakeReviewWindow *self;
+  IntakeReviewItem *item;
+
+  updated = intake_review_client_update_workflow_finish (INTAKE_REVIEW_CLIENT (source), result, &current, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = g_object_get_data (source, "review-window");
+  if (self == NULL)
+    return;
+  self->saving = FALSE;
+  if (g_strcmp0 (self->detail_id, id) != 0 || self->detail_meta == NULL)
+    return;
+  item = self->model != NULL ? intake_review_list_model_find (self->model, id) : NULL;
+
+  if (updated != NULL)
+    {
+      if (item != NULL)
+        intake_review_item_update_workflow (item, updated);
+      g_free (self->detail_meta->state);
+      self->detail_meta->state = g_strdup (updated->state);
+      g_free (self->detail_meta->unit);
+      self->detail_meta->unit = g_strdup (updated->unit);
+      self->detail_meta->version = updated->version;
+      adw_window_title_set_subtitle (self->detail_title, intake_review_state_label (updated->state));
+      show_workflow_status (self, "Opgeslagen.", FALSE);
+      intake_review_window_load_audit (self);
+      return;
+    }
+  if (g_error_matches (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_CONFLICT) && current != NULL)
+    {
+      g_autofree char *when = intake_review_format_time (current->updated_at);
+      g_autofree char *text = g_strdup_printf (
+        "Niet opgeslagen: %s heeft deze aanmelding op %s al gewijzigd. Status is nu “%s”, afdeling “%s”. "
+        "Bekijk die wijziging; druk opnieuw op Opslaan om toch uw keuze op te slaan.",
+        current->updated_by && *current->updated_by ? current->updated_by : "een andere medewerker", when,
+        intake_review_state_label (current->state), current->unit && *current->unit ? current->unit : "geen");
+
+      /* The next save is a deliberate overwrite of what the reviewer has now seen. */
+      self->detail_meta->version = current->version;
+      g_free (self->detail_meta->state);
+      self->detail_meta->state = g_strdup (current->state);
+      g_free (self->detail_meta->unit);
+      self->detail_meta->unit = g_strdup (current->unit);
+      adw_window_title_set_subtitle (self->detail_title, intake_review_state_label (current->state));
+      if (item != NULL)
+        intake_review_item_update_workflow (item, current);
+      show_workflow_status (self, text, TRUE);
+      return;
+    }
+  {
+    g_autofree char *text = g_strdup_printf ("Niet opgeslagen: %s", error->message);
+
+    show_workflow_status (self, text, TRUE);
+  }
+}
+
+void
+intake_review_window_save_workflow (IntakeReviewWindow *self)
+{
+  const char * const *states = intake_review_states ();
+  guint selected = gtk_drop_down_get_selected (self->state_selector);
+
+  if (self->detail_meta == NULL || self->saving || selected >= g_strv_length ((char **)states))
+    return;
+  self->saving = TRUE;
+  show_workflow_status (self, "Wordt opgeslagen…", FALSE);
+  g_object_set_data (G_OBJECT (self->client), "review-window", self);
+  intake_review_client_update_workflow_async (self->client, self->detail_id, states[selected],
+                                              gtk_editable_get_text (GTK_EDITABLE (self->unit_entry)),
+                                              self->detail_meta->version, self->cancellable, workflow_cb,
+                                              g_strdup (self->detail_id));
+}
+
+/* ------------------------------------------------------------------ */
+/* Notes                                                                */
+
+static void
+note_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autofree char *id = user_data;
+  g_autoptr(IntakeReviewMeta) current = NULL;
+  g_autoptr(IntakeReviewMeta) updated = NULL;
+  g_autoptr(GError) error = NULL;
+  IntakeReviewWindow *self;
+  g_autofree char *reopen = NULL;
+
+  updated = intake_review_client_add_note_finish (INTAKE_REVIEW_CLIENT (source), result, &current, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = g_object_get_data (source, "review-window");
+  if (self == NULL)
+    return;
+  self->adding_note = FALSE;
+  if (g_strcmp0 (self->detail_id, id) != 0 || self->note_status == NULL)
+    return;
+  if (updated != NULL)
+    {
+      /* Shown again from the server: the note as stored, and the new version. */
+      reopen = g_strdup (id);
+      intake_review_window_open (self, reopen);
+      return;
+    }
+  if (g_error_matches (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_CONFLICT) && current != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("Niet toegevoegd: %s heeft deze aanmelding intussen gewijzigd "
+                                               "(status “%s”). Uw notitie staat er nog; druk opnieuw op "
+                                               "Notitie toevoegen.",
+                                               current->updated_by && *current->updated_by ? current->updated_by
+                                                                                             : "een andere medewerker",
+                                               intake_review_state_label (current->state));
+
+      self->detail_meta->version = current->version;
+      gtk_label_set_text (self->note_status, text);
+      gtk_widget_add_css_class (GTK_WIDGET (self->note_status), "review-conflict");
+      return;
+    }
+  {
+    g_autofree char *text = g_strdup_printf ("Niet toegevoegd: %s", error->message);
+
+    gtk_label_set_text (self->note_status, text);
+    gtk_widget_add_css_class (GTK_WIDGET (self->note_status), "review-conflict");
+  }
+}
+
+void
+intake_review_window_add_note (IntakeReviewWindow *self)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  if (self->detail_meta == NULL || self->note_view == NULL || self->adding_note)
+    return;
+  buffer = gtk_text_view_get_buffer (self->note_view);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_strstrip (text);
+  if (*text == '\0')
+    {
+      gtk_label_set_text (self->note_status, "Schrijf eerst een notitie.");
+      return;
+    }
+  self->adding_note = TRUE;
+  gtk_label_set_text (self->note_status, "Wordt toegevoegd…");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->note_status), "review-conflict");
+  g_object_set_data (G_OBJECT (self->client), "review-window", self);
+  intake_review_client_add_note_async (self->client, self->detail_id, text, self->detail_meta->version,
+                                       self->cancellable, note_cb, g_strdup (self->detail_id));
+  explicit_bzero (text, strlen (text));
+}
