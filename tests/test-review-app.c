@@ -18,6 +18,8 @@
 #include "intake-crypto-error.h"
 #include "intake-kiosk.h"
 #include "intake-random-answers.h"
+#include "intake-review-pdf.h"
+#include "intake-review-dashboard.h"
 #include "intake-review-window-private.h"
 #include "intake-sync.h"
 #include "intake-test-util.h"
@@ -1119,6 +1121,324 @@ test_paging (void)
   destroy_window (window);
 }
 
+static gboolean
+pdf_audit_ready (gpointer data)
+{
+  return ((IntakeReviewWindow *)data)->audit_ready;
+}
+
+/* Runs a poppler tool on @pdf and returns its standard output. */
+static char *
+run_poppler (const char *tool,
+             const char *pdf,
+             const char *extra)
+{
+  g_autofree char *program = g_find_program_in_path (tool);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (program == NULL)
+    g_error ("%s is missing: install poppler-utils (scripts/install-deps)", tool);
+  {
+    const char *argv[] = { program, pdf, extra, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
+  }
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s %s failed: %s", tool, pdf, err);
+  return g_steal_pointer (&out);
+}
+
+static void
+test_pdf (void)
+{
+  g_autoptr(IntakeQuestionnaire) questionnaire = intake_kiosk_load_builtin_questionnaire (NULL);
+  g_autoptr(IntakeRendering) rendering = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = artifacts_dir ();
+  g_autofree char *path = g_build_filename (dir, "gesprek.pdf", NULL);
+  g_autofree char *png_prefix = g_build_filename (dir, "gesprek", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *info = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *flat = NULL;
+  IntakeReviewPdfMeta meta = { env.arabic_reference, "01-02-2026 10:15", "Vaals", "Gesprek gepland", "Team Werk" };
+  GStatBuf st;
+  gsize len = 0;
+  guint found = 0;
+
+  g_assert_nonnull (env.arabic);
+  /* An earlier file of any mode is replaced by a private one. */
+  g_assert_true (g_file_set_contents_full (path, "old", -1, G_FILE_SET_CONTENTS_NONE, 0644, NULL));
+  g_assert_true (intake_review_pdf_write (env.arabic, questionnaire, &meta, path, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_cmpuint (len, >, 4);
+  g_assert_true (memcmp (contents, "%PDF", 4) == 0);
+
+  info = run_poppler ("pdfinfo", path, NULL);
+  g_assert_true (g_regex_match_simple ("^Pages:\\s+1$", info, G_REGEX_MULTILINE, 0));
+  g_assert_true (g_regex_match_simple ("^Page size:\\s+595\\.2\\d* x 841\\.8\\d* pts \\(A4\\)", info, G_REGEX_MULTILINE, 0));
+
+  text = run_poppler ("pdftotext", path, "-");
+  /* Lines wrap where the page ends them; compare with single spaces. */
+  {
+    g_autoptr(GRegex) space = g_regex_new ("\\s+", 0, 0, NULL);
+
+    flat = g_regex_replace_literal (space, text, -1, 0, " ", 0, NULL);
+  }
+  g_assert_nonnull (strstr (flat, env.arabic_reference));
+  g_assert_nonnull (strstr (flat, "Locatie: Vaals"));
+  g_assert_nonnull (strstr (flat, "Arabisch"));
+  g_assert_nonnull (strstr (flat, "Hulpmiddel voor het gesprek — geen besluit en geen score over de persoon"));
+  g_assert_nonnull (strstr (flat, "uit: vraag “Waar bent u goed in?”"));
+  g_assert_nonnull (strstr (flat, "Vertrouwelijk — alleen voor het intakegesprek"));
+  g_assert_nonnull (strstr (flat, "Afgedrukt op"));
+  /* The summary comes before the answers. */
+  g_assert_true (strstr (flat, "Hulpmiddel voor het gesprek") < strstr (flat, "Antwoorden"));
+  /* The Dutch question texts of the answers, not the Arabic ones. */
+  rendering = intake_submission_render (env.arabic, questionnaire, "nl", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < rendering->n_rows; i++)
+    {
+      g_autoptr(GRegex) space = g_regex_new ("\\s+", 0, 0, NULL);
+      g_autofree char *question = g_regex_replace_literal (space, rendering->rows[i].question_text, -1, 0, " ", 0, NULL);
+
+      if (strstr (flat, question) != NULL)
+        found++;
+    }
+  g_test_message ("%u of %u questions on the page", found, rendering->n_rows);
+  g_assert_cmpuint (found, >=, MIN (rendering->n_rows, 8));
+  g_assert_null (strstr (flat, "ما الذي تجيدونه؟"));
+
+  /* A picture of the page to look at. */
+  {
+    g_autofree char *program = g_find_program_in_path ("pdftoppm");
+    const char *argv[] = { program, "-png", "-r", "60", "-singlefile", path, png_prefix, NULL };
+    int status = 0;
+
+    g_assert_nonnull (program);
+    g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_test_message ("page: %s.png", png_prefix);
+  }
+
+  /* A place that cannot be written is an error, not a crash. */
+  {
+    g_autofree char *bad = g_build_filename (dir, "no-such-dir", "gesprek.pdf", NULL);
+
+    g_assert_false (intake_review_pdf_write (env.arabic, questionnaire, &meta, bad, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+
+  /* Every free text as long as the kiosk allows: still exactly one page,
+   * saying what it leaves out. */
+  {
+    g_autoptr(IntakeSession) session = intake_session_new (questionnaire, "ar");
+    g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+    g_autoptr(IntakeSecureBuffer) plaintext = NULL;
+    g_autoptr(IntakeSubmission) submission = NULL;
+    g_autofree char *long_path = g_build_filename (dir, "gesprek-lang.pdf", NULL);
+    g_autofree char *long_info = NULL;
+    g_autofree char *long_text = NULL;
+    guint n_long = 0;
+
+    g_assert_true (intake_random_answers_fill (session, rand, &error));
+    g_assert_no_error (error);
+    for (guint i = 0; i < intake_questionnaire_get_n_questions (questionnaire); i++)
+      {
+        const IntakeQuestion *question = intake_questionnaire_get_question (questionnaire, i);
+        g_autoptr(GString) answer = g_string_new (NULL);
+
+        if (question->type != INTAKE_QUESTION_TYPE_SHORT_TEXT || !intake_session_is_visible (session, question->code))
+          continue;
+        while (g_utf8_strlen (answer->str, -1) + g_utf8_strlen (ARABIC_TEXT " ", -1) <= MAX (question->max_length, 40))
+          g_string_append (answer, ARABIC_TEXT " ");
+        g_strchomp (answer->str);
+        if (intake_session_set_answer (session, question->code, intake_answer_new_text (answer->str), NULL))
+          n_long++;
+      }
+    g_assert_cmpuint (n_long, >, 0);
+    plaintext = intake_session_serialize (session, &error);
+    g_assert_no_error (error);
+    submission = intake_submission_new_from_secure (plaintext, &error);
+    g_assert_no_error (error);
+    g_assert_true (intake_review_pdf_write (submission, questionnaire, &meta, long_path, &error));
+    g_assert_no_error (error);
+    long_info = run_poppler ("pdfinfo", long_path, NULL);
+    g_assert_true (g_regex_match_simple ("^Pages:\\s+1$", long_info, G_REGEX_MULTILINE, 0));
+    long_text = run_poppler ("pdftotext", long_path, "-");
+    g_assert_nonnull (strstr (long_text, "Hulpmiddel voor het gesprek"));
+    g_assert_true (g_regex_match_simple ("… \\(\\d+ vragen meer: zie de app\\)", long_text, 0, 0));
+    g_assert_nonnull (strstr (long_text, "Vertrouwelijk — alleen voor het intakegesprek"));
+  }
+
+  /* The detail page's "PDF voor het gesprek": the same page, reported as an
+   * export in the submission's access history. */
+  {
+    IntakeReviewWindow *window = new_unlocked_window (REVIEWER_3);
+    g_autofree char *from_window = g_build_filename (dir, "gesprek-venster.pdf", NULL);
+    g_autofree char *page = NULL;
+    gboolean reported = FALSE;
+
+    g_unlink (from_window);
+    /* Nothing to print before a submission is shown. */
+    g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "detail.pdf-to", "s", from_window));
+    open_detail (window, arabic_id (window));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "detail.pdf-to", "s", from_window));
+    g_assert_cmpint (g_stat (from_window, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+    g_assert_true (g_str_has_prefix (gtk_label_get_text (window->workflow_status), "PDF opgeslagen"));
+    page = run_poppler ("pdftotext", from_window, "-");
+    g_assert_nonnull (strstr (page, env.arabic_reference));
+    g_assert_nonnull (strstr (page, "Locatie: Vaals"));
+
+    /* The event is reported asynchronously: read the history until it is there. */
+    for (guint attempt = 0; attempt < 50 && !reported; attempt++)
+      {
+        g_autofree char *history = NULL;
+
+        window->audit_ready = FALSE;
+        intake_review_window_load_audit (window);
+        g_assert_true (wait_for (pdf_audit_ready, window, 30000));
+        history = detail_text (window);
+        reported = strstr (history, REVIEWER_3 " — export (ok)") != NULL;
+        if (!reported)
+          kiosk_spin (100);
+      }
+    g_assert_true (reported);
+    screenshot (window, "detail-pdf");
+    destroy_window (window);
+  }
+}
+
+/* ---- Dashboard --------------------------------------------------------- */
+
+static gboolean
+dashboard_ready (gpointer data)
+{
+  IntakeReviewDashboard *dashboard = data;
+
+  return !intake_review_dashboard_get_loading (dashboard) && intake_review_dashboard_get_model (dashboard) != NULL;
+}
+
+static void
+assert_chart_says (IntakeReviewDashboard *dashboard,
+                   IntakeDashboardSeries  series,
+                   const char            *needle)
+{
+  GtkWidget *chart = intake_review_dashboard_get_chart (dashboard, series);
+  g_autofree char *words = intake_dashboard_describe (intake_review_dashboard_get_model (dashboard), series);
+  g_autofree char *mismatch = NULL;
+
+  g_assert_nonnull (chart);
+  g_assert_true (gtk_test_accessible_has_role (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_ROLE_IMG));
+  mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, words);
+  g_assert_null (mismatch);
+  if (strstr (words, needle) == NULL)
+    g_error ("chart description “%s” lacks “%s”", words, needle);
+}
+
+static void
+test_dashboard (void)
+{
+  IntakeReviewWindow *window;
+  IntakeReviewDashboard *dashboard;
+  IntakeDashboard *model;
+  g_autoptr(GPtrArray) weeks = NULL;
+  g_autoptr(GPtrArray) help_weeks = NULL;
+  g_autoptr(GString) sectors = g_string_new (NULL);
+  guint sum = 0;
+
+  /* The widget alone: nothing holds on to it. */
+  {
+    GtkWidget *alone = g_object_ref_sink (intake_review_dashboard_new ());
+
+    g_assert_false (intake_review_dashboard_get_loading (INTAKE_REVIEW_DASHBOARD (alone)));
+    g_assert_null (intake_review_dashboard_get_model (INTAKE_REVIEW_DASHBOARD (alone)));
+    g_assert_finalize_object (alone);
+  }
+
+  /* Help requests from the kiosk, 6 in Arabic and 1 in Tigrinya, through the real sync engine. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(IntakeKiosk) kiosk = intake_kiosk_new (env.kiosk_dir, NULL, NULL, &error);
+    g_autoptr(IntakeSync) sync = NULL;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < 7; i++)
+      {
+        g_assert_true (intake_kiosk_request_help (kiosk, i < 6 ? "ar" : "ti", &error));
+        g_assert_no_error (error);
+      }
+    sync = intake_sync_new (kiosk);
+    g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  window = new_unlocked_window (REVIEWER_4);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.dashboard", NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "dashboard");
+  dashboard = INTAKE_REVIEW_DASHBOARD (gtk_stack_get_child_by_name (window->stack, "dashboard"));
+  g_assert_true (wait_for (dashboard_ready, dashboard, 60000));
+  model = intake_review_dashboard_get_model (dashboard);
+
+  /* Every uploaded submission, from the one kiosk in Vaals. */
+  g_assert_cmpuint (intake_dashboard_get_total (model), ==, N_RANDOM + 1);
+  g_assert_cmpuint (intake_dashboard_get_count (model, INTAKE_DASHBOARD_LOCATIONS, "Vaals"), ==, N_RANDOM + 1);
+  weeks = intake_dashboard_list_keys (model, INTAKE_DASHBOARD_WEEKS);
+  for (guint i = 0; i < weeks->len; i++)
+    sum += intake_dashboard_get_week_location (model, weeks->pdata[i], "Vaals");
+  g_assert_cmpuint (sum, ==, N_RANDOM + 1);
+  /* Languages from the decrypted answers: 2 Dutch, 2 English, 1 Arabic. */
+  g_assert_cmpuint (intake_dashboard_get_count (model, INTAKE_DASHBOARD_LANGUAGES, "nl"), ==, N_RANDOM / 2);
+  g_assert_cmpuint (intake_dashboard_get_count (model, INTAKE_DASHBOARD_LANGUAGES, "en"), ==, N_RANDOM / 2);
+  g_assert_cmpuint (intake_dashboard_get_count (model, INTAKE_DASHBOARD_LANGUAGES, "ar"), ==, 1);
+  g_assert_cmpstr (intake_dashboard_get_label (model, INTAKE_DASHBOARD_LANGUAGES, "ar"), ==, "Arabisch");
+  /* The Arabic submission's sectors are among those counted. */
+  intake_submission_append_value_text (env.arabic, "sector_wish", sectors);
+  if (sectors->len > 0)
+    {
+      g_auto(GStrv) codes = g_strsplit (sectors->str, ";", -1);
+
+      for (guint i = 0; codes[i] != NULL; i++)
+        g_assert_cmpuint (intake_dashboard_get_count (model, INTAKE_DASHBOARD_SECTORS, codes[i]), >=, 1);
+    }
+  /* The help requests, per week and language. */
+  g_assert_cmpuint (intake_dashboard_get_help_total (model), ==, 7);
+  g_assert_cmpuint (intake_dashboard_get_count (model, INTAKE_DASHBOARD_HELP_LANGUAGES, "ar"), ==, 6);
+  g_assert_cmpuint (intake_dashboard_get_count (model, INTAKE_DASHBOARD_HELP_LANGUAGES, "ti"), ==, 1);
+  help_weeks = intake_dashboard_list_keys (model, INTAKE_DASHBOARD_HELP_WEEKS);
+  sum = 0;
+  for (guint i = 0; i < help_weeks->len; i++)
+    sum += intake_dashboard_get_count (model, INTAKE_DASHBOARD_HELP_WEEKS, help_weeks->pdata[i]);
+  g_assert_cmpuint (sum, ==, 7);
+
+  /* The charts state their numbers in words, small cells as "< 5". */
+  if (weeks->len == 1)
+    assert_chart_says (dashboard, INTAKE_DASHBOARD_WEEKS, "): 5 (Vaals 5)");
+  assert_chart_says (dashboard, INTAKE_DASHBOARD_LANGUAGES, "Arabisch: < 5");
+  assert_chart_says (dashboard, INTAKE_DASHBOARD_LANGUAGES, "Nederlands: < 5");
+  assert_chart_says (dashboard, INTAKE_DASHBOARD_SECTORS, "Gewenste sectoren: ");
+  if (help_weeks->len == 1)
+    assert_chart_says (dashboard, INTAKE_DASHBOARD_HELP_WEEKS, "): 7.");
+  screenshot (window, "dashboard");
+
+  /* Back to the list. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.back", NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "list");
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1141,6 +1461,9 @@ main (int   argc,
   g_test_add_func ("/review/app/export-csv", test_export_csv);
   g_test_add_func ("/review/app/export-to-file", test_export_to_file);
   g_test_add_func ("/review/app/admin-export", test_admin_export);
+  g_test_add_func ("/review/app/dashboard", test_dashboard);
+  g_test_add_func ("/review/app/pdf", test_pdf);
+  /* Last: it adds 425 submissions. */
   g_test_add_func ("/review/app/paging", test_paging);
 
   env_setup ();

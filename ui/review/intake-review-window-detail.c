@@ -10,7 +10,11 @@
 
 #include <string.h>
 
+#include "intake-review-pdf.h"
 #include "intake-review-window-private.h"
+
+static void set_pdf_enabled (IntakeReviewWindow *self,
+                             gboolean            enabled);
 
 static GtkWidget *
 add_label (GtkBox     *box,
@@ -54,6 +58,7 @@ intake_review_window_clear_detail (IntakeReviewWindow *self)
   g_clear_pointer (&self->detail_meta, intake_review_meta_free);
   self->detail_ready = FALSE;
   self->audit_ready = FALSE;
+  set_pdf_enabled (self, FALSE);
   gtk_label_set_text (self->workflow_status, "");
   gtk_widget_set_visible (GTK_WIDGET (self->workflow_status), FALSE);
   gtk_widget_remove_css_class (GTK_WIDGET (self->workflow_status), "review-conflict");
@@ -319,6 +324,8 @@ intake_review_window_show_detail (IntakeReviewWindow *self,
   gtk_box_append (self->detail_box, self->audit_box);
   add_label (GTK_BOX (self->audit_box), "Wordt geladen…", "dim-label");
   self->detail_ready = TRUE;
+  /* The PDF needs the questionnaire the summary is made with. */
+  set_pdf_enabled (self, questionnaire != NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -554,4 +561,144 @@ intake_review_window_add_note (IntakeReviewWindow *self)
   intake_review_client_add_note_async (self->client, self->detail_id, text, self->detail_meta->version,
                                        self->cancellable, note_cb, g_strdup (self->detail_id));
   explicit_bzero (text, strlen (text));
+}
+
+/* ------------------------------------------------------------------ */
+/* PDF for the conversation                                             */
+
+static void
+pdf_report_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!intake_review_client_report_event_finish (INTAKE_REVIEW_CLIENT (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("The server did not record an access: %s", error->message);
+}
+
+/* Writes the open submission's page to @path: plaintext on disk, so only
+ * on the reviewer's explicit request, and reported as an export. */
+static void
+write_pdf (IntakeReviewWindow *self,
+           const char         *path)
+{
+  IntakeSubmission *submission = NULL;
+  IntakeQuestionnaire *questionnaire = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *received = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *name = NULL;
+  IntakeReviewPdfMeta meta;
+
+  if (self->detail_id == NULL || self->detail_meta == NULL || !self->detail_ready)
+    return;
+  submission = g_hash_table_lookup (self->cache, self->detail_id);
+  if (submission != NULL && self->questionnaires != NULL)
+    questionnaire = intake_questionnaire_set_lookup_for_submission (self->questionnaires, submission, &error);
+  if (questionnaire == NULL)
+    {
+      text = g_strdup_printf ("Geen PDF gemaakt: %s", error != NULL ? error->message
+                                                                     : "open de aanmelding opnieuw.");
+      show_workflow_status (self, text, TRUE);
+      return;
+    }
+  received = intake_review_format_time (self->detail_meta->received_at);
+  meta = (IntakeReviewPdfMeta) {
+    .reference = self->detail_meta->reference,
+    .received = received,
+    .location = self->detail_meta->location,
+    .state = intake_review_state_label (self->detail_meta->state),
+    .unit = self->detail_meta->unit,
+  };
+  if (!intake_review_pdf_write (submission, questionnaire, &meta, path, &error))
+    {
+      text = g_strdup_printf ("Geen PDF gemaakt: %s", error->message);
+      show_workflow_status (self, text, TRUE);
+      return;
+    }
+  /* The object is the submission id itself, so that the export shows in
+   * this submission's access history (the server matches it exactly). */
+  intake_review_client_report_event_async (self->client, "export", self->detail_id, self->cancellable,
+                                           pdf_report_cb, NULL);
+  name = g_path_get_basename (path);
+  text = g_strdup_printf ("PDF opgeslagen als “%s”. Verwijder het bestand als het is afgedrukt.", name);
+  show_workflow_status (self, text, FALSE);
+}
+
+static void
+pdf_chooser_cb (GtkNativeDialog *dialog,
+                int              response,
+                gpointer         user_data)
+{
+  IntakeReviewWindow *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT &&
+      g_strcmp0 (g_object_get_data (G_OBJECT (dialog), "id"), self->detail_id) == 0)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        write_pdf (self, path);
+      else
+        show_workflow_status (self, "Geen PDF gemaakt: kies een map op deze computer.", TRUE);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+pdf_action_cb (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  IntakeReviewWindow *self = user_data;
+  GtkFileChooserNative *chooser;
+  g_autofree char *name = NULL;
+
+  if (self->detail_meta == NULL)
+    return;
+  chooser = gtk_file_chooser_native_new ("PDF voor het gesprek", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         "Opslaan", "Annuleren");
+  name = g_strdup_printf ("intake-%s.pdf", self->detail_meta->reference ? self->detail_meta->reference : "aanmelding");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data_full (G_OBJECT (chooser), "id", g_strdup (self->detail_id), g_free);
+  g_signal_connect (chooser, "response", G_CALLBACK (pdf_chooser_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+pdf_to_action_cb (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  write_pdf (user_data, g_variant_get_string (parameter, NULL));
+}
+
+/* The page's own actions, in a group of their own: "detail.pdf" asks where
+ * to save, "detail.pdf-to" writes to a path (the chooser's answer, and the
+ * tests). Enabled only while a rendered submission is shown. */
+static void
+set_pdf_enabled (IntakeReviewWindow *self,
+                 gboolean            enabled)
+{
+  static const GActionEntry entries[] = {
+    { .name = "pdf", .activate = pdf_action_cb },
+    { .name = "pdf-to", .activate = pdf_to_action_cb, .parameter_type = "s" },
+  };
+  GSimpleActionGroup *group = g_object_get_data (G_OBJECT (self), "review-pdf-actions");
+
+  if (group == NULL)
+    {
+      if (!enabled)
+        return;
+      group = g_simple_action_group_new ();
+      g_action_map_add_action_entries (G_ACTION_MAP (group), entries, G_N_ELEMENTS (entries), self);
+      gtk_widget_insert_action_group (GTK_WIDGET (self), "detail", G_ACTION_GROUP (group));
+      g_object_set_data_full (G_OBJECT (self), "review-pdf-actions", group, g_object_unref);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (group), entries[i].name)),
+                                 enabled);
 }

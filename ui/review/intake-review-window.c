@@ -15,6 +15,7 @@
 #include "intake-kiosk.h"
 #include "intake-review-ui-resources.h"
 #include "intake-review-window-private.h"
+#include "intake-review-dashboard.h"
 
 G_DEFINE_FINAL_TYPE (IntakeReviewWindow, intake_review_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -724,6 +725,29 @@ back_action (GtkWidget  *widget,
   gtk_stack_set_visible_child_name (self->stack, "list");
 }
 
+/* The "Overzicht" page: counts of the current filter, computed here
+ * (docs/review.md, "Dashboard"). Created on first use. */
+static void
+dashboard_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  IntakeReviewWindow *self = INTAKE_REVIEW_WINDOW (widget);
+  GtkWidget *dashboard = gtk_stack_get_child_by_name (self->stack, "dashboard");
+  IntakeReviewFilter all = { 0 };
+
+  if (self->client == NULL || !intake_review_client_is_unlocked (self->client))
+    return;
+  if (dashboard == NULL)
+    {
+      dashboard = intake_review_dashboard_new ();
+      gtk_stack_add_named (self->stack, dashboard, "dashboard");
+    }
+  intake_review_dashboard_load (INTAKE_REVIEW_DASHBOARD (dashboard), self->client, self->questionnaires,
+                                self->model != NULL ? intake_review_list_model_get_filter (self->model) : &all);
+  gtk_stack_set_visible_child_name (self->stack, "dashboard");
+}
+
 static void
 add_note_action (GtkWidget  *widget,
                  const char *action_name,
@@ -977,6 +1001,7 @@ intake_review_window_class_init (IntakeReviewWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "review.save-workflow", NULL, save_workflow_action);
   gtk_widget_class_install_action (widget_class, "review.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "review.add-note", NULL, add_note_action);
+  gtk_widget_class_install_action (widget_class, "review.dashboard", NULL, dashboard_action);
 }
 
 static void

@@ -1,0 +1,387 @@
+/* intake-dashboard.c: counts for the review app's overview
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "intake-dashboard.h"
+
+#define UNKNOWN_LOCATION "onbekend"
+
+struct _IntakeDashboard
+{
+  GObject     parent_instance;
+
+  /* Per series: key -> count, and key -> label (only when it differs). */
+  GHashTable *counts[INTAKE_DASHBOARD_N_SERIES];
+  GHashTable *labels[INTAKE_DASHBOARD_N_SERIES];
+  /* "week\nlocation" -> count */
+  GHashTable *week_location;
+  guint       total;
+  guint       help_total;
+};
+
+G_DEFINE_FINAL_TYPE (IntakeDashboard, intake_dashboard, G_TYPE_OBJECT)
+
+static void
+intake_dashboard_finalize (GObject *object)
+{
+  IntakeDashboard *self = INTAKE_DASHBOARD (object);
+
+  for (guint i = 0; i < INTAKE_DASHBOARD_N_SERIES; i++)
+    {
+      g_clear_pointer (&self->counts[i], g_hash_table_unref);
+      g_clear_pointer (&self->labels[i], g_hash_table_unref);
+    }
+  g_clear_pointer (&self->week_location, g_hash_table_unref);
+
+  G_OBJECT_CLASS (intake_dashboard_parent_class)->finalize (object);
+}
+
+static void
+intake_dashboard_class_init (IntakeDashboardClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = intake_dashboard_finalize;
+}
+
+static void
+intake_dashboard_init (IntakeDashboard *self)
+{
+  for (guint i = 0; i < INTAKE_DASHBOARD_N_SERIES; i++)
+    {
+      self->counts[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      self->labels[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    }
+  self->week_location = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+IntakeDashboard *
+intake_dashboard_new (void)
+{
+  return g_object_new (INTAKE_TYPE_DASHBOARD, NULL);
+}
+
+static void
+count_in (GHashTable *table,
+          const char *key,
+          guint       n)
+{
+  guint old = GPOINTER_TO_UINT (g_hash_table_lookup (table, key));
+
+  g_hash_table_replace (table, g_strdup (key), GUINT_TO_POINTER (old + n));
+}
+
+static void
+add (IntakeDashboard       *self,
+     IntakeDashboardSeries  series,
+     const char            *key,
+     const char            *label,
+     guint                  n)
+{
+  count_in (self->counts[series], key, n);
+  if (label != NULL && g_strcmp0 (label, key) != 0 && !g_hash_table_contains (self->labels[series], key))
+    g_hash_table_insert (self->labels[series], g_strdup (key), g_strdup (label));
+}
+
+char *
+intake_dashboard_iso_week (GDateTime *time)
+{
+  g_return_val_if_fail (time != NULL, NULL);
+
+  return g_strdup_printf ("%04d-W%02d", g_date_time_get_week_numbering_year (time),
+                          g_date_time_get_week_of_year (time));
+}
+
+static char *
+week_label (const char *week)
+{
+  int year, number;
+
+  if (sscanf (week, "%d-W%d", &year, &number) != 2)
+    return g_strdup (week);
+  return g_strdup_printf ("week %d (%d)", number, year);
+}
+
+void
+intake_dashboard_add_meta (IntakeDashboard *self,
+                           gint64           received_at,
+                           const char      *location)
+{
+  g_autoptr(GDateTime) time = NULL;
+  g_autofree char *week = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *cell = NULL;
+
+  g_return_if_fail (INTAKE_IS_DASHBOARD (self));
+
+  if (location == NULL || *location == '\0')
+    location = UNKNOWN_LOCATION;
+  time = g_date_time_new_from_unix_local (received_at);
+  g_return_if_fail (time != NULL);
+  week = intake_dashboard_iso_week (time);
+  label = week_label (week);
+  add (self, INTAKE_DASHBOARD_WEEKS, week, label, 1);
+  add (self, INTAKE_DASHBOARD_LOCATIONS, location, NULL, 1);
+  cell = g_strconcat (week, "\n", location, NULL);
+  count_in (self->week_location, cell, 1);
+  self->total++;
+}
+
+void
+intake_dashboard_add_submission (IntakeDashboard     *self,
+                                 IntakeSubmission    *submission,
+                                 IntakeQuestionnaire *questionnaire)
+{
+  const char *language;
+  const IntakeQuestion *question = NULL;
+  g_autoptr(GString) value = NULL;
+  g_auto(GStrv) codes = NULL;
+
+  g_return_if_fail (INTAKE_IS_DASHBOARD (self));
+  g_return_if_fail (INTAKE_IS_SUBMISSION (submission));
+
+  language = intake_submission_get_language (submission);
+  if (language != NULL)
+    add (self, INTAKE_DASHBOARD_LANGUAGES, language, intake_submission_language_name (language, "nl"), 1);
+
+  if (g_strcmp0 (intake_submission_get_questionnaire_id (submission), INTAKE_DASHBOARD_SECTOR_QUESTIONNAIRE) != 0 ||
+      intake_submission_get_state (submission, INTAKE_DASHBOARD_SECTOR_QUESTION) != INTAKE_SUBMISSION_ANSWERED)
+    return;
+  /* Option codes only ("a;b"): never free text. */
+  value = g_string_new (NULL);
+  intake_submission_append_value_text (submission, INTAKE_DASHBOARD_SECTOR_QUESTION, value);
+  if (questionnaire != NULL)
+    question = intake_questionnaire_lookup_question (questionnaire, INTAKE_DASHBOARD_SECTOR_QUESTION);
+  codes = g_strsplit (value->str, ";", -1);
+  for (guint i = 0; codes[i] != NULL; i++)
+    {
+      const IntakeOption *option = question ? intake_question_lookup_option (question, codes[i]) : NULL;
+
+      if (*codes[i] == '\0')
+        continue;
+      /* A code the questionnaire does not know is no option: leave it out. */
+      if (question != NULL && option == NULL)
+        continue;
+      add (self, INTAKE_DASHBOARD_SECTORS, codes[i], option ? intake_text_get (option->label, "nl") : NULL, 1);
+    }
+}
+
+gboolean
+intake_dashboard_add_help_requests (IntakeDashboard *self,
+                                    const char      *day,
+                                    const char      *language,
+                                    guint            count)
+{
+  g_autoptr(GDateTime) time = NULL;
+  g_autofree char *week = NULL;
+  g_autofree char *label = NULL;
+  int y, m, d;
+  char end;
+
+  g_return_val_if_fail (INTAKE_IS_DASHBOARD (self), FALSE);
+
+  if (day == NULL || sscanf (day, "%4d-%2d-%2d%c", &y, &m, &d, &end) != 3 ||
+      !(time = g_date_time_new_local (y, m, d, 12, 0, 0)))
+    return FALSE;
+  week = intake_dashboard_iso_week (time);
+  label = week_label (week);
+  add (self, INTAKE_DASHBOARD_HELP_WEEKS, week, label, count);
+  if (language == NULL || *language == '\0')
+    language = "und";
+  add (self, INTAKE_DASHBOARD_HELP_LANGUAGES, language, intake_submission_language_name (language, "nl"), count);
+  self->help_total += count;
+  return TRUE;
+}
+
+guint
+intake_dashboard_get_total (IntakeDashboard *self)
+{
+  g_return_val_if_fail (INTAKE_IS_DASHBOARD (self), 0);
+  return self->total;
+}
+
+guint
+intake_dashboard_get_help_total (IntakeDashboard *self)
+{
+  g_return_val_if_fail (INTAKE_IS_DASHBOARD (self), 0);
+  return self->help_total;
+}
+
+static GHashTable *sort_counts;
+static GHashTable *sort_labels;
+
+/* The rank of a count: all small cells rank alike (below 5), or the order
+ * would tell which of two "< 5" is larger. */
+static guint
+rank (guint count)
+{
+  return count > 0 && count < INTAKE_DASHBOARD_SMALL_CELL ? 1 : count;
+}
+
+static int
+by_count (gconstpointer a,
+          gconstpointer b)
+{
+  const char *ka = *(const char **)a;
+  const char *kb = *(const char **)b;
+  guint ca = rank (GPOINTER_TO_UINT (g_hash_table_lookup (sort_counts, ka)));
+  guint cb = rank (GPOINTER_TO_UINT (g_hash_table_lookup (sort_counts, kb)));
+  const char *la, *lb;
+  int order;
+
+  if (ca != cb)
+    return ca > cb ? -1 : 1;
+  la = g_hash_table_lookup (sort_labels, ka);
+  lb = g_hash_table_lookup (sort_labels, kb);
+  order = g_utf8_collate (la ? la : ka, lb ? lb : kb);
+  return order != 0 ? order : g_strcmp0 (ka, kb);
+}
+
+static int
+by_key (gconstpointer a,
+        gconstpointer b)
+{
+  return g_strcmp0 (*(const char **)a, *(const char **)b);
+}
+
+GPtrArray *
+intake_dashboard_list_keys (IntakeDashboard       *self,
+                            IntakeDashboardSeries  series)
+{
+  GPtrArray *keys = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (INTAKE_IS_DASHBOARD (self), keys);
+  g_return_val_if_fail (series < INTAKE_DASHBOARD_N_SERIES, keys);
+
+  g_hash_table_iter_init (&iter, self->counts[series]);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (keys, key);
+  if (series == INTAKE_DASHBOARD_WEEKS || series == INTAKE_DASHBOARD_HELP_WEEKS)
+    g_ptr_array_sort (keys, by_key);
+  else
+    {
+      /* The main thread only; a static keeps the comparator simple. */
+      sort_counts = self->counts[series];
+      sort_labels = self->labels[series];
+      g_ptr_array_sort (keys, by_count);
+      sort_counts = NULL;
+      sort_labels = NULL;
+    }
+  return keys;
+}
+
+guint
+intake_dashboard_get_count (IntakeDashboard       *self,
+                            IntakeDashboardSeries  series,
+                            const char            *key)
+{
+  g_return_val_if_fail (INTAKE_IS_DASHBOARD (self), 0);
+  g_return_val_if_fail (series < INTAKE_DASHBOARD_N_SERIES, 0);
+  g_return_val_if_fail (key != NULL, 0);
+
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->counts[series], key));
+}
+
+const char *
+intake_dashboard_get_label (IntakeDashboard       *self,
+                            IntakeDashboardSeries  series,
+                            const char            *key)
+{
+  const char *label;
+
+  g_return_val_if_fail (INTAKE_IS_DASHBOARD (self), NULL);
+  g_return_val_if_fail (series < INTAKE_DASHBOARD_N_SERIES, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  label = g_hash_table_lookup (self->labels[series], key);
+  return label != NULL ? label : key;
+}
+
+guint
+intake_dashboard_get_week_location (IntakeDashboard *self,
+                                    const char      *week,
+                                    const char      *location)
+{
+  g_autofree char *cell = NULL;
+
+  g_return_val_if_fail (INTAKE_IS_DASHBOARD (self), 0);
+  g_return_val_if_fail (week != NULL, 0);
+
+  if (location == NULL || *location == '\0')
+    location = UNKNOWN_LOCATION;
+  cell = g_strconcat (week, "\n", location, NULL);
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->week_location, cell));
+}
+
+char *
+intake_dashboard_format_count (guint count)
+{
+  if (count > 0 && count < INTAKE_DASHBOARD_SMALL_CELL)
+    return g_strdup ("< 5");
+  return g_strdup_printf ("%u", count);
+}
+
+static const char * const titles[INTAKE_DASHBOARD_N_SERIES] = {
+  [INTAKE_DASHBOARD_WEEKS] = "Aanmeldingen per week",
+  [INTAKE_DASHBOARD_LOCATIONS] = "Aanmeldingen per locatie",
+  [INTAKE_DASHBOARD_LANGUAGES] = "Gebruikte talen",
+  [INTAKE_DASHBOARD_SECTORS] = "Gewenste sectoren",
+  [INTAKE_DASHBOARD_HELP_WEEKS] = "Hulpvragen per week",
+  [INTAKE_DASHBOARD_HELP_LANGUAGES] = "Hulpvragen per taal",
+};
+
+char *
+intake_dashboard_describe (IntakeDashboard       *self,
+                           IntakeDashboardSeries  series)
+{
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GPtrArray) locations = NULL;
+  GString *out;
+
+  g_return_val_if_fail (INTAKE_IS_DASHBOARD (self), NULL);
+  g_return_val_if_fail (series < INTAKE_DASHBOARD_N_SERIES, NULL);
+
+  keys = intake_dashboard_list_keys (self, series);
+  out = g_string_new (titles[series]);
+  g_string_append (out, ": ");
+  if (keys->len == 0)
+    {
+      g_string_append (out, "geen gegevens.");
+      return g_string_free (out, FALSE);
+    }
+  if (series == INTAKE_DASHBOARD_WEEKS)
+    locations = intake_dashboard_list_keys (self, INTAKE_DASHBOARD_LOCATIONS);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *key = keys->pdata[i];
+      g_autofree char *n = intake_dashboard_format_count (intake_dashboard_get_count (self, series, key));
+
+      if (i > 0)
+        g_string_append (out, "; ");
+      g_string_append_printf (out, "%s: %s", intake_dashboard_get_label (self, series, key), n);
+      if (locations != NULL && locations->len > 0)
+        {
+          gboolean first = TRUE;
+
+          g_string_append (out, " (");
+          for (guint j = 0; j < locations->len; j++)
+            {
+              guint c = intake_dashboard_get_week_location (self, key, locations->pdata[j]);
+              g_autofree char *cn = NULL;
+
+              if (c == 0)
+                continue;
+              cn = intake_dashboard_format_count (c);
+              g_string_append_printf (out, "%s%s %s", first ? "" : ", ", (const char *)locations->pdata[j], cn);
+              first = FALSE;
+            }
+          g_string_append (out, ")");
+        }
+    }
+  g_string_append_c (out, '.');
+  return g_string_free (out, FALSE);
+}

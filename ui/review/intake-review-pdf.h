@@ -1,0 +1,51 @@
+/* intake-review-pdf.h: a printable one-page PDF of a submission for the intake conversation
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "intake-submission.h"
+
+G_BEGIN_DECLS
+
+#define INTAKE_REVIEW_PDF_ERROR (intake_review_pdf_error_quark ())
+
+/**
+ * IntakeReviewPdfError:
+ * @INTAKE_REVIEW_PDF_ERROR_RENDER: cairo could not draw or write the PDF (the message carries
+ *   cairo's reason); try again, or choose another place to save it
+ *
+ * Reading the submission fails with #INTAKE_SUBMISSION_ERROR, creating the file with
+ * #G_IO_ERROR.
+ */
+typedef enum {
+  INTAKE_REVIEW_PDF_ERROR_RENDER,
+} IntakeReviewPdfError;
+
+GQuark intake_review_pdf_error_quark (void);
+
+/* What the server knows, as shown in the page header. Every member may be NULL. */
+typedef struct {
+  const char *reference;
+  const char *received;   /* "dd-mm-jjjj uu:mm" (intake_review_format_time()) */
+  const char *location;
+  const char *state;      /* the Dutch label, e.g. "Gesprek gepland" */
+  const char *unit;
+} IntakeReviewPdfMeta;
+
+/* Writes one A4 page for the intake conversation to @path: a header from
+ * @meta and the submission, the caseworker summary with its fixed heading and
+ * sources, then the answers in Dutch. The font shrinks from 10 to 7 pt to fit;
+ * what still does not fit is left out with a line saying how many questions
+ * the app shows besides, so the result is always exactly one page. The file is
+ * created with mode 0600: it is plaintext of a resident's answers, on disk
+ * only because staff asked for it. */
+gboolean intake_review_pdf_write (IntakeSubmission          *submission,
+                                  IntakeQuestionnaire       *questionnaire,
+                                  const IntakeReviewPdfMeta *meta,
+                                  const char                *path,
+                                  GError                   **error);
+
+G_END_DECLS
