@@ -973,72 +973,97 @@ intake_office_secret_wrap (const IntakeOfficeSecret  *self,
                                                 error);
 }
 
-static IntakeOfficeSecret *
-unwrap_blob (const guint8              *blob,
-             gsize                      len,
-             const IntakeSecureBuffer  *passphrase,
-             const char                *what,
-             GError                   **error)
+/* Where the passphrase-wrapped parts sit in a blob. office.secret (IKOS)
+ * and reviewer keys (IKRK) are wrapped the same way: a KDF id and limits,
+ * salt, nonce, then XChaCha20-Poly1305 over the inner secret with every
+ * byte before the ciphertext as associated data (docs/keys.md). */
+typedef struct {
+  gsize kdf;
+  gsize opslimit;
+  gsize memlimit;
+  gsize salt;
+  gsize nonce;
+  gsize ciphertext;
+  gsize inner_bytes;
+} WrapLayout;
+
+/* Checks the KDF and its limits, derives the key from @passphrase and
+ * decrypts the inner secret. @owner names the key in messages ("office key
+ * 3f2a..."), @wrong_passphrase is the message for a failed decryption. */
+static IntakeSecureBuffer *
+unwrap_inner (const guint8              *blob,
+              gsize                      len,
+              const WrapLayout          *layout,
+              const IntakeSecureBuffer  *passphrase,
+              const char                *what,
+              const char                *owner,
+              const char                *wrong_passphrase,
+              GError                   **error)
 {
-  g_autoptr(IntakeOfficeSecret) self = NULL;
   g_autoptr(IntakeSecureBuffer) key = NULL;
   g_autoptr(IntakeSecureBuffer) inner = NULL;
-  g_autoptr(GError) local_error = NULL;
-  guint8 box_pk[INTAKE_BOX_PUBLIC_BYTES];
-  char key_id_hex[INTAKE_OFFICE_KEY_ID_BYTES * 2 + 1];
   unsigned long long inner_len = 0;
   guint64 opslimit;
   guint64 memlimit;
 
-  if (!check_blob (blob, len, TAG_OFFICE_SECRET, INTAKE_OFFICE_SECRET_BLOB_BYTES, what, error))
-    return NULL;
-
-  sodium_bin2hex (key_id_hex, sizeof key_id_hex, blob + OS_KEY_ID, INTAKE_OFFICE_KEY_ID_BYTES);
-
-  if (blob[OS_KDF] != INTAKE_KDF_ARGON2ID13)
+  if (blob[layout->kdf] != INTAKE_KDF_ARGON2ID13)
     {
       g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_UNSUPPORTED_VERSION,
-                   "%s (office key %s) uses key derivation function %u, which this program "
-                   "does not know; use a newer version of intake", what, key_id_hex,
-                   blob[OS_KDF]);
+                   "%s (%s) uses key derivation function %u, which this program "
+                   "does not know; use a newer version of intake", what, owner, blob[layout->kdf]);
       return NULL;
     }
 
-  /* The limits come from the file: a hostile file must not make us spend
+  /* The limits come from the data: a hostile file must not make us spend
    * minutes or gigabytes before the passphrase is even checked. */
-  opslimit = intake_get_u64_le (blob + OS_OPSLIMIT);
-  memlimit = intake_get_u64_le (blob + OS_MEMLIMIT);
+  opslimit = intake_get_u64_le (blob + layout->opslimit);
+  memlimit = intake_get_u64_le (blob + layout->memlimit);
   if (opslimit < crypto_pwhash_argon2id_OPSLIMIT_MIN || opslimit > INTAKE_KDF_OPSLIMIT_MAX ||
       memlimit < crypto_pwhash_argon2id_MEMLIMIT_MIN || memlimit > INTAKE_KDF_MEMLIMIT_MAX)
     {
       g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
-                   "%s (office key %s) asks for key derivation limits (opslimit %" G_GUINT64_FORMAT
+                   "%s (%s) asks for key derivation limits (opslimit %" G_GUINT64_FORMAT
                    ", memlimit %" G_GUINT64_FORMAT ") outside the accepted range (opslimit 1..%d, "
-                   "memlimit 8 KiB..1 GiB); the file is damaged or not from intake",
-                   what, key_id_hex, opslimit, memlimit, INTAKE_KDF_OPSLIMIT_MAX);
+                   "memlimit 8 KiB..1 GiB); it is damaged or not from intake",
+                   what, owner, opslimit, memlimit, INTAKE_KDF_OPSLIMIT_MAX);
       return NULL;
     }
 
-  key = derive_wrapping_key (passphrase, blob + OS_SALT, opslimit, memlimit, error);
+  key = derive_wrapping_key (passphrase, blob + layout->salt, opslimit, memlimit, error);
   if (key == NULL)
     return NULL;
 
-  inner = intake_secure_buffer_new (OS_INNER_BYTES);
+  inner = intake_secure_buffer_new (layout->inner_bytes);
   if (crypto_aead_xchacha20poly1305_ietf_decrypt (inner->data, &inner_len, NULL,
-                                                  blob + OS_CIPHERTEXT, len - OS_CIPHERTEXT,
-                                                  blob, OS_CIPHERTEXT,
-                                                  blob + OS_NONCE, key->data) != 0)
+                                                  blob + layout->ciphertext, len - layout->ciphertext,
+                                                  blob, layout->ciphertext,
+                                                  blob + layout->nonce, key->data) != 0)
     {
-      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_PASSPHRASE,
-                   "the passphrase does not unlock this office key (key id %s)", key_id_hex);
+      g_set_error_literal (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_PASSPHRASE,
+                           wrong_passphrase);
       return NULL;
     }
-  g_assert (inner_len == OS_INNER_BYTES);
+  g_assert (inner_len == layout->inner_bytes);
 
-  self = office_secret_new ();
-  memcpy (self->keys->data, inner->data, INTAKE_OFFICE_BOX_SECRET_BYTES + INTAKE_SIGN_SECRET_BYTES);
+  return g_steal_pointer (&inner);
+}
 
-  if (!decode_office_public (inner->data + INTAKE_OFFICE_BOX_SECRET_BYTES + INTAKE_SIGN_SECRET_BYTES,
+/* The office secret at the start of an unwrapped inner secret (box_sk,
+ * sign_sk, the office public blob), checked to belong together and to the
+ * key id the wrapping names. */
+static IntakeOfficeSecret *
+office_secret_from_inner (const guint8  *inner,
+                          const guint8  *expected_key_id,
+                          const char    *what,
+                          const char    *owner,
+                          GError       **error)
+{
+  g_autoptr(IntakeOfficeSecret) self = office_secret_new ();
+  g_autoptr(GError) local_error = NULL;
+  guint8 box_pk[INTAKE_BOX_PUBLIC_BYTES];
+
+  memcpy (self->keys->data, inner, INTAKE_OFFICE_BOX_SECRET_BYTES + INTAKE_SIGN_SECRET_BYTES);
+  if (!decode_office_public (inner + INTAKE_OFFICE_BOX_SECRET_BYTES + INTAKE_SIGN_SECRET_BYTES,
                              INTAKE_OFFICE_PUBLIC_BLOB_BYTES, what, &self->public, &local_error))
     {
       g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
@@ -1048,18 +1073,45 @@ unwrap_blob (const guint8              *blob,
     }
 
   crypto_scalarmult_base (box_pk, BOX_SK (self));
-  if (sodium_memcmp (self->public.key_id, blob + OS_KEY_ID, INTAKE_OFFICE_KEY_ID_BYTES) != 0 ||
+  if (sodium_memcmp (self->public.key_id, expected_key_id, INTAKE_OFFICE_KEY_ID_BYTES) != 0 ||
       sodium_memcmp (box_pk, self->public.box_pk, sizeof box_pk) != 0 ||
       sodium_memcmp (SIGN_SK (self) + 32, self->public.sign_pk, INTAKE_SIGN_PUBLIC_BYTES) != 0 ||
       !sign_secret_is_consistent (SIGN_SK (self)))
     {
       g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
-                   "%s unlocks, but its secret and public parts do not belong together "
-                   "(key id %s); the file was not made by intake", what, key_id_hex);
+                   "%s unlocks, but its office secret and public parts do not belong together "
+                   "(%s); it was not made by intake", what, owner);
       return NULL;
     }
 
   return g_steal_pointer (&self);
+}
+
+static IntakeOfficeSecret *
+unwrap_blob (const guint8              *blob,
+             gsize                      len,
+             const IntakeSecureBuffer  *passphrase,
+             const char                *what,
+             GError                   **error)
+{
+  static const WrapLayout layout = {
+    OS_KDF, OS_OPSLIMIT, OS_MEMLIMIT, OS_SALT, OS_NONCE, OS_CIPHERTEXT, OS_INNER_BYTES
+  };
+  g_autoptr(IntakeSecureBuffer) inner = NULL;
+  g_autofree char *owner = NULL;
+  g_autofree char *wrong = NULL;
+  char key_id_hex[INTAKE_OFFICE_KEY_ID_BYTES * 2 + 1];
+
+  if (!check_blob (blob, len, TAG_OFFICE_SECRET, INTAKE_OFFICE_SECRET_BLOB_BYTES, what, error))
+    return NULL;
+
+  sodium_bin2hex (key_id_hex, sizeof key_id_hex, blob + OS_KEY_ID, INTAKE_OFFICE_KEY_ID_BYTES);
+  owner = g_strdup_printf ("office key %s", key_id_hex);
+  wrong = g_strdup_printf ("the passphrase does not unlock this office key (key id %s)", key_id_hex);
+
+  if (!(inner = unwrap_inner (blob, len, &layout, passphrase, what, owner, wrong, error)))
+    return NULL;
+  return office_secret_from_inner (inner->data, blob + OS_KEY_ID, what, owner, error);
 }
 
 IntakeOfficeSecret *
@@ -1656,19 +1708,18 @@ intake_reviewer_key_unwrap (GBytes                    *wrapped,
                             const IntakeSecureBuffer  *passphrase,
                             GError                   **error)
 {
+  static const WrapLayout layout = {
+    RK_KDF, RK_OPSLIMIT, RK_MEMLIMIT, RK_SALT, RK_NONCE, RK_CIPHERTEXT, RK_INNER_BYTES
+  };
   const char *what = "the reviewer key data";
   g_autoptr(IntakeOfficeSecret) office = NULL;
   g_autoptr(IntakeDeviceKey) signing = NULL;
-  g_autoptr(IntakeSecureBuffer) key = NULL;
   g_autoptr(IntakeSecureBuffer) inner = NULL;
-  g_autoptr(GError) local_error = NULL;
-  guint8 box_pk[INTAKE_BOX_PUBLIC_BYTES];
+  g_autofree char *owner = NULL;
+  g_autofree char *wrong = NULL;
   guint8 reviewer_id[INTAKE_REVIEWER_ID_BYTES];
   char reviewer_hex[INTAKE_REVIEWER_ID_BYTES * 2 + 1];
-  unsigned long long inner_len = 0;
   const guint8 *blob;
-  guint64 opslimit;
-  guint64 memlimit;
   gsize len;
 
   g_return_val_if_fail (wrapped != NULL, NULL);
@@ -1682,66 +1733,12 @@ intake_reviewer_key_unwrap (GBytes                    *wrapped,
     return NULL;
 
   sodium_bin2hex (reviewer_hex, sizeof reviewer_hex, blob + RK_REVIEWER_ID, INTAKE_REVIEWER_ID_BYTES);
+  owner = g_strdup_printf ("reviewer %s", reviewer_hex);
+  wrong = g_strdup_printf ("the passphrase does not unlock this reviewer key (reviewer %s)", reviewer_hex);
 
-  if (blob[RK_KDF] != INTAKE_KDF_ARGON2ID13)
-    {
-      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_UNSUPPORTED_VERSION,
-                   "%s (reviewer %s) uses key derivation function %u, which this program "
-                   "does not know; use a newer version of intake", what, reviewer_hex, blob[RK_KDF]);
-      return NULL;
-    }
-
-  opslimit = intake_get_u64_le (blob + RK_OPSLIMIT);
-  memlimit = intake_get_u64_le (blob + RK_MEMLIMIT);
-  if (opslimit < crypto_pwhash_argon2id_OPSLIMIT_MIN || opslimit > INTAKE_KDF_OPSLIMIT_MAX ||
-      memlimit < crypto_pwhash_argon2id_MEMLIMIT_MIN || memlimit > INTAKE_KDF_MEMLIMIT_MAX)
-    {
-      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
-                   "%s (reviewer %s) asks for key derivation limits (opslimit %" G_GUINT64_FORMAT
-                   ", memlimit %" G_GUINT64_FORMAT ") outside the accepted range (opslimit 1..%d, "
-                   "memlimit 8 KiB..1 GiB); the data is damaged or not from intake",
-                   what, reviewer_hex, opslimit, memlimit, INTAKE_KDF_OPSLIMIT_MAX);
-      return NULL;
-    }
-
-  key = derive_wrapping_key (passphrase, blob + RK_SALT, opslimit, memlimit, error);
-  if (key == NULL)
+  if (!(inner = unwrap_inner (blob, len, &layout, passphrase, what, owner, wrong, error)) ||
+      !(office = office_secret_from_inner (inner->data, blob + RK_KEY_ID, what, owner, error)))
     return NULL;
-
-  inner = intake_secure_buffer_new (RK_INNER_BYTES);
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt (inner->data, &inner_len, NULL,
-                                                  blob + RK_CIPHERTEXT, len - RK_CIPHERTEXT,
-                                                  blob, RK_CIPHERTEXT,
-                                                  blob + RK_NONCE, key->data) != 0)
-    {
-      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_PASSPHRASE,
-                   "the passphrase does not unlock this reviewer key (reviewer %s)", reviewer_hex);
-      return NULL;
-    }
-  g_assert (inner_len == RK_INNER_BYTES);
-
-  office = office_secret_new ();
-  memcpy (office->keys->data, inner->data, INTAKE_OFFICE_BOX_SECRET_BYTES + INTAKE_SIGN_SECRET_BYTES);
-  if (!decode_office_public (inner->data + INTAKE_OFFICE_BOX_SECRET_BYTES + INTAKE_SIGN_SECRET_BYTES,
-                             INTAKE_OFFICE_PUBLIC_BLOB_BYTES, what, &office->public, &local_error))
-    {
-      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
-                   "%s unlocks, but the office public key inside it is damaged: %s",
-                   what, local_error->message);
-      return NULL;
-    }
-
-  crypto_scalarmult_base (box_pk, BOX_SK (office));
-  if (sodium_memcmp (office->public.key_id, blob + RK_KEY_ID, INTAKE_OFFICE_KEY_ID_BYTES) != 0 ||
-      sodium_memcmp (box_pk, office->public.box_pk, sizeof box_pk) != 0 ||
-      sodium_memcmp (SIGN_SK (office) + 32, office->public.sign_pk, INTAKE_SIGN_PUBLIC_BYTES) != 0 ||
-      !sign_secret_is_consistent (SIGN_SK (office)))
-    {
-      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
-                   "%s unlocks, but its office secret and public parts do not belong together "
-                   "(reviewer %s); it was not made by intake", what, reviewer_hex);
-      return NULL;
-    }
 
   if (!(signing = device_key_new_from_secret (inner->data + OS_INNER_BYTES, what, NULL)))
     {
