@@ -55,11 +55,9 @@ intake_protocol_sign_request (const IntakeDeviceKey *device,
 {
   g_autofree char *device_id = NULL;
   g_autofree char *nonce = NULL;
-  g_autofree char *string = NULL;
   g_autoptr(GBytes) message = NULL;
   guint8 nonce_bytes[16];
   guint8 signature[INTAKE_SIGNATURE_BYTES];
-  gsize len;
 
   g_return_if_fail (device != NULL);
   g_return_if_fail (out_auth != NULL);
@@ -72,36 +70,23 @@ intake_protocol_sign_request (const IntakeDeviceKey *device,
   nonce = intake_hex_encode (nonce_bytes, sizeof nonce_bytes);
   g_strlcpy (out_auth->nonce, nonce, sizeof out_auth->nonce);
 
-  string = intake_protocol_request_string (method, path, out_auth->timestamp, out_auth->nonce, body);
-  /* strlen() first: the order in which arguments are evaluated is unspecified. */
-  len = strlen (string);
-  message = g_bytes_new_take (g_steal_pointer (&string), len);
+  message = intake_protocol_request_message (method, path, out_auth->timestamp, out_auth->nonce, body);
   intake_device_key_sign (device, "request", message, signature);
   out_auth->signature = g_base64_encode (signature, sizeof signature);
 }
 
 
 gboolean
-intake_protocol_verify_request (const IntakeDevicePublic *device,
-                                const char               *method,
-                                const char               *path,
-                                GBytes                   *body,
-                                const char               *timestamp,
-                                const char               *nonce,
-                                const char               *signature_b64,
-                                gint64                    now,
-                                GError                  **error)
+intake_protocol_parse_auth (const char  *timestamp,
+                            const char  *nonce,
+                            const char  *signature_b64,
+                            gint64      *out_when,
+                            guint8      *out_signature,
+                            GError     **error)
 {
   g_autofree guint8 *signature = NULL;
-  g_autofree char *string = NULL;
-  g_autoptr(GBytes) message = NULL;
-  g_autoptr(GError) local_error = NULL;
   gsize signature_len = 0;
-  gsize len;
-  gint64 when;
   char *end = NULL;
-
-  g_return_val_if_fail (device != NULL, FALSE);
 
   if (timestamp == NULL || nonce == NULL || signature_b64 == NULL)
     {
@@ -112,7 +97,7 @@ intake_protocol_verify_request (const IntakeDevicePublic *device,
     }
 
   errno = 0;
-  when = g_ascii_strtoll (timestamp, &end, 10);
+  *out_when = g_ascii_strtoll (timestamp, &end, 10);
   if (*timestamp == '\0' || end == NULL || *end != '\0' || errno != 0 || !intake_hex_is_lower (nonce, 32))
     {
       g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_UNAUTHENTICATED,
@@ -127,29 +112,69 @@ intake_protocol_verify_request (const IntakeDevicePublic *device,
                    "malformed %s header", INTAKE_HEADER_SIGNATURE);
       return FALSE;
     }
+  memcpy (out_signature, signature, INTAKE_SIGNATURE_BYTES);
+  return TRUE;
+}
 
-  string = intake_protocol_request_string (method, path, timestamp, nonce, body);
-  len = strlen (string);
-  message = g_bytes_new_take (g_steal_pointer (&string), len);
-  if (!intake_device_public_verify (device, "request", message, signature, &local_error))
+GBytes *
+intake_protocol_request_message (const char *method,
+                                 const char *path,
+                                 const char *timestamp,
+                                 const char *nonce,
+                                 GBytes     *body)
+{
+  char *string = intake_protocol_request_string (method, path, timestamp, nonce, body);
+  gsize len = strlen (string);
+
+  return g_bytes_new_take (string, len);
+}
+
+gboolean
+intake_protocol_check_window (gint64       when,
+                              gint64       now,
+                              const char  *whose_clock,
+                              GError     **error)
+{
+  if (when < now - INTAKE_PROTOCOL_TIMESTAMP_WINDOW || when > now + INTAKE_PROTOCOL_TIMESTAMP_WINDOW)
+    {
+      g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_STALE_TIMESTAMP,
+                   "the request was signed %" G_GINT64_FORMAT " s from the server's time "
+                   "(allowed: %d s); check %s",
+                   when - now, INTAKE_PROTOCOL_TIMESTAMP_WINDOW, whose_clock);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+intake_protocol_verify_request (const IntakeDevicePublic *device,
+                                const char               *method,
+                                const char               *path,
+                                GBytes                   *body,
+                                const char               *timestamp,
+                                const char               *nonce,
+                                const char               *signature_b64,
+                                gint64                    now,
+                                GError                  **error)
+{
+  g_autoptr(GBytes) message = NULL;
+  guint8 signature[INTAKE_SIGNATURE_BYTES];
+  gint64 when;
+
+  g_return_val_if_fail (device != NULL, FALSE);
+
+  if (!intake_protocol_parse_auth (timestamp, nonce, signature_b64, &when, signature, error))
+    return FALSE;
+
+  message = intake_protocol_request_message (method, path, timestamp, nonce, body);
+  if (!intake_device_public_verify (device, "request", message, signature, NULL))
     {
       g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE,
                    "the request signature does not verify for this device");
       return FALSE;
     }
 
-  /* Checked after the signature so that an attacker learns nothing about
-   * the server's clock from unsigned probes. */
-  if (when < now - INTAKE_PROTOCOL_TIMESTAMP_WINDOW || when > now + INTAKE_PROTOCOL_TIMESTAMP_WINDOW)
-    {
-      g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_STALE_TIMESTAMP,
-                   "the request was signed %" G_GINT64_FORMAT " s from the server's time "
-                   "(allowed: %d s); check the kiosk's clock",
-                   when - now, INTAKE_PROTOCOL_TIMESTAMP_WINDOW);
-      return FALSE;
-    }
-
-  return TRUE;
+  return intake_protocol_check_window (when, now, "the kiosk's clock", error);
 }
 
 char *

@@ -85,6 +85,29 @@ gboolean  intake_protocol_verify_request   (const IntakeDevicePublic *device,
                                             gint64                    now,
                                             GError                  **error);
 
+/* The steps every signed request (device or reviewer) shares.
+ * intake_protocol_parse_auth checks the shape of the three headers and
+ * returns the time and the 64-byte signature; the caller then verifies the
+ * signature over intake_protocol_request_message() with its own key and
+ * context, and only then calls intake_protocol_check_window(), so that
+ * unsigned probes learn nothing about the server's clock. */
+gboolean  intake_protocol_parse_auth       (const char               *timestamp,
+                                            const char               *nonce,
+                                            const char               *signature_b64,
+                                            gint64                   *out_when,
+                                            guint8                   *out_signature,
+                                            GError                  **error);
+GBytes   *intake_protocol_request_message  (const char               *method,
+                                            const char               *path,
+                                            const char               *timestamp,
+                                            const char               *nonce,
+                                            GBytes                   *body);
+/* @whose_clock: "the kiosk's clock", "this computer's clock"... */
+gboolean  intake_protocol_check_window     (gint64                    when,
+                                            gint64                    now,
+                                            const char               *whose_clock,
+                                            GError                  **error);
+
 /* Server keys use the device key file format; their id differs. */
 char     *intake_server_key_id_hex         (const guint8             *server_pk);
 

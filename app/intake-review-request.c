@@ -11,18 +11,6 @@
 #include "intake-envelope.h"
 #include "intake-review-request.h"
 
-static GBytes *
-request_message (const char *method,
-                 const char *path_and_query,
-                 const char *timestamp,
-                 const char *nonce,
-                 GBytes     *body)
-{
-  char *string = intake_protocol_request_string (method, path_and_query, timestamp, nonce, body);
-  gsize len = strlen (string);
-
-  return g_bytes_new_take (string, len);
-}
 
 void
 intake_review_sign_request (const IntakeReviewerKey *reviewer,
@@ -49,7 +37,7 @@ intake_review_sign_request (const IntakeReviewerKey *reviewer,
   nonce = intake_hex_encode (nonce_bytes, sizeof nonce_bytes);
   g_strlcpy (out_auth->nonce, nonce, sizeof out_auth->nonce);
 
-  message = request_message (method, path_and_query, out_auth->timestamp, out_auth->nonce, body);
+  message = intake_protocol_request_message (method, path_and_query, out_auth->timestamp, out_auth->nonce, body);
   intake_reviewer_key_sign (reviewer, INTAKE_REVIEW_REQUEST_CONTEXT, message, signature);
   out_auth->signature = g_base64_encode (signature, sizeof signature);
 }
@@ -66,51 +54,22 @@ intake_review_verify_request (const IntakeReviewerPublic *reviewer,
                               gint64                      now,
                               GError                    **error)
 {
-  g_autofree guint8 *signature = NULL;
   g_autoptr(GBytes) message = NULL;
-  gsize signature_len = 0;
+  guint8 signature[INTAKE_SIGNATURE_BYTES];
   gint64 when;
-  char *end = NULL;
 
   g_return_val_if_fail (reviewer != NULL, FALSE);
 
-  if (timestamp == NULL || nonce == NULL || signature_b64 == NULL)
-    {
-      g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_UNAUTHENTICATED,
-                   "the request is not signed (missing %s, %s or %s)",
-                   INTAKE_HEADER_TIMESTAMP, INTAKE_HEADER_NONCE, INTAKE_HEADER_SIGNATURE);
-      return FALSE;
-    }
-  errno = 0;
-  when = g_ascii_strtoll (timestamp, &end, 10);
-  if (*timestamp == '\0' || end == NULL || *end != '\0' || errno != 0 || !intake_hex_is_lower (nonce, 32))
-    {
-      g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_UNAUTHENTICATED,
-                   "malformed %s or %s header", INTAKE_HEADER_TIMESTAMP, INTAKE_HEADER_NONCE);
-      return FALSE;
-    }
-  signature = g_base64_decode (signature_b64, &signature_len);
-  if (signature_len != INTAKE_SIGNATURE_BYTES)
-    {
-      g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_UNAUTHENTICATED,
-                   "malformed %s header", INTAKE_HEADER_SIGNATURE);
-      return FALSE;
-    }
+  if (!intake_protocol_parse_auth (timestamp, nonce, signature_b64, &when, signature, error))
+    return FALSE;
 
-  message = request_message (method, path_and_query, timestamp, nonce, body);
+  message = intake_protocol_request_message (method, path_and_query, timestamp, nonce, body);
   if (!intake_reviewer_public_verify (reviewer, INTAKE_REVIEW_REQUEST_CONTEXT, message, signature, NULL))
     {
       g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE,
                    "the request signature does not verify for this reviewer");
       return FALSE;
     }
-  if (when < now - INTAKE_PROTOCOL_TIMESTAMP_WINDOW || when > now + INTAKE_PROTOCOL_TIMESTAMP_WINDOW)
-    {
-      g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_STALE_TIMESTAMP,
-                   "the request was signed %" G_GINT64_FORMAT " s from the server's time "
-                   "(allowed: %d s); check this computer's clock",
-                   when - now, INTAKE_PROTOCOL_TIMESTAMP_WINDOW);
-      return FALSE;
-    }
-  return TRUE;
+
+  return intake_protocol_check_window (when, now, "this computer's clock", error);
 }
