@@ -130,7 +130,10 @@ intake_kiosk_set_button_text (GtkWidget  *button,
       if (GTK_IS_LABEL (child) && gtk_widget_has_css_class (button, "kiosk-tool"))
         {
           gtk_label_set_wrap (GTK_LABEL (child), TRUE);
-          gtk_label_set_wrap_mode (GTK_LABEL (child), PANGO_WRAP_WORD_CHAR);
+          /* Whole words only, and ask for the unwrapped width: a label
+           * wraps when the bar is short of room, never otherwise. */
+          gtk_label_set_wrap_mode (GTK_LABEL (child), PANGO_WRAP_WORD);
+          gtk_label_set_natural_wrap_mode (GTK_LABEL (child), GTK_NATURAL_WRAP_NONE);
           gtk_label_set_justify (GTK_LABEL (child), GTK_JUSTIFY_CENTER);
           gtk_label_set_max_width_chars (GTK_LABEL (child), 16);
         }
