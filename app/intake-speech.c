@@ -50,6 +50,10 @@ typedef struct
 #if INTAKE_HAVE_ESPEAK
 
 static GMutex espeak_lock;
+/* One playback at a time: ALSA's global configuration (which pcaudiolib
+ * opens) is not thread-safe, and a new read-aloud can start while the
+ * previous thread still closes its device. Taken before espeak_lock. */
+static GMutex playback_lock;
 static espeak_ng_STATUS espeak_status = ENS_OK;
 static int espeak_rate;
 /* Kiosk language code -> eSpeak NG voice identifier ("gmw/nl"). */
@@ -390,7 +394,12 @@ speak_thread (gpointer data)
   Job *job = data;
   struct audio_object *audio;
   g_autoptr(GError) error = NULL;
+  GSource *done;
   int ret;
+
+  g_mutex_lock (&playback_lock);
+  if (g_atomic_int_get (&job->cancelled))
+    goto out;
 
   audio = create_audio_device_object (NULL, "intake-kiosk", "Read aloud");
   if (audio == NULL)
@@ -420,8 +429,16 @@ speak_thread (gpointer data)
   audio_object_destroy (audio);
 
 out:
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT,
-                              job_done_cb, job, job_unref);
+  g_mutex_unlock (&playback_lock);
+  /* An idle source, not g_main_context_invoke(): that would run the
+   * callback right here whenever this thread can acquire the context
+   * (it is the global default for both threads), touching the object
+   * off its thread and never waking the main loop. */
+  done = g_idle_source_new ();
+  g_source_set_priority (done, G_PRIORITY_DEFAULT);
+  g_source_set_callback (done, job_done_cb, job, (GDestroyNotify) job_unref);
+  g_source_attach (done, job->context);
+  g_source_unref (done);
   return NULL;
 }
 #else
