@@ -904,6 +904,70 @@ derive_wrapping_key (const IntakeSecureBuffer  *passphrase,
   return g_steal_pointer (&key);
 }
 
+/* Where the passphrase-wrapped parts sit in a blob. office.secret (IKOS)
+ * and reviewer keys (IKRK) are wrapped the same way: a KDF id and limits,
+ * salt, nonce, then XChaCha20-Poly1305 over the inner secret with every
+ * byte before the ciphertext as associated data (docs/keys.md). */
+typedef struct {
+  gsize kdf;
+  gsize opslimit;
+  gsize memlimit;
+  gsize salt;
+  gsize nonce;
+  gsize ciphertext;
+  gsize inner_bytes;
+} WrapLayout;
+
+static const WrapLayout office_secret_layout = {
+  OS_KDF, OS_OPSLIMIT, OS_MEMLIMIT, OS_SALT, OS_NONCE, OS_CIPHERTEXT, OS_INNER_BYTES
+};
+
+/* The office secret's inner form (docs/keys.md, IKOS): box_sk, sign_sk and
+ * the office public blob. */
+static void
+office_secret_write_inner (const IntakeOfficeSecret *office,
+                           guint8                   *out)
+{
+  memcpy (out, BOX_SK (office), INTAKE_OFFICE_BOX_SECRET_BYTES);
+  memcpy (out + INTAKE_OFFICE_BOX_SECRET_BYTES, SIGN_SK (office), INTAKE_SIGN_SECRET_BYTES);
+  encode_office_public (&office->public, out + INTAKE_OFFICE_BOX_SECRET_BYTES + INTAKE_SIGN_SECRET_BYTES);
+}
+
+/* Fills in the KDF fields, salt and nonce of @blob (whose header and ids the
+ * caller has written: they are associated data) and encrypts @inner into it. */
+static gboolean
+wrap_inner (guint8                    *blob,
+            gsize                      blob_len,
+            const WrapLayout          *layout,
+            const IntakeSecureBuffer  *inner,
+            const IntakeSecureBuffer  *passphrase,
+            guint64                    opslimit,
+            guint64                    memlimit,
+            GError                   **error)
+{
+  g_autoptr(IntakeSecureBuffer) key = NULL;
+  unsigned long long ciphertext_len = 0;
+
+  g_assert (inner->len == layout->inner_bytes);
+
+  blob[layout->kdf] = INTAKE_KDF_ARGON2ID13;
+  intake_put_u64_le (blob + layout->opslimit, opslimit);
+  intake_put_u64_le (blob + layout->memlimit, memlimit);
+  randombytes_buf (blob + layout->salt, OS_SALT_BYTES);
+  randombytes_buf (blob + layout->nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+
+  key = derive_wrapping_key (passphrase, blob + layout->salt, opslimit, memlimit, error);
+  if (key == NULL)
+    return FALSE;
+
+  crypto_aead_xchacha20poly1305_ietf_encrypt (blob + layout->ciphertext, &ciphertext_len,
+                                              inner->data, inner->len,
+                                              blob, layout->ciphertext,
+                                              NULL, blob + layout->nonce, key->data);
+  g_assert (ciphertext_len == blob_len - layout->ciphertext);
+  return TRUE;
+}
+
 GBytes *
 intake_office_secret_wrap_with_limits (const IntakeOfficeSecret  *self,
                                        const IntakeSecureBuffer  *passphrase,
@@ -911,10 +975,8 @@ intake_office_secret_wrap_with_limits (const IntakeOfficeSecret  *self,
                                        guint64                    memlimit,
                                        GError                   **error)
 {
-  g_autoptr(IntakeSecureBuffer) key = NULL;
   g_autoptr(IntakeSecureBuffer) inner = NULL;
   guint8 blob[INTAKE_OFFICE_SECRET_BLOB_BYTES];
-  unsigned long long ciphertext_len = 0;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (passphrase != NULL, NULL);
@@ -936,28 +998,12 @@ intake_office_secret_wrap_with_limits (const IntakeOfficeSecret  *self,
     }
 
   put_blob_header (blob, TAG_OFFICE_SECRET);
-  blob[OS_KDF] = INTAKE_KDF_ARGON2ID13;
-  intake_put_u64_le (blob + OS_OPSLIMIT, opslimit);
-  intake_put_u64_le (blob + OS_MEMLIMIT, memlimit);
-  randombytes_buf (blob + OS_SALT, OS_SALT_BYTES);
   memcpy (blob + OS_KEY_ID, self->public.key_id, INTAKE_OFFICE_KEY_ID_BYTES);
-  randombytes_buf (blob + OS_NONCE, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-
-  key = derive_wrapping_key (passphrase, blob + OS_SALT, opslimit, memlimit, error);
-  if (key == NULL)
-    return NULL;
 
   inner = intake_secure_buffer_new (OS_INNER_BYTES);
-  memcpy (inner->data, BOX_SK (self), INTAKE_OFFICE_BOX_SECRET_BYTES);
-  memcpy (inner->data + INTAKE_OFFICE_BOX_SECRET_BYTES, SIGN_SK (self), INTAKE_SIGN_SECRET_BYTES);
-  encode_office_public (&self->public,
-                        inner->data + INTAKE_OFFICE_BOX_SECRET_BYTES + INTAKE_SIGN_SECRET_BYTES);
-
-  crypto_aead_xchacha20poly1305_ietf_encrypt (blob + OS_CIPHERTEXT, &ciphertext_len,
-                                              inner->data, inner->len,
-                                              blob, OS_CIPHERTEXT,
-                                              NULL, blob + OS_NONCE, key->data);
-  g_assert (ciphertext_len == sizeof blob - OS_CIPHERTEXT);
+  office_secret_write_inner (self, inner->data);
+  if (!wrap_inner (blob, sizeof blob, &office_secret_layout, inner, passphrase, opslimit, memlimit, error))
+    return NULL;
 
   return g_bytes_new (blob, sizeof blob);
 }
@@ -972,20 +1018,6 @@ intake_office_secret_wrap (const IntakeOfficeSecret  *self,
                                                 INTAKE_KDF_MEMLIMIT_DEFAULT,
                                                 error);
 }
-
-/* Where the passphrase-wrapped parts sit in a blob. office.secret (IKOS)
- * and reviewer keys (IKRK) are wrapped the same way: a KDF id and limits,
- * salt, nonce, then XChaCha20-Poly1305 over the inner secret with every
- * byte before the ciphertext as associated data (docs/keys.md). */
-typedef struct {
-  gsize kdf;
-  gsize opslimit;
-  gsize memlimit;
-  gsize salt;
-  gsize nonce;
-  gsize ciphertext;
-  gsize inner_bytes;
-} WrapLayout;
 
 /* Checks the KDF and its limits, derives the key from @passphrase and
  * decrypts the inner secret. @owner names the key in messages ("office key
@@ -1094,9 +1126,6 @@ unwrap_blob (const guint8              *blob,
              const char                *what,
              GError                   **error)
 {
-  static const WrapLayout layout = {
-    OS_KDF, OS_OPSLIMIT, OS_MEMLIMIT, OS_SALT, OS_NONCE, OS_CIPHERTEXT, OS_INNER_BYTES
-  };
   g_autoptr(IntakeSecureBuffer) inner = NULL;
   g_autofree char *owner = NULL;
   g_autofree char *wrong = NULL;
@@ -1109,7 +1138,7 @@ unwrap_blob (const guint8              *blob,
   owner = g_strdup_printf ("office key %s", key_id_hex);
   wrong = g_strdup_printf ("the passphrase does not unlock this office key (key id %s)", key_id_hex);
 
-  if (!(inner = unwrap_inner (blob, len, &layout, passphrase, what, owner, wrong, error)))
+  if (!(inner = unwrap_inner (blob, len, &office_secret_layout, passphrase, what, owner, wrong, error)))
     return NULL;
   return office_secret_from_inner (inner->data, blob + OS_KEY_ID, what, owner, error);
 }
@@ -1634,11 +1663,11 @@ intake_reviewer_key_wrap_with_limits (const IntakeReviewerKey   *self,
                                       guint64                    memlimit,
                                       GError                   **error)
 {
-  g_autoptr(IntakeSecureBuffer) key = NULL;
+  static const WrapLayout layout = {
+    RK_KDF, RK_OPSLIMIT, RK_MEMLIMIT, RK_SALT, RK_NONCE, RK_CIPHERTEXT, RK_INNER_BYTES
+  };
   g_autoptr(IntakeSecureBuffer) inner = NULL;
   guint8 blob[INTAKE_REVIEWER_KEY_BLOB_BYTES];
-  unsigned long long ciphertext_len = 0;
-  guint8 *p;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (passphrase != NULL, NULL);
@@ -1660,34 +1689,15 @@ intake_reviewer_key_wrap_with_limits (const IntakeReviewerKey   *self,
     }
 
   put_blob_header (blob, TAG_REVIEWER_KEY);
-  blob[RK_KDF] = INTAKE_KDF_ARGON2ID13;
-  intake_put_u64_le (blob + RK_OPSLIMIT, opslimit);
-  intake_put_u64_le (blob + RK_MEMLIMIT, memlimit);
-  randombytes_buf (blob + RK_SALT, OS_SALT_BYTES);
   memcpy (blob + RK_KEY_ID, self->office->public.key_id, INTAKE_OFFICE_KEY_ID_BYTES);
   memcpy (blob + RK_REVIEWER_ID, self->public.reviewer_id, INTAKE_REVIEWER_ID_BYTES);
-  randombytes_buf (blob + RK_NONCE, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
 
-  key = derive_wrapping_key (passphrase, blob + RK_SALT, opslimit, memlimit, error);
-  if (key == NULL)
-    return NULL;
-
-  /* The office secret's inner form (docs/keys.md, IKOS), then the reviewer's signing secret. */
+  /* The office secret's inner form, then the reviewer's signing secret. */
   inner = intake_secure_buffer_new (RK_INNER_BYTES);
-  p = inner->data;
-  memcpy (p, BOX_SK (self->office), INTAKE_OFFICE_BOX_SECRET_BYTES);
-  p += INTAKE_OFFICE_BOX_SECRET_BYTES;
-  memcpy (p, SIGN_SK (self->office), INTAKE_SIGN_SECRET_BYTES);
-  p += INTAKE_SIGN_SECRET_BYTES;
-  encode_office_public (&self->office->public, p);
-  p += INTAKE_OFFICE_PUBLIC_BLOB_BYTES;
-  memcpy (p, self->signing->sign_sk->data, INTAKE_SIGN_SECRET_BYTES);
-
-  crypto_aead_xchacha20poly1305_ietf_encrypt (blob + RK_CIPHERTEXT, &ciphertext_len,
-                                              inner->data, inner->len,
-                                              blob, RK_CIPHERTEXT,
-                                              NULL, blob + RK_NONCE, key->data);
-  g_assert (ciphertext_len == sizeof blob - RK_CIPHERTEXT);
+  office_secret_write_inner (self->office, inner->data);
+  memcpy (inner->data + OS_INNER_BYTES, self->signing->sign_sk->data, INTAKE_SIGN_SECRET_BYTES);
+  if (!wrap_inner (blob, sizeof blob, &layout, inner, passphrase, opslimit, memlimit, error))
+    return NULL;
 
   return g_bytes_new (blob, sizeof blob);
 }
