@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "intake-json.h"
 
 gboolean
@@ -70,4 +72,38 @@ intake_json_get_int (JsonObject *object,
     return FALSE;
   *out_value = json_node_get_int (node);
   return TRUE;
+}
+
+guint8 *
+intake_base64_decode_strict (const char *text,
+                             gsize      *out_len)
+{
+  gsize len = text != NULL ? strlen (text) : 0;
+  gsize padding = 0;
+
+  *out_len = 0;
+  if (len == 0 || len % 4 != 0)
+    return NULL;
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = text[i];
+
+      if (c == '=')
+        {
+          if (i < len - 2)
+            return NULL;
+          padding++;
+        }
+      else if (padding > 0 || !(g_ascii_isalnum (c) || c == '+' || c == '/'))
+        return NULL;
+    }
+  return g_base64_decode (text, out_len);
+}
+
+guint8 *
+intake_json_get_base64 (JsonObject *object,
+                        const char *name,
+                        gsize      *out_len)
+{
+  return intake_base64_decode_strict (intake_json_get_string (object, name), out_len);
 }

@@ -32,4 +32,16 @@ gboolean    intake_json_get_int    (JsonObject  *object,
                                     const char  *name,
                                     gint64      *out_value);
 
+/* Decodes standard base64 with padding and nothing else (no whitespace,
+ * no URL alphabet, no missing padding): g_base64_decode() accepts anything
+ * and silently skips what it does not know. NULL when @text is NULL, empty
+ * or not strictly base64. */
+guint8     *intake_base64_decode_strict (const char *text,
+                                         gsize      *out_len);
+/* The member @name, strictly base64-decoded; NULL as above or when absent
+ * or not a string. */
+guint8     *intake_json_get_base64 (JsonObject  *object,
+                                    const char  *name,
+                                    gsize       *out_len);
+
 G_END_DECLS

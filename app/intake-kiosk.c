@@ -10,7 +10,6 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "intake-app-resources.h"
 #include "intake-crypto-error.h"
 #include "intake-envelope.h"
 #include "intake-kiosk.h"
@@ -18,10 +17,9 @@
 #include "intake-protocol.h"
 #include "intake-random-answers.h"
 #include "intake-reference.h"
+#include "intake-signed-questionnaire.h"
 
-#define BUILTIN_QUESTIONNAIRE "/org/intakekiosk/app/questionnaires/intake.json"
 #define SERVER_JSON           "server.json"
-#define SIGNED_QUESTIONNAIRE  "questionnaire.signed.json"
 
 G_DEFINE_QUARK (intake-kiosk-error-quark, intake_kiosk_error)
 
@@ -126,20 +124,6 @@ set_questionnaire (IntakeKiosk         *self,
 static void
 intake_kiosk_init (IntakeKiosk *self)
 {
-}
-
-IntakeQuestionnaire *
-intake_kiosk_load_builtin_questionnaire (GError **error)
-{
-  g_autoptr(GBytes) bytes = NULL;
-
-  /* Through the resource object itself, not the global registry: a static
-   * library may leave out the object whose constructor would register it. */
-  bytes = g_resource_lookup_data (intake_app_get_resource (), BUILTIN_QUESTIONNAIRE,
-                                  G_RESOURCE_LOOKUP_FLAGS_NONE, error);
-  if (bytes == NULL)
-    return NULL;
-  return intake_questionnaire_new_from_bytes (bytes, "built-in questionnaire", error);
 }
 
 static gboolean
@@ -446,98 +430,16 @@ intake_kiosk_reload_enrollment (IntakeKiosk  *self,
 /* ------------------------------------------------------------------ */
 /* Signed questionnaires                                                */
 
-IntakeQuestionnaire *
-intake_kiosk_verify_questionnaire (const IntakeOfficePublic  *office,
-                                   GBytes                    *canonical,
-                                   const guint8              *signature,
-                                   GError                   **error)
-{
-  g_return_val_if_fail (office != NULL, NULL);
-  g_return_val_if_fail (canonical != NULL, NULL);
-  g_return_val_if_fail (signature != NULL, NULL);
-
-  if (!intake_office_public_verify (office, "questionnaire", canonical, signature, error))
-    return NULL;
-  return intake_questionnaire_new_from_bytes (canonical, "signed questionnaire", error);
-}
-
-gboolean
-intake_kiosk_save_signed_questionnaire (const char    *state_dir,
-                                        GBytes        *canonical,
-                                        const guint8  *signature,
-                                        GError       **error)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *canonical_b64 = NULL;
-  g_autofree char *signature_b64 = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *path = NULL;
-  gsize len = 0;
-  const guint8 *data;
-
-  g_return_val_if_fail (state_dir != NULL, FALSE);
-  g_return_val_if_fail (canonical != NULL, FALSE);
-  g_return_val_if_fail (signature != NULL, FALSE);
-
-  data = g_bytes_get_data (canonical, &len);
-  canonical_b64 = g_base64_encode (data, len);
-  signature_b64 = g_base64_encode (signature, INTAKE_SIGNATURE_BYTES);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "canonical");
-  json_builder_add_string_value (builder, canonical_b64);
-  json_builder_set_member_name (builder, "signature");
-  json_builder_add_string_value (builder, signature_b64);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &len);
-
-  path = g_build_filename (state_dir, SIGNED_QUESTIONNAIRE, NULL);
-  return g_file_set_contents_full (path, text, (gssize)len,
-                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                   0600, error);
-}
-
 static IntakeQuestionnaire *
 load_signed_questionnaire (const char                *path,
                            const IntakeOfficePublic  *office,
                            GError                   **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autofree guint8 *canonical = NULL;
-  g_autofree guint8 *signature = NULL;
-  g_autoptr(GBytes) canonical_bytes = NULL;
-  const char *canonical_b64, *signature_b64;
-  gsize canonical_len = 0, signature_len = 0;
-  JsonObject *root;
+  g_autoptr(IntakeSignedQuestionnaire) signed_q = NULL;
 
-  if (!json_parser_load_from_mapped_file (parser, path, error))
+  if (!(signed_q = intake_signed_questionnaire_new_from_file (path, error)))
     return NULL;
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "not a JSON object");
-      return NULL;
-    }
-  root = json_node_get_object (json_parser_get_root (parser));
-  canonical_b64 = json_object_get_string_member_with_default (root, "canonical", NULL);
-  signature_b64 = json_object_get_string_member_with_default (root, "signature", NULL);
-  if (canonical_b64 == NULL || signature_b64 == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "no canonical or signature member");
-      return NULL;
-    }
-  canonical = g_base64_decode (canonical_b64, &canonical_len);
-  signature = g_base64_decode (signature_b64, &signature_len);
-  if (signature_len != INTAKE_SIGNATURE_BYTES)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the signature is not 64 bytes");
-      return NULL;
-    }
-  canonical_bytes = g_bytes_new_take (g_steal_pointer (&canonical), canonical_len);
-  return intake_kiosk_verify_questionnaire (office, canonical_bytes, signature, error);
+  return intake_signed_questionnaire_verify (signed_q, office, path, error);
 }
 
 gboolean
@@ -561,10 +463,10 @@ choose_questionnaire (const char                *state_dir,
 {
   g_autoptr(IntakeQuestionnaire) builtin = NULL;
   g_autoptr(IntakeQuestionnaire) downloaded = NULL;
-  g_autofree char *path = g_build_filename (state_dir, SIGNED_QUESTIONNAIRE, NULL);
+  g_autofree char *path = g_build_filename (state_dir, INTAKE_KIOSK_SIGNED_QUESTIONNAIRE, NULL);
   g_autoptr(GError) local_error = NULL;
 
-  if (!(builtin = intake_kiosk_load_builtin_questionnaire (error)))
+  if (!(builtin = intake_questionnaire_new_builtin (error)))
     return NULL;
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return g_steal_pointer (&builtin);
@@ -581,28 +483,29 @@ choose_questionnaire (const char                *state_dir,
 }
 
 gboolean
-intake_kiosk_offer_questionnaire (IntakeKiosk   *self,
-                                  GBytes        *canonical,
-                                  const guint8  *signature,
-                                  gboolean      *out_installed,
-                                  GError       **error)
+intake_kiosk_offer_questionnaire (IntakeKiosk                *self,
+                                  IntakeSignedQuestionnaire  *signed_questionnaire,
+                                  gboolean                   *out_installed,
+                                  GError                    **error)
 {
   g_autoptr(IntakeQuestionnaire) questionnaire = NULL;
+  g_autofree char *path = NULL;
 
   g_return_val_if_fail (INTAKE_IS_KIOSK (self), FALSE);
-  g_return_val_if_fail (canonical != NULL, FALSE);
-  g_return_val_if_fail (signature != NULL, FALSE);
+  g_return_val_if_fail (signed_questionnaire != NULL, FALSE);
 
   if (out_installed != NULL)
     *out_installed = FALSE;
 
-  if (!(questionnaire = intake_kiosk_verify_questionnaire (self->office, canonical, signature, error)))
+  if (!(questionnaire = intake_signed_questionnaire_verify (signed_questionnaire, self->office,
+                                                            "signed questionnaire", error)))
     return FALSE;
   if (self->questionnaire_explicit ||
       !intake_kiosk_questionnaire_is_newer (questionnaire, self->questionnaire))
     return TRUE;
 
-  if (!intake_kiosk_save_signed_questionnaire (self->state_dir, canonical, signature, error))
+  path = g_build_filename (self->state_dir, INTAKE_KIOSK_SIGNED_QUESTIONNAIRE, NULL);
+  if (!intake_signed_questionnaire_save (signed_questionnaire, path, 0600, error))
     return FALSE;
   set_questionnaire (self, questionnaire);
   if (out_installed != NULL)

@@ -16,10 +16,15 @@
 #include "intake-outbox.h"
 #include "intake-questionnaire.h"
 #include "intake-session.h"
+#include "intake-signed-questionnaire.h"
 
 G_BEGIN_DECLS
 
 #define INTAKE_KIOSK_ERROR (intake_kiosk_error_quark ())
+
+/* In the state directory: the questionnaire new sessions use when it came
+ * from the server (the object docs/protocol.md describes), mode 0600. */
+#define INTAKE_KIOSK_SIGNED_QUESTIONNAIRE "questionnaire.signed.json"
 
 /**
  * IntakeKioskError:
@@ -39,10 +44,6 @@ typedef enum {
 G_DECLARE_FINAL_TYPE (IntakeKiosk, intake_kiosk, INTAKE, KIOSK, GObject)
 
 GQuark               intake_kiosk_error_quark           (void);
-
-/* The questionnaire compiled into the program: the fallback when no other
- * is configured. */
-IntakeQuestionnaire *intake_kiosk_load_builtin_questionnaire (GError **error);
 
 /* Opens (creating on first use) @state_dir with mode 0700: device.secret,
  * device.pub, outbox.db. @office_public_path NULL means
@@ -115,20 +116,6 @@ IntakeDeviceKey     *intake_kiosk_load_device_key       (const char    *state_di
 gboolean             intake_kiosk_reload_enrollment     (IntakeKiosk   *self,
                                                          GError       **error);
 
-/* Signed questionnaires (docs/protocol.md, "Questionnaire updates").
- * Checks @signature (context "questionnaire") with @office's signing key and
- * loads @canonical with the strict loader. */
-IntakeQuestionnaire *intake_kiosk_verify_questionnaire  (const IntakeOfficePublic *office,
-                                                         GBytes        *canonical,
-                                                         const guint8  *signature,
-                                                         GError       **error);
-/* Writes STATE_DIR/questionnaire.signed.json ({"canonical": b64,
- * "signature": b64}, the same object the server sends) atomically, mode 0600.
- * Does not verify: callers verify first. */
-gboolean             intake_kiosk_save_signed_questionnaire (const char *state_dir,
-                                                         GBytes        *canonical,
-                                                         const guint8  *signature,
-                                                         GError       **error);
 /* TRUE when @candidate should replace @current for new sessions: another
  * questionnaire id (the office switched questionnaires), or the same id with a
  * higher version. */
@@ -139,8 +126,7 @@ gboolean             intake_kiosk_questionnaire_is_newer (IntakeQuestionnaire *c
  * to it (sessions already running keep theirs). *@out_installed tells which.
  * A kiosk started with an explicit questionnaire file keeps that file. */
 gboolean             intake_kiosk_offer_questionnaire   (IntakeKiosk   *self,
-                                                         GBytes        *canonical,
-                                                         const guint8  *signature,
+                                                         IntakeSignedQuestionnaire *signed_questionnaire,
                                                          gboolean      *out_installed,
                                                          GError       **error);
 

@@ -175,6 +175,10 @@ IntakeQuestionnaire   *intake_questionnaire_new_from_file       (const char     
 IntakeQuestionnaire   *intake_questionnaire_new_from_bytes      (GBytes               *data,
                                                                  const char           *display_name,
                                                                  GError              **error);
+/* The questionnaire compiled into every program (resources/questionnaires/
+ * intake.json): what a kiosk uses until the office signs another, and what
+ * reviewers read submissions made under it with. */
+IntakeQuestionnaire   *intake_questionnaire_new_builtin         (GError              **error);
 
 const char            *intake_questionnaire_get_id              (IntakeQuestionnaire  *self);
 guint32                intake_questionnaire_get_version         (IntakeQuestionnaire  *self);

@@ -10,9 +10,9 @@
 
 #include "intake-crypto-error.h"
 #include "intake-envelope.h"
-#include "intake-kiosk.h"
 #include "intake-review-client.h"
 #include "intake-review-request.h"
+#include "intake-signed-questionnaire.h"
 
 G_DEFINE_QUARK (intake-review-client-error-quark, intake_review_client_error)
 
@@ -1259,7 +1259,7 @@ questionnaires_answer (IntakeReviewClient *self,
 
   if (answer == NULL)
     return NULL;
-  if (!(builtin = intake_kiosk_load_builtin_questionnaire (error)) ||
+  if (!(builtin = intake_questionnaire_new_builtin (error)) ||
       !intake_questionnaire_set_add (set, builtin, error))
     return NULL;
   if (JSON_NODE_HOLDS_OBJECT (answer) && (object = json_node_get_object (answer)) != NULL &&
@@ -1269,29 +1269,19 @@ questionnaires_answer (IntakeReviewClient *self,
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
       JsonNode *element = json_array_get_element (array, i);
-      const char *canonical_b64, *signature_b64;
-      g_autoptr(GBytes) canonical = NULL;
-      g_autofree guchar *signature = NULL;
+      g_autoptr(IntakeSignedQuestionnaire) signed_q = NULL;
       g_autoptr(IntakeQuestionnaire) questionnaire = NULL;
       g_autoptr(GError) local_error = NULL;
-      gsize len = 0, sig_len = 0;
-      guchar *raw;
 
-      if (!JSON_NODE_HOLDS_OBJECT (element) ||
-          !(canonical_b64 = string_member (json_node_get_object (element), "canonical")) ||
-          !(signature_b64 = string_member (json_node_get_object (element), "signature")))
-        continue;
-      raw = g_base64_decode (canonical_b64, &len);
-      canonical = g_bytes_new_take (raw, len);
-      signature = g_base64_decode (signature_b64, &sig_len);
       /* Only questionnaires signed by this office are read. */
-      if (self->office_public == NULL || sig_len != INTAKE_SIGNATURE_BYTES ||
-          !(questionnaire = intake_kiosk_verify_questionnaire (self->office_public, canonical, signature,
-                                                               &local_error)) ||
+      if (!JSON_NODE_HOLDS_OBJECT (element) || self->office_public == NULL ||
+          !(signed_q = intake_signed_questionnaire_new_from_json (json_node_get_object (element), &local_error)) ||
+          !(questionnaire = intake_signed_questionnaire_verify (signed_q, self->office_public,
+                                                                "the server's questionnaire", &local_error)) ||
           !intake_questionnaire_set_add (set, questionnaire, &local_error))
         {
           g_debug ("questionnaire %u from the server not used: %s", i,
-                   local_error ? local_error->message : "no office key or bad signature size");
+                   local_error ? local_error->message : "not an object, or no office key");
           continue;
         }
     }

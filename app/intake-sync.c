@@ -431,19 +431,6 @@ json_to_bytes (JsonNode *root)
   return g_bytes_new_take (text, len);
 }
 
-static guint8 *
-decode_b64_member (JsonObject *object,
-                   const char *name,
-                   gsize      *out_len)
-{
-  const char *text = json_object_get_string_member_with_default (object, name, NULL);
-
-  *out_len = 0;
-  if (text == NULL)
-    return NULL;
-  return g_base64_decode (text, out_len);
-}
-
 /* ------------------------------------------------------------------ */
 /* Enrollment                                                           */
 
@@ -599,12 +586,12 @@ finish_enrollment (EnrollData  *data,
   g_autofree char *own_device_id = intake_device_key_dup_id_hex (data->device);
   g_autoptr(IntakeOfficePublic) office = NULL;
   g_autoptr(GBytes) office_bytes = NULL;
-  g_autoptr(GBytes) canonical_bytes = NULL;
+  g_autoptr(IntakeSignedQuestionnaire) signed_q = NULL;
   g_autoptr(IntakeQuestionnaire) questionnaire = NULL;
   g_autofree guint8 *office_blob = NULL;
   g_autofree guint8 *server_public = NULL;
-  g_autofree guint8 *signature = NULL;
   g_autofree char *key_id = NULL;
+  g_autofree char *questionnaire_path = g_build_filename (data->state_dir, INTAKE_KIOSK_SIGNED_QUESTIONNAIRE, NULL);
   g_autoptr(GError) local_error = NULL;
   const char *device_id, *location, *server_key_id;
   gsize office_len = 0, server_public_len = 0;
@@ -641,7 +628,7 @@ finish_enrollment (EnrollData  *data,
   if (g_strcmp0 (device_id, own_device_id) != 0)
     return bad_enroll_response (error, "it names another device id"), NULL;
 
-  office_blob = decode_b64_member (root, "office_public", &office_len);
+  office_blob = intake_json_get_base64 (root, "office_public", &office_len);
   if (office_blob == NULL)
     return bad_enroll_response (error, "no office_public"), NULL;
   office_bytes = g_bytes_new (office_blob, office_len);
@@ -652,7 +639,7 @@ finish_enrollment (EnrollData  *data,
       return NULL;
     }
 
-  server_public = decode_b64_member (root, "server_public", &server_public_len);
+  server_public = intake_json_get_base64 (root, "server_public", &server_public_len);
   if (server_public_len != INTAKE_SIGN_PUBLIC_BYTES)
     return bad_enroll_response (error, "server_public is not a 32-byte key"), NULL;
   key_id = intake_server_key_id_hex (server_public);
@@ -662,15 +649,10 @@ finish_enrollment (EnrollData  *data,
   node = json_object_get_member (root, "questionnaire");
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
     {
-      JsonObject *q = json_node_get_object (node);
-      gsize canonical_len = 0, signature_len = 0;
-      guint8 *canonical = decode_b64_member (q, "canonical", &canonical_len);
-
-      canonical_bytes = g_bytes_new_take (canonical, canonical_len);
-      signature = decode_b64_member (q, "signature", &signature_len);
-      if (canonical == NULL || signature_len != INTAKE_SIGNATURE_BYTES)
-        return bad_enroll_response (error, "the questionnaire lacks canonical or a 64-byte signature"), NULL;
-      if (!(questionnaire = intake_kiosk_verify_questionnaire (office, canonical_bytes, signature, &local_error)))
+      if (!(signed_q = intake_signed_questionnaire_new_from_json (json_node_get_object (node), &local_error)))
+        return bad_enroll_response (error, local_error->message), NULL;
+      if (!(questionnaire = intake_signed_questionnaire_verify (signed_q, office, "the server's questionnaire",
+                                                                &local_error)))
         {
           g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_QUESTIONNAIRE,
                        "the questionnaire the server sent is not signed by the office key or "
@@ -685,7 +667,7 @@ finish_enrollment (EnrollData  *data,
   if (!install_office_key (data->state_dir, office, (data->flags & INTAKE_SYNC_ENROLL_FORCE) != 0, error))
     return NULL;
   if (questionnaire != NULL &&
-      !intake_kiosk_save_signed_questionnaire (data->state_dir, canonical_bytes, signature, &local_error))
+      !intake_signed_questionnaire_save (signed_q, questionnaire_path, 0600, &local_error))
     {
       g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
                    "cannot store the questionnaire: %s", local_error->message);
@@ -1281,8 +1263,8 @@ check_upload (RunData    *data,
   if (!any_delivered)
     return TRUE;
 
-  receipt = decode_b64_member (root, "receipt", &receipt_len);
-  signature = decode_b64_member (root, "receipt_signature", &signature_len);
+  receipt = intake_json_get_base64 (root, "receipt", &receipt_len);
+  signature = intake_json_get_base64 (root, "receipt_signature", &signature_len);
   if (receipt == NULL || receipt_len == 0 || signature_len != INTAKE_SIGNATURE_BYTES)
     return bad_receipt (error, "the answer has no receipt or no 64-byte signature");
   {
@@ -1619,10 +1601,7 @@ questionnaire_cb (GObject      *object,
   IntakeSync *self = data->self;
   g_autoptr(Response) response = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autofree guint8 *canonical = NULL;
-  g_autofree guint8 *signature = NULL;
-  g_autoptr(GBytes) canonical_bytes = NULL;
-  gsize canonical_len = 0, signature_len = 0;
+  g_autoptr(IntakeSignedQuestionnaire) signed_q = NULL;
   gboolean installed = FALSE;
   GError *error = NULL;
   JsonObject *root;
@@ -1648,19 +1627,15 @@ questionnaire_cb (GObject      *object,
       return;
     }
 
-  if ((root = response_get_object (response)) != NULL)
-    {
-      canonical = decode_b64_member (root, "canonical", &canonical_len);
-      signature = decode_b64_member (root, "signature", &signature_len);
-    }
-  if (canonical == NULL || signature_len != INTAKE_SIGNATURE_BYTES)
-    g_warning ("The questionnaire the server offers is malformed; keeping the current one");
+  if ((root = response_get_object (response)) == NULL ||
+      !(signed_q = intake_signed_questionnaire_new_from_json (root, &local_error)))
+    g_warning ("The questionnaire the server offers is malformed (%s); keeping the current one",
+               local_error != NULL ? local_error->message : "not a JSON object");
   else
     {
-      canonical_bytes = g_bytes_new_take (g_steal_pointer (&canonical), canonical_len);
       /* A questionnaire that does not verify is ignored: a compromised
        * server cannot change what residents are asked. */
-      if (!intake_kiosk_offer_questionnaire (self->kiosk, canonical_bytes, signature, &installed, &local_error))
+      if (!intake_kiosk_offer_questionnaire (self->kiosk, signed_q, &installed, &local_error))
         g_warning ("Ignoring the questionnaire the server offers, keeping the current one: %s",
                    local_error->message);
       else if (installed)

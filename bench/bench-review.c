@@ -524,7 +524,7 @@ main (int    argc,
       return 1;
     }
   if (!intake_crypto_init (&error) || !intake_office_generate (&office, &office_secret, &error) ||
-      !(questionnaire = intake_kiosk_load_builtin_questionnaire (&error)))
+      !(questionnaire = intake_questionnaire_new_builtin (&error)))
     g_error ("%s", error->message);
   dir = g_dir_make_tmp ("bench-review-XXXXXX", &error);
   office_pub = g_build_filename (dir, "office.pub", NULL);

@@ -114,97 +114,6 @@ intake_server_log (const char *level,
   fflush (stderr);
 }
 
-void
-intake_signed_questionnaire_free (IntakeSignedQuestionnaire *self)
-{
-  if (self == NULL)
-    return;
-  g_clear_pointer (&self->canonical, g_bytes_unref);
-  g_free (self->id);
-  g_free (self->hash);
-  g_free (self);
-}
-
-/* Standard base64 with padding, nothing else (g_base64_decode accepts
- * anything). */
-static guint8 *
-decode_b64_strict (const char *text,
-                   gsize      *out_len)
-{
-  gsize len = text != NULL ? strlen (text) : 0;
-  gsize padding = 0;
-
-  if (len == 0 || len % 4 != 0)
-    return NULL;
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = text[i];
-
-      if (c == '=')
-        {
-          if (i < len - 2)
-            return NULL;
-          padding++;
-        }
-      else if (padding > 0 || !(g_ascii_isalnum (c) || c == '+' || c == '/'))
-        return NULL;
-    }
-  return g_base64_decode (text, out_len);
-}
-
-
-IntakeSignedQuestionnaire *
-intake_signed_questionnaire_load (const char                *path,
-                                  const IntakeOfficePublic  *office,
-                                  GError                   **error)
-{
-  g_autoptr(IntakeSignedQuestionnaire) self = g_new0 (IntakeSignedQuestionnaire, 1);
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(IntakeQuestionnaire) questionnaire = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree guint8 *canonical = NULL;
-  g_autofree guint8 *signature = NULL;
-  g_autofree char *base = g_path_get_basename (path);
-  gsize canonical_len = 0, signature_len = 0;
-  JsonObject *root;
-
-  if (!json_parser_load_from_mapped_file (parser, path, &local_error))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "cannot read the signed questionnaire %s: %s", path, local_error->message);
-      return NULL;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
-      !(root = json_node_get_object (json_parser_get_root (parser))) ||
-      !(canonical = decode_b64_strict (intake_json_get_string (root, "canonical"), &canonical_len)) ||
-      !(signature = decode_b64_strict (intake_json_get_string (root, "signature"), &signature_len)) ||
-      signature_len != INTAKE_SIGNATURE_BYTES)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s is not a signed questionnaire (expected JSON with \"canonical\" and "
-                   "\"signature\" in base64, as intake-admin questionnaire sign writes it)", path);
-      return NULL;
-    }
-
-  self->canonical = g_bytes_new_take (g_steal_pointer (&canonical), canonical_len);
-  memcpy (self->signature, signature, INTAKE_SIGNATURE_BYTES);
-  if (!intake_office_public_verify (office, "questionnaire", self->canonical, self->signature, &local_error))
-    {
-      g_autofree char *key_id = intake_office_public_dup_key_id_hex (office);
-
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "the signature of %s does not verify with office key %s; sign it again with "
-                   "intake-admin questionnaire sign and this office's key", path, key_id);
-      return NULL;
-    }
-  if (!(questionnaire = intake_questionnaire_new_from_bytes (self->canonical, base, error)))
-    return NULL;
-  self->id = g_strdup (intake_questionnaire_get_id (questionnaire));
-  self->version = intake_questionnaire_get_version (questionnaire);
-  self->hash = g_strdup (intake_questionnaire_get_hash (questionnaire));
-  return g_steal_pointer (&self);
-}
-
 static void
 request_log_free (RequestLog *log)
 {
@@ -624,23 +533,9 @@ handle_metrics (IntakeServer      *self,
 static JsonNode *
 questionnaire_node (IntakeServer *self)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *canonical = NULL;
-  g_autofree char *signature = NULL;
-
   if (self->questionnaire == NULL)
     return json_node_new (JSON_NODE_NULL);
-
-  canonical = g_base64_encode (g_bytes_get_data (self->questionnaire->canonical, NULL),
-                               g_bytes_get_size (self->questionnaire->canonical));
-  signature = g_base64_encode (self->questionnaire->signature, INTAKE_SIGNATURE_BYTES);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "canonical");
-  json_builder_add_string_value (builder, canonical);
-  json_builder_set_member_name (builder, "signature");
-  json_builder_add_string_value (builder, signature);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
+  return intake_signed_questionnaire_to_json (self->questionnaire);
 }
 
 static void
@@ -666,7 +561,7 @@ handle_enroll (IntakeServer      *self,
 
   if (!(request = parse_json_object (body, parser)) ||
       !(code = intake_json_get_string (request, "code")) ||
-      !(pk = decode_b64_strict (intake_json_get_string (request, "device_sign_pk"), &pk_len)) ||
+      !(pk = intake_base64_decode_strict (intake_json_get_string (request, "device_sign_pk"), &pk_len)) ||
       pk_len != INTAKE_SIGN_PUBLIC_BYTES)
     {
       respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
@@ -796,7 +691,7 @@ handle_envelopes (IntakeServer      *self,
       gsize len = 0;
 
       if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING &&
-          (data = decode_b64_strict (json_node_get_string (element), &len)) != NULL)
+          (data = intake_base64_decode_strict (json_node_get_string (element), &len)) != NULL)
         {
           envelope = g_bytes_new_take (data, len);
           if (!intake_server_accept_envelope (self->store, self->office_key_id, device, envelope,
@@ -1390,7 +1285,7 @@ review_note (IntakeServer      *self,
   gboolean conflict = FALSE;
 
   if (!(request = parse_json_object (body, parser)) ||
-      !(data = decode_b64_strict (intake_json_get_string (request, "envelope"), &len)) ||
+      !(data = intake_base64_decode_strict (intake_json_get_string (request, "envelope"), &len)) ||
       !intake_json_get_int (request, "expected_version", &expected))
     return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_body",
                           "expected {\"envelope\": \"<base64 note envelope>\", \"expected_version\": N}");
@@ -1539,21 +1434,13 @@ review_questionnaires (IntakeServer      *self,
   for (guint i = 0; i < list->len; i++)
     {
       const IntakeStoreQuestionnaire *q = g_ptr_array_index (list, i);
-      g_autofree char *canonical = g_base64_encode (g_bytes_get_data (q->canonical, NULL),
-                                                    g_bytes_get_size (q->canonical));
-      g_autofree char *signature = g_base64_encode (q->signature, INTAKE_SIGNATURE_BYTES);
+      g_autoptr(IntakeSignedQuestionnaire) signed_q = intake_signed_questionnaire_new (q->canonical, q->signature);
 
+      signed_q->id = g_strdup (q->id);
+      signed_q->version = (guint32)q->version;
+      signed_q->hash = g_strdup (q->hash);
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_string_value (builder, q->id);
-      json_builder_set_member_name (builder, "version");
-      json_builder_add_int_value (builder, q->version);
-      json_builder_set_member_name (builder, "hash");
-      json_builder_add_string_value (builder, q->hash);
-      json_builder_set_member_name (builder, "canonical");
-      json_builder_add_string_value (builder, canonical);
-      json_builder_set_member_name (builder, "signature");
-      json_builder_add_string_value (builder, signature);
+      intake_signed_questionnaire_add_members (signed_q, builder);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "intake-keys.h"
+#include "intake-signed-questionnaire.h"
 #include "intake-store.h"
 
 G_BEGIN_DECLS
@@ -14,22 +15,6 @@ G_BEGIN_DECLS
 #define INTAKE_TYPE_SERVER (intake_server_get_type ())
 
 G_DECLARE_FINAL_TYPE (IntakeServer, intake_server, INTAKE, SERVER, GObject)
-
-/* A signed questionnaire as `intake-admin questionnaire sign` writes it. */
-typedef struct {
-  GBytes  *canonical;
-  guint8   signature[INTAKE_SIGNATURE_BYTES];
-  char    *id;
-  guint32  version;
-  char    *hash;                 /* hex SHA-256 of the canonical bytes */
-} IntakeSignedQuestionnaire;
-
-void      intake_signed_questionnaire_free (IntakeSignedQuestionnaire *self);
-/* Loads @path, checks the office signature (context "questionnaire") and
- * that the canonical bytes load with the strict questionnaire loader. */
-IntakeSignedQuestionnaire *intake_signed_questionnaire_load (const char                *path,
-                                                             const IntakeOfficePublic  *office,
-                                                             GError                   **error);
 
 /* Takes ownership of @server_key and @questionnaire (may be NULL). */
 IntakeServer *intake_server_new    (IntakeStore                *store,
@@ -49,7 +34,5 @@ void          intake_server_stop   (IntakeServer               *self);
 void          intake_server_log    (const char                 *level,
                                     const char                 *msg,
                                     const char                 *fields);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeSignedQuestionnaire, intake_signed_questionnaire_free)
 
 G_END_DECLS

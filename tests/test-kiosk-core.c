@@ -140,7 +140,7 @@ test_builtin_questionnaire (Fixture       *f,
                             gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(IntakeQuestionnaire) builtin = intake_kiosk_load_builtin_questionnaire (&error);
+  g_autoptr(IntakeQuestionnaire) builtin = intake_questionnaire_new_builtin (&error);
   g_autoptr(IntakeKiosk) kiosk = new_kiosk (f);
   g_autofree char *path = intake_test_source_path ("resources/questionnaires/intake.json");
   g_autoptr(IntakeQuestionnaire) from_file = intake_questionnaire_new_from_file (path, &error);

@@ -6,10 +6,15 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "intake-bundle.h"
 #include "intake-crypto-error.h"
 #include "intake-envelope.h"
+#include "intake-json.h"
 #include "intake-protocol.h"
+#include "intake-signed-questionnaire.h"
+#include "intake-test-util.h"
 
 static GBytes *
 body (const char *text)
@@ -296,6 +301,136 @@ test_bundle_errors (void)
   g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_UNSUPPORTED_VERSION);
 }
 
+static IntakeSignedQuestionnaire *
+reparse (const char  *json,
+         GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  return intake_signed_questionnaire_new_from_json (json_node_get_object (json_parser_get_root (parser)), error);
+}
+
+static void
+test_signed_questionnaire (void)
+{
+  g_autoptr(IntakeOfficePublic) office = NULL;
+  g_autoptr(IntakeOfficeSecret) secret = NULL;
+  g_autoptr(IntakeOfficePublic) other = NULL;
+  g_autoptr(IntakeOfficeSecret) other_secret = NULL;
+  g_autoptr(IntakeQuestionnaire) builtin = intake_questionnaire_new_builtin (NULL);
+  g_autoptr(IntakeSignedQuestionnaire) signed_q = NULL;
+  g_autoptr(IntakeSignedQuestionnaire) read_back = NULL;
+  g_autoptr(IntakeQuestionnaire) verified = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *dir = intake_test_tmpdir_new ();
+  g_autofree char *path = g_build_filename (dir, "signed.json", NULL);
+  GStatBuf st;
+
+  g_assert_nonnull (builtin);
+  g_assert_true (intake_office_generate (&office, &secret, NULL));
+  g_assert_true (intake_office_generate (&other, &other_secret, NULL));
+
+  /* Sign, write as JSON, read back, verify: the same questionnaire. */
+  signed_q = intake_signed_questionnaire_sign (builtin, secret);
+  g_assert_cmpstr (signed_q->hash, ==, intake_questionnaire_get_hash (builtin));
+  node = intake_signed_questionnaire_to_json (signed_q);
+  json = json_to_string (node, FALSE);
+  read_back = reparse (json, &error);
+  g_assert_no_error (error);
+  g_assert_null (read_back->id);
+  verified = intake_signed_questionnaire_verify (read_back, office, "test", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (intake_questionnaire_get_hash (verified), ==, intake_questionnaire_get_hash (builtin));
+  g_assert_cmpstr (read_back->id, ==, intake_questionnaire_get_id (builtin));
+  g_assert_cmpuint (read_back->version, ==, intake_questionnaire_get_version (builtin));
+  g_clear_object (&verified);
+
+  /* Another office's key: refused with its own code. */
+  g_assert_null (intake_signed_questionnaire_verify (read_back, other, "test", &error));
+  g_assert_error (error, INTAKE_SIGNED_QUESTIONNAIRE_ERROR, INTAKE_SIGNED_QUESTIONNAIRE_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+
+  /* Saved files: the mode asked for; read back and verified in one call. */
+  g_assert_true (intake_signed_questionnaire_save (signed_q, path, 0600, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_clear_pointer (&read_back, intake_signed_questionnaire_free);
+  read_back = intake_signed_questionnaire_load (path, office, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (read_back->hash, ==, signed_q->hash);
+  g_assert_null (intake_signed_questionnaire_load (path, other, &error));
+  g_assert_error (error, INTAKE_SIGNED_QUESTIONNAIRE_ERROR, INTAKE_SIGNED_QUESTIONNAIRE_ERROR_BAD_SIGNATURE);
+  g_assert_nonnull (strstr (error->message, path));
+  g_clear_error (&error);
+
+  /* Malformed objects and files: each refused as malformed, the file named. */
+  {
+    const char *bad[] = {
+      "{}",
+      "{\"canonical\":\"e30=\"}",
+      "{\"canonical\":\"e30=\",\"signature\":\"AAAA\"}",                     /* 3 bytes */
+      "{\"canonical\":\"e30\",\"signature\":\"AAAA\"}",                      /* no padding */
+      "{\"canonical\":\"e3 0=\",\"signature\":\"AAAA\"}",                    /* whitespace */
+      "{\"canonical\":\"e30=\\n\",\"signature\":\"AAAA\"}",                  /* newline */
+      "{\"canonical\":\"e-_=\",\"signature\":\"AAAA\"}",                     /* URL alphabet */
+      "{\"canonical\":\"e3=0\",\"signature\":\"AAAA\"}",                     /* padding inside */
+      "{\"canonical\":5,\"signature\":\"AAAA\"}",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr(IntakeSignedQuestionnaire) q = reparse (bad[i], &error);
+
+        g_assert_null (q);
+        g_assert_error (error, INTAKE_SIGNED_QUESTIONNAIRE_ERROR, INTAKE_SIGNED_QUESTIONNAIRE_ERROR_MALFORMED);
+        g_clear_error (&error);
+      }
+    intake_test_write_file (path, "[1, 2]");
+    g_assert_null (intake_signed_questionnaire_new_from_file (path, &error));
+    g_assert_error (error, INTAKE_SIGNED_QUESTIONNAIRE_ERROR, INTAKE_SIGNED_QUESTIONNAIRE_ERROR_MALFORMED);
+    g_assert_nonnull (strstr (error->message, path));
+    g_clear_error (&error);
+    g_assert_cmpint (g_unlink (path), ==, 0);
+    g_assert_null (intake_signed_questionnaire_new_from_file (path, &error));
+    g_assert_error (error, INTAKE_SIGNED_QUESTIONNAIRE_ERROR, INTAKE_SIGNED_QUESTIONNAIRE_ERROR_IO);
+    g_clear_error (&error);
+  }
+
+  /* Signed bytes that are not a questionnaire: the loader's own error. */
+  {
+    g_autoptr(GBytes) junk = g_bytes_new_static ("{\"id\":1}", 8);
+    guint8 signature[INTAKE_SIGNATURE_BYTES];
+    g_autoptr(IntakeSignedQuestionnaire) q = NULL;
+
+    intake_office_secret_sign (secret, "questionnaire", junk, signature);
+    q = intake_signed_questionnaire_new (junk, signature);
+    g_assert_null (intake_signed_questionnaire_verify (q, office, "junk", &error));
+    g_assert_true (error->domain == INTAKE_QUESTIONNAIRE_ERROR);
+    g_clear_error (&error);
+  }
+  intake_test_rm_rf (dir);
+}
+
+static void
+test_base64_strict (void)
+{
+  gsize len = 99;
+  g_autofree guint8 *ok = intake_base64_decode_strict ("aGk=", &len);
+
+  g_assert_cmpmem (ok, len, "hi", 2);
+  g_assert_null (intake_base64_decode_strict (NULL, &len));
+  g_assert_cmpuint (len, ==, 0);
+  g_assert_null (intake_base64_decode_strict ("", &len));
+  g_assert_null (intake_base64_decode_strict ("aGk", &len));
+  g_assert_null (intake_base64_decode_strict ("a=Gk", &len));
+  g_assert_null (intake_base64_decode_strict ("aG k", &len));
+  g_assert_null (intake_base64_decode_strict ("aGk=aGk=", &len));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -310,6 +445,8 @@ main (int    argc,
   g_test_add_func ("/protocol/bundle/round-trip", test_bundle_round_trip);
   g_test_add_func ("/protocol/bundle/every-byte-and-truncation", test_bundle_tamper);
   g_test_add_func ("/protocol/bundle/errors", test_bundle_errors);
+  g_test_add_func ("/protocol/signed-questionnaire/round-trip-and-refusals", test_signed_questionnaire);
+  g_test_add_func ("/protocol/base64/strict", test_base64_strict);
 
   return g_test_run ();
 }

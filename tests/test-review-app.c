@@ -592,7 +592,7 @@ static void
 test_detail_arabic (void)
 {
   IntakeReviewWindow *window = new_unlocked_window (REVIEWER_2);
-  g_autoptr(IntakeQuestionnaire) questionnaire = intake_kiosk_load_builtin_questionnaire (NULL);
+  g_autoptr(IntakeQuestionnaire) questionnaire = intake_questionnaire_new_builtin (NULL);
   g_autoptr(IntakeRendering) expected = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
@@ -1155,7 +1155,7 @@ run_poppler (const char *tool,
 static void
 test_pdf (void)
 {
-  g_autoptr(IntakeQuestionnaire) questionnaire = intake_kiosk_load_builtin_questionnaire (NULL);
+  g_autoptr(IntakeQuestionnaire) questionnaire = intake_questionnaire_new_builtin (NULL);
   g_autoptr(IntakeRendering) rendering = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = artifacts_dir ();

@@ -137,7 +137,7 @@ make_questionnaire (guint32       version,
                     guint8       *out_signature,
                     IntakeOfficeSecret *office)
 {
-  g_autoptr(IntakeQuestionnaire) builtin = intake_kiosk_load_builtin_questionnaire (NULL);
+  g_autoptr(IntakeQuestionnaire) builtin = intake_questionnaire_new_builtin (NULL);
   g_autoptr(GBytes) canonical = intake_questionnaire_dup_canonical (builtin);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GBytes) result = NULL;
@@ -285,12 +285,24 @@ test_server_json (Fixture       *f,
   }
 }
 
+static gboolean
+offer_questionnaire (IntakeKiosk   *kiosk,
+                     GBytes        *canonical,
+                     const guint8  *signature,
+                     gboolean      *out_installed,
+                     GError       **error)
+{
+  g_autoptr(IntakeSignedQuestionnaire) signed_q = intake_signed_questionnaire_new (canonical, signature);
+
+  return intake_kiosk_offer_questionnaire (kiosk, signed_q, out_installed, error);
+}
+
 static void
 test_questionnaire_offer (Fixture       *f,
                           gconstpointer  data)
 {
   g_autoptr(IntakeKiosk) kiosk = new_kiosk (f);
-  g_autoptr(IntakeQuestionnaire) builtin = intake_kiosk_load_builtin_questionnaire (NULL);
+  g_autoptr(IntakeQuestionnaire) builtin = intake_questionnaire_new_builtin (NULL);
   guint32 builtin_version = intake_questionnaire_get_version (builtin);
   g_autofree char *saved = g_build_filename (f->state_dir, "questionnaire.signed.json", NULL);
   g_autoptr(IntakeSession) old_session = NULL;
@@ -311,7 +323,7 @@ test_questionnaire_offer (Fixture       *f,
 
   /* Signed by the office, but not newer: verified, not installed. */
   older = make_questionnaire (builtin_version, NULL, signature, f->office_secret);
-  g_assert_true (intake_kiosk_offer_questionnaire (kiosk, older, signature, &installed, &error));
+  g_assert_true (offer_questionnaire (kiosk, older, signature, &installed, &error));
   g_assert_no_error (error);
   g_assert_false (installed);
   g_assert_false (g_file_test (saved, G_FILE_TEST_EXISTS));
@@ -320,14 +332,14 @@ test_questionnaire_offer (Fixture       *f,
   newer = make_questionnaire (builtin_version + 1, NULL, signature, f->office_secret);
   memcpy (bad_signature, signature, sizeof bad_signature);
   bad_signature[10] ^= 0x01;
-  g_assert_false (intake_kiosk_offer_questionnaire (kiosk, newer, bad_signature, &installed, &error));
-  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_SIGNATURE);
+  g_assert_false (offer_questionnaire (kiosk, newer, bad_signature, &installed, &error));
+  g_assert_error (error, INTAKE_SIGNED_QUESTIONNAIRE_ERROR, INTAKE_SIGNED_QUESTIONNAIRE_ERROR_BAD_SIGNATURE);
   g_clear_error (&error);
   g_assert_false (installed);
   g_assert_cmpuint (intake_questionnaire_get_version (intake_kiosk_get_questionnaire (kiosk)), ==, builtin_version);
 
   /* Newer and signed: installed for new sessions; the running one keeps its own. */
-  g_assert_true (intake_kiosk_offer_questionnaire (kiosk, newer, signature, &installed, &error));
+  g_assert_true (offer_questionnaire (kiosk, newer, signature, &installed, &error));
   g_assert_no_error (error);
   g_assert_true (installed);
   g_assert_cmpuint (notified, ==, 1);
@@ -386,7 +398,7 @@ test_questionnaire_offer (Fixture       *f,
                                         (gssize)g_bytes_get_size (canonical), NULL));
     explicit = intake_kiosk_new (f->state_dir, state_office, file, &error);
     g_assert_no_error (error);
-    g_assert_true (intake_kiosk_offer_questionnaire (explicit, newer, signature, &installed, &error));
+    g_assert_true (offer_questionnaire (explicit, newer, signature, &installed, &error));
     g_assert_false (installed);
     g_assert_cmpuint (intake_questionnaire_get_version (intake_kiosk_get_questionnaire (explicit)), ==,
                       builtin_version);
@@ -1467,7 +1479,7 @@ test_e2e_questionnaire (Fixture       *f,
   g_autoptr(Server) s = server_new (f, "server");
   g_autoptr(IntakeKiosk) kiosk = NULL;
   g_autoptr(IntakeSync) sync = NULL;
-  g_autoptr(IntakeQuestionnaire) builtin = intake_kiosk_load_builtin_questionnaire (NULL);
+  g_autoptr(IntakeQuestionnaire) builtin = intake_questionnaire_new_builtin (NULL);
   g_autoptr(IntakeSession) session = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *fingerprint = NULL;
@@ -1607,7 +1619,7 @@ seal_with_id (const IntakeOfficePublic *office,
               const IntakeDeviceKey    *device,
               const guint8             *submission_id)
 {
-  g_autoptr(IntakeQuestionnaire) q = intake_kiosk_load_builtin_questionnaire (NULL);
+  g_autoptr(IntakeQuestionnaire) q = intake_questionnaire_new_builtin (NULL);
   g_autoptr(GError) error = NULL;
   IntakeEnvelopeInfo info = { 0 };
   static const char plaintext[] = "{\"answers\":{}}";

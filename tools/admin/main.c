@@ -35,6 +35,7 @@
 #include "intake-review-client.h"
 #include "intake-secure.h"
 #include "intake-server-util.h"
+#include "intake-signed-questionnaire.h"
 #include "intake-store.h"
 
 #define EXIT_USAGE 2
@@ -1203,20 +1204,13 @@ cmd_questionnaire_sign (int    argc,
   g_autofree char *passphrase_file = NULL;
   g_autofree char *out_path = NULL;
   g_autofree char *secret_path = NULL;
-  g_autofree char *canonical_b64 = NULL;
-  g_autofree char *signature_b64 = NULL;
-  g_autofree char *text = NULL;
   g_autofree char *key_id = NULL;
   g_autoptr(IntakeQuestionnaire) questionnaire = NULL;
+  g_autoptr(IntakeQuestionnaire) verified = NULL;
   g_autoptr(IntakeSecureBuffer) passphrase = NULL;
   g_autoptr(IntakeOfficeSecret) office = NULL;
-  g_autoptr(GBytes) canonical = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  guint8 signature[INTAKE_SIGNATURE_BYTES];
+  g_autoptr(IntakeSignedQuestionnaire) signed_q = NULL;
   GError *error = NULL;
-  gsize len = 0;
   int status = 0;
   GOptionEntry entries[] = {
     { "office", 0, 0, G_OPTION_ARG_FILENAME, &office_dir, "Office key directory", "DIR" },
@@ -1238,35 +1232,12 @@ cmd_questionnaire_sign (int    argc,
       !(office = intake_office_secret_load (secret_path, passphrase, &error)))
     return fail (error);
 
-  canonical = intake_questionnaire_dup_canonical (questionnaire);
-  intake_office_secret_sign (office, "questionnaire", canonical, signature);
-  if (!intake_office_public_verify (intake_office_secret_get_public (office), "questionnaire",
-                                    canonical, signature, &error))
-    return fail (error);
-
-  canonical_b64 = g_base64_encode (g_bytes_get_data (canonical, NULL), g_bytes_get_size (canonical));
-  signature_b64 = g_base64_encode (signature, sizeof signature);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, intake_questionnaire_get_id (questionnaire));
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, intake_questionnaire_get_version (questionnaire));
-  json_builder_set_member_name (builder, "hash");
-  json_builder_add_string_value (builder, intake_questionnaire_get_hash (questionnaire));
-  json_builder_set_member_name (builder, "canonical");
-  json_builder_add_string_value (builder, canonical_b64);
-  json_builder_set_member_name (builder, "signature");
-  json_builder_add_string_value (builder, signature_b64);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, &len);
-
-  /* A signed questionnaire is public: readable by the server's user. */
-  if (!g_file_set_contents_full (out_path, text, len,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0644, &error))
+  signed_q = intake_signed_questionnaire_sign (questionnaire, office);
+  /* Checked as a kiosk will check it; a signed questionnaire is public,
+   * readable by the server's user. */
+  if (!(verified = intake_signed_questionnaire_verify (signed_q, intake_office_secret_get_public (office),
+                                                       argv[1], &error)) ||
+      !intake_signed_questionnaire_save (signed_q, out_path, 0644, &error))
     return fail (error);
 
   key_id = intake_office_public_dup_key_id_hex (intake_office_secret_get_public (office));

@@ -12,7 +12,6 @@
 
 #include <string.h>
 
-#include "intake-kiosk.h"
 #include "intake-review-ui-resources.h"
 #include "intake-review-window-private.h"
 #include "intake-review-dashboard.h"
@@ -573,7 +572,7 @@ unlock_cb (GObject      *source,
   self->cancellable = g_cancellable_new ();
   /* The built-in questionnaire at once; the server's versions when they come. */
   {
-    g_autoptr(IntakeQuestionnaire) builtin = intake_kiosk_load_builtin_questionnaire (NULL);
+    g_autoptr(IntakeQuestionnaire) builtin = intake_questionnaire_new_builtin (NULL);
 
     self->questionnaires = intake_questionnaire_set_new ();
     if (builtin != NULL)
