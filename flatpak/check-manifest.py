@@ -8,8 +8,11 @@ manifest into flatpak-builder's own object model, and fails on any warning it
 prints (it only *warns* about unknown properties and source types, and still
 exits 0). It then checks what flatpak-builder does not: that every download is
 pinned by a checksum or commit, that local files the manifest names exist, that
-the sandbox gets no filesystem access, and that the last module builds this
-project from its source tree.
+the sandbox gets no filesystem access, that the last module builds this
+project from its source tree, and that the meson options it passes build this
+app and nothing else: the project is configured with them and its install plan
+(meson introspect --installed) must hold this app's command and files and none
+of the other programs'.
 
 Usage: check-manifest.py FLATPAK_BUILDER MANIFEST
 """
@@ -17,6 +20,7 @@ Usage: check-manifest.py FLATPAK_BUILDER MANIFEST
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -77,6 +81,40 @@ def walk_modules(modules, manifest_dir, names):
         walk_modules(module.get("modules", []), manifest_dir, names)
 
 
+PROGRAMS = {"intake-kiosk", "intake-review", "intake-server", "intake-admin"}
+APP_IDS = {"org.intakekiosk.Kiosk", "org.intakekiosk.Review"}
+
+
+def check_install_plan(root, config_opts, app_id, command):
+    meson = shutil.which("meson")
+    if meson is None:
+        error("meson was not found: install the Debian package meson (scripts/install-deps does)")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        build = os.path.join(tmp, "build")
+        proc = subprocess.run([meson, "setup", "--prefix=/app", *config_opts, build, root],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            error(f"meson setup {' '.join(config_opts)} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+            return
+        proc = subprocess.run([meson, "introspect", "--installed", build], capture_output=True, text=True)
+        if proc.returncode != 0:
+            error(f"meson introspect --installed failed:\n{proc.stderr}")
+            return
+        installed = sorted(json.loads(proc.stdout).values())
+    others = (PROGRAMS - {command}) | (APP_IDS - {app_id})
+    for dest in installed:
+        for other in others:
+            if other in os.path.basename(dest) or f"/{other}/" in dest:
+                error(f"{' '.join(config_opts)} still installs {dest}, which belongs to {other}")
+    if f"/app/bin/{command}" not in installed:
+        error(f"{' '.join(config_opts)} does not install /app/bin/{command}")
+    for suffix in (f"applications/{app_id}.desktop", f"metainfo/{app_id}.metainfo.xml",
+                   f"glib-2.0/schemas/{app_id}.gschema.xml"):
+        if f"/app/share/{suffix}" not in installed:
+            error(f"{' '.join(config_opts)} does not install /app/share/{suffix}")
+
+
 def main():
     if len(sys.argv) != 3:
         print(__doc__.strip().splitlines()[-1], file=sys.stderr)
@@ -130,6 +168,10 @@ def main():
                     error(f"{root}/meson.build is not this project's")
         except OSError as e:
             error(f"the project's dir source {root} has no meson.build: {e}")
+        else:
+            check_install_plan(root, last.get("config-opts", []), app_id, data.get("command", ""))
+        if last.get("cleanup"):
+            error("the project module needs no cleanup list: its meson options build this app only")
 
     for msg in errors:
         print(f"{os.path.basename(manifest)}: {msg}", file=sys.stderr)

@@ -717,11 +717,11 @@ test_null_arguments (void)
 {
   g_autoptr(IntakeCatalog) catalog = intake_catalog_new ();
 
-  g_test_expect_message (NULL, G_LOG_LEVEL_CRITICAL, "*mo != NULL*");
+  g_test_expect_message ("intake-kiosk", G_LOG_LEVEL_CRITICAL, "*mo != NULL*");
   g_assert_false (intake_catalog_add_mo (catalog, "nl", NULL, NULL));
   g_test_assert_expected_messages ();
 
-  g_test_expect_message (NULL, G_LOG_LEVEL_CRITICAL, "*msgid != NULL*");
+  g_test_expect_message ("intake-kiosk", G_LOG_LEVEL_CRITICAL, "*msgid != NULL*");
   g_assert_null (intake_catalog_lookup (catalog, "nl", NULL));
   g_test_assert_expected_messages ();
 }

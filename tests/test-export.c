@@ -11,6 +11,7 @@
 #include "intake-canonical-json.h"
 #include "intake-export.h"
 #include "intake-session.h"
+#include "intake-test-submission.h"
 #include "intake-test-util.h"
 
 /* ------------------------------------------------------------------ */

@@ -248,7 +248,7 @@ test_submit_disk_full (Fixture       *f,
   g_assert_true (intake_random_answers_fill (session, rand, &error));
   g_assert_cmpint (sqlite3_exec (db, "PRAGMA max_page_count = 1", NULL, NULL, NULL), ==, SQLITE_OK);
 
-  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "A submission could not be stored*");
+  g_test_expect_message ("intake-kiosk", G_LOG_LEVEL_WARNING, "A submission could not be stored*");
   reference = intake_kiosk_submit (kiosk, session, &error);
   g_test_assert_expected_messages ();
   g_assert_null (reference);

@@ -602,7 +602,7 @@ test_storage_failure (KioskFixture  *f,
   g_assert_nonnull (kiosk_test_find_text (GTK_WIDGET (f->window), canary));
 
   g_assert_cmpint (sqlite3_exec (db, "PRAGMA query_only=1", NULL, NULL, NULL), ==, SQLITE_OK);
-  g_test_expect_message (NULL, G_LOG_LEVEL_WARNING, "A submission could not be stored*");
+  g_test_expect_message ("intake-kiosk", G_LOG_LEVEL_WARNING, "A submission could not be stored*");
   ACT (f, "kiosk.submit");
   g_test_assert_expected_messages ();
   g_assert_cmpint (sqlite3_exec (db, "PRAGMA query_only=0", NULL, NULL, NULL), ==, SQLITE_OK);

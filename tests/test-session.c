@@ -116,7 +116,7 @@ test_new_undeclared_language (void)
   g_autofree char *path = intake_test_data_path ("questionnaire-valid.json");
   g_autoptr(IntakeQuestionnaire) q = intake_questionnaire_new_from_file (path, NULL);
 
-  g_test_expect_message (NULL, G_LOG_LEVEL_CRITICAL, "*lookup_language*");
+  g_test_expect_message ("intake-core", G_LOG_LEVEL_CRITICAL, "*lookup_language*");
   g_assert_null (intake_session_new (q, "fr"));
   g_test_assert_expected_messages ();
 }

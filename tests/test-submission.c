@@ -9,6 +9,7 @@
 #include "intake-random-answers.h"
 #include "intake-session.h"
 #include "intake-submission.h"
+#include "intake-test-submission.h"
 #include "intake-test-util.h"
 
 #define H64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"

@@ -9,6 +9,7 @@
 #include "intake-random-answers.h"
 #include "intake-session.h"
 #include "intake-summary.h"
+#include "intake-test-submission.h"
 #include "intake-test-util.h"
 
 /* ------------------------------------------------------------------ */

@@ -258,7 +258,7 @@ test_server_json (Fixture       *f,
   /* A key id that does not belong to the key: not enrolled, and said so. */
   write_server_json (f->state_dir, "https://office.example", server_public.sign_pk,
                      "0000000000000000", intake_kiosk_get_device_id (kiosk));
-  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*server_key_id does not belong*");
+  g_test_expect_message ("intake-kiosk", G_LOG_LEVEL_WARNING, "*server_key_id does not belong*");
   g_assert_true (intake_kiosk_reload_enrollment (kiosk, &error));
   g_test_assert_expected_messages ();
   g_assert_false (intake_kiosk_is_enrolled (kiosk));
@@ -267,14 +267,14 @@ test_server_json (Fixture       *f,
   /* Written for another device. */
   write_server_json (f->state_dir, "https://office.example", server_public.sign_pk, NULL,
                      "00112233445566778899aabbccddeeff");
-  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*written for device*");
+  g_test_expect_message ("intake-kiosk", G_LOG_LEVEL_WARNING, "*written for device*");
   g_assert_true (intake_kiosk_reload_enrollment (kiosk, &error));
   g_test_assert_expected_messages ();
   g_assert_false (intake_kiosk_is_enrolled (kiosk));
 
   /* Not JSON at all: the kiosk still opens and takes submissions. */
   intake_test_write_file (path, "{ not json");
-  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*not enrolled*");
+  g_test_expect_message ("intake-kiosk", G_LOG_LEVEL_WARNING, "*not enrolled*");
   {
     g_autoptr(IntakeKiosk) again = new_kiosk (f);
 
@@ -378,7 +378,7 @@ test_questionnaire_offer (Fixture       *f,
     p[1] = p[1] == 'A' ? 'B' : 'A';
     intake_test_write_file (saved, contents);
   }
-  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*Ignoring the downloaded questionnaire*");
+  g_test_expect_message ("intake-kiosk", G_LOG_LEVEL_WARNING, "*Ignoring the downloaded questionnaire*");
   {
     g_autoptr(IntakeKiosk) again = new_kiosk (f);
 
@@ -1554,7 +1554,7 @@ test_e2e_questionnaire (Fixture       *f,
     g_assert_true (intake_kiosk_reload_enrollment (kiosk, &error));
     g_assert_cmpstr (intake_kiosk_get_server_url (kiosk), ==, other->url);
 
-    g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*Ignoring the questionnaire the server offers*");
+    g_test_expect_message ("intake-kiosk", G_LOG_LEVEL_WARNING, "*Ignoring the questionnaire the server offers*");
     g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
     g_assert_no_error (error);
     g_test_assert_expected_messages ();

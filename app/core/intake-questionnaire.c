@@ -12,9 +12,6 @@
 #include "intake-answer.h"
 #include "intake-canonical-json.h"
 #include "intake-questionnaire.h"
-#include "intake-core-resources.h"
-
-#define BUILTIN_QUESTIONNAIRE "/org/intakekiosk/core/questionnaires/intake.json"
 
 G_DEFINE_QUARK (intake-questionnaire-error-quark, intake_questionnaire_error)
 
@@ -2119,20 +2116,6 @@ parse_json (Loader      *l,
     return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_PARSE, "$",
                  "the file holds no JSON value; a questionnaire is a JSON object");
   return TRUE;
-}
-
-IntakeQuestionnaire *
-intake_questionnaire_new_builtin (GError **error)
-{
-  g_autoptr(GBytes) bytes = NULL;
-
-  /* Through the resource object itself, not the global registry: a static
-   * library may leave out the object whose constructor would register it. */
-  bytes = g_resource_lookup_data (intake_core_get_resource (), BUILTIN_QUESTIONNAIRE,
-                                  G_RESOURCE_LOOKUP_FLAGS_NONE, error);
-  if (bytes == NULL)
-    return NULL;
-  return intake_questionnaire_new_from_bytes (bytes, "built-in questionnaire", error);
 }
 
 IntakeQuestionnaire *

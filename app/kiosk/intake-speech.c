@@ -21,10 +21,8 @@
 #include <stdarg.h>
 #include <string.h>
 
-#if INTAKE_HAVE_ESPEAK
 #include <espeak-ng/espeak_ng.h>
 #include <pcaudiolib/audio.h>
-#endif
 
 #include "intake-speech.h"
 
@@ -47,7 +45,6 @@ typedef struct
   gint     *cancelled;   /* atomic; nullable */
 } Sink;
 
-#if INTAKE_HAVE_ESPEAK
 
 static GMutex espeak_lock;
 /* One playback at a time: ALSA's global configuration (which pcaudiolib
@@ -254,38 +251,6 @@ synthesize_locked (const char  *voice,
   return TRUE;
 }
 
-#else /* !INTAKE_HAVE_ESPEAK */
-
-/* Built without eSpeak NG (meson warned): no voices, and the kiosk hides
- * the button. test-speech fails on such a build on purpose. */
-static int espeak_rate;
-
-static gboolean
-engine_start (GError **error)
-{
-  g_set_error (error, INTAKE_SPEECH_ERROR, INTAKE_SPEECH_ERROR_INIT,
-               "Speech output is not available: this program was built without eSpeak NG "
-               "(install libespeak-ng-dev, espeak-ng-data and libpcaudio-dev, and build again).");
-  return FALSE;
-}
-
-static const char *
-lookup_voice (const char *lang)
-{
-  return NULL;
-}
-
-static gboolean
-synthesize_locked (const char  *voice,
-                   const char  *text,
-                   Sink        *sink,
-                   GError     **error)
-{
-  g_assert_not_reached ();
-  return FALSE;
-}
-
-#endif /* INTAKE_HAVE_ESPEAK */
 
 /* ---- Speaking in a thread --------------------------------------------- */
 
@@ -356,7 +321,6 @@ set_speaking (IntakeSpeech *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEAKING]);
 }
 
-#if INTAKE_HAVE_ESPEAK
 static gboolean
 write_audio_cb (const short *samples,
                 int          n_samples,
@@ -441,14 +405,6 @@ out:
   g_source_unref (done);
   return NULL;
 }
-#else
-static gpointer
-speak_thread (gpointer data)
-{
-  g_assert_not_reached ();
-  return NULL;
-}
-#endif
 
 /* ---- Public API --------------------------------------------------------- */
 

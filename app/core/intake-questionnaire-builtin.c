@@ -1,0 +1,28 @@
+/* intake-questionnaire-builtin.c: the questionnaire compiled into the programs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A file of its own so that only the programs that call it (the kiosk, the
+ * review app, intake-admin) carry the questionnaire's bytes; intake-server
+ * serves the one the office signed.
+ */
+#include "config.h"
+
+#include "intake-core-resources.h"
+#include "intake-questionnaire.h"
+
+#define BUILTIN_QUESTIONNAIRE "/org/intakekiosk/core/questionnaires/intake.json"
+
+IntakeQuestionnaire *
+intake_questionnaire_new_builtin (GError **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  /* Through the resource object itself, not the global registry: a static
+   * library may leave out the object whose constructor would register it. */
+  bytes = g_resource_lookup_data (intake_core_get_resource (), BUILTIN_QUESTIONNAIRE,
+                                  G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (bytes == NULL)
+    return NULL;
+  return intake_questionnaire_new_from_bytes (bytes, "built-in questionnaire", error);
+}
