@@ -15,8 +15,9 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "intake-json.h"
 #include "intake-bundle.h"
+#include "intake-http.h"
+#include "intake-json.h"
 #include "intake-crypto-error.h"
 #include "intake-envelope.h"
 #include "intake-protocol.h"
@@ -213,124 +214,40 @@ static SoupSession *
 new_session (const char  *tls_ca_file,
              GError     **error)
 {
-  g_autoptr(SoupSession) session = NULL;
-
-  session = soup_session_new_with_options ("timeout", REQUEST_TIMEOUT_SECONDS,
-                                           "idle-timeout", REQUEST_TIMEOUT_SECONDS,
-                                           "user-agent", USER_AGENT,
-                                           NULL);
-  if (tls_ca_file != NULL)
-    {
-      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (tls_ca_file, error);
-
-      if (database == NULL)
-        return NULL;
-      soup_session_set_tls_database (session, database);
-    }
-  return g_steal_pointer (&session);
+  return intake_http_session_new (USER_AGENT, REQUEST_TIMEOUT_SECONDS, tls_ca_file, error);
 }
 
-/* Plain http:// is for loopback only (docs/protocol.md). */
+/* The transport's errors in the kiosk's terms. */
+static void
+set_sync_error (GError **error,
+                GError  *http_error)
+{
+  if (http_error->domain != INTAKE_HTTP_ERROR)
+    g_propagate_error (error, http_error);
+  else
+    {
+      g_set_error_literal (error, INTAKE_SYNC_ERROR,
+                           http_error->code == INTAKE_HTTP_ERROR_TOO_LARGE
+                           ? INTAKE_SYNC_ERROR_BAD_RESPONSE : INTAKE_SYNC_ERROR_NETWORK,
+                           http_error->message);
+      g_error_free (http_error);
+    }
+}
+
 static gboolean
 check_url (const char  *url,
            GError     **error)
 {
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  const char *scheme, *host;
+  GError *local_error = NULL;
 
-  if (uri == NULL || (host = g_uri_get_host (uri)) == NULL || *host == '\0')
-    {
-      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK,
-                   "\"%s\" is not a server address: give it as https://HOST[:PORT]", url);
-      return FALSE;
-    }
-  scheme = g_uri_get_scheme (uri);
-  if (g_ascii_strcasecmp (scheme, "https") == 0)
+  if (intake_http_check_server_url (url, &local_error))
     return TRUE;
-  if (g_ascii_strcasecmp (scheme, "http") == 0 &&
-      (g_str_equal (host, "127.0.0.1") || g_str_equal (host, "::1") ||
-       g_ascii_strcasecmp (host, "localhost") == 0))
-    return TRUE;
-  g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK,
-               "\"%s\": the kiosk talks to its server over https:// only "
-               "(plain http:// is allowed for 127.0.0.1 and localhost)", url);
+  set_sync_error (error, local_error);
   return FALSE;
 }
 
 /* ------------------------------------------------------------------ */
 /* One HTTP exchange                                                    */
-
-typedef struct {
-  guint       status;
-  GBytes     *body;
-  JsonNode   *root;        /* NULL unless the body is JSON */
-  char       *error_code;  /* the protocol's "error" member */
-  char       *message;     /* the protocol's "message" member */
-} Response;
-
-static void
-response_free (Response *response)
-{
-  g_clear_pointer (&response->body, g_bytes_unref);
-  g_clear_pointer (&response->root, json_node_unref);
-  g_free (response->error_code);
-  g_free (response->message);
-  g_free (response);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Response, response_free)
-
-static JsonObject *
-response_get_object (Response *response)
-{
-  if (response->root == NULL || !JSON_NODE_HOLDS_OBJECT (response->root))
-    return NULL;
-  return json_node_get_object (response->root);
-}
-
-static void
-send_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  SoupMessage *message = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  Response *response;
-  gsize len = 0;
-  const char *data;
-
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  if (body == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK,
-                                 "the server cannot be reached: %s", error->message);
-      return;
-    }
-
-  response = g_new0 (Response, 1);
-  response->status = soup_message_get_status (message);
-  response->body = g_bytes_ref (body);
-  data = g_bytes_get_data (body, &len);
-  if (len > 0 && intake_json_parse_untrusted (parser, data, len, INTAKE_JSON_MAX_DEPTH, NULL) &&
-      json_parser_get_root (parser) != NULL)
-    {
-      JsonObject *object_;
-
-      response->root = json_node_ref (json_parser_get_root (parser));
-      if ((object_ = response_get_object (response)) != NULL)
-        {
-          response->error_code = g_strdup (json_object_get_string_member_with_default (object_, "error", NULL));
-          response->message = g_strdup (json_object_get_string_member_with_default (object_, "message", NULL));
-        }
-    }
-  g_task_return_pointer (task, response, (GDestroyNotify)response_free);
-}
 
 /* @device NULL: an unsigned request (enrollment). */
 static void
@@ -345,55 +262,27 @@ http_request_async (SoupSession           *session,
                     GAsyncReadyCallback    callback,
                     gpointer               user_data)
 {
-  g_autoptr(GTask) task = g_task_new (session, cancellable, callback, user_data);
-  g_autofree char *base = g_strdup (base_url);
-  g_autofree char *url = NULL;
-  g_autoptr(SoupMessage) message = NULL;
-  SoupMessageHeaders *headers;
+  IntakeHttpSigner signer = { .device = device, .now = now_s };
 
-  g_task_set_source_tag (task, http_request_async);
-  g_strchomp (base);
-  while (g_str_has_suffix (base, "/"))
-    base[strlen (base) - 1] = '\0';
-  url = g_strconcat (base, path, NULL);
-
-  if (!(message = soup_message_new (method, url)))
-    {
-      g_task_return_new_error (task, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK,
-                               "\"%s\" is not a valid server address", base_url);
-      return;
-    }
-  headers = soup_message_get_request_headers (message);
-  soup_message_headers_replace (headers, "Accept", "application/json");
-  if (body != NULL)
-    soup_message_set_request_body_from_bytes (message, "application/json", body);
-  if (device != NULL)
-    {
-      IntakeRequestAuth auth;
-
-      intake_protocol_sign_request (device, method, path, body, now_s, &auth);
-      soup_message_headers_replace (headers, INTAKE_HEADER_DEVICE, auth.device_id);
-      soup_message_headers_replace (headers, INTAKE_HEADER_TIMESTAMP, auth.timestamp);
-      soup_message_headers_replace (headers, INTAKE_HEADER_NONCE, auth.nonce);
-      soup_message_headers_replace (headers, INTAKE_HEADER_SIGNATURE, auth.signature);
-      intake_request_auth_clear (&auth);
-    }
-
-  g_task_set_task_data (task, g_object_ref (message), g_object_unref);
-  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, cancellable,
-                                    send_cb, g_steal_pointer (&task));
+  intake_http_request_async (session, base_url, method, path, body, device != NULL ? &signer : NULL,
+                             cancellable, callback, user_data);
 }
 
-static Response *
+static IntakeHttpResponse *
 http_request_finish (GAsyncResult  *result,
                      GError       **error)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
+  GError *local_error = NULL;
+  IntakeHttpResponse *response = intake_http_request_finish (result, &local_error);
+
+  if (response == NULL)
+    set_sync_error (error, local_error);
+  return response;
 }
 
 /* Turns a non-200 answer into the error the kiosk acts on. */
 static gboolean
-check_response (Response    *response,
+check_response (IntakeHttpResponse    *response,
                 const char  *what,
                 GError     **error)
 {
@@ -417,18 +306,6 @@ check_response (Response    *response,
                  "%s: the server answered HTTP %u%s%s%s%s",
                  what, response->status, *code ? " " : "", code, *message ? ": " : "", message);
   return FALSE;
-}
-
-static GBytes *
-json_to_bytes (JsonNode *root)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  gsize len = 0;
-  char *text;
-
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &len);
-  return g_bytes_new_take (text, len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -580,7 +457,7 @@ write_server_json (const char    *state_dir,
 
 static char *
 finish_enrollment (EnrollData  *data,
-                   Response    *response,
+                   IntakeHttpResponse    *response,
                    GError     **error)
 {
   g_autofree char *own_device_id = intake_device_key_dup_id_hex (data->device);
@@ -619,7 +496,7 @@ finish_enrollment (EnrollData  *data,
       return NULL;
     }
 
-  if (!(root = response_get_object (response)))
+  if (!(root = intake_http_response_get_object (response)))
     return bad_enroll_response (error, "not a JSON object"), NULL;
 
   device_id = json_object_get_string_member_with_default (root, "device_id", NULL);
@@ -686,7 +563,7 @@ enroll_cb (GObject      *object,
            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(Response) response = NULL;
+  g_autoptr(IntakeHttpResponse) response = NULL;
   GError *error = NULL;
   char *fingerprint;
 
@@ -749,7 +626,7 @@ intake_sync_enroll_async (const char            *state_dir,
   json_builder_add_string_value (builder, pk_b64);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  body = json_to_bytes (root);
+  body = intake_http_json_body (root);
 
   http_request_async (data->session, url, "POST", "/v1/enroll", body, NULL, 0, cancellable,
                       enroll_cb, g_steal_pointer (&task));
@@ -1178,7 +1055,7 @@ static void fetch_questionnaire (GTask *task);
 
 static void
 remember_response (IntakeSync *self,
-                   Response   *response)
+                   IntakeHttpResponse   *response)
 {
   self->last_http_status = response->status == SOUP_STATUS_OK ? 0 : response->status;
   set_str (&self->last_server_error, response->status == SOUP_STATUS_OK ? NULL : response->error_code);
@@ -1205,7 +1082,7 @@ is_delivered_status (const char *status)
  * of exactly the bytes this kiosk holds. */
 static gboolean
 check_upload (RunData    *data,
-              Response   *response,
+              IntakeHttpResponse   *response,
               GError    **error)
 {
   IntakeSync *self = data->self;
@@ -1219,7 +1096,7 @@ check_upload (RunData    *data,
   JsonArray *results;
   JsonNode *node;
 
-  if (!(root = response_get_object (response)) ||
+  if (!(root = intake_http_response_get_object (response)) ||
       !(node = json_object_get_member (root, "results")) || !JSON_NODE_HOLDS_ARRAY (node) ||
       json_array_get_length (results = json_node_get_array (node)) != data->batch->len)
     {
@@ -1392,7 +1269,7 @@ upload_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   RunData *data = g_task_get_task_data (task);
-  g_autoptr(Response) response = NULL;
+  g_autoptr(IntakeHttpResponse) response = NULL;
   GSource *source;
   GError *error = NULL;
 
@@ -1486,7 +1363,7 @@ send_next_batch (GTask *task_)
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  body = json_to_bytes (root);
+  body = intake_http_json_body (root);
 
   cancellable = g_task_get_cancellable (task);
   http_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "POST", "/v1/envelopes",
@@ -1519,7 +1396,7 @@ help_requests_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   RunData *data = g_task_get_task_data (task);
-  g_autoptr(Response) response = NULL;
+  g_autoptr(IntakeHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
 
   if (g_task_return_error_if_cancelled (task))
@@ -1584,7 +1461,7 @@ send_help_requests (GTask *task)
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  body = json_to_bytes (root);
+  body = intake_http_json_body (root);
 
   http_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "POST", "/v1/help-requests",
                       body, intake_kiosk_get_device_key (self->kiosk), now_us (self) / G_USEC_PER_SEC,
@@ -1599,7 +1476,7 @@ questionnaire_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   RunData *data = g_task_get_task_data (task);
   IntakeSync *self = data->self;
-  g_autoptr(Response) response = NULL;
+  g_autoptr(IntakeHttpResponse) response = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(IntakeSignedQuestionnaire) signed_q = NULL;
   gboolean installed = FALSE;
@@ -1627,7 +1504,7 @@ questionnaire_cb (GObject      *object,
       return;
     }
 
-  if ((root = response_get_object (response)) == NULL ||
+  if ((root = intake_http_response_get_object (response)) == NULL ||
       !(signed_q = intake_signed_questionnaire_new_from_json (root, &local_error)))
     g_warning ("The questionnaire the server offers is malformed (%s); keeping the current one",
                local_error != NULL ? local_error->message : "not a JSON object");

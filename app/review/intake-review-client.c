@@ -10,6 +10,7 @@
 
 #include "intake-crypto-error.h"
 #include "intake-envelope.h"
+#include "intake-http.h"
 #include "intake-review-client.h"
 #include "intake-review-request.h"
 #include "intake-signed-questionnaire.h"
@@ -184,8 +185,7 @@ intake_review_client_class_init (IntakeReviewClientClass *klass)
 static void
 intake_review_client_init (IntakeReviewClient *self)
 {
-  self->session = soup_session_new_with_options ("timeout", 60, "idle-timeout", 60, NULL);
-  soup_session_set_user_agent (self->session, "intake-review");
+  self->session = intake_http_session_new ("intake-review", 60, NULL, NULL);
 }
 
 IntakeReviewClient *
@@ -250,44 +250,58 @@ intake_review_client_lock (IntakeReviewClient *self)
   g_clear_pointer (&self->reviewer_id, g_free);
 }
 
-static JsonNode *
-parse_body (GBytes *body)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  gsize len = 0;
-  const char *data = body != NULL ? g_bytes_get_data (body, &len) : NULL;
-
-  if (data == NULL || len == 0 || !json_parser_load_from_data (parser, data, (gssize)len, NULL) ||
-      json_parser_get_root (parser) == NULL)
-    return NULL;
-  return json_node_copy (json_parser_get_root (parser));
-}
-
-static const char *
-error_code_of (JsonNode *node)
-{
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  return string_member (json_node_get_object (node), "error");
-}
-
 static void
-set_http_error (GError     **error,
-                guint        status,
-                JsonNode    *answer)
+set_http_error (GError             **error,
+                IntakeHttpResponse  *response)
 {
-  const char *code = error_code_of (answer);
-  const char *message = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer)
-                        ? string_member (json_node_get_object (answer), "message") : NULL;
+  const char *code = response->error_code;
+  const char *message = response->message;
 
-  if (status >= 500 || status == 0)
+  if (response->status >= 500 || response->status == 0)
     g_set_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_SERVER,
                  "De server kon het verzoek niet uitvoeren (HTTP %u%s%s). Probeer het later opnieuw.",
-                 status, code ? ", " : "", code ? code : "");
+                 response->status, code ? ", " : "", code ? code : "");
   else
     g_set_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_REFUSED,
-                 "De server weigerde het verzoek (HTTP %u, %s): %s", status,
+                 "De server weigerde het verzoek (HTTP %u, %s): %s", response->status,
                  code ? code : "onbekend", message ? message : "geen uitleg");
+}
+
+/* The transport's errors in the reviewer's terms; cancellation stays. */
+static void
+set_transport_error (GError **error,
+                     GError  *http_error)
+{
+  if (http_error->domain != INTAKE_HTTP_ERROR)
+    g_propagate_error (error, http_error);
+  else
+    {
+      if (http_error->code == INTAKE_HTTP_ERROR_TLS)
+        g_set_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_SERVER,
+                     "Het certificaat van de server wordt niet vertrouwd: %s", http_error->message);
+      else if (http_error->code == INTAKE_HTTP_ERROR_TOO_LARGE)
+        g_set_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
+                     "Het antwoord van de server is te groot: %s", http_error->message);
+      else if (http_error->code == INTAKE_HTTP_ERROR_INVALID_URL)
+        g_set_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_SERVER,
+                     "Het serveradres is geen geldig adres: %s", http_error->message);
+      else
+        g_set_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_SERVER,
+                     "De server is niet bereikbaar: %s", http_error->message);
+      g_error_free (http_error);
+    }
+}
+
+static IntakeHttpResponse *
+http_finish (GAsyncResult  *result,
+             GError       **error)
+{
+  GError *local_error = NULL;
+  IntakeHttpResponse *response = intake_http_request_finish (result, &local_error);
+
+  if (response == NULL)
+    set_transport_error (error, local_error);
+  return response;
 }
 
 /* ------------------------------------------------------------------ */
@@ -359,38 +373,34 @@ unlock_answer_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   UnlockData *data = g_task_get_task_data (task);
-  SoupMessage *msg = g_object_get_data (G_OBJECT (task), "message");
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(IntakeHttpResponse) response = http_finish (result, &error);
   JsonObject *object;
   const char *blob_b64, *office_b64, *id;
-  guint status;
 
-  if (body == NULL)
+  if (response == NULL)
     {
-      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_SERVER,
-                               "De server is niet bereikbaar: %s", error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  status = soup_message_get_status (msg);
-  answer = parse_body (body);
-  if (status == SOUP_STATUS_NOT_FOUND && g_strcmp0 (error_code_of (answer), "unknown_reviewer") == 0)
-    return wrong_credentials (task);
-  if (status == 429)
+  if (response->status == SOUP_STATUS_NOT_FOUND && g_strcmp0 (response->error_code, "unknown_reviewer") == 0)
+    {
+      wrong_credentials (task);
+      return;
+    }
+  if (response->status == 429)
     {
       g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_SLOW_DOWN,
                                "Te veel pogingen met deze naam. Wacht een minuut en probeer het opnieuw.");
       return;
     }
-  if (status != SOUP_STATUS_OK)
+  if (response->status != SOUP_STATUS_OK)
     {
-      set_http_error (&error, status, answer);
+      set_http_error (&error, response);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer) ||
-      !(object = json_node_get_object (answer)) ||
+  if (!(object = intake_http_response_get_object (response)) ||
       !(blob_b64 = string_member (object, "blob")) || !(id = string_member (object, "reviewer_id")))
     {
       g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
@@ -426,9 +436,6 @@ intake_review_client_unlock_async (IntakeReviewClient       *self,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *json = NULL;
   UnlockData *data;
 
   g_return_if_fail (INTAKE_IS_REVIEW_CLIENT (self));
@@ -442,26 +449,19 @@ intake_review_client_unlock_async (IntakeReviewClient       *self,
   g_task_set_task_data (task, data, (GDestroyNotify)unlock_data_free);
 
   if (*data->name == '\0' || passphrase->len == 0)
-    return wrong_credentials (task);
-
-  url = g_strconcat (self->server_url, "/v1/review/unlock", NULL);
-  if (!(msg = soup_message_new (SOUP_METHOD_POST, url)))
     {
-      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_SERVER,
-                               "Het serveradres \"%s\" is geen geldig adres", self->server_url);
+      wrong_credentials (task);
       return;
     }
+
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "name");
   json_builder_add_string_value (builder, data->name);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  json = json_to_string (root, FALSE);
-  body = g_bytes_new (json, strlen (json));
-  soup_message_set_request_body_from_bytes (msg, "application/json", body);
-  g_object_set_data_full (G_OBJECT (task), "message", g_object_ref (msg), g_object_unref);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
-                                    unlock_answer_cb, g_steal_pointer (&task));
+  body = intake_http_json_body (root);
+  intake_http_request_async (self->session, self->server_url, SOUP_METHOD_POST, "/v1/review/unlock", body,
+                             NULL, cancellable, unlock_answer_cb, g_steal_pointer (&task));
 }
 
 gboolean
@@ -489,65 +489,50 @@ intake_review_client_unlock_finish (IntakeReviewClient  *self,
 /* ------------------------------------------------------------------ */
 /* Signed requests                                                      */
 
-typedef struct {
-  SoupMessage *msg;
-  JsonNode    *conflict;
-} RequestData;
-
-static void
-request_data_free (RequestData *data)
-{
-  g_clear_object (&data->msg);
-  g_clear_pointer (&data->conflict, json_node_unref);
-  g_free (data);
-}
-
 static void
 request_answer_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  RequestData *data = g_task_get_task_data (task);
+  JsonNode **conflict = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  g_autoptr(JsonNode) answer = NULL;
-  guint status;
+  g_autoptr(IntakeHttpResponse) response = http_finish (result, &error);
+  JsonObject *object;
 
-  if (body == NULL)
+  if (response == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_SERVER,
-                                 "De server is niet bereikbaar: %s", error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  status = soup_message_get_status (data->msg);
-  answer = parse_body (body);
-  if (status == SOUP_STATUS_CONFLICT)
+  if (response->status == SOUP_STATUS_CONFLICT)
     {
-      JsonObject *object = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
-
-      if (object != NULL && json_object_has_member (object, "current"))
-        data->conflict = json_node_copy (json_object_get_member (object, "current"));
+      if ((object = intake_http_response_get_object (response)) != NULL && json_object_has_member (object, "current"))
+        *conflict = json_node_copy (json_object_get_member (object, "current"));
       g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_CONFLICT,
                                "Een andere medewerker heeft deze aanmelding intussen gewijzigd");
       return;
     }
-  if (status < 200 || status >= 300)
+  if (response->status < 200 || response->status >= 300)
     {
-      set_http_error (&error, status, answer);
+      set_http_error (&error, response);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if (answer == NULL)
+  if (response->root == NULL)
     {
       g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
                                "Het antwoord van de server is geen JSON");
       return;
     }
-  g_task_return_pointer (task, g_steal_pointer (&answer), (GDestroyNotify)json_node_unref);
+  g_task_return_pointer (task, json_node_ref (response->root), (GDestroyNotify)json_node_unref);
+}
+
+static void
+conflict_free (JsonNode **conflict)
+{
+  g_clear_pointer (conflict, json_node_unref);
+  g_free (conflict);
 }
 
 void
@@ -560,42 +545,25 @@ intake_review_client_request_async (IntakeReviewClient  *self,
                                     gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *url = NULL;
-  IntakeRequestAuth auth = { 0 };
-  SoupMessageHeaders *headers;
-  RequestData *data;
+  IntakeHttpSigner signer = { 0 };
 
   g_return_if_fail (INTAKE_IS_REVIEW_CLIENT (self));
   g_return_if_fail (method != NULL && path_and_query != NULL && path_and_query[0] == '/');
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, intake_review_client_request_async);
+  /* Where a 409 answer's "current" member goes. */
+  g_task_set_task_data (task, g_new0 (JsonNode *, 1), (GDestroyNotify)conflict_free);
   if (self->key == NULL)
     {
       g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_LOCKED,
                                "Ontgrendel eerst met uw naam en wachtwoord");
       return;
     }
-  url = g_strconcat (self->server_url, path_and_query, NULL);
-  data = g_new0 (RequestData, 1);
-  g_task_set_task_data (task, data, (GDestroyNotify)request_data_free);
-  if (!(data->msg = soup_message_new (method, url)))
-    {
-      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
-                               "Ongeldig adres: %s", url);
-      return;
-    }
-  if (body != NULL)
-    soup_message_set_request_body_from_bytes (data->msg, "application/json", body);
-  intake_review_sign_request (self->key, method, path_and_query, body, g_get_real_time () / G_USEC_PER_SEC, &auth);
-  headers = soup_message_get_request_headers (data->msg);
-  soup_message_headers_replace (headers, INTAKE_HEADER_REVIEWER, auth.device_id);
-  soup_message_headers_replace (headers, INTAKE_HEADER_TIMESTAMP, auth.timestamp);
-  soup_message_headers_replace (headers, INTAKE_HEADER_NONCE, auth.nonce);
-  soup_message_headers_replace (headers, INTAKE_HEADER_SIGNATURE, auth.signature);
-  intake_request_auth_clear (&auth);
-  soup_session_send_and_read_async (self->session, data->msg, G_PRIORITY_DEFAULT, cancellable,
-                                    request_answer_cb, g_steal_pointer (&task));
+  signer.reviewer = self->key;
+  signer.now = g_get_real_time () / G_USEC_PER_SEC;
+  intake_http_request_async (self->session, self->server_url, method, path_and_query, body, &signer,
+                             cancellable, request_answer_cb, g_steal_pointer (&task));
 }
 
 JsonNode *
@@ -604,24 +572,37 @@ intake_review_client_request_finish (IntakeReviewClient  *self,
                                      JsonNode           **out_conflict,
                                      GError             **error)
 {
-  RequestData *data;
-  JsonNode *node;
+  JsonNode **conflict;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  node = g_task_propagate_pointer (G_TASK (result), error);
-  data = g_task_get_task_data (G_TASK (result));
+  conflict = g_task_get_task_data (G_TASK (result));
   if (out_conflict != NULL)
-    *out_conflict = data != NULL && data->conflict != NULL ? json_node_ref (data->conflict) : NULL;
-  return node;
+    *out_conflict = *conflict != NULL ? json_node_ref (*conflict) : NULL;
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* A request whose answer is post-processed by @done in the main thread. */
-typedef gpointer (*AnswerFunc) (IntakeReviewClient *self,
-                                JsonNode           *answer,
-                                JsonNode           *conflict,
-                                GTask              *task,
-                                GError            **error);
+/* A request whose answer @func turns into the result, in the main thread.
+ * @out_current: where a workflow change's conflict leaves the current
+ * state (see intake_review_client_update_workflow_finish()). */
+typedef gpointer (*AnswerFunc) (IntakeReviewClient  *self,
+                                JsonNode            *answer,
+                                JsonNode            *conflict,
+                                IntakeReviewMeta   **out_current,
+                                GError             **error);
+
+typedef struct {
+  AnswerFunc        func;
+  GDestroyNotify    destroy;
+  IntakeReviewMeta *current;
+} Chain;
+
+static void
+chain_free (Chain *chain)
+{
+  g_clear_pointer (&chain->current, intake_review_meta_free);
+  g_free (chain);
+}
 
 static void
 chained_cb (GObject      *source,
@@ -630,18 +611,17 @@ chained_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   IntakeReviewClient *self = INTAKE_REVIEW_CLIENT (source);
-  AnswerFunc func = g_object_get_data (G_OBJECT (task), "answer-func");
-  GDestroyNotify destroy = g_object_get_data (G_OBJECT (task), "answer-destroy");
+  Chain *chain = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) conflict = NULL;
   g_autoptr(JsonNode) answer = intake_review_client_request_finish (self, result, &conflict, &error);
   gpointer value;
 
-  value = func (self, answer, conflict, task, &error);
+  value = chain->func (self, answer, conflict, &chain->current, &error);
   if (value == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
-    g_task_return_pointer (task, value, destroy);
+    g_task_return_pointer (task, value, chain->destroy);
 }
 
 static void
@@ -652,18 +632,17 @@ chained_request (IntakeReviewClient  *self,
                  GBytes              *body,
                  AnswerFunc           func,
                  GDestroyNotify       destroy,
-                 gpointer             task_data,
-                 GDestroyNotify       task_data_destroy,
                  GCancellable        *cancellable,
                  GAsyncReadyCallback  callback,
                  gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Chain *chain = g_new0 (Chain, 1);
 
+  chain->func = func;
+  chain->destroy = destroy;
   g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, task_data, task_data_destroy);
-  g_object_set_data (G_OBJECT (task), "answer-func", func);
-  g_object_set_data (G_OBJECT (task), "answer-destroy", destroy);
+  g_task_set_task_data (task, chain, (GDestroyNotify)chain_free);
   intake_review_client_request_async (self, method, path, body, cancellable, chained_cb, task);
 }
 
@@ -732,7 +711,7 @@ static gpointer
 list_answer (IntakeReviewClient *self,
              JsonNode           *answer,
              JsonNode           *conflict,
-             GTask              *task,
+             IntakeReviewMeta  **out_current,
              GError            **error)
 {
   ListResult *r;
@@ -783,7 +762,7 @@ intake_review_client_list_async (IntakeReviewClient       *self,
   g_autofree char *path = intake_review_filter_to_path (filter);
 
   chained_request (self, intake_review_client_list_async, "GET", path, NULL,
-                   list_answer, (GDestroyNotify)list_result_free, NULL, NULL,
+                   list_answer, (GDestroyNotify)list_result_free,
                    cancellable, callback, user_data);
 }
 
@@ -903,7 +882,7 @@ static gpointer
 fetch_answer (IntakeReviewClient *self,
               JsonNode           *answer,
               JsonNode           *conflict,
-              GTask              *task,
+              IntakeReviewMeta  **out_current,
               GError            **error)
 {
   g_autoptr(IntakeReviewMeta) meta = NULL;
@@ -972,7 +951,7 @@ intake_review_client_fetch_async (IntakeReviewClient  *self,
   g_autofree char *path = g_strconcat ("/v1/review/submissions/", escaped, NULL);
 
   chained_request (self, intake_review_client_fetch_async, "GET", path, NULL,
-                   fetch_answer, (GDestroyNotify)fetch_result_free, NULL, NULL,
+                   fetch_answer, (GDestroyNotify)fetch_result_free,
                    cancellable, callback, user_data);
 }
 
@@ -1005,15 +984,13 @@ static gpointer
 workflow_answer (IntakeReviewClient *self,
                  JsonNode           *answer,
                  JsonNode           *conflict,
-                 GTask              *task,
+                 IntakeReviewMeta  **out_current,
                  GError            **error)
 {
   IntakeReviewMeta *meta;
 
   if (conflict != NULL && JSON_NODE_HOLDS_OBJECT (conflict))
-    g_object_set_data_full (G_OBJECT (task), "current",
-                            intake_review_meta_new_from_json (json_node_get_object (conflict)),
-                            (GDestroyNotify)intake_review_meta_free);
+    *out_current = intake_review_meta_new_from_json (json_node_get_object (conflict));
   if (answer == NULL)
     return NULL;
   if (!JSON_NODE_HOLDS_OBJECT (answer) || !(meta = intake_review_meta_new_from_json (json_node_get_object (answer))))
@@ -1050,7 +1027,7 @@ intake_review_client_update_workflow_async (IntakeReviewClient  *self,
   json_builder_end_object (builder);
   body = json_body (builder);
   chained_request (self, intake_review_client_update_workflow_async, "POST", path, body,
-                   workflow_answer, (GDestroyNotify)intake_review_meta_free, NULL, NULL,
+                   workflow_answer, (GDestroyNotify)intake_review_meta_free,
                    cancellable, callback, user_data);
 }
 
@@ -1060,12 +1037,12 @@ intake_review_client_update_workflow_finish (IntakeReviewClient  *self,
                                              IntakeReviewMeta   **out_current,
                                              GError             **error)
 {
-  IntakeReviewMeta *current;
+  Chain *chain;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  current = g_object_get_data (G_OBJECT (result), "current");
+  chain = g_task_get_task_data (G_TASK (result));
   if (out_current != NULL)
-    *out_current = current != NULL ? intake_review_meta_copy (current) : NULL;
+    *out_current = chain->current != NULL ? intake_review_meta_copy (chain->current) : NULL;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -1139,7 +1116,7 @@ intake_review_client_add_note_async (IntakeReviewClient  *self,
   json_builder_end_object (builder);
   body = json_body (builder);
   chained_request (self, intake_review_client_add_note_async, "POST", path, body,
-                   workflow_answer, (GDestroyNotify)intake_review_meta_free, NULL, NULL,
+                   workflow_answer, (GDestroyNotify)intake_review_meta_free,
                    cancellable, callback, user_data);
 }
 
@@ -1159,7 +1136,7 @@ static gpointer
 audit_answer (IntakeReviewClient *self,
               JsonNode           *answer,
               JsonNode           *conflict,
-              GTask              *task,
+              IntakeReviewMeta  **out_current,
               GError            **error)
 {
   JsonObject *object;
@@ -1188,7 +1165,7 @@ intake_review_client_audit_async (IntakeReviewClient  *self,
   g_autofree char *path = g_strconcat ("/v1/review/submissions/", escaped, "/audit", NULL);
 
   chained_request (self, intake_review_client_audit_async, "GET", path, NULL,
-                   audit_answer, (GDestroyNotify)json_array_unref, NULL, NULL,
+                   audit_answer, (GDestroyNotify)json_array_unref,
                    cancellable, callback, user_data);
 }
 
@@ -1205,7 +1182,7 @@ static gpointer
 event_answer (IntakeReviewClient *self,
               JsonNode           *answer,
               JsonNode           *conflict,
-              GTask              *task,
+              IntakeReviewMeta  **out_current,
               GError            **error)
 {
   return answer != NULL ? GINT_TO_POINTER (TRUE) : NULL;
@@ -1230,7 +1207,7 @@ intake_review_client_report_event_async (IntakeReviewClient  *self,
   json_builder_end_object (builder);
   body = json_body (builder);
   chained_request (self, intake_review_client_report_event_async, "POST", "/v1/review/events", body,
-                   event_answer, NULL, NULL, NULL, cancellable, callback, user_data);
+                   event_answer, NULL, cancellable, callback, user_data);
 }
 
 gboolean
@@ -1249,7 +1226,7 @@ static gpointer
 questionnaires_answer (IntakeReviewClient *self,
                        JsonNode           *answer,
                        JsonNode           *conflict,
-                       GTask              *task,
+                       IntakeReviewMeta  **out_current,
                        GError            **error)
 {
   g_autoptr(IntakeQuestionnaireSet) set = intake_questionnaire_set_new ();
@@ -1295,7 +1272,7 @@ intake_review_client_load_questionnaires_async (IntakeReviewClient  *self,
                                                 gpointer             user_data)
 {
   chained_request (self, intake_review_client_load_questionnaires_async, "GET", "/v1/review/questionnaires",
-                   NULL, questionnaires_answer, g_object_unref, NULL, NULL, cancellable, callback, user_data);
+                   NULL, questionnaires_answer, g_object_unref, cancellable, callback, user_data);
 }
 
 IntakeQuestionnaireSet *
