@@ -69,8 +69,7 @@ intake_secure_buffer_new_take_string (GString *string)
   g_return_val_if_fail (string != NULL, NULL);
 
   self = intake_secure_buffer_new_copy (string->str, string->len);
-  sodium_memzero (string->str, string->allocated_len);
-  g_string_free (string, TRUE);
+  intake_secure_string_free (string);
 
   return self;
 }
@@ -89,6 +88,14 @@ intake_secure_buffer_free (IntakeSecureBuffer *self)
 }
 
 void
+intake_secure_wipe (gpointer data,
+                    gsize    len)
+{
+  if (data != NULL && len > 0)
+    sodium_memzero (data, len);
+}
+
+void
 intake_secure_strfree (char *str)
 {
   if (str == NULL)
@@ -96,6 +103,25 @@ intake_secure_strfree (char *str)
 
   sodium_memzero (str, strlen (str));
   g_free (str);
+}
+
+void
+intake_secure_string_wipe (GString *string)
+{
+  g_return_if_fail (string != NULL);
+
+  sodium_memzero (string->str, string->allocated_len);
+  g_string_truncate (string, 0);
+}
+
+void
+intake_secure_string_free (GString *string)
+{
+  if (string == NULL)
+    return;
+
+  sodium_memzero (string->str, string->allocated_len);
+  g_string_free (string, TRUE);
 }
 
 IntakeSecureBuffer *

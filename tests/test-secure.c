@@ -231,12 +231,46 @@ test_passphrase_at_limit (void)
   g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TOO_LARGE);
 }
 
+static void
+test_wipe_helpers (void)
+{
+  g_autoptr(GString) string = g_string_new ("Zwaluwstaart, 1985");
+  char buffer[16] = "secret pin 1234";
+  gsize allocated;
+
+  intake_secure_wipe (buffer, sizeof buffer);
+  for (gsize i = 0; i < sizeof buffer; i++)
+    g_assert_cmpint (buffer[i], ==, 0);
+  intake_secure_wipe (NULL, 10);
+
+  /* The whole allocation, not only the text, is wiped; the string stays usable. */
+  allocated = string->allocated_len;
+  intake_secure_string_wipe (string);
+  g_assert_cmpuint (string->len, ==, 0);
+  for (gsize i = 0; i < allocated; i++)
+    g_assert_cmpint (string->str[i], ==, 0);
+  g_string_append (string, "again");
+  g_assert_cmpstr (string->str, ==, "again");
+
+  /* Free functions accept NULL, and the autoptr types free what they hold. */
+  intake_secure_strfree (NULL);
+  intake_secure_string_free (NULL);
+  {
+    g_autoptr(IntakeSecureStr) text = g_strdup ("answer");
+    g_autoptr(IntakeSecureString) more = g_string_new ("more");
+
+    g_assert_cmpstr (text, ==, "answer");
+    g_assert_cmpstr (more->str, ==, "more");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/crypto/secure/wipe-helpers", test_wipe_helpers);
   g_test_add_func ("/crypto/init/twice", test_init_twice);
   g_test_add_func ("/crypto/init/threads", test_init_threads);
   g_test_add_func ("/crypto/secure/buffer/new-zeroed", test_buffer_new_zeroed);

@@ -6,9 +6,8 @@
 
 #include <string.h>
 
-#include <sodium.h>
-
 #include "intake-answer.h"
+#include "intake-secure.h"
 #include "intake-session.h"
 
 struct _IntakeAnswer {
@@ -29,16 +28,6 @@ answer_new (IntakeAnswerKind kind)
 
   self->kind = kind;
   return self;
-}
-
-static void
-wipe_string (char *str)
-{
-  if (str != NULL)
-    {
-      sodium_memzero (str, strlen (str));
-      g_free (str);
-    }
 }
 
 static int
@@ -147,14 +136,14 @@ intake_answer_free (IntakeAnswer *self)
   if (self == NULL)
     return;
 
-  wipe_string (self->string);
+  intake_secure_strfree (self->string);
   if (self->choices != NULL)
     {
       for (guint i = 0; i < self->n_choices; i++)
-        wipe_string (self->choices[i]);
+        intake_secure_strfree (self->choices[i]);
       g_free (self->choices);
     }
-  sodium_memzero (self, sizeof *self);
+  intake_secure_wipe (self, sizeof *self);
   g_free (self);
 }
 

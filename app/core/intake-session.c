@@ -6,9 +6,8 @@
 
 #include <string.h>
 
-#include <sodium.h>
-
 #include "intake-canonical-json.h"
+#include "intake-secure.h"
 #include "intake-session.h"
 
 G_DEFINE_QUARK (intake-session-error-quark, intake_session_error)
@@ -831,7 +830,7 @@ put_int (Writer *w,
 
   g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, value);
   put (w, buf);
-  sodium_memzero (buf, sizeof buf);
+  intake_secure_wipe (buf, sizeof buf);
 }
 
 static void

@@ -24,6 +24,7 @@
 #include <espeak-ng/espeak_ng.h>
 #include <pcaudiolib/audio.h>
 
+#include "intake-secure.h"
 #include "intake-speech.h"
 
 /* Longer texts are cut: a screen never holds this much, and it bounds the
@@ -273,11 +274,7 @@ job_clear (gpointer data)
   g_main_context_unref (job->context);
   g_free (job->voice);
   g_free (job->lang);
-  if (job->text != NULL)
-    {
-      memset (job->text, 0, strlen (job->text));
-      g_free (job->text);
-    }
+  intake_secure_strfree (job->text);
 }
 
 static Job *

@@ -6,10 +6,9 @@
 
 #include <string.h>
 
-#include <sodium.h>
-
 #include "intake-canonical-json.h"
 #include "intake-export.h"
+#include "intake-secure.h"
 
 G_DEFINE_QUARK (intake-export-error-quark, intake_export_error)
 
@@ -58,19 +57,12 @@ struct _IntakeExport {
 G_DEFINE_FINAL_TYPE (IntakeExport, intake_export, G_TYPE_OBJECT)
 
 static void
-wipe_string (GString *string)
-{
-  sodium_memzero (string->str, string->allocated_len);
-  g_string_truncate (string, 0);
-}
-
-static void
 intake_export_finalize (GObject *object)
 {
   IntakeExport *self = INTAKE_EXPORT (object);
 
-  wipe_string (self->pending);
-  wipe_string (self->cell);
+  intake_secure_string_wipe (self->pending);
+  intake_secure_string_wipe (self->cell);
   g_string_free (self->pending, TRUE);
   g_string_free (self->cell, TRUE);
   g_clear_object (&self->set);
@@ -189,7 +181,7 @@ flush_pending (IntakeExport  *self,
     return TRUE;
   ok = g_output_stream_write_all (self->out, self->pending->str, self->pending->len,
                                   NULL, cancellable, error);
-  wipe_string (self->pending);
+  intake_secure_string_wipe (self->pending);
   return ok;
 }
 
@@ -374,7 +366,7 @@ add_csv_row (IntakeExport           *self,
             integer = intake_submission_append_value_text (submission, code, self->cell);
             /* A number is never a formula: -3 stays -3. */
             csv_cell (row, FALSE, self->cell->str, !integer);
-            wipe_string (self->cell);
+            intake_secure_string_wipe (self->cell);
             break;
           }
         case INTAKE_SUBMISSION_DECLINED:

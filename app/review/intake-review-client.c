@@ -13,6 +13,7 @@
 #include "intake-http.h"
 #include "intake-review-client.h"
 #include "intake-review-request.h"
+#include "intake-secure.h"
 #include "intake-signed-questionnaire.h"
 
 G_DEFINE_QUARK (intake-review-client-error-quark, intake_review_client_error)
@@ -1090,10 +1091,9 @@ intake_review_client_add_note_async (IntakeReviewClient  *self,
   json_builder_end_object (inner);
   inner_root = json_builder_get_root (inner);
   {
-    g_autofree char *json = json_to_string (inner_root, FALSE);
+    g_autoptr(IntakeSecureStr) json = json_to_string (inner_root, FALSE);
 
     plaintext = intake_secure_buffer_new_copy (json, strlen (json));
-    explicit_bzero (json, strlen (json));
   }
   intake_envelope_new_submission_id (info.submission_id);
   envelope = intake_envelope_seal (self->office_public, intake_reviewer_key_get_signing_key (self->key), &info,

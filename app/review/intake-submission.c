@@ -6,9 +6,9 @@
 
 #include <string.h>
 
-#include <sodium.h>
 
 #include "intake-canonical-json.h"
+#include "intake-secure.h"
 #include "intake-session.h"
 #include "intake-submission.h"
 
@@ -134,24 +134,14 @@ struct _JNode {
 #define MAX_DEPTH 8
 
 static void
-wipe_free (char *str)
-{
-  if (str != NULL)
-    {
-      sodium_memzero (str, strlen (str));
-      g_free (str);
-    }
-}
-
-static void
 jnode_free (JNode *node)
 {
   if (node == NULL)
     return;
-  wipe_free (node->key);
-  wipe_free (node->string);
+  intake_secure_strfree (node->key);
+  intake_secure_strfree (node->string);
   g_clear_pointer (&node->children, g_ptr_array_unref);
-  sodium_memzero (node, sizeof *node);
+  intake_secure_wipe (node, sizeof *node);
   g_free (node);
 }
 
@@ -302,7 +292,7 @@ read_string (Reader  *r,
 
       if (r->p >= r->end)
         {
-          wipe_free (out);
+          intake_secure_strfree (out);
           r->p = open;
           read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE, "a string is not closed");
           return NULL;
@@ -315,7 +305,7 @@ read_string (Reader  *r,
         }
       if (c < 0x20)
         {
-          wipe_free (out);
+          intake_secure_strfree (out);
           read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE,
                      "a control character inside a string must be escaped; this is not valid JSON");
           return NULL;
@@ -330,7 +320,7 @@ read_string (Reader  *r,
       /* An escape. */
       if (r->p + 1 >= r->end)
         {
-          wipe_free (out);
+          intake_secure_strfree (out);
           read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE, "a string is not closed");
           return NULL;
         }
@@ -344,7 +334,7 @@ read_string (Reader  *r,
         case 'r': out[n++] = '\r'; r->p += 2; continue;
         case 't': out[n++] = '\t'; r->p += 2; continue;
         case '/':
-          wipe_free (out);
+          intake_secure_strfree (out);
           read_fail (r, error, INTAKE_SUBMISSION_ERROR_NOT_CANONICAL,
                      "\"\\/\" is not the canonical escape; the canonical form writes '/' as is");
           return NULL;
@@ -361,7 +351,7 @@ read_string (Reader  *r,
                 d[k] = hex_value (h);
                 if (d[k] < 0)
                   {
-                    wipe_free (out);
+                    intake_secure_strfree (out);
                     read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE,
                                "\"\\u\" must be followed by four hex digits; this is not valid JSON");
                     return NULL;
@@ -372,7 +362,7 @@ read_string (Reader  *r,
               }
             if (value == 0)
               {
-                wipe_free (out);
+                intake_secure_strfree (out);
                 read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE,
                            "a string holds U+0000, which no answer can contain");
                 return NULL;
@@ -380,7 +370,7 @@ read_string (Reader  *r,
             if (value >= 0x20 || !lowercase ||
                 value == '\b' || value == '\f' || value == '\n' || value == '\r' || value == '\t')
               {
-                wipe_free (out);
+                intake_secure_strfree (out);
                 read_fail (r, error, INTAKE_SUBMISSION_ERROR_NOT_CANONICAL,
                            "a \"\\u\" escape the canonical form does not use; it escapes only "
                            "control characters, with lowercase hex, and short forms where they exist");
@@ -391,7 +381,7 @@ read_string (Reader  *r,
             continue;
           }
         default:
-          wipe_free (out);
+          intake_secure_strfree (out);
           read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE,
                      "an unknown escape in a string; this is not valid JSON");
           return NULL;
@@ -513,13 +503,13 @@ read_object (Reader  *r,
           else
             what = g_strdup_printf ("the key \"%s\" comes after \"%s\"; the canonical form "
                                     "sorts keys by their bytes", key, previous);
-          wipe_free (key);
+          intake_secure_strfree (key);
           return read_fail (r, error, order == 0 ? INTAKE_SUBMISSION_ERROR_DUPLICATE_KEY
                                                  : INTAKE_SUBMISSION_ERROR_NOT_CANONICAL, what);
         }
       if (!expect_char (r, ':', error) || !read_value (r, depth + 1, &value, error))
         {
-          wipe_free (key);
+          intake_secure_strfree (key);
           return FALSE;
         }
       value->key = key;
@@ -1668,7 +1658,7 @@ wipe_strv (char **strv)
   if (strv == NULL)
     return;
   for (char **p = strv; *p != NULL; p++)
-    wipe_free (*p);
+    intake_secure_strfree (*p);
   g_free (strv);
 }
 
@@ -1682,26 +1672,26 @@ intake_rendering_free (IntakeRendering *self)
     {
       IntakeRenderedRow *row = &self->rows[i];
 
-      wipe_free (row->code);
-      wipe_free (row->section_code);
-      wipe_free (row->section_title);
-      wipe_free (row->question_text);
-      wipe_free (row->answer_text);
+      intake_secure_strfree (row->code);
+      intake_secure_strfree (row->section_code);
+      intake_secure_strfree (row->section_title);
+      intake_secure_strfree (row->question_text);
+      intake_secure_strfree (row->answer_text);
       wipe_strv (row->answer_items);
-      wipe_free (row->text_language);
-      wipe_free (row->text_language_name);
+      intake_secure_strfree (row->text_language);
+      intake_secure_strfree (row->text_language_name);
     }
   g_free (self->rows);
-  wipe_free (self->staff_language);
-  wipe_free (self->questionnaire_id);
-  wipe_free (self->questionnaire_hash);
-  wipe_free (self->questionnaire_title);
-  wipe_free (self->language);
-  wipe_free (self->language_name);
-  wipe_free (self->language_autonym);
-  wipe_free (self->started_at);
-  wipe_free (self->finished_at);
-  sodium_memzero (self, sizeof *self);
+  intake_secure_strfree (self->staff_language);
+  intake_secure_strfree (self->questionnaire_id);
+  intake_secure_strfree (self->questionnaire_hash);
+  intake_secure_strfree (self->questionnaire_title);
+  intake_secure_strfree (self->language);
+  intake_secure_strfree (self->language_name);
+  intake_secure_strfree (self->language_autonym);
+  intake_secure_strfree (self->started_at);
+  intake_secure_strfree (self->finished_at);
+  intake_secure_wipe (self, sizeof *self);
   g_free (self);
 }
 

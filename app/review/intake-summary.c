@@ -6,8 +6,7 @@
 
 #include <string.h>
 
-#include <sodium.h>
-
+#include "intake-secure.h"
 #include "intake-summary.h"
 
 G_DEFINE_QUARK (intake-summary-error-quark, intake_summary_error)
@@ -285,22 +284,12 @@ struct _IntakeSummary {
 G_DEFINE_FINAL_TYPE (IntakeSummary, intake_summary, G_TYPE_OBJECT)
 
 static void
-wipe_free (char *str)
-{
-  if (str != NULL)
-    {
-      sodium_memzero (str, strlen (str));
-      g_free (str);
-    }
-}
-
-static void
 wipe_strv (char **strv)
 {
   if (strv == NULL)
     return;
   for (char **p = strv; *p != NULL; p++)
-    wipe_free (*p);
+    intake_secure_strfree (*p);
   g_free (strv);
 }
 
@@ -309,12 +298,12 @@ line_clear (gpointer data)
 {
   IntakeSummaryLine *line = data;
 
-  wipe_free (line->label);
-  wipe_free (line->zrm_domain);
-  wipe_free (line->text);
+  intake_secure_strfree (line->label);
+  intake_secure_strfree (line->zrm_domain);
+  intake_secure_strfree (line->text);
   wipe_strv (line->items);
   g_strfreev (line->sources);
-  wipe_free (line->text_language_name);
+  intake_secure_strfree (line->text_language_name);
 }
 
 static void
@@ -347,7 +336,7 @@ accumulator_add (Accumulator          *acc,
 {
   if (acc->items == NULL)
     {
-      acc->items = g_ptr_array_new_with_free_func ((GDestroyNotify) wipe_free);
+      acc->items = g_ptr_array_new_with_free_func ((GDestroyNotify) intake_secure_strfree);
       acc->sources = g_ptr_array_new ();
     }
   g_ptr_array_add (acc->items, item);
@@ -555,7 +544,7 @@ intake_summary_new (IntakeSubmission     *submission,
               if (rule->topic == INTAKE_SUMMARY_OWN_WORDS)
                 simple[rule->topic].text_language_name = language_name;
             }
-          sodium_memzero (answer_text, strlen (answer_text));
+          intake_secure_wipe (answer_text, strlen (answer_text));
         }
     }
 

@@ -17,6 +17,7 @@
 #include <pango/pangocairo.h>
 
 #include "intake-review-pdf.h"
+#include "intake-secure.h"
 #include "intake-summary.h"
 
 G_DEFINE_QUARK (intake-review-pdf-error-quark, intake_review_pdf_error)
@@ -58,9 +59,7 @@ block_clear (gpointer data)
   Block *block = data;
 
   /* The markup holds a resident's answers: wipe it like the rendering does. */
-  if (block->markup != NULL)
-    explicit_bzero (block->markup, strlen (block->markup));
-  g_clear_pointer (&block->markup, g_free);
+  g_clear_pointer (&block->markup, intake_secure_strfree);
 }
 
 static void
@@ -76,26 +75,13 @@ add_block (GArray     *blocks,
   g_array_append_val (blocks, block);
 }
 
-/* A GString whose text is wiped when it is freed. */
-typedef GString WipedString;
-
-static void
-wipe_string (WipedString *string)
-{
-  explicit_bzero (string->str, string->allocated_len);
-  g_string_free (string, TRUE);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipedString, wipe_string)
-
 static void
 append_escaped (GString    *out,
                 const char *text)
 {
-  g_autofree char *escaped = g_markup_escape_text (text != NULL && *text ? text : "—", -1);
+  g_autoptr(IntakeSecureStr) escaped = g_markup_escape_text (text != NULL && *text ? text : "—", -1);
 
   g_string_append (out, escaped);
-  explicit_bzero (escaped, strlen (escaped));
 }
 
 static void
@@ -124,7 +110,7 @@ build_header (GArray                    *blocks,
               const IntakeRendering     *rendering,
               const IntakeReviewPdfMeta *meta)
 {
-  g_autoptr(WipedString) line = g_string_new (NULL);
+  g_autoptr(IntakeSecureString) line = g_string_new (NULL);
   g_autofree char *language = NULL;
 
   g_string_append (line, "Intakegesprek — ");
@@ -177,7 +163,7 @@ build_summary (GArray                *blocks,
     {
       const IntakeSummaryLine *line = intake_summary_get_line (summary, i);
       const char *title = intake_summary_topic_title (line->topic);
-      g_autoptr(WipedString) text = g_string_new (NULL);
+      g_autoptr(IntakeSecureString) text = g_string_new (NULL);
 
       if (title != NULL && g_strcmp0 (title, previous_title) != 0)
         add_block (blocks, BLOCK_SECTION, PART_SUMMARY, FALSE, 4, g_markup_escape_text (title, -1));
@@ -218,7 +204,7 @@ build_answers (GArray                *blocks,
   for (guint i = 0; i < rendering->n_rows; i++)
     {
       const IntakeRenderedRow *row = &rendering->rows[i];
-      g_autoptr(WipedString) text = g_string_new (NULL);
+      g_autoptr(IntakeSecureString) text = g_string_new (NULL);
 
       if (row->section_title != NULL && g_strcmp0 (row->section_title, section) != 0)
         add_block (blocks, BLOCK_SECTION, PART_ANSWERS, FALSE, 4, g_markup_escape_text (row->section_title, -1));

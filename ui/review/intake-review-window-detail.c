@@ -12,6 +12,7 @@
 
 #include "intake-review-pdf.h"
 #include "intake-review-window-private.h"
+#include "intake-secure.h"
 
 static void set_pdf_enabled (IntakeReviewWindow *self,
                              gboolean            enabled);
@@ -541,7 +542,7 @@ intake_review_window_add_note (IntakeReviewWindow *self)
 {
   GtkTextBuffer *buffer;
   GtkTextIter start, end;
-  g_autofree char *text = NULL;
+  g_autoptr(IntakeSecureStr) text = NULL;
 
   if (self->detail_meta == NULL || self->note_view == NULL || self->adding_note)
     return;
@@ -560,7 +561,6 @@ intake_review_window_add_note (IntakeReviewWindow *self)
   g_object_set_data (G_OBJECT (self->client), "review-window", self);
   intake_review_client_add_note_async (self->client, self->detail_id, text, self->detail_meta->version,
                                        self->cancellable, note_cb, g_strdup (self->detail_id));
-  explicit_bzero (text, strlen (text));
 }
 
 /* ------------------------------------------------------------------ */

@@ -15,6 +15,7 @@
 #include "intake-review-ui-resources.h"
 #include "intake-review-window-private.h"
 #include "intake-review-dashboard.h"
+#include "intake-secure.h"
 
 G_DEFINE_FINAL_TYPE (IntakeReviewWindow, intake_review_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -360,8 +361,9 @@ name_matches (IntakeSubmission *submission,
               const char       *query)
 {
   static const char * const codes[] = { "first_name", "last_name" };
-  g_autoptr(GString) names = g_string_new (NULL);
-  g_autofree char *folded = NULL;
+  /* The names are copied out of secure memory for a moment: wiped copies. */
+  g_autoptr(IntakeSecureString) names = g_string_new (NULL);
+  g_autoptr(IntakeSecureStr) folded = NULL;
   gboolean found;
 
   for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
@@ -371,9 +373,6 @@ name_matches (IntakeSubmission *submission,
     }
   folded = g_utf8_casefold (names->str, (gssize)names->len);
   found = strstr (folded, query) != NULL;
-  /* The names were copied out of secure memory for a moment: wipe the copies. */
-  explicit_bzero (names->str, names->len);
-  explicit_bzero (folded, strlen (folded));
   return found;
 }
 
