@@ -13,7 +13,7 @@
 #include "intake-server-util.h"
 #include "intake-store.h"
 
-/* reviewer add --office DIR --passphrase-file FILE (--data DIR | --postgres CONNINFO) --name NAME
+/* reviewer add --office DIR [--passphrase-file FILE] (--data DIR | --postgres CONNINFO) --name NAME
  *              [--reviewer-passphrase-file FILE] */
 int
 intake_admin_reviewer_add (int    argc,
