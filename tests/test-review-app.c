@@ -952,24 +952,28 @@ test_export_csv (void)
   destroy_window (window);
 }
 
+/* `intake-admin export` as JSON: every submission, decrypted by the
+ * command's own client in its own main context. */
 static void
-test_export_to_file (void)
+test_admin_export_json (void)
 {
   g_autofree char *path = g_build_filename (env.server->dir, "export.json", NULL);
-  g_autoptr(IntakeSecureBuffer) passphrase = intake_secure_buffer_new_copy (REVIEWER_PASS, strlen (REVIEWER_PASS));
+  g_autofree char *pass_file = g_build_filename (env.server->dir, "reviewer-passphrase", NULL);
+  g_autofree char *expected = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  IntakeReviewFilter filter = { .location = "Vaals" };
+  const char *argv[] = { g_getenv ("INTAKE_ADMIN"), "export", "--server", env.server->url,
+                         "--reviewer", REVIEWER_3, "--passphrase-file", pass_file,
+                         "--format", "json", "--out", path, NULL };
   JsonArray *array;
-  guint64 rows = 0;
   gboolean found = FALSE;
 
-  /* What `intake-admin export` runs: no window, its own main context. */
-  g_assert_true (intake_review_export_to_file (env.server->url, NULL, REVIEWER_3, passphrase, &filter,
-                                               INTAKE_EXPORT_FORMAT_JSON, INTAKE_EXPORT_FLAGS_NONE, path, &rows,
-                                               &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (rows, ==, N_RANDOM + 1);
+  g_assert_nonnull (argv[0]);
+  g_assert_cmpint (intake_test_run (argv, NULL, &out, &err), ==, 0);
+  expected = g_strdup_printf ("%u submissions exported to %s\n", N_RANDOM + 1, path);
+  g_assert_cmpstr (out, ==, expected);
   g_assert_true (json_parser_load_from_file (parser, path, &error));
   g_assert_no_error (error);
   array = json_node_get_array (json_parser_get_root (parser));
@@ -982,14 +986,19 @@ test_export_to_file (void)
     }
   g_assert_true (found);
 
-  /* A wrong passphrase is refused the same way as in the window. */
+  /* A wrong passphrase is refused with the same words as in the window. */
   {
-    g_autoptr(IntakeSecureBuffer) wrong = intake_secure_buffer_new_copy ("niet het goede wachtwoord", 25);
+    g_autofree char *wrong_file = g_build_filename (env.server->dir, "wrong-passphrase", NULL);
+    g_autofree char *wrong_out = NULL;
+    g_autofree char *wrong_err = NULL;
+    const char *wrong_argv[] = { g_getenv ("INTAKE_ADMIN"), "export", "--server", env.server->url,
+                                 "--reviewer", REVIEWER_3, "--passphrase-file", wrong_file,
+                                 "--format", "json", "--out", path, NULL };
 
-    g_assert_false (intake_review_export_to_file (env.server->url, NULL, REVIEWER_3, wrong, NULL,
-                                                  INTAKE_EXPORT_FORMAT_JSON, INTAKE_EXPORT_FLAGS_NONE, path, NULL,
-                                                  &error));
-    g_assert_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_WRONG_CREDENTIALS);
+    intake_test_write_file (wrong_file, "niet het goede wachtwoord\n");
+    g_assert_cmpint (intake_test_run (wrong_argv, NULL, &wrong_out, &wrong_err), ==, 1);
+    g_assert_cmpstr (wrong_err, ==, "intake-admin: " INTAKE_REVIEW_WRONG_CREDENTIALS_MESSAGE "\n");
+    g_assert_cmpstr (wrong_out, ==, "");
   }
 }
 
@@ -1459,7 +1468,7 @@ main (int   argc,
   g_test_add_func ("/review/app/notes", test_notes);
   g_test_add_func ("/review/app/name-search", test_name_search);
   g_test_add_func ("/review/app/export-csv", test_export_csv);
-  g_test_add_func ("/review/app/export-to-file", test_export_to_file);
+  g_test_add_func ("/review/app/admin-export-json", test_admin_export_json);
   g_test_add_func ("/review/app/admin-export", test_admin_export);
   g_test_add_func ("/review/app/dashboard", test_dashboard);
   g_test_add_func ("/review/app/pdf", test_pdf);

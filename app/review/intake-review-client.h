@@ -274,18 +274,4 @@ gboolean            intake_review_client_export_finish  (IntakeReviewClient     
                                                          guint                      *out_skipped,
                                                          GError                    **error);
 
-/* The whole of `intake-admin export`: unlock as @name, load the
- * questionnaires, export everything of @filter (NULL: all) to @out_path
- * (created 0600), in a private main context. @tls_database may be NULL. */
-gboolean            intake_review_export_to_file        (const char                 *server_url,
-                                                         GTlsDatabase               *tls_database,
-                                                         const char                 *name,
-                                                         const IntakeSecureBuffer   *passphrase,
-                                                         const IntakeReviewFilter   *filter,
-                                                         IntakeExportFormat          format,
-                                                         IntakeExportFlags           flags,
-                                                         const char                 *out_path,
-                                                         guint64                    *out_rows,
-                                                         GError                    **error);
-
 G_END_DECLS

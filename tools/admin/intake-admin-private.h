@@ -1,0 +1,52 @@
+/* intake-admin-private.h: what the intake-admin command groups share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "intake-keys.h"
+#include "intake-secure.h"
+#include "intake-store.h"
+
+G_BEGIN_DECLS
+
+/* The exit status of a usage error; failures exit with EXIT_FAILURE. */
+#define INTAKE_ADMIN_EXIT_USAGE 2
+
+/* The --data DIR / --postgres CONNINFO pair every store command takes. */
+#define INTAKE_ADMIN_STORE_OPTIONS(data_dir, conninfo) \
+  { "data", 0, 0, G_OPTION_ARG_FILENAME, &(data_dir), "Server data directory (SQLite store)", "DIR" }, \
+  { "postgres", 0, 0, G_OPTION_ARG_STRING, &(conninfo), "PostgreSQL store (libpq connection string)", "CONNINFO" }
+
+int                 intake_admin_fail                 (GError               *error);
+int                 intake_admin_usage_error          (const char           *usage,
+                                                       const char           *message);
+gboolean            intake_admin_parse_options        (GOptionEntry         *entries,
+                                                       const char           *usage,
+                                                       int                  *argc,
+                                                       char               ***argv,
+                                                       int                  *status);
+IntakeSecureBuffer *intake_admin_get_passphrase       (const char           *file,
+                                                       gboolean              confirm,
+                                                       GError              **error);
+gboolean            intake_admin_ensure_private_dir   (const char           *dir,
+                                                       GError              **error);
+gboolean            intake_admin_read_input           (const char           *path,
+                                                       GBytes              **out_bytes,
+                                                       GError              **error);
+gboolean            intake_admin_write_output         (const char           *path,
+                                                       GBytes               *bytes,
+                                                       GError              **error);
+gboolean            intake_admin_load_office_public   (const char           *dir,
+                                                       IntakeOfficePublic  **out_public,
+                                                       GError              **error);
+char               *intake_admin_format_time          (gint64                unix_seconds);
+gboolean            intake_admin_record_audit         (IntakeStore          *store,
+                                                       const char           *action,
+                                                       const char           *object,
+                                                       const char           *result,
+                                                       GError              **error);
+
+G_END_DECLS
