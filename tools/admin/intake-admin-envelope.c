@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -74,8 +73,7 @@ wipe_bytes (GBytes *bytes)
   gsize len;
   gpointer data = (gpointer)g_bytes_get_data (bytes, &len);
 
-  if (data != NULL)
-    sodium_memzero (data, len);
+  intake_secure_wipe (data, len);
 }
 
 /* envelope seal --office DIR --device DIR [--in FILE] [--out FILE] [--outbox DB] */
