@@ -19,6 +19,7 @@
 
 #include "intake-crypto-error.h"
 #include "intake-kiosk-tour.h"
+#include "intake-enroll.h"
 #include "intake-sync.h"
 #include "intake-test-util.h"
 #include "test-kiosk-util.h"
@@ -165,7 +166,7 @@ fixture_setup (Fixture       *f,
 
   /* Enrollment writes office.pub and server.json into the state directory. */
   code = enroll_code (f, "Vaals");
-  fingerprint = intake_sync_enroll_blocking (f->k.state_dir, f->url, code, INTAKE_SYNC_ENROLL_NONE,
+  fingerprint = intake_enroll_blocking (f->k.state_dir, f->url, code, INTAKE_ENROLL_NONE,
                                              NULL, &error);
   g_assert_no_error (error);
   expected = intake_office_public_dup_fingerprint (f->office);

@@ -21,6 +21,7 @@
 #include "intake-review-pdf.h"
 #include "intake-review-dashboard.h"
 #include "intake-review-window-private.h"
+#include "intake-enroll.h"
 #include "intake-sync.h"
 #include "intake-test-util.h"
 #include "test-server-util.h"
@@ -354,7 +355,7 @@ env_setup (void)
   /* The kiosk, enrolled as a real one is. */
   env.kiosk_dir = g_build_filename (env.server->dir, "kiosk", NULL);
   code = test_server_new_code (env.server, "Vaals");
-  fingerprint = intake_sync_enroll_blocking (env.kiosk_dir, env.server->url, code, INTAKE_SYNC_ENROLL_NONE, NULL,
+  fingerprint = intake_enroll_blocking (env.kiosk_dir, env.server->url, code, INTAKE_ENROLL_NONE, NULL,
                                              &error);
   g_assert_no_error (error);
   kiosk = intake_kiosk_new (env.kiosk_dir, NULL, NULL, &error);

@@ -24,6 +24,7 @@
 #include "intake-envelope.h"
 #include "intake-kiosk.h"
 #include "intake-protocol.h"
+#include "intake-enroll.h"
 #include "intake-sync.h"
 #include "intake-test-util.h"
 
@@ -474,15 +475,15 @@ test_enroll_refuses_plain_http (Fixture       *f,
   g_autoptr(GError) error = NULL;
   char *fingerprint;
 
-  fingerprint = intake_sync_enroll_blocking (f->state_dir, "http://office.example", "AAAA-AAAA-AAAA-AAAA",
-                                             INTAKE_SYNC_ENROLL_NONE, NULL, &error);
+  fingerprint = intake_enroll_blocking (f->state_dir, "http://office.example", "AAAA-AAAA-AAAA-AAAA",
+                                             INTAKE_ENROLL_NONE, NULL, &error);
   g_assert_null (fingerprint);
   g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK);
   g_assert_nonnull (strstr (error->message, "https://"));
   g_clear_error (&error);
 
-  fingerprint = intake_sync_enroll_blocking (f->state_dir, "not a url", "AAAA-AAAA-AAAA-AAAA",
-                                             INTAKE_SYNC_ENROLL_NONE, NULL, &error);
+  fingerprint = intake_enroll_blocking (f->state_dir, "not a url", "AAAA-AAAA-AAAA-AAAA",
+                                             INTAKE_ENROLL_NONE, NULL, &error);
   g_assert_null (fingerprint);
   g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK);
 }
@@ -693,7 +694,7 @@ enroll (Fixture  *f,
 {
   g_autofree char *code = enroll_code (s, "Vaals", NULL);
 
-  return intake_sync_enroll_blocking (f->state_dir, s->url, code, INTAKE_SYNC_ENROLL_NONE, NULL, error);
+  return intake_enroll_blocking (f->state_dir, s->url, code, INTAKE_ENROLL_NONE, NULL, error);
 }
 
 static char *
@@ -1314,8 +1315,8 @@ test_e2e_enroll_errors (Fixture       *f,
   server_start (s);
 
   /* Unknown. */
-  fingerprint = intake_sync_enroll_blocking (f->state_dir, s->url, "ACEF-HJKM-NPRT-UVWX",
-                                             INTAKE_SYNC_ENROLL_NONE, NULL, &error);
+  fingerprint = intake_enroll_blocking (f->state_dir, s->url, "ACEF-HJKM-NPRT-UVWX",
+                                             INTAKE_ENROLL_NONE, NULL, &error);
   g_assert_null (fingerprint);
   g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE);
   g_assert_nonnull (strstr (error->message, "does not know"));
@@ -1323,10 +1324,10 @@ test_e2e_enroll_errors (Fixture       *f,
 
   /* Used: good once, refused the second time. */
   code = enroll_code (s, "Vaals", NULL);
-  fingerprint = intake_sync_enroll_blocking (f->state_dir, s->url, code, INTAKE_SYNC_ENROLL_NONE, NULL, &error);
+  fingerprint = intake_enroll_blocking (f->state_dir, s->url, code, INTAKE_ENROLL_NONE, NULL, &error);
   g_assert_no_error (error);
   g_free (fingerprint);
-  fingerprint = intake_sync_enroll_blocking (other_state, s->url, code, INTAKE_SYNC_ENROLL_NONE, NULL, &error);
+  fingerprint = intake_enroll_blocking (other_state, s->url, code, INTAKE_ENROLL_NONE, NULL, &error);
   g_assert_null (fingerprint);
   g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE);
   g_assert_nonnull (strstr (error->message, "already been used"));
@@ -1341,7 +1342,7 @@ test_e2e_enroll_errors (Fixture       *f,
   g_clear_pointer (&code, g_free);
   code = enroll_code (s, "Vaals", "1s");
   g_usleep (2100 * 1000);
-  fingerprint = intake_sync_enroll_blocking (other_state, s->url, code, INTAKE_SYNC_ENROLL_NONE, NULL, &error);
+  fingerprint = intake_enroll_blocking (other_state, s->url, code, INTAKE_ENROLL_NONE, NULL, &error);
   g_assert_null (fingerprint);
   g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE);
   g_assert_nonnull (strstr (error->message, "expired"));
@@ -1365,7 +1366,7 @@ test_e2e_enroll_errors (Fixture       *f,
 
     g_clear_pointer (&code, g_free);
     code = enroll_code (s, "Vaals", NULL);
-    fingerprint = intake_sync_enroll_blocking (third_state, s->url, code, INTAKE_SYNC_ENROLL_NONE, NULL, &error);
+    fingerprint = intake_enroll_blocking (third_state, s->url, code, INTAKE_ENROLL_NONE, NULL, &error);
     g_assert_null (fingerprint);
     g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_OFFICE_KEY_CHANGED);
     g_assert_nonnull (strstr (error->message, "--force"));
@@ -1378,7 +1379,7 @@ test_e2e_enroll_errors (Fixture       *f,
     /* ... unless forced (with a new code: the first one was consumed). */
     g_clear_pointer (&code, g_free);
     code = enroll_code (s, "Vaals", NULL);
-    fingerprint = intake_sync_enroll_blocking (third_state, s->url, code, INTAKE_SYNC_ENROLL_FORCE, NULL, &error);
+    fingerprint = intake_enroll_blocking (third_state, s->url, code, INTAKE_ENROLL_FORCE, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpstr (fingerprint, ==, expected);
     g_free (fingerprint);
@@ -1495,7 +1496,7 @@ test_e2e_questionnaire (Fixture       *f,
   s->questionnaire = sign_questionnaire (f, v + 1, f->office_dir);
   server_start (s);
   code = enroll_code (s, "Vaals", NULL);
-  fingerprint = intake_sync_enroll_blocking (f->state_dir, s->url, code, INTAKE_SYNC_ENROLL_NONE, NULL, &error);
+  fingerprint = intake_enroll_blocking (f->state_dir, s->url, code, INTAKE_ENROLL_NONE, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (intake_kiosk_reload_enrollment (kiosk, &error));
   g_assert_cmpuint (intake_questionnaire_get_version (intake_kiosk_get_questionnaire (kiosk)), ==, v + 1);
@@ -1542,8 +1543,8 @@ test_e2e_questionnaire (Fixture       *f,
     other->questionnaire = sign_questionnaire (f, v + 3, other_dir);
     server_start (other);
     other_code = enroll_code (other, "Elsewhere", NULL);
-    g_assert_null (intake_sync_enroll_blocking (f->state_dir, other->url, other_code,
-                                                INTAKE_SYNC_ENROLL_NONE, NULL, &error));
+    g_assert_null (intake_enroll_blocking (f->state_dir, other->url, other_code,
+                                                INTAKE_ENROLL_NONE, NULL, &error));
     g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_OFFICE_KEY_CHANGED);
     g_clear_error (&error);
 
@@ -1797,13 +1798,13 @@ test_e2e_tls (Fixture       *f,
   g_assert_true (g_str_has_prefix (s->url, "https://"));
 
   code = enroll_code (s, "Vaals", NULL);
-  fingerprint = intake_sync_enroll_blocking (f->state_dir, s->url, code, INTAKE_SYNC_ENROLL_NONE, NULL, &error);
+  fingerprint = intake_enroll_blocking (f->state_dir, s->url, code, INTAKE_ENROLL_NONE, NULL, &error);
   g_assert_null (fingerprint);
   g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK);
   g_clear_error (&error);
 
   /* The untrusted attempt never reached the enrollment: the code still works. */
-  fingerprint = intake_sync_enroll_blocking (f->state_dir, s->url, code, INTAKE_SYNC_ENROLL_NONE,
+  fingerprint = intake_enroll_blocking (f->state_dir, s->url, code, INTAKE_ENROLL_NONE,
                                              s->tls_cert, &error);
   g_assert_no_error (error);
   g_assert_nonnull (fingerprint);
@@ -1825,18 +1826,24 @@ test_e2e_tls (Fixture       *f,
   g_assert_nonnull (error);
 }
 
+/* Runs the real intake-kiosk with --state-dir STATE_DIR and the given
+ * arguments. */
 static int
-run_self (char       **out_stdout,
-          char       **out_stderr,
-          const char  *first,
-          ...)
+run_kiosk (char       **out_stdout,
+           char       **out_stderr,
+           const char  *state_dir,
+           const char  *first,
+           ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  const char *kiosk = g_getenv ("INTAKE_KIOSK");
   const char *arg;
   va_list args;
 
-  g_ptr_array_add (argv, self_path);
+  g_assert_nonnull (kiosk);
+  g_ptr_array_add (argv, (gpointer)kiosk);
+  g_ptr_array_add (argv, "--state-dir");
+  g_ptr_array_add (argv, (gpointer)state_dir);
   va_start (args, first);
   for (arg = first; arg != NULL; arg = va_arg (args, const char *))
     g_ptr_array_add (argv, (gpointer)arg);
@@ -1845,7 +1852,7 @@ run_self (char       **out_stdout,
   return intake_test_run ((const char * const *)argv->pdata, NULL, out_stdout, out_stderr);
 }
 
-/* What intake-kiosk --enroll / --sync-now / --export-bundle run. */
+/* intake-kiosk --enroll / --sync-now / --export-bundle, the real program. */
 static void
 test_e2e_command_line (Fixture       *f,
                        gconstpointer  data)
@@ -1861,26 +1868,26 @@ test_e2e_command_line (Fixture       *f,
 
   server_start (s);
   code = enroll_code (s, "Vaals", NULL);
-  g_assert_cmpint (run_self (&out, &err, "--cli-enroll", f->state_dir, s->url, code, "no", NULL), ==, 0);
+  g_assert_cmpint (run_kiosk (&out, &err, f->state_dir, "--enroll", s->url, code, NULL), ==, 0);
   g_assert_nonnull (strstr (out, expected));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
   /* The same code again: one clear line, exit 1. */
-  g_assert_cmpint (run_self (&out, &err, "--cli-enroll", f->state_dir, s->url, code, "no", NULL), ==, 1);
+  g_assert_cmpint (run_kiosk (&out, &err, f->state_dir, "--enroll", s->url, code, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "already been used"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
   kiosk = new_kiosk (f);
   g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 6, 6, &error), ==, 6);
-  g_assert_cmpint (run_self (&out, &err, "--cli-export-bundle", f->state_dir, bundle, NULL), ==, 0);
+  g_assert_cmpint (run_kiosk (&out, &err, f->state_dir, "--export-bundle", bundle, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Wrote 6 submissions"));
   g_assert_cmpuint (counts_of (kiosk).exported_pending, ==, 6);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  g_assert_cmpint (run_self (&out, &err, "--cli-sync-now", f->state_dir, NULL), ==, 0);
+  g_assert_cmpint (run_kiosk (&out, &err, f->state_dir, "--sync-now", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "0 submissions pending"));
   assert_server_holds (s, 6);
   assert_all_delivered (kiosk, 6);
@@ -1890,7 +1897,7 @@ test_e2e_command_line (Fixture       *f,
   /* Server gone: exit 1 with the staff message. */
   g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 1, 7, &error), ==, 1);
   server_kill (s);
-  g_assert_cmpint (run_self (&out, &err, "--cli-sync-now", f->state_dir, NULL), ==, 1);
+  g_assert_cmpint (run_kiosk (&out, &err, f->state_dir, "--sync-now", NULL), ==, 1);
   g_assert_nonnull (strstr (out, "1 submissions pending"));
   g_assert_nonnull (strstr (err, "cannot be reached"));
 }
@@ -1906,13 +1913,6 @@ main (int   argc,
       g_assert_true (intake_crypto_init (NULL));
       return sync_child_main (argv[2]);
     }
-  /* The command line helpers intake-kiosk calls, in a child (they print). */
-  if (argc == 6 && g_str_equal (argv[1], "--cli-enroll"))
-    return intake_sync_cli_enroll (argv[2], argv[3], argv[4], g_str_equal (argv[5], "force"), NULL);
-  if (argc == 3 && g_str_equal (argv[1], "--cli-sync-now"))
-    return intake_sync_cli_sync_now (argv[2], NULL, NULL, NULL);
-  if (argc == 4 && g_str_equal (argv[1], "--cli-export-bundle"))
-    return intake_sync_cli_export_bundle (argv[2], NULL, NULL, argv[3]);
 
   g_test_init (&argc, &argv, NULL);
   g_assert_true (intake_crypto_init (NULL));

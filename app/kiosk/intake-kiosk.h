@@ -111,7 +111,7 @@ IntakeDeviceKey     *intake_kiosk_load_device_key       (const char    *state_di
 
 /* Re-reads what enrollment writes: office.pub (when the kiosk was opened
  * with the default office key path), server.json and the downloaded
- * questionnaire. Call it after intake_sync_enroll_finish() on a running
+ * questionnaire. Call it after intake_enroll_finish() on a running
  * kiosk. On error nothing changes. */
 gboolean             intake_kiosk_reload_enrollment     (IntakeKiosk   *self,
                                                          GError       **error);

@@ -21,12 +21,10 @@
 #include "intake-crypto-error.h"
 #include "intake-envelope.h"
 #include "intake-protocol.h"
-#include "intake-sync.h"
+#include "intake-sync-private.h"
 
-#define REQUEST_TIMEOUT_SECONDS 60
 /* Upload bodies stay this far under the server's limit (base64 + JSON). */
 #define BODY_BUDGET             (INTAKE_PROTOCOL_MAX_BODY - 64 * 1024)
-#define USER_AGENT              "intake-kiosk/" PACKAGE_VERSION
 
 G_DEFINE_QUARK (intake-sync-error-quark, intake_sync_error)
 
@@ -210,470 +208,6 @@ next_random (IntakeSync *self)
   return g_random_double ();
 }
 
-static SoupSession *
-new_session (const char  *tls_ca_file,
-             GError     **error)
-{
-  return intake_http_session_new (USER_AGENT, REQUEST_TIMEOUT_SECONDS, tls_ca_file, error);
-}
-
-/* The transport's errors in the kiosk's terms. */
-static void
-set_sync_error (GError **error,
-                GError  *http_error)
-{
-  if (http_error->domain != INTAKE_HTTP_ERROR)
-    g_propagate_error (error, http_error);
-  else
-    {
-      g_set_error_literal (error, INTAKE_SYNC_ERROR,
-                           http_error->code == INTAKE_HTTP_ERROR_TOO_LARGE
-                           ? INTAKE_SYNC_ERROR_BAD_RESPONSE : INTAKE_SYNC_ERROR_NETWORK,
-                           http_error->message);
-      g_error_free (http_error);
-    }
-}
-
-static gboolean
-check_url (const char  *url,
-           GError     **error)
-{
-  GError *local_error = NULL;
-
-  if (intake_http_check_server_url (url, &local_error))
-    return TRUE;
-  set_sync_error (error, local_error);
-  return FALSE;
-}
-
-/* ------------------------------------------------------------------ */
-/* One HTTP exchange                                                    */
-
-/* @device NULL: an unsigned request (enrollment). */
-static void
-http_request_async (SoupSession           *session,
-                    const char            *base_url,
-                    const char            *method,
-                    const char            *path,
-                    GBytes                *body,
-                    const IntakeDeviceKey *device,
-                    gint64                 now_s,
-                    GCancellable          *cancellable,
-                    GAsyncReadyCallback    callback,
-                    gpointer               user_data)
-{
-  IntakeHttpSigner signer = { .device = device, .now = now_s };
-
-  intake_http_request_async (session, base_url, method, path, body, device != NULL ? &signer : NULL,
-                             cancellable, callback, user_data);
-}
-
-static IntakeHttpResponse *
-http_request_finish (GAsyncResult  *result,
-                     GError       **error)
-{
-  GError *local_error = NULL;
-  IntakeHttpResponse *response = intake_http_request_finish (result, &local_error);
-
-  if (response == NULL)
-    set_sync_error (error, local_error);
-  return response;
-}
-
-/* Turns a non-200 answer into the error the kiosk acts on. */
-static gboolean
-check_response (IntakeHttpResponse    *response,
-                const char  *what,
-                GError     **error)
-{
-  const char *code = response->error_code != NULL ? response->error_code : "";
-  const char *message = response->message != NULL ? response->message : "";
-
-  if (response->status == SOUP_STATUS_OK)
-    return TRUE;
-
-  if (g_str_equal (code, "stale_timestamp"))
-    g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_CLOCK,
-                 "%s: the server refused the kiosk's clock (HTTP %u %s: %s); set the kiosk's date and time",
-                 what, response->status, code, message);
-  else if (response->status == SOUP_STATUS_UNAUTHORIZED || response->status == SOUP_STATUS_FORBIDDEN)
-    g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_REFUSED,
-                 "%s: the server does not (or no longer) accept this kiosk (HTTP %u %s: %s); "
-                 "enroll it again with a new code",
-                 what, response->status, code, message);
-  else
-    g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_SERVER,
-                 "%s: the server answered HTTP %u%s%s%s%s",
-                 what, response->status, *code ? " " : "", code, *message ? ": " : "", message);
-  return FALSE;
-}
-
-/* ------------------------------------------------------------------ */
-/* Enrollment                                                           */
-
-typedef struct {
-  char                  *state_dir;
-  char                  *url;
-  IntakeSyncEnrollFlags  flags;
-  IntakeDeviceKey       *device;
-  SoupSession           *session;
-} EnrollData;
-
-static void
-enroll_data_free (EnrollData *data)
-{
-  g_free (data->state_dir);
-  g_free (data->url);
-  g_clear_pointer (&data->device, intake_device_key_free);
-  g_clear_object (&data->session);
-  g_free (data);
-}
-
-static gboolean
-bad_enroll_response (GError     **error,
-                     const char  *what)
-{
-  g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_RESPONSE,
-               "the server's enrollment answer is not usable: %s", what);
-  return FALSE;
-}
-
-/* Writes office.pub, replacing a different one only with FORCE; keeps the
- * replaced file as office.pub.KEYID.replaced. */
-static gboolean
-install_office_key (const char                *state_dir,
-                    const IntakeOfficePublic  *office,
-                    gboolean                   force,
-                    GError                   **error)
-{
-  g_autofree char *path = g_build_filename (state_dir, "office.pub", NULL);
-  g_autoptr(IntakeOfficePublic) existing = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *tmp_path = NULL;
-  g_autofree char *old_path = NULL;
-  g_autofree char *old_id = NULL;
-
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      if (!intake_office_public_save (office, path, &local_error))
-        {
-          g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
-                       "cannot write the office key: %s", local_error->message);
-          return FALSE;
-        }
-      return TRUE;
-    }
-
-  existing = intake_office_public_load (path, &local_error);
-  if (existing != NULL && memcmp (existing->key_id, office->key_id, sizeof office->key_id) == 0 &&
-      memcmp (existing->box_pk, office->box_pk, sizeof office->box_pk) == 0 &&
-      memcmp (existing->sign_pk, office->sign_pk, sizeof office->sign_pk) == 0)
-    return TRUE;
-
-  if (!force)
-    {
-      g_autofree char *new_fingerprint = intake_office_public_dup_fingerprint (office);
-      g_autofree char *old_fingerprint = existing != NULL ? intake_office_public_dup_fingerprint (existing) : NULL;
-
-      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_OFFICE_KEY_CHANGED,
-                   "the server offers office key %s, but this kiosk seals to office key %s; "
-                   "replacing it would leave the envelopes already sealed to the old key for "
-                   "holders of that key only. If the office really changed its key, make a new "
-                   "code and enroll again with --force",
-                   new_fingerprint, old_fingerprint != NULL ? old_fingerprint : "(unreadable file)");
-      return FALSE;
-    }
-
-  g_clear_error (&local_error);
-  tmp_path = g_build_filename (state_dir, "office.pub.new", NULL);
-  g_unlink (tmp_path);
-  if (!intake_office_public_save (office, tmp_path, &local_error))
-    {
-      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
-                   "cannot write the office key: %s", local_error->message);
-      return FALSE;
-    }
-  old_id = existing != NULL ? intake_office_public_dup_key_id_hex (existing) : g_strdup ("unreadable");
-  old_path = g_strdup_printf ("%s.%s.replaced", path, old_id);
-  if (g_rename (path, old_path) != 0 || g_rename (tmp_path, path) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
-                   "cannot replace the office key %s: %s", path, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-write_server_json (const char    *state_dir,
-                   const char    *url,
-                   const guint8  *server_public,
-                   const char    *server_key_id,
-                   const char    *device_id,
-                   const char    *location,
-                   gint64         enrolled_at,
-                   GError       **error)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *server_public_b64 = g_base64_encode (server_public, INTAKE_SIGN_PUBLIC_BYTES);
-  g_autofree char *path = g_build_filename (state_dir, "server.json", NULL);
-  g_autofree char *text = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gsize len = 0;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "url");
-  json_builder_add_string_value (builder, url);
-  json_builder_set_member_name (builder, "server_public");
-  json_builder_add_string_value (builder, server_public_b64);
-  json_builder_set_member_name (builder, "server_key_id");
-  json_builder_add_string_value (builder, server_key_id);
-  json_builder_set_member_name (builder, "device_id");
-  json_builder_add_string_value (builder, device_id);
-  json_builder_set_member_name (builder, "location");
-  json_builder_add_string_value (builder, location);
-  json_builder_set_member_name (builder, "enrolled_at");
-  json_builder_add_int_value (builder, enrolled_at);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, &len);
-
-  if (!g_file_set_contents_full (path, text, (gssize)len,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, &local_error))
-    {
-      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
-                   "cannot write %s: %s", path, local_error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static char *
-finish_enrollment (EnrollData  *data,
-                   IntakeHttpResponse    *response,
-                   GError     **error)
-{
-  g_autofree char *own_device_id = intake_device_key_dup_id_hex (data->device);
-  g_autoptr(IntakeOfficePublic) office = NULL;
-  g_autoptr(GBytes) office_bytes = NULL;
-  g_autoptr(IntakeSignedQuestionnaire) signed_q = NULL;
-  g_autoptr(IntakeQuestionnaire) questionnaire = NULL;
-  g_autofree guint8 *office_blob = NULL;
-  g_autofree guint8 *server_public = NULL;
-  g_autofree char *key_id = NULL;
-  g_autofree char *questionnaire_path = g_build_filename (data->state_dir, INTAKE_KIOSK_SIGNED_QUESTIONNAIRE, NULL);
-  g_autoptr(GError) local_error = NULL;
-  const char *device_id, *location, *server_key_id;
-  gsize office_len = 0, server_public_len = 0;
-  JsonObject *root;
-  JsonNode *node;
-
-  if (response->status != SOUP_STATUS_OK)
-    {
-      const char *code = response->error_code != NULL ? response->error_code : "";
-
-      if (g_str_equal (code, "unknown_code"))
-        g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE,
-                     "the server does not know this enrollment code: check it, or make a new one "
-                     "with \"intake-admin enroll-code\"");
-      else if (g_str_equal (code, "code_used"))
-        g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE,
-                     "this enrollment code has already been used: make a new one with "
-                     "\"intake-admin enroll-code\"");
-      else if (g_str_equal (code, "code_expired"))
-        g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE,
-                     "this enrollment code has expired: make a new one with "
-                     "\"intake-admin enroll-code\"");
-      else
-        check_response (response, "enrollment", error);
-      return NULL;
-    }
-
-  if (!(root = intake_http_response_get_object (response)))
-    return bad_enroll_response (error, "not a JSON object"), NULL;
-
-  device_id = json_object_get_string_member_with_default (root, "device_id", NULL);
-  location = json_object_get_string_member_with_default (root, "location", "");
-  server_key_id = json_object_get_string_member_with_default (root, "server_key_id", NULL);
-  if (g_strcmp0 (device_id, own_device_id) != 0)
-    return bad_enroll_response (error, "it names another device id"), NULL;
-
-  office_blob = intake_json_get_base64 (root, "office_public", &office_len);
-  if (office_blob == NULL)
-    return bad_enroll_response (error, "no office_public"), NULL;
-  office_bytes = g_bytes_new (office_blob, office_len);
-  if (!(office = intake_office_public_new_from_bytes (office_bytes, &local_error)))
-    {
-      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_RESPONSE,
-                   "the office key the server sent is not valid: %s", local_error->message);
-      return NULL;
-    }
-
-  server_public = intake_json_get_base64 (root, "server_public", &server_public_len);
-  if (server_public_len != INTAKE_SIGN_PUBLIC_BYTES)
-    return bad_enroll_response (error, "server_public is not a 32-byte key"), NULL;
-  key_id = intake_server_key_id_hex (server_public);
-  if (g_strcmp0 (key_id, server_key_id) != 0)
-    return bad_enroll_response (error, "server_key_id does not belong to server_public"), NULL;
-
-  node = json_object_get_member (root, "questionnaire");
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    {
-      if (!(signed_q = intake_signed_questionnaire_new_from_json (json_node_get_object (node), &local_error)))
-        return bad_enroll_response (error, local_error->message), NULL;
-      if (!(questionnaire = intake_signed_questionnaire_verify (signed_q, office, "the server's questionnaire",
-                                                                &local_error)))
-        {
-          g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_QUESTIONNAIRE,
-                       "the questionnaire the server sent is not signed by the office key or "
-                       "does not load: %s", local_error->message);
-          return NULL;
-        }
-    }
-  else if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
-    return bad_enroll_response (error, "questionnaire is neither an object nor null"), NULL;
-
-  /* server.json last: its presence means the enrollment is complete. */
-  if (!install_office_key (data->state_dir, office, (data->flags & INTAKE_SYNC_ENROLL_FORCE) != 0, error))
-    return NULL;
-  if (questionnaire != NULL &&
-      !intake_signed_questionnaire_save (signed_q, questionnaire_path, 0600, &local_error))
-    {
-      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
-                   "cannot store the questionnaire: %s", local_error->message);
-      return NULL;
-    }
-  if (!write_server_json (data->state_dir, data->url, server_public, key_id, own_device_id,
-                          location, g_get_real_time () / G_USEC_PER_SEC, error))
-    return NULL;
-
-  return intake_office_public_dup_fingerprint (office);
-}
-
-static void
-enroll_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(IntakeHttpResponse) response = NULL;
-  GError *error = NULL;
-  char *fingerprint;
-
-  if (!(response = http_request_finish (result, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (!(fingerprint = finish_enrollment (g_task_get_task_data (task), response, &error)))
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, fingerprint, g_free);
-}
-
-void
-intake_sync_enroll_async (const char            *state_dir,
-                          const char            *url,
-                          const char            *code,
-                          IntakeSyncEnrollFlags  flags,
-                          const char            *tls_ca_file,
-                          GCancellable          *cancellable,
-                          GAsyncReadyCallback    callback,
-                          gpointer               user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autofree char *pk_b64 = NULL;
-  GError *error = NULL;
-  EnrollData *data;
-  IntakeDevicePublic device_public;
-
-  g_return_if_fail (state_dir != NULL);
-  g_return_if_fail (url != NULL);
-  g_return_if_fail (code != NULL);
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, intake_sync_enroll_async);
-  data = g_new0 (EnrollData, 1);
-  data->state_dir = g_strdup (state_dir);
-  data->url = g_strdup (url);
-  data->flags = flags;
-  g_task_set_task_data (task, data, (GDestroyNotify)enroll_data_free);
-
-  if (!check_url (url, &error) ||
-      !(data->device = intake_kiosk_load_device_key (state_dir, &error)) ||
-      !(data->session = new_session (tls_ca_file, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  intake_device_key_get_public (data->device, &device_public);
-  pk_b64 = g_base64_encode (device_public.sign_pk, sizeof device_public.sign_pk);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, code);
-  json_builder_set_member_name (builder, "device_sign_pk");
-  json_builder_add_string_value (builder, pk_b64);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  body = intake_http_json_body (root);
-
-  http_request_async (data->session, url, "POST", "/v1/enroll", body, NULL, 0, cancellable,
-                      enroll_cb, g_steal_pointer (&task));
-}
-
-char *
-intake_sync_enroll_finish (GAsyncResult  *result,
-                           GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for_result (GAsyncResult **slot)
-{
-  GMainContext *context = g_main_context_get_thread_default ();
-
-  while (*slot == NULL)
-    g_main_context_iteration (context, TRUE);
-  return *slot;
-}
-
-char *
-intake_sync_enroll_blocking (const char            *state_dir,
-                             const char            *url,
-                             const char            *code,
-                             IntakeSyncEnrollFlags  flags,
-                             const char            *tls_ca_file,
-                             GError               **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  intake_sync_enroll_async (state_dir, url, code, flags, tls_ca_file, NULL, store_result_cb, &result);
-  return intake_sync_enroll_finish (wait_for_result (&result), error);
-}
-
 /* ------------------------------------------------------------------ */
 /* The object                                                           */
 
@@ -825,7 +359,7 @@ intake_sync_new (IntakeKiosk *kiosk)
   self = g_object_new (INTAKE_TYPE_SYNC, NULL);
   self->kiosk = g_object_ref (kiosk);
   self->context = g_main_context_ref_thread_default ();
-  self->session = new_session (NULL, NULL);
+  self->session = intake_sync_session_new (NULL, NULL);
   if (intake_kiosk_is_enrolled (kiosk))
     self->status = pending_count (self) > 0 ? INTAKE_SYNC_STATUS_WAITING : INTAKE_SYNC_STATUS_IDLE;
   else
@@ -850,7 +384,7 @@ intake_sync_set_tls_ca_file (IntakeSync  *self,
   g_return_val_if_fail (INTAKE_IS_SYNC (self), FALSE);
   g_return_val_if_fail (!self->in_flight, FALSE);
 
-  if (!(session = new_session (path, error)))
+  if (!(session = intake_sync_session_new (path, error)))
     return FALSE;
   g_set_object (&self->session, session);
   return TRUE;
@@ -1273,13 +807,13 @@ upload_cb (GObject      *object,
   GSource *source;
   GError *error = NULL;
 
-  if (!(response = http_request_finish (result, &error)))
+  if (!(response = intake_sync_request_finish (result, &error)))
     {
       g_task_return_error (task, error);
       return;
     }
   remember_response (data->self, response);
-  if (!check_response (response, "upload", &error) || !check_upload (data, response, &error))
+  if (!intake_sync_check_response (response, "upload", &error) || !check_upload (data, response, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -1366,7 +900,7 @@ send_next_batch (GTask *task_)
   body = intake_http_json_body (root);
 
   cancellable = g_task_get_cancellable (task);
-  http_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "POST", "/v1/envelopes",
+  intake_sync_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "POST", "/v1/envelopes",
                       body, intake_kiosk_get_device_key (self->kiosk), now_us (self) / G_USEC_PER_SEC,
                       cancellable, upload_cb, g_steal_pointer (&task));
 }
@@ -1401,7 +935,7 @@ help_requests_cb (GObject      *object,
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  if (!(response = http_request_finish (result, &error)))
+  if (!(response = intake_sync_request_finish (result, &error)))
     g_message ("Help requests not sent, retrying with the next sync: %s", error->message);
   else if (response->status == SOUP_STATUS_OK)
     {
@@ -1463,7 +997,7 @@ send_help_requests (GTask *task)
   root = json_builder_get_root (builder);
   body = intake_http_json_body (root);
 
-  http_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "POST", "/v1/help-requests",
+  intake_sync_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "POST", "/v1/help-requests",
                       body, intake_kiosk_get_device_key (self->kiosk), now_us (self) / G_USEC_PER_SEC,
                       g_task_get_cancellable (task), help_requests_cb, task);
 }
@@ -1483,7 +1017,7 @@ questionnaire_cb (GObject      *object,
   GError *error = NULL;
   JsonObject *root;
 
-  if (!(response = http_request_finish (result, &error)))
+  if (!(response = intake_sync_request_finish (result, &error)))
     {
       g_task_return_error (task, error);
       return;
@@ -1498,7 +1032,7 @@ questionnaire_cb (GObject      *object,
       g_task_return_boolean (task, TRUE);
       return;
     }
-  if (!check_response (response, "questionnaire update", &error))
+  if (!intake_sync_check_response (response, "questionnaire update", &error))
     {
       g_task_return_error (task, error);
       return;
@@ -1531,7 +1065,7 @@ fetch_questionnaire (GTask *task)
   IntakeSync *self = data->self;
   GCancellable *cancellable = g_task_get_cancellable (task);
 
-  http_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "GET", "/v1/questionnaire",
+  intake_sync_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "GET", "/v1/questionnaire",
                       NULL, intake_kiosk_get_device_key (self->kiosk), now_us (self) / G_USEC_PER_SEC,
                       cancellable, questionnaire_cb, task);
 }
@@ -1712,8 +1246,8 @@ intake_sync_now_blocking (IntakeSync    *self,
       g_autoptr(GAsyncResult) result = NULL;
       g_autoptr(GPtrArray) due = NULL;
 
-      intake_sync_run_once_async (self, cancellable, store_result_cb, &result);
-      if (!intake_sync_run_once_finish (self, wait_for_result (&result), error))
+      intake_sync_run_once_async (self, cancellable, intake_sync_store_result_cb, &result);
+      if (!intake_sync_run_once_finish (self, intake_sync_wait_for_result (&result), error))
         return FALSE;
       if (pending_count (self) == 0)
         return TRUE;
@@ -1940,112 +1474,4 @@ intake_sync_export_bundle (IntakeSync  *self,
     }
   emit_changed (self);
   return envelopes->len;
-}
-
-/* ------------------------------------------------------------------ */
-/* Command line                                                         */
-
-int
-intake_sync_cli_enroll (const char *state_dir,
-                        const char *url,
-                        const char *code,
-                        gboolean    force,
-                        const char *tls_ca_file)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *fingerprint = NULL;
-
-  g_return_val_if_fail (state_dir != NULL, 2);
-
-  if (url == NULL || code == NULL)
-    {
-      g_printerr ("intake-kiosk: --enroll needs the server address and the code: "
-                  "intake-kiosk --enroll https://SERVER CODE\n");
-      return 2;
-    }
-  fingerprint = intake_sync_enroll_blocking (state_dir, url, code,
-                                             force ? INTAKE_SYNC_ENROLL_FORCE : INTAKE_SYNC_ENROLL_NONE,
-                                             tls_ca_file, &error);
-  if (fingerprint == NULL)
-    {
-      g_printerr ("intake-kiosk: enrollment failed: %s\n", error->message);
-      return 1;
-    }
-  g_print ("This kiosk is enrolled with %s.\n", url);
-  g_print ("Office key fingerprint: %s\n", fingerprint);
-  g_print ("Compare it with the fingerprint \"intake-admin office init\" printed. If they differ,\n"
-           "do not use this kiosk and tell the office.\n");
-  return 0;
-}
-
-static IntakeSync *
-cli_open (const char  *state_dir,
-          const char  *office_public_path,
-          const char  *questionnaire_path,
-          const char  *tls_ca_file)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(IntakeKiosk) kiosk = NULL;
-  g_autoptr(IntakeSync) self = NULL;
-
-  if (!(kiosk = intake_kiosk_new (state_dir, office_public_path, questionnaire_path, &error)))
-    {
-      g_printerr ("intake-kiosk: %s\n", error->message);
-      return NULL;
-    }
-  self = intake_sync_new (kiosk);
-  intake_sync_set_language (self, "en");
-  if (tls_ca_file != NULL && !intake_sync_set_tls_ca_file (self, tls_ca_file, &error))
-    {
-      g_printerr ("intake-kiosk: cannot use the CA file %s: %s\n", tls_ca_file, error->message);
-      return NULL;
-    }
-  return g_steal_pointer (&self);
-}
-
-int
-intake_sync_cli_sync_now (const char *state_dir,
-                          const char *office_public_path,
-                          const char *questionnaire_path,
-                          const char *tls_ca_file)
-{
-  g_autoptr(IntakeSync) self = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean done;
-
-  if (!(self = cli_open (state_dir, office_public_path, questionnaire_path, tls_ca_file)))
-    return 1;
-  done = intake_sync_now_blocking (self, NULL, &error);
-  g_print ("%u submissions pending.\n", intake_sync_get_pending_count (self));
-  if (!done)
-    {
-      g_printerr ("intake-kiosk: %s\n", error->message);
-      if (intake_sync_get_last_error (self) != NULL)
-        g_printerr ("intake-kiosk: %s\n", intake_sync_get_last_error (self));
-      return 1;
-    }
-  return 0;
-}
-
-int
-intake_sync_cli_export_bundle (const char *state_dir,
-                               const char *office_public_path,
-                               const char *questionnaire_path,
-                               const char *path)
-{
-  g_autoptr(IntakeSync) self = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 n;
-
-  if (!(self = cli_open (state_dir, office_public_path, questionnaire_path, NULL)))
-    return 1;
-  if ((n = intake_sync_export_bundle (self, path, &error)) < 0)
-    {
-      g_printerr ("intake-kiosk: %s\n", error->message);
-      return 1;
-    }
-  g_print ("Wrote %" G_GINT64_FORMAT " submissions to %s.\n"
-           "Import it with \"intake-admin import-bundle\"; the kiosk keeps them until the server "
-           "confirms them at a later sync.\n", n, path);
-  return 0;
 }

@@ -33,7 +33,7 @@ G_BEGIN_DECLS
  * @INTAKE_SYNC_ERROR_CLOCK: the server refused the request's timestamp: the kiosk's clock is wrong
  * @INTAKE_SYNC_ERROR_ENROLL_CODE: the enrollment code is unknown, already used or expired
  * @INTAKE_SYNC_ERROR_OFFICE_KEY_CHANGED: enrollment offered another office key than the one this
- *   kiosk has; refused unless INTAKE_SYNC_ENROLL_FORCE
+ *   kiosk has; refused unless INTAKE_ENROLL_FORCE
  * @INTAKE_SYNC_ERROR_BAD_QUESTIONNAIRE: a questionnaire from the server does not verify or load
  * @INTAKE_SYNC_ERROR_IO: a file in the state directory (or a bundle) could not be written
  * @INTAKE_SYNC_ERROR_PENDING: intake_sync_now_blocking() ended with envelopes still pending
@@ -55,14 +55,6 @@ typedef enum {
   INTAKE_SYNC_ERROR_PENDING,
   INTAKE_SYNC_ERROR_BUSY,
 } IntakeSyncError;
-
-typedef enum {
-  INTAKE_SYNC_ENROLL_NONE  = 0,
-  /* Replace an existing, different office.pub. Envelopes sealed to the old
-   * office key stay in the outbox and are still delivered, but only holders
-   * of the old office secret can open them. */
-  INTAKE_SYNC_ENROLL_FORCE = 1 << 0,
-} IntakeSyncEnrollFlags;
 
 /* The status a staff screen shows, in plain words (no answer content). */
 typedef enum {
@@ -99,34 +91,6 @@ gint64            intake_sync_backoff_delay_ms   (guint                 attempts
                                                   double                random,
                                                   gint64                base_ms,
                                                   gint64                cap_ms);
-
-/* Enrollment. Works on a state directory, not an IntakeKiosk: a kiosk that
- * was never enrolled has no office key yet. Creates the device key when
- * needed, POSTs /v1/enroll, verifies the office key's self-signature and
- * the questionnaire's office signature and loads it strictly, then writes
- * office.pub, questionnaire.signed.json and server.json (0600, atomic; in that
- * order, so server.json marks a complete enrollment). @tls_ca_file: PEM file
- * of CAs to trust instead of the system's, or NULL. The result is the office
- * key fingerprint for staff to compare. A running kiosk then calls
- * intake_kiosk_reload_enrollment(). */
-void              intake_sync_enroll_async       (const char            *state_dir,
-                                                  const char            *url,
-                                                  const char            *code,
-                                                  IntakeSyncEnrollFlags  flags,
-                                                  const char            *tls_ca_file,
-                                                  GCancellable          *cancellable,
-                                                  GAsyncReadyCallback    callback,
-                                                  gpointer               user_data);
-char             *intake_sync_enroll_finish      (GAsyncResult          *result,
-                                                  GError               **error);
-/* The same, running the thread-default main context until it is done (for
- * the command line). */
-char             *intake_sync_enroll_blocking    (const char            *state_dir,
-                                                  const char            *url,
-                                                  const char            *code,
-                                                  IntakeSyncEnrollFlags  flags,
-                                                  const char            *tls_ca_file,
-                                                  GError               **error);
 
 IntakeSync       *intake_sync_new                (IntakeKiosk           *kiosk);
 IntakeKiosk      *intake_sync_get_kiosk          (IntakeSync            *self);
@@ -216,23 +180,5 @@ gint64            intake_sync_get_next_attempt_at (IntakeSync           *self);
 /* A plain-words status line for @status in @language ("nl" or "en"). */
 const char       *intake_sync_status_to_string   (IntakeSyncStatus       status,
                                                   const char            *language);
-
-/* The command line modes of intake-kiosk, ready to return from
- * handle-local-options: each prints what staff need (stdout) or one line
- * "intake-kiosk: ..." (stderr) and returns the exit status. */
-int               intake_sync_cli_enroll         (const char            *state_dir,
-                                                  const char            *url,
-                                                  const char            *code,
-                                                  gboolean               force,
-                                                  const char            *tls_ca_file);
-/* 0 when nothing is left pending. */
-int               intake_sync_cli_sync_now       (const char            *state_dir,
-                                                  const char            *office_public_path,
-                                                  const char            *questionnaire_path,
-                                                  const char            *tls_ca_file);
-int               intake_sync_cli_export_bundle  (const char            *state_dir,
-                                                  const char            *office_public_path,
-                                                  const char            *questionnaire_path,
-                                                  const char            *path);
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "intake-kiosk-application.h"
+#include "intake-kiosk-cli.h"
 #include "intake-kiosk-tour.h"
 #include "intake-kiosk-window.h"
 #include "intake-sync.h"
@@ -340,7 +341,7 @@ intake_kiosk_application_handle_local_options (GApplication *application,
     g_variant_dict_lookup (options, "sync-now", "b", &sync_now);
     g_variant_dict_lookup (options, "export-bundle", "^ay", &bundle);
     if (g_variant_dict_lookup (options, "enroll", "&s", &enroll_url))
-      return intake_sync_cli_enroll (self->state_dir, enroll_url,
+      return intake_kiosk_cli_enroll (self->state_dir, enroll_url,
                                      rest != NULL && rest[0] != NULL && rest[1] == NULL ? rest[0] : NULL,
                                      force, self->tls_ca);
     if (rest != NULL && rest[0] != NULL)
@@ -349,10 +350,10 @@ intake_kiosk_application_handle_local_options (GApplication *application,
         return 2;
       }
     if (sync_now)
-      return intake_sync_cli_sync_now (self->state_dir, self->office_public, self->questionnaire,
+      return intake_kiosk_cli_sync_now (self->state_dir, self->office_public, self->questionnaire,
                                        self->tls_ca);
     if (bundle != NULL)
-      return intake_sync_cli_export_bundle (self->state_dir, self->office_public, self->questionnaire, bundle);
+      return intake_kiosk_cli_export_bundle (self->state_dir, self->office_public, self->questionnaire, bundle);
   }
 
   if (self->tour_language != NULL)
