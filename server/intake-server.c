@@ -3,9 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One SoupServer on the default main context. Every handler runs to the
- * end synchronously (the store's calls are short), so there is no request
- * state beyond the per-message IntakeRequestLog that the request-finished
- * handler turns into a log line and metrics.
+ * end synchronously (the store's calls are short, and a PostgreSQL store
+ * cancels a statement that waits longer than its statement timeout), so
+ * there is no request state beyond the per-message IntakeRequestLog that
+ * the request-finished handler turns into a log line and metrics.
  *
  * The server never decrypts: it checks structure, signatures, device
  * status and the office key id, stores bytes, and signs receipts. This
