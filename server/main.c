@@ -20,8 +20,11 @@
 #include "intake-protocol.h"
 #include "intake-server-util.h"
 #include "intake-server.h"
+#include "intake-store-pg.h"
 
 #define EXIT_USAGE 2
+/* An option's value when it was not given. */
+#define NOT_GIVEN G_MININT
 
 static int
 fail (GError *error)
@@ -39,8 +42,8 @@ usage_error (GOptionContext *context,
              const char     *message)
 {
   g_printerr ("intake-server: %s\nusage: intake-server --office-public FILE "
-              "(--data DIR | --postgres CONNINFO --server-key FILE) [--listen ADDR:PORT] "
-              "[--tls-cert FILE --tls-key FILE] [--questionnaire FILE]\n", message);
+              "(--data DIR | --postgres CONNINFO --server-key FILE [--pg-statement-timeout SECONDS]) "
+              "[--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--questionnaire FILE]\n", message);
   return EXIT_USAGE;
 }
 
@@ -113,6 +116,7 @@ main (int    argc,
   g_autofree char *fields = NULL;
   g_autofree char *office_key_id = NULL;
   g_autofree char *server_key_id = NULL;
+  int pg_statement_timeout = NOT_GIVEN;
   gboolean version = FALSE;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(IntakeOfficePublic) office = NULL;
@@ -132,6 +136,9 @@ main (int    argc,
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "SQLite store and server key directory", "DIR" },
     { "postgres", 0, 0, G_OPTION_ARG_STRING, &conninfo, "PostgreSQL store (libpq connection string)", "CONNINFO" },
     { "server-key", 0, 0, G_OPTION_ARG_FILENAME, &server_key_path, "Server signing key (created if missing)", "FILE" },
+    { "pg-statement-timeout", 0, 0, G_OPTION_ARG_INT, &pg_statement_timeout,
+      "Seconds a PostgreSQL statement may take before it is cancelled (default "
+      G_STRINGIFY (INTAKE_STORE_PG_STATEMENT_TIMEOUT_DEFAULT) ")", "SECONDS" },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "Address and port (default 127.0.0.1:8443 with TLS, 127.0.0.1:8080 without)", "ADDR:PORT" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "TLS certificate chain (PEM)", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "TLS private key (PEM)", "FILE" },
@@ -166,6 +173,13 @@ main (int    argc,
     return usage_error (context, "give exactly one of --data DIR and --postgres CONNINFO");
   if (conninfo != NULL && server_key_path == NULL)
     return usage_error (context, "--postgres needs --server-key FILE (the same file on every instance)");
+  if (pg_statement_timeout != NOT_GIVEN && conninfo == NULL)
+    return usage_error (context, "--pg-statement-timeout goes with --postgres");
+  if (pg_statement_timeout == NOT_GIVEN)
+    pg_statement_timeout = INTAKE_STORE_PG_STATEMENT_TIMEOUT_DEFAULT;
+  if (pg_statement_timeout < 1 || pg_statement_timeout > INTAKE_STORE_PG_STATEMENT_TIMEOUT_MAX)
+    return usage_error (context, "--pg-statement-timeout takes whole seconds from 1 to "
+                                 G_STRINGIFY (INTAKE_STORE_PG_STATEMENT_TIMEOUT_MAX));
   if ((tls_cert == NULL) != (tls_key == NULL))
     return usage_error (context, "--tls-cert and --tls-key go together");
 
@@ -207,7 +221,7 @@ main (int    argc,
       return fail (error);
     }
 
-  if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)) ||
+  if (!(store = intake_store_open_from_options_full (data_dir, conninfo, (guint)pg_statement_timeout, &error)) ||
       !intake_store_bind_office (store, office, &error))
     return fail (error);
 

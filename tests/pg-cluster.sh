@@ -15,10 +15,13 @@ set -euo pipefail
 
 die() { echo "pg-cluster.sh: $*" >&2; exit 1; }
 
+# Functions say "return 0", never a bare "return": run from the EXIT trap (stop), a bare return
+# gives the status the script is exiting with, and set -e then ends stop() before the cluster
+# is stopped whenever the test program failed.
 find_bindir() {
-  if [ -n "${PG_BINDIR:-}" ]; then echo "$PG_BINDIR"; return; fi
+  if [ -n "${PG_BINDIR:-}" ]; then echo "$PG_BINDIR"; return 0; fi
   if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then
-    pg_config --bindir; return
+    pg_config --bindir; return 0
   fi
   local newest
   newest=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -34,7 +37,7 @@ free_port() {
   for _ in $(seq 1 50); do
     port=$(( 20000 + RANDOM % 40000 ))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"; return
+      echo "$port"; return 0
     fi
   done
   die "no free TCP port found on 127.0.0.1"
@@ -58,7 +61,7 @@ start() {
          -o "-k $dir -c listen_addresses=127.0.0.1 -p $port" start >/dev/null 2>&1; then
       echo "$port" >"$dir/port"
       echo "host=$dir port=$port user=intake dbname=postgres"
-      return
+      return 0
     fi
   done
   cat "$dir/log" >&2 || true

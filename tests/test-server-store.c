@@ -391,6 +391,92 @@ test_unreachable (void)
   g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_OPEN);
 }
 
+typedef struct {
+  const char  *conninfo;
+  IntakeStore *store;
+  GError      *error;
+  gint64       elapsed;                 /* microseconds */
+  gboolean     done;
+  GMutex       mutex;
+  GCond        cond;
+} ConnectAttempt;
+
+static gpointer
+connect_thread (gpointer user_data)
+{
+  ConnectAttempt *attempt = user_data;
+  gint64 started = g_get_monotonic_time ();
+  IntakeStore *store = intake_store_open_from_options (NULL, attempt->conninfo, &attempt->error);
+
+  g_mutex_lock (&attempt->mutex);
+  attempt->store = store;
+  attempt->elapsed = g_get_monotonic_time () - started;
+  attempt->done = TRUE;
+  g_cond_signal (&attempt->cond);
+  g_mutex_unlock (&attempt->mutex);
+  return NULL;
+}
+
+/* Opens the store in a thread and waits at most @bound seconds for the
+ * answer; returns how long it took. */
+static gint64
+connect_within (const char *conninfo,
+                gint64      bound)
+{
+  ConnectAttempt attempt = { .conninfo = conninfo };
+  gint64 deadline = g_get_monotonic_time () + bound * G_USEC_PER_SEC;
+  GThread *thread;
+
+  g_mutex_init (&attempt.mutex);
+  g_cond_init (&attempt.cond);
+  thread = g_thread_new ("connect", connect_thread, &attempt);
+  g_mutex_lock (&attempt.mutex);
+  while (!attempt.done)
+    if (!g_cond_wait_until (&attempt.cond, &attempt.mutex, deadline))
+      g_error ("connecting to a server that never answers took over %" G_GINT64_FORMAT " s", bound);
+  g_mutex_unlock (&attempt.mutex);
+  g_thread_join (thread);
+  g_mutex_clear (&attempt.mutex);
+  g_cond_clear (&attempt.cond);
+
+  g_assert_null (attempt.store);
+  g_assert_error (attempt.error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_OPEN);
+  g_test_message ("%s: %s after %.1f s", conninfo, attempt.error->message, attempt.elapsed / 1e6);
+  g_error_free (attempt.error);
+  return attempt.elapsed;
+}
+
+/* A database that accepts the TCP connection and then says nothing (a
+ * hung server, a stateful firewall dropping the rest): connecting gives up
+ * after 10 s, or after the conninfo's own connect_timeout. */
+static void
+test_pg_connect_timeout (void)
+{
+  g_autoptr(GSocket) silent = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *with_default = NULL;
+  g_autofree char *with_own = NULL;
+  guint port;
+
+  g_assert_nonnull (silent);
+  g_socket_bind (silent, any_port, FALSE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (silent, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (silent, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  g_unsetenv ("PGCONNECT_TIMEOUT");
+  with_own = g_strdup_printf ("host=127.0.0.1 port=%u user=intake dbname=x connect_timeout=2", port);
+  g_assert_cmpint (connect_within (with_own, 30), <, 8 * G_USEC_PER_SEC);
+  with_default = g_strdup_printf ("host=127.0.0.1 port=%u user=intake dbname=x", port);
+  g_assert_cmpint (connect_within (with_default, 30), >=, 9 * G_USEC_PER_SEC);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -407,6 +493,8 @@ main (int    argc,
   if (!test_server_use_postgres ())
     g_test_add_func ("/store/sqlite-file", test_sqlite_file);
   g_test_add_func ("/store/unreachable", test_unreachable);
+  if (test_server_use_postgres ())
+    g_test_add_func ("/store/postgres/connect-timeout", test_pg_connect_timeout);
 
   return g_test_run ();
 }

@@ -352,14 +352,13 @@ test_send (SoupSession *session,
   return response;
 }
 
-TestResponse *
-test_http (SoupSession             *session,
-           const char              *method,
-           const char              *url,
-           GBytes                  *body,
-           const IntakeRequestAuth *auth)
+static SoupMessage *
+message_new (const char              *method,
+             const char              *url,
+             GBytes                  *body,
+             const IntakeRequestAuth *auth)
 {
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  SoupMessage *msg = soup_message_new (method, url);
 
   g_assert_nonnull (msg);
   if (body != NULL)
@@ -373,6 +372,18 @@ test_http (SoupSession             *session,
       soup_message_headers_replace (headers, INTAKE_HEADER_NONCE, auth->nonce);
       soup_message_headers_replace (headers, INTAKE_HEADER_SIGNATURE, auth->signature);
     }
+  return msg;
+}
+
+TestResponse *
+test_http (SoupSession             *session,
+           const char              *method,
+           const char              *url,
+           GBytes                  *body,
+           const IntakeRequestAuth *auth)
+{
+  g_autoptr(SoupMessage) msg = message_new (method, url, body, auth);
+
   return test_send (session, msg);
 }
 
@@ -510,6 +521,25 @@ test_upload_body (GPtrArray *envelopes)
   return g_string_free_to_bytes (text);
 }
 
+SoupMessage *
+test_kiosk_message_new (TestKiosk  *kiosk,
+                        TestServer *server,
+                        const char *method,
+                        const char *path,
+                        GBytes     *body,
+                        gint64      skew)
+{
+  g_autofree char *url = g_strconcat (server->url, path, NULL);
+  IntakeRequestAuth auth;
+  SoupMessage *msg;
+
+  intake_protocol_sign_request (kiosk->key, method, path, body,
+                                g_get_real_time () / G_USEC_PER_SEC + skew, &auth);
+  msg = message_new (method, url, body, &auth);
+  intake_request_auth_clear (&auth);
+  return msg;
+}
+
 TestResponse *
 test_kiosk_request (TestKiosk  *kiosk,
                     TestServer *server,
@@ -518,15 +548,9 @@ test_kiosk_request (TestKiosk  *kiosk,
                     GBytes     *body,
                     gint64      skew)
 {
-  g_autofree char *url = g_strconcat (server->url, path, NULL);
-  IntakeRequestAuth auth;
-  TestResponse *response;
+  g_autoptr(SoupMessage) msg = test_kiosk_message_new (kiosk, server, method, path, body, skew);
 
-  intake_protocol_sign_request (kiosk->key, method, path, body,
-                                g_get_real_time () / G_USEC_PER_SEC + skew, &auth);
-  response = test_http (server->session, method, url, body, &auth);
-  intake_request_auth_clear (&auth);
-  return response;
+  return test_send (server->session, msg);
 }
 
 TestResponse *

@@ -103,7 +103,14 @@ TestKiosk    *test_kiosk_new_enrolled    (TestServer         *server);
 GBytes       *test_kiosk_seal            (TestKiosk          *kiosk,
                                           const IntakeOfficePublic *office);
 GBytes       *test_upload_body           (GPtrArray          *envelopes);
-/* A signed request from @kiosk, with its clock off by @skew seconds. */
+/* A signed request from @kiosk, with its clock off by @skew seconds: the
+ * message alone (to send it asynchronously), or sent and answered. */
+SoupMessage  *test_kiosk_message_new     (TestKiosk          *kiosk,
+                                          TestServer         *server,
+                                          const char         *method,
+                                          const char         *path,
+                                          GBytes             *body,
+                                          gint64              skew);
 TestResponse *test_kiosk_request         (TestKiosk          *kiosk,
                                           TestServer         *server,
                                           const char         *method,

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -1034,6 +1035,221 @@ test_operations (void)
   }
 }
 
+/* --pg-statement-timeout: whole seconds, and only with --postgres. */
+static void
+test_pg_statement_timeout_option (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autofree char *log = NULL;
+  const char *zero[] = { "--pg-statement-timeout", "0", NULL };
+  const char *too_long[] = { "--pg-statement-timeout", "3601", NULL };
+  const char *not_a_number[] = { "--pg-statement-timeout", "5s", NULL };
+  const char *five[] = { "--pg-statement-timeout", "5", NULL };
+  int status = 0;
+
+  if (!test_server_use_postgres ())
+    {
+      g_assert_false (test_server_start (server, five, &status));
+      g_assert_cmpint (status, ==, 2);
+      log = test_server_read_log (server);
+      g_assert_true (g_str_has_prefix (log, "intake-server: --pg-statement-timeout goes with --postgres\n"));
+      return;
+    }
+
+  g_assert_false (test_server_start (server, zero, &status));
+  g_assert_cmpint (status, ==, 2);
+  log = test_server_read_log (server);
+  g_assert_true (g_str_has_prefix (log, "intake-server: --pg-statement-timeout takes whole seconds from 1 to 3600\n"));
+  g_assert_false (test_server_start (server, too_long, &status));
+  g_assert_cmpint (status, ==, 2);
+  g_assert_false (test_server_start (server, not_a_number, &status));
+  g_assert_cmpint (status, ==, 2);
+  g_assert_true (test_server_start (server, five, &status));
+  test_server_stop (server);
+}
+
+/* One request sent without waiting for it. */
+typedef struct {
+  SoupMessage *msg;
+  GBytes      *body;
+  GError      *error;
+  gboolean     done;
+} Exchange;
+
+static void
+exchange_free (Exchange *exchange)
+{
+  g_clear_object (&exchange->msg);
+  g_clear_pointer (&exchange->body, g_bytes_unref);
+  g_clear_error (&exchange->error);
+  g_free (exchange);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Exchange, exchange_free)
+
+static void
+exchange_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Exchange *exchange = user_data;
+
+  exchange->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &exchange->error);
+  exchange->done = TRUE;
+}
+
+/* Takes @msg. */
+static Exchange *
+exchange_start (SoupSession *session,
+                SoupMessage *msg)
+{
+  Exchange *exchange = g_new0 (Exchange, 1);
+
+  exchange->msg = msg;
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, exchange_done_cb, exchange);
+  return exchange;
+}
+
+static const char *
+exchange_error_code (Exchange *exchange)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  g_assert_no_error (exchange->error);
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (exchange->body, NULL),
+                                   (gssize)g_bytes_get_size (exchange->body), NULL) ||
+      !JSON_NODE_HOLDS_OBJECT ((root = json_parser_get_root (parser))))
+    return NULL;
+  return g_intern_string (json_object_get_string_member_with_default (json_node_get_object (root), "error", NULL));
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static PGresult *
+pg_exec_ok (PGconn     *conn,
+            const char *sql)
+{
+  PGresult *res = PQexec (conn, sql);
+
+  if (PQresultStatus (res) != PGRES_COMMAND_OK && PQresultStatus (res) != PGRES_TUPLES_OK)
+    g_error ("%s: %s", sql, PQerrorMessage (conn));
+  return res;
+}
+
+/* Whether a statement is waiting for a lock on the envelopes table. */
+static gboolean
+envelopes_lock_awaited (PGconn *conn)
+{
+  PGresult *res = pg_exec_ok (conn, "SELECT count(*) FROM pg_locks "
+                                    "WHERE NOT granted AND relation = 'envelopes'::regclass");
+  gboolean waiting = g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10) > 0;
+
+  PQclear (res);
+  return waiting;
+}
+
+/* A statement that waits on a lock someone else holds is cancelled after
+ * the statement timeout: the upload gets 503 in bounded time, the requests
+ * queued behind it (/healthz) are answered, nothing half-written stays, and
+ * the same connection stores the envelope once the lock is gone. Without
+ * the timeout the server waits as long as the lock is held. */
+static void
+test_pg_stuck_query (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(GPtrArray) batch = envelopes_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(SoupSession) health_session = soup_session_new_with_options ("timeout", 60, NULL);
+  g_autoptr(Exchange) upload = NULL;
+  g_autoptr(Exchange) health = NULL;
+  g_autoptr(TestResponse) retry = NULL;
+  g_autoptr(GArray) items = NULL;
+  g_autofree char *healthz = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *submission_id = NULL;
+  const char *args[] = { "--pg-statement-timeout", "2", NULL };
+  /* The lock wait gives up after 1 s and the statement after 2 s; the
+   * rest is room for a slow machine. */
+  const gint64 bound = 15 * G_USEC_PER_SEC;
+  gint64 started, answered = 0;
+  gboolean awaited = FALSE;
+  PGconn *locker;
+  guint tick;
+
+  g_assert_true (test_server_start (server, args, NULL));
+  kiosk = test_kiosk_new_enrolled (server);
+  g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));
+  submission_id = submission_hex (g_ptr_array_index (batch, 0));
+  body = test_upload_body (batch);
+  healthz = g_strconcat (server->url, "/healthz", NULL);
+
+  locker = PQconnectdb (server->conninfo);
+  g_assert_cmpint (PQstatus (locker), ==, CONNECTION_OK);
+  PQclear (pg_exec_ok (locker, "BEGIN"));
+  PQclear (pg_exec_ok (locker, "LOCK TABLE envelopes IN ACCESS EXCLUSIVE MODE"));
+
+  /* The main loop wakes up at least every 20 ms, so the deadlines are
+   * checked without sleeping. */
+  tick = g_timeout_add (20, tick_cb, NULL);
+  started = g_get_monotonic_time ();
+  upload = exchange_start (server->session,
+                           test_kiosk_message_new (kiosk, server, "POST", "/v1/envelopes", body, 0));
+  while (!upload->done && !(awaited = envelopes_lock_awaited (locker)) &&
+         g_get_monotonic_time () - started < bound)
+    g_main_context_iteration (NULL, TRUE);
+  /* The upload is stuck on our lock; /healthz queues up behind it. */
+  g_assert_true (awaited);
+  g_assert_false (upload->done);
+  health = exchange_start (health_session, soup_message_new ("GET", healthz));
+  while (!(upload->done && health->done) && g_get_monotonic_time () - started < bound)
+    g_main_context_iteration (NULL, TRUE);
+  answered = g_get_monotonic_time ();
+  if (!(upload->done && health->done))
+    {
+      /* Unblock everything before failing, so no server is left behind. */
+      test_server_kill (server);
+      PQfinish (locker);
+      while (!(upload->done && health->done) && g_get_monotonic_time () - answered < bound)
+        g_main_context_iteration (NULL, TRUE);
+      g_clear_handle_id (&tick, g_source_remove);
+      g_error ("the server did not answer within %" G_GINT64_FORMAT " s while a statement waited on a lock",
+               bound / G_USEC_PER_SEC);
+    }
+  g_clear_handle_id (&tick, g_source_remove);
+  g_test_message ("upload and /healthz answered after %.1f s", (answered - started) / 1e6);
+
+  g_assert_no_error (upload->error);
+  g_assert_cmpuint (soup_message_get_status (upload->msg), ==, 503);
+  g_assert_cmpstr (exchange_error_code (upload), ==, "store_unavailable");
+  /* The health query reads no locked table: the store itself answers. */
+  g_assert_no_error (health->error);
+  g_assert_cmpuint (soup_message_get_status (health->msg), ==, 200);
+
+  /* The lock is gone: the same server stores the envelope, as new. */
+  PQclear (pg_exec_ok (locker, "ROLLBACK"));
+  PQfinish (locker);
+  retry = test_kiosk_upload (kiosk, server, batch);
+  g_assert_cmpuint (retry->status, ==, 200);
+  assert_result (retry, 0, "stored", NULL);
+  items = test_verify_receipt (kiosk, retry);
+  g_assert_cmpuint (items->len, ==, 1);
+  g_assert_cmpint (store_envelope_count (server), ==, 1);
+
+  test_server_stop (server);
+  log = test_server_read_log (server);
+  g_assert_nonnull (strstr (log, "level=error msg=store error=store_unavailable"));
+  g_assert_nonnull (strstr (log, "lock timeout"));
+  g_assert_nonnull (strstr (log, "path=/v1/envelopes status=503"));
+  g_assert_nonnull (strstr (log, "path=/healthz status=200"));
+  g_assert_null (strstr (log, submission_id));
+}
+
 static void
 drop_log_cb (const char     *domain,
              GLogLevelFlags  level,
@@ -1061,6 +1277,10 @@ main (int    argc,
   g_test_add_func ("/server/bundle/import", test_bundle_import);
   g_test_add_func ("/server/questionnaire/signed", test_questionnaire);
   g_test_add_func ("/server/operations/healthz-metrics-logs", test_operations);
+  g_test_add_func ("/server/options/pg-statement-timeout", test_pg_statement_timeout_option);
+  /* Only PostgreSQL has statements that wait on another session's lock. */
+  if (test_server_use_postgres ())
+    g_test_add_func ("/server/postgres/stuck-query", test_pg_stuck_query);
 
   return g_test_run ();
 }

@@ -116,6 +116,15 @@ intake_store_open_from_options (const char  *data_dir,
                                 const char  *conninfo,
                                 GError     **error)
 {
+  return intake_store_open_from_options_full (data_dir, conninfo, INTAKE_STORE_PG_STATEMENT_TIMEOUT_DEFAULT, error);
+}
+
+IntakeStore *
+intake_store_open_from_options_full (const char  *data_dir,
+                                     const char  *conninfo,
+                                     guint        pg_statement_timeout,
+                                     GError     **error)
+{
   g_autofree char *path = NULL;
 
   if ((data_dir == NULL) == (conninfo == NULL))
@@ -125,7 +134,7 @@ intake_store_open_from_options (const char  *data_dir,
       return NULL;
     }
   if (conninfo != NULL)
-    return intake_store_pg_connect (conninfo, error);
+    return intake_store_pg_connect (conninfo, pg_statement_timeout, error);
 
   if (g_mkdir_with_parents (data_dir, 0700) != 0)
     {

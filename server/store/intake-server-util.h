@@ -32,10 +32,16 @@ gboolean     intake_parse_duration             (const char          *text,
                                                 GError             **error);
 
 /* Exactly one of @data_dir (SQLite at DIR/intake.db, DIR created 0700) and
- * @conninfo (PostgreSQL). */
+ * @conninfo (PostgreSQL, with the default statement timeout). */
 IntakeStore *intake_store_open_from_options    (const char          *data_dir,
                                                 const char          *conninfo,
                                                 GError             **error);
+/* The same, with PostgreSQL's statement timeout in seconds
+ * (intake_store_pg_connect()); SQLite does not use it. */
+IntakeStore *intake_store_open_from_options_full (const char        *data_dir,
+                                                  const char        *conninfo,
+                                                  guint              pg_statement_timeout,
+                                                  GError           **error);
 
 /* Loads the server's Ed25519 key from @secret_path, or creates it (mode
  * 0600, and @public_path beside it) if the file does not exist yet. Two

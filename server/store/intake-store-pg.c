@@ -8,6 +8,14 @@
  * binary. Every multi-statement change runs in an explicit transaction.
  * The schema is migrated on connect under pg_advisory_lock, so several
  * server instances can start against the same database at once.
+ *
+ * The server answers every request on one main loop, and libpq's calls
+ * block: a statement that waits (on a lock someone else holds, say) would
+ * stop every other request with it. So connecting gives up after
+ * connect_timeout, and each connection runs with a statement_timeout and
+ * a shorter lock_timeout: the statement is cancelled by the database, the
+ * caller gets an error (the server's 503), the transaction is rolled back
+ * and the connection stays usable.
  */
 #include "config.h"
 
@@ -22,15 +30,18 @@
 /* Any fixed number: it only has to be the same in every instance. */
 #define MIGRATION_LOCK_KEY "7595718147998050664"
 #define MAX_PARAMS 12
+/* Seconds; libpq's default is to wait as long as TCP does (minutes). */
+#define DEFAULT_CONNECT_TIMEOUT "10"
 
 struct _IntakeStorePg
 {
   GObject   parent_instance;
 
-  char     *conninfo;
   PGconn   *conn;
   gboolean  prepared;
+  gboolean  timeouts_set;
   int       schema_version;
+  guint     statement_timeout_ms;
 };
 
 static void intake_store_pg_iface_init (IntakeStoreInterface *iface);
@@ -332,6 +343,21 @@ prepare_all (IntakeStorePg  *self,
   return TRUE;
 }
 
+/* Session settings belong to the connection, so they are set again after
+ * every reconnect, and outside a transaction (a rollback would undo them).
+ * A lock wait gives up before the statement does, so the error (and the
+ * server's log line) says which of the two it was. */
+static gboolean
+set_timeouts (IntakeStorePg  *self,
+              GError        **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SET statement_timeout = %u; SET lock_timeout = %u",
+                                          self->statement_timeout_ms, self->statement_timeout_ms / 2);
+
+  self->timeouts_set = exec_simple (self, sql, error);
+  return self->timeouts_set;
+}
+
 /* A lost connection (database restart, failover) is retried once per
  * operation; the caller's request then fails and the kiosk retries. */
 static gboolean
@@ -342,6 +368,7 @@ ensure_connected (IntakeStorePg  *self,
     {
       PQreset (self->conn);
       self->prepared = FALSE;
+      self->timeouts_set = FALSE;
       if (PQstatus (self->conn) != CONNECTION_OK)
         {
           g_autofree char *message = g_strdup (PQerrorMessage (self->conn));
@@ -354,6 +381,8 @@ ensure_connected (IntakeStorePg  *self,
     }
   if (PQtransactionStatus (self->conn) == PQTRANS_INERROR)
     exec_simple (self, "ROLLBACK", NULL);
+  if (!self->timeouts_set && !set_timeouts (self, error))
+    return FALSE;
   if (!self->prepared)
     return prepare_all (self, error);
   return TRUE;
@@ -1485,7 +1514,6 @@ intake_store_pg_finalize (GObject *object)
   IntakeStorePg *self = INTAKE_STORE_PG (object);
 
   g_clear_pointer (&self->conn, PQfinish);
-  g_free (self->conninfo);
 
   G_OBJECT_CLASS (intake_store_pg_parent_class)->finalize (object);
 }
@@ -1573,16 +1601,28 @@ migrate_locked (IntakeStorePg  *self,
 
 IntakeStore *
 intake_store_pg_connect (const char  *conninfo,
+                         guint        statement_timeout,
                          GError     **error)
 {
   g_autoptr(IntakeStorePg) self = NULL;
+  /* Keywords are applied in order and a later one wins, so a
+   * connect_timeout in @conninfo (expanded from "dbname") beats ours. */
+  const char *keywords[] = { "connect_timeout", "dbname", NULL };
+  const char *values[] = { DEFAULT_CONNECT_TIMEOUT, conninfo, NULL };
+  int first = 0;
   gboolean migrated;
 
   g_return_val_if_fail (conninfo != NULL, NULL);
+  g_return_val_if_fail (statement_timeout > 0 && statement_timeout <= INTAKE_STORE_PG_STATEMENT_TIMEOUT_MAX, NULL);
+
+  /* libpq's own environment variable, like anything libpq reads, is the
+   * operator's to set; ours would override it. */
+  if (g_getenv ("PGCONNECT_TIMEOUT") != NULL)
+    first = 1;
 
   self = g_object_new (INTAKE_TYPE_STORE_PG, NULL);
-  self->conninfo = g_strdup (conninfo);
-  self->conn = PQconnectdb (conninfo);
+  self->statement_timeout_ms = statement_timeout * 1000;
+  self->conn = PQconnectdbParams (keywords + first, values + first, 1);
   if (PQstatus (self->conn) != CONNECTION_OK)
     {
       g_autofree char *message = g_strdup (PQerrorMessage (self->conn));
@@ -1594,6 +1634,8 @@ intake_store_pg_connect (const char  *conninfo,
     }
   PQsetNoticeProcessor (self->conn, ignore_notice, NULL);
 
+  /* Migrations run before the timeouts: one may take long on a big store,
+   * and nothing is being served yet. */
   if (!exec_simple (self, "SELECT pg_advisory_lock (" MIGRATION_LOCK_KEY ")", error))
     return NULL;
   migrated = migrate_locked (self, error);
@@ -1601,7 +1643,7 @@ intake_store_pg_connect (const char  *conninfo,
   if (!migrated)
     return NULL;
 
-  if (!prepare_all (self, error) || !fill_references (self, error))
+  if (!set_timeouts (self, error) || !prepare_all (self, error) || !fill_references (self, error))
     return NULL;
 
   return INTAKE_STORE (g_steal_pointer (&self));

@@ -12,11 +12,20 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (IntakeStorePg, intake_store_pg, INTAKE, STORE_PG, GObject)
 
+/* Seconds a statement may run (a lock wait: half of it) before the
+ * database cancels it and the call fails with INTAKE_STORE_ERROR_DATABASE. */
+#define INTAKE_STORE_PG_STATEMENT_TIMEOUT_DEFAULT 10
+#define INTAKE_STORE_PG_STATEMENT_TIMEOUT_MAX     3600
+
 /* Connects with a libpq connection string ("host=... dbname=..." or a
- * postgresql:// URI) and migrates the schema under an advisory lock, so
- * several servers may start at once. Errors: INTAKE_STORE_ERROR_OPEN,
+ * postgresql:// URI), giving up after 10 s unless it (or PGCONNECT_TIMEOUT)
+ * sets connect_timeout, and migrates the schema under an advisory lock, so
+ * several servers may start at once. Every statement after the migrations
+ * is bounded by @statement_timeout seconds (1 to
+ * INTAKE_STORE_PG_STATEMENT_TIMEOUT_MAX). Errors: INTAKE_STORE_ERROR_OPEN,
  * _SCHEMA_TOO_NEW, _DATABASE. */
 IntakeStore *intake_store_pg_connect (const char  *conninfo,
+                                      guint        statement_timeout,
                                       GError     **error);
 
 G_END_DECLS

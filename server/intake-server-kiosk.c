@@ -1,0 +1,386 @@
+/* intake-server-kiosk.c: the routes kiosks call (docs/protocol.md)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Enrollment with a one-time code, the signed questionnaire, envelope
+ * uploads answered with a signed receipt, and help requests. Every route
+ * but enrollment is signed by the device key.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "intake-json.h"
+#include "intake-protocol.h"
+#include "intake-server-private.h"
+#include "intake-server-util.h"
+
+/* Checks the device signature headers of a request to @route; on failure
+ * answers and returns NULL. */
+static IntakeStoreDevice *
+authenticate (IntakeServer      *self,
+              SoupServerMessage *msg,
+              IntakeServerRoute  route,
+              GBytes            *body)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *device_hex = soup_message_headers_get_one (headers, INTAKE_HEADER_DEVICE);
+  const char *timestamp = soup_message_headers_get_one (headers, INTAKE_HEADER_TIMESTAMP);
+  const char *nonce = soup_message_headers_get_one (headers, INTAKE_HEADER_NONCE);
+  const char *signature = soup_message_headers_get_one (headers, INTAKE_HEADER_SIGNATURE);
+  g_autoptr(IntakeStoreDevice) device = NULL;
+  g_autoptr(GError) error = NULL;
+  IntakeDevicePublic device_public;
+  IntakeRequestLog *log = intake_server_request_log (msg);
+
+  if (device_hex == NULL || timestamp == NULL || nonce == NULL || signature == NULL ||
+      !intake_hex_decode (device_hex, device_public.device_id, sizeof device_public.device_id) ||
+      strlen (device_hex) != 32)
+    {
+      intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated",
+                                   "the request is not signed: Intake-Device, Intake-Timestamp, Intake-Nonce and "
+                                   "Intake-Signature are required");
+      return NULL;
+    }
+
+  if (!(device = intake_store_get_device (self->store, device_hex, &error)))
+    {
+      if (g_error_matches (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_DEVICE))
+        intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unknown_device",
+                                     "this device is not enrolled; enroll it with a code from staff");
+      else
+        intake_server_store_unavailable (msg, error);
+      return NULL;
+    }
+  g_strlcpy (log->device_id, device->device_id, sizeof log->device_id);
+
+  memcpy (device_public.sign_pk, device->sign_pk, sizeof device_public.sign_pk);
+  if (!intake_protocol_verify_request (&device_public, soup_server_message_get_method (msg),
+                                       intake_server_route_path (route), body, timestamp, nonce, signature,
+                                       g_get_real_time () / G_USEC_PER_SEC, &error))
+    {
+      if (g_error_matches (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_STALE_TIMESTAMP))
+        intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "stale_timestamp", error->message);
+      else if (g_error_matches (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE))
+        intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "bad_signature", error->message);
+      else
+        intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated", error->message);
+      return NULL;
+    }
+
+  /* Only after the signature: an unsigned probe learns nothing about
+   * which devices are revoked. */
+  if (device->status == INTAKE_DEVICE_STATUS_REVOKED)
+    {
+      intake_server_respond_error (msg, SOUP_STATUS_FORBIDDEN, "device_revoked",
+                                   "this device has been revoked; ask staff to enroll the kiosk again "
+                                   "with a new key");
+      return NULL;
+    }
+  return g_steal_pointer (&device);
+}
+
+static JsonNode *
+questionnaire_node (IntakeServer *self)
+{
+  if (self->questionnaire == NULL)
+    return json_node_new (JSON_NODE_NULL);
+  return intake_signed_questionnaire_to_json (self->questionnaire);
+}
+
+void
+intake_server_handle_enroll (IntakeServer      *self,
+                             SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) body = intake_server_request_body (msg);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *pk = NULL;
+  g_autofree char *normalized = NULL;
+  g_autofree char *code_hash = NULL;
+  g_autofree char *device_id = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *office_b64 = NULL;
+  g_autofree char *server_b64 = NULL;
+  IntakeDevicePublic device;
+  JsonObject *request;
+  gsize pk_len = 0;
+  const char *code;
+
+  if (!(request = intake_server_parse_json_object (body, parser)) ||
+      !(code = intake_json_get_string (request, "code")) ||
+      !(pk = intake_base64_decode_strict (intake_json_get_string (request, "device_sign_pk"), &pk_len)) ||
+      pk_len != INTAKE_SIGN_PUBLIC_BYTES)
+    {
+      intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
+                                   "expected {\"code\": \"...\", \"device_sign_pk\": \"<base64 of 32 bytes>\"}");
+      return;
+    }
+
+  memcpy (device.sign_pk, pk, sizeof device.sign_pk);
+  intake_device_id_from_public_key (device.sign_pk, device.device_id);
+  device_id = intake_hex_encode (device.device_id, sizeof device.device_id);
+  g_strlcpy (intake_server_request_log (msg)->device_id, device_id, INTAKE_HEX_ID_LEN);
+
+  if (!(normalized = intake_enroll_code_normalize (code)))
+    {
+      intake_server_respond_error (msg, SOUP_STATUS_NOT_FOUND, "unknown_code",
+                                   "unknown enrollment code; check it or ask staff for a new one");
+      return;
+    }
+  code_hash = intake_enroll_code_hash (normalized);
+  if (!(location = intake_store_consume_enroll_code (self->store, code_hash, &device,
+                                                      g_get_real_time () / G_USEC_PER_SEC, &error)))
+    {
+      if (g_error_matches (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_CODE))
+        intake_server_respond_error (msg, SOUP_STATUS_NOT_FOUND, "unknown_code", error->message);
+      else if (g_error_matches (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_USED))
+        intake_server_respond_error (msg, SOUP_STATUS_GONE, "code_used", error->message);
+      else if (g_error_matches (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_EXPIRED))
+        intake_server_respond_error (msg, SOUP_STATUS_GONE, "code_expired", error->message);
+      else if (g_error_matches (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DEVICE_REVOKED))
+        intake_server_respond_error (msg, SOUP_STATUS_FORBIDDEN, "device_revoked", error->message);
+      else
+        intake_server_store_unavailable (msg, error);
+      return;
+    }
+
+  office_b64 = g_base64_encode (g_bytes_get_data (self->office_blob, NULL), g_bytes_get_size (self->office_blob));
+  server_b64 = g_base64_encode (self->server_public.sign_pk, INTAKE_SIGN_PUBLIC_BYTES);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "device_id");
+  json_builder_add_string_value (builder, device_id);
+  json_builder_set_member_name (builder, "location");
+  json_builder_add_string_value (builder, location);
+  json_builder_set_member_name (builder, "office_public");
+  json_builder_add_string_value (builder, office_b64);
+  json_builder_set_member_name (builder, "server_public");
+  json_builder_add_string_value (builder, server_b64);
+  json_builder_set_member_name (builder, "server_key_id");
+  json_builder_add_string_value (builder, self->server_key_id);
+  json_builder_set_member_name (builder, "questionnaire");
+  json_builder_add_value (builder, questionnaire_node (self));
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  intake_server_respond_json (msg, SOUP_STATUS_OK, root);
+}
+
+void
+intake_server_handle_questionnaire (IntakeServer      *self,
+                                    SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) body = intake_server_request_body (msg);
+  g_autoptr(IntakeStoreDevice) device = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  if (!(device = authenticate (self, msg, INTAKE_SERVER_ROUTE_QUESTIONNAIRE, body)))
+    return;
+  if (self->questionnaire == NULL)
+    {
+      intake_server_respond_error (msg, SOUP_STATUS_NOT_FOUND, "no_questionnaire",
+                                   "this server has no signed questionnaire; keep using the current one");
+      return;
+    }
+  root = questionnaire_node (self);
+  intake_server_respond_json (msg, SOUP_STATUS_OK, root);
+}
+
+void
+intake_server_handle_envelopes (IntakeServer      *self,
+                                SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) body = intake_server_request_body (msg);
+  g_autoptr(IntakeStoreDevice) device = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (IntakeReceiptItem));
+  g_autoptr(GBytes) receipt = NULL;
+  g_autofree char *receipt_b64 = NULL;
+  g_autofree char *signature_b64 = NULL;
+  guint8 signature[INTAKE_SIGNATURE_BYTES];
+  IntakeRequestLog *log = intake_server_request_log (msg);
+  JsonObject *request;
+  JsonNode *node;
+  JsonArray *envelopes;
+  gint64 now;
+  guint n;
+
+  if (!(device = authenticate (self, msg, INTAKE_SERVER_ROUTE_ENVELOPES, body)))
+    return;
+
+  if (!(request = intake_server_parse_json_object (body, parser)) ||
+      !(node = json_object_get_member (request, "envelopes")) || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
+                                   "expected {\"envelopes\": [\"<base64 envelope>\", ...]}");
+      return;
+    }
+  envelopes = json_node_get_array (node);
+  n = json_array_get_length (envelopes);
+  if (n > INTAKE_PROTOCOL_MAX_BATCH)
+    {
+      intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
+                                   "at most 100 envelopes per request; send the rest in another request");
+      return;
+    }
+
+  now = g_get_real_time () / G_USEC_PER_SEC;
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "results");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (envelopes, i);
+      g_autoptr(GBytes) envelope = NULL;
+      g_autoptr(GError) error = NULL;
+      IntakeAcceptResult result = { .status = INTAKE_ACCEPT_REJECTED, .reason = INTAKE_REJECT_MALFORMED };
+      guint8 *data;
+      gsize len = 0;
+
+      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING &&
+          (data = intake_base64_decode_strict (json_node_get_string (element), &len)) != NULL)
+        {
+          envelope = g_bytes_new_take (data, len);
+          if (!intake_server_accept_envelope (self->store, self->office_key_id, device, envelope,
+                                              INTAKE_ENVELOPE_SOURCE_UPLOAD, now, &result, &error))
+            {
+              /* Whatever was stored before stays stored; the kiosk's retry
+               * gets "duplicate" for those. */
+              intake_server_store_unavailable (msg, error);
+              return;
+            }
+        }
+
+      log->counts[result.status]++;
+      self->envelopes[result.status]++;
+      if (result.status == INTAKE_ACCEPT_REJECTED)
+        self->rejected[result.reason]++;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "index");
+      json_builder_add_int_value (builder, i);
+      if (result.has_submission_id)
+        {
+          json_builder_set_member_name (builder, "submission_id");
+          json_builder_add_string_value (builder, result.submission_id);
+        }
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_string_value (builder, intake_accept_status_to_string (result.status));
+      if (result.status == INTAKE_ACCEPT_REJECTED)
+        {
+          json_builder_set_member_name (builder, "reason");
+          json_builder_add_string_value (builder, intake_reject_reason_to_string (result.reason));
+        }
+      json_builder_end_object (builder);
+
+      if (result.status == INTAKE_ACCEPT_STORED || result.status == INTAKE_ACCEPT_DUPLICATE)
+        {
+          IntakeReceiptItem item = { 0 };
+
+          g_strlcpy (item.submission_id, result.submission_id, sizeof item.submission_id);
+          g_strlcpy (item.sha256, result.sha256, sizeof item.sha256);
+          g_array_append_val (items, item);
+        }
+    }
+  json_builder_end_array (builder);
+
+  receipt = intake_receipt_build (device->device_id, now, self->server_key_id, items);
+  intake_device_key_sign (self->server_key, "receipt", receipt, signature);
+  receipt_b64 = g_base64_encode (g_bytes_get_data (receipt, NULL), g_bytes_get_size (receipt));
+  signature_b64 = g_base64_encode (signature, sizeof signature);
+  json_builder_set_member_name (builder, "receipt");
+  json_builder_add_string_value (builder, receipt_b64);
+  json_builder_set_member_name (builder, "receipt_signature");
+  json_builder_add_string_value (builder, signature_b64);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  intake_server_respond_json (msg, SOUP_STATUS_OK, root);
+}
+
+/* POST /v1/help-requests from a kiosk: counted, never audited. */
+void
+intake_server_handle_help_requests (IntakeServer      *self,
+                                    SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) body = intake_server_request_body (msg);
+  g_autoptr(IntakeStoreDevice) device = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  JsonObject *request;
+  JsonNode *node;
+  JsonArray *requests;
+  guint stored = 0, duplicate = 0;
+  gint64 now = intake_server_now_seconds ();
+  guint n;
+
+  if (!(device = authenticate (self, msg, INTAKE_SERVER_ROUTE_HELP_REQUESTS, body)))
+    return;
+  if (!(request = intake_server_parse_json_object (body, parser)) ||
+      !(node = json_object_get_member (request, "requests")) || !JSON_NODE_HOLDS_ARRAY (node) ||
+      (n = json_array_get_length ((requests = json_node_get_array (node)))) > INTAKE_PROTOCOL_MAX_BATCH)
+    return intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
+                                        "expected {\"requests\": [{\"id\": N, \"created_at\": T, "
+                                        "\"language\": \"..\"}, ...]} (at most 100)");
+
+  /* Validate all first: a batch is stored whole or not at all. */
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (requests, i);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      const char *language = object != NULL ? intake_json_get_string (object, "language") : NULL;
+      gint64 created_at = 0, id = 0;
+      gboolean ok = object != NULL && intake_json_get_int (object, "created_at", &created_at) && created_at > 0 &&
+                    language != NULL && *language != '\0' && strlen (language) <= 15 &&
+                    (!json_object_has_member (object, "id") || intake_json_get_int (object, "id", &id));
+
+      for (const char *p = language; ok && *p != '\0'; p++)
+        ok = g_ascii_isalnum (*p) || *p == '-' || *p == '_';
+      if (!ok)
+        return intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
+                                            "each help request needs created_at (Unix seconds) and a language code");
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *object = json_node_get_object (json_array_get_element (requests, i));
+      const char *language = intake_json_get_string (object, "language");
+      g_autoptr(GError) error = NULL;
+      g_autofree char *client_key = NULL;
+      gint64 created_at = 0, id = 0;
+      gboolean is_new = FALSE;
+
+      intake_json_get_int (object, "created_at", &created_at);
+      /* The kiosk's own id makes a re-send idempotent; without one, the
+       * n-th identical request of this batch is told apart by n. */
+      if (intake_json_get_int (object, "id", &id))
+        client_key = g_strdup_printf ("id:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%s", id, created_at, language);
+      else
+        {
+          g_autofree char *base = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", created_at, language);
+          guint k = GPOINTER_TO_UINT (g_hash_table_lookup (seen, base));
+
+          g_hash_table_replace (seen, g_strdup (base), GUINT_TO_POINTER (k + 1));
+          client_key = g_strdup_printf ("n:%s:%u", base, k);
+        }
+      if (!intake_store_put_help_request (self->store, device->device_id, client_key, created_at, language,
+                                          now, &is_new, &error))
+        return intake_server_store_unavailable (msg, error);
+      if (is_new)
+        stored++;
+      else
+        duplicate++;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "stored");
+  json_builder_add_int_value (builder, stored);
+  json_builder_set_member_name (builder, "duplicate");
+  json_builder_add_int_value (builder, duplicate);
+  json_builder_end_object (builder);
+  intake_server_respond_builder (msg, SOUP_STATUS_OK, builder);
+}

@@ -1,0 +1,113 @@
+/* intake-server-private.h: shared by intake-server.c and its route files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * intake-server.c owns the object, listening, dispatch, request logging,
+ * body limits, health and metrics; intake-server-kiosk.c answers the
+ * kiosks' routes and intake-server-review.c the reviewers' (/v1/review/...).
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "intake-accept.h"
+#include "intake-server.h"
+
+G_BEGIN_DECLS
+
+/* Prometheus histogram buckets of the request duration. */
+#define INTAKE_SERVER_N_DURATION_BUCKETS 13
+
+typedef enum {
+  INTAKE_SERVER_ROUTE_OTHER,
+  INTAKE_SERVER_ROUTE_HEALTHZ,
+  INTAKE_SERVER_ROUTE_METRICS,
+  INTAKE_SERVER_ROUTE_ENROLL,
+  INTAKE_SERVER_ROUTE_ENVELOPES,
+  INTAKE_SERVER_ROUTE_QUESTIONNAIRE,
+  INTAKE_SERVER_ROUTE_HELP_REQUESTS,
+  INTAKE_SERVER_ROUTE_REVIEW,
+  INTAKE_SERVER_N_ROUTES
+} IntakeServerRoute;
+
+/* What one request did, for its log line: ids and counts only, never
+ * anything a resident wrote. */
+typedef struct {
+  gint64             started;               /* monotonic, microseconds */
+  IntakeServerRoute  route;
+  char              *path;                  /* sanitized, for the log */
+  char               device_id[INTAKE_HEX_ID_LEN];
+  char               reviewer_id[INTAKE_HEX_ID_LEN];
+  const char        *error;                 /* the error code answered, if any */
+  guint              counts[INTAKE_ACCEPT_N_STATUS];
+  gsize              body_seen;             /* request body bytes read so far */
+  gboolean           too_large;
+} IntakeRequestLog;
+
+struct _IntakeServer
+{
+  GObject                    parent_instance;
+
+  SoupServer                *soup;
+  IntakeStore               *store;
+  char                      *office_key_id;
+  GBytes                    *office_blob;
+  IntakeDeviceKey           *server_key;
+  IntakeDevicePublic         server_public;
+  char                      *server_key_id;
+  IntakeSignedQuestionnaire *questionnaire;
+  gboolean                   tls;
+  GHashTable                *unlock_attempts;     /* name -> GArray of gint64 (monotonic us) */
+
+  /* Metrics: this process's counters since start. */
+  guint64                    envelopes[INTAKE_ACCEPT_N_STATUS];
+  guint64                    rejected[INTAKE_REJECT_N_REASONS];
+  GHashTable                *requests;            /* "route\tstatus" -> guint64 * */
+  guint64                    duration_bucket[INTAKE_SERVER_N_DURATION_BUCKETS];
+  guint64                    duration_count;
+  double                     duration_sum;
+};
+
+/* intake-server.c */
+const char       *intake_server_route_path           (IntakeServerRoute   route);
+IntakeRequestLog *intake_server_request_log          (SoupServerMessage  *msg);
+GBytes           *intake_server_request_body         (SoupServerMessage  *msg);
+/* The body as a JSON object (depth-limited), or NULL if it is not one. */
+JsonObject       *intake_server_parse_json_object    (GBytes             *body,
+                                                      JsonParser         *parser);
+gint64            intake_server_now_seconds          (void);
+int               intake_server_compare_strings      (gconstpointer       a,
+                                                      gconstpointer       b);
+void              intake_server_respond_json         (SoupServerMessage  *msg,
+                                                      guint               status,
+                                                      JsonNode           *node);
+void              intake_server_respond_builder      (SoupServerMessage  *msg,
+                                                      guint               status,
+                                                      JsonBuilder        *builder);
+/* {"error": @code, "message": @message}, and @code in the request's log line. */
+void              intake_server_respond_error        (SoupServerMessage  *msg,
+                                                      guint               status,
+                                                      const char         *code,
+                                                      const char         *message);
+/* Logs the store's error and answers 503 store_unavailable. */
+void              intake_server_store_unavailable    (SoupServerMessage  *msg,
+                                                      const GError       *error);
+
+/* intake-server-kiosk.c */
+void              intake_server_handle_enroll        (IntakeServer       *self,
+                                                      SoupServerMessage  *msg);
+void              intake_server_handle_questionnaire (IntakeServer       *self,
+                                                      SoupServerMessage  *msg);
+void              intake_server_handle_envelopes     (IntakeServer       *self,
+                                                      SoupServerMessage  *msg);
+void              intake_server_handle_help_requests (IntakeServer       *self,
+                                                      SoupServerMessage  *msg);
+
+/* intake-server-review.c: every /v1/review/... path. */
+void              intake_server_handle_review        (IntakeServer       *self,
+                                                      SoupServerMessage  *msg,
+                                                      const char         *path,
+                                                      GHashTable         *query);
+
+G_END_DECLS
