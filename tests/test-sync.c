@@ -25,6 +25,7 @@
 #include "intake-kiosk.h"
 #include "intake-protocol.h"
 #include "intake-enroll.h"
+#include "intake-kiosk-enums.h"
 #include "intake-sync.h"
 #include "intake-test-util.h"
 
@@ -185,6 +186,19 @@ test_new_destroy (Fixture       *f,
   g_assert_true (intake_sync_get_kiosk (sync) == kiosk);
   g_assert_false (intake_sync_is_enrolled (sync));
   g_assert_cmpint (intake_sync_get_status (sync), ==, INTAKE_SYNC_STATUS_NOT_ENROLLED);
+  /* The status property carries a registered enum type. */
+  {
+    GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (sync), "status");
+    GEnumClass *enum_class = g_type_class_ref (INTAKE_TYPE_SYNC_STATUS);
+    IntakeSyncStatus status = INTAKE_SYNC_STATUS_IDLE;
+
+    g_assert_true (G_IS_PARAM_SPEC_ENUM (pspec));
+    g_assert_true (pspec->value_type == INTAKE_TYPE_SYNC_STATUS);
+    g_object_get (sync, "status", &status, NULL);
+    g_assert_cmpint (status, ==, INTAKE_SYNC_STATUS_NOT_ENROLLED);
+    g_assert_cmpstr (g_enum_get_value (enum_class, INTAKE_SYNC_STATUS_REJECTED)->value_nick, ==, "rejected");
+    g_type_class_unref (enum_class);
+  }
   g_assert_null (intake_sync_get_server_url (sync));
   g_assert_cmpuint (intake_sync_get_grace_days (sync), ==, 30);
   intake_sync_start (sync);

@@ -18,6 +18,7 @@
 #include "intake-bundle.h"
 #include "intake-http.h"
 #include "intake-json.h"
+#include "intake-kiosk-enums.h"
 #include "intake-crypto-error.h"
 #include "intake-envelope.h"
 #include "intake-protocol.h"
@@ -287,7 +288,7 @@ intake_sync_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_STATUS:
-      g_value_set_int (value, self->status);
+      g_value_set_enum (value, self->status);
       break;
     case PROP_PENDING_COUNT:
       g_value_set_uint (value, pending_count (self));
@@ -313,10 +314,9 @@ intake_sync_class_init (IntakeSyncClass *klass)
   object_class->get_property = intake_sync_get_property;
 
   properties[PROP_STATUS] =
-    g_param_spec_int ("status", NULL, NULL,
-                      INTAKE_SYNC_STATUS_NOT_ENROLLED, INTAKE_SYNC_STATUS_REJECTED,
-                      INTAKE_SYNC_STATUS_NOT_ENROLLED,
-                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("status", NULL, NULL,
+                       INTAKE_TYPE_SYNC_STATUS, INTAKE_SYNC_STATUS_NOT_ENROLLED,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PENDING_COUNT] =
     g_param_spec_uint ("pending-count", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
