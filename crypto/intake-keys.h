@@ -73,7 +73,7 @@ gboolean            intake_office_public_verify          (const IntakeOfficePubl
 void                      intake_office_secret_free       (IntakeOfficeSecret        *self);
 const IntakeOfficePublic *intake_office_secret_get_public (const IntakeOfficeSecret  *self);
 /* Passphrase wrapping (Argon2id + XChaCha20-Poly1305). The wrapped form is
- * the body of office.secret and what reviewers receive in a later issue. */
+ * the body of office.secret (docs/keys.md). */
 GBytes             *intake_office_secret_wrap            (const IntakeOfficeSecret  *self,
                                                           const IntakeSecureBuffer  *passphrase,
                                                           GError                   **error);
