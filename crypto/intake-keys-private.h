@@ -101,9 +101,4 @@ GBytes             *intake_reviewer_key_wrap_with_limits  (const IntakeReviewerK
                                                            guint64                    opslimit,
                                                            guint64                    memlimit,
                                                            GError                   **error);
-/* A reviewer key from an office secret and a fixed signing secret (tests). */
-IntakeReviewerKey  *intake_reviewer_key_new_from_raw      (const IntakeOfficeSecret  *office,
-                                                           const guint8              *sign_sk,
-                                                           GError                   **error);
-
 G_END_DECLS

@@ -1558,21 +1558,6 @@ intake_reviewer_key_generate (const IntakeOfficeSecret  *office,
   return reviewer_key_new (office_secret_copy (office), signing);
 }
 
-IntakeReviewerKey *
-intake_reviewer_key_new_from_raw (const IntakeOfficeSecret  *office,
-                                  const guint8              *sign_sk,
-                                  GError                   **error)
-{
-  IntakeDeviceKey *signing;
-
-  g_return_val_if_fail (office != NULL, NULL);
-  g_return_val_if_fail (sign_sk != NULL, NULL);
-
-  if (!(signing = intake_device_key_new_from_secret (sign_sk, error)))
-    return NULL;
-  return reviewer_key_new (office_secret_copy (office), signing);
-}
-
 void
 intake_reviewer_key_free (IntakeReviewerKey *self)
 {

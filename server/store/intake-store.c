@@ -256,22 +256,6 @@ intake_envelope_source_from_string (const char           *text,
   return TRUE;
 }
 
-const char *
-intake_store_put_result_to_string (IntakeStorePutResult result)
-{
-  switch (result)
-    {
-    case INTAKE_STORE_PUT_STORED:
-      return "stored";
-    case INTAKE_STORE_PUT_DUPLICATE:
-      return "duplicate";
-    case INTAKE_STORE_PUT_CONFLICT:
-      return "conflict";
-    default:
-      g_assert_not_reached ();
-    }
-}
-
 void
 intake_store_envelope_init (IntakeStoreEnvelope        *meta,
                             const IntakeEnvelopeHeader *header,

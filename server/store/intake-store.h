@@ -531,7 +531,6 @@ const char         *intake_device_status_to_string    (IntakeDeviceStatus       
 const char         *intake_envelope_source_to_string  (IntakeEnvelopeSource       source);
 gboolean            intake_envelope_source_from_string (const char               *text,
                                                         IntakeEnvelopeSource     *out_source);
-const char         *intake_store_put_result_to_string (IntakeStorePutResult       result);
 
 /* Fills the routing fields of @meta from a verified @header and the
  * envelope's bytes. */
