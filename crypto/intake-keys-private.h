@@ -101,4 +101,5 @@ GBytes             *intake_reviewer_key_wrap_with_limits  (const IntakeReviewerK
                                                            guint64                    opslimit,
                                                            guint64                    memlimit,
                                                            GError                   **error);
+
 G_END_DECLS
