@@ -46,6 +46,37 @@ intake_protocol_request_string (const char *method,
 }
 
 void
+intake_protocol_sign_request_with (const IntakeDeviceKey *signing_key,
+                                   const char            *signer_id,
+                                   const char            *context,
+                                   const char            *method,
+                                   const char            *path,
+                                   GBytes                *body,
+                                   gint64                 now,
+                                   IntakeRequestAuth     *out_auth)
+{
+  g_autofree char *nonce = NULL;
+  g_autoptr(GBytes) message = NULL;
+  guint8 nonce_bytes[16];
+  guint8 signature[INTAKE_SIGNATURE_BYTES];
+
+  g_return_if_fail (signing_key != NULL);
+  g_return_if_fail (signer_id != NULL && context != NULL);
+  g_return_if_fail (out_auth != NULL);
+
+  memset (out_auth, 0, sizeof *out_auth);
+  g_strlcpy (out_auth->device_id, signer_id, sizeof out_auth->device_id);
+  g_snprintf (out_auth->timestamp, sizeof out_auth->timestamp, "%" G_GINT64_FORMAT, now);
+  randombytes_buf (nonce_bytes, sizeof nonce_bytes);
+  nonce = intake_hex_encode (nonce_bytes, sizeof nonce_bytes);
+  g_strlcpy (out_auth->nonce, nonce, sizeof out_auth->nonce);
+
+  message = intake_protocol_request_message (method, path, out_auth->timestamp, out_auth->nonce, body);
+  intake_device_key_sign (signing_key, context, message, signature);
+  out_auth->signature = g_base64_encode (signature, sizeof signature);
+}
+
+void
 intake_protocol_sign_request (const IntakeDeviceKey *device,
                               const char            *method,
                               const char            *path,
@@ -54,27 +85,12 @@ intake_protocol_sign_request (const IntakeDeviceKey *device,
                               IntakeRequestAuth     *out_auth)
 {
   g_autofree char *device_id = NULL;
-  g_autofree char *nonce = NULL;
-  g_autoptr(GBytes) message = NULL;
-  guint8 nonce_bytes[16];
-  guint8 signature[INTAKE_SIGNATURE_BYTES];
 
   g_return_if_fail (device != NULL);
-  g_return_if_fail (out_auth != NULL);
 
-  memset (out_auth, 0, sizeof *out_auth);
   device_id = intake_device_key_dup_id_hex (device);
-  g_strlcpy (out_auth->device_id, device_id, sizeof out_auth->device_id);
-  g_snprintf (out_auth->timestamp, sizeof out_auth->timestamp, "%" G_GINT64_FORMAT, now);
-  randombytes_buf (nonce_bytes, sizeof nonce_bytes);
-  nonce = intake_hex_encode (nonce_bytes, sizeof nonce_bytes);
-  g_strlcpy (out_auth->nonce, nonce, sizeof out_auth->nonce);
-
-  message = intake_protocol_request_message (method, path, out_auth->timestamp, out_auth->nonce, body);
-  intake_device_key_sign (device, "request", message, signature);
-  out_auth->signature = g_base64_encode (signature, sizeof signature);
+  intake_protocol_sign_request_with (device, device_id, "request", method, path, body, now, out_auth);
 }
-
 
 gboolean
 intake_protocol_parse_auth (const char  *timestamp,

@@ -67,6 +67,18 @@ char     *intake_protocol_request_string   (const char               *method,
                                             const char               *timestamp,
                                             const char               *nonce,
                                             GBytes                   *body);
+/* The signature headers of docs/protocol.md, made with @signing_key under
+ * @context and naming @signer_id (hex) as the signer: what both
+ * intake_protocol_sign_request() (a device, context "request") and
+ * intake_review_sign_request() (a reviewer) do. */
+void      intake_protocol_sign_request_with (const IntakeDeviceKey  *signing_key,
+                                             const char             *signer_id,
+                                             const char             *context,
+                                             const char             *method,
+                                             const char             *path,
+                                             GBytes                 *body,
+                                             gint64                  now,
+                                             IntakeRequestAuth      *out_auth);
 void      intake_protocol_sign_request     (const IntakeDeviceKey    *device,
                                             const char               *method,
                                             const char               *path,

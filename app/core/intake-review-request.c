@@ -4,13 +4,9 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <sodium.h>
-#include <string.h>
 
 #include "intake-envelope.h"
 #include "intake-review-request.h"
-
 
 void
 intake_review_sign_request (const IntakeReviewerKey *reviewer,
@@ -21,27 +17,13 @@ intake_review_sign_request (const IntakeReviewerKey *reviewer,
                             IntakeRequestAuth       *out_auth)
 {
   g_autofree char *reviewer_id = NULL;
-  g_autofree char *nonce = NULL;
-  g_autoptr(GBytes) message = NULL;
-  guint8 nonce_bytes[16];
-  guint8 signature[INTAKE_SIGNATURE_BYTES];
 
   g_return_if_fail (reviewer != NULL);
-  g_return_if_fail (out_auth != NULL);
 
-  memset (out_auth, 0, sizeof *out_auth);
   reviewer_id = intake_reviewer_key_dup_id_hex (reviewer);
-  g_strlcpy (out_auth->device_id, reviewer_id, sizeof out_auth->device_id);
-  g_snprintf (out_auth->timestamp, sizeof out_auth->timestamp, "%" G_GINT64_FORMAT, now);
-  randombytes_buf (nonce_bytes, sizeof nonce_bytes);
-  nonce = intake_hex_encode (nonce_bytes, sizeof nonce_bytes);
-  g_strlcpy (out_auth->nonce, nonce, sizeof out_auth->nonce);
-
-  message = intake_protocol_request_message (method, path_and_query, out_auth->timestamp, out_auth->nonce, body);
-  intake_reviewer_key_sign (reviewer, INTAKE_REVIEW_REQUEST_CONTEXT, message, signature);
-  out_auth->signature = g_base64_encode (signature, sizeof signature);
+  intake_protocol_sign_request_with (intake_reviewer_key_get_signing_key (reviewer), reviewer_id,
+                                     INTAKE_REVIEW_REQUEST_CONTEXT, method, path_and_query, body, now, out_auth);
 }
-
 
 gboolean
 intake_review_verify_request (const IntakeReviewerPublic *reviewer,
