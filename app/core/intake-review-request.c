@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-
 #include "intake-envelope.h"
 #include "intake-review-request.h"
 
