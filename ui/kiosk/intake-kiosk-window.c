@@ -1432,31 +1432,22 @@ intake_kiosk_catalog_new_default (void)
   return catalog;
 }
 
-void
-intake_kiosk_load_css (GdkDisplay *display)
+/* The question view's own stylesheet; style.css is loaded by AdwApplication
+ * from the application's resource base path. */
+static void
+load_question_view_css (GdkDisplay *display)
 {
-  static const char *const files[] = {
-    "/org/intakekiosk/Kiosk/ui/style.css",
-    "/org/intakekiosk/Kiosk/ui/intake-question-view.css",
-  };
+  static const char resource[] = "/org/intakekiosk/Kiosk/ui/intake-question-view.css";
+  g_autoptr(GtkCssProvider) provider = NULL;
 
-  g_return_if_fail (GDK_IS_DISPLAY (display));
-
-  if (g_object_get_data (G_OBJECT (display), "intake-kiosk-css") != NULL)
+  if (g_object_get_data (G_OBJECT (display), "intake-question-view-css") != NULL)
     return;
-  g_object_set_data (G_OBJECT (display), "intake-kiosk-css", GINT_TO_POINTER (1));
+  g_object_set_data (G_OBJECT (display), "intake-question-view-css", GINT_TO_POINTER (1));
 
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autoptr(GtkCssProvider) provider = NULL;
-
-      if (!g_resources_get_info (files[i], G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL))
-        continue;
-      provider = gtk_css_provider_new ();
-      gtk_css_provider_load_from_resource (provider, files[i]);
-      gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-    }
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, resource);
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
 /* ---- GObject ----------------------------------------------------------- */
@@ -1472,7 +1463,7 @@ intake_kiosk_window_constructed (GObject *object)
   if (self->catalog == NULL)
     self->catalog = intake_kiosk_catalog_new_default ();
 
-  intake_kiosk_load_css (gtk_widget_get_display (GTK_WIDGET (self)));
+  load_question_view_css (gtk_widget_get_display (GTK_WIDGET (self)));
 
   self->question_view = intake_question_view_new (self->catalog);
   g_signal_connect_object (self->question_view, "submit",
