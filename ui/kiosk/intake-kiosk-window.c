@@ -79,77 +79,13 @@ intake_kiosk_window_get_staff_language (IntakeKioskWindow *self)
   return office_language (self);
 }
 
-const char *
-intake_kiosk_window_tr_staff (IntakeKioskWindow *self,
-                              const char        *msgid)
-{
-  return intake_catalog_lookup (self->catalog, office_language (self), msgid);
-}
-
 #define TR(msgid) intake_kiosk_window_tr (self, msgid)
 
-char *
-intake_kiosk_format_numbers (const char   *format,
-                             guint         n_values,
-                             const gint64 *values)
-{
-  GString *out = g_string_new (NULL);
-  guint used = 0;
-
-  for (const char *p = format; *p != '\0'; p++)
-    {
-      if (p[0] == '%' && p[1] == 'd' && used < n_values)
-        {
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, values[used++]);
-          p++;
-        }
-      else if (p[0] == '%' && p[1] == '%')
-        {
-          g_string_append_c (out, '%');
-          p++;
-        }
-      else
-        g_string_append_c (out, *p);
-    }
-  return g_string_free (out, FALSE);
-}
-
-void
-intake_kiosk_set_button_text (GtkWidget  *button,
-                              const char *text)
-{
-  if (GTK_IS_BUTTON (button))
-    {
-      GtkWidget *child;
-
-      gtk_button_set_label (GTK_BUTTON (button), text);
-      child = gtk_button_get_child (GTK_BUTTON (button));
-      /* The top bar holds five tools whose labels are long in some
-       * languages (Ukrainian, Polish, Dutch at large text): they wrap onto
-       * two lines rather than push the window wider than the screen. */
-      if (GTK_IS_LABEL (child) && gtk_widget_has_css_class (button, "kiosk-tool"))
-        {
-          gtk_label_set_wrap (GTK_LABEL (child), TRUE);
-          /* Whole words only, and ask for the unwrapped width: a label
-           * wraps when the bar is short of room, never otherwise. */
-          gtk_label_set_wrap_mode (GTK_LABEL (child), PANGO_WRAP_WORD);
-          gtk_label_set_natural_wrap_mode (GTK_LABEL (child), GTK_NATURAL_WRAP_NONE);
-          gtk_label_set_justify (GTK_LABEL (child), GTK_JUSTIFY_CENTER);
-          gtk_label_set_max_width_chars (GTK_LABEL (child), 16);
-        }
-    }
-  else if (GTK_IS_LABEL (button))
-    gtk_label_set_text (GTK_LABEL (button), text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text,
-                                  -1);
-}
-
 static void
-set_label (GtkWidget  *label,
+set_label (GtkLabel   *label,
            const char *text)
 {
-  gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
+  gtk_label_set_text (label, text != NULL ? text : "");
 }
 
 /* All fixed texts of the resident screens, in the current language. */
@@ -161,7 +97,7 @@ retranslate (IntakeKioskWindow *self)
   g_autoptr(GPtrArray) seen = g_ptr_array_new ();
 
   /* A short multilingual welcome, one word per offered language. */
-  for (GtkWidget *child = gtk_widget_get_first_child (self->language_grid);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->language_grid));
        child != NULL; child = gtk_widget_get_next_sibling (child))
     {
       const char *code = g_object_get_data (G_OBJECT (child), "language");
@@ -186,10 +122,10 @@ retranslate (IntakeKioskWindow *self)
   set_label (self->welcome_choose, TR ("Touch your language to start"));
 
   intake_kiosk_set_button_text (self->text_size_button, TR ("Text size"));
-  intake_kiosk_set_button_text (self->contrast_button, TR ("High contrast"));
+  intake_kiosk_set_button_text (GTK_BUTTON (self->contrast_button), TR ("High contrast"));
   intake_kiosk_set_button_text (self->help_button, TR ("I would like help or an interpreter"));
   intake_kiosk_set_button_text (self->stop_button, TR ("Stop and clear my answers"));
-  intake_kiosk_set_button_text (self->read_aloud_button,
+  intake_kiosk_set_button_text (GTK_BUTTON (self->read_aloud_button),
                                 self->reading_aloud ? TR ("Stop reading aloud") : TR ("Read aloud"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, TR ("Progress"),
@@ -215,10 +151,8 @@ retranslate (IntakeKioskWindow *self)
   intake_kiosk_set_button_text (self->question_skip, TR ("Skip this question"));
   intake_kiosk_set_button_text (self->question_next, TR ("Next"));
 
-  set_label (self->review_heading, TR ("Check your answers"));
-  set_label (self->review_subheading, TR ("You can still change every answer."));
-  intake_kiosk_set_button_text (self->review_back, TR ("Back"));
-  intake_kiosk_set_button_text (self->review_send, TR ("Send my answers"));
+  intake_kiosk_review_page_set_language (self->review_page,
+                                         self->language != NULL ? self->language : office_language (self));
 
   set_label (self->thanks_title, TR ("Thank you!"));
   set_label (self->thanks_stored, TR ("Your answers are stored safely."));
@@ -246,16 +180,7 @@ retranslate (IntakeKioskWindow *self)
   intake_kiosk_set_button_text (self->stop_no, TR ("No, go on"));
 
   /* Staff screens are in the office language whatever the resident chose. */
-  set_label (self->pin_title, intake_kiosk_window_tr_staff (self, "Enter the staff PIN"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pin_entry),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  intake_kiosk_window_tr_staff (self, "Enter the staff PIN"),
-                                  -1);
-  intake_kiosk_set_button_text (self->pin_open, intake_kiosk_window_tr_staff (self, "Open"));
-  intake_kiosk_set_button_text (self->pin_cancel, intake_kiosk_window_tr_staff (self, "Cancel"));
-  set_label (self->staff_title, intake_kiosk_window_tr_staff (self, "Staff"));
-  intake_kiosk_set_button_text (self->staff_close, intake_kiosk_window_tr_staff (self, "Close"));
-  intake_kiosk_set_button_text (self->staff_exit, intake_kiosk_window_tr_staff (self, "Exit the kiosk"));
+  intake_kiosk_staff_page_set_language (self->staff_page, office_language (self));
 }
 
 /* ---- Welcome: one button per language --------------------------------- */
@@ -268,8 +193,8 @@ rebuild_language_buttons (IntakeKioskWindow *self)
   GtkWidget *child;
   guint columns;
 
-  while ((child = gtk_widget_get_first_child (self->language_grid)) != NULL)
-    gtk_grid_remove (GTK_GRID (self->language_grid), child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->language_grid))) != NULL)
+    gtk_grid_remove (self->language_grid, child);
 
   if (self->languages != NULL && self->languages[0] != NULL)
     {
@@ -307,7 +232,7 @@ rebuild_language_buttons (IntakeKioskWindow *self)
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, language->name,
                                       -1);
       g_object_set_data_full (G_OBJECT (button), "language", g_strdup (language->code), g_free);
-      gtk_grid_attach (GTK_GRID (self->language_grid), button,
+      gtk_grid_attach (self->language_grid, button,
                        i % columns, i / columns, 1, 1);
     }
 }
@@ -317,8 +242,15 @@ rebuild_language_buttons (IntakeKioskWindow *self)
 const char *
 intake_kiosk_window_get_screen (IntakeKioskWindow *self)
 {
+  const char *name;
+
   g_return_val_if_fail (INTAKE_IS_KIOSK_WINDOW (self), NULL);
-  return canonical_screen (gtk_stack_get_visible_child_name (self->stack));
+
+  name = gtk_stack_get_visible_child_name (self->stack);
+  /* One stack page holds both staff screens. */
+  if (g_strcmp0 (name, "staff") == 0 && !intake_kiosk_staff_page_get_unlocked (self->staff_page))
+    return "staff-pin";
+  return canonical_screen (name);
 }
 
 static gboolean
@@ -346,29 +278,27 @@ focus_screen (IntakeKioskWindow *self,
 
   if (g_str_equal (name, "question"))
     {
-      intake_question_view_focus_answer (INTAKE_QUESTION_VIEW (self->question_view));
+      intake_question_view_focus_answer (self->question_view);
       return;
     }
   if (g_str_equal (name, "welcome"))
-    target = gtk_widget_get_first_child (self->language_grid);
+    target = gtk_widget_get_first_child (GTK_WIDGET (self->language_grid));
   else if (g_str_equal (name, "explanation"))
-    target = self->explanation_start;
+    target = GTK_WIDGET (self->explanation_start);
   else if (g_str_equal (name, "review"))
-    target = self->review_send;
+    target = GTK_WIDGET (self->review_page);
   else if (g_str_equal (name, "thanks"))
-    target = self->thanks_done;
+    target = GTK_WIDGET (self->thanks_done);
   else if (g_str_equal (name, "idle"))
-    target = self->idle_still_here;
+    target = GTK_WIDGET (self->idle_still_here);
   else if (g_str_equal (name, "help"))
-    target = self->help_back;
+    target = GTK_WIDGET (self->help_back);
   else if (g_str_equal (name, "storage-error"))
-    target = self->error_back;
+    target = GTK_WIDGET (self->error_back);
   else if (g_str_equal (name, "confirm-stop"))
-    target = self->stop_no;
-  else if (g_str_equal (name, "staff-pin"))
-    target = gtk_widget_get_visible (self->pin_entry) ? self->pin_entry : self->pin_cancel;
-  else if (g_str_equal (name, "staff"))
-    target = self->staff_close;
+    target = GTK_WIDGET (self->stop_no);
+  else if (g_str_equal (name, "staff-pin") || g_str_equal (name, "staff"))
+    target = GTK_WIDGET (self->staff_page);
 
   if (target != NULL)
     gtk_widget_grab_focus (target);
@@ -383,23 +313,24 @@ intake_kiosk_window_show_screen (IntakeKioskWindow *self,
   name = canonical_screen (name);
   /* Any screen change ends reading aloud: it read the screen that was. */
   intake_kiosk_window_set_reading_aloud (self, FALSE);
-  gtk_stack_set_visible_child_name (self->stack, name);
+  /* The staff page shows the PIN entry or the staff information itself. */
+  gtk_stack_set_visible_child_name (self->stack, g_str_equal (name, "staff-pin") ? "staff" : name);
 
-  gtk_widget_set_visible (self->topbar, screen_has_topbar (name));
-  gtk_widget_set_visible (self->progress_box, g_str_equal (name, "question"));
-  gtk_widget_set_visible (self->topbar_spacer, !g_str_equal (name, "question"));
-  gtk_widget_set_visible (self->stop_button, self->session != NULL &&
+  gtk_widget_set_visible (GTK_WIDGET (self->topbar), screen_has_topbar (name));
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_box), g_str_equal (name, "question"));
+  gtk_widget_set_visible (GTK_WIDGET (self->topbar_spacer), !g_str_equal (name, "question"));
+  gtk_widget_set_visible (GTK_WIDGET (self->stop_button), self->session != NULL &&
                           !g_str_equal (name, "welcome"));
   intake_kiosk_window_read_aloud_update (self, name, screen_has_topbar (name));
 
   if (g_str_equal (name, "question"))
-    default_widget = self->question_next;
+    default_widget = GTK_WIDGET (self->question_next);
   else if (g_str_equal (name, "explanation"))
-    default_widget = self->explanation_start;
+    default_widget = GTK_WIDGET (self->explanation_start);
   else if (g_str_equal (name, "review"))
-    default_widget = self->review_send;
+    default_widget = intake_kiosk_review_page_get_default_widget (self->review_page);
   else if (g_str_equal (name, "staff-pin"))
-    default_widget = self->pin_open;
+    default_widget = intake_kiosk_staff_page_get_default_widget (self->staff_page);
   gtk_window_set_default_widget (GTK_WINDOW (self), default_widget);
 
   if (!g_str_equal (name, "idle"))
@@ -587,7 +518,7 @@ update_progress (IntakeKioskWindow *self)
   numbers[1] = intake_session_get_n_visible (self->session);
   text = intake_kiosk_format_numbers (TR ("Question %d of %d"), 2, numbers);
   set_label (self->progress_label, text);
-  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress_bar),
+  gtk_progress_bar_set_fraction (self->progress_bar,
                                  numbers[1] > 0 ? (double) numbers[0] / (double) numbers[1] : 0.0);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
                                   GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, text,
@@ -606,13 +537,12 @@ intake_kiosk_window_show_question_now (IntakeKioskWindow *self)
 
   g_debug ("Showing question %s", question->code);
   g_hash_table_add (self->seen, g_strdup (question->code));
-  intake_question_view_show_question (INTAKE_QUESTION_VIEW (self->question_view),
-                                      self->session, question);
-  intake_question_view_set_message (INTAKE_QUESTION_VIEW (self->question_view), NULL);
+  intake_question_view_show_question (self->question_view, self->session, question);
+  intake_question_view_set_message (self->question_view, NULL);
   update_progress (self);
-  gtk_widget_set_visible (self->question_skip, !question->required);
+  gtk_widget_set_visible (GTK_WIDGET (self->question_skip), !question->required);
 
-  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->question_scroller));
+  adjustment = gtk_scrolled_window_get_vadjustment (self->question_scroller);
   gtk_adjustment_set_value (adjustment, 0);
 
   intake_kiosk_window_show_screen (self, "question");
@@ -705,7 +635,7 @@ advance (IntakeKioskWindow *self)
 static void
 next_question (IntakeKioskWindow *self)
 {
-  IntakeQuestionView *view = INTAKE_QUESTION_VIEW (self->question_view);
+  IntakeQuestionView *view = self->question_view;
   const IntakeQuestion *question = intake_session_get_current (self->session);
   g_autoptr(GError) error = NULL;
   IntakeAnswer *answer;
@@ -745,148 +675,12 @@ next_question (IntakeKioskWindow *self)
 
 /* ---- Review ------------------------------------------------------------ */
 
-static void
-clear_review (IntakeKioskWindow *self)
-{
-  GtkWidget *row;
-
-  while ((row = gtk_widget_get_first_child (self->review_list)) != NULL)
-    {
-      /* Empty every label before the row goes, so that no copy of an answer
-       * outlives the screen in a widget still referenced elsewhere. */
-      GtkWidget *answer = g_object_get_data (G_OBJECT (row), "answer-label");
-      GtkWidget *question = g_object_get_data (G_OBJECT (row), "question-label");
-
-      if (answer != NULL)
-        {
-          gtk_label_set_text (GTK_LABEL (answer), "");
-          gtk_accessible_reset_property (GTK_ACCESSIBLE (answer), GTK_ACCESSIBLE_PROPERTY_LABEL);
-        }
-      if (question != NULL)
-        gtk_label_set_text (GTK_LABEL (question), "");
-      gtk_box_remove (GTK_BOX (self->review_list), row);
-    }
-}
-
-static char *
-format_answer (IntakeKioskWindow    *self,
-               const IntakeQuestion *question,
-               const IntakeAnswer   *answer)
-{
-  const char *language = self->language;
-
-  if (answer == NULL)
-    return g_strdup (TR ("Not answered"));
-
-  switch (intake_answer_get_kind (answer))
-    {
-    case INTAKE_ANSWER_DECLINED:
-      return g_strdup (TR ("You chose not to say"));
-    case INTAKE_ANSWER_CHOICE:
-      {
-        const IntakeOption *option = intake_question_lookup_option (question,
-                                                                    intake_answer_get_string (answer));
-        return g_strdup (option != NULL ? intake_text_get (option->label, language)
-                                        : intake_answer_get_string (answer));
-      }
-    case INTAKE_ANSWER_CHOICES:
-      {
-        GString *text = g_string_new (NULL);
-
-        /* In the question's order, not the sorted order of the codes. */
-        for (guint i = 0; i < question->n_options; i++)
-          if (intake_answer_has_choice (answer, question->options[i].code))
-            {
-              if (text->len > 0)
-                g_string_append (text, "\n");
-              g_string_append (text, intake_text_get (question->options[i].label, language));
-            }
-        return g_string_free (text, FALSE);
-      }
-    case INTAKE_ANSWER_INTEGER:
-      {
-        gint64 value = intake_answer_get_integer (answer);
-
-        if (question->type == INTAKE_QUESTION_TYPE_LADDER &&
-            value >= 1 && value <= INTAKE_LADDER_RUNGS && question->rungs[value - 1] != NULL)
-          return g_strdup (intake_text_get (question->rungs[value - 1], language));
-        if (question->type == INTAKE_QUESTION_TYPE_NUMBER && question->unit != NULL)
-          return g_strdup_printf ("%" G_GINT64_FORMAT " %s", value,
-                                  intake_text_get (question->unit, language));
-        if (question->type == INTAKE_QUESTION_TYPE_SCALE)
-          return g_strdup_printf ("%" G_GINT64_FORMAT " (%" G_GINT64_FORMAT "–%" G_GINT64_FORMAT ")",
-                                  value, question->min, question->max);
-        return g_strdup_printf ("%" G_GINT64_FORMAT, value);
-      }
-    case INTAKE_ANSWER_BOOLEAN:
-      return g_strdup (intake_answer_get_boolean (answer) ? TR ("Yes") : TR ("No"));
-    case INTAKE_ANSWER_TEXT:
-      return g_strdup (intake_answer_get_string (answer));
-    case INTAKE_ANSWER_DATE:
-      {
-        const char *date = intake_answer_get_string (answer);
-
-        /* "YYYY-MM-DD" shown as day-month-year, as on Dutch letters. */
-        if (strlen (date) == 10)
-          return g_strdup_printf ("%.2s-%.2s-%.4s", date + 8, date + 5, date);
-        return g_strdup (date);
-      }
-    default:
-      return g_strdup ("");
-    }
-}
-
 void
 intake_kiosk_window_show_review (IntakeKioskWindow *self)
 {
-  g_autoptr(GPtrArray) visible = NULL;
-
   g_assert (self->session != NULL);
-  clear_review (self);
+  intake_kiosk_review_page_show_session (self->review_page, self->session);
   self->return_to_review = FALSE;
-
-  visible = intake_session_list_visible (self->session);
-  for (guint i = 0; i < visible->len; i++)
-    {
-      const IntakeQuestion *question = g_ptr_array_index (visible, i);
-      const IntakeAnswer *answer = intake_session_get_answer (self->session, question->code);
-      g_autofree char *answer_text = format_answer (self, question, answer);
-      const char *question_text = intake_text_get (question->text, self->language);
-      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 16);
-      GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-      GtkWidget *question_label = gtk_label_new (question_text);
-      GtkWidget *answer_label = gtk_label_new (answer_text);
-      GtkWidget *change = gtk_button_new_with_label (TR ("Change"));
-
-      gtk_widget_add_css_class (row, "kiosk-review-row");
-      gtk_label_set_wrap (GTK_LABEL (question_label), TRUE);
-      gtk_label_set_xalign (GTK_LABEL (question_label), 0);
-      gtk_widget_add_css_class (question_label, "kiosk-review-question");
-      gtk_label_set_wrap (GTK_LABEL (answer_label), TRUE);
-      gtk_label_set_xalign (GTK_LABEL (answer_label), 0);
-      gtk_widget_add_css_class (answer_label, answer != NULL && !intake_answer_is_declined (answer)
-                                              ? "kiosk-review-answer" : "kiosk-review-none");
-      gtk_widget_set_hexpand (texts, TRUE);
-      gtk_box_append (GTK_BOX (texts), question_label);
-      gtk_box_append (GTK_BOX (texts), answer_label);
-
-      gtk_widget_set_valign (change, GTK_ALIGN_CENTER);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (change), "kiosk.change");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (change), "s", question->code);
-      /* The visible "Change" is the name; the question says which one. */
-      gtk_accessible_update_property (GTK_ACCESSIBLE (change),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, TR ("Change"),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, question_text,
-                                      -1);
-      g_object_set_data (G_OBJECT (change), "question-code", question->code);
-
-      gtk_box_append (GTK_BOX (row), texts);
-      gtk_box_append (GTK_BOX (row), change);
-      g_object_set_data (G_OBJECT (row), "answer-label", answer_label);
-      g_object_set_data (G_OBJECT (row), "question-label", question_label);
-      gtk_box_append (GTK_BOX (self->review_list), row);
-    }
-
   intake_kiosk_window_show_screen (self, "review");
 }
 
@@ -910,12 +704,12 @@ wipe_session (IntakeKioskWindow *self)
       intake_session_wipe (self->session);
       g_clear_object (&self->session);
     }
-  intake_question_view_clear (INTAKE_QUESTION_VIEW (self->question_view));
-  clear_review (self);
+  intake_question_view_clear (self->question_view);
+  intake_kiosk_review_page_clear (self->review_page);
   g_hash_table_remove_all (self->seen);
   self->return_to_review = FALSE;
   set_label (self->progress_label, "");
-  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress_bar), 0.0);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_accessible_reset_property (GTK_ACCESSIBLE (self->progress_bar),
                                  GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT);
   clear_clipboards (self);
@@ -931,9 +725,6 @@ intake_kiosk_window_reset (IntakeKioskWindow *self)
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->countdown_source, g_source_remove);
   g_clear_handle_id (&self->thanks_source, g_source_remove);
-  g_cancellable_cancel (self->pin_cancellable);
-  g_clear_object (&self->pin_cancellable);
-  self->pin_checking = FALSE;
 
   wipe_session (self);
 
@@ -945,10 +736,7 @@ intake_kiosk_window_reset (IntakeKioskWindow *self)
   set_label (self->thanks_code, "");
   gtk_accessible_reset_property (GTK_ACCESSIBLE (self->thanks_code), GTK_ACCESSIBLE_PROPERTY_LABEL);
   set_label (self->idle_seconds, "");
-  gtk_editable_set_text (GTK_EDITABLE (self->pin_entry), "");
-  set_label (self->pin_message, "");
-  intake_kiosk_window_clear_staff (self);
-  g_clear_pointer (&self->sync_now_result, g_free);
+  intake_kiosk_staff_page_clear (self->staff_page);
 
   self->help_return = NULL;
   self->idle_return = NULL;
@@ -1100,6 +888,17 @@ static void resume (IntakeKioskWindow *self);
 static void help_done (IntakeKioskWindow *self);
 
 static void
+review_back (IntakeKioskWindow *self)
+{
+  if (self->session == NULL)
+    return;
+  if (intake_session_go_previous (self->session))
+    intake_kiosk_window_show_question_now (self);
+  else
+    intake_kiosk_window_show_screen (self, "explanation");
+}
+
+static void
 back_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -1116,7 +915,7 @@ back_action (GtkWidget  *widget,
       IntakeAnswer *answer;
 
       /* Keep what was given here if it is valid; otherwise it is dropped. */
-      answer = intake_question_view_dup_answer (INTAKE_QUESTION_VIEW (self->question_view));
+      answer = intake_question_view_dup_answer (self->question_view);
       if (answer != NULL && question != NULL)
         intake_session_set_answer (self->session, question->code, answer, NULL);
       else if (answer != NULL)
@@ -1126,17 +925,12 @@ back_action (GtkWidget  *widget,
         intake_kiosk_window_show_question_now (self);
       else
         {
-          intake_question_view_clear (INTAKE_QUESTION_VIEW (self->question_view));
+          intake_question_view_clear (self->question_view);
           intake_kiosk_window_show_screen (self, "explanation");
         }
     }
-  else if (g_str_equal (screen, "review") && self->session != NULL)
-    {
-      if (intake_session_go_previous (self->session))
-        intake_kiosk_window_show_question_now (self);
-      else
-        intake_kiosk_window_show_screen (self, "explanation");
-    }
+  else if (g_str_equal (screen, "review"))
+    review_back (self);
   else if (g_str_equal (screen, "help"))
     help_done (self);
   else if (g_str_equal (screen, "idle") || g_str_equal (screen, "confirm-stop"))
@@ -1171,13 +965,36 @@ skip_action (GtkWidget  *widget,
   advance (self);
 }
 
+/* The review page's actions are the window's kiosk.change and kiosk.submit:
+ * the keyboard, the tests and the page's buttons take the same way. */
 static void
 change_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
   IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
-  const char *code = g_variant_get_string (parameter, NULL);
+
+  note_action (self);
+  if (g_str_equal (intake_kiosk_window_get_screen (self), "review"))
+    gtk_widget_activate_action_variant (GTK_WIDGET (self->review_page), "review.change", parameter);
+}
+
+static void
+submit_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+
+  note_action (self);
+  if (g_str_equal (intake_kiosk_window_get_screen (self), "review"))
+    gtk_widget_activate_action (GTK_WIDGET (self->review_page), "review.submit", NULL);
+}
+
+static void
+review_change_answer_cb (IntakeKioskWindow *self,
+                         const char        *code)
+{
   g_autoptr(GError) error = NULL;
 
   note_action (self);
@@ -1193,15 +1010,19 @@ change_action (GtkWidget  *widget,
 }
 
 static void
-submit_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+review_submit_cb (IntakeKioskWindow *self)
 {
-  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
-
   note_action (self);
   if (g_str_equal (intake_kiosk_window_get_screen (self), "review"))
     submit (self);
+}
+
+static void
+review_go_back_cb (IntakeKioskWindow *self)
+{
+  note_action (self);
+  if (g_str_equal (intake_kiosk_window_get_screen (self), "review"))
+    review_back (self);
 }
 
 static void
@@ -1342,6 +1163,95 @@ question_changed_cb (IntakeKioskWindow *self)
   self->last_input_us = g_get_monotonic_time ();
 }
 
+/* ---- Staff ------------------------------------------------------------ */
+
+void
+intake_kiosk_window_show_staff (IntakeKioskWindow *self)
+{
+  intake_kiosk_staff_page_show_status (self->staff_page);
+  intake_kiosk_window_show_screen (self, "staff");
+}
+
+static void
+staff_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+  const char *screen = intake_kiosk_window_get_screen (self);
+
+  if (g_str_equal (screen, "staff-pin") || g_str_equal (screen, "staff"))
+    return;
+
+  self->pin_return = screen;
+  intake_kiosk_staff_page_ask_pin (self->staff_page);
+  intake_kiosk_window_show_screen (self, "staff-pin");
+}
+
+/* kiosk.staff-open, -cancel, -close, -exit, -resolve-help and -sync-now are
+ * the staff page's own actions (staff.open, ...), on the screen they
+ * belong to: the keyboard, the tests and the page's buttons take the same
+ * way. */
+static void
+staff_page_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+  const char *name;
+  const char *screen;
+  g_autofree char *page_action = NULL;
+
+  g_assert (g_str_has_prefix (action_name, "kiosk.staff-"));
+  name = action_name + strlen ("kiosk.staff-");
+  screen = g_str_equal (name, "open") || g_str_equal (name, "cancel") ? "staff-pin" : "staff";
+  page_action = g_strconcat ("staff.", name, NULL);
+  if (g_str_equal (intake_kiosk_window_get_screen (self), screen))
+    gtk_widget_activate_action (GTK_WIDGET (self->staff_page), page_action, NULL);
+}
+
+static void
+staff_pin_accepted_cb (IntakeKioskWindow *self)
+{
+  /* Staff went elsewhere (the idle warning) while the PIN was checked. */
+  if (!g_str_equal (intake_kiosk_window_get_screen (self), "staff-pin"))
+    return;
+  /* Nothing of a resident may be open behind the staff screen. */
+  intake_kiosk_window_reset (self);
+  intake_kiosk_window_show_staff (self);
+}
+
+static void
+staff_cancel_cb (IntakeKioskWindow *self)
+{
+  const char *back = self->pin_return;
+
+  self->pin_return = NULL;
+  if (back == NULL || (self->session == NULL && !g_str_equal (back, "welcome")))
+    back = "welcome";
+  intake_kiosk_window_show_screen (self, back);
+}
+
+static void
+staff_close_cb (IntakeKioskWindow *self)
+{
+  intake_kiosk_window_reset (self);
+}
+
+static void
+staff_exit_cb (IntakeKioskWindow *self)
+{
+  GtkApplication *application;
+
+  g_debug ("Staff closed the kiosk");
+  intake_kiosk_window_reset (self);
+  application = gtk_window_get_application (GTK_WINDOW (self));
+  if (application != NULL)
+    g_application_quit (G_APPLICATION (application));
+  else
+    gtk_window_close (GTK_WINDOW (self));
+}
+
 /* ---- Public API ------------------------------------------------------- */
 
 void
@@ -1383,7 +1293,7 @@ GtkWidget *
 intake_kiosk_window_get_question_view (IntakeKioskWindow *self)
 {
   g_return_val_if_fail (INTAKE_IS_KIOSK_WINDOW (self), NULL);
-  return self->question_view;
+  return GTK_WIDGET (self->question_view);
 }
 
 void
@@ -1394,16 +1304,10 @@ intake_kiosk_window_set_sync (IntakeKioskWindow *self,
   g_return_if_fail (sync == NULL || INTAKE_IS_SYNC (sync));
   g_return_if_fail (sync == NULL || intake_sync_get_kiosk (sync) == self->kiosk);
 
-  if (self->sync == sync)
+  if (!g_set_object (&self->sync, sync))
     return;
-
-  /* The staff screen follows the engine it was built for: rebuild it. */
-  intake_kiosk_window_clear_staff (self);
-  g_clear_pointer (&self->sync_now_result, g_free);
-  self->sync_now_running = FALSE;
-  g_set_object (&self->sync, sync);
-  if (g_str_equal (intake_kiosk_window_get_screen (self), "staff"))
-    intake_kiosk_window_show_staff (self);
+  /* The staff page rebuilds what it shows for the new engine. */
+  intake_kiosk_staff_page_set_sync (self->staff_page, sync);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC]);
 }
 
@@ -1465,19 +1369,16 @@ intake_kiosk_window_constructed (GObject *object)
 
   load_question_view_css (gtk_widget_get_display (GTK_WIDGET (self)));
 
-  self->question_view = intake_question_view_new (self->catalog);
+  self->question_view = INTAKE_QUESTION_VIEW (intake_question_view_new (self->catalog));
   g_signal_connect_object (self->question_view, "submit",
                            G_CALLBACK (question_submit_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->question_view, "changed",
                            G_CALLBACK (question_changed_cb), self, G_CONNECT_SWAPPED);
-  adw_clamp_set_child (ADW_CLAMP (self->question_clamp), self->question_view);
+  adw_clamp_set_child (self->question_clamp, GTK_WIDGET (self->question_view));
 
-  /* The PIN lives in non-pageable memory that is wiped when freed. */
-  {
-    g_autoptr(GtkEntryBuffer) buffer = gtk_password_entry_buffer_new ();
-
-    gtk_entry_set_buffer (GTK_ENTRY (self->pin_entry), buffer);
-  }
+  intake_kiosk_review_page_set_catalog (self->review_page, self->catalog);
+  intake_kiosk_staff_page_set_catalog (self->staff_page, self->catalog);
+  intake_kiosk_staff_page_set_kiosk (self->staff_page, self->kiosk);
 
   intake_kiosk_window_read_aloud_init (self);
   rebuild_language_buttons (self);
@@ -1492,10 +1393,6 @@ intake_kiosk_window_dispose (GObject *object)
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->countdown_source, g_source_remove);
   g_clear_handle_id (&self->thanks_source, g_source_remove);
-  g_cancellable_cancel (self->pin_cancellable);
-  g_clear_object (&self->pin_cancellable);
-  if (self->staff_content != NULL)
-    intake_kiosk_window_clear_staff (self);
   g_clear_object (&self->sync);
   intake_kiosk_window_read_aloud_dispose (self);
 
@@ -1504,10 +1401,9 @@ intake_kiosk_window_dispose (GObject *object)
       intake_session_wipe (self->session);
       g_clear_object (&self->session);
     }
-  if (self->review_list != NULL)
-    clear_review (self);
+  /* The pages wipe what they show when they go. */
   if (self->question_view != NULL)
-    intake_question_view_clear (INTAKE_QUESTION_VIEW (self->question_view));
+    intake_question_view_clear (self->question_view);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), INTAKE_TYPE_KIOSK_WINDOW);
 
@@ -1523,8 +1419,6 @@ intake_kiosk_window_finalize (GObject *object)
   g_clear_object (&self->catalog);
   g_clear_pointer (&self->language, g_free);
   g_clear_pointer (&self->languages, g_strfreev);
-  g_clear_pointer (&self->location_name, g_free);
-  g_clear_pointer (&self->sync_now_result, g_free);
   g_clear_pointer (&self->seen, g_hash_table_unref);
   if (self->reference != NULL)
     memset (self->reference, 0, strlen (self->reference));
@@ -1577,7 +1471,7 @@ intake_kiosk_window_get_property (GObject    *object,
       g_value_set_object (value, self->sync);
       break;
     case PROP_LOCATION_NAME:
-      g_value_set_string (value, self->location_name);
+      g_value_set_string (value, intake_kiosk_staff_page_get_location_name (self->staff_page));
       break;
     case PROP_READING_ALOUD:
       g_value_set_boolean (value, self->reading_aloud);
@@ -1669,10 +1563,10 @@ intake_kiosk_window_set_property (GObject      *object,
       set_high_contrast (self, g_value_get_boolean (value));
       break;
     case PROP_LOCATION_NAME:
-      if (g_strcmp0 (self->location_name, g_value_get_string (value)) != 0)
+      if (g_strcmp0 (intake_kiosk_staff_page_get_location_name (self->staff_page),
+                     g_value_get_string (value)) != 0)
         {
-          g_free (self->location_name);
-          self->location_name = g_value_dup_string (value);
+          intake_kiosk_staff_page_set_location_name (self->staff_page, g_value_get_string (value));
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -1745,6 +1639,9 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (INTAKE_TYPE_KIOSK_REVIEW_PAGE);
+  g_type_ensure (INTAKE_TYPE_KIOSK_STAFF_PAGE);
+
   /* Makes sure the resource object is linked in from the static library. */
   g_resources_register (intake_kiosk_ui_get_resource ());
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1775,11 +1672,7 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   BIND (question_back);
   BIND (question_skip);
   BIND (question_next);
-  BIND (review_heading);
-  BIND (review_subheading);
-  BIND (review_list);
-  BIND (review_back);
-  BIND (review_send);
+  BIND (review_page);
   BIND (thanks_title);
   BIND (thanks_stored);
   BIND (thanks_code_caption);
@@ -1802,16 +1695,16 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   BIND (stop_question);
   BIND (stop_yes);
   BIND (stop_no);
-  BIND (pin_title);
-  BIND (pin_entry);
-  BIND (pin_message);
-  BIND (pin_open);
-  BIND (pin_cancel);
-  BIND (staff_title);
-  BIND (staff_content);
-  BIND (staff_close);
-  BIND (staff_exit);
+  BIND (staff_page);
 #undef BIND
+
+  gtk_widget_class_bind_template_callback (widget_class, review_change_answer_cb);
+  gtk_widget_class_bind_template_callback (widget_class, review_submit_cb);
+  gtk_widget_class_bind_template_callback (widget_class, review_go_back_cb);
+  gtk_widget_class_bind_template_callback (widget_class, staff_pin_accepted_cb);
+  gtk_widget_class_bind_template_callback (widget_class, staff_cancel_cb);
+  gtk_widget_class_bind_template_callback (widget_class, staff_close_cb);
+  gtk_widget_class_bind_template_callback (widget_class, staff_exit_cb);
 
   gtk_widget_class_install_action (widget_class, "kiosk.choose-language", "s", choose_language_action);
   gtk_widget_class_install_action (widget_class, "kiosk.start", NULL, start_action);
@@ -1829,7 +1722,13 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "kiosk.resume", NULL, resume_action);
   gtk_widget_class_install_action (widget_class, "kiosk.start-over", NULL, start_over_action);
   gtk_widget_class_install_action (widget_class, "kiosk.done", NULL, done_action);
-  intake_kiosk_window_staff_class_init (widget_class);
+  gtk_widget_class_install_action (widget_class, "kiosk.staff", NULL, staff_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.staff-open", NULL, staff_page_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.staff-cancel", NULL, staff_page_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.staff-close", NULL, staff_page_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.staff-exit", NULL, staff_page_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.staff-resolve-help", NULL, staff_page_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.staff-sync-now", NULL, staff_page_action);
 
   /* Keyboard: Escape and Alt+Left go back, Alt+Right goes on. Enter
    * activates the default widget (Next) through GtkWindow. */
