@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "intake-kiosk-ui-resources.h"
 #include "intake-kiosk-window-private.h"
 
@@ -81,6 +83,43 @@ intake_kiosk_window_get_staff_language (IntakeKioskWindow *self)
 
 #define TR(msgid) intake_kiosk_window_tr (self, msgid)
 
+/* UI strings that are translated in po/ but that no screen shows (yet).
+ * They are marked here so that xgettext keeps them and no translation is
+ * lost. To use one, look it up with TR() where it is shown and delete it
+ * here; to drop one, delete it here and run "ninja intake-pot
+ * intake-update-po" (docs/translations.md). */
+static const char *const unused_messages[] G_GNUC_UNUSED = {
+  /* Translators: Heading above the list of languages on the first screen. */
+  N_("Choose your language"),
+  /* Translators: Button on every screen that opens the help screen. */
+  N_("Help"),
+  /* Translators: Button that makes the letters bigger. */
+  N_("Larger text"),
+  /* Translators: Button that makes the letters smaller. */
+  N_("Smaller text"),
+  /* Translators: Answer option. Said by the resident: "I do not know this yet." */
+  N_("Not sure yet"),
+  /* Translators: Hint when the resident chose an answer that cannot be combined with
+     other answers (e.g. "None of these" or "I would rather not say") together with
+     other answers. "This answer" is that single answer. Calm; say what to do. */
+  N_("Choose either this answer or the others, not both."),
+  /* Translators: Hint when typed text contains invisible or special control characters
+     (e.g. from pasting). Calm; the resident may retype the answer with ordinary letters
+     and numbers. Do not mention "characters" or technical words. */
+  N_("Please use letters and numbers only."),
+  /* Translators: Shown when the resident tries to skip their name or date of birth.
+     "Your file" is the resident's record at the social service. */
+  N_("This question is needed to find your file. You may also ask for help at the counter."),
+  /* Translators: Shown while the answers are being saved. Keep the ellipsis character "…". */
+  N_("Sending…"),
+  /* Translators: On the last screen: the kiosk returns to the start screen after a while. */
+  N_("This screen will close by itself."),
+  /* Translators: Accessible name of an answer field. */
+  N_("Answer"),
+  /* Translators: Accessible name of the language list. */
+  N_("Language"),
+};
+
 static void
 set_label (GtkLabel   *label,
            const char *text)
@@ -101,6 +140,7 @@ retranslate (IntakeKioskWindow *self)
        child != NULL; child = gtk_widget_get_next_sibling (child))
     {
       const char *code = g_object_get_data (G_OBJECT (child), "language");
+      /* Translators: Large title on the first screen. Shown in every language at once. */
       const char *word = intake_catalog_lookup (self->catalog, code, "Welcome");
 
       if (g_ptr_array_find_with_equal_func (seen, word, g_str_equal, NULL))
@@ -119,15 +159,25 @@ retranslate (IntakeKioskWindow *self)
     }
   set_label (self->welcome_title, welcome->str);
   g_string_free (welcome, TRUE);
+  /* Translators: Instruction under the language list. "Touch" means tapping the touch screen. */
   set_label (self->welcome_choose, TR ("Touch your language to start"));
 
+  /* Translators: Label of the buttons that change the size of the letters. */
   intake_kiosk_set_button_text (self->text_size_button, TR ("Text size"));
+  /* Translators: Switch for a black-and-white display that is easier to read. */
   intake_kiosk_set_button_text (GTK_BUTTON (self->contrast_button), TR ("High contrast"));
+  /* Translators: Button on the help screen and in the header. Said by the resident;
+     an interpreter translates spoken words between the resident and staff. */
   intake_kiosk_set_button_text (self->help_button, TR ("I would like help or an interpreter"));
+  /* Translators: Button on every screen. It ends the session and deletes everything the resident typed. */
   intake_kiosk_set_button_text (self->stop_button, TR ("Stop and clear my answers"));
   intake_kiosk_set_button_text (GTK_BUTTON (self->read_aloud_button),
-                                self->reading_aloud ? TR ("Stop reading aloud") : TR ("Read aloud"));
+                                /* Translators: Button that stops the computer reading aloud. */
+                                self->reading_aloud ? TR ("Stop reading aloud")
+                                /* Translators: Button that lets the computer read the question aloud (speech). */
+                                                    : TR ("Read aloud"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
+                                  /* Translators: Accessible name of the progress bar. */
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, TR ("Progress"),
                                   -1);
 
@@ -143,40 +193,65 @@ retranslate (IntakeKioskWindow *self)
       set_label (self->explanation_title, "");
       set_label (self->explanation_intro, "");
     }
+  /* Translators: Heading of the screen that explains why the office asks these questions. */
   set_label (self->explanation_heading, TR ("Why we ask these questions"));
+  /* Translators: Button that goes to the previous screen or question. */
   intake_kiosk_set_button_text (self->explanation_back, TR ("Back"));
+  /* Translators: Button that starts the questionnaire. */
   intake_kiosk_set_button_text (self->explanation_start, TR ("Start"));
 
   intake_kiosk_set_button_text (self->question_back, TR ("Back"));
+  /* Translators: Button under every question that may be skipped. */
   intake_kiosk_set_button_text (self->question_skip, TR ("Skip this question"));
+  /* Translators: Button that goes to the next question. */
   intake_kiosk_set_button_text (self->question_next, TR ("Next"));
 
   intake_kiosk_review_page_set_language (self->review_page,
                                          self->language != NULL ? self->language : office_language (self));
 
+  /* Translators: Large title on the last screen. */
   set_label (self->thanks_title, TR ("Thank you!"));
+  /* Translators: On the last screen. The answers are saved and locked (encrypted). */
   set_label (self->thanks_stored, TR ("Your answers are stored safely."));
+  /* Translators: Label above a short code such as "ACEF-HJKM" on the last screen. */
   set_label (self->thanks_code_caption, TR ("Your reference code"));
+  /* Translators: Under the reference code on the last screen. */
   set_label (self->thanks_hint, TR ("Show this code at the counter if you have a question."));
+  /* Translators: Button on the last screen that ends the session. */
   intake_kiosk_set_button_text (self->thanks_done, TR ("Done"));
 
+  /* Translators: Title of the dialog when nobody has touched the screen for a while. */
   set_label (self->idle_title, TR ("Are you still there?"));
+  /* Translators: Text in the idle dialog. */
   set_label (self->idle_touch, TR ("Touch the button to go on."));
+  /* Translators: Text in the idle dialog: explains why the answers will be deleted. */
   set_label (self->idle_privacy, TR ("For your privacy, your answers will be cleared soon."));
+  /* Translators: Button in the idle dialog. Said by the resident. */
   intake_kiosk_set_button_text (self->idle_still_here, TR ("I am still here"));
+  /* Translators: Button in the idle dialog and elsewhere: clear everything and go to the start screen. */
   intake_kiosk_set_button_text (self->idle_start_over, TR ("Start over"));
 
+  /* Translators: The counter is the desk in the waiting room where staff help people. */
   set_label (self->help_counter, TR ("Please go to the counter. Someone will help you."));
+  /* Translators: On the help screen. An interpreter translates spoken words. */
   set_label (self->help_interpreter, TR ("You can also ask for an interpreter."));
+  /* Translators: Confirmation after "I would like help or an interpreter": staff got a signal. */
   set_label (self->help_told, TR ("We have told the staff that you would like help."));
+  /* Translators: Button on the help screen that returns to the current question. */
   intake_kiosk_set_button_text (self->help_back, TR ("Go back to the questions"));
 
+  /* Translators: Shown when the kiosk cannot save the answers (e.g. disk problem). */
   set_label (self->error_title, TR ("Your answers could not be stored on this kiosk."));
+  /* Translators: Under the storage error. Reassure; do not blame the resident. */
   set_label (self->error_text, TR ("This is not your fault. Please go to the counter. Someone will help you."));
+  /* Translators: Button under the storage error that goes to the start screen. */
   intake_kiosk_set_button_text (self->error_back, TR ("Back to the start"));
 
+  /* Translators: Question in a small dialog after "Stop and clear my answers". Calm, not alarming. */
   set_label (self->stop_question, TR ("Do you want to stop? Your answers will be cleared."));
+  /* Translators: Button in the stop dialog: stop and delete the answers. */
   intake_kiosk_set_button_text (self->stop_yes, TR ("Yes, stop"));
+  /* Translators: Button in the stop dialog: keep the answers and go on with the questions. */
   intake_kiosk_set_button_text (self->stop_no, TR ("No, go on"));
 
   /* Staff screens are in the office language whatever the resident chose. */
@@ -387,6 +462,8 @@ update_countdown (IntakeKioskWindow *self)
    * never stop short of the deadline and leave the session on screen. */
   gint64 remaining_ms = (remaining_us + 999) / 1000;
   gint64 seconds = MAX (0, (remaining_ms + 999) / 1000);
+  /* Translators: Countdown in the idle dialog. %d is the number of seconds.
+     Written as a label with a number so that no plural form is needed. */
   g_autofree char *text = intake_kiosk_format_numbers (TR ("Seconds left: %d"), 1, &seconds);
 
   set_label (self->idle_seconds, text);
@@ -516,6 +593,8 @@ update_progress (IntakeKioskWindow *self)
 
   numbers[0] = intake_session_get_position (self->session);
   numbers[1] = intake_session_get_n_visible (self->session);
+  /* Translators: Progress text above each question. The first %d is the current question,
+     the second %d the number of questions. Keep both, in this order. */
   text = intake_kiosk_format_numbers (TR ("Question %d of %d"), 2, numbers);
   set_label (self->progress_label, text);
   gtk_progress_bar_set_fraction (self->progress_bar,
@@ -556,34 +635,49 @@ message_for_error (IntakeKioskWindow    *self,
   gint64 numbers[2];
 
   if (error->domain != INTAKE_SESSION_ERROR)
-    return g_strdup (TR ("Please choose an answer."));
+    {
+      /* Translators: Shown when "Next" is touched without an answer on a question that is needed. */
+      return g_strdup (TR ("Please choose an answer."));
+    }
 
   switch ((IntakeSessionError) error->code)
     {
     case INTAKE_SESSION_ERROR_OUT_OF_RANGE:
       numbers[0] = question->min;
       numbers[1] = question->max;
+      /* Translators: Hint for a number question. The first %d is the lowest allowed number,
+         the second %d the highest. Keep both, in this order. */
       return intake_kiosk_format_numbers (TR ("Please give a number from %d to %d."), 2, numbers);
     case INTAKE_SESSION_ERROR_INVALID_DATE:
     case INTAKE_SESSION_ERROR_DATE_OUT_OF_RANGE:
+      /* Translators: Hint when a date does not exist, e.g. 31 February. */
       return g_strdup (TR ("Please check the date."));
     case INTAKE_SESSION_ERROR_INVALID_EMAIL:
+      /* Translators: Hint when an e-mail address looks wrong. */
       return g_strdup (TR ("Please check the e-mail address."));
     case INTAKE_SESSION_ERROR_INVALID_PHONE:
+      /* Translators: Hint when a phone number looks wrong. */
       return g_strdup (TR ("Please check the phone number."));
     case INTAKE_SESSION_ERROR_INVALID_DIGITS:
+      /* Translators: Hint when letters were typed where only digits are allowed. */
       return g_strdup (TR ("Please use numbers only."));
     case INTAKE_SESSION_ERROR_TOO_MANY_SELECTED:
       numbers[0] = question->max_selected;
+      /* Translators: Hint when too many answers are chosen. %d is always 2 or more. */
       return intake_kiosk_format_numbers (TR ("Please choose at most %d answers."), 1, numbers);
     case INTAKE_SESSION_ERROR_TOO_FEW_SELECTED:
       numbers[0] = question->min_selected;
+      /* Translators: Hint when too few answers are chosen. %d is always 2 or more. */
       return intake_kiosk_format_numbers (TR ("Please choose at least %d answers."), 1, numbers);
     case INTAKE_SESSION_ERROR_TOO_LONG:
+      /* Translators: Hint when typed text is longer than allowed. */
       return g_strdup (TR ("This answer is a bit too long."));
     case INTAKE_SESSION_ERROR_EMPTY:
       if (!question->required)
-        return g_strdup (TR ("Please choose an answer, or skip this question."));
+        {
+          /* Translators: Shown when "Next" is touched without an answer on a question that may be skipped. */
+          return g_strdup (TR ("Please choose an answer, or skip this question."));
+        }
       return g_strdup (TR ("Please choose an answer."));
     case INTAKE_SESSION_ERROR_UNKNOWN_QUESTION:
     case INTAKE_SESSION_ERROR_NOT_VISIBLE:
@@ -802,6 +896,7 @@ submit (IntakeKioskWindow *self)
   spaced = g_string_free (text, FALSE);
   set_label (self->thanks_code, spaced);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->thanks_code),
+                                  /* Translators: Accessible name of the reference code on the last screen. */
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, TR ("Reference code"),
                                   -1);
 
