@@ -48,7 +48,7 @@ shown_button (KioskFixture *f)
   g_assert_cmpuint (found->len, <=, 1);
   if (found->len == 0)
     return NULL;
-  g_assert_true (gtk_widget_get_visible (f->window->topbar));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window->topbar)));
   return g_ptr_array_index (found, 0);
 }
 
@@ -164,17 +164,17 @@ test_toggle (KioskFixture  *f,
   ACT (f, "kiosk.help");
   g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "help");
   g_assert_nonnull (shown_button (f));
-  g_assert_false (gtk_widget_get_visible (f->window->text_size_button));
-  g_assert_false (gtk_widget_get_visible (f->window->help_button));
-  g_assert_false (gtk_widget_get_visible (f->window->stop_button));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window->text_size_button)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window->help_button)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window->stop_button)));
   ACT (f, "kiosk.read-aloud");
   g_assert_true (reading (f));
   kiosk_test_screenshot (f, "read-aloud-help");
   ACT (f, "kiosk.help-done");
   g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "question");
   g_assert_false (reading (f));
-  g_assert_true (gtk_widget_get_visible (f->window->text_size_button));
-  g_assert_true (gtk_widget_get_visible (f->window->help_button));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window->text_size_button)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window->help_button)));
 
   /* The end of the speech (or no audio device) sets it back by itself. */
   ACT (f, "kiosk.read-aloud");
@@ -238,7 +238,7 @@ test_no_voice (KioskFixture  *f,
   g_assert_true ((shown_button (f) != NULL) == ti);
   /* Without the button the help screen has no top bar, as before. */
   if (!ti)
-    g_assert_false (gtk_widget_get_visible (f->window->topbar));
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window->topbar)));
   ACT (f, "kiosk.help-done");
 
   /* The next resident picks a language with a voice: the button is back. */

@@ -16,13 +16,29 @@
 
 const char *const kiosk_test_languages[] = { "nl", "en", "ar", "tr", "fa", "ti", "uk", "pl", NULL };
 
+/* Where AdwApplication looks for style.css: the resource base path of the
+ * kiosk's application id, org.intakekiosk.Kiosk. */
+#define KIOSK_STYLE_RESOURCE "/org/intakekiosk/Kiosk/style.css"
+
 void
 kiosk_test_init (void)
 {
+  g_autoptr(GtkCssProvider) provider = NULL;
+
   adw_init ();
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_FORCE_LIGHT);
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  /* The kiosk's AdwApplication loads style.css by itself; the test windows
+   * have no application, so the tests do what it does. The resource must be
+   * where the application looks for it. */
+  g_assert_true (g_resources_get_info (KIOSK_STYLE_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE,
+                                       NULL, NULL, NULL));
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, KIOSK_STYLE_RESOURCE);
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
 /* ---- The questionnaire ------------------------------------------------- */

@@ -60,11 +60,11 @@ add_part (GString    *text,
 }
 
 static void
-add_label (GString   *text,
-           GtkWidget *label)
+add_label (GString  *text,
+           GtkLabel *label)
 {
-  if (label != NULL && gtk_widget_get_visible (label))
-    add_part (text, gtk_label_get_text (GTK_LABEL (label)));
+  if (label != NULL && gtk_widget_get_visible (GTK_WIDGET (label)))
+    add_part (text, gtk_label_get_text (label));
 }
 
 static void
@@ -88,8 +88,7 @@ add_question (IntakeKioskWindow *self,
               GString           *text)
 {
   IntakeQuestionnaire *questionnaire = intake_kiosk_get_questionnaire (self->kiosk);
-  const IntakeQuestion *question =
-    intake_question_view_get_question (INTAKE_QUESTION_VIEW (self->question_view));
+  const IntakeQuestion *question = intake_question_view_get_question (self->question_view);
   const char *language = self->language;
   const IntakeSection *section;
 
@@ -152,8 +151,9 @@ intake_kiosk_window_dup_read_aloud_text (IntakeKioskWindow *self)
   else if (g_str_equal (screen, "review"))
     {
       /* The heading only: the rows hold the resident's answers. */
-      add_label (text, self->review_heading);
-      add_label (text, self->review_subheading);
+      g_autofree char *heading = intake_kiosk_review_page_dup_read_aloud_text (self->review_page);
+
+      add_part (text, heading);
     }
   else if (g_str_equal (screen, "help"))
     {
@@ -184,7 +184,7 @@ intake_kiosk_window_dup_read_aloud_text (IntakeKioskWindow *self)
 static void
 update_label (IntakeKioskWindow *self)
 {
-  intake_kiosk_set_button_text (self->read_aloud_button,
+  intake_kiosk_set_button_text (GTK_BUTTON (self->read_aloud_button),
                                 self->reading_aloud ? TR ("Stop reading aloud") : TR ("Read aloud"));
 }
 
@@ -260,15 +260,15 @@ intake_kiosk_window_read_aloud_update (IntakeKioskWindow *self,
 {
   gboolean can = can_read_aloud (self, screen);
 
-  gtk_widget_set_visible (self->read_aloud_button, can);
+  gtk_widget_set_visible (GTK_WIDGET (self->read_aloud_button), can);
   /* Help, idle and the storage error have no top bar of their own: there it
    * shows this button only. */
-  gtk_widget_set_visible (self->topbar, has_topbar || can);
-  gtk_widget_set_visible (self->text_size_button, has_topbar);
-  gtk_widget_set_visible (self->contrast_button, has_topbar);
-  gtk_widget_set_visible (self->help_button, has_topbar);
+  gtk_widget_set_visible (GTK_WIDGET (self->topbar), has_topbar || can);
+  gtk_widget_set_visible (GTK_WIDGET (self->text_size_button), has_topbar);
+  gtk_widget_set_visible (GTK_WIDGET (self->contrast_button), has_topbar);
+  gtk_widget_set_visible (GTK_WIDGET (self->help_button), has_topbar);
   if (!has_topbar)
-    gtk_widget_set_visible (self->stop_button, FALSE);
+    gtk_widget_set_visible (GTK_WIDGET (self->stop_button), FALSE);
   update_label (self);
 }
 

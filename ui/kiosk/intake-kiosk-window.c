@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "intake-kiosk-ui-resources.h"
 #include "intake-kiosk-window-private.h"
 
@@ -79,77 +81,50 @@ intake_kiosk_window_get_staff_language (IntakeKioskWindow *self)
   return office_language (self);
 }
 
-const char *
-intake_kiosk_window_tr_staff (IntakeKioskWindow *self,
-                              const char        *msgid)
-{
-  return intake_catalog_lookup (self->catalog, office_language (self), msgid);
-}
-
 #define TR(msgid) intake_kiosk_window_tr (self, msgid)
 
-char *
-intake_kiosk_format_numbers (const char   *format,
-                             guint         n_values,
-                             const gint64 *values)
-{
-  GString *out = g_string_new (NULL);
-  guint used = 0;
-
-  for (const char *p = format; *p != '\0'; p++)
-    {
-      if (p[0] == '%' && p[1] == 'd' && used < n_values)
-        {
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, values[used++]);
-          p++;
-        }
-      else if (p[0] == '%' && p[1] == '%')
-        {
-          g_string_append_c (out, '%');
-          p++;
-        }
-      else
-        g_string_append_c (out, *p);
-    }
-  return g_string_free (out, FALSE);
-}
-
-void
-intake_kiosk_set_button_text (GtkWidget  *button,
-                              const char *text)
-{
-  if (GTK_IS_BUTTON (button))
-    {
-      GtkWidget *child;
-
-      gtk_button_set_label (GTK_BUTTON (button), text);
-      child = gtk_button_get_child (GTK_BUTTON (button));
-      /* The top bar holds five tools whose labels are long in some
-       * languages (Ukrainian, Polish, Dutch at large text): they wrap onto
-       * two lines rather than push the window wider than the screen. */
-      if (GTK_IS_LABEL (child) && gtk_widget_has_css_class (button, "kiosk-tool"))
-        {
-          gtk_label_set_wrap (GTK_LABEL (child), TRUE);
-          /* Whole words only, and ask for the unwrapped width: a label
-           * wraps when the bar is short of room, never otherwise. */
-          gtk_label_set_wrap_mode (GTK_LABEL (child), PANGO_WRAP_WORD);
-          gtk_label_set_natural_wrap_mode (GTK_LABEL (child), GTK_NATURAL_WRAP_NONE);
-          gtk_label_set_justify (GTK_LABEL (child), GTK_JUSTIFY_CENTER);
-          gtk_label_set_max_width_chars (GTK_LABEL (child), 16);
-        }
-    }
-  else if (GTK_IS_LABEL (button))
-    gtk_label_set_text (GTK_LABEL (button), text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text,
-                                  -1);
-}
+/* UI strings that are translated in po/ but that no screen shows (yet).
+ * They are marked here so that xgettext keeps them and no translation is
+ * lost. To use one, look it up with TR() where it is shown and delete it
+ * here; to drop one, delete it here and run "ninja intake-pot
+ * intake-update-po" (docs/translations.md). */
+static const char *const unused_messages[] G_GNUC_UNUSED = {
+  /* Translators: Heading above the list of languages on the first screen. */
+  N_("Choose your language"),
+  /* Translators: Button on every screen that opens the help screen. */
+  N_("Help"),
+  /* Translators: Button that makes the letters bigger. */
+  N_("Larger text"),
+  /* Translators: Button that makes the letters smaller. */
+  N_("Smaller text"),
+  /* Translators: Answer option. Said by the resident: "I do not know this yet." */
+  N_("Not sure yet"),
+  /* Translators: Hint when the resident chose an answer that cannot be combined with
+     other answers (e.g. "None of these" or "I would rather not say") together with
+     other answers. "This answer" is that single answer. Calm; say what to do. */
+  N_("Choose either this answer or the others, not both."),
+  /* Translators: Hint when typed text contains invisible or special control characters
+     (e.g. from pasting). Calm; the resident may retype the answer with ordinary letters
+     and numbers. Do not mention "characters" or technical words. */
+  N_("Please use letters and numbers only."),
+  /* Translators: Shown when the resident tries to skip their name or date of birth.
+     "Your file" is the resident's record at the social service. */
+  N_("This question is needed to find your file. You may also ask for help at the counter."),
+  /* Translators: Shown while the answers are being saved. Keep the ellipsis character "…". */
+  N_("Sending…"),
+  /* Translators: On the last screen: the kiosk returns to the start screen after a while. */
+  N_("This screen will close by itself."),
+  /* Translators: Accessible name of an answer field. */
+  N_("Answer"),
+  /* Translators: Accessible name of the language list. */
+  N_("Language"),
+};
 
 static void
-set_label (GtkWidget  *label,
+set_label (GtkLabel   *label,
            const char *text)
 {
-  gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
+  gtk_label_set_text (label, text != NULL ? text : "");
 }
 
 /* All fixed texts of the resident screens, in the current language. */
@@ -161,10 +136,11 @@ retranslate (IntakeKioskWindow *self)
   g_autoptr(GPtrArray) seen = g_ptr_array_new ();
 
   /* A short multilingual welcome, one word per offered language. */
-  for (GtkWidget *child = gtk_widget_get_first_child (self->language_grid);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->language_grid));
        child != NULL; child = gtk_widget_get_next_sibling (child))
     {
       const char *code = g_object_get_data (G_OBJECT (child), "language");
+      /* Translators: Large title on the first screen. Shown in every language at once. */
       const char *word = intake_catalog_lookup (self->catalog, code, "Welcome");
 
       if (g_ptr_array_find_with_equal_func (seen, word, g_str_equal, NULL))
@@ -183,15 +159,25 @@ retranslate (IntakeKioskWindow *self)
     }
   set_label (self->welcome_title, welcome->str);
   g_string_free (welcome, TRUE);
+  /* Translators: Instruction under the language list. "Touch" means tapping the touch screen. */
   set_label (self->welcome_choose, TR ("Touch your language to start"));
 
+  /* Translators: Label of the buttons that change the size of the letters. */
   intake_kiosk_set_button_text (self->text_size_button, TR ("Text size"));
-  intake_kiosk_set_button_text (self->contrast_button, TR ("High contrast"));
+  /* Translators: Switch for a black-and-white display that is easier to read. */
+  intake_kiosk_set_button_text (GTK_BUTTON (self->contrast_button), TR ("High contrast"));
+  /* Translators: Button on the help screen and in the header. Said by the resident;
+     an interpreter translates spoken words between the resident and staff. */
   intake_kiosk_set_button_text (self->help_button, TR ("I would like help or an interpreter"));
+  /* Translators: Button on every screen. It ends the session and deletes everything the resident typed. */
   intake_kiosk_set_button_text (self->stop_button, TR ("Stop and clear my answers"));
-  intake_kiosk_set_button_text (self->read_aloud_button,
-                                self->reading_aloud ? TR ("Stop reading aloud") : TR ("Read aloud"));
+  intake_kiosk_set_button_text (GTK_BUTTON (self->read_aloud_button),
+                                /* Translators: Button that stops the computer reading aloud. */
+                                self->reading_aloud ? TR ("Stop reading aloud")
+                                /* Translators: Button that lets the computer read the question aloud (speech). */
+                                                    : TR ("Read aloud"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
+                                  /* Translators: Accessible name of the progress bar. */
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, TR ("Progress"),
                                   -1);
 
@@ -207,55 +193,69 @@ retranslate (IntakeKioskWindow *self)
       set_label (self->explanation_title, "");
       set_label (self->explanation_intro, "");
     }
+  /* Translators: Heading of the screen that explains why the office asks these questions. */
   set_label (self->explanation_heading, TR ("Why we ask these questions"));
+  /* Translators: Button that goes to the previous screen or question. */
   intake_kiosk_set_button_text (self->explanation_back, TR ("Back"));
+  /* Translators: Button that starts the questionnaire. */
   intake_kiosk_set_button_text (self->explanation_start, TR ("Start"));
 
   intake_kiosk_set_button_text (self->question_back, TR ("Back"));
+  /* Translators: Button under every question that may be skipped. */
   intake_kiosk_set_button_text (self->question_skip, TR ("Skip this question"));
+  /* Translators: Button that goes to the next question. */
   intake_kiosk_set_button_text (self->question_next, TR ("Next"));
 
-  set_label (self->review_heading, TR ("Check your answers"));
-  set_label (self->review_subheading, TR ("You can still change every answer."));
-  intake_kiosk_set_button_text (self->review_back, TR ("Back"));
-  intake_kiosk_set_button_text (self->review_send, TR ("Send my answers"));
+  intake_kiosk_review_page_set_language (self->review_page,
+                                         self->language != NULL ? self->language : office_language (self));
 
+  /* Translators: Large title on the last screen. */
   set_label (self->thanks_title, TR ("Thank you!"));
+  /* Translators: On the last screen. The answers are saved and locked (encrypted). */
   set_label (self->thanks_stored, TR ("Your answers are stored safely."));
+  /* Translators: Label above a short code such as "ACEF-HJKM" on the last screen. */
   set_label (self->thanks_code_caption, TR ("Your reference code"));
+  /* Translators: Under the reference code on the last screen. */
   set_label (self->thanks_hint, TR ("Show this code at the counter if you have a question."));
+  /* Translators: Button on the last screen that ends the session. */
   intake_kiosk_set_button_text (self->thanks_done, TR ("Done"));
 
+  /* Translators: Title of the dialog when nobody has touched the screen for a while. */
   set_label (self->idle_title, TR ("Are you still there?"));
+  /* Translators: Text in the idle dialog. */
   set_label (self->idle_touch, TR ("Touch the button to go on."));
+  /* Translators: Text in the idle dialog: explains why the answers will be deleted. */
   set_label (self->idle_privacy, TR ("For your privacy, your answers will be cleared soon."));
+  /* Translators: Button in the idle dialog. Said by the resident. */
   intake_kiosk_set_button_text (self->idle_still_here, TR ("I am still here"));
+  /* Translators: Button in the idle dialog and elsewhere: clear everything and go to the start screen. */
   intake_kiosk_set_button_text (self->idle_start_over, TR ("Start over"));
 
+  /* Translators: The counter is the desk in the waiting room where staff help people. */
   set_label (self->help_counter, TR ("Please go to the counter. Someone will help you."));
+  /* Translators: On the help screen. An interpreter translates spoken words. */
   set_label (self->help_interpreter, TR ("You can also ask for an interpreter."));
+  /* Translators: Confirmation after "I would like help or an interpreter": staff got a signal. */
   set_label (self->help_told, TR ("We have told the staff that you would like help."));
+  /* Translators: Button on the help screen that returns to the current question. */
   intake_kiosk_set_button_text (self->help_back, TR ("Go back to the questions"));
 
+  /* Translators: Shown when the kiosk cannot save the answers (e.g. disk problem). */
   set_label (self->error_title, TR ("Your answers could not be stored on this kiosk."));
+  /* Translators: Under the storage error. Reassure; do not blame the resident. */
   set_label (self->error_text, TR ("This is not your fault. Please go to the counter. Someone will help you."));
+  /* Translators: Button under the storage error that goes to the start screen. */
   intake_kiosk_set_button_text (self->error_back, TR ("Back to the start"));
 
+  /* Translators: Question in a small dialog after "Stop and clear my answers". Calm, not alarming. */
   set_label (self->stop_question, TR ("Do you want to stop? Your answers will be cleared."));
+  /* Translators: Button in the stop dialog: stop and delete the answers. */
   intake_kiosk_set_button_text (self->stop_yes, TR ("Yes, stop"));
+  /* Translators: Button in the stop dialog: keep the answers and go on with the questions. */
   intake_kiosk_set_button_text (self->stop_no, TR ("No, go on"));
 
   /* Staff screens are in the office language whatever the resident chose. */
-  set_label (self->pin_title, intake_kiosk_window_tr_staff (self, "Enter the staff PIN"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pin_entry),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  intake_kiosk_window_tr_staff (self, "Enter the staff PIN"),
-                                  -1);
-  intake_kiosk_set_button_text (self->pin_open, intake_kiosk_window_tr_staff (self, "Open"));
-  intake_kiosk_set_button_text (self->pin_cancel, intake_kiosk_window_tr_staff (self, "Cancel"));
-  set_label (self->staff_title, intake_kiosk_window_tr_staff (self, "Staff"));
-  intake_kiosk_set_button_text (self->staff_close, intake_kiosk_window_tr_staff (self, "Close"));
-  intake_kiosk_set_button_text (self->staff_exit, intake_kiosk_window_tr_staff (self, "Exit the kiosk"));
+  intake_kiosk_staff_page_set_language (self->staff_page, office_language (self));
 }
 
 /* ---- Welcome: one button per language --------------------------------- */
@@ -268,8 +268,8 @@ rebuild_language_buttons (IntakeKioskWindow *self)
   GtkWidget *child;
   guint columns;
 
-  while ((child = gtk_widget_get_first_child (self->language_grid)) != NULL)
-    gtk_grid_remove (GTK_GRID (self->language_grid), child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->language_grid))) != NULL)
+    gtk_grid_remove (self->language_grid, child);
 
   if (self->languages != NULL && self->languages[0] != NULL)
     {
@@ -307,7 +307,7 @@ rebuild_language_buttons (IntakeKioskWindow *self)
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, language->name,
                                       -1);
       g_object_set_data_full (G_OBJECT (button), "language", g_strdup (language->code), g_free);
-      gtk_grid_attach (GTK_GRID (self->language_grid), button,
+      gtk_grid_attach (self->language_grid, button,
                        i % columns, i / columns, 1, 1);
     }
 }
@@ -317,8 +317,15 @@ rebuild_language_buttons (IntakeKioskWindow *self)
 const char *
 intake_kiosk_window_get_screen (IntakeKioskWindow *self)
 {
+  const char *name;
+
   g_return_val_if_fail (INTAKE_IS_KIOSK_WINDOW (self), NULL);
-  return canonical_screen (gtk_stack_get_visible_child_name (self->stack));
+
+  name = gtk_stack_get_visible_child_name (self->stack);
+  /* One stack page holds both staff screens. */
+  if (g_strcmp0 (name, "staff") == 0 && !intake_kiosk_staff_page_get_unlocked (self->staff_page))
+    return "staff-pin";
+  return canonical_screen (name);
 }
 
 static gboolean
@@ -346,29 +353,27 @@ focus_screen (IntakeKioskWindow *self,
 
   if (g_str_equal (name, "question"))
     {
-      intake_question_view_focus_answer (INTAKE_QUESTION_VIEW (self->question_view));
+      intake_question_view_focus_answer (self->question_view);
       return;
     }
   if (g_str_equal (name, "welcome"))
-    target = gtk_widget_get_first_child (self->language_grid);
+    target = gtk_widget_get_first_child (GTK_WIDGET (self->language_grid));
   else if (g_str_equal (name, "explanation"))
-    target = self->explanation_start;
+    target = GTK_WIDGET (self->explanation_start);
   else if (g_str_equal (name, "review"))
-    target = self->review_send;
+    target = GTK_WIDGET (self->review_page);
   else if (g_str_equal (name, "thanks"))
-    target = self->thanks_done;
+    target = GTK_WIDGET (self->thanks_done);
   else if (g_str_equal (name, "idle"))
-    target = self->idle_still_here;
+    target = GTK_WIDGET (self->idle_still_here);
   else if (g_str_equal (name, "help"))
-    target = self->help_back;
+    target = GTK_WIDGET (self->help_back);
   else if (g_str_equal (name, "storage-error"))
-    target = self->error_back;
+    target = GTK_WIDGET (self->error_back);
   else if (g_str_equal (name, "confirm-stop"))
-    target = self->stop_no;
-  else if (g_str_equal (name, "staff-pin"))
-    target = gtk_widget_get_visible (self->pin_entry) ? self->pin_entry : self->pin_cancel;
-  else if (g_str_equal (name, "staff"))
-    target = self->staff_close;
+    target = GTK_WIDGET (self->stop_no);
+  else if (g_str_equal (name, "staff-pin") || g_str_equal (name, "staff"))
+    target = GTK_WIDGET (self->staff_page);
 
   if (target != NULL)
     gtk_widget_grab_focus (target);
@@ -383,23 +388,24 @@ intake_kiosk_window_show_screen (IntakeKioskWindow *self,
   name = canonical_screen (name);
   /* Any screen change ends reading aloud: it read the screen that was. */
   intake_kiosk_window_set_reading_aloud (self, FALSE);
-  gtk_stack_set_visible_child_name (self->stack, name);
+  /* The staff page shows the PIN entry or the staff information itself. */
+  gtk_stack_set_visible_child_name (self->stack, g_str_equal (name, "staff-pin") ? "staff" : name);
 
-  gtk_widget_set_visible (self->topbar, screen_has_topbar (name));
-  gtk_widget_set_visible (self->progress_box, g_str_equal (name, "question"));
-  gtk_widget_set_visible (self->topbar_spacer, !g_str_equal (name, "question"));
-  gtk_widget_set_visible (self->stop_button, self->session != NULL &&
+  gtk_widget_set_visible (GTK_WIDGET (self->topbar), screen_has_topbar (name));
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_box), g_str_equal (name, "question"));
+  gtk_widget_set_visible (GTK_WIDGET (self->topbar_spacer), !g_str_equal (name, "question"));
+  gtk_widget_set_visible (GTK_WIDGET (self->stop_button), self->session != NULL &&
                           !g_str_equal (name, "welcome"));
   intake_kiosk_window_read_aloud_update (self, name, screen_has_topbar (name));
 
   if (g_str_equal (name, "question"))
-    default_widget = self->question_next;
+    default_widget = GTK_WIDGET (self->question_next);
   else if (g_str_equal (name, "explanation"))
-    default_widget = self->explanation_start;
+    default_widget = GTK_WIDGET (self->explanation_start);
   else if (g_str_equal (name, "review"))
-    default_widget = self->review_send;
+    default_widget = intake_kiosk_review_page_get_default_widget (self->review_page);
   else if (g_str_equal (name, "staff-pin"))
-    default_widget = self->pin_open;
+    default_widget = intake_kiosk_staff_page_get_default_widget (self->staff_page);
   gtk_window_set_default_widget (GTK_WINDOW (self), default_widget);
 
   if (!g_str_equal (name, "idle"))
@@ -456,6 +462,8 @@ update_countdown (IntakeKioskWindow *self)
    * never stop short of the deadline and leave the session on screen. */
   gint64 remaining_ms = (remaining_us + 999) / 1000;
   gint64 seconds = MAX (0, (remaining_ms + 999) / 1000);
+  /* Translators: Countdown in the idle dialog. %d is the number of seconds.
+     Written as a label with a number so that no plural form is needed. */
   g_autofree char *text = intake_kiosk_format_numbers (TR ("Seconds left: %d"), 1, &seconds);
 
   set_label (self->idle_seconds, text);
@@ -585,9 +593,11 @@ update_progress (IntakeKioskWindow *self)
 
   numbers[0] = intake_session_get_position (self->session);
   numbers[1] = intake_session_get_n_visible (self->session);
+  /* Translators: Progress text above each question. The first %d is the current question,
+     the second %d the number of questions. Keep both, in this order. */
   text = intake_kiosk_format_numbers (TR ("Question %d of %d"), 2, numbers);
   set_label (self->progress_label, text);
-  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress_bar),
+  gtk_progress_bar_set_fraction (self->progress_bar,
                                  numbers[1] > 0 ? (double) numbers[0] / (double) numbers[1] : 0.0);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
                                   GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, text,
@@ -606,13 +616,12 @@ intake_kiosk_window_show_question_now (IntakeKioskWindow *self)
 
   g_debug ("Showing question %s", question->code);
   g_hash_table_add (self->seen, g_strdup (question->code));
-  intake_question_view_show_question (INTAKE_QUESTION_VIEW (self->question_view),
-                                      self->session, question);
-  intake_question_view_set_message (INTAKE_QUESTION_VIEW (self->question_view), NULL);
+  intake_question_view_show_question (self->question_view, self->session, question);
+  intake_question_view_set_message (self->question_view, NULL);
   update_progress (self);
-  gtk_widget_set_visible (self->question_skip, !question->required);
+  gtk_widget_set_visible (GTK_WIDGET (self->question_skip), !question->required);
 
-  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->question_scroller));
+  adjustment = gtk_scrolled_window_get_vadjustment (self->question_scroller);
   gtk_adjustment_set_value (adjustment, 0);
 
   intake_kiosk_window_show_screen (self, "question");
@@ -626,34 +635,49 @@ message_for_error (IntakeKioskWindow    *self,
   gint64 numbers[2];
 
   if (error->domain != INTAKE_SESSION_ERROR)
-    return g_strdup (TR ("Please choose an answer."));
+    {
+      /* Translators: Shown when "Next" is touched without an answer on a question that is needed. */
+      return g_strdup (TR ("Please choose an answer."));
+    }
 
   switch ((IntakeSessionError) error->code)
     {
     case INTAKE_SESSION_ERROR_OUT_OF_RANGE:
       numbers[0] = question->min;
       numbers[1] = question->max;
+      /* Translators: Hint for a number question. The first %d is the lowest allowed number,
+         the second %d the highest. Keep both, in this order. */
       return intake_kiosk_format_numbers (TR ("Please give a number from %d to %d."), 2, numbers);
     case INTAKE_SESSION_ERROR_INVALID_DATE:
     case INTAKE_SESSION_ERROR_DATE_OUT_OF_RANGE:
+      /* Translators: Hint when a date does not exist, e.g. 31 February. */
       return g_strdup (TR ("Please check the date."));
     case INTAKE_SESSION_ERROR_INVALID_EMAIL:
+      /* Translators: Hint when an e-mail address looks wrong. */
       return g_strdup (TR ("Please check the e-mail address."));
     case INTAKE_SESSION_ERROR_INVALID_PHONE:
+      /* Translators: Hint when a phone number looks wrong. */
       return g_strdup (TR ("Please check the phone number."));
     case INTAKE_SESSION_ERROR_INVALID_DIGITS:
+      /* Translators: Hint when letters were typed where only digits are allowed. */
       return g_strdup (TR ("Please use numbers only."));
     case INTAKE_SESSION_ERROR_TOO_MANY_SELECTED:
       numbers[0] = question->max_selected;
+      /* Translators: Hint when too many answers are chosen. %d is always 2 or more. */
       return intake_kiosk_format_numbers (TR ("Please choose at most %d answers."), 1, numbers);
     case INTAKE_SESSION_ERROR_TOO_FEW_SELECTED:
       numbers[0] = question->min_selected;
+      /* Translators: Hint when too few answers are chosen. %d is always 2 or more. */
       return intake_kiosk_format_numbers (TR ("Please choose at least %d answers."), 1, numbers);
     case INTAKE_SESSION_ERROR_TOO_LONG:
+      /* Translators: Hint when typed text is longer than allowed. */
       return g_strdup (TR ("This answer is a bit too long."));
     case INTAKE_SESSION_ERROR_EMPTY:
       if (!question->required)
-        return g_strdup (TR ("Please choose an answer, or skip this question."));
+        {
+          /* Translators: Shown when "Next" is touched without an answer on a question that may be skipped. */
+          return g_strdup (TR ("Please choose an answer, or skip this question."));
+        }
       return g_strdup (TR ("Please choose an answer."));
     case INTAKE_SESSION_ERROR_UNKNOWN_QUESTION:
     case INTAKE_SESSION_ERROR_NOT_VISIBLE:
@@ -705,7 +729,7 @@ advance (IntakeKioskWindow *self)
 static void
 next_question (IntakeKioskWindow *self)
 {
-  IntakeQuestionView *view = INTAKE_QUESTION_VIEW (self->question_view);
+  IntakeQuestionView *view = self->question_view;
   const IntakeQuestion *question = intake_session_get_current (self->session);
   g_autoptr(GError) error = NULL;
   IntakeAnswer *answer;
@@ -745,148 +769,12 @@ next_question (IntakeKioskWindow *self)
 
 /* ---- Review ------------------------------------------------------------ */
 
-static void
-clear_review (IntakeKioskWindow *self)
-{
-  GtkWidget *row;
-
-  while ((row = gtk_widget_get_first_child (self->review_list)) != NULL)
-    {
-      /* Empty every label before the row goes, so that no copy of an answer
-       * outlives the screen in a widget still referenced elsewhere. */
-      GtkWidget *answer = g_object_get_data (G_OBJECT (row), "answer-label");
-      GtkWidget *question = g_object_get_data (G_OBJECT (row), "question-label");
-
-      if (answer != NULL)
-        {
-          gtk_label_set_text (GTK_LABEL (answer), "");
-          gtk_accessible_reset_property (GTK_ACCESSIBLE (answer), GTK_ACCESSIBLE_PROPERTY_LABEL);
-        }
-      if (question != NULL)
-        gtk_label_set_text (GTK_LABEL (question), "");
-      gtk_box_remove (GTK_BOX (self->review_list), row);
-    }
-}
-
-static char *
-format_answer (IntakeKioskWindow    *self,
-               const IntakeQuestion *question,
-               const IntakeAnswer   *answer)
-{
-  const char *language = self->language;
-
-  if (answer == NULL)
-    return g_strdup (TR ("Not answered"));
-
-  switch (intake_answer_get_kind (answer))
-    {
-    case INTAKE_ANSWER_DECLINED:
-      return g_strdup (TR ("You chose not to say"));
-    case INTAKE_ANSWER_CHOICE:
-      {
-        const IntakeOption *option = intake_question_lookup_option (question,
-                                                                    intake_answer_get_string (answer));
-        return g_strdup (option != NULL ? intake_text_get (option->label, language)
-                                        : intake_answer_get_string (answer));
-      }
-    case INTAKE_ANSWER_CHOICES:
-      {
-        GString *text = g_string_new (NULL);
-
-        /* In the question's order, not the sorted order of the codes. */
-        for (guint i = 0; i < question->n_options; i++)
-          if (intake_answer_has_choice (answer, question->options[i].code))
-            {
-              if (text->len > 0)
-                g_string_append (text, "\n");
-              g_string_append (text, intake_text_get (question->options[i].label, language));
-            }
-        return g_string_free (text, FALSE);
-      }
-    case INTAKE_ANSWER_INTEGER:
-      {
-        gint64 value = intake_answer_get_integer (answer);
-
-        if (question->type == INTAKE_QUESTION_TYPE_LADDER &&
-            value >= 1 && value <= INTAKE_LADDER_RUNGS && question->rungs[value - 1] != NULL)
-          return g_strdup (intake_text_get (question->rungs[value - 1], language));
-        if (question->type == INTAKE_QUESTION_TYPE_NUMBER && question->unit != NULL)
-          return g_strdup_printf ("%" G_GINT64_FORMAT " %s", value,
-                                  intake_text_get (question->unit, language));
-        if (question->type == INTAKE_QUESTION_TYPE_SCALE)
-          return g_strdup_printf ("%" G_GINT64_FORMAT " (%" G_GINT64_FORMAT "–%" G_GINT64_FORMAT ")",
-                                  value, question->min, question->max);
-        return g_strdup_printf ("%" G_GINT64_FORMAT, value);
-      }
-    case INTAKE_ANSWER_BOOLEAN:
-      return g_strdup (intake_answer_get_boolean (answer) ? TR ("Yes") : TR ("No"));
-    case INTAKE_ANSWER_TEXT:
-      return g_strdup (intake_answer_get_string (answer));
-    case INTAKE_ANSWER_DATE:
-      {
-        const char *date = intake_answer_get_string (answer);
-
-        /* "YYYY-MM-DD" shown as day-month-year, as on Dutch letters. */
-        if (strlen (date) == 10)
-          return g_strdup_printf ("%.2s-%.2s-%.4s", date + 8, date + 5, date);
-        return g_strdup (date);
-      }
-    default:
-      return g_strdup ("");
-    }
-}
-
 void
 intake_kiosk_window_show_review (IntakeKioskWindow *self)
 {
-  g_autoptr(GPtrArray) visible = NULL;
-
   g_assert (self->session != NULL);
-  clear_review (self);
+  intake_kiosk_review_page_show_session (self->review_page, self->session);
   self->return_to_review = FALSE;
-
-  visible = intake_session_list_visible (self->session);
-  for (guint i = 0; i < visible->len; i++)
-    {
-      const IntakeQuestion *question = g_ptr_array_index (visible, i);
-      const IntakeAnswer *answer = intake_session_get_answer (self->session, question->code);
-      g_autofree char *answer_text = format_answer (self, question, answer);
-      const char *question_text = intake_text_get (question->text, self->language);
-      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 16);
-      GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-      GtkWidget *question_label = gtk_label_new (question_text);
-      GtkWidget *answer_label = gtk_label_new (answer_text);
-      GtkWidget *change = gtk_button_new_with_label (TR ("Change"));
-
-      gtk_widget_add_css_class (row, "kiosk-review-row");
-      gtk_label_set_wrap (GTK_LABEL (question_label), TRUE);
-      gtk_label_set_xalign (GTK_LABEL (question_label), 0);
-      gtk_widget_add_css_class (question_label, "kiosk-review-question");
-      gtk_label_set_wrap (GTK_LABEL (answer_label), TRUE);
-      gtk_label_set_xalign (GTK_LABEL (answer_label), 0);
-      gtk_widget_add_css_class (answer_label, answer != NULL && !intake_answer_is_declined (answer)
-                                              ? "kiosk-review-answer" : "kiosk-review-none");
-      gtk_widget_set_hexpand (texts, TRUE);
-      gtk_box_append (GTK_BOX (texts), question_label);
-      gtk_box_append (GTK_BOX (texts), answer_label);
-
-      gtk_widget_set_valign (change, GTK_ALIGN_CENTER);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (change), "kiosk.change");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (change), "s", question->code);
-      /* The visible "Change" is the name; the question says which one. */
-      gtk_accessible_update_property (GTK_ACCESSIBLE (change),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, TR ("Change"),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, question_text,
-                                      -1);
-      g_object_set_data (G_OBJECT (change), "question-code", question->code);
-
-      gtk_box_append (GTK_BOX (row), texts);
-      gtk_box_append (GTK_BOX (row), change);
-      g_object_set_data (G_OBJECT (row), "answer-label", answer_label);
-      g_object_set_data (G_OBJECT (row), "question-label", question_label);
-      gtk_box_append (GTK_BOX (self->review_list), row);
-    }
-
   intake_kiosk_window_show_screen (self, "review");
 }
 
@@ -910,12 +798,12 @@ wipe_session (IntakeKioskWindow *self)
       intake_session_wipe (self->session);
       g_clear_object (&self->session);
     }
-  intake_question_view_clear (INTAKE_QUESTION_VIEW (self->question_view));
-  clear_review (self);
+  intake_question_view_clear (self->question_view);
+  intake_kiosk_review_page_clear (self->review_page);
   g_hash_table_remove_all (self->seen);
   self->return_to_review = FALSE;
   set_label (self->progress_label, "");
-  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress_bar), 0.0);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_accessible_reset_property (GTK_ACCESSIBLE (self->progress_bar),
                                  GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT);
   clear_clipboards (self);
@@ -931,9 +819,6 @@ intake_kiosk_window_reset (IntakeKioskWindow *self)
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->countdown_source, g_source_remove);
   g_clear_handle_id (&self->thanks_source, g_source_remove);
-  g_cancellable_cancel (self->pin_cancellable);
-  g_clear_object (&self->pin_cancellable);
-  self->pin_checking = FALSE;
 
   wipe_session (self);
 
@@ -945,10 +830,7 @@ intake_kiosk_window_reset (IntakeKioskWindow *self)
   set_label (self->thanks_code, "");
   gtk_accessible_reset_property (GTK_ACCESSIBLE (self->thanks_code), GTK_ACCESSIBLE_PROPERTY_LABEL);
   set_label (self->idle_seconds, "");
-  gtk_editable_set_text (GTK_EDITABLE (self->pin_entry), "");
-  set_label (self->pin_message, "");
-  intake_kiosk_window_clear_staff (self);
-  g_clear_pointer (&self->sync_now_result, g_free);
+  intake_kiosk_staff_page_clear (self->staff_page);
 
   self->help_return = NULL;
   self->idle_return = NULL;
@@ -1014,6 +896,7 @@ submit (IntakeKioskWindow *self)
   spaced = g_string_free (text, FALSE);
   set_label (self->thanks_code, spaced);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->thanks_code),
+                                  /* Translators: Accessible name of the reference code on the last screen. */
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, TR ("Reference code"),
                                   -1);
 
@@ -1100,6 +983,17 @@ static void resume (IntakeKioskWindow *self);
 static void help_done (IntakeKioskWindow *self);
 
 static void
+review_back (IntakeKioskWindow *self)
+{
+  if (self->session == NULL)
+    return;
+  if (intake_session_go_previous (self->session))
+    intake_kiosk_window_show_question_now (self);
+  else
+    intake_kiosk_window_show_screen (self, "explanation");
+}
+
+static void
 back_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -1116,7 +1010,7 @@ back_action (GtkWidget  *widget,
       IntakeAnswer *answer;
 
       /* Keep what was given here if it is valid; otherwise it is dropped. */
-      answer = intake_question_view_dup_answer (INTAKE_QUESTION_VIEW (self->question_view));
+      answer = intake_question_view_dup_answer (self->question_view);
       if (answer != NULL && question != NULL)
         intake_session_set_answer (self->session, question->code, answer, NULL);
       else if (answer != NULL)
@@ -1126,17 +1020,12 @@ back_action (GtkWidget  *widget,
         intake_kiosk_window_show_question_now (self);
       else
         {
-          intake_question_view_clear (INTAKE_QUESTION_VIEW (self->question_view));
+          intake_question_view_clear (self->question_view);
           intake_kiosk_window_show_screen (self, "explanation");
         }
     }
-  else if (g_str_equal (screen, "review") && self->session != NULL)
-    {
-      if (intake_session_go_previous (self->session))
-        intake_kiosk_window_show_question_now (self);
-      else
-        intake_kiosk_window_show_screen (self, "explanation");
-    }
+  else if (g_str_equal (screen, "review"))
+    review_back (self);
   else if (g_str_equal (screen, "help"))
     help_done (self);
   else if (g_str_equal (screen, "idle") || g_str_equal (screen, "confirm-stop"))
@@ -1171,13 +1060,36 @@ skip_action (GtkWidget  *widget,
   advance (self);
 }
 
+/* The review page's actions are the window's kiosk.change and kiosk.submit:
+ * the keyboard, the tests and the page's buttons take the same way. */
 static void
 change_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
   IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
-  const char *code = g_variant_get_string (parameter, NULL);
+
+  note_action (self);
+  if (g_str_equal (intake_kiosk_window_get_screen (self), "review"))
+    gtk_widget_activate_action_variant (GTK_WIDGET (self->review_page), "review.change", parameter);
+}
+
+static void
+submit_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+
+  note_action (self);
+  if (g_str_equal (intake_kiosk_window_get_screen (self), "review"))
+    gtk_widget_activate_action (GTK_WIDGET (self->review_page), "review.submit", NULL);
+}
+
+static void
+review_change_answer_cb (IntakeKioskWindow *self,
+                         const char        *code)
+{
   g_autoptr(GError) error = NULL;
 
   note_action (self);
@@ -1193,15 +1105,19 @@ change_action (GtkWidget  *widget,
 }
 
 static void
-submit_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+review_submit_cb (IntakeKioskWindow *self)
 {
-  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
-
   note_action (self);
   if (g_str_equal (intake_kiosk_window_get_screen (self), "review"))
     submit (self);
+}
+
+static void
+review_go_back_cb (IntakeKioskWindow *self)
+{
+  note_action (self);
+  if (g_str_equal (intake_kiosk_window_get_screen (self), "review"))
+    review_back (self);
 }
 
 static void
@@ -1342,6 +1258,95 @@ question_changed_cb (IntakeKioskWindow *self)
   self->last_input_us = g_get_monotonic_time ();
 }
 
+/* ---- Staff ------------------------------------------------------------ */
+
+void
+intake_kiosk_window_show_staff (IntakeKioskWindow *self)
+{
+  intake_kiosk_staff_page_show_status (self->staff_page);
+  intake_kiosk_window_show_screen (self, "staff");
+}
+
+static void
+staff_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+  const char *screen = intake_kiosk_window_get_screen (self);
+
+  if (g_str_equal (screen, "staff-pin") || g_str_equal (screen, "staff"))
+    return;
+
+  self->pin_return = screen;
+  intake_kiosk_staff_page_ask_pin (self->staff_page);
+  intake_kiosk_window_show_screen (self, "staff-pin");
+}
+
+/* kiosk.staff-open, -cancel, -close, -exit, -resolve-help and -sync-now are
+ * the staff page's own actions (staff.open, ...), on the screen they
+ * belong to: the keyboard, the tests and the page's buttons take the same
+ * way. */
+static void
+staff_page_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+  const char *name;
+  const char *screen;
+  g_autofree char *page_action = NULL;
+
+  g_assert (g_str_has_prefix (action_name, "kiosk.staff-"));
+  name = action_name + strlen ("kiosk.staff-");
+  screen = g_str_equal (name, "open") || g_str_equal (name, "cancel") ? "staff-pin" : "staff";
+  page_action = g_strconcat ("staff.", name, NULL);
+  if (g_str_equal (intake_kiosk_window_get_screen (self), screen))
+    gtk_widget_activate_action (GTK_WIDGET (self->staff_page), page_action, NULL);
+}
+
+static void
+staff_pin_accepted_cb (IntakeKioskWindow *self)
+{
+  /* Staff went elsewhere (the idle warning) while the PIN was checked. */
+  if (!g_str_equal (intake_kiosk_window_get_screen (self), "staff-pin"))
+    return;
+  /* Nothing of a resident may be open behind the staff screen. */
+  intake_kiosk_window_reset (self);
+  intake_kiosk_window_show_staff (self);
+}
+
+static void
+staff_cancel_cb (IntakeKioskWindow *self)
+{
+  const char *back = self->pin_return;
+
+  self->pin_return = NULL;
+  if (back == NULL || (self->session == NULL && !g_str_equal (back, "welcome")))
+    back = "welcome";
+  intake_kiosk_window_show_screen (self, back);
+}
+
+static void
+staff_close_cb (IntakeKioskWindow *self)
+{
+  intake_kiosk_window_reset (self);
+}
+
+static void
+staff_exit_cb (IntakeKioskWindow *self)
+{
+  GtkApplication *application;
+
+  g_debug ("Staff closed the kiosk");
+  intake_kiosk_window_reset (self);
+  application = gtk_window_get_application (GTK_WINDOW (self));
+  if (application != NULL)
+    g_application_quit (G_APPLICATION (application));
+  else
+    gtk_window_close (GTK_WINDOW (self));
+}
+
 /* ---- Public API ------------------------------------------------------- */
 
 void
@@ -1383,7 +1388,7 @@ GtkWidget *
 intake_kiosk_window_get_question_view (IntakeKioskWindow *self)
 {
   g_return_val_if_fail (INTAKE_IS_KIOSK_WINDOW (self), NULL);
-  return self->question_view;
+  return GTK_WIDGET (self->question_view);
 }
 
 void
@@ -1394,16 +1399,10 @@ intake_kiosk_window_set_sync (IntakeKioskWindow *self,
   g_return_if_fail (sync == NULL || INTAKE_IS_SYNC (sync));
   g_return_if_fail (sync == NULL || intake_sync_get_kiosk (sync) == self->kiosk);
 
-  if (self->sync == sync)
+  if (!g_set_object (&self->sync, sync))
     return;
-
-  /* The staff screen follows the engine it was built for: rebuild it. */
-  intake_kiosk_window_clear_staff (self);
-  g_clear_pointer (&self->sync_now_result, g_free);
-  self->sync_now_running = FALSE;
-  g_set_object (&self->sync, sync);
-  if (g_str_equal (intake_kiosk_window_get_screen (self), "staff"))
-    intake_kiosk_window_show_staff (self);
+  /* The staff page rebuilds what it shows for the new engine. */
+  intake_kiosk_staff_page_set_sync (self->staff_page, sync);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC]);
 }
 
@@ -1432,31 +1431,22 @@ intake_kiosk_catalog_new_default (void)
   return catalog;
 }
 
-void
-intake_kiosk_load_css (GdkDisplay *display)
+/* The question view's own stylesheet; style.css is loaded by AdwApplication
+ * from the application's resource base path. */
+static void
+load_question_view_css (GdkDisplay *display)
 {
-  static const char *const files[] = {
-    "/org/intakekiosk/Kiosk/ui/style.css",
-    "/org/intakekiosk/Kiosk/ui/intake-question-view.css",
-  };
+  static const char resource[] = "/org/intakekiosk/Kiosk/ui/intake-question-view.css";
+  g_autoptr(GtkCssProvider) provider = NULL;
 
-  g_return_if_fail (GDK_IS_DISPLAY (display));
-
-  if (g_object_get_data (G_OBJECT (display), "intake-kiosk-css") != NULL)
+  if (g_object_get_data (G_OBJECT (display), "intake-question-view-css") != NULL)
     return;
-  g_object_set_data (G_OBJECT (display), "intake-kiosk-css", GINT_TO_POINTER (1));
+  g_object_set_data (G_OBJECT (display), "intake-question-view-css", GINT_TO_POINTER (1));
 
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autoptr(GtkCssProvider) provider = NULL;
-
-      if (!g_resources_get_info (files[i], G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL))
-        continue;
-      provider = gtk_css_provider_new ();
-      gtk_css_provider_load_from_resource (provider, files[i]);
-      gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-    }
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, resource);
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
 /* ---- GObject ----------------------------------------------------------- */
@@ -1472,21 +1462,18 @@ intake_kiosk_window_constructed (GObject *object)
   if (self->catalog == NULL)
     self->catalog = intake_kiosk_catalog_new_default ();
 
-  intake_kiosk_load_css (gtk_widget_get_display (GTK_WIDGET (self)));
+  load_question_view_css (gtk_widget_get_display (GTK_WIDGET (self)));
 
-  self->question_view = intake_question_view_new (self->catalog);
+  self->question_view = INTAKE_QUESTION_VIEW (intake_question_view_new (self->catalog));
   g_signal_connect_object (self->question_view, "submit",
                            G_CALLBACK (question_submit_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->question_view, "changed",
                            G_CALLBACK (question_changed_cb), self, G_CONNECT_SWAPPED);
-  adw_clamp_set_child (ADW_CLAMP (self->question_clamp), self->question_view);
+  adw_clamp_set_child (self->question_clamp, GTK_WIDGET (self->question_view));
 
-  /* The PIN lives in non-pageable memory that is wiped when freed. */
-  {
-    g_autoptr(GtkEntryBuffer) buffer = gtk_password_entry_buffer_new ();
-
-    gtk_entry_set_buffer (GTK_ENTRY (self->pin_entry), buffer);
-  }
+  intake_kiosk_review_page_set_catalog (self->review_page, self->catalog);
+  intake_kiosk_staff_page_set_catalog (self->staff_page, self->catalog);
+  intake_kiosk_staff_page_set_kiosk (self->staff_page, self->kiosk);
 
   intake_kiosk_window_read_aloud_init (self);
   rebuild_language_buttons (self);
@@ -1501,10 +1488,6 @@ intake_kiosk_window_dispose (GObject *object)
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->countdown_source, g_source_remove);
   g_clear_handle_id (&self->thanks_source, g_source_remove);
-  g_cancellable_cancel (self->pin_cancellable);
-  g_clear_object (&self->pin_cancellable);
-  if (self->staff_content != NULL)
-    intake_kiosk_window_clear_staff (self);
   g_clear_object (&self->sync);
   intake_kiosk_window_read_aloud_dispose (self);
 
@@ -1513,10 +1496,9 @@ intake_kiosk_window_dispose (GObject *object)
       intake_session_wipe (self->session);
       g_clear_object (&self->session);
     }
-  if (self->review_list != NULL)
-    clear_review (self);
+  /* The pages wipe what they show when they go. */
   if (self->question_view != NULL)
-    intake_question_view_clear (INTAKE_QUESTION_VIEW (self->question_view));
+    intake_question_view_clear (self->question_view);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), INTAKE_TYPE_KIOSK_WINDOW);
 
@@ -1532,8 +1514,6 @@ intake_kiosk_window_finalize (GObject *object)
   g_clear_object (&self->catalog);
   g_clear_pointer (&self->language, g_free);
   g_clear_pointer (&self->languages, g_strfreev);
-  g_clear_pointer (&self->location_name, g_free);
-  g_clear_pointer (&self->sync_now_result, g_free);
   g_clear_pointer (&self->seen, g_hash_table_unref);
   if (self->reference != NULL)
     memset (self->reference, 0, strlen (self->reference));
@@ -1586,7 +1566,7 @@ intake_kiosk_window_get_property (GObject    *object,
       g_value_set_object (value, self->sync);
       break;
     case PROP_LOCATION_NAME:
-      g_value_set_string (value, self->location_name);
+      g_value_set_string (value, intake_kiosk_staff_page_get_location_name (self->staff_page));
       break;
     case PROP_READING_ALOUD:
       g_value_set_boolean (value, self->reading_aloud);
@@ -1678,10 +1658,10 @@ intake_kiosk_window_set_property (GObject      *object,
       set_high_contrast (self, g_value_get_boolean (value));
       break;
     case PROP_LOCATION_NAME:
-      if (g_strcmp0 (self->location_name, g_value_get_string (value)) != 0)
+      if (g_strcmp0 (intake_kiosk_staff_page_get_location_name (self->staff_page),
+                     g_value_get_string (value)) != 0)
         {
-          g_free (self->location_name);
-          self->location_name = g_value_dup_string (value);
+          intake_kiosk_staff_page_set_location_name (self->staff_page, g_value_get_string (value));
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -1754,6 +1734,9 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (INTAKE_TYPE_KIOSK_REVIEW_PAGE);
+  g_type_ensure (INTAKE_TYPE_KIOSK_STAFF_PAGE);
+
   /* Makes sure the resource object is linked in from the static library. */
   g_resources_register (intake_kiosk_ui_get_resource ());
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1784,11 +1767,7 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   BIND (question_back);
   BIND (question_skip);
   BIND (question_next);
-  BIND (review_heading);
-  BIND (review_subheading);
-  BIND (review_list);
-  BIND (review_back);
-  BIND (review_send);
+  BIND (review_page);
   BIND (thanks_title);
   BIND (thanks_stored);
   BIND (thanks_code_caption);
@@ -1811,16 +1790,16 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   BIND (stop_question);
   BIND (stop_yes);
   BIND (stop_no);
-  BIND (pin_title);
-  BIND (pin_entry);
-  BIND (pin_message);
-  BIND (pin_open);
-  BIND (pin_cancel);
-  BIND (staff_title);
-  BIND (staff_content);
-  BIND (staff_close);
-  BIND (staff_exit);
+  BIND (staff_page);
 #undef BIND
+
+  gtk_widget_class_bind_template_callback (widget_class, review_change_answer_cb);
+  gtk_widget_class_bind_template_callback (widget_class, review_submit_cb);
+  gtk_widget_class_bind_template_callback (widget_class, review_go_back_cb);
+  gtk_widget_class_bind_template_callback (widget_class, staff_pin_accepted_cb);
+  gtk_widget_class_bind_template_callback (widget_class, staff_cancel_cb);
+  gtk_widget_class_bind_template_callback (widget_class, staff_close_cb);
+  gtk_widget_class_bind_template_callback (widget_class, staff_exit_cb);
 
   gtk_widget_class_install_action (widget_class, "kiosk.choose-language", "s", choose_language_action);
   gtk_widget_class_install_action (widget_class, "kiosk.start", NULL, start_action);
@@ -1838,7 +1817,13 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "kiosk.resume", NULL, resume_action);
   gtk_widget_class_install_action (widget_class, "kiosk.start-over", NULL, start_over_action);
   gtk_widget_class_install_action (widget_class, "kiosk.done", NULL, done_action);
-  intake_kiosk_window_staff_class_init (widget_class);
+  gtk_widget_class_install_action (widget_class, "kiosk.staff", NULL, staff_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.staff-open", NULL, staff_page_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.staff-cancel", NULL, staff_page_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.staff-close", NULL, staff_page_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.staff-exit", NULL, staff_page_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.staff-resolve-help", NULL, staff_page_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.staff-sync-now", NULL, staff_page_action);
 
   /* Keyboard: Escape and Alt+Left go back, Alt+Right goes on. Enter
    * activates the default widget (Next) through GtkWindow. */

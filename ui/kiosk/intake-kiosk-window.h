@@ -77,8 +77,6 @@ gboolean           intake_kiosk_window_get_reading_aloud (IntakeKioskWindow *sel
  * questionnaire and the UI only, never an answer. */
 char              *intake_kiosk_window_dup_read_aloud_text (IntakeKioskWindow *self);
 
-/* Loads style.css and the question view's CSS for @display (once). */
-void               intake_kiosk_load_css               (GdkDisplay        *display);
 /* The catalog of the kiosk's UI strings from the compiled-in .mo files. */
 IntakeCatalog     *intake_kiosk_catalog_new_default    (void);
 

@@ -521,7 +521,12 @@ build_choice (IntakeQuestionView *self,
 static void
 build_yes_no (IntakeQuestionView *self)
 {
-  const char *words[2] = { tr (self, "Yes"), tr (self, "No") };
+  const char *words[2] = {
+    /* Translators: Answer to a yes/no question. */
+    tr (self, "Yes"),
+    /* Translators: Answer to a yes/no question. */
+    tr (self, "No"),
+  };
   GtkWidget *group = NULL;
 
   self->answers = new_answer_group (self, GTK_ORIENTATION_HORIZONTAL, "yes-no");
@@ -666,6 +671,7 @@ build_short_text (IntakeQuestionView *self)
 
   self->answers = new_answer_group (self, GTK_ORIENTATION_VERTICAL, "short-text");
   self->entry = new_entry (self, purpose, q->max_length, text_get (self, q->text), "text-entry");
+  /* Translators: Placeholder text inside an empty text field. */
   gtk_entry_set_placeholder_text (GTK_ENTRY (self->entry), tr (self, "Type your answer here"));
   gtk_widget_set_hexpand (self->entry, TRUE);
   gtk_box_append (GTK_BOX (self->answers), self->entry);
@@ -750,7 +756,15 @@ build_number (IntakeQuestionView *self)
   row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   gtk_widget_add_css_class (row, "number-row");
 
+  /* Translators: Button next to a number answer that lowers the number by one
+     (e.g. from 5 to 4); screen readers also read it as the button's name. The same
+     word may also label the low end of a scale, e.g. of 0 to 10, so choose a short
+     word that fits both uses ("less", "lower", "minus"). */
   less = new_step_button ("list-remove-symbolic", tr (self, "Less"));
+  /* Translators: Button next to a number answer that raises the number by one
+     (e.g. from 4 to 5); screen readers also read it as the button's name. The same
+     word may also label the high end of a scale, e.g. of 0 to 10, so choose a short
+     word that fits both uses ("more", "higher", "plus"). */
   more = new_step_button ("list-add-symbolic", tr (self, "More"));
   g_signal_connect_object (less, "clicked", G_CALLBACK (less_clicked_cb), self, 0);
   g_signal_connect_object (more, "clicked", G_CALLBACK (more_clicked_cb), self, 0);
@@ -818,8 +832,11 @@ build_date (IntakeQuestionView *self)
   gtk_widget_add_css_class (row, "date-row");
 
   /* Day, month, year: the order of the Netherlands and of most residents' countries. */
+  /* Translators: Label of the day field of a date (e.g. date of birth). */
   self->day = new_date_field (self, row, tr (self, "Day"), 2);
+  /* Translators: Label of the month field of a date. */
   self->month = new_date_field (self, row, tr (self, "Month"), 2);
+  /* Translators: Label of the year field of a date. */
   self->year = new_date_field (self, row, tr (self, "Year"), 4);
 
   g_date_clear (&min_date, 1);
@@ -1159,6 +1176,7 @@ intake_question_view_show_question (IntakeQuestionView   *self,
   switch (question->type)
     {
     case INTAKE_QUESTION_TYPE_SINGLE_CHOICE:
+      /* Translators: Instruction under a question with exactly one answer. */
       gtk_label_set_text (GTK_LABEL (self->hint_label), tr (self, "Choose one answer"));
       build_choice (self, FALSE);
       break;
@@ -1168,11 +1186,15 @@ intake_question_view_show_question (IntakeQuestionView   *self,
         {
           g_autofree char *hint = NULL;
 
+          /* Translators: Instruction under a question with a limit. %d is always 2 or more. */
           hint = g_strdup_printf (tr (self, "Choose at most %d answers"), (int) question->max_selected);
           gtk_label_set_text (GTK_LABEL (self->hint_label), hint);
         }
       else
-        gtk_label_set_text (GTK_LABEL (self->hint_label), tr (self, "Choose one or more answers"));
+        {
+          /* Translators: Instruction under a question where several answers may be chosen. */
+          gtk_label_set_text (GTK_LABEL (self->hint_label), tr (self, "Choose one or more answers"));
+        }
       build_choice (self, TRUE);
       break;
 
@@ -1209,6 +1231,7 @@ intake_question_view_show_question (IntakeQuestionView   *self,
                           question->type == INTAKE_QUESTION_TYPE_MULTIPLE_CHOICE);
   gtk_box_insert_child_after (GTK_BOX (self->box), self->answers, self->hint_label);
 
+  /* Translators: Answer option on sensitive questions, e.g. about health. Said by the resident. */
   gtk_label_set_text (GTK_LABEL (self->decline_label), tr (self, "I would rather not say"));
   set_label (self->decline, tr (self, "I would rather not say"));
   gtk_widget_set_visible (self->decline_separator, question->rather_not_say);

@@ -1,0 +1,20 @@
+/* intake-kiosk-utils.h: small text helpers shared by the kiosk's screens
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Replaces each "%d" of @format (a translation, so never used as a printf
+ * format) with the next of @n_values numbers. */
+char *intake_kiosk_format_numbers  (const char   *format,
+                                    guint         n_values,
+                                    const gint64 *values);
+/* Sets a button's text and the matching accessible name. */
+void  intake_kiosk_set_button_text (GtkButton    *button,
+                                    const char   *text);
+
+G_END_DECLS
