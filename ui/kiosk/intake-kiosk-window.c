@@ -83,43 +83,6 @@ intake_kiosk_window_get_staff_language (IntakeKioskWindow *self)
 
 #define TR(msgid) intake_kiosk_window_tr (self, msgid)
 
-/* UI strings that are translated in po/ but that no screen shows (yet).
- * They are marked here so that xgettext keeps them and no translation is
- * lost. To use one, look it up with TR() where it is shown and delete it
- * here; to drop one, delete it here and run "ninja intake-pot
- * intake-update-po" (docs/translations.md). */
-static const char *const unused_messages[] G_GNUC_UNUSED = {
-  /* Translators: Heading above the list of languages on the first screen. */
-  N_("Choose your language"),
-  /* Translators: Button on every screen that opens the help screen. */
-  N_("Help"),
-  /* Translators: Button that makes the letters bigger. */
-  N_("Larger text"),
-  /* Translators: Button that makes the letters smaller. */
-  N_("Smaller text"),
-  /* Translators: Answer option. Said by the resident: "I do not know this yet." */
-  N_("Not sure yet"),
-  /* Translators: Hint when the resident chose an answer that cannot be combined with
-     other answers (e.g. "None of these" or "I would rather not say") together with
-     other answers. "This answer" is that single answer. Calm; say what to do. */
-  N_("Choose either this answer or the others, not both."),
-  /* Translators: Hint when typed text contains invisible or special control characters
-     (e.g. from pasting). Calm; the resident may retype the answer with ordinary letters
-     and numbers. Do not mention "characters" or technical words. */
-  N_("Please use letters and numbers only."),
-  /* Translators: Shown when the resident tries to skip their name or date of birth.
-     "Your file" is the resident's record at the social service. */
-  N_("This question is needed to find your file. You may also ask for help at the counter."),
-  /* Translators: Shown while the answers are being saved. Keep the ellipsis character "…". */
-  N_("Sending…"),
-  /* Translators: On the last screen: the kiosk returns to the start screen after a while. */
-  N_("This screen will close by itself."),
-  /* Translators: Accessible name of an answer field. */
-  N_("Answer"),
-  /* Translators: Accessible name of the language list. */
-  N_("Language"),
-};
-
 static void
 set_label (GtkLabel   *label,
            const char *text)
@@ -679,14 +642,25 @@ message_for_error (IntakeKioskWindow    *self,
           return g_strdup (TR ("Please choose an answer, or skip this question."));
         }
       return g_strdup (TR ("Please choose an answer."));
+    case INTAKE_SESSION_ERROR_INVALID_TEXT:
+      /* Translators: Hint when typed text contains invisible or special control characters
+         (e.g. from pasting). Calm; the resident may retype the answer with ordinary letters
+         and numbers. Do not mention "characters" or technical words. */
+      return g_strdup (TR ("Please use letters and numbers only."));
+    case INTAKE_SESSION_ERROR_EXCLUSIVE_COMBINED:
+      /* Translators: Hint when the resident chose an answer that cannot be combined with
+         other answers (e.g. "None of these" or "I would rather not say") together with
+         other answers. "This answer" is that single answer. Calm; say what to do. */
+      return g_strdup (TR ("Choose either this answer or the others, not both."));
+    case INTAKE_SESSION_ERROR_REQUIRED:
+      /* Translators: Shown when the resident tries to skip their name or date of birth.
+         "Your file" is the resident's record at the social service. */
+      return g_strdup (TR ("This question is needed to find your file. You may also ask for help at the counter."));
     case INTAKE_SESSION_ERROR_UNKNOWN_QUESTION:
     case INTAKE_SESSION_ERROR_NOT_VISIBLE:
     case INTAKE_SESSION_ERROR_WRONG_TYPE:
-    case INTAKE_SESSION_ERROR_INVALID_TEXT:
     case INTAKE_SESSION_ERROR_UNKNOWN_OPTION:
     case INTAKE_SESSION_ERROR_DUPLICATE_OPTION:
-    case INTAKE_SESSION_ERROR_EXCLUSIVE_COMBINED:
-    case INTAKE_SESSION_ERROR_REQUIRED:
     case INTAKE_SESSION_ERROR_DECLINE_NOT_OFFERED:
     case INTAKE_SESSION_ERROR_INCOMPLETE:
     default:
