@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "intake-kiosk-ui-enums.h"
 #include "intake-outbox-private.h"
 #include "intake-test-util.h"
 #include "test-kiosk-util.h"
@@ -907,6 +908,20 @@ test_new_destroy (KioskFixture  *f,
   g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "welcome");
   g_assert_null (intake_kiosk_window_get_session (f->window));
   g_assert_true (intake_kiosk_window_get_kiosk (f->window) == f->kiosk);
+
+  /* The text size properties carry a registered enum type. */
+  {
+    GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (f->window), "text-size");
+    IntakeTextSize size = INTAKE_TEXT_SIZE_LARGER;
+
+    g_assert_true (G_IS_PARAM_SPEC_ENUM (pspec));
+    g_assert_true (pspec->value_type == INTAKE_TYPE_TEXT_SIZE);
+    g_object_set (f->window, "text-size", INTAKE_TEXT_SIZE_LARGE, NULL);
+    g_object_get (f->window, "text-size", &size, NULL);
+    g_assert_cmpint (size, ==, INTAKE_TEXT_SIZE_LARGE);
+    g_assert_true (G_IS_PARAM_SPEC_ENUM (g_object_class_find_property (G_OBJECT_GET_CLASS (f->window),
+                                                                       "default-text-size")));
+  }
 }
 
 int

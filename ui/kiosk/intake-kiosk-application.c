@@ -19,6 +19,7 @@
 #include "intake-kiosk-cli.h"
 #include "intake-kiosk-tour.h"
 #include "intake-kiosk-window.h"
+#include "intake-secure.h"
 #include "intake-sync.h"
 
 struct _IntakeKioskApplication
@@ -170,16 +171,8 @@ read_line (const char *prompt,
       tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
       fputc ('\n', stderr);
     }
-  explicit_bzero (buffer, sizeof buffer);
+  intake_secure_wipe (buffer, sizeof buffer);
   return result;
-}
-
-static void
-free_secret_string (char *s)
-{
-  if (s != NULL)
-    explicit_bzero (s, strlen (s));
-  g_free (s);
 }
 
 static int
@@ -212,8 +205,8 @@ run_set_pin (IntakeKioskApplication *self)
   else
     g_print ("The staff PIN is set.\n");
 
-  free_secret_string (pin);
-  free_secret_string (again);
+  intake_secure_strfree (pin);
+  intake_secure_strfree (again);
   return status;
 }
 

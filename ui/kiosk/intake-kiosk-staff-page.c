@@ -16,6 +16,7 @@
 #include "intake-kiosk-staff-page.h"
 #include "intake-kiosk-ui-resources.h"
 #include "intake-kiosk-utils.h"
+#include "intake-secure.h"
 
 struct _IntakeKioskStaffPage
 {
@@ -273,9 +274,7 @@ static void
 pin_check_free (PinCheck *check)
 {
   g_clear_object (&check->kiosk);
-  if (check->pin != NULL)
-    memset (check->pin, 0, strlen (check->pin));
-  g_free (check->pin);
+  intake_secure_strfree (check->pin);
   g_free (check);
 }
 

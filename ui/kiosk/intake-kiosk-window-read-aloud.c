@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "intake-kiosk-window-private.h"
+#include "intake-secure.h"
 
 #define TR(msgid) intake_kiosk_window_tr (self, (msgid))
 
@@ -207,7 +208,7 @@ intake_kiosk_window_set_reading_aloud (IntakeKioskWindow *self,
   if (reading_aloud)
     {
       const char *screen = intake_kiosk_window_get_screen (self);
-      g_autofree char *text = NULL;
+      g_autoptr(IntakeSecureStr) text = NULL;
       gboolean started;
 
       if (!can_read_aloud (self, screen))
@@ -217,7 +218,6 @@ intake_kiosk_window_set_reading_aloud (IntakeKioskWindow *self,
         return;
       g_debug ("Reading the %s screen aloud", screen);
       started = intake_speech_speak (self->speech, speech_language (self), text);
-      memset (text, 0, strlen (text));
       if (!started)
         return;
     }

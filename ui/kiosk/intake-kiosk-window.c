@@ -11,10 +11,11 @@
 
 #include <string.h>
 
-#include <glib/gi18n-lib.h>
 
 #include "intake-kiosk-ui-resources.h"
+#include "intake-kiosk-ui-enums.h"
 #include "intake-kiosk-window-private.h"
+#include "intake-secure.h"
 
 G_DEFINE_FINAL_TYPE (IntakeKioskWindow, intake_kiosk_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -796,11 +797,7 @@ intake_kiosk_window_reset (IntakeKioskWindow *self)
 
   wipe_session (self);
 
-  if (self->reference != NULL)
-    {
-      memset (self->reference, 0, strlen (self->reference));
-      g_clear_pointer (&self->reference, g_free);
-    }
+  g_clear_pointer (&self->reference, intake_secure_strfree);
   set_label (self->thanks_code, "");
   gtk_accessible_reset_property (GTK_ACCESSIBLE (self->thanks_code), GTK_ACCESSIBLE_PROPERTY_LABEL);
   set_label (self->idle_seconds, "");
@@ -1489,9 +1486,7 @@ intake_kiosk_window_finalize (GObject *object)
   g_clear_pointer (&self->language, g_free);
   g_clear_pointer (&self->languages, g_strfreev);
   g_clear_pointer (&self->seen, g_hash_table_unref);
-  if (self->reference != NULL)
-    memset (self->reference, 0, strlen (self->reference));
-  g_clear_pointer (&self->reference, g_free);
+  g_clear_pointer (&self->reference, intake_secure_strfree);
 
   G_OBJECT_CLASS (intake_kiosk_window_parent_class)->finalize (object);
 }
@@ -1525,13 +1520,13 @@ intake_kiosk_window_get_property (GObject    *object,
       g_value_set_boxed (value, self->languages);
       break;
     case PROP_DEFAULT_TEXT_SIZE:
-      g_value_set_uint (value, self->default_text_size);
+      g_value_set_enum (value, self->default_text_size);
       break;
     case PROP_DEFAULT_HIGH_CONTRAST:
       g_value_set_boolean (value, self->default_high_contrast);
       break;
     case PROP_TEXT_SIZE:
-      g_value_set_uint (value, self->text_size);
+      g_value_set_enum (value, self->text_size);
       break;
     case PROP_HIGH_CONTRAST:
       g_value_set_boolean (value, self->high_contrast);
@@ -1608,9 +1603,9 @@ intake_kiosk_window_set_property (GObject      *object,
       }
       break;
     case PROP_DEFAULT_TEXT_SIZE:
-      if (self->default_text_size != g_value_get_uint (value))
+      if (self->default_text_size != (IntakeTextSize) g_value_get_enum (value))
         {
-          self->default_text_size = g_value_get_uint (value);
+          self->default_text_size = g_value_get_enum (value);
           if (self->session == NULL)
             set_text_size (self, self->default_text_size);
           g_object_notify_by_pspec (object, pspec);
@@ -1626,7 +1621,7 @@ intake_kiosk_window_set_property (GObject      *object,
         }
       break;
     case PROP_TEXT_SIZE:
-      set_text_size (self, g_value_get_uint (value));
+      set_text_size (self, g_value_get_enum (value));
       break;
     case PROP_HIGH_CONTRAST:
       set_high_contrast (self, g_value_get_boolean (value));
@@ -1682,15 +1677,15 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
     g_param_spec_boxed ("languages", NULL, NULL, G_TYPE_STRV,
                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_DEFAULT_TEXT_SIZE] =
-    g_param_spec_uint ("default-text-size", NULL, NULL,
-                       INTAKE_TEXT_SIZE_NORMAL, INTAKE_TEXT_SIZE_LARGER, INTAKE_TEXT_SIZE_NORMAL,
+    g_param_spec_enum ("default-text-size", NULL, NULL,
+                       INTAKE_TYPE_TEXT_SIZE, INTAKE_TEXT_SIZE_NORMAL,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_DEFAULT_HIGH_CONTRAST] =
     g_param_spec_boolean ("default-high-contrast", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_TEXT_SIZE] =
-    g_param_spec_uint ("text-size", NULL, NULL,
-                       INTAKE_TEXT_SIZE_NORMAL, INTAKE_TEXT_SIZE_LARGER, INTAKE_TEXT_SIZE_NORMAL,
+    g_param_spec_enum ("text-size", NULL, NULL,
+                       INTAKE_TYPE_TEXT_SIZE, INTAKE_TEXT_SIZE_NORMAL,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_HIGH_CONTRAST] =
     g_param_spec_boolean ("high-contrast", NULL, NULL, FALSE,

@@ -941,7 +941,7 @@ prefill (IntakeQuestionView *self,
             memcpy (part, date + 8, 2);
             part[2] = '\0';
             gtk_editable_set_text (GTK_EDITABLE (self->day), part);
-            memset (part, 0, sizeof part);
+            intake_secure_wipe (part, sizeof part);
           }
       }
       break;
@@ -1370,7 +1370,7 @@ intake_question_view_dup_answer (IntakeQuestionView *self)
         g_snprintf (date, sizeof date, "%04d-%02d-%02d",
                     (int) CLAMP (year, 0, 9999), (int) CLAMP (month, 0, 99), (int) CLAMP (day, 0, 99));
         answer = intake_answer_new_date (date);
-        memset (date, 0, sizeof date);
+        intake_secure_wipe (date, sizeof date);
         return answer;
       }
 
