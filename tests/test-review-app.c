@@ -20,6 +20,7 @@
 #include "intake-random-answers.h"
 #include "intake-review-pdf.h"
 #include "intake-review-dashboard.h"
+#include "intake-rendering.h"
 #include "intake-review-window-private.h"
 #include "intake-sync.h"
 #include "intake-test-util.h"

@@ -6,7 +6,9 @@
 
 #include <string.h>
 
+#include "intake-questionnaire-set.h"
 #include "intake-random-answers.h"
+#include "intake-rendering.h"
 #include "intake-session.h"
 #include "intake-submission.h"
 #include "intake-test-submission.h"

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "intake-dashboard.h"
+#include "intake-staff-words.h"
 
 #define UNKNOWN_LOCATION "onbekend"
 

@@ -15,6 +15,7 @@
 
 #include "intake-export.h"
 #include "intake-keys.h"
+#include "intake-questionnaire-set.h"
 #include "intake-secure.h"
 #include "intake-submission.h"
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "intake-secure.h"
+#include "intake-staff-words.h"
 #include "intake-summary.h"
 
 G_DEFINE_QUARK (intake-summary-error-quark, intake_summary_error)

@@ -16,6 +16,7 @@
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 
+#include "intake-rendering.h"
 #include "intake-review-pdf.h"
 #include "intake-secure.h"
 #include "intake-summary.h"

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "intake-rendering.h"
 #include "intake-review-pdf.h"
 #include "intake-review-window-private.h"
 #include "intake-secure.h"

@@ -16,6 +16,7 @@
 #include "intake-review-window-private.h"
 #include "intake-review-dashboard.h"
 #include "intake-secure.h"
+#include "intake-staff-words.h"
 
 G_DEFINE_FINAL_TYPE (IntakeReviewWindow, intake_review_window, ADW_TYPE_APPLICATION_WINDOW)
 
