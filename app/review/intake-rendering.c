@@ -201,20 +201,19 @@ intake_submission_render (IntakeSubmission     *self,
       row->section_title = g_strdup (intake_text_get (section->title, staff_language));
       row->question_text = g_strdup (intake_text_get (q->text, staff_language));
 
+      /* A skipped question has no answer: the words say "skipped". */
+      row->answer_text = intake_answer_format (q, answer, staff_language, &words->answers);
       switch (state)
         {
         case INTAKE_SUBMISSION_DECLINED:
           row->state = INTAKE_ROW_DECLINED;
-          row->answer_text = g_strdup (words->declined);
           break;
         case INTAKE_SUBMISSION_SKIPPED:
           row->state = INTAKE_ROW_SKIPPED;
-          row->answer_text = g_strdup (words->skipped);
           break;
         case INTAKE_SUBMISSION_ANSWERED:
           row->state = INTAKE_ROW_ANSWERED;
           g_assert (answer != NULL);
-          row->answer_text = intake_submission_format_answer (q, answer, staff_language);
           if (q->type == INTAKE_QUESTION_TYPE_MULTIPLE_CHOICE)
             {
               GPtrArray *items = g_ptr_array_new ();
@@ -269,11 +268,11 @@ intake_submission_render_raw (IntakeSubmission *self,
         {
         case INTAKE_SUBMISSION_DECLINED:
           row->state = INTAKE_ROW_DECLINED;
-          row->answer_text = g_strdup (words->declined);
+          row->answer_text = g_strdup (words->answers.declined);
           break;
         case INTAKE_SUBMISSION_SKIPPED:
           row->state = INTAKE_ROW_SKIPPED;
-          row->answer_text = g_strdup (words->skipped);
+          row->answer_text = g_strdup (words->answers.not_answered);
           break;
         case INTAKE_SUBMISSION_ANSWERED:
           row->state = INTAKE_ROW_ANSWERED;

@@ -11,14 +11,15 @@
 static const IntakeStaffWords staff_words[] = {
   {
     .staff_language = "nl",
-    .yes = "Ja",
-    .no = "Nee",
-    .declined = "Wil ik liever niet zeggen",
-    .skipped = "Overgeslagen",
-    .scale_from = "van",
-    .scale_to = "tot",
-    .rung = "Trede",
-    .list_separator = "; ",
+    .answers = {
+      .yes = "Ja",
+      .no = "Nee",
+      .declined = "Wil ik liever niet zeggen",
+      .not_answered = "Overgeslagen",
+      .list_separator = "; ",
+      .scale_format = "%s (van %s '%s' tot %s '%s')",
+      .rung_format = "Trede %s: %s",
+    },
     .languages = {
       { "nl", "Nederlands" },
       { "en", "Engels" },
@@ -70,117 +71,4 @@ intake_submission_language_name (const char *code,
     if (strcmp (words->languages[i].code, code) == 0)
       return words->languages[i].name;
   return NULL;
-}
-
-static void
-append_scale (GString                *out,
-              const IntakeStaffWords *words,
-              const IntakeQuestion   *q,
-              gint64                  value)
-{
-  const char *lang = words->staff_language;
-
-  g_string_append_printf (out, "%" G_GINT64_FORMAT " (%s %" G_GINT64_FORMAT " '%s' %s %"
-                          G_GINT64_FORMAT " '%s')",
-                          value, words->scale_from, q->min, intake_text_get (q->min_label, lang),
-                          words->scale_to, q->max, intake_text_get (q->max_label, lang));
-}
-
-char *
-intake_submission_format_answer (const IntakeQuestion *q,
-                                 const IntakeAnswer   *answer,
-                                 const char           *staff_language)
-{
-  const IntakeStaffWords *words = intake_staff_words_lookup (staff_language);
-  const char *lang;
-  GString *out;
-
-  g_return_val_if_fail (q != NULL, NULL);
-  g_return_val_if_fail (answer != NULL, NULL);
-
-  if (words == NULL)
-    return NULL;
-  lang = words->staff_language;
-  out = g_string_new (NULL);
-
-  if (intake_answer_is_declined (answer))
-    {
-      g_string_append (out, words->declined);
-      return g_string_free (out, FALSE);
-    }
-
-  switch (q->type)
-    {
-    case INTAKE_QUESTION_TYPE_SINGLE_CHOICE:
-      {
-        const IntakeOption *option = intake_question_lookup_option (q, intake_answer_get_string (answer));
-
-        g_string_append (out, option != NULL ? intake_text_get (option->label, lang)
-                                             : intake_answer_get_string (answer));
-        break;
-      }
-
-    case INTAKE_QUESTION_TYPE_MULTIPLE_CHOICE:
-      {
-        gboolean first = TRUE;
-
-        /* Option order, as the resident saw them. */
-        for (guint i = 0; i < q->n_options; i++)
-          if (intake_answer_has_choice (answer, q->options[i].code))
-            {
-              if (!first)
-                g_string_append (out, words->list_separator);
-              g_string_append (out, intake_text_get (q->options[i].label, lang));
-              first = FALSE;
-            }
-        break;
-      }
-
-    case INTAKE_QUESTION_TYPE_SCALE:
-      append_scale (out, words, q, intake_answer_get_integer (answer));
-      break;
-
-    case INTAKE_QUESTION_TYPE_YES_NO:
-      g_string_append (out, intake_answer_get_boolean (answer) ? words->yes : words->no);
-      break;
-
-    case INTAKE_QUESTION_TYPE_SHORT_TEXT:
-      g_string_append (out, intake_answer_get_string (answer));
-      break;
-
-    case INTAKE_QUESTION_TYPE_NUMBER:
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, intake_answer_get_integer (answer));
-      if (q->unit != NULL)
-        g_string_append_printf (out, " %s", intake_text_get (q->unit, lang));
-      break;
-
-    case INTAKE_QUESTION_TYPE_DATE:
-      {
-        const char *iso = intake_answer_get_string (answer);
-
-        /* Validated "YYYY-MM-DD"; staff read dd-mm-jjjj. */
-        if (strlen (iso) == 10)
-          g_string_append_printf (out, "%.2s-%.2s-%.4s", iso + 8, iso + 5, iso);
-        else
-          g_string_append (out, iso);
-        break;
-      }
-
-    case INTAKE_QUESTION_TYPE_LADDER:
-      {
-        gint64 rung = intake_answer_get_integer (answer);
-
-        if (rung >= 1 && rung <= INTAKE_LADDER_RUNGS)
-          g_string_append_printf (out, "%s %" G_GINT64_FORMAT ": %s", words->rung, rung,
-                                  intake_text_get (q->rungs[rung - 1], lang));
-        else
-          g_string_append_printf (out, "%s %" G_GINT64_FORMAT, words->rung, rung);
-        break;
-      }
-
-    default:
-      g_assert_not_reached ();
-    }
-
-  return g_string_free (out, FALSE);
 }

@@ -9,8 +9,7 @@
  */
 #pragma once
 
-#include "intake-answer.h"
-#include "intake-questionnaire.h"
+#include "intake-answer-format.h"
 
 G_BEGIN_DECLS
 
@@ -21,27 +20,16 @@ typedef struct {
 
 typedef struct {
   const char          *staff_language;
-  const char          *yes;
-  const char          *no;
-  const char          *declined;        /* the resident's own "rather not say" answer */
-  const char          *skipped;
-  const char          *scale_from;      /* "7 (van 0 'x' tot 10 'y')" */
-  const char          *scale_to;
-  const char          *rung;            /* "Trede 3: ..." */
-  const char          *list_separator;
+  /* Answers as staff read them: "Ja"/"Nee", "Wil ik liever niet zeggen",
+   * "Overgeslagen" (not answered), "7 (van 0 'x' tot 10 'y')", "Trede 3: ...",
+   * multiple choices joined with "; " (intake_answer_format()). */
+  IntakeAnswerWords    answers;
   IntakeLanguageName   languages[24];
 } IntakeStaffWords;
 
 /* The words of @staff_language (NULL: "nl"), or NULL when there are none. */
 const IntakeStaffWords *intake_staff_words_lookup         (const char           *staff_language);
 
-/* The answer in words in @staff_language (NULL: "nl"): option labels, "Ja"/"Nee",
- * "7 (van 0 'Helemaal niet belangrijk' tot 10 'Heel belangrijk')", "Trede 3: ...",
- * "dd-mm-jjjj", "32 uur per week", the text as written, or the declined words.
- * NULL when the staff language is not supported. The summary uses the same words. */
-char                   *intake_submission_format_answer   (const IntakeQuestion *question,
-                                                           const IntakeAnswer   *answer,
-                                                           const char           *staff_language);
 /* The name of a language in @staff_language, e.g. ("ar", "nl") -> "Arabisch";
  * NULL when the table lacks it. */
 const char             *intake_submission_language_name   (const char           *code,

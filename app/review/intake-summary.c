@@ -95,7 +95,7 @@ static const Rule rules[] = {
 };
 
 /* The Dutch words of the summary (the staff apps are Dutch-only for now, see
- * docs/review.md). Answers are worded by intake_submission_format_answer(). */
+ * docs/review.md). Answers are worded by intake_answer_format() with the staff's words. */
 static const struct {
   const char *declined;
   const char *separator;
@@ -401,7 +401,7 @@ rule_answer_text (const Rule           *rule,
   switch (rule->match)
     {
     case MATCH_ANSWERED:
-      return intake_submission_format_answer (q, answer, "nl");
+      return intake_answer_format (q, answer, "nl", &intake_staff_words_lookup ("nl")->answers);
     case MATCH_OPTIONS:
       if (intake_answer_get_kind (answer) != INTAKE_ANSWER_CHOICE &&
           intake_answer_get_kind (answer) != INTAKE_ANSWER_CHOICES)
@@ -411,17 +411,17 @@ rule_answer_text (const Rule           *rule,
       if (intake_answer_get_kind (answer) != INTAKE_ANSWER_INTEGER ||
           intake_answer_get_integer (answer) > rule->bound)
         return NULL;
-      return intake_submission_format_answer (q, answer, "nl");
+      return intake_answer_format (q, answer, "nl", &intake_staff_words_lookup ("nl")->answers);
     case MATCH_TRUE:
       if (intake_answer_get_kind (answer) != INTAKE_ANSWER_BOOLEAN ||
           !intake_answer_get_boolean (answer))
         return NULL;
-      return intake_submission_format_answer (q, answer, "nl");
+      return intake_answer_format (q, answer, "nl", &intake_staff_words_lookup ("nl")->answers);
     case MATCH_SCALE_TOP:
       if (intake_answer_get_kind (answer) != INTAKE_ANSWER_INTEGER ||
           intake_answer_get_integer (answer) != q->max)
         return NULL;
-      return intake_submission_format_answer (q, answer, "nl");
+      return intake_answer_format (q, answer, "nl", &intake_staff_words_lookup ("nl")->answers);
     default:
       g_assert_not_reached ();
     }
