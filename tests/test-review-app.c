@@ -1453,6 +1453,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(AdwApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
   int status;
 
   gtk_test_init (&argc, &argv, NULL);
@@ -1460,6 +1462,11 @@ main (int   argc,
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   g_assert_true (intake_crypto_init (NULL));
+  /* The app's style.css, which AdwApplication loads from the resource base
+   * path of the review app's id when it starts up, as in intake-review. */
+  app = adw_application_new (REVIEW_APP_ID, G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
 
   g_test_add_func ("/review/app/new-destroy", test_new_destroy);
   g_test_add_func ("/review/app/wrong-passphrase", test_wrong_passphrase);

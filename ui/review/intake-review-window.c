@@ -1010,28 +1010,14 @@ passphrase_activate_cb (IntakeReviewWindow *self)
 }
 
 static void
-load_css (void)
-{
-  static gboolean loaded;
-  g_autoptr(GtkCssProvider) provider = NULL;
-
-  if (loaded)
-    return;
-  loaded = TRUE;
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (provider, "/org/intakekiosk/Review/ui/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-}
-
-static void
 intake_review_window_init (IntakeReviewWindow *self)
 {
   g_autoptr(GtkStringList) filter_states = gtk_string_list_new (NULL);
   g_autoptr(GtkStringList) selector_states = gtk_string_list_new (NULL);
 
+  /* style.css is at the application's resource base path, where
+   * AdwApplication loads it. */
   gtk_widget_init_template (GTK_WIDGET (self));
-  load_css ();
 
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->row_widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
