@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "intake-questionnaire-set.h"
@@ -95,8 +96,8 @@ intake_questionnaire_set_add (IntakeQuestionnaireSet  *self,
                   intake_questionnaire_get_hash (questionnaire)) == 0)
         return TRUE;
       g_set_error (error, INTAKE_QUESTIONNAIRE_SET_ERROR, INTAKE_QUESTIONNAIRE_SET_ERROR_CONFLICT,
-                   "questionnaire %s version %u is already loaded with other content (hash "
-                   "%.12s…, not %.12s…); every published change needs a new version number",
+                   _("questionnaire %s version %u is already loaded with other content (hash "
+                     "%.12s…, not %.12s…); every published change needs a new version number"),
                    intake_questionnaire_get_id (questionnaire),
                    intake_questionnaire_get_version (questionnaire),
                    intake_questionnaire_get_hash (existing),
@@ -157,9 +158,9 @@ intake_questionnaire_set_lookup (IntakeQuestionnaireSet  *self,
       if (strcmp (intake_questionnaire_get_hash (q), hash) == 0)
         return q;
       g_set_error (error, INTAKE_QUESTIONNAIRE_SET_ERROR, INTAKE_QUESTIONNAIRE_SET_ERROR_HASH_MISMATCH,
-                   "questionnaire %s version %u is loaded with hash %.12s…, but the submission "
-                   "was made with hash %.12s…; the submission is shown as raw codes until the "
-                   "exact questionnaire file is installed",
+                   _("questionnaire %s version %u is loaded with hash %.12s…, but the submission "
+                     "was made with hash %.12s…; the submission is shown as raw codes until the "
+                     "exact questionnaire file is installed"),
                    id, version, intake_questionnaire_get_hash (q), hash);
       return NULL;
     }
@@ -168,8 +169,8 @@ intake_questionnaire_set_lookup (IntakeQuestionnaireSet  *self,
   if (versions->len == 0)
     {
       g_set_error (error, INTAKE_QUESTIONNAIRE_SET_ERROR, INTAKE_QUESTIONNAIRE_SET_ERROR_UNKNOWN_ID,
-                   "no questionnaire \"%s\" is loaded; the submission is shown as raw codes until "
-                   "it is installed", id);
+                   _("no questionnaire \"%s\" is loaded; the submission is shown as raw codes until "
+                     "it is installed"), id);
       return NULL;
     }
   else
@@ -180,8 +181,8 @@ intake_questionnaire_set_lookup (IntakeQuestionnaireSet  *self,
         g_string_append_printf (known, "%s%u", i > 0 ? ", " : "",
                                 intake_questionnaire_get_version (g_ptr_array_index (versions, i)));
       g_set_error (error, INTAKE_QUESTIONNAIRE_SET_ERROR, INTAKE_QUESTIONNAIRE_SET_ERROR_UNKNOWN_VERSION,
-                   "questionnaire %s version %u is not loaded (loaded: %s); the submission is "
-                   "shown as raw codes until that version is installed", id, version, known->str);
+                   _("questionnaire %s version %u is not loaded (loaded: %s); the submission is "
+                     "shown as raw codes until that version is installed"), id, version, known->str);
       return NULL;
     }
 }

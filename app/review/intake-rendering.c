@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "intake-rendering.h"
@@ -110,7 +111,7 @@ rendering_new (IntakeSubmission *self,
                guint             n_rows)
 {
   IntakeRendering *rendering = g_new0 (IntakeRendering, 1);
-  const char *name = intake_submission_language_name (intake_submission_get_language (self), staff_language);
+  const char *name = intake_staff_language_name (intake_submission_get_language (self));
 
   rendering->staff_language = g_strdup (staff_language);
   rendering->questionnaire_id = g_strdup (intake_submission_get_questionnaire_id (self));
@@ -125,18 +126,6 @@ rendering_new (IntakeSubmission *self,
   return rendering;
 }
 
-static gboolean
-check_staff_language (const char  *staff_language,
-                      GError     **error)
-{
-  if (intake_staff_words_lookup (staff_language) != NULL)
-    return TRUE;
-  g_set_error (error, INTAKE_SUBMISSION_ERROR, INTAKE_SUBMISSION_ERROR_UNSUPPORTED_STAFF_LANGUAGE,
-               "the staff apps have no words for language \"%s\"; they are Dutch-only for now "
-               "(use \"nl\")", staff_language);
-  return FALSE;
-}
-
 IntakeRendering *
 intake_submission_render (IntakeSubmission     *self,
                           IntakeQuestionnaire  *questionnaire,
@@ -144,7 +133,7 @@ intake_submission_render (IntakeSubmission     *self,
                           GError              **error)
 {
   g_autoptr(GPtrArray) answers = NULL;
-  const IntakeStaffWords *words;
+  IntakeAnswerWords words = intake_staff_answer_words ();
   const IntakeLanguage *resident_language;
   IntakeRendering *rendering;
   guint n_questions, n_rows = 0;
@@ -154,14 +143,12 @@ intake_submission_render (IntakeSubmission     *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (staff_language == NULL)
-    staff_language = "nl";
-  if (!check_staff_language (staff_language, error))
-    return NULL;
-  words = intake_staff_words_lookup (staff_language);
+    staff_language = intake_questionnaire_get_source_language (questionnaire);
   if (intake_questionnaire_lookup_language (questionnaire, staff_language) == NULL)
     {
       g_set_error (error, INTAKE_SUBMISSION_ERROR, INTAKE_SUBMISSION_ERROR_UNSUPPORTED_STAFF_LANGUAGE,
-                   "questionnaire %s version %u has no texts in \"%s\"",
+                   /* Translators: the questionnaire's id, its version and a language code. */
+                   _("questionnaire %s version %u has no texts in \"%s\""),
                    intake_questionnaire_get_id (questionnaire),
                    intake_questionnaire_get_version (questionnaire), staff_language);
       return NULL;
@@ -202,7 +189,7 @@ intake_submission_render (IntakeSubmission     *self,
       row->question_text = g_strdup (intake_text_get (q->text, staff_language));
 
       /* A skipped question has no answer: the words say "skipped". */
-      row->answer_text = intake_answer_format (q, answer, staff_language, &words->answers);
+      row->answer_text = intake_answer_format (q, answer, staff_language, &words);
       switch (state)
         {
         case INTAKE_SUBMISSION_DECLINED:
@@ -244,16 +231,13 @@ intake_submission_render_raw (IntakeSubmission *self,
                               const char       *staff_language)
 {
   g_autoptr(GPtrArray) codes = NULL;
-  const IntakeStaffWords *words;
+  IntakeAnswerWords words = intake_staff_answer_words ();
   IntakeRendering *rendering;
 
   g_return_val_if_fail (INTAKE_IS_SUBMISSION (self), NULL);
 
-  words = intake_staff_words_lookup (staff_language);
-  if (words == NULL)
-    words = intake_staff_words_lookup (NULL);
   codes = intake_submission_list_codes (self);
-  rendering = rendering_new (self, words->staff_language, codes->len);
+  rendering = rendering_new (self, staff_language != NULL ? staff_language : "nl", codes->len);
   rendering->raw = TRUE;
 
   for (guint i = 0; i < codes->len; i++)
@@ -268,11 +252,11 @@ intake_submission_render_raw (IntakeSubmission *self,
         {
         case INTAKE_SUBMISSION_DECLINED:
           row->state = INTAKE_ROW_DECLINED;
-          row->answer_text = g_strdup (words->answers.declined);
+          row->answer_text = g_strdup (words.declined);
           break;
         case INTAKE_SUBMISSION_SKIPPED:
           row->state = INTAKE_ROW_SKIPPED;
-          row->answer_text = g_strdup (words->answers.not_answered);
+          row->answer_text = g_strdup (words.not_answered);
           break;
         case INTAKE_SUBMISSION_ANSWERED:
           row->state = INTAKE_ROW_ANSWERED;

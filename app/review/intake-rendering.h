@@ -14,7 +14,9 @@ typedef enum {
   INTAKE_ROW_SKIPPED,
 } IntakeRowState;
 
-/* One question as the resident met it, in the staff language. All fields are
+/* One question as the resident met it. The questionnaire's texts are in the
+ * rendering's @staff_language (its source language, Dutch, by default); the
+ * words around them in the staff's own language (gettext). All fields are
  * read-only; strings are owned by the rendering and wiped with it. */
 typedef struct {
   char                *code;
@@ -22,13 +24,14 @@ typedef struct {
   IntakeRowState       state;
   char                *section_code;       /* NULL in a raw rendering */
   char                *section_title;      /* NULL in a raw rendering */
-  char                *question_text;      /* as asked, in the staff language; the code in a raw rendering */
-  /* "Wil ik liever niet zeggen", "Overgeslagen", or the answer in words */
+  char                *question_text;      /* as asked, in @staff_language; the code in a raw rendering */
+  /* "I would rather not say", "Skipped" (intake_staff_answer_words()), or
+   * the answer in words (intake_answer_format()) */
   char                *answer_text;
   /* multiple_choice, answered: the chosen labels in option order; else NULL */
   char               **answer_items;
   /* short_text of kind "text", answered: the language it was typed in (the
-   * session language) as code and as name in the staff language; else NULL */
+   * session language) as code and as name in the staff's language; else NULL */
   char                *text_language;
   char                *text_language_name;
 } IntakeRenderedRow;
@@ -36,14 +39,14 @@ typedef struct {
 #define INTAKE_TYPE_RENDERING (intake_rendering_get_type ())
 
 typedef struct {
-  char               *staff_language;            /* "nl" */
+  char               *staff_language;            /* of the questionnaire's texts: "nl" */
   gboolean            raw;                       /* TRUE: no questionnaire, codes only */
   char               *questionnaire_id;
   guint32             questionnaire_version;
   char               *questionnaire_hash;
   char               *questionnaire_title;       /* NULL when raw */
   char               *language;                  /* the resident's language, e.g. "ar" */
-  char               *language_name;             /* in the staff language, e.g. "Arabisch" */
+  char               *language_name;             /* in the staff's language, e.g. "Arabisch" */
   char               *language_autonym;          /* e.g. "العربية"; NULL when raw */
   gboolean            language_draft;            /* the resident read a draft translation */
   char               *started_at;                /* "dd-mm-jjjj uu:mm", local time */
@@ -59,8 +62,11 @@ void                   intake_rendering_free                (IntakeRendering    
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeRendering, intake_rendering_free)
 
-/* The detail view: the questions that were shown, in questionnaire order, in
- * @staff_language (NULL: "nl"). Checks the submission first
+/* The detail view: the questions that were shown, in questionnaire order,
+ * with the questionnaire's texts in @staff_language (NULL: the
+ * questionnaire's source language, which staff read) and the words around
+ * them in the staff's language. UNSUPPORTED_STAFF_LANGUAGE when the
+ * questionnaire has no texts in @staff_language. Checks the submission first
  * (intake_submission_check()). */
 IntakeRendering       *intake_submission_render             (IntakeSubmission          *self,
                                                              IntakeQuestionnaire       *questionnaire,

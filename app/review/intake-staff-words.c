@@ -4,71 +4,71 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "intake-staff-words.h"
 
-static const IntakeStaffWords staff_words[] = {
-  {
-    .staff_language = "nl",
-    .answers = {
-      .yes = "Ja",
-      .no = "Nee",
-      .declined = "Wil ik liever niet zeggen",
-      .not_answered = "Overgeslagen",
-      .list_separator = "; ",
-      .scale_format = "%s (van %s '%s' tot %s '%s')",
-      .rung_format = "Trede %s: %s",
-    },
-    .languages = {
-      { "nl", "Nederlands" },
-      { "en", "Engels" },
-      { "ar", "Arabisch" },
-      { "tr", "Turks" },
-      { "fa", "Perzisch of Dari" },
-      { "ti", "Tigrinya" },
-      { "uk", "Oekraïens" },
-      { "pl", "Pools" },
-      { "de", "Duits" },
-      { "fr", "Frans" },
-      { "es", "Spaans" },
-      { "ru", "Russisch" },
-      { "so", "Somalisch" },
-      { "ku", "Koerdisch" },
-      { "ps", "Pasjtoe" },
-      { "ro", "Roemeens" },
-      { "bg", "Bulgaars" },
-      { "pt", "Portugees" },
-      { "it", "Italiaans" },
-      { "am", "Amhaars" },
-      { NULL, NULL },
-    },
-  },
-};
-
-const IntakeStaffWords *
-intake_staff_words_lookup (const char *staff_language)
+IntakeAnswerWords
+intake_staff_answer_words (void)
 {
-  if (staff_language == NULL)
-    staff_language = "nl";
-  for (guint i = 0; i < G_N_ELEMENTS (staff_words); i++)
-    if (strcmp (staff_words[i].staff_language, staff_language) == 0)
-      return &staff_words[i];
-  return NULL;
+  return (IntakeAnswerWords) {
+    /* Translators: a resident's answer to a yes/no question. */
+    .yes = C_("answer", "Yes"),
+    /* Translators: a resident's answer to a yes/no question. */
+    .no = C_("answer", "No"),
+    /* Translators: the resident chose the answer "I would rather not say". */
+    .declined = _("I would rather not say"),
+    /* Translators: the resident skipped the question (it was optional). */
+    .not_answered = _("Skipped"),
+    .list_separator = "; ",
+    /* Translators: an answer on a scale, e.g. "7 (from 0 'Not important' to
+     * 10 'Very important')": the answer, the lowest value and its label, the
+     * highest value and its label. The labels are the questionnaire's own. */
+    .scale_format = _("%s (from %s '%s' to %s '%s')"),
+    /* Translators: an answer on the participation ladder (Participatieladder),
+     * e.g. "Rung 2: I see people outside my home every week": the rung's
+     * number and the questionnaire's text of that rung. */
+    .rung_format = _("Rung %s: %s"),
+  };
 }
 
-const char *
-intake_submission_language_name (const char *code,
-                                 const char *staff_language)
-{
-  const IntakeStaffWords *words = intake_staff_words_lookup (staff_language);
+/* The residents' languages: the kiosk's eight first, then others a
+ * questionnaire may offer. */
+static const struct {
+  const char *code;
+  const char *name;
+} language_names[] = {
+  /* Translators: a resident's language, shown e.g. as "Written in %s". */
+  { "nl", N_("Dutch") },
+  { "en", N_("English") },
+  { "ar", N_("Arabic") },
+  { "tr", N_("Turkish") },
+  { "fa", N_("Persian or Dari") },
+  { "ti", N_("Tigrinya") },
+  { "uk", N_("Ukrainian") },
+  { "pl", N_("Polish") },
+  { "de", N_("German") },
+  { "fr", N_("French") },
+  { "es", N_("Spanish") },
+  { "ru", N_("Russian") },
+  { "so", N_("Somali") },
+  { "ku", N_("Kurdish") },
+  { "ps", N_("Pashto") },
+  { "ro", N_("Romanian") },
+  { "bg", N_("Bulgarian") },
+  { "pt", N_("Portuguese") },
+  { "it", N_("Italian") },
+  { "am", N_("Amharic") },
+};
 
+const char *
+intake_staff_language_name (const char *code)
+{
   g_return_val_if_fail (code != NULL, NULL);
 
-  if (words == NULL)
-    return NULL;
-  for (guint i = 0; words->languages[i].code != NULL; i++)
-    if (strcmp (words->languages[i].code, code) == 0)
-      return words->languages[i].name;
+  for (guint i = 0; i < G_N_ELEMENTS (language_names); i++)
+    if (strcmp (language_names[i].code, code) == 0)
+      return _(language_names[i].name);
   return NULL;
 }

@@ -2,10 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The words the staff apps put around the questionnaire's own texts, and the
- * names of the residents' languages. The staff apps are Dutch-only for now;
- * another staff language is one more entry in the table, nothing else. The
- * questionnaire's texts themselves come from the questionnaire.
+ * The words the staff apps put around the questionnaire's own texts (yes,
+ * no, "rather not say", skipped, the scale and ladder forms) and the names of
+ * the residents' languages, in the staff's language: gettext, domain
+ * "intake-staff" (docs/translations.md). The questionnaire's texts themselves
+ * come from the questionnaire.
  */
 #pragma once
 
@@ -13,26 +14,14 @@
 
 G_BEGIN_DECLS
 
-typedef struct {
-  const char *code;
-  const char *name;
-} IntakeLanguageName;
+/* Answers as staff read them, for intake_answer_format(): "Yes"/"No",
+ * "I would rather not say", "Skipped" (not answered),
+ * "7 (from 0 'x' to 10 'y')", "Rung 3: ...", several options joined with "; ".
+ * Translated when called. */
+IntakeAnswerWords  intake_staff_answer_words  (void);
 
-typedef struct {
-  const char          *staff_language;
-  /* Answers as staff read them: "Ja"/"Nee", "Wil ik liever niet zeggen",
-   * "Overgeslagen" (not answered), "7 (van 0 'x' tot 10 'y')", "Trede 3: ...",
-   * multiple choices joined with "; " (intake_answer_format()). */
-  IntakeAnswerWords    answers;
-  IntakeLanguageName   languages[24];
-} IntakeStaffWords;
-
-/* The words of @staff_language (NULL: "nl"), or NULL when there are none. */
-const IntakeStaffWords *intake_staff_words_lookup         (const char           *staff_language);
-
-/* The name of a language in @staff_language, e.g. ("ar", "nl") -> "Arabisch";
- * NULL when the table lacks it. */
-const char             *intake_submission_language_name   (const char           *code,
-                                                           const char           *staff_language);
+/* The name of a resident's language in the staff's language, e.g. "ar" ->
+ * "Arabic" ("Arabisch" in Dutch); NULL for a code the table lacks. */
+const char        *intake_staff_language_name (const char *code);
 
 G_END_DECLS

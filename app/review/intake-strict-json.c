@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "intake-secure.h"
@@ -57,12 +58,14 @@ intake_strict_type_name (IntakeStrictType type)
 {
   switch (type)
     {
-    case INTAKE_STRICT_NULL: return "null";
-    case INTAKE_STRICT_BOOLEAN: return "a boolean";
-    case INTAKE_STRICT_INTEGER: return "an integer";
-    case INTAKE_STRICT_STRING: return "a string";
-    case INTAKE_STRICT_ARRAY: return "an array";
-    case INTAKE_STRICT_OBJECT: return "an object";
+    /* Translators: the kinds of JSON value, as in "an integer, not a string,
+     * was expected"; "null" is JSON's own word. */
+    case INTAKE_STRICT_NULL: return C_("json", "null");
+    case INTAKE_STRICT_BOOLEAN: return C_("json", "a boolean");
+    case INTAKE_STRICT_INTEGER: return C_("json", "an integer");
+    case INTAKE_STRICT_STRING: return C_("json", "a string");
+    case INTAKE_STRICT_ARRAY: return C_("json", "an array");
+    case INTAKE_STRICT_OBJECT: return C_("json", "an object");
     default: g_assert_not_reached ();
     }
 }
@@ -80,8 +83,9 @@ read_fail (Reader                *r,
            const char            *what)
 {
   g_set_error (error, INTAKE_SUBMISSION_ERROR, code,
-               "canonical session: at byte %" G_GSIZE_FORMAT ": %s",
-               (gsize) (r->p - r->start), what);
+               /* Translators: the byte offset, then what is wrong there. */
+               _("canonical session: at byte %lu: %s"),
+               (unsigned long) (r->p - r->start), what);
   return FALSE;
 }
 
@@ -98,10 +102,10 @@ expect_more (Reader  *r,
 {
   if (r->p >= r->end)
     return read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE,
-                      "the JSON ends too early; the session is truncated");
+                      _("the JSON ends too early; the session is truncated"));
   if (is_json_space (*r->p))
     return read_fail (r, error, INTAKE_SUBMISSION_ERROR_NOT_CANONICAL,
-                      "white space; a kiosk writes the session in canonical form, without any");
+                      _("white space; a kiosk writes the session in canonical form, without any"));
   return TRUE;
 }
 
@@ -114,7 +118,7 @@ expect_char (Reader  *r,
     return FALSE;
   if (*r->p != c)
     {
-      g_autofree char *what = g_strdup_printf ("expected '%c'; this is not valid JSON", c);
+      g_autofree char *what = g_strdup_printf (_("expected '%c'; this is not valid JSON"), c);
 
       return read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE, what);
     }
@@ -162,7 +166,7 @@ read_string (Reader  *r,
         {
           intake_secure_strfree (out);
           r->p = open;
-          read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE, "a string is not closed");
+          read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE, _("a string is not closed"));
           return NULL;
         }
       c = (guchar) *r->p;
@@ -175,7 +179,7 @@ read_string (Reader  *r,
         {
           intake_secure_strfree (out);
           read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE,
-                     "a control character inside a string must be escaped; this is not valid JSON");
+                     _("a control character inside a string must be escaped; this is not valid JSON"));
           return NULL;
         }
       if (c != '\\')
@@ -189,7 +193,7 @@ read_string (Reader  *r,
       if (r->p + 1 >= r->end)
         {
           intake_secure_strfree (out);
-          read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE, "a string is not closed");
+          read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE, _("a string is not closed"));
           return NULL;
         }
       switch (r->p[1])
@@ -204,7 +208,7 @@ read_string (Reader  *r,
         case '/':
           intake_secure_strfree (out);
           read_fail (r, error, INTAKE_SUBMISSION_ERROR_NOT_CANONICAL,
-                     "\"\\/\" is not the canonical escape; the canonical form writes '/' as is");
+                     _("\"\\/\" is not the canonical escape; the canonical form writes '/' as is"));
           return NULL;
         case 'u':
           {
@@ -221,7 +225,7 @@ read_string (Reader  *r,
                   {
                     intake_secure_strfree (out);
                     read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE,
-                               "\"\\u\" must be followed by four hex digits; this is not valid JSON");
+                               _("\"\\u\" must be followed by four hex digits; this is not valid JSON"));
                     return NULL;
                   }
                 if (h >= 'A' && h <= 'F')
@@ -232,7 +236,7 @@ read_string (Reader  *r,
               {
                 intake_secure_strfree (out);
                 read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE,
-                           "a string holds U+0000, which no answer can contain");
+                           _("a string holds U+0000, which no answer can contain"));
                 return NULL;
               }
             if (value >= 0x20 || !lowercase ||
@@ -240,8 +244,8 @@ read_string (Reader  *r,
               {
                 intake_secure_strfree (out);
                 read_fail (r, error, INTAKE_SUBMISSION_ERROR_NOT_CANONICAL,
-                           "a \"\\u\" escape the canonical form does not use; it escapes only "
-                           "control characters, with lowercase hex, and short forms where they exist");
+                           _("a \"\\u\" escape the canonical form does not use; it escapes only "
+                             "control characters, with lowercase hex, and short forms where they exist"));
                 return NULL;
               }
             out[n++] = (char) value;
@@ -251,7 +255,7 @@ read_string (Reader  *r,
         default:
           intake_secure_strfree (out);
           read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE,
-                     "an unknown escape in a string; this is not valid JSON");
+                     _("an unknown escape in a string; this is not valid JSON"));
           return NULL;
         }
     }
@@ -277,31 +281,31 @@ read_number (Reader  *r,
   if (*r->p == '-')
     r->p++;
   if (r->p >= r->end || !g_ascii_isdigit (*r->p))
-    return read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE, "not a JSON value");
+    return read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE, _("not a JSON value"));
   if (*r->p == '0' && r->p + 1 < r->end && g_ascii_isdigit (r->p[1]))
     return read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE,
-                      "a number with a leading zero; this is not valid JSON");
+                      _("a number with a leading zero; this is not valid JSON"));
   while (r->p < r->end && g_ascii_isdigit (*r->p))
     r->p++;
   if (r->p < r->end && (*r->p == '.' || *r->p == 'e' || *r->p == 'E'))
     {
       r->p = begin;
       return read_fail (r, error, INTAKE_SUBMISSION_ERROR_WRONG_TYPE,
-                        "a number with a fraction or exponent; every number in a session is "
-                        "a whole number written without them");
+                        _("a number with a fraction or exponent; every number in a session is "
+                          "a whole number written without them"));
     }
   token = g_strndup (begin, (gsize) (r->p - begin));
   if (!g_ascii_string_to_signed (token, 10, G_MININT64, G_MAXINT64, &value, NULL))
     {
       r->p = begin;
       return read_fail (r, error, INTAKE_SUBMISSION_ERROR_INVALID_VALUE,
-                        "an integer that does not fit in 64 bits");
+                        _("an integer that does not fit in 64 bits"));
     }
   if (value == 0 && *begin == '-')
     {
       r->p = begin;
       return read_fail (r, error, INTAKE_SUBMISSION_ERROR_NOT_CANONICAL,
-                        "\"-0\" is not canonical; zero is written \"0\"");
+                        _("\"-0\" is not canonical; zero is written \"0\""));
     }
   *out = node_new (INTAKE_STRICT_INTEGER);
   (*out)->integer = value;
@@ -319,7 +323,7 @@ read_literal (Reader      *r,
   gsize len = strlen (word);
 
   if ((gsize) (r->end - r->p) < len || memcmp (r->p, word, len) != 0)
-    return read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE, "not a JSON value");
+    return read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE, _("not a JSON value"));
   r->p += len;
   *out = node_new (type);
   (*out)->boolean = boolean;
@@ -356,7 +360,7 @@ read_object (Reader  *r,
         return FALSE;
       if (*r->p != '"')
         return read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE,
-                          "expected a key in double quotes; this is not valid JSON");
+                          _("expected a key in double quotes; this is not valid JSON"));
       key = read_string (r, error);
       if (key == NULL)
         return FALSE;
@@ -367,10 +371,10 @@ read_object (Reader  *r,
 
           r->p = key_start;
           if (order == 0)
-            what = g_strdup_printf ("the key \"%s\" appears twice in one object", key);
+            what = g_strdup_printf (_("the key \"%s\" appears twice in one object"), key);
           else
-            what = g_strdup_printf ("the key \"%s\" comes after \"%s\"; the canonical form "
-                                    "sorts keys by their bytes", key, previous);
+            what = g_strdup_printf (_("the key \"%s\" comes after \"%s\"; the canonical form "
+                                      "sorts keys by their bytes"), key, previous);
           intake_secure_strfree (key);
           return read_fail (r, error, order == 0 ? INTAKE_SUBMISSION_ERROR_DUPLICATE_KEY
                                                  : INTAKE_SUBMISSION_ERROR_NOT_CANONICAL, what);
@@ -443,7 +447,7 @@ read_value (Reader  *r,
 {
   if (depth > MAX_DEPTH)
     return read_fail (r, error, INTAKE_SUBMISSION_ERROR_PARSE,
-                      "nested deeper than any session; this is not a session");
+                      _("nested deeper than any session; this is not a session"));
   if (!expect_more (r, error))
     return FALSE;
 
@@ -485,21 +489,21 @@ intake_strict_json_read (const char  *data,
   if (len == 0)
     {
       read_fail (&r, error, INTAKE_SUBMISSION_ERROR_PARSE,
-                 "the session is empty; a session is a JSON object");
+                 _("the session is empty; a session is a JSON object"));
       return NULL;
     }
   if (len > INTAKE_SUBMISSION_MAX_SIZE)
     {
       g_set_error (error, INTAKE_SUBMISSION_ERROR, INTAKE_SUBMISSION_ERROR_PARSE,
-                   "canonical session: %" G_GSIZE_FORMAT " bytes is more than the %u a session "
-                   "may have; this is not a session", len, INTAKE_SUBMISSION_MAX_SIZE);
+                   _("canonical session: %lu bytes is more than the %u a session "
+                     "may have; this is not a session"), (unsigned long) len, INTAKE_SUBMISSION_MAX_SIZE);
       return NULL;
     }
   if (!g_utf8_validate_len (data, len, NULL))
     {
       g_set_error (error, INTAKE_SUBMISSION_ERROR, INTAKE_SUBMISSION_ERROR_PARSE,
-                   "canonical session: not valid UTF-8 (or holds a NUL byte); the plaintext is "
-                   "damaged or not a session");
+                   _("canonical session: not valid UTF-8 (or holds a NUL byte); the plaintext is "
+                     "damaged or not a session"));
       return NULL;
     }
   if (!read_value (&r, 1, &root, error))
@@ -509,7 +513,7 @@ intake_strict_json_read (const char  *data,
       read_fail (&r, error,
                  is_json_space (*r.p) ? INTAKE_SUBMISSION_ERROR_NOT_CANONICAL
                                       : INTAKE_SUBMISSION_ERROR_PARSE,
-                 "bytes after the end of the JSON value");
+                 _("bytes after the end of the JSON value"));
       return NULL;
     }
   return g_steal_pointer (&root);

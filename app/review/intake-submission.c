@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "intake-canonical-json.h"
@@ -98,7 +99,8 @@ fail (GError                **error,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  g_set_error (error, INTAKE_SUBMISSION_ERROR, code, "canonical session: %s: %s", path, message);
+  /* Translators: a JSON path such as "$.answers.first_name", then what is wrong there. */
+  g_set_error (error, INTAKE_SUBMISSION_ERROR, code, _("canonical session: %s: %s"), path, message);
   return FALSE;
 }
 
@@ -111,7 +113,8 @@ expect_type (IntakeStrictNode  *node,
 {
   if (node->type == type)
     return TRUE;
-  return fail (error, INTAKE_SUBMISSION_ERROR_WRONG_TYPE, path, "%s, not %s, was expected",
+  /* Translators: e.g. "an integer, not a string, was expected". */
+  return fail (error, INTAKE_SUBMISSION_ERROR_WRONG_TYPE, path, _("%s, not %s, was expected"),
                what, intake_strict_type_name (node->type));
 }
 
@@ -215,13 +218,15 @@ check_code_list (IntakeStrictNode  *array,
       g_autofree char *element_path = g_strdup_printf ("%s[%u]", path, i);
 
       if (!expect_type (element, INTAKE_STRICT_STRING, element_path,
-                        option_codes ? "an option code (a string)" : "a question code (a string)",
+                        option_codes ? _("an option code (a string)") : _("a question code (a string)"),
                         error))
         return FALSE;
-      if (option_codes ? !is_option_code (element->string) : !is_question_code (element->string))
+      if (option_codes && !is_option_code (element->string))
         return fail (error, INTAKE_SUBMISSION_ERROR_INVALID_VALUE, element_path,
-                     "\"%s\" is not a valid %s code", element->string,
-                     option_codes ? "option" : "question");
+                     _("\"%s\" is not a valid option code"), element->string);
+      if (!option_codes && !is_question_code (element->string))
+        return fail (error, INTAKE_SUBMISSION_ERROR_INVALID_VALUE, element_path,
+                     _("\"%s\" is not a valid question code"), element->string);
       if (i > 0)
         {
           IntakeStrictNode *before = g_ptr_array_index (array->children, i - 1);
@@ -229,10 +234,10 @@ check_code_list (IntakeStrictNode  *array,
 
           if (order == 0)
             return fail (error, INTAKE_SUBMISSION_ERROR_DUPLICATE_CODE, element_path,
-                         "\"%s\" is listed twice", element->string);
+                         _("\"%s\" is listed twice"), element->string);
           if (order > 0)
             return fail (error, INTAKE_SUBMISSION_ERROR_NOT_CANONICAL, element_path,
-                         "\"%s\" comes after \"%s\"; the list must be sorted",
+                         _("\"%s\" comes after \"%s\"; the list must be sorted"),
                          element->string, before->string);
         }
     }
@@ -253,8 +258,10 @@ add_entry (IntakeSubmission       *self,
 
   if (existing != NULL)
     return fail (error, INTAKE_SUBMISSION_ERROR_CONFLICT, path,
-                 "question \"%s\" is in both \"%s\" and \"%s\"; a question is answered, "
-                 "declined or skipped, only one of them", code,
+                 /* Translators: a question code, then two of the session's keys
+                  * "answers", "declined" and "skipped" (not to be translated). */
+                 _("question \"%s\" is in both \"%s\" and \"%s\"; a question is answered, "
+                   "declined or skipped, only one of them"), code,
                  state_names[existing->state], state_names[state]);
   entry = g_new0 (Entry, 1);
   entry->code = code;
@@ -285,14 +292,14 @@ check_keys (IntakeStrictNode     *object,
           g_autofree char *allowed = g_strjoinv (", ", (char **) keys);
 
           return fail (error, INTAKE_SUBMISSION_ERROR_UNKNOWN_KEY, path,
-                       "unknown key \"%s\"; a session of format 1 has only %s",
+                       _("unknown key \"%s\"; a session of format 1 has only %s"),
                        child->key, allowed);
         }
     }
   for (guint i = 0; keys[i] != NULL; i++)
     if (intake_strict_node_member (object, keys[i]) == NULL)
       return fail (error, INTAKE_SUBMISSION_ERROR_MISSING_KEY, path,
-                   "the required key \"%s\" is missing", keys[i]);
+                   _("the required key \"%s\" is missing"), keys[i]);
   return TRUE;
 }
 
@@ -303,20 +310,20 @@ load (IntakeSubmission  *self,
   IntakeStrictNode *root = self->root;
   IntakeStrictNode *format, *identity, *node;
 
-  if (!expect_type (root, INTAKE_STRICT_OBJECT, "$", "a JSON object", error))
+  if (!expect_type (root, INTAKE_STRICT_OBJECT, "$", _("a JSON object"), error))
     return FALSE;
 
   /* The format first: a later format may have other keys. */
   format = intake_strict_node_member (root, "format");
   if (format == NULL)
     return fail (error, INTAKE_SUBMISSION_ERROR_MISSING_KEY, "$",
-                 "the required key \"format\" is missing");
+                 _("the required key \"%s\" is missing"), "format");
   if (!expect_type (format, INTAKE_STRICT_INTEGER, "$.format", "an integer", error))
     return FALSE;
   if (format->integer != 1)
     return fail (error, INTAKE_SUBMISSION_ERROR_UNSUPPORTED_FORMAT, "$.format",
-                 "format %" G_GINT64_FORMAT " is not supported; this review app reads format 1 "
-                 "(update the review app)", format->integer);
+                 _("format %lld is not supported; this review app reads format 1 "
+                   "(update the review app)"), (long long) format->integer);
   if (!check_keys (root, top_keys, "$", error))
     return FALSE;
 
@@ -330,22 +337,22 @@ load (IntakeSubmission  *self,
     return FALSE;
   if (!is_questionnaire_id (node->string))
     return fail (error, INTAKE_SUBMISSION_ERROR_INVALID_VALUE, "$.questionnaire.id",
-                 "\"%s\" is not a questionnaire id ([a-z0-9][a-z0-9._-]{0,63})", node->string);
+                 _("\"%s\" is not a questionnaire id ([a-z0-9][a-z0-9._-]{0,63})"), node->string);
   self->questionnaire_id = node->string;
   node = node_required (identity, "version");
   if (!expect_type (node, INTAKE_STRICT_INTEGER, "$.questionnaire.version", "an integer", error))
     return FALSE;
   if (node->integer < 1 || node->integer > G_MAXUINT32)
     return fail (error, INTAKE_SUBMISSION_ERROR_INVALID_VALUE, "$.questionnaire.version",
-                 "version %" G_GINT64_FORMAT " is out of range; versions start at 1",
-                 node->integer);
+                 _("version %lld is out of range; versions start at 1"),
+                 (long long) node->integer);
   self->questionnaire_version = (guint32) node->integer;
   node = node_required (identity, "hash");
   if (!expect_type (node, INTAKE_STRICT_STRING, "$.questionnaire.hash", "a string", error))
     return FALSE;
   if (!is_hash (node->string))
     return fail (error, INTAKE_SUBMISSION_ERROR_INVALID_VALUE, "$.questionnaire.hash",
-                 "not a questionnaire hash (64 lowercase hex digits)");
+                 _("not a questionnaire hash (64 lowercase hex digits)"));
   self->questionnaire_hash = node->string;
 
   /* Language. */
@@ -355,7 +362,7 @@ load (IntakeSubmission  *self,
   if (strlen (node->string) != 2 || !g_ascii_islower (node->string[0]) ||
       !g_ascii_islower (node->string[1]))
     return fail (error, INTAKE_SUBMISSION_ERROR_INVALID_VALUE, "$.language",
-                 "\"%s\" is not a language code (two lowercase letters)", node->string);
+                 _("\"%s\" is not a language code (two lowercase letters)"), node->string);
   self->language = node->string;
 
   /* Times. */
@@ -365,7 +372,7 @@ load (IntakeSubmission  *self,
   self->started_at = parse_utc_time (node->string);
   if (self->started_at == NULL)
     return fail (error, INTAKE_SUBMISSION_ERROR_INVALID_TIME, "$.started_at",
-                 "\"%s\" is not a UTC time written YYYY-MM-DDTHH:MM:SSZ", node->string);
+                 _("\"%s\" is not a UTC time written YYYY-MM-DDTHH:MM:SSZ"), node->string);
   self->started_at_string = node->string;
   node = node_required (root, "finished_at");
   if (!expect_type (node, INTAKE_STRICT_STRING, "$.finished_at", "a time (a string)", error))
@@ -373,11 +380,11 @@ load (IntakeSubmission  *self,
   self->finished_at = parse_utc_time (node->string);
   if (self->finished_at == NULL)
     return fail (error, INTAKE_SUBMISSION_ERROR_INVALID_TIME, "$.finished_at",
-                 "\"%s\" is not a UTC time written YYYY-MM-DDTHH:MM:SSZ", node->string);
+                 _("\"%s\" is not a UTC time written YYYY-MM-DDTHH:MM:SSZ"), node->string);
   self->finished_at_string = node->string;
   if (g_date_time_compare (self->started_at, self->finished_at) > 0)
     return fail (error, INTAKE_SUBMISSION_ERROR_INVALID_TIME, "$.finished_at",
-                 "the session finished (%s) before it started (%s)",
+                 _("the session finished (%s) before it started (%s)"),
                  self->finished_at_string, self->started_at_string);
 
   /* Answers. */
@@ -391,25 +398,25 @@ load (IntakeSubmission  *self,
 
       if (!is_question_code (value->key))
         return fail (error, INTAKE_SUBMISSION_ERROR_INVALID_VALUE, "$.answers",
-                     "\"%s\" is not a question code ([a-z][a-z0-9_]{0,47})", value->key);
+                     _("\"%s\" is not a question code ([a-z][a-z0-9_]{0,47})"), value->key);
       switch (value->type)
         {
         case INTAKE_STRICT_NULL:
           return fail (error, INTAKE_SUBMISSION_ERROR_WRONG_TYPE, path,
-                       "null is not an answer; \"rather not say\" is listed in \"declined\"");
+                       _("null is not an answer; \"rather not say\" is listed in \"declined\""));
         case INTAKE_STRICT_OBJECT:
           return fail (error, INTAKE_SUBMISSION_ERROR_WRONG_TYPE, path,
-                       "an object is not an answer; an answer is a string, an array of option "
-                       "codes, an integer or a boolean");
+                       _("an object is not an answer; an answer is a string, an array of option "
+                         "codes, an integer or a boolean"));
         case INTAKE_STRICT_STRING:
           if (value->string[0] == '\0')
             return fail (error, INTAKE_SUBMISSION_ERROR_INVALID_VALUE, path,
-                         "an empty string is not an answer");
+                         _("an empty string is not an answer"));
           break;
         case INTAKE_STRICT_ARRAY:
           if (value->children->len == 0)
             return fail (error, INTAKE_SUBMISSION_ERROR_INVALID_VALUE, path,
-                         "an empty list of options is not an answer");
+                         _("an empty list of options is not an answer"));
           if (!check_code_list (value, path, TRUE, error))
             return FALSE;
           break;
@@ -429,7 +436,7 @@ load (IntakeSubmission  *self,
       g_autofree char *path = g_strdup_printf ("$.%s", key);
 
       node = node_required (root, key);
-      if (!expect_type (node, INTAKE_STRICT_ARRAY, path, "an array of question codes", error) ||
+      if (!expect_type (node, INTAKE_STRICT_ARRAY, path, _("an array of question codes"), error) ||
           !check_code_list (node, path, FALSE, error))
         return FALSE;
       for (guint i = 0; i < node->children->len; i++)
@@ -720,7 +727,9 @@ entry_to_answer (const Entry           *entry,
   if (value->type != expected)
     {
       g_set_error (error, INTAKE_SUBMISSION_ERROR, INTAKE_SUBMISSION_ERROR_INVALID_ANSWER,
-                   "question \"%s\" is a %s question, but its answer is %s",
+                   /* Translators: a question code, a question type ("scale",
+                    * not to be translated) and a kind of JSON value. */
+                   _("question \"%s\" is a %s question, but its answer is %s"),
                    q->code, intake_question_type_to_string (q->type), intake_strict_type_name (value->type));
       return NULL;
     }
@@ -752,16 +761,57 @@ entry_to_answer (const Entry           *entry,
     }
 }
 
-static const char *
-state_word (IntakeSubmissionState state)
+/* The error for a question the submission answers, declines or skips (or
+ * names otherwise) although it should not: @hidden says why. */
+static void
+set_question_error (GError                **error,
+                    IntakeSubmissionError   code,
+                    IntakeSubmissionState   state,
+                    const char             *question,
+                    IntakeSubmission       *self,
+                    gboolean                hidden)
 {
+  const char *id = self->questionnaire_id;
+  guint version = self->questionnaire_version;
+
+  if (hidden)
+    switch (state)
+      {
+      case INTAKE_SUBMISSION_ANSWERED:
+        g_set_error (error, INTAKE_SUBMISSION_ERROR, code,
+                     _("the submission answers question \"%s\", which the earlier answers hide"), question);
+        return;
+      case INTAKE_SUBMISSION_DECLINED:
+        g_set_error (error, INTAKE_SUBMISSION_ERROR, code,
+                     _("the submission declines question \"%s\", which the earlier answers hide"), question);
+        return;
+      case INTAKE_SUBMISSION_SKIPPED:
+      case INTAKE_SUBMISSION_NOT_SHOWN:
+      default:
+        g_set_error (error, INTAKE_SUBMISSION_ERROR, code,
+                     _("the submission skips question \"%s\", which the earlier answers hide"), question);
+        return;
+      }
+
   switch (state)
     {
-    case INTAKE_SUBMISSION_ANSWERED: return "answers";
-    case INTAKE_SUBMISSION_DECLINED: return "declines";
-    case INTAKE_SUBMISSION_SKIPPED: return "skips";
+    case INTAKE_SUBMISSION_ANSWERED:
+      g_set_error (error, INTAKE_SUBMISSION_ERROR, code,
+                   _("the submission answers question \"%s\", which questionnaire %s version %u does not have"),
+                   question, id, version);
+      return;
+    case INTAKE_SUBMISSION_DECLINED:
+      g_set_error (error, INTAKE_SUBMISSION_ERROR, code,
+                   _("the submission declines question \"%s\", which questionnaire %s version %u does not have"),
+                   question, id, version);
+      return;
+    case INTAKE_SUBMISSION_SKIPPED:
     case INTAKE_SUBMISSION_NOT_SHOWN:
-    default: return "names";
+    default:
+      g_set_error (error, INTAKE_SUBMISSION_ERROR, code,
+                   _("the submission skips question \"%s\", which questionnaire %s version %u does not have"),
+                   question, id, version);
+      return;
     }
 }
 
@@ -781,8 +831,8 @@ replay (IntakeSubmission     *self,
       strcmp (self->questionnaire_hash, intake_questionnaire_get_hash (questionnaire)) != 0)
     {
       g_set_error (error, INTAKE_SUBMISSION_ERROR, INTAKE_SUBMISSION_ERROR_QUESTIONNAIRE_MISMATCH,
-                   "the submission was made with questionnaire %s version %u (hash %.12s…), not "
-                   "with %s version %u (hash %.12s…); look up the right version",
+                   _("the submission was made with questionnaire %s version %u (hash %.12s…), not "
+                     "with %s version %u (hash %.12s…); look up the right version"),
                    self->questionnaire_id, self->questionnaire_version, self->questionnaire_hash,
                    intake_questionnaire_get_id (questionnaire),
                    intake_questionnaire_get_version (questionnaire),
@@ -792,7 +842,7 @@ replay (IntakeSubmission     *self,
   if (intake_questionnaire_lookup_language (questionnaire, self->language) == NULL)
     {
       g_set_error (error, INTAKE_SUBMISSION_ERROR, INTAKE_SUBMISSION_ERROR_UNKNOWN_LANGUAGE,
-                   "the session language \"%s\" is not a language of questionnaire %s version %u",
+                   _("the session language \"%s\" is not a language of questionnaire %s version %u"),
                    self->language, self->questionnaire_id, self->questionnaire_version);
       return NULL;
     }
@@ -804,10 +854,8 @@ replay (IntakeSubmission     *self,
 
       if (intake_questionnaire_lookup_question (questionnaire, code) == NULL)
         {
-          g_set_error (error, INTAKE_SUBMISSION_ERROR, INTAKE_SUBMISSION_ERROR_UNKNOWN_QUESTION,
-                       "the submission %s question \"%s\", which questionnaire %s version %u "
-                       "does not have", state_word (intake_submission_get_state (self, code)),
-                       code, self->questionnaire_id, self->questionnaire_version);
+          set_question_error (error, INTAKE_SUBMISSION_ERROR_UNKNOWN_QUESTION,
+                              intake_submission_get_state (self, code), code, self, FALSE);
           return NULL;
         }
     }
@@ -829,17 +877,15 @@ replay (IntakeSubmission     *self,
           if (visible)
             {
               g_set_error (error, INTAKE_SUBMISSION_ERROR, INTAKE_SUBMISSION_ERROR_INCONSISTENT,
-                           "question \"%s\" was shown (given the earlier answers) but the "
-                           "submission neither answers, declines nor skips it", q->code);
+                           _("question \"%s\" was shown (given the earlier answers) but the "
+                             "submission neither answers, declines nor skips it"), q->code);
               return NULL;
             }
           continue;
         }
       if (!visible)
         {
-          g_set_error (error, INTAKE_SUBMISSION_ERROR, INTAKE_SUBMISSION_ERROR_INCONSISTENT,
-                       "the submission %s question \"%s\", which the earlier answers hide",
-                       state_word (entry->state), q->code);
+          set_question_error (error, INTAKE_SUBMISSION_ERROR_INCONSISTENT, entry->state, q->code, self, TRUE);
           return NULL;
         }
       if (entry->state == INTAKE_SUBMISSION_SKIPPED)
@@ -847,7 +893,7 @@ replay (IntakeSubmission     *self,
           if (q->required)
             {
               g_set_error (error, INTAKE_SUBMISSION_ERROR, INTAKE_SUBMISSION_ERROR_INCONSISTENT,
-                           "question \"%s\" is required but the submission skips it", q->code);
+                           _("question \"%s\" is required but the submission skips it"), q->code);
               return NULL;
             }
           continue;
@@ -859,7 +905,8 @@ replay (IntakeSubmission     *self,
       if (!intake_session_set_answer (session, q->code, answer, &local_error))
         {
           g_set_error (error, INTAKE_SUBMISSION_ERROR, INTAKE_SUBMISSION_ERROR_INVALID_ANSWER,
-                       "question \"%s\": %s", q->code, local_error->message);
+                       /* Translators: a question code, then the kiosk's own message. */
+                       _("question \"%s\": %s"), q->code, local_error->message);
           return NULL;
         }
     }

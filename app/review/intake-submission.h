@@ -46,8 +46,8 @@ G_BEGIN_DECLS
  *   missing from all three lists, or a required question skipped
  * @INTAKE_SUBMISSION_ERROR_UNKNOWN_LANGUAGE: the session language is not one the
  *   questionnaire declares
- * @INTAKE_SUBMISSION_ERROR_UNSUPPORTED_STAFF_LANGUAGE: rendering asked for a staff language
- *   the staff word table does not have (only "nl" for now)
+ * @INTAKE_SUBMISSION_ERROR_UNSUPPORTED_STAFF_LANGUAGE: rendering (or the summary) asked for
+ *   the questionnaire's texts in a language the questionnaire does not have
  *
  * Messages name the JSON path or the question code and say what is wrong.
  */
