@@ -5,7 +5,9 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 
 #include "intake-test-util.h"
 
@@ -114,4 +116,15 @@ intake_test_run (const char * const *argv,
   if (g_subprocess_get_if_exited (proc))
     return g_subprocess_get_exit_status (proc);
   return 128 + g_subprocess_get_term_sig (proc);
+}
+
+void
+intake_test_init_staff_i18n (void)
+{
+  const char *localedir = g_getenv ("INTAKE_LOCALEDIR");
+
+  g_assert_nonnull (localedir);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
 }

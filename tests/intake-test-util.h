@@ -17,6 +17,12 @@ char    *intake_test_data_path    (const char *name);
 char    *intake_test_source_path  (const char *relative);
 void     intake_test_write_file   (const char *path,
                                    const char *contents);
+/* For tests of the staff's strings (gettext domain intake-staff): the
+ * locale from the environment and the catalogs of the build directory
+ * ($INTAKE_LOCALEDIR), as intake-review and intake-admin do in main().
+ * tests/meson.build runs those tests with LC_ALL=C.UTF-8 and LANGUAGE=nl
+ * (Dutch) or LANGUAGE= (English). */
+void     intake_test_init_staff_i18n (void);
 /* Runs argv (NULL-terminated), returns the exit status; stdout/stderr captured when non-NULL. */
 int      intake_test_run          (const char * const *argv,
                                    const char         *stdin_text,

@@ -226,6 +226,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  intake_test_init_staff_i18n ();
 
   g_test_add_func ("/dashboard/new-destroy", test_new_destroy);
   g_test_add_func ("/dashboard/weeks-and-locations", test_weeks_and_locations);

@@ -20,6 +20,7 @@
 #include "intake-random-answers.h"
 #include "intake-review-pdf.h"
 #include "intake-review-dashboard.h"
+#include "intake-rendering.h"
 #include "intake-review-window-private.h"
 #include "intake-enroll.h"
 #include "intake-sync.h"
@@ -973,7 +974,8 @@ test_admin_export_json (void)
 
   g_assert_nonnull (argv[0]);
   g_assert_cmpint (intake_test_run (argv, NULL, &out, &err), ==, 0);
-  expected = g_strdup_printf ("%u submissions exported to %s\n", N_RANDOM + 1, path);
+  /* intake-admin speaks the staff's language too: Dutch here (LANGUAGE=nl). */
+  expected = g_strdup_printf ("%u aanmeldingen geëxporteerd naar %s\n", N_RANDOM + 1, path);
   g_assert_cmpstr (out, ==, expected);
   g_assert_true (json_parser_load_from_file (parser, path, &error));
   g_assert_no_error (error);
@@ -998,7 +1000,7 @@ test_admin_export_json (void)
 
     intake_test_write_file (wrong_file, "niet het goede wachtwoord\n");
     g_assert_cmpint (intake_test_run (wrong_argv, NULL, &wrong_out, &wrong_err), ==, 1);
-    g_assert_cmpstr (wrong_err, ==, "intake-admin: " INTAKE_REVIEW_WRONG_CREDENTIALS_MESSAGE "\n");
+    g_assert_cmpstr (wrong_err, ==, "intake-admin: Deze naam en dit wachtwoord passen niet bij elkaar\n");
     g_assert_cmpstr (wrong_out, ==, "");
   }
 }
@@ -1020,7 +1022,7 @@ test_admin_export (void)
 
   g_assert_nonnull (argv[0]);
   g_assert_cmpint (intake_test_run (argv, NULL, &out, &err), ==, 0);
-  g_assert_nonnull (strstr (out, "submissions exported to"));
+  g_assert_nonnull (strstr (out, "aanmeldingen geëxporteerd naar"));
 
   /* Answers in plain text on disk: readable by the reviewer only. */
   g_assert_cmpint (g_stat (path, &st), ==, 0);
@@ -1453,13 +1455,21 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(AdwApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
   int status;
 
   gtk_test_init (&argc, &argv, NULL);
+  intake_test_init_staff_i18n ();
   adw_init ();
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   g_assert_true (intake_crypto_init (NULL));
+  /* The app's style.css, which AdwApplication loads from the resource base
+   * path of the review app's id when it starts up, as in intake-review. */
+  app = adw_application_new (REVIEW_APP_ID, G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
 
   g_test_add_func ("/review/app/new-destroy", test_new_destroy);
   g_test_add_func ("/review/app/wrong-passphrase", test_wrong_passphrase);

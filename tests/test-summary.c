@@ -191,7 +191,8 @@ test_summary_nothing_answered (void)
 
   g_assert_no_error (error);
   g_assert_cmpuint (intake_summary_get_n_lines (summary), ==, 0);
-  g_assert_cmpstr (intake_summary_get_heading (summary), ==, INTAKE_SUMMARY_HEADING);
+  g_assert_cmpstr (intake_summary_get_heading (summary), ==,
+                   "Hulpmiddel voor het gesprek — geen besluit en geen score over de persoon");
 }
 
 static void
@@ -306,10 +307,18 @@ test_summary_errors (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(IntakeSummary) summary = NULL;
 
-  summary = intake_summary_new (submission, q, "en", &error);
+  /* The questionnaire has no German texts. */
+  summary = intake_summary_new (submission, q, "de", &error);
   g_assert_null (summary);
   g_assert_error (error, INTAKE_SUBMISSION_ERROR, INTAKE_SUBMISSION_ERROR_UNSUPPORTED_STAFF_LANGUAGE);
   g_clear_error (&error);
+
+  /* English question texts, the staff's (Dutch) words around them. */
+  summary = intake_summary_new (submission, q, "en", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (intake_summary_find_line (summary, INTAKE_SUMMARY_LADDER_NOW, NULL)->label, ==, "Participatieladder nu");
+  g_assert_true (g_str_has_prefix (intake_summary_find_line (summary, INTAKE_SUMMARY_LADDER_NOW, NULL)->text, "Trede "));
+  g_clear_object (&summary);
 
   summary = intake_summary_new (submission, other, NULL, &error);
   g_assert_null (summary);
@@ -321,6 +330,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  intake_test_init_staff_i18n ();
 
   g_test_add_func ("/review/summary/lines", test_summary_lines);
   g_test_add_func ("/review/summary/nothing-answered", test_summary_nothing_answered);

@@ -4,11 +4,12 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <stdio.h>
 
 #include "intake-dashboard.h"
+#include "intake-staff-words.h"
 
-#define UNKNOWN_LOCATION "onbekend"
 
 struct _IntakeDashboard
 {
@@ -24,6 +25,15 @@ struct _IntakeDashboard
 };
 
 G_DEFINE_FINAL_TYPE (IntakeDashboard, intake_dashboard, G_TYPE_OBJECT)
+
+/* The location of a submission the server has none for; a key like any
+ * other location. */
+static const char *
+unknown_location (void)
+{
+  /* Translators: the location of a submission whose kiosk location is not known. */
+  return _("unknown");
+}
 
 static void
 intake_dashboard_finalize (GObject *object)
@@ -101,7 +111,8 @@ week_label (const char *week)
 
   if (sscanf (week, "%d-W%d", &year, &number) != 2)
     return g_strdup (week);
-  return g_strdup_printf ("week %d (%d)", number, year);
+  /* Translators: an ISO week and its year, e.g. "week 47 (2026)". */
+  return g_strdup_printf (_("week %d (%d)"), number, year);
 }
 
 void
@@ -117,7 +128,7 @@ intake_dashboard_add_meta (IntakeDashboard *self,
   g_return_if_fail (INTAKE_IS_DASHBOARD (self));
 
   if (location == NULL || *location == '\0')
-    location = UNKNOWN_LOCATION;
+    location = unknown_location ();
   time = g_date_time_new_from_unix_local (received_at);
   g_return_if_fail (time != NULL);
   week = intake_dashboard_iso_week (time);
@@ -144,7 +155,7 @@ intake_dashboard_add_submission (IntakeDashboard     *self,
 
   language = intake_submission_get_language (submission);
   if (language != NULL)
-    add (self, INTAKE_DASHBOARD_LANGUAGES, language, intake_submission_language_name (language, "nl"), 1);
+    add (self, INTAKE_DASHBOARD_LANGUAGES, language, intake_staff_language_name (language), 1);
 
   if (g_strcmp0 (intake_submission_get_questionnaire_id (submission), INTAKE_DASHBOARD_SECTOR_QUESTIONNAIRE) != 0 ||
       intake_submission_get_state (submission, INTAKE_DASHBOARD_SECTOR_QUESTION) != INTAKE_SUBMISSION_ANSWERED)
@@ -190,7 +201,7 @@ intake_dashboard_add_help_requests (IntakeDashboard *self,
   add (self, INTAKE_DASHBOARD_HELP_WEEKS, week, label, count);
   if (language == NULL || *language == '\0')
     language = "und";
-  add (self, INTAKE_DASHBOARD_HELP_LANGUAGES, language, intake_submission_language_name (language, "nl"), count);
+  add (self, INTAKE_DASHBOARD_HELP_LANGUAGES, language, intake_staff_language_name (language), count);
   self->help_total += count;
   return TRUE;
 }
@@ -312,7 +323,7 @@ intake_dashboard_get_week_location (IntakeDashboard *self,
   g_return_val_if_fail (week != NULL, 0);
 
   if (location == NULL || *location == '\0')
-    location = UNKNOWN_LOCATION;
+    location = unknown_location ();
   cell = g_strconcat (week, "\n", location, NULL);
   return GPOINTER_TO_UINT (g_hash_table_lookup (self->week_location, cell));
 }
@@ -326,12 +337,14 @@ intake_dashboard_format_count (guint count)
 }
 
 static const char * const titles[INTAKE_DASHBOARD_N_SERIES] = {
-  [INTAKE_DASHBOARD_WEEKS] = "Aanmeldingen per week",
-  [INTAKE_DASHBOARD_LOCATIONS] = "Aanmeldingen per locatie",
-  [INTAKE_DASHBOARD_LANGUAGES] = "Gebruikte talen",
-  [INTAKE_DASHBOARD_SECTORS] = "Gewenste sectoren",
-  [INTAKE_DASHBOARD_HELP_WEEKS] = "Hulpvragen per week",
-  [INTAKE_DASHBOARD_HELP_LANGUAGES] = "Hulpvragen per taal",
+  /* Translators: the beginning of a chart's description in words, e.g.
+   * "Languages used: Arabic: < 5; Dutch: 7." */
+  [INTAKE_DASHBOARD_WEEKS] = N_("Submissions per week"),
+  [INTAKE_DASHBOARD_LOCATIONS] = N_("Submissions per location"),
+  [INTAKE_DASHBOARD_LANGUAGES] = N_("Languages used"),
+  [INTAKE_DASHBOARD_SECTORS] = N_("Sectors wanted"),
+  [INTAKE_DASHBOARD_HELP_WEEKS] = N_("Help requests per week"),
+  [INTAKE_DASHBOARD_HELP_LANGUAGES] = N_("Help requests per language"),
 };
 
 char *
@@ -346,11 +359,12 @@ intake_dashboard_describe (IntakeDashboard       *self,
   g_return_val_if_fail (series < INTAKE_DASHBOARD_N_SERIES, NULL);
 
   keys = intake_dashboard_list_keys (self, series);
-  out = g_string_new (titles[series]);
+  out = g_string_new (_(titles[series]));
   g_string_append (out, ": ");
   if (keys->len == 0)
     {
-      g_string_append (out, "geen gegevens.");
+      /* Translators: after a chart's title: "Languages used: no data." */
+      g_string_append (out, _("no data."));
       return g_string_free (out, FALSE);
     }
   if (series == INTAKE_DASHBOARD_WEEKS)

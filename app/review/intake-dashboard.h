@@ -32,8 +32,8 @@ G_BEGIN_DECLS
  * IntakeDashboardSeries:
  * @INTAKE_DASHBOARD_WEEKS: intakes per ISO week ("2026-W47"), oldest first
  * @INTAKE_DASHBOARD_LOCATIONS: intakes per location, by name
- * @INTAKE_DASHBOARD_LANGUAGES: intakes per language code ("ar"), label the Dutch name
- * @INTAKE_DASHBOARD_SECTORS: chosen sectors per option code, label the Dutch option label
+ * @INTAKE_DASHBOARD_LANGUAGES: intakes per language code ("ar"), label its name in the staff's language
+ * @INTAKE_DASHBOARD_SECTORS: chosen sectors per option code, label the (Dutch) option label
  * @INTAKE_DASHBOARD_HELP_WEEKS: help requests per ISO week, oldest first
  * @INTAKE_DASHBOARD_HELP_LANGUAGES: help requests per language code
  */
@@ -54,7 +54,7 @@ G_DECLARE_FINAL_TYPE (IntakeDashboard, intake_dashboard, INTAKE, DASHBOARD, GObj
 IntakeDashboard *intake_dashboard_new                 (void);
 
 /* One submission's server metadata: @received_at (Unix seconds) counts in its
- * ISO week in the local time zone; @location may be NULL or empty ("onbekend"). */
+ * ISO week in the local time zone; @location may be NULL or empty ("unknown", translated). */
 void             intake_dashboard_add_meta            (IntakeDashboard  *self,
                                                        gint64            received_at,
                                                        const char       *location);
@@ -83,7 +83,7 @@ GPtrArray       *intake_dashboard_list_keys           (IntakeDashboard       *se
 guint            intake_dashboard_get_count           (IntakeDashboard       *self,
                                                        IntakeDashboardSeries  series,
                                                        const char            *key);
-/* The words for @key: "week 47 (2026)", "Arabisch", "Schoonmaak", the location. */
+/* The words for @key: "week 47 (2026)", "Arabic", "Schoonmaak", the location. */
 const char      *intake_dashboard_get_label           (IntakeDashboard       *self,
                                                        IntakeDashboardSeries  series,
                                                        const char            *key);

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "intake-canonical-json.h"
@@ -106,8 +107,8 @@ intake_export_new (IntakeQuestionnaireSet  *set,
   if (versions->len == 0)
     {
       g_set_error (error, INTAKE_EXPORT_ERROR, INTAKE_EXPORT_ERROR_UNKNOWN_QUESTIONNAIRE,
-                   "no version of questionnaire \"%s\" is loaded; load every version the "
-                   "submissions were made with before exporting", questionnaire_id);
+                   _("no version of questionnaire \"%s\" is loaded; load every version the "
+                     "submissions were made with before exporting"), questionnaire_id);
       return NULL;
     }
 
@@ -301,8 +302,8 @@ check_submission (IntakeExport      *self,
   if (strcmp (intake_submission_get_questionnaire_id (submission), self->questionnaire_id) != 0)
     {
       g_set_error (error, INTAKE_EXPORT_ERROR, INTAKE_EXPORT_ERROR_OTHER_QUESTIONNAIRE,
-                   "a submission made with questionnaire \"%s\" cannot go into an export of "
-                   "\"%s\"; export each questionnaire to its own file",
+                   _("a submission made with questionnaire \"%s\" cannot go into an export of "
+                     "\"%s\"; export each questionnaire to its own file"),
                    intake_submission_get_questionnaire_id (submission), self->questionnaire_id);
       return FALSE;
     }
@@ -310,7 +311,7 @@ check_submission (IntakeExport      *self,
   if (q == NULL)
     {
       g_set_error (error, INTAKE_EXPORT_ERROR, INTAKE_EXPORT_ERROR_UNKNOWN_VERSION,
-                   "cannot export this submission: %s", local_error->message);
+                   _("cannot export this submission: %s"), local_error->message);
       return FALSE;
     }
 
@@ -321,8 +322,8 @@ check_submission (IntakeExport      *self,
     if (intake_questionnaire_lookup_question (q, g_ptr_array_index (codes, i)) == NULL)
       {
         g_set_error (error, INTAKE_EXPORT_ERROR, INTAKE_EXPORT_ERROR_UNKNOWN_QUESTION,
-                     "the submission names question \"%s\", which questionnaire %s version %u "
-                     "does not have", (const char *) g_ptr_array_index (codes, i),
+                     _("the submission names question \"%s\", which questionnaire %s version %u "
+                       "does not have"), (const char *) g_ptr_array_index (codes, i),
                      self->questionnaire_id, intake_submission_get_questionnaire_version (submission));
         return FALSE;
       }

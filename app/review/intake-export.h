@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "intake-questionnaire-set.h"
 #include "intake-submission.h"
 
 G_BEGIN_DECLS

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include <libsoup/soup.h>
@@ -149,16 +150,17 @@ const char *
 intake_review_state_label (const char *state)
 {
   static const struct { const char *code, *label; } labels[] = {
-    { "new", "Nieuw" },
-    { "in_review", "In behandeling" },
-    { "conversation_planned", "Gesprek gepland" },
-    { "needs_follow_up", "Opvolging nodig" },
-    { "closed", "Afgesloten" },
+    /* Translators: the review states of a submission, in workflow order. */
+    { "new", NC_("state", "New") },
+    { "in_review", NC_("state", "In review") },
+    { "conversation_planned", NC_("state", "Conversation planned") },
+    { "needs_follow_up", NC_("state", "Needs follow-up") },
+    { "closed", NC_("state", "Closed") },
   };
 
   for (guint i = 0; state != NULL && i < G_N_ELEMENTS (labels); i++)
     if (g_str_equal (labels[i].code, state))
-      return labels[i].label;
+      return g_dpgettext2 (GETTEXT_PACKAGE, "state", labels[i].label);
   return state;
 }
 
@@ -260,12 +262,15 @@ set_http_error (GError             **error,
 
   if (response->status >= 500 || response->status == 0)
     g_set_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_SERVER,
-                 "De server kon het verzoek niet uitvoeren (HTTP %u%s%s). Probeer het later opnieuw.",
+                 _("The server could not carry out the request (HTTP %u%s%s). Try again later."),
                  response->status, code ? ", " : "", code ? code : "");
   else
     g_set_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_REFUSED,
-                 "De server weigerde het verzoek (HTTP %u, %s): %s", response->status,
-                 code ? code : "onbekend", message ? message : "geen uitleg");
+                 _("The server refused the request (HTTP %u, %s): %s"), response->status,
+                 /* Translators: the server gave no error code. */
+                 code ? code : C_("error code", "unknown"),
+                 /* Translators: the server gave no message with its refusal. */
+                 message ? message : _("no explanation"));
 }
 
 /* The transport's errors in the reviewer's terms; cancellation stays. */
@@ -279,16 +284,16 @@ set_transport_error (GError **error,
     {
       if (http_error->code == INTAKE_HTTP_ERROR_TLS)
         g_set_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_SERVER,
-                     "Het certificaat van de server wordt niet vertrouwd: %s", http_error->message);
+                     _("The server’s certificate is not trusted: %s"), http_error->message);
       else if (http_error->code == INTAKE_HTTP_ERROR_TOO_LARGE)
         g_set_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
-                     "Het antwoord van de server is te groot: %s", http_error->message);
+                     _("The server’s answer is too large: %s"), http_error->message);
       else if (http_error->code == INTAKE_HTTP_ERROR_INVALID_URL)
         g_set_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_SERVER,
-                     "Het serveradres is geen geldig adres: %s", http_error->message);
+                     _("The server address is not a valid address: %s"), http_error->message);
       else
         g_set_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_SERVER,
-                     "De server is niet bereikbaar: %s", http_error->message);
+                     _("The server cannot be reached: %s"), http_error->message);
       g_error_free (http_error);
     }
 }
@@ -332,8 +337,10 @@ unlock_data_free (UnlockData *data)
 static void
 wrong_credentials (GTask *task)
 {
+  /* The very same words for an unknown (or revoked) name and a wrong
+   * passphrase, so nobody learns which part was wrong. */
   g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_WRONG_CREDENTIALS,
-                           INTAKE_REVIEW_WRONG_CREDENTIALS_MESSAGE);
+                           _("This name and password do not match"));
 }
 
 static void
@@ -354,14 +361,14 @@ unwrap_thread (GTask        *task,
         wrong_credentials (task);
       else
         g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
-                                 "De sleutel van de server is onleesbaar: %s", error->message);
+                                 _("The key from the server cannot be read: %s"), error->message);
       return;
     }
   id = intake_reviewer_key_dup_id_hex (data->key);
   if (!g_str_equal (id, data->reviewer_id))
     {
       g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
-                               "De server gaf een sleutel van een andere medewerker terug");
+                               _("The server returned the key of another staff member"));
       return;
     }
   g_task_return_boolean (task, TRUE);
@@ -392,7 +399,7 @@ unlock_answer_cb (GObject      *source,
   if (response->status == 429)
     {
       g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_SLOW_DOWN,
-                               "Te veel pogingen met deze naam. Wacht een minuut en probeer het opnieuw.");
+                               _("Too many attempts with this name. Wait a minute and try again."));
       return;
     }
   if (response->status != SOUP_STATUS_OK)
@@ -405,7 +412,7 @@ unlock_answer_cb (GObject      *source,
       !(blob_b64 = string_member (object, "blob")) || !(id = string_member (object, "reviewer_id")))
     {
       g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
-                               "Het antwoord van de server op het ontgrendelen is onvolledig");
+                               _("The server’s answer to the unlock is incomplete"));
       return;
     }
   {
@@ -511,7 +518,7 @@ request_answer_cb (GObject      *source,
       if ((object = intake_http_response_get_object (response)) != NULL && json_object_has_member (object, "current"))
         *conflict = json_node_copy (json_object_get_member (object, "current"));
       g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_CONFLICT,
-                               "Een andere medewerker heeft deze aanmelding intussen gewijzigd");
+                               _("Another staff member has changed this submission in the meantime"));
       return;
     }
   if (response->status < 200 || response->status >= 300)
@@ -523,7 +530,7 @@ request_answer_cb (GObject      *source,
   if (response->root == NULL)
     {
       g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
-                               "Het antwoord van de server is geen JSON");
+                               _("The server’s answer is not JSON"));
       return;
     }
   g_task_return_pointer (task, json_node_ref (response->root), (GDestroyNotify)json_node_unref);
@@ -558,7 +565,7 @@ intake_review_client_request_async (IntakeReviewClient  *self,
   if (self->key == NULL)
     {
       g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_LOCKED,
-                               "Ontgrendel eerst met uw naam en wachtwoord");
+                               _("Unlock first with your name and password"));
       return;
     }
   signer.reviewer = self->key;
@@ -749,7 +756,7 @@ list_answer (IntakeReviewClient *self,
 
 malformed:
   g_set_error_literal (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
-                       "De lijst van de server is onleesbaar");
+                       _("The list from the server cannot be read"));
   return NULL;
 }
 
@@ -801,7 +808,7 @@ intake_review_client_open_envelope (IntakeReviewClient  *self,
   if (self->key == NULL)
     {
       g_set_error_literal (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_LOCKED,
-                           "Ontgrendel eerst met uw naam en wachtwoord");
+                           _("Unlock first with your name and password"));
       return NULL;
     }
   if (!(plaintext = intake_envelope_open (envelope, intake_reviewer_key_get_office (self->key), &header, error)))
@@ -899,7 +906,7 @@ fetch_answer (IntakeReviewClient *self,
       !(b64 = string_member (json_node_get_object (answer), "envelope")))
     {
       g_set_error_literal (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
-                           "De aanmelding van de server is onleesbaar");
+                           _("The submission from the server cannot be read"));
       return NULL;
     }
   {
@@ -997,7 +1004,7 @@ workflow_answer (IntakeReviewClient *self,
   if (!JSON_NODE_HOLDS_OBJECT (answer) || !(meta = intake_review_meta_new_from_json (json_node_get_object (answer))))
     {
       g_set_error_literal (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
-                           "Het antwoord van de server op de wijziging is onleesbaar");
+                           _("The server’s answer to the change cannot be read"));
       return NULL;
     }
   return meta;
@@ -1081,7 +1088,7 @@ intake_review_client_add_note_async (IntakeReviewClient  *self,
 
       g_task_set_source_tag (task, intake_review_client_add_note_async);
       g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_LOCKED,
-                               "Ontgrendel eerst met uw naam en wachtwoord");
+                               _("Unlock first with your name and password"));
       g_object_unref (task);
       return;
     }
@@ -1148,7 +1155,7 @@ audit_answer (IntakeReviewClient *self,
       !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "events")))
     {
       g_set_error_literal (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
-                           "De toegangsgeschiedenis van de server is onleesbaar");
+                           _("The access history from the server cannot be read"));
       return NULL;
     }
   return json_array_ref (json_object_get_array_member (object, "events"));
@@ -1410,7 +1417,7 @@ export_next (GTask *task)
   if (data->export == NULL)
     {
       g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_REFUSED,
-                               "Er is niets te exporteren: geen aanmeldingen voor dit filter");
+                               _("There is nothing to export: no submissions for this filter"));
       g_object_unref (task);
       return;
     }
@@ -1503,7 +1510,7 @@ intake_review_client_export_async (IntakeReviewClient         *self,
   if (self->key == NULL)
     {
       g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_LOCKED,
-                               "Ontgrendel eerst met uw naam en wachtwoord");
+                               _("Unlock first with your name and password"));
       g_object_unref (task);
       return;
     }

@@ -15,6 +15,7 @@
 
 #include "intake-export.h"
 #include "intake-keys.h"
+#include "intake-questionnaire-set.h"
 #include "intake-secure.h"
 #include "intake-submission.h"
 
@@ -47,9 +48,6 @@ typedef enum {
 
 GQuark intake_review_client_error_quark (void);
 
-/* The one message for every failed unlock that is about the credentials. */
-#define INTAKE_REVIEW_WRONG_CREDENTIALS_MESSAGE "Deze naam en dit wachtwoord passen niet bij elkaar"
-
 /* What the server knows about a submission (no personal data). */
 typedef struct {
   gint64  seq;
@@ -80,7 +78,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeReviewMeta, intake_review_meta_free)
 
 /* The states of docs/protocol.md, in workflow order (NULL-terminated). */
 const char * const *intake_review_states          (void);
-/* "Nieuw", "In behandeling", ...; the code itself when unknown. */
+/* "New", "In review", ... in the staff's language; the code itself when unknown. */
 const char         *intake_review_state_label     (const char *state);
 
 /* A list filter; NULL / 0 members are not sent. */

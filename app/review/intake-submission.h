@@ -46,8 +46,8 @@ G_BEGIN_DECLS
  *   missing from all three lists, or a required question skipped
  * @INTAKE_SUBMISSION_ERROR_UNKNOWN_LANGUAGE: the session language is not one the
  *   questionnaire declares
- * @INTAKE_SUBMISSION_ERROR_UNSUPPORTED_STAFF_LANGUAGE: rendering asked for a staff language
- *   the staff word table does not have (only "nl" for now)
+ * @INTAKE_SUBMISSION_ERROR_UNSUPPORTED_STAFF_LANGUAGE: rendering (or the summary) asked for
+ *   the questionnaire's texts in a language the questionnaire does not have
  *
  * Messages name the JSON path or the question code and say what is wrong.
  */
@@ -73,26 +73,6 @@ typedef enum {
 
 GQuark intake_submission_error_quark (void);
 
-#define INTAKE_QUESTIONNAIRE_SET_ERROR (intake_questionnaire_set_error_quark ())
-
-/**
- * IntakeQuestionnaireSetError:
- * @INTAKE_QUESTIONNAIRE_SET_ERROR_UNKNOWN_ID: no questionnaire with that id is loaded
- * @INTAKE_QUESTIONNAIRE_SET_ERROR_UNKNOWN_VERSION: the id is known but not that version
- * @INTAKE_QUESTIONNAIRE_SET_ERROR_HASH_MISMATCH: that id and version are loaded, but with
- *   other content (another hash) than the submission was made with
- * @INTAKE_QUESTIONNAIRE_SET_ERROR_CONFLICT: adding a questionnaire whose id and version are
- *   already loaded with another hash
- */
-typedef enum {
-  INTAKE_QUESTIONNAIRE_SET_ERROR_UNKNOWN_ID,
-  INTAKE_QUESTIONNAIRE_SET_ERROR_UNKNOWN_VERSION,
-  INTAKE_QUESTIONNAIRE_SET_ERROR_HASH_MISMATCH,
-  INTAKE_QUESTIONNAIRE_SET_ERROR_CONFLICT,
-} IntakeQuestionnaireSetError;
-
-GQuark intake_questionnaire_set_error_quark (void);
-
 /* The largest canonical session the parser reads. A full session of the
  * shipped questionnaire is a few KiB; this leaves room for long free texts. */
 #define INTAKE_SUBMISSION_MAX_SIZE (1024 * 1024)
@@ -104,9 +84,6 @@ typedef enum {
   INTAKE_SUBMISSION_DECLINED,   /* "rather not say" */
   INTAKE_SUBMISSION_SKIPPED,
 } IntakeSubmissionState;
-
-/* ------------------------------------------------------------------ */
-/* IntakeSubmission                                                     */
 
 #define INTAKE_TYPE_SUBMISSION (intake_submission_get_type ())
 
@@ -168,115 +145,5 @@ gboolean               intake_submission_check              (IntakeSubmission   
 GPtrArray             *intake_submission_dup_answers        (IntakeSubmission          *self,
                                                              IntakeQuestionnaire       *questionnaire,
                                                              GError                   **error);
-
-/* ------------------------------------------------------------------ */
-/* Rendering for staff                                                  */
-
-typedef enum {
-  INTAKE_ROW_ANSWERED,
-  INTAKE_ROW_DECLINED,
-  INTAKE_ROW_SKIPPED,
-} IntakeRowState;
-
-/* One question as the resident met it, in the staff language. All fields are
- * read-only; strings are owned by the rendering and wiped with it. */
-typedef struct {
-  char                *code;
-  IntakeQuestionType   type;               /* meaningless in a raw rendering */
-  IntakeRowState       state;
-  char                *section_code;       /* NULL in a raw rendering */
-  char                *section_title;      /* NULL in a raw rendering */
-  char                *question_text;      /* as asked, in the staff language; the code in a raw rendering */
-  /* "Wil ik liever niet zeggen", "Overgeslagen", or the answer in words */
-  char                *answer_text;
-  /* multiple_choice, answered: the chosen labels in option order; else NULL */
-  char               **answer_items;
-  /* short_text of kind "text", answered: the language it was typed in (the
-   * session language) as code and as name in the staff language; else NULL */
-  char                *text_language;
-  char                *text_language_name;
-} IntakeRenderedRow;
-
-#define INTAKE_TYPE_RENDERING (intake_rendering_get_type ())
-
-typedef struct {
-  char               *staff_language;            /* "nl" */
-  gboolean            raw;                       /* TRUE: no questionnaire, codes only */
-  char               *questionnaire_id;
-  guint32             questionnaire_version;
-  char               *questionnaire_hash;
-  char               *questionnaire_title;       /* NULL when raw */
-  char               *language;                  /* the resident's language, e.g. "ar" */
-  char               *language_name;             /* in the staff language, e.g. "Arabisch" */
-  char               *language_autonym;          /* e.g. "العربية"; NULL when raw */
-  gboolean            language_draft;            /* the resident read a draft translation */
-  char               *started_at;                /* "dd-mm-jjjj uu:mm", local time */
-  char               *finished_at;
-  guint               n_rows;
-  IntakeRenderedRow  *rows;
-} IntakeRendering;
-
-GType                  intake_rendering_get_type            (void) G_GNUC_CONST;
-IntakeRendering       *intake_rendering_copy                (const IntakeRendering     *self);
-/* Wipes every string before freeing. */
-void                   intake_rendering_free                (IntakeRendering           *self);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeRendering, intake_rendering_free)
-
-/* The detail view: the questions that were shown, in questionnaire order, in
- * @staff_language (NULL: "nl"). Checks the submission first
- * (intake_submission_check()). */
-IntakeRendering       *intake_submission_render             (IntakeSubmission          *self,
-                                                             IntakeQuestionnaire       *questionnaire,
-                                                             const char                *staff_language,
-                                                             GError                   **error);
-/* The fallback when the questionnaire version is unknown: one row per code in
- * code order, the code as question text and the raw value (as
- * intake_submission_append_value_text()) as answer; never fails. */
-IntakeRendering       *intake_submission_render_raw         (IntakeSubmission          *self,
-                                                             const char                *staff_language);
-
-/* The answer in words in @staff_language (NULL: "nl"): option labels, "Ja"/"Nee",
- * "7 (van 0 'Helemaal niet belangrijk' tot 10 'Heel belangrijk')", "Trede 3: ...",
- * "dd-mm-jjjj", "32 uur per week", the text as written, or the declined words.
- * NULL when the staff language is not supported. The summary uses the same words. */
-char                  *intake_submission_format_answer      (const IntakeQuestion      *question,
-                                                             const IntakeAnswer        *answer,
-                                                             const char                *staff_language);
-/* The name of a language in @staff_language, e.g. ("ar", "nl") -> "Arabisch";
- * NULL when the table lacks it. */
-const char            *intake_submission_language_name      (const char                *code,
-                                                             const char                *staff_language);
-
-/* ------------------------------------------------------------------ */
-/* IntakeQuestionnaireSet                                               */
-
-#define INTAKE_TYPE_QUESTIONNAIRE_SET (intake_questionnaire_set_get_type ())
-
-G_DECLARE_FINAL_TYPE (IntakeQuestionnaireSet, intake_questionnaire_set, INTAKE, QUESTIONNAIRE_SET, GObject)
-
-/* Every questionnaire version a review installation has received, so each
- * submission is read with exactly the version it was made with. */
-IntakeQuestionnaireSet *intake_questionnaire_set_new        (void);
-/* Adding the same identity twice is a no-op; the same id and version with
- * another hash is CONFLICT. */
-gboolean               intake_questionnaire_set_add         (IntakeQuestionnaireSet    *self,
-                                                             IntakeQuestionnaire       *questionnaire,
-                                                             GError                   **error);
-/* Transfer none. UNKNOWN_ID, UNKNOWN_VERSION (the message lists the loaded
- * versions) or HASH_MISMATCH. */
-IntakeQuestionnaire   *intake_questionnaire_set_lookup      (IntakeQuestionnaireSet    *self,
-                                                             const char                *id,
-                                                             guint32                    version,
-                                                             const char                *hash,
-                                                             GError                   **error);
-IntakeQuestionnaire   *intake_questionnaire_set_lookup_for_submission (IntakeQuestionnaireSet *self,
-                                                                       IntakeSubmission       *submission,
-                                                                       GError                **error);
-/* The loaded versions of @id, oldest first (IntakeQuestionnaire *, transfer
- * container); an empty array for an unknown id. */
-GPtrArray             *intake_questionnaire_set_list_versions (IntakeQuestionnaireSet  *self,
-                                                               const char              *id);
-guint                  intake_questionnaire_set_get_n_questionnaires (IntakeQuestionnaireSet *self);
 
 G_END_DECLS

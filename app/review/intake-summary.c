@@ -4,9 +4,11 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "intake-secure.h"
+#include "intake-staff-words.h"
 #include "intake-summary.h"
 
 G_DEFINE_QUARK (intake-summary-error-quark, intake_summary_error)
@@ -93,69 +95,76 @@ static const Rule rules[] = {
   { INTAKE_SUMMARY_BARRIERS, "support_people", NULL, NULL, MATCH_OPTIONS, { "not_now", NULL }, 0, SHOW_QUESTION_AND_ANSWER },
 };
 
-/* The Dutch words of the summary (the staff apps are Dutch-only for now, see
- * docs/review.md). Answers are worded by intake_submission_format_answer(). */
-static const struct {
-  const char *declined;
-  const char *separator;
-  const char *topic_labels[INTAKE_SUMMARY_NOT_SAID + 1];
-  const char *topic_titles[INTAKE_SUMMARY_NOT_SAID + 1];
-  struct { const char *code; const char *name; } zrm[14];
-} words_nl = {
-  .declined = "wil liever niet zeggen",
-  .separator = "; ",
-  .topic_labels = {
-    [INTAKE_SUMMARY_LADDER_NOW] = "Participatieladder nu",
-    [INTAKE_SUMMARY_LADDER_AIM] = "Participatieladder: wil bereiken",
-    [INTAKE_SUMMARY_MOTIVATION] = "Motivatie",
-    [INTAKE_SUMMARY_CONFIDENCE] = "Vertrouwen",
-    [INTAKE_SUMMARY_STRENGTHS] = "Sterke punten (eigen inschatting)",
-    [INTAKE_SUMMARY_OWN_WORDS] = "Sterke punten in eigen woorden",
-    [INTAKE_SUMMARY_SECTORS] = "Interesse in werk",
-    [INTAKE_SUMMARY_SUPPORT] = "Gevraagde hulp",
-    [INTAKE_SUMMARY_INTERPRETER] = "Tolk en taal van het gesprek",
-    [INTAKE_SUMMARY_BARRIERS] = NULL,  /* the domain name */
-    [INTAKE_SUMMARY_NOT_SAID] = NULL,  /* the domain name */
-  },
-  .topic_titles = {
-    [INTAKE_SUMMARY_LADDER_NOW] = "Participatie",
-    [INTAKE_SUMMARY_LADDER_AIM] = "Participatie",
-    [INTAKE_SUMMARY_MOTIVATION] = "Motivatie en vertrouwen",
-    [INTAKE_SUMMARY_CONFIDENCE] = "Motivatie en vertrouwen",
-    [INTAKE_SUMMARY_STRENGTHS] = "Sterke punten",
-    [INTAKE_SUMMARY_OWN_WORDS] = "Sterke punten",
-    [INTAKE_SUMMARY_SECTORS] = "Wensen en hulp",
-    [INTAKE_SUMMARY_SUPPORT] = "Wensen en hulp",
-    [INTAKE_SUMMARY_INTERPRETER] = "Wensen en hulp",
-    [INTAKE_SUMMARY_BARRIERS] = "Zelf genoemde belemmeringen per leefgebied (ZRM)",
-    [INTAKE_SUMMARY_NOT_SAID] = "Wil liever niet zeggen",
-  },
-  /* ZRM 2017 domains in the matrix's own order. */
-  .zrm = {
-    { "finances", "Financiën" },
-    { "work_education", "Werk en opleiding" },
-    { "daily_activities", "Tijdsbesteding" },
-    { "housing", "Huisvesting" },
-    { "domestic_relations", "Huiselijke relaties" },
-    { "mental_health", "Geestelijke gezondheid" },
-    { "physical_health", "Lichamelijke gezondheid" },
-    { "substance_use", "Middelengebruik" },
-    { "basic_adl", "Basale ADL" },
-    { "instrumental_adl", "Instrumentele ADL" },
-    { "social_network", "Sociaal netwerk" },
-    { "social_participation", "Maatschappelijke participatie" },
-    { "justice", "Justitie" },
-    { NULL, NULL },
-  },
+/* The summary's own words, translated where they are used (gettext, domain
+ * intake-staff). Answers are worded by intake_answer_format() with the
+ * staff's words (intake-staff-words.h). */
+#define SEPARATOR "; "
+
+static const char * const topic_labels[INTAKE_SUMMARY_NOT_SAID + 1] = {
+  /* Translators: a line of the caseworker summary: the resident's rung on the
+   * participation ladder (Participatieladder) now. */
+  [INTAKE_SUMMARY_LADDER_NOW] = N_("Participation ladder now"),
+  /* Translators: a line of the summary: the rung the resident aims for. */
+  [INTAKE_SUMMARY_LADDER_AIM] = N_("Participation ladder: aims for"),
+  [INTAKE_SUMMARY_MOTIVATION] = N_("Motivation"),
+  [INTAKE_SUMMARY_CONFIDENCE] = N_("Confidence"),
+  /* Translators: a line of the summary: skills the resident rated highest. */
+  [INTAKE_SUMMARY_STRENGTHS] = N_("Strengths (own assessment)"),
+  [INTAKE_SUMMARY_OWN_WORDS] = N_("Strengths in own words"),
+  [INTAKE_SUMMARY_SECTORS] = N_("Interest in work"),
+  [INTAKE_SUMMARY_SUPPORT] = N_("Help asked for"),
+  [INTAKE_SUMMARY_INTERPRETER] = N_("Interpreter and language of the conversation"),
+  [INTAKE_SUMMARY_BARRIERS] = NULL,  /* the domain name */
+  [INTAKE_SUMMARY_NOT_SAID] = NULL,  /* the domain name */
 };
 
-#define N_ZRM 13
+static const char * const topic_titles[INTAKE_SUMMARY_NOT_SAID + 1] = {
+  /* Translators: a heading of the caseworker summary. */
+  [INTAKE_SUMMARY_LADDER_NOW] = N_("Participation"),
+  [INTAKE_SUMMARY_LADDER_AIM] = N_("Participation"),
+  [INTAKE_SUMMARY_MOTIVATION] = N_("Motivation and confidence"),
+  [INTAKE_SUMMARY_CONFIDENCE] = N_("Motivation and confidence"),
+  [INTAKE_SUMMARY_STRENGTHS] = N_("Strengths"),
+  [INTAKE_SUMMARY_OWN_WORDS] = N_("Strengths"),
+  [INTAKE_SUMMARY_SECTORS] = N_("Wishes and help"),
+  [INTAKE_SUMMARY_SUPPORT] = N_("Wishes and help"),
+  [INTAKE_SUMMARY_INTERPRETER] = N_("Wishes and help"),
+  /* Translators: a heading of the summary; ZRM is the Zelfredzaamheid-Matrix. */
+  [INTAKE_SUMMARY_BARRIERS] = N_("Barriers the resident named, per life domain (ZRM)"),
+  /* Translators: a heading of the summary: questions the resident chose not
+   * to answer ("I would rather not say"). */
+  [INTAKE_SUMMARY_NOT_SAID] = N_("Would rather not say"),
+};
+
+/* ZRM 2017 domains in the matrix's own order. */
+static const struct {
+  const char *code;
+  const char *name;
+} zrm_domains[] = {
+  /* Translators: the life domains of the Zelfredzaamheid-Matrix (ZRM 2017);
+   * use the matrix's own names in your language where it has them. */
+  { "finances", N_("Finances") },
+  { "work_education", N_("Work and education") },
+  { "daily_activities", N_("Daily activities") },
+  { "housing", N_("Housing") },
+  { "domestic_relations", N_("Domestic relations") },
+  { "mental_health", N_("Mental health") },
+  { "physical_health", N_("Physical health") },
+  { "substance_use", N_("Substance use") },
+  { "basic_adl", N_("Basic ADL") },
+  { "instrumental_adl", N_("Instrumental ADL") },
+  { "social_network", N_("Social network") },
+  { "social_participation", N_("Social participation") },
+  { "justice", N_("Justice") },
+};
+
+#define N_ZRM ((int) G_N_ELEMENTS (zrm_domains))
 
 static int
 zrm_index (const char *code)
 {
   for (int i = 0; i < N_ZRM; i++)
-    if (g_strcmp0 (words_nl.zrm[i].code, code) == 0)
+    if (g_strcmp0 (zrm_domains[i].code, code) == 0)
       return i;
   return -1;
 }
@@ -351,20 +360,23 @@ accumulator_clear (Accumulator *acc)
   g_clear_pointer (&acc->sources, g_ptr_array_unref);
 }
 
+/* @lang: the language of the questionnaire's texts. */
 static char *
 item_new (const IntakeQuestion *q,
+          const char           *lang,
           const char           *answer_text,
           Show                  show)
 {
   if (show == SHOW_ANSWER)
     return g_strdup (answer_text);
-  return g_strdup_printf ("%s — %s", intake_text_get (q->text, "nl"), answer_text);
+  return g_strdup_printf ("%s — %s", intake_text_get (q->text, lang), answer_text);
 }
 
 /* The chosen options that the rule lists, in option order. */
 static char *
 matching_options_text (const Rule           *rule,
                        const IntakeQuestion *q,
+                       const char           *lang,
                        const IntakeAnswer   *answer)
 {
   GString *out = g_string_new (NULL);
@@ -379,8 +391,8 @@ matching_options_text (const Rule           *rule,
       if (chosen && g_strv_contains (rule->options, code))
         {
           if (out->len > 0)
-            g_string_append (out, words_nl.separator);
-          g_string_append (out, intake_text_get (q->options[i].label, "nl"));
+            g_string_append (out, SEPARATOR);
+          g_string_append (out, intake_text_get (q->options[i].label, lang));
         }
     }
   if (out->len == 0)
@@ -393,34 +405,36 @@ matching_options_text (const Rule           *rule,
 
 /* The answer's words when @rule counts it, else NULL. */
 static char *
-rule_answer_text (const Rule           *rule,
-                  const IntakeQuestion *q,
-                  const IntakeAnswer   *answer)
+rule_answer_text (const Rule              *rule,
+                  const IntakeQuestion    *q,
+                  const char              *lang,
+                  const IntakeAnswerWords *words,
+                  const IntakeAnswer      *answer)
 {
   switch (rule->match)
     {
     case MATCH_ANSWERED:
-      return intake_submission_format_answer (q, answer, "nl");
+      return intake_answer_format (q, answer, lang, words);
     case MATCH_OPTIONS:
       if (intake_answer_get_kind (answer) != INTAKE_ANSWER_CHOICE &&
           intake_answer_get_kind (answer) != INTAKE_ANSWER_CHOICES)
         return NULL;
-      return matching_options_text (rule, q, answer);
+      return matching_options_text (rule, q, lang, answer);
     case MATCH_AT_MOST:
       if (intake_answer_get_kind (answer) != INTAKE_ANSWER_INTEGER ||
           intake_answer_get_integer (answer) > rule->bound)
         return NULL;
-      return intake_submission_format_answer (q, answer, "nl");
+      return intake_answer_format (q, answer, lang, words);
     case MATCH_TRUE:
       if (intake_answer_get_kind (answer) != INTAKE_ANSWER_BOOLEAN ||
           !intake_answer_get_boolean (answer))
         return NULL;
-      return intake_submission_format_answer (q, answer, "nl");
+      return intake_answer_format (q, answer, lang, words);
     case MATCH_SCALE_TOP:
       if (intake_answer_get_kind (answer) != INTAKE_ANSWER_INTEGER ||
           intake_answer_get_integer (answer) != q->max)
         return NULL;
-      return intake_submission_format_answer (q, answer, "nl");
+      return intake_answer_format (q, answer, lang, words);
     default:
       g_assert_not_reached ();
     }
@@ -451,10 +465,10 @@ add_line (IntakeSummary      *self,
     return;
 
   line.topic = topic;
-  line.label = g_strdup (zrm >= 0 ? words_nl.zrm[zrm].name : words_nl.topic_labels[topic]);
-  line.zrm_domain = zrm >= 0 ? g_strdup (words_nl.zrm[zrm].code) : NULL;
+  line.label = g_strdup (zrm >= 0 ? _(zrm_domains[zrm].name) : _(topic_labels[topic]));
+  line.zrm_domain = zrm >= 0 ? g_strdup (zrm_domains[zrm].code) : NULL;
   line.items = strv_from_array (acc->items, TRUE);
-  line.text = g_strjoinv (words_nl.separator, line.items);
+  line.text = g_strjoinv (SEPARATOR, line.items);
   line.sources = strv_from_array (acc->sources, FALSE);
   line.text_language_name = g_strdup (acc->text_language_name);
   g_array_append_val (self->lines, line);
@@ -471,6 +485,11 @@ intake_summary_new (IntakeSubmission     *submission,
   Accumulator simple[N_SIMPLE_TOPICS] = { { 0 } };
   Accumulator barriers[N_ZRM] = { { 0 } };
   Accumulator not_said[N_ZRM] = { { 0 } };
+  IntakeAnswerWords words = intake_staff_answer_words ();
+  /* Translators: the item of a question the resident chose not to answer,
+   * after the question: "Do you have debts? — would rather not say". */
+  const char *declined = _("would rather not say");
+  const char *lang = staff_language;
   const char *language_name;
   guint n_questions;
 
@@ -478,11 +497,15 @@ intake_summary_new (IntakeSubmission     *submission,
   g_return_val_if_fail (INTAKE_IS_QUESTIONNAIRE (questionnaire), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (staff_language != NULL && strcmp (staff_language, "nl") != 0)
+  if (lang == NULL)
+    lang = intake_questionnaire_get_source_language (questionnaire);
+  if (intake_questionnaire_lookup_language (questionnaire, lang) == NULL)
     {
       g_set_error (error, INTAKE_SUBMISSION_ERROR, INTAKE_SUBMISSION_ERROR_UNSUPPORTED_STAFF_LANGUAGE,
-                   "the summary has no words for language \"%s\"; the staff apps are Dutch-only "
-                   "for now (use \"nl\")", staff_language);
+                   /* Translators: the questionnaire's id, its version and a language code. */
+                   _("questionnaire %s version %u has no texts in \"%s\""),
+                   intake_questionnaire_get_id (questionnaire),
+                   intake_questionnaire_get_version (questionnaire), lang);
       return NULL;
     }
 
@@ -490,7 +513,7 @@ intake_summary_new (IntakeSubmission     *submission,
   if (answers == NULL)
     return NULL;
 
-  language_name = intake_submission_language_name (intake_submission_get_language (submission), "nl");
+  language_name = intake_staff_language_name (intake_submission_get_language (submission));
   if (language_name == NULL)
     language_name = intake_submission_get_language (submission);
 
@@ -510,12 +533,12 @@ intake_summary_new (IntakeSubmission     *submission,
           /* "Rather not say" is listed as such: never as a barrier, never as an answer. */
           if (zrm >= 0)
             accumulator_add (&not_said[zrm], q,
-                             item_new (q, words_nl.declined, SHOW_QUESTION_AND_ANSWER));
+                             item_new (q, lang, declined, SHOW_QUESTION_AND_ANSWER));
           for (guint r = 0; r < G_N_ELEMENTS (rules); r++)
             if (rules[r].topic < N_SIMPLE_TOPICS && rules[r].match == MATCH_ANSWERED &&
                 rule_selects (&rules[r], q))
               accumulator_add (&simple[rules[r].topic], q,
-                               item_new (q, words_nl.declined, SHOW_QUESTION_AND_ANSWER));
+                               item_new (q, lang, declined, SHOW_QUESTION_AND_ANSWER));
           continue;
         }
 
@@ -526,7 +549,7 @@ intake_summary_new (IntakeSubmission     *submission,
 
           if (!rule_selects (rule, q))
             continue;
-          answer_text = rule_answer_text (rule, q, answer);
+          answer_text = rule_answer_text (rule, q, lang, &words, answer);
           if (answer_text == NULL)
             continue;
 
@@ -536,11 +559,11 @@ intake_summary_new (IntakeSubmission     *submission,
 
               /* intake_summary_check_rules() catches a barrier question without a zrm tag. */
               if (zrm >= 0)
-                accumulator_add (&barriers[zrm], q, item_new (q, answer_text, rule->show));
+                accumulator_add (&barriers[zrm], q, item_new (q, lang, answer_text, rule->show));
             }
           else
             {
-              accumulator_add (&simple[rule->topic], q, item_new (q, answer_text, rule->show));
+              accumulator_add (&simple[rule->topic], q, item_new (q, lang, answer_text, rule->show));
               if (rule->topic == INTAKE_SUMMARY_OWN_WORDS)
                 simple[rule->topic].text_language_name = language_name;
             }
@@ -572,14 +595,17 @@ const char *
 intake_summary_get_heading (IntakeSummary *self)
 {
   g_return_val_if_fail (INTAKE_IS_SUMMARY (self), NULL);
-  return INTAKE_SUMMARY_HEADING;
+  /* Translators: the fixed heading above the caseworker summary. The summary
+   * selects answers for the conversation; it never decides or scores (AVG
+   * art. 22), and the heading must say so. */
+  return _("Aid for the conversation — no decision and no score about the person");
 }
 
 const char *
 intake_summary_topic_title (IntakeSummaryTopic topic)
 {
   g_return_val_if_fail ((guint) topic <= INTAKE_SUMMARY_NOT_SAID, NULL);
-  return words_nl.topic_titles[topic];
+  return _(topic_titles[topic]);
 }
 
 guint

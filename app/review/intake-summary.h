@@ -25,9 +25,6 @@ typedef enum {
 
 GQuark intake_summary_error_quark (void);
 
-/* The fixed heading of every summary. */
-#define INTAKE_SUMMARY_HEADING "Hulpmiddel voor het gesprek — geen besluit en geen score over de persoon"
-
 /* Line topics, in the order the lines come. */
 typedef enum {
   INTAKE_SUMMARY_LADDER_NOW,      /* Participatieladder: where the resident is now */
@@ -46,7 +43,7 @@ typedef enum {
 /* One line. Read-only; owned by the summary and wiped with it. */
 typedef struct {
   IntakeSummaryTopic   topic;
-  char                *label;               /* Dutch: "Participatieladder nu", or the ZRM domain name */
+  char                *label;               /* "Participation ladder now" (translated), or the ZRM domain name */
   char                *zrm_domain;          /* BARRIERS, NOT_SAID: the ZRM code, e.g. "finances"; else NULL */
   char                *text;                /* the items joined with "; " */
   char               **items;               /* "question — answer" (or the answer alone), one per source answer */
@@ -59,16 +56,19 @@ typedef struct {
 G_DECLARE_FINAL_TYPE (IntakeSummary, intake_summary, INTAKE, SUMMARY, GObject)
 
 /* Builds the summary of @submission, which must have been made with
- * @questionnaire (checked as intake_submission_check()). @staff_language NULL
- * means "nl", the only one for now. A line appears only when an answer
- * supports it; nothing is scored, ranked or decided. */
+ * @questionnaire (checked as intake_submission_check()). The questionnaire's
+ * texts are in @staff_language (NULL: the questionnaire's source language),
+ * the summary's own words in the staff's language (gettext). A line appears
+ * only when an answer supports it; nothing is scored, ranked or decided. */
 IntakeSummary           *intake_summary_new             (IntakeSubmission    *submission,
                                                          IntakeQuestionnaire *questionnaire,
                                                          const char          *staff_language,
                                                          GError             **error);
-/* INTAKE_SUMMARY_HEADING. */
+/* The fixed heading: "Aid for the conversation — no decision and no score
+ * about the person", translated. */
 const char              *intake_summary_get_heading     (IntakeSummary       *self);
-/* The heading of a group of lines, e.g. "Zelf genoemde belemmeringen per leefgebied (ZRM)". */
+/* The heading of a group of lines, e.g. "Barriers the resident named, per life
+ * domain (ZRM)", translated. */
 const char              *intake_summary_topic_title     (IntakeSummaryTopic   topic);
 guint                    intake_summary_get_n_lines     (IntakeSummary       *self);
 const IntakeSummaryLine *intake_summary_get_line        (IntakeSummary       *self,

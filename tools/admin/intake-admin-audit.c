@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include "intake-admin-builtins.h"
 #include "intake-admin-private.h"
 #include "intake-audit.h"
@@ -30,9 +31,9 @@ intake_admin_audit_verify (int    argc,
   if (!intake_admin_parse_options (entries, usage, &argc, &argv, &status))
     return status;
   if (argc != 1)
-    return intake_admin_usage_error (usage, "unexpected argument");
+    return intake_admin_usage_error (usage, _("unexpected argument"));
   if ((data_dir == NULL) == (conninfo == NULL))
-    return intake_admin_usage_error (usage, "give exactly one of --data DIR and --postgres CONNINFO");
+    return intake_admin_usage_error (usage, _("give exactly one of --data DIR and --postgres CONNINFO"));
 
   intake_audit_verifier_init (&verifier);
   if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)) ||
@@ -43,15 +44,24 @@ intake_admin_audit_verify (int    argc,
     }
   if (verifier.problem != INTAKE_AUDIT_PROBLEM_NONE)
     {
-      g_print ("checked: %" G_GINT64_FORMAT " good events before the problem\n", verifier.count);
-      g_printerr ("intake-admin: audit chain broken at seq %" G_GINT64_FORMAT ": %s (%s); restore the log "
-                  "from a backup and find out who had access to the store\n",
-                  verifier.bad_seq, intake_audit_problem_to_string (verifier.problem), verifier.detail);
+      g_autofree char *message = NULL;
+
+      g_print (g_dngettext (GETTEXT_PACKAGE, "checked: %lld good event before the problem\n",
+                            "checked: %lld good events before the problem\n", (gulong) verifier.count),
+               (long long) verifier.count);
+      /* Translators: the event's sequence number, what is wrong (a code) and details. */
+      message = g_strdup_printf (_("audit chain broken at seq %lld: %s (%s); restore the log "
+                                   "from a backup and find out who had access to the store"),
+                                 (long long) verifier.bad_seq, intake_audit_problem_to_string (verifier.problem),
+                                 verifier.detail);
+      g_printerr ("intake-admin: %s\n", message);
       intake_audit_verifier_clear (&verifier);
       return EXIT_FAILURE;
     }
-  g_print ("audit chain intact: %" G_GINT64_FORMAT " events, head %" G_GINT64_FORMAT " %s\n",
-           verifier.count, verifier.head_seq, verifier.head_hash);
+  /* Translators: the number of events, then the last one's sequence number and hash. */
+  g_print (g_dngettext (GETTEXT_PACKAGE, "audit chain intact: %lld event, head %lld %s\n",
+                        "audit chain intact: %lld events, head %lld %s\n", (gulong) verifier.count),
+           (long long) verifier.count, (long long) verifier.head_seq, verifier.head_hash);
   intake_audit_verifier_clear (&verifier);
   return EXIT_SUCCESS;
 }
@@ -73,20 +83,20 @@ intake_admin_audit_show (int    argc,
   int status = 0;
   GOptionEntry entries[] = {
     INTAKE_ADMIN_STORE_OPTIONS (data_dir, conninfo),
-    { "object", 0, 0, G_OPTION_ARG_STRING, &object, "Only events about this object (a submission id, a name)", "ID" },
-    { "after", 0, 0, G_OPTION_ARG_INT64, &after, "Only events after this seq", "SEQ" },
-    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "At most this many events (default 1000)", "N" },
+    { "object", 0, 0, G_OPTION_ARG_STRING, &object, N_("Only events about this object (a submission id, a name)"), "ID" },
+    { "after", 0, 0, G_OPTION_ARG_INT64, &after, N_("Only events after this seq"), "SEQ" },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most this many events (default 1000)"), "N" },
     { NULL }
   };
 
   if (!intake_admin_parse_options (entries, usage, &argc, &argv, &status))
     return status;
   if (argc != 1)
-    return intake_admin_usage_error (usage, "unexpected argument");
+    return intake_admin_usage_error (usage, _("unexpected argument"));
   if ((data_dir == NULL) == (conninfo == NULL))
-    return intake_admin_usage_error (usage, "give exactly one of --data DIR and --postgres CONNINFO");
+    return intake_admin_usage_error (usage, _("give exactly one of --data DIR and --postgres CONNINFO"));
   if (limit < 1 || after < 0)
-    return intake_admin_usage_error (usage, "--limit must be positive and --after not negative");
+    return intake_admin_usage_error (usage, _("--limit must be positive and --after not negative"));
 
   if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)) ||
       !(events = intake_store_list_audit (store, object, after, (guint)limit, &error)))

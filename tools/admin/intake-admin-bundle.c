@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "intake-accept.h"
@@ -41,22 +42,22 @@ intake_admin_import_bundle (int    argc,
   GOptionEntry entries[] = {
     INTAKE_ADMIN_STORE_OPTIONS (data_dir, conninfo),
     { "office-public", 0, 0, G_OPTION_ARG_FILENAME, &office_path,
-      "Office public key (default: the one the store was set up with)", "FILE" },
+      N_("Office public key (default: the one the store was set up with)"), "FILE" },
     { NULL }
   };
 
   if (!intake_admin_parse_options (entries, usage, &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return intake_admin_usage_error (usage, "expected exactly one bundle file");
+    return intake_admin_usage_error (usage, _("expected exactly one bundle file"));
   if ((data_dir == NULL) == (conninfo == NULL))
-    return intake_admin_usage_error (usage, "give exactly one of --data DIR and --postgres CONNINFO");
+    return intake_admin_usage_error (usage, _("give exactly one of --data DIR and --postgres CONNINFO"));
 
   if (!intake_admin_read_input (argv[1], &bundle, &error))
     return intake_admin_fail (error);
   if (!(envelopes = intake_bundle_parse (bundle, &signer, &created_at, &error)))
     {
-      g_prefix_error (&error, "%s is refused: ", argv[1]);
+      g_prefix_error (&error, _("%s is refused: "), argv[1]);
       return intake_admin_fail (error);
     }
 
@@ -76,8 +77,12 @@ intake_admin_import_bundle (int    argc,
   if (!(device = intake_store_get_device (store, device_id, &local_error)))
     {
       if (g_error_matches (local_error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_DEVICE))
-        g_printerr ("intake-admin: %s is refused: it was signed by device %s, which is not enrolled\n",
-                    argv[1], device_id);
+        {
+          g_autofree char *message = g_strdup_printf (_("%s is refused: it was signed by device %s, which is not enrolled"),
+                                                      argv[1], device_id);
+
+          g_printerr ("intake-admin: %s\n", message);
+        }
       else
         g_printerr ("intake-admin: %s\n", local_error->message);
       return EXIT_FAILURE;
@@ -85,8 +90,13 @@ intake_admin_import_bundle (int    argc,
   if (device->status != INTAKE_DEVICE_STATUS_ACTIVE ||
       memcmp (device->sign_pk, signer.sign_pk, sizeof signer.sign_pk) != 0)
     {
-      g_printerr ("intake-admin: %s is refused: device %s is %s\n", argv[1], device_id,
-                  device->status != INTAKE_DEVICE_STATUS_ACTIVE ? "revoked" : "enrolled with another key");
+      g_autofree char *message = NULL;
+
+      if (device->status != INTAKE_DEVICE_STATUS_ACTIVE)
+        message = g_strdup_printf (_("%s is refused: device %s is revoked"), argv[1], device_id);
+      else
+        message = g_strdup_printf (_("%s is refused: device %s is enrolled with another key"), argv[1], device_id);
+      g_printerr ("intake-admin: %s\n", message);
       return EXIT_FAILURE;
     }
 
@@ -98,8 +108,8 @@ intake_admin_import_bundle (int    argc,
       if (!intake_server_accept_envelope (store, office_key_id, device, g_ptr_array_index (envelopes, i),
                                           INTAKE_ENVELOPE_SOURCE_BUNDLE, now, &result, &error))
         {
-          g_prefix_error (&error, "stopped at envelope %u of %u (the ones before are stored; "
-                          "importing again is safe): ", i + 1, envelopes->len);
+          g_prefix_error (&error, _("stopped at envelope %u of %u (the ones before are stored; "
+                                    "importing again is safe): "), i + 1, envelopes->len);
           return intake_admin_fail (error);
         }
       counts[result.status]++;
@@ -127,8 +137,15 @@ intake_admin_import_bundle (int    argc,
   g_print ("rejected:  %u\n", counts[INTAKE_ACCEPT_REJECTED]);
   if (counts[INTAKE_ACCEPT_CONFLICT] + counts[INTAKE_ACCEPT_REJECTED] > 0)
     {
-      g_printerr ("intake-admin: %u envelope(s) of %s were refused (listed above); the kiosk keeps them\n",
-                  counts[INTAKE_ACCEPT_CONFLICT] + counts[INTAKE_ACCEPT_REJECTED], argv[1]);
+      guint refused = counts[INTAKE_ACCEPT_CONFLICT] + counts[INTAKE_ACCEPT_REJECTED];
+      g_autofree char *message = NULL;
+
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "%u envelope of %s was refused (listed above); the kiosk keeps it",
+                                              "%u envelopes of %s were refused (listed above); the kiosk keeps them",
+                                              refused),
+                                 refused, argv[1]);
+      g_printerr ("intake-admin: %s\n", message);
       return EXIT_FAILURE;
     }
   return EXIT_SUCCESS;

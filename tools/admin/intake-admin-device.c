@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "intake-admin-builtins.h"
@@ -31,7 +32,7 @@ intake_admin_device_init (int    argc,
   if (!intake_admin_parse_options (entries, usage, &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return intake_admin_usage_error (usage, "expected exactly one directory");
+    return intake_admin_usage_error (usage, _("expected exactly one directory"));
 
   secret_path = g_build_filename (argv[1], "device.secret", NULL);
   pub_path = g_build_filename (argv[1], "device.pub", NULL);
@@ -73,9 +74,9 @@ intake_admin_device_list (int    argc,
   if (!intake_admin_parse_options (entries, usage, &argc, &argv, &status))
     return status;
   if (argc != 1)
-    return intake_admin_usage_error (usage, "unexpected argument");
+    return intake_admin_usage_error (usage, _("unexpected argument"));
   if ((data_dir == NULL) == (conninfo == NULL))
-    return intake_admin_usage_error (usage, "give exactly one of --data DIR and --postgres CONNINFO");
+    return intake_admin_usage_error (usage, _("give exactly one of --data DIR and --postgres CONNINFO"));
 
   if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)) ||
       !(devices = intake_store_list_devices (store, &error)))
@@ -119,15 +120,15 @@ intake_admin_device_revoke (int    argc,
   if (!intake_admin_parse_options (entries, usage, &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return intake_admin_usage_error (usage, "expected exactly one device id");
+    return intake_admin_usage_error (usage, _("expected exactly one device id"));
   if ((data_dir == NULL) == (conninfo == NULL))
-    return intake_admin_usage_error (usage, "give exactly one of --data DIR and --postgres CONNINFO");
+    return intake_admin_usage_error (usage, _("give exactly one of --data DIR and --postgres CONNINFO"));
 
   if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)) ||
       !intake_store_revoke_device (store, argv[1], g_get_real_time () / G_USEC_PER_SEC, &error) ||
       !intake_admin_record_audit (store, "device_revoke", argv[1], "ok", &error))
     return intake_admin_fail (error);
 
-  g_print ("revoked %s: its requests and bundles are refused from now on\n", argv[1]);
+  g_print (_("revoked %s: its requests and bundles are refused from now on\n"), argv[1]);
   return EXIT_SUCCESS;
 }

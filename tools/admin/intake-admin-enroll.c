@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include "intake-admin-builtins.h"
 #include "intake-admin-private.h"
 #include "intake-server-util.h"
@@ -29,19 +30,19 @@ intake_admin_enroll_code (int    argc,
   int status = 0;
   GOptionEntry entries[] = {
     INTAKE_ADMIN_STORE_OPTIONS (data_dir, conninfo),
-    { "location", 0, 0, G_OPTION_ARG_STRING, &location, "Where the kiosk stands (shown to staff)", "NAME" },
-    { "expires", 0, 0, G_OPTION_ARG_STRING, &expires, "How long the code stays valid (default 24h)", "DURATION" },
+    { "location", 0, 0, G_OPTION_ARG_STRING, &location, N_("Where the kiosk stands (shown to staff)"), "NAME" },
+    { "expires", 0, 0, G_OPTION_ARG_STRING, &expires, N_("How long the code stays valid (default 24h)"), "DURATION" },
     { NULL }
   };
 
   if (!intake_admin_parse_options (entries, usage, &argc, &argv, &status))
     return status;
   if (argc != 1)
-    return intake_admin_usage_error (usage, "unexpected argument");
+    return intake_admin_usage_error (usage, _("unexpected argument"));
   if ((data_dir == NULL) == (conninfo == NULL))
-    return intake_admin_usage_error (usage, "give exactly one of --data DIR and --postgres CONNINFO");
+    return intake_admin_usage_error (usage, _("give exactly one of --data DIR and --postgres CONNINFO"));
   if (location == NULL || *g_strstrip (location) == '\0')
-    return intake_admin_usage_error (usage, "--location is required");
+    return intake_admin_usage_error (usage, _("--location is required"));
   if (expires != NULL && !intake_parse_duration (expires, &lifetime, &error))
     {
       status = intake_admin_usage_error (usage, error->message);
@@ -62,7 +63,7 @@ intake_admin_enroll_code (int    argc,
   expires_text = intake_admin_format_time (now + lifetime);
   g_print ("location: %s\n", location);
   g_print ("expires:  %s\n", expires_text);
-  g_print ("one-time enrollment code (type it on the kiosk's staff screen):\n");
+  g_print (_("one-time enrollment code (type it on the kiosk’s staff screen):\n"));
   g_print ("%s\n", code);
   return EXIT_SUCCESS;
 }

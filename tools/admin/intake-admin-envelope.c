@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,9 +60,9 @@ check_session_json (JsonNode           *root,
 
 bad:
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-               "the input is not a finished session (expected a JSON object with \"format\": 1, "
-               "\"answers\", \"language\" and \"questionnaire\" {id, version, hash}; "
-               "see docs/questionnaire.md)");
+               _("the input is not a finished session (expected a JSON object with \"format\": 1, "
+                 "\"answers\", \"language\" and \"questionnaire\" {id, version, hash}; "
+                 "see docs/questionnaire.md)"));
   return FALSE;
 }
 
@@ -105,22 +106,22 @@ intake_admin_envelope_seal (int    argc,
   const char *input_data;
   int status = 0;
   GOptionEntry entries[] = {
-    { "office", 0, 0, G_OPTION_ARG_FILENAME, &office_dir, "Office key directory (or office.pub)", "DIR" },
-    { "device", 0, 0, G_OPTION_ARG_FILENAME, &device_dir, "Device key directory", "DIR" },
-    { "in", 0, 0, G_OPTION_ARG_FILENAME, &in_path, "Session JSON (default: standard input)", "FILE" },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_path, "Envelope file (default: standard output)", "FILE" },
-    { "outbox", 0, 0, G_OPTION_ARG_FILENAME, &outbox_path, "Also queue the envelope in this outbox", "DB" },
+    { "office", 0, 0, G_OPTION_ARG_FILENAME, &office_dir, N_("Office key directory (or office.pub)"), "DIR" },
+    { "device", 0, 0, G_OPTION_ARG_FILENAME, &device_dir, N_("Device key directory"), "DIR" },
+    { "in", 0, 0, G_OPTION_ARG_FILENAME, &in_path, N_("Session JSON (default: standard input)"), "FILE" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_path, N_("Envelope file (default: standard output)"), "FILE" },
+    { "outbox", 0, 0, G_OPTION_ARG_FILENAME, &outbox_path, N_("Also queue the envelope in this outbox"), "DB" },
     { NULL }
   };
 
   if (!intake_admin_parse_options (entries, usage, &argc, &argv, &status))
     return status;
   if (argc != 1)
-    return intake_admin_usage_error (usage, "unexpected argument");
+    return intake_admin_usage_error (usage, _("unexpected argument"));
   if (office_dir == NULL || device_dir == NULL)
-    return intake_admin_usage_error (usage, "--office and --device are required");
+    return intake_admin_usage_error (usage, _("--office and --device are required"));
   if (out_path == NULL && outbox_path == NULL && isatty (STDOUT_FILENO))
-    return intake_admin_usage_error (usage, "refusing to write a binary envelope to a terminal; use --out FILE");
+    return intake_admin_usage_error (usage, _("refusing to write a binary envelope to a terminal; use --out FILE"));
 
   device_path = g_build_filename (device_dir, "device.secret", NULL);
   if (!intake_admin_load_office_public (office_dir, &office, &error) ||
@@ -134,7 +135,7 @@ intake_admin_envelope_seal (int    argc,
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, input_data, (gssize)input_len, &error))
     {
-      g_prefix_error (&error, "the session JSON does not parse: ");
+      g_prefix_error (&error, _("the session JSON does not parse: "));
       return intake_admin_fail (error);
     }
   wipe_bytes (input);
@@ -165,7 +166,7 @@ intake_admin_envelope_seal (int    argc,
   if ((out_path != NULL || outbox_path == NULL) && !intake_admin_write_output (out_path, envelope, &error))
     return intake_admin_fail (error);
 
-  g_printerr ("sealed submission %s (reference %s, %zu bytes)\n",
+  g_printerr (_("sealed submission %s (reference %s, %zu bytes)\n"),
               submission_hex, reference, g_bytes_get_size (envelope));
   return EXIT_SUCCESS;
 }
@@ -193,18 +194,18 @@ intake_admin_envelope_open (int    argc,
   GError *error = NULL;
   int status = 0;
   GOptionEntry entries[] = {
-    { "office", 0, 0, G_OPTION_ARG_FILENAME, &office_dir, "Office key directory", "DIR" },
-    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file, "Passphrase of the office secret", "FILE" },
-    { "in", 0, 0, G_OPTION_ARG_FILENAME, &in_path, "Envelope file (default: standard input)", "FILE" },
+    { "office", 0, 0, G_OPTION_ARG_FILENAME, &office_dir, N_("Office key directory"), "DIR" },
+    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file, N_("Passphrase of the office secret"), "FILE" },
+    { "in", 0, 0, G_OPTION_ARG_FILENAME, &in_path, N_("Envelope file (default: standard input)"), "FILE" },
     { NULL }
   };
 
   if (!intake_admin_parse_options (entries, usage, &argc, &argv, &status))
     return status;
   if (argc != 1)
-    return intake_admin_usage_error (usage, "unexpected argument");
+    return intake_admin_usage_error (usage, _("unexpected argument"));
   if (office_dir == NULL)
-    return intake_admin_usage_error (usage, "--office is required");
+    return intake_admin_usage_error (usage, _("--office is required"));
 
   secret_path = g_build_filename (office_dir, "office.secret", NULL);
   if (!intake_admin_read_input (in_path, &envelope, &error) ||
@@ -218,14 +219,14 @@ intake_admin_envelope_open (int    argc,
   reference = intake_reference_from_submission_id (header.submission_id);
   created = g_date_time_new_from_unix_utc (header.created_at);
   created_text = created ? g_date_time_format_iso8601 (created) : g_strdup ("?");
-  g_printerr ("verified: submission %s (reference %s) from device %s, questionnaire %s v%u, sealed %s\n",
+  g_printerr (_("verified: submission %s (reference %s) from device %s, questionnaire %s v%u, sealed %s\n"),
               submission_hex, reference, device_hex, header.questionnaire_id,
               header.questionnaire_version, created_text);
 
   if (fwrite (plaintext->data, 1, plaintext->len, stdout) != plaintext->len ||
       fputc ('\n', stdout) == EOF || fflush (stdout) != 0)
     {
-      g_printerr ("intake-admin: cannot write to standard output\n");
+      g_printerr ("intake-admin: %s\n", _("cannot write to standard output"));
       return EXIT_FAILURE;
     }
   return EXIT_SUCCESS;

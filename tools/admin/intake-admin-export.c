@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include "intake-admin-builtins.h"
 #include "intake-admin-private.h"
 #include "intake-review-client.h"
@@ -73,7 +74,11 @@ export_steps (IntakeReviewClient        *client,
   if (!intake_review_client_export_finish (client, exported, out_rows, &skipped, error))
     return FALSE;
   if (skipped > 0)
-    g_printerr ("%u submissions of another questionnaire version were left out; export them separately.\n", skipped);
+    g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                             "%u submission of another questionnaire version was left out; export it separately.\n",
+                             "%u submissions of another questionnaire version were left out; export them separately.\n",
+                             skipped),
+                skipped);
   return TRUE;
 }
 
@@ -133,23 +138,23 @@ intake_admin_export (int    argc,
   gboolean json;
   int status = 0;
   GOptionEntry entries[] = {
-    { "server", 0, 0, G_OPTION_ARG_STRING, &server, "The office server", "URL" },
-    { "reviewer", 0, 0, G_OPTION_ARG_STRING, &reviewer, "Reviewer name", "NAME" },
-    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file, "The reviewer's passphrase", "FILE" },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "csv (with a byte order mark for Excel) or json", "FORMAT" },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_path, "File to write (mode 0600)", "FILE" },
-    { "tls-ca", 0, 0, G_OPTION_ARG_FILENAME, &tls_ca, "Trust the CAs in this PEM file", "FILE" },
+    { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("The office server"), "URL" },
+    { "reviewer", 0, 0, G_OPTION_ARG_STRING, &reviewer, N_("Reviewer name"), "NAME" },
+    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file, N_("The reviewer's passphrase"), "FILE" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("csv (with a byte order mark for Excel) or json"), "FORMAT" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_path, N_("File to write (mode 0600)"), "FILE" },
+    { "tls-ca", 0, 0, G_OPTION_ARG_FILENAME, &tls_ca, N_("Trust the CAs in this PEM file"), "FILE" },
     { NULL }
   };
 
   if (!intake_admin_parse_options (entries, usage, &argc, &argv, &status))
     return status;
   if (argc != 1)
-    return intake_admin_usage_error (usage, "unexpected argument");
+    return intake_admin_usage_error (usage, _("unexpected argument"));
   if (server == NULL || reviewer == NULL || format == NULL || out_path == NULL)
-    return intake_admin_usage_error (usage, "--server, --reviewer, --format and --out are required");
+    return intake_admin_usage_error (usage, _("--server, --reviewer, --format and --out are required"));
   if (!g_str_equal (format, "csv") && !g_str_equal (format, "json"))
-    return intake_admin_usage_error (usage, "--format is csv or json");
+    return intake_admin_usage_error (usage, _("--format is csv or json"));
   json = g_str_equal (format, "json");
 
   /* The export holds answers in plain text: the one place they are written
@@ -162,6 +167,8 @@ intake_admin_export (int    argc,
                        out_path, &rows, &error))
     return intake_admin_fail (error);
 
-  g_print ("%" G_GUINT64_FORMAT " submissions exported to %s\n", rows, out_path);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "%lu submission exported to %s\n", "%lu submissions exported to %s\n",
+                        (gulong) rows),
+           (gulong) rows, out_path);
   return EXIT_SUCCESS;
 }

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include "intake-admin-builtins.h"
 #include "intake-admin-private.h"
 #include "intake-keys.h"
@@ -26,21 +27,23 @@ intake_admin_office_init (int    argc,
   int status = 0;
   GOptionEntry entries[] = {
     { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file,
-      "Read the passphrase from the first line of FILE", "FILE" },
+      N_("Read the passphrase from the first line of FILE"), "FILE" },
     { NULL }
   };
 
   if (!intake_admin_parse_options (entries, usage, &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return intake_admin_usage_error (usage, "expected exactly one directory");
+    return intake_admin_usage_error (usage, _("expected exactly one directory"));
 
   pub_path = g_build_filename (argv[1], "office.pub", NULL);
   secret_path = g_build_filename (argv[1], "office.secret", NULL);
   if (g_file_test (pub_path, G_FILE_TEST_EXISTS) || g_file_test (secret_path, G_FILE_TEST_EXISTS))
     {
-      g_printerr ("intake-admin: %s already holds office keys; refusing to replace them "
-                  "(choose another directory)\n", argv[1]);
+      g_autofree char *message = g_strdup_printf (_("%s already holds office keys; refusing to replace them "
+                                                    "(choose another directory)"), argv[1]);
+
+      g_printerr ("intake-admin: %s\n", message);
       return EXIT_FAILURE;
     }
 

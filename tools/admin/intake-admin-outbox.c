@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include "intake-admin-builtins.h"
 #include "intake-admin-private.h"
 #include "intake-outbox.h"
@@ -23,10 +24,11 @@ intake_admin_outbox_status (int    argc,
   if (!intake_admin_parse_options (entries, usage, &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return intake_admin_usage_error (usage, "expected exactly one outbox database");
+    return intake_admin_usage_error (usage, _("expected exactly one outbox database"));
   if (!g_file_test (argv[1], G_FILE_TEST_EXISTS))
     {
-      g_printerr ("intake-admin: %s does not exist; give the outbox.db of a kiosk state directory\n",
+      g_printerr ("intake-admin: ");
+      g_printerr (_("%s does not exist; give the outbox.db of a kiosk state directory\n"),
                   argv[1]);
       return EXIT_FAILURE;
     }

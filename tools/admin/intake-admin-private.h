@@ -17,8 +17,8 @@ G_BEGIN_DECLS
 
 /* The --data DIR / --postgres CONNINFO pair every store command takes. */
 #define INTAKE_ADMIN_STORE_OPTIONS(data_dir, conninfo) \
-  { "data", 0, 0, G_OPTION_ARG_FILENAME, &(data_dir), "Server data directory (SQLite store)", "DIR" }, \
-  { "postgres", 0, 0, G_OPTION_ARG_STRING, &(conninfo), "PostgreSQL store (libpq connection string)", "CONNINFO" }
+  { "data", 0, 0, G_OPTION_ARG_FILENAME, &(data_dir), N_("Server data directory (SQLite store)"), "DIR" }, \
+  { "postgres", 0, 0, G_OPTION_ARG_STRING, &(conninfo), N_("PostgreSQL store (libpq connection string)"), "CONNINFO" }
 
 int                 intake_admin_fail                 (GError               *error);
 int                 intake_admin_usage_error          (const char           *usage,

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include "intake-admin-builtins.h"
 #include "intake-admin-private.h"
 #include "intake-keys.h"
@@ -25,7 +26,7 @@ intake_admin_questionnaire_check (int    argc,
   if (!intake_admin_parse_options (entries, usage, &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return intake_admin_usage_error (usage, "expected exactly one questionnaire file");
+    return intake_admin_usage_error (usage, _("expected exactly one questionnaire file"));
 
   if (!(questionnaire = intake_questionnaire_new_from_file (argv[1], &error)))
     return intake_admin_fail (error);
@@ -75,18 +76,18 @@ intake_admin_questionnaire_sign (int    argc,
   GError *error = NULL;
   int status = 0;
   GOptionEntry entries[] = {
-    { "office", 0, 0, G_OPTION_ARG_FILENAME, &office_dir, "Office key directory", "DIR" },
-    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file, "Passphrase of the office secret", "FILE" },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_path, "Signed questionnaire to write", "FILE" },
+    { "office", 0, 0, G_OPTION_ARG_FILENAME, &office_dir, N_("Office key directory"), "DIR" },
+    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file, N_("Passphrase of the office secret"), "FILE" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_path, N_("Signed questionnaire to write"), "FILE" },
     { NULL }
   };
 
   if (!intake_admin_parse_options (entries, usage, &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return intake_admin_usage_error (usage, "expected exactly one questionnaire file");
+    return intake_admin_usage_error (usage, _("expected exactly one questionnaire file"));
   if (office_dir == NULL || out_path == NULL)
-    return intake_admin_usage_error (usage, "--office and --out are required");
+    return intake_admin_usage_error (usage, _("--office and --out are required"));
 
   secret_path = g_build_filename (office_dir, "office.secret", NULL);
   if (!(questionnaire = intake_questionnaire_new_from_file (argv[1], &error)) ||
@@ -103,9 +104,9 @@ intake_admin_questionnaire_sign (int    argc,
     return intake_admin_fail (error);
 
   key_id = intake_office_public_dup_key_id_hex (intake_office_secret_get_public (office));
-  g_print ("signed %s version %u (hash %s) with office key %s\n",
+  g_print (_("signed %s version %u (hash %s) with office key %s\n"),
            intake_questionnaire_get_id (questionnaire), intake_questionnaire_get_version (questionnaire),
            intake_questionnaire_get_hash (questionnaire), key_id);
-  g_print ("wrote %s\n", out_path);
+  g_print (_("wrote %s\n"), out_path);
   return EXIT_SUCCESS;
 }

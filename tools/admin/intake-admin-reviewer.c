@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "intake-admin-builtins.h"
@@ -42,25 +43,25 @@ intake_admin_reviewer_add (int    argc,
   GError *error = NULL;
   int status = 0;
   GOptionEntry entries[] = {
-    { "office", 0, 0, G_OPTION_ARG_FILENAME, &office_dir, "Office key directory", "DIR" },
-    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file, "Passphrase of the office secret", "FILE" },
+    { "office", 0, 0, G_OPTION_ARG_FILENAME, &office_dir, N_("Office key directory"), "DIR" },
+    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file, N_("Passphrase of the office secret"), "FILE" },
     INTAKE_ADMIN_STORE_OPTIONS (data_dir, conninfo),
-    { "name", 0, 0, G_OPTION_ARG_STRING, &name, "The reviewer's name (they unlock with it)", "NAME" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The reviewer's name (they unlock with it)"), "NAME" },
     { "reviewer-passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &reviewer_passphrase_file,
-      "The reviewer's new passphrase (at least 12 bytes)", "FILE" },
+      N_("The reviewer's new passphrase (at least 12 bytes)"), "FILE" },
     { NULL }
   };
 
   if (!intake_admin_parse_options (entries, usage, &argc, &argv, &status))
     return status;
   if (argc != 1)
-    return intake_admin_usage_error (usage, "unexpected argument");
+    return intake_admin_usage_error (usage, _("unexpected argument"));
   if ((data_dir == NULL) == (conninfo == NULL))
-    return intake_admin_usage_error (usage, "give exactly one of --data DIR and --postgres CONNINFO");
+    return intake_admin_usage_error (usage, _("give exactly one of --data DIR and --postgres CONNINFO"));
   if (office_dir == NULL || name == NULL || *g_strstrip (name) == '\0')
-    return intake_admin_usage_error (usage, "--office and --name are required");
+    return intake_admin_usage_error (usage, _("--office and --name are required"));
   if (strlen (name) > 128 || !g_utf8_validate (name, -1, NULL))
-    return intake_admin_usage_error (usage, "--name must be at most 128 bytes of UTF-8");
+    return intake_admin_usage_error (usage, _("--name must be at most 128 bytes of UTF-8"));
 
   if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)))
     return intake_admin_fail (error);
@@ -77,13 +78,14 @@ intake_admin_reviewer_add (int    argc,
       g_autofree char *ours = intake_office_public_dup_key_id_hex (store_office);
       g_autofree char *theirs = intake_office_public_dup_key_id_hex (intake_office_secret_get_public (office));
 
-      g_printerr ("intake-admin: the office key in %s (%s) is not the one this store serves (%s)\n",
+      g_printerr ("intake-admin: ");
+      g_printerr (_("the office key in %s (%s) is not the one this store serves (%s)\n"),
                   office_dir, theirs, ours);
       return EXIT_FAILURE;
     }
 
   if (reviewer_passphrase_file == NULL)
-    g_printerr ("The reviewer chooses a passphrase of at least 12 bytes.\n");
+    g_printerr ("%s\n", _("The reviewer chooses a passphrase of at least 12 bytes."));
   if (!(reviewer_passphrase = intake_admin_get_passphrase (reviewer_passphrase_file, TRUE, &error)) ||
       !(reviewer = intake_reviewer_key_generate (office, &error)) ||
       !(record.blob = intake_reviewer_key_wrap (reviewer, reviewer_passphrase, &error)))
@@ -107,7 +109,7 @@ intake_admin_reviewer_add (int    argc,
   g_print ("reviewer:   %s\n", name);
   g_print ("id:         %s\n", reviewer_id);
   g_print ("office key: %s\n", office_key_id);
-  g_print ("They unlock with their name and passphrase in intake-review.\n");
+  g_print ("%s\n", _("They unlock with their name and passphrase in intake-review."));
   return EXIT_SUCCESS;
 }
 
@@ -126,24 +128,24 @@ intake_admin_reviewer_remove (int    argc,
   int status = 0;
   GOptionEntry entries[] = {
     INTAKE_ADMIN_STORE_OPTIONS (data_dir, conninfo),
-    { "name", 0, 0, G_OPTION_ARG_STRING, &name, "The reviewer to remove", "NAME" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The reviewer to remove"), "NAME" },
     { NULL }
   };
 
   if (!intake_admin_parse_options (entries, usage, &argc, &argv, &status))
     return status;
   if (argc != 1)
-    return intake_admin_usage_error (usage, "unexpected argument");
+    return intake_admin_usage_error (usage, _("unexpected argument"));
   if ((data_dir == NULL) == (conninfo == NULL))
-    return intake_admin_usage_error (usage, "give exactly one of --data DIR and --postgres CONNINFO");
+    return intake_admin_usage_error (usage, _("give exactly one of --data DIR and --postgres CONNINFO"));
   if (name == NULL)
-    return intake_admin_usage_error (usage, "--name is required");
+    return intake_admin_usage_error (usage, _("--name is required"));
 
   event = intake_audit_event_new (g_get_real_time () / G_USEC_PER_SEC, "admin", "reviewer_remove", name, "ok", "cli");
   if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)) ||
       !intake_store_revoke_reviewer (store, name, g_get_real_time () / G_USEC_PER_SEC, event, &error))
     return intake_admin_fail (error);
-  g_print ("removed reviewer %s: their requests are refused and their key is no longer served\n", name);
+  g_print (_("removed reviewer %s: their requests are refused and their key is no longer served\n"), name);
   return EXIT_SUCCESS;
 }
 
@@ -168,9 +170,9 @@ intake_admin_reviewer_list (int    argc,
   if (!intake_admin_parse_options (entries, usage, &argc, &argv, &status))
     return status;
   if (argc != 1)
-    return intake_admin_usage_error (usage, "unexpected argument");
+    return intake_admin_usage_error (usage, _("unexpected argument"));
   if ((data_dir == NULL) == (conninfo == NULL))
-    return intake_admin_usage_error (usage, "give exactly one of --data DIR and --postgres CONNINFO");
+    return intake_admin_usage_error (usage, _("give exactly one of --data DIR and --postgres CONNINFO"));
 
   if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)) ||
       !(reviewers = intake_store_list_reviewers (store, &error)))

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <errno.h>
 #include <gio/gunixinputstream.h>
 #include <stdio.h>
@@ -46,6 +47,7 @@ intake_admin_parse_options (GOptionEntry   *entries,
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
 
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_help_enabled (context, TRUE);
   g_option_context_set_summary (context, usage);
   g_option_context_add_main_entries (context, entries, NULL);
@@ -69,7 +71,7 @@ read_passphrase_tty (const char  *prompt,
   if (!have_tty)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "no terminal to ask for a passphrase; use --passphrase-file FILE");
+                   _("no terminal to ask for a passphrase; use --passphrase-file FILE"));
       return NULL;
     }
 
@@ -86,7 +88,7 @@ read_passphrase_tty (const char  *prompt,
 
   if (line->len == 0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "the passphrase is empty");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("the passphrase is empty"));
       return NULL;
     }
   return intake_secure_buffer_new_take_string (g_steal_pointer (&line));
@@ -105,16 +107,16 @@ intake_admin_get_passphrase (const char  *file,
   if (file != NULL)
     return intake_secure_read_passphrase_file (file, error);
 
-  if (!(first = read_passphrase_tty ("Passphrase: ", error)))
+  if (!(first = read_passphrase_tty (_("Passphrase: "), error)))
     return NULL;
   if (!confirm)
     return g_steal_pointer (&first);
-  if (!(second = read_passphrase_tty ("Passphrase again: ", error)))
+  if (!(second = read_passphrase_tty (_("Passphrase again: "), error)))
     return NULL;
   if (first->len != second->len || memcmp (first->data, second->data, first->len) != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "the two passphrases differ; nothing was written");
+                   _("the two passphrases differ; nothing was written"));
       return NULL;
     }
   return g_steal_pointer (&first);
@@ -129,7 +131,7 @@ intake_admin_ensure_private_dir (const char  *dir,
       int saved = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "cannot create directory %s: %s", dir, g_strerror (saved));
+                   _("cannot create directory %s: %s"), dir, g_strerror (saved));
       return FALSE;
     }
   return TRUE;
@@ -152,7 +154,7 @@ intake_admin_read_input (const char  *path,
       if (!(*out_bytes = g_file_load_bytes (file, NULL, NULL, &local_error)))
         {
           g_set_error (error, local_error->domain, local_error->code,
-                       "cannot read %s: %s", path, local_error->message);
+                       _("cannot read %s: %s"), path, local_error->message);
           return FALSE;
         }
       return TRUE;
@@ -185,7 +187,7 @@ intake_admin_write_output (const char  *path,
                                      0600, &local_error))
         {
           g_set_error (error, local_error->domain, local_error->code,
-                       "cannot write %s: %s", path, local_error->message);
+                       _("cannot write %s: %s"), path, local_error->message);
           return FALSE;
         }
       return TRUE;
@@ -193,7 +195,7 @@ intake_admin_write_output (const char  *path,
 
   if (fwrite (data, 1, len, stdout) != len || fflush (stdout) != 0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot write to standard output");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("cannot write to standard output"));
       return FALSE;
     }
   return TRUE;
@@ -236,7 +238,7 @@ intake_admin_record_audit (IntakeStore  *store,
 
   if (!intake_store_append_audit (store, event, error))
     {
-      g_prefix_error (error, "done, but it could not be recorded in the audit log: ");
+      g_prefix_error (error, _("done, but it could not be recorded in the audit log: "));
       return FALSE;
     }
   return TRUE;

@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <locale.h>
 #include <stdio.h>
 
@@ -69,8 +70,14 @@ main (int    argc,
       char **argv)
 {
   GError *error = NULL;
+  /* Uninstalled runs (tests, scripts/run) find the compiled catalogs in the
+   * build directory (docs/translations.md). */
+  const char *localedir = g_getenv ("INTAKE_LOCALEDIR");
 
   setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("intake-admin");
 
   if (argc == 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
@@ -100,9 +107,17 @@ main (int    argc,
         }
     }
 
-  g_printerr ("intake-admin: unknown command%s%s%s%s; see intake-admin --help\n",
-              argc > 1 ? " \"" : "", argc > 1 ? argv[1] : "",
-              argc > 2 ? " " : "", argc > 2 ? argv[2] : "");
+  {
+    g_autofree char *message = NULL;
+
+    if (argc > 2)
+      message = g_strdup_printf (_("unknown command \"%s %s\"; see intake-admin --help"), argv[1], argv[2]);
+    else if (argc > 1)
+      message = g_strdup_printf (_("unknown command \"%s\"; see intake-admin --help"), argv[1]);
+    else
+      message = g_strdup (_("unknown command; see intake-admin --help"));
+    g_printerr ("intake-admin: %s\n", message);
+  }
   print_usage (stderr);
   return INTAKE_ADMIN_EXIT_USAGE;
 }

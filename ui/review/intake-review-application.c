@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "intake-review-application.h"
 #include "intake-review-window.h"
 
@@ -23,9 +25,9 @@ G_DEFINE_FINAL_TYPE (IntakeReviewApplication, intake_review_application, ADW_TYP
 
 static const GOptionEntry option_entries[] = {
   { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "The office server (default: the server-url setting)", "URL" },
+    N_("The office server (default: the server-url setting)"), "URL" },
   { "tls-ca", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    "Trust the CAs in this PEM file for the server", "FILE" },
+    N_("Trust the CAs in this PEM file for the server"), "FILE" },
   { NULL }
 };
 

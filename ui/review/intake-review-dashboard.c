@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <adwaita.h>
 
 #include "intake-review-dashboard.h"
@@ -22,10 +23,11 @@ static const IntakeDashboardSeries charted[] = {
 };
 
 static const char * const chart_titles[INTAKE_DASHBOARD_N_SERIES] = {
-  [INTAKE_DASHBOARD_WEEKS] = "Aanmeldingen per week en locatie",
-  [INTAKE_DASHBOARD_LANGUAGES] = "Gebruikte talen",
-  [INTAKE_DASHBOARD_SECTORS] = "Gewenste sectoren (meer antwoorden per persoon mogelijk)",
-  [INTAKE_DASHBOARD_HELP_WEEKS] = "Hulpvragen per week",
+  /* Translators: the titles of the overview's charts. */
+  [INTAKE_DASHBOARD_WEEKS] = N_("Submissions per week and location"),
+  [INTAKE_DASHBOARD_LANGUAGES] = N_("Languages used"),
+  [INTAKE_DASHBOARD_SECTORS] = N_("Sectors wanted (several answers per person possible)"),
+  [INTAKE_DASHBOARD_HELP_WEEKS] = N_("Help requests per week"),
 };
 
 /* Okabe-Ito: distinguishable with the common colour-vision deficiencies; every
@@ -170,7 +172,8 @@ draw_empty (cairo_t   *cr,
 
   foreground (area, &fg);
   gdk_cairo_set_source_rgba (cr, &fg);
-  show_text (cr, area, "Geen gegevens", width / 2.0, height / 2.0, 0.5, NULL);
+  /* Translators: in an empty chart. */
+  show_text (cr, area, _("No data"), width / 2.0, height / 2.0, 0.5, NULL);
 }
 
 /* Weeks along the x axis; per week one bar per location (@grouped) or one bar. */
@@ -353,7 +356,7 @@ update_charts (IntakeReviewDashboard *self)
     {
       IntakeDashboardSeries series = charted[i];
       g_autofree char *words = self->model ? intake_dashboard_describe (self->model, series)
-                                           : g_strdup ("Nog niet berekend.");
+                                           : g_strdup (_("Not counted yet."));
       guint n = 0;
 
       if (self->model != NULL)
@@ -365,7 +368,7 @@ update_charts (IntakeReviewDashboard *self)
       if (series == INTAKE_DASHBOARD_LANGUAGES || series == INTAKE_DASHBOARD_SECTORS)
         gtk_widget_set_size_request (self->charts[series], -1, MAX (60, 32 * n));
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->charts[series]),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, chart_titles[series],
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _(chart_titles[series]),
                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, words,
                                       -1);
       gtk_label_set_text (self->words[series], words);
@@ -407,10 +410,19 @@ finish (IntakeReviewDashboard *self,
       intake_review_client_report_event_async (self->client, "dashboard", path, NULL, NULL, NULL);
       g_set_object (&self->model, self->pending);
       status = self->n_failed > 0
-        ? g_strdup_printf ("%s aanmeldingen van dit filter; %u konden niet worden geopend en tellen niet mee voor taal en sector. "
-                           "Aantallen onder 5 staan als “< 5”.", total, self->n_failed)
-        : g_strdup_printf ("%s aanmeldingen van dit filter. Aantallen onder 5 staan als “< 5”, "
-                           "zodat niemand te herkennen is.", total);
+        ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        /* Translators: the first %s is a count or "< 5" (counts
+                                         * from 1 to 4 are hidden), so the sentence must not
+                                         * change with it: use the form for several. */
+                                        "%s submissions of this filter; %u could not be opened and does not count "
+                                        "for language and sector. Counts under 5 are shown as “< 5”.",
+                                        "%s submissions of this filter; %u could not be opened and do not count "
+                                        "for language and sector. Counts under 5 are shown as “< 5”.",
+                                        self->n_failed),
+                           total, self->n_failed)
+        /* Translators: %s is a count or "< 5"; use the form for several. */
+        : g_strdup_printf (_("%s submissions of this filter. Counts under 5 are shown as “< 5”, "
+                             "so that nobody can be recognised."), total);
       gtk_label_set_text (self->status, status);
       update_charts (self);
     }
@@ -435,7 +447,7 @@ help_cb (GObject      *source,
     return;
   if (answer == NULL)
     {
-      g_autofree char *message = g_strdup_printf ("De hulpvragen konden niet worden geladen: %s", error->message);
+      g_autofree char *message = g_strdup_printf (_("The help requests could not be loaded: %s"), error->message);
 
       finish (self, message);
       return;
@@ -502,7 +514,8 @@ fetch_cb (GObject      *source,
   /* The submission (which wipes itself) is dropped here: only counts stay. */
   g_clear_object (&submission);
   {
-    g_autofree char *status = g_strdup_printf ("Aanmeldingen openen: %u van %u…",
+    /* Translators: progress of the overview: submissions opened of all. */
+    g_autofree char *status = g_strdup_printf (_("Opening submissions: %u of %u…"),
                                                self->n_listed - g_queue_get_length (&self->ids), self->n_listed);
 
     gtk_label_set_text (self->status, status);
@@ -536,7 +549,7 @@ list_cb (GObject      *source,
     return;
   if (page == NULL)
     {
-      g_autofree char *message = g_strdup_printf ("De lijst kon niet worden geladen: %s", error->message);
+      g_autofree char *message = g_strdup_printf (_("The list could not be loaded: %s"), error->message);
 
       finish (self, message);
       return;
@@ -589,7 +602,7 @@ intake_review_dashboard_load (IntakeReviewDashboard    *self,
   self->filter.limit = 0;
   self->n_listed = 0;
   self->n_failed = 0;
-  gtk_label_set_text (self->status, "De aanmeldingen van dit filter worden op deze computer geopend en geteld…");
+  gtk_label_set_text (self->status, _("The submissions of this filter are being opened and counted on this computer…"));
   set_loading (self, TRUE);
   first = self->filter;
   first.limit = 500;
@@ -676,7 +689,7 @@ new_chart (IntakeReviewDashboard *self,
            int                    row)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *title = gtk_label_new (chart_titles[series]);
+  GtkWidget *title = gtk_label_new (_(chart_titles[series]));
   GtkWidget *area = g_object_new (GTK_TYPE_DRAWING_AREA,
                                   "accessible-role", GTK_ACCESSIBLE_ROLE_IMG,
                                   "hexpand", TRUE,
@@ -729,10 +742,12 @@ intake_review_dashboard_init (IntakeReviewDashboard *self)
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
 
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new ("Overzicht", "zonder persoonsgegevens"));
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header),
+                                   /* Translators: the overview page's title and subtitle. */
+                                   adw_window_title_new (_("Overview"), _("without personal data")));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (back), "review.back");
-  gtk_widget_set_tooltip_text (back, "Terug naar de lijst");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (back), GTK_ACCESSIBLE_PROPERTY_LABEL, "Terug naar de lijst", -1);
+  gtk_widget_set_tooltip_text (back, _("Back to the list"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (back), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Back to the list"), -1);
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), back);
   gtk_box_append (GTK_BOX (self->box), header);
 

@@ -11,11 +11,13 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 
+#include "intake-rendering.h"
 #include "intake-review-pdf.h"
 #include "intake-secure.h"
 #include "intake-summary.h"
@@ -89,9 +91,11 @@ append_field (GString    *out,
               const char *name,
               const char *value)
 {
+  g_autofree char *escaped_name = g_markup_escape_text (name, -1);
+
   if (out->len > 0)
     g_string_append (out, "   ");
-  g_string_append_printf (out, "<b>%s:</b> ", name);
+  g_string_append_printf (out, "<b>%s:</b> ", escaped_name);
   append_escaped (out, value);
 }
 
@@ -113,39 +117,42 @@ build_header (GArray                    *blocks,
   g_autoptr(IntakeSecureString) line = g_string_new (NULL);
   g_autofree char *language = NULL;
 
-  g_string_append (line, "Intakegesprek — ");
-  append_escaped (line, meta->reference);
-  add_block (blocks, BLOCK_TITLE, PART_HEADER, FALSE, 0, g_strdup (line->str));
+  add_block (blocks, BLOCK_TITLE, PART_HEADER, FALSE, 0,
+             /* Translators: the PDF's title, with the submission's reference code. */
+             g_markup_printf_escaped (_("Intake conversation — %s"),
+                                      meta->reference != NULL && *meta->reference ? meta->reference : "—"));
 
   g_string_truncate (line, 0);
-  append_field (line, "Referentie", meta->reference);
-  append_field (line, "Ontvangen", meta->received);
-  append_field (line, "Locatie", meta->location);
+  append_field (line, _("Reference"), meta->reference);
+  append_field (line, _("Received"), meta->received);
+  append_field (line, _("Location"), meta->location);
   add_block (blocks, BLOCK_TEXT, PART_HEADER, FALSE, 4, g_strdup (line->str));
 
   g_string_truncate (line, 0);
   language = rendering->language_autonym != NULL
              ? g_strdup_printf ("%s (%s)", rendering->language_name, rendering->language_autonym)
              : g_strdup (rendering->language_name ? rendering->language_name : rendering->language);
-  append_field (line, "Taal van de bewoner", language);
+  append_field (line, _("Resident’s language"), language);
   if (rendering->finished_at != NULL)
-    append_field (line, "Ingevuld", rendering->finished_at);
+    append_field (line, _("Filled in"), rendering->finished_at);
   add_block (blocks, BLOCK_TEXT, PART_HEADER, FALSE, 0, g_strdup (line->str));
 
   g_string_truncate (line, 0);
-  append_field (line, "Status", meta->state);
-  append_field (line, "Afdeling", meta->unit);
+  append_field (line, _("State"), meta->state);
+  append_field (line, _("Unit"), meta->unit);
   if (rendering->questionnaire_title != NULL)
     {
-      g_autofree char *questionnaire = g_strdup_printf ("%s, versie %u", rendering->questionnaire_title,
+      /* Translators: the questionnaire's title (its own text) and version. */
+      g_autofree char *questionnaire = g_strdup_printf (_("%s, version %u"), rendering->questionnaire_title,
                                                         rendering->questionnaire_version);
 
-      append_field (line, "Vragenlijst", questionnaire);
+      append_field (line, _("Questionnaire"), questionnaire);
     }
   add_block (blocks, BLOCK_TEXT, PART_HEADER, FALSE, 0, g_strdup (line->str));
   if (rendering->language_draft)
     add_block (blocks, BLOCK_TEXT, PART_HEADER, FALSE, 0,
-               g_strdup ("<b>Let op:</b> de bewoner las een conceptvertaling van de vragen."));
+               /* Translators: Pango markup; keep the <b> tags. */
+               g_strdup (_("<b>Note:</b> the resident read a draft translation of the questions.")));
 }
 
 static void
@@ -158,7 +165,7 @@ build_summary (GArray                *blocks,
   add_block (blocks, BLOCK_HEADING, PART_SUMMARY, FALSE, 10,
              g_markup_escape_text (intake_summary_get_heading (summary), -1));
   if (intake_summary_get_n_lines (summary) == 0)
-    add_block (blocks, BLOCK_TEXT, PART_SUMMARY, FALSE, 2, g_strdup ("Geen antwoorden om hier samen te vatten."));
+    add_block (blocks, BLOCK_TEXT, PART_SUMMARY, FALSE, 2, g_markup_escape_text (_("No answers to summarise here."), -1));
   for (guint i = 0; i < intake_summary_get_n_lines (summary); i++)
     {
       const IntakeSummaryLine *line = intake_summary_get_line (summary, i);
@@ -175,18 +182,24 @@ build_summary (GArray                *blocks,
       append_escaped (text, line->text);
       if (line->text_language_name != NULL)
         {
-          g_string_append (text, " <i>(geschreven in het ");
-          append_escaped (text, line->text_language_name);
-          g_string_append (text, ")</i>");
+          /* Translators: after the resident's own words: the language they wrote in. */
+          g_autofree char *written = g_markup_printf_escaped (_("(written in %s)"), line->text_language_name);
+
+          g_string_append_printf (text, " <i>%s</i>", written);
         }
       if (line->sources != NULL && line->sources[0] != NULL)
         {
-          g_string_append (text, "\n<span size=\"smaller\" foreground=\"#555555\">uit: ");
+          g_autofree char *from = g_markup_escape_text (_("from: "), -1);
+
+          g_string_append_printf (text, "\n<span size=\"smaller\" foreground=\"#555555\">%s", from);
           for (guint j = 0; line->sources[j] != NULL; j++)
             {
-              g_string_append (text, j > 0 ? ", vraag “" : "vraag “");
-              append_escaped (text, question_text_of (rendering, line->sources[j]));
-              g_string_append (text, "”");
+              g_autofree char *question = g_markup_printf_escaped (_("question “%s”"),
+                                                                   question_text_of (rendering, line->sources[j]));
+
+              if (j > 0)
+                g_string_append (text, ", ");
+              g_string_append (text, question);
             }
           g_string_append (text, "</span>");
         }
@@ -200,7 +213,7 @@ build_answers (GArray                *blocks,
 {
   const char *section = NULL;
 
-  add_block (blocks, BLOCK_HEADING, PART_ANSWERS, FALSE, 10, g_strdup ("Antwoorden"));
+  add_block (blocks, BLOCK_HEADING, PART_ANSWERS, FALSE, 10, g_markup_escape_text (_("Answers"), -1));
   for (guint i = 0; i < rendering->n_rows; i++)
     {
       const IntakeRenderedRow *row = &rendering->rows[i];
@@ -219,9 +232,10 @@ build_answers (GArray                *blocks,
            * own direction (right to left for Arabic or Farsi). */
           g_string_append (text, "\n");
           append_escaped (text, row->answer_text);
-          g_string_append (text, "\n<span size=\"smaller\" foreground=\"#555555\"><i>Geschreven in het ");
-          append_escaped (text, row->text_language_name);
-          g_string_append (text, "; niet vertaald</i></span>");
+          g_autofree char *written = g_markup_printf_escaped (_("Written in %s; not translated"),
+                                                              row->text_language_name);
+
+          g_string_append_printf (text, "\n<span size=\"smaller\" foreground=\"#555555\"><i>%s</i></span>", written);
         }
       else
         {
@@ -312,7 +326,7 @@ text_height (PangoContext *context,
   return layout_height (layout);
 }
 
-/* What is left out: "… (12 vragen meer: zie de app)". */
+/* What is left out: "… (12 questions more: see the app)". */
 static char *
 ellipsis_markup (GArray *blocks,
                  guint   shown)
@@ -328,10 +342,22 @@ ellipsis_markup (GArray *blocks,
       else if (block->counts)
         questions++;
     }
+  g_autofree char *questions_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u question", "%u questions",
+                                                                  questions),
+                                                     questions);
+  g_autofree char *lines_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u line of the summary",
+                                                              "%u lines of the summary", lines),
+                                                 lines);
+  g_autofree char *text = NULL;
+
   if (lines > 0)
-    return g_strdup_printf ("<i>… (%u %s van de samenvatting en %u %s meer: zie de app)</i>",
-                            lines, lines == 1 ? "regel" : "regels", questions, questions == 1 ? "vraag" : "vragen");
-  return g_strdup_printf ("<i>… (%u %s meer: zie de app)</i>", questions, questions == 1 ? "vraag" : "vragen");
+    /* Translators: what did not fit on the page: "… (2 lines of the summary
+     * and 12 questions more: see the app)". */
+    text = g_strdup_printf (_("… (%s and %s more: see the app)"), lines_text, questions_text);
+  else
+    /* Translators: what did not fit on the page: "… (12 questions more: see the app)". */
+    text = g_strdup_printf (_("… (%s more: see the app)"), questions_text);
+  return g_markup_printf_escaped ("<i>%s</i>", text);
 }
 
 typedef struct {
@@ -476,15 +502,23 @@ place_blocks (PangoContext *context,
     }
 }
 
+static const char *
+confidential_text (void)
+{
+  /* Translators: the footer of the PDF. */
+  return _("Confidential — only for the intake conversation");
+}
+
 static void
 draw_footer (cairo_t      *cr,
              PangoContext *context)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *date = g_date_time_format (now, "%d-%m-%Y %H:%M");
-  g_autofree char *printed = g_strdup_printf ("Afgedrukt op %s", date);
-  g_autoptr(PangoLayout) left = new_layout (context, "<b>Vertrouwelijk — alleen voor het intakegesprek</b>",
-                                            BLOCK_TEXT, FOOTER_SIZE, CONTENT_WIDTH);
+  /* Translators: the footer of the PDF: when it was printed, "dd-mm-yyyy hh:mm". */
+  g_autofree char *printed = g_markup_printf_escaped (_("Printed on %s"), date);
+  g_autofree char *confidential = g_markup_printf_escaped ("<b>%s</b>", confidential_text ());
+  g_autoptr(PangoLayout) left = new_layout (context, confidential, BLOCK_TEXT, FOOTER_SIZE, CONTENT_WIDTH);
   g_autoptr(PangoLayout) right = new_layout (context, printed, BLOCK_TEXT, FOOTER_SIZE, CONTENT_WIDTH);
   double y = PAGE_HEIGHT - MARGIN - layout_height (left);
 
@@ -506,7 +540,8 @@ draw_footer (cairo_t      *cr,
 static double
 footer_height (PangoContext *context)
 {
-  g_autoptr(PangoLayout) layout = new_layout (context, "Vertrouwelijk", BLOCK_TEXT, FOOTER_SIZE, CONTENT_WIDTH);
+  g_autofree char *confidential = g_markup_escape_text (confidential_text (), -1);
+  g_autoptr(PangoLayout) layout = new_layout (context, confidential, BLOCK_TEXT, FOOTER_SIZE, CONTENT_WIDTH);
 
   return layout_height (layout) + 12;
 }
@@ -628,7 +663,7 @@ intake_review_pdf_write (IntakeSubmission          *submission,
   closure.out = G_OUTPUT_STREAM (out);
 
   surface = cairo_pdf_surface_create_for_stream (write_cb, &closure, PAGE_WIDTH, PAGE_HEIGHT);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, "Intakegesprek");
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, _("Intake conversation"));
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "intake-review");
   cr = cairo_create (surface);
   draw_page (cr, blocks);
@@ -649,7 +684,7 @@ intake_review_pdf_write (IntakeSubmission          *submission,
         g_propagate_error (error, closure.error);
       else
         g_set_error (error, INTAKE_REVIEW_PDF_ERROR, INTAKE_REVIEW_PDF_ERROR_RENDER,
-                     "De PDF kon niet worden gemaakt (%s). Probeer het opnieuw of kies een andere plek.",
+                     _("The PDF could not be made (%s). Try again or choose another place."),
                      cairo_status_to_string (status));
       return FALSE;
     }

@@ -2,14 +2,17 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The page shows the submission in Dutch (IntakeRendering), with the
+ * The page shows the submission (IntakeRendering: the questionnaire's Dutch
+ * texts, the staff's words in their language), with the
  * caseworker summary on top: an aid for the conversation, never a decision
  * (docs/review.md). Every summary line says which questions it comes from.
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "intake-rendering.h"
 #include "intake-review-pdf.h"
 #include "intake-review-window-private.h"
 #include "intake-secure.h"
@@ -39,7 +42,8 @@ add_field (GtkBox     *box,
            const char *name,
            const char *value)
 {
-  g_autofree char *text = g_strdup_printf ("%s: %s", name, value != NULL && *value ? value : "—");
+  /* Translators: a field of the detail page's header: its name and value. */
+  g_autofree char *text = g_strdup_printf (_("%s: %s"), name, value != NULL && *value ? value : "—");
 
   add_label (box, text, NULL);
 }
@@ -63,7 +67,7 @@ intake_review_window_clear_detail (IntakeReviewWindow *self)
   gtk_label_set_text (self->workflow_status, "");
   gtk_widget_set_visible (GTK_WIDGET (self->workflow_status), FALSE);
   gtk_widget_remove_css_class (GTK_WIDGET (self->workflow_status), "review-conflict");
-  adw_window_title_set_title (self->detail_title, "Aanmelding");
+  adw_window_title_set_title (self->detail_title, _("Submission"));
   adw_window_title_set_subtitle (self->detail_title, "");
 }
 
@@ -72,7 +76,7 @@ intake_review_window_show_detail_error (IntakeReviewWindow *self,
                                         const char         *message)
 {
   g_autofree char *id = g_strdup (self->detail_id);
-  g_autofree char *text = g_strdup_printf ("Deze aanmelding kan niet worden geopend: %s", message);
+  g_autofree char *text = g_strdup_printf (_("This submission cannot be opened: %s"), message);
 
   intake_review_window_clear_detail (self);
   self->detail_id = g_steal_pointer (&id);
@@ -127,7 +131,7 @@ add_summary (IntakeReviewWindow    *self,
   gtk_box_append (self->detail_box, box);
   add_label (GTK_BOX (box), intake_summary_get_heading (summary), "heading");
   if (intake_summary_get_n_lines (summary) == 0)
-    add_label (GTK_BOX (box), "Geen antwoorden om hier samen te vatten.", "dim-label");
+    add_label (GTK_BOX (box), _("No answers to summarise here."), "dim-label");
   for (guint i = 0; i < intake_summary_get_n_lines (summary); i++)
     {
       const IntakeSummaryLine *line = intake_summary_get_line (summary, i);
@@ -139,14 +143,18 @@ add_summary (IntakeReviewWindow    *self,
         add_label (GTK_BOX (box), title, "review-section");
       previous_title = title;
       if (line->text_language_name != NULL)
-        text = g_strdup_printf ("%s: %s (geschreven in het %s)", line->label, line->text, line->text_language_name);
+        /* Translators: a summary line: its label, the resident's own words, and the
+         * name of the language they wrote in. */
+        text = g_strdup_printf (_("%s: %s (written in %s)"), line->label, line->text, line->text_language_name);
       else
-        text = g_strdup_printf ("%s: %s", line->label, line->text);
+        /* Translators: a summary line: its label and the answers. */
+        text = g_strdup_printf (C_("summary line", "%s: %s"), line->label, line->text);
       add_label (GTK_BOX (box), text, NULL);
 
       gtk_box_append (GTK_BOX (box), sources);
       {
-        GtkWidget *prefix = gtk_label_new ("uit: ");
+        /* Translators: before the questions a summary line comes from: "from: question “…”". */
+        GtkWidget *prefix = gtk_label_new (_("from: "));
 
         gtk_widget_add_css_class (prefix, "review-source");
         gtk_widget_add_css_class (prefix, "dim-label");
@@ -154,8 +162,10 @@ add_summary (IntakeReviewWindow    *self,
       }
       for (guint j = 0; line->sources != NULL && line->sources[j] != NULL; j++)
         {
-          g_autofree char *link_text = g_strdup_printf ("vraag “%s”%s", question_text_of (rendering, line->sources[j]),
-                                                        line->sources[j + 1] != NULL ? "," : "");
+          /* Translators: a link to the question a summary line comes from; the
+           * question's text is the questionnaire's own. */
+          g_autofree char *question = g_strdup_printf (_("question “%s”"), question_text_of (rendering, line->sources[j]));
+          g_autofree char *link_text = g_strconcat (question, line->sources[j + 1] != NULL ? "," : "", NULL);
           GtkWidget *link = gtk_button_new_with_label (link_text);
 
           gtk_button_set_has_frame (GTK_BUTTON (link), FALSE);
@@ -174,7 +184,7 @@ add_rows (IntakeReviewWindow    *self,
 {
   const char *section = NULL;
 
-  add_label (self->detail_box, "Alle antwoorden", "title-3");
+  add_label (self->detail_box, _("All answers"), "title-3");
   for (guint i = 0; i < rendering->n_rows; i++)
     {
       const IntakeRenderedRow *row = &rendering->rows[i];
@@ -191,7 +201,8 @@ add_rows (IntakeReviewWindow    *self,
         gtk_widget_add_css_class (answer, "dim-label");
       if (row->text_language_name != NULL)
         {
-          g_autofree char *note = g_strdup_printf ("Geschreven in het %s; niet vertaald", row->text_language_name);
+          /* Translators: under the resident's own words: the name of the language they wrote in. */
+          g_autofree char *note = g_strdup_printf (_("Written in %s; not translated"), row->text_language_name);
 
           /* Pango lays out right-to-left text in its own direction by itself. */
           add_label (self->detail_box, note, "dim-label");
@@ -205,9 +216,9 @@ add_notes (IntakeReviewWindow *self,
 {
   GtkWidget *frame, *button, *row;
 
-  add_label (self->detail_box, "Notities", "title-3");
+  add_label (self->detail_box, _("Notes"), "title-3");
   if (notes == NULL || notes->len == 0)
-    add_label (self->detail_box, "Nog geen notities.", "dim-label");
+    add_label (self->detail_box, _("No notes yet."), "dim-label");
   for (guint i = 0; notes != NULL && i < notes->len; i++)
     {
       const IntakeReviewNote *note = g_ptr_array_index (notes, i);
@@ -225,7 +236,7 @@ add_notes (IntakeReviewWindow *self,
   gtk_text_view_set_left_margin (self->note_view, 6);
   gtk_text_view_set_right_margin (self->note_view, 6);
   gtk_widget_set_size_request (GTK_WIDGET (self->note_view), -1, 60);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->note_view), GTK_ACCESSIBLE_PROPERTY_LABEL, "Nieuwe notitie", -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->note_view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("New note"), -1);
   gtk_frame_set_child (GTK_FRAME (frame), GTK_WIDGET (self->note_view));
   gtk_box_append (self->detail_box, frame);
   row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
@@ -234,7 +245,7 @@ add_notes (IntakeReviewWindow *self,
   gtk_label_set_xalign (self->note_status, 0);
   gtk_widget_set_hexpand (GTK_WIDGET (self->note_status), TRUE);
   gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->note_status));
-  button = gtk_button_new_with_label ("Notitie toevoegen");
+  button = gtk_button_new_with_label (_("Add note"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "review.add-note");
   gtk_box_append (GTK_BOX (row), button);
   gtk_box_append (self->detail_box, row);
@@ -259,7 +270,7 @@ intake_review_window_show_detail (IntakeReviewWindow *self,
   intake_review_window_clear_detail (self);
   self->detail_id = g_steal_pointer (&id);
   self->detail_meta = meta;
-  adw_window_title_set_title (self->detail_title, meta->reference ? meta->reference : "Aanmelding");
+  adw_window_title_set_title (self->detail_title, meta->reference ? meta->reference : _("Submission"));
   adw_window_title_set_subtitle (self->detail_title, intake_review_state_label (meta->state));
   set_workflow_widgets (self, meta);
 
@@ -269,9 +280,9 @@ intake_review_window_show_detail (IntakeReviewWindow *self,
     rendering = intake_submission_render (submission, questionnaire, "nl", &error);
   if (rendering == NULL)
     {
-      g_autofree char *text = g_strdup_printf ("Deze versie van de vragenlijst is hier niet bekend (%s). "
-                                               "De antwoorden staan hieronder als codes, niet vertaald.",
-                                               error ? error->message : "geen vragenlijsten geladen");
+      g_autofree char *text = g_strdup_printf (_("This version of the questionnaire is not known here (%s). "
+                                                 "The answers are below as codes, not translated."),
+                                               error ? error->message : _("no questionnaires loaded"));
 
       add_label (self->detail_box, text, "error");
       questionnaire = NULL;
@@ -281,31 +292,37 @@ intake_review_window_show_detail (IntakeReviewWindow *self,
   /* Header */
   header = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   gtk_box_append (self->detail_box, header);
-  add_field (GTK_BOX (header), "Referentie", meta->reference);
-  add_field (GTK_BOX (header), "Ontvangen", received);
-  add_field (GTK_BOX (header), "Locatie", meta->location);
-  add_field (GTK_BOX (header), "Apparaat", meta->device_id);
-  questionnaire_text = g_strdup_printf ("%s%s%s versie %u", rendering->questionnaire_title ? rendering->questionnaire_title : "",
-                                        rendering->questionnaire_title ? " — " : "",
-                                        rendering->questionnaire_id, rendering->questionnaire_version);
-  add_field (GTK_BOX (header), "Vragenlijst", questionnaire_text);
+  add_field (GTK_BOX (header), _("Reference"), meta->reference);
+  add_field (GTK_BOX (header), _("Received"), received);
+  add_field (GTK_BOX (header), _("Location"), meta->location);
+  add_field (GTK_BOX (header), _("Device"), meta->device_id);
+  if (rendering->questionnaire_title != NULL)
+    /* Translators: the questionnaire's title (its own text), id and version. */
+    questionnaire_text = g_strdup_printf (_("%s — %s version %u"), rendering->questionnaire_title,
+                                          rendering->questionnaire_id, rendering->questionnaire_version);
+  else
+    /* Translators: the questionnaire's id and version. */
+    questionnaire_text = g_strdup_printf (_("%s version %u"), rendering->questionnaire_id,
+                                          rendering->questionnaire_version);
+  add_field (GTK_BOX (header), _("Questionnaire"), questionnaire_text);
   language = rendering->language_autonym != NULL
              ? g_strdup_printf ("%s (%s)", rendering->language_name, rendering->language_autonym)
              : g_strdup (rendering->language_name ? rendering->language_name : rendering->language);
-  add_field (GTK_BOX (header), "Taal van de bewoner", language);
+  add_field (GTK_BOX (header), _("Resident’s language"), language);
   if (rendering->language_draft)
-    add_label (GTK_BOX (header), "Let op: de bewoner las een conceptvertaling van de vragen.", "warning");
+    add_label (GTK_BOX (header), _("Note: the resident read a draft translation of the questions."), "warning");
   if (rendering->started_at != NULL)
     {
-      g_autofree char *times = g_strdup_printf ("%s tot %s", rendering->started_at,
+      /* Translators: when the resident started and finished, "dd-mm-yyyy hh:mm". */
+      g_autofree char *times = g_strdup_printf (_("%s to %s"), rendering->started_at,
                                                 rendering->finished_at ? rendering->finished_at : "?");
 
-      add_field (GTK_BOX (header), "Ingevuld", times);
+      add_field (GTK_BOX (header), _("Filled in"), times);
     }
   {
     g_autofree char *n_notes = g_strdup_printf ("%" G_GINT64_FORMAT, meta->notes);
 
-    add_field (GTK_BOX (header), "Notities", n_notes);
+    add_field (GTK_BOX (header), _("Notes"), n_notes);
   }
 
   /* The summary first: the caseworker's aid for the conversation. */
@@ -320,10 +337,10 @@ intake_review_window_show_detail (IntakeReviewWindow *self,
   add_rows (self, rendering);
   add_notes (self, notes);
 
-  add_label (self->detail_box, "Toegangsgeschiedenis", "title-3");
+  add_label (self->detail_box, _("Access history"), "title-3");
   self->audit_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   gtk_box_append (self->detail_box, self->audit_box);
-  add_label (GTK_BOX (self->audit_box), "Wordt geladen…", "dim-label");
+  add_label (GTK_BOX (self->audit_box), _("Loading…"), "dim-label");
   self->detail_ready = TRUE;
   /* The PDF needs the questionnaire the summary is made with. */
   set_pdf_enabled (self, questionnaire != NULL);
@@ -353,7 +370,7 @@ audit_cb (GObject      *source,
     gtk_box_remove (GTK_BOX (self->audit_box), child);
   if (events == NULL)
     {
-      g_autofree char *text = g_strdup_printf ("De toegangsgeschiedenis kon niet worden geladen: %s", error->message);
+      g_autofree char *text = g_strdup_printf (_("The access history could not be loaded: %s"), error->message);
 
       add_label (GTK_BOX (self->audit_box), text, "error");
     }
@@ -435,7 +452,7 @@ workflow_cb (GObject      *source,
       self->detail_meta->unit = g_strdup (updated->unit);
       self->detail_meta->version = updated->version;
       adw_window_title_set_subtitle (self->detail_title, intake_review_state_label (updated->state));
-      show_workflow_status (self, "Opgeslagen.", FALSE);
+      show_workflow_status (self, _("Saved."), FALSE);
       intake_review_window_load_audit (self);
       return;
     }
@@ -443,10 +460,14 @@ workflow_cb (GObject      *source,
     {
       g_autofree char *when = intake_review_format_time (current->updated_at);
       g_autofree char *text = g_strdup_printf (
-        "Niet opgeslagen: %s heeft deze aanmelding op %s al gewijzigd. Status is nu “%s”, afdeling “%s”. "
-        "Bekijk die wijziging; druk opnieuw op Opslaan om toch uw keuze op te slaan.",
-        current->updated_by && *current->updated_by ? current->updated_by : "een andere medewerker", when,
-        intake_review_state_label (current->state), current->unit && *current->unit ? current->unit : "geen");
+        /* Translators: who changed the submission first, when, and its state and
+         * unit now. "Save" is the button's label. */
+        _("Not saved: %s already changed this submission on %s. The state is now “%s”, the unit “%s”. "
+          "Look at that change; press Save again to save your choice anyway."),
+        current->updated_by && *current->updated_by ? current->updated_by : _("another staff member"), when,
+        intake_review_state_label (current->state),
+        /* Translators: the unit of a submission that has none. */
+        current->unit && *current->unit ? current->unit : C_("unit", "none"));
 
       /* The next save is a deliberate overwrite of what the reviewer has now seen. */
       self->detail_meta->version = current->version;
@@ -461,7 +482,7 @@ workflow_cb (GObject      *source,
       return;
     }
   {
-    g_autofree char *text = g_strdup_printf ("Niet opgeslagen: %s", error->message);
+    g_autofree char *text = g_strdup_printf (_("Not saved: %s"), error->message);
 
     show_workflow_status (self, text, TRUE);
   }
@@ -476,7 +497,7 @@ intake_review_window_save_workflow (IntakeReviewWindow *self)
   if (self->detail_meta == NULL || self->saving || selected >= g_strv_length ((char **)states))
     return;
   self->saving = TRUE;
-  show_workflow_status (self, "Wordt opgeslagen…", FALSE);
+  show_workflow_status (self, _("Saving…"), FALSE);
   g_object_set_data (G_OBJECT (self->client), "review-window", self);
   intake_review_client_update_workflow_async (self->client, self->detail_id, states[selected],
                                               gtk_editable_get_text (GTK_EDITABLE (self->unit_entry)),
@@ -517,11 +538,13 @@ note_cb (GObject      *source,
     }
   if (g_error_matches (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_CONFLICT) && current != NULL)
     {
-      g_autofree char *text = g_strdup_printf ("Niet toegevoegd: %s heeft deze aanmelding intussen gewijzigd "
-                                               "(status “%s”). Uw notitie staat er nog; druk opnieuw op "
-                                               "Notitie toevoegen.",
+      /* Translators: who changed the submission first, and its state now.
+       * "Add note" is the button's label. */
+      g_autofree char *text = g_strdup_printf (_("Not added: %s has changed this submission in the meantime "
+                                                 "(state “%s”). Your note is still there; press Add note "
+                                                 "again."),
                                                current->updated_by && *current->updated_by ? current->updated_by
-                                                                                             : "een andere medewerker",
+                                                                                             : _("another staff member"),
                                                intake_review_state_label (current->state));
 
       self->detail_meta->version = current->version;
@@ -530,7 +553,7 @@ note_cb (GObject      *source,
       return;
     }
   {
-    g_autofree char *text = g_strdup_printf ("Niet toegevoegd: %s", error->message);
+    g_autofree char *text = g_strdup_printf (_("Not added: %s"), error->message);
 
     gtk_label_set_text (self->note_status, text);
     gtk_widget_add_css_class (GTK_WIDGET (self->note_status), "review-conflict");
@@ -552,11 +575,11 @@ intake_review_window_add_note (IntakeReviewWindow *self)
   g_strstrip (text);
   if (*text == '\0')
     {
-      gtk_label_set_text (self->note_status, "Schrijf eerst een notitie.");
+      gtk_label_set_text (self->note_status, _("Write a note first."));
       return;
     }
   self->adding_note = TRUE;
-  gtk_label_set_text (self->note_status, "Wordt toegevoegd…");
+  gtk_label_set_text (self->note_status, _("Adding…"));
   gtk_widget_remove_css_class (GTK_WIDGET (self->note_status), "review-conflict");
   g_object_set_data (G_OBJECT (self->client), "review-window", self);
   intake_review_client_add_note_async (self->client, self->detail_id, text, self->detail_meta->version,
@@ -599,8 +622,8 @@ write_pdf (IntakeReviewWindow *self,
     questionnaire = intake_questionnaire_set_lookup_for_submission (self->questionnaires, submission, &error);
   if (questionnaire == NULL)
     {
-      text = g_strdup_printf ("Geen PDF gemaakt: %s", error != NULL ? error->message
-                                                                     : "open de aanmelding opnieuw.");
+      text = g_strdup_printf (_("No PDF made: %s"), error != NULL ? error->message
+                                                                   : _("open the submission again."));
       show_workflow_status (self, text, TRUE);
       return;
     }
@@ -614,7 +637,7 @@ write_pdf (IntakeReviewWindow *self,
   };
   if (!intake_review_pdf_write (submission, questionnaire, &meta, path, &error))
     {
-      text = g_strdup_printf ("Geen PDF gemaakt: %s", error->message);
+      text = g_strdup_printf (_("No PDF made: %s"), error->message);
       show_workflow_status (self, text, TRUE);
       return;
     }
@@ -623,7 +646,7 @@ write_pdf (IntakeReviewWindow *self,
   intake_review_client_report_event_async (self->client, "export", self->detail_id, self->cancellable,
                                            pdf_report_cb, NULL);
   name = g_path_get_basename (path);
-  text = g_strdup_printf ("PDF opgeslagen als “%s”. Verwijder het bestand als het is afgedrukt.", name);
+  text = g_strdup_printf (_("PDF saved as “%s”. Delete the file once it is printed."), name);
   show_workflow_status (self, text, FALSE);
 }
 
@@ -643,7 +666,7 @@ pdf_chooser_cb (GtkNativeDialog *dialog,
       if (path != NULL)
         write_pdf (self, path);
       else
-        show_workflow_status (self, "Geen PDF gemaakt: kies een map op deze computer.", TRUE);
+        show_workflow_status (self, _("No PDF made: choose a folder on this computer."), TRUE);
     }
   g_object_unref (dialog);
 }
@@ -659,9 +682,10 @@ pdf_action_cb (GSimpleAction *action,
 
   if (self->detail_meta == NULL)
     return;
-  chooser = gtk_file_chooser_native_new ("PDF voor het gesprek", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         "Opslaan", "Annuleren");
-  name = g_strdup_printf ("intake-%s.pdf", self->detail_meta->reference ? self->detail_meta->reference : "aanmelding");
+  chooser = gtk_file_chooser_native_new (_("PDF for the conversation"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("Save"), _("Cancel"));
+  /* Translators: part of the PDF's suggested file name when the submission has no reference. */
+  name = g_strdup_printf ("intake-%s.pdf", self->detail_meta->reference ? self->detail_meta->reference : _("submission"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   g_object_set_data_full (G_OBJECT (chooser), "id", g_strdup (self->detail_id), g_free);
   g_signal_connect (chooser, "response", G_CALLBACK (pdf_chooser_cb), self);

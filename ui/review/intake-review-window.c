@@ -10,12 +10,14 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "intake-review-ui-resources.h"
 #include "intake-review-window-private.h"
 #include "intake-review-dashboard.h"
 #include "intake-secure.h"
+#include "intake-staff-words.h"
 
 G_DEFINE_FINAL_TYPE (IntakeReviewWindow, intake_review_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -38,6 +40,15 @@ intake_review_format_time (gint64 unix_seconds)
   g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
 
   return local != NULL ? g_date_time_format (local, "%d-%m-%Y %H:%M") : g_strdup ("?");
+}
+
+/* The language column: the name in the staff's language, else the code. */
+static const char *
+language_label (const char *code)
+{
+  const char *name = intake_staff_language_name (code);
+
+  return name != NULL ? name : code;
 }
 
 /* ------------------------------------------------------------------ */
@@ -114,7 +125,8 @@ decrypt_cb (GObject      *source,
   data->self->decrypts_running--;
   if (submission == NULL)
     {
-      intake_review_item_set_language (data->item, "onleesbaar");
+      /* Translators: in the language column, for a submission that could not be opened. */
+      intake_review_item_set_language (data->item, _("unreadable"));
       g_warning ("Submission %s could not be opened: %s", intake_review_item_get_id (data->item), error->message);
     }
   else
@@ -122,7 +134,7 @@ decrypt_cb (GObject      *source,
       const char *code = intake_submission_get_language (submission);
 
       report_event (data->self, "decrypt", intake_review_item_get_id (data->item));
-      intake_review_item_set_language (data->item, intake_submission_language_name (code, "nl"));
+      intake_review_item_set_language (data->item, language_label (code));
       g_hash_table_replace (data->self->cache, g_strdup (intake_review_item_get_id (data->item)),
                             g_steal_pointer (&submission));
     }
@@ -161,7 +173,7 @@ request_language (IntakeReviewWindow *self,
   intake_review_item_set_requested (item, TRUE);
   if ((cached = g_hash_table_lookup (self->cache, intake_review_item_get_id (item))) != NULL)
     {
-      intake_review_item_set_language (item, intake_submission_language_name (intake_submission_get_language (cached), "nl"));
+      intake_review_item_set_language (item, language_label (intake_submission_get_language (cached)));
       return;
     }
   g_queue_push_tail (&self->decrypt_queue, g_object_ref (item));
@@ -332,20 +344,29 @@ update_list_status (IntakeReviewWindow *self)
   if (self->name_query != NULL && intake_review_list_model_get_error (self->model) == NULL)
     {
       if (self->name_search_done)
-        text = g_strdup_printf ("%u van %u aanmeldingen van dit filter passen bij de naam.",
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             /* Translators: the matches of a name search, of
+                                              * all submissions of the filter. */
+                                             "%u of %u submission of this filter matches the name.",
+                                             "%u of %u submissions of this filter match the name.", n),
                                 g_list_model_get_n_items (G_LIST_MODEL (self->name_results)), n);
       else
-        text = g_strdup_printf ("Zoeken op naam: %u aanmeldingen worden op deze computer geopend…", n);
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "Searching by name: opening %u submission on this computer…",
+                                             "Searching by name: opening %u submissions on this computer…", n),
+                                n);
     }
   else if (intake_review_list_model_get_error (self->model) != NULL)
-    text = g_strdup_printf ("De lijst kon niet worden geladen: %s", intake_review_list_model_get_error (self->model));
+    text = g_strdup_printf (_("The list could not be loaded: %s"), intake_review_list_model_get_error (self->model));
   else if (intake_review_list_model_get_loading (self->model))
-    text = g_strdup_printf ("%u aanmeldingen geladen, meer worden geladen…", n);
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u submission loaded, loading more…",
+                                         "%u submissions loaded, loading more…", n), n);
   else if (intake_review_list_model_get_complete (self->model))
-    text = n == 0 ? g_strdup ("Geen aanmeldingen voor dit filter.")
-                  : g_strdup_printf (n == 1 ? "%u aanmelding" : "%u aanmeldingen", n);
+    text = n == 0 ? g_strdup (_("No submissions for this filter."))
+                  : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u submission", "%u submissions", n), n);
   else
-    text = g_strdup_printf ("%u aanmeldingen geladen; scroll voor meer", n);
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u submission loaded; scroll for more",
+                                         "%u submissions loaded; scroll for more", n), n);
   gtk_label_set_text (self->list_status, text);
 }
 
@@ -470,7 +491,8 @@ search (IntakeReviewWindow *self)
   filter.to = parse_day (gtk_editable_get_text (GTK_EDITABLE (self->to_entry)), TRUE);
   if (filter.from < 0 || filter.to < 0)
     {
-      gtk_label_set_text (self->list_status, "Schrijf een datum als dd-mm-jjjj, bijvoorbeeld 01-11-2026.");
+      /* Translators: the date filter's format; write it as your staff read dates. */
+      gtk_label_set_text (self->list_status, _("Write a date as dd-mm-yyyy, for example 01-11-2026."));
       return;
     }
 
@@ -578,7 +600,8 @@ unlock_cb (GObject      *source,
       intake_questionnaire_set_add (self->questionnaires, builtin, NULL);
   }
   intake_review_client_load_questionnaires_async (self->client, self->cancellable, questionnaires_cb, self);
-  title = g_strdup_printf ("Ingelogd als %s", intake_review_client_get_name (self->client));
+  /* Translators: under the list's title: the reviewer's name. */
+  title = g_strdup_printf (_("Logged in as %s"), intake_review_client_get_name (self->client));
   adw_window_title_set_subtitle (self->list_title, title);
   gtk_stack_set_visible_child_name (self->stack, "list");
   search (self);
@@ -600,7 +623,7 @@ unlock_action (GtkWidget  *widget,
                                                : gtk_editable_get_text (GTK_EDITABLE (self->server_entry))));
   if (*url == '\0')
     {
-      gtk_label_set_text (self->unlock_error, "Vul het adres van de server in.");
+      gtk_label_set_text (self->unlock_error, _("Fill in the server’s address."));
       gtk_widget_set_visible (GTK_WIDGET (self->unlock_error), TRUE);
       return;
     }
@@ -671,7 +694,7 @@ open_cb (GObject      *source,
       if (item != NULL)
         {
           intake_review_item_update_workflow (item, meta);
-          intake_review_item_set_language (item, intake_submission_language_name (intake_submission_get_language (submission), "nl"));
+          intake_review_item_set_language (item, language_label (intake_submission_get_language (submission)));
         }
     }
   intake_review_window_show_detail (self, submission, g_steal_pointer (&meta), notes);
@@ -695,7 +718,7 @@ intake_review_window_open (IntakeReviewWindow *self,
     return;
   intake_review_window_clear_detail (self);
   self->detail_id = g_strdup (submission_id);
-  gtk_box_append (self->detail_box, gtk_label_new ("De aanmelding wordt geopend…"));
+  gtk_box_append (self->detail_box, gtk_label_new (_("Opening the submission…")));
   gtk_stack_set_visible_child_name (self->stack, "detail");
   /* Always from the server: the workflow values and version must be current. */
   data = g_new0 (OpenData, 1);
@@ -771,7 +794,8 @@ export_progress_cb (guint    done,
                     gpointer user_data)
 {
   IntakeReviewWindow *self = user_data;
-  g_autofree char *text = g_strdup_printf ("Exporteren: %u van %u…", done, total);
+  /* Translators: the export's progress: submissions done of all. */
+  g_autofree char *text = g_strdup_printf (_("Exporting: %u of %u…"), done, total);
 
   gtk_label_set_text (self->list_status, text);
 }
@@ -816,7 +840,7 @@ intake_review_window_export_async (IntakeReviewWindow  *self,
   if (self->model == NULL || self->questionnaires == NULL)
     {
       g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_LOCKED,
-                               "Ontgrendel eerst met uw naam en wachtwoord");
+                               _("Unlock first with your name and password"));
       return;
     }
   if (!(out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, cancellable, &error)))
@@ -883,9 +907,11 @@ export_done_cb (GObject      *source,
   guint64 rows = 0;
 
   if (!intake_review_window_export_finish (self, result, &rows, &error))
-    text = g_strdup_printf ("Exporteren is mislukt: %s", error->message);
+    text = g_strdup_printf (_("Export failed: %s"), error->message);
   else
-    text = g_strdup_printf ("%" G_GUINT64_FORMAT " aanmeldingen geëxporteerd.", rows);
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lu submission exported.", "%lu submissions exported.",
+                                         (gulong) rows),
+                            (gulong) rows);
   gtk_label_set_text (self->list_status, text);
 }
 
@@ -917,9 +943,10 @@ export_action (GtkWidget  *widget,
   gboolean csv = g_str_equal (g_variant_get_string (parameter, NULL), "csv");
   GtkFileChooserNative *chooser;
 
-  chooser = gtk_file_chooser_native_new ("Exporteren", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         "Opslaan", "Annuleren");
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), csv ? "aanmeldingen.csv" : "aanmeldingen.json");
+  chooser = gtk_file_chooser_native_new (_("Export"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("Save"), _("Cancel"));
+  /* Translators: the suggested file names of an export. */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), csv ? _("submissions.csv") : _("submissions.json"));
   g_object_set_data (G_OBJECT (chooser), "format",
                      GINT_TO_POINTER (csv ? INTAKE_EXPORT_FORMAT_CSV : INTAKE_EXPORT_FORMAT_JSON));
   g_signal_connect (chooser, "response", G_CALLBACK (export_chooser_cb), self);
@@ -1009,35 +1036,22 @@ passphrase_activate_cb (IntakeReviewWindow *self)
 }
 
 static void
-load_css (void)
-{
-  static gboolean loaded;
-  g_autoptr(GtkCssProvider) provider = NULL;
-
-  if (loaded)
-    return;
-  loaded = TRUE;
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (provider, "/org/intakekiosk/Review/ui/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-}
-
-static void
 intake_review_window_init (IntakeReviewWindow *self)
 {
   g_autoptr(GtkStringList) filter_states = gtk_string_list_new (NULL);
   g_autoptr(GtkStringList) selector_states = gtk_string_list_new (NULL);
 
+  /* style.css is at the application's resource base path, where
+   * AdwApplication loads it. */
   gtk_widget_init_template (GTK_WIDGET (self));
-  load_css ();
 
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->row_widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->bound_cells = g_hash_table_new (NULL, NULL);
   g_queue_init (&self->decrypt_queue);
 
-  gtk_string_list_append (filter_states, "Alle statussen");
+  /* Translators: the state filter's first choice. */
+  gtk_string_list_append (filter_states, _("All states"));
   for (const char * const *s = intake_review_states (); *s != NULL; s++)
     {
       gtk_string_list_append (filter_states, intake_review_state_label (*s));
@@ -1048,12 +1062,13 @@ intake_review_window_init (IntakeReviewWindow *self)
 
   self->selection = gtk_multi_selection_new (NULL);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-  add_column (self, "Ontvangen", COLUMN_RECEIVED, FALSE);
-  add_column (self, "Locatie", COLUMN_LOCATION, TRUE);
-  add_column (self, "Taal", COLUMN_LANGUAGE, FALSE);
-  add_column (self, "Status", COLUMN_STATE, FALSE);
-  add_column (self, "Afdeling", COLUMN_UNIT, TRUE);
-  add_column (self, "Referentie", COLUMN_REFERENCE, FALSE);
+  /* Translators: the columns of the list of submissions. */
+  add_column (self, _("Received"), COLUMN_RECEIVED, FALSE);
+  add_column (self, _("Location"), COLUMN_LOCATION, TRUE);
+  add_column (self, _("Language"), COLUMN_LANGUAGE, FALSE);
+  add_column (self, _("State"), COLUMN_STATE, FALSE);
+  add_column (self, _("Unit"), COLUMN_UNIT, TRUE);
+  add_column (self, _("Reference"), COLUMN_REFERENCE, FALSE);
 
   g_signal_connect_swapped (self->reference_entry, "activate", G_CALLBACK (search), self);
   g_signal_connect_swapped (self->location_entry, "activate", G_CALLBACK (search), self);
