@@ -779,7 +779,7 @@ test_project_complete (void)
 
   /* The minimum set from the product brief; the template has more. */
   g_assert_cmpuint (n_msgids, >=, 85);
-  g_assert_true (g_strv_contains ((const char * const *)msgids, "Sending…"));
+  g_assert_true (g_strv_contains ((const char * const *)msgids, "Sending to the office…"));
   g_assert_true (g_strv_contains ((const char * const *)msgids, "Question %d of %d"));
 
   /* The reviewed language of the product has every string of the
