@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "intake-answer-format.h"
 #include "intake-kiosk-review-page.h"
 #include "intake-kiosk-ui-resources.h"
 #include "intake-kiosk-utils.h"
@@ -74,71 +75,20 @@ format_answer (IntakeKioskReviewPage *self,
                const IntakeQuestion  *question,
                const IntakeAnswer    *answer)
 {
-  const char *language = self->language;
+  /* Options one per line, a scale as "7 (0–10)" and a rung by its text:
+   * the plain forms of the one formatter, in the resident's words. */
+  const IntakeAnswerWords words = {
+    /* Translators: Answer to a yes/no question. */
+    .yes = tr (self, "Yes"),
+    /* Translators: Answer to a yes/no question. */
+    .no = tr (self, "No"),
+    /* Translators: Shown on the review screen when the resident chose "I would rather not say". */
+    .declined = tr (self, "You chose not to say"),
+    /* Translators: Shown on the review screen instead of an answer for a skipped question. */
+    .not_answered = tr (self, "Not answered"),
+  };
 
-  if (answer == NULL)
-    {
-      /* Translators: Shown on the review screen instead of an answer for a skipped question. */
-      return g_strdup (tr (self, "Not answered"));
-    }
-
-  switch (intake_answer_get_kind (answer))
-    {
-    case INTAKE_ANSWER_DECLINED:
-      /* Translators: Shown on the review screen when the resident chose "I would rather not say". */
-      return g_strdup (tr (self, "You chose not to say"));
-    case INTAKE_ANSWER_CHOICE:
-      {
-        const IntakeOption *option = intake_question_lookup_option (question,
-                                                                    intake_answer_get_string (answer));
-        return g_strdup (option != NULL ? intake_text_get (option->label, language)
-                                        : intake_answer_get_string (answer));
-      }
-    case INTAKE_ANSWER_CHOICES:
-      {
-        GString *text = g_string_new (NULL);
-
-        /* In the question's order, not the sorted order of the codes. */
-        for (guint i = 0; i < question->n_options; i++)
-          if (intake_answer_has_choice (answer, question->options[i].code))
-            {
-              if (text->len > 0)
-                g_string_append (text, "\n");
-              g_string_append (text, intake_text_get (question->options[i].label, language));
-            }
-        return g_string_free (text, FALSE);
-      }
-    case INTAKE_ANSWER_INTEGER:
-      {
-        gint64 value = intake_answer_get_integer (answer);
-
-        if (question->type == INTAKE_QUESTION_TYPE_LADDER &&
-            value >= 1 && value <= INTAKE_LADDER_RUNGS && question->rungs[value - 1] != NULL)
-          return g_strdup (intake_text_get (question->rungs[value - 1], language));
-        if (question->type == INTAKE_QUESTION_TYPE_NUMBER && question->unit != NULL)
-          return g_strdup_printf ("%" G_GINT64_FORMAT " %s", value,
-                                  intake_text_get (question->unit, language));
-        if (question->type == INTAKE_QUESTION_TYPE_SCALE)
-          return g_strdup_printf ("%" G_GINT64_FORMAT " (%" G_GINT64_FORMAT "–%" G_GINT64_FORMAT ")",
-                                  value, question->min, question->max);
-        return g_strdup_printf ("%" G_GINT64_FORMAT, value);
-      }
-    case INTAKE_ANSWER_BOOLEAN:
-      return g_strdup (intake_answer_get_boolean (answer) ? tr (self, "Yes") : tr (self, "No"));
-    case INTAKE_ANSWER_TEXT:
-      return g_strdup (intake_answer_get_string (answer));
-    case INTAKE_ANSWER_DATE:
-      {
-        const char *date = intake_answer_get_string (answer);
-
-        /* "YYYY-MM-DD" shown as day-month-year, as on Dutch letters. */
-        if (strlen (date) == 10)
-          return g_strdup_printf ("%.2s-%.2s-%.4s", date + 8, date + 5, date);
-        return g_strdup (date);
-      }
-    default:
-      return g_strdup ("");
-    }
+  return intake_answer_format (question, answer, self->language, &words);
 }
 
 static GtkWidget *
