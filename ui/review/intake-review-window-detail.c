@@ -349,12 +349,41 @@ intake_review_window_show_detail (IntakeReviewWindow *self,
 /* ------------------------------------------------------------------ */
 /* Access history                                                       */
 
+/* What a detail request's callback needs: the window (a reference, so it
+ * outlives the request; every request is cancelled on lock and dispose)
+ * and the submission the request was for. */
+typedef struct {
+  IntakeReviewWindow *self;
+  char               *id;
+} DetailCall;
+
+static DetailCall *
+detail_call_new (IntakeReviewWindow *self)
+{
+  DetailCall *call = g_new0 (DetailCall, 1);
+
+  call->self = g_object_ref (self);
+  call->id = g_strdup (self->detail_id);
+  return call;
+}
+
+static void
+detail_call_free (DetailCall *call)
+{
+  g_clear_object (&call->self);
+  g_free (call->id);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DetailCall, detail_call_free)
+
 static void
 audit_cb (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autofree char *id = user_data;
+  g_autoptr(DetailCall) call = user_data;
+  const char *id = call->id;
   g_autoptr(JsonArray) events = NULL;
   g_autoptr(GError) error = NULL;
   IntakeReviewWindow *self;
@@ -363,8 +392,8 @@ audit_cb (GObject      *source,
   events = intake_review_client_audit_finish (INTAKE_REVIEW_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  self = g_object_get_data (source, "review-window");
-  if (self == NULL || g_strcmp0 (self->detail_id, id) != 0 || self->audit_box == NULL)
+  self = call->self;
+  if (g_strcmp0 (self->detail_id, id) != 0 || self->audit_box == NULL)
     return;
   while ((child = gtk_widget_get_first_child (self->audit_box)) != NULL)
     gtk_box_remove (GTK_BOX (self->audit_box), child);
@@ -397,10 +426,8 @@ intake_review_window_load_audit (IntakeReviewWindow *self)
 {
   if (self->detail_id == NULL || self->client == NULL)
     return;
-  /* The window outlives every request it cancels on lock; a plain pointer suffices. */
-  g_object_set_data (G_OBJECT (self->client), "review-window", self);
   intake_review_client_audit_async (self->client, self->detail_id, self->cancellable, audit_cb,
-                                    g_strdup (self->detail_id));
+                                    detail_call_new (self));
 }
 
 /* ------------------------------------------------------------------ */
@@ -424,7 +451,8 @@ workflow_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autofree char *id = user_data;
+  g_autoptr(DetailCall) call = user_data;
+  const char *id = call->id;
   g_autoptr(IntakeReviewMeta) current = NULL;
   g_autoptr(IntakeReviewMeta) updated = NULL;
   g_autoptr(GError) error = NULL;
@@ -434,9 +462,7 @@ workflow_cb (GObject      *source,
   updated = intake_review_client_update_workflow_finish (INTAKE_REVIEW_CLIENT (source), result, &current, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  self = g_object_get_data (source, "review-window");
-  if (self == NULL)
-    return;
+  self = call->self;
   self->saving = FALSE;
   if (g_strcmp0 (self->detail_id, id) != 0 || self->detail_meta == NULL)
     return;
@@ -498,11 +524,10 @@ intake_review_window_save_workflow (IntakeReviewWindow *self)
     return;
   self->saving = TRUE;
   show_workflow_status (self, _("Saving…"), FALSE);
-  g_object_set_data (G_OBJECT (self->client), "review-window", self);
   intake_review_client_update_workflow_async (self->client, self->detail_id, states[selected],
                                               gtk_editable_get_text (GTK_EDITABLE (self->unit_entry)),
                                               self->detail_meta->version, self->cancellable, workflow_cb,
-                                              g_strdup (self->detail_id));
+                                              detail_call_new (self));
 }
 
 /* ------------------------------------------------------------------ */
@@ -513,7 +538,8 @@ note_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autofree char *id = user_data;
+  g_autoptr(DetailCall) call = user_data;
+  const char *id = call->id;
   g_autoptr(IntakeReviewMeta) current = NULL;
   g_autoptr(IntakeReviewMeta) updated = NULL;
   g_autoptr(GError) error = NULL;
@@ -523,9 +549,7 @@ note_cb (GObject      *source,
   updated = intake_review_client_add_note_finish (INTAKE_REVIEW_CLIENT (source), result, &current, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  self = g_object_get_data (source, "review-window");
-  if (self == NULL)
-    return;
+  self = call->self;
   self->adding_note = FALSE;
   if (g_strcmp0 (self->detail_id, id) != 0 || self->note_status == NULL)
     return;
@@ -581,9 +605,8 @@ intake_review_window_add_note (IntakeReviewWindow *self)
   self->adding_note = TRUE;
   gtk_label_set_text (self->note_status, _("Adding…"));
   gtk_widget_remove_css_class (GTK_WIDGET (self->note_status), "review-conflict");
-  g_object_set_data (G_OBJECT (self->client), "review-window", self);
   intake_review_client_add_note_async (self->client, self->detail_id, text, self->detail_meta->version,
-                                       self->cancellable, note_cb, g_strdup (self->detail_id));
+                                       self->cancellable, note_cb, detail_call_new (self));
 }
 
 /* ------------------------------------------------------------------ */
