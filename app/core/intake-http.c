@@ -98,14 +98,12 @@ return_transport_error (GTask  *task,
     g_task_return_error (task, error);
   else if (error->domain == G_TLS_ERROR)
     {
-      g_task_return_new_error (task, INTAKE_HTTP_ERROR, INTAKE_HTTP_ERROR_TLS,
-                               "the server's certificate is not trusted: %s", error->message);
+      g_task_return_new_error (task, INTAKE_HTTP_ERROR, INTAKE_HTTP_ERROR_TLS, "%s", error->message);
       g_error_free (error);
     }
   else
     {
-      g_task_return_new_error (task, INTAKE_HTTP_ERROR, INTAKE_HTTP_ERROR_NETWORK,
-                               "the server cannot be reached: %s", error->message);
+      g_task_return_new_error (task, INTAKE_HTTP_ERROR, INTAKE_HTTP_ERROR_NETWORK, "%s", error->message);
       g_error_free (error);
     }
 }
@@ -114,7 +112,7 @@ static void
 return_too_large (GTask *task)
 {
   g_task_return_new_error (task, INTAKE_HTTP_ERROR, INTAKE_HTTP_ERROR_TOO_LARGE,
-                           "the server's answer is longer than %d bytes: not read", INTAKE_HTTP_MAX_RESPONSE);
+                           "the answer is longer than %d bytes", INTAKE_HTTP_MAX_RESPONSE);
 }
 
 static void

@@ -32,7 +32,9 @@ G_BEGIN_DECLS
  *   problem, not a network one
  * @INTAKE_HTTP_ERROR_TOO_LARGE: the answer is longer than the limit
  *
- * Cancellation is reported as G_IO_ERROR_CANCELLED.
+ * The messages of _NETWORK and _TLS are the cause alone (GIO's words, e.g.
+ * "Could not connect: Connection refused"): each client puts its own
+ * sentence around them. Cancellation is reported as G_IO_ERROR_CANCELLED.
  */
 typedef enum {
   INTAKE_HTTP_ERROR_INVALID_URL,

@@ -22,15 +22,31 @@ set_sync_error (GError **error,
                 GError  *http_error)
 {
   if (http_error->domain != INTAKE_HTTP_ERROR)
-    g_propagate_error (error, http_error);
-  else
     {
-      g_set_error_literal (error, INTAKE_SYNC_ERROR,
-                           http_error->code == INTAKE_HTTP_ERROR_TOO_LARGE
-                           ? INTAKE_SYNC_ERROR_BAD_RESPONSE : INTAKE_SYNC_ERROR_NETWORK,
-                           http_error->message);
-      g_error_free (http_error);
+      g_propagate_error (error, http_error);
+      return;
     }
+  switch ((IntakeHttpError) http_error->code)
+    {
+    case INTAKE_HTTP_ERROR_TLS:
+      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK,
+                   "the server's certificate is not trusted (a wrong server address, or a CA "
+                   "this kiosk was not given with --tls-ca): %s", http_error->message);
+      break;
+    case INTAKE_HTTP_ERROR_TOO_LARGE:
+      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_RESPONSE,
+                   "the server's answer is not usable: %s", http_error->message);
+      break;
+    case INTAKE_HTTP_ERROR_NETWORK:
+      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK,
+                   "the server cannot be reached: %s", http_error->message);
+      break;
+    case INTAKE_HTTP_ERROR_INVALID_URL:
+    default:
+      g_set_error_literal (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK, http_error->message);
+      break;
+    }
+  g_error_free (http_error);
 }
 
 gboolean
