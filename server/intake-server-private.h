@@ -12,12 +12,21 @@
 #include <libsoup/soup.h>
 
 #include "intake-accept.h"
+#include "intake-server-listener.h"
 #include "intake-server.h"
 
 G_BEGIN_DECLS
 
 /* Prometheus histogram buckets of the request duration. */
 #define INTAKE_SERVER_N_DURATION_BUCKETS 13
+
+/* Body limits per endpoint beyond the protocol's two (docs/protocol.md,
+ * "Limits"): help requests are at most 100 short objects; a review note
+ * carries one envelope (at most 2 MiB, a third more in base64). */
+#define INTAKE_SERVER_MAX_HELP_BODY      (64 * 1024)
+#define INTAKE_SERVER_MAX_REVIEW_BODY    (4 * 1024 * 1024)
+/* Large bodies one device or reviewer may send at once. */
+#define INTAKE_SERVER_BODIES_PER_SIGNER  4
 
 typedef enum {
   INTAKE_SERVER_ROUTE_OTHER,
@@ -42,7 +51,10 @@ typedef struct {
   const char        *error;                 /* the error code answered, if any */
   guint              counts[INTAKE_ACCEPT_N_STATUS];
   gsize              body_seen;             /* request body bytes read so far */
-  gboolean           too_large;
+  gsize              body_limit;            /* this endpoint's */
+  gboolean           refused;               /* answered while the body was read */
+  gboolean           pending;               /* holds one of the pending-body slots */
+  char               signer[INTAKE_HEX_ID_LEN]; /* whose slot */
 } IntakeRequestLog;
 
 struct _IntakeServer
@@ -50,6 +62,8 @@ struct _IntakeServer
   GObject                    parent_instance;
 
   SoupServer                *soup;
+  IntakeServerListener      *listener;
+  IntakeServerLimits         limits;
   IntakeStore               *store;
   char                      *office_key_id;
   GBytes                    *office_blob;
@@ -60,6 +74,13 @@ struct _IntakeServer
   gboolean                   tls;
   GHashTable                *unlock_attempts;     /* name -> GArray of gint64 (monotonic us) */
 
+  /* Large bodies being received (none is authenticated before it is all
+   * in): how many, and how many per device or reviewer id. */
+  guint                      pending_bodies;
+  GHashTable                *bodies_by_signer;    /* hex id -> count */
+  guint64                    bytes_since_trim;
+  guint                      trim_id;
+
   /* Metrics: this process's counters since start. */
   guint64                    envelopes[INTAKE_ACCEPT_N_STATUS];
   guint64                    rejected[INTAKE_REJECT_N_REASONS];
@@ -67,6 +88,8 @@ struct _IntakeServer
   guint64                    duration_bucket[INTAKE_SERVER_N_DURATION_BUCKETS];
   guint64                    duration_count;
   double                     duration_sum;
+  guint64                    refused_busy;
+  guint64                    trims;
 };
 
 /* intake-server.c */

@@ -15,14 +15,19 @@
  */
 #include "config.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "intake-json.h"
 #include "intake-protocol.h"
+#include "intake-review-request.h"
 #include "intake-server-private.h"
 
 #define REQUEST_LOG_KEY "intake-request-log"
+/* Give memory back once this much body has come and gone. */
+#define TRIM_AFTER_BYTES (1024 * 1024)
+#define TRIM_DELAY_MS    200
 
 /* Seconds. */
 static const double duration_buckets[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
@@ -40,6 +45,8 @@ static const char * const route_paths[INTAKE_SERVER_N_ROUTES] = {
 };
 
 G_DEFINE_FINAL_TYPE (IntakeServer, intake_server, G_TYPE_OBJECT)
+
+static IntakeServerRoute route_for_path (const char *path);
 
 void
 intake_server_log (const char *level,
@@ -166,35 +173,209 @@ intake_server_route_path (IntakeServerRoute route)
   return route_paths[route];
 }
 
-/* Body limit, enforced while reading: a declared Content-Length over the
- * limit is refused before any of the body is kept, and a chunked body is
- * counted as it arrives and dropped once it passes the limit. The rest is
- * read and discarded (so the client sees our answer) and the connection
- * closed. */
+/* Body limits (docs/protocol.md, "Limits"), enforced while reading, in
+ * got-headers before any of a body is kept:
+ *  - each endpoint has its limit: 4 KiB for enrollment, unlock and the
+ *    unsigned ones, more for uploads, help requests and reviewers;
+ *  - a body over 4 KiB (or of unknown length) is only read if its
+ *    signature headers name an enrolled device or a reviewer (the
+ *    signature itself covers the body, so it is checked at the end);
+ *  - at most max_pending_bodies such bodies at once, and
+ *    INTAKE_SERVER_BODIES_PER_SIGNER per device or reviewer;
+ *  - a chunked body is counted as it arrives.
+ * A refused body is read and dropped (so the client sees our answer, and
+ * the connection closes after it) up to twice the protocol's limit; past
+ * that the connection is closed. */
+static gsize
+body_limit (IntakeServerRoute  route,
+            const char        *path)
+{
+  switch (route)
+    {
+    case INTAKE_SERVER_ROUTE_ENVELOPES:
+      return INTAKE_PROTOCOL_MAX_BODY;
+    case INTAKE_SERVER_ROUTE_HELP_REQUESTS:
+      return INTAKE_SERVER_MAX_HELP_BODY;
+    case INTAKE_SERVER_ROUTE_REVIEW:
+      return g_str_equal (path, "/v1/review/unlock") ? INTAKE_PROTOCOL_MAX_ANONYMOUS_BODY
+                                                     : INTAKE_SERVER_MAX_REVIEW_BODY;
+    case INTAKE_SERVER_ROUTE_OTHER:
+    case INTAKE_SERVER_ROUTE_HEALTHZ:
+    case INTAKE_SERVER_ROUTE_METRICS:
+    case INTAKE_SERVER_ROUTE_ENROLL:
+    case INTAKE_SERVER_ROUTE_QUESTIONNAIRE:
+    case INTAKE_SERVER_N_ROUTES:
+    default:
+      return INTAKE_PROTOCOL_MAX_ANONYMOUS_BODY;
+    }
+}
+
+static char *
+format_limit (gsize bytes)
+{
+  if (bytes % (1024 * 1024) == 0)
+    return g_strdup_printf ("%" G_GSIZE_FORMAT " MiB", bytes / (1024 * 1024));
+  return g_strdup_printf ("%" G_GSIZE_FORMAT " KiB", bytes / 1024);
+}
+
 static void
 refuse_body (SoupServerMessage *msg,
-             IntakeRequestLog  *log)
+             IntakeRequestLog  *log,
+             guint              status,
+             const char        *code,
+             const char        *message)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
 
-  log->too_large = TRUE;
+  log->refused = TRUE;
   soup_message_body_set_accumulate (body, FALSE);
   soup_message_body_truncate (body);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-  intake_server_respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "body_too_large",
-                               "the request body is over the 8 MiB limit; send fewer envelopes per request");
+  /* No @code: the answer is already set. */
+  if (code != NULL)
+    intake_server_respond_error (msg, status, code, message);
+}
+
+static void
+refuse_too_large (SoupServerMessage *msg,
+                  IntakeRequestLog  *log)
+{
+  g_autofree char *limit = format_limit (log->body_limit);
+  g_autofree char *message = NULL;
+
+  if (log->route == INTAKE_SERVER_ROUTE_ENVELOPES)
+    message = g_strdup_printf ("the request body is over the %s limit; send fewer envelopes per request", limit);
+  else
+    message = g_strdup_printf ("the request body is over this endpoint's limit of %s", limit);
+  refuse_body (msg, log, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "body_too_large", message);
+}
+
+/* Do the signature headers name an enrolled device (any status: an
+ * unsigned probe must not learn which are revoked) or a reviewer? Only a
+ * look-up; the signature is checked once the body is in. FALSE with
+ * @error set when the store cannot say. */
+static gboolean
+signer_is_known (IntakeServer       *self,
+                 SoupServerMessage  *msg,
+                 IntakeServerRoute   route,
+                 char                out_id[INTAKE_HEX_ID_LEN],
+                 GError            **error)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *header = route == INTAKE_SERVER_ROUTE_REVIEW ? INTAKE_HEADER_REVIEWER : INTAKE_HEADER_DEVICE;
+  const char *id = soup_message_headers_get_one (headers, header);
+  guint8 raw[INTAKE_DEVICE_ID_BYTES];
+  g_autoptr(GError) local_error = NULL;
+
+  G_STATIC_ASSERT (INTAKE_DEVICE_ID_BYTES == INTAKE_REVIEWER_ID_BYTES);
+
+  if (id == NULL || strlen (id) != 2 * sizeof raw || !intake_hex_decode (id, raw, sizeof raw) ||
+      soup_message_headers_get_one (headers, INTAKE_HEADER_TIMESTAMP) == NULL ||
+      soup_message_headers_get_one (headers, INTAKE_HEADER_NONCE) == NULL ||
+      soup_message_headers_get_one (headers, INTAKE_HEADER_SIGNATURE) == NULL)
+    return FALSE;
+
+  if (route == INTAKE_SERVER_ROUTE_REVIEW)
+    {
+      g_autoptr(IntakeStoreReviewer) reviewer = intake_store_get_reviewer (self->store, id, NULL, &local_error);
+
+      if (reviewer == NULL && !g_error_matches (local_error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_REVIEWER))
+        return g_propagate_error (error, g_steal_pointer (&local_error)), FALSE;
+      if (reviewer == NULL)
+        return FALSE;
+    }
+  else
+    {
+      g_autoptr(IntakeStoreDevice) device = intake_store_get_device (self->store, id, &local_error);
+
+      if (device == NULL && !g_error_matches (local_error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_DEVICE))
+        return g_propagate_error (error, g_steal_pointer (&local_error)), FALSE;
+      if (device == NULL)
+        return FALSE;
+    }
+  g_strlcpy (out_id, id, INTAKE_HEX_ID_LEN);
+  return TRUE;
+}
+
+static gboolean
+take_body_slot (IntakeServer     *self,
+                IntakeRequestLog *log,
+                const char       *signer)
+{
+  guint mine = GPOINTER_TO_UINT (g_hash_table_lookup (self->bodies_by_signer, signer));
+
+  if (self->pending_bodies >= self->limits.max_pending_bodies || mine >= INTAKE_SERVER_BODIES_PER_SIGNER)
+    return FALSE;
+  self->pending_bodies++;
+  g_hash_table_replace (self->bodies_by_signer, g_strdup (signer), GUINT_TO_POINTER (mine + 1));
+  log->pending = TRUE;
+  g_strlcpy (log->signer, signer, sizeof log->signer);
+  return TRUE;
+}
+
+static void
+release_body_slot (IntakeServer     *self,
+                   IntakeRequestLog *log)
+{
+  guint mine;
+
+  if (!log->pending)
+    return;
+  log->pending = FALSE;
+  self->pending_bodies--;
+  mine = GPOINTER_TO_UINT (g_hash_table_lookup (self->bodies_by_signer, log->signer));
+  if (mine <= 1)
+    g_hash_table_remove (self->bodies_by_signer, log->signer);
+  else
+    g_hash_table_replace (self->bodies_by_signer, g_strdup (log->signer), GUINT_TO_POINTER (mine - 1));
 }
 
 static void
 got_headers_cb (SoupServerMessage *msg,
                 gpointer           user_data)
 {
+  IntakeServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   IntakeRequestLog *log = intake_server_request_log (msg);
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *path = uri != NULL ? g_uri_get_path (uri) : "";
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  goffset declared = encoding == SOUP_ENCODING_CONTENT_LENGTH ? soup_message_headers_get_content_length (headers)
+                   : encoding == SOUP_ENCODING_NONE ? 0 : -1;
+  char signer[INTAKE_HEX_ID_LEN];
+  g_autoptr(GError) error = NULL;
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > INTAKE_PROTOCOL_MAX_BODY)
-    refuse_body (msg, log);
+  log->route = route_for_path (path);
+  log->body_limit = body_limit (log->route, path);
+
+  if (declared == 0)
+    return;
+  if (declared > 0 && (guint64)declared > log->body_limit)
+    return refuse_too_large (msg, log);
+  if (declared > 0 && declared <= INTAKE_PROTOCOL_MAX_ANONYMOUS_BODY)
+    return;
+  /* Unknown length on a small endpoint: counted in got-chunk. */
+  if (log->body_limit <= INTAKE_PROTOCOL_MAX_ANONYMOUS_BODY)
+    return;
+
+  if (!signer_is_known (self, msg, log->route, signer, &error))
+    {
+      if (error != NULL)
+        {
+          intake_server_store_unavailable (msg, error);
+          return refuse_body (msg, log, 0, NULL, NULL);
+        }
+      return refuse_body (msg, log, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "body_too_large",
+                          "a request body over 4 KiB is only read with the signature headers of an enrolled "
+                          "device (Intake-Device, Intake-Timestamp, Intake-Nonce, Intake-Signature) or a reviewer");
+    }
+  if (!take_body_slot (self, log, signer))
+    {
+      self->refused_busy++;
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "5");
+      return refuse_body (msg, log, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy",
+                          "the server is receiving too many large requests right now; retry in a few seconds");
+    }
 }
 
 static void
@@ -202,19 +383,15 @@ got_chunk_cb (SoupServerMessage *msg,
               GBytes            *chunk,
               gpointer           user_data)
 {
+  IntakeServer *self = user_data;
   IntakeRequestLog *log = intake_server_request_log (msg);
 
   log->body_seen += g_bytes_get_size (chunk);
-  if (!log->too_large && log->body_seen > INTAKE_PROTOCOL_MAX_BODY)
-    refuse_body (msg, log);
+  if (!log->refused && log->body_seen > log->body_limit)
+    refuse_too_large (msg, log);
   /* Draining a refused body is bounded too: past twice the limit, hang up. */
-  if (log->too_large && log->body_seen > 2 * (gsize)INTAKE_PROTOCOL_MAX_BODY)
-    {
-      GSocket *socket = soup_server_message_get_socket (msg);
-
-      if (socket != NULL)
-        g_socket_shutdown (socket, TRUE, TRUE, NULL);
-    }
+  if (log->refused && log->body_seen > 2 * (gsize)INTAKE_PROTOCOL_MAX_BODY)
+    intake_server_listener_hang_up (self->listener, msg);
 }
 
 static char *
@@ -256,8 +433,22 @@ request_started_cb (SoupServer        *soup,
 
   log->started = g_get_monotonic_time ();
   g_object_set_data_full (G_OBJECT (msg), REQUEST_LOG_KEY, log, (GDestroyNotify)request_log_free);
-  g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), NULL);
-  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), NULL);
+  g_signal_connect_object (msg, "got-headers", G_CALLBACK (got_headers_cb), user_data, 0);
+  g_signal_connect_object (msg, "got-chunk", G_CALLBACK (got_chunk_cb), user_data, 0);
+}
+
+static gboolean
+trim_cb (gpointer user_data)
+{
+  IntakeServer *self = user_data;
+  gint64 start = g_get_monotonic_time ();
+
+  self->trim_id = 0;
+  self->bytes_since_trim = 0;
+  self->trims++;
+  malloc_trim (0);
+  g_debug ("malloc_trim took %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -276,6 +467,13 @@ request_finished_cb (SoupServer        *soup,
 
   if (log == NULL)
     return;
+
+  release_body_slot (self, log);
+  /* Bodies leave their memory fragmented in many small blocks; once a
+   * burst is over, give it back to the system. */
+  self->bytes_since_trim += log->body_seen;
+  if (self->pending_bodies == 0 && self->bytes_since_trim >= TRIM_AFTER_BYTES && self->trim_id == 0)
+    self->trim_id = g_timeout_add (TRIM_DELAY_MS, trim_cb, self);
 
   if (log->path == NULL)
     {
@@ -412,6 +610,43 @@ handle_metrics (IntakeServer      *self,
   }
 
   g_string_append (out,
+                   "# HELP intake_connections Open connections.\n"
+                   "# TYPE intake_connections gauge\n");
+  g_string_append_printf (out, "intake_connections %u\n", intake_server_listener_get_n_connections (self->listener));
+  g_string_append (out,
+                   "# HELP intake_connections_max The connection cap (--max-connections).\n"
+                   "# TYPE intake_connections_max gauge\n");
+  g_string_append_printf (out, "intake_connections_max %u\n",
+                          intake_server_listener_get_max_connections (self->listener));
+  g_string_append (out,
+                   "# HELP intake_connections_closed_total Connections the server closed, by reason.\n"
+                   "# TYPE intake_connections_closed_total counter\n");
+  for (guint i = 0; i < INTAKE_LISTENER_N_CLOSE_REASONS; i++)
+    g_string_append_printf (out, "intake_connections_closed_total{reason=\"%s\"} %" G_GUINT64_FORMAT "\n",
+                            intake_listener_close_reason_to_string (i),
+                            intake_server_listener_get_closed (self->listener, i));
+  g_string_append (out,
+                   "# HELP intake_accept_paused_total Times accepting paused, by reason.\n"
+                   "# TYPE intake_accept_paused_total counter\n");
+  for (guint i = 0; i < INTAKE_LISTENER_N_PAUSE_REASONS; i++)
+    g_string_append_printf (out, "intake_accept_paused_total{reason=\"%s\"} %" G_GUINT64_FORMAT "\n",
+                            intake_listener_pause_reason_to_string (i),
+                            intake_server_listener_get_paused (self->listener, i));
+  g_string_append (out,
+                   "# HELP intake_accept_fd_limit_total Times accept() found no free fd (EMFILE, ENFILE).\n"
+                   "# TYPE intake_accept_fd_limit_total counter\n");
+  g_string_append_printf (out, "intake_accept_fd_limit_total %" G_GUINT64_FORMAT "\n",
+                          intake_server_listener_get_fd_limit_hits (self->listener));
+  g_string_append (out,
+                   "# HELP intake_bodies_refused_busy_total Large bodies refused: too many were being received.\n"
+                   "# TYPE intake_bodies_refused_busy_total counter\n");
+  g_string_append_printf (out, "intake_bodies_refused_busy_total %" G_GUINT64_FORMAT "\n", self->refused_busy);
+  g_string_append (out,
+                   "# HELP intake_memory_trims_total Times freed memory was given back after a burst of bodies.\n"
+                   "# TYPE intake_memory_trims_total counter\n");
+  g_string_append_printf (out, "intake_memory_trims_total %" G_GUINT64_FORMAT "\n", self->trims);
+
+  g_string_append (out,
                    "# HELP intake_devices Enrolled devices in the store, by status.\n"
                    "# TYPE intake_devices gauge\n");
   if (have_counts)
@@ -446,12 +681,9 @@ handler_cb (SoupServer        *soup,
   log->path = sanitize_path (path);
   log->route = route_for_path (path);
 
-  if (log->too_large)
-    {
-      intake_server_respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "body_too_large",
-                                   "the request body is over the 8 MiB limit; send fewer envelopes per request");
-      return;
-    }
+  /* Answered while the body was read. */
+  if (log->refused)
+    return;
 
   switch (log->route)
     {
@@ -495,10 +727,14 @@ intake_server_dispose (GObject *object)
 {
   IntakeServer *self = INTAKE_SERVER (object);
 
+  if (self->listener != NULL)
+    intake_server_listener_stop (self->listener);
+  g_clear_object (&self->listener);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->store);
+  g_clear_handle_id (&self->trim_id, g_source_remove);
 
   G_OBJECT_CLASS (intake_server_parent_class)->dispose (object);
 }
@@ -513,6 +749,7 @@ intake_server_finalize (GObject *object)
   g_clear_pointer (&self->questionnaire, intake_signed_questionnaire_free);
   g_clear_pointer (&self->requests, g_hash_table_unref);
   g_clear_pointer (&self->unlock_attempts, g_hash_table_unref);
+  g_clear_pointer (&self->bodies_by_signer, g_hash_table_unref);
   g_free (self->office_key_id);
   g_free (self->server_key_id);
 
@@ -534,6 +771,25 @@ intake_server_init (IntakeServer *self)
   self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->unlock_attempts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                  (GDestroyNotify)g_array_unref);
+  self->bodies_by_signer = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+void
+intake_server_limits_init (IntakeServerLimits *limits)
+{
+  g_return_if_fail (limits != NULL);
+
+  *limits = (IntakeServerLimits) {
+    .max_connections = 0,
+    .idle_timeout = INTAKE_SERVER_DEFAULT_IDLE_TIMEOUT,
+    .header_timeout = INTAKE_SERVER_DEFAULT_HEADER_TIMEOUT,
+    .body_timeout = INTAKE_SERVER_DEFAULT_BODY_TIMEOUT,
+    .tls_handshake_timeout = INTAKE_SERVER_DEFAULT_TLS_HANDSHAKE_TIMEOUT,
+    .max_tls_handshakes = INTAKE_SERVER_DEFAULT_MAX_TLS_HANDSHAKES,
+    .max_pending_bodies = INTAKE_SERVER_DEFAULT_MAX_PENDING_BODIES,
+    .min_free_disk = (guint64)INTAKE_SERVER_DEFAULT_MIN_FREE_DISK_MIB * 1024 * 1024,
+    .store_check_interval = INTAKE_SERVER_DEFAULT_STORE_CHECK_INTERVAL,
+  };
 }
 
 IntakeServer *
@@ -541,7 +797,8 @@ intake_server_new (IntakeStore               *store,
                    const IntakeOfficePublic  *office,
                    IntakeDeviceKey           *server_key,
                    IntakeSignedQuestionnaire *questionnaire,
-                   GTlsCertificate           *tls_certificate)
+                   GTlsCertificate           *tls_certificate,
+                   const IntakeServerLimits  *limits)
 {
   IntakeServer *self;
 
@@ -558,15 +815,21 @@ intake_server_new (IntakeStore               *store,
   self->server_key_id = intake_server_key_id_hex (self->server_public.sign_pk);
   self->questionnaire = questionnaire;
   self->tls = tls_certificate != NULL;
+  if (limits != NULL)
+    self->limits = *limits;
+  else
+    intake_server_limits_init (&self->limits);
 
+  /* No TLS certificate here: the listener does the handshakes
+   * (intake-server-listener.c says why). */
   self->soup = g_object_new (SOUP_TYPE_SERVER,
                              "server-header", "intake-server",
-                             "tls-certificate", tls_certificate,
                              NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished_cb), self);
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (request_finished_cb), self);
   soup_server_add_handler (self->soup, NULL, handler_cb, self, NULL);
+  self->listener = intake_server_listener_new (self->soup, tls_certificate, &self->limits);
   return self;
 }
 
@@ -575,27 +838,9 @@ intake_server_listen (IntakeServer        *self,
                       GInetSocketAddress  *address,
                       GError             **error)
 {
-  GSList *uris;
-  char *url = NULL;
-
   g_return_val_if_fail (INTAKE_IS_SERVER (self), NULL);
 
-  if (!soup_server_listen (self->soup, G_SOCKET_ADDRESS (address),
-                           self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
-    return NULL;
-
-  uris = soup_server_get_uris (self->soup);
-  if (uris != NULL)
-    {
-      GUri *uri = uris->data;
-      const char *host = g_uri_get_host (uri);
-      gboolean v6 = strchr (host, ':') != NULL;
-
-      url = g_strdup_printf ("%s://%s%s%s:%d", g_uri_get_scheme (uri), v6 ? "[" : "", host, v6 ? "]" : "",
-                             g_uri_get_port (uri));
-    }
-  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
-  return url;
+  return intake_server_listener_listen (self->listener, address, error);
 }
 
 void
@@ -603,5 +848,6 @@ intake_server_stop (IntakeServer *self)
 {
   g_return_if_fail (INTAKE_IS_SERVER (self));
 
+  intake_server_listener_stop (self->listener);
   soup_server_disconnect (self->soup);
 }

@@ -43,8 +43,40 @@ usage_error (GOptionContext *context,
 {
   g_printerr ("intake-server: %s\nusage: intake-server --office-public FILE "
               "(--data DIR | --postgres CONNINFO --server-key FILE [--pg-statement-timeout SECONDS]) "
-              "[--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--questionnaire FILE]\n", message);
+              "[--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--questionnaire FILE] [LIMITS] "
+              "(see --help)\n", message);
   return EXIT_USAGE;
+}
+
+/* One operator-settable limit: its option, where it goes, its range. */
+typedef struct {
+  const char *name;
+  int         value;
+  int         min;
+  int         max;
+  guint      *target;
+} LimitOption;
+
+/* Copies the limits given into @limits; FALSE (with @message) for one out
+ * of its range. */
+static gboolean
+apply_limit_options (LimitOption  *options,
+                     guint         n_options,
+                     char        **message)
+{
+  for (guint i = 0; i < n_options; i++)
+    {
+      if (options[i].value == NOT_GIVEN)
+        continue;
+      if (options[i].value < options[i].min || options[i].value > options[i].max)
+        {
+          *message = g_strdup_printf ("--%s takes a whole number from %d to %d", options[i].name,
+                                      options[i].min, options[i].max);
+          return FALSE;
+        }
+      *options[i].target = (guint)options[i].value;
+    }
+  return TRUE;
 }
 
 /* "127.0.0.1:8080", "[::1]:8443", "0.0.0.0:0". IP literals only: a name
@@ -128,6 +160,17 @@ main (int    argc,
   g_autoptr(IntakeServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   IntakeDevicePublic server_public;
+  IntakeServerLimits limits;
+  LimitOption limit_options[] = {
+    { "max-connections", NOT_GIVEN, 1, 1000000, &limits.max_connections },
+    { "idle-timeout", NOT_GIVEN, 1, 3600, &limits.idle_timeout },
+    { "header-timeout", NOT_GIVEN, 1, 3600, &limits.header_timeout },
+    { "body-timeout", NOT_GIVEN, 1, 3600, &limits.body_timeout },
+    { "tls-handshake-timeout", NOT_GIVEN, 1, 3600, &limits.tls_handshake_timeout },
+    { "max-tls-handshakes", NOT_GIVEN, 1, 64, &limits.max_tls_handshakes },
+    { "max-pending-bodies", NOT_GIVEN, 1, 1024, &limits.max_pending_bodies },
+  };
+  g_autofree char *limit_message = NULL;
   gboolean key_created = FALSE;
   GError *error = NULL;
   guint sigterm, sigint;
@@ -146,13 +189,42 @@ main (int    argc,
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL }
   };
+  /* docs/server.md, "Limits": what each one protects. */
+  GOptionEntry limit_entries[] = {
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &limit_options[0].value,
+      "Connections at once (default " G_STRINGIFY (INTAKE_SERVER_DEFAULT_MAX_CONNECTIONS)
+      ", fewer if the open-files limit is lower)", "N" },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &limit_options[1].value,
+      "Close a connection after this long without a byte (default "
+      G_STRINGIFY (INTAKE_SERVER_DEFAULT_IDLE_TIMEOUT) ")", "SECONDS" },
+    { "header-timeout", 0, 0, G_OPTION_ARG_INT, &limit_options[2].value,
+      "Time from a request's first byte to its last header (default "
+      G_STRINGIFY (INTAKE_SERVER_DEFAULT_HEADER_TIMEOUT) ")", "SECONDS" },
+    { "body-timeout", 0, 0, G_OPTION_ARG_INT, &limit_options[3].value,
+      "Time to receive a request body (default " G_STRINGIFY (INTAKE_SERVER_DEFAULT_BODY_TIMEOUT) ")", "SECONDS" },
+    { "tls-handshake-timeout", 0, 0, G_OPTION_ARG_INT, &limit_options[4].value,
+      "Time from connecting to an established TLS session (default "
+      G_STRINGIFY (INTAKE_SERVER_DEFAULT_TLS_HANDSHAKE_TIMEOUT) ")", "SECONDS" },
+    { "max-tls-handshakes", 0, 0, G_OPTION_ARG_INT, &limit_options[5].value,
+      "TLS handshakes under way at once (default " G_STRINGIFY (INTAKE_SERVER_DEFAULT_MAX_TLS_HANDSHAKES) ")", "N" },
+    { "max-pending-bodies", 0, 0, G_OPTION_ARG_INT, &limit_options[6].value,
+      "Request bodies over 4 KiB being received at once (default "
+      G_STRINGIFY (INTAKE_SERVER_DEFAULT_MAX_PENDING_BODIES) ")", "N" },
+    { NULL }
+  };
+  GOptionGroup *limit_group;
 
   setlocale (LC_ALL, "");
   g_set_prgname ("intake-server");
 
+  intake_server_limits_init (&limits);
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context, "The back-office server kiosks send their envelopes to.");
   g_option_context_add_main_entries (context, entries, NULL);
+  limit_group = g_option_group_new ("limits", "What hostile clients can hold (docs/server.md, \"Limits\"):",
+                                    "Show the limits on connections, timeouts and bodies", NULL, NULL);
+  g_option_group_add_entries (limit_group, limit_entries);
+  g_option_context_add_group (context, limit_group);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       int status = usage_error (context, error->message);
@@ -182,6 +254,8 @@ main (int    argc,
                                  G_STRINGIFY (INTAKE_STORE_PG_STATEMENT_TIMEOUT_MAX));
   if ((tls_cert == NULL) != (tls_key == NULL))
     return usage_error (context, "--tls-cert and --tls-key go together");
+  if (!apply_limit_options (limit_options, G_N_ELEMENTS (limit_options), &limit_message))
+    return usage_error (context, limit_message);
 
   if (!(address = parse_listen (listen != NULL ? listen : tls_cert != NULL ? "127.0.0.1:8443" : "127.0.0.1:8080",
                                 &error)))
@@ -255,7 +329,7 @@ main (int    argc,
   sigint = g_unix_signal_add (SIGINT, quit_cb, loop);
 
   server = intake_server_new (store, office, g_steal_pointer (&server_key),
-                              g_steal_pointer (&questionnaire), certificate);
+                              g_steal_pointer (&questionnaire), certificate, &limits);
   if (!(url = intake_server_listen (server, address, &error)))
     return fail (error);
 

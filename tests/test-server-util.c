@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sodium.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "intake-crypto-error.h"
 #include "intake-envelope.h"
@@ -121,6 +122,7 @@ test_server_free (TestServer *self)
   if (self->proc != NULL)
     test_server_kill (self);
   g_clear_object (&self->session);
+  g_clear_object (&self->tls_database);
   g_clear_pointer (&self->office, intake_office_public_free);
   intake_test_rm_rf (self->dir);
   g_free (self->dir);
@@ -161,6 +163,15 @@ test_server_open_store (TestServer *self)
   return store;
 }
 
+/* In the child, between fork and exec: only async-signal-safe calls. */
+static void
+limit_files_cb (gpointer user_data)
+{
+  struct rlimit limit = { .rlim_cur = GPOINTER_TO_UINT (user_data), .rlim_max = GPOINTER_TO_UINT (user_data) };
+
+  setrlimit (RLIMIT_NOFILE, &limit);
+}
+
 gboolean
 test_server_start (TestServer         *self,
                    const char * const *extra_args,
@@ -199,6 +210,8 @@ test_server_start (TestServer         *self,
   /* The launcher appends: each start gets a fresh log. */
   intake_test_write_file (self->log_path, "");
   g_subprocess_launcher_set_stderr_file_path (launcher, self->log_path);
+  if (self->rlimit_nofile != 0)
+    g_subprocess_launcher_set_child_setup (launcher, limit_files_cb, GUINT_TO_POINTER (self->rlimit_nofile), NULL);
   self->proc = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, &error);
   g_assert_no_error (error);
 
@@ -257,6 +270,52 @@ test_server_read_log (TestServer *self)
   g_file_get_contents (self->log_path, &text, NULL, &error);
   g_assert_no_error (error);
   return text;
+}
+
+guint64
+test_server_rss_kib (TestServer *self)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *status = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *line;
+
+  g_assert_nonnull (self->proc);
+  path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (self->proc));
+  g_file_get_contents (path, &status, NULL, &error);
+  g_assert_no_error (error);
+  line = strstr (status, "\nVmRSS:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("\nVmRSS:"), NULL, 10);
+}
+
+SoupSession *
+test_server_new_session (TestServer *self)
+{
+  SoupSession *session = soup_session_new_with_options ("timeout", 60, NULL);
+
+  if (self->tls_database != NULL)
+    g_object_set (session, "tls-database", self->tls_database, NULL);
+  return session;
+}
+
+gint64
+test_server_metric (TestServer *self,
+                    const char *name)
+{
+  g_autoptr(SoupSession) session = test_server_new_session (self);
+  g_autofree char *url = g_strconcat (self->url, "/metrics", NULL);
+  g_autofree char *needle = g_strconcat ("\n", name, " ", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(TestResponse) response = test_http (session, "GET", url, NULL, NULL);
+  const char *found;
+
+  g_assert_no_error (response->error);
+  g_assert_cmpuint (response->status, ==, 200);
+  text = g_strndup (g_bytes_get_data (response->body, NULL), g_bytes_get_size (response->body));
+  if ((found = strstr (text, needle)) == NULL)
+    return -1;
+  return g_ascii_strtoll (found + strlen (needle), NULL, 10);
 }
 
 int

@@ -28,6 +28,8 @@ typedef struct {
   char               *conninfo;        /* PostgreSQL store, NULL with SQLite */
   char               *server_key;      /* --server-key, with PostgreSQL */
   char               *log_path;        /* the server's stderr */
+  guint               rlimit_nofile;   /* if set, the server's open-files limit (soft and hard) */
+  GTlsDatabase       *tls_database;    /* if set, what test_server_new_session() trusts */
   GSubprocess        *proc;
   char               *url;
   SoupSession        *session;
@@ -67,6 +69,13 @@ void          test_server_kill           (TestServer         *self);
 /* SIGTERM; asserts a clean exit. */
 void          test_server_stop           (TestServer         *self);
 char         *test_server_read_log       (TestServer         *self);
+/* The running server's resident memory (VmRSS), in KiB. */
+guint64       test_server_rss_kib        (TestServer         *self);
+/* A new HTTP session for this server (trusting its test CA, if any). */
+SoupSession  *test_server_new_session    (TestServer         *self);
+/* GET /metrics; the value of the sample @name (with its labels), or -1. */
+gint64        test_server_metric         (TestServer         *self,
+                                          const char         *name);
 
 /* Runs intake-admin with the store options added after @args[0..n_before)
  * (the subcommand words). Asserts a failure is one line on stderr. */

@@ -165,15 +165,21 @@ test_enroll_round_trip (void)
   malformed = test_http (server->session, "POST", url, bad_body, NULL);
   assert_error (malformed, 400, "malformed_body");
 
-  /* 200,000 nested brackets (400 KB) would overflow json-glib's recursive
-   * parser: refused as malformed, and the server keeps answering. */
+  /* Enrollment takes at most 4 KiB: 4,000 nested brackets are refused by
+   * the depth limit, 200,000 (200 KB) by the size limit before they are
+   * read, and the server keeps answering. (An enrolled kiosk's 200,000
+   * brackets, which would overflow json-glib's recursive parser, are in
+   * /server/refusals.) */
   {
     g_autofree char *deep = g_strnfill (200000, '[');
-    g_autoptr(GBytes) deep_body = g_bytes_new (deep, 200000);
+    g_autoptr(GBytes) deep_body = g_bytes_new (deep, 4000);
+    g_autoptr(GBytes) big_body = g_bytes_new (deep, 200000);
     g_autoptr(TestResponse) deep_response = test_http (server->session, "POST", url, deep_body, NULL);
+    g_autoptr(TestResponse) big_response = test_http (server->session, "POST", url, big_body, NULL);
     g_autoptr(TestResponse) after = test_kiosk_enroll (other, server, "not a code at all");
 
     assert_error (deep_response, 400, "malformed_body");
+    assert_error (big_response, 413, "body_too_large");
     assert_error (after, 404, "unknown_code");
   }
 
@@ -404,6 +410,15 @@ test_refusals (void)
   {
     g_autoptr(GBytes) junk = g_bytes_new_static ("this is not JSON", 16);
     g_autoptr(TestResponse) r = test_kiosk_request (kiosk, server, "POST", "/v1/envelopes", junk, 0);
+    assert_error (r, 400, "malformed_body");
+  }
+  {
+    /* 200,000 nested brackets (200 KB) would overflow json-glib's
+     * recursive parser: refused as malformed, and the server keeps
+     * answering. */
+    g_autofree char *deep = g_strnfill (200000, '[');
+    g_autoptr(GBytes) deep_body = g_bytes_new_take (g_steal_pointer (&deep), 200000);
+    g_autoptr(TestResponse) r = test_kiosk_request (kiosk, server, "POST", "/v1/envelopes", deep_body, 0);
     assert_error (r, 400, "malformed_body");
   }
   {

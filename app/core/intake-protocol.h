@@ -39,6 +39,10 @@ typedef enum {
 
 #define INTAKE_PROTOCOL_TIMESTAMP_WINDOW 300        /* seconds either way */
 #define INTAKE_PROTOCOL_MAX_BODY         (8 * 1024 * 1024)
+/* The largest body the server reads from anyone: enrollment, unlock, and
+ * any request whose signature headers name no enrolled device or active
+ * reviewer (docs/protocol.md, "Limits"). */
+#define INTAKE_PROTOCOL_MAX_ANONYMOUS_BODY (4 * 1024)
 #define INTAKE_PROTOCOL_MAX_BATCH        100
 
 #define INTAKE_HEADER_DEVICE     "Intake-Device"
