@@ -531,9 +531,17 @@ main (int    argc,
   data_dir = g_build_filename (dir, "sqlite", NULL);
   server_key = g_build_filename (data_dir, "server.secret", NULL);
   g_mkdir_with_parents (data_dir, 0700);
+  /* The server key first, as a server's first start makes it: a store
+   * with devices and no key is refused (docs/server.md, "Keys"). */
   if (!intake_office_public_save (office, office_pub, &error) ||
       !(store = intake_store_open_from_options (data_dir, NULL, &error)))
     g_error ("%s", error->message);
+  {
+    g_autoptr(IntakeDeviceKey) key = intake_server_key_load_or_create (server_key, NULL, NULL, &error);
+
+    if (key == NULL)
+      g_error ("%s", error->message);
+  }
 
   /* ---- Seed: one real session per device, sealed N/4 times with fresh
    * submission ids, uploaded in batches of 100 by one thread per device. */

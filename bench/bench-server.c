@@ -153,9 +153,17 @@ run_backend (const char          *server_path,
                          "--server-key", server_key, "--listen", "127.0.0.1:0", NULL };
 
   g_mkdir_with_parents (data_dir, 0700);
-  /* Register the kiosks straight in the store (enrollment is not measured). */
+  /* Register the kiosks straight in the store (enrollment is not
+   * measured), after making the server key as a server's first start
+   * does: a store with devices and no key is refused. */
   if (!(store = intake_store_open_from_options (conninfo != NULL ? NULL : data_dir, conninfo, &error)))
     g_error ("%s", error->message);
+  {
+    g_autoptr(IntakeDeviceKey) key = intake_server_key_load_or_create (server_key, NULL, NULL, &error);
+
+    if (key == NULL)
+      g_error ("%s", error->message);
+  }
   for (guint i = 0; i < n_kiosks; i++)
     {
       IntakeDevicePublic pub;

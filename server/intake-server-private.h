@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "intake-accept.h"
+#include "intake-server-health.h"
 #include "intake-server-listener.h"
 #include "intake-server.h"
 
@@ -65,6 +66,7 @@ struct _IntakeServer
   IntakeServerListener      *listener;
   IntakeServerLimits         limits;
   IntakeStore               *store;
+  IntakeServerHealth        *health;
   char                      *office_key_id;
   GBytes                    *office_blob;
   IntakeDeviceKey           *server_key;

@@ -517,8 +517,9 @@ handle_healthz (IntakeServer      *self,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean ok = intake_store_check_health (self->store, &error);
+  g_autofree char *message = NULL;
+  const char *code = NULL;
+  gboolean ok = intake_server_health_check (self->health, &code, &message);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "status");
@@ -526,8 +527,10 @@ handle_healthz (IntakeServer      *self,
   if (!ok)
     {
       json_builder_set_member_name (builder, "error");
-      json_builder_add_string_value (builder, "store_unavailable");
-      intake_server_request_log (msg)->error = "store_unavailable";
+      json_builder_add_string_value (builder, code);
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, message);
+      intake_server_request_log (msg)->error = code;
     }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
@@ -654,6 +657,17 @@ handle_metrics (IntakeServer      *self,
                             "intake_devices{status=\"active\"} %" G_GINT64_FORMAT "\n"
                             "intake_devices{status=\"revoked\"} %" G_GINT64_FORMAT "\n",
                             counts.devices_active, counts.devices_revoked);
+  {
+    gint64 free_disk = intake_server_health_get_free_disk (self->health);
+
+    if (free_disk >= 0)
+      {
+        g_string_append (out,
+                         "# HELP intake_store_free_disk_bytes Free space beside the SQLite store.\n"
+                         "# TYPE intake_store_free_disk_bytes gauge\n");
+        g_string_append_printf (out, "intake_store_free_disk_bytes %" G_GINT64_FORMAT "\n", free_disk);
+      }
+  }
   g_string_append (out,
                    "# HELP intake_store_up Whether the store answered this scrape.\n"
                    "# TYPE intake_store_up gauge\n");
@@ -733,6 +747,7 @@ intake_server_dispose (GObject *object)
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
+  g_clear_object (&self->health);
   g_clear_object (&self->store);
   g_clear_handle_id (&self->trim_id, g_source_remove);
 
@@ -819,6 +834,7 @@ intake_server_new (IntakeStore               *store,
     self->limits = *limits;
   else
     intake_server_limits_init (&self->limits);
+  self->health = intake_server_health_new (store, self->limits.min_free_disk, self->limits.store_check_interval);
 
   /* No TLS certificate here: the listener does the handshakes
    * (intake-server-listener.c says why). */

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <locale.h>
 #include <signal.h>
@@ -124,6 +125,88 @@ bad:
   return NULL;
 }
 
+/* The store remembers the server key it was served with (setting
+ * "server_key_id"): kiosks check every receipt against that key, so a
+ * missing or different key file beside a store that has been served is a
+ * mistake to stop at, not a reason to make a new key. */
+static IntakeDeviceKey *
+load_server_key (IntakeStore  *store,
+                 const char   *data_dir,
+                 const char   *secret_path,
+                 const char   *public_path,
+                 gboolean      replace,
+                 gboolean     *out_created,
+                 GError      **error)
+{
+  g_autoptr(IntakeDeviceKey) key = NULL;
+  g_autofree char *recorded = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *key_id = NULL;
+  g_autofree char *where = data_dir != NULL ? g_build_filename (data_dir, "intake.db", NULL)
+                                            : g_strdup ("the PostgreSQL store");
+  IntakeDevicePublic pub;
+  GError *local_error = NULL;
+
+  recorded = intake_store_ensure_setting (store, "server_key_id", NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (!replace && !g_file_test (secret_path, G_FILE_TEST_EXISTS))
+    {
+      IntakeStoreCounts counts = { 0 };
+
+      if (recorded == NULL && !intake_store_get_counts (store, &counts, error))
+        return NULL;
+      /* Stores from before the setting: enrolled devices or envelopes. */
+      if (recorded != NULL || counts.devices_active + counts.devices_revoked + counts.envelopes > 0)
+        {
+          g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID,
+                       "the server key %s is missing, but %s has been served%s%s and its kiosks check every "
+                       "receipt against that key: restore %s from the backup; only if it is lost for good, start "
+                       "once with --new-server-key and enroll every kiosk again", secret_path, where,
+                       recorded != NULL ? " with server key " : "", recorded != NULL ? recorded : "", secret_path);
+          return NULL;
+        }
+    }
+
+  if (!(key = intake_server_key_load_or_create (secret_path, public_path, out_created, error)))
+    return NULL;
+  intake_device_key_get_public (key, &pub);
+  key_id = intake_server_key_id_hex (pub.sign_pk);
+
+  if (replace)
+    {
+      /* The public half beside it may be the old key's. */
+      if (public_path != NULL && (g_unlink (public_path), !intake_device_public_save (&pub, public_path, error)))
+        return NULL;
+      if (g_strcmp0 (recorded, key_id) != 0)
+        {
+          g_autofree char *fields = g_strdup_printf ("old_server_key_id=%s server_key_id=%s",
+                                                     recorded != NULL ? recorded : "none", key_id);
+
+          if (!intake_store_set_setting (store, "server_key_id", key_id, error))
+            return NULL;
+          intake_server_log ("warning", "server_key_replaced", fields);
+        }
+      return g_steal_pointer (&key);
+    }
+  /* The first server to start records its key; instances sharing a
+   * PostgreSQL store must share it too. */
+  if (!(stored = intake_store_ensure_setting (store, "server_key_id", key_id, error)))
+    return NULL;
+  if (!g_str_equal (stored, key_id))
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID,
+                   "%s holds server key %s, but %s was served with server key %s: give the key file it was "
+                   "served with (--server-key); only to replace it on purpose, start once with --new-server-key "
+                   "and enroll every kiosk again", secret_path, key_id, where, stored);
+      return NULL;
+    }
+  return g_steal_pointer (&key);
+}
+
 static gboolean
 quit_cb (gpointer user_data)
 {
@@ -161,6 +244,8 @@ main (int    argc,
   g_autoptr(GMainLoop) loop = NULL;
   IntakeDevicePublic server_public;
   IntakeServerLimits limits;
+  guint min_free_disk_mib = INTAKE_SERVER_DEFAULT_MIN_FREE_DISK_MIB;
+  gboolean new_server_key = FALSE;
   LimitOption limit_options[] = {
     { "max-connections", NOT_GIVEN, 1, 1000000, &limits.max_connections },
     { "idle-timeout", NOT_GIVEN, 1, 3600, &limits.idle_timeout },
@@ -169,6 +254,8 @@ main (int    argc,
     { "tls-handshake-timeout", NOT_GIVEN, 1, 3600, &limits.tls_handshake_timeout },
     { "max-tls-handshakes", NOT_GIVEN, 1, 64, &limits.max_tls_handshakes },
     { "max-pending-bodies", NOT_GIVEN, 1, 1024, &limits.max_pending_bodies },
+    { "min-free-disk", NOT_GIVEN, 0, 1048576, &min_free_disk_mib },
+    { "store-check-interval", NOT_GIVEN, 1, 86400, &limits.store_check_interval },
   };
   g_autofree char *limit_message = NULL;
   gboolean key_created = FALSE;
@@ -186,6 +273,9 @@ main (int    argc,
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "TLS certificate chain (PEM)", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "TLS private key (PEM)", "FILE" },
     { "questionnaire", 0, 0, G_OPTION_ARG_FILENAME, &questionnaire_path, "Signed questionnaire to serve", "FILE" },
+    { "new-server-key", 0, 0, G_OPTION_ARG_NONE, &new_server_key,
+      "Accept the server key file (created if missing) although the store was served with another key: "
+      "every kiosk must enroll again", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL }
   };
@@ -210,6 +300,12 @@ main (int    argc,
     { "max-pending-bodies", 0, 0, G_OPTION_ARG_INT, &limit_options[6].value,
       "Request bodies over 4 KiB being received at once (default "
       G_STRINGIFY (INTAKE_SERVER_DEFAULT_MAX_PENDING_BODIES) ")", "N" },
+    { "min-free-disk", 0, 0, G_OPTION_ARG_INT, &limit_options[7].value,
+      "SQLite: /healthz fails with less free space beside the store (default "
+      G_STRINGIFY (INTAKE_SERVER_DEFAULT_MIN_FREE_DISK_MIB) ")", "MIB" },
+    { "store-check-interval", 0, 0, G_OPTION_ARG_INT, &limit_options[8].value,
+      "SQLite: time between integrity checks and write probes of the store (default "
+      G_STRINGIFY (INTAKE_SERVER_DEFAULT_STORE_CHECK_INTERVAL) ")", "SECONDS" },
     { NULL }
   };
   GOptionGroup *limit_group;
@@ -256,6 +352,7 @@ main (int    argc,
     return usage_error (context, "--tls-cert and --tls-key go together");
   if (!apply_limit_options (limit_options, G_N_ELEMENTS (limit_options), &limit_message))
     return usage_error (context, limit_message);
+  limits.min_free_disk = (guint64)min_free_disk_mib * 1024 * 1024;
 
   if (!(address = parse_listen (listen != NULL ? listen : tls_cert != NULL ? "127.0.0.1:8443" : "127.0.0.1:8080",
                                 &error)))
@@ -295,7 +392,10 @@ main (int    argc,
       return fail (error);
     }
 
+  /* A damaged store is refused here, before anything is written to it,
+   * not discovered later by a reviewer. */
   if (!(store = intake_store_open_from_options_full (data_dir, conninfo, (guint)pg_statement_timeout, &error)) ||
+      !intake_store_check_files (store, &error) ||
       !intake_store_bind_office (store, office, &error))
     return fail (error);
 
@@ -316,7 +416,8 @@ main (int    argc,
         return fail (error);
     }
 
-  if (!(server_key = intake_server_key_load_or_create (server_key_path, server_pub_path, &key_created, &error)))
+  if (!(server_key = load_server_key (store, data_dir, server_key_path, server_pub_path, new_server_key,
+                                      &key_created, &error)))
     return fail (error);
   intake_device_key_get_public (server_key, &server_public);
   server_key_id = intake_server_key_id_hex (server_public.sign_pk);
@@ -339,7 +440,8 @@ main (int    argc,
 
   fields = g_strdup_printf ("url=%s backend=%s schema=%d office_key_id=%s server_key_id=%s%s tls=%s",
                             url, intake_store_get_backend_name (store), intake_store_get_schema_version (store),
-                            office_key_id, server_key_id, key_created ? " server_key=created" : "",
+                            office_key_id, server_key_id,
+                            key_created ? " server_key=created" : new_server_key ? " server_key=replaced" : "",
                             tls_cert != NULL ? "yes" : "no");
   intake_server_log ("info", "start", fields);
 

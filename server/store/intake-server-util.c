@@ -145,6 +145,22 @@ intake_store_open_from_options_full (const char  *data_dir,
       return NULL;
     }
   path = g_build_filename (data_dir, "intake.db", NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *key = g_build_filename (data_dir, "server.secret", NULL);
+      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+      const char *witness = g_file_test (key, G_FILE_TEST_EXISTS) ? key
+                          : g_file_test (wal, G_FILE_TEST_EXISTS) ? wal : NULL;
+
+      /* A server has run here: the store is lost, not new. */
+      if (witness != NULL)
+        {
+          g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DAMAGED,
+                       "the store %s is missing, but %s is there: restore intake.db from the latest backup; "
+                       "to start a new, empty store on purpose, move %s away too", path, witness, witness);
+          return NULL;
+        }
+    }
   return intake_store_sqlite_open (path, error);
 }
 

@@ -675,7 +675,45 @@ pg_check_health (IntakeStore  *store,
   IntakeStorePg *self = INTAKE_STORE_PG (store);
   gint64 version = 0;
 
-  return ensure_connected (self, error) && count_one (self, STMT_HEALTH, &version, error);
+  PGresult *res;
+  gboolean writable;
+
+  if (!ensure_connected (self, error) || !count_one (self, STMT_HEALTH, &version, error))
+    return FALSE;
+  /* A standby, or a database set read-only, answers queries but takes no
+   * envelope. */
+  res = PQexec (self->conn, "SELECT current_setting('transaction_read_only') = 'off' AND NOT pg_is_in_recovery()");
+  if (PQresultStatus (res) != PGRES_TUPLES_OK)
+    {
+      set_pg_error (self, res, "cannot ask the database whether it takes writes", error);
+      PQclear (res);
+      return FALSE;
+    }
+  writable = PQntuples (res) == 1 && g_str_equal (PQgetvalue (res, 0, 0), "t");
+  PQclear (res);
+  if (!writable)
+    {
+      g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_NOT_WRITABLE,
+                           "the PostgreSQL store is read-only (a standby, or default_transaction_read_only is on)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+pg_set_setting (IntakeStore  *store,
+                const char   *name,
+                const char   *value,
+                GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  Params p = { 0 };
+
+  if (!ensure_connected (self, error))
+    return FALSE;
+  param_text (&p, name);
+  param_text (&p, value);
+  return run_command (self, STMT_SETTING_SET, &p, "cannot store a setting", NULL, error);
 }
 
 static char *
@@ -1493,6 +1531,7 @@ intake_store_pg_iface_init (IntakeStoreInterface *iface)
   iface->list_envelopes = pg_list_envelopes;
   iface->get_counts = pg_get_counts;
   iface->check_health = pg_check_health;
+  iface->set_setting = pg_set_setting;
   iface->ensure_setting = pg_ensure_setting;
   iface->get_schema_version = pg_get_schema_version;
   iface->get_backend_name = pg_get_backend_name;

@@ -35,6 +35,7 @@ typedef enum {
   STMT_HEALTH,
   STMT_SETTING_GET,
   STMT_SETTING_INSERT,
+  STMT_SETTING_SET,
   /* schema 2: review */
   STMT_SUBMISSION_INSERT,
   STMT_SUBMISSION_MISSING_REF,
@@ -130,6 +131,8 @@ static const char * const intake_store_sql[N_STMTS] = {
     "SELECT value FROM settings WHERE name = ?1",
   [STMT_SETTING_INSERT] =
     "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+  [STMT_SETTING_SET] =
+    "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
   [STMT_SUBMISSION_INSERT] =
     "INSERT INTO submissions (seq, submission_id, location, reference, created_at, received_at)"
     " SELECT seq, submission_id,"

@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "intake-protocol.h"
@@ -26,6 +27,7 @@ struct _IntakeStoreSqlite
   GObject       parent_instance;
 
   char         *path;
+  char         *dir;
   sqlite3      *db;
   sqlite3_stmt *stmts[N_STMTS];
   int           schema_version;
@@ -192,6 +194,10 @@ set_db_error (IntakeStoreSqlite  *self,
   else if (primary == SQLITE_READONLY || primary == SQLITE_PERM || primary == SQLITE_CANTOPEN)
     g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DATABASE,
                  "%s: %s cannot be written (check its owner and mode)", what, self->path);
+  else if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+    g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DAMAGED,
+                 "%s: %s is damaged (%s); stop the server and restore the latest backup", what, self->path,
+                 sqlite3_errmsg (self->db));
   else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
     g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DATABASE,
                  "%s: %s stayed locked by another process; retry", what, self->path);
@@ -504,6 +510,103 @@ sqlite_check_health (IntakeStore  *store,
   gint64 version = 0;
 
   return count_one (self, STMT_HEALTH, &version, error);
+}
+
+/* The quick check reads every page, which takes a while on a big store,
+ * so it runs on a connection of its own (safe from another thread: only
+ * self->path and self->dir are read, and they never change). */
+static gboolean
+quick_check (const char  *path,
+             GError     **error)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  g_autofree char *first = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_busy_timeout (db, 5000);
+      rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check(1)", -1, &s, NULL);
+    }
+  if (rc == SQLITE_OK && (rc = sqlite3_step (s)) == SQLITE_ROW)
+    first = g_strdup ((const char *)sqlite3_column_text (s, 0));
+  if (rc != SQLITE_ROW || first == NULL || !g_str_equal (first, "ok"))
+    {
+      int primary = rc & 0xff;
+      g_autofree char *why = g_strdup (first != NULL ? first : db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+
+      g_strdelimit (why, "\n", ' ');
+      if (rc == SQLITE_ROW || primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+        g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DAMAGED,
+                     "%s is damaged (SQLite's quick_check: %s); stop the server and restore the latest backup "
+                     "(docs/server.md, \"Backups\"), leaving the damaged file as it is for inspection", path, why);
+      else
+        g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DATABASE,
+                     "cannot check %s: %s", path, why);
+    }
+  sqlite3_finalize (s);
+  sqlite3_close (db);
+  return error == NULL || *error == NULL;
+}
+
+/* Writes, syncs and removes a small file beside the database: a full
+ * disk, a read-only remount or a failing disk shows here before a
+ * resident's envelope does. */
+static gboolean
+write_probe (const char  *dir,
+             GError     **error)
+{
+  g_autofree char *name = g_strdup_printf (".intake-write-probe-%d", (int)getpid ());
+  g_autofree char *probe = g_build_filename (dir, name, NULL);
+  char block[4096];
+  int fd, saved = 0;
+
+  memset (block, 0, sizeof block);
+  fd = g_open (probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0 || write (fd, block, sizeof block) != (ssize_t)sizeof block || fsync (fd) != 0)
+    saved = errno;
+  if (fd >= 0)
+    close (fd);
+  g_unlink (probe);
+  if (saved != 0)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_NOT_WRITABLE,
+                   "cannot write to %s (%s)%s", dir, g_strerror (saved),
+                   saved == ENOSPC ? ": the disk is full; free space" : ": check the disk, its mount and the owner");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+sqlite_check_files (IntakeStore  *store,
+                    GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+
+  return quick_check (self->path, error) && write_probe (self->dir, error);
+}
+
+static const char *
+sqlite_get_directory (IntakeStore *store)
+{
+  return INTAKE_STORE_SQLITE (store)->dir;
+}
+
+static gboolean
+sqlite_set_setting (IntakeStore  *store,
+                    const char   *name,
+                    const char   *value,
+                    GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_SETTING_SET);
+
+  bind_text (s, 1, name);
+  bind_text (s, 2, value);
+  return step_done (self, s, "cannot store a setting", error);
 }
 
 static char *
@@ -1296,6 +1399,9 @@ intake_store_sqlite_iface_init (IntakeStoreInterface *iface)
   iface->get_counts = sqlite_get_counts;
   iface->check_health = sqlite_check_health;
   iface->ensure_setting = sqlite_ensure_setting;
+  iface->set_setting = sqlite_set_setting;
+  iface->check_files = sqlite_check_files;
+  iface->get_directory = sqlite_get_directory;
   iface->get_schema_version = sqlite_get_schema_version;
   iface->get_backend_name = sqlite_get_backend_name;
   iface->get_reviewer = sqlite_get_reviewer;
@@ -1319,6 +1425,7 @@ intake_store_sqlite_finalize (GObject *object)
     g_clear_pointer (&self->stmts[i], sqlite3_finalize);
   g_clear_pointer (&self->db, sqlite3_close);
   g_free (self->path);
+  g_free (self->dir);
 
   G_OBJECT_CLASS (intake_store_sqlite_parent_class)->finalize (object);
 }
@@ -1402,31 +1509,16 @@ migrate (IntakeStoreSqlite  *self,
   return TRUE;
 }
 
-IntakeStore *
-intake_store_sqlite_open (const char  *path,
-                          GError     **error)
+static IntakeStore *
+open_existing (const char  *path,
+               GError     **error)
 {
   g_autoptr(IntakeStoreSqlite) self = NULL;
   int rc;
-  int fd;
-
-  g_return_val_if_fail (path != NULL, NULL);
-
-  /* Create the file with mode 0600 ourselves: sqlite3_open_v2 would use
-   * the umask. */
-  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_OPEN,
-                   "cannot open the store %s: %s", path, g_strerror (saved));
-      return NULL;
-    }
-  close (fd);
 
   self = g_object_new (INTAKE_TYPE_STORE_SQLITE, NULL);
   self->path = g_strdup (path);
+  self->dir = g_path_get_dirname (path);
   rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
@@ -1445,7 +1537,8 @@ intake_store_sqlite_open (const char  *path,
                      "PRAGMA cell_size_check = ON;", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     {
-      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_OPEN,
+      g_set_error (error, INTAKE_STORE_ERROR, (rc & 0xff) == SQLITE_NOTADB ? INTAKE_STORE_ERROR_DAMAGED
+                                                                            : INTAKE_STORE_ERROR_OPEN,
                    "%s is not a usable SQLite database: %s", path, sqlite3_errmsg (self->db));
       return NULL;
     }
@@ -1469,4 +1562,101 @@ intake_store_sqlite_open (const char  *path,
     return NULL;
 
   return INTAKE_STORE (g_steal_pointer (&self));
+}
+
+static void
+sync_path (const char *path)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+}
+
+/* A new store is built under a temporary name and linked into place
+ * complete, so that @path never names an empty or half-made store: an
+ * empty intake.db can then only mean a lost one (intake_store_sqlite_open()
+ * refuses it). Two processes creating it at once: the first link wins and
+ * both open that one. */
+static gboolean
+create_new (const char  *path,
+            GError     **error)
+{
+  g_autofree char *tmp = g_strconcat (path, ".new-XXXXXX", NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(IntakeStore) store = NULL;
+  int fd, saved = 0;
+
+  /* Mode 0600: sqlite3_open_v2 would use the umask. */
+  if ((fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600)) < 0)
+    {
+      saved = errno;
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_OPEN,
+                   "cannot create the store %s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+
+  if ((store = open_existing (tmp, error)) != NULL)
+    {
+      /* Closing checkpoints the WAL into the file and removes it. */
+      g_clear_object (&store);
+      sync_path (tmp);
+      if (link (tmp, path) != 0 && errno != EEXIST)
+        saved = errno;
+    }
+  g_unlink (tmp);
+  {
+    g_autofree char *wal = g_strconcat (tmp, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (tmp, "-shm", NULL);
+
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+  if (error != NULL && *error != NULL)
+    return FALSE;
+  if (saved != 0)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_OPEN,
+                   "cannot create the store %s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  sync_path (dir);
+  return TRUE;
+}
+
+IntakeStore *
+intake_store_sqlite_open (const char  *path,
+                          GError     **error)
+{
+  GStatBuf st;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (g_stat (path, &st) != 0)
+    {
+      int saved = errno;
+
+      if (saved != ENOENT)
+        {
+          g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_OPEN,
+                       "cannot open the store %s: %s", path, g_strerror (saved));
+          return NULL;
+        }
+      if (!create_new (path, error))
+        return NULL;
+    }
+  else if (st.st_size == 0)
+    {
+      /* SQLite would take it for a new, empty database. */
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DAMAGED,
+                   "%s is empty (0 bytes) where a store was expected (its devices, reviewers and audit log "
+                   "would be gone): restore it from the latest backup; only if this is a new installation with "
+                   "nothing in it yet, delete the file and start again", path);
+      return NULL;
+    }
+  return open_existing (path, error);
 }

@@ -12,8 +12,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (IntakeStoreSqlite, intake_store_sqlite, INTAKE, STORE_SQLITE, GObject)
 
-/* Opens (creating it with mode 0600 if needed) and migrates the database at
- * @path. Errors: INTAKE_STORE_ERROR_OPEN, _SCHEMA_TOO_NEW, _DATABASE. */
+/* Opens and migrates the database at @path. A missing file is created
+ * (mode 0600) complete under a temporary name and then linked into place;
+ * an empty (0-byte) file is refused (INTAKE_STORE_ERROR_DAMAGED): that is
+ * a lost store, not a new one. Errors: INTAKE_STORE_ERROR_OPEN, _DAMAGED,
+ * _SCHEMA_TOO_NEW, _DATABASE. */
 IntakeStore *intake_store_sqlite_open (const char  *path,
                                        GError     **error);
 

@@ -206,6 +206,44 @@ intake_store_ensure_setting (IntakeStore  *self,
   return INTAKE_STORE_GET_IFACE (self)->ensure_setting (self, name, value, error);
 }
 
+gboolean
+intake_store_set_setting (IntakeStore  *self,
+                          const char   *name,
+                          const char   *value,
+                          GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return INTAKE_STORE_GET_IFACE (self)->set_setting (self, name, value, error);
+}
+
+gboolean
+intake_store_check_files (IntakeStore  *self,
+                          GError      **error)
+{
+  IntakeStoreInterface *iface;
+
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  iface = INTAKE_STORE_GET_IFACE (self);
+  return iface->check_files == NULL || iface->check_files (self, error);
+}
+
+const char *
+intake_store_get_directory (IntakeStore *self)
+{
+  IntakeStoreInterface *iface;
+
+  g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
+
+  iface = INTAKE_STORE_GET_IFACE (self);
+  return iface->get_directory != NULL ? iface->get_directory (self) : NULL;
+}
+
 int
 intake_store_get_schema_version (IntakeStore *self)
 {

@@ -39,6 +39,8 @@ G_BEGIN_DECLS
  * @INTAKE_STORE_ERROR_UNKNOWN_REVIEWER: no (active) reviewer with that name or id
  * @INTAKE_STORE_ERROR_REVIEWER_EXISTS: an active reviewer has that name, or the key is registered
  * @INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION: no submission with that id
+ * @INTAKE_STORE_ERROR_DAMAGED: the store's file is empty or damaged (restore a backup)
+ * @INTAKE_STORE_ERROR_NOT_WRITABLE: the store cannot be written (read-only, disk, permissions)
  */
 typedef enum {
   INTAKE_STORE_ERROR_OPEN,
@@ -54,6 +56,8 @@ typedef enum {
   INTAKE_STORE_ERROR_UNKNOWN_REVIEWER,
   INTAKE_STORE_ERROR_REVIEWER_EXISTS,
   INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION,
+  INTAKE_STORE_ERROR_DAMAGED,
+  INTAKE_STORE_ERROR_NOT_WRITABLE,
 } IntakeStoreError;
 
 /* The schema both backends create; see docs/server.md for the tables. */
@@ -232,6 +236,14 @@ struct _IntakeStoreInterface
                                      const char                *name,
                                      const char                *value,
                                      GError                   **error);
+  gboolean   (*set_setting)         (IntakeStore               *self,
+                                     const char                *name,
+                                     const char                *value,
+                                     GError                   **error);
+  /* Optional (a store whose files another program guards has none). */
+  gboolean   (*check_files)         (IntakeStore               *self,
+                                     GError                   **error);
+  const char *(*get_directory)      (IntakeStore               *self);
   int        (*get_schema_version)  (IntakeStore               *self);
 
   /* Review (schema 2) */
@@ -377,15 +389,31 @@ GArray             *intake_store_list_envelopes       (IntakeStore              
 gboolean            intake_store_get_counts           (IntakeStore               *self,
                                                        IntakeStoreCounts         *out_counts,
                                                        GError                   **error);
-/* TRUE when the store answers a trivial query. */
+/* TRUE when the store answers a round trip and can be written to
+ * (PostgreSQL: not a read-only or standby server; error NOT_WRITABLE). */
 gboolean            intake_store_check_health         (IntakeStore               *self,
                                                        GError                   **error);
+/* The slow, thorough check, safe to call from another thread while the
+ * store serves (it touches nothing the store's own connection uses):
+ * SQLite runs PRAGMA quick_check on a connection of its own (DAMAGED) and
+ * writes, syncs and removes a probe file beside the database
+ * (NOT_WRITABLE). TRUE at once for PostgreSQL, whose server guards its
+ * files. */
+gboolean            intake_store_check_files          (IntakeStore               *self,
+                                                       GError                   **error);
+/* The directory holding the store's files (SQLite), or NULL. */
+const char         *intake_store_get_directory        (IntakeStore               *self);
 /* Stores @value under @name unless a value is there already, and returns
  * the value the store holds (the first one written wins, also between
  * several servers starting at once). With @value NULL only reads: NULL and
  * no error if unset. Used for "office_public", the office key the store's
  * envelopes are checked against. */
 char               *intake_store_ensure_setting       (IntakeStore               *self,
+                                                       const char                *name,
+                                                       const char                *value,
+                                                       GError                   **error);
+/* Stores @value under @name, replacing what was there. */
+gboolean            intake_store_set_setting          (IntakeStore               *self,
                                                        const char                *name,
                                                        const char                *value,
                                                        GError                   **error);

@@ -1,0 +1,384 @@
+/* test-server-damage.c: a damaged, lost or unwritable store is loud
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs twice (tests/meson.build): against SQLite, and through
+ * tests/pg-cluster.sh against a throwaway PostgreSQL cluster; each test
+ * is registered for the backends it is about. docs/security.md, "Front
+ * door", names these tests for its claims.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <libpq-fe.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "intake-server-util.h"
+#include "intake-test-util.h"
+#include "test-server-util.h"
+
+static char *
+db_path (TestServer *server)
+{
+  return g_build_filename (server->data_dir, "intake.db", NULL);
+}
+
+static char *
+key_path (TestServer *server)
+{
+  return server->server_key != NULL ? g_strdup (server->server_key)
+                                    : g_build_filename (server->data_dir, "server.secret", NULL);
+}
+
+/* Starting fails with exit status 1 and one line on stderr holding each
+ * of @needles (NULL-terminated). */
+static void
+assert_start_refused (TestServer         *server,
+                      const char * const *args,
+                      const char * const *needles)
+{
+  g_autofree char *log = NULL;
+  int status = 0;
+
+  g_assert_false (test_server_start (server, args, &status));
+  g_assert_cmpint (status, ==, 1);
+  log = test_server_read_log (server);
+  g_test_message ("refused: %s", log);
+  g_assert_true (g_str_has_prefix (log, "intake-server: "));
+  g_assert_true (strchr (log, '\n') == log + strlen (log) - 1);
+  for (guint i = 0; needles[i] != NULL; i++)
+    if (strstr (log, needles[i]) == NULL)
+      g_error ("\"%s\" missing in: %s", needles[i], log);
+}
+
+/* A server that has run: a kiosk enrolled and @n envelopes stored. */
+static TestKiosk *
+populate (TestServer *server,
+          guint       n)
+{
+  g_autoptr(TestKiosk) kiosk = NULL;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  kiosk = test_kiosk_new_enrolled (server);
+  for (guint i = 0; i < n; i += 10)
+    {
+      g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+      g_autoptr(TestResponse) response = NULL;
+
+      for (guint j = i; j < n && j < i + 10; j++)
+        g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));
+      response = test_kiosk_upload (kiosk, server, batch);
+      g_assert_cmpuint (response->status, ==, 200);
+    }
+  test_server_stop (server);
+  return g_steal_pointer (&kiosk);
+}
+
+static TestResponse *
+get_healthz (TestServer *server)
+{
+  g_autoptr(SoupSession) session = test_server_new_session (server);
+  g_autofree char *url = g_strconcat (server->url, "/healthz", NULL);
+
+  return test_http (session, "GET", url, NULL, NULL);
+}
+
+/* Polls /healthz until it answers @status with error @code (NULL for
+ * none), for at most @timeout_s seconds. */
+static void
+wait_healthz (TestServer *server,
+              guint       status,
+              const char *code,
+              guint       timeout_s)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_s * G_USEC_PER_SEC;
+  g_autoptr(TestResponse) last = NULL;
+
+  for (;;)
+    {
+      g_clear_pointer (&last, test_response_free);
+      last = get_healthz (server);
+      g_assert_no_error (last->error);
+      if (last->status == status && g_strcmp0 (test_response_error_code (last), code) == 0)
+        break;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("/healthz answered %u %s, not %u %s", last->status,
+                 last->body != NULL ? (const char *)g_bytes_get_data (last->body, NULL) : "", status, code);
+      g_usleep (100000);
+    }
+  if (code != NULL)
+    {
+      JsonObject *object = json_node_get_object (last->json);
+
+      g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "unavailable");
+      g_assert_nonnull (json_object_get_string_member_with_default (object, "message", NULL));
+      g_test_message ("/healthz: %s: %s", code, json_object_get_string_member (object, "message"));
+    }
+}
+
+/* Writes 0xff over the first bytes of every third page from page 3 on:
+ * b-tree page headers that SQLite's checks cannot miss. */
+static void
+damage_pages (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 junk[32];
+  gsize size;
+  int fd;
+
+  memset (junk, 0xff, sizeof junk);
+  {
+    g_autofree char *contents = NULL;
+
+    g_file_get_contents (path, &contents, &size, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (size, >=, 8 * 4096);
+  fd = g_open (path, O_WRONLY, 0);
+  g_assert_cmpint (fd, >=, 0);
+  for (gsize page = 2; (page + 1) * 4096 <= size; page += 3)
+    g_assert_cmpint (pwrite (fd, junk, sizeof junk, (off_t)(page * 4096)), ==, sizeof junk);
+  fsync (fd);
+  close (fd);
+}
+
+/* ---- SQLite ------------------------------------------------------------- */
+
+/* A 0-byte intake.db is a lost store, not a new one: the server and
+ * intake-admin refuse it. A missing intake.db beside the server key too.
+ * Before, both started a new, empty store (devices, reviewers and audit
+ * log gone) without a word. */
+static void
+test_empty_store (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autofree char *path = db_path (server);
+  g_autofree char *err = NULL;
+  const char *empty[] = { "intake.db is empty (0 bytes)", "restore it from the latest backup", NULL };
+  const char *missing[] = { "intake.db is missing", "server.secret is there", "restore", NULL };
+
+  kiosk = populate (server, 3);
+
+  /* Emptied (a failed copy, a truncating restore script, ...). */
+  intake_test_write_file (path, "");
+  assert_start_refused (server, NULL, empty);
+  {
+    const char *args[] = { "enroll-code", "--location", "Vaals", NULL };
+
+    g_assert_cmpint (test_admin (server, args, 1, NULL, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "is empty (0 bytes)"));
+  }
+
+  /* Gone, while the server key stays. */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  assert_start_refused (server, NULL, missing);
+
+  /* A new installation: an empty directory still starts, and leaves no
+   * temporary file behind. */
+  {
+    g_autoptr(TestServer) fresh = test_server_new (FALSE);
+    g_autoptr(GDir) dir = NULL;
+    const char *name;
+
+    g_assert_true (test_server_start (fresh, NULL, NULL));
+    test_server_stop (fresh);
+    dir = g_dir_open (fresh->data_dir, 0, NULL);
+    while ((name = g_dir_read_name (dir)) != NULL)
+      g_assert_null (strstr (name, ".new-"));
+  }
+}
+
+/* A store with damaged pages: the server refuses to start (SQLite's quick
+ * check at start), and a running server's /healthz turns 503
+ * store_damaged within the check interval, with an error line in the
+ * log. Before, /healthz said ok. */
+static void
+test_damaged_pages (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = db_path (server);
+  g_autofree char *copy = g_build_filename (server->dir, "intact.db", NULL);
+  g_autofree char *log = NULL;
+  const char *needles[] = { "intake.db", "damaged", "restore the latest backup", NULL };
+  const char *fast[] = { "--store-check-interval", "1", NULL };
+
+  kiosk = populate (server, 60);
+  {
+    g_autofree char *contents = NULL;
+    gsize len = 0;
+
+    g_file_get_contents (path, &contents, &len, &error);
+    g_assert_no_error (error);
+    g_file_set_contents (copy, contents, (gssize)len, &error);
+    g_assert_no_error (error);
+  }
+
+  damage_pages (path);
+  assert_start_refused (server, NULL, needles);
+
+  /* Damaged under a running server. */
+  g_assert_cmpint (g_rename (copy, path), ==, 0);
+  g_assert_true (test_server_start (server, fast, NULL));
+  wait_healthz (server, 200, NULL, 5);
+  damage_pages (path);
+  wait_healthz (server, 503, "store_damaged", 10);
+  test_server_stop (server);
+  log = test_server_read_log (server);
+  g_assert_nonnull (strstr (log, "level=error msg=health error=store_damaged"));
+}
+
+/* Free space under --min-free-disk: /healthz answers 503 disk_low, and
+ * /metrics shows the free bytes. Before, /healthz said ok on a full
+ * disk. (A real full disk needs a filesystem of its own; the threshold is
+ * what the server compares, so it is what the test moves.) */
+static void
+test_disk_low (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  const char *huge[] = { "--min-free-disk", "1048576", NULL };
+
+  g_assert_true (test_server_start (server, huge, NULL));
+  wait_healthz (server, 503, "disk_low", 5);
+  g_assert_cmpint (test_server_metric (server, "intake_store_free_disk_bytes"), >, 0);
+  test_server_stop (server);
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  wait_healthz (server, 200, NULL, 5);
+  test_server_stop (server);
+}
+
+/* The write probe: when nothing can be written beside the store, /healthz
+ * answers 503 store_not_writable. The probe's file name is taken by a
+ * directory here (the tests run as root, for whom permissions do not
+ * stop a write); EROFS, ENOSPC or EIO take the same path. */
+static void
+test_not_writable (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autofree char *probe = NULL;
+  g_autofree char *name = NULL;
+  const char *fast[] = { "--store-check-interval", "1", NULL };
+
+  g_assert_true (test_server_start (server, fast, NULL));
+  wait_healthz (server, 200, NULL, 5);
+  name = g_strdup_printf (".intake-write-probe-%s", g_subprocess_get_identifier (server->proc));
+  probe = g_build_filename (server->data_dir, name, NULL);
+  g_assert_cmpint (g_mkdir (probe, 0700), ==, 0);
+  wait_healthz (server, 503, "store_not_writable", 10);
+  g_assert_cmpint (g_rmdir (probe), ==, 0);
+  wait_healthz (server, 200, NULL, 10);
+  test_server_stop (server);
+}
+
+/* ---- Both backends ------------------------------------------------------ */
+
+/* A missing server key beside a store that has been served is refused
+ * (kiosks check every receipt against it), and so is a different key;
+ * --new-server-key replaces it on purpose, loudly. Before, a missing key
+ * was silently made anew. */
+static void
+test_missing_server_key (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeDeviceKey) other = NULL;
+  g_autofree char *path = key_path (server);
+  g_autofree char *moved = g_strconcat (path, ".away", NULL);
+  g_autofree char *log = NULL;
+  const char *missing[] = { "server key", "is missing", "restore", "--new-server-key", NULL };
+  const char *different[] = { "holds server key", "was served with server key", "--new-server-key", NULL };
+  const char *replace[] = { "--new-server-key", NULL };
+
+  kiosk = populate (server, 2);
+  g_assert_cmpint (g_rename (path, moved), ==, 0);
+  assert_start_refused (server, NULL, missing);
+
+  /* Another key in its place. */
+  other = intake_device_key_generate (&error);
+  g_assert_no_error (error);
+  intake_device_key_save (other, path, &error);
+  g_assert_no_error (error);
+  assert_start_refused (server, NULL, different);
+
+  /* The right key back: it starts. */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rename (moved, path), ==, 0);
+  g_assert_true (test_server_start (server, NULL, NULL));
+  test_server_stop (server);
+
+  /* Lost for good: replaced on purpose. */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_true (test_server_start (server, replace, NULL));
+  test_server_stop (server);
+  log = test_server_read_log (server);
+  g_assert_nonnull (strstr (log, "level=warning msg=server_key_replaced"));
+  g_assert_nonnull (strstr (log, " server_key=created"));
+  g_assert_true (test_server_start (server, NULL, NULL));
+  test_server_stop (server);
+}
+
+/* ---- PostgreSQL --------------------------------------------------------- */
+
+static void
+pg_exec (const char *sql)
+{
+  PGconn *conn = PQconnectdb (g_getenv ("INTAKE_TEST_POSTGRES"));
+  PGresult *res;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  res = PQexec (conn, sql);
+  if (PQresultStatus (res) != PGRES_COMMAND_OK && PQresultStatus (res) != PGRES_TUPLES_OK)
+    g_error ("%s: %s", sql, PQerrorMessage (conn));
+  PQclear (res);
+  PQfinish (conn);
+}
+
+/* A read-only database (as a standby is) answers queries but takes no
+ * envelope: /healthz answers 503 store_not_writable until it takes
+ * writes again. */
+static void
+test_pg_read_only (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  const char *dbname = strrchr (server->conninfo, '=') + 1;
+  g_autofree char *on = g_strdup_printf ("ALTER DATABASE %s SET default_transaction_read_only = on", dbname);
+  g_autofree char *off = g_strdup_printf ("ALTER DATABASE %s SET default_transaction_read_only = off", dbname);
+  g_autofree char *kick = g_strdup_printf ("SELECT pg_terminate_backend (pid) FROM pg_stat_activity "
+                                           "WHERE datname = '%s'", dbname);
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  wait_healthz (server, 200, NULL, 5);
+  /* The setting applies to new sessions: cut the server's, it reconnects. */
+  pg_exec (on);
+  pg_exec (kick);
+  wait_healthz (server, 503, "store_not_writable", 10);
+  pg_exec (off);
+  pg_exec (kick);
+  wait_healthz (server, 200, NULL, 10);
+  test_server_stop (server);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/damage/missing-server-key", test_missing_server_key);
+  if (test_server_use_postgres ())
+    g_test_add_func ("/damage/postgres/read-only", test_pg_read_only);
+  else
+    {
+      g_test_add_func ("/damage/sqlite/empty-store", test_empty_store);
+      g_test_add_func ("/damage/sqlite/damaged-pages", test_damaged_pages);
+      g_test_add_func ("/damage/sqlite/disk-low", test_disk_low);
+      g_test_add_func ("/damage/sqlite/not-writable", test_not_writable);
+    }
+  return g_test_run ();
+}
