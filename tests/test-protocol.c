@@ -301,6 +301,104 @@ test_bundle_errors (void)
   g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_UNSUPPORTED_VERSION);
 }
 
+/* An endless bundle: a valid header that announces 100,000 envelopes,
+ * then one length of 1 MiB and 1 MiB of zeros after another, for ever. */
+#define HEADER_BYTES 65
+
+struct _TestEndlessStream
+{
+  GInputStream parent_instance;
+  guint8       header[HEADER_BYTES];
+  guint64      offset;              /* bytes handed out so far */
+};
+
+#define TEST_TYPE_ENDLESS_STREAM (test_endless_stream_get_type ())
+G_DECLARE_FINAL_TYPE (TestEndlessStream, test_endless_stream, TEST, ENDLESS_STREAM, GInputStream)
+G_DEFINE_FINAL_TYPE (TestEndlessStream, test_endless_stream, G_TYPE_INPUT_STREAM)
+
+static gssize
+endless_read (GInputStream  *stream,
+              void          *buffer,
+              gsize          count,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  TestEndlessStream *self = TEST_ENDLESS_STREAM (stream);
+  static const guint8 length[4] = { 0x00, 0x00, 0x10, 0x00 };      /* 1 MiB, little-endian */
+  guint8 *out = buffer;
+
+  for (gsize i = 0; i < count; i++, self->offset++)
+    {
+      guint64 k;
+
+      if (self->offset < HEADER_BYTES)
+        out[i] = self->header[self->offset];
+      else if ((k = (self->offset - HEADER_BYTES) % (4 + 1024 * 1024)) < 4)
+        out[i] = length[k];
+      else
+        out[i] = 0;
+    }
+  return (gssize)count;
+}
+
+static void
+test_endless_stream_class_init (TestEndlessStreamClass *klass)
+{
+  G_INPUT_STREAM_CLASS (klass)->read_fn = endless_read;
+}
+
+static void
+test_endless_stream_init (TestEndlessStream *self)
+{
+}
+
+/* Bundles are read as streams within a limit: a round trip, a bundle over
+ * the limit, and an endless one, of which no more than the limit is read. */
+static void
+test_bundle_read_limits (void)
+{
+  g_autoptr(IntakeDeviceKey) device = intake_device_key_generate (NULL);
+  g_autoptr(GPtrArray) envelopes = some_envelopes (12);
+  g_autoptr(GPtrArray) none = some_envelopes (0);
+  g_autoptr(GBytes) bundle = intake_bundle_build (device, 1795000123, envelopes);
+  g_autoptr(GBytes) empty = intake_bundle_build (device, 1, none);
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bundle);
+    g_autoptr(GPtrArray) parsed = intake_bundle_read (in, INTAKE_BUNDLE_DEFAULT_MAX_SIZE, NULL, NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (parsed->len, ==, 12);
+    for (guint i = 0; i < 12; i++)
+      g_assert_true (g_bytes_equal (g_ptr_array_index (parsed, i), g_ptr_array_index (envelopes, i)));
+  }
+  {
+    g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bundle);
+    gsize limit = g_bytes_get_size (bundle) - 1;
+    g_autoptr(GPtrArray) parsed = intake_bundle_read (in, limit, NULL, NULL, NULL, &error);
+
+    g_assert_null (parsed);
+    g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_TOO_LARGE);
+    g_assert_cmpint (g_seekable_tell (G_SEEKABLE (in)), <=, (goffset)limit);
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(TestEndlessStream) endless = g_object_new (TEST_TYPE_ENDLESS_STREAM, NULL);
+    g_autoptr(GPtrArray) parsed = NULL;
+    guint32 count = INTAKE_BUNDLE_MAX_ENVELOPES;
+
+    g_assert_cmpuint (g_bytes_get_size (empty), ==, HEADER_BYTES + INTAKE_SIGNATURE_BYTES);
+    memcpy (endless->header, g_bytes_get_data (empty, NULL), HEADER_BYTES);
+    for (guint i = 0; i < 4; i++)
+      endless->header[HEADER_BYTES - 4 + i] = (count >> (8 * i)) & 0xff;
+    parsed = intake_bundle_read (G_INPUT_STREAM (endless), 16 * 1024 * 1024, NULL, NULL, NULL, &error);
+    g_assert_null (parsed);
+    g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_TOO_LARGE);
+    g_assert_cmpuint (endless->offset, <=, 16 * 1024 * 1024);
+  }
+}
+
 static IntakeSignedQuestionnaire *
 reparse (const char  *json,
          GError     **error)
@@ -444,6 +542,7 @@ main (int    argc,
   g_test_add_func ("/protocol/receipt/malformed", test_receipt_malformed);
   g_test_add_func ("/protocol/bundle/round-trip", test_bundle_round_trip);
   g_test_add_func ("/protocol/bundle/every-byte-and-truncation", test_bundle_tamper);
+  g_test_add_func ("/protocol/bundle/read-limits", test_bundle_read_limits);
   g_test_add_func ("/protocol/bundle/errors", test_bundle_errors);
   g_test_add_func ("/protocol/signed-questionnaire/round-trip-and-refusals", test_signed_questionnaire);
   g_test_add_func ("/protocol/base64/strict", test_base64_strict);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "intake-bundle.h"
 #include "intake-server-util.h"
 #include "intake-test-util.h"
 #include "test-server-util.h"
@@ -323,6 +324,51 @@ test_missing_server_key (void)
   test_server_stop (server);
 }
 
+/* A bundle file larger than the limit is refused from its size, before
+ * any of it is read (a sparse 1 GiB file here; reading it took 1 GiB of
+ * memory before); --max-size moves the limit. */
+static void
+test_huge_bundle (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autofree char *path = g_build_filename (server->dir, "huge.ikbu", NULL);
+  g_autofree char *err = NULL;
+  const char *args[] = { "import-bundle", path, NULL };
+  const char *small[] = { "import-bundle", "--max-size", "1", path, NULL };
+  gint64 start;
+  int fd;
+
+  kiosk = populate (server, 1);
+  fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, "IKBU\001", 5), ==, 5);
+  g_assert_cmpint (ftruncate (fd, (off_t)1024 * 1024 * 1024), ==, 0);
+  close (fd);
+
+  start = g_get_monotonic_time ();
+  g_assert_cmpint (test_admin (server, args, 1, NULL, &err), ==, 1);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, "1024 MiB, larger than the limit of 256 MiB; it was not read"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  g_clear_pointer (&err, g_free);
+
+  /* A real bundle over a lower limit. */
+  {
+    g_autoptr(GPtrArray) envelopes = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+    g_autoptr(GBytes) bundle = NULL;
+    g_autoptr(GError) error = NULL;
+
+    for (guint i = 0; i < 2; i++)
+      g_ptr_array_add (envelopes, g_bytes_new_take (g_malloc0 (1024 * 1024), 1024 * 1024));
+    bundle = intake_bundle_build (kiosk->key, g_get_real_time () / G_USEC_PER_SEC, envelopes);
+    g_file_set_contents (path, g_bytes_get_data (bundle, NULL), (gssize)g_bytes_get_size (bundle), &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (test_admin (server, small, 1, NULL, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "2 MiB, larger than the limit of 1 MiB"));
+}
+
 /* ---- PostgreSQL --------------------------------------------------------- */
 
 static void
@@ -371,6 +417,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/damage/missing-server-key", test_missing_server_key);
+  g_test_add_func ("/damage/huge-bundle", test_huge_bundle);
   if (test_server_use_postgres ())
     g_test_add_func ("/damage/postgres/read-only", test_pg_read_only);
   else

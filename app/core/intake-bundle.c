@@ -172,3 +172,113 @@ intake_bundle_parse (GBytes              *bundle,
 
   return g_steal_pointer (&envelopes);
 }
+
+/* Reads exactly @len more bytes into @buffer, within @max_size. */
+static gboolean
+read_more (GInputStream  *stream,
+           GByteArray    *buffer,
+           gsize          len,
+           guint64        max_size,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  gsize old = buffer->len, got = 0;
+
+  if ((guint64)old + len > max_size)
+    {
+      g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_TOO_LARGE,
+                   "the bundle is larger than the limit of %" G_GUINT64_FORMAT " MiB; it was not read further",
+                   max_size / (1024 * 1024));
+      return FALSE;
+    }
+  g_byte_array_set_size (buffer, old + len);
+  if (!g_input_stream_read_all (stream, buffer->data + old, len, &got, cancellable, error))
+    return FALSE;
+  if (got != len)
+    {
+      g_byte_array_set_size (buffer, old + got);
+      fail (error, INTAKE_PROTOCOL_ERROR_TRUNCATED, "is cut short");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GPtrArray *
+intake_bundle_read (GInputStream        *stream,
+                    guint64              max_size,
+                    IntakeDevicePublic  *out_device,
+                    gint64              *out_created_at,
+                    GCancellable        *cancellable,
+                    GError             **error)
+{
+  g_autoptr(GByteArray) buffer = g_byte_array_new ();
+  g_autoptr(GBytes) bundle = NULL;
+  guint8 extra;
+  gsize got = 0;
+  guint32 count;
+
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
+
+  /* The header first: a file that is no bundle is not read on. */
+  if (!read_more (stream, buffer, 5, max_size, cancellable, error))
+    return NULL;
+  if (memcmp (buffer->data, MAGIC, 4) != 0)
+    return fail (error, INTAKE_PROTOCOL_ERROR_MALFORMED, "is not an intake bundle (wrong magic)");
+  if (buffer->data[4] != VERSION)
+    return fail (error, INTAKE_PROTOCOL_ERROR_UNSUPPORTED_VERSION, "has a format version this program does not know");
+  if (!read_more (stream, buffer, HEADER_BYTES - 5, max_size, cancellable, error))
+    return NULL;
+  count = get_u32 (buffer->data + HEADER_BYTES - 4);
+  if (count > INTAKE_BUNDLE_MAX_ENVELOPES)
+    return fail (error, INTAKE_PROTOCOL_ERROR_TOO_LARGE, "holds more envelopes than allowed");
+
+  for (guint32 i = 0; i < count; i++)
+    {
+      guint32 len;
+
+      if (!read_more (stream, buffer, 4, max_size, cancellable, error))
+        return NULL;
+      len = get_u32 (buffer->data + buffer->len - 4);
+      if (len > INTAKE_BUNDLE_MAX_ENVELOPE)
+        return fail (error, INTAKE_PROTOCOL_ERROR_TOO_LARGE, "holds an envelope larger than allowed");
+      if (!read_more (stream, buffer, len, max_size, cancellable, error))
+        return NULL;
+    }
+  if (!read_more (stream, buffer, INTAKE_SIGNATURE_BYTES, max_size, cancellable, error))
+    return NULL;
+  if (!g_input_stream_read_all (stream, &extra, 1, &got, cancellable, error))
+    return NULL;
+  if (got != 0)
+    return fail (error, INTAKE_PROTOCOL_ERROR_MALFORMED, "has bytes after its last envelope");
+
+  /* All of it is here now, within the limit: check it as a whole. */
+  bundle = g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
+  return intake_bundle_parse (bundle, out_device, out_created_at, error);
+}
+
+GPtrArray *
+intake_bundle_load (const char          *path,
+                    guint64              max_size,
+                    IntakeDevicePublic  *out_device,
+                    gint64              *out_created_at,
+                    GError             **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  file = g_file_new_for_path (path);
+  if (!(stream = g_file_read (file, NULL, error)) ||
+      !(info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, error)))
+    return NULL;
+  if (g_file_info_get_size (info) < 0 || (guint64)g_file_info_get_size (info) > max_size)
+    {
+      g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_TOO_LARGE,
+                   "the bundle is %" G_GINT64_FORMAT " MiB, larger than the limit of %" G_GUINT64_FORMAT
+                   " MiB; it was not read", g_file_info_get_size (info) / (1024 * 1024), max_size / (1024 * 1024));
+      return NULL;
+    }
+  return intake_bundle_read (G_INPUT_STREAM (stream), max_size, out_device, out_created_at, NULL, error);
+}

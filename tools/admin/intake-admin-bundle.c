@@ -5,23 +5,26 @@
  */
 #include "config.h"
 
+#include <gio/gunixinputstream.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "intake-accept.h"
 #include "intake-admin-builtins.h"
 #include "intake-admin-private.h"
 #include "intake-bundle.h"
 #include "intake-keys.h"
+#include "intake-protocol.h"
 #include "intake-server-util.h"
 #include "intake-store.h"
 
-/* import-bundle (--data DIR | --postgres CONNINFO) [--office-public FILE] FILE */
+/* import-bundle (--data DIR | --postgres CONNINFO) [--office-public FILE] [--max-size MIB] FILE */
 int
 intake_admin_import_bundle (int    argc,
                             char **argv)
 {
-  const char *usage = "import-bundle (--data DIR | --postgres CONNINFO) [--office-public FILE] FILE";
+  const char *usage = "import-bundle (--data DIR | --postgres CONNINFO) [--office-public FILE] [--max-size MIB] FILE";
   g_autofree char *data_dir = NULL;
   g_autofree char *conninfo = NULL;
   g_autofree char *office_path = NULL;
@@ -30,7 +33,6 @@ intake_admin_import_bundle (int    argc,
   g_autoptr(IntakeStore) store = NULL;
   g_autoptr(IntakeOfficePublic) office = NULL;
   g_autoptr(IntakeStoreDevice) device = NULL;
-  g_autoptr(GBytes) bundle = NULL;
   g_autoptr(GPtrArray) envelopes = NULL;
   g_autoptr(GError) local_error = NULL;
   IntakeDevicePublic signer;
@@ -39,10 +41,13 @@ intake_admin_import_bundle (int    argc,
   gint64 created_at = 0;
   gint64 now;
   int status = 0;
+  int max_size_mib = (int)(INTAKE_BUNDLE_DEFAULT_MAX_SIZE / (1024 * 1024));
   GOptionEntry entries[] = {
     INTAKE_ADMIN_STORE_OPTIONS (data_dir, conninfo),
     { "office-public", 0, 0, G_OPTION_ARG_FILENAME, &office_path,
       N_("Office public key (default: the one the store was set up with)"), "FILE" },
+    { "max-size", 0, 0, G_OPTION_ARG_INT, &max_size_mib,
+      N_("Refuse a bundle larger than this, before reading it (default 256)"), "MIB" },
     { NULL }
   };
 
@@ -53,11 +58,32 @@ intake_admin_import_bundle (int    argc,
   if ((data_dir == NULL) == (conninfo == NULL))
     return intake_admin_usage_error (usage, _("give exactly one of --data DIR and --postgres CONNINFO"));
 
-  if (!intake_admin_read_input (argv[1], &bundle, &error))
-    return intake_admin_fail (error);
-  if (!(envelopes = intake_bundle_parse (bundle, &signer, &created_at, &error)))
+  if (max_size_mib < 1 || max_size_mib > 1024 * 1024)
+    return intake_admin_usage_error (usage, _("--max-size takes a whole number of MiB from 1 to 1048576"));
+
+  /* Read as a stream, within the limit: a huge or endless file is refused
+   * before it is read whole (from its size, for a regular file). */
+  if (g_strcmp0 (argv[1], "-") == 0)
+    {
+      g_autoptr(GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+
+      envelopes = intake_bundle_read (in, (guint64)max_size_mib * 1024 * 1024, &signer, &created_at, NULL, &error);
+    }
+  else
+    envelopes = intake_bundle_load (argv[1], (guint64)max_size_mib * 1024 * 1024, &signer, &created_at, &error);
+  if (envelopes == NULL)
     {
       g_prefix_error (&error, _("%s is refused: "), argv[1]);
+      if (g_error_matches (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_TOO_LARGE) &&
+          g_str_has_suffix (error->message, "MiB; it was not read"))
+        {
+          /* Translators: %s is why the bundle was refused (its size). */
+          g_autofree char *message = g_strdup_printf (_("%s (if it is genuine, give --max-size MIB)"),
+                                                      error->message);
+
+          g_free (error->message);
+          error->message = g_steal_pointer (&message);
+        }
       return intake_admin_fail (error);
     }
 

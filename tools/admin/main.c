@@ -44,7 +44,7 @@ static const Command commands[] = {
   { "device", "list", intake_admin_device_list, "device list (--data DIR | --postgres CONNINFO)" },
   { "device", "revoke", intake_admin_device_revoke, "device revoke (--data DIR | --postgres CONNINFO) DEVICE_ID" },
   { "import-bundle", NULL, intake_admin_import_bundle,
-    "import-bundle (--data DIR | --postgres CONNINFO) [--office-public FILE] FILE" },
+    "import-bundle (--data DIR | --postgres CONNINFO) [--office-public FILE] [--max-size MIB] FILE" },
   { "reviewer", "add", intake_admin_reviewer_add,
     "reviewer add --office DIR [--passphrase-file FILE] (--data DIR | --postgres CONNINFO) --name NAME "
     "[--reviewer-passphrase-file FILE]" },
