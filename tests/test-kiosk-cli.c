@@ -1,11 +1,14 @@
-/* test-kiosk-cli.c: intake-kiosk's command line (--set-pin, --demo-submissions, --tour)
+/* test-kiosk-cli.c: intake-kiosk's command line (--set-pin, --demo-submissions, --tour) and process protection
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <grp.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "intake-kiosk.h"
 #include "intake-test-util.h"
@@ -152,6 +155,100 @@ test_tour (Cli           *cli,
   g_assert_false (g_file_test (own_state, G_FILE_TEST_EXISTS));
 }
 
+/* In the child between fork and exec. A process that is not dumpable has
+ * its /proc files owned by root; to see that, the kiosk must run as
+ * someone else: when this test runs as root, as nobody. */
+static void
+as_nobody_cb (gpointer user_data)
+{
+  if (getuid () == 0)
+    {
+      setgroups (0, NULL);
+      if (setgid (65534) != 0 || setuid (65534) != 0)
+        _exit (127);
+    }
+}
+
+/* "Max core file size" in /proc/PID/limits: soft and hard, or FALSE. */
+static gboolean
+core_limits (const char *pid,
+             char      **out_soft,
+             char      **out_hard)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/limits", pid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (line = strstr (text, "Max core file size")) == NULL)
+    return FALSE;
+  fields = g_strsplit_set (line + strlen ("Max core file size"), " \n", -1);
+  for (guint i = 0, n = 0; fields[i] != NULL && n < 2; i++)
+    if (fields[i][0] != '\0')
+      *(n++ == 0 ? out_soft : out_hard) = g_strdup (fields[i]);
+  return TRUE;
+}
+
+/* The real intake-kiosk turns core dumps off and makes itself
+ * non-dumpable first thing: a crash mid-session writes no answers to disk
+ * and no other process of its user can read its memory. It is shown on a
+ * running kiosk waiting for --set-pin on standard input (no display). */
+static void
+test_no_core_dumps (Cli           *cli,
+                    gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status_path = NULL;
+  g_autofree char *soft = NULL;
+  g_autofree char *hard = NULL;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gboolean protected = FALSE;
+  const char *pid;
+
+  g_subprocess_launcher_set_child_setup (launcher, as_nobody_cb, NULL, NULL);
+  proc = g_subprocess_launcher_spawn (launcher, &error, kiosk_binary (), "--set-pin", "--state-dir",
+                                      cli->state_dir, NULL);
+  g_assert_no_error (error);
+  pid = g_subprocess_get_identifier (proc);
+  status_path = g_strdup_printf ("/proc/%s/status", pid);
+
+  /* Until main() has run its first lines (or the deadline). */
+  while (!protected && g_get_monotonic_time () < deadline)
+    {
+      GStatBuf st;
+
+      g_clear_pointer (&soft, g_free);
+      g_clear_pointer (&hard, g_free);
+      protected = core_limits (pid, &soft, &hard) && g_strcmp0 (soft, "0") == 0 && g_strcmp0 (hard, "0") == 0 &&
+                  g_stat (status_path, &st) == 0 && st.st_uid == 0;
+      if (!protected)
+        g_usleep (20000);
+    }
+  {
+    g_autofree char *status = NULL;
+    const char *uid;
+
+    g_assert_true (g_file_get_contents (status_path, &status, NULL, NULL));
+    uid = strstr (status, "\nUid:\t");
+    g_assert_nonnull (uid);
+    g_test_message ("kiosk %s: core file size %s/%s, /proc owned by root, %.*s", pid, soft, hard,
+                    (int)strcspn (uid + 1, "\n"), uid + 1);
+    /* The kiosk's own uid is not root, so root's ownership is the
+     * non-dumpable flag's doing. */
+    g_assert_false (g_str_has_prefix (uid, "\nUid:\t0\t"));
+  }
+  g_assert_true (protected);
+
+  /* No PIN after all: it exits with its one line of error. */
+  g_output_stream_close (g_subprocess_get_stdin_pipe (proc), NULL, NULL);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -161,6 +258,7 @@ main (int   argc,
   g_test_add ("/kiosk/cli/set-pin", Cli, NULL, cli_setup, test_set_pin, cli_teardown);
   g_test_add ("/kiosk/cli/demo-submissions", Cli, NULL, cli_setup, test_demo_submissions, cli_teardown);
   g_test_add ("/kiosk/cli/tour", Cli, NULL, cli_setup, test_tour, cli_teardown);
+  g_test_add ("/kiosk/cli/no-core-dumps", Cli, NULL, cli_setup, test_no_core_dumps, cli_teardown);
 
   return g_test_run ();
 }

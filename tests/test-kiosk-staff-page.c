@@ -4,7 +4,11 @@
  */
 #include "config.h"
 
+#include <sqlite3.h>
+
 #include "intake-kiosk-staff-page.h"
+#include "intake-outbox-private.h"
+#include "intake-random-answers.h"
 #include "intake-test-util.h"
 #include "test-kiosk-util.h"
 
@@ -131,6 +135,89 @@ test_new_destroy (KioskFixture  *f,
 #undef NL
 }
 
+/* The subtitle of the visible row titled @title, or NULL. */
+static const char *
+row_value (GtkWidget  *page,
+           const char *title)
+{
+  g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
+
+  kiosk_test_collect_widgets (page, widgets);
+  for (guint i = 0; i < widgets->len; i++)
+    {
+      GtkWidget *widget = g_ptr_array_index (widgets, i);
+
+      if (ADW_IS_ACTION_ROW (widget) && gtk_widget_is_visible (widget) &&
+          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+        return adw_action_row_get_subtitle (ADW_ACTION_ROW (widget));
+    }
+  return NULL;
+}
+
+/* When the kiosk's own disk refuses a submission, the log says so and
+ * the staff screen says it plainly, in the staff language, under
+ * "Outbox"; once a submission is stored again, it is gone. */
+static void
+test_disk_problem (KioskFixture  *f,
+                   gconstpointer  data)
+{
+  g_autoptr(IntakeCatalog) catalog = intake_kiosk_catalog_new_default ();
+  GtkWidget *page = g_object_ref_sink (intake_kiosk_staff_page_new (f->kiosk, catalog));
+  IntakeKioskStaffPage *staff = INTAKE_KIOSK_STAFF_PAGE (page);
+  sqlite3 *db = intake_outbox_get_db (intake_kiosk_get_outbox (f->kiosk));
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  const char *sentence = intake_catalog_lookup (catalog, "nl", "This kiosk cannot store new submissions on its "
+                                                                "own disk (full or failing). Free space or call "
+                                                                "support.");
+  const char *outbox = intake_catalog_lookup (catalog, "nl", "Outbox");
+  const char *value;
+
+  g_assert_false (g_str_has_prefix (sentence, "This kiosk"));
+  intake_kiosk_staff_page_set_language (staff, "nl");
+  intake_kiosk_staff_page_show_status (staff);
+  g_assert_null (row_value (page, outbox));
+
+  /* The outbox can grow no more, as on a full disk. */
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA max_page_count = 1", NULL, NULL, NULL), ==, SQLITE_OK);
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      g_autoptr(IntakeSession) session = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *reference = NULL;
+
+      if (attempt == 1)
+        g_assert_cmpint (sqlite3_exec (db, "PRAGMA max_page_count = 1073741823", NULL, NULL, NULL), ==, SQLITE_OK);
+      session = intake_kiosk_new_session (f->kiosk, "nl", &error);
+      g_assert_no_error (error);
+      g_assert_true (intake_random_answers_fill (session, rand, &error));
+      if (attempt == 0)
+        g_test_expect_message ("intake-kiosk", G_LOG_LEVEL_WARNING,
+                               "A submission could not be stored because of this kiosk's own disk: *");
+      reference = intake_kiosk_submit (f->kiosk, session, &error);
+      g_test_assert_expected_messages ();
+      intake_session_wipe (session);
+      intake_kiosk_staff_page_show_status (staff);
+      value = row_value (page, outbox);
+      if (attempt == 0)
+        {
+          g_assert_null (reference);
+          g_assert_nonnull (value);
+          g_test_message ("%s: %s", outbox, value);
+          g_assert_true (g_str_has_prefix (value, sentence));
+          g_assert_nonnull (strstr (value, "full"));
+        }
+      else
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (reference);
+          g_assert_null (value);
+        }
+    }
+
+  intake_kiosk_staff_page_clear (staff);
+  g_assert_finalize_object (page);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -140,6 +227,8 @@ main (int   argc,
 
   g_test_add ("/kiosk/staff-page/new-destroy", KioskFixture, NULL,
               kiosk_fixture_setup, test_new_destroy, kiosk_fixture_teardown);
+  g_test_add ("/kiosk/staff-page/disk-problem", KioskFixture, NULL,
+              kiosk_fixture_setup, test_disk_problem, kiosk_fixture_teardown);
 
   return g_test_run ();
 }

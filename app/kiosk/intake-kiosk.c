@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 
 #include "intake-crypto-error.h"
 #include "intake-envelope.h"
@@ -20,6 +21,9 @@
 #include "intake-signed-questionnaire.h"
 
 #define SERVER_JSON           "server.json"
+/* Less free space than this in the state directory is a problem for the
+ * staff screen: a submission is a few kilobytes, the outbox's WAL more. */
+#define MIN_FREE_DISK         (16 * 1024 * 1024)
 
 G_DEFINE_QUARK (intake-kiosk-error-quark, intake_kiosk_error)
 
@@ -47,6 +51,9 @@ struct _IntakeKiosk
   char                *server_key_id;
   guint8               server_public[INTAKE_SIGN_PUBLIC_BYTES];
   gint64               enrolled_at;
+
+  /* Why the last submission could not be stored; NULL once one was. */
+  GError              *storage_problem;
 };
 
 G_DEFINE_FINAL_TYPE (IntakeKiosk, intake_kiosk, G_TYPE_OBJECT)
@@ -73,6 +80,7 @@ intake_kiosk_finalize (GObject *object)
   g_clear_object (&self->questionnaire);
   g_clear_pointer (&self->office_public_path, g_free);
   g_clear_pointer (&self->server_url, g_free);
+  g_clear_error (&self->storage_problem);
   g_clear_pointer (&self->location, g_free);
   g_clear_pointer (&self->server_key_id, g_free);
 
@@ -601,15 +609,46 @@ intake_kiosk_submit (IntakeKiosk    *self,
   reference = intake_reference_from_submission_id (info.submission_id);
   if (!intake_outbox_add (self->outbox, envelope, reference, &local_error))
     {
-      /* The log names the failure, never the answers. */
-      g_warning ("A submission could not be stored: %s", local_error->message);
+      gboolean disk = local_error->domain == INTAKE_OUTBOX_ERROR && local_error->code != INTAKE_OUTBOX_ERROR_DATABASE;
+
+      /* The log names the failure, never the answers; and says plainly
+       * when the kiosk's own disk is the problem (not the network). */
+      g_warning ("A submission could not be stored%s: %s (state directory %s)",
+                 disk ? " because of this kiosk's own disk" : "", local_error->message, self->state_dir);
+      g_clear_error (&self->storage_problem);
+      self->storage_problem = g_error_copy (local_error);
       g_set_error (error, INTAKE_KIOSK_ERROR, INTAKE_KIOSK_ERROR_NOT_STORED,
                    "the answers could not be stored on this kiosk: %s", local_error->message);
       return NULL;
     }
+  g_clear_error (&self->storage_problem);
 
   intake_session_wipe (session);
   return g_steal_pointer (&reference);
+}
+
+gboolean
+intake_kiosk_check_storage (IntakeKiosk  *self,
+                            GError      **error)
+{
+  struct statvfs vfs;
+
+  g_return_val_if_fail (INTAKE_IS_KIOSK (self), FALSE);
+
+  if (self->storage_problem != NULL)
+    {
+      g_set_error (error, INTAKE_KIOSK_ERROR, INTAKE_KIOSK_ERROR_NOT_STORED,
+                   "the last submission could not be stored: %s", self->storage_problem->message);
+      return FALSE;
+    }
+  if (statvfs (self->state_dir, &vfs) == 0 && (guint64)vfs.f_bavail * vfs.f_frsize < MIN_FREE_DISK)
+    {
+      g_set_error (error, INTAKE_KIOSK_ERROR, INTAKE_KIOSK_ERROR_NOT_STORED,
+                   "only %" G_GUINT64_FORMAT " KiB free on this kiosk's disk (%s)",
+                   (guint64)vfs.f_bavail * vfs.f_frsize / 1024, self->state_dir);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean

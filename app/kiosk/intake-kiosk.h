@@ -76,6 +76,11 @@ IntakeSession       *intake_kiosk_new_session           (IntakeKiosk   *self,
 char                *intake_kiosk_submit                (IntakeKiosk   *self,
                                                          IntakeSession *session,
                                                          GError       **error);
+/* The kiosk's own disk, for the staff screen: FALSE (INTAKE_KIOSK_ERROR_NOT_STORED,
+ * with what went wrong) while the last submission could not be stored, or
+ * when its state directory has less than 16 MiB free. */
+gboolean             intake_kiosk_check_storage         (IntakeKiosk   *self,
+                                                         GError       **error);
 gboolean             intake_kiosk_request_help          (IntakeKiosk   *self,
                                                          const char    *language,
                                                          GError       **error);

@@ -115,6 +115,7 @@ tr (IntakeKioskStaffPage *self,
 }
 
 static void refresh_sync (IntakeKioskStaffPage *self);
+static void show_storage_problem (IntakeKioskStaffPage *self);
 
 /* ---- Texts and rows ----------------------------------------------------- */
 
@@ -437,6 +438,7 @@ refresh_sync (IntakeKioskStaffPage *self)
     {
       set_row_count (self->pending_row, counts.pending);
       set_row_count (self->delivered_row, counts.delivered);
+      show_storage_problem (self);
     }
 
   if (self->sync != NULL)
@@ -503,6 +505,28 @@ stop_following_sync (IntakeKioskStaffPage *self)
   self->sync_changed_id = 0;
 }
 
+/* When the kiosk's own disk is the problem, the Outbox row says so in
+ * the staff language, with the technical reason for whoever they call. */
+static void
+show_storage_problem (IntakeKioskStaffPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (intake_kiosk_check_storage (self->kiosk, &error))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->outbox_row), FALSE);
+      return;
+    }
+  /* Translators: Staff-only. Shown under "Outbox" when the kiosk's own disk is full or
+     failing; the technical reason follows in brackets. */
+  text = g_strdup_printf ("%s (%s)", tr (self, "This kiosk cannot store new submissions on its own disk "
+                                               "(full or failing). Free space or call support."),
+                          error->message);
+  set_row_value (self->outbox_row, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->outbox_row), TRUE);
+}
+
 /* "Sending": what the engine does, the outbox counts, and where it sends
  * to; then the office key, for staff to compare its fingerprint. */
 static void
@@ -520,6 +544,8 @@ fill_sync_groups (IntakeKioskStaffPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->delivered_row), have_counts);
   gtk_widget_set_visible (GTK_WIDGET (self->outbox_row), !have_counts);
   set_row_value (self->outbox_row, have_counts ? "" : error->message);
+  if (have_counts)
+    show_storage_problem (self);
 
   fingerprint = intake_office_public_dup_fingerprint (intake_kiosk_get_office (self->kiosk));
   set_row_value (self->fingerprint_row, fingerprint);
