@@ -901,6 +901,130 @@ test_required_message (KioskFixture  *f,
   kiosk_test_screenshot (f, "required-message");
 }
 
+
+/* ---- The accessibility tree ------------------------------------------- */
+
+/* Only the shown screen is in the tree: GTK 4.8 keeps a stack's other
+ * pages there (visible, never "showing"), so the window hides them. */
+static void
+assert_only_screen_shown (KioskFixture *f)
+{
+  g_autoptr(GPtrArray) stacks = g_ptr_array_new ();
+  g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
+
+  kiosk_test_collect_widgets (GTK_WIDGET (f->window), widgets);
+  for (guint i = 0; i < widgets->len; i++)
+    if (GTK_IS_STACK (g_ptr_array_index (widgets, i)))
+      g_ptr_array_add (stacks, g_ptr_array_index (widgets, i));
+  g_assert_cmpuint (stacks->len, >=, 2);  /* the screens and the staff page's */
+
+  for (guint i = 0; i < stacks->len; i++)
+    {
+      GtkStack *stack = g_ptr_array_index (stacks, i);
+      GtkWidget *shown = gtk_stack_get_visible_child (stack);
+
+      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (stack));
+           child != NULL; child = gtk_widget_get_next_sibling (child))
+        if (child != shown && gtk_widget_get_visible (child))
+          g_error ("screen %s: page %s of a stack is hidden from view but visible to accessibility",
+                   intake_kiosk_window_get_screen (f->window),
+                   gtk_stack_page_get_name (gtk_stack_get_page (stack, child)));
+    }
+}
+
+static void
+test_accessible_tree (KioskFixture  *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GtkWidget *message;
+  GtkWidget *pin;
+
+  assert_only_screen_shown (f);
+  /* The staff PIN field is nowhere in the tree on a resident screen. */
+  {
+    g_autoptr(GPtrArray) pins = kiosk_test_find_by_class (GTK_WIDGET (f->window), "kiosk-pin");
+
+    g_assert_cmpuint (pins->len, ==, 0);
+  }
+
+  choose_language (f, "nl");
+  assert_only_screen_shown (f);
+
+  /* A message is an alert that takes focus, so that it is announced. */
+  ACT (f, "kiosk.next");
+  message = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_nonnull (message);
+  g_assert_true (gtk_widget_has_css_class (message, "question-message"));
+  gtk_test_accessible_assert_role (message, GTK_ACCESSIBLE_ROLE_ALERT);
+
+  /* Every "Change" on the review has a name of its own. */
+  intake_kiosk_window_reset (f->window);
+  choose_language (f, "nl");
+  for (guint guard = 0; guard < 200 && g_str_equal (intake_kiosk_window_get_screen (f->window), "question"); guard++)
+    {
+      const IntakeQuestion *question = current_question (f);
+      g_autoptr(IntakeAnswer) answer = kiosk_test_choose_answer (question, guard);
+
+      answer_and_next (f, question, answer);
+      assert_only_screen_shown (f);
+    }
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "review");
+  assert_only_screen_shown (f);
+  changes = kiosk_test_find_by_class (GTK_WIDGET (f->window), "kiosk-review-change");
+  g_assert_cmpuint (changes->len, >, 10);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      GtkWidget *change = g_ptr_array_index (changes, i);
+      const char *code = g_object_get_data (G_OBJECT (change), "question-code");
+      const IntakeQuestion *question =
+        intake_questionnaire_lookup_question (intake_kiosk_get_questionnaire (f->kiosk), code);
+      g_autofree char *name = g_strdup_printf ("Veranderen: %s", intake_text_get (question->text, "nl"));
+
+      gtk_test_accessible_assert_property (change, GTK_ACCESSIBLE_PROPERTY_LABEL, name);
+      g_assert_true (g_hash_table_add (names, g_steal_pointer (&name)));
+    }
+
+  /* Nothing closes the kiosk but the staff exit. */
+  gtk_window_close (GTK_WINDOW (f->window));
+  kiosk_test_spin (50);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+  /* The action an accessibility client sees on the frame (disabled too). */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "window.close", NULL);
+  kiosk_test_spin (50);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+
+  intake_kiosk_set_pin (f->state_dir, "480215", &error);
+  g_assert_no_error (error);
+  ACT (f, "kiosk.staff");
+  assert_only_screen_shown (f);
+  {
+    g_autoptr(GPtrArray) pins = kiosk_test_find_by_class (GTK_WIDGET (f->window), "kiosk-pin");
+
+    g_assert_cmpuint (pins->len, ==, 1);
+    pin = g_ptr_array_index (pins, 0);
+  }
+  gtk_editable_set_text (GTK_EDITABLE (pin), "480215");
+  ACT (f, "kiosk.staff-open");
+  g_assert_true (kiosk_test_wait_screen (f, "staff", 15000));
+  assert_only_screen_shown (f);
+  {
+    GtkWidget *window = GTK_WIDGET (f->window);
+
+    /* Without an application the staff exit closes the window. */
+    g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+    ACT (f, "kiosk.staff-exit");
+    for (guint i = 0; i < 100 && window != NULL; i++)
+      kiosk_test_spin (10);
+    g_assert_null (window);
+  }
+  /* A window for the fixture's teardown to destroy. */
+  f->window = intake_kiosk_window_new (NULL, f->kiosk, NULL);
+  gtk_window_present (GTK_WINDOW (f->window));
+}
+
 static void
 test_new_destroy (KioskFixture  *f,
                   gconstpointer  data)
@@ -954,6 +1078,7 @@ main (int   argc,
   ADD ("/kiosk/window/staff-sync-not-enrolled", test_staff_sync_not_enrolled, NULL);
   ADD ("/kiosk/window/help-returns", test_help_returns, NULL);
   ADD ("/kiosk/window/required-message", test_required_message, NULL);
+  ADD ("/kiosk/window/accessible-tree", test_accessible_tree, NULL);
 
   return g_test_run ();
 }

@@ -59,3 +59,25 @@ intake_kiosk_set_button_text (GtkButton  *button,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text,
                                   -1);
 }
+
+void
+intake_kiosk_stack_show_only (GtkStack   *stack,
+                              const char *name)
+{
+  GtkWidget *shown;
+
+  g_return_if_fail (GTK_IS_STACK (stack));
+  g_return_if_fail (name != NULL);
+
+  shown = gtk_stack_get_child_by_name (stack, name);
+  g_return_if_fail (shown != NULL);
+
+  /* The new page first: a stack refuses to show a hidden child, and when
+   * its visible child goes hidden it shows another page by itself. */
+  gtk_widget_set_visible (shown, TRUE);
+  gtk_stack_set_visible_child (stack, shown);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (stack));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (child != shown)
+      gtk_widget_set_visible (child, FALSE);
+}

@@ -16,5 +16,11 @@ char *intake_kiosk_format_numbers  (const char   *format,
 /* Sets a button's text and the matching accessible name. */
 void  intake_kiosk_set_button_text (GtkButton    *button,
                                     const char   *text);
+/* Shows the page @name of @stack and hides every other page's child. GTK 4.8
+ * keeps the pages a stack does not show in the accessibility tree (visible,
+ * never "showing"), so a screen reader would read them all; a hidden widget
+ * is left out of the tree. */
+void  intake_kiosk_stack_show_only (GtkStack     *stack,
+                                    const char   *name);
 
 G_END_DECLS

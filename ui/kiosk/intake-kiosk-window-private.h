@@ -49,6 +49,10 @@ struct _IntakeKioskWindow
 
   char                 *reference;
 
+  /* Only the staff exit may close the window: a resident's Alt+F4, the
+   * compositor or an accessibility client calling window.close is refused. */
+  gboolean              allow_close;
+
   /* The sync engine (NULL: this kiosk does not send, e.g. in tests); the
    * staff page shows it. */
   IntakeSync           *sync;

@@ -353,7 +353,7 @@ intake_kiosk_window_show_screen (IntakeKioskWindow *self,
   /* Any screen change ends reading aloud: it read the screen that was. */
   intake_kiosk_window_set_reading_aloud (self, FALSE);
   /* The staff page shows the PIN entry or the staff information itself. */
-  gtk_stack_set_visible_child_name (self->stack, g_str_equal (name, "staff-pin") ? "staff" : name);
+  intake_kiosk_stack_show_only (self->stack, g_str_equal (name, "staff-pin") ? "staff" : name);
 
   gtk_widget_set_visible (GTK_WIDGET (self->topbar), screen_has_topbar (name));
   gtk_widget_set_visible (GTK_WIDGET (self->progress_box), g_str_equal (name, "question"));
@@ -718,7 +718,7 @@ next_question (IntakeKioskWindow *self)
       if (question->required)
         {
           intake_question_view_set_message (view, TR ("Please choose an answer."));
-          intake_question_view_focus_answer (view);
+          intake_question_view_focus_message (view);
           return;
         }
       if (!intake_session_skip (self->session, question->code, &error))
@@ -735,7 +735,7 @@ next_question (IntakeKioskWindow *self)
       /* The error message may quote the answer: log only its code. */
       g_debug ("Answer to %s not accepted (error %d)", question->code, error->code);
       intake_question_view_set_message (view, message);
-      intake_question_view_focus_answer (view);
+      intake_question_view_focus_message (view);
       return;
     }
   prune_seen (self);
@@ -1311,6 +1311,7 @@ staff_exit_cb (IntakeKioskWindow *self)
 
   g_debug ("Staff closed the kiosk");
   intake_kiosk_window_reset (self);
+  self->allow_close = TRUE;
   application = gtk_window_get_application (GTK_WINDOW (self));
   if (application != NULL)
     g_application_quit (G_APPLICATION (application));
@@ -1421,6 +1422,38 @@ load_question_view_css (GdkDisplay *display)
 }
 
 /* ---- GObject ----------------------------------------------------------- */
+
+/* What GtkWindow enables again on the way (the window actions follow its
+ * state), switched off for good: see intake_kiosk_window_init(). */
+static void
+disable_window_actions (IntakeKioskWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.close", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.minimize", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.toggle-maximized", FALSE);
+}
+
+static void
+intake_kiosk_window_realize (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (intake_kiosk_window_parent_class)->realize (widget);
+  disable_window_actions (INTAKE_KIOSK_WINDOW (widget));
+}
+
+static gboolean
+intake_kiosk_window_close_request (GtkWindow *window)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (window);
+
+  if (self->allow_close)
+    {
+      GtkWindowClass *parent = GTK_WINDOW_CLASS (intake_kiosk_window_parent_class);
+
+      return parent->close_request != NULL ? parent->close_request (window) : FALSE;
+    }
+  g_debug ("Refused to close the kiosk: only the staff exit closes it");
+  return TRUE;
+}
 
 static void
 intake_kiosk_window_constructed (GObject *object)
@@ -1650,12 +1683,15 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->constructed = intake_kiosk_window_constructed;
   object_class->dispose = intake_kiosk_window_dispose;
   object_class->finalize = intake_kiosk_window_finalize;
   object_class->get_property = intake_kiosk_window_get_property;
   object_class->set_property = intake_kiosk_window_set_property;
+  window_class->close_request = intake_kiosk_window_close_request;
+  widget_class->realize = intake_kiosk_window_realize;
 
   properties[PROP_KIOSK] =
     g_param_spec_object ("kiosk", NULL, NULL, INTAKE_TYPE_KIOSK,
@@ -1813,6 +1849,13 @@ intake_kiosk_window_init (IntakeKioskWindow *self)
   self->thanks_timeout_ms = 20 * 1000;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* A kiosk is not closed, minimized or resized by whoever stands at it,
+   * nor by an accessibility client (these are exposed as actions of the
+   * frame): only the staff exit closes it (close_request). GtkWindow
+   * enables window.close again from "deletable" when that changes. */
+  gtk_window_set_deletable (GTK_WINDOW (self), FALSE);
+  disable_window_actions (self);
 
   controller = gtk_event_controller_legacy_new ();
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
