@@ -2727,6 +2727,20 @@ intake_questionnaire_get_introduction (IntakeQuestionnaire *self,
   return intake_text_get (self->introduction, lang);
 }
 
+const IntakeText *
+intake_questionnaire_get_title_text (IntakeQuestionnaire *self)
+{
+  g_return_val_if_fail (INTAKE_IS_QUESTIONNAIRE (self), NULL);
+  return self->title;
+}
+
+const IntakeText *
+intake_questionnaire_get_introduction_text (IntakeQuestionnaire *self)
+{
+  g_return_val_if_fail (INTAKE_IS_QUESTIONNAIRE (self), NULL);
+  return self->introduction;
+}
+
 guint
 intake_questionnaire_get_n_languages (IntakeQuestionnaire *self)
 {

@@ -215,6 +215,9 @@ const char            *intake_questionnaire_get_title           (IntakeQuestionn
 /* NULL when the questionnaire has no introduction. */
 const char            *intake_questionnaire_get_introduction    (IntakeQuestionnaire  *self,
                                                                  const char           *lang);
+/* The title and introduction as texts (for their recordings); nullable. */
+const IntakeText      *intake_questionnaire_get_title_text      (IntakeQuestionnaire  *self);
+const IntakeText      *intake_questionnaire_get_introduction_text (IntakeQuestionnaire *self);
 
 /* Languages: the source language first, then the others sorted by code. */
 guint                  intake_questionnaire_get_n_languages     (IntakeQuestionnaire  *self);

@@ -368,6 +368,32 @@ intake_speech_script_get_n_parts (IntakeSpeechScript *script)
   return script->parts->len;
 }
 
+char *
+intake_speech_script_dup_text (IntakeSpeechScript *script)
+{
+  GString *text;
+
+  g_return_val_if_fail (script != NULL, NULL);
+
+  text = g_string_new (NULL);
+  for (guint i = 0; i < script->parts->len; i++)
+    {
+      Part *part = g_ptr_array_index (script->parts, i);
+
+      if (*part->text == '\0')
+        continue;
+      if (text->len > 0)
+        g_string_append (text, "\n\n");
+      g_string_append (text, part->text);
+    }
+  if (text->len == 0)
+    {
+      g_string_free (text, TRUE);
+      return NULL;
+    }
+  return g_string_free (text, FALSE);
+}
+
 /* "A C E F" read letter by letter: each character its own sentence, so
  * that every voice says its name ("A." is the letter, "A" may be the word)
  * and pauses after it. Separators ('-', spaces) are left out. */
@@ -396,6 +422,7 @@ typedef struct
   GMainContext       *context;
   IntakeSpeechScript *script;
   gboolean            to_memory;
+  gboolean            real_time;
   gint                cancelled;   /* atomic */
 } Job;
 
@@ -428,6 +455,7 @@ struct _IntakeSpeech
   Job     *job;        /* what is being played, or NULL */
   gboolean speaking;
   gboolean to_memory;
+  gboolean real_time;  /* to memory, at the pace of playing */
 };
 
 G_DEFINE_FINAL_TYPE (IntakeSpeech, intake_speech, G_TYPE_OBJECT)
@@ -528,6 +556,8 @@ output_write_cb (const short *samples,
   if (out->job->to_memory)
     {
       g_byte_array_append (out->part->pcm, (const guint8 *) samples, (guint) n_samples * sizeof (short));
+      if (out->job->real_time && out->part->rate > 0)
+        g_usleep ((gulong) n_samples * G_USEC_PER_SEC / out->part->rate);
       return TRUE;
     }
   ret = audio_object_write (out->audio, samples, (size_t) n_samples * sizeof (short));
@@ -779,6 +809,7 @@ intake_speech_play (IntakeSpeech       *self,
   job->context = g_main_context_ref_thread_default ();
   job->script = g_steal_pointer (&playable);
   job->to_memory = self->to_memory;
+  job->real_time = self->real_time;
   self->job = job;
 
   g_debug ("Read-aloud: playing %u parts", job->script->parts->len);
@@ -803,6 +834,15 @@ intake_speech_speak (IntakeSpeech *self,
   script = intake_speech_script_new ();
   intake_speech_script_add_text (script, lang, text);
   return intake_speech_play (self, script);
+}
+
+void
+intake_speech_set_memory_real_time (IntakeSpeech *self,
+                                    gboolean      real_time)
+{
+  g_return_if_fail (INTAKE_IS_SPEECH (self));
+
+  self->real_time = !!real_time;
 }
 
 void

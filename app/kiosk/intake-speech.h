@@ -71,6 +71,9 @@ void                intake_speech_script_add_recording (IntakeSpeechScript *scri
                                                         const char         *text,
                                                         GBytes             *wav);
 guint               intake_speech_script_get_n_parts   (IntakeSpeechScript *script);
+/* Every part's text, a blank line between them (what a script says; for
+ * tests and transcripts, never for the log). NULL when empty. */
+char               *intake_speech_script_dup_text      (IntakeSpeechScript *script);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeSpeechScript, intake_speech_script_free)
 
@@ -113,6 +116,10 @@ gboolean      intake_speech_get_speaking   (IntakeSpeech *self);
  * GBytes *pcm, guint rate). Not emitted for a stopped script. */
 void          intake_speech_set_to_memory  (IntakeSpeech *self,
                                             gboolean      to_memory);
+/* To memory, take as long as playing would (tests of what waits for
+ * speech); FALSE: as fast as synthesis goes. */
+void          intake_speech_set_memory_real_time (IntakeSpeech *self,
+                                                  gboolean      real_time);
 
 /* Synthesizes @text in @lang into signed 16-bit native-endian mono PCM,
  * synchronously, without any audio device. @out_rate gets the sample rate

@@ -81,3 +81,45 @@ intake_kiosk_stack_show_only (GtkStack   *stack,
     if (child != shown)
       gtk_widget_set_visible (child, FALSE);
 }
+
+void
+intake_kiosk_set_tool_button (GtkButton  *button,
+                              const char *icon_name,
+                              const char *text)
+{
+  GtkWidget *box = gtk_button_get_child (button);
+  GtkWidget *image;
+  GtkWidget *label;
+
+  g_return_if_fail (GTK_IS_BUTTON (button));
+
+  if (!GTK_IS_BOX (box) || !gtk_widget_has_css_class (box, "kiosk-tool-content"))
+    {
+      /* The symbol above the word: it tells residents who read little what
+       * the button does, in every language, before one is chosen too. */
+      box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+      gtk_widget_add_css_class (box, "kiosk-tool-content");
+      gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
+      gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+      image = gtk_image_new ();
+      gtk_widget_add_css_class (image, "kiosk-tool-icon");
+      /* The word names the button; the symbol is decoration. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
+      label = gtk_label_new (NULL);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD);
+      gtk_label_set_natural_wrap_mode (GTK_LABEL (label), GTK_NATURAL_WRAP_NONE);
+      gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 16);
+      gtk_box_append (GTK_BOX (box), image);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_button_set_child (button, box);
+    }
+  image = gtk_widget_get_first_child (box);
+  label = gtk_widget_get_last_child (box);
+  gtk_image_set_from_icon_name (GTK_IMAGE (image), icon_name);
+  gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text,
+                                  -1);
+}
