@@ -75,6 +75,10 @@ def reexec_on_private_buses():
     env = dict(os.environ, INTAKE_ATSPI_CHILD="1")
     for var in ("NO_AT_BRIDGE", "GTK_A11Y", "AT_SPI_BUS_ADDRESS"):
         env.pop(var, None)
+    # G_DEBUG=fatal-warnings (the test environment) is for the kiosk only:
+    # the bus daemons and pyatspi would die of their own warnings.
+    if "G_DEBUG" in env:
+        env["INTAKE_ATSPI_KIOSK_G_DEBUG"] = env.pop("G_DEBUG")
     argv = ["dbus-run-session", "--"]
     if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
         argv += ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24"]
@@ -515,6 +519,8 @@ def load_catalogs(po_dir):
 def start_kiosk(program, state_dir, office, log_file):
     env = dict(os.environ, GTK_A11Y="atspi", GSETTINGS_BACKEND="memory", ADW_DISABLE_PORTAL="1",
                GSK_RENDERER="cairo", GDK_DEBUG="gl-disable")
+    if "INTAKE_ATSPI_KIOSK_G_DEBUG" in env:
+        env["G_DEBUG"] = env["INTAKE_ATSPI_KIOSK_G_DEBUG"]
     return subprocess.Popen([program, "--windowed", "--state-dir", state_dir,
                              "--office-public", os.path.join(office, "office.pub")],
                             env=env, stdout=log_file, stderr=log_file)
@@ -598,9 +604,7 @@ def main():
         shares = [LANGUAGES[i::N_WORKERS] for i in range(N_WORKERS)]
         # pyatspi warns on stderr that GTK has no AT-SPI cache; a worker's
         # stderr is shown only when it failed.
-        # G_DEBUG=fatal-warnings is for the kiosk, not for pyatspi's warnings.
         worker_env = dict(os.environ)
-        worker_env.pop("G_DEBUG", None)
         workers = [subprocess.Popen(["/usr/bin/python3", os.path.abspath(__file__), "--worker",
                                      ",".join(share), tmp, sys.argv[1], sys.argv[2]],
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=worker_env)
