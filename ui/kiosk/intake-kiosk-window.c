@@ -12,6 +12,7 @@
 #include <string.h>
 
 
+#include "intake-kiosk-fonts.h"
 #include "intake-kiosk-ui-resources.h"
 #include "intake-kiosk-ui-enums.h"
 #include "intake-kiosk-window-private.h"
@@ -99,6 +100,7 @@ retranslate (IntakeKioskWindow *self)
   IntakeQuestionnaire *questionnaire = intake_kiosk_get_questionnaire (self->kiosk);
   GString *welcome = g_string_new (NULL);
   g_autoptr(GPtrArray) seen = g_ptr_array_new ();
+  g_autoptr(PangoAttrList) welcome_attrs = pango_attr_list_new ();
 
   /* A short multilingual welcome, one word per offered language. */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->language_grid));
@@ -114,15 +116,21 @@ retranslate (IntakeKioskWindow *self)
       if (welcome->len > 0)
         g_string_append (welcome, "  ·  ");
       /* First-strong isolates keep each word in its own direction;
-       * no-break spaces keep each greeting on one line. */
+       * no-break spaces keep each greeting on one line; each greeting is
+       * shaped in its own language. */
       {
         g_auto(GStrv) parts = g_strsplit (word, " ", -1);
         g_autofree char *joined = g_strjoinv ("\u00a0", parts);
+        PangoAttribute *attr = pango_attr_language_new (pango_language_from_string (code));
 
+        attr->start_index = welcome->len;
         g_string_append_printf (welcome, "\u2068%s\u2069", joined);
+        attr->end_index = welcome->len;
+        pango_attr_list_insert (welcome_attrs, attr);
       }
     }
   set_label (self->welcome_title, welcome->str);
+  gtk_label_set_attributes (self->welcome_title, welcome_attrs);
   g_string_free (welcome, TRUE);
   /* Translators: Instruction under the language list. "Touch" means tapping the touch screen. */
   set_label (self->welcome_choose, TR ("Touch your language to start"));
@@ -293,8 +301,11 @@ rebuild_language_buttons (IntakeKioskWindow *self)
       GtkWidget *label = gtk_label_new (language->name);
       GtkTextDirection direction = language->rtl ? GTK_TEXT_DIR_RTL : GTK_TEXT_DIR_LTR;
 
-      /* Each autonym is shown in its own direction, whatever the kiosk's. */
+      /* Each autonym is shown in its own direction and language, whatever
+       * the kiosk's. */
       gtk_widget_set_direction (label, direction);
+      gtk_widget_add_css_class (label, "kiosk-own-language");
+      intake_kiosk_set_label_language (GTK_LABEL (label), language->code);
       gtk_button_set_child (GTK_BUTTON (button), label);
       gtk_widget_add_css_class (button, "kiosk-language");
       gtk_widget_set_hexpand (button, TRUE);
@@ -438,6 +449,12 @@ intake_kiosk_window_show_screen (IntakeKioskWindow *self,
 
   self->last_input_us = g_get_monotonic_time ();
   arm_idle (self);
+
+  /* Every label in the language of what it shows: the session's, the office
+   * language before one is chosen and on the staff screens. */
+  intake_kiosk_apply_language (GTK_WIDGET (self),
+                               self->language != NULL && screen_has_topbar (name)
+                               ? self->language : office_language (self));
 
   focus_screen (self, name);
   /* What was said belonged to the screen that was; in read-aloud mode the
@@ -1876,6 +1893,10 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
 
   g_type_ensure (INTAKE_TYPE_KIOSK_REVIEW_PAGE);
   g_type_ensure (INTAKE_TYPE_KIOSK_STAFF_PAGE);
+
+  /* One font per script, Arabic sized to the Latin x-height: before any
+   * text is laid out. */
+  intake_kiosk_fonts_init ();
 
   /* Makes sure the resource object is linked in from the static library. */
   g_resources_register (intake_kiosk_ui_get_resource ());
