@@ -262,6 +262,28 @@ test_mode (KioskFixture  *f,
   g_clear_pointer (&text, g_free);
   g_ptr_array_set_size (heard, 0);
 
+  /* A keyboard user hears where the focus goes: a button's word, a field's
+   * question (never what is in it). */
+  gtk_widget_grab_focus (GTK_WIDGET (f->window->question_next));
+  text = hear (f);
+  g_assert_cmpstr (text, ==, "Volgende\n");
+  g_clear_pointer (&text, g_free);
+  g_ptr_array_set_size (heard, 0);
+  {
+    g_autoptr(GPtrArray) entries = kiosk_test_find_by_class (GTK_WIDGET (f->window), "answer-entry");
+
+    g_assert_cmpuint (entries->len, >, 0);
+    gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (entries, 0)), CANARY);
+    forget (f);
+    gtk_widget_grab_focus (g_ptr_array_index (entries, 0));
+    text = hear (f);
+    assert_contains (text, intake_text_get (current_question (f)->text, "nl"));
+    g_assert_null (strstr (text, CANARY));
+    g_clear_pointer (&text, g_free);
+    g_ptr_array_set_size (heard, 0);
+    gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (entries, 0)), "");
+  }
+
   /* Help: all tools there too; read by itself. */
   ACT (f, "kiosk.help");
   g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "help");

@@ -468,6 +468,83 @@ intake_kiosk_window_speak_language (IntakeKioskWindow *self,
   play (self, script, "a language's name");
 }
 
+/* ---- What gets keyboard focus ------------------------------------------ */
+
+static void
+collect_label_text (GtkWidget *widget,
+                    GString   *out)
+{
+  if (!gtk_widget_get_visible (widget))
+    return;
+  if (GTK_IS_LABEL (widget))
+    {
+      const char *text = gtk_label_get_text (GTK_LABEL (widget));
+
+      if (has_text (text))
+        {
+          if (out->len > 0)
+            g_string_append (out, ", ");
+          g_string_append (out, text);
+        }
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_label_text (child, out);
+}
+
+/* The words of a control, as it shows them: a button's or a card's text,
+ * a date field's word, a text field's question. Never what is typed. */
+static char *
+dup_control_words (IntakeKioskWindow *self,
+                   GtkWidget         *widget)
+{
+  GString *out = g_string_new (NULL);
+
+  if (GTK_IS_ENTRY (widget))
+    {
+      GtkWidget *sibling = gtk_widget_get_first_child (gtk_widget_get_parent (widget));
+
+      if (GTK_IS_LABEL (sibling) && gtk_widget_has_css_class (sibling, "date-field-label"))
+        collect_label_text (sibling, out);
+      else if (gtk_widget_is_ancestor (widget, GTK_WIDGET (self->question_view)))
+        collect_label_text (intake_question_view_get_heading (self->question_view), out);
+    }
+  else if (GTK_IS_BUTTON (widget))
+    collect_label_text (widget, out);
+  if (out->len == 0)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+focus_changed_cb (IntakeKioskWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  g_autofree char *words = NULL;
+  IntakeSpeechScript *script;
+
+  /* Only the resident's own moves (Tab, arrows), in read-aloud mode; a
+   * language button speaks for itself; a message was read when it came. */
+  if (!self->reading_aloud || self->focusing || focus == NULL ||
+      gtk_widget_is_ancestor (focus, GTK_WIDGET (self->language_grid)) ||
+      gtk_widget_has_css_class (focus, "question-message") ||
+      !audible (self, speech_language (self)))
+    return;
+  /* GtkEntry passes focus to its text: say the entry. */
+  if (GTK_IS_TEXT (focus) && GTK_IS_ENTRY (gtk_widget_get_parent (focus)))
+    focus = gtk_widget_get_parent (focus);
+  words = dup_control_words (self, focus);
+  if (words == NULL)
+    return;
+  script = intake_speech_script_new ();
+  intake_speech_script_add_text (script, speech_language (self), words);
+  play (self, script, "the control with keyboard focus");
+}
+
 /* ---- The mode ------------------------------------------------------------ */
 
 static void
@@ -536,6 +613,8 @@ intake_kiosk_window_read_aloud_init (IntakeKioskWindow *self)
     }
   g_signal_connect_object (self->speech, "notify::speaking",
                            G_CALLBACK (speaking_changed_cb), self, G_CONNECT_SWAPPED);
+  /* In read-aloud mode a keyboard user hears where the focus went. */
+  g_signal_connect_swapped (self, "notify::focus-widget", G_CALLBACK (focus_changed_cb), self);
 }
 
 void
