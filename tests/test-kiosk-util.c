@@ -137,8 +137,9 @@ kiosk_test_questionnaire_path (const char *dir,
 /* ---- Fixture ---------------------------------------------------------- */
 
 static void
-setup (KioskFixture *f,
-       gboolean      allow_full)
+setup_full (KioskFixture   *f,
+            gboolean        allow_full,
+            KioskPrepareFunc prepare)
 {
   g_autoptr(IntakeOfficePublic) office = NULL;
   g_autofree char *office_path = NULL;
@@ -154,6 +155,13 @@ setup (KioskFixture *f,
   g_assert_no_error (error);
 
   f->questionnaire_path = kiosk_test_questionnaire_path (f->tmp, allow_full, &f->full_questionnaire);
+  if (prepare != NULL)
+    {
+      char *prepared = prepare (f->tmp, f->questionnaire_path);
+
+      g_free (f->questionnaire_path);
+      f->questionnaire_path = prepared;
+    }
   f->kiosk = intake_kiosk_new (f->state_dir, office_path, f->questionnaire_path, &error);
   g_assert_no_error (error);
 
@@ -168,14 +176,21 @@ void
 kiosk_fixture_setup (KioskFixture  *f,
                      gconstpointer  data)
 {
-  setup (f, TRUE);
+  setup_full (f, TRUE, NULL);
 }
 
 void
 kiosk_fixture_setup_fixture (KioskFixture  *f,
                              gconstpointer  data)
 {
-  setup (f, FALSE);
+  setup_full (f, FALSE, NULL);
+}
+
+void
+kiosk_fixture_setup_prepared (KioskFixture     *f,
+                              KioskPrepareFunc  prepare)
+{
+  setup_full (f, TRUE, prepare);
 }
 
 void

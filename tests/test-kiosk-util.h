@@ -40,6 +40,12 @@ void        kiosk_fixture_setup            (KioskFixture *f,
 /* The same, always on the widened fixture (tests that need its questions). */
 void        kiosk_fixture_setup_fixture    (KioskFixture *f,
                                             gconstpointer data);
+/* The same, on a questionnaire @prepare makes from the tests' one in @dir
+ * (e.g. with recordings beside it); it returns the new file's path. */
+typedef char *(*KioskPrepareFunc) (const char *dir,
+                                   const char *questionnaire_path);
+void        kiosk_fixture_setup_prepared   (KioskFixture     *f,
+                                            KioskPrepareFunc  prepare);
 void        kiosk_fixture_teardown         (KioskFixture *f,
                                             gconstpointer data);
 

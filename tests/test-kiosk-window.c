@@ -10,7 +10,9 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "intake-kiosk-tour.h"
 #include "intake-kiosk-ui-enums.h"
+#include "intake-kiosk-window-private.h"
 #include "intake-outbox-private.h"
 #include "intake-test-util.h"
 #include "test-kiosk-util.h"
@@ -901,6 +903,301 @@ test_required_message (KioskFixture  *f,
   kiosk_test_screenshot (f, "required-message");
 }
 
+
+/* ---- The accessibility tree ------------------------------------------- */
+
+/* Only the shown screen is in the tree: GTK 4.8 keeps a stack's other
+ * pages there (visible, never "showing"), so the window hides them. */
+static void
+assert_only_screen_shown (KioskFixture *f)
+{
+  g_autoptr(GPtrArray) stacks = g_ptr_array_new ();
+  g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
+
+  kiosk_test_collect_widgets (GTK_WIDGET (f->window), widgets);
+  for (guint i = 0; i < widgets->len; i++)
+    if (GTK_IS_STACK (g_ptr_array_index (widgets, i)))
+      g_ptr_array_add (stacks, g_ptr_array_index (widgets, i));
+  g_assert_cmpuint (stacks->len, >=, 2);  /* the screens and the staff page's */
+
+  for (guint i = 0; i < stacks->len; i++)
+    {
+      GtkStack *stack = g_ptr_array_index (stacks, i);
+      GtkWidget *shown = gtk_stack_get_visible_child (stack);
+
+      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (stack));
+           child != NULL; child = gtk_widget_get_next_sibling (child))
+        if (child != shown && gtk_widget_get_visible (child))
+          g_error ("screen %s: page %s of a stack is hidden from view but visible to accessibility",
+                   intake_kiosk_window_get_screen (f->window),
+                   gtk_stack_page_get_name (gtk_stack_get_page (stack, child)));
+    }
+}
+
+static void
+test_accessible_tree (KioskFixture  *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GtkWidget *message;
+  GtkWidget *pin;
+
+  assert_only_screen_shown (f);
+  /* The staff PIN field is nowhere in the tree on a resident screen. */
+  {
+    g_autoptr(GPtrArray) pins = kiosk_test_find_by_class (GTK_WIDGET (f->window), "kiosk-pin");
+
+    g_assert_cmpuint (pins->len, ==, 0);
+  }
+
+  choose_language (f, "nl");
+  assert_only_screen_shown (f);
+
+  /* A message is an alert that takes focus, so that it is announced. */
+  ACT (f, "kiosk.next");
+  message = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_nonnull (message);
+  g_assert_true (gtk_widget_has_css_class (message, "question-message"));
+  gtk_test_accessible_assert_role (message, GTK_ACCESSIBLE_ROLE_ALERT);
+
+  /* Every "Change" on the review has a name of its own. */
+  intake_kiosk_window_reset (f->window);
+  choose_language (f, "nl");
+  for (guint guard = 0; guard < 200 && g_str_equal (intake_kiosk_window_get_screen (f->window), "question"); guard++)
+    {
+      const IntakeQuestion *question = current_question (f);
+      g_autoptr(IntakeAnswer) answer = kiosk_test_choose_answer (question, guard);
+
+      answer_and_next (f, question, answer);
+      assert_only_screen_shown (f);
+    }
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "review");
+  assert_only_screen_shown (f);
+  changes = kiosk_test_find_by_class (GTK_WIDGET (f->window), "kiosk-review-change");
+  g_assert_cmpuint (changes->len, >, 10);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      GtkWidget *change = g_ptr_array_index (changes, i);
+      const char *code = g_object_get_data (G_OBJECT (change), "question-code");
+      const IntakeQuestion *question =
+        intake_questionnaire_lookup_question (intake_kiosk_get_questionnaire (f->kiosk), code);
+      g_autofree char *name = g_strdup_printf ("Veranderen: %s", intake_text_get (question->text, "nl"));
+
+      gtk_test_accessible_assert_property (change, GTK_ACCESSIBLE_PROPERTY_LABEL, name);
+      g_assert_true (g_hash_table_add (names, g_steal_pointer (&name)));
+    }
+
+  /* Nothing closes the kiosk but the staff exit. */
+  gtk_window_close (GTK_WINDOW (f->window));
+  kiosk_test_spin (50);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+  /* The action an accessibility client sees on the frame (disabled too). */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "window.close", NULL);
+  kiosk_test_spin (50);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+
+  intake_kiosk_set_pin (f->state_dir, "480215", &error);
+  g_assert_no_error (error);
+  ACT (f, "kiosk.staff");
+  assert_only_screen_shown (f);
+  {
+    g_autoptr(GPtrArray) pins = kiosk_test_find_by_class (GTK_WIDGET (f->window), "kiosk-pin");
+
+    g_assert_cmpuint (pins->len, ==, 1);
+    pin = g_ptr_array_index (pins, 0);
+  }
+  gtk_editable_set_text (GTK_EDITABLE (pin), "480215");
+  ACT (f, "kiosk.staff-open");
+  g_assert_true (kiosk_test_wait_screen (f, "staff", 15000));
+  assert_only_screen_shown (f);
+  {
+    GtkWidget *window = GTK_WIDGET (f->window);
+
+    /* Without an application the staff exit closes the window. */
+    g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+    ACT (f, "kiosk.staff-exit");
+    for (guint i = 0; i < 100 && window != NULL; i++)
+      kiosk_test_spin (10);
+    g_assert_null (window);
+  }
+  /* A window for the fixture's teardown to destroy. */
+  f->window = intake_kiosk_window_new (NULL, f->kiosk, NULL);
+  gtk_window_present (GTK_WINDOW (f->window));
+}
+
+
+/* ---- Fonts: one per script, on every screen ---------------------------- */
+
+/* The family each script must come from (style.css, intake-kiosk-fonts.c). */
+static const char *
+family_for_script (PangoScript script)
+{
+  switch ((int) script)
+    {
+    case PANGO_SCRIPT_ARABIC:
+      return "Noto Sans Arabic UI";
+    case PANGO_SCRIPT_ETHIOPIC:
+      return "Noto Sans Ethiopic";
+    case PANGO_SCRIPT_LATIN:
+    case PANGO_SCRIPT_CYRILLIC:
+      return "Noto Sans";
+    default:
+      return NULL;  /* digits, spaces, punctuation: any of the kiosk's */
+    }
+}
+
+static guint
+check_label_fonts (GtkLabel   *label,
+                   const char *lang,
+                   const char *screen)
+{
+  PangoLayout *layout = gtk_label_get_layout (label);
+  PangoLayoutIter *iter;
+  guint runs = 0;
+
+  if (*gtk_label_get_text (label) == '\0')
+    return 0;
+
+  /* The session's language, but for a language's own name. */
+  if (!gtk_widget_has_css_class (GTK_WIDGET (label), "kiosk-own-language"))
+    {
+      PangoAttrList *attrs = gtk_label_get_attributes (label);
+      PangoAttrIterator *attr_iter;
+      PangoAttribute *attr;
+
+      g_assert_nonnull (attrs);
+      attr_iter = pango_attr_list_get_iterator (attrs);
+      attr = pango_attr_iterator_get (attr_iter, PANGO_ATTR_LANGUAGE);
+      if (attr == NULL || g_strcmp0 (pango_language_to_string (((PangoAttrLanguage *) attr)->value), lang) != 0)
+        g_error ("%s: the label “%s” is not in language %s", screen, gtk_label_get_text (label), lang);
+      pango_attr_iterator_destroy (attr_iter);
+    }
+
+  iter = pango_layout_get_iter (layout);
+  do
+    {
+      PangoLayoutRun *run = pango_layout_iter_get_run_readonly (iter);
+      g_autoptr(PangoFontDescription) description = NULL;
+      const char *family;
+      const char *want;
+
+      if (run == NULL)
+        continue;
+      description = pango_font_describe (run->item->analysis.font);
+      family = pango_font_description_get_family (description);
+      want = NULL;
+      /* The script of the run's first letter: runs of spaces, digits,
+       * punctuation and invisible isolates may come from any kiosk font. */
+      {
+        const char *text = gtk_label_get_text (label) + run->item->offset;
+        const char *end = text + run->item->length;
+
+        for (const char *p = text; p < end; p = g_utf8_next_char (p))
+          if (g_unichar_isalpha (g_utf8_get_char (p)))
+            {
+              want = family_for_script (pango_script_for_unichar (g_utf8_get_char (p)));
+              break;
+            }
+      }
+      runs++;
+      if (gtk_widget_has_css_class (GTK_WIDGET (label), "kiosk-reference"))
+        want = "Noto Sans Mono";
+      if (want != NULL && g_strcmp0 (family, want) != 0)
+        g_error ("%s: “%.*s” in the label “%s” is drawn with %s, not %s", screen,
+                 run->item->length, gtk_label_get_text (label) + run->item->offset,
+                 gtk_label_get_text (label), family, want);
+      if (want == NULL && !g_str_has_prefix (family, "Noto Sans"))
+        g_error ("%s: “%.*s” is drawn with %s, not one of the kiosk's fonts", screen,
+                 run->item->length, gtk_label_get_text (label) + run->item->offset, family);
+    }
+  while (pango_layout_iter_next_run (iter));
+  pango_layout_iter_free (iter);
+  return runs;
+}
+
+static guint
+check_screen_fonts (KioskFixture *f,
+                    const char   *lang)
+{
+  g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
+  const char *screen = intake_kiosk_window_get_screen (f->window);
+  guint runs = 0;
+
+  intake_kiosk_wait_for_frames (GTK_WIDGET (f->window), 1);
+  kiosk_test_collect_widgets (GTK_WIDGET (f->window), widgets);
+  for (guint i = 0; i < widgets->len; i++)
+    {
+      GtkWidget *widget = g_ptr_array_index (widgets, i);
+
+      if (GTK_IS_LABEL (widget) && gtk_widget_is_drawable (widget))
+        runs += check_label_fonts (GTK_LABEL (widget), lang, screen);
+    }
+  return runs;
+}
+
+/* The body of an Arabic letter as tall as the Latin x-height, measured in
+ * a label styled like the kiosk's text. */
+static void
+check_x_height (KioskFixture *f)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+  PangoRectangle latin, arabic;
+
+  gtk_widget_add_css_class (label, "kiosk-body");
+  gtk_box_append (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (f->window->welcome_choose))), label);
+  gtk_label_set_text (GTK_LABEL (label), "xvz");
+  pango_layout_get_pixel_extents (gtk_label_get_layout (GTK_LABEL (label)), &latin, NULL);
+  /* Seen, medial: a tooth with no ascender, descender or dots. */
+  gtk_label_set_text (GTK_LABEL (label), "ـسـ");
+  pango_layout_get_pixel_extents (gtk_label_get_layout (GTK_LABEL (label)), &arabic, NULL);
+  g_test_message ("x-height %d px, Arabic body %d px", latin.height, arabic.height);
+  g_assert_cmpfloat ((double) arabic.height / latin.height, >, 0.85);
+  g_assert_cmpfloat ((double) arabic.height / latin.height, <, 1.15);
+  gtk_box_remove (GTK_BOX (gtk_widget_get_parent (label)), label);
+}
+
+static void
+test_fonts (KioskFixture  *f,
+            gconstpointer  data)
+{
+  static const char *const languages[] = { "ar", "ti", "fa", "uk", "nl" };
+
+  check_x_height (f);
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    for (guint contrast = 0; contrast < 2; contrast++)
+      {
+        const char *lang = languages[l];
+        guint runs = 0;
+
+        g_object_set (f->window, "high-contrast", contrast == 1, NULL);
+        runs += check_screen_fonts (f, "nl");
+        gtk_widget_activate_action (GTK_WIDGET (f->window), "kiosk.choose-language", "s", lang);
+        g_object_set (f->window, "high-contrast", contrast == 1, NULL);
+        runs += check_screen_fonts (f, lang);
+        ACT (f, "kiosk.start");
+        for (guint guard = 0; guard < 200 && g_str_equal (intake_kiosk_window_get_screen (f->window), "question"); guard++)
+          {
+            const IntakeQuestion *question = current_question (f);
+            g_autoptr(IntakeAnswer) answer = kiosk_test_choose_answer (question, guard);
+
+            /* Every type once is enough; all questions in Arabic. */
+            if (guard < 12 || g_str_equal (lang, "ar"))
+              runs += check_screen_fonts (f, lang);
+            answer_and_next (f, question, answer);
+          }
+        runs += check_screen_fonts (f, lang);  /* review */
+        ACT (f, "kiosk.help");
+        runs += check_screen_fonts (f, lang);
+        ACT (f, "kiosk.help-done");
+        ACT (f, "kiosk.submit");
+        runs += check_screen_fonts (f, lang);  /* thanks, the code */
+        g_test_message ("%s%s: %u runs of text checked", lang, contrast ? " (high contrast)" : "", runs);
+        intake_kiosk_window_reset (f->window);
+      }
+}
+
 static void
 test_new_destroy (KioskFixture  *f,
                   gconstpointer  data)
@@ -954,6 +1251,8 @@ main (int   argc,
   ADD ("/kiosk/window/staff-sync-not-enrolled", test_staff_sync_not_enrolled, NULL);
   ADD ("/kiosk/window/help-returns", test_help_returns, NULL);
   ADD ("/kiosk/window/required-message", test_required_message, NULL);
+  ADD ("/kiosk/window/accessible-tree", test_accessible_tree, NULL);
+  ADD ("/kiosk/window/fonts", test_fonts, NULL);
 
   return g_test_run ();
 }

@@ -246,7 +246,10 @@ static void
 collect_toggles (GtkWidget *widget,
                  GPtrArray *out)
 {
-  if (GTK_IS_TOGGLE_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget))
+  /* Every answer is a toggle button: GTK 4.8 gives GtkCheckButton no
+   * AT-SPI action, so the view must not use one. */
+  g_assert_false (GTK_IS_CHECK_BUTTON (widget));
+  if (GTK_IS_TOGGLE_BUTTON (widget))
     g_ptr_array_add (out, widget);
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
     collect_toggles (c, out);
@@ -276,20 +279,15 @@ answer_entry (Fixture *f,
 static gboolean
 is_active (GtkWidget *toggle)
 {
-  if (GTK_IS_CHECK_BUTTON (toggle))
-    return gtk_check_button_get_active (GTK_CHECK_BUTTON (toggle));
   return gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle));
 }
 
-/* What a touch or Space does: GtkToggleButton handles "clicked", GtkCheckButton
- * "activate" (neither has the 250 ms pressed delay of GtkButton's activate). */
+/* What a touch or Space does: GtkToggleButton handles "clicked" (without
+ * the 250 ms pressed delay of GtkButton's activate). */
 static void
 press (GtkWidget *toggle)
 {
-  if (GTK_IS_CHECK_BUTTON (toggle))
-    gtk_widget_activate (toggle);
-  else
-    g_signal_emit_by_name (toggle, "clicked");
+  g_signal_emit_by_name (toggle, "clicked");
 }
 
 /* What the Enter key does in a field: GtkText's key binding emits its
@@ -752,10 +750,17 @@ test_date (Fixture       *f,
   g_assert_cmpstr (gtk_label_get_text (g_ptr_array_index (labels, 0)), ==, lookup (f, "Day"));
   g_assert_cmpstr (gtk_label_get_text (g_ptr_array_index (labels, 1)), ==, lookup (f, "Month"));
   g_assert_cmpstr (gtk_label_get_text (g_ptr_array_index (labels, 2)), ==, lookup (f, "Year"));
-  gtk_test_accessible_assert_relation (day, GTK_ACCESSIBLE_RELATION_LABELLED_BY,
-                                       g_ptr_array_index (labels, 0), NULL);
+  /* One name each ("Day", not "Day Day"): the label property only. */
+  gtk_test_accessible_assert_property (day, GTK_ACCESSIBLE_PROPERTY_LABEL, lookup (f, "Day"));
+  gtk_test_accessible_assert_property (month, GTK_ACCESSIBLE_PROPERTY_LABEL, lookup (f, "Month"));
   gtk_test_accessible_assert_property (year, GTK_ACCESSIBLE_PROPERTY_LABEL, lookup (f, "Year"));
+  for (guint i = 0; i < 3; i++)
+    g_assert_false (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (answer_entry (f, i)),
+                                                      GTK_ACCESSIBLE_RELATION_LABELLED_BY));
   g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (year), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+  /* The date of birth is needed. */
+  g_assert_true (q->required);
+  gtk_test_accessible_assert_property (day, GTK_ACCESSIBLE_PROPERTY_REQUIRED, TRUE);
   for (guint i = 0; i < 3; i++)
     {
       GtkWidget *entry = answer_entry (f, i);
@@ -887,7 +892,7 @@ test_prefill (Fixture       *f,
       show (f, stored[i].code);
       assert_answer (f, intake_answer_copy (stored[i].answer));
       decline = find_one (f, "decline-card");
-      g_assert_cmpint (gtk_check_button_get_active (GTK_CHECK_BUTTON (decline)), ==,
+      g_assert_cmpint (is_active (decline), ==,
                        intake_answer_is_declined (intake_session_get_answer (f->session, stored[i].code)));
     }
 
@@ -938,6 +943,8 @@ test_rather_not_say (Fixture       *f,
   g_assert_true (gtk_widget_get_visible (decline));
   gtk_test_accessible_assert_property (decline, GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        lookup (f, "I would rather not say"));
+  gtk_test_accessible_assert_role (decline, GTK_ACCESSIBLE_ROLE_CHECKBOX);
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (decline));
   /* It is not one of the answers: it sits outside the answer group. */
   g_assert_false (gtk_widget_is_ancestor (decline, find_one (f, "question-answers")));
 
@@ -953,7 +960,7 @@ test_rather_not_say (Fixture       *f,
 
   /* ... and giving an answer turns it off. */
   press (g_ptr_array_index (toggles, 1));
-  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (decline)));
+  g_assert_false (is_active (decline));
   assert_answer (f, intake_answer_new_boolean (FALSE));
 
   /* Turning it off again leaves no answer. */
@@ -998,8 +1005,36 @@ test_accessibility (Fixture       *f,
       gtk_test_accessible_assert_relation (group, GTK_ACCESSIBLE_RELATION_LABELLED_BY, heading, NULL);
       g_assert_true (gtk_widget_get_direction (heading) == GTK_TEXT_DIR_LTR);
 
-      /* The message is read with the answers. */
-      gtk_test_accessible_assert_property (group, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Please check the date.");
+      /* The message is read with the answers, before the help text; they
+       * are marked invalid while it is shown, and required when needed. */
+      {
+        GtkWidget *message = find_one (f, "question-message-text");
+        GtkWidget *help = find_one (f, "question-help");
+
+        if (gtk_widget_get_visible (help))
+          gtk_test_accessible_assert_relation (group, GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, message, help, NULL);
+        else
+          gtk_test_accessible_assert_relation (group, GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, message, NULL);
+        gtk_test_accessible_assert_state (group, GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE);
+        gtk_test_accessible_assert_property (group, GTK_ACCESSIBLE_PROPERTY_REQUIRED, q->required);
+        /* The message is an alert that can take focus. */
+        gtk_test_accessible_assert_role (find_one (f, "question-message"), GTK_ACCESSIBLE_ROLE_ALERT);
+        g_assert_true (gtk_widget_get_focusable (find_one (f, "question-message")));
+
+        intake_question_view_set_message (f->view, NULL);
+        if (gtk_widget_get_visible (help))
+          gtk_test_accessible_assert_relation (group, GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, help, NULL);
+        else
+          g_assert_false (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (group),
+                                                            GTK_ACCESSIBLE_RELATION_DESCRIBED_BY));
+        gtk_test_accessible_assert_state (group, GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_FALSE);
+      }
+
+      /* Section and question are headings. */
+      gtk_test_accessible_assert_role (heading, GTK_ACCESSIBLE_ROLE_HEADING);
+      gtk_test_accessible_assert_property (heading, GTK_ACCESSIBLE_PROPERTY_LEVEL, 2);
+      gtk_test_accessible_assert_role (find_one (f, "question-section"), GTK_ACCESSIBLE_ROLE_HEADING);
+      gtk_test_accessible_assert_property (find_one (f, "question-section"), GTK_ACCESSIBLE_PROPERTY_LEVEL, 1);
 
       collect_interactive (GTK_WIDGET (f->view), controls);
       g_assert_cmpuint (controls->len, >=, 1);
@@ -1061,7 +1096,7 @@ test_text_size (Fixture       *f,
   show (f, "housing");
   heading = intake_question_view_get_heading (f->view);
   toggles = answer_toggles (f);
-  label = gtk_check_button_get_child (GTK_CHECK_BUTTON (g_ptr_array_index (toggles, 0)));
+  label = gtk_widget_get_last_child (gtk_button_get_child (GTK_BUTTON (g_ptr_array_index (toggles, 0))));
   /* One line of each: compare the text heights. */
   normal = gtk_widget_get_height (heading);
   gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, -1, NULL, &normal_card, NULL, NULL);
@@ -1242,7 +1277,7 @@ test_clear (Fixture       *f,
   show (f, "debts");
   press (find_one (f, "decline-card"));
   intake_question_view_clear (f->view);
-  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (find_one (f, "decline-card"))));
+  g_assert_false (is_active (find_one (f, "decline-card")));
   assert_answer (f, NULL);
 
   /* Showing the next question wipes the typed text before the field goes. */
@@ -1264,21 +1299,38 @@ test_message (Fixture       *f,
 {
   GtkWidget *message;
   GtkWidget *group;
+  GtkWidget *help;
   const char *text;
 
   show (f, "birth_date");
   message = find_one (f, "question-message");
   group = find_one (f, "question-answers");
   g_assert_false (gtk_widget_get_visible (message));
-  g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (group), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+  help = find_one (f, "question-help");
+  g_assert_true (gtk_widget_get_visible (help));
+  gtk_test_accessible_assert_relation (group, GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, help, NULL);
 
   text = lookup (f, "Please check the date.");
   intake_question_view_set_message (f->view, text);
   g_assert_true (gtk_widget_get_visible (message));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find_one (f, "question-message-text"))), ==, text);
-  gtk_test_accessible_assert_property (group, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text);
+  g_assert_cmpstr (intake_question_view_get_message (f->view), ==, text);
+  /* The message describes the answers and each field (before the help). */
+  gtk_test_accessible_assert_relation (group, GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
+                                       find_one (f, "question-message-text"), help, NULL);
+  gtk_test_accessible_assert_relation (answer_entry (f, 0), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
+                                       find_one (f, "question-message-text"), help, NULL);
   gtk_test_accessible_assert_property (message, GTK_ACCESSIBLE_PROPERTY_LABEL, text);
   gtk_test_accessible_assert_role (message, GTK_ACCESSIBLE_ROLE_ALERT);
+  /* It is above the answers, and focusing it announces it. */
+  {
+    graphene_point_t top = GRAPHENE_POINT_INIT (0, 0), group_top;
+
+    g_assert_true (gtk_widget_compute_point (message, group, &top, &group_top));
+    g_assert_cmpfloat (group_top.y, <, 0);
+  }
+  intake_question_view_focus_message (f->view);
+  g_assert_true (gtk_root_get_focus (gtk_widget_get_root (message)) == message);
   gtk_editable_set_text (GTK_EDITABLE (answer_entry (f, 0)), "31");
   gtk_editable_set_text (GTK_EDITABLE (answer_entry (f, 1)), "2");
   gtk_editable_set_text (GTK_EDITABLE (answer_entry (f, 2)), "1990");
@@ -1286,7 +1338,8 @@ test_message (Fixture       *f,
 
   intake_question_view_set_message (f->view, NULL);
   g_assert_false (gtk_widget_get_visible (message));
-  g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (group), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+  g_assert_null (intake_question_view_get_message (f->view));
+  gtk_test_accessible_assert_relation (group, GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, help, NULL);
 
   /* A new question starts without the old message. */
   intake_question_view_set_message (f->view, text);

@@ -4,7 +4,9 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "intake-answer.h"
 #include "intake-canonical-json.h"
@@ -918,6 +920,319 @@ test_answer_from_json_wrong_type (void)
     }
 }
 
+
+/* ---- Recorded audio ------------------------------------------------------ */
+
+static void
+write_wav (const char *path,
+           guint       rate,
+           guint       channels,
+           guint       bits,
+           guint       n_samples)
+{
+  g_autoptr(GByteArray) wav = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  guint data_size = n_samples * channels * bits / 8;
+  g_autofree char *dir = g_path_get_dirname (path);
+
+#define LE32(v) do { guint32 x_ = (v); guint8 b_[4] = { x_, x_ >> 8, x_ >> 16, x_ >> 24 }; g_byte_array_append (wav, b_, 4); } while (0)
+#define LE16(v) do { guint16 x_ = (v); guint8 b_[2] = { x_, x_ >> 8 }; g_byte_array_append (wav, b_, 2); } while (0)
+  g_byte_array_append (wav, (const guint8 *) "RIFF", 4);
+  LE32 (36 + data_size);
+  g_byte_array_append (wav, (const guint8 *) "WAVEfmt ", 8);
+  LE32 (16);
+  LE16 (1);
+  LE16 (channels);
+  LE32 (rate);
+  LE32 (rate * channels * bits / 8);
+  LE16 (channels * bits / 8);
+  LE16 (bits);
+  g_byte_array_append (wav, (const guint8 *) "data", 4);
+  LE32 (data_size);
+  for (guint i = 0; i < data_size; i++)
+    g_byte_array_append (wav, (const guint8 *) (i % 2 ? "\x10" : "\x00"), 1);
+#undef LE32
+#undef LE16
+
+  g_mkdir_with_parents (dir, 0700);
+  g_file_set_contents (path, (const char *) wav->data, wav->len, &error);
+  g_assert_no_error (error);
+}
+
+/* The recording sox made at build time (tests/meson.build). */
+static void
+copy_recording (const char *to)
+{
+  const char *from = g_getenv ("INTAKE_TEST_RECORDING");
+  g_autofree char *contents = NULL;
+  g_autofree char *dir = g_path_get_dirname (to);
+  g_autoptr(GError) error = NULL;
+  gsize length;
+
+  g_assert_nonnull (from);
+  g_file_get_contents (from, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_mkdir_with_parents (dir, 0700);
+  g_file_set_contents (to, contents, length, &error);
+  g_assert_no_error (error);
+}
+
+/* questionnaire-valid.json with recordings: the Arabic title, the first
+ * question in Dutch and Arabic, the Arabic name, one Arabic UI string;
+ * @title_audio replaces the title's path. */
+static char *
+write_audio_questionnaire (const char *dir,
+                           const char *title_audio)
+{
+  g_autofree char *text = read_valid (NULL);
+  g_autoptr(JsonNode) root = parse_json (text);
+  JsonObject *object = json_node_get_object (root);
+  JsonObject *first = json_array_get_object_element (
+    json_object_get_array_member (json_array_get_object_element (json_object_get_array_member (object, "sections"), 0),
+                                  "questions"), 0);
+  g_autofree char *json = NULL;
+  char *path = g_build_filename (dir, "questionnaire.json", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_autofree char *title_json = g_strdup_printf ("{\"ar\": \"%s\"}", title_audio);
+
+  json_object_set_member (json_object_get_object_member (object, "title"), "audio", parse_json (title_json));
+  json_object_set_member (json_object_get_object_member (first, "text"), "audio",
+                          parse_json ("{\"nl\": \"audio/nl/birth_date.wav\", \"ar\": \"audio/ar/birth_date.wav\"}"));
+  json_object_set_string_member (json_object_get_object_member (json_object_get_object_member (object, "languages"), "ar"),
+                                 "audio", "audio/ar/name.wav");
+  json_object_set_member (object, "interface_audio",
+                          parse_json ("{\"ar\": {\"Please check the date.\": \"audio/ar/ui/check-date.wav\"}}"));
+  json = generate (root, TRUE);
+  g_file_set_contents (path, json, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+write_audio_files (const char *dir)
+{
+  static const char *const files[] = {
+    "audio/ar/title.wav", "audio/nl/birth_date.wav", "audio/ar/birth_date.wav",
+    "audio/ar/name.wav", "audio/ar/ui/check-date.wav",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[i], NULL);
+
+      copy_recording (path);
+    }
+}
+
+static void
+test_audio (void)
+{
+  g_autofree char *dir = intake_test_tmpdir_new ();
+  g_autofree char *path = write_audio_questionnaire (dir, "audio/ar/title.wav");
+  g_autofree char *recording_path = g_build_filename (dir, "audio/ar/title.wav", NULL);
+  g_autofree char *recording = NULL;
+  g_autoptr(IntakeQuestionnaire) q = NULL;
+  g_autoptr(IntakeQuestionnaire) unbundled = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) json = NULL;
+  g_autoptr(GError) error = NULL;
+  const IntakeQuestion *first;
+  IntakeAudioInfo info = { 0 };
+  gsize length;
+
+  write_audio_files (dir);
+  q = intake_questionnaire_new_from_file (path, &error);
+  g_assert_no_error (error);
+  first = intake_questionnaire_get_question (q, 0);
+
+  /* The paths, per text and language. */
+  g_assert_cmpstr (intake_text_get_audio (first->text, "nl"), ==, "audio/nl/birth_date.wav");
+  g_assert_cmpstr (intake_text_get_audio (first->text, "ar"), ==, "audio/ar/birth_date.wav");
+  g_assert_null (intake_text_get_audio (first->text, "en"));
+  g_assert_null (intake_text_get_audio (first->help, "ar"));
+  g_assert_cmpstr (intake_questionnaire_lookup_language (q, "ar")->audio, ==, "audio/ar/name.wav");
+  g_assert_null (intake_questionnaire_lookup_language (q, "nl")->audio);
+  g_assert_cmpuint (intake_questionnaire_count_audio (q, "ar"), ==, 2);
+  g_assert_cmpuint (intake_questionnaire_count_audio (q, "nl"), ==, 1);
+  g_assert_cmpuint (intake_questionnaire_count_audio (q, "en"), ==, 0);
+  g_assert_cmpuint (intake_questionnaire_count_interface_audio (q, "ar"), ==, 1);
+  /* The texts themselves are unchanged. */
+  g_assert_cmpstr (intake_text_get (first->text, "nl"), ==, "Wat is uw geboortedatum?");
+
+  /* The bytes, from the bundle. */
+  g_file_get_contents (recording_path, &recording, &length, &error);
+  g_assert_no_error (error);
+  bytes = intake_questionnaire_dup_audio (q, first->text, "ar");
+  g_assert_nonnull (bytes);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), recording, length);
+  g_assert_true (intake_audio_check_wav (bytes, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (info.rate, ==, 16000);
+  g_assert_cmpuint (info.n_samples, ==, 6400);  /* 0.4 s */
+  g_clear_pointer (&bytes, g_bytes_unref);
+  bytes = intake_questionnaire_dup_language_audio (q, "ar");
+  g_assert_nonnull (bytes);
+  g_clear_pointer (&bytes, g_bytes_unref);
+  bytes = intake_questionnaire_dup_interface_audio (q, "ar", "Please check the date.");
+  g_assert_nonnull (bytes);
+  g_clear_pointer (&bytes, g_bytes_unref);
+  g_assert_null (intake_questionnaire_dup_interface_audio (q, "ar", "Next"));
+  g_assert_null (intake_questionnaire_dup_interface_audio (q, "nl", "Please check the date."));
+  g_assert_null (intake_questionnaire_dup_audio (q, first->text, "en"));
+  g_assert_null (intake_questionnaire_dup_language_audio (q, "nl"));
+
+  /* A file that went after loading is not played. */
+  {
+    g_autofree char *gone = g_build_filename (dir, "audio/ar/birth_date.wav", NULL);
+
+    g_assert_cmpint (g_remove (gone), ==, 0);
+    g_assert_null (intake_questionnaire_dup_audio (q, first->text, "ar"));
+    g_assert_nonnull ((bytes = intake_questionnaire_dup_audio (q, first->text, "nl")));
+    g_clear_pointer (&bytes, g_bytes_unref);
+  }
+
+  /* Without a bundle (bytes alone, as a signed questionnaire arrives) the
+   * paths are checked, not the files, and nothing is played. */
+  g_file_get_contents (path, &recording, &length, &error);
+  g_assert_no_error (error);
+  json = g_bytes_new_take (g_steal_pointer (&recording), length);
+  unbundled = intake_questionnaire_new_from_bytes (json, "signed.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (intake_questionnaire_get_hash (unbundled), ==, intake_questionnaire_get_hash (q));
+  g_assert_null (intake_questionnaire_dup_audio (unbundled, intake_questionnaire_get_question (unbundled, 0)->text, "ar"));
+}
+
+static void
+assert_audio_error (const char               *dir,
+                    const char               *path,
+                    IntakeQuestionnaireError  code,
+                    const char               *json_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeQuestionnaire) q = intake_questionnaire_new_from_file (path, &error);
+  g_autofree char *prefix = g_strdup_printf ("%s: %s: ", path, json_path);
+
+  g_assert_null (q);
+  g_assert_error (error, INTAKE_QUESTIONNAIRE_ERROR, (int) code);
+  g_test_message ("%s", error->message);
+  if (!g_str_has_prefix (error->message, prefix))
+    g_error ("message \"%s\" does not start with \"%s\"", error->message, prefix);
+}
+
+static void
+test_audio_reject (void)
+{
+  g_autofree char *dir = intake_test_tmpdir_new ();
+  g_autofree char *outside_dir = intake_test_tmpdir_new ();
+  g_autofree char *outside = g_build_filename (outside_dir, "outside.wav", NULL);
+  g_autofree char *title = g_build_filename (dir, "audio/ar/title.wav", NULL);
+  static const char *const bad_paths[] = {
+    "../outside.wav", "/etc/outside.wav", "audio\\\\ar\\\\title.wav", "audio/ar/title.mp3",
+    "audio//title.wav", "audio/./title.wav", "audio/ar/tit le.wav", "",
+  };
+
+  write_audio_files (dir);
+
+  /* Each its own code, with the JSON path. */
+  for (guint i = 0; i < G_N_ELEMENTS (bad_paths); i++)
+    {
+      g_autofree char *path = write_audio_questionnaire (dir, bad_paths[i]);
+
+      assert_audio_error (dir, path, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_PATH, "$.title.audio.ar");
+    }
+
+  /* A link that leads out of the bundle. */
+  {
+    g_autofree char *path = write_audio_questionnaire (dir, "audio/ar/title.wav");
+
+    write_wav (outside, 16000, 1, 16, 800);
+    g_assert_cmpint (g_remove (title), ==, 0);
+    g_assert_cmpint (symlink (outside, title), ==, 0);
+    assert_audio_error (dir, path, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_PATH, "$.title.audio.ar");
+    g_assert_cmpint (g_remove (title), ==, 0);
+
+    /* Missing. */
+    assert_audio_error (dir, path, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_MISSING, "$.title.audio.ar");
+
+    /* Wrong formats. */
+    write_wav (title, 16000, 2, 16, 800);
+    assert_audio_error (dir, path, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_FORMAT, "$.title.audio.ar");
+    write_wav (title, 16000, 1, 8, 800);
+    assert_audio_error (dir, path, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_FORMAT, "$.title.audio.ar");
+    write_wav (title, 4000, 1, 16, 800);
+    assert_audio_error (dir, path, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_FORMAT, "$.title.audio.ar");
+    write_wav (title, 16000, 1, 16, 0);
+    assert_audio_error (dir, path, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_FORMAT, "$.title.audio.ar");
+    g_file_set_contents (title, "ID3 this is an mp3 file", -1, NULL);
+    assert_audio_error (dir, path, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_FORMAT, "$.title.audio.ar");
+    /* Cut short. */
+    write_wav (title, 16000, 1, 16, 800);
+    g_assert_cmpint (truncate (title, 30), ==, 0);
+    assert_audio_error (dir, path, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_FORMAT, "$.title.audio.ar");
+
+    /* A good one loads again. */
+    write_wav (title, 22050, 1, 16, 800);
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(IntakeQuestionnaire) q = intake_questionnaire_new_from_file (path, &error);
+
+      g_assert_no_error (error);
+    }
+  }
+
+  /* The language and the UI strings are checked the same way. */
+  {
+    g_autofree char *name = g_build_filename (dir, "audio/ar/name.wav", NULL);
+    g_autofree char *ui = g_build_filename (dir, "audio/ar/ui/check-date.wav", NULL);
+    g_autofree char *path = write_audio_questionnaire (dir, "audio/ar/title.wav");
+
+    g_assert_cmpint (g_remove (name), ==, 0);
+    assert_audio_error (dir, path, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_MISSING, "$.languages.ar.audio");
+    write_wav (name, 16000, 1, 16, 800);
+    write_wav (ui, 16000, 2, 16, 800);
+    assert_audio_error (dir, path, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_FORMAT,
+                        "$.interface_audio.ar[\"Please check the date.\"]");
+  }
+}
+
+/* The recordings of a questionnaire compiled into a resource, as the
+ * built-in one is. */
+static void
+test_audio_resource (void)
+{
+  const char *bundle_path = g_getenv ("INTAKE_TEST_AUDIO_BUNDLE");
+  g_autoptr(GResource) resource = NULL;
+  g_autoptr(GBytes) json = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeQuestionnaire) q = NULL;
+  g_autoptr(IntakeQuestionnaire) elsewhere = NULL;
+
+  g_assert_nonnull (bundle_path);
+  resource = g_resource_load (bundle_path, &error);
+  g_assert_no_error (error);
+  json = g_resource_lookup_data (resource, "/org/intakekiosk/test/bundle/questionnaire.json",
+                                 G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  q = intake_questionnaire_new_from_bundle (json, "questionnaire.json", NULL, resource,
+                                            "/org/intakekiosk/test/bundle", &error);
+  g_assert_no_error (error);
+  bytes = intake_questionnaire_dup_audio (q, intake_questionnaire_get_question (q, 0)->text, "ar");
+  g_assert_nonnull (bytes);
+  g_assert_true (intake_audio_check_wav (bytes, NULL, NULL));
+  g_clear_pointer (&bytes, g_bytes_unref);
+  bytes = intake_questionnaire_dup_interface_audio (q, "ar", "Next");
+  g_assert_nonnull (bytes);
+
+  /* The same document in another folder of the resource lacks the files. */
+  elsewhere = intake_questionnaire_new_from_bundle (json, "questionnaire.json", NULL, resource,
+                                                    "/org/intakekiosk/test/elsewhere", &error);
+  g_assert_null (elsewhere);
+  g_assert_error (error, INTAKE_QUESTIONNAIRE_ERROR, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_MISSING);
+  g_assert_true (g_str_has_prefix (error->message, "questionnaire.json: $.languages.ar.audio: "));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -943,6 +1258,9 @@ main (int    argc,
 
       g_test_add_data_func (path, &mutations[i], test_reject);
     }
+  g_test_add_func ("/questionnaire/audio/load", test_audio);
+  g_test_add_func ("/questionnaire/audio/reject", test_audio_reject);
+  g_test_add_func ("/questionnaire/audio/resource", test_audio_resource);
   g_test_add_func ("/questionnaire/answer/json", test_answer_json);
   g_test_add_func ("/questionnaire/answer/equal", test_answer_equal);
   g_test_add_func ("/questionnaire/answer/from-json-wrong-type", test_answer_from_json_wrong_type);

@@ -9,6 +9,7 @@
 
 #include <espeak-ng/speak_lib.h>
 
+#include "intake-questionnaire.h"
 #include "intake-speech.h"
 
 /* A word that appears in spoken texts only: it must never reach the log. */
@@ -310,6 +311,148 @@ test_speak_stop (void)
   assert_canary_never_logged ();
 }
 
+
+/* ---- Scripts, played to memory ----------------------------------------- */
+
+typedef struct
+{
+  IntakeSpeechPartKind  kind;
+  char                 *lang;
+  char                 *text;
+  GBytes               *pcm;
+  guint                 rate;
+} Heard;
+
+static void
+heard_free (Heard *heard)
+{
+  g_free (heard->lang);
+  g_free (heard->text);
+  g_bytes_unref (heard->pcm);
+  g_free (heard);
+}
+
+static void
+spoken_cb (IntakeSpeech *speech,
+           int           kind,
+           const char   *lang,
+           const char   *text,
+           GBytes       *pcm,
+           guint         rate,
+           GPtrArray    *heard)
+{
+  Heard *h = g_new0 (Heard, 1);
+
+  h->kind = kind;
+  h->lang = g_strdup (lang);
+  h->text = g_strdup (text);
+  h->pcm = g_bytes_ref (pcm);
+  h->rate = rate;
+  g_ptr_array_add (heard, h);
+}
+
+static void
+wait_not_speaking (IntakeSpeech *speech)
+{
+  gboolean timed_out = FALSE;
+  guint timeout = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+
+  while (intake_speech_get_speaking (speech) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout);
+}
+
+static GBytes *
+load_recording (void)
+{
+  const char *path = g_getenv ("INTAKE_TEST_RECORDING");
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize length;
+
+  g_assert_nonnull (path);
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, length);
+}
+
+static void
+test_script (void)
+{
+  g_autoptr(IntakeSpeech) speech = new_speech ();
+  g_autoptr(GPtrArray) heard = g_ptr_array_new_with_free_func ((GDestroyNotify) heard_free);
+  g_autoptr(GBytes) recording = load_recording ();
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GError) error = NULL;
+  IntakeSpeechScript *script;
+  IntakeAudioInfo info;
+  Heard *h;
+
+  intake_speech_set_to_memory (speech, TRUE);
+  g_signal_connect (speech, "spoken", G_CALLBACK (spoken_cb), heard);
+
+  script = intake_speech_script_new ();
+  intake_speech_script_add_text (script, "nl", "Uw referentiecode.");
+  intake_speech_script_add_spelled (script, "nl", "ACEF-HJ" CANARY);
+  /* Tigrinya: no voice, so its text is left out; its recording is played. */
+  intake_speech_script_add_text (script, "ti", "ሽምኩም እንታይ እዩ?");
+  intake_speech_script_add_recording (script, "ti", "ሽምኩም እንታይ እዩ?", recording);
+  g_assert_cmpuint (intake_speech_script_get_n_parts (script), ==, 4);
+  g_assert_true (intake_speech_play (speech, script));
+  g_assert_true (intake_speech_get_speaking (speech));
+  g_assert_cmpuint (heard->len, ==, 0);
+  wait_not_speaking (speech);
+
+  g_assert_cmpuint (heard->len, ==, 3);
+  h = g_ptr_array_index (heard, 0);
+  g_assert_cmpint (h->kind, ==, INTAKE_SPEECH_PART_TEXT);
+  g_assert_cmpstr (h->lang, ==, "nl");
+  g_assert_cmpuint (h->rate, >, 0);
+  g_assert_cmpfloat (rms_of (h->pcm), >, 100.0);
+
+  /* The code, slowly, character by character, twice: far longer than the
+   * same characters spoken as a word. */
+  h = g_ptr_array_index (heard, 1);
+  g_assert_cmpint (h->kind, ==, INTAKE_SPEECH_PART_SPELLED);
+  plain = intake_speech_synthesize (speech, "nl", "ACEF-HJ" CANARY, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("code spelled: %" G_GSIZE_FORMAT " samples, said as a word: %" G_GSIZE_FORMAT,
+                  g_bytes_get_size (h->pcm) / 2, g_bytes_get_size (plain) / 2);
+  g_assert_cmpuint (g_bytes_get_size (h->pcm), >, 3 * g_bytes_get_size (plain));
+
+  /* The recording, sample for sample, at its own rate. */
+  h = g_ptr_array_index (heard, 2);
+  g_assert_cmpint (h->kind, ==, INTAKE_SPEECH_PART_RECORDING);
+  g_assert_cmpstr (h->lang, ==, "ti");
+  g_assert_true (intake_audio_check_wav (recording, &info, NULL));
+  g_assert_cmpuint (h->rate, ==, info.rate);
+  g_assert_cmpmem (g_bytes_get_data (h->pcm, NULL), info.n_samples * 2,
+                   (const guint8 *) g_bytes_get_data (recording, NULL) + info.data_offset, info.n_samples * 2);
+
+  /* Nothing playable: no voice, no recording. */
+  script = intake_speech_script_new ();
+  intake_speech_script_add_text (script, "ti", "ሰላም");
+  g_assert_false (intake_speech_play (speech, script));
+  g_assert_false (intake_speech_get_speaking (speech));
+
+  /* A stopped script is not handed over. */
+  g_ptr_array_set_size (heard, 0);
+  script = intake_speech_script_new ();
+  intake_speech_script_add_text (script, "en", "One, two, three, four, five, six, seven, eight, nine, ten.");
+  g_assert_true (intake_speech_play (speech, script));
+  intake_speech_stop (speech);
+  {
+    gboolean timed_out = FALSE;
+
+    g_timeout_add (300, timeout_cb, &timed_out);
+    while (!timed_out)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_cmpuint (heard->len, ==, 0);
+  assert_canary_never_logged ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -334,6 +477,7 @@ main (int   argc,
   g_test_add_func ("/speech/language-variants", test_language_variants);
   g_test_add_func ("/speech/speak-ends", test_speak_ends);
   g_test_add_func ("/speech/speak-stop", test_speak_stop);
+  g_test_add_func ("/speech/script", test_script);
 
   ret = g_test_run ();
   g_ptr_array_unref (logged);

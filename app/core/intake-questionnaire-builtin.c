@@ -11,7 +11,8 @@
 #include "intake-core-resources.h"
 #include "intake-questionnaire.h"
 
-#define BUILTIN_QUESTIONNAIRE "/org/intakekiosk/core/questionnaires/intake.json"
+#define BUILTIN_DIR "/org/intakekiosk/core/questionnaires"
+#define BUILTIN_QUESTIONNAIRE BUILTIN_DIR "/intake.json"
 
 IntakeQuestionnaire *
 intake_questionnaire_new_builtin (GError **error)
@@ -24,5 +25,7 @@ intake_questionnaire_new_builtin (GError **error)
                                   G_RESOURCE_LOOKUP_FLAGS_NONE, error);
   if (bytes == NULL)
     return NULL;
-  return intake_questionnaire_new_from_bytes (bytes, "built-in questionnaire", error);
+  /* Its recordings are in the same resource, beside it. */
+  return intake_questionnaire_new_from_bundle (bytes, "built-in questionnaire", NULL,
+                                               intake_core_get_resource (), BUILTIN_DIR, error);
 }

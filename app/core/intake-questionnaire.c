@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-glib/json-glib.h>
@@ -22,11 +23,15 @@ G_DEFINE_QUARK (intake-questionnaire-error-quark, intake_questionnaire_error)
 #define MAX_CONDITION_DEPTH 16
 #define MAX_SHORT_TEXT_LENGTH 500
 #define MAX_SCALE_STEPS 11
+#define MAX_AUDIO_PATH 255
 
 struct _IntakeText {
   guint   n;
   char  **langs;
   char  **values;
+  /* Recordings: bundle-relative paths, parallel to @langs (NULL where a
+   * language has none); NULL when the text has no "audio". */
+  char  **audio;
 };
 
 typedef enum {
@@ -73,6 +78,15 @@ struct _IntakeQuestionnaire {
   GPtrArray   *texts;
   GPtrArray   *conditions;
 
+  /* Where recordings are looked up (docs/questionnaire.md, "Recorded
+   * audio"): the file's folder, or a resource folder; neither for a
+   * questionnaire read from bytes alone, which then plays none. */
+  GFile       *bundle_dir;
+  GResource   *bundle_resource;
+  char        *bundle_resource_dir;
+  /* Recordings of the kiosk's own strings: language -> (msgid -> path). */
+  GHashTable  *interface_audio;
+
   GBytes      *canonical;
   guint8       hash[crypto_hash_sha256_BYTES];
   char         hash_hex[crypto_hash_sha256_BYTES * 2 + 1];
@@ -111,9 +125,10 @@ static const char * const esco_values[] = { "T1", "T2", "T3", "T4", "T5", "T6", 
 static const char * const ladder_values[] = { "current", "aim", NULL };
 
 static const char * const top_keys[] = {
-  "format", "id", "version", "source_language", "languages", "title", "introduction", "sections", NULL
+  "format", "id", "version", "source_language", "languages", "title", "introduction", "sections",
+  "interface_audio", NULL
 };
-static const char * const language_keys[] = { "name", "direction", "status", NULL };
+static const char * const language_keys[] = { "name", "direction", "status", "audio", NULL };
 static const char * const section_keys[] = { "code", "title", "visible_if", "questions", NULL };
 static const char * const condition_keys[] = {
   "question", "equals", "one_of", "at_least", "at_most", "answered", "not", "all", "any", NULL
@@ -152,6 +167,12 @@ text_free (IntakeText *text)
 {
   g_strfreev (text->langs);
   g_strfreev (text->values);
+  if (text->audio != NULL)
+    {
+      for (guint i = 0; i < text->n; i++)
+        g_free (text->audio[i]);
+      g_free (text->audio);
+    }
   g_free (text);
 }
 
@@ -169,6 +190,7 @@ language_free (IntakeLanguage *language)
 {
   g_free (language->code);
   g_free (language->name);
+  g_free (language->audio);
   g_free (language);
 }
 
@@ -193,6 +215,18 @@ question_free (IntakeQuestion *question)
   g_free (question->tag_esco);
   g_free (question->tag_ladder);
   g_free (question);
+}
+
+const char *
+intake_text_get_audio (const IntakeText *text,
+                       const char       *lang)
+{
+  if (text == NULL || lang == NULL || text->audio == NULL)
+    return NULL;
+  for (guint i = 0; i < text->n; i++)
+    if (text->langs[i] != NULL && strcmp (text->langs[i], lang) == 0)
+      return text->audio[i];
+  return NULL;
 }
 
 const char *
@@ -873,6 +907,336 @@ check_tree (Loader      *l,
   return TRUE;
 }
 
+
+/* ---- Recordings ------------------------------------------------------ */
+
+static guint32
+read_le32 (const guint8 *p)
+{
+  return (guint32) p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16 | (guint32) p[3] << 24;
+}
+
+static guint16
+read_le16 (const guint8 *p)
+{
+  return (guint16) (p[0] | p[1] << 8);
+}
+
+#define CONVERT_HINT "convert it, for example with: sox IN.wav -b 16 -c 1 -r 22050 OUT.wav"
+
+gboolean
+intake_audio_check_wav (GBytes           *wav,
+                        IntakeAudioInfo  *info,
+                        GError          **error)
+{
+  gsize size;
+  const guint8 *data;
+  gsize offset = 12;
+  gboolean have_format = FALSE;
+  guint rate = 0;
+
+  g_return_val_if_fail (wav != NULL, FALSE);
+
+  data = g_bytes_get_data (wav, &size);
+  if (size > INTAKE_AUDIO_MAX_SIZE)
+    {
+      g_set_error (error, INTAKE_QUESTIONNAIRE_ERROR, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_FORMAT,
+                   "the recording is %" G_GSIZE_FORMAT " bytes, more than the %u allowed; "
+                   "record one text per file, or lower its sample rate", size, INTAKE_AUDIO_MAX_SIZE);
+      return FALSE;
+    }
+  if (size < 12 || memcmp (data, "RIFF", 4) != 0 || memcmp (data + 8, "WAVE", 4) != 0)
+    {
+      g_set_error (error, INTAKE_QUESTIONNAIRE_ERROR, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_FORMAT,
+                   "the file is not a WAV file (no RIFF/WAVE header); " CONVERT_HINT);
+      return FALSE;
+    }
+
+  /* Chunks: "fmt " must come before "data"; others (LIST, ...) are skipped. */
+  while (offset + 8 <= size)
+    {
+      const guint8 *chunk = data + offset;
+      guint32 length = read_le32 (chunk + 4);
+
+      if (length > size - offset - 8)
+        break;
+      if (memcmp (chunk, "fmt ", 4) == 0)
+        {
+          guint16 format, channels, bits;
+
+          if (length < 16)
+            break;
+          format = read_le16 (chunk + 8);
+          channels = read_le16 (chunk + 10);
+          rate = read_le32 (chunk + 12);
+          bits = read_le16 (chunk + 22);
+          if (format != 1 || bits != 16)
+            {
+              g_set_error (error, INTAKE_QUESTIONNAIRE_ERROR, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_FORMAT,
+                           "the recording is not 16-bit PCM (format %u, %u bits); " CONVERT_HINT,
+                           format, bits);
+              return FALSE;
+            }
+          if (channels != 1)
+            {
+              g_set_error (error, INTAKE_QUESTIONNAIRE_ERROR, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_FORMAT,
+                           "the recording has %u channels, the kiosk plays mono only; " CONVERT_HINT,
+                           channels);
+              return FALSE;
+            }
+          if (rate < 8000 || rate > 48000)
+            {
+              g_set_error (error, INTAKE_QUESTIONNAIRE_ERROR, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_FORMAT,
+                           "the sample rate is %u Hz, outside 8000 to 48000 Hz; " CONVERT_HINT, rate);
+              return FALSE;
+            }
+          have_format = TRUE;
+        }
+      else if (memcmp (chunk, "data", 4) == 0)
+        {
+          if (!have_format)
+            break;
+          if (length < 2)
+            {
+              g_set_error (error, INTAKE_QUESTIONNAIRE_ERROR, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_FORMAT,
+                           "the recording holds no sound; record the text again");
+              return FALSE;
+            }
+          if (info != NULL)
+            {
+              info->rate = rate;
+              info->data_offset = offset + 8;
+              info->n_samples = length / 2;
+            }
+          return TRUE;
+        }
+      /* Chunks are padded to an even length. */
+      offset += 8 + (gsize) length + (length & 1);
+    }
+
+  g_set_error (error, INTAKE_QUESTIONNAIRE_ERROR, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_FORMAT,
+               "the WAV file is cut short or its chunks are out of order (a \"fmt \" chunk, then "
+               "\"data\"); " CONVERT_HINT);
+  return FALSE;
+}
+
+/* A path the format allows: relative, '/'-separated, each part made of
+ * letters, digits, '.', '_' and '-' (never "." or ".."), ending in ".wav". */
+static gboolean
+is_audio_path (const char *path)
+{
+  g_auto(GStrv) parts = NULL;
+  gsize length = strlen (path);
+
+  if (length == 0 || length > MAX_AUDIO_PATH || !g_str_has_suffix (path, ".wav") || path[0] == '/')
+    return FALSE;
+  parts = g_strsplit (path, "/", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (parts[i][0] == '\0' || strcmp (parts[i], ".") == 0 || strcmp (parts[i], "..") == 0)
+        return FALSE;
+      for (const char *p = parts[i]; *p != '\0'; p++)
+        if (!g_ascii_isalnum (*p) && *p != '.' && *p != '_' && *p != '-')
+          return FALSE;
+    }
+  return TRUE;
+}
+
+/* The recording's bytes from the bundle; NULL (and @missing TRUE) when the
+ * bundle lacks it, NULL with @missing FALSE when it leads out of the
+ * bundle (a symbolic link) or cannot be read. */
+static GBytes *
+bundle_load (IntakeQuestionnaire  *self,
+             const char           *path,
+             gboolean             *missing,
+             GError              **error)
+{
+  *missing = FALSE;
+  if (self->bundle_resource != NULL)
+    {
+      g_autofree char *full = g_build_path ("/", self->bundle_resource_dir, path, NULL);
+      GBytes *bytes = g_resource_lookup_data (self->bundle_resource, full,
+                                              G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+
+      *missing = bytes == NULL;
+      return bytes;
+    }
+  if (self->bundle_dir != NULL)
+    {
+      g_autoptr(GFile) file = g_file_resolve_relative_path (self->bundle_dir, path);
+      g_autofree char *file_path = g_file_get_path (file);
+      g_autofree char *dir_path = g_file_get_path (self->bundle_dir);
+      g_autofree char *real_file = NULL;
+      g_autofree char *real_dir = NULL;
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (!g_file_test (file_path, G_FILE_TEST_EXISTS))
+        {
+          *missing = TRUE;
+          return NULL;
+        }
+      /* A link may not lead out of the bundle. */
+      real_file = realpath (file_path, NULL);
+      real_dir = realpath (dir_path, NULL);
+      if (real_file == NULL || real_dir == NULL || !g_str_has_prefix (real_file, real_dir) ||
+          real_file[strlen (real_dir)] != G_DIR_SEPARATOR)
+        {
+          g_set_error (error, INTAKE_QUESTIONNAIRE_ERROR, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_PATH,
+                       "leads out of the questionnaire's folder (a symbolic link?); put the "
+                       "recording itself in the folder");
+          return NULL;
+        }
+      if (!g_file_get_contents (real_file, &contents, &length, error))
+        return NULL;
+      return g_bytes_new_take (g_steal_pointer (&contents), length);
+    }
+  return NULL;
+}
+
+static gboolean
+has_bundle (IntakeQuestionnaire *self)
+{
+  return self->bundle_resource != NULL || self->bundle_dir != NULL;
+}
+
+/* Checks one recording reference at @path (a JSON path) of the loader. */
+static gboolean
+check_audio (Loader      *l,
+             JsonNode    *node,
+             const char  *path,
+             const char **out,
+             GError     **error)
+{
+  IntakeQuestionnaire *self = l->self;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *value;
+  gboolean missing;
+
+  if (!expect (l, node, path, KIND_STRING, error))
+    return FALSE;
+  value = json_node_get_string (node);
+  if (!is_audio_path (value))
+    return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_PATH, path,
+                 "\"%s\" is not a path inside the questionnaire's folder; write a relative path "
+                 "with '/' between folders, no \"..\", made of letters, digits, '.', '_' and "
+                 "'-', ending in \".wav\" (for example \"audio/ti/first_name.wav\")", value);
+  *out = value;
+  if (!has_bundle (self))
+    return TRUE;
+
+  bytes = bundle_load (self, value, &missing, &local_error);
+  if (missing)
+    return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_MISSING, path,
+                 "the recording \"%s\" is not in the questionnaire's folder; add the file or "
+                 "remove the reference", value);
+  if (bytes == NULL)
+    {
+      if (g_error_matches (local_error, INTAKE_QUESTIONNAIRE_ERROR, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_PATH))
+        return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_PATH, path, "\"%s\" %s",
+                     value, local_error->message);
+      return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_MISSING, path,
+                   "the recording \"%s\" cannot be read (%s); check its permissions",
+                   value, local_error->message);
+    }
+  if (!intake_audio_check_wav (bytes, NULL, &local_error))
+    return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_AUDIO_FORMAT, path, "\"%s\": %s",
+                 value, local_error->message);
+  return TRUE;
+}
+
+/* A text's "audio": {"ti": "audio/ti/x.wav", ...}, stored parallel to the
+ * text's languages. */
+static gboolean
+parse_text_audio (Loader      *l,
+                  JsonNode    *node,
+                  const char  *path,
+                  IntakeText  *text,
+                  GError     **error)
+{
+  IntakeQuestionnaire *self = l->self;
+  g_autoptr(GList) members = NULL;
+  JsonObject *object;
+
+  if (!expect (l, node, path, KIND_OBJECT, error))
+    return FALSE;
+  object = json_node_get_object (node);
+  if (json_object_get_size (object) == 0)
+    return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_EMPTY, path,
+                 "names no recording; remove \"audio\" or add {\"LANG\": \"audio/LANG/FILE.wav\"}");
+  text->audio = g_new0 (char *, text->n + 1);
+  members = json_object_get_members (object);
+  for (GList *m = members; m != NULL; m = m->next)
+    {
+      const char *lang = m->data;
+      g_autofree char *child = member_path (path, lang);
+      const char *value = NULL;
+
+      if (intake_questionnaire_lookup_language (self, lang) == NULL)
+        return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_UNKNOWN_LANGUAGE, child,
+                     "\"%s\" is not a language declared in $.languages; declare it there or "
+                     "remove this recording", lang);
+      if (!check_audio (l, json_object_get_member (object, lang), child, &value, error))
+        return FALSE;
+      for (guint i = 0; i < text->n; i++)
+        if (strcmp (text->langs[i], lang) == 0)
+          text->audio[i] = g_strdup (value);
+    }
+  return TRUE;
+}
+
+/* $.interface_audio: {"ti": {"Next": "audio/ti/ui/next.wav", ...}, ...} */
+static gboolean
+parse_interface_audio (Loader      *l,
+                       JsonObject  *root,
+                       GError     **error)
+{
+  IntakeQuestionnaire *self = l->self;
+  g_autoptr(GList) languages = NULL;
+  JsonNode *node;
+
+  if (!get_member (l, root, "$", "interface_audio", KIND_OBJECT, FALSE, &node, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
+
+  languages = json_object_get_members (json_node_get_object (node));
+  for (GList *m = languages; m != NULL; m = m->next)
+    {
+      const char *lang = m->data;
+      g_autofree char *lang_path = member_path ("$.interface_audio", lang);
+      JsonNode *strings = json_object_get_member (json_node_get_object (node), lang);
+      g_autoptr(GList) msgids = NULL;
+      GHashTable *table;
+
+      if (intake_questionnaire_lookup_language (self, lang) == NULL)
+        return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_UNKNOWN_LANGUAGE, lang_path,
+                     "\"%s\" is not a language declared in $.languages; declare it there or "
+                     "remove these recordings", lang);
+      if (!expect (l, strings, lang_path, KIND_OBJECT, error))
+        return FALSE;
+      table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_insert (self->interface_audio, g_strdup (lang), table);
+      msgids = json_object_get_members (json_node_get_object (strings));
+      for (GList *n = msgids; n != NULL; n = n->next)
+        {
+          const char *msgid = n->data;
+          g_autofree char *child = member_path (lang_path, msgid);
+          const char *value = NULL;
+
+          if (*msgid == '\0')
+            return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_INVALID_VALUE, child,
+                         "an empty key; use the kiosk string's English text (its msgid in po/)");
+          if (!check_audio (l, json_object_get_member (json_node_get_object (strings), msgid),
+                            child, &value, error))
+            return FALSE;
+          g_hash_table_insert (table, g_strdup (msgid), g_strdup (value));
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 parse_text (Loader      *l,
             JsonNode    *node,
@@ -901,6 +1265,9 @@ parse_text (Loader      *l,
       JsonNode *value = json_object_get_member (object, lang);
       g_autofree char *child = member_path (path, lang);
 
+      /* The recordings, checked once the text is made. */
+      if (strcmp (lang, "audio") == 0)
+        continue;
       if (intake_questionnaire_lookup_language (self, lang) == NULL)
         return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_UNKNOWN_LANGUAGE, child,
                      "\"%s\" is not a language declared in $.languages; declare it there or "
@@ -927,12 +1294,23 @@ parse_text (Loader      *l,
   text->n = self->languages->len;
   text->langs = g_new0 (char *, text->n + 1);
   text->values = g_new0 (char *, text->n + 1);
-  for (GList *m = members; m != NULL; m = m->next, i++)
+  for (GList *m = members; m != NULL; m = m->next)
     {
+      if (strcmp (m->data, "audio") == 0)
+        continue;
       text->langs[i] = g_strdup (m->data);
       text->values[i] = g_strdup (json_object_get_string_member (object, m->data));
+      i++;
     }
   g_ptr_array_add (self->texts, text);
+
+  if (json_object_has_member (object, "audio"))
+    {
+      g_autofree char *audio_path = member_path (path, "audio");
+
+      if (!parse_text_audio (l, json_object_get_member (object, "audio"), audio_path, text, error))
+        return FALSE;
+    }
 
   *out = text;
   return TRUE;
@@ -1040,6 +1418,19 @@ parse_languages (Loader      *l,
       language->rtl = strcmp (direction, "rtl") == 0;
       language->reviewed = strcmp (status, "reviewed") == 0;
       g_ptr_array_add (self->languages, language);
+
+      /* A recording of the name, said in the language: the welcome screen
+       * plays it where there is no voice to say it. */
+      if (json_object_has_member (language_object, "audio"))
+        {
+          g_autofree char *audio_path = member_path (path, "audio");
+          const char *audio = NULL;
+
+          if (!check_audio (l, json_object_get_member (language_object, "audio"), audio_path,
+                            &audio, error))
+            return FALSE;
+          language->audio = g_strdup (audio);
+        }
     }
 
   source = intake_questionnaire_lookup_language (self, self->source_language);
@@ -1944,6 +2335,7 @@ parse_root (Loader      *l,
   self->source_language = g_strdup (source);
 
   if (!parse_languages (l, object, error) ||
+      !parse_interface_audio (l, object, error) ||
       !get_text (l, object, "$", "title", TRUE, &self->title, error) ||
       !get_text (l, object, "$", "introduction", FALSE, &self->introduction, error) ||
       !get_member (l, object, "$", "sections", KIND_ARRAY, TRUE, &sections, error))
@@ -2123,6 +2515,17 @@ intake_questionnaire_new_from_bytes (GBytes      *data,
                                      const char  *display_name,
                                      GError     **error)
 {
+  return intake_questionnaire_new_from_bundle (data, display_name, NULL, NULL, NULL, error);
+}
+
+IntakeQuestionnaire *
+intake_questionnaire_new_from_bundle (GBytes      *data,
+                                      const char  *display_name,
+                                      GFile       *bundle_dir,
+                                      GResource   *resource,
+                                      const char  *resource_dir,
+                                      GError     **error)
+{
   g_autoptr(IntakeQuestionnaire) self = NULL;
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GHashTable) member_names = NULL;
@@ -2136,6 +2539,9 @@ intake_questionnaire_new_from_bytes (GBytes      *data,
   Loader l = { 0 };
 
   g_return_val_if_fail (data != NULL, NULL);
+  g_return_val_if_fail (bundle_dir == NULL || G_IS_FILE (bundle_dir), NULL);
+  g_return_val_if_fail ((resource == NULL) == (resource_dir == NULL), NULL);
+  g_return_val_if_fail (bundle_dir == NULL || resource == NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (display_name == NULL)
@@ -2150,6 +2556,13 @@ intake_questionnaire_new_from_bytes (GBytes      *data,
     }
 
   self = g_object_new (INTAKE_TYPE_QUESTIONNAIRE, NULL);
+  if (bundle_dir != NULL)
+    self->bundle_dir = g_object_ref (bundle_dir);
+  if (resource != NULL)
+    {
+      self->bundle_resource = g_resource_ref (resource);
+      self->bundle_resource_dir = g_strdup (resource_dir);
+    }
   parser = json_parser_new_immutable ();
   member_names = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_hash_table_unref);
   duplicates = g_hash_table_new_full (NULL, NULL, NULL, g_free);
@@ -2191,6 +2604,8 @@ intake_questionnaire_new_from_file (const char  *path,
 {
   g_autofree char *contents = NULL;
   g_autofree char *display = NULL;
+  g_autofree char *dir_path = NULL;
+  g_autoptr(GFile) dir = NULL;
   g_autoptr(GBytes) bytes = NULL;
   gsize len;
 
@@ -2204,7 +2619,10 @@ intake_questionnaire_new_from_file (const char  *path,
     }
   bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
   display = g_filename_display_name (path);
-  return intake_questionnaire_new_from_bytes (bytes, display, error);
+  /* The bundle: the folder the file is in. */
+  dir_path = g_path_get_dirname (path);
+  dir = g_file_new_for_path (dir_path);
+  return intake_questionnaire_new_from_bundle (bytes, display, dir, NULL, NULL, error);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2224,6 +2642,10 @@ intake_questionnaire_finalize (GObject *object)
   g_clear_pointer (&self->texts, g_ptr_array_unref);
   g_clear_pointer (&self->conditions, g_ptr_array_unref);
   g_clear_pointer (&self->canonical, g_bytes_unref);
+  g_clear_pointer (&self->interface_audio, g_hash_table_unref);
+  g_clear_object (&self->bundle_dir);
+  g_clear_pointer (&self->bundle_resource, g_resource_unref);
+  g_clear_pointer (&self->bundle_resource_dir, g_free);
 
   G_OBJECT_CLASS (intake_questionnaire_parent_class)->finalize (object);
 }
@@ -2243,6 +2665,8 @@ intake_questionnaire_init (IntakeQuestionnaire *self)
   self->question_codes = g_hash_table_new (g_str_hash, g_str_equal);
   self->texts = g_ptr_array_new_with_free_func ((GDestroyNotify) text_free);
   self->conditions = g_ptr_array_new_with_free_func ((GDestroyNotify) condition_free);
+  self->interface_audio = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                 (GDestroyNotify) g_hash_table_unref);
 }
 
 const char *
@@ -2301,6 +2725,20 @@ intake_questionnaire_get_introduction (IntakeQuestionnaire *self,
 {
   g_return_val_if_fail (INTAKE_IS_QUESTIONNAIRE (self), NULL);
   return intake_text_get (self->introduction, lang);
+}
+
+const IntakeText *
+intake_questionnaire_get_title_text (IntakeQuestionnaire *self)
+{
+  g_return_val_if_fail (INTAKE_IS_QUESTIONNAIRE (self), NULL);
+  return self->title;
+}
+
+const IntakeText *
+intake_questionnaire_get_introduction_text (IntakeQuestionnaire *self)
+{
+  g_return_val_if_fail (INTAKE_IS_QUESTIONNAIRE (self), NULL);
+  return self->introduction;
 }
 
 guint
@@ -2399,4 +2837,90 @@ intake_questionnaire_count_texts (IntakeQuestionnaire *self)
 {
   g_return_val_if_fail (INTAKE_IS_QUESTIONNAIRE (self), 0);
   return self->texts->len;
+}
+
+/* ---- Recordings -------------------------------------------------------- */
+
+static GBytes *
+dup_recording (IntakeQuestionnaire *self,
+               const char          *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  gboolean missing;
+
+  if (path == NULL || !has_bundle (self))
+    return NULL;
+  bytes = bundle_load (self, path, &missing, &error);
+  if (bytes == NULL)
+    {
+      g_debug ("Recording %s is gone: %s", path, missing ? "not in the bundle" : error->message);
+      return NULL;
+    }
+  /* Checked at load; the file may have changed since. */
+  if (!intake_audio_check_wav (bytes, NULL, &error))
+    {
+      g_debug ("Recording %s is no longer playable: %s", path, error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&bytes);
+}
+
+GBytes *
+intake_questionnaire_dup_audio (IntakeQuestionnaire *self,
+                                const IntakeText    *text,
+                                const char          *lang)
+{
+  g_return_val_if_fail (INTAKE_IS_QUESTIONNAIRE (self), NULL);
+  return dup_recording (self, intake_text_get_audio (text, lang));
+}
+
+GBytes *
+intake_questionnaire_dup_language_audio (IntakeQuestionnaire *self,
+                                         const char          *lang)
+{
+  const IntakeLanguage *language;
+
+  g_return_val_if_fail (INTAKE_IS_QUESTIONNAIRE (self), NULL);
+  language = intake_questionnaire_lookup_language (self, lang);
+  return language != NULL ? dup_recording (self, language->audio) : NULL;
+}
+
+GBytes *
+intake_questionnaire_dup_interface_audio (IntakeQuestionnaire *self,
+                                          const char          *lang,
+                                          const char          *msgid)
+{
+  GHashTable *table;
+
+  g_return_val_if_fail (INTAKE_IS_QUESTIONNAIRE (self), NULL);
+  if (lang == NULL || msgid == NULL)
+    return NULL;
+  table = g_hash_table_lookup (self->interface_audio, lang);
+  return table != NULL ? dup_recording (self, g_hash_table_lookup (table, msgid)) : NULL;
+}
+
+guint
+intake_questionnaire_count_audio (IntakeQuestionnaire *self,
+                                  const char          *lang)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (INTAKE_IS_QUESTIONNAIRE (self), 0);
+
+  for (guint i = 0; i < self->texts->len; i++)
+    if (intake_text_get_audio (g_ptr_array_index (self->texts, i), lang) != NULL)
+      n++;
+  return n;
+}
+
+guint
+intake_questionnaire_count_interface_audio (IntakeQuestionnaire *self,
+                                            const char          *lang)
+{
+  GHashTable *table;
+
+  g_return_val_if_fail (INTAKE_IS_QUESTIONNAIRE (self), 0);
+  table = lang != NULL ? g_hash_table_lookup (self->interface_audio, lang) : NULL;
+  return table != NULL ? g_hash_table_size (table) : 0;
 }

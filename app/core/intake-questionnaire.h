@@ -39,6 +39,12 @@ G_BEGIN_DECLS
  *   question's range, or a comparison that the question type does not allow)
  * @INTAKE_QUESTIONNAIRE_ERROR_EMPTY: an array or object that must not be empty is empty
  *   (`languages`, `sections`, a section's `questions`, `all`, `any`, `one_of`)
+ * @INTAKE_QUESTIONNAIRE_ERROR_AUDIO_PATH: a recording's path is not a plain relative path
+ *   inside the questionnaire's bundle (absolute, "..", a backslash, not ending in ".wav",
+ *   or a link that leads out of the bundle)
+ * @INTAKE_QUESTIONNAIRE_ERROR_AUDIO_MISSING: a recording's file is not in the bundle
+ * @INTAKE_QUESTIONNAIRE_ERROR_AUDIO_FORMAT: a recording is not a WAV file of the one format
+ *   the kiosk plays (16-bit PCM, mono, 8000 to 48000 Hz, at most 8 MiB)
  *
  * Errors of this domain have messages of the form
  * "FILE: JSON-PATH: what is wrong and what to do". Reading a file that
@@ -64,6 +70,9 @@ typedef enum {
   INTAKE_QUESTIONNAIRE_ERROR_CONDITION_CYCLE,
   INTAKE_QUESTIONNAIRE_ERROR_CONDITION_TYPE,
   INTAKE_QUESTIONNAIRE_ERROR_EMPTY,
+  INTAKE_QUESTIONNAIRE_ERROR_AUDIO_PATH,
+  INTAKE_QUESTIONNAIRE_ERROR_AUDIO_MISSING,
+  INTAKE_QUESTIONNAIRE_ERROR_AUDIO_FORMAT,
 } IntakeQuestionnaireError;
 
 GQuark intake_questionnaire_error_quark (void);
@@ -103,6 +112,7 @@ typedef struct {
   char     *name;      /* autonym, e.g. "العربية" */
   gboolean  rtl;
   gboolean  reviewed;  /* FALSE: draft translation */
+  char     *audio;     /* bundle path of a recording of @name; nullable */
 } IntakeLanguage;
 
 typedef struct {
@@ -169,11 +179,23 @@ typedef struct {
 
 G_DECLARE_FINAL_TYPE (IntakeQuestionnaire, intake_questionnaire, INTAKE, QUESTIONNAIRE, GObject)
 
+/* Recordings ("audio", docs/questionnaire.md) are looked up in the file's
+ * folder, the questionnaire's bundle, and checked there. */
 IntakeQuestionnaire   *intake_questionnaire_new_from_file       (const char           *path,
                                                                  GError              **error);
-/* @display_name (e.g. the file's base name) starts every error message. */
+/* @display_name (e.g. the file's base name) starts every error message.
+ * Without a bundle the recordings' paths are checked, not their files, and
+ * none is played (a signed questionnaire from the server carries none). */
 IntakeQuestionnaire   *intake_questionnaire_new_from_bytes      (GBytes               *data,
                                                                  const char           *display_name,
+                                                                 GError              **error);
+/* The same, with the recordings in the folder @bundle_dir (a GFile) or in
+ * @resource under @resource_dir (e.g. "/org/example/questionnaire"). */
+IntakeQuestionnaire   *intake_questionnaire_new_from_bundle     (GBytes               *data,
+                                                                 const char           *display_name,
+                                                                 GFile                *bundle_dir,
+                                                                 GResource            *resource,
+                                                                 const char           *resource_dir,
                                                                  GError              **error);
 /* The questionnaire compiled into every program (resources/questionnaires/
  * intake.json): what a kiosk uses until the office signs another, and what
@@ -193,6 +215,9 @@ const char            *intake_questionnaire_get_title           (IntakeQuestionn
 /* NULL when the questionnaire has no introduction. */
 const char            *intake_questionnaire_get_introduction    (IntakeQuestionnaire  *self,
                                                                  const char           *lang);
+/* The title and introduction as texts (for their recordings); nullable. */
+const IntakeText      *intake_questionnaire_get_title_text      (IntakeQuestionnaire  *self);
+const IntakeText      *intake_questionnaire_get_introduction_text (IntakeQuestionnaire *self);
 
 /* Languages: the source language first, then the others sorted by code. */
 guint                  intake_questionnaire_get_n_languages     (IntakeQuestionnaire  *self);
@@ -219,6 +244,45 @@ guint                  intake_questionnaire_count_texts         (IntakeQuestionn
 /* The string of @text in @lang, or NULL when @text is NULL or lacks @lang. */
 const char            *intake_text_get                          (const IntakeText     *text,
                                                                  const char           *lang);
+/* The bundle path of @text's recording in @lang, or NULL. */
+const char            *intake_text_get_audio                    (const IntakeText     *text,
+                                                                 const char           *lang);
+
+/* Recordings, read from the bundle: the WAV bytes (checked again: NULL when
+ * the file went or changed into something else), or NULL when there is no
+ * recording or no bundle. */
+GBytes                *intake_questionnaire_dup_audio           (IntakeQuestionnaire  *self,
+                                                                 const IntakeText     *text,
+                                                                 const char           *lang);
+/* The recording of the language's own name (the language object's "audio"). */
+GBytes                *intake_questionnaire_dup_language_audio  (IntakeQuestionnaire  *self,
+                                                                 const char           *lang);
+/* The recording of one of the kiosk's UI strings, by its English msgid. */
+GBytes                *intake_questionnaire_dup_interface_audio (IntakeQuestionnaire  *self,
+                                                                 const char           *lang,
+                                                                 const char           *msgid);
+/* How many texts in @lang have a recording, and how many UI strings. */
+guint                  intake_questionnaire_count_audio         (IntakeQuestionnaire  *self,
+                                                                 const char           *lang);
+guint                  intake_questionnaire_count_interface_audio (IntakeQuestionnaire *self,
+                                                                 const char           *lang);
+
+/* The one recording format (docs/questionnaire.md): a RIFF WAVE file of
+ * 16-bit little-endian PCM, one channel, 8000 to 48000 Hz, at most
+ * INTAKE_AUDIO_MAX_SIZE bytes. Checks @wav and says where its samples are. */
+#define INTAKE_AUDIO_MAX_SIZE (8 * 1024 * 1024)
+
+typedef struct {
+  guint  rate;           /* samples per second */
+  gsize  data_offset;    /* of the first sample in the file */
+  gsize  n_samples;
+} IntakeAudioInfo;
+
+/* On failure the error (INTAKE_QUESTIONNAIRE_ERROR_AUDIO_FORMAT) says what
+ * is wrong and how to convert the file, without a file name. */
+gboolean               intake_audio_check_wav                   (GBytes               *wav,
+                                                                 IntakeAudioInfo      *info,
+                                                                 GError              **error);
 
 const char            *intake_question_type_to_string           (IntakeQuestionType    type);
 const IntakeOption    *intake_question_lookup_option            (const IntakeQuestion *question,

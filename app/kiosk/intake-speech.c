@@ -24,12 +24,20 @@
 #include <espeak-ng/espeak_ng.h>
 #include <pcaudiolib/audio.h>
 
+#include "intake-questionnaire.h"
 #include "intake-secure.h"
 #include "intake-speech.h"
 
 /* Longer texts are cut: a screen never holds this much, and it bounds the
  * time a synthesis can hold the lock. */
 #define MAX_TEXT_BYTES (64 * 1024)
+/* eSpeak NG's words per minute: its default for texts, slower for a code
+ * spelled one character at a time. */
+#define RATE_SPELLED 110
+/* Silence between the parts of a script, and between a code and its
+ * repetition, in milliseconds. */
+#define PAUSE_MS 350
+#define SPELLED_PAUSE_MS 1200
 
 G_DEFINE_QUARK (intake-speech-error-quark, intake_speech_error)
 
@@ -216,6 +224,7 @@ lookup_voice (const char *lang)
 static gboolean
 synthesize_locked (const char  *voice,
                    const char  *text,
+                   int          rate,
                    Sink        *sink,
                    GError     **error)
 {
@@ -236,6 +245,9 @@ synthesize_locked (const char  *voice,
 
   g_mutex_lock (&espeak_lock);
   status = espeak_ng_SetVoiceByName (voice);
+  /* 0 is eSpeak NG's default rate; a voice change does not reset it. */
+  if (status == ENS_OK)
+    status = espeak_ng_SetParameter (espeakRATE, rate > 0 ? rate : espeakRATE_NORMAL, 0);
   if (status == ENS_OK)
     status = espeak_ng_Synthesize (text, length + 1, 0, POS_CHARACTER, 0,
                                    espeakCHARS_UTF8, NULL, sink);
@@ -253,16 +265,165 @@ synthesize_locked (const char  *voice,
 }
 
 
-/* ---- Speaking in a thread --------------------------------------------- */
+/* ---- Scripts ------------------------------------------------------------ */
 
 typedef struct
 {
-  GWeakRef      speech;
-  GMainContext *context;
-  char         *voice;
-  char         *text;
-  char         *lang;
-  gint          cancelled;   /* atomic */
+  IntakeSpeechPartKind  kind;
+  char                 *lang;
+  char                 *text;    /* secure memory: it may hold a reference code */
+  char                 *voice;   /* set when the script is played */
+  GBytes               *wav;     /* recordings */
+  /* To memory: what the part became. */
+  GByteArray           *pcm;
+  guint                 rate;
+} Part;
+
+struct _IntakeSpeechScript
+{
+  GPtrArray *parts;
+};
+
+static void
+part_free (Part *part)
+{
+  g_free (part->lang);
+  intake_secure_strfree (part->text);
+  g_free (part->voice);
+  g_clear_pointer (&part->wav, g_bytes_unref);
+  g_clear_pointer (&part->pcm, g_byte_array_unref);
+  g_free (part);
+}
+
+IntakeSpeechScript *
+intake_speech_script_new (void)
+{
+  IntakeSpeechScript *script = g_new0 (IntakeSpeechScript, 1);
+
+  script->parts = g_ptr_array_new_with_free_func ((GDestroyNotify) part_free);
+  return script;
+}
+
+void
+intake_speech_script_free (IntakeSpeechScript *script)
+{
+  if (script == NULL)
+    return;
+  g_ptr_array_unref (script->parts);
+  g_free (script);
+}
+
+static void
+add_part (IntakeSpeechScript   *script,
+          IntakeSpeechPartKind  kind,
+          const char           *lang,
+          const char           *text,
+          GBytes               *wav)
+{
+  Part *part;
+
+  g_return_if_fail (script != NULL);
+  if (kind != INTAKE_SPEECH_PART_RECORDING &&
+      (text == NULL || *text == '\0' || !g_utf8_validate (text, -1, NULL)))
+    return;
+
+  part = g_new0 (Part, 1);
+  part->kind = kind;
+  part->lang = g_strdup (lang);
+  part->text = g_strdup (text != NULL ? text : "");
+  part->wav = wav != NULL ? g_bytes_ref (wav) : NULL;
+  g_ptr_array_add (script->parts, part);
+}
+
+void
+intake_speech_script_add_text (IntakeSpeechScript *script,
+                               const char         *lang,
+                               const char         *text)
+{
+  add_part (script, INTAKE_SPEECH_PART_TEXT, lang, text, NULL);
+}
+
+void
+intake_speech_script_add_spelled (IntakeSpeechScript *script,
+                                  const char         *lang,
+                                  const char         *text)
+{
+  add_part (script, INTAKE_SPEECH_PART_SPELLED, lang, text, NULL);
+}
+
+void
+intake_speech_script_add_recording (IntakeSpeechScript *script,
+                                    const char         *lang,
+                                    const char         *text,
+                                    GBytes             *wav)
+{
+  g_return_if_fail (wav != NULL);
+  add_part (script, INTAKE_SPEECH_PART_RECORDING, lang, text, wav);
+}
+
+guint
+intake_speech_script_get_n_parts (IntakeSpeechScript *script)
+{
+  g_return_val_if_fail (script != NULL, 0);
+  return script->parts->len;
+}
+
+char *
+intake_speech_script_dup_text (IntakeSpeechScript *script)
+{
+  GString *text;
+
+  g_return_val_if_fail (script != NULL, NULL);
+
+  text = g_string_new (NULL);
+  for (guint i = 0; i < script->parts->len; i++)
+    {
+      Part *part = g_ptr_array_index (script->parts, i);
+
+      if (*part->text == '\0')
+        continue;
+      if (text->len > 0)
+        g_string_append (text, "\n\n");
+      g_string_append (text, part->text);
+    }
+  if (text->len == 0)
+    {
+      g_string_free (text, TRUE);
+      return NULL;
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* "A C E F" read letter by letter: each character its own sentence, so
+ * that every voice says its name ("A." is the letter, "A" may be the word)
+ * and pauses after it. Separators ('-', spaces) are left out. */
+static char *
+spell (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_isalnum (c))
+        continue;
+      g_string_append_unichar (out, c);
+      g_string_append (out, ". ");
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* ---- Playing in a thread ------------------------------------------------- */
+
+typedef struct
+{
+  GWeakRef            speech;
+  GMainContext       *context;
+  IntakeSpeechScript *script;
+  gboolean            to_memory;
+  gboolean            real_time;
+  gint                cancelled;   /* atomic */
 } Job;
 
 static void
@@ -272,9 +433,7 @@ job_clear (gpointer data)
 
   g_weak_ref_clear (&job->speech);
   g_main_context_unref (job->context);
-  g_free (job->voice);
-  g_free (job->lang);
-  intake_secure_strfree (job->text);
+  intake_speech_script_free (job->script);
 }
 
 static Job *
@@ -293,8 +452,10 @@ struct _IntakeSpeech
 {
   GObject  parent_instance;
 
-  Job     *job;        /* what is being spoken, or NULL */
+  Job     *job;        /* what is being played, or NULL */
   gboolean speaking;
+  gboolean to_memory;
+  gboolean real_time;  /* to memory, at the pace of playing */
 };
 
 G_DEFINE_FINAL_TYPE (IntakeSpeech, intake_speech, G_TYPE_OBJECT)
@@ -302,10 +463,18 @@ G_DEFINE_FINAL_TYPE (IntakeSpeech, intake_speech, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_SPEAKING,
+  PROP_TO_MEMORY,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SPOKEN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void
 set_speaking (IntakeSpeech *self,
@@ -318,79 +487,234 @@ set_speaking (IntakeSpeech *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEAKING]);
 }
 
-static gboolean
-write_audio_cb (const short *samples,
-                int          n_samples,
-                gpointer     user_data)
+/* Where the samples of one part go: the audio device, opened at the
+ * part's rate, or the part's buffer. */
+typedef struct
 {
-  struct audio_object *audio = user_data;
-  int ret = audio_object_write (audio, samples, (size_t) n_samples * sizeof (short));
+  Job                 *job;
+  struct audio_object *audio;
+  guint                audio_rate;
+  gboolean             failed;    /* no audio device: give up */
+  Part                *part;
+} Output;
 
+static gboolean
+output_open (Output *out,
+             guint   rate)
+{
+  int ret;
+
+  if (out->job->to_memory)
+    {
+      out->part->rate = rate;
+      if (out->part->pcm == NULL)
+        out->part->pcm = g_byte_array_new ();
+      return TRUE;
+    }
+  if (out->failed)
+    return FALSE;
+  if (out->audio != NULL && out->audio_rate == rate)
+    return TRUE;
+  if (out->audio != NULL)
+    {
+      audio_object_drain (out->audio);
+      audio_object_close (out->audio);
+    }
+  else
+    {
+      out->audio = create_audio_device_object (NULL, "intake-kiosk", "Read aloud");
+      if (out->audio == NULL)
+        {
+          g_debug ("Read-aloud: no audio output on this kiosk");
+          out->failed = TRUE;
+          return FALSE;
+        }
+    }
+  ret = audio_object_open (out->audio, AUDIO_OBJECT_FORMAT_S16LE, (uint32_t) rate, 1);
   if (ret != 0)
     {
-      g_debug ("Read-aloud: audio output failed (%s)", audio_object_strerror (audio, ret));
+      g_debug ("Read-aloud: no audio output on this kiosk (%s)", audio_object_strerror (out->audio, ret));
+      audio_object_destroy (out->audio);
+      out->audio = NULL;
+      out->failed = TRUE;
+      return FALSE;
+    }
+  out->audio_rate = rate;
+  return TRUE;
+}
+
+static gboolean
+output_write_cb (const short *samples,
+                 int          n_samples,
+                 gpointer     user_data)
+{
+  Output *out = user_data;
+  int ret;
+
+  if (g_atomic_int_get (&out->job->cancelled))
+    return FALSE;
+  if (out->job->to_memory)
+    {
+      g_byte_array_append (out->part->pcm, (const guint8 *) samples, (guint) n_samples * sizeof (short));
+      if (out->job->real_time && out->part->rate > 0)
+        g_usleep ((gulong) n_samples * G_USEC_PER_SEC / out->part->rate);
+      return TRUE;
+    }
+  ret = audio_object_write (out->audio, samples, (size_t) n_samples * sizeof (short));
+  if (ret != 0)
+    {
+      g_debug ("Read-aloud: audio output failed (%s)", audio_object_strerror (out->audio, ret));
+      out->failed = TRUE;
       return FALSE;
     }
   return TRUE;
 }
 
-/* In the main context: the job ended (spoken, stopped, or failed). */
+static gboolean
+output_silence (Output *out,
+                guint   ms)
+{
+  guint rate = out->job->to_memory ? out->part->rate : out->audio_rate;
+  g_autofree short *zeros = NULL;
+  guint n = rate * ms / 1000;
+
+  if (n == 0)
+    return TRUE;
+  zeros = g_new0 (short, n);
+  return output_write_cb (zeros, (int) n, out);
+}
+
+static void
+play_part (Output *out,
+           Part   *part)
+{
+  g_autoptr(GError) error = NULL;
+
+  out->part = part;
+  switch (part->kind)
+    {
+    case INTAKE_SPEECH_PART_TEXT:
+    case INTAKE_SPEECH_PART_SPELLED:
+      {
+        Sink sink = { output_write_cb, out, &out->job->cancelled };
+        g_autoptr(IntakeSecureStr) spelled = NULL;
+        gboolean twice = part->kind == INTAKE_SPEECH_PART_SPELLED;
+        const char *text = part->text;
+        int rate = 0;
+
+        if (!output_open (out, (guint) espeak_rate))
+          return;
+        if (twice)
+          {
+            spelled = spell (part->text);
+            text = spelled;
+            rate = RATE_SPELLED;
+          }
+        for (guint round = 0; round < (twice ? 2 : 1); round++)
+          {
+            if (round > 0 && !output_silence (out, SPELLED_PAUSE_MS))
+              return;
+            if (!synthesize_locked (part->voice, text, rate, &sink, &error))
+              {
+                g_debug ("Read-aloud in %s failed: %s", part->lang, error->message);
+                return;
+              }
+          }
+      }
+      break;
+
+    case INTAKE_SPEECH_PART_RECORDING:
+      {
+        IntakeAudioInfo info;
+        const guint8 *data;
+        gsize offset = 0;
+
+        if (!intake_audio_check_wav (part->wav, &info, &error))
+          {
+            g_debug ("Read-aloud: a recording in %s cannot be played: %s", part->lang, error->message);
+            return;
+          }
+        if (!output_open (out, info.rate))
+          return;
+        data = g_bytes_get_data (part->wav, NULL);
+        /* In chunks, so that a stop is heard within some 60 ms. The samples
+         * are little-endian, as the kiosk's machines are. */
+        while (offset < info.n_samples)
+          {
+            gsize n = MIN (info.n_samples - offset, info.rate / 16);
+            g_autofree short *chunk = g_new (short, n);
+
+            memcpy (chunk, data + info.data_offset + offset * 2, n * 2);
+            if (!output_write_cb (chunk, (int) n, out))
+              return;
+            offset += n;
+          }
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* In the main context: the job ended (played, stopped, or failed). */
 static gboolean
 job_done_cb (gpointer data)
 {
   Job *job = data;
   g_autoptr(IntakeSpeech) self = g_weak_ref_get (&job->speech);
 
-  if (self != NULL && self->job == job)
-    {
-      g_clear_pointer (&self->job, job_unref);
-      set_speaking (self, FALSE);
-    }
+  if (self == NULL || self->job != job)
+    return G_SOURCE_REMOVE;
+  if (job->to_memory && !g_atomic_int_get (&job->cancelled))
+    for (guint i = 0; i < job->script->parts->len; i++)
+      {
+        Part *part = g_ptr_array_index (job->script->parts, i);
+        g_autoptr(GBytes) pcm = NULL;
+
+        if (part->pcm == NULL)
+          continue;
+        pcm = g_bytes_new (part->pcm->data, part->pcm->len);
+        g_signal_emit (self, signals[SPOKEN], 0, (int) part->kind, part->lang, part->text, pcm, part->rate);
+      }
+  g_clear_pointer (&self->job, job_unref);
+  set_speaking (self, FALSE);
   return G_SOURCE_REMOVE;
 }
 
 static gpointer
-speak_thread (gpointer data)
+play_thread (gpointer data)
 {
   Job *job = data;
-  struct audio_object *audio;
-  g_autoptr(GError) error = NULL;
+  Output out = { job, NULL, 0, FALSE, NULL };
   GSource *done;
-  int ret;
 
   g_mutex_lock (&playback_lock);
-  if (g_atomic_int_get (&job->cancelled))
-    goto out;
-
-  audio = create_audio_device_object (NULL, "intake-kiosk", "Read aloud");
-  if (audio == NULL)
+  for (guint i = 0; i < job->script->parts->len && !out.failed; i++)
     {
-      g_debug ("Read-aloud: no audio output on this kiosk");
-      goto out;
+      if (g_atomic_int_get (&job->cancelled))
+        break;
+      if (i > 0 && (job->to_memory || out.audio != NULL))
+        {
+          Part *previous = g_ptr_array_index (job->script->parts, i - 1);
+
+          out.part = previous;
+          if (previous->rate != 0 || out.audio != NULL)
+            output_silence (&out, PAUSE_MS);
+        }
+      play_part (&out, g_ptr_array_index (job->script->parts, i));
     }
-  ret = audio_object_open (audio, AUDIO_OBJECT_FORMAT_S16LE, (uint32_t) espeak_rate, 1);
-  if (ret != 0)
+  if (out.audio != NULL)
     {
-      g_debug ("Read-aloud: no audio output on this kiosk (%s)", audio_object_strerror (audio, ret));
-      audio_object_destroy (audio);
-      goto out;
+      if (g_atomic_int_get (&job->cancelled))
+        audio_object_flush (out.audio);
+      else
+        audio_object_drain (out.audio);
+      audio_object_close (out.audio);
+      audio_object_destroy (out.audio);
     }
-
-  {
-    Sink sink = { write_audio_cb, audio, &job->cancelled };
-
-    if (!synthesize_locked (job->voice, job->text, &sink, &error))
-      g_debug ("Read-aloud in %s failed: %s", job->lang, error->message);
-  }
-  if (g_atomic_int_get (&job->cancelled))
-    audio_object_flush (audio);
-  else
-    audio_object_drain (audio);
-  audio_object_close (audio);
-  audio_object_destroy (audio);
-
-out:
   g_mutex_unlock (&playback_lock);
+
   /* An idle source, not g_main_context_invoke(): that would run the
    * callback right here whenever this thread can acquire the context
    * (it is the global default for both threads), touching the object
@@ -446,40 +770,92 @@ intake_speech_stop (IntakeSpeech *self)
 }
 
 gboolean
-intake_speech_speak (IntakeSpeech *self,
-                     const char   *lang,
-                     const char   *text)
+intake_speech_play (IntakeSpeech       *self,
+                    IntakeSpeechScript *script)
 {
-  const char *voice;
+  g_autoptr(IntakeSpeechScript) playable = script;
   GThread *thread;
   Job *job;
 
   g_return_val_if_fail (INTAKE_IS_SPEECH (self), FALSE);
+  g_return_val_if_fail (script != NULL, FALSE);
 
   intake_speech_stop (self);
 
-  voice = lookup_voice (lang);
-  if (voice == NULL)
+  /* Texts in a language without a voice are left out. */
+  for (guint i = 0; i < playable->parts->len; )
     {
-      g_debug ("Read-aloud: no voice for language %s", lang != NULL ? lang : "(none)");
-      return FALSE;
+      Part *part = g_ptr_array_index (playable->parts, i);
+
+      if (part->kind != INTAKE_SPEECH_PART_RECORDING)
+        {
+          const char *voice = lookup_voice (part->lang);
+
+          if (voice == NULL)
+            {
+              g_debug ("Read-aloud: no voice for language %s", part->lang != NULL ? part->lang : "(none)");
+              g_ptr_array_remove_index (playable->parts, i);
+              continue;
+            }
+          part->voice = g_strdup (voice);
+        }
+      i++;
     }
-  if (text == NULL || *text == '\0' || !g_utf8_validate (text, -1, NULL))
+  if (playable->parts->len == 0)
     return FALSE;
 
   job = g_atomic_rc_box_new0 (Job);
   g_weak_ref_init (&job->speech, self);
   job->context = g_main_context_ref_thread_default ();
-  job->voice = g_strdup (voice);
-  job->lang = g_strdup (lang);
-  job->text = g_strdup (text);
+  job->script = g_steal_pointer (&playable);
+  job->to_memory = self->to_memory;
+  job->real_time = self->real_time;
   self->job = job;
 
-  g_debug ("Read-aloud: speaking in %s", lang);
-  thread = g_thread_new ("intake-speech", speak_thread, job_ref (job));
+  g_debug ("Read-aloud: playing %u parts", job->script->parts->len);
+  thread = g_thread_new ("intake-speech", play_thread, job_ref (job));
   g_thread_unref (thread);
   set_speaking (self, TRUE);
   return TRUE;
+}
+
+gboolean
+intake_speech_speak (IntakeSpeech *self,
+                     const char   *lang,
+                     const char   *text)
+{
+  IntakeSpeechScript *script;
+
+  g_return_val_if_fail (INTAKE_IS_SPEECH (self), FALSE);
+
+  intake_speech_stop (self);
+  if (text == NULL || *text == '\0' || !g_utf8_validate (text, -1, NULL))
+    return FALSE;
+  script = intake_speech_script_new ();
+  intake_speech_script_add_text (script, lang, text);
+  return intake_speech_play (self, script);
+}
+
+void
+intake_speech_set_memory_real_time (IntakeSpeech *self,
+                                    gboolean      real_time)
+{
+  g_return_if_fail (INTAKE_IS_SPEECH (self));
+
+  self->real_time = !!real_time;
+}
+
+void
+intake_speech_set_to_memory (IntakeSpeech *self,
+                             gboolean      to_memory)
+{
+  g_return_if_fail (INTAKE_IS_SPEECH (self));
+
+  to_memory = !!to_memory;
+  if (self->to_memory == to_memory)
+    return;
+  self->to_memory = to_memory;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TO_MEMORY]);
 }
 
 static gboolean
@@ -525,7 +901,7 @@ intake_speech_synthesize (IntakeSpeech *self,
   sink.func = append_samples_cb;
   sink.user_data = samples;
   sink.cancelled = NULL;
-  if (!synthesize_locked (voice, text, &sink, error))
+  if (!synthesize_locked (voice, text, 0, &sink, error))
     return NULL;
   if (samples->len == 0)
     {
@@ -569,6 +945,27 @@ intake_speech_get_property (GObject    *object,
     case PROP_SPEAKING:
       g_value_set_boolean (value, self->speaking);
       break;
+    case PROP_TO_MEMORY:
+      g_value_set_boolean (value, self->to_memory);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+intake_speech_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  IntakeSpeech *self = INTAKE_SPEECH (object);
+
+  switch (prop_id)
+    {
+    case PROP_TO_MEMORY:
+      intake_speech_set_to_memory (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -581,11 +978,24 @@ intake_speech_class_init (IntakeSpeechClass *klass)
 
   object_class->dispose = intake_speech_dispose;
   object_class->get_property = intake_speech_get_property;
+  object_class->set_property = intake_speech_set_property;
 
   properties[PROP_SPEAKING] =
     g_param_spec_boolean ("speaking", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TO_MEMORY] =
+    g_param_spec_boolean ("to-memory", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* (kind, lang, text, pcm, rate), for each part of a script played to
+   * memory. */
+  signals[SPOKEN] = g_signal_new ("spoken",
+                                  G_TYPE_FROM_CLASS (klass),
+                                  G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL,
+                                  G_TYPE_NONE, 5,
+                                  G_TYPE_INT, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_BYTES, G_TYPE_UINT);
 }
 
 static void

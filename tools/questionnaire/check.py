@@ -33,9 +33,47 @@ DATE_ABS_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 DATE_REL_RE = re.compile(r"^today(?:([+-])(\d{1,4})([dmy]))?$")
 
 TOP_KEYS = {"format", "id", "version", "source_language", "languages", "title",
-            "introduction", "sections"}
+            "introduction", "sections", "interface_audio"}
 TOP_REQUIRED = ["format", "id", "version", "source_language", "languages", "title", "sections"]
-LANGUAGE_KEYS = {"name", "direction", "status"}
+LANGUAGE_KEYS = {"name", "direction", "status", "audio"}
+AUDIO_PATH_RE = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*\.wav$")
+AUDIO_MAX_SIZE = 8 * 1024 * 1024
+AUDIO_HINT = "convert it, for example with: sox IN.wav -b 16 -c 1 -r 22050 OUT.wav"
+
+
+def wav_problem(data):
+    """What is wrong with a recording (docs/questionnaire.md, "Recorded audio"), or None."""
+    if len(data) > AUDIO_MAX_SIZE:
+        return "the recording is %d bytes, more than the %d allowed" % (len(data), AUDIO_MAX_SIZE)
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        return "the file is not a WAV file (no RIFF/WAVE header); " + AUDIO_HINT
+    offset, have_format = 12, False
+    while offset + 8 <= len(data):
+        kind, length = data[offset:offset + 4], int.from_bytes(data[offset + 4:offset + 8], "little")
+        if length > len(data) - offset - 8:
+            break
+        body = data[offset + 8:offset + 8 + length]
+        if kind == b"fmt ":
+            if length < 16:
+                break
+            fmt, channels = int.from_bytes(body[0:2], "little"), int.from_bytes(body[2:4], "little")
+            rate, bits = int.from_bytes(body[4:8], "little"), int.from_bytes(body[14:16], "little")
+            if fmt != 1 or bits != 16:
+                return "the recording is not 16-bit PCM (format %d, %d bits); %s" % (fmt, bits, AUDIO_HINT)
+            if channels != 1:
+                return "the recording has %d channels, the kiosk plays mono only; %s" % (channels, AUDIO_HINT)
+            if not 8000 <= rate <= 48000:
+                return "the sample rate is %d Hz, outside 8000 to 48000 Hz; %s" % (rate, AUDIO_HINT)
+            have_format = True
+        elif kind == b"data":
+            if not have_format:
+                break
+            if length < 2:
+                return "the recording holds no sound; record the text again"
+            return None
+        offset += 8 + length + (length & 1)
+    return ("the WAV file is cut short or its chunks are out of order (a \"fmt \" chunk, then "
+            "\"data\"); " + AUDIO_HINT)
 SECTION_KEYS = {"code", "title", "visible_if", "questions"}
 COMMON_KEYS = {"code", "type", "text", "help", "required", "rather_not_say", "visible_if", "tags"}
 TYPE_KEYS = {
@@ -100,6 +138,10 @@ def type_name(v):
     return "an object"
 
 
+def json_quote(s):
+    return '"%s"' % s.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def q(s):
     return '"%s"' % s
 
@@ -140,8 +182,11 @@ def eval_date(expr, today):
 
 
 class Checker:
-    def __init__(self, filename, languages=None, policy=True):
+    def __init__(self, filename, languages=None, policy=True, bundle=None):
         self.filename = filename
+        # Recordings are looked up beside the file (its folder is the bundle).
+        self.bundle = bundle if bundle is not None else os.path.dirname(os.path.abspath(filename))
+        self.n_audio = {}
         self.only_languages = languages
         self.policy = policy
         self.errors = []
@@ -185,6 +230,76 @@ class Checker:
             return False
         return obj.get(key, False)
 
+    def check_audio(self, value, path):
+        """One recording reference: a path inside the bundle to a WAV file of
+        the one format (the C loader's AUDIO_PATH, AUDIO_MISSING, AUDIO_FORMAT)."""
+        if not isinstance(value, str):
+            self.err(path, "must be a string (a path such as \"audio/ti/first_name.wav\"), not %s"
+                     % type_name(value))
+            return False
+        if (len(value) > 255 or not AUDIO_PATH_RE.match(value)
+                or any(part in (".", "..") for part in value.split("/"))):
+            self.err(path, "%s is not a path inside the questionnaire's folder; write a relative "
+                     "path with '/' between folders, no \"..\", made of letters, digits, '.', '_' "
+                     "and '-', ending in \".wav\" (for example \"audio/ti/first_name.wav\")" % q(value))
+            return False
+        full = os.path.join(self.bundle, value)
+        if not os.path.lexists(full):
+            self.err(path, "the recording %s is not in the questionnaire's folder; add the file or "
+                     "remove the reference" % q(value))
+            return False
+        real_bundle = os.path.realpath(self.bundle)
+        if not os.path.realpath(full).startswith(real_bundle + os.sep):
+            self.err(path, "%s leads out of the questionnaire's folder (a symbolic link?); put the "
+                     "recording itself in the folder" % q(value))
+            return False
+        try:
+            with open(full, "rb") as f:
+                problem = wav_problem(f.read(AUDIO_MAX_SIZE + 1))
+        except OSError as e:
+            self.err(path, "the recording %s cannot be read (%s)" % (q(value), e.strerror))
+            return False
+        if problem:
+            self.err(path, "%s: %s" % (q(value), problem))
+            return False
+        return True
+
+    def check_text_audio(self, audio, path):
+        if not isinstance(audio, dict):
+            self.err(path, "must be an object mapping language codes to recordings, not %s"
+                     % type_name(audio))
+            return
+        if not audio:
+            self.err(path, 'names no recording; remove "audio" or add {"LANG": "audio/LANG/FILE.wav"}')
+        for lang, value in audio.items():
+            lp = "%s.%s" % (path, lang) if LANG_RE.match(lang) else "%s[%s]" % (path, q(lang))
+            if lang not in self.declared:
+                self.err(lp, "language %s is not declared in $.languages" % q(lang))
+            elif self.check_audio(value, lp):
+                self.n_audio[lang] = self.n_audio.get(lang, 0) + 1
+
+    def check_interface_audio(self, doc):
+        ia = doc.get("interface_audio")
+        if ia is None:
+            return
+        if not isinstance(ia, dict):
+            self.err("$.interface_audio", "must be an object: language -> {English UI text -> recording}")
+            return
+        for lang, strings in ia.items():
+            lp = "$.interface_audio.%s" % lang if LANG_RE.match(lang) else "$.interface_audio[%s]" % q(lang)
+            if lang not in self.declared:
+                self.err(lp, "language %s is not declared in $.languages" % q(lang))
+                continue
+            if not isinstance(strings, dict):
+                self.err(lp, "must be an object: English UI text (the msgid in po/) -> recording")
+                continue
+            for msgid, value in strings.items():
+                mp = "%s[%s]" % (lp, json_quote(msgid))
+                if msgid == "":
+                    self.err(mp, "an empty key; use the kiosk string's English text (its msgid in po/)")
+                    continue
+                self.check_audio(value, mp)
+
     def check_text(self, v, path, required=True):
         if v is None:
             if required:
@@ -196,6 +311,9 @@ class Checker:
                      % type_name(v))
             return
         for lang in v:
+            if lang == "audio":
+                self.check_text_audio(v["audio"], path + ".audio")
+                continue
             if lang not in self.declared:
                 self.err("%s.%s" % (path, lang) if LANG_RE.match(lang) else path,
                          "language %s is not declared in $.languages" % q(lang))
@@ -239,6 +357,7 @@ class Checker:
         if "version" in doc and (not is_int(doc["version"]) or doc["version"] < 1):
             self.err("$.version", "must be an integer >= 1")
         self.check_languages(doc)
+        self.check_interface_audio(doc)
         if "title" in doc:
             self.check_text(doc["title"], "$.title")
         if "introduction" in doc:
@@ -300,6 +419,8 @@ class Checker:
                 self.err(path + ".direction", 'must be "ltr" or "rtl"')
             if "status" in lang and lang["status"] not in ("reviewed", "draft"):
                 self.err(path + ".status", 'must be "reviewed" or "draft"')
+            if "audio" in lang:
+                self.check_audio(lang["audio"], path + ".audio")
         src = doc.get("source_language")
         if "source_language" in doc:
             if not isinstance(src, str) or src not in self.declared:
@@ -658,9 +779,13 @@ class Checker:
 
 def summary(filename, doc, chk):
     langs = ",".join(chk.text_langs)
-    return ("%s: ok: %s version %s, %d sections, %d questions, %d texts x %d languages (%s), "
+    audio = ""
+    if chk.n_audio:
+        audio = ", recordings: " + " ".join("%s %d" % (lang, chk.n_audio[lang])
+                                             for lang in chk.declared if lang in chk.n_audio)
+    return ("%s: ok: %s version %s, %d sections, %d questions, %d texts x %d languages (%s)%s, "
             "hash %s" % (filename, doc.get("id"), doc.get("version"), len(doc.get("sections", [])),
-                         chk.n_questions, chk.n_texts, len(chk.text_langs), langs,
+                         chk.n_questions, chk.n_texts, len(chk.text_langs), langs, audio,
                          qcommon.questionnaire_hash(doc)))
 
 

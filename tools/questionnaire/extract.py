@@ -31,7 +31,9 @@ import check  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(HERE))
 DEFAULT_SOURCE = os.path.join(ROOT, "resources", "questionnaires", "intake.source.json")
 DEFAULT_I18N = os.path.join(ROOT, "resources", "questionnaires", "i18n")
-ENTRY_KEYS = ("nl", "en", "text", "previous")
+# "audio": the bundle path of a recording of "text" (docs/questionnaire.md,
+# "Recorded audio"); dropped with the translation when the source changed.
+ENTRY_KEYS = ("nl", "en", "text", "previous", "audio")
 
 
 def fail(msg):
@@ -122,6 +124,9 @@ def main(argv=None):
                 entry["text"] = prev.get("text") if isinstance(prev.get("text"), str) else ""
                 if not entry["text"].strip() and isinstance(prev.get("previous"), str):
                     entry["previous"] = prev["previous"]
+                # The recording says the kept translation: it stays too.
+                if entry["text"].strip() and isinstance(prev.get("audio"), str):
+                    entry["audio"] = prev["audio"]
             elif prev is not None and isinstance(prev.get("text"), str) and prev["text"].strip():
                 entry["text"] = ""
                 entry["previous"] = prev["text"]

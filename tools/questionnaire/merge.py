@@ -74,6 +74,7 @@ def main(argv=None):
     problems = {}      # lang -> [message]
     missing_files = set()
     translations = {}  # lang -> {sid: text}
+    recordings = {}    # lang -> {sid: bundle path}
     for lang in langs:
         if lang == src:
             continue
@@ -125,6 +126,13 @@ def main(argv=None):
                             "extract.py" % (lang, sid, lang, display(args.source)))
                 continue
             got[sid] = t
+            audio = entry.get("audio")
+            if audio is not None:
+                if not isinstance(audio, str) or not audio:
+                    msgs.append("%s: %s: \"audio\" must be the path of a recording, such as "
+                                "\"audio/%s/%s.wav\"" % (lang, sid, lang, sid))
+                    continue
+                recordings.setdefault(lang, {})[sid] = audio
         for sid in data:
             if sid not in ids:
                 msgs.append("%s: %s: not in the source (obsolete or misspelt); run extract.py %s"
@@ -155,11 +163,20 @@ def main(argv=None):
 
     out = copy.deepcopy(doc)
     out["languages"] = {lang: out["languages"][lang] for lang in langs}
+    if isinstance(out.get("interface_audio"), dict):
+        out["interface_audio"] = {lang: v for lang, v in out["interface_audio"].items() if lang in langs}
     for sid, _jpath, container, key in qcommon.iter_texts(out):
+        source_audio = container[key].get("audio", {})
         text = {lang: container[key][lang] for lang in langs if lang in container[key]}
+        audio = {lang: source_audio[lang] for lang in langs
+                 if isinstance(source_audio, dict) and lang in source_audio}
         for lang in langs:
             if lang != src:
                 text[lang] = translations[lang][sid]
+                if sid in recordings.get(lang, {}):
+                    audio[lang] = recordings[lang][sid]
+        if audio:
+            text["audio"] = audio
         container[key] = text
     out = qcommon.ordered(out)
 

@@ -51,9 +51,9 @@ def load_json(path):
 
 # ---------------------------------------------------------------- key order
 
-TOP_ORDER = ["format", "id", "version", "source_language", "languages", "title",
-             "introduction", "sections"]
-LANGUAGE_ORDER = ["name", "direction", "status"]
+TOP_ORDER = ["format", "id", "version", "source_language", "languages", "interface_audio",
+             "title", "introduction", "sections"]
+LANGUAGE_ORDER = ["name", "direction", "status", "audio"]
 SECTION_ORDER = ["code", "title", "visible_if", "questions"]
 QUESTION_ORDER = ["code", "type", "text", "help", "required", "rather_not_say", "visible_if",
                   "tags", "options", "min_selected", "max_selected", "min", "max", "min_label",
@@ -77,9 +77,13 @@ def _order(obj, order):
 
 
 def _ordered_text(text, lang_order):
+    """Languages in declared order, then the recordings ("audio") in the same order."""
     if not isinstance(text, dict):
         return text
-    return _order(text, lang_order)
+    out = _order(text, lang_order + ["audio"])
+    if isinstance(out.get("audio"), dict):
+        out["audio"] = _order(out["audio"], lang_order)
+    return out
 
 
 def _ordered_condition(cond):

@@ -299,6 +299,73 @@ class FuzzTest(unittest.TestCase):
                     self.assertRegex(e, r"^t\.json: \$[^ ]*: ")
 
 
+def make_recording(path, rate=16000, channels=1):
+    """A short tone as a studio hands it over, made by sox (scripts/install-deps)."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    subprocess.run(["sox", "-n", "-r", str(rate), "-b", "16", "-c", str(channels), path,
+                    "synth", "0.2", "sine", "440"], check=True)
+
+
+class AudioTest(unittest.TestCase):
+    """Recorded audio (docs/questionnaire.md, "Recorded audio"): the same three
+    errors as the C loader, each with its JSON path."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+        self.doc = load_source()
+        make_recording(os.path.join(self.tmp, "audio", "nl", "first_name.wav"))
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def errors(self):
+        chk = check.Checker(os.path.join(self.tmp, "intake.json"), ["nl", "en"], policy=True)
+        chk.run(self.doc)
+        return chk
+
+    def with_audio(self, path):
+        find_q(self.doc, "first_name")["text"]["audio"] = {"nl": path}
+        return self.errors().errors
+
+    def assertAudioError(self, path, fragment):
+        errors = self.with_audio(path)
+        jpath = ": $.sections[0].questions[0].text.audio.nl: "
+        self.assertTrue(any(jpath in e and fragment in e for e in errors),
+                        "expected %r at %s, got:\n%s" % (fragment, jpath, "\n".join(errors) or "(none)"))
+
+    def test_recording_is_accepted_and_counted(self):
+        self.assertEqual(self.with_audio("audio/nl/first_name.wav"), [])
+        self.doc["languages"]["nl"]["audio"] = "audio/nl/first_name.wav"
+        self.doc["interface_audio"] = {"nl": {"Next": "audio/nl/first_name.wav"}}
+        chk = self.errors()
+        self.assertEqual(chk.errors, [])
+        self.assertIn("recordings: nl 1", check.summary("intake.json", self.doc, chk))
+
+    def test_path_outside_the_bundle(self):
+        for path in ("../first_name.wav", "/tmp/first_name.wav", "audio/nl/first name.wav",
+                     "audio/./nl/first_name.wav", "audio/nl/first_name.mp3"):
+            self.assertAudioError(path, "is not a path inside the questionnaire's folder")
+        outside = os.path.join(tempfile.mkdtemp(), "outside.wav")
+        make_recording(outside)
+        os.symlink(outside, os.path.join(self.tmp, "audio", "nl", "link.wav"))
+        self.assertAudioError("audio/nl/link.wav", "leads out of the questionnaire's folder")
+        shutil.rmtree(os.path.dirname(outside))
+
+    def test_missing_file(self):
+        self.assertAudioError("audio/nl/last_name.wav", "is not in the questionnaire's folder")
+
+    def test_wrong_format(self):
+        make_recording(os.path.join(self.tmp, "audio", "nl", "stereo.wav"), channels=2)
+        self.assertAudioError("audio/nl/stereo.wav", "the kiosk plays mono only")
+        with open(os.path.join(self.tmp, "audio", "nl", "text.wav"), "w") as f:
+            f.write("not a recording")
+        self.assertAudioError("audio/nl/text.wav", "not a WAV file")
+
+    def test_undeclared_language(self):
+        find_q(self.doc, "first_name")["text"]["audio"] = {"xx": "audio/nl/first_name.wav"}
+        self.assertTrue(any('"xx" is not declared' in e for e in self.errors().errors))
+
+
 class ExtractMergeTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp()
@@ -426,6 +493,53 @@ class ExtractMergeTest(unittest.TestCase):
         rc, err = self.merge("--only", "nl,en", "--output", os.path.join(self.tmp, "x.json"))
         self.assertEqual(rc, 1)
         self.assertIn("en: title: differs from the en text", err)
+
+    def test_recordings_travel_from_i18n_into_the_result(self):
+        self.extract()
+        for lang in ("ar", "tr", "fa", "ti", "uk", "pl"):
+            self.fill(lang)
+        # A Tigrinya recording of one question, and a Dutch one in the source.
+        make_recording(os.path.join(self.tmp, "audio", "ti", "first_name.wav"))
+        make_recording(os.path.join(self.tmp, "audio", "nl", "first_name.wav"))
+        p = os.path.join(self.i18n, "ti.json")
+        data = qcommon.load_json(p)
+        data["question.first_name.text"]["audio"] = "audio/ti/first_name.wav"
+        with open(p, "w") as f:
+            json.dump(data, f, ensure_ascii=False)
+        doc = qcommon.load_json(self.src)
+        find_q(doc, "first_name")["text"]["audio"] = {"nl": "audio/nl/first_name.wav"}
+        with open(self.src, "w") as f:
+            json.dump(doc, f, ensure_ascii=False)
+        out = os.path.join(self.tmp, "intake.json")
+        rc, err = self.merge("--output", out)
+        self.assertEqual(rc, 0, err)
+        merged = qcommon.load_json(out)
+        self.assertEqual(find_q(merged, "first_name")["text"]["audio"],
+                         {"nl": "audio/nl/first_name.wav", "ti": "audio/ti/first_name.wav"})
+        self.assertEqual(list(find_q(merged, "first_name")["text"])[-1], "audio")
+        chk = check.Checker(out, None, policy=True)
+        chk.run(merged)
+        self.assertEqual(chk.errors, [])
+
+        # A changed source text takes the recording away with the translation.
+        self.extract("ti")
+        self.assertEqual(qcommon.load_json(p)["question.first_name.text"]["audio"],
+                         "audio/ti/first_name.wav")
+        doc["sections"][0]["questions"][0]["text"]["nl"] = "Hoe heet u?"
+        with open(self.src, "w") as f:
+            json.dump(doc, f, ensure_ascii=False)
+        self.extract("ti")
+        self.assertNotIn("audio", qcommon.load_json(p)["question.first_name.text"])
+
+        # The recording named must be there.
+        data = qcommon.load_json(p)
+        data["question.first_name.text"].update(text="ሽምኩም", audio="audio/ti/missing.wav")
+        data["question.first_name.text"]["nl"] = "Hoe heet u?"
+        with open(p, "w") as f:
+            json.dump(data, f, ensure_ascii=False)
+        rc, err = self.merge("--only", "nl,ti", "--output", out)
+        self.assertEqual(rc, 1)
+        self.assertIn("text.audio.ti: the recording \"audio/ti/missing.wav\" is not in", err)
 
     def test_only_needs_output(self):
         rc, err = self.merge("--only", "nl,en")

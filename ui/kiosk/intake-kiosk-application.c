@@ -137,6 +137,10 @@ apply_settings (IntakeKioskApplication *self,
                 "default-high-contrast", g_settings_get_boolean (self->settings, "high-contrast"),
                 "location-name", location,
                 NULL);
+  /* A staff setting: headphones or a handset, no loudspeaker. */
+  if (settings_has_key (self, "private-listening"))
+    g_object_set (window, "private-listening",
+                  g_settings_get_boolean (self->settings, "private-listening"), NULL);
 }
 
 /* ---- Local modes --------------------------------------------------------- */

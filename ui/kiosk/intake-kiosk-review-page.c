@@ -100,15 +100,24 @@ new_row (IntakeKioskReviewPage *self,
   const char *question_text = intake_text_get (question->text, self->language);
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 16);
   GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *question_label = gtk_label_new (question_text);
+  /* Each question is a heading, so that a screen reader can jump from one
+   * answer to the next. */
+  GtkWidget *question_label = g_object_new (GTK_TYPE_LABEL,
+                                            "accessible-role", GTK_ACCESSIBLE_ROLE_HEADING,
+                                            "label", question_text,
+                                            NULL);
   GtkWidget *answer_label = gtk_label_new (answer_text);
   /* Translators: Button next to each answer on the review screen. */
   GtkWidget *change = gtk_button_new_with_label (tr (self, "Change"));
+  /* One name per button: "Change: What is your first name?", not 49
+   * buttons called "Change". */
+  g_autofree char *change_name = g_strdup_printf ("%s: %s", tr (self, "Change"), question_text);
 
   gtk_widget_add_css_class (row, "kiosk-review-row");
   gtk_label_set_wrap (GTK_LABEL (question_label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (question_label), 0);
   gtk_widget_add_css_class (question_label, "kiosk-review-question");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (question_label), GTK_ACCESSIBLE_PROPERTY_LEVEL, 2, -1);
   gtk_label_set_wrap (GTK_LABEL (answer_label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (answer_label), 0);
   gtk_widget_add_css_class (answer_label, answer != NULL && !intake_answer_is_declined (answer)
@@ -118,12 +127,14 @@ new_row (IntakeKioskReviewPage *self,
   gtk_box_append (GTK_BOX (texts), answer_label);
 
   gtk_widget_set_valign (change, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (change, "kiosk-review-change");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (change), "review.change");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (change), "s", question->code);
-  /* The visible "Change" is the name; the question says which one. */
+  /* The name starts with the visible word (WCAG 2.5.3) and says which
+   * question; the answer shown next to it is its description. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (change),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, tr (self, "Change"),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, question_text,
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, change_name,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, answer_text,
                                   -1);
   g_object_set_data (G_OBJECT (change), "question-code", question->code);
 
@@ -234,6 +245,13 @@ intake_kiosk_review_page_clear (IntakeKioskReviewPage *self)
         }
       if (question != NULL)
         gtk_label_set_text (GTK_LABEL (question), "");
+      {
+        GtkWidget *change = gtk_widget_get_last_child (row);
+
+        /* The description repeats the answer. */
+        if (change != NULL)
+          gtk_accessible_reset_property (GTK_ACCESSIBLE (change), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+      }
       gtk_box_remove (self->list, row);
     }
 }

@@ -340,7 +340,7 @@ static void
 set_unlocked (IntakeKioskStaffPage *self,
               gboolean              unlocked)
 {
-  gtk_stack_set_visible_child_name (self->stack, unlocked ? "status" : "pin");
+  intake_kiosk_stack_show_only (self->stack, unlocked ? "status" : "pin");
   if (self->unlocked == unlocked)
     return;
   self->unlocked = unlocked;

@@ -59,3 +59,67 @@ intake_kiosk_set_button_text (GtkButton  *button,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text,
                                   -1);
 }
+
+void
+intake_kiosk_stack_show_only (GtkStack   *stack,
+                              const char *name)
+{
+  GtkWidget *shown;
+
+  g_return_if_fail (GTK_IS_STACK (stack));
+  g_return_if_fail (name != NULL);
+
+  shown = gtk_stack_get_child_by_name (stack, name);
+  g_return_if_fail (shown != NULL);
+
+  /* The new page first: a stack refuses to show a hidden child, and when
+   * its visible child goes hidden it shows another page by itself. */
+  gtk_widget_set_visible (shown, TRUE);
+  gtk_stack_set_visible_child (stack, shown);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (stack));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (child != shown)
+      gtk_widget_set_visible (child, FALSE);
+}
+
+void
+intake_kiosk_set_tool_button (GtkButton  *button,
+                              const char *icon_name,
+                              const char *text)
+{
+  GtkWidget *box = gtk_button_get_child (button);
+  GtkWidget *image;
+  GtkWidget *label;
+
+  g_return_if_fail (GTK_IS_BUTTON (button));
+
+  if (!GTK_IS_BOX (box) || !gtk_widget_has_css_class (box, "kiosk-tool-content"))
+    {
+      /* The symbol above the word: it tells residents who read little what
+       * the button does, in every language, before one is chosen too. */
+      box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+      gtk_widget_add_css_class (box, "kiosk-tool-content");
+      gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
+      gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+      image = gtk_image_new ();
+      gtk_widget_add_css_class (image, "kiosk-tool-icon");
+      /* The word names the button; the symbol is decoration. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
+      label = gtk_label_new (NULL);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD);
+      gtk_label_set_natural_wrap_mode (GTK_LABEL (label), GTK_NATURAL_WRAP_NONE);
+      gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 16);
+      gtk_box_append (GTK_BOX (box), image);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_button_set_child (button, box);
+    }
+  image = gtk_widget_get_first_child (box);
+  label = gtk_widget_get_last_child (box);
+  gtk_image_set_from_icon_name (GTK_IMAGE (image), icon_name);
+  gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text,
+                                  -1);
+}

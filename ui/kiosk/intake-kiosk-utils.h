@@ -16,5 +16,16 @@ char *intake_kiosk_format_numbers  (const char   *format,
 /* Sets a button's text and the matching accessible name. */
 void  intake_kiosk_set_button_text (GtkButton    *button,
                                     const char   *text);
+/* A top-bar tool: a symbol (@icon_name) above its word @text, which is
+ * the accessible name too. Built on the first call, updated after. */
+void  intake_kiosk_set_tool_button (GtkButton    *button,
+                                    const char   *icon_name,
+                                    const char   *text);
+/* Shows the page @name of @stack and hides every other page's child. GTK 4.8
+ * keeps the pages a stack does not show in the accessibility tree (visible,
+ * never "showing"), so a screen reader would read them all; a hidden widget
+ * is left out of the tree. */
+void  intake_kiosk_stack_show_only (GtkStack     *stack,
+                                    const char   *name);
 
 G_END_DECLS

@@ -49,6 +49,10 @@ struct _IntakeKioskWindow
 
   char                 *reference;
 
+  /* Only the staff exit may close the window: a resident's Alt+F4, the
+   * compositor or an accessibility client calling window.close is refused. */
+  gboolean              allow_close;
+
   /* The sync engine (NULL: this kiosk does not send, e.g. in tests); the
    * staff page shows it. */
   IntakeSync           *sync;
@@ -56,7 +60,13 @@ struct _IntakeKioskWindow
   /* Read-aloud (intake-kiosk-window-read-aloud.c). NULL: eSpeak NG could
    * not start; the button is hidden. */
   IntakeSpeech         *speech;
-  gboolean              reading_aloud;
+  gboolean              reading_aloud;    /* the mode: read each screen by itself */
+  /* Headphones, no loudspeaker (the "private-listening" setting): the
+   * answers and the reference code may be said. */
+  gboolean              private_listening;
+  /* TRUE while the window moves focus itself: a language button that gets
+   * it then does not say its name. */
+  gboolean              focusing;
 
   /* Made in code: it needs the catalog. It belongs to question_clamp. */
   IntakeQuestionView   *question_view;
@@ -140,15 +150,26 @@ void        intake_kiosk_window_show_staff         (IntakeKioskWindow *self);
 
 /* intake-kiosk-window-read-aloud.c */
 void        intake_kiosk_window_read_aloud_init    (IntakeKioskWindow *self);
-/* Shows the button where there is text to read in a language with a voice;
- * on screens without a top bar (@has_topbar FALSE) the top bar holds only it. */
+/* Shows the button where the screen can be heard (a voice or recordings). */
 void        intake_kiosk_window_read_aloud_update  (IntakeKioskWindow *self,
-                                                    const char        *screen,
-                                                    gboolean           has_topbar);
+                                                    const char        *screen);
 void        intake_kiosk_window_read_aloud_dispose (IntakeKioskWindow *self);
 void        intake_kiosk_window_set_reading_aloud  (IntakeKioskWindow *self,
                                                     gboolean           reading_aloud);
+/* A new screen is shown: what was said stops; in read-aloud mode the new
+ * screen is read. */
+void        intake_kiosk_window_read_aloud_screen_shown (IntakeKioskWindow *self);
+/* A calm message appeared on the question screen. */
+void        intake_kiosk_window_read_aloud_message (IntakeKioskWindow *self,
+                                                    const char        *message);
+/* The resident chose an answer: said with private listening only. */
+void        intake_kiosk_window_read_aloud_answer  (IntakeKioskWindow *self);
+/* A language button on the welcome screen got focus or a long press. */
+void        intake_kiosk_window_speak_language     (IntakeKioskWindow *self,
+                                                    const char        *lang);
 /* In intake-kiosk-window.c: notifies "reading-aloud". */
 void        intake_kiosk_window_notify_reading_aloud (IntakeKioskWindow *self);
+/* In intake-kiosk-window.c: speech started or ended (the idle timer). */
+void        intake_kiosk_window_speaking_changed   (IntakeKioskWindow *self);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <string.h>
 
 
+#include "intake-kiosk-fonts.h"
 #include "intake-kiosk-ui-resources.h"
 #include "intake-kiosk-ui-enums.h"
 #include "intake-kiosk-window-private.h"
@@ -34,6 +35,7 @@ enum {
   PROP_LOCATION_NAME,
   PROP_SYNC,
   PROP_READING_ALOUD,
+  PROP_PRIVATE_LISTENING,
   N_PROPS
 };
 
@@ -98,6 +100,7 @@ retranslate (IntakeKioskWindow *self)
   IntakeQuestionnaire *questionnaire = intake_kiosk_get_questionnaire (self->kiosk);
   GString *welcome = g_string_new (NULL);
   g_autoptr(GPtrArray) seen = g_ptr_array_new ();
+  g_autoptr(PangoAttrList) welcome_attrs = pango_attr_list_new ();
 
   /* A short multilingual welcome, one word per offered language. */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->language_grid));
@@ -113,29 +116,41 @@ retranslate (IntakeKioskWindow *self)
       if (welcome->len > 0)
         g_string_append (welcome, "  ·  ");
       /* First-strong isolates keep each word in its own direction;
-       * no-break spaces keep each greeting on one line. */
+       * no-break spaces keep each greeting on one line; each greeting is
+       * shaped in its own language. */
       {
         g_auto(GStrv) parts = g_strsplit (word, " ", -1);
         g_autofree char *joined = g_strjoinv ("\u00a0", parts);
+        PangoAttribute *attr = pango_attr_language_new (pango_language_from_string (code));
 
+        attr->start_index = welcome->len;
         g_string_append_printf (welcome, "\u2068%s\u2069", joined);
+        attr->end_index = welcome->len;
+        pango_attr_list_insert (welcome_attrs, attr);
       }
     }
   set_label (self->welcome_title, welcome->str);
+  gtk_label_set_attributes (self->welcome_title, welcome_attrs);
   g_string_free (welcome, TRUE);
   /* Translators: Instruction under the language list. "Touch" means tapping the touch screen. */
   set_label (self->welcome_choose, TR ("Touch your language to start"));
 
-  /* Translators: Label of the buttons that change the size of the letters. */
-  intake_kiosk_set_button_text (self->text_size_button, TR ("Text size"));
-  /* Translators: Switch for a black-and-white display that is easier to read. */
-  intake_kiosk_set_button_text (GTK_BUTTON (self->contrast_button), TR ("High contrast"));
-  /* Translators: Button on the help screen and in the header. Said by the resident;
-     an interpreter translates spoken words between the resident and staff. */
-  intake_kiosk_set_button_text (self->help_button, TR ("I would like help or an interpreter"));
-  /* Translators: Button on every screen. It ends the session and deletes everything the resident typed. */
-  intake_kiosk_set_button_text (self->stop_button, TR ("Stop and clear my answers"));
-  intake_kiosk_set_button_text (GTK_BUTTON (self->read_aloud_button),
+  /* Each tool is a symbol above its word, so that it can be found before a
+   * language is chosen and by residents who read little. */
+  intake_kiosk_set_tool_button (self->text_size_button, "intake-text-size-symbolic",
+                                /* Translators: Label of the buttons that change the size of the letters. */
+                                TR ("Text size"));
+  intake_kiosk_set_tool_button (GTK_BUTTON (self->contrast_button), "intake-contrast-symbolic",
+                                /* Translators: Switch for a black-and-white display that is easier to read. */
+                                TR ("High contrast"));
+  intake_kiosk_set_tool_button (self->help_button, "intake-help-symbolic",
+                                /* Translators: Button on the help screen and in the header. Said by the resident;
+                                   an interpreter translates spoken words between the resident and staff. */
+                                TR ("I would like help or an interpreter"));
+  intake_kiosk_set_tool_button (self->stop_button, "intake-stop-symbolic",
+                                /* Translators: Button on every screen. It ends the session and deletes everything the resident typed. */
+                                TR ("Stop and clear my answers"));
+  intake_kiosk_set_tool_button (GTK_BUTTON (self->read_aloud_button), "intake-read-aloud-symbolic",
                                 /* Translators: Button that stops the computer reading aloud. */
                                 self->reading_aloud ? TR ("Stop reading aloud")
                                 /* Translators: Button that lets the computer read the question aloud (speech). */
@@ -224,6 +239,32 @@ retranslate (IntakeKioskWindow *self)
 
 /* ---- Welcome: one button per language --------------------------------- */
 
+/* A language says its own name when its button gets keyboard focus, unless
+ * the window moved the focus itself (a new screen). */
+static void
+language_focus_enter_cb (GtkEventControllerFocus *controller,
+                         IntakeKioskWindow       *self)
+{
+  GtkWidget *button = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+
+  if (!self->focusing)
+    intake_kiosk_window_speak_language (self, g_object_get_data (G_OBJECT (button), "language"));
+}
+
+/* A long press says the name and does not choose the language: touch
+ * residents listen before they choose. */
+static void
+language_long_press_cb (GtkGestureLongPress *gesture,
+                        double               x,
+                        double               y,
+                        IntakeKioskWindow   *self)
+{
+  GtkWidget *button = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  intake_kiosk_window_speak_language (self, g_object_get_data (G_OBJECT (button), "language"));
+}
+
 static void
 rebuild_language_buttons (IntakeKioskWindow *self)
 {
@@ -260,8 +301,11 @@ rebuild_language_buttons (IntakeKioskWindow *self)
       GtkWidget *label = gtk_label_new (language->name);
       GtkTextDirection direction = language->rtl ? GTK_TEXT_DIR_RTL : GTK_TEXT_DIR_LTR;
 
-      /* Each autonym is shown in its own direction, whatever the kiosk's. */
+      /* Each autonym is shown in its own direction and language, whatever
+       * the kiosk's. */
       gtk_widget_set_direction (label, direction);
+      gtk_widget_add_css_class (label, "kiosk-own-language");
+      intake_kiosk_set_label_language (GTK_LABEL (label), language->code);
       gtk_button_set_child (GTK_BUTTON (button), label);
       gtk_widget_add_css_class (button, "kiosk-language");
       gtk_widget_set_hexpand (button, TRUE);
@@ -271,6 +315,17 @@ rebuild_language_buttons (IntakeKioskWindow *self)
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, language->name,
                                       -1);
       g_object_set_data_full (G_OBJECT (button), "language", g_strdup (language->code), g_free);
+      {
+        GtkEventController *focus = gtk_event_controller_focus_new ();
+        GtkGesture *long_press = gtk_gesture_long_press_new ();
+
+        g_signal_connect_object (focus, "enter", G_CALLBACK (language_focus_enter_cb), self, 0);
+        gtk_widget_add_controller (button, focus);
+        /* Before the button's own click, so that a long press is not a click. */
+        gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (long_press), GTK_PHASE_CAPTURE);
+        g_signal_connect_object (long_press, "pressed", G_CALLBACK (language_long_press_cb), self, 0);
+        gtk_widget_add_controller (button, GTK_EVENT_CONTROLLER (long_press));
+      }
       gtk_grid_attach (self->language_grid, button,
                        i % columns, i / columns, 1, 1);
     }
@@ -292,11 +347,20 @@ intake_kiosk_window_get_screen (IntakeKioskWindow *self)
   return canonical_screen (name);
 }
 
+/* Every resident screen has the tools (help, text size, contrast,
+ * read-aloud) in the same place; the staff screens have none. */
 static gboolean
 screen_has_topbar (const char *name)
 {
-  return g_str_equal (name, "welcome") || g_str_equal (name, "explanation") ||
-         g_str_equal (name, "question") || g_str_equal (name, "review");
+  return !g_str_equal (name, "staff") && !g_str_equal (name, "staff-pin");
+}
+
+/* Where "Stop and clear my answers" belongs: the screens of a session. */
+static gboolean
+screen_has_stop (const char *name)
+{
+  return g_str_equal (name, "explanation") || g_str_equal (name, "question") ||
+         g_str_equal (name, "review");
 }
 
 /* Screens where a resident may walk away: the idle timer runs there. */
@@ -317,7 +381,9 @@ focus_screen (IntakeKioskWindow *self,
 
   if (g_str_equal (name, "question"))
     {
+      self->focusing = TRUE;
       intake_question_view_focus_answer (self->question_view);
+      self->focusing = FALSE;
       return;
     }
   if (g_str_equal (name, "welcome"))
@@ -340,7 +406,11 @@ focus_screen (IntakeKioskWindow *self,
     target = GTK_WIDGET (self->staff_page);
 
   if (target != NULL)
-    gtk_widget_grab_focus (target);
+    {
+      self->focusing = TRUE;
+      gtk_widget_grab_focus (target);
+      self->focusing = FALSE;
+    }
 }
 
 void
@@ -350,17 +420,17 @@ intake_kiosk_window_show_screen (IntakeKioskWindow *self,
   GtkWidget *default_widget = NULL;
 
   name = canonical_screen (name);
-  /* Any screen change ends reading aloud: it read the screen that was. */
-  intake_kiosk_window_set_reading_aloud (self, FALSE);
+  /* The staff screens are not read, and staff do not keep a resident's mode. */
+  if (!screen_has_topbar (name))
+    intake_kiosk_window_set_reading_aloud (self, FALSE);
   /* The staff page shows the PIN entry or the staff information itself. */
-  gtk_stack_set_visible_child_name (self->stack, g_str_equal (name, "staff-pin") ? "staff" : name);
+  intake_kiosk_stack_show_only (self->stack, g_str_equal (name, "staff-pin") ? "staff" : name);
 
   gtk_widget_set_visible (GTK_WIDGET (self->topbar), screen_has_topbar (name));
   gtk_widget_set_visible (GTK_WIDGET (self->progress_box), g_str_equal (name, "question"));
   gtk_widget_set_visible (GTK_WIDGET (self->topbar_spacer), !g_str_equal (name, "question"));
-  gtk_widget_set_visible (GTK_WIDGET (self->stop_button), self->session != NULL &&
-                          !g_str_equal (name, "welcome"));
-  intake_kiosk_window_read_aloud_update (self, name, screen_has_topbar (name));
+  gtk_widget_set_visible (GTK_WIDGET (self->stop_button), self->session != NULL && screen_has_stop (name));
+  intake_kiosk_window_read_aloud_update (self, name);
 
   if (g_str_equal (name, "question"))
     default_widget = GTK_WIDGET (self->question_next);
@@ -380,7 +450,16 @@ intake_kiosk_window_show_screen (IntakeKioskWindow *self,
   self->last_input_us = g_get_monotonic_time ();
   arm_idle (self);
 
+  /* Every label in the language of what it shows: the session's, the office
+   * language before one is chosen and on the staff screens. */
+  intake_kiosk_apply_language (GTK_WIDGET (self),
+                               self->language != NULL && screen_has_topbar (name)
+                               ? self->language : office_language (self));
+
   focus_screen (self, name);
+  /* What was said belonged to the screen that was; in read-aloud mode the
+   * new one is read by itself. */
+  intake_kiosk_window_read_aloud_screen_shown (self);
 }
 
 /* ---- Idle: "Are you still there?" ------------------------------------- */
@@ -409,6 +488,10 @@ idle_cb (gpointer user_data)
   gint64 elapsed_ms = (g_get_monotonic_time () - self->last_input_us) / 1000;
 
   self->idle_source = 0;
+  /* A resident listening is there: the timer starts again when the speech
+   * ends (intake_kiosk_window_speaking_changed). */
+  if (intake_kiosk_window_get_speaking (self))
+    return G_SOURCE_REMOVE;
   if (elapsed_ms + 1 < self->idle_timeout_ms)
     arm_idle (self);
   else
@@ -493,8 +576,27 @@ thanks_timeout_cb (gpointer user_data)
   IntakeKioskWindow *self = user_data;
 
   self->thanks_source = 0;
+  /* The code may still be being spelled: the screen stays while it is, and
+   * for the whole time again after it (speaking_changed). */
+  if (intake_kiosk_window_get_speaking (self))
+    return G_SOURCE_REMOVE;
   intake_kiosk_window_reset (self);
   return G_SOURCE_REMOVE;
+}
+
+void
+intake_kiosk_window_speaking_changed (IntakeKioskWindow *self)
+{
+  const char *screen = intake_kiosk_window_get_screen (self);
+
+  if (intake_kiosk_window_get_speaking (self))
+    return;
+  /* Listening counts as input: the timers start from the end of speech. */
+  self->last_input_us = g_get_monotonic_time ();
+  if (g_str_equal (screen, "thanks") && self->thanks_source == 0)
+    self->thanks_source = g_timeout_add (self->thanks_timeout_ms, thanks_timeout_cb, self);
+  else
+    arm_idle (self);
 }
 
 /* ---- Text size, contrast, direction ---------------------------------- */
@@ -718,7 +820,8 @@ next_question (IntakeKioskWindow *self)
       if (question->required)
         {
           intake_question_view_set_message (view, TR ("Please choose an answer."));
-          intake_question_view_focus_answer (view);
+          intake_question_view_focus_message (view);
+          intake_kiosk_window_read_aloud_message (self, TR ("Please choose an answer."));
           return;
         }
       if (!intake_session_skip (self->session, question->code, &error))
@@ -735,7 +838,8 @@ next_question (IntakeKioskWindow *self)
       /* The error message may quote the answer: log only its code. */
       g_debug ("Answer to %s not accepted (error %d)", question->code, error->code);
       intake_question_view_set_message (view, message);
-      intake_question_view_focus_answer (view);
+      intake_question_view_focus_message (view);
+      intake_kiosk_window_read_aloud_message (self, message);
       return;
     }
   prune_seen (self);
@@ -1101,13 +1205,24 @@ help_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
 
   note_action (self);
-  if (g_str_equal (screen, "help") || g_str_equal (screen, "staff") ||
-      g_str_equal (screen, "staff-pin"))
+  if (g_str_equal (screen, "staff") || g_str_equal (screen, "staff-pin"))
     return;
+  /* The button is in the same place on the help screen too: there it says
+   * the help again. */
+  if (g_str_equal (screen, "help"))
+    {
+      intake_kiosk_window_read_aloud_screen_shown (self);
+      return;
+    }
   if (!intake_kiosk_request_help (self->kiosk,
                                   self->language != NULL ? self->language : office_language (self),
                                   &error))
     g_message ("The help request could not be recorded: %s", error->message);
+  /* From a screen that goes on by itself, back to where the resident was. */
+  if (g_str_equal (screen, "idle"))
+    screen = self->idle_return != NULL ? self->idle_return : "question";
+  else if (g_str_equal (screen, "confirm-stop"))
+    screen = self->stop_return != NULL ? self->stop_return : "question";
   self->help_return = screen;
   /* "Go back to the questions" only makes sense with questions to go back to. */
   intake_kiosk_set_button_text (self->help_back,
@@ -1122,9 +1237,16 @@ help_done (IntakeKioskWindow *self)
   const char *back = self->help_return != NULL ? self->help_return : "welcome";
 
   self->help_return = NULL;
-  if (self->session == NULL && !g_str_equal (back, "welcome"))
+  /* Without a session only the screens that need none: the reference code
+   * and the storage error stay until the resident is done with them. */
+  if (g_str_equal (back, "thanks") && self->reference == NULL)
+    back = "welcome";
+  else if (self->session == NULL && !g_str_equal (back, "welcome") &&
+           !g_str_equal (back, "thanks") && !g_str_equal (back, "storage-error"))
     back = "welcome";
   intake_kiosk_window_show_screen (self, back);
+  if (g_str_equal (back, "thanks") && self->thanks_source == 0)
+    self->thanks_source = g_timeout_add (self->thanks_timeout_ms, thanks_timeout_cb, self);
 }
 
 static void
@@ -1227,6 +1349,7 @@ static void
 question_changed_cb (IntakeKioskWindow *self)
 {
   self->last_input_us = g_get_monotonic_time ();
+  intake_kiosk_window_read_aloud_answer (self);
 }
 
 /* ---- Staff ------------------------------------------------------------ */
@@ -1311,6 +1434,7 @@ staff_exit_cb (IntakeKioskWindow *self)
 
   g_debug ("Staff closed the kiosk");
   intake_kiosk_window_reset (self);
+  self->allow_close = TRUE;
   application = gtk_window_get_application (GTK_WINDOW (self));
   if (application != NULL)
     g_application_quit (G_APPLICATION (application));
@@ -1402,6 +1526,19 @@ intake_kiosk_catalog_new_default (void)
   return catalog;
 }
 
+/* The top bar's symbols. AdwApplication adds the application's
+ * <base>/icons itself; a window without one (tests, the tour) needs it too. */
+static void
+add_icon_path (GdkDisplay *display)
+{
+  static const char path[] = "/org/intakekiosk/Kiosk/icons";
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (display);
+  g_auto(GStrv) paths = gtk_icon_theme_get_resource_path (theme);
+
+  if (paths == NULL || !g_strv_contains ((const char * const *) paths, path))
+    gtk_icon_theme_add_resource_path (theme, path);
+}
+
 /* The question view's own stylesheet; style.css is loaded by AdwApplication
  * from the application's resource base path. */
 static void
@@ -1422,6 +1559,38 @@ load_question_view_css (GdkDisplay *display)
 
 /* ---- GObject ----------------------------------------------------------- */
 
+/* What GtkWindow enables again on the way (the window actions follow its
+ * state), switched off for good: see intake_kiosk_window_init(). */
+static void
+disable_window_actions (IntakeKioskWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.close", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.minimize", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.toggle-maximized", FALSE);
+}
+
+static void
+intake_kiosk_window_realize (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (intake_kiosk_window_parent_class)->realize (widget);
+  disable_window_actions (INTAKE_KIOSK_WINDOW (widget));
+}
+
+static gboolean
+intake_kiosk_window_close_request (GtkWindow *window)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (window);
+
+  if (self->allow_close)
+    {
+      GtkWindowClass *parent = GTK_WINDOW_CLASS (intake_kiosk_window_parent_class);
+
+      return parent->close_request != NULL ? parent->close_request (window) : FALSE;
+    }
+  g_debug ("Refused to close the kiosk: only the staff exit closes it");
+  return TRUE;
+}
+
 static void
 intake_kiosk_window_constructed (GObject *object)
 {
@@ -1434,6 +1603,7 @@ intake_kiosk_window_constructed (GObject *object)
     self->catalog = intake_kiosk_catalog_new_default ();
 
   load_question_view_css (gtk_widget_get_display (GTK_WIDGET (self)));
+  add_icon_path (gtk_widget_get_display (GTK_WIDGET (self)));
 
   self->question_view = INTAKE_QUESTION_VIEW (intake_question_view_new (self->catalog));
   g_signal_connect_object (self->question_view, "submit",
@@ -1540,6 +1710,9 @@ intake_kiosk_window_get_property (GObject    *object,
     case PROP_READING_ALOUD:
       g_value_set_boolean (value, self->reading_aloud);
       break;
+    case PROP_PRIVATE_LISTENING:
+      g_value_set_boolean (value, self->private_listening);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1640,6 +1813,13 @@ intake_kiosk_window_set_property (GObject      *object,
     case PROP_READING_ALOUD:
       intake_kiosk_window_set_reading_aloud (self, g_value_get_boolean (value));
       break;
+    case PROP_PRIVATE_LISTENING:
+      if (self->private_listening != g_value_get_boolean (value))
+        {
+          self->private_listening = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1650,12 +1830,15 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->constructed = intake_kiosk_window_constructed;
   object_class->dispose = intake_kiosk_window_dispose;
   object_class->finalize = intake_kiosk_window_finalize;
   object_class->get_property = intake_kiosk_window_get_property;
   object_class->set_property = intake_kiosk_window_set_property;
+  window_class->close_request = intake_kiosk_window_close_request;
+  widget_class->realize = intake_kiosk_window_realize;
 
   properties[PROP_KIOSK] =
     g_param_spec_object ("kiosk", NULL, NULL, INTAKE_TYPE_KIOSK,
@@ -1701,10 +1884,19 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   properties[PROP_READING_ALOUD] =
     g_param_spec_boolean ("reading-aloud", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Headphones or a handset, no loudspeaker: read-aloud may say the answers
+   * and the reference code (the "private-listening" setting). */
+  properties[PROP_PRIVATE_LISTENING] =
+    g_param_spec_boolean ("private-listening", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (INTAKE_TYPE_KIOSK_REVIEW_PAGE);
   g_type_ensure (INTAKE_TYPE_KIOSK_STAFF_PAGE);
+
+  /* One font per script, Arabic sized to the Latin x-height: before any
+   * text is laid out. */
+  intake_kiosk_fonts_init ();
 
   /* Makes sure the resource object is linked in from the static library. */
   g_resources_register (intake_kiosk_ui_get_resource ());
@@ -1813,6 +2005,13 @@ intake_kiosk_window_init (IntakeKioskWindow *self)
   self->thanks_timeout_ms = 20 * 1000;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* A kiosk is not closed, minimized or resized by whoever stands at it,
+   * nor by an accessibility client (these are exposed as actions of the
+   * frame): only the staff exit closes it (close_request). GtkWindow
+   * enables window.close again from "deletable" when that changes. */
+  gtk_window_set_deletable (GTK_WINDOW (self), FALSE);
+  disable_window_actions (self);
 
   controller = gtk_event_controller_legacy_new ();
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);

@@ -15,8 +15,8 @@
  *   kiosk.help, kiosk.help-done
  *   kiosk.text-size             normal -> large -> larger -> normal
  *   kiosk.high-contrast         stateful (the "high-contrast" property)
- *   kiosk.read-aloud            stateful (the "reading-aloud" property): reads the
- *                               screen's text aloud in the session language, or stops
+ *   kiosk.read-aloud            stateful (the "reading-aloud" property): reads every
+ *                               screen aloud in the session language from now on, or stops
  *   kiosk.stop                  asks "Do you want to stop?"
  *   kiosk.resume                back from that question or the idle warning
  *   kiosk.start-over            wipe everything, welcome screen
@@ -70,11 +70,14 @@ IntakeSync        *intake_kiosk_window_get_sync        (IntakeKioskWindow *self)
 /* Wipes the session and every trace of it, and shows the welcome screen. */
 void               intake_kiosk_window_reset           (IntakeKioskWindow *self);
 
-/* Whether the screen is being read aloud (property "reading-aloud"; it
- * becomes FALSE by itself when the speech ends or there is no audio device). */
+/* Whether read-aloud is on (property "reading-aloud"): then every screen is
+ * read by itself, until the resident turns it off or the session ends. */
 gboolean           intake_kiosk_window_get_reading_aloud (IntakeKioskWindow *self);
-/* What "Read aloud" reads on the visible screen (NULL: nothing): texts of the
- * questionnaire and the UI only, never an answer. */
+/* Whether something is being said right now. */
+gboolean           intake_kiosk_window_get_speaking    (IntakeKioskWindow *self);
+/* What read-aloud says on the visible screen (NULL: nothing): texts of the
+ * questionnaire and the UI; the answers and the reference code only with
+ * private listening (property "private-listening"). */
 char              *intake_kiosk_window_dup_read_aloud_text (IntakeKioskWindow *self);
 
 /* The catalog of the kiosk's UI strings from the compiled-in .mo files. */

@@ -40,8 +40,9 @@ struct _IntakeQuestionView
   GtkWidget            *message_box;
   GtkWidget            *message_label;
 
-  /* Answer toggles (GtkCheckButton or GtkToggleButton), indexed by option,
-   * by value - min (scale), by rung - 1 (ladder), or Yes, No (yes_no). */
+  /* Answer toggles (GtkToggleButton: GTK 4.8 gives GtkCheckButton no AT-SPI
+   * action), indexed by option, by value - min (scale), by rung - 1
+   * (ladder), or Yes, No (yes_no). */
   GPtrArray            *toggles;
   /* Every text field of the current question. */
   GPtrArray            *entries;
@@ -49,6 +50,10 @@ struct _IntakeQuestionView
   GtkWidget            *day;
   GtkWidget            *month;
   GtkWidget            *year;
+
+  /* Field -> what the field itself adds to its description (the range of
+   * a number or a year), after the message and the help. */
+  GHashTable           *extra_descriptions;
 
   /* > 0 while the view itself changes its controls: no "changed" then. */
   guint                 updating;
@@ -89,8 +94,6 @@ text_get (IntakeQuestionView *self,
 static gboolean
 toggle_get_active (GtkWidget *toggle)
 {
-  if (GTK_IS_CHECK_BUTTON (toggle))
-    return gtk_check_button_get_active (GTK_CHECK_BUTTON (toggle));
   return gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle));
 }
 
@@ -98,10 +101,19 @@ static void
 toggle_set_active (GtkWidget *toggle,
                    gboolean   active)
 {
-  if (GTK_IS_CHECK_BUTTON (toggle))
-    gtk_check_button_set_active (GTK_CHECK_BUTTON (toggle), active);
-  else
-    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), active);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), active);
+}
+
+/* GtkToggleButton reports "pressed"; the cards carry the RADIO or
+ * CHECKBOX role, which screen readers read through the "checked" state. */
+static void
+sync_checked_state (GtkWidget *toggle)
+{
+  gtk_accessible_update_state (GTK_ACCESSIBLE (toggle),
+                               GTK_ACCESSIBLE_STATE_CHECKED,
+                               toggle_get_active (toggle) ? GTK_ACCESSIBLE_TRISTATE_TRUE
+                                                          : GTK_ACCESSIBLE_TRISTATE_FALSE,
+                               -1);
 }
 
 static void
@@ -127,6 +139,27 @@ new_wrapping_label (const char *text,
                     const char *css_class)
 {
   GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_widget_set_halign (label, GTK_ALIGN_FILL);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+
+  return label;
+}
+
+/* A label screen readers list as a heading of @level. */
+static GtkWidget *
+new_heading_label (int         level,
+                   const char *css_class)
+{
+  GtkWidget *label = g_object_new (GTK_TYPE_LABEL,
+                                   "accessible-role", GTK_ACCESSIBLE_ROLE_HEADING,
+                                   NULL);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LEVEL, level, -1);
 
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
@@ -165,11 +198,11 @@ clear_inputs (IntakeQuestionView *self)
 static void
 decline_off (IntakeQuestionView *self)
 {
-  if (self->decline == NULL || !gtk_check_button_get_active (GTK_CHECK_BUTTON (self->decline)))
+  if (self->decline == NULL || !toggle_get_active (self->decline))
     return;
 
   self->updating++;
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (self->decline), FALSE);
+  toggle_set_active (self->decline, FALSE);
   self->updating--;
 }
 
@@ -181,13 +214,7 @@ toggle_toggled_cb (GtkWidget          *toggle,
 {
   gboolean active = toggle_get_active (toggle);
 
-  /* GtkToggleButton reports "pressed"; our radio-like buttons carry the
-   * RADIO role, which screen readers read through the "checked" state. */
-  if (GTK_IS_TOGGLE_BUTTON (toggle))
-    gtk_accessible_update_state (GTK_ACCESSIBLE (toggle),
-                                 GTK_ACCESSIBLE_STATE_CHECKED,
-                                 active ? GTK_ACCESSIBLE_TRISTATE_TRUE : GTK_ACCESSIBLE_TRISTATE_FALSE,
-                                 -1);
+  sync_checked_state (toggle);
 
   if (self->updating > 0 || self->question == NULL)
     return;
@@ -227,40 +254,85 @@ toggle_toggled_cb (GtkWidget          *toggle,
 }
 
 static void
-decline_toggled_cb (GtkCheckButton     *button,
+decline_toggled_cb (GtkWidget          *button,
                     IntakeQuestionView *self)
 {
+  sync_checked_state (button);
   if (self->updating > 0)
     return;
 
-  if (gtk_check_button_get_active (button))
+  if (toggle_get_active (button))
     clear_inputs (self);
 
   emit_changed (self);
 }
 
+/* The radio or check box drawn at the start of a choice card: a ring with
+ * a dot, or a box with a check mark (CSS shows the mark when chosen). */
 static GtkWidget *
-new_check_card (const char *text,
-                GtkWidget  *group,
-                gboolean    radio)
+new_indicator (gboolean radio)
+{
+  GtkWidget *indicator = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *mark;
+
+  gtk_widget_add_css_class (indicator, "choice-indicator");
+  gtk_widget_add_css_class (indicator, radio ? "radio" : "check");
+  gtk_widget_set_valign (indicator, GTK_ALIGN_CENTER);
+  gtk_widget_set_halign (indicator, GTK_ALIGN_CENTER);
+  /* The mark expands inside the ring only, not the ring in the card. */
+  gtk_widget_set_hexpand (indicator, FALSE);
+  gtk_widget_set_vexpand (indicator, FALSE);
+  if (radio)
+    {
+      mark = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+      gtk_widget_add_css_class (mark, "choice-dot");
+    }
+  else
+    {
+      mark = gtk_image_new_from_icon_name ("object-select-symbolic");
+      gtk_widget_add_css_class (mark, "choice-mark");
+    }
+  gtk_widget_set_hexpand (mark, TRUE);
+  gtk_widget_set_vexpand (mark, TRUE);
+  gtk_widget_set_halign (mark, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (mark, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (indicator), mark);
+  /* Decoration: the card's role and state say it. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (indicator), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
+
+  return indicator;
+}
+
+/* A choice card: a GtkToggleButton (GTK 4.8 exposes "click" for it through
+ * AT-SPI, not for GtkCheckButton) that looks and reads like a radio button
+ * (@radio, grouped with @group) or a check box. */
+static GtkWidget *
+new_choice_card (const char *text,
+                 GtkWidget  *group,
+                 gboolean    radio)
 {
   GtkWidget *button;
+  GtkWidget *content;
   GtkWidget *label;
 
-  /* A grouped GtkCheckButton draws a radio indicator; give it the RADIO
-   * role too so that screen readers say "radio button", not "check box". */
-  button = g_object_new (GTK_TYPE_CHECK_BUTTON,
+  button = g_object_new (GTK_TYPE_TOGGLE_BUTTON,
                          "accessible-role", radio ? GTK_ACCESSIBLE_ROLE_RADIO : GTK_ACCESSIBLE_ROLE_CHECKBOX,
                          NULL);
+  content = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 16);
+  gtk_box_append (GTK_BOX (content), new_indicator (radio));
   label = new_wrapping_label (text, "answer-label");
   gtk_widget_set_hexpand (label, TRUE);
-  gtk_check_button_set_child (GTK_CHECK_BUTTON (button), label);
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (content), label);
+  gtk_button_set_child (GTK_BUTTON (button), content);
   if (group != NULL)
-    gtk_check_button_set_group (GTK_CHECK_BUTTON (button), GTK_CHECK_BUTTON (group));
+    gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), GTK_TOGGLE_BUTTON (group));
 
   gtk_widget_add_css_class (button, "answer-card");
   gtk_widget_add_css_class (button, "answer-option");
+  gtk_widget_add_css_class (button, radio ? "answer-radio" : "answer-checkbox");
   set_label (button, text);
+  sync_checked_state (button);
 
   return button;
 }
@@ -468,6 +540,74 @@ entry_set_integer (GtkWidget *entry,
   gtk_editable_set_text (GTK_EDITABLE (entry), text);
 }
 
+/* ---- accessible relations of the answer controls ---- */
+
+static void
+describe (IntakeQuestionView *self,
+          GtkWidget          *widget,
+          gboolean            invalid)
+{
+  GtkWidget *describers[3] = { NULL, NULL, NULL };
+  const char *extra = g_hash_table_lookup (self->extra_descriptions, widget);
+  g_autoptr(GStrvBuilder) parts = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
+  g_autofree char *description = NULL;
+  guint n = 0;
+
+  /* The message first: it is what the resident must act on now. */
+  if (gtk_widget_get_visible (self->message_box))
+    describers[n++] = self->message_label;
+  if (gtk_widget_get_visible (self->help_label))
+    describers[n++] = self->help_label;
+  /* The list ends at the first NULL; the one after it must be there too. */
+  if (n == 2)
+    gtk_accessible_update_relation (GTK_ACCESSIBLE (widget),
+                                    GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, describers[0], describers[1], NULL,
+                                    -1);
+  else if (n == 1)
+    gtk_accessible_update_relation (GTK_ACCESSIBLE (widget),
+                                    GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, describers[0], NULL,
+                                    -1);
+  else
+    gtk_accessible_reset_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY);
+
+  /* GTK 4.8 does not make a description from the relation: the same
+   * texts, joined, are the description too. */
+  for (guint i = 0; i < n; i++)
+    g_strv_builder_add (parts, gtk_label_get_text (GTK_LABEL (describers[i])));
+  if (extra != NULL)
+    g_strv_builder_add (parts, extra);
+  strv = g_strv_builder_end (parts);
+  description = g_strjoinv (" ", strv);
+  if (*description != '\0')
+    set_description (widget, description);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                  GTK_ACCESSIBLE_PROPERTY_REQUIRED,
+                                  self->question != NULL && self->question->required,
+                                  -1);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (widget),
+                               GTK_ACCESSIBLE_STATE_INVALID,
+                               invalid ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
+                               -1);
+}
+
+/* The help text (and a message, while one is shown) describes the answers
+ * and every field; a required question says so. */
+static void
+update_relations (IntakeQuestionView *self)
+{
+  gboolean invalid = gtk_widget_get_visible (self->message_box);
+
+  if (self->answers == NULL)
+    return;
+  describe (self, self->answers, invalid);
+  for (guint i = 0; i < self->entries->len; i++)
+    describe (self, g_ptr_array_index (self->entries, i), invalid);
+}
+
 /* ---- builders per question type ---- */
 
 static GtkWidget *
@@ -506,7 +646,7 @@ build_choice (IntakeQuestionView *self,
   for (guint i = 0; i < q->n_options; i++)
     {
       const char *label = text_get (self, q->options[i].label);
-      GtkWidget *button = new_check_card (label, group, !multiple);
+      GtkWidget *button = new_choice_card (label, group, !multiple);
 
       if (q->options[i].exclusive)
         gtk_widget_add_css_class (button, "answer-exclusive");
@@ -776,7 +916,7 @@ build_number (IntakeQuestionView *self)
   gtk_editable_set_max_width_chars (GTK_EDITABLE (self->entry), MAX (width, 3));
   gtk_entry_set_alignment (GTK_ENTRY (self->entry), 0.5);
   description = unit != NULL ? g_strdup_printf ("%s (%s)", range, unit) : g_strdup (range);
-  set_description (self->entry, description);
+  g_hash_table_insert (self->extra_descriptions, self->entry, g_steal_pointer (&description));
 
   gtk_box_append (GTK_BOX (row), less);
   gtk_box_append (GTK_BOX (row), self->entry);
@@ -807,10 +947,8 @@ new_date_field (IntakeQuestionView *self,
   gtk_editable_set_width_chars (GTK_EDITABLE (entry), n_digits + 1);
   gtk_editable_set_max_width_chars (GTK_EDITABLE (entry), n_digits + 1);
   gtk_entry_set_alignment (GTK_ENTRY (entry), 0.5);
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (entry),
-                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL,
-                                  -1);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (label), entry);
+  /* Named once, by new_entry(): a labelled-by relation to the visible word
+   * as well made GTK 4.8 read "Day Day". */
 
   gtk_box_append (GTK_BOX (column), label);
   gtk_box_append (GTK_BOX (column), entry);
@@ -849,7 +987,7 @@ build_date (IntakeQuestionView *self)
                                                 (guint) g_date_get_year (&min_date),
                                                 (guint) g_date_get_year (&max_date));
 
-      set_description (self->year, years);
+      g_hash_table_insert (self->extra_descriptions, self->year, g_steal_pointer (&years));
     }
 
   gtk_box_append (GTK_BOX (self->answers), row);
@@ -873,7 +1011,7 @@ prefill (IntakeQuestionView *self,
   if (kind == INTAKE_ANSWER_DECLINED)
     {
       if (self->decline != NULL && q->rather_not_say)
-        gtk_check_button_set_active (GTK_CHECK_BUTTON (self->decline), TRUE);
+        toggle_set_active (self->decline, TRUE);
       self->updating--;
       return;
     }
@@ -971,6 +1109,8 @@ intake_question_view_dispose (GObject *object)
     g_ptr_array_set_size (self->toggles, 0);
   if (self->entries != NULL)
     g_ptr_array_set_size (self->entries, 0);
+  if (self->extra_descriptions != NULL)
+    g_hash_table_remove_all (self->extra_descriptions);
   g_clear_object (&self->questionnaire);
   g_clear_object (&self->catalog);
 
@@ -984,6 +1124,7 @@ intake_question_view_finalize (GObject *object)
 
   g_clear_pointer (&self->toggles, g_ptr_array_unref);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_pointer (&self->extra_descriptions, g_hash_table_unref);
   g_clear_pointer (&self->language, g_free);
 
   G_OBJECT_CLASS (intake_question_view_parent_class)->finalize (object);
@@ -1057,16 +1198,19 @@ intake_question_view_init (IntakeQuestionView *self)
 
   self->toggles = g_ptr_array_new ();
   self->entries = g_ptr_array_new ();
+  self->extra_descriptions = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 
   gtk_widget_add_css_class (GTK_WIDGET (self), "intake-question-view");
 
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
 
-  self->section_label = new_wrapping_label (NULL, "question-section");
+  /* The section is the screen's first heading, the question the second:
+   * a screen reader user can jump to either. */
+  self->section_label = new_heading_label (1, "question-section");
   gtk_box_append (GTK_BOX (self->box), self->section_label);
 
-  self->heading = new_wrapping_label (NULL, "question-title");
+  self->heading = new_heading_label (2, "question-title");
   gtk_box_append (GTK_BOX (self->box), self->heading);
 
   self->help_label = new_wrapping_label (NULL, "question-help");
@@ -1082,12 +1226,11 @@ intake_question_view_init (IntakeQuestionView *self)
   gtk_widget_set_visible (self->decline_separator, FALSE);
   gtk_box_append (GTK_BOX (self->box), self->decline_separator);
 
-  /* A plain check box, apart from the answers: it is not one of them. */
-  self->decline = g_object_new (GTK_TYPE_CHECK_BUTTON, NULL);
-  self->decline_label = new_wrapping_label (NULL, "answer-label");
-  gtk_widget_set_hexpand (self->decline_label, TRUE);
-  gtk_check_button_set_child (GTK_CHECK_BUTTON (self->decline), self->decline_label);
-  gtk_widget_add_css_class (self->decline, "answer-card");
+  /* A check box card of its own, apart from the answers: it is not one of
+   * them. A toggle button, so that it has an AT-SPI action. */
+  self->decline = new_choice_card (NULL, NULL, FALSE);
+  self->decline_label = gtk_widget_get_last_child (gtk_button_get_child (GTK_BUTTON (self->decline)));
+  gtk_widget_remove_css_class (self->decline, "answer-option");
   gtk_widget_add_css_class (self->decline, "decline-card");
   gtk_widget_set_visible (self->decline, FALSE);
   g_signal_connect_object (self->decline, "toggled", G_CALLBACK (decline_toggled_cb), self, 0);
@@ -1099,6 +1242,10 @@ intake_question_view_init (IntakeQuestionView *self)
                                     "spacing", 12,
                                     NULL);
   gtk_widget_add_css_class (self->message_box, "question-message");
+  /* An alert that takes focus: GTK 4.8 sends AT-SPI no event when a widget
+   * appears, but a focus change is read by every screen reader. It sits
+   * above the answers, so that Tab goes on to them. */
+  gtk_widget_set_focusable (self->message_box, TRUE);
   icon = gtk_image_new_from_icon_name ("dialog-information-symbolic");
   gtk_widget_add_css_class (icon, "question-message-icon");
   gtk_widget_set_valign (icon, GTK_ALIGN_START);
@@ -1108,7 +1255,8 @@ intake_question_view_init (IntakeQuestionView *self)
   gtk_widget_set_hexpand (self->message_label, TRUE);
   gtk_box_append (GTK_BOX (self->message_box), self->message_label);
   gtk_widget_set_visible (self->message_box, FALSE);
-  gtk_box_append (GTK_BOX (self->box), self->message_box);
+  gtk_box_insert_child_after (GTK_BOX (self->box), self->message_box, self->hint_label);
+
 }
 
 /**
@@ -1153,6 +1301,7 @@ intake_question_view_show_question (IntakeQuestionView   *self,
     }
   g_ptr_array_set_size (self->toggles, 0);
   g_ptr_array_set_size (self->entries, 0);
+  g_hash_table_remove_all (self->extra_descriptions);
   self->entry = self->day = self->month = self->year = NULL;
 
   questionnaire = intake_session_get_questionnaire (session);
@@ -1229,7 +1378,8 @@ intake_question_view_show_question (IntakeQuestionView   *self,
   gtk_widget_set_visible (self->hint_label,
                           question->type == INTAKE_QUESTION_TYPE_SINGLE_CHOICE ||
                           question->type == INTAKE_QUESTION_TYPE_MULTIPLE_CHOICE);
-  gtk_box_insert_child_after (GTK_BOX (self->box), self->answers, self->hint_label);
+  gtk_box_insert_child_after (GTK_BOX (self->box), self->answers, self->message_box);
+  update_relations (self);
 
   /* Translators: Answer option on sensitive questions, e.g. about health. Said by the resident. */
   gtk_label_set_text (GTK_LABEL (self->decline_label), tr (self, "I would rather not say"));
@@ -1291,7 +1441,7 @@ intake_question_view_dup_answer (IntakeQuestionView *self)
   if (q == NULL)
     return NULL;
 
-  if (q->rather_not_say && gtk_check_button_get_active (GTK_CHECK_BUTTON (self->decline)))
+  if (q->rather_not_say && toggle_get_active (self->decline))
     return intake_answer_new_declined ();
 
   for (guint i = 0; i < self->toggles->len; i++)
@@ -1394,18 +1544,31 @@ intake_question_view_set_message (IntakeQuestionView *self,
   gtk_widget_set_visible (self->message_box, visible);
 
   if (visible)
-    {
-      set_label (self->message_box, message);
-      if (self->answers != NULL)
-        set_description (self->answers, message);
-    }
+    set_label (self->message_box, message);
   else
-    {
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->message_box), GTK_ACCESSIBLE_PROPERTY_LABEL);
-      if (self->answers != NULL)
-        gtk_accessible_reset_property (GTK_ACCESSIBLE (self->answers),
-                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-    }
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (self->message_box), GTK_ACCESSIBLE_PROPERTY_LABEL);
+  update_relations (self);
+}
+
+const char *
+intake_question_view_get_message (IntakeQuestionView *self)
+{
+  g_return_val_if_fail (INTAKE_IS_QUESTION_VIEW (self), NULL);
+
+  if (!gtk_widget_get_visible (self->message_box))
+    return NULL;
+  return gtk_label_get_text (GTK_LABEL (self->message_label));
+}
+
+void
+intake_question_view_focus_message (IntakeQuestionView *self)
+{
+  g_return_if_fail (INTAKE_IS_QUESTION_VIEW (self));
+
+  if (gtk_widget_get_visible (self->message_box))
+    gtk_widget_grab_focus (self->message_box);
+  else
+    intake_question_view_focus_answer (self);
 }
 
 void
@@ -1418,7 +1581,7 @@ intake_question_view_focus_answer (IntakeQuestionView *self)
   if (self->question == NULL)
     return;
 
-  if (self->question->rather_not_say && gtk_check_button_get_active (GTK_CHECK_BUTTON (self->decline)))
+  if (self->question->rather_not_say && toggle_get_active (self->decline))
     target = self->decline;
 
   for (guint i = 0; target == NULL && i < self->toggles->len; i++)
@@ -1449,7 +1612,7 @@ intake_question_view_clear (IntakeQuestionView *self)
 
   self->updating++;
   if (self->decline != NULL)
-    gtk_check_button_set_active (GTK_CHECK_BUTTON (self->decline), FALSE);
+    toggle_set_active (self->decline, FALSE);
   self->updating--;
 
   intake_question_view_set_message (self, NULL);

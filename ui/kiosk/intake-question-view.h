@@ -41,10 +41,16 @@ const char           *intake_question_view_get_question_code (IntakeQuestionView
  * chosen or typed; a declined answer when "I would rather not say" is on. */
 IntakeAnswer         *intake_question_view_dup_answer     (IntakeQuestionView   *self);
 
-/* A calm message under the answers (NULL or "" hides it). It is also the
- * accessible description of the answer group. */
+/* A calm message above the answers (NULL or "" hides it), an alert for
+ * accessibility. While shown it describes the answer group and every field
+ * (before the help text), and they are marked invalid. */
 void                  intake_question_view_set_message    (IntakeQuestionView   *self,
                                                            const char           *message);
+/* The message shown, or NULL. */
+const char           *intake_question_view_get_message    (IntakeQuestionView   *self);
+/* Moves keyboard focus to the message when one is shown (so that screen
+ * readers announce it; Tab then goes on to the answers), else to the answer. */
+void                  intake_question_view_focus_message  (IntakeQuestionView   *self);
 /* Moves keyboard focus to the chosen answer control, or the first one. */
 void                  intake_question_view_focus_answer   (IntakeQuestionView   *self);
 /* Empties every input (text is wiped before any widget is destroyed) and hides the message. */
