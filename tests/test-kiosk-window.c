@@ -1032,16 +1032,16 @@ test_accessible_tree (KioskFixture  *f,
 
 /* The family each script must come from (style.css, intake-kiosk-fonts.c). */
 static const char *
-family_for_script (PangoScript script)
+family_for_script (GUnicodeScript script)
 {
   switch ((int) script)
     {
-    case PANGO_SCRIPT_ARABIC:
+    case G_UNICODE_SCRIPT_ARABIC:
       return "Noto Sans Arabic UI";
-    case PANGO_SCRIPT_ETHIOPIC:
+    case G_UNICODE_SCRIPT_ETHIOPIC:
       return "Noto Sans Ethiopic";
-    case PANGO_SCRIPT_LATIN:
-    case PANGO_SCRIPT_CYRILLIC:
+    case G_UNICODE_SCRIPT_LATIN:
+    case G_UNICODE_SCRIPT_CYRILLIC:
       return "Noto Sans";
     default:
       return NULL;  /* digits, spaces, punctuation: any of the kiosk's */
@@ -1097,7 +1097,7 @@ check_label_fonts (GtkLabel   *label,
         for (const char *p = text; p < end; p = g_utf8_next_char (p))
           if (g_unichar_isalpha (g_utf8_get_char (p)))
             {
-              want = family_for_script (pango_script_for_unichar (g_utf8_get_char (p)));
+              want = family_for_script (g_unichar_get_script (g_utf8_get_char (p)));
               break;
             }
       }
