@@ -17,7 +17,10 @@ G_BEGIN_DECLS
 #define INTAKE_OFFICE_SECRET_BLOB_BYTES  331
 #define INTAKE_DEVICE_SECRET_BLOB_BYTES  69
 #define INTAKE_DEVICE_PUBLIC_BLOB_BYTES  53
-#define INTAKE_REVIEWER_KEY_BLOB_BYTES   411
+#define INTAKE_REVIEWER_KEY_BLOB_BYTES   411    /* format 1, legacy: recognized, never opened */
+#define INTAKE_REVIEWER_KEY2_BLOB_BYTES  451
+#define INTAKE_SETUP_BLOB_BYTES          346
+#define INTAKE_WORKSTATION_BLOB_BYTES    45
 
 #define INTAKE_OFFICE_BOX_SECRET_BYTES   32
 #define INTAKE_SIGN_SECRET_BYTES         64
@@ -100,6 +103,25 @@ GBytes             *intake_reviewer_key_wrap_with_limits  (const IntakeReviewerK
                                                            const IntakeSecureBuffer  *passphrase,
                                                            guint64                    opslimit,
                                                            guint64                    memlimit,
+                                                           GError                   **error);
+
+/* intake_reviewer_key_seal() and intake_office_secret_seal_setup() with a
+ * given nonce, for test vectors. */
+GBytes             *intake_reviewer_key_seal_with_nonce   (const IntakeReviewerKey   *self,
+                                                           const IntakeCredentials   *credentials,
+                                                           const guint8              *nonce,
+                                                           GError                   **error);
+GBytes             *intake_office_secret_seal_setup_with_nonce (const IntakeOfficeSecret *self,
+                                                           const IntakeCredentials   *credentials,
+                                                           const guint8              *nonce,
+                                                           GError                   **error);
+/* A workstation key from its 32 secret bytes, for test vectors. */
+IntakeWorkstationKey *intake_workstation_key_new_from_secret (const guint8           *secret,
+                                                           GError                   **error);
+/* Builds a reviewer key from an office secret and an Ed25519 secret key in
+ * libsodium's 64-byte form, for test vectors. */
+IntakeReviewerKey  *intake_reviewer_key_new_from_raw      (const IntakeOfficeSecret  *office,
+                                                           const guint8              *sign_sk,
                                                            GError                   **error);
 
 G_END_DECLS
