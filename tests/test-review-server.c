@@ -988,6 +988,59 @@ test_audit_verify (void)
   (void)path;
 }
 
+/* ---- Audit listing: names cannot fake rows --------------------------------------- */
+
+static void
+test_audit_show_escapes (void)
+{
+  g_autoptr(Env) env = env_new (NULL);
+  g_autoptr(IntakeStore) store = test_server_open_store (env->server);
+  g_autoptr(GError) error = NULL;
+  const char *args[] = { "audit", "show", NULL };
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  /* A name made to look like the end of its row and a whole row of its own,
+   * one with a bidi override, one with a terminal escape. */
+  const char *actors[] = {
+    "eve\tfetch\t0123456789abcdef0123456789abcdef\tok\t127.0.0.1\n99\t2026-01-01 00:00\tanna\tfetch",
+    "\u202eadmin\u202c",
+    "mallory\x1b[2K",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (actors); i++)
+    {
+      g_autoptr(IntakeAuditEvent) event = intake_audit_event_new (g_get_real_time () / G_USEC_PER_SEC, actors[i],
+                                                                  "fetch", "obj\r\nect", "ok", "127.0.0.1");
+
+      g_assert_true (intake_store_append_audit (store, event, &error));
+      g_assert_no_error (error);
+    }
+
+  g_assert_cmpint (test_admin (env->server, args, 2, &out, NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  /* The header, one line per event, and the empty string after the last newline. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + G_N_ELEMENTS (actors) + 1);
+  for (guint i = 1; i <= G_N_ELEMENTS (actors); i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], "\t", -1);
+
+      g_assert_cmpuint (g_strv_length (fields), ==, 7);
+      g_assert_cmpstr (fields[4], ==, "obj\\r\\nect");
+      for (const char *p = lines[i]; *p != '\0'; p++)
+        g_assert_true ((guchar)*p >= 0x20 || *p == '\t');
+    }
+  {
+    g_auto(GStrv) fields = g_strsplit (lines[1], "\t", -1);
+
+    g_assert_true (g_str_has_prefix (fields[2], "eve\\tfetch\\t0123"));
+    g_assert_cmpstr (fields[3], ==, "fetch");
+  }
+  g_assert_nonnull (strstr (lines[1], "\\n99\\t2026-01-01"));
+  g_assert_nonnull (strstr (lines[2], "\\u202eadmin\\u202c"));
+  g_assert_null (strstr (lines[2], "\u202e"));
+  g_assert_nonnull (strstr (lines[3], "mallory\\x1b[2K"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1000,5 +1053,6 @@ main (int    argc,
   g_test_add_func ("/review/workflow/notes-audit-events", test_workflow_notes_audit);
   g_test_add_func ("/review/questionnaires-and-help-requests", test_questionnaires_and_help);
   g_test_add_func ("/review/audit/verify-and-tamper", test_audit_verify);
+  g_test_add_func ("/review/audit/show-escapes", test_audit_show_escapes);
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 #include "intake-admin-builtins.h"
 #include "intake-admin-private.h"
 #include "intake-audit.h"
+#include "intake-escape.h"
 #include "intake-keys.h"
 #include "intake-server-util.h"
 #include "intake-store.h"
@@ -177,16 +178,22 @@ intake_admin_reviewer_list (int    argc,
   if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)) ||
       !(reviewers = intake_store_list_reviewers (store, &error)))
     return intake_admin_fail (error);
+  /* Names are shown escaped (intake_escape_field): one line per reviewer. */
   for (guint i = 0; i < reviewers->len; i++)
-    width = MAX (width, (int)g_utf8_strlen (((IntakeStoreReviewer *)g_ptr_array_index (reviewers, i))->name, -1));
+    {
+      g_autofree char *escaped = intake_escape_field (((IntakeStoreReviewer *)g_ptr_array_index (reviewers, i))->name);
+
+      width = MAX (width, (int)g_utf8_strlen (escaped, -1));
+    }
   g_print ("%-*s  %-32s  %-7s  %s\n", width, "NAME", "ID", "STATUS", "CREATED");
   for (guint i = 0; i < reviewers->len; i++)
     {
       const IntakeStoreReviewer *reviewer = g_ptr_array_index (reviewers, i);
       g_autofree char *created = intake_admin_format_time (reviewer->created_at);
-      int pad = width - (int)g_utf8_strlen (reviewer->name, -1);
+      g_autofree char *escaped = intake_escape_field (reviewer->name);
+      int pad = width - (int)g_utf8_strlen (escaped, -1);
 
-      g_print ("%s%*s  %-32s  %-7s  %s\n", reviewer->name, pad, "", reviewer->reviewer_id,
+      g_print ("%s%*s  %-32s  %-7s  %s\n", escaped, pad, "", reviewer->reviewer_id,
                intake_reviewer_status_to_string (reviewer->status), created);
     }
   return EXIT_SUCCESS;

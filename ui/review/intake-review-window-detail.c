@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "intake-escape.h"
 #include "intake-rendering.h"
 #include "intake-review-pdf.h"
 #include "intake-review-window-private.h"
@@ -408,14 +409,19 @@ audit_cb (GObject      *source,
       JsonObject *event = json_array_get_object_element (events, i);
       g_autofree char *time = NULL;
       g_autofree char *text = NULL;
+      g_autofree char *actor = NULL;
+      g_autofree char *action = NULL;
+      g_autofree char *outcome = NULL;
 
       if (event == NULL)
         continue;
       time = intake_review_format_time (json_object_get_int_member_with_default (event, "time", 0));
-      text = g_strdup_printf ("%s — %s — %s (%s)", time,
-                              json_object_get_string_member_with_default (event, "actor", "?"),
-                              json_object_get_string_member_with_default (event, "action", "?"),
-                              json_object_get_string_member_with_default (event, "result", "?"));
+      /* Escaped: a name with a newline or a bidi override shows as such,
+       * never as another line or reordered text. */
+      actor = intake_escape_field (json_object_get_string_member_with_default (event, "actor", "?"));
+      action = intake_escape_field (json_object_get_string_member_with_default (event, "action", "?"));
+      outcome = intake_escape_field (json_object_get_string_member_with_default (event, "result", "?"));
+      text = g_strdup_printf ("%s — %s — %s (%s)", time, actor, action, outcome);
       add_label (GTK_BOX (self->audit_box), text, "review-source");
     }
   self->audit_ready = TRUE;
