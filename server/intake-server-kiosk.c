@@ -68,6 +68,10 @@ authenticate (IntakeServer      *self,
       return NULL;
     }
 
+  /* Each nonce once: a captured request cannot be sent again. */
+  if (!intake_server_use_nonce (self, msg, device->device_id, nonce, g_ascii_strtoll (timestamp, NULL, 10)))
+    return NULL;
+
   /* Only after the signature: an unsigned probe learns nothing about
    * which devices are revoked. */
   if (device->status == INTAKE_DEVICE_STATUS_REVOKED)

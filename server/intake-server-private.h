@@ -92,6 +92,9 @@ struct _IntakeServer
   double                     duration_sum;
   guint64                    refused_busy;
   guint64                    trims;
+  guint64                    replayed;
+  GHashTable                *unauthenticated;     /* error code -> guint64 * */
+  guint                      prune_id;
 };
 
 /* intake-server.c */
@@ -110,6 +113,14 @@ void              intake_server_respond_json         (SoupServerMessage  *msg,
 void              intake_server_respond_builder      (SoupServerMessage  *msg,
                                                       guint               status,
                                                       JsonBuilder        *builder);
+/* After a request's signature and timestamp are checked: records its
+ * nonce for @signer in the store; a nonce seen before answers 401
+ * replayed_request (a store failure 503) and returns FALSE. */
+gboolean          intake_server_use_nonce            (IntakeServer       *self,
+                                                      SoupServerMessage  *msg,
+                                                      const char         *signer,
+                                                      const char         *nonce,
+                                                      gint64              timestamp);
 /* {"error": @code, "message": @message}, and @code in the request's log line. */
 void              intake_server_respond_error        (SoupServerMessage  *msg,
                                                       guint               status,

@@ -144,6 +144,10 @@ authenticate_reviewer (IntakeServer      *self,
         review_refuse (self, msg, ctx, SOUP_STATUS_UNAUTHORIZED, "unauthenticated", error->message);
       return FALSE;
     }
+  /* A replay is refused without an audit event: whoever sends a captured
+   * request again is not the reviewer, and must not grow the log. */
+  if (!intake_server_use_nonce (self, msg, ctx->reviewer->reviewer_id, nonce, g_ascii_strtoll (timestamp, NULL, 10)))
+    return FALSE;
   if (ctx->reviewer->status == INTAKE_REVIEWER_STATUS_REVOKED)
     {
       review_refuse (self, msg, ctx, SOUP_STATUS_FORBIDDEN, "reviewer_revoked",

@@ -136,19 +136,18 @@ unlock_key (Env        *env,
 }
 
 
-static TestResponse *
-review_request_skewed (Env                     *env,
-                       const IntakeReviewerKey *key,
-                       const char              *method,
-                       const char              *path_and_query,
-                       GBytes                  *body,
-                       gint64                   skew)
+static SoupMessage *
+review_message_new (Env                     *env,
+                    const IntakeReviewerKey *key,
+                    const char              *method,
+                    const char              *path_and_query,
+                    GBytes                  *body,
+                    gint64                   skew)
 {
   g_autofree char *url = g_strconcat (env->server->url, path_and_query, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  SoupMessage *msg = soup_message_new (method, url);
   SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
   IntakeRequestAuth auth;
-  TestResponse *response;
 
   intake_review_sign_request (key, method, path_and_query, body, g_get_real_time () / G_USEC_PER_SEC + skew, &auth);
   if (body != NULL)
@@ -157,9 +156,21 @@ review_request_skewed (Env                     *env,
   soup_message_headers_replace (headers, INTAKE_HEADER_TIMESTAMP, auth.timestamp);
   soup_message_headers_replace (headers, INTAKE_HEADER_NONCE, auth.nonce);
   soup_message_headers_replace (headers, INTAKE_HEADER_SIGNATURE, auth.signature);
-  response = test_send (env->server->session, msg);
   intake_request_auth_clear (&auth);
-  return response;
+  return msg;
+}
+
+static TestResponse *
+review_request_skewed (Env                     *env,
+                       const IntakeReviewerKey *key,
+                       const char              *method,
+                       const char              *path_and_query,
+                       GBytes                  *body,
+                       gint64                   skew)
+{
+  g_autoptr(SoupMessage) msg = review_message_new (env, key, method, path_and_query, body, skew);
+
+  return test_send (env->server->session, msg);
 }
 
 static TestResponse *
@@ -988,6 +999,66 @@ test_audit_verify (void)
   (void)path;
 }
 
+/* ---- Replay ----------------------------------------------------------------------- */
+
+static guint
+count_events (Env        *env,
+              const char *action,
+              const char *object)
+{
+  g_autoptr(GPtrArray) events = all_events (env, NULL);
+  guint n = 0;
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      const IntakeAuditEvent *event = g_ptr_array_index (events, i);
+
+      if (g_str_equal (event->action, action) && g_str_equal (event->object, object))
+        n++;
+    }
+  return n;
+}
+
+/* A captured reviewer request sent again is refused, on this server and on
+ * another instance over the same store, and adds no audit row. */
+static void
+test_replay_reviewer (void)
+{
+  g_autoptr(Env) env = env_new (NULL);
+  g_autoptr(IntakeReviewerKey) anna = NULL;
+  g_autoptr(TestServer) second = NULL;
+  g_autoptr(GBytes) body = json_body ("{\"action\": \"view\", \"object\": \"replay-me\"}");
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(TestResponse) first = NULL;
+
+  add_reviewer (env, "anna");
+  anna = unlock_key (env, "anna");
+  msg = review_message_new (env, anna, "POST", "/v1/review/events", body, 0);
+  first = test_send (env->server->session, msg);
+  g_assert_cmpuint (first->status, ==, 200);
+  g_assert_cmpuint (count_events (env, "view", "replay-me"), ==, 1);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(SoupMessage) again = test_message_copy_to (msg, env->server, body);
+      g_autoptr(TestResponse) response = test_send (env->server->session, again);
+
+      assert_error (response, 401, "replayed_request");
+    }
+  second = test_server_new_instance (env->server);
+  g_assert_true (test_server_start (second, NULL, NULL));
+  {
+    g_autoptr(SoupMessage) again = test_message_copy_to (msg, second, body);
+    g_autoptr(TestResponse) response = test_send (second->session, again);
+
+    assert_error (response, 401, "replayed_request");
+  }
+  /* One event, however often it was replayed; the replays are only counted. */
+  g_assert_cmpuint (count_events (env, "view", "replay-me"), ==, 1);
+  g_assert_cmpint (test_server_metric (env->server, "intake_requests_replayed_total"), ==, 3);
+  test_server_stop (second);
+}
+
 /* ---- Audit listing: names cannot fake rows --------------------------------------- */
 
 static void
@@ -1049,6 +1120,7 @@ main (int    argc,
 
   g_test_add_func ("/review/unlock", test_unlock);
   g_test_add_func ("/review/authentication", test_authentication);
+  g_test_add_func ("/review/replay", test_replay_reviewer);
   g_test_add_func ("/review/list/filters-and-paging", test_list_filters);
   g_test_add_func ("/review/workflow/notes-audit-events", test_workflow_notes_audit);
   g_test_add_func ("/review/questionnaires-and-help-requests", test_questionnaires_and_help);

@@ -114,6 +114,26 @@ test_server_new (gboolean with_office_secret)
   return self;
 }
 
+TestServer *
+test_server_new_instance (TestServer *first)
+{
+  TestServer *self = g_new0 (TestServer, 1);
+
+  /* The same directory, office key, store and server key; its own log. */
+  self->shared = TRUE;
+  self->dir = g_strdup (first->dir);
+  self->office_dir = g_strdup (first->office_dir);
+  self->office_pub = g_strdup (first->office_pub);
+  self->passphrase_file = g_strdup (first->passphrase_file);
+  self->office = intake_office_public_copy (first->office);
+  self->data_dir = g_strdup (first->data_dir);
+  self->conninfo = g_strdup (first->conninfo);
+  self->server_key = g_strdup (first->server_key);
+  self->log_path = g_build_filename (first->dir, "server-2.log", NULL);
+  self->session = soup_session_new_with_options ("timeout", 60, NULL);
+  return self;
+}
+
 void
 test_server_free (TestServer *self)
 {
@@ -124,7 +144,8 @@ test_server_free (TestServer *self)
   g_clear_object (&self->session);
   g_clear_object (&self->tls_database);
   g_clear_pointer (&self->office, intake_office_public_free);
-  intake_test_rm_rf (self->dir);
+  if (!self->shared)
+    intake_test_rm_rf (self->dir);
   g_free (self->dir);
   g_free (self->office_dir);
   g_free (self->office_pub);
@@ -432,6 +453,27 @@ message_new (const char              *method,
       soup_message_headers_replace (headers, INTAKE_HEADER_SIGNATURE, auth->signature);
     }
   return msg;
+}
+
+SoupMessage *
+test_message_copy_to (SoupMessage *msg,
+                      TestServer  *server,
+                      GBytes      *body)
+{
+  GUri *uri = soup_message_get_uri (msg);
+  g_autofree char *url = g_strconcat (server->url, g_uri_get_path (uri),
+                                      g_uri_get_query (uri) != NULL ? "?" : "",
+                                      g_uri_get_query (uri) != NULL ? g_uri_get_query (uri) : "", NULL);
+  SoupMessage *copy = message_new (soup_message_get_method (msg), url, body, NULL);
+  SoupMessageHeaders *from = soup_message_get_request_headers (msg);
+  SoupMessageHeaders *to = soup_message_get_request_headers (copy);
+  const char *names[] = { INTAKE_HEADER_DEVICE, "Intake-Reviewer", INTAKE_HEADER_TIMESTAMP, INTAKE_HEADER_NONCE,
+                          INTAKE_HEADER_SIGNATURE };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (soup_message_headers_get_one (from, names[i]) != NULL)
+      soup_message_headers_replace (to, names[i], soup_message_headers_get_one (from, names[i]));
+  return copy;
 }
 
 TestResponse *

@@ -33,6 +33,7 @@ typedef struct {
   GSubprocess        *proc;
   char               *url;
   SoupSession        *session;
+  gboolean            shared;          /* a second instance: test_server_new_instance() */
 } TestServer;
 
 typedef struct {
@@ -54,6 +55,10 @@ const char   *test_server_admin_path     (void);
 const char   *test_server_binary_path    (void);
 
 TestServer   *test_server_new            (gboolean            with_office_secret);
+/* Another server process over the same store, office key and server key
+ * (several instances, as docs/server.md runs them); start it with
+ * test_server_start(). Freeing it leaves the first one's files. */
+TestServer   *test_server_new_instance   (TestServer         *first);
 void          test_server_free           (TestServer         *self);
 /* "--data DIR" or "--postgres CONNINFO", for intake-admin. */
 void          test_server_add_store_args (TestServer         *self,
@@ -95,6 +100,11 @@ TestResponse *test_http                  (SoupSession        *session,
                                           const char         *url,
                                           GBytes             *body,
                                           const IntakeRequestAuth *auth);
+/* The same request (method, path and query, signature headers) again,
+ * to @server, with @body: a replay. */
+SoupMessage  *test_message_copy_to       (SoupMessage        *msg,
+                                          TestServer         *server,
+                                          GBytes             *body);
 /* Sends a prepared message the same way. */
 TestResponse *test_send                  (SoupSession        *session,
                                           SoupMessage        *msg);

@@ -186,6 +186,68 @@ test_enroll_round_trip (void)
   test_server_stop (server);
 }
 
+/* A signed request is accepted once: sent again (to this server, after a
+ * restart, or to another instance over the same store) it is refused with
+ * replayed_request, and nothing is done twice. */
+static void
+test_replay_device (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestServer) second = NULL;
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(GPtrArray) batch = envelopes_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(TestResponse) first = NULL;
+  g_autoptr(TestResponse) replayed = NULL;
+  g_autoptr(TestResponse) fresh = NULL;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  kiosk = test_kiosk_new_enrolled (server);
+  g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));
+  body = test_upload_body (batch);
+  msg = test_kiosk_message_new (kiosk, server, "POST", "/v1/envelopes", body, 0);
+  first = test_send (server->session, msg);
+  g_assert_cmpuint (first->status, ==, 200);
+  assert_result (first, 0, "stored", NULL);
+
+  /* The very same request: same headers, same body. */
+  {
+    g_autoptr(SoupMessage) again = test_message_copy_to (msg, server, body);
+
+    replayed = test_send (server->session, again);
+    assert_error (replayed, 401, "replayed_request");
+    g_assert_cmpint (test_server_metric (server, "intake_requests_replayed_total"), ==, 1);
+    g_assert_cmpint (test_server_metric (server, "intake_unauthenticated_requests_total{error=\"replayed_request\"}"),
+                     ==, 1);
+  }
+
+  /* The nonce is in the store: another instance (and a restarted one) knows it too. */
+  second = test_server_new_instance (server);
+  g_assert_true (test_server_start (second, NULL, NULL));
+  {
+    g_autoptr(SoupMessage) again = test_message_copy_to (msg, second, body);
+    g_autoptr(TestResponse) response = test_send (second->session, again);
+
+    assert_error (response, 401, "replayed_request");
+  }
+  test_server_stop (server);
+  g_assert_true (test_server_start (server, NULL, NULL));
+  {
+    g_autoptr(SoupMessage) again = test_message_copy_to (msg, server, body);
+    g_autoptr(TestResponse) response = test_send (server->session, again);
+
+    assert_error (response, 401, "replayed_request");
+  }
+
+  /* A new signature (new nonce) over the same envelope is fine: duplicate. */
+  fresh = test_kiosk_upload (kiosk, second, batch);
+  g_assert_cmpuint (fresh->status, ==, 200);
+  assert_result (fresh, 0, "duplicate", NULL);
+  test_server_stop (second);
+  test_server_stop (server);
+}
+
 /* stored, then duplicate, then conflict; the receipt lists what is safe to drop. */
 static void
 test_upload_stored_duplicate_conflict (void)
@@ -1285,6 +1347,7 @@ main (int    argc,
   g_test_add_func ("/server/enroll/round-trip", test_enroll_round_trip);
   g_test_add_func ("/server/upload/stored-duplicate-conflict", test_upload_stored_duplicate_conflict);
   g_test_add_func ("/server/upload/mixed-batch", test_upload_mixed_batch);
+  g_test_add_func ("/server/replay/device", test_replay_device);
   g_test_add_func ("/server/refusals", test_refusals);
   g_test_add_func ("/server/tls/private-ca", test_tls);
   g_test_add_func ("/server/listen/refuses-public-without-tls", test_listen_refuses_public_without_tls);

@@ -181,6 +181,14 @@ static const char * const migrations[] = {
   "  first_seen BIGINT NOT NULL,"
   "  PRIMARY KEY (id, version, hash)"
   ");",
+  /* 3: replay, as in the SQLite list. */
+  "CREATE TABLE request_nonces ("
+  "  signer     TEXT NOT NULL,"
+  "  nonce      TEXT NOT NULL,"
+  "  expires_at BIGINT NOT NULL,"
+  "  PRIMARY KEY (signer, nonce)"
+  ");"
+  "CREATE INDEX request_nonces_expiry ON request_nonces (expires_at);",
 };
 
 
@@ -1471,6 +1479,51 @@ insert_note (IntakeStore  *store,
   return run_command (INTAKE_STORE_PG (store), STMT_NOTE_INSERT, &p, "cannot store the note", NULL, error);
 }
 
+/* One statement in autocommit; of two instances inserting the same pair
+ * at once, the primary key lets exactly one insert a row. */
+static gboolean
+pg_use_nonce (IntakeStore  *store,
+              const char   *signer,
+              const char   *nonce,
+              gint64        expires_at,
+              gboolean     *out_fresh,
+              GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  Params p = { 0 };
+  int rows = 0;
+
+  if (!ensure_connected (self, error))
+    return FALSE;
+  param_text (&p, signer);
+  param_text (&p, nonce);
+  param_int (&p, expires_at);
+  if (!run_command (self, STMT_NONCE_INSERT, &p, "cannot record the request nonce", &rows, error))
+    return FALSE;
+  *out_fresh = rows == 1;
+  return TRUE;
+}
+
+static gboolean
+pg_prune_nonces (IntakeStore  *store,
+                 gint64        now,
+                 guint        *out_removed,
+                 GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  Params p = { 0 };
+  int rows = 0;
+
+  if (!ensure_connected (self, error))
+    return FALSE;
+  param_int (&p, now);
+  if (!run_command (self, STMT_NONCE_PRUNE, &p, "cannot forget expired request nonces", &rows, error))
+    return FALSE;
+  if (out_removed != NULL)
+    *out_removed = (guint) rows;
+  return TRUE;
+}
+
 INTAKE_STORE_DEFINE_BACKEND (pg_backend, backend_ensure_ready);
 
 /* Envelopes stored before schema 2 get their reference codes here, in
@@ -1545,6 +1598,8 @@ intake_store_pg_iface_init (IntakeStoreInterface *iface)
   iface->list_help_requests = pg_list_help_requests;
   iface->put_questionnaire = pg_put_questionnaire;
   iface->list_questionnaires = pg_list_questionnaires;
+  iface->use_nonce = pg_use_nonce;
+  iface->prune_nonces = pg_prune_nonces;
 }
 
 static void

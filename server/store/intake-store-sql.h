@@ -60,6 +60,9 @@ typedef enum {
   STMT_HELP_LIST,
   STMT_QUESTIONNAIRE_INSERT,
   STMT_QUESTIONNAIRE_LIST,
+  /* schema 3: replay */
+  STMT_NONCE_INSERT,
+  STMT_NONCE_PRUNE,
   N_STMTS
 } IntakeStoreStmt;
 
@@ -192,6 +195,11 @@ static const char * const intake_store_sql[N_STMTS] = {
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id, version, hash) DO NOTHING",
   [STMT_QUESTIONNAIRE_LIST] =
     "SELECT id, version, hash, canonical, signature, first_seen FROM questionnaires ORDER BY id, version, hash",
+  [STMT_NONCE_INSERT] =
+    "INSERT INTO request_nonces (signer, nonce, expires_at) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT (signer, nonce) DO NOTHING",
+  [STMT_NONCE_PRUNE] =
+    "DELETE FROM request_nonces WHERE expires_at < ?1",
 };
 
 /* One bound parameter of a statement built at run time. */

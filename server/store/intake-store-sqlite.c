@@ -176,6 +176,15 @@ static const char * const migrations[] = {
   "  first_seen INTEGER NOT NULL,"
   "  PRIMARY KEY (id, version, hash)"
   ");",
+  /* 3: replay. Every signed request's nonce, per signer, until its
+   * timestamp leaves the window (docs/protocol.md, "Signed requests"). */
+  "CREATE TABLE request_nonces ("
+  "  signer     TEXT NOT NULL,"
+  "  nonce      TEXT NOT NULL,"
+  "  expires_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (signer, nonce)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX request_nonces_expiry ON request_nonces (expires_at);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == INTAKE_STORE_SCHEMA_VERSION);
@@ -1331,6 +1340,44 @@ insert_note (IntakeStore  *store,
   return step_done (self, s, "cannot store the note", error);
 }
 
+/* One statement in autocommit: on disk before the request is answered. */
+static gboolean
+sqlite_use_nonce (IntakeStore  *store,
+                  const char   *signer,
+                  const char   *nonce,
+                  gint64        expires_at,
+                  gboolean     *out_fresh,
+                  GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_NONCE_INSERT);
+
+  bind_text (s, 1, signer);
+  bind_text (s, 2, nonce);
+  sqlite3_bind_int64 (s, 3, expires_at);
+  if (!step_done (self, s, "cannot record the request nonce", error))
+    return FALSE;
+  *out_fresh = sqlite3_changes (self->db) == 1;
+  return TRUE;
+}
+
+static gboolean
+sqlite_prune_nonces (IntakeStore  *store,
+                     gint64        now,
+                     guint        *out_removed,
+                     GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_NONCE_PRUNE);
+
+  sqlite3_bind_int64 (s, 1, now);
+  if (!step_done (self, s, "cannot forget expired request nonces", error))
+    return FALSE;
+  if (out_removed != NULL)
+    *out_removed = (guint) sqlite3_changes (self->db);
+  return TRUE;
+}
+
 INTAKE_STORE_DEFINE_BACKEND (sqlite_backend, NULL);
 
 /* Envelopes stored before schema 2 get their reference codes here (SQL
@@ -1414,6 +1461,8 @@ intake_store_sqlite_iface_init (IntakeStoreInterface *iface)
   iface->list_help_requests = sqlite_list_help_requests;
   iface->put_questionnaire = sqlite_put_questionnaire;
   iface->list_questionnaires = sqlite_list_questionnaires;
+  iface->use_nonce = sqlite_use_nonce;
+  iface->prune_nonces = sqlite_prune_nonces;
 }
 
 static void

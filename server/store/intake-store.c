@@ -542,6 +542,33 @@ intake_store_append_audit (IntakeStore       *self,
   return INTAKE_STORE_GET_IFACE (self)->append_audit (self, event, error);
 }
 
+gboolean
+intake_store_use_nonce (IntakeStore  *self,
+                        const char   *signer,
+                        const char   *nonce,
+                        gint64        expires_at,
+                        gboolean     *out_fresh,
+                        GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (signer != NULL && nonce != NULL && out_fresh != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return INTAKE_STORE_GET_IFACE (self)->use_nonce (self, signer, nonce, expires_at, out_fresh, error);
+}
+
+gboolean
+intake_store_prune_nonces (IntakeStore  *self,
+                           gint64        now,
+                           guint        *out_removed,
+                           GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return INTAKE_STORE_GET_IFACE (self)->prune_nonces (self, now, out_removed, error);
+}
+
 GPtrArray *
 intake_store_list_audit (IntakeStore  *self,
                          const char   *object,

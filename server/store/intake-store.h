@@ -61,7 +61,7 @@ typedef enum {
 } IntakeStoreError;
 
 /* The schema both backends create; see docs/server.md for the tables. */
-#define INTAKE_STORE_SCHEMA_VERSION 2
+#define INTAKE_STORE_SCHEMA_VERSION 3
 
 typedef enum {
   INTAKE_DEVICE_STATUS_ACTIVE,
@@ -323,6 +323,18 @@ struct _IntakeStoreInterface
   GPtrArray *(*list_questionnaires) (IntakeStore               *self,
                                      GError                   **error);
   const char *(*get_backend_name)   (IntakeStore               *self);
+
+  /* Replay (schema 3) */
+  gboolean   (*use_nonce)           (IntakeStore               *self,
+                                     const char                *signer,
+                                     const char                *nonce,
+                                     gint64                     expires_at,
+                                     gboolean                  *out_fresh,
+                                     GError                   **error);
+  gboolean   (*prune_nonces)        (IntakeStore               *self,
+                                     gint64                     now,
+                                     guint                     *out_removed,
+                                     GError                   **error);
 };
 
 GQuark              intake_store_error_quark          (void);
@@ -544,6 +556,26 @@ gboolean            intake_store_put_questionnaire    (IntakeStore              
                                                        GError                   **error);
 /* IntakeStoreQuestionnaire, by id and version. */
 GPtrArray          *intake_store_list_questionnaires  (IntakeStore               *self,
+                                                       GError                   **error);
+
+/* Replay ---------------------------------------------------------------- */
+
+/* Records that @signer (a device or reviewer id, or another kind of
+ * signer named by a prefix such as "unlock:") used @nonce, which the
+ * server would accept until @expires_at. *@out_fresh is FALSE when the
+ * pair was recorded before: a replay. Committed before it returns, so it
+ * holds across server instances and restarts. */
+gboolean            intake_store_use_nonce            (IntakeStore               *self,
+                                                       const char                *signer,
+                                                       const char                *nonce,
+                                                       gint64                     expires_at,
+                                                       gboolean                  *out_fresh,
+                                                       GError                   **error);
+/* Forgets nonces that expired before @now (their timestamps are outside
+ * the window, so they would be refused anyway). */
+gboolean            intake_store_prune_nonces         (IntakeStore               *self,
+                                                       gint64                     now,
+                                                       guint                     *out_removed,
                                                        GError                   **error);
 
 gboolean            intake_review_state_is_valid      (const char                *state);
