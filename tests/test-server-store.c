@@ -73,7 +73,7 @@ test_enroll_codes (void)
   g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_EXISTS);
   g_clear_error (&error);
 
-  location = intake_store_consume_enroll_code (store, hash, &pub, now + 59, &error);
+  location = intake_store_consume_enroll_code (store, hash, &pub, now + 59, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (location, ==, "Kerkrade");
   device = intake_store_get_device (store, kiosk->device_id, &error);
@@ -82,20 +82,20 @@ test_enroll_codes (void)
   g_assert_cmpint (device->enrolled_at, ==, now + 59);
   g_assert_cmpmem (device->sign_pk, 32, pub.sign_pk, 32);
 
-  again = intake_store_consume_enroll_code (store, hash, &pub2, now + 1, &error);
+  again = intake_store_consume_enroll_code (store, hash, &pub2, now + 1, NULL, &error);
   g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_USED);
   g_assert_null (again);
   g_clear_error (&error);
 
   g_assert_true (intake_store_create_enroll_code (store, expired, "Kerkrade", now, now + 60, &error));
-  g_assert_null (intake_store_consume_enroll_code (store, expired, &pub2, now + 60, &error));
+  g_assert_null (intake_store_consume_enroll_code (store, expired, &pub2, now + 60, NULL, &error));
   g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_EXPIRED);
   g_clear_error (&error);
 
   {
     g_autofree char *unknown = new_code_hash ();
 
-    g_assert_null (intake_store_consume_enroll_code (store, unknown, &pub2, now, &error));
+    g_assert_null (intake_store_consume_enroll_code (store, unknown, &pub2, now, NULL, &error));
     g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_CODE);
     g_clear_error (&error);
   }
@@ -107,10 +107,10 @@ test_enroll_codes (void)
 
     g_assert_true (intake_store_revoke_device (store, kiosk->device_id, now + 100, &error));
     g_assert_true (intake_store_create_enroll_code (store, fresh, "Simpelveld", now, now + 600, &error));
-    g_assert_null (intake_store_consume_enroll_code (store, fresh, &pub, now + 200, &error));
+    g_assert_null (intake_store_consume_enroll_code (store, fresh, &pub, now + 200, NULL, &error));
     g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DEVICE_REVOKED);
     g_clear_error (&error);
-    taken = intake_store_consume_enroll_code (store, fresh, &pub2, now + 201, &error);
+    taken = intake_store_consume_enroll_code (store, fresh, &pub2, now + 201, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpstr (taken, ==, "Simpelveld");
   }

@@ -535,6 +535,15 @@ test_kiosk_enroll (TestKiosk  *kiosk,
                    TestServer *server,
                    const char *code)
 {
+  return test_kiosk_enroll_as (kiosk, server, code, kiosk->key);
+}
+
+TestResponse *
+test_kiosk_enroll_as (TestKiosk             *kiosk,
+                      TestServer            *server,
+                      const char            *code,
+                      const IntakeDeviceKey *signer)
+{
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -559,7 +568,20 @@ test_kiosk_enroll (TestKiosk  *kiosk,
   text = json_generator_to_data (generator, &len);
   body = g_bytes_new_take (text, len);
 
-  response = test_http (server->session, "POST", url, body, NULL);
+  /* Signed with @signer under the context "enroll"; the device header names
+   * the key in the body (a signer other than @kiosk's key is a forgery). */
+  if (signer != NULL)
+    {
+      IntakeRequestAuth auth;
+      g_autofree char *device_id = intake_device_key_dup_id_hex (kiosk->key);
+
+      intake_protocol_sign_request_with (signer, device_id, INTAKE_PROTOCOL_ENROLL_CONTEXT, "POST", "/v1/enroll",
+                                         body, g_get_real_time () / G_USEC_PER_SEC, &auth);
+      response = test_http (server->session, "POST", url, body, &auth);
+      intake_request_auth_clear (&auth);
+    }
+  else
+    response = test_http (server->session, "POST", url, body, NULL);
   if (response->status == 200)
     {
       JsonObject *object = json_node_get_object (response->json);

@@ -113,10 +113,17 @@ const char   *test_response_error_code   (TestResponse       *response);
 
 TestKiosk    *test_kiosk_new             (void);
 void          test_kiosk_free            (TestKiosk          *kiosk);
-/* POST /v1/enroll with @code; on 200 fills in the kiosk's server key. */
+/* POST /v1/enroll with @code, signed with the kiosk's key (context
+ * "enroll"); on 200 fills in the kiosk's server key. */
 TestResponse *test_kiosk_enroll          (TestKiosk          *kiosk,
                                           TestServer         *server,
                                           const char         *code);
+/* The same, signed by @signer (NULL: not signed): a forgery when it is not
+ * @kiosk's own key. */
+TestResponse *test_kiosk_enroll_as       (TestKiosk          *kiosk,
+                                          TestServer         *server,
+                                          const char         *code,
+                                          const IntakeDeviceKey *signer);
 /* Enrolls with a fresh code and asserts success. */
 TestKiosk    *test_kiosk_new_enrolled    (TestServer         *server);
 GBytes       *test_kiosk_seal            (TestKiosk          *kiosk,

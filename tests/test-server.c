@@ -186,6 +186,82 @@ test_enroll_round_trip (void)
   test_server_stop (server);
 }
 
+/* Enrollment proves possession of the key it registers: a fresh code in
+ * someone else's hands can neither register a kiosk's public key nor move
+ * that kiosk to another location; the kiosk itself can, and it is logged. */
+static void
+test_enroll_proof_of_possession (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) victim = NULL;
+  g_autoptr(TestKiosk) attacker = test_kiosk_new ();
+  g_autoptr(IntakeStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *move_code = NULL;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  victim = test_kiosk_new_enrolled (server);
+  g_assert_cmpstr (victim->location, ==, "Vaals");
+  code = test_server_new_code (server, "Heerlen");
+
+  /* The victim's public key, signed by the attacker's key, or not signed. */
+  {
+    g_autoptr(TestResponse) forged = test_kiosk_enroll_as (victim, server, code, attacker->key);
+    g_autoptr(TestResponse) unsigned_one = test_kiosk_enroll_as (victim, server, code, NULL);
+
+    assert_error (forged, 401, "bad_signature");
+    assert_error (unsigned_one, 401, "unauthenticated");
+  }
+  store = test_server_open_store (server);
+  {
+    g_autoptr(IntakeStoreDevice) device = intake_store_get_device (store, victim->device_id, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (device->location, ==, "Vaals");
+  }
+  /* The code was not consumed: its holder can still enroll their own key. */
+  {
+    g_autoptr(TestResponse) own = test_kiosk_enroll (attacker, server, code);
+
+    g_assert_cmpuint (own->status, ==, 200);
+    g_assert_cmpstr (attacker->location, ==, "Heerlen");
+  }
+
+  /* The kiosk itself moves with a new code: allowed, and in the audit log and the server log. */
+  move_code = test_server_new_code (server, "Gulpen-Wittem");
+  {
+    g_autoptr(TestResponse) moved = test_kiosk_enroll (victim, server, move_code);
+    g_autoptr(IntakeStoreDevice) device = NULL;
+    g_autoptr(GPtrArray) events = NULL;
+    g_autofree char *log = NULL;
+    gboolean found = FALSE;
+
+    g_assert_cmpuint (moved->status, ==, 200);
+    device = intake_store_get_device (store, victim->device_id, &error);
+    g_assert_cmpstr (device->location, ==, "Gulpen-Wittem");
+    events = intake_store_list_audit (store, NULL, 0, 1000, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < events->len; i++)
+      {
+        const IntakeAuditEvent *event = g_ptr_array_index (events, i);
+
+        if (g_str_equal (event->action, "device_relocate"))
+          {
+            g_autofree char *object = g_strdup_printf ("%s location=Gulpen-Wittem previous=Vaals", victim->device_id);
+
+            g_assert_cmpstr (event->object, ==, object);
+            g_assert_cmpstr (event->actor, ==, "device");
+            found = TRUE;
+          }
+      }
+    g_assert_true (found);
+    log = test_server_read_log (server);
+    g_assert_nonnull (strstr (log, "msg=device_relocated"));
+  }
+  test_server_stop (server);
+}
+
 /* A signed request is accepted once: sent again (to this server, after a
  * restart, or to another instance over the same store) it is refused with
  * replayed_request, and nothing is done twice. */
@@ -1348,6 +1424,7 @@ main (int    argc,
   g_test_add_func ("/server/upload/stored-duplicate-conflict", test_upload_stored_duplicate_conflict);
   g_test_add_func ("/server/upload/mixed-batch", test_upload_mixed_batch);
   g_test_add_func ("/server/replay/device", test_replay_device);
+  g_test_add_func ("/server/enroll/proof-of-possession", test_enroll_proof_of_possession);
   g_test_add_func ("/server/refusals", test_refusals);
   g_test_add_func ("/server/tls/private-ca", test_tls);
   g_test_add_func ("/server/listen/refuses-public-without-tls", test_listen_refuses_public_without_tls);

@@ -96,6 +96,7 @@ common_consume_enroll_code (IntakeStore              *store,
                             const char               *code_hash,
                             const IntakeDevicePublic *device,
                             gint64                    now,
+                            char                    **out_previous_location,
                             GError                  **error)
 {
   const IntakeStoreBackend *ops = backend_of (store);
@@ -175,6 +176,8 @@ common_consume_enroll_code (IntakeStore              *store,
 
   if (!ops->commit (store, error))
     return NULL;
+  if (existing != NULL && out_previous_location != NULL)
+    *out_previous_location = g_strdup (existing->location);
   return g_steal_pointer (&location);
 }
 

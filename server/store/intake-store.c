@@ -51,6 +51,7 @@ intake_store_consume_enroll_code (IntakeStore              *self,
                                   const char               *code_hash,
                                   const IntakeDevicePublic *device,
                                   gint64                    now,
+                                  char                    **out_previous_location,
                                   GError                  **error)
 {
   g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
@@ -59,7 +60,10 @@ intake_store_consume_enroll_code (IntakeStore              *self,
 
   if (!intake_hex_is_lower (code_hash, 64))
     return invalid (error, "code hash (expected 64 lowercase hex digits)"), NULL;
-  return INTAKE_STORE_GET_IFACE (self)->consume_enroll_code (self, code_hash, device, now, error);
+  if (out_previous_location != NULL)
+    *out_previous_location = NULL;
+  return INTAKE_STORE_GET_IFACE (self)->consume_enroll_code (self, code_hash, device, now, out_previous_location,
+                                                             error);
 }
 
 gboolean

@@ -199,6 +199,7 @@ struct _IntakeStoreInterface
                                      const char                *code_hash,
                                      const IntakeDevicePublic  *device,
                                      gint64                     now,
+                                     char                     **out_previous_location,
                                      GError                   **error);
   gboolean   (*register_device)     (IntakeStore               *self,
                                      const IntakeDevicePublic  *device,
@@ -349,13 +350,15 @@ gboolean            intake_store_create_enroll_code   (IntakeStore              
                                                        GError                   **error);
 /* In one transaction: consumes the code and registers @device as active
  * with the code's location (an active device that enrolls again keeps its
- * row and takes the new location). Returns the location. Errors:
- * UNKNOWN_CODE, CODE_USED, CODE_EXPIRED, DEVICE_REVOKED (the code is then
- * left unused). */
+ * row and takes the new location; its location before goes to
+ * @out_previous_location, which is NULL for a new device). Returns the
+ * location. Errors: UNKNOWN_CODE, CODE_USED, CODE_EXPIRED, DEVICE_REVOKED
+ * (the code is then left unused). */
 char               *intake_store_consume_enroll_code  (IntakeStore               *self,
                                                        const char                *code_hash,
                                                        const IntakeDevicePublic  *device,
                                                        gint64                     now,
+                                                       char                     **out_previous_location,
                                                        GError                   **error);
 /* Registers @device as active without a code (tests, manual set-ups).
  * DEVICE_REVOKED if it was revoked; registering an active device again
