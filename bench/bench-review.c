@@ -758,7 +758,8 @@ main (int    argc,
         for (guint i = 0; i < SCREEN_ROWS; i++)
           {
             g_autoptr(IntakeReviewItem) item = g_list_model_get_item (G_LIST_MODEL (full), first + i);
-            GBytes *envelope = intake_store_dup_envelope (store, intake_review_item_get_id (item), NULL, &error);
+            const IntakeReviewMeta *meta = intake_review_item_get_meta (item);
+            GBytes *envelope = intake_store_dup_envelope (store, meta->device_id, meta->submission_id, NULL, &error);
 
             if (envelope == NULL)
               g_error ("no envelope for %s", intake_review_item_get_id (item));

@@ -165,6 +165,12 @@ add_submission_members (JsonBuilder                 *builder,
 
   json_builder_set_member_name (builder, "seq");
   json_builder_add_int_value (builder, e->seq);
+  json_builder_set_member_name (builder, "key");
+  {
+    g_autofree char *key = g_strconcat (e->device_id, "-", e->submission_id, NULL);
+
+    json_builder_add_string_value (builder, key);
+  }
   json_builder_set_member_name (builder, "submission_id");
   json_builder_add_string_value (builder, e->submission_id);
   json_builder_set_member_name (builder, "reference");
@@ -390,6 +396,7 @@ review_list (IntakeServer      *self,
 static void
 review_fetch (IntakeServer      *self,
               SoupServerMessage *msg,
+              const char        *device_id,
               const char        *submission_id,
               ReviewContext     *ctx)
 {
@@ -400,20 +407,20 @@ review_fetch (IntakeServer      *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *envelope_b64 = NULL;
 
-  if (!(submission = intake_store_get_submission (self->store, submission_id, &error)))
+  if (!(submission = intake_store_get_submission (self->store, device_id, submission_id, &error)))
     {
       if (error != NULL)
         return intake_server_store_unavailable (msg, error);
       return review_refuse (self, msg, ctx, SOUP_STATUS_NOT_FOUND, "not_found", "no such submission");
     }
-  if (!(envelope = intake_store_dup_envelope (self->store, submission_id, NULL, &error)) ||
-      !(notes = intake_store_list_notes (self->store, submission_id, &error)))
+  if (!(envelope = intake_store_dup_envelope (self->store, device_id, submission_id, NULL, &error)) ||
+      !(notes = intake_store_list_notes (self->store, device_id, submission_id, &error)))
     {
       if (error == NULL)
         g_set_error_literal (&error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DATABASE, "the envelope vanished");
       return intake_server_store_unavailable (msg, error);
     }
-  if (!audit (self, msg, ctx->reviewer->name, "fetch", submission_id, "ok"))
+  if (!audit (self, msg, ctx->reviewer->name, "fetch", ctx->object, "ok"))
     return;
 
   envelope_b64 = g_base64_encode (g_bytes_get_data (envelope, NULL), g_bytes_get_size (envelope));
@@ -485,6 +492,7 @@ respond_change (SoupServerMessage           *msg,
 static void
 review_workflow (IntakeServer      *self,
                  SoupServerMessage *msg,
+                 const char        *device_id,
                  const char        *submission_id,
                  GBytes            *body,
                  ReviewContext     *ctx)
@@ -509,9 +517,9 @@ review_workflow (IntakeServer      *self,
                           "expected {\"state\": \"new|in_review|conversation_planned|closed|needs_follow_up\", "
                           "\"unit\": \"...\" or null, \"expected_version\": N}");
 
-  event = intake_audit_event_new (intake_server_now_seconds (), ctx->reviewer->name, "state_change", submission_id,
+  event = intake_audit_event_new (intake_server_now_seconds (), ctx->reviewer->name, "state_change", ctx->object,
                                   "ok", origin_of (msg));
-  if (!intake_store_update_workflow (self->store, submission_id, state, unit, expected, ctx->reviewer->name,
+  if (!intake_store_update_workflow (self->store, device_id, submission_id, state, unit, expected, ctx->reviewer->name,
                                      intake_server_now_seconds (), event, &current, &conflict, &error))
     {
       if (g_error_matches (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION))
@@ -526,6 +534,7 @@ review_workflow (IntakeServer      *self,
 static void
 review_note (IntakeServer      *self,
              SoupServerMessage *msg,
+             const char        *device_id,
              const char        *submission_id,
              GBytes            *body,
              ReviewContext     *ctx)
@@ -539,7 +548,7 @@ review_note (IntakeServer      *self,
   g_autofree char *header_office = NULL;
   g_autofree char *signer_device = NULL;
   IntakeEnvelopeHeader header;
-  guint8 device_id[INTAKE_DEVICE_ID_BYTES];
+  guint8 signer_id[INTAKE_DEVICE_ID_BYTES];
   JsonObject *request;
   guint8 *data;
   gsize len = 0;
@@ -555,8 +564,8 @@ review_note (IntakeServer      *self,
 
   /* A note is an envelope sealed for this office and signed with the
    * reviewer's own key: its header names the device id of that key. */
-  intake_device_id_from_public_key (ctx->reviewer->sign_pk, device_id);
-  signer_device = intake_hex_encode (device_id, sizeof device_id);
+  intake_device_id_from_public_key (ctx->reviewer->sign_pk, signer_id);
+  signer_device = intake_hex_encode (signer_id, sizeof signer_id);
   if (len > INTAKE_ACCEPT_MAX_ENVELOPE || !intake_envelope_verify (note, &header, NULL) ||
       !g_str_equal ((header_device = intake_hex_encode (header.device_id, sizeof header.device_id)), signer_device) ||
       !g_str_equal ((header_office = intake_hex_encode (header.office_key_id, sizeof header.office_key_id)),
@@ -565,9 +574,9 @@ review_note (IntakeServer      *self,
                           "the note must be an envelope sealed for this office key and signed with "
                           "your reviewer key");
 
-  event = intake_audit_event_new (intake_server_now_seconds (), ctx->reviewer->name, "note", submission_id, "ok",
+  event = intake_audit_event_new (intake_server_now_seconds (), ctx->reviewer->name, "note", ctx->object, "ok",
                                   origin_of (msg));
-  if (!intake_store_add_note (self->store, submission_id, note, ctx->reviewer->reviewer_id, ctx->reviewer->name,
+  if (!intake_store_add_note (self->store, device_id, submission_id, note, ctx->reviewer->reviewer_id, ctx->reviewer->name,
                               expected, intake_server_now_seconds (), event, &current, &conflict, &error))
     {
       if (g_error_matches (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION))
@@ -597,9 +606,20 @@ add_event_members (JsonBuilder            *builder,
   json_builder_add_string_value (builder, event->origin);
 }
 
+static int
+compare_event_seq (gconstpointer a,
+                   gconstpointer b)
+{
+  const IntakeAuditEvent *x = *(const IntakeAuditEvent * const *)a;
+  const IntakeAuditEvent *y = *(const IntakeAuditEvent * const *)b;
+
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 static void
 review_audit_view (IntakeServer      *self,
                    SoupServerMessage *msg,
+                   const char        *device_id,
                    const char        *submission_id,
                    ReviewContext     *ctx)
 {
@@ -607,28 +627,32 @@ review_audit_view (IntakeServer      *self,
   g_autoptr(IntakeStoreSubmission) submission = NULL;
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_audit_event_free);
   g_autoptr(GError) error = NULL;
-  gint64 after = 0;
+  /* Events name a submission by its key (device-submission); events from
+   * before protocol 2 by the submission id alone. */
+  const char *objects[] = { ctx->object, submission_id };
 
-  if (!(submission = intake_store_get_submission (self->store, submission_id, &error)))
+  if (!(submission = intake_store_get_submission (self->store, device_id, submission_id, &error)))
     {
       if (error != NULL)
         return intake_server_store_unavailable (msg, error);
       return review_refuse (self, msg, ctx, SOUP_STATUS_NOT_FOUND, "not_found", "no such submission");
     }
-  if (!audit (self, msg, ctx->reviewer->name, "audit_view", submission_id, "ok"))
+  if (!audit (self, msg, ctx->reviewer->name, "audit_view", ctx->object, "ok"))
     return;
-  for (;;)
-    {
-      g_autoptr(GPtrArray) page = intake_store_list_audit (self->store, submission_id, after, 1000, &error);
+  for (guint k = 0; k < G_N_ELEMENTS (objects); k++)
+    for (gint64 after = 0;;)
+      {
+        g_autoptr(GPtrArray) page = intake_store_list_audit (self->store, objects[k], after, 1000, &error);
 
-      if (page == NULL)
-        return intake_server_store_unavailable (msg, error);
-      for (guint i = 0; i < page->len; i++)
-        g_ptr_array_add (events, intake_audit_event_copy (g_ptr_array_index (page, i)));
-      if (page->len < 1000)
-        break;
-      after = ((IntakeAuditEvent *)g_ptr_array_index (page, page->len - 1))->seq;
-    }
+        if (page == NULL)
+          return intake_server_store_unavailable (msg, error);
+        for (guint i = 0; i < page->len; i++)
+          g_ptr_array_add (events, intake_audit_event_copy (g_ptr_array_index (page, i)));
+        if (page->len < 1000)
+          break;
+        after = ((IntakeAuditEvent *)g_ptr_array_index (page, page->len - 1))->seq;
+      }
+  g_ptr_array_sort (events, compare_event_seq);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "events");
@@ -789,15 +813,22 @@ not_found (SoupServerMessage *msg)
 }
 
 static gboolean
-is_submission_id (const char *text,
-                  gsize       len)
+is_lower_hex (const char *text,
+              gsize       len)
 {
-  if (len != 32)
-    return FALSE;
   for (gsize i = 0; i < len; i++)
     if (!g_ascii_isxdigit (text[i]) || g_ascii_isupper (text[i]))
       return FALSE;
   return TRUE;
+}
+
+/* A submission's key: DEVICE_ID "-" SUBMISSION_ID, 32 + 1 + 32 lowercase
+ * hex digits (an envelope is identified by both, docs/protocol.md). */
+static gboolean
+is_submission_key (const char *text,
+                   gsize       len)
+{
+  return len == 65 && text[32] == '-' && is_lower_hex (text, 32) && is_lower_hex (text + 33, 32);
 }
 
 void
@@ -812,6 +843,8 @@ intake_server_handle_review (IntakeServer      *self,
   gboolean is_get = method == SOUP_METHOD_GET;
   gboolean is_post = method == SOUP_METHOD_POST;
   const char *rest = path + strlen ("/v1/review/");
+  g_autofree char *key = NULL;
+  g_autofree char *device_id = NULL;
   g_autofree char *submission_id = NULL;
   const char *sub = NULL;
   gboolean allowed;
@@ -834,9 +867,11 @@ intake_server_handle_review (IntakeServer      *self,
       const char *slash = strchr (id, '/');
       gsize id_len = slash != NULL ? (gsize)(slash - id) : strlen (id);
 
-      if (!is_submission_id (id, id_len))
+      if (!is_submission_key (id, id_len))
         return not_found (msg);
-      submission_id = g_strndup (id, id_len);
+      key = g_strndup (id, id_len);
+      device_id = g_strndup (id, 32);
+      submission_id = g_strndup (id + 33, 32);
       sub = slash != NULL ? slash + 1 : NULL;
       if (sub == NULL)
         which = R_FETCH, allowed = is_get;
@@ -870,7 +905,7 @@ intake_server_handle_review (IntakeServer      *self,
     case R_HELP: ctx.action = "list"; break;
     case R_UNLOCK: default: g_assert_not_reached ();
     }
-  ctx.object = g_strdup (submission_id != NULL ? submission_id : rest);
+  ctx.object = g_strdup (key != NULL ? key : rest);
 
   if (!authenticate_reviewer (self, msg, body, &ctx))
     return;
@@ -880,13 +915,13 @@ intake_server_handle_review (IntakeServer      *self,
     case R_LIST:
       return review_list (self, msg, query, &ctx);
     case R_FETCH:
-      return review_fetch (self, msg, submission_id, &ctx);
+      return review_fetch (self, msg, device_id, submission_id, &ctx);
     case R_WORKFLOW:
-      return review_workflow (self, msg, submission_id, body, &ctx);
+      return review_workflow (self, msg, device_id, submission_id, body, &ctx);
     case R_NOTES:
-      return review_note (self, msg, submission_id, body, &ctx);
+      return review_note (self, msg, device_id, submission_id, body, &ctx);
     case R_AUDIT:
-      return review_audit_view (self, msg, submission_id, &ctx);
+      return review_audit_view (self, msg, device_id, submission_id, &ctx);
     case R_EVENTS:
       return review_client_event (self, msg, body, &ctx);
     case R_QUESTIONNAIRES:

@@ -456,9 +456,10 @@ test_new_destroy (void)
     g_autofree char *path = NULL;
 
     meta->submission_id = g_strdup ("00112233445566778899aabbccddeeff");
+    meta->key = g_strdup ("ffeeddccbbaa99887766554433221100-00112233445566778899aabbccddeeff");
     meta->state = g_strdup ("new");
     item = intake_review_item_new (meta);
-    g_assert_cmpstr (intake_review_item_get_id (item), ==, "00112233445566778899aabbccddeeff");
+    g_assert_cmpstr (intake_review_item_get_id (item), ==, "ffeeddccbbaa99887766554433221100-00112233445566778899aabbccddeeff");
     g_assert_null (intake_review_item_get_language (item));
     intake_review_item_set_language (item, "Arabisch");
     g_assert_cmpstr (intake_review_item_get_language (item), ==, "Arabisch");

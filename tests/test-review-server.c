@@ -243,13 +243,18 @@ upload_many (Env       *env,
   return all;
 }
 
+/* What the review side names a submission by: DEVICE_ID-SUBMISSION_ID. */
 static char *
-submission_id_of (GBytes *envelope)
+key_of (GBytes *envelope)
 {
   IntakeEnvelopeHeader header;
+  g_autofree char *device = NULL;
+  g_autofree char *submission = NULL;
 
   g_assert_true (intake_envelope_parse_header (envelope, &header, NULL));
-  return intake_hex_encode (header.submission_id, sizeof header.submission_id);
+  device = intake_hex_encode (header.device_id, sizeof header.device_id);
+  submission = intake_hex_encode (header.submission_id, sizeof header.submission_id);
+  return g_strconcat (device, "-", submission, NULL);
 }
 
 static TestKiosk *
@@ -487,7 +492,7 @@ list_all (Env                     *env,
 
           g_assert_cmpint (seq, >, last_seq);
           last_seq = seq;
-          g_ptr_array_add (ids, g_strdup (json_object_get_string_member (item, "submission_id")));
+          g_ptr_array_add (ids, g_strdup (json_object_get_string_member (item, "key")));
         }
       next = json_object_get_member (object_of (response), "next_after");
       if (JSON_NODE_HOLDS_NULL (next))
@@ -543,7 +548,7 @@ test_list_filters (void)
   g_assert_cmpuint (everything->len, ==, 300);
   for (guint i = 0; i < 300; i++)
     {
-      g_autofree char *id = submission_id_of (g_ptr_array_index (i < 200 ? from_vaals : from_gulpen,
+      g_autofree char *id = key_of (g_ptr_array_index (i < 200 ? from_vaals : from_gulpen,
                                                                  i < 200 ? i : i - 200));
 
       g_assert_cmpstr (g_ptr_array_index (everything, i), ==, id);
@@ -554,7 +559,7 @@ test_list_filters (void)
 
   for (guint i = 10; i < 13; i++)
     {
-      g_autofree char *id = submission_id_of (g_ptr_array_index (from_vaals, i));
+      g_autofree char *id = key_of (g_ptr_array_index (from_vaals, i));
 
       set_state (env, anna, id, "closed", 1, 200);
     }
@@ -569,12 +574,12 @@ test_list_filters (void)
   dated = list_all (env, anna, "from=1790000000&to=1790000050", 20);
   g_assert_cmpuint (dated->len, ==, 50);
 
-  wanted = submission_id_of (g_ptr_array_index (from_gulpen, 42));
+  wanted = key_of (g_ptr_array_index (from_gulpen, 42));
   {
     guint8 id[INTAKE_SUBMISSION_ID_BYTES];
     g_autofree char *filter = NULL;
 
-    g_assert_true (intake_hex_decode (wanted, id, sizeof id));
+    g_assert_true (intake_hex_decode (wanted + 33, id, sizeof id));
     reference = intake_reference_from_submission_id (id);
     /* As people type it: lower case, no dash. */
     filter = g_strdup_printf ("reference=%.4s%s", reference, reference + 5);
@@ -634,7 +639,7 @@ test_workflow_notes_audit (void)
   bob = unlock_key (env, "bob");
   kiosk = test_kiosk_new_enrolled (env->server);
   envelopes = upload_many (env, kiosk, 2, g_get_real_time () / G_USEC_PER_SEC);
-  id = submission_id_of (g_ptr_array_index (envelopes, 0));
+  id = key_of (g_ptr_array_index (envelopes, 0));
   path = g_strdup_printf ("/v1/review/submissions/%s", id);
   workflow = g_strdup_printf ("%s/workflow", path);
   notes_path = g_strdup_printf ("%s/notes", path);
@@ -972,7 +977,7 @@ test_audit_verify (void)
   envelopes = upload_many (env, kiosk, 3, g_get_real_time () / G_USEC_PER_SEC);
   for (guint i = 0; i < envelopes->len; i++)
     {
-      g_autofree char *id = submission_id_of (g_ptr_array_index (envelopes, i));
+      g_autofree char *id = key_of (g_ptr_array_index (envelopes, i));
       g_autofree char *fetch = g_strdup_printf ("/v1/review/submissions/%s", id);
       g_autoptr(TestResponse) response = review_request (env, anna, "GET", fetch, NULL);
 

@@ -262,6 +262,65 @@ test_enroll_proof_of_possession (void)
   test_server_stop (server);
 }
 
+/* An envelope is identified by (device id, submission id): a device that
+ * learns another kiosk's submission id (headers are readable in a USB
+ * bundle) and uploads it first takes nothing from that kiosk. */
+static void
+test_submission_id_scoped_to_device (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) a = NULL;
+  g_autoptr(TestKiosk) b = NULL;
+  g_autoptr(GPtrArray) real = envelopes_new ();
+  g_autoptr(GPtrArray) squat = envelopes_new ();
+  g_autoptr(TestResponse) squatted = NULL;
+  g_autoptr(TestResponse) stored = NULL;
+  g_autoptr(GArray) items = NULL;
+  g_autoptr(IntakeStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  IntakeStoreCounts counts;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  a = test_kiosk_new_enrolled (server);
+  b = test_kiosk_new_enrolled (server);
+  g_ptr_array_add (real, test_kiosk_seal (a, server->office));
+  id = submission_hex (g_ptr_array_index (real, 0));
+
+  /* B seals its own envelope under A's submission id and uploads it first. */
+  {
+    IntakeEnvelopeHeader header;
+    IntakeEnvelopeInfo info = { .created_at = 1, .questionnaire_id = "intake-test", .questionnaire_version = 1 };
+
+    g_assert_true (intake_envelope_parse_header (g_ptr_array_index (real, 0), &header, NULL));
+    memcpy (info.submission_id, header.submission_id, sizeof info.submission_id);
+    g_ptr_array_add (squat, intake_envelope_seal (server->office, b->key, &info, (const guint8 *)"{}", 2, &error));
+    g_assert_no_error (error);
+  }
+  squatted = test_kiosk_upload (b, server, squat);
+  assert_result (squatted, 0, "stored", NULL);
+
+  /* A's real intake is still stored, with a receipt A accepts. */
+  stored = test_kiosk_upload (a, server, real);
+  assert_result (stored, 0, "stored", NULL);
+  items = test_verify_receipt (a, stored);
+  g_assert_cmpuint (items->len, ==, 1);
+  g_assert_cmpstr (g_array_index (items, IntakeReceiptItem, 0).submission_id, ==, id);
+
+  store = test_server_open_store (server);
+  g_assert_true (intake_store_get_counts (store, &counts, &error));
+  g_assert_cmpint (counts.envelopes, ==, 2);
+  g_assert_cmpint (counts.conflicts, ==, 0);
+  {
+    g_autoptr(GBytes) mine = intake_store_dup_envelope (store, a->device_id, id, NULL, &error);
+    g_autoptr(GBytes) theirs = intake_store_dup_envelope (store, b->device_id, id, NULL, &error);
+
+    g_assert_true (g_bytes_equal (mine, g_ptr_array_index (real, 0)));
+    g_assert_true (g_bytes_equal (theirs, g_ptr_array_index (squat, 0)));
+  }
+  test_server_stop (server);
+}
+
 /* A signed request is accepted once: sent again (to this server, after a
  * restart, or to another instance over the same store) it is refused with
  * replayed_request, and nothing is done twice. */
@@ -401,7 +460,7 @@ test_upload_stored_duplicate_conflict (void)
   g_assert_cmpint (counts.envelopes, ==, 3);
   g_assert_cmpint (counts.conflicts, ==, 1);
   id0 = submission_hex (g_ptr_array_index (batch, 0));
-  stored = intake_store_dup_envelope (store, id0, &meta, &error);
+  stored = intake_store_dup_envelope (store, kiosk->device_id, id0, &meta, &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (stored, g_ptr_array_index (batch, 0)));
   g_assert_cmpint (meta.source, ==, INTAKE_ENVELOPE_SOURCE_UPLOAD);
@@ -853,7 +912,7 @@ test_survives_kill (void)
       IntakeStoreEnvelope meta;
 
       g_assert_true (g_hash_table_contains (seen, id));
-      stored = intake_store_dup_envelope (store, id, &meta, &error);
+      stored = intake_store_dup_envelope (store, kiosk->device_id, id, &meta, &error);
       g_assert_no_error (error);
       g_assert_nonnull (stored);
       stored_sha = intake_sha256_hex (stored);
@@ -950,7 +1009,7 @@ test_bundle_import (void)
 
   store = test_server_open_store (server);
   first_id = submission_hex (g_ptr_array_index (envelopes, 0));
-  stored = intake_store_dup_envelope (store, first_id, &meta, &error);
+  stored = intake_store_dup_envelope (store, kiosk->device_id, first_id, &meta, &error);
   g_assert_no_error (error);
   g_assert_cmpint (meta.source, ==, INTAKE_ENVELOPE_SOURCE_BUNDLE);
 
@@ -1424,6 +1483,7 @@ main (int    argc,
   g_test_add_func ("/server/upload/stored-duplicate-conflict", test_upload_stored_duplicate_conflict);
   g_test_add_func ("/server/upload/mixed-batch", test_upload_mixed_batch);
   g_test_add_func ("/server/replay/device", test_replay_device);
+  g_test_add_func ("/server/upload/submission-id-scoped-to-device", test_submission_id_scoped_to_device);
   g_test_add_func ("/server/enroll/proof-of-possession", test_enroll_proof_of_possession);
   g_test_add_func ("/server/refusals", test_refusals);
   g_test_add_func ("/server/tls/private-ca", test_tls);

@@ -45,6 +45,7 @@ intake_review_meta_copy (const IntakeReviewMeta *self)
 
   g_return_val_if_fail (self != NULL, NULL);
   copy = g_memdup2 (self, sizeof *self);
+  copy->key = g_strdup (self->key);
   copy->submission_id = g_strdup (self->submission_id);
   copy->reference = g_strdup (self->reference);
   copy->location = g_strdup (self->location);
@@ -62,6 +63,7 @@ intake_review_meta_free (IntakeReviewMeta *self)
 {
   if (self == NULL)
     return;
+  g_free (self->key);
   g_free (self->submission_id);
   g_free (self->reference);
   g_free (self->location);
@@ -108,6 +110,7 @@ intake_review_meta_new_from_json (JsonObject *object)
   g_return_val_if_fail (object != NULL, NULL);
 
   /* The workflow answers (200/409) carry only the workflow members. */
+  meta->key = g_strdup (string_member (object, "key"));
   meta->submission_id = g_strdup (string_member (object, "submission_id"));
   meta->reference = g_strdup (string_member (object, "reference"));
   meta->location = g_strdup (string_member (object, "location"));
@@ -742,7 +745,7 @@ list_answer (IntakeReviewClient *self,
       IntakeReviewMeta *meta = JSON_NODE_HOLDS_OBJECT (element)
                                ? intake_review_meta_new_from_json (json_node_get_object (element)) : NULL;
 
-      if (meta == NULL || meta->submission_id == NULL)
+      if (meta == NULL || meta->submission_id == NULL || meta->key == NULL)
         {
           intake_review_meta_free (meta);
           list_result_free (r);
@@ -937,7 +940,7 @@ fetch_answer (IntakeReviewClient *self,
         if (note != NULL)
           g_ptr_array_add (r->notes, note);
         else
-          g_warning ("Note %u of %s does not open: %s", i, r->meta->submission_id,
+          g_warning ("Note %u of %s does not open: %s", i, r->meta->key,
                      note_error ? note_error->message : "not an object");
       }
     /* In this answer "notes" is the list, which replaces the count of the
@@ -950,12 +953,12 @@ fetch_answer (IntakeReviewClient *self,
 
 void
 intake_review_client_fetch_async (IntakeReviewClient  *self,
-                                  const char          *submission_id,
+                                  const char          *key,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autofree char *escaped = g_uri_escape_string (submission_id, NULL, FALSE);
+  g_autofree char *escaped = g_uri_escape_string (key, NULL, FALSE);
   g_autofree char *path = g_strconcat ("/v1/review/submissions/", escaped, NULL);
 
   chained_request (self, intake_review_client_fetch_async, "GET", path, NULL,
@@ -1012,7 +1015,7 @@ workflow_answer (IntakeReviewClient *self,
 
 void
 intake_review_client_update_workflow_async (IntakeReviewClient  *self,
-                                            const char          *submission_id,
+                                            const char          *key,
                                             const char          *state,
                                             const char          *unit,
                                             gint64               expected_version,
@@ -1022,7 +1025,7 @@ intake_review_client_update_workflow_async (IntakeReviewClient  *self,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GBytes) body = NULL;
-  g_autofree char *escaped = g_uri_escape_string (submission_id, NULL, FALSE);
+  g_autofree char *escaped = g_uri_escape_string (key, NULL, FALSE);
   g_autofree char *path = g_strconcat ("/v1/review/submissions/", escaped, "/workflow", NULL);
 
   json_builder_begin_object (builder);
@@ -1056,7 +1059,7 @@ intake_review_client_update_workflow_finish (IntakeReviewClient  *self,
 
 void
 intake_review_client_add_note_async (IntakeReviewClient  *self,
-                                     const char          *submission_id,
+                                     const char          *key,
                                      const char          *text,
                                      gint64               expected_version,
                                      GCancellable        *cancellable,
@@ -1070,7 +1073,7 @@ intake_review_client_add_note_async (IntakeReviewClient  *self,
   g_autoptr(GBytes) envelope = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *escaped = g_uri_escape_string (submission_id, NULL, FALSE);
+  g_autofree char *escaped = g_uri_escape_string (key, NULL, FALSE);
   g_autofree char *path = g_strconcat ("/v1/review/submissions/", escaped, "/notes", NULL);
   g_autofree char *envelope_b64 = NULL;
   IntakeEnvelopeInfo info = {
@@ -1163,12 +1166,12 @@ audit_answer (IntakeReviewClient *self,
 
 void
 intake_review_client_audit_async (IntakeReviewClient  *self,
-                                  const char          *submission_id,
+                                  const char          *key,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autofree char *escaped = g_uri_escape_string (submission_id, NULL, FALSE);
+  g_autofree char *escaped = g_uri_escape_string (key, NULL, FALSE);
   g_autofree char *path = g_strconcat ("/v1/review/submissions/", escaped, "/audit", NULL);
 
   chained_request (self, intake_review_client_audit_async, "GET", path, NULL,
@@ -1360,7 +1363,7 @@ export_fetch_cb (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  intake_review_client_report_event_async (self, "decrypt", meta->submission_id, NULL, NULL, NULL);
+  intake_review_client_report_event_async (self, "decrypt", meta->key, NULL, NULL, NULL);
   if (data->export == NULL)
     {
       data->questionnaire_id = g_strdup (intake_submission_get_questionnaire_id (submission));
@@ -1454,7 +1457,7 @@ export_list_cb (GObject      *source,
       return;
     }
   for (guint i = 0; i < page->len; i++)
-    g_ptr_array_add (data->ids, g_strdup (((IntakeReviewMeta *)g_ptr_array_index (page, i))->submission_id));
+    g_ptr_array_add (data->ids, g_strdup (((IntakeReviewMeta *)g_ptr_array_index (page, i))->key));
   if (next_after >= 0)
     {
       data->filter.after = next_after;

@@ -51,6 +51,7 @@ GQuark intake_review_client_error_quark (void);
 /* What the server knows about a submission (no personal data). */
 typedef struct {
   gint64  seq;
+  char   *key;                /* "DEVICE_ID-SUBMISSION_ID": names it in requests */
   char   *submission_id;
   char   *reference;
   gint64  received_at;
@@ -162,12 +163,12 @@ typedef struct {
 void              intake_review_note_free       (IntakeReviewNote       *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeReviewNote, intake_review_note_free)
 
-/* GET /v1/review/submissions/ID, the envelope opened here: the submission
+/* GET /v1/review/submissions/KEY (IntakeReviewMeta.key), the envelope opened here: the submission
  * (its strings in secure memory), its metadata and, with @out_notes, its
  * notes (IntakeReviewNote, oldest first; a note that does not open is left
  * out with a warning). */
 void                intake_review_client_fetch_async    (IntakeReviewClient  *self,
-                                                         const char          *submission_id,
+                                                         const char          *key,
                                                          GCancellable        *cancellable,
                                                          GAsyncReadyCallback  callback,
                                                          gpointer             user_data);
@@ -184,7 +185,7 @@ IntakeSubmission   *intake_review_client_open_envelope  (IntakeReviewClient  *se
 /* POST .../workflow with @expected_version. On CONFLICT @out_current (when
  * given) holds the other reviewer's values. The result has the new values. */
 void                intake_review_client_update_workflow_async  (IntakeReviewClient  *self,
-                                                                 const char          *submission_id,
+                                                                 const char          *key,
                                                                  const char          *state,
                                                                  const char          *unit,
                                                                  gint64               expected_version,
@@ -199,7 +200,7 @@ IntakeReviewMeta   *intake_review_client_update_workflow_finish (IntakeReviewCli
 /* POST .../notes with @expected_version: seals @text for the office. As the
  * workflow call: CONFLICT with @out_current when another reviewer was first. */
 void                intake_review_client_add_note_async  (IntakeReviewClient  *self,
-                                                          const char          *submission_id,
+                                                          const char          *key,
                                                           const char          *text,
                                                           gint64               expected_version,
                                                           GCancellable        *cancellable,
@@ -212,7 +213,7 @@ IntakeReviewMeta   *intake_review_client_add_note_finish (IntakeReviewClient  *s
 
 /* GET .../audit: the "events" array (JsonNode of an array). */
 void                intake_review_client_audit_async    (IntakeReviewClient  *self,
-                                                         const char          *submission_id,
+                                                         const char          *key,
                                                          GCancellable        *cancellable,
                                                          GAsyncReadyCallback  callback,
                                                          gpointer             user_data);

@@ -286,8 +286,8 @@ common_put_envelope (IntakeStore               *store,
     return FALSE;
 
   /* In PostgreSQL, ON CONFLICT DO NOTHING waits for a concurrent insert of
-   * the same id (another server instance) to commit or roll back, so the
-   * comparison below always sees the winner's row. */
+   * the same (device, submission id) (another server instance) to commit or
+   * roll back, so the comparison below always sees the winner's row. */
   if (!ops->insert_envelope (store, meta, envelope, &inserted, error))
     return fail (ops, store);
   if (inserted)
@@ -295,15 +295,16 @@ common_put_envelope (IntakeStore               *store,
       g_autofree char *reference = intake_store_reference_for (meta->submission_id);
 
       /* Its review row, state "new", in the envelope's transaction. */
-      if (!ops->insert_submission (store, meta->submission_id, reference, error))
+      if (!ops->insert_submission (store, meta->device_id, meta->submission_id, reference, error))
         return fail (ops, store);
       *out_result = INTAKE_STORE_PUT_STORED;
       return ops->commit (store, error);
     }
 
-  /* The submission id is taken: the same bytes are a harmless repeat (a
-   * kiosk that lost our receipt), other bytes a conflict. */
-  stored = ops->get_stored_envelope (store, meta->submission_id, &stored_sha256, error);
+  /* The (device, submission id) is taken: the same bytes are a harmless
+   * repeat (a kiosk that lost our receipt), other bytes a conflict. Another
+   * device's envelope with this submission id was stored as its own. */
+  stored = ops->get_stored_envelope (store, meta->device_id, meta->submission_id, &stored_sha256, error);
   if (stored == NULL)
     return fail (ops, store);
   stored_data = g_bytes_get_data (stored, &stored_len);
@@ -413,6 +414,7 @@ common_revoke_reviewer (IntakeStore       *store,
 
 static IntakeStoreSubmission *
 common_get_submission (IntakeStore  *store,
+                       const char   *device_id,
                        const char   *submission_id,
                        GError      **error)
 {
@@ -420,7 +422,7 @@ common_get_submission (IntakeStore  *store,
 
   if (!ensure_ready (ops, store, error))
     return NULL;
-  return ops->lookup_submission (store, submission_id, error);
+  return ops->lookup_submission (store, device_id, submission_id, error);
 }
 
 /* After a compare-and-set that changed @changed rows: UNKNOWN_SUBMISSION,
@@ -429,6 +431,7 @@ common_get_submission (IntakeStore  *store,
 static gboolean
 finish_change (const IntakeStoreBackend  *ops,
                IntakeStore               *store,
+               const char                *device_id,
                const char                *submission_id,
                gboolean                   changed,
                IntakeAuditEvent          *audit,
@@ -439,7 +442,7 @@ finish_change (const IntakeStoreBackend  *ops,
   g_autoptr(IntakeStoreSubmission) current = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  current = ops->lookup_submission (store, submission_id, &local_error);
+  current = ops->lookup_submission (store, device_id, submission_id, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -448,7 +451,7 @@ finish_change (const IntakeStoreBackend  *ops,
   if (current == NULL)
     {
       g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION,
-                   "no submission with id %s", submission_id);
+                   "no submission with id %s from device %s", submission_id, device_id);
       return fail (ops, store);
     }
   *out_conflict = !changed;
@@ -467,6 +470,7 @@ finish_change (const IntakeStoreBackend  *ops,
 
 static gboolean
 common_update_workflow (IntakeStore            *store,
+                        const char             *device_id,
                         const char             *submission_id,
                         const char             *state,
                         const char             *unit,
@@ -486,13 +490,14 @@ common_update_workflow (IntakeStore            *store,
   /* In PostgreSQL the row lock the UPDATE takes makes a concurrent change
    * wait; it then re-checks version against the committed row, so exactly
    * one wins. */
-  if (!ops->set_workflow (store, submission_id, state, unit, now, updated_by, expected_version, &rows, error))
+  if (!ops->set_workflow (store, device_id, submission_id, state, unit, now, updated_by, expected_version, &rows, error))
     return fail (ops, store);
-  return finish_change (ops, store, submission_id, rows == 1, audit, out_current, out_conflict, error);
+  return finish_change (ops, store, device_id, submission_id, rows == 1, audit, out_current, out_conflict, error);
 }
 
 static gboolean
 common_add_note (IntakeStore            *store,
+                 const char             *device_id,
                  const char             *submission_id,
                  GBytes                 *note,
                  const char             *reviewer_id,
@@ -510,12 +515,12 @@ common_add_note (IntakeStore            *store,
 
   if (!ops->begin (store, error))
     return FALSE;
-  if (!ops->bump_note (store, submission_id, now, reviewer_name, expected_version, &rows, error))
+  if (!ops->bump_note (store, device_id, submission_id, now, reviewer_name, expected_version, &rows, error))
     return fail (ops, store);
   if (rows == 1 &&
-      !ops->insert_note (store, submission_id, note, sha256, reviewer_id, reviewer_name, now, error))
+      !ops->insert_note (store, device_id, submission_id, note, sha256, reviewer_id, reviewer_name, now, error))
     return fail (ops, store);
-  return finish_change (ops, store, submission_id, rows == 1, audit, out_current, out_conflict, error);
+  return finish_change (ops, store, device_id, submission_id, rows == 1, audit, out_current, out_conflict, error);
 }
 
 void

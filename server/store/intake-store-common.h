@@ -88,12 +88,14 @@ typedef struct {
                                                  gboolean                  *out_inserted,
                                                  GError                   **error);
   gboolean               (*insert_submission)   (IntakeStore               *store,
+                                                 const char                *device_id,
                                                  const char                *submission_id,
                                                  const char                *reference,
                                                  GError                   **error);
   /* The stored bytes and SHA-256 of a submission id that is taken; a
    * missing row is an error here. */
   GBytes                *(*get_stored_envelope) (IntakeStore               *store,
+                                                 const char                *device_id,
                                                  const char                *submission_id,
                                                  char                     **out_sha256,
                                                  GError                   **error);
@@ -131,9 +133,11 @@ typedef struct {
   /* The submission row, or NULL with no error if none (also outside a
    * transaction, after ensure_ready). */
   IntakeStoreSubmission *(*lookup_submission)   (IntakeStore               *store,
+                                                 const char                *device_id,
                                                  const char                *submission_id,
                                                  GError                   **error);
   gboolean               (*set_workflow)        (IntakeStore               *store,
+                                                 const char                *device_id,
                                                  const char                *submission_id,
                                                  const char                *state,
                                                  const char                *unit,
@@ -143,6 +147,7 @@ typedef struct {
                                                  int                       *out_rows,
                                                  GError                   **error);
   gboolean               (*bump_note)           (IntakeStore               *store,
+                                                 const char                *device_id,
                                                  const char                *submission_id,
                                                  gint64                     now,
                                                  const char                *reviewer_name,
@@ -150,6 +155,7 @@ typedef struct {
                                                  int                       *out_rows,
                                                  GError                   **error);
   gboolean               (*insert_note)         (IntakeStore               *store,
+                                                 const char                *device_id,
                                                  const char                *submission_id,
                                                  GBytes                    *note,
                                                  const char                *sha256,

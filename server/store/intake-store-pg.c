@@ -189,6 +189,25 @@ static const char * const migrations[] = {
   "  PRIMARY KEY (signer, nonce)"
   ");"
   "CREATE INDEX request_nonces_expiry ON request_nonces (expires_at);",
+  /* 4: an envelope is identified by (device id, submission id), as in the
+   * SQLite list. */
+  "ALTER TABLE envelopes DROP CONSTRAINT envelopes_submission_id_key;"
+  "ALTER TABLE envelopes ADD CONSTRAINT envelopes_device_submission_key UNIQUE (device_id, submission_id);"
+  "ALTER TABLE submissions ADD COLUMN device_id TEXT;"
+  "UPDATE submissions s SET device_id = e.device_id FROM envelopes e WHERE e.seq = s.seq;"
+  "ALTER TABLE submissions ALTER COLUMN device_id SET NOT NULL;"
+  "ALTER TABLE notes DROP CONSTRAINT notes_submission_id_fkey;"
+  "ALTER TABLE submissions DROP CONSTRAINT submissions_submission_id_key;"
+  "ALTER TABLE submissions ADD CONSTRAINT submissions_device_submission_key UNIQUE (device_id, submission_id);"
+  "ALTER TABLE notes ADD COLUMN device_id TEXT;"
+  "UPDATE notes n SET device_id = s.device_id FROM submissions s WHERE s.submission_id = n.submission_id;"
+  "ALTER TABLE notes ALTER COLUMN device_id SET NOT NULL;"
+  "ALTER TABLE notes ADD CONSTRAINT notes_submission_fkey FOREIGN KEY (device_id, submission_id)"
+  "  REFERENCES submissions (device_id, submission_id);"
+  "DROP INDEX notes_by_submission;"
+  "CREATE INDEX notes_by_submission ON notes (device_id, submission_id, id);"
+  "ALTER TABLE conflicts DROP CONSTRAINT conflicts_pkey;"
+  "ALTER TABLE conflicts ADD PRIMARY KEY (device_id, submission_id, sha256);",
 };
 
 
@@ -582,6 +601,7 @@ pg_list_devices (IntakeStore  *store,
 
 static GBytes *
 pg_dup_envelope (IntakeStore         *store,
+                 const char          *device_id,
                  const char          *submission_id,
                  IntakeStoreEnvelope *out_meta,
                  GError             **error)
@@ -594,6 +614,7 @@ pg_dup_envelope (IntakeStore         *store,
   if (!ensure_connected (self, error))
     return NULL;
   param_text (&p, submission_id);
+  param_text (&p, device_id);
   if (!(res = run (self, STMT_ENVELOPE_DUP, &p, "cannot read the envelope", error)))
     return NULL;
   if (PQntuples (res) == 1)
@@ -864,6 +885,7 @@ pg_list_reviewers (IntakeStore  *store,
 
 static IntakeStoreSubmission *
 lookup_submission (IntakeStore  *store,
+                   const char   *device_id,
                    const char   *submission_id,
                    GError      **error)
 {
@@ -873,6 +895,7 @@ lookup_submission (IntakeStore  *store,
   PGresult *res;
 
   param_text (&p, submission_id);
+  param_text (&p, device_id);
   if (!(res = run (self, STMT_SUBMISSION_GET, &p, "cannot read the submission", error)))
     return NULL;
   if (PQntuples (res) == 1)
@@ -926,6 +949,7 @@ pg_list_submissions (IntakeStore                  *store,
 
 static GPtrArray *
 pg_list_notes (IntakeStore  *store,
+               const char   *device_id,
                const char   *submission_id,
                GError      **error)
 {
@@ -937,6 +961,7 @@ pg_list_notes (IntakeStore  *store,
   if (!ensure_connected (self, error))
     return NULL;
   param_text (&p, submission_id);
+  param_text (&p, device_id);
   if (!(res = run (self, STMT_NOTE_LIST, &p, "cannot list notes", error)))
     return NULL;
   list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_store_note_free);
@@ -1254,6 +1279,7 @@ insert_envelope (IntakeStore               *store,
 
 static gboolean
 insert_submission (IntakeStore  *store,
+                   const char   *device_id,
                    const char   *submission_id,
                    const char   *reference,
                    GError      **error)
@@ -1262,12 +1288,14 @@ insert_submission (IntakeStore  *store,
 
   param_text (&p, submission_id);
   param_text (&p, reference);
+  param_text (&p, device_id);
   return run_command (INTAKE_STORE_PG (store), STMT_SUBMISSION_INSERT, &p,
                       "cannot record the submission for review", NULL, error);
 }
 
 static GBytes *
 get_stored_envelope (IntakeStore  *store,
+                     const char   *device_id,
                      const char   *submission_id,
                      char        **out_sha256,
                      GError      **error)
@@ -1278,6 +1306,7 @@ get_stored_envelope (IntakeStore  *store,
   GBytes *bytes;
 
   param_text (&p, submission_id);
+  param_text (&p, device_id);
   if (!(res = run (self, STMT_ENVELOPE_GET_BYTES, &p, "cannot read the stored envelope", error)))
     return NULL;
   if (PQntuples (res) != 1)
@@ -1417,6 +1446,7 @@ revoke_reviewer (IntakeStore  *store,
 
 static gboolean
 set_workflow (IntakeStore  *store,
+              const char   *device_id,
               const char   *submission_id,
               const char   *state,
               const char   *unit,
@@ -1434,12 +1464,14 @@ set_workflow (IntakeStore  *store,
   param_int (&p, now);
   param_text (&p, updated_by);
   param_int (&p, expected_version);
+  param_text (&p, device_id);
   return run_command (INTAKE_STORE_PG (store), STMT_WORKFLOW_SET, &p, "cannot change the workflow",
                       out_rows, error);
 }
 
 static gboolean
 bump_note (IntakeStore  *store,
+           const char   *device_id,
            const char   *submission_id,
            gint64        now,
            const char   *reviewer_name,
@@ -1453,11 +1485,13 @@ bump_note (IntakeStore  *store,
   param_int (&p, now);
   param_text (&p, reviewer_name);
   param_int (&p, expected_version);
+  param_text (&p, device_id);
   return run_command (INTAKE_STORE_PG (store), STMT_NOTE_BUMP, &p, "cannot add the note", out_rows, error);
 }
 
 static gboolean
 insert_note (IntakeStore  *store,
+             const char   *device_id,
              const char   *submission_id,
              GBytes       *note,
              const char   *sha256,
@@ -1476,6 +1510,7 @@ insert_note (IntakeStore  *store,
   param_text (&p, reviewer_id);
   param_text (&p, reviewer_name);
   param_int (&p, now);
+  param_text (&p, device_id);
   return run_command (INTAKE_STORE_PG (store), STMT_NOTE_INSERT, &p, "cannot store the note", NULL, error);
 }
 

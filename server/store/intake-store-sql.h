@@ -109,17 +109,17 @@ static const char * const intake_store_sql[N_STMTS] = {
     " questionnaire_id, questionnaire_version, questionnaire_hash, office_key_id,"
     " received_at, source)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
-    " ON CONFLICT (submission_id) DO NOTHING",
+    " ON CONFLICT (device_id, submission_id) DO NOTHING",
   [STMT_ENVELOPE_GET_BYTES] =
-    "SELECT envelope, sha256 FROM envelopes WHERE submission_id = ?1",
+    "SELECT envelope, sha256 FROM envelopes WHERE submission_id = ?1 AND device_id = ?2",
   [STMT_CONFLICT_LOG] =
     "INSERT INTO conflicts (submission_id, sha256, device_id, stored_sha256, source,"
     " first_seen, last_seen, attempts)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 1)"
-    " ON CONFLICT (submission_id, sha256) DO UPDATE"
+    " ON CONFLICT (device_id, submission_id, sha256) DO UPDATE"
     " SET last_seen = excluded.last_seen, attempts = conflicts.attempts + 1",
   [STMT_ENVELOPE_DUP] =
-    "SELECT " INTAKE_STORE_ENVELOPE_COLUMNS ", envelope FROM envelopes WHERE submission_id = ?1",
+    "SELECT " INTAKE_STORE_ENVELOPE_COLUMNS ", envelope FROM envelopes WHERE submission_id = ?1 AND device_id = ?2",
   [STMT_ENVELOPE_LIST] =
     "SELECT " INTAKE_STORE_ENVELOPE_COLUMNS " FROM envelopes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
   [STMT_COUNT_ENVELOPES] =
@@ -137,27 +137,29 @@ static const char * const intake_store_sql[N_STMTS] = {
   [STMT_SETTING_SET] =
     "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
   [STMT_SUBMISSION_INSERT] =
-    "INSERT INTO submissions (seq, submission_id, location, reference, created_at, received_at)"
-    " SELECT seq, submission_id,"
+    "INSERT INTO submissions (seq, device_id, submission_id, location, reference, created_at, received_at)"
+    " SELECT seq, device_id, submission_id,"
     " coalesce ((SELECT location FROM devices WHERE devices.device_id = envelopes.device_id), ''),"
-    " CAST (?2 AS TEXT), created_at, received_at FROM envelopes WHERE submission_id = ?1",
+    " CAST (?2 AS TEXT), created_at, received_at FROM envelopes WHERE submission_id = ?1 AND device_id = ?3",
   [STMT_SUBMISSION_MISSING_REF] =
     "SELECT submission_id FROM submissions WHERE reference = '' LIMIT 500",
   [STMT_SUBMISSION_SET_REF] =
     "UPDATE submissions SET reference = ?2 WHERE submission_id = ?1",
   [STMT_SUBMISSION_GET] =
-    "SELECT " INTAKE_STORE_SUBMISSION_COLUMNS INTAKE_STORE_SUBMISSION_FROM " WHERE s.submission_id = ?1",
+    "SELECT " INTAKE_STORE_SUBMISSION_COLUMNS INTAKE_STORE_SUBMISSION_FROM
+    " WHERE s.submission_id = ?1 AND s.device_id = ?2",
   [STMT_WORKFLOW_SET] =
     "UPDATE submissions SET state = ?2, unit = ?3, version = version + 1, updated_at = ?4, updated_by = ?5"
-    " WHERE submission_id = ?1 AND version = ?6",
+    " WHERE submission_id = ?1 AND device_id = ?7 AND version = ?6",
   [STMT_NOTE_BUMP] =
     "UPDATE submissions SET version = version + 1, notes = notes + 1, updated_at = ?2, updated_by = ?3"
-    " WHERE submission_id = ?1 AND version = ?4",
+    " WHERE submission_id = ?1 AND device_id = ?5 AND version = ?4",
   [STMT_NOTE_INSERT] =
-    "INSERT INTO notes (submission_id, envelope, sha256, reviewer_id, reviewer, created_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO notes (submission_id, envelope, sha256, reviewer_id, reviewer, created_at, device_id)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
   [STMT_NOTE_LIST] =
-    "SELECT envelope, reviewer, reviewer_id, created_at FROM notes WHERE submission_id = ?1 ORDER BY id",
+    "SELECT envelope, reviewer, reviewer_id, created_at FROM notes WHERE submission_id = ?1 AND device_id = ?2"
+    " ORDER BY id",
   [STMT_REVIEWER_INSERT] =
     "INSERT INTO reviewers (reviewer_id, name, sign_pk, blob, status, created_at)"
     " VALUES (?1, ?2, ?3, ?4, 'active', ?5)",

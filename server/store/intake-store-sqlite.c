@@ -185,6 +185,93 @@ static const char * const migrations[] = {
   "  PRIMARY KEY (signer, nonce)"
   ") WITHOUT ROWID;"
   "CREATE INDEX request_nonces_expiry ON request_nonces (expires_at);",
+  /* 4: an envelope is identified by (device id, submission id), so that a
+   * device cannot take another kiosk's submission id first. SQLite cannot
+   * drop a UNIQUE constraint, so envelopes, submissions, notes and
+   * conflicts are rebuilt; migrate() turns foreign keys off around it and
+   * checks them before the commit. */
+  "CREATE TABLE envelopes_4 ("
+  "  seq                   INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  submission_id         TEXT NOT NULL,"
+  "  device_id             TEXT NOT NULL REFERENCES devices (device_id),"
+  "  envelope              BLOB NOT NULL,"
+  "  sha256                TEXT NOT NULL,"
+  "  size                  INTEGER NOT NULL,"
+  "  created_at            INTEGER NOT NULL,"
+  "  questionnaire_id      TEXT NOT NULL,"
+  "  questionnaire_version INTEGER NOT NULL,"
+  "  questionnaire_hash    TEXT NOT NULL,"
+  "  office_key_id         TEXT NOT NULL,"
+  "  received_at           INTEGER NOT NULL,"
+  "  source                TEXT NOT NULL CHECK (source IN ('upload', 'bundle')),"
+  "  UNIQUE (device_id, submission_id)"
+  ");"
+  "INSERT INTO envelopes_4 (seq, submission_id, device_id, envelope, sha256, size, created_at, questionnaire_id,"
+  "  questionnaire_version, questionnaire_hash, office_key_id, received_at, source)"
+  "  SELECT seq, submission_id, device_id, envelope, sha256, size, created_at, questionnaire_id,"
+  "  questionnaire_version, questionnaire_hash, office_key_id, received_at, source FROM envelopes;"
+  "DROP TABLE envelopes;"
+  "ALTER TABLE envelopes_4 RENAME TO envelopes;"
+  "CREATE INDEX envelopes_by_device ON envelopes (device_id, seq);"
+  "CREATE TABLE submissions_4 ("
+  "  seq           INTEGER PRIMARY KEY NOT NULL REFERENCES envelopes (seq),"
+  "  device_id     TEXT NOT NULL,"
+  "  submission_id TEXT NOT NULL,"
+  "  location      TEXT NOT NULL,"
+  "  reference     TEXT NOT NULL,"
+  "  created_at    INTEGER NOT NULL,"
+  "  received_at   INTEGER NOT NULL,"
+  "  state         TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new', 'in_review',"
+  "                  'conversation_planned', 'closed', 'needs_follow_up')),"
+  "  unit          TEXT NOT NULL DEFAULT '',"
+  "  version       INTEGER NOT NULL DEFAULT 1,"
+  "  updated_at    INTEGER NOT NULL DEFAULT 0,"
+  "  updated_by    TEXT NOT NULL DEFAULT '',"
+  "  notes         INTEGER NOT NULL DEFAULT 0,"
+  "  UNIQUE (device_id, submission_id)"
+  ");"
+  "INSERT INTO submissions_4 (seq, device_id, submission_id, location, reference, created_at, received_at, state,"
+  "  unit, version, updated_at, updated_by, notes)"
+  "  SELECT s.seq, e.device_id, s.submission_id, s.location, s.reference, s.created_at, s.received_at, s.state,"
+  "  s.unit, s.version, s.updated_at, s.updated_by, s.notes FROM submissions s JOIN envelopes e ON e.seq = s.seq;"
+  "DROP TABLE submissions;"
+  "ALTER TABLE submissions_4 RENAME TO submissions;"
+  "CREATE INDEX submissions_state ON submissions (state, seq);"
+  "CREATE INDEX submissions_location ON submissions (location, seq);"
+  "CREATE INDEX submissions_reference ON submissions (reference);"
+  "CREATE INDEX submissions_created ON submissions (created_at);"
+  "CREATE TABLE notes_4 ("
+  "  id            INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  device_id     TEXT NOT NULL,"
+  "  submission_id TEXT NOT NULL,"
+  "  envelope      BLOB NOT NULL,"
+  "  sha256        TEXT NOT NULL,"
+  "  reviewer_id   TEXT NOT NULL,"
+  "  reviewer      TEXT NOT NULL,"
+  "  created_at    INTEGER NOT NULL,"
+  "  FOREIGN KEY (device_id, submission_id) REFERENCES submissions (device_id, submission_id)"
+  ");"
+  "INSERT INTO notes_4 (id, device_id, submission_id, envelope, sha256, reviewer_id, reviewer, created_at)"
+  "  SELECT n.id, s.device_id, n.submission_id, n.envelope, n.sha256, n.reviewer_id, n.reviewer, n.created_at"
+  "  FROM notes n JOIN submissions s ON s.submission_id = n.submission_id;"
+  "DROP TABLE notes;"
+  "ALTER TABLE notes_4 RENAME TO notes;"
+  "CREATE INDEX notes_by_submission ON notes (device_id, submission_id, id);"
+  "CREATE TABLE conflicts_4 ("
+  "  submission_id TEXT NOT NULL,"
+  "  sha256        TEXT NOT NULL,"
+  "  device_id     TEXT NOT NULL,"
+  "  stored_sha256 TEXT NOT NULL,"
+  "  source        TEXT NOT NULL,"
+  "  first_seen    INTEGER NOT NULL,"
+  "  last_seen     INTEGER NOT NULL,"
+  "  attempts      INTEGER NOT NULL,"
+  "  PRIMARY KEY (device_id, submission_id, sha256)"
+  ");"
+  "INSERT INTO conflicts_4 SELECT submission_id, sha256, device_id, stored_sha256, source, first_seen, last_seen,"
+  "  attempts FROM conflicts;"
+  "DROP TABLE conflicts;"
+  "ALTER TABLE conflicts_4 RENAME TO conflicts;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == INTAKE_STORE_SCHEMA_VERSION);
@@ -418,6 +505,7 @@ sqlite_list_devices (IntakeStore  *store,
 
 static GBytes *
 sqlite_dup_envelope (IntakeStore         *store,
+                     const char          *device_id,
                      const char          *submission_id,
                      IntakeStoreEnvelope *out_meta,
                      GError             **error)
@@ -428,6 +516,7 @@ sqlite_dup_envelope (IntakeStore         *store,
   int rc;
 
   bind_text (s, 1, submission_id);
+  bind_text (s, 2, device_id);
   rc = sqlite3_step (s);
   if (rc == SQLITE_ROW)
     {
@@ -746,6 +835,7 @@ sqlite_list_reviewers (IntakeStore  *store,
 /* The submission row, NULL (and no error) if none. */
 static IntakeStoreSubmission *
 lookup_submission (IntakeStore  *store,
+                   const char   *device_id,
                    const char   *submission_id,
                    GError      **error)
 {
@@ -755,6 +845,7 @@ lookup_submission (IntakeStore  *store,
   int rc;
 
   bind_text (s, 1, submission_id);
+  bind_text (s, 2, device_id);
   rc = sqlite3_step (s);
   if (rc == SQLITE_ROW)
     submission = read_submission (s);
@@ -798,6 +889,7 @@ sqlite_list_submissions (IntakeStore                  *store,
 
 static GPtrArray *
 sqlite_list_notes (IntakeStore  *store,
+                   const char   *device_id,
                    const char   *submission_id,
                    GError      **error)
 {
@@ -807,6 +899,7 @@ sqlite_list_notes (IntakeStore  *store,
   int rc;
 
   bind_text (s, 1, submission_id);
+  bind_text (s, 2, device_id);
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     {
       IntakeStoreNote *note = g_new0 (IntakeStoreNote, 1);
@@ -1107,6 +1200,7 @@ insert_envelope (IntakeStore               *store,
 
 static gboolean
 insert_submission (IntakeStore  *store,
+                   const char   *device_id,
                    const char   *submission_id,
                    const char   *reference,
                    GError      **error)
@@ -1116,11 +1210,13 @@ insert_submission (IntakeStore  *store,
 
   bind_text (s, 1, submission_id);
   bind_text (s, 2, reference);
+  bind_text (s, 3, device_id);
   return step_done (self, s, "cannot record the submission for review", error);
 }
 
 static GBytes *
 get_stored_envelope (IntakeStore  *store,
+                     const char   *device_id,
                      const char   *submission_id,
                      char        **out_sha256,
                      GError      **error)
@@ -1131,6 +1227,7 @@ get_stored_envelope (IntakeStore  *store,
   int rc;
 
   bind_text (s, 1, submission_id);
+  bind_text (s, 2, device_id);
   rc = sqlite3_step (s);
   if (rc != SQLITE_ROW)
     {
@@ -1272,6 +1369,7 @@ revoke_reviewer (IntakeStore  *store,
 
 static gboolean
 set_workflow (IntakeStore  *store,
+              const char   *device_id,
               const char   *submission_id,
               const char   *state,
               const char   *unit,
@@ -1290,6 +1388,7 @@ set_workflow (IntakeStore  *store,
   sqlite3_bind_int64 (s, 4, now);
   bind_text (s, 5, updated_by);
   sqlite3_bind_int64 (s, 6, expected_version);
+  bind_text (s, 7, device_id);
   if (!step_done (self, s, "cannot change the workflow", error))
     return FALSE;
   *out_rows = sqlite3_changes (self->db);
@@ -1298,6 +1397,7 @@ set_workflow (IntakeStore  *store,
 
 static gboolean
 bump_note (IntakeStore  *store,
+           const char   *device_id,
            const char   *submission_id,
            gint64        now,
            const char   *reviewer_name,
@@ -1312,6 +1412,7 @@ bump_note (IntakeStore  *store,
   sqlite3_bind_int64 (s, 2, now);
   bind_text (s, 3, reviewer_name);
   sqlite3_bind_int64 (s, 4, expected_version);
+  bind_text (s, 5, device_id);
   if (!step_done (self, s, "cannot add the note", error))
     return FALSE;
   *out_rows = sqlite3_changes (self->db);
@@ -1320,6 +1421,7 @@ bump_note (IntakeStore  *store,
 
 static gboolean
 insert_note (IntakeStore  *store,
+             const char   *device_id,
              const char   *submission_id,
              GBytes       *note,
              const char   *sha256,
@@ -1337,6 +1439,7 @@ insert_note (IntakeStore  *store,
   bind_text (s, 4, reviewer_id);
   bind_text (s, 5, reviewer_name);
   sqlite3_bind_int64 (s, 6, now);
+  bind_text (s, 7, device_id);
   return step_done (self, s, "cannot store the note", error);
 }
 
@@ -1508,9 +1611,53 @@ read_version (IntakeStoreSqlite  *self,
   return TRUE;
 }
 
+/* Fails when a row points at nothing: a migration that rebuilt a table
+ * (with foreign keys off) must leave every reference intact. */
+static gboolean
+check_foreign_keys (IntakeStoreSqlite  *self,
+                    GError            **error)
+{
+  sqlite3_stmt *s = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, "PRAGMA foreign_key_check", -1, &s, NULL);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (s);
+  sqlite3_finalize (s);
+  if (rc == SQLITE_ROW)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DAMAGED,
+                   "%s has rows whose references point at nothing; restore the latest backup", self->path);
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot check the store's references", error);
+  return TRUE;
+}
+
+static gboolean migrate_locked (IntakeStoreSqlite  *self,
+                                GError            **error);
+
 static gboolean
 migrate (IntakeStoreSqlite  *self,
          GError            **error)
+{
+  gboolean ok;
+
+  /* Foreign keys cannot be turned off inside a transaction, and a table
+   * that others refer to can only be rebuilt with them off (SQLite's
+   * "ALTER TABLE" procedure); each migration checks them before it
+   * commits instead. */
+  if (!exec (self, "PRAGMA foreign_keys = OFF", error))
+    return FALSE;
+  ok = migrate_locked (self, error);
+  if (!exec (self, "PRAGMA foreign_keys = ON", ok ? error : NULL))
+    return FALSE;
+  return ok;
+}
+
+static gboolean
+migrate_locked (IntakeStoreSqlite  *self,
+                GError            **error)
 {
   int version = 0;
 
@@ -1545,7 +1692,8 @@ migrate (IntakeStoreSqlite  *self,
         }
       record = g_strdup_printf ("INSERT INTO schema_version (version, applied_at) VALUES (%d, %" G_GINT64_FORMAT ")",
                                 version + 1, g_get_real_time () / G_USEC_PER_SEC);
-      if (!exec (self, migrations[version], error) || !exec (self, record, error))
+      if (!exec (self, migrations[version], error) || !exec (self, record, error) ||
+          !check_foreign_keys (self, error))
         {
           g_prefix_error (error, "schema migration %d failed: ", version + 1);
           return rollback (self);

@@ -150,6 +150,7 @@ intake_store_put_envelope (IntakeStore               *self,
 
 GBytes *
 intake_store_dup_envelope (IntakeStore         *self,
+                           const char          *device_id,
                            const char          *submission_id,
                            IntakeStoreEnvelope *out_meta,
                            GError             **error)
@@ -157,9 +158,9 @@ intake_store_dup_envelope (IntakeStore         *self,
   g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!intake_hex_is_lower (submission_id, 32))
-    return invalid (error, "submission id"), NULL;
-  return INTAKE_STORE_GET_IFACE (self)->dup_envelope (self, submission_id, out_meta, error);
+  if (!intake_hex_is_lower (submission_id, 32) || !intake_hex_is_lower (device_id, 32))
+    return invalid (error, "device or submission id"), NULL;
+  return INTAKE_STORE_GET_IFACE (self)->dup_envelope (self, device_id, submission_id, out_meta, error);
 }
 
 GArray *
@@ -410,15 +411,16 @@ intake_store_revoke_reviewer (IntakeStore       *self,
 
 IntakeStoreSubmission *
 intake_store_get_submission (IntakeStore  *self,
+                             const char   *device_id,
                              const char   *submission_id,
                              GError      **error)
 {
   g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!intake_hex_is_lower (submission_id, 32))
+  if (!intake_hex_is_lower (submission_id, 32) || !intake_hex_is_lower (device_id, 32))
     return NULL;
-  return INTAKE_STORE_GET_IFACE (self)->get_submission (self, submission_id, error);
+  return INTAKE_STORE_GET_IFACE (self)->get_submission (self, device_id, submission_id, error);
 }
 
 GPtrArray *
@@ -438,11 +440,12 @@ intake_store_list_submissions (IntakeStore                  *self,
 }
 
 static gboolean
-check_change (const char  *submission_id,
+check_change (const char  *device_id,
+              const char  *submission_id,
               const char  *updated_by,
               GError     **error)
 {
-  if (!intake_hex_is_lower (submission_id, 32))
+  if (!intake_hex_is_lower (submission_id, 32) || !intake_hex_is_lower (device_id, 32))
     {
       g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION,
                    "no submission with id \"%s\"", submission_id != NULL ? submission_id : "");
@@ -455,6 +458,7 @@ check_change (const char  *submission_id,
 
 gboolean
 intake_store_update_workflow (IntakeStore            *self,
+                              const char             *device_id,
                               const char             *submission_id,
                               const char             *state,
                               const char             *unit,
@@ -473,13 +477,13 @@ intake_store_update_workflow (IntakeStore            *self,
 
   if (out_current != NULL)
     *out_current = NULL;
-  if (!check_change (submission_id, updated_by, error))
+  if (!check_change (device_id, submission_id, updated_by, error))
     return FALSE;
   if (!intake_review_state_is_valid (state))
     return invalid (error, "state (new, in_review, conversation_planned, closed or needs_follow_up)");
   if (unit != NULL && (strlen (unit) > 200 || !g_utf8_validate (unit, -1, NULL)))
     return invalid (error, "unit (at most 200 bytes of UTF-8)");
-  if (!INTAKE_STORE_GET_IFACE (self)->update_workflow (self, submission_id, state, unit != NULL ? unit : "",
+  if (!INTAKE_STORE_GET_IFACE (self)->update_workflow (self, device_id, submission_id, state, unit != NULL ? unit : "",
                                                        expected_version, updated_by, now, audit,
                                                        out_current, &conflict, error))
     return FALSE;
@@ -490,6 +494,7 @@ intake_store_update_workflow (IntakeStore            *self,
 
 gboolean
 intake_store_add_note (IntakeStore            *self,
+                       const char             *device_id,
                        const char             *submission_id,
                        GBytes                 *note,
                        const char             *reviewer_id,
@@ -509,11 +514,11 @@ intake_store_add_note (IntakeStore            *self,
 
   if (out_current != NULL)
     *out_current = NULL;
-  if (!check_change (submission_id, reviewer_name, error))
+  if (!check_change (device_id, submission_id, reviewer_name, error))
     return FALSE;
   if (!intake_hex_is_lower (reviewer_id, 32))
     return invalid (error, "reviewer id");
-  if (!INTAKE_STORE_GET_IFACE (self)->add_note (self, submission_id, note, reviewer_id, reviewer_name,
+  if (!INTAKE_STORE_GET_IFACE (self)->add_note (self, device_id, submission_id, note, reviewer_id, reviewer_name,
                                                 expected_version, now, audit, out_current, &conflict, error))
     return FALSE;
   if (out_conflict != NULL)
@@ -523,15 +528,16 @@ intake_store_add_note (IntakeStore            *self,
 
 GPtrArray *
 intake_store_list_notes (IntakeStore  *self,
+                         const char   *device_id,
                          const char   *submission_id,
                          GError      **error)
 {
   g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!intake_hex_is_lower (submission_id, 32))
-    return invalid (error, "submission id"), NULL;
-  return INTAKE_STORE_GET_IFACE (self)->list_notes (self, submission_id, error);
+  if (!intake_hex_is_lower (submission_id, 32) || !intake_hex_is_lower (device_id, 32))
+    return invalid (error, "device or submission id"), NULL;
+  return INTAKE_STORE_GET_IFACE (self)->list_notes (self, device_id, submission_id, error);
 }
 
 gboolean

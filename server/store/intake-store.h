@@ -61,7 +61,7 @@ typedef enum {
 } IntakeStoreError;
 
 /* The schema both backends create; see docs/server.md for the tables. */
-#define INTAKE_STORE_SCHEMA_VERSION 3
+#define INTAKE_STORE_SCHEMA_VERSION 4
 
 typedef enum {
   INTAKE_DEVICE_STATUS_ACTIVE,
@@ -221,6 +221,7 @@ struct _IntakeStoreInterface
                                      IntakeStorePutResult      *out_result,
                                      GError                   **error);
   GBytes    *(*dup_envelope)        (IntakeStore               *self,
+                                     const char                *device_id,
                                      const char                *submission_id,
                                      IntakeStoreEnvelope       *out_meta,
                                      GError                   **error);
@@ -264,12 +265,14 @@ struct _IntakeStoreInterface
                                      IntakeAuditEvent          *audit,
                                      GError                   **error);
   IntakeStoreSubmission *(*get_submission) (IntakeStore        *self,
+                                     const char                *device_id,
                                      const char                *submission_id,
                                      GError                   **error);
   GPtrArray *(*list_submissions)    (IntakeStore               *self,
                                      const IntakeSubmissionFilter *filter,
                                      GError                   **error);
   gboolean   (*update_workflow)     (IntakeStore               *self,
+                                     const char                *device_id,
                                      const char                *submission_id,
                                      const char                *state,
                                      const char                *unit,
@@ -281,6 +284,7 @@ struct _IntakeStoreInterface
                                      gboolean                  *out_conflict,
                                      GError                   **error);
   gboolean   (*add_note)            (IntakeStore               *self,
+                                     const char                *device_id,
                                      const char                *submission_id,
                                      GBytes                    *note,
                                      const char                *reviewer_id,
@@ -292,6 +296,7 @@ struct _IntakeStoreInterface
                                      gboolean                  *out_conflict,
                                      GError                   **error);
   GPtrArray *(*list_notes)          (IntakeStore               *self,
+                                     const char                *device_id,
                                      const char                *submission_id,
                                      GError                   **error);
   gboolean   (*append_audit)        (IntakeStore               *self,
@@ -380,9 +385,11 @@ gboolean            intake_store_revoke_device        (IntakeStore              
                                                        const char                *device_id,
                                                        gint64                     now,
                                                        GError                   **error);
-/* Atomically: stores @envelope unless its submission id is present;
- * then DUPLICATE if the stored bytes are identical, else CONFLICT (logged
- * in the conflicts table, nothing else changes). @meta->sha256 and
+/* Atomically: stores @envelope unless its (device id, submission id) is
+ * present; then DUPLICATE if the stored bytes are identical, else CONFLICT
+ * (logged in the conflicts table, nothing else changes). Another device's
+ * envelope with the same submission id is another envelope: stored. The
+ * review side names a submission by both ids. @meta->sha256 and
  * @meta->size must describe @envelope. */
 gboolean            intake_store_put_envelope         (IntakeStore               *self,
                                                        const IntakeStoreEnvelope *meta,
@@ -392,6 +399,7 @@ gboolean            intake_store_put_envelope         (IntakeStore              
 /* The stored bytes (and metadata into @out_meta when non-NULL), or NULL
  * with no error set if there is no such submission. */
 GBytes             *intake_store_dup_envelope         (IntakeStore               *self,
+                                                       const char                *device_id,
                                                        const char                *submission_id,
                                                        IntakeStoreEnvelope       *out_meta,
                                                        GError                   **error);
@@ -465,6 +473,7 @@ gboolean            intake_store_revoke_reviewer      (IntakeStore              
 
 /* NULL and no error when there is no such submission. */
 IntakeStoreSubmission *intake_store_get_submission    (IntakeStore               *self,
+                                                       const char                *device_id,
                                                        const char                *submission_id,
                                                        GError                   **error);
 /* IntakeStoreSubmission matching @filter, seq > after_seq, in seq order,
@@ -481,6 +490,7 @@ GPtrArray          *intake_store_list_submissions     (IntakeStore              
  * UNKNOWN_SUBMISSION (@audit then unused), INVALID (a state not listed in
  * INTAKE_REVIEW_STATES). */
 gboolean            intake_store_update_workflow      (IntakeStore               *self,
+                                                       const char                *device_id,
                                                        const char                *submission_id,
                                                        const char                *state,
                                                        const char                *unit,
@@ -494,6 +504,7 @@ gboolean            intake_store_update_workflow      (IntakeStore              
 /* Adds a note (an envelope) with the same compare-and-set and audit rules
  * as intake_store_update_workflow(); a note increments version and notes. */
 gboolean            intake_store_add_note             (IntakeStore               *self,
+                                                       const char                *device_id,
                                                        const char                *submission_id,
                                                        GBytes                    *note,
                                                        const char                *reviewer_id,
@@ -506,6 +517,7 @@ gboolean            intake_store_add_note             (IntakeStore              
                                                        GError                   **error);
 /* IntakeStoreNote, oldest first. */
 GPtrArray          *intake_store_list_notes           (IntakeStore               *self,
+                                                       const char                *device_id,
                                                        const char                *submission_id,
                                                        GError                   **error);
 

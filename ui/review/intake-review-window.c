@@ -707,24 +707,24 @@ out:
 
 void
 intake_review_window_open (IntakeReviewWindow *self,
-                           const char         *submission_id)
+                           const char         *key)
 {
   OpenData *data;
 
   g_return_if_fail (INTAKE_IS_REVIEW_WINDOW (self));
-  g_return_if_fail (submission_id != NULL);
+  g_return_if_fail (key != NULL);
 
   if (self->client == NULL || !intake_review_client_is_unlocked (self->client))
     return;
   intake_review_window_clear_detail (self);
-  self->detail_id = g_strdup (submission_id);
+  self->detail_id = g_strdup (key);
   gtk_box_append (self->detail_box, gtk_label_new (_("Opening the submission…")));
   gtk_stack_set_visible_child_name (self->stack, "detail");
   /* Always from the server: the workflow values and version must be current. */
   data = g_new0 (OpenData, 1);
   data->self = self;
-  data->id = g_strdup (submission_id);
-  intake_review_client_fetch_async (self->client, submission_id, self->cancellable, open_cb, data);
+  data->id = g_strdup (key);
+  intake_review_client_fetch_async (self->client, key, self->cancellable, open_cb, data);
 }
 
 static void
