@@ -27,8 +27,8 @@ G_BEGIN_DECLS
 
 #define INTAKE_PASSPHRASE_MIN_BYTES      10
 #define INTAKE_REVIEWER_PASSPHRASE_MIN_BYTES 12
-#define INTAKE_REVIEWER_KDF_OPSLIMIT_DEFAULT 3
-#define INTAKE_REVIEWER_KDF_MEMLIMIT_DEFAULT (G_GUINT64_CONSTANT (256) * 1024 * 1024)
+#define INTAKE_REVIEWER_KDF_OPSLIMIT_DEFAULT INTAKE_REVIEWER_KDF_OPSLIMIT
+#define INTAKE_REVIEWER_KDF_MEMLIMIT_DEFAULT INTAKE_REVIEWER_KDF_MEMLIMIT
 #define INTAKE_KDF_ARGON2ID13            1
 #define INTAKE_KDF_OPSLIMIT_DEFAULT      3
 #define INTAKE_KDF_MEMLIMIT_DEFAULT      (G_GUINT64_CONSTANT (64) * 1024 * 1024)
@@ -97,13 +97,6 @@ void                intake_device_key_sign_raw            (const IntakeDeviceKey
                                                            const guint8              *data,
                                                            gsize                      len,
                                                            guint8                    *signature);
-
-/* intake_reviewer_key_wrap() with explicit Argon2id limits (tests use cheap ones). */
-GBytes             *intake_reviewer_key_wrap_with_limits  (const IntakeReviewerKey   *self,
-                                                           const IntakeSecureBuffer  *passphrase,
-                                                           guint64                    opslimit,
-                                                           guint64                    memlimit,
-                                                           GError                   **error);
 
 /* intake_reviewer_key_seal() and intake_office_secret_seal_setup() with a
  * given nonce, for test vectors. */

@@ -1656,117 +1656,13 @@ intake_reviewer_public_verify (const IntakeReviewerPublic  *self,
   return verify_with_context (self->sign_pk, context, message, signature, signer, error);
 }
 
-GBytes *
-intake_reviewer_key_wrap_with_limits (const IntakeReviewerKey   *self,
-                                      const IntakeSecureBuffer  *passphrase,
-                                      guint64                    opslimit,
-                                      guint64                    memlimit,
-                                      GError                   **error)
-{
-  static const WrapLayout layout = {
-    RK_KDF, RK_OPSLIMIT, RK_MEMLIMIT, RK_SALT, RK_NONCE, RK_CIPHERTEXT, RK_INNER_BYTES
-  };
-  g_autoptr(IntakeSecureBuffer) inner = NULL;
-  guint8 blob[INTAKE_REVIEWER_KEY_BLOB_BYTES];
-
-  g_return_val_if_fail (self != NULL, NULL);
-  g_return_val_if_fail (passphrase != NULL, NULL);
-  g_return_val_if_fail (opslimit >= crypto_pwhash_argon2id_OPSLIMIT_MIN &&
-                        opslimit <= INTAKE_KDF_OPSLIMIT_MAX, NULL);
-  g_return_val_if_fail (memlimit >= crypto_pwhash_argon2id_MEMLIMIT_MIN &&
-                        memlimit <= INTAKE_KDF_MEMLIMIT_MAX, NULL);
-
-  if (!intake_crypto_init (error))
-    return NULL;
-
-  if (passphrase->len < INTAKE_REVIEWER_PASSPHRASE_MIN_BYTES)
-    {
-      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WEAK_PASSPHRASE,
-                   "the passphrase is %" G_GSIZE_FORMAT " bytes long; a reviewer key needs a "
-                   "passphrase of at least %d bytes, use a few unrelated words",
-                   passphrase->len, INTAKE_REVIEWER_PASSPHRASE_MIN_BYTES);
-      return NULL;
-    }
-
-  put_blob_header (blob, TAG_REVIEWER_KEY);
-  memcpy (blob + RK_KEY_ID, self->office->public.key_id, INTAKE_OFFICE_KEY_ID_BYTES);
-  memcpy (blob + RK_REVIEWER_ID, self->public.reviewer_id, INTAKE_REVIEWER_ID_BYTES);
-
-  /* The office secret's inner form, then the reviewer's signing secret. */
-  inner = intake_secure_buffer_new (RK_INNER_BYTES);
-  office_secret_write_inner (self->office, inner->data);
-  memcpy (inner->data + OS_INNER_BYTES, self->signing->sign_sk->data, INTAKE_SIGN_SECRET_BYTES);
-  if (!wrap_inner (blob, sizeof blob, &layout, inner, passphrase, opslimit, memlimit, error))
-    return NULL;
-
-  return g_bytes_new (blob, sizeof blob);
-}
-
-GBytes *
-intake_reviewer_key_wrap (const IntakeReviewerKey   *self,
-                          const IntakeSecureBuffer  *passphrase,
-                          GError                   **error)
-{
-  return intake_reviewer_key_wrap_with_limits (self, passphrase,
-                                               INTAKE_REVIEWER_KDF_OPSLIMIT_DEFAULT,
-                                               INTAKE_REVIEWER_KDF_MEMLIMIT_DEFAULT,
-                                               error);
-}
-
 IntakeReviewerKey *
-intake_reviewer_key_unwrap (GBytes                    *wrapped,
-                            const IntakeSecureBuffer  *passphrase,
-                            GError                   **error)
+intake_reviewer_key_copy (const IntakeReviewerKey *self)
 {
-  static const WrapLayout layout = {
-    RK_KDF, RK_OPSLIMIT, RK_MEMLIMIT, RK_SALT, RK_NONCE, RK_CIPHERTEXT, RK_INNER_BYTES
-  };
-  const char *what = "the reviewer key data";
-  g_autoptr(IntakeOfficeSecret) office = NULL;
-  g_autoptr(IntakeDeviceKey) signing = NULL;
-  g_autoptr(IntakeSecureBuffer) inner = NULL;
-  g_autofree char *owner = NULL;
-  g_autofree char *wrong = NULL;
-  guint8 reviewer_id[INTAKE_REVIEWER_ID_BYTES];
-  char reviewer_hex[INTAKE_REVIEWER_ID_BYTES * 2 + 1];
-  const guint8 *blob;
-  gsize len;
+  g_return_val_if_fail (self != NULL, NULL);
 
-  g_return_val_if_fail (wrapped != NULL, NULL);
-  g_return_val_if_fail (passphrase != NULL, NULL);
-
-  if (!intake_crypto_init (error))
-    return NULL;
-
-  blob = g_bytes_get_data (wrapped, &len);
-  if (!check_blob (blob, len, TAG_REVIEWER_KEY, INTAKE_REVIEWER_KEY_BLOB_BYTES, what, error))
-    return NULL;
-
-  sodium_bin2hex (reviewer_hex, sizeof reviewer_hex, blob + RK_REVIEWER_ID, INTAKE_REVIEWER_ID_BYTES);
-  owner = g_strdup_printf ("reviewer %s", reviewer_hex);
-  wrong = g_strdup_printf ("the passphrase does not unlock this reviewer key (reviewer %s)", reviewer_hex);
-
-  if (!(inner = unwrap_inner (blob, len, &layout, passphrase, what, owner, wrong, error)) ||
-      !(office = office_secret_from_inner (inner->data, blob + RK_KEY_ID, what, owner, error)))
-    return NULL;
-
-  if (!(signing = device_key_new_from_secret (inner->data + OS_INNER_BYTES, what, NULL)))
-    {
-      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
-                   "%s unlocks, but the reviewer signing key inside it is damaged (reviewer %s)",
-                   what, reviewer_hex);
-      return NULL;
-    }
-  intake_reviewer_id_from_public_key (signing->public.sign_pk, reviewer_id);
-  if (sodium_memcmp (reviewer_id, blob + RK_REVIEWER_ID, INTAKE_REVIEWER_ID_BYTES) != 0)
-    {
-      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
-                   "%s unlocks, but its signing key does not belong to reviewer %s; "
-                   "it was not made by intake", what, reviewer_hex);
-      return NULL;
-    }
-
-  return reviewer_key_new (g_steal_pointer (&office), g_steal_pointer (&signing));
+  return reviewer_key_new (office_secret_copy (self->office),
+                           device_key_new_from_secret (self->signing->sign_sk->data, "a reviewer key", NULL));
 }
 
 IntakeReviewerKey *

@@ -23,6 +23,9 @@ G_BEGIN_DECLS
 #define INTAKE_WORKSTATION_ID_BYTES     8
 /* The reviewer key format this build writes (docs/keys.md, IKRK). */
 #define INTAKE_REVIEWER_KEY_FORMAT      2
+/* The Argon2id limits reviewer keys are sealed with (docs/keys.md). */
+#define INTAKE_REVIEWER_KDF_OPSLIMIT    3
+#define INTAKE_REVIEWER_KDF_MEMLIMIT    (G_GUINT64_CONSTANT (256) * 1024 * 1024)
 /* A recovery code: 56 characters of Crockford's base32 (docs/keys.md). */
 #define INTAKE_RECOVERY_CODE_CHARS      56
 
@@ -170,6 +173,7 @@ void                intake_device_id_from_public_key     (const guint8          
 IntakeReviewerKey  *intake_reviewer_key_generate         (const IntakeOfficeSecret  *office,
                                                           GError                   **error);
 void                intake_reviewer_key_free             (IntakeReviewerKey         *self);
+IntakeReviewerKey  *intake_reviewer_key_copy             (const IntakeReviewerKey   *self);
 const IntakeOfficeSecret *intake_reviewer_key_get_office (const IntakeReviewerKey   *self);
 /* The reviewer's signing key in device-key form: notes are envelopes sealed
  * for the office and signed with it (their header device id is the device
@@ -188,14 +192,6 @@ GBytes             *intake_reviewer_key_seal             (const IntakeReviewerKe
  * UNSUPPORTED_VERSION for a format 1 blob. */
 IntakeReviewerKey  *intake_reviewer_key_open             (GBytes                    *wrapped,
                                                           const IntakeCredentials   *credentials,
-                                                          GError                   **error);
-/* Format 1 (IKRK version 1: the passphrase alone), being replaced by
- * format 2: Argon2id (opslimit 3, 256 MiB) and XChaCha20-Poly1305. */
-GBytes             *intake_reviewer_key_wrap             (const IntakeReviewerKey   *self,
-                                                          const IntakeSecureBuffer  *passphrase,
-                                                          GError                   **error);
-IntakeReviewerKey  *intake_reviewer_key_unwrap           (GBytes                    *wrapped,
-                                                          const IntakeSecureBuffer  *passphrase,
                                                           GError                   **error);
 /* The clear fields of a blob of format 1 or 2, after the common checks. */
 gboolean            intake_reviewer_key_blob_peek        (GBytes                    *wrapped,

@@ -246,8 +246,9 @@ body_limit (IntakeServerRoute  route,
     case INTAKE_SERVER_ROUTE_HELP_REQUESTS:
       return INTAKE_SERVER_MAX_HELP_BODY;
     case INTAKE_SERVER_ROUTE_REVIEW:
-      return g_str_equal (path, "/v1/review/unlock") ? INTAKE_PROTOCOL_MAX_ANONYMOUS_BODY
-                                                     : INTAKE_SERVER_MAX_REVIEW_BODY;
+      /* Unlock and activation are unsigned: anyone's size. */
+      return g_str_has_prefix (path, "/v1/review/unlock") || g_str_has_prefix (path, "/v1/review/activate")
+             ? INTAKE_PROTOCOL_MAX_ANONYMOUS_BODY : INTAKE_SERVER_MAX_REVIEW_BODY;
     case INTAKE_SERVER_ROUTE_OTHER:
     case INTAKE_SERVER_ROUTE_HEALTHZ:
     case INTAKE_SERVER_ROUTE_METRICS:
@@ -666,6 +667,14 @@ handle_metrics (IntakeServer      *self,
                             (const char *) g_ptr_array_index (keys, i),
                             *(guint64 *) g_hash_table_lookup (self->unauthenticated, g_ptr_array_index (keys, i)));
   g_string_append (out,
+                   "# HELP intake_unlock_failures_total Unlock and activation proofs that failed (any name).\n"
+                   "# TYPE intake_unlock_failures_total counter\n");
+  g_string_append_printf (out, "intake_unlock_failures_total %" G_GUINT64_FORMAT "\n", self->unlock_failures);
+  g_string_append (out,
+                   "# HELP intake_unlock_lockouts_total Names locked after repeated failed unlocks.\n"
+                   "# TYPE intake_unlock_lockouts_total counter\n");
+  g_string_append_printf (out, "intake_unlock_lockouts_total %" G_GUINT64_FORMAT "\n", self->lockouts);
+  g_string_append (out,
                    "# HELP intake_requests_replayed_total Signed requests refused because their nonce was used before.\n"
                    "# TYPE intake_requests_replayed_total counter\n");
   g_string_append_printf (out, "intake_requests_replayed_total %" G_GUINT64_FORMAT "\n", self->replayed);
@@ -845,7 +854,6 @@ intake_server_finalize (GObject *object)
   g_clear_pointer (&self->questionnaire, intake_signed_questionnaire_free);
   g_clear_pointer (&self->requests, g_hash_table_unref);
   g_clear_pointer (&self->unauthenticated, g_hash_table_unref);
-  g_clear_pointer (&self->unlock_attempts, g_hash_table_unref);
   g_clear_pointer (&self->bodies_by_signer, g_hash_table_unref);
   g_free (self->office_key_id);
   g_free (self->server_key_id);
@@ -867,8 +875,6 @@ intake_server_init (IntakeServer *self)
 {
   self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->unauthenticated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->unlock_attempts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                 (GDestroyNotify)g_array_unref);
   self->bodies_by_signer = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 

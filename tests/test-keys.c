@@ -1246,146 +1246,56 @@ test_sign_context_boundary (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
-/* Reviewer keys (IKRK) --------------------------------------------------- */
+/* Reviewer keys, format 1 (legacy) ----------------------------------------- */
 
 #define REVIEWER_PASSPHRASE "twelve bytes and more"
 
-static GBytes *
-wrap_reviewer (const IntakeReviewerKey *key,
-               const char              *passphrase,
-               GError                 **error)
-{
-  g_autoptr(IntakeSecureBuffer) secret = intake_secure_buffer_new_copy (passphrase, strlen (passphrase));
-
-  return intake_reviewer_key_wrap_with_limits (key, secret, CHEAP_OPSLIMIT, CHEAP_MEMLIMIT, error);
-}
-
-static IntakeReviewerKey *
-unwrap_reviewer (GBytes      *blob,
-                 const char  *passphrase,
-                 GError     **error)
-{
-  g_autoptr(IntakeSecureBuffer) secret = intake_secure_buffer_new_copy (passphrase, strlen (passphrase));
-
-  return intake_reviewer_key_unwrap (blob, secret, error);
-}
-
+/* A format 1 blob (the passphrase alone) is recognized, so a store from
+ * before format 2 can name its reviewers, and never opened. */
 static void
-test_reviewer_round_trip (Fixture       *fixture,
-                          gconstpointer  user_data)
+test_reviewer_format1_recognized (Fixture       *fixture,
+                                  gconstpointer  user_data)
 {
-  g_autoptr(IntakeReviewerKey) key = intake_reviewer_key_generate (fixture->office_secret, NULL);
-  g_autoptr(IntakeReviewerKey) opened = NULL;
+  g_autoptr(IntakeWorkstationKey) workstation = intake_workstation_key_generate (NULL);
+  g_autoptr(IntakeSecureBuffer) passphrase = intake_secure_buffer_new_copy (REVIEWER_PASSPHRASE,
+                                                                          strlen (REVIEWER_PASSPHRASE));
+  g_autoptr(IntakeCredentials) credentials = NULL;
+  g_autoptr(GByteArray) legacy = g_byte_array_new ();
   g_autoptr(GBytes) blob = NULL;
-  g_autoptr(GBytes) message = g_bytes_new_static ("GET /v1/review/submissions", 26);
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = NULL;
-  g_autofree char *opened_id = NULL;
-  IntakeReviewerPublic pub, opened_pub;
-  guint8 derived[INTAKE_REVIEWER_ID_BYTES];
-  guint8 signature[INTAKE_SIGNATURE_BYTES];
-  IntakeDevicePublic as_device;
+  IntakeReviewerBlobInfo info;
+  guint8 zeros[INTAKE_REVIEWER_KEY_BLOB_BYTES] = { 0 };
 
-  g_assert_nonnull (key);
-  blob = wrap_reviewer (key, REVIEWER_PASSPHRASE, &error);
+  g_byte_array_append (legacy, (const guint8 *)"IKRK\x01", 5);
+  g_byte_array_append (legacy, zeros, INTAKE_REVIEWER_KEY_BLOB_BYTES - 5);
+  legacy->data[5] = 1;                       /* kdf */
+  legacy->data[46] = 0xab;                   /* reviewer id */
+  blob = g_bytes_new (legacy->data, legacy->len);
+  g_assert_true (intake_reviewer_key_blob_peek (blob, &info, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (g_bytes_get_size (blob), ==, INTAKE_REVIEWER_KEY_BLOB_BYTES);
-  g_assert_cmpmem (g_bytes_get_data (blob, NULL), 5, "IKRK\x01", 5);
+  g_assert_cmpuint (info.version, ==, 1);
+  g_assert_cmpuint (info.reviewer_id[0], ==, 0xab);
 
-  opened = unwrap_reviewer (blob, REVIEWER_PASSPHRASE, &error);
+  credentials = intake_credentials_new_reviewer (passphrase, workstation, info.salt, CHEAP_OPSLIMIT, CHEAP_MEMLIMIT,
+                                                 &error);
   g_assert_no_error (error);
-  intake_reviewer_key_get_public (key, &pub);
-  intake_reviewer_key_get_public (opened, &opened_pub);
-  g_assert_cmpmem (&pub, sizeof pub, &opened_pub, sizeof opened_pub);
-  id = intake_reviewer_key_dup_id_hex (key);
-  opened_id = intake_reviewer_key_dup_id_hex (opened);
-  g_assert_cmpstr (id, ==, opened_id);
-  g_assert_cmpuint (strlen (id), ==, 32);
-
-  /* reviewer_id = BLAKE2b-128("intake-reviewer-id-v1" || sign_pk), and in clear in the blob. */
-  {
-    g_autoptr(GByteArray) input = g_byte_array_new ();
-
-    g_byte_array_append (input, (const guint8 *)"intake-reviewer-id-v1", 21);
-    g_byte_array_append (input, pub.sign_pk, sizeof pub.sign_pk);
-    crypto_generichash (derived, sizeof derived, input->data, input->len, NULL, 0);
-    g_assert_cmpmem (derived, sizeof derived, pub.reviewer_id, sizeof pub.reviewer_id);
-  }
-  {
-    IntakeReviewerBlobInfo info;
-
-    /* Format 1 is still recognized (a store from before format 2 names its reviewers). */
-    g_assert_true (intake_reviewer_key_blob_peek (blob, &info, &error));
-    g_assert_cmpuint (info.version, ==, 1);
-    g_assert_cmpmem (info.reviewer_id, sizeof info.reviewer_id, pub.reviewer_id, sizeof pub.reviewer_id);
-    g_assert_cmpmem (info.office_key_id, sizeof info.office_key_id, fixture->office_public->key_id,
-                     INTAKE_OFFICE_KEY_ID_BYTES);
-  }
-
-  /* The office secret inside is the office's. */
-  g_assert_cmpmem (intake_office_secret_get_box_sk (intake_reviewer_key_get_office (opened)), 32,
-                   intake_office_secret_get_box_sk (fixture->office_secret), 32);
-
-  /* Signatures: context "review-request", and never valid under another context. */
-  intake_reviewer_key_sign (opened, "review-request", message, signature);
-  g_assert_true (intake_reviewer_public_verify (&pub, "review-request", message, signature, &error));
-  g_assert_no_error (error);
-  g_assert_false (intake_reviewer_public_verify (&pub, "request", message, signature, &error));
-  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_SIGNATURE);
+  g_assert_null (intake_reviewer_key_open (blob, credentials, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_UNSUPPORTED_VERSION);
+  g_assert_nonnull (strstr (error->message, "activation code"));
   g_clear_error (&error);
 
-  /* Its signing key in device form has a device id that is not the reviewer id. */
-  intake_device_key_get_public (intake_reviewer_key_get_signing_key (opened), &as_device);
-  g_assert_cmpmem (as_device.sign_pk, 32, pub.sign_pk, 32);
-  g_assert_true (memcmp (as_device.device_id, pub.reviewer_id, INTAKE_REVIEWER_ID_BYTES) != 0);
-}
-
-static void
-test_reviewer_wrong_passphrase (Fixture       *fixture,
-                                gconstpointer  user_data)
-{
-  g_autoptr(IntakeReviewerKey) key = intake_reviewer_key_generate (fixture->office_secret, NULL);
-  g_autoptr(GBytes) blob = wrap_reviewer (key, REVIEWER_PASSPHRASE, NULL);
-  g_autoptr(GError) error = NULL;
-  g_autofree guint8 *tampered = g_memdup2 (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
-  g_autoptr(GBytes) tampered_blob = NULL;
-
-  g_assert_null (unwrap_reviewer (blob, "twelve bytes and less", &error));
-  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_PASSPHRASE);
-  g_clear_error (&error);
-
-  /* The clear reviewer id is associated data: changing it fails the same way. */
-  tampered[46] ^= 1;
-  tampered_blob = g_bytes_new (tampered, g_bytes_get_size (blob));
-  g_assert_null (unwrap_reviewer (tampered_blob, REVIEWER_PASSPHRASE, &error));
-  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_PASSPHRASE);
-}
-
-static void
-test_reviewer_truncated (Fixture       *fixture,
-                         gconstpointer  user_data)
-{
-  g_autoptr(IntakeReviewerKey) key = intake_reviewer_key_generate (fixture->office_secret, NULL);
-  g_autoptr(GBytes) blob = wrap_reviewer (key, REVIEWER_PASSPHRASE, NULL);
-  const guint8 *data = g_bytes_get_data (blob, NULL);
-  g_autoptr(GByteArray) longer = g_byte_array_new ();
-
-  for (gsize len = 0; len < INTAKE_REVIEWER_KEY_BLOB_BYTES; len += (len < 90 ? 1 : 37))
-    {
-      g_autoptr(GBytes) cut = g_bytes_new (data, len);
-      g_autoptr(GError) error = NULL;
-
-      g_assert_null (unwrap_reviewer (cut, REVIEWER_PASSPHRASE, &error));
-      g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TRUNCATED);
-    }
-  g_byte_array_append (longer, data, INTAKE_REVIEWER_KEY_BLOB_BYTES);
-  g_byte_array_append (longer, (const guint8 *)"x", 1);
+  /* One byte short of format 1 is truncated; a version 3 is unsupported. */
   {
-    g_autoptr(GBytes) extra = g_bytes_new (longer->data, longer->len);
-    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) cut = g_bytes_new (legacy->data, legacy->len - 1);
 
-    g_assert_null (unwrap_reviewer (extra, REVIEWER_PASSPHRASE, &error));
-    g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED);
+    g_assert_false (intake_reviewer_key_blob_peek (cut, &info, &error));
+    g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TRUNCATED);
+    g_clear_error (&error);
+    legacy->data[4] = 3;
+    g_clear_pointer (&blob, g_bytes_unref);
+    blob = g_bytes_new (legacy->data, legacy->len);
+    g_assert_false (intake_reviewer_key_blob_peek (blob, &info, &error));
+    g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_UNSUPPORTED_VERSION);
   }
 }
 
@@ -1393,10 +1303,15 @@ static void
 test_reviewer_wrong_kind (Fixture       *fixture,
                           gconstpointer  user_data)
 {
+  g_autoptr(IntakeWorkstationKey) workstation = intake_workstation_key_generate (NULL);
+  g_autoptr(IntakeSecureBuffer) passphrase = intake_secure_buffer_new_copy (REVIEWER_PASSPHRASE,
+                                                                          strlen (REVIEWER_PASSPHRASE));
+  g_autoptr(IntakeCredentials) credentials = intake_credentials_new_reviewer (passphrase, workstation, NULL,
+                                                                              CHEAP_OPSLIMIT, CHEAP_MEMLIMIT, NULL);
   g_autoptr(GError) error = NULL;
 
   /* An office secret blob given as a reviewer key. */
-  g_assert_null (unwrap_reviewer (fixture->blobs[KIND_OFFICE_SECRET], PASSPHRASE, &error));
+  g_assert_null (intake_reviewer_key_open (fixture->blobs[KIND_OFFICE_SECRET], credentials, &error));
   g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_KEY_KIND);
   g_assert_nonnull (strstr (error->message, "office secret key"));
   g_clear_error (&error);
@@ -1404,27 +1319,12 @@ test_reviewer_wrong_kind (Fixture       *fixture,
   /* And a reviewer key given as an office secret. */
   {
     g_autoptr(IntakeReviewerKey) key = intake_reviewer_key_generate (fixture->office_secret, NULL);
-    g_autoptr(GBytes) blob = wrap_reviewer (key, REVIEWER_PASSPHRASE, NULL);
+    g_autoptr(GBytes) blob = intake_reviewer_key_seal (key, credentials, NULL);
 
     g_assert_null (intake_office_secret_unwrap (blob, fixture->passphrase, &error));
     g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_KEY_KIND);
     g_assert_nonnull (strstr (error->message, "reviewer key"));
   }
-}
-
-static void
-test_reviewer_weak_passphrase (Fixture       *fixture,
-                               gconstpointer  user_data)
-{
-  g_autoptr(IntakeReviewerKey) key = intake_reviewer_key_generate (fixture->office_secret, NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) ok = NULL;
-
-  /* 11 bytes: enough for an office key (10), not for a reviewer (12). */
-  g_assert_null (wrap_reviewer (key, "eleven byte", &error));
-  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WEAK_PASSPHRASE);
-  ok = wrap_reviewer (key, "twelve bytes", NULL);
-  g_assert_nonnull (ok);
 }
 
 /* Reviewer keys, format 2: passphrase + workstation key ------------------- */
@@ -1943,11 +1843,8 @@ main (int   argc,
   ADD ("/crypto/keys/sign/context", test_sign_context);
   ADD ("/crypto/keys/sign/context-format", test_sign_context_format);
   ADD ("/crypto/keys/sign/context-boundary", test_sign_context_boundary);
-  ADD ("/crypto/keys/reviewer/round-trip", test_reviewer_round_trip);
-  ADD ("/crypto/keys/reviewer/wrong-passphrase", test_reviewer_wrong_passphrase);
-  ADD ("/crypto/keys/reviewer/truncated", test_reviewer_truncated);
+  ADD ("/crypto/keys/reviewer/format1-recognized", test_reviewer_format1_recognized);
   ADD ("/crypto/keys/reviewer/wrong-kind", test_reviewer_wrong_kind);
-  ADD ("/crypto/keys/reviewer/weak-passphrase", test_reviewer_weak_passphrase);
   ADD ("/crypto/keys/reviewer2/round-trip", test_reviewer2_round_trip);
   ADD ("/crypto/keys/reviewer2/needs-both-secrets", test_reviewer2_needs_both_secrets);
   ADD ("/crypto/keys/reviewer2/limits", test_reviewer2_limits);

@@ -25,6 +25,7 @@
 #include "intake-enroll.h"
 #include "intake-sync.h"
 #include "intake-test-util.h"
+#include "intake-workstation-store.h"
 #include "test-server-util.h"
 
 /* Unlocks are limited to 5 a minute per name: the tests share the load. */
@@ -33,6 +34,7 @@
 #define REVIEWER_3      "Carla Smit"
 #define REVIEWER_4      "Dirk Peeters"  /* only for intake-admin export */
 #define REVIEWER_PASS   "lange zin voor het beoordelen"
+#define CASEWORKER      "Eva Claes"     /* a caseworker only: no dashboard, no access history */
 #define ARABIC_TEXT     "أجيد الطبخ والعمل مع الأطفال"
 #define N_RANDOM        4
 
@@ -45,6 +47,18 @@ typedef struct {
 } Env;
 
 static Env env;
+
+/* Who may do what (docs/protocol.md, "Roles and scope"). */
+static const struct {
+  const char *name;
+  const char *roles;
+} reviewers[] = {
+  { REVIEWER, "caseworker,team_lead,privacy_officer" },
+  { REVIEWER_2, "caseworker,privacy_officer" },
+  { REVIEWER_3, "caseworker,privacy_officer" },
+  { REVIEWER_4, "caseworker,team_lead" },
+  { CASEWORKER, "caseworker" },
+};
 
 /* ---- Helpers ----------------------------------------------------------- */
 
@@ -264,16 +278,23 @@ unlock (IntakeReviewWindow *window,
 }
 
 static IntakeReviewWindow *
-new_unlocked_window (const char *name)
+new_unlocked_window_with (const char *name,
+                          const char *passphrase)
 {
   IntakeReviewWindow *window = new_window ();
 
-  unlock (window, name, REVIEWER_PASS);
+  unlock (window, name, passphrase);
   if (gtk_widget_get_visible (GTK_WIDGET (window->unlock_error)))
     g_error ("unlocking failed: %s", gtk_label_get_text (window->unlock_error));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "list");
   g_assert_true (wait_for (list_complete, window, 30000));
   return window;
+}
+
+static IntakeReviewWindow *
+new_unlocked_window (const char *name)
+{
+  return new_unlocked_window_with (name, REVIEWER_PASS);
 }
 
 static IntakeReviewItem *
@@ -403,19 +424,20 @@ env_setup (void)
   g_assert_no_error (error);
   g_assert_cmpuint (intake_sync_get_pending_count (sync), ==, 0);
 
-  /* The reviewer, with the colleague's admin command. */
+  /* The reviewers, each added by the office secret's holder with a role
+   * and activated with its one-time code, as on their own workstation:
+   * the workstation key goes to the app's store (the 0600 file in this
+   * program's XDG_DATA_HOME, INTAKE_WORKSTATION_KEY_STORE=file). */
   reviewer_pass_file = g_build_filename (env.server->dir, "reviewer-passphrase", NULL);
   intake_test_write_file (reviewer_pass_file, REVIEWER_PASS "\n");
-  for (guint i = 0; i < 4; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (reviewers); i++)
     {
-      const char *names[] = { REVIEWER, REVIEWER_2, REVIEWER_3, REVIEWER_4 };
-      const char *args[] = { "reviewer", "add", "--office", env.server->office_dir, "--passphrase-file",
-                             env.server->passphrase_file, "--name", names[i], "--reviewer-passphrase-file",
-                             reviewer_pass_file, NULL };
-      g_autofree char *out = NULL;
-      g_autofree char *err = NULL;
+      g_autofree char *activation = test_reviewer_add (env.server, reviewers[i].name, reviewers[i].roles, NULL);
+      g_autofree char *out = test_reviewer_activate (env.server, reviewers[i].name, activation, reviewer_pass_file,
+                                                     NULL, NULL);
+      g_autofree char *path = intake_workstation_store_dup_path (reviewers[i].name);
 
-      g_assert_cmpint (test_admin (env.server, args, 2, &out, &err), ==, 0);
+      g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
     }
 }
 
@@ -501,9 +523,29 @@ test_wrong_passphrase (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->passphrase_entry)), ==, "");
   screenshot (window, "unlock-error");
 
-  /* An unknown name gets the very same words: nobody learns which part was wrong. */
+  /* An unknown name that this computer holds a workstation key for: the
+   * server answers with a made-up key id that matches no workstation key,
+   * the very same words as for a real name with another workstation key
+   * (tests/test-review-server.c, /review/unlock: the server's answers for
+   * both are alike). */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(IntakeWorkstationKey) key = intake_workstation_key_generate (&error);
+
+    g_assert_no_error (error);
+    g_assert_true (intake_workstation_store_save ("Niemand Bekend", key, NULL, &error));
+    g_assert_no_error (error);
+  }
   unlock (window, "Niemand Bekend", REVIEWER_PASS);
-  g_assert_cmpstr (gtk_label_get_text (window->unlock_error), ==, "Deze naam en dit wachtwoord passen niet bij elkaar");
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (window->unlock_error),
+                                   "Deze computer heeft een andere werkstationsleutel voor “Niemand Bekend”"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "unlock");
+
+  /* A name this computer has no workstation key for: said so, with the
+   * way out (the server is not asked). */
+  unlock (window, "Nog Niet Geactiveerd", REVIEWER_PASS);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (window->unlock_error),
+                                   "Deze computer heeft geen werkstationsleutel voor “Nog Niet Geactiveerd”."));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "unlock");
 
   destroy_window (window);
@@ -1452,14 +1494,20 @@ test_dashboard (void)
   destroy_window (window);
 }
 
+
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(AdwApplication) app = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = intake_test_tmpdir_new ();
   int status;
 
+  /* The reviewers' workstation keys: in this program's own data directory,
+   * set before GLib reads it. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   intake_test_init_staff_i18n ();
   adw_init ();
@@ -1490,5 +1538,6 @@ main (int   argc,
   env_setup ();
   status = g_test_run ();
   env_teardown ();
+  intake_test_rm_rf (data_home);
   return status;
 }

@@ -708,3 +708,64 @@ test_verify_receipt (TestKiosk    *kiosk,
   g_assert_no_error (error);
   return items;
 }
+
+char *
+test_reviewer_add (TestServer         *server,
+                   const char         *name,
+                   const char         *roles,
+                   const char * const *extra_args)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n;
+
+  g_ptr_array_add (args, (char *) "reviewer");
+  g_ptr_array_add (args, (char *) (roles != NULL ? "add" : "reset"));
+  g_ptr_array_add (args, (char *) "--office");
+  g_ptr_array_add (args, server->office_dir);
+  g_ptr_array_add (args, (char *) "--passphrase-file");
+  g_ptr_array_add (args, server->passphrase_file);
+  g_ptr_array_add (args, (char *) "--name");
+  g_ptr_array_add (args, (char *) name);
+  if (roles != NULL)
+    {
+      g_ptr_array_add (args, (char *) "--roles");
+      g_ptr_array_add (args, (char *) roles);
+    }
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (args, (char *) extra_args[i]);
+  g_ptr_array_add (args, NULL);
+  if (test_admin (server, (const char * const *) args->pdata, 2, &out, &err) != 0)
+    g_error ("reviewer add %s: %s", name, err);
+  lines = g_strsplit (g_strchomp (out), "\n", -1);
+  n = g_strv_length (lines);
+  g_assert_cmpuint (n, >=, 1);
+  /* The code is the last line: six groups of four. */
+  g_assert_cmpuint (strlen (lines[n - 1]), ==, 29);
+  return g_strdup (lines[n - 1]);
+}
+
+char *
+test_reviewer_activate (TestServer *server,
+                        const char *name,
+                        const char *code,
+                        const char *passphrase_file,
+                        const char *workstation_key,
+                        int        *out_status)
+{
+  /* Without @workstation_key, the last two are left off: the store (keyring or data directory). */
+  const char *argv[] = { test_server_admin_path (), "reviewer", "activate", "--server", server->url, "--name", name,
+                         "--code", code, "--passphrase-file", passphrase_file,
+                         workstation_key != NULL ? "--workstation-key" : NULL, workstation_key, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = intake_test_run (argv, NULL, &out, &err);
+
+  if (out_status != NULL)
+    *out_status = status;
+  else if (status != 0)
+    g_error ("reviewer activate %s: %s", name, err);
+  return status == 0 ? g_steal_pointer (&out) : g_steal_pointer (&err);
+}

@@ -93,6 +93,25 @@ int           test_admin                 (TestServer         *self,
 char         *test_server_new_code       (TestServer         *self,
                                           const char         *location);
 
+/* intake-admin reviewer add (or, with @roles NULL, reset) --office, for
+ * @name: returns the activation code. @extra_args (may be NULL): more
+ * options (--location, --unit, --expires). */
+char         *test_reviewer_add          (TestServer         *server,
+                                          const char         *name,
+                                          const char         *roles,
+                                          const char * const *extra_args);
+/* intake-admin reviewer activate against the running server, keeping the
+ * workstation key in @workstation_key (NULL: the review app's store,
+ * which INTAKE_WORKSTATION_KEY_STORE and XDG_DATA_HOME choose): returns its standard output (with
+ * the recovery code on the last line); with @out_status, does not assert
+ * success and returns stderr on failure. */
+char         *test_reviewer_activate     (TestServer         *server,
+                                          const char         *name,
+                                          const char         *code,
+                                          const char         *passphrase_file,
+                                          const char         *workstation_key,
+                                          int                *out_status);
+
 /* HTTP with the test's main context kept running (async request + a
  * nested main-context loop). @auth may be NULL (unsigned request). */
 TestResponse *test_http                  (SoupSession        *session,

@@ -49,6 +49,8 @@ typedef enum {
  * with the device key it registers). */
 #define INTAKE_PROTOCOL_REQUEST_CONTEXT "request"
 #define INTAKE_PROTOCOL_ENROLL_CONTEXT  "enroll"
+/* An unlock or activation challenge: random (16) || issued_at (8) || MAC (32). */
+#define INTAKE_PROTOCOL_CHALLENGE_BYTES 56
 /* The protocol version this build speaks (docs/protocol.md). */
 #define INTAKE_PROTOCOL_VERSION  2
 

@@ -208,6 +208,34 @@ static const char * const migrations[] = {
   "CREATE INDEX notes_by_submission ON notes (device_id, submission_id, id);"
   "ALTER TABLE conflicts DROP CONSTRAINT conflicts_pkey;"
   "ALTER TABLE conflicts ADD PRIMARY KEY (device_id, submission_id, sha256);",
+  /* 5: staff access, as in the SQLite list. */
+  "ALTER TABLE reviewers ADD COLUMN roles TEXT NOT NULL DEFAULT 'caseworker,team_lead,privacy_officer';"
+  "CREATE TABLE reviewer_scopes ("
+  "  reviewer_id TEXT NOT NULL REFERENCES reviewers (reviewer_id),"
+  "  kind        TEXT NOT NULL CHECK (kind IN ('location', 'unit')),"
+  "  value       TEXT NOT NULL,"
+  "  PRIMARY KEY (reviewer_id, kind, value)"
+  ");"
+  "CREATE TABLE reviewer_setups ("
+  "  name       TEXT PRIMARY KEY,"
+  "  blob       BYTEA NOT NULL,"
+  "  roles      TEXT NOT NULL,"
+  "  created_at BIGINT NOT NULL,"
+  "  expires_at BIGINT NOT NULL,"
+  "  created_by TEXT NOT NULL"
+  ");"
+  "CREATE TABLE setup_scopes ("
+  "  name  TEXT NOT NULL REFERENCES reviewer_setups (name),"
+  "  kind  TEXT NOT NULL CHECK (kind IN ('location', 'unit')),"
+  "  value TEXT NOT NULL,"
+  "  PRIMARY KEY (name, kind, value)"
+  ");"
+  "CREATE TABLE unlock_throttle ("
+  "  name_key     TEXT PRIMARY KEY,"
+  "  failures     BIGINT NOT NULL,"
+  "  last_failure BIGINT NOT NULL,"
+  "  locked_until BIGINT NOT NULL"
+  ");",
 };
 
 
@@ -799,8 +827,16 @@ read_reviewer (const PGresult *res,
                                                                      : INTAKE_REVIEWER_STATUS_ACTIVE;
   reviewer->created_at = get_int (res, row, 5);
   reviewer->revoked_at = get_int (res, row, 6);
+  reviewer->roles = intake_store_roles_from_text (get_text (res, row, 7));
   return reviewer;
 }
+
+static gboolean read_scopes (IntakeStore  *store,
+                             gboolean      is_setup,
+                             const char   *owner,
+                             char       ***out_locations,
+                             char       ***out_units,
+                             GError      **error);
 
 static IntakeStoreSubmission *
 read_submission (const PGresult *res,
@@ -861,6 +897,9 @@ pg_get_reviewer (IntakeStore  *store,
     g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_REVIEWER,
                  "no reviewer %s; see intake-admin reviewer list", reviewer_id != NULL ? reviewer_id : name);
   PQclear (res);
+  if (reviewer != NULL &&
+      !read_scopes (store, FALSE, reviewer->reviewer_id, &reviewer->locations, &reviewer->units, error))
+    g_clear_pointer (&reviewer, intake_store_reviewer_free);
   return reviewer;
 }
 
@@ -880,6 +919,16 @@ pg_list_reviewers (IntakeStore  *store,
   for (int i = 0; i < PQntuples (res); i++)
     g_ptr_array_add (list, read_reviewer (res, i));
   PQclear (res);
+  for (guint i = 0; i < list->len; i++)
+    {
+      IntakeStoreReviewer *reviewer = g_ptr_array_index (list, i);
+
+      if (!read_scopes (store, FALSE, reviewer->reviewer_id, &reviewer->locations, &reviewer->units, error))
+        {
+          g_ptr_array_unref (list);
+          return NULL;
+        }
+    }
   return list;
 }
 
@@ -1408,6 +1457,7 @@ insert_reviewer (IntakeStore               *store,
 {
   IntakeStorePg *self = INTAKE_STORE_PG (store);
   g_autofree char *name = stmt_name (STMT_REVIEWER_INSERT);
+  g_autofree char *roles = NULL;
   gsize blob_len = 0;
   const guint8 *blob = g_bytes_get_data (reviewer->blob, &blob_len);
   Params p = { 0 };
@@ -1419,6 +1469,8 @@ insert_reviewer (IntakeStore               *store,
   param_bytes (&p, reviewer->sign_pk, INTAKE_SIGN_PUBLIC_BYTES);
   param_bytes (&p, blob, blob_len);
   param_int (&p, reviewer->created_at);
+  roles = intake_store_roles_to_text (reviewer->roles);
+  param_text (&p, roles);
   res = PQexecPrepared (self->conn, name, p.n, p.values, p.lengths, p.formats, 1);
   ok = PQresultStatus (res) == PGRES_COMMAND_OK;
   /* A unique violation: the name among active reviewers, or the key. */
@@ -1517,7 +1569,7 @@ insert_note (IntakeStore  *store,
 /* One statement in autocommit; of two instances inserting the same pair
  * at once, the primary key lets exactly one insert a row. */
 static gboolean
-pg_use_nonce (IntakeStore  *store,
+insert_nonce (IntakeStore  *store,
               const char   *signer,
               const char   *nonce,
               gint64        expires_at,
@@ -1528,8 +1580,6 @@ pg_use_nonce (IntakeStore  *store,
   Params p = { 0 };
   int rows = 0;
 
-  if (!ensure_connected (self, error))
-    return FALSE;
   param_text (&p, signer);
   param_text (&p, nonce);
   param_int (&p, expires_at);
@@ -1556,7 +1606,265 @@ pg_prune_nonces (IntakeStore  *store,
     return FALSE;
   if (out_removed != NULL)
     *out_removed = (guint) rows;
+  /* Failed unlocks a day old, of names no longer locked, are forgotten too. */
+  {
+    Params q = { 0 };
+
+    param_int (&q, now - INTAKE_STORE_THROTTLE_KEEP);
+    param_int (&q, now);
+    return run_command (self, STMT_THROTTLE_PRUNE, &q, "cannot forget old failed unlocks", NULL, error);
+  }
+}
+
+/* Staff access ---------------------------------------------------------------- */
+
+static gboolean
+insert_scope (IntakeStore  *store,
+              gboolean      is_setup,
+              const char   *owner,
+              const char   *kind,
+              const char   *value,
+              GError      **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, owner);
+  param_text (&p, kind);
+  param_text (&p, value);
+  return run_command (INTAKE_STORE_PG (store), is_setup ? STMT_SETUP_SCOPE_INSERT : STMT_SCOPE_INSERT, &p,
+                      "cannot store the reviewer's scope", NULL, error);
+}
+
+static gboolean
+delete_scopes (IntakeStore  *store,
+               gboolean      is_setup,
+               const char   *owner,
+               GError      **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, owner);
+  return run_command (INTAKE_STORE_PG (store), is_setup ? STMT_SETUP_SCOPE_DELETE : STMT_SCOPE_DELETE, &p,
+                      "cannot change the reviewer's scope", NULL, error);
+}
+
+static gboolean
+read_scopes (IntakeStore  *store,
+             gboolean      is_setup,
+             const char   *owner,
+             char       ***out_locations,
+             char       ***out_units,
+             GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  g_autoptr(GPtrArray) locations = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func (g_free);
+  Params p = { 0 };
+  PGresult *res;
+
+  param_text (&p, owner);
+  if (!(res = run (self, is_setup ? STMT_SETUP_SCOPE_LIST : STMT_SCOPE_LIST, &p,
+                   "cannot read the reviewer's scope", error)))
+    return FALSE;
+  for (int i = 0; i < PQntuples (res); i++)
+    g_ptr_array_add (g_str_equal (get_text (res, i, 0), "location") ? locations : units,
+                     g_strdup (get_text (res, i, 1)));
+  PQclear (res);
+  *out_locations = intake_store_scope_take (g_steal_pointer (&locations));
+  *out_units = intake_store_scope_take (g_steal_pointer (&units));
   return TRUE;
+}
+
+static gboolean
+set_reviewer_blob (IntakeStore  *store,
+                   const char   *reviewer_id,
+                   GBytes       *blob,
+                   int          *out_rows,
+                   GError      **error)
+{
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (blob, &len);
+  Params p = { 0 };
+
+  param_text (&p, reviewer_id);
+  param_bytes (&p, data, len);
+  return run_command (INTAKE_STORE_PG (store), STMT_REVIEWER_SET_BLOB, &p, "cannot store the reviewer's new key",
+                      out_rows, error);
+}
+
+static gboolean
+set_reviewer_roles (IntakeStore  *store,
+                    const char   *reviewer_id,
+                    const char   *roles,
+                    int          *out_rows,
+                    GError      **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, reviewer_id);
+  param_text (&p, roles);
+  return run_command (INTAKE_STORE_PG (store), STMT_REVIEWER_SET_ROLES, &p, "cannot change the reviewer's roles",
+                      out_rows, error);
+}
+
+static gboolean
+upsert_setup (IntakeStore                    *store,
+              const IntakeStoreReviewerSetup *setup,
+              const char                     *roles,
+              GError                        **error)
+{
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (setup->blob, &len);
+  Params p = { 0 };
+
+  param_text (&p, setup->name);
+  param_bytes (&p, data, len);
+  param_text (&p, roles);
+  param_int (&p, setup->created_at);
+  param_int (&p, setup->expires_at);
+  param_text (&p, setup->created_by);
+  return run_command (INTAKE_STORE_PG (store), STMT_SETUP_UPSERT, &p, "cannot store the activation", NULL, error);
+}
+
+static IntakeStoreReviewerSetup *
+read_setup (const PGresult *res,
+            int             row)
+{
+  IntakeStoreReviewerSetup *setup = g_new0 (IntakeStoreReviewerSetup, 1);
+
+  setup->name = g_strdup (get_text (res, row, 0));
+  setup->blob = get_bytes (res, row, 1);
+  setup->roles = intake_store_roles_from_text (get_text (res, row, 2));
+  setup->created_at = get_int (res, row, 3);
+  setup->expires_at = get_int (res, row, 4);
+  setup->created_by = g_strdup (get_text (res, row, 5));
+  return setup;
+}
+
+static IntakeStoreReviewerSetup *
+lookup_setup (IntakeStore  *store,
+              const char   *name,
+              GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  IntakeStoreReviewerSetup *setup = NULL;
+  Params p = { 0 };
+  PGresult *res;
+
+  param_text (&p, name);
+  if (!(res = run (self, STMT_SETUP_GET, &p, "cannot read the activation", error)))
+    return NULL;
+  if (PQntuples (res) == 1)
+    setup = read_setup (res, 0);
+  PQclear (res);
+  return setup;
+}
+
+static GPtrArray *
+pg_list_reviewer_setups (IntakeStore  *store,
+                         GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  g_autoptr(GPtrArray) list = NULL;
+  Params p = { 0 };
+  PGresult *res;
+
+  if (!ensure_connected (self, error) ||
+      !(res = run (self, STMT_SETUP_LIST, &p, "cannot list activations", error)))
+    return NULL;
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_store_reviewer_setup_free);
+  for (int i = 0; i < PQntuples (res); i++)
+    g_ptr_array_add (list, read_setup (res, i));
+  PQclear (res);
+  for (guint i = 0; i < list->len; i++)
+    {
+      IntakeStoreReviewerSetup *setup = g_ptr_array_index (list, i);
+
+      if (!read_scopes (store, TRUE, setup->name, &setup->locations, &setup->units, error))
+        return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+static gboolean
+delete_setup (IntakeStore  *store,
+              const char   *name,
+              GError      **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, name);
+  return run_command (INTAKE_STORE_PG (store), STMT_SETUP_DELETE, &p, "cannot remove the activation", NULL, error);
+}
+
+static gboolean
+lookup_throttle (IntakeStore          *store,
+                 const char           *name_key,
+                 IntakeStoreThrottle  *out_throttle,
+                 GError              **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  Params p = { 0 };
+  PGresult *res;
+
+  memset (out_throttle, 0, sizeof *out_throttle);
+  param_text (&p, name_key);
+  if (!(res = run (self, STMT_THROTTLE_GET, &p, "cannot read failed unlocks", error)))
+    return FALSE;
+  if (PQntuples (res) == 1)
+    {
+      out_throttle->failures = get_int (res, 0, 0);
+      out_throttle->last_failure = get_int (res, 0, 1);
+      out_throttle->locked_until = get_int (res, 0, 2);
+    }
+  PQclear (res);
+  return TRUE;
+}
+
+static gboolean
+throttle_fail (IntakeStore  *store,
+               const char   *name_key,
+               gint64        now,
+               gint64        stale_before,
+               gint64       *out_failures,
+               GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  Params p = { 0 };
+  PGresult *res;
+
+  param_text (&p, name_key);
+  param_int (&p, now);
+  param_int (&p, stale_before);
+  if (!(res = run (self, STMT_THROTTLE_FAIL, &p, "cannot count the failed unlock", error)))
+    return FALSE;
+  *out_failures = PQntuples (res) == 1 ? get_int (res, 0, 0) : 1;
+  PQclear (res);
+  return TRUE;
+}
+
+static gboolean
+throttle_lock (IntakeStore  *store,
+               const char   *name_key,
+               gint64        until,
+               GError      **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, name_key);
+  param_int (&p, until);
+  return run_command (INTAKE_STORE_PG (store), STMT_THROTTLE_LOCK, &p, "cannot lock the name", NULL, error);
+}
+
+static gboolean
+throttle_clear (IntakeStore  *store,
+                const char   *name_key,
+                GError      **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, name_key);
+  return run_command (INTAKE_STORE_PG (store), STMT_THROTTLE_CLEAR, &p, "cannot forget failed unlocks", NULL, error);
 }
 
 INTAKE_STORE_DEFINE_BACKEND (pg_backend, backend_ensure_ready);
@@ -1633,8 +1941,8 @@ intake_store_pg_iface_init (IntakeStoreInterface *iface)
   iface->list_help_requests = pg_list_help_requests;
   iface->put_questionnaire = pg_put_questionnaire;
   iface->list_questionnaires = pg_list_questionnaires;
-  iface->use_nonce = pg_use_nonce;
   iface->prune_nonces = pg_prune_nonces;
+  iface->list_reviewer_setups = pg_list_reviewer_setups;
 }
 
 static void

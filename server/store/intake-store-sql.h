@@ -63,6 +63,24 @@ typedef enum {
   /* schema 3: replay */
   STMT_NONCE_INSERT,
   STMT_NONCE_PRUNE,
+  /* schema 5: staff access */
+  STMT_SCOPE_INSERT,
+  STMT_SCOPE_DELETE,
+  STMT_SCOPE_LIST,
+  STMT_SETUP_SCOPE_INSERT,
+  STMT_SETUP_SCOPE_DELETE,
+  STMT_SETUP_SCOPE_LIST,
+  STMT_REVIEWER_SET_BLOB,
+  STMT_REVIEWER_SET_ROLES,
+  STMT_SETUP_UPSERT,
+  STMT_SETUP_GET,
+  STMT_SETUP_LIST,
+  STMT_SETUP_DELETE,
+  STMT_THROTTLE_GET,
+  STMT_THROTTLE_FAIL,
+  STMT_THROTTLE_LOCK,
+  STMT_THROTTLE_CLEAR,
+  STMT_THROTTLE_PRUNE,
   N_STMTS
 } IntakeStoreStmt;
 
@@ -78,7 +96,9 @@ typedef enum {
 #define INTAKE_STORE_SUBMISSION_FROM " FROM submissions s JOIN envelopes e ON e.seq = s.seq"
 
 #define INTAKE_STORE_REVIEWER_COLUMNS \
-  "reviewer_id, name, sign_pk, blob, status, created_at, revoked_at"
+  "reviewer_id, name, sign_pk, blob, status, created_at, revoked_at, roles"
+#define INTAKE_STORE_SETUP_COLUMNS \
+  "name, blob, roles, created_at, expires_at, created_by"
 #define INTAKE_STORE_AUDIT_COLUMNS \
   "seq, time, actor, action, object, result, origin, prev, hash"
 
@@ -161,8 +181,8 @@ static const char * const intake_store_sql[N_STMTS] = {
     "SELECT envelope, reviewer, reviewer_id, created_at FROM notes WHERE submission_id = ?1 AND device_id = ?2"
     " ORDER BY id",
   [STMT_REVIEWER_INSERT] =
-    "INSERT INTO reviewers (reviewer_id, name, sign_pk, blob, status, created_at)"
-    " VALUES (?1, ?2, ?3, ?4, 'active', ?5)",
+    "INSERT INTO reviewers (reviewer_id, name, sign_pk, blob, status, created_at, roles)"
+    " VALUES (?1, ?2, ?3, ?4, 'active', ?5, ?6)",
   [STMT_REVIEWER_GET_ID] =
     "SELECT " INTAKE_STORE_REVIEWER_COLUMNS " FROM reviewers WHERE reviewer_id = ?1",
   [STMT_REVIEWER_GET_NAME] =
@@ -202,6 +222,49 @@ static const char * const intake_store_sql[N_STMTS] = {
     " ON CONFLICT (signer, nonce) DO NOTHING",
   [STMT_NONCE_PRUNE] =
     "DELETE FROM request_nonces WHERE expires_at < ?1",
+  [STMT_SCOPE_INSERT] =
+    "INSERT INTO reviewer_scopes (reviewer_id, kind, value) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT (reviewer_id, kind, value) DO NOTHING",
+  [STMT_SCOPE_DELETE] =
+    "DELETE FROM reviewer_scopes WHERE reviewer_id = ?1",
+  [STMT_SCOPE_LIST] =
+    "SELECT kind, value FROM reviewer_scopes WHERE reviewer_id = ?1 ORDER BY kind, value",
+  [STMT_SETUP_SCOPE_INSERT] =
+    "INSERT INTO setup_scopes (name, kind, value) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT (name, kind, value) DO NOTHING",
+  [STMT_SETUP_SCOPE_DELETE] =
+    "DELETE FROM setup_scopes WHERE name = ?1",
+  [STMT_SETUP_SCOPE_LIST] =
+    "SELECT kind, value FROM setup_scopes WHERE name = ?1 ORDER BY kind, value",
+  [STMT_REVIEWER_SET_BLOB] =
+    "UPDATE reviewers SET blob = ?2 WHERE reviewer_id = ?1 AND status = 'active'",
+  [STMT_REVIEWER_SET_ROLES] =
+    "UPDATE reviewers SET roles = ?2 WHERE reviewer_id = ?1 AND status = 'active'",
+  [STMT_SETUP_UPSERT] =
+    "INSERT INTO reviewer_setups (" INTAKE_STORE_SETUP_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    " ON CONFLICT (name) DO UPDATE SET blob = excluded.blob, roles = excluded.roles,"
+    " created_at = excluded.created_at, expires_at = excluded.expires_at, created_by = excluded.created_by",
+  [STMT_SETUP_GET] =
+    "SELECT " INTAKE_STORE_SETUP_COLUMNS " FROM reviewer_setups WHERE name = ?1",
+  [STMT_SETUP_LIST] =
+    "SELECT " INTAKE_STORE_SETUP_COLUMNS " FROM reviewer_setups ORDER BY created_at, name",
+  [STMT_SETUP_DELETE] =
+    "DELETE FROM reviewer_setups WHERE name = ?1",
+  [STMT_THROTTLE_GET] =
+    "SELECT failures, last_failure, locked_until FROM unlock_throttle WHERE name_key = ?1",
+  /* A failure counts from 1 again when the last one is older than ?3. */
+  [STMT_THROTTLE_FAIL] =
+    "INSERT INTO unlock_throttle (name_key, failures, last_failure, locked_until) VALUES (?1, 1, ?2, 0)"
+    " ON CONFLICT (name_key) DO UPDATE SET"
+    " failures = CASE WHEN unlock_throttle.last_failure < ?3 THEN 1 ELSE unlock_throttle.failures + 1 END,"
+    " last_failure = excluded.last_failure"
+    " RETURNING failures",
+  [STMT_THROTTLE_LOCK] =
+    "UPDATE unlock_throttle SET locked_until = ?2 WHERE name_key = ?1",
+  [STMT_THROTTLE_CLEAR] =
+    "DELETE FROM unlock_throttle WHERE name_key = ?1",
+  [STMT_THROTTLE_PRUNE] =
+    "DELETE FROM unlock_throttle WHERE last_failure < ?1 AND locked_until < ?2",
 };
 
 /* One bound parameter of a statement built at run time. */
@@ -211,7 +274,7 @@ typedef struct {
   gint64      value;
 } IntakeSqlParam;
 
-#define INTAKE_LIST_MAX_PARAMS 7
+#define INTAKE_LIST_MAX_PARAMS 8
 
 /* The listing query for @filter: only the conditions in use, so each
  * combination is served by an index (state, location, reference,
@@ -252,6 +315,19 @@ intake_store_list_submissions_sql (const IntakeSubmissionFilter *filter,
     {
       params[n] = (IntakeSqlParam) { FALSE, NULL, filter->to };
       g_string_append_printf (sql, " AND s.created_at < ?%d", ++n);
+    }
+  if (filter->scope_reviewer_id != NULL && (filter->scope_locations || filter->scope_units))
+    {
+      int k;
+
+      params[n] = (IntakeSqlParam) { TRUE, filter->scope_reviewer_id, 0 };
+      k = ++n;
+      if (filter->scope_locations)
+        g_string_append_printf (sql, " AND s.location IN (SELECT value FROM reviewer_scopes"
+                                     " WHERE reviewer_id = ?%d AND kind = 'location')", k);
+      if (filter->scope_units)
+        g_string_append_printf (sql, " AND (s.unit = '' OR s.unit IN (SELECT value FROM reviewer_scopes"
+                                     " WHERE reviewer_id = ?%d AND kind = 'unit'))", k);
     }
   g_string_append (sql, " ORDER BY s.seq LIMIT ?2");
   *out_n = n;

@@ -272,6 +272,37 @@ static const char * const migrations[] = {
   "  attempts FROM conflicts;"
   "DROP TABLE conflicts;"
   "ALTER TABLE conflicts_4 RENAME TO conflicts;",
+  /* 5: staff access. Roles (reviewers from before keep what they could do:
+   * everything but administration) and scope per reviewer, pending
+   * activations (the office secret sealed with a one-time code) with the
+   * access they will grant, and failed unlocks per name. */
+  "ALTER TABLE reviewers ADD COLUMN roles TEXT NOT NULL DEFAULT 'caseworker,team_lead,privacy_officer';"
+  "CREATE TABLE reviewer_scopes ("
+  "  reviewer_id TEXT NOT NULL REFERENCES reviewers (reviewer_id),"
+  "  kind        TEXT NOT NULL CHECK (kind IN ('location', 'unit')),"
+  "  value       TEXT NOT NULL,"
+  "  PRIMARY KEY (reviewer_id, kind, value)"
+  ");"
+  "CREATE TABLE reviewer_setups ("
+  "  name       TEXT PRIMARY KEY NOT NULL,"
+  "  blob       BLOB NOT NULL,"
+  "  roles      TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  expires_at INTEGER NOT NULL,"
+  "  created_by TEXT NOT NULL"
+  ");"
+  "CREATE TABLE setup_scopes ("
+  "  name  TEXT NOT NULL REFERENCES reviewer_setups (name),"
+  "  kind  TEXT NOT NULL CHECK (kind IN ('location', 'unit')),"
+  "  value TEXT NOT NULL,"
+  "  PRIMARY KEY (name, kind, value)"
+  ");"
+  "CREATE TABLE unlock_throttle ("
+  "  name_key     TEXT PRIMARY KEY NOT NULL,"
+  "  failures     INTEGER NOT NULL,"
+  "  last_failure INTEGER NOT NULL,"
+  "  locked_until INTEGER NOT NULL"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == INTAKE_STORE_SCHEMA_VERSION);
@@ -754,8 +785,16 @@ read_reviewer (sqlite3_stmt *s)
                                                                  : INTAKE_REVIEWER_STATUS_ACTIVE;
   reviewer->created_at = sqlite3_column_int64 (s, 5);
   reviewer->revoked_at = sqlite3_column_int64 (s, 6);
+  reviewer->roles = intake_store_roles_from_text (column_text (s, 7));
   return reviewer;
 }
+
+static gboolean read_scopes (IntakeStore  *store,
+                             gboolean      is_setup,
+                             const char   *owner,
+                             char       ***out_locations,
+                             char       ***out_units,
+                             GError      **error);
 
 static IntakeStoreSubmission *
 read_submission (sqlite3_stmt *s)
@@ -812,6 +851,9 @@ sqlite_get_reviewer (IntakeStore  *store,
     g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_REVIEWER,
                  "no reviewer %s; see intake-admin reviewer list", reviewer_id != NULL ? reviewer_id : name);
   sqlite3_reset (s);
+  if (reviewer != NULL &&
+      !read_scopes (store, FALSE, reviewer->reviewer_id, &reviewer->locations, &reviewer->units, error))
+    g_clear_pointer (&reviewer, intake_store_reviewer_free);
   return reviewer;
 }
 
@@ -829,6 +871,13 @@ sqlite_list_reviewers (IntakeStore  *store,
   sqlite3_reset (s);
   if (rc != SQLITE_DONE)
     return set_db_error (self, rc, "cannot list reviewers", error), NULL;
+  for (guint i = 0; i < list->len; i++)
+    {
+      IntakeStoreReviewer *reviewer = g_ptr_array_index (list, i);
+
+      if (!read_scopes (store, FALSE, reviewer->reviewer_id, &reviewer->locations, &reviewer->units, error))
+        return NULL;
+    }
   return g_steal_pointer (&list);
 }
 
@@ -1341,7 +1390,12 @@ insert_reviewer (IntakeStore               *store,
   sqlite3_bind_blob (s, 4, g_bytes_get_data (reviewer->blob, NULL), (int)g_bytes_get_size (reviewer->blob),
                      SQLITE_TRANSIENT);
   sqlite3_bind_int64 (s, 5, reviewer->created_at);
-  rc = sqlite3_step (s);
+  {
+    g_autofree char *roles = intake_store_roles_to_text (reviewer->roles);
+
+    bind_text (s, 6, roles);
+    rc = sqlite3_step (s);
+  }
   sqlite3_reset (s);
   *out_exists = (rc & 0xff) == SQLITE_CONSTRAINT;
   if (!*out_exists && rc != SQLITE_DONE)
@@ -1445,7 +1499,7 @@ insert_note (IntakeStore  *store,
 
 /* One statement in autocommit: on disk before the request is answered. */
 static gboolean
-sqlite_use_nonce (IntakeStore  *store,
+insert_nonce (IntakeStore  *store,
                   const char   *signer,
                   const char   *nonce,
                   gint64        expires_at,
@@ -1478,7 +1532,271 @@ sqlite_prune_nonces (IntakeStore  *store,
     return FALSE;
   if (out_removed != NULL)
     *out_removed = (guint) sqlite3_changes (self->db);
+  /* Failed unlocks a day old, of names no longer locked, are forgotten too. */
+  s = stmt (self, STMT_THROTTLE_PRUNE);
+  sqlite3_bind_int64 (s, 1, now - INTAKE_STORE_THROTTLE_KEEP);
+  sqlite3_bind_int64 (s, 2, now);
+  return step_done (self, s, "cannot forget old failed unlocks", error);
+}
+
+/* Staff access ---------------------------------------------------------------- */
+
+static gboolean
+insert_scope (IntakeStore  *store,
+              gboolean      is_setup,
+              const char   *owner,
+              const char   *kind,
+              const char   *value,
+              GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, is_setup ? STMT_SETUP_SCOPE_INSERT : STMT_SCOPE_INSERT);
+
+  bind_text (s, 1, owner);
+  bind_text (s, 2, kind);
+  bind_text (s, 3, value);
+  return step_done (self, s, "cannot store the reviewer's scope", error);
+}
+
+static gboolean
+delete_scopes (IntakeStore  *store,
+               gboolean      is_setup,
+               const char   *owner,
+               GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, is_setup ? STMT_SETUP_SCOPE_DELETE : STMT_SCOPE_DELETE);
+
+  bind_text (s, 1, owner);
+  return step_done (self, s, "cannot change the reviewer's scope", error);
+}
+
+static gboolean
+read_scopes (IntakeStore  *store,
+             gboolean      is_setup,
+             const char   *owner,
+             char       ***out_locations,
+             char       ***out_units,
+             GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  g_autoptr(GPtrArray) locations = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *s = stmt (self, is_setup ? STMT_SETUP_SCOPE_LIST : STMT_SCOPE_LIST);
+  int rc;
+
+  bind_text (s, 1, owner);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    g_ptr_array_add (g_str_equal (column_text (s, 0), "location") ? locations : units,
+                     g_strdup (column_text (s, 1)));
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot read the reviewer's scope", error);
+  *out_locations = intake_store_scope_take (g_steal_pointer (&locations));
+  *out_units = intake_store_scope_take (g_steal_pointer (&units));
   return TRUE;
+}
+
+static gboolean
+set_reviewer_blob (IntakeStore  *store,
+                   const char   *reviewer_id,
+                   GBytes       *blob,
+                   int          *out_rows,
+                   GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_REVIEWER_SET_BLOB);
+
+  bind_text (s, 1, reviewer_id);
+  sqlite3_bind_blob (s, 2, g_bytes_get_data (blob, NULL), (int)g_bytes_get_size (blob), SQLITE_TRANSIENT);
+  if (!step_done (self, s, "cannot store the reviewer's new key", error))
+    return FALSE;
+  *out_rows = sqlite3_changes (self->db);
+  return TRUE;
+}
+
+static gboolean
+set_reviewer_roles (IntakeStore  *store,
+                    const char   *reviewer_id,
+                    const char   *roles,
+                    int          *out_rows,
+                    GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_REVIEWER_SET_ROLES);
+
+  bind_text (s, 1, reviewer_id);
+  bind_text (s, 2, roles);
+  if (!step_done (self, s, "cannot change the reviewer's roles", error))
+    return FALSE;
+  *out_rows = sqlite3_changes (self->db);
+  return TRUE;
+}
+
+static gboolean
+upsert_setup (IntakeStore                    *store,
+              const IntakeStoreReviewerSetup *setup,
+              const char                     *roles,
+              GError                        **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_SETUP_UPSERT);
+
+  bind_text (s, 1, setup->name);
+  sqlite3_bind_blob (s, 2, g_bytes_get_data (setup->blob, NULL), (int)g_bytes_get_size (setup->blob),
+                     SQLITE_TRANSIENT);
+  bind_text (s, 3, roles);
+  sqlite3_bind_int64 (s, 4, setup->created_at);
+  sqlite3_bind_int64 (s, 5, setup->expires_at);
+  bind_text (s, 6, setup->created_by);
+  return step_done (self, s, "cannot store the activation", error);
+}
+
+static IntakeStoreReviewerSetup *
+read_setup (sqlite3_stmt *s)
+{
+  IntakeStoreReviewerSetup *setup = g_new0 (IntakeStoreReviewerSetup, 1);
+
+  setup->name = g_strdup (column_text (s, 0));
+  setup->blob = g_bytes_new (sqlite3_column_blob (s, 1), sqlite3_column_bytes (s, 1));
+  setup->roles = intake_store_roles_from_text (column_text (s, 2));
+  setup->created_at = sqlite3_column_int64 (s, 3);
+  setup->expires_at = sqlite3_column_int64 (s, 4);
+  setup->created_by = g_strdup (column_text (s, 5));
+  return setup;
+}
+
+static IntakeStoreReviewerSetup *
+lookup_setup (IntakeStore  *store,
+              const char   *name,
+              GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_SETUP_GET);
+  IntakeStoreReviewerSetup *setup = NULL;
+  int rc;
+
+  bind_text (s, 1, name);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    setup = read_setup (s);
+  else if (rc != SQLITE_DONE)
+    set_db_error (self, rc, "cannot read the activation", error);
+  sqlite3_reset (s);
+  return setup;
+}
+
+static GPtrArray *
+sqlite_list_reviewer_setups (IntakeStore  *store,
+                             GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_store_reviewer_setup_free);
+  sqlite3_stmt *s = stmt (self, STMT_SETUP_LIST);
+  int rc;
+
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    g_ptr_array_add (list, read_setup (s));
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot list activations", error), NULL;
+  for (guint i = 0; i < list->len; i++)
+    {
+      IntakeStoreReviewerSetup *setup = g_ptr_array_index (list, i);
+
+      if (!read_scopes (store, TRUE, setup->name, &setup->locations, &setup->units, error))
+        return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+static gboolean
+delete_setup (IntakeStore  *store,
+              const char   *name,
+              GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_SETUP_DELETE);
+
+  bind_text (s, 1, name);
+  return step_done (self, s, "cannot remove the activation", error);
+}
+
+static gboolean
+lookup_throttle (IntakeStore          *store,
+                 const char           *name_key,
+                 IntakeStoreThrottle  *out_throttle,
+                 GError              **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_THROTTLE_GET);
+  int rc;
+
+  memset (out_throttle, 0, sizeof *out_throttle);
+  bind_text (s, 1, name_key);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    {
+      out_throttle->failures = sqlite3_column_int64 (s, 0);
+      out_throttle->last_failure = sqlite3_column_int64 (s, 1);
+      out_throttle->locked_until = sqlite3_column_int64 (s, 2);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot read failed unlocks", error);
+  return TRUE;
+}
+
+static gboolean
+throttle_fail (IntakeStore  *store,
+               const char   *name_key,
+               gint64        now,
+               gint64        stale_before,
+               gint64       *out_failures,
+               GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_THROTTLE_FAIL);
+  int rc;
+
+  bind_text (s, 1, name_key);
+  sqlite3_bind_int64 (s, 2, now);
+  sqlite3_bind_int64 (s, 3, stale_before);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    *out_failures = sqlite3_column_int64 (s, 0);
+  if (rc == SQLITE_ROW)
+    rc = sqlite3_step (s);
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot count the failed unlock", error);
+  return TRUE;
+}
+
+static gboolean
+throttle_lock (IntakeStore  *store,
+               const char   *name_key,
+               gint64        until,
+               GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_THROTTLE_LOCK);
+
+  bind_text (s, 1, name_key);
+  sqlite3_bind_int64 (s, 2, until);
+  return step_done (self, s, "cannot lock the name", error);
+}
+
+static gboolean
+throttle_clear (IntakeStore  *store,
+                const char   *name_key,
+                GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_THROTTLE_CLEAR);
+
+  bind_text (s, 1, name_key);
+  return step_done (self, s, "cannot forget failed unlocks", error);
 }
 
 INTAKE_STORE_DEFINE_BACKEND (sqlite_backend, NULL);
@@ -1564,8 +1882,8 @@ intake_store_sqlite_iface_init (IntakeStoreInterface *iface)
   iface->list_help_requests = sqlite_list_help_requests;
   iface->put_questionnaire = sqlite_put_questionnaire;
   iface->list_questionnaires = sqlite_list_questionnaires;
-  iface->use_nonce = sqlite_use_nonce;
   iface->prune_nonces = sqlite_prune_nonces;
+  iface->list_reviewer_setups = sqlite_list_reviewer_setups;
 }
 
 static void

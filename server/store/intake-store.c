@@ -552,6 +552,157 @@ intake_store_append_audit (IntakeStore       *self,
   return INTAKE_STORE_GET_IFACE (self)->append_audit (self, event, error);
 }
 
+/* Staff access ------------------------------------------------------------ */
+
+static gboolean
+scope_ok (const char * const *values)
+{
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    if (*values[i] == '\0' || strlen (values[i]) > 200 || !g_utf8_validate (values[i], -1, NULL))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+intake_store_put_reviewer_setup (IntakeStore                    *self,
+                                 const IntakeStoreReviewerSetup *setup,
+                                 IntakeAuditEvent               *audit,
+                                 GError                        **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (setup != NULL && setup->blob != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!is_name (setup->name))
+    return invalid (error, "reviewer name");
+  if (!scope_ok ((const char * const *)setup->locations) || !scope_ok ((const char * const *)setup->units))
+    return invalid (error, "scope (locations and units: 1 to 200 bytes of UTF-8 each)");
+  return INTAKE_STORE_GET_IFACE (self)->put_reviewer_setup (self, setup, audit, error);
+}
+
+IntakeStoreReviewerSetup *
+intake_store_get_reviewer_setup (IntakeStore  *self,
+                                 const char   *name,
+                                 GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return INTAKE_STORE_GET_IFACE (self)->get_reviewer_setup (self, name, error);
+}
+
+GPtrArray *
+intake_store_list_reviewer_setups (IntakeStore  *self,
+                                   GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return INTAKE_STORE_GET_IFACE (self)->list_reviewer_setups (self, error);
+}
+
+gboolean
+intake_store_activate_reviewer (IntakeStore               *self,
+                                const IntakeStoreReviewer *reviewer,
+                                gint64                     now,
+                                IntakeAuditEvent          *audit,
+                                GError                   **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (reviewer != NULL && reviewer->blob != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!is_name (reviewer->name) || !intake_hex_is_lower (reviewer->reviewer_id, 32))
+    return invalid (error, "reviewer name or id");
+  return INTAKE_STORE_GET_IFACE (self)->activate_reviewer (self, reviewer, now, audit, error);
+}
+
+gboolean
+intake_store_set_reviewer_blob (IntakeStore       *self,
+                                const char        *reviewer_id,
+                                GBytes            *blob,
+                                const char        *name_key,
+                                IntakeAuditEvent  *audit,
+                                GError           **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (reviewer_id != NULL && blob != NULL && name_key != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return INTAKE_STORE_GET_IFACE (self)->set_reviewer_blob (self, reviewer_id, blob, name_key, audit, error);
+}
+
+gboolean
+intake_store_set_reviewer_access (IntakeStore        *self,
+                                  const char         *name,
+                                  guint               roles,
+                                  const char * const *locations,
+                                  const char * const *units,
+                                  IntakeAuditEvent   *audit,
+                                  GError            **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!is_name (name))
+    return invalid (error, "reviewer name");
+  if (!scope_ok (locations) || !scope_ok (units))
+    return invalid (error, "scope (locations and units: 1 to 200 bytes of UTF-8 each)");
+  return INTAKE_STORE_GET_IFACE (self)->set_reviewer_access (self, name, roles, locations, units, audit, error);
+}
+
+gboolean
+intake_store_get_throttle (IntakeStore         *self,
+                           const char          *name_key,
+                           IntakeStoreThrottle *out_throttle,
+                           GError             **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (name_key != NULL && out_throttle != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  memset (out_throttle, 0, sizeof *out_throttle);
+  return INTAKE_STORE_GET_IFACE (self)->get_throttle (self, name_key, out_throttle, error);
+}
+
+gboolean
+intake_store_finish_unlock (IntakeStore                    *self,
+                            const IntakeStoreUnlockOutcome *outcome,
+                            gboolean                       *out_fresh,
+                            gint64                         *out_locked_until,
+                            GError                        **error)
+{
+  gint64 locked_until = 0;
+  gboolean fresh = FALSE;
+
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (outcome != NULL && outcome->name_key != NULL && outcome->nonce != NULL, FALSE);
+  g_return_val_if_fail (outcome->lock_after > 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!INTAKE_STORE_GET_IFACE (self)->finish_unlock (self, outcome, &fresh, &locked_until, error))
+    return FALSE;
+  if (out_fresh != NULL)
+    *out_fresh = fresh;
+  if (out_locked_until != NULL)
+    *out_locked_until = locked_until;
+  return TRUE;
+}
+
+gboolean
+intake_store_clear_throttle (IntakeStore       *self,
+                             const char        *name_key,
+                             IntakeAuditEvent  *audit,
+                             GError           **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (name_key != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return INTAKE_STORE_GET_IFACE (self)->clear_throttle (self, name_key, audit, error);
+}
+
 gboolean
 intake_store_use_nonce (IntakeStore  *self,
                         const char   *signer,
@@ -740,7 +891,22 @@ intake_store_reviewer_free (IntakeStoreReviewer *reviewer)
     return;
   g_free (reviewer->name);
   g_clear_pointer (&reviewer->blob, g_bytes_unref);
+  g_strfreev (reviewer->locations);
+  g_strfreev (reviewer->units);
   g_free (reviewer);
+}
+
+void
+intake_store_reviewer_setup_free (IntakeStoreReviewerSetup *setup)
+{
+  if (setup == NULL)
+    return;
+  g_free (setup->name);
+  g_clear_pointer (&setup->blob, g_bytes_unref);
+  g_strfreev (setup->locations);
+  g_strfreev (setup->units);
+  g_free (setup->created_by);
+  g_free (setup);
 }
 
 void
