@@ -229,6 +229,9 @@ add_notes (IntakeReviewWindow *self,
       add_label (self->detail_box, who, "review-question");
       add_label (self->detail_box, (const char *)note->text->data, "review-answer");
     }
+  /* Notes are the workflow's: a privacy officer reads them, adds none. */
+  if (!intake_review_client_can (self->client, INTAKE_PERMISSION_WORKFLOW))
+    return;
   frame = gtk_frame_new (NULL);
   self->note_view = GTK_TEXT_VIEW (gtk_text_view_new ());
   gtk_text_view_set_wrap_mode (self->note_view, GTK_WRAP_WORD_CHAR);
@@ -338,10 +341,16 @@ intake_review_window_show_detail (IntakeReviewWindow *self,
   add_rows (self, rendering);
   add_notes (self, notes);
 
-  add_label (self->detail_box, _("Access history"), "title-3");
-  self->audit_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  gtk_box_append (self->detail_box, self->audit_box);
-  add_label (GTK_BOX (self->audit_box), _("Loading…"), "dim-label");
+  /* The access history is the privacy officer's (docs/review.md, "Roles"). */
+  if (intake_review_client_can (self->client, INTAKE_PERMISSION_AUDIT))
+    {
+      add_label (self->detail_box, _("Access history"), "title-3");
+      self->audit_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+      gtk_box_append (self->detail_box, self->audit_box);
+      add_label (GTK_BOX (self->audit_box), _("Loading…"), "dim-label");
+    }
+  else
+    self->audit_ready = TRUE;
   self->detail_ready = TRUE;
   /* The PDF needs the questionnaire the summary is made with. */
   set_pdf_enabled (self, questionnaire != NULL);
@@ -430,7 +439,7 @@ audit_cb (GObject      *source,
 void
 intake_review_window_load_audit (IntakeReviewWindow *self)
 {
-  if (self->detail_id == NULL || self->client == NULL)
+  if (self->detail_id == NULL || self->client == NULL || self->audit_box == NULL)
     return;
   intake_review_client_audit_async (self->client, self->detail_id, self->cancellable, audit_cb,
                                     detail_call_new (self));
