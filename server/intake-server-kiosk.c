@@ -68,6 +68,10 @@ authenticate (IntakeServer      *self,
       return NULL;
     }
 
+  /* Each nonce once: a captured request cannot be sent again. */
+  if (!intake_server_use_nonce (self, msg, device->device_id, nonce, g_ascii_strtoll (timestamp, NULL, 10)))
+    return NULL;
+
   /* Only after the signature: an unsigned probe learns nothing about
    * which devices are revoked. */
   if (device->status == INTAKE_DEVICE_STATUS_REVOKED)
@@ -88,6 +92,9 @@ questionnaire_node (IntakeServer *self)
   return intake_signed_questionnaire_to_json (self->questionnaire);
 }
 
+/* POST /v1/enroll: a one-time code and the device's public key, signed
+ * with that very key (context "enroll"), so that nobody with a fresh code
+ * can register another kiosk's key or move it to another location. */
 void
 intake_server_handle_enroll (IntakeServer      *self,
                              SoupServerMessage *msg)
@@ -102,8 +109,14 @@ intake_server_handle_enroll (IntakeServer      *self,
   g_autofree char *code_hash = NULL;
   g_autofree char *device_id = NULL;
   g_autofree char *location = NULL;
+  g_autofree char *previous = NULL;
   g_autofree char *office_b64 = NULL;
   g_autofree char *server_b64 = NULL;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *signed_device = soup_message_headers_get_one (headers, INTAKE_HEADER_DEVICE);
+  const char *timestamp = soup_message_headers_get_one (headers, INTAKE_HEADER_TIMESTAMP);
+  const char *nonce = soup_message_headers_get_one (headers, INTAKE_HEADER_NONCE);
+  const char *signature = soup_message_headers_get_one (headers, INTAKE_HEADER_SIGNATURE);
   IntakeDevicePublic device;
   JsonObject *request;
   gsize pk_len = 0;
@@ -124,6 +137,31 @@ intake_server_handle_enroll (IntakeServer      *self,
   device_id = intake_hex_encode (device.device_id, sizeof device.device_id);
   g_strlcpy (intake_server_request_log (msg)->device_id, device_id, INTAKE_HEX_ID_LEN);
 
+  /* Proof of possession: the request is signed by the key it registers. */
+  if (signed_device == NULL || !g_str_equal (signed_device, device_id))
+    {
+      intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated",
+                                   "enrollment is signed with the device key it registers (protocol 2): "
+                                   "Intake-Device must be the id of device_sign_pk, with Intake-Timestamp, "
+                                   "Intake-Nonce and Intake-Signature; update the kiosk");
+      return;
+    }
+  if (!intake_protocol_verify_request_with (&device, INTAKE_PROTOCOL_ENROLL_CONTEXT, SOUP_METHOD_POST,
+                                            intake_server_route_path (INTAKE_SERVER_ROUTE_ENROLL), body,
+                                            timestamp, nonce, signature, intake_server_now_seconds (), &error))
+    {
+      if (g_error_matches (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_STALE_TIMESTAMP))
+        intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "stale_timestamp", error->message);
+      else if (g_error_matches (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE))
+        intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "bad_signature",
+                                     "the enrollment is not signed by the device key it registers");
+      else
+        intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated", error->message);
+      return;
+    }
+  if (!intake_server_use_nonce (self, msg, device_id, nonce, g_ascii_strtoll (timestamp, NULL, 10)))
+    return;
+
   if (!(normalized = intake_enroll_code_normalize (code)))
     {
       intake_server_respond_error (msg, SOUP_STATUS_NOT_FOUND, "unknown_code",
@@ -131,8 +169,8 @@ intake_server_handle_enroll (IntakeServer      *self,
       return;
     }
   code_hash = intake_enroll_code_hash (normalized);
-  if (!(location = intake_store_consume_enroll_code (self->store, code_hash, &device,
-                                                      g_get_real_time () / G_USEC_PER_SEC, &error)))
+  if (!(location = intake_store_consume_enroll_code (self->store, code_hash, &device, intake_server_now_seconds (),
+                                                      &previous, &error)))
     {
       if (g_error_matches (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_CODE))
         intake_server_respond_error (msg, SOUP_STATUS_NOT_FOUND, "unknown_code", error->message);
@@ -147,9 +185,32 @@ intake_server_handle_enroll (IntakeServer      *self,
       return;
     }
 
+  /* A kiosk that moves (its own key, a new code from staff) is not silent:
+   * which location its submissions are filed under decides which
+   * reviewers see them. */
+  if (previous != NULL && !g_str_equal (previous, location))
+    {
+      g_autofree char *object = g_strdup_printf ("%s location=%s previous=%s", device_id, location, previous);
+      g_autoptr(IntakeAuditEvent) event = intake_audit_event_new (intake_server_now_seconds (), "device",
+                                                                  "device_relocate", object, "ok",
+                                                                  soup_server_message_get_remote_host (msg) != NULL
+                                                                    ? soup_server_message_get_remote_host (msg)
+                                                                    : "unknown");
+      g_autofree char *fields = g_strdup_printf ("device=%s", device_id);
+
+      intake_server_log ("warning", "device_relocated", fields);
+      if (!intake_store_append_audit (self->store, event, &error))
+        {
+          intake_server_store_unavailable (msg, error);
+          return;
+        }
+    }
+
   office_b64 = g_base64_encode (g_bytes_get_data (self->office_blob, NULL), g_bytes_get_size (self->office_blob));
   server_b64 = g_base64_encode (self->server_public.sign_pk, INTAKE_SIGN_PUBLIC_BYTES);
   json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "protocol");
+  json_builder_add_int_value (builder, INTAKE_PROTOCOL_VERSION);
   json_builder_set_member_name (builder, "device_id");
   json_builder_add_string_value (builder, device_id);
   json_builder_set_member_name (builder, "location");

@@ -74,7 +74,6 @@ struct _IntakeServer
   char                      *server_key_id;
   IntakeSignedQuestionnaire *questionnaire;
   gboolean                   tls;
-  GHashTable                *unlock_attempts;     /* name -> GArray of gint64 (monotonic us) */
 
   /* Large bodies being received (none is authenticated before it is all
    * in): how many, and how many per device or reviewer id. */
@@ -92,6 +91,11 @@ struct _IntakeServer
   double                     duration_sum;
   guint64                    refused_busy;
   guint64                    trims;
+  guint64                    replayed;
+  guint64                    unlock_failures;
+  guint64                    lockouts;
+  GHashTable                *unauthenticated;     /* error code -> guint64 * */
+  guint                      prune_id;
 };
 
 /* intake-server.c */
@@ -110,6 +114,14 @@ void              intake_server_respond_json         (SoupServerMessage  *msg,
 void              intake_server_respond_builder      (SoupServerMessage  *msg,
                                                       guint               status,
                                                       JsonBuilder        *builder);
+/* After a request's signature and timestamp are checked: records its
+ * nonce for @signer in the store; a nonce seen before answers 401
+ * replayed_request (a store failure 503) and returns FALSE. */
+gboolean          intake_server_use_nonce            (IntakeServer       *self,
+                                                      SoupServerMessage  *msg,
+                                                      const char         *signer,
+                                                      const char         *nonce,
+                                                      gint64              timestamp);
 /* {"error": @code, "message": @message}, and @code in the request's log line. */
 void              intake_server_respond_error        (SoupServerMessage  *msg,
                                                       guint               status,
@@ -129,10 +141,52 @@ void              intake_server_handle_envelopes     (IntakeServer       *self,
 void              intake_server_handle_help_requests (IntakeServer       *self,
                                                       SoupServerMessage  *msg);
 
+/* Who is asking and what for: every refusal after this is known is an
+ * audit event with result "denied:<code>". */
+typedef struct {
+  IntakeStoreReviewer *reviewer;
+  const char          *action;
+  char                *object;
+} ReviewContext;
+
+/* The client's address, for audit events. */
+const char       *intake_server_origin               (SoupServerMessage  *msg);
+
 /* intake-server-review.c: every /v1/review/... path. */
 void              intake_server_handle_review        (IntakeServer       *self,
                                                       SoupServerMessage  *msg,
                                                       const char         *path,
                                                       GHashTable         *query);
+
+/* Appends one event; on a store failure answers 503 and returns FALSE,
+ * so nothing is served that was not logged. */
+gboolean          intake_server_review_audit         (IntakeServer       *self,
+                                                      SoupServerMessage  *msg,
+                                                      const char         *actor,
+                                                      const char         *action,
+                                                      const char         *object,
+                                                      const char         *result);
+/* Answers @status @code and audits it as "denied:@code" for @ctx's reviewer. */
+void              intake_server_review_refuse        (IntakeServer       *self,
+                                                      SoupServerMessage  *msg,
+                                                      ReviewContext      *ctx,
+                                                      guint               status,
+                                                      const char         *code,
+                                                      const char         *message);
+
+/* intake-server-staff.c: unlock, activation, passphrase change, and the
+ * administrator's reviewers and devices. */
+void              intake_server_handle_staff_unsigned (IntakeServer      *self,
+                                                       SoupServerMessage *msg,
+                                                       const char        *step);
+void              intake_server_review_passphrase    (IntakeServer       *self,
+                                                      SoupServerMessage  *msg,
+                                                      GBytes             *body,
+                                                      ReviewContext      *ctx);
+void              intake_server_review_manage        (IntakeServer       *self,
+                                                      SoupServerMessage  *msg,
+                                                      const char         *what,
+                                                      GBytes             *body,
+                                                      ReviewContext      *ctx);
 
 G_END_DECLS

@@ -332,8 +332,17 @@ intake_enroll_async (const char            *state_dir,
   root = json_builder_get_root (builder);
   body = intake_http_json_body (root);
 
-  intake_sync_request_async (data->session, url, "POST", "/v1/enroll", body, NULL, 0, cancellable,
-                      enroll_cb, g_steal_pointer (&task));
+  /* Signed with the device key it registers (context "enroll"): the
+   * server takes only a key whose holder asks, so a code cannot register
+   * or move another kiosk. */
+  {
+    IntakeHttpSigner signer = {
+      .device = data->device, .now = g_get_real_time () / G_USEC_PER_SEC, .context = INTAKE_PROTOCOL_ENROLL_CONTEXT,
+    };
+
+    intake_http_request_async (data->session, url, "POST", "/v1/enroll", body, &signer, cancellable,
+                               enroll_cb, g_steal_pointer (&task));
+  }
 }
 
 char *
