@@ -10,6 +10,7 @@
 #include "intake-admin-builtins.h"
 #include "intake-admin-private.h"
 #include "intake-audit.h"
+#include "intake-field.h"
 #include "intake-keys.h"
 #include "intake-server-util.h"
 #include "intake-store.h"
@@ -62,6 +63,13 @@ intake_admin_reviewer_add (int    argc,
     return intake_admin_usage_error (usage, _("--office and --name are required"));
   if (strlen (name) > 128 || !g_utf8_validate (name, -1, NULL))
     return intake_admin_usage_error (usage, _("--name must be at most 128 bytes of UTF-8"));
+  /* Reviewers are told apart by name in lists and in the audit trail. */
+  if (!intake_field_check (name, -1, "--name", &error))
+    {
+      status = intake_admin_usage_error (usage, error->message);
+      g_error_free (error);
+      return status;
+    }
 
   if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)))
     return intake_admin_fail (error);
