@@ -14,6 +14,17 @@
 #include "intake-field.h"
 #include "intake-json.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define HAVE_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HAVE_LSAN 1
+#endif
+#endif
+#ifdef HAVE_LSAN
+#include <sanitizer/lsan_interface.h>
+#endif
+
 typedef struct {
   const char      *name;
   const char      *text;
@@ -86,8 +97,19 @@ json_glib_accepts (const char *text,
                    gsize       len)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
+  gboolean accepts;
 
-  return json_parser_load_from_data (parser, text, (gssize) len, NULL);
+  /* json-glib 1.6.6 leaks the value it drops after the first ("[1] [2]"):
+   * one more reason never to hand it such text, which intake-json.c does
+   * not; here, where it is handed on purpose, the leak is not ours. */
+#ifdef HAVE_LSAN
+  __lsan_disable ();
+#endif
+  accepts = json_parser_load_from_data (parser, text, (gssize) len, NULL);
+#ifdef HAVE_LSAN
+  __lsan_enable ();
+#endif
+  return accepts;
 }
 
 static void
