@@ -58,7 +58,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (size >= HEADER_BYTES + INTAKE_SIGNATURE_BYTES)
     {
       g_autofree guint8 *copy = g_memdup2 (data, size);
-      g_autoptr(GByteArray) message = g_byte_array_new ();
       g_autoptr(GBytes) body = NULL;
       g_autoptr(GBytes) resigned = NULL;
       IntakeDevicePublic device;

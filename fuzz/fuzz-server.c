@@ -242,11 +242,11 @@ static void
 check_response (const char *data,
                 gsize       len)
 {
-  const char *end = g_strstr_len (data, len, "\r\n\r\n");
+  const char *end;
   g_autofree char *head = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (end == NULL)
+  if (data == NULL || (end = g_strstr_len (data, len, "\r\n\r\n")) == NULL)
     return;
   head = g_ascii_strdown (data, end - data);
   if (strstr (head, "content-type: application/json") == NULL || strstr (head, "transfer-encoding") != NULL)

@@ -546,7 +546,7 @@ review_note (IntakeServer      *self,
   IntakeEnvelopeHeader header;
   guint8 device_id[INTAKE_DEVICE_ID_BYTES];
   JsonObject *request;
-  guint8 *data;
+  g_autofree guint8 *data = NULL;
   gsize len = 0;
   gint64 expected = 0;
   gboolean conflict = FALSE;
@@ -557,7 +557,7 @@ review_note (IntakeServer      *self,
     return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_body",
                           intake_server_body_problem (error, "expected {\"envelope\": \"<base64 note envelope>\", "
                                                       "\"expected_version\": N}"));
-  note = g_bytes_new_take (data, len);
+  note = g_bytes_new_take (g_steal_pointer (&data), len);
 
   /* A note is an envelope sealed for this office and signed with the
    * reviewer's own key: its header names the device id of that key. */

@@ -427,8 +427,10 @@ sanitize_path (const char *path)
 static IntakeServerRoute
 route_for_path (const char *path)
 {
+  /* "/v1/review" is only the metrics label of every /v1/review/... path,
+   * not a path itself (the review handler reads past "/v1/review/"). */
   for (guint i = 1; i < INTAKE_SERVER_N_ROUTES; i++)
-    if (g_str_equal (path, route_paths[i]))
+    if (i != INTAKE_SERVER_ROUTE_REVIEW && g_str_equal (path, route_paths[i]))
       return i;
   if (g_str_has_prefix (path, "/v1/review/"))
     return INTAKE_SERVER_ROUTE_REVIEW;
