@@ -13,8 +13,11 @@
 
 #include <string.h>
 
+#include "intake-enroll.h"
 #include "intake-envelope.h"
 #include "intake-review-request.h"
+#include "intake-server-util.h"
+#include "intake-sync.h"
 #include "intake-test-util.h"
 #include "test-server-util.h"
 
@@ -238,6 +241,29 @@ test_admin_reviewer_name_bidi (void)
   g_assert_nonnull (strstr (err, "--name has the bidirectional control character U+2067"));
 }
 
+/* A location that reached the store another way (an older intake-admin,
+ * a restored backup) is refused by the kiosk when it enrolls. */
+static void
+test_kiosk_enroll_location_bidi (void)
+{
+  g_autoptr(IntakeStore) store = test_server_open_store (server);
+  g_autofree char *code = intake_enroll_code_generate ();
+  g_autofree char *hash = intake_enroll_code_hash (code);
+  g_autofree char *state_dir = g_build_filename (server->dir, "kiosk-state", NULL);
+  g_autofree char *server_json = g_build_filename (state_dir, "server.json", NULL);
+  g_autofree char *fingerprint = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_assert_true (intake_store_create_enroll_code (store, hash, "Vaals" RLO "slaaV", now, now + 3600, &error));
+  g_assert_no_error (error);
+  fingerprint = intake_enroll_blocking (state_dir, server->url, code, INTAKE_ENROLL_NONE, NULL, &error);
+  g_assert_null (fingerprint);
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_RESPONSE);
+  g_assert_nonnull (strstr (error->message, "the location has the bidirectional control character U+202E"));
+  g_assert_false (g_file_test (server_json, G_FILE_TEST_EXISTS));
+}
+
 /* ------------------------------------------------------------------ */
 
 static void
@@ -304,6 +330,7 @@ main (int   argc,
   g_test_add_func ("/server/field/unit-plain-rtl", test_unit_plain_rtl);
   g_test_add_func ("/server/field/admin-location-bidi", test_admin_location_bidi);
   g_test_add_func ("/server/field/admin-reviewer-name-bidi", test_admin_reviewer_name_bidi);
+  g_test_add_func ("/server/field/kiosk-enroll-location-bidi", test_kiosk_enroll_location_bidi);
 
   setup ();
   status = g_test_run ();
