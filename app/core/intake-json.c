@@ -566,7 +566,9 @@ intake_json_validate_at (const char  *data,
                          char       **out_path,
                          GError     **error)
 {
-  Validator v = { .start = data, .p = data, .end = data + len, .max_depth = max_depth };
+  /* data + len only once len > 0: an empty GBytes gives data NULL, and
+   * NULL + 0 is undefined. */
+  Validator v = { .start = data, .p = data, .max_depth = max_depth };
   const char *invalid = NULL;
   gboolean ok;
 
@@ -583,6 +585,7 @@ intake_json_validate_at (const char  *data,
                            "line 1, column 1: there is no JSON value, only white space or nothing");
       return FALSE;
     }
+  v.end = data + len;
   /* Never runs past the end, so the text need not be terminated. */
   if (!g_utf8_validate_len (data, len, &invalid))
     {
