@@ -18,6 +18,7 @@
 #include "intake-bundle.h"
 #include "intake-envelope.h"
 #include "intake-keys-private.h"
+#include "intake-protocol.h"
 #include "intake-questionnaire.h"
 #include "intake-random-answers.h"
 #include "intake-session.h"
@@ -261,6 +262,32 @@ submission_seeds (void)
     }
 }
 
+/* Answers the kiosk and the review app read: a receipt for the fuzzing
+ * device, a review list page, a signed questionnaire. */
+static void
+answer_seeds (void)
+{
+  g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (IntakeReceiptItem));
+  g_autofree char *device_id = intake_device_key_dup_id_hex (fuzz_device_key ());
+  g_autoptr(GBytes) receipt = NULL;
+  IntakeReceiptItem item = { 0 };
+
+  memset (item.submission_id, 'a', 32);
+  memset (item.sha256, 'b', 64);
+  g_array_append_val (items, item);
+  receipt = intake_receipt_build (device_id, 1795343467, "0011223344556677", items);
+  put_bytes ("answers", "receipt.json", receipt);
+  put_text ("answers", "list.json",
+            "{\"submissions\": [{\"seq\": 1, \"submission_id\": \"5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a\", "
+            "\"reference\": \"ACEF-HJKM\", \"received_at\": 1795343467, \"created_at\": 1795343467, "
+            "\"location\": \"Vaals\", \"device_id\": \"00112233445566778899aabbccddeeff\", "
+            "\"questionnaire\": {\"id\": \"szmh-intake\", \"version\": 1, \"hash\": "
+            "\"08780f6fcd166097418f9ed59e1788f129502b1df4050bc3224d9aad8d9abf39\"}, \"state\": \"new\", "
+            "\"unit\": \"\", \"version\": 1, \"updated_at\": 1795343467, \"updated_by\": \"\", "
+            "\"notes\": 0}], \"next_after\": null}");
+  put_file ("answers", "signed-questionnaire.json", "fuzz/corpus/signed-questionnaire/seed-valid.json");
+}
+
 static void
 server_seed (const char *name,
              const char *line,
@@ -337,6 +364,7 @@ main (int   argc,
   bundle_seeds ();
   key_seeds ();
   signed_questionnaire_seeds ();
+  answer_seeds ();
   submission_seeds ();
   server_seeds ();
   return 0;
