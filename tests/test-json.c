@@ -152,6 +152,20 @@ test_valid (void)
     }
 }
 
+/* An empty GBytes (a body that never came) has NULL data. */
+static void
+test_empty_bytes (void)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (NULL, 0);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  g_assert_false (intake_json_parse_untrusted (parser, data, len, INTAKE_JSON_MAX_DEPTH, &error));
+  g_assert_error (error, INTAKE_JSON_ERROR, INTAKE_JSON_ERROR_EMPTY);
+}
+
 /* The integers at the edges keep their values (json-glib wraps past them). */
 static void
 test_integer_range (void)
@@ -299,6 +313,7 @@ main (int   argc,
       g_test_add_data_func (path, &refusals[i], test_refusal);
     }
   g_test_add_func ("/json/strict/valid", test_valid);
+  g_test_add_func ("/json/strict/empty-bytes", test_empty_bytes);
   g_test_add_func ("/json/strict/integer-range", test_integer_range);
   g_test_add_func ("/json/strict/depth", test_depth);
   g_test_add_func ("/json/strict/position", test_position);
