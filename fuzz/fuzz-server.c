@@ -22,6 +22,7 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -124,20 +125,50 @@ set_up_store (IntakeStore *store)
   g_bytes_unref (record.blob);
 }
 
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
+/* A new server on a new store, every STORE_INPUTS inputs: a store that
+ * grows with every audit event and stored envelope slows each request
+ * down, and a long run would end at a fraction of its first speed. */
+#define STORE_INPUTS 4000
+
+static guint n_inputs;
+static guint n_stores;
+
+static void
+remove_store (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+new_server (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(IntakeStore) store = NULL;
   g_autoptr(IntakeQuestionnaire) builtin = NULL;
-  g_autoptr(GInetAddress) loopback = NULL;
-  g_autofree char *data_dir = NULL;
+  g_autofree char *name = g_strdup_printf ("store-%u", n_stores++);
+  g_autofree char *data_dir = g_build_filename (fuzz_tmpdir (), name, NULL);
   IntakeSignedQuestionnaire *questionnaire;
   IntakeServerLimits limits;
 
-  fuzz_init ();
-  data_dir = g_build_filename (fuzz_tmpdir (), "store", NULL);
+  if (server != NULL)
+    {
+      g_autofree char *old_name = g_strdup_printf ("store-%u", n_stores - 2);
+      g_autofree char *old_dir = g_build_filename (fuzz_tmpdir (), old_name, NULL);
+
+      g_clear_object (&server);
+      g_clear_pointer (&revoked_device, intake_device_key_free);
+      g_clear_pointer (&reviewer, intake_reviewer_key_free);
+      remove_store (old_dir);
+    }
   store = intake_store_open_from_options (data_dir, NULL, &error);
   check (store != NULL, error, "store");
   set_up_store (store);
@@ -160,7 +191,16 @@ LLVMFuzzerInitialize (int    *argc,
   intake_server_limits_init (&limits);
   server = intake_server_new (store, fuzz_office_public (), derived_device_key ("intake fuzz server key"),
                               questionnaire, NULL, &limits);
+}
 
+int
+LLVMFuzzerInitialize (int    *argc,
+                      char ***argv)
+{
+  g_autoptr(GInetAddress) loopback = NULL;
+
+  fuzz_init ();
+  new_server ();
   loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   local_address = G_INET_SOCKET_ADDRESS (g_inet_socket_address_new (loopback, 8443));
   remote_address = G_INET_SOCKET_ADDRESS (g_inet_socket_address_new (loopback, 40000));
@@ -271,6 +311,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   if (newline == NULL)
     return 0;
+  if (++n_inputs % STORE_INPUTS == 0)
+    new_server ();
   line = g_strndup ((const char *) data, newline - data);
   if (g_str_equal (line, "X"))
     {
