@@ -484,6 +484,11 @@ static const Mutation mutations[] = {
     INTAKE_QUESTIONNAIRE_ERROR_MISSING_KEY, "$.sections[3].questions[1]" },
   { "range/selected", SET, "$.sections[1].questions[2].min_selected", "4",
     INTAKE_QUESTIONNAIRE_ERROR_BAD_RANGE, "$.sections[1].questions[2].min_selected" },
+  /* Six options, one exclusive: six cannot be chosen together (found by
+   * fuzz/fuzz-questionnaire, whose random answers could not answer it). */
+  { "range/min-selected-above-combinable", REPLACE, "\"min_selected\":1,\"max_selected\":3",
+    "\"min_selected\":6,\"max_selected\":6",
+    INTAKE_QUESTIONNAIRE_ERROR_BAD_RANGE, "$.sections[1].questions[2].min_selected" },
   { "range/max-selected-above-options", SET, "$.sections[1].questions[2].max_selected", "7",
     INTAKE_QUESTIONNAIRE_ERROR_BAD_RANGE, "$.sections[1].questions[2].max_selected" },
   { "range/scale-min-not-below-max", SET, "$.sections[1].questions[7].min", "5",

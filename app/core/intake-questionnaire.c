@@ -1922,6 +1922,25 @@ parse_options (Loader          *l,
                        " do not fit %u options; use 1 <= min_selected <= max_selected <= %u",
                        min_selected, max_selected, n, n);
         }
+      /* An exclusive option is only ever chosen alone: with fewer other
+       * options than min_selected, the exclusive one would be the only
+       * answer a resident could give. */
+      {
+        guint combinable = 0;
+
+        for (guint i = 0; i < q->n_options; i++)
+          if (!q->options[i].exclusive)
+            combinable++;
+        if (combinable < q->n_options && min_selected > combinable)
+          {
+            g_autofree char *range_path = member_path (path, "min_selected");
+
+            return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_BAD_RANGE, range_path,
+                         "min_selected %" G_GINT64_FORMAT " is more than the %u options that can be "
+                         "chosen together (an exclusive option is only chosen alone); use at most %u",
+                         min_selected, combinable, combinable);
+          }
+      }
       q->min_selected = min_selected;
       q->max_selected = max_selected;
     }
