@@ -1109,6 +1109,7 @@ test_audio (void)
 
   /* Without a bundle (bytes alone, as a signed questionnaire arrives) the
    * paths are checked, not the files, and nothing is played. */
+  g_clear_pointer (&recording, g_free);
   g_file_get_contents (path, &recording, &length, &error);
   g_assert_no_error (error);
   json = g_bytes_new_take (g_steal_pointer (&recording), length);
