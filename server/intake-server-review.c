@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "intake-field.h"
 #include "intake-json.h"
 #include "intake-protocol.h"
 #include "intake-reference.h"
@@ -328,6 +329,9 @@ review_list (IntakeServer      *self,
         return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_query",
                               "after, limit (1-500), from and to are whole numbers; state is one of "
                               "new, in_review, conversation_planned, closed, needs_follow_up");
+      /* The filter becomes the audit event's object. */
+      if (filter.location != NULL && !intake_field_check (filter.location, -1, "the location", &error))
+        return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_query", error->message);
     }
   filter.limit = (guint)limit;
   if (filter.location != NULL && !in_list (ctx->reviewer->locations, filter.location))
@@ -492,14 +496,16 @@ review_workflow (IntakeServer      *self,
   gint64 expected = 0;
   gboolean conflict = FALSE;
 
-  if (!(request = intake_server_parse_json_object (body, parser)) ||
+  if (!(request = intake_server_parse_json_object (body, parser, &error)) ||
       !(state = intake_json_get_string (request, "state")) ||
       !intake_review_state_is_valid (state) || !intake_json_get_int (request, "expected_version", &expected) ||
       ((unit_node = json_object_get_member (request, "unit")) != NULL && !JSON_NODE_HOLDS_NULL (unit_node) &&
-       (!(unit = intake_json_get_string (request, "unit")) || strlen (unit) > 200)))
+       (!(unit = intake_json_get_string (request, "unit")) || strlen (unit) > 200 ||
+        !intake_field_check (unit, -1, "the unit", &error))))
     return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_body",
-                          "expected {\"state\": \"new|in_review|conversation_planned|closed|needs_follow_up\", "
-                          "\"unit\": \"...\" or null, \"expected_version\": N}");
+                          intake_server_body_problem (error, "expected {\"state\": \"new|in_review|"
+                                                      "conversation_planned|closed|needs_follow_up\", "
+                                                      "\"unit\": \"...\" or null, \"expected_version\": N}"));
 
   {
     g_autoptr(IntakeStoreSubmission) submission = submission_for (self, msg, ctx, device_id, submission_id);
@@ -543,17 +549,18 @@ review_note (IntakeServer      *self,
   IntakeEnvelopeHeader header;
   guint8 signer_id[INTAKE_DEVICE_ID_BYTES];
   JsonObject *request;
-  guint8 *data;
+  g_autofree guint8 *data = NULL;
   gsize len = 0;
   gint64 expected = 0;
   gboolean conflict = FALSE;
 
-  if (!(request = intake_server_parse_json_object (body, parser)) ||
+  if (!(request = intake_server_parse_json_object (body, parser, &error)) ||
       !(data = intake_base64_decode_strict (intake_json_get_string (request, "envelope"), &len)) ||
       !intake_json_get_int (request, "expected_version", &expected))
     return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_body",
-                          "expected {\"envelope\": \"<base64 note envelope>\", \"expected_version\": N}");
-  note = g_bytes_new_take (data, len);
+                          intake_server_body_problem (error, "expected {\"envelope\": \"<base64 note envelope>\", "
+                                                      "\"expected_version\": N}"));
+  note = g_bytes_new_take (g_steal_pointer (&data), len);
 
   /* A note is an envelope sealed for this office and signed with the
    * reviewer's own key: its header names the device id of that key. */
@@ -678,16 +685,17 @@ review_client_event (IntakeServer      *self,
   const char *action = NULL;
   const char *object = NULL;
 
-  if ((request = intake_server_parse_json_object (body, parser)) != NULL)
+  if ((request = intake_server_parse_json_object (body, parser, &error)) != NULL)
     {
       action = intake_json_get_string (request, "action");
       object = intake_json_get_string (request, "object");
     }
   if (action == NULL || !g_strv_contains (actions, action) || object == NULL ||
-      strlen (object) > INTAKE_AUDIT_OBJECT_MAX)
+      strlen (object) > INTAKE_AUDIT_OBJECT_MAX || !intake_field_check (object, -1, "the object", &error))
     return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_body",
-                          "expected {\"action\": \"view|decrypt|export|search|dashboard\", "
-                          "\"object\": \"...\" (at most 1024 bytes)}");
+                          intake_server_body_problem (error, "expected {\"action\": \"view|decrypt|export|"
+                                                      "search|dashboard\", \"object\": \"...\" (at most 1024 "
+                                                      "bytes)}"));
   if (!require (self, msg, ctx, g_str_equal (action, "dashboard") ? INTAKE_PERMISSION_DASHBOARD
                                                                   : INTAKE_PERMISSION_READ))
     return;
