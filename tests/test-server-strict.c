@@ -231,10 +231,9 @@ test_admin_location_bidi (void)
 static void
 test_admin_reviewer_name_bidi (void)
 {
-  g_autofree char *passphrase_file = g_build_filename (server->dir, "reviewer-passphrase", NULL);
   const char *args[] = { "reviewer", "add", "--office", server->office_dir, "--passphrase-file",
-                         server->passphrase_file, "--name", "Ann\xe2\x81\xa7" "e", "--reviewer-passphrase-file",
-                         passphrase_file, NULL };
+                         server->passphrase_file, "--name", "Ann\xe2\x81\xa7" "e", "--roles", "caseworker",
+                         NULL };
   g_autofree char *err = NULL;
 
   g_assert_cmpint (test_admin (server, args, 2, NULL, &err), ==, 2);
@@ -285,7 +284,13 @@ setup (void)
   response = test_kiosk_upload (kiosk, server, envelopes);
   g_assert_cmpuint (response->status, ==, 200);
   g_assert_true (intake_envelope_parse_header (g_ptr_array_index (envelopes, 0), &header, NULL));
-  submission_id = intake_hex_encode (header.submission_id, sizeof header.submission_id);
+  {
+    /* Review paths name a submission as DEVICE-SUBMISSION (docs/protocol.md). */
+    g_autofree char *device_hex = intake_hex_encode (header.device_id, sizeof header.device_id);
+    g_autofree char *submission_hex = intake_hex_encode (header.submission_id, sizeof header.submission_id);
+
+    submission_id = g_strconcat (device_hex, "-", submission_hex, NULL);
+  }
   g_clear_pointer (&response, test_response_free);
 
   passphrase_file = g_build_filename (server->dir, "reviewer-passphrase", NULL);

@@ -281,6 +281,13 @@ reviewer_setup (int       argc,
     return intake_admin_usage_error (usage, _("unexpected argument"));
   if (name == NULL || *g_strstrip (name) == '\0' || strlen (name) > 128 || !g_utf8_validate (name, -1, NULL))
     return intake_admin_usage_error (usage, _("--name is required: at most 128 bytes of UTF-8"));
+  /* Reviewers are told apart by name in lists and in the audit trail. */
+  if (!intake_field_check (name, -1, "--name", &error))
+    {
+      status = intake_admin_usage_error (usage, error->message);
+      g_error_free (error);
+      return status;
+    }
   if ((office_dir == NULL) == (server == NULL))
     return intake_admin_usage_error (usage, _("give --office DIR (office secret holder) or --server URL --as ADMIN"));
   if (server != NULL && admin == NULL)
