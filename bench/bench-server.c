@@ -10,13 +10,22 @@
  * process: the ratio says what HTTP, JSON, request signatures, durable
  * storage and receipts add on top of the one check the server cannot skip.
  *
+ * Two more baselines measured in the same run say which bound the server
+ * is near: the disk's own durable-commit rate (single-row commits in a
+ * SQLite WAL database with synchronous=FULL in the same directory as the
+ * server's store; single-row autocommit INSERTs on the same PostgreSQL
+ * cluster) and, for latency, a single-envelope request's p50 against one
+ * such commit plus 1 ms.
+ *
  * usage: bench-server INTAKE_SERVER PG_CLUSTER_SH [KIOSKS] [BATCHES] [BATCH_SIZE]
  * Method and results: docs/performance.md.
  */
 #include "config.h"
 
+#include <libpq-fe.h>
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
+#include <sqlite3.h>
 #include <signal.h>
 #include <stdio.h>
 #include <glib/gstdio.h>
@@ -114,6 +123,145 @@ kiosk_thread (gpointer data)
   return NULL;
 }
 
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median (GArray *values)
+{
+  g_array_sort (values, compare_double);
+  return g_array_index (values, double, values->len / 2);
+}
+
+/* The disk's durable-commit time: @n single-row commits in a WAL database
+ * with synchronous=FULL in @dir, as the server's SQLite store commits.
+ * Returns the median in seconds; *@out_rate is commits per second. */
+static double
+sqlite_commit_baseline (const char *dir,
+                        guint       n,
+                        double     *out_rate)
+{
+  g_autofree char *path = g_build_filename (dir, "commit-baseline.db", NULL);
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  sqlite3 *db = NULL;
+  sqlite3_stmt *insert = NULL;
+  double t0, total;
+
+  if (sqlite3_open (path, &db) != SQLITE_OK ||
+      sqlite3_exec (db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                        "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)", NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db, "INSERT INTO t (v) VALUES (randomblob(200))", -1, &insert, NULL) != SQLITE_OK)
+    g_error ("commit baseline: %s", sqlite3_errmsg (db));
+  t0 = now_s ();
+  for (guint i = 0; i < n; i++)
+    {
+      double t = now_s ();
+
+      if (sqlite3_step (insert) != SQLITE_DONE)
+        g_error ("commit baseline: %s", sqlite3_errmsg (db));
+      sqlite3_reset (insert);
+      t = now_s () - t;
+      g_array_append_val (times, t);
+    }
+  total = now_s () - t0;
+  sqlite3_finalize (insert);
+  sqlite3_close (db);
+  g_unlink (path);
+  *out_rate = n / total;
+  return median (times);
+}
+
+/* The same on the PostgreSQL cluster: single-row autocommit INSERTs
+ * (fsync=on, synchronous_commit=on) over its Unix socket. */
+static double
+pg_commit_baseline (const char *conninfo,
+                    guint       n,
+                    double     *out_rate)
+{
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  PGconn *conn = PQconnectdb (conninfo);
+  PGresult *res;
+  double t0, total;
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    g_error ("commit baseline: %s", PQerrorMessage (conn));
+  res = PQexec (conn, "CREATE TABLE commit_baseline (id BIGINT GENERATED ALWAYS AS IDENTITY, v BYTEA)");
+  if (PQresultStatus (res) != PGRES_COMMAND_OK)
+    g_error ("commit baseline: %s", PQerrorMessage (conn));
+  PQclear (res);
+  res = PQprepare (conn, "ins", "INSERT INTO commit_baseline (v) VALUES (gen_random_uuid ()::text::bytea)", 0, NULL);
+  PQclear (res);
+  t0 = now_s ();
+  for (guint i = 0; i < n; i++)
+    {
+      double t = now_s ();
+
+      res = PQexecPrepared (conn, "ins", 0, NULL, NULL, NULL, 0);
+      if (PQresultStatus (res) != PGRES_COMMAND_OK)
+        g_error ("commit baseline: %s", PQerrorMessage (conn));
+      PQclear (res);
+      t = now_s () - t;
+      g_array_append_val (times, t);
+    }
+  total = now_s () - t0;
+  PQclear (PQexec (conn, "DROP TABLE commit_baseline"));
+  PQfinish (conn);
+  *out_rate = n / total;
+  return median (times);
+}
+
+/* A single-envelope request's latency: @n signed uploads of one envelope,
+ * one after the other on one keep-alive connection; returns the p50 (s). */
+static double
+single_request_p50 (const char      *url_base,
+                    IntakeDeviceKey *key,
+                    GPtrArray       *singles)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 60, NULL);
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *url = g_strconcat (url_base, "/v1/envelopes", NULL);
+
+  for (guint i = 0; i < singles->len; i++)
+    {
+      GBytes *body = g_ptr_array_index (singles, i);
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+      g_autoptr(GBytes) reply = NULL;
+      g_autoptr(GError) error = NULL;
+      SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+      IntakeRequestAuth auth;
+      double t = now_s ();
+
+      intake_protocol_sign_request (key, "POST", "/v1/envelopes", body, g_get_real_time () / G_USEC_PER_SEC, &auth);
+      soup_message_headers_replace (headers, INTAKE_HEADER_DEVICE, auth.device_id);
+      soup_message_headers_replace (headers, INTAKE_HEADER_TIMESTAMP, auth.timestamp);
+      soup_message_headers_replace (headers, INTAKE_HEADER_NONCE, auth.nonce);
+      soup_message_headers_replace (headers, INTAKE_HEADER_SIGNATURE, auth.signature);
+      intake_request_auth_clear (&auth);
+      soup_message_set_request_body_from_bytes (msg, "application/json", body);
+      reply = soup_session_send_and_read (session, msg, NULL, &error);
+      if (reply == NULL || soup_message_get_status (msg) != 200 || count_stored (reply) != 1)
+        g_error ("single upload failed: %s", error != NULL ? error->message : "not stored");
+      t = now_s () - t;
+      /* The first request opens the connection. */
+      if (i > 0)
+        g_array_append_val (times, t);
+    }
+  return median (times);
+}
+
+typedef struct {
+  double rate;          /* envelopes/s, all kiosks */
+  double single_p50;    /* s */
+  double commit_p50;    /* s: the store's own single-row durable commit */
+  double commit_rate;   /* commits/s */
+} BackendResult;
+
 static char *
 run_capture (const char * const *argv)
 {
@@ -127,15 +275,18 @@ run_capture (const char * const *argv)
   return g_strdup (g_strstrip (out));
 }
 
-static double
+static BackendResult
 run_backend (const char          *server_path,
              const char          *dir,
              const char          *office_pub,
              const char          *conninfo,
              Kiosk               *kiosks,
              guint                n_kiosks,
-             guint                expected)
+             guint                expected,
+             IntakeDeviceKey     *single_key,
+             GPtrArray           *singles)
 {
+  BackendResult result = { 0 };
   g_autofree char *data_dir = g_build_filename (dir, conninfo != NULL ? "pg-key" : "sqlite", NULL);
   g_autofree char *server_key = g_build_filename (data_dir, "server.secret", NULL);
   g_autoptr(IntakeStore) store = NULL;
@@ -153,6 +304,13 @@ run_backend (const char          *server_path,
                          "--server-key", server_key, "--listen", "127.0.0.1:0", NULL };
 
   g_mkdir_with_parents (data_dir, 0700);
+  /* The disk's bound, same directory (SQLite) or same cluster (PostgreSQL),
+   * just before the server runs. */
+  if (conninfo != NULL)
+    result.commit_p50 = pg_commit_baseline (conninfo, 500, &result.commit_rate);
+  else
+    result.commit_p50 = sqlite_commit_baseline (data_dir, 500, &result.commit_rate);
+
   /* Register the kiosks straight in the store (enrollment is not
    * measured), after making the server key as a server's first start
    * does: a store with devices and no key is refused. */
@@ -173,6 +331,13 @@ run_backend (const char          *server_path,
         g_error ("%s", error->message);
       kiosks[i].stored = kiosks[i].failed = 0;
     }
+  {
+    IntakeDevicePublic pub;
+
+    intake_device_key_get_public (single_key, &pub);
+    if (!intake_store_register_device (store, &pub, "bench", 1, &error))
+      g_error ("%s", error->message);
+  }
 
   if (!(proc = g_subprocess_launcher_spawnv (launcher, argv, &error)))
     g_error ("%s", error->message);
@@ -190,6 +355,9 @@ run_backend (const char          *server_path,
     g_thread_join (g_ptr_array_index (threads, i));
   elapsed = now_s () - t0;
 
+  /* Latency on an otherwise idle server. */
+  result.single_p50 = single_request_p50 (line + strlen ("listening on "), single_key, singles);
+
   g_subprocess_send_signal (proc, SIGTERM);
   g_subprocess_wait (proc, NULL, NULL);
 
@@ -200,7 +368,8 @@ run_backend (const char          *server_path,
     }
   if (stored != expected || failed != 0)
     g_error ("stored %u of %u envelopes, %u failed requests", stored, expected, failed);
-  return stored / elapsed;
+  result.rate = stored / elapsed;
+  return result;
 }
 
 int
@@ -219,7 +388,10 @@ main (int    argc,
   GString *plaintext = g_string_new (NULL);
   guint n_kiosks, batches, batch_size, total;
   Kiosk *kiosks;
-  double t0, verify_rate, sqlite_rate, pg_rate;
+  g_autoptr(IntakeDeviceKey) single_key = NULL;
+  g_autoptr(GPtrArray) singles = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  BackendResult sqlite, pg;
+  double t0, verify_rate, verify_p50;
 
   if (argc < 3)
     {
@@ -266,6 +438,19 @@ main (int    argc,
         }
     }
 
+  /* Single-envelope requests for the latency figure. */
+  single_key = intake_device_key_generate (&error);
+  for (guint i = 0; i < 201; i++)
+    {
+      IntakeEnvelopeInfo info = { .created_at = 1, .questionnaire_id = "bench", .questionnaire_version = 1 };
+      g_autoptr(GPtrArray) one = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+
+      intake_envelope_new_submission_id (info.submission_id);
+      g_ptr_array_add (one, intake_envelope_seal (office, single_key, &info, (const guint8 *)plaintext->str,
+                                                  plaintext->len, &error));
+      g_ptr_array_add (singles, upload_body (one));
+    }
+
   /* Baseline: verify every envelope once, one thread. */
   t0 = now_s ();
   for (guint i = 0; i < all->len; i++)
@@ -276,8 +461,9 @@ main (int    argc,
         g_error ("%s", error->message);
     }
   verify_rate = all->len / (now_s () - t0);
+  verify_p50 = 1.0 / verify_rate;
 
-  sqlite_rate = run_backend (argv[1], dir, office_pub, NULL, kiosks, n_kiosks, total);
+  sqlite = run_backend (argv[1], dir, office_pub, NULL, kiosks, n_kiosks, total, single_key, singles);
 
   /* A short path: the cluster's Unix socket lives in it. */
   pg_dir = g_strdup_printf ("/tmp/bench-pg.%u", g_random_int ());
@@ -286,15 +472,24 @@ main (int    argc,
     const char *stop[] = { argv[2], "stop", pg_dir, NULL };
 
     conninfo = run_capture (start);
-    pg_rate = run_backend (argv[1], dir, office_pub, conninfo, kiosks, n_kiosks, total);
+    pg = run_backend (argv[1], dir, office_pub, conninfo, kiosks, n_kiosks, total, single_key, singles);
     g_free (run_capture (stop));
   }
 
   printf ("envelopes: %u (%u kiosks x %u batches of %u, %zu-byte session JSON)\n",
           total, n_kiosks, batches, batch_size, plaintext->len);
-  printf ("verify only (1 thread):            %8.0f envelopes/s\n", verify_rate);
-  printf ("intake-server, SQLite store:       %8.0f envelopes/s   ratio %.3f\n", sqlite_rate, sqlite_rate / verify_rate);
-  printf ("intake-server, PostgreSQL store:   %8.0f envelopes/s   ratio %.3f\n", pg_rate, pg_rate / verify_rate);
+  printf ("verify only (1 thread):              %8.0f envelopes/s  (%.1f us each)\n", verify_rate, verify_p50 * 1e6);
+  printf ("disk, SQLite WAL FULL 1-row commit:  %8.0f commits/s    (p50 %.2f ms)\n",
+          sqlite.commit_rate, sqlite.commit_p50 * 1e3);
+  printf ("disk, PostgreSQL 1-row commit:       %8.0f commits/s    (p50 %.2f ms)\n", pg.commit_rate, pg.commit_p50 * 1e3);
+  printf ("intake-server, SQLite store:         %8.0f envelopes/s  ratio to verify %.3f   envelopes per disk commit %.1f\n",
+          sqlite.rate, sqlite.rate / verify_rate, sqlite.rate / sqlite.commit_rate);
+  printf ("intake-server, PostgreSQL store:     %8.0f envelopes/s  ratio to verify %.3f   envelopes per disk commit %.1f\n",
+          pg.rate, pg.rate / verify_rate, pg.rate / pg.commit_rate);
+  printf ("single-envelope request p50, SQLite:     %6.2f ms   bound (commit p50 + 1 ms) %6.2f ms   ratio %.2f\n",
+          sqlite.single_p50 * 1e3, (sqlite.commit_p50 + 1e-3) * 1e3, sqlite.single_p50 / (sqlite.commit_p50 + 1e-3));
+  printf ("single-envelope request p50, PostgreSQL: %6.2f ms   bound (commit p50 + 1 ms) %6.2f ms   ratio %.2f\n",
+          pg.single_p50 * 1e3, (pg.commit_p50 + 1e-3) * 1e3, pg.single_p50 / (pg.commit_p50 + 1e-3));
 
   for (guint k = 0; k < n_kiosks; k++)
     {

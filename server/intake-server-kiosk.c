@@ -15,6 +15,13 @@
 #include "intake-server-private.h"
 #include "intake-server-util.h"
 
+static void
+intake_bytes_unref0 (GBytes *bytes)
+{
+  if (bytes != NULL)
+    g_bytes_unref (bytes);
+}
+
 /* Checks the device signature headers of a request to @route; on failure
  * answers and returns NULL. */
 static IntakeStoreDevice *
@@ -261,6 +268,9 @@ intake_server_handle_envelopes (IntakeServer      *self,
   g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (IntakeReceiptItem));
   g_autoptr(GBytes) receipt = NULL;
   g_autoptr(GError) parse_error = NULL;
+  g_autoptr(GError) store_error = NULL;
+  g_autoptr(GPtrArray) envelope_list = NULL;
+  g_autofree IntakeAcceptResult *results = NULL;
   g_autofree char *receipt_b64 = NULL;
   g_autofree char *signature_b64 = NULL;
   guint8 signature[INTAKE_SIGNATURE_BYTES];
@@ -292,31 +302,39 @@ intake_server_handle_envelopes (IntakeServer      *self,
     }
 
   now = g_get_real_time () / G_USEC_PER_SEC;
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "results");
-  json_builder_begin_array (builder);
+  envelope_list = g_ptr_array_new_full (n, (GDestroyNotify)intake_bytes_unref0);
+  results = g_new0 (IntakeAcceptResult, n + 1);
   for (guint i = 0; i < n; i++)
     {
       JsonNode *element = json_array_get_element (envelopes, i);
-      g_autoptr(GBytes) envelope = NULL;
-      g_autoptr(GError) error = NULL;
-      IntakeAcceptResult result = { .status = INTAKE_ACCEPT_REJECTED, .reason = INTAKE_REJECT_MALFORMED };
       guint8 *data;
       gsize len = 0;
 
       if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING &&
           (data = intake_base64_decode_strict (json_node_get_string (element), &len)) != NULL)
-        {
-          envelope = g_bytes_new_take (data, len);
-          if (!intake_server_accept_envelope (self->store, self->office_key_id, device, envelope,
-                                              INTAKE_ENVELOPE_SOURCE_UPLOAD, now, &result, &error))
-            {
-              /* Whatever was stored before stays stored; the kiosk's retry
-               * gets "duplicate" for those. */
-              intake_server_store_unavailable (msg, error);
-              return;
-            }
-        }
+        g_ptr_array_add (envelope_list, g_bytes_new_take (data, len));
+      else
+        g_ptr_array_add (envelope_list, NULL);
+    }
+
+  /* Group commit: every envelope checked, then all that pass stored in one
+   * transaction. It returns once that transaction is durable, and only
+   * then is the receipt signed. On failure nothing of this request was
+   * stored; the kiosk retries the whole batch. */
+  if (!intake_server_accept_envelopes (self->store, self->office_key_id, device, n,
+                                       (GBytes * const *)envelope_list->pdata, INTAKE_ENVELOPE_SOURCE_UPLOAD, now,
+                                       results, &store_error))
+    {
+      intake_server_store_unavailable (msg, store_error);
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "results");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    {
+      const IntakeAcceptResult result = results[i];
 
       log->counts[result.status]++;
       self->envelopes[result.status]++;

@@ -1470,6 +1470,237 @@ drop_log_cb (const char     *domain,
 {
 }
 
+/* An envelope of @kiosk with the submission id of @like and other bytes:
+ * the server must call it a conflict. */
+static GBytes *
+seal_conflicting (TestServer *server,
+                  TestKiosk  *kiosk,
+                  GBytes     *like)
+{
+  IntakeEnvelopeHeader header;
+  IntakeEnvelopeInfo info = { .created_at = 1, .questionnaire_id = "intake-test", .questionnaire_version = 2 };
+  g_autoptr(GError) error = NULL;
+  GBytes *envelope;
+
+  g_assert_true (intake_envelope_parse_header (like, &header, NULL));
+  memcpy (info.submission_id, header.submission_id, sizeof info.submission_id);
+  envelope = intake_envelope_seal (server->office, kiosk->key, &info, (const guint8 *)"{}", 2, &error);
+  g_assert_no_error (error);
+  return envelope;
+}
+
+/* The same mix for @kiosk: two envelopes stored beforehand, then a batch
+ * of new, duplicate, conflicting and refused envelopes, with a repeat and
+ * a conflict inside the batch itself. Returns the batch. */
+static GPtrArray *
+mixed_scenario (TestServer *server,
+                TestKiosk  *kiosk)
+{
+  g_autoptr(GPtrArray) before = envelopes_new ();
+  g_autoptr(TestResponse) response = NULL;
+  GPtrArray *batch = envelopes_new ();
+  GBytes *fresh, *base;
+
+  g_ptr_array_add (before, test_kiosk_seal (kiosk, server->office));
+  g_ptr_array_add (before, test_kiosk_seal (kiosk, server->office));
+  response = test_kiosk_upload (kiosk, server, before);
+  g_assert_cmpuint (response->status, ==, 200);
+
+  fresh = test_kiosk_seal (kiosk, server->office);
+  g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));                    /* new */
+  g_ptr_array_add (batch, g_bytes_ref (g_ptr_array_index (before, 0)));                /* duplicate */
+  g_ptr_array_add (batch, seal_conflicting (server, kiosk, g_ptr_array_index (before, 1))); /* conflict */
+  base = test_kiosk_seal (kiosk, server->office);
+  g_ptr_array_add (batch, flip_byte (base, g_bytes_get_size (base) - 70));             /* bad signature */
+  g_bytes_unref (base);
+  g_ptr_array_add (batch, g_bytes_ref (fresh));                                        /* new */
+  g_ptr_array_add (batch, g_bytes_new_static ("IKEN", 4));                             /* malformed */
+  g_ptr_array_add (batch, g_bytes_ref (fresh));                                        /* duplicate in the batch */
+  g_ptr_array_add (batch, seal_conflicting (server, kiosk, fresh));                    /* conflict in the batch */
+  g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));                    /* new */
+  g_ptr_array_add (batch, g_bytes_ref (g_ptr_array_index (before, 1)));                /* duplicate */
+  g_bytes_unref (fresh);
+  return batch;
+}
+
+/* "status[/reason]" of each result, and the receipt's items checked. */
+static char *
+verdicts_of (TestKiosk    *kiosk,
+             TestResponse *response,
+             guint         first_index,
+             guint        *inout_receipt_items)
+{
+  JsonArray *results = json_object_get_array_member (object_of (response), "results");
+  g_autoptr(GArray) items = test_verify_receipt (kiosk, response);
+  GString *out = g_string_new (NULL);
+
+  g_assert_cmpuint (response->status, ==, 200);
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonObject *result = json_array_get_object_element (results, i);
+      const char *reason = json_object_get_string_member_with_default (result, "reason", NULL);
+
+      g_assert_cmpint (json_object_get_int_member (result, "index"), ==, i);
+      g_string_append_printf (out, "%u:%s%s%s ", first_index + i, json_object_get_string_member (result, "status"),
+                              reason != NULL ? "/" : "", reason != NULL ? reason : "");
+    }
+  *inout_receipt_items += items->len;
+  return g_string_free (out, FALSE);
+}
+
+/* Group commit changes no verdict: a mixed batch in one request gets the
+ * verdicts (and receipt items) that the same envelopes get one request
+ * each (one transaction each, as before group commit), and the store ends
+ * the same. Two kiosks on one server play the same scenario both ways. */
+static void
+test_group_commit_verdicts (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) batched = NULL;
+  g_autoptr(TestKiosk) single = NULL;
+  g_autoptr(GPtrArray) batch_a = NULL;
+  g_autoptr(GPtrArray) batch_b = NULL;
+  g_autoptr(TestResponse) response = NULL;
+  g_autoptr(IntakeStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *verdicts_a = NULL;
+  g_autoptr(GString) verdicts_b = g_string_new (NULL);
+  guint items_a = 0, items_b = 0;
+  IntakeStoreCounts counts;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  batched = test_kiosk_new_enrolled (server);
+  single = test_kiosk_new_enrolled (server);
+  batch_a = mixed_scenario (server, batched);
+  batch_b = mixed_scenario (server, single);
+
+  response = test_kiosk_upload (batched, server, batch_a);
+  verdicts_a = verdicts_of (batched, response, 0, &items_a);
+  for (guint i = 0; i < batch_b->len; i++)
+    {
+      g_autoptr(GPtrArray) one = envelopes_new ();
+      g_autoptr(TestResponse) one_response = NULL;
+      g_autofree char *verdict = NULL;
+
+      g_ptr_array_add (one, g_bytes_ref (g_ptr_array_index (batch_b, i)));
+      one_response = test_kiosk_upload (single, server, one);
+      verdict = verdicts_of (single, one_response, i, &items_b);
+      g_string_append (verdicts_b, verdict);
+    }
+  g_test_message ("batched: %s", verdicts_a);
+  g_assert_cmpstr (verdicts_a, ==, verdicts_b->str);
+  g_assert_cmpstr (verdicts_a, ==, "0:stored 1:duplicate 2:conflict 3:rejected/bad_signature 4:stored "
+                                   "5:rejected/malformed 6:duplicate 7:conflict 8:stored 9:duplicate ");
+  g_assert_cmpuint (items_a, ==, items_b);
+  g_assert_cmpuint (items_a, ==, 6);
+
+  store = test_server_open_store (server);
+  intake_store_get_counts (store, &counts, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (counts.envelopes, ==, 2 * (2 + 3));
+  g_assert_cmpint (counts.conflicts, ==, 2 * 2);
+  test_server_stop (server);
+}
+
+/* Runs @sql on the server's store: SQLite through its file (WAL lets a
+ * second connection write between the server's transactions), PostgreSQL
+ * through its conninfo. */
+static void
+store_exec (TestServer *server,
+            const char *sql)
+{
+  if (server->conninfo != NULL)
+    {
+      PGconn *conn = PQconnectdb (server->conninfo);
+
+      g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+      PQclear (pg_exec_ok (conn, sql));
+      PQfinish (conn);
+    }
+  else
+    {
+      g_autofree char *path = g_build_filename (server->data_dir, "intake.db", NULL);
+      sqlite3 *db = NULL;
+      char *message = NULL;
+
+      g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+      sqlite3_busy_timeout (db, 5000);
+      if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+        g_error ("%s: %s", sql, message);
+      sqlite3_close (db);
+    }
+}
+
+/* One request is one transaction: the database itself (a trigger the test
+ * adds) fails the insert of the batch's last envelope in insert order
+ * (the greatest submission id); the server answers 503 store_unavailable,
+ * which the kiosk retries, and none of the batch's other envelopes was
+ * stored (no receipt was signed either). The retry stores them all. */
+static void
+test_group_commit_atomic (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(GPtrArray) batch = envelopes_new ();
+  g_autoptr(TestResponse) failed = NULL;
+  g_autoptr(TestResponse) retried = NULL;
+  g_autoptr(GArray) items = NULL;
+  g_autofree char *last = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *log = NULL;
+  const guint n = 20;
+  guint last_index = 0;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  kiosk = test_kiosk_new_enrolled (server);
+
+  for (guint i = 0; i < n; i++)
+    {
+      GBytes *envelope = test_kiosk_seal (kiosk, server->office);
+      g_autofree char *id = submission_hex (envelope);
+
+      g_ptr_array_add (batch, envelope);
+      if (last == NULL || strcmp (id, last) > 0)
+        {
+          g_free (last);
+          last = g_steal_pointer (&id);
+          last_index = i;
+        }
+    }
+  /* Last in the request too: one transaction per envelope would have
+   * stored the 19 before it. */
+  g_ptr_array_add (batch, g_ptr_array_steal_index (batch, last_index));
+
+  if (server->conninfo != NULL)
+    sql = g_strdup_printf ("CREATE FUNCTION intake_test_fail () RETURNS trigger LANGUAGE plpgsql AS $$ "
+                           "BEGIN IF NEW.submission_id = '%s' THEN RAISE EXCEPTION 'injected failure'; END IF; "
+                           "RETURN NEW; END $$; "
+                           "CREATE TRIGGER intake_test_fail BEFORE INSERT ON submissions FOR EACH ROW "
+                           "EXECUTE FUNCTION intake_test_fail ();", last);
+  else
+    sql = g_strdup_printf ("CREATE TRIGGER intake_test_fail BEFORE INSERT ON submissions "
+                           "WHEN NEW.submission_id = '%s' BEGIN SELECT RAISE (ABORT, 'injected failure'); END;",
+                           last);
+  store_exec (server, sql);
+
+  failed = test_kiosk_upload (kiosk, server, batch);
+  assert_error (failed, SOUP_STATUS_SERVICE_UNAVAILABLE, "store_unavailable");
+  g_assert_cmpint (store_envelope_count (server), ==, 0);
+  log = test_server_read_log (server);
+  g_assert_nonnull (strstr (log, "injected failure"));
+
+  store_exec (server, server->conninfo != NULL ? "DROP TRIGGER intake_test_fail ON submissions"
+                                               : "DROP TRIGGER intake_test_fail");
+  retried = test_kiosk_upload (kiosk, server, batch);
+  g_assert_cmpuint (retried->status, ==, 200);
+  for (guint i = 0; i < n; i++)
+    assert_result (retried, i, "stored", NULL);
+  items = test_verify_receipt (kiosk, retried);
+  g_assert_cmpuint (items->len, ==, n);
+  g_assert_cmpint (store_envelope_count (server), ==, n);
+  test_server_stop (server);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1482,6 +1713,8 @@ main (int    argc,
   g_test_add_func ("/server/enroll/round-trip", test_enroll_round_trip);
   g_test_add_func ("/server/upload/stored-duplicate-conflict", test_upload_stored_duplicate_conflict);
   g_test_add_func ("/server/upload/mixed-batch", test_upload_mixed_batch);
+  g_test_add_func ("/server/upload/group-commit-verdicts", test_group_commit_verdicts);
+  g_test_add_func ("/server/upload/group-commit-atomic", test_group_commit_atomic);
   g_test_add_func ("/server/replay/device", test_replay_device);
   g_test_add_func ("/server/upload/submission-id-scoped-to-device", test_submission_id_scoped_to_device);
   g_test_add_func ("/server/enroll/proof-of-possession", test_enroll_proof_of_possession);

@@ -61,34 +61,27 @@ reject (IntakeAcceptResult *result,
   return TRUE;
 }
 
-gboolean
-intake_server_accept_envelope (IntakeStore             *store,
-                               const char              *office_key_id,
-                               const IntakeStoreDevice *device,
-                               GBytes                  *envelope,
-                               IntakeEnvelopeSource     source,
-                               gint64                   now,
-                               IntakeAcceptResult      *out_result,
-                               GError                 **error)
+/* Everything but the store: TRUE with @out_meta filled when @envelope
+ * should be stored, FALSE with the verdict in @out_result otherwise. */
+static gboolean
+check_envelope (const char              *office_key_id,
+                const IntakeStoreDevice *device,
+                GBytes                  *envelope,
+                IntakeEnvelopeSource     source,
+                gint64                   now,
+                IntakeAcceptResult      *out_result,
+                IntakeStoreEnvelope     *out_meta)
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree char *sha256 = NULL;
   IntakeEnvelopeHeader header;
-  IntakeStoreEnvelope meta;
-  IntakeStorePutResult put;
-
-  g_return_val_if_fail (INTAKE_IS_STORE (store), FALSE);
-  g_return_val_if_fail (office_key_id != NULL, FALSE);
-  g_return_val_if_fail (device != NULL && device->status == INTAKE_DEVICE_STATUS_ACTIVE, FALSE);
-  g_return_val_if_fail (envelope != NULL, FALSE);
-  g_return_val_if_fail (out_result != NULL, FALSE);
 
   memset (out_result, 0, sizeof *out_result);
   sha256 = intake_sha256_hex (envelope);
   g_strlcpy (out_result->sha256, sha256, sizeof out_result->sha256);
 
   if (g_bytes_get_size (envelope) > INTAKE_ACCEPT_MAX_ENVELOPE)
-    return reject (out_result, INTAKE_REJECT_TOO_LARGE);
+    return !reject (out_result, INTAKE_REJECT_TOO_LARGE);
 
   /* The submission id is reported even for an envelope that fails its
    * signature check, so staff can match it to the kiosk's outbox. */
@@ -101,30 +94,102 @@ intake_server_accept_envelope (IntakeStore             *store,
     }
 
   if (!intake_envelope_verify (envelope, &header, &local_error))
-    return reject (out_result, reason_from_error (local_error));
+    return !reject (out_result, reason_from_error (local_error));
 
-  meta = (IntakeStoreEnvelope) { 0 };
-  intake_store_envelope_init (&meta, &header, envelope, now, source);
-  if (!g_str_equal (meta.device_id, device->device_id))
-    return reject (out_result, INTAKE_REJECT_DEVICE_MISMATCH);
-  if (!g_str_equal (meta.office_key_id, office_key_id))
-    return reject (out_result, INTAKE_REJECT_WRONG_OFFICE_KEY);
+  *out_meta = (IntakeStoreEnvelope) { 0 };
+  intake_store_envelope_init (out_meta, &header, envelope, now, source);
+  if (!g_str_equal (out_meta->device_id, device->device_id))
+    return !reject (out_result, INTAKE_REJECT_DEVICE_MISMATCH);
+  if (!g_str_equal (out_meta->office_key_id, office_key_id))
+    return !reject (out_result, INTAKE_REJECT_WRONG_OFFICE_KEY);
+  return TRUE;
+}
 
-  if (!intake_store_put_envelope (store, &meta, envelope, &put, error))
-    return FALSE;
-
+static IntakeAcceptStatus
+status_from_put (IntakeStorePutResult put)
+{
   switch (put)
     {
     case INTAKE_STORE_PUT_STORED:
-      out_result->status = INTAKE_ACCEPT_STORED;
-      break;
+      return INTAKE_ACCEPT_STORED;
     case INTAKE_STORE_PUT_DUPLICATE:
-      out_result->status = INTAKE_ACCEPT_DUPLICATE;
-      break;
+      return INTAKE_ACCEPT_DUPLICATE;
     case INTAKE_STORE_PUT_CONFLICT:
     default:
-      out_result->status = INTAKE_ACCEPT_CONFLICT;
-      break;
+      return INTAKE_ACCEPT_CONFLICT;
     }
+}
+
+gboolean
+intake_server_accept_envelope (IntakeStore             *store,
+                               const char              *office_key_id,
+                               const IntakeStoreDevice *device,
+                               GBytes                  *envelope,
+                               IntakeEnvelopeSource     source,
+                               gint64                   now,
+                               IntakeAcceptResult      *out_result,
+                               GError                 **error)
+{
+  IntakeStoreEnvelope meta;
+  IntakeStorePutResult put;
+
+  g_return_val_if_fail (INTAKE_IS_STORE (store), FALSE);
+  g_return_val_if_fail (office_key_id != NULL, FALSE);
+  g_return_val_if_fail (device != NULL && device->status == INTAKE_DEVICE_STATUS_ACTIVE, FALSE);
+  g_return_val_if_fail (envelope != NULL, FALSE);
+  g_return_val_if_fail (out_result != NULL, FALSE);
+
+  if (!check_envelope (office_key_id, device, envelope, source, now, out_result, &meta))
+    return TRUE;
+  if (!intake_store_put_envelope (store, &meta, envelope, &put, error))
+    return FALSE;
+  out_result->status = status_from_put (put);
+  return TRUE;
+}
+
+gboolean
+intake_server_accept_envelopes (IntakeStore             *store,
+                                const char              *office_key_id,
+                                const IntakeStoreDevice *device,
+                                guint                    n,
+                                GBytes * const          *envelopes,
+                                IntakeEnvelopeSource     source,
+                                gint64                   now,
+                                IntakeAcceptResult      *out_results,
+                                GError                 **error)
+{
+  g_autoptr(GArray) metas = g_array_sized_new (FALSE, TRUE, sizeof (IntakeStoreEnvelope), n);
+  g_autoptr(GPtrArray) to_store = g_ptr_array_sized_new (n);
+  g_autofree guint *index = g_new0 (guint, n + 1);
+  g_autofree IntakeStorePutResult *puts = g_new0 (IntakeStorePutResult, n + 1);
+
+  g_return_val_if_fail (INTAKE_IS_STORE (store), FALSE);
+  g_return_val_if_fail (office_key_id != NULL, FALSE);
+  g_return_val_if_fail (device != NULL && device->status == INTAKE_DEVICE_STATUS_ACTIVE, FALSE);
+  g_return_val_if_fail (n == 0 || (envelopes != NULL && out_results != NULL), FALSE);
+
+  /* Every check first (the CPU-bound part), then one transaction. */
+  for (guint i = 0; i < n; i++)
+    {
+      IntakeStoreEnvelope meta;
+
+      if (envelopes[i] == NULL)
+        {
+          memset (&out_results[i], 0, sizeof out_results[i]);
+          reject (&out_results[i], INTAKE_REJECT_MALFORMED);
+          continue;
+        }
+      if (!check_envelope (office_key_id, device, envelopes[i], source, now, &out_results[i], &meta))
+        continue;
+      index[to_store->len] = i;
+      g_array_append_val (metas, meta);
+      g_ptr_array_add (to_store, envelopes[i]);
+    }
+
+  if (!intake_store_put_envelopes (store, to_store->len, (const IntakeStoreEnvelope *)(void *)metas->data,
+                                   (GBytes * const *)to_store->pdata, puts, error))
+    return FALSE;
+  for (guint k = 0; k < to_store->len; k++)
+    out_results[index[k]].status = status_from_put (puts[k]);
   return TRUE;
 }

@@ -58,6 +58,22 @@ gboolean    intake_server_accept_envelope   (IntakeStore             *store,
                                              IntakeAcceptResult      *out_result,
                                              GError                 **error);
 
+/* The same checks for @n envelopes of one request (NULL: an element that
+ * was not base64, refused as malformed), then the ones that pass stored
+ * in one transaction (intake_store_put_envelopes(): one durable commit).
+ * TRUE only once that commit is done, so a receipt built from
+ * @out_results names only durable envelopes; FALSE when the store fails,
+ * and then none of them was stored. */
+gboolean    intake_server_accept_envelopes  (IntakeStore             *store,
+                                             const char              *office_key_id,
+                                             const IntakeStoreDevice *device,
+                                             guint                    n,
+                                             GBytes * const          *envelopes,
+                                             IntakeEnvelopeSource     source,
+                                             gint64                   now,
+                                             IntakeAcceptResult      *out_results,
+                                             GError                 **error);
+
 const char *intake_accept_status_to_string  (IntakeAcceptStatus       status);
 const char *intake_reject_reason_to_string  (IntakeRejectReason       reason);
 

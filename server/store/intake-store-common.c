@@ -314,6 +314,57 @@ common_revoke_device (IntakeStore  *store,
 
 /* Envelopes --------------------------------------------------------------- */
 
+/* Inside a write transaction: one envelope's insert, review row or
+ * conflict entry. */
+static gboolean
+put_one_locked (const IntakeStoreBackend  *ops,
+                IntakeStore               *store,
+                const IntakeStoreEnvelope *meta,
+                GBytes                    *envelope,
+                IntakeStorePutResult      *out_result,
+                GError                   **error)
+{
+  g_autofree char *stored_sha256 = NULL;
+  g_autoptr(GBytes) stored = NULL;
+  gboolean inserted = FALSE;
+  gsize len, stored_len;
+  const guint8 *data = g_bytes_get_data (envelope, &len);
+  const guint8 *stored_data;
+
+  /* In PostgreSQL, ON CONFLICT DO NOTHING waits for a concurrent insert of
+   * the same (device, submission id) (another server instance) to commit or
+   * roll back, so the comparison below always sees the winner's row. */
+  if (!ops->insert_envelope (store, meta, envelope, &inserted, error))
+    return FALSE;
+  if (inserted)
+    {
+      g_autofree char *reference = intake_store_reference_for (meta->submission_id);
+
+      /* Its review row, state "new", in the envelope's transaction. */
+      if (!ops->insert_submission (store, meta->device_id, meta->submission_id, reference, error))
+        return FALSE;
+      *out_result = INTAKE_STORE_PUT_STORED;
+      return TRUE;
+    }
+
+  /* The (device, submission id) is taken: the same bytes are a harmless
+   * repeat (a kiosk that lost our receipt), other bytes a conflict. Another
+   * device's envelope with this submission id was stored as its own. */
+  stored = ops->get_stored_envelope (store, meta->device_id, meta->submission_id, &stored_sha256, error);
+  if (stored == NULL)
+    return FALSE;
+  stored_data = g_bytes_get_data (stored, &stored_len);
+  if (stored_len == len && (len == 0 || memcmp (stored_data, data, len) == 0))
+    {
+      *out_result = INTAKE_STORE_PUT_DUPLICATE;
+      return TRUE;
+    }
+  if (!ops->log_conflict (store, meta, stored_sha256, error))
+    return FALSE;
+  *out_result = INTAKE_STORE_PUT_CONFLICT;
+  return TRUE;
+}
+
 static gboolean
 common_put_envelope (IntakeStore               *store,
                      const IntakeStoreEnvelope *meta,
@@ -322,52 +373,74 @@ common_put_envelope (IntakeStore               *store,
                      GError                   **error)
 {
   const IntakeStoreBackend *ops = backend_of (store);
-  g_autofree char *stored_sha256 = NULL;
-  g_autoptr(GBytes) stored = NULL;
-  gboolean inserted = FALSE;
-  gsize len, stored_len;
-  const guint8 *data = g_bytes_get_data (envelope, &len);
-  const guint8 *stored_data;
-  gboolean same;
 
   if (!ops->begin (store, error))
     return FALSE;
-
-  /* In PostgreSQL, ON CONFLICT DO NOTHING waits for a concurrent insert of
-   * the same (device, submission id) (another server instance) to commit or
-   * roll back, so the comparison below always sees the winner's row. */
-  if (!ops->insert_envelope (store, meta, envelope, &inserted, error))
+  if (!put_one_locked (ops, store, meta, envelope, out_result, error))
     return fail (ops, store);
-  if (inserted)
+  if (*out_result == INTAKE_STORE_PUT_DUPLICATE)
     {
-      g_autofree char *reference = intake_store_reference_for (meta->submission_id);
-
-      /* Its review row, state "new", in the envelope's transaction. */
-      if (!ops->insert_submission (store, meta->device_id, meta->submission_id, reference, error))
-        return fail (ops, store);
-      *out_result = INTAKE_STORE_PUT_STORED;
-      return ops->commit (store, error);
-    }
-
-  /* The (device, submission id) is taken: the same bytes are a harmless
-   * repeat (a kiosk that lost our receipt), other bytes a conflict. Another
-   * device's envelope with this submission id was stored as its own. */
-  stored = ops->get_stored_envelope (store, meta->device_id, meta->submission_id, &stored_sha256, error);
-  if (stored == NULL)
-    return fail (ops, store);
-  stored_data = g_bytes_get_data (stored, &stored_len);
-  same = stored_len == len && (len == 0 || memcmp (stored_data, data, len) == 0);
-
-  if (same)
-    {
-      *out_result = INTAKE_STORE_PUT_DUPLICATE;
+      /* Nothing written: nothing to make durable. */
       ops->rollback (store);
       return TRUE;
     }
+  return ops->commit (store, error);
+}
 
-  if (!ops->log_conflict (store, meta, stored_sha256, error))
-    return fail (ops, store);
-  *out_result = INTAKE_STORE_PUT_CONFLICT;
+static gint
+compare_envelope_order (gconstpointer a,
+                        gconstpointer b,
+                        gpointer      user_data)
+{
+  const IntakeStoreEnvelope *metas = user_data;
+  guint i = *(const guint *)a, j = *(const guint *)b;
+  int c = strcmp (metas[i].device_id, metas[j].device_id);
+
+  if (c == 0)
+    c = strcmp (metas[i].submission_id, metas[j].submission_id);
+  if (c == 0)
+    c = i < j ? -1 : i > j;
+  return c;
+}
+
+/* Group commit: one transaction, so one WAL flush, for a whole request.
+ * The verdicts are those of putting the envelopes one after the other. */
+static gboolean
+common_put_envelopes (IntakeStore               *store,
+                      guint                      n,
+                      const IntakeStoreEnvelope *metas,
+                      GBytes * const            *envelopes,
+                      IntakeStorePutResult      *out_results,
+                      GError                   **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  g_autofree guint *order = g_new (guint, n);
+  gboolean written = FALSE;
+
+  /* In (device, submission id) order, so that two server instances over
+   * one PostgreSQL database never take row locks in opposite orders (a
+   * deadlock); equal ids keep the request's order (the tie-break on the
+   * index), so a repeat inside the batch gets the verdict it would get
+   * one request later. */
+  for (guint i = 0; i < n; i++)
+    order[i] = i;
+  g_qsort_with_data (order, n, sizeof *order, compare_envelope_order, (gpointer)metas);
+
+  if (!ops->begin (store, error))
+    return FALSE;
+  for (guint k = 0; k < n; k++)
+    {
+      guint i = order[k];
+
+      if (!put_one_locked (ops, store, &metas[i], envelopes[i], &out_results[i], error))
+        return fail (ops, store);
+      written |= out_results[i] != INTAKE_STORE_PUT_DUPLICATE;
+    }
+  if (!written)
+    {
+      ops->rollback (store);
+      return TRUE;
+    }
   return ops->commit (store, error);
 }
 
@@ -853,6 +926,7 @@ intake_store_common_iface_init (IntakeStoreInterface *iface)
   iface->get_device = common_get_device;
   iface->revoke_device = common_revoke_device;
   iface->put_envelope = common_put_envelope;
+  iface->put_envelopes = common_put_envelopes;
   iface->add_reviewer = common_add_reviewer;
   iface->revoke_reviewer = common_revoke_reviewer;
   iface->get_submission = common_get_submission;

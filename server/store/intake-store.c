@@ -148,6 +148,28 @@ intake_store_put_envelope (IntakeStore               *self,
   return INTAKE_STORE_GET_IFACE (self)->put_envelope (self, meta, envelope, out_result, error);
 }
 
+gboolean
+intake_store_put_envelopes (IntakeStore               *self,
+                            guint                      n,
+                            const IntakeStoreEnvelope *metas,
+                            GBytes * const            *envelopes,
+                            IntakeStorePutResult      *out_results,
+                            GError                   **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (n == 0 || (metas != NULL && envelopes != NULL && out_results != NULL), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (guint i = 0; i < n; i++)
+    if (envelopes[i] == NULL || !intake_hex_is_lower (metas[i].submission_id, 32) ||
+        !intake_hex_is_lower (metas[i].device_id, 32) || !intake_hex_is_lower (metas[i].sha256, 64) ||
+        metas[i].size != (gint64)g_bytes_get_size (envelopes[i]))
+      return invalid (error, "envelope metadata");
+  if (n == 0)
+    return TRUE;
+  return INTAKE_STORE_GET_IFACE (self)->put_envelopes (self, n, metas, envelopes, out_results, error);
+}
+
 GBytes *
 intake_store_dup_envelope (IntakeStore         *self,
                            const char          *device_id,

@@ -266,6 +266,12 @@ struct _IntakeStoreInterface
                                      GBytes                    *envelope,
                                      IntakeStorePutResult      *out_result,
                                      GError                   **error);
+  gboolean   (*put_envelopes)       (IntakeStore               *self,
+                                     guint                      n,
+                                     const IntakeStoreEnvelope *metas,
+                                     GBytes * const            *envelopes,
+                                     IntakeStorePutResult      *out_results,
+                                     GError                   **error);
   GBytes    *(*dup_envelope)        (IntakeStore               *self,
                                      const char                *device_id,
                                      const char                *submission_id,
@@ -483,6 +489,18 @@ gboolean            intake_store_put_envelope         (IntakeStore              
                                                        const IntakeStoreEnvelope *meta,
                                                        GBytes                    *envelope,
                                                        IntakeStorePutResult      *out_result,
+                                                       GError                   **error);
+/* Group commit: @n envelopes as intake_store_put_envelope() would store
+ * them one after the other (a repeat inside the batch is DUPLICATE or
+ * CONFLICT against the earlier one), but in one write transaction, so one
+ * durable commit (one WAL fsync) for all. TRUE only once that transaction
+ * is committed: every verdict in @out_results is then durable. FALSE with
+ * @error when the store fails: then none of them was stored. */
+gboolean            intake_store_put_envelopes        (IntakeStore               *self,
+                                                       guint                      n,
+                                                       const IntakeStoreEnvelope *metas,
+                                                       GBytes * const            *envelopes,
+                                                       IntakeStorePutResult      *out_results,
                                                        GError                   **error);
 /* The stored bytes (and metadata into @out_meta when non-NULL), or NULL
  * with no error set if there is no such submission. */
