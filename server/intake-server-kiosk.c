@@ -23,12 +23,15 @@ intake_bytes_unref0 (GBytes *bytes)
 }
 
 /* Checks the device signature headers of a request to @route; on failure
- * answers and returns NULL. */
+ * answers and returns NULL. With @out_nonce (an upload), an active
+ * device's nonce is not recorded here but returned (pointing into the
+ * request headers), for the caller to record in its own transaction. */
 static IntakeStoreDevice *
-authenticate (IntakeServer      *self,
-              SoupServerMessage *msg,
-              IntakeServerRoute  route,
-              GBytes            *body)
+authenticate_deferred (IntakeServer      *self,
+                       SoupServerMessage *msg,
+                       IntakeServerRoute  route,
+                       GBytes            *body,
+                       IntakeStoreNonce  *out_nonce)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *device_hex = soup_message_headers_get_one (headers, INTAKE_HEADER_DEVICE);
@@ -76,7 +79,13 @@ authenticate (IntakeServer      *self,
     }
 
   /* Each nonce once: a captured request cannot be sent again. */
-  if (!intake_server_use_nonce (self, msg, device->device_id, nonce, g_ascii_strtoll (timestamp, NULL, 10)))
+  if (out_nonce != NULL && device->status != INTAKE_DEVICE_STATUS_REVOKED)
+    {
+      out_nonce->signer = NULL;  /* set by the caller: the device id lives in @device */
+      out_nonce->nonce = nonce;
+      out_nonce->expires_at = g_ascii_strtoll (timestamp, NULL, 10) + INTAKE_PROTOCOL_TIMESTAMP_WINDOW;
+    }
+  else if (!intake_server_use_nonce (self, msg, device->device_id, nonce, g_ascii_strtoll (timestamp, NULL, 10)))
     return NULL;
 
   /* Only after the signature: an unsigned probe learns nothing about
@@ -89,6 +98,25 @@ authenticate (IntakeServer      *self,
       return NULL;
     }
   return g_steal_pointer (&device);
+}
+
+static IntakeStoreDevice *
+authenticate (IntakeServer      *self,
+              SoupServerMessage *msg,
+              IntakeServerRoute  route,
+              GBytes            *body)
+{
+  return authenticate_deferred (self, msg, route, body, NULL);
+}
+
+static void
+replayed (IntakeServer      *self,
+          SoupServerMessage *msg)
+{
+  self->replayed++;
+  intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "replayed_request",
+                               "this request (its nonce) was seen before; a request is accepted once. "
+                               "Send a new request with a new nonce");
 }
 
 static JsonNode *
@@ -269,6 +297,8 @@ intake_server_handle_envelopes (IntakeServer      *self,
   g_autoptr(GBytes) receipt = NULL;
   g_autoptr(GError) parse_error = NULL;
   g_autoptr(GError) store_error = NULL;
+  IntakeStoreNonce nonce = { 0 };
+  gboolean nonce_fresh = FALSE;
   g_autoptr(GPtrArray) envelope_list = NULL;
   g_autofree IntakeAcceptResult *results = NULL;
   g_autofree char *receipt_b64 = NULL;
@@ -281,12 +311,21 @@ intake_server_handle_envelopes (IntakeServer      *self,
   gint64 now;
   guint n;
 
-  if (!(device = authenticate (self, msg, INTAKE_SERVER_ROUTE_ENVELOPES, body)))
+  /* The nonce is recorded in the envelopes' transaction: one durable
+   * commit per request. */
+  if (!(device = authenticate_deferred (self, msg, INTAKE_SERVER_ROUTE_ENVELOPES, body, &nonce)))
     return;
+  nonce.signer = device->device_id;
 
   if (!(request = intake_server_parse_json_object (body, parser, &parse_error)) ||
       !(node = json_object_get_member (request, "envelopes")) || !JSON_NODE_HOLDS_ARRAY (node))
     {
+      /* A refused request uses its nonce up all the same (and a replayed
+       * one is told so first), as before the nonce moved into the
+       * envelopes' transaction. */
+      if (!intake_server_use_nonce (self, msg, nonce.signer, nonce.nonce,
+                                    nonce.expires_at - INTAKE_PROTOCOL_TIMESTAMP_WINDOW))
+        return;
       intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
                                    intake_server_body_problem (parse_error,
                                                                "expected {\"envelopes\": [\"<base64 envelope>\", ...]}"));
@@ -296,6 +335,9 @@ intake_server_handle_envelopes (IntakeServer      *self,
   n = json_array_get_length (envelopes);
   if (n > INTAKE_PROTOCOL_MAX_BATCH)
     {
+      if (!intake_server_use_nonce (self, msg, nonce.signer, nonce.nonce,
+                                    nonce.expires_at - INTAKE_PROTOCOL_TIMESTAMP_WINDOW))
+        return;
       intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
                                    "at most 100 envelopes per request; send the rest in another request");
       return;
@@ -321,11 +363,16 @@ intake_server_handle_envelopes (IntakeServer      *self,
    * transaction. It returns once that transaction is durable, and only
    * then is the receipt signed. On failure nothing of this request was
    * stored; the kiosk retries the whole batch. */
-  if (!intake_server_accept_envelopes (self->store, self->office_key_id, device, n,
+  if (!intake_server_accept_envelopes (self->store, self->office_key_id, device, &nonce, &nonce_fresh, n,
                                        (GBytes * const *)envelope_list->pdata, INTAKE_ENVELOPE_SOURCE_UPLOAD, now,
                                        results, &store_error))
     {
       intake_server_store_unavailable (msg, store_error);
+      return;
+    }
+  if (!nonce_fresh)
+    {
+      replayed (self, msg);
       return;
     }
 

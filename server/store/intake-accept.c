@@ -151,6 +151,8 @@ gboolean
 intake_server_accept_envelopes (IntakeStore             *store,
                                 const char              *office_key_id,
                                 const IntakeStoreDevice *device,
+                                const IntakeStoreNonce  *nonce,
+                                gboolean                *out_nonce_fresh,
                                 guint                    n,
                                 GBytes * const          *envelopes,
                                 IntakeEnvelopeSource     source,
@@ -186,7 +188,7 @@ intake_server_accept_envelopes (IntakeStore             *store,
       g_ptr_array_add (to_store, envelopes[i]);
     }
 
-  if (!intake_store_put_envelopes (store, to_store->len, (const IntakeStoreEnvelope *)(void *)metas->data,
+  if (!intake_store_put_envelopes (store, nonce, out_nonce_fresh, to_store->len, (const IntakeStoreEnvelope *)(void *)metas->data,
                                    (GBytes * const *)to_store->pdata, puts, error))
     return FALSE;
   for (guint k = 0; k < to_store->len; k++)

@@ -63,10 +63,14 @@ gboolean    intake_server_accept_envelope   (IntakeStore             *store,
  * in one transaction (intake_store_put_envelopes(): one durable commit).
  * TRUE only once that commit is done, so a receipt built from
  * @out_results names only durable envelopes; FALSE when the store fails,
- * and then none of them was stored. */
+ * and then none of them was stored. @nonce and @out_nonce_fresh: see
+ * intake_store_put_envelopes() (the request's nonce, recorded in the same
+ * transaction). */
 gboolean    intake_server_accept_envelopes  (IntakeStore             *store,
                                              const char              *office_key_id,
                                              const IntakeStoreDevice *device,
+                                             const IntakeStoreNonce  *nonce,
+                                             gboolean                *out_nonce_fresh,
                                              guint                    n,
                                              GBytes * const          *envelopes,
                                              IntakeEnvelopeSource     source,

@@ -407,6 +407,8 @@ compare_envelope_order (gconstpointer a,
  * The verdicts are those of putting the envelopes one after the other. */
 static gboolean
 common_put_envelopes (IntakeStore               *store,
+                      const IntakeStoreNonce    *nonce,
+                      gboolean                  *out_nonce_fresh,
                       guint                      n,
                       const IntakeStoreEnvelope *metas,
                       GBytes * const            *envelopes,
@@ -428,6 +430,17 @@ common_put_envelopes (IntakeStore               *store,
 
   if (!ops->begin (store, error))
     return FALSE;
+  if (nonce != NULL)
+    {
+      if (!ops->insert_nonce (store, nonce->signer, nonce->nonce, nonce->expires_at, out_nonce_fresh, error))
+        return fail (ops, store);
+      if (!*out_nonce_fresh)
+        {
+          ops->rollback (store);
+          return TRUE;
+        }
+      written = TRUE;
+    }
   for (guint k = 0; k < n; k++)
     {
       guint i = order[k];

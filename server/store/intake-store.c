@@ -150,6 +150,8 @@ intake_store_put_envelope (IntakeStore               *self,
 
 gboolean
 intake_store_put_envelopes (IntakeStore               *self,
+                            const IntakeStoreNonce    *nonce,
+                            gboolean                  *out_nonce_fresh,
                             guint                      n,
                             const IntakeStoreEnvelope *metas,
                             GBytes * const            *envelopes,
@@ -158,16 +160,21 @@ intake_store_put_envelopes (IntakeStore               *self,
 {
   g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
   g_return_val_if_fail (n == 0 || (metas != NULL && envelopes != NULL && out_results != NULL), FALSE);
+  g_return_val_if_fail (nonce == NULL || (nonce->signer != NULL && nonce->nonce != NULL && out_nonce_fresh != NULL),
+                        FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (out_nonce_fresh != NULL)
+    *out_nonce_fresh = TRUE;
   for (guint i = 0; i < n; i++)
     if (envelopes[i] == NULL || !intake_hex_is_lower (metas[i].submission_id, 32) ||
         !intake_hex_is_lower (metas[i].device_id, 32) || !intake_hex_is_lower (metas[i].sha256, 64) ||
         metas[i].size != (gint64)g_bytes_get_size (envelopes[i]))
       return invalid (error, "envelope metadata");
-  if (n == 0)
+  if (n == 0 && nonce == NULL)
     return TRUE;
-  return INTAKE_STORE_GET_IFACE (self)->put_envelopes (self, n, metas, envelopes, out_results, error);
+  return INTAKE_STORE_GET_IFACE (self)->put_envelopes (self, nonce, out_nonce_fresh, n, metas, envelopes, out_results,
+                                                       error);
 }
 
 GBytes *

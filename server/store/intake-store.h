@@ -81,6 +81,13 @@ typedef enum {
   INTAKE_STORE_PUT_CONFLICT,   /* same submission id, other bytes: refused and logged */
 } IntakeStorePutResult;
 
+/* A signed request's nonce, kept until @expires_at (Unix seconds). */
+typedef struct {
+  const char *signer;
+  const char *nonce;
+  gint64      expires_at;
+} IntakeStoreNonce;
+
 #define INTAKE_HEX_ID_LEN 33     /* 16 bytes as hex + NUL */
 
 typedef struct {
@@ -267,6 +274,8 @@ struct _IntakeStoreInterface
                                      IntakeStorePutResult      *out_result,
                                      GError                   **error);
   gboolean   (*put_envelopes)       (IntakeStore               *self,
+                                     const IntakeStoreNonce    *nonce,
+                                     gboolean                  *out_nonce_fresh,
                                      guint                      n,
                                      const IntakeStoreEnvelope *metas,
                                      GBytes * const            *envelopes,
@@ -495,8 +504,15 @@ gboolean            intake_store_put_envelope         (IntakeStore              
  * CONFLICT against the earlier one), but in one write transaction, so one
  * durable commit (one WAL fsync) for all. TRUE only once that transaction
  * is committed: every verdict in @out_results is then durable. FALSE with
- * @error when the store fails: then none of them was stored. */
+ * @error when the store fails: then none of them was stored.
+ * With @nonce (may be NULL), the request's nonce is recorded first in the
+ * same transaction (intake_store_use_nonce() without a commit of its
+ * own): a request costs one durable commit, not two. If it was used
+ * before, *@out_nonce_fresh is FALSE, nothing is stored and @out_results
+ * is not set. */
 gboolean            intake_store_put_envelopes        (IntakeStore               *self,
+                                                       const IntakeStoreNonce    *nonce,
+                                                       gboolean                  *out_nonce_fresh,
                                                        guint                      n,
                                                        const IntakeStoreEnvelope *metas,
                                                        GBytes * const            *envelopes,
