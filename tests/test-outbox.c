@@ -373,6 +373,45 @@ test_backoff (Fixture       *f,
   g_assert_error (error, INTAKE_OUTBOX_ERROR, INTAKE_OUTBOX_ERROR_NOT_FOUND);
 }
 
+/* One receipt's envelopes marked in one transaction: all, or none when one
+ * of them is unknown. */
+static void
+test_delivery_many (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(IntakeOutbox) outbox = open_outbox (f);
+  g_autoptr(GBytes) a = seal_text (f->office_public, f->device, NULL, "{\"n\":1}");
+  g_autoptr(GBytes) b = seal_text (f->office_public, f->device, NULL, "{\"n\":2}");
+  g_autoptr(GBytes) c = seal_text (f->office_public, f->device, NULL, "{\"n\":3}");
+  g_autoptr(GBytes) receipt = g_bytes_new_static ("signed receipt", 14);
+  g_autofree char *id_a = submission_hex (a);
+  g_autofree char *id_b = submission_hex (b);
+  g_autofree char *id_c = submission_hex (c);
+  const char *with_unknown[] = { id_a, "00000000000000000000000000000000", id_b };
+  const char *ids[] = { id_a, id_b, id_a };
+  g_autoptr(GError) error = NULL;
+  IntakeOutboxCounts counts;
+
+  add_ok (outbox, a);
+  add_ok (outbox, b);
+  add_ok (outbox, c);
+
+  g_assert_false (intake_outbox_mark_delivered_many (outbox, with_unknown, 3, receipt, 1000, &error));
+  g_assert_error (error, INTAKE_OUTBOX_ERROR, INTAKE_OUTBOX_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (intake_outbox_get_counts (outbox, &counts, NULL));
+  g_assert_cmpuint (counts.pending, ==, 3);
+
+  /* A repeat inside the receipt is accepted, as a repeated receipt is. */
+  g_assert_true (intake_outbox_mark_delivered_many (outbox, ids, 3, receipt, 1000, &error));
+  g_assert_no_error (error);
+  g_assert_true (intake_outbox_mark_delivered_many (outbox, NULL, 0, receipt, 1000, &error));
+  g_assert_true (intake_outbox_get_counts (outbox, &counts, NULL));
+  g_assert_cmpuint (counts.pending, ==, 1);
+  g_assert_cmpuint (counts.delivered, ==, 2);
+  (void)id_c;
+}
+
 static void
 test_exported (Fixture       *f,
                gconstpointer  data)
@@ -903,6 +942,7 @@ main (int    argc,
   ADD ("/outbox/add/stores-pending", test_add_pending);
   ADD ("/outbox/add/idempotent", test_add_idempotent);
   ADD ("/outbox/add/conflict", test_add_conflict);
+  ADD ("/outbox/delivery/many", test_delivery_many);
   ADD ("/outbox/add/refuses-invalid-envelope", test_add_invalid);
   ADD ("/outbox/delivery/receipt-and-purge", test_delivery);
   ADD ("/outbox/sync/backoff-and-due", test_backoff);

@@ -655,21 +655,17 @@ run_update (IntakeOutbox  *self,
   return TRUE;
 }
 
-gboolean
-intake_outbox_mark_delivered (IntakeOutbox  *self,
-                              const char    *submission_id,
-                              GBytes        *receipt,
-                              gint64         now,
-                              GError       **error)
+static gboolean
+mark_one_delivered (IntakeOutbox  *self,
+                    const char    *submission_id,
+                    GBytes        *receipt,
+                    gint64         now,
+                    GError       **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(sqlite3_stmt) check = NULL;
   gsize len;
   const void *data;
-
-  g_return_val_if_fail (INTAKE_IS_OUTBOX (self), FALSE);
-  g_return_val_if_fail (submission_id != NULL, FALSE);
-  g_return_val_if_fail (receipt != NULL, FALSE);
 
   data = g_bytes_get_data (receipt, &len);
   if (!(stmt = prepare (self,
@@ -696,6 +692,48 @@ intake_outbox_mark_delivered (IntakeOutbox  *self,
 
   g_set_error (error, INTAKE_OUTBOX_ERROR, INTAKE_OUTBOX_ERROR_NOT_FOUND,
                "outbox: no submission %s", submission_id);
+  return FALSE;
+}
+
+gboolean
+intake_outbox_mark_delivered (IntakeOutbox  *self,
+                              const char    *submission_id,
+                              GBytes        *receipt,
+                              gint64         now,
+                              GError       **error)
+{
+  g_return_val_if_fail (INTAKE_IS_OUTBOX (self), FALSE);
+  g_return_val_if_fail (submission_id != NULL, FALSE);
+  g_return_val_if_fail (receipt != NULL, FALSE);
+
+  return mark_one_delivered (self, submission_id, receipt, now, error);
+}
+
+gboolean
+intake_outbox_mark_delivered_many (IntakeOutbox        *self,
+                                   const char * const  *submission_ids,
+                                   guint                n,
+                                   GBytes              *receipt,
+                                   gint64               now,
+                                   GError             **error)
+{
+  g_return_val_if_fail (INTAKE_IS_OUTBOX (self), FALSE);
+  g_return_val_if_fail (n == 0 || submission_ids != NULL, FALSE);
+  g_return_val_if_fail (receipt != NULL, FALSE);
+
+  if (n == 0)
+    return TRUE;
+  if (!exec (self, "BEGIN IMMEDIATE", "starting a transaction", error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (!mark_one_delivered (self, submission_ids[i], receipt, now, error))
+      goto fail;
+  if (!exec (self, "COMMIT", "committing", error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (self);
   return FALSE;
 }
 

@@ -112,6 +112,14 @@ gboolean          intake_outbox_mark_delivered     (IntakeOutbox        *self,
                                                     GBytes              *receipt,
                                                     gint64               now,
                                                     GError             **error);
+/* The same for @n envelopes of one receipt, in one transaction (one
+ * fsync instead of @n); on error none is marked. */
+gboolean          intake_outbox_mark_delivered_many (IntakeOutbox       *self,
+                                                    const char * const  *submission_ids,
+                                                    guint                n,
+                                                    GBytes              *receipt,
+                                                    gint64               now,
+                                                    GError             **error);
 gboolean          intake_outbox_mark_exported      (IntakeOutbox        *self,
                                                     const char * const  *submission_ids,
                                                     gint64               now,
