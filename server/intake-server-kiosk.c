@@ -284,97 +284,60 @@ intake_server_handle_questionnaire (IntakeServer      *self,
   intake_server_respond_json (msg, SOUP_STATUS_OK, root);
 }
 
-void
-intake_server_handle_envelopes (IntakeServer      *self,
-                                SoupServerMessage *msg)
+/* Group commit across requests ------------------------------------------
+
+ * Each upload is checked (signatures: the CPU-bound part) in its handler,
+ * then queued with its message paused. The queue is stored in one
+ * transaction, one durable commit, when the main loop has nothing else to
+ * do (an idle at low priority: every request that arrived during the last
+ * commit's fsync has been read and checked by then), after at most
+ * FLUSH_DELAY_MS, or at once when it holds FLUSH_MAX_ENVELOPES. Only then
+ * are the receipts signed and the answers sent: a receipt names only
+ * durable envelopes. If the commit fails, nothing of any queued request
+ * was stored and each is answered 503, which its kiosk retries. */
+#define FLUSH_DELAY_MS       10
+#define FLUSH_MAX_ENVELOPES  1000
+
+typedef struct {
+  SoupServerMessage *msg;
+  IntakeStoreDevice *device;
+  IntakeAcceptBatch *batch;
+  gint64             now;
+} QueuedUpload;
+
+static void
+queued_upload_free (QueuedUpload *queued)
 {
-  g_autoptr(GBytes) body = intake_server_request_body (msg);
-  g_autoptr(IntakeStoreDevice) device = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_object_unref (queued->msg);
+  intake_store_device_free (queued->device);
+  intake_accept_batch_free (queued->batch);
+  g_free (queued);
+}
+
+static void
+respond_upload (IntakeServer       *self,
+                SoupServerMessage  *msg,
+                IntakeStoreDevice  *device,
+                IntakeAcceptBatch  *batch,
+                gint64              now)
+{
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (IntakeReceiptItem));
   g_autoptr(GBytes) receipt = NULL;
-  g_autoptr(GError) parse_error = NULL;
-  g_autoptr(GError) store_error = NULL;
-  IntakeStoreNonce nonce = { 0 };
-  gboolean nonce_fresh = FALSE;
-  g_autoptr(GPtrArray) envelope_list = NULL;
-  g_autofree IntakeAcceptResult *results = NULL;
   g_autofree char *receipt_b64 = NULL;
   g_autofree char *signature_b64 = NULL;
   guint8 signature[INTAKE_SIGNATURE_BYTES];
   IntakeRequestLog *log = intake_server_request_log (msg);
-  JsonObject *request;
-  JsonNode *node;
-  JsonArray *envelopes;
-  gint64 now;
+  const IntakeAcceptResult *results;
   guint n;
 
-  /* The nonce is recorded in the envelopes' transaction: one durable
-   * commit per request. */
-  if (!(device = authenticate_deferred (self, msg, INTAKE_SERVER_ROUTE_ENVELOPES, body, &nonce)))
-    return;
-  nonce.signer = device->device_id;
-
-  if (!(request = intake_server_parse_json_object (body, parser, &parse_error)) ||
-      !(node = json_object_get_member (request, "envelopes")) || !JSON_NODE_HOLDS_ARRAY (node))
-    {
-      /* A refused request uses its nonce up all the same (and a replayed
-       * one is told so first), as before the nonce moved into the
-       * envelopes' transaction. */
-      if (!intake_server_use_nonce (self, msg, nonce.signer, nonce.nonce,
-                                    nonce.expires_at - INTAKE_PROTOCOL_TIMESTAMP_WINDOW))
-        return;
-      intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
-                                   intake_server_body_problem (parse_error,
-                                                               "expected {\"envelopes\": [\"<base64 envelope>\", ...]}"));
-      return;
-    }
-  envelopes = json_node_get_array (node);
-  n = json_array_get_length (envelopes);
-  if (n > INTAKE_PROTOCOL_MAX_BATCH)
-    {
-      if (!intake_server_use_nonce (self, msg, nonce.signer, nonce.nonce,
-                                    nonce.expires_at - INTAKE_PROTOCOL_TIMESTAMP_WINDOW))
-        return;
-      intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
-                                   "at most 100 envelopes per request; send the rest in another request");
-      return;
-    }
-
-  now = g_get_real_time () / G_USEC_PER_SEC;
-  envelope_list = g_ptr_array_new_full (n, (GDestroyNotify)intake_bytes_unref0);
-  results = g_new0 (IntakeAcceptResult, n + 1);
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *element = json_array_get_element (envelopes, i);
-      guint8 *data;
-      gsize len = 0;
-
-      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING &&
-          (data = intake_base64_decode_strict (json_node_get_string (element), &len)) != NULL)
-        g_ptr_array_add (envelope_list, g_bytes_new_take (data, len));
-      else
-        g_ptr_array_add (envelope_list, NULL);
-    }
-
-  /* Group commit: every envelope checked, then all that pass stored in one
-   * transaction. It returns once that transaction is durable, and only
-   * then is the receipt signed. On failure nothing of this request was
-   * stored; the kiosk retries the whole batch. */
-  if (!intake_server_accept_envelopes (self->store, self->office_key_id, device, &nonce, &nonce_fresh, n,
-                                       (GBytes * const *)envelope_list->pdata, INTAKE_ENVELOPE_SOURCE_UPLOAD, now,
-                                       results, &store_error))
-    {
-      intake_server_store_unavailable (msg, store_error);
-      return;
-    }
-  if (!nonce_fresh)
+  if (!intake_accept_batch_get_nonce_fresh (batch))
     {
       replayed (self, msg);
       return;
     }
+  results = intake_accept_batch_get_results (batch, &n);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "results");
@@ -428,6 +391,185 @@ intake_server_handle_envelopes (IntakeServer      *self,
 
   root = json_builder_get_root (builder);
   intake_server_respond_json (msg, SOUP_STATUS_OK, root);
+}
+
+static void
+flush_uploads (IntakeServer *self)
+{
+  g_autoptr(GPtrArray) queue = g_steal_pointer (&self->queued_uploads);
+  g_autoptr(GError) error = NULL;
+  g_autofree IntakeAcceptBatch **batches = NULL;
+  gboolean ok;
+
+  g_clear_handle_id (&self->flush_idle_id, g_source_remove);
+  g_clear_handle_id (&self->flush_timeout_id, g_source_remove);
+  self->queued_envelopes = 0;
+  if (queue == NULL || queue->len == 0)
+    return;
+
+  batches = g_new0 (IntakeAcceptBatch *, queue->len + 1);
+  for (guint i = 0; i < queue->len; i++)
+    batches[i] = ((QueuedUpload *)g_ptr_array_index (queue, i))->batch;
+  ok = intake_accept_batches_store (self->store, batches, queue->len, &error);
+  self->upload_commits++;
+  self->upload_commit_requests += queue->len;
+
+  for (guint i = 0; i < queue->len; i++)
+    {
+      QueuedUpload *queued = g_ptr_array_index (queue, i);
+
+      if (ok)
+        respond_upload (self, queued->msg, queued->device, queued->batch, queued->now);
+      else
+        intake_server_store_unavailable (queued->msg, error);
+      soup_server_message_unpause (queued->msg);
+    }
+}
+
+static gboolean
+flush_idle_cb (gpointer user_data)
+{
+  IntakeServer *self = user_data;
+
+  self->flush_idle_id = 0;
+  flush_uploads (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+flush_timeout_cb (gpointer user_data)
+{
+  IntakeServer *self = user_data;
+
+  self->flush_timeout_id = 0;
+  flush_uploads (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_upload (IntakeServer      *self,
+              SoupServerMessage *msg,
+              IntakeStoreDevice *device,
+              IntakeAcceptBatch *batch,
+              gint64             now)
+{
+  QueuedUpload *queued = g_new0 (QueuedUpload, 1);
+  guint n = 0;
+
+  queued->msg = g_object_ref (msg);
+  queued->device = device;
+  queued->batch = batch;
+  queued->now = now;
+  intake_accept_batch_get_results (batch, &n);
+  if (self->queued_uploads == NULL)
+    self->queued_uploads = g_ptr_array_new_with_free_func ((GDestroyNotify)queued_upload_free);
+  g_ptr_array_add (self->queued_uploads, queued);
+  self->queued_envelopes += n;
+  soup_server_message_pause (msg);
+
+  if (self->queued_envelopes >= FLUSH_MAX_ENVELOPES)
+    {
+      flush_uploads (self);
+      return;
+    }
+  if (self->flush_idle_id == 0)
+    self->flush_idle_id = g_idle_add_full (G_PRIORITY_LOW, flush_idle_cb, self, NULL);
+  /* Under a steady stream of requests the idle may wait: the timeout
+   * bounds the wait. */
+  if (self->flush_timeout_id == 0)
+    self->flush_timeout_id = g_timeout_add (FLUSH_DELAY_MS, flush_timeout_cb, self);
+}
+
+void
+intake_server_drop_queued_uploads (IntakeServer *self)
+{
+  g_autoptr(GPtrArray) queue = g_steal_pointer (&self->queued_uploads);
+
+  g_clear_handle_id (&self->flush_idle_id, g_source_remove);
+  g_clear_handle_id (&self->flush_timeout_id, g_source_remove);
+  self->queued_envelopes = 0;
+  if (queue == NULL)
+    return;
+  for (guint i = 0; i < queue->len; i++)
+    {
+      QueuedUpload *queued = g_ptr_array_index (queue, i);
+
+      intake_server_respond_error (queued->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "store_unavailable",
+                                   "the server is stopping; retry later");
+      soup_server_message_unpause (queued->msg);
+    }
+}
+
+void
+intake_server_handle_envelopes (IntakeServer      *self,
+                                SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) body = intake_server_request_body (msg);
+  g_autoptr(IntakeStoreDevice) device = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) parse_error = NULL;
+  g_autoptr(GPtrArray) envelope_list = NULL;
+  IntakeStoreNonce nonce = { 0 };
+  IntakeAcceptBatch *batch;
+  JsonObject *request;
+  JsonNode *node;
+  JsonArray *envelopes;
+  gint64 now;
+  guint n;
+
+  /* The nonce is recorded in the envelopes' transaction: one durable
+   * commit per request. */
+  if (!(device = authenticate_deferred (self, msg, INTAKE_SERVER_ROUTE_ENVELOPES, body, &nonce)))
+    return;
+  nonce.signer = device->device_id;
+
+  if (!(request = intake_server_parse_json_object (body, parser, &parse_error)) ||
+      !(node = json_object_get_member (request, "envelopes")) || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      /* A refused request uses its nonce up all the same (and a replayed
+       * one is told so first), as before the nonce moved into the
+       * envelopes' transaction. */
+      if (!intake_server_use_nonce (self, msg, nonce.signer, nonce.nonce,
+                                    nonce.expires_at - INTAKE_PROTOCOL_TIMESTAMP_WINDOW))
+        return;
+      intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
+                                   intake_server_body_problem (parse_error,
+                                                               "expected {\"envelopes\": [\"<base64 envelope>\", ...]}"));
+      return;
+    }
+  envelopes = json_node_get_array (node);
+  n = json_array_get_length (envelopes);
+  if (n > INTAKE_PROTOCOL_MAX_BATCH)
+    {
+      if (!intake_server_use_nonce (self, msg, nonce.signer, nonce.nonce,
+                                    nonce.expires_at - INTAKE_PROTOCOL_TIMESTAMP_WINDOW))
+        return;
+      intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
+                                   "at most 100 envelopes per request; send the rest in another request");
+      return;
+    }
+
+  now = g_get_real_time () / G_USEC_PER_SEC;
+  envelope_list = g_ptr_array_new_full (n, (GDestroyNotify)intake_bytes_unref0);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (envelopes, i);
+      guint8 *data;
+      gsize len = 0;
+
+      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING &&
+          (data = intake_base64_decode_strict (json_node_get_string (element), &len)) != NULL)
+        g_ptr_array_add (envelope_list, g_bytes_new_take (data, len));
+      else
+        g_ptr_array_add (envelope_list, NULL);
+    }
+
+  /* Group commit: every envelope checked now; the ones that pass wait for
+   * the next commit, which other requests handled in the meantime share
+   * (flush_uploads()). The answer, and the receipt, come after it. */
+  batch = intake_accept_batch_new (self->office_key_id, device, &nonce, n, (GBytes * const *)envelope_list->pdata,
+                                   INTAKE_ENVELOPE_SOURCE_UPLOAD, now);
+  queue_upload (self, msg, g_steal_pointer (&device), batch, now);
 }
 
 /* POST /v1/help-requests from a kiosk: counted, never audited. */

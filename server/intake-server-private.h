@@ -75,6 +75,15 @@ struct _IntakeServer
   IntakeSignedQuestionnaire *questionnaire;
   gboolean                   tls;
 
+  /* Group commit across requests (intake-server-kiosk.c): uploads whose
+   * envelopes are checked and that wait, paused, for the next commit. */
+  GPtrArray                 *queued_uploads;
+  guint                      flush_idle_id;
+  guint                      flush_timeout_id;
+  guint                      queued_envelopes;
+  guint64                    upload_commits;          /* group commits of uploads */
+  guint64                    upload_commit_requests;  /* requests they stored */
+
   /* Large bodies being received (none is authenticated before it is all
    * in): how many, and how many per device or reviewer id. */
   guint                      pending_bodies;
@@ -143,6 +152,9 @@ void              intake_server_handle_enroll        (IntakeServer       *self,
                                                       SoupServerMessage  *msg);
 void              intake_server_handle_questionnaire (IntakeServer       *self,
                                                       SoupServerMessage  *msg);
+/* Answers every queued upload now (dispose: nothing is stored, each gets
+ * 503 store_unavailable and its kiosk retries). */
+void              intake_server_drop_queued_uploads  (IntakeServer       *self);
 void              intake_server_handle_envelopes     (IntakeServer       *self,
                                                       SoupServerMessage  *msg);
 void              intake_server_handle_help_requests (IntakeServer       *self,

@@ -691,6 +691,16 @@ handle_metrics (IntakeServer      *self,
                    "# HELP intake_requests_replayed_total Signed requests refused because their nonce was used before.\n"
                    "# TYPE intake_requests_replayed_total counter\n");
   g_string_append_printf (out, "intake_requests_replayed_total %" G_GUINT64_FORMAT "\n", self->replayed);
+  g_string_append (out,
+                   "# HELP intake_upload_commits_total Durable commits of uploaded envelopes (group commits).\n"
+                   "# TYPE intake_upload_commits_total counter\n");
+  g_string_append_printf (out, "intake_upload_commits_total %" G_GUINT64_FORMAT "\n", self->upload_commits);
+  g_string_append (out,
+                   "# HELP intake_upload_commit_requests_total Upload requests those commits stored (shared commits: "
+                   "more requests than commits).\n"
+                   "# TYPE intake_upload_commit_requests_total counter\n");
+  g_string_append_printf (out, "intake_upload_commit_requests_total %" G_GUINT64_FORMAT "\n",
+                          self->upload_commit_requests);
 
   g_string_append (out,
                    "# HELP intake_request_duration_seconds Time from request start to answer.\n"
@@ -843,6 +853,7 @@ intake_server_dispose (GObject *object)
 {
   IntakeServer *self = INTAKE_SERVER (object);
 
+  intake_server_drop_queued_uploads (self);
   if (self->listener != NULL)
     intake_server_listener_stop (self->listener);
   g_clear_object (&self->listener);

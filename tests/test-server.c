@@ -1701,6 +1701,136 @@ test_group_commit_atomic (void)
   test_server_stop (server);
 }
 
+static gboolean
+flag_cb (gpointer user_data)
+{
+  *(gboolean *)user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Concurrent uploads share a commit: while the test holds the store's
+ * write lock (SQLite: BEGIN IMMEDIATE on the file; PostgreSQL: LOCK TABLE
+ * envelopes), eight signed uploads arrive; the server checks them, its
+ * first commit waits on the lock, and the rest are stored together once
+ * it is released. Every verdict and receipt is as usual; the server's own
+ * counters (/metrics) show fewer commits than requests. */
+static void
+test_shared_commit (void)
+{
+  const guint n_requests = 8, per_request = 10;
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(GPtrArray) kiosks = g_ptr_array_new_with_free_func ((GDestroyNotify)test_kiosk_free);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns-per-host", 16, "max-conns", 16,
+                                                                  "timeout", 60, NULL);
+  g_autoptr(GPtrArray) exchanges = g_ptr_array_new_with_free_func ((GDestroyNotify)exchange_free);
+  g_autoptr(GPtrArray) batches = g_ptr_array_new_with_free_func ((GDestroyNotify)g_ptr_array_unref);
+  gint64 commits_before, requests_before, commits, requests;
+  gboolean waited = FALSE;
+  sqlite3 *db = NULL;
+  PGconn *locker = NULL;
+  gint64 deadline;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  /* One kiosk per request: a device has at most four large bodies in
+   * flight (the front door). */
+  for (guint r = 0; r < n_requests; r++)
+    {
+      TestKiosk *kiosk = test_kiosk_new_enrolled (server);
+      GPtrArray *batch = envelopes_new ();
+
+      g_ptr_array_add (kiosks, kiosk);
+      for (guint i = 0; i < per_request; i++)
+        g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));
+      g_ptr_array_add (batches, batch);
+    }
+  commits_before = test_server_metric (server, "intake_upload_commits_total");
+  requests_before = test_server_metric (server, "intake_upload_commit_requests_total");
+
+  if (server->conninfo != NULL)
+    {
+      locker = PQconnectdb (server->conninfo);
+      g_assert_cmpint (PQstatus (locker), ==, CONNECTION_OK);
+      PQclear (pg_exec_ok (locker, "BEGIN"));
+      PQclear (pg_exec_ok (locker, "LOCK TABLE envelopes IN EXCLUSIVE MODE"));
+    }
+  else
+    {
+      g_autofree char *path = g_build_filename (server->data_dir, "intake.db", NULL);
+
+      g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+    }
+
+  for (guint r = 0; r < n_requests; r++)
+    {
+      g_autoptr(GBytes) body = test_upload_body (g_ptr_array_index (batches, r));
+
+      g_ptr_array_add (exchanges,
+                       exchange_start (session, test_kiosk_message_new (g_ptr_array_index (kiosks, r), server, "POST", "/v1/envelopes", body, 0)));
+    }
+  /* PostgreSQL's lock wait gives up after 1 s (docs/server.md): release
+   * well before. */
+  g_timeout_add (400, flag_cb, &waited);
+  while (!waited)
+    g_main_context_iteration (NULL, TRUE);
+  if (locker != NULL)
+    {
+      PQclear (pg_exec_ok (locker, "ROLLBACK"));
+      PQfinish (locker);
+    }
+  else
+    {
+      g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+      sqlite3_close (db);
+    }
+
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  for (guint r = 0; r < n_requests; r++)
+    {
+      Exchange *exchange = g_ptr_array_index (exchanges, r);
+
+      while (!exchange->done && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_true (exchange->done);
+    }
+
+  for (guint r = 0; r < n_requests; r++)
+    {
+      Exchange *exchange = g_ptr_array_index (exchanges, r);
+      GPtrArray *batch = g_ptr_array_index (batches, r);
+      g_autoptr(GArray) items = NULL;
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      TestResponse response = { 0 };
+
+      g_assert_no_error (exchange->error);
+      g_assert_cmpuint (soup_message_get_status (exchange->msg), ==, 200);
+      g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (exchange->body, NULL),
+                                                 (gssize)g_bytes_get_size (exchange->body), NULL));
+      response.status = 200;
+      response.body = exchange->body;
+      response.json = json_parser_get_root (parser);
+      for (guint i = 0; i < per_request; i++)
+        assert_result (&response, i, "stored", NULL);
+      items = test_verify_receipt (g_ptr_array_index (kiosks, r), &response);
+      g_assert_cmpuint (items->len, ==, per_request);
+      for (guint i = 0; i < per_request; i++)
+        {
+          g_autofree char *id = submission_hex (g_ptr_array_index (batch, i));
+
+          g_assert_cmpstr (g_array_index (items, IntakeReceiptItem, i).submission_id, ==, id);
+        }
+    }
+  g_assert_cmpint (store_envelope_count (server), ==, n_requests * per_request);
+
+  commits = test_server_metric (server, "intake_upload_commits_total") - commits_before;
+  requests = test_server_metric (server, "intake_upload_commit_requests_total") - requests_before;
+  g_test_message ("%" G_GINT64_FORMAT " requests stored in %" G_GINT64_FORMAT " commits", requests, commits);
+  g_assert_cmpint (requests, ==, n_requests);
+  g_assert_cmpint (commits, >=, 1);
+  g_assert_cmpint (commits, <=, n_requests / 2);
+  test_server_stop (server);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1715,6 +1845,7 @@ main (int    argc,
   g_test_add_func ("/server/upload/mixed-batch", test_upload_mixed_batch);
   g_test_add_func ("/server/upload/group-commit-verdicts", test_group_commit_verdicts);
   g_test_add_func ("/server/upload/group-commit-atomic", test_group_commit_atomic);
+  g_test_add_func ("/server/upload/shared-commit", test_shared_commit);
   g_test_add_func ("/server/replay/device", test_replay_device);
   g_test_add_func ("/server/upload/submission-id-scoped-to-device", test_submission_id_scoped_to_device);
   g_test_add_func ("/server/enroll/proof-of-possession", test_enroll_proof_of_possession);

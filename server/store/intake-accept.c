@@ -147,6 +147,134 @@ intake_server_accept_envelope (IntakeStore             *store,
   return TRUE;
 }
 
+struct _IntakeAcceptBatch {
+  guint               n;
+  IntakeAcceptResult *results;
+  GArray             *metas;       /* IntakeStoreEnvelope of the ones to store */
+  GPtrArray          *to_store;    /* GBytes, the same */
+  guint              *index;       /* into @results */
+  IntakeStorePutResult *puts;
+  IntakeStoreNonce    nonce;
+  char               *nonce_signer;
+  char               *nonce_text;
+  gboolean            has_nonce;
+  gboolean            nonce_fresh;
+};
+
+IntakeAcceptBatch *
+intake_accept_batch_new (const char              *office_key_id,
+                         const IntakeStoreDevice *device,
+                         const IntakeStoreNonce  *nonce,
+                         guint                    n,
+                         GBytes * const          *envelopes,
+                         IntakeEnvelopeSource     source,
+                         gint64                   now)
+{
+  IntakeAcceptBatch *batch;
+
+  g_return_val_if_fail (office_key_id != NULL, NULL);
+  g_return_val_if_fail (device != NULL && device->status == INTAKE_DEVICE_STATUS_ACTIVE, NULL);
+  g_return_val_if_fail (n == 0 || envelopes != NULL, NULL);
+
+  batch = g_new0 (IntakeAcceptBatch, 1);
+  batch->n = n;
+  batch->results = g_new0 (IntakeAcceptResult, n + 1);
+  batch->metas = g_array_sized_new (FALSE, TRUE, sizeof (IntakeStoreEnvelope), n);
+  batch->to_store = g_ptr_array_new_full (n, (GDestroyNotify)g_bytes_unref);
+  batch->index = g_new0 (guint, n + 1);
+  batch->puts = g_new0 (IntakeStorePutResult, n + 1);
+  batch->nonce_fresh = TRUE;
+  if (nonce != NULL)
+    {
+      batch->has_nonce = TRUE;
+      batch->nonce_signer = g_strdup (nonce->signer);
+      batch->nonce_text = g_strdup (nonce->nonce);
+      batch->nonce = (IntakeStoreNonce) { batch->nonce_signer, batch->nonce_text, nonce->expires_at };
+    }
+
+  /* Every check here (the CPU-bound part); storing comes later, in one
+   * transaction, maybe with other requests' batches. */
+  for (guint i = 0; i < n; i++)
+    {
+      IntakeStoreEnvelope meta;
+
+      if (envelopes[i] == NULL)
+        {
+          reject (&batch->results[i], INTAKE_REJECT_MALFORMED);
+          continue;
+        }
+      if (!check_envelope (office_key_id, device, envelopes[i], source, now, &batch->results[i], &meta))
+        continue;
+      batch->index[batch->to_store->len] = i;
+      g_array_append_val (batch->metas, meta);
+      g_ptr_array_add (batch->to_store, g_bytes_ref (envelopes[i]));
+    }
+  return batch;
+}
+
+void
+intake_accept_batch_free (IntakeAcceptBatch *batch)
+{
+  if (batch == NULL)
+    return;
+  g_free (batch->results);
+  g_array_unref (batch->metas);
+  g_ptr_array_unref (batch->to_store);
+  g_free (batch->index);
+  g_free (batch->puts);
+  g_free (batch->nonce_signer);
+  g_free (batch->nonce_text);
+  g_free (batch);
+}
+
+const IntakeAcceptResult *
+intake_accept_batch_get_results (IntakeAcceptBatch *batch,
+                                 guint             *out_n)
+{
+  *out_n = batch->n;
+  return batch->results;
+}
+
+gboolean
+intake_accept_batch_get_nonce_fresh (IntakeAcceptBatch *batch)
+{
+  return batch->nonce_fresh;
+}
+
+gboolean
+intake_accept_batches_store (IntakeStore        *store,
+                             IntakeAcceptBatch **batches,
+                             guint               n_batches,
+                             GError            **error)
+{
+  g_autofree IntakeStoreUpload *uploads = g_new0 (IntakeStoreUpload, n_batches + 1);
+
+  g_return_val_if_fail (INTAKE_IS_STORE (store), FALSE);
+
+  for (guint b = 0; b < n_batches; b++)
+    {
+      IntakeAcceptBatch *batch = batches[b];
+
+      uploads[b].nonce = batch->has_nonce ? &batch->nonce : NULL;
+      uploads[b].n = batch->to_store->len;
+      uploads[b].metas = (const IntakeStoreEnvelope *)(void *)batch->metas->data;
+      uploads[b].envelopes = (GBytes * const *)batch->to_store->pdata;
+      uploads[b].results = batch->puts;
+    }
+  if (!intake_store_put_uploads (store, uploads, n_batches, error))
+    return FALSE;
+  for (guint b = 0; b < n_batches; b++)
+    {
+      IntakeAcceptBatch *batch = batches[b];
+
+      batch->nonce_fresh = uploads[b].nonce_fresh;
+      if (batch->nonce_fresh)
+        for (guint k = 0; k < batch->to_store->len; k++)
+          batch->results[batch->index[k]].status = status_from_put (batch->puts[k]);
+    }
+  return TRUE;
+}
+
 gboolean
 intake_server_accept_envelopes (IntakeStore             *store,
                                 const char              *office_key_id,
@@ -160,38 +288,24 @@ intake_server_accept_envelopes (IntakeStore             *store,
                                 IntakeAcceptResult      *out_results,
                                 GError                 **error)
 {
-  g_autoptr(GArray) metas = g_array_sized_new (FALSE, TRUE, sizeof (IntakeStoreEnvelope), n);
-  g_autoptr(GPtrArray) to_store = g_ptr_array_sized_new (n);
-  g_autofree guint *index = g_new0 (guint, n + 1);
-  g_autofree IntakeStorePutResult *puts = g_new0 (IntakeStorePutResult, n + 1);
+  IntakeAcceptBatch *batch;
+  gboolean ok;
 
   g_return_val_if_fail (INTAKE_IS_STORE (store), FALSE);
-  g_return_val_if_fail (office_key_id != NULL, FALSE);
-  g_return_val_if_fail (device != NULL && device->status == INTAKE_DEVICE_STATUS_ACTIVE, FALSE);
-  g_return_val_if_fail (n == 0 || (envelopes != NULL && out_results != NULL), FALSE);
+  g_return_val_if_fail (nonce == NULL || out_nonce_fresh != NULL, FALSE);
+  g_return_val_if_fail (n == 0 || out_results != NULL, FALSE);
 
-  /* Every check first (the CPU-bound part), then one transaction. */
-  for (guint i = 0; i < n; i++)
-    {
-      IntakeStoreEnvelope meta;
-
-      if (envelopes[i] == NULL)
-        {
-          memset (&out_results[i], 0, sizeof out_results[i]);
-          reject (&out_results[i], INTAKE_REJECT_MALFORMED);
-          continue;
-        }
-      if (!check_envelope (office_key_id, device, envelopes[i], source, now, &out_results[i], &meta))
-        continue;
-      index[to_store->len] = i;
-      g_array_append_val (metas, meta);
-      g_ptr_array_add (to_store, envelopes[i]);
-    }
-
-  if (!intake_store_put_envelopes (store, nonce, out_nonce_fresh, to_store->len, (const IntakeStoreEnvelope *)(void *)metas->data,
-                                   (GBytes * const *)to_store->pdata, puts, error))
+  batch = intake_accept_batch_new (office_key_id, device, nonce, n, envelopes, source, now);
+  if (batch == NULL)
     return FALSE;
-  for (guint k = 0; k < to_store->len; k++)
-    out_results[index[k]].status = status_from_put (puts[k]);
-  return TRUE;
+  ok = intake_accept_batches_store (store, &batch, 1, error);
+  if (ok)
+    {
+      if (out_nonce_fresh != NULL)
+        *out_nonce_fresh = batch->nonce_fresh;
+      if (n > 0)
+        memcpy (out_results, batch->results, n * sizeof *out_results);
+    }
+  intake_accept_batch_free (batch);
+  return ok;
 }

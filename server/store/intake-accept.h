@@ -78,6 +78,30 @@ gboolean    intake_server_accept_envelopes  (IntakeStore             *store,
                                              IntakeAcceptResult      *out_results,
                                              GError                 **error);
 
+/* The same in two steps, so that several requests can share one commit:
+ * intake_accept_batch_new() checks one request's envelopes (and copies
+ * @nonce, may be NULL); intake_accept_batches_store() stores the ones of
+ * @n_batches requests that pass in one transaction (one durable commit)
+ * and fills in their verdicts. A batch whose nonce was used before stores
+ * nothing (intake_accept_batch_get_nonce_fresh() is FALSE). */
+typedef struct _IntakeAcceptBatch IntakeAcceptBatch;
+
+IntakeAcceptBatch        *intake_accept_batch_new             (const char              *office_key_id,
+                                                               const IntakeStoreDevice *device,
+                                                               const IntakeStoreNonce  *nonce,
+                                                               guint                    n,
+                                                               GBytes * const          *envelopes,
+                                                               IntakeEnvelopeSource     source,
+                                                               gint64                   now);
+void                      intake_accept_batch_free            (IntakeAcceptBatch       *batch);
+const IntakeAcceptResult *intake_accept_batch_get_results     (IntakeAcceptBatch       *batch,
+                                                               guint                   *out_n);
+gboolean                  intake_accept_batch_get_nonce_fresh (IntakeAcceptBatch       *batch);
+gboolean                  intake_accept_batches_store         (IntakeStore             *store,
+                                                               IntakeAcceptBatch      **batches,
+                                                               guint                    n_batches,
+                                                               GError                 **error);
+
 const char *intake_accept_status_to_string  (IntakeAcceptStatus       status);
 const char *intake_reject_reason_to_string  (IntakeRejectReason       reason);
 

@@ -403,51 +403,53 @@ compare_envelope_order (gconstpointer a,
   return c;
 }
 
-/* Group commit: one transaction, so one WAL flush, for a whole request.
- * The verdicts are those of putting the envelopes one after the other. */
+/* Group commit: one transaction, so one WAL flush, for one or several
+ * upload requests. The verdicts are those of putting each request's
+ * envelopes one after the other. */
 static gboolean
-common_put_envelopes (IntakeStore               *store,
-                      const IntakeStoreNonce    *nonce,
-                      gboolean                  *out_nonce_fresh,
-                      guint                      n,
-                      const IntakeStoreEnvelope *metas,
-                      GBytes * const            *envelopes,
-                      IntakeStorePutResult      *out_results,
-                      GError                   **error)
+common_put_uploads (IntakeStore       *store,
+                    IntakeStoreUpload *uploads,
+                    guint              n_uploads,
+                    GError           **error)
 {
   const IntakeStoreBackend *ops = backend_of (store);
-  g_autofree guint *order = g_new (guint, n);
   gboolean written = FALSE;
-
-  /* In (device, submission id) order, so that two server instances over
-   * one PostgreSQL database never take row locks in opposite orders (a
-   * deadlock); equal ids keep the request's order (the tie-break on the
-   * index), so a repeat inside the batch gets the verdict it would get
-   * one request later. */
-  for (guint i = 0; i < n; i++)
-    order[i] = i;
-  g_qsort_with_data (order, n, sizeof *order, compare_envelope_order, (gpointer)metas);
 
   if (!ops->begin (store, error))
     return FALSE;
-  if (nonce != NULL)
+  for (guint u = 0; u < n_uploads; u++)
     {
-      if (!ops->insert_nonce (store, nonce->signer, nonce->nonce, nonce->expires_at, out_nonce_fresh, error))
-        return fail (ops, store);
-      if (!*out_nonce_fresh)
-        {
-          ops->rollback (store);
-          return TRUE;
-        }
-      written = TRUE;
-    }
-  for (guint k = 0; k < n; k++)
-    {
-      guint i = order[k];
+      IntakeStoreUpload *upload = &uploads[u];
+      g_autofree guint *order = g_new (guint, upload->n + 1);
 
-      if (!put_one_locked (ops, store, &metas[i], envelopes[i], &out_results[i], error))
-        return fail (ops, store);
-      written |= out_results[i] != INTAKE_STORE_PUT_DUPLICATE;
+      /* The nonce first: a replayed request stores nothing (its nonce
+       * insert wrote nothing either, so the others are unaffected). */
+      if (upload->nonce != NULL)
+        {
+          if (!ops->insert_nonce (store, upload->nonce->signer, upload->nonce->nonce, upload->nonce->expires_at,
+                                  &upload->nonce_fresh, error))
+            return fail (ops, store);
+          if (!upload->nonce_fresh)
+            continue;
+          written = TRUE;
+        }
+
+      /* In (device, submission id) order, so that two server instances
+       * over one PostgreSQL database never take row locks in opposite
+       * orders (a deadlock); equal ids keep the request's order (the
+       * tie-break on the index), so a repeat inside the batch gets the
+       * verdict it would get one request later. */
+      for (guint i = 0; i < upload->n; i++)
+        order[i] = i;
+      g_qsort_with_data (order, upload->n, sizeof *order, compare_envelope_order, (gpointer)upload->metas);
+      for (guint k = 0; k < upload->n; k++)
+        {
+          guint i = order[k];
+
+          if (!put_one_locked (ops, store, &upload->metas[i], upload->envelopes[i], &upload->results[i], error))
+            return fail (ops, store);
+          written |= upload->results[i] != INTAKE_STORE_PUT_DUPLICATE;
+        }
     }
   if (!written)
     {
@@ -939,7 +941,7 @@ intake_store_common_iface_init (IntakeStoreInterface *iface)
   iface->get_device = common_get_device;
   iface->revoke_device = common_revoke_device;
   iface->put_envelope = common_put_envelope;
-  iface->put_envelopes = common_put_envelopes;
+  iface->put_uploads = common_put_uploads;
   iface->add_reviewer = common_add_reviewer;
   iface->revoke_reviewer = common_revoke_reviewer;
   iface->get_submission = common_get_submission;

@@ -149,6 +149,40 @@ intake_store_put_envelope (IntakeStore               *self,
 }
 
 gboolean
+intake_store_put_uploads (IntakeStore       *self,
+                          IntakeStoreUpload *uploads,
+                          guint              n_uploads,
+                          GError           **error)
+{
+  gboolean any = FALSE;
+
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (n_uploads == 0 || uploads != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (guint u = 0; u < n_uploads; u++)
+    {
+      const IntakeStoreUpload *upload = &uploads[u];
+
+      g_return_val_if_fail (upload->n == 0 ||
+                            (upload->metas != NULL && upload->envelopes != NULL && upload->results != NULL),
+                            FALSE);
+      g_return_val_if_fail (upload->nonce == NULL || (upload->nonce->signer != NULL && upload->nonce->nonce != NULL),
+                            FALSE);
+      for (guint i = 0; i < upload->n; i++)
+        if (upload->envelopes[i] == NULL || !intake_hex_is_lower (upload->metas[i].submission_id, 32) ||
+            !intake_hex_is_lower (upload->metas[i].device_id, 32) || !intake_hex_is_lower (upload->metas[i].sha256, 64) ||
+            upload->metas[i].size != (gint64)g_bytes_get_size (upload->envelopes[i]))
+          return invalid (error, "envelope metadata");
+      uploads[u].nonce_fresh = TRUE;
+      any |= upload->n > 0 || upload->nonce != NULL;
+    }
+  if (!any)
+    return TRUE;
+  return INTAKE_STORE_GET_IFACE (self)->put_uploads (self, uploads, n_uploads, error);
+}
+
+gboolean
 intake_store_put_envelopes (IntakeStore               *self,
                             const IntakeStoreNonce    *nonce,
                             gboolean                  *out_nonce_fresh,
@@ -158,23 +192,15 @@ intake_store_put_envelopes (IntakeStore               *self,
                             IntakeStorePutResult      *out_results,
                             GError                   **error)
 {
-  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
-  g_return_val_if_fail (n == 0 || (metas != NULL && envelopes != NULL && out_results != NULL), FALSE);
-  g_return_val_if_fail (nonce == NULL || (nonce->signer != NULL && nonce->nonce != NULL && out_nonce_fresh != NULL),
-                        FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  IntakeStoreUpload upload = { nonce, n, metas, envelopes, out_results, TRUE };
 
+  g_return_val_if_fail (nonce == NULL || out_nonce_fresh != NULL, FALSE);
+
+  if (!intake_store_put_uploads (self, &upload, 1, error))
+    return FALSE;
   if (out_nonce_fresh != NULL)
-    *out_nonce_fresh = TRUE;
-  for (guint i = 0; i < n; i++)
-    if (envelopes[i] == NULL || !intake_hex_is_lower (metas[i].submission_id, 32) ||
-        !intake_hex_is_lower (metas[i].device_id, 32) || !intake_hex_is_lower (metas[i].sha256, 64) ||
-        metas[i].size != (gint64)g_bytes_get_size (envelopes[i]))
-      return invalid (error, "envelope metadata");
-  if (n == 0 && nonce == NULL)
-    return TRUE;
-  return INTAKE_STORE_GET_IFACE (self)->put_envelopes (self, nonce, out_nonce_fresh, n, metas, envelopes, out_results,
-                                                       error);
+    *out_nonce_fresh = upload.nonce_fresh;
+  return TRUE;
 }
 
 GBytes *

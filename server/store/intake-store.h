@@ -88,6 +88,8 @@ typedef struct {
   gint64      expires_at;
 } IntakeStoreNonce;
 
+
+
 #define INTAKE_HEX_ID_LEN 33     /* 16 bytes as hex + NUL */
 
 typedef struct {
@@ -115,6 +117,16 @@ typedef struct {
   gint64               received_at;
   IntakeEnvelopeSource source;
 } IntakeStoreEnvelope;
+
+/* One upload request's part of a group commit (intake_store_put_uploads()). */
+typedef struct {
+  const IntakeStoreNonce    *nonce;        /* may be NULL */
+  guint                      n;
+  const IntakeStoreEnvelope *metas;
+  GBytes * const            *envelopes;
+  IntakeStorePutResult      *results;      /* out: @n verdicts, when nonce_fresh */
+  gboolean                   nonce_fresh;  /* out: FALSE if @nonce was used before */
+} IntakeStoreUpload;
 
 typedef enum {
   INTAKE_REVIEWER_STATUS_ACTIVE,
@@ -273,13 +285,9 @@ struct _IntakeStoreInterface
                                      GBytes                    *envelope,
                                      IntakeStorePutResult      *out_result,
                                      GError                   **error);
-  gboolean   (*put_envelopes)       (IntakeStore               *self,
-                                     const IntakeStoreNonce    *nonce,
-                                     gboolean                  *out_nonce_fresh,
-                                     guint                      n,
-                                     const IntakeStoreEnvelope *metas,
-                                     GBytes * const            *envelopes,
-                                     IntakeStorePutResult      *out_results,
+  gboolean   (*put_uploads)         (IntakeStore               *self,
+                                     IntakeStoreUpload         *uploads,
+                                     guint                      n_uploads,
                                      GError                   **error);
   GBytes    *(*dup_envelope)        (IntakeStore               *self,
                                      const char                *device_id,
@@ -517,6 +525,15 @@ gboolean            intake_store_put_envelopes        (IntakeStore              
                                                        const IntakeStoreEnvelope *metas,
                                                        GBytes * const            *envelopes,
                                                        IntakeStorePutResult      *out_results,
+                                                       GError                   **error);
+/* The same for several upload requests in one transaction, one durable
+ * commit for all (concurrent requests sharing a commit). Each upload's
+ * nonce is recorded before its envelopes; an upload whose nonce was used
+ * before (nonce_fresh FALSE) stores nothing and the others go on. FALSE
+ * with @error when the store fails: then nothing of any upload was stored. */
+gboolean            intake_store_put_uploads          (IntakeStore               *self,
+                                                       IntakeStoreUpload         *uploads,
+                                                       guint                      n_uploads,
                                                        GError                   **error);
 /* The stored bytes (and metadata into @out_meta when non-NULL), or NULL
  * with no error set if there is no such submission. */
