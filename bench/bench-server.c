@@ -260,7 +260,25 @@ typedef struct {
   double single_p50;    /* s */
   double commit_p50;    /* s: the store's own single-row durable commit */
   double commit_rate;   /* commits/s */
+  gint64 commits;       /* the server's upload commits (/metrics), the throughput part */
+  gint64 requests;      /* the upload requests they stored */
 } BackendResult;
+
+/* A counter from the server's /metrics, or -1. */
+static gint64
+metric (const char *url_base,
+        const char *name)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (url_base, "/metrics", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = soup_session_send_and_read (session, msg, NULL, NULL);
+  g_autofree char *text = body != NULL ? g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body)) : NULL;
+  g_autofree char *needle = g_strconcat ("\n", name, " ", NULL);
+  const char *at = text != NULL ? strstr (text, needle) : NULL;
+
+  return at != NULL ? g_ascii_strtoll (at + strlen (needle), NULL, 10) : -1;
+}
 
 static char *
 run_capture (const char * const *argv)
@@ -354,6 +372,8 @@ run_backend (const char          *server_path,
   for (guint i = 0; i < threads->len; i++)
     g_thread_join (g_ptr_array_index (threads, i));
   elapsed = now_s () - t0;
+  result.commits = metric (kiosks[0].url, "intake_upload_commits_total");
+  result.requests = metric (kiosks[0].url, "intake_upload_commit_requests_total");
 
   /* Latency on an otherwise idle server. */
   result.single_p50 = single_request_p50 (line + strlen ("listening on "), single_key, singles);
@@ -486,6 +506,10 @@ main (int    argc,
           sqlite.rate, sqlite.rate / verify_rate, sqlite.rate / sqlite.commit_rate);
   printf ("intake-server, PostgreSQL store:     %8.0f envelopes/s  ratio to verify %.3f   envelopes per disk commit %.1f\n",
           pg.rate, pg.rate / verify_rate, pg.rate / pg.commit_rate);
+  printf ("server's upload commits: SQLite %" G_GINT64_FORMAT " for %" G_GINT64_FORMAT " requests,"
+          " PostgreSQL %" G_GINT64_FORMAT " for %" G_GINT64_FORMAT " requests (%.0f and %.0f envelopes per commit)\n",
+          sqlite.commits, sqlite.requests, pg.commits, pg.requests,
+          (double)total / MAX (sqlite.commits, 1), (double)total / MAX (pg.commits, 1));
   printf ("single-envelope request p50, SQLite:     %6.2f ms   bound (commit p50 + 1 ms) %6.2f ms   ratio %.2f\n",
           sqlite.single_p50 * 1e3, (sqlite.commit_p50 + 1e-3) * 1e3, sqlite.single_p50 / (sqlite.commit_p50 + 1e-3));
   printf ("single-envelope request p50, PostgreSQL: %6.2f ms   bound (commit p50 + 1 ms) %6.2f ms   ratio %.2f\n",
