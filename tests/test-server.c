@@ -1831,6 +1831,75 @@ test_shared_commit (void)
   test_server_stop (server);
 }
 
+/* A kiosk that gives up while its upload waits for the commit (a client
+ * timeout): the server stores it all the same, stays up, and the kiosk's
+ * retry is told "duplicate". */
+static void
+test_client_gone_while_queued (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(SoupSession) impatient = soup_session_new_with_options ("timeout", 1, NULL);
+  g_autoptr(GPtrArray) batch = envelopes_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(Exchange) upload = NULL;
+  g_autoptr(TestResponse) retry = NULL;
+  gboolean waited = FALSE;
+  sqlite3 *db = NULL;
+  PGconn *locker = NULL;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  kiosk = test_kiosk_new_enrolled (server);
+  for (guint i = 0; i < 5; i++)
+    g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));
+  body = test_upload_body (batch);
+
+  if (server->conninfo != NULL)
+    {
+      locker = PQconnectdb (server->conninfo);
+      g_assert_cmpint (PQstatus (locker), ==, CONNECTION_OK);
+      PQclear (pg_exec_ok (locker, "BEGIN"));
+      PQclear (pg_exec_ok (locker, "LOCK TABLE envelopes IN EXCLUSIVE MODE"));
+    }
+  else
+    {
+      g_autofree char *path = g_build_filename (server->data_dir, "intake.db", NULL);
+
+      g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+    }
+  upload = exchange_start (impatient, test_kiosk_message_new (kiosk, server, "POST", "/v1/envelopes", body, 0));
+  while (!upload->done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (upload->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  /* PostgreSQL gives up on the lock after 1 s: then the upload's commit
+   * failed (503 to nobody) and nothing is stored; SQLite waits up to 5 s. */
+  g_timeout_add (200, flag_cb, &waited);
+  while (!waited)
+    g_main_context_iteration (NULL, TRUE);
+  if (locker != NULL)
+    {
+      PQclear (pg_exec_ok (locker, "ROLLBACK"));
+      PQfinish (locker);
+    }
+  else
+    {
+      g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+      sqlite3_close (db);
+    }
+
+  retry = test_kiosk_upload (kiosk, server, batch);
+  g_assert_cmpuint (retry->status, ==, 200);
+  for (guint i = 0; i < batch->len; i++)
+    {
+      const char *status = json_object_get_string_member (result_at (retry, i), "status");
+
+      g_assert_true (g_str_equal (status, "stored") || g_str_equal (status, "duplicate"));
+    }
+  g_assert_cmpint (store_envelope_count (server), ==, batch->len);
+  test_server_stop (server);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1846,6 +1915,7 @@ main (int    argc,
   g_test_add_func ("/server/upload/group-commit-verdicts", test_group_commit_verdicts);
   g_test_add_func ("/server/upload/group-commit-atomic", test_group_commit_atomic);
   g_test_add_func ("/server/upload/shared-commit", test_shared_commit);
+  g_test_add_func ("/server/upload/client-gone-while-queued", test_client_gone_while_queued);
   g_test_add_func ("/server/replay/device", test_replay_device);
   g_test_add_func ("/server/upload/submission-id-scoped-to-device", test_submission_id_scoped_to_device);
   g_test_add_func ("/server/enroll/proof-of-possession", test_enroll_proof_of_possession);
