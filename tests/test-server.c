@@ -1632,8 +1632,7 @@ store_exec (TestServer *server,
 }
 
 /* One request is one transaction: the database itself (a trigger the test
- * adds) fails the insert of the batch's last envelope in insert order
- * (the greatest submission id); the server answers 503 store_unavailable,
+ * adds) fails the insert of the batch's last envelope; the server answers 503 store_unavailable,
  * which the kiosk retries, and none of the batch's other envelopes was
  * stored (no receipt was signed either). The retry stores them all. */
 static void
@@ -1667,8 +1666,8 @@ test_group_commit_atomic (void)
           last_index = i;
         }
     }
-  /* Last in the request too: one transaction per envelope would have
-   * stored the 19 before it. */
+  /* Last in the request: one transaction per envelope would have stored
+   * the 19 before it. */
   g_ptr_array_add (batch, g_ptr_array_steal_index (batch, last_index));
 
   if (server->conninfo != NULL)

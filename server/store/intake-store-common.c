@@ -387,22 +387,6 @@ common_put_envelope (IntakeStore               *store,
   return ops->commit (store, error);
 }
 
-static gint
-compare_envelope_order (gconstpointer a,
-                        gconstpointer b,
-                        gpointer      user_data)
-{
-  const IntakeStoreEnvelope *metas = user_data;
-  guint i = *(const guint *)a, j = *(const guint *)b;
-  int c = strcmp (metas[i].device_id, metas[j].device_id);
-
-  if (c == 0)
-    c = strcmp (metas[i].submission_id, metas[j].submission_id);
-  if (c == 0)
-    c = i < j ? -1 : i > j;
-  return c;
-}
-
 /* Group commit: one transaction, so one WAL flush, for one or several
  * upload requests. The verdicts are those of putting each request's
  * envelopes one after the other. */
@@ -420,7 +404,6 @@ common_put_uploads (IntakeStore       *store,
   for (guint u = 0; u < n_uploads; u++)
     {
       IntakeStoreUpload *upload = &uploads[u];
-      g_autofree guint *order = g_new (guint, upload->n + 1);
 
       /* The nonce first: a replayed request stores nothing (its nonce
        * insert wrote nothing either, so the others are unaffected). */
@@ -434,18 +417,16 @@ common_put_uploads (IntakeStore       *store,
           written = TRUE;
         }
 
-      /* In (device, submission id) order, so that two server instances
-       * over one PostgreSQL database never take row locks in opposite
-       * orders (a deadlock); equal ids keep the request's order (the
-       * tie-break on the index), so a repeat inside the batch gets the
-       * verdict it would get one request later. */
+      /* In the request's order: the store's seq (the review list's
+       * order) follows it, and a repeat inside the request gets the
+       * verdict it would get one request later. A kiosk sends its
+       * envelopes oldest first, the same order in a retry, so two server
+       * instances over one PostgreSQL database handling the same
+       * envelopes lock their rows in the same order; should they ever
+       * deadlock, PostgreSQL fails one transaction, that request is
+       * answered 503 and retried. */
       for (guint i = 0; i < upload->n; i++)
-        order[i] = i;
-      g_qsort_with_data (order, upload->n, sizeof *order, compare_envelope_order, (gpointer)upload->metas);
-      for (guint k = 0; k < upload->n; k++)
         {
-          guint i = order[k];
-
           if (!put_one_locked (ops, store, &upload->metas[i], upload->envelopes[i], &upload->results[i], error))
             return fail (ops, store);
           written |= upload->results[i] != INTAKE_STORE_PUT_DUPLICATE;
