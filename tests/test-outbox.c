@@ -629,6 +629,77 @@ test_help_requests (Fixture       *f,
   g_assert_cmpint (g_array_index (all, IntakeHelpRequest, 0).resolved_at, ==, 300);
 }
 
+/* What schemas 2 to 4 added, dropped again: an outbox as the first release
+ * wrote it. */
+#define DOWNGRADE_TO_V1 \
+  "DROP INDEX envelopes_receipt; ALTER TABLE envelopes DROP COLUMN receipt_id; DROP TABLE receipts;" \
+  " DROP TABLE help_requests; DROP INDEX envelopes_age; PRAGMA user_version = 1"
+
+/* An outbox of schema 3 (every delivered row with its own copy of the
+ * receipt) is migrated: the old rows keep their receipts, new deliveries
+ * store a batch's receipt once, and purging removes receipts no row
+ * needs any more. */
+static void
+test_migrate_receipts_from_v3 (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GBytes) a = seal_text (f->office_public, f->device, NULL, "{\"n\":1}");
+  g_autoptr(GBytes) b = seal_text (f->office_public, f->device, NULL, "{\"n\":2}");
+  g_autoptr(GBytes) c = seal_text (f->office_public, f->device, NULL, "{\"n\":3}");
+  g_autoptr(GBytes) old_receipt = g_bytes_new_static ("old receipt", 11);
+  g_autoptr(GBytes) new_receipt = g_bytes_new_static ("new receipt", 11);
+  g_autofree char *id_a = submission_hex (a);
+  g_autofree char *id_b = submission_hex (b);
+  g_autofree char *id_c = submission_hex (c);
+  const char *both[] = { id_b, id_c };
+  g_autoptr(IntakeOutboxItem) item_a = NULL;
+  g_autoptr(IntakeOutboxItem) item_b = NULL;
+  g_autoptr(IntakeOutboxItem) item_c = NULL;
+  g_autoptr(GError) error = NULL;
+  IntakeOutbox *outbox = open_outbox (f);
+  sqlite3_stmt *stmt = NULL;
+
+  add_ok (outbox, a);
+  add_ok (outbox, b);
+  add_ok (outbox, c);
+  /* Back to schema 3, with a delivered row as schema 3 stored it. */
+  g_assert_cmpint (sqlite3_exec (intake_outbox_get_db (outbox),
+                                 "DROP INDEX envelopes_receipt; ALTER TABLE envelopes DROP COLUMN receipt_id;"
+                                 " DROP TABLE receipts; PRAGMA user_version = 3",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (intake_outbox_get_db (outbox),
+                                       "UPDATE envelopes SET state = 1, receipt = 'old receipt', delivered_at = 10"
+                                       " WHERE submission_id = ?1", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, id_a, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  g_object_unref (outbox);
+
+  outbox = open_outbox (f);
+  g_assert_cmpint (intake_outbox_get_schema_version (outbox), ==, INTAKE_OUTBOX_SCHEMA_VERSION);
+  g_assert_true (intake_outbox_mark_delivered_many (outbox, both, 2, new_receipt, 20, &error));
+  g_assert_no_error (error);
+  item_a = intake_outbox_lookup (outbox, id_a, &error);
+  item_b = intake_outbox_lookup (outbox, id_b, &error);
+  item_c = intake_outbox_lookup (outbox, id_c, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (item_a->receipt, old_receipt));
+  g_assert_true (g_bytes_equal (item_b->receipt, new_receipt));
+  g_assert_true (g_bytes_equal (item_c->receipt, new_receipt));
+  /* Stored once, for both rows. */
+  g_assert_cmpint (query_int (outbox, "SELECT count(*) FROM receipts"), ==, 1);
+  /* A repeated receipt for rows already delivered keeps no copy. */
+  g_assert_true (intake_outbox_mark_delivered (outbox, id_b, new_receipt, 21, &error));
+  g_assert_cmpint (query_int (outbox, "SELECT count(*) FROM receipts"), ==, 1);
+
+  g_assert_cmpint (intake_outbox_purge_delivered (outbox, 15, &error), ==, 1);
+  g_assert_cmpint (query_int (outbox, "SELECT count(*) FROM receipts"), ==, 1);
+  g_assert_cmpint (intake_outbox_purge_delivered (outbox, 25, &error), ==, 2);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (outbox, "SELECT count(*) FROM receipts"), ==, 0);
+  g_object_unref (outbox);
+}
+
 /* An outbox written by the first release (schema 1) is migrated in place
  * and keeps its envelopes. */
 static void
@@ -643,7 +714,7 @@ test_migrate_from_v1 (Fixture       *f,
 
   add_ok (outbox, envelope);
   g_assert_cmpint (sqlite3_exec (intake_outbox_get_db (outbox),
-                                 "DROP TABLE help_requests; DROP INDEX envelopes_age; PRAGMA user_version = 1",
+                                 DOWNGRADE_TO_V1,
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   g_object_unref (outbox);
 
@@ -699,7 +770,7 @@ test_concurrent_migration (Fixture       *f,
   GThread *thread;
 
   g_assert_cmpint (sqlite3_exec (intake_outbox_get_db (outbox),
-                                 "DROP TABLE help_requests; DROP INDEX envelopes_age; PRAGMA user_version = 1",
+                                 DOWNGRADE_TO_V1,
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   g_object_unref (outbox);
 
@@ -955,6 +1026,7 @@ main (int    argc,
   ADD ("/outbox/counts/100000-rows", test_counts_many);
   ADD ("/outbox/help-requests", test_help_requests);
   ADD ("/outbox/open/migrates-from-schema-1", test_migrate_from_v1);
+  ADD ("/outbox/open/migrates-receipts-from-schema-3", test_migrate_receipts_from_v3);
   ADD ("/outbox/open/negative-schema-version", test_schema_negative);
   ADD ("/outbox/open/concurrent-migration", test_concurrent_migration);
   ADD ("/outbox/survives-kill", test_survives_kill);

@@ -84,6 +84,17 @@ static const char * const migrations[] = {
    * /v1/help-requests); sent_at marks those the server has acknowledged. */
   "ALTER TABLE help_requests ADD COLUMN sent_at INTEGER;"
   "CREATE INDEX help_requests_unsent ON help_requests (sent_at, id);",
+  /* 3 -> 4: a batch's signed receipt is stored once and the delivered rows
+   * point to it (before, every row held a copy of its batch's whole
+   * receipt: 12.8 KiB a row for batches of 100). Rows delivered before
+   * keep their own copy in `receipt`; new ones have an empty `receipt`
+   * (the CHECK wants it non-NULL) and `receipt_id`. */
+  "CREATE TABLE receipts ("
+  "  id      INTEGER PRIMARY KEY,"
+  "  receipt BLOB NOT NULL"
+  ");"
+  "ALTER TABLE envelopes ADD COLUMN receipt_id INTEGER;"
+  "CREATE INDEX envelopes_receipt ON envelopes (receipt_id) WHERE receipt_id IS NOT NULL;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == INTAKE_OUTBOX_SCHEMA_VERSION);
@@ -520,7 +531,8 @@ intake_outbox_item_free (IntakeOutboxItem *item)
 
 #define ITEM_COLUMNS \
   "submission_id, reference, envelope, state, created_at, attempts, next_attempt_at," \
-  " last_error, receipt, delivered_at, exported_at"
+  " last_error, COALESCE ((SELECT r.receipt FROM receipts r WHERE r.id = receipt_id), receipt)," \
+  " delivered_at, exported_at"
 
 static GBytes *
 column_bytes (sqlite3_stmt *stmt,
@@ -655,26 +667,62 @@ run_update (IntakeOutbox  *self,
   return TRUE;
 }
 
+/* Stores @receipt once; its row id for the delivered rows. */
+static gboolean
+insert_receipt (IntakeOutbox  *self,
+                GBytes        *receipt,
+                gint64        *out_id,
+                GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gsize len;
+  const void *data = g_bytes_get_data (receipt, &len);
+
+  if (!(stmt = prepare (self, "INSERT INTO receipts (receipt) VALUES (?1)", error)))
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, data, (int)len, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, sqlite3_errcode (self->db), "storing a receipt");
+  *out_id = sqlite3_last_insert_rowid (self->db);
+  return TRUE;
+}
+
+/* Receipts no row points to: @only_id (0: all of them). */
+static gboolean
+delete_unused_receipts (IntakeOutbox  *self,
+                        gint64         only_id,
+                        GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!(stmt = prepare (self,
+                        "DELETE FROM receipts WHERE (?1 = 0 OR id = ?1)"
+                        " AND NOT EXISTS (SELECT 1 FROM envelopes WHERE receipt_id = receipts.id)",
+                        error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, only_id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, sqlite3_errcode (self->db), "deleting unused receipts");
+  return TRUE;
+}
+
 static gboolean
 mark_one_delivered (IntakeOutbox  *self,
                     const char    *submission_id,
-                    GBytes        *receipt,
+                    gint64         receipt_id,
                     gint64         now,
                     GError       **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(sqlite3_stmt) check = NULL;
-  gsize len;
-  const void *data;
 
-  data = g_bytes_get_data (receipt, &len);
   if (!(stmt = prepare (self,
-                        "UPDATE envelopes SET state = 1, receipt = ?2, delivered_at = ?3,"
+                        "UPDATE envelopes SET state = 1, receipt = x'', receipt_id = ?2, delivered_at = ?3,"
                         " last_error = NULL WHERE submission_id = ?1 AND state = 0",
                         error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, submission_id, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 2, data, (int)len, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, receipt_id);
   sqlite3_bind_int64 (stmt, 3, now);
 
   if (sqlite3_step (stmt) != SQLITE_DONE)
@@ -706,7 +754,7 @@ intake_outbox_mark_delivered (IntakeOutbox  *self,
   g_return_val_if_fail (submission_id != NULL, FALSE);
   g_return_val_if_fail (receipt != NULL, FALSE);
 
-  return mark_one_delivered (self, submission_id, receipt, now, error);
+  return intake_outbox_mark_delivered_many (self, &submission_id, 1, receipt, now, error);
 }
 
 gboolean
@@ -717,6 +765,8 @@ intake_outbox_mark_delivered_many (IntakeOutbox        *self,
                                    gint64               now,
                                    GError             **error)
 {
+  gint64 receipt_id = 0;
+
   g_return_val_if_fail (INTAKE_IS_OUTBOX (self), FALSE);
   g_return_val_if_fail (n == 0 || submission_ids != NULL, FALSE);
   g_return_val_if_fail (receipt != NULL, FALSE);
@@ -725,9 +775,14 @@ intake_outbox_mark_delivered_many (IntakeOutbox        *self,
     return TRUE;
   if (!exec (self, "BEGIN IMMEDIATE", "starting a transaction", error))
     return FALSE;
+  if (!insert_receipt (self, receipt, &receipt_id, error))
+    goto fail;
   for (guint i = 0; i < n; i++)
-    if (!mark_one_delivered (self, submission_ids[i], receipt, now, error))
+    if (!mark_one_delivered (self, submission_ids[i], receipt_id, now, error))
       goto fail;
+  /* Every row was delivered before (a repeated receipt): keep no copy. */
+  if (!delete_unused_receipts (self, receipt_id, error))
+    goto fail;
   if (!exec (self, "COMMIT", "committing", error))
     goto fail;
   return TRUE;
@@ -807,19 +862,30 @@ intake_outbox_purge_delivered (IntakeOutbox  *self,
 
   g_return_val_if_fail (INTAKE_IS_OUTBOX (self), -1);
 
+  gint64 removed;
+
+  if (!exec (self, "BEGIN IMMEDIATE", "starting a transaction", error))
+    return -1;
   if (!(stmt = prepare (self,
                         "DELETE FROM envelopes WHERE state = 1 AND delivered_at < ?1",
                         error)))
-    return -1;
+    goto fail;
   sqlite3_bind_int64 (stmt, 1, delivered_before);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_DONE)
     {
       set_sqlite_error (error, self->db, rc, "deleting delivered envelopes");
-      return -1;
+      goto fail;
     }
+  removed = sqlite3_changes64 (self->db);
+  /* The receipts of the rows just deleted, once no row points to them. */
+  if (!delete_unused_receipts (self, 0, error) || !exec (self, "COMMIT", "committing", error))
+    goto fail;
+  return removed;
 
-  return sqlite3_changes64 (self->db);
+fail:
+  rollback (self);
+  return -1;
 }
 
 sqlite3 *

@@ -42,7 +42,7 @@ typedef enum {
   INTAKE_OUTBOX_STATE_DELIVERED = 1,
 } IntakeOutboxState;
 
-#define INTAKE_OUTBOX_SCHEMA_VERSION 3
+#define INTAKE_OUTBOX_SCHEMA_VERSION 4
 
 typedef struct {
   guint  pending;
