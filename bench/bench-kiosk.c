@@ -582,8 +582,7 @@ main (int    argc,
   printf ("backlog:\n");
   printf ("  kiosk --sync-now, %u pending:      %7.0f envelopes/s (%.1f s)\n", drained_before,
           drained_before / drain_s, drain_s);
-  printf ("  outbox file (with WAL) before the drain %.1f MiB, after %.1f MiB (%.1f KiB more per envelope: "
-          "each delivered row keeps its batch's whole signed receipt)\n",
+  printf ("  outbox file (with WAL) before the drain %.1f MiB, after %.1f MiB (%.1f KiB more per envelope)\n",
           size_before / 1048576.0, size_after / 1048576.0,
           ((double)size_after - (double)size_before) / 1024.0 / MAX (drained_before, 1));
   printf ("  server ingest, 1 uploader, batches of 100: %7.0f envelopes/s   ratio %.2f\n", ingest_rate,
