@@ -121,6 +121,9 @@ static const StatusText status_texts[] = {
   { INTAKE_SYNC_STATUS_BAD_RECEIPT,
     "The office server's confirmations cannot be verified, so nothing is marked as delivered. Check the server address or enroll the kiosk again.",
     "De bevestigingen van de server van het kantoor kloppen niet, daarom wordt niets als afgeleverd gemarkeerd. Controleer het serveradres of meld de kiosk opnieuw aan." },
+  { INTAKE_SYNC_STATUS_UNTRUSTED,
+    "The office server was reached, but its security certificate is not trusted, so nothing is sent. Check the server address and the certificate; submissions are kept safely on this kiosk.",
+    "De server van het kantoor is bereikbaar, maar het beveiligingscertificaat wordt niet vertrouwd, daarom wordt niets verstuurd. Controleer het serveradres en het certificaat; inzendingen blijven veilig op deze kiosk." },
   { INTAKE_SYNC_STATUS_REJECTED,
     "The office server refused some submissions. They are kept on this kiosk and retried later; tell the office.",
     "De server van het kantoor heeft sommige inzendingen geweigerd. Ze blijven op deze kiosk en worden later opnieuw verstuurd; meld dit aan het kantoor." },
@@ -1085,6 +1088,8 @@ status_for_error (const GError *error)
       return INTAKE_SYNC_STATUS_CLOCK;
     case INTAKE_SYNC_ERROR_BAD_RECEIPT:
       return INTAKE_SYNC_STATUS_BAD_RECEIPT;
+    case INTAKE_SYNC_ERROR_UNTRUSTED:
+      return INTAKE_SYNC_STATUS_UNTRUSTED;
     case INTAKE_SYNC_ERROR_NETWORK:
     case INTAKE_SYNC_ERROR_SERVER:
     case INTAKE_SYNC_ERROR_BAD_RESPONSE:
