@@ -215,7 +215,6 @@ static const Malformed malformed[] = {
   { "question-code-invalid", WITH_ANSWERS ("\"Name\":\"x\""), INTAKE_SUBMISSION_ERROR_INVALID_VALUE },
   { "option-code-invalid", WITH_ANSWERS ("\"a\":[\"Bad code\"]"), INTAKE_SUBMISSION_ERROR_INVALID_VALUE },
   { "choices-empty", WITH_ANSWERS ("\"a\":[]"), INTAKE_SUBMISSION_ERROR_INVALID_VALUE },
-  { "answer-empty-string", WITH_ANSWERS ("\"a\":\"\""), INTAKE_SUBMISSION_ERROR_INVALID_VALUE },
   { "answer-null", WITH_ANSWERS ("\"a\":null"), INTAKE_SUBMISSION_ERROR_WRONG_TYPE },
   { "answer-object", WITH_ANSWERS ("\"a\":{}"), INTAKE_SUBMISSION_ERROR_WRONG_TYPE },
   { "answer-fraction", WITH_ANSWERS ("\"a\":2.5"), INTAKE_SUBMISSION_ERROR_WRONG_TYPE },
@@ -414,6 +413,9 @@ static const Inconsistent inconsistent[] = {
   { "unknown-option", MIN_ANSWERS ",\"housing\":\"castle\"", "", MIN_SKIPPED, "ar", "housing", INTAKE_SUBMISSION_ERROR_INVALID_ANSWER },
   { "wrong-type", MIN_ANSWERS ",\"energy\":\"high\"", "", MIN_SKIPPED, "ar", "energy", INTAKE_SUBMISSION_ERROR_INVALID_ANSWER },
   { "out-of-range", MIN_ANSWERS ",\"energy\":9", "", MIN_SKIPPED, "ar", "energy", INTAKE_SUBMISSION_ERROR_INVALID_ANSWER },
+  /* The empty string ("I have none") only where a question offers it. */
+  { "empty-text", "\"birth_date\":\"1990-03-15\",\"first_name\":\"Sara\",\"last_name\":\"\"", "", MIN_SKIPPED, "ar", NULL,
+    INTAKE_SUBMISSION_ERROR_INVALID_ANSWER },
   { "bad-date", "\"birth_date\":\"1990-02-30\",\"first_name\":\"Sara\",\"last_name\":\"Haddad\"", "", MIN_SKIPPED, "ar", NULL,
     INTAKE_SUBMISSION_ERROR_INVALID_ANSWER },
   { "too-young", "\"birth_date\":\"2020-01-01\",\"first_name\":\"Sara\",\"last_name\":\"Haddad\"", "", MIN_SKIPPED, "ar", NULL,

@@ -143,9 +143,9 @@ static const char * const single_choice_keys[] = { COMMON_QUESTION_KEYS, "option
 static const char * const multiple_choice_keys[] = { COMMON_QUESTION_KEYS, "options", "min_selected", "max_selected", NULL };
 static const char * const scale_keys[] = { COMMON_QUESTION_KEYS, "min", "max", "min_label", "max_label", NULL };
 static const char * const yes_no_keys[] = { COMMON_QUESTION_KEYS, NULL };
-static const char * const short_text_keys[] = { COMMON_QUESTION_KEYS, "max_length", "text_kind", NULL };
+static const char * const short_text_keys[] = { COMMON_QUESTION_KEYS, "max_length", "text_kind", "none_option", NULL };
 static const char * const number_keys[] = { COMMON_QUESTION_KEYS, "min", "max", "unit", NULL };
-static const char * const date_keys[] = { COMMON_QUESTION_KEYS, "min", "max", NULL };
+static const char * const date_keys[] = { COMMON_QUESTION_KEYS, "min", "max", "allow_unknown", NULL };
 static const char * const ladder_keys[] = { COMMON_QUESTION_KEYS, "rungs", NULL };
 
 static const char * const * const question_keys[] = {
@@ -2071,7 +2071,7 @@ parse_type_specific (Loader          *l,
                            "\"%s\" is not a text kind; use text, email, phone or digits", kind);
             q->text_kind = i;
           }
-        return TRUE;
+        return get_text (l, object, path, "none_option", FALSE, &q->none_option, error);
       }
 
     case INTAKE_QUESTION_TYPE_DATE:
@@ -2103,7 +2103,7 @@ parse_type_specific (Loader          *l,
             return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_BAD_RANGE, max_path,
                          "max \"%s\" is before min \"%s\"; make min <= max", q->date_max, q->date_min);
           }
-        return TRUE;
+        return get_bool (l, object, path, "allow_unknown", &q->allow_unknown, error);
       }
 
     case INTAKE_QUESTION_TYPE_LADDER:

@@ -160,10 +160,17 @@ typedef struct {
   /* short_text */
   guint               max_length;
   IntakeTextKind      text_kind;
+  /* The answer "I have none" (e.g. no first name on the ID): chosen, the
+   * answer is the empty string. Nullable: not offered. */
+  IntakeText         *none_option;
 
   /* date: date expressions, see intake_date_expression_evaluate() */
   char               *date_min;
   char               *date_max;
+  /* The day, or the day and the month, may be unknown: "YYYY-MM-00" and
+   * "YYYY-00-00", as the municipal register (BRP) writes 00-07-1990 and
+   * 00-00-1985. */
+  gboolean            allow_unknown;
 
   /* ladder: rung 1 ... rung 6 */
   IntakeText         *rungs[INTAKE_LADDER_RUNGS];

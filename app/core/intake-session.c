@@ -228,6 +228,11 @@ validate_text (const IntakeQuestion  *q,
 {
   gboolean blank = TRUE;
 
+  /* "I have none" (no first name on the ID): the empty string, and only
+   * where the question offers it. */
+  if (text[0] == '\0' && q->none_option != NULL)
+    return TRUE;
+
   if (!g_utf8_validate (text, -1, NULL))
     {
       g_set_error (error, INTAKE_SESSION_ERROR, INTAKE_SESSION_ERROR_INVALID_TEXT,
@@ -364,6 +369,37 @@ validate_choices (const IntakeQuestion  *q,
   return TRUE;
 }
 
+/* A date the municipal register (BRP) may hold when the day, or the day and
+ * the month, of a birth are not known: "1990-07-00", "1985-00-00". Sets
+ * @out_first and @out_last to the first and last days it can stand for.
+ * FALSE for anything else, "1990-00-14" included (a known day in an
+ * unknown month is not a BRP form). */
+static gboolean
+parse_partial_date (const char *text,
+                    GDate      *out_first,
+                    GDate      *out_last)
+{
+  guint year, month, day;
+
+  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+    return FALSE;
+  for (guint i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
+      return FALSE;
+  year = g_ascii_strtoull (text, NULL, 10);
+  month = (text[5] - '0') * 10 + (text[6] - '0');
+  day = (text[8] - '0') * 10 + (text[9] - '0');
+  if (day != 0 || !g_date_valid_year (year) || (month != 0 && !g_date_valid_month (month)))
+    return FALSE;
+
+  g_date_clear (out_first, 1);
+  g_date_clear (out_last, 1);
+  g_date_set_dmy (out_first, 1, month != 0 ? month : G_DATE_JANUARY, year);
+  g_date_set_dmy (out_last, 1, month != 0 ? month : G_DATE_DECEMBER, year);
+  g_date_set_day (out_last, g_date_get_days_in_month (g_date_get_month (out_last), year));
+  return TRUE;
+}
+
 static gboolean
 validate_date (IntakeSession         *self,
                const IntakeQuestion  *q,
@@ -371,16 +407,24 @@ validate_date (IntakeSession         *self,
                GError               **error)
 {
   g_autoptr(GDateTime) now = get_now (self);
-  GDate date, min, max;
+  GDate first, last, min, max;
   char min_text[16], max_text[16];
 
-  /* Only the plain form: an answer is never "today" or relative. */
-  if (!g_ascii_isdigit (text[0]) || !intake_date_expression_evaluate (text, now, &date))
+  /* Only the plain form: an answer is never "today" or relative. A
+   * question that allows it takes an unknown day or month as 00. */
+  if (q->allow_unknown && parse_partial_date (text, &first, &last))
+    ;
+  else if (!g_ascii_isdigit (text[0]) || !intake_date_expression_evaluate (text, now, &first))
     {
       g_set_error (error, INTAKE_SESSION_ERROR, INTAKE_SESSION_ERROR_INVALID_DATE,
-                   "The answer to \"%s\" is not a date; give a real date as YYYY-MM-DD", q->code);
+                   q->allow_unknown
+                   ? "The answer to \"%s\" is not a date; give a real date as YYYY-MM-DD, with "
+                     "00 for an unknown day, or for an unknown day and month"
+                   : "The answer to \"%s\" is not a date; give a real date as YYYY-MM-DD", q->code);
       return FALSE;
     }
+  else
+    last = first;
 
   /* The bounds were valid when loading; a relative bound can only leave
    * GDate's range in the very far future. */
@@ -392,7 +436,8 @@ validate_date (IntakeSession         *self,
       return FALSE;
     }
 
-  if (g_date_compare (&date, &min) < 0 || g_date_compare (&date, &max) > 0)
+  /* A partly known date is in range when one of the days it can stand for is. */
+  if (g_date_compare (&last, &min) < 0 || g_date_compare (&first, &max) > 0)
     {
       g_date_strftime (min_text, sizeof min_text, "%Y-%m-%d", &min);
       g_date_strftime (max_text, sizeof max_text, "%Y-%m-%d", &max);

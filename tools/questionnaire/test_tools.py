@@ -146,6 +146,26 @@ class CheckerTest(unittest.TestCase):
         find_q(self.doc, "phone")["text_kind"] = "bsn"
         self.assertError(self.doc, "text_kind")
 
+    def test_none_option_is_a_text(self):
+        find_q(self.doc, "first_name")["none_option"] = "Geen"
+        self.assertError(self.doc, "must be an object", "$.sections[0].questions[0].none_option")
+
+    def test_none_option_only_on_short_text(self):
+        find_q(self.doc, "birth_date")["none_option"] = {"nl": "Geen", "en": "None"}
+        self.assertError(self.doc, 'unknown key "none_option" in a date question')
+
+    def test_allow_unknown_is_boolean(self):
+        find_q(self.doc, "birth_date")["allow_unknown"] = "yes"
+        self.assertError(self.doc, "must be true or false", "$.sections[0].questions[2].allow_unknown")
+
+    def test_introduction_points_one_per_line(self):
+        self.doc["introduction"]["nl"] = "Eerste punt.\nTweede punt."
+        self.assertEqual([e for e in run_check(self.doc) if "$.introduction" in e], [])
+        self.doc["introduction"]["nl"] = "Eerste punt.\n\nTweede punt."
+        self.assertError(self.doc, "each line", "$.introduction.nl")
+        find_q(self.doc, "phone")["text"]["nl"] = "Telefoon\nnummer?"
+        self.assertError(self.doc, "line breaks are not allowed)")
+
     def test_number_range(self):
         q = find_q(self.doc, "hours_wanted")
         q["min"], q["max"] = 41, 40
