@@ -208,6 +208,11 @@ IntakeQuestionnaire   *intake_questionnaire_new_from_bundle     (GBytes         
  * intake.json): what a kiosk uses until the office signs another, and what
  * reviewers read submissions made under it with. */
 IntakeQuestionnaire   *intake_questionnaire_new_builtin         (GError              **error);
+/* Every version compiled in (IntakeQuestionnaire, transfer full): the
+ * earlier published ones (resources/questionnaires/history/) and the
+ * current one, last. The review side reads each submission with the
+ * version it names. */
+GPtrArray             *intake_questionnaire_list_builtin_versions (GError            **error);
 
 const char            *intake_questionnaire_get_id              (IntakeQuestionnaire  *self);
 guint32                intake_questionnaire_get_version         (IntakeQuestionnaire  *self);

@@ -591,14 +591,9 @@ unlock_cb (GObject      *source,
     }
   gtk_widget_set_visible (GTK_WIDGET (self->unlock_error), FALSE);
   self->cancellable = g_cancellable_new ();
-  /* The built-in questionnaire at once; the server's versions when they come. */
-  {
-    g_autoptr(IntakeQuestionnaire) builtin = intake_questionnaire_new_builtin (NULL);
-
-    self->questionnaires = intake_questionnaire_set_new ();
-    if (builtin != NULL)
-      intake_questionnaire_set_add (self->questionnaires, builtin, NULL);
-  }
+  /* The built-in versions at once; the server's versions when they come. */
+  self->questionnaires = intake_questionnaire_set_new ();
+  intake_questionnaire_set_add_builtin (self->questionnaires, NULL);
   intake_review_client_load_questionnaires_async (self->client, self->cancellable, questionnaires_cb, self);
   /* Translators: under the list's title: the reviewer's name. */
   title = g_strdup_printf (_("Logged in as %s"), intake_review_client_get_name (self->client));
