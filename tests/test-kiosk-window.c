@@ -665,7 +665,10 @@ test_staff (KioskFixture  *f,
   g_autoptr(IntakeCatalog) catalog = intake_kiosk_catalog_new_default ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) pin_entries = NULL;
-  const char *arabic = intake_questionnaire_lookup_language (intake_kiosk_get_questionnaire (f->kiosk), "ar")->name;
+  /* The request's language, and that only this kiosk has it (no sync engine). */
+  g_autofree char *arabic = g_strdup_printf ("%s · %s",
+                                             intake_questionnaire_lookup_language (intake_kiosk_get_questionnaire (f->kiosk), "ar")->name,
+                                             intake_catalog_lookup (f->window->catalog, "nl", "not sent yet: only this kiosk shows it"));
   GtkWidget *pin;
 
   /* No PIN yet. */
@@ -885,6 +888,107 @@ test_help_returns (KioskFixture  *f,
   ACT (f, "kiosk.start-over");
   g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "welcome");
   g_assert_null (intake_kiosk_window_get_session (f->window));
+}
+
+/* ---- Help: on every screen, one request per session, the timer waits --- */
+
+static guint
+help_request_count (KioskFixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) requests = intake_outbox_list_help_requests (intake_kiosk_get_outbox (f->kiosk), FALSE, &error);
+
+  g_assert_no_error (error);
+  return requests->len;
+}
+
+/* The help button is on the screen, in the top bar, and works: it shows
+ * the help screen, and "back" returns to @screen. */
+static void
+assert_help_works (KioskFixture *f,
+                   const char   *screen)
+{
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, screen);
+  kiosk_test_spin (50);
+  g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (f->window->help_button)));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (f->window->help_button)));
+  ACT (f, "kiosk.help");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "help");
+  g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (f->window->help_button)));
+  ACT (f, "kiosk.help-done");
+  if (g_str_equal (screen, "idle") || g_str_equal (screen, "confirm-stop"))
+    g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "question");
+  else
+    g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, screen);
+}
+
+static void
+test_help_every_screen (KioskFixture  *f,
+                        gconstpointer  data)
+{
+  assert_help_works (f, "welcome");
+  choose_language (f, "ar");
+  ACT (f, "kiosk.back");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "kiosk.choose-language", "s", "ar");
+  assert_help_works (f, "explanation");
+  ACT (f, "kiosk.start");
+  assert_help_works (f, "question");
+  ACT (f, "kiosk.stop");
+  assert_help_works (f, "confirm-stop");
+  intake_kiosk_window_show_idle_warning (f->window);
+  assert_help_works (f, "idle");
+  walk_to_review (f);
+  assert_help_works (f, "review");
+  ACT (f, "kiosk.submit");
+  assert_help_works (f, "thanks");
+  intake_kiosk_window_show_storage_error (f->window);
+  assert_help_works (f, "storage-error");
+
+  /* One resident, one request, however often they pressed. */
+  g_assert_cmpuint (help_request_count (f), ==, 1);
+  intake_kiosk_window_reset (f->window);
+  ACT (f, "kiosk.help");
+  g_assert_cmpuint (help_request_count (f), ==, 2);
+  /* Without a sync engine the kiosk says it could not send it. */
+  g_assert_cmpint (intake_kiosk_window_get_help_state (f->window), ==, INTAKE_HELP_NOT_SENT);
+  g_assert_cmpstr (gtk_label_get_text (f->window->help_told), ==,
+                   intake_catalog_lookup (f->window->catalog, "nl",
+                                          "This kiosk cannot send your request now. Please go to the counter and say that you would like help."));
+}
+
+/* While the help screen is shown the idle timer waits (the resident went to
+ * the counter), and the screen says the answers are kept; after help-hold
+ * the usual idle warning comes, and "I am still here" returns to help. */
+static void
+test_help_waits (KioskFixture  *f,
+                 gconstpointer  data)
+{
+  IntakeSession *session;
+
+  g_object_set (f->window, "idle-timeout", 300, "idle-countdown", 60000, "help-hold", 2000, NULL);
+  choose_language (f, "nl");
+  session = intake_kiosk_window_get_session (f->window);
+  ACT (f, "kiosk.help");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window->help_kept)));
+  g_assert_nonnull (kiosk_test_find_text (GTK_WIDGET (f->window), "We bewaren uw antwoorden terwijl u hulp krijgt."));
+  kiosk_test_spin (1000);
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "help");
+  g_assert_true (intake_kiosk_window_get_session (f->window) == session);
+  kiosk_test_screenshot (f, "help-waits");
+
+  g_assert_true (kiosk_test_wait_screen (f, "idle", 5000));
+  g_assert_true (intake_kiosk_window_get_session (f->window) == session);
+  ACT (f, "kiosk.resume");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "help");
+  ACT (f, "kiosk.help-done");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "question");
+  /* Back at the questions the timer runs again. */
+  g_assert_true (kiosk_test_wait_screen (f, "idle", 5000));
+
+  /* Help before a language is chosen keeps nothing and says nothing about answers. */
+  intake_kiosk_window_reset (f->window);
+  ACT (f, "kiosk.help");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window->help_kept)));
 }
 
 /* A required question without an answer gets a calm message, not a move. */
@@ -1250,6 +1354,8 @@ main (int   argc,
   ADD ("/kiosk/window/staff", test_staff, NULL);
   ADD ("/kiosk/window/staff-sync-not-enrolled", test_staff_sync_not_enrolled, NULL);
   ADD ("/kiosk/window/help-returns", test_help_returns, NULL);
+  ADD ("/kiosk/window/help-every-screen", test_help_every_screen, NULL);
+  ADD ("/kiosk/window/help-waits", test_help_waits, NULL);
   ADD ("/kiosk/window/required-message", test_required_message, NULL);
   ADD ("/kiosk/window/accessible-tree", test_accessible_tree, NULL);
   ADD ("/kiosk/window/fonts", test_fonts, NULL);

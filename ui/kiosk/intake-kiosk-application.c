@@ -141,6 +141,8 @@ apply_settings (IntakeKioskApplication *self,
   if (settings_has_key (self, "private-listening"))
     g_object_set (window, "private-listening",
                   g_settings_get_boolean (self->settings, "private-listening"), NULL);
+  if (settings_has_key (self, "help-hold"))
+    g_object_set (window, "help-hold", g_settings_get_uint (self->settings, "help-hold") * 1000, NULL);
 }
 
 /* ---- Local modes --------------------------------------------------------- */

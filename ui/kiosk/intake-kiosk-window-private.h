@@ -13,6 +13,14 @@
 
 G_BEGIN_DECLS
 
+/* Where the resident's help request is (the help screen says it). */
+typedef enum {
+  INTAKE_HELP_NONE,       /* no request in this session */
+  INTAKE_HELP_SENDING,    /* recorded, being sent to the office at once */
+  INTAKE_HELP_SENT,       /* the office server has it: staff see it now */
+  INTAKE_HELP_NOT_SENT,   /* recorded, but the office could not be reached */
+} IntakeHelpState;
+
 struct _IntakeKioskWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -46,6 +54,15 @@ struct _IntakeKioskWindow
   guint                 idle_source;
   guint                 countdown_source;
   guint                 thanks_source;
+
+  /* One help request per session: its outbox id (0: none), where it is,
+   * and the send in flight. While the help screen is shown the idle timer
+   * waits, for at most help_hold_ms; then the idle warning comes as usual. */
+  gint64                help_id;
+  IntakeHelpState       help_state;
+  GCancellable         *help_cancellable;
+  guint                 help_hold_ms;
+  guint                 help_hold_source;
 
   char                 *reference;
 
@@ -119,6 +136,7 @@ struct _IntakeKioskWindow
   GtkLabel             *help_counter;
   GtkLabel             *help_interpreter;
   GtkLabel             *help_told;
+  GtkLabel             *help_kept;
   GtkButton            *help_back;
 
   GtkLabel             *error_title;
@@ -147,6 +165,10 @@ void        intake_kiosk_window_show_storage_error (IntakeKioskWindow *self);
 void        intake_kiosk_window_show_idle_warning  (IntakeKioskWindow *self);
 /* Fills in the staff page and shows it, without asking for the PIN. */
 void        intake_kiosk_window_show_staff         (IntakeKioskWindow *self);
+
+/* The help screen's sentence about the request, as a msgid (for its recording). */
+const char *intake_kiosk_window_help_status_msgid (IntakeKioskWindow *self);
+IntakeHelpState intake_kiosk_window_get_help_state (IntakeKioskWindow *self);
 
 /* intake-kiosk-window-read-aloud.c */
 void        intake_kiosk_window_read_aloud_init    (IntakeKioskWindow *self);

@@ -318,7 +318,9 @@ screen_script (IntakeKioskWindow *self,
     {
       add_ui (self, script, lang, "Please go to the counter. Someone will help you.");
       add_ui (self, script, lang, "You can also ask for an interpreter.");
-      add_ui (self, script, lang, "We have told the staff that you would like help.");
+      add_ui (self, script, lang, intake_kiosk_window_help_status_msgid (self));
+      if (gtk_widget_get_visible (GTK_WIDGET (self->help_kept)))
+        add_ui (self, script, lang, "We keep your answers while you get help.");
     }
   else if (g_str_equal (screen, "idle"))
     {

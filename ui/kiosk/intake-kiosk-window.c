@@ -36,6 +36,7 @@ enum {
   PROP_SYNC,
   PROP_READING_ALOUD,
   PROP_PRIVATE_LISTENING,
+  PROP_HELP_HOLD,
   N_PROPS
 };
 
@@ -85,6 +86,8 @@ intake_kiosk_window_get_staff_language (IntakeKioskWindow *self)
 }
 
 #define TR(msgid) intake_kiosk_window_tr (self, msgid)
+/* A msgid looked up later with TR (xgettext's glib preset knows N_). */
+#define N_(msgid) (msgid)
 
 static void
 set_label (GtkLabel   *label,
@@ -214,8 +217,10 @@ retranslate (IntakeKioskWindow *self)
   set_label (self->help_counter, TR ("Please go to the counter. Someone will help you."));
   /* Translators: On the help screen. An interpreter translates spoken words. */
   set_label (self->help_interpreter, TR ("You can also ask for an interpreter."));
-  /* Translators: Confirmation after "I would like help or an interpreter": staff got a signal. */
-  set_label (self->help_told, TR ("We have told the staff that you would like help."));
+  set_label (self->help_told, TR (intake_kiosk_window_help_status_msgid (self)));
+  /* Translators: On the help screen, while the resident goes to the counter: the kiosk keeps
+     the answers given so far (it does not clear them as it would after a while without input). */
+  set_label (self->help_kept, TR ("We keep your answers while you get help."));
   /* Translators: Button on the help screen that returns to the current question. */
   intake_kiosk_set_button_text (self->help_back, TR ("Go back to the questions"));
 
@@ -367,11 +372,14 @@ screen_has_stop (const char *name)
 static gboolean
 screen_wants_idle (const char *name)
 {
+  /* The help screen waits for the resident who went to the counter (for
+   * at most help-hold, help_hold_cb()). */
   return !g_str_equal (name, "welcome") && !g_str_equal (name, "thanks") &&
-         !g_str_equal (name, "idle");
+         !g_str_equal (name, "idle") && !g_str_equal (name, "help");
 }
 
 static void arm_idle (IntakeKioskWindow *self);
+static gboolean help_hold_cb (gpointer user_data);
 
 static void
 focus_screen (IntakeKioskWindow *self,
@@ -446,6 +454,10 @@ intake_kiosk_window_show_screen (IntakeKioskWindow *self,
     g_clear_handle_id (&self->countdown_source, g_source_remove);
   if (!g_str_equal (name, "thanks"))
     g_clear_handle_id (&self->thanks_source, g_source_remove);
+  if (!g_str_equal (name, "help"))
+    g_clear_handle_id (&self->help_hold_source, g_source_remove);
+  else if (self->help_hold_source == 0)
+    self->help_hold_source = g_timeout_add (self->help_hold_ms, help_hold_cb, self);
 
   self->last_input_us = g_get_monotonic_time ();
   arm_idle (self);
@@ -898,6 +910,13 @@ intake_kiosk_window_reset (IntakeKioskWindow *self)
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->countdown_source, g_source_remove);
   g_clear_handle_id (&self->thanks_source, g_source_remove);
+  g_clear_handle_id (&self->help_hold_source, g_source_remove);
+  /* The next resident's help is a request of their own; the one in flight
+   * still reaches the office (the engine's passes send what is left). */
+  g_cancellable_cancel (self->help_cancellable);
+  g_clear_object (&self->help_cancellable);
+  self->help_id = 0;
+  self->help_state = INTAKE_HELP_NONE;
 
   wipe_session (self);
 
@@ -1195,6 +1214,111 @@ review_go_back_cb (IntakeKioskWindow *self)
     review_back (self);
 }
 
+/* ---- Help: a request that reaches staff ---------------------------------- */
+
+const char *
+intake_kiosk_window_help_status_msgid (IntakeKioskWindow *self)
+{
+  switch (self->help_state)
+    {
+    case INTAKE_HELP_SENDING:
+      /* Translators: On the help screen, for a moment: the kiosk is sending the request to staff. */
+      return N_ ("We are letting the staff know that you would like help.");
+    case INTAKE_HELP_NOT_SENT:
+      /* Translators: On the help screen when the kiosk has no connection to the office: the
+         request could not reach staff. Honest and calm; say what to do. */
+      return N_ ("This kiosk cannot send your request now. Please go to the counter and say that you would like help.");
+    case INTAKE_HELP_SENT:
+    case INTAKE_HELP_NONE:
+    default:
+      /* Translators: Confirmation after "I would like help or an interpreter": the office's staff
+         have been told (their computers show the request). */
+      return N_ ("We have told the staff that you would like help.");
+    }
+}
+
+IntakeHelpState
+intake_kiosk_window_get_help_state (IntakeKioskWindow *self)
+{
+  return self->help_state;
+}
+
+static void
+set_help_state (IntakeKioskWindow *self,
+                IntakeHelpState    state)
+{
+  if (self->help_state == state)
+    return;
+  self->help_state = state;
+  set_label (self->help_told, TR (intake_kiosk_window_help_status_msgid (self)));
+  /* Whoever listens hears what became of the request. */
+  if (g_str_equal (intake_kiosk_window_get_screen (self), "help") && state != INTAKE_HELP_SENDING)
+    intake_kiosk_window_read_aloud_message (self, TR (intake_kiosk_window_help_status_msgid (self)));
+}
+
+static void
+help_sent_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  IntakeKioskWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!intake_sync_send_help_finish (INTAKE_SYNC (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_message ("The help request did not reach the office at once: %s", error->message);
+      set_help_state (self, INTAKE_HELP_NOT_SENT);
+      return;
+    }
+  g_debug ("The help request reached the office");
+  set_help_state (self, INTAKE_HELP_SENT);
+}
+
+/* One request per session: pressing help again shows the same request. */
+static void
+request_help (IntakeKioskWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->help_id != 0)
+    return;
+  self->help_id = intake_kiosk_request_help (self->kiosk,
+                                             self->language != NULL ? self->language : office_language (self),
+                                             &error);
+  if (self->help_id == 0)
+    {
+      g_message ("The help request could not be recorded: %s", error->message);
+      set_help_state (self, INTAKE_HELP_NOT_SENT);
+      return;
+    }
+  if (self->sync == NULL)
+    {
+      /* This kiosk does not send: only its own staff screen shows it. */
+      set_help_state (self, INTAKE_HELP_NOT_SENT);
+      return;
+    }
+  set_help_state (self, INTAKE_HELP_SENDING);
+  g_clear_object (&self->help_cancellable);
+  self->help_cancellable = g_cancellable_new ();
+  /* The window outlives the request: reset and dispose cancel it. */
+  intake_sync_send_help_async (self->sync, self->help_cancellable, help_sent_cb, self);
+}
+
+/* A resident who went to the counter long ago and did not come back: the
+ * usual idle warning, whose countdown clears the answers. */
+static gboolean
+help_hold_cb (gpointer user_data)
+{
+  IntakeKioskWindow *self = user_data;
+
+  self->help_hold_source = 0;
+  if (g_str_equal (intake_kiosk_window_get_screen (self), "help"))
+    intake_kiosk_window_show_idle_warning (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 help_action (GtkWidget  *widget,
              const char *action_name,
@@ -1202,7 +1326,6 @@ help_action (GtkWidget  *widget,
 {
   IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
   const char *screen = intake_kiosk_window_get_screen (self);
-  g_autoptr(GError) error = NULL;
 
   note_action (self);
   if (g_str_equal (screen, "staff") || g_str_equal (screen, "staff-pin"))
@@ -1214,10 +1337,7 @@ help_action (GtkWidget  *widget,
       intake_kiosk_window_read_aloud_screen_shown (self);
       return;
     }
-  if (!intake_kiosk_request_help (self->kiosk,
-                                  self->language != NULL ? self->language : office_language (self),
-                                  &error))
-    g_message ("The help request could not be recorded: %s", error->message);
+  request_help (self);
   /* From a screen that goes on by itself, back to where the resident was. */
   if (g_str_equal (screen, "idle"))
     screen = self->idle_return != NULL ? self->idle_return : "question";
@@ -1228,6 +1348,7 @@ help_action (GtkWidget  *widget,
   intake_kiosk_set_button_text (self->help_back,
                                 self->session != NULL ? TR ("Go back to the questions")
                                                       : TR ("Back"));
+  gtk_widget_set_visible (GTK_WIDGET (self->help_kept), self->session != NULL);
   intake_kiosk_window_show_screen (self, "help");
 }
 
@@ -1629,6 +1750,9 @@ intake_kiosk_window_dispose (GObject *object)
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->countdown_source, g_source_remove);
   g_clear_handle_id (&self->thanks_source, g_source_remove);
+  g_clear_handle_id (&self->help_hold_source, g_source_remove);
+  g_cancellable_cancel (self->help_cancellable);
+  g_clear_object (&self->help_cancellable);
   g_clear_object (&self->sync);
   intake_kiosk_window_read_aloud_dispose (self);
 
@@ -1713,6 +1837,9 @@ intake_kiosk_window_get_property (GObject    *object,
     case PROP_PRIVATE_LISTENING:
       g_value_set_boolean (value, self->private_listening);
       break;
+    case PROP_HELP_HOLD:
+      g_value_set_uint (value, self->help_hold_ms);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1756,6 +1883,9 @@ intake_kiosk_window_set_property (GObject      *object,
       break;
     case PROP_THANKS_TIMEOUT:
       set_timeout_ms (self, &self->thanks_timeout_ms, g_value_get_uint (value), pspec);
+      break;
+    case PROP_HELP_HOLD:
+      set_timeout_ms (self, &self->help_hold_ms, g_value_get_uint (value), pspec);
       break;
     case PROP_LANGUAGES:
       {
@@ -1889,6 +2019,11 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   properties[PROP_PRIVATE_LISTENING] =
     g_param_spec_boolean ("private-listening", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* How long the help screen keeps a session without input (the resident
+   * went to the counter), in milliseconds; then the idle warning comes. */
+  properties[PROP_HELP_HOLD] =
+    g_param_spec_uint ("help-hold", NULL, NULL, 1, G_MAXUINT, 30 * 60 * 1000,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (INTAKE_TYPE_KIOSK_REVIEW_PAGE);
@@ -1944,6 +2079,7 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   BIND (help_counter);
   BIND (help_interpreter);
   BIND (help_told);
+  BIND (help_kept);
   BIND (help_back);
   BIND (error_title);
   BIND (error_text);
@@ -2003,6 +2139,7 @@ intake_kiosk_window_init (IntakeKioskWindow *self)
   self->idle_timeout_ms = 90 * 1000;
   self->idle_countdown_ms = 30 * 1000;
   self->thanks_timeout_ms = 20 * 1000;
+  self->help_hold_ms = 30 * 60 * 1000;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
