@@ -129,6 +129,16 @@ void              intake_server_handle_envelopes     (IntakeServer       *self,
 void              intake_server_handle_help_requests (IntakeServer       *self,
                                                       SoupServerMessage  *msg);
 
+/* intake-server-help.c: the help requests reviewers act on (the reviewer
+ * authenticated by intake-server-review.c). */
+void              intake_server_review_help_open     (IntakeServer              *self,
+                                                      SoupServerMessage         *msg,
+                                                      const IntakeStoreReviewer *reviewer);
+void              intake_server_review_help_handled  (IntakeServer              *self,
+                                                      SoupServerMessage         *msg,
+                                                      const IntakeStoreReviewer *reviewer,
+                                                      gint64                     id);
+
 /* intake-server-review.c: every /v1/review/... path. */
 void              intake_server_handle_review        (IntakeServer       *self,
                                                       SoupServerMessage  *msg,

@@ -812,7 +812,9 @@ intake_server_handle_review (IntakeServer      *self,
   const char *sub = NULL;
   gboolean allowed;
 
-  enum { R_UNLOCK, R_LIST, R_FETCH, R_WORKFLOW, R_NOTES, R_AUDIT, R_EVENTS, R_QUESTIONNAIRES, R_HELP } which;
+  enum { R_UNLOCK, R_LIST, R_FETCH, R_WORKFLOW, R_NOTES, R_AUDIT, R_EVENTS, R_QUESTIONNAIRES, R_HELP,
+         R_HELP_OPEN, R_HELP_HANDLED } which;
+  gint64 help_id = 0;
 
   if (g_str_equal (rest, "unlock"))
     which = R_UNLOCK, allowed = is_post;
@@ -824,6 +826,19 @@ intake_server_handle_review (IntakeServer      *self,
     which = R_QUESTIONNAIRES, allowed = is_get;
   else if (g_str_equal (rest, "help-requests"))
     which = R_HELP, allowed = is_get;
+  else if (g_str_equal (rest, "help-requests/open"))
+    which = R_HELP_OPEN, allowed = is_get;
+  else if (g_str_has_prefix (rest, "help-requests/") && g_str_has_suffix (rest, "/handled"))
+    {
+      g_autofree char *id = g_strndup (rest + strlen ("help-requests/"),
+                                       strlen (rest) - strlen ("help-requests/") - strlen ("/handled"));
+      guint64 value = 0;
+
+      if (!g_ascii_string_to_unsigned (id, 10, 1, G_MAXINT64, &value, NULL))
+        return not_found (msg);
+      help_id = (gint64) value;
+      which = R_HELP_HANDLED, allowed = is_post;
+    }
   else if (g_str_has_prefix (rest, "submissions/"))
     {
       const char *id = rest + strlen ("submissions/");
@@ -864,6 +879,8 @@ intake_server_handle_review (IntakeServer      *self,
     case R_EVENTS: ctx.action = "event"; break;
     case R_QUESTIONNAIRES: ctx.action = "questionnaires"; break;
     case R_HELP: ctx.action = "list"; break;
+    case R_HELP_OPEN: ctx.action = "list"; break;
+    case R_HELP_HANDLED: ctx.action = "help_handled"; break;
     case R_UNLOCK: default: g_assert_not_reached ();
     }
   ctx.object = g_strdup (submission_id != NULL ? submission_id : rest);
@@ -889,6 +906,10 @@ intake_server_handle_review (IntakeServer      *self,
       return review_questionnaires (self, msg);
     case R_HELP:
       return review_help_requests (self, msg, query, &ctx);
+    case R_HELP_OPEN:
+      return intake_server_review_help_open (self, msg, ctx.reviewer);
+    case R_HELP_HANDLED:
+      return intake_server_review_help_handled (self, msg, ctx.reviewer, help_id);
     case R_UNLOCK:
     default:
       g_assert_not_reached ();

@@ -157,6 +157,19 @@ typedef struct {
                                                  const char                *reviewer_name,
                                                  gint64                     now,
                                                  GError                   **error);
+
+  /* Schema 3. The help request, or NULL with no error if none. */
+  IntakeStoreHelpRequest *(*lookup_help_request) (IntakeStore              *store,
+                                                 gint64                     id,
+                                                 GError                   **error);
+  /* Marks an open request handled; *@out_rows is 0 when it was handled
+   * already or does not exist. */
+  gboolean               (*set_help_handled)    (IntakeStore               *store,
+                                                 gint64                     id,
+                                                 gint64                     now,
+                                                 const char                *handled_by,
+                                                 int                       *out_rows,
+                                                 GError                   **error);
 } IntakeStoreBackend;
 
 /* Defines the static IntakeStoreBackend @name from the including file's
@@ -190,6 +203,8 @@ typedef struct {
     .set_workflow = set_workflow, \
     .bump_note = bump_note, \
     .insert_note = insert_note, \
+    .lookup_help_request = lookup_help_request, \
+    .set_help_handled = set_help_handled, \
   }
 
 /* Called from a backend's class_init: @backend (static) serves @type. */

@@ -60,8 +60,17 @@ typedef enum {
   STMT_HELP_LIST,
   STMT_QUESTIONNAIRE_INSERT,
   STMT_QUESTIONNAIRE_LIST,
+  /* schema 3: help requests staff mark handled */
+  STMT_HELP_LIST_OPEN,
+  STMT_HELP_GET,
+  STMT_HELP_HANDLE,
   N_STMTS
 } IntakeStoreStmt;
+
+/* A help request as staff see it (schema 3), in the order the readers take. */
+#define INTAKE_STORE_HELP_COLUMNS \
+  "id, device_id, location, language, created_at, received_at, coalesce (handled_at, 0)," \
+  " coalesce (handled_by, '')"
 
 #define INTAKE_STORE_ENVELOPE_COLUMNS \
   "seq, submission_id, device_id, sha256, size, created_at, questionnaire_id," \
@@ -192,6 +201,13 @@ static const char * const intake_store_sql[N_STMTS] = {
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id, version, hash) DO NOTHING",
   [STMT_QUESTIONNAIRE_LIST] =
     "SELECT id, version, hash, canonical, signature, first_seen FROM questionnaires ORDER BY id, version, hash",
+  [STMT_HELP_LIST_OPEN] =
+    "SELECT " INTAKE_STORE_HELP_COLUMNS " FROM help_requests WHERE handled_at IS NULL"
+    " ORDER BY created_at, id LIMIT ?1",
+  [STMT_HELP_GET] =
+    "SELECT " INTAKE_STORE_HELP_COLUMNS " FROM help_requests WHERE id = ?1",
+  [STMT_HELP_HANDLE] =
+    "UPDATE help_requests SET handled_at = ?2, handled_by = ?3 WHERE id = ?1 AND handled_at IS NULL",
 };
 
 /* One bound parameter of a statement built at run time. */

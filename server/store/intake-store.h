@@ -41,6 +41,7 @@ G_BEGIN_DECLS
  * @INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION: no submission with that id
  * @INTAKE_STORE_ERROR_DAMAGED: the store's file is empty or damaged (restore a backup)
  * @INTAKE_STORE_ERROR_NOT_WRITABLE: the store cannot be written (read-only, disk, permissions)
+ * @INTAKE_STORE_ERROR_UNKNOWN_HELP_REQUEST: no help request with that id
  */
 typedef enum {
   INTAKE_STORE_ERROR_OPEN,
@@ -58,10 +59,11 @@ typedef enum {
   INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION,
   INTAKE_STORE_ERROR_DAMAGED,
   INTAKE_STORE_ERROR_NOT_WRITABLE,
+  INTAKE_STORE_ERROR_UNKNOWN_HELP_REQUEST,
 } IntakeStoreError;
 
 /* The schema both backends create; see docs/server.md for the tables. */
-#define INTAKE_STORE_SCHEMA_VERSION 2
+#define INTAKE_STORE_SCHEMA_VERSION 3
 
 typedef enum {
   INTAKE_DEVICE_STATUS_ACTIVE,
@@ -163,6 +165,10 @@ typedef struct {
   char    language[16];
   gint64  created_at;                 /* when the resident asked (kiosk clock) */
   gint64  received_at;
+  /* Schema 3: staff mark a request handled (the open ones are listed). */
+  gint64  id;
+  gint64  handled_at;                 /* 0 while open */
+  char   *handled_by;                 /* reviewer name, "" while open */
 } IntakeStoreHelpRequest;
 
 typedef struct {
@@ -323,6 +329,19 @@ struct _IntakeStoreInterface
   GPtrArray *(*list_questionnaires) (IntakeStore               *self,
                                      GError                   **error);
   const char *(*get_backend_name)   (IntakeStore               *self);
+
+  /* Help requests staff act on (schema 3) */
+  GPtrArray *(*list_open_help_requests) (IntakeStore           *self,
+                                     guint                      limit,
+                                     GError                   **error);
+  gboolean   (*handle_help_request) (IntakeStore               *self,
+                                     gint64                     id,
+                                     const char                *handled_by,
+                                     gint64                     now,
+                                     IntakeAuditEvent          *audit,
+                                     IntakeStoreHelpRequest   **out_request,
+                                     gboolean                  *out_already,
+                                     GError                   **error);
 };
 
 GQuark              intake_store_error_quark          (void);
@@ -538,6 +557,24 @@ GPtrArray          *intake_store_list_help_requests   (IntakeStore              
                                                        gint64                     from,
                                                        gint64                     to,
                                                        GError                   **error);
+/* The help requests no one has marked handled yet (IntakeStoreHelpRequest
+ * with id and location), oldest first, at most @limit (1..1000). */
+GPtrArray          *intake_store_list_open_help_requests (IntakeStore            *self,
+                                                       guint                      limit,
+                                                       GError                   **error);
+/* Marks help request @id handled by @handled_by at @now and appends @audit
+ * (result "ok") in the same transaction. One already handled is left as it
+ * was (*@out_already, @audit then gets result "conflict"). *@out_request
+ * (may be NULL) gets the request as stored now. UNKNOWN_HELP_REQUEST (no
+ * audit appended) when there is no such id. */
+gboolean            intake_store_handle_help_request  (IntakeStore               *self,
+                                                       gint64                     id,
+                                                       const char                *handled_by,
+                                                       gint64                     now,
+                                                       IntakeAuditEvent          *audit,
+                                                       IntakeStoreHelpRequest   **out_request,
+                                                       gboolean                  *out_already,
+                                                       GError                   **error);
 /* Remembers a signed questionnaire by (id, version, hash); the first copy wins. */
 gboolean            intake_store_put_questionnaire    (IntakeStore               *self,
                                                        const IntakeStoreQuestionnaire *questionnaire,
@@ -572,5 +609,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreDevice, intake_store_device_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreReviewer, intake_store_reviewer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreSubmission, intake_store_submission_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreNote, intake_store_note_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreHelpRequest, intake_store_help_request_free)
 
 G_END_DECLS

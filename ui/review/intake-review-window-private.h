@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "intake-review-help-list.h"
 #include "intake-review-list-model.h"
 #include "intake-review-window.h"
 #include "intake-summary.h"
@@ -33,6 +34,7 @@ struct _IntakeReviewWindow
   GtkEntry               *to_entry;
   GtkColumnView          *column_view;
   GtkLabel               *list_status;
+  IntakeReviewHelpList   *help_list;
   /* detail page */
   AdwWindowTitle         *detail_title;
   GtkDropDown            *state_selector;

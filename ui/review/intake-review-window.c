@@ -73,6 +73,9 @@ lock (IntakeReviewWindow *self)
     gtk_multi_selection_set_model (self->selection, NULL);
   g_clear_object (&self->model);
   g_clear_object (&self->questionnaires);
+  /* dispose may run again after the template is gone */
+  if (self->help_list != NULL)
+    intake_review_help_list_set_client (self->help_list, NULL);
   if (self->client != NULL)
     intake_review_client_lock (self->client);
 }
@@ -595,6 +598,8 @@ unlock_cb (GObject      *source,
   self->questionnaires = intake_questionnaire_set_new ();
   intake_questionnaire_set_add_builtin (self->questionnaires, NULL);
   intake_review_client_load_questionnaires_async (self->client, self->cancellable, questionnaires_cb, self);
+  /* Residents asking for help at the kiosks, as they come. */
+  intake_review_help_list_set_client (self->help_list, self->client);
   /* Translators: under the list's title: the reviewer's name. */
   title = g_strdup_printf (_("Logged in as %s"), intake_review_client_get_name (self->client));
   adw_window_title_set_subtitle (self->list_title, title);
@@ -986,6 +991,7 @@ intake_review_window_class_init (IntakeReviewWindowClass *klass)
   object_class->dispose = intake_review_window_dispose;
   object_class->finalize = intake_review_window_finalize;
 
+  g_type_ensure (INTAKE_TYPE_REVIEW_HELP_LIST);
   /* Makes sure the resource object is linked in from the static library. */
   g_resources_register (intake_review_ui_get_resource ());
   gtk_widget_class_set_template_from_resource (widget_class, "/org/intakekiosk/Review/ui/intake-review-window.ui");
@@ -1006,6 +1012,7 @@ intake_review_window_class_init (IntakeReviewWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, to_entry);
   gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, column_view);
   gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, list_status);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, help_list);
   gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, detail_title);
   gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, state_selector);
   gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, unit_entry);
