@@ -143,6 +143,12 @@ apply_settings (IntakeKioskApplication *self,
                   g_settings_get_boolean (self->settings, "private-listening"), NULL);
   if (settings_has_key (self, "help-hold"))
     g_object_set (window, "help-hold", g_settings_get_uint (self->settings, "help-hold") * 1000, NULL);
+  if (settings_has_key (self, "receipt-printer"))
+    {
+      g_autofree char *printer = g_settings_get_string (self->settings, "receipt-printer");
+
+      g_object_set (window, "receipt-printer", printer, NULL);
+    }
 }
 
 /* ---- Local modes --------------------------------------------------------- */

@@ -228,6 +228,27 @@ intake_kiosk_tour_run (IntakeKioskWindow  *window,
   gtk_widget_activate_action (widget, "kiosk.submit", NULL);
   if (!expect_screen (&tour, "thanks", error) || !shoot (&tour, "thanks", error))
     return FALSE;
+
+  /* The receipt, as the printer would get it: a PDF beside the screenshots. */
+  {
+    g_autofree char *pdf = g_build_filename (out_dir, "receipt.pdf", NULL);
+    gboolean timed_out = FALSE;
+    guint timeout;
+
+    g_object_set (window, "receipt-export", pdf, NULL);
+    gtk_widget_activate_action (widget, "kiosk.print-code", NULL);
+    /* Printed once the button is there again. */
+    timeout = g_timeout_add (30000, timeout_flag_cb, &timed_out);
+    while (!gtk_widget_get_sensitive (GTK_WIDGET (window->thanks_print)) && !timed_out)
+      g_main_context_iteration (NULL, TRUE);
+    if (!timed_out)
+      g_source_remove (timeout);
+    if (!shoot (&tour, "thanks-printed", error))
+      return FALSE;
+    if (out_paths != NULL)
+      g_ptr_array_add (out_paths, g_steal_pointer (&pdf));
+    g_object_set (window, "receipt-export", NULL, NULL);
+  }
   intake_kiosk_window_reset (window);
 
   /* A new session to stand behind the idle warning and the help screen. */

@@ -65,6 +65,12 @@ struct _IntakeKioskWindow
   guint                 help_hold_source;
 
   char                 *reference;
+  gint64                thanks_deadline_us;  /* the thank-you screen closes then */
+  /* The receipt printer ("receipt-printer"), or a PDF file to write the
+   * receipt to instead ("receipt-export": tests and the tour). */
+  char                 *receipt_printer;
+  char                 *receipt_export;
+  GCancellable         *print_cancellable;
 
   /* Only the staff exit may close the window: a resident's Alt+F4, the
    * compositor or an accessibility client calling window.close is refused. */
@@ -125,6 +131,16 @@ struct _IntakeKioskWindow
   GtkLabel             *thanks_code;
   GtkLabel             *thanks_hint;
   GtkButton            *thanks_done;
+  GtkScrolledWindow    *thanks_scroller;
+  AdwClamp             *thanks_clamp;
+  GtkPicture           *thanks_qr;
+  GtkLabel             *thanks_photo;
+  GtkBox               *thanks_keep;
+  GtkButton            *thanks_read_code;
+  GtkButton            *thanks_print;
+  GtkLabel             *thanks_print_status;
+  GtkLabel             *thanks_countdown;
+  GtkButton            *thanks_more_time;
 
   GtkLabel             *idle_title;
   GtkLabel             *idle_touch;
@@ -186,6 +202,10 @@ void        intake_kiosk_window_read_aloud_message (IntakeKioskWindow *self,
                                                     const char        *message);
 /* The resident chose an answer: said with private listening only. */
 void        intake_kiosk_window_read_aloud_answer  (IntakeKioskWindow *self);
+/* "Read my code aloud" on the thank-you screen: the code, spelled slowly. */
+void        intake_kiosk_window_read_code_aloud    (IntakeKioskWindow *self);
+/* Whether the screen's language (or English, for the code) can be heard. */
+gboolean    intake_kiosk_window_can_speak_code     (IntakeKioskWindow *self);
 /* A language button on the welcome screen got focus or a long press. */
 void        intake_kiosk_window_speak_language     (IntakeKioskWindow *self,
                                                     const char        *lang);

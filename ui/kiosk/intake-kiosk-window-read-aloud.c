@@ -638,3 +638,34 @@ intake_kiosk_window_read_aloud_dispose (IntakeKioskWindow *self)
   self->reading_aloud = FALSE;
   g_clear_object (&self->speech);
 }
+
+/* ---- The reference code, on request ----------------------------------------- */
+
+gboolean
+intake_kiosk_window_can_speak_code (IntakeKioskWindow *self)
+{
+  /* The code is Latin letters and digits: spelled in English where the
+   * language has no voice (Tigrinya). */
+  return self->speech != NULL &&
+         (intake_speech_has_language (self->speech, speech_language (self)) ||
+          intake_speech_has_language (self->speech, "en"));
+}
+
+void
+intake_kiosk_window_read_code_aloud (IntakeKioskWindow *self)
+{
+  IntakeSpeechScript *script;
+  const char *lang = speech_language (self);
+
+  if (self->reference == NULL || !intake_kiosk_window_can_speak_code (self))
+    return;
+  /* The resident asked for it, on this screen, with a button: unlike the
+   * screen's own reading, this says the code without private listening
+   * too. The code alone tells a bystander nothing about the answers. */
+  script = intake_speech_script_new ();
+  if (audible (self, lang))
+    add_ui (self, script, lang, "Your reference code");
+  intake_speech_script_add_spelled (script, intake_speech_has_language (self->speech, lang) ? lang : "en",
+                                    self->reference);
+  play (self, script, "the reference code");
+}

@@ -13,6 +13,8 @@
 
 
 #include "intake-kiosk-fonts.h"
+#include "intake-kiosk-qr.h"
+#include "intake-kiosk-receipt.h"
 #include "intake-kiosk-ui-resources.h"
 #include "intake-kiosk-ui-enums.h"
 #include "intake-kiosk-window-private.h"
@@ -37,6 +39,8 @@ enum {
   PROP_READING_ALOUD,
   PROP_PRIVATE_LISTENING,
   PROP_HELP_HOLD,
+  PROP_RECEIPT_PRINTER,
+  PROP_RECEIPT_EXPORT,
   N_PROPS
 };
 
@@ -201,6 +205,18 @@ retranslate (IntakeKioskWindow *self)
   set_label (self->thanks_hint, TR ("Show this code at the counter if you have a question."));
   /* Translators: Button on the last screen that ends the session. */
   intake_kiosk_set_button_text (self->thanks_done, TR ("Done"));
+  /* Translators: Button on the last screen: the kiosk says the reference code, letter by letter. */
+  intake_kiosk_set_button_text (self->thanks_read_code, TR ("Read my code aloud"));
+  /* Translators: Button on the last screen: a small printer gives the code on paper. */
+  intake_kiosk_set_button_text (self->thanks_print, TR ("Print my code"));
+  /* Translators: Button on the last screen: the screen with the code stays longer. */
+  intake_kiosk_set_button_text (self->thanks_more_time, TR ("More time"));
+  /* Translators: Under the square code (a QR code) on the last screen. */
+  set_label (self->thanks_photo, TR ("You can take a photo of this square with your phone."));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->thanks_qr),
+                                  /* Translators: Accessible name of the QR code on the last screen. */
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, TR ("QR code of your reference code"),
+                                  -1);
 
   /* Translators: Title of the dialog when nobody has touched the screen for a while. */
   set_label (self->idle_title, TR ("Are you still there?"));
@@ -582,18 +598,53 @@ input_event_cb (GtkEventControllerLegacy *controller,
   return GDK_EVENT_PROPAGATE;
 }
 
+/* The thank-you screen shows how long it stays ("Seconds left: N", with
+ * "More time"), ticking once a second; it closes at the deadline. */
+static void update_thanks_countdown (IntakeKioskWindow *self);
+
 static gboolean
-thanks_timeout_cb (gpointer user_data)
+thanks_tick_cb (gpointer user_data)
 {
   IntakeKioskWindow *self = user_data;
 
   self->thanks_source = 0;
-  /* The code may still be being spelled: the screen stays while it is, and
-   * for the whole time again after it (speaking_changed). */
-  if (intake_kiosk_window_get_speaking (self))
-    return G_SOURCE_REMOVE;
-  intake_kiosk_window_reset (self);
+  update_thanks_countdown (self);
   return G_SOURCE_REMOVE;
+}
+
+static void
+update_thanks_countdown (IntakeKioskWindow *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 remaining_us, seconds;
+  g_autofree char *text = NULL;
+
+  g_clear_handle_id (&self->thanks_source, g_source_remove);
+  /* The code may be being spelled: the screen stays while it is, and for
+   * its whole time again after it. */
+  if (intake_kiosk_window_get_speaking (self))
+    self->thanks_deadline_us = now + (gint64) self->thanks_timeout_ms * 1000;
+  remaining_us = self->thanks_deadline_us - now;
+  if (remaining_us <= 0)
+    {
+      g_debug ("The thank-you screen's time is up");
+      intake_kiosk_window_reset (self);
+      return;
+    }
+  seconds = (remaining_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+  text = intake_kiosk_format_numbers (TR ("Seconds left: %d"), 1, &seconds);
+  set_label (self->thanks_countdown, text);
+  /* The next whole second, or the deadline. */
+  self->thanks_source = g_timeout_add (MAX (1, MIN (remaining_us / 1000, (remaining_us - (seconds - 1) * G_USEC_PER_SEC) / 1000)),
+                                       thanks_tick_cb, self);
+}
+
+/* The thank-you screen's whole time, from now. */
+static void
+start_thanks_countdown (IntakeKioskWindow *self)
+{
+  self->thanks_deadline_us = g_get_monotonic_time () + (gint64) self->thanks_timeout_ms * 1000;
+  update_thanks_countdown (self);
 }
 
 void
@@ -605,8 +656,8 @@ intake_kiosk_window_speaking_changed (IntakeKioskWindow *self)
     return;
   /* Listening counts as input: the timers start from the end of speech. */
   self->last_input_us = g_get_monotonic_time ();
-  if (g_str_equal (screen, "thanks") && self->thanks_source == 0)
-    self->thanks_source = g_timeout_add (self->thanks_timeout_ms, thanks_timeout_cb, self);
+  if (g_str_equal (screen, "thanks"))
+    start_thanks_countdown (self);
   else
     arm_idle (self);
 }
@@ -922,6 +973,14 @@ intake_kiosk_window_reset (IntakeKioskWindow *self)
 
   g_clear_pointer (&self->reference, intake_secure_strfree);
   set_label (self->thanks_code, "");
+  gtk_picture_set_paintable (self->thanks_qr, NULL);
+  set_label (self->thanks_countdown, "");
+  /* The next resident's screen shows nothing of this print. */
+  g_cancellable_cancel (self->print_cancellable);
+  g_clear_object (&self->print_cancellable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->thanks_print), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->thanks_print_status), FALSE);
+  set_label (self->thanks_print_status, "");
   gtk_accessible_reset_property (GTK_ACCESSIBLE (self->thanks_code), GTK_ACCESSIBLE_PROPERTY_LABEL);
   set_label (self->idle_seconds, "");
   intake_kiosk_staff_page_clear (self->staff_page);
@@ -949,6 +1008,115 @@ intake_kiosk_window_show_storage_error (IntakeKioskWindow *self)
    * keeps nothing. The language stays for the texts of this screen. */
   wipe_session (self);
   intake_kiosk_window_show_screen (self, "storage-error");
+}
+
+/* ---- Thanks: a code that stays ---------------------------------------- */
+
+static void note_action (IntakeKioskWindow *self);
+
+/* What the thank-you screen offers to keep the code: reading it aloud
+ * (when the kiosk can speak), printing it (when a receipt printer is set). */
+static void
+update_thanks_tools (IntakeKioskWindow *self)
+{
+  gboolean can_print = (self->receipt_printer != NULL && *self->receipt_printer != '\0') ||
+                       self->receipt_export != NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->thanks_read_code), intake_kiosk_window_can_speak_code (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->thanks_print), can_print);
+  gtk_widget_set_visible (GTK_WIDGET (self->thanks_keep),
+                          gtk_widget_get_visible (GTK_WIDGET (self->thanks_read_code)) || can_print);
+}
+
+static void
+set_print_status (IntakeKioskWindow *self,
+                  const char        *msgid)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->thanks_print_status), msgid != NULL);
+  set_label (self->thanks_print_status, msgid != NULL ? TR (msgid) : "");
+  if (msgid != NULL)
+    intake_kiosk_window_read_aloud_message (self, TR (msgid));
+}
+
+static void
+printed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(IntakeKioskWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!intake_kiosk_receipt_print_finish (result, &error))
+    {
+      /* Reset (the next resident) or the window went: say nothing. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_message ("The receipt was not printed: %s", error->message);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->thanks_print), TRUE);
+      /* Translators: On the last screen when the receipt printer fails. Calm; say what to do instead. */
+      set_print_status (self, N_ ("The printer does not work now. Please write the code down or take a photo of it."));
+      return;
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->thanks_print), TRUE);
+  /* Translators: On the last screen after the code was printed. */
+  set_print_status (self, N_ ("Your code is printed. Please take the paper."));
+}
+
+static void
+print_code_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *when = g_date_time_format (now, "%d-%m-%Y %H:%M");
+  IntakeKioskReceipt receipt = { 0 };
+
+  note_action (self);
+  if (!g_str_equal (intake_kiosk_window_get_screen (self), "thanks") || self->reference == NULL ||
+      !gtk_widget_get_visible (GTK_WIDGET (self->thanks_print)) ||
+      !gtk_widget_get_sensitive (GTK_WIDGET (self->thanks_print)))
+    return;
+  /* Printing takes a while: the screen stays its whole time from now. */
+  start_thanks_countdown (self);
+  receipt.language = self->language != NULL ? self->language : office_language (self);
+  receipt.caption = TR ("Your reference code");
+  receipt.reference = self->reference;
+  receipt.hint = TR ("Show this code at the counter if you have a question.");
+  receipt.when = when;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->thanks_print), FALSE);
+  /* Translators: On the last screen while the receipt printer prints the code. */
+  set_print_status (self, N_ ("Printing your code…"));
+  g_clear_object (&self->print_cancellable);
+  self->print_cancellable = g_cancellable_new ();
+  intake_kiosk_receipt_print_async (&receipt, GTK_WINDOW (self),
+                                    self->receipt_export == NULL ? self->receipt_printer : NULL,
+                                    self->receipt_export, self->print_cancellable, printed_cb,
+                                    g_object_ref (self));
+}
+
+static void
+read_code_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+
+  note_action (self);
+  if (g_str_equal (intake_kiosk_window_get_screen (self), "thanks") && self->reference != NULL)
+    intake_kiosk_window_read_code_aloud (self);
+}
+
+static void
+more_time_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+
+  note_action (self);
+  if (g_str_equal (intake_kiosk_window_get_screen (self), "thanks"))
+    start_thanks_countdown (self);
 }
 
 static void
@@ -994,8 +1162,20 @@ submit (IntakeKioskWindow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, TR ("Reference code"),
                                   -1);
 
+  /* A QR code of the reference code alone, to photograph. */
+  {
+    g_autoptr(GError) qr_error = NULL;
+    g_autoptr(IntakeKioskQr) qr = intake_kiosk_qr_new (self->reference, &qr_error);
+
+    if (qr == NULL)
+      g_message ("No QR code on the thank-you screen: %s", qr_error->message);
+    gtk_picture_set_paintable (self->thanks_qr, GDK_PAINTABLE (qr));
+    gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->thanks_qr)), qr != NULL);
+  }
+  update_thanks_tools (self);
+
   intake_kiosk_window_show_screen (self, "thanks");
-  self->thanks_source = g_timeout_add (self->thanks_timeout_ms, thanks_timeout_cb, self);
+  start_thanks_countdown (self);
 }
 
 /* ---- Actions ------------------------------------------------------------ */
@@ -1366,8 +1546,8 @@ help_done (IntakeKioskWindow *self)
            !g_str_equal (back, "thanks") && !g_str_equal (back, "storage-error"))
     back = "welcome";
   intake_kiosk_window_show_screen (self, back);
-  if (g_str_equal (back, "thanks") && self->thanks_source == 0)
-    self->thanks_source = g_timeout_add (self->thanks_timeout_ms, thanks_timeout_cb, self);
+  if (g_str_equal (back, "thanks"))
+    start_thanks_countdown (self);
 }
 
 static void
@@ -1753,6 +1933,8 @@ intake_kiosk_window_dispose (GObject *object)
   g_clear_handle_id (&self->help_hold_source, g_source_remove);
   g_cancellable_cancel (self->help_cancellable);
   g_clear_object (&self->help_cancellable);
+  g_cancellable_cancel (self->print_cancellable);
+  g_clear_object (&self->print_cancellable);
   g_clear_object (&self->sync);
   intake_kiosk_window_read_aloud_dispose (self);
 
@@ -1781,6 +1963,8 @@ intake_kiosk_window_finalize (GObject *object)
   g_clear_pointer (&self->languages, g_strfreev);
   g_clear_pointer (&self->seen, g_hash_table_unref);
   g_clear_pointer (&self->reference, intake_secure_strfree);
+  g_clear_pointer (&self->receipt_printer, g_free);
+  g_clear_pointer (&self->receipt_export, g_free);
 
   G_OBJECT_CLASS (intake_kiosk_window_parent_class)->finalize (object);
 }
@@ -1840,6 +2024,12 @@ intake_kiosk_window_get_property (GObject    *object,
     case PROP_HELP_HOLD:
       g_value_set_uint (value, self->help_hold_ms);
       break;
+    case PROP_RECEIPT_PRINTER:
+      g_value_set_string (value, self->receipt_printer);
+      break;
+    case PROP_RECEIPT_EXPORT:
+      g_value_set_string (value, self->receipt_export);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1886,6 +2076,24 @@ intake_kiosk_window_set_property (GObject      *object,
       break;
     case PROP_HELP_HOLD:
       set_timeout_ms (self, &self->help_hold_ms, g_value_get_uint (value), pspec);
+      break;
+    case PROP_RECEIPT_PRINTER:
+    case PROP_RECEIPT_EXPORT:
+      {
+        char **field = prop_id == PROP_RECEIPT_PRINTER ? &self->receipt_printer : &self->receipt_export;
+        const char *text = g_value_get_string (value);
+
+        if (text != NULL && *text == '\0')
+          text = NULL;
+        /* g_set_str() is GLib 2.76. */
+        if (g_strcmp0 (*field, text) != 0)
+          {
+            g_free (*field);
+            *field = g_strdup (text);
+            update_thanks_tools (self);
+            g_object_notify_by_pspec (object, pspec);
+          }
+      }
       break;
     case PROP_LANGUAGES:
       {
@@ -1984,7 +2192,7 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
     g_param_spec_uint ("idle-countdown", NULL, NULL, 1, G_MAXUINT, 30 * 1000,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_THANKS_TIMEOUT] =
-    g_param_spec_uint ("thanks-timeout", NULL, NULL, 1, G_MAXUINT, 20 * 1000,
+    g_param_spec_uint ("thanks-timeout", NULL, NULL, 1, G_MAXUINT, 60 * 1000,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_LANGUAGES] =
     g_param_spec_boxed ("languages", NULL, NULL, G_TYPE_STRV,
@@ -2024,6 +2232,16 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   properties[PROP_HELP_HOLD] =
     g_param_spec_uint ("help-hold", NULL, NULL, 1, G_MAXUINT, 30 * 60 * 1000,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The name of the receipt printer (the "receipt-printer" setting); NULL or
+   * "": none, and the thank-you screen offers no printing. */
+  properties[PROP_RECEIPT_PRINTER] =
+    g_param_spec_string ("receipt-printer", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Tests and the tour: write the receipt as this PDF file instead of
+   * printing it (GtkPrintOperation's export). */
+  properties[PROP_RECEIPT_EXPORT] =
+    g_param_spec_string ("receipt-export", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (INTAKE_TYPE_KIOSK_REVIEW_PAGE);
@@ -2070,6 +2288,16 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   BIND (thanks_code);
   BIND (thanks_hint);
   BIND (thanks_done);
+  BIND (thanks_scroller);
+  BIND (thanks_clamp);
+  BIND (thanks_qr);
+  BIND (thanks_photo);
+  BIND (thanks_keep);
+  BIND (thanks_read_code);
+  BIND (thanks_print);
+  BIND (thanks_print_status);
+  BIND (thanks_countdown);
+  BIND (thanks_more_time);
   BIND (idle_title);
   BIND (idle_touch);
   BIND (idle_privacy);
@@ -2114,6 +2342,9 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "kiosk.resume", NULL, resume_action);
   gtk_widget_class_install_action (widget_class, "kiosk.start-over", NULL, start_over_action);
   gtk_widget_class_install_action (widget_class, "kiosk.done", NULL, done_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.read-code", NULL, read_code_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.print-code", NULL, print_code_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.more-time", NULL, more_time_action);
   gtk_widget_class_install_action (widget_class, "kiosk.staff", NULL, staff_action);
   gtk_widget_class_install_action (widget_class, "kiosk.staff-open", NULL, staff_page_action);
   gtk_widget_class_install_action (widget_class, "kiosk.staff-cancel", NULL, staff_page_action);
@@ -2138,7 +2369,7 @@ intake_kiosk_window_init (IntakeKioskWindow *self)
   self->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->idle_timeout_ms = 90 * 1000;
   self->idle_countdown_ms = 30 * 1000;
-  self->thanks_timeout_ms = 20 * 1000;
+  self->thanks_timeout_ms = 60 * 1000;
   self->help_hold_ms = 30 * 60 * 1000;
 
   gtk_widget_init_template (GTK_WIDGET (self));
