@@ -589,6 +589,58 @@ test_registered_forms (void)
   intake_secure_buffer_free (json);
 }
 
+/* The progress only grows as the resident goes on: a question behind a
+ * condition counts once its condition has been decided; and in parts. */
+static void
+test_progress (Fixture       *f,
+               gconstpointer  data)
+{
+  IntakeSessionProgress p;
+  guint start_total;
+
+  /* Unconditional questions in unconditional sections: 12 of 23. */
+  g_assert_true (intake_session_go_first (f->session));
+  intake_session_get_progress (f->session, &p);
+  g_assert_cmpuint (p.position, ==, 1);
+  g_assert_cmpuint (p.section, ==, 1);
+  g_assert_cmpuint (p.n_sections, ==, 4);
+  start_total = p.total;
+  g_assert_cmpuint (start_total, ==, 12);
+
+  answer (f, "birth_date", intake_answer_new_date ("1980-05-17"));
+  g_assert_true (intake_session_go_next (f->session));       /* client_number */
+  g_assert_true (intake_session_go_next (f->session));       /* phone */
+  intake_session_get_progress (f->session, &p);
+  g_assert_cmpuint (p.total, ==, start_total);                /* email not yet decided */
+  g_assert_true (intake_session_go_next (f->session));       /* email: phone skipped, so shown */
+  assert_current (f, "email");
+  intake_session_get_progress (f->session, &p);
+  g_assert_cmpuint (p.total, ==, start_total + 1);
+  g_assert_cmpuint (p.position, ==, 4);
+
+  /* Going back never makes it smaller. */
+  g_assert_true (intake_session_go_previous (f->session));
+  intake_session_get_progress (f->session, &p);
+  g_assert_cmpuint (p.total, ==, start_total + 1);
+  g_assert_cmpuint (p.position, ==, 3);
+
+  /* A branch opened by an answer counts once it is passed. */
+  g_assert_true (intake_session_go_to (f->session, "worked_before", NULL));
+  answer (f, "worked_before", intake_answer_new_boolean (TRUE));
+  intake_session_get_progress (f->session, &p);
+  g_assert_cmpuint (p.section, ==, 2);
+  g_assert_true (intake_session_go_next (f->session));
+  assert_current (f, "last_sector");
+  intake_session_get_progress (f->session, &p);
+  /* email, last_sector; not yet work_confidence, which also looks at sectors_wanted */
+  g_assert_cmpuint (p.total, ==, start_total + 2);
+
+  /* Closing it again (a changed answer) is the one way it shrinks. */
+  answer (f, "worked_before", intake_answer_new_boolean (FALSE));
+  intake_session_get_progress (f->session, &p);
+  g_assert_cmpuint (p.total, ==, start_total + 1);
+}
+
 static void
 test_relative_dates_follow_clock (Fixture       *f,
                                   gconstpointer  data)
@@ -851,6 +903,7 @@ main (int    argc,
   ADD ("answers/validation-errors", test_validation_errors, NULL);
   ADD ("answers/validation-accepts", test_validation_accepts, NULL);
   ADD ("answers/relative-dates-follow-clock", test_relative_dates_follow_clock, NULL);
+  ADD ("navigation/progress", test_progress, NULL);
   ADD ("answers/hidden-refused", test_answer_hidden_refused, NULL);
   ADD ("answers/skip", test_skip, NULL);
   ADD ("finish/check-complete", test_check_complete, NULL);

@@ -2924,3 +2924,17 @@ intake_questionnaire_count_interface_audio (IntakeQuestionnaire *self,
   table = lang != NULL ? g_hash_table_lookup (self->interface_audio, lang) : NULL;
   return table != NULL ? g_hash_table_size (table) : 0;
 }
+
+int
+intake_condition_get_last_question (const IntakeCondition *condition)
+{
+  int last = -1;
+
+  if (condition == NULL)
+    return -1;
+  if (condition->question != NULL)
+    last = (int) condition->question->index;
+  for (guint i = 0; i < condition->n_children; i++)
+    last = MAX (last, intake_condition_get_last_question (condition->children[i]));
+  return last;
+}

@@ -312,6 +312,11 @@ gboolean               intake_date_expression_evaluate          (const char     
 typedef const IntakeAnswer *(*IntakeAnswerLookupFunc) (guint    question_index,
                                                        gpointer user_data);
 
+/* The highest question index @condition looks at (-1 for NULL). Conditions
+ * only look at earlier questions, so a resident who has passed that question
+ * has decided whether the condition holds. */
+int                    intake_condition_get_last_question       (const IntakeCondition *condition);
+
 /* Evaluates @condition; comparisons on a question without a real answer are false. */
 gboolean               intake_condition_evaluate                (const IntakeCondition *condition,
                                                                  IntakeAnswerLookupFunc lookup,

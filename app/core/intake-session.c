@@ -26,6 +26,9 @@ struct _IntakeSession {
   IntakeAnswer        **answers;      /* by question index */
   /* BEFORE_START, a question index, or n_questions (the end). */
   int                   position;
+  /* The furthest position reached: every question before it has been
+   * passed (answered, declined or skipped). */
+  int                   furthest;
 };
 
 G_DEFINE_FINAL_TYPE (IntakeSession, intake_session, G_TYPE_OBJECT)
@@ -644,6 +647,7 @@ set_position (IntakeSession *self,
   if (self->position == position)
     return;
   self->position = position;
+  self->furthest = MAX (self->furthest, position);
   emit_changed (self);
 }
 
@@ -791,6 +795,54 @@ intake_session_get_n_visible (IntakeSession *self)
     if (visible[i])
       n++;
   return n;
+}
+
+/* Counted in the progress: asked of everyone, or opened by answers given. */
+static gboolean
+counted (IntakeSession        *self,
+         const gboolean       *visible,
+         const IntakeQuestion *q)
+{
+  const IntakeSection *section = intake_questionnaire_get_section (self->questionnaire, q->section);
+  int last = MAX (intake_condition_get_last_question (q->visible_if),
+                  intake_condition_get_last_question (section->visible_if));
+
+  if (!visible[q->index])
+    return FALSE;
+  /* The current question always counts: the resident sees it. */
+  return last < 0 || last < self->furthest || (int) q->index == self->position;
+}
+
+void
+intake_session_get_progress (IntakeSession         *self,
+                             IntakeSessionProgress *out)
+{
+  g_autofree gboolean *visible = NULL;
+  guint last_section = G_MAXUINT;
+
+  g_return_if_fail (INTAKE_IS_SESSION (self));
+  g_return_if_fail (out != NULL);
+
+  *out = (IntakeSessionProgress) { 0, 0, 0, 0 };
+  visible = visibility_new (self);
+  for (guint i = 0; i < self->n_questions; i++)
+    {
+      const IntakeQuestion *q = intake_questionnaire_get_question (self->questionnaire, i);
+
+      if (!counted (self, visible, q))
+        continue;
+      out->total++;
+      if (q->section != last_section)
+        {
+          out->n_sections++;
+          last_section = q->section;
+        }
+      if ((int) i == self->position)
+        {
+          out->position = out->total;
+          out->section = out->n_sections;
+        }
+    }
 }
 
 GPtrArray *
@@ -1056,6 +1108,7 @@ intake_session_wipe (IntakeSession *self)
     clear_answer (self, i);
   g_clear_pointer (&self->started_at, g_date_time_unref);
   self->position = BEFORE_START;
+  self->furthest = BEFORE_START;
   emit_changed (self);
 }
 
@@ -1223,4 +1276,5 @@ static void
 intake_session_init (IntakeSession *self)
 {
   self->position = BEFORE_START;
+  self->furthest = BEFORE_START;
 }

@@ -41,6 +41,9 @@ struct _IntakeKioskWindow
   const char           *pin_return;
   const char           *stop_return;
 
+  /* Every AdwClamp of the screens and its width at normal text: the column
+   * widens with the text (1.5 and 2 times). */
+  GHashTable           *clamps;
   IntakeTextSize        text_size;
   IntakeTextSize        default_text_size;
   gboolean              high_contrast;
@@ -113,11 +116,17 @@ struct _IntakeKioskWindow
 
   GtkLabel             *explanation_title;
   GtkLabel             *explanation_heading;
-  GtkLabel             *explanation_intro;
+  GtkLabel             *explanation_time;
+  GtkBox               *explanation_points;
+  GtkOverlay           *explanation_overlay;
+  GtkScrolledWindow    *explanation_scroller;
+  GtkWidget            *explanation_more;
   GtkButton            *explanation_back;
   GtkButton            *explanation_start;
 
   GtkScrolledWindow    *question_scroller;
+  GtkOverlay           *question_overlay;
+  GtkWidget            *question_more;
   AdwClamp             *question_clamp;
   GtkButton            *question_back;
   GtkButton            *question_skip;
@@ -182,6 +191,8 @@ void        intake_kiosk_window_show_idle_warning  (IntakeKioskWindow *self);
 /* Fills in the staff page and shows it, without asking for the PIN. */
 void        intake_kiosk_window_show_staff         (IntakeKioskWindow *self);
 
+/* How long an intake takes, in minutes (shown on the explanation screen). */
+gint64      intake_kiosk_window_estimate_minutes (IntakeKioskWindow *self);
 /* The help screen's sentence about the request, as a msgid (for its recording). */
 const char *intake_kiosk_window_help_status_msgid (IntakeKioskWindow *self);
 IntakeHelpState intake_kiosk_window_get_help_state (IntakeKioskWindow *self);

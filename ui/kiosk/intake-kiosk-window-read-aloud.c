@@ -305,6 +305,10 @@ screen_script (IntakeKioskWindow *self,
   else if (g_str_equal (screen, "explanation") && self->language != NULL)
     {
       add_text (self, script, lang, intake_questionnaire_get_title_text (questionnaire (self)));
+      /* How long it takes: a sentence with a number (no recording; silent
+       * where the language has no voice). */
+      if (intake_speech_has_language (self->speech, lang))
+        intake_speech_script_add_text (script, lang, gtk_label_get_text (self->explanation_time));
       add_ui (self, script, lang, "Why we ask these questions");
       add_text (self, script, lang, intake_questionnaire_get_introduction_text (questionnaire (self)));
     }

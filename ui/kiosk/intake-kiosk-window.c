@@ -100,6 +100,140 @@ set_label (GtkLabel   *label,
   gtk_label_set_text (label, text != NULL ? text : "");
 }
 
+/* The explanation's points: one line of the introduction each, with a
+ * bullet, so that each promise can be read (and found) on its own. */
+static void
+fill_points (IntakeKioskWindow *self,
+             const char        *introduction)
+{
+  g_auto(GStrv) lines = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->explanation_points))) != NULL)
+    gtk_box_remove (self->explanation_points, child);
+  if (introduction == NULL)
+    return;
+  lines = g_strsplit (introduction, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 14);
+      GtkWidget *bullet = gtk_label_new ("•");
+      GtkWidget *label = gtk_label_new (lines[i]);
+
+      gtk_widget_set_valign (bullet, GTK_ALIGN_START);
+      gtk_widget_add_css_class (bullet, "kiosk-point-bullet");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (bullet), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_widget_add_css_class (label, "kiosk-body");
+      gtk_widget_add_css_class (label, "kiosk-point");
+      gtk_box_append (GTK_BOX (row), bullet);
+      gtk_box_append (GTK_BOX (row), label);
+      gtk_box_append (self->explanation_points, row);
+    }
+}
+
+/* How long an intake takes, honestly rounded up to 5 minutes: 20 seconds
+ * for each question every resident is asked (reading at B1, a choice,
+ * Next), measured at the counter with the first residents; branches a
+ * resident opens add to it. */
+gint64
+intake_kiosk_window_estimate_minutes (IntakeKioskWindow *self)
+{
+  IntakeQuestionnaire *questionnaire = intake_kiosk_get_questionnaire (self->kiosk);
+  guint n = 0;
+
+  for (guint i = 0; i < intake_questionnaire_get_n_questions (questionnaire); i++)
+    {
+      const IntakeQuestion *q = intake_questionnaire_get_question (questionnaire, i);
+
+      if (q->visible_if == NULL && intake_questionnaire_get_section (questionnaire, q->section)->visible_if == NULL)
+        n++;
+    }
+  return MAX (5, (n * 20 + 5 * 60 - 1) / (5 * 60) * 5);
+}
+
+static void
+set_cue_words (GtkWidget  *cue,
+               const char *words)
+{
+  GtkWidget *content = gtk_button_get_child (GTK_BUTTON (cue));
+
+  gtk_label_set_text (GTK_LABEL (gtk_widget_get_last_child (content)), words);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (cue), GTK_ACCESSIBLE_PROPERTY_LABEL, words, -1);
+}
+
+/* The text size tool shows its state: three letters A from small to
+ * large, the one in use marked, above the word. */
+static void
+update_text_size_button (IntakeKioskWindow *self)
+{
+  GtkWidget *box = gtk_button_get_child (self->text_size_button);
+  GtkWidget *top;
+  GtkWidget *steps;
+  GtkWidget *word;
+  gint64 numbers[2] = { self->text_size + 1, INTAKE_TEXT_SIZE_LARGER + 1 };
+  g_autofree char *state = NULL;
+  guint i = 0;
+
+  if (!GTK_IS_BOX (box) || !gtk_widget_has_css_class (box, "kiosk-size-content"))
+    {
+      GtkWidget *image = gtk_image_new_from_icon_name ("intake-text-size-symbolic");
+
+      box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+      gtk_widget_add_css_class (box, "kiosk-size-content");
+      gtk_widget_add_css_class (box, "kiosk-tool-content");
+      /* The tool's symbol, as on every tool, beside the sizes. */
+      top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
+      gtk_widget_set_halign (top, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (image, "kiosk-tool-icon");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
+      gtk_box_append (GTK_BOX (top), image);
+      steps = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+      gtk_widget_set_halign (steps, GTK_ALIGN_CENTER);
+      /* Small to large, left to right in every language (a scale). */
+      gtk_widget_set_direction (steps, GTK_TEXT_DIR_LTR);
+      gtk_widget_add_css_class (steps, "kiosk-size-steps");
+      for (guint k = 0; k <= INTAKE_TEXT_SIZE_LARGER; k++)
+        {
+          GtkWidget *a = gtk_label_new ("A");
+          g_autofree char *step_class = g_strdup_printf ("kiosk-size-step-%u", k + 1);
+
+          gtk_widget_add_css_class (a, "kiosk-size-step");
+          gtk_widget_add_css_class (a, step_class);
+          gtk_widget_set_valign (a, GTK_ALIGN_END);
+          gtk_box_append (GTK_BOX (steps), a);
+        }
+      word = gtk_label_new (NULL);
+      gtk_label_set_wrap (GTK_LABEL (word), TRUE);
+      gtk_label_set_justify (GTK_LABEL (word), GTK_JUSTIFY_CENTER);
+      gtk_label_set_max_width_chars (GTK_LABEL (word), 16);
+      gtk_box_append (GTK_BOX (top), steps);
+      gtk_box_append (GTK_BOX (box), top);
+      gtk_box_append (GTK_BOX (box), word);
+      gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
+      gtk_button_set_child (self->text_size_button, box);
+    }
+  top = gtk_widget_get_first_child (box);
+  steps = gtk_widget_get_last_child (top);
+  word = gtk_widget_get_last_child (box);
+  for (GtkWidget *a = gtk_widget_get_first_child (steps); a != NULL; a = gtk_widget_get_next_sibling (a), i++)
+    if (i == (guint) self->text_size)
+      gtk_widget_add_css_class (a, "kiosk-size-current");
+    else
+      gtk_widget_remove_css_class (a, "kiosk-size-current");
+  /* Translators: Label of the buttons that change the size of the letters. */
+  gtk_label_set_text (GTK_LABEL (word), TR ("Text size"));
+  /* Translators: Accessible description of the text size button: which of the sizes is in use.
+     The first %d is the size now (1, 2 or 3), the second the number of sizes (3). */
+  state = intake_kiosk_format_numbers (TR ("Size %d of %d"), 2, numbers);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->text_size_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, TR ("Text size"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, state,
+                                  -1);
+}
+
 /* All fixed texts of the resident screens, in the current language. */
 static void
 retranslate (IntakeKioskWindow *self)
@@ -144,9 +278,10 @@ retranslate (IntakeKioskWindow *self)
 
   /* Each tool is a symbol above its word, so that it can be found before a
    * language is chosen and by residents who read little. */
-  intake_kiosk_set_tool_button (self->text_size_button, "intake-text-size-symbolic",
-                                /* Translators: Label of the buttons that change the size of the letters. */
-                                TR ("Text size"));
+  update_text_size_button (self);
+  /* Translators: Over the bottom of a long list of answers or text: there is more below. */
+  set_cue_words (self->question_more, TR ("More below"));
+  set_cue_words (self->explanation_more, TR ("More below"));
   intake_kiosk_set_tool_button (GTK_BUTTON (self->contrast_button), "intake-contrast-symbolic",
                                 /* Translators: Switch for a black-and-white display that is easier to read. */
                                 TR ("High contrast"));
@@ -169,15 +304,21 @@ retranslate (IntakeKioskWindow *self)
 
   if (self->language != NULL)
     {
+      gint64 minutes = intake_kiosk_window_estimate_minutes (self);
+      g_autofree char *time = NULL;
+
       set_label (self->explanation_title,
                  intake_questionnaire_get_title (questionnaire, self->language));
-      set_label (self->explanation_intro,
-                 intake_questionnaire_get_introduction (questionnaire, self->language));
+      /* Translators: On the explanation screen: how long answering takes. %d is always 5 or more. */
+      time = intake_kiosk_format_numbers (TR ("This takes about %d minutes."), 1, &minutes);
+      set_label (self->explanation_time, time);
+      fill_points (self, intake_questionnaire_get_introduction (questionnaire, self->language));
     }
   else
     {
       set_label (self->explanation_title, "");
-      set_label (self->explanation_intro, "");
+      set_label (self->explanation_time, "");
+      fill_points (self, NULL);
     }
   /* Translators: Heading of the screen that explains why the office asks these questions. */
   set_label (self->explanation_heading, TR ("Why we ask these questions"));
@@ -664,10 +805,30 @@ intake_kiosk_window_speaking_changed (IntakeKioskWindow *self)
 
 /* ---- Text size, contrast, direction ---------------------------------- */
 
+/* The text at 1, 1.5 and 2 times its normal size (20, 30 and 40 px). */
+static double
+text_factor (IntakeTextSize size)
+{
+  return size == INTAKE_TEXT_SIZE_LARGER ? 2.0 : size == INTAKE_TEXT_SIZE_LARGE ? 1.5 : 1.0;
+}
+
+static void
+collect_clamps (GtkWidget  *widget,
+                GHashTable *clamps)
+{
+  if (ADW_IS_CLAMP (widget))
+    g_hash_table_insert (clamps, widget, GINT_TO_POINTER (adw_clamp_get_maximum_size (ADW_CLAMP (widget))));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_clamps (child, clamps);
+}
+
 static void
 apply_text_size (IntakeKioskWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
+  GHashTableIter iter;
+  gpointer clamp, base;
 
   gtk_widget_remove_css_class (widget, "text-large");
   gtk_widget_remove_css_class (widget, "text-larger");
@@ -675,6 +836,17 @@ apply_text_size (IntakeKioskWindow *self)
     gtk_widget_add_css_class (widget, "text-large");
   else if (self->text_size == INTAKE_TEXT_SIZE_LARGER)
     gtk_widget_add_css_class (widget, "text-larger");
+
+  /* The column widens with the text, so that a line holds as many words
+   * at 2 times as at normal size (up to the screen's width). */
+  g_hash_table_iter_init (&iter, self->clamps);
+  while (g_hash_table_iter_next (&iter, &clamp, &base))
+    {
+      int width = (int) (GPOINTER_TO_INT (base) * text_factor (self->text_size));
+
+      adw_clamp_set_maximum_size (ADW_CLAMP (clamp), width);
+    }
+  update_text_size_button (self);
 }
 
 static void
@@ -720,11 +892,25 @@ update_progress (IntakeKioskWindow *self)
   gint64 numbers[2];
   g_autofree char *text = NULL;
 
-  numbers[0] = intake_session_get_position (self->session);
-  numbers[1] = intake_session_get_n_visible (self->session);
+  IntakeSessionProgress progress;
+  gint64 parts[2];
+  g_autofree char *question = NULL;
+  g_autofree char *part = NULL;
+
+  /* A total that only grows when the resident opens a branch (never
+   * shrinking as they go on), and the part of the questionnaire. */
+  intake_session_get_progress (self->session, &progress);
+  numbers[0] = progress.position;
+  numbers[1] = progress.total;
+  parts[0] = progress.section;
+  parts[1] = progress.n_sections;
   /* Translators: Progress text above each question. The first %d is the current question,
      the second %d the number of questions. Keep both, in this order. */
-  text = intake_kiosk_format_numbers (TR ("Question %d of %d"), 2, numbers);
+  question = intake_kiosk_format_numbers (TR ("Question %d of %d"), 2, numbers);
+  /* Translators: Progress above each question: the questions come in parts (sections). The first
+     %d is the current part, the second the number of parts, e.g. "Part 3 of 9". */
+  part = intake_kiosk_format_numbers (TR ("Part %d of %d"), 2, parts);
+  text = g_strdup_printf ("%s · %s", part, question);
   set_label (self->progress_label, text);
   gtk_progress_bar_set_fraction (self->progress_bar,
                                  numbers[1] > 0 ? (double) numbers[0] / (double) numbers[1] : 0.0);
@@ -1917,6 +2103,10 @@ intake_kiosk_window_constructed (GObject *object)
   intake_kiosk_staff_page_set_catalog (self->staff_page, self->catalog);
   intake_kiosk_staff_page_set_kiosk (self->staff_page, self->kiosk);
 
+  self->question_more = intake_kiosk_add_scroll_cue (self->question_overlay, self->question_scroller);
+  self->explanation_more = intake_kiosk_add_scroll_cue (self->explanation_overlay, self->explanation_scroller);
+  collect_clamps (GTK_WIDGET (self), self->clamps);
+
   intake_kiosk_window_read_aloud_init (self);
   rebuild_language_buttons (self);
   intake_kiosk_window_reset (self);
@@ -1962,6 +2152,7 @@ intake_kiosk_window_finalize (GObject *object)
   g_clear_pointer (&self->language, g_free);
   g_clear_pointer (&self->languages, g_strfreev);
   g_clear_pointer (&self->seen, g_hash_table_unref);
+  g_clear_pointer (&self->clamps, g_hash_table_unref);
   g_clear_pointer (&self->reference, intake_secure_strfree);
   g_clear_pointer (&self->receipt_printer, g_free);
   g_clear_pointer (&self->receipt_export, g_free);
@@ -2273,10 +2464,14 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   BIND (language_grid);
   BIND (explanation_title);
   BIND (explanation_heading);
-  BIND (explanation_intro);
+  BIND (explanation_time);
+  BIND (explanation_points);
+  BIND (explanation_overlay);
+  BIND (explanation_scroller);
   BIND (explanation_back);
   BIND (explanation_start);
   BIND (question_scroller);
+  BIND (question_overlay);
   BIND (question_clamp);
   BIND (question_back);
   BIND (question_skip);
@@ -2367,6 +2562,7 @@ intake_kiosk_window_init (IntakeKioskWindow *self)
   GtkShortcutController *shortcuts;
 
   self->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->clamps = g_hash_table_new (NULL, NULL);
   self->idle_timeout_ms = 90 * 1000;
   self->idle_countdown_ms = 30 * 1000;
   self->thanks_timeout_ms = 60 * 1000;

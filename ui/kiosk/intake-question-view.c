@@ -487,6 +487,36 @@ digits_insert_text_cb (GtkEditable *delegate,
 /* Typed on the on-screen keyboard: a full day or month goes on to the next
  * field, as on paper forms (there is no Tab key on a touch screen; with a
  * real keyboard the resident uses Tab, and nothing moves by itself). */
+/* Enter is Next on every question, the choice ones too: on an answer card
+ * of a one-answer question (choices, yes/no, scale, ladder) it chooses
+ * that answer and goes on; on a check box (several answers, "rather not
+ * say") it goes on with what is ticked; Space ticks, as always. Text
+ * fields already go on with Enter ("activate"). */
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                IntakeQuestionView    *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus;
+
+  if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter)
+    return GDK_EVENT_PROPAGATE;
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0 || root == NULL || self->question == NULL)
+    return GDK_EVENT_PROPAGATE;
+  focus = gtk_root_get_focus (root);
+  if (focus == NULL || !GTK_IS_TOGGLE_BUTTON (focus) || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
+    return GDK_EVENT_PROPAGATE;
+
+  if (self->question->type != INTAKE_QUESTION_TYPE_MULTIPLE_CHOICE &&
+      g_ptr_array_find (self->toggles, focus, NULL) && !toggle_get_active (focus))
+    toggle_set_active (focus, TRUE);
+  g_signal_emit (self, signals[SUBMIT], 0);
+  return GDK_EVENT_STOP;
+}
+
 static void
 keyboard_typed_cb (IntakeKioskKeyboard *keyboard,
                    GtkEditable         *target,
@@ -1434,6 +1464,15 @@ intake_question_view_init (IntakeQuestionView *self)
   self->hint_label = new_wrapping_label (NULL, "question-hint");
   gtk_widget_set_visible (self->hint_label, FALSE);
   gtk_box_append (GTK_BOX (self->box), self->hint_label);
+
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    /* Before the focused card takes Enter for itself. */
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect_object (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  }
 
   self->show_keyboard = TRUE;
   self->keyboard = intake_kiosk_keyboard_new ();

@@ -24,7 +24,8 @@ G_DECLARE_FINAL_TYPE (IntakeQuestionView, intake_question_view, INTAKE, QUESTION
  * Signals:
  *   "changed" (no arguments): the resident changed an answer control.
  *   "submit"  (no arguments): Enter was pressed in a text, number or date
- *             field; the window treats it as "Next".
+ *             field, or on an answer card (which a one-answer question then
+ *             chooses); the window treats it as "Next".
  *
  * Property "question-code" (read-only string): the code of the question shown.
  * Property "on-screen-keyboard" (boolean, default TRUE): keys under text,
