@@ -60,20 +60,28 @@ def reexec_on_private_buses():
     """The test owns its buses: a session bus of its own (dbus-run-session),
     the accessibility bus on it, and a display if there is none. What the
     session bus and the services it starts say goes to a log file; the
-    test's own errors reach the caller through fd 3."""
+    test's own errors reach the caller through fd 3, its TAP through fd 4."""
     if os.environ.get("INTAKE_ATSPI_CHILD") == "1":
-        try:
-            os.dup2(3, 2)
-            os.close(3)
-        except OSError:
-            pass
+        for saved, target in ((3, 2), (4, 1)):
+            try:
+                os.dup2(saved, target)
+                os.close(saved)
+            except OSError:
+                pass
         return
     log_path = os.path.join(os.environ.get("G_TEST_BUILDDIR", tempfile.gettempdir()),
                             "test-kiosk-atspi-buses.log")
     os.dup2(2, 3)
     os.set_inheritable(3, True)
+    # The services the bus starts write to its stdout too (gnome-keyring
+    # prints GNOME_KEYRING_CONTROL=... when the portal wakes it): fd 4 keeps
+    # the TAP stream for the test alone.
+    sys.stdout.flush()
+    os.dup2(1, 4)
+    os.set_inheritable(4, True)
     log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(log_fd, 2)
+    os.dup2(log_fd, 1)
     os.close(log_fd)
     env = dict(os.environ, INTAKE_ATSPI_CHILD="1")
     for var in ("NO_AT_BRIDGE", "GTK_A11Y", "AT_SPI_BUS_ADDRESS"):

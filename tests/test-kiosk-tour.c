@@ -10,8 +10,9 @@
 #include "test-kiosk-util.h"
 
 static const char *const expected_screens[] = {
-  "welcome", "explanation", "review", "thanks", "thanks-printed", "idle-warning", "help",
-  "storage-error", "staff-pin", "staff", NULL
+  "welcome", "explanation", "review", "thanks", "thanks-printed", "question-text-2x",
+  "question-date-unknown", "confirm-stop", "idle-warning", "help", "storage-error", "staff-pin",
+  "staff", NULL
 };
 
 typedef struct {

@@ -200,6 +200,13 @@ rebuild (IntakeKioskKeyboard *self)
       break;
     }
 
+  /* Eleven keys in one row (the digits and the delete key) are a little
+   * narrower, so that the row fits the question's column. */
+  if (self->layout == INTAKE_KEYBOARD_DIGITS)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "osk-compact");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "osk-compact");
+
   for (guint r = 0; rows != NULL && rows[r] != NULL; r++)
     {
       g_auto(GStrv) tokens = g_strsplit (rows[r], " ", -1);

@@ -254,6 +254,41 @@ intake_kiosk_tour_run (IntakeKioskWindow  *window,
   /* A new session to stand behind the idle warning and the help screen. */
   gtk_widget_activate_action (widget, "kiosk.choose-language", "s", language);
   gtk_widget_activate_action (widget, "kiosk.start", NULL);
+
+  /* The first question at twice the text size: the column widens with it. */
+  gtk_widget_activate_action (widget, "kiosk.text-size", NULL);
+  gtk_widget_activate_action (widget, "kiosk.text-size", NULL);
+  if (!expect_screen (&tour, "question", error) || !shoot (&tour, "question-text-2x", error))
+    return FALSE;
+  gtk_widget_activate_action (widget, "kiosk.text-size", NULL);
+
+  /* A birth date as refugees are often registered: 00-00-1985. */
+  for (guard = 0; guard < intake_questionnaire_get_n_questions (questionnaire); guard++)
+    {
+      const IntakeQuestion *question = intake_session_get_current (window->session);
+
+      if (question->type == INTAKE_QUESTION_TYPE_DATE && question->allow_unknown)
+        {
+          intake_session_set_answer (window->session, question->code,
+                                     intake_answer_new_date ("1985-00-00"), NULL);
+          intake_kiosk_window_show_question_now (window);
+          if (!shoot (&tour, "question-date-unknown", error))
+            return FALSE;
+          break;
+        }
+      if (!intake_session_set_answer (window->session, question->code,
+                                      tour_answer (window->session, question, rand), NULL))
+        intake_session_skip (window->session, question->code, NULL);
+      if (!intake_session_go_next (window->session))
+        break;
+      intake_kiosk_window_show_question_now (window);
+    }
+
+  gtk_widget_activate_action (widget, "kiosk.stop", NULL);
+  if (!expect_screen (&tour, "confirm-stop", error) || !shoot (&tour, "confirm-stop", error))
+    return FALSE;
+  gtk_widget_activate_action (widget, "kiosk.resume", NULL);
+
   intake_kiosk_window_show_idle_warning (window);
   if (!expect_screen (&tour, "idle", error) || !shoot (&tour, "idle-warning", error))
     return FALSE;
