@@ -17,15 +17,18 @@ G_BEGIN_DECLS
 #define INTAKE_OFFICE_SECRET_BLOB_BYTES  331
 #define INTAKE_DEVICE_SECRET_BLOB_BYTES  69
 #define INTAKE_DEVICE_PUBLIC_BLOB_BYTES  53
-#define INTAKE_REVIEWER_KEY_BLOB_BYTES   411
+#define INTAKE_REVIEWER_KEY_BLOB_BYTES   411    /* format 1, legacy: recognized, never opened */
+#define INTAKE_REVIEWER_KEY2_BLOB_BYTES  451
+#define INTAKE_SETUP_BLOB_BYTES          346
+#define INTAKE_WORKSTATION_BLOB_BYTES    45
 
 #define INTAKE_OFFICE_BOX_SECRET_BYTES   32
 #define INTAKE_SIGN_SECRET_BYTES         64
 
 #define INTAKE_PASSPHRASE_MIN_BYTES      10
 #define INTAKE_REVIEWER_PASSPHRASE_MIN_BYTES 12
-#define INTAKE_REVIEWER_KDF_OPSLIMIT_DEFAULT 3
-#define INTAKE_REVIEWER_KDF_MEMLIMIT_DEFAULT (G_GUINT64_CONSTANT (256) * 1024 * 1024)
+#define INTAKE_REVIEWER_KDF_OPSLIMIT_DEFAULT INTAKE_REVIEWER_KDF_OPSLIMIT
+#define INTAKE_REVIEWER_KDF_MEMLIMIT_DEFAULT INTAKE_REVIEWER_KDF_MEMLIMIT
 #define INTAKE_KDF_ARGON2ID13            1
 #define INTAKE_KDF_OPSLIMIT_DEFAULT      3
 #define INTAKE_KDF_MEMLIMIT_DEFAULT      (G_GUINT64_CONSTANT (64) * 1024 * 1024)
@@ -95,11 +98,23 @@ void                intake_device_key_sign_raw            (const IntakeDeviceKey
                                                            gsize                      len,
                                                            guint8                    *signature);
 
-/* intake_reviewer_key_wrap() with explicit Argon2id limits (tests use cheap ones). */
-GBytes             *intake_reviewer_key_wrap_with_limits  (const IntakeReviewerKey   *self,
-                                                           const IntakeSecureBuffer  *passphrase,
-                                                           guint64                    opslimit,
-                                                           guint64                    memlimit,
+/* intake_reviewer_key_seal() and intake_office_secret_seal_setup() with a
+ * given nonce, for test vectors. */
+GBytes             *intake_reviewer_key_seal_with_nonce   (const IntakeReviewerKey   *self,
+                                                           const IntakeCredentials   *credentials,
+                                                           const guint8              *nonce,
+                                                           GError                   **error);
+GBytes             *intake_office_secret_seal_setup_with_nonce (const IntakeOfficeSecret *self,
+                                                           const IntakeCredentials   *credentials,
+                                                           const guint8              *nonce,
+                                                           GError                   **error);
+/* A workstation key from its 32 secret bytes, for test vectors. */
+IntakeWorkstationKey *intake_workstation_key_new_from_secret (const guint8           *secret,
+                                                           GError                   **error);
+/* Builds a reviewer key from an office secret and an Ed25519 secret key in
+ * libsodium's 64-byte form, for test vectors. */
+IntakeReviewerKey  *intake_reviewer_key_new_from_raw      (const IntakeOfficeSecret  *office,
+                                                           const guint8              *sign_sk,
                                                            GError                   **error);
 
 G_END_DECLS

@@ -25,6 +25,8 @@
 #define TAG_DEVICE_SECRET "IKDS"
 #define TAG_DEVICE_PUBLIC "IKDP"
 #define TAG_REVIEWER_KEY  "IKRK"
+#define TAG_SETUP_KEY     "IKRS"
+#define TAG_WORKSTATION   "IKWS"
 
 #define OFFICE_KEY_ID_LABEL  "intake-office-key-id-v1"
 #define FINGERPRINT_LABEL    "intake-fingerprint-v1"
@@ -90,6 +92,8 @@ static const KnownTag known_tags[] = {
   { TAG_DEVICE_SECRET, "a device secret key" },
   { TAG_DEVICE_PUBLIC, "a device public key" },
   { TAG_REVIEWER_KEY, "a reviewer key" },
+  { TAG_SETUP_KEY, "a reviewer activation key" },
+  { TAG_WORKSTATION, "a workstation key" },
   { "IKEN", "a sealed envelope" },
 };
 
@@ -105,12 +109,13 @@ describe_tag (const char *tag)
 /* Checks tag, version and exact length of a decoded blob. @what names the
  * input in messages (a path, or "the office public key data"). */
 static gboolean
-check_blob (const guint8  *data,
-            gsize          len,
-            const char    *expected_tag,
-            gsize          expected_len,
-            const char    *what,
-            GError       **error)
+check_blob_version (const guint8  *data,
+                    gsize          len,
+                    const char    *expected_tag,
+                    guint          expected_version,
+                    gsize          expected_len,
+                    const char    *what,
+                    GError       **error)
 {
   const char *expected = describe_tag (expected_tag);
 
@@ -143,12 +148,11 @@ check_blob (const guint8  *data,
       return FALSE;
     }
 
-  if (data[4] != INTAKE_KEY_FORMAT_VERSION)
+  if (data[4] != expected_version)
     {
       g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_UNSUPPORTED_VERSION,
                    "%s is %s in format version %u, but this program reads only version %u; "
-                   "use a newer version of intake", what, expected, data[4],
-                   INTAKE_KEY_FORMAT_VERSION);
+                   "use a newer version of intake", what, expected, data[4], expected_version);
       return FALSE;
     }
 
@@ -170,6 +174,17 @@ check_blob (const guint8  *data,
     }
 
   return TRUE;
+}
+
+static gboolean
+check_blob (const guint8  *data,
+            gsize          len,
+            const char    *expected_tag,
+            gsize          expected_len,
+            const char    *what,
+            GError       **error)
+{
+  return check_blob_version (data, len, expected_tag, INTAKE_KEY_FORMAT_VERSION, expected_len, what, error);
 }
 
 static void
@@ -1641,30 +1656,141 @@ intake_reviewer_public_verify (const IntakeReviewerPublic  *self,
   return verify_with_context (self->sign_pk, context, message, signature, signer, error);
 }
 
-GBytes *
-intake_reviewer_key_wrap_with_limits (const IntakeReviewerKey   *self,
-                                      const IntakeSecureBuffer  *passphrase,
-                                      guint64                    opslimit,
-                                      guint64                    memlimit,
-                                      GError                   **error)
+IntakeReviewerKey *
+intake_reviewer_key_copy (const IntakeReviewerKey *self)
 {
-  static const WrapLayout layout = {
-    RK_KDF, RK_OPSLIMIT, RK_MEMLIMIT, RK_SALT, RK_NONCE, RK_CIPHERTEXT, RK_INNER_BYTES
-  };
-  g_autoptr(IntakeSecureBuffer) inner = NULL;
-  guint8 blob[INTAKE_REVIEWER_KEY_BLOB_BYTES];
-
   g_return_val_if_fail (self != NULL, NULL);
+
+  return reviewer_key_new (office_secret_copy (self->office),
+                           device_key_new_from_secret (self->signing->sign_sk->data, "a reviewer key", NULL));
+}
+
+IntakeReviewerKey *
+intake_reviewer_key_new_from_raw (const IntakeOfficeSecret  *office,
+                                  const guint8              *sign_sk,
+                                  GError                   **error)
+{
+  IntakeDeviceKey *signing;
+
+  g_return_val_if_fail (office != NULL, NULL);
+  g_return_val_if_fail (sign_sk != NULL, NULL);
+
+  if (!(signing = intake_device_key_new_from_secret (sign_sk, error)))
+    return NULL;
+  return reviewer_key_new (office_secret_copy (office), signing);
+}
+
+/* Credentials (docs/keys.md, "Reviewer keys, format 2") --------------------- */
+
+#define CREDENTIAL_SALT_BYTES    16
+#define REVIEWER_WRAP_LABEL      "intake-reviewer-wrap-v2"
+#define REVIEWER_ENC_LABEL       "intake-reviewer-enc-v2"
+#define REVIEWER_AUTH_LABEL      "intake-reviewer-auth-v2"
+#define SETUP_CODE_LABEL         "intake-setup-code-v1"
+#define SETUP_ENC_LABEL          "intake-setup-enc-v1"
+#define SETUP_AUTH_LABEL         "intake-setup-auth-v1"
+#define WORKSTATION_ID_LABEL     "intake-workstation-id-v1"
+#define SERVER_DERIVE_LABEL      "intake-server-derive-v1"
+
+G_STATIC_ASSERT (CREDENTIAL_SALT_BYTES == INTAKE_CREDENTIAL_SALT_BYTES);
+
+struct _IntakeCredentials {
+  IntakeCredentialsKind kind;
+  guint8                salt[CREDENTIAL_SALT_BYTES];
+  guint64               opslimit;     /* reviewer credentials only */
+  guint64               memlimit;
+  guint8                workstation_id[INTAKE_WORKSTATION_ID_BYTES];
+  IntakeSecureBuffer   *enc_key;      /* 32 bytes: opens the blob */
+  IntakeSecureBuffer   *auth_sk;      /* 64 bytes: signs unlock challenges */
+  guint8                auth_pk[INTAKE_SIGN_PUBLIC_BYTES];
+};
+
+struct _IntakeWorkstationKey {
+  IntakeSecureBuffer *secret;        /* W, 32 bytes */
+  guint8              id[INTAKE_WORKSTATION_ID_BYTES];
+};
+
+/* BLAKE2b of @label || @data with @out_len bytes of output, keyed with
+ * @key when it is not NULL (crypto_generichash with a key). */
+static void
+labelled_hash (guint8       *out,
+               gsize         out_len,
+               const guint8 *key,
+               gsize         key_len,
+               const char   *label,
+               const guint8 *data,
+               gsize         data_len)
+{
+  crypto_generichash_state state;
+
+  crypto_generichash_init (&state, key, key != NULL ? key_len : 0, out_len);
+  crypto_generichash_update (&state, (const guint8 *) label, strlen (label));
+  if (data_len > 0)
+    crypto_generichash_update (&state, data, data_len);
+  crypto_generichash_final (&state, out, out_len);
+}
+
+/* From a 32-byte key (K_wrap or K_code): the AEAD key and the
+ * authentication key pair, each under its own label. */
+static void
+credentials_expand (IntakeCredentials *self,
+                    const guint8      *master,
+                    const char        *enc_label,
+                    const char        *auth_label)
+{
+  g_autoptr(IntakeSecureBuffer) seed = intake_secure_buffer_new (crypto_sign_SEEDBYTES);
+
+  self->enc_key = intake_secure_buffer_new (crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
+  self->auth_sk = intake_secure_buffer_new (INTAKE_SIGN_SECRET_BYTES);
+  labelled_hash (self->enc_key->data, self->enc_key->len, master, 32, enc_label, NULL, 0);
+  labelled_hash (seed->data, seed->len, master, 32, auth_label, NULL, 0);
+  crypto_sign_seed_keypair (self->auth_pk, self->auth_sk->data, seed->data);
+}
+
+static gboolean
+kdf_limits_ok (guint64 opslimit,
+               guint64 memlimit)
+{
+  return opslimit >= crypto_pwhash_argon2id_OPSLIMIT_MIN && opslimit <= INTAKE_KDF_OPSLIMIT_MAX &&
+         memlimit >= crypto_pwhash_argon2id_MEMLIMIT_MIN && memlimit <= INTAKE_KDF_MEMLIMIT_MAX;
+}
+
+IntakeCredentials *
+intake_credentials_new_reviewer (const IntakeSecureBuffer    *passphrase,
+                                 const IntakeWorkstationKey  *workstation,
+                                 const guint8                *salt,
+                                 guint64                      opslimit,
+                                 guint64                      memlimit,
+                                 GError                     **error)
+{
+  g_autoptr(IntakeCredentials) self = NULL;
+  g_autoptr(IntakeSecureBuffer) k = NULL;
+  g_autoptr(IntakeSecureBuffer) k_wrap = intake_secure_buffer_new (32);
+
   g_return_val_if_fail (passphrase != NULL, NULL);
-  g_return_val_if_fail (opslimit >= crypto_pwhash_argon2id_OPSLIMIT_MIN &&
-                        opslimit <= INTAKE_KDF_OPSLIMIT_MAX, NULL);
-  g_return_val_if_fail (memlimit >= crypto_pwhash_argon2id_MEMLIMIT_MIN &&
-                        memlimit <= INTAKE_KDF_MEMLIMIT_MAX, NULL);
+  g_return_val_if_fail (workstation != NULL, NULL);
 
   if (!intake_crypto_init (error))
     return NULL;
 
-  if (passphrase->len < INTAKE_REVIEWER_PASSPHRASE_MIN_BYTES)
+  if (opslimit == 0 && memlimit == 0)
+    {
+      opslimit = INTAKE_REVIEWER_KDF_OPSLIMIT_DEFAULT;
+      memlimit = INTAKE_REVIEWER_KDF_MEMLIMIT_DEFAULT;
+    }
+  /* The limits may come from the network (an unlock answer): refuse any a
+   * hostile server could use to make us spend minutes or gigabytes. */
+  if (!kdf_limits_ok (opslimit, memlimit))
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                   "key derivation limits (opslimit %" G_GUINT64_FORMAT ", memlimit %" G_GUINT64_FORMAT
+                   ") outside the accepted range (opslimit 1..%d, memlimit 8 KiB..1 GiB)",
+                   opslimit, memlimit, INTAKE_KDF_OPSLIMIT_MAX);
+      return NULL;
+    }
+
+  /* A new passphrase gets a fresh salt; only new ones are checked for length. */
+  if (salt == NULL && passphrase->len < INTAKE_REVIEWER_PASSPHRASE_MIN_BYTES)
     {
       g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WEAK_PASSPHRASE,
                    "the passphrase is %" G_GSIZE_FORMAT " bytes long; a reviewer key needs a "
@@ -1673,68 +1799,320 @@ intake_reviewer_key_wrap_with_limits (const IntakeReviewerKey   *self,
       return NULL;
     }
 
-  put_blob_header (blob, TAG_REVIEWER_KEY);
-  memcpy (blob + RK_KEY_ID, self->office->public.key_id, INTAKE_OFFICE_KEY_ID_BYTES);
-  memcpy (blob + RK_REVIEWER_ID, self->public.reviewer_id, INTAKE_REVIEWER_ID_BYTES);
+  self = g_new0 (IntakeCredentials, 1);
+  self->kind = INTAKE_CREDENTIALS_REVIEWER;
+  if (salt != NULL)
+    memcpy (self->salt, salt, CREDENTIAL_SALT_BYTES);
+  else
+    randombytes_buf (self->salt, CREDENTIAL_SALT_BYTES);
+  self->opslimit = opslimit;
+  self->memlimit = memlimit;
+  memcpy (self->workstation_id, workstation->id, INTAKE_WORKSTATION_ID_BYTES);
 
-  /* The office secret's inner form, then the reviewer's signing secret. */
+  /* K = Argon2id (passphrase, salt); K_wrap = BLAKE2b keyed with W over
+   * the label and K: without W, K alone opens nothing and verifies
+   * nothing, so a copy of the server's database allows no guessing. */
+  if (!(k = derive_wrapping_key (passphrase, self->salt, opslimit, memlimit, error)))
+    return NULL;
+  labelled_hash (k_wrap->data, k_wrap->len, workstation->secret->data, workstation->secret->len,
+                 REVIEWER_WRAP_LABEL, k->data, k->len);
+  credentials_expand (self, k_wrap->data, REVIEWER_ENC_LABEL, REVIEWER_AUTH_LABEL);
+  return g_steal_pointer (&self);
+}
+
+IntakeCredentials *
+intake_credentials_new_setup (const char    *code,
+                              gsize          code_len,
+                              const guint8  *salt,
+                              GError       **error)
+{
+  g_autoptr(IntakeCredentials) self = NULL;
+  g_autoptr(IntakeSecureBuffer) input = NULL;
+  g_autoptr(IntakeSecureBuffer) k_code = intake_secure_buffer_new (32);
+
+  g_return_val_if_fail (code != NULL, NULL);
+
+  if (!intake_crypto_init (error))
+    return NULL;
+
+  self = g_new0 (IntakeCredentials, 1);
+  self->kind = INTAKE_CREDENTIALS_SETUP;
+  if (salt != NULL)
+    memcpy (self->salt, salt, CREDENTIAL_SALT_BYTES);
+  else
+    randombytes_buf (self->salt, CREDENTIAL_SALT_BYTES);
+
+  /* The code has over 100 bits of entropy (docs/keys.md), so a plain hash
+   * is enough: there is nothing to guess. K_code = BLAKE2b-256 (label ||
+   * salt || code). */
+  input = intake_secure_buffer_new (CREDENTIAL_SALT_BYTES + code_len);
+  memcpy (input->data, self->salt, CREDENTIAL_SALT_BYTES);
+  memcpy (input->data + CREDENTIAL_SALT_BYTES, code, code_len);
+  labelled_hash (k_code->data, k_code->len, NULL, 0, SETUP_CODE_LABEL, input->data, input->len);
+  credentials_expand (self, k_code->data, SETUP_ENC_LABEL, SETUP_AUTH_LABEL);
+  return g_steal_pointer (&self);
+}
+
+void
+intake_credentials_free (IntakeCredentials *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->enc_key, intake_secure_buffer_free);
+  g_clear_pointer (&self->auth_sk, intake_secure_buffer_free);
+  g_free (self);
+}
+
+IntakeCredentialsKind
+intake_credentials_get_kind (const IntakeCredentials *self)
+{
+  g_return_val_if_fail (self != NULL, INTAKE_CREDENTIALS_REVIEWER);
+  return self->kind;
+}
+
+const guint8 *
+intake_credentials_get_auth_public (const IntakeCredentials *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->auth_pk;
+}
+
+const guint8 *
+intake_credentials_get_salt (const IntakeCredentials *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->salt;
+}
+
+void
+intake_credentials_sign (const IntakeCredentials *self,
+                         const char              *context,
+                         GBytes                  *message,
+                         guint8                  *signature)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (context != NULL);
+  g_return_if_fail (signature != NULL);
+
+  sign_with_context (self->auth_sk->data, context, message, signature);
+}
+
+gboolean
+intake_auth_public_verify (const guint8  *auth_pk,
+                           const char    *context,
+                           GBytes        *message,
+                           const guint8  *signature,
+                           GError       **error)
+{
+  g_return_val_if_fail (auth_pk != NULL, FALSE);
+  g_return_val_if_fail (context != NULL, FALSE);
+  g_return_val_if_fail (signature != NULL, FALSE);
+
+  if (!intake_crypto_init (error))
+    return FALSE;
+  return verify_with_context (auth_pk, context, message, signature, "the authentication key", error);
+}
+
+/* Reviewer keys, format 2 ----------------------------------------------------- */
+
+/* Offsets in the reviewer key blob, format 2 (IKRK, version 2). */
+#define RK2_KDF            5
+#define RK2_OPSLIMIT       6
+#define RK2_MEMLIMIT       14
+#define RK2_SALT           22
+#define RK2_KEY_ID         38
+#define RK2_REVIEWER_ID    46
+#define RK2_AUTH_PK        62
+#define RK2_WORKSTATION_ID 94
+#define RK2_NONCE          102
+#define RK2_CIPHERTEXT     126
+
+G_STATIC_ASSERT (RK2_SALT + CREDENTIAL_SALT_BYTES == RK2_KEY_ID);
+G_STATIC_ASSERT (RK2_AUTH_PK + INTAKE_SIGN_PUBLIC_BYTES == RK2_WORKSTATION_ID);
+G_STATIC_ASSERT (RK2_WORKSTATION_ID + INTAKE_WORKSTATION_ID_BYTES == RK2_NONCE);
+G_STATIC_ASSERT (RK2_NONCE + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES == RK2_CIPHERTEXT);
+G_STATIC_ASSERT (RK2_CIPHERTEXT + RK_INNER_BYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES ==
+                 INTAKE_REVIEWER_KEY2_BLOB_BYTES);
+
+/* Offsets in the activation blob (IKRS, version 1). */
+#define RS_SALT        5
+#define RS_KEY_ID      21
+#define RS_AUTH_PK     29
+#define RS_NONCE       61
+#define RS_CIPHERTEXT  85
+
+G_STATIC_ASSERT (RS_AUTH_PK + INTAKE_SIGN_PUBLIC_BYTES == RS_NONCE);
+G_STATIC_ASSERT (RS_CIPHERTEXT + OS_INNER_BYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES ==
+                 INTAKE_SETUP_BLOB_BYTES);
+
+GBytes *
+intake_reviewer_key_seal_with_nonce (const IntakeReviewerKey  *self,
+                                     const IntakeCredentials  *credentials,
+                                     const guint8             *nonce,
+                                     GError                  **error)
+{
+  g_autoptr(IntakeSecureBuffer) inner = NULL;
+  guint8 blob[INTAKE_REVIEWER_KEY2_BLOB_BYTES];
+  unsigned long long ciphertext_len = 0;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (credentials != NULL, NULL);
+
+  if (!intake_crypto_init (error))
+    return NULL;
+  if (credentials->kind != INTAKE_CREDENTIALS_REVIEWER)
+    {
+      g_set_error_literal (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_KEY_KIND,
+                           "a reviewer key is sealed with a passphrase and a workstation key, "
+                           "not with an activation code");
+      return NULL;
+    }
+
+  memcpy (blob, TAG_REVIEWER_KEY, 4);
+  blob[4] = INTAKE_REVIEWER_KEY_FORMAT;
+  blob[RK2_KDF] = INTAKE_KDF_ARGON2ID13;
+  intake_put_u64_le (blob + RK2_OPSLIMIT, credentials->opslimit);
+  intake_put_u64_le (blob + RK2_MEMLIMIT, credentials->memlimit);
+  memcpy (blob + RK2_SALT, credentials->salt, CREDENTIAL_SALT_BYTES);
+  memcpy (blob + RK2_KEY_ID, self->office->public.key_id, INTAKE_OFFICE_KEY_ID_BYTES);
+  memcpy (blob + RK2_REVIEWER_ID, self->public.reviewer_id, INTAKE_REVIEWER_ID_BYTES);
+  memcpy (blob + RK2_AUTH_PK, credentials->auth_pk, INTAKE_SIGN_PUBLIC_BYTES);
+  memcpy (blob + RK2_WORKSTATION_ID, credentials->workstation_id, INTAKE_WORKSTATION_ID_BYTES);
+  if (nonce != NULL)
+    memcpy (blob + RK2_NONCE, nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  else
+    randombytes_buf (blob + RK2_NONCE, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+
   inner = intake_secure_buffer_new (RK_INNER_BYTES);
   office_secret_write_inner (self->office, inner->data);
   memcpy (inner->data + OS_INNER_BYTES, self->signing->sign_sk->data, INTAKE_SIGN_SECRET_BYTES);
-  if (!wrap_inner (blob, sizeof blob, &layout, inner, passphrase, opslimit, memlimit, error))
-    return NULL;
-
+  crypto_aead_xchacha20poly1305_ietf_encrypt (blob + RK2_CIPHERTEXT, &ciphertext_len,
+                                              inner->data, inner->len, blob, RK2_CIPHERTEXT,
+                                              NULL, blob + RK2_NONCE, credentials->enc_key->data);
+  g_assert (ciphertext_len == sizeof blob - RK2_CIPHERTEXT);
   return g_bytes_new (blob, sizeof blob);
 }
 
 GBytes *
-intake_reviewer_key_wrap (const IntakeReviewerKey   *self,
-                          const IntakeSecureBuffer  *passphrase,
-                          GError                   **error)
+intake_reviewer_key_seal (const IntakeReviewerKey  *self,
+                          const IntakeCredentials  *credentials,
+                          GError                  **error)
 {
-  return intake_reviewer_key_wrap_with_limits (self, passphrase,
-                                               INTAKE_REVIEWER_KDF_OPSLIMIT_DEFAULT,
-                                               INTAKE_REVIEWER_KDF_MEMLIMIT_DEFAULT,
-                                               error);
+  return intake_reviewer_key_seal_with_nonce (self, credentials, NULL, error);
+}
+
+gboolean
+intake_reviewer_key_blob_peek (GBytes                 *wrapped,
+                               IntakeReviewerBlobInfo *out_info,
+                               GError                **error)
+{
+  const char *what = "the reviewer key data";
+  const guint8 *blob;
+  gsize len;
+
+  g_return_val_if_fail (wrapped != NULL, FALSE);
+  g_return_val_if_fail (out_info != NULL, FALSE);
+
+  memset (out_info, 0, sizeof *out_info);
+  blob = g_bytes_get_data (wrapped, &len);
+  /* Format 1 (a passphrase alone) is still recognized, so that a store
+   * from before format 2 can say which reviewers need a new activation. */
+  if (len >= INTAKE_BLOB_HEADER_BYTES && memcmp (blob, TAG_REVIEWER_KEY, 4) == 0 && blob[4] == 1)
+    {
+      if (!check_blob_version (blob, len, TAG_REVIEWER_KEY, 1, INTAKE_REVIEWER_KEY_BLOB_BYTES, what, error))
+        return FALSE;
+      out_info->version = 1;
+      out_info->kdf = blob[RK_KDF];
+      out_info->opslimit = intake_get_u64_le (blob + RK_OPSLIMIT);
+      out_info->memlimit = intake_get_u64_le (blob + RK_MEMLIMIT);
+      memcpy (out_info->salt, blob + RK_SALT, CREDENTIAL_SALT_BYTES);
+      memcpy (out_info->office_key_id, blob + RK_KEY_ID, INTAKE_OFFICE_KEY_ID_BYTES);
+      memcpy (out_info->reviewer_id, blob + RK_REVIEWER_ID, INTAKE_REVIEWER_ID_BYTES);
+      return TRUE;
+    }
+  if (!check_blob_version (blob, len, TAG_REVIEWER_KEY, INTAKE_REVIEWER_KEY_FORMAT,
+                           INTAKE_REVIEWER_KEY2_BLOB_BYTES, what, error))
+    return FALSE;
+  out_info->version = INTAKE_REVIEWER_KEY_FORMAT;
+  out_info->kdf = blob[RK2_KDF];
+  out_info->opslimit = intake_get_u64_le (blob + RK2_OPSLIMIT);
+  out_info->memlimit = intake_get_u64_le (blob + RK2_MEMLIMIT);
+  memcpy (out_info->salt, blob + RK2_SALT, CREDENTIAL_SALT_BYTES);
+  memcpy (out_info->office_key_id, blob + RK2_KEY_ID, INTAKE_OFFICE_KEY_ID_BYTES);
+  memcpy (out_info->reviewer_id, blob + RK2_REVIEWER_ID, INTAKE_REVIEWER_ID_BYTES);
+  memcpy (out_info->auth_pk, blob + RK2_AUTH_PK, INTAKE_SIGN_PUBLIC_BYTES);
+  memcpy (out_info->workstation_id, blob + RK2_WORKSTATION_ID, INTAKE_WORKSTATION_ID_BYTES);
+  if (out_info->kdf != INTAKE_KDF_ARGON2ID13)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_UNSUPPORTED_VERSION,
+                   "%s uses key derivation function %u, which this program does not know; "
+                   "use a newer version of intake", what, out_info->kdf);
+      return FALSE;
+    }
+  if (!kdf_limits_ok (out_info->opslimit, out_info->memlimit))
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                   "%s asks for key derivation limits outside the accepted range; it is damaged "
+                   "or not from intake", what);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 IntakeReviewerKey *
-intake_reviewer_key_unwrap (GBytes                    *wrapped,
-                            const IntakeSecureBuffer  *passphrase,
-                            GError                   **error)
+intake_reviewer_key_open (GBytes                   *wrapped,
+                          const IntakeCredentials  *credentials,
+                          GError                  **error)
 {
-  static const WrapLayout layout = {
-    RK_KDF, RK_OPSLIMIT, RK_MEMLIMIT, RK_SALT, RK_NONCE, RK_CIPHERTEXT, RK_INNER_BYTES
-  };
   const char *what = "the reviewer key data";
   g_autoptr(IntakeOfficeSecret) office = NULL;
   g_autoptr(IntakeDeviceKey) signing = NULL;
   g_autoptr(IntakeSecureBuffer) inner = NULL;
   g_autofree char *owner = NULL;
-  g_autofree char *wrong = NULL;
+  IntakeReviewerBlobInfo info;
   guint8 reviewer_id[INTAKE_REVIEWER_ID_BYTES];
   char reviewer_hex[INTAKE_REVIEWER_ID_BYTES * 2 + 1];
+  unsigned long long inner_len = 0;
   const guint8 *blob;
   gsize len;
 
   g_return_val_if_fail (wrapped != NULL, NULL);
-  g_return_val_if_fail (passphrase != NULL, NULL);
+  g_return_val_if_fail (credentials != NULL, NULL);
 
-  if (!intake_crypto_init (error))
+  if (!intake_crypto_init (error) || !intake_reviewer_key_blob_peek (wrapped, &info, error))
     return NULL;
+  if (info.version != INTAKE_REVIEWER_KEY_FORMAT)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_UNSUPPORTED_VERSION,
+                   "%s is a reviewer key of format 1 (a passphrase alone), which is no longer "
+                   "opened; ask an administrator for an activation code", what);
+      return NULL;
+    }
 
-  blob = g_bytes_get_data (wrapped, &len);
-  if (!check_blob (blob, len, TAG_REVIEWER_KEY, INTAKE_REVIEWER_KEY_BLOB_BYTES, what, error))
-    return NULL;
-
-  sodium_bin2hex (reviewer_hex, sizeof reviewer_hex, blob + RK_REVIEWER_ID, INTAKE_REVIEWER_ID_BYTES);
+  sodium_bin2hex (reviewer_hex, sizeof reviewer_hex, info.reviewer_id, INTAKE_REVIEWER_ID_BYTES);
   owner = g_strdup_printf ("reviewer %s", reviewer_hex);
-  wrong = g_strdup_printf ("the passphrase does not unlock this reviewer key (reviewer %s)", reviewer_hex);
+  /* Other limits or salt than the credentials were derived with, or
+   * another verifier, mean other credentials: the same answer as a
+   * failed decryption, since a damaged blob cannot be told apart. */
+  blob = g_bytes_get_data (wrapped, &len);
+  inner = intake_secure_buffer_new (RK_INNER_BYTES);
+  if (credentials->kind != INTAKE_CREDENTIALS_REVIEWER ||
+      memcmp (info.salt, credentials->salt, CREDENTIAL_SALT_BYTES) != 0 ||
+      info.opslimit != credentials->opslimit || info.memlimit != credentials->memlimit ||
+      sodium_memcmp (info.auth_pk, credentials->auth_pk, INTAKE_SIGN_PUBLIC_BYTES) != 0 ||
+      crypto_aead_xchacha20poly1305_ietf_decrypt (inner->data, &inner_len, NULL,
+                                                  blob + RK2_CIPHERTEXT, len - RK2_CIPHERTEXT,
+                                                  blob, RK2_CIPHERTEXT, blob + RK2_NONCE,
+                                                  credentials->enc_key->data) != 0)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_PASSPHRASE,
+                   "the passphrase and workstation key do not unlock this reviewer key (reviewer %s)",
+                   reviewer_hex);
+      return NULL;
+    }
 
-  if (!(inner = unwrap_inner (blob, len, &layout, passphrase, what, owner, wrong, error)) ||
-      !(office = office_secret_from_inner (inner->data, blob + RK_KEY_ID, what, owner, error)))
+  if (!(office = office_secret_from_inner (inner->data, info.office_key_id, what, owner, error)))
     return NULL;
-
   if (!(signing = device_key_new_from_secret (inner->data + OS_INNER_BYTES, what, NULL)))
     {
       g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
@@ -1743,7 +2121,7 @@ intake_reviewer_key_unwrap (GBytes                    *wrapped,
       return NULL;
     }
   intake_reviewer_id_from_public_key (signing->public.sign_pk, reviewer_id);
-  if (sodium_memcmp (reviewer_id, blob + RK_REVIEWER_ID, INTAKE_REVIEWER_ID_BYTES) != 0)
+  if (sodium_memcmp (reviewer_id, info.reviewer_id, INTAKE_REVIEWER_ID_BYTES) != 0)
     {
       g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
                    "%s unlocks, but its signing key does not belong to reviewer %s; "
@@ -1754,24 +2132,394 @@ intake_reviewer_key_unwrap (GBytes                    *wrapped,
   return reviewer_key_new (g_steal_pointer (&office), g_steal_pointer (&signing));
 }
 
+/* Activation keys (IKRS) ------------------------------------------------------ */
+
+GBytes *
+intake_office_secret_seal_setup_with_nonce (const IntakeOfficeSecret  *self,
+                                            const IntakeCredentials   *credentials,
+                                            const guint8              *nonce,
+                                            GError                   **error)
+{
+  g_autoptr(IntakeSecureBuffer) inner = NULL;
+  guint8 blob[INTAKE_SETUP_BLOB_BYTES];
+  unsigned long long ciphertext_len = 0;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (credentials != NULL, NULL);
+
+  if (!intake_crypto_init (error))
+    return NULL;
+  if (credentials->kind != INTAKE_CREDENTIALS_SETUP)
+    {
+      g_set_error_literal (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_KEY_KIND,
+                           "an activation key is sealed with an activation code");
+      return NULL;
+    }
+
+  put_blob_header (blob, TAG_SETUP_KEY);
+  memcpy (blob + RS_SALT, credentials->salt, CREDENTIAL_SALT_BYTES);
+  memcpy (blob + RS_KEY_ID, self->public.key_id, INTAKE_OFFICE_KEY_ID_BYTES);
+  memcpy (blob + RS_AUTH_PK, credentials->auth_pk, INTAKE_SIGN_PUBLIC_BYTES);
+  if (nonce != NULL)
+    memcpy (blob + RS_NONCE, nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  else
+    randombytes_buf (blob + RS_NONCE, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+
+  inner = intake_secure_buffer_new (OS_INNER_BYTES);
+  office_secret_write_inner (self, inner->data);
+  crypto_aead_xchacha20poly1305_ietf_encrypt (blob + RS_CIPHERTEXT, &ciphertext_len,
+                                              inner->data, inner->len, blob, RS_CIPHERTEXT,
+                                              NULL, blob + RS_NONCE, credentials->enc_key->data);
+  g_assert (ciphertext_len == sizeof blob - RS_CIPHERTEXT);
+  return g_bytes_new (blob, sizeof blob);
+}
+
+GBytes *
+intake_office_secret_seal_setup (const IntakeOfficeSecret  *self,
+                                 const IntakeCredentials   *credentials,
+                                 GError                   **error)
+{
+  return intake_office_secret_seal_setup_with_nonce (self, credentials, NULL, error);
+}
+
 gboolean
-intake_reviewer_key_blob_peek (GBytes  *wrapped,
-                               guint8  *out_reviewer_id,
-                               guint8  *out_office_key_id,
-                               GError **error)
+intake_setup_blob_peek (GBytes              *wrapped,
+                        IntakeSetupBlobInfo *out_info,
+                        GError             **error)
 {
   const guint8 *blob;
   gsize len;
 
   g_return_val_if_fail (wrapped != NULL, FALSE);
+  g_return_val_if_fail (out_info != NULL, FALSE);
 
   blob = g_bytes_get_data (wrapped, &len);
-  if (!check_blob (blob, len, TAG_REVIEWER_KEY, INTAKE_REVIEWER_KEY_BLOB_BYTES,
-                   "the reviewer key data", error))
+  if (!check_blob (blob, len, TAG_SETUP_KEY, INTAKE_SETUP_BLOB_BYTES, "the activation key data", error))
     return FALSE;
-  if (out_reviewer_id != NULL)
-    memcpy (out_reviewer_id, blob + RK_REVIEWER_ID, INTAKE_REVIEWER_ID_BYTES);
-  if (out_office_key_id != NULL)
-    memcpy (out_office_key_id, blob + RK_KEY_ID, INTAKE_OFFICE_KEY_ID_BYTES);
+  memcpy (out_info->salt, blob + RS_SALT, CREDENTIAL_SALT_BYTES);
+  memcpy (out_info->office_key_id, blob + RS_KEY_ID, INTAKE_OFFICE_KEY_ID_BYTES);
+  memcpy (out_info->auth_pk, blob + RS_AUTH_PK, INTAKE_SIGN_PUBLIC_BYTES);
   return TRUE;
+}
+
+IntakeOfficeSecret *
+intake_office_secret_open_setup (GBytes                   *wrapped,
+                                 const IntakeCredentials  *credentials,
+                                 GError                  **error)
+{
+  const char *what = "the activation key data";
+  g_autoptr(IntakeSecureBuffer) inner = NULL;
+  IntakeSetupBlobInfo info;
+  unsigned long long inner_len = 0;
+  const guint8 *blob;
+  gsize len;
+
+  g_return_val_if_fail (wrapped != NULL, NULL);
+  g_return_val_if_fail (credentials != NULL, NULL);
+
+  if (!intake_crypto_init (error) || !intake_setup_blob_peek (wrapped, &info, error))
+    return NULL;
+
+  blob = g_bytes_get_data (wrapped, &len);
+  inner = intake_secure_buffer_new (OS_INNER_BYTES);
+  if (credentials->kind != INTAKE_CREDENTIALS_SETUP ||
+      memcmp (info.salt, credentials->salt, CREDENTIAL_SALT_BYTES) != 0 ||
+      sodium_memcmp (info.auth_pk, credentials->auth_pk, INTAKE_SIGN_PUBLIC_BYTES) != 0 ||
+      crypto_aead_xchacha20poly1305_ietf_decrypt (inner->data, &inner_len, NULL,
+                                                  blob + RS_CIPHERTEXT, len - RS_CIPHERTEXT,
+                                                  blob, RS_CIPHERTEXT, blob + RS_NONCE,
+                                                  credentials->enc_key->data) != 0)
+    {
+      g_set_error_literal (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_PASSPHRASE,
+                           "the activation code does not open this activation key");
+      return NULL;
+    }
+  return office_secret_from_inner (inner->data, info.office_key_id, what, "an activation key", error);
+}
+
+/* Workstation keys (IKWS) ------------------------------------------------------ */
+
+#define WS_SECRET     5
+#define WS_ID         37
+#define RECOVERY_CHECK_BYTES 3
+#define RECOVERY_ALPHABET "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+G_STATIC_ASSERT (WS_SECRET + INTAKE_WORKSTATION_SECRET_BYTES == WS_ID);
+G_STATIC_ASSERT (WS_ID + INTAKE_WORKSTATION_ID_BYTES == INTAKE_WORKSTATION_BLOB_BYTES);
+/* 32 secret bytes and 3 check bytes are 280 bits: 56 base32 characters. */
+G_STATIC_ASSERT ((INTAKE_WORKSTATION_SECRET_BYTES + RECOVERY_CHECK_BYTES) * 8 == INTAKE_RECOVERY_CODE_CHARS * 5);
+
+static IntakeWorkstationKey *
+workstation_key_new (const guint8 *secret)
+{
+  IntakeWorkstationKey *self = g_new0 (IntakeWorkstationKey, 1);
+
+  self->secret = intake_secure_buffer_new_copy (secret, INTAKE_WORKSTATION_SECRET_BYTES);
+  labelled_hash (self->id, sizeof self->id, NULL, 0, WORKSTATION_ID_LABEL, secret, INTAKE_WORKSTATION_SECRET_BYTES);
+  return self;
+}
+
+IntakeWorkstationKey *
+intake_workstation_key_generate (GError **error)
+{
+  g_autoptr(IntakeSecureBuffer) secret = NULL;
+
+  if (!intake_crypto_init (error))
+    return NULL;
+  secret = intake_secure_buffer_new (INTAKE_WORKSTATION_SECRET_BYTES);
+  randombytes_buf (secret->data, secret->len);
+  return workstation_key_new (secret->data);
+}
+
+IntakeWorkstationKey *
+intake_workstation_key_new_from_secret (const guint8  *secret,
+                                        GError       **error)
+{
+  g_return_val_if_fail (secret != NULL, NULL);
+
+  if (!intake_crypto_init (error))
+    return NULL;
+  return workstation_key_new (secret);
+}
+
+void
+intake_workstation_key_free (IntakeWorkstationKey *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->secret, intake_secure_buffer_free);
+  g_free (self);
+}
+
+const guint8 *
+intake_workstation_key_get_id (const IntakeWorkstationKey *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->id;
+}
+
+char *
+intake_workstation_key_dup_id_hex (const IntakeWorkstationKey *self)
+{
+  char hex[INTAKE_WORKSTATION_ID_BYTES * 2 + 1];
+
+  g_return_val_if_fail (self != NULL, NULL);
+  sodium_bin2hex (hex, sizeof hex, self->id, sizeof self->id);
+  return g_strdup (hex);
+}
+
+IntakeSecureBuffer *
+intake_workstation_key_encode (const IntakeWorkstationKey *self)
+{
+  IntakeSecureBuffer *blob;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  blob = intake_secure_buffer_new (INTAKE_WORKSTATION_BLOB_BYTES);
+  put_blob_header (blob->data, TAG_WORKSTATION);
+  memcpy (blob->data + WS_SECRET, self->secret->data, INTAKE_WORKSTATION_SECRET_BYTES);
+  memcpy (blob->data + WS_ID, self->id, INTAKE_WORKSTATION_ID_BYTES);
+  return blob;
+}
+
+IntakeWorkstationKey *
+intake_workstation_key_decode (const guint8  *data,
+                               gsize          len,
+                               const char    *what,
+                               GError       **error)
+{
+  g_autoptr(IntakeWorkstationKey) self = NULL;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  if (!intake_crypto_init (error))
+    return NULL;
+  if (what == NULL)
+    what = "the workstation key data";
+  if (!check_blob (data, len, TAG_WORKSTATION, INTAKE_WORKSTATION_BLOB_BYTES, what, error))
+    return NULL;
+  /* The id is the checksum: a damaged copy is said to be one. */
+  self = workstation_key_new (data + WS_SECRET);
+  if (sodium_memcmp (self->id, data + WS_ID, INTAKE_WORKSTATION_ID_BYTES) != 0)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                   "%s is damaged (its checksum does not match); restore it from the recovery sheet", what);
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+gboolean
+intake_workstation_key_save (const IntakeWorkstationKey  *self,
+                             const char                  *path,
+                             const char                  *comment,
+                             GError                     **error)
+{
+  g_autoptr(IntakeSecureBuffer) blob = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (comment != NULL && strchr (comment, '\n') == NULL, FALSE);
+
+  blob = intake_workstation_key_encode (self);
+  return write_key_file (path, comment, blob->data, blob->len, 0600, error);
+}
+
+IntakeWorkstationKey *
+intake_workstation_key_load (const char  *path,
+                             GError     **error)
+{
+  g_autoptr(IntakeSecureBuffer) blob = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!intake_crypto_init (error) || !(blob = read_key_file (path, error)))
+    return NULL;
+  return intake_workstation_key_decode (blob->data, blob->len, path, error);
+}
+
+char *
+intake_workstation_key_dup_recovery_code (const IntakeWorkstationKey *self)
+{
+  guint8 bytes[INTAKE_WORKSTATION_SECRET_BYTES + RECOVERY_CHECK_BYTES];
+  GString *out;
+  guint bits = 0, value = 0, n = 0;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  memcpy (bytes, self->secret->data, INTAKE_WORKSTATION_SECRET_BYTES);
+  memcpy (bytes + INTAKE_WORKSTATION_SECRET_BYTES, self->id, RECOVERY_CHECK_BYTES);
+  out = g_string_sized_new (INTAKE_RECOVERY_CODE_CHARS + INTAKE_RECOVERY_CODE_CHARS / 4);
+  for (gsize i = 0; i < sizeof bytes; i++)
+    {
+      value = (value << 8) | bytes[i];
+      bits += 8;
+      while (bits >= 5)
+        {
+          if (n > 0 && n % 4 == 0)
+            g_string_append_c (out, '-');
+          g_string_append_c (out, RECOVERY_ALPHABET[(value >> (bits - 5)) & 31]);
+          bits -= 5;
+          n++;
+        }
+    }
+  g_assert (bits == 0 && n == INTAKE_RECOVERY_CODE_CHARS);
+  intake_secure_wipe (bytes, sizeof bytes);
+  value = 0;
+  return g_string_free (out, FALSE);
+}
+
+/* Crockford's base32: case does not matter, I and L are 1, O is 0. */
+static int
+recovery_symbol_value (char c)
+{
+  const char *p;
+
+  c = g_ascii_toupper (c);
+  if (c == 'I' || c == 'L')
+    c = '1';
+  else if (c == 'O')
+    c = '0';
+  p = strchr (RECOVERY_ALPHABET, c);
+  return c != '\0' && p != NULL ? (int) (p - RECOVERY_ALPHABET) : -1;
+}
+
+IntakeWorkstationKey *
+intake_workstation_key_new_from_recovery_code (const char  *text,
+                                               GError     **error)
+{
+  g_autoptr(IntakeSecureBuffer) bytes = NULL;
+  g_autoptr(IntakeWorkstationKey) self = NULL;
+  guint bits = 0, value = 0, n = 0;
+  gsize out = 0;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (!intake_crypto_init (error))
+    return NULL;
+
+  bytes = intake_secure_buffer_new (INTAKE_WORKSTATION_SECRET_BYTES + RECOVERY_CHECK_BYTES);
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      int v;
+
+      if (*p == '-' || *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        continue;
+      if ((v = recovery_symbol_value (*p)) < 0 || n >= INTAKE_RECOVERY_CODE_CHARS)
+        {
+          if (v < 0)
+            g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                         "the recovery code holds a character it cannot have (“%c”); it has %d "
+                         "characters from 0-9 and A-Z without U, in groups of four",
+                         g_ascii_isprint (*p) ? *p : '?', INTAKE_RECOVERY_CODE_CHARS);
+          else
+            g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                         "the recovery code is too long: it has %d characters in groups of four",
+                         INTAKE_RECOVERY_CODE_CHARS);
+          value = 0;
+          return NULL;
+        }
+      value = (value << 5) | (guint) v;
+      bits += 5;
+      n++;
+      if (bits >= 8)
+        {
+          bytes->data[out++] = (guint8) (value >> (bits - 8));
+          bits -= 8;
+        }
+    }
+  value = 0;
+  if (n != INTAKE_RECOVERY_CODE_CHARS)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TRUNCATED,
+                   "the recovery code has %u characters, but %d are needed", n, INTAKE_RECOVERY_CODE_CHARS);
+      return NULL;
+    }
+  g_assert (out == bytes->len);
+  self = workstation_key_new (bytes->data);
+  if (sodium_memcmp (self->id, bytes->data + INTAKE_WORKSTATION_SECRET_BYTES, RECOVERY_CHECK_BYTES) != 0)
+    {
+      g_set_error_literal (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                           "the recovery code has a typing error (its check does not match); "
+                           "compare it with the recovery sheet character by character");
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+/* Server-side derivations --------------------------------------------------------- */
+
+void
+intake_device_key_derive (const IntakeDeviceKey *self,
+                          const char            *label,
+                          const guint8          *data,
+                          gsize                  len,
+                          guint8                *out,
+                          gsize                  out_len)
+{
+  g_autoptr(IntakeSecureBuffer) key = intake_secure_buffer_new (32);
+  g_autoptr(GByteArray) message = g_byte_array_new ();
+  static const guint8 zero = 0;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (label != NULL);
+  g_return_if_fail (out_len >= crypto_generichash_BYTES_MIN && out_len <= crypto_generichash_BYTES_MAX);
+
+  /* key = BLAKE2b-256 ("intake-server-derive-v1" || seed), never the seed itself. */
+  labelled_hash (key->data, key->len, NULL, 0, SERVER_DERIVE_LABEL, self->sign_sk->data, crypto_sign_SEEDBYTES);
+  g_byte_array_append (message, (const guint8 *) label, strlen (label));
+  g_byte_array_append (message, &zero, 1);
+  if (len > 0)
+    g_byte_array_append (message, data, len);
+  crypto_generichash (out, out_len, message->data, message->len, key->data, key->len);
+}
+
+void
+intake_auth_public_from_seed (const guint8 *seed,
+                              guint8       *out_auth_pk)
+{
+  g_autoptr(IntakeSecureBuffer) sk = intake_secure_buffer_new (INTAKE_SIGN_SECRET_BYTES);
+
+  g_return_if_fail (seed != NULL && out_auth_pk != NULL);
+  crypto_sign_seed_keypair (out_auth_pk, sk->data, seed);
 }

@@ -68,6 +68,10 @@ authenticate (IntakeServer      *self,
       return NULL;
     }
 
+  /* Each nonce once: a captured request cannot be sent again. */
+  if (!intake_server_use_nonce (self, msg, device->device_id, nonce, g_ascii_strtoll (timestamp, NULL, 10)))
+    return NULL;
+
   /* Only after the signature: an unsigned probe learns nothing about
    * which devices are revoked. */
   if (device->status == INTAKE_DEVICE_STATUS_REVOKED)
@@ -88,6 +92,9 @@ questionnaire_node (IntakeServer *self)
   return intake_signed_questionnaire_to_json (self->questionnaire);
 }
 
+/* POST /v1/enroll: a one-time code and the device's public key, signed
+ * with that very key (context "enroll"), so that nobody with a fresh code
+ * can register another kiosk's key or move it to another location. */
 void
 intake_server_handle_enroll (IntakeServer      *self,
                              SoupServerMessage *msg)
@@ -102,20 +109,27 @@ intake_server_handle_enroll (IntakeServer      *self,
   g_autofree char *code_hash = NULL;
   g_autofree char *device_id = NULL;
   g_autofree char *location = NULL;
+  g_autofree char *previous = NULL;
   g_autofree char *office_b64 = NULL;
   g_autofree char *server_b64 = NULL;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *signed_device = soup_message_headers_get_one (headers, INTAKE_HEADER_DEVICE);
+  const char *timestamp = soup_message_headers_get_one (headers, INTAKE_HEADER_TIMESTAMP);
+  const char *nonce = soup_message_headers_get_one (headers, INTAKE_HEADER_NONCE);
+  const char *signature = soup_message_headers_get_one (headers, INTAKE_HEADER_SIGNATURE);
   IntakeDevicePublic device;
   JsonObject *request;
   gsize pk_len = 0;
   const char *code;
 
-  if (!(request = intake_server_parse_json_object (body, parser)) ||
+  if (!(request = intake_server_parse_json_object (body, parser, &error)) ||
       !(code = intake_json_get_string (request, "code")) ||
       !(pk = intake_base64_decode_strict (intake_json_get_string (request, "device_sign_pk"), &pk_len)) ||
       pk_len != INTAKE_SIGN_PUBLIC_BYTES)
     {
       intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
-                                   "expected {\"code\": \"...\", \"device_sign_pk\": \"<base64 of 32 bytes>\"}");
+                                   intake_server_body_problem (error, "expected {\"code\": \"...\", "
+                                                               "\"device_sign_pk\": \"<base64 of 32 bytes>\"}"));
       return;
     }
 
@@ -124,6 +138,31 @@ intake_server_handle_enroll (IntakeServer      *self,
   device_id = intake_hex_encode (device.device_id, sizeof device.device_id);
   g_strlcpy (intake_server_request_log (msg)->device_id, device_id, INTAKE_HEX_ID_LEN);
 
+  /* Proof of possession: the request is signed by the key it registers. */
+  if (signed_device == NULL || !g_str_equal (signed_device, device_id))
+    {
+      intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated",
+                                   "enrollment is signed with the device key it registers (protocol 2): "
+                                   "Intake-Device must be the id of device_sign_pk, with Intake-Timestamp, "
+                                   "Intake-Nonce and Intake-Signature; update the kiosk");
+      return;
+    }
+  if (!intake_protocol_verify_request_with (&device, INTAKE_PROTOCOL_ENROLL_CONTEXT, SOUP_METHOD_POST,
+                                            intake_server_route_path (INTAKE_SERVER_ROUTE_ENROLL), body,
+                                            timestamp, nonce, signature, intake_server_now_seconds (), &error))
+    {
+      if (g_error_matches (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_STALE_TIMESTAMP))
+        intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "stale_timestamp", error->message);
+      else if (g_error_matches (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE))
+        intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "bad_signature",
+                                     "the enrollment is not signed by the device key it registers");
+      else
+        intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated", error->message);
+      return;
+    }
+  if (!intake_server_use_nonce (self, msg, device_id, nonce, g_ascii_strtoll (timestamp, NULL, 10)))
+    return;
+
   if (!(normalized = intake_enroll_code_normalize (code)))
     {
       intake_server_respond_error (msg, SOUP_STATUS_NOT_FOUND, "unknown_code",
@@ -131,8 +170,8 @@ intake_server_handle_enroll (IntakeServer      *self,
       return;
     }
   code_hash = intake_enroll_code_hash (normalized);
-  if (!(location = intake_store_consume_enroll_code (self->store, code_hash, &device,
-                                                      g_get_real_time () / G_USEC_PER_SEC, &error)))
+  if (!(location = intake_store_consume_enroll_code (self->store, code_hash, &device, intake_server_now_seconds (),
+                                                      &previous, &error)))
     {
       if (g_error_matches (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_CODE))
         intake_server_respond_error (msg, SOUP_STATUS_NOT_FOUND, "unknown_code", error->message);
@@ -147,9 +186,32 @@ intake_server_handle_enroll (IntakeServer      *self,
       return;
     }
 
+  /* A kiosk that moves (its own key, a new code from staff) is not silent:
+   * which location its submissions are filed under decides which
+   * reviewers see them. */
+  if (previous != NULL && !g_str_equal (previous, location))
+    {
+      g_autofree char *object = g_strdup_printf ("%s location=%s previous=%s", device_id, location, previous);
+      g_autoptr(IntakeAuditEvent) event = intake_audit_event_new (intake_server_now_seconds (), "device",
+                                                                  "device_relocate", object, "ok",
+                                                                  soup_server_message_get_remote_host (msg) != NULL
+                                                                    ? soup_server_message_get_remote_host (msg)
+                                                                    : "unknown");
+      g_autofree char *fields = g_strdup_printf ("device=%s", device_id);
+
+      intake_server_log ("warning", "device_relocated", fields);
+      if (!intake_store_append_audit (self->store, event, &error))
+        {
+          intake_server_store_unavailable (msg, error);
+          return;
+        }
+    }
+
   office_b64 = g_base64_encode (g_bytes_get_data (self->office_blob, NULL), g_bytes_get_size (self->office_blob));
   server_b64 = g_base64_encode (self->server_public.sign_pk, INTAKE_SIGN_PUBLIC_BYTES);
   json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "protocol");
+  json_builder_add_int_value (builder, INTAKE_PROTOCOL_VERSION);
   json_builder_set_member_name (builder, "device_id");
   json_builder_add_string_value (builder, device_id);
   json_builder_set_member_name (builder, "location");
@@ -198,6 +260,7 @@ intake_server_handle_envelopes (IntakeServer      *self,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (IntakeReceiptItem));
   g_autoptr(GBytes) receipt = NULL;
+  g_autoptr(GError) parse_error = NULL;
   g_autofree char *receipt_b64 = NULL;
   g_autofree char *signature_b64 = NULL;
   guint8 signature[INTAKE_SIGNATURE_BYTES];
@@ -211,11 +274,12 @@ intake_server_handle_envelopes (IntakeServer      *self,
   if (!(device = authenticate (self, msg, INTAKE_SERVER_ROUTE_ENVELOPES, body)))
     return;
 
-  if (!(request = intake_server_parse_json_object (body, parser)) ||
+  if (!(request = intake_server_parse_json_object (body, parser, &parse_error)) ||
       !(node = json_object_get_member (request, "envelopes")) || !JSON_NODE_HOLDS_ARRAY (node))
     {
       intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
-                                   "expected {\"envelopes\": [\"<base64 envelope>\", ...]}");
+                                   intake_server_body_problem (parse_error,
+                                                               "expected {\"envelopes\": [\"<base64 envelope>\", ...]}"));
       return;
     }
   envelopes = json_node_get_array (node);
@@ -311,6 +375,7 @@ intake_server_handle_help_requests (IntakeServer      *self,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) parse_error = NULL;
   JsonObject *request;
   JsonNode *node;
   JsonArray *requests;
@@ -320,12 +385,14 @@ intake_server_handle_help_requests (IntakeServer      *self,
 
   if (!(device = authenticate (self, msg, INTAKE_SERVER_ROUTE_HELP_REQUESTS, body)))
     return;
-  if (!(request = intake_server_parse_json_object (body, parser)) ||
+  if (!(request = intake_server_parse_json_object (body, parser, &parse_error)) ||
       !(node = json_object_get_member (request, "requests")) || !JSON_NODE_HOLDS_ARRAY (node) ||
       (n = json_array_get_length ((requests = json_node_get_array (node)))) > INTAKE_PROTOCOL_MAX_BATCH)
     return intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
-                                        "expected {\"requests\": [{\"id\": N, \"created_at\": T, "
-                                        "\"language\": \"..\"}, ...]} (at most 100)");
+                                        intake_server_body_problem (parse_error,
+                                                                    "expected {\"requests\": [{\"id\": N, "
+                                                                    "\"created_at\": T, \"language\": \"..\"}, "
+                                                                    "...]} (at most 100)"));
 
   /* Validate all first: a batch is stored whole or not at all. */
   for (guint i = 0; i < n; i++)

@@ -74,7 +74,6 @@ struct _IntakeServer
   char                      *server_key_id;
   IntakeSignedQuestionnaire *questionnaire;
   gboolean                   tls;
-  GHashTable                *unlock_attempts;     /* name -> GArray of gint64 (monotonic us) */
 
   /* Large bodies being received (none is authenticated before it is all
    * in): how many, and how many per device or reviewer id. */
@@ -92,15 +91,27 @@ struct _IntakeServer
   double                     duration_sum;
   guint64                    refused_busy;
   guint64                    trims;
+  guint64                    replayed;
+  guint64                    unlock_failures;
+  guint64                    lockouts;
+  GHashTable                *unauthenticated;     /* error code -> guint64 * */
+  guint                      prune_id;
 };
 
 /* intake-server.c */
 const char       *intake_server_route_path           (IntakeServerRoute   route);
 IntakeRequestLog *intake_server_request_log          (SoupServerMessage  *msg);
 GBytes           *intake_server_request_body         (SoupServerMessage  *msg);
-/* The body as a JSON object (depth-limited), or NULL if it is not one. */
+/* The body as a JSON object, or NULL if it is not one. The body must be
+ * strict JSON (intake_json_parse_untrusted: no duplicate keys, comments,
+ * single quotes, \u0000...): if it is not, @error says where and why. */
 JsonObject       *intake_server_parse_json_object    (GBytes             *body,
-                                                      JsonParser         *parser);
+                                                      JsonParser         *parser,
+                                                      GError            **error);
+/* The message of a malformed_body answer: what was wrong with the JSON
+ * (@error, when set), or else what was @expected. */
+const char       *intake_server_body_problem         (const GError       *error,
+                                                      const char         *expected);
 gint64            intake_server_now_seconds          (void);
 int               intake_server_compare_strings      (gconstpointer       a,
                                                       gconstpointer       b);
@@ -110,6 +121,14 @@ void              intake_server_respond_json         (SoupServerMessage  *msg,
 void              intake_server_respond_builder      (SoupServerMessage  *msg,
                                                       guint               status,
                                                       JsonBuilder        *builder);
+/* After a request's signature and timestamp are checked: records its
+ * nonce for @signer in the store; a nonce seen before answers 401
+ * replayed_request (a store failure 503) and returns FALSE. */
+gboolean          intake_server_use_nonce            (IntakeServer       *self,
+                                                      SoupServerMessage  *msg,
+                                                      const char         *signer,
+                                                      const char         *nonce,
+                                                      gint64              timestamp);
 /* {"error": @code, "message": @message}, and @code in the request's log line. */
 void              intake_server_respond_error        (SoupServerMessage  *msg,
                                                       guint               status,
@@ -129,20 +148,64 @@ void              intake_server_handle_envelopes     (IntakeServer       *self,
 void              intake_server_handle_help_requests (IntakeServer       *self,
                                                       SoupServerMessage  *msg);
 
-/* intake-server-help.c: the help requests reviewers act on (the reviewer
- * authenticated by intake-server-review.c). */
-void              intake_server_review_help_open     (IntakeServer              *self,
-                                                      SoupServerMessage         *msg,
-                                                      const IntakeStoreReviewer *reviewer);
-void              intake_server_review_help_handled  (IntakeServer              *self,
-                                                      SoupServerMessage         *msg,
-                                                      const IntakeStoreReviewer *reviewer,
-                                                      gint64                     id);
+/* Who is asking and what for: every refusal after this is known is an
+ * audit event with result "denied:<code>". */
+typedef struct {
+  IntakeStoreReviewer *reviewer;
+  const char          *action;
+  char                *object;
+} ReviewContext;
+
+/* The client's address, for audit events. */
+const char       *intake_server_origin               (SoupServerMessage  *msg);
 
 /* intake-server-review.c: every /v1/review/... path. */
 void              intake_server_handle_review        (IntakeServer       *self,
                                                       SoupServerMessage  *msg,
                                                       const char         *path,
                                                       GHashTable         *query);
+
+/* Appends one event; on a store failure answers 503 and returns FALSE,
+ * so nothing is served that was not logged. */
+gboolean          intake_server_review_audit         (IntakeServer       *self,
+                                                      SoupServerMessage  *msg,
+                                                      const char         *actor,
+                                                      const char         *action,
+                                                      const char         *object,
+                                                      const char         *result);
+/* Answers @status @code and audits it as "denied:@code" for @ctx's reviewer. */
+void              intake_server_review_refuse        (IntakeServer       *self,
+                                                      SoupServerMessage  *msg,
+                                                      ReviewContext      *ctx,
+                                                      guint               status,
+                                                      const char         *code,
+                                                      const char         *message);
+
+/* intake-server-help.c: the help requests staff act on (GET
+ * help-requests/open, POST help-requests/ID/handled), the reviewer
+ * authenticated and permitted by intake-server-review.c. */
+void              intake_server_review_help_open     (IntakeServer       *self,
+                                                      SoupServerMessage  *msg,
+                                                      ReviewContext      *ctx);
+void              intake_server_review_help_handled  (IntakeServer       *self,
+                                                      SoupServerMessage  *msg,
+                                                      gint64              id,
+                                                      GBytes             *body,
+                                                      ReviewContext      *ctx);
+
+/* intake-server-staff.c: unlock, activation, passphrase change, and the
+ * administrator's reviewers and devices. */
+void              intake_server_handle_staff_unsigned (IntakeServer      *self,
+                                                       SoupServerMessage *msg,
+                                                       const char        *step);
+void              intake_server_review_passphrase    (IntakeServer       *self,
+                                                      SoupServerMessage  *msg,
+                                                      GBytes             *body,
+                                                      ReviewContext      *ctx);
+void              intake_server_review_manage        (IntakeServer       *self,
+                                                      SoupServerMessage  *msg,
+                                                      const char         *what,
+                                                      GBytes             *body,
+                                                      ReviewContext      *ctx);
 
 G_END_DECLS

@@ -2,33 +2,25 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * docs/protocol.md, "Review protocol (staff)": unlock, the submission
- * list, fetch, workflow changes, notes, a submission's audit history,
- * client events, questionnaires and help-request counts. Every route but
- * unlock is signed by the reviewer's key, and every access is an audit
- * event recorded before anything is sent.
+ * docs/protocol.md, "Review protocol (staff)": the submission list,
+ * fetch, workflow changes, notes, a submission's audit history, client
+ * events, questionnaires, help-request counts and the audit log. Every
+ * route but unlock and activation (intake-server-staff.c) is signed by the
+ * reviewer's key; each checks the reviewer's roles and scope (docs/protocol.md,
+ * "Roles and scope"), and every access is an audit event recorded before
+ * anything is sent.
  */
 #include "config.h"
 
 #include <string.h>
 
+#include "intake-field.h"
 #include "intake-json.h"
 #include "intake-protocol.h"
 #include "intake-reference.h"
 #include "intake-review-request.h"
+#include "intake-roles.h"
 #include "intake-server-private.h"
-
-/* Unlock answers per reviewer name and minute (docs/protocol.md, "Unlock"). */
-#define UNLOCK_LIMIT        5
-#define UNLOCK_WINDOW_US    (60 * G_USEC_PER_SEC)
-
-/* Who is asking and what for: every refusal after this is known is an
- * audit event with result "denied:<code>". */
-typedef struct {
-  IntakeStoreReviewer *reviewer;
-  const char          *action;
-  char                *object;
-} ReviewContext;
 
 static void
 review_context_clear (ReviewContext *ctx)
@@ -39,23 +31,25 @@ review_context_clear (ReviewContext *ctx)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReviewContext, review_context_clear)
 
-static const char *
-origin_of (SoupServerMessage *msg)
+const char *
+intake_server_origin (SoupServerMessage *msg)
 {
   const char *host = soup_server_message_get_remote_host (msg);
 
   return host != NULL ? host : "unknown";
 }
 
-/* Appends one event; on a store failure answers 503 and returns FALSE, so
- * nothing is served that was not logged. */
-static gboolean
-audit (IntakeServer      *self,
-       SoupServerMessage *msg,
-       const char        *actor,
-       const char        *action,
-       const char        *object,
-       const char        *result)
+#define origin_of intake_server_origin
+#define audit intake_server_review_audit
+#define review_refuse intake_server_review_refuse
+
+gboolean
+intake_server_review_audit (IntakeServer      *self,
+                            SoupServerMessage *msg,
+                            const char        *actor,
+                            const char        *action,
+                            const char        *object,
+                            const char        *result)
 {
   g_autoptr(IntakeAuditEvent) event = intake_audit_event_new (intake_server_now_seconds (), actor, action, object,
                                                               result, origin_of (msg));
@@ -69,13 +63,13 @@ audit (IntakeServer      *self,
   return TRUE;
 }
 
-static void
-review_refuse (IntakeServer      *self,
-               SoupServerMessage *msg,
-               ReviewContext     *ctx,
-               guint              status,
-               const char        *code,
-               const char        *message)
+void
+intake_server_review_refuse (IntakeServer      *self,
+                             SoupServerMessage *msg,
+                             ReviewContext     *ctx,
+                             guint              status,
+                             const char        *code,
+                             const char        *message)
 {
   g_autofree char *result = g_strconcat ("denied:", code, NULL);
 
@@ -144,6 +138,10 @@ authenticate_reviewer (IntakeServer      *self,
         review_refuse (self, msg, ctx, SOUP_STATUS_UNAUTHORIZED, "unauthenticated", error->message);
       return FALSE;
     }
+  /* A replay is refused without an audit event: whoever sends a captured
+   * request again is not the reviewer, and must not grow the log. */
+  if (!intake_server_use_nonce (self, msg, ctx->reviewer->reviewer_id, nonce, g_ascii_strtoll (timestamp, NULL, 10)))
+    return FALSE;
   if (ctx->reviewer->status == INTAKE_REVIEWER_STATUS_REVOKED)
     {
       review_refuse (self, msg, ctx, SOUP_STATUS_FORBIDDEN, "reviewer_revoked",
@@ -161,6 +159,12 @@ add_submission_members (JsonBuilder                 *builder,
 
   json_builder_set_member_name (builder, "seq");
   json_builder_add_int_value (builder, e->seq);
+  json_builder_set_member_name (builder, "key");
+  {
+    g_autofree char *key = g_strconcat (e->device_id, "-", e->submission_id, NULL);
+
+    json_builder_add_string_value (builder, key);
+  }
   json_builder_set_member_name (builder, "submission_id");
   json_builder_add_string_value (builder, e->submission_id);
   json_builder_set_member_name (builder, "reference");
@@ -196,6 +200,84 @@ add_submission_members (JsonBuilder                 *builder,
   json_builder_add_int_value (builder, submission->notes);
 }
 
+/* What each route needs (intake-roles.h); NONE: any authenticated reviewer. */
+#define NEEDS_NOTHING INTAKE_N_PERMISSIONS
+
+/* 403 role_required, audited, unless the reviewer has a role that grants
+ * @permission. */
+static gboolean
+require (IntakeServer      *self,
+         SoupServerMessage *msg,
+         ReviewContext     *ctx,
+         IntakePermission   permission)
+{
+  g_autofree char *needed = NULL;
+  g_autofree char *held = NULL;
+  g_autofree char *message = NULL;
+
+  if (permission == NEEDS_NOTHING || intake_roles_allow (ctx->reviewer->roles, permission))
+    return TRUE;
+  needed = intake_roles_to_string (intake_permission_roles (permission));
+  held = intake_roles_to_string (ctx->reviewer->roles);
+  message = g_strdup_printf ("this needs one of the roles %s; you have %s. Ask an administrator if your work "
+                             "needs it", needed, *held != '\0' ? held : "none");
+  review_refuse (self, msg, ctx, SOUP_STATUS_FORBIDDEN, "role_required", message);
+  return FALSE;
+}
+
+/* Scope (docs/protocol.md, "Roles and scope"): a NULL list is every
+ * location or unit. A reviewer limited to units also sees the submissions
+ * no unit has taken yet, so that new ones can be picked up. */
+static gboolean
+in_list (char * const *list,
+         const char   *value)
+{
+  if (list == NULL)
+    return TRUE;
+  for (guint i = 0; list[i] != NULL; i++)
+    if (g_str_equal (list[i], value))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+in_scope (const IntakeStoreReviewer   *reviewer,
+          const IntakeStoreSubmission *submission)
+{
+  return in_list (reviewer->locations, submission->location) &&
+         (reviewer->units == NULL || *submission->unit == '\0' || in_list (reviewer->units, submission->unit));
+}
+
+/* The submission, if the reviewer may see it; otherwise answers (404
+ * not_found, 403 out_of_scope, both audited; 503) and returns NULL. */
+static IntakeStoreSubmission *
+submission_for (IntakeServer      *self,
+                SoupServerMessage *msg,
+                ReviewContext     *ctx,
+                const char        *device_id,
+                const char        *submission_id)
+{
+  g_autoptr(IntakeStoreSubmission) submission = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!(submission = intake_store_get_submission (self->store, device_id, submission_id, &error)))
+    {
+      if (error != NULL)
+        intake_server_store_unavailable (msg, error);
+      else
+        review_refuse (self, msg, ctx, SOUP_STATUS_NOT_FOUND, "not_found", "no such submission");
+      return NULL;
+    }
+  if (!in_scope (ctx->reviewer, submission))
+    {
+      review_refuse (self, msg, ctx, SOUP_STATUS_FORBIDDEN, "out_of_scope",
+                     "this submission is outside the locations or units you work for; ask an administrator "
+                     "if that is wrong");
+      return NULL;
+    }
+  return g_steal_pointer (&submission);
+}
+
 /* A non-negative decimal integer query value; @text NULL leaves *@out. */
 static gboolean
 parse_query_int (const char *text,
@@ -212,96 +294,6 @@ parse_query_int (const char *text,
     return FALSE;
   *out = (gint64)value;
   return TRUE;
-}
-
-static void
-review_unlock (IntakeServer      *self,
-               SoupServerMessage *msg)
-{
-  g_autoptr(GBytes) body = intake_server_request_body (msg);
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(IntakeStoreReviewer) reviewer = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *blob_b64 = NULL;
-  g_autofree char *server_b64 = NULL;
-  g_autofree char *office_b64 = NULL;
-  gint64 now = g_get_monotonic_time ();
-  JsonObject *request;
-  const char *name;
-  GArray *attempts;
-
-  if (!(request = intake_server_parse_json_object (body, parser)) ||
-      !(name = intake_json_get_string (request, "name")) ||
-      *name == '\0' || strlen (name) > 128)
-    {
-      intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body", "expected {\"name\": \"...\"}");
-      return;
-    }
-
-  /* Forget names not tried for a minute once the table grows. */
-  if (g_hash_table_size (self->unlock_attempts) > 10000)
-    {
-      GHashTableIter iter;
-      gpointer value;
-
-      g_hash_table_iter_init (&iter, self->unlock_attempts);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        {
-          GArray *times = value;
-
-          if (times->len == 0 || g_array_index (times, gint64, times->len - 1) < now - UNLOCK_WINDOW_US)
-            g_hash_table_iter_remove (&iter);
-        }
-    }
-  if (!(attempts = g_hash_table_lookup (self->unlock_attempts, name)))
-    {
-      attempts = g_array_new (FALSE, FALSE, sizeof (gint64));
-      g_hash_table_insert (self->unlock_attempts, g_strdup (name), attempts);
-    }
-  while (attempts->len > 0 && g_array_index (attempts, gint64, 0) < now - UNLOCK_WINDOW_US)
-    g_array_remove_index (attempts, 0);
-  if (attempts->len >= UNLOCK_LIMIT)
-    {
-      if (audit (self, msg, name, "unlock", name, "denied:slow_down"))
-        intake_server_respond_error (msg, 429, "slow_down", "too many unlock attempts for this name; wait a minute");
-      return;
-    }
-  g_array_append_val (attempts, now);
-
-  if (!(reviewer = intake_store_get_reviewer (self->store, NULL, name, &error)) ||
-      reviewer->status != INTAKE_REVIEWER_STATUS_ACTIVE)
-    {
-      if (error != NULL && !g_error_matches (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_REVIEWER))
-        {
-          intake_server_store_unavailable (msg, error);
-          return;
-        }
-      if (audit (self, msg, name, "unlock", name, "unknown"))
-        intake_server_respond_error (msg, SOUP_STATUS_NOT_FOUND, "unknown_reviewer",
-                                     "no active reviewer has this name; check it or ask an administrator");
-      return;
-    }
-  g_strlcpy (intake_server_request_log (msg)->reviewer_id, reviewer->reviewer_id, INTAKE_HEX_ID_LEN);
-  if (!audit (self, msg, reviewer->name, "unlock", reviewer->reviewer_id, "ok"))
-    return;
-
-  blob_b64 = g_base64_encode (g_bytes_get_data (reviewer->blob, NULL), g_bytes_get_size (reviewer->blob));
-  server_b64 = g_base64_encode (self->server_public.sign_pk, INTAKE_SIGN_PUBLIC_BYTES);
-  office_b64 = g_base64_encode (g_bytes_get_data (self->office_blob, NULL), g_bytes_get_size (self->office_blob));
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "reviewer_id");
-  json_builder_add_string_value (builder, reviewer->reviewer_id);
-  json_builder_set_member_name (builder, "blob");
-  json_builder_add_string_value (builder, blob_b64);
-  json_builder_set_member_name (builder, "server_public");
-  json_builder_add_string_value (builder, server_b64);
-  json_builder_set_member_name (builder, "server_key_id");
-  json_builder_add_string_value (builder, self->server_key_id);
-  json_builder_set_member_name (builder, "office_public");
-  json_builder_add_string_value (builder, office_b64);
-  json_builder_end_object (builder);
-  intake_server_respond_builder (msg, SOUP_STATUS_OK, builder);
 }
 
 static void
@@ -337,8 +329,18 @@ review_list (IntakeServer      *self,
         return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_query",
                               "after, limit (1-500), from and to are whole numbers; state is one of "
                               "new, in_review, conversation_planned, closed, needs_follow_up");
+      /* The filter becomes the audit event's object. */
+      if (filter.location != NULL && !intake_field_check (filter.location, -1, "the location", &error))
+        return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_query", error->message);
     }
   filter.limit = (guint)limit;
+  if (filter.location != NULL && !in_list (ctx->reviewer->locations, filter.location))
+    return review_refuse (self, msg, ctx, SOUP_STATUS_FORBIDDEN, "out_of_scope",
+                          "this location is outside the locations you work for");
+  /* Only what the reviewer's scope allows, by the store's own rows. */
+  filter.scope_reviewer_id = ctx->reviewer->reviewer_id;
+  filter.scope_locations = ctx->reviewer->locations != NULL;
+  filter.scope_units = ctx->reviewer->units != NULL;
 
   /* The filter, not the page, is the object: what the reviewer asked for. */
   if (filter.state != NULL)
@@ -386,6 +388,7 @@ review_list (IntakeServer      *self,
 static void
 review_fetch (IntakeServer      *self,
               SoupServerMessage *msg,
+              const char        *device_id,
               const char        *submission_id,
               ReviewContext     *ctx)
 {
@@ -396,20 +399,16 @@ review_fetch (IntakeServer      *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *envelope_b64 = NULL;
 
-  if (!(submission = intake_store_get_submission (self->store, submission_id, &error)))
-    {
-      if (error != NULL)
-        return intake_server_store_unavailable (msg, error);
-      return review_refuse (self, msg, ctx, SOUP_STATUS_NOT_FOUND, "not_found", "no such submission");
-    }
-  if (!(envelope = intake_store_dup_envelope (self->store, submission_id, NULL, &error)) ||
-      !(notes = intake_store_list_notes (self->store, submission_id, &error)))
+  if (!(submission = submission_for (self, msg, ctx, device_id, submission_id)))
+    return;
+  if (!(envelope = intake_store_dup_envelope (self->store, device_id, submission_id, NULL, &error)) ||
+      !(notes = intake_store_list_notes (self->store, device_id, submission_id, &error)))
     {
       if (error == NULL)
         g_set_error_literal (&error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DATABASE, "the envelope vanished");
       return intake_server_store_unavailable (msg, error);
     }
-  if (!audit (self, msg, ctx->reviewer->name, "fetch", submission_id, "ok"))
+  if (!audit (self, msg, ctx->reviewer->name, "fetch", ctx->object, "ok"))
     return;
 
   envelope_b64 = g_base64_encode (g_bytes_get_data (envelope, NULL), g_bytes_get_size (envelope));
@@ -481,6 +480,7 @@ respond_change (SoupServerMessage           *msg,
 static void
 review_workflow (IntakeServer      *self,
                  SoupServerMessage *msg,
+                 const char        *device_id,
                  const char        *submission_id,
                  GBytes            *body,
                  ReviewContext     *ctx)
@@ -496,18 +496,29 @@ review_workflow (IntakeServer      *self,
   gint64 expected = 0;
   gboolean conflict = FALSE;
 
-  if (!(request = intake_server_parse_json_object (body, parser)) ||
+  if (!(request = intake_server_parse_json_object (body, parser, &error)) ||
       !(state = intake_json_get_string (request, "state")) ||
       !intake_review_state_is_valid (state) || !intake_json_get_int (request, "expected_version", &expected) ||
       ((unit_node = json_object_get_member (request, "unit")) != NULL && !JSON_NODE_HOLDS_NULL (unit_node) &&
-       (!(unit = intake_json_get_string (request, "unit")) || strlen (unit) > 200)))
+       (!(unit = intake_json_get_string (request, "unit")) || strlen (unit) > 200 ||
+        !intake_field_check (unit, -1, "the unit", &error))))
     return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_body",
-                          "expected {\"state\": \"new|in_review|conversation_planned|closed|needs_follow_up\", "
-                          "\"unit\": \"...\" or null, \"expected_version\": N}");
+                          intake_server_body_problem (error, "expected {\"state\": \"new|in_review|"
+                                                      "conversation_planned|closed|needs_follow_up\", "
+                                                      "\"unit\": \"...\" or null, \"expected_version\": N}"));
 
-  event = intake_audit_event_new (intake_server_now_seconds (), ctx->reviewer->name, "state_change", submission_id,
+  {
+    g_autoptr(IntakeStoreSubmission) submission = submission_for (self, msg, ctx, device_id, submission_id);
+
+    if (submission == NULL)
+      return;
+  }
+  if (unit != NULL && *unit != '\0' && !in_list (ctx->reviewer->units, unit))
+    return review_refuse (self, msg, ctx, SOUP_STATUS_FORBIDDEN, "unit_out_of_scope",
+                          "you can only assign submissions to the units you work for");
+  event = intake_audit_event_new (intake_server_now_seconds (), ctx->reviewer->name, "state_change", ctx->object,
                                   "ok", origin_of (msg));
-  if (!intake_store_update_workflow (self->store, submission_id, state, unit, expected, ctx->reviewer->name,
+  if (!intake_store_update_workflow (self->store, device_id, submission_id, state, unit, expected, ctx->reviewer->name,
                                      intake_server_now_seconds (), event, &current, &conflict, &error))
     {
       if (g_error_matches (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION))
@@ -522,6 +533,7 @@ review_workflow (IntakeServer      *self,
 static void
 review_note (IntakeServer      *self,
              SoupServerMessage *msg,
+             const char        *device_id,
              const char        *submission_id,
              GBytes            *body,
              ReviewContext     *ctx)
@@ -535,24 +547,25 @@ review_note (IntakeServer      *self,
   g_autofree char *header_office = NULL;
   g_autofree char *signer_device = NULL;
   IntakeEnvelopeHeader header;
-  guint8 device_id[INTAKE_DEVICE_ID_BYTES];
+  guint8 signer_id[INTAKE_DEVICE_ID_BYTES];
   JsonObject *request;
-  guint8 *data;
+  g_autofree guint8 *data = NULL;
   gsize len = 0;
   gint64 expected = 0;
   gboolean conflict = FALSE;
 
-  if (!(request = intake_server_parse_json_object (body, parser)) ||
+  if (!(request = intake_server_parse_json_object (body, parser, &error)) ||
       !(data = intake_base64_decode_strict (intake_json_get_string (request, "envelope"), &len)) ||
       !intake_json_get_int (request, "expected_version", &expected))
     return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_body",
-                          "expected {\"envelope\": \"<base64 note envelope>\", \"expected_version\": N}");
-  note = g_bytes_new_take (data, len);
+                          intake_server_body_problem (error, "expected {\"envelope\": \"<base64 note envelope>\", "
+                                                      "\"expected_version\": N}"));
+  note = g_bytes_new_take (g_steal_pointer (&data), len);
 
   /* A note is an envelope sealed for this office and signed with the
    * reviewer's own key: its header names the device id of that key. */
-  intake_device_id_from_public_key (ctx->reviewer->sign_pk, device_id);
-  signer_device = intake_hex_encode (device_id, sizeof device_id);
+  intake_device_id_from_public_key (ctx->reviewer->sign_pk, signer_id);
+  signer_device = intake_hex_encode (signer_id, sizeof signer_id);
   if (len > INTAKE_ACCEPT_MAX_ENVELOPE || !intake_envelope_verify (note, &header, NULL) ||
       !g_str_equal ((header_device = intake_hex_encode (header.device_id, sizeof header.device_id)), signer_device) ||
       !g_str_equal ((header_office = intake_hex_encode (header.office_key_id, sizeof header.office_key_id)),
@@ -561,9 +574,15 @@ review_note (IntakeServer      *self,
                           "the note must be an envelope sealed for this office key and signed with "
                           "your reviewer key");
 
-  event = intake_audit_event_new (intake_server_now_seconds (), ctx->reviewer->name, "note", submission_id, "ok",
+  {
+    g_autoptr(IntakeStoreSubmission) submission = submission_for (self, msg, ctx, device_id, submission_id);
+
+    if (submission == NULL)
+      return;
+  }
+  event = intake_audit_event_new (intake_server_now_seconds (), ctx->reviewer->name, "note", ctx->object, "ok",
                                   origin_of (msg));
-  if (!intake_store_add_note (self->store, submission_id, note, ctx->reviewer->reviewer_id, ctx->reviewer->name,
+  if (!intake_store_add_note (self->store, device_id, submission_id, note, ctx->reviewer->reviewer_id, ctx->reviewer->name,
                               expected, intake_server_now_seconds (), event, &current, &conflict, &error))
     {
       if (g_error_matches (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION))
@@ -593,9 +612,20 @@ add_event_members (JsonBuilder            *builder,
   json_builder_add_string_value (builder, event->origin);
 }
 
+static int
+compare_event_seq (gconstpointer a,
+                   gconstpointer b)
+{
+  const IntakeAuditEvent *x = *(const IntakeAuditEvent * const *)a;
+  const IntakeAuditEvent *y = *(const IntakeAuditEvent * const *)b;
+
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 static void
 review_audit_view (IntakeServer      *self,
                    SoupServerMessage *msg,
+                   const char        *device_id,
                    const char        *submission_id,
                    ReviewContext     *ctx)
 {
@@ -603,28 +633,28 @@ review_audit_view (IntakeServer      *self,
   g_autoptr(IntakeStoreSubmission) submission = NULL;
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_audit_event_free);
   g_autoptr(GError) error = NULL;
-  gint64 after = 0;
+  /* Events name a submission by its key (device-submission); events from
+   * before protocol 2 by the submission id alone. */
+  const char *objects[] = { ctx->object, submission_id };
 
-  if (!(submission = intake_store_get_submission (self->store, submission_id, &error)))
-    {
-      if (error != NULL)
-        return intake_server_store_unavailable (msg, error);
-      return review_refuse (self, msg, ctx, SOUP_STATUS_NOT_FOUND, "not_found", "no such submission");
-    }
-  if (!audit (self, msg, ctx->reviewer->name, "audit_view", submission_id, "ok"))
+  if (!(submission = submission_for (self, msg, ctx, device_id, submission_id)))
     return;
-  for (;;)
-    {
-      g_autoptr(GPtrArray) page = intake_store_list_audit (self->store, submission_id, after, 1000, &error);
+  if (!audit (self, msg, ctx->reviewer->name, "audit_view", ctx->object, "ok"))
+    return;
+  for (guint k = 0; k < G_N_ELEMENTS (objects); k++)
+    for (gint64 after = 0;;)
+      {
+        g_autoptr(GPtrArray) page = intake_store_list_audit (self->store, objects[k], after, 1000, &error);
 
-      if (page == NULL)
-        return intake_server_store_unavailable (msg, error);
-      for (guint i = 0; i < page->len; i++)
-        g_ptr_array_add (events, intake_audit_event_copy (g_ptr_array_index (page, i)));
-      if (page->len < 1000)
-        break;
-      after = ((IntakeAuditEvent *)g_ptr_array_index (page, page->len - 1))->seq;
-    }
+        if (page == NULL)
+          return intake_server_store_unavailable (msg, error);
+        for (guint i = 0; i < page->len; i++)
+          g_ptr_array_add (events, intake_audit_event_copy (g_ptr_array_index (page, i)));
+        if (page->len < 1000)
+          break;
+        after = ((IntakeAuditEvent *)g_ptr_array_index (page, page->len - 1))->seq;
+      }
+  g_ptr_array_sort (events, compare_event_seq);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "events");
@@ -655,16 +685,20 @@ review_client_event (IntakeServer      *self,
   const char *action = NULL;
   const char *object = NULL;
 
-  if ((request = intake_server_parse_json_object (body, parser)) != NULL)
+  if ((request = intake_server_parse_json_object (body, parser, &error)) != NULL)
     {
       action = intake_json_get_string (request, "action");
       object = intake_json_get_string (request, "object");
     }
   if (action == NULL || !g_strv_contains (actions, action) || object == NULL ||
-      strlen (object) > INTAKE_AUDIT_OBJECT_MAX)
+      strlen (object) > INTAKE_AUDIT_OBJECT_MAX || !intake_field_check (object, -1, "the object", &error))
     return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_body",
-                          "expected {\"action\": \"view|decrypt|export|search|dashboard\", "
-                          "\"object\": \"...\" (at most 1024 bytes)}");
+                          intake_server_body_problem (error, "expected {\"action\": \"view|decrypt|export|"
+                                                      "search|dashboard\", \"object\": \"...\" (at most 1024 "
+                                                      "bytes)}"));
+  if (!require (self, msg, ctx, g_str_equal (action, "dashboard") ? INTAKE_PERMISSION_DASHBOARD
+                                                                  : INTAKE_PERMISSION_READ))
+    return;
 
   event = intake_audit_event_new (intake_server_now_seconds (), ctx->reviewer->name, action, object, "ok",
                                   origin_of (msg));
@@ -742,7 +776,12 @@ review_help_requests (IntakeServer      *self,
   for (guint i = 0; i < list->len; i++)
     {
       const IntakeStoreHelpRequest *request = g_ptr_array_index (list, i);
-      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (request->created_at);
+      g_autoptr(GDateTime) when = NULL;
+
+      /* Only the reviewer's locations. */
+      if (!in_list (ctx->reviewer->locations, request->location))
+        continue;
+      when = g_date_time_new_from_unix_local (request->created_at);
       g_autofree char *day = when != NULL ? g_date_time_format (when, "%Y-%m-%d") : g_strdup ("?");
       char *k = g_strdup_printf ("%s\t%s\t%s", day, request->location, request->language);
       guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, k));
@@ -778,6 +817,46 @@ review_help_requests (IntakeServer      *self,
   intake_server_respond_builder (msg, SOUP_STATUS_OK, builder);
 }
 
+/* GET /v1/review/audit?after=SEQ&limit=N: the whole log, for the privacy officer. */
+static void
+review_audit_log (IntakeServer      *self,
+                  SoupServerMessage *msg,
+                  GHashTable        *query,
+                  ReviewContext     *ctx)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *object = NULL;
+  gint64 after = 0, limit = 1000;
+
+  if (query != NULL &&
+      (!parse_query_int (g_hash_table_lookup (query, "after"), 0, G_MAXINT64, &after) ||
+       !parse_query_int (g_hash_table_lookup (query, "limit"), 1, 1000, &limit)))
+    return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_query",
+                          "after is a seq, limit 1-1000");
+  object = g_strdup_printf ("log after=%" G_GINT64_FORMAT, after);
+  g_free (ctx->object);
+  ctx->object = g_strdup (object);
+  if (!audit (self, msg, ctx->reviewer->name, "audit_view", object, "ok"))
+    return;
+  if (!(events = intake_store_list_audit (self->store, NULL, after, (guint)limit, &error)))
+    return intake_server_store_unavailable (msg, error);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "events");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < events->len; i++)
+    {
+      json_builder_begin_object (builder);
+      add_event_members (builder, g_ptr_array_index (events, i));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  intake_server_respond_builder (msg, SOUP_STATUS_OK, builder);
+}
+
 static void
 not_found (SoupServerMessage *msg)
 {
@@ -785,15 +864,31 @@ not_found (SoupServerMessage *msg)
 }
 
 static gboolean
-is_submission_id (const char *text,
-                  gsize       len)
+is_lower_hex (const char *text,
+              gsize       len)
 {
-  if (len != 32)
-    return FALSE;
   for (gsize i = 0; i < len; i++)
     if (!g_ascii_isxdigit (text[i]) || g_ascii_isupper (text[i]))
       return FALSE;
   return TRUE;
+}
+
+/* A submission's key: DEVICE_ID "-" SUBMISSION_ID, 32 + 1 + 32 lowercase
+ * hex digits (an envelope is identified by both, docs/protocol.md). */
+static gboolean
+is_submission_key (const char *text,
+                   gsize       len)
+{
+  return len == 65 && text[32] == '-' && is_lower_hex (text, 32) && is_lower_hex (text + 33, 32);
+}
+
+/* The old unsigned unlock of protocol 1: gone, and said so. */
+static void
+unlock_v1_gone (SoupServerMessage *msg)
+{
+  intake_server_respond_error (msg, SOUP_STATUS_GONE, "protocol_changed",
+                               "unlocking changed in protocol 2: POST /v1/review/unlock/start and "
+                               "/v1/review/unlock/finish (update intake-review)");
 }
 
 void
@@ -808,27 +903,46 @@ intake_server_handle_review (IntakeServer      *self,
   gboolean is_get = method == SOUP_METHOD_GET;
   gboolean is_post = method == SOUP_METHOD_POST;
   const char *rest = path + strlen ("/v1/review/");
+  g_autofree char *key = NULL;
+  g_autofree char *device_id = NULL;
   g_autofree char *submission_id = NULL;
   const char *sub = NULL;
   gboolean allowed;
+  IntakePermission needs = INTAKE_PERMISSION_READ;
+  static const char * const unsigned_steps[] = {
+    "unlock/start", "unlock/finish", "activate/start", "activate/finish", "activate/complete", NULL
+  };
+  static const char * const managing[] = {
+    "reviewers", "reviewers/activation", "reviewers/remove", "reviewers/unblock", "devices", "devices/revoke", NULL
+  };
 
-  enum { R_UNLOCK, R_LIST, R_FETCH, R_WORKFLOW, R_NOTES, R_AUDIT, R_EVENTS, R_QUESTIONNAIRES, R_HELP,
-         R_HELP_OPEN, R_HELP_HANDLED } which;
+  enum { R_LIST, R_FETCH, R_WORKFLOW, R_NOTES, R_AUDIT, R_EVENTS, R_QUESTIONNAIRES, R_HELP, R_AUDIT_LOG,
+         R_PASSPHRASE, R_MANAGE, R_HELP_OPEN, R_HELP_HANDLED } which;
   gint64 help_id = 0;
 
+  if (g_strv_contains (unsigned_steps, rest))
+    {
+      if (!is_post)
+        return intake_server_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed",
+                                            "this endpoint takes POST; see docs/protocol.md");
+      return intake_server_handle_staff_unsigned (self, msg, rest);
+    }
   if (g_str_equal (rest, "unlock"))
-    which = R_UNLOCK, allowed = is_post;
-  else if (g_str_equal (rest, "submissions"))
+    return unlock_v1_gone (msg);
+
+  if (g_str_equal (rest, "submissions"))
     which = R_LIST, allowed = is_get;
   else if (g_str_equal (rest, "events"))
     which = R_EVENTS, allowed = is_post;
   else if (g_str_equal (rest, "questionnaires"))
     which = R_QUESTIONNAIRES, allowed = is_get;
   else if (g_str_equal (rest, "help-requests"))
-    which = R_HELP, allowed = is_get;
+    which = R_HELP, allowed = is_get, needs = INTAKE_PERMISSION_DASHBOARD;
+  /* Residents waiting at a kiosk: for the staff who serve them. */
   else if (g_str_equal (rest, "help-requests/open"))
-    which = R_HELP_OPEN, allowed = is_get;
-  else if (g_str_has_prefix (rest, "help-requests/") && g_str_has_suffix (rest, "/handled"))
+    which = R_HELP_OPEN, allowed = is_get, needs = INTAKE_PERMISSION_WORKFLOW;
+  else if (g_str_has_prefix (rest, "help-requests/") && g_str_has_suffix (rest, "/handled") &&
+           strlen (rest) > strlen ("help-requests/") + strlen ("/handled"))
     {
       g_autofree char *id = g_strndup (rest + strlen ("help-requests/"),
                                        strlen (rest) - strlen ("help-requests/") - strlen ("/handled"));
@@ -837,26 +951,35 @@ intake_server_handle_review (IntakeServer      *self,
       if (!g_ascii_string_to_unsigned (id, 10, 1, G_MAXINT64, &value, NULL))
         return not_found (msg);
       help_id = (gint64) value;
-      which = R_HELP_HANDLED, allowed = is_post;
+      which = R_HELP_HANDLED, allowed = is_post, needs = INTAKE_PERMISSION_WORKFLOW;
     }
+  else if (g_str_equal (rest, "audit"))
+    which = R_AUDIT_LOG, allowed = is_get, needs = INTAKE_PERMISSION_AUDIT;
+  else if (g_str_equal (rest, "passphrase"))
+    which = R_PASSPHRASE, allowed = is_post, needs = NEEDS_NOTHING;
+  else if (g_strv_contains (managing, rest))
+    which = R_MANAGE, allowed = g_str_equal (rest, "reviewers") || g_str_equal (rest, "devices") ? is_get : is_post,
+    needs = INTAKE_PERMISSION_MANAGE;
   else if (g_str_has_prefix (rest, "submissions/"))
     {
       const char *id = rest + strlen ("submissions/");
       const char *slash = strchr (id, '/');
       gsize id_len = slash != NULL ? (gsize)(slash - id) : strlen (id);
 
-      if (!is_submission_id (id, id_len))
+      if (!is_submission_key (id, id_len))
         return not_found (msg);
-      submission_id = g_strndup (id, id_len);
+      key = g_strndup (id, id_len);
+      device_id = g_strndup (id, 32);
+      submission_id = g_strndup (id + 33, 32);
       sub = slash != NULL ? slash + 1 : NULL;
       if (sub == NULL)
         which = R_FETCH, allowed = is_get;
       else if (g_str_equal (sub, "workflow"))
-        which = R_WORKFLOW, allowed = is_post;
+        which = R_WORKFLOW, allowed = is_post, needs = INTAKE_PERMISSION_WORKFLOW;
       else if (g_str_equal (sub, "notes"))
-        which = R_NOTES, allowed = is_post;
+        which = R_NOTES, allowed = is_post, needs = INTAKE_PERMISSION_WORKFLOW;
       else if (g_str_equal (sub, "audit"))
-        which = R_AUDIT, allowed = is_get;
+        which = R_AUDIT, allowed = is_get, needs = INTAKE_PERMISSION_AUDIT;
       else
         return not_found (msg);
     }
@@ -866,8 +989,6 @@ intake_server_handle_review (IntakeServer      *self,
   if (!allowed)
     return intake_server_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed",
                                         "this endpoint does not take that method; see docs/protocol.md");
-  if (which == R_UNLOCK)
-    return review_unlock (self, msg);
 
   switch (which)
     {
@@ -879,13 +1000,19 @@ intake_server_handle_review (IntakeServer      *self,
     case R_EVENTS: ctx.action = "event"; break;
     case R_QUESTIONNAIRES: ctx.action = "questionnaires"; break;
     case R_HELP: ctx.action = "list"; break;
+    case R_AUDIT_LOG: ctx.action = "audit_view"; break;
+    case R_PASSPHRASE: ctx.action = "passphrase_change"; break;
+    case R_MANAGE: ctx.action = g_str_has_prefix (rest, "devices") ? "device_admin" : "reviewer_admin"; break;
     case R_HELP_OPEN: ctx.action = "list"; break;
     case R_HELP_HANDLED: ctx.action = "help_handled"; break;
-    case R_UNLOCK: default: g_assert_not_reached ();
+    default: g_assert_not_reached ();
     }
-  ctx.object = g_strdup (submission_id != NULL ? submission_id : rest);
+  ctx.object = g_strdup (key != NULL ? key : rest);
 
   if (!authenticate_reviewer (self, msg, body, &ctx))
+    return;
+  /* A client event's permission depends on the event (read below). */
+  if (which != R_EVENTS && !require (self, msg, &ctx, needs))
     return;
 
   switch (which)
@@ -893,24 +1020,29 @@ intake_server_handle_review (IntakeServer      *self,
     case R_LIST:
       return review_list (self, msg, query, &ctx);
     case R_FETCH:
-      return review_fetch (self, msg, submission_id, &ctx);
+      return review_fetch (self, msg, device_id, submission_id, &ctx);
     case R_WORKFLOW:
-      return review_workflow (self, msg, submission_id, body, &ctx);
+      return review_workflow (self, msg, device_id, submission_id, body, &ctx);
     case R_NOTES:
-      return review_note (self, msg, submission_id, body, &ctx);
+      return review_note (self, msg, device_id, submission_id, body, &ctx);
     case R_AUDIT:
-      return review_audit_view (self, msg, submission_id, &ctx);
+      return review_audit_view (self, msg, device_id, submission_id, &ctx);
     case R_EVENTS:
       return review_client_event (self, msg, body, &ctx);
     case R_QUESTIONNAIRES:
       return review_questionnaires (self, msg);
     case R_HELP:
       return review_help_requests (self, msg, query, &ctx);
+    case R_AUDIT_LOG:
+      return review_audit_log (self, msg, query, &ctx);
+    case R_PASSPHRASE:
+      return intake_server_review_passphrase (self, msg, body, &ctx);
+    case R_MANAGE:
+      return intake_server_review_manage (self, msg, rest, body, &ctx);
     case R_HELP_OPEN:
-      return intake_server_review_help_open (self, msg, ctx.reviewer);
+      return intake_server_review_help_open (self, msg, &ctx);
     case R_HELP_HANDLED:
-      return intake_server_review_help_handled (self, msg, ctx.reviewer, help_id);
-    case R_UNLOCK:
+      return intake_server_review_help_handled (self, msg, help_id, body, &ctx);
     default:
       g_assert_not_reached ();
     }

@@ -28,6 +28,8 @@
 /* Give memory back once this much body has come and gone. */
 #define TRIM_AFTER_BYTES (1024 * 1024)
 #define TRIM_DELAY_MS    200
+/* How often expired request nonces are forgotten, in seconds. */
+#define NONCE_PRUNE_INTERVAL 60
 
 /* Seconds. */
 static const double duration_buckets[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
@@ -133,6 +135,53 @@ intake_server_respond_builder (SoupServerMessage *msg,
   intake_server_respond_json (msg, status, root);
 }
 
+gboolean
+intake_server_use_nonce (IntakeServer      *self,
+                         SoupServerMessage *msg,
+                         const char        *signer,
+                         const char        *nonce,
+                         gint64             timestamp)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean fresh = FALSE;
+
+  /* A nonce can only be replayed while its timestamp is inside the window. */
+  if (!intake_store_use_nonce (self->store, signer, nonce, timestamp + INTAKE_PROTOCOL_TIMESTAMP_WINDOW,
+                               &fresh, &error))
+    {
+      intake_server_store_unavailable (msg, error);
+      return FALSE;
+    }
+  if (!fresh)
+    {
+      self->replayed++;
+      intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "replayed_request",
+                                   "this request (its nonce) was seen before; a request is accepted once. "
+                                   "Send a new request with a new nonce");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+prune_nonces_cb (gpointer user_data)
+{
+  IntakeServer *self = user_data;
+  g_autoptr(GError) error = NULL;
+  guint removed = 0;
+
+  if (!intake_store_prune_nonces (self->store, intake_server_now_seconds (), &removed, &error))
+    {
+      g_autofree char *detail = g_strdelimit (g_strdup (error->message), "\"\n", '\'');
+      g_autofree char *fields = g_strdup_printf ("error=prune_nonces detail=\"%s\"", detail);
+
+      intake_server_log ("warning", "store", fields);
+    }
+  else if (removed > 0)
+    g_debug ("forgot %u expired request nonces", removed);
+  return G_SOURCE_CONTINUE;
+}
+
 GBytes *
 intake_server_request_body (SoupServerMessage *msg)
 {
@@ -141,16 +190,27 @@ intake_server_request_body (SoupServerMessage *msg)
 
 JsonObject *
 intake_server_parse_json_object (GBytes      *body,
-                                 JsonParser  *parser)
+                                 JsonParser  *parser,
+                                 GError     **error)
 {
   gsize len;
   const char *data = g_bytes_get_data (body, &len);
 
-  if (len == 0 || !g_utf8_validate (data, (gssize)len, NULL) ||
-      !intake_json_parse_untrusted (parser, data, len, INTAKE_JSON_MAX_DEPTH, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!intake_json_parse_untrusted (parser, data, len, INTAKE_JSON_MAX_DEPTH, error))
+    {
+      g_prefix_error (error, "the body is not strict JSON: ");
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return NULL;
   return json_node_get_object (json_parser_get_root (parser));
+}
+
+const char *
+intake_server_body_problem (const GError *error,
+                            const char   *expected)
+{
+  return error != NULL ? error->message : expected;
 }
 
 gint64
@@ -197,8 +257,9 @@ body_limit (IntakeServerRoute  route,
     case INTAKE_SERVER_ROUTE_HELP_REQUESTS:
       return INTAKE_SERVER_MAX_HELP_BODY;
     case INTAKE_SERVER_ROUTE_REVIEW:
-      return g_str_equal (path, "/v1/review/unlock") ? INTAKE_PROTOCOL_MAX_ANONYMOUS_BODY
-                                                     : INTAKE_SERVER_MAX_REVIEW_BODY;
+      /* Unlock and activation are unsigned: anyone's size. */
+      return g_str_has_prefix (path, "/v1/review/unlock") || g_str_has_prefix (path, "/v1/review/activate")
+             ? INTAKE_PROTOCOL_MAX_ANONYMOUS_BODY : INTAKE_SERVER_MAX_REVIEW_BODY;
     case INTAKE_SERVER_ROUTE_OTHER:
     case INTAKE_SERVER_ROUTE_HEALTHZ:
     case INTAKE_SERVER_ROUTE_METRICS:
@@ -416,8 +477,10 @@ sanitize_path (const char *path)
 static IntakeServerRoute
 route_for_path (const char *path)
 {
+  /* "/v1/review" is only the metrics label of every /v1/review/... path,
+   * not a path itself (the review handler reads past "/v1/review/"). */
   for (guint i = 1; i < INTAKE_SERVER_N_ROUTES; i++)
-    if (g_str_equal (path, route_paths[i]))
+    if (i != INTAKE_SERVER_ROUTE_REVIEW && g_str_equal (path, route_paths[i]))
       return i;
   if (g_str_has_prefix (path, "/v1/review/"))
     return INTAKE_SERVER_ROUTE_REVIEW;
@@ -489,6 +552,19 @@ request_finished_cb (SoupServer        *soup,
       g_hash_table_insert (self->requests, g_strdup (key), count);
     }
   (*count)++;
+  /* Refusals of requests that prove no identity are counted here and
+   * never audited (docs/protocol.md, "Audit log"). */
+  if ((status == SOUP_STATUS_UNAUTHORIZED || status == 429) && log->error != NULL)
+    {
+      guint64 *refused = g_hash_table_lookup (self->unauthenticated, log->error);
+
+      if (refused == NULL)
+        {
+          refused = g_new0 (guint64, 1);
+          g_hash_table_insert (self->unauthenticated, g_strdup (log->error), refused);
+        }
+      (*refused)++;
+    }
   for (guint i = 0; i < INTAKE_SERVER_N_DURATION_BUCKETS; i++)
     if (seconds <= duration_buckets[i])
       self->duration_bucket[i]++;
@@ -589,6 +665,32 @@ handle_metrics (IntakeServer      *self,
       g_string_append_printf (out, "intake_requests_total{path=\"%.*s\",status=\"%s\"} %" G_GUINT64_FORMAT "\n",
                               (int)(tab - k), k, tab + 1, *count);
     }
+
+  g_string_append (out,
+                   "# HELP intake_unauthenticated_requests_total Requests refused before they proved an identity "
+                   "(401, 429), by error code; never in the audit log.\n"
+                   "# TYPE intake_unauthenticated_requests_total counter\n");
+  g_ptr_array_set_size (keys, 0);
+  g_hash_table_iter_init (&iter, self->unauthenticated);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (keys, key);
+  g_ptr_array_sort (keys, intake_server_compare_strings);
+  for (guint i = 0; i < keys->len; i++)
+    g_string_append_printf (out, "intake_unauthenticated_requests_total{error=\"%s\"} %" G_GUINT64_FORMAT "\n",
+                            (const char *) g_ptr_array_index (keys, i),
+                            *(guint64 *) g_hash_table_lookup (self->unauthenticated, g_ptr_array_index (keys, i)));
+  g_string_append (out,
+                   "# HELP intake_unlock_failures_total Unlock and activation proofs that failed (any name).\n"
+                   "# TYPE intake_unlock_failures_total counter\n");
+  g_string_append_printf (out, "intake_unlock_failures_total %" G_GUINT64_FORMAT "\n", self->unlock_failures);
+  g_string_append (out,
+                   "# HELP intake_unlock_lockouts_total Names locked after repeated failed unlocks.\n"
+                   "# TYPE intake_unlock_lockouts_total counter\n");
+  g_string_append_printf (out, "intake_unlock_lockouts_total %" G_GUINT64_FORMAT "\n", self->lockouts);
+  g_string_append (out,
+                   "# HELP intake_requests_replayed_total Signed requests refused because their nonce was used before.\n"
+                   "# TYPE intake_requests_replayed_total counter\n");
+  g_string_append_printf (out, "intake_requests_replayed_total %" G_GUINT64_FORMAT "\n", self->replayed);
 
   g_string_append (out,
                    "# HELP intake_request_duration_seconds Time from request start to answer.\n"
@@ -750,6 +852,7 @@ intake_server_dispose (GObject *object)
   g_clear_object (&self->health);
   g_clear_object (&self->store);
   g_clear_handle_id (&self->trim_id, g_source_remove);
+  g_clear_handle_id (&self->prune_id, g_source_remove);
 
   G_OBJECT_CLASS (intake_server_parent_class)->dispose (object);
 }
@@ -763,7 +866,7 @@ intake_server_finalize (GObject *object)
   g_clear_pointer (&self->server_key, intake_device_key_free);
   g_clear_pointer (&self->questionnaire, intake_signed_questionnaire_free);
   g_clear_pointer (&self->requests, g_hash_table_unref);
-  g_clear_pointer (&self->unlock_attempts, g_hash_table_unref);
+  g_clear_pointer (&self->unauthenticated, g_hash_table_unref);
   g_clear_pointer (&self->bodies_by_signer, g_hash_table_unref);
   g_free (self->office_key_id);
   g_free (self->server_key_id);
@@ -784,8 +887,7 @@ static void
 intake_server_init (IntakeServer *self)
 {
   self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->unlock_attempts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                 (GDestroyNotify)g_array_unref);
+  self->unauthenticated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->bodies_by_signer = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
@@ -846,6 +948,7 @@ intake_server_new (IntakeStore               *store,
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (request_finished_cb), self);
   soup_server_add_handler (self->soup, NULL, handler_cb, self, NULL);
   self->listener = intake_server_listener_new (self->soup, tls_certificate, &self->limits);
+  self->prune_id = g_timeout_add_seconds (NONCE_PRUNE_INTERVAL, prune_nonces_cb, self);
   return self;
 }
 

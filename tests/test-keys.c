@@ -9,6 +9,7 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <sodium.h>
 
 #include "intake-crypto-error.h"
@@ -1245,141 +1246,56 @@ test_sign_context_boundary (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
-/* Reviewer keys (IKRK) --------------------------------------------------- */
+/* Reviewer keys, format 1 (legacy) ----------------------------------------- */
 
 #define REVIEWER_PASSPHRASE "twelve bytes and more"
 
-static GBytes *
-wrap_reviewer (const IntakeReviewerKey *key,
-               const char              *passphrase,
-               GError                 **error)
-{
-  g_autoptr(IntakeSecureBuffer) secret = intake_secure_buffer_new_copy (passphrase, strlen (passphrase));
-
-  return intake_reviewer_key_wrap_with_limits (key, secret, CHEAP_OPSLIMIT, CHEAP_MEMLIMIT, error);
-}
-
-static IntakeReviewerKey *
-unwrap_reviewer (GBytes      *blob,
-                 const char  *passphrase,
-                 GError     **error)
-{
-  g_autoptr(IntakeSecureBuffer) secret = intake_secure_buffer_new_copy (passphrase, strlen (passphrase));
-
-  return intake_reviewer_key_unwrap (blob, secret, error);
-}
-
+/* A format 1 blob (the passphrase alone) is recognized, so a store from
+ * before format 2 can name its reviewers, and never opened. */
 static void
-test_reviewer_round_trip (Fixture       *fixture,
-                          gconstpointer  user_data)
+test_reviewer_format1_recognized (Fixture       *fixture,
+                                  gconstpointer  user_data)
 {
-  g_autoptr(IntakeReviewerKey) key = intake_reviewer_key_generate (fixture->office_secret, NULL);
-  g_autoptr(IntakeReviewerKey) opened = NULL;
+  g_autoptr(IntakeWorkstationKey) workstation = intake_workstation_key_generate (NULL);
+  g_autoptr(IntakeSecureBuffer) passphrase = intake_secure_buffer_new_copy (REVIEWER_PASSPHRASE,
+                                                                          strlen (REVIEWER_PASSPHRASE));
+  g_autoptr(IntakeCredentials) credentials = NULL;
+  g_autoptr(GByteArray) legacy = g_byte_array_new ();
   g_autoptr(GBytes) blob = NULL;
-  g_autoptr(GBytes) message = g_bytes_new_static ("GET /v1/review/submissions", 26);
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = NULL;
-  g_autofree char *opened_id = NULL;
-  IntakeReviewerPublic pub, opened_pub;
-  guint8 derived[INTAKE_REVIEWER_ID_BYTES];
-  guint8 peek_id[INTAKE_REVIEWER_ID_BYTES];
-  guint8 peek_office[INTAKE_OFFICE_KEY_ID_BYTES];
-  guint8 signature[INTAKE_SIGNATURE_BYTES];
-  IntakeDevicePublic as_device;
+  IntakeReviewerBlobInfo info;
+  guint8 zeros[INTAKE_REVIEWER_KEY_BLOB_BYTES] = { 0 };
 
-  g_assert_nonnull (key);
-  blob = wrap_reviewer (key, REVIEWER_PASSPHRASE, &error);
+  g_byte_array_append (legacy, (const guint8 *)"IKRK\x01", 5);
+  g_byte_array_append (legacy, zeros, INTAKE_REVIEWER_KEY_BLOB_BYTES - 5);
+  legacy->data[5] = 1;                       /* kdf */
+  legacy->data[46] = 0xab;                   /* reviewer id */
+  blob = g_bytes_new (legacy->data, legacy->len);
+  g_assert_true (intake_reviewer_key_blob_peek (blob, &info, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (g_bytes_get_size (blob), ==, INTAKE_REVIEWER_KEY_BLOB_BYTES);
-  g_assert_cmpmem (g_bytes_get_data (blob, NULL), 5, "IKRK\x01", 5);
+  g_assert_cmpuint (info.version, ==, 1);
+  g_assert_cmpuint (info.reviewer_id[0], ==, 0xab);
 
-  opened = unwrap_reviewer (blob, REVIEWER_PASSPHRASE, &error);
+  credentials = intake_credentials_new_reviewer (passphrase, workstation, info.salt, CHEAP_OPSLIMIT, CHEAP_MEMLIMIT,
+                                                 &error);
   g_assert_no_error (error);
-  intake_reviewer_key_get_public (key, &pub);
-  intake_reviewer_key_get_public (opened, &opened_pub);
-  g_assert_cmpmem (&pub, sizeof pub, &opened_pub, sizeof opened_pub);
-  id = intake_reviewer_key_dup_id_hex (key);
-  opened_id = intake_reviewer_key_dup_id_hex (opened);
-  g_assert_cmpstr (id, ==, opened_id);
-  g_assert_cmpuint (strlen (id), ==, 32);
-
-  /* reviewer_id = BLAKE2b-128("intake-reviewer-id-v1" || sign_pk), and in clear in the blob. */
-  {
-    g_autoptr(GByteArray) input = g_byte_array_new ();
-
-    g_byte_array_append (input, (const guint8 *)"intake-reviewer-id-v1", 21);
-    g_byte_array_append (input, pub.sign_pk, sizeof pub.sign_pk);
-    crypto_generichash (derived, sizeof derived, input->data, input->len, NULL, 0);
-    g_assert_cmpmem (derived, sizeof derived, pub.reviewer_id, sizeof pub.reviewer_id);
-  }
-  g_assert_true (intake_reviewer_key_blob_peek (blob, peek_id, peek_office, &error));
-  g_assert_cmpmem (peek_id, sizeof peek_id, pub.reviewer_id, sizeof pub.reviewer_id);
-  g_assert_cmpmem (peek_office, sizeof peek_office, fixture->office_public->key_id, INTAKE_OFFICE_KEY_ID_BYTES);
-
-  /* The office secret inside is the office's. */
-  g_assert_cmpmem (intake_office_secret_get_box_sk (intake_reviewer_key_get_office (opened)), 32,
-                   intake_office_secret_get_box_sk (fixture->office_secret), 32);
-
-  /* Signatures: context "review-request", and never valid under another context. */
-  intake_reviewer_key_sign (opened, "review-request", message, signature);
-  g_assert_true (intake_reviewer_public_verify (&pub, "review-request", message, signature, &error));
-  g_assert_no_error (error);
-  g_assert_false (intake_reviewer_public_verify (&pub, "request", message, signature, &error));
-  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_SIGNATURE);
+  g_assert_null (intake_reviewer_key_open (blob, credentials, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_UNSUPPORTED_VERSION);
+  g_assert_nonnull (strstr (error->message, "activation code"));
   g_clear_error (&error);
 
-  /* Its signing key in device form has a device id that is not the reviewer id. */
-  intake_device_key_get_public (intake_reviewer_key_get_signing_key (opened), &as_device);
-  g_assert_cmpmem (as_device.sign_pk, 32, pub.sign_pk, 32);
-  g_assert_true (memcmp (as_device.device_id, pub.reviewer_id, INTAKE_REVIEWER_ID_BYTES) != 0);
-}
-
-static void
-test_reviewer_wrong_passphrase (Fixture       *fixture,
-                                gconstpointer  user_data)
-{
-  g_autoptr(IntakeReviewerKey) key = intake_reviewer_key_generate (fixture->office_secret, NULL);
-  g_autoptr(GBytes) blob = wrap_reviewer (key, REVIEWER_PASSPHRASE, NULL);
-  g_autoptr(GError) error = NULL;
-  g_autofree guint8 *tampered = g_memdup2 (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
-  g_autoptr(GBytes) tampered_blob = NULL;
-
-  g_assert_null (unwrap_reviewer (blob, "twelve bytes and less", &error));
-  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_PASSPHRASE);
-  g_clear_error (&error);
-
-  /* The clear reviewer id is associated data: changing it fails the same way. */
-  tampered[46] ^= 1;
-  tampered_blob = g_bytes_new (tampered, g_bytes_get_size (blob));
-  g_assert_null (unwrap_reviewer (tampered_blob, REVIEWER_PASSPHRASE, &error));
-  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_PASSPHRASE);
-}
-
-static void
-test_reviewer_truncated (Fixture       *fixture,
-                         gconstpointer  user_data)
-{
-  g_autoptr(IntakeReviewerKey) key = intake_reviewer_key_generate (fixture->office_secret, NULL);
-  g_autoptr(GBytes) blob = wrap_reviewer (key, REVIEWER_PASSPHRASE, NULL);
-  const guint8 *data = g_bytes_get_data (blob, NULL);
-  g_autoptr(GByteArray) longer = g_byte_array_new ();
-
-  for (gsize len = 0; len < INTAKE_REVIEWER_KEY_BLOB_BYTES; len += (len < 90 ? 1 : 37))
-    {
-      g_autoptr(GBytes) cut = g_bytes_new (data, len);
-      g_autoptr(GError) error = NULL;
-
-      g_assert_null (unwrap_reviewer (cut, REVIEWER_PASSPHRASE, &error));
-      g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TRUNCATED);
-    }
-  g_byte_array_append (longer, data, INTAKE_REVIEWER_KEY_BLOB_BYTES);
-  g_byte_array_append (longer, (const guint8 *)"x", 1);
+  /* One byte short of format 1 is truncated; a version 3 is unsupported. */
   {
-    g_autoptr(GBytes) extra = g_bytes_new (longer->data, longer->len);
-    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) cut = g_bytes_new (legacy->data, legacy->len - 1);
 
-    g_assert_null (unwrap_reviewer (extra, REVIEWER_PASSPHRASE, &error));
-    g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED);
+    g_assert_false (intake_reviewer_key_blob_peek (cut, &info, &error));
+    g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TRUNCATED);
+    g_clear_error (&error);
+    legacy->data[4] = 3;
+    g_clear_pointer (&blob, g_bytes_unref);
+    blob = g_bytes_new (legacy->data, legacy->len);
+    g_assert_false (intake_reviewer_key_blob_peek (blob, &info, &error));
+    g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_UNSUPPORTED_VERSION);
   }
 }
 
@@ -1387,10 +1303,15 @@ static void
 test_reviewer_wrong_kind (Fixture       *fixture,
                           gconstpointer  user_data)
 {
+  g_autoptr(IntakeWorkstationKey) workstation = intake_workstation_key_generate (NULL);
+  g_autoptr(IntakeSecureBuffer) passphrase = intake_secure_buffer_new_copy (REVIEWER_PASSPHRASE,
+                                                                          strlen (REVIEWER_PASSPHRASE));
+  g_autoptr(IntakeCredentials) credentials = intake_credentials_new_reviewer (passphrase, workstation, NULL,
+                                                                              CHEAP_OPSLIMIT, CHEAP_MEMLIMIT, NULL);
   g_autoptr(GError) error = NULL;
 
   /* An office secret blob given as a reviewer key. */
-  g_assert_null (unwrap_reviewer (fixture->blobs[KIND_OFFICE_SECRET], PASSPHRASE, &error));
+  g_assert_null (intake_reviewer_key_open (fixture->blobs[KIND_OFFICE_SECRET], credentials, &error));
   g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_KEY_KIND);
   g_assert_nonnull (strstr (error->message, "office secret key"));
   g_clear_error (&error);
@@ -1398,7 +1319,7 @@ test_reviewer_wrong_kind (Fixture       *fixture,
   /* And a reviewer key given as an office secret. */
   {
     g_autoptr(IntakeReviewerKey) key = intake_reviewer_key_generate (fixture->office_secret, NULL);
-    g_autoptr(GBytes) blob = wrap_reviewer (key, REVIEWER_PASSPHRASE, NULL);
+    g_autoptr(GBytes) blob = intake_reviewer_key_seal (key, credentials, NULL);
 
     g_assert_null (intake_office_secret_unwrap (blob, fixture->passphrase, &error));
     g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_KEY_KIND);
@@ -1406,19 +1327,473 @@ test_reviewer_wrong_kind (Fixture       *fixture,
   }
 }
 
+/* Reviewer keys, format 2: passphrase + workstation key ------------------- */
+
+static IntakeCredentials *
+reviewer_credentials (const char                 *passphrase,
+                      const IntakeWorkstationKey *workstation,
+                      const guint8               *salt,
+                      GError                    **error)
+{
+  g_autoptr(IntakeSecureBuffer) secret = intake_secure_buffer_new_copy (passphrase, strlen (passphrase));
+
+  return intake_credentials_new_reviewer (secret, workstation, salt, CHEAP_OPSLIMIT, CHEAP_MEMLIMIT, error);
+}
+
 static void
-test_reviewer_weak_passphrase (Fixture       *fixture,
-                               gconstpointer  user_data)
+test_reviewer2_round_trip (Fixture       *fixture,
+                           gconstpointer  user_data)
 {
   g_autoptr(IntakeReviewerKey) key = intake_reviewer_key_generate (fixture->office_secret, NULL);
+  g_autoptr(IntakeWorkstationKey) workstation = intake_workstation_key_generate (NULL);
+  g_autoptr(IntakeCredentials) credentials = NULL;
+  g_autoptr(IntakeCredentials) again = NULL;
+  g_autoptr(IntakeReviewerKey) opened = NULL;
+  g_autoptr(GBytes) blob = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) ok = NULL;
+  IntakeReviewerPublic pub, opened_pub;
+  IntakeReviewerBlobInfo info;
 
-  /* 11 bytes: enough for an office key (10), not for a reviewer (12). */
-  g_assert_null (wrap_reviewer (key, "eleven byte", &error));
+  credentials = reviewer_credentials (REVIEWER_PASSPHRASE, workstation, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (intake_credentials_get_kind (credentials), ==, INTAKE_CREDENTIALS_REVIEWER);
+  blob = intake_reviewer_key_seal (key, credentials, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (blob), ==, INTAKE_REVIEWER_KEY2_BLOB_BYTES);
+  g_assert_cmpmem (g_bytes_get_data (blob, NULL), 5, "IKRK\x02", 5);
+
+  /* The clear fields: what the server needs to challenge the reviewer. */
+  intake_reviewer_key_get_public (key, &pub);
+  g_assert_true (intake_reviewer_key_blob_peek (blob, &info, &error));
+  g_assert_cmpuint (info.version, ==, 2);
+  g_assert_cmpuint (info.opslimit, ==, CHEAP_OPSLIMIT);
+  g_assert_cmpuint (info.memlimit, ==, CHEAP_MEMLIMIT);
+  g_assert_cmpmem (info.salt, 16, intake_credentials_get_salt (credentials), 16);
+  g_assert_cmpmem (info.auth_pk, 32, intake_credentials_get_auth_public (credentials), 32);
+  g_assert_cmpmem (info.workstation_id, 8, intake_workstation_key_get_id (workstation), 8);
+  g_assert_cmpmem (info.reviewer_id, 16, pub.reviewer_id, 16);
+  g_assert_cmpmem (info.office_key_id, 8, fixture->office_public->key_id, 8);
+
+  /* The same passphrase, workstation key and salt derive the same keys. */
+  again = reviewer_credentials (REVIEWER_PASSPHRASE, workstation, info.salt, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (intake_credentials_get_auth_public (again), 32, info.auth_pk, 32);
+  opened = intake_reviewer_key_open (blob, again, &error);
+  g_assert_no_error (error);
+  intake_reviewer_key_get_public (opened, &opened_pub);
+  g_assert_cmpmem (&pub, sizeof pub, &opened_pub, sizeof opened_pub);
+  g_assert_cmpmem (intake_office_secret_get_box_sk (intake_reviewer_key_get_office (opened)), 32,
+                   intake_office_secret_get_box_sk (fixture->office_secret), 32);
+
+  /* The authentication key signs challenges that the verifier checks, under its context only. */
+  {
+    g_autoptr(GBytes) challenge = g_bytes_new_static ("challenge", 9);
+    guint8 signature[INTAKE_SIGNATURE_BYTES];
+
+    intake_credentials_sign (again, "review-unlock", challenge, signature);
+    g_assert_true (intake_auth_public_verify (info.auth_pk, "review-unlock", challenge, signature, &error));
+    g_assert_no_error (error);
+    g_assert_false (intake_auth_public_verify (info.auth_pk, "review-request", challenge, signature, &error));
+    g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_SIGNATURE);
+  }
+}
+
+static void
+test_reviewer2_needs_both_secrets (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autoptr(IntakeReviewerKey) key = intake_reviewer_key_generate (fixture->office_secret, NULL);
+  g_autoptr(IntakeWorkstationKey) workstation = intake_workstation_key_generate (NULL);
+  g_autoptr(IntakeWorkstationKey) other_workstation = intake_workstation_key_generate (NULL);
+  g_autoptr(IntakeCredentials) credentials = reviewer_credentials (REVIEWER_PASSPHRASE, workstation, NULL, NULL);
+  g_autoptr(GBytes) blob = intake_reviewer_key_seal (key, credentials, NULL);
+  const guint8 *salt = intake_credentials_get_salt (credentials);
+  struct { const char *passphrase; IntakeWorkstationKey *workstation; } wrong[] = {
+    { "twelve bytes and less", workstation },        /* the passphrase is wrong */
+    { REVIEWER_PASSPHRASE, other_workstation },      /* this is another workstation */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (wrong); i++)
+    {
+      g_autoptr(IntakeCredentials) guess = reviewer_credentials (wrong[i].passphrase, wrong[i].workstation, salt, NULL);
+      g_autoptr(GError) error = NULL;
+
+      /* Another verifier, so the server would refuse it before handing out anything ... */
+      g_assert_true (memcmp (intake_credentials_get_auth_public (guess), intake_credentials_get_auth_public (credentials),
+                             32) != 0);
+      /* ... and the blob does not open with it either. */
+      g_assert_null (intake_reviewer_key_open (blob, guess, &error));
+      g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_PASSPHRASE);
+    }
+
+  /* Every clear byte is associated data: the reviewer id, the workstation id, ... */
+  for (gsize offset = 5; offset < 126; offset += 7)
+    {
+      g_autofree guint8 *tampered = g_memdup2 (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
+      g_autoptr(GBytes) tampered_blob = NULL;
+      g_autoptr(GError) error = NULL;
+
+      tampered[offset] ^= 0x10;
+      tampered_blob = g_bytes_new (tampered, g_bytes_get_size (blob));
+      g_assert_null (intake_reviewer_key_open (tampered_blob, credentials, &error));
+      g_assert_nonnull (error);
+    }
+
+  /* Cut or lengthened: TRUNCATED, MALFORMED. */
+  {
+    const guint8 *data = g_bytes_get_data (blob, NULL);
+    g_autoptr(GBytes) cut = g_bytes_new (data, INTAKE_REVIEWER_KEY2_BLOB_BYTES - 1);
+    g_autoptr(GByteArray) longer = g_byte_array_new ();
+    g_autoptr(GBytes) extra = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null (intake_reviewer_key_open (cut, credentials, &error));
+    g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TRUNCATED);
+    g_clear_error (&error);
+    g_byte_array_append (longer, data, INTAKE_REVIEWER_KEY2_BLOB_BYTES);
+    g_byte_array_append (longer, (const guint8 *)"x", 1);
+    extra = g_bytes_new (longer->data, longer->len);
+    g_assert_null (intake_reviewer_key_open (extra, credentials, &error));
+    g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED);
+  }
+}
+
+static void
+test_reviewer2_limits (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(IntakeWorkstationKey) workstation = intake_workstation_key_generate (NULL);
+  g_autoptr(IntakeSecureBuffer) passphrase = intake_secure_buffer_new_copy (REVIEWER_PASSPHRASE,
+                                                                          strlen (REVIEWER_PASSPHRASE));
+  g_autoptr(IntakeSecureBuffer) short_one = intake_secure_buffer_new_copy ("eleven byte", 11);
+  guint8 salt[16] = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  /* Limits from a hostile answer are refused before any derivation. */
+  g_assert_null (intake_credentials_new_reviewer (passphrase, workstation, salt, 11, CHEAP_MEMLIMIT, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED);
+  g_clear_error (&error);
+  g_assert_null (intake_credentials_new_reviewer (passphrase, workstation, salt, 1,
+                                                  G_GUINT64_CONSTANT (2) << 30, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  /* A new passphrase (no salt yet) must have 12 bytes; an existing one is just tried. */
+  g_assert_null (intake_credentials_new_reviewer (short_one, workstation, NULL, CHEAP_OPSLIMIT, CHEAP_MEMLIMIT, &error));
   g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WEAK_PASSPHRASE);
-  ok = wrap_reviewer (key, "twelve bytes", NULL);
-  g_assert_nonnull (ok);
+  g_clear_error (&error);
+  {
+    g_autoptr(IntakeCredentials) tried = intake_credentials_new_reviewer (short_one, workstation, salt, CHEAP_OPSLIMIT,
+                                                                          CHEAP_MEMLIMIT, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (tried);
+  }
+
+  /* Activation-code credentials cannot seal a reviewer key. */
+  {
+    g_autoptr(IntakeReviewerKey) key = intake_reviewer_key_generate (fixture->office_secret, NULL);
+    g_autoptr(IntakeCredentials) setup = intake_credentials_new_setup ("CODE", 4, NULL, NULL);
+
+    g_assert_null (intake_reviewer_key_seal (key, setup, &error));
+    g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_KEY_KIND);
+  }
+}
+
+static void
+test_setup_round_trip (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  static const char code[] = "K7MX-3PEA-9TCH-WRNU-AC4F-HJ76";
+  g_autoptr(IntakeCredentials) credentials = intake_credentials_new_setup (code, strlen (code), NULL, NULL);
+  g_autoptr(IntakeCredentials) again = NULL;
+  g_autoptr(IntakeCredentials) wrong = NULL;
+  g_autoptr(IntakeOfficeSecret) opened = NULL;
+  g_autoptr(GBytes) blob = NULL;
+  g_autoptr(GError) error = NULL;
+  IntakeSetupBlobInfo info;
+
+  blob = intake_office_secret_seal_setup (fixture->office_secret, credentials, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (blob), ==, INTAKE_SETUP_BLOB_BYTES);
+  g_assert_cmpmem (g_bytes_get_data (blob, NULL), 5, "IKRS\x01", 5);
+  g_assert_true (intake_setup_blob_peek (blob, &info, &error));
+  g_assert_cmpmem (info.auth_pk, 32, intake_credentials_get_auth_public (credentials), 32);
+  g_assert_cmpmem (info.office_key_id, 8, fixture->office_public->key_id, 8);
+
+  again = intake_credentials_new_setup (code, strlen (code), info.salt, NULL);
+  opened = intake_office_secret_open_setup (blob, again, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (intake_office_secret_get_box_sk (opened), 32, intake_office_secret_get_box_sk (fixture->office_secret), 32);
+
+  wrong = intake_credentials_new_setup ("K7MX-3PEA-9TCH-WRNU-AC4F-HJ77", strlen (code), info.salt, NULL);
+  g_assert_null (intake_office_secret_open_setup (blob, wrong, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_PASSPHRASE);
+  g_clear_error (&error);
+
+  /* A reviewer key is not an activation key, and the other way round. */
+  g_assert_false (intake_setup_blob_peek (fixture->blobs[KIND_OFFICE_SECRET], &info, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_KEY_KIND);
+  g_clear_error (&error);
+  {
+    IntakeReviewerBlobInfo reviewer_info;
+
+    g_assert_false (intake_reviewer_key_blob_peek (blob, &reviewer_info, &error));
+    g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_KEY_KIND);
+    g_assert_nonnull (strstr (error->message, "activation key"));
+  }
+}
+
+static void
+test_workstation_key_file (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(IntakeWorkstationKey) key = intake_workstation_key_generate (NULL);
+  g_autoptr(IntakeWorkstationKey) loaded = NULL;
+  g_autofree char *path = fixture_path (fixture, "workstation.key");
+  g_autoptr(GBytes) blob = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = intake_workstation_key_dup_id_hex (key);
+  GStatBuf st;
+
+  g_assert_cmpuint (strlen (id), ==, 16);
+  g_assert_true (intake_workstation_key_save (key, path, "intake workstation key for Anna", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  /* Never overwritten. */
+  g_assert_false (intake_workstation_key_save (key, path, "again", &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_IO);
+  g_clear_error (&error);
+
+  loaded = intake_workstation_key_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (intake_workstation_key_get_id (loaded), 8, intake_workstation_key_get_id (key), 8);
+
+  /* A flipped secret byte no longer matches the stored id: damaged, said so. */
+  blob = read_blob_from_file (path);
+  {
+    g_autofree guint8 *data = g_memdup2 (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
+    g_autofree char *damaged = fixture_path (fixture, "damaged.key");
+
+    g_assert_cmpuint (g_bytes_get_size (blob), ==, INTAKE_WORKSTATION_BLOB_BYTES);
+    g_assert_cmpmem (data, 5, "IKWS\x01", 5);
+    data[10] ^= 1;
+    write_blob_file (damaged, data, g_bytes_get_size (blob));
+    g_assert_null (intake_workstation_key_load (damaged, &error));
+    g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED);
+    g_assert_nonnull (strstr (error->message, "recovery sheet"));
+  }
+}
+
+static void
+test_recovery_code (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(IntakeWorkstationKey) key = intake_workstation_key_generate (NULL);
+  g_autoptr(IntakeSecureStr) code = intake_workstation_key_dup_recovery_code (key);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *lower = g_ascii_strdown (code, -1);
+  g_autofree char *spaced = NULL;
+
+  /* 14 groups of 4. */
+  g_assert_cmpuint (strlen (code), ==, 56 + 13);
+  for (guint i = 0; i < 14; i++)
+    if (i < 13)
+      g_assert_cmpint (code[i * 5 + 4], ==, '-');
+
+  /* Typed in lower case, with spaces, O for 0 and l for 1: the same key. */
+  spaced = g_strdelimit (g_strdup (lower), "-", ' ');
+  for (char *p = spaced; *p != '\0'; p++)
+    if (*p == '0')
+      *p = 'o';
+    else if (*p == '1')
+      *p = 'l';
+  {
+    g_autoptr(IntakeWorkstationKey) back = intake_workstation_key_new_from_recovery_code (spaced, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpmem (intake_workstation_key_get_id (back), 8, intake_workstation_key_get_id (key), 8);
+  }
+
+  /* One character mistyped: the check catches it (and it is said to be a typing error). */
+  {
+    g_autofree char *typo = g_strdup (code);
+
+    typo[7] = typo[7] == 'Z' ? 'Y' : 'Z';
+    g_assert_null (intake_workstation_key_new_from_recovery_code (typo, &error));
+    g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED);
+    g_assert_nonnull (strstr (error->message, "typing error"));
+    g_clear_error (&error);
+  }
+  /* U is not in the alphabet; too short; too long. */
+  {
+    g_autofree char *bad = g_strdup (code);
+    g_autofree char *longer = g_strconcat (code, "-A", NULL);
+
+    bad[0] = 'U';
+    g_assert_null (intake_workstation_key_new_from_recovery_code (bad, &error));
+    g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED);
+    g_clear_error (&error);
+    g_assert_null (intake_workstation_key_new_from_recovery_code ("ABCD-EFGH", &error));
+    g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TRUNCATED);
+    g_clear_error (&error);
+    g_assert_null (intake_workstation_key_new_from_recovery_code (longer, &error));
+    g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED);
+  }
+}
+
+static void
+test_server_derive (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  guint8 a[16], b[16], c[16], d[16];
+
+  /* Deterministic per key, label and data; another key or label gives another value. */
+  intake_device_key_derive (fixture->device, "fake-salt", (const guint8 *)"anna", 4, a, sizeof a);
+  intake_device_key_derive (fixture->device, "fake-salt", (const guint8 *)"anna", 4, b, sizeof b);
+  intake_device_key_derive (fixture->device, "fake-salt", (const guint8 *)"bram", 4, c, sizeof c);
+  intake_device_key_derive (fixture->device, "challenge", (const guint8 *)"anna", 4, d, sizeof d);
+  g_assert_cmpmem (a, sizeof a, b, sizeof b);
+  g_assert_true (memcmp (a, c, sizeof a) != 0);
+  g_assert_true (memcmp (a, d, sizeof a) != 0);
+  {
+    g_autoptr(IntakeDeviceKey) other = intake_device_key_generate (NULL);
+
+    intake_device_key_derive (other, "fake-salt", (const guint8 *)"anna", 4, b, sizeof b);
+    g_assert_true (memcmp (a, b, sizeof a) != 0);
+  }
+}
+
+/* The vectors of tests/data/staff-auth-vectors.json, made by the independent
+ * Python implementation (tests/verify-staff-auth-vectors.py). */
+static guint8 *
+vector_hex (JsonObject *object,
+            const char *name,
+            gsize       expected_len)
+{
+  const char *hex = json_object_get_string_member (object, name);
+  guint8 *out;
+  gsize len;
+
+  g_assert_nonnull (hex);
+  len = strlen (hex) / 2;
+  g_assert_cmpuint (len, ==, expected_len);
+  out = g_malloc (len);
+  g_assert_cmpint (sodium_hex2bin (out, len, hex, strlen (hex), NULL, NULL, NULL), ==, 0);
+  return out;
+}
+
+static void
+test_staff_vectors (void)
+{
+  g_autofree char *path = intake_test_data_path ("staff-auth-vectors.json");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeOfficeSecret) office = NULL;
+  JsonObject *root, *office_v;
+  JsonArray *reviewers, *setups;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  office_v = json_object_get_object_member (root, "office");
+  {
+    g_autofree guint8 *box_sk = vector_hex (office_v, "box_sk", 32);
+    g_autofree guint8 *sign_sk = vector_hex (office_v, "sign_sk", 64);
+    g_autofree guint8 *public_blob = vector_hex (office_v, "public_blob", INTAKE_OFFICE_PUBLIC_BLOB_BYTES);
+    g_autoptr(GBytes) encoded = NULL;
+
+    office = intake_office_secret_new_from_raw (box_sk, sign_sk, json_object_get_int_member (office_v, "created_at"),
+                                                &error);
+    g_assert_no_error (error);
+    encoded = intake_office_public_to_bytes (intake_office_secret_get_public (office));
+    g_assert_cmpmem (g_bytes_get_data (encoded, NULL), g_bytes_get_size (encoded), public_blob,
+                     INTAKE_OFFICE_PUBLIC_BLOB_BYTES);
+  }
+
+  reviewers = json_object_get_array_member (root, "reviewers");
+  g_assert_cmpuint (json_array_get_length (reviewers), >=, 2);
+  for (guint i = 0; i < json_array_get_length (reviewers); i++)
+    {
+      JsonObject *v = json_array_get_object_element (reviewers, i);
+      const char *passphrase = json_object_get_string_member (v, "passphrase");
+      const char *name = json_object_get_string_member (v, "name");
+      g_autofree guint8 *w = vector_hex (v, "workstation_secret", 32);
+      g_autofree guint8 *salt = vector_hex (v, "salt", 16);
+      g_autofree guint8 *nonce = vector_hex (v, "nonce", 24);
+      g_autofree guint8 *sign_sk = vector_hex (v, "reviewer_sign_sk", 64);
+      g_autofree guint8 *auth_pk = vector_hex (v, "auth_pk", 32);
+      g_autofree guint8 *workstation_id = vector_hex (v, "workstation_id", 8);
+      g_autofree guint8 *workstation_blob = vector_hex (v, "workstation_blob", INTAKE_WORKSTATION_BLOB_BYTES);
+      g_autofree guint8 *blob = vector_hex (v, "blob", INTAKE_REVIEWER_KEY2_BLOB_BYTES);
+      g_autofree guint8 *challenge = vector_hex (v, "challenge", 56);
+      g_autofree guint8 *signature = vector_hex (v, "unlock_signature", 64);
+      g_autoptr(IntakeSecureBuffer) secret = intake_secure_buffer_new_copy (passphrase, strlen (passphrase));
+      g_autoptr(IntakeWorkstationKey) workstation = intake_workstation_key_new_from_secret (w, NULL);
+      g_autoptr(IntakeSecureBuffer) encoded = intake_workstation_key_encode (workstation);
+      g_autoptr(IntakeSecureStr) code = intake_workstation_key_dup_recovery_code (workstation);
+      g_autoptr(IntakeCredentials) credentials = NULL;
+      g_autoptr(IntakeReviewerKey) key = intake_reviewer_key_new_from_raw (office, sign_sk, NULL);
+      g_autoptr(IntakeReviewerKey) opened = NULL;
+      g_autoptr(GBytes) sealed = NULL;
+      g_autoptr(GByteArray) message = g_byte_array_new ();
+      g_autoptr(GBytes) message_bytes = NULL;
+      guint8 our_signature[INTAKE_SIGNATURE_BYTES];
+
+      g_test_message ("reviewer vector %s", name);
+      g_assert_cmpmem (intake_workstation_key_get_id (workstation), 8, workstation_id, 8);
+      g_assert_cmpmem (encoded->data, encoded->len, workstation_blob, INTAKE_WORKSTATION_BLOB_BYTES);
+      g_assert_cmpstr (code, ==, json_object_get_string_member (v, "recovery_code"));
+
+      credentials = intake_credentials_new_reviewer (secret, workstation, salt,
+                                                     json_object_get_int_member (v, "opslimit"),
+                                                     json_object_get_int_member (v, "memlimit"), &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (intake_credentials_get_auth_public (credentials), 32, auth_pk, 32);
+      sealed = intake_reviewer_key_seal_with_nonce (key, credentials, nonce, &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed), blob,
+                       INTAKE_REVIEWER_KEY2_BLOB_BYTES);
+      opened = intake_reviewer_key_open (sealed, credentials, &error);
+      g_assert_no_error (error);
+
+      g_byte_array_append (message, challenge, 56);
+      g_byte_array_append (message, (const guint8 *)name, strlen (name));
+      message_bytes = g_bytes_new (message->data, message->len);
+      intake_credentials_sign (credentials, "review-unlock", message_bytes, our_signature);
+      g_assert_cmpmem (our_signature, 64, signature, 64);
+    }
+
+  setups = json_object_get_array_member (root, "setups");
+  g_assert_cmpuint (json_array_get_length (setups), >=, 1);
+  for (guint i = 0; i < json_array_get_length (setups); i++)
+    {
+      JsonObject *v = json_array_get_object_element (setups, i);
+      const char *code = json_object_get_string_member (v, "code");
+      const char *name = json_object_get_string_member (v, "name");
+      g_autofree guint8 *salt = vector_hex (v, "salt", 16);
+      g_autofree guint8 *nonce = vector_hex (v, "nonce", 24);
+      g_autofree guint8 *auth_pk = vector_hex (v, "auth_pk", 32);
+      g_autofree guint8 *blob = vector_hex (v, "blob", INTAKE_SETUP_BLOB_BYTES);
+      g_autofree guint8 *challenge = vector_hex (v, "challenge", 56);
+      g_autofree guint8 *signature = vector_hex (v, "activate_signature", 64);
+      g_autoptr(IntakeCredentials) credentials = intake_credentials_new_setup (code, strlen (code), salt, NULL);
+      g_autoptr(GBytes) sealed = NULL;
+      g_autoptr(GByteArray) message = g_byte_array_new ();
+      g_autoptr(GBytes) message_bytes = NULL;
+      guint8 our_signature[INTAKE_SIGNATURE_BYTES];
+
+      g_assert_cmpmem (intake_credentials_get_auth_public (credentials), 32, auth_pk, 32);
+      sealed = intake_office_secret_seal_setup_with_nonce (office, credentials, nonce, &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed), blob, INTAKE_SETUP_BLOB_BYTES);
+      g_byte_array_append (message, challenge, 56);
+      g_byte_array_append (message, (const guint8 *)name, strlen (name));
+      message_bytes = g_bytes_new (message->data, message->len);
+      intake_credentials_sign (credentials, "review-activate", message_bytes, our_signature);
+      g_assert_cmpmem (our_signature, 64, signature, 64);
+    }
 }
 
 int
@@ -1468,11 +1843,16 @@ main (int   argc,
   ADD ("/crypto/keys/sign/context", test_sign_context);
   ADD ("/crypto/keys/sign/context-format", test_sign_context_format);
   ADD ("/crypto/keys/sign/context-boundary", test_sign_context_boundary);
-  ADD ("/crypto/keys/reviewer/round-trip", test_reviewer_round_trip);
-  ADD ("/crypto/keys/reviewer/wrong-passphrase", test_reviewer_wrong_passphrase);
-  ADD ("/crypto/keys/reviewer/truncated", test_reviewer_truncated);
+  ADD ("/crypto/keys/reviewer/format1-recognized", test_reviewer_format1_recognized);
   ADD ("/crypto/keys/reviewer/wrong-kind", test_reviewer_wrong_kind);
-  ADD ("/crypto/keys/reviewer/weak-passphrase", test_reviewer_weak_passphrase);
+  ADD ("/crypto/keys/reviewer2/round-trip", test_reviewer2_round_trip);
+  ADD ("/crypto/keys/reviewer2/needs-both-secrets", test_reviewer2_needs_both_secrets);
+  ADD ("/crypto/keys/reviewer2/limits", test_reviewer2_limits);
+  ADD ("/crypto/keys/setup/round-trip", test_setup_round_trip);
+  ADD ("/crypto/keys/workstation/file", test_workstation_key_file);
+  ADD ("/crypto/keys/workstation/recovery-code", test_recovery_code);
+  ADD ("/crypto/keys/server/derive", test_server_derive);
+  g_test_add_func ("/crypto/keys/staff-vectors", test_staff_vectors);
 
 #undef ADD
 

@@ -25,6 +25,7 @@
 #include "intake-enroll.h"
 #include "intake-sync.h"
 #include "intake-test-util.h"
+#include "intake-workstation-store.h"
 #include "test-server-util.h"
 
 /* Unlocks are limited to 5 a minute per name: the tests share the load. */
@@ -33,6 +34,7 @@
 #define REVIEWER_3      "Carla Smit"
 #define REVIEWER_4      "Dirk Peeters"  /* only for intake-admin export */
 #define REVIEWER_PASS   "lange zin voor het beoordelen"
+#define CASEWORKER      "Eva Claes"     /* a caseworker only: no dashboard, no access history */
 #define ARABIC_TEXT     "أجيد الطبخ والعمل مع الأطفال"
 #define N_RANDOM        4
 
@@ -45,6 +47,18 @@ typedef struct {
 } Env;
 
 static Env env;
+
+/* Who may do what (docs/protocol.md, "Roles and scope"). */
+static const struct {
+  const char *name;
+  const char *roles;
+} reviewers[] = {
+  { REVIEWER, "caseworker,team_lead,privacy_officer" },
+  { REVIEWER_2, "caseworker,privacy_officer" },
+  { REVIEWER_3, "caseworker,privacy_officer" },
+  { REVIEWER_4, "caseworker,team_lead" },
+  { CASEWORKER, "caseworker" },
+};
 
 /* ---- Helpers ----------------------------------------------------------- */
 
@@ -263,17 +277,32 @@ unlock (IntakeReviewWindow *window,
   g_assert_true (wait_for (unlock_settled, window, 60000));
 }
 
+static gboolean
+passphrase_settled (gpointer data)
+{
+  IntakeReviewWindow *window = data;
+
+  return !window->changing_passphrase;
+}
+
 static IntakeReviewWindow *
-new_unlocked_window (const char *name)
+new_unlocked_window_with (const char *name,
+                          const char *passphrase)
 {
   IntakeReviewWindow *window = new_window ();
 
-  unlock (window, name, REVIEWER_PASS);
+  unlock (window, name, passphrase);
   if (gtk_widget_get_visible (GTK_WIDGET (window->unlock_error)))
     g_error ("unlocking failed: %s", gtk_label_get_text (window->unlock_error));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "list");
   g_assert_true (wait_for (list_complete, window, 30000));
   return window;
+}
+
+static IntakeReviewWindow *
+new_unlocked_window (const char *name)
+{
+  return new_unlocked_window_with (name, REVIEWER_PASS);
 }
 
 static IntakeReviewItem *
@@ -403,19 +432,20 @@ env_setup (void)
   g_assert_no_error (error);
   g_assert_cmpuint (intake_sync_get_pending_count (sync), ==, 0);
 
-  /* The reviewer, with the colleague's admin command. */
+  /* The reviewers, each added by the office secret's holder with a role
+   * and activated with its one-time code, as on their own workstation:
+   * the workstation key goes to the app's store (the 0600 file in this
+   * program's XDG_DATA_HOME, INTAKE_WORKSTATION_KEY_STORE=file). */
   reviewer_pass_file = g_build_filename (env.server->dir, "reviewer-passphrase", NULL);
   intake_test_write_file (reviewer_pass_file, REVIEWER_PASS "\n");
-  for (guint i = 0; i < 4; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (reviewers); i++)
     {
-      const char *names[] = { REVIEWER, REVIEWER_2, REVIEWER_3, REVIEWER_4 };
-      const char *args[] = { "reviewer", "add", "--office", env.server->office_dir, "--passphrase-file",
-                             env.server->passphrase_file, "--name", names[i], "--reviewer-passphrase-file",
-                             reviewer_pass_file, NULL };
-      g_autofree char *out = NULL;
-      g_autofree char *err = NULL;
+      g_autofree char *activation = test_reviewer_add (env.server, reviewers[i].name, reviewers[i].roles, NULL);
+      g_autofree char *out = test_reviewer_activate (env.server, reviewers[i].name, activation, reviewer_pass_file,
+                                                     NULL, NULL);
+      g_autofree char *path = intake_workstation_store_dup_path (reviewers[i].name);
 
-      g_assert_cmpint (test_admin (env.server, args, 2, &out, &err), ==, 0);
+      g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
     }
 }
 
@@ -456,9 +486,10 @@ test_new_destroy (void)
     g_autofree char *path = NULL;
 
     meta->submission_id = g_strdup ("00112233445566778899aabbccddeeff");
+    meta->key = g_strdup ("ffeeddccbbaa99887766554433221100-00112233445566778899aabbccddeeff");
     meta->state = g_strdup ("new");
     item = intake_review_item_new (meta);
-    g_assert_cmpstr (intake_review_item_get_id (item), ==, "00112233445566778899aabbccddeeff");
+    g_assert_cmpstr (intake_review_item_get_id (item), ==, "ffeeddccbbaa99887766554433221100-00112233445566778899aabbccddeeff");
     g_assert_null (intake_review_item_get_language (item));
     intake_review_item_set_language (item, "Arabisch");
     g_assert_cmpstr (intake_review_item_get_language (item), ==, "Arabisch");
@@ -500,9 +531,29 @@ test_wrong_passphrase (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->passphrase_entry)), ==, "");
   screenshot (window, "unlock-error");
 
-  /* An unknown name gets the very same words: nobody learns which part was wrong. */
+  /* An unknown name that this computer holds a workstation key for: the
+   * server answers with a made-up key id that matches no workstation key,
+   * the very same words as for a real name with another workstation key
+   * (tests/test-review-server.c, /review/unlock: the server's answers for
+   * both are alike). */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(IntakeWorkstationKey) key = intake_workstation_key_generate (&error);
+
+    g_assert_no_error (error);
+    g_assert_true (intake_workstation_store_save ("Niemand Bekend", key, NULL, &error));
+    g_assert_no_error (error);
+  }
   unlock (window, "Niemand Bekend", REVIEWER_PASS);
-  g_assert_cmpstr (gtk_label_get_text (window->unlock_error), ==, "Deze naam en dit wachtwoord passen niet bij elkaar");
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (window->unlock_error),
+                                   "Deze computer heeft een andere werkstationsleutel voor “Niemand Bekend”"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "unlock");
+
+  /* A name this computer has no workstation key for: said so, with the
+   * way out (the server is not asked). */
+  unlock (window, "Nog Niet Geactiveerd", REVIEWER_PASS);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (window->unlock_error),
+                                   "Deze computer heeft geen werkstationsleutel voor “Nog Niet Geactiveerd”."));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "unlock");
 
   destroy_window (window);
@@ -1451,14 +1502,336 @@ test_dashboard (void)
   destroy_window (window);
 }
 
+
+/* ---- Activation, recovery code, passphrase change, roles --------------- */
+
+static gboolean
+on_page (gpointer data)
+{
+  gpointer *args = data;
+  IntakeReviewWindow *window = args[0];
+
+  return !window->unlocking &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (window->stack), args[1]) == 0;
+}
+
+static void
+wait_for_page (IntakeReviewWindow *window,
+               const char         *page)
+{
+  gpointer args[] = { window, (gpointer) page };
+
+  g_assert_true (wait_for (unlock_settled, window, 60000));
+  g_assert_true (wait_for (on_page, args, 1000));
+}
+
+static gboolean
+detail_failed (gpointer data)
+{
+  IntakeReviewWindow *window = data;
+  g_autofree char *text = detail_text (window);
+
+  return strstr (text, "Deze aanmelding kan niet worden geopend") != NULL;
+}
+
+static void
+activate (IntakeReviewWindow *window,
+          const char         *name,
+          const char         *code,
+          const char         *passphrase,
+          const char         *repeated)
+{
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.show-activate", NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "activate");
+  set_text (window->activate_name_entry, name);
+  set_text (window->activate_code_entry, code);
+  set_text (window->activate_passphrase_entry, passphrase);
+  set_text (window->activate_repeat_entry, repeated);
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.activate", NULL);
+  g_assert_true (wait_for (unlock_settled, window, 60000));
+}
+
+/* A new reviewer activates in the app: their own password, the recovery
+ * sheet, then the list; on a new computer the recovery code brings the
+ * workstation key back. */
+static void
+test_activation (void)
+{
+  const char *name = "Fenna Visser";
+  const char *password = "mijn eigen lange wachtwoord";
+  g_autofree char *code = test_reviewer_add (env.server, name, "caseworker", NULL);
+  g_autofree char *dir = artifacts_dir ();
+  g_autofree char *sheet = g_build_filename (dir, "herstelblad.pdf", NULL);
+  g_autofree char *key_path = intake_workstation_store_dup_path (name);
+  g_autofree char *recovery = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *flat = NULL;
+  g_autoptr(GError) error = NULL;
+  IntakeReviewWindow *window = new_window ();
+  GStatBuf st;
+
+  /* Two different new passwords: said, nothing sent. */
+  activate (window, name, code, password, "een ander lang wachtwoord");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "activate");
+  g_assert_cmpstr (gtk_label_get_text (window->activate_error), ==,
+                   "De twee nieuwe wachtwoorden zijn verschillend. Typ ze opnieuw.");
+  /* A short one: refused by the app before the server is asked. */
+  activate (window, name, code, "kort", "kort");
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (window->activate_error), "Kies een wachtwoord van minstens 12"));
+  /* A wrong code: the server's answer, in plain words. */
+  activate (window, name, "K7MX-3PEA-9TCH-WRNU-AC4F-HJ76", password, password);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "activate");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->activate_error)));
+  g_test_message ("wrong code: %s", gtk_label_get_text (window->activate_error));
+
+  /* The real one. */
+  activate (window, name, code, password, password);
+  if (gtk_widget_get_visible (GTK_WIDGET (window->activate_error)))
+    g_error ("activation failed: %s", gtk_label_get_text (window->activate_error));
+  wait_for_page (window, "recovery");
+  /* The passwords went from the entries at once. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->activate_passphrase_entry)), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->activate_repeat_entry)), ==, "");
+  recovery = g_strdup (gtk_label_get_text (window->recovery_code_label));
+  g_assert_cmpuint (strlen (recovery), ==, 14 * 4 + 13);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->recovery_warning)));
+  /* The workstation key is in the app's store (here the 0600 file). */
+  g_assert_cmpint (g_stat (key_path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  screenshot (window, "recovery-code");
+
+  /* The recovery sheet: one private page with the name and the code. */
+  g_assert_true (intake_review_window_save_recovery_sheet (window, sheet, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (sheet, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  text = run_poppler ("pdftotext", sheet, "-");
+  g_assert_nonnull (strstr (text, name));
+  g_assert_nonnull (strstr (text, env.server->url));
+  {
+    g_autoptr(GString) joined = g_string_new (NULL);
+
+    /* The code's groups, as printed (spaces and line breaks between them). */
+    for (const char *p = text; *p != '\0'; p++)
+      if (g_ascii_isalnum (*p))
+        g_string_append_c (joined, *p);
+    flat = g_strdelimit (g_strdup (recovery), "-", ' ');
+    {
+      g_auto(GStrv) groups = g_strsplit (flat, " ", -1);
+      g_autofree char *all = g_strjoinv ("", groups);
+
+      g_assert_nonnull (strstr (joined->str, all));
+    }
+  }
+  g_assert_true (g_str_has_prefix (text, "Herstelblad"));
+
+  /* Continue: the list, as a caseworker sees it; the code is gone. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.continue", NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "list");
+  g_assert_cmpstr (gtk_label_get_text (window->recovery_code_label), ==, "");
+  g_assert_null (window->new_workstation);
+  g_assert_false (intake_review_window_save_recovery_sheet (window, sheet, NULL));
+  g_assert_true (wait_for (list_complete, window, 30000));
+  g_assert_cmpstr (adw_window_title_get_subtitle (window->list_title), ==, "Ingelogd als Fenna Visser (klantmanager)");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->model)), ==, N_RANDOM + 1);
+
+  /* The code works once. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.lock", NULL);
+  activate (window, name, code, password, password);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "activate");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->activate_error)));
+
+  /* Unlocking with the new password and the kept workstation key. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.show-unlock", NULL);
+  unlock (window, name, password);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->unlock_error)));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "list");
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.lock", NULL);
+
+  /* A new computer: no workstation key, so the password alone opens nothing. */
+  g_assert_cmpint (g_unlink (key_path), ==, 0);
+  unlock (window, name, password);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (window->unlock_error),
+                                   "Deze computer heeft geen werkstationsleutel voor “Fenna Visser”."));
+  /* The recovery code, mistyped, then right (lower case and spaces are fine). */
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.show-restore", NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "restore");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->restore_name_entry)), ==, name);
+  {
+    g_autofree char *typo = g_strdup (recovery);
+
+    typo[0] = typo[0] == 'A' ? 'B' : 'A';
+    set_text (window->restore_code_entry, typo);
+    gtk_widget_activate_action (GTK_WIDGET (window), "review.restore", NULL);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->restore_error)));
+    g_assert_false (g_file_test (key_path, G_FILE_TEST_EXISTS));
+  }
+  {
+    g_autofree char *typed = g_ascii_strdown (flat, -1);
+
+    set_text (window->restore_code_entry, typed);
+  }
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.restore", NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "unlock");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->unlock_notice)));
+  g_assert_true (g_file_test (key_path, G_FILE_TEST_IS_REGULAR));
+  unlock (window, name, password);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->unlock_error)));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "list");
+  destroy_window (window);
+}
+
+/* A reviewer changes their own password in the app. */
+static void
+test_passphrase_change (void)
+{
+  const char *name = "Gijs Mertens";
+  const char *password = "het oude lange wachtwoord";
+  const char *replacement = "het nieuwe lange wachtwoord";
+  g_autofree char *pass_file = g_build_filename (env.server->dir, "gijs-passphrase", NULL);
+  g_autofree char *code = test_reviewer_add (env.server, name, "caseworker", NULL);
+  g_autofree char *out = NULL;
+  IntakeReviewWindow *window;
+
+  intake_test_write_file (pass_file, password);
+  out = test_reviewer_activate (env.server, name, code, pass_file, NULL, NULL);
+  window = new_unlocked_window_with (name, password);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.show-passphrase", NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "passphrase");
+  /* The current password must be right ... */
+  set_text (window->current_passphrase_entry, "niet het huidige wachtwoord");
+  set_text (window->new_passphrase_entry, replacement);
+  set_text (window->repeat_passphrase_entry, replacement);
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.change-passphrase", NULL);
+  g_assert_true (wait_for (passphrase_settled, window, 60000));
+  g_assert_cmpstr (gtk_label_get_text (window->passphrase_status), ==, "Het huidige wachtwoord klopt niet");
+  /* ... the two new ones the same ... */
+  set_text (window->current_passphrase_entry, password);
+  set_text (window->new_passphrase_entry, replacement);
+  set_text (window->repeat_passphrase_entry, "iets anders dan het nieuwe");
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.change-passphrase", NULL);
+  g_assert_cmpstr (gtk_label_get_text (window->passphrase_status), ==,
+                   "De twee nieuwe wachtwoorden zijn verschillend. Typ ze opnieuw.");
+  /* ... and then it is changed; no password stays in an entry. */
+  set_text (window->current_passphrase_entry, password);
+  set_text (window->new_passphrase_entry, replacement);
+  set_text (window->repeat_passphrase_entry, replacement);
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.change-passphrase", NULL);
+  g_assert_true (wait_for (passphrase_settled, window, 60000));
+  g_assert_cmpstr (gtk_label_get_text (window->passphrase_status), ==,
+                   "Uw wachtwoord is gewijzigd. Ontgrendel voortaan met het nieuwe.");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->current_passphrase_entry)), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->new_passphrase_entry)), ==, "");
+  screenshot (window, "passphrase-changed");
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.back", NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "list");
+
+  /* The old password opens nothing any more; the new one does. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.lock", NULL);
+  unlock (window, name, password);
+  g_assert_cmpstr (gtk_label_get_text (window->unlock_error), ==, "Deze naam en dit wachtwoord passen niet bij elkaar");
+  unlock (window, name, replacement);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->unlock_error)));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "list");
+  destroy_window (window);
+}
+
+/* Adds and activates @name with @roles (and @extra_args: scope) through intake-admin. */
+static void
+add_reviewer (const char         *name,
+              const char         *roles,
+              const char * const *extra_args)
+{
+  g_autofree char *pass_file = g_build_filename (env.server->dir, "reviewer-passphrase", NULL);
+  g_autofree char *code = test_reviewer_add (env.server, name, roles, extra_args);
+  g_autofree char *out = test_reviewer_activate (env.server, name, code, pass_file, NULL, NULL);
+}
+
+/* The app leaves out what a role cannot do; what the server refuses
+ * anyway is said plainly. */
+static void
+test_roles (void)
+{
+  const char * const heerlen[] = { "--location", "Heerlen", NULL };
+  IntakeReviewWindow *window;
+  g_autofree char *text = NULL;
+  g_autofree char *key = NULL;
+
+  add_reviewer ("Hanna de Wit", "privacy_officer", NULL);
+  add_reviewer ("Ivo Hendriks", "administrator", NULL);
+  add_reviewer ("Joost Bakker", "caseworker", heerlen);
+
+  /* A caseworker: submissions, workflow and notes; no dashboard, no
+   * access history. */
+  window = new_unlocked_window (CASEWORKER);
+  g_assert_false (gtk_widget_get_visible (window->dashboard_button));
+  g_assert_false (gtk_widget_is_sensitive (window->dashboard_button));
+  g_assert_true (gtk_widget_get_visible (window->export_button));
+  key = g_strdup (arabic_id (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.dashboard", NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "list");
+  open_detail (window, key);
+  g_assert_true (gtk_widget_get_visible (window->workflow_box));
+  g_assert_nonnull (window->note_view);
+  g_assert_null (window->audit_box);
+  text = detail_text (window);
+  g_assert_null (strstr (text, "Toegangsgeschiedenis"));
+  g_clear_pointer (&text, g_free);
+  screenshot (window, "role-caseworker");
+  destroy_window (window);
+
+  /* A privacy officer: reads, and sees who accessed what; changes nothing. */
+  window = new_unlocked_window ("Hanna de Wit");
+  g_assert_false (gtk_widget_get_visible (window->dashboard_button));
+  open_detail (window, key);
+  g_assert_false (gtk_widget_get_visible (window->workflow_box));
+  g_assert_null (window->note_view);
+  g_assert_nonnull (window->audit_box);
+  text = detail_text (window);
+  g_assert_nonnull (strstr (text, "Toegangsgeschiedenis"));
+  g_clear_pointer (&text, g_free);
+  destroy_window (window);
+
+  /* An administrator: no submissions at all; the list says why. */
+  window = new_window ();
+  unlock (window, "Ivo Hendriks", REVIEWER_PASS);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "list");
+  g_assert_false (gtk_widget_get_visible (window->search_box));
+  g_assert_false (gtk_widget_get_visible (window->export_button));
+  g_assert_false (gtk_widget_get_visible (window->dashboard_button));
+  g_assert_null (window->model);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (window->list_status),
+                                   "Uw rol omvat het lezen van aanmeldingen niet."));
+  g_assert_cmpstr (adw_window_title_get_subtitle (window->list_title), ==, "Ingelogd als Ivo Hendriks (beheerder)");
+  screenshot (window, "role-administrator");
+  destroy_window (window);
+
+  /* A caseworker for Heerlen: the Vaals submissions are not in the list,
+   * and opening one anyway is the server's 403, said plainly. */
+  window = new_unlocked_window ("Joost Bakker");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->model)), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.open", "s", key);
+  g_assert_true (wait_for (detail_failed, window, 30000));
+  text = detail_text (window);
+  g_assert_nonnull (strstr (text, "Deze aanmelding kan niet worden geopend: Dit valt buiten de locaties of teams "
+                                  "waarvoor u werkt."));
+  screenshot (window, "role-out-of-scope");
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(AdwApplication) app = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = intake_test_tmpdir_new ();
   int status;
 
+  /* The reviewers' workstation keys: in this program's own data directory,
+   * set before GLib reads it. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   intake_test_init_staff_i18n ();
   adw_init ();
@@ -1483,11 +1856,15 @@ main (int   argc,
   g_test_add_func ("/review/app/admin-export", test_admin_export);
   g_test_add_func ("/review/app/dashboard", test_dashboard);
   g_test_add_func ("/review/app/pdf", test_pdf);
+  g_test_add_func ("/review/app/activation", test_activation);
+  g_test_add_func ("/review/app/passphrase-change", test_passphrase_change);
+  g_test_add_func ("/review/app/roles", test_roles);
   /* Last: it adds 425 submissions. */
   g_test_add_func ("/review/app/paging", test_paging);
 
   env_setup ();
   status = g_test_run ();
   env_teardown ();
+  intake_test_rm_rf (data_home);
   return status;
 }

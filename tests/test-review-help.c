@@ -24,10 +24,13 @@
 #include "intake-review-window-private.h"
 #include "intake-sync.h"
 #include "intake-test-util.h"
+#include "intake-workstation-store.h"
 #include "test-server-util.h"
 
 #define REVIEWER        "Anna de Vries"
 #define REVIEWER_2      "Bram Jansen"
+#define REVIEWER_HEERLEN "Cees Peters"     /* a caseworker at Heerlen only */
+#define PRIVACY_OFFICER "Petra Smit"       /* reads, but does not serve residents */
 #define REVIEWER_PASS   "lange zin voor het beoordelen"
 
 typedef struct {
@@ -70,27 +73,14 @@ object_of (TestResponse *response)
   return json_node_get_object (response->json);
 }
 
+/* The unlock protocol, as the review app runs it, with the workstation
+ * key that activation left in the app's store. */
 static IntakeReviewerKey *
 unlock_key (const char *name)
 {
-  g_autofree char *url = g_strconcat (env.server->url, "/v1/review/unlock", NULL);
-  g_autofree char *text = g_strdup_printf ("{\"name\": \"%s\"}", name);
-  g_autoptr(GBytes) body = g_bytes_new (text, strlen (text));
-  g_autoptr(TestResponse) response = test_http (env.server->session, "POST", url, body, NULL);
-  g_autoptr(IntakeSecureBuffer) passphrase = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree guint8 *blob = NULL;
-  g_autoptr(GBytes) blob_bytes = NULL;
-  IntakeReviewerKey *key;
-  gsize len = 0;
+  g_autofree char *workstation = intake_workstation_store_dup_path (name);
 
-  g_assert_cmpuint (response->status, ==, 200);
-  blob = g_base64_decode (json_object_get_string_member (object_of (response), "blob"), &len);
-  blob_bytes = g_bytes_new (blob, len);
-  passphrase = intake_secure_buffer_new_copy (REVIEWER_PASS, strlen (REVIEWER_PASS));
-  key = intake_reviewer_key_unwrap (blob_bytes, passphrase, &error);
-  g_assert_no_error (error);
-  return key;
+  return test_reviewer_unlock (env.server, name, REVIEWER_PASS, workstation);
 }
 
 static TestResponse *
@@ -231,6 +221,12 @@ test_routes (void)
     g_autofree char *url = g_strconcat (env.server->url, "/v1/review/help-requests/open", NULL);
     g_autoptr(TestResponse) unsigned_request = test_http (env.server->session, "GET", url, NULL, NULL);
     g_autoptr(TestResponse) device = test_kiosk_request (kiosk, env.server, "GET", "/v1/review/help-requests/open", NULL, 0);
+    g_autoptr(TestResponse) no_id = review_request (anna, "POST", "/v1/review/help-requests/handled", "{}");
+    g_autofree char *second_path = g_strdup_printf ("/v1/review/help-requests/%" G_GINT64_FORMAT "/handled",
+                                                    second_id);
+    g_autoptr(TestResponse) members = review_request (anna, "POST", second_path, "{\"note\": \"x\"}");
+    g_autoptr(TestResponse) duplicate = review_request (anna, "POST", second_path, "{\"a\": 1, \"a\": 2}");
+    g_autoptr(TestResponse) empty = review_request (anna, "POST", second_path, NULL);
 
     g_assert_cmpuint (unknown->status, ==, 404);
     g_assert_cmpstr (test_response_error_code (unknown), ==, "not_found");
@@ -238,6 +234,32 @@ test_routes (void)
     g_assert_cmpuint (wrong_method->status, ==, 405);
     g_assert_cmpuint (unsigned_request->status, ==, 401);
     g_assert_cmpuint (device->status, ==, 401);
+    g_assert_cmpuint (no_id->status, ==, 404);
+    /* The body is strict JSON with nothing in it. */
+    g_assert_cmpuint (members->status, ==, 400);
+    g_assert_cmpstr (test_response_error_code (members), ==, "malformed_body");
+    g_assert_cmpuint (duplicate->status, ==, 400);
+    g_assert_cmpstr (test_response_error_code (duplicate), ==, "malformed_body");
+    g_assert_cmpuint (empty->status, ==, 400);
+  }
+
+  /* Roles and scope: a privacy officer does not serve residents; a
+   * caseworker at Heerlen sees nothing of Vaals and cannot mark it. */
+  {
+    g_autoptr(IntakeReviewerKey) petra = unlock_key (PRIVACY_OFFICER);
+    g_autoptr(IntakeReviewerKey) cees = unlock_key (REVIEWER_HEERLEN);
+    g_autofree char *path = g_strdup_printf ("/v1/review/help-requests/%" G_GINT64_FORMAT "/handled", second_id);
+    g_autoptr(TestResponse) officer = review_request (petra, "GET", "/v1/review/help-requests/open", NULL);
+    g_autoptr(TestResponse) elsewhere = review_request (cees, "GET", "/v1/review/help-requests/open", NULL);
+    g_autoptr(TestResponse) not_theirs = review_request (cees, "POST", path, "{}");
+    g_autoptr(TestResponse) still_open = review_request (anna, "GET", "/v1/review/help-requests/open", NULL);
+
+    g_assert_cmpuint (officer->status, ==, 403);
+    g_assert_cmpstr (test_response_error_code (officer), ==, "role_required");
+    g_assert_cmpuint (json_array_get_length (open_list (elsewhere)), ==, 0);
+    g_assert_cmpuint (not_theirs->status, ==, 403);
+    g_assert_cmpstr (test_response_error_code (not_theirs), ==, "out_of_scope");
+    g_assert_cmpuint (json_array_get_length (open_list (still_open)), ==, 1);
   }
 
   /* Every access is in the audit log, "handled" with its result. */
@@ -249,6 +271,13 @@ test_routes (void)
     g_assert_true (has_event (events, REVIEWER, "help_handled", first_object, "ok"));
     g_assert_true (has_event (events, REVIEWER_2, "help_handled", first_object, "conflict"));
     g_assert_true (has_event (events, REVIEWER, "help_handled", "help_request 999999", "denied:not_found"));
+    g_assert_true (has_event (events, PRIVACY_OFFICER, "list", "help-requests/open", "denied:role_required"));
+    {
+      g_autofree char *second_object = g_strdup_printf ("help_request %" G_GINT64_FORMAT, second_id);
+
+      g_assert_true (has_event (events, REVIEWER_HEERLEN, "help_handled", second_object, "denied:out_of_scope"));
+      g_assert_true (has_event (events, REVIEWER, "help_handled", second_object, "denied:malformed_body"));
+    }
   }
   {
     const char *args[] = { "audit", "verify", NULL };
@@ -598,8 +627,12 @@ main (int   argc,
   g_autoptr(AdwApplication) app = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *pass_file = NULL;
+  g_autofree char *data_home = intake_test_tmpdir_new ();
   int status;
 
+  /* The reviewers' workstation keys: in this program's own data directory,
+   * set before GLib reads it. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   intake_test_init_staff_i18n ();
   adw_init ();
@@ -614,15 +647,27 @@ main (int   argc,
   g_assert_true (test_server_start (env.server, NULL, NULL));
   pass_file = g_build_filename (env.server->dir, "reviewer-passphrase", NULL);
   intake_test_write_file (pass_file, REVIEWER_PASS "\n");
-  for (guint i = 0; i < 2; i++)
-    {
-      const char *names[] = { REVIEWER, REVIEWER_2 };
-      const char *args[] = { "reviewer", "add", "--office", env.server->office_dir, "--passphrase-file",
-                             env.server->passphrase_file, "--name", names[i], "--reviewer-passphrase-file",
-                             pass_file, NULL };
+  /* Added by the office secret's holder with a role (and a location for
+   * Cees), activated with the one-time code as on their own workstation:
+   * the workstation key goes to the review app's store in XDG_DATA_HOME. */
+  {
+    const char * const heerlen[] = { "--location", "Heerlen", NULL };
+    const struct { const char *name, *roles; const char * const *extra; } reviewers[] = {
+      { REVIEWER, "caseworker", NULL },
+      { REVIEWER_2, "caseworker,team_lead", NULL },
+      { REVIEWER_HEERLEN, "caseworker", heerlen },
+      { PRIVACY_OFFICER, "privacy_officer", NULL },
+    };
 
-      g_assert_cmpint (test_admin (env.server, args, 2, NULL, NULL), ==, 0);
-    }
+    for (guint i = 0; i < G_N_ELEMENTS (reviewers); i++)
+      {
+        g_autofree char *code = test_reviewer_add (env.server, reviewers[i].name, reviewers[i].roles,
+                                                   reviewers[i].extra);
+        g_autofree char *out = test_reviewer_activate (env.server, reviewers[i].name, code, pass_file, NULL, NULL);
+
+        (void) out;
+      }
+  }
 
   g_test_add_func ("/review/help/routes", test_routes);
   g_test_add_data_func ("/review/help/app-notification", app, test_app_notification);

@@ -10,6 +10,7 @@
 
 #include <glib/gstdio.h>
 #include <libpq-fe.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -18,6 +19,7 @@
 #include "intake-envelope.h"
 #include "intake-reference.h"
 #include "intake-review-request.h"
+#include "intake-roles.h"
 #include "intake-test-util.h"
 #include "test-server-util.h"
 
@@ -50,17 +52,39 @@ env_free (Env *env)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Env, env_free)
 
+static char *
+workstation_path (Env        *env,
+                  const char *name)
+{
+  g_autofree char *file = g_strconcat (name, ".workstation.key", NULL);
+
+  return g_build_filename (env->server->dir, file, NULL);
+}
+
+/* What an administrator and the reviewer do: intake-admin reviewer add
+ * (--office), then reviewer activate with the reviewer's passphrase; the
+ * workstation key lands in DIR/NAME.workstation.key. */
+static void
+add_reviewer_with (Env                *env,
+                   const char         *name,
+                   const char         *roles,
+                   const char * const *extra_args)
+{
+  g_autofree char *code = test_reviewer_add (env->server, name, roles, extra_args);
+  g_autofree char *key_path = workstation_path (env, name);
+  g_autofree char *out = NULL;
+
+  g_unlink (key_path);
+  out = test_reviewer_activate (env->server, name, code, env->reviewer_passphrase_file, key_path, NULL);
+  g_assert_nonnull (strstr (out, "Recovery code"));
+}
+
+/* A reviewer as those of before the roles: caseworker, team lead, privacy officer. */
 static void
 add_reviewer (Env        *env,
               const char *name)
 {
-  const char *args[] = { "reviewer", "add", "--office", env->server->office_dir, "--passphrase-file",
-                         env->server->passphrase_file, "--name", name, "--reviewer-passphrase-file",
-                         env->reviewer_passphrase_file, NULL };
-  g_autofree char *out = NULL;
-
-  g_assert_cmpint (test_admin (env->server, args, 2, &out, NULL), ==, 0);
-  g_assert_nonnull (strstr (out, name));
+  add_reviewer_with (env, name, "caseworker,team_lead,privacy_officer", NULL);
 }
 
 static void
@@ -90,13 +114,13 @@ json_body (const char *format,
 }
 
 static TestResponse *
-unlock (Env        *env,
-        const char *name)
+post_json (TestServer *server,
+           const char *path,
+           GBytes     *body)
 {
-  g_autofree char *url = g_strconcat (env->server->url, "/v1/review/unlock", NULL);
-  g_autoptr(GBytes) body = json_body ("{\"name\": \"%s\"}", name);
+  g_autofree char *url = g_strconcat (server->url, path, NULL);
 
-  return test_http (env->server->session, "POST", url, body, NULL);
+  return test_http (server->session, "POST", url, body, NULL);
 }
 
 static JsonObject *
@@ -107,25 +131,119 @@ object_of (TestResponse *response)
   return json_node_get_object (response->json);
 }
 
-/* Unlocks @name over the protocol and opens the blob with the passphrase. */
-static IntakeReviewerKey *
-unlock_key (Env        *env,
-            const char *name)
+static GBytes *
+b64_member (TestResponse *response,
+            const char   *member)
 {
-  g_autoptr(TestResponse) response = unlock (env, name);
-  g_autoptr(IntakeSecureBuffer) passphrase = NULL;
+  gsize len = 0;
+  guchar *data = g_base64_decode (json_object_get_string_member (object_of (response), member), &len);
+
+  return g_bytes_new_take (data, len);
+}
+
+static TestResponse *
+unlock_start (TestServer *server,
+              const char *name)
+{
+  g_autoptr(GBytes) body = json_body ("{\"name\": \"%s\"}", name);
+
+  return post_json (server, "/v1/review/unlock/start", body);
+}
+
+static GBytes *
+challenge_message (GBytes     *challenge,
+                   const char *name)
+{
+  GByteArray *message = g_byte_array_new ();
+
+  g_byte_array_append (message, g_bytes_get_data (challenge, NULL), g_bytes_get_size (challenge));
+  g_byte_array_append (message, (const guint8 *)name, strlen (name));
+  return g_byte_array_free_to_bytes (message);
+}
+
+/* The unlock protocol as docs/protocol.md describes it: start, Argon2id of
+ * @passphrase with the salt given, combined with @workstation, the
+ * challenge signed, finish. @workstation NULL: a signature by a random key
+ * (a guess that costs nothing). Returns the finish answer; the credentials
+ * used go to @out_credentials (may be NULL). */
+static TestResponse *
+unlock_as (TestServer                  *server,
+           const char                  *name,
+           const char                  *passphrase,
+           const IntakeWorkstationKey  *workstation,
+           IntakeCredentials          **out_credentials)
+{
+  g_autoptr(TestResponse) start = unlock_start (server, name);
+  g_autoptr(GBytes) challenge = NULL;
+  g_autoptr(GBytes) salt = NULL;
+  g_autoptr(GBytes) message = NULL;
+  g_autoptr(IntakeCredentials) credentials = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree guint8 *blob = NULL;
-  g_autoptr(GBytes) blob_bytes = NULL;
+  g_autofree char *challenge_b64 = NULL;
+  g_autofree char *signature_b64 = NULL;
+  g_autoptr(GBytes) body = NULL;
+  guint8 signature[INTAKE_SIGNATURE_BYTES];
+  JsonObject *object;
+
+  g_assert_cmpuint (start->status, ==, 200);
+  object = object_of (start);
+  g_assert_cmpint (json_object_get_int_member (object, "protocol"), ==, 2);
+  challenge = b64_member (start, "challenge");
+  salt = b64_member (start, "salt");
+  g_assert_cmpuint (g_bytes_get_size (challenge), ==, 56);
+  g_assert_cmpuint (g_bytes_get_size (salt), ==, 16);
+  message = challenge_message (challenge, name);
+  if (workstation != NULL)
+    {
+      g_autoptr(IntakeSecureBuffer) secret = intake_secure_buffer_new_copy (passphrase, strlen (passphrase));
+
+      credentials = intake_credentials_new_reviewer (secret, workstation, g_bytes_get_data (salt, NULL),
+                                                     json_object_get_int_member (object, "opslimit"),
+                                                     json_object_get_int_member (object, "memlimit"), &error);
+      g_assert_no_error (error);
+      intake_credentials_sign (credentials, "review-unlock", message, signature);
+    }
+  else
+    randombytes_buf (signature, sizeof signature);
+  challenge_b64 = g_base64_encode (g_bytes_get_data (challenge, NULL), g_bytes_get_size (challenge));
+  signature_b64 = g_base64_encode (signature, sizeof signature);
+  body = json_body ("{\"name\": \"%s\", \"challenge\": \"%s\", \"signature\": \"%s\"}", name, challenge_b64,
+                    signature_b64);
+  if (out_credentials != NULL)
+    *out_credentials = g_steal_pointer (&credentials);
+  return post_json (server, "/v1/review/unlock/finish", body);
+}
+
+static IntakeWorkstationKey *
+load_workstation (Env        *env,
+                  const char *name)
+{
+  g_autofree char *path = workstation_path (env, name);
+  g_autoptr(GError) error = NULL;
+  IntakeWorkstationKey *key = intake_workstation_key_load (path, &error);
+
+  g_assert_no_error (error);
+  return key;
+}
+
+/* Unlocks @name over the protocol and opens the blob with the credentials
+ * that signed the challenge. */
+static IntakeReviewerKey *
+unlock_key_on (Env        *env,
+               TestServer *server,
+               const char *name)
+{
+  g_autoptr(IntakeWorkstationKey) workstation = load_workstation (env, name);
+  g_autoptr(IntakeCredentials) credentials = NULL;
+  g_autoptr(TestResponse) response = unlock_as (server, name, REVIEWER_PASSPHRASE, workstation, &credentials);
+  g_autoptr(GBytes) blob = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
   IntakeReviewerKey *key;
-  gsize len = 0;
 
   g_assert_cmpuint (response->status, ==, 200);
-  blob = g_base64_decode (json_object_get_string_member (object_of (response), "blob"), &len);
-  blob_bytes = g_bytes_new (blob, len);
-  passphrase = intake_secure_buffer_new_copy (REVIEWER_PASSPHRASE, strlen (REVIEWER_PASSPHRASE));
-  key = intake_reviewer_key_unwrap (blob_bytes, passphrase, &error);
+  blob = b64_member (response, "blob");
+  key = intake_reviewer_key_open (blob, credentials, &error);
   g_assert_no_error (error);
   id = intake_reviewer_key_dup_id_hex (key);
   g_assert_cmpstr (id, ==, json_object_get_string_member (object_of (response), "reviewer_id"));
@@ -135,6 +253,36 @@ unlock_key (Env        *env,
   return key;
 }
 
+static IntakeReviewerKey *
+unlock_key (Env        *env,
+            const char *name)
+{
+  return unlock_key_on (env, env->server, name);
+}
+
+static SoupMessage *
+review_message_new (Env                     *env,
+                    const IntakeReviewerKey *key,
+                    const char              *method,
+                    const char              *path_and_query,
+                    GBytes                  *body,
+                    gint64                   skew)
+{
+  g_autofree char *url = g_strconcat (env->server->url, path_and_query, NULL);
+  SoupMessage *msg = soup_message_new (method, url);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  IntakeRequestAuth auth;
+
+  intake_review_sign_request (key, method, path_and_query, body, g_get_real_time () / G_USEC_PER_SEC + skew, &auth);
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  soup_message_headers_replace (headers, INTAKE_HEADER_REVIEWER, auth.device_id);
+  soup_message_headers_replace (headers, INTAKE_HEADER_TIMESTAMP, auth.timestamp);
+  soup_message_headers_replace (headers, INTAKE_HEADER_NONCE, auth.nonce);
+  soup_message_headers_replace (headers, INTAKE_HEADER_SIGNATURE, auth.signature);
+  intake_request_auth_clear (&auth);
+  return msg;
+}
 
 static TestResponse *
 review_request_skewed (Env                     *env,
@@ -144,22 +292,9 @@ review_request_skewed (Env                     *env,
                        GBytes                  *body,
                        gint64                   skew)
 {
-  g_autofree char *url = g_strconcat (env->server->url, path_and_query, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
-  IntakeRequestAuth auth;
-  TestResponse *response;
+  g_autoptr(SoupMessage) msg = review_message_new (env, key, method, path_and_query, body, skew);
 
-  intake_review_sign_request (key, method, path_and_query, body, g_get_real_time () / G_USEC_PER_SEC + skew, &auth);
-  if (body != NULL)
-    soup_message_set_request_body_from_bytes (msg, "application/json", body);
-  soup_message_headers_replace (headers, INTAKE_HEADER_REVIEWER, auth.device_id);
-  soup_message_headers_replace (headers, INTAKE_HEADER_TIMESTAMP, auth.timestamp);
-  soup_message_headers_replace (headers, INTAKE_HEADER_NONCE, auth.nonce);
-  soup_message_headers_replace (headers, INTAKE_HEADER_SIGNATURE, auth.signature);
-  response = test_send (env->server->session, msg);
-  intake_request_auth_clear (&auth);
-  return response;
+  return test_send (env->server->session, msg);
 }
 
 static TestResponse *
@@ -232,13 +367,18 @@ upload_many (Env       *env,
   return all;
 }
 
+/* What the review side names a submission by: DEVICE_ID-SUBMISSION_ID. */
 static char *
-submission_id_of (GBytes *envelope)
+key_of (GBytes *envelope)
 {
   IntakeEnvelopeHeader header;
+  g_autofree char *device = NULL;
+  g_autofree char *submission = NULL;
 
   g_assert_true (intake_envelope_parse_header (envelope, &header, NULL));
-  return intake_hex_encode (header.submission_id, sizeof header.submission_id);
+  device = intake_hex_encode (header.device_id, sizeof header.device_id);
+  submission = intake_hex_encode (header.submission_id, sizeof header.submission_id);
+  return g_strconcat (device, "-", submission, NULL);
 }
 
 static TestKiosk *
@@ -285,65 +425,439 @@ has_event (GPtrArray  *events,
 
 /* ---- Unlock --------------------------------------------------------------- */
 
+static gboolean
+has_actor (GPtrArray  *events,
+           const char *actor)
+{
+  for (guint i = 0; i < events->len; i++)
+    if (g_str_equal (((IntakeAuditEvent *)g_ptr_array_index (events, i))->actor, actor))
+      return TRUE;
+  return FALSE;
+}
+
+/* Nothing derived from the office secret without proof of passphrase and
+ * workstation key; unknown names answered like known ones, and not logged. */
 static void
 test_unlock (void)
 {
   g_autoptr(Env) env = env_new (NULL);
   g_autoptr(IntakeReviewerKey) key = NULL;
-  g_autoptr(TestResponse) unknown = NULL;
-  g_autoptr(TestResponse) revoked = NULL;
-  g_autoptr(TestResponse) wrong = NULL;
-  g_autoptr(IntakeSecureBuffer) bad = NULL;
+  g_autoptr(IntakeWorkstationKey) workstation = NULL;
   g_autoptr(GPtrArray) events = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree guint8 *blob = NULL;
-  g_autoptr(GBytes) blob_bytes = NULL;
-  gsize len = 0;
+  guint before;
 
   add_reviewer (env, "anna");
   key = unlock_key (env, "anna");
+  workstation = load_workstation (env, "anna");
 
-  /* The same blob does not open with another passphrase. */
-  wrong = unlock (env, "anna");
-  blob = g_base64_decode (json_object_get_string_member (object_of (wrong), "blob"), &len);
-  blob_bytes = g_bytes_new (blob, len);
-  bad = intake_secure_buffer_new_copy ("not the passphrase at all", 25);
-  g_assert_null (intake_reviewer_key_unwrap (blob_bytes, bad, &error));
-  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_PASSPHRASE);
-
-  unknown = unlock (env, "nobody");
-  assert_error (unknown, 404, "unknown_reviewer");
-
-  remove_reviewer (env, "anna");
-  revoked = unlock (env, "anna");
-  assert_error (revoked, 404, "unknown_reviewer");
-
-  /* Five answers per name and minute; the sixth is 429 (anna has had three). */
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autoptr(TestResponse) again = unlock (env, "anna");
-
-      assert_error (again, 404, "unknown_reviewer");
-    }
+  /* A wrong passphrase, the right one with another workstation key, a
+   * random signature: no blob, the same answer every time. */
   {
-    g_autoptr(TestResponse) limited = unlock (env, "anna");
-    g_autoptr(TestResponse) other = unlock (env, "somebody-else");
+    g_autoptr(IntakeWorkstationKey) other = intake_workstation_key_generate (NULL);
+    g_autoptr(TestResponse) wrong = unlock_as (env->server, "anna", "not the passphrase at all", workstation, NULL);
+    g_autoptr(TestResponse) elsewhere = unlock_as (env->server, "anna", REVIEWER_PASSPHRASE, other, NULL);
+    g_autoptr(TestResponse) random = unlock_as (env->server, "anna", NULL, NULL, NULL);
 
-    assert_error (limited, 429, "slow_down");
-    assert_error (other, 404, "unknown_reviewer");
+    assert_error (wrong, 401, "wrong_credentials");
+    assert_error (elsewhere, 401, "wrong_credentials");
+    assert_error (random, 401, "wrong_credentials");
+    g_assert_false (json_object_has_member (object_of (wrong), "blob"));
   }
 
+  /* An unknown name: the start answer has the shape and values of a real
+   * one (and the same every time), finishing fails the same way, and
+   * neither adds an audit row. */
+  before = ((GPtrArray *) (events = all_events (env, NULL)))->len;
+  g_clear_pointer (&events, g_ptr_array_unref);
+  {
+    g_autoptr(TestResponse) real = unlock_start (env->server, "anna");
+    g_autoptr(TestResponse) fake = unlock_start (env->server, "nobody");
+    g_autoptr(TestResponse) fake_again = unlock_start (env->server, "nobody");
+    g_autoptr(TestResponse) finish = unlock_as (env->server, "nobody", REVIEWER_PASSPHRASE, workstation, NULL);
+    JsonObject *r = object_of (real), *f = object_of (fake);
+    GList *real_members = json_object_get_members (r);
+    GList *fake_members = json_object_get_members (f);
+
+    g_assert_cmpuint (g_list_length (real_members), ==, g_list_length (fake_members));
+    for (GList *l = real_members; l != NULL; l = l->next)
+      g_assert_true (json_object_has_member (f, l->data));
+    g_list_free (real_members);
+    g_list_free (fake_members);
+    g_assert_cmpint (json_object_get_int_member (r, "opslimit"), ==, json_object_get_int_member (f, "opslimit"));
+    g_assert_cmpint (json_object_get_int_member (r, "memlimit"), ==, json_object_get_int_member (f, "memlimit"));
+    g_assert_cmpuint (strlen (json_object_get_string_member (f, "salt")), ==,
+                      strlen (json_object_get_string_member (r, "salt")));
+    g_assert_cmpstr (json_object_get_string_member (f, "salt"), ==,
+                     json_object_get_string_member (object_of (fake_again), "salt"));
+    g_assert_cmpstr (json_object_get_string_member (f, "workstation_id"), ==,
+                     json_object_get_string_member (object_of (fake_again), "workstation_id"));
+    g_assert_cmpstr (json_object_get_string_member (f, "challenge"), !=,
+                     json_object_get_string_member (object_of (fake_again), "challenge"));
+    assert_error (finish, 401, "wrong_credentials");
+  }
+  events = all_events (env, NULL);
+  g_assert_cmpuint (events->len, ==, before);
+  g_assert_false (has_actor (events, "nobody"));
+  g_assert_cmpint (test_server_metric (env->server,
+                                       "intake_unauthenticated_requests_total{error=\"wrong_credentials\"}"), ==, 4);
+
+  /* A challenge is answered once; one for another name is refused. */
+  {
+    g_autoptr(TestResponse) start = unlock_start (env->server, "anna");
+    g_autoptr(GBytes) challenge = b64_member (start, "challenge");
+    g_autoptr(GBytes) salt = b64_member (start, "salt");
+    g_autoptr(GBytes) message = challenge_message (challenge, "anna");
+    g_autoptr(IntakeSecureBuffer) secret = intake_secure_buffer_new_copy (REVIEWER_PASSPHRASE,
+                                                                        strlen (REVIEWER_PASSPHRASE));
+    g_autoptr(IntakeCredentials) credentials = NULL;
+    g_autofree char *challenge_b64 = g_base64_encode (g_bytes_get_data (challenge, NULL), 56);
+    g_autofree char *signature_b64 = NULL;
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(GBytes) other_body = NULL;
+    guint8 signature[64];
+
+    credentials = intake_credentials_new_reviewer (secret, workstation, g_bytes_get_data (salt, NULL), 3,
+                                                   G_GUINT64_CONSTANT (268435456), NULL);
+    intake_credentials_sign (credentials, "review-unlock", message, signature);
+    signature_b64 = g_base64_encode (signature, sizeof signature);
+    body = json_body ("{\"name\": \"anna\", \"challenge\": \"%s\", \"signature\": \"%s\"}", challenge_b64,
+                      signature_b64);
+    other_body = json_body ("{\"name\": \"bob\", \"challenge\": \"%s\", \"signature\": \"%s\"}", challenge_b64,
+                            signature_b64);
+    {
+      g_autoptr(TestResponse) once = post_json (env->server, "/v1/review/unlock/finish", body);
+      g_autoptr(TestResponse) twice = post_json (env->server, "/v1/review/unlock/finish", body);
+      g_autoptr(TestResponse) other = post_json (env->server, "/v1/review/unlock/finish", other_body);
+
+      g_assert_cmpuint (once->status, ==, 200);
+      assert_error (twice, 401, "replayed_request");
+      assert_error (other, 401, "bad_challenge");
+    }
+  }
+
+  /* A removed reviewer is an unknown name; the unlock of protocol 1 is gone. */
+  remove_reviewer (env, "anna");
+  {
+    g_autoptr(TestResponse) revoked = unlock_as (env->server, "anna", REVIEWER_PASSPHRASE, workstation, NULL);
+    g_autoptr(GBytes) body = json_body ("{\"name\": \"anna\"}");
+    g_autoptr(TestResponse) old = post_json (env->server, "/v1/review/unlock", body);
+
+    assert_error (revoked, 401, "wrong_credentials");
+    assert_error (old, 410, "protocol_changed");
+  }
+
+  g_clear_pointer (&events, g_ptr_array_unref);
   events = all_events (env, NULL);
   g_assert_true (has_event (events, "admin", "reviewer_add", "ok"));
-  g_assert_true (has_event (events, "admin", "reviewer_remove", "ok"));
+  g_assert_true (has_event (events, "anna", "reviewer_activate", "ok"));
   g_assert_true (has_event (events, "anna", "unlock", "ok"));
-  g_assert_true (has_event (events, "nobody", "unlock", "unknown"));
-  g_assert_true (has_event (events, "anna", "unlock", "denied:slow_down"));
+  g_assert_true (has_event (events, "admin", "reviewer_remove", "ok"));
   {
     const IntakeAuditEvent *first = g_ptr_array_index (events, 0);
 
     g_assert_cmpstr (first->origin, ==, "cli");
-    g_assert_cmpstr (((IntakeAuditEvent *)g_ptr_array_index (events, events->len - 1))->origin, ==, "127.0.0.1");
+  }
+}
+
+/* Five failed proofs in a row lock a name, on every instance, known or not;
+ * an administrator lifts it. */
+static void
+test_unlock_lockout (void)
+{
+  g_autoptr(Env) env = env_new (NULL);
+  g_autoptr(TestServer) second = NULL;
+  g_autoptr(IntakeWorkstationKey) workstation = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  guint locked_events = 0;
+
+  add_reviewer (env, "anna");
+  workstation = load_workstation (env, "anna");
+  second = test_server_new_instance (env->server);
+  g_assert_true (test_server_start (second, NULL, NULL));
+
+  for (guint i = 0; i < 5; i++)
+    {
+      /* Spread over both instances: the count is in the store. */
+      g_autoptr(TestResponse) bad = unlock_as (i % 2 ? second : env->server, "anna", NULL, NULL, NULL);
+      g_autoptr(TestResponse) bad_unknown = unlock_as (i % 2 ? env->server : second, "nobody", NULL, NULL, NULL);
+
+      assert_error (bad, 401, "wrong_credentials");
+      assert_error (bad_unknown, 401, "wrong_credentials");
+    }
+  /* Now even the right passphrase is refused, and an unknown name is
+   * refused the same way: a lockout says nothing about the name. */
+  {
+    g_autoptr(TestResponse) right = unlock_as (second, "anna", REVIEWER_PASSPHRASE, workstation, NULL);
+    g_autoptr(TestResponse) unknown = unlock_as (env->server, "nobody", NULL, NULL, NULL);
+
+    assert_error (right, 429, "locked_out");
+    assert_error (unknown, 429, "locked_out");
+  }
+  events = all_events (env, NULL);
+  for (guint i = 0; i < events->len; i++)
+    {
+      const IntakeAuditEvent *event = g_ptr_array_index (events, i);
+
+      if (g_str_equal (event->result, "denied:locked_out"))
+        {
+          g_assert_cmpstr (event->actor, ==, "anna");
+          locked_events++;
+        }
+    }
+  g_assert_cmpuint (locked_events, ==, 1);
+  g_assert_false (has_actor (events, "nobody"));
+
+  {
+    const char *args[] = { "reviewer", "unblock", "--name", "anna", NULL };
+
+    g_assert_cmpint (test_admin (env->server, args, 2, NULL, NULL), ==, 0);
+  }
+  {
+    g_autoptr(IntakeReviewerKey) key = unlock_key_on (env, second, "anna");
+
+    g_assert_nonnull (key);
+  }
+  test_server_stop (second);
+}
+
+/* Everything the server keeps (its database, a backup, a pg_dump) is not
+ * enough to try a passphrase: every guess needs the workstation key. */
+static void
+test_unlock_stolen_database (void)
+{
+  g_autoptr(Env) env = env_new (NULL);
+  g_autoptr(IntakeStore) store = NULL;
+  g_autoptr(IntakeStoreReviewer) stolen = NULL;
+  g_autoptr(IntakeWorkstationKey) workstation = NULL;
+  g_autoptr(IntakeSecureBuffer) passphrase = intake_secure_buffer_new_copy (REVIEWER_PASSPHRASE,
+                                                                          strlen (REVIEWER_PASSPHRASE));
+  g_autoptr(GError) error = NULL;
+  IntakeReviewerBlobInfo info;
+
+  add_reviewer (env, "anna");
+  workstation = load_workstation (env, "anna");
+  store = test_server_open_store (env->server);
+  stolen = intake_store_get_reviewer (store, NULL, "anna", &error);
+  g_assert_no_error (error);
+  g_assert_true (intake_reviewer_key_blob_peek (stolen->blob, &info, &error));
+  g_assert_cmpuint (info.version, ==, 2);
+
+  /* Even the right passphrase, guessed by whoever holds the database:
+   * without the workstation key it derives another verifier, and the blob
+   * does not open. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(IntakeWorkstationKey) guess = intake_workstation_key_generate (NULL);
+      g_autoptr(IntakeCredentials) credentials = NULL;
+
+      credentials = intake_credentials_new_reviewer (passphrase, guess, info.salt, info.opslimit, info.memlimit, &error);
+      g_assert_no_error (error);
+      g_assert_true (memcmp (intake_credentials_get_auth_public (credentials), info.auth_pk, 32) != 0);
+      g_assert_null (intake_reviewer_key_open (stolen->blob, credentials, &error));
+      g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_PASSPHRASE);
+      g_clear_error (&error);
+    }
+  /* With it, the same guess opens: the workstation key is the second factor. */
+  {
+    g_autoptr(IntakeCredentials) credentials = intake_credentials_new_reviewer (passphrase, workstation, info.salt,
+                                                                                info.opslimit, info.memlimit, &error);
+    g_autoptr(IntakeReviewerKey) key = intake_reviewer_key_open (stolen->blob, credentials, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (key);
+  }
+  /* No pending activation survives its use: nothing else to guess at. */
+  {
+    g_autoptr(GPtrArray) setups = intake_store_list_reviewer_setups (store, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (setups->len, ==, 0);
+  }
+}
+
+/* ---- Activation, reset, passphrase change ------------------------------------------ */
+
+static const char *
+last_line (char *text)
+{
+  char *nl;
+
+  g_strchomp (text);
+  nl = strrchr (text, '\n');
+  return nl != NULL ? nl + 1 : text;
+}
+
+static void
+test_activation (void)
+{
+  g_autoptr(Env) env = env_new (NULL);
+  g_autoptr(IntakeReviewerKey) old_key = NULL;
+  g_autoptr(IntakeReviewerKey) new_key = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *key_path = workstation_path (env, "anna");
+  g_autofree char *old_id = NULL;
+  g_autofree char *new_id = NULL;
+  int status = 0;
+
+  /* A wrong code fails like a wrong passphrase; the right one works once. */
+  code = test_reviewer_add (env->server, "anna", "caseworker", NULL);
+  {
+    g_autofree char *err = test_reviewer_activate (env->server, "anna", "ACEF-HJKM-NPRT-UVWX-Y346-79AC",
+                                                   env->reviewer_passphrase_file, key_path, &status);
+
+    g_assert_cmpint (status, ==, 1);
+    g_assert_nonnull (strstr (err, "do not match"));
+  }
+  {
+    g_autofree char *out = test_reviewer_activate (env->server, "anna", code, env->reviewer_passphrase_file,
+                                                   key_path, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(IntakeWorkstationKey) from_code = intake_workstation_key_new_from_recovery_code (last_line (out), &error);
+    g_autoptr(IntakeWorkstationKey) kept = load_workstation (env, "anna");
+
+    /* The recovery code printed restores exactly the key kept. */
+    g_assert_no_error (error);
+    g_assert_cmpmem (intake_workstation_key_get_id (from_code), 8, intake_workstation_key_get_id (kept), 8);
+  }
+  {
+    g_autofree char *err = test_reviewer_activate (env->server, "anna", code, env->reviewer_passphrase_file,
+                                                   key_path, &status);
+
+    g_assert_cmpint (status, ==, 1);
+  }
+  old_key = unlock_key (env, "anna");
+  old_id = intake_reviewer_key_dup_id_hex (old_key);
+
+  /* A forgotten passphrase: the office secret holder resets without the
+   * reviewer's old one; the reviewer activates a new key, the old one stops. */
+  g_clear_pointer (&code, g_free);
+  code = test_reviewer_add (env->server, "anna", NULL, NULL);
+  g_free (test_reviewer_activate (env->server, "anna", code, env->reviewer_passphrase_file, key_path, NULL));
+  new_key = unlock_key (env, "anna");
+  new_id = intake_reviewer_key_dup_id_hex (new_key);
+  g_assert_cmpstr (new_id, !=, old_id);
+  {
+    g_autoptr(TestResponse) stale = review_request (env, old_key, "GET", "/v1/review/submissions", NULL);
+    g_autoptr(TestResponse) fresh = review_request (env, new_key, "GET", "/v1/review/submissions", NULL);
+
+    assert_error (stale, 403, "reviewer_revoked");
+    g_assert_cmpuint (fresh->status, ==, 200);
+  }
+
+  /* An administrator reviewer resets without the office secret holder:
+   * from their own unlocked key, over the server. */
+  add_reviewer_with (env, "root", "administrator", NULL);
+  {
+    g_autofree char *root_key = workstation_path (env, "root");
+    const char *argv[] = { test_server_admin_path (), "reviewer", "reset", "--server", env->server->url, "--as",
+                           "root", "--passphrase-file", env->reviewer_passphrase_file, "--workstation-key", root_key,
+                           "--name", "anna", NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autoptr(IntakeReviewerKey) third = NULL;
+    g_autofree char *third_id = NULL;
+
+    g_assert_cmpint (intake_test_run (argv, NULL, &out, &err), ==, 0);
+    g_free (test_reviewer_activate (env->server, "anna", last_line (out), env->reviewer_passphrase_file, key_path,
+                                    NULL));
+    third = unlock_key (env, "anna");
+    third_id = intake_reviewer_key_dup_id_hex (third);
+    g_assert_cmpstr (third_id, !=, new_id);
+  }
+  /* A caseworker cannot make activation codes. */
+  {
+    const char *argv[] = { test_server_admin_path (), "reviewer", "reset", "--server", env->server->url, "--as",
+                           "anna", "--passphrase-file", env->reviewer_passphrase_file, "--workstation-key", key_path,
+                           "--name", "root", NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (intake_test_run (argv, NULL, &out, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "role does not allow"));
+  }
+
+  events = all_events (env, NULL);
+  g_assert_true (has_event (events, "admin", "reviewer_add", "ok"));
+  g_assert_true (has_event (events, "admin", "reviewer_reset", "ok"));
+  g_assert_true (has_event (events, "root", "reviewer_reset", "ok"));
+  g_assert_true (has_event (events, "anna", "reviewer_activate", "ok"));
+  g_assert_true (has_event (events, "anna", "reviewer_admin", "denied:role_required"));
+  /* The roles survived both resets. */
+  {
+    g_autoptr(IntakeStore) store = test_server_open_store (env->server);
+    g_autoptr(IntakeStoreReviewer) anna = intake_store_get_reviewer (store, NULL, "anna", NULL);
+
+    g_assert_cmpuint (anna->roles, ==, INTAKE_ROLE_CASEWORKER);
+  }
+}
+
+static void
+test_passphrase_change (void)
+{
+  g_autoptr(Env) env = env_new (NULL);
+  g_autoptr(IntakeReviewerKey) key = NULL;
+  g_autoptr(IntakeWorkstationKey) workstation = NULL;
+  g_autoptr(IntakeCredentials) current = NULL;
+  g_autoptr(IntakeCredentials) fresh = NULL;
+  g_autoptr(IntakeSecureBuffer) new_passphrase = intake_secure_buffer_new_copy ("a new and longer passphrase", 27);
+  g_autoptr(TestResponse) unlocked = NULL;
+  g_autoptr(GBytes) blob = NULL;
+  g_autoptr(GBytes) new_blob = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *blob_b64 = NULL;
+  guint8 hash[32], proof[64];
+
+  add_reviewer (env, "anna");
+  workstation = load_workstation (env, "anna");
+  unlocked = unlock_as (env->server, "anna", REVIEWER_PASSPHRASE, workstation, &current);
+  g_assert_cmpuint (unlocked->status, ==, 200);
+  blob = b64_member (unlocked, "blob");
+  key = intake_reviewer_key_open (blob, current, &error);
+  g_assert_no_error (error);
+
+  fresh = intake_credentials_new_reviewer (new_passphrase, workstation, NULL, 0, 0, &error);
+  g_assert_no_error (error);
+  new_blob = intake_reviewer_key_seal (key, fresh, &error);
+  g_assert_no_error (error);
+  crypto_hash_sha256 (hash, g_bytes_get_data (new_blob, NULL), g_bytes_get_size (new_blob));
+  blob_b64 = g_base64_encode (g_bytes_get_data (new_blob, NULL), g_bytes_get_size (new_blob));
+
+  /* A proof by anything but the current passphrase is refused: an unlocked
+   * window alone cannot change it. */
+  {
+    g_autoptr(GBytes) hash_bytes = g_bytes_new (hash, sizeof hash);
+    g_autofree char *proof_b64 = NULL;
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(TestResponse) refused = NULL;
+
+    intake_credentials_sign (fresh, "passphrase-change", hash_bytes, proof);
+    proof_b64 = g_base64_encode (proof, sizeof proof);
+    body = json_body ("{\"blob\": \"%s\", \"proof\": \"%s\"}", blob_b64, proof_b64);
+    refused = review_request (env, key, "POST", "/v1/review/passphrase", body);
+    assert_error (refused, 403, "wrong_credentials");
+  }
+  {
+    g_autoptr(GBytes) hash_bytes = g_bytes_new (hash, sizeof hash);
+    g_autofree char *proof_b64 = NULL;
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(TestResponse) changed = NULL;
+
+    intake_credentials_sign (current, "passphrase-change", hash_bytes, proof);
+    proof_b64 = g_base64_encode (proof, sizeof proof);
+    body = json_body ("{\"blob\": \"%s\", \"proof\": \"%s\"}", blob_b64, proof_b64);
+    changed = review_request (env, key, "POST", "/v1/review/passphrase", body);
+    g_assert_cmpuint (changed->status, ==, 200);
+  }
+  {
+    g_autoptr(TestResponse) old = unlock_as (env->server, "anna", REVIEWER_PASSPHRASE, workstation, NULL);
+    g_autoptr(TestResponse) now = unlock_as (env->server, "anna", "a new and longer passphrase", workstation, NULL);
+    g_autoptr(GPtrArray) events = all_events (env, NULL);
+
+    assert_error (old, 401, "wrong_credentials");
+    g_assert_cmpuint (now->status, ==, 200);
+    g_assert_true (has_event (events, "anna", "passphrase_change", "ok"));
+    g_assert_true (has_event (events, "anna", "passphrase_change", "denied:wrong_credentials"));
   }
 }
 
@@ -476,7 +990,7 @@ list_all (Env                     *env,
 
           g_assert_cmpint (seq, >, last_seq);
           last_seq = seq;
-          g_ptr_array_add (ids, g_strdup (json_object_get_string_member (item, "submission_id")));
+          g_ptr_array_add (ids, g_strdup (json_object_get_string_member (item, "key")));
         }
       next = json_object_get_member (object_of (response), "next_after");
       if (JSON_NODE_HOLDS_NULL (next))
@@ -532,7 +1046,7 @@ test_list_filters (void)
   g_assert_cmpuint (everything->len, ==, 300);
   for (guint i = 0; i < 300; i++)
     {
-      g_autofree char *id = submission_id_of (g_ptr_array_index (i < 200 ? from_vaals : from_gulpen,
+      g_autofree char *id = key_of (g_ptr_array_index (i < 200 ? from_vaals : from_gulpen,
                                                                  i < 200 ? i : i - 200));
 
       g_assert_cmpstr (g_ptr_array_index (everything, i), ==, id);
@@ -543,7 +1057,7 @@ test_list_filters (void)
 
   for (guint i = 10; i < 13; i++)
     {
-      g_autofree char *id = submission_id_of (g_ptr_array_index (from_vaals, i));
+      g_autofree char *id = key_of (g_ptr_array_index (from_vaals, i));
 
       set_state (env, anna, id, "closed", 1, 200);
     }
@@ -558,12 +1072,12 @@ test_list_filters (void)
   dated = list_all (env, anna, "from=1790000000&to=1790000050", 20);
   g_assert_cmpuint (dated->len, ==, 50);
 
-  wanted = submission_id_of (g_ptr_array_index (from_gulpen, 42));
+  wanted = key_of (g_ptr_array_index (from_gulpen, 42));
   {
     guint8 id[INTAKE_SUBMISSION_ID_BYTES];
     g_autofree char *filter = NULL;
 
-    g_assert_true (intake_hex_decode (wanted, id, sizeof id));
+    g_assert_true (intake_hex_decode (wanted + 33, id, sizeof id));
     reference = intake_reference_from_submission_id (id);
     /* As people type it: lower case, no dash. */
     filter = g_strdup_printf ("reference=%.4s%s", reference, reference + 5);
@@ -623,7 +1137,7 @@ test_workflow_notes_audit (void)
   bob = unlock_key (env, "bob");
   kiosk = test_kiosk_new_enrolled (env->server);
   envelopes = upload_many (env, kiosk, 2, g_get_real_time () / G_USEC_PER_SEC);
-  id = submission_id_of (g_ptr_array_index (envelopes, 0));
+  id = key_of (g_ptr_array_index (envelopes, 0));
   path = g_strdup_printf ("/v1/review/submissions/%s", id);
   workflow = g_strdup_printf ("%s/workflow", path);
   notes_path = g_strdup_printf ("%s/notes", path);
@@ -961,7 +1475,7 @@ test_audit_verify (void)
   envelopes = upload_many (env, kiosk, 3, g_get_real_time () / G_USEC_PER_SEC);
   for (guint i = 0; i < envelopes->len; i++)
     {
-      g_autofree char *id = submission_id_of (g_ptr_array_index (envelopes, i));
+      g_autofree char *id = key_of (g_ptr_array_index (envelopes, i));
       g_autofree char *fetch = g_strdup_printf ("/v1/review/submissions/%s", id);
       g_autoptr(TestResponse) response = review_request (env, anna, "GET", fetch, NULL);
 
@@ -970,8 +1484,8 @@ test_audit_verify (void)
   test_server_stop (env->server);
 
   g_assert_cmpint (audit_verify (env->server->data_dir, env->server->conninfo, &out, &err), ==, 0);
-  /* enroll-code, reviewer add, unlock, three fetches */
-  g_assert_true (g_str_has_prefix (out, "audit chain intact: 6 events, head 6 "));
+  /* reviewer add, activation_open, reviewer_activate, unlock, enroll-code, three fetches */
+  g_assert_true (g_str_has_prefix (out, "audit chain intact: 8 events, head 8 "));
 
   assert_tamper_caught (env, "edited", "UPDATE audit_log SET actor = 'mallory' WHERE seq = 3",
                         "broken at seq 3: edited");
@@ -984,8 +1498,421 @@ test_audit_verify (void)
                         " 'ab00000000000000000000000000000000000000000000000000000000000000'"
                         " FROM audit_log WHERE seq = 2",
                         "broken at seq 3: inserted");
-  assert_tamper_caught (env, "truncated", "DELETE FROM audit_log WHERE seq = 6", "broken at seq 6: deleted");
+  assert_tamper_caught (env, "truncated", "DELETE FROM audit_log WHERE seq = 8", "broken at seq 8: deleted");
   (void)path;
+}
+
+/* ---- Replay ----------------------------------------------------------------------- */
+
+static guint
+count_events (Env        *env,
+              const char *action,
+              const char *object)
+{
+  g_autoptr(GPtrArray) events = all_events (env, NULL);
+  guint n = 0;
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      const IntakeAuditEvent *event = g_ptr_array_index (events, i);
+
+      if (g_str_equal (event->action, action) && g_str_equal (event->object, object))
+        n++;
+    }
+  return n;
+}
+
+/* A captured reviewer request sent again is refused, on this server and on
+ * another instance over the same store, and adds no audit row. */
+static void
+test_replay_reviewer (void)
+{
+  g_autoptr(Env) env = env_new (NULL);
+  g_autoptr(IntakeReviewerKey) anna = NULL;
+  g_autoptr(TestServer) second = NULL;
+  g_autoptr(GBytes) body = json_body ("{\"action\": \"view\", \"object\": \"replay-me\"}");
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(TestResponse) first = NULL;
+
+  add_reviewer (env, "anna");
+  anna = unlock_key (env, "anna");
+  msg = review_message_new (env, anna, "POST", "/v1/review/events", body, 0);
+  first = test_send (env->server->session, msg);
+  g_assert_cmpuint (first->status, ==, 200);
+  g_assert_cmpuint (count_events (env, "view", "replay-me"), ==, 1);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(SoupMessage) again = test_message_copy_to (msg, env->server, body);
+      g_autoptr(TestResponse) response = test_send (env->server->session, again);
+
+      assert_error (response, 401, "replayed_request");
+    }
+  second = test_server_new_instance (env->server);
+  g_assert_true (test_server_start (second, NULL, NULL));
+  {
+    g_autoptr(SoupMessage) again = test_message_copy_to (msg, second, body);
+    g_autoptr(TestResponse) response = test_send (second->session, again);
+
+    assert_error (response, 401, "replayed_request");
+  }
+  /* One event, however often it was replayed; the replays are only counted. */
+  g_assert_cmpuint (count_events (env, "view", "replay-me"), ==, 1);
+  g_assert_cmpint (test_server_metric (env->server, "intake_requests_replayed_total"), ==, 3);
+  test_server_stop (second);
+}
+
+/* ---- Roles and scope -------------------------------------------------------------- */
+
+static void
+expect (Env                     *env,
+        const IntakeReviewerKey *key,
+        const char              *method,
+        const char              *path,
+        const char              *body_text,
+        guint                    status)
+{
+  g_autoptr(GBytes) body = body_text != NULL ? g_bytes_new (body_text, strlen (body_text)) : NULL;
+  g_autoptr(TestResponse) response = review_request (env, key, method, path, body);
+
+  if (response->status != status)
+    g_error ("%s %s: %u, expected %u (%s)", method, path, response->status, status,
+             response->body != NULL ? (const char *) g_bytes_get_data (response->body, NULL) : "");
+  if (status == 403)
+    g_assert_cmpstr (test_response_error_code (response), ==, "role_required");
+}
+
+/* What each role may do, enforced by the server (intake-roles.c). */
+static void
+test_roles (void)
+{
+  g_autoptr(Env) env = env_new (NULL);
+  g_autoptr(IntakeReviewerKey) cw = NULL, lead = NULL, privacy = NULL, root = NULL;
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(GPtrArray) envelopes = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *fetch = NULL;
+  g_autofree char *workflow = NULL;
+  g_autofree char *history = NULL;
+  g_autofree char *revoke = NULL;
+  const char *dashboard_event = "{\"action\": \"dashboard\", \"object\": \"/v1/review/submissions\"}";
+  guint refusals = 0;
+
+  add_reviewer_with (env, "cw", "caseworker", NULL);
+  add_reviewer_with (env, "lead", "team_lead", NULL);
+  add_reviewer_with (env, "privacy", "privacy_officer", NULL);
+  add_reviewer_with (env, "root", "administrator", NULL);
+  cw = unlock_key (env, "cw");
+  lead = unlock_key (env, "lead");
+  privacy = unlock_key (env, "privacy");
+  root = unlock_key (env, "root");
+  kiosk = test_kiosk_new_enrolled (env->server);
+  envelopes = upload_many (env, kiosk, 1, g_get_real_time () / G_USEC_PER_SEC);
+  key = key_of (g_ptr_array_index (envelopes, 0));
+  fetch = g_strdup_printf ("/v1/review/submissions/%s", key);
+  workflow = g_strdup_printf ("%s/workflow", fetch);
+  history = g_strdup_printf ("%s/audit", fetch);
+  revoke = g_strdup_printf ("{\"device_id\": \"%s\"}", kiosk->device_id);
+
+  /* The unlock answer names the roles (the app hides what they do not allow). */
+  {
+    g_autoptr(IntakeWorkstationKey) workstation = load_workstation (env, "lead");
+    g_autoptr(TestResponse) unlocked = unlock_as (env->server, "lead", REVIEWER_PASSPHRASE, workstation, NULL);
+    JsonArray *roles = json_object_get_array_member (object_of (unlocked), "roles");
+
+    g_assert_cmpuint (json_array_get_length (roles), ==, 1);
+    g_assert_cmpstr (json_array_get_string_element (roles, 0), ==, "team_lead");
+    g_assert_true (json_object_get_null_member (object_of (unlocked), "locations"));
+  }
+
+  /* Reading: caseworkers, team leads and the privacy officer (subject access). */
+  expect (env, cw, "GET", "/v1/review/submissions", NULL, 200);
+  expect (env, lead, "GET", "/v1/review/submissions", NULL, 200);
+  expect (env, privacy, "GET", fetch, NULL, 200);
+  expect (env, root, "GET", "/v1/review/submissions", NULL, 403);
+  expect (env, root, "GET", fetch, NULL, 403);
+  /* Workflow and notes: caseworkers and team leads. */
+  expect (env, cw, "POST", workflow, "{\"state\": \"in_review\", \"unit\": null, \"expected_version\": 1}", 200);
+  expect (env, privacy, "POST", workflow, "{\"state\": \"closed\", \"unit\": null, \"expected_version\": 2}", 403);
+  /* The dashboard: team leads. */
+  expect (env, cw, "GET", "/v1/review/help-requests", NULL, 403);
+  expect (env, lead, "GET", "/v1/review/help-requests", NULL, 200);
+  expect (env, cw, "POST", "/v1/review/events", dashboard_event, 403);
+  expect (env, lead, "POST", "/v1/review/events", dashboard_event, 200);
+  /* The audit log and access histories: the privacy officer. */
+  expect (env, cw, "GET", history, NULL, 403);
+  expect (env, privacy, "GET", history, NULL, 200);
+  expect (env, lead, "GET", "/v1/review/audit", NULL, 403);
+  expect (env, privacy, "GET", "/v1/review/audit?after=0&limit=5", NULL, 200);
+  /* Reviewers and devices: the administrator, and only them. */
+  expect (env, cw, "GET", "/v1/review/reviewers", NULL, 403);
+  expect (env, privacy, "GET", "/v1/review/devices", NULL, 403);
+  expect (env, root, "GET", "/v1/review/reviewers", NULL, 200);
+  expect (env, lead, "POST", "/v1/review/devices/revoke", revoke, 403);
+  expect (env, root, "POST", "/v1/review/devices/revoke", revoke, 200);
+  {
+    g_autoptr(TestResponse) revoked = test_kiosk_upload (kiosk, env->server, envelopes);
+
+    assert_error (revoked, 403, "device_revoked");
+  }
+  /* Any reviewer may change their own passphrase: that route needs no role
+   * (it fails here on its body, not on a role). */
+  {
+    g_autoptr(GBytes) body = json_body ("{}");
+    g_autoptr(TestResponse) response = review_request (env, root, "POST", "/v1/review/passphrase", body);
+
+    assert_error (response, 400, "malformed_body");
+  }
+
+  /* Every refusal is an audit event of its reviewer. */
+  events = all_events (env, NULL);
+  for (guint i = 0; i < events->len; i++)
+    if (g_str_equal (((IntakeAuditEvent *)g_ptr_array_index (events, i))->result, "denied:role_required"))
+      refusals++;
+  g_assert_cmpuint (refusals, ==, 10);
+  g_assert_true (has_event (events, "root", "list", "denied:role_required"));
+  g_assert_true (has_event (events, "root", "device_revoke", "ok"));
+  g_assert_true (has_event (events, "privacy", "audit_view", "ok"));
+}
+
+static GPtrArray *
+listed_keys (Env                     *env,
+             const IntakeReviewerKey *key,
+             const char              *query)
+{
+  g_autoptr(GPtrArray) ids = list_all (env, key, query, 100);
+
+  return g_steal_pointer (&ids);
+}
+
+static gboolean
+contains (GPtrArray  *keys,
+          const char *key)
+{
+  return g_ptr_array_find_with_equal_func (keys, key, g_str_equal, NULL);
+}
+
+/* A reviewer limited to locations or units sees and changes only those. */
+static void
+test_scope (void)
+{
+  g_autoptr(Env) env = env_new (NULL);
+  g_autoptr(IntakeReviewerKey) all = NULL, vaals = NULL, werk = NULL;
+  g_autoptr(TestKiosk) at_vaals = NULL;
+  g_autoptr(TestKiosk) at_gulpen = NULL;
+  g_autoptr(GPtrArray) from_vaals = NULL;
+  g_autoptr(GPtrArray) from_gulpen = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  const char *only_vaals[] = { "--location", "Vaals", NULL };
+  const char *only_werk[] = { "--unit", "Team Werk", NULL };
+  char *v[2], *g[2];
+
+  add_reviewer_with (env, "all", "caseworker", NULL);
+  add_reviewer_with (env, "vaals", "caseworker", only_vaals);
+  add_reviewer_with (env, "werk", "caseworker", only_werk);
+  all = unlock_key (env, "all");
+  vaals = unlock_key (env, "vaals");
+  werk = unlock_key (env, "werk");
+  at_vaals = kiosk_at (env, "Vaals");
+  at_gulpen = kiosk_at (env, "Gulpen-Wittem");
+  from_vaals = upload_many (env, at_vaals, 2, g_get_real_time () / G_USEC_PER_SEC);
+  from_gulpen = upload_many (env, at_gulpen, 2, g_get_real_time () / G_USEC_PER_SEC);
+  for (guint i = 0; i < 2; i++)
+    {
+      v[i] = key_of (g_ptr_array_index (from_vaals, i));
+      g[i] = key_of (g_ptr_array_index (from_gulpen, i));
+    }
+
+  /* Locations: the list holds only Vaals; Gulpen is out of scope, by filter or by key. */
+  {
+    g_autoptr(GPtrArray) keys = listed_keys (env, vaals, "");
+    g_autofree char *path = g_strdup_printf ("/v1/review/submissions/%s", g[0]);
+    g_autoptr(TestResponse) filtered = review_request (env, vaals, "GET",
+                                                       "/v1/review/submissions?location=Gulpen-Wittem", NULL);
+    g_autoptr(TestResponse) fetched = review_request (env, vaals, "GET", path, NULL);
+
+    g_assert_cmpuint (keys->len, ==, 2);
+    g_assert_true (contains (keys, v[0]) && contains (keys, v[1]));
+    assert_error (filtered, 403, "out_of_scope");
+    assert_error (fetched, 403, "out_of_scope");
+  }
+
+  /* Units: unassigned submissions (to pick up) and their own unit's. */
+  set_state (env, all, v[0], "in_review", 1, 200);                 /* unit Team Vaals */
+  {
+    g_autofree char *path = g_strdup_printf ("/v1/review/submissions/%s/workflow", v[1]);
+    g_autoptr(GBytes) body = json_body ("{\"state\": \"in_review\", \"unit\": \"Team Werk\", \"expected_version\": 1}");
+    g_autoptr(TestResponse) response = review_request (env, all, "POST", path, body);
+
+    g_assert_cmpuint (response->status, ==, 200);
+  }
+  {
+    g_autoptr(GPtrArray) keys = listed_keys (env, werk, "");
+    g_autofree char *other_unit = g_strdup_printf ("/v1/review/submissions/%s", v[0]);
+    g_autofree char *assign = g_strdup_printf ("/v1/review/submissions/%s/workflow", g[0]);
+    g_autoptr(GBytes) elsewhere = json_body ("{\"state\": \"in_review\", \"unit\": \"Team Zorg\", \"expected_version\": 1}");
+    g_autoptr(GBytes) own = json_body ("{\"state\": \"in_review\", \"unit\": \"Team Werk\", \"expected_version\": 1}");
+    g_autoptr(TestResponse) fetched = review_request (env, werk, "GET", other_unit, NULL);
+    g_autoptr(TestResponse) refused = review_request (env, werk, "POST", assign, elsewhere);
+    g_autoptr(TestResponse) taken = review_request (env, werk, "POST", assign, own);
+
+    g_assert_cmpuint (keys->len, ==, 3);
+    g_assert_true (contains (keys, v[1]) && contains (keys, g[0]) && contains (keys, g[1]));
+    g_assert_false (contains (keys, v[0]));
+    assert_error (fetched, 403, "out_of_scope");
+    assert_error (refused, 403, "unit_out_of_scope");
+    g_assert_cmpuint (taken->status, ==, 200);
+  }
+
+  /* The administrator changes the scope: effective on the next request. */
+  {
+    const char *args[] = { "reviewer", "set", "--name", "vaals", "--roles", "caseworker", "--location", "Gulpen-Wittem",
+                           NULL };
+    g_autoptr(GPtrArray) keys = NULL;
+
+    g_assert_cmpint (test_admin (env->server, args, 2, NULL, NULL), ==, 0);
+    keys = listed_keys (env, vaals, "");
+    g_assert_cmpuint (keys->len, ==, 2);
+    g_assert_true (contains (keys, g[0]) && contains (keys, g[1]));
+  }
+
+  events = all_events (env, NULL);
+  g_assert_true (has_event (events, "vaals", "list", "denied:out_of_scope"));
+  g_assert_true (has_event (events, "vaals", "fetch", "denied:out_of_scope"));
+  g_assert_true (has_event (events, "werk", "state_change", "denied:unit_out_of_scope"));
+  g_assert_true (has_event (events, "admin", "reviewer_access", "ok"));
+  for (guint i = 0; i < 2; i++)
+    {
+      g_free (v[i]);
+      g_free (g[i]);
+    }
+}
+
+/* ---- Audit listing: names cannot fake rows --------------------------------------- */
+
+static void
+test_audit_show_escapes (void)
+{
+  g_autoptr(Env) env = env_new (NULL);
+  g_autoptr(IntakeStore) store = test_server_open_store (env->server);
+  g_autoptr(GError) error = NULL;
+  const char *args[] = { "audit", "show", NULL };
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  /* A name made to look like the end of its row and a whole row of its own,
+   * one with a bidi override, one with a terminal escape. */
+  const char *actors[] = {
+    "eve\tfetch\t0123456789abcdef0123456789abcdef\tok\t127.0.0.1\n99\t2026-01-01 00:00\tanna\tfetch",
+    "\u202eadmin\u202c",
+    "mallory\x1b[2K",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (actors); i++)
+    {
+      g_autoptr(IntakeAuditEvent) event = intake_audit_event_new (g_get_real_time () / G_USEC_PER_SEC, actors[i],
+                                                                  "fetch", "obj\r\nect", "ok", "127.0.0.1");
+
+      g_assert_true (intake_store_append_audit (store, event, &error));
+      g_assert_no_error (error);
+    }
+
+  g_assert_cmpint (test_admin (env->server, args, 2, &out, NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  /* The header, one line per event, and the empty string after the last newline. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + G_N_ELEMENTS (actors) + 1);
+  for (guint i = 1; i <= G_N_ELEMENTS (actors); i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], "\t", -1);
+
+      g_assert_cmpuint (g_strv_length (fields), ==, 7);
+      g_assert_cmpstr (fields[4], ==, "obj\\r\\nect");
+      for (const char *p = lines[i]; *p != '\0'; p++)
+        g_assert_true ((guchar)*p >= 0x20 || *p == '\t');
+    }
+  {
+    g_auto(GStrv) fields = g_strsplit (lines[1], "\t", -1);
+
+    g_assert_true (g_str_has_prefix (fields[2], "eve\\tfetch\\t0123"));
+    g_assert_cmpstr (fields[3], ==, "fetch");
+  }
+  g_assert_nonnull (strstr (lines[1], "\\n99\\t2026-01-01"));
+  g_assert_nonnull (strstr (lines[2], "\\u202eadmin\\u202c"));
+  g_assert_null (strstr (lines[2], "\u202e"));
+  g_assert_nonnull (strstr (lines[3], "mallory\\x1b[2K"));
+}
+
+/* A reviewer of format 1 (before staff authentication: the passphrase
+ * alone wrapped the office secret), as a migrated store holds them: the
+ * server releases nothing for it and answers as for an unknown name;
+ * "reviewer list" says it needs a reset; a reset and an activation give
+ * the same name a format 2 key (docs/admin.md, "Reviewers of format 1"). */
+static void
+test_migrate_format1 (void)
+{
+  g_autoptr(Env) env = env_new (NULL);
+  g_autoptr(IntakeReviewerKey) key = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *list_args[] = { "reviewer", "list", NULL };
+  const char *legacy_id = "ab000000000000000000000000000000";
+
+  {
+    g_autoptr(IntakeStore) store = test_server_open_store (env->server);
+    g_autoptr(GError) error = NULL;
+    guint8 blob[411] = { 'I', 'K', 'R', 'K', 1, 1 };
+    IntakeStoreReviewer legacy = {
+      .name = (char *) "oud",
+      .status = INTAKE_REVIEWER_STATUS_ACTIVE,
+      .created_at = g_get_real_time () / G_USEC_PER_SEC,
+      .roles = INTAKE_ROLE_CASEWORKER | INTAKE_ROLE_TEAM_LEAD | INTAKE_ROLE_PRIVACY_OFFICER,
+    };
+
+    g_assert_cmpuint (strlen (legacy_id), <, sizeof legacy.reviewer_id);
+    strcpy (legacy.reviewer_id, legacy_id);
+    randombytes_buf (legacy.sign_pk, sizeof legacy.sign_pk);
+    randombytes_buf (blob + 6, sizeof blob - 6);
+    blob[46] = 0xab;
+    memset (blob + 47, 0, 15);
+    legacy.blob = g_bytes_new (blob, sizeof blob);
+    g_assert_true (intake_store_add_reviewer (store, &legacy, NULL, &error));
+    g_assert_no_error (error);
+    g_bytes_unref (legacy.blob);
+  }
+
+  /* Nothing for it: the start answer of an unknown name, then 401. */
+  {
+    g_autoptr(TestResponse) start = unlock_start (env->server, "oud");
+    g_autoptr(TestResponse) unknown = unlock_start (env->server, "onbekend");
+    g_autoptr(IntakeWorkstationKey) workstation = intake_workstation_key_generate (NULL);
+    g_autoptr(TestResponse) finish = unlock_as (env->server, "oud", REVIEWER_PASSPHRASE, workstation, NULL);
+
+    g_assert_cmpuint (start->status, ==, 200);
+    g_assert_cmpuint (unknown->status, ==, 200);
+    g_assert_false (json_object_has_member (object_of (start), "blob"));
+    assert_error (finish, 401, "wrong_credentials");
+  }
+
+  /* The list says so. */
+  g_assert_cmpint (test_admin (env->server, list_args, 2, &out, &err), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_true (g_regex_match_simple ("^oud\\s+ab0+\\s+active\\s+1-reset\\s", out, G_REGEX_MULTILINE, 0));
+  g_clear_pointer (&out, g_free);
+
+  /* A reset (keeping the reviewer's roles) and the reviewer's activation. */
+  {
+    g_autofree char *code = test_reviewer_add (env->server, "oud", NULL, NULL);
+    g_autofree char *key_path = workstation_path (env, "oud");
+
+    out = test_reviewer_activate (env->server, "oud", code, env->reviewer_passphrase_file, key_path, NULL);
+    g_clear_pointer (&out, g_free);
+  }
+  key = unlock_key (env, "oud");
+  g_assert_cmpint (test_admin (env->server, list_args, 2, &out, &err), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_true (g_regex_match_simple ("^oud\\s+[0-9a-f]{32}\\s+active\\s+2\\s+caseworker,team_lead,privacy_officer\\s",
+                                       out, G_REGEX_MULTILINE, 0));
+  g_assert_false (g_regex_match_simple ("^oud\\s+ab0+\\s+active", out, G_REGEX_MULTILINE, 0));
 }
 
 int
@@ -995,10 +1922,19 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/review/unlock", test_unlock);
+  g_test_add_func ("/review/unlock/lockout", test_unlock_lockout);
+  g_test_add_func ("/review/unlock/stolen-database", test_unlock_stolen_database);
+  g_test_add_func ("/review/activation", test_activation);
+  g_test_add_func ("/review/migrate-format-1", test_migrate_format1);
+  g_test_add_func ("/review/passphrase-change", test_passphrase_change);
+  g_test_add_func ("/review/roles", test_roles);
+  g_test_add_func ("/review/scope", test_scope);
   g_test_add_func ("/review/authentication", test_authentication);
+  g_test_add_func ("/review/replay", test_replay_reviewer);
   g_test_add_func ("/review/list/filters-and-paging", test_list_filters);
   g_test_add_func ("/review/workflow/notes-audit-events", test_workflow_notes_audit);
   g_test_add_func ("/review/questionnaires-and-help-requests", test_questionnaires_and_help);
   g_test_add_func ("/review/audit/verify-and-tamper", test_audit_verify);
+  g_test_add_func ("/review/audit/show-escapes", test_audit_show_escapes);
   return g_test_run ();
 }

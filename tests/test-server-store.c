@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -73,7 +74,7 @@ test_enroll_codes (void)
   g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_EXISTS);
   g_clear_error (&error);
 
-  location = intake_store_consume_enroll_code (store, hash, &pub, now + 59, &error);
+  location = intake_store_consume_enroll_code (store, hash, &pub, now + 59, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (location, ==, "Kerkrade");
   device = intake_store_get_device (store, kiosk->device_id, &error);
@@ -82,20 +83,20 @@ test_enroll_codes (void)
   g_assert_cmpint (device->enrolled_at, ==, now + 59);
   g_assert_cmpmem (device->sign_pk, 32, pub.sign_pk, 32);
 
-  again = intake_store_consume_enroll_code (store, hash, &pub2, now + 1, &error);
+  again = intake_store_consume_enroll_code (store, hash, &pub2, now + 1, NULL, &error);
   g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_USED);
   g_assert_null (again);
   g_clear_error (&error);
 
   g_assert_true (intake_store_create_enroll_code (store, expired, "Kerkrade", now, now + 60, &error));
-  g_assert_null (intake_store_consume_enroll_code (store, expired, &pub2, now + 60, &error));
+  g_assert_null (intake_store_consume_enroll_code (store, expired, &pub2, now + 60, NULL, &error));
   g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_CODE_EXPIRED);
   g_clear_error (&error);
 
   {
     g_autofree char *unknown = new_code_hash ();
 
-    g_assert_null (intake_store_consume_enroll_code (store, unknown, &pub2, now, &error));
+    g_assert_null (intake_store_consume_enroll_code (store, unknown, &pub2, now, NULL, &error));
     g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_CODE);
     g_clear_error (&error);
   }
@@ -107,10 +108,10 @@ test_enroll_codes (void)
 
     g_assert_true (intake_store_revoke_device (store, kiosk->device_id, now + 100, &error));
     g_assert_true (intake_store_create_enroll_code (store, fresh, "Simpelveld", now, now + 600, &error));
-    g_assert_null (intake_store_consume_enroll_code (store, fresh, &pub, now + 200, &error));
+    g_assert_null (intake_store_consume_enroll_code (store, fresh, &pub, now + 200, NULL, &error));
     g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DEVICE_REVOKED);
     g_clear_error (&error);
-    taken = intake_store_consume_enroll_code (store, fresh, &pub2, now + 201, &error);
+    taken = intake_store_consume_enroll_code (store, fresh, &pub2, now + 201, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpstr (taken, ==, "Simpelveld");
   }
@@ -238,7 +239,7 @@ test_put_envelope (void)
   g_assert_cmpint (counts.conflicts, ==, 1);
 
   meta_for (g_ptr_array_index (envelopes, 0), &meta, 1000);
-  copy = intake_store_dup_envelope (store, meta.submission_id, &stored_meta, &error);
+  copy = intake_store_dup_envelope (store, meta.device_id, meta.submission_id, &stored_meta, &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (copy, g_ptr_array_index (envelopes, 0)));
   g_assert_cmpstr (stored_meta.sha256, ==, meta.sha256);
@@ -247,7 +248,7 @@ test_put_envelope (void)
   g_assert_cmpstr (stored_meta.office_key_id, ==, meta.office_key_id);
   g_assert_cmpint (stored_meta.received_at, ==, 1000);
   g_assert_cmpint (stored_meta.size, ==, (gint64)g_bytes_get_size (copy));
-  g_assert_null (intake_store_dup_envelope (store, "0123456789abcdef0123456789abcdef", NULL, &error));
+  g_assert_null (intake_store_dup_envelope (store, meta.device_id, "0123456789abcdef0123456789abcdef", NULL, &error));
   g_assert_no_error (error);
 
   page1 = intake_store_list_envelopes (store, 0, 3, &error);
@@ -477,6 +478,175 @@ test_pg_connect_timeout (void)
   g_assert_cmpint (connect_within (with_default, 30), >=, 9 * G_USEC_PER_SEC);
 }
 
+/* A store written before protocol 2 (schema 2, tests/data/store-schema-2.*.sql)
+ * is migrated in place: nothing is lost, and envelopes are now identified
+ * by (device id, submission id). */
+static void
+load_fixture (TestServer *server)
+{
+  g_autofree char *path = intake_test_data_path (test_server_use_postgres () ? "store-schema-2.pg.sql"
+                                                                             : "store-schema-2.sqlite.sql");
+  g_autofree char *sql = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (path, &sql, NULL, &error);
+  g_assert_no_error (error);
+  if (test_server_use_postgres ())
+    {
+      PGconn *conn = PQconnectdb (server->conninfo);
+      PGresult *res;
+
+      g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+      res = PQexec (conn, sql);
+      if (PQresultStatus (res) != PGRES_COMMAND_OK)
+        g_error ("loading %s: %s", path, PQerrorMessage (conn));
+      PQclear (res);
+      PQfinish (conn);
+    }
+  else
+    {
+      g_autofree char *db_path = g_build_filename (server->data_dir, "intake.db", NULL);
+      sqlite3 *db = NULL;
+      char *message = NULL;
+
+      g_assert_cmpint (g_mkdir_with_parents (server->data_dir, 0700), ==, 0);
+      g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+      if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+        g_error ("loading %s: %s", path, message);
+      sqlite3_close (db);
+    }
+}
+
+static void
+test_migrates_from_schema_2 (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(IntakeStore) store = NULL;
+  g_autoptr(IntakeStoreSubmission) first = NULL;
+  g_autoptr(IntakeStoreSubmission) second = NULL;
+  g_autoptr(GPtrArray) notes = NULL;
+  g_autoptr(GPtrArray) reviewers = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *a = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", *b = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+  const char *s1 = "11111111111111111111111111111111", *s2 = "22222222222222222222222222222222";
+  IntakeStoreCounts counts;
+  IntakeAuditVerifier verifier;
+
+  load_fixture (server);
+  store = test_server_open_store (server);
+  g_assert_cmpint (intake_store_get_schema_version (store), ==, INTAKE_STORE_SCHEMA_VERSION);
+
+  /* The review state, the note and the conflict survive, now under (device, submission). */
+  first = intake_store_get_submission (store, a, s1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (first);
+  g_assert_cmpstr (first->state, ==, "in_review");
+  g_assert_cmpstr (first->unit, ==, "Team Werk");
+  g_assert_cmpint (first->version, ==, 3);
+  g_assert_cmpint (first->notes, ==, 1);
+  g_assert_cmpstr (first->envelope.device_id, ==, a);
+  notes = intake_store_list_notes (store, a, s1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (notes->len, ==, 1);
+  g_assert_cmpstr (((IntakeStoreNote *)g_ptr_array_index (notes, 0))->reviewer, ==, "anna");
+  /* The second one's reference code was filled in when the store opened. */
+  second = intake_store_get_submission (store, a, s2, &error);
+  g_assert_nonnull (second);
+  g_assert_cmpuint (strlen (second->reference), ==, 9);
+  bytes = intake_store_dup_envelope (store, a, s2, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), "IKEN\x02\x02", 6);
+  g_assert_null (intake_store_get_submission (store, b, s1, &error));
+  g_assert_no_error (error);
+  g_assert_true (intake_store_get_counts (store, &counts, &error));
+  g_assert_cmpint (counts.envelopes, ==, 2);
+  g_assert_cmpint (counts.conflicts, ==, 1);
+  reviewers = intake_store_list_reviewers (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (reviewers->len, ==, 1);
+
+  /* Another device may now use the same submission id: a new envelope, not a conflict. */
+  {
+    IntakeDevicePublic other = { 0 };
+    IntakeStoreEnvelope meta = { 0 };
+    IntakeStorePutResult result;
+    g_autoptr(GBytes) envelope = g_bytes_new_static ("other bytes", 11);
+    g_autofree char *sha = intake_sha256_hex (envelope);
+
+    g_assert_true (intake_hex_decode (b, other.device_id, sizeof other.device_id));
+    g_assert_true (intake_store_register_device (store, &other, "Heerlen", 1790000500, &error));
+    g_assert_no_error (error);
+    g_strlcpy (meta.submission_id, s1, sizeof meta.submission_id);
+    g_strlcpy (meta.device_id, b, sizeof meta.device_id);
+    g_strlcpy (meta.sha256, sha, sizeof meta.sha256);
+    meta.size = 11;
+    g_strlcpy (meta.questionnaire_id, "intake-test", sizeof meta.questionnaire_id);
+    meta.questionnaire_version = 1;
+    g_strlcpy (meta.questionnaire_hash, "ffff", sizeof meta.questionnaire_hash);
+    g_strlcpy (meta.office_key_id, "0000000000000000", sizeof meta.office_key_id);
+    meta.received_at = 1790000600;
+    g_assert_true (intake_store_put_envelope (store, &meta, envelope, &result, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (result, ==, INTAKE_STORE_PUT_STORED);
+  }
+
+  /* Migration 6: the help request from before was only counted, so it
+   * starts handled (by nobody); one that arrives now is open until staff
+   * at its location mark it, in the transaction of its audit event. */
+  {
+    g_autoptr(GPtrArray) all = intake_store_list_help_requests (store, 0, G_MAXINT64, &error);
+    g_autoptr(GPtrArray) open = intake_store_list_open_help_requests (store, 10, &error);
+    g_autoptr(GPtrArray) open_after = NULL;
+    g_autoptr(IntakeStoreHelpRequest) handled = NULL;
+    g_autoptr(IntakeAuditEvent) refused = intake_audit_event_new (1790000900, "cees", "help_handled", "help_request",
+                                                                  "ok", "test");
+    g_autoptr(IntakeAuditEvent) event = intake_audit_event_new (1790000900, "anna", "help_handled", "help_request",
+                                                                "ok", "test");
+    const char * const heerlen[] = { "Heerlen", NULL };
+    const char * const vaals[] = { "Vaals", NULL };
+    const IntakeStoreHelpRequest *old, *fresh;
+    gboolean is_new = FALSE, already = TRUE;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (all->len, ==, 1);
+    old = g_ptr_array_index (all, 0);
+    g_assert_cmpstr (old->language, ==, "ar");
+    g_assert_cmpuint (open->len, ==, 0);
+
+    g_assert_true (intake_store_put_help_request (store, a, "id:2:1790000800:ti", 1790000800, "ti", 1790000801,
+                                                  &is_new, &error));
+    g_assert_no_error (error);
+    g_assert_true (is_new);
+    open_after = intake_store_list_open_help_requests (store, 10, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (open_after->len, ==, 1);
+    fresh = g_ptr_array_index (open_after, 0);
+    g_assert_cmpstr (fresh->location, ==, "Vaals");
+    g_assert_cmpint (fresh->handled_at, ==, 0);
+
+    g_assert_false (intake_store_handle_help_request (store, fresh->id, heerlen, "cees", 1790000900, refused, NULL,
+                                                      NULL, &error));
+    g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_OUT_OF_SCOPE);
+    g_clear_error (&error);
+    g_assert_false (intake_store_handle_help_request (store, fresh->id + 1000, NULL, "anna", 1790000900, refused,
+                                                      NULL, NULL, &error));
+    g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_HELP_REQUEST);
+    g_clear_error (&error);
+    g_assert_true (intake_store_handle_help_request (store, fresh->id, vaals, "anna", 1790000900, event, &handled,
+                                                     &already, &error));
+    g_assert_no_error (error);
+    g_assert_false (already);
+    g_assert_cmpint (handled->handled_at, ==, 1790000900);
+    g_assert_cmpstr (handled->handled_by, ==, "anna");
+  }
+
+  intake_audit_verifier_init (&verifier);
+  g_assert_true (intake_store_verify_audit (store, &verifier, &error));
+  g_assert_cmpint (verifier.problem, ==, INTAKE_AUDIT_PROBLEM_NONE);
+  intake_audit_verifier_clear (&verifier);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -489,6 +659,7 @@ main (int    argc,
   g_test_add_func ("/store/put-envelope", test_put_envelope);
   g_test_add_func ("/store/accept", test_accept);
   g_test_add_func ("/store/settings-and-office", test_settings_and_office);
+  g_test_add_func ("/store/migrates-from-schema-2", test_migrates_from_schema_2);
   /* Only the SQLite backend has a file of its own to check. */
   if (!test_server_use_postgres ())
     g_test_add_func ("/store/sqlite-file", test_sqlite_file);

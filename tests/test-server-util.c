@@ -114,6 +114,26 @@ test_server_new (gboolean with_office_secret)
   return self;
 }
 
+TestServer *
+test_server_new_instance (TestServer *first)
+{
+  TestServer *self = g_new0 (TestServer, 1);
+
+  /* The same directory, office key, store and server key; its own log. */
+  self->shared = TRUE;
+  self->dir = g_strdup (first->dir);
+  self->office_dir = g_strdup (first->office_dir);
+  self->office_pub = g_strdup (first->office_pub);
+  self->passphrase_file = g_strdup (first->passphrase_file);
+  self->office = intake_office_public_copy (first->office);
+  self->data_dir = g_strdup (first->data_dir);
+  self->conninfo = g_strdup (first->conninfo);
+  self->server_key = g_strdup (first->server_key);
+  self->log_path = g_build_filename (first->dir, "server-2.log", NULL);
+  self->session = soup_session_new_with_options ("timeout", 60, NULL);
+  return self;
+}
+
 void
 test_server_free (TestServer *self)
 {
@@ -124,7 +144,8 @@ test_server_free (TestServer *self)
   g_clear_object (&self->session);
   g_clear_object (&self->tls_database);
   g_clear_pointer (&self->office, intake_office_public_free);
-  intake_test_rm_rf (self->dir);
+  if (!self->shared)
+    intake_test_rm_rf (self->dir);
   g_free (self->dir);
   g_free (self->office_dir);
   g_free (self->office_pub);
@@ -434,6 +455,27 @@ message_new (const char              *method,
   return msg;
 }
 
+SoupMessage *
+test_message_copy_to (SoupMessage *msg,
+                      TestServer  *server,
+                      GBytes      *body)
+{
+  GUri *uri = soup_message_get_uri (msg);
+  g_autofree char *url = g_strconcat (server->url, g_uri_get_path (uri),
+                                      g_uri_get_query (uri) != NULL ? "?" : "",
+                                      g_uri_get_query (uri) != NULL ? g_uri_get_query (uri) : "", NULL);
+  SoupMessage *copy = message_new (soup_message_get_method (msg), url, body, NULL);
+  SoupMessageHeaders *from = soup_message_get_request_headers (msg);
+  SoupMessageHeaders *to = soup_message_get_request_headers (copy);
+  const char *names[] = { INTAKE_HEADER_DEVICE, "Intake-Reviewer", INTAKE_HEADER_TIMESTAMP, INTAKE_HEADER_NONCE,
+                          INTAKE_HEADER_SIGNATURE };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (soup_message_headers_get_one (from, names[i]) != NULL)
+      soup_message_headers_replace (to, names[i], soup_message_headers_get_one (from, names[i]));
+  return copy;
+}
+
 TestResponse *
 test_http (SoupSession             *session,
            const char              *method,
@@ -493,6 +535,15 @@ test_kiosk_enroll (TestKiosk  *kiosk,
                    TestServer *server,
                    const char *code)
 {
+  return test_kiosk_enroll_as (kiosk, server, code, kiosk->key);
+}
+
+TestResponse *
+test_kiosk_enroll_as (TestKiosk             *kiosk,
+                      TestServer            *server,
+                      const char            *code,
+                      const IntakeDeviceKey *signer)
+{
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -517,7 +568,20 @@ test_kiosk_enroll (TestKiosk  *kiosk,
   text = json_generator_to_data (generator, &len);
   body = g_bytes_new_take (text, len);
 
-  response = test_http (server->session, "POST", url, body, NULL);
+  /* Signed with @signer under the context "enroll"; the device header names
+   * the key in the body (a signer other than @kiosk's key is a forgery). */
+  if (signer != NULL)
+    {
+      IntakeRequestAuth auth;
+      g_autofree char *device_id = intake_device_key_dup_id_hex (kiosk->key);
+
+      intake_protocol_sign_request_with (signer, device_id, INTAKE_PROTOCOL_ENROLL_CONTEXT, "POST", "/v1/enroll",
+                                         body, g_get_real_time () / G_USEC_PER_SEC, &auth);
+      response = test_http (server->session, "POST", url, body, &auth);
+      intake_request_auth_clear (&auth);
+    }
+  else
+    response = test_http (server->session, "POST", url, body, NULL);
   if (response->status == 200)
     {
       JsonObject *object = json_node_get_object (response->json);
@@ -644,3 +708,138 @@ test_verify_receipt (TestKiosk    *kiosk,
   g_assert_no_error (error);
   return items;
 }
+
+char *
+test_reviewer_add (TestServer         *server,
+                   const char         *name,
+                   const char         *roles,
+                   const char * const *extra_args)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n;
+
+  g_ptr_array_add (args, (char *) "reviewer");
+  g_ptr_array_add (args, (char *) (roles != NULL ? "add" : "reset"));
+  g_ptr_array_add (args, (char *) "--office");
+  g_ptr_array_add (args, server->office_dir);
+  g_ptr_array_add (args, (char *) "--passphrase-file");
+  g_ptr_array_add (args, server->passphrase_file);
+  g_ptr_array_add (args, (char *) "--name");
+  g_ptr_array_add (args, (char *) name);
+  if (roles != NULL)
+    {
+      g_ptr_array_add (args, (char *) "--roles");
+      g_ptr_array_add (args, (char *) roles);
+    }
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (args, (char *) extra_args[i]);
+  g_ptr_array_add (args, NULL);
+  if (test_admin (server, (const char * const *) args->pdata, 2, &out, &err) != 0)
+    g_error ("reviewer add %s: %s", name, err);
+  lines = g_strsplit (g_strchomp (out), "\n", -1);
+  n = g_strv_length (lines);
+  g_assert_cmpuint (n, >=, 1);
+  /* The code is the last line: six groups of four. */
+  g_assert_cmpuint (strlen (lines[n - 1]), ==, 29);
+  return g_strdup (lines[n - 1]);
+}
+
+char *
+test_reviewer_activate (TestServer *server,
+                        const char *name,
+                        const char *code,
+                        const char *passphrase_file,
+                        const char *workstation_key,
+                        int        *out_status)
+{
+  /* Without @workstation_key, the last two are left off: the store (keyring or data directory). */
+  const char *argv[] = { test_server_admin_path (), "reviewer", "activate", "--server", server->url, "--name", name,
+                         "--code", code, "--passphrase-file", passphrase_file,
+                         workstation_key != NULL ? "--workstation-key" : NULL, workstation_key, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = intake_test_run (argv, NULL, &out, &err);
+
+  if (out_status != NULL)
+    *out_status = status;
+  else if (status != 0)
+    g_error ("reviewer activate %s: %s", name, err);
+  return status == 0 ? g_steal_pointer (&out) : g_steal_pointer (&err);
+}
+
+static GBytes *
+response_b64 (TestResponse *response,
+              const char   *member)
+{
+  gsize len = 0;
+  guchar *data;
+
+  g_assert_nonnull (response->json);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (response->json));
+  data = g_base64_decode (json_object_get_string_member (json_node_get_object (response->json), member), &len);
+  return g_bytes_new_take (data, len);
+}
+
+IntakeReviewerKey *
+test_reviewer_unlock (TestServer *server,
+                      const char *name,
+                      const char *passphrase,
+                      const char *workstation_key_path)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *start_body = g_strdup_printf ("{\"name\": \"%s\"}", name);
+  g_autoptr(GBytes) start_bytes = g_bytes_new (start_body, strlen (start_body));
+  g_autoptr(TestResponse) start = NULL;
+  g_autoptr(TestResponse) finish = NULL;
+  g_autoptr(IntakeWorkstationKey) workstation = NULL;
+  g_autoptr(IntakeSecureBuffer) secret = intake_secure_buffer_new_copy (passphrase, strlen (passphrase));
+  g_autoptr(IntakeCredentials) credentials = NULL;
+  g_autoptr(GBytes) challenge = NULL;
+  g_autoptr(GBytes) salt = NULL;
+  g_autoptr(GBytes) blob = NULL;
+  g_autoptr(GByteArray) message = g_byte_array_new ();
+  g_autoptr(GBytes) message_bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *challenge_b64 = NULL;
+  g_autofree char *signature_b64 = NULL;
+  g_autofree char *finish_body = NULL;
+  g_autoptr(GBytes) finish_bytes = NULL;
+  guint8 signature[INTAKE_SIGNATURE_BYTES];
+  JsonObject *object;
+  IntakeReviewerKey *key;
+
+  url = g_strconcat (server->url, "/v1/review/unlock/start", NULL);
+  start = test_http (server->session, "POST", url, start_bytes, NULL);
+  g_assert_cmpuint (start->status, ==, 200);
+  object = json_node_get_object (start->json);
+  challenge = response_b64 (start, "challenge");
+  salt = response_b64 (start, "salt");
+  workstation = intake_workstation_key_load (workstation_key_path, &error);
+  g_assert_no_error (error);
+  credentials = intake_credentials_new_reviewer (secret, workstation, g_bytes_get_data (salt, NULL),
+                                                 json_object_get_int_member (object, "opslimit"),
+                                                 json_object_get_int_member (object, "memlimit"), &error);
+  g_assert_no_error (error);
+  g_byte_array_append (message, g_bytes_get_data (challenge, NULL), g_bytes_get_size (challenge));
+  g_byte_array_append (message, (const guint8 *)name, strlen (name));
+  message_bytes = g_bytes_new (message->data, message->len);
+  intake_credentials_sign (credentials, "review-unlock", message_bytes, signature);
+
+  challenge_b64 = g_base64_encode (g_bytes_get_data (challenge, NULL), g_bytes_get_size (challenge));
+  signature_b64 = g_base64_encode (signature, sizeof signature);
+  finish_body = g_strdup_printf ("{\"name\": \"%s\", \"challenge\": \"%s\", \"signature\": \"%s\"}",
+                                 name, challenge_b64, signature_b64);
+  finish_bytes = g_bytes_new (finish_body, strlen (finish_body));
+  g_free (url);
+  url = g_strconcat (server->url, "/v1/review/unlock/finish", NULL);
+  finish = test_http (server->session, "POST", url, finish_bytes, NULL);
+  g_assert_cmpuint (finish->status, ==, 200);
+  blob = response_b64 (finish, "blob");
+  key = intake_reviewer_key_open (blob, credentials, &error);
+  g_assert_no_error (error);
+  return key;
+}
+

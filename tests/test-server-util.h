@@ -33,6 +33,7 @@ typedef struct {
   GSubprocess        *proc;
   char               *url;
   SoupSession        *session;
+  gboolean            shared;          /* a second instance: test_server_new_instance() */
 } TestServer;
 
 typedef struct {
@@ -54,6 +55,10 @@ const char   *test_server_admin_path     (void);
 const char   *test_server_binary_path    (void);
 
 TestServer   *test_server_new            (gboolean            with_office_secret);
+/* Another server process over the same store, office key and server key
+ * (several instances, as docs/server.md runs them); start it with
+ * test_server_start(). Freeing it leaves the first one's files. */
+TestServer   *test_server_new_instance   (TestServer         *first);
 void          test_server_free           (TestServer         *self);
 /* "--data DIR" or "--postgres CONNINFO", for intake-admin. */
 void          test_server_add_store_args (TestServer         *self,
@@ -88,6 +93,34 @@ int           test_admin                 (TestServer         *self,
 char         *test_server_new_code       (TestServer         *self,
                                           const char         *location);
 
+/* intake-admin reviewer add (or, with @roles NULL, reset) --office, for
+ * @name: returns the activation code. @extra_args (may be NULL): more
+ * options (--location, --unit, --expires). */
+char         *test_reviewer_add          (TestServer         *server,
+                                          const char         *name,
+                                          const char         *roles,
+                                          const char * const *extra_args);
+/* intake-admin reviewer activate against the running server, keeping the
+ * workstation key in @workstation_key (NULL: the review app's store,
+ * which INTAKE_WORKSTATION_KEY_STORE and XDG_DATA_HOME choose): returns its standard output (with
+ * the recovery code on the last line); with @out_status, does not assert
+ * success and returns stderr on failure. */
+char         *test_reviewer_activate     (TestServer         *server,
+                                          const char         *name,
+                                          const char         *code,
+                                          const char         *passphrase_file,
+                                          const char         *workstation_key,
+                                          int                *out_status);
+
+/* The unlock protocol of docs/protocol.md, as a review client runs it:
+ * unlock/start, Argon2id of @passphrase with the salt given combined with
+ * the workstation key in @workstation_key_path, the challenge signed,
+ * unlock/finish; then the blob opened. Asserts every step. */
+IntakeReviewerKey *test_reviewer_unlock  (TestServer         *server,
+                                          const char         *name,
+                                          const char         *passphrase,
+                                          const char         *workstation_key_path);
+
 /* HTTP with the test's main context kept running (async request + a
  * nested main-context loop). @auth may be NULL (unsigned request). */
 TestResponse *test_http                  (SoupSession        *session,
@@ -95,6 +128,11 @@ TestResponse *test_http                  (SoupSession        *session,
                                           const char         *url,
                                           GBytes             *body,
                                           const IntakeRequestAuth *auth);
+/* The same request (method, path and query, signature headers) again,
+ * to @server, with @body: a replay. */
+SoupMessage  *test_message_copy_to       (SoupMessage        *msg,
+                                          TestServer         *server,
+                                          GBytes             *body);
 /* Sends a prepared message the same way. */
 TestResponse *test_send                  (SoupSession        *session,
                                           SoupMessage        *msg);
@@ -103,10 +141,17 @@ const char   *test_response_error_code   (TestResponse       *response);
 
 TestKiosk    *test_kiosk_new             (void);
 void          test_kiosk_free            (TestKiosk          *kiosk);
-/* POST /v1/enroll with @code; on 200 fills in the kiosk's server key. */
+/* POST /v1/enroll with @code, signed with the kiosk's key (context
+ * "enroll"); on 200 fills in the kiosk's server key. */
 TestResponse *test_kiosk_enroll          (TestKiosk          *kiosk,
                                           TestServer         *server,
                                           const char         *code);
+/* The same, signed by @signer (NULL: not signed): a forgery when it is not
+ * @kiosk's own key. */
+TestResponse *test_kiosk_enroll_as       (TestKiosk          *kiosk,
+                                          TestServer         *server,
+                                          const char         *code,
+                                          const IntakeDeviceKey *signer);
 /* Enrolls with a fresh code and asserts success. */
 TestKiosk    *test_kiosk_new_enrolled    (TestServer         *server);
 GBytes       *test_kiosk_seal            (TestKiosk          *kiosk,

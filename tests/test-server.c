@@ -186,6 +186,203 @@ test_enroll_round_trip (void)
   test_server_stop (server);
 }
 
+/* Enrollment proves possession of the key it registers: a fresh code in
+ * someone else's hands can neither register a kiosk's public key nor move
+ * that kiosk to another location; the kiosk itself can, and it is logged. */
+static void
+test_enroll_proof_of_possession (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) victim = NULL;
+  g_autoptr(TestKiosk) attacker = test_kiosk_new ();
+  g_autoptr(IntakeStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *move_code = NULL;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  victim = test_kiosk_new_enrolled (server);
+  g_assert_cmpstr (victim->location, ==, "Vaals");
+  code = test_server_new_code (server, "Heerlen");
+
+  /* The victim's public key, signed by the attacker's key, or not signed. */
+  {
+    g_autoptr(TestResponse) forged = test_kiosk_enroll_as (victim, server, code, attacker->key);
+    g_autoptr(TestResponse) unsigned_one = test_kiosk_enroll_as (victim, server, code, NULL);
+
+    assert_error (forged, 401, "bad_signature");
+    assert_error (unsigned_one, 401, "unauthenticated");
+  }
+  store = test_server_open_store (server);
+  {
+    g_autoptr(IntakeStoreDevice) device = intake_store_get_device (store, victim->device_id, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (device->location, ==, "Vaals");
+  }
+  /* The code was not consumed: its holder can still enroll their own key. */
+  {
+    g_autoptr(TestResponse) own = test_kiosk_enroll (attacker, server, code);
+
+    g_assert_cmpuint (own->status, ==, 200);
+    g_assert_cmpstr (attacker->location, ==, "Heerlen");
+  }
+
+  /* The kiosk itself moves with a new code: allowed, and in the audit log and the server log. */
+  move_code = test_server_new_code (server, "Gulpen-Wittem");
+  {
+    g_autoptr(TestResponse) moved = test_kiosk_enroll (victim, server, move_code);
+    g_autoptr(IntakeStoreDevice) device = NULL;
+    g_autoptr(GPtrArray) events = NULL;
+    g_autofree char *log = NULL;
+    gboolean found = FALSE;
+
+    g_assert_cmpuint (moved->status, ==, 200);
+    device = intake_store_get_device (store, victim->device_id, &error);
+    g_assert_cmpstr (device->location, ==, "Gulpen-Wittem");
+    events = intake_store_list_audit (store, NULL, 0, 1000, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < events->len; i++)
+      {
+        const IntakeAuditEvent *event = g_ptr_array_index (events, i);
+
+        if (g_str_equal (event->action, "device_relocate"))
+          {
+            g_autofree char *object = g_strdup_printf ("%s location=Gulpen-Wittem previous=Vaals", victim->device_id);
+
+            g_assert_cmpstr (event->object, ==, object);
+            g_assert_cmpstr (event->actor, ==, "device");
+            found = TRUE;
+          }
+      }
+    g_assert_true (found);
+    log = test_server_read_log (server);
+    g_assert_nonnull (strstr (log, "msg=device_relocated"));
+  }
+  test_server_stop (server);
+}
+
+/* An envelope is identified by (device id, submission id): a device that
+ * learns another kiosk's submission id (headers are readable in a USB
+ * bundle) and uploads it first takes nothing from that kiosk. */
+static void
+test_submission_id_scoped_to_device (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) a = NULL;
+  g_autoptr(TestKiosk) b = NULL;
+  g_autoptr(GPtrArray) real = envelopes_new ();
+  g_autoptr(GPtrArray) squat = envelopes_new ();
+  g_autoptr(TestResponse) squatted = NULL;
+  g_autoptr(TestResponse) stored = NULL;
+  g_autoptr(GArray) items = NULL;
+  g_autoptr(IntakeStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  IntakeStoreCounts counts;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  a = test_kiosk_new_enrolled (server);
+  b = test_kiosk_new_enrolled (server);
+  g_ptr_array_add (real, test_kiosk_seal (a, server->office));
+  id = submission_hex (g_ptr_array_index (real, 0));
+
+  /* B seals its own envelope under A's submission id and uploads it first. */
+  {
+    IntakeEnvelopeHeader header;
+    IntakeEnvelopeInfo info = { .created_at = 1, .questionnaire_id = "intake-test", .questionnaire_version = 1 };
+
+    g_assert_true (intake_envelope_parse_header (g_ptr_array_index (real, 0), &header, NULL));
+    memcpy (info.submission_id, header.submission_id, sizeof info.submission_id);
+    g_ptr_array_add (squat, intake_envelope_seal (server->office, b->key, &info, (const guint8 *)"{}", 2, &error));
+    g_assert_no_error (error);
+  }
+  squatted = test_kiosk_upload (b, server, squat);
+  assert_result (squatted, 0, "stored", NULL);
+
+  /* A's real intake is still stored, with a receipt A accepts. */
+  stored = test_kiosk_upload (a, server, real);
+  assert_result (stored, 0, "stored", NULL);
+  items = test_verify_receipt (a, stored);
+  g_assert_cmpuint (items->len, ==, 1);
+  g_assert_cmpstr (g_array_index (items, IntakeReceiptItem, 0).submission_id, ==, id);
+
+  store = test_server_open_store (server);
+  g_assert_true (intake_store_get_counts (store, &counts, &error));
+  g_assert_cmpint (counts.envelopes, ==, 2);
+  g_assert_cmpint (counts.conflicts, ==, 0);
+  {
+    g_autoptr(GBytes) mine = intake_store_dup_envelope (store, a->device_id, id, NULL, &error);
+    g_autoptr(GBytes) theirs = intake_store_dup_envelope (store, b->device_id, id, NULL, &error);
+
+    g_assert_true (g_bytes_equal (mine, g_ptr_array_index (real, 0)));
+    g_assert_true (g_bytes_equal (theirs, g_ptr_array_index (squat, 0)));
+  }
+  test_server_stop (server);
+}
+
+/* A signed request is accepted once: sent again (to this server, after a
+ * restart, or to another instance over the same store) it is refused with
+ * replayed_request, and nothing is done twice. */
+static void
+test_replay_device (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestServer) second = NULL;
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(GPtrArray) batch = envelopes_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(TestResponse) first = NULL;
+  g_autoptr(TestResponse) replayed = NULL;
+  g_autoptr(TestResponse) fresh = NULL;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  kiosk = test_kiosk_new_enrolled (server);
+  g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));
+  body = test_upload_body (batch);
+  msg = test_kiosk_message_new (kiosk, server, "POST", "/v1/envelopes", body, 0);
+  first = test_send (server->session, msg);
+  g_assert_cmpuint (first->status, ==, 200);
+  assert_result (first, 0, "stored", NULL);
+
+  /* The very same request: same headers, same body. */
+  {
+    g_autoptr(SoupMessage) again = test_message_copy_to (msg, server, body);
+
+    replayed = test_send (server->session, again);
+    assert_error (replayed, 401, "replayed_request");
+    g_assert_cmpint (test_server_metric (server, "intake_requests_replayed_total"), ==, 1);
+    g_assert_cmpint (test_server_metric (server, "intake_unauthenticated_requests_total{error=\"replayed_request\"}"),
+                     ==, 1);
+  }
+
+  /* The nonce is in the store: another instance (and a restarted one) knows it too. */
+  second = test_server_new_instance (server);
+  g_assert_true (test_server_start (second, NULL, NULL));
+  {
+    g_autoptr(SoupMessage) again = test_message_copy_to (msg, second, body);
+    g_autoptr(TestResponse) response = test_send (second->session, again);
+
+    assert_error (response, 401, "replayed_request");
+  }
+  test_server_stop (server);
+  g_assert_true (test_server_start (server, NULL, NULL));
+  {
+    g_autoptr(SoupMessage) again = test_message_copy_to (msg, server, body);
+    g_autoptr(TestResponse) response = test_send (server->session, again);
+
+    assert_error (response, 401, "replayed_request");
+  }
+
+  /* A new signature (new nonce) over the same envelope is fine: duplicate. */
+  fresh = test_kiosk_upload (kiosk, second, batch);
+  g_assert_cmpuint (fresh->status, ==, 200);
+  assert_result (fresh, 0, "duplicate", NULL);
+  test_server_stop (second);
+  test_server_stop (server);
+}
+
 /* stored, then duplicate, then conflict; the receipt lists what is safe to drop. */
 static void
 test_upload_stored_duplicate_conflict (void)
@@ -263,7 +460,7 @@ test_upload_stored_duplicate_conflict (void)
   g_assert_cmpint (counts.envelopes, ==, 3);
   g_assert_cmpint (counts.conflicts, ==, 1);
   id0 = submission_hex (g_ptr_array_index (batch, 0));
-  stored = intake_store_dup_envelope (store, id0, &meta, &error);
+  stored = intake_store_dup_envelope (store, kiosk->device_id, id0, &meta, &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (stored, g_ptr_array_index (batch, 0)));
   g_assert_cmpint (meta.source, ==, INTAKE_ENVELOPE_SOURCE_UPLOAD);
@@ -715,7 +912,7 @@ test_survives_kill (void)
       IntakeStoreEnvelope meta;
 
       g_assert_true (g_hash_table_contains (seen, id));
-      stored = intake_store_dup_envelope (store, id, &meta, &error);
+      stored = intake_store_dup_envelope (store, kiosk->device_id, id, &meta, &error);
       g_assert_no_error (error);
       g_assert_nonnull (stored);
       stored_sha = intake_sha256_hex (stored);
@@ -812,7 +1009,7 @@ test_bundle_import (void)
 
   store = test_server_open_store (server);
   first_id = submission_hex (g_ptr_array_index (envelopes, 0));
-  stored = intake_store_dup_envelope (store, first_id, &meta, &error);
+  stored = intake_store_dup_envelope (store, kiosk->device_id, first_id, &meta, &error);
   g_assert_no_error (error);
   g_assert_cmpint (meta.source, ==, INTAKE_ENVELOPE_SOURCE_BUNDLE);
 
@@ -1285,6 +1482,9 @@ main (int    argc,
   g_test_add_func ("/server/enroll/round-trip", test_enroll_round_trip);
   g_test_add_func ("/server/upload/stored-duplicate-conflict", test_upload_stored_duplicate_conflict);
   g_test_add_func ("/server/upload/mixed-batch", test_upload_mixed_batch);
+  g_test_add_func ("/server/replay/device", test_replay_device);
+  g_test_add_func ("/server/upload/submission-id-scoped-to-device", test_submission_id_scoped_to_device);
+  g_test_add_func ("/server/enroll/proof-of-possession", test_enroll_proof_of_possession);
   g_test_add_func ("/server/refusals", test_refusals);
   g_test_add_func ("/server/tls/private-ca", test_tls);
   g_test_add_func ("/server/listen/refuses-public-without-tls", test_listen_refuses_public_without_tls);

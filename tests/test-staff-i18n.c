@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "intake-keys.h"
 #include "intake-review-window-private.h"
 #include "intake-test-util.h"
 
@@ -196,9 +197,14 @@ run_admin_export (const char  *language,
   g_autofree char *dir = intake_test_tmpdir_new ();
   g_autofree char *pass_file = g_build_filename (dir, "passphrase", NULL);
   g_autofree char *out_file = g_build_filename (dir, "export.csv", NULL);
+  g_autofree char *key_file = g_build_filename (dir, "workstation.key", NULL);
+  g_autoptr(IntakeWorkstationKey) workstation = intake_workstation_key_generate (&error);
   const char *admin = g_getenv ("INTAKE_ADMIN");
 
   g_assert_nonnull (admin);
+  g_assert_no_error (error);
+  g_assert_true (intake_workstation_key_save (workstation, key_file, "test", &error));
+  g_assert_no_error (error);
   intake_test_write_file (pass_file, "a reviewer passphrase\n");
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   if (language != NULL)
@@ -208,7 +214,7 @@ run_admin_export (const char  *language,
   /* Port 1 on loopback: nothing listens there, the connection is refused. */
   process = g_subprocess_launcher_spawn (launcher, &error, admin, "export", "--server", "http://127.0.0.1:1",
                                          "--reviewer", "Anna de Vries", "--passphrase-file", pass_file,
-                                         "--format", "csv", "--out", out_file, NULL);
+                                         "--workstation-key", key_file, "--format", "csv", "--out", out_file, NULL);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, out_stderr, &error));
   g_assert_no_error (error);

@@ -227,7 +227,11 @@ sign (SoupMessageHeaders     *headers,
 
   if (signer->device != NULL)
     {
-      intake_protocol_sign_request (signer->device, method, path_and_query, body, signer->now, &auth);
+      g_autofree char *device_id = intake_device_key_dup_id_hex (signer->device);
+
+      intake_protocol_sign_request_with (signer->device, device_id,
+                                         signer->context != NULL ? signer->context : INTAKE_PROTOCOL_REQUEST_CONTEXT,
+                                         method, path_and_query, body, signer->now, &auth);
       id_header = INTAKE_HEADER_DEVICE;
     }
   else if (signer->reviewer != NULL)

@@ -48,11 +48,12 @@ typedef enum {
 #define INTAKE_HTTP_MAX_RESPONSE (16 * 1024 * 1024)
 
 /* Who signs a request. At most one key; neither: an unsigned request
- * (enrollment, unlock). */
+ * (unlock, activation). */
 typedef struct {
   const IntakeDeviceKey   *device;
   const IntakeReviewerKey *reviewer;
   gint64                   now;        /* the timestamp, seconds since the epoch */
+  const char              *context;    /* a device's: NULL for "request", or "enroll" */
 } IntakeHttpSigner;
 
 typedef struct {

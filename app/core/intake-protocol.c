@@ -89,7 +89,8 @@ intake_protocol_sign_request (const IntakeDeviceKey *device,
   g_return_if_fail (device != NULL);
 
   device_id = intake_device_key_dup_id_hex (device);
-  intake_protocol_sign_request_with (device, device_id, "request", method, path, body, now, out_auth);
+  intake_protocol_sign_request_with (device, device_id, INTAKE_PROTOCOL_REQUEST_CONTEXT, method, path, body, now,
+                                     out_auth);
 }
 
 gboolean
@@ -173,17 +174,34 @@ intake_protocol_verify_request (const IntakeDevicePublic *device,
                                 gint64                    now,
                                 GError                  **error)
 {
+  return intake_protocol_verify_request_with (device, INTAKE_PROTOCOL_REQUEST_CONTEXT, method, path, body,
+                                              timestamp, nonce, signature_b64, now, error);
+}
+
+gboolean
+intake_protocol_verify_request_with (const IntakeDevicePublic *device,
+                                     const char               *context,
+                                     const char               *method,
+                                     const char               *path,
+                                     GBytes                   *body,
+                                     const char               *timestamp,
+                                     const char               *nonce,
+                                     const char               *signature_b64,
+                                     gint64                    now,
+                                     GError                  **error)
+{
   g_autoptr(GBytes) message = NULL;
   guint8 signature[INTAKE_SIGNATURE_BYTES];
   gint64 when;
 
   g_return_val_if_fail (device != NULL, FALSE);
+  g_return_val_if_fail (context != NULL, FALSE);
 
   if (!intake_protocol_parse_auth (timestamp, nonce, signature_b64, &when, signature, error))
     return FALSE;
 
   message = intake_protocol_request_message (method, path, timestamp, nonce, body);
-  if (!intake_device_public_verify (device, "request", message, signature, NULL))
+  if (!intake_device_public_verify (device, context, message, signature, NULL))
     {
       g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE,
                    "the request signature does not verify for this device");
@@ -292,8 +310,9 @@ intake_receipt_verify (GBytes        *receipt,
     }
 
   data = g_bytes_get_data (receipt, &len);
-  if (!json_parser_load_from_data (parser, data, (gssize)len, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!intake_json_parse_untrusted (parser, data, len, INTAKE_JSON_MAX_DEPTH, &local_error))
+    return malformed (error, local_error->message), NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return malformed (error, "not a JSON object"), NULL;
   root = json_node_get_object (json_parser_get_root (parser));
 

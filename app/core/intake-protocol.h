@@ -45,6 +45,15 @@ typedef enum {
 #define INTAKE_PROTOCOL_MAX_ANONYMOUS_BODY (4 * 1024)
 #define INTAKE_PROTOCOL_MAX_BATCH        100
 
+/* The signature contexts of device requests, and of enrollment (signed
+ * with the device key it registers). */
+#define INTAKE_PROTOCOL_REQUEST_CONTEXT "request"
+#define INTAKE_PROTOCOL_ENROLL_CONTEXT  "enroll"
+/* An unlock or activation challenge: random (16) || issued_at (8) || MAC (32). */
+#define INTAKE_PROTOCOL_CHALLENGE_BYTES 56
+/* The protocol version this build speaks (docs/protocol.md). */
+#define INTAKE_PROTOCOL_VERSION  2
+
 #define INTAKE_HEADER_DEVICE     "Intake-Device"
 #define INTAKE_HEADER_TIMESTAMP  "Intake-Timestamp"
 #define INTAKE_HEADER_NONCE      "Intake-Nonce"
@@ -92,6 +101,18 @@ void      intake_protocol_sign_request     (const IntakeDeviceKey    *device,
 /* Checks the signature headers of a request against @device (looked up by
  * the caller from the Intake-Device header) at time @now. */
 gboolean  intake_protocol_verify_request   (const IntakeDevicePublic *device,
+                                            const char               *method,
+                                            const char               *path,
+                                            GBytes                   *body,
+                                            const char               *timestamp,
+                                            const char               *nonce,
+                                            const char               *signature_b64,
+                                            gint64                    now,
+                                            GError                  **error);
+
+/* As intake_protocol_verify_request(), under another @context ("enroll"). */
+gboolean  intake_protocol_verify_request_with (const IntakeDevicePublic *device,
+                                            const char               *context,
                                             const char               *method,
                                             const char               *path,
                                             GBytes                   *body,

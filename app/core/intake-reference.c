@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <sodium.h>
 #include <string.h>
 
 #include "intake-reference.h"
@@ -60,5 +61,46 @@ intake_reference_normalize (const char *input)
   if (out->len != INTAKE_REFERENCE_LENGTH + 1)
     return NULL;
 
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+char *
+intake_activation_code_generate (void)
+{
+  const guint32 base = (guint32) strlen (INTAKE_REFERENCE_ALPHABET);
+  GString *out = g_string_sized_new (INTAKE_ACTIVATION_CODE_SYMBOLS + INTAKE_ACTIVATION_CODE_SYMBOLS / 4);
+
+  for (guint i = 0; i < INTAKE_ACTIVATION_CODE_SYMBOLS; i++)
+    {
+      if (i > 0 && i % 4 == 0)
+        g_string_append_c (out, '-');
+      g_string_append_c (out, INTAKE_REFERENCE_ALPHABET[randombytes_uniform (base)]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+intake_activation_code_normalize (const char *input)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  guint symbols = 0;
+
+  g_return_val_if_fail (input != NULL, NULL);
+
+  for (const char *p = input; *p != '\0'; p++)
+    {
+      char c = g_ascii_toupper (*p);
+
+      if (c == ' ' || c == '-' || c == '\t' || c == '\n' || c == '\r')
+        continue;
+      if (strchr (INTAKE_REFERENCE_ALPHABET, c) == NULL || symbols == INTAKE_ACTIVATION_CODE_SYMBOLS)
+        return NULL;
+      if (symbols > 0 && symbols % 4 == 0)
+        g_string_append_c (out, '-');
+      g_string_append_c (out, c);
+      symbols++;
+    }
+  if (symbols != INTAKE_ACTIVATION_CODE_SYMBOLS)
+    return NULL;
   return g_string_free (g_steal_pointer (&out), FALSE);
 }

@@ -19,4 +19,14 @@ char     *intake_reference_from_submission_id (const guint8 *submission_id);
  * Returns the "XXXX-XXXX" form. */
 char     *intake_reference_normalize          (const char   *input);
 
+/* Activation codes (docs/keys.md, "Activation key"): 24 symbols of the
+ * same alphabet in six groups of four, drawn with randombytes_uniform:
+ * about 107 bits, so the code needs no slow key derivation. */
+#define INTAKE_ACTIVATION_CODE_SYMBOLS 24
+
+char     *intake_activation_code_generate     (void);
+/* As people type it (any case, spaces, dashes or none): the grouped form,
+ * or NULL unless it is 24 symbols of the alphabet. */
+char     *intake_activation_code_normalize    (const char   *input);
+
 G_END_DECLS

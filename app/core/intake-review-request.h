@@ -18,6 +18,13 @@ G_BEGIN_DECLS
 
 #define INTAKE_HEADER_REVIEWER        "Intake-Reviewer"
 #define INTAKE_REVIEW_REQUEST_CONTEXT "review-request"
+/* Signatures over challenge || name: the unlock (authentication key from
+ * passphrase and workstation key), the activation (the code's key, then
+ * the new reviewer key), and over a new key blob's SHA-256 when the
+ * passphrase changes (the current authentication key). */
+#define INTAKE_REVIEW_UNLOCK_CONTEXT     "review-unlock"
+#define INTAKE_REVIEW_ACTIVATE_CONTEXT   "review-activate"
+#define INTAKE_PASSPHRASE_CHANGE_CONTEXT "passphrase-change"
 
 /* @path_and_query: "/v1/review/submissions?state=new&limit=50" as sent.
  * @out_auth->device_id holds the reviewer id (hex). */

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include <libsoup/soup.h>
@@ -12,10 +13,15 @@
 #include "intake-crypto-error.h"
 #include "intake-envelope.h"
 #include "intake-http.h"
+#include "intake-json.h"
 #include "intake-review-client.h"
 #include "intake-review-request.h"
+#include "intake-protocol.h"
+#include "intake-reference.h"
+#include "intake-roles.h"
 #include "intake-secure.h"
 #include "intake-signed-questionnaire.h"
+#include "intake-workstation-store.h"
 
 G_DEFINE_QUARK (intake-review-client-error-quark, intake_review_client_error)
 
@@ -29,6 +35,12 @@ struct _IntakeReviewClient
   char               *reviewer_id;
   IntakeReviewerKey  *key;
   IntakeOfficePublic *office_public;
+  guint               roles;           /* IntakeRoles */
+  char              **locations;       /* scope; NULL: every location */
+  char              **units;
+  IntakeWorkstationKey *workstation;   /* kept while unlocked: a passphrase change needs it */
+  GBytes             *blob;            /* the reviewer key as the server holds it */
+  char               *workstation_file; /* instead of the keyring or data-dir file (intake-admin) */
 };
 
 G_DEFINE_FINAL_TYPE (IntakeReviewClient, intake_review_client, G_TYPE_OBJECT)
@@ -45,6 +57,7 @@ intake_review_meta_copy (const IntakeReviewMeta *self)
 
   g_return_val_if_fail (self != NULL, NULL);
   copy = g_memdup2 (self, sizeof *self);
+  copy->key = g_strdup (self->key);
   copy->submission_id = g_strdup (self->submission_id);
   copy->reference = g_strdup (self->reference);
   copy->location = g_strdup (self->location);
@@ -62,6 +75,7 @@ intake_review_meta_free (IntakeReviewMeta *self)
 {
   if (self == NULL)
     return;
+  g_free (self->key);
   g_free (self->submission_id);
   g_free (self->reference);
   g_free (self->location);
@@ -108,6 +122,7 @@ intake_review_meta_new_from_json (JsonObject *object)
   g_return_val_if_fail (object != NULL, NULL);
 
   /* The workflow answers (200/409) carry only the workflow members. */
+  meta->key = g_strdup (string_member (object, "key"));
   meta->submission_id = g_strdup (string_member (object, "submission_id"));
   meta->reference = g_strdup (string_member (object, "reference"));
   meta->location = g_strdup (string_member (object, "location"));
@@ -175,6 +190,7 @@ intake_review_client_finalize (GObject *object)
   intake_review_client_lock (self);
   g_clear_object (&self->session);
   g_free (self->server_url);
+  g_free (self->workstation_file);
 
   G_OBJECT_CLASS (intake_review_client_parent_class)->finalize (object);
 }
@@ -251,6 +267,49 @@ intake_review_client_lock (IntakeReviewClient *self)
   g_clear_pointer (&self->office_public, intake_office_public_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->reviewer_id, g_free);
+  g_clear_pointer (&self->locations, g_strfreev);
+  g_clear_pointer (&self->units, g_strfreev);
+  g_clear_pointer (&self->workstation, intake_workstation_key_free);
+  g_clear_pointer (&self->blob, g_bytes_unref);
+  self->roles = 0;
+}
+
+guint
+intake_review_client_get_roles (IntakeReviewClient *self)
+{
+  g_return_val_if_fail (INTAKE_IS_REVIEW_CLIENT (self), 0);
+  return self->key != NULL ? self->roles : 0;
+}
+
+gboolean
+intake_review_client_can (IntakeReviewClient *self,
+                          IntakePermission    permission)
+{
+  g_return_val_if_fail (INTAKE_IS_REVIEW_CLIENT (self), FALSE);
+  return self->key != NULL && intake_roles_allow ((IntakeRoles) self->roles, permission);
+}
+
+const char * const *
+intake_review_client_get_locations (IntakeReviewClient *self)
+{
+  g_return_val_if_fail (INTAKE_IS_REVIEW_CLIENT (self), NULL);
+  return (const char * const *) self->locations;
+}
+
+const char * const *
+intake_review_client_get_units (IntakeReviewClient *self)
+{
+  g_return_val_if_fail (INTAKE_IS_REVIEW_CLIENT (self), NULL);
+  return (const char * const *) self->units;
+}
+
+void
+intake_review_client_set_workstation_key_file (IntakeReviewClient *self,
+                                               const char         *path)
+{
+  g_return_if_fail (INTAKE_IS_REVIEW_CLIENT (self));
+  g_free (self->workstation_file);
+  self->workstation_file = g_strdup (path);
 }
 
 static void
@@ -260,7 +319,19 @@ set_http_error (GError             **error,
   const char *code = response->error_code;
   const char *message = response->message;
 
-  if (response->status >= 500 || response->status == 0)
+  if (response->status == SOUP_STATUS_FORBIDDEN && g_strcmp0 (code, "role_required") == 0)
+    g_set_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_FORBIDDEN,
+                 _("Your role does not allow this. Ask an administrator if your work needs it."));
+  else if (response->status == SOUP_STATUS_FORBIDDEN && g_strcmp0 (code, "out_of_scope") == 0)
+    g_set_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_FORBIDDEN,
+                 _("This is outside the locations or units you work for."));
+  else if (response->status == SOUP_STATUS_FORBIDDEN && g_strcmp0 (code, "unit_out_of_scope") == 0)
+    g_set_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_FORBIDDEN,
+                 _("You can only assign submissions to the units you work for."));
+  else if (response->status == SOUP_STATUS_FORBIDDEN)
+    g_set_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_FORBIDDEN,
+                 _("The server does not allow this (%s): %s"), code ? code : "", message ? message : "");
+  else if (response->status >= 500 || response->status == 0)
     g_set_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_SERVER,
                  _("The server could not carry out the request (HTTP %u%s%s). Try again later."),
                  response->status, code ? ", " : "", code ? code : "");
@@ -311,15 +382,39 @@ http_finish (GAsyncResult  *result,
 }
 
 /* ------------------------------------------------------------------ */
-/* Unlock                                                               */
+/* Unlock (docs/protocol.md, "Unlock")                                  */
 
+/* Everything an unlock, an activation or a passphrase change carries
+ * between its steps (threads for Argon2id and the keyring, the main
+ * context for HTTP). */
 typedef struct {
-  char               *name;
-  IntakeSecureBuffer *passphrase;
-  GBytes             *blob;
-  char               *reviewer_id;
-  GBytes             *office_public;
-  IntakeReviewerKey  *key;
+  char                 *name;
+  IntakeSecureBuffer   *passphrase;
+  IntakeSecureBuffer   *code;            /* activation: the normalized code */
+  IntakeWorkstationKey *workstation;
+  GBytes               *challenge;
+  guint8                salt[INTAKE_CREDENTIAL_SALT_BYTES];
+  guint64               opslimit;
+  guint64               memlimit;
+  char                 *workstation_id;  /* what the server says the key was made with */
+  IntakeCredentials    *credentials;
+  GBytes               *signature;
+  GBytes               *blob;
+  GBytes               *setup;
+  GBytes               *complete_challenge;
+  char                 *reviewer_id;
+  GBytes               *office_public;
+  guint                 roles;
+  char                **locations;
+  char                **units;
+  IntakeReviewerKey    *key;
+  char                 *workstation_file;
+  /* passphrase change */
+  IntakeSecureBuffer   *new_passphrase;
+  GBytes               *new_blob;
+  GBytes               *proof;
+  gboolean              kept;            /* activation: the workstation key was kept here */
+  char                 *kept_error;
 } UnlockData;
 
 static void
@@ -327,10 +422,25 @@ unlock_data_free (UnlockData *data)
 {
   g_free (data->name);
   g_clear_pointer (&data->passphrase, intake_secure_buffer_free);
+  g_clear_pointer (&data->code, intake_secure_buffer_free);
+  g_clear_pointer (&data->workstation, intake_workstation_key_free);
+  g_clear_pointer (&data->challenge, g_bytes_unref);
+  g_free (data->workstation_id);
+  g_clear_pointer (&data->credentials, intake_credentials_free);
+  g_clear_pointer (&data->signature, g_bytes_unref);
   g_clear_pointer (&data->blob, g_bytes_unref);
+  g_clear_pointer (&data->setup, g_bytes_unref);
+  g_clear_pointer (&data->complete_challenge, g_bytes_unref);
   g_free (data->reviewer_id);
   g_clear_pointer (&data->office_public, g_bytes_unref);
+  g_strfreev (data->locations);
+  g_strfreev (data->units);
   g_clear_pointer (&data->key, intake_reviewer_key_free);
+  g_free (data->workstation_file);
+  g_clear_pointer (&data->new_passphrase, intake_secure_buffer_free);
+  g_clear_pointer (&data->new_blob, g_bytes_unref);
+  g_clear_pointer (&data->proof, g_bytes_unref);
+  g_free (data->kept_error);
   g_free (data);
 }
 
@@ -343,25 +453,338 @@ wrong_credentials (GTask *task)
                            _("This name and password do not match"));
 }
 
+static GBytes *
+b64_member (JsonObject *object,
+            const char *name,
+            gsize       expected)
+{
+  const char *text = string_member (object, name);
+  guchar *raw;
+  gsize len = 0;
+
+  if (text == NULL)
+    return NULL;
+  raw = g_base64_decode (text, &len);
+  if (expected > 0 && len != expected)
+    {
+      g_free (raw);
+      return NULL;
+    }
+  return g_bytes_new_take (raw, len);
+}
+
+/* The roles and scope of an unlock or activation answer. */
+static gboolean
+read_access (JsonObject  *object,
+             UnlockData  *data)
+{
+  JsonNode *node = json_object_get_member (object, "roles");
+  const char *lists[] = { "locations", "units" };
+  char ***targets[] = { &data->locations, &data->units };
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  data->roles = 0;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
+    {
+      const char *role = json_array_get_string_element (json_node_get_array (node), i);
+      IntakeRoles one = 0;
+
+      /* A role this build does not know grants nothing here. */
+      if (role != NULL && intake_roles_from_string (role, &one))
+        data->roles |= one;
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (lists); k++)
+    {
+      JsonNode *list = json_object_get_member (object, lists[k]);
+      GPtrArray *values;
+
+      if (list == NULL || JSON_NODE_HOLDS_NULL (list))
+        continue;
+      if (!JSON_NODE_HOLDS_ARRAY (list))
+        return FALSE;
+      values = g_ptr_array_new ();
+      for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
+        g_ptr_array_add (values, g_strdup (json_array_get_string_element (json_node_get_array (list), i)));
+      g_ptr_array_add (values, NULL);
+      *targets[k] = (char **) g_ptr_array_free (values, FALSE);
+    }
+  return TRUE;
+}
+
+static GBytes *
+challenge_message (GBytes     *challenge,
+                   const char *name,
+                   GBytes     *extra)
+{
+  GByteArray *message = g_byte_array_new ();
+
+  g_byte_array_append (message, g_bytes_get_data (challenge, NULL), g_bytes_get_size (challenge));
+  g_byte_array_append (message, (const guint8 *)name, strlen (name));
+  if (extra != NULL)
+    g_byte_array_append (message, g_bytes_get_data (extra, NULL), g_bytes_get_size (extra));
+  return g_byte_array_free_to_bytes (message);
+}
+
+static GBytes *
+signature_bytes (const guint8 *signature)
+{
+  return g_bytes_new (signature, INTAKE_SIGNATURE_BYTES);
+}
+
+static GBytes *
+sha256_bytes (GBytes *data)
+{
+  guint8 hash[32];
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  gsize len = sizeof hash;
+
+  g_checksum_update (checksum, g_bytes_get_data (data, NULL), g_bytes_get_size (data));
+  g_checksum_get_digest (checksum, hash, &len);
+  return g_bytes_new (hash, sizeof hash);
+}
+
+/* Takes @task (its cancellable is the request's). */
 static void
-unwrap_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+post_json (IntakeReviewClient  *self,
+           const char          *path,
+           JsonBuilder         *builder,
+           GAsyncReadyCallback  callback,
+           GTask               *task)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autoptr(GBytes) body = intake_http_json_body (root);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  intake_http_request_async (self->session, self->server_url, SOUP_METHOD_POST, path, body, NULL, cancellable,
+                             callback, task);
+}
+
+static void
+add_b64 (JsonBuilder *builder,
+         const char  *member,
+         GBytes      *bytes)
+{
+  g_autofree char *b64 = g_base64_encode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, b64);
+}
+
+/* The answer of an unlock or activation step: 200 and its object, or the
+ * task returned with the error the reviewer should read. */
+static JsonObject *
+step_answer (GTask              *task,
+             GAsyncResult       *result,
+             IntakeHttpResponse **out_response)
+{
+  g_autoptr(GError) error = NULL;
+  IntakeHttpResponse *response = http_finish (result, &error);
+  JsonObject *object;
+
+  *out_response = response;
+  if (response == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return NULL;
+    }
+  if (response->status == SOUP_STATUS_UNAUTHORIZED && g_strcmp0 (response->error_code, "wrong_credentials") == 0)
+    {
+      wrong_credentials (task);
+      return NULL;
+    }
+  if (response->status == 429)
+    {
+      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_SLOW_DOWN,
+                               _("Too many failed attempts with this name. Wait 15 minutes, or ask an "
+                                 "administrator to lift the lock."));
+      return NULL;
+    }
+  if (response->status == SOUP_STATUS_UNAUTHORIZED &&
+      (g_strcmp0 (response->error_code, "challenge_expired") == 0 ||
+       g_strcmp0 (response->error_code, "replayed_request") == 0))
+    {
+      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_SERVER,
+                               _("Unlocking took too long. Try again."));
+      return NULL;
+    }
+  if (response->status != SOUP_STATUS_OK)
+    {
+      set_http_error (&error, response);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return NULL;
+    }
+  if (!(object = intake_http_response_get_object (response)))
+    {
+      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
+                               _("The server’s answer to the unlock is incomplete"));
+      return NULL;
+    }
+  return object;
+}
+
+static void
+no_workstation_key (GTask      *task,
+                    const char *name,
+                    gboolean    other_key)
+{
+  if (other_key)
+    g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_NO_WORKSTATION_KEY,
+                             _("This computer holds another workstation key for “%s” than the one your key "
+                               "was made with (you may have set up intake-review again elsewhere). Enter the "
+                               "recovery code of your latest recovery sheet."), name);
+  else
+    g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_NO_WORKSTATION_KEY,
+                             _("This computer has no workstation key for “%s”. If you are new or your "
+                               "password was reset, use your activation code; on a new computer, enter the "
+                               "recovery code from your recovery sheet."), name);
+}
+
+static IntakeWorkstationKey *
+lookup_workstation (UnlockData  *data,
+                    GError     **error)
+{
+  if (data->workstation_file != NULL)
+    {
+      if (!g_file_test (data->workstation_file, G_FILE_TEST_EXISTS))
+        return NULL;
+      return intake_workstation_key_load (data->workstation_file, error);
+    }
+  return intake_workstation_store_lookup (data->name, NULL, error);
+}
+
+static void unlock_finish_cb (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data);
+
+/* Thread: Argon2id, then the signature over challenge || name. */
+static void
+derive_and_sign_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
 {
   UnlockData *data = task_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = NULL;
+  g_autoptr(GBytes) message = NULL;
+  guint8 signature[INTAKE_SIGNATURE_BYTES];
 
-  data->key = intake_reviewer_key_unwrap (data->blob, data->passphrase, &error);
-  g_clear_pointer (&data->passphrase, intake_secure_buffer_free);
-  if (data->key == NULL)
+  data->credentials = intake_credentials_new_reviewer (data->passphrase, data->workstation, data->salt,
+                                                       data->opslimit, data->memlimit, &error);
+  if (data->credentials == NULL)
     {
-      if (g_error_matches (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_PASSPHRASE))
-        wrong_credentials (task);
-      else
-        g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
-                                 _("The key from the server cannot be read: %s"), error->message);
+      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
+                               _("The server’s answer to the unlock cannot be used: %s"), error->message);
+      return;
+    }
+  message = challenge_message (data->challenge, data->name, NULL);
+  intake_credentials_sign (data->credentials, INTAKE_REVIEW_UNLOCK_CONTEXT, message, signature);
+  data->signature = signature_bytes (signature);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+derived_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  IntakeReviewClient *self = g_task_get_source_object (task);
+  UnlockData *data = g_task_get_task_data (task);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, data->name);
+  add_b64 (builder, "challenge", data->challenge);
+  add_b64 (builder, "signature", data->signature);
+  json_builder_end_object (builder);
+  post_json (self, "/v1/review/unlock/finish", builder, unlock_finish_cb, g_steal_pointer (&task));
+}
+
+static void
+unlock_start_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  UnlockData *data = g_task_get_task_data (task);
+  g_autoptr(IntakeHttpResponse) response = NULL;
+  g_autoptr(GBytes) salt = NULL;
+  g_autofree char *local_id = NULL;
+  GTask *thread_task;
+  JsonObject *object;
+  gint64 opslimit = 0, memlimit = 0;
+
+  if (!(object = step_answer (task, result, &response)))
+    return;
+  if (!(data->challenge = b64_member (object, "challenge", INTAKE_PROTOCOL_CHALLENGE_BYTES)) ||
+      !(salt = b64_member (object, "salt", INTAKE_CREDENTIAL_SALT_BYTES)) ||
+      !int_member (object, "opslimit", &opslimit) || !int_member (object, "memlimit", &memlimit) ||
+      g_strcmp0 (string_member (object, "kdf"), "argon2id13") != 0 ||
+      string_member (object, "workstation_id") == NULL)
+    {
+      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
+                               _("The server’s answer to the unlock is incomplete"));
+      return;
+    }
+  memcpy (data->salt, g_bytes_get_data (salt, NULL), sizeof data->salt);
+  data->opslimit = (guint64) opslimit;
+  data->memlimit = (guint64) memlimit;
+
+  /* A key made on another workstation cannot unlock here: say so rather
+   * than spend a second on Argon2id and be told the password is wrong. */
+  local_id = intake_workstation_key_dup_id_hex (data->workstation);
+  if (!g_str_equal (local_id, string_member (object, "workstation_id")))
+    {
+      no_workstation_key (task, data->name, TRUE);
+      return;
+    }
+
+  thread_task = g_task_new (g_task_get_source_object (task), g_task_get_cancellable (task), derived_cb,
+                            g_object_ref (task));
+  g_task_set_task_data (thread_task, data, NULL);
+  g_task_run_in_thread (thread_task, derive_and_sign_thread);
+  g_object_unref (thread_task);
+}
+
+static void
+unlock_finish_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  UnlockData *data = g_task_get_task_data (task);
+  g_autoptr(IntakeHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  JsonObject *object;
+  const char *reviewer_id;
+
+  if (!(object = step_answer (task, result, &response)))
+    return;
+  if (!(data->blob = b64_member (object, "blob", 0)) || !(reviewer_id = string_member (object, "reviewer_id")) ||
+      !read_access (object, data))
+    {
+      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
+                               _("The server’s answer to the unlock is incomplete"));
+      return;
+    }
+  data->office_public = b64_member (object, "office_public", 0);
+  data->reviewer_id = g_strdup (reviewer_id);
+
+  /* The same credentials that signed the challenge open the blob: no
+   * second Argon2id. */
+  if (!(data->key = intake_reviewer_key_open (data->blob, data->credentials, &error)))
+    {
+      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
+                               _("The key from the server cannot be read: %s"), error->message);
       return;
     }
   id = intake_reviewer_key_dup_id_hex (data->key);
@@ -375,61 +798,59 @@ unwrap_thread (GTask        *task,
 }
 
 static void
-unlock_answer_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+post_unlock_start (GTask *task)
+{
+  IntakeReviewClient *self = g_task_get_source_object (task);
+  UnlockData *data = g_task_get_task_data (task);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, data->name);
+  json_builder_end_object (builder);
+  post_json (self, "/v1/review/unlock/start", builder, unlock_start_cb, task);
+}
+
+/* Thread: the keyring may be a D-Bus round trip (and a prompt). */
+static void
+lookup_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  UnlockData *data = task_data;
+  g_autoptr(GError) error = NULL;
+
+  data->workstation = lookup_workstation (data, &error);
+  if (error != NULL)
+    {
+      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_NO_WORKSTATION_KEY,
+                               _("The workstation key on this computer cannot be read: %s"), error->message);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+looked_up_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   UnlockData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(IntakeHttpResponse) response = http_finish (result, &error);
-  JsonObject *object;
-  const char *blob_b64, *office_b64, *id;
 
-  if (response == NULL)
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if (response->status == SOUP_STATUS_NOT_FOUND && g_strcmp0 (response->error_code, "unknown_reviewer") == 0)
+  if (data->workstation == NULL)
     {
-      wrong_credentials (task);
+      no_workstation_key (task, data->name, FALSE);
       return;
     }
-  if (response->status == 429)
-    {
-      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_SLOW_DOWN,
-                               _("Too many attempts with this name. Wait a minute and try again."));
-      return;
-    }
-  if (response->status != SOUP_STATUS_OK)
-    {
-      set_http_error (&error, response);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (!(object = intake_http_response_get_object (response)) ||
-      !(blob_b64 = string_member (object, "blob")) || !(id = string_member (object, "reviewer_id")))
-    {
-      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
-                               _("The server’s answer to the unlock is incomplete"));
-      return;
-    }
-  {
-    gsize len = 0;
-    guchar *raw = g_base64_decode (blob_b64, &len);
-
-    data->blob = g_bytes_new_take (raw, len);
-  }
-  if ((office_b64 = string_member (object, "office_public")) != NULL)
-    {
-      gsize len = 0;
-      guchar *raw = g_base64_decode (office_b64, &len);
-
-      data->office_public = g_bytes_new_take (raw, len);
-    }
-  data->reviewer_id = g_strdup (id);
-  g_task_run_in_thread (task, unwrap_thread);
+  post_unlock_start (g_steal_pointer (&task));
 }
 
 void
@@ -441,9 +862,7 @@ intake_review_client_unlock_async (IntakeReviewClient       *self,
                                    gpointer                  user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GBytes) body = NULL;
+  GTask *thread_task;
   UnlockData *data;
 
   g_return_if_fail (INTAKE_IS_REVIEW_CLIENT (self));
@@ -454,6 +873,7 @@ intake_review_client_unlock_async (IntakeReviewClient       *self,
   data = g_new0 (UnlockData, 1);
   data->name = g_strstrip (g_strdup (name));
   data->passphrase = intake_secure_buffer_new_copy (passphrase->data, passphrase->len);
+  data->workstation_file = g_strdup (self->workstation_file);
   g_task_set_task_data (task, data, (GDestroyNotify)unlock_data_free);
 
   if (*data->name == '\0' || passphrase->len == 0)
@@ -462,14 +882,28 @@ intake_review_client_unlock_async (IntakeReviewClient       *self,
       return;
     }
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, data->name);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  body = intake_http_json_body (root);
-  intake_http_request_async (self->session, self->server_url, SOUP_METHOD_POST, "/v1/review/unlock", body,
-                             NULL, cancellable, unlock_answer_cb, g_steal_pointer (&task));
+  thread_task = g_task_new (self, cancellable, looked_up_cb, g_steal_pointer (&task));
+  g_task_set_task_data (thread_task, data, NULL);
+  g_task_run_in_thread (thread_task, lookup_thread);
+  g_object_unref (thread_task);
+}
+
+/* Takes over what an unlock or activation left in @data. */
+static void
+become_unlocked (IntakeReviewClient *self,
+                 UnlockData         *data)
+{
+  intake_review_client_lock (self);
+  self->key = g_steal_pointer (&data->key);
+  self->name = g_strdup (data->name);
+  self->reviewer_id = g_strdup (data->reviewer_id);
+  self->roles = data->roles;
+  self->locations = g_steal_pointer (&data->locations);
+  self->units = g_steal_pointer (&data->units);
+  self->workstation = g_steal_pointer (&data->workstation);
+  self->blob = data->new_blob != NULL ? g_bytes_ref (data->new_blob) : g_bytes_ref (data->blob);
+  if (data->office_public != NULL)
+    self->office_public = intake_office_public_new_from_bytes (data->office_public, NULL);
 }
 
 gboolean
@@ -478,20 +912,600 @@ intake_review_client_unlock_finish (IntakeReviewClient  *self,
                                     GError             **error)
 {
   GTask *task = G_TASK (result);
-  UnlockData *data;
 
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   if (!g_task_propagate_boolean (task, error))
     return FALSE;
-  data = g_task_get_task_data (task);
-  intake_review_client_lock (self);
-  self->key = g_steal_pointer (&data->key);
-  self->name = g_strdup (data->name);
-  self->reviewer_id = g_strdup (data->reviewer_id);
-  if (data->office_public != NULL)
-    self->office_public = intake_office_public_new_from_bytes (data->office_public, NULL);
+  become_unlocked (self, g_task_get_task_data (task));
   return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Activation (docs/protocol.md, "Activation")                          */
+
+static void activate_finish_cb (GObject      *source,
+                                GAsyncResult *result,
+                                gpointer      user_data);
+static void activate_complete_cb (GObject      *source,
+                                  GAsyncResult *result,
+                                  gpointer      user_data);
+
+static void
+activate_start_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  IntakeReviewClient *self = g_task_get_source_object (task);
+  UnlockData *data = g_task_get_task_data (task);
+  g_autoptr(IntakeHttpResponse) response = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GBytes) salt = NULL;
+  g_autoptr(GBytes) message = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  guint8 raw[INTAKE_SIGNATURE_BYTES];
+  JsonObject *object;
+
+  if (!(object = step_answer (task, result, &response)))
+    return;
+  if (!(data->challenge = b64_member (object, "challenge", INTAKE_PROTOCOL_CHALLENGE_BYTES)) ||
+      !(salt = b64_member (object, "salt", INTAKE_CREDENTIAL_SALT_BYTES)))
+    {
+      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
+                               _("The server’s answer to the activation is incomplete"));
+      return;
+    }
+  /* The code has over 100 bits: no slow derivation, no thread. */
+  data->credentials = intake_credentials_new_setup ((const char *)data->code->data, data->code->len,
+                                                    g_bytes_get_data (salt, NULL), NULL);
+  message = challenge_message (data->challenge, data->name, NULL);
+  intake_credentials_sign (data->credentials, INTAKE_REVIEW_ACTIVATE_CONTEXT, message, raw);
+  signature = signature_bytes (raw);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, data->name);
+  add_b64 (builder, "challenge", data->challenge);
+  add_b64 (builder, "signature", signature);
+  json_builder_end_object (builder);
+  post_json (self, "/v1/review/activate/finish", builder, activate_finish_cb, g_steal_pointer (&task));
+}
+
+/* Thread: opens the activation key, makes the reviewer's own signing key
+ * and workstation key, seals them with the new passphrase (Argon2id), and
+ * keeps the workstation key on this computer. */
+static void
+activate_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  UnlockData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeOfficeSecret) office = NULL;
+  g_autoptr(IntakeCredentials) reviewer_credentials = NULL;
+  g_autoptr(GBytes) hash = NULL;
+  g_autoptr(GBytes) message = NULL;
+  guint8 raw[INTAKE_SIGNATURE_BYTES];
+
+  if (!(office = intake_office_secret_open_setup (data->setup, data->credentials, &error)))
+    {
+      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
+                               _("The activation key from the server cannot be opened: %s"), error->message);
+      return;
+    }
+  if (!(data->key = intake_reviewer_key_generate (office, &error)) ||
+      !(data->workstation = intake_workstation_key_generate (&error)) ||
+      !(reviewer_credentials = intake_credentials_new_reviewer (data->passphrase, data->workstation, NULL, 0, 0,
+                                                                &error)) ||
+      !(data->blob = intake_reviewer_key_seal (data->key, reviewer_credentials, &error)))
+    {
+      if (g_error_matches (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WEAK_PASSPHRASE))
+        g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_WEAK_PASSPHRASE,
+                                 _("Choose a password of at least 12 characters, for example a few unrelated "
+                                   "words."));
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The code's key signs challenge, name and the new key's hash; the new
+   * reviewer key signs challenge and name. */
+  hash = sha256_bytes (data->blob);
+  message = challenge_message (data->complete_challenge, data->name, hash);
+  intake_credentials_sign (data->credentials, INTAKE_REVIEW_ACTIVATE_CONTEXT, message, raw);
+  data->signature = signature_bytes (raw);
+  g_clear_pointer (&message, g_bytes_unref);
+  message = challenge_message (data->complete_challenge, data->name, NULL);
+  intake_reviewer_key_sign (data->key, INTAKE_REVIEW_ACTIVATE_CONTEXT, message, raw);
+  data->proof = signature_bytes (raw);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+activated_locally_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  IntakeReviewClient *self = g_task_get_source_object (task);
+  UnlockData *data = g_task_get_task_data (task);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) sign_pk = NULL;
+  IntakeReviewerPublic pub;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  intake_reviewer_key_get_public (data->key, &pub);
+  sign_pk = g_bytes_new (pub.sign_pk, sizeof pub.sign_pk);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, data->name);
+  add_b64 (builder, "challenge", data->complete_challenge);
+  add_b64 (builder, "blob", data->blob);
+  add_b64 (builder, "sign_pk", sign_pk);
+  add_b64 (builder, "setup_signature", data->signature);
+  add_b64 (builder, "key_signature", data->proof);
+  json_builder_end_object (builder);
+  post_json (self, "/v1/review/activate/complete", builder, activate_complete_cb, g_steal_pointer (&task));
+}
+
+static void
+activate_finish_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  UnlockData *data = g_task_get_task_data (task);
+  g_autoptr(IntakeHttpResponse) response = NULL;
+  GTask *thread_task;
+  JsonObject *object;
+
+  if (!(object = step_answer (task, result, &response)))
+    return;
+  if (!(data->setup = b64_member (object, "setup", 0)) ||
+      !(data->complete_challenge = b64_member (object, "complete_challenge", INTAKE_PROTOCOL_CHALLENGE_BYTES)))
+    {
+      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
+                               _("The server’s answer to the activation is incomplete"));
+      return;
+    }
+  data->office_public = b64_member (object, "office_public", 0);
+  thread_task = g_task_new (g_task_get_source_object (task), g_task_get_cancellable (task), activated_locally_cb,
+                            g_object_ref (task));
+  g_task_set_task_data (thread_task, data, NULL);
+  g_task_run_in_thread (thread_task, activate_thread);
+  g_object_unref (thread_task);
+}
+
+/* Thread: keeps the workstation key (the keyring may prompt). Never
+ * fails the task: data->kept says whether it worked, data->kept_error why not. */
+static void
+save_workstation_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  UnlockData *data = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (data->workstation_file != NULL)
+    {
+      g_unlink (data->workstation_file);
+      data->kept = intake_workstation_key_save (data->workstation, data->workstation_file,
+                                                "intake workstation key (keep it on this computer)", &error);
+    }
+  else
+    data->kept = intake_workstation_store_save (data->name, data->workstation, NULL, &error);
+  if (!data->kept)
+    data->kept_error = g_strdup (error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+saved_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  /* Activation is done either way (the key is on the server); whether the
+   * workstation key was kept is said beside the result. */
+  g_task_return_boolean (task, g_task_propagate_boolean (G_TASK (result), NULL));
+}
+
+static void
+activate_complete_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  UnlockData *data = g_task_get_task_data (task);
+  g_autoptr(IntakeHttpResponse) response = NULL;
+  const char *reviewer_id;
+  GTask *thread_task;
+  JsonObject *object;
+
+  if (!(object = step_answer (task, result, &response)))
+    return;
+  if (!(reviewer_id = string_member (object, "reviewer_id")) || !read_access (object, data))
+    {
+      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
+                               _("The server’s answer to the activation is incomplete"));
+      return;
+    }
+  data->reviewer_id = g_strdup (reviewer_id);
+  thread_task = g_task_new (g_task_get_source_object (task), g_task_get_cancellable (task), saved_cb,
+                            g_object_ref (task));
+  g_task_set_task_data (thread_task, data, NULL);
+  g_task_run_in_thread (thread_task, save_workstation_thread);
+  g_object_unref (thread_task);
+}
+
+void
+intake_review_client_activate_async (IntakeReviewClient       *self,
+                                     const char               *name,
+                                     const char               *code,
+                                     const IntakeSecureBuffer *passphrase,
+                                     GCancellable             *cancellable,
+                                     GAsyncReadyCallback       callback,
+                                     gpointer                  user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(IntakeSecureStr) normalized = NULL;
+  UnlockData *data;
+
+  g_return_if_fail (INTAKE_IS_REVIEW_CLIENT (self));
+  g_return_if_fail (name != NULL && code != NULL && passphrase != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, intake_review_client_activate_async);
+  data = g_new0 (UnlockData, 1);
+  data->name = g_strstrip (g_strdup (name));
+  data->passphrase = intake_secure_buffer_new_copy (passphrase->data, passphrase->len);
+  data->workstation_file = g_strdup (self->workstation_file);
+  g_task_set_task_data (task, data, (GDestroyNotify)unlock_data_free);
+
+  if (*data->name == '\0' || !(normalized = intake_activation_code_normalize (code)))
+    {
+      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_WRONG_CREDENTIALS,
+                               _("An activation code has 24 letters and digits in groups of four, for example "
+                                 "K7MX-3PEA-9TCH-WRNU-AC4F-HJ76. Check what you typed."));
+      return;
+    }
+  if (passphrase->len < 12)
+    {
+      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_WEAK_PASSPHRASE,
+                               _("Choose a password of at least 12 characters, for example a few unrelated "
+                                 "words."));
+      return;
+    }
+  data->code = intake_secure_buffer_new_copy (normalized, strlen (normalized));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, data->name);
+  json_builder_end_object (builder);
+  post_json (self, "/v1/review/activate/start", builder, activate_start_cb, g_steal_pointer (&task));
+}
+
+IntakeWorkstationKey *
+intake_review_client_activate_finish (IntakeReviewClient  *self,
+                                      GAsyncResult        *result,
+                                      gboolean            *out_kept,
+                                      char               **out_kept_error,
+                                      GError             **error)
+{
+  GTask *task = G_TASK (result);
+  g_autoptr(IntakeSecureBuffer) blob = NULL;
+  UnlockData *data;
+  IntakeWorkstationKey *copy;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  if (!g_task_propagate_boolean (task, error))
+    return NULL;
+  data = g_task_get_task_data (task);
+  if (out_kept != NULL)
+    *out_kept = data->kept;
+  if (out_kept_error != NULL)
+    *out_kept_error = g_strdup (data->kept_error);
+  blob = intake_workstation_key_encode (data->workstation);
+  copy = intake_workstation_key_decode (blob->data, blob->len, NULL, NULL);
+  become_unlocked (self, data);
+  return copy;
+}
+
+/* ------------------------------------------------------------------ */
+/* Passphrase change (docs/protocol.md, "Passphrase change")            */
+
+static void
+passphrase_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  UnlockData *data = task_data;
+  g_autoptr(IntakeCredentials) old = NULL;
+  g_autoptr(IntakeCredentials) fresh = NULL;
+  g_autoptr(GBytes) hash = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 raw[INTAKE_SIGNATURE_BYTES];
+
+  /* Both passphrases through Argon2id: the old one must still derive the
+   * verifier the server holds. */
+  if (!(old = intake_credentials_new_reviewer (data->passphrase, data->workstation, data->salt, data->opslimit,
+                                               data->memlimit, &error)) ||
+      !intake_reviewer_key_open (data->blob, old, NULL))
+    {
+      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_WRONG_CREDENTIALS,
+                               _("The current password is not right"));
+      return;
+    }
+  if (!(fresh = intake_credentials_new_reviewer (data->new_passphrase, data->workstation, NULL, 0, 0, &error)))
+    {
+      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_WEAK_PASSPHRASE,
+                               _("Choose a password of at least 12 characters, for example a few unrelated "
+                                 "words."));
+      return;
+    }
+  if (!(data->new_blob = intake_reviewer_key_seal (data->key, fresh, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  hash = sha256_bytes (data->new_blob);
+  intake_credentials_sign (old, INTAKE_PASSPHRASE_CHANGE_CONTEXT, hash, raw);
+  data->proof = signature_bytes (raw);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+passphrase_posted_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  IntakeReviewClient *self = INTAKE_REVIEW_CLIENT (source);
+  UnlockData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = intake_review_client_request_finish (self, result, NULL, &error);
+
+  if (answer == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* The next change starts from the new key. */
+  g_clear_pointer (&self->blob, g_bytes_unref);
+  self->blob = g_bytes_ref (data->new_blob);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+passphrase_derived_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  IntakeReviewClient *self = g_task_get_source_object (task);
+  UnlockData *data = g_task_get_task_data (task);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  json_builder_begin_object (builder);
+  add_b64 (builder, "blob", data->new_blob);
+  add_b64 (builder, "proof", data->proof);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = intake_http_json_body (root);
+  {
+    GCancellable *cancellable = g_task_get_cancellable (task);
+
+    intake_review_client_request_async (self, "POST", "/v1/review/passphrase", body, cancellable,
+                                        passphrase_posted_cb, g_steal_pointer (&task));
+  }
+}
+
+void
+intake_review_client_change_passphrase_async (IntakeReviewClient       *self,
+                                              const IntakeSecureBuffer *current,
+                                              const IntakeSecureBuffer *replacement,
+                                              GCancellable             *cancellable,
+                                              GAsyncReadyCallback       callback,
+                                              gpointer                  user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  IntakeReviewerBlobInfo info;
+  GTask *thread_task;
+  UnlockData *data;
+
+  g_return_if_fail (INTAKE_IS_REVIEW_CLIENT (self));
+  g_return_if_fail (current != NULL && replacement != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, intake_review_client_change_passphrase_async);
+  if (self->key == NULL || self->workstation == NULL || self->blob == NULL ||
+      !intake_reviewer_key_blob_peek (self->blob, &info, NULL))
+    {
+      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_LOCKED,
+                               _("Unlock first with your name and password"));
+      return;
+    }
+  data = g_new0 (UnlockData, 1);
+  data->name = g_strdup (self->name);
+  data->passphrase = intake_secure_buffer_new_copy (current->data, current->len);
+  data->new_passphrase = intake_secure_buffer_new_copy (replacement->data, replacement->len);
+  {
+    g_autoptr(IntakeSecureBuffer) blob = intake_workstation_key_encode (self->workstation);
+
+    data->workstation = intake_workstation_key_decode (blob->data, blob->len, NULL, NULL);
+  }
+  data->blob = g_bytes_ref (self->blob);
+  memcpy (data->salt, info.salt, sizeof data->salt);
+  data->opslimit = info.opslimit;
+  data->memlimit = info.memlimit;
+  /* The unlocked key is sealed again: a copy, so a lock meanwhile is harmless. */
+  data->key = intake_reviewer_key_copy (self->key);
+  g_task_set_task_data (task, data, (GDestroyNotify)unlock_data_free);
+
+  thread_task = g_task_new (self, cancellable, passphrase_derived_cb, g_steal_pointer (&task));
+  g_task_set_task_data (thread_task, data, NULL);
+  g_task_run_in_thread (thread_task, passphrase_thread);
+  g_object_unref (thread_task);
+}
+
+gboolean
+intake_review_client_change_passphrase_finish (IntakeReviewClient  *self,
+                                               GAsyncResult        *result,
+                                               GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Activation codes, made by an administrator                           */
+
+typedef struct {
+  char *code;
+} SetupData;
+
+static void
+setup_data_free (SetupData *data)
+{
+  intake_secure_strfree (data->code);
+  g_free (data);
+}
+
+static void
+setup_posted_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = intake_review_client_request_finish (INTAKE_REVIEW_CLIENT (source), result, NULL,
+                                                                    &error);
+
+  if (answer == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+add_string_list (JsonBuilder        *builder,
+                 const char         *member,
+                 const char * const *values)
+{
+  json_builder_set_member_name (builder, member);
+  if (values == NULL)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+  json_builder_begin_array (builder);
+  for (guint i = 0; values[i] != NULL; i++)
+    json_builder_add_string_value (builder, values[i]);
+  json_builder_end_array (builder);
+}
+
+void
+intake_review_client_create_activation_async (IntakeReviewClient  *self,
+                                              const char          *name,
+                                              guint                roles,
+                                              const char * const  *locations,
+                                              const char * const  *units,
+                                              gboolean             keep_access,
+                                              gint64               ttl_seconds,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(IntakeCredentials) credentials = NULL;
+  g_autoptr(GBytes) setup = NULL;
+  g_autoptr(GError) error = NULL;
+  SetupData *data;
+
+  g_return_if_fail (INTAKE_IS_REVIEW_CLIENT (self));
+  g_return_if_fail (name != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, intake_review_client_create_activation_async);
+  data = g_new0 (SetupData, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify)setup_data_free);
+  if (self->key == NULL)
+    {
+      g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_LOCKED,
+                               _("Unlock first with your name and password"));
+      return;
+    }
+
+  /* The office secret of this administrator's own unlocked key, sealed
+   * with a new code: the office secret's holder need not be there. */
+  data->code = intake_activation_code_generate ();
+  credentials = intake_credentials_new_setup (data->code, strlen (data->code), NULL, &error);
+  if (credentials == NULL ||
+      !(setup = intake_office_secret_seal_setup (intake_reviewer_key_get_office (self->key), credentials, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+  add_b64 (builder, "setup", setup);
+  if (!keep_access)
+    {
+      g_auto(GStrv) role_names = intake_roles_to_strv ((IntakeRoles) roles);
+
+      add_string_list (builder, "roles", (const char * const *) role_names);
+      add_string_list (builder, "locations", locations);
+      add_string_list (builder, "units", units);
+    }
+  if (ttl_seconds > 0)
+    {
+      json_builder_set_member_name (builder, "ttl");
+      json_builder_add_int_value (builder, ttl_seconds);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = intake_http_json_body (root);
+  intake_review_client_request_async (self, "POST", "/v1/review/reviewers/activation", body, cancellable,
+                                      setup_posted_cb, g_steal_pointer (&task));
+}
+
+char *
+intake_review_client_create_activation_finish (IntakeReviewClient  *self,
+                                               GAsyncResult        *result,
+                                               GError             **error)
+{
+  SetupData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  data = g_task_get_task_data (G_TASK (result));
+  return g_strdup (data->code);
 }
 
 /* ------------------------------------------------------------------ */
@@ -742,7 +1756,7 @@ list_answer (IntakeReviewClient *self,
       IntakeReviewMeta *meta = JSON_NODE_HOLDS_OBJECT (element)
                                ? intake_review_meta_new_from_json (json_node_get_object (element)) : NULL;
 
-      if (meta == NULL || meta->submission_id == NULL)
+      if (meta == NULL || meta->submission_id == NULL || meta->key == NULL)
         {
           intake_review_meta_free (meta);
           list_result_free (r);
@@ -835,7 +1849,7 @@ open_note (IntakeReviewClient  *self,
 {
   g_autoptr(IntakeReviewNote) note = g_new0 (IntakeReviewNote, 1);
   g_autoptr(IntakeSecureBuffer) plaintext = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GBytes) envelope = NULL;
   IntakeEnvelopeHeader header;
   const char *b64, *text;
@@ -855,7 +1869,8 @@ open_note (IntakeReviewClient  *self,
   if (!(plaintext = intake_envelope_open (envelope, intake_reviewer_key_get_office (self->key), &header, error)))
     return NULL;
   /* json-glib keeps its own copy of the text while parsing; the note's copy is wiped. */
-  if (!json_parser_load_from_data (parser, (const char *)plaintext->data, (gssize)plaintext->len, error))
+  if (!intake_json_parse_untrusted (parser, (const char *)plaintext->data, plaintext->len, INTAKE_JSON_MAX_DEPTH,
+                                    error))
     return NULL;
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
@@ -937,7 +1952,7 @@ fetch_answer (IntakeReviewClient *self,
         if (note != NULL)
           g_ptr_array_add (r->notes, note);
         else
-          g_warning ("Note %u of %s does not open: %s", i, r->meta->submission_id,
+          g_warning ("Note %u of %s does not open: %s", i, r->meta->key,
                      note_error ? note_error->message : "not an object");
       }
     /* In this answer "notes" is the list, which replaces the count of the
@@ -950,12 +1965,12 @@ fetch_answer (IntakeReviewClient *self,
 
 void
 intake_review_client_fetch_async (IntakeReviewClient  *self,
-                                  const char          *submission_id,
+                                  const char          *key,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autofree char *escaped = g_uri_escape_string (submission_id, NULL, FALSE);
+  g_autofree char *escaped = g_uri_escape_string (key, NULL, FALSE);
   g_autofree char *path = g_strconcat ("/v1/review/submissions/", escaped, NULL);
 
   chained_request (self, intake_review_client_fetch_async, "GET", path, NULL,
@@ -1012,7 +2027,7 @@ workflow_answer (IntakeReviewClient *self,
 
 void
 intake_review_client_update_workflow_async (IntakeReviewClient  *self,
-                                            const char          *submission_id,
+                                            const char          *key,
                                             const char          *state,
                                             const char          *unit,
                                             gint64               expected_version,
@@ -1022,7 +2037,7 @@ intake_review_client_update_workflow_async (IntakeReviewClient  *self,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GBytes) body = NULL;
-  g_autofree char *escaped = g_uri_escape_string (submission_id, NULL, FALSE);
+  g_autofree char *escaped = g_uri_escape_string (key, NULL, FALSE);
   g_autofree char *path = g_strconcat ("/v1/review/submissions/", escaped, "/workflow", NULL);
 
   json_builder_begin_object (builder);
@@ -1056,7 +2071,7 @@ intake_review_client_update_workflow_finish (IntakeReviewClient  *self,
 
 void
 intake_review_client_add_note_async (IntakeReviewClient  *self,
-                                     const char          *submission_id,
+                                     const char          *key,
                                      const char          *text,
                                      gint64               expected_version,
                                      GCancellable        *cancellable,
@@ -1070,7 +2085,7 @@ intake_review_client_add_note_async (IntakeReviewClient  *self,
   g_autoptr(GBytes) envelope = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *escaped = g_uri_escape_string (submission_id, NULL, FALSE);
+  g_autofree char *escaped = g_uri_escape_string (key, NULL, FALSE);
   g_autofree char *path = g_strconcat ("/v1/review/submissions/", escaped, "/notes", NULL);
   g_autofree char *envelope_b64 = NULL;
   IntakeEnvelopeInfo info = {
@@ -1163,12 +2178,12 @@ audit_answer (IntakeReviewClient *self,
 
 void
 intake_review_client_audit_async (IntakeReviewClient  *self,
-                                  const char          *submission_id,
+                                  const char          *key,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autofree char *escaped = g_uri_escape_string (submission_id, NULL, FALSE);
+  g_autofree char *escaped = g_uri_escape_string (key, NULL, FALSE);
   g_autofree char *path = g_strconcat ("/v1/review/submissions/", escaped, "/audit", NULL);
 
   chained_request (self, intake_review_client_audit_async, "GET", path, NULL,
@@ -1358,7 +2373,7 @@ export_fetch_cb (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  intake_review_client_report_event_async (self, "decrypt", meta->submission_id, NULL, NULL, NULL);
+  intake_review_client_report_event_async (self, "decrypt", meta->key, NULL, NULL, NULL);
   if (data->export == NULL)
     {
       data->questionnaire_id = g_strdup (intake_submission_get_questionnaire_id (submission));
@@ -1452,7 +2467,7 @@ export_list_cb (GObject      *source,
       return;
     }
   for (guint i = 0; i < page->len; i++)
-    g_ptr_array_add (data->ids, g_strdup (((IntakeReviewMeta *)g_ptr_array_index (page, i))->submission_id));
+    g_ptr_array_add (data->ids, g_strdup (((IntakeReviewMeta *)g_ptr_array_index (page, i))->key));
   if (next_after >= 0)
     {
       data->filter.after = next_after;

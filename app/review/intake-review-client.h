@@ -16,6 +16,7 @@
 #include "intake-export.h"
 #include "intake-keys.h"
 #include "intake-questionnaire-set.h"
+#include "intake-roles.h"
 #include "intake-secure.h"
 #include "intake-submission.h"
 
@@ -28,13 +29,19 @@ G_BEGIN_DECLS
  * @INTAKE_REVIEW_CLIENT_ERROR_WRONG_CREDENTIALS: the name and passphrase do not
  *   belong together (unknown or revoked name, or a wrong passphrase: which one is
  *   deliberately not said)
- * @INTAKE_REVIEW_CLIENT_ERROR_SLOW_DOWN: too many unlock attempts; wait a minute
+ * @INTAKE_REVIEW_CLIENT_ERROR_SLOW_DOWN: too many failed attempts with this name: it is locked
+ *   for a while (429 locked_out)
  * @INTAKE_REVIEW_CLIENT_ERROR_LOCKED: the client is not unlocked
  * @INTAKE_REVIEW_CLIENT_ERROR_CONFLICT: another reviewer changed the submission
  *   first (409 version_conflict); the current values are returned beside it
  * @INTAKE_REVIEW_CLIENT_ERROR_REFUSED: the server refused the request (4xx)
  * @INTAKE_REVIEW_CLIENT_ERROR_SERVER: the server failed or could not be reached
  * @INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL: the answer is not what the protocol says
+ * @INTAKE_REVIEW_CLIENT_ERROR_NO_WORKSTATION_KEY: this computer has no (or another) workstation key
+ *   for the name: activate, or restore it from the recovery sheet
+ * @INTAKE_REVIEW_CLIENT_ERROR_WEAK_PASSPHRASE: a new password is too short
+ * @INTAKE_REVIEW_CLIENT_ERROR_FORBIDDEN: the server refused for the reviewer's role or scope (403);
+ *   the message is the server's, in plain words
  */
 typedef enum {
   INTAKE_REVIEW_CLIENT_ERROR_WRONG_CREDENTIALS,
@@ -44,6 +51,9 @@ typedef enum {
   INTAKE_REVIEW_CLIENT_ERROR_REFUSED,
   INTAKE_REVIEW_CLIENT_ERROR_SERVER,
   INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
+  INTAKE_REVIEW_CLIENT_ERROR_NO_WORKSTATION_KEY,
+  INTAKE_REVIEW_CLIENT_ERROR_WEAK_PASSPHRASE,
+  INTAKE_REVIEW_CLIENT_ERROR_FORBIDDEN,
 } IntakeReviewClientError;
 
 GQuark intake_review_client_error_quark (void);
@@ -51,6 +61,7 @@ GQuark intake_review_client_error_quark (void);
 /* What the server knows about a submission (no personal data). */
 typedef struct {
   gint64  seq;
+  char   *key;                /* "DEVICE_ID-SUBMISSION_ID": names it in requests */
   char   *submission_id;
   char   *reference;
   gint64  received_at;
@@ -106,9 +117,25 @@ gboolean            intake_review_client_is_unlocked    (IntakeReviewClient  *se
 void                intake_review_client_set_tls_database (IntakeReviewClient *self,
                                                            GTlsDatabase       *database);
 
-/* POST /v1/review/unlock, then the blob is unwrapped in a worker thread
- * (Argon2id takes about a second). @passphrase is copied. Errors:
- * WRONG_CREDENTIALS, SLOW_DOWN, SERVER, PROTOCOL. */
+/* The roles (IntakeRoles) and scope of the unlocked reviewer, as the
+ * server said; NULL scope: every location or unit. The server enforces
+ * them; the app uses them to hide what the reviewer cannot do. */
+guint               intake_review_client_get_roles      (IntakeReviewClient  *self);
+gboolean            intake_review_client_can            (IntakeReviewClient  *self,
+                                                         IntakePermission     permission);
+const char * const *intake_review_client_get_locations  (IntakeReviewClient  *self);
+const char * const *intake_review_client_get_units      (IntakeReviewClient  *self);
+/* Keep the workstation key in this key file rather than the keyring or
+ * the data directory (intake-admin --workstation-key); NULL: the store. */
+void                intake_review_client_set_workstation_key_file (IntakeReviewClient *self,
+                                                                   const char         *path);
+
+/* docs/protocol.md, "Unlock": the workstation key for @name is looked up
+ * (keyring or file, in a thread), the server's challenge is signed with
+ * the key derived from @passphrase and it (Argon2id in a thread, about a
+ * second) and the blob the server then releases is opened here. @passphrase
+ * is copied. Errors: WRONG_CREDENTIALS, SLOW_DOWN (locked out),
+ * NO_WORKSTATION_KEY, SERVER, PROTOCOL. */
 void                intake_review_client_unlock_async   (IntakeReviewClient       *self,
                                                          const char               *name,
                                                          const IntakeSecureBuffer *passphrase,
@@ -118,6 +145,55 @@ void                intake_review_client_unlock_async   (IntakeReviewClient     
 gboolean            intake_review_client_unlock_finish  (IntakeReviewClient       *self,
                                                          GAsyncResult             *result,
                                                          GError                  **error);
+/* docs/protocol.md, "Activation": with the one-time @code, takes over the
+ * office secret, makes this reviewer's signing key and a new workstation
+ * key, seals them with @passphrase (at least 12 bytes: WEAK_PASSPHRASE)
+ * and registers the key; the client is then unlocked. Returns the new
+ * workstation key (for its recovery code), kept on this computer unless
+ * *@out_kept is FALSE (@out_kept_error says why). */
+void                intake_review_client_activate_async (IntakeReviewClient       *self,
+                                                         const char               *name,
+                                                         const char               *code,
+                                                         const IntakeSecureBuffer *passphrase,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+IntakeWorkstationKey *intake_review_client_activate_finish (IntakeReviewClient    *self,
+                                                         GAsyncResult             *result,
+                                                         gboolean                 *out_kept,
+                                                         char                    **out_kept_error,
+                                                         GError                  **error);
+/* docs/protocol.md, "Passphrase change": @current must still open the key
+ * (WRONG_CREDENTIALS); @replacement at least 12 bytes (WEAK_PASSPHRASE).
+ * The workstation key stays. */
+void                intake_review_client_change_passphrase_async  (IntakeReviewClient       *self,
+                                                                   const IntakeSecureBuffer *current,
+                                                                   const IntakeSecureBuffer *replacement,
+                                                                   GCancellable             *cancellable,
+                                                                   GAsyncReadyCallback       callback,
+                                                                   gpointer                  user_data);
+gboolean            intake_review_client_change_passphrase_finish (IntakeReviewClient       *self,
+                                                                   GAsyncResult             *result,
+                                                                   GError                  **error);
+/* For an administrator: a new activation for @name (a new reviewer, or a
+ * reset of one), sealed with a new code from this reviewer's own office
+ * secret. @keep_access: a reset that keeps the reviewer's roles and scope;
+ * else @roles (IntakeRoles) and the scope (NULL: every location or unit).
+ * @ttl_seconds 0: the server's default (72 hours). Returns the code, to be
+ * handed to the reviewer in person. */
+void                intake_review_client_create_activation_async  (IntakeReviewClient  *self,
+                                                                   const char          *name,
+                                                                   guint                roles,
+                                                                   const char * const  *locations,
+                                                                   const char * const  *units,
+                                                                   gboolean             keep_access,
+                                                                   gint64               ttl_seconds,
+                                                                   GCancellable        *cancellable,
+                                                                   GAsyncReadyCallback  callback,
+                                                                   gpointer             user_data);
+char               *intake_review_client_create_activation_finish (IntakeReviewClient  *self,
+                                                                   GAsyncResult        *result,
+                                                                   GError             **error);
 /* Wipes the keys; the client can be unlocked again. */
 void                intake_review_client_lock           (IntakeReviewClient       *self);
 
@@ -162,12 +238,12 @@ typedef struct {
 void              intake_review_note_free       (IntakeReviewNote       *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeReviewNote, intake_review_note_free)
 
-/* GET /v1/review/submissions/ID, the envelope opened here: the submission
+/* GET /v1/review/submissions/KEY (IntakeReviewMeta.key), the envelope opened here: the submission
  * (its strings in secure memory), its metadata and, with @out_notes, its
  * notes (IntakeReviewNote, oldest first; a note that does not open is left
  * out with a warning). */
 void                intake_review_client_fetch_async    (IntakeReviewClient  *self,
-                                                         const char          *submission_id,
+                                                         const char          *key,
                                                          GCancellable        *cancellable,
                                                          GAsyncReadyCallback  callback,
                                                          gpointer             user_data);
@@ -184,7 +260,7 @@ IntakeSubmission   *intake_review_client_open_envelope  (IntakeReviewClient  *se
 /* POST .../workflow with @expected_version. On CONFLICT @out_current (when
  * given) holds the other reviewer's values. The result has the new values. */
 void                intake_review_client_update_workflow_async  (IntakeReviewClient  *self,
-                                                                 const char          *submission_id,
+                                                                 const char          *key,
                                                                  const char          *state,
                                                                  const char          *unit,
                                                                  gint64               expected_version,
@@ -199,7 +275,7 @@ IntakeReviewMeta   *intake_review_client_update_workflow_finish (IntakeReviewCli
 /* POST .../notes with @expected_version: seals @text for the office. As the
  * workflow call: CONFLICT with @out_current when another reviewer was first. */
 void                intake_review_client_add_note_async  (IntakeReviewClient  *self,
-                                                          const char          *submission_id,
+                                                          const char          *key,
                                                           const char          *text,
                                                           gint64               expected_version,
                                                           GCancellable        *cancellable,
@@ -212,7 +288,7 @@ IntakeReviewMeta   *intake_review_client_add_note_finish (IntakeReviewClient  *s
 
 /* GET .../audit: the "events" array (JsonNode of an array). */
 void                intake_review_client_audit_async    (IntakeReviewClient  *self,
-                                                         const char          *submission_id,
+                                                         const char          *key,
                                                          GCancellable        *cancellable,
                                                          GAsyncReadyCallback  callback,
                                                          gpointer             user_data);

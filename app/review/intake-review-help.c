@@ -6,6 +6,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "intake-field.h"
 #include "intake-review-help.h"
 
 void
@@ -75,6 +76,12 @@ parse_request (JsonNode  *node,
       !get_int (object, "handled_at", TRUE, &request->handled_at))
     return protocol_error (error), NULL;
   if (request->handled_at != 0 && !(handled_by = get_string (object, "handled_by")))
+    return protocol_error (error), NULL;
+  /* Shown in a list and a desktop notification: a location or name that
+   * would read in another order than it is stored is not shown at all. */
+  if (!intake_field_check (location, -1, "the location", NULL) ||
+      !intake_field_check (language, -1, "the language", NULL) ||
+      (handled_by != NULL && !intake_field_check (handled_by, -1, "the name", NULL)))
     return protocol_error (error), NULL;
   request->location = g_strdup (location);
   request->language = g_strdup (language);

@@ -7,9 +7,11 @@
  */
 #include "config.h"
 
+#include <sodium.h>
 #include <string.h>
 
 #include "intake-protocol.h"
+#include "intake-roles.h"
 #include "intake-reference.h"
 #include "intake-store-common.h"
 
@@ -66,6 +68,52 @@ intake_store_reference_for (const char *submission_id)
   return intake_reference_from_submission_id (id);
 }
 
+char *
+intake_store_roles_to_text (guint roles)
+{
+  return intake_roles_to_string ((IntakeRoles) roles);
+}
+
+guint
+intake_store_roles_from_text (const char *text)
+{
+  IntakeRoles roles = 0;
+
+  /* An unknown name in the column grants nothing rather than failing the read. */
+  if (text == NULL || !intake_roles_from_string (text, &roles))
+    return 0;
+  return roles;
+}
+
+char **
+intake_store_scope_take (GPtrArray *values)
+{
+  if (values->len == 0)
+    {
+      g_ptr_array_unref (values);
+      return NULL;
+    }
+  g_ptr_array_add (values, NULL);
+  g_ptr_array_set_free_func (values, NULL);
+  return (char **) g_ptr_array_free (values, FALSE);
+}
+
+char *
+intake_store_name_key (const char *name)
+{
+  static const char label[] = "intake-unlock-name-v1";
+  crypto_generichash_state state;
+  guint8 hash[32];
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  crypto_generichash_init (&state, NULL, 0, sizeof hash);
+  crypto_generichash_update (&state, (const guint8 *)label, strlen (label));
+  crypto_generichash_update (&state, (const guint8 *)name, strlen (name));
+  crypto_generichash_final (&state, hash, sizeof hash);
+  return intake_hex_encode (hash, sizeof hash);
+}
+
 /* Enrollment and devices -------------------------------------------------- */
 
 static gboolean
@@ -96,6 +144,7 @@ common_consume_enroll_code (IntakeStore              *store,
                             const char               *code_hash,
                             const IntakeDevicePublic *device,
                             gint64                    now,
+                            char                    **out_previous_location,
                             GError                  **error)
 {
   const IntakeStoreBackend *ops = backend_of (store);
@@ -175,6 +224,8 @@ common_consume_enroll_code (IntakeStore              *store,
 
   if (!ops->commit (store, error))
     return NULL;
+  if (existing != NULL && out_previous_location != NULL)
+    *out_previous_location = g_strdup (existing->location);
   return g_steal_pointer (&location);
 }
 
@@ -283,8 +334,8 @@ common_put_envelope (IntakeStore               *store,
     return FALSE;
 
   /* In PostgreSQL, ON CONFLICT DO NOTHING waits for a concurrent insert of
-   * the same id (another server instance) to commit or roll back, so the
-   * comparison below always sees the winner's row. */
+   * the same (device, submission id) (another server instance) to commit or
+   * roll back, so the comparison below always sees the winner's row. */
   if (!ops->insert_envelope (store, meta, envelope, &inserted, error))
     return fail (ops, store);
   if (inserted)
@@ -292,15 +343,16 @@ common_put_envelope (IntakeStore               *store,
       g_autofree char *reference = intake_store_reference_for (meta->submission_id);
 
       /* Its review row, state "new", in the envelope's transaction. */
-      if (!ops->insert_submission (store, meta->submission_id, reference, error))
+      if (!ops->insert_submission (store, meta->device_id, meta->submission_id, reference, error))
         return fail (ops, store);
       *out_result = INTAKE_STORE_PUT_STORED;
       return ops->commit (store, error);
     }
 
-  /* The submission id is taken: the same bytes are a harmless repeat (a
-   * kiosk that lost our receipt), other bytes a conflict. */
-  stored = ops->get_stored_envelope (store, meta->submission_id, &stored_sha256, error);
+  /* The (device, submission id) is taken: the same bytes are a harmless
+   * repeat (a kiosk that lost our receipt), other bytes a conflict. Another
+   * device's envelope with this submission id was stored as its own. */
+  stored = ops->get_stored_envelope (store, meta->device_id, meta->submission_id, &stored_sha256, error);
   if (stored == NULL)
     return fail (ops, store);
   stored_data = g_bytes_get_data (stored, &stored_len);
@@ -357,28 +409,301 @@ common_append_audit (IntakeStore       *store,
 /* Reviewers --------------------------------------------------------------- */
 
 static gboolean
+insert_scopes (const IntakeStoreBackend  *ops,
+               IntakeStore               *store,
+               gboolean                   is_setup,
+               const char                *owner,
+               char                     **locations,
+               char                     **units,
+               GError                   **error)
+{
+  for (guint i = 0; locations != NULL && locations[i] != NULL; i++)
+    if (!ops->insert_scope (store, is_setup, owner, "location", locations[i], error))
+      return FALSE;
+  for (guint i = 0; units != NULL && units[i] != NULL; i++)
+    if (!ops->insert_scope (store, is_setup, owner, "unit", units[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+/* Inside a transaction: registers @reviewer with its roles and scope. */
+static gboolean
+insert_reviewer_with_access (const IntakeStoreBackend  *ops,
+                             IntakeStore               *store,
+                             const IntakeStoreReviewer *reviewer,
+                             GError                   **error)
+{
+  gboolean exists = FALSE;
+
+  if (!ops->insert_reviewer (store, reviewer, &exists, error))
+    return FALSE;
+  if (exists)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_REVIEWER_EXISTS,
+                   "an active reviewer is named \"%s\" already (or this key is registered); "
+                   "remove them first or choose another name", reviewer->name);
+      return FALSE;
+    }
+  return insert_scopes (ops, store, FALSE, reviewer->reviewer_id, reviewer->locations, reviewer->units, error);
+}
+
+static gboolean
 common_add_reviewer (IntakeStore               *store,
                      const IntakeStoreReviewer *reviewer,
                      IntakeAuditEvent          *audit,
                      GError                   **error)
 {
   const IntakeStoreBackend *ops = backend_of (store);
-  gboolean exists = FALSE;
 
   if (!ops->begin (store, error))
     return FALSE;
-  if (!ops->insert_reviewer (store, reviewer, &exists, error))
+  if (!insert_reviewer_with_access (ops, store, reviewer, error))
     return fail (ops, store);
-  if (exists)
-    {
-      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_REVIEWER_EXISTS,
-                   "an active reviewer is named \"%s\" already (or this key is registered); "
-                   "remove them first or choose another name", reviewer->name);
-      return fail (ops, store);
-    }
   if (audit != NULL && !append_audit_locked (ops, store, audit, error))
     return fail (ops, store);
   return ops->commit (store, error);
+}
+
+static gboolean
+common_put_reviewer_setup (IntakeStore                    *store,
+                           const IntakeStoreReviewerSetup *setup,
+                           IntakeAuditEvent               *audit,
+                           GError                        **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  g_autofree char *roles = intake_store_roles_to_text (setup->roles);
+
+  if (!ops->begin (store, error))
+    return FALSE;
+  if (!ops->upsert_setup (store, setup, roles, error) ||
+      !ops->delete_scopes (store, TRUE, setup->name, error) ||
+      !insert_scopes (ops, store, TRUE, setup->name, setup->locations, setup->units, error) ||
+      (audit != NULL && !append_audit_locked (ops, store, audit, error)))
+    return fail (ops, store);
+  return ops->commit (store, error);
+}
+
+/* The setup row of @name with its scopes, NULL (no error) if none. */
+static IntakeStoreReviewerSetup *
+lookup_setup_with_scopes (const IntakeStoreBackend  *ops,
+                          IntakeStore               *store,
+                          const char                *name,
+                          GError                   **error)
+{
+  g_autoptr(IntakeStoreReviewerSetup) setup = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  setup = ops->lookup_setup (store, name, &local_error);
+  if (local_error != NULL)
+    return g_propagate_error (error, g_steal_pointer (&local_error)), NULL;
+  if (setup != NULL && !ops->read_scopes (store, TRUE, name, &setup->locations, &setup->units, error))
+    return NULL;
+  return g_steal_pointer (&setup);
+}
+
+static IntakeStoreReviewerSetup *
+common_get_reviewer_setup (IntakeStore  *store,
+                           const char   *name,
+                           GError      **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+
+  if (!ensure_ready (ops, store, error))
+    return NULL;
+  return lookup_setup_with_scopes (ops, store, name, error);
+}
+
+static gboolean
+common_activate_reviewer (IntakeStore               *store,
+                          const IntakeStoreReviewer *reviewer,
+                          gint64                     now,
+                          IntakeAuditEvent          *audit,
+                          GError                   **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  g_autoptr(IntakeStoreReviewerSetup) setup = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *name_key = intake_store_name_key (reviewer->name);
+  IntakeStoreReviewer record;
+  int rows = 0;
+
+  if (!ops->begin (store, error))
+    return FALSE;
+  setup = lookup_setup_with_scopes (ops, store, reviewer->name, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return fail (ops, store);
+    }
+  if (setup == NULL || now >= setup->expires_at)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_SETUP,
+                   "no activation is waiting for \"%s\" (or it expired); ask an administrator for a new code",
+                   reviewer->name);
+      return fail (ops, store);
+    }
+
+  /* A reset: the reviewer's old key stops working now. */
+  if (!ops->revoke_reviewer (store, reviewer->name, now, &rows, error))
+    return fail (ops, store);
+  record = *reviewer;
+  record.roles = setup->roles;
+  record.locations = setup->locations;
+  record.units = setup->units;
+  if (!insert_reviewer_with_access (ops, store, &record, error) ||
+      !ops->delete_scopes (store, TRUE, setup->name, error) ||
+      !ops->delete_setup (store, setup->name, error) ||
+      !ops->throttle_clear (store, name_key, error) ||
+      (audit != NULL && !append_audit_locked (ops, store, audit, error)))
+    return fail (ops, store);
+  return ops->commit (store, error);
+}
+
+static gboolean
+common_set_reviewer_blob (IntakeStore       *store,
+                          const char        *reviewer_id,
+                          GBytes            *blob,
+                          const char        *name_key,
+                          IntakeAuditEvent  *audit,
+                          GError           **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  int rows = 0;
+
+  if (!ops->begin (store, error))
+    return FALSE;
+  if (!ops->set_reviewer_blob (store, reviewer_id, blob, &rows, error))
+    return fail (ops, store);
+  if (rows != 1)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_REVIEWER,
+                   "no active reviewer %s", reviewer_id);
+      return fail (ops, store);
+    }
+  if (!ops->throttle_clear (store, name_key, error) ||
+      (audit != NULL && !append_audit_locked (ops, store, audit, error)))
+    return fail (ops, store);
+  return ops->commit (store, error);
+}
+
+static gboolean
+common_set_reviewer_access (IntakeStore        *store,
+                            const char         *name,
+                            guint               roles,
+                            const char * const *locations,
+                            const char * const *units,
+                            IntakeAuditEvent   *audit,
+                            GError            **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  g_autoptr(IntakeStoreReviewer) reviewer = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *roles_text = intake_store_roles_to_text (roles);
+  int rows = 0;
+
+  if (!ops->begin (store, error))
+    return FALSE;
+  reviewer = INTAKE_STORE_GET_IFACE (store)->get_reviewer (store, NULL, name, &local_error);
+  if (reviewer == NULL && !g_error_matches (local_error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_REVIEWER))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return fail (ops, store);
+    }
+  if (reviewer == NULL || reviewer->status != INTAKE_REVIEWER_STATUS_ACTIVE)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_REVIEWER,
+                   "no active reviewer named \"%s\"; see intake-admin reviewer list", name);
+      return fail (ops, store);
+    }
+  if (!ops->set_reviewer_roles (store, reviewer->reviewer_id, roles_text, &rows, error) ||
+      !ops->delete_scopes (store, FALSE, reviewer->reviewer_id, error) ||
+      !insert_scopes (ops, store, FALSE, reviewer->reviewer_id, (char **)locations, (char **)units, error) ||
+      (audit != NULL && !append_audit_locked (ops, store, audit, error)))
+    return fail (ops, store);
+  return ops->commit (store, error);
+}
+
+static gboolean
+common_get_throttle (IntakeStore         *store,
+                     const char          *name_key,
+                     IntakeStoreThrottle *out_throttle,
+                     GError             **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+
+  return ensure_ready (ops, store, error) && ops->lookup_throttle (store, name_key, out_throttle, error);
+}
+
+static gboolean
+common_finish_unlock (IntakeStore                    *store,
+                      const IntakeStoreUnlockOutcome *outcome,
+                      gboolean                       *out_fresh,
+                      gint64                         *out_locked_until,
+                      GError                        **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  gint64 failures = 0;
+
+  if (!ops->begin (store, error))
+    return FALSE;
+  /* A challenge is answered once: the second time, nothing happens. */
+  if (!ops->insert_nonce (store, outcome->nonce_signer, outcome->nonce, outcome->nonce_expires_at, out_fresh, error))
+    return fail (ops, store);
+  if (!*out_fresh)
+    {
+      ops->rollback (store);
+      return TRUE;
+    }
+  if (outcome->success)
+    {
+      if (!ops->throttle_clear (store, outcome->name_key, error) ||
+          (outcome->success_event != NULL && !append_audit_locked (ops, store, outcome->success_event, error)))
+        return fail (ops, store);
+    }
+  else
+    {
+      if (!ops->throttle_fail (store, outcome->name_key, outcome->now, outcome->now - outcome->failure_window,
+                               &failures, error))
+        return fail (ops, store);
+      if (failures % outcome->lock_after == 0)
+        {
+          *out_locked_until = outcome->now + outcome->lock_seconds;
+          if (!ops->throttle_lock (store, outcome->name_key, *out_locked_until, error) ||
+              (outcome->lock_event != NULL && !append_audit_locked (ops, store, outcome->lock_event, error)))
+            return fail (ops, store);
+        }
+    }
+  return ops->commit (store, error);
+}
+
+static gboolean
+common_clear_throttle (IntakeStore       *store,
+                       const char        *name_key,
+                       IntakeAuditEvent  *audit,
+                       GError           **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+
+  if (!ops->begin (store, error))
+    return FALSE;
+  if (!ops->throttle_clear (store, name_key, error) ||
+      (audit != NULL && !append_audit_locked (ops, store, audit, error)))
+    return fail (ops, store);
+  return ops->commit (store, error);
+}
+
+static gboolean
+common_use_nonce (IntakeStore  *store,
+                  const char   *signer,
+                  const char   *nonce,
+                  gint64        expires_at,
+                  gboolean     *out_fresh,
+                  GError      **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+
+  /* Outside a transaction: one statement, committed on its own. */
+  return ensure_ready (ops, store, error) && ops->insert_nonce (store, signer, nonce, expires_at, out_fresh, error);
 }
 
 static gboolean
@@ -410,6 +735,7 @@ common_revoke_reviewer (IntakeStore       *store,
 
 static IntakeStoreSubmission *
 common_get_submission (IntakeStore  *store,
+                       const char   *device_id,
                        const char   *submission_id,
                        GError      **error)
 {
@@ -417,7 +743,7 @@ common_get_submission (IntakeStore  *store,
 
   if (!ensure_ready (ops, store, error))
     return NULL;
-  return ops->lookup_submission (store, submission_id, error);
+  return ops->lookup_submission (store, device_id, submission_id, error);
 }
 
 /* After a compare-and-set that changed @changed rows: UNKNOWN_SUBMISSION,
@@ -426,6 +752,7 @@ common_get_submission (IntakeStore  *store,
 static gboolean
 finish_change (const IntakeStoreBackend  *ops,
                IntakeStore               *store,
+               const char                *device_id,
                const char                *submission_id,
                gboolean                   changed,
                IntakeAuditEvent          *audit,
@@ -436,7 +763,7 @@ finish_change (const IntakeStoreBackend  *ops,
   g_autoptr(IntakeStoreSubmission) current = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  current = ops->lookup_submission (store, submission_id, &local_error);
+  current = ops->lookup_submission (store, device_id, submission_id, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -445,7 +772,7 @@ finish_change (const IntakeStoreBackend  *ops,
   if (current == NULL)
     {
       g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION,
-                   "no submission with id %s", submission_id);
+                   "no submission with id %s from device %s", submission_id, device_id);
       return fail (ops, store);
     }
   *out_conflict = !changed;
@@ -464,6 +791,7 @@ finish_change (const IntakeStoreBackend  *ops,
 
 static gboolean
 common_update_workflow (IntakeStore            *store,
+                        const char             *device_id,
                         const char             *submission_id,
                         const char             *state,
                         const char             *unit,
@@ -483,13 +811,14 @@ common_update_workflow (IntakeStore            *store,
   /* In PostgreSQL the row lock the UPDATE takes makes a concurrent change
    * wait; it then re-checks version against the committed row, so exactly
    * one wins. */
-  if (!ops->set_workflow (store, submission_id, state, unit, now, updated_by, expected_version, &rows, error))
+  if (!ops->set_workflow (store, device_id, submission_id, state, unit, now, updated_by, expected_version, &rows, error))
     return fail (ops, store);
-  return finish_change (ops, store, submission_id, rows == 1, audit, out_current, out_conflict, error);
+  return finish_change (ops, store, device_id, submission_id, rows == 1, audit, out_current, out_conflict, error);
 }
 
 static gboolean
 common_add_note (IntakeStore            *store,
+                 const char             *device_id,
                  const char             *submission_id,
                  GBytes                 *note,
                  const char             *reviewer_id,
@@ -507,12 +836,12 @@ common_add_note (IntakeStore            *store,
 
   if (!ops->begin (store, error))
     return FALSE;
-  if (!ops->bump_note (store, submission_id, now, reviewer_name, expected_version, &rows, error))
+  if (!ops->bump_note (store, device_id, submission_id, now, reviewer_name, expected_version, &rows, error))
     return fail (ops, store);
   if (rows == 1 &&
-      !ops->insert_note (store, submission_id, note, sha256, reviewer_id, reviewer_name, now, error))
+      !ops->insert_note (store, device_id, submission_id, note, sha256, reviewer_id, reviewer_name, now, error))
     return fail (ops, store);
-  return finish_change (ops, store, submission_id, rows == 1, audit, out_current, out_conflict, error);
+  return finish_change (ops, store, device_id, submission_id, rows == 1, audit, out_current, out_conflict, error);
 }
 
 /* Marks the request handled and appends the audit event in one
@@ -520,6 +849,7 @@ common_add_note (IntakeStore            *store,
 static gboolean
 common_handle_help_request (IntakeStore             *store,
                             gint64                   id,
+                            const char * const      *locations,
                             const char              *handled_by,
                             gint64                   now,
                             IntakeAuditEvent        *audit,
@@ -534,14 +864,28 @@ common_handle_help_request (IntakeStore             *store,
 
   if (!ensure_ready (ops, store, error) || !ops->begin (store, error))
     return FALSE;
-  if (!ops->set_help_handled (store, id, now, handled_by, &rows, error))
-    return fail (ops, store);
-  if (!(request = ops->lookup_help_request (store, id, &local_error)))
+  /* Only a request at one of the caller's locations is theirs to mark. */
+  if (!(request = ops->lookup_help_request (store, id, &local_error)) ||
+      (locations != NULL && !g_strv_contains (locations, request->location)))
     {
       ops->rollback (store);
       if (local_error != NULL)
         g_propagate_error (error, local_error);
+      else if (request == NULL)
+        g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_HELP_REQUEST,
+                     "no help request %" G_GINT64_FORMAT, id);
       else
+        g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_OUT_OF_SCOPE,
+                     "help request %" G_GINT64_FORMAT " is at another location", id);
+      return FALSE;
+    }
+  g_clear_pointer (&request, intake_store_help_request_free);
+  if (!ops->set_help_handled (store, id, now, handled_by, &rows, error))
+    return fail (ops, store);
+  if (!(request = ops->lookup_help_request (store, id, error)))
+    {
+      ops->rollback (store);
+      if (error != NULL && *error == NULL)
         g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_HELP_REQUEST,
                      "no help request %" G_GINT64_FORMAT, id);
       return FALSE;
@@ -572,5 +916,14 @@ intake_store_common_iface_init (IntakeStoreInterface *iface)
   iface->update_workflow = common_update_workflow;
   iface->add_note = common_add_note;
   iface->append_audit = common_append_audit;
+  iface->put_reviewer_setup = common_put_reviewer_setup;
+  iface->get_reviewer_setup = common_get_reviewer_setup;
+  iface->activate_reviewer = common_activate_reviewer;
+  iface->set_reviewer_blob = common_set_reviewer_blob;
+  iface->set_reviewer_access = common_set_reviewer_access;
+  iface->get_throttle = common_get_throttle;
+  iface->finish_unlock = common_finish_unlock;
+  iface->clear_throttle = common_clear_throttle;
+  iface->use_nonce = common_use_nonce;
   iface->handle_help_request = common_handle_help_request;
 }

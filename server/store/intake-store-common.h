@@ -88,12 +88,14 @@ typedef struct {
                                                  gboolean                  *out_inserted,
                                                  GError                   **error);
   gboolean               (*insert_submission)   (IntakeStore               *store,
+                                                 const char                *device_id,
                                                  const char                *submission_id,
                                                  const char                *reference,
                                                  GError                   **error);
   /* The stored bytes and SHA-256 of a submission id that is taken; a
    * missing row is an error here. */
   GBytes                *(*get_stored_envelope) (IntakeStore               *store,
+                                                 const char                *device_id,
                                                  const char                *submission_id,
                                                  char                     **out_sha256,
                                                  GError                   **error);
@@ -131,9 +133,11 @@ typedef struct {
   /* The submission row, or NULL with no error if none (also outside a
    * transaction, after ensure_ready). */
   IntakeStoreSubmission *(*lookup_submission)   (IntakeStore               *store,
+                                                 const char                *device_id,
                                                  const char                *submission_id,
                                                  GError                   **error);
   gboolean               (*set_workflow)        (IntakeStore               *store,
+                                                 const char                *device_id,
                                                  const char                *submission_id,
                                                  const char                *state,
                                                  const char                *unit,
@@ -143,6 +147,7 @@ typedef struct {
                                                  int                       *out_rows,
                                                  GError                   **error);
   gboolean               (*bump_note)           (IntakeStore               *store,
+                                                 const char                *device_id,
                                                  const char                *submission_id,
                                                  gint64                     now,
                                                  const char                *reviewer_name,
@@ -150,6 +155,7 @@ typedef struct {
                                                  int                       *out_rows,
                                                  GError                   **error);
   gboolean               (*insert_note)         (IntakeStore               *store,
+                                                 const char                *device_id,
                                                  const char                *submission_id,
                                                  GBytes                    *note,
                                                  const char                *sha256,
@@ -158,7 +164,71 @@ typedef struct {
                                                  gint64                     now,
                                                  GError                   **error);
 
-  /* Schema 3. The help request, or NULL with no error if none. */
+  /* Staff access (schema 5). @is_setup: the scopes of a pending activation
+   * (by name) rather than of a reviewer (by id). */
+  gboolean               (*insert_nonce)        (IntakeStore               *store,
+                                                 const char                *signer,
+                                                 const char                *nonce,
+                                                 gint64                     expires_at,
+                                                 gboolean                  *out_fresh,
+                                                 GError                   **error);
+  gboolean               (*insert_scope)        (IntakeStore               *store,
+                                                 gboolean                   is_setup,
+                                                 const char                *owner,
+                                                 const char                *kind,
+                                                 const char                *value,
+                                                 GError                   **error);
+  gboolean               (*delete_scopes)       (IntakeStore               *store,
+                                                 gboolean                   is_setup,
+                                                 const char                *owner,
+                                                 GError                   **error);
+  /* Fills in @out_locations and @out_units (NULL when unrestricted). */
+  gboolean               (*read_scopes)         (IntakeStore               *store,
+                                                 gboolean                   is_setup,
+                                                 const char                *owner,
+                                                 char                    ***out_locations,
+                                                 char                    ***out_units,
+                                                 GError                   **error);
+  gboolean               (*set_reviewer_blob)   (IntakeStore               *store,
+                                                 const char                *reviewer_id,
+                                                 GBytes                    *blob,
+                                                 int                       *out_rows,
+                                                 GError                   **error);
+  gboolean               (*set_reviewer_roles)  (IntakeStore               *store,
+                                                 const char                *reviewer_id,
+                                                 const char                *roles,
+                                                 int                       *out_rows,
+                                                 GError                   **error);
+  gboolean               (*upsert_setup)        (IntakeStore               *store,
+                                                 const IntakeStoreReviewerSetup *setup,
+                                                 const char                *roles,
+                                                 GError                   **error);
+  /* The setup row (without its scopes), or NULL with no error if none. */
+  IntakeStoreReviewerSetup *(*lookup_setup)     (IntakeStore               *store,
+                                                 const char                *name,
+                                                 GError                   **error);
+  gboolean               (*delete_setup)        (IntakeStore               *store,
+                                                 const char                *name,
+                                                 GError                   **error);
+  gboolean               (*lookup_throttle)     (IntakeStore               *store,
+                                                 const char                *name_key,
+                                                 IntakeStoreThrottle       *out_throttle,
+                                                 GError                   **error);
+  /* Counts a failure; *@out_failures is the count in a row, this one included. */
+  gboolean               (*throttle_fail)       (IntakeStore               *store,
+                                                 const char                *name_key,
+                                                 gint64                     now,
+                                                 gint64                     stale_before,
+                                                 gint64                    *out_failures,
+                                                 GError                   **error);
+  gboolean               (*throttle_lock)       (IntakeStore               *store,
+                                                 const char                *name_key,
+                                                 gint64                     until,
+                                                 GError                   **error);
+  gboolean               (*throttle_clear)      (IntakeStore               *store,
+                                                 const char                *name_key,
+                                                 GError                   **error);
+  /* Schema 6. The help request, or NULL with no error if none. */
   IntakeStoreHelpRequest *(*lookup_help_request) (IntakeStore              *store,
                                                  gint64                     id,
                                                  GError                   **error);
@@ -203,6 +273,19 @@ typedef struct {
     .set_workflow = set_workflow, \
     .bump_note = bump_note, \
     .insert_note = insert_note, \
+    .insert_nonce = insert_nonce, \
+    .insert_scope = insert_scope, \
+    .delete_scopes = delete_scopes, \
+    .read_scopes = read_scopes, \
+    .set_reviewer_blob = set_reviewer_blob, \
+    .set_reviewer_roles = set_reviewer_roles, \
+    .upsert_setup = upsert_setup, \
+    .lookup_setup = lookup_setup, \
+    .delete_setup = delete_setup, \
+    .lookup_throttle = lookup_throttle, \
+    .throttle_fail = throttle_fail, \
+    .throttle_lock = throttle_lock, \
+    .throttle_clear = throttle_clear, \
     .lookup_help_request = lookup_help_request, \
     .set_help_handled = set_help_handled, \
   }
@@ -214,5 +297,13 @@ void  intake_store_backend_install   (GType                     type,
 void  intake_store_common_iface_init (IntakeStoreInterface     *iface);
 /* The review reference code of @submission_id ("" if it is not hex). */
 char *intake_store_reference_for     (const char               *submission_id);
+/* How long failed unlocks of a name are remembered (seconds). */
+#define INTAKE_STORE_THROTTLE_KEEP (24 * 60 * 60)
+
+/* A scope list from the rows read: NULL (every value) when there are none. */
+char **intake_store_scope_take       (GPtrArray                *values);
+/* "caseworker,team_lead" and back, for the roles column. */
+char *intake_store_roles_to_text     (guint                     roles);
+guint intake_store_roles_from_text   (const char               *text);
 
 G_END_DECLS

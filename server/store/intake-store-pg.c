@@ -181,7 +181,62 @@ static const char * const migrations[] = {
   "  first_seen BIGINT NOT NULL,"
   "  PRIMARY KEY (id, version, hash)"
   ");",
-  /* 3: staff mark help requests handled, as in the SQLite list. */
+  /* 3: replay, as in the SQLite list. */
+  "CREATE TABLE request_nonces ("
+  "  signer     TEXT NOT NULL,"
+  "  nonce      TEXT NOT NULL,"
+  "  expires_at BIGINT NOT NULL,"
+  "  PRIMARY KEY (signer, nonce)"
+  ");"
+  "CREATE INDEX request_nonces_expiry ON request_nonces (expires_at);",
+  /* 4: an envelope is identified by (device id, submission id), as in the
+   * SQLite list. */
+  "ALTER TABLE envelopes DROP CONSTRAINT envelopes_submission_id_key;"
+  "ALTER TABLE envelopes ADD CONSTRAINT envelopes_device_submission_key UNIQUE (device_id, submission_id);"
+  "ALTER TABLE submissions ADD COLUMN device_id TEXT;"
+  "UPDATE submissions s SET device_id = e.device_id FROM envelopes e WHERE e.seq = s.seq;"
+  "ALTER TABLE submissions ALTER COLUMN device_id SET NOT NULL;"
+  "ALTER TABLE notes DROP CONSTRAINT notes_submission_id_fkey;"
+  "ALTER TABLE submissions DROP CONSTRAINT submissions_submission_id_key;"
+  "ALTER TABLE submissions ADD CONSTRAINT submissions_device_submission_key UNIQUE (device_id, submission_id);"
+  "ALTER TABLE notes ADD COLUMN device_id TEXT;"
+  "UPDATE notes n SET device_id = s.device_id FROM submissions s WHERE s.submission_id = n.submission_id;"
+  "ALTER TABLE notes ALTER COLUMN device_id SET NOT NULL;"
+  "ALTER TABLE notes ADD CONSTRAINT notes_submission_fkey FOREIGN KEY (device_id, submission_id)"
+  "  REFERENCES submissions (device_id, submission_id);"
+  "DROP INDEX notes_by_submission;"
+  "CREATE INDEX notes_by_submission ON notes (device_id, submission_id, id);"
+  "ALTER TABLE conflicts DROP CONSTRAINT conflicts_pkey;"
+  "ALTER TABLE conflicts ADD PRIMARY KEY (device_id, submission_id, sha256);",
+  /* 5: staff access, as in the SQLite list. */
+  "ALTER TABLE reviewers ADD COLUMN roles TEXT NOT NULL DEFAULT 'caseworker,team_lead,privacy_officer';"
+  "CREATE TABLE reviewer_scopes ("
+  "  reviewer_id TEXT NOT NULL REFERENCES reviewers (reviewer_id),"
+  "  kind        TEXT NOT NULL CHECK (kind IN ('location', 'unit')),"
+  "  value       TEXT NOT NULL,"
+  "  PRIMARY KEY (reviewer_id, kind, value)"
+  ");"
+  "CREATE TABLE reviewer_setups ("
+  "  name       TEXT PRIMARY KEY,"
+  "  blob       BYTEA NOT NULL,"
+  "  roles      TEXT NOT NULL,"
+  "  created_at BIGINT NOT NULL,"
+  "  expires_at BIGINT NOT NULL,"
+  "  created_by TEXT NOT NULL"
+  ");"
+  "CREATE TABLE setup_scopes ("
+  "  name  TEXT NOT NULL REFERENCES reviewer_setups (name),"
+  "  kind  TEXT NOT NULL CHECK (kind IN ('location', 'unit')),"
+  "  value TEXT NOT NULL,"
+  "  PRIMARY KEY (name, kind, value)"
+  ");"
+  "CREATE TABLE unlock_throttle ("
+  "  name_key     TEXT PRIMARY KEY,"
+  "  failures     BIGINT NOT NULL,"
+  "  last_failure BIGINT NOT NULL,"
+  "  locked_until BIGINT NOT NULL"
+  ");",
+  /* 6: staff mark help requests handled, as in the SQLite list. */
   "ALTER TABLE help_requests ADD COLUMN handled_at BIGINT;"
   "ALTER TABLE help_requests ADD COLUMN handled_by TEXT;"
   "UPDATE help_requests SET handled_at = received_at, handled_by = '';"
@@ -579,6 +634,7 @@ pg_list_devices (IntakeStore  *store,
 
 static GBytes *
 pg_dup_envelope (IntakeStore         *store,
+                 const char          *device_id,
                  const char          *submission_id,
                  IntakeStoreEnvelope *out_meta,
                  GError             **error)
@@ -591,6 +647,7 @@ pg_dup_envelope (IntakeStore         *store,
   if (!ensure_connected (self, error))
     return NULL;
   param_text (&p, submission_id);
+  param_text (&p, device_id);
   if (!(res = run (self, STMT_ENVELOPE_DUP, &p, "cannot read the envelope", error)))
     return NULL;
   if (PQntuples (res) == 1)
@@ -775,8 +832,16 @@ read_reviewer (const PGresult *res,
                                                                      : INTAKE_REVIEWER_STATUS_ACTIVE;
   reviewer->created_at = get_int (res, row, 5);
   reviewer->revoked_at = get_int (res, row, 6);
+  reviewer->roles = intake_store_roles_from_text (get_text (res, row, 7));
   return reviewer;
 }
+
+static gboolean read_scopes (IntakeStore  *store,
+                             gboolean      is_setup,
+                             const char   *owner,
+                             char       ***out_locations,
+                             char       ***out_units,
+                             GError      **error);
 
 static IntakeStoreSubmission *
 read_submission (const PGresult *res,
@@ -837,6 +902,9 @@ pg_get_reviewer (IntakeStore  *store,
     g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_REVIEWER,
                  "no reviewer %s; see intake-admin reviewer list", reviewer_id != NULL ? reviewer_id : name);
   PQclear (res);
+  if (reviewer != NULL &&
+      !read_scopes (store, FALSE, reviewer->reviewer_id, &reviewer->locations, &reviewer->units, error))
+    g_clear_pointer (&reviewer, intake_store_reviewer_free);
   return reviewer;
 }
 
@@ -856,11 +924,22 @@ pg_list_reviewers (IntakeStore  *store,
   for (int i = 0; i < PQntuples (res); i++)
     g_ptr_array_add (list, read_reviewer (res, i));
   PQclear (res);
+  for (guint i = 0; i < list->len; i++)
+    {
+      IntakeStoreReviewer *reviewer = g_ptr_array_index (list, i);
+
+      if (!read_scopes (store, FALSE, reviewer->reviewer_id, &reviewer->locations, &reviewer->units, error))
+        {
+          g_ptr_array_unref (list);
+          return NULL;
+        }
+    }
   return list;
 }
 
 static IntakeStoreSubmission *
 lookup_submission (IntakeStore  *store,
+                   const char   *device_id,
                    const char   *submission_id,
                    GError      **error)
 {
@@ -870,6 +949,7 @@ lookup_submission (IntakeStore  *store,
   PGresult *res;
 
   param_text (&p, submission_id);
+  param_text (&p, device_id);
   if (!(res = run (self, STMT_SUBMISSION_GET, &p, "cannot read the submission", error)))
     return NULL;
   if (PQntuples (res) == 1)
@@ -923,6 +1003,7 @@ pg_list_submissions (IntakeStore                  *store,
 
 static GPtrArray *
 pg_list_notes (IntakeStore  *store,
+               const char   *device_id,
                const char   *submission_id,
                GError      **error)
 {
@@ -934,6 +1015,7 @@ pg_list_notes (IntakeStore  *store,
   if (!ensure_connected (self, error))
     return NULL;
   param_text (&p, submission_id);
+  param_text (&p, device_id);
   if (!(res = run (self, STMT_NOTE_LIST, &p, "cannot list notes", error)))
     return NULL;
   list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_store_note_free);
@@ -1251,6 +1333,7 @@ insert_envelope (IntakeStore               *store,
 
 static gboolean
 insert_submission (IntakeStore  *store,
+                   const char   *device_id,
                    const char   *submission_id,
                    const char   *reference,
                    GError      **error)
@@ -1259,12 +1342,14 @@ insert_submission (IntakeStore  *store,
 
   param_text (&p, submission_id);
   param_text (&p, reference);
+  param_text (&p, device_id);
   return run_command (INTAKE_STORE_PG (store), STMT_SUBMISSION_INSERT, &p,
                       "cannot record the submission for review", NULL, error);
 }
 
 static GBytes *
 get_stored_envelope (IntakeStore  *store,
+                     const char   *device_id,
                      const char   *submission_id,
                      char        **out_sha256,
                      GError      **error)
@@ -1275,6 +1360,7 @@ get_stored_envelope (IntakeStore  *store,
   GBytes *bytes;
 
   param_text (&p, submission_id);
+  param_text (&p, device_id);
   if (!(res = run (self, STMT_ENVELOPE_GET_BYTES, &p, "cannot read the stored envelope", error)))
     return NULL;
   if (PQntuples (res) != 1)
@@ -1376,6 +1462,7 @@ insert_reviewer (IntakeStore               *store,
 {
   IntakeStorePg *self = INTAKE_STORE_PG (store);
   g_autofree char *name = stmt_name (STMT_REVIEWER_INSERT);
+  g_autofree char *roles = NULL;
   gsize blob_len = 0;
   const guint8 *blob = g_bytes_get_data (reviewer->blob, &blob_len);
   Params p = { 0 };
@@ -1387,6 +1474,8 @@ insert_reviewer (IntakeStore               *store,
   param_bytes (&p, reviewer->sign_pk, INTAKE_SIGN_PUBLIC_BYTES);
   param_bytes (&p, blob, blob_len);
   param_int (&p, reviewer->created_at);
+  roles = intake_store_roles_to_text (reviewer->roles);
+  param_text (&p, roles);
   res = PQexecPrepared (self->conn, name, p.n, p.values, p.lengths, p.formats, 1);
   ok = PQresultStatus (res) == PGRES_COMMAND_OK;
   /* A unique violation: the name among active reviewers, or the key. */
@@ -1414,6 +1503,7 @@ revoke_reviewer (IntakeStore  *store,
 
 static gboolean
 set_workflow (IntakeStore  *store,
+              const char   *device_id,
               const char   *submission_id,
               const char   *state,
               const char   *unit,
@@ -1431,12 +1521,14 @@ set_workflow (IntakeStore  *store,
   param_int (&p, now);
   param_text (&p, updated_by);
   param_int (&p, expected_version);
+  param_text (&p, device_id);
   return run_command (INTAKE_STORE_PG (store), STMT_WORKFLOW_SET, &p, "cannot change the workflow",
                       out_rows, error);
 }
 
 static gboolean
 bump_note (IntakeStore  *store,
+           const char   *device_id,
            const char   *submission_id,
            gint64        now,
            const char   *reviewer_name,
@@ -1450,11 +1542,13 @@ bump_note (IntakeStore  *store,
   param_int (&p, now);
   param_text (&p, reviewer_name);
   param_int (&p, expected_version);
+  param_text (&p, device_id);
   return run_command (INTAKE_STORE_PG (store), STMT_NOTE_BUMP, &p, "cannot add the note", out_rows, error);
 }
 
 static gboolean
 insert_note (IntakeStore  *store,
+             const char   *device_id,
              const char   *submission_id,
              GBytes       *note,
              const char   *sha256,
@@ -1473,7 +1567,309 @@ insert_note (IntakeStore  *store,
   param_text (&p, reviewer_id);
   param_text (&p, reviewer_name);
   param_int (&p, now);
+  param_text (&p, device_id);
   return run_command (INTAKE_STORE_PG (store), STMT_NOTE_INSERT, &p, "cannot store the note", NULL, error);
+}
+
+/* One statement in autocommit; of two instances inserting the same pair
+ * at once, the primary key lets exactly one insert a row. */
+static gboolean
+insert_nonce (IntakeStore  *store,
+              const char   *signer,
+              const char   *nonce,
+              gint64        expires_at,
+              gboolean     *out_fresh,
+              GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  Params p = { 0 };
+  int rows = 0;
+
+  param_text (&p, signer);
+  param_text (&p, nonce);
+  param_int (&p, expires_at);
+  if (!run_command (self, STMT_NONCE_INSERT, &p, "cannot record the request nonce", &rows, error))
+    return FALSE;
+  *out_fresh = rows == 1;
+  return TRUE;
+}
+
+static gboolean
+pg_prune_nonces (IntakeStore  *store,
+                 gint64        now,
+                 guint        *out_removed,
+                 GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  Params p = { 0 };
+  int rows = 0;
+
+  if (!ensure_connected (self, error))
+    return FALSE;
+  param_int (&p, now);
+  if (!run_command (self, STMT_NONCE_PRUNE, &p, "cannot forget expired request nonces", &rows, error))
+    return FALSE;
+  if (out_removed != NULL)
+    *out_removed = (guint) rows;
+  /* Failed unlocks a day old, of names no longer locked, are forgotten too. */
+  {
+    Params q = { 0 };
+
+    param_int (&q, now - INTAKE_STORE_THROTTLE_KEEP);
+    param_int (&q, now);
+    return run_command (self, STMT_THROTTLE_PRUNE, &q, "cannot forget old failed unlocks", NULL, error);
+  }
+}
+
+/* Staff access ---------------------------------------------------------------- */
+
+static gboolean
+insert_scope (IntakeStore  *store,
+              gboolean      is_setup,
+              const char   *owner,
+              const char   *kind,
+              const char   *value,
+              GError      **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, owner);
+  param_text (&p, kind);
+  param_text (&p, value);
+  return run_command (INTAKE_STORE_PG (store), is_setup ? STMT_SETUP_SCOPE_INSERT : STMT_SCOPE_INSERT, &p,
+                      "cannot store the reviewer's scope", NULL, error);
+}
+
+static gboolean
+delete_scopes (IntakeStore  *store,
+               gboolean      is_setup,
+               const char   *owner,
+               GError      **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, owner);
+  return run_command (INTAKE_STORE_PG (store), is_setup ? STMT_SETUP_SCOPE_DELETE : STMT_SCOPE_DELETE, &p,
+                      "cannot change the reviewer's scope", NULL, error);
+}
+
+static gboolean
+read_scopes (IntakeStore  *store,
+             gboolean      is_setup,
+             const char   *owner,
+             char       ***out_locations,
+             char       ***out_units,
+             GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  g_autoptr(GPtrArray) locations = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func (g_free);
+  Params p = { 0 };
+  PGresult *res;
+
+  param_text (&p, owner);
+  if (!(res = run (self, is_setup ? STMT_SETUP_SCOPE_LIST : STMT_SCOPE_LIST, &p,
+                   "cannot read the reviewer's scope", error)))
+    return FALSE;
+  for (int i = 0; i < PQntuples (res); i++)
+    g_ptr_array_add (g_str_equal (get_text (res, i, 0), "location") ? locations : units,
+                     g_strdup (get_text (res, i, 1)));
+  PQclear (res);
+  *out_locations = intake_store_scope_take (g_steal_pointer (&locations));
+  *out_units = intake_store_scope_take (g_steal_pointer (&units));
+  return TRUE;
+}
+
+static gboolean
+set_reviewer_blob (IntakeStore  *store,
+                   const char   *reviewer_id,
+                   GBytes       *blob,
+                   int          *out_rows,
+                   GError      **error)
+{
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (blob, &len);
+  Params p = { 0 };
+
+  param_text (&p, reviewer_id);
+  param_bytes (&p, data, len);
+  return run_command (INTAKE_STORE_PG (store), STMT_REVIEWER_SET_BLOB, &p, "cannot store the reviewer's new key",
+                      out_rows, error);
+}
+
+static gboolean
+set_reviewer_roles (IntakeStore  *store,
+                    const char   *reviewer_id,
+                    const char   *roles,
+                    int          *out_rows,
+                    GError      **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, reviewer_id);
+  param_text (&p, roles);
+  return run_command (INTAKE_STORE_PG (store), STMT_REVIEWER_SET_ROLES, &p, "cannot change the reviewer's roles",
+                      out_rows, error);
+}
+
+static gboolean
+upsert_setup (IntakeStore                    *store,
+              const IntakeStoreReviewerSetup *setup,
+              const char                     *roles,
+              GError                        **error)
+{
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (setup->blob, &len);
+  Params p = { 0 };
+
+  param_text (&p, setup->name);
+  param_bytes (&p, data, len);
+  param_text (&p, roles);
+  param_int (&p, setup->created_at);
+  param_int (&p, setup->expires_at);
+  param_text (&p, setup->created_by);
+  return run_command (INTAKE_STORE_PG (store), STMT_SETUP_UPSERT, &p, "cannot store the activation", NULL, error);
+}
+
+static IntakeStoreReviewerSetup *
+read_setup (const PGresult *res,
+            int             row)
+{
+  IntakeStoreReviewerSetup *setup = g_new0 (IntakeStoreReviewerSetup, 1);
+
+  setup->name = g_strdup (get_text (res, row, 0));
+  setup->blob = get_bytes (res, row, 1);
+  setup->roles = intake_store_roles_from_text (get_text (res, row, 2));
+  setup->created_at = get_int (res, row, 3);
+  setup->expires_at = get_int (res, row, 4);
+  setup->created_by = g_strdup (get_text (res, row, 5));
+  return setup;
+}
+
+static IntakeStoreReviewerSetup *
+lookup_setup (IntakeStore  *store,
+              const char   *name,
+              GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  IntakeStoreReviewerSetup *setup = NULL;
+  Params p = { 0 };
+  PGresult *res;
+
+  param_text (&p, name);
+  if (!(res = run (self, STMT_SETUP_GET, &p, "cannot read the activation", error)))
+    return NULL;
+  if (PQntuples (res) == 1)
+    setup = read_setup (res, 0);
+  PQclear (res);
+  return setup;
+}
+
+static GPtrArray *
+pg_list_reviewer_setups (IntakeStore  *store,
+                         GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  g_autoptr(GPtrArray) list = NULL;
+  Params p = { 0 };
+  PGresult *res;
+
+  if (!ensure_connected (self, error) ||
+      !(res = run (self, STMT_SETUP_LIST, &p, "cannot list activations", error)))
+    return NULL;
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_store_reviewer_setup_free);
+  for (int i = 0; i < PQntuples (res); i++)
+    g_ptr_array_add (list, read_setup (res, i));
+  PQclear (res);
+  for (guint i = 0; i < list->len; i++)
+    {
+      IntakeStoreReviewerSetup *setup = g_ptr_array_index (list, i);
+
+      if (!read_scopes (store, TRUE, setup->name, &setup->locations, &setup->units, error))
+        return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+static gboolean
+delete_setup (IntakeStore  *store,
+              const char   *name,
+              GError      **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, name);
+  return run_command (INTAKE_STORE_PG (store), STMT_SETUP_DELETE, &p, "cannot remove the activation", NULL, error);
+}
+
+static gboolean
+lookup_throttle (IntakeStore          *store,
+                 const char           *name_key,
+                 IntakeStoreThrottle  *out_throttle,
+                 GError              **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  Params p = { 0 };
+  PGresult *res;
+
+  memset (out_throttle, 0, sizeof *out_throttle);
+  param_text (&p, name_key);
+  if (!(res = run (self, STMT_THROTTLE_GET, &p, "cannot read failed unlocks", error)))
+    return FALSE;
+  if (PQntuples (res) == 1)
+    {
+      out_throttle->failures = get_int (res, 0, 0);
+      out_throttle->last_failure = get_int (res, 0, 1);
+      out_throttle->locked_until = get_int (res, 0, 2);
+    }
+  PQclear (res);
+  return TRUE;
+}
+
+static gboolean
+throttle_fail (IntakeStore  *store,
+               const char   *name_key,
+               gint64        now,
+               gint64        stale_before,
+               gint64       *out_failures,
+               GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  Params p = { 0 };
+  PGresult *res;
+
+  param_text (&p, name_key);
+  param_int (&p, now);
+  param_int (&p, stale_before);
+  if (!(res = run (self, STMT_THROTTLE_FAIL, &p, "cannot count the failed unlock", error)))
+    return FALSE;
+  *out_failures = PQntuples (res) == 1 ? get_int (res, 0, 0) : 1;
+  PQclear (res);
+  return TRUE;
+}
+
+static gboolean
+throttle_lock (IntakeStore  *store,
+               const char   *name_key,
+               gint64        until,
+               GError      **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, name_key);
+  param_int (&p, until);
+  return run_command (INTAKE_STORE_PG (store), STMT_THROTTLE_LOCK, &p, "cannot lock the name", NULL, error);
+}
+
+static gboolean
+throttle_clear (IntakeStore  *store,
+                const char   *name_key,
+                GError      **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, name_key);
+  return run_command (INTAKE_STORE_PG (store), STMT_THROTTLE_CLEAR, &p, "cannot forget failed unlocks", NULL, error);
 }
 
 /* Columns in the order of INTAKE_STORE_HELP_COLUMNS. */
@@ -1627,6 +2023,8 @@ intake_store_pg_iface_init (IntakeStoreInterface *iface)
   iface->list_open_help_requests = pg_list_open_help_requests;
   iface->put_questionnaire = pg_put_questionnaire;
   iface->list_questionnaires = pg_list_questionnaires;
+  iface->prune_nonces = pg_prune_nonces;
+  iface->list_reviewer_setups = pg_list_reviewer_setups;
 }
 
 static void

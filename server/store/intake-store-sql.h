@@ -60,14 +60,35 @@ typedef enum {
   STMT_HELP_LIST,
   STMT_QUESTIONNAIRE_INSERT,
   STMT_QUESTIONNAIRE_LIST,
-  /* schema 3: help requests staff mark handled */
+  /* schema 3: replay */
+  STMT_NONCE_INSERT,
+  STMT_NONCE_PRUNE,
+  /* schema 5: staff access */
+  STMT_SCOPE_INSERT,
+  STMT_SCOPE_DELETE,
+  STMT_SCOPE_LIST,
+  STMT_SETUP_SCOPE_INSERT,
+  STMT_SETUP_SCOPE_DELETE,
+  STMT_SETUP_SCOPE_LIST,
+  STMT_REVIEWER_SET_BLOB,
+  STMT_REVIEWER_SET_ROLES,
+  STMT_SETUP_UPSERT,
+  STMT_SETUP_GET,
+  STMT_SETUP_LIST,
+  STMT_SETUP_DELETE,
+  STMT_THROTTLE_GET,
+  STMT_THROTTLE_FAIL,
+  STMT_THROTTLE_LOCK,
+  STMT_THROTTLE_CLEAR,
+  STMT_THROTTLE_PRUNE,
+  /* schema 6: help requests staff mark handled */
   STMT_HELP_LIST_OPEN,
   STMT_HELP_GET,
   STMT_HELP_HANDLE,
   N_STMTS
 } IntakeStoreStmt;
 
-/* A help request as staff see it (schema 3), in the order the readers take. */
+/* A help request as staff see it (schema 6), in the order the readers take. */
 #define INTAKE_STORE_HELP_COLUMNS \
   "id, device_id, location, language, created_at, received_at, coalesce (handled_at, 0)," \
   " coalesce (handled_by, '')"
@@ -84,7 +105,9 @@ typedef enum {
 #define INTAKE_STORE_SUBMISSION_FROM " FROM submissions s JOIN envelopes e ON e.seq = s.seq"
 
 #define INTAKE_STORE_REVIEWER_COLUMNS \
-  "reviewer_id, name, sign_pk, blob, status, created_at, revoked_at"
+  "reviewer_id, name, sign_pk, blob, status, created_at, revoked_at, roles"
+#define INTAKE_STORE_SETUP_COLUMNS \
+  "name, blob, roles, created_at, expires_at, created_by"
 #define INTAKE_STORE_AUDIT_COLUMNS \
   "seq, time, actor, action, object, result, origin, prev, hash"
 
@@ -115,17 +138,17 @@ static const char * const intake_store_sql[N_STMTS] = {
     " questionnaire_id, questionnaire_version, questionnaire_hash, office_key_id,"
     " received_at, source)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
-    " ON CONFLICT (submission_id) DO NOTHING",
+    " ON CONFLICT (device_id, submission_id) DO NOTHING",
   [STMT_ENVELOPE_GET_BYTES] =
-    "SELECT envelope, sha256 FROM envelopes WHERE submission_id = ?1",
+    "SELECT envelope, sha256 FROM envelopes WHERE submission_id = ?1 AND device_id = ?2",
   [STMT_CONFLICT_LOG] =
     "INSERT INTO conflicts (submission_id, sha256, device_id, stored_sha256, source,"
     " first_seen, last_seen, attempts)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 1)"
-    " ON CONFLICT (submission_id, sha256) DO UPDATE"
+    " ON CONFLICT (device_id, submission_id, sha256) DO UPDATE"
     " SET last_seen = excluded.last_seen, attempts = conflicts.attempts + 1",
   [STMT_ENVELOPE_DUP] =
-    "SELECT " INTAKE_STORE_ENVELOPE_COLUMNS ", envelope FROM envelopes WHERE submission_id = ?1",
+    "SELECT " INTAKE_STORE_ENVELOPE_COLUMNS ", envelope FROM envelopes WHERE submission_id = ?1 AND device_id = ?2",
   [STMT_ENVELOPE_LIST] =
     "SELECT " INTAKE_STORE_ENVELOPE_COLUMNS " FROM envelopes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
   [STMT_COUNT_ENVELOPES] =
@@ -143,30 +166,32 @@ static const char * const intake_store_sql[N_STMTS] = {
   [STMT_SETTING_SET] =
     "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
   [STMT_SUBMISSION_INSERT] =
-    "INSERT INTO submissions (seq, submission_id, location, reference, created_at, received_at)"
-    " SELECT seq, submission_id,"
+    "INSERT INTO submissions (seq, device_id, submission_id, location, reference, created_at, received_at)"
+    " SELECT seq, device_id, submission_id,"
     " coalesce ((SELECT location FROM devices WHERE devices.device_id = envelopes.device_id), ''),"
-    " CAST (?2 AS TEXT), created_at, received_at FROM envelopes WHERE submission_id = ?1",
+    " CAST (?2 AS TEXT), created_at, received_at FROM envelopes WHERE submission_id = ?1 AND device_id = ?3",
   [STMT_SUBMISSION_MISSING_REF] =
     "SELECT submission_id FROM submissions WHERE reference = '' LIMIT 500",
   [STMT_SUBMISSION_SET_REF] =
     "UPDATE submissions SET reference = ?2 WHERE submission_id = ?1",
   [STMT_SUBMISSION_GET] =
-    "SELECT " INTAKE_STORE_SUBMISSION_COLUMNS INTAKE_STORE_SUBMISSION_FROM " WHERE s.submission_id = ?1",
+    "SELECT " INTAKE_STORE_SUBMISSION_COLUMNS INTAKE_STORE_SUBMISSION_FROM
+    " WHERE s.submission_id = ?1 AND s.device_id = ?2",
   [STMT_WORKFLOW_SET] =
     "UPDATE submissions SET state = ?2, unit = ?3, version = version + 1, updated_at = ?4, updated_by = ?5"
-    " WHERE submission_id = ?1 AND version = ?6",
+    " WHERE submission_id = ?1 AND device_id = ?7 AND version = ?6",
   [STMT_NOTE_BUMP] =
     "UPDATE submissions SET version = version + 1, notes = notes + 1, updated_at = ?2, updated_by = ?3"
-    " WHERE submission_id = ?1 AND version = ?4",
+    " WHERE submission_id = ?1 AND device_id = ?5 AND version = ?4",
   [STMT_NOTE_INSERT] =
-    "INSERT INTO notes (submission_id, envelope, sha256, reviewer_id, reviewer, created_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO notes (submission_id, envelope, sha256, reviewer_id, reviewer, created_at, device_id)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
   [STMT_NOTE_LIST] =
-    "SELECT envelope, reviewer, reviewer_id, created_at FROM notes WHERE submission_id = ?1 ORDER BY id",
+    "SELECT envelope, reviewer, reviewer_id, created_at FROM notes WHERE submission_id = ?1 AND device_id = ?2"
+    " ORDER BY id",
   [STMT_REVIEWER_INSERT] =
-    "INSERT INTO reviewers (reviewer_id, name, sign_pk, blob, status, created_at)"
-    " VALUES (?1, ?2, ?3, ?4, 'active', ?5)",
+    "INSERT INTO reviewers (reviewer_id, name, sign_pk, blob, status, created_at, roles)"
+    " VALUES (?1, ?2, ?3, ?4, 'active', ?5, ?6)",
   [STMT_REVIEWER_GET_ID] =
     "SELECT " INTAKE_STORE_REVIEWER_COLUMNS " FROM reviewers WHERE reviewer_id = ?1",
   [STMT_REVIEWER_GET_NAME] =
@@ -201,6 +226,54 @@ static const char * const intake_store_sql[N_STMTS] = {
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id, version, hash) DO NOTHING",
   [STMT_QUESTIONNAIRE_LIST] =
     "SELECT id, version, hash, canonical, signature, first_seen FROM questionnaires ORDER BY id, version, hash",
+  [STMT_NONCE_INSERT] =
+    "INSERT INTO request_nonces (signer, nonce, expires_at) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT (signer, nonce) DO NOTHING",
+  [STMT_NONCE_PRUNE] =
+    "DELETE FROM request_nonces WHERE expires_at < ?1",
+  [STMT_SCOPE_INSERT] =
+    "INSERT INTO reviewer_scopes (reviewer_id, kind, value) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT (reviewer_id, kind, value) DO NOTHING",
+  [STMT_SCOPE_DELETE] =
+    "DELETE FROM reviewer_scopes WHERE reviewer_id = ?1",
+  [STMT_SCOPE_LIST] =
+    "SELECT kind, value FROM reviewer_scopes WHERE reviewer_id = ?1 ORDER BY kind, value",
+  [STMT_SETUP_SCOPE_INSERT] =
+    "INSERT INTO setup_scopes (name, kind, value) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT (name, kind, value) DO NOTHING",
+  [STMT_SETUP_SCOPE_DELETE] =
+    "DELETE FROM setup_scopes WHERE name = ?1",
+  [STMT_SETUP_SCOPE_LIST] =
+    "SELECT kind, value FROM setup_scopes WHERE name = ?1 ORDER BY kind, value",
+  [STMT_REVIEWER_SET_BLOB] =
+    "UPDATE reviewers SET blob = ?2 WHERE reviewer_id = ?1 AND status = 'active'",
+  [STMT_REVIEWER_SET_ROLES] =
+    "UPDATE reviewers SET roles = ?2 WHERE reviewer_id = ?1 AND status = 'active'",
+  [STMT_SETUP_UPSERT] =
+    "INSERT INTO reviewer_setups (" INTAKE_STORE_SETUP_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    " ON CONFLICT (name) DO UPDATE SET blob = excluded.blob, roles = excluded.roles,"
+    " created_at = excluded.created_at, expires_at = excluded.expires_at, created_by = excluded.created_by",
+  [STMT_SETUP_GET] =
+    "SELECT " INTAKE_STORE_SETUP_COLUMNS " FROM reviewer_setups WHERE name = ?1",
+  [STMT_SETUP_LIST] =
+    "SELECT " INTAKE_STORE_SETUP_COLUMNS " FROM reviewer_setups ORDER BY created_at, name",
+  [STMT_SETUP_DELETE] =
+    "DELETE FROM reviewer_setups WHERE name = ?1",
+  [STMT_THROTTLE_GET] =
+    "SELECT failures, last_failure, locked_until FROM unlock_throttle WHERE name_key = ?1",
+  /* A failure counts from 1 again when the last one is older than ?3. */
+  [STMT_THROTTLE_FAIL] =
+    "INSERT INTO unlock_throttle (name_key, failures, last_failure, locked_until) VALUES (?1, 1, ?2, 0)"
+    " ON CONFLICT (name_key) DO UPDATE SET"
+    " failures = CASE WHEN unlock_throttle.last_failure < ?3 THEN 1 ELSE unlock_throttle.failures + 1 END,"
+    " last_failure = excluded.last_failure"
+    " RETURNING failures",
+  [STMT_THROTTLE_LOCK] =
+    "UPDATE unlock_throttle SET locked_until = ?2 WHERE name_key = ?1",
+  [STMT_THROTTLE_CLEAR] =
+    "DELETE FROM unlock_throttle WHERE name_key = ?1",
+  [STMT_THROTTLE_PRUNE] =
+    "DELETE FROM unlock_throttle WHERE last_failure < ?1 AND locked_until < ?2",
   [STMT_HELP_LIST_OPEN] =
     "SELECT " INTAKE_STORE_HELP_COLUMNS " FROM help_requests WHERE handled_at IS NULL"
     " ORDER BY created_at, id LIMIT ?1",
@@ -217,7 +290,7 @@ typedef struct {
   gint64      value;
 } IntakeSqlParam;
 
-#define INTAKE_LIST_MAX_PARAMS 7
+#define INTAKE_LIST_MAX_PARAMS 8
 
 /* The listing query for @filter: only the conditions in use, so each
  * combination is served by an index (state, location, reference,
@@ -258,6 +331,19 @@ intake_store_list_submissions_sql (const IntakeSubmissionFilter *filter,
     {
       params[n] = (IntakeSqlParam) { FALSE, NULL, filter->to };
       g_string_append_printf (sql, " AND s.created_at < ?%d", ++n);
+    }
+  if (filter->scope_reviewer_id != NULL && (filter->scope_locations || filter->scope_units))
+    {
+      int k;
+
+      params[n] = (IntakeSqlParam) { TRUE, filter->scope_reviewer_id, 0 };
+      k = ++n;
+      if (filter->scope_locations)
+        g_string_append_printf (sql, " AND s.location IN (SELECT value FROM reviewer_scopes"
+                                     " WHERE reviewer_id = ?%d AND kind = 'location')", k);
+      if (filter->scope_units)
+        g_string_append_printf (sql, " AND (s.unit = '' OR s.unit IN (SELECT value FROM reviewer_scopes"
+                                     " WHERE reviewer_id = ?%d AND kind = 'unit'))", k);
     }
   g_string_append (sql, " ORDER BY s.seq LIMIT ?2");
   *out_n = n;

@@ -176,7 +176,134 @@ static const char * const migrations[] = {
   "  first_seen INTEGER NOT NULL,"
   "  PRIMARY KEY (id, version, hash)"
   ");",
-  /* 3: staff mark help requests handled. Those from before were only
+  /* 3: replay. Every signed request's nonce, per signer, until its
+   * timestamp leaves the window (docs/protocol.md, "Signed requests"). */
+  "CREATE TABLE request_nonces ("
+  "  signer     TEXT NOT NULL,"
+  "  nonce      TEXT NOT NULL,"
+  "  expires_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (signer, nonce)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX request_nonces_expiry ON request_nonces (expires_at);",
+  /* 4: an envelope is identified by (device id, submission id), so that a
+   * device cannot take another kiosk's submission id first. SQLite cannot
+   * drop a UNIQUE constraint, so envelopes, submissions, notes and
+   * conflicts are rebuilt; migrate() turns foreign keys off around it and
+   * checks them before the commit. */
+  "CREATE TABLE envelopes_4 ("
+  "  seq                   INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  submission_id         TEXT NOT NULL,"
+  "  device_id             TEXT NOT NULL REFERENCES devices (device_id),"
+  "  envelope              BLOB NOT NULL,"
+  "  sha256                TEXT NOT NULL,"
+  "  size                  INTEGER NOT NULL,"
+  "  created_at            INTEGER NOT NULL,"
+  "  questionnaire_id      TEXT NOT NULL,"
+  "  questionnaire_version INTEGER NOT NULL,"
+  "  questionnaire_hash    TEXT NOT NULL,"
+  "  office_key_id         TEXT NOT NULL,"
+  "  received_at           INTEGER NOT NULL,"
+  "  source                TEXT NOT NULL CHECK (source IN ('upload', 'bundle')),"
+  "  UNIQUE (device_id, submission_id)"
+  ");"
+  "INSERT INTO envelopes_4 (seq, submission_id, device_id, envelope, sha256, size, created_at, questionnaire_id,"
+  "  questionnaire_version, questionnaire_hash, office_key_id, received_at, source)"
+  "  SELECT seq, submission_id, device_id, envelope, sha256, size, created_at, questionnaire_id,"
+  "  questionnaire_version, questionnaire_hash, office_key_id, received_at, source FROM envelopes;"
+  "DROP TABLE envelopes;"
+  "ALTER TABLE envelopes_4 RENAME TO envelopes;"
+  "CREATE INDEX envelopes_by_device ON envelopes (device_id, seq);"
+  "CREATE TABLE submissions_4 ("
+  "  seq           INTEGER PRIMARY KEY NOT NULL REFERENCES envelopes (seq),"
+  "  device_id     TEXT NOT NULL,"
+  "  submission_id TEXT NOT NULL,"
+  "  location      TEXT NOT NULL,"
+  "  reference     TEXT NOT NULL,"
+  "  created_at    INTEGER NOT NULL,"
+  "  received_at   INTEGER NOT NULL,"
+  "  state         TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new', 'in_review',"
+  "                  'conversation_planned', 'closed', 'needs_follow_up')),"
+  "  unit          TEXT NOT NULL DEFAULT '',"
+  "  version       INTEGER NOT NULL DEFAULT 1,"
+  "  updated_at    INTEGER NOT NULL DEFAULT 0,"
+  "  updated_by    TEXT NOT NULL DEFAULT '',"
+  "  notes         INTEGER NOT NULL DEFAULT 0,"
+  "  UNIQUE (device_id, submission_id)"
+  ");"
+  "INSERT INTO submissions_4 (seq, device_id, submission_id, location, reference, created_at, received_at, state,"
+  "  unit, version, updated_at, updated_by, notes)"
+  "  SELECT s.seq, e.device_id, s.submission_id, s.location, s.reference, s.created_at, s.received_at, s.state,"
+  "  s.unit, s.version, s.updated_at, s.updated_by, s.notes FROM submissions s JOIN envelopes e ON e.seq = s.seq;"
+  "DROP TABLE submissions;"
+  "ALTER TABLE submissions_4 RENAME TO submissions;"
+  "CREATE INDEX submissions_state ON submissions (state, seq);"
+  "CREATE INDEX submissions_location ON submissions (location, seq);"
+  "CREATE INDEX submissions_reference ON submissions (reference);"
+  "CREATE INDEX submissions_created ON submissions (created_at);"
+  "CREATE TABLE notes_4 ("
+  "  id            INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  device_id     TEXT NOT NULL,"
+  "  submission_id TEXT NOT NULL,"
+  "  envelope      BLOB NOT NULL,"
+  "  sha256        TEXT NOT NULL,"
+  "  reviewer_id   TEXT NOT NULL,"
+  "  reviewer      TEXT NOT NULL,"
+  "  created_at    INTEGER NOT NULL,"
+  "  FOREIGN KEY (device_id, submission_id) REFERENCES submissions (device_id, submission_id)"
+  ");"
+  "INSERT INTO notes_4 (id, device_id, submission_id, envelope, sha256, reviewer_id, reviewer, created_at)"
+  "  SELECT n.id, s.device_id, n.submission_id, n.envelope, n.sha256, n.reviewer_id, n.reviewer, n.created_at"
+  "  FROM notes n JOIN submissions s ON s.submission_id = n.submission_id;"
+  "DROP TABLE notes;"
+  "ALTER TABLE notes_4 RENAME TO notes;"
+  "CREATE INDEX notes_by_submission ON notes (device_id, submission_id, id);"
+  "CREATE TABLE conflicts_4 ("
+  "  submission_id TEXT NOT NULL,"
+  "  sha256        TEXT NOT NULL,"
+  "  device_id     TEXT NOT NULL,"
+  "  stored_sha256 TEXT NOT NULL,"
+  "  source        TEXT NOT NULL,"
+  "  first_seen    INTEGER NOT NULL,"
+  "  last_seen     INTEGER NOT NULL,"
+  "  attempts      INTEGER NOT NULL,"
+  "  PRIMARY KEY (device_id, submission_id, sha256)"
+  ");"
+  "INSERT INTO conflicts_4 SELECT submission_id, sha256, device_id, stored_sha256, source, first_seen, last_seen,"
+  "  attempts FROM conflicts;"
+  "DROP TABLE conflicts;"
+  "ALTER TABLE conflicts_4 RENAME TO conflicts;",
+  /* 5: staff access. Roles (reviewers from before keep what they could do:
+   * everything but administration) and scope per reviewer, pending
+   * activations (the office secret sealed with a one-time code) with the
+   * access they will grant, and failed unlocks per name. */
+  "ALTER TABLE reviewers ADD COLUMN roles TEXT NOT NULL DEFAULT 'caseworker,team_lead,privacy_officer';"
+  "CREATE TABLE reviewer_scopes ("
+  "  reviewer_id TEXT NOT NULL REFERENCES reviewers (reviewer_id),"
+  "  kind        TEXT NOT NULL CHECK (kind IN ('location', 'unit')),"
+  "  value       TEXT NOT NULL,"
+  "  PRIMARY KEY (reviewer_id, kind, value)"
+  ");"
+  "CREATE TABLE reviewer_setups ("
+  "  name       TEXT PRIMARY KEY NOT NULL,"
+  "  blob       BLOB NOT NULL,"
+  "  roles      TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  expires_at INTEGER NOT NULL,"
+  "  created_by TEXT NOT NULL"
+  ");"
+  "CREATE TABLE setup_scopes ("
+  "  name  TEXT NOT NULL REFERENCES reviewer_setups (name),"
+  "  kind  TEXT NOT NULL CHECK (kind IN ('location', 'unit')),"
+  "  value TEXT NOT NULL,"
+  "  PRIMARY KEY (name, kind, value)"
+  ");"
+  "CREATE TABLE unlock_throttle ("
+  "  name_key     TEXT PRIMARY KEY NOT NULL,"
+  "  failures     INTEGER NOT NULL,"
+  "  last_failure INTEGER NOT NULL,"
+  "  locked_until INTEGER NOT NULL"
+  ");",
+  /* 6: staff mark help requests handled. Those from before were only
    * counted (nobody could act on them one by one): they start handled. */
   "ALTER TABLE help_requests ADD COLUMN handled_at INTEGER;"
   "ALTER TABLE help_requests ADD COLUMN handled_by TEXT;"
@@ -415,6 +542,7 @@ sqlite_list_devices (IntakeStore  *store,
 
 static GBytes *
 sqlite_dup_envelope (IntakeStore         *store,
+                     const char          *device_id,
                      const char          *submission_id,
                      IntakeStoreEnvelope *out_meta,
                      GError             **error)
@@ -425,6 +553,7 @@ sqlite_dup_envelope (IntakeStore         *store,
   int rc;
 
   bind_text (s, 1, submission_id);
+  bind_text (s, 2, device_id);
   rc = sqlite3_step (s);
   if (rc == SQLITE_ROW)
     {
@@ -662,8 +791,16 @@ read_reviewer (sqlite3_stmt *s)
                                                                  : INTAKE_REVIEWER_STATUS_ACTIVE;
   reviewer->created_at = sqlite3_column_int64 (s, 5);
   reviewer->revoked_at = sqlite3_column_int64 (s, 6);
+  reviewer->roles = intake_store_roles_from_text (column_text (s, 7));
   return reviewer;
 }
+
+static gboolean read_scopes (IntakeStore  *store,
+                             gboolean      is_setup,
+                             const char   *owner,
+                             char       ***out_locations,
+                             char       ***out_units,
+                             GError      **error);
 
 static IntakeStoreSubmission *
 read_submission (sqlite3_stmt *s)
@@ -720,6 +857,9 @@ sqlite_get_reviewer (IntakeStore  *store,
     g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_REVIEWER,
                  "no reviewer %s; see intake-admin reviewer list", reviewer_id != NULL ? reviewer_id : name);
   sqlite3_reset (s);
+  if (reviewer != NULL &&
+      !read_scopes (store, FALSE, reviewer->reviewer_id, &reviewer->locations, &reviewer->units, error))
+    g_clear_pointer (&reviewer, intake_store_reviewer_free);
   return reviewer;
 }
 
@@ -737,12 +877,20 @@ sqlite_list_reviewers (IntakeStore  *store,
   sqlite3_reset (s);
   if (rc != SQLITE_DONE)
     return set_db_error (self, rc, "cannot list reviewers", error), NULL;
+  for (guint i = 0; i < list->len; i++)
+    {
+      IntakeStoreReviewer *reviewer = g_ptr_array_index (list, i);
+
+      if (!read_scopes (store, FALSE, reviewer->reviewer_id, &reviewer->locations, &reviewer->units, error))
+        return NULL;
+    }
   return g_steal_pointer (&list);
 }
 
 /* The submission row, NULL (and no error) if none. */
 static IntakeStoreSubmission *
 lookup_submission (IntakeStore  *store,
+                   const char   *device_id,
                    const char   *submission_id,
                    GError      **error)
 {
@@ -752,6 +900,7 @@ lookup_submission (IntakeStore  *store,
   int rc;
 
   bind_text (s, 1, submission_id);
+  bind_text (s, 2, device_id);
   rc = sqlite3_step (s);
   if (rc == SQLITE_ROW)
     submission = read_submission (s);
@@ -795,6 +944,7 @@ sqlite_list_submissions (IntakeStore                  *store,
 
 static GPtrArray *
 sqlite_list_notes (IntakeStore  *store,
+                   const char   *device_id,
                    const char   *submission_id,
                    GError      **error)
 {
@@ -804,6 +954,7 @@ sqlite_list_notes (IntakeStore  *store,
   int rc;
 
   bind_text (s, 1, submission_id);
+  bind_text (s, 2, device_id);
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     {
       IntakeStoreNote *note = g_new0 (IntakeStoreNote, 1);
@@ -1104,6 +1255,7 @@ insert_envelope (IntakeStore               *store,
 
 static gboolean
 insert_submission (IntakeStore  *store,
+                   const char   *device_id,
                    const char   *submission_id,
                    const char   *reference,
                    GError      **error)
@@ -1113,11 +1265,13 @@ insert_submission (IntakeStore  *store,
 
   bind_text (s, 1, submission_id);
   bind_text (s, 2, reference);
+  bind_text (s, 3, device_id);
   return step_done (self, s, "cannot record the submission for review", error);
 }
 
 static GBytes *
 get_stored_envelope (IntakeStore  *store,
+                     const char   *device_id,
                      const char   *submission_id,
                      char        **out_sha256,
                      GError      **error)
@@ -1128,6 +1282,7 @@ get_stored_envelope (IntakeStore  *store,
   int rc;
 
   bind_text (s, 1, submission_id);
+  bind_text (s, 2, device_id);
   rc = sqlite3_step (s);
   if (rc != SQLITE_ROW)
     {
@@ -1241,7 +1396,12 @@ insert_reviewer (IntakeStore               *store,
   sqlite3_bind_blob (s, 4, g_bytes_get_data (reviewer->blob, NULL), (int)g_bytes_get_size (reviewer->blob),
                      SQLITE_TRANSIENT);
   sqlite3_bind_int64 (s, 5, reviewer->created_at);
-  rc = sqlite3_step (s);
+  {
+    g_autofree char *roles = intake_store_roles_to_text (reviewer->roles);
+
+    bind_text (s, 6, roles);
+    rc = sqlite3_step (s);
+  }
   sqlite3_reset (s);
   *out_exists = (rc & 0xff) == SQLITE_CONSTRAINT;
   if (!*out_exists && rc != SQLITE_DONE)
@@ -1269,6 +1429,7 @@ revoke_reviewer (IntakeStore  *store,
 
 static gboolean
 set_workflow (IntakeStore  *store,
+              const char   *device_id,
               const char   *submission_id,
               const char   *state,
               const char   *unit,
@@ -1287,6 +1448,7 @@ set_workflow (IntakeStore  *store,
   sqlite3_bind_int64 (s, 4, now);
   bind_text (s, 5, updated_by);
   sqlite3_bind_int64 (s, 6, expected_version);
+  bind_text (s, 7, device_id);
   if (!step_done (self, s, "cannot change the workflow", error))
     return FALSE;
   *out_rows = sqlite3_changes (self->db);
@@ -1295,6 +1457,7 @@ set_workflow (IntakeStore  *store,
 
 static gboolean
 bump_note (IntakeStore  *store,
+           const char   *device_id,
            const char   *submission_id,
            gint64        now,
            const char   *reviewer_name,
@@ -1309,6 +1472,7 @@ bump_note (IntakeStore  *store,
   sqlite3_bind_int64 (s, 2, now);
   bind_text (s, 3, reviewer_name);
   sqlite3_bind_int64 (s, 4, expected_version);
+  bind_text (s, 5, device_id);
   if (!step_done (self, s, "cannot add the note", error))
     return FALSE;
   *out_rows = sqlite3_changes (self->db);
@@ -1317,6 +1481,7 @@ bump_note (IntakeStore  *store,
 
 static gboolean
 insert_note (IntakeStore  *store,
+             const char   *device_id,
              const char   *submission_id,
              GBytes       *note,
              const char   *sha256,
@@ -1334,7 +1499,310 @@ insert_note (IntakeStore  *store,
   bind_text (s, 4, reviewer_id);
   bind_text (s, 5, reviewer_name);
   sqlite3_bind_int64 (s, 6, now);
+  bind_text (s, 7, device_id);
   return step_done (self, s, "cannot store the note", error);
+}
+
+/* One statement in autocommit: on disk before the request is answered. */
+static gboolean
+insert_nonce (IntakeStore  *store,
+                  const char   *signer,
+                  const char   *nonce,
+                  gint64        expires_at,
+                  gboolean     *out_fresh,
+                  GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_NONCE_INSERT);
+
+  bind_text (s, 1, signer);
+  bind_text (s, 2, nonce);
+  sqlite3_bind_int64 (s, 3, expires_at);
+  if (!step_done (self, s, "cannot record the request nonce", error))
+    return FALSE;
+  *out_fresh = sqlite3_changes (self->db) == 1;
+  return TRUE;
+}
+
+static gboolean
+sqlite_prune_nonces (IntakeStore  *store,
+                     gint64        now,
+                     guint        *out_removed,
+                     GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_NONCE_PRUNE);
+
+  sqlite3_bind_int64 (s, 1, now);
+  if (!step_done (self, s, "cannot forget expired request nonces", error))
+    return FALSE;
+  if (out_removed != NULL)
+    *out_removed = (guint) sqlite3_changes (self->db);
+  /* Failed unlocks a day old, of names no longer locked, are forgotten too. */
+  s = stmt (self, STMT_THROTTLE_PRUNE);
+  sqlite3_bind_int64 (s, 1, now - INTAKE_STORE_THROTTLE_KEEP);
+  sqlite3_bind_int64 (s, 2, now);
+  return step_done (self, s, "cannot forget old failed unlocks", error);
+}
+
+/* Staff access ---------------------------------------------------------------- */
+
+static gboolean
+insert_scope (IntakeStore  *store,
+              gboolean      is_setup,
+              const char   *owner,
+              const char   *kind,
+              const char   *value,
+              GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, is_setup ? STMT_SETUP_SCOPE_INSERT : STMT_SCOPE_INSERT);
+
+  bind_text (s, 1, owner);
+  bind_text (s, 2, kind);
+  bind_text (s, 3, value);
+  return step_done (self, s, "cannot store the reviewer's scope", error);
+}
+
+static gboolean
+delete_scopes (IntakeStore  *store,
+               gboolean      is_setup,
+               const char   *owner,
+               GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, is_setup ? STMT_SETUP_SCOPE_DELETE : STMT_SCOPE_DELETE);
+
+  bind_text (s, 1, owner);
+  return step_done (self, s, "cannot change the reviewer's scope", error);
+}
+
+static gboolean
+read_scopes (IntakeStore  *store,
+             gboolean      is_setup,
+             const char   *owner,
+             char       ***out_locations,
+             char       ***out_units,
+             GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  g_autoptr(GPtrArray) locations = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *s = stmt (self, is_setup ? STMT_SETUP_SCOPE_LIST : STMT_SCOPE_LIST);
+  int rc;
+
+  bind_text (s, 1, owner);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    g_ptr_array_add (g_str_equal (column_text (s, 0), "location") ? locations : units,
+                     g_strdup (column_text (s, 1)));
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot read the reviewer's scope", error);
+  *out_locations = intake_store_scope_take (g_steal_pointer (&locations));
+  *out_units = intake_store_scope_take (g_steal_pointer (&units));
+  return TRUE;
+}
+
+static gboolean
+set_reviewer_blob (IntakeStore  *store,
+                   const char   *reviewer_id,
+                   GBytes       *blob,
+                   int          *out_rows,
+                   GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_REVIEWER_SET_BLOB);
+
+  bind_text (s, 1, reviewer_id);
+  sqlite3_bind_blob (s, 2, g_bytes_get_data (blob, NULL), (int)g_bytes_get_size (blob), SQLITE_TRANSIENT);
+  if (!step_done (self, s, "cannot store the reviewer's new key", error))
+    return FALSE;
+  *out_rows = sqlite3_changes (self->db);
+  return TRUE;
+}
+
+static gboolean
+set_reviewer_roles (IntakeStore  *store,
+                    const char   *reviewer_id,
+                    const char   *roles,
+                    int          *out_rows,
+                    GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_REVIEWER_SET_ROLES);
+
+  bind_text (s, 1, reviewer_id);
+  bind_text (s, 2, roles);
+  if (!step_done (self, s, "cannot change the reviewer's roles", error))
+    return FALSE;
+  *out_rows = sqlite3_changes (self->db);
+  return TRUE;
+}
+
+static gboolean
+upsert_setup (IntakeStore                    *store,
+              const IntakeStoreReviewerSetup *setup,
+              const char                     *roles,
+              GError                        **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_SETUP_UPSERT);
+
+  bind_text (s, 1, setup->name);
+  sqlite3_bind_blob (s, 2, g_bytes_get_data (setup->blob, NULL), (int)g_bytes_get_size (setup->blob),
+                     SQLITE_TRANSIENT);
+  bind_text (s, 3, roles);
+  sqlite3_bind_int64 (s, 4, setup->created_at);
+  sqlite3_bind_int64 (s, 5, setup->expires_at);
+  bind_text (s, 6, setup->created_by);
+  return step_done (self, s, "cannot store the activation", error);
+}
+
+static IntakeStoreReviewerSetup *
+read_setup (sqlite3_stmt *s)
+{
+  IntakeStoreReviewerSetup *setup = g_new0 (IntakeStoreReviewerSetup, 1);
+
+  setup->name = g_strdup (column_text (s, 0));
+  setup->blob = g_bytes_new (sqlite3_column_blob (s, 1), sqlite3_column_bytes (s, 1));
+  setup->roles = intake_store_roles_from_text (column_text (s, 2));
+  setup->created_at = sqlite3_column_int64 (s, 3);
+  setup->expires_at = sqlite3_column_int64 (s, 4);
+  setup->created_by = g_strdup (column_text (s, 5));
+  return setup;
+}
+
+static IntakeStoreReviewerSetup *
+lookup_setup (IntakeStore  *store,
+              const char   *name,
+              GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_SETUP_GET);
+  IntakeStoreReviewerSetup *setup = NULL;
+  int rc;
+
+  bind_text (s, 1, name);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    setup = read_setup (s);
+  else if (rc != SQLITE_DONE)
+    set_db_error (self, rc, "cannot read the activation", error);
+  sqlite3_reset (s);
+  return setup;
+}
+
+static GPtrArray *
+sqlite_list_reviewer_setups (IntakeStore  *store,
+                             GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_store_reviewer_setup_free);
+  sqlite3_stmt *s = stmt (self, STMT_SETUP_LIST);
+  int rc;
+
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    g_ptr_array_add (list, read_setup (s));
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot list activations", error), NULL;
+  for (guint i = 0; i < list->len; i++)
+    {
+      IntakeStoreReviewerSetup *setup = g_ptr_array_index (list, i);
+
+      if (!read_scopes (store, TRUE, setup->name, &setup->locations, &setup->units, error))
+        return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+static gboolean
+delete_setup (IntakeStore  *store,
+              const char   *name,
+              GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_SETUP_DELETE);
+
+  bind_text (s, 1, name);
+  return step_done (self, s, "cannot remove the activation", error);
+}
+
+static gboolean
+lookup_throttle (IntakeStore          *store,
+                 const char           *name_key,
+                 IntakeStoreThrottle  *out_throttle,
+                 GError              **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_THROTTLE_GET);
+  int rc;
+
+  memset (out_throttle, 0, sizeof *out_throttle);
+  bind_text (s, 1, name_key);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    {
+      out_throttle->failures = sqlite3_column_int64 (s, 0);
+      out_throttle->last_failure = sqlite3_column_int64 (s, 1);
+      out_throttle->locked_until = sqlite3_column_int64 (s, 2);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot read failed unlocks", error);
+  return TRUE;
+}
+
+static gboolean
+throttle_fail (IntakeStore  *store,
+               const char   *name_key,
+               gint64        now,
+               gint64        stale_before,
+               gint64       *out_failures,
+               GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_THROTTLE_FAIL);
+  int rc;
+
+  bind_text (s, 1, name_key);
+  sqlite3_bind_int64 (s, 2, now);
+  sqlite3_bind_int64 (s, 3, stale_before);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    *out_failures = sqlite3_column_int64 (s, 0);
+  if (rc == SQLITE_ROW)
+    rc = sqlite3_step (s);
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot count the failed unlock", error);
+  return TRUE;
+}
+
+static gboolean
+throttle_lock (IntakeStore  *store,
+               const char   *name_key,
+               gint64        until,
+               GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_THROTTLE_LOCK);
+
+  bind_text (s, 1, name_key);
+  sqlite3_bind_int64 (s, 2, until);
+  return step_done (self, s, "cannot lock the name", error);
+}
+
+static gboolean
+throttle_clear (IntakeStore  *store,
+                const char   *name_key,
+                GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_THROTTLE_CLEAR);
+
+  bind_text (s, 1, name_key);
+  return step_done (self, s, "cannot forget failed unlocks", error);
 }
 
 /* Columns in the order of INTAKE_STORE_HELP_COLUMNS. */
@@ -1496,7 +1964,9 @@ intake_store_sqlite_iface_init (IntakeStoreInterface *iface)
   iface->list_help_requests = sqlite_list_help_requests;
   iface->put_questionnaire = sqlite_put_questionnaire;
   iface->list_questionnaires = sqlite_list_questionnaires;
+  iface->prune_nonces = sqlite_prune_nonces;
   iface->list_open_help_requests = sqlite_list_open_help_requests;
+  iface->list_reviewer_setups = sqlite_list_reviewer_setups;
 }
 
 static void
@@ -1542,9 +2012,53 @@ read_version (IntakeStoreSqlite  *self,
   return TRUE;
 }
 
+/* Fails when a row points at nothing: a migration that rebuilt a table
+ * (with foreign keys off) must leave every reference intact. */
+static gboolean
+check_foreign_keys (IntakeStoreSqlite  *self,
+                    GError            **error)
+{
+  sqlite3_stmt *s = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, "PRAGMA foreign_key_check", -1, &s, NULL);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (s);
+  sqlite3_finalize (s);
+  if (rc == SQLITE_ROW)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DAMAGED,
+                   "%s has rows whose references point at nothing; restore the latest backup", self->path);
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot check the store's references", error);
+  return TRUE;
+}
+
+static gboolean migrate_locked (IntakeStoreSqlite  *self,
+                                GError            **error);
+
 static gboolean
 migrate (IntakeStoreSqlite  *self,
          GError            **error)
+{
+  gboolean ok;
+
+  /* Foreign keys cannot be turned off inside a transaction, and a table
+   * that others refer to can only be rebuilt with them off (SQLite's
+   * "ALTER TABLE" procedure); each migration checks them before it
+   * commits instead. */
+  if (!exec (self, "PRAGMA foreign_keys = OFF", error))
+    return FALSE;
+  ok = migrate_locked (self, error);
+  if (!exec (self, "PRAGMA foreign_keys = ON", ok ? error : NULL))
+    return FALSE;
+  return ok;
+}
+
+static gboolean
+migrate_locked (IntakeStoreSqlite  *self,
+                GError            **error)
 {
   int version = 0;
 
@@ -1579,7 +2093,8 @@ migrate (IntakeStoreSqlite  *self,
         }
       record = g_strdup_printf ("INSERT INTO schema_version (version, applied_at) VALUES (%d, %" G_GINT64_FORMAT ")",
                                 version + 1, g_get_real_time () / G_USEC_PER_SEC);
-      if (!exec (self, migrations[version], error) || !exec (self, record, error))
+      if (!exec (self, migrations[version], error) || !exec (self, record, error) ||
+          !check_foreign_keys (self, error))
         {
           g_prefix_error (error, "schema migration %d failed: ", version + 1);
           return rollback (self);

@@ -51,6 +51,7 @@ intake_store_consume_enroll_code (IntakeStore              *self,
                                   const char               *code_hash,
                                   const IntakeDevicePublic *device,
                                   gint64                    now,
+                                  char                    **out_previous_location,
                                   GError                  **error)
 {
   g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
@@ -59,7 +60,10 @@ intake_store_consume_enroll_code (IntakeStore              *self,
 
   if (!intake_hex_is_lower (code_hash, 64))
     return invalid (error, "code hash (expected 64 lowercase hex digits)"), NULL;
-  return INTAKE_STORE_GET_IFACE (self)->consume_enroll_code (self, code_hash, device, now, error);
+  if (out_previous_location != NULL)
+    *out_previous_location = NULL;
+  return INTAKE_STORE_GET_IFACE (self)->consume_enroll_code (self, code_hash, device, now, out_previous_location,
+                                                             error);
 }
 
 gboolean
@@ -146,6 +150,7 @@ intake_store_put_envelope (IntakeStore               *self,
 
 GBytes *
 intake_store_dup_envelope (IntakeStore         *self,
+                           const char          *device_id,
                            const char          *submission_id,
                            IntakeStoreEnvelope *out_meta,
                            GError             **error)
@@ -153,9 +158,9 @@ intake_store_dup_envelope (IntakeStore         *self,
   g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!intake_hex_is_lower (submission_id, 32))
-    return invalid (error, "submission id"), NULL;
-  return INTAKE_STORE_GET_IFACE (self)->dup_envelope (self, submission_id, out_meta, error);
+  if (!intake_hex_is_lower (submission_id, 32) || !intake_hex_is_lower (device_id, 32))
+    return invalid (error, "device or submission id"), NULL;
+  return INTAKE_STORE_GET_IFACE (self)->dup_envelope (self, device_id, submission_id, out_meta, error);
 }
 
 GArray *
@@ -406,15 +411,16 @@ intake_store_revoke_reviewer (IntakeStore       *self,
 
 IntakeStoreSubmission *
 intake_store_get_submission (IntakeStore  *self,
+                             const char   *device_id,
                              const char   *submission_id,
                              GError      **error)
 {
   g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!intake_hex_is_lower (submission_id, 32))
+  if (!intake_hex_is_lower (submission_id, 32) || !intake_hex_is_lower (device_id, 32))
     return NULL;
-  return INTAKE_STORE_GET_IFACE (self)->get_submission (self, submission_id, error);
+  return INTAKE_STORE_GET_IFACE (self)->get_submission (self, device_id, submission_id, error);
 }
 
 GPtrArray *
@@ -434,11 +440,12 @@ intake_store_list_submissions (IntakeStore                  *self,
 }
 
 static gboolean
-check_change (const char  *submission_id,
+check_change (const char  *device_id,
+              const char  *submission_id,
               const char  *updated_by,
               GError     **error)
 {
-  if (!intake_hex_is_lower (submission_id, 32))
+  if (!intake_hex_is_lower (submission_id, 32) || !intake_hex_is_lower (device_id, 32))
     {
       g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION,
                    "no submission with id \"%s\"", submission_id != NULL ? submission_id : "");
@@ -451,6 +458,7 @@ check_change (const char  *submission_id,
 
 gboolean
 intake_store_update_workflow (IntakeStore            *self,
+                              const char             *device_id,
                               const char             *submission_id,
                               const char             *state,
                               const char             *unit,
@@ -469,13 +477,13 @@ intake_store_update_workflow (IntakeStore            *self,
 
   if (out_current != NULL)
     *out_current = NULL;
-  if (!check_change (submission_id, updated_by, error))
+  if (!check_change (device_id, submission_id, updated_by, error))
     return FALSE;
   if (!intake_review_state_is_valid (state))
     return invalid (error, "state (new, in_review, conversation_planned, closed or needs_follow_up)");
   if (unit != NULL && (strlen (unit) > 200 || !g_utf8_validate (unit, -1, NULL)))
     return invalid (error, "unit (at most 200 bytes of UTF-8)");
-  if (!INTAKE_STORE_GET_IFACE (self)->update_workflow (self, submission_id, state, unit != NULL ? unit : "",
+  if (!INTAKE_STORE_GET_IFACE (self)->update_workflow (self, device_id, submission_id, state, unit != NULL ? unit : "",
                                                        expected_version, updated_by, now, audit,
                                                        out_current, &conflict, error))
     return FALSE;
@@ -486,6 +494,7 @@ intake_store_update_workflow (IntakeStore            *self,
 
 gboolean
 intake_store_add_note (IntakeStore            *self,
+                       const char             *device_id,
                        const char             *submission_id,
                        GBytes                 *note,
                        const char             *reviewer_id,
@@ -505,11 +514,11 @@ intake_store_add_note (IntakeStore            *self,
 
   if (out_current != NULL)
     *out_current = NULL;
-  if (!check_change (submission_id, reviewer_name, error))
+  if (!check_change (device_id, submission_id, reviewer_name, error))
     return FALSE;
   if (!intake_hex_is_lower (reviewer_id, 32))
     return invalid (error, "reviewer id");
-  if (!INTAKE_STORE_GET_IFACE (self)->add_note (self, submission_id, note, reviewer_id, reviewer_name,
+  if (!INTAKE_STORE_GET_IFACE (self)->add_note (self, device_id, submission_id, note, reviewer_id, reviewer_name,
                                                 expected_version, now, audit, out_current, &conflict, error))
     return FALSE;
   if (out_conflict != NULL)
@@ -519,15 +528,16 @@ intake_store_add_note (IntakeStore            *self,
 
 GPtrArray *
 intake_store_list_notes (IntakeStore  *self,
+                         const char   *device_id,
                          const char   *submission_id,
                          GError      **error)
 {
   g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!intake_hex_is_lower (submission_id, 32))
-    return invalid (error, "submission id"), NULL;
-  return INTAKE_STORE_GET_IFACE (self)->list_notes (self, submission_id, error);
+  if (!intake_hex_is_lower (submission_id, 32) || !intake_hex_is_lower (device_id, 32))
+    return invalid (error, "device or submission id"), NULL;
+  return INTAKE_STORE_GET_IFACE (self)->list_notes (self, device_id, submission_id, error);
 }
 
 gboolean
@@ -540,6 +550,184 @@ intake_store_append_audit (IntakeStore       *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return INTAKE_STORE_GET_IFACE (self)->append_audit (self, event, error);
+}
+
+/* Staff access ------------------------------------------------------------ */
+
+static gboolean
+scope_ok (const char * const *values)
+{
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    if (*values[i] == '\0' || strlen (values[i]) > 200 || !g_utf8_validate (values[i], -1, NULL))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+intake_store_put_reviewer_setup (IntakeStore                    *self,
+                                 const IntakeStoreReviewerSetup *setup,
+                                 IntakeAuditEvent               *audit,
+                                 GError                        **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (setup != NULL && setup->blob != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!is_name (setup->name))
+    return invalid (error, "reviewer name");
+  if (!scope_ok ((const char * const *)setup->locations) || !scope_ok ((const char * const *)setup->units))
+    return invalid (error, "scope (locations and units: 1 to 200 bytes of UTF-8 each)");
+  return INTAKE_STORE_GET_IFACE (self)->put_reviewer_setup (self, setup, audit, error);
+}
+
+IntakeStoreReviewerSetup *
+intake_store_get_reviewer_setup (IntakeStore  *self,
+                                 const char   *name,
+                                 GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return INTAKE_STORE_GET_IFACE (self)->get_reviewer_setup (self, name, error);
+}
+
+GPtrArray *
+intake_store_list_reviewer_setups (IntakeStore  *self,
+                                   GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return INTAKE_STORE_GET_IFACE (self)->list_reviewer_setups (self, error);
+}
+
+gboolean
+intake_store_activate_reviewer (IntakeStore               *self,
+                                const IntakeStoreReviewer *reviewer,
+                                gint64                     now,
+                                IntakeAuditEvent          *audit,
+                                GError                   **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (reviewer != NULL && reviewer->blob != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!is_name (reviewer->name) || !intake_hex_is_lower (reviewer->reviewer_id, 32))
+    return invalid (error, "reviewer name or id");
+  return INTAKE_STORE_GET_IFACE (self)->activate_reviewer (self, reviewer, now, audit, error);
+}
+
+gboolean
+intake_store_set_reviewer_blob (IntakeStore       *self,
+                                const char        *reviewer_id,
+                                GBytes            *blob,
+                                const char        *name_key,
+                                IntakeAuditEvent  *audit,
+                                GError           **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (reviewer_id != NULL && blob != NULL && name_key != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return INTAKE_STORE_GET_IFACE (self)->set_reviewer_blob (self, reviewer_id, blob, name_key, audit, error);
+}
+
+gboolean
+intake_store_set_reviewer_access (IntakeStore        *self,
+                                  const char         *name,
+                                  guint               roles,
+                                  const char * const *locations,
+                                  const char * const *units,
+                                  IntakeAuditEvent   *audit,
+                                  GError            **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!is_name (name))
+    return invalid (error, "reviewer name");
+  if (!scope_ok (locations) || !scope_ok (units))
+    return invalid (error, "scope (locations and units: 1 to 200 bytes of UTF-8 each)");
+  return INTAKE_STORE_GET_IFACE (self)->set_reviewer_access (self, name, roles, locations, units, audit, error);
+}
+
+gboolean
+intake_store_get_throttle (IntakeStore         *self,
+                           const char          *name_key,
+                           IntakeStoreThrottle *out_throttle,
+                           GError             **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (name_key != NULL && out_throttle != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  memset (out_throttle, 0, sizeof *out_throttle);
+  return INTAKE_STORE_GET_IFACE (self)->get_throttle (self, name_key, out_throttle, error);
+}
+
+gboolean
+intake_store_finish_unlock (IntakeStore                    *self,
+                            const IntakeStoreUnlockOutcome *outcome,
+                            gboolean                       *out_fresh,
+                            gint64                         *out_locked_until,
+                            GError                        **error)
+{
+  gint64 locked_until = 0;
+  gboolean fresh = FALSE;
+
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (outcome != NULL && outcome->name_key != NULL && outcome->nonce != NULL, FALSE);
+  g_return_val_if_fail (outcome->lock_after > 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!INTAKE_STORE_GET_IFACE (self)->finish_unlock (self, outcome, &fresh, &locked_until, error))
+    return FALSE;
+  if (out_fresh != NULL)
+    *out_fresh = fresh;
+  if (out_locked_until != NULL)
+    *out_locked_until = locked_until;
+  return TRUE;
+}
+
+gboolean
+intake_store_clear_throttle (IntakeStore       *self,
+                             const char        *name_key,
+                             IntakeAuditEvent  *audit,
+                             GError           **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (name_key != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return INTAKE_STORE_GET_IFACE (self)->clear_throttle (self, name_key, audit, error);
+}
+
+gboolean
+intake_store_use_nonce (IntakeStore  *self,
+                        const char   *signer,
+                        const char   *nonce,
+                        gint64        expires_at,
+                        gboolean     *out_fresh,
+                        GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (signer != NULL && nonce != NULL && out_fresh != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return INTAKE_STORE_GET_IFACE (self)->use_nonce (self, signer, nonce, expires_at, out_fresh, error);
+}
+
+gboolean
+intake_store_prune_nonces (IntakeStore  *self,
+                           gint64        now,
+                           guint        *out_removed,
+                           GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return INTAKE_STORE_GET_IFACE (self)->prune_nonces (self, now, out_removed, error);
 }
 
 GPtrArray *
@@ -688,6 +876,7 @@ intake_store_list_open_help_requests (IntakeStore  *self,
 gboolean
 intake_store_handle_help_request (IntakeStore             *self,
                                   gint64                   id,
+                                  const char * const      *locations,
                                   const char              *handled_by,
                                   gint64                   now,
                                   IntakeAuditEvent        *audit,
@@ -707,7 +896,7 @@ intake_store_handle_help_request (IntakeStore             *self,
     return invalid (error, "help request id");
   if (handled_by == NULL || *handled_by == '\0')
     return invalid (error, "name");
-  if (!INTAKE_STORE_GET_IFACE (self)->handle_help_request (self, id, handled_by, now, audit, out_request,
+  if (!INTAKE_STORE_GET_IFACE (self)->handle_help_request (self, id, locations, handled_by, now, audit, out_request,
                                                            &already, error))
     return FALSE;
   if (out_already != NULL)
@@ -746,7 +935,22 @@ intake_store_reviewer_free (IntakeStoreReviewer *reviewer)
     return;
   g_free (reviewer->name);
   g_clear_pointer (&reviewer->blob, g_bytes_unref);
+  g_strfreev (reviewer->locations);
+  g_strfreev (reviewer->units);
   g_free (reviewer);
+}
+
+void
+intake_store_reviewer_setup_free (IntakeStoreReviewerSetup *setup)
+{
+  if (setup == NULL)
+    return;
+  g_free (setup->name);
+  g_clear_pointer (&setup->blob, g_bytes_unref);
+  g_strfreev (setup->locations);
+  g_strfreev (setup->units);
+  g_free (setup->created_by);
+  g_free (setup);
 }
 
 void

@@ -41,7 +41,9 @@ G_BEGIN_DECLS
  * @INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION: no submission with that id
  * @INTAKE_STORE_ERROR_DAMAGED: the store's file is empty or damaged (restore a backup)
  * @INTAKE_STORE_ERROR_NOT_WRITABLE: the store cannot be written (read-only, disk, permissions)
+ * @INTAKE_STORE_ERROR_UNKNOWN_SETUP: no pending activation for that name (or it expired)
  * @INTAKE_STORE_ERROR_UNKNOWN_HELP_REQUEST: no help request with that id
+ * @INTAKE_STORE_ERROR_OUT_OF_SCOPE: the object is at a location outside the caller's scope
  */
 typedef enum {
   INTAKE_STORE_ERROR_OPEN,
@@ -59,11 +61,13 @@ typedef enum {
   INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION,
   INTAKE_STORE_ERROR_DAMAGED,
   INTAKE_STORE_ERROR_NOT_WRITABLE,
+  INTAKE_STORE_ERROR_UNKNOWN_SETUP,
   INTAKE_STORE_ERROR_UNKNOWN_HELP_REQUEST,
+  INTAKE_STORE_ERROR_OUT_OF_SCOPE,
 } IntakeStoreError;
 
 /* The schema both backends create; see docs/server.md for the tables. */
-#define INTAKE_STORE_SCHEMA_VERSION 3
+#define INTAKE_STORE_SCHEMA_VERSION 6
 
 typedef enum {
   INTAKE_DEVICE_STATUS_ACTIVE,
@@ -122,7 +126,45 @@ typedef struct {
   IntakeReviewerStatus status;
   gint64               created_at;
   gint64               revoked_at;   /* 0 while active */
+  guint                roles;        /* IntakeRoles (schema 5) */
+  char               **locations;    /* the reviewer's scope: NULL for every location */
+  char               **units;        /* NULL for every unit */
 } IntakeStoreReviewer;
+
+/* A pending activation (schema 5): the office secret sealed with a
+ * one-time code (IKRS), and the access the reviewer will have. */
+typedef struct {
+  char                *name;
+  GBytes              *blob;
+  guint                roles;
+  char               **locations;    /* NULL for every location */
+  char               **units;
+  gint64               created_at;
+  gint64               expires_at;
+  char                *created_by;   /* "admin" (intake-admin) or the administrator reviewer's name */
+} IntakeStoreReviewerSetup;
+
+/* Failed unlocks of one name (schema 5), counted across server instances. */
+typedef struct {
+  gint64 failures;
+  gint64 last_failure;
+  gint64 locked_until;                /* 0, or Unix seconds */
+} IntakeStoreThrottle;
+
+/* What intake_store_finish_unlock() does after a verified or failed proof. */
+typedef struct {
+  const char       *name_key;          /* hex BLAKE2b of the name (docs/protocol.md, "Unlock") */
+  const char       *nonce_signer;      /* the challenge's nonce, used once */
+  const char       *nonce;
+  gint64            nonce_expires_at;
+  gboolean          success;
+  gint64            now;
+  gint64            failure_window;    /* failures older than this many seconds start again at 1 */
+  guint             lock_after;        /* every this many failures in a row ... */
+  gint64            lock_seconds;      /* ... lock the name this long */
+  IntakeAuditEvent *success_event;     /* appended on success (may be NULL) */
+  IntakeAuditEvent *lock_event;        /* appended when this failure locks a reviewer's name (may be NULL) */
+} IntakeStoreUnlockOutcome;
 
 /* The review states of docs/protocol.md; a new submission is "new". */
 #define INTAKE_REVIEW_STATES "new", "in_review", "conversation_planned", "closed", "needs_follow_up"
@@ -150,6 +192,12 @@ typedef struct {
   gint64      to;                     /* envelope created_at < to */
   gint64      after_seq;              /* page: seq > after_seq, in seq order */
   guint       limit;
+  /* The reviewer whose scope (reviewer_scopes) limits the listing: only
+   * their locations when scope_locations, only their units or none when
+   * scope_units. */
+  const char *scope_reviewer_id;
+  gboolean    scope_locations;
+  gboolean    scope_units;
 } IntakeSubmissionFilter;
 
 typedef struct {
@@ -165,7 +213,7 @@ typedef struct {
   char    language[16];
   gint64  created_at;                 /* when the resident asked (kiosk clock) */
   gint64  received_at;
-  /* Schema 3: staff mark a request handled (the open ones are listed). */
+  /* Schema 6: staff mark a request handled (the open ones are listed). */
   gint64  id;
   gint64  handled_at;                 /* 0 while open */
   char   *handled_by;                 /* reviewer name, "" while open */
@@ -205,6 +253,7 @@ struct _IntakeStoreInterface
                                      const char                *code_hash,
                                      const IntakeDevicePublic  *device,
                                      gint64                     now,
+                                     char                     **out_previous_location,
                                      GError                   **error);
   gboolean   (*register_device)     (IntakeStore               *self,
                                      const IntakeDevicePublic  *device,
@@ -226,6 +275,7 @@ struct _IntakeStoreInterface
                                      IntakeStorePutResult      *out_result,
                                      GError                   **error);
   GBytes    *(*dup_envelope)        (IntakeStore               *self,
+                                     const char                *device_id,
                                      const char                *submission_id,
                                      IntakeStoreEnvelope       *out_meta,
                                      GError                   **error);
@@ -269,12 +319,14 @@ struct _IntakeStoreInterface
                                      IntakeAuditEvent          *audit,
                                      GError                   **error);
   IntakeStoreSubmission *(*get_submission) (IntakeStore        *self,
+                                     const char                *device_id,
                                      const char                *submission_id,
                                      GError                   **error);
   GPtrArray *(*list_submissions)    (IntakeStore               *self,
                                      const IntakeSubmissionFilter *filter,
                                      GError                   **error);
   gboolean   (*update_workflow)     (IntakeStore               *self,
+                                     const char                *device_id,
                                      const char                *submission_id,
                                      const char                *state,
                                      const char                *unit,
@@ -286,6 +338,7 @@ struct _IntakeStoreInterface
                                      gboolean                  *out_conflict,
                                      GError                   **error);
   gboolean   (*add_note)            (IntakeStore               *self,
+                                     const char                *device_id,
                                      const char                *submission_id,
                                      GBytes                    *note,
                                      const char                *reviewer_id,
@@ -297,6 +350,7 @@ struct _IntakeStoreInterface
                                      gboolean                  *out_conflict,
                                      GError                   **error);
   GPtrArray *(*list_notes)          (IntakeStore               *self,
+                                     const char                *device_id,
                                      const char                *submission_id,
                                      GError                   **error);
   gboolean   (*append_audit)        (IntakeStore               *self,
@@ -330,12 +384,67 @@ struct _IntakeStoreInterface
                                      GError                   **error);
   const char *(*get_backend_name)   (IntakeStore               *self);
 
-  /* Help requests staff act on (schema 3) */
+  /* Staff access (schema 5) */
+  gboolean   (*put_reviewer_setup)  (IntakeStore               *self,
+                                     const IntakeStoreReviewerSetup *setup,
+                                     IntakeAuditEvent          *audit,
+                                     GError                   **error);
+  IntakeStoreReviewerSetup *(*get_reviewer_setup) (IntakeStore *self,
+                                     const char                *name,
+                                     GError                   **error);
+  GPtrArray *(*list_reviewer_setups) (IntakeStore              *self,
+                                     GError                   **error);
+  gboolean   (*activate_reviewer)   (IntakeStore               *self,
+                                     const IntakeStoreReviewer *reviewer,
+                                     gint64                     now,
+                                     IntakeAuditEvent          *audit,
+                                     GError                   **error);
+  gboolean   (*set_reviewer_blob)   (IntakeStore               *self,
+                                     const char                *reviewer_id,
+                                     GBytes                    *blob,
+                                     const char                *name_key,
+                                     IntakeAuditEvent          *audit,
+                                     GError                   **error);
+  gboolean   (*set_reviewer_access) (IntakeStore               *self,
+                                     const char                *name,
+                                     guint                      roles,
+                                     const char * const        *locations,
+                                     const char * const        *units,
+                                     IntakeAuditEvent          *audit,
+                                     GError                   **error);
+  gboolean   (*get_throttle)        (IntakeStore               *self,
+                                     const char                *name_key,
+                                     IntakeStoreThrottle       *out_throttle,
+                                     GError                   **error);
+  gboolean   (*finish_unlock)       (IntakeStore               *self,
+                                     const IntakeStoreUnlockOutcome *outcome,
+                                     gboolean                  *out_fresh,
+                                     gint64                    *out_locked_until,
+                                     GError                   **error);
+  gboolean   (*clear_throttle)      (IntakeStore               *self,
+                                     const char                *name_key,
+                                     IntakeAuditEvent          *audit,
+                                     GError                   **error);
+
+  /* Replay (schema 3) */
+  gboolean   (*use_nonce)           (IntakeStore               *self,
+                                     const char                *signer,
+                                     const char                *nonce,
+                                     gint64                     expires_at,
+                                     gboolean                  *out_fresh,
+                                     GError                   **error);
+  gboolean   (*prune_nonces)        (IntakeStore               *self,
+                                     gint64                     now,
+                                     guint                     *out_removed,
+                                     GError                   **error);
+
+  /* Help requests staff act on (schema 6) */
   GPtrArray *(*list_open_help_requests) (IntakeStore           *self,
                                      guint                      limit,
                                      GError                   **error);
   gboolean   (*handle_help_request) (IntakeStore               *self,
                                      gint64                     id,
+                                     const char * const        *locations,
                                      const char                *handled_by,
                                      gint64                     now,
                                      IntakeAuditEvent          *audit,
@@ -356,13 +465,15 @@ gboolean            intake_store_create_enroll_code   (IntakeStore              
                                                        GError                   **error);
 /* In one transaction: consumes the code and registers @device as active
  * with the code's location (an active device that enrolls again keeps its
- * row and takes the new location). Returns the location. Errors:
- * UNKNOWN_CODE, CODE_USED, CODE_EXPIRED, DEVICE_REVOKED (the code is then
- * left unused). */
+ * row and takes the new location; its location before goes to
+ * @out_previous_location, which is NULL for a new device). Returns the
+ * location. Errors: UNKNOWN_CODE, CODE_USED, CODE_EXPIRED, DEVICE_REVOKED
+ * (the code is then left unused). */
 char               *intake_store_consume_enroll_code  (IntakeStore               *self,
                                                        const char                *code_hash,
                                                        const IntakeDevicePublic  *device,
                                                        gint64                     now,
+                                                       char                     **out_previous_location,
                                                        GError                   **error);
 /* Registers @device as active without a code (tests, manual set-ups).
  * DEVICE_REVOKED if it was revoked; registering an active device again
@@ -384,9 +495,11 @@ gboolean            intake_store_revoke_device        (IntakeStore              
                                                        const char                *device_id,
                                                        gint64                     now,
                                                        GError                   **error);
-/* Atomically: stores @envelope unless its submission id is present;
- * then DUPLICATE if the stored bytes are identical, else CONFLICT (logged
- * in the conflicts table, nothing else changes). @meta->sha256 and
+/* Atomically: stores @envelope unless its (device id, submission id) is
+ * present; then DUPLICATE if the stored bytes are identical, else CONFLICT
+ * (logged in the conflicts table, nothing else changes). Another device's
+ * envelope with the same submission id is another envelope: stored. The
+ * review side names a submission by both ids. @meta->sha256 and
  * @meta->size must describe @envelope. */
 gboolean            intake_store_put_envelope         (IntakeStore               *self,
                                                        const IntakeStoreEnvelope *meta,
@@ -396,6 +509,7 @@ gboolean            intake_store_put_envelope         (IntakeStore              
 /* The stored bytes (and metadata into @out_meta when non-NULL), or NULL
  * with no error set if there is no such submission. */
 GBytes             *intake_store_dup_envelope         (IntakeStore               *self,
+                                                       const char                *device_id,
                                                        const char                *submission_id,
                                                        IntakeStoreEnvelope       *out_meta,
                                                        GError                   **error);
@@ -442,9 +556,9 @@ const char         *intake_store_get_backend_name     (IntakeStore              
 
 /* Review: reviewers ---------------------------------------------------- */
 
-/* Registers an active reviewer. REVIEWER_EXISTS if an active reviewer has
- * the name or the key is registered already. @audit (may be NULL) is
- * appended in the same transaction. */
+/* Registers an active reviewer with its roles and scope. REVIEWER_EXISTS
+ * if an active reviewer has the name or the key is registered already.
+ * @audit (may be NULL) is appended in the same transaction. */
 gboolean            intake_store_add_reviewer         (IntakeStore               *self,
                                                        const IntakeStoreReviewer *reviewer,
                                                        IntakeAuditEvent          *audit,
@@ -469,6 +583,7 @@ gboolean            intake_store_revoke_reviewer      (IntakeStore              
 
 /* NULL and no error when there is no such submission. */
 IntakeStoreSubmission *intake_store_get_submission    (IntakeStore               *self,
+                                                       const char                *device_id,
                                                        const char                *submission_id,
                                                        GError                   **error);
 /* IntakeStoreSubmission matching @filter, seq > after_seq, in seq order,
@@ -485,6 +600,7 @@ GPtrArray          *intake_store_list_submissions     (IntakeStore              
  * UNKNOWN_SUBMISSION (@audit then unused), INVALID (a state not listed in
  * INTAKE_REVIEW_STATES). */
 gboolean            intake_store_update_workflow      (IntakeStore               *self,
+                                                       const char                *device_id,
                                                        const char                *submission_id,
                                                        const char                *state,
                                                        const char                *unit,
@@ -498,6 +614,7 @@ gboolean            intake_store_update_workflow      (IntakeStore              
 /* Adds a note (an envelope) with the same compare-and-set and audit rules
  * as intake_store_update_workflow(); a note increments version and notes. */
 gboolean            intake_store_add_note             (IntakeStore               *self,
+                                                       const char                *device_id,
                                                        const char                *submission_id,
                                                        GBytes                    *note,
                                                        const char                *reviewer_id,
@@ -510,6 +627,7 @@ gboolean            intake_store_add_note             (IntakeStore              
                                                        GError                   **error);
 /* IntakeStoreNote, oldest first. */
 GPtrArray          *intake_store_list_notes           (IntakeStore               *self,
+                                                       const char                *device_id,
                                                        const char                *submission_id,
                                                        GError                   **error);
 
@@ -566,9 +684,11 @@ GPtrArray          *intake_store_list_open_help_requests (IntakeStore           
  * (result "ok") in the same transaction. One already handled is left as it
  * was (*@out_already, @audit then gets result "conflict"). *@out_request
  * (may be NULL) gets the request as stored now. UNKNOWN_HELP_REQUEST (no
- * audit appended) when there is no such id. */
+ * audit appended) when there is no such id, OUT_OF_SCOPE when @locations
+ * (NULL: every location) does not hold the request's location. */
 gboolean            intake_store_handle_help_request  (IntakeStore               *self,
                                                        gint64                     id,
+                                                       const char * const        *locations,
                                                        const char                *handled_by,
                                                        gint64                     now,
                                                        IntakeAuditEvent          *audit,
@@ -581,6 +701,97 @@ gboolean            intake_store_put_questionnaire    (IntakeStore              
                                                        GError                   **error);
 /* IntakeStoreQuestionnaire, by id and version. */
 GPtrArray          *intake_store_list_questionnaires  (IntakeStore               *self,
+                                                       GError                   **error);
+
+/* Staff access ---------------------------------------------------------- */
+
+/* Stores a pending activation for @setup->name, replacing one pending for
+ * that name; @audit (may be NULL) in the same transaction. */
+gboolean            intake_store_put_reviewer_setup   (IntakeStore               *self,
+                                                       const IntakeStoreReviewerSetup *setup,
+                                                       IntakeAuditEvent          *audit,
+                                                       GError                   **error);
+/* The pending activation for @name, or NULL and no error if there is none. */
+IntakeStoreReviewerSetup *intake_store_get_reviewer_setup (IntakeStore           *self,
+                                                       const char                *name,
+                                                       GError                   **error);
+/* IntakeStoreReviewerSetup, by creation time. */
+GPtrArray          *intake_store_list_reviewer_setups (IntakeStore               *self,
+                                                       GError                   **error);
+/* In one transaction: takes the pending activation of @reviewer->name
+ * (UNKNOWN_SETUP if there is none or it expired before @now), revokes the
+ * active reviewer of that name (a reset replaces the key), registers
+ * @reviewer (id, key, blob, created_at) with the activation's roles and
+ * scope, removes the activation and the name's failed-unlock count, and
+ * appends @audit. */
+gboolean            intake_store_activate_reviewer    (IntakeStore               *self,
+                                                       const IntakeStoreReviewer *reviewer,
+                                                       gint64                     now,
+                                                       IntakeAuditEvent          *audit,
+                                                       GError                   **error);
+/* Replaces the blob of the active reviewer @reviewer_id (a new passphrase)
+ * and forgets the failed unlocks of @name_key, with @audit.
+ * UNKNOWN_REVIEWER if that reviewer is not active. */
+gboolean            intake_store_set_reviewer_blob    (IntakeStore               *self,
+                                                       const char                *reviewer_id,
+                                                       GBytes                    *blob,
+                                                       const char                *name_key,
+                                                       IntakeAuditEvent          *audit,
+                                                       GError                   **error);
+/* Sets the roles and scope (NULL: every location or unit) of the active
+ * reviewer @name, with @audit. UNKNOWN_REVIEWER if there is none. */
+gboolean            intake_store_set_reviewer_access  (IntakeStore               *self,
+                                                       const char                *name,
+                                                       guint                      roles,
+                                                       const char * const        *locations,
+                                                       const char * const        *units,
+                                                       IntakeAuditEvent          *audit,
+                                                       GError                   **error);
+/* The failed-unlock count of @name_key (zeros when there is none). */
+gboolean            intake_store_get_throttle         (IntakeStore               *self,
+                                                       const char                *name_key,
+                                                       IntakeStoreThrottle       *out_throttle,
+                                                       GError                   **error);
+/* After an unlock or activation proof was checked, in one transaction (so
+ * a success and a failure cost the same): uses the challenge's nonce
+ * (*@out_fresh FALSE, and nothing else done, if it was used before); on
+ * success forgets the failures and appends the success event; on failure
+ * counts it and, at every lock_after-th failure in a row, locks the name
+ * until now + lock_seconds (*@out_locked_until) and appends the lock event. */
+gboolean            intake_store_finish_unlock        (IntakeStore               *self,
+                                                       const IntakeStoreUnlockOutcome *outcome,
+                                                       gboolean                  *out_fresh,
+                                                       gint64                    *out_locked_until,
+                                                       GError                   **error);
+/* Forgets the failed unlocks of @name_key (an administrator lifts a
+ * lockout), with @audit. */
+gboolean            intake_store_clear_throttle       (IntakeStore               *self,
+                                                       const char                *name_key,
+                                                       IntakeAuditEvent          *audit,
+                                                       GError                   **error);
+void                intake_store_reviewer_setup_free  (IntakeStoreReviewerSetup  *setup);
+/* hex(BLAKE2b-256("intake-unlock-name-v1" || name)): what the store counts
+ * failed unlocks by (docs/protocol.md, "Unlock"). */
+char               *intake_store_name_key             (const char                *name);
+
+/* Replay ---------------------------------------------------------------- */
+
+/* Records that @signer (a device or reviewer id, or another kind of
+ * signer named by a prefix such as "unlock:") used @nonce, which the
+ * server would accept until @expires_at. *@out_fresh is FALSE when the
+ * pair was recorded before: a replay. Committed before it returns, so it
+ * holds across server instances and restarts. */
+gboolean            intake_store_use_nonce            (IntakeStore               *self,
+                                                       const char                *signer,
+                                                       const char                *nonce,
+                                                       gint64                     expires_at,
+                                                       gboolean                  *out_fresh,
+                                                       GError                   **error);
+/* Forgets nonces that expired before @now (their timestamps are outside
+ * the window, so they would be refused anyway). */
+gboolean            intake_store_prune_nonces         (IntakeStore               *self,
+                                                       gint64                     now,
+                                                       guint                     *out_removed,
                                                        GError                   **error);
 
 gboolean            intake_review_state_is_valid      (const char                *state);
@@ -607,6 +818,7 @@ void                intake_store_envelope_init        (IntakeStoreEnvelope      
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreDevice, intake_store_device_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreReviewer, intake_store_reviewer_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreReviewerSetup, intake_store_reviewer_setup_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreSubmission, intake_store_submission_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreNote, intake_store_note_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreHelpRequest, intake_store_help_request_free)

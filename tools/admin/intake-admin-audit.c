@@ -8,6 +8,7 @@
 #include "intake-admin-builtins.h"
 #include "intake-admin-private.h"
 #include "intake-audit.h"
+#include "intake-escape.h"
 #include "intake-server-util.h"
 #include "intake-store.h"
 
@@ -101,14 +102,22 @@ intake_admin_audit_show (int    argc,
   if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)) ||
       !(events = intake_store_list_audit (store, object, after, (guint)limit, &error)))
     return intake_admin_fail (error);
+  /* One line per event, seven tab-separated fields: every field is
+   * escaped (intake_escape_field), so a TAB, newline, control or bidi
+   * character stored in a name cannot make a fake row or column. */
   g_print ("SEQ\tTIME\tACTOR\tACTION\tOBJECT\tRESULT\tORIGIN\n");
   for (guint i = 0; i < events->len; i++)
     {
       const IntakeAuditEvent *event = g_ptr_array_index (events, i);
       g_autofree char *when = intake_admin_format_time (event->time);
+      g_autofree char *actor = intake_escape_field (event->actor);
+      g_autofree char *action = intake_escape_field (event->action);
+      g_autofree char *object_text = intake_escape_field (event->object);
+      g_autofree char *result = intake_escape_field (event->result);
+      g_autofree char *origin = intake_escape_field (event->origin);
 
-      g_print ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s\t%s\t%s\n", event->seq, when, event->actor, event->action,
-               event->object, event->result, event->origin);
+      g_print ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s\t%s\t%s\n", event->seq, when, actor, action,
+               object_text, result, origin);
     }
   return EXIT_SUCCESS;
 }

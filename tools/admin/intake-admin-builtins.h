@@ -32,6 +32,10 @@ int intake_admin_enroll_code          (int argc, char **argv);
 int intake_admin_import_bundle        (int argc, char **argv);
 
 int intake_admin_reviewer_add         (int argc, char **argv);
+int intake_admin_reviewer_reset       (int argc, char **argv);
+int intake_admin_reviewer_activate    (int argc, char **argv);
+int intake_admin_reviewer_set         (int argc, char **argv);
+int intake_admin_reviewer_unblock     (int argc, char **argv);
 int intake_admin_reviewer_remove      (int argc, char **argv);
 int intake_admin_reviewer_list        (int argc, char **argv);
 

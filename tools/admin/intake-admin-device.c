@@ -10,6 +10,7 @@
 
 #include "intake-admin-builtins.h"
 #include "intake-admin-private.h"
+#include "intake-escape.h"
 #include "intake-keys.h"
 #include "intake-server-util.h"
 #include "intake-store.h"
@@ -82,20 +83,23 @@ intake_admin_device_list (int    argc,
       !(devices = intake_store_list_devices (store, &error)))
     return intake_admin_fail (error);
 
+  /* Locations are shown escaped (intake_escape_field): one line per device. */
   for (guint i = 0; i < devices->len; i++)
     {
       const IntakeStoreDevice *device = g_ptr_array_index (devices, i);
+      g_autofree char *location = intake_escape_field (device->location);
 
-      width = MAX (width, (int)g_utf8_strlen (device->location, -1));
+      width = MAX (width, (int)g_utf8_strlen (location, -1));
     }
   g_print ("%-32s  %-*s  %-7s  %s\n", "DEVICE", width, "LOCATION", "STATUS", "ENROLLED");
   for (guint i = 0; i < devices->len; i++)
     {
       const IntakeStoreDevice *device = g_ptr_array_index (devices, i);
       g_autofree char *enrolled = intake_admin_format_time (device->enrolled_at);
-      int pad = width - (int)g_utf8_strlen (device->location, -1);
+      g_autofree char *location = intake_escape_field (device->location);
+      int pad = width - (int)g_utf8_strlen (location, -1);
 
-      g_print ("%-32s  %s%*s  %-7s  %s\n", device->device_id, device->location, pad, "",
+      g_print ("%-32s  %s%*s  %-7s  %s\n", device->device_id, location, pad, "",
                intake_device_status_to_string (device->status), enrolled);
     }
   return EXIT_SUCCESS;

@@ -10,35 +10,11 @@
 #include "intake-admin-private.h"
 #include "intake-review-client.h"
 
-/* Runs one asynchronous step of the export to its end. */
-typedef struct {
-  GMainLoop    *loop;
-  GAsyncResult *result;
-} Sync;
-
-static void
-sync_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Sync *sync = user_data;
-
-  sync->result = g_object_ref (result);
-  g_main_loop_quit (sync->loop);
-}
-
-static GAsyncResult *
-sync_wait (Sync *sync)
-{
-  g_main_loop_run (sync->loop);
-  return g_steal_pointer (&sync->result);
-}
-
 /* Unlocks @client, loads the questionnaires and exports everything to
  * @out_path (created 0600), one step after the other. */
 static gboolean
 export_steps (IntakeReviewClient        *client,
-              Sync                      *sync,
+              IntakeAdminSync           *sync,
               const char                *name,
               const IntakeSecureBuffer  *passphrase,
               IntakeExportFormat         format,
@@ -55,13 +31,13 @@ export_steps (IntakeReviewClient        *client,
   g_autoptr(GAsyncResult) exported = NULL;
   guint skipped = 0;
 
-  intake_review_client_unlock_async (client, name, passphrase, NULL, sync_cb, sync);
-  unlocked = sync_wait (sync);
+  intake_review_client_unlock_async (client, name, passphrase, NULL, intake_admin_sync_cb, sync);
+  unlocked = intake_admin_sync_wait (sync);
   if (!intake_review_client_unlock_finish (client, unlocked, error))
     return FALSE;
 
-  intake_review_client_load_questionnaires_async (client, NULL, sync_cb, sync);
-  loaded = sync_wait (sync);
+  intake_review_client_load_questionnaires_async (client, NULL, intake_admin_sync_cb, sync);
+  loaded = intake_admin_sync_wait (sync);
   if (!(questionnaires = intake_review_client_load_questionnaires_finish (client, loaded, error)))
     return FALSE;
 
@@ -69,8 +45,8 @@ export_steps (IntakeReviewClient        *client,
   if (!(out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, error)))
     return FALSE;
   intake_review_client_export_async (client, questionnaires, NULL, NULL, format, flags, G_OUTPUT_STREAM (out),
-                                     NULL, NULL, NULL, sync_cb, sync);
-  exported = sync_wait (sync);
+                                     NULL, NULL, NULL, intake_admin_sync_cb, sync);
+  exported = intake_admin_sync_wait (sync);
   if (!intake_review_client_export_finish (client, exported, out_rows, &skipped, error))
     return FALSE;
   if (skipped > 0)
@@ -83,10 +59,11 @@ export_steps (IntakeReviewClient        *client,
 }
 
 /* The whole export as the reviewer @name, in a private main context so the
- * command can wait for each step. @tls_database may be NULL. */
+ * command can wait for each step. */
 static gboolean
 export_to_file (const char                *server_url,
-                GTlsDatabase              *tls_database,
+                const char                *tls_ca,
+                const char                *workstation_key,
                 const char                *name,
                 const IntakeSecureBuffer  *passphrase,
                 IntakeExportFormat         format,
@@ -95,26 +72,20 @@ export_to_file (const char                *server_url,
                 guint64                   *out_rows,
                 GError                   **error)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GMainLoop) loop = g_main_loop_new (context, FALSE);
   g_autoptr(IntakeReviewClient) client = NULL;
-  Sync sync = { loop, NULL };
-  gboolean ok;
+  IntakeAdminSync sync;
+  gboolean ok = FALSE;
 
-  g_main_context_push_thread_default (context);
-  client = intake_review_client_new (server_url);
-  if (tls_database != NULL)
-    intake_review_client_set_tls_database (client, tls_database);
-
-  ok = export_steps (client, &sync, name, passphrase, format, flags, out_path, out_rows, error);
+  intake_admin_sync_init (&sync);
+  if ((client = intake_admin_client_new (server_url, tls_ca, workstation_key, error)) != NULL)
+    ok = export_steps (client, &sync, name, passphrase, format, flags, out_path, out_rows, error);
 
   /* Wipe the reviewer key now, whoever still holds the client; then let the
    * finished requests release what they hold in this context. */
-  intake_review_client_lock (client);
+  if (client != NULL)
+    intake_review_client_lock (client);
   g_clear_object (&client);
-  while (g_main_context_iteration (context, FALSE))
-    ;
-  g_main_context_pop_thread_default (context);
+  intake_admin_sync_clear (&sync);
   return ok;
 }
 
@@ -124,15 +95,15 @@ intake_admin_export (int    argc,
                      char **argv)
 {
   const char *usage = "export --server URL --reviewer NAME --passphrase-file FILE --format csv|json "
-                      "--out FILE [--tls-ca FILE]";
+                      "--out FILE [--workstation-key FILE] [--tls-ca FILE]";
   g_autofree char *server = NULL;
   g_autofree char *reviewer = NULL;
   g_autofree char *passphrase_file = NULL;
   g_autofree char *format = NULL;
   g_autofree char *out_path = NULL;
   g_autofree char *tls_ca = NULL;
+  g_autofree char *workstation_key = NULL;
   g_autoptr(IntakeSecureBuffer) passphrase = NULL;
-  g_autoptr(GTlsDatabase) tls = NULL;
   GError *error = NULL;
   guint64 rows = 0;
   gboolean json;
@@ -144,6 +115,8 @@ intake_admin_export (int    argc,
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("csv (with a byte order mark for Excel) or json"), "FORMAT" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_path, N_("File to write (mode 0600)"), "FILE" },
     { "tls-ca", 0, 0, G_OPTION_ARG_FILENAME, &tls_ca, N_("Trust the CAs in this PEM file"), "FILE" },
+    { "workstation-key", 0, 0, G_OPTION_ARG_FILENAME, &workstation_key,
+      N_("The reviewer's workstation key file (default: the keyring or data directory)"), "FILE" },
     { NULL }
   };
 
@@ -160,8 +133,7 @@ intake_admin_export (int    argc,
   /* The export holds answers in plain text: the one place they are written
    * to disk, on purpose, by a reviewer, and audited by the server. */
   if (!(passphrase = intake_admin_get_passphrase (passphrase_file, FALSE, &error)) ||
-      (tls_ca != NULL && !(tls = g_tls_file_database_new (tls_ca, &error))) ||
-      !export_to_file (server, tls, reviewer, passphrase,
+      !export_to_file (server, tls_ca, workstation_key, reviewer, passphrase,
                        json ? INTAKE_EXPORT_FORMAT_JSON : INTAKE_EXPORT_FORMAT_CSV,
                        json ? INTAKE_EXPORT_FLAGS_NONE : INTAKE_EXPORT_FLAGS_BOM,
                        out_path, &rows, &error))

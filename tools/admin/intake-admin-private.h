@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "intake-keys.h"
+#include "intake-review-client.h"
 #include "intake-secure.h"
 #include "intake-store.h"
 
@@ -47,6 +48,29 @@ gboolean            intake_admin_record_audit         (IntakeStore          *sto
                                                        const char           *action,
                                                        const char           *object,
                                                        const char           *result,
+                                                       GError              **error);
+
+/* Waits for one asynchronous step at a time, in a private main context
+ * pushed by init and popped by clear (which first lets finished requests
+ * release what they hold). */
+typedef struct {
+  GMainContext *context;
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} IntakeAdminSync;
+
+void                intake_admin_sync_init            (IntakeAdminSync      *sync);
+void                intake_admin_sync_clear           (IntakeAdminSync      *sync);
+void                intake_admin_sync_cb              (GObject              *source,
+                                                       GAsyncResult         *result,
+                                                       gpointer              user_data);
+GAsyncResult       *intake_admin_sync_wait            (IntakeAdminSync      *sync);
+/* A review client for @server, trusting @tls_ca (may be NULL) and keeping
+ * the workstation key in @workstation_key (NULL: the keyring or data
+ * directory). Call inside intake_admin_sync_init(). */
+IntakeReviewClient *intake_admin_client_new           (const char           *server,
+                                                       const char           *tls_ca,
+                                                       const char           *workstation_key,
                                                        GError              **error);
 
 G_END_DECLS

@@ -243,3 +243,62 @@ intake_admin_record_audit (IntakeStore  *store,
     }
   return TRUE;
 }
+
+void
+intake_admin_sync_init (IntakeAdminSync *sync)
+{
+  sync->context = g_main_context_new ();
+  sync->loop = g_main_loop_new (sync->context, FALSE);
+  sync->result = NULL;
+  g_main_context_push_thread_default (sync->context);
+}
+
+void
+intake_admin_sync_clear (IntakeAdminSync *sync)
+{
+  while (g_main_context_iteration (sync->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (sync->context);
+  g_clear_object (&sync->result);
+  g_clear_pointer (&sync->loop, g_main_loop_unref);
+  g_clear_pointer (&sync->context, g_main_context_unref);
+}
+
+void
+intake_admin_sync_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  IntakeAdminSync *sync = user_data;
+
+  sync->result = g_object_ref (result);
+  g_main_loop_quit (sync->loop);
+}
+
+GAsyncResult *
+intake_admin_sync_wait (IntakeAdminSync *sync)
+{
+  g_main_loop_run (sync->loop);
+  return g_steal_pointer (&sync->result);
+}
+
+IntakeReviewClient *
+intake_admin_client_new (const char  *server,
+                         const char  *tls_ca,
+                         const char  *workstation_key,
+                         GError     **error)
+{
+  g_autoptr(IntakeReviewClient) client = intake_review_client_new (server);
+
+  if (tls_ca != NULL)
+    {
+      g_autoptr(GTlsDatabase) tls = g_tls_file_database_new (tls_ca, error);
+
+      if (tls == NULL)
+        return NULL;
+      intake_review_client_set_tls_database (client, tls);
+    }
+  if (workstation_key != NULL)
+    intake_review_client_set_workstation_key_file (client, workstation_key);
+  return g_steal_pointer (&client);
+}

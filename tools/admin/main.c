@@ -46,15 +46,27 @@ static const Command commands[] = {
   { "import-bundle", NULL, intake_admin_import_bundle,
     "import-bundle (--data DIR | --postgres CONNINFO) [--office-public FILE] [--max-size MIB] FILE" },
   { "reviewer", "add", intake_admin_reviewer_add,
-    "reviewer add --office DIR [--passphrase-file FILE] (--data DIR | --postgres CONNINFO) --name NAME "
-    "[--reviewer-passphrase-file FILE]" },
+    "reviewer add --name NAME --roles ROLES [--location L]... [--unit U]... [--expires DURATION] "
+    "(--office DIR [--passphrase-file FILE] (--data DIR | --postgres CONNINFO) | "
+    "--server URL --as ADMIN [--passphrase-file FILE] [--workstation-key FILE] [--tls-ca FILE])" },
+  { "reviewer", "reset", intake_admin_reviewer_reset,
+    "reviewer reset --name NAME [--roles ROLES] [--location L]... [--unit U]... [--expires DURATION] "
+    "(--office DIR ... | --server URL --as ADMIN ...)" },
+  { "reviewer", "activate", intake_admin_reviewer_activate,
+    "reviewer activate --server URL --name NAME --code CODE [--passphrase-file FILE] [--workstation-key FILE] "
+    "[--recovery-sheet FILE] [--tls-ca FILE]" },
+  { "reviewer", "set", intake_admin_reviewer_set,
+    "reviewer set (--data DIR | --postgres CONNINFO) --name NAME --roles ROLES [--location L]... [--unit U]..." },
+  { "reviewer", "unblock", intake_admin_reviewer_unblock,
+    "reviewer unblock (--data DIR | --postgres CONNINFO) --name NAME" },
   { "reviewer", "remove", intake_admin_reviewer_remove, "reviewer remove (--data DIR | --postgres CONNINFO) --name NAME" },
   { "reviewer", "list", intake_admin_reviewer_list, "reviewer list (--data DIR | --postgres CONNINFO)" },
   { "audit", "verify", intake_admin_audit_verify, "audit verify (--data DIR | --postgres CONNINFO)" },
   { "audit", "show", intake_admin_audit_show,
     "audit show (--data DIR | --postgres CONNINFO) [--object ID] [--after SEQ] [--limit N]" },
   { "export", NULL, intake_admin_export,
-    "export --server URL --reviewer NAME --passphrase-file FILE --format csv|json --out FILE [--tls-ca FILE]" },
+    "export --server URL --reviewer NAME --passphrase-file FILE --format csv|json --out FILE "
+    "[--workstation-key FILE] [--tls-ca FILE]" },
 };
 
 static void

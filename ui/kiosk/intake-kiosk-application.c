@@ -483,7 +483,19 @@ intake_kiosk_application_activate (GApplication *application)
 
   if (!self->windowed &&
       (self->settings == NULL || g_settings_get_boolean (self->settings, "fullscreen")))
-    gtk_window_fullscreen (GTK_WINDOW (window));
+    {
+      gtk_window_fullscreen (GTK_WINDOW (window));
+      gtk_window_present (GTK_WINDOW (window));
+      /* The screen stays on while the kiosk runs: a resident takes the
+       * time they need, and a dark screen looks switched off. On Wayland
+       * (the cage session, docs/kiosk-machine.md) this is the compositor's
+       * idle-inhibit protocol on the window's surface, which exists once
+       * the window is presented; elsewhere the session manager's Inhibit. */
+      gtk_application_inhibit (GTK_APPLICATION (self), GTK_WINDOW (window),
+                               GTK_APPLICATION_INHIBIT_IDLE,
+                               "Residents answer at their own pace");
+      return;
+    }
   gtk_window_present (GTK_WINDOW (window));
 }
 

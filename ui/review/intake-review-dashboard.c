@@ -559,7 +559,7 @@ list_cb (GObject      *source,
       IntakeReviewMeta *meta = page->pdata[i];
 
       intake_dashboard_add_meta (self->pending, meta->received_at, meta->location);
-      g_queue_push_tail (&self->ids, g_strdup (meta->submission_id));
+      g_queue_push_tail (&self->ids, g_strdup (meta->key));
       self->n_listed++;
     }
   if (next_after >= 0)

@@ -101,7 +101,7 @@ const char *
 intake_review_item_get_id (IntakeReviewItem *self)
 {
   g_return_val_if_fail (INTAKE_IS_REVIEW_ITEM (self), NULL);
-  return self->meta->submission_id;
+  return self->meta->key;
 }
 
 void

@@ -231,7 +231,7 @@ page_cb (GObject      *source,
       IntakeReviewMeta *meta = g_ptr_array_index (page, i);
 
       /* A row already listed (a page boundary raced a new upload) is not doubled. */
-      if (g_hash_table_contains (self->by_id, meta->submission_id))
+      if (g_hash_table_contains (self->by_id, meta->key))
         continue;
       g_ptr_array_index (page, i) = NULL;
       {

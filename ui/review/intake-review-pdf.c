@@ -690,3 +690,104 @@ intake_review_pdf_write (IntakeSubmission          *submission,
     }
   return g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error);
 }
+
+/* ------------------------------------------------------------------ */
+/* The recovery sheet (docs/review.md, "The workstation key")           */
+
+gboolean
+intake_review_recovery_sheet_write (const char  *name,
+                                    const char  *server,
+                                    const char  *recovery_code,
+                                    const char  *path,
+                                    GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%d-%m-%Y");
+  g_autofree char *markup = NULL;
+  g_autoptr(IntakeSecureString) code_markup = NULL;
+  WriteClosure closure = { NULL, NULL };
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  cairo_status_t status;
+
+  g_return_val_if_fail (name != NULL && server != NULL && recovery_code != NULL && path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* The code is as secret as the workstation key: built in memory that is
+   * wiped, written only where the reviewer chose, mode 0600. */
+  code_markup = g_string_new (NULL);
+  g_string_append (code_markup, "<span font_family=\"monospace\" size=\"x-large\">");
+  for (const char *p = recovery_code; *p != '\0'; p++)
+    {
+      g_string_append_c (code_markup, *p == '-' ? ' ' : *p);
+      /* Four groups a line: easy to read back and to type. */
+      if (*p == '-' && (p - recovery_code + 1) % 20 == 0)
+        g_string_append_c (code_markup, '\n');
+    }
+  g_string_append (code_markup, "</span>");
+  markup = g_markup_printf_escaped (
+    "<span size=\"xx-large\" weight=\"bold\">%s</span>\n\n%s: <b>%s</b>\n%s: %s\n%s: %s\n\n%s\n\n",
+    /* Translators: the title of the printed recovery sheet. */
+    _("intake-review recovery sheet"),
+    _("Reviewer"), name, _("Server"), server, _("Made on"), date,
+    _("Recovery code:"));
+
+  file = g_file_new_for_path (path);
+  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION, NULL, error);
+  if (out == NULL)
+    return FALSE;
+  closure.out = G_OUTPUT_STREAM (out);
+  surface = cairo_pdf_surface_create_for_stream (write_cb, &closure, PAGE_WIDTH, PAGE_HEIGHT);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, _("intake-review recovery sheet"));
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "intake-review");
+  cr = cairo_create (surface);
+  {
+    g_autoptr(GObject) context_object = G_OBJECT (pango_cairo_create_context (cr));
+    PangoContext *context = PANGO_CONTEXT (context_object);
+    g_autofree char *instructions = g_markup_escape_text (
+      _("Keep this sheet locked away, like a spare key: not with your computer, not with your password. "
+        "With this code and your password you can use intake-review on another computer, or on this one "
+        "after it was reinstalled: choose “Enter recovery code” on the unlock screen. The code alone opens "
+        "nothing. If the sheet is lost or seen by someone else, ask an administrator for an activation code: "
+        "that makes you a new key and a new sheet."), -1);
+    g_autoptr(PangoLayout) head = new_layout (context, markup, BLOCK_TEXT, 11, CONTENT_WIDTH);
+    g_autoptr(PangoLayout) code = NULL;
+    g_autoptr(PangoLayout) text = new_layout (context, instructions, BLOCK_TEXT, 10, CONTENT_WIDTH);
+    double y = MARGIN;
+
+    pango_cairo_context_set_resolution (context, 72);
+    code = new_layout (context, code_markup->str, BLOCK_TEXT, 14, CONTENT_WIDTH);
+    cairo_set_source_rgb (cr, 0, 0, 0);
+    cairo_move_to (cr, MARGIN, y);
+    pango_cairo_show_layout (cr, head);
+    y += layout_height (head);
+    cairo_move_to (cr, MARGIN, y);
+    pango_cairo_show_layout (cr, code);
+    y += layout_height (code) + 24;
+    cairo_move_to (cr, MARGIN, y);
+    pango_cairo_show_layout (cr, text);
+    intake_secure_string_wipe (code_markup);
+  }
+  cairo_show_page (cr);
+  status = cairo_status (cr);
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  if (status == CAIRO_STATUS_SUCCESS)
+    status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (closure.error != NULL || status != CAIRO_STATUS_SUCCESS)
+    {
+      g_output_stream_close (G_OUTPUT_STREAM (out), NULL, NULL);
+      g_file_delete (file, NULL, NULL);
+      if (closure.error != NULL)
+        g_propagate_error (error, closure.error);
+      else
+        g_set_error (error, INTAKE_REVIEW_PDF_ERROR, INTAKE_REVIEW_PDF_ERROR_RENDER,
+                     _("The PDF could not be made (%s). Try again or choose another place."),
+                     cairo_status_to_string (status));
+      return FALSE;
+    }
+  return g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error);
+}

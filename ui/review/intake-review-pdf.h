@@ -48,4 +48,13 @@ gboolean intake_review_pdf_write (IntakeSubmission          *submission,
                                   const char                *path,
                                   GError                   **error);
 
+/* The printable recovery sheet of a workstation key (docs/review.md): the
+ * reviewer's name, the server, the date and @recovery_code, with what to do
+ * with it. One A4 page, created with mode 0600. */
+gboolean intake_review_recovery_sheet_write (const char  *name,
+                                             const char  *server,
+                                             const char  *recovery_code,
+                                             const char  *path,
+                                             GError     **error);
+
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "intake-escape.h"
 #include "intake-rendering.h"
 #include "intake-review-pdf.h"
 #include "intake-review-window-private.h"
@@ -228,6 +229,9 @@ add_notes (IntakeReviewWindow *self,
       add_label (self->detail_box, who, "review-question");
       add_label (self->detail_box, (const char *)note->text->data, "review-answer");
     }
+  /* Notes are the workflow's: a privacy officer reads them, adds none. */
+  if (!intake_review_client_can (self->client, INTAKE_PERMISSION_WORKFLOW))
+    return;
   frame = gtk_frame_new (NULL);
   self->note_view = GTK_TEXT_VIEW (gtk_text_view_new ());
   gtk_text_view_set_wrap_mode (self->note_view, GTK_WRAP_WORD_CHAR);
@@ -337,10 +341,16 @@ intake_review_window_show_detail (IntakeReviewWindow *self,
   add_rows (self, rendering);
   add_notes (self, notes);
 
-  add_label (self->detail_box, _("Access history"), "title-3");
-  self->audit_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  gtk_box_append (self->detail_box, self->audit_box);
-  add_label (GTK_BOX (self->audit_box), _("Loading…"), "dim-label");
+  /* The access history is the privacy officer's (docs/review.md, "Roles"). */
+  if (intake_review_client_can (self->client, INTAKE_PERMISSION_AUDIT))
+    {
+      add_label (self->detail_box, _("Access history"), "title-3");
+      self->audit_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+      gtk_box_append (self->detail_box, self->audit_box);
+      add_label (GTK_BOX (self->audit_box), _("Loading…"), "dim-label");
+    }
+  else
+    self->audit_ready = TRUE;
   self->detail_ready = TRUE;
   /* The PDF needs the questionnaire the summary is made with. */
   set_pdf_enabled (self, questionnaire != NULL);
@@ -408,14 +418,19 @@ audit_cb (GObject      *source,
       JsonObject *event = json_array_get_object_element (events, i);
       g_autofree char *time = NULL;
       g_autofree char *text = NULL;
+      g_autofree char *actor = NULL;
+      g_autofree char *action = NULL;
+      g_autofree char *outcome = NULL;
 
       if (event == NULL)
         continue;
       time = intake_review_format_time (json_object_get_int_member_with_default (event, "time", 0));
-      text = g_strdup_printf ("%s — %s — %s (%s)", time,
-                              json_object_get_string_member_with_default (event, "actor", "?"),
-                              json_object_get_string_member_with_default (event, "action", "?"),
-                              json_object_get_string_member_with_default (event, "result", "?"));
+      /* Escaped: a name with a newline or a bidi override shows as such,
+       * never as another line or reordered text. */
+      actor = intake_escape_field (json_object_get_string_member_with_default (event, "actor", "?"));
+      action = intake_escape_field (json_object_get_string_member_with_default (event, "action", "?"));
+      outcome = intake_escape_field (json_object_get_string_member_with_default (event, "result", "?"));
+      text = g_strdup_printf ("%s — %s — %s (%s)", time, actor, action, outcome);
       add_label (GTK_BOX (self->audit_box), text, "review-source");
     }
   self->audit_ready = TRUE;
@@ -424,7 +439,7 @@ audit_cb (GObject      *source,
 void
 intake_review_window_load_audit (IntakeReviewWindow *self)
 {
-  if (self->detail_id == NULL || self->client == NULL)
+  if (self->detail_id == NULL || self->client == NULL || self->audit_box == NULL)
     return;
   intake_review_client_audit_async (self->client, self->detail_id, self->cancellable, audit_cb,
                                     detail_call_new (self));

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "intake-keys.h"
 #include "intake-review-help-list.h"
 #include "intake-review-list-model.h"
 #include "intake-review-window.h"
@@ -21,11 +22,40 @@ struct _IntakeReviewWindow
   GtkEntry               *server_entry;
   GtkEntry               *name_entry;
   GtkPasswordEntry       *passphrase_entry;
+  GtkLabel               *unlock_notice;
   GtkLabel               *unlock_error;
   GtkSpinner             *unlock_spinner;
   GtkButton              *unlock_button;
+  /* activation page */
+  GtkEntry               *activate_name_entry;
+  GtkEntry               *activate_code_entry;
+  GtkPasswordEntry       *activate_passphrase_entry;
+  GtkPasswordEntry       *activate_repeat_entry;
+  GtkLabel               *activate_error;
+  GtkSpinner             *activate_spinner;
+  GtkButton              *activate_button;
+  /* recovery page (after activation) */
+  GtkLabel               *recovery_code_label;
+  GtkLabel               *recovery_warning;
+  GtkLabel               *recovery_status;
+  GtkButton              *recovery_continue_button;
+  /* restore page (recovery code -> workstation key) */
+  GtkEntry               *restore_name_entry;
+  GtkEntry               *restore_code_entry;
+  GtkLabel               *restore_error;
+  GtkButton              *restore_button;
+  /* passphrase page */
+  GtkPasswordEntry       *current_passphrase_entry;
+  GtkPasswordEntry       *new_passphrase_entry;
+  GtkPasswordEntry       *repeat_passphrase_entry;
+  GtkLabel               *passphrase_status;
+  GtkSpinner             *passphrase_spinner;
+  GtkButton              *passphrase_button;
   /* list page */
   AdwWindowTitle         *list_title;
+  GtkWidget              *dashboard_button;
+  GtkWidget              *export_button;
+  GtkWidget              *search_box;
   GtkSearchEntry         *reference_entry;
   GtkSearchEntry         *name_search;
   GtkDropDown            *state_filter;
@@ -37,6 +67,7 @@ struct _IntakeReviewWindow
   IntakeReviewHelpList   *help_list;
   /* detail page */
   AdwWindowTitle         *detail_title;
+  GtkWidget              *workflow_box;
   GtkDropDown            *state_selector;
   GtkEntry               *unit_entry;
   GtkLabel               *workflow_status;
@@ -46,7 +77,11 @@ struct _IntakeReviewWindow
   char                   *server_url;        /* configured; NULL: asked for */
   GTlsDatabase           *tls_database;
   IntakeReviewClient     *client;
-  gboolean                unlocking;
+  gboolean                unlocking;         /* also: activating */
+  gboolean                changing_passphrase;
+  /* The workstation key made by an activation, for its recovery sheet;
+   * wiped when the reviewer continues to the list. */
+  IntakeWorkstationKey   *new_workstation;
   IntakeQuestionnaireSet *questionnaires;
   IntakeReviewListModel  *model;
   GtkMultiSelection      *selection;
@@ -89,6 +124,11 @@ void  intake_review_window_show_detail_error (IntakeReviewWindow *self,
                                               const char         *message);
 void  intake_review_window_load_audit    (IntakeReviewWindow *self);
 void  intake_review_window_save_workflow (IntakeReviewWindow *self);
+/* The recovery sheet (PDF) of the workstation key just made by an
+ * activation; FALSE when there is none or it cannot be written. */
+gboolean intake_review_window_save_recovery_sheet (IntakeReviewWindow *self,
+                                                   const char         *path,
+                                                   GError            **error);
 /* Formats Unix seconds as "dd-mm-jjjj uu:mm" local time. */
 char *intake_review_format_time          (gint64              unix_seconds);
 

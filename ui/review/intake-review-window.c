@@ -11,12 +11,16 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "intake-review-ui-resources.h"
 #include "intake-review-window-private.h"
 #include "intake-review-dashboard.h"
+#include "intake-review-pdf.h"
+#include "intake-roles.h"
 #include "intake-secure.h"
+#include "intake-workstation-store.h"
 #include "intake-staff-words.h"
 
 G_DEFINE_FINAL_TYPE (IntakeReviewWindow, intake_review_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -71,8 +75,15 @@ lock (IntakeReviewWindow *self)
   self->name_search_done = FALSE;
   if (self->selection != NULL)
     gtk_multi_selection_set_model (self->selection, NULL);
+  /* A page may still be on its way (it holds the model): the window must
+   * hear nothing of it any more. */
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
   g_clear_object (&self->model);
   g_clear_object (&self->questionnaires);
+  g_clear_pointer (&self->new_workstation, intake_workstation_key_free);
+  if (self->recovery_code_label != NULL)
+    gtk_label_set_text (self->recovery_code_label, "");
   /* dispose may run again after the template is gone */
   if (self->help_list != NULL)
     intake_review_help_list_set_client (self->help_list, NULL);
@@ -484,7 +495,8 @@ search (IntakeReviewWindow *self)
   g_autofree char *reference = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->reference_entry))));
   g_autofree char *location = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->location_entry))));
 
-  if (self->client == NULL || !intake_review_client_is_unlocked (self->client))
+  if (self->client == NULL || !intake_review_client_is_unlocked (self->client) ||
+      !intake_review_client_can (self->client, INTAKE_PERMISSION_READ))
     return;
   filter.reference = *reference ? reference : NULL;
   filter.location = *location ? location : NULL;
@@ -542,7 +554,64 @@ row_activated_cb (GtkColumnView      *view,
 }
 
 /* ------------------------------------------------------------------ */
-/* Unlock                                                               */
+/* Roles: what the server would refuse is not offered                   */
+
+/* The reviewer's roles in the staff's language, for the list's subtitle. */
+static char *
+roles_label (guint roles)
+{
+  static const struct {
+    IntakeRoles  role;
+    const char  *label;
+  } labels[] = {
+    /* Translators: the staff roles (docs/protocol.md, "Roles and scope"). */
+    { INTAKE_ROLE_CASEWORKER, NC_("role", "caseworker") },
+    { INTAKE_ROLE_TEAM_LEAD, NC_("role", "team lead") },
+    { INTAKE_ROLE_PRIVACY_OFFICER, NC_("role", "privacy officer") },
+    { INTAKE_ROLE_ADMINISTRATOR, NC_("role", "administrator") },
+  };
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (roles & labels[i].role)
+      {
+        if (text->len > 0)
+          g_string_append (text, ", ");
+        g_string_append (text, g_dpgettext2 (GETTEXT_PACKAGE, "role", labels[i].label));
+      }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* The server enforces the roles; the window only leaves out what it would
+ * refuse, so nobody meets a 403 in normal work (docs/review.md, "Roles"). */
+static void
+apply_roles (IntakeReviewWindow *self)
+{
+  gboolean read = intake_review_client_can (self->client, INTAKE_PERMISSION_READ);
+  gboolean workflow = intake_review_client_can (self->client, INTAKE_PERMISSION_WORKFLOW);
+  gboolean dashboard = intake_review_client_can (self->client, INTAKE_PERMISSION_DASHBOARD);
+
+  gtk_widget_set_visible (self->search_box, read);
+  gtk_widget_set_visible (self->export_button, read);
+  gtk_widget_set_visible (self->dashboard_button, dashboard);
+  gtk_widget_set_visible (self->workflow_box, workflow);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.search", read);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.export", read);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.dashboard", dashboard);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.save-workflow", workflow);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.add-note", workflow);
+}
+
+/* ------------------------------------------------------------------ */
+/* Unlock, activation, recovery code, passphrase change                 */
+
+static void
+show_message (GtkLabel   *label,
+              const char *text)
+{
+  gtk_label_set_text (label, text);
+  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && *text != '\0');
+}
 
 static void
 set_unlocking (IntakeReviewWindow *self,
@@ -550,7 +619,44 @@ set_unlocking (IntakeReviewWindow *self,
 {
   self->unlocking = unlocking;
   gtk_spinner_set_spinning (self->unlock_spinner, unlocking);
+  gtk_spinner_set_spinning (self->activate_spinner, unlocking);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.unlock", !unlocking);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.activate", !unlocking);
+}
+
+/* The client for the server the page names; FALSE (said in @error_label)
+ * when no address is filled in. */
+static gboolean
+ensure_client (IntakeReviewWindow *self,
+               GtkLabel           *error_label)
+{
+  g_autofree char *url = g_strstrip (g_strdup (self->server_url ? self->server_url
+                                                                : gtk_editable_get_text (GTK_EDITABLE (self->server_entry))));
+
+  if (*url == '\0')
+    {
+      show_message (error_label, _("Fill in the server’s address."));
+      return FALSE;
+    }
+  if (self->client == NULL || g_strcmp0 (intake_review_client_get_server_url (self->client), url) != 0)
+    {
+      g_clear_object (&self->client);
+      self->client = intake_review_client_new (url);
+      if (self->tls_database != NULL)
+        intake_review_client_set_tls_database (self->client, self->tls_database);
+    }
+  return TRUE;
+}
+
+/* A copy of an entry's text in wiped memory; the entry is emptied at once. */
+static IntakeSecureBuffer *
+take_passphrase (GtkWidget *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  IntakeSecureBuffer *passphrase = intake_secure_buffer_new_copy (text, strlen (text));
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  return passphrase;
 }
 
 static void
@@ -575,6 +681,39 @@ questionnaires_cb (GObject      *source,
   self->questionnaires = set;
 }
 
+/* The client is unlocked: the list, as far as the reviewer's roles go. */
+static void
+show_unlocked (IntakeReviewWindow *self)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *roles = roles_label (intake_review_client_get_roles (self->client));
+
+  show_message (self->unlock_error, NULL);
+  show_message (self->unlock_notice, NULL);
+  self->cancellable = g_cancellable_new ();
+  apply_roles (self);
+  /* Translators: under the list's title: the reviewer's name and roles. */
+  title = g_strdup_printf (_("Logged in as %s (%s)"), intake_review_client_get_name (self->client), roles);
+  adw_window_title_set_subtitle (self->list_title, title);
+  gtk_stack_set_visible_child_name (self->stack, "list");
+  if (!intake_review_client_can (self->client, INTAKE_PERMISSION_READ))
+    {
+      gtk_label_set_text (self->list_status,
+                          _("Your role does not include reading submissions. Reviewers and devices are managed "
+                            "with intake-admin."));
+      return;
+    }
+  /* The built-in versions at once; the server's versions when they come. */
+  self->questionnaires = intake_questionnaire_set_new ();
+  intake_questionnaire_set_add_builtin (self->questionnaires, NULL);
+  intake_review_client_load_questionnaires_async (self->client, self->cancellable, questionnaires_cb, self);
+  /* Residents asking for help at the kiosks, as they come: for the staff
+   * who serve them (the server answers no one else). */
+  if (intake_review_client_can (self->client, INTAKE_PERMISSION_WORKFLOW))
+    intake_review_help_list_set_client (self->help_list, self->client);
+  search (self);
+}
+
 static void
 unlock_cb (GObject      *source,
            GAsyncResult *result,
@@ -582,29 +721,15 @@ unlock_cb (GObject      *source,
 {
   g_autoptr(IntakeReviewWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *title = NULL;
 
   set_unlocking (self, FALSE);
   if (!intake_review_client_unlock_finish (INTAKE_REVIEW_CLIENT (source), result, &error))
     {
-      gtk_label_set_text (self->unlock_error, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->unlock_error), TRUE);
+      show_message (self->unlock_error, error->message);
       gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_entry));
       return;
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->unlock_error), FALSE);
-  self->cancellable = g_cancellable_new ();
-  /* The built-in versions at once; the server's versions when they come. */
-  self->questionnaires = intake_questionnaire_set_new ();
-  intake_questionnaire_set_add_builtin (self->questionnaires, NULL);
-  intake_review_client_load_questionnaires_async (self->client, self->cancellable, questionnaires_cb, self);
-  /* Residents asking for help at the kiosks, as they come. */
-  intake_review_help_list_set_client (self->help_list, self->client);
-  /* Translators: under the list's title: the reviewer's name. */
-  title = g_strdup_printf (_("Logged in as %s"), intake_review_client_get_name (self->client));
-  adw_window_title_set_subtitle (self->list_title, title);
-  gtk_stack_set_visible_child_name (self->stack, "list");
-  search (self);
+  show_unlocked (self);
 }
 
 static void
@@ -613,35 +738,327 @@ unlock_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   IntakeReviewWindow *self = INTAKE_REVIEW_WINDOW (widget);
-  g_autofree char *url = NULL;
   g_autoptr(IntakeSecureBuffer) passphrase = NULL;
-  const char *text;
 
-  if (self->unlocking)
+  if (self->unlocking || !ensure_client (self, self->unlock_error))
     return;
-  url = g_strstrip (g_strdup (self->server_url ? self->server_url
-                                               : gtk_editable_get_text (GTK_EDITABLE (self->server_entry))));
-  if (*url == '\0')
-    {
-      gtk_label_set_text (self->unlock_error, _("Fill in the server’s address."));
-      gtk_widget_set_visible (GTK_WIDGET (self->unlock_error), TRUE);
-      return;
-    }
-  if (self->client == NULL || g_strcmp0 (intake_review_client_get_server_url (self->client), url) != 0)
-    {
-      g_clear_object (&self->client);
-      self->client = intake_review_client_new (url);
-      if (self->tls_database != NULL)
-        intake_review_client_set_tls_database (self->client, self->tls_database);
-    }
-  text = gtk_editable_get_text (GTK_EDITABLE (self->passphrase_entry));
-  passphrase = intake_secure_buffer_new_copy (text, strlen (text));
   /* The entry's copy goes at once; the client keeps its own until unwrapped. */
-  gtk_editable_set_text (GTK_EDITABLE (self->passphrase_entry), "");
-  gtk_widget_set_visible (GTK_WIDGET (self->unlock_error), FALSE);
+  passphrase = take_passphrase (GTK_WIDGET (self->passphrase_entry));
+  show_message (self->unlock_error, NULL);
+  show_message (self->unlock_notice, NULL);
   set_unlocking (self, TRUE);
   intake_review_client_unlock_async (self->client, gtk_editable_get_text (GTK_EDITABLE (self->name_entry)),
                                      passphrase, NULL, unlock_cb, g_object_ref (self));
+}
+
+static void
+show_unlock_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  IntakeReviewWindow *self = INTAKE_REVIEW_WINDOW (widget);
+
+  gtk_stack_set_visible_child_name (self->stack, "unlock");
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
+}
+
+static void
+show_activate_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  IntakeReviewWindow *self = INTAKE_REVIEW_WINDOW (widget);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->activate_name_entry),
+                         gtk_editable_get_text (GTK_EDITABLE (self->name_entry)));
+  show_message (self->activate_error, NULL);
+  gtk_stack_set_visible_child_name (self->stack, "activate");
+  gtk_widget_grab_focus (GTK_WIDGET (self->activate_code_entry));
+}
+
+static void
+activate_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(IntakeReviewWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kept_error = NULL;
+  gboolean kept = FALSE;
+  IntakeWorkstationKey *key;
+  char *code;
+
+  set_unlocking (self, FALSE);
+  key = intake_review_client_activate_finish (INTAKE_REVIEW_CLIENT (source), result, &kept, &kept_error, &error);
+  if (key == NULL)
+    {
+      show_message (self->activate_error, error->message);
+      return;
+    }
+  g_clear_pointer (&self->new_workstation, intake_workstation_key_free);
+  self->new_workstation = key;
+  code = intake_workstation_key_dup_recovery_code (key);
+  gtk_label_set_text (self->recovery_code_label, code);
+  intake_secure_strfree (code);
+  if (!kept)
+    {
+      g_autofree char *text = g_strdup_printf (_("This computer could not keep your workstation key (%s). Save "
+                                                 "the recovery sheet now: you need it to unlock again."),
+                                               kept_error ? kept_error : "?");
+
+      show_message (self->recovery_warning, text);
+    }
+  else
+    show_message (self->recovery_warning, NULL);
+  show_message (self->recovery_status, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), intake_review_client_get_name (self->client));
+  gtk_editable_set_text (GTK_EDITABLE (self->activate_code_entry), "");
+  gtk_stack_set_visible_child_name (self->stack, "recovery");
+  gtk_widget_grab_focus (GTK_WIDGET (self->recovery_continue_button));
+}
+
+static void
+activate_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  IntakeReviewWindow *self = INTAKE_REVIEW_WINDOW (widget);
+  g_autoptr(IntakeSecureBuffer) passphrase = NULL;
+  g_autoptr(IntakeSecureBuffer) repeated = NULL;
+
+  if (self->unlocking || !ensure_client (self, self->activate_error))
+    return;
+  passphrase = take_passphrase (GTK_WIDGET (self->activate_passphrase_entry));
+  repeated = take_passphrase (GTK_WIDGET (self->activate_repeat_entry));
+  if (passphrase->len != repeated->len || sodium_memcmp (passphrase->data, repeated->data, passphrase->len) != 0)
+    {
+      show_message (self->activate_error, _("The two new passwords differ. Type them again."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->activate_passphrase_entry));
+      return;
+    }
+  show_message (self->activate_error, NULL);
+  set_unlocking (self, TRUE);
+  intake_review_client_activate_async (self->client, gtk_editable_get_text (GTK_EDITABLE (self->activate_name_entry)),
+                                       gtk_editable_get_text (GTK_EDITABLE (self->activate_code_entry)), passphrase,
+                                       NULL, activate_cb, g_object_ref (self));
+}
+
+gboolean
+intake_review_window_save_recovery_sheet (IntakeReviewWindow *self,
+                                          const char         *path,
+                                          GError            **error)
+{
+  g_autoptr(IntakeSecureStr) code = NULL;
+
+  g_return_val_if_fail (INTAKE_IS_REVIEW_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (self->new_workstation == NULL || self->client == NULL || !intake_review_client_is_unlocked (self->client))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("There is no new recovery code to save"));
+      return FALSE;
+    }
+  code = intake_workstation_key_dup_recovery_code (self->new_workstation);
+  return intake_review_recovery_sheet_write (intake_review_client_get_name (self->client),
+                                             intake_review_client_get_server_url (self->client), code, path, error);
+}
+
+static void
+recovery_chooser_cb (GtkNativeDialog *dialog,
+                     int              response,
+                     gpointer         user_data)
+{
+  IntakeReviewWindow *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = NULL;
+
+      if (path == NULL)
+        text = g_strdup (_("No sheet saved: choose a folder on this computer."));
+      else if (!intake_review_window_save_recovery_sheet (self, path, &error))
+        text = g_strdup_printf (_("The recovery sheet could not be saved: %s"), error->message);
+      else
+        /* Translators: %s is the file the recovery sheet was saved to. */
+        text = g_strdup_printf (_("Saved to %s. Print it, keep it locked away, and delete the file."), path);
+      show_message (self->recovery_status, text);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+save_recovery_sheet_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  IntakeReviewWindow *self = INTAKE_REVIEW_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Save the recovery sheet"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("Save"), _("Cancel"));
+  /* Translators: the suggested file name of the recovery sheet. */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _("recovery-sheet.pdf"));
+  g_signal_connect (chooser, "response", G_CALLBACK (recovery_chooser_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+continue_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  IntakeReviewWindow *self = INTAKE_REVIEW_WINDOW (widget);
+
+  /* The recovery code is shown once: the label and the key go now. */
+  gtk_label_set_text (self->recovery_code_label, "");
+  g_clear_pointer (&self->new_workstation, intake_workstation_key_free);
+  if (self->client != NULL && intake_review_client_is_unlocked (self->client))
+    show_unlocked (self);
+  else
+    gtk_stack_set_visible_child_name (self->stack, "unlock");
+}
+
+static void
+show_restore_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  IntakeReviewWindow *self = INTAKE_REVIEW_WINDOW (widget);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->restore_name_entry),
+                         gtk_editable_get_text (GTK_EDITABLE (self->name_entry)));
+  show_message (self->restore_error, NULL);
+  gtk_stack_set_visible_child_name (self->stack, "restore");
+  gtk_widget_grab_focus (GTK_WIDGET (self->restore_code_entry));
+}
+
+/* The recovery code puts the workstation key back (keyring or file); it
+ * is checked when the reviewer unlocks with it and their password. */
+static void
+restore_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  IntakeReviewWindow *self = INTAKE_REVIEW_WINDOW (widget);
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->restore_name_entry))));
+  g_autoptr(IntakeWorkstationKey) key = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (*name == '\0')
+    {
+      show_message (self->restore_error, _("Fill in your name as your administrator registered it."));
+      return;
+    }
+  key = intake_workstation_key_new_from_recovery_code (gtk_editable_get_text (GTK_EDITABLE (self->restore_code_entry)),
+                                                       &error);
+  if (key == NULL)
+    {
+      show_message (self->restore_error, _("This recovery code is not right: it has 14 groups of four letters and "
+                                           "digits. Check what you typed."));
+      return;
+    }
+  if (!intake_workstation_store_save (name, key, NULL, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("The workstation key cannot be kept on this computer: %s"),
+                                               error->message);
+
+      show_message (self->restore_error, text);
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->restore_code_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), name);
+  show_message (self->unlock_error, NULL);
+  show_message (self->unlock_notice, _("Your workstation key is back on this computer. Unlock with your password."));
+  gtk_stack_set_visible_child_name (self->stack, "unlock");
+  gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_entry));
+}
+
+static void
+show_passphrase_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  IntakeReviewWindow *self = INTAKE_REVIEW_WINDOW (widget);
+
+  if (self->client == NULL || !intake_review_client_is_unlocked (self->client))
+    return;
+  show_message (self->passphrase_status, NULL);
+  gtk_stack_set_visible_child_name (self->stack, "passphrase");
+  gtk_widget_grab_focus (GTK_WIDGET (self->current_passphrase_entry));
+}
+
+static void
+set_changing_passphrase (IntakeReviewWindow *self,
+                         gboolean            changing)
+{
+  self->changing_passphrase = changing;
+  gtk_spinner_set_spinning (self->passphrase_spinner, changing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.change-passphrase", !changing);
+}
+
+static void
+passphrase_status (IntakeReviewWindow *self,
+                   const char         *text,
+                   gboolean            failed)
+{
+  show_message (self->passphrase_status, text);
+  if (failed)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->passphrase_status), "success");
+      gtk_widget_add_css_class (GTK_WIDGET (self->passphrase_status), "error");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->passphrase_status), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->passphrase_status), "success");
+    }
+}
+
+static void
+change_passphrase_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(IntakeReviewWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  set_changing_passphrase (self, FALSE);
+  if (!intake_review_client_change_passphrase_finish (INTAKE_REVIEW_CLIENT (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        passphrase_status (self, error->message, TRUE);
+      return;
+    }
+  passphrase_status (self, _("Your password is changed. From now on, unlock with the new one."), FALSE);
+}
+
+static void
+change_passphrase_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  IntakeReviewWindow *self = INTAKE_REVIEW_WINDOW (widget);
+  g_autoptr(IntakeSecureBuffer) current = NULL;
+  g_autoptr(IntakeSecureBuffer) replacement = NULL;
+  g_autoptr(IntakeSecureBuffer) repeated = NULL;
+
+  if (self->changing_passphrase || self->client == NULL || !intake_review_client_is_unlocked (self->client))
+    return;
+  current = take_passphrase (GTK_WIDGET (self->current_passphrase_entry));
+  replacement = take_passphrase (GTK_WIDGET (self->new_passphrase_entry));
+  repeated = take_passphrase (GTK_WIDGET (self->repeat_passphrase_entry));
+  if (replacement->len != repeated->len || sodium_memcmp (replacement->data, repeated->data, replacement->len) != 0)
+    {
+      passphrase_status (self, _("The two new passwords differ. Type them again."), TRUE);
+      return;
+    }
+  passphrase_status (self, _("Changing the password…"), FALSE);
+  set_changing_passphrase (self, TRUE);
+  intake_review_client_change_passphrase_async (self->client, current, replacement, self->cancellable,
+                                                change_passphrase_cb, g_object_ref (self));
 }
 
 static void
@@ -707,24 +1124,24 @@ out:
 
 void
 intake_review_window_open (IntakeReviewWindow *self,
-                           const char         *submission_id)
+                           const char         *key)
 {
   OpenData *data;
 
   g_return_if_fail (INTAKE_IS_REVIEW_WINDOW (self));
-  g_return_if_fail (submission_id != NULL);
+  g_return_if_fail (key != NULL);
 
   if (self->client == NULL || !intake_review_client_is_unlocked (self->client))
     return;
   intake_review_window_clear_detail (self);
-  self->detail_id = g_strdup (submission_id);
+  self->detail_id = g_strdup (key);
   gtk_box_append (self->detail_box, gtk_label_new (_("Opening the submission…")));
   gtk_stack_set_visible_child_name (self->stack, "detail");
   /* Always from the server: the workflow values and version must be current. */
   data = g_new0 (OpenData, 1);
   data->self = self;
-  data->id = g_strdup (submission_id);
-  intake_review_client_fetch_async (self->client, submission_id, self->cancellable, open_cb, data);
+  data->id = g_strdup (key);
+  intake_review_client_fetch_async (self->client, key, self->cancellable, open_cb, data);
 }
 
 static void
@@ -1019,9 +1436,44 @@ intake_review_window_class_init (IntakeReviewWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, workflow_status);
   gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, detail_scroll);
   gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, detail_box);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, unlock_notice);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, activate_name_entry);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, activate_code_entry);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, activate_passphrase_entry);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, activate_repeat_entry);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, activate_error);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, activate_spinner);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, activate_button);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, recovery_code_label);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, recovery_warning);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, recovery_status);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, recovery_continue_button);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, restore_name_entry);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, restore_code_entry);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, restore_error);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, restore_button);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, current_passphrase_entry);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, new_passphrase_entry);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, repeat_passphrase_entry);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, passphrase_status);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, passphrase_spinner);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, passphrase_button);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, dashboard_button);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, export_button);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, search_box);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, workflow_box);
 
   gtk_widget_class_install_action (widget_class, "review.unlock", NULL, unlock_action);
   gtk_widget_class_install_action (widget_class, "review.lock", NULL, lock_action);
+  gtk_widget_class_install_action (widget_class, "review.show-unlock", NULL, show_unlock_action);
+  gtk_widget_class_install_action (widget_class, "review.show-activate", NULL, show_activate_action);
+  gtk_widget_class_install_action (widget_class, "review.activate", NULL, activate_action);
+  gtk_widget_class_install_action (widget_class, "review.save-recovery-sheet", NULL, save_recovery_sheet_action);
+  gtk_widget_class_install_action (widget_class, "review.continue", NULL, continue_action);
+  gtk_widget_class_install_action (widget_class, "review.show-restore", NULL, show_restore_action);
+  gtk_widget_class_install_action (widget_class, "review.restore", NULL, restore_action);
+  gtk_widget_class_install_action (widget_class, "review.show-passphrase", NULL, show_passphrase_action);
+  gtk_widget_class_install_action (widget_class, "review.change-passphrase", NULL, change_passphrase_action);
   gtk_widget_class_install_action (widget_class, "review.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "review.open", "s", open_action);
   gtk_widget_class_install_action (widget_class, "review.back", NULL, back_action);

@@ -24,9 +24,9 @@ IntakeReviewClient *intake_review_window_get_client     (IntakeReviewWindow  *se
 /* For a server with a private CA. */
 void                intake_review_window_set_tls_database (IntakeReviewWindow *self,
                                                            GTlsDatabase       *database);
-/* Opens the submission @submission_id on the detail page (action review.open). */
+/* Opens the submission @key (IntakeReviewMeta.key) on the detail page (action review.open). */
 void                intake_review_window_open           (IntakeReviewWindow  *self,
-                                                         const char          *submission_id);
+                                                         const char          *key);
 /* Exports the submissions of the current filter (or, with @selected_only,
  * the selected rows) to @file; the review.export action asks for the file. */
 void                intake_review_window_export_async   (IntakeReviewWindow  *self,
