@@ -140,7 +140,9 @@ struct _IntakeKioskWindow
   GtkLabel             *thanks_code;
   GtkLabel             *thanks_hint;
   GtkButton            *thanks_done;
+  GtkOverlay           *thanks_overlay;
   GtkScrolledWindow    *thanks_scroller;
+  GtkWidget            *thanks_more;
   AdwClamp             *thanks_clamp;
   GtkPicture           *thanks_qr;
   GtkLabel             *thanks_photo;

@@ -282,6 +282,7 @@ retranslate (IntakeKioskWindow *self)
   /* Translators: Over the bottom of a long list of answers or text: there is more below. */
   set_cue_words (self->question_more, TR ("More below"));
   set_cue_words (self->explanation_more, TR ("More below"));
+  set_cue_words (self->thanks_more, TR ("More below"));
   intake_kiosk_set_tool_button (GTK_BUTTON (self->contrast_button), "intake-contrast-symbolic",
                                 /* Translators: Switch for a black-and-white display that is easier to read. */
                                 TR ("High contrast"));
@@ -2105,6 +2106,7 @@ intake_kiosk_window_constructed (GObject *object)
 
   self->question_more = intake_kiosk_add_scroll_cue (self->question_overlay, self->question_scroller);
   self->explanation_more = intake_kiosk_add_scroll_cue (self->explanation_overlay, self->explanation_scroller);
+  self->thanks_more = intake_kiosk_add_scroll_cue (self->thanks_overlay, self->thanks_scroller);
   collect_clamps (GTK_WIDGET (self), self->clamps);
 
   intake_kiosk_window_read_aloud_init (self);
@@ -2483,6 +2485,7 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   BIND (thanks_code);
   BIND (thanks_hint);
   BIND (thanks_done);
+  BIND (thanks_overlay);
   BIND (thanks_scroller);
   BIND (thanks_clamp);
   BIND (thanks_qr);
