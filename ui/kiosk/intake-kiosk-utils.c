@@ -173,3 +173,16 @@ intake_kiosk_add_scroll_cue (GtkOverlay        *overlay,
   g_signal_connect_object (cue, "clicked", G_CALLBACK (scroll_cue_clicked_cb), adjustment, 0);
   return cue;
 }
+
+void
+intake_kiosk_set_scroll_cue_text (GtkWidget  *cue,
+                                  const char *words)
+{
+  GtkWidget *content;
+
+  g_return_if_fail (GTK_IS_BUTTON (cue));
+
+  content = gtk_button_get_child (GTK_BUTTON (cue));
+  gtk_label_set_text (GTK_LABEL (gtk_widget_get_last_child (content)), words);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (cue), GTK_ACCESSIBLE_PROPERTY_LABEL, words, -1);
+}

@@ -34,5 +34,9 @@ void  intake_kiosk_stack_show_only (GtkStack     *stack,
  * caller sets its words (intake_kiosk_set_button_text). */
 GtkWidget *intake_kiosk_add_scroll_cue (GtkOverlay        *overlay,
                                         GtkScrolledWindow *scroller);
+/* The words on a cue made by intake_kiosk_add_scroll_cue ("More below"),
+ * also its accessible label. */
+void       intake_kiosk_set_scroll_cue_text (GtkWidget   *cue,
+                                             const char  *words);
 
 G_END_DECLS

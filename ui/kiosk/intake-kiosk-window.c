@@ -158,10 +158,7 @@ static void
 set_cue_words (GtkWidget  *cue,
                const char *words)
 {
-  GtkWidget *content = gtk_button_get_child (GTK_BUTTON (cue));
-
-  gtk_label_set_text (GTK_LABEL (gtk_widget_get_last_child (content)), words);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (cue), GTK_ACCESSIBLE_PROPERTY_LABEL, words, -1);
+  intake_kiosk_set_scroll_cue_text (cue, words);
 }
 
 /* The text size tool shows its state: three letters A from small to
