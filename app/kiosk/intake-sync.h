@@ -142,6 +142,19 @@ gboolean          intake_sync_now_blocking       (IntakeSync            *self,
                                                   GCancellable          *cancellable,
                                                   GError               **error);
 
+/* Sends every help request the server has not acknowledged yet (the one a
+ * resident just made among them) at once, apart from the passes: a resident
+ * who asked for help must not wait for the next one. TRUE when the server
+ * stored them (or none were waiting); NOT_ENROLLED, NETWORK, SERVER,
+ * REFUSED, CLOCK otherwise; the requests then go with the next pass. */
+void              intake_sync_send_help_async    (IntakeSync            *self,
+                                                  GCancellable          *cancellable,
+                                                  GAsyncReadyCallback    callback,
+                                                  gpointer               user_data);
+gboolean          intake_sync_send_help_finish   (IntakeSync            *self,
+                                                  GAsyncResult          *result,
+                                                  GError               **error);
+
 /* After enrollment on a running kiosk: re-reads what enrollment wrote
  * (intake_kiosk_reload_enrollment()), forgets the backoff and runs now. */
 gboolean          intake_sync_reload             (IntakeSync            *self,

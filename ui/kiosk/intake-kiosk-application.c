@@ -141,6 +141,17 @@ apply_settings (IntakeKioskApplication *self,
   if (settings_has_key (self, "private-listening"))
     g_object_set (window, "private-listening",
                   g_settings_get_boolean (self->settings, "private-listening"), NULL);
+  if (settings_has_key (self, "help-hold"))
+    g_object_set (window, "help-hold", g_settings_get_uint (self->settings, "help-hold") * 1000, NULL);
+  if (settings_has_key (self, "on-screen-keyboard"))
+    g_object_set (intake_kiosk_window_get_question_view (window), "on-screen-keyboard",
+                  g_settings_get_boolean (self->settings, "on-screen-keyboard"), NULL);
+  if (settings_has_key (self, "receipt-printer"))
+    {
+      g_autofree char *printer = g_settings_get_string (self->settings, "receipt-printer");
+
+      g_object_set (window, "receipt-printer", printer, NULL);
+    }
 }
 
 /* ---- Local modes --------------------------------------------------------- */
