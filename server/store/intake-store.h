@@ -42,6 +42,8 @@ G_BEGIN_DECLS
  * @INTAKE_STORE_ERROR_DAMAGED: the store's file is empty or damaged (restore a backup)
  * @INTAKE_STORE_ERROR_NOT_WRITABLE: the store cannot be written (read-only, disk, permissions)
  * @INTAKE_STORE_ERROR_UNKNOWN_SETUP: no pending activation for that name (or it expired)
+ * @INTAKE_STORE_ERROR_UNKNOWN_HELP_REQUEST: no help request with that id
+ * @INTAKE_STORE_ERROR_OUT_OF_SCOPE: the object is at a location outside the caller's scope
  */
 typedef enum {
   INTAKE_STORE_ERROR_OPEN,
@@ -60,10 +62,12 @@ typedef enum {
   INTAKE_STORE_ERROR_DAMAGED,
   INTAKE_STORE_ERROR_NOT_WRITABLE,
   INTAKE_STORE_ERROR_UNKNOWN_SETUP,
+  INTAKE_STORE_ERROR_UNKNOWN_HELP_REQUEST,
+  INTAKE_STORE_ERROR_OUT_OF_SCOPE,
 } IntakeStoreError;
 
 /* The schema both backends create; see docs/server.md for the tables. */
-#define INTAKE_STORE_SCHEMA_VERSION 5
+#define INTAKE_STORE_SCHEMA_VERSION 6
 
 typedef enum {
   INTAKE_DEVICE_STATUS_ACTIVE,
@@ -228,6 +232,10 @@ typedef struct {
   char    language[16];
   gint64  created_at;                 /* when the resident asked (kiosk clock) */
   gint64  received_at;
+  /* Schema 6: staff mark a request handled (the open ones are listed). */
+  gint64  id;
+  gint64  handled_at;                 /* 0 while open */
+  char   *handled_by;                 /* reviewer name, "" while open */
 } IntakeStoreHelpRequest;
 
 typedef struct {
@@ -451,6 +459,20 @@ struct _IntakeStoreInterface
   gboolean   (*prune_nonces)        (IntakeStore               *self,
                                      gint64                     now,
                                      guint                     *out_removed,
+                                     GError                   **error);
+
+  /* Help requests staff act on (schema 6) */
+  GPtrArray *(*list_open_help_requests) (IntakeStore           *self,
+                                     guint                      limit,
+                                     GError                   **error);
+  gboolean   (*handle_help_request) (IntakeStore               *self,
+                                     gint64                     id,
+                                     const char * const        *locations,
+                                     const char                *handled_by,
+                                     gint64                     now,
+                                     IntakeAuditEvent          *audit,
+                                     IntakeStoreHelpRequest   **out_request,
+                                     gboolean                  *out_already,
                                      GError                   **error);
 };
 
@@ -704,6 +726,26 @@ GPtrArray          *intake_store_list_help_requests   (IntakeStore              
                                                        gint64                     from,
                                                        gint64                     to,
                                                        GError                   **error);
+/* The help requests no one has marked handled yet (IntakeStoreHelpRequest
+ * with id and location), oldest first, at most @limit (1..1000). */
+GPtrArray          *intake_store_list_open_help_requests (IntakeStore            *self,
+                                                       guint                      limit,
+                                                       GError                   **error);
+/* Marks help request @id handled by @handled_by at @now and appends @audit
+ * (result "ok") in the same transaction. One already handled is left as it
+ * was (*@out_already, @audit then gets result "conflict"). *@out_request
+ * (may be NULL) gets the request as stored now. UNKNOWN_HELP_REQUEST (no
+ * audit appended) when there is no such id, OUT_OF_SCOPE when @locations
+ * (NULL: every location) does not hold the request's location. */
+gboolean            intake_store_handle_help_request  (IntakeStore               *self,
+                                                       gint64                     id,
+                                                       const char * const        *locations,
+                                                       const char                *handled_by,
+                                                       gint64                     now,
+                                                       IntakeAuditEvent          *audit,
+                                                       IntakeStoreHelpRequest   **out_request,
+                                                       gboolean                  *out_already,
+                                                       GError                   **error);
 /* Remembers a signed questionnaire by (id, version, hash); the first copy wins. */
 gboolean            intake_store_put_questionnaire    (IntakeStore               *self,
                                                        const IntakeStoreQuestionnaire *questionnaire,
@@ -830,5 +872,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreReviewer, intake_store_reviewer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreReviewerSetup, intake_store_reviewer_setup_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreSubmission, intake_store_submission_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreNote, intake_store_note_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreHelpRequest, intake_store_help_request_free)
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "intake-keys.h"
+#include "intake-review-help-list.h"
 #include "intake-review-list-model.h"
 #include "intake-review-window.h"
 #include "intake-summary.h"
@@ -63,6 +64,7 @@ struct _IntakeReviewWindow
   GtkEntry               *to_entry;
   GtkColumnView          *column_view;
   GtkLabel               *list_status;
+  IntakeReviewHelpList   *help_list;
   /* detail page */
   AdwWindowTitle         *detail_title;
   GtkWidget              *workflow_box;

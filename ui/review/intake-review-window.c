@@ -84,6 +84,9 @@ lock (IntakeReviewWindow *self)
   g_clear_pointer (&self->new_workstation, intake_workstation_key_free);
   if (self->recovery_code_label != NULL)
     gtk_label_set_text (self->recovery_code_label, "");
+  /* dispose may run again after the template is gone */
+  if (self->help_list != NULL)
+    intake_review_help_list_set_client (self->help_list, NULL);
   if (self->client != NULL)
     intake_review_client_lock (self->client);
 }
@@ -700,15 +703,14 @@ show_unlocked (IntakeReviewWindow *self)
                             "with intake-admin."));
       return;
     }
-  /* The built-in questionnaire at once; the server's versions when they come. */
-  {
-    g_autoptr(IntakeQuestionnaire) builtin = intake_questionnaire_new_builtin (NULL);
-
-    self->questionnaires = intake_questionnaire_set_new ();
-    if (builtin != NULL)
-      intake_questionnaire_set_add (self->questionnaires, builtin, NULL);
-  }
+  /* The built-in versions at once; the server's versions when they come. */
+  self->questionnaires = intake_questionnaire_set_new ();
+  intake_questionnaire_set_add_builtin (self->questionnaires, NULL);
   intake_review_client_load_questionnaires_async (self->client, self->cancellable, questionnaires_cb, self);
+  /* Residents asking for help at the kiosks, as they come: for the staff
+   * who serve them (the server answers no one else). */
+  if (intake_review_client_can (self->client, INTAKE_PERMISSION_WORKFLOW))
+    intake_review_help_list_set_client (self->help_list, self->client);
   search (self);
 }
 
@@ -1406,6 +1408,7 @@ intake_review_window_class_init (IntakeReviewWindowClass *klass)
   object_class->dispose = intake_review_window_dispose;
   object_class->finalize = intake_review_window_finalize;
 
+  g_type_ensure (INTAKE_TYPE_REVIEW_HELP_LIST);
   /* Makes sure the resource object is linked in from the static library. */
   g_resources_register (intake_review_ui_get_resource ());
   gtk_widget_class_set_template_from_resource (widget_class, "/org/intakekiosk/Review/ui/intake-review-window.ui");
@@ -1426,6 +1429,7 @@ intake_review_window_class_init (IntakeReviewWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, to_entry);
   gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, column_view);
   gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, list_status);
+  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, help_list);
   gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, detail_title);
   gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, state_selector);
   gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, unit_entry);
