@@ -381,6 +381,12 @@ env_setup (void)
 
   env.server = test_server_new (TRUE);
   g_assert_true (test_server_start (env.server, NULL, &exit_status));
+  /* The office's units (docs/admin.md, "Units"). */
+  {
+    const char *units[] = { "units", "add", "Team Werk", "Team Participatie", "Podium24", NULL };
+
+    g_assert_cmpint (test_admin (env.server, units, 2, NULL, NULL), ==, 0);
+  }
 
   /* The kiosk, enrolled as a real one is. */
   env.kiosk_dir = g_build_filename (env.server->dir, "kiosk", NULL);
