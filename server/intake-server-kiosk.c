@@ -122,13 +122,14 @@ intake_server_handle_enroll (IntakeServer      *self,
   gsize pk_len = 0;
   const char *code;
 
-  if (!(request = intake_server_parse_json_object (body, parser)) ||
+  if (!(request = intake_server_parse_json_object (body, parser, &error)) ||
       !(code = intake_json_get_string (request, "code")) ||
       !(pk = intake_base64_decode_strict (intake_json_get_string (request, "device_sign_pk"), &pk_len)) ||
       pk_len != INTAKE_SIGN_PUBLIC_BYTES)
     {
       intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
-                                   "expected {\"code\": \"...\", \"device_sign_pk\": \"<base64 of 32 bytes>\"}");
+                                   intake_server_body_problem (error, "expected {\"code\": \"...\", "
+                                                               "\"device_sign_pk\": \"<base64 of 32 bytes>\"}"));
       return;
     }
 
@@ -259,6 +260,7 @@ intake_server_handle_envelopes (IntakeServer      *self,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (IntakeReceiptItem));
   g_autoptr(GBytes) receipt = NULL;
+  g_autoptr(GError) parse_error = NULL;
   g_autofree char *receipt_b64 = NULL;
   g_autofree char *signature_b64 = NULL;
   guint8 signature[INTAKE_SIGNATURE_BYTES];
@@ -272,11 +274,12 @@ intake_server_handle_envelopes (IntakeServer      *self,
   if (!(device = authenticate (self, msg, INTAKE_SERVER_ROUTE_ENVELOPES, body)))
     return;
 
-  if (!(request = intake_server_parse_json_object (body, parser)) ||
+  if (!(request = intake_server_parse_json_object (body, parser, &parse_error)) ||
       !(node = json_object_get_member (request, "envelopes")) || !JSON_NODE_HOLDS_ARRAY (node))
     {
       intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
-                                   "expected {\"envelopes\": [\"<base64 envelope>\", ...]}");
+                                   intake_server_body_problem (parse_error,
+                                                               "expected {\"envelopes\": [\"<base64 envelope>\", ...]}"));
       return;
     }
   envelopes = json_node_get_array (node);
@@ -372,6 +375,7 @@ intake_server_handle_help_requests (IntakeServer      *self,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) parse_error = NULL;
   JsonObject *request;
   JsonNode *node;
   JsonArray *requests;
@@ -381,12 +385,14 @@ intake_server_handle_help_requests (IntakeServer      *self,
 
   if (!(device = authenticate (self, msg, INTAKE_SERVER_ROUTE_HELP_REQUESTS, body)))
     return;
-  if (!(request = intake_server_parse_json_object (body, parser)) ||
+  if (!(request = intake_server_parse_json_object (body, parser, &parse_error)) ||
       !(node = json_object_get_member (request, "requests")) || !JSON_NODE_HOLDS_ARRAY (node) ||
       (n = json_array_get_length ((requests = json_node_get_array (node)))) > INTAKE_PROTOCOL_MAX_BATCH)
     return intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
-                                        "expected {\"requests\": [{\"id\": N, \"created_at\": T, "
-                                        "\"language\": \"..\"}, ...]} (at most 100)");
+                                        intake_server_body_problem (parse_error,
+                                                                    "expected {\"requests\": [{\"id\": N, "
+                                                                    "\"created_at\": T, \"language\": \"..\"}, "
+                                                                    "...]} (at most 100)"));
 
   /* Validate all first: a batch is stored whole or not at all. */
   for (guint i = 0; i < n; i++)

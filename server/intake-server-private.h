@@ -102,9 +102,16 @@ struct _IntakeServer
 const char       *intake_server_route_path           (IntakeServerRoute   route);
 IntakeRequestLog *intake_server_request_log          (SoupServerMessage  *msg);
 GBytes           *intake_server_request_body         (SoupServerMessage  *msg);
-/* The body as a JSON object (depth-limited), or NULL if it is not one. */
+/* The body as a JSON object, or NULL if it is not one. The body must be
+ * strict JSON (intake_json_parse_untrusted: no duplicate keys, comments,
+ * single quotes, \u0000...): if it is not, @error says where and why. */
 JsonObject       *intake_server_parse_json_object    (GBytes             *body,
-                                                      JsonParser         *parser);
+                                                      JsonParser         *parser,
+                                                      GError            **error);
+/* The message of a malformed_body answer: what was wrong with the JSON
+ * (@error, when set), or else what was @expected. */
+const char       *intake_server_body_problem         (const GError       *error,
+                                                      const char         *expected);
 gint64            intake_server_now_seconds          (void);
 int               intake_server_compare_strings      (gconstpointer       a,
                                                       gconstpointer       b);

@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "intake-field.h"
 #include "intake-json.h"
 #include "intake-protocol.h"
 #include "intake-reference.h"
@@ -320,6 +321,7 @@ intake_server_review_parse_filter (IntakeServer           *self,
                                    char                  **out_reference,
                                    GString                *object)
 {
+  g_autoptr(GError) error = NULL;
   const char *text;
 
   filter->limit = 100;
@@ -374,6 +376,11 @@ intake_server_review_parse_filter (IntakeServer           *self,
         {
           review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_query",
                          "order=desc pages with before=SEQ, order=asc (the default) with after=SEQ");
+          return FALSE;
+        }
+      if (filter->location != NULL && !intake_field_check (filter->location, -1, "the location", &error))
+        {
+          review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_query", error->message);
           return FALSE;
         }
       filter->limit = (guint)limit;
@@ -624,19 +631,22 @@ review_workflow (IntakeServer      *self,
   gint64 expected = 0;
   gboolean conflict = FALSE;
 
-  if (!(request = intake_server_parse_json_object (body, parser)) ||
+  if (!(request = intake_server_parse_json_object (body, parser, &error)) ||
       !(workflow.state = intake_json_get_string (request, "state")) ||
       !intake_review_state_is_valid (workflow.state) || !intake_json_get_int (request, "expected_version", &expected) ||
-      !optional_string (request, "unit", &unit, &has_unit) || (unit != NULL && strlen (unit) > 200) ||
+      !optional_string (request, "unit", &unit, &has_unit) ||
+      (unit != NULL && (strlen (unit) > 200 || !intake_field_check (unit, -1, "the unit", &error))) ||
       !optional_string (request, "assignee", &assignee, &has_assignee) ||
-      (assignee != NULL && (strlen (assignee) > 128 || !g_utf8_validate (assignee, -1, NULL))) ||
+      (assignee != NULL && (strlen (assignee) > 128 || !intake_field_check (assignee, -1, "the assignee", &error))) ||
       ((appointment_node = json_object_get_member (request, "appointment_at")) != NULL &&
        !JSON_NODE_HOLDS_NULL (appointment_node) &&
        (!intake_json_get_int (request, "appointment_at", &workflow.appointment_at) || workflow.appointment_at < 0)))
     return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_body",
-                          "expected {\"state\": \"new|in_review|conversation_planned|closed|needs_follow_up\", "
-                          "\"unit\": \"...\" or null, \"assignee\": \"reviewer name\" or null (optional), "
-                          "\"appointment_at\": Unix seconds or null (optional), \"expected_version\": N}");
+                          intake_server_body_problem (error, "expected {\"state\": \"new|in_review|"
+                                                      "conversation_planned|closed|needs_follow_up\", "
+                                                      "\"unit\": \"...\" or null, \"assignee\": \"reviewer name\" "
+                                                      "or null (optional), \"appointment_at\": Unix seconds or null "
+                                                      "(optional), \"expected_version\": N}"));
 
   if (!(submission = submission_for (self, msg, ctx, device_id, submission_id)))
     return;
@@ -706,17 +716,18 @@ review_note (IntakeServer      *self,
   IntakeEnvelopeHeader header;
   guint8 signer_id[INTAKE_DEVICE_ID_BYTES];
   JsonObject *request;
-  guint8 *data;
+  g_autofree guint8 *data = NULL;
   gsize len = 0;
   gint64 expected = 0;
   gboolean conflict = FALSE;
 
-  if (!(request = intake_server_parse_json_object (body, parser)) ||
+  if (!(request = intake_server_parse_json_object (body, parser, &error)) ||
       !(data = intake_base64_decode_strict (intake_json_get_string (request, "envelope"), &len)) ||
       !intake_json_get_int (request, "expected_version", &expected))
     return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_body",
-                          "expected {\"envelope\": \"<base64 note envelope>\", \"expected_version\": N}");
-  note = g_bytes_new_take (data, len);
+                          intake_server_body_problem (error, "expected {\"envelope\": \"<base64 note envelope>\", "
+                                                      "\"expected_version\": N}"));
+  note = g_bytes_new_take (g_steal_pointer (&data), len);
 
   /* A note is an envelope sealed for this office and signed with the
    * reviewer's own key: its header names the device id of that key. */
@@ -841,16 +852,17 @@ review_client_event (IntakeServer      *self,
   const char *action = NULL;
   const char *object = NULL;
 
-  if ((request = intake_server_parse_json_object (body, parser)) != NULL)
+  if ((request = intake_server_parse_json_object (body, parser, &error)) != NULL)
     {
       action = intake_json_get_string (request, "action");
       object = intake_json_get_string (request, "object");
     }
   if (action == NULL || !g_strv_contains (actions, action) || object == NULL ||
-      strlen (object) > INTAKE_AUDIT_OBJECT_MAX)
+      strlen (object) > INTAKE_AUDIT_OBJECT_MAX || !intake_field_check (object, -1, "the object", &error))
     return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_body",
-                          "expected {\"action\": \"view|decrypt|export|search|dashboard\", "
-                          "\"object\": \"...\" (at most 1024 bytes)}");
+                          intake_server_body_problem (error, "expected {\"action\": \"view|decrypt|export|"
+                                                      "search|dashboard\", \"object\": \"...\" (at most 1024 "
+                                                      "bytes)}"));
   if (!require (self, msg, ctx, g_str_equal (action, "dashboard") ? INTAKE_PERMISSION_DASHBOARD
                                                                   : INTAKE_PERMISSION_READ))
     return;

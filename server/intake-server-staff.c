@@ -16,6 +16,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "intake-field.h"
 #include "intake-json.h"
 #include "intake-protocol.h"
 #include "intake-review-request.h"
@@ -161,11 +162,15 @@ body_name (SoupServerMessage *msg,
            JsonObject        *request)
 {
   const char *name = request != NULL ? intake_json_get_string (request, "name") : NULL;
+  g_autoptr(GError) error = NULL;
 
-  if (name == NULL || *name == '\0' || strlen (name) > 128 || !g_utf8_validate (name, -1, NULL))
+  /* A name with a bidirectional control or a line break is refused before
+   * it can be an audit actor. */
+  if (name == NULL || *name == '\0' || strlen (name) > 128 || !g_utf8_validate (name, -1, NULL) ||
+      !intake_field_check (name, -1, "the name", &error))
     {
       intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
-                                   "expected a \"name\" of 1 to 128 bytes of UTF-8");
+                                   intake_server_body_problem (error, "expected a \"name\" of 1 to 128 bytes of UTF-8"));
       return NULL;
     }
   return name;
@@ -710,11 +715,12 @@ intake_server_handle_staff_unsigned (IntakeServer      *self,
 {
   g_autoptr(GBytes) body = intake_server_request_body (msg);
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  JsonObject *request = intake_server_parse_json_object (body, parser);
+  g_autoptr(GError) error = NULL;
+  JsonObject *request = intake_server_parse_json_object (body, parser, &error);
 
   if (request == NULL)
     return intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
-                                        "the body is not a JSON object");
+                                        intake_server_body_problem (error, "the body is not a JSON object"));
   if (g_str_equal (step, "unlock/start"))
     unlock_start (self, msg, request);
   else if (g_str_equal (step, "unlock/finish"))
@@ -752,7 +758,7 @@ intake_server_review_passphrase (IntakeServer      *self,
   guint8 sha[32];
   gsize len = 0;
 
-  if (!(request = intake_server_parse_json_object (body, parser)) ||
+  if (!(request = intake_server_parse_json_object (body, parser, NULL)) ||
       !(data = intake_base64_decode_strict (intake_json_get_string (request, "blob"), &len)) ||
       !(proof = member_bytes (request, "proof", INTAKE_SIGNATURE_BYTES)))
     return intake_server_review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_body",
@@ -947,9 +953,9 @@ reviewers_activation (IntakeServer      *self,
   gint64 ttl = SETUP_TTL_DEFAULT;
   gsize len = 0;
 
-  if (!(request = intake_server_parse_json_object (body, parser)) ||
+  if (!(request = intake_server_parse_json_object (body, parser, NULL)) ||
       !(name = intake_json_get_string (request, "name")) || *name == '\0' || strlen (name) > 128 ||
-      !g_utf8_validate (name, -1, NULL) ||
+      !g_utf8_validate (name, -1, NULL) || !intake_field_check (name, -1, "the name", NULL) ||
       !(data = intake_base64_decode_strict (intake_json_get_string (request, "setup"), &len)) ||
       !roles_member (request, &roles_given, &roles) ||
       !string_list (request, "locations", &locations) || !string_list (request, "units", &units) ||
@@ -1024,7 +1030,7 @@ reviewers_remove_or_unblock (IntakeServer      *self,
   JsonObject *request;
   const char *name;
 
-  if (!(request = intake_server_parse_json_object (body, parser)) ||
+  if (!(request = intake_server_parse_json_object (body, parser, NULL)) ||
       !(name = intake_json_get_string (request, "name")) || *name == '\0' || strlen (name) > 128)
     return intake_server_review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_body",
                                         "expected {\"name\": \"...\"}");
@@ -1095,7 +1101,7 @@ devices_revoke (IntakeServer      *self,
   JsonObject *request;
   const char *device_id;
 
-  if (!(request = intake_server_parse_json_object (body, parser)) ||
+  if (!(request = intake_server_parse_json_object (body, parser, NULL)) ||
       !(device_id = intake_json_get_string (request, "device_id")) || !intake_hex_is_lower (device_id, 32))
     return intake_server_review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_body",
                                         "expected {\"device_id\": \"<32 lowercase hex digits>\"}");

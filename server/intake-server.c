@@ -190,16 +190,27 @@ intake_server_request_body (SoupServerMessage *msg)
 
 JsonObject *
 intake_server_parse_json_object (GBytes      *body,
-                                 JsonParser  *parser)
+                                 JsonParser  *parser,
+                                 GError     **error)
 {
   gsize len;
   const char *data = g_bytes_get_data (body, &len);
 
-  if (len == 0 || !g_utf8_validate (data, (gssize)len, NULL) ||
-      !intake_json_parse_untrusted (parser, data, len, INTAKE_JSON_MAX_DEPTH, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!intake_json_parse_untrusted (parser, data, len, INTAKE_JSON_MAX_DEPTH, error))
+    {
+      g_prefix_error (error, "the body is not strict JSON: ");
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return NULL;
   return json_node_get_object (json_parser_get_root (parser));
+}
+
+const char *
+intake_server_body_problem (const GError *error,
+                            const char   *expected)
+{
+  return error != NULL ? error->message : expected;
 }
 
 gint64
@@ -466,8 +477,10 @@ sanitize_path (const char *path)
 static IntakeServerRoute
 route_for_path (const char *path)
 {
+  /* "/v1/review" is only the metrics label of every /v1/review/... path,
+   * not a path itself (the review handler reads past "/v1/review/"). */
   for (guint i = 1; i < INTAKE_SERVER_N_ROUTES; i++)
-    if (g_str_equal (path, route_paths[i]))
+    if (i != INTAKE_SERVER_ROUTE_REVIEW && g_str_equal (path, route_paths[i]))
       return i;
   if (g_str_has_prefix (path, "/v1/review/"))
     return INTAKE_SERVER_ROUTE_REVIEW;

@@ -769,3 +769,77 @@ test_reviewer_activate (TestServer *server,
     g_error ("reviewer activate %s: %s", name, err);
   return status == 0 ? g_steal_pointer (&out) : g_steal_pointer (&err);
 }
+
+static GBytes *
+response_b64 (TestResponse *response,
+              const char   *member)
+{
+  gsize len = 0;
+  guchar *data;
+
+  g_assert_nonnull (response->json);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (response->json));
+  data = g_base64_decode (json_object_get_string_member (json_node_get_object (response->json), member), &len);
+  return g_bytes_new_take (data, len);
+}
+
+IntakeReviewerKey *
+test_reviewer_unlock (TestServer *server,
+                      const char *name,
+                      const char *passphrase,
+                      const char *workstation_key_path)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *start_body = g_strdup_printf ("{\"name\": \"%s\"}", name);
+  g_autoptr(GBytes) start_bytes = g_bytes_new (start_body, strlen (start_body));
+  g_autoptr(TestResponse) start = NULL;
+  g_autoptr(TestResponse) finish = NULL;
+  g_autoptr(IntakeWorkstationKey) workstation = NULL;
+  g_autoptr(IntakeSecureBuffer) secret = intake_secure_buffer_new_copy (passphrase, strlen (passphrase));
+  g_autoptr(IntakeCredentials) credentials = NULL;
+  g_autoptr(GBytes) challenge = NULL;
+  g_autoptr(GBytes) salt = NULL;
+  g_autoptr(GBytes) blob = NULL;
+  g_autoptr(GByteArray) message = g_byte_array_new ();
+  g_autoptr(GBytes) message_bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *challenge_b64 = NULL;
+  g_autofree char *signature_b64 = NULL;
+  g_autofree char *finish_body = NULL;
+  g_autoptr(GBytes) finish_bytes = NULL;
+  guint8 signature[INTAKE_SIGNATURE_BYTES];
+  JsonObject *object;
+  IntakeReviewerKey *key;
+
+  url = g_strconcat (server->url, "/v1/review/unlock/start", NULL);
+  start = test_http (server->session, "POST", url, start_bytes, NULL);
+  g_assert_cmpuint (start->status, ==, 200);
+  object = json_node_get_object (start->json);
+  challenge = response_b64 (start, "challenge");
+  salt = response_b64 (start, "salt");
+  workstation = intake_workstation_key_load (workstation_key_path, &error);
+  g_assert_no_error (error);
+  credentials = intake_credentials_new_reviewer (secret, workstation, g_bytes_get_data (salt, NULL),
+                                                 json_object_get_int_member (object, "opslimit"),
+                                                 json_object_get_int_member (object, "memlimit"), &error);
+  g_assert_no_error (error);
+  g_byte_array_append (message, g_bytes_get_data (challenge, NULL), g_bytes_get_size (challenge));
+  g_byte_array_append (message, (const guint8 *)name, strlen (name));
+  message_bytes = g_bytes_new (message->data, message->len);
+  intake_credentials_sign (credentials, "review-unlock", message_bytes, signature);
+
+  challenge_b64 = g_base64_encode (g_bytes_get_data (challenge, NULL), g_bytes_get_size (challenge));
+  signature_b64 = g_base64_encode (signature, sizeof signature);
+  finish_body = g_strdup_printf ("{\"name\": \"%s\", \"challenge\": \"%s\", \"signature\": \"%s\"}",
+                                 name, challenge_b64, signature_b64);
+  finish_bytes = g_bytes_new (finish_body, strlen (finish_body));
+  g_free (url);
+  url = g_strconcat (server->url, "/v1/review/unlock/finish", NULL);
+  finish = test_http (server->session, "POST", url, finish_bytes, NULL);
+  g_assert_cmpuint (finish->status, ==, 200);
+  blob = response_b64 (finish, "blob");
+  key = intake_reviewer_key_open (blob, credentials, &error);
+  g_assert_no_error (error);
+  return key;
+}
+

@@ -112,6 +112,15 @@ char         *test_reviewer_activate     (TestServer         *server,
                                           const char         *workstation_key,
                                           int                *out_status);
 
+/* The unlock protocol of docs/protocol.md, as a review client runs it:
+ * unlock/start, Argon2id of @passphrase with the salt given combined with
+ * the workstation key in @workstation_key_path, the challenge signed,
+ * unlock/finish; then the blob opened. Asserts every step. */
+IntakeReviewerKey *test_reviewer_unlock  (TestServer         *server,
+                                          const char         *name,
+                                          const char         *passphrase,
+                                          const char         *workstation_key_path);
+
 /* HTTP with the test's main context kept running (async request + a
  * nested main-context loop). @auth may be NULL (unsigned request). */
 TestResponse *test_http                  (SoupSession        *session,

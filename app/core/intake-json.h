@@ -13,10 +13,50 @@ G_BEGIN_DECLS
  * answers never nest deeply; this is their limit. */
 #define INTAKE_JSON_MAX_DEPTH 64
 
-/* Checks that @data nests at most @max_depth arrays/objects deep (strings
- * and escapes are skipped correctly), then parses it with @parser. Errors:
- * JSON_PARSER_ERROR (JSON_PARSER_ERROR_PARSE for too deep, with a message
- * saying so, or json-glib's own error). */
+#define INTAKE_JSON_ERROR (intake_json_error_quark ())
+
+/* Why a text is not strict JSON (RFC 8259, plus the limits below). Every
+ * message names the line, the column and the JSON path ("$.envelopes[2]")
+ * where the problem is. */
+typedef enum {
+  INTAKE_JSON_ERROR_SYNTAX,         /* not JSON: a missing comma, bracket, quote... */
+  INTAKE_JSON_ERROR_EMPTY,          /* no value at all (json-glib gives a NULL root) */
+  INTAKE_JSON_ERROR_TRAILING,       /* something after the value ("[1] [2]"; json-glib drops it) */
+  INTAKE_JSON_ERROR_ENCODING,       /* not UTF-8, a raw NUL byte, or a byte order mark */
+  INTAKE_JSON_ERROR_TOO_DEEP,       /* nested deeper than the caller's limit */
+  INTAKE_JSON_ERROR_DUPLICATE_KEY,  /* a key twice in one object (json-glib keeps the last) */
+  INTAKE_JSON_ERROR_COMMENT,        /* a comment (json-glib accepts block comments) */
+  INTAKE_JSON_ERROR_SINGLE_QUOTE,   /* a 'string' (json-glib accepts it as key and value) */
+  INTAKE_JSON_ERROR_NUMBER,         /* 0x10, 010, .5, 1., +1, or out of range (json-glib wraps) */
+  INTAKE_JSON_ERROR_STRING,         /* a raw control character, an unknown escape, a lone surrogate */
+  INTAKE_JSON_ERROR_NUL,            /* the escape \u0000 (json-glib cuts the string there) */
+} IntakeJsonError;
+
+GQuark   intake_json_error_quark (void);
+
+/* Checks that @data (@len bytes, no terminator needed) is one strict JSON
+ * value: RFC 8259's grammar exactly, valid UTF-8, no duplicate keys (also
+ * when spelled with escapes), no \u0000, integers that fit in 64 bits,
+ * finite numbers, nesting at most @max_depth arrays/objects. Iterative, so
+ * any input is safe. Errors: INTAKE_JSON_ERROR. */
+gboolean intake_json_validate            (const char  *data,
+                                          gsize        len,
+                                          guint        max_depth,
+                                          GError     **error);
+
+/* The same, for callers with their own message format: the message is
+ * "line L, column C: what" and *@out_path (when not NULL) the JSON path
+ * where the problem is ("$" for the whole text), set on failure only. */
+gboolean intake_json_validate_at         (const char  *data,
+                                          gsize        len,
+                                          guint        max_depth,
+                                          char       **out_path,
+                                          GError     **error);
+
+/* intake_json_validate(), then json-glib parses @data into @parser (its
+ * root is never NULL on success). Every JSON that crosses the network or
+ * is read from a signed or key file goes through here. Errors:
+ * INTAKE_JSON_ERROR. */
 gboolean intake_json_parse_untrusted (JsonParser  *parser,
                                       const char  *data,
                                       gsize        len,

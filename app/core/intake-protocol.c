@@ -310,8 +310,9 @@ intake_receipt_verify (GBytes        *receipt,
     }
 
   data = g_bytes_get_data (receipt, &len);
-  if (!json_parser_load_from_data (parser, data, (gssize)len, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!intake_json_parse_untrusted (parser, data, len, INTAKE_JSON_MAX_DEPTH, &local_error))
+    return malformed (error, local_error->message), NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return malformed (error, "not a JSON object"), NULL;
   root = json_node_get_object (json_parser_get_root (parser));
 

@@ -12,13 +12,15 @@
 
 #include "intake-answer.h"
 #include "intake-canonical-json.h"
+#include "intake-json.h"
 #include "intake-questionnaire.h"
 
 G_DEFINE_QUARK (intake-questionnaire-error-quark, intake_questionnaire_error)
 
 #define MAX_NESTING 64
-/* Checked in the text before json-glib parses it: far below the depth that
- * overflows its recursive parser, far above what check_tree() allows. */
+/* Checked in the text (intake_json_validate_at) before json-glib parses it:
+ * far below the depth that overflows its recursive parser, far above what
+ * check_tree() allows. */
 #define MAX_RAW_NESTING 1024
 #define MAX_CONDITION_DEPTH 16
 #define MAX_SHORT_TEXT_LENGTH 500
@@ -1920,6 +1922,25 @@ parse_options (Loader          *l,
                        " do not fit %u options; use 1 <= min_selected <= max_selected <= %u",
                        min_selected, max_selected, n, n);
         }
+      /* An exclusive option is only ever chosen alone: with fewer other
+       * options than min_selected, the exclusive one would be the only
+       * answer a resident could give. */
+      {
+        guint combinable = 0;
+
+        for (guint i = 0; i < q->n_options; i++)
+          if (!q->options[i].exclusive)
+            combinable++;
+        if (combinable < q->n_options && min_selected > combinable)
+          {
+            g_autofree char *range_path = member_path (path, "min_selected");
+
+            return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_BAD_RANGE, range_path,
+                         "min_selected %" G_GINT64_FORMAT " is more than the %u options that can be "
+                         "chosen together (an exclusive option is only chosen alone); use at most %u",
+                         min_selected, combinable, combinable);
+          }
+      }
       q->min_selected = min_selected;
       q->max_selected = max_selected;
     }
@@ -2357,95 +2378,6 @@ parse_root (Loader      *l,
   return TRUE;
 }
 
-/* What json-glib cannot be trusted with, found in the text before it is
- * parsed: json-glib recurses once per nesting level (a few hundred kilobytes
- * of "[" overflow the stack), cuts a string at an escaped NUL ("\u0000"),
- * and silently wraps integers that do not fit in 64 bits. */
-static gboolean
-check_raw (Loader      *l,
-           const char  *bytes,
-           gsize        size,
-           GError     **error)
-{
-  const char *line_start = bytes;
-  guint line = 1;
-  guint depth = 0;
-  gboolean in_string = FALSE;
-
-  for (gsize i = 0; i < size; i++)
-    {
-      const char *problem = NULL;
-      gsize start = i;
-      char c = bytes[i];
-
-      if (c == '\n')
-        {
-          line++;
-          line_start = bytes + i + 1;
-          continue;
-        }
-
-      if (in_string)
-        {
-          if (c == '"')
-            in_string = FALSE;
-          else if (c == '\\' && i + 1 < size)
-            {
-              if (i + 5 < size && memcmp (bytes + i + 1, "u0000", 5) == 0)
-                problem = "a string has the escape \\u0000 (a NUL character), which would cut "
-                          "the string short; remove it";
-              i++;
-            }
-        }
-      else if (c == '"')
-        {
-          in_string = TRUE;
-        }
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > MAX_RAW_NESTING)
-            problem = "nested more than " G_STRINGIFY (MAX_RAW_NESTING) " levels deep; "
-                      "simplify the structure";
-        }
-      else if (c == ']' || c == '}')
-        {
-          if (depth > 0)
-            depth--;
-        }
-      else if (c == '-' || g_ascii_isdigit (c))
-        {
-          g_autofree char *token = NULL;
-          g_autoptr(GError) number_error = NULL;
-          gboolean integer = TRUE;
-
-          while (i + 1 < size && (g_ascii_isdigit (bytes[i + 1]) || bytes[i + 1] == '-' ||
-                                  bytes[i + 1] == '+' || bytes[i + 1] == '.' ||
-                                  bytes[i + 1] == 'e' || bytes[i + 1] == 'E'))
-            {
-              if (!g_ascii_isdigit (bytes[i + 1]))
-                integer = FALSE;
-              i++;
-            }
-          token = g_strndup (bytes + start, i - start + 1);
-          /* Anything else is a syntax error or a fraction, reported later. */
-          if (integer &&
-              !g_ascii_string_to_signed (token, 10, G_MININT64, G_MAXINT64, NULL, &number_error) &&
-              g_error_matches (number_error, G_NUMBER_PARSER_ERROR,
-                               G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS))
-            problem = "the integer does not fit in 64 bits; use a smaller number";
-        }
-
-      if (problem != NULL)
-        {
-          glong column = g_utf8_strlen (line_start, bytes + start - line_start) + 1;
-
-          return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_INVALID_VALUE, "$",
-                       "at line %u, column %ld: %s", line, column, problem);
-        }
-    }
-  return TRUE;
-}
-
 static void
 object_member_cb (JsonParser *parser,
                   JsonObject *object,
@@ -2472,6 +2404,7 @@ parse_json (Loader      *l,
             GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *json_path = NULL;
   gsize size;
   const char *bytes = g_bytes_get_data (data, &size);
   int line, column, consumed = 0;
@@ -2486,8 +2419,24 @@ parse_json (Loader      *l,
   if (!g_utf8_validate_len (bytes, size, NULL))
     return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_PARSE, "$",
                  "the file is not valid UTF-8 (or contains a NUL byte); save it as UTF-8");
-  if (!check_raw (l, bytes, size, error))
-    return FALSE;
+  /* Strict JSON first (intake-json.c): json-glib alone would take
+   * comments, single quotes, 0x10, a key twice, and cut a string at
+   * \u0000. */
+  if (!intake_json_validate_at (bytes, size, MAX_RAW_NESTING, &json_path, &local_error))
+    {
+      IntakeQuestionnaireError code = INTAKE_QUESTIONNAIRE_ERROR_PARSE;
+
+      if (g_error_matches (local_error, INTAKE_JSON_ERROR, INTAKE_JSON_ERROR_DUPLICATE_KEY))
+        code = INTAKE_QUESTIONNAIRE_ERROR_DUPLICATE_KEY;
+      else if (g_error_matches (local_error, INTAKE_JSON_ERROR, INTAKE_JSON_ERROR_NUL) ||
+               g_error_matches (local_error, INTAKE_JSON_ERROR, INTAKE_JSON_ERROR_TOO_DEEP) ||
+               (g_error_matches (local_error, INTAKE_JSON_ERROR, INTAKE_JSON_ERROR_STRING) &&
+                strstr (local_error->message, "surrogate") != NULL) ||
+               (g_error_matches (local_error, INTAKE_JSON_ERROR, INTAKE_JSON_ERROR_NUMBER) &&
+                strstr (local_error->message, "64 bits") != NULL))
+        code = INTAKE_QUESTIONNAIRE_ERROR_INVALID_VALUE;
+      return fail (l, error, code, json_path, "%s", local_error->message);
+    }
 
   g_signal_connect (parser, "object-member", G_CALLBACK (object_member_cb), l);
   if (!json_parser_load_from_data (parser, bytes, size, &local_error))

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "intake-enroll.h"
+#include "intake-field.h"
 #include "intake-json.h"
 #include "intake-kiosk.h"
 #include "intake-protocol.h"
@@ -203,11 +204,16 @@ finish_enrollment (EnrollData  *data,
   if (!(root = intake_http_response_get_object (response)))
     return bad_enroll_response (error, "not a JSON object"), NULL;
 
-  device_id = json_object_get_string_member_with_default (root, "device_id", NULL);
-  location = json_object_get_string_member_with_default (root, "location", "");
-  server_key_id = json_object_get_string_member_with_default (root, "server_key_id", NULL);
+  device_id = intake_json_get_string (root, "device_id");
+  location = intake_json_get_string (root, "location");
+  server_key_id = intake_json_get_string (root, "server_key_id");
   if (g_strcmp0 (device_id, own_device_id) != 0)
     return bad_enroll_response (error, "it names another device id"), NULL;
+  /* Shown on the staff screen: one plain line. */
+  if (location == NULL)
+    location = "";
+  if (!intake_field_check (location, -1, "the location", &local_error))
+    return bad_enroll_response (error, local_error->message), NULL;
 
   office_blob = intake_json_get_base64 (root, "office_public", &office_len);
   if (office_blob == NULL)

@@ -13,6 +13,7 @@
 
 #include "intake-crypto-error.h"
 #include "intake-envelope.h"
+#include "intake-json.h"
 #include "intake-kiosk.h"
 #include "intake-pin.h"
 #include "intake-protocol.h"
@@ -262,15 +263,23 @@ parse_server_json (const char  *path,
                    GError     **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) json_error = NULL;
   g_autofree guint8 *server_public = NULL;
   g_autofree char *key_id = NULL;
+  g_autofree char *contents = NULL;
   const char *url, *location, *server_public_b64, *server_key_id, *device_id;
-  gsize server_public_len = 0;
+  gsize server_public_len = 0, len = 0;
   JsonObject *root;
   JsonNode *node;
 
-  if (!json_parser_load_from_mapped_file (parser, path, error))
+  /* It holds the server's key: strict JSON, like every key file. */
+  if (!g_file_get_contents (path, &contents, &len, error))
     return FALSE;
+  if (!intake_json_parse_untrusted (parser, contents, len, INTAKE_JSON_MAX_DEPTH, &json_error))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: %s", path, json_error->message);
+      return FALSE;
+    }
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s is not a JSON object", path);

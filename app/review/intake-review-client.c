@@ -13,6 +13,7 @@
 #include "intake-crypto-error.h"
 #include "intake-envelope.h"
 #include "intake-http.h"
+#include "intake-json.h"
 #include "intake-review-client.h"
 #include "intake-review-request.h"
 #include "intake-protocol.h"
@@ -1914,7 +1915,7 @@ open_note (IntakeReviewClient  *self,
 {
   g_autoptr(IntakeReviewNote) note = g_new0 (IntakeReviewNote, 1);
   g_autoptr(IntakeSecureBuffer) plaintext = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GBytes) envelope = NULL;
   IntakeEnvelopeHeader header;
   const char *b64, *text;
@@ -1934,7 +1935,8 @@ open_note (IntakeReviewClient  *self,
   if (!(plaintext = intake_envelope_open (envelope, intake_reviewer_key_get_office (self->key), &header, error)))
     return NULL;
   /* json-glib keeps its own copy of the text while parsing; the note's copy is wiped. */
-  if (!json_parser_load_from_data (parser, (const char *)plaintext->data, (gssize)plaintext->len, error))
+  if (!intake_json_parse_untrusted (parser, (const char *)plaintext->data, plaintext->len, INTAKE_JSON_MAX_DEPTH,
+                                    error))
     return NULL;
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||

@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include "intake-admin-builtins.h"
 #include "intake-admin-private.h"
+#include "intake-field.h"
 #include "intake-server-util.h"
 #include "intake-store.h"
 
@@ -43,6 +44,12 @@ intake_admin_enroll_code (int    argc,
     return intake_admin_usage_error (usage, _("give exactly one of --data DIR and --postgres CONNINFO"));
   if (location == NULL || *g_strstrip (location) == '\0')
     return intake_admin_usage_error (usage, _("--location is required"));
+  if (!intake_field_check (location, -1, "--location", &error))
+    {
+      status = intake_admin_usage_error (usage, error->message);
+      g_error_free (error);
+      return status;
+    }
   if (expires != NULL && !intake_parse_duration (expires, &lifetime, &error))
     {
       status = intake_admin_usage_error (usage, error->message);

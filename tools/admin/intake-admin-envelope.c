@@ -133,7 +133,7 @@ intake_admin_envelope_seal (int    argc,
    * on and wipe every intermediate copy. */
   input_data = g_bytes_get_data (input, &input_len);
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, input_data, (gssize)input_len, &error))
+  if (!intake_json_parse_untrusted (parser, input_data, input_len, INTAKE_JSON_MAX_DEPTH, &error))
     {
       g_prefix_error (&error, _("the session JSON does not parse: "));
       return intake_admin_fail (error);

@@ -20,6 +20,7 @@
 #include "intake-admin-private.h"
 #include "intake-audit.h"
 #include "intake-escape.h"
+#include "intake-field.h"
 #include "intake-keys.h"
 #include "intake-reference.h"
 #include "intake-review-client.h"
@@ -280,6 +281,13 @@ reviewer_setup (int       argc,
     return intake_admin_usage_error (usage, _("unexpected argument"));
   if (name == NULL || *g_strstrip (name) == '\0' || strlen (name) > 128 || !g_utf8_validate (name, -1, NULL))
     return intake_admin_usage_error (usage, _("--name is required: at most 128 bytes of UTF-8"));
+  /* Reviewers are told apart by name in lists and in the audit trail. */
+  if (!intake_field_check (name, -1, "--name", &error))
+    {
+      status = intake_admin_usage_error (usage, error->message);
+      g_error_free (error);
+      return status;
+    }
   if ((office_dir == NULL) == (server == NULL))
     return intake_admin_usage_error (usage, _("give --office DIR (office secret holder) or --server URL --as ADMIN"));
   if (server != NULL && admin == NULL)
@@ -445,6 +453,15 @@ intake_admin_reviewer_set (int    argc,
     return intake_admin_usage_error (usage, _("give exactly one of --data DIR and --postgres CONNINFO"));
   if (name == NULL || roles_text == NULL)
     return intake_admin_usage_error (usage, _("--name and --roles are required"));
+  if (strlen (name) > 128 || !g_utf8_validate (name, -1, NULL))
+    return intake_admin_usage_error (usage, _("--name must be at most 128 bytes of UTF-8"));
+  /* Reviewers are told apart by name in lists and in the audit trail. */
+  if (!intake_field_check (name, -1, "--name", &error))
+    {
+      status = intake_admin_usage_error (usage, error->message);
+      g_error_free (error);
+      return status;
+    }
   if (!parse_roles (roles_text, &roles, usage, &status))
     return status;
   locations = scope_list (location_args);

@@ -10,11 +10,14 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "intake-admin-builtins.h"
 #include "intake-admin-private.h"
 #include "intake-escape.h"
+#include "intake-field.h"
 #include "intake-server-util.h"
 
 static int
@@ -45,6 +48,17 @@ units_change (int         argc,
   if ((data_dir == NULL) == (conninfo == NULL))
     return intake_admin_usage_error (usage, _("give exactly one of --data DIR and --postgres CONNINFO"));
 
+  /* A unit is shown to caseworkers and written to the audit log: one line
+   * of plain text, no bidirectional or control characters. */
+  for (int k = 1; add && k < argc; k++)
+    if (strlen (argv[k]) > 200 || !intake_field_check (argv[k], -1, "UNIT", &error))
+      {
+        if (error == NULL)
+          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("a unit is at most 200 bytes"));
+        status = intake_admin_usage_error (usage, error->message);
+        g_error_free (error);
+        return status;
+      }
   if (!(store = intake_store_open_from_options (data_dir, conninfo, &error)) ||
       !(current = intake_store_dup_units (store, &error)))
     return intake_admin_fail (error);
