@@ -928,7 +928,9 @@ test_name_search (void)
   IntakeReviewWindow *window = new_unlocked_window (REVIEWER);
   GListModel *shown = NULL;
 
-  /* Names are only inside envelopes: the whole filter is opened here. */
+  /* Names are only inside envelopes: the whole filter is opened here
+   * (all submissions: the queue's "to do" leaves out handled ones). */
+  show_view (window, "all");
   set_text (window->name_search, "el amrani");
   gtk_widget_activate_action (GTK_WIDGET (window), "review.search", NULL);
   g_assert_true (wait_for (name_search_done, window, 60000));
@@ -1298,6 +1300,41 @@ run_poppler (const char *tool,
   return g_steal_pointer (&out);
 }
 
+/* Are the letters of @answer (decomposed, without marks and spaces) all in
+ * the next stretch of @text, as many times? */
+static gboolean
+letters_within (const char *text,
+                const char *answer)
+{
+  g_autofree char *t = g_utf8_normalize (text, MIN (strlen (text), 4 * strlen (answer) + 400), G_NORMALIZE_NFKD);
+  g_autofree char *a = g_utf8_normalize (answer, -1, G_NORMALIZE_NFKD);
+  g_autoptr(GHashTable) have = g_hash_table_new (NULL, NULL);
+
+  if (t == NULL || a == NULL)
+    return FALSE;
+  for (const char *c = t; *c != '\0'; c = g_utf8_next_char (c))
+    {
+      gunichar u = g_utf8_get_char (c);
+
+      if (g_unichar_isalpha (u))
+        g_hash_table_insert (have, GUINT_TO_POINTER (u),
+                             GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (have, GUINT_TO_POINTER (u))) + 1));
+    }
+  for (const char *c = a; *c != '\0'; c = g_utf8_next_char (c))
+    {
+      gunichar u = g_utf8_get_char (c);
+      guint n;
+
+      if (!g_unichar_isalpha (u))
+        continue;
+      n = GPOINTER_TO_UINT (g_hash_table_lookup (have, GUINT_TO_POINTER (u)));
+      if (n == 0)
+        return FALSE;
+      g_hash_table_insert (have, GUINT_TO_POINTER (u), GUINT_TO_POINTER (n - 1));
+    }
+  return TRUE;
+}
+
 static void
 test_pdf (void)
 {
@@ -1311,12 +1348,26 @@ test_pdf (void)
   g_autofree char *info = NULL;
   g_autofree char *text = NULL;
   g_autofree char *flat = NULL;
-  IntakeReviewPdfMeta meta = { env.arabic_reference, "01-02-2026 10:15", "Vaals", "Gesprek gepland", "Team Werk" };
+  const char *answers = NULL;
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_review_note_free);
+  IntakeReviewPdfMeta meta = { env.arabic_reference, "01-02-2026 10:15", "Vaals", "Gesprek gepland", "Team Werk",
+                               "12 dagen", REVIEWER, "14-03-2031 10:30", notes };
+  g_autofree char *name = intake_submission_dup_display_name (env.arabic);
+  g_autofree char *birth = intake_submission_dup_birth_date (env.arabic);
   GStatBuf st;
   gsize len = 0;
   guint found = 0;
 
   g_assert_nonnull (env.arabic);
+  {
+    IntakeReviewNote *note = g_new0 (IntakeReviewNote, 1);
+    const char *words = "Belt graag na 14 uur; neemt diploma mee naar het gesprek.";
+
+    note->reviewer = g_strdup (REVIEWER_2);
+    note->created_at = 1790000000;
+    note->text = intake_secure_buffer_new_copy (words, strlen (words) + 1);
+    g_ptr_array_add (notes, note);
+  }
   /* An earlier file of any mode is replaced by a private one. */
   g_assert_true (g_file_set_contents_full (path, "old", -1, G_FILE_SET_CONTENTS_NONE, 0644, NULL));
   g_assert_true (intake_review_pdf_write (env.arabic, questionnaire, &meta, path, &error));
@@ -1329,8 +1380,12 @@ test_pdf (void)
   g_assert_true (memcmp (contents, "%PDF", 4) == 0);
 
   info = run_poppler ("pdfinfo", path, NULL);
-  g_assert_true (g_regex_match_simple ("^Pages:\\s+1$", info, G_REGEX_MULTILINE, 0));
+  g_test_message ("%s", info);
+  /* As many pages as it needs: nothing is cut to fit one. */
+  g_assert_true (g_regex_match_simple ("^Pages:\\s+([2-9]|\\d\\d)$", info, G_REGEX_MULTILINE, 0));
   g_assert_true (g_regex_match_simple ("^Page size:\\s+595\\.2\\d* x 841\\.8\\d* pts \\(A4\\)", info, G_REGEX_MULTILINE, 0));
+  /* The file's metadata names no one. */
+  g_assert_null (strstr (info, "Amrani"));
 
   text = run_poppler ("pdftotext", path, "-");
   /* Lines wrap where the page ends them; compare with single spaces. */
@@ -1339,41 +1394,107 @@ test_pdf (void)
 
     flat = g_regex_replace_literal (space, text, -1, 0, " ", 0, NULL);
   }
+  /* Who, in the title: the name and the date of birth. */
+  g_assert_nonnull (birth);
+  g_assert_nonnull (strstr (flat, "Intakegesprek"));
+  g_assert_nonnull (strstr (flat, "El Amrani"));
+  g_assert_true (strstr (flat, "El Amrani") < strstr (flat, "Referentie"));
+  {
+    g_autofree char *born = g_strdup_printf ("geboren %s", birth);
+
+    g_assert_nonnull (strstr (flat, born));
+    g_assert_true (strstr (flat, born) < strstr (flat, "Referentie"));
+  }
+  g_assert_nonnull (name);
   g_assert_nonnull (strstr (flat, env.arabic_reference));
   g_assert_nonnull (strstr (flat, "Locatie: Vaals"));
+  g_assert_nonnull (strstr (flat, "Toegewezen aan: " REVIEWER));
+  g_assert_nonnull (strstr (flat, "14-03-2031 10:30"));
   g_assert_nonnull (strstr (flat, "Arabisch"));
   g_assert_nonnull (strstr (flat, "Hulpmiddel voor het gesprek — geen besluit en geen score over de persoon"));
   g_assert_nonnull (strstr (flat, "uit: vraag “Waar bent u goed in?”"));
   g_assert_nonnull (strstr (flat, "Vertrouwelijk — alleen voor het intakegesprek"));
-  g_assert_nonnull (strstr (flat, "Afgedrukt op"));
+  g_assert_nonnull (strstr (flat, "Pagina 1 van "));
+  g_assert_nonnull (strstr (flat, "afgedrukt op"));
+  /* The notes, with who wrote them. */
+  g_assert_nonnull (strstr (flat, "neemt diploma mee naar het gesprek"));
+  g_assert_nonnull (strstr (flat, REVIEWER_2));
   /* The summary comes before the answers. */
-  g_assert_true (strstr (flat, "Hulpmiddel voor het gesprek") < strstr (flat, "Antwoorden"));
-  /* The Dutch question texts of the answers, not the Arabic ones. */
+  g_assert_true (strstr (flat, "Hulpmiddel voor het gesprek") < strstr (flat, "Alle antwoorden"));
+  /* Every answer, with its Dutch question text (not the Arabic one). */
   rendering = intake_submission_render (env.arabic, questionnaire, "nl", &error);
   g_assert_no_error (error);
+  answers = strstr (flat, "Alle antwoorden");
+  g_assert_nonnull (answers);
   for (guint i = 0; i < rendering->n_rows; i++)
     {
       g_autoptr(GRegex) space = g_regex_new ("\\s+", 0, 0, NULL);
       g_autofree char *question = g_regex_replace_literal (space, rendering->rows[i].question_text, -1, 0, " ", 0, NULL);
+      g_autofree char *answer = g_regex_replace_literal (space, rendering->rows[i].answer_text, -1, 0, " ", 0, NULL);
+      gboolean rtl = FALSE;
 
-      if (strstr (flat, question) != NULL)
-        found++;
+      for (const char *c = answer; *c != '\0' && !rtl; c = g_utf8_next_char (c))
+        rtl = g_unichar_get_script (g_utf8_get_char (c)) == G_UNICODE_SCRIPT_ARABIC;
+
+      if (strstr (answers, question) == NULL)
+        g_error ("the question “%s” is not in the PDF", question);
+      /* Right-to-left text comes out of pdftotext in its visual order,
+       * ligatures taken apart: every letter of it is there, after its
+       * question, not necessarily in that order. */
+      if (!rtl && strstr (strstr (answers, question), answer) == NULL)
+        g_error ("the answer “%s” to “%s” is not in the PDF", answer, question);
+      if (rtl && !letters_within (strstr (answers, question) + strlen (question), answer))
+        g_error ("the answer “%s” to “%s” is not in the PDF", answer, question);
+      found++;
     }
-  g_test_message ("%u of %u questions on the page", found, rendering->n_rows);
-  g_assert_cmpuint (found, >=, MIN (rendering->n_rows, 8));
+  g_test_message ("%u of %u answers in the PDF", found, rendering->n_rows);
+  g_assert_cmpuint (found, ==, rendering->n_rows);
   g_assert_null (strstr (flat, "ما الذي تجيدونه؟"));
+  g_assert_null (strstr (flat, "vragen meer"));
 
-  /* A picture of the page to look at. */
+  /* Readable: no word on any page is set smaller than 10 pt. pdftotext's
+   * box of a word spans the font's ascent and descent, 1.36 times its size
+   * for Noto Sans: 13 pt high is 9.6 pt type at the least. */
+  {
+    g_autofree char *bbox_path = g_build_filename (dir, "gesprek-bbox.html", NULL);
+    g_autofree char *program = g_find_program_in_path ("pdftotext");
+    g_autofree char *html = NULL;
+    g_autoptr(GRegex) word = g_regex_new ("<word xMin=\"[0-9.]+\" yMin=\"([0-9.]+)\" xMax=\"[0-9.]+\" yMax=\"([0-9.]+)\"",
+                                          0, 0, NULL);
+    g_autoptr(GMatchInfo) match = NULL;
+    const char *argv[] = { program, "-bbox", path, bbox_path, NULL };
+    double smallest = G_MAXDOUBLE;
+    guint n_words = 0;
+    int status = 0;
+
+    g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (bbox_path, &html, NULL, NULL));
+    g_unlink (bbox_path);
+    for (g_regex_match (word, html, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
+      {
+        g_autofree char *y0 = g_match_info_fetch (match, 1);
+        g_autofree char *y1 = g_match_info_fetch (match, 2);
+
+        smallest = MIN (smallest, g_ascii_strtod (y1, NULL) - g_ascii_strtod (y0, NULL));
+        n_words++;
+      }
+    g_test_message ("%u words, the smallest box %.2f pt high", n_words, smallest);
+    g_assert_cmpuint (n_words, >, 200);
+    g_assert_cmpfloat (smallest, >=, 13.0);
+  }
+
+  /* A picture of the first two pages to look at. */
   {
     g_autofree char *program = g_find_program_in_path ("pdftoppm");
-    const char *argv[] = { program, "-png", "-r", "60", "-singlefile", path, png_prefix, NULL };
+    const char *argv[] = { program, "-png", "-r", "60", "-f", "1", "-l", "2", path, png_prefix, NULL };
     int status = 0;
 
     g_assert_nonnull (program);
     g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error));
     g_assert_no_error (error);
     g_assert_true (g_spawn_check_wait_status (status, NULL));
-    g_test_message ("page: %s.png", png_prefix);
+    g_test_message ("pages: %s-1.png, %s-2.png", png_prefix, png_prefix);
   }
 
   /* A place that cannot be written is an error, not a crash. */
@@ -1385,8 +1506,8 @@ test_pdf (void)
     g_clear_error (&error);
   }
 
-  /* Every free text as long as the kiosk allows: still exactly one page,
-   * saying what it leaves out. */
+  /* Every free text as long as the kiosk allows: more pages, every word of
+   * it still there. */
   {
     g_autoptr(IntakeSession) session = intake_session_new (questionnaire, "ar");
     g_autoptr(GRand) rand = g_rand_new_with_seed (7);
@@ -1395,7 +1516,11 @@ test_pdf (void)
     g_autofree char *long_path = g_build_filename (dir, "gesprek-lang.pdf", NULL);
     g_autofree char *long_info = NULL;
     g_autofree char *long_text = NULL;
+    g_autoptr(IntakeRendering) long_rendering = NULL;
     guint n_long = 0;
+    guint n_arabic = 0;
+    guint n_expected = 0;
+    const char *p;
 
     g_assert_true (intake_random_answers_fill (session, rand, &error));
     g_assert_no_error (error);
@@ -1420,11 +1545,39 @@ test_pdf (void)
     g_assert_true (intake_review_pdf_write (submission, questionnaire, &meta, long_path, &error));
     g_assert_no_error (error);
     long_info = run_poppler ("pdfinfo", long_path, NULL);
-    g_assert_true (g_regex_match_simple ("^Pages:\\s+1$", long_info, G_REGEX_MULTILINE, 0));
+    g_assert_false (g_regex_match_simple ("^Pages:\\s+1$", long_info, G_REGEX_MULTILINE, 0));
     long_text = run_poppler ("pdftotext", long_path, "-");
     g_assert_nonnull (strstr (long_text, "Hulpmiddel voor het gesprek"));
-    g_assert_true (g_regex_match_simple ("… \\(\\d+ vragen meer: zie de app\\)", long_text, 0, 0));
+    g_assert_null (strstr (long_text, "vragen meer"));
     g_assert_nonnull (strstr (long_text, "Vertrouwelijk — alleen voor het intakegesprek"));
+    /* Every question is there, and every long answer as often as given. */
+    long_rendering = intake_submission_render (submission, questionnaire, "nl", &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < long_rendering->n_rows; i++)
+      {
+        g_autoptr(GRegex) space = g_regex_new ("\\s+", 0, 0, NULL);
+        g_autofree char *question = g_regex_replace_literal (space, long_rendering->rows[i].question_text, -1, 0,
+                                                             " ", 0, NULL);
+        g_autoptr(GRegex) marks = g_regex_new ("[\\x{200e}\\x{200f}\\x{202a}-\\x{202e}\\x{2066}-\\x{2069}]", 0, 0, NULL);
+        g_autofree char *unmarked = g_regex_replace_literal (marks, long_text, -1, 0, "", 0, NULL);
+        g_autofree char *long_flat = g_regex_replace_literal (space, unmarked, -1, 0, " ", 0, NULL);
+
+        /* On a page that is mostly Arabic pdftotext reads a Dutch line
+         * right to left too: its final question mark comes first. */
+        if (g_str_has_suffix (question, "?"))
+          question[strlen (question) - 1] = '\0';
+        if (strstr (long_flat, question) == NULL)
+          g_error ("the question “%s” is not in the long PDF", question);
+      }
+    /* Every word of every long answer: a word of it as often as the answers have it. */
+    for (p = long_text; (p = strstr (p, "الطبخ")) != NULL; p++)
+      n_arabic++;
+    for (guint i = 0; i < long_rendering->n_rows; i++)
+      for (p = long_rendering->rows[i].answer_text; p != NULL && (p = strstr (p, "الطبخ")) != NULL; p++)
+        n_expected++;
+    g_test_message ("%u long answers, “الطبخ” %u times in the PDF, %u in the answers", n_long, n_arabic, n_expected);
+    g_assert_cmpuint (n_expected, >, n_long);
+    g_assert_cmpuint (n_arabic, >=, n_expected);
   }
 
   /* The detail page's "PDF voor het gesprek": the same page, reported as an
@@ -1437,7 +1590,9 @@ test_pdf (void)
 
     g_unlink (from_window);
     /* Nothing to print before a submission is shown. */
-    g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "detail.pdf-to", "s", from_window));
+    g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window->detail_actions), "pdf-to"));
+    gtk_widget_activate_action (GTK_WIDGET (window), "detail.pdf-to", "s", from_window);
+    g_assert_false (g_file_test (from_window, G_FILE_TEST_EXISTS));
     open_detail (window, arabic_id (window));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "detail.pdf-to", "s", from_window));
     g_assert_cmpint (g_stat (from_window, &st), ==, 0);
