@@ -1227,12 +1227,12 @@ test_paging (void)
   g_assert_true (wait_for (decrypts_idle, window, 30000));
   screenshot (window, "list-many");
   /* Only some pages of metadata (GTK 4.8 keeps up to 200 rows bound), and
-   * only the rows on screen, about 25, were opened. */
+   * only the rows on screen, about 10 of three lines each, were opened. */
   g_test_message ("loaded %u of %u, decrypted %u", g_list_model_get_n_items (G_LIST_MODEL (window->model)), total,
                   g_hash_table_size (window->cache));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->model)), <=, 3 * INTAKE_REVIEW_LIST_PAGE_SIZE);
   g_assert_false (intake_review_list_model_get_complete (window->model));
-  g_assert_cmpuint (g_hash_table_size (window->cache), >, 10);
+  g_assert_cmpuint (g_hash_table_size (window->cache), >=, 8);
   g_assert_cmpuint (g_hash_table_size (window->cache), <, 35);
 
   /* Scrolling to the end loads the next pages, until the last. */
@@ -1243,12 +1243,13 @@ test_paging (void)
       gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
       g_assert_true (wait_for (has_at_least, args, 30000));
     }
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->model)), ==, total);
+  /* "To do": all but the one closed earlier. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->model)), ==, total - 1);
   /* The list's height is estimated until rows are laid out: scroll to the
    * end until the last row is on screen and has been opened. */
   for (guint tries = 0; tries < 20; tries++)
     {
-      g_autoptr(IntakeReviewItem) last = g_list_model_get_item (G_LIST_MODEL (window->model), total - 1);
+      g_autoptr(IntakeReviewItem) last = g_list_model_get_item (G_LIST_MODEL (window->model), total - 2);
 
       gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
       kiosk_spin (150);
@@ -1261,7 +1262,7 @@ test_paging (void)
   g_test_message ("decrypted %u of %u", g_hash_table_size (window->cache), total);
   g_assert_cmpuint (g_hash_table_size (window->cache), <, 5 * 30);
   {
-    g_autoptr(IntakeReviewItem) last = g_list_model_get_item (G_LIST_MODEL (window->model), total - 1);
+    g_autoptr(IntakeReviewItem) last = g_list_model_get_item (G_LIST_MODEL (window->model), total - 2);
 
     g_assert_nonnull (intake_review_item_get_language (last));
   }
@@ -1767,9 +1768,8 @@ static gboolean
 detail_failed (gpointer data)
 {
   IntakeReviewWindow *window = data;
-  g_autofree char *text = detail_text (window);
 
-  return strstr (text, "Deze aanmelding kan niet worden geopend") != NULL;
+  return g_strcmp0 (gtk_stack_get_visible_child_name (window->detail_stack), "error") == 0;
 }
 
 static void
@@ -1871,6 +1871,7 @@ test_activation (void)
   g_assert_false (intake_review_window_save_recovery_sheet (window, sheet, NULL));
   g_assert_true (wait_for (list_complete, window, 30000));
   g_assert_cmpstr (adw_window_title_get_subtitle (window->list_title), ==, "Ingelogd als Fenna Visser (klantmanager)");
+  show_view (window, "all");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->model)), ==, N_RANDOM + 1);
 
   /* The code works once. */
@@ -2050,9 +2051,10 @@ test_roles (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->model)), ==, 0);
   gtk_widget_activate_action (GTK_WIDGET (window), "review.open", "s", key);
   g_assert_true (wait_for (detail_failed, window, 30000));
-  text = detail_text (window);
-  g_assert_nonnull (strstr (text, "Deze aanmelding kan niet worden geopend: Dit valt buiten de locaties of teams "
-                                  "waarvoor u werkt."));
+  /* A status page says so, with the server's reason in Dutch. */
+  g_assert_cmpstr (adw_status_page_get_title (window->detail_error_page), ==, "Deze aanmelding kan niet worden geopend");
+  g_assert_nonnull (strstr (adw_status_page_get_description (window->detail_error_page),
+                            "Dit valt buiten de locaties of teams waarvoor u werkt."));
   screenshot (window, "role-out-of-scope");
   destroy_window (window);
 }
