@@ -157,8 +157,8 @@ frames_done (gpointer data)
 }
 
 static void
-screenshot (IntakeReviewWindow *window,
-            const char         *name)
+screenshot (gpointer    window,
+            const char *name)
 {
   g_autofree char *dir = artifacts_dir ();
   g_autofree char *file = g_strconcat (name, ".png", NULL);
@@ -1210,11 +1210,13 @@ test_paging (void)
   g_autoptr(IntakeSync) sync = NULL;
   IntakeReviewWindow *window;
   GtkAdjustment *adjustment;
-  guint total = N_RANDOM + 1 + 4 * INTAKE_REVIEW_LIST_PAGE_SIZE + 20;
+  /* The random ones, the Arabic one, and the one the queue test added. */
+  guint existing = N_RANDOM + 2;
+  guint total = existing + 4 * INTAKE_REVIEW_LIST_PAGE_SIZE + 20;
   gpointer args[2];
 
   g_assert_no_error (error);
-  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, total - N_RANDOM - 1, 7, &error), ==, total - N_RANDOM - 1);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, total - existing, 7, &error), ==, total - existing);
   sync = intake_sync_new (kiosk);
   g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
   g_assert_no_error (error);
@@ -2059,6 +2061,258 @@ test_roles (void)
   destroy_window (window);
 }
 
+
+/* ---- The queue ---------------------------------------------------------- */
+
+static gboolean
+counts_loaded (gpointer data)
+{
+  IntakeReviewWindow *window = data;
+
+  return window->counts != NULL && !window->refreshing;
+}
+
+static gboolean
+n_items_is (gpointer data)
+{
+  gpointer *args = data;
+  IntakeReviewWindow *window = args[0];
+
+  return window->model != NULL && g_list_model_get_n_items (G_LIST_MODEL (window->model)) == GPOINTER_TO_UINT (args[1]);
+}
+
+static gboolean
+detail_is (gpointer data)
+{
+  gpointer *args = data;
+  IntakeReviewWindow *window = args[0];
+
+  return detail_ready (window) && g_strcmp0 (window->detail_id, args[1]) == 0;
+}
+
+static const char *
+item_key (IntakeReviewWindow *window,
+          guint               position)
+{
+  g_autoptr(IntakeReviewItem) item = g_list_model_get_item (G_LIST_MODEL (window->model), position);
+
+  /* The model holds the item: its key outlives this reference. */
+  return intake_review_item_get_id (item);
+}
+
+static gboolean
+find_shortcuts_window (gpointer data)
+{
+  GtkWindow **out = data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_SHORTCUTS_WINDOW (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        {
+          *out = window;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+collect_accelerators (GtkWidget *widget,
+                      GString   *out)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *accelerator = NULL;
+      g_autofree char *title = NULL;
+
+      g_object_get (widget, "accelerator", &accelerator, "title", &title, NULL);
+      g_string_append_printf (out, "%s=%s\n", accelerator ? accelerator : "", title ? title : "");
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect_accelerators (child, out);
+}
+
+/* The list opens on what needs work, newest first, with the server's
+ * counts; the order turns; new intakes appear by themselves; the detail
+ * steps through the list; the shortcuts window lists the keys. */
+static void
+test_queue (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeKiosk) kiosk = intake_kiosk_new (env.kiosk_dir, NULL, NULL, &error);
+  g_autoptr(IntakeSync) sync = NULL;
+  IntakeReviewWindow *window;
+  gpointer args[2];
+  guint n, todo;
+  gint64 states_sum = 0;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  g_assert_no_error (error);
+  window = new_unlocked_window (REVIEWER);
+  /* "To do", newest first, by default. */
+  g_assert_true (window->newest_first);
+  g_assert_cmpint (window->view, ==, INTAKE_REVIEW_VIEW_TODO);
+  g_assert_true (wait_for (counts_loaded, window, 30000));
+  /* The server's counts: every state, and to do; the list holds as many. */
+  for (guint i = 0; i < 5; i++)
+    states_sum += window->counts->states[i];
+  g_assert_cmpint (states_sum, ==, window->counts->total);
+  n = g_list_model_get_n_items (G_LIST_MODEL (window->model));
+  g_assert_cmpint (window->counts->todo, ==, n);
+  {
+    g_autofree char *shown = g_strdup_printf ("%" G_GINT64_FORMAT, window->counts->todo);
+
+    g_assert_cmpstr (gtk_label_get_text (window->view_counts[0]), ==, shown);
+  }
+  g_assert_cmpuint (n, >, 2);
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr(IntakeReviewItem) a = g_list_model_get_item (G_LIST_MODEL (window->model), i - 1);
+      g_autoptr(IntakeReviewItem) b = g_list_model_get_item (G_LIST_MODEL (window->model), i);
+
+      g_assert_cmpint (intake_review_item_get_meta (a)->seq, >, intake_review_item_get_meta (b)->seq);
+      g_assert_true (g_strcmp0 (intake_review_item_get_meta (b)->state, "new") == 0 ||
+                     g_strcmp0 (intake_review_item_get_meta (b)->assignee, REVIEWER) == 0);
+    }
+  /* The rows on screen show the resident's name and date of birth, opened here. */
+  g_assert_true (wait_for (decrypts_idle, window, 30000));
+  {
+    g_autoptr(IntakeReviewItem) top = g_list_model_get_item (G_LIST_MODEL (window->model), 0);
+
+    g_assert_nonnull (intake_review_item_get_name (top));
+    g_assert_nonnull (intake_review_item_get_birth_date (top));
+  }
+  screenshot (window, "queue");
+
+  /* Oldest first (Ctrl+O): the other end of the same list. */
+  todo = n;
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.newest-first", NULL);
+  g_assert_false (window->newest_first);
+  g_assert_true (wait_for (list_complete, window, 30000));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (window->model)), ==, todo);
+  {
+    g_autoptr(IntakeReviewItem) a = g_list_model_get_item (G_LIST_MODEL (window->model), 0);
+    g_autoptr(IntakeReviewItem) b = g_list_model_get_item (G_LIST_MODEL (window->model), 1);
+
+    g_assert_cmpint (intake_review_item_get_meta (a)->seq, <, intake_review_item_get_meta (b)->seq);
+  }
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.newest-first", NULL);
+  g_assert_true (window->newest_first);
+  g_assert_true (wait_for (list_complete, window, 30000));
+
+  /* Next and previous from the detail (Alt+Down, Alt+Up). */
+  first = g_strdup (item_key (window, 0));
+  second = g_strdup (item_key (window, 1));
+  open_detail (window, first);
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.next", NULL);
+  args[0] = window;
+  args[1] = second;
+  g_assert_true (wait_for (detail_is, args, 30000));
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.previous", NULL);
+  args[1] = first;
+  g_assert_true (wait_for (detail_is, args, 30000));
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.back", NULL);
+
+  /* A new intake arrives: the list shows it on top without anyone pressing
+   * anything (the counts are asked every refresh-seconds). */
+  g_object_set (window, "refresh-seconds", 1, NULL);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 1, 99, &error), ==, 1);
+  g_assert_no_error (error);
+  sync = intake_sync_new (kiosk);
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_no_error (error);
+  args[1] = GUINT_TO_POINTER (todo + 1);
+  g_assert_true (wait_for (n_items_is, args, 30000));
+  g_assert_cmpstr (item_key (window, 1), ==, first);
+  g_assert_true (wait_for (counts_loaded, window, 30000));
+  g_assert_cmpint (window->counts->todo, ==, todo + 1);
+
+  /* The shortcuts window (Ctrl+?) lists the common steps. */
+  {
+    GtkWindow *shortcuts = NULL;
+    g_autoptr(GString) keys = g_string_new (NULL);
+    g_autofree char *lower = NULL;
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "review.show-shortcuts", NULL);
+    g_assert_true (wait_for (find_shortcuts_window, &shortcuts, 10000));
+    collect_accelerators (GTK_WIDGET (shortcuts), keys);
+    g_test_message ("%s", keys->str);
+    lower = g_ascii_strdown (keys->str, -1);
+    for (const char *accel = "<alt>down\0<alt>up\0<control>o\0<control>m\0<control>s\0<control>n\0<control>p\0"
+                             "<control>l\0<control>f\0<control>question\0";
+         *accel != '\0'; accel += strlen (accel) + 1)
+      if (strstr (lower, accel) == NULL)
+        g_error ("the shortcuts window does not list %s", accel);
+    gtk_window_set_default_size (shortcuts, 1000, 700);
+    screenshot (shortcuts, "shortcuts");
+    gtk_window_destroy (shortcuts);
+  }
+  destroy_window (window);
+}
+
+/* ---- Safe at the desk --------------------------------------------------- */
+
+static gboolean
+shows_unlock (gpointer data)
+{
+  IntakeReviewWindow *window = data;
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (window->stack), "unlock") == 0;
+}
+
+static void
+test_idle_lock (void)
+{
+  IntakeReviewWindow *window = new_unlocked_window (REVIEWER);
+  gint64 started;
+
+  open_detail (window, arabic_id (window));
+  set_text (window->reference_entry, "9WFU");
+  set_text (window->appointment_row, "14-03-2031 10:30");
+  g_assert_cmpuint (g_hash_table_size (window->cache), >, 0);
+  g_assert_true (intake_review_client_is_unlocked (window->client));
+
+  /* Two seconds without use (the setting is in minutes; the property in seconds). */
+  started = g_get_monotonic_time ();
+  g_object_set (window, "idle-lock-seconds", 2, NULL);
+  g_assert_true (wait_for (shows_unlock, window, 30000));
+  g_test_message ("locked after %.1f s", (g_get_monotonic_time () - started) / 1e6);
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 2 * G_USEC_PER_SEC);
+
+  /* Decrypted data and the office secret are gone; every field is empty. */
+  g_assert_false (intake_review_client_is_unlocked (window->client));
+  g_assert_cmpuint (g_hash_table_size (window->cache), ==, 0);
+  g_assert_null (window->model);
+  g_assert_null (window->detail_id);
+  g_assert_null (window->detail_meta);
+  g_assert_null (window->counts);
+  g_assert_cmpuint (g_hash_table_size (window->dashboard_facts), ==, 0);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->passphrase_entry)), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->reference_entry)), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->appointment_row)), ==, "");
+  {
+    GString *out = g_string_new (NULL);
+    g_autofree char *text = NULL;
+
+    collect_text (GTK_WIDGET (window->header_box), out);
+    collect_text (GTK_WIDGET (window->detail_box), out);
+    text = g_string_free (out, FALSE);
+    g_assert_null (strstr (text, "Amrani"));
+    g_assert_cmpstr (text, ==, "");
+  }
+  screenshot (window, "idle-locked");
+
+  /* The next person unlocks as usual. */
+  g_object_set (window, "idle-lock-seconds", 0, NULL);
+  unlock (window, REVIEWER, REVIEWER_PASS);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "list");
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2098,6 +2352,9 @@ main (int   argc,
   g_test_add_func ("/review/app/activation", test_activation);
   g_test_add_func ("/review/app/passphrase-change", test_passphrase_change);
   g_test_add_func ("/review/app/roles", test_roles);
+  g_test_add_func ("/review/app/idle-lock", test_idle_lock);
+  /* It adds one submission. */
+  g_test_add_func ("/review/app/queue", test_queue);
   /* Last: it adds 425 submissions. */
   g_test_add_func ("/review/app/paging", test_paging);
 
