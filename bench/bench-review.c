@@ -851,9 +851,10 @@ main (int    argc,
   /* ---- (e) The queue's first screen: "to do", newest first, with names.
    * From "list requested" to the first QUEUE_ROWS rows' names and dates of
    * birth decrypted here (the window fetches the rows on screen, four at once). */
-  double queue_s, queue_list_s, queue_store_s, queue_local_s;
+  double queue_s, queue_list_s, queue_store_s, queue_local_s, queue_counts_s;
   {
     double runs[QUEUE_RUNS], list_runs[QUEUE_RUNS], store_runs[QUEUE_RUNS], local_runs[QUEUE_RUNS];
+    double counts_runs[QUEUE_RUNS];
 
     for (guint run = 0; run < QUEUE_RUNS; run++)
       {
@@ -937,6 +938,23 @@ main (int    argc,
           local_runs[run] = now_s () - t0;
         }
       }
+    /* The poll that makes new intakes appear: GET /v1/review/counts. */
+    for (guint run = 0; run < QUEUE_RUNS; run++)
+      {
+        IntakeReviewFilter counts_filter = { .newest_first = TRUE, .view = INTAKE_REVIEW_VIEW_TODO };
+        AsyncWait wait = { NULL };
+        g_autoptr(IntakeReviewCounts) counts = NULL;
+
+        t0 = now_s ();
+        intake_review_client_counts_async (client, &counts_filter, NULL, async_cb, &wait);
+        wait_until (async_done, &wait, "the counts");
+        if (!(counts = intake_review_client_counts_finish (client, wait.result, &error)) ||
+            counts->total != n_submissions)
+          g_error ("counts: %s", error ? error->message : "wrong total");
+        counts_runs[run] = now_s () - t0;
+        g_clear_object (&wait.result);
+      }
+    queue_counts_s = median (counts_runs, QUEUE_RUNS);
     queue_s = median (runs, QUEUE_RUNS);
     queue_list_s = median (list_runs, QUEUE_RUNS);
     queue_store_s = median (store_runs, QUEUE_RUNS);
@@ -1044,6 +1062,8 @@ main (int    argc,
             "   ratio %.0f\n", queue_s * 1e3, queue_list_s * 1e3, queue_store_s * 1e3, queue_s / queue_store_s);
     printf ("    second baseline, store query + the %u envelopes read and opened here: %6.2f ms   ratio %.1f\n",
             QUEUE_ROWS, queue_local_s * 1e3, queue_s / queue_local_s);
+    printf ("    the poll (GET /v1/review/counts, %u intakes counted per state, unit and assignee): %6.2f ms\n",
+            n_submissions, queue_counts_s * 1e3);
     printf ("(f) opening a detail (fetch, open, rendering, summary; median of %u): %6.2f ms   without HTTP %6.2f ms"
             "   ratio %.1f\n", DETAIL_RUNS, detail_s * 1e3, detail_local_s * 1e3, detail_s / detail_local_s);
   }

@@ -323,8 +323,12 @@ intake_store_filter_conditions (GString                      *sql,
       if (filter->view == INTAKE_SUBMISSION_VIEW_MINE)
         g_string_append_printf (sql, " AND s.state <> 'closed' AND s.assignee = ?%d", me);
       else
-        g_string_append_printf (sql, " AND s.state <> 'closed' AND (s.assignee = ?%d OR"
-                                     " (s.state = 'new' AND s.assignee = ''))", me);
+        /* "|| ''" keeps SQLite's planner (without ANALYZE statistics) from
+         * an OR of two index searches that collects and sorts every new
+         * row (300 ms at 100,000, bench-review (e)): walking seq backwards
+         * finds a page of "to do" at once. */
+        g_string_append_printf (sql, " AND s.state <> 'closed' AND ((s.assignee || '') = ?%d OR"
+                                     " ((s.state || '') = 'new' AND (s.assignee || '') = ''))", me);
     }
   if (filter->scope_reviewer_id != NULL && (filter->scope_locations || filter->scope_units))
     {

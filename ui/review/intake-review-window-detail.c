@@ -776,6 +776,7 @@ workflow_cb (GObject      *source,
       show_workflow_status (self, _("Saved."), FALSE);
       intake_review_window_toast (self, _("Saved"));
       intake_review_window_load_audit (self);
+      intake_review_window_refresh_counts (self);
       return;
     }
   if (g_error_matches (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_CONFLICT) && current != NULL)
@@ -799,6 +800,7 @@ workflow_cb (GObject      *source,
       if (item != NULL)
         intake_review_item_update_workflow (item, current);
       show_workflow_status (self, text, TRUE);
+      intake_review_window_refresh_counts (self);
       return;
     }
   {

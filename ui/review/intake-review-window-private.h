@@ -166,6 +166,8 @@ void  intake_review_window_queue_opened  (IntakeReviewWindow *self,
                                           IntakeSubmission   *submission,
                                           const IntakeReviewMeta *meta);
 void  intake_review_window_update_list_status (IntakeReviewWindow *self);
+/* Asks the server's counts now (after a workflow change or a note). */
+void  intake_review_window_refresh_counts (IntakeReviewWindow *self);
 void  intake_review_window_report_event  (IntakeReviewWindow *self,
                                           const char         *action,
                                           const char         *object);

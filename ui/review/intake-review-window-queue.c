@@ -794,6 +794,13 @@ refresh (IntakeReviewWindow *self)
   }
 }
 
+/* After the reviewer's own change: the sidebar's counts follow at once. */
+void
+intake_review_window_refresh_counts (IntakeReviewWindow *self)
+{
+  refresh (self);
+}
+
 static gboolean
 refresh_timer_cb (gpointer user_data)
 {
