@@ -222,7 +222,8 @@ typedef struct {
   gboolean    scope_units;
 } IntakeSubmissionFilter;
 
-/* One group of intake_store_count_submissions(). */
+/* One group of intake_store_count_submissions(); several may have the
+ * same state, unit and assignee class: add them up. */
 typedef struct {
   char   *state;
   char   *unit;                       /* "" when none */
