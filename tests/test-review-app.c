@@ -883,6 +883,7 @@ test_notes (void)
   IntakeReviewWindow *window = new_unlocked_window (REVIEWER_2);
   g_autofree char *text = NULL;
   gint64 version;
+  double scrolled = 0;
 
   open_detail (window, arabic_id (window));
   version = window->detail_meta->version;
@@ -890,11 +891,28 @@ test_notes (void)
   g_assert_nonnull (strstr (text, "Nog geen notities."));
   g_clear_pointer (&text, g_free);
 
+  /* The caseworker has scrolled down to the notes. */
+  screenshot (window, "notes-before");
+  {
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (window->detail_scroll);
+    graphene_point_t point;
+
+    g_assert_true (gtk_widget_compute_point (GTK_WIDGET (window->note_view), GTK_WIDGET (window->detail_box),
+                                             &GRAPHENE_POINT_INIT (0, 0), &point));
+    gtk_adjustment_set_value (adjustment, MAX (0, point.y - 200));
+    scrolled = gtk_adjustment_get_value (adjustment);
+    g_test_message ("scrolled to %.0f", scrolled);
+  }
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (window->note_view),
                             "Bel eerst de tolk (Arabisch) voor het gesprek.", -1);
   gtk_widget_activate_action (GTK_WIDGET (window), "review.add-note", NULL);
   g_assert_true (window->adding_note);
   g_assert_true (wait_for (note_shown, window, 30000));
+  /* Added in place: the page stays where the caseworker was. */
+  g_assert_cmpfloat (scrolled, >, 0);
+  g_assert_cmpfloat (gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (window->detail_scroll)), ==,
+                     scrolled);
+  screenshot (window, "notes-added");
 
   /* Sealed here, stored on the server, opened here again. */
   text = detail_text (window);

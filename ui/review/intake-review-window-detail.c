@@ -314,7 +314,8 @@ add_summary (IntakeReviewWindow    *self,
       const IntakeSummaryLine *line = intake_summary_get_line (summary, i);
       const char *title = intake_summary_topic_title (line->topic);
       g_autofree char *text = NULL;
-      GtkWidget *sources = gtk_flow_box_new ();
+      GtkWidget *sources = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      GtkWidget *first = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
 
       if (title != NULL && g_strcmp0 (title, previous_title) != 0)
         add_label (GTK_BOX (box), title, "review-section");
@@ -328,16 +329,19 @@ add_summary (IntakeReviewWindow    *self,
         text = g_strdup_printf (C_("summary line", "%s: %s"), line->label, line->text);
       add_label (GTK_BOX (box), text, NULL);
 
-      gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (sources), GTK_SELECTION_NONE);
-      gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (sources), 4);
+      /* "from:" and the first question on one line, the others under it (a
+       * vertical box: GTK 4.8's flow box misjudges the height of wrapped labels). */
       gtk_box_append (GTK_BOX (box), sources);
+      gtk_box_append (GTK_BOX (sources), first);
       {
         /* Translators: before the questions a summary line comes from: "from: question “…”". */
         GtkWidget *prefix = gtk_label_new (_("from: "));
 
         gtk_widget_add_css_class (prefix, "review-source");
         gtk_widget_add_css_class (prefix, "dim-label");
-        gtk_flow_box_append (GTK_FLOW_BOX (sources), prefix);
+        gtk_widget_set_valign (prefix, GTK_ALIGN_START);
+        gtk_widget_set_margin_top (prefix, 2);
+        gtk_box_append (GTK_BOX (first), prefix);
       }
       for (guint j = 0; line->sources != NULL && line->sources[j] != NULL; j++)
         {
@@ -350,10 +354,19 @@ add_summary (IntakeReviewWindow    *self,
           gtk_button_set_has_frame (GTK_BUTTON (link), FALSE);
           gtk_widget_add_css_class (link, "review-source");
           gtk_label_set_wrap (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (link))), TRUE);
+          gtk_label_set_xalign (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (link))), 0);
+          gtk_widget_set_halign (link, GTK_ALIGN_START);
           /* The widget's name is the question's code: which row to go to. */
           gtk_widget_set_name (link, line->sources[j]);
           g_signal_connect (link, "clicked", G_CALLBACK (source_clicked_cb), self);
-          gtk_flow_box_append (GTK_FLOW_BOX (sources), link);
+          if (j == 0)
+            gtk_box_append (GTK_BOX (first), link);
+          else
+            {
+              /* Under the first question, not under "from:". */
+              gtk_widget_set_margin_start (link, 24);
+              gtk_box_append (GTK_BOX (sources), link);
+            }
         }
     }
 }
