@@ -2104,6 +2104,14 @@ counts_loaded (gpointer data)
 }
 
 static gboolean
+mine_is_one (gpointer data)
+{
+  IntakeReviewWindow *window = data;
+
+  return window->counts != NULL && window->counts->mine == 1;
+}
+
+static gboolean
 n_items_is (gpointer data)
 {
   gpointer *args = data;
@@ -2282,6 +2290,40 @@ test_queue (void)
     screenshot (shortcuts, "shortcuts");
     gtk_window_destroy (shortcuts);
   }
+
+  /* Assigned to me (Ctrl+M): taken in review, counted under "mine". */
+  open_detail (window, first);
+  g_assert_true (wait_for (choices_loaded, window, 30000));
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.assign-me", NULL);
+  g_assert_true (wait_for (saved, window, 30000));
+  g_assert_cmpstr (window->detail_meta->assignee, ==, REVIEWER);
+  g_assert_cmpstr (window->detail_meta->state, ==, "in_review");
+  /* The save asks the counts again at once. */
+  g_assert_true (wait_for (mine_is_one, window, 30000));
+
+  /* To a colleague from the office's list, with the planned conversation. */
+  choose (window->assignee_row, window->assignee_choices, REVIEWER_2);
+  select_state (window, "conversation_planned");
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.save-workflow", NULL);
+  g_assert_true (wait_for (saved, window, 30000));
+  g_assert_cmpstr (gtk_label_get_text (window->workflow_status), ==, "Opgeslagen.");
+  g_assert_cmpstr (window->detail_meta->assignee, ==, REVIEWER_2);
+  g_assert_cmpstr (window->detail_meta->state, ==, "conversation_planned");
+  {
+    g_autoptr(GDateTime) planned = g_date_time_new_local (2031, 3, 14, 10, 30, 0);
+
+    g_assert_cmpint (window->detail_meta->appointment_at, ==, g_date_time_to_unix (planned));
+  }
+  screenshot (window, "assigned");
+
+  /* Back to nobody and "new", as the later tests expect it. */
+  choose (window->assignee_row, window->assignee_choices, "");
+  select_state (window, "new");
+  set_text (window->appointment_row, "");
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.save-workflow", NULL);
+  g_assert_true (wait_for (saved, window, 30000));
+  g_assert_cmpstr (window->detail_meta->assignee, ==, "");
+  g_assert_cmpint (window->detail_meta->appointment_at, ==, 0);
   destroy_window (window);
 }
 

@@ -104,6 +104,18 @@ static const ExpectedLine expected_lines[] = {
     "Wilt u een tolk bij het gesprek? — Ja; "
     "Welke hulp wilt u graag krijgen? — Een tolk bij afspraken",
     "preferred_language,interpreter_wanted,support_wanted" },
+  /* The realistic labour-market perspective: each answer beside its question. */
+  { INTAKE_SUMMARY_EDUCATION, NULL, "Opleiding en erkenning",
+    "Wat is de hoogste opleiding die u heeft gedaan? — Beroepsopleiding (mbo niveau 2, 3 of 4); "
+    "Heeft u deze opleiding in een ander land gedaan? — Ja; "
+    "Is uw diploma uit het buitenland erkend in Nederland? — Nee, nog niet",
+    "schooling,schooling_abroad,diploma_recognised" },
+  { INTAKE_SUMMARY_MOBILITY, NULL, "Rijbewijs en vervoer",
+    "Hoe kunt u naar uw werk reizen? — Fiets; Bus of trein", "transport" },
+  { INTAKE_SUMMARY_HOURS, NULL, "Uren: kan en wil werken",
+    "Hoeveel uur per week kunt u nu werken, denkt u? — wil liever niet zeggen", "hours_possible" },
+  { INTAKE_SUMMARY_DUTCH, NULL, "Nederlands spreken en lezen",
+    "Hoe goed spreekt u Nederlands? — Een beetje", "dutch_speaking" },
   { INTAKE_SUMMARY_BARRIERS, "finances", "Financiën",
     "Maakt u zich zorgen over geld of schulden? — Ja; "
     "Krijgt u al hulp bij geld of schulden? — Nee, maar ik wil wel hulp",
@@ -225,7 +237,13 @@ test_summary_no_barrier_answers (void)
   g_assert_cmpstr (line->text, ==, "Wilt u een tolk bij het gesprek? — Nee");
   g_assert_cmpstr (line->sources[0], ==, "interpreter_wanted");
   g_assert_null (line->sources[1]);
-  g_assert_cmpuint (intake_summary_get_n_lines (summary), ==, 1);
+  /* The labour-market perspective shows the answers as given, barrier or not. */
+  g_assert_nonnull (intake_summary_find_line (summary, INTAKE_SUMMARY_EDUCATION, NULL));
+  line = intake_summary_find_line (summary, INTAKE_SUMMARY_MOBILITY, NULL);
+  g_assert_nonnull (line);
+  g_assert_cmpstr (line->sources[0], ==, "transport");
+  g_assert_nonnull (intake_summary_find_line (summary, INTAKE_SUMMARY_DUTCH, NULL));
+  g_assert_cmpuint (intake_summary_get_n_lines (summary), ==, 4);
 }
 
 static void

@@ -1031,8 +1031,11 @@ intake_review_window_queue_unlocked (IntakeReviewWindow *self)
   if (!intake_review_client_can (self->client, INTAKE_PERMISSION_READ))
     {
       gtk_stack_set_visible_child_name (self->list_stack, "no-role");
+      /* The status page says why; the status line would say it again. */
+      gtk_widget_set_visible (GTK_WIDGET (self->list_status), FALSE);
       return;
     }
+  gtk_widget_set_visible (GTK_WIDGET (self->list_status), TRUE);
   self->view = INTAKE_REVIEW_VIEW_TODO;
   g_clear_pointer (&self->view_state, g_free);
   if (self->view_rows[0] != NULL)
