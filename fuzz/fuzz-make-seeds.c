@@ -343,6 +343,8 @@ server_seeds (void)
   server_seed ("events", "R POST /v1/review/events", "{\"action\": \"view\", \"object\": \"5a5a\"}");
   server_seed ("questionnaires", "R GET /v1/review/questionnaires", "");
   server_seed ("review-help", "R GET /v1/review/help-requests?from=0&to=1895343467", "");
+  server_seed ("review-help-open", "R GET /v1/review/help-requests/open", "");
+  server_seed ("review-help-handled", "R POST /v1/review/help-requests/1/handled", "{}");
   server_seed ("healthz", "N GET /healthz", "");
   server_seed ("metrics", "N GET /metrics", "");
   server_seed ("not-found", "N DELETE /v1/nothing", "");

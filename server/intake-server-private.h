@@ -222,6 +222,18 @@ void              intake_server_review_stats         (IntakeServer       *self,
                                                       GHashTable         *query,
                                                       ReviewContext      *ctx);
 
+/* intake-server-help.c: the help requests staff act on (GET
+ * help-requests/open, POST help-requests/ID/handled), the reviewer
+ * authenticated and permitted by intake-server-review.c. */
+void              intake_server_review_help_open     (IntakeServer       *self,
+                                                      SoupServerMessage  *msg,
+                                                      ReviewContext      *ctx);
+void              intake_server_review_help_handled  (IntakeServer       *self,
+                                                      SoupServerMessage  *msg,
+                                                      gint64              id,
+                                                      GBytes             *body,
+                                                      ReviewContext      *ctx);
+
 /* intake-server-staff.c: unlock, activation, passphrase change, and the
  * administrator's reviewers and devices. */
 void              intake_server_handle_staff_unsigned (IntakeServer      *self,

@@ -1084,7 +1084,9 @@ intake_server_handle_review (IntakeServer      *self,
   };
 
   enum { R_LIST, R_FETCH, R_WORKFLOW, R_NOTES, R_AUDIT, R_EVENTS, R_QUESTIONNAIRES, R_HELP, R_AUDIT_LOG,
-         R_PASSPHRASE, R_MANAGE, R_COUNTS, R_UNITS, R_ASSIGNEES, R_STATS } which;
+         R_PASSPHRASE, R_MANAGE, R_COUNTS, R_UNITS, R_ASSIGNEES, R_STATS,
+         R_HELP_OPEN, R_HELP_HANDLED } which;
+  gint64 help_id = 0;
 
   if (g_strv_contains (unsigned_steps, rest))
     {
@@ -1112,6 +1114,21 @@ intake_server_handle_review (IntakeServer      *self,
     which = R_QUESTIONNAIRES, allowed = is_get;
   else if (g_str_equal (rest, "help-requests"))
     which = R_HELP, allowed = is_get, needs = INTAKE_PERMISSION_DASHBOARD;
+  /* Residents waiting at a kiosk: for the staff who serve them. */
+  else if (g_str_equal (rest, "help-requests/open"))
+    which = R_HELP_OPEN, allowed = is_get, needs = INTAKE_PERMISSION_WORKFLOW;
+  else if (g_str_has_prefix (rest, "help-requests/") && g_str_has_suffix (rest, "/handled") &&
+           strlen (rest) > strlen ("help-requests/") + strlen ("/handled"))
+    {
+      g_autofree char *id = g_strndup (rest + strlen ("help-requests/"),
+                                       strlen (rest) - strlen ("help-requests/") - strlen ("/handled"));
+      guint64 value = 0;
+
+      if (!g_ascii_string_to_unsigned (id, 10, 1, G_MAXINT64, &value, NULL))
+        return not_found (msg);
+      help_id = (gint64) value;
+      which = R_HELP_HANDLED, allowed = is_post, needs = INTAKE_PERMISSION_WORKFLOW;
+    }
   else if (g_str_equal (rest, "audit"))
     which = R_AUDIT_LOG, allowed = is_get, needs = INTAKE_PERMISSION_AUDIT;
   else if (g_str_equal (rest, "passphrase"))
@@ -1166,6 +1183,8 @@ intake_server_handle_review (IntakeServer      *self,
     case R_UNITS: ctx.action = "units"; break;
     case R_ASSIGNEES: ctx.action = "assignee_list"; break;
     case R_STATS: ctx.action = "dashboard"; break;
+    case R_HELP_OPEN: ctx.action = "list"; break;
+    case R_HELP_HANDLED: ctx.action = "help_handled"; break;
     default: g_assert_not_reached ();
     }
   ctx.object = g_strdup (key != NULL ? key : rest);
@@ -1208,6 +1227,10 @@ intake_server_handle_review (IntakeServer      *self,
       return intake_server_review_assignees (self, msg, &ctx);
     case R_STATS:
       return intake_server_review_stats (self, msg, query, &ctx);
+    case R_HELP_OPEN:
+      return intake_server_review_help_open (self, msg, &ctx);
+    case R_HELP_HANDLED:
+      return intake_server_review_help_handled (self, msg, help_id, body, &ctx);
     default:
       g_assert_not_reached ();
     }

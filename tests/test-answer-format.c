@@ -301,6 +301,9 @@ kiosk_format_answer (const IntakeQuestion *question,
     case INTAKE_ANSWER_BOOLEAN:
       return g_strdup (intake_answer_get_boolean (answer) ? kiosk_words.yes : kiosk_words.no);
     case INTAKE_ANSWER_TEXT:
+      /* Since questionnaire version 2: "I have none" in the question's words. */
+      if (*intake_answer_get_string (answer) == '\0' && question->none_option != NULL)
+        return g_strdup (intake_text_get (question->none_option, language));
       return g_strdup (intake_answer_get_string (answer));
     case INTAKE_ANSWER_DATE:
       {
@@ -363,7 +366,10 @@ staff_format_answer (const IntakeQuestion *q,
       g_string_append (out, intake_answer_get_boolean (answer) ? "Ja" : "Nee");
       break;
     case INTAKE_QUESTION_TYPE_SHORT_TEXT:
-      g_string_append (out, intake_answer_get_string (answer));
+      if (*intake_answer_get_string (answer) == '\0' && q->none_option != NULL)
+        g_string_append (out, intake_text_get (q->none_option, lang));
+      else
+        g_string_append (out, intake_answer_get_string (answer));
       break;
     case INTAKE_QUESTION_TYPE_NUMBER:
       g_string_append_printf (out, "%" G_GINT64_FORMAT, intake_answer_get_integer (answer));

@@ -16,6 +16,9 @@
 #     window itself exposes on the frame (kiosk.next, ...);
 #   - provokes a wrong date and hears the message as an announcement: an
 #     AT-SPI focus event on an object of role "alert" named with the message;
+#     then gives the birth date as many refugees' IDs have it (00-00-1984)
+#     with the "month is not known" check box, and types the last name on
+#     the kiosk's own on-screen keys (push buttons clicked through AT-SPI);
 #   - declines one question ("I would rather not say") and skips one;
 #   - checks on every screen that the tree holds that screen only (one
 #     stack page, no staff PIN field), that questions and sections are
@@ -57,20 +60,28 @@ def reexec_on_private_buses():
     """The test owns its buses: a session bus of its own (dbus-run-session),
     the accessibility bus on it, and a display if there is none. What the
     session bus and the services it starts say goes to a log file; the
-    test's own errors reach the caller through fd 3."""
+    test's own errors reach the caller through fd 3, its TAP through fd 4."""
     if os.environ.get("INTAKE_ATSPI_CHILD") == "1":
-        try:
-            os.dup2(3, 2)
-            os.close(3)
-        except OSError:
-            pass
+        for saved, target in ((3, 2), (4, 1)):
+            try:
+                os.dup2(saved, target)
+                os.close(saved)
+            except OSError:
+                pass
         return
     log_path = os.path.join(os.environ.get("G_TEST_BUILDDIR", tempfile.gettempdir()),
                             "test-kiosk-atspi-buses.log")
     os.dup2(2, 3)
     os.set_inheritable(3, True)
+    # The services the bus starts write to its stdout too (gnome-keyring
+    # prints GNOME_KEYRING_CONTROL=... when the portal wakes it): fd 4 keeps
+    # the TAP stream for the test alone.
+    sys.stdout.flush()
+    os.dup2(1, 4)
+    os.set_inheritable(4, True)
     log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(log_fd, 2)
+    os.dup2(log_fd, 1)
     os.close(log_fd)
     env = dict(os.environ, INTAKE_ATSPI_CHILD="1")
     for var in ("NO_AT_BRIDGE", "GTK_A11Y", "AT_SPI_BUS_ADDRESS"):
@@ -364,6 +375,16 @@ def answer_question(kiosk, view, section, question, index, plan, events):
         value = 2 + index % 3
         click_toggle(kiosk, group, "%d – %s" % (value, question["rungs"][value - 1][language]))
         return ("answer", value)
+    if qtype == "short_text" and question["code"] == "last_name":
+        # On the kiosk's own keys (touch-only machines): push buttons with
+        # a "click" action each, named by their letter; each word starts
+        # with a capital.
+        field = kiosk.find(group, "text")
+        for letter in "SAM":
+            do_action(kiosk.find(view, "push button", letter), "click")
+        wait_for(lambda: text_of(field) == "Sam", "the keys to type 'Sam' (the field holds '%s')" % text_of(field))
+        kiosk.notes.append("%s: typed a name on the on-screen keyboard" % language)
+        return ("answer", "Sam")
     if qtype == "short_text":
         text = typed_text(question, language)
         set_text(kiosk.find(group, "text"), text)
@@ -386,6 +407,14 @@ def answer_question(kiosk, view, section, question, index, plan, events):
         kiosk.notes.append("%s: heard the alert '%s'" % (language, message))
         for field, text in zip(fields, ("14", "3", "1984")):
             set_text(field, text)
+        if question.get("allow_unknown"):
+            # As on many refugees' IDs: 00-00-1984, by the "not known" check box.
+            box = click_toggle(kiosk, group, kiosk.tr("The month is not known (00)"))
+            check(states(box).contains(pyatspi.STATE_CHECKED), "the month's check box is not checked")
+            wait_for(lambda: text_of(fields[0]) == "00" and text_of(fields[1]) == "00",
+                     "day and month to read 00")
+            kiosk.notes.append("%s: gave a birth date with an unknown day and month" % language)
+            return ("answer", "1984-00-00")
         return ("answer", "1984-03-14")
     raise Failure("unknown question type " + qtype)
 

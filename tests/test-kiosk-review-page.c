@@ -150,6 +150,60 @@ test_rows (KioskFixture  *f,
   g_assert_finalize_object (page);
 }
 
+/* Forty answers do not fit a window: a cue says there is more below, and
+ * scrolls; at the end it goes. */
+static void
+test_scroll_cue (KioskFixture  *f,
+                 gconstpointer  data)
+{
+  g_autoptr(IntakeCatalog) catalog = intake_kiosk_catalog_new_default ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeSession) session = intake_kiosk_new_session (f->kiosk, "nl", &error);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *page = intake_kiosk_review_page_new (catalog);
+  GtkWidget *cue = NULL;
+  g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
+  GtkScrolledWindow *scroller = NULL;
+  guint clicks = 0;
+
+  g_assert_no_error (error);
+  intake_kiosk_review_page_set_language (INTAKE_KIOSK_REVIEW_PAGE (page), "nl");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  intake_kiosk_review_page_show_session (INTAKE_KIOSK_REVIEW_PAGE (page), session);
+  gtk_window_present (GTK_WINDOW (window));
+  kiosk_test_spin (300);
+
+  kiosk_test_collect_widgets (page, widgets);
+  for (guint i = 0; i < widgets->len; i++)
+    {
+      GtkWidget *widget = g_ptr_array_index (widgets, i);
+
+      if (GTK_IS_SCROLLED_WINDOW (widget))
+        scroller = GTK_SCROLLED_WINDOW (widget);
+      if (GTK_IS_BUTTON (widget) && gtk_widget_has_css_class (widget, "kiosk-scroll-cue"))
+        cue = widget;
+    }
+  g_assert_nonnull (scroller);
+  g_assert_nonnull (cue);
+  g_assert_true (gtk_widget_get_visible (cue));
+  g_assert_nonnull (kiosk_test_find_text (cue, "Er staat meer onder"));
+  for (; clicks < 40 && gtk_widget_get_visible (cue); clicks++)
+    {
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+      double before = gtk_adjustment_get_value (adjustment);
+
+      g_signal_emit_by_name (cue, "clicked");
+      kiosk_test_spin (50);
+      g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, before);
+    }
+  g_assert_cmpuint (clicks, >, 0);
+  g_assert_false (gtk_widget_get_visible (cue));
+
+  intake_session_wipe (session);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -161,6 +215,8 @@ main (int   argc,
               kiosk_fixture_setup, test_new_destroy, kiosk_fixture_teardown);
   g_test_add ("/kiosk/review-page/rows", KioskFixture, NULL,
               kiosk_fixture_setup, test_rows, kiosk_fixture_teardown);
+  g_test_add ("/kiosk/review-page/scroll-cue", KioskFixture, NULL,
+              kiosk_fixture_setup, test_scroll_cue, kiosk_fixture_teardown);
 
   return g_test_run ();
 }

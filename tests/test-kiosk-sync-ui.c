@@ -22,6 +22,7 @@
 #include "intake-enroll.h"
 #include "intake-sync.h"
 #include "intake-test-util.h"
+#include "intake-kiosk-window-private.h"
 #include "test-kiosk-util.h"
 
 #define ACT(f, name) gtk_widget_activate_action (GTK_WIDGET ((f)->window), (name), NULL)
@@ -108,9 +109,18 @@ enroll_code (Fixture    *f,
   return g_strstrip (g_strdup (lines[g_strv_length (lines) - 1]));
 }
 
+static guint server_count (Fixture *f, const char *table);
+
 /* Envelopes the server stored, read from its SQLite file beside it. */
 static guint
 server_envelope_count (Fixture *f)
+{
+  return server_count (f, "envelopes");
+}
+
+static guint
+server_count (Fixture    *f,
+              const char *table)
 {
   g_autoptr(GDir) dir = g_dir_open (f->data_dir, 0, NULL);
   g_autofree char *path = NULL;
@@ -127,7 +137,11 @@ server_envelope_count (Fixture *f)
 
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM envelopes", -1, &stmt, NULL), ==, SQLITE_OK);
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", table);
+
+    g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  }
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   count = (guint) sqlite3_column_int (stmt, 0);
   sqlite3_finalize (stmt);
@@ -469,6 +483,106 @@ test_offline (Fixture       *f,
   kiosk_test_screenshot (&f->k, "staff-sync-offline");
 }
 
+/* ---- Help that arrives ---------------------------------------------------- */
+
+static gboolean
+help_settled (Fixture *f)
+{
+  IntakeHelpState state = intake_kiosk_window_get_help_state (f->k.window);
+
+  return state == INTAKE_HELP_SENT || state == INTAKE_HELP_NOT_SENT;
+}
+
+static const char *
+help_status_text (Fixture *f)
+{
+  return gtk_label_get_text (f->k.window->help_told);
+}
+
+/* A resident presses help: the request reaches the office server at once,
+ * not with the next pass (the engine is not even running), and the screen
+ * says so only once it is true. Pressing help again makes no second one. */
+static void
+test_help_at_once (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GArray) requests = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (f->k.window), "kiosk.choose-language", "s", "nl");
+  ACT (&f->k, "kiosk.start");
+  ACT (&f->k, "kiosk.help");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->k.window), ==, "help");
+  g_assert_cmpint (intake_kiosk_window_get_help_state (f->k.window), ==, INTAKE_HELP_SENDING);
+  g_assert_cmpstr (help_status_text (f), ==, nl (f, "We are letting the staff know that you would like help."));
+  g_assert_true (wait_until (f, help_settled, 15000));
+  g_assert_cmpint (intake_kiosk_window_get_help_state (f->k.window), ==, INTAKE_HELP_SENT);
+  g_assert_cmpstr (help_status_text (f), ==, nl (f, "We have told the staff that you would like help."));
+  g_assert_cmpuint (server_count (f, "help_requests"), ==, 1);
+  kiosk_test_screenshot (&f->k, "help-sent");
+
+  /* Back to the questions, help again: the same request. */
+  ACT (&f->k, "kiosk.help-done");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->k.window), ==, "question");
+  ACT (&f->k, "kiosk.help");
+  g_assert_cmpint (intake_kiosk_window_get_help_state (f->k.window), ==, INTAKE_HELP_SENT);
+  kiosk_test_spin (300);
+  g_assert_cmpuint (server_count (f, "help_requests"), ==, 1);
+  requests = intake_outbox_list_help_requests (intake_kiosk_get_outbox (f->k.kiosk), FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (requests->len, ==, 1);
+  g_assert_cmpint (g_array_index (requests, IntakeHelpRequest, 0).sent_at, >, 0);
+
+  /* The next resident's help is a request of their own. */
+  intake_kiosk_window_reset (f->k.window);
+  g_assert_cmpint (intake_kiosk_window_get_help_state (f->k.window), ==, INTAKE_HELP_NONE);
+  ACT (&f->k, "kiosk.help");
+  g_assert_true (wait_until (f, help_settled, 15000));
+  g_assert_cmpuint (server_count (f, "help_requests"), ==, 2);
+}
+
+/* Offline the screen says honestly that the request did not go, and the
+ * kiosk's own staff screen shows it. */
+static void
+test_help_offline (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *value;
+
+  g_subprocess_send_signal (f->server, SIGKILL);
+  g_assert_true (g_subprocess_wait (f->server, NULL, NULL));
+  g_clear_object (&f->server);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->k.window), "kiosk.choose-language", "s", "nl");
+  ACT (&f->k, "kiosk.start");
+  ACT (&f->k, "kiosk.help");
+  g_assert_true (wait_until (f, help_settled, 30000));
+  g_assert_cmpint (intake_kiosk_window_get_help_state (f->k.window), ==, INTAKE_HELP_NOT_SENT);
+  g_assert_cmpstr (help_status_text (f), ==,
+                   nl (f, "This kiosk cannot send your request now. Please go to the counter and say that you would like help."));
+  kiosk_test_screenshot (&f->k, "help-offline");
+
+  open_staff (f);
+  value = NULL;
+  {
+    g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
+
+    kiosk_test_collect_widgets (GTK_WIDGET (f->k.window), widgets);
+    for (guint i = 0; i < widgets->len; i++)
+      {
+        GtkWidget *widget = g_ptr_array_index (widgets, i);
+
+        if (ADW_IS_ACTION_ROW (widget) && gtk_widget_is_visible (widget) &&
+            g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)),
+                              nl (f, "not sent yet: only this kiosk shows it")))
+          value = adw_action_row_get_subtitle (ADW_ACTION_ROW (widget));
+      }
+  }
+  g_assert_nonnull (value);
+  g_assert_true (g_str_has_prefix (value, "Nederlands"));
+  kiosk_test_screenshot (&f->k, "help-offline-staff");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -480,6 +594,8 @@ main (int   argc,
   g_test_add ("/kiosk/sync-ui/deliver", Fixture, NULL, fixture_setup, test_deliver, fixture_teardown);
   g_test_add ("/kiosk/sync-ui/send-now", Fixture, NULL, fixture_setup, test_send_now, fixture_teardown);
   g_test_add ("/kiosk/sync-ui/offline", Fixture, NULL, fixture_setup, test_offline, fixture_teardown);
+  g_test_add ("/kiosk/sync-ui/help-at-once", Fixture, NULL, fixture_setup, test_help_at_once, fixture_teardown);
+  g_test_add ("/kiosk/sync-ui/help-offline", Fixture, NULL, fixture_setup, test_help_offline, fixture_teardown);
 
   return g_test_run ();
 }

@@ -10,8 +10,9 @@
 #include "test-kiosk-util.h"
 
 static const char *const expected_screens[] = {
-  "welcome", "explanation", "review", "thanks", "idle-warning", "help",
-  "storage-error", "staff-pin", "staff", NULL
+  "welcome", "explanation", "review", "thanks", "thanks-printed", "question-text-2x",
+  "question-date-unknown", "confirm-stop", "idle-warning", "help", "storage-error", "staff-pin",
+  "staff", NULL
 };
 
 typedef struct {
@@ -129,6 +130,17 @@ test_tour (KioskFixture  *f,
 
         assert_png (paths, suffix);
       }
+
+  /* The receipt, as the printer would get it. */
+  {
+    g_autofree char *pdf = g_build_filename (dir, "receipt.pdf", NULL);
+    g_autofree char *contents = NULL;
+    gsize len = 0;
+
+    g_assert_true (g_ptr_array_find_with_equal_func (paths, pdf, g_str_equal, NULL));
+    g_assert_true (g_file_get_contents (pdf, &contents, &len, NULL));
+    g_assert_true (len > 1000 && g_str_has_prefix (contents, "%PDF-"));
+  }
 
   g_assert_cmpuint (check.n_checked, >, 20);
   if (check.problems->len > 0)

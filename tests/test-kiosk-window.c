@@ -8,6 +8,7 @@
 #include <X11/extensions/XTest.h>
 #include <X11/keysym.h>
 #include <sqlite3.h>
+#include <math.h>
 #include <string.h>
 
 #include "intake-kiosk-tour.h"
@@ -665,7 +666,10 @@ test_staff (KioskFixture  *f,
   g_autoptr(IntakeCatalog) catalog = intake_kiosk_catalog_new_default ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) pin_entries = NULL;
-  const char *arabic = intake_questionnaire_lookup_language (intake_kiosk_get_questionnaire (f->kiosk), "ar")->name;
+  /* The request's language, and that only this kiosk has it (no sync engine). */
+  g_autofree char *arabic = g_strdup_printf ("%s · %s",
+                                             intake_questionnaire_lookup_language (intake_kiosk_get_questionnaire (f->kiosk), "ar")->name,
+                                             intake_catalog_lookup (f->window->catalog, "nl", "not sent yet: only this kiosk shows it"));
   GtkWidget *pin;
 
   /* No PIN yet. */
@@ -885,6 +889,307 @@ test_help_returns (KioskFixture  *f,
   ACT (f, "kiosk.start-over");
   g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "welcome");
   g_assert_null (intake_kiosk_window_get_session (f->window));
+}
+
+/* ---- A shorter, steadier flow ------------------------------------------- */
+
+static void
+focus_window (KioskFixture *f,
+              Keys         *keys)
+{
+  GdkDisplay *gdk_display = gtk_widget_get_display (GTK_WIDGET (f->window));
+  Window xid = gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (f->window)));
+
+  keys->display = gdk_x11_display_get_xdisplay (gdk_display);
+  XRaiseWindow (keys->display, xid);
+  XSetInputFocus (keys->display, xid, RevertToParent, CurrentTime);
+  XFlush (keys->display);
+  for (guint i = 0; i < 100 && !gtk_window_is_active (GTK_WINDOW (f->window)); i++)
+    kiosk_test_spin (20);
+  g_assert_true (gtk_window_is_active (GTK_WINDOW (f->window)));
+}
+
+/* "Part 3 of 9 · Question 12 of 40": the parts, and a total that never
+ * shrinks as the resident goes on; the explanation says how long it takes. */
+static void
+test_progress_steady (KioskFixture  *f,
+                      gconstpointer  data)
+{
+  g_autofree char *expected = NULL;
+  g_autofree char *minutes = NULL;
+  guint last_total = 0, guard = 0;
+  gint64 estimate;
+
+  if (!f->full_questionnaire)
+    {
+      g_test_fail_printf ("needs resources/questionnaires/intake.json");
+      return;
+    }
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "kiosk.choose-language", "s", "nl");
+  /* The explanation: how long, and one point per line. */
+  estimate = intake_kiosk_window_estimate_minutes (f->window);
+  g_assert_cmpint (estimate, ==, 15);
+  minutes = g_strdup_printf ("Dit duurt ongeveer %" G_GINT64_FORMAT " minuten.", estimate);
+  g_assert_cmpstr (gtk_label_get_text (f->window->explanation_time), ==, minutes);
+  {
+    guint points = 0;
+
+    for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (f->window->explanation_points)); row != NULL;
+         row = gtk_widget_get_next_sibling (row))
+      points++;
+    g_assert_cmpuint (points, ==, 8);
+  }
+  g_assert_nonnull (kiosk_test_find_text (GTK_WIDGET (f->window), "Wat u antwoordt, verandert niets aan uw uitkering."));
+  kiosk_test_screenshot (f, "explanation-points-nl");
+  ACT (f, "kiosk.start");
+
+  g_assert_cmpstr (gtk_label_get_text (f->window->progress_label), ==, "Deel 1 van 9 · Vraag 1 van 40");
+  while (g_str_equal (intake_kiosk_window_get_screen (f->window), "question") && guard++ < 100)
+    {
+      const IntakeQuestion *question = current_question (f);
+      g_autoptr(IntakeAnswer) answer = kiosk_test_choose_answer (question, guard);
+      IntakeSessionProgress progress;
+
+      intake_session_get_progress (intake_kiosk_window_get_session (f->window), &progress);
+      g_assert_cmpuint (progress.total, >=, last_total);
+      g_assert_cmpuint (progress.total, >=, 40);
+      g_assert_cmpuint (progress.n_sections, ==, 9);
+      last_total = progress.total;
+      answer_and_next (f, question, answer);
+    }
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "review");
+  g_assert_cmpuint (last_total, <=, 49);
+}
+
+/* Long lists say there is more below; the cue scrolls, and goes at the end. */
+static gboolean
+cue_shown (KioskFixture *f)
+{
+  return gtk_widget_get_visible (f->window->question_more);
+}
+
+static void
+test_scroll_cue (KioskFixture  *f,
+                 gconstpointer  data)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (f->window->question_scroller);
+
+  choose_language (f, "nl");
+  g_object_set (f->window, "text-size", INTAKE_TEXT_SIZE_LARGER, NULL);
+  walk_to (f, "sector_wish");
+  kiosk_test_spin (200);
+  g_assert_true (cue_shown (f));
+  g_assert_true (GTK_IS_BUTTON (f->window->question_more));
+  g_assert_nonnull (kiosk_test_find_text (f->window->question_more, "Er staat meer onder"));
+  kiosk_test_screenshot (f, "scroll-cue-larger");
+  for (guint i = 0; i < 40 && cue_shown (f); i++)
+    {
+      double before = gtk_adjustment_get_value (adjustment);
+
+      g_signal_emit_by_name (f->window->question_more, "clicked");
+      kiosk_test_spin (50);
+      g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, before);
+    }
+  g_assert_false (cue_shown (f));
+  /* A short question has none. */
+  g_object_set (f->window, "text-size", INTAKE_TEXT_SIZE_NORMAL, NULL);
+  ACT (f, "kiosk.skip");
+  kiosk_test_spin (200);
+  if (current_question (f)->type == INTAKE_QUESTION_TYPE_NUMBER)
+    g_assert_false (cue_shown (f));
+}
+
+/* Enter goes to Next on choice questions too: on a card of a one-answer
+ * question it chooses it; on check boxes it goes on with what is ticked. */
+static void
+test_enter_is_next (KioskFixture  *f,
+                    gconstpointer  data)
+{
+  Keys keys;
+  IntakeSession *session;
+  const IntakeQuestion *question;
+
+  if (!GDK_IS_X11_DISPLAY (gtk_widget_get_display (GTK_WIDGET (f->window))))
+    {
+      g_test_fail_printf ("needs an X display (Xvfb): real key events go through XTest");
+      return;
+    }
+  focus_window (f, &keys);
+  choose_language (f, "nl");
+  session = intake_kiosk_window_get_session (f->window);
+  walk_to (f, "preferred_language");
+  question = current_question (f);
+  kiosk_test_spin (100);
+  key_tap (&keys, XK_Return, NoSymbol);
+  g_assert_true (wait_until_question_changes (f, question, 3000));
+  g_assert_cmpstr (intake_answer_get_string (intake_session_get_answer (session, "preferred_language")), ==,
+                   question->options[0].code);
+
+  walk_to (f, "sector_wish");
+  question = current_question (f);
+  kiosk_test_spin (100);
+  key_tap (&keys, XK_space, NoSymbol);
+  kiosk_test_spin (300);
+  key_tap (&keys, XK_Return, NoSymbol);
+  g_assert_true (wait_until_question_changes (f, question, 3000));
+  g_assert_true (intake_answer_has_choice (intake_session_get_answer (session, "sector_wish"), question->options[0].code));
+  g_assert_cmpuint (intake_answer_get_n_choices (intake_session_get_answer (session, "sector_wish")), ==, 1);
+}
+
+/* Text size: 1, 1.5 and 2 times, its state shown, the button where it was,
+ * and the column as much wider. */
+static void
+test_text_size_steps (KioskFixture  *f,
+                      gconstpointer  data)
+{
+  const char *const classes[] = { NULL, "text-large", "text-larger" };
+  const int widths[] = { 860, 1290, 1720 };
+  graphene_point_t first = { 0, 0 };
+  int heights[3] = { 0, 0, 0 };
+
+  choose_language (f, "nl");
+  walk_to (f, "preferred_language");
+  for (guint step = 0; step < 3; step++)
+    {
+      GtkWidget *heading = intake_question_view_get_heading (INTAKE_QUESTION_VIEW (intake_kiosk_window_get_question_view (f->window)));
+      g_autoptr(GPtrArray) current = kiosk_test_find_by_class (GTK_WIDGET (f->window->text_size_button), "kiosk-size-current");
+      g_autofree char *state = g_strdup_printf ("Grootte %u van 3", step + 1);
+      g_autofree char *name = g_strdup_printf ("text-size-%u", step + 1);
+      graphene_point_t here;
+      PangoLayout *layout;
+      int pango_height;
+
+      if (step > 0)
+        ACT (f, "kiosk.text-size");
+      kiosk_test_screenshot (f, name);
+      if (classes[step] != NULL)
+        g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (f->window), classes[step]));
+      g_assert_cmpuint (current->len, ==, 1);
+      g_assert_true (gtk_widget_has_css_class (g_ptr_array_index (current, 0), "kiosk-size-step"));
+      g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (f->window->text_size_button),
+                                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+      g_assert_true (gtk_test_accessible_check_property (GTK_ACCESSIBLE (f->window->text_size_button),
+                                                         GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, state) == NULL);
+      /* The button did not move: the finger that pressed it is still on it. */
+      g_assert_true (gtk_widget_compute_point (GTK_WIDGET (f->window->text_size_button), GTK_WIDGET (f->window),
+                                               &GRAPHENE_POINT_INIT (0, 0), &here));
+      if (step == 0)
+        first = here;
+      g_assert_cmpfloat (fabs (here.x - first.x), <, 0.5);
+      g_assert_cmpfloat (fabs (here.y - first.y), <, 0.5);
+      g_assert_cmpint (adw_clamp_get_maximum_size (f->window->question_clamp), ==, widths[step]);
+      /* One line of the question, 1, 1.5 and 2 times as high. */
+      layout = gtk_label_get_layout (GTK_LABEL (heading));
+      pango_layout_get_pixel_size (layout, NULL, &pango_height);
+      heights[step] = pango_height / MAX (1, pango_layout_get_line_count (layout));
+    }
+  g_assert_cmpfloat ((double) heights[1] / heights[0], >, 1.4);
+  g_assert_cmpfloat ((double) heights[2] / heights[0], >, 1.9);
+  /* Round again to normal. */
+  ACT (f, "kiosk.text-size");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (f->window), "text-larger"));
+  g_assert_cmpint (adw_clamp_get_maximum_size (f->window->question_clamp), ==, 860);
+}
+
+/* ---- Help: on every screen, one request per session, the timer waits --- */
+
+static guint
+help_request_count (KioskFixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) requests = intake_outbox_list_help_requests (intake_kiosk_get_outbox (f->kiosk), FALSE, &error);
+
+  g_assert_no_error (error);
+  return requests->len;
+}
+
+/* The help button is on the screen, in the top bar, and works: it shows
+ * the help screen, and "back" returns to @screen. */
+static void
+assert_help_works (KioskFixture *f,
+                   const char   *screen)
+{
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, screen);
+  kiosk_test_spin (50);
+  g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (f->window->help_button)));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (f->window->help_button)));
+  ACT (f, "kiosk.help");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "help");
+  g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (f->window->help_button)));
+  ACT (f, "kiosk.help-done");
+  if (g_str_equal (screen, "idle") || g_str_equal (screen, "confirm-stop"))
+    g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "question");
+  else
+    g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, screen);
+}
+
+static void
+test_help_every_screen (KioskFixture  *f,
+                        gconstpointer  data)
+{
+  assert_help_works (f, "welcome");
+  choose_language (f, "ar");
+  ACT (f, "kiosk.back");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "kiosk.choose-language", "s", "ar");
+  assert_help_works (f, "explanation");
+  ACT (f, "kiosk.start");
+  assert_help_works (f, "question");
+  ACT (f, "kiosk.stop");
+  assert_help_works (f, "confirm-stop");
+  intake_kiosk_window_show_idle_warning (f->window);
+  assert_help_works (f, "idle");
+  walk_to_review (f);
+  assert_help_works (f, "review");
+  ACT (f, "kiosk.submit");
+  assert_help_works (f, "thanks");
+  intake_kiosk_window_show_storage_error (f->window);
+  assert_help_works (f, "storage-error");
+
+  /* One resident, one request, however often they pressed. */
+  g_assert_cmpuint (help_request_count (f), ==, 1);
+  intake_kiosk_window_reset (f->window);
+  ACT (f, "kiosk.help");
+  g_assert_cmpuint (help_request_count (f), ==, 2);
+  /* Without a sync engine the kiosk says it could not send it. */
+  g_assert_cmpint (intake_kiosk_window_get_help_state (f->window), ==, INTAKE_HELP_NOT_SENT);
+  g_assert_cmpstr (gtk_label_get_text (f->window->help_told), ==,
+                   intake_catalog_lookup (f->window->catalog, "nl",
+                                          "This kiosk cannot send your request now. Please go to the counter and say that you would like help."));
+}
+
+/* While the help screen is shown the idle timer waits (the resident went to
+ * the counter), and the screen says the answers are kept; after help-hold
+ * the usual idle warning comes, and "I am still here" returns to help. */
+static void
+test_help_waits (KioskFixture  *f,
+                 gconstpointer  data)
+{
+  IntakeSession *session;
+
+  g_object_set (f->window, "idle-timeout", 300, "idle-countdown", 60000, "help-hold", 2000, NULL);
+  choose_language (f, "nl");
+  session = intake_kiosk_window_get_session (f->window);
+  ACT (f, "kiosk.help");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window->help_kept)));
+  g_assert_nonnull (kiosk_test_find_text (GTK_WIDGET (f->window), "We bewaren uw antwoorden terwijl u hulp krijgt."));
+  kiosk_test_spin (1000);
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "help");
+  g_assert_true (intake_kiosk_window_get_session (f->window) == session);
+  kiosk_test_screenshot (f, "help-waits");
+
+  g_assert_true (kiosk_test_wait_screen (f, "idle", 5000));
+  g_assert_true (intake_kiosk_window_get_session (f->window) == session);
+  ACT (f, "kiosk.resume");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "help");
+  ACT (f, "kiosk.help-done");
+  g_assert_cmpstr (intake_kiosk_window_get_screen (f->window), ==, "question");
+  /* Back at the questions the timer runs again. */
+  g_assert_true (kiosk_test_wait_screen (f, "idle", 5000));
+
+  /* Help before a language is chosen keeps nothing and says nothing about answers. */
+  intake_kiosk_window_reset (f->window);
+  ACT (f, "kiosk.help");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window->help_kept)));
 }
 
 /* A required question without an answer gets a calm message, not a move. */
@@ -1250,6 +1555,12 @@ main (int   argc,
   ADD ("/kiosk/window/staff", test_staff, NULL);
   ADD ("/kiosk/window/staff-sync-not-enrolled", test_staff_sync_not_enrolled, NULL);
   ADD ("/kiosk/window/help-returns", test_help_returns, NULL);
+  ADD ("/kiosk/window/help-every-screen", test_help_every_screen, NULL);
+  ADD ("/kiosk/window/progress-steady", test_progress_steady, NULL);
+  ADD ("/kiosk/window/scroll-cue", test_scroll_cue, NULL);
+  ADD ("/kiosk/window/enter-is-next", test_enter_is_next, NULL);
+  ADD ("/kiosk/window/text-size-steps", test_text_size_steps, NULL);
+  ADD ("/kiosk/window/help-waits", test_help_waits, NULL);
   ADD ("/kiosk/window/required-message", test_required_message, NULL);
   ADD ("/kiosk/window/accessible-tree", test_accessible_tree, NULL);
   ADD ("/kiosk/window/fonts", test_fonts, NULL);

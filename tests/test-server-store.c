@@ -591,6 +591,56 @@ test_migrates_from_schema_2 (void)
     g_assert_cmpint (result, ==, INTAKE_STORE_PUT_STORED);
   }
 
+  /* Migration 6: the help request from before was only counted, so it
+   * starts handled (by nobody); one that arrives now is open until staff
+   * at its location mark it, in the transaction of its audit event. */
+  {
+    g_autoptr(GPtrArray) all = intake_store_list_help_requests (store, 0, G_MAXINT64, &error);
+    g_autoptr(GPtrArray) open = intake_store_list_open_help_requests (store, 10, &error);
+    g_autoptr(GPtrArray) open_after = NULL;
+    g_autoptr(IntakeStoreHelpRequest) handled = NULL;
+    g_autoptr(IntakeAuditEvent) refused = intake_audit_event_new (1790000900, "cees", "help_handled", "help_request",
+                                                                  "ok", "test");
+    g_autoptr(IntakeAuditEvent) event = intake_audit_event_new (1790000900, "anna", "help_handled", "help_request",
+                                                                "ok", "test");
+    const char * const heerlen[] = { "Heerlen", NULL };
+    const char * const vaals[] = { "Vaals", NULL };
+    const IntakeStoreHelpRequest *old, *fresh;
+    gboolean is_new = FALSE, already = TRUE;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (all->len, ==, 1);
+    old = g_ptr_array_index (all, 0);
+    g_assert_cmpstr (old->language, ==, "ar");
+    g_assert_cmpuint (open->len, ==, 0);
+
+    g_assert_true (intake_store_put_help_request (store, a, "id:2:1790000800:ti", 1790000800, "ti", 1790000801,
+                                                  &is_new, &error));
+    g_assert_no_error (error);
+    g_assert_true (is_new);
+    open_after = intake_store_list_open_help_requests (store, 10, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (open_after->len, ==, 1);
+    fresh = g_ptr_array_index (open_after, 0);
+    g_assert_cmpstr (fresh->location, ==, "Vaals");
+    g_assert_cmpint (fresh->handled_at, ==, 0);
+
+    g_assert_false (intake_store_handle_help_request (store, fresh->id, heerlen, "cees", 1790000900, refused, NULL,
+                                                      NULL, &error));
+    g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_OUT_OF_SCOPE);
+    g_clear_error (&error);
+    g_assert_false (intake_store_handle_help_request (store, fresh->id + 1000, NULL, "anna", 1790000900, refused,
+                                                      NULL, NULL, &error));
+    g_assert_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_HELP_REQUEST);
+    g_clear_error (&error);
+    g_assert_true (intake_store_handle_help_request (store, fresh->id, vaals, "anna", 1790000900, event, &handled,
+                                                     &already, &error));
+    g_assert_no_error (error);
+    g_assert_false (already);
+    g_assert_cmpint (handled->handled_at, ==, 1790000900);
+    g_assert_cmpstr (handled->handled_by, ==, "anna");
+  }
+
   intake_audit_verifier_init (&verifier);
   g_assert_true (intake_store_verify_audit (store, &verifier, &error));
   g_assert_cmpint (verifier.problem, ==, INTAKE_AUDIT_PROBLEM_NONE);

@@ -166,6 +166,20 @@ test_second_value (void)
   assert_refused (response, 400, "malformed_body", "follows the JSON value", NULL);
 }
 
+/* "Handled" says nothing but that: {} and no more, and what is not
+ * strict JSON is refused before the store is asked. */
+static void
+test_help_handled_body (void)
+{
+  g_autoptr(TestResponse) duplicate =
+    review_request ("POST", "/v1/review/help-requests/1/handled", "{\"by\": \"a\", \"by\": \"b\"}");
+  g_autoptr(TestResponse) member =
+    review_request ("POST", "/v1/review/help-requests/1/handled", "{\"by\": \"Strict " RLO "reweiveR\"}");
+
+  assert_refused (duplicate, 400, "malformed_body", "$.by", "more than once", NULL);
+  assert_refused (member, 400, "malformed_body", "expected {}", NULL);
+}
+
 /* ------------------------------------------------------------------ */
 /* Names, units and audit fields                                        */
 
@@ -378,6 +392,7 @@ main (int   argc,
   g_test_add_func ("/server/strict/escaped-nul", test_escaped_nul);
   g_test_add_func ("/server/strict/hex-number", test_hex_number);
   g_test_add_func ("/server/strict/second-value", test_second_value);
+  g_test_add_func ("/server/strict/help-handled-body", test_help_handled_body);
   g_test_add_func ("/server/field/reviewer-name-bidi", test_reviewer_name_bidi);
   g_test_add_func ("/server/field/unit-bidi", test_unit_bidi);
   g_test_add_func ("/server/field/audit-object-bidi", test_audit_object_bidi);

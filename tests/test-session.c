@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "intake-answer-format.h"
 #include "intake-canonical-json.h"
 #include "intake-session.h"
 #include "intake-test-util.h"
@@ -42,6 +43,17 @@ fixture_tear_down (Fixture       *f,
   g_assert_finalize_object (f->questionnaire);
   g_date_time_unref (f->start);
   g_date_time_unref (f->finish);
+}
+
+static void
+answer_to (IntakeSession *session,
+           const char    *code,
+           IntakeAnswer  *a)
+{
+  g_autoptr(GError) error = NULL;
+
+  intake_session_set_answer (session, code, a, &error);
+  g_assert_no_error (error);
 }
 
 static void
@@ -460,6 +472,175 @@ test_validation_accepts (Fixture       *f,
     }
 }
 
+/* As on the ID: a birth date with an unknown day or month (the BRP writes
+ * 00-07-1990, 00-00-1985) and no first name at all, where the question
+ * allows it; refused where it does not. */
+static const char registered_questionnaire[] =
+  "{\"format\": 1, \"id\": \"brp\", \"version\": 2, \"source_language\": \"nl\","
+  " \"languages\": {\"nl\": {\"name\": \"Nederlands\", \"direction\": \"ltr\", \"status\": \"reviewed\"}},"
+  " \"title\": {\"nl\": \"T\"},"
+  " \"sections\": [{\"code\": \"s\", \"title\": {\"nl\": \"S\"}, \"questions\": ["
+  "  {\"code\": \"first_name\", \"type\": \"short_text\", \"text\": {\"nl\": \"Voornaam?\"},"
+  "   \"required\": true, \"max_length\": 80,"
+  "   \"none_option\": {\"nl\": \"Ik heb geen voornaam\"}},"
+  "  {\"code\": \"last_name\", \"type\": \"short_text\", \"text\": {\"nl\": \"Achternaam?\"},"
+  "   \"required\": true, \"max_length\": 80},"
+  "  {\"code\": \"birth_date\", \"type\": \"date\", \"text\": {\"nl\": \"Geboren?\"},"
+  "   \"required\": true, \"min\": \"today-120y\", \"max\": \"today-15y\", \"allow_unknown\": true},"
+  "  {\"code\": \"start_date\", \"type\": \"date\", \"text\": {\"nl\": \"Start?\"},"
+  "   \"min\": \"2020-01-01\", \"max\": \"2030-12-31\"}"
+  " ]}]}";
+
+static void
+test_registered_forms (void)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (registered_questionnaire, strlen (registered_questionnaire));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeQuestionnaire) questionnaire = intake_questionnaire_new_from_bytes (bytes, "brp.json", &error);
+  g_autoptr(IntakeSession) session = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2026, 11, 22, 10, 0, 0);
+  IntakeSecureBuffer *json = NULL;
+  const IntakeQuestion *birth, *first, *last, *start;
+  struct {
+    const char *date;
+    gboolean    birth_ok;   /* on birth_date, which allows unknown parts */
+    gboolean    start_ok;   /* on start_date, which does not */
+  } dates[] = {
+    { "1985-00-00", TRUE, FALSE },
+    { "1990-07-00", TRUE, FALSE },
+    { "1990-07-14", TRUE, FALSE },       /* before start_date's range */
+    { "2025-00-00", FALSE, FALSE },      /* unknown day and month, but too young */
+    { "1906-00-00", TRUE, FALSE },       /* 1906 reaches into the range: 22-11-1906 is 120 years back */
+    { "1990-00-14", FALSE, FALSE },      /* a day without a month is not a BRP form */
+    { "1990-13-00", FALSE, FALSE },
+    { "0000-00-00", FALSE, FALSE },
+    { "1990-02-30", FALSE, FALSE },
+    { "2024-05-00", FALSE, FALSE },      /* start_date does not allow an unknown day */
+    { "2024-05-17", FALSE, TRUE },
+  };
+
+  g_assert_no_error (error);
+  birth = intake_questionnaire_lookup_question (questionnaire, "birth_date");
+  start = intake_questionnaire_lookup_question (questionnaire, "start_date");
+  first = intake_questionnaire_lookup_question (questionnaire, "first_name");
+  last = intake_questionnaire_lookup_question (questionnaire, "last_name");
+  g_assert_true (birth->allow_unknown);
+  g_assert_false (start->allow_unknown);
+  g_assert_nonnull (first->none_option);
+  g_assert_null (last->none_option);
+  g_assert_cmpstr (intake_text_get (first->none_option, "nl"), ==, "Ik heb geen voornaam");
+
+  session = intake_session_new (questionnaire, "nl");
+  intake_session_set_now (session, now);
+  for (guint i = 0; i < G_N_ELEMENTS (dates); i++)
+    {
+      g_autoptr(IntakeAnswer) a = intake_answer_new_date (dates[i].date);
+
+      g_test_message ("date %s", dates[i].date);
+      g_assert_cmpint (intake_session_validate_answer (session, birth, a, NULL), ==, dates[i].birth_ok);
+      g_assert_cmpint (intake_session_validate_answer (session, start, a, NULL), ==, dates[i].start_ok);
+    }
+  {
+    g_autoptr(IntakeAnswer) a = intake_answer_new_date ("1905-00-00");
+
+    g_assert_false (intake_session_validate_answer (session, birth, a, &error));
+    g_assert_error (error, INTAKE_SESSION_ERROR, INTAKE_SESSION_ERROR_DATE_OUT_OF_RANGE);
+    g_clear_error (&error);
+  }
+
+  /* The empty string is "I have none", only where offered. */
+  {
+    g_autoptr(IntakeAnswer) none = intake_answer_new_text ("");
+
+    g_assert_true (intake_session_validate_answer (session, first, none, &error));
+    g_assert_no_error (error);
+    g_assert_false (intake_session_validate_answer (session, last, none, &error));
+    g_assert_error (error, INTAKE_SESSION_ERROR, INTAKE_SESSION_ERROR_EMPTY);
+    g_clear_error (&error);
+  }
+
+  /* Worded as on the ID: 00 for what is unknown, the question's own words
+   * for "I have none". */
+  {
+    IntakeAnswerWords words = { .yes = "ja", .no = "nee", .declined = "zeg ik liever niet" };
+    g_autoptr(IntakeAnswer) none = intake_answer_new_text ("");
+    g_autoptr(IntakeAnswer) year = intake_answer_new_date ("1985-00-00");
+    g_autoptr(IntakeAnswer) month = intake_answer_new_date ("1990-07-00");
+    g_autofree char *none_text = intake_answer_format (first, none, "nl", &words);
+    g_autofree char *year_text = intake_answer_format (birth, year, "nl", &words);
+    g_autofree char *month_text = intake_answer_format (birth, month, "nl", &words);
+
+    g_assert_cmpstr (none_text, ==, "Ik heb geen voornaam");
+    g_assert_cmpstr (year_text, ==, "00-00-1985");
+    g_assert_cmpstr (month_text, ==, "00-07-1990");
+  }
+
+  /* Carried as such in the finished session. */
+  g_assert_true (intake_session_go_first (session));
+  answer_to (session, "first_name", intake_answer_new_text (""));
+  answer_to (session, "last_name", intake_answer_new_text ("Haile"));
+  answer_to (session, "birth_date", intake_answer_new_date ("1985-00-00"));
+  g_assert_true (intake_session_skip (session, "start_date", &error));
+  g_assert_no_error (error);
+  json = intake_session_serialize (session, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (g_strstr_len ((const char *) json->data, json->len,
+                                  "\"answers\":{\"birth_date\":\"1985-00-00\",\"first_name\":\"\",\"last_name\":\"Haile\"}"));
+  intake_secure_buffer_free (json);
+}
+
+/* The progress only grows as the resident goes on: a question behind a
+ * condition counts once its condition has been decided; and in parts. */
+static void
+test_progress (Fixture       *f,
+               gconstpointer  data)
+{
+  IntakeSessionProgress p;
+  guint start_total;
+
+  /* Unconditional questions in unconditional sections: 12 of 23. */
+  g_assert_true (intake_session_go_first (f->session));
+  intake_session_get_progress (f->session, &p);
+  g_assert_cmpuint (p.position, ==, 1);
+  g_assert_cmpuint (p.section, ==, 1);
+  g_assert_cmpuint (p.n_sections, ==, 4);
+  start_total = p.total;
+  g_assert_cmpuint (start_total, ==, 12);
+
+  answer (f, "birth_date", intake_answer_new_date ("1980-05-17"));
+  g_assert_true (intake_session_go_next (f->session));       /* client_number */
+  g_assert_true (intake_session_go_next (f->session));       /* phone */
+  intake_session_get_progress (f->session, &p);
+  g_assert_cmpuint (p.total, ==, start_total);                /* email not yet decided */
+  g_assert_true (intake_session_go_next (f->session));       /* email: phone skipped, so shown */
+  assert_current (f, "email");
+  intake_session_get_progress (f->session, &p);
+  g_assert_cmpuint (p.total, ==, start_total + 1);
+  g_assert_cmpuint (p.position, ==, 4);
+
+  /* Going back never makes it smaller. */
+  g_assert_true (intake_session_go_previous (f->session));
+  intake_session_get_progress (f->session, &p);
+  g_assert_cmpuint (p.total, ==, start_total + 1);
+  g_assert_cmpuint (p.position, ==, 3);
+
+  /* A branch opened by an answer counts once it is passed. */
+  g_assert_true (intake_session_go_to (f->session, "worked_before", NULL));
+  answer (f, "worked_before", intake_answer_new_boolean (TRUE));
+  intake_session_get_progress (f->session, &p);
+  g_assert_cmpuint (p.section, ==, 2);
+  g_assert_true (intake_session_go_next (f->session));
+  assert_current (f, "last_sector");
+  intake_session_get_progress (f->session, &p);
+  /* email, last_sector; not yet work_confidence, which also looks at sectors_wanted */
+  g_assert_cmpuint (p.total, ==, start_total + 2);
+
+  /* Closing it again (a changed answer) is the one way it shrinks. */
+  answer (f, "worked_before", intake_answer_new_boolean (FALSE));
+  intake_session_get_progress (f->session, &p);
+  g_assert_cmpuint (p.total, ==, start_total + 1);
+}
+
 static void
 test_relative_dates_follow_clock (Fixture       *f,
                                   gconstpointer  data)
@@ -712,6 +893,7 @@ main (int    argc,
 
   g_test_add_func ("/session/new-destroy", test_new_destroy);
   g_test_add_func ("/session/new-undeclared-language", test_new_undeclared_language);
+  g_test_add_func ("/session/answers/registered-forms", test_registered_forms);
 #define ADD(path, func, lang) \
   g_test_add ("/session/" path, Fixture, lang, fixture_set_up, func, fixture_tear_down)
   ADD ("navigation/start", test_navigation_start, NULL);
@@ -721,6 +903,7 @@ main (int    argc,
   ADD ("answers/validation-errors", test_validation_errors, NULL);
   ADD ("answers/validation-accepts", test_validation_accepts, NULL);
   ADD ("answers/relative-dates-follow-clock", test_relative_dates_follow_clock, NULL);
+  ADD ("navigation/progress", test_progress, NULL);
   ADD ("answers/hidden-refused", test_answer_hidden_refused, NULL);
   ADD ("answers/skip", test_skip, NULL);
   ADD ("finish/check-complete", test_check_complete, NULL);

@@ -19,8 +19,23 @@
 /* ------------------------------------------------------------------ */
 /* Helpers                                                              */
 
+/* Version 1 of the shipped questionnaire, as it was published: the
+ * submissions made with it must stay readable after version 2
+ * (resources/questionnaires/history/). */
 static IntakeQuestionnaire *
 load_intake (void)
+{
+  g_autofree char *path = intake_test_source_path ("resources/questionnaires/history/intake-v1.json");
+  g_autoptr(GError) error = NULL;
+  IntakeQuestionnaire *q = intake_questionnaire_new_from_file (path, &error);
+
+  g_assert_no_error (error);
+  return q;
+}
+
+/* The current version. */
+static IntakeQuestionnaire *
+load_intake_current (void)
 {
   g_autofree char *path = intake_test_source_path ("resources/questionnaires/intake.json");
   g_autoptr(GError) error = NULL;
@@ -215,7 +230,6 @@ static const Malformed malformed[] = {
   { "question-code-invalid", WITH_ANSWERS ("\"Name\":\"x\""), INTAKE_SUBMISSION_ERROR_INVALID_VALUE },
   { "option-code-invalid", WITH_ANSWERS ("\"a\":[\"Bad code\"]"), INTAKE_SUBMISSION_ERROR_INVALID_VALUE },
   { "choices-empty", WITH_ANSWERS ("\"a\":[]"), INTAKE_SUBMISSION_ERROR_INVALID_VALUE },
-  { "answer-empty-string", WITH_ANSWERS ("\"a\":\"\""), INTAKE_SUBMISSION_ERROR_INVALID_VALUE },
   { "answer-null", WITH_ANSWERS ("\"a\":null"), INTAKE_SUBMISSION_ERROR_WRONG_TYPE },
   { "answer-object", WITH_ANSWERS ("\"a\":{}"), INTAKE_SUBMISSION_ERROR_WRONG_TYPE },
   { "answer-fraction", WITH_ANSWERS ("\"a\":2.5"), INTAKE_SUBMISSION_ERROR_WRONG_TYPE },
@@ -414,6 +428,9 @@ static const Inconsistent inconsistent[] = {
   { "unknown-option", MIN_ANSWERS ",\"housing\":\"castle\"", "", MIN_SKIPPED, "ar", "housing", INTAKE_SUBMISSION_ERROR_INVALID_ANSWER },
   { "wrong-type", MIN_ANSWERS ",\"energy\":\"high\"", "", MIN_SKIPPED, "ar", "energy", INTAKE_SUBMISSION_ERROR_INVALID_ANSWER },
   { "out-of-range", MIN_ANSWERS ",\"energy\":9", "", MIN_SKIPPED, "ar", "energy", INTAKE_SUBMISSION_ERROR_INVALID_ANSWER },
+  /* The empty string ("I have none") only where a question offers it. */
+  { "empty-text", "\"birth_date\":\"1990-03-15\",\"first_name\":\"Sara\",\"last_name\":\"\"", "", MIN_SKIPPED, "ar", NULL,
+    INTAKE_SUBMISSION_ERROR_INVALID_ANSWER },
   { "bad-date", "\"birth_date\":\"1990-02-30\",\"first_name\":\"Sara\",\"last_name\":\"Haddad\"", "", MIN_SKIPPED, "ar", NULL,
     INTAKE_SUBMISSION_ERROR_INVALID_ANSWER },
   { "too-young", "\"birth_date\":\"2020-01-01\",\"first_name\":\"Sara\",\"last_name\":\"Haddad\"", "", MIN_SKIPPED, "ar", NULL,
@@ -655,6 +672,112 @@ test_render_random_sessions (void)
 /* ------------------------------------------------------------------ */
 /* Versions                                                             */
 
+/* The shipped versions, both compiled in: a submission made with version 1
+ * and one made with version 2 (a birth date with an unknown day and month,
+ * no first name on the ID, the merged help question) are each found, checked
+ * and shown in Dutch with their own version. */
+static const IntakeTestSpec registered_session[] = {
+  { "first_name", "" },
+  { "last_name", "Tesfay" },
+  { "birth_date", "1985-00-00" },
+  { "preferred_language", "ti" },
+  { "ladder_now", "3" },
+  { "digital_skills", "phone_apps;email" },
+  { "support_wanted", "language_course;work_experience" },
+};
+
+static void
+test_versions_shipped (void)
+{
+  g_autoptr(IntakeQuestionnaire) v1 = load_intake ();
+  g_autoptr(IntakeQuestionnaire) v2 = load_intake_current ();
+  g_autoptr(IntakeQuestionnaireSet) set = intake_questionnaire_set_new ();
+  g_autoptr(IntakeSubmission) old_submission = intake_test_submit (v1, "ar", arabic_session, G_N_ELEMENTS (arabic_session), NULL);
+  g_autoptr(IntakeSubmission) new_submission = NULL;
+  g_autoptr(IntakeRendering) old_rendering = NULL;
+  g_autoptr(IntakeRendering) new_rendering = NULL;
+  g_autoptr(GError) error = NULL;
+  IntakeQuestionnaire *found;
+
+  g_assert_cmpuint (intake_questionnaire_get_version (v1), ==, 1);
+  g_assert_cmpuint (intake_questionnaire_get_version (v2), ==, 2);
+  g_assert_true (intake_questionnaire_set_add_builtin (set, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (intake_questionnaire_set_get_n_questionnaires (set), ==, 2);
+
+  found = intake_questionnaire_set_lookup_for_submission (set, old_submission, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (intake_questionnaire_get_hash (found), ==, intake_questionnaire_get_hash (v1));
+  old_rendering = intake_submission_render (old_submission, found, "nl", &error);
+  g_assert_no_error (error);
+  assert_row (old_rendering, "what_helps", INTAKE_ROW_DECLINED, "Wil ik liever niet zeggen");
+  assert_row (old_rendering, "birth_date", INTAKE_ROW_ANSWERED, "15-03-1990");
+
+  /* Version 2: the session is skipped where the spec says nothing. */
+  {
+    g_autoptr(IntakeSession) session = intake_session_new (v2, "ti");
+    g_autoptr(GDateTime) now = g_date_time_new_utc (2026, 11, 22, 10, 31, 7);
+    g_autoptr(IntakeSecureBuffer) plaintext = NULL;
+    const IntakeQuestion *question;
+
+    intake_session_set_now (session, now);
+    g_assert_true (intake_session_go_first (session));
+    while ((question = intake_session_get_current (session)) != NULL)
+      {
+        const char *value = NULL;
+
+        for (guint i = 0; i < G_N_ELEMENTS (registered_session); i++)
+          if (g_str_equal (registered_session[i].code, question->code))
+            value = registered_session[i].value;
+        if (value != NULL)
+          intake_session_set_answer (session, question->code,
+                                     intake_test_answer_from_spec (question, value), &error);
+        else
+          intake_session_skip (session, question->code, &error);
+        g_assert_no_error (error);
+        if (!intake_session_go_next (session))
+          break;
+      }
+    plaintext = intake_session_serialize (session, &error);
+    g_assert_no_error (error);
+    new_submission = intake_submission_new_from_secure (plaintext, &error);
+    g_assert_no_error (error);
+  }
+  found = intake_questionnaire_set_lookup_for_submission (set, new_submission, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (intake_questionnaire_get_hash (found), ==, intake_questionnaire_get_hash (v2));
+  g_assert_true (intake_submission_check (new_submission, found, &error));
+  g_assert_no_error (error);
+  new_rendering = intake_submission_render (new_submission, found, "nl", &error);
+  g_assert_no_error (error);
+  assert_row (new_rendering, "first_name", INTAKE_ROW_ANSWERED, "Er staat geen voornaam op mijn identiteitsbewijs");
+  assert_row (new_rendering, "birth_date", INTAKE_ROW_ANSWERED, "00-00-1985");
+  assert_row (new_rendering, "digital_skills", INTAKE_ROW_ANSWERED,
+              "Bellen, berichten sturen en apps gebruiken; Een e-mail lezen en versturen");
+  assert_row (new_rendering, "support_wanted", INTAKE_ROW_ANSWERED,
+              "Een cursus Nederlands; Een plek om werkervaring op te doen");
+  g_assert_null (find_row (new_rendering, "what_helps"));
+
+  /* Version 1 had no unknown day or month, nor "no first name". */
+  {
+    static const IntakeTestSpec v1_brp[] = {
+      { "first_name", "Sara" }, { "last_name", "Haddad" }, { "birth_date", "1990-03-15" },
+    };
+    g_autofree char *json = NULL;
+    g_autoptr(IntakeSubmission) submission = intake_test_submit (v1, "ar", v1_brp, G_N_ELEMENTS (v1_brp), &json);
+    g_autoptr(GString) changed = g_string_new (json);
+    g_autoptr(IntakeSubmission) brp = NULL;
+
+    /* The same session with a BRP date, as a kiosk of version 1 never wrote it. */
+    g_assert_true (intake_submission_check (submission, v1, &error));
+    g_assert_cmpuint (g_string_replace (changed, "\"1990-03-15\"", "\"1985-00-00\"", 1), ==, 1);
+    brp = parse_string (changed->str, &error);
+    g_assert_no_error (error);
+    g_assert_false (intake_submission_check (brp, v1, &error));
+    g_assert_error (error, INTAKE_SUBMISSION_ERROR, INTAKE_SUBMISSION_ERROR_INVALID_ANSWER);
+  }
+}
+
 static void
 test_versions_render (void)
 {
@@ -799,6 +922,7 @@ main (int   argc,
   g_test_add_func ("/review/submission/render/staff-language", test_render_staff_language);
   g_test_add_func ("/review/submission/render/random", test_render_random_sessions);
   g_test_add_func ("/review/submission/versions/render", test_versions_render);
+  g_test_add_func ("/review/submission/versions/shipped", test_versions_shipped);
   g_test_add_func ("/review/submission/versions/lookup-errors", test_versions_lookup_errors);
   g_test_add_func ("/review/submission/finalize", test_objects_finalize);
 

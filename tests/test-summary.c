@@ -15,8 +15,23 @@
 /* ------------------------------------------------------------------ */
 /* Helpers (as in test-submission.c)                                    */
 
+/* Version 1 of the shipped questionnaire, as it was published: the
+ * submissions made with it must stay readable after version 2
+ * (resources/questionnaires/history/). */
 static IntakeQuestionnaire *
 load_intake (void)
+{
+  g_autofree char *path = intake_test_source_path ("resources/questionnaires/history/intake-v1.json");
+  g_autoptr(GError) error = NULL;
+  IntakeQuestionnaire *q = intake_questionnaire_new_from_file (path, &error);
+
+  g_assert_no_error (error);
+  return q;
+}
+
+/* The current version. */
+static IntakeQuestionnaire *
+load_intake_current (void)
 {
   g_autofree char *path = intake_test_source_path ("resources/questionnaires/intake.json");
   g_autoptr(GError) error = NULL;
@@ -301,6 +316,40 @@ test_summary_rules_match_intake (void)
   g_assert_no_error (error);
 }
 
+/* Version 2 lost main_goal and what_helps; their rules stay for the
+ * submissions made with version 1, and the rules fit version 2. */
+static void
+test_summary_rules_match_current (void)
+{
+  g_autoptr(IntakeQuestionnaire) q = load_intake_current ();
+  g_autoptr(GError) error = NULL;
+  static const IntakeTestSpec specs[] = {
+    { "first_name", "" }, { "last_name", "Tesfay" }, { "birth_date", "1985-00-00" },
+    { "work_importance", "9" }, { "support_wanted", "work_experience;health" },
+  };
+  g_autoptr(IntakeSubmission) submission = intake_test_submit (q, "ti", specs, G_N_ELEMENTS (specs), NULL);
+  g_autoptr(IntakeSummary) summary = NULL;
+  gboolean motivation = FALSE, support = FALSE;
+
+  g_assert_null (intake_questionnaire_lookup_question (q, "main_goal"));
+  g_assert_true (intake_summary_check_rules (q, &error));
+  g_assert_no_error (error);
+
+  summary = intake_summary_new (submission, q, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < intake_summary_get_n_lines (summary); i++)
+    {
+      const IntakeSummaryLine *line = intake_summary_get_line (summary, i);
+
+      if (line->topic == INTAKE_SUMMARY_MOTIVATION)
+        motivation = g_str_equal (line->text, "Hoe belangrijk is werk nu voor u? — 9 (van 0 'Helemaal niet belangrijk' tot 10 'Heel belangrijk')");
+      if (line->topic == INTAKE_SUMMARY_SUPPORT)
+        support = g_str_equal (line->text, "Welke hulp wilt u graag krijgen? — Een plek om werkervaring op te doen; Steun voor mijn gezondheid");
+    }
+  g_assert_true (motivation);
+  g_assert_true (support);
+}
+
 static void
 test_summary_rules_mismatch (void)
 {
@@ -391,6 +440,7 @@ main (int   argc,
   g_test_add_func ("/review/summary/no-barrier-answers", test_summary_no_barrier_answers);
   g_test_add_func ("/review/summary/no-scores-or-tracks", test_summary_no_scores_or_tracks);
   g_test_add_func ("/review/summary/rules/match-intake", test_summary_rules_match_intake);
+  g_test_add_func ("/review/summary/rules/match-current", test_summary_rules_match_current);
   g_test_add_func ("/review/summary/rules/mismatch", test_summary_rules_mismatch);
   g_test_add_func ("/review/summary/errors", test_summary_errors);
 

@@ -1814,7 +1814,9 @@ test_e2e_tls (Fixture       *f,
   code = enroll_code (s, "Vaals", NULL);
   fingerprint = intake_enroll_blocking (f->state_dir, s->url, code, INTAKE_ENROLL_NONE, NULL, &error);
   g_assert_null (fingerprint);
-  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK);
+  /* A trust failure, not "cannot be reached": waiting would not help. */
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_UNTRUSTED);
+  g_assert_nonnull (strstr (error->message, "not trusted"));
   g_clear_error (&error);
 
   /* The untrusted attempt never reached the enrollment: the code still works. */
@@ -1827,7 +1829,10 @@ test_e2e_tls (Fixture       *f,
   sync = intake_sync_new (kiosk);
   g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 3, 3, &error), ==, 3);
   g_assert_false (intake_sync_now_blocking (sync, NULL, &error));
-  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK);
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_UNTRUSTED);
+  g_assert_cmpint (intake_sync_get_status (sync), ==, INTAKE_SYNC_STATUS_UNTRUSTED);
+  g_assert_nonnull (strstr (intake_sync_status_to_string (intake_sync_get_status (sync), "nl"),
+                            "certificaat wordt niet vertrouwd"));
   g_clear_error (&error);
 
   g_assert_true (intake_sync_set_tls_ca_file (sync, s->tls_cert, &error));

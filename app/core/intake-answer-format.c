@@ -196,14 +196,19 @@ intake_answer_format (const IntakeQuestion    *question,
       break;
 
     case INTAKE_ANSWER_TEXT:
-      g_string_append (out, intake_answer_get_string (answer));
+      /* "I have none": the question's own words for it. */
+      if (intake_answer_get_string (answer)[0] == '\0' && q->none_option != NULL)
+        g_string_append (out, intake_text_get (q->none_option, language));
+      else
+        g_string_append (out, intake_answer_get_string (answer));
       break;
 
     case INTAKE_ANSWER_DATE:
       {
         const char *iso = intake_answer_get_string (answer);
 
-        /* A checked "YYYY-MM-DD", shown day-month-year as on Dutch letters. */
+        /* A checked "YYYY-MM-DD", shown day-month-year as on Dutch letters;
+         * an unknown day or month stays 00, as the BRP writes it (00-00-1985). */
         if (strlen (iso) == 10)
           g_string_append_printf (out, "%.2s-%.2s-%.4s", iso + 8, iso + 5, iso);
         else

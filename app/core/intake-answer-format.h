@@ -39,8 +39,10 @@ typedef struct {
 
 /* The answer to @question in words: option labels (in the question's order
  * for a multiple choice), yes or no, the scale value, a number with its unit,
- * a date as dd-mm-yyyy, the rung, the text exactly as written, or the
- * declined or not-answered words. The questionnaire's texts are taken in
+ * a date as dd-mm-yyyy (an unknown day or month as 00, the BRP's form:
+ * 00-00-1985), the rung, the text exactly as written (the question's
+ * none_option text for the empty answer "I have none"), or the declined or
+ * not-answered words. The questionnaire's texts are taken in
  * @language; @answer may be NULL (not answered). */
 char *intake_answer_format (const IntakeQuestion    *question,
                             const IntakeAnswer      *answer,

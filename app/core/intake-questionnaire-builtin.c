@@ -13,6 +13,7 @@
 
 #define BUILTIN_DIR "/org/intakekiosk/core/questionnaires"
 #define BUILTIN_QUESTIONNAIRE BUILTIN_DIR "/intake.json"
+#define BUILTIN_HISTORY BUILTIN_DIR "/history"
 
 IntakeQuestionnaire *
 intake_questionnaire_new_builtin (GError **error)
@@ -28,4 +29,35 @@ intake_questionnaire_new_builtin (GError **error)
   /* Its recordings are in the same resource, beside it. */
   return intake_questionnaire_new_from_bundle (bytes, "built-in questionnaire", NULL,
                                                intake_core_get_resource (), BUILTIN_DIR, error);
+}
+
+GPtrArray *
+intake_questionnaire_list_builtin_versions (GError **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+  g_auto(GStrv) names = NULL;
+  IntakeQuestionnaire *current;
+
+  names = g_resource_enumerate_children (intake_core_get_resource (), BUILTIN_HISTORY,
+                                         G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (names == NULL)
+    return NULL;
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_path ("/", BUILTIN_HISTORY, names[i], NULL);
+      g_autoptr(GBytes) bytes = NULL;
+      IntakeQuestionnaire *questionnaire;
+
+      if (!(bytes = g_resource_lookup_data (intake_core_get_resource (), path,
+                                            G_RESOURCE_LOOKUP_FLAGS_NONE, error)) ||
+          !(questionnaire = intake_questionnaire_new_from_bundle (bytes, names[i], NULL,
+                                                                  intake_core_get_resource (),
+                                                                  BUILTIN_DIR, error)))
+        return NULL;
+      g_ptr_array_add (list, questionnaire);
+    }
+  if (!(current = intake_questionnaire_new_builtin (error)))
+    return NULL;
+  g_ptr_array_add (list, current);
+  return g_steal_pointer (&list);
 }

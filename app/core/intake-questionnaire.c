@@ -145,9 +145,9 @@ static const char * const single_choice_keys[] = { COMMON_QUESTION_KEYS, "option
 static const char * const multiple_choice_keys[] = { COMMON_QUESTION_KEYS, "options", "min_selected", "max_selected", NULL };
 static const char * const scale_keys[] = { COMMON_QUESTION_KEYS, "min", "max", "min_label", "max_label", NULL };
 static const char * const yes_no_keys[] = { COMMON_QUESTION_KEYS, NULL };
-static const char * const short_text_keys[] = { COMMON_QUESTION_KEYS, "max_length", "text_kind", NULL };
+static const char * const short_text_keys[] = { COMMON_QUESTION_KEYS, "max_length", "text_kind", "none_option", NULL };
 static const char * const number_keys[] = { COMMON_QUESTION_KEYS, "min", "max", "unit", NULL };
-static const char * const date_keys[] = { COMMON_QUESTION_KEYS, "min", "max", NULL };
+static const char * const date_keys[] = { COMMON_QUESTION_KEYS, "min", "max", "allow_unknown", NULL };
 static const char * const ladder_keys[] = { COMMON_QUESTION_KEYS, "rungs", NULL };
 
 static const char * const * const question_keys[] = {
@@ -2092,7 +2092,7 @@ parse_type_specific (Loader          *l,
                            "\"%s\" is not a text kind; use text, email, phone or digits", kind);
             q->text_kind = i;
           }
-        return TRUE;
+        return get_text (l, object, path, "none_option", FALSE, &q->none_option, error);
       }
 
     case INTAKE_QUESTION_TYPE_DATE:
@@ -2124,7 +2124,7 @@ parse_type_specific (Loader          *l,
             return fail (l, error, INTAKE_QUESTIONNAIRE_ERROR_BAD_RANGE, max_path,
                          "max \"%s\" is before min \"%s\"; make min <= max", q->date_max, q->date_min);
           }
-        return TRUE;
+        return get_bool (l, object, path, "allow_unknown", &q->allow_unknown, error);
       }
 
     case INTAKE_QUESTION_TYPE_LADDER:
@@ -2872,4 +2872,18 @@ intake_questionnaire_count_interface_audio (IntakeQuestionnaire *self,
   g_return_val_if_fail (INTAKE_IS_QUESTIONNAIRE (self), 0);
   table = lang != NULL ? g_hash_table_lookup (self->interface_audio, lang) : NULL;
   return table != NULL ? g_hash_table_size (table) : 0;
+}
+
+int
+intake_condition_get_last_question (const IntakeCondition *condition)
+{
+  int last = -1;
+
+  if (condition == NULL)
+    return -1;
+  if (condition->question != NULL)
+    last = (int) condition->question->index;
+  for (guint i = 0; i < condition->n_children; i++)
+    last = MAX (last, intake_condition_get_last_question (condition->children[i]));
+  return last;
 }

@@ -160,10 +160,17 @@ typedef struct {
   /* short_text */
   guint               max_length;
   IntakeTextKind      text_kind;
+  /* The answer "I have none" (e.g. no first name on the ID): chosen, the
+   * answer is the empty string. Nullable: not offered. */
+  IntakeText         *none_option;
 
   /* date: date expressions, see intake_date_expression_evaluate() */
   char               *date_min;
   char               *date_max;
+  /* The day, or the day and the month, may be unknown: "YYYY-MM-00" and
+   * "YYYY-00-00", as the municipal register (BRP) writes 00-07-1990 and
+   * 00-00-1985. */
+  gboolean            allow_unknown;
 
   /* ladder: rung 1 ... rung 6 */
   IntakeText         *rungs[INTAKE_LADDER_RUNGS];
@@ -201,6 +208,11 @@ IntakeQuestionnaire   *intake_questionnaire_new_from_bundle     (GBytes         
  * intake.json): what a kiosk uses until the office signs another, and what
  * reviewers read submissions made under it with. */
 IntakeQuestionnaire   *intake_questionnaire_new_builtin         (GError              **error);
+/* Every version compiled in (IntakeQuestionnaire, transfer full): the
+ * earlier published ones (resources/questionnaires/history/) and the
+ * current one, last. The review side reads each submission with the
+ * version it names. */
+GPtrArray             *intake_questionnaire_list_builtin_versions (GError            **error);
 
 const char            *intake_questionnaire_get_id              (IntakeQuestionnaire  *self);
 guint32                intake_questionnaire_get_version         (IntakeQuestionnaire  *self);
@@ -299,6 +311,11 @@ gboolean               intake_date_expression_evaluate          (const char     
  * is hidden, skipped or declined: all mean "no real answer"). */
 typedef const IntakeAnswer *(*IntakeAnswerLookupFunc) (guint    question_index,
                                                        gpointer user_data);
+
+/* The highest question index @condition looks at (-1 for NULL). Conditions
+ * only look at earlier questions, so a resident who has passed that question
+ * has decided whether the condition holds. */
+int                    intake_condition_get_last_question       (const IntakeCondition *condition);
 
 /* Evaluates @condition; comparisons on a question without a real answer are false. */
 gboolean               intake_condition_evaluate                (const IntakeCondition *condition,

@@ -88,6 +88,12 @@ random_date (IntakeSession        *session,
   if (span > 2)
     g_date_add_days (&min, 1 + g_rand_int_range (rand, 0, span - 1));
 
+  /* Sometimes a date as the BRP registers it when the day, or the day and
+   * the month, are not known (a year in the middle of the range). */
+  if (question->allow_unknown && span > 800 && g_rand_int_range (rand, 0, 8) == 0)
+    return g_strdup_printf ("%04u-%02u-00", g_date_get_year (&min),
+                            g_rand_boolean (rand) ? 0u : (guint) g_date_get_month (&min));
+
   return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (&min),
                           g_date_get_month (&min), g_date_get_day (&min));
 }
@@ -138,7 +144,12 @@ intake_random_answer_new (IntakeSession        *session,
 
     case INTAKE_QUESTION_TYPE_SHORT_TEXT:
       {
-        g_autofree char *text = random_text (question, rand);
+        g_autofree char *text = NULL;
+
+        /* "I have none" (one name only), now and then where offered. */
+        if (question->none_option != NULL && g_rand_int_range (rand, 0, 8) == 0)
+          return intake_answer_new_text ("");
+        text = random_text (question, rand);
 
         return intake_answer_new_text (text);
       }

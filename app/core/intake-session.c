@@ -26,6 +26,9 @@ struct _IntakeSession {
   IntakeAnswer        **answers;      /* by question index */
   /* BEFORE_START, a question index, or n_questions (the end). */
   int                   position;
+  /* The furthest position reached: every question before it has been
+   * passed (answered, declined or skipped). */
+  int                   furthest;
 };
 
 G_DEFINE_FINAL_TYPE (IntakeSession, intake_session, G_TYPE_OBJECT)
@@ -228,6 +231,11 @@ validate_text (const IntakeQuestion  *q,
 {
   gboolean blank = TRUE;
 
+  /* "I have none" (no first name on the ID): the empty string, and only
+   * where the question offers it. */
+  if (text[0] == '\0' && q->none_option != NULL)
+    return TRUE;
+
   if (!g_utf8_validate (text, -1, NULL))
     {
       g_set_error (error, INTAKE_SESSION_ERROR, INTAKE_SESSION_ERROR_INVALID_TEXT,
@@ -364,6 +372,37 @@ validate_choices (const IntakeQuestion  *q,
   return TRUE;
 }
 
+/* A date the municipal register (BRP) may hold when the day, or the day and
+ * the month, of a birth are not known: "1990-07-00", "1985-00-00". Sets
+ * @out_first and @out_last to the first and last days it can stand for.
+ * FALSE for anything else, "1990-00-14" included (a known day in an
+ * unknown month is not a BRP form). */
+static gboolean
+parse_partial_date (const char *text,
+                    GDate      *out_first,
+                    GDate      *out_last)
+{
+  guint year, month, day;
+
+  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+    return FALSE;
+  for (guint i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
+      return FALSE;
+  year = g_ascii_strtoull (text, NULL, 10);
+  month = (text[5] - '0') * 10 + (text[6] - '0');
+  day = (text[8] - '0') * 10 + (text[9] - '0');
+  if (day != 0 || !g_date_valid_year (year) || (month != 0 && !g_date_valid_month (month)))
+    return FALSE;
+
+  g_date_clear (out_first, 1);
+  g_date_clear (out_last, 1);
+  g_date_set_dmy (out_first, 1, month != 0 ? month : G_DATE_JANUARY, year);
+  g_date_set_dmy (out_last, 1, month != 0 ? month : G_DATE_DECEMBER, year);
+  g_date_set_day (out_last, g_date_get_days_in_month (g_date_get_month (out_last), year));
+  return TRUE;
+}
+
 static gboolean
 validate_date (IntakeSession         *self,
                const IntakeQuestion  *q,
@@ -371,16 +410,24 @@ validate_date (IntakeSession         *self,
                GError               **error)
 {
   g_autoptr(GDateTime) now = get_now (self);
-  GDate date, min, max;
+  GDate first, last, min, max;
   char min_text[16], max_text[16];
 
-  /* Only the plain form: an answer is never "today" or relative. */
-  if (!g_ascii_isdigit (text[0]) || !intake_date_expression_evaluate (text, now, &date))
+  /* Only the plain form: an answer is never "today" or relative. A
+   * question that allows it takes an unknown day or month as 00. */
+  if (q->allow_unknown && parse_partial_date (text, &first, &last))
+    ;
+  else if (!g_ascii_isdigit (text[0]) || !intake_date_expression_evaluate (text, now, &first))
     {
       g_set_error (error, INTAKE_SESSION_ERROR, INTAKE_SESSION_ERROR_INVALID_DATE,
-                   "The answer to \"%s\" is not a date; give a real date as YYYY-MM-DD", q->code);
+                   q->allow_unknown
+                   ? "The answer to \"%s\" is not a date; give a real date as YYYY-MM-DD, with "
+                     "00 for an unknown day, or for an unknown day and month"
+                   : "The answer to \"%s\" is not a date; give a real date as YYYY-MM-DD", q->code);
       return FALSE;
     }
+  else
+    last = first;
 
   /* The bounds were valid when loading; a relative bound can only leave
    * GDate's range in the very far future. */
@@ -392,7 +439,8 @@ validate_date (IntakeSession         *self,
       return FALSE;
     }
 
-  if (g_date_compare (&date, &min) < 0 || g_date_compare (&date, &max) > 0)
+  /* A partly known date is in range when one of the days it can stand for is. */
+  if (g_date_compare (&last, &min) < 0 || g_date_compare (&first, &max) > 0)
     {
       g_date_strftime (min_text, sizeof min_text, "%Y-%m-%d", &min);
       g_date_strftime (max_text, sizeof max_text, "%Y-%m-%d", &max);
@@ -599,6 +647,7 @@ set_position (IntakeSession *self,
   if (self->position == position)
     return;
   self->position = position;
+  self->furthest = MAX (self->furthest, position);
   emit_changed (self);
 }
 
@@ -746,6 +795,54 @@ intake_session_get_n_visible (IntakeSession *self)
     if (visible[i])
       n++;
   return n;
+}
+
+/* Counted in the progress: asked of everyone, or opened by answers given. */
+static gboolean
+counted (IntakeSession        *self,
+         const gboolean       *visible,
+         const IntakeQuestion *q)
+{
+  const IntakeSection *section = intake_questionnaire_get_section (self->questionnaire, q->section);
+  int last = MAX (intake_condition_get_last_question (q->visible_if),
+                  intake_condition_get_last_question (section->visible_if));
+
+  if (!visible[q->index])
+    return FALSE;
+  /* The current question always counts: the resident sees it. */
+  return last < 0 || last < self->furthest || (int) q->index == self->position;
+}
+
+void
+intake_session_get_progress (IntakeSession         *self,
+                             IntakeSessionProgress *out)
+{
+  g_autofree gboolean *visible = NULL;
+  guint last_section = G_MAXUINT;
+
+  g_return_if_fail (INTAKE_IS_SESSION (self));
+  g_return_if_fail (out != NULL);
+
+  *out = (IntakeSessionProgress) { 0, 0, 0, 0 };
+  visible = visibility_new (self);
+  for (guint i = 0; i < self->n_questions; i++)
+    {
+      const IntakeQuestion *q = intake_questionnaire_get_question (self->questionnaire, i);
+
+      if (!counted (self, visible, q))
+        continue;
+      out->total++;
+      if (q->section != last_section)
+        {
+          out->n_sections++;
+          last_section = q->section;
+        }
+      if ((int) i == self->position)
+        {
+          out->position = out->total;
+          out->section = out->n_sections;
+        }
+    }
 }
 
 GPtrArray *
@@ -1011,6 +1108,7 @@ intake_session_wipe (IntakeSession *self)
     clear_answer (self, i);
   g_clear_pointer (&self->started_at, g_date_time_unref);
   self->position = BEFORE_START;
+  self->furthest = BEFORE_START;
   emit_changed (self);
 }
 
@@ -1178,4 +1276,5 @@ static void
 intake_session_init (IntakeSession *self)
 {
   self->position = BEFORE_START;
+  self->furthest = BEFORE_START;
 }

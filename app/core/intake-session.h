@@ -101,6 +101,29 @@ gboolean               intake_session_is_visible       (IntakeSession         *s
  * before the first question, at the end, or on a hidden question. */
 guint                  intake_session_get_position     (IntakeSession         *self);
 guint                  intake_session_get_n_visible    (IntakeSession         *self);
+/**
+ * IntakeSessionProgress:
+ * @position: 1-based place of the current question among the counted ones;
+ *   0 when not on a question
+ * @total: the questions counted: those every resident is asked, and those
+ *   an answer the resident already gave opened (a question behind a
+ *   condition counts once the resident has passed every question its
+ *   condition looks at). Going on never makes it smaller; only changing an
+ *   earlier answer that closes a branch does.
+ * @section: 1-based place of the current question's section among the
+ *   sections with a counted question ("part 3 of 9")
+ * @n_sections: those sections
+ */
+typedef struct {
+  guint position;
+  guint total;
+  guint section;
+  guint n_sections;
+} IntakeSessionProgress;
+
+void                   intake_session_get_progress     (IntakeSession         *self,
+                                                        IntakeSessionProgress *out);
+
 /* The visible questions (const IntakeQuestion *) in order; free the array only. */
 GPtrArray             *intake_session_list_visible     (IntakeSession         *self);
 

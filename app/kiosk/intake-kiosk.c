@@ -660,12 +660,12 @@ intake_kiosk_check_storage (IntakeKiosk  *self,
   return TRUE;
 }
 
-gboolean
+gint64
 intake_kiosk_request_help (IntakeKiosk  *self,
                            const char   *language,
                            GError      **error)
 {
-  g_return_val_if_fail (INTAKE_IS_KIOSK (self), FALSE);
+  g_return_val_if_fail (INTAKE_IS_KIOSK (self), 0);
 
   return intake_outbox_add_help_request (self->outbox, g_get_real_time () / G_USEC_PER_SEC,
                                          language != NULL ? language : "", error);

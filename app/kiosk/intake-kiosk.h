@@ -81,7 +81,10 @@ char                *intake_kiosk_submit                (IntakeKiosk   *self,
  * when its state directory has less than 16 MiB free. */
 gboolean             intake_kiosk_check_storage         (IntakeKiosk   *self,
                                                          GError       **error);
-gboolean             intake_kiosk_request_help          (IntakeKiosk   *self,
+/* Records that a resident asked for help (time and language, nothing
+ * personal); returns the request's id (> 0), 0 with @error. The sync
+ * engine sends it (intake_sync_send_help_async() at once). */
+gint64               intake_kiosk_request_help          (IntakeKiosk   *self,
                                                          const char    *language,
                                                          GError       **error);
 

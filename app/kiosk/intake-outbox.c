@@ -792,7 +792,7 @@ intake_outbox_get_db (IntakeOutbox *self)
   return self->db;
 }
 
-gboolean
+gint64
 intake_outbox_add_help_request (IntakeOutbox  *self,
                                 gint64         now,
                                 const char    *language,
@@ -801,16 +801,19 @@ intake_outbox_add_help_request (IntakeOutbox  *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  g_return_val_if_fail (INTAKE_IS_OUTBOX (self), FALSE);
-  g_return_val_if_fail (language != NULL, FALSE);
+  g_return_val_if_fail (INTAKE_IS_OUTBOX (self), 0);
+  g_return_val_if_fail (language != NULL, 0);
 
   if (!(stmt = prepare (self, "INSERT INTO help_requests (created_at, language) VALUES (?1, ?2)", error)))
-    return FALSE;
+    return 0;
   sqlite3_bind_int64 (stmt, 1, now);
   sqlite3_bind_text (stmt, 2, language, -1, SQLITE_STATIC);
   if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
-    return set_sqlite_error (error, self->db, rc, "recording a help request");
-  return TRUE;
+    {
+      set_sqlite_error (error, self->db, rc, "recording a help request");
+      return 0;
+    }
+  return sqlite3_last_insert_rowid (self->db);
 }
 
 GArray *
@@ -825,7 +828,7 @@ intake_outbox_list_help_requests (IntakeOutbox  *self,
   g_return_val_if_fail (INTAKE_IS_OUTBOX (self), NULL);
 
   if (!(stmt = prepare (self,
-                        "SELECT id, created_at, language, resolved_at FROM help_requests"
+                        "SELECT id, created_at, language, resolved_at, sent_at FROM help_requests"
                         " WHERE ?1 = 0 OR resolved_at IS NULL ORDER BY created_at DESC, id DESC",
                         error)))
     return NULL;
@@ -838,6 +841,7 @@ intake_outbox_list_help_requests (IntakeOutbox  *self,
       request.created_at = sqlite3_column_int64 (stmt, 1);
       g_strlcpy (request.language, (const char *)sqlite3_column_text (stmt, 2), sizeof request.language);
       request.resolved_at = sqlite3_column_int64 (stmt, 3);
+      request.sent_at = sqlite3_column_int64 (stmt, 4);
       g_array_append_val (list, request);
     }
   if (rc != SQLITE_DONE)
@@ -860,7 +864,7 @@ intake_outbox_list_unsent_help_requests (IntakeOutbox  *self,
   g_return_val_if_fail (INTAKE_IS_OUTBOX (self), NULL);
 
   if (!(stmt = prepare (self,
-                        "SELECT id, created_at, language, resolved_at FROM help_requests"
+                        "SELECT id, created_at, language, resolved_at, sent_at FROM help_requests"
                         " WHERE sent_at IS NULL ORDER BY id LIMIT ?1",
                         error)))
     return NULL;
@@ -873,6 +877,7 @@ intake_outbox_list_unsent_help_requests (IntakeOutbox  *self,
       request.created_at = sqlite3_column_int64 (stmt, 1);
       g_strlcpy (request.language, (const char *)sqlite3_column_text (stmt, 2), sizeof request.language);
       request.resolved_at = sqlite3_column_int64 (stmt, 3);
+      request.sent_at = sqlite3_column_int64 (stmt, 4);
       g_array_append_val (list, request);
     }
   if (rc != SQLITE_DONE)

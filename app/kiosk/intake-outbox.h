@@ -57,6 +57,7 @@ typedef struct {
   gint64 created_at;
   char   language[16];
   gint64 resolved_at;        /* 0 while open */
+  gint64 sent_at;            /* when the back office acknowledged it; 0 while not */
 } IntakeHelpRequest;
 
 typedef struct {
@@ -126,8 +127,9 @@ gint64            intake_outbox_purge_delivered    (IntakeOutbox        *self,
                                                     gint64               delivered_before,
                                                     GError             **error);
 
-/* Help requests: a resident asked for help or an interpreter. */
-gboolean          intake_outbox_add_help_request      (IntakeOutbox        *self,
+/* Help requests: a resident asked for help or an interpreter. Returns the
+ * request's id (> 0), or 0 with @error. */
+gint64            intake_outbox_add_help_request      (IntakeOutbox        *self,
                                                        gint64               now,
                                                        const char          *language,
                                                        GError             **error);

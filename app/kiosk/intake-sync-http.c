@@ -29,7 +29,7 @@ set_sync_error (GError **error,
   switch ((IntakeHttpError) http_error->code)
     {
     case INTAKE_HTTP_ERROR_TLS:
-      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NETWORK,
+      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_UNTRUSTED,
                    "the server's certificate is not trusted (a wrong server address, or a CA "
                    "this kiosk was not given with --tls-ca): %s", http_error->message);
       break;

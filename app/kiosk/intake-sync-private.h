@@ -29,8 +29,9 @@ void                intake_sync_request_async   (SoupSession            *session
                                                  GCancellable           *cancellable,
                                                  GAsyncReadyCallback     callback,
                                                  gpointer                user_data);
-/* Transport failures become INTAKE_SYNC_ERROR_NETWORK (an answer too large:
- * _BAD_RESPONSE); cancellation stays G_IO_ERROR_CANCELLED. */
+/* Transport failures become INTAKE_SYNC_ERROR_NETWORK (an untrusted TLS
+ * certificate: _UNTRUSTED; an answer too large: _BAD_RESPONSE); cancellation
+ * stays G_IO_ERROR_CANCELLED. */
 IntakeHttpResponse *intake_sync_request_finish  (GAsyncResult           *result,
                                                  GError                **error);
 /* TRUE for 200; otherwise the error the kiosk acts on (_CLOCK, _REFUSED,

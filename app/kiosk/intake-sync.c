@@ -121,6 +121,9 @@ static const StatusText status_texts[] = {
   { INTAKE_SYNC_STATUS_BAD_RECEIPT,
     "The office server's confirmations cannot be verified, so nothing is marked as delivered. Check the server address or enroll the kiosk again.",
     "De bevestigingen van de server van het kantoor kloppen niet, daarom wordt niets als afgeleverd gemarkeerd. Controleer het serveradres of meld de kiosk opnieuw aan." },
+  { INTAKE_SYNC_STATUS_UNTRUSTED,
+    "The office server was reached, but its security certificate is not trusted, so nothing is sent. Check the server address and the certificate; submissions are kept safely on this kiosk.",
+    "De server van het kantoor is bereikbaar, maar het beveiligingscertificaat wordt niet vertrouwd, daarom wordt niets verstuurd. Controleer het serveradres en het certificaat; inzendingen blijven veilig op deze kiosk." },
   { INTAKE_SYNC_STATUS_REJECTED,
     "The office server refused some submissions. They are kept on this kiosk and retried later; tell the office.",
     "De server van het kantoor heeft sommige inzendingen geweigerd. Ze blijven op deze kiosk en worden later opnieuw verstuurd; meld dit aan het kantoor." },
@@ -921,8 +924,67 @@ purge_delivered (IntakeSync *self)
     g_debug ("Deleted %" G_GINT64_FORMAT " delivered envelopes past their grace period", purged);
 }
 
-/* Help requests (time and language only) go after the envelopes. A failure
- * here does not fail the pass: they stay unsent and go with the next one. */
+/* The body of POST /v1/help-requests with every help request the server has
+ * not acknowledged yet (time and language only), and their outbox ids in
+ * @out_ids; NULL (no error) when there are none. */
+static GBytes *
+help_requests_body (IntakeSync  *self,
+                    GArray     **out_ids,
+                    GError     **error)
+{
+  g_autoptr(GArray) requests = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  *out_ids = NULL;
+  requests = intake_outbox_list_unsent_help_requests (intake_kiosk_get_outbox (self->kiosk),
+                                                      INTAKE_PROTOCOL_MAX_BATCH, error);
+  if (requests == NULL || requests->len == 0)
+    return NULL;
+
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), requests->len);
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "requests");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < requests->len; i++)
+    {
+      const IntakeHelpRequest *request = &g_array_index (requests, IntakeHelpRequest, i);
+
+      g_array_append_val (ids, request->id);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_int_value (builder, request->id);
+      json_builder_set_member_name (builder, "created_at");
+      json_builder_add_int_value (builder, request->created_at);
+      json_builder_set_member_name (builder, "language");
+      json_builder_add_string_value (builder, request->language);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  *out_ids = g_steal_pointer (&ids);
+  return intake_http_json_body (root);
+}
+
+static void
+mark_help_sent (IntakeSync *self,
+                GArray     *ids)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!intake_outbox_mark_help_requests_sent (intake_kiosk_get_outbox (self->kiosk),
+                                              (const gint64 *)ids->data, ids->len,
+                                              now_us (self) / G_USEC_PER_SEC, &error))
+    g_message ("Help requests were sent but cannot be marked so (they will be sent again, "
+               "which the server ignores): %s", error->message);
+}
+
+/* Help requests also go after the envelopes of every pass (those that
+ * could not go at once, intake_sync_send_help_async()). A failure here does
+ * not fail the pass: they stay unsent and go with the next one. */
 static void
 help_requests_cb (GObject      *object,
                   GAsyncResult *result,
@@ -938,13 +1000,7 @@ help_requests_cb (GObject      *object,
   if (!(response = intake_sync_request_finish (result, &error)))
     g_message ("Help requests not sent, retrying with the next sync: %s", error->message);
   else if (response->status == SOUP_STATUS_OK)
-    {
-      if (!intake_outbox_mark_help_requests_sent (intake_kiosk_get_outbox (data->self->kiosk),
-                                                  (const gint64 *)data->help_ids->data, data->help_ids->len,
-                                                  now_us (data->self) / G_USEC_PER_SEC, &error))
-        g_message ("Help requests were sent but cannot be marked so (they will be sent again, "
-                   "which the server ignores): %s", error->message);
-    }
+    mark_help_sent (data->self, data->help_ids);
   else if (response->status != SOUP_STATUS_NOT_FOUND)   /* an older server: keep them */
     g_message ("The server refused the help requests (HTTP %u %s); retrying with the next sync",
                response->status, response->error_code != NULL ? response->error_code : "");
@@ -957,49 +1013,95 @@ send_help_requests (GTask *task)
 {
   RunData *data = g_task_get_task_data (task);
   IntakeSync *self = data->self;
-  g_autoptr(GArray) requests = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
 
-  requests = intake_outbox_list_unsent_help_requests (intake_kiosk_get_outbox (self->kiosk),
-                                                      INTAKE_PROTOCOL_MAX_BATCH, &error);
-  if (requests == NULL || requests->len == 0)
+  body = help_requests_body (self, &data->help_ids, &error);
+  if (body == NULL)
     {
-      if (requests == NULL)
+      if (error != NULL)
         g_message ("Cannot read help requests from the outbox: %s", error->message);
       fetch_questionnaire (task);
       return;
     }
-
-  data->help_ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), requests->len);
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "requests");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < requests->len; i++)
-    {
-      const IntakeHelpRequest *request = &g_array_index (requests, IntakeHelpRequest, i);
-
-      g_array_append_val (data->help_ids, request->id);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_int_value (builder, request->id);
-      json_builder_set_member_name (builder, "created_at");
-      json_builder_add_int_value (builder, request->created_at);
-      json_builder_set_member_name (builder, "language");
-      json_builder_add_string_value (builder, request->language);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  body = intake_http_json_body (root);
-
   intake_sync_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "POST", "/v1/help-requests",
                       body, intake_kiosk_get_device_key (self->kiosk), now_us (self) / G_USEC_PER_SEC,
                       g_task_get_cancellable (task), help_requests_cb, task);
+}
+
+/* ------------------------------------------------------------------ */
+/* A help request, at once                                              */
+
+static void
+send_help_now_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  IntakeSync *self = g_task_get_source_object (task);
+  GArray *ids = g_task_get_task_data (task);
+  g_autoptr(IntakeHttpResponse) response = NULL;
+  GError *error = NULL;
+
+  if (!(response = intake_sync_request_finish (result, &error)) ||
+      !intake_sync_check_response (response, "help request", &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  mark_help_sent (self, ids);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+intake_sync_send_help_async (IntakeSync          *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  GArray *ids = NULL;
+
+  g_return_if_fail (INTAKE_IS_SYNC (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, intake_sync_send_help_async);
+  if (!intake_kiosk_is_enrolled (self->kiosk))
+    {
+      g_task_return_new_error (task, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NOT_ENROLLED,
+                               "this kiosk is not enrolled: run intake-kiosk --enroll URL CODE");
+      return;
+    }
+  body = help_requests_body (self, &ids, &error);
+  if (body == NULL && error != NULL)
+    {
+      g_task_return_new_error (task, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
+                               "cannot read help requests from the outbox: %s", error->message);
+      return;
+    }
+  if (body == NULL)
+    {
+      /* Every request was acknowledged already (by a pass that ran meanwhile). */
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  g_task_set_task_data (task, ids, (GDestroyNotify)g_array_unref);
+  /* Apart from any pass that may be running: help does not wait for a batch
+   * of envelopes. Should both send it, the server keeps it once. */
+  intake_sync_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "POST", "/v1/help-requests",
+                             body, intake_kiosk_get_device_key (self->kiosk), now_us (self) / G_USEC_PER_SEC,
+                             cancellable, send_help_now_cb, g_steal_pointer (&task));
+}
+
+gboolean
+intake_sync_send_help_finish (IntakeSync    *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
@@ -1085,6 +1187,8 @@ status_for_error (const GError *error)
       return INTAKE_SYNC_STATUS_CLOCK;
     case INTAKE_SYNC_ERROR_BAD_RECEIPT:
       return INTAKE_SYNC_STATUS_BAD_RECEIPT;
+    case INTAKE_SYNC_ERROR_UNTRUSTED:
+      return INTAKE_SYNC_STATUS_UNTRUSTED;
     case INTAKE_SYNC_ERROR_NETWORK:
     case INTAKE_SYNC_ERROR_SERVER:
     case INTAKE_SYNC_ERROR_BAD_RESPONSE:

@@ -22,7 +22,7 @@ G_BEGIN_DECLS
 /**
  * IntakeSyncError:
  * @INTAKE_SYNC_ERROR_NOT_ENROLLED: the kiosk has no server.json: enroll it first
- * @INTAKE_SYNC_ERROR_NETWORK: the server could not be reached (DNS, connection, TLS, timeout)
+ * @INTAKE_SYNC_ERROR_NETWORK: the server could not be reached (DNS, connection, timeout)
  * @INTAKE_SYNC_ERROR_SERVER: the server answered with an unexpected HTTP status (5xx, 413, 400, ...);
  *   intake_sync_get_last_http_status() and intake_sync_get_last_server_error() tell which
  * @INTAKE_SYNC_ERROR_BAD_RESPONSE: the answer is not what docs/protocol.md specifies
@@ -39,6 +39,9 @@ G_BEGIN_DECLS
  * @INTAKE_SYNC_ERROR_PENDING: intake_sync_now_blocking() ended with envelopes still pending
  *   (the server refused some, and they wait for their individual retry time)
  * @INTAKE_SYNC_ERROR_BUSY: a run is already in progress
+ * @INTAKE_SYNC_ERROR_UNTRUSTED: the server was reached, but its TLS certificate is not trusted
+ *   (a wrong address, an expired certificate, or a private CA the kiosk was not given with
+ *   --tls-ca): nothing was sent; unlike NETWORK, waiting does not help
  */
 typedef enum {
   INTAKE_SYNC_ERROR_NOT_ENROLLED,
@@ -54,6 +57,7 @@ typedef enum {
   INTAKE_SYNC_ERROR_IO,
   INTAKE_SYNC_ERROR_PENDING,
   INTAKE_SYNC_ERROR_BUSY,
+  INTAKE_SYNC_ERROR_UNTRUSTED,
 } IntakeSyncError;
 
 /* The status a staff screen shows, in plain words (no answer content). */
@@ -67,6 +71,7 @@ typedef enum {
   INTAKE_SYNC_STATUS_CLOCK,         /* stale timestamp: staff must fix the clock */
   INTAKE_SYNC_STATUS_BAD_RECEIPT,   /* receipts do not verify: wrong server? */
   INTAKE_SYNC_STATUS_REJECTED,      /* some envelopes refused by the server */
+  INTAKE_SYNC_STATUS_UNTRUSTED,     /* the server's TLS certificate is not trusted */
 } IntakeSyncStatus;
 
 /* Backoff defaults of docs/protocol.md. */
@@ -135,6 +140,19 @@ gboolean          intake_sync_run_once_finish    (IntakeSync            *self,
  * for their individual retry are left (FALSE, INTAKE_SYNC_ERROR_PENDING). */
 gboolean          intake_sync_now_blocking       (IntakeSync            *self,
                                                   GCancellable          *cancellable,
+                                                  GError               **error);
+
+/* Sends every help request the server has not acknowledged yet (the one a
+ * resident just made among them) at once, apart from the passes: a resident
+ * who asked for help must not wait for the next one. TRUE when the server
+ * stored them (or none were waiting); NOT_ENROLLED, NETWORK, SERVER,
+ * REFUSED, CLOCK otherwise; the requests then go with the next pass. */
+void              intake_sync_send_help_async    (IntakeSync            *self,
+                                                  GCancellable          *cancellable,
+                                                  GAsyncReadyCallback    callback,
+                                                  gpointer               user_data);
+gboolean          intake_sync_send_help_finish   (IntakeSync            *self,
+                                                  GAsyncResult          *result,
                                                   GError               **error);
 
 /* After enrollment on a running kiosk: re-reads what enrollment wrote

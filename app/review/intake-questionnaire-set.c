@@ -78,6 +78,22 @@ find (IntakeQuestionnaireSet *self,
 }
 
 gboolean
+intake_questionnaire_set_add_builtin (IntakeQuestionnaireSet  *self,
+                                      GError                 **error)
+{
+  g_autoptr(GPtrArray) versions = NULL;
+
+  g_return_val_if_fail (INTAKE_IS_QUESTIONNAIRE_SET (self), FALSE);
+
+  if (!(versions = intake_questionnaire_list_builtin_versions (error)))
+    return FALSE;
+  for (guint i = 0; i < versions->len; i++)
+    if (!intake_questionnaire_set_add (self, g_ptr_array_index (versions, i), error))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
 intake_questionnaire_set_add (IntakeQuestionnaireSet  *self,
                               IntakeQuestionnaire     *questionnaire,
                               GError                 **error)

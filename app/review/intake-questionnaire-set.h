@@ -41,6 +41,10 @@ IntakeQuestionnaireSet *intake_questionnaire_set_new        (void);
 gboolean               intake_questionnaire_set_add         (IntakeQuestionnaireSet    *self,
                                                              IntakeQuestionnaire       *questionnaire,
                                                              GError                   **error);
+/* Adds every version compiled into the program, the earlier published ones
+ * too (intake_questionnaire_list_builtin_versions()). */
+gboolean               intake_questionnaire_set_add_builtin (IntakeQuestionnaireSet    *self,
+                                                             GError                   **error);
 /* Transfer none. UNKNOWN_ID, UNKNOWN_VERSION (the message lists the loaded
  * versions) or HASH_MISMATCH. */
 IntakeQuestionnaire   *intake_questionnaire_set_lookup      (IntakeQuestionnaireSet    *self,

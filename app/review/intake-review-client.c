@@ -2582,14 +2582,12 @@ questionnaires_answer (IntakeReviewClient *self,
                        GError            **error)
 {
   g_autoptr(IntakeQuestionnaireSet) set = intake_questionnaire_set_new ();
-  g_autoptr(IntakeQuestionnaire) builtin = NULL;
   JsonObject *object;
   JsonArray *array = NULL;
 
   if (answer == NULL)
     return NULL;
-  if (!(builtin = intake_questionnaire_new_builtin (error)) ||
-      !intake_questionnaire_set_add (set, builtin, error))
+  if (!intake_questionnaire_set_add_builtin (set, error))
     return NULL;
   if (JSON_NODE_HOLDS_OBJECT (answer) && (object = json_node_get_object (answer)) != NULL &&
       json_object_has_member (object, "questionnaires") &&

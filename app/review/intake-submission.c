@@ -409,9 +409,9 @@ load (IntakeSubmission  *self,
                        _("an object is not an answer; an answer is a string, an array of option "
                          "codes, an integer or a boolean"));
         case INTAKE_STRICT_STRING:
-          if (value->string[0] == '\0')
-            return fail (error, INTAKE_SUBMISSION_ERROR_INVALID_VALUE, path,
-                         _("an empty string is not an answer"));
+          /* The empty string is the answer "I have none" of a text
+           * question that offers it (questionnaire version 2 and later);
+           * intake_submission_check() refuses it anywhere else. */
           break;
         case INTAKE_STRICT_ARRAY:
           if (value->children->len == 0)

@@ -256,6 +256,24 @@ rule_fail (GError     **error,
   return FALSE;
 }
 
+static gboolean
+in_earlier_version (IntakeQuestionnaire *questionnaire,
+                    const char          *code)
+{
+  g_autoptr(GPtrArray) versions = intake_questionnaire_list_builtin_versions (NULL);
+
+  for (guint i = 0; versions != NULL && i < versions->len; i++)
+    {
+      IntakeQuestionnaire *other = g_ptr_array_index (versions, i);
+
+      if (g_str_equal (intake_questionnaire_get_id (other), intake_questionnaire_get_id (questionnaire)) &&
+          intake_questionnaire_get_version (other) < intake_questionnaire_get_version (questionnaire) &&
+          intake_questionnaire_lookup_question (other, code) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 gboolean
 intake_summary_check_rules (IntakeQuestionnaire  *questionnaire,
                             GError              **error)
@@ -271,7 +289,10 @@ intake_summary_check_rules (IntakeQuestionnaire  *questionnaire,
       if (rule->question == NULL)
         continue;
       q = intake_questionnaire_lookup_question (questionnaire, rule->question);
-      /* A question a version does not have (removed, merged) gives no line. */
+      /* A rule for a question an earlier published version had (main_goal,
+       * what_helps of version 1) stays, for the submissions made with it. */
+      if (q == NULL && in_earlier_version (questionnaire, rule->question))
+        continue;
       if (q == NULL)
         continue;
 

@@ -869,6 +869,63 @@ common_add_note (IntakeStore            *store,
   return finish_change (ops, store, device_id, submission_id, rows == 1, audit, out_current, out_conflict, error);
 }
 
+/* Marks the request handled and appends the audit event in one
+ * transaction, so that a handled request is always in the log. */
+static gboolean
+common_handle_help_request (IntakeStore             *store,
+                            gint64                   id,
+                            const char * const      *locations,
+                            const char              *handled_by,
+                            gint64                   now,
+                            IntakeAuditEvent        *audit,
+                            IntakeStoreHelpRequest **out_request,
+                            gboolean                *out_already,
+                            GError                 **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  g_autoptr(IntakeStoreHelpRequest) request = NULL;
+  GError *local_error = NULL;
+  int rows = 0;
+
+  if (!ensure_ready (ops, store, error) || !ops->begin (store, error))
+    return FALSE;
+  /* Only a request at one of the caller's locations is theirs to mark. */
+  if (!(request = ops->lookup_help_request (store, id, &local_error)) ||
+      (locations != NULL && !g_strv_contains (locations, request->location)))
+    {
+      ops->rollback (store);
+      if (local_error != NULL)
+        g_propagate_error (error, local_error);
+      else if (request == NULL)
+        g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_HELP_REQUEST,
+                     "no help request %" G_GINT64_FORMAT, id);
+      else
+        g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_OUT_OF_SCOPE,
+                     "help request %" G_GINT64_FORMAT " is at another location", id);
+      return FALSE;
+    }
+  g_clear_pointer (&request, intake_store_help_request_free);
+  if (!ops->set_help_handled (store, id, now, handled_by, &rows, error))
+    return fail (ops, store);
+  if (!(request = ops->lookup_help_request (store, id, error)))
+    {
+      ops->rollback (store);
+      if (error != NULL && *error == NULL)
+        g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_HELP_REQUEST,
+                     "no help request %" G_GINT64_FORMAT, id);
+      return FALSE;
+    }
+  *out_already = rows != 1;
+  intake_audit_event_set_result (audit, rows == 1 ? "ok" : "conflict");
+  if (!append_audit_locked (ops, store, audit, error))
+    return fail (ops, store);
+  if (!ops->commit (store, error))
+    return FALSE;
+  if (out_request != NULL)
+    *out_request = g_steal_pointer (&request);
+  return TRUE;
+}
+
 void
 intake_store_common_iface_init (IntakeStoreInterface *iface)
 {
@@ -893,4 +950,5 @@ intake_store_common_iface_init (IntakeStoreInterface *iface)
   iface->finish_unlock = common_finish_unlock;
   iface->clear_throttle = common_clear_throttle;
   iface->use_nonce = common_use_nonce;
+  iface->handle_help_request = common_handle_help_request;
 }

@@ -230,6 +230,18 @@ typedef struct {
   gboolean               (*throttle_clear)      (IntakeStore               *store,
                                                  const char                *name_key,
                                                  GError                   **error);
+  /* Schema 6. The help request, or NULL with no error if none. */
+  IntakeStoreHelpRequest *(*lookup_help_request) (IntakeStore              *store,
+                                                 gint64                     id,
+                                                 GError                   **error);
+  /* Marks an open request handled; *@out_rows is 0 when it was handled
+   * already or does not exist. */
+  gboolean               (*set_help_handled)    (IntakeStore               *store,
+                                                 gint64                     id,
+                                                 gint64                     now,
+                                                 const char                *handled_by,
+                                                 int                       *out_rows,
+                                                 GError                   **error);
 } IntakeStoreBackend;
 
 /* Defines the static IntakeStoreBackend @name from the including file's
@@ -276,6 +288,8 @@ typedef struct {
     .throttle_fail = throttle_fail, \
     .throttle_lock = throttle_lock, \
     .throttle_clear = throttle_clear, \
+    .lookup_help_request = lookup_help_request, \
+    .set_help_handled = set_help_handled, \
   }
 
 /* Called from a backend's class_init: @backend (static) serves @type. */

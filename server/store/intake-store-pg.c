@@ -236,7 +236,12 @@ static const char * const migrations[] = {
   "  last_failure BIGINT NOT NULL,"
   "  locked_until BIGINT NOT NULL"
   ");",
-  /* 6: the queue, as in the SQLite list. */
+  /* 6: staff mark help requests handled, as in the SQLite list. */
+  "ALTER TABLE help_requests ADD COLUMN handled_at BIGINT;"
+  "ALTER TABLE help_requests ADD COLUMN handled_by TEXT;"
+  "UPDATE help_requests SET handled_at = received_at, handled_by = '';"
+  "CREATE INDEX help_requests_open ON help_requests (handled_at, created_at);",
+  /* 7: the queue, as in the SQLite list. */
   "ALTER TABLE submissions ADD COLUMN assignee TEXT NOT NULL DEFAULT '';"
   "ALTER TABLE submissions ADD COLUMN appointment_at BIGINT NOT NULL DEFAULT 0;"
   "ALTER TABLE submissions ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0;"
@@ -1970,6 +1975,82 @@ throttle_clear (IntakeStore  *store,
   return run_command (INTAKE_STORE_PG (store), STMT_THROTTLE_CLEAR, &p, "cannot forget failed unlocks", NULL, error);
 }
 
+/* Columns in the order of INTAKE_STORE_HELP_COLUMNS. */
+static IntakeStoreHelpRequest *
+read_help_request (PGresult *res,
+                   int       row)
+{
+  IntakeStoreHelpRequest *request = g_new0 (IntakeStoreHelpRequest, 1);
+
+  request->id = get_int (res, row, 0);
+  g_strlcpy (request->device_id, get_text (res, row, 1), sizeof request->device_id);
+  request->location = g_strdup (get_text (res, row, 2));
+  g_strlcpy (request->language, get_text (res, row, 3), sizeof request->language);
+  request->created_at = get_int (res, row, 4);
+  request->received_at = get_int (res, row, 5);
+  request->handled_at = get_int (res, row, 6);
+  request->handled_by = g_strdup (get_text (res, row, 7));
+  return request;
+}
+
+static IntakeStoreHelpRequest *
+lookup_help_request (IntakeStore  *store,
+                     gint64        id,
+                     GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  IntakeStoreHelpRequest *request = NULL;
+  Params p = { 0 };
+  PGresult *res;
+
+  param_int (&p, id);
+  if (!(res = run (self, STMT_HELP_GET, &p, "cannot read the help request", error)))
+    return NULL;
+  if (PQntuples (res) == 1)
+    request = read_help_request (res, 0);
+  PQclear (res);
+  return request;
+}
+
+static gboolean
+set_help_handled (IntakeStore  *store,
+                  gint64        id,
+                  gint64        now,
+                  const char   *handled_by,
+                  int          *out_rows,
+                  GError      **error)
+{
+  Params p = { 0 };
+
+  param_int (&p, id);
+  param_int (&p, now);
+  param_text (&p, handled_by);
+  return run_command (INTAKE_STORE_PG (store), STMT_HELP_HANDLE, &p, "cannot mark the help request handled",
+                      out_rows, error);
+}
+
+static GPtrArray *
+pg_list_open_help_requests (IntakeStore  *store,
+                            guint         limit,
+                            GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  GPtrArray *list;
+  Params p = { 0 };
+  PGresult *res;
+
+  if (!ensure_connected (self, error))
+    return NULL;
+  param_int (&p, limit);
+  if (!(res = run (self, STMT_HELP_LIST_OPEN, &p, "cannot list open help requests", error)))
+    return NULL;
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_store_help_request_free);
+  for (int i = 0; i < PQntuples (res); i++)
+    g_ptr_array_add (list, read_help_request (res, i));
+  PQclear (res);
+  return list;
+}
+
 INTAKE_STORE_DEFINE_BACKEND (pg_backend, backend_ensure_ready);
 
 /* Envelopes stored before schema 2 get their reference codes here, in
@@ -2044,6 +2125,7 @@ intake_store_pg_iface_init (IntakeStoreInterface *iface)
   iface->get_audit_head = pg_get_audit_head;
   iface->put_help_request = pg_put_help_request;
   iface->list_help_requests = pg_list_help_requests;
+  iface->list_open_help_requests = pg_list_open_help_requests;
   iface->put_questionnaire = pg_put_questionnaire;
   iface->list_questionnaires = pg_list_questionnaires;
   iface->prune_nonces = pg_prune_nonces;

@@ -81,8 +81,17 @@ typedef enum {
   STMT_THROTTLE_LOCK,
   STMT_THROTTLE_CLEAR,
   STMT_THROTTLE_PRUNE,
+  /* schema 6: help requests staff mark handled */
+  STMT_HELP_LIST_OPEN,
+  STMT_HELP_GET,
+  STMT_HELP_HANDLE,
   N_STMTS
 } IntakeStoreStmt;
+
+/* A help request as staff see it (schema 6), in the order the readers take. */
+#define INTAKE_STORE_HELP_COLUMNS \
+  "id, device_id, location, language, created_at, received_at, coalesce (handled_at, 0)," \
+  " coalesce (handled_by, '')"
 
 #define INTAKE_STORE_ENVELOPE_COLUMNS \
   "seq, submission_id, device_id, sha256, size, created_at, questionnaire_id," \
@@ -269,6 +278,13 @@ static const char * const intake_store_sql[N_STMTS] = {
     "DELETE FROM unlock_throttle WHERE name_key = ?1",
   [STMT_THROTTLE_PRUNE] =
     "DELETE FROM unlock_throttle WHERE last_failure < ?1 AND locked_until < ?2",
+  [STMT_HELP_LIST_OPEN] =
+    "SELECT " INTAKE_STORE_HELP_COLUMNS " FROM help_requests WHERE handled_at IS NULL"
+    " ORDER BY created_at, id LIMIT ?1",
+  [STMT_HELP_GET] =
+    "SELECT " INTAKE_STORE_HELP_COLUMNS " FROM help_requests WHERE id = ?1",
+  [STMT_HELP_HANDLE] =
+    "UPDATE help_requests SET handled_at = ?2, handled_by = ?3 WHERE id = ?1 AND handled_at IS NULL",
 };
 
 /* One bound parameter of a statement built at run time. */

@@ -303,7 +303,13 @@ static const char * const migrations[] = {
   "  last_failure INTEGER NOT NULL,"
   "  locked_until INTEGER NOT NULL"
   ");",
-  /* 6: the queue. Who a submission is assigned to (a reviewer's name), the
+  /* 6: staff mark help requests handled. Those from before were only
+   * counted (nobody could act on them one by one): they start handled. */
+  "ALTER TABLE help_requests ADD COLUMN handled_at INTEGER;"
+  "ALTER TABLE help_requests ADD COLUMN handled_by TEXT;"
+  "UPDATE help_requests SET handled_at = received_at, handled_by = '';"
+  "CREATE INDEX help_requests_open ON help_requests (handled_at, created_at);",
+  /* 7: the queue. Who a submission is assigned to (a reviewer's name), the
    * planned conversation, and the audit seq of its last workflow change or
    * note (a clock the review app polls, docs/protocol.md, "The queue");
    * indexes for the views (assignee), the changes and the counts (state,
@@ -1918,6 +1924,82 @@ throttle_clear (IntakeStore  *store,
   return step_done (self, s, "cannot forget failed unlocks", error);
 }
 
+/* Columns in the order of INTAKE_STORE_HELP_COLUMNS. */
+static IntakeStoreHelpRequest *
+read_help_request (sqlite3_stmt *s)
+{
+  IntakeStoreHelpRequest *request = g_new0 (IntakeStoreHelpRequest, 1);
+
+  request->id = sqlite3_column_int64 (s, 0);
+  g_strlcpy (request->device_id, column_text (s, 1), sizeof request->device_id);
+  request->location = g_strdup (column_text (s, 2));
+  g_strlcpy (request->language, column_text (s, 3), sizeof request->language);
+  request->created_at = sqlite3_column_int64 (s, 4);
+  request->received_at = sqlite3_column_int64 (s, 5);
+  request->handled_at = sqlite3_column_int64 (s, 6);
+  request->handled_by = g_strdup (column_text (s, 7));
+  return request;
+}
+
+static IntakeStoreHelpRequest *
+lookup_help_request (IntakeStore  *store,
+                     gint64        id,
+                     GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_HELP_GET);
+  IntakeStoreHelpRequest *request = NULL;
+  int rc;
+
+  sqlite3_bind_int64 (s, 1, id);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    request = read_help_request (s);
+  else if (rc != SQLITE_DONE)
+    set_db_error (self, rc, "cannot read the help request", error);
+  sqlite3_reset (s);
+  return request;
+}
+
+static gboolean
+set_help_handled (IntakeStore  *store,
+                  gint64        id,
+                  gint64        now,
+                  const char   *handled_by,
+                  int          *out_rows,
+                  GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_HELP_HANDLE);
+
+  sqlite3_bind_int64 (s, 1, id);
+  sqlite3_bind_int64 (s, 2, now);
+  bind_text (s, 3, handled_by);
+  if (!step_done (self, s, "cannot mark the help request handled", error))
+    return FALSE;
+  *out_rows = sqlite3_changes (self->db);
+  return TRUE;
+}
+
+static GPtrArray *
+sqlite_list_open_help_requests (IntakeStore  *store,
+                                guint         limit,
+                                GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_store_help_request_free);
+  sqlite3_stmt *s = stmt (self, STMT_HELP_LIST_OPEN);
+  int rc;
+
+  sqlite3_bind_int64 (s, 1, limit);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    g_ptr_array_add (list, read_help_request (s));
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot list open help requests", error), NULL;
+  return g_steal_pointer (&list);
+}
+
 INTAKE_STORE_DEFINE_BACKEND (sqlite_backend, NULL);
 
 /* Envelopes stored before schema 2 get their reference codes here (SQL
@@ -2004,6 +2086,7 @@ intake_store_sqlite_iface_init (IntakeStoreInterface *iface)
   iface->put_questionnaire = sqlite_put_questionnaire;
   iface->list_questionnaires = sqlite_list_questionnaires;
   iface->prune_nonces = sqlite_prune_nonces;
+  iface->list_open_help_requests = sqlite_list_open_help_requests;
   iface->list_reviewer_setups = sqlite_list_reviewer_setups;
 }
 

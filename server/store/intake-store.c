@@ -969,6 +969,50 @@ intake_store_list_help_requests (IntakeStore  *self,
   return INTAKE_STORE_GET_IFACE (self)->list_help_requests (self, from, to, error);
 }
 
+GPtrArray *
+intake_store_list_open_help_requests (IntakeStore  *self,
+                                      guint         limit,
+                                      GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (limit < 1 || limit > 1000)
+    return invalid (error, "limit"), NULL;
+  return INTAKE_STORE_GET_IFACE (self)->list_open_help_requests (self, limit, error);
+}
+
+gboolean
+intake_store_handle_help_request (IntakeStore             *self,
+                                  gint64                   id,
+                                  const char * const      *locations,
+                                  const char              *handled_by,
+                                  gint64                   now,
+                                  IntakeAuditEvent        *audit,
+                                  IntakeStoreHelpRequest **out_request,
+                                  gboolean                *out_already,
+                                  GError                 **error)
+{
+  gboolean already = FALSE;
+
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (audit != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (out_request != NULL)
+    *out_request = NULL;
+  if (id <= 0)
+    return invalid (error, "help request id");
+  if (handled_by == NULL || *handled_by == '\0')
+    return invalid (error, "name");
+  if (!INTAKE_STORE_GET_IFACE (self)->handle_help_request (self, id, locations, handled_by, now, audit, out_request,
+                                                           &already, error))
+    return FALSE;
+  if (out_already != NULL)
+    *out_already = already;
+  return TRUE;
+}
+
 gboolean
 intake_store_put_questionnaire (IntakeStore                    *self,
                                 const IntakeStoreQuestionnaire *questionnaire,
@@ -1047,6 +1091,7 @@ intake_store_help_request_free (IntakeStoreHelpRequest *request)
   if (request == NULL)
     return;
   g_free (request->location);
+  g_free (request->handled_by);
   g_free (request);
 }
 

@@ -42,6 +42,8 @@ G_BEGIN_DECLS
  * @INTAKE_STORE_ERROR_DAMAGED: the store's file is empty or damaged (restore a backup)
  * @INTAKE_STORE_ERROR_NOT_WRITABLE: the store cannot be written (read-only, disk, permissions)
  * @INTAKE_STORE_ERROR_UNKNOWN_SETUP: no pending activation for that name (or it expired)
+ * @INTAKE_STORE_ERROR_UNKNOWN_HELP_REQUEST: no help request with that id
+ * @INTAKE_STORE_ERROR_OUT_OF_SCOPE: the object is at a location outside the caller's scope
  */
 typedef enum {
   INTAKE_STORE_ERROR_OPEN,
@@ -60,10 +62,12 @@ typedef enum {
   INTAKE_STORE_ERROR_DAMAGED,
   INTAKE_STORE_ERROR_NOT_WRITABLE,
   INTAKE_STORE_ERROR_UNKNOWN_SETUP,
+  INTAKE_STORE_ERROR_UNKNOWN_HELP_REQUEST,
+  INTAKE_STORE_ERROR_OUT_OF_SCOPE,
 } IntakeStoreError;
 
 /* The schema both backends create; see docs/server.md for the tables. */
-#define INTAKE_STORE_SCHEMA_VERSION 6
+#define INTAKE_STORE_SCHEMA_VERSION 7
 
 typedef enum {
   INTAKE_DEVICE_STATUS_ACTIVE,
@@ -177,7 +181,7 @@ typedef struct {
   gint64              updated_at;     /* 0 while unchanged */
   char               *updated_by;     /* reviewer name, "" while unchanged */
   gint64              notes;          /* number of notes */
-  /* schema 6 */
+  /* schema 7 */
   char               *assignee;       /* reviewer name, "" when nobody */
   gint64              appointment_at; /* the planned conversation, Unix seconds; 0 when none */
   gint64              change_seq;     /* the audit seq of the last workflow change or note; 0 while unchanged */
@@ -207,7 +211,7 @@ typedef struct {
   gint64      to;                     /* envelope created_at < to */
   gint64      after_seq;              /* page: seq > after_seq, in seq order */
   guint       limit;
-  /* schema 6: newest first, seq < before_seq (0: from the newest) */
+  /* schema 7: newest first, seq < before_seq (0: from the newest) */
   gboolean    descending;
   gint64      before_seq;
   IntakeSubmissionView view;          /* TODO and MINE need @me */
@@ -264,6 +268,10 @@ typedef struct {
   char    language[16];
   gint64  created_at;                 /* when the resident asked (kiosk clock) */
   gint64  received_at;
+  /* Schema 6: staff mark a request handled (the open ones are listed). */
+  gint64  id;
+  gint64  handled_at;                 /* 0 while open */
+  char   *handled_by;                 /* reviewer name, "" while open */
 } IntakeStoreHelpRequest;
 
 typedef struct {
@@ -395,7 +403,7 @@ struct _IntakeStoreInterface
                                      IntakeStoreSubmission    **out_current,
                                      gboolean                  *out_conflict,
                                      GError                   **error);
-  /* The queue (schema 6) */
+  /* The queue (schema 7) */
   gboolean   (*count_submissions)   (IntakeStore               *self,
                                      const IntakeSubmissionFilter *filter,
                                      GPtrArray                **out_cells,
@@ -493,6 +501,20 @@ struct _IntakeStoreInterface
   gboolean   (*prune_nonces)        (IntakeStore               *self,
                                      gint64                     now,
                                      guint                     *out_removed,
+                                     GError                   **error);
+
+  /* Help requests staff act on (schema 6) */
+  GPtrArray *(*list_open_help_requests) (IntakeStore           *self,
+                                     guint                      limit,
+                                     GError                   **error);
+  gboolean   (*handle_help_request) (IntakeStore               *self,
+                                     gint64                     id,
+                                     const char * const        *locations,
+                                     const char                *handled_by,
+                                     gint64                     now,
+                                     IntakeAuditEvent          *audit,
+                                     IntakeStoreHelpRequest   **out_request,
+                                     gboolean                  *out_already,
                                      GError                   **error);
 };
 
@@ -747,6 +769,26 @@ GPtrArray          *intake_store_list_help_requests   (IntakeStore              
                                                        gint64                     from,
                                                        gint64                     to,
                                                        GError                   **error);
+/* The help requests no one has marked handled yet (IntakeStoreHelpRequest
+ * with id and location), oldest first, at most @limit (1..1000). */
+GPtrArray          *intake_store_list_open_help_requests (IntakeStore            *self,
+                                                       guint                      limit,
+                                                       GError                   **error);
+/* Marks help request @id handled by @handled_by at @now and appends @audit
+ * (result "ok") in the same transaction. One already handled is left as it
+ * was (*@out_already, @audit then gets result "conflict"). *@out_request
+ * (may be NULL) gets the request as stored now. UNKNOWN_HELP_REQUEST (no
+ * audit appended) when there is no such id, OUT_OF_SCOPE when @locations
+ * (NULL: every location) does not hold the request's location. */
+gboolean            intake_store_handle_help_request  (IntakeStore               *self,
+                                                       gint64                     id,
+                                                       const char * const        *locations,
+                                                       const char                *handled_by,
+                                                       gint64                     now,
+                                                       IntakeAuditEvent          *audit,
+                                                       IntakeStoreHelpRequest   **out_request,
+                                                       gboolean                  *out_already,
+                                                       GError                   **error);
 /* Remembers a signed questionnaire by (id, version, hash); the first copy wins. */
 gboolean            intake_store_put_questionnaire    (IntakeStore               *self,
                                                        const IntakeStoreQuestionnaire *questionnaire,
@@ -873,5 +915,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreReviewer, intake_store_reviewer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreReviewerSetup, intake_store_reviewer_setup_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreSubmission, intake_store_submission_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreNote, intake_store_note_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeStoreHelpRequest, intake_store_help_request_free)
 
 G_END_DECLS

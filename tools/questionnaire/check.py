@@ -81,9 +81,9 @@ TYPE_KEYS = {
     "multiple_choice": {"options", "min_selected", "max_selected"},
     "scale": {"min", "max", "min_label", "max_label"},
     "yes_no": set(),
-    "short_text": {"max_length", "text_kind"},
+    "short_text": {"max_length", "text_kind", "none_option"},
     "number": {"min", "max", "unit"},
-    "date": {"min", "max"},
+    "date": {"min", "max", "allow_unknown"},
     "ladder": {"rungs"},
 }
 TYPE_REQUIRED = {
@@ -300,7 +300,7 @@ class Checker:
                     continue
                 self.check_audio(value, mp)
 
-    def check_text(self, v, path, required=True):
+    def check_text(self, v, path, required=True, lines=False):
         if v is None:
             if required:
                 self.err(path, "missing text")
@@ -336,8 +336,12 @@ class Checker:
                     self.perr(lp, "text is only whitespace")
                 elif s != s.strip():
                     self.perr(lp, "text has leading or trailing whitespace")
-                if any(ord(c) < 0x20 or ord(c) == 0x7f for c in s):
-                    self.perr(lp, "text contains a control character (line breaks are not allowed)")
+                if lines and ("\n\n" in s or any(p != p.strip() or not p for p in s.split("\n"))):
+                    self.perr(lp, "each line (one point of the explanation) must have text and no "
+                              "leading or trailing whitespace")
+                if any((ord(c) < 0x20 and not (lines and c == "\n")) or ord(c) == 0x7f for c in s):
+                    self.perr(lp, "text contains a control character (line breaks are not allowed"
+                              + (" except between the points of the introduction)" if lines else ")"))
                 if "TODO" in s:
                     self.perr(lp, "text contains a TODO placeholder")
 
@@ -361,7 +365,7 @@ class Checker:
         if "title" in doc:
             self.check_text(doc["title"], "$.title")
         if "introduction" in doc:
-            self.check_text(doc["introduction"], "$.introduction")
+            self.check_text(doc["introduction"], "$.introduction", lines=True)
         sections = doc.get("sections")
         if "sections" in doc:
             if not isinstance(sections, list):
@@ -631,6 +635,8 @@ class Checker:
         if "text_kind" in qq and (not isinstance(qq["text_kind"], str)
                                   or qq["text_kind"] not in TEXT_KINDS):
             self.err(path + ".text_kind", "must be one of: %s" % ", ".join(sorted(TEXT_KINDS)))
+        if "none_option" in qq:
+            self.check_text(qq["none_option"], path + ".none_option")
 
     def check_number(self, qq, path):
         mn = self.want_int(qq, "min", path, required=False)
@@ -650,6 +656,8 @@ class Checker:
                     self.err("%s.%s" % (path, k), 'must be a date expression: "YYYY-MM-DD", '
                              '"today", or "today-N<d|m|y>" / "today+N<d|m|y>"')
                 vals[k] = d
+        if "allow_unknown" in qq and not isinstance(qq["allow_unknown"], bool):
+            self.err(path + ".allow_unknown", "must be true or false")
         if vals.get("min") and vals.get("max") and vals["min"] > vals["max"]:
             self.err(path + ".min", "min (%s = %s) is after max (%s = %s)"
                      % (qq["min"], vals["min"], qq["max"], vals["max"]))

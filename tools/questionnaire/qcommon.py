@@ -57,12 +57,13 @@ LANGUAGE_ORDER = ["name", "direction", "status", "audio"]
 SECTION_ORDER = ["code", "title", "visible_if", "questions"]
 QUESTION_ORDER = ["code", "type", "text", "help", "required", "rather_not_say", "visible_if",
                   "tags", "options", "min_selected", "max_selected", "min", "max", "min_label",
-                  "max_label", "unit", "max_length", "text_kind", "rungs"]
+                  "max_label", "unit", "max_length", "text_kind", "none_option", "allow_unknown", "rungs"]
 OPTION_ORDER = ["code", "label", "exclusive"]
 TAG_ORDER = ["zrm", "pg", "esco", "ladder"]
 CONDITION_ORDER = ["question", "equals", "one_of", "at_least", "at_most", "answered",
                    "not", "all", "any"]
-TEXT_KEYS = {"title", "introduction", "text", "help", "label", "min_label", "max_label", "unit"}
+TEXT_KEYS = {"title", "introduction", "text", "help", "label", "min_label", "max_label", "unit",
+             "none_option"}
 
 
 def _order(obj, order):
@@ -129,7 +130,7 @@ def ordered(doc):
                         qs.append(q)
                         continue
                     q = _order(q, QUESTION_ORDER)
-                    for k in ("text", "help", "min_label", "max_label", "unit"):
+                    for k in ("text", "help", "min_label", "max_label", "unit", "none_option"):
                         if k in q:
                             q[k] = _ordered_text(q[k], lang_order)
                     if "visible_if" in q:
@@ -183,7 +184,7 @@ def iter_texts(doc):
     from codes only, so they stay stable when texts or order change:
       title, introduction, section.<code>.title, question.<code>.text,
       question.<code>.help, question.<code>.unit, question.<code>.min_label,
-      question.<code>.max_label, question.<code>.rung.<1..6>,
+      question.<code>.max_label, question.<code>.none_option, question.<code>.rung.<1..6>,
       question.<code>.option.<option code>.label
     Assumes a structurally valid questionnaire (run check.py first).
     """
@@ -202,7 +203,7 @@ def iter_texts(doc):
             for oi, o in enumerate(q.get("options", []) or []):
                 yield ("%s.option.%s.label" % (qid, o["code"]),
                        "%s.options[%d].label" % (qpath, oi), o, "label")
-            for k in ("min_label", "max_label", "unit"):
+            for k in ("min_label", "max_label", "unit", "none_option"):
                 if k in q:
                     yield "%s.%s" % (qid, k), "%s.%s" % (qpath, k), q, k
             for ri, _ in enumerate(q.get("rungs", []) or []):

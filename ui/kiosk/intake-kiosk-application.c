@@ -141,6 +141,17 @@ apply_settings (IntakeKioskApplication *self,
   if (settings_has_key (self, "private-listening"))
     g_object_set (window, "private-listening",
                   g_settings_get_boolean (self->settings, "private-listening"), NULL);
+  if (settings_has_key (self, "help-hold"))
+    g_object_set (window, "help-hold", g_settings_get_uint (self->settings, "help-hold") * 1000, NULL);
+  if (settings_has_key (self, "on-screen-keyboard"))
+    g_object_set (intake_kiosk_window_get_question_view (window), "on-screen-keyboard",
+                  g_settings_get_boolean (self->settings, "on-screen-keyboard"), NULL);
+  if (settings_has_key (self, "receipt-printer"))
+    {
+      g_autofree char *printer = g_settings_get_string (self->settings, "receipt-printer");
+
+      g_object_set (window, "receipt-printer", printer, NULL);
+    }
 }
 
 /* ---- Local modes --------------------------------------------------------- */
@@ -472,7 +483,19 @@ intake_kiosk_application_activate (GApplication *application)
 
   if (!self->windowed &&
       (self->settings == NULL || g_settings_get_boolean (self->settings, "fullscreen")))
-    gtk_window_fullscreen (GTK_WINDOW (window));
+    {
+      gtk_window_fullscreen (GTK_WINDOW (window));
+      gtk_window_present (GTK_WINDOW (window));
+      /* The screen stays on while the kiosk runs: a resident takes the
+       * time they need, and a dark screen looks switched off. On Wayland
+       * (the cage session, docs/kiosk-machine.md) this is the compositor's
+       * idle-inhibit protocol on the window's surface, which exists once
+       * the window is presented; elsewhere the session manager's Inhibit. */
+      gtk_application_inhibit (GTK_APPLICATION (self), GTK_WINDOW (window),
+                               GTK_APPLICATION_INHIBIT_IDLE,
+                               "Residents answer at their own pace");
+      return;
+    }
   gtk_window_present (GTK_WINDOW (window));
 }
 

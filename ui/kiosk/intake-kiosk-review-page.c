@@ -27,6 +27,9 @@ struct _IntakeKioskReviewPage
   GtkBox         *list;
   GtkButton      *back_button;
   GtkButton      *send_button;
+  GtkOverlay     *overlay;
+  GtkScrolledWindow *scroller;
+  GtkWidget      *more;           /* the scroll cue */
 };
 
 G_DEFINE_FINAL_TYPE (IntakeKioskReviewPage, intake_kiosk_review_page, ADW_TYPE_BIN)
@@ -68,6 +71,8 @@ retranslate (IntakeKioskReviewPage *self)
   intake_kiosk_set_button_text (self->back_button, tr (self, "Back"));
   /* Translators: Button that sends the answers to the office. */
   intake_kiosk_set_button_text (self->send_button, tr (self, "Send my answers"));
+  /* Translators: Over the bottom of a long list of answers or text: there is more below. */
+  intake_kiosk_set_scroll_cue_text (self->more, tr (self, "More below"));
 }
 
 static char *
@@ -431,6 +436,8 @@ intake_kiosk_review_page_class_init (IntakeKioskReviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IntakeKioskReviewPage, list);
   gtk_widget_class_bind_template_child (widget_class, IntakeKioskReviewPage, back_button);
   gtk_widget_class_bind_template_child (widget_class, IntakeKioskReviewPage, send_button);
+  gtk_widget_class_bind_template_child (widget_class, IntakeKioskReviewPage, overlay);
+  gtk_widget_class_bind_template_child (widget_class, IntakeKioskReviewPage, scroller);
 
   gtk_widget_class_install_action (widget_class, "review.change", "s", change_action);
   gtk_widget_class_install_action (widget_class, "review.submit", NULL, submit_action);
@@ -441,5 +448,7 @@ static void
 intake_kiosk_review_page_init (IntakeKioskReviewPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* A long list of answers: say that it goes on below the window. */
+  self->more = intake_kiosk_add_scroll_cue (self->overlay, self->scroller);
   retranslate (self);
 }

@@ -587,9 +587,18 @@ fill_help_requests (IntakeKioskStaffPage *self)
                                            : g_strdup ("?");
       const IntakeLanguage *language =
         intake_questionnaire_lookup_language (questionnaire, request->language);
+      g_autofree char *value = NULL;
 
-      add_row (self->help_group, self->help_rows, when,
-               language != NULL ? language->name : request->language);
+      /* Whether the office's staff have it too, or only this screen does. */
+      value = g_strdup_printf ("%s · %s", language != NULL ? language->name : request->language,
+                               request->sent_at != 0
+                               /* Translators: Staff-only. A help request of a resident reached the office's
+                                  staff (their review app shows it). */
+                               ? tr (self, "sent to the office")
+                               /* Translators: Staff-only. A help request of a resident could not be sent
+                                  yet (the kiosk is offline): only this screen shows it. */
+                               : tr (self, "not sent yet: only this kiosk shows it"));
+      add_row (self->help_group, self->help_rows, when, value);
     }
 }
 

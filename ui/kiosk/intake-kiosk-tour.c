@@ -228,11 +228,67 @@ intake_kiosk_tour_run (IntakeKioskWindow  *window,
   gtk_widget_activate_action (widget, "kiosk.submit", NULL);
   if (!expect_screen (&tour, "thanks", error) || !shoot (&tour, "thanks", error))
     return FALSE;
+
+  /* The receipt, as the printer would get it: a PDF beside the screenshots. */
+  {
+    g_autofree char *pdf = g_build_filename (out_dir, "receipt.pdf", NULL);
+    gboolean timed_out = FALSE;
+    guint timeout;
+
+    g_object_set (window, "receipt-export", pdf, NULL);
+    gtk_widget_activate_action (widget, "kiosk.print-code", NULL);
+    /* Printed once the button is there again. */
+    timeout = g_timeout_add (30000, timeout_flag_cb, &timed_out);
+    while (!gtk_widget_get_sensitive (GTK_WIDGET (window->thanks_print)) && !timed_out)
+      g_main_context_iteration (NULL, TRUE);
+    if (!timed_out)
+      g_source_remove (timeout);
+    if (!shoot (&tour, "thanks-printed", error))
+      return FALSE;
+    if (out_paths != NULL)
+      g_ptr_array_add (out_paths, g_steal_pointer (&pdf));
+    g_object_set (window, "receipt-export", NULL, NULL);
+  }
   intake_kiosk_window_reset (window);
 
   /* A new session to stand behind the idle warning and the help screen. */
   gtk_widget_activate_action (widget, "kiosk.choose-language", "s", language);
   gtk_widget_activate_action (widget, "kiosk.start", NULL);
+
+  /* The first question at twice the text size: the column widens with it. */
+  gtk_widget_activate_action (widget, "kiosk.text-size", NULL);
+  gtk_widget_activate_action (widget, "kiosk.text-size", NULL);
+  if (!expect_screen (&tour, "question", error) || !shoot (&tour, "question-text-2x", error))
+    return FALSE;
+  gtk_widget_activate_action (widget, "kiosk.text-size", NULL);
+
+  /* A birth date as refugees are often registered: 00-00-1985. */
+  for (guard = 0; guard < intake_questionnaire_get_n_questions (questionnaire); guard++)
+    {
+      const IntakeQuestion *question = intake_session_get_current (window->session);
+
+      if (question->type == INTAKE_QUESTION_TYPE_DATE && question->allow_unknown)
+        {
+          intake_session_set_answer (window->session, question->code,
+                                     intake_answer_new_date ("1985-00-00"), NULL);
+          intake_kiosk_window_show_question_now (window);
+          if (!shoot (&tour, "question-date-unknown", error))
+            return FALSE;
+          break;
+        }
+      if (!intake_session_set_answer (window->session, question->code,
+                                      tour_answer (window->session, question, rand), NULL))
+        intake_session_skip (window->session, question->code, NULL);
+      if (!intake_session_go_next (window->session))
+        break;
+      intake_kiosk_window_show_question_now (window);
+    }
+
+  gtk_widget_activate_action (widget, "kiosk.stop", NULL);
+  if (!expect_screen (&tour, "confirm-stop", error) || !shoot (&tour, "confirm-stop", error))
+    return FALSE;
+  gtk_widget_activate_action (widget, "kiosk.resume", NULL);
+
   intake_kiosk_window_show_idle_warning (window);
   if (!expect_screen (&tour, "idle", error) || !shoot (&tour, "idle-warning", error))
     return FALSE;

@@ -123,3 +123,66 @@ intake_kiosk_set_tool_button (GtkButton  *button,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text,
                                   -1);
 }
+
+static void
+update_scroll_cue (GtkAdjustment *adjustment,
+                   GtkWidget     *cue)
+{
+  double below = gtk_adjustment_get_upper (adjustment) -
+                 (gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment));
+
+  gtk_widget_set_visible (cue, below > 4);
+}
+
+static void
+scroll_cue_clicked_cb (GtkButton     *cue,
+                       GtkAdjustment *adjustment)
+{
+  gtk_adjustment_set_value (adjustment,
+                            gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment) * 0.8);
+}
+
+GtkWidget *
+intake_kiosk_add_scroll_cue (GtkOverlay        *overlay,
+                             GtkScrolledWindow *scroller)
+{
+  GtkAdjustment *adjustment;
+  GtkWidget *cue;
+  GtkWidget *content;
+
+  g_return_val_if_fail (GTK_IS_OVERLAY (overlay), NULL);
+  g_return_val_if_fail (GTK_IS_SCROLLED_WINDOW (scroller), NULL);
+
+  adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  cue = gtk_button_new ();
+  content = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  gtk_box_append (GTK_BOX (content), gtk_image_new_from_icon_name ("go-down-symbolic"));
+  gtk_box_append (GTK_BOX (content), gtk_label_new (NULL));
+  gtk_button_set_child (GTK_BUTTON (cue), content);
+  gtk_widget_add_css_class (cue, "kiosk-scroll-cue");
+  gtk_widget_set_halign (cue, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (cue, GTK_ALIGN_END);
+  gtk_widget_set_margin_bottom (cue, 12);
+  /* An aid for the eye and the finger; keyboard users scroll by moving on. */
+  gtk_widget_set_focusable (cue, FALSE);
+  gtk_widget_set_focus_on_click (cue, FALSE);
+  gtk_widget_set_visible (cue, FALSE);
+  gtk_overlay_add_overlay (overlay, cue);
+  g_signal_connect_object (adjustment, "changed", G_CALLBACK (update_scroll_cue), cue, 0);
+  g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (update_scroll_cue), cue, 0);
+  g_signal_connect_object (cue, "clicked", G_CALLBACK (scroll_cue_clicked_cb), adjustment, 0);
+  return cue;
+}
+
+void
+intake_kiosk_set_scroll_cue_text (GtkWidget  *cue,
+                                  const char *words)
+{
+  GtkWidget *content;
+
+  g_return_if_fail (GTK_IS_BUTTON (cue));
+
+  content = gtk_button_get_child (GTK_BUTTON (cue));
+  gtk_label_set_text (GTK_LABEL (gtk_widget_get_last_child (content)), words);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (cue), GTK_ACCESSIBLE_PROPERTY_LABEL, words, -1);
+}

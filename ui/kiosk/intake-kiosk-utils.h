@@ -28,4 +28,15 @@ void  intake_kiosk_set_tool_button (GtkButton    *button,
 void  intake_kiosk_stack_show_only (GtkStack     *stack,
                                     const char   *name);
 
+/* A "More below" cue over the bottom of @scroller (the child of @overlay):
+ * shown while there is more to see below, a press scrolls on by most of a
+ * page. Long answer lists no longer end at the screen's edge unseen. The
+ * caller sets its words (intake_kiosk_set_button_text). */
+GtkWidget *intake_kiosk_add_scroll_cue (GtkOverlay        *overlay,
+                                        GtkScrolledWindow *scroller);
+/* The words on a cue made by intake_kiosk_add_scroll_cue ("More below"),
+ * also its accessible label. */
+void       intake_kiosk_set_scroll_cue_text (GtkWidget   *cue,
+                                             const char  *words);
+
 G_END_DECLS

@@ -13,6 +13,14 @@
 
 G_BEGIN_DECLS
 
+/* Where the resident's help request is (the help screen says it). */
+typedef enum {
+  INTAKE_HELP_NONE,       /* no request in this session */
+  INTAKE_HELP_SENDING,    /* recorded, being sent to the office at once */
+  INTAKE_HELP_SENT,       /* the office server has it: staff see it now */
+  INTAKE_HELP_NOT_SENT,   /* recorded, but the office could not be reached */
+} IntakeHelpState;
+
 struct _IntakeKioskWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -33,6 +41,9 @@ struct _IntakeKioskWindow
   const char           *pin_return;
   const char           *stop_return;
 
+  /* Every AdwClamp of the screens and its width at normal text: the column
+   * widens with the text (1.5 and 2 times). */
+  GHashTable           *clamps;
   IntakeTextSize        text_size;
   IntakeTextSize        default_text_size;
   gboolean              high_contrast;
@@ -47,7 +58,22 @@ struct _IntakeKioskWindow
   guint                 countdown_source;
   guint                 thanks_source;
 
+  /* One help request per session: its outbox id (0: none), where it is,
+   * and the send in flight. While the help screen is shown the idle timer
+   * waits, for at most help_hold_ms; then the idle warning comes as usual. */
+  gint64                help_id;
+  IntakeHelpState       help_state;
+  GCancellable         *help_cancellable;
+  guint                 help_hold_ms;
+  guint                 help_hold_source;
+
   char                 *reference;
+  gint64                thanks_deadline_us;  /* the thank-you screen closes then */
+  /* The receipt printer ("receipt-printer"), or a PDF file to write the
+   * receipt to instead ("receipt-export": tests and the tour). */
+  char                 *receipt_printer;
+  char                 *receipt_export;
+  GCancellable         *print_cancellable;
 
   /* Only the staff exit may close the window: a resident's Alt+F4, the
    * compositor or an accessibility client calling window.close is refused. */
@@ -90,11 +116,17 @@ struct _IntakeKioskWindow
 
   GtkLabel             *explanation_title;
   GtkLabel             *explanation_heading;
-  GtkLabel             *explanation_intro;
+  GtkLabel             *explanation_time;
+  GtkBox               *explanation_points;
+  GtkOverlay           *explanation_overlay;
+  GtkScrolledWindow    *explanation_scroller;
+  GtkWidget            *explanation_more;
   GtkButton            *explanation_back;
   GtkButton            *explanation_start;
 
   GtkScrolledWindow    *question_scroller;
+  GtkOverlay           *question_overlay;
+  GtkWidget            *question_more;
   AdwClamp             *question_clamp;
   GtkButton            *question_back;
   GtkButton            *question_skip;
@@ -108,6 +140,18 @@ struct _IntakeKioskWindow
   GtkLabel             *thanks_code;
   GtkLabel             *thanks_hint;
   GtkButton            *thanks_done;
+  GtkOverlay           *thanks_overlay;
+  GtkScrolledWindow    *thanks_scroller;
+  GtkWidget            *thanks_more;
+  AdwClamp             *thanks_clamp;
+  GtkPicture           *thanks_qr;
+  GtkLabel             *thanks_photo;
+  GtkBox               *thanks_keep;
+  GtkButton            *thanks_read_code;
+  GtkButton            *thanks_print;
+  GtkLabel             *thanks_print_status;
+  GtkLabel             *thanks_countdown;
+  GtkButton            *thanks_more_time;
 
   GtkLabel             *idle_title;
   GtkLabel             *idle_touch;
@@ -119,6 +163,7 @@ struct _IntakeKioskWindow
   GtkLabel             *help_counter;
   GtkLabel             *help_interpreter;
   GtkLabel             *help_told;
+  GtkLabel             *help_kept;
   GtkButton            *help_back;
 
   GtkLabel             *error_title;
@@ -148,6 +193,12 @@ void        intake_kiosk_window_show_idle_warning  (IntakeKioskWindow *self);
 /* Fills in the staff page and shows it, without asking for the PIN. */
 void        intake_kiosk_window_show_staff         (IntakeKioskWindow *self);
 
+/* How long an intake takes, in minutes (shown on the explanation screen). */
+gint64      intake_kiosk_window_estimate_minutes (IntakeKioskWindow *self);
+/* The help screen's sentence about the request, as a msgid (for its recording). */
+const char *intake_kiosk_window_help_status_msgid (IntakeKioskWindow *self);
+IntakeHelpState intake_kiosk_window_get_help_state (IntakeKioskWindow *self);
+
 /* intake-kiosk-window-read-aloud.c */
 void        intake_kiosk_window_read_aloud_init    (IntakeKioskWindow *self);
 /* Shows the button where the screen can be heard (a voice or recordings). */
@@ -164,6 +215,10 @@ void        intake_kiosk_window_read_aloud_message (IntakeKioskWindow *self,
                                                     const char        *message);
 /* The resident chose an answer: said with private listening only. */
 void        intake_kiosk_window_read_aloud_answer  (IntakeKioskWindow *self);
+/* "Read my code aloud" on the thank-you screen: the code, spelled slowly. */
+void        intake_kiosk_window_read_code_aloud    (IntakeKioskWindow *self);
+/* Whether the screen's language (or English, for the code) can be heard. */
+gboolean    intake_kiosk_window_can_speak_code     (IntakeKioskWindow *self);
 /* A language button on the welcome screen got focus or a long press. */
 void        intake_kiosk_window_speak_language     (IntakeKioskWindow *self,
                                                     const char        *lang);

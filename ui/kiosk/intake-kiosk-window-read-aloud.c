@@ -305,6 +305,10 @@ screen_script (IntakeKioskWindow *self,
   else if (g_str_equal (screen, "explanation") && self->language != NULL)
     {
       add_text (self, script, lang, intake_questionnaire_get_title_text (questionnaire (self)));
+      /* How long it takes: a sentence with a number (no recording; silent
+       * where the language has no voice). */
+      if (intake_speech_has_language (self->speech, lang))
+        intake_speech_script_add_text (script, lang, gtk_label_get_text (self->explanation_time));
       add_ui (self, script, lang, "Why we ask these questions");
       add_text (self, script, lang, intake_questionnaire_get_introduction_text (questionnaire (self)));
     }
@@ -318,7 +322,9 @@ screen_script (IntakeKioskWindow *self,
     {
       add_ui (self, script, lang, "Please go to the counter. Someone will help you.");
       add_ui (self, script, lang, "You can also ask for an interpreter.");
-      add_ui (self, script, lang, "We have told the staff that you would like help.");
+      add_ui (self, script, lang, intake_kiosk_window_help_status_msgid (self));
+      if (gtk_widget_get_visible (GTK_WIDGET (self->help_kept)))
+        add_ui (self, script, lang, "We keep your answers while you get help.");
     }
   else if (g_str_equal (screen, "idle"))
     {
@@ -635,4 +641,35 @@ intake_kiosk_window_read_aloud_dispose (IntakeKioskWindow *self)
     }
   self->reading_aloud = FALSE;
   g_clear_object (&self->speech);
+}
+
+/* ---- The reference code, on request ----------------------------------------- */
+
+gboolean
+intake_kiosk_window_can_speak_code (IntakeKioskWindow *self)
+{
+  /* The code is Latin letters and digits: spelled in English where the
+   * language has no voice (Tigrinya). */
+  return self->speech != NULL &&
+         (intake_speech_has_language (self->speech, speech_language (self)) ||
+          intake_speech_has_language (self->speech, "en"));
+}
+
+void
+intake_kiosk_window_read_code_aloud (IntakeKioskWindow *self)
+{
+  IntakeSpeechScript *script;
+  const char *lang = speech_language (self);
+
+  if (self->reference == NULL || !intake_kiosk_window_can_speak_code (self))
+    return;
+  /* The resident asked for it, on this screen, with a button: unlike the
+   * screen's own reading, this says the code without private listening
+   * too. The code alone tells a bystander nothing about the answers. */
+  script = intake_speech_script_new ();
+  if (audible (self, lang))
+    add_ui (self, script, lang, "Your reference code");
+  intake_speech_script_add_spelled (script, intake_speech_has_language (self->speech, lang) ? lang : "en",
+                                    self->reference);
+  play (self, script, "the reference code");
 }

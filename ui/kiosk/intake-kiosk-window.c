@@ -13,6 +13,8 @@
 
 
 #include "intake-kiosk-fonts.h"
+#include "intake-kiosk-qr.h"
+#include "intake-kiosk-receipt.h"
 #include "intake-kiosk-ui-resources.h"
 #include "intake-kiosk-ui-enums.h"
 #include "intake-kiosk-window-private.h"
@@ -36,6 +38,9 @@ enum {
   PROP_SYNC,
   PROP_READING_ALOUD,
   PROP_PRIVATE_LISTENING,
+  PROP_HELP_HOLD,
+  PROP_RECEIPT_PRINTER,
+  PROP_RECEIPT_EXPORT,
   N_PROPS
 };
 
@@ -85,12 +90,145 @@ intake_kiosk_window_get_staff_language (IntakeKioskWindow *self)
 }
 
 #define TR(msgid) intake_kiosk_window_tr (self, msgid)
+/* A msgid looked up later with TR (xgettext's glib preset knows N_). */
+#define N_(msgid) (msgid)
 
 static void
 set_label (GtkLabel   *label,
            const char *text)
 {
   gtk_label_set_text (label, text != NULL ? text : "");
+}
+
+/* The explanation's points: one line of the introduction each, with a
+ * bullet, so that each promise can be read (and found) on its own. */
+static void
+fill_points (IntakeKioskWindow *self,
+             const char        *introduction)
+{
+  g_auto(GStrv) lines = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->explanation_points))) != NULL)
+    gtk_box_remove (self->explanation_points, child);
+  if (introduction == NULL)
+    return;
+  lines = g_strsplit (introduction, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 14);
+      GtkWidget *bullet = gtk_label_new ("•");
+      GtkWidget *label = gtk_label_new (lines[i]);
+
+      gtk_widget_set_valign (bullet, GTK_ALIGN_START);
+      gtk_widget_add_css_class (bullet, "kiosk-point-bullet");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (bullet), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_widget_add_css_class (label, "kiosk-body");
+      gtk_widget_add_css_class (label, "kiosk-point");
+      gtk_box_append (GTK_BOX (row), bullet);
+      gtk_box_append (GTK_BOX (row), label);
+      gtk_box_append (self->explanation_points, row);
+    }
+}
+
+/* How long an intake takes, honestly rounded up to 5 minutes: 20 seconds
+ * for each question every resident is asked (reading at B1, a choice,
+ * Next), measured at the counter with the first residents; branches a
+ * resident opens add to it. */
+gint64
+intake_kiosk_window_estimate_minutes (IntakeKioskWindow *self)
+{
+  IntakeQuestionnaire *questionnaire = intake_kiosk_get_questionnaire (self->kiosk);
+  guint n = 0;
+
+  for (guint i = 0; i < intake_questionnaire_get_n_questions (questionnaire); i++)
+    {
+      const IntakeQuestion *q = intake_questionnaire_get_question (questionnaire, i);
+
+      if (q->visible_if == NULL && intake_questionnaire_get_section (questionnaire, q->section)->visible_if == NULL)
+        n++;
+    }
+  return MAX (5, (n * 20 + 5 * 60 - 1) / (5 * 60) * 5);
+}
+
+static void
+set_cue_words (GtkWidget  *cue,
+               const char *words)
+{
+  intake_kiosk_set_scroll_cue_text (cue, words);
+}
+
+/* The text size tool shows its state: three letters A from small to
+ * large, the one in use marked, above the word. */
+static void
+update_text_size_button (IntakeKioskWindow *self)
+{
+  GtkWidget *box = gtk_button_get_child (self->text_size_button);
+  GtkWidget *top;
+  GtkWidget *steps;
+  GtkWidget *word;
+  gint64 numbers[2] = { self->text_size + 1, INTAKE_TEXT_SIZE_LARGER + 1 };
+  g_autofree char *state = NULL;
+  guint i = 0;
+
+  if (!GTK_IS_BOX (box) || !gtk_widget_has_css_class (box, "kiosk-size-content"))
+    {
+      GtkWidget *image = gtk_image_new_from_icon_name ("intake-text-size-symbolic");
+
+      box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+      gtk_widget_add_css_class (box, "kiosk-size-content");
+      gtk_widget_add_css_class (box, "kiosk-tool-content");
+      /* The tool's symbol, as on every tool, beside the sizes. */
+      top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
+      gtk_widget_set_halign (top, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (image, "kiosk-tool-icon");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
+      gtk_box_append (GTK_BOX (top), image);
+      steps = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+      gtk_widget_set_halign (steps, GTK_ALIGN_CENTER);
+      /* Small to large, left to right in every language (a scale). */
+      gtk_widget_set_direction (steps, GTK_TEXT_DIR_LTR);
+      gtk_widget_add_css_class (steps, "kiosk-size-steps");
+      for (guint k = 0; k <= INTAKE_TEXT_SIZE_LARGER; k++)
+        {
+          GtkWidget *a = gtk_label_new ("A");
+          g_autofree char *step_class = g_strdup_printf ("kiosk-size-step-%u", k + 1);
+
+          gtk_widget_add_css_class (a, "kiosk-size-step");
+          gtk_widget_add_css_class (a, step_class);
+          gtk_widget_set_valign (a, GTK_ALIGN_END);
+          gtk_box_append (GTK_BOX (steps), a);
+        }
+      word = gtk_label_new (NULL);
+      gtk_label_set_wrap (GTK_LABEL (word), TRUE);
+      gtk_label_set_justify (GTK_LABEL (word), GTK_JUSTIFY_CENTER);
+      gtk_label_set_max_width_chars (GTK_LABEL (word), 16);
+      gtk_box_append (GTK_BOX (top), steps);
+      gtk_box_append (GTK_BOX (box), top);
+      gtk_box_append (GTK_BOX (box), word);
+      gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
+      gtk_button_set_child (self->text_size_button, box);
+    }
+  top = gtk_widget_get_first_child (box);
+  steps = gtk_widget_get_last_child (top);
+  word = gtk_widget_get_last_child (box);
+  for (GtkWidget *a = gtk_widget_get_first_child (steps); a != NULL; a = gtk_widget_get_next_sibling (a), i++)
+    if (i == (guint) self->text_size)
+      gtk_widget_add_css_class (a, "kiosk-size-current");
+    else
+      gtk_widget_remove_css_class (a, "kiosk-size-current");
+  /* Translators: Label of the buttons that change the size of the letters. */
+  gtk_label_set_text (GTK_LABEL (word), TR ("Text size"));
+  /* Translators: Accessible description of the text size button: which of the sizes is in use.
+     The first %d is the size now (1, 2 or 3), the second the number of sizes (3). */
+  state = intake_kiosk_format_numbers (TR ("Size %d of %d"), 2, numbers);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->text_size_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, TR ("Text size"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, state,
+                                  -1);
 }
 
 /* All fixed texts of the resident screens, in the current language. */
@@ -137,9 +275,11 @@ retranslate (IntakeKioskWindow *self)
 
   /* Each tool is a symbol above its word, so that it can be found before a
    * language is chosen and by residents who read little. */
-  intake_kiosk_set_tool_button (self->text_size_button, "intake-text-size-symbolic",
-                                /* Translators: Label of the buttons that change the size of the letters. */
-                                TR ("Text size"));
+  update_text_size_button (self);
+  /* Translators: Over the bottom of a long list of answers or text: there is more below. */
+  set_cue_words (self->question_more, TR ("More below"));
+  set_cue_words (self->explanation_more, TR ("More below"));
+  set_cue_words (self->thanks_more, TR ("More below"));
   intake_kiosk_set_tool_button (GTK_BUTTON (self->contrast_button), "intake-contrast-symbolic",
                                 /* Translators: Switch for a black-and-white display that is easier to read. */
                                 TR ("High contrast"));
@@ -162,15 +302,21 @@ retranslate (IntakeKioskWindow *self)
 
   if (self->language != NULL)
     {
+      gint64 minutes = intake_kiosk_window_estimate_minutes (self);
+      g_autofree char *time = NULL;
+
       set_label (self->explanation_title,
                  intake_questionnaire_get_title (questionnaire, self->language));
-      set_label (self->explanation_intro,
-                 intake_questionnaire_get_introduction (questionnaire, self->language));
+      /* Translators: On the explanation screen: how long answering takes. %d is always 5 or more. */
+      time = intake_kiosk_format_numbers (TR ("This takes about %d minutes."), 1, &minutes);
+      set_label (self->explanation_time, time);
+      fill_points (self, intake_questionnaire_get_introduction (questionnaire, self->language));
     }
   else
     {
       set_label (self->explanation_title, "");
-      set_label (self->explanation_intro, "");
+      set_label (self->explanation_time, "");
+      fill_points (self, NULL);
     }
   /* Translators: Heading of the screen that explains why the office asks these questions. */
   set_label (self->explanation_heading, TR ("Why we ask these questions"));
@@ -198,6 +344,18 @@ retranslate (IntakeKioskWindow *self)
   set_label (self->thanks_hint, TR ("Show this code at the counter if you have a question."));
   /* Translators: Button on the last screen that ends the session. */
   intake_kiosk_set_button_text (self->thanks_done, TR ("Done"));
+  /* Translators: Button on the last screen: the kiosk says the reference code, letter by letter. */
+  intake_kiosk_set_button_text (self->thanks_read_code, TR ("Read my code aloud"));
+  /* Translators: Button on the last screen: a small printer gives the code on paper. */
+  intake_kiosk_set_button_text (self->thanks_print, TR ("Print my code"));
+  /* Translators: Button on the last screen: the screen with the code stays longer. */
+  intake_kiosk_set_button_text (self->thanks_more_time, TR ("More time"));
+  /* Translators: Under the square code (a QR code) on the last screen. */
+  set_label (self->thanks_photo, TR ("You can take a photo of this square with your phone."));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->thanks_qr),
+                                  /* Translators: Accessible name of the QR code on the last screen. */
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, TR ("QR code of your reference code"),
+                                  -1);
 
   /* Translators: Title of the dialog when nobody has touched the screen for a while. */
   set_label (self->idle_title, TR ("Are you still there?"));
@@ -214,8 +372,10 @@ retranslate (IntakeKioskWindow *self)
   set_label (self->help_counter, TR ("Please go to the counter. Someone will help you."));
   /* Translators: On the help screen. An interpreter translates spoken words. */
   set_label (self->help_interpreter, TR ("You can also ask for an interpreter."));
-  /* Translators: Confirmation after "I would like help or an interpreter": staff got a signal. */
-  set_label (self->help_told, TR ("We have told the staff that you would like help."));
+  set_label (self->help_told, TR (intake_kiosk_window_help_status_msgid (self)));
+  /* Translators: On the help screen, while the resident goes to the counter: the kiosk keeps
+     the answers given so far (it does not clear them as it would after a while without input). */
+  set_label (self->help_kept, TR ("We keep your answers while you get help."));
   /* Translators: Button on the help screen that returns to the current question. */
   intake_kiosk_set_button_text (self->help_back, TR ("Go back to the questions"));
 
@@ -367,11 +527,14 @@ screen_has_stop (const char *name)
 static gboolean
 screen_wants_idle (const char *name)
 {
+  /* The help screen waits for the resident who went to the counter (for
+   * at most help-hold, help_hold_cb()). */
   return !g_str_equal (name, "welcome") && !g_str_equal (name, "thanks") &&
-         !g_str_equal (name, "idle");
+         !g_str_equal (name, "idle") && !g_str_equal (name, "help");
 }
 
 static void arm_idle (IntakeKioskWindow *self);
+static gboolean help_hold_cb (gpointer user_data);
 
 static void
 focus_screen (IntakeKioskWindow *self,
@@ -446,6 +609,10 @@ intake_kiosk_window_show_screen (IntakeKioskWindow *self,
     g_clear_handle_id (&self->countdown_source, g_source_remove);
   if (!g_str_equal (name, "thanks"))
     g_clear_handle_id (&self->thanks_source, g_source_remove);
+  if (!g_str_equal (name, "help"))
+    g_clear_handle_id (&self->help_hold_source, g_source_remove);
+  else if (self->help_hold_source == 0)
+    self->help_hold_source = g_timeout_add (self->help_hold_ms, help_hold_cb, self);
 
   self->last_input_us = g_get_monotonic_time ();
   arm_idle (self);
@@ -570,18 +737,53 @@ input_event_cb (GtkEventControllerLegacy *controller,
   return GDK_EVENT_PROPAGATE;
 }
 
+/* The thank-you screen shows how long it stays ("Seconds left: N", with
+ * "More time"), ticking once a second; it closes at the deadline. */
+static void update_thanks_countdown (IntakeKioskWindow *self);
+
 static gboolean
-thanks_timeout_cb (gpointer user_data)
+thanks_tick_cb (gpointer user_data)
 {
   IntakeKioskWindow *self = user_data;
 
   self->thanks_source = 0;
-  /* The code may still be being spelled: the screen stays while it is, and
-   * for the whole time again after it (speaking_changed). */
-  if (intake_kiosk_window_get_speaking (self))
-    return G_SOURCE_REMOVE;
-  intake_kiosk_window_reset (self);
+  update_thanks_countdown (self);
   return G_SOURCE_REMOVE;
+}
+
+static void
+update_thanks_countdown (IntakeKioskWindow *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 remaining_us, seconds;
+  g_autofree char *text = NULL;
+
+  g_clear_handle_id (&self->thanks_source, g_source_remove);
+  /* The code may be being spelled: the screen stays while it is, and for
+   * its whole time again after it. */
+  if (intake_kiosk_window_get_speaking (self))
+    self->thanks_deadline_us = now + (gint64) self->thanks_timeout_ms * 1000;
+  remaining_us = self->thanks_deadline_us - now;
+  if (remaining_us <= 0)
+    {
+      g_debug ("The thank-you screen's time is up");
+      intake_kiosk_window_reset (self);
+      return;
+    }
+  seconds = (remaining_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+  text = intake_kiosk_format_numbers (TR ("Seconds left: %d"), 1, &seconds);
+  set_label (self->thanks_countdown, text);
+  /* The next whole second, or the deadline. */
+  self->thanks_source = g_timeout_add (MAX (1, MIN (remaining_us / 1000, (remaining_us - (seconds - 1) * G_USEC_PER_SEC) / 1000)),
+                                       thanks_tick_cb, self);
+}
+
+/* The thank-you screen's whole time, from now. */
+static void
+start_thanks_countdown (IntakeKioskWindow *self)
+{
+  self->thanks_deadline_us = g_get_monotonic_time () + (gint64) self->thanks_timeout_ms * 1000;
+  update_thanks_countdown (self);
 }
 
 void
@@ -593,18 +795,38 @@ intake_kiosk_window_speaking_changed (IntakeKioskWindow *self)
     return;
   /* Listening counts as input: the timers start from the end of speech. */
   self->last_input_us = g_get_monotonic_time ();
-  if (g_str_equal (screen, "thanks") && self->thanks_source == 0)
-    self->thanks_source = g_timeout_add (self->thanks_timeout_ms, thanks_timeout_cb, self);
+  if (g_str_equal (screen, "thanks"))
+    start_thanks_countdown (self);
   else
     arm_idle (self);
 }
 
 /* ---- Text size, contrast, direction ---------------------------------- */
 
+/* The text at 1, 1.5 and 2 times its normal size (20, 30 and 40 px). */
+static double
+text_factor (IntakeTextSize size)
+{
+  return size == INTAKE_TEXT_SIZE_LARGER ? 2.0 : size == INTAKE_TEXT_SIZE_LARGE ? 1.5 : 1.0;
+}
+
+static void
+collect_clamps (GtkWidget  *widget,
+                GHashTable *clamps)
+{
+  if (ADW_IS_CLAMP (widget))
+    g_hash_table_insert (clamps, widget, GINT_TO_POINTER (adw_clamp_get_maximum_size (ADW_CLAMP (widget))));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_clamps (child, clamps);
+}
+
 static void
 apply_text_size (IntakeKioskWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
+  GHashTableIter iter;
+  gpointer clamp, base;
 
   gtk_widget_remove_css_class (widget, "text-large");
   gtk_widget_remove_css_class (widget, "text-larger");
@@ -612,6 +834,17 @@ apply_text_size (IntakeKioskWindow *self)
     gtk_widget_add_css_class (widget, "text-large");
   else if (self->text_size == INTAKE_TEXT_SIZE_LARGER)
     gtk_widget_add_css_class (widget, "text-larger");
+
+  /* The column widens with the text, so that a line holds as many words
+   * at 2 times as at normal size (up to the screen's width). */
+  g_hash_table_iter_init (&iter, self->clamps);
+  while (g_hash_table_iter_next (&iter, &clamp, &base))
+    {
+      int width = (int) (GPOINTER_TO_INT (base) * text_factor (self->text_size));
+
+      adw_clamp_set_maximum_size (ADW_CLAMP (clamp), width);
+    }
+  update_text_size_button (self);
 }
 
 static void
@@ -657,11 +890,25 @@ update_progress (IntakeKioskWindow *self)
   gint64 numbers[2];
   g_autofree char *text = NULL;
 
-  numbers[0] = intake_session_get_position (self->session);
-  numbers[1] = intake_session_get_n_visible (self->session);
+  IntakeSessionProgress progress;
+  gint64 parts[2];
+  g_autofree char *question = NULL;
+  g_autofree char *part = NULL;
+
+  /* A total that only grows when the resident opens a branch (never
+   * shrinking as they go on), and the part of the questionnaire. */
+  intake_session_get_progress (self->session, &progress);
+  numbers[0] = progress.position;
+  numbers[1] = progress.total;
+  parts[0] = progress.section;
+  parts[1] = progress.n_sections;
   /* Translators: Progress text above each question. The first %d is the current question,
      the second %d the number of questions. Keep both, in this order. */
-  text = intake_kiosk_format_numbers (TR ("Question %d of %d"), 2, numbers);
+  question = intake_kiosk_format_numbers (TR ("Question %d of %d"), 2, numbers);
+  /* Translators: Progress above each question: the questions come in parts (sections). The first
+     %d is the current part, the second the number of parts, e.g. "Part 3 of 9". */
+  part = intake_kiosk_format_numbers (TR ("Part %d of %d"), 2, parts);
+  text = g_strdup_printf ("%s · %s", part, question);
   set_label (self->progress_label, text);
   gtk_progress_bar_set_fraction (self->progress_bar,
                                  numbers[1] > 0 ? (double) numbers[0] / (double) numbers[1] : 0.0);
@@ -898,11 +1145,26 @@ intake_kiosk_window_reset (IntakeKioskWindow *self)
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->countdown_source, g_source_remove);
   g_clear_handle_id (&self->thanks_source, g_source_remove);
+  g_clear_handle_id (&self->help_hold_source, g_source_remove);
+  /* The next resident's help is a request of their own; the one in flight
+   * still reaches the office (the engine's passes send what is left). */
+  g_cancellable_cancel (self->help_cancellable);
+  g_clear_object (&self->help_cancellable);
+  self->help_id = 0;
+  self->help_state = INTAKE_HELP_NONE;
 
   wipe_session (self);
 
   g_clear_pointer (&self->reference, intake_secure_strfree);
   set_label (self->thanks_code, "");
+  gtk_picture_set_paintable (self->thanks_qr, NULL);
+  set_label (self->thanks_countdown, "");
+  /* The next resident's screen shows nothing of this print. */
+  g_cancellable_cancel (self->print_cancellable);
+  g_clear_object (&self->print_cancellable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->thanks_print), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->thanks_print_status), FALSE);
+  set_label (self->thanks_print_status, "");
   gtk_accessible_reset_property (GTK_ACCESSIBLE (self->thanks_code), GTK_ACCESSIBLE_PROPERTY_LABEL);
   set_label (self->idle_seconds, "");
   intake_kiosk_staff_page_clear (self->staff_page);
@@ -930,6 +1192,115 @@ intake_kiosk_window_show_storage_error (IntakeKioskWindow *self)
    * keeps nothing. The language stays for the texts of this screen. */
   wipe_session (self);
   intake_kiosk_window_show_screen (self, "storage-error");
+}
+
+/* ---- Thanks: a code that stays ---------------------------------------- */
+
+static void note_action (IntakeKioskWindow *self);
+
+/* What the thank-you screen offers to keep the code: reading it aloud
+ * (when the kiosk can speak), printing it (when a receipt printer is set). */
+static void
+update_thanks_tools (IntakeKioskWindow *self)
+{
+  gboolean can_print = (self->receipt_printer != NULL && *self->receipt_printer != '\0') ||
+                       self->receipt_export != NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->thanks_read_code), intake_kiosk_window_can_speak_code (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->thanks_print), can_print);
+  gtk_widget_set_visible (GTK_WIDGET (self->thanks_keep),
+                          gtk_widget_get_visible (GTK_WIDGET (self->thanks_read_code)) || can_print);
+}
+
+static void
+set_print_status (IntakeKioskWindow *self,
+                  const char        *msgid)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->thanks_print_status), msgid != NULL);
+  set_label (self->thanks_print_status, msgid != NULL ? TR (msgid) : "");
+  if (msgid != NULL)
+    intake_kiosk_window_read_aloud_message (self, TR (msgid));
+}
+
+static void
+printed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(IntakeKioskWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!intake_kiosk_receipt_print_finish (result, &error))
+    {
+      /* Reset (the next resident) or the window went: say nothing. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_message ("The receipt was not printed: %s", error->message);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->thanks_print), TRUE);
+      /* Translators: On the last screen when the receipt printer fails. Calm; say what to do instead. */
+      set_print_status (self, N_ ("The printer does not work now. Please write the code down or take a photo of it."));
+      return;
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->thanks_print), TRUE);
+  /* Translators: On the last screen after the code was printed. */
+  set_print_status (self, N_ ("Your code is printed. Please take the paper."));
+}
+
+static void
+print_code_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *when = g_date_time_format (now, "%d-%m-%Y %H:%M");
+  IntakeKioskReceipt receipt = { 0 };
+
+  note_action (self);
+  if (!g_str_equal (intake_kiosk_window_get_screen (self), "thanks") || self->reference == NULL ||
+      !gtk_widget_get_visible (GTK_WIDGET (self->thanks_print)) ||
+      !gtk_widget_get_sensitive (GTK_WIDGET (self->thanks_print)))
+    return;
+  /* Printing takes a while: the screen stays its whole time from now. */
+  start_thanks_countdown (self);
+  receipt.language = self->language != NULL ? self->language : office_language (self);
+  receipt.caption = TR ("Your reference code");
+  receipt.reference = self->reference;
+  receipt.hint = TR ("Show this code at the counter if you have a question.");
+  receipt.when = when;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->thanks_print), FALSE);
+  /* Translators: On the last screen while the receipt printer prints the code. */
+  set_print_status (self, N_ ("Printing your code…"));
+  g_clear_object (&self->print_cancellable);
+  self->print_cancellable = g_cancellable_new ();
+  intake_kiosk_receipt_print_async (&receipt, GTK_WINDOW (self),
+                                    self->receipt_export == NULL ? self->receipt_printer : NULL,
+                                    self->receipt_export, self->print_cancellable, printed_cb,
+                                    g_object_ref (self));
+}
+
+static void
+read_code_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+
+  note_action (self);
+  if (g_str_equal (intake_kiosk_window_get_screen (self), "thanks") && self->reference != NULL)
+    intake_kiosk_window_read_code_aloud (self);
+}
+
+static void
+more_time_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
+
+  note_action (self);
+  if (g_str_equal (intake_kiosk_window_get_screen (self), "thanks"))
+    start_thanks_countdown (self);
 }
 
 static void
@@ -975,8 +1346,20 @@ submit (IntakeKioskWindow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, TR ("Reference code"),
                                   -1);
 
+  /* A QR code of the reference code alone, to photograph. */
+  {
+    g_autoptr(GError) qr_error = NULL;
+    g_autoptr(IntakeKioskQr) qr = intake_kiosk_qr_new (self->reference, &qr_error);
+
+    if (qr == NULL)
+      g_message ("No QR code on the thank-you screen: %s", qr_error->message);
+    gtk_picture_set_paintable (self->thanks_qr, GDK_PAINTABLE (qr));
+    gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->thanks_qr)), qr != NULL);
+  }
+  update_thanks_tools (self);
+
   intake_kiosk_window_show_screen (self, "thanks");
-  self->thanks_source = g_timeout_add (self->thanks_timeout_ms, thanks_timeout_cb, self);
+  start_thanks_countdown (self);
 }
 
 /* ---- Actions ------------------------------------------------------------ */
@@ -1195,6 +1578,111 @@ review_go_back_cb (IntakeKioskWindow *self)
     review_back (self);
 }
 
+/* ---- Help: a request that reaches staff ---------------------------------- */
+
+const char *
+intake_kiosk_window_help_status_msgid (IntakeKioskWindow *self)
+{
+  switch (self->help_state)
+    {
+    case INTAKE_HELP_SENDING:
+      /* Translators: On the help screen, for a moment: the kiosk is sending the request to staff. */
+      return N_ ("We are letting the staff know that you would like help.");
+    case INTAKE_HELP_NOT_SENT:
+      /* Translators: On the help screen when the kiosk has no connection to the office: the
+         request could not reach staff. Honest and calm; say what to do. */
+      return N_ ("This kiosk cannot send your request now. Please go to the counter and say that you would like help.");
+    case INTAKE_HELP_SENT:
+    case INTAKE_HELP_NONE:
+    default:
+      /* Translators: Confirmation after "I would like help or an interpreter": the office's staff
+         have been told (their computers show the request). */
+      return N_ ("We have told the staff that you would like help.");
+    }
+}
+
+IntakeHelpState
+intake_kiosk_window_get_help_state (IntakeKioskWindow *self)
+{
+  return self->help_state;
+}
+
+static void
+set_help_state (IntakeKioskWindow *self,
+                IntakeHelpState    state)
+{
+  if (self->help_state == state)
+    return;
+  self->help_state = state;
+  set_label (self->help_told, TR (intake_kiosk_window_help_status_msgid (self)));
+  /* Whoever listens hears what became of the request. */
+  if (g_str_equal (intake_kiosk_window_get_screen (self), "help") && state != INTAKE_HELP_SENDING)
+    intake_kiosk_window_read_aloud_message (self, TR (intake_kiosk_window_help_status_msgid (self)));
+}
+
+static void
+help_sent_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  IntakeKioskWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!intake_sync_send_help_finish (INTAKE_SYNC (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_message ("The help request did not reach the office at once: %s", error->message);
+      set_help_state (self, INTAKE_HELP_NOT_SENT);
+      return;
+    }
+  g_debug ("The help request reached the office");
+  set_help_state (self, INTAKE_HELP_SENT);
+}
+
+/* One request per session: pressing help again shows the same request. */
+static void
+request_help (IntakeKioskWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->help_id != 0)
+    return;
+  self->help_id = intake_kiosk_request_help (self->kiosk,
+                                             self->language != NULL ? self->language : office_language (self),
+                                             &error);
+  if (self->help_id == 0)
+    {
+      g_message ("The help request could not be recorded: %s", error->message);
+      set_help_state (self, INTAKE_HELP_NOT_SENT);
+      return;
+    }
+  if (self->sync == NULL)
+    {
+      /* This kiosk does not send: only its own staff screen shows it. */
+      set_help_state (self, INTAKE_HELP_NOT_SENT);
+      return;
+    }
+  set_help_state (self, INTAKE_HELP_SENDING);
+  g_clear_object (&self->help_cancellable);
+  self->help_cancellable = g_cancellable_new ();
+  /* The window outlives the request: reset and dispose cancel it. */
+  intake_sync_send_help_async (self->sync, self->help_cancellable, help_sent_cb, self);
+}
+
+/* A resident who went to the counter long ago and did not come back: the
+ * usual idle warning, whose countdown clears the answers. */
+static gboolean
+help_hold_cb (gpointer user_data)
+{
+  IntakeKioskWindow *self = user_data;
+
+  self->help_hold_source = 0;
+  if (g_str_equal (intake_kiosk_window_get_screen (self), "help"))
+    intake_kiosk_window_show_idle_warning (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 help_action (GtkWidget  *widget,
              const char *action_name,
@@ -1202,7 +1690,6 @@ help_action (GtkWidget  *widget,
 {
   IntakeKioskWindow *self = INTAKE_KIOSK_WINDOW (widget);
   const char *screen = intake_kiosk_window_get_screen (self);
-  g_autoptr(GError) error = NULL;
 
   note_action (self);
   if (g_str_equal (screen, "staff") || g_str_equal (screen, "staff-pin"))
@@ -1214,10 +1701,7 @@ help_action (GtkWidget  *widget,
       intake_kiosk_window_read_aloud_screen_shown (self);
       return;
     }
-  if (!intake_kiosk_request_help (self->kiosk,
-                                  self->language != NULL ? self->language : office_language (self),
-                                  &error))
-    g_message ("The help request could not be recorded: %s", error->message);
+  request_help (self);
   /* From a screen that goes on by itself, back to where the resident was. */
   if (g_str_equal (screen, "idle"))
     screen = self->idle_return != NULL ? self->idle_return : "question";
@@ -1228,6 +1712,7 @@ help_action (GtkWidget  *widget,
   intake_kiosk_set_button_text (self->help_back,
                                 self->session != NULL ? TR ("Go back to the questions")
                                                       : TR ("Back"));
+  gtk_widget_set_visible (GTK_WIDGET (self->help_kept), self->session != NULL);
   intake_kiosk_window_show_screen (self, "help");
 }
 
@@ -1245,8 +1730,8 @@ help_done (IntakeKioskWindow *self)
            !g_str_equal (back, "thanks") && !g_str_equal (back, "storage-error"))
     back = "welcome";
   intake_kiosk_window_show_screen (self, back);
-  if (g_str_equal (back, "thanks") && self->thanks_source == 0)
-    self->thanks_source = g_timeout_add (self->thanks_timeout_ms, thanks_timeout_cb, self);
+  if (g_str_equal (back, "thanks"))
+    start_thanks_countdown (self);
 }
 
 static void
@@ -1616,6 +2101,11 @@ intake_kiosk_window_constructed (GObject *object)
   intake_kiosk_staff_page_set_catalog (self->staff_page, self->catalog);
   intake_kiosk_staff_page_set_kiosk (self->staff_page, self->kiosk);
 
+  self->question_more = intake_kiosk_add_scroll_cue (self->question_overlay, self->question_scroller);
+  self->explanation_more = intake_kiosk_add_scroll_cue (self->explanation_overlay, self->explanation_scroller);
+  self->thanks_more = intake_kiosk_add_scroll_cue (self->thanks_overlay, self->thanks_scroller);
+  collect_clamps (GTK_WIDGET (self), self->clamps);
+
   intake_kiosk_window_read_aloud_init (self);
   rebuild_language_buttons (self);
   intake_kiosk_window_reset (self);
@@ -1629,6 +2119,11 @@ intake_kiosk_window_dispose (GObject *object)
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->countdown_source, g_source_remove);
   g_clear_handle_id (&self->thanks_source, g_source_remove);
+  g_clear_handle_id (&self->help_hold_source, g_source_remove);
+  g_cancellable_cancel (self->help_cancellable);
+  g_clear_object (&self->help_cancellable);
+  g_cancellable_cancel (self->print_cancellable);
+  g_clear_object (&self->print_cancellable);
   g_clear_object (&self->sync);
   intake_kiosk_window_read_aloud_dispose (self);
 
@@ -1656,7 +2151,10 @@ intake_kiosk_window_finalize (GObject *object)
   g_clear_pointer (&self->language, g_free);
   g_clear_pointer (&self->languages, g_strfreev);
   g_clear_pointer (&self->seen, g_hash_table_unref);
+  g_clear_pointer (&self->clamps, g_hash_table_unref);
   g_clear_pointer (&self->reference, intake_secure_strfree);
+  g_clear_pointer (&self->receipt_printer, g_free);
+  g_clear_pointer (&self->receipt_export, g_free);
 
   G_OBJECT_CLASS (intake_kiosk_window_parent_class)->finalize (object);
 }
@@ -1713,6 +2211,15 @@ intake_kiosk_window_get_property (GObject    *object,
     case PROP_PRIVATE_LISTENING:
       g_value_set_boolean (value, self->private_listening);
       break;
+    case PROP_HELP_HOLD:
+      g_value_set_uint (value, self->help_hold_ms);
+      break;
+    case PROP_RECEIPT_PRINTER:
+      g_value_set_string (value, self->receipt_printer);
+      break;
+    case PROP_RECEIPT_EXPORT:
+      g_value_set_string (value, self->receipt_export);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1756,6 +2263,27 @@ intake_kiosk_window_set_property (GObject      *object,
       break;
     case PROP_THANKS_TIMEOUT:
       set_timeout_ms (self, &self->thanks_timeout_ms, g_value_get_uint (value), pspec);
+      break;
+    case PROP_HELP_HOLD:
+      set_timeout_ms (self, &self->help_hold_ms, g_value_get_uint (value), pspec);
+      break;
+    case PROP_RECEIPT_PRINTER:
+    case PROP_RECEIPT_EXPORT:
+      {
+        char **field = prop_id == PROP_RECEIPT_PRINTER ? &self->receipt_printer : &self->receipt_export;
+        const char *text = g_value_get_string (value);
+
+        if (text != NULL && *text == '\0')
+          text = NULL;
+        /* g_set_str() is GLib 2.76. */
+        if (g_strcmp0 (*field, text) != 0)
+          {
+            g_free (*field);
+            *field = g_strdup (text);
+            update_thanks_tools (self);
+            g_object_notify_by_pspec (object, pspec);
+          }
+      }
       break;
     case PROP_LANGUAGES:
       {
@@ -1854,7 +2382,7 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
     g_param_spec_uint ("idle-countdown", NULL, NULL, 1, G_MAXUINT, 30 * 1000,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_THANKS_TIMEOUT] =
-    g_param_spec_uint ("thanks-timeout", NULL, NULL, 1, G_MAXUINT, 20 * 1000,
+    g_param_spec_uint ("thanks-timeout", NULL, NULL, 1, G_MAXUINT, 60 * 1000,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_LANGUAGES] =
     g_param_spec_boxed ("languages", NULL, NULL, G_TYPE_STRV,
@@ -1889,6 +2417,21 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   properties[PROP_PRIVATE_LISTENING] =
     g_param_spec_boolean ("private-listening", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* How long the help screen keeps a session without input (the resident
+   * went to the counter), in milliseconds; then the idle warning comes. */
+  properties[PROP_HELP_HOLD] =
+    g_param_spec_uint ("help-hold", NULL, NULL, 1, G_MAXUINT, 30 * 60 * 1000,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The name of the receipt printer (the "receipt-printer" setting); NULL or
+   * "": none, and the thank-you screen offers no printing. */
+  properties[PROP_RECEIPT_PRINTER] =
+    g_param_spec_string ("receipt-printer", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Tests and the tour: write the receipt as this PDF file instead of
+   * printing it (GtkPrintOperation's export). */
+  properties[PROP_RECEIPT_EXPORT] =
+    g_param_spec_string ("receipt-export", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (INTAKE_TYPE_KIOSK_REVIEW_PAGE);
@@ -1920,10 +2463,14 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   BIND (language_grid);
   BIND (explanation_title);
   BIND (explanation_heading);
-  BIND (explanation_intro);
+  BIND (explanation_time);
+  BIND (explanation_points);
+  BIND (explanation_overlay);
+  BIND (explanation_scroller);
   BIND (explanation_back);
   BIND (explanation_start);
   BIND (question_scroller);
+  BIND (question_overlay);
   BIND (question_clamp);
   BIND (question_back);
   BIND (question_skip);
@@ -1935,6 +2482,17 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   BIND (thanks_code);
   BIND (thanks_hint);
   BIND (thanks_done);
+  BIND (thanks_overlay);
+  BIND (thanks_scroller);
+  BIND (thanks_clamp);
+  BIND (thanks_qr);
+  BIND (thanks_photo);
+  BIND (thanks_keep);
+  BIND (thanks_read_code);
+  BIND (thanks_print);
+  BIND (thanks_print_status);
+  BIND (thanks_countdown);
+  BIND (thanks_more_time);
   BIND (idle_title);
   BIND (idle_touch);
   BIND (idle_privacy);
@@ -1944,6 +2502,7 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   BIND (help_counter);
   BIND (help_interpreter);
   BIND (help_told);
+  BIND (help_kept);
   BIND (help_back);
   BIND (error_title);
   BIND (error_text);
@@ -1978,6 +2537,9 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "kiosk.resume", NULL, resume_action);
   gtk_widget_class_install_action (widget_class, "kiosk.start-over", NULL, start_over_action);
   gtk_widget_class_install_action (widget_class, "kiosk.done", NULL, done_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.read-code", NULL, read_code_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.print-code", NULL, print_code_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.more-time", NULL, more_time_action);
   gtk_widget_class_install_action (widget_class, "kiosk.staff", NULL, staff_action);
   gtk_widget_class_install_action (widget_class, "kiosk.staff-open", NULL, staff_page_action);
   gtk_widget_class_install_action (widget_class, "kiosk.staff-cancel", NULL, staff_page_action);
@@ -2000,9 +2562,11 @@ intake_kiosk_window_init (IntakeKioskWindow *self)
   GtkShortcutController *shortcuts;
 
   self->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->clamps = g_hash_table_new (NULL, NULL);
   self->idle_timeout_ms = 90 * 1000;
   self->idle_countdown_ms = 30 * 1000;
-  self->thanks_timeout_ms = 20 * 1000;
+  self->thanks_timeout_ms = 60 * 1000;
+  self->help_hold_ms = 30 * 60 * 1000;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 

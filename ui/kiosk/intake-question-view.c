@@ -16,6 +16,7 @@
 
 #include "intake-question-view.h"
 
+#include "intake-kiosk-keyboard.h"
 #include "intake-secure.h"
 
 struct _IntakeQuestionView
@@ -50,6 +51,15 @@ struct _IntakeQuestionView
   GtkWidget            *day;
   GtkWidget            *month;
   GtkWidget            *year;
+  /* As on the ID: "the day / month is not known" (date with allow_unknown)
+   * and "I have none" (short_text with none_option); NULL when not offered. */
+  GtkWidget            *day_unknown;
+  GtkWidget            *month_unknown;
+  GtkWidget            *none_card;
+
+  /* Keys for touch-only kiosks, typing into the field that has the focus. */
+  GtkWidget            *keyboard;
+  gboolean              show_keyboard;
 
   /* Field -> what the field itself adds to its description (the range of
    * a number or a year), after the message and the help. */
@@ -64,6 +74,7 @@ G_DEFINE_FINAL_TYPE (IntakeQuestionView, intake_question_view, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_QUESTION_CODE,
+  PROP_ON_SCREEN_KEYBOARD,
   N_PROPS
 };
 
@@ -191,6 +202,12 @@ clear_inputs (IntakeQuestionView *self)
    * clicked, but setting it inactive from code works for every member. */
   for (guint i = 0; i < self->toggles->len; i++)
     toggle_set_active (g_ptr_array_index (self->toggles, i), FALSE);
+  if (self->none_card != NULL)
+    toggle_set_active (self->none_card, FALSE);
+  if (self->day_unknown != NULL)
+    toggle_set_active (self->day_unknown, FALSE);
+  if (self->month_unknown != NULL)
+    toggle_set_active (self->month_unknown, FALSE);
 
   self->updating--;
 }
@@ -391,11 +408,22 @@ static void
 entry_changed_cb (GtkEditable        *editable,
                   IntakeQuestionView *self)
 {
+  const char *text = gtk_editable_get_text (editable);
+
   if (self->updating > 0)
     return;
 
-  if (*gtk_editable_get_text (editable) != '\0')
-    decline_off (self);
+  if (*text != '\0')
+    {
+      decline_off (self);
+      /* Typing a name is the opposite of "I have none". */
+      if (self->none_card != NULL && toggle_get_active (self->none_card))
+        {
+          self->updating++;
+          toggle_set_active (self->none_card, FALSE);
+          self->updating--;
+        }
+    }
 
   emit_changed (self);
 }
@@ -456,6 +484,69 @@ digits_insert_text_cb (GtkEditable *delegate,
   intake_secure_buffer_free (intake_secure_buffer_new_take_string (filtered));
 }
 
+/* Typed on the on-screen keyboard: a full day or month goes on to the next
+ * field, as on paper forms (there is no Tab key on a touch screen; with a
+ * real keyboard the resident uses Tab, and nothing moves by itself). */
+/* Enter is Next on every question, the choice ones too: on an answer card
+ * of a one-answer question (choices, yes/no, scale, ladder) it chooses
+ * that answer and goes on; on a check box (several answers, "rather not
+ * say") it goes on with what is ticked; Space ticks, as always. Text
+ * fields already go on with Enter ("activate"). */
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                IntakeQuestionView    *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus;
+
+  if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter)
+    return GDK_EVENT_PROPAGATE;
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0 || root == NULL || self->question == NULL)
+    return GDK_EVENT_PROPAGATE;
+  focus = gtk_root_get_focus (root);
+  if (focus == NULL || !GTK_IS_TOGGLE_BUTTON (focus) || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
+    return GDK_EVENT_PROPAGATE;
+
+  if (self->question->type != INTAKE_QUESTION_TYPE_MULTIPLE_CHOICE &&
+      g_ptr_array_find (self->toggles, focus, NULL) && !toggle_get_active (focus))
+    toggle_set_active (focus, TRUE);
+  g_signal_emit (self, signals[SUBMIT], 0);
+  return GDK_EVENT_STOP;
+}
+
+static void
+keyboard_typed_cb (IntakeKioskKeyboard *keyboard,
+                   GtkEditable         *target,
+                   IntakeQuestionView  *self)
+{
+  GtkWidget *next;
+
+  if ((GtkWidget *) target == self->day)
+    next = self->month;
+  else if ((GtkWidget *) target == self->month)
+    next = self->year;
+  else
+    return;
+  if (g_utf8_strlen (gtk_editable_get_text (target), -1) == gtk_entry_get_max_length (GTK_ENTRY (target)) &&
+      gtk_widget_get_sensitive (next))
+    {
+      gtk_entry_grab_focus_without_selecting (GTK_ENTRY (next));
+      intake_kiosk_keyboard_set_target (keyboard, GTK_EDITABLE (next));
+    }
+}
+
+static void
+entry_focus_enter_cb (GtkEventControllerFocus *controller,
+                      IntakeQuestionView      *self)
+{
+  GtkWidget *entry = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+
+  intake_kiosk_keyboard_set_target (INTAKE_KIOSK_KEYBOARD (self->keyboard), GTK_EDITABLE (entry));
+}
+
 static GtkWidget *
 new_entry (IntakeQuestionView *self,
            GtkInputPurpose     purpose,
@@ -481,6 +572,13 @@ new_entry (IntakeQuestionView *self,
 
   g_signal_connect_object (entry, "changed", G_CALLBACK (entry_changed_cb), self, 0);
   g_signal_connect_object (entry, "activate", G_CALLBACK (entry_activate_cb), self, 0);
+  {
+    GtkEventController *focus = gtk_event_controller_focus_new ();
+
+    /* The on-screen keyboard types into the field the resident chose. */
+    g_signal_connect_object (focus, "enter", G_CALLBACK (entry_focus_enter_cb), self, 0);
+    gtk_widget_add_controller (entry, focus);
+  }
   g_ptr_array_add (self->entries, entry);
 
   return entry;
@@ -795,6 +893,26 @@ build_ladder (IntakeQuestionView *self)
 }
 
 static void
+none_toggled_cb (GtkWidget          *card,
+                 IntakeQuestionView *self)
+{
+  gboolean active = toggle_get_active (card);
+
+  sync_checked_state (card);
+  gtk_widget_set_sensitive (self->entry, !active);
+  if (self->updating > 0)
+    return;
+  if (active)
+    {
+      self->updating++;
+      gtk_editable_set_text (GTK_EDITABLE (self->entry), "");
+      self->updating--;
+      decline_off (self);
+    }
+  emit_changed (self);
+}
+
+static void
 build_short_text (IntakeQuestionView *self)
 {
   static const GtkInputPurpose purposes[] = {
@@ -815,6 +933,24 @@ build_short_text (IntakeQuestionView *self)
   gtk_entry_set_placeholder_text (GTK_ENTRY (self->entry), tr (self, "Type your answer here"));
   gtk_widget_set_hexpand (self->entry, TRUE);
   gtk_box_append (GTK_BOX (self->answers), self->entry);
+
+  /* "There is no first name on my ID": an answer of its own, not a skip. */
+  if (q->none_option != NULL)
+    {
+      self->none_card = new_choice_card (text_get (self, q->none_option), NULL, FALSE);
+      gtk_widget_add_css_class (self->none_card, "none-card");
+      g_signal_connect_object (self->none_card, "toggled", G_CALLBACK (none_toggled_cb), self, 0);
+      gtk_box_append (GTK_BOX (self->answers), self->none_card);
+    }
+
+  if (q->text_kind == INTAKE_TEXT_KIND_EMAIL)
+    intake_kiosk_keyboard_set_layout (INTAKE_KIOSK_KEYBOARD (self->keyboard), INTAKE_KEYBOARD_EMAIL);
+  else if (q->text_kind == INTAKE_TEXT_KIND_PHONE)
+    intake_kiosk_keyboard_set_layout (INTAKE_KIOSK_KEYBOARD (self->keyboard), INTAKE_KEYBOARD_PHONE);
+  else if (q->text_kind == INTAKE_TEXT_KIND_DIGITS)
+    intake_kiosk_keyboard_set_layout (INTAKE_KIOSK_KEYBOARD (self->keyboard), INTAKE_KEYBOARD_DIGITS);
+  else
+    intake_kiosk_keyboard_set_layout (INTAKE_KIOSK_KEYBOARD (self->keyboard), INTAKE_KEYBOARD_LETTERS);
 }
 
 static void
@@ -931,6 +1067,7 @@ build_number (IntakeQuestionView *self)
     }
 
   gtk_box_append (GTK_BOX (self->answers), row);
+  intake_kiosk_keyboard_set_layout (INTAKE_KIOSK_KEYBOARD (self->keyboard), INTAKE_KEYBOARD_DIGITS);
 }
 
 static GtkWidget *
@@ -955,6 +1092,50 @@ new_date_field (IntakeQuestionView *self,
   gtk_box_append (GTK_BOX (row), column);
 
   return entry;
+}
+
+/* The day and month fields follow their "not known" boxes: 00, and not to
+ * be typed in, while ticked. */
+static void
+apply_unknown (IntakeQuestionView *self)
+{
+  GtkWidget *toggles[2] = { self->day_unknown, self->month_unknown };
+  GtkWidget *fields[2] = { self->day, self->month };
+
+  self->updating++;
+  for (guint i = 0; i < 2; i++)
+    {
+      gboolean unknown = toggle_get_active (toggles[i]);
+
+      if (unknown)
+        gtk_editable_set_text (GTK_EDITABLE (fields[i]), "00");
+      else if (!gtk_widget_get_sensitive (fields[i]))
+        gtk_editable_set_text (GTK_EDITABLE (fields[i]), "");
+      gtk_widget_set_sensitive (fields[i], !unknown);
+    }
+  self->updating--;
+}
+
+static void
+unknown_toggled_cb (GtkWidget          *toggle,
+                    IntakeQuestionView *self)
+{
+  gboolean active = toggle_get_active (toggle);
+
+  sync_checked_state (toggle);
+  if (self->updating > 0)
+    return;
+
+  self->updating++;
+  /* A known day in an unknown month is not a BRP form. */
+  if (toggle == self->month_unknown && active)
+    toggle_set_active (self->day_unknown, TRUE);
+  if (toggle == self->day_unknown && !active)
+    toggle_set_active (self->month_unknown, FALSE);
+  self->updating--;
+  apply_unknown (self);
+  decline_off (self);
+  emit_changed (self);
 }
 
 static void
@@ -991,6 +1172,23 @@ build_date (IntakeQuestionView *self)
     }
 
   gtk_box_append (GTK_BOX (self->answers), row);
+
+  /* As the BRP registers many refugees: 00 for a day, or a day and a
+   * month, that are not known (00-07-1990, 00-00-1985). */
+  if (q->allow_unknown)
+    {
+      /* Translators: A check box under a date of birth: the ID says 00 for the day. */
+      self->day_unknown = new_choice_card (tr (self, "The day is not known (00)"), NULL, FALSE);
+      /* Translators: A check box under a date of birth: the ID says 00 for the month (and the day). */
+      self->month_unknown = new_choice_card (tr (self, "The month is not known (00)"), NULL, FALSE);
+      gtk_widget_add_css_class (self->day_unknown, "date-unknown");
+      gtk_widget_add_css_class (self->month_unknown, "date-unknown");
+      g_signal_connect_object (self->day_unknown, "toggled", G_CALLBACK (unknown_toggled_cb), self, 0);
+      g_signal_connect_object (self->month_unknown, "toggled", G_CALLBACK (unknown_toggled_cb), self, 0);
+      gtk_box_append (GTK_BOX (self->answers), self->day_unknown);
+      gtk_box_append (GTK_BOX (self->answers), self->month_unknown);
+    }
+  intake_kiosk_keyboard_set_layout (INTAKE_KIOSK_KEYBOARD (self->keyboard), INTAKE_KEYBOARD_DIGITS);
 }
 
 /* ---- pre-fill ---- */
@@ -1052,7 +1250,9 @@ prefill (IntakeQuestionView *self,
       break;
 
     case INTAKE_QUESTION_TYPE_SHORT_TEXT:
-      if (kind == INTAKE_ANSWER_TEXT)
+      if (kind == INTAKE_ANSWER_TEXT && self->none_card != NULL && *intake_answer_get_string (answer) == '\0')
+        toggle_set_active (self->none_card, TRUE);
+      else if (kind == INTAKE_ANSWER_TEXT)
         gtk_editable_set_text (GTK_EDITABLE (self->entry), intake_answer_get_string (answer));
       break;
 
@@ -1080,6 +1280,12 @@ prefill (IntakeQuestionView *self,
             part[2] = '\0';
             gtk_editable_set_text (GTK_EDITABLE (self->day), part);
             intake_secure_wipe (part, sizeof part);
+            if (q->allow_unknown)
+              {
+                toggle_set_active (self->day_unknown, date[8] == '0' && date[9] == '0');
+                toggle_set_active (self->month_unknown, date[5] == '0' && date[6] == '0');
+                apply_unknown (self);
+              }
           }
       }
       break;
@@ -1105,6 +1311,8 @@ intake_question_view_dispose (GObject *object)
   self->answers = NULL;
   self->decline = NULL;
   self->entry = self->day = self->month = self->year = NULL;
+  self->none_card = self->day_unknown = self->month_unknown = NULL;
+  self->keyboard = NULL;
   if (self->toggles != NULL)
     g_ptr_array_set_size (self->toggles, 0);
   if (self->entries != NULL)
@@ -1144,6 +1352,36 @@ intake_question_view_get_property (GObject    *object,
       g_value_set_string (value, intake_question_view_get_question_code (self));
       break;
 
+    case PROP_ON_SCREEN_KEYBOARD:
+      g_value_set_boolean (value, self->show_keyboard);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+intake_question_view_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  IntakeQuestionView *self = INTAKE_QUESTION_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ON_SCREEN_KEYBOARD:
+      if (self->show_keyboard != g_value_get_boolean (value))
+        {
+          self->show_keyboard = g_value_get_boolean (value);
+          gtk_widget_set_visible (self->keyboard, self->show_keyboard &&
+                                  intake_kiosk_keyboard_get_layout (INTAKE_KIOSK_KEYBOARD (self->keyboard))
+                                  != INTAKE_KEYBOARD_NONE);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1158,7 +1396,13 @@ intake_question_view_class_init (IntakeQuestionViewClass *klass)
   object_class->dispose = intake_question_view_dispose;
   object_class->finalize = intake_question_view_finalize;
   object_class->get_property = intake_question_view_get_property;
+  object_class->set_property = intake_question_view_set_property;
 
+  /* Keys inside the kiosk for name, date, number and phone questions, for
+   * touch-only machines (the "on-screen-keyboard" setting). */
+  properties[PROP_ON_SCREEN_KEYBOARD] =
+    g_param_spec_boolean ("on-screen-keyboard", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_QUESTION_CODE] =
     g_param_spec_string ("question-code", NULL, NULL,
                          NULL,
@@ -1220,6 +1464,20 @@ intake_question_view_init (IntakeQuestionView *self)
   self->hint_label = new_wrapping_label (NULL, "question-hint");
   gtk_widget_set_visible (self->hint_label, FALSE);
   gtk_box_append (GTK_BOX (self->box), self->hint_label);
+
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    /* Before the focused card takes Enter for itself. */
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect_object (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  }
+
+  self->show_keyboard = TRUE;
+  self->keyboard = intake_kiosk_keyboard_new ();
+  g_signal_connect_object (self->keyboard, "typed", G_CALLBACK (keyboard_typed_cb), self, 0);
+  gtk_box_append (GTK_BOX (self->box), self->keyboard);
 
   self->decline_separator = gtk_separator_new (GTK_ORIENTATION_HORIZONTAL);
   gtk_widget_add_css_class (self->decline_separator, "decline-separator");
@@ -1303,6 +1561,9 @@ intake_question_view_show_question (IntakeQuestionView   *self,
   g_ptr_array_set_size (self->entries, 0);
   g_hash_table_remove_all (self->extra_descriptions);
   self->entry = self->day = self->month = self->year = NULL;
+  self->none_card = self->day_unknown = self->month_unknown = NULL;
+  intake_kiosk_keyboard_set_target (INTAKE_KIOSK_KEYBOARD (self->keyboard), NULL);
+  intake_kiosk_keyboard_set_layout (INTAKE_KIOSK_KEYBOARD (self->keyboard), INTAKE_KEYBOARD_NONE);
 
   questionnaire = intake_session_get_questionnaire (session);
   g_set_object (&self->questionnaire, questionnaire);
@@ -1380,6 +1641,18 @@ intake_question_view_show_question (IntakeQuestionView   *self,
                           question->type == INTAKE_QUESTION_TYPE_MULTIPLE_CHOICE);
   gtk_box_insert_child_after (GTK_BOX (self->box), self->answers, self->message_box);
   update_relations (self);
+
+  /* The keys under the fields, typing into the first until another gets the focus. */
+  gtk_box_reorder_child_after (GTK_BOX (self->box), self->keyboard, self->answers);
+  /* Translators: Name of the on-screen keyboard's key that deletes the letter before the cursor. */
+  intake_kiosk_keyboard_set_words (INTAKE_KIOSK_KEYBOARD (self->keyboard), tr (self, "Delete"),
+                                   /* Translators: Name of the on-screen keyboard's space bar. */
+                                   tr (self, "Space"));
+  if (self->entries->len > 0)
+    intake_kiosk_keyboard_set_target (INTAKE_KIOSK_KEYBOARD (self->keyboard),
+                                      GTK_EDITABLE (g_ptr_array_index (self->entries, 0)));
+  if (!self->show_keyboard)
+    gtk_widget_set_visible (self->keyboard, FALSE);
 
   /* Translators: Answer option on sensitive questions, e.g. about health. Said by the resident. */
   gtk_label_set_text (GTK_LABEL (self->decline_label), tr (self, "I would rather not say"));
@@ -1484,6 +1757,9 @@ intake_question_view_dup_answer (IntakeQuestionView *self)
         IntakeAnswer *answer;
         char *normalized;
 
+        /* "I have none": the empty answer. */
+        if (self->none_card != NULL && toggle_get_active (self->none_card))
+          return intake_answer_new_text ("");
         if (*text == '\0')
           return NULL;
         if (q->text_kind != INTAKE_TEXT_KIND_PHONE && q->text_kind != INTAKE_TEXT_KIND_DIGITS)
@@ -1509,16 +1785,35 @@ intake_question_view_dup_answer (IntakeQuestionView *self)
         IntakeAnswer *answer;
         char date[32];
 
-        any |= entry_get_integer (self->day, &day);
-        any |= entry_get_integer (self->month, &month);
+        gboolean has_day, has_month;
+
+        has_day = entry_get_integer (self->day, &day);
+        has_month = entry_get_integer (self->month, &month);
+        any |= has_day;
+        any |= has_month;
         any |= entry_get_integer (self->year, &year);
         if (!any)
           return NULL;
 
         /* Partly filled or impossible dates are returned as they are, so
-         * that validation can ask the resident to check the date. */
-        g_snprintf (date, sizeof date, "%04d-%02d-%02d",
-                    (int) CLAMP (year, 0, 9999), (int) CLAMP (month, 0, 99), (int) CLAMP (day, 0, 99));
+         * that validation can ask the resident to check the date. Where a
+         * day or month may be unknown (00), an empty field is not "unknown":
+         * it stays a date to check, not a BRP date given by accident. */
+        {
+          char day_text[8], month_text[8];
+
+          if (has_day)
+            g_snprintf (day_text, sizeof day_text, "%02d", (int) CLAMP (day, 0, 99));
+          else
+            g_strlcpy (day_text, q->allow_unknown ? "??" : "00", sizeof day_text);
+          if (has_month)
+            g_snprintf (month_text, sizeof month_text, "%02d", (int) CLAMP (month, 0, 99));
+          else
+            g_strlcpy (month_text, q->allow_unknown ? "??" : "00", sizeof month_text);
+          g_snprintf (date, sizeof date, "%04d-%s-%s", (int) CLAMP (year, 0, 9999), month_text, day_text);
+          intake_secure_wipe (day_text, sizeof day_text);
+          intake_secure_wipe (month_text, sizeof month_text);
+        }
         answer = intake_answer_new_date (date);
         intake_secure_wipe (date, sizeof date);
         return answer;
@@ -1583,6 +1878,8 @@ intake_question_view_focus_answer (IntakeQuestionView *self)
 
   if (self->question->rather_not_say && toggle_get_active (self->decline))
     target = self->decline;
+  if (target == NULL && self->none_card != NULL && toggle_get_active (self->none_card))
+    target = self->none_card;
 
   for (guint i = 0; target == NULL && i < self->toggles->len; i++)
     if (toggle_get_active (g_ptr_array_index (self->toggles, i)))
@@ -1624,4 +1921,12 @@ intake_question_view_get_heading (IntakeQuestionView *self)
   g_return_val_if_fail (INTAKE_IS_QUESTION_VIEW (self), NULL);
 
   return self->heading;
+}
+
+GtkWidget *
+intake_question_view_get_keyboard (IntakeQuestionView *self)
+{
+  g_return_val_if_fail (INTAKE_IS_QUESTION_VIEW (self), NULL);
+
+  return self->keyboard;
 }

@@ -24,9 +24,12 @@ G_DECLARE_FINAL_TYPE (IntakeQuestionView, intake_question_view, INTAKE, QUESTION
  * Signals:
  *   "changed" (no arguments): the resident changed an answer control.
  *   "submit"  (no arguments): Enter was pressed in a text, number or date
- *             field; the window treats it as "Next".
+ *             field, or on an answer card (which a one-answer question then
+ *             chooses); the window treats it as "Next".
  *
- * Property "question-code" (read-only string): the code of the question shown. */
+ * Property "question-code" (read-only string): the code of the question shown.
+ * Property "on-screen-keyboard" (boolean, default TRUE): keys under text,
+ * number and date fields for touch-only kiosks (IntakeKioskKeyboard). */
 GtkWidget            *intake_question_view_new            (IntakeCatalog        *catalog);
 
 /* Wipes the previous content, then builds @question in the session's
@@ -57,5 +60,9 @@ void                  intake_question_view_focus_answer   (IntakeQuestionView   
 void                  intake_question_view_clear          (IntakeQuestionView   *self);
 /* The label that holds the question text (it labels the answer group). */
 GtkWidget            *intake_question_view_get_heading    (IntakeQuestionView   *self);
+
+/* The on-screen keyboard (an IntakeKioskKeyboard; hidden where the question
+ * has no field). */
+GtkWidget            *intake_question_view_get_keyboard   (IntakeQuestionView   *self);
 
 G_END_DECLS

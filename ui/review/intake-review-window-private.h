@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "intake-keys.h"
+#include "intake-review-help-list.h"
 #include "intake-review-list-model.h"
 #include "intake-review-window.h"
 #include "intake-summary.h"
@@ -70,6 +71,7 @@ struct _IntakeReviewWindow
   AdwStatusPage          *error_page;
   AdwStatusPage          *no_role_page;
   GtkLabel               *list_status;
+  IntakeReviewHelpList   *help_list;
   /* detail */
   AdwWindowTitle         *detail_title;
   AdwToastOverlay        *toast_overlay;

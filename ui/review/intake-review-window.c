@@ -103,6 +103,9 @@ lock (IntakeReviewWindow *self)
     gtk_stack_remove (self->stack, dashboard);
   g_clear_handle_id (&self->idle_timer, g_source_remove);
   clear_fields (self);
+  /* dispose may run again after the template is gone */
+  if (self->help_list != NULL)
+    intake_review_help_list_set_client (self->help_list, NULL);
   if (self->client != NULL)
     intake_review_client_lock (self->client);
 }
@@ -387,15 +390,14 @@ show_unlocked (IntakeReviewWindow *self)
       intake_review_window_queue_unlocked (self);
       return;
     }
-  /* The built-in questionnaire at once; the server's versions when they come. */
-  {
-    g_autoptr(IntakeQuestionnaire) builtin = intake_questionnaire_new_builtin (NULL);
-
-    self->questionnaires = intake_questionnaire_set_new ();
-    if (builtin != NULL)
-      intake_questionnaire_set_add (self->questionnaires, builtin, NULL);
-  }
+  /* The built-in versions at once; the server's versions when they come. */
+  self->questionnaires = intake_questionnaire_set_new ();
+  intake_questionnaire_set_add_builtin (self->questionnaires, NULL);
   intake_review_client_load_questionnaires_async (self->client, self->cancellable, questionnaires_cb, self);
+  /* Residents asking for help at the kiosks, as they come: for the staff
+   * who serve them (the server answers no one else). */
+  if (intake_review_client_can (self->client, INTAKE_PERMISSION_WORKFLOW))
+    intake_review_help_list_set_client (self->help_list, self->client);
   if (intake_review_client_can (self->client, INTAKE_PERMISSION_WORKFLOW))
     {
       intake_review_client_units_async (self->client, self->cancellable, units_cb, self);
@@ -1135,6 +1137,7 @@ intake_review_window_class_init (IntakeReviewWindowClass *klass)
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (INTAKE_TYPE_REVIEW_HELP_LIST);
   /* Makes sure the resource object is linked in from the static library. */
   g_resources_register (intake_review_ui_get_resource ());
   gtk_widget_class_set_template_from_resource (widget_class, "/org/intakekiosk/Review/ui/intake-review-window.ui");
@@ -1186,6 +1189,7 @@ intake_review_window_class_init (IntakeReviewWindowClass *klass)
   CHILD (error_page);
   CHILD (no_role_page);
   CHILD (list_status);
+  CHILD (help_list);
   CHILD (detail_title);
   CHILD (toast_overlay);
   CHILD (detail_stack);
