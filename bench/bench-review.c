@@ -15,7 +15,14 @@
  *  (c) a GtkColumnView over the model, scrolled screen by screen, vs the
  *      same column view over a plain GListStore holding the same items;
  *  (d) opening the envelopes of one screen of rows (what the language
- *      column costs) vs verifying their signatures.
+ *      column costs) vs verifying their signatures;
+ *  (e) the first screen of the work queue ("to do", newest first) with
+ *      the residents' names and dates of birth shown: the list request
+ *      and the screen's envelopes fetched and opened, vs the store's
+ *      descending query alone (and vs that query plus opening the same
+ *      envelopes locally);
+ *  (f) opening a detail: fetch (envelope, notes), open, the Dutch
+ *      rendering and the summary, vs the same without HTTP.
  *
  * (c) needs a display: run it under xvfb-run.
  *
@@ -41,6 +48,9 @@
 #include "intake-review-item.h"
 #include "intake-roles.h"
 #include "intake-review-list-model.h"
+#include "intake-rendering.h"
+#include "intake-submission.h"
+#include "intake-summary.h"
 #include "intake-server-util.h"
 #include "intake-session.h"
 #include "intake-store.h"
@@ -50,6 +60,9 @@
 #define SCREEN_ROWS      30      /* rows of one screen whose envelopes are opened */
 #define SCREEN_RUNS      9       /* screens opened for (d); medians reported */
 #define DECRYPTS_AT_ONCE 4       /* as MAX_DECRYPTS in intake-review-window.c */
+#define QUEUE_ROWS       10      /* rows on the queue's first screen (1200x800 window, three lines a row) */
+#define QUEUE_RUNS       9
+#define DETAIL_RUNS      9
 #define REVIEWER_NAME    "Bench Reviewer"
 #define REVIEWER_PASS    "a long benchmark passphrase"
 
@@ -835,6 +848,171 @@ main (int    argc,
     verify_s = median (verify_runs, SCREEN_RUNS);
   }
 
+  /* ---- (e) The queue's first screen: "to do", newest first, with names.
+   * From "list requested" to the first QUEUE_ROWS rows' names and dates of
+   * birth decrypted here (the window fetches the rows on screen, four at once). */
+  double queue_s, queue_list_s, queue_store_s, queue_local_s, queue_counts_s;
+  {
+    double runs[QUEUE_RUNS], list_runs[QUEUE_RUNS], store_runs[QUEUE_RUNS], local_runs[QUEUE_RUNS];
+    double counts_runs[QUEUE_RUNS];
+
+    for (guint run = 0; run < QUEUE_RUNS; run++)
+      {
+        IntakeReviewFilter queue_filter = { .newest_first = TRUE, .view = INTAKE_REVIEW_VIEW_TODO,
+                                            .limit = INTAKE_REVIEW_LIST_PAGE_SIZE };
+        g_autoptr(IntakeReviewListModel) model = intake_review_list_model_new (client, &queue_filter);
+        NItems wait = { G_LIST_MODEL (model), QUEUE_ROWS };
+        AsyncWait waits[QUEUE_ROWS] = { { NULL } };
+        guint next = 0, done = 0;
+        gint64 newest = G_MAXINT64;
+
+        t0 = now_s ();
+        intake_review_list_model_load_more (model);
+        wait_until (has_n_items, &wait, "the queue's first page");
+        list_runs[run] = now_s () - t0;
+        while (done < QUEUE_ROWS)
+          {
+            while (next < QUEUE_ROWS && next - done < DECRYPTS_AT_ONCE)
+              {
+                g_autoptr(IntakeReviewItem) item = g_list_model_get_item (G_LIST_MODEL (model), next);
+
+                if (intake_review_item_get_meta (item)->seq > newest)
+                  g_error ("the queue is not newest first");
+                newest = intake_review_item_get_meta (item)->seq;
+                intake_review_client_fetch_async (client, intake_review_item_get_id (item), NULL, async_cb,
+                                                  &waits[next]);
+                next++;
+              }
+            wait_until (async_done, &waits[done], "a fetch");
+            {
+              g_autoptr(IntakeSubmission) submission = intake_review_client_fetch_finish (client, waits[done].result,
+                                                                                         NULL, NULL, &error);
+              g_autofree char *name = NULL;
+              g_autofree char *birth = NULL;
+
+              if (submission == NULL)
+                g_error ("fetch: %s", error->message);
+              name = intake_submission_dup_display_name (submission);
+              birth = intake_submission_dup_birth_date (submission);
+              if (name == NULL || birth == NULL)
+                g_error ("no name or date of birth");
+              intake_secure_wipe (name, strlen (name));
+            }
+            g_clear_object (&waits[done].result);
+            done++;
+          }
+        runs[run] = now_s () - t0;
+
+        /* Baseline: the store's descending "to do" query of the same page. */
+        {
+          IntakeSubmissionFilter filter = { .limit = INTAKE_REVIEW_LIST_PAGE_SIZE, .descending = TRUE,
+                                            .view = INTAKE_SUBMISSION_VIEW_TODO, .me = REVIEWER_NAME };
+          g_autoptr(GPtrArray) page = NULL;
+
+          t0 = now_s ();
+          if (!(page = intake_store_list_submissions (store, &filter, &error)) ||
+              page->len != INTAKE_REVIEW_LIST_PAGE_SIZE)
+            g_error ("store queue page: %s", error ? error->message : "short");
+          store_runs[run] = now_s () - t0;
+
+          /* Second baseline: the query plus the same rows' envelopes read
+           * and opened in this process (no HTTP, no audit). */
+          t0 = now_s ();
+          {
+            g_autoptr(GPtrArray) again = intake_store_list_submissions (store, &filter, &error);
+
+            for (guint i = 0; again != NULL && i < QUEUE_ROWS; i++)
+              {
+                const IntakeStoreSubmission *row = g_ptr_array_index (again, i);
+                g_autoptr(GBytes) envelope = intake_store_dup_envelope (store, row->envelope.device_id,
+                                                                        row->envelope.submission_id, NULL, &error);
+                g_autoptr(IntakeSubmission) submission = NULL;
+                g_autofree char *name = NULL;
+
+                if (envelope == NULL || !(submission = intake_review_client_open_envelope (client, envelope, &error)))
+                  g_error ("local open: %s", error ? error->message : "?");
+                name = intake_submission_dup_display_name (submission);
+                intake_secure_wipe (name, strlen (name));
+              }
+          }
+          local_runs[run] = now_s () - t0;
+        }
+      }
+    /* The poll that makes new intakes appear: GET /v1/review/counts. */
+    for (guint run = 0; run < QUEUE_RUNS; run++)
+      {
+        IntakeReviewFilter counts_filter = { .newest_first = TRUE, .view = INTAKE_REVIEW_VIEW_TODO };
+        AsyncWait wait = { NULL };
+        g_autoptr(IntakeReviewCounts) counts = NULL;
+
+        t0 = now_s ();
+        intake_review_client_counts_async (client, &counts_filter, NULL, async_cb, &wait);
+        wait_until (async_done, &wait, "the counts");
+        if (!(counts = intake_review_client_counts_finish (client, wait.result, &error)) ||
+            counts->total != n_submissions)
+          g_error ("counts: %s", error ? error->message : "wrong total");
+        counts_runs[run] = now_s () - t0;
+        g_clear_object (&wait.result);
+      }
+    queue_counts_s = median (counts_runs, QUEUE_RUNS);
+    queue_s = median (runs, QUEUE_RUNS);
+    queue_list_s = median (list_runs, QUEUE_RUNS);
+    queue_store_s = median (store_runs, QUEUE_RUNS);
+    queue_local_s = median (local_runs, QUEUE_RUNS);
+  }
+
+  /* ---- (f) Opening a detail: the GET (envelope, notes), the envelope
+   * opened here, the Dutch rendering and the summary; vs the same from
+   * the envelope already in memory. Submissions spread over the list. */
+  double detail_s, detail_local_s;
+  {
+    double runs[DETAIL_RUNS], local_runs[DETAIL_RUNS];
+
+    for (guint run = 0; run < DETAIL_RUNS; run++)
+      {
+        g_autoptr(IntakeReviewItem) item = g_list_model_get_item (G_LIST_MODEL (full),
+                                                                  (n_submissions - 1) / DETAIL_RUNS * run + 7);
+        const IntakeReviewMeta *meta = intake_review_item_get_meta (item);
+        g_autoptr(GBytes) envelope = intake_store_dup_envelope (store, meta->device_id, meta->submission_id, NULL,
+                                                                &error);
+        AsyncWait wait = { NULL };
+
+        if (envelope == NULL)
+          g_error ("no envelope for %s", intake_review_item_get_id (item));
+        t0 = now_s ();
+        intake_review_client_fetch_async (client, intake_review_item_get_id (item), NULL, async_cb, &wait);
+        wait_until (async_done, &wait, "a detail");
+        {
+          g_autoptr(IntakeSubmission) submission = intake_review_client_fetch_finish (client, wait.result, NULL, NULL,
+                                                                                     &error);
+          g_autoptr(IntakeRendering) rendering = NULL;
+          g_autoptr(IntakeSummary) summary = NULL;
+
+          if (submission == NULL ||
+              !(rendering = intake_submission_render (submission, questionnaire, "nl", &error)) ||
+              !(summary = intake_summary_new (submission, questionnaire, "nl", &error)))
+            g_error ("detail: %s", error->message);
+        }
+        runs[run] = now_s () - t0;
+        g_clear_object (&wait.result);
+
+        t0 = now_s ();
+        {
+          g_autoptr(IntakeSubmission) submission = intake_review_client_open_envelope (client, envelope, &error);
+          g_autoptr(IntakeRendering) rendering = NULL;
+          g_autoptr(IntakeSummary) summary = NULL;
+
+          if (submission == NULL ||
+              !(rendering = intake_submission_render (submission, questionnaire, "nl", &error)) ||
+              !(summary = intake_summary_new (submission, questionnaire, "nl", &error)))
+            g_error ("local detail: %s", error->message);
+        }
+        local_runs[run] = now_s () - t0;
+      }
+    detail_s = median (runs, DETAIL_RUNS);
+    detail_local_s = median (local_runs, DETAIL_RUNS);
+  }
+
   g_subprocess_send_signal (proc, SIGTERM);
   g_subprocess_wait (proc, NULL, NULL);
 
@@ -878,6 +1056,16 @@ main (int    argc,
     printf ("    fetch + open (HTTP, %u at once): %7.2f ms   open only %6.2f ms   baseline verify only %6.2f ms\n",
             DECRYPTS_AT_ONCE, fetch_s * 1e3, open_s * 1e3, verify_s * 1e3);
     printf ("    ratios to verify: fetch + open %.1f   open %.2f\n", fetch_s / verify_s, open_s / verify_s);
+    printf ("(e) the queue's first screen, to do, newest first, %u rows with name and date of birth (median of %u):\n",
+            QUEUE_ROWS, QUEUE_RUNS);
+    printf ("    list + fetch + open: %7.2f ms (of which the first page %6.2f ms)   baseline store query alone %6.3f ms"
+            "   ratio %.0f\n", queue_s * 1e3, queue_list_s * 1e3, queue_store_s * 1e3, queue_s / queue_store_s);
+    printf ("    second baseline, store query + the %u envelopes read and opened here: %6.2f ms   ratio %.1f\n",
+            QUEUE_ROWS, queue_local_s * 1e3, queue_s / queue_local_s);
+    printf ("    the poll (GET /v1/review/counts, %u intakes counted per state, unit and assignee): %6.2f ms\n",
+            n_submissions, queue_counts_s * 1e3);
+    printf ("(f) opening a detail (fetch, open, rendering, summary; median of %u): %6.2f ms   without HTTP %6.2f ms"
+            "   ratio %.1f\n", DETAIL_RUNS, detail_s * 1e3, detail_local_s * 1e3, detail_s / detail_local_s);
   }
 
   for (guint d = 0; d < N_DEVICES; d++)

@@ -193,6 +193,47 @@ void              intake_server_review_refuse        (IntakeServer       *self,
                                                       const char         *code,
                                                       const char         *message);
 
+/* In the reviewer's list (NULL: every value). */
+gboolean          intake_server_in_list              (char * const       *list,
+                                                      const char         *value);
+/* May @reviewer see a submission at @location in @unit ("" or NULL: none)? */
+gboolean          intake_server_in_scope             (const IntakeStoreReviewer *reviewer,
+                                                      const char         *location,
+                                                      const char         *unit);
+/* A non-negative decimal query value within [@min, @max]; NULL leaves *@out. */
+gboolean          intake_server_parse_query_int      (const char         *text,
+                                                      gint64              min,
+                                                      gint64              max,
+                                                      gint64             *out);
+/* The list filter of docs/protocol.md ("Endpoints", "The queue") from
+ * @query, with the reviewer's scope; the filter's words go to @object (may
+ * be NULL). On a malformed query answers (audited) and returns FALSE.
+ * *@out_reference is the normalized reference, for the caller to free. */
+gboolean          intake_server_review_parse_filter  (IntakeServer       *self,
+                                                      SoupServerMessage  *msg,
+                                                      GHashTable         *query,
+                                                      ReviewContext      *ctx,
+                                                      IntakeSubmissionFilter *filter,
+                                                      char              **out_reference,
+                                                      GString            *object);
+
+/* intake-server-queue.c: what the review queue and the overview need
+ * besides the list: counts (polled, not audited), the office's units, the
+ * reviewers a submission can be assigned to, the team lead's figures. */
+void              intake_server_review_counts        (IntakeServer       *self,
+                                                      SoupServerMessage  *msg,
+                                                      GHashTable         *query,
+                                                      ReviewContext      *ctx);
+void              intake_server_review_units         (IntakeServer       *self,
+                                                      SoupServerMessage  *msg);
+void              intake_server_review_assignees     (IntakeServer       *self,
+                                                      SoupServerMessage  *msg,
+                                                      ReviewContext      *ctx);
+void              intake_server_review_stats         (IntakeServer       *self,
+                                                      SoupServerMessage  *msg,
+                                                      GHashTable         *query,
+                                                      ReviewContext      *ctx);
+
 /* intake-server-help.c: the help requests staff act on (GET
  * help-requests/open, POST help-requests/ID/handled), the reviewer
  * authenticated and permitted by intake-server-review.c. */

@@ -40,6 +40,8 @@ intake_server_origin (SoupServerMessage *msg)
 }
 
 #define origin_of intake_server_origin
+#define in_list intake_server_in_list
+#define parse_query_int intake_server_parse_query_int
 #define audit intake_server_review_audit
 #define review_refuse intake_server_review_refuse
 
@@ -198,6 +200,12 @@ add_submission_members (JsonBuilder                 *builder,
   json_builder_add_string_value (builder, submission->updated_by);
   json_builder_set_member_name (builder, "notes");
   json_builder_add_int_value (builder, submission->notes);
+  json_builder_set_member_name (builder, "assignee");
+  json_builder_add_string_value (builder, submission->assignee);
+  json_builder_set_member_name (builder, "appointment_at");
+  json_builder_add_int_value (builder, submission->appointment_at);
+  json_builder_set_member_name (builder, "change_seq");
+  json_builder_add_int_value (builder, submission->change_seq);
 }
 
 /* What each route needs (intake-roles.h); NONE: any authenticated reviewer. */
@@ -228,9 +236,9 @@ require (IntakeServer      *self,
 /* Scope (docs/protocol.md, "Roles and scope"): a NULL list is every
  * location or unit. A reviewer limited to units also sees the submissions
  * no unit has taken yet, so that new ones can be picked up. */
-static gboolean
-in_list (char * const *list,
-         const char   *value)
+gboolean
+intake_server_in_list (char * const *list,
+                       const char   *value)
 {
   if (list == NULL)
     return TRUE;
@@ -244,8 +252,16 @@ static gboolean
 in_scope (const IntakeStoreReviewer   *reviewer,
           const IntakeStoreSubmission *submission)
 {
-  return in_list (reviewer->locations, submission->location) &&
-         (reviewer->units == NULL || *submission->unit == '\0' || in_list (reviewer->units, submission->unit));
+  return intake_server_in_scope (reviewer, submission->location, submission->unit);
+}
+
+gboolean
+intake_server_in_scope (const IntakeStoreReviewer *reviewer,
+                        const char                *location,
+                        const char                *unit)
+{
+  return in_list (reviewer->locations, location) &&
+         (reviewer->units == NULL || unit == NULL || *unit == '\0' || in_list (reviewer->units, unit));
 }
 
 /* The submission, if the reviewer may see it; otherwise answers (404
@@ -279,8 +295,8 @@ submission_for (IntakeServer      *self,
 }
 
 /* A non-negative decimal integer query value; @text NULL leaves *@out. */
-static gboolean
-parse_query_int (const char *text,
+gboolean
+intake_server_parse_query_int (const char *text,
                  gint64      min,
                  gint64      max,
                  gint64     *out)
@@ -296,6 +312,118 @@ parse_query_int (const char *text,
   return TRUE;
 }
 
+gboolean
+intake_server_review_parse_filter (IntakeServer           *self,
+                                   SoupServerMessage      *msg,
+                                   GHashTable             *query,
+                                   ReviewContext          *ctx,
+                                   IntakeSubmissionFilter *filter,
+                                   char                  **out_reference,
+                                   GString                *object)
+{
+  g_autoptr(GError) error = NULL;
+  const char *text;
+
+  filter->limit = 100;
+  if (query != NULL)
+    {
+      gint64 limit = 100;
+
+      filter->state = g_hash_table_lookup (query, "state");
+      filter->location = g_hash_table_lookup (query, "location");
+      text = g_hash_table_lookup (query, "reference");
+      if (text != NULL && !(*out_reference = intake_reference_normalize (text)))
+        {
+          review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_query",
+                         "reference is not a reference code (XXXX-XXXX)");
+          return FALSE;
+        }
+      filter->reference = *out_reference;
+      text = g_hash_table_lookup (query, "order");
+      filter->descending = g_strcmp0 (text, "desc") == 0;
+      if (text != NULL && !filter->descending && !g_str_equal (text, "asc"))
+        {
+          review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_query", "order is asc or desc");
+          return FALSE;
+        }
+      text = g_hash_table_lookup (query, "view");
+      if (g_strcmp0 (text, "todo") == 0)
+        filter->view = INTAKE_SUBMISSION_VIEW_TODO;
+      else if (g_strcmp0 (text, "mine") == 0)
+        filter->view = INTAKE_SUBMISSION_VIEW_MINE;
+      else if (text != NULL && !g_str_equal (text, "all"))
+        {
+          review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_query", "view is all, todo or mine");
+          return FALSE;
+        }
+      filter->by_changes = g_hash_table_contains (query, "changed_after");
+      if (!parse_query_int (g_hash_table_lookup (query, "after"), 0, G_MAXINT64, &filter->after_seq) ||
+          !parse_query_int (g_hash_table_lookup (query, "before"), 0, G_MAXINT64, &filter->before_seq) ||
+          !parse_query_int (g_hash_table_lookup (query, "changed_after"), 0, G_MAXINT64, &filter->changed_after) ||
+          !parse_query_int (g_hash_table_lookup (query, "limit"), 1, 500, &limit) ||
+          !parse_query_int (g_hash_table_lookup (query, "from"), 0, G_MAXINT64, &filter->from) ||
+          !parse_query_int (g_hash_table_lookup (query, "to"), 0, G_MAXINT64, &filter->to) ||
+          (filter->state != NULL && !intake_review_state_is_valid (filter->state)) ||
+          (filter->location != NULL && (*filter->location == '\0' || !g_utf8_validate (filter->location, -1, NULL))))
+        {
+          review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_query",
+                         "after, before, changed_after, limit (1-500), from and to are whole numbers; state is one "
+                         "of new, in_review, conversation_planned, closed, needs_follow_up");
+          return FALSE;
+        }
+      /* A descending page is asked for with before; after belongs to the other order. */
+      if ((filter->descending && filter->after_seq != 0) || (!filter->descending && filter->before_seq != 0))
+        {
+          review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_query",
+                         "order=desc pages with before=SEQ, order=asc (the default) with after=SEQ");
+          return FALSE;
+        }
+      if (filter->location != NULL && !intake_field_check (filter->location, -1, "the location", &error))
+        {
+          review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_query", error->message);
+          return FALSE;
+        }
+      filter->limit = (guint)limit;
+    }
+  if (filter->location != NULL && !in_list (ctx->reviewer->locations, filter->location))
+    {
+      review_refuse (self, msg, ctx, SOUP_STATUS_FORBIDDEN, "out_of_scope",
+                     "this location is outside the locations you work for");
+      return FALSE;
+    }
+  filter->me = ctx->reviewer->name;
+  /* Only what the reviewer's scope allows, by the store's own rows. */
+  filter->scope_reviewer_id = ctx->reviewer->reviewer_id;
+  filter->scope_locations = ctx->reviewer->locations != NULL;
+  filter->scope_units = ctx->reviewer->units != NULL;
+
+  /* The filter, not the page, is the audit object: what the reviewer asked for. */
+  if (object != NULL)
+    {
+      if (filter->view == INTAKE_SUBMISSION_VIEW_TODO)
+        g_string_append (object, "view=todo ");
+      else if (filter->view == INTAKE_SUBMISSION_VIEW_MINE)
+        g_string_append (object, "view=mine ");
+      if (filter->state != NULL)
+        g_string_append_printf (object, "state=%s ", filter->state);
+      if (filter->location != NULL)
+        g_string_append_printf (object, "location=%s ", filter->location);
+      if (filter->reference != NULL)
+        g_string_append_printf (object, "reference=%s ", filter->reference);
+      if (filter->from != 0)
+        g_string_append_printf (object, "from=%" G_GINT64_FORMAT " ", filter->from);
+      if (filter->to != 0)
+        g_string_append_printf (object, "to=%" G_GINT64_FORMAT " ", filter->to);
+      if (filter->by_changes)
+        g_string_append_printf (object, "changed_after=%" G_GINT64_FORMAT " ", filter->changed_after);
+      if (filter->descending)
+        g_string_append_printf (object, "order=desc before=%" G_GINT64_FORMAT, filter->before_seq);
+      else
+        g_string_append_printf (object, "after=%" G_GINT64_FORMAT, filter->after_seq);
+    }
+  return TRUE;
+}
+
 static void
 review_list (IntakeServer      *self,
              SoupServerMessage *msg,
@@ -307,53 +435,11 @@ review_list (IntakeServer      *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) object = g_string_new (NULL);
   g_autofree char *reference = NULL;
-  IntakeSubmissionFilter filter = { .limit = 100 };
-  gint64 limit = 100;
-  const char *text;
+  IntakeSubmissionFilter filter = { 0 };
+  gint64 next = -1;
 
-  if (query != NULL)
-    {
-      filter.state = g_hash_table_lookup (query, "state");
-      filter.location = g_hash_table_lookup (query, "location");
-      text = g_hash_table_lookup (query, "reference");
-      if (text != NULL && !(reference = intake_reference_normalize (text)))
-        return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_query",
-                              "reference is not a reference code (XXXX-XXXX)");
-      filter.reference = reference;
-      if (!parse_query_int (g_hash_table_lookup (query, "after"), 0, G_MAXINT64, &filter.after_seq) ||
-          !parse_query_int (g_hash_table_lookup (query, "limit"), 1, 500, &limit) ||
-          !parse_query_int (g_hash_table_lookup (query, "from"), 0, G_MAXINT64, &filter.from) ||
-          !parse_query_int (g_hash_table_lookup (query, "to"), 0, G_MAXINT64, &filter.to) ||
-          (filter.state != NULL && !intake_review_state_is_valid (filter.state)) ||
-          (filter.location != NULL && (*filter.location == '\0' || !g_utf8_validate (filter.location, -1, NULL))))
-        return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_query",
-                              "after, limit (1-500), from and to are whole numbers; state is one of "
-                              "new, in_review, conversation_planned, closed, needs_follow_up");
-      /* The filter becomes the audit event's object. */
-      if (filter.location != NULL && !intake_field_check (filter.location, -1, "the location", &error))
-        return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_query", error->message);
-    }
-  filter.limit = (guint)limit;
-  if (filter.location != NULL && !in_list (ctx->reviewer->locations, filter.location))
-    return review_refuse (self, msg, ctx, SOUP_STATUS_FORBIDDEN, "out_of_scope",
-                          "this location is outside the locations you work for");
-  /* Only what the reviewer's scope allows, by the store's own rows. */
-  filter.scope_reviewer_id = ctx->reviewer->reviewer_id;
-  filter.scope_locations = ctx->reviewer->locations != NULL;
-  filter.scope_units = ctx->reviewer->units != NULL;
-
-  /* The filter, not the page, is the object: what the reviewer asked for. */
-  if (filter.state != NULL)
-    g_string_append_printf (object, "state=%s ", filter.state);
-  if (filter.location != NULL)
-    g_string_append_printf (object, "location=%s ", filter.location);
-  if (filter.reference != NULL)
-    g_string_append_printf (object, "reference=%s ", filter.reference);
-  if (filter.from != 0)
-    g_string_append_printf (object, "from=%" G_GINT64_FORMAT " ", filter.from);
-  if (filter.to != 0)
-    g_string_append_printf (object, "to=%" G_GINT64_FORMAT " ", filter.to);
-  g_string_append_printf (object, "after=%" G_GINT64_FORMAT, filter.after_seq);
+  if (!intake_server_review_parse_filter (self, msg, query, ctx, &filter, &reference, object))
+    return;
   g_free (ctx->object);
   ctx->object = g_strdup (object->str);
 
@@ -372,13 +458,17 @@ review_list (IntakeServer      *self,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "next_after");
   if (page->len == filter.limit)
-    {
-      const IntakeStoreSubmission *last = g_ptr_array_index (page, page->len - 1);
-
-      json_builder_add_int_value (builder, last->envelope.seq);
-    }
+    next = ((const IntakeStoreSubmission *)g_ptr_array_index (page, page->len - 1))->envelope.seq;
+  /* The cursor of the order asked for; the other one is null. */
+  json_builder_set_member_name (builder, "next_after");
+  if (next >= 0 && !filter.descending)
+    json_builder_add_int_value (builder, next);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "next_before");
+  if (next >= 0 && filter.descending)
+    json_builder_add_int_value (builder, next);
   else
     json_builder_add_null_value (builder);
   json_builder_end_object (builder);
@@ -469,12 +559,53 @@ respond_change (SoupServerMessage           *msg,
   json_builder_add_string_value (builder, current->updated_by);
   json_builder_set_member_name (builder, "notes");
   json_builder_add_int_value (builder, current->notes);
+  json_builder_set_member_name (builder, "assignee");
+  json_builder_add_string_value (builder, current->assignee);
+  json_builder_set_member_name (builder, "appointment_at");
+  json_builder_add_int_value (builder, current->appointment_at);
+  json_builder_set_member_name (builder, "change_seq");
+  json_builder_add_int_value (builder, current->change_seq);
   if (conflict)
     json_builder_end_object (builder);
   json_builder_end_object (builder);
   intake_server_respond_builder (msg, conflict ? SOUP_STATUS_CONFLICT : SOUP_STATUS_OK, builder);
   if (conflict)
     intake_server_request_log (msg)->error = "version_conflict";
+}
+
+/* A member that is absent keeps the stored value; null clears it. Returns
+ * FALSE when the member is there but of another type. */
+static gboolean
+optional_string (JsonObject  *request,
+                 const char  *name,
+                 const char **out_value,
+                 gboolean    *out_present)
+{
+  JsonNode *node = json_object_get_member (request, name);
+
+  *out_present = node != NULL;
+  *out_value = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  return (*out_value = intake_json_get_string (request, name)) != NULL;
+}
+
+/* May @name be assigned @submission (with @unit)? An active reviewer with a
+ * workflow role whose scope covers it. */
+static gboolean
+assignable (IntakeServer      *self,
+            const char        *name,
+            const char        *location,
+            const char        *unit,
+            GError           **error)
+{
+  g_autoptr(IntakeStoreReviewer) assignee = intake_store_get_reviewer (self->store, NULL, name, error);
+
+  if (assignee == NULL)
+    return FALSE;
+  return assignee->status == INTAKE_REVIEWER_STATUS_ACTIVE &&
+         intake_roles_allow (assignee->roles, INTAKE_PERMISSION_WORKFLOW) &&
+         intake_server_in_scope (assignee, location, unit);
 }
 
 static void
@@ -487,38 +618,74 @@ review_workflow (IntakeServer      *self,
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(IntakeStoreSubmission) current = NULL;
+  g_autoptr(IntakeStoreSubmission) submission = NULL;
   g_autoptr(IntakeAuditEvent) event = NULL;
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) units = NULL;
+  IntakeStoreWorkflow workflow = { 0 };
   JsonObject *request;
-  JsonNode *unit_node;
-  const char *state;
+  JsonNode *appointment_node = NULL;
   const char *unit = NULL;
+  const char *assignee = NULL;
+  gboolean has_unit = FALSE, has_assignee = FALSE;
   gint64 expected = 0;
   gboolean conflict = FALSE;
 
   if (!(request = intake_server_parse_json_object (body, parser, &error)) ||
-      !(state = intake_json_get_string (request, "state")) ||
-      !intake_review_state_is_valid (state) || !intake_json_get_int (request, "expected_version", &expected) ||
-      ((unit_node = json_object_get_member (request, "unit")) != NULL && !JSON_NODE_HOLDS_NULL (unit_node) &&
-       (!(unit = intake_json_get_string (request, "unit")) || strlen (unit) > 200 ||
-        !intake_field_check (unit, -1, "the unit", &error))))
+      !(workflow.state = intake_json_get_string (request, "state")) ||
+      !intake_review_state_is_valid (workflow.state) || !intake_json_get_int (request, "expected_version", &expected) ||
+      !optional_string (request, "unit", &unit, &has_unit) ||
+      (unit != NULL && (strlen (unit) > 200 || !intake_field_check (unit, -1, "the unit", &error))) ||
+      !optional_string (request, "assignee", &assignee, &has_assignee) ||
+      (assignee != NULL && (strlen (assignee) > 128 || !intake_field_check (assignee, -1, "the assignee", &error))) ||
+      ((appointment_node = json_object_get_member (request, "appointment_at")) != NULL &&
+       !JSON_NODE_HOLDS_NULL (appointment_node) &&
+       (!intake_json_get_int (request, "appointment_at", &workflow.appointment_at) || workflow.appointment_at < 0)))
     return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_body",
                           intake_server_body_problem (error, "expected {\"state\": \"new|in_review|"
                                                       "conversation_planned|closed|needs_follow_up\", "
-                                                      "\"unit\": \"...\" or null, \"expected_version\": N}"));
+                                                      "\"unit\": \"...\" or null, \"assignee\": \"reviewer name\" "
+                                                      "or null (optional), \"appointment_at\": Unix seconds or null "
+                                                      "(optional), \"expected_version\": N}"));
 
-  {
-    g_autoptr(IntakeStoreSubmission) submission = submission_for (self, msg, ctx, device_id, submission_id);
+  if (!(submission = submission_for (self, msg, ctx, device_id, submission_id)))
+    return;
+  /* Absent assignee and appointment keep what the version the reviewer saw
+   * holds (the compare-and-set below makes sure it is that version). */
+  workflow.unit = unit;
+  workflow.assignee = has_assignee ? assignee : submission->assignee;
+  if (appointment_node == NULL)
+    workflow.appointment_at = submission->appointment_at;
 
-    if (submission == NULL)
-      return;
-  }
-  if (unit != NULL && *unit != '\0' && !in_list (ctx->reviewer->units, unit))
-    return review_refuse (self, msg, ctx, SOUP_STATUS_FORBIDDEN, "unit_out_of_scope",
-                          "you can only assign submissions to the units you work for");
+  if (unit != NULL && *unit != '\0')
+    {
+      if (!in_list (ctx->reviewer->units, unit))
+        return review_refuse (self, msg, ctx, SOUP_STATUS_FORBIDDEN, "unit_out_of_scope",
+                              "you can only assign submissions to the units you work for");
+      /* Units come from the office's list (no typos); a unit a submission
+       * already has stays valid after it was taken off the list. */
+      if (!(units = intake_store_dup_units (self->store, &error)))
+        return intake_server_store_unavailable (msg, error);
+      if (!g_strv_contains ((const char * const *)units, unit) && !g_str_equal (unit, submission->unit))
+        return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "unknown_unit",
+                              "this unit is not in the office's list of units (GET /v1/review/units); an "
+                              "administrator adds units with intake-admin units add");
+    }
+  if (workflow.assignee != NULL && *workflow.assignee != '\0' && has_assignee &&
+      g_strcmp0 (workflow.assignee, submission->assignee) != 0)
+    {
+      if (!assignable (self, workflow.assignee, submission->location, unit, &error))
+        {
+          if (error != NULL && !g_error_matches (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_REVIEWER))
+            return intake_server_store_unavailable (msg, error);
+          return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "bad_assignee",
+                                "this name is not an active caseworker or team lead who works for this "
+                                "submission's location and unit (GET /v1/review/assignees)");
+        }
+    }
   event = intake_audit_event_new (intake_server_now_seconds (), ctx->reviewer->name, "state_change", ctx->object,
                                   "ok", origin_of (msg));
-  if (!intake_store_update_workflow (self->store, device_id, submission_id, state, unit, expected, ctx->reviewer->name,
+  if (!intake_store_update_workflow (self->store, device_id, submission_id, &workflow, expected, ctx->reviewer->name,
                                      intake_server_now_seconds (), event, &current, &conflict, &error))
     {
       if (g_error_matches (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION))
@@ -917,7 +1084,8 @@ intake_server_handle_review (IntakeServer      *self,
   };
 
   enum { R_LIST, R_FETCH, R_WORKFLOW, R_NOTES, R_AUDIT, R_EVENTS, R_QUESTIONNAIRES, R_HELP, R_AUDIT_LOG,
-         R_PASSPHRASE, R_MANAGE, R_HELP_OPEN, R_HELP_HANDLED } which;
+         R_PASSPHRASE, R_MANAGE, R_COUNTS, R_UNITS, R_ASSIGNEES, R_STATS,
+         R_HELP_OPEN, R_HELP_HANDLED } which;
   gint64 help_id = 0;
 
   if (g_strv_contains (unsigned_steps, rest))
@@ -934,6 +1102,14 @@ intake_server_handle_review (IntakeServer      *self,
     which = R_LIST, allowed = is_get;
   else if (g_str_equal (rest, "events"))
     which = R_EVENTS, allowed = is_post;
+  else if (g_str_equal (rest, "counts"))
+    which = R_COUNTS, allowed = is_get;
+  else if (g_str_equal (rest, "units"))
+    which = R_UNITS, allowed = is_get;
+  else if (g_str_equal (rest, "assignees"))
+    which = R_ASSIGNEES, allowed = is_get, needs = INTAKE_PERMISSION_WORKFLOW;
+  else if (g_str_equal (rest, "stats"))
+    which = R_STATS, allowed = is_get, needs = INTAKE_PERMISSION_DASHBOARD;
   else if (g_str_equal (rest, "questionnaires"))
     which = R_QUESTIONNAIRES, allowed = is_get;
   else if (g_str_equal (rest, "help-requests"))
@@ -1003,6 +1179,10 @@ intake_server_handle_review (IntakeServer      *self,
     case R_AUDIT_LOG: ctx.action = "audit_view"; break;
     case R_PASSPHRASE: ctx.action = "passphrase_change"; break;
     case R_MANAGE: ctx.action = g_str_has_prefix (rest, "devices") ? "device_admin" : "reviewer_admin"; break;
+    case R_COUNTS: ctx.action = "counts"; break;
+    case R_UNITS: ctx.action = "units"; break;
+    case R_ASSIGNEES: ctx.action = "assignee_list"; break;
+    case R_STATS: ctx.action = "dashboard"; break;
     case R_HELP_OPEN: ctx.action = "list"; break;
     case R_HELP_HANDLED: ctx.action = "help_handled"; break;
     default: g_assert_not_reached ();
@@ -1039,6 +1219,14 @@ intake_server_handle_review (IntakeServer      *self,
       return intake_server_review_passphrase (self, msg, body, &ctx);
     case R_MANAGE:
       return intake_server_review_manage (self, msg, rest, body, &ctx);
+    case R_COUNTS:
+      return intake_server_review_counts (self, msg, query, &ctx);
+    case R_UNITS:
+      return intake_server_review_units (self, msg);
+    case R_ASSIGNEES:
+      return intake_server_review_assignees (self, msg, &ctx);
+    case R_STATS:
+      return intake_server_review_stats (self, msg, query, &ctx);
     case R_HELP_OPEN:
       return intake_server_review_help_open (self, msg, &ctx);
     case R_HELP_HANDLED:

@@ -42,6 +42,15 @@ env_new (const char * const *server_args)
   return env;
 }
 
+/* The office's units (docs/admin.md, "Units"): workflow changes choose from these. */
+static void
+configure_units (Env *env)
+{
+  const char *units[] = { "units", "add", "Team Vaals", "Podium24", "Team Werk", "Team Zorg", NULL };
+
+  g_assert_cmpint (test_admin (env->server, units, 2, NULL, NULL), ==, 0);
+}
+
 static void
 env_free (Env *env)
 {
@@ -1034,6 +1043,8 @@ test_list_filters (void)
   g_autofree char *wanted = NULL;
   gint64 base = 1790000000;
 
+  configure_units (env);
+
   add_reviewer (env, "anna");
   anna = unlock_key (env, "anna");
   vaals = kiosk_at (env, "Vaals");
@@ -1130,6 +1141,8 @@ test_workflow_notes_audit (void)
   g_autofree char *workflow = NULL;
   g_autofree char *notes_path = NULL;
   g_autofree char *audit_path = NULL;
+
+  configure_units (env);
 
   add_reviewer (env, "anna");
   add_reviewer (env, "bob");
@@ -1265,6 +1278,351 @@ test_workflow_notes_audit (void)
 }
 
 /* ---- Questionnaires and help requests --------------------------------------------- */
+
+/* ---- The queue -------------------------------------------------------------- */
+
+/* The keys of one page of @path_and_query, and its cursors. */
+static GPtrArray *
+page_keys (Env                     *env,
+           const IntakeReviewerKey *key,
+           const char              *path_and_query,
+           gint64                  *out_next_after,
+           gint64                  *out_next_before)
+{
+  g_autoptr(TestResponse) response = review_request (env, key, "GET", path_and_query, NULL);
+  GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *items;
+  JsonNode *node;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  items = json_object_get_array_member (object_of (response), "submissions");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    g_ptr_array_add (keys, g_strdup (json_object_get_string_member (json_array_get_object_element (items, i), "key")));
+  node = json_object_get_member (object_of (response), "next_after");
+  if (out_next_after != NULL)
+    *out_next_after = JSON_NODE_HOLDS_NULL (node) ? -1 : json_node_get_int (node);
+  node = json_object_get_member (object_of (response), "next_before");
+  g_assert_nonnull (node);
+  if (out_next_before != NULL)
+    *out_next_before = JSON_NODE_HOLDS_NULL (node) ? -1 : json_node_get_int (node);
+  return keys;
+}
+
+static TestResponse *
+change (Env                     *env,
+        const IntakeReviewerKey *key,
+        const char              *submission,
+        const char              *body_json)
+{
+  g_autofree char *path = g_strdup_printf ("/v1/review/submissions/%s/workflow", submission);
+  g_autoptr(GBytes) body = json_body ("%s", body_json);
+
+  return review_request (env, key, "POST", path, body);
+}
+
+static JsonObject *
+counts_of (Env                     *env,
+           const IntakeReviewerKey *key,
+           const char              *query,
+           TestResponse           **out_response)
+{
+  g_autofree char *path = g_strconcat ("/v1/review/counts", query, NULL);
+
+  *out_response = review_request (env, key, "GET", path, NULL);
+  g_assert_cmpuint ((*out_response)->status, ==, 200);
+  return object_of (*out_response);
+}
+
+static gint64
+state_count (JsonObject *counts,
+             const char *state)
+{
+  return json_object_get_int_member (json_object_get_object_member (counts, "states"), state);
+}
+
+/* docs/protocol.md, "The queue": newest first, the todo and mine views,
+ * counts without audit rows, the change clock, assignment and appointments,
+ * the office's units. */
+static void
+test_queue (void)
+{
+  g_autoptr(Env) env = env_new (NULL);
+  g_autoptr(IntakeReviewerKey) anna = NULL, bob = NULL, privacy = NULL, heerlen = NULL;
+  g_autoptr(TestKiosk) vaals = NULL;
+  g_autoptr(GPtrArray) envelopes = NULL;
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  const char *only_heerlen[] = { "--location", "Heerlen", NULL };
+  gint64 base = g_get_real_time () / G_USEC_PER_SEC - 10 * 24 * 3600;
+  gint64 changes_before, audit_rows;
+
+  configure_units (env);
+
+  add_reviewer (env, "anna");
+  add_reviewer_with (env, "bob", "caseworker", NULL);
+  add_reviewer_with (env, "pia", "privacy_officer", NULL);
+  add_reviewer_with (env, "hein", "caseworker", only_heerlen);
+  anna = unlock_key (env, "anna");
+  bob = unlock_key (env, "bob");
+  privacy = unlock_key (env, "pia");
+  heerlen = unlock_key (env, "hein");
+  vaals = kiosk_at (env, "Vaals");
+  envelopes = upload_many (env, vaals, 25, base);
+  for (guint i = 0; i < envelopes->len; i++)
+    g_ptr_array_add (keys, key_of (g_ptr_array_index (envelopes, i)));
+
+  /* Newest first, page by page with before; the same rows as oldest first, reversed. */
+  {
+    g_autoptr(GPtrArray) newest = g_ptr_array_new_with_free_func (g_free);
+    gint64 before = 0, next_after = 0;
+
+    for (guint pages = 0; pages < 10; pages++)
+      {
+        g_autofree char *path = before > 0 ? g_strdup_printf ("/v1/review/submissions?order=desc&limit=10&before=%"
+                                                              G_GINT64_FORMAT, before)
+                                           : g_strdup ("/v1/review/submissions?order=desc&limit=10");
+        g_autoptr(GPtrArray) page = page_keys (env, anna, path, &next_after, &before);
+
+        g_assert_cmpint (next_after, ==, -1);
+        for (guint i = 0; i < page->len; i++)
+          g_ptr_array_add (newest, g_strdup (page->pdata[i]));
+        if (before < 0)
+          break;
+      }
+    g_assert_cmpuint (newest->len, ==, 25);
+    for (guint i = 0; i < 25; i++)
+      g_assert_cmpstr (newest->pdata[i], ==, keys->pdata[24 - i]);
+  }
+  {
+    g_autoptr(TestResponse) mixed = review_request (env, anna, "GET", "/v1/review/submissions?order=desc&after=3", NULL);
+    g_autoptr(TestResponse) sideways = review_request (env, anna, "GET", "/v1/review/submissions?order=up", NULL);
+    g_autoptr(TestResponse) view = review_request (env, anna, "GET", "/v1/review/submissions?view=yours", NULL);
+
+    assert_error (mixed, 400, "malformed_query");
+    assert_error (sideways, 400, "malformed_query");
+    assert_error (view, 400, "malformed_query");
+  }
+
+  /* The office's units, as intake-admin set them up for this test. */
+  {
+    g_autoptr(TestResponse) units = review_request (env, bob, "GET", "/v1/review/units", NULL);
+    JsonArray *list;
+
+    g_assert_cmpuint (units->status, ==, 200);
+    list = json_object_get_array_member (object_of (units), "units");
+    g_assert_cmpuint (json_array_get_length (list), ==, 4);
+    g_assert_cmpstr (json_array_get_string_element (list, 0), ==, "Team Vaals");
+    g_assert_cmpstr (json_array_get_string_element (list, 2), ==, "Team Werk");
+  }
+
+  /* Counts: 25 new, nothing mine; and polling them writes no audit row. */
+  audit_rows = all_events (env, NULL)->len;
+  {
+    g_autoptr(TestResponse) response = NULL;
+    JsonObject *counts = counts_of (env, anna, "", &response);
+    g_autoptr(GPtrArray) events = NULL;
+
+    g_assert_cmpint (json_object_get_int_member (counts, "total"), ==, 25);
+    g_assert_cmpint (state_count (counts, "new"), ==, 25);
+    g_assert_cmpint (state_count (counts, "closed"), ==, 0);
+    g_assert_cmpint (json_object_get_int_member (counts, "todo"), ==, 25);
+    g_assert_cmpint (json_object_get_int_member (counts, "mine"), ==, 0);
+    g_assert_cmpint (json_object_get_int_member (counts, "changes"), ==, 0);
+    changes_before = json_object_get_int_member (counts, "changes");
+    {
+      g_autoptr(TestResponse) last = review_request (env, anna, "GET", "/v1/review/submissions?order=desc&limit=1",
+                                                     NULL);
+      JsonObject *newest = json_array_get_object_element (json_object_get_array_member (object_of (last),
+                                                                                         "submissions"), 0);
+
+      g_assert_cmpint (json_object_get_int_member (counts, "latest_seq"), ==,
+                       json_object_get_int_member (newest, "seq"));
+    }
+    events = all_events (env, NULL);
+    /* The one list request above, nothing for the counts. */
+    g_assert_cmpuint (events->len, ==, audit_rows + 1);
+  }
+
+  /* Anna assigns one to Bob, with a unit and a planned conversation; Bob's
+   * queue has it as his, Anna's no longer. */
+  {
+    g_autoptr(TestResponse) assigned = change (env, anna, keys->pdata[3],
+                                               "{\"state\": \"conversation_planned\", \"unit\": \"Team Werk\", "
+                                               "\"assignee\": \"bob\", \"appointment_at\": 1800000000, "
+                                               "\"expected_version\": 1}");
+    JsonObject *object;
+    g_autoptr(GPtrArray) bobs = NULL;
+    g_autoptr(GPtrArray) annas = NULL;
+    g_autoptr(GPtrArray) mine = NULL;
+    g_autoptr(GPtrArray) events = all_events (env, keys->pdata[3]);
+    const IntakeAuditEvent *last = g_ptr_array_index (events, events->len - 1);
+
+    g_assert_cmpuint (assigned->status, ==, 200);
+    object = object_of (assigned);
+    g_assert_cmpstr (json_object_get_string_member (object, "assignee"), ==, "bob");
+    g_assert_cmpint (json_object_get_int_member (object, "appointment_at"), ==, 1800000000);
+    /* The change's clock is its own audit event's seq. */
+    g_assert_cmpstr (last->action, ==, "state_change");
+    g_assert_cmpint (json_object_get_int_member (object, "change_seq"), ==, last->seq);
+
+    bobs = page_keys (env, bob, "/v1/review/submissions?view=todo&limit=100", NULL, NULL);
+    annas = page_keys (env, anna, "/v1/review/submissions?view=todo&limit=100", NULL, NULL);
+    mine = page_keys (env, bob, "/v1/review/submissions?view=mine&order=desc", NULL, NULL);
+    g_assert_cmpuint (bobs->len, ==, 25);
+    g_assert_cmpuint (annas->len, ==, 24);
+    g_assert_false (g_ptr_array_find_with_equal_func (annas, keys->pdata[3], g_str_equal, NULL));
+    g_assert_cmpuint (mine->len, ==, 1);
+    g_assert_cmpstr (mine->pdata[0], ==, keys->pdata[3]);
+  }
+
+  /* A workflow change without assignee and appointment keeps them; null clears. */
+  {
+    g_autoptr(TestResponse) kept = change (env, bob, keys->pdata[3],
+                                           "{\"state\": \"in_review\", \"unit\": \"Team Werk\", \"expected_version\": 2}");
+    g_autoptr(TestResponse) cleared = NULL;
+
+    g_assert_cmpuint (kept->status, ==, 200);
+    g_assert_cmpstr (json_object_get_string_member (object_of (kept), "assignee"), ==, "bob");
+    g_assert_cmpint (json_object_get_int_member (object_of (kept), "appointment_at"), ==, 1800000000);
+    cleared = change (env, bob, keys->pdata[3], "{\"state\": \"in_review\", \"unit\": \"Team Werk\", "
+                                                "\"appointment_at\": null, \"expected_version\": 3}");
+    g_assert_cmpuint (cleared->status, ==, 200);
+    g_assert_cmpint (json_object_get_int_member (object_of (cleared), "appointment_at"), ==, 0);
+    g_assert_cmpstr (json_object_get_string_member (object_of (cleared), "assignee"), ==, "bob");
+  }
+
+  /* Who can take a submission: caseworkers and team leads whose scope covers it. */
+  {
+    g_autoptr(TestResponse) nobody = change (env, anna, keys->pdata[4], "{\"state\": \"in_review\", \"unit\": null, "
+                                                                        "\"assignee\": \"niemand\", \"expected_version\": 1}");
+    g_autoptr(TestResponse) reader = change (env, anna, keys->pdata[4], "{\"state\": \"in_review\", \"unit\": null, "
+                                                                        "\"assignee\": \"pia\", \"expected_version\": 1}");
+    g_autoptr(TestResponse) elsewhere = change (env, anna, keys->pdata[4], "{\"state\": \"in_review\", \"unit\": null, "
+                                                                           "\"assignee\": \"hein\", \"expected_version\": 1}");
+    g_autoptr(TestResponse) typo = change (env, anna, keys->pdata[4], "{\"state\": \"in_review\", \"unit\": \"Team Wrek\", "
+                                                                      "\"expected_version\": 1}");
+    g_autoptr(TestResponse) list = review_request (env, anna, "GET", "/v1/review/assignees", NULL);
+    g_autoptr(TestResponse) not_allowed = review_request (env, privacy, "GET", "/v1/review/assignees", NULL);
+    JsonArray *names;
+    g_autoptr(GString) joined = g_string_new (NULL);
+
+    assert_error (nobody, 400, "bad_assignee");
+    assert_error (reader, 400, "bad_assignee");
+    assert_error (elsewhere, 400, "bad_assignee");
+    assert_error (typo, 400, "unknown_unit");
+    assert_error (not_allowed, 403, "role_required");
+    g_assert_cmpuint (list->status, ==, 200);
+    names = json_object_get_array_member (object_of (list), "assignees");
+    for (guint i = 0; i < json_array_get_length (names); i++)
+      g_string_append_printf (joined, "%s;", json_object_get_string_member (json_array_get_object_element (names, i),
+                                                                             "name"));
+    g_assert_cmpstr (joined->str, ==, "anna;bob;hein;");
+    g_assert_true (has_event (all_events (env, "assignees"), "anna", "assignee_list", "ok"));
+  }
+
+  /* The clock moved; changed_after lists exactly what changed since. */
+  {
+    g_autoptr(TestResponse) response = NULL;
+    JsonObject *counts = counts_of (env, anna, "", &response);
+    g_autofree char *path = g_strdup_printf ("/v1/review/submissions?changed_after=%" G_GINT64_FORMAT, changes_before);
+    g_autoptr(GPtrArray) changed = page_keys (env, anna, path, NULL, NULL);
+
+    g_assert_cmpint (json_object_get_int_member (counts, "changes"), >, changes_before);
+    g_assert_cmpint (state_count (counts, "new"), ==, 24);
+    g_assert_cmpint (state_count (counts, "in_review"), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (counts, "todo"), ==, 24);
+    g_assert_cmpuint (changed->len, ==, 1);
+    g_assert_cmpstr (changed->pdata[0], ==, keys->pdata[3]);
+    {
+      g_autoptr(TestResponse) bobs_response = NULL;
+      JsonObject *bobs = counts_of (env, bob, "", &bobs_response);
+      JsonArray *units = json_object_get_array_member (bobs, "units");
+      gboolean found = FALSE;
+
+      g_assert_cmpint (json_object_get_int_member (bobs, "mine"), ==, 1);
+      g_assert_cmpint (json_object_get_int_member (bobs, "todo"), ==, 25);
+      for (guint i = 0; i < json_array_get_length (units); i++)
+        {
+          JsonObject *cell = json_array_get_object_element (units, i);
+
+          found |= g_str_equal (json_object_get_string_member (cell, "unit"), "Team Werk") &&
+                   g_str_equal (json_object_get_string_member (cell, "state"), "in_review") &&
+                   json_object_get_int_member (cell, "count") == 1;
+        }
+      g_assert_true (found);
+    }
+    /* Out of the reviewer's scope counts nothing. */
+    {
+      g_autoptr(TestResponse) none_response = NULL;
+      JsonObject *none = counts_of (env, heerlen, "", &none_response);
+
+      g_assert_cmpint (json_object_get_int_member (none, "total"), ==, 0);
+      g_assert_cmpint (json_object_get_int_member (none, "latest_seq"), ==, 0);
+    }
+  }
+
+  /* A unit taken off the list stays valid where it is set; new assignments refuse it. */
+  {
+    const char *remove[] = { "units", "remove", "Team Werk", NULL };
+    const char *list[] = { "units", "list", NULL };
+    g_autofree char *out = NULL;
+    g_autoptr(TestResponse) kept = NULL;
+    g_autoptr(TestResponse) refused = NULL;
+
+    g_assert_cmpint (test_admin (env->server, remove, 2, NULL, NULL), ==, 0);
+    g_assert_cmpint (test_admin (env->server, list, 2, &out, NULL), ==, 0);
+    g_assert_cmpstr (out, ==, "Team Vaals\nPodium24\nTeam Zorg\n");
+    kept = change (env, bob, keys->pdata[3], "{\"state\": \"needs_follow_up\", \"unit\": \"Team Werk\", "
+                                             "\"expected_version\": 4}");
+    g_assert_cmpuint (kept->status, ==, 200);
+    refused = change (env, bob, keys->pdata[5], "{\"state\": \"in_review\", \"unit\": \"Team Werk\", "
+                                                "\"expected_version\": 1}");
+    assert_error (refused, 400, "unknown_unit");
+    g_assert_true (has_event (all_events (env, "remove Team Werk"), "admin", "units_change", "ok"));
+  }
+
+  /* The team lead's figures, from metadata, one audit row; not for a caseworker. */
+  {
+    g_autoptr(TestResponse) stats = NULL;
+    g_autoptr(TestResponse) refused = review_request (env, bob, "GET", "/v1/review/stats", NULL);
+    g_autoptr(GPtrArray) before = all_events (env, NULL);
+    g_autoptr(GPtrArray) after = NULL;
+    JsonObject *object;
+    JsonArray *waiting, *weeks;
+    gint64 in_weeks = 0;
+
+    assert_error (refused, 403, "role_required");
+    stats = review_request (env, anna, "GET", "/v1/review/stats?location=Vaals", NULL);
+    g_assert_cmpuint (stats->status, ==, 200);
+    after = all_events (env, NULL);
+    g_assert_cmpuint (after->len, ==, before->len + 1);
+    g_assert_cmpstr (((IntakeAuditEvent *)g_ptr_array_index (after, after->len - 1))->action, ==, "dashboard");
+    object = object_of (stats);
+    g_assert_cmpint (json_object_get_int_member (object, "total"), ==, 25);
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "states"), "needs_follow_up"),
+                     ==, 1);
+    waiting = json_object_get_array_member (object, "waiting");
+    g_assert_cmpuint (json_array_get_length (waiting), ==, 4);
+    {
+      JsonObject *first = json_array_get_object_element (waiting, 0);
+
+      g_assert_cmpstr (json_object_get_string_member (first, "state"), ==, "new");
+      g_assert_cmpint (json_object_get_int_member (first, "count"), ==, 24);
+      /* Made ten days ago (give or take the seconds the uploads took). */
+      g_assert_cmpint (json_object_get_int_member (first, "median_days"), >=, 9);
+      g_assert_cmpint (json_object_get_int_member (first, "longest_days"), <=, 10);
+    }
+    weeks = json_object_get_array_member (object, "weeks");
+    for (guint i = 0; i < json_array_get_length (weeks); i++)
+      {
+        JsonObject *week = json_array_get_object_element (weeks, i);
+
+        g_assert_cmpstr (json_object_get_string_member (week, "location"), ==, "Vaals");
+        g_assert_true (g_regex_match_simple ("^\\d{4}-W\\d{2}$", json_object_get_string_member (week, "week"), 0, 0));
+        in_weeks += json_object_get_int_member (week, "count");
+      }
+    g_assert_cmpint (in_weeks, ==, 25);
+  }
+}
 
 static void
 test_questionnaires_and_help (void)
@@ -1708,6 +2066,8 @@ test_scope (void)
   const char *only_werk[] = { "--unit", "Team Werk", NULL };
   char *v[2], *g[2];
 
+  configure_units (env);
+
   add_reviewer_with (env, "all", "caseworker", NULL);
   add_reviewer_with (env, "vaals", "caseworker", only_vaals);
   add_reviewer_with (env, "werk", "caseworker", only_werk);
@@ -1933,6 +2293,7 @@ main (int    argc,
   g_test_add_func ("/review/replay", test_replay_reviewer);
   g_test_add_func ("/review/list/filters-and-paging", test_list_filters);
   g_test_add_func ("/review/workflow/notes-audit-events", test_workflow_notes_audit);
+  g_test_add_func ("/review/queue", test_queue);
   g_test_add_func ("/review/questionnaires-and-help-requests", test_questionnaires_and_help);
   g_test_add_func ("/review/audit/verify-and-tamper", test_audit_verify);
   g_test_add_func ("/review/audit/show-escapes", test_audit_show_escapes);

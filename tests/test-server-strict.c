@@ -233,6 +233,63 @@ test_unit_plain_rtl (void)
 }
 
 static void
+test_assignee_bidi (void)
+{
+  g_autofree char *path = g_strdup_printf ("/v1/review/submissions/%s/workflow", submission_id);
+  g_autoptr(TestResponse) response =
+    review_request ("POST", path, "{\"state\": \"in_review\", \"assignee\": \"Strict \\u202eReviewer\", "
+                                  "\"expected_version\": 1}");
+
+  assert_refused (response, 400, "malformed_body", "the assignee", "U+202E", NULL);
+}
+
+static void
+test_workflow_duplicate_assignee (void)
+{
+  g_autofree char *path = g_strdup_printf ("/v1/review/submissions/%s/workflow", submission_id);
+  g_autoptr(TestResponse) response =
+    review_request ("POST", path, "{\"state\": \"in_review\", \"assignee\": null, \"assignee\": \"x\", "
+                                  "\"expected_version\": 1}");
+
+  assert_refused (response, 400, "malformed_body", "$.assignee", "more than once", NULL);
+}
+
+/* The queue's query: the order, the view and the cursor of that order. */
+static void
+test_queue_order_malformed (void)
+{
+  g_autoptr(TestResponse) order = review_request ("GET", "/v1/review/submissions?order=newest", NULL);
+  g_autoptr(TestResponse) view = review_request ("GET", "/v1/review/submissions?view=everything", NULL);
+  g_autoptr(TestResponse) cursor = review_request ("GET", "/v1/review/submissions?order=desc&after=3", NULL);
+  g_autoptr(TestResponse) before = review_request ("GET", "/v1/review/submissions?order=desc&before=0x10", NULL);
+
+  assert_refused (order, 400, "malformed_query", "order is asc or desc", NULL);
+  assert_refused (view, 400, "malformed_query", "view is all, todo or mine", NULL);
+  assert_refused (cursor, 400, "malformed_query", "before=SEQ", NULL);
+  assert_refused (before, 400, "malformed_query", "whole numbers", NULL);
+}
+
+static void
+test_counts_location_bidi (void)
+{
+  g_autoptr(TestResponse) counts = review_request ("GET", "/v1/review/counts?location=Vaals%E2%80%AE", NULL);
+  g_autoptr(TestResponse) stats = review_request ("GET", "/v1/review/stats?location=Vaals%E2%80%AE", NULL);
+
+  assert_refused (counts, 400, "malformed_query", "the location", "U+202E", NULL);
+  assert_refused (stats, 400, "malformed_query", "the location", "U+202E", NULL);
+}
+
+static void
+test_admin_unit_bidi (void)
+{
+  const char *args[] = { "units", "add", "Team " RLO "droN", NULL };
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (test_admin (server, args, 2, NULL, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "UNIT has the bidirectional control character U+202E"));
+}
+
+static void
 test_admin_location_bidi (void)
 {
   const char *args[] = { "enroll-code", "--location", "Vaals" RLO "slaaV", NULL };
@@ -313,6 +370,12 @@ setup (void)
   code = test_reviewer_add (server, REVIEWER_NAME, "caseworker,team_lead,privacy_officer", NULL);
   out = test_reviewer_activate (server, REVIEWER_NAME, code, passphrase_file, key_path, NULL);
   reviewer = test_reviewer_unlock (server, REVIEWER_NAME, REVIEWER_PASSPHRASE, key_path);
+  {
+    /* Units come from the office's list (intake-admin units). */
+    const char *units[] = { "units", "add", "\xd9\x81\xd8\xb1\xd9\x8a\xd9\x82 A", NULL };
+
+    g_assert_cmpint (test_admin (server, units, 2, NULL, NULL), ==, 0);
+  }
 }
 
 int
@@ -335,6 +398,11 @@ main (int   argc,
   g_test_add_func ("/server/field/audit-object-bidi", test_audit_object_bidi);
   g_test_add_func ("/server/field/location-filter-bidi", test_location_filter_bidi);
   g_test_add_func ("/server/field/unit-plain-rtl", test_unit_plain_rtl);
+  g_test_add_func ("/server/strict/workflow-duplicate-assignee", test_workflow_duplicate_assignee);
+  g_test_add_func ("/server/strict/queue-order", test_queue_order_malformed);
+  g_test_add_func ("/server/field/assignee-bidi", test_assignee_bidi);
+  g_test_add_func ("/server/field/counts-location-bidi", test_counts_location_bidi);
+  g_test_add_func ("/server/field/admin-unit-bidi", test_admin_unit_bidi);
   g_test_add_func ("/server/field/admin-location-bidi", test_admin_location_bidi);
   g_test_add_func ("/server/field/admin-reviewer-name-bidi", test_admin_reviewer_name_bidi);
   g_test_add_func ("/server/field/kiosk-enroll-location-bidi", test_kiosk_enroll_location_bidi);

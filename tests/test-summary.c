@@ -119,6 +119,18 @@ static const ExpectedLine expected_lines[] = {
     "Wilt u een tolk bij het gesprek? — Ja; "
     "Welke hulp wilt u graag krijgen? — Een tolk bij afspraken",
     "preferred_language,interpreter_wanted,support_wanted" },
+  /* The realistic labour-market perspective: each answer beside its question. */
+  { INTAKE_SUMMARY_EDUCATION, NULL, "Opleiding en erkenning",
+    "Wat is de hoogste opleiding die u heeft gedaan? — Beroepsopleiding (mbo niveau 2, 3 of 4); "
+    "Heeft u deze opleiding in een ander land gedaan? — Ja; "
+    "Is uw diploma uit het buitenland erkend in Nederland? — Nee, nog niet",
+    "schooling,schooling_abroad,diploma_recognised" },
+  { INTAKE_SUMMARY_MOBILITY, NULL, "Rijbewijs en vervoer",
+    "Hoe kunt u naar uw werk reizen? — Fiets; Bus of trein", "transport" },
+  { INTAKE_SUMMARY_HOURS, NULL, "Uren: kan en wil werken",
+    "Hoeveel uur per week kunt u nu werken, denkt u? — wil liever niet zeggen", "hours_possible" },
+  { INTAKE_SUMMARY_DUTCH, NULL, "Nederlands spreken en lezen",
+    "Hoe goed spreekt u Nederlands? — Een beetje", "dutch_speaking" },
   { INTAKE_SUMMARY_BARRIERS, "finances", "Financiën",
     "Maakt u zich zorgen over geld of schulden? — Ja; "
     "Krijgt u al hulp bij geld of schulden? — Nee, maar ik wil wel hulp",
@@ -240,7 +252,13 @@ test_summary_no_barrier_answers (void)
   g_assert_cmpstr (line->text, ==, "Wilt u een tolk bij het gesprek? — Nee");
   g_assert_cmpstr (line->sources[0], ==, "interpreter_wanted");
   g_assert_null (line->sources[1]);
-  g_assert_cmpuint (intake_summary_get_n_lines (summary), ==, 1);
+  /* The labour-market perspective shows the answers as given, barrier or not. */
+  g_assert_nonnull (intake_summary_find_line (summary, INTAKE_SUMMARY_EDUCATION, NULL));
+  line = intake_summary_find_line (summary, INTAKE_SUMMARY_MOBILITY, NULL);
+  g_assert_nonnull (line);
+  g_assert_cmpstr (line->sources[0], ==, "transport");
+  g_assert_nonnull (intake_summary_find_line (summary, INTAKE_SUMMARY_DUTCH, NULL));
+  g_assert_cmpuint (intake_summary_get_n_lines (summary), ==, 4);
 }
 
 static void
@@ -374,6 +392,41 @@ test_summary_errors (void)
   g_assert_error (error, INTAKE_SUBMISSION_ERROR, INTAKE_SUBMISSION_ERROR_QUESTIONNAIRE_MISMATCH);
 }
 
+/* Free text is labelled with its language only where that is known: an
+ * Arabic session's Arabic words are, Latin letters typed on it are not, and
+ * Dutch (the staff's own language) never is. */
+static void
+test_summary_language_only_where_known (void)
+{
+  static const IntakeTestSpec latin_on_arabic[] = {
+    { "first_name", "Sara" }, { "last_name", "Haddad" }, { "birth_date", "1990-03-15" },
+    { "strengths", "koken en schoonmaken" },
+  };
+  static const IntakeTestSpec dutch[] = {
+    { "first_name", "Sara" }, { "last_name", "Haddad" }, { "birth_date", "1990-03-15" },
+    { "strengths", "koken en schoonmaken" },
+  };
+  g_autoptr(IntakeQuestionnaire) q = load_intake ();
+  g_autoptr(IntakeSubmission) latin = intake_test_submit (q, "ar", latin_on_arabic, G_N_ELEMENTS (latin_on_arabic),
+                                                          NULL);
+  g_autoptr(IntakeSubmission) nl = intake_test_submit (q, "nl", dutch, G_N_ELEMENTS (dutch), NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IntakeSummary) latin_summary = intake_summary_new (latin, q, "nl", &error);
+  g_autoptr(IntakeSummary) nl_summary = NULL;
+  const IntakeSummaryLine *line;
+
+  g_assert_no_error (error);
+  line = intake_summary_find_line (latin_summary, INTAKE_SUMMARY_OWN_WORDS, NULL);
+  g_assert_nonnull (line);
+  g_assert_cmpstr (line->text, ==, "koken en schoonmaken");
+  g_assert_null (line->text_language_name);
+  nl_summary = intake_summary_new (nl, q, "nl", &error);
+  g_assert_no_error (error);
+  line = intake_summary_find_line (nl_summary, INTAKE_SUMMARY_OWN_WORDS, NULL);
+  g_assert_nonnull (line);
+  g_assert_null (line->text_language_name);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -381,6 +434,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   intake_test_init_staff_i18n ();
 
+  g_test_add_func ("/review/summary/language-only-where-known", test_summary_language_only_where_known);
   g_test_add_func ("/review/summary/lines", test_summary_lines);
   g_test_add_func ("/review/summary/nothing-answered", test_summary_nothing_answered);
   g_test_add_func ("/review/summary/no-barrier-answers", test_summary_no_barrier_answers);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "intake-dashboard.h"
+#include "intake-review-client.h"
 #include "intake-staff-words.h"
 
 
@@ -20,6 +21,7 @@ struct _IntakeDashboard
   GHashTable *labels[INTAKE_DASHBOARD_N_SERIES];
   /* "week\nlocation" -> count */
   GHashTable *week_location;
+  GHashTable *waiting;       /* state -> guint[3]: count, median, longest */
   guint       total;
   guint       help_total;
 };
@@ -46,6 +48,7 @@ intake_dashboard_finalize (GObject *object)
       g_clear_pointer (&self->labels[i], g_hash_table_unref);
     }
   g_clear_pointer (&self->week_location, g_hash_table_unref);
+  g_clear_pointer (&self->waiting, g_hash_table_unref);
 
   G_OBJECT_CLASS (intake_dashboard_parent_class)->finalize (object);
 }
@@ -65,6 +68,7 @@ intake_dashboard_init (IntakeDashboard *self)
       self->labels[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
     }
   self->week_location = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->waiting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 IntakeDashboard *
@@ -140,43 +144,258 @@ intake_dashboard_add_meta (IntakeDashboard *self,
   self->total++;
 }
 
+IntakeDashboardFacts *
+intake_dashboard_facts_new (IntakeSubmission    *submission,
+                            IntakeQuestionnaire *questionnaire)
+{
+  IntakeDashboardFacts *facts = g_new0 (IntakeDashboardFacts, 1);
+  g_autoptr(GPtrArray) codes_out = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) labels_out = g_ptr_array_new_with_free_func (g_free);
+  const IntakeQuestion *question = NULL;
+  g_autoptr(GString) value = NULL;
+  g_auto(GStrv) codes = NULL;
+
+  g_return_val_if_fail (INTAKE_IS_SUBMISSION (submission), facts);
+
+  facts->language = g_strdup (intake_submission_get_language (submission));
+  if (g_strcmp0 (intake_submission_get_questionnaire_id (submission), INTAKE_DASHBOARD_SECTOR_QUESTIONNAIRE) == 0 &&
+      intake_submission_get_state (submission, INTAKE_DASHBOARD_SECTOR_QUESTION) == INTAKE_SUBMISSION_ANSWERED)
+    {
+      /* Option codes only ("a;b"): never free text. */
+      value = g_string_new (NULL);
+      intake_submission_append_value_text (submission, INTAKE_DASHBOARD_SECTOR_QUESTION, value);
+      if (questionnaire != NULL)
+        question = intake_questionnaire_lookup_question (questionnaire, INTAKE_DASHBOARD_SECTOR_QUESTION);
+      codes = g_strsplit (value->str, ";", -1);
+      for (guint i = 0; codes[i] != NULL; i++)
+        {
+          const IntakeOption *option = question ? intake_question_lookup_option (question, codes[i]) : NULL;
+
+          if (*codes[i] == '\0')
+            continue;
+          /* A code the questionnaire does not know is no option: leave it out. */
+          if (question != NULL && option == NULL)
+            continue;
+          g_ptr_array_add (codes_out, g_strdup (codes[i]));
+          g_ptr_array_add (labels_out, g_strdup (option ? intake_text_get (option->label, "nl") : codes[i]));
+        }
+    }
+  g_ptr_array_add (codes_out, NULL);
+  g_ptr_array_add (labels_out, NULL);
+  facts->sectors = (char **)g_ptr_array_steal (codes_out, NULL);
+  facts->sector_labels = (char **)g_ptr_array_steal (labels_out, NULL);
+  return facts;
+}
+
+void
+intake_dashboard_facts_free (IntakeDashboardFacts *facts)
+{
+  if (facts == NULL)
+    return;
+  g_free (facts->language);
+  g_strfreev (facts->sectors);
+  g_strfreev (facts->sector_labels);
+  g_free (facts);
+}
+
+void
+intake_dashboard_add_facts (IntakeDashboard            *self,
+                            const IntakeDashboardFacts *facts)
+{
+  g_return_if_fail (INTAKE_IS_DASHBOARD (self));
+  g_return_if_fail (facts != NULL);
+
+  if (facts->language != NULL)
+    add (self, INTAKE_DASHBOARD_LANGUAGES, facts->language, intake_staff_language_name (facts->language), 1);
+  for (guint i = 0; facts->sectors != NULL && facts->sectors[i] != NULL; i++)
+    add (self, INTAKE_DASHBOARD_SECTORS, facts->sectors[i], facts->sector_labels[i], 1);
+}
+
 void
 intake_dashboard_add_submission (IntakeDashboard     *self,
                                  IntakeSubmission    *submission,
                                  IntakeQuestionnaire *questionnaire)
 {
-  const char *language;
-  const IntakeQuestion *question = NULL;
-  g_autoptr(GString) value = NULL;
-  g_auto(GStrv) codes = NULL;
+  IntakeDashboardFacts *facts;
 
   g_return_if_fail (INTAKE_IS_DASHBOARD (self));
   g_return_if_fail (INTAKE_IS_SUBMISSION (submission));
+  facts = intake_dashboard_facts_new (submission, questionnaire);
+  intake_dashboard_add_facts (self, facts);
+  intake_dashboard_facts_free (facts);
+}
 
-  language = intake_submission_get_language (submission);
-  if (language != NULL)
-    add (self, INTAKE_DASHBOARD_LANGUAGES, language, intake_staff_language_name (language), 1);
+static gboolean
+int_of (JsonObject *object,
+        const char *name,
+        gint64     *out)
+{
+  JsonNode *node = json_object_get_member (object, name);
 
-  if (g_strcmp0 (intake_submission_get_questionnaire_id (submission), INTAKE_DASHBOARD_SECTOR_QUESTIONNAIRE) != 0 ||
-      intake_submission_get_state (submission, INTAKE_DASHBOARD_SECTOR_QUESTION) != INTAKE_SUBMISSION_ANSWERED)
-    return;
-  /* Option codes only ("a;b"): never free text. */
-  value = g_string_new (NULL);
-  intake_submission_append_value_text (submission, INTAKE_DASHBOARD_SECTOR_QUESTION, value);
-  if (questionnaire != NULL)
-    question = intake_questionnaire_lookup_question (questionnaire, INTAKE_DASHBOARD_SECTOR_QUESTION);
-  codes = g_strsplit (value->str, ";", -1);
-  for (guint i = 0; codes[i] != NULL; i++)
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+static const char *
+string_of (JsonObject *object,
+           const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static JsonArray *
+array_of (JsonObject *object,
+          const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+gboolean
+intake_dashboard_add_stats (IntakeDashboard *self,
+                            JsonObject      *stats)
+{
+  JsonArray *weeks, *units, *waiting;
+  JsonNode *states_node;
+  JsonObject *states;
+
+  g_return_val_if_fail (INTAKE_IS_DASHBOARD (self), FALSE);
+  g_return_val_if_fail (stats != NULL, FALSE);
+
+  weeks = array_of (stats, "weeks");
+  units = array_of (stats, "units");
+  waiting = array_of (stats, "waiting");
+  states_node = json_object_get_member (stats, "states");
+  if (weeks == NULL || units == NULL || waiting == NULL || states_node == NULL || !JSON_NODE_HOLDS_OBJECT (states_node))
+    return FALSE;
+  states = json_node_get_object (states_node);
+
+  for (guint i = 0; i < json_array_get_length (weeks); i++)
     {
-      const IntakeOption *option = question ? intake_question_lookup_option (question, codes[i]) : NULL;
+      JsonNode *element = json_array_get_element (weeks, i);
+      JsonObject *cell = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      const char *week, *location;
+      g_autofree char *label = NULL;
+      g_autofree char *key = NULL;
+      gint64 count = 0;
 
-      if (*codes[i] == '\0')
+      if (cell == NULL || !(week = string_of (cell, "week")) || !int_of (cell, "count", &count) || count <= 0)
         continue;
-      /* A code the questionnaire does not know is no option: leave it out. */
-      if (question != NULL && option == NULL)
-        continue;
-      add (self, INTAKE_DASHBOARD_SECTORS, codes[i], option ? intake_text_get (option->label, "nl") : NULL, 1);
+      location = string_of (cell, "location");
+      if (location == NULL || *location == '\0')
+        location = unknown_location ();
+      label = week_label (week);
+      add (self, INTAKE_DASHBOARD_WEEKS, week, label, (guint)count);
+      add (self, INTAKE_DASHBOARD_LOCATIONS, location, NULL, (guint)count);
+      key = g_strconcat (week, "\n", location, NULL);
+      count_in (self->week_location, key, (guint)count);
+      self->total += (guint)count;
     }
+  for (const char * const *state = intake_review_states (); *state != NULL; state++)
+    {
+      gint64 count = 0;
+
+      int_of (states, *state, &count);
+      add (self, INTAKE_DASHBOARD_STATES, *state, intake_review_state_label (*state), (guint)count);
+    }
+  for (guint i = 0; i < json_array_get_length (units); i++)
+    {
+      JsonNode *element = json_array_get_element (units, i);
+      JsonObject *cell = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      const char *unit, *state;
+      gint64 count = 0;
+
+      /* The backlog of a unit: what is not closed. */
+      if (cell == NULL || !(unit = string_of (cell, "unit")) || !(state = string_of (cell, "state")) ||
+          g_str_equal (state, "closed") || !int_of (cell, "count", &count) || count <= 0)
+        continue;
+      /* Translators: the open submissions no unit has taken yet, in the overview. */
+      add (self, INTAKE_DASHBOARD_UNITS, unit, *unit != '\0' ? unit : _("no unit yet"), (guint)count);
+    }
+  for (guint i = 0; i < json_array_get_length (waiting); i++)
+    {
+      JsonNode *element = json_array_get_element (waiting, i);
+      JsonObject *cell = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      gint64 count = 0, median = 0, longest = 0;
+      const char *state;
+      guint *figures;
+
+      if (cell == NULL || !(state = string_of (cell, "state")) || !int_of (cell, "count", &count) ||
+          !int_of (cell, "median_days", &median) || !int_of (cell, "longest_days", &longest))
+        continue;
+      figures = g_new0 (guint, 3);
+      figures[0] = (guint)count;
+      figures[1] = (guint)median;
+      figures[2] = (guint)longest;
+      g_hash_table_replace (self->waiting, g_strdup (state), figures);
+    }
+  return TRUE;
+}
+
+gboolean
+intake_dashboard_get_waiting (IntakeDashboard *self,
+                              const char      *state,
+                              guint           *out_count,
+                              guint           *out_median_days,
+                              guint           *out_longest_days)
+{
+  guint *figures;
+
+  g_return_val_if_fail (INTAKE_IS_DASHBOARD (self), FALSE);
+  g_return_val_if_fail (state != NULL, FALSE);
+  if (!(figures = g_hash_table_lookup (self->waiting, state)))
+    return FALSE;
+  if (out_count != NULL)
+    *out_count = figures[0];
+  if (out_median_days != NULL)
+    *out_median_days = figures[1];
+  if (out_longest_days != NULL)
+    *out_longest_days = figures[2];
+  return TRUE;
+}
+
+char *
+intake_dashboard_describe_waiting (IntakeDashboard *self)
+{
+  GString *out;
+  gboolean any = FALSE;
+
+  g_return_val_if_fail (INTAKE_IS_DASHBOARD (self), NULL);
+  /* Translators: the beginning of the waiting times in words. */
+  out = g_string_new (_("Waiting since the intake"));
+  g_string_append (out, ": ");
+  for (const char * const *state = intake_review_states (); *state != NULL; state++)
+    {
+      guint count, median, longest;
+      g_autofree char *n = NULL;
+
+      if (!intake_dashboard_get_waiting (self, *state, &count, &median, &longest) || count == 0)
+        continue;
+      if (any)
+        g_string_append (out, "; ");
+      any = TRUE;
+      n = intake_dashboard_format_count (count);
+      if (count < INTAKE_DASHBOARD_SMALL_CELL)
+        /* Translators: waiting figures hidden for fewer than 5 submissions:
+         * "New: < 5 (too few to show)". */
+        g_string_append_printf (out, _("%s: %s (too few to show)"), intake_review_state_label (*state), n);
+      else
+        /* Translators: the waiting of one state: "New: 24, median 9 days, longest 10 days". */
+        g_string_append_printf (out, _("%s: %s, median %u days, longest %u days"), intake_review_state_label (*state),
+                                n, median, longest);
+    }
+  if (!any)
+    g_string_append (out, _("nothing open."));
+  else
+    g_string_append_c (out, '.');
+  return g_string_free (out, FALSE);
 }
 
 gboolean
@@ -251,6 +470,24 @@ by_count (gconstpointer a,
 }
 
 static int
+state_order (const char *state)
+{
+  const char * const *states = intake_review_states ();
+
+  for (int i = 0; states[i] != NULL; i++)
+    if (g_str_equal (states[i], state))
+      return i;
+  return 100;
+}
+
+static int
+by_workflow (gconstpointer a,
+             gconstpointer b)
+{
+  return state_order (*(const char **)a) - state_order (*(const char **)b);
+}
+
+static int
 by_key (gconstpointer a,
         gconstpointer b)
 {
@@ -273,6 +510,8 @@ intake_dashboard_list_keys (IntakeDashboard       *self,
     g_ptr_array_add (keys, key);
   if (series == INTAKE_DASHBOARD_WEEKS || series == INTAKE_DASHBOARD_HELP_WEEKS)
     g_ptr_array_sort (keys, by_key);
+  else if (series == INTAKE_DASHBOARD_STATES)
+    g_ptr_array_sort (keys, by_workflow);
   else
     {
       /* The main thread only; a static keeps the comparator simple. */
@@ -345,6 +584,8 @@ static const char * const titles[INTAKE_DASHBOARD_N_SERIES] = {
   [INTAKE_DASHBOARD_SECTORS] = N_("Sectors wanted"),
   [INTAKE_DASHBOARD_HELP_WEEKS] = N_("Help requests per week"),
   [INTAKE_DASHBOARD_HELP_LANGUAGES] = N_("Help requests per language"),
+  [INTAKE_DASHBOARD_STATES] = N_("Submissions per state"),
+  [INTAKE_DASHBOARD_UNITS] = N_("Open submissions per unit"),
 };
 
 char *

@@ -16,6 +16,8 @@
 
 #include <glib-object.h>
 
+#include <json-glib/json-glib.h>
+
 #include "intake-questionnaire.h"
 #include "intake-submission.h"
 
@@ -36,6 +38,8 @@ G_BEGIN_DECLS
  * @INTAKE_DASHBOARD_SECTORS: chosen sectors per option code, label the (Dutch) option label
  * @INTAKE_DASHBOARD_HELP_WEEKS: help requests per ISO week, oldest first
  * @INTAKE_DASHBOARD_HELP_LANGUAGES: help requests per language code
+ * @INTAKE_DASHBOARD_STATES: the backlog: submissions per state, in workflow order
+ * @INTAKE_DASHBOARD_UNITS: open submissions (not closed) per unit, "" for none
  */
 typedef enum {
   INTAKE_DASHBOARD_WEEKS,
@@ -44,6 +48,8 @@ typedef enum {
   INTAKE_DASHBOARD_SECTORS,
   INTAKE_DASHBOARD_HELP_WEEKS,
   INTAKE_DASHBOARD_HELP_LANGUAGES,
+  INTAKE_DASHBOARD_STATES,
+  INTAKE_DASHBOARD_UNITS,
   INTAKE_DASHBOARD_N_SERIES,
 } IntakeDashboardSeries;
 
@@ -64,6 +70,38 @@ void             intake_dashboard_add_meta            (IntakeDashboard  *self,
 void             intake_dashboard_add_submission      (IntakeDashboard  *self,
                                                        IntakeSubmission *submission,
                                                        IntakeQuestionnaire *questionnaire);
+/* What the overview needs from a decrypted submission: its language and
+ * chosen sectors (option codes and their Dutch labels), nothing else. Made
+ * once per submission and unlock (the window keeps them until it locks), so
+ * that a second visit to the overview decrypts nothing. */
+typedef struct {
+  char  *language;
+  char **sectors;         /* option codes */
+  char **sector_labels;   /* the questionnaire's Dutch labels, or the codes */
+} IntakeDashboardFacts;
+
+IntakeDashboardFacts *intake_dashboard_facts_new      (IntakeSubmission    *submission,
+                                                       IntakeQuestionnaire *questionnaire);
+void             intake_dashboard_facts_free          (IntakeDashboardFacts *facts);
+void             intake_dashboard_add_facts           (IntakeDashboard      *self,
+                                                       const IntakeDashboardFacts *facts);
+
+/* The answer of GET /v1/review/stats (docs/protocol.md): intakes per week
+ * and location, the backlog per state and per unit, the waiting times.
+ * FALSE (and nothing counted) when it is not such an answer. */
+gboolean         intake_dashboard_add_stats           (IntakeDashboard  *self,
+                                                       JsonObject       *stats);
+/* Waiting per open state (from the stats): how many, the median and the
+ * longest wait in days. FALSE when the state has no figures. */
+gboolean         intake_dashboard_get_waiting         (IntakeDashboard  *self,
+                                                       const char       *state,
+                                                       guint            *out_count,
+                                                       guint            *out_median_days,
+                                                       guint            *out_longest_days);
+/* The waiting times in words, a state with fewer than 5 submissions without
+ * its figures: "Waiting: New: 24, median 9 days, longest 10 days; ...". */
+char            *intake_dashboard_describe_waiting    (IntakeDashboard  *self);
+
 /* One row of GET /v1/review/help-requests: @day "YYYY-MM-DD". Returns FALSE
  * (and counts nothing) when @day is not a date. */
 gboolean         intake_dashboard_add_help_requests   (IntakeDashboard  *self,

@@ -211,7 +211,12 @@ intake_submission_render (IntakeSubmission     *self,
               g_ptr_array_add (items, NULL);
               row->answer_items = (char **) g_ptr_array_free (items, FALSE);
             }
-          if (q->type == INTAKE_QUESTION_TYPE_SHORT_TEXT && q->text_kind == INTAKE_TEXT_KIND_TEXT)
+          /* The language is named only where it is known (the text is in
+           * the script of the session's language), and only when it is not
+           * the staff's own. */
+          if (q->type == INTAKE_QUESTION_TYPE_SHORT_TEXT && q->text_kind == INTAKE_TEXT_KIND_TEXT &&
+              g_strcmp0 (intake_submission_get_language (self), staff_language) != 0 &&
+              intake_staff_text_in_language (intake_answer_get_string (answer), intake_submission_get_language (self)))
             {
               row->text_language = g_strdup (intake_submission_get_language (self));
               row->text_language_name = g_strdup (rendering->language_name);

@@ -30,8 +30,10 @@ typedef struct {
   char                *answer_text;
   /* multiple_choice, answered: the chosen labels in option order; else NULL */
   char               **answer_items;
-  /* short_text of kind "text", answered: the language it was typed in (the
-   * session language) as code and as name in the staff's language; else NULL */
+  /* short_text of kind "text", answered, where the language it was typed in
+   * is known (intake_staff_text_in_language(): the text is in the script of
+   * the session's language) and is not the staff's: that language as code and
+   * as name in the staff's language; else NULL */
   char                *text_language;
   char                *text_language_name;
 } IntakeRenderedRow;

@@ -67,6 +67,7 @@ intake_review_meta_copy (const IntakeReviewMeta *self)
   copy->state = g_strdup (self->state);
   copy->unit = g_strdup (self->unit);
   copy->updated_by = g_strdup (self->updated_by);
+  copy->assignee = g_strdup (self->assignee);
   return copy;
 }
 
@@ -85,6 +86,7 @@ intake_review_meta_free (IntakeReviewMeta *self)
   g_free (self->state);
   g_free (self->unit);
   g_free (self->updated_by);
+  g_free (self->assignee);
   g_free (self);
 }
 
@@ -130,6 +132,9 @@ intake_review_meta_new_from_json (JsonObject *object)
   meta->state = g_strdup (string_member (object, "state"));
   meta->unit = g_strdup (string_member (object, "unit"));
   meta->updated_by = g_strdup (string_member (object, "updated_by"));
+  meta->assignee = g_strdup (string_member (object, "assignee"));
+  int_member (object, "appointment_at", &meta->appointment_at);
+  int_member (object, "change_seq", &meta->change_seq);
   int_member (object, "seq", &meta->seq);
   int_member (object, "received_at", &meta->received_at);
   int_member (object, "created_at", &meta->created_at);
@@ -139,6 +144,8 @@ intake_review_meta_new_from_json (JsonObject *object)
     return NULL;
   if (meta->unit == NULL)
     meta->unit = g_strdup ("");
+  if (meta->assignee == NULL)
+    meta->assignee = g_strdup ("");
   if (json_object_has_member (object, "questionnaire") &&
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "questionnaire")))
     {
@@ -1699,8 +1706,19 @@ intake_review_filter_to_path (const IntakeReviewFilter *filter)
 
   if (filter != NULL)
     {
-      if (filter->after > 0)
+      if (filter->newest_first)
+        append_param (query, "order", "desc");
+      if (filter->newest_first && filter->before > 0)
+        append_param (query, "before", (g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, filter->before), number));
+      if (!filter->newest_first && filter->after > 0)
         append_param (query, "after", (g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, filter->after), number));
+      if (filter->view == INTAKE_REVIEW_VIEW_TODO)
+        append_param (query, "view", "todo");
+      else if (filter->view == INTAKE_REVIEW_VIEW_MINE)
+        append_param (query, "view", "mine");
+      if (filter->by_changes)
+        append_param (query, "changed_after",
+                      (g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, filter->changed_after), number));
       if (filter->limit > 0)
         append_param (query, "limit", (g_snprintf (number, sizeof number, "%u", filter->limit), number));
       if (filter->state != NULL && *filter->state != '\0')
@@ -1715,6 +1733,51 @@ intake_review_filter_to_path (const IntakeReviewFilter *filter)
         append_param (query, "to", (g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, filter->to), number));
     }
   return g_strconcat ("/v1/review/submissions", query->str, NULL);
+}
+
+char *
+intake_review_filter_to_counts_path (const IntakeReviewFilter *filter,
+                                     const char               *endpoint)
+{
+  g_autoptr(GString) query = g_string_new (NULL);
+  char number[32];
+
+  if (filter != NULL)
+    {
+      if (filter->location != NULL && *filter->location != '\0')
+        append_param (query, "location", filter->location);
+      if (filter->reference != NULL && *filter->reference != '\0')
+        append_param (query, "reference", filter->reference);
+      if (filter->from > 0)
+        append_param (query, "from", (g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, filter->from), number));
+      if (filter->to > 0)
+        append_param (query, "to", (g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, filter->to), number));
+    }
+  return g_strconcat ("/v1/review/", endpoint, query->str, NULL);
+}
+
+IntakeReviewFilter *
+intake_review_filter_copy (const IntakeReviewFilter *filter)
+{
+  IntakeReviewFilter *copy = g_new0 (IntakeReviewFilter, 1);
+
+  if (filter != NULL)
+    *copy = *filter;
+  copy->state = g_strdup (copy->state);
+  copy->location = g_strdup (copy->location);
+  copy->reference = g_strdup (copy->reference);
+  return copy;
+}
+
+void
+intake_review_filter_free (IntakeReviewFilter *filter)
+{
+  if (filter == NULL)
+    return;
+  g_free ((char *)filter->state);
+  g_free ((char *)filter->location);
+  g_free ((char *)filter->reference);
+  g_free (filter);
 }
 
 typedef struct {
@@ -1764,7 +1827,10 @@ list_answer (IntakeReviewClient *self,
         }
       g_ptr_array_add (r->page, meta);
     }
-  next = json_object_get_member (object, "next_after");
+  /* Newest first pages with next_before; an older server has only next_after. */
+  next = json_object_get_member (object, "next_before");
+  if (next == NULL || !JSON_NODE_HOLDS_VALUE (next))
+    next = json_object_get_member (object, "next_after");
   r->next_after = next != NULL && JSON_NODE_HOLDS_VALUE (next) ? json_node_get_int (next) : -1;
   return r;
 
@@ -2026,11 +2092,10 @@ workflow_answer (IntakeReviewClient *self,
 }
 
 void
-intake_review_client_update_workflow_async (IntakeReviewClient  *self,
-                                            const char          *key,
-                                            const char          *state,
-                                            const char          *unit,
-                                            gint64               expected_version,
+intake_review_client_update_workflow_async (IntakeReviewClient               *self,
+                                            const char                       *key,
+                                            const IntakeReviewWorkflowChange *change,
+                                            gint64                            expected_version,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data)
@@ -2040,11 +2105,32 @@ intake_review_client_update_workflow_async (IntakeReviewClient  *self,
   g_autofree char *escaped = g_uri_escape_string (key, NULL, FALSE);
   g_autofree char *path = g_strconcat ("/v1/review/submissions/", escaped, "/workflow", NULL);
 
+  g_return_if_fail (change != NULL && change->state != NULL);
+
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "state");
-  json_builder_add_string_value (builder, state);
+  json_builder_add_string_value (builder, change->state);
   json_builder_set_member_name (builder, "unit");
-  json_builder_add_string_value (builder, unit != NULL ? unit : "");
+  if (change->unit != NULL && *change->unit != '\0')
+    json_builder_add_string_value (builder, change->unit);
+  else
+    json_builder_add_null_value (builder);
+  if (change->assignee != NULL)
+    {
+      json_builder_set_member_name (builder, "assignee");
+      if (*change->assignee != '\0')
+        json_builder_add_string_value (builder, change->assignee);
+      else
+        json_builder_add_null_value (builder);
+    }
+  if (change->appointment_at >= 0)
+    {
+      json_builder_set_member_name (builder, "appointment_at");
+      if (change->appointment_at > 0)
+        json_builder_add_int_value (builder, change->appointment_at);
+      else
+        json_builder_add_null_value (builder);
+    }
   json_builder_set_member_name (builder, "expected_version");
   json_builder_add_int_value (builder, expected_version);
   json_builder_end_object (builder);
@@ -2149,6 +2235,250 @@ intake_review_client_add_note_finish (IntakeReviewClient  *self,
                                       GError             **error)
 {
   return intake_review_client_update_workflow_finish (self, result, out_current, error);
+}
+
+/* ------------------------------------------------------------------ */
+/* The queue: counts, units, assignees                                  */
+
+void
+intake_review_counts_free (IntakeReviewCounts *counts)
+{
+  if (counts == NULL)
+    return;
+  g_clear_pointer (&counts->units, g_ptr_array_unref);
+  g_free (counts);
+}
+
+gint64
+intake_review_counts_get_state (const IntakeReviewCounts *counts,
+                                const char               *state)
+{
+  g_return_val_if_fail (counts != NULL, 0);
+  for (guint i = 0; states[i] != NULL; i++)
+    if (g_strcmp0 (states[i], state) == 0)
+      return counts->states[i];
+  return 0;
+}
+
+static void
+unit_count_free (IntakeReviewUnitCount *cell)
+{
+  g_free (cell->unit);
+  g_free (cell->state);
+  g_free (cell);
+}
+
+static gpointer
+counts_answer (IntakeReviewClient *self,
+               JsonNode           *answer,
+               JsonNode           *conflict,
+               IntakeReviewMeta  **out_current,
+               GError            **error)
+{
+  g_autoptr(IntakeReviewCounts) counts = g_new0 (IntakeReviewCounts, 1);
+  JsonObject *object, *by_state;
+  JsonArray *units;
+
+  if (answer == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (answer) || !(object = json_node_get_object (answer)) ||
+      !int_member (object, "total", &counts->total) || !int_member (object, "latest_seq", &counts->latest_seq) ||
+      !int_member (object, "changes", &counts->changes) || !int_member (object, "todo", &counts->todo) ||
+      !int_member (object, "mine", &counts->mine) ||
+      !json_object_has_member (object, "states") || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "states")))
+    {
+      g_set_error_literal (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
+                           _("The counts from the server cannot be read"));
+      return NULL;
+    }
+  by_state = json_object_get_object_member (object, "states");
+  for (guint i = 0; states[i] != NULL; i++)
+    int_member (by_state, states[i], &counts->states[i]);
+  counts->units = g_ptr_array_new_with_free_func ((GDestroyNotify)unit_count_free);
+  units = json_object_has_member (object, "units") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "units"))
+          ? json_object_get_array_member (object, "units") : NULL;
+  for (guint i = 0; units != NULL && i < json_array_get_length (units); i++)
+    {
+      JsonNode *element = json_array_get_element (units, i);
+      JsonObject *cell = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      IntakeReviewUnitCount *count;
+
+      if (cell == NULL || string_member (cell, "unit") == NULL || string_member (cell, "state") == NULL)
+        continue;
+      count = g_new0 (IntakeReviewUnitCount, 1);
+      count->unit = g_strdup (string_member (cell, "unit"));
+      count->state = g_strdup (string_member (cell, "state"));
+      int_member (cell, "count", &count->count);
+      g_ptr_array_add (counts->units, count);
+    }
+  return g_steal_pointer (&counts);
+}
+
+void
+intake_review_client_counts_async (IntakeReviewClient       *self,
+                                   const IntakeReviewFilter *filter,
+                                   GCancellable             *cancellable,
+                                   GAsyncReadyCallback       callback,
+                                   gpointer                  user_data)
+{
+  g_autofree char *path = intake_review_filter_to_counts_path (filter, "counts");
+
+  chained_request (self, intake_review_client_counts_async, "GET", path, NULL,
+                   counts_answer, (GDestroyNotify)intake_review_counts_free, cancellable, callback, user_data);
+}
+
+IntakeReviewCounts *
+intake_review_client_counts_finish (IntakeReviewClient  *self,
+                                    GAsyncResult        *result,
+                                    GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* A JSON array of strings as a NULL-terminated vector; NULL if it is not one. */
+static char **
+string_array (JsonNode *node)
+{
+  GPtrArray *out;
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  array = json_node_get_array (node);
+  out = g_ptr_array_new ();
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
+        g_ptr_array_add (out, g_strdup (json_node_get_string (element)));
+    }
+  g_ptr_array_add (out, NULL);
+  return (char **)g_ptr_array_free (out, FALSE);
+}
+
+static gpointer
+units_answer (IntakeReviewClient *self,
+              JsonNode           *answer,
+              JsonNode           *conflict,
+              IntakeReviewMeta  **out_current,
+              GError            **error)
+{
+  char **units;
+
+  if (answer == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (answer) ||
+      !(units = string_array (json_object_get_member (json_node_get_object (answer), "units"))))
+    {
+      g_set_error_literal (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
+                           _("The list of units from the server cannot be read"));
+      return NULL;
+    }
+  return units;
+}
+
+void
+intake_review_client_units_async (IntakeReviewClient  *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  chained_request (self, intake_review_client_units_async, "GET", "/v1/review/units", NULL,
+                   units_answer, (GDestroyNotify)g_strfreev, cancellable, callback, user_data);
+}
+
+char **
+intake_review_client_units_finish (IntakeReviewClient  *self,
+                                   GAsyncResult        *result,
+                                   GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+intake_review_assignee_free (IntakeReviewAssignee *assignee)
+{
+  if (assignee == NULL)
+    return;
+  g_free (assignee->name);
+  g_strfreev (assignee->locations);
+  g_strfreev (assignee->units);
+  g_free (assignee);
+}
+
+gboolean
+intake_review_assignee_covers (const IntakeReviewAssignee *assignee,
+                               const char                 *location,
+                               const char                 *unit)
+{
+  g_return_val_if_fail (assignee != NULL, FALSE);
+  if (assignee->locations != NULL && !g_strv_contains ((const char * const *)assignee->locations,
+                                                       location != NULL ? location : ""))
+    return FALSE;
+  return assignee->units == NULL || unit == NULL || *unit == '\0' ||
+         g_strv_contains ((const char * const *)assignee->units, unit);
+}
+
+static gpointer
+assignees_answer (IntakeReviewClient *self,
+                  JsonNode           *answer,
+                  JsonNode           *conflict,
+                  IntakeReviewMeta  **out_current,
+                  GError            **error)
+{
+  GPtrArray *list;
+  JsonObject *object;
+  JsonArray *array;
+
+  if (answer == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (answer) || !(object = json_node_get_object (answer)) ||
+      !json_object_has_member (object, "assignees") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "assignees")))
+    {
+      g_set_error_literal (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
+                           _("The list of colleagues from the server cannot be read"));
+      return NULL;
+    }
+  array = json_object_get_array_member (object, "assignees");
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_review_assignee_free);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *item = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      IntakeReviewAssignee *assignee;
+
+      if (item == NULL || string_member (item, "name") == NULL)
+        continue;
+      assignee = g_new0 (IntakeReviewAssignee, 1);
+      assignee->name = g_strdup (string_member (item, "name"));
+      assignee->locations = string_array (json_object_get_member (item, "locations"));
+      assignee->units = string_array (json_object_get_member (item, "units"));
+      g_ptr_array_add (list, assignee);
+    }
+  return list;
+}
+
+void
+intake_review_client_assignees_async (IntakeReviewClient  *self,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  chained_request (self, intake_review_client_assignees_async, "GET", "/v1/review/assignees", NULL,
+                   assignees_answer, (GDestroyNotify)g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+GPtrArray *
+intake_review_client_assignees_finish (IntakeReviewClient  *self,
+                                       GAsyncResult        *result,
+                                       GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ------------------------------------------------------------------ */

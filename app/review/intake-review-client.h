@@ -77,6 +77,10 @@ typedef struct {
   gint64  updated_at;
   char   *updated_by;
   gint64  notes;
+  /* protocol 2, "The queue" */
+  char   *assignee;           /* a reviewer's name, "" when nobody */
+  gint64  appointment_at;     /* the planned conversation, Unix seconds; 0 when none */
+  gint64  change_seq;         /* the audit seq of the last workflow change or note */
 } IntakeReviewMeta;
 
 #define INTAKE_TYPE_REVIEW_META (intake_review_meta_get_type ())
@@ -92,16 +96,80 @@ const char * const *intake_review_states          (void);
 /* "New", "In review", ... in the staff's language; the code itself when unknown. */
 const char         *intake_review_state_label     (const char *state);
 
+/* The views of the queue (docs/protocol.md, "The queue"). */
+typedef enum {
+  INTAKE_REVIEW_VIEW_ALL,
+  INTAKE_REVIEW_VIEW_TODO,   /* not closed, and mine or new and nobody's */
+  INTAKE_REVIEW_VIEW_MINE,   /* not closed and assigned to me */
+} IntakeReviewView;
+
 /* A list filter; NULL / 0 members are not sent. */
 typedef struct {
   const char *state;
   const char *location;
   const char *reference;
-  gint64      from;        /* received_at, Unix seconds */
+  gint64      from;        /* created_at, Unix seconds */
   gint64      to;
-  gint64      after;       /* paging cursor: the seq of the last row seen */
+  gint64      after;       /* paging cursor (oldest first): the seq of the last row seen */
   guint       limit;       /* 0: the server's default (100) */
+  gboolean    newest_first;
+  gint64      before;      /* paging cursor (newest first): the seq of the last row seen */
+  IntakeReviewView view;
+  gboolean    by_changes;  /* only rows with change_seq > changed_after */
+  gint64      changed_after;
 } IntakeReviewFilter;
+
+/* A copy of @filter's strings, owned by the copy (free with
+ * intake_review_filter_free()). */
+IntakeReviewFilter *intake_review_filter_copy   (const IntakeReviewFilter *filter);
+void                intake_review_filter_free   (IntakeReviewFilter       *filter);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeReviewFilter, intake_review_filter_free)
+
+/* GET /v1/review/counts: the queue's numbers within the reviewer's scope. */
+typedef struct {
+  char   *unit;
+  char   *state;
+  gint64  count;
+} IntakeReviewUnitCount;
+
+typedef struct {
+  gint64     total;
+  gint64     latest_seq;   /* the newest submission: new ones arrived when it grows */
+  gint64     changes;      /* the highest change_seq: colleagues changed something when it grows */
+  gint64     states[5];    /* in the order of intake_review_states() */
+  gint64     todo;
+  gint64     mine;
+  GPtrArray *units;        /* IntakeReviewUnitCount */
+} IntakeReviewCounts;
+
+void     intake_review_counts_free      (IntakeReviewCounts *counts);
+/* The count of @state ("new"), 0 for an unknown one. */
+gint64   intake_review_counts_get_state (const IntakeReviewCounts *counts,
+                                         const char               *state);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeReviewCounts, intake_review_counts_free)
+
+/* GET /v1/review/assignees: who can take a submission. */
+typedef struct {
+  char  *name;
+  char **locations;        /* NULL: every location */
+  char **units;            /* NULL: every unit */
+} IntakeReviewAssignee;
+
+void     intake_review_assignee_free    (IntakeReviewAssignee *assignee);
+/* May @assignee see a submission at @location in @unit ("" none)? */
+gboolean intake_review_assignee_covers  (const IntakeReviewAssignee *assignee,
+                                         const char                 *location,
+                                         const char                 *unit);
+
+/* What a workflow change sends (docs/protocol.md): @assignee NULL is not
+ * sent (the server keeps it), "" clears it; @appointment_at -1 is not sent,
+ * 0 clears it. */
+typedef struct {
+  const char *state;
+  const char *unit;
+  const char *assignee;
+  gint64      appointment_at;
+} IntakeReviewWorkflowChange;
 
 #define INTAKE_TYPE_REVIEW_CLIENT (intake_review_client_get_type ())
 
@@ -213,7 +281,8 @@ JsonNode           *intake_review_client_request_finish (IntakeReviewClient  *se
                                                          GError             **error);
 
 /* GET /v1/review/submissions: a page of IntakeReviewMeta; @out_next_after
- * is the cursor for the next page, or -1 at the end. */
+ * is the cursor for the next page (after, or before when newest first), or
+ * -1 at the end. */
 void                intake_review_client_list_async     (IntakeReviewClient       *self,
                                                          const IntakeReviewFilter *filter,
                                                          GCancellable             *cancellable,
@@ -261,8 +330,7 @@ IntakeSubmission   *intake_review_client_open_envelope  (IntakeReviewClient  *se
  * given) holds the other reviewer's values. The result has the new values. */
 void                intake_review_client_update_workflow_async  (IntakeReviewClient  *self,
                                                                  const char          *key,
-                                                                 const char          *state,
-                                                                 const char          *unit,
+                                                                 const IntakeReviewWorkflowChange *change,
                                                                  gint64               expected_version,
                                                                  GCancellable        *cancellable,
                                                                  GAsyncReadyCallback  callback,
@@ -285,6 +353,37 @@ IntakeReviewMeta   *intake_review_client_add_note_finish (IntakeReviewClient  *s
                                                           GAsyncResult        *result,
                                                           IntakeReviewMeta   **out_current,
                                                           GError             **error);
+
+/* GET /v1/review/counts for @filter's location, dates and reference (not
+ * audited on the server: the app polls it). */
+void                intake_review_client_counts_async   (IntakeReviewClient       *self,
+                                                         const IntakeReviewFilter *filter,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+IntakeReviewCounts *intake_review_client_counts_finish  (IntakeReviewClient       *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+/* GET /v1/review/units: the office's units, in order. */
+void                intake_review_client_units_async    (IntakeReviewClient       *self,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+char              **intake_review_client_units_finish   (IntakeReviewClient       *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+/* GET /v1/review/assignees: IntakeReviewAssignee, by name. */
+void                intake_review_client_assignees_async  (IntakeReviewClient     *self,
+                                                           GCancellable           *cancellable,
+                                                           GAsyncReadyCallback     callback,
+                                                           gpointer                user_data);
+GPtrArray          *intake_review_client_assignees_finish (IntakeReviewClient     *self,
+                                                           GAsyncResult           *result,
+                                                           GError                **error);
+/* The query string of a counts or stats request ("/v1/review/counts?...")
+ * for @filter's location, dates and reference. */
+char               *intake_review_filter_to_counts_path (const IntakeReviewFilter *filter,
+                                                         const char               *endpoint);
 
 /* GET .../audit: the "events" array (JsonNode of an array). */
 void                intake_review_client_audit_async    (IntakeReviewClient  *self,

@@ -638,6 +638,40 @@ append_json_string (GString    *out,
   intake_canonical_json_write_string (str, out->str + at);
 }
 
+char *
+intake_submission_dup_display_name (IntakeSubmission *self)
+{
+  static const char * const codes[] = { "first_name", "last_name" };
+  g_autoptr(IntakeSecureString) name = g_string_new (NULL);
+
+  g_return_val_if_fail (INTAKE_IS_SUBMISSION (self), NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    {
+      g_autoptr(IntakeSecureString) part = g_string_new (NULL);
+
+      intake_submission_append_value_text (self, codes[i], part);
+      g_strstrip (part->str);
+      if (*part->str == '\0')
+        continue;
+      if (name->len > 0)
+        g_string_append_c (name, ' ');
+      g_string_append (name, part->str);
+    }
+  return g_strdup (name->str);
+}
+
+char *
+intake_submission_dup_birth_date (IntakeSubmission *self)
+{
+  g_autoptr(IntakeSecureString) iso = g_string_new (NULL);
+
+  g_return_val_if_fail (INTAKE_IS_SUBMISSION (self), NULL);
+  intake_submission_append_value_text (self, "birth_date", iso);
+  if (iso->len != 10)
+    return iso->len > 0 ? g_strdup (iso->str) : NULL;
+  return g_strdup_printf ("%.2s-%.2s-%.4s", iso->str + 8, iso->str + 5, iso->str);
+}
+
 void
 intake_submission_append_value_json (IntakeSubmission *self,
                                      const char       *code,

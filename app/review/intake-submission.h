@@ -124,6 +124,14 @@ IntakeSubmissionState  intake_submission_get_state          (IntakeSubmission   
 gboolean               intake_submission_append_value_text  (IntakeSubmission          *self,
                                                              const char                *code,
                                                              GString                   *out);
+/* Who the submission is about, for the caseworker's list and the page
+ * header: the answers to first_name and last_name joined with a space as
+ * written (one name alone when the resident has one), "" when neither was
+ * answered; and birth_date as "dd-mm-jjjj" (an unknown day or month stays
+ * 00, as registered), NULL when it was not answered. Free both with
+ * intake_secure_strfree(). */
+char                  *intake_submission_dup_display_name   (IntakeSubmission          *self);
+char                  *intake_submission_dup_birth_date     (IntakeSubmission          *self);
 /* The answer value as a canonical JSON literal (null when declined);
  * appends nothing when skipped or not shown. */
 void                   intake_submission_append_value_json  (IntakeSubmission          *self,

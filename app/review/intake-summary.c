@@ -62,7 +62,7 @@ static const Rule rules[] = {
   { INTAKE_SUMMARY_STRENGTHS, NULL, "esco", NULL, MATCH_SCALE_TOP, { NULL }, 0, SHOW_QUESTION_AND_ANSWER },
   { INTAKE_SUMMARY_OWN_WORDS, "strengths", NULL, NULL, MATCH_ANSWERED, { NULL }, 0, SHOW_ANSWER },
 
-  /* Sectors of interest. */
+  /* Sectors of interest (the resident's wish; the perspective lists where they worked). */
   { INTAKE_SUMMARY_SECTORS, "sector_wish", NULL, NULL, MATCH_ANSWERED, { NULL }, 0, SHOW_ANSWER },
 
   /* Support asked for. */
@@ -75,6 +75,26 @@ static const Rule rules[] = {
   { INTAKE_SUMMARY_INTERPRETER, "preferred_language_other", NULL, NULL, MATCH_ANSWERED, { NULL }, 0, SHOW_QUESTION_AND_ANSWER },
   { INTAKE_SUMMARY_INTERPRETER, "interpreter_wanted", NULL, NULL, MATCH_ANSWERED, { NULL }, 0, SHOW_QUESTION_AND_ANSWER },
   { INTAKE_SUMMARY_INTERPRETER, "support_wanted", NULL, NULL, MATCH_OPTIONS, { "interpreter", NULL }, 0, SHOW_QUESTION_AND_ANSWER },
+
+  /* The realistic labour-market perspective: what the resident brings and
+   * can do, each answer as given, next to its question. Nothing is compared
+   * or added up (hours able and hours wanted stand side by side). */
+  { INTAKE_SUMMARY_EDUCATION, "schooling", NULL, NULL, MATCH_ANSWERED, { NULL }, 0, SHOW_QUESTION_AND_ANSWER },
+  { INTAKE_SUMMARY_EDUCATION, "schooling_abroad", NULL, NULL, MATCH_ANSWERED, { NULL }, 0, SHOW_QUESTION_AND_ANSWER },
+  { INTAKE_SUMMARY_EDUCATION, "diploma_recognised", NULL, NULL, MATCH_ANSWERED, { NULL }, 0, SHOW_QUESTION_AND_ANSWER },
+  { INTAKE_SUMMARY_WORK_HISTORY, "worked_before", NULL, NULL, MATCH_ANSWERED, { NULL }, 0, SHOW_QUESTION_AND_ANSWER },
+  { INTAKE_SUMMARY_WORK_HISTORY, "work_years", NULL, NULL, MATCH_ANSWERED, { NULL }, 0, SHOW_QUESTION_AND_ANSWER },
+  { INTAKE_SUMMARY_WORK_HISTORY, "work_last", NULL, NULL, MATCH_ANSWERED, { NULL }, 0, SHOW_QUESTION_AND_ANSWER },
+  { INTAKE_SUMMARY_WORK_HISTORY, "last_job", NULL, NULL, MATCH_ANSWERED, { NULL }, 0, SHOW_QUESTION_AND_ANSWER },
+  { INTAKE_SUMMARY_PAST_SECTORS, "past_sectors", NULL, NULL, MATCH_ANSWERED, { NULL }, 0, SHOW_ANSWER },
+  { INTAKE_SUMMARY_MOBILITY, "driving_licence", NULL, NULL, MATCH_ANSWERED, { NULL }, 0, SHOW_QUESTION_AND_ANSWER },
+  { INTAKE_SUMMARY_MOBILITY, "transport", NULL, NULL, MATCH_ANSWERED, { NULL }, 0, SHOW_QUESTION_AND_ANSWER },
+  { INTAKE_SUMMARY_HOURS, "hours_possible", NULL, NULL, MATCH_ANSWERED, { NULL }, 0, SHOW_QUESTION_AND_ANSWER },
+  { INTAKE_SUMMARY_HOURS, "hours_wanted", NULL, NULL, MATCH_ANSWERED, { NULL }, 0, SHOW_QUESTION_AND_ANSWER },
+  { INTAKE_SUMMARY_START, "start_when", NULL, NULL, MATCH_ANSWERED, { NULL }, 0, SHOW_ANSWER },
+  { INTAKE_SUMMARY_TRAVEL, "travel_distance", NULL, NULL, MATCH_ANSWERED, { NULL }, 0, SHOW_ANSWER },
+  { INTAKE_SUMMARY_DUTCH, "dutch_speaking", NULL, NULL, MATCH_ANSWERED, { NULL }, 0, SHOW_QUESTION_AND_ANSWER },
+  { INTAKE_SUMMARY_DUTCH, "dutch_reading", NULL, NULL, MATCH_ANSWERED, { NULL }, 0, SHOW_QUESTION_AND_ANSWER },
 
   /* Self-reported barriers; the line's ZRM domain is the question's zrm tag.
    * Only the listed answers count; a declined answer never does (it goes to
@@ -114,6 +134,16 @@ static const char * const topic_labels[INTAKE_SUMMARY_NOT_SAID + 1] = {
   [INTAKE_SUMMARY_SECTORS] = N_("Interest in work"),
   [INTAKE_SUMMARY_SUPPORT] = N_("Help asked for"),
   [INTAKE_SUMMARY_INTERPRETER] = N_("Interpreter and language of the conversation"),
+  /* Translators: lines of the summary's labour-market perspective. */
+  [INTAKE_SUMMARY_EDUCATION] = N_("Education and recognition"),
+  [INTAKE_SUMMARY_WORK_HISTORY] = N_("Work history"),
+  [INTAKE_SUMMARY_PAST_SECTORS] = N_("Sectors worked in"),
+  [INTAKE_SUMMARY_MOBILITY] = N_("Driving licence and transport"),
+  /* Translators: the hours the resident can work now and wants to work, side by side. */
+  [INTAKE_SUMMARY_HOURS] = N_("Hours able and willing to work"),
+  [INTAKE_SUMMARY_START] = N_("Can start"),
+  [INTAKE_SUMMARY_TRAVEL] = N_("Travel to work"),
+  [INTAKE_SUMMARY_DUTCH] = N_("Dutch: speaking and reading"),
   [INTAKE_SUMMARY_BARRIERS] = NULL,  /* the domain name */
   [INTAKE_SUMMARY_NOT_SAID] = NULL,  /* the domain name */
 };
@@ -129,6 +159,16 @@ static const char * const topic_titles[INTAKE_SUMMARY_NOT_SAID + 1] = {
   [INTAKE_SUMMARY_SECTORS] = N_("Wishes and help"),
   [INTAKE_SUMMARY_SUPPORT] = N_("Wishes and help"),
   [INTAKE_SUMMARY_INTERPRETER] = N_("Wishes and help"),
+  /* Translators: a heading of the summary: the second half of the joint
+   * intake, what the resident brings to the labour market, in their answers. */
+  [INTAKE_SUMMARY_EDUCATION] = N_("Labour-market perspective (own answers)"),
+  [INTAKE_SUMMARY_WORK_HISTORY] = N_("Labour-market perspective (own answers)"),
+  [INTAKE_SUMMARY_PAST_SECTORS] = N_("Labour-market perspective (own answers)"),
+  [INTAKE_SUMMARY_MOBILITY] = N_("Labour-market perspective (own answers)"),
+  [INTAKE_SUMMARY_HOURS] = N_("Labour-market perspective (own answers)"),
+  [INTAKE_SUMMARY_START] = N_("Labour-market perspective (own answers)"),
+  [INTAKE_SUMMARY_TRAVEL] = N_("Labour-market perspective (own answers)"),
+  [INTAKE_SUMMARY_DUTCH] = N_("Labour-market perspective (own answers)"),
   /* Translators: a heading of the summary; ZRM is the Zelfredzaamheid-Matrix. */
   [INTAKE_SUMMARY_BARRIERS] = N_("Barriers the resident named, per life domain (ZRM)"),
   /* Translators: a heading of the summary: questions the resident chose not
@@ -254,7 +294,7 @@ intake_summary_check_rules (IntakeQuestionnaire  *questionnaire,
       if (q == NULL && in_earlier_version (questionnaire, rule->question))
         continue;
       if (q == NULL)
-        return rule_fail (error, rule, "the questionnaire has no such question");
+        continue;
 
       switch (rule->match)
         {
@@ -293,6 +333,19 @@ intake_summary_check_rules (IntakeQuestionnaire  *questionnaire,
         return rule_fail (error, rule, "a barrier rule needs a question with a zrm tag");
     }
   return TRUE;
+}
+
+GPtrArray *
+intake_summary_missing_codes (IntakeQuestionnaire *questionnaire)
+{
+  GPtrArray *missing = g_ptr_array_new ();
+
+  g_return_val_if_fail (INTAKE_IS_QUESTIONNAIRE (questionnaire), missing);
+  for (guint i = 0; i < G_N_ELEMENTS (rules); i++)
+    if (rules[i].question != NULL && intake_questionnaire_lookup_question (questionnaire, rules[i].question) == NULL &&
+        !g_ptr_array_find_with_equal_func (missing, rules[i].question, g_str_equal, NULL))
+      g_ptr_array_add (missing, (gpointer)rules[i].question);
+  return missing;
 }
 
 /* ------------------------------------------------------------------ */
@@ -585,9 +638,27 @@ intake_summary_new (IntakeSubmission     *submission,
             }
           else
             {
-              accumulator_add (&simple[rule->topic], q, item_new (q, lang, answer_text, rule->show));
-              if (rule->topic == INTAKE_SUMMARY_OWN_WORDS)
-                simple[rule->topic].text_language_name = language_name;
+              gboolean free_text = q->type == INTAKE_QUESTION_TYPE_SHORT_TEXT && q->text_kind == INTAKE_TEXT_KIND_TEXT;
+              /* Named only where known and not the staff's own language. */
+              gboolean known = free_text && g_strcmp0 (intake_submission_get_language (submission), lang) != 0 &&
+                               intake_staff_text_in_language (answer_text, intake_submission_get_language (submission));
+
+              if (known && rule->topic == INTAKE_SUMMARY_OWN_WORDS)
+                {
+                  accumulator_add (&simple[rule->topic], q, item_new (q, lang, answer_text, rule->show));
+                  simple[rule->topic].text_language_name = language_name;
+                }
+              else if (known)
+                {
+                  /* Translators: free text in a summary line of several answers, and
+                   * the language it was written in: "طبخ (written in Arabic)". */
+                  g_autoptr(IntakeSecureStr) labelled = g_strdup_printf (_("%s (written in %s)"), answer_text,
+                                                                         language_name);
+
+                  accumulator_add (&simple[rule->topic], q, item_new (q, lang, labelled, rule->show));
+                }
+              else
+                accumulator_add (&simple[rule->topic], q, item_new (q, lang, answer_text, rule->show));
             }
           intake_secure_wipe (answer_text, strlen (answer_text));
         }

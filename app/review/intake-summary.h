@@ -36,6 +36,15 @@ typedef enum {
   INTAKE_SUMMARY_SECTORS,         /* sectors of interest */
   INTAKE_SUMMARY_SUPPORT,         /* support asked for */
   INTAKE_SUMMARY_INTERPRETER,     /* interpreter and conversation language */
+  /* The realistic labour-market perspective, as the resident answered. */
+  INTAKE_SUMMARY_EDUCATION,       /* schooling, abroad, diploma recognised */
+  INTAKE_SUMMARY_WORK_HISTORY,    /* worked before, years, when last, the last job */
+  INTAKE_SUMMARY_PAST_SECTORS,    /* sectors worked in */
+  INTAKE_SUMMARY_MOBILITY,        /* driving licence and transport */
+  INTAKE_SUMMARY_HOURS,           /* hours able to work now and hours wanted, side by side */
+  INTAKE_SUMMARY_START,           /* when they can start */
+  INTAKE_SUMMARY_TRAVEL,          /* how far they want to travel */
+  INTAKE_SUMMARY_DUTCH,           /* Dutch speaking and reading */
   INTAKE_SUMMARY_BARRIERS,        /* self-reported barriers: one line per ZRM domain */
   INTAKE_SUMMARY_NOT_SAID,        /* "rather not say" on ZRM questions: one line per domain */
 } IntakeSummaryTopic;
@@ -48,7 +57,11 @@ typedef struct {
   char                *text;                /* the items joined with "; " */
   char               **items;               /* "question — answer" (or the answer alone), one per source answer */
   char               **sources;             /* question codes the line comes from, questionnaire order */
-  char                *text_language_name;  /* OWN_WORDS: the language the text was written in */
+  /* A line of one free-text answer (OWN_WORDS): the language it was written
+   * in, where that is known (intake_staff_text_in_language()) and not the
+   * staff's; else NULL. Free text in a line of several answers carries its
+   * language in its item. */
+  char                *text_language_name;
 } IntakeSummaryLine;
 
 #define INTAKE_TYPE_SUMMARY (intake_summary_get_type ())
@@ -78,10 +91,14 @@ const IntakeSummaryLine *intake_summary_find_line       (IntakeSummary       *se
                                                          IntakeSummaryTopic   topic,
                                                          const char          *zrm_domain);
 
-/* Checks that every rule of the summary table fits @questionnaire. The tests
- * run it on the shipped questionnaire so the table never silently stops
- * matching; a rule whose question a version lacks simply selects nothing. */
+/* Checks that every rule of the summary table fits @questionnaire where it
+ * has the rule's question: the type, the options and (barriers) the ZRM tag.
+ * A rule whose question a version lacks (removed or merged) simply selects
+ * nothing and is not an error. The tests run it on the shipped questionnaire. */
 gboolean                 intake_summary_check_rules     (IntakeQuestionnaire *questionnaire,
                                                          GError             **error);
+/* The question codes the rules name that @questionnaire does not have (free
+ * the array only): they give no line. */
+GPtrArray               *intake_summary_missing_codes   (IntakeQuestionnaire *questionnaire);
 
 G_END_DECLS

@@ -858,21 +858,41 @@ finish_change (const IntakeStoreBackend  *ops,
   return TRUE;
 }
 
+/* Inside a transaction: takes the audit head first (the lock every change
+ * then holds until commit) and returns the seq the change's own audit
+ * event will get. Every workflow change and note is thereby ordered by the
+ * audit chain, across server instances, and change_seq is a clock a
+ * review app can poll (docs/protocol.md, "The queue"). */
 static gboolean
-common_update_workflow (IntakeStore            *store,
-                        const char             *device_id,
-                        const char             *submission_id,
-                        const char             *state,
-                        const char             *unit,
-                        gint64                  expected_version,
-                        const char             *updated_by,
-                        gint64                  now,
-                        IntakeAuditEvent       *audit,
-                        IntakeStoreSubmission **out_current,
-                        gboolean               *out_conflict,
-                        GError                **error)
+next_change_seq (const IntakeStoreBackend  *ops,
+                 IntakeStore               *store,
+                 gint64                    *out_seq,
+                 GError                   **error)
+{
+  g_autofree char *prev = NULL;
+  gint64 seq = 0;
+
+  if (!ops->lock_audit_head (store, &seq, &prev, error))
+    return FALSE;
+  *out_seq = seq + 1;
+  return TRUE;
+}
+
+static gboolean
+common_update_workflow (IntakeStore               *store,
+                        const char                *device_id,
+                        const char                *submission_id,
+                        const IntakeStoreWorkflow *workflow,
+                        gint64                     expected_version,
+                        const char                *updated_by,
+                        gint64                     now,
+                        IntakeAuditEvent          *audit,
+                        IntakeStoreSubmission    **out_current,
+                        gboolean                  *out_conflict,
+                        GError                   **error)
 {
   const IntakeStoreBackend *ops = backend_of (store);
+  gint64 change_seq = 0;
   int rows = 0;
 
   if (!ops->begin (store, error))
@@ -880,7 +900,9 @@ common_update_workflow (IntakeStore            *store,
   /* In PostgreSQL the row lock the UPDATE takes makes a concurrent change
    * wait; it then re-checks version against the committed row, so exactly
    * one wins. */
-  if (!ops->set_workflow (store, device_id, submission_id, state, unit, now, updated_by, expected_version, &rows, error))
+  if (!next_change_seq (ops, store, &change_seq, error) ||
+      !ops->set_workflow (store, device_id, submission_id, workflow, now, updated_by, expected_version, change_seq,
+                          &rows, error))
     return fail (ops, store);
   return finish_change (ops, store, device_id, submission_id, rows == 1, audit, out_current, out_conflict, error);
 }
@@ -901,11 +923,14 @@ common_add_note (IntakeStore            *store,
 {
   const IntakeStoreBackend *ops = backend_of (store);
   g_autofree char *sha256 = intake_sha256_hex (note);
+  gint64 change_seq = 0;
   int rows = 0;
 
   if (!ops->begin (store, error))
     return FALSE;
-  if (!ops->bump_note (store, device_id, submission_id, now, reviewer_name, expected_version, &rows, error))
+  if (!next_change_seq (ops, store, &change_seq, error) ||
+      !ops->bump_note (store, device_id, submission_id, now, reviewer_name, expected_version, change_seq, &rows,
+                       error))
     return fail (ops, store);
   if (rows == 1 &&
       !ops->insert_note (store, device_id, submission_id, note, sha256, reviewer_id, reviewer_name, now, error))

@@ -136,14 +136,15 @@ typedef struct {
                                                  const char                *device_id,
                                                  const char                *submission_id,
                                                  GError                   **error);
+  /* @change_seq: the audit seq of the change (the caller holds the head). */
   gboolean               (*set_workflow)        (IntakeStore               *store,
                                                  const char                *device_id,
                                                  const char                *submission_id,
-                                                 const char                *state,
-                                                 const char                *unit,
+                                                 const IntakeStoreWorkflow *workflow,
                                                  gint64                     now,
                                                  const char                *updated_by,
                                                  gint64                     expected_version,
+                                                 gint64                     change_seq,
                                                  int                       *out_rows,
                                                  GError                   **error);
   gboolean               (*bump_note)           (IntakeStore               *store,
@@ -152,6 +153,7 @@ typedef struct {
                                                  gint64                     now,
                                                  const char                *reviewer_name,
                                                  gint64                     expected_version,
+                                                 gint64                     change_seq,
                                                  int                       *out_rows,
                                                  GError                   **error);
   gboolean               (*insert_note)         (IntakeStore               *store,

@@ -241,6 +241,13 @@ static const char * const migrations[] = {
   "ALTER TABLE help_requests ADD COLUMN handled_by TEXT;"
   "UPDATE help_requests SET handled_at = received_at, handled_by = '';"
   "CREATE INDEX help_requests_open ON help_requests (handled_at, created_at);",
+  /* 7: the queue, as in the SQLite list. */
+  "ALTER TABLE submissions ADD COLUMN assignee TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE submissions ADD COLUMN appointment_at BIGINT NOT NULL DEFAULT 0;"
+  "ALTER TABLE submissions ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0;"
+  "CREATE INDEX submissions_assignee ON submissions (assignee, seq);"
+  "CREATE INDEX submissions_changes ON submissions (change_seq);"
+  "CREATE INDEX submissions_queue ON submissions (state, unit, assignee, change_seq);",
 };
 
 
@@ -858,6 +865,9 @@ read_submission (const PGresult *res,
   submission->updated_at = get_int (res, row, 17);
   submission->updated_by = g_strdup (get_text (res, row, 18));
   submission->notes = get_int (res, row, 19);
+  submission->assignee = g_strdup (get_text (res, row, 20));
+  submission->appointment_at = get_int (res, row, 21);
+  submission->change_seq = get_int (res, row, 22);
   return submission;
 }
 
@@ -958,25 +968,20 @@ lookup_submission (IntakeStore  *store,
   return submission;
 }
 
-static GPtrArray *
-pg_list_submissions (IntakeStore                  *store,
-                     const IntakeSubmissionFilter *filter,
-                     GError                      **error)
+/* A statement built at run time (intake-store-sql.h), its parameters as text. */
+static PGresult *
+exec_built (IntakeStorePg        *self,
+            const char           *sql,
+            const IntakeSqlParam *params,
+            int                   n,
+            const char           *what,
+            GError              **error)
 {
-  IntakeStorePg *self = INTAKE_STORE_PG (store);
-  IntakeSqlParam params[INTAKE_LIST_MAX_PARAMS];
+  g_autofree char *pg_sql = to_pg_sql (sql);
   char ints[INTAKE_LIST_MAX_PARAMS][24];
   const char *values[INTAKE_LIST_MAX_PARAMS];
-  g_autofree char *sql = NULL;
-  g_autofree char *pg_sql = NULL;
-  GPtrArray *list;
   PGresult *res;
-  int n = 0;
 
-  if (!ensure_connected (self, error))
-    return NULL;
-  sql = intake_store_list_submissions_sql (filter, params, &n);
-  pg_sql = to_pg_sql (sql);
   for (int i = 0; i < n; i++)
     {
       if (params[i].is_text)
@@ -990,15 +995,108 @@ pg_list_submissions (IntakeStore                  *store,
   res = PQexecParams (self->conn, pg_sql, n, NULL, values, NULL, NULL, 1);
   if (PQresultStatus (res) != PGRES_TUPLES_OK)
     {
-      set_pg_error (self, res, "cannot list submissions", error);
+      set_pg_error (self, res, what, error);
       PQclear (res);
       return NULL;
     }
+  return res;
+}
+
+static GPtrArray *
+pg_list_submissions (IntakeStore                  *store,
+                     const IntakeSubmissionFilter *filter,
+                     GError                      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  IntakeSqlParam params[INTAKE_LIST_MAX_PARAMS];
+  g_autofree char *sql = NULL;
+  GPtrArray *list;
+  PGresult *res;
+  int n = 0;
+
+  if (!ensure_connected (self, error))
+    return NULL;
+  sql = intake_store_list_submissions_sql (filter, params, &n);
+  if (!(res = exec_built (self, sql, params, n, "cannot list submissions", error)))
+    return NULL;
   list = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_store_submission_free);
   for (int i = 0; i < PQntuples (res); i++)
     g_ptr_array_add (list, read_submission (res, i));
   PQclear (res);
   return list;
+}
+
+static gboolean
+pg_count_submissions (IntakeStore                  *store,
+                      const IntakeSubmissionFilter *filter,
+                      GPtrArray                   **out_cells,
+                      IntakeStoreCountMarks        *out_marks,
+                      GError                      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  IntakeSqlParam params[INTAKE_LIST_MAX_PARAMS];
+  g_autofree char *sql = NULL;
+  GPtrArray *cells;
+  PGresult *res;
+  int n = 0;
+
+  if (!ensure_connected (self, error))
+    return FALSE;
+  sql = intake_store_count_submissions_sql (filter, params, &n);
+  if (!(res = exec_built (self, sql, params, n, "cannot count submissions", error)))
+    return FALSE;
+  *out_marks = (IntakeStoreCountMarks) { 0 };
+  cells = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_store_count_cell_free);
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      IntakeStoreCountCell *cell = g_new0 (IntakeStoreCountCell, 1);
+
+      cell->state = g_strdup (get_text (res, i, 0));
+      cell->unit = g_strdup (get_text (res, i, 1));
+      cell->assignee = (int)get_int (res, i, 2);
+      cell->count = get_int (res, i, 3);
+      out_marks->latest_seq = MAX (out_marks->latest_seq, get_int (res, i, 4));
+      out_marks->latest_change = MAX (out_marks->latest_change, get_int (res, i, 5));
+      g_ptr_array_add (cells, cell);
+    }
+  PQclear (res);
+  *out_cells = cells;
+  return TRUE;
+}
+
+static gboolean
+pg_foreach_fact (IntakeStore                  *store,
+                 const IntakeSubmissionFilter *filter,
+                 IntakeStoreFactFunc           func,
+                 gpointer                      user_data,
+                 GError                      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  IntakeSqlParam params[INTAKE_LIST_MAX_PARAMS];
+  g_autofree char *sql = NULL;
+  PGresult *res;
+  int n = 0;
+
+  if (!ensure_connected (self, error))
+    return FALSE;
+  sql = intake_store_facts_sql (filter, params, &n);
+  if (!(res = exec_built (self, sql, params, n, "cannot read submissions", error)))
+    return FALSE;
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      IntakeStoreFact fact = {
+        .created_at = get_int (res, i, 0),
+        .received_at = get_int (res, i, 1),
+        .location = get_text (res, i, 2),
+        .state = get_text (res, i, 3),
+        .unit = get_text (res, i, 4),
+        .assignee = get_text (res, i, 5),
+      };
+
+      func (&fact, user_data);
+    }
+  PQclear (res);
+  return TRUE;
 }
 
 static GPtrArray *
@@ -1502,26 +1600,29 @@ revoke_reviewer (IntakeStore  *store,
 }
 
 static gboolean
-set_workflow (IntakeStore  *store,
-              const char   *device_id,
-              const char   *submission_id,
-              const char   *state,
-              const char   *unit,
-              gint64        now,
-              const char   *updated_by,
-              gint64        expected_version,
-              int          *out_rows,
-              GError      **error)
+set_workflow (IntakeStore               *store,
+              const char                *device_id,
+              const char                *submission_id,
+              const IntakeStoreWorkflow *workflow,
+              gint64                     now,
+              const char                *updated_by,
+              gint64                     expected_version,
+              gint64                     change_seq,
+              int                       *out_rows,
+              GError                   **error)
 {
   Params p = { 0 };
 
   param_text (&p, submission_id);
-  param_text (&p, state);
-  param_text (&p, unit);
+  param_text (&p, workflow->state);
+  param_text (&p, workflow->unit != NULL ? workflow->unit : "");
   param_int (&p, now);
   param_text (&p, updated_by);
   param_int (&p, expected_version);
   param_text (&p, device_id);
+  param_text (&p, workflow->assignee != NULL ? workflow->assignee : "");
+  param_int (&p, workflow->appointment_at);
+  param_int (&p, change_seq);
   return run_command (INTAKE_STORE_PG (store), STMT_WORKFLOW_SET, &p, "cannot change the workflow",
                       out_rows, error);
 }
@@ -1533,6 +1634,7 @@ bump_note (IntakeStore  *store,
            gint64        now,
            const char   *reviewer_name,
            gint64        expected_version,
+           gint64        change_seq,
            int          *out_rows,
            GError      **error)
 {
@@ -1543,6 +1645,7 @@ bump_note (IntakeStore  *store,
   param_text (&p, reviewer_name);
   param_int (&p, expected_version);
   param_text (&p, device_id);
+  param_int (&p, change_seq);
   return run_command (INTAKE_STORE_PG (store), STMT_NOTE_BUMP, &p, "cannot add the note", out_rows, error);
 }
 
@@ -2015,6 +2118,8 @@ intake_store_pg_iface_init (IntakeStoreInterface *iface)
   iface->get_reviewer = pg_get_reviewer;
   iface->list_reviewers = pg_list_reviewers;
   iface->list_submissions = pg_list_submissions;
+  iface->count_submissions = pg_count_submissions;
+  iface->foreach_fact = pg_foreach_fact;
   iface->list_notes = pg_list_notes;
   iface->list_audit = pg_list_audit;
   iface->get_audit_head = pg_get_audit_head;

@@ -309,6 +309,17 @@ static const char * const migrations[] = {
   "ALTER TABLE help_requests ADD COLUMN handled_by TEXT;"
   "UPDATE help_requests SET handled_at = received_at, handled_by = '';"
   "CREATE INDEX help_requests_open ON help_requests (handled_at, created_at);",
+  /* 7: the queue. Who a submission is assigned to (a reviewer's name), the
+   * planned conversation, and the audit seq of its last workflow change or
+   * note (a clock the review app polls, docs/protocol.md, "The queue");
+   * indexes for the views (assignee), the changes and the counts (state,
+   * unit, assignee: counted from the index alone). */
+  "ALTER TABLE submissions ADD COLUMN assignee TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE submissions ADD COLUMN appointment_at INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE submissions ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX submissions_assignee ON submissions (assignee, seq);"
+  "CREATE INDEX submissions_changes ON submissions (change_seq);"
+  "CREATE INDEX submissions_queue ON submissions (state, unit, assignee, change_seq);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == INTAKE_STORE_SCHEMA_VERSION);
@@ -816,6 +827,9 @@ read_submission (sqlite3_stmt *s)
   submission->updated_at = sqlite3_column_int64 (s, 17);
   submission->updated_by = g_strdup (column_text (s, 18));
   submission->notes = sqlite3_column_int64 (s, 19);
+  submission->assignee = g_strdup (column_text (s, 20));
+  submission->appointment_at = sqlite3_column_int64 (s, 21);
+  submission->change_seq = sqlite3_column_int64 (s, 22);
   return submission;
 }
 
@@ -940,6 +954,106 @@ sqlite_list_submissions (IntakeStore                  *store,
   if (rc != SQLITE_DONE)
     return set_db_error (self, rc, "cannot list submissions", error), NULL;
   return g_steal_pointer (&list);
+}
+
+static sqlite3_stmt *
+prepare_with_params (IntakeStoreSqlite    *self,
+                     const char           *sql,
+                     const IntakeSqlParam *params,
+                     int                   n,
+                     const char           *what,
+                     GError              **error)
+{
+  sqlite3_stmt *s = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &s, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      set_db_error (self, rc, what, error);
+      return NULL;
+    }
+  for (int i = 0; i < n; i++)
+    {
+      if (params[i].is_text)
+        bind_text (s, i + 1, params[i].text);
+      else
+        sqlite3_bind_int64 (s, i + 1, params[i].value);
+    }
+  return s;
+}
+
+static gboolean
+sqlite_count_submissions (IntakeStore                  *store,
+                          const IntakeSubmissionFilter *filter,
+                          GPtrArray                   **out_cells,
+                          IntakeStoreCountMarks        *out_marks,
+                          GError                      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_store_count_cell_free);
+  IntakeSqlParam params[INTAKE_LIST_MAX_PARAMS];
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *s;
+  int n = 0;
+  int rc;
+
+  sql = intake_store_count_submissions_sql (filter, params, &n);
+  if (!(s = prepare_with_params (self, sql, params, n, "cannot count submissions", error)))
+    return FALSE;
+  *out_marks = (IntakeStoreCountMarks) { 0 };
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      IntakeStoreCountCell *cell = g_new0 (IntakeStoreCountCell, 1);
+
+      cell->state = g_strdup (column_text (s, 0));
+      cell->unit = g_strdup (column_text (s, 1));
+      cell->assignee = sqlite3_column_int (s, 2);
+      cell->count = sqlite3_column_int64 (s, 3);
+      out_marks->latest_seq = MAX (out_marks->latest_seq, sqlite3_column_int64 (s, 4));
+      out_marks->latest_change = MAX (out_marks->latest_change, sqlite3_column_int64 (s, 5));
+      g_ptr_array_add (cells, cell);
+    }
+  sqlite3_finalize (s);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot count submissions", error);
+  *out_cells = g_steal_pointer (&cells);
+  return TRUE;
+}
+
+static gboolean
+sqlite_foreach_fact (IntakeStore                  *store,
+                     const IntakeSubmissionFilter *filter,
+                     IntakeStoreFactFunc           func,
+                     gpointer                      user_data,
+                     GError                      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  IntakeSqlParam params[INTAKE_LIST_MAX_PARAMS];
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *s;
+  int n = 0;
+  int rc;
+
+  sql = intake_store_facts_sql (filter, params, &n);
+  if (!(s = prepare_with_params (self, sql, params, n, "cannot read submissions", error)))
+    return FALSE;
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      IntakeStoreFact fact = {
+        .created_at = sqlite3_column_int64 (s, 0),
+        .received_at = sqlite3_column_int64 (s, 1),
+        .location = column_text (s, 2),
+        .state = column_text (s, 3),
+        .unit = column_text (s, 4),
+        .assignee = column_text (s, 5),
+      };
+
+      func (&fact, user_data);
+    }
+  sqlite3_finalize (s);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot read submissions", error);
+  return TRUE;
 }
 
 static GPtrArray *
@@ -1428,27 +1542,30 @@ revoke_reviewer (IntakeStore  *store,
 }
 
 static gboolean
-set_workflow (IntakeStore  *store,
-              const char   *device_id,
-              const char   *submission_id,
-              const char   *state,
-              const char   *unit,
-              gint64        now,
-              const char   *updated_by,
-              gint64        expected_version,
-              int          *out_rows,
-              GError      **error)
+set_workflow (IntakeStore               *store,
+              const char                *device_id,
+              const char                *submission_id,
+              const IntakeStoreWorkflow *workflow,
+              gint64                     now,
+              const char                *updated_by,
+              gint64                     expected_version,
+              gint64                     change_seq,
+              int                       *out_rows,
+              GError                   **error)
 {
   IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
   sqlite3_stmt *s = stmt (self, STMT_WORKFLOW_SET);
 
   bind_text (s, 1, submission_id);
-  bind_text (s, 2, state);
-  bind_text (s, 3, unit);
+  bind_text (s, 2, workflow->state);
+  bind_text (s, 3, workflow->unit != NULL ? workflow->unit : "");
   sqlite3_bind_int64 (s, 4, now);
   bind_text (s, 5, updated_by);
   sqlite3_bind_int64 (s, 6, expected_version);
   bind_text (s, 7, device_id);
+  bind_text (s, 8, workflow->assignee != NULL ? workflow->assignee : "");
+  sqlite3_bind_int64 (s, 9, workflow->appointment_at);
+  sqlite3_bind_int64 (s, 10, change_seq);
   if (!step_done (self, s, "cannot change the workflow", error))
     return FALSE;
   *out_rows = sqlite3_changes (self->db);
@@ -1462,6 +1579,7 @@ bump_note (IntakeStore  *store,
            gint64        now,
            const char   *reviewer_name,
            gint64        expected_version,
+           gint64        change_seq,
            int          *out_rows,
            GError      **error)
 {
@@ -1473,6 +1591,7 @@ bump_note (IntakeStore  *store,
   bind_text (s, 3, reviewer_name);
   sqlite3_bind_int64 (s, 4, expected_version);
   bind_text (s, 5, device_id);
+  sqlite3_bind_int64 (s, 6, change_seq);
   if (!step_done (self, s, "cannot add the note", error))
     return FALSE;
   *out_rows = sqlite3_changes (self->db);
@@ -1957,6 +2076,8 @@ intake_store_sqlite_iface_init (IntakeStoreInterface *iface)
   iface->get_reviewer = sqlite_get_reviewer;
   iface->list_reviewers = sqlite_list_reviewers;
   iface->list_submissions = sqlite_list_submissions;
+  iface->count_submissions = sqlite_count_submissions;
+  iface->foreach_fact = sqlite_foreach_fact;
   iface->list_notes = sqlite_list_notes;
   iface->list_audit = sqlite_list_audit;
   iface->get_audit_head = sqlite_get_audit_head;

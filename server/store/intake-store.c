@@ -491,7 +491,112 @@ intake_store_list_submissions (IntakeStore                  *self,
     return invalid (error, "limit (1 to 1000)"), NULL;
   if (filter->state != NULL && !intake_review_state_is_valid (filter->state))
     return invalid (error, "state"), NULL;
+  if (filter->view != INTAKE_SUBMISSION_VIEW_ALL && !is_name (filter->me))
+    return invalid (error, "view without the reviewer's name"), NULL;
   return INTAKE_STORE_GET_IFACE (self)->list_submissions (self, filter, error);
+}
+
+gboolean
+intake_store_count_submissions (IntakeStore                  *self,
+                                const IntakeSubmissionFilter *filter,
+                                GPtrArray                   **out_cells,
+                                IntakeStoreCountMarks        *out_marks,
+                                GError                      **error)
+{
+  IntakeStoreCountMarks marks;
+
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (filter != NULL && out_cells != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (filter->state != NULL && !intake_review_state_is_valid (filter->state))
+    return invalid (error, "state");
+  return INTAKE_STORE_GET_IFACE (self)->count_submissions (self, filter, out_cells,
+                                                          out_marks != NULL ? out_marks : &marks, error);
+}
+
+gboolean
+intake_store_foreach_fact (IntakeStore                  *self,
+                           const IntakeSubmissionFilter *filter,
+                           IntakeStoreFactFunc           func,
+                           gpointer                      user_data,
+                           GError                      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (filter != NULL && func != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (filter->state != NULL && !intake_review_state_is_valid (filter->state))
+    return invalid (error, "state");
+  if (filter->view != INTAKE_SUBMISSION_VIEW_ALL && !is_name (filter->me))
+    return invalid (error, "view without the reviewer's name");
+  return INTAKE_STORE_GET_IFACE (self)->foreach_fact (self, filter, func, user_data, error);
+}
+
+void
+intake_store_count_cell_free (IntakeStoreCountCell *cell)
+{
+  if (cell == NULL)
+    return;
+  g_free (cell->state);
+  g_free (cell->unit);
+  g_free (cell);
+}
+
+/* The units live in the settings table, one name a line. */
+#define UNITS_SETTING "review_units"
+
+static gboolean
+is_unit_name (const char *name)
+{
+  return is_name (name) && strpbrk (name, "\n\r") == NULL;
+}
+
+char **
+intake_store_dup_units (IntakeStore  *self,
+                        GError      **error)
+{
+  g_autofree char *value = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  value = intake_store_ensure_setting (self, UNITS_SETTING, NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (value == NULL || *value == '\0')
+    return g_new0 (char *, 1);
+  return g_strsplit (value, "\n", -1);
+}
+
+gboolean
+intake_store_set_units (IntakeStore         *self,
+                        const char * const  *units,
+                        IntakeAuditEvent    *audit,
+                        GError             **error)
+{
+  g_autofree char *value = NULL;
+
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (units != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (guint i = 0; units[i] != NULL; i++)
+    {
+      if (!is_unit_name (units[i]) || strlen (units[i]) > 200)
+        return invalid (error, "unit name (1 to 200 bytes of UTF-8 on one line)");
+      for (guint j = 0; j < i; j++)
+        if (g_str_equal (units[i], units[j]))
+          return invalid (error, "unit list (a unit is listed twice)");
+    }
+  value = g_strjoinv ("\n", (char **)units);
+  if (!intake_store_set_setting (self, UNITS_SETTING, value, error))
+    return FALSE;
+  return audit == NULL || intake_store_append_audit (self, audit, error);
 }
 
 static gboolean
@@ -512,12 +617,11 @@ check_change (const char  *device_id,
 }
 
 gboolean
-intake_store_update_workflow (IntakeStore            *self,
-                              const char             *device_id,
-                              const char             *submission_id,
-                              const char             *state,
-                              const char             *unit,
-                              gint64                  expected_version,
+intake_store_update_workflow (IntakeStore               *self,
+                              const char                *device_id,
+                              const char                *submission_id,
+                              const IntakeStoreWorkflow *workflow,
+                              gint64                     expected_version,
                               const char             *updated_by,
                               gint64                  now,
                               IntakeAuditEvent       *audit,
@@ -534,11 +638,16 @@ intake_store_update_workflow (IntakeStore            *self,
     *out_current = NULL;
   if (!check_change (device_id, submission_id, updated_by, error))
     return FALSE;
-  if (!intake_review_state_is_valid (state))
+  g_return_val_if_fail (workflow != NULL, FALSE);
+  if (!intake_review_state_is_valid (workflow->state))
     return invalid (error, "state (new, in_review, conversation_planned, closed or needs_follow_up)");
-  if (unit != NULL && (strlen (unit) > 200 || !g_utf8_validate (unit, -1, NULL)))
+  if (workflow->unit != NULL && (strlen (workflow->unit) > 200 || !g_utf8_validate (workflow->unit, -1, NULL)))
     return invalid (error, "unit (at most 200 bytes of UTF-8)");
-  if (!INTAKE_STORE_GET_IFACE (self)->update_workflow (self, device_id, submission_id, state, unit != NULL ? unit : "",
+  if (workflow->assignee != NULL && *workflow->assignee != '\0' && !is_name (workflow->assignee))
+    return invalid (error, "assignee (a reviewer's name)");
+  if (workflow->appointment_at < 0)
+    return invalid (error, "appointment (Unix seconds)");
+  if (!INTAKE_STORE_GET_IFACE (self)->update_workflow (self, device_id, submission_id, workflow,
                                                        expected_version, updated_by, now, audit,
                                                        out_current, &conflict, error))
     return FALSE;
@@ -1017,6 +1126,7 @@ intake_store_submission_free (IntakeStoreSubmission *submission)
   g_free (submission->state);
   g_free (submission->unit);
   g_free (submission->updated_by);
+  g_free (submission->assignee);
   g_free (submission);
 }
 

@@ -67,7 +67,7 @@ typedef enum {
 } IntakeStoreError;
 
 /* The schema both backends create; see docs/server.md for the tables. */
-#define INTAKE_STORE_SCHEMA_VERSION 6
+#define INTAKE_STORE_SCHEMA_VERSION 7
 
 typedef enum {
   INTAKE_DEVICE_STATUS_ACTIVE,
@@ -200,7 +200,26 @@ typedef struct {
   gint64              updated_at;     /* 0 while unchanged */
   char               *updated_by;     /* reviewer name, "" while unchanged */
   gint64              notes;          /* number of notes */
+  /* schema 7 */
+  char               *assignee;       /* reviewer name, "" when nobody */
+  gint64              appointment_at; /* the planned conversation, Unix seconds; 0 when none */
+  gint64              change_seq;     /* the audit seq of the last workflow change or note; 0 while unchanged */
 } IntakeStoreSubmission;
+
+/* What a workflow change sets (intake_store_update_workflow()). */
+typedef struct {
+  const char *state;
+  const char *unit;                   /* NULL or "": none */
+  const char *assignee;               /* NULL or "": nobody */
+  gint64      appointment_at;         /* 0: none */
+} IntakeStoreWorkflow;
+
+/* The views of the review queue (docs/protocol.md, "The queue"). */
+typedef enum {
+  INTAKE_SUBMISSION_VIEW_ALL,
+  INTAKE_SUBMISSION_VIEW_TODO,        /* not closed and (assigned to me, or new and nobody's) */
+  INTAKE_SUBMISSION_VIEW_MINE,        /* not closed and assigned to me */
+} IntakeSubmissionView;
 
 /* What to list: NULL / 0 fields do not filter. */
 typedef struct {
@@ -211,6 +230,13 @@ typedef struct {
   gint64      to;                     /* envelope created_at < to */
   gint64      after_seq;              /* page: seq > after_seq, in seq order */
   guint       limit;
+  /* schema 7: newest first, seq < before_seq (0: from the newest) */
+  gboolean    descending;
+  gint64      before_seq;
+  IntakeSubmissionView view;          /* TODO and MINE need @me */
+  const char *me;                     /* the asking reviewer's name */
+  gboolean    by_changes;             /* only change_seq > changed_after */
+  gint64      changed_after;
   /* The reviewer whose scope (reviewer_scopes) limits the listing: only
    * their locations when scope_locations, only their units or none when
    * scope_units. */
@@ -218,6 +244,35 @@ typedef struct {
   gboolean    scope_locations;
   gboolean    scope_units;
 } IntakeSubmissionFilter;
+
+/* One group of intake_store_count_submissions(); several may have the
+ * same state, unit and assignee class: add them up. */
+typedef struct {
+  char   *state;
+  char   *unit;                       /* "" when none */
+  int     assignee;                   /* 0 nobody, 1 the asking reviewer, 2 someone else */
+  gint64  count;
+} IntakeStoreCountCell;
+
+/* What intake_store_count_submissions() gives besides the cells. */
+typedef struct {
+  gint64 latest_seq;                  /* the newest submission's seq, 0 when none */
+  gint64 latest_change;               /* the highest change_seq, 0 when none */
+} IntakeStoreCountMarks;
+
+/* The server metadata of one submission that intake_store_foreach_fact()
+ * visits: never anything from inside the envelope. */
+typedef struct {
+  gint64      created_at;
+  gint64      received_at;
+  const char *location;
+  const char *state;
+  const char *unit;
+  const char *assignee;
+} IntakeStoreFact;
+
+typedef void (*IntakeStoreFactFunc) (const IntakeStoreFact *fact,
+                                     gpointer               user_data);
 
 typedef struct {
   GBytes *envelope;                   /* sealed for the office, signed with the reviewer's key */
@@ -351,8 +406,7 @@ struct _IntakeStoreInterface
   gboolean   (*update_workflow)     (IntakeStore               *self,
                                      const char                *device_id,
                                      const char                *submission_id,
-                                     const char                *state,
-                                     const char                *unit,
+                                     const IntakeStoreWorkflow *workflow,
                                      gint64                     expected_version,
                                      const char                *updated_by,
                                      gint64                     now,
@@ -371,6 +425,17 @@ struct _IntakeStoreInterface
                                      IntakeAuditEvent          *audit,
                                      IntakeStoreSubmission    **out_current,
                                      gboolean                  *out_conflict,
+                                     GError                   **error);
+  /* The queue (schema 7) */
+  gboolean   (*count_submissions)   (IntakeStore               *self,
+                                     const IntakeSubmissionFilter *filter,
+                                     GPtrArray                **out_cells,
+                                     IntakeStoreCountMarks     *out_marks,
+                                     GError                   **error);
+  gboolean   (*foreach_fact)        (IntakeStore               *self,
+                                     const IntakeSubmissionFilter *filter,
+                                     IntakeStoreFactFunc        func,
+                                     gpointer                   user_data,
                                      GError                   **error);
   GPtrArray *(*list_notes)          (IntakeStore               *self,
                                      const char                *device_id,
@@ -637,24 +702,25 @@ IntakeStoreSubmission *intake_store_get_submission    (IntakeStore              
                                                        const char                *device_id,
                                                        const char                *submission_id,
                                                        GError                   **error);
-/* IntakeStoreSubmission matching @filter, seq > after_seq, in seq order,
+/* IntakeStoreSubmission matching @filter: seq > after_seq in seq order, or
+ * with @filter->descending seq < before_seq (0: from the newest) newest first,
  * at most limit (1..1000). Served by indexes: state, location, reference,
  * created_at. */
 GPtrArray          *intake_store_list_submissions     (IntakeStore               *self,
                                                        const IntakeSubmissionFilter *filter,
                                                        GError                   **error);
 /* Compare-and-set: when the submission's version is @expected_version,
- * sets state and unit (NULL or "" for none), version + 1, updated_at/by,
- * and appends @audit with result "ok"; otherwise changes nothing but
- * appends @audit with result "conflict" and sets *@out_conflict. Either
- * way *@out_current (may be NULL) gets the values now stored. Errors:
- * UNKNOWN_SUBMISSION (@audit then unused), INVALID (a state not listed in
- * INTAKE_REVIEW_STATES). */
+ * sets the @workflow (state, unit, assignee, appointment), version + 1,
+ * updated_at/by and change_seq (the seq @audit gets), and appends @audit
+ * with result "ok"; otherwise changes nothing but appends @audit with
+ * result "conflict" and sets *@out_conflict. Either way *@out_current (may
+ * be NULL) gets the values now stored. Errors: UNKNOWN_SUBMISSION (@audit
+ * then unused), INVALID (a state not listed in INTAKE_REVIEW_STATES, a
+ * unit or assignee that is not a name). */
 gboolean            intake_store_update_workflow      (IntakeStore               *self,
                                                        const char                *device_id,
                                                        const char                *submission_id,
-                                                       const char                *state,
-                                                       const char                *unit,
+                                                       const IntakeStoreWorkflow *workflow,
                                                        gint64                     expected_version,
                                                        const char                *updated_by,
                                                        gint64                     now,
@@ -675,6 +741,34 @@ gboolean            intake_store_add_note             (IntakeStore              
                                                        IntakeAuditEvent          *audit,
                                                        IntakeStoreSubmission    **out_current,
                                                        gboolean                  *out_conflict,
+                                                       GError                   **error);
+/* The queue's counts: the submissions matching @filter's state, location,
+ * reference, dates and scope (its view, order, cursor and limit are not
+ * used), grouped by state, unit and assignee (IntakeStoreCountCell, with
+ * assignee 1 for @filter->me), and the newest seq and change_seq among
+ * them. Reads only: no transaction, nothing written. */
+gboolean            intake_store_count_submissions    (IntakeStore               *self,
+                                                       const IntakeSubmissionFilter *filter,
+                                                       GPtrArray                **out_cells,
+                                                       IntakeStoreCountMarks     *out_marks,
+                                                       GError                   **error);
+/* Calls @func with the metadata of every submission matching @filter (as
+ * intake_store_count_submissions() reads it), in no particular order. */
+gboolean            intake_store_foreach_fact         (IntakeStore               *self,
+                                                       const IntakeSubmissionFilter *filter,
+                                                       IntakeStoreFactFunc        func,
+                                                       gpointer                   user_data,
+                                                       GError                   **error);
+void                intake_store_count_cell_free      (IntakeStoreCountCell      *cell);
+/* The units the office assigns submissions to (docs/admin.md, "units"), in
+ * the order configured; an empty list (never NULL) when none is configured.
+ * Kept in the settings as "review_units". */
+char              **intake_store_dup_units            (IntakeStore               *self,
+                                                       GError                   **error);
+/* Replaces the configured units; @audit (may be NULL) is appended after. */
+gboolean            intake_store_set_units            (IntakeStore               *self,
+                                                       const char * const        *units,
+                                                       IntakeAuditEvent          *audit,
                                                        GError                   **error);
 /* IntakeStoreNote, oldest first. */
 GPtrArray          *intake_store_list_notes           (IntakeStore               *self,

@@ -39,6 +39,10 @@ int intake_admin_reviewer_unblock     (int argc, char **argv);
 int intake_admin_reviewer_remove      (int argc, char **argv);
 int intake_admin_reviewer_list        (int argc, char **argv);
 
+int intake_admin_units_add            (int argc, char **argv);
+int intake_admin_units_remove         (int argc, char **argv);
+int intake_admin_units_list           (int argc, char **argv);
+
 int intake_admin_audit_verify         (int argc, char **argv);
 int intake_admin_audit_show           (int argc, char **argv);
 

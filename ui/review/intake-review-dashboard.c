@@ -16,11 +16,16 @@
 
 /* The charted series, in page order. */
 static const IntakeDashboardSeries charted[] = {
+  INTAKE_DASHBOARD_STATES,
+  INTAKE_DASHBOARD_UNITS,
   INTAKE_DASHBOARD_WEEKS,
   INTAKE_DASHBOARD_LANGUAGES,
   INTAKE_DASHBOARD_SECTORS,
   INTAKE_DASHBOARD_HELP_WEEKS,
 };
+
+/* Decrypted at the same time for the languages and sectors. */
+#define MAX_FETCHES 4
 
 static const char * const chart_titles[INTAKE_DASHBOARD_N_SERIES] = {
   /* Translators: the titles of the overview's charts. */
@@ -28,6 +33,8 @@ static const char * const chart_titles[INTAKE_DASHBOARD_N_SERIES] = {
   [INTAKE_DASHBOARD_LANGUAGES] = N_("Languages used"),
   [INTAKE_DASHBOARD_SECTORS] = N_("Sectors wanted (several answers per person possible)"),
   [INTAKE_DASHBOARD_HELP_WEEKS] = N_("Help requests per week"),
+  [INTAKE_DASHBOARD_STATES] = N_("Backlog per state"),
+  [INTAKE_DASHBOARD_UNITS] = N_("Open submissions per unit"),
 };
 
 /* Okabe-Ito: distinguishable with the common colour-vision deficiencies; every
@@ -50,6 +57,7 @@ struct _IntakeReviewDashboard
   GtkLabel               *status;
   GtkWidget              *charts[INTAKE_DASHBOARD_N_SERIES];
   GtkLabel               *words[INTAKE_DASHBOARD_N_SERIES];
+  GtkLabel               *waiting;
 
   IntakeDashboard        *model;        /* shown */
   gboolean                loading;
@@ -62,6 +70,11 @@ struct _IntakeReviewDashboard
   GQueue                  ids;          /* char *, to fetch */
   guint                   n_listed;
   guint                   n_failed;
+  guint                   n_fetching;
+  guint                   n_decrypted;  /* by the last load */
+  gboolean                listed;       /* every page of the filter is listed */
+  gboolean                help_done;
+  GHashTable             *facts;        /* the window's: key -> IntakeDashboardFacts */
   GCancellable           *cancellable;
 };
 
@@ -365,7 +378,7 @@ update_charts (IntakeReviewDashboard *self)
 
           n = keys->len;
         }
-      if (series == INTAKE_DASHBOARD_LANGUAGES || series == INTAKE_DASHBOARD_SECTORS)
+      if (series != INTAKE_DASHBOARD_WEEKS && series != INTAKE_DASHBOARD_HELP_WEEKS)
         gtk_widget_set_size_request (self->charts[series], -1, MAX (60, 32 * n));
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->charts[series]),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, _(chart_titles[series]),
@@ -374,6 +387,11 @@ update_charts (IntakeReviewDashboard *self)
       gtk_label_set_text (self->words[series], words);
       gtk_widget_queue_draw (self->charts[series]);
     }
+  {
+    g_autofree char *waiting = self->model ? intake_dashboard_describe_waiting (self->model) : g_strdup ("");
+
+    gtk_label_set_text (self->waiting, waiting);
+  }
 }
 
 static void
@@ -388,6 +406,10 @@ clear_load (IntakeReviewDashboard *self)
   g_clear_pointer ((char **) &self->filter.location, g_free);
   g_clear_pointer ((char **) &self->filter.reference, g_free);
   g_queue_clear_full (&self->ids, g_free);
+  g_clear_pointer (&self->facts, g_hash_table_unref);
+  self->n_fetching = 0;
+  self->listed = FALSE;
+  self->help_done = FALSE;
 }
 
 static void
@@ -398,16 +420,10 @@ finish (IntakeReviewDashboard *self,
     gtk_label_set_text (self->status, error_message);
   else
     {
-      IntakeReviewFilter filter = self->filter;
-      g_autofree char *path = NULL;
       g_autofree char *status = NULL;
       g_autofree char *total = intake_dashboard_format_count (intake_dashboard_get_total (self->pending));
 
-      filter.after = 0;
-      filter.limit = 0;
-      path = intake_review_filter_to_path (&filter);
-      /* The filter only: the counts themselves are not the server's business. */
-      intake_review_client_report_event_async (self->client, "dashboard", path, NULL, NULL, NULL);
+      /* The server recorded the "dashboard" event of the stats request. */
       g_set_object (&self->model, self->pending);
       status = self->n_failed > 0
         ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -430,7 +446,7 @@ finish (IntakeReviewDashboard *self,
   set_loading (self, FALSE);
 }
 
-static void fetch_next (IntakeReviewDashboard *self);
+static void pump (IntakeReviewDashboard *self);
 
 static void
 help_cb (GObject      *source,
@@ -470,7 +486,8 @@ help_cb (GObject      *source,
                                           json_object_get_string_member_with_default (row, "language", NULL),
                                           (guint) json_object_get_int_member_with_default (row, "count", 0));
     }
-  finish (self, NULL);
+  self->help_done = TRUE;
+  pump (self);
 }
 
 static void
@@ -489,49 +506,72 @@ load_help_requests (IntakeReviewDashboard *self)
   intake_review_client_request_async (self->client, "GET", path->str, NULL, self->cancellable, help_cb, self);
 }
 
+typedef struct {
+  IntakeReviewDashboard *self;
+  char                  *key;
+} FetchCall;
+
 static void
 fetch_cb (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  IntakeReviewDashboard *self = user_data;
+  FetchCall *call = user_data;
+  IntakeReviewDashboard *self = call->self;
+  g_autofree char *key = call->key;
   g_autoptr(GError) error = NULL;
   g_autoptr(IntakeSubmission) submission = NULL;
 
+  g_free (call);
   submission = intake_review_client_fetch_finish (INTAKE_REVIEW_CLIENT (source), result, NULL, NULL, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  self->n_fetching--;
   if (submission == NULL)
     self->n_failed++;
   else
     {
       IntakeQuestionnaire *questionnaire = NULL;
+      IntakeDashboardFacts *facts;
 
       if (self->questionnaires != NULL)
         questionnaire = intake_questionnaire_set_lookup_for_submission (self->questionnaires, submission, NULL);
-      intake_dashboard_add_submission (self->pending, submission, questionnaire);
+      facts = intake_dashboard_facts_new (submission, questionnaire);
+      intake_dashboard_add_facts (self->pending, facts);
+      /* Kept for the rest of the unlock: a later visit opens nothing again. */
+      g_hash_table_replace (self->facts, g_steal_pointer (&key), facts);
+      self->n_decrypted++;
     }
-  /* The submission (which wipes itself) is dropped here: only counts stay. */
+  /* The submission (which wipes itself) is dropped here: only what is counted stays. */
   g_clear_object (&submission);
   {
-    /* Translators: progress of the overview: submissions opened of all. */
-    g_autofree char *status = g_strdup_printf (_("Opening submissions: %u of %u…"),
-                                               self->n_listed - g_queue_get_length (&self->ids), self->n_listed);
+    /* Translators: progress of the overview: submissions opened of those to open. */
+    g_autofree char *status = g_strdup_printf (_("Opening submissions for languages and sectors: %u of %u…"),
+                                               self->n_decrypted + self->n_failed,
+                                               self->n_decrypted + self->n_failed + self->n_fetching +
+                                               g_queue_get_length (&self->ids));
 
     gtk_label_set_text (self->status, status);
   }
-  fetch_next (self);
+  pump (self);
 }
 
+/* Opens what the window has not opened for the overview before, four at a
+ * time; done when everything is listed, opened and the help requests are in. */
 static void
-fetch_next (IntakeReviewDashboard *self)
+pump (IntakeReviewDashboard *self)
 {
-  g_autofree char *id = g_queue_pop_head (&self->ids);
+  while (self->n_fetching < MAX_FETCHES && !g_queue_is_empty (&self->ids))
+    {
+      FetchCall *call = g_new0 (FetchCall, 1);
 
-  if (id == NULL)
-    load_help_requests (self);
-  else
-    intake_review_client_fetch_async (self->client, id, self->cancellable, fetch_cb, self);
+      call->self = self;
+      call->key = g_queue_pop_head (&self->ids);
+      self->n_fetching++;
+      intake_review_client_fetch_async (self->client, call->key, self->cancellable, fetch_cb, call);
+    }
+  if (self->listed && self->help_done && self->n_fetching == 0 && g_queue_is_empty (&self->ids))
+    finish (self, NULL);
 }
 
 static void
@@ -557,10 +597,13 @@ list_cb (GObject      *source,
   for (guint i = 0; i < page->len; i++)
     {
       IntakeReviewMeta *meta = page->pdata[i];
+      const IntakeDashboardFacts *facts = g_hash_table_lookup (self->facts, meta->key);
 
-      intake_dashboard_add_meta (self->pending, meta->received_at, meta->location);
-      g_queue_push_tail (&self->ids, g_strdup (meta->key));
       self->n_listed++;
+      if (facts != NULL)
+        intake_dashboard_add_facts (self->pending, facts);
+      else
+        g_queue_push_tail (&self->ids, g_strdup (meta->key));
     }
   if (next_after >= 0)
     {
@@ -571,25 +614,59 @@ list_cb (GObject      *source,
       intake_review_client_list_async (self->client, &filter, self->cancellable, list_cb, self);
     }
   else
-    fetch_next (self);
+    self->listed = TRUE;
+  pump (self);
+}
+
+static void
+stats_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  IntakeReviewDashboard *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = intake_review_client_request_finish (INTAKE_REVIEW_CLIENT (source), result, NULL, &error);
+  IntakeReviewFilter first;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer) ||
+      !intake_dashboard_add_stats (self->pending, json_node_get_object (answer)))
+    {
+      g_autofree char *message = g_strdup_printf (_("The figures could not be loaded: %s"),
+                                                  error != NULL ? error->message : _("the server's answer is not as expected"));
+
+      finish (self, message);
+      return;
+    }
+  /* The figures need no answers; languages and sectors do, and are opened
+   * here once per unlock. */
+  load_help_requests (self);
+  first = self->filter;
+  first.limit = 500;
+  intake_review_client_list_async (self->client, &first, self->cancellable, list_cb, self);
 }
 
 void
 intake_review_dashboard_load (IntakeReviewDashboard    *self,
                               IntakeReviewClient       *client,
                               IntakeQuestionnaireSet   *questionnaires,
-                              const IntakeReviewFilter *filter)
+                              const IntakeReviewFilter *filter,
+                              GHashTable               *facts)
 {
-  IntakeReviewFilter first;
+  g_autofree char *path = NULL;
 
   g_return_if_fail (INTAKE_IS_REVIEW_DASHBOARD (self));
   g_return_if_fail (INTAKE_IS_REVIEW_CLIENT (client));
+  g_return_if_fail (facts != NULL);
 
   clear_load (self);
   self->cancellable = g_cancellable_new ();
   self->pending = intake_dashboard_new ();
   self->client = g_object_ref (client);
   self->questionnaires = questionnaires ? g_object_ref (questionnaires) : NULL;
+  self->facts = g_hash_table_ref (facts);
+  self->filter = (IntakeReviewFilter) { 0 };
   if (filter != NULL)
     {
       self->filter.state = g_strdup (filter->state);
@@ -598,15 +675,20 @@ intake_review_dashboard_load (IntakeReviewDashboard    *self,
       self->filter.from = filter->from;
       self->filter.to = filter->to;
     }
-  self->filter.after = 0;
-  self->filter.limit = 0;
   self->n_listed = 0;
   self->n_failed = 0;
-  gtk_label_set_text (self->status, _("The submissions of this filter are being opened and counted on this computer…"));
+  self->n_decrypted = 0;
+  gtk_label_set_text (self->status, _("Counting…"));
   set_loading (self, TRUE);
-  first = self->filter;
-  first.limit = 500;
-  intake_review_client_list_async (self->client, &first, self->cancellable, list_cb, self);
+  path = intake_review_filter_to_counts_path (&self->filter, "stats");
+  intake_review_client_request_async (self->client, "GET", path, NULL, self->cancellable, stats_cb, self);
+}
+
+guint
+intake_review_dashboard_get_decrypted (IntakeReviewDashboard *self)
+{
+  g_return_val_if_fail (INTAKE_IS_REVIEW_DASHBOARD (self), 0);
+  return self->n_decrypted;
 }
 
 gboolean
@@ -763,10 +845,27 @@ intake_review_dashboard_init (IntakeReviewDashboard *self)
   gtk_grid_set_column_spacing (GTK_GRID (grid), 24);
   gtk_grid_set_row_spacing (GTK_GRID (grid), 24);
   gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
-  new_chart (self, INTAKE_DASHBOARD_WEEKS, grid, 0, 0);
-  new_chart (self, INTAKE_DASHBOARD_HELP_WEEKS, grid, 1, 0);
-  new_chart (self, INTAKE_DASHBOARD_LANGUAGES, grid, 0, 1);
-  new_chart (self, INTAKE_DASHBOARD_SECTORS, grid, 1, 1);
+  new_chart (self, INTAKE_DASHBOARD_STATES, grid, 0, 0);
+  new_chart (self, INTAKE_DASHBOARD_UNITS, grid, 1, 0);
+  new_chart (self, INTAKE_DASHBOARD_WEEKS, grid, 0, 2);
+  new_chart (self, INTAKE_DASHBOARD_HELP_WEEKS, grid, 1, 2);
+  new_chart (self, INTAKE_DASHBOARD_LANGUAGES, grid, 0, 3);
+  new_chart (self, INTAKE_DASHBOARD_SECTORS, grid, 1, 3);
+  {
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+    /* Translators: a heading of the overview. */
+    GtkWidget *title = gtk_label_new (_("Waiting times"));
+    GtkWidget *waiting = gtk_label_new (NULL);
+
+    gtk_widget_add_css_class (title, "heading");
+    gtk_label_set_xalign (GTK_LABEL (title), 0);
+    gtk_label_set_xalign (GTK_LABEL (waiting), 0);
+    gtk_label_set_wrap (GTK_LABEL (waiting), TRUE);
+    gtk_box_append (GTK_BOX (box), title);
+    gtk_box_append (GTK_BOX (box), waiting);
+    gtk_grid_attach (GTK_GRID (grid), box, 0, 1, 2, 1);
+    self->waiting = GTK_LABEL (waiting);
+  }
   gtk_box_append (GTK_BOX (content), grid);
 
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), content);

@@ -16,19 +16,26 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (IntakeReviewDashboard, intake_review_dashboard, INTAKE, REVIEW_DASHBOARD, GtkWidget)
 
 GtkWidget       *intake_review_dashboard_new         (void);
-/* Lists every page of @filter (its after and limit are ignored), fetches and
- * decrypts each submission here, adds the help requests of the filter's dates,
- * then shows the counts and reports one "dashboard" event with the filter.
- * A load in progress is cancelled. */
+/* The figures of @filter (its location, dates and reference): the backlog,
+ * waiting times and intakes per week and location from the server's
+ * metadata (GET /v1/review/stats, one "dashboard" audit event); the help
+ * requests of the filter's dates; and the languages and sectors, which need
+ * the answers: every page of the filter is listed and each submission not in
+ * @facts (key -> IntakeDashboardFacts, the window's, kept until it locks) is
+ * fetched and decrypted here, once per unlock. A load in progress is
+ * cancelled. */
 void             intake_review_dashboard_load        (IntakeReviewDashboard    *self,
                                                       IntakeReviewClient       *client,
                                                       IntakeQuestionnaireSet   *questionnaires,
-                                                      const IntakeReviewFilter *filter);
+                                                      const IntakeReviewFilter *filter,
+                                                      GHashTable               *facts);
+/* How many submissions the last load decrypted (0 when everything was known). */
+guint            intake_review_dashboard_get_decrypted (IntakeReviewDashboard *self);
 gboolean         intake_review_dashboard_get_loading (IntakeReviewDashboard    *self);
 /* The counts shown; NULL before the first load finished. Transfer none. */
 IntakeDashboard *intake_review_dashboard_get_model   (IntakeReviewDashboard    *self);
-/* The drawing area of a charted series (WEEKS, LANGUAGES, SECTORS,
- * HELP_WEEKS), else NULL. Transfer none. */
+/* The drawing area of a charted series (STATES, UNITS, WEEKS, LANGUAGES,
+ * SECTORS, HELP_WEEKS), else NULL. Transfer none. */
 GtkWidget       *intake_review_dashboard_get_chart   (IntakeReviewDashboard    *self,
                                                       IntakeDashboardSeries     series);
 

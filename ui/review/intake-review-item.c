@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "intake-review-item.h"
+#include "intake-secure.h"
 
 struct _IntakeReviewItem
 {
@@ -12,6 +13,9 @@ struct _IntakeReviewItem
 
   IntakeReviewMeta *meta;
   char             *language;
+  /* Decrypted here, never sent anywhere; wiped when the item goes. */
+  char             *name;
+  char             *birth_date;
   gboolean          requested;
 };
 
@@ -21,6 +25,7 @@ enum {
   PROP_0,
   PROP_LANGUAGE,
   PROP_STATE,
+  PROP_NAME,
   N_PROPS
 };
 
@@ -33,6 +38,8 @@ intake_review_item_finalize (GObject *object)
 
   g_clear_pointer (&self->meta, intake_review_meta_free);
   g_free (self->language);
+  g_clear_pointer (&self->name, intake_secure_strfree);
+  g_clear_pointer (&self->birth_date, intake_secure_strfree);
   G_OBJECT_CLASS (intake_review_item_parent_class)->finalize (object);
 }
 
@@ -52,6 +59,9 @@ intake_review_item_get_property (GObject    *object,
     case PROP_STATE:
       g_value_set_string (value, self->meta->state);
       break;
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -70,6 +80,9 @@ intake_review_item_class_init (IntakeReviewItemClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATE] =
     g_param_spec_string ("state", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -120,6 +133,10 @@ intake_review_item_update_workflow (IntakeReviewItem       *self,
   self->meta->version = meta->version;
   self->meta->updated_at = meta->updated_at;
   self->meta->notes = meta->notes;
+  g_free (self->meta->assignee);
+  self->meta->assignee = g_strdup (meta->assignee != NULL ? meta->assignee : "");
+  self->meta->appointment_at = meta->appointment_at;
+  self->meta->change_seq = meta->change_seq;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
@@ -155,4 +172,33 @@ intake_review_item_set_requested (IntakeReviewItem *self,
 {
   g_return_if_fail (INTAKE_IS_REVIEW_ITEM (self));
   self->requested = requested;
+}
+
+const char *
+intake_review_item_get_name (IntakeReviewItem *self)
+{
+  g_return_val_if_fail (INTAKE_IS_REVIEW_ITEM (self), NULL);
+  return self->name;
+}
+
+const char *
+intake_review_item_get_birth_date (IntakeReviewItem *self)
+{
+  g_return_val_if_fail (INTAKE_IS_REVIEW_ITEM (self), NULL);
+  return self->birth_date;
+}
+
+void
+intake_review_item_set_person (IntakeReviewItem *self,
+                               const char       *name,
+                               const char       *birth_date)
+{
+  g_return_if_fail (INTAKE_IS_REVIEW_ITEM (self));
+  g_return_if_fail (name != NULL);
+
+  g_clear_pointer (&self->name, intake_secure_strfree);
+  g_clear_pointer (&self->birth_date, intake_secure_strfree);
+  self->name = g_strdup (name);
+  self->birth_date = g_strdup (birth_date);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }

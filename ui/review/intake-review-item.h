@@ -26,6 +26,14 @@ void                    intake_review_item_update_workflow (IntakeReviewItem    
 const char             *intake_review_item_get_language (IntakeReviewItem       *self);
 void                    intake_review_item_set_language (IntakeReviewItem       *self,
                                                          const char             *language);
+/* The resident's name ("" when they gave none) and date of birth
+ * ("dd-mm-jjjj", or NULL), once decrypted here; NULL before. Kept in this
+ * process only and wiped with the item (a lock drops every item). */
+const char             *intake_review_item_get_name     (IntakeReviewItem       *self);
+const char             *intake_review_item_get_birth_date (IntakeReviewItem     *self);
+void                    intake_review_item_set_person   (IntakeReviewItem       *self,
+                                                         const char             *name,
+                                                         const char             *birth_date);
 /* A decrypt was asked for (so the row does not ask twice). */
 gboolean                intake_review_item_get_requested (IntakeReviewItem      *self);
 void                    intake_review_item_set_requested (IntakeReviewItem      *self,

@@ -17,11 +17,13 @@ struct _IntakeReviewListModel
   IntakeReviewFilter  filter;        /* strings owned */
   GPtrArray          *items;         /* IntakeReviewItem */
   GHashTable         *by_id;         /* id -> item (borrowed) */
-  gint64              after;
+  gint64              after;         /* or before, newest first */
+  gint64              newest_seq;    /* of the items held */
   gboolean            complete;
   gboolean            loading;
   guint               load_idle;
   char               *error;
+  char               *me;            /* the reviewer, for the todo and mine views */
   GCancellable       *cancellable;
 };
 
@@ -105,6 +107,7 @@ intake_review_list_model_finalize (GObject *object)
   g_free ((char *)self->filter.state);
   g_free ((char *)self->filter.location);
   g_free ((char *)self->filter.reference);
+  g_free (self->me);
   g_hash_table_unref (self->by_id);
   g_ptr_array_unref (self->items);
   g_free (self->error);
@@ -182,7 +185,10 @@ intake_review_list_model_new (IntakeReviewClient       *client,
       self->filter.reference = g_strdup (filter->reference);
     }
   self->filter.after = 0;
+  self->filter.before = 0;
+  self->filter.by_changes = FALSE;
   self->filter.limit = INTAKE_REVIEW_LIST_PAGE_SIZE;
+  self->me = g_strdup (intake_review_client_get_name (client));
   return self;
 }
 
@@ -237,6 +243,7 @@ page_cb (GObject      *source,
       {
         IntakeReviewItem *item = intake_review_item_new (meta);
 
+        self->newest_seq = MAX (self->newest_seq, meta->seq);
         g_ptr_array_add (self->items, item);
         g_hash_table_insert (self->by_id, (gpointer)intake_review_item_get_id (item), item);
       }
@@ -265,7 +272,10 @@ intake_review_list_model_load_more (IntakeReviewListModel *self)
     return;
   g_clear_pointer (&self->error, g_free);
   filter = self->filter;
-  filter.after = self->after;
+  if (filter.newest_first)
+    filter.before = self->after;
+  else
+    filter.after = self->after;
   set_loading (self, TRUE);
   intake_review_client_list_async (self->client, &filter, self->cancellable, page_cb, g_object_ref (self));
 }
@@ -297,4 +307,132 @@ intake_review_list_model_find (IntakeReviewListModel *self,
 {
   g_return_val_if_fail (INTAKE_IS_REVIEW_LIST_MODEL (self), NULL);
   return g_hash_table_lookup (self->by_id, submission_id);
+}
+
+gint64
+intake_review_list_model_get_newest_seq (IntakeReviewListModel *self)
+{
+  g_return_val_if_fail (INTAKE_IS_REVIEW_LIST_MODEL (self), 0);
+  return self->newest_seq;
+}
+
+gboolean
+intake_review_list_model_matches (IntakeReviewListModel  *self,
+                                  const IntakeReviewMeta *meta)
+{
+  const IntakeReviewFilter *f;
+  gboolean open, mine;
+
+  g_return_val_if_fail (INTAKE_IS_REVIEW_LIST_MODEL (self), FALSE);
+  g_return_val_if_fail (meta != NULL, FALSE);
+
+  f = &self->filter;
+  open = g_strcmp0 (meta->state, "closed") != 0;
+  mine = self->me != NULL && g_strcmp0 (meta->assignee, self->me) == 0;
+  if (f->state != NULL && g_strcmp0 (f->state, meta->state) != 0)
+    return FALSE;
+  if (f->location != NULL && g_strcmp0 (f->location, meta->location) != 0)
+    return FALSE;
+  if (f->reference != NULL && g_strcmp0 (f->reference, meta->reference) != 0)
+    return FALSE;
+  if ((f->from > 0 && meta->created_at < f->from) || (f->to > 0 && meta->created_at >= f->to))
+    return FALSE;
+  switch (f->view)
+    {
+    case INTAKE_REVIEW_VIEW_TODO:
+      return open && (mine || (g_strcmp0 (meta->state, "new") == 0 && (meta->assignee == NULL || *meta->assignee == '\0')));
+    case INTAKE_REVIEW_VIEW_MINE:
+      return open && mine;
+    case INTAKE_REVIEW_VIEW_ALL:
+    default:
+      return TRUE;
+    }
+}
+
+/* Where a row of @seq goes among the items (kept in the list's order). */
+static guint
+position_for (IntakeReviewListModel *self,
+              gint64                 seq)
+{
+  guint lo = 0, hi = self->items->len;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+      gint64 at = intake_review_item_get_meta (g_ptr_array_index (self->items, mid))->seq;
+
+      if (self->filter.newest_first ? at > seq : at < seq)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* Can a row of @seq be shown without skipping rows between it and what is loaded? */
+static gboolean
+within_loaded (IntakeReviewListModel *self,
+               gint64                 seq)
+{
+  gint64 last;
+
+  if (self->complete || self->items->len == 0)
+    return self->complete;
+  last = intake_review_item_get_meta (g_ptr_array_index (self->items, self->items->len - 1))->seq;
+  return self->filter.newest_first ? seq >= last : seq <= last;
+}
+
+static void
+insert_item (IntakeReviewListModel *self,
+             IntakeReviewMeta      *meta)
+{
+  IntakeReviewItem *item = intake_review_item_new (meta);
+  guint position = position_for (self, meta->seq);
+
+  self->newest_seq = MAX (self->newest_seq, meta->seq);
+  g_ptr_array_insert (self->items, position, item);
+  g_hash_table_insert (self->by_id, (gpointer)intake_review_item_get_id (item), item);
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
+}
+
+guint
+intake_review_list_model_merge (IntakeReviewListModel *self,
+                                GPtrArray             *metas)
+{
+  guint changed = 0;
+
+  g_return_val_if_fail (INTAKE_IS_REVIEW_LIST_MODEL (self), 0);
+  g_return_val_if_fail (metas != NULL, 0);
+
+  for (guint i = 0; i < metas->len; i++)
+    {
+      IntakeReviewMeta *meta = g_ptr_array_index (metas, i);
+      IntakeReviewItem *item;
+      gboolean matches;
+
+      if (meta == NULL || meta->key == NULL)
+        continue;
+      item = g_hash_table_lookup (self->by_id, meta->key);
+      matches = intake_review_list_model_matches (self, meta);
+      if (item != NULL && matches)
+        intake_review_item_update_workflow (item, meta);
+      else if (item != NULL)
+        {
+          guint position;
+
+          g_ptr_array_find (self->items, item, &position);
+          g_hash_table_remove (self->by_id, meta->key);
+          g_ptr_array_remove_index (self->items, position);
+          g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+        }
+      else if (matches && (meta->seq > self->newest_seq ? self->filter.newest_first || self->complete
+                                                        : within_loaded (self, meta->seq)))
+        insert_item (self, intake_review_meta_copy (meta));
+      else
+        continue;
+      changed++;
+    }
+  if (changed > 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  return changed;
 }

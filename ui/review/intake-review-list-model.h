@@ -37,4 +37,18 @@ const char            *intake_review_list_model_get_error    (IntakeReviewListMo
 IntakeReviewItem      *intake_review_list_model_find         (IntakeReviewListModel    *self,
                                                               const char               *submission_id);
 
+/* The newest seq among the rows held (0 when none). */
+gint64                 intake_review_list_model_get_newest_seq (IntakeReviewListModel *self);
+/* Whether @meta belongs to this list: its view (todo, mine: for the client's
+ * reviewer), state, location, reference and dates. */
+gboolean               intake_review_list_model_matches      (IntakeReviewListModel    *self,
+                                                              const IntakeReviewMeta   *meta);
+/* New or changed rows from the server (docs/review.md, "New intakes without
+ * pressing anything"): a row held takes the new workflow values, or leaves
+ * when it no longer belongs (closed, assigned to someone else); a row that
+ * now belongs is put in its place when that part of the list is loaded
+ * (new rows newest first: at the top). Returns the rows changed. */
+guint                  intake_review_list_model_merge        (IntakeReviewListModel    *self,
+                                                              GPtrArray                *metas);
+
 G_END_DECLS

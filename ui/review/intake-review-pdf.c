@@ -1,13 +1,14 @@
-/* intake-review-pdf.c: a printable one-page PDF of a submission for the intake conversation
+/* intake-review-pdf.c: a printable PDF of a submission for the intake conversation
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The page is what the caseworker takes into the conversation: the summary
- * first (an aid, never a decision: its fixed heading says so, and every line
- * names the questions it comes from), then the answers in Dutch. It is always
- * exactly one A4 page: the font shrinks in steps and what still does not fit
- * is left out with a line that says so. Pango lays out right-to-left free
- * text in its own direction, per paragraph.
+ * The document is what the caseworker takes into the conversation: the
+ * resident's name and date of birth in the title, the server's metadata, the
+ * summary (an aid, never a decision: its fixed heading says so, and every
+ * line names the questions it comes from), the notes, then every answer in
+ * Dutch. Every text is at least 10 pt; the document has as many A4 pages as
+ * it needs, nothing is left out. Pango lays out right-to-left free text in
+ * its own direction, per paragraph.
  */
 #include "config.h"
 
@@ -25,33 +26,34 @@
 G_DEFINE_QUARK (intake-review-pdf-error-quark, intake_review_pdf_error)
 
 /* A4 portrait in PostScript points. */
-#define PAGE_WIDTH   595.276
-#define PAGE_HEIGHT  841.890
-#define MARGIN        42.0
-#define FOOTER_SIZE    7.5
+#define PAGE_WIDTH    595.276
+#define PAGE_HEIGHT   841.890
+#define MARGIN         48.0
+#define CONTENT_WIDTH (PAGE_WIDTH - 2 * MARGIN)
 /* Noto Sans Arabic for Arabic and Farsi free text; fontconfig falls back for the rest. */
-#define FONT_FAMILY  "Noto Sans, Noto Sans Arabic"
+#define FONT_FAMILY   "Noto Sans, Noto Sans Arabic"
 
-static const double font_sizes[] = { 10, 9, 8, 7 };
+/* Every text on the page is at least 10 pt (the smallest, SMALL_SIZE:
+ * sources, the footer); the body is 11 pt. Nothing shrinks to fit: the
+ * document has as many pages as the submission needs. */
+#define TITLE_SIZE    16.0
+#define HEADING_SIZE  13.0
+#define SECTION_SIZE  11.5
+#define BODY_SIZE     11.0
+#define SMALL_SIZE    10.0
 
 typedef enum {
   BLOCK_TITLE,
   BLOCK_HEADING,
   BLOCK_SECTION,
   BLOCK_TEXT,
+  BLOCK_SMALL,
 } BlockKind;
-
-typedef enum {
-  PART_HEADER,     /* never left out */
-  PART_SUMMARY,
-  PART_ANSWERS,
-} BlockPart;
 
 typedef struct {
   BlockKind  kind;
-  BlockPart  part;
-  gboolean   counts;        /* a summary line or a question: counted when left out */
-  double     space_before;  /* at 10 pt; scaled with the font */
+  double     space_before;
+  gboolean   keep_with_next;   /* a heading stays with what follows */
   char      *markup;
 } Block;
 
@@ -67,12 +69,10 @@ block_clear (gpointer data)
 static void
 add_block (GArray     *blocks,
            BlockKind   kind,
-           BlockPart   part,
-           gboolean    counts,
            double      space_before,
            char       *markup /* transfer full */)
 {
-  Block block = { kind, part, counts, space_before, markup };
+  Block block = { kind, space_before, kind == BLOCK_HEADING || kind == BLOCK_SECTION, markup };
 
   g_array_append_val (blocks, block);
 }
@@ -87,16 +87,18 @@ append_escaped (GString    *out,
 }
 
 static void
-append_field (GString    *out,
-              const char *name,
-              const char *value)
+add_field (GArray     *blocks,
+           const char *name,
+           const char *value)
 {
+  g_autoptr(IntakeSecureString) line = g_string_new (NULL);
   g_autofree char *escaped_name = g_markup_escape_text (name, -1);
 
-  if (out->len > 0)
-    g_string_append (out, "   ");
-  g_string_append_printf (out, "<b>%s:</b> ", escaped_name);
-  append_escaped (out, value);
+  if (value == NULL || *value == '\0')
+    return;
+  g_string_append_printf (line, "<b>%s:</b> ", escaped_name);
+  append_escaped (line, value);
+  add_block (blocks, BLOCK_TEXT, 0, g_strdup (line->str));
 }
 
 static const char *
@@ -111,48 +113,54 @@ question_text_of (const IntakeRendering *rendering,
 
 static void
 build_header (GArray                    *blocks,
+              IntakeSubmission          *submission,
               const IntakeRendering     *rendering,
               const IntakeReviewPdfMeta *meta)
 {
-  g_autoptr(IntakeSecureString) line = g_string_new (NULL);
+  g_autoptr(IntakeSecureStr) name = intake_submission_dup_display_name (submission);
+  g_autoptr(IntakeSecureStr) birth = intake_submission_dup_birth_date (submission);
+  g_autoptr(IntakeSecureString) title = g_string_new (NULL);
   g_autofree char *language = NULL;
 
-  add_block (blocks, BLOCK_TITLE, PART_HEADER, FALSE, 0,
-             /* Translators: the PDF's title, with the submission's reference code. */
-             g_markup_printf_escaped (_("Intake conversation — %s"),
-                                      meta->reference != NULL && *meta->reference ? meta->reference : "—"));
+  /* Translators: the PDF's title, with the resident's name. */
+  g_string_append (title, _("Intake conversation"));
+  g_string_append (title, " — ");
+  /* Translators: in the PDF's title, for a resident who gave no name. */
+  append_escaped (title, *name != '\0' ? name : _("no name given"));
+  if (birth != NULL)
+    {
+      /* Translators: after the name in the PDF's title: the date of birth. */
+      g_autofree char *born = g_markup_printf_escaped (_("born %s"), birth);
 
-  g_string_truncate (line, 0);
-  append_field (line, _("Reference"), meta->reference);
-  append_field (line, _("Received"), meta->received);
-  append_field (line, _("Location"), meta->location);
-  add_block (blocks, BLOCK_TEXT, PART_HEADER, FALSE, 4, g_strdup (line->str));
+      g_string_append_printf (title, "\n<span size=\"smaller\">%s</span>", born);
+    }
+  add_block (blocks, BLOCK_TITLE, 0, g_strdup (title->str));
 
-  g_string_truncate (line, 0);
+  add_field (blocks, _("Reference"), meta->reference);
+  add_field (blocks, _("Received"), meta->received);
+  add_field (blocks, _("Waiting"), meta->waiting);
+  add_field (blocks, _("Location"), meta->location);
+  add_field (blocks, _("State"), meta->state);
+  add_field (blocks, _("Assigned to"), meta->assignee);
+  add_field (blocks, _("Unit"), meta->unit);
+  add_field (blocks, _("Conversation on"), meta->appointment);
   language = rendering->language_autonym != NULL
              ? g_strdup_printf ("%s (%s)", rendering->language_name, rendering->language_autonym)
              : g_strdup (rendering->language_name ? rendering->language_name : rendering->language);
-  append_field (line, _("Resident’s language"), language);
-  if (rendering->finished_at != NULL)
-    append_field (line, _("Filled in"), rendering->finished_at);
-  add_block (blocks, BLOCK_TEXT, PART_HEADER, FALSE, 0, g_strdup (line->str));
-
-  g_string_truncate (line, 0);
-  append_field (line, _("State"), meta->state);
-  append_field (line, _("Unit"), meta->unit);
+  add_field (blocks, _("Resident’s language"), language);
+  if (rendering->language_draft)
+    add_block (blocks, BLOCK_TEXT, 0,
+               /* Translators: Pango markup; keep the <b> tags. */
+               g_strdup (_("<b>Note:</b> the resident read a draft translation of the questions.")));
+  add_field (blocks, _("Filled in"), rendering->finished_at);
   if (rendering->questionnaire_title != NULL)
     {
       /* Translators: the questionnaire's title (its own text) and version. */
       g_autofree char *questionnaire = g_strdup_printf (_("%s, version %u"), rendering->questionnaire_title,
                                                         rendering->questionnaire_version);
 
-      append_field (line, _("Questionnaire"), questionnaire);
+      add_field (blocks, _("Questionnaire"), questionnaire);
     }
-  add_block (blocks, BLOCK_TEXT, PART_HEADER, FALSE, 0, g_strdup (line->str));
-  if (rendering->language_draft)
-    add_block (blocks, BLOCK_TEXT, PART_HEADER, FALSE, 0,
-               /* Translators: Pango markup; keep the <b> tags. */
-               g_strdup (_("<b>Note:</b> the resident read a draft translation of the questions.")));
 }
 
 static void
@@ -162,10 +170,9 @@ build_summary (GArray                *blocks,
 {
   const char *previous_title = NULL;
 
-  add_block (blocks, BLOCK_HEADING, PART_SUMMARY, FALSE, 10,
-             g_markup_escape_text (intake_summary_get_heading (summary), -1));
+  add_block (blocks, BLOCK_HEADING, 14, g_markup_escape_text (intake_summary_get_heading (summary), -1));
   if (intake_summary_get_n_lines (summary) == 0)
-    add_block (blocks, BLOCK_TEXT, PART_SUMMARY, FALSE, 2, g_markup_escape_text (_("No answers to summarise here."), -1));
+    add_block (blocks, BLOCK_TEXT, 2, g_markup_escape_text (_("No answers to summarise here."), -1));
   for (guint i = 0; i < intake_summary_get_n_lines (summary); i++)
     {
       const IntakeSummaryLine *line = intake_summary_get_line (summary, i);
@@ -173,7 +180,7 @@ build_summary (GArray                *blocks,
       g_autoptr(IntakeSecureString) text = g_string_new (NULL);
 
       if (title != NULL && g_strcmp0 (title, previous_title) != 0)
-        add_block (blocks, BLOCK_SECTION, PART_SUMMARY, FALSE, 4, g_markup_escape_text (title, -1));
+        add_block (blocks, BLOCK_SECTION, 8, g_markup_escape_text (title, -1));
       previous_title = title;
 
       g_string_append (text, "<b>");
@@ -187,23 +194,45 @@ build_summary (GArray                *blocks,
 
           g_string_append_printf (text, " <i>%s</i>", written);
         }
+      add_block (blocks, BLOCK_TEXT, 3, g_strdup (text->str));
       if (line->sources != NULL && line->sources[0] != NULL)
         {
-          g_autofree char *from = g_markup_escape_text (_("from: "), -1);
+          g_autoptr(GString) from = g_string_new (NULL);
+          g_autofree char *prefix = g_markup_escape_text (_("from: "), -1);
 
-          g_string_append_printf (text, "\n<span size=\"smaller\" foreground=\"#555555\">%s", from);
+          g_string_append (from, prefix);
           for (guint j = 0; line->sources[j] != NULL; j++)
             {
               g_autofree char *question = g_markup_printf_escaped (_("question “%s”"),
                                                                    question_text_of (rendering, line->sources[j]));
 
               if (j > 0)
-                g_string_append (text, ", ");
-              g_string_append (text, question);
+                g_string_append (from, ", ");
+              g_string_append (from, question);
             }
-          g_string_append (text, "</span>");
+          add_block (blocks, BLOCK_SMALL, 0, g_string_free (g_steal_pointer (&from), FALSE));
         }
-      add_block (blocks, BLOCK_TEXT, PART_SUMMARY, TRUE, 1, g_strdup (text->str));
+    }
+}
+
+static void
+build_notes (GArray    *blocks,
+             GPtrArray *notes)
+{
+  add_block (blocks, BLOCK_HEADING, 14, g_markup_escape_text (_("Notes"), -1));
+  if (notes == NULL || notes->len == 0)
+    add_block (blocks, BLOCK_TEXT, 2, g_markup_escape_text (_("No notes yet."), -1));
+  for (guint i = 0; notes != NULL && i < notes->len; i++)
+    {
+      const IntakeReviewNote *note = g_ptr_array_index (notes, i);
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (note->created_at);
+      g_autofree char *time = when != NULL ? g_date_time_format (when, "%d-%m-%Y %H:%M") : g_strdup ("?");
+      g_autoptr(IntakeSecureString) text = g_string_new (NULL);
+      g_autofree char *who = g_markup_printf_escaped ("<b>%s — %s</b>\n", time, note->reviewer ? note->reviewer : "?");
+
+      g_string_append (text, who);
+      append_escaped (text, (const char *)note->text->data);
+      add_block (blocks, BLOCK_TEXT, 6, g_strdup (text->str));
     }
 }
 
@@ -213,72 +242,65 @@ build_answers (GArray                *blocks,
 {
   const char *section = NULL;
 
-  add_block (blocks, BLOCK_HEADING, PART_ANSWERS, FALSE, 10, g_markup_escape_text (_("Answers"), -1));
+  add_block (blocks, BLOCK_HEADING, 14, g_markup_escape_text (_("All answers"), -1));
   for (guint i = 0; i < rendering->n_rows; i++)
     {
       const IntakeRenderedRow *row = &rendering->rows[i];
       g_autoptr(IntakeSecureString) text = g_string_new (NULL);
 
       if (row->section_title != NULL && g_strcmp0 (row->section_title, section) != 0)
-        add_block (blocks, BLOCK_SECTION, PART_ANSWERS, FALSE, 4, g_markup_escape_text (row->section_title, -1));
+        add_block (blocks, BLOCK_SECTION, 8, g_markup_escape_text (row->section_title, -1));
       section = row->section_title;
 
+      /* The question, then the answer in a paragraph of its own (so that
+       * Pango gives free text its own direction, right to left for Arabic). */
       g_string_append (text, "<b>");
       append_escaped (text, row->question_text);
-      g_string_append (text, "</b>");
+      g_string_append (text, "</b>\n");
+      if (row->state != INTAKE_ROW_ANSWERED)
+        g_string_append (text, "<span foreground=\"#444444\"><i>");
+      append_escaped (text, row->answer_text);
+      if (row->state != INTAKE_ROW_ANSWERED)
+        g_string_append (text, "</i></span>");
+      add_block (blocks, BLOCK_TEXT, 5, g_strdup (text->str));
       if (row->text_language_name != NULL)
         {
-          /* Free text in a paragraph of its own, so that Pango gives it its
-           * own direction (right to left for Arabic or Farsi). */
-          g_string_append (text, "\n");
-          append_escaped (text, row->answer_text);
           g_autofree char *written = g_markup_printf_escaped (_("Written in %s; not translated"),
                                                               row->text_language_name);
 
-          g_string_append_printf (text, "\n<span size=\"smaller\" foreground=\"#555555\"><i>%s</i></span>", written);
+          add_block (blocks, BLOCK_SMALL, 0, g_strdup_printf ("<i>%s</i>", written));
         }
-      else
-        {
-          g_string_append (text, "  ");
-          if (row->state != INTAKE_ROW_ANSWERED)
-            g_string_append (text, "<span foreground=\"#666666\"><i>");
-          append_escaped (text, row->answer_text);
-          if (row->state != INTAKE_ROW_ANSWERED)
-            g_string_append (text, "</i></span>");
-        }
-      add_block (blocks, BLOCK_TEXT, PART_ANSWERS, TRUE, 1, g_strdup (text->str));
     }
 }
 
 /* ------------------------------------------------------------------ */
-/* Layout                                                               */
-
-#define CONTENT_WIDTH (PAGE_WIDTH - 2 * MARGIN)
-#define COLUMN_GAP    14.0
-#define COLUMN_WIDTH  ((CONTENT_WIDTH - COLUMN_GAP) / 2)
+/* Layout: page after page                                              */
 
 static PangoLayout *
 new_layout (PangoContext *context,
             const char   *markup,
-            BlockKind     kind,
-            double        size,
-            double        width)
+            BlockKind     kind)
 {
   PangoLayout *layout = pango_layout_new (context);
   g_autoptr(PangoFontDescription) font = pango_font_description_from_string (FONT_FAMILY);
+  double size = BODY_SIZE;
 
   switch (kind)
     {
     case BLOCK_TITLE:
-      size += 4;
+      size = TITLE_SIZE;
       pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
       break;
     case BLOCK_HEADING:
-      size += 1.5;
+      size = HEADING_SIZE;
       pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
       break;
     case BLOCK_SECTION:
+      size = SECTION_SIZE;
       pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
+      break;
+    case BLOCK_SMALL:
+      size = SMALL_SIZE;
       break;
     case BLOCK_TEXT:
     default:
@@ -286,7 +308,7 @@ new_layout (PangoContext *context,
     }
   pango_font_description_set_size (font, (int)(size * PANGO_SCALE));
   pango_layout_set_font_description (layout, font);
-  pango_layout_set_width (layout, (int)(width * PANGO_SCALE));
+  pango_layout_set_width (layout, (int)(CONTENT_WIDTH * PANGO_SCALE));
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
   pango_layout_set_markup (layout, markup, -1);
   return layout;
@@ -301,207 +323,6 @@ layout_height (PangoLayout *layout)
   return (double)logical.height / PANGO_SCALE;
 }
 
-/* The answers (after their heading) flow in two columns. */
-static gboolean
-in_columns (const Block *block)
-{
-  return block->part == PART_ANSWERS && block->kind != BLOCK_HEADING;
-}
-
-static double
-block_width (const Block *block)
-{
-  return in_columns (block) ? COLUMN_WIDTH : CONTENT_WIDTH;
-}
-
-static double
-text_height (PangoContext *context,
-             const char   *markup,
-             BlockKind     kind,
-             double        size,
-             double        width)
-{
-  g_autoptr(PangoLayout) layout = new_layout (context, markup, kind, size, width);
-
-  return layout_height (layout);
-}
-
-/* What is left out: "… (12 questions more: see the app)". */
-static char *
-ellipsis_markup (GArray *blocks,
-                 guint   shown)
-{
-  guint lines = 0, questions = 0;
-
-  for (guint i = shown; i < blocks->len; i++)
-    {
-      const Block *block = &g_array_index (blocks, Block, i);
-
-      if (block->counts && block->part == PART_SUMMARY)
-        lines++;
-      else if (block->counts)
-        questions++;
-    }
-  g_autofree char *questions_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u question", "%u questions",
-                                                                  questions),
-                                                     questions);
-  g_autofree char *lines_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u line of the summary",
-                                                              "%u lines of the summary", lines),
-                                                 lines);
-  g_autofree char *text = NULL;
-
-  if (lines > 0)
-    /* Translators: what did not fit on the page: "… (2 lines of the summary
-     * and 12 questions more: see the app)". */
-    text = g_strdup_printf (_("… (%s and %s more: see the app)"), lines_text, questions_text);
-  else
-    /* Translators: what did not fit on the page: "… (12 questions more: see the app)". */
-    text = g_strdup_printf (_("… (%s more: see the app)"), questions_text);
-  return g_markup_printf_escaped ("<i>%s</i>", text);
-}
-
-typedef struct {
-  double x, y;     /* relative to the top left of the content area */
-} Place;
-
-typedef struct {
-  double  size;
-  guint   shown;           /* blocks placed */
-  char   *ellipsis;        /* NULL: everything is shown */
-  Place   ellipsis_place;
-  double  ellipsis_width;
-} Plan;
-
-/* Places the blocks at @size in @available height. Returns FALSE when not
- * everything fits and @truncate is FALSE; with @truncate, leaves out what
- * does not fit and says so in an ellipsis line. */
-static gboolean
-place_blocks (PangoContext *context,
-              GArray       *blocks,
-              double        size,
-              double        available,
-              gboolean      truncate,
-              Place        *places,
-              Plan         *plan)
-{
-  double scale = size / 10, y = 0, column_top = 0, column_y = 0;
-  guint i, first_column = blocks->len;
-  int column = 0;
-
-  plan->size = size;
-  g_clear_pointer (&plan->ellipsis, g_free);
-
-  /* Full width: the header, the summary, the heading of the answers. */
-  for (i = 0; i < blocks->len && !in_columns (&g_array_index (blocks, Block, i)); i++)
-    {
-      const Block *block = &g_array_index (blocks, Block, i);
-      double space = block->space_before * scale;
-      double height = text_height (context, block->markup, block->kind, size, CONTENT_WIDTH);
-
-      if (y + space + height > available)
-        break;
-      places[i].x = 0;
-      places[i].y = y + space;
-      y += space + height;
-    }
-  if (i < blocks->len && !in_columns (&g_array_index (blocks, Block, i)))
-    {
-      /* Even the summary does not fit: leave out its end, no columns. */
-      if (!truncate)
-        return FALSE;
-      for (;;)
-        {
-          g_autofree char *ellipsis = NULL;
-          double height;
-
-          while (i > 0 && g_array_index (blocks, Block, i - 1).part != PART_HEADER &&
-                 g_array_index (blocks, Block, i - 1).kind != BLOCK_TEXT)
-            i--;
-          ellipsis = ellipsis_markup (blocks, i);
-          y = i > 0 ? places[i - 1].y + text_height (context, g_array_index (blocks, Block, i - 1).markup,
-                                                      g_array_index (blocks, Block, i - 1).kind, size, CONTENT_WIDTH)
-                    : 0;
-          height = text_height (context, ellipsis, BLOCK_TEXT, size, CONTENT_WIDTH);
-          if (y + 2 + height <= available || i == 0 || g_array_index (blocks, Block, i - 1).part == PART_HEADER)
-            {
-              plan->shown = i;
-              plan->ellipsis = g_steal_pointer (&ellipsis);
-              plan->ellipsis_place = (Place) { 0, y + 2 };
-              plan->ellipsis_width = CONTENT_WIDTH;
-              return TRUE;
-            }
-          i--;
-        }
-    }
-
-  /* The answers, left column first. */
-  first_column = i;
-  column_top = column_y = y + 2 * scale;
-  for (; i < blocks->len; i++)
-    {
-      const Block *block = &g_array_index (blocks, Block, i);
-      double space = column_y > column_top ? block->space_before * scale : 0;
-      double height = text_height (context, block->markup, block->kind, size, COLUMN_WIDTH);
-      double need = space + height;
-
-      /* A section title stays with its first question. */
-      if (block->kind == BLOCK_SECTION && i + 1 < blocks->len)
-        {
-          const Block *next = &g_array_index (blocks, Block, i + 1);
-
-          need += next->space_before * scale + text_height (context, next->markup, next->kind, size, COLUMN_WIDTH);
-        }
-      if (column_y + need > available && column == 0)
-        {
-          column = 1;
-          column_y = column_top;
-          space = 0;
-          need -= block->space_before * scale;
-        }
-      if (column_y + need > available)
-        break;
-      places[i].x = column * (COLUMN_WIDTH + COLUMN_GAP);
-      places[i].y = column_y + space;
-      column_y += space + height;
-    }
-  if (i == blocks->len)
-    {
-      plan->shown = i;
-      return TRUE;
-    }
-  if (!truncate)
-    return FALSE;
-
-  /* Room for the ellipsis at the end of the right column. */
-  for (;;)
-    {
-      g_autofree char *ellipsis = NULL;
-      double height, bottom = column_top;
-      double x = COLUMN_WIDTH + COLUMN_GAP;
-
-      while (i > first_column && g_array_index (blocks, Block, i - 1).kind != BLOCK_TEXT)
-        i--;
-      if (i > first_column)
-        {
-          const Block *last = &g_array_index (blocks, Block, i - 1);
-
-          bottom = places[i - 1].y + text_height (context, last->markup, last->kind, size, COLUMN_WIDTH);
-          x = places[i - 1].x;
-        }
-      ellipsis = ellipsis_markup (blocks, i);
-      height = text_height (context, ellipsis, BLOCK_TEXT, size, COLUMN_WIDTH);
-      if (bottom + 2 + height <= available || i == first_column)
-        {
-          plan->shown = i;
-          plan->ellipsis = g_steal_pointer (&ellipsis);
-          plan->ellipsis_place = (Place) { x, bottom + 2 };
-          plan->ellipsis_width = COLUMN_WIDTH;
-          return TRUE;
-        }
-      i--;
-    }
-}
-
 static const char *
 confidential_text (void)
 {
@@ -509,26 +330,37 @@ confidential_text (void)
   return _("Confidential — only for the intake conversation");
 }
 
+static double
+footer_height (PangoContext *context)
+{
+  g_autofree char *confidential = g_markup_escape_text (confidential_text (), -1);
+  g_autoptr(PangoLayout) layout = new_layout (context, confidential, BLOCK_SMALL);
+
+  return layout_height (layout) + 14;
+}
+
 static void
 draw_footer (cairo_t      *cr,
-             PangoContext *context)
+             PangoContext *context,
+             guint         page,
+             guint         n_pages,
+             const char   *printed_at)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *date = g_date_time_format (now, "%d-%m-%Y %H:%M");
-  /* Translators: the footer of the PDF: when it was printed, "dd-mm-yyyy hh:mm". */
-  g_autofree char *printed = g_markup_printf_escaped (_("Printed on %s"), date);
+  /* Translators: the footer of the PDF: page n of N, and when it was printed. */
+  g_autofree char *right_text = g_strdup_printf (_("Page %u of %u · printed on %s"), page, n_pages, printed_at);
+  g_autofree char *right_markup = g_markup_escape_text (right_text, -1);
   g_autofree char *confidential = g_markup_printf_escaped ("<b>%s</b>", confidential_text ());
-  g_autoptr(PangoLayout) left = new_layout (context, confidential, BLOCK_TEXT, FOOTER_SIZE, CONTENT_WIDTH);
-  g_autoptr(PangoLayout) right = new_layout (context, printed, BLOCK_TEXT, FOOTER_SIZE, CONTENT_WIDTH);
+  g_autoptr(PangoLayout) left = new_layout (context, confidential, BLOCK_SMALL);
+  g_autoptr(PangoLayout) right = new_layout (context, right_markup, BLOCK_SMALL);
   double y = PAGE_HEIGHT - MARGIN - layout_height (left);
 
   cairo_save (cr);
-  cairo_set_source_rgb (cr, 0.4, 0.4, 0.4);
+  cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
   cairo_set_line_width (cr, 0.5);
-  cairo_move_to (cr, MARGIN, y - 4);
-  cairo_line_to (cr, PAGE_WIDTH - MARGIN, y - 4);
+  cairo_move_to (cr, MARGIN, y - 5);
+  cairo_line_to (cr, PAGE_WIDTH - MARGIN, y - 5);
   cairo_stroke (cr);
-  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
+  cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
   cairo_move_to (cr, MARGIN, y);
   pango_cairo_show_layout (cr, left);
   pango_layout_set_alignment (right, PANGO_ALIGN_RIGHT);
@@ -537,63 +369,135 @@ draw_footer (cairo_t      *cr,
   cairo_restore (cr);
 }
 
-static double
-footer_height (PangoContext *context)
-{
-  g_autofree char *confidential = g_markup_escape_text (confidential_text (), -1);
-  g_autoptr(PangoLayout) layout = new_layout (context, confidential, BLOCK_TEXT, FOOTER_SIZE, CONTENT_WIDTH);
+typedef struct {
+  cairo_t      *cr;          /* NULL: only count the pages */
+  PangoContext *context;
+  double        bottom;      /* the lowest y text may reach */
+  double        y;
+  guint         page;
+  guint         n_pages;     /* known in the drawing pass */
+  const char   *printed_at;
+} Flow;
 
-  return layout_height (layout) + 12;
+static void
+next_page (Flow *flow)
+{
+  if (flow->cr != NULL)
+    {
+      draw_footer (flow->cr, flow->context, flow->page, flow->n_pages, flow->printed_at);
+      cairo_show_page (flow->cr);
+    }
+  flow->page++;
+  flow->y = MARGIN;
 }
 
 static void
-draw_page (cairo_t *cr,
-           GArray  *blocks)
+draw_layout_at (Flow        *flow,
+                PangoLayout *layout,
+                BlockKind    kind,
+                double       y)
 {
-  g_autoptr(GObject) context_object = G_OBJECT (pango_cairo_create_context (cr));
-  PangoContext *context = PANGO_CONTEXT (context_object);
-  g_autofree Place *places = g_new0 (Place, blocks->len);
-  Plan plan = { 0, };
-  double available;
+  if (flow->cr == NULL)
+    return;
+  if (kind == BLOCK_HEADING)
+    {
+      cairo_set_source_rgb (flow->cr, 0.92, 0.92, 0.92);
+      cairo_rectangle (flow->cr, MARGIN - 4, y - 2, CONTENT_WIDTH + 8, layout_height (layout) + 4);
+      cairo_fill (flow->cr);
+    }
+  cairo_set_source_rgb (flow->cr, kind == BLOCK_SMALL ? 0.25 : 0, kind == BLOCK_SMALL ? 0.25 : 0,
+                        kind == BLOCK_SMALL ? 0.25 : 0);
+  cairo_move_to (flow->cr, MARGIN, y);
+  pango_cairo_show_layout (flow->cr, layout);
+}
 
-  /* One point of the font is one unit of the page. */
-  pango_cairo_context_set_resolution (context, 72);
-  available = PAGE_HEIGHT - 2 * MARGIN - footer_height (context);
-  for (guint s = 0; s < G_N_ELEMENTS (font_sizes); s++)
-    if (place_blocks (context, blocks, font_sizes[s], available, s + 1 == G_N_ELEMENTS (font_sizes), places, &plan))
-      break;
+/* A block taller than what is left of a page goes on line by line, page
+ * after page (a long free text); nothing is ever cut off. */
+static void
+flow_lines (Flow        *flow,
+            PangoLayout *layout,
+            BlockKind    kind)
+{
+  PangoLayoutIter *iter = pango_layout_get_iter (layout);
 
-  cairo_save (cr);
-  /* Nothing ever runs into the footer or onto a second page. */
-  cairo_rectangle (cr, 0, 0, PAGE_WIDTH, MARGIN + available);
-  cairo_clip (cr);
-  cairo_translate (cr, MARGIN, MARGIN);
-  for (guint i = 0; i < plan.shown; i++)
+  do
+    {
+      PangoLayoutLine *line = pango_layout_iter_get_line_readonly (iter);
+      PangoRectangle logical;
+      double height, baseline;
+
+      pango_layout_iter_get_line_extents (iter, NULL, &logical);
+      height = (double)logical.height / PANGO_SCALE;
+      baseline = (double)(pango_layout_iter_get_baseline (iter) - logical.y) / PANGO_SCALE;
+      if (flow->y + height > flow->bottom)
+        next_page (flow);
+      if (flow->cr != NULL)
+        {
+          cairo_set_source_rgb (flow->cr, 0, 0, 0);
+          cairo_move_to (flow->cr, MARGIN + (double)logical.x / PANGO_SCALE, flow->y + baseline);
+          pango_cairo_show_layout_line (flow->cr, line);
+        }
+      flow->y += height;
+    }
+  while (pango_layout_iter_next_line (iter));
+  pango_layout_iter_free (iter);
+}
+
+static void
+flow_blocks (Flow   *flow,
+             GArray *blocks)
+{
+  for (guint i = 0; i < blocks->len; i++)
     {
       const Block *block = &g_array_index (blocks, Block, i);
-      g_autoptr(PangoLayout) layout = new_layout (context, block->markup, block->kind, plan.size, block_width (block));
+      g_autoptr(PangoLayout) layout = new_layout (flow->context, block->markup, block->kind);
+      double height = layout_height (layout);
+      double need = height;
+      double space = flow->y > MARGIN ? block->space_before : 0;
 
-      if (block->kind == BLOCK_HEADING)
+      /* A heading is not left alone at the bottom of a page. */
+      if (block->keep_with_next && i + 1 < blocks->len)
         {
-          cairo_set_source_rgb (cr, 0.93, 0.93, 0.93);
-          cairo_rectangle (cr, places[i].x - 3, places[i].y - 1, CONTENT_WIDTH + 6, layout_height (layout) + 2);
-          cairo_fill (cr);
-        }
-      cairo_set_source_rgb (cr, 0, 0, 0);
-      cairo_move_to (cr, places[i].x, places[i].y);
-      pango_cairo_show_layout (cr, layout);
-    }
-  if (plan.ellipsis != NULL)
-    {
-      g_autoptr(PangoLayout) layout = new_layout (context, plan.ellipsis, BLOCK_TEXT, plan.size, plan.ellipsis_width);
+          const Block *next = &g_array_index (blocks, Block, i + 1);
+          g_autoptr(PangoLayout) next_layout = new_layout (flow->context, next->markup, next->kind);
 
-      cairo_set_source_rgb (cr, 0, 0, 0);
-      cairo_move_to (cr, plan.ellipsis_place.x, plan.ellipsis_place.y);
-      pango_cairo_show_layout (cr, layout);
+          need += next->space_before + MIN (layout_height (next_layout), 3 * BODY_SIZE * 1.4);
+        }
+      if (flow->y + space + need > flow->bottom && flow->y > MARGIN)
+        {
+          next_page (flow);
+          space = 0;
+        }
+      flow->y += space;
+      if (flow->y + height <= flow->bottom)
+        {
+          draw_layout_at (flow, layout, block->kind, flow->y);
+          flow->y += height;
+        }
+      else
+        flow_lines (flow, layout, block->kind);
     }
-  cairo_restore (cr);
-  g_free (plan.ellipsis);
-  draw_footer (cr, context);
+}
+
+/* Lays the blocks out on as many pages as they need; with @cr NULL only
+ * counts them. */
+static guint
+run_flow (cairo_t      *cr,
+          PangoContext *context,
+          GArray       *blocks,
+          guint         n_pages,
+          const char   *printed_at)
+{
+  Flow flow = { cr, context, 0, MARGIN, 1, n_pages, printed_at };
+
+  flow.bottom = PAGE_HEIGHT - MARGIN - footer_height (context);
+  flow_blocks (&flow, blocks);
+  if (cr != NULL)
+    {
+      draw_footer (cr, context, flow.page, n_pages, printed_at);
+      cairo_show_page (cr);
+    }
+  return flow.page;
 }
 
 /* ------------------------------------------------------------------ */
@@ -618,6 +522,14 @@ write_cb (void                *user_data,
   return CAIRO_STATUS_SUCCESS;
 }
 
+static cairo_status_t
+discard_cb (void                *user_data,
+            const unsigned char *data,
+            unsigned int         length)
+{
+  return CAIRO_STATUS_SUCCESS;
+}
+
 gboolean
 intake_review_pdf_write (IntakeSubmission          *submission,
                          IntakeQuestionnaire       *questionnaire,
@@ -630,11 +542,14 @@ intake_review_pdf_write (IntakeSubmission          *submission,
   g_autoptr(GArray) blocks = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *printed_at = g_date_time_format (now, "%d-%m-%Y %H:%M");
   WriteClosure closure = { NULL, NULL };
   cairo_surface_t *surface;
   cairo_t *cr;
   cairo_status_t status;
   IntakeReviewPdfMeta no_meta = { NULL, };
+  guint n_pages;
 
   g_return_val_if_fail (INTAKE_IS_SUBMISSION (submission), FALSE);
   g_return_val_if_fail (INTAKE_IS_QUESTIONNAIRE (questionnaire), FALSE);
@@ -652,9 +567,23 @@ intake_review_pdf_write (IntakeSubmission          *submission,
 
   blocks = g_array_new (FALSE, TRUE, sizeof (Block));
   g_array_set_clear_func (blocks, block_clear);
-  build_header (blocks, rendering, meta);
+  build_header (blocks, submission, rendering, meta);
   build_summary (blocks, summary, rendering);
+  build_notes (blocks, meta->notes);
   build_answers (blocks, rendering);
+
+  /* First the pages are counted ("page 2 of 5"), then drawn. */
+  surface = cairo_pdf_surface_create_for_stream (discard_cb, NULL, PAGE_WIDTH, PAGE_HEIGHT);
+  cr = cairo_create (surface);
+  {
+    g_autoptr(GObject) context_object = G_OBJECT (pango_cairo_create_context (cr));
+
+    /* One point of the font is one unit of the page. */
+    pango_cairo_context_set_resolution (PANGO_CONTEXT (context_object), 72);
+    n_pages = run_flow (NULL, PANGO_CONTEXT (context_object), blocks, 0, printed_at);
+  }
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
 
   file = g_file_new_for_path (path);
   out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION, NULL, error);
@@ -663,11 +592,16 @@ intake_review_pdf_write (IntakeSubmission          *submission,
   closure.out = G_OUTPUT_STREAM (out);
 
   surface = cairo_pdf_surface_create_for_stream (write_cb, &closure, PAGE_WIDTH, PAGE_HEIGHT);
+  /* The file's metadata names no one: file managers show it. */
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, _("Intake conversation"));
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "intake-review");
   cr = cairo_create (surface);
-  draw_page (cr, blocks);
-  cairo_show_page (cr);
+  {
+    g_autoptr(GObject) context_object = G_OBJECT (pango_cairo_create_context (cr));
+
+    pango_cairo_context_set_resolution (PANGO_CONTEXT (context_object), 72);
+    run_flow (cr, PANGO_CONTEXT (context_object), blocks, n_pages, printed_at);
+  }
   status = cairo_status (cr);
   cairo_destroy (cr);
   cairo_surface_finish (surface);
@@ -752,13 +686,15 @@ intake_review_recovery_sheet_write (const char  *name,
         "after it was reinstalled: choose “Enter recovery code” on the unlock screen. The code alone opens "
         "nothing. If the sheet is lost or seen by someone else, ask an administrator for an activation code: "
         "that makes you a new key and a new sheet."), -1);
-    g_autoptr(PangoLayout) head = new_layout (context, markup, BLOCK_TEXT, 11, CONTENT_WIDTH);
+    g_autoptr(PangoLayout) head = NULL;
     g_autoptr(PangoLayout) code = NULL;
-    g_autoptr(PangoLayout) text = new_layout (context, instructions, BLOCK_TEXT, 10, CONTENT_WIDTH);
+    g_autoptr(PangoLayout) text = NULL;
     double y = MARGIN;
 
     pango_cairo_context_set_resolution (context, 72);
-    code = new_layout (context, code_markup->str, BLOCK_TEXT, 14, CONTENT_WIDTH);
+    head = new_layout (context, markup, BLOCK_TEXT);
+    text = new_layout (context, instructions, BLOCK_TEXT);
+    code = new_layout (context, code_markup->str, BLOCK_HEADING);
     cairo_set_source_rgb (cr, 0, 0, 0);
     cairo_move_to (cr, MARGIN, y);
     pango_cairo_show_layout (cr, head);

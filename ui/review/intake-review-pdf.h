@@ -1,4 +1,4 @@
-/* intake-review-pdf.h: a printable one-page PDF of a submission for the intake conversation
+/* intake-review-pdf.h: a printable PDF of a submission for the intake conversation
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "intake-review-client.h"
 #include "intake-submission.h"
 
 G_BEGIN_DECLS
@@ -26,22 +27,27 @@ typedef enum {
 
 GQuark intake_review_pdf_error_quark (void);
 
-/* What the server knows, as shown in the page header. Every member may be NULL. */
+/* What the server knows, as shown in the document's header, and the notes.
+ * Every member may be NULL. */
 typedef struct {
   const char *reference;
-  const char *received;   /* "dd-mm-jjjj uu:mm" (intake_review_format_time()) */
+  const char *received;    /* "dd-mm-jjjj uu:mm" (intake_review_format_time()) */
   const char *location;
-  const char *state;      /* the Dutch label, e.g. "Gesprek gepland" */
+  const char *state;       /* the Dutch label, e.g. "Gesprek gepland" */
   const char *unit;
+  const char *waiting;     /* "12 dagen" */
+  const char *assignee;
+  const char *appointment; /* "dd-mm-jjjj uu:mm" */
+  GPtrArray  *notes;       /* IntakeReviewNote, oldest first */
 } IntakeReviewPdfMeta;
 
-/* Writes one A4 page for the intake conversation to @path: a header from
- * @meta and the submission, the caseworker summary with its fixed heading and
- * sources, then the answers in Dutch. The font shrinks from 10 to 7 pt to fit;
- * what still does not fit is left out with a line saying how many questions
- * the app shows besides, so the result is always exactly one page. The file is
- * created with mode 0600: it is plaintext of a resident's answers, on disk
- * only because staff asked for it. */
+/* Writes the document for the intake conversation to @path, A4, as many
+ * pages as needed, every text at least 10 pt: the resident's name and date
+ * of birth in the title, the header from @meta, the caseworker summary with
+ * its fixed heading and sources, the notes, then every answer in Dutch, each
+ * page with "Confidential" and its number. The file is created with mode
+ * 0600: it is plaintext of a resident's answers, on disk only because staff
+ * asked for it. */
 gboolean intake_review_pdf_write (IntakeSubmission          *submission,
                                   IntakeQuestionnaire       *questionnaire,
                                   const IntakeReviewPdfMeta *meta,

@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <adwaita.h>
+
 #include "intake-keys.h"
 #include "intake-review-help-list.h"
 #include "intake-review-list-model.h"
@@ -51,27 +53,38 @@ struct _IntakeReviewWindow
   GtkLabel               *passphrase_status;
   GtkSpinner             *passphrase_spinner;
   GtkButton              *passphrase_button;
-  /* list page */
+  /* queue page: views | list | detail */
+  AdwLeaflet             *leaflet;
+  GtkListBox             *views_list;
   AdwWindowTitle         *list_title;
-  GtkWidget              *dashboard_button;
-  GtkWidget              *export_button;
+  GtkToggleButton        *order_button;
+  GtkSearchBar           *search_bar;
   GtkWidget              *search_box;
   GtkSearchEntry         *reference_entry;
   GtkSearchEntry         *name_search;
-  GtkDropDown            *state_filter;
   GtkEntry               *location_entry;
   GtkEntry               *from_entry;
   GtkEntry               *to_entry;
-  GtkColumnView          *column_view;
+  GtkStack               *list_stack;
+  GtkListView            *list_view;
+  AdwStatusPage          *empty_page;
+  AdwStatusPage          *error_page;
+  AdwStatusPage          *no_role_page;
   GtkLabel               *list_status;
   IntakeReviewHelpList   *help_list;
-  /* detail page */
+  /* detail */
   AdwWindowTitle         *detail_title;
+  AdwToastOverlay        *toast_overlay;
+  GtkStack               *detail_stack;
+  AdwStatusPage          *detail_error_page;
   GtkWidget              *workflow_box;
-  GtkDropDown            *state_selector;
-  GtkEntry               *unit_entry;
+  AdwComboRow            *state_row;
+  AdwComboRow            *assignee_row;
+  AdwComboRow            *unit_row;
+  AdwEntryRow            *appointment_row;
   GtkLabel               *workflow_status;
   GtkScrolledWindow      *detail_scroll;
+  GtkBox                 *header_box;
   GtkBox                 *detail_box;
 
   char                   *server_url;        /* configured; NULL: asked for */
@@ -84,7 +97,28 @@ struct _IntakeReviewWindow
   IntakeWorkstationKey   *new_workstation;
   IntakeQuestionnaireSet *questionnaires;
   IntakeReviewListModel  *model;
-  GtkMultiSelection      *selection;
+  GtkSingleSelection     *selection;
+  /* The view the list shows (docs/review.md, "The queue"). */
+  IntakeReviewView        view;
+  char                   *view_state;        /* a state's own view, else NULL */
+  gboolean                newest_first;
+  GtkWidget              *view_rows[9];      /* the sidebar's rows, in views[] order */
+  GtkLabel               *view_counts[9];
+  /* Polling (docs/review.md, "New intakes without pressing anything"). */
+  guint                   refresh_seconds;
+  guint                   refresh_timer;
+  gboolean                refreshing;
+  guint                   refresh_generation; /* +1 on every new list */
+  IntakeReviewCounts     *counts;            /* the last answer */
+  gint64                  known_seq;         /* the newest submission seen */
+  gint64                  known_changes;     /* the highest change_seq seen */
+  char                  **units;             /* the office's units */
+  GPtrArray              *assignees;         /* IntakeReviewAssignee */
+  /* Idle lock (docs/review.md, "Safe at the desk"). */
+  guint                   idle_lock_seconds; /* 0: never */
+  gint64                  last_activity;     /* monotonic, microseconds */
+  guint                   idle_timer;
+  GSettings              *settings;         /* NULL when the schema is not installed */
   /* Decrypted submissions (id -> IntakeSubmission, which wipes itself when
    * finalized). Emptied on lock and when the window closes. */
   GHashTable             *cache;
@@ -109,10 +143,45 @@ struct _IntakeReviewWindow
   gboolean                saving;
   GtkTextView            *note_view;         /* the new note */
   GtkLabel               *note_status;
+  GtkListBox             *notes_box;         /* the notes shown, oldest first */
+  GPtrArray              *detail_notes;      /* IntakeReviewNote of the open submission */
+  GSimpleActionGroup     *detail_actions;    /* "detail": pdf, pdf-to */
   gboolean                adding_note;
+  gboolean                updating_workflow_widgets;
+  GPtrArray              *unit_choices;      /* char *: the unit_row's values, "" none */
+  GPtrArray              *assignee_choices;  /* char *: the assignee_row's values, "" nobody */
+  /* The team lead's answer-based counts (languages, sectors), computed once
+   * per unlock: submission key -> IntakeDashboardFacts. Wiped on lock. */
+  GHashTable             *dashboard_facts;
 };
 
+/* intake-review-window-queue.c */
+void  intake_review_window_queue_init    (IntakeReviewWindow *self);
+void  intake_review_window_queue_class_init (GtkWidgetClass  *widget_class);
+/* A new list for the chosen view, order and filter. */
+void  intake_review_window_search        (IntakeReviewWindow *self);
+void  intake_review_window_queue_unlocked (IntakeReviewWindow *self);
+void  intake_review_window_queue_lock    (IntakeReviewWindow *self);
+/* The decrypted submission of @key was opened: the row takes its name. */
+void  intake_review_window_queue_opened  (IntakeReviewWindow *self,
+                                          const char         *key,
+                                          IntakeSubmission   *submission,
+                                          const IntakeReviewMeta *meta);
+void  intake_review_window_update_list_status (IntakeReviewWindow *self);
+/* Asks the server's counts now (after a workflow change or a note). */
+void  intake_review_window_refresh_counts (IntakeReviewWindow *self);
+void  intake_review_window_report_event  (IntakeReviewWindow *self,
+                                          const char         *action,
+                                          const char         *object);
+void  intake_review_window_toast         (IntakeReviewWindow *self,
+                                          const char         *text);
+
 /* intake-review-window-detail.c */
+void  intake_review_window_detail_init   (IntakeReviewWindow *self);
+/* The combo rows' choices after the units or colleagues arrived. */
+void  intake_review_window_refresh_workflow_choices (IntakeReviewWindow *self);
+void  intake_review_window_assign_me     (IntakeReviewWindow *self);
+void  intake_review_window_focus_note    (IntakeReviewWindow *self);
 void  intake_review_window_clear_detail  (IntakeReviewWindow *self);
 /* Takes @meta; @notes: IntakeReviewNote, may be NULL. */
 void  intake_review_window_show_detail   (IntakeReviewWindow *self,

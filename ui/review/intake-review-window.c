@@ -25,18 +25,6 @@
 
 G_DEFINE_FINAL_TYPE (IntakeReviewWindow, intake_review_window, ADW_TYPE_APPLICATION_WINDOW)
 
-/* Envelopes fetched at the same time for the list's language column. */
-#define MAX_DECRYPTS 4
-
-typedef enum {
-  COLUMN_RECEIVED,
-  COLUMN_LOCATION,
-  COLUMN_LANGUAGE,
-  COLUMN_STATE,
-  COLUMN_UNIT,
-  COLUMN_REFERENCE,
-} Column;
-
 char *
 intake_review_format_time (gint64 unix_seconds)
 {
@@ -46,44 +34,75 @@ intake_review_format_time (gint64 unix_seconds)
   return local != NULL ? g_date_time_format (local, "%d-%m-%Y %H:%M") : g_strdup ("?");
 }
 
-/* The language column: the name in the staff's language, else the code. */
-static const char *
-language_label (const char *code)
-{
-  const char *name = intake_staff_language_name (code);
+enum {
+  PROP_0,
+  PROP_NEWEST_FIRST,
+  PROP_REFRESH_SECONDS,
+  PROP_IDLE_LOCK_SECONDS,
+  N_PROPS
+};
 
-  return name != NULL ? name : code;
-}
+static GParamSpec *properties[N_PROPS];
 
 /* ------------------------------------------------------------------ */
-/* Lock: forget everything decrypted                                    */
+/* Lock: forget everything decrypted, clear every field                 */
+
+static void
+clear_editable (gpointer editable)
+{
+  if (editable != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (editable), "");
+}
+
+/* Every field a reviewer types in, on every page: after a lock the next
+ * person finds nothing of the last one but (when this computer has a
+ * reviewer-name setting) the name to unlock with. */
+static void
+clear_fields (IntakeReviewWindow *self)
+{
+  gpointer entries[] = {
+    self->passphrase_entry, self->activate_name_entry, self->activate_code_entry,
+    self->activate_passphrase_entry, self->activate_repeat_entry, self->restore_name_entry, self->restore_code_entry,
+    self->current_passphrase_entry, self->new_passphrase_entry, self->repeat_passphrase_entry,
+    self->reference_entry, self->name_search, self->location_entry, self->from_entry, self->to_entry,
+    self->appointment_row,
+  };
+  GtkLabel *messages[] = {
+    self->unlock_error, self->unlock_notice, self->activate_error, self->recovery_warning, self->recovery_status,
+    self->restore_error, self->passphrase_status,
+  };
+  g_autofree char *remembered = self->settings != NULL ? g_settings_get_string (self->settings, "reviewer-name") : NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    clear_editable (entries[i]);
+  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), remembered != NULL ? remembered : "");
+  for (guint i = 0; i < G_N_ELEMENTS (messages); i++)
+    if (messages[i] != NULL)
+      {
+        gtk_label_set_text (messages[i], "");
+        gtk_widget_set_visible (GTK_WIDGET (messages[i]), FALSE);
+      }
+  if (self->recovery_code_label != NULL)
+    gtk_label_set_text (self->recovery_code_label, "");
+}
 
 static void
 lock (IntakeReviewWindow *self)
 {
-  IntakeReviewItem *item;
+  GtkWidget *dashboard;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  while ((item = g_queue_pop_head (&self->decrypt_queue)) != NULL)
-    g_object_unref (item);
-  self->decrypts_running = 0;
   intake_review_window_clear_detail (self);
-  g_hash_table_remove_all (self->cache);
-  g_clear_pointer (&self->name_query, g_free);
-  g_clear_object (&self->name_results);
-  self->name_search_done = FALSE;
-  if (self->selection != NULL)
-    gtk_multi_selection_set_model (self->selection, NULL);
-  /* A page may still be on its way (it holds the model): the window must
-   * hear nothing of it any more. */
-  if (self->model != NULL)
-    g_signal_handlers_disconnect_by_data (self->model, self);
-  g_clear_object (&self->model);
+  intake_review_window_queue_lock (self);
   g_clear_object (&self->questionnaires);
   g_clear_pointer (&self->new_workstation, intake_workstation_key_free);
-  if (self->recovery_code_label != NULL)
-    gtk_label_set_text (self->recovery_code_label, "");
+  /* The overview's counts and what they were computed from. */
+  g_hash_table_remove_all (self->dashboard_facts);
+  if ((dashboard = gtk_stack_get_child_by_name (self->stack, "dashboard")) != NULL)
+    gtk_stack_remove (self->stack, dashboard);
+  g_clear_handle_id (&self->idle_timer, g_source_remove);
+  clear_fields (self);
   /* dispose may run again after the template is gone */
   if (self->help_list != NULL)
     intake_review_help_list_set_client (self->help_list, NULL);
@@ -92,465 +111,73 @@ lock (IntakeReviewWindow *self)
 }
 
 /* ------------------------------------------------------------------ */
-/* Lazy decryption for the language column                             */
-
-static void pump_decrypts (IntakeReviewWindow *self);
-static void advance_name_search (IntakeReviewWindow *self);
-static void schedule_visible_update (IntakeReviewWindow *self);
-
-typedef struct {
-  IntakeReviewWindow *self;   /* weak: the cancellable stops us first */
-  IntakeReviewItem   *item;
-} DecryptData;
+/* Idle lock (docs/review.md, "Safe at the desk")                       */
 
 static void
-report_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+activity_cb (IntakeReviewWindow *self)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!intake_review_client_report_event_finish (INTAKE_REVIEW_CLIENT (source), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("The server did not record an access: %s", error->message);
+  self->last_activity = g_get_monotonic_time ();
 }
 
-static void
-report_event (IntakeReviewWindow *self,
-              const char         *action,
-              const char         *object)
-{
-  intake_review_client_report_event_async (self->client, action, object, self->cancellable, report_cb, NULL);
-}
-
-static void
-decrypt_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  DecryptData *data = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(IntakeReviewMeta) meta = NULL;
-  g_autoptr(IntakeSubmission) submission = NULL;
-
-  submission = intake_review_client_fetch_finish (INTAKE_REVIEW_CLIENT (source), result, &meta, NULL, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    goto out;
-  data->self->decrypts_running--;
-  if (submission == NULL)
-    {
-      /* Translators: in the language column, for a submission that could not be opened. */
-      intake_review_item_set_language (data->item, _("unreadable"));
-      g_warning ("Submission %s could not be opened: %s", intake_review_item_get_id (data->item), error->message);
-    }
-  else
-    {
-      const char *code = intake_submission_get_language (submission);
-
-      report_event (data->self, "decrypt", intake_review_item_get_id (data->item));
-      intake_review_item_set_language (data->item, language_label (code));
-      g_hash_table_replace (data->self->cache, g_strdup (intake_review_item_get_id (data->item)),
-                            g_steal_pointer (&submission));
-    }
-  pump_decrypts (data->self);
-  advance_name_search (data->self);
-
-out:
-  g_object_unref (data->item);
-  g_free (data);
-}
-
-static void
-pump_decrypts (IntakeReviewWindow *self)
-{
-  while (self->decrypts_running < MAX_DECRYPTS && !g_queue_is_empty (&self->decrypt_queue))
-    {
-      DecryptData *data = g_new0 (DecryptData, 1);
-
-      data->self = self;
-      data->item = g_queue_pop_head (&self->decrypt_queue);
-      self->decrypts_running++;
-      intake_review_client_fetch_async (self->client, intake_review_item_get_id (data->item),
-                                        self->cancellable, decrypt_cb, data);
-    }
-}
-
-static void
-request_language (IntakeReviewWindow *self,
-                  IntakeReviewItem   *item)
-{
-  IntakeSubmission *cached;
-
-  if (intake_review_item_get_requested (item) || self->client == NULL ||
-      !intake_review_client_is_unlocked (self->client))
-    return;
-  intake_review_item_set_requested (item, TRUE);
-  if ((cached = g_hash_table_lookup (self->cache, intake_review_item_get_id (item))) != NULL)
-    {
-      intake_review_item_set_language (item, language_label (intake_submission_get_language (cached)));
-      return;
-    }
-  g_queue_push_tail (&self->decrypt_queue, g_object_ref (item));
-  pump_decrypts (self);
-}
-
-/* ------------------------------------------------------------------ */
-/* The column view                                                      */
-
-static char *
-cell_text (IntakeReviewItem *item,
-           Column            column)
-{
-  const IntakeReviewMeta *meta = intake_review_item_get_meta (item);
-
-  switch (column)
-    {
-    case COLUMN_RECEIVED:
-      return intake_review_format_time (meta->received_at);
-    case COLUMN_LOCATION:
-      return g_strdup (meta->location ? meta->location : "");
-    case COLUMN_LANGUAGE:
-      return g_strdup (intake_review_item_get_language (item) ? intake_review_item_get_language (item) : "…");
-    case COLUMN_STATE:
-      return g_strdup (intake_review_state_label (meta->state));
-    case COLUMN_UNIT:
-      return g_strdup (meta->unit ? meta->unit : "");
-    case COLUMN_REFERENCE:
-      return g_strdup (meta->reference ? meta->reference : "");
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/* Opens the envelopes of the rows on screen, and only those, for their
- * language. GTK keeps more rows bound than are shown, so each bound
- * language cell is checked against the visible part of the list. */
 static gboolean
-visible_update_cb (gpointer user_data)
+idle_check_cb (gpointer user_data)
 {
   IntakeReviewWindow *self = user_data;
-  GtkWidget *view = GTK_WIDGET (self->column_view);
-  int height = gtk_widget_get_height (view);
-  GHashTableIter iter;
-  gpointer key;
+  gint64 idle;
 
-  self->visible_update = 0;
-  if (height <= 0 || !gtk_widget_get_mapped (view))
-    return G_SOURCE_REMOVE;
-  g_hash_table_iter_init (&iter, self->bound_cells);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
+  if (self->client == NULL || !intake_review_client_is_unlocked (self->client) || self->idle_lock_seconds == 0)
     {
-      GtkListItem *list_item = key;
-      GtkWidget *label = gtk_list_item_get_child (list_item);
-      IntakeReviewItem *item = gtk_list_item_get_item (list_item);
-      graphene_rect_t bounds;
-
-      if (item == NULL || label == NULL || !gtk_widget_get_mapped (label) ||
-          !gtk_widget_compute_bounds (label, view, &bounds))
-        continue;
-      /* A row bound but not laid out yet has no height: it is not shown. */
-      if (bounds.size.height > 0 && bounds.origin.y + bounds.size.height > 0 && bounds.origin.y < height)
-        request_language (self, item);
+      self->idle_timer = 0;
+      return G_SOURCE_REMOVE;
     }
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_visible_update (IntakeReviewWindow *self)
-{
-  if (self->visible_update == 0)
-    self->visible_update = g_timeout_add (50, visible_update_cb, self);
-}
-
-static void
-refresh_cell_cb (IntakeReviewItem *item,
-                 GParamSpec       *pspec,
-                 GtkListItem      *list_item)
-{
-  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (list_item), "column"));
-  g_autofree char *text = cell_text (item, column);
-
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), text);
-}
-
-static void
-setup_cell_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *list_item,
-               gpointer                  user_data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  g_object_set_data (G_OBJECT (list_item), "column", g_object_get_data (G_OBJECT (factory), "column"));
-  gtk_list_item_set_child (list_item, label);
-}
-
-static void
-bind_cell_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *list_item,
-              IntakeReviewWindow       *self)
-{
-  IntakeReviewItem *item = gtk_list_item_get_item (list_item);
-  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (list_item), "column"));
-  gulong handler;
-
-  refresh_cell_cb (item, NULL, list_item);
-  handler = g_signal_connect (item, column == COLUMN_LANGUAGE ? "notify::language" : "notify::state",
-                              G_CALLBACK (refresh_cell_cb), list_item);
-  g_object_set_data (G_OBJECT (list_item), "handler", GUINT_TO_POINTER ((guint)handler));
-  /* GTK keeps more rows bound than are on screen: which ones are visible is
-   * worked out from the scroll position once the rows have settled. */
-  if (column == COLUMN_LANGUAGE)
+  idle = g_get_monotonic_time () - self->last_activity;
+  if (idle >= (gint64)self->idle_lock_seconds * G_USEC_PER_SEC)
     {
-      g_hash_table_add (self->bound_cells, list_item);
-      schedule_visible_update (self);
+      self->idle_timer = 0;
+      g_message ("Locked after %u s without use", self->idle_lock_seconds);
+      gtk_widget_activate_action (GTK_WIDGET (self), "review.lock", NULL);
+      return G_SOURCE_REMOVE;
     }
+  return G_SOURCE_CONTINUE;
 }
 
+/* Checks four times per idle period (at most once a second), so the lock
+ * comes at most a quarter period late. */
 static void
-unbind_cell_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *list_item,
-                IntakeReviewWindow       *self)
+start_idle_timer (IntakeReviewWindow *self)
 {
-  IntakeReviewItem *item = gtk_list_item_get_item (list_item);
+  guint interval;
 
-  g_hash_table_remove (self->bound_cells, list_item);
-  gulong handler = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (list_item), "handler"));
-
-  if (item != NULL && handler != 0)
-    g_signal_handler_disconnect (item, handler);
-  g_object_set_data (G_OBJECT (list_item), "handler", NULL);
-}
-
-static void
-add_column (IntakeReviewWindow *self,
-            const char         *title,
-            Column              column,
-            gboolean            expand)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *view_column;
-
-  g_object_set_data (G_OBJECT (factory), "column", GINT_TO_POINTER (column));
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell_cb), self);
-  view_column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_expand (view_column, expand);
-  gtk_column_view_column_set_resizable (view_column, TRUE);
-  gtk_column_view_append_column (self->column_view, view_column);
-  g_object_unref (view_column);
-}
-
-static void
-update_list_status (IntakeReviewWindow *self)
-{
-  g_autofree char *text = NULL;
-  guint n;
-
-  if (self->model == NULL)
-    {
-      gtk_label_set_text (self->list_status, "");
-      return;
-    }
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
-  if (self->name_query != NULL && intake_review_list_model_get_error (self->model) == NULL)
-    {
-      if (self->name_search_done)
-        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                             /* Translators: the matches of a name search, of
-                                              * all submissions of the filter. */
-                                             "%u of %u submission of this filter matches the name.",
-                                             "%u of %u submissions of this filter match the name.", n),
-                                g_list_model_get_n_items (G_LIST_MODEL (self->name_results)), n);
-      else
-        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                             "Searching by name: opening %u submission on this computer…",
-                                             "Searching by name: opening %u submissions on this computer…", n),
-                                n);
-    }
-  else if (intake_review_list_model_get_error (self->model) != NULL)
-    text = g_strdup_printf (_("The list could not be loaded: %s"), intake_review_list_model_get_error (self->model));
-  else if (intake_review_list_model_get_loading (self->model))
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u submission loaded, loading more…",
-                                         "%u submissions loaded, loading more…", n), n);
-  else if (intake_review_list_model_get_complete (self->model))
-    text = n == 0 ? g_strdup (_("No submissions for this filter."))
-                  : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u submission", "%u submissions", n), n);
-  else
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u submission loaded; scroll for more",
-                                         "%u submissions loaded; scroll for more", n), n);
-  gtk_label_set_text (self->list_status, text);
-}
-
-static void
-model_changed_cb (IntakeReviewWindow *self)
-{
-  update_list_status (self);
-  advance_name_search (self);
-}
-
-static gboolean
-name_matches (IntakeSubmission *submission,
-              const char       *query)
-{
-  static const char * const codes[] = { "first_name", "last_name" };
-  /* The names are copied out of secure memory for a moment: wiped copies. */
-  g_autoptr(IntakeSecureString) names = g_string_new (NULL);
-  g_autoptr(IntakeSecureStr) folded = NULL;
-  gboolean found;
-
-  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
-    {
-      intake_submission_append_value_text (submission, codes[i], names);
-      g_string_append_c (names, ' ');
-    }
-  folded = g_utf8_casefold (names->str, (gssize)names->len);
-  found = strstr (folded, query) != NULL;
-  return found;
-}
-
-/* Drives a name search: load every page of the filter, open every
- * envelope, then show the matches and report one "search" event with the
- * filter (never the name). */
-static void
-advance_name_search (IntakeReviewWindow *self)
-{
-  guint n;
-
-  if (self->name_query == NULL || self->name_search_done || self->model == NULL ||
-      intake_review_list_model_get_error (self->model) != NULL)
+  g_clear_handle_id (&self->idle_timer, g_source_remove);
+  self->last_activity = g_get_monotonic_time ();
+  if (self->idle_lock_seconds == 0 || self->client == NULL || !intake_review_client_is_unlocked (self->client))
     return;
-  if (!intake_review_list_model_get_complete (self->model))
-    {
-      intake_review_list_model_load_more (self->model);
-      return;
-    }
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(IntakeReviewItem) item = g_list_model_get_item (G_LIST_MODEL (self->model), i);
-
-      if (!g_hash_table_contains (self->cache, intake_review_item_get_id (item)))
-        {
-          if (!intake_review_item_get_requested (item))
-            request_language (self, item);
-          if (intake_review_item_get_language (item) == NULL)
-            return;  /* still opening */
-        }
-    }
-  if (self->decrypts_running > 0)
-    return;
-
-  self->name_search_done = TRUE;
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(IntakeReviewItem) item = g_list_model_get_item (G_LIST_MODEL (self->model), i);
-      IntakeSubmission *submission = g_hash_table_lookup (self->cache, intake_review_item_get_id (item));
-
-      if (submission != NULL && name_matches (submission, self->name_query))
-        g_list_store_append (self->name_results, item);
-    }
-  {
-    g_autofree char *path = intake_review_filter_to_path (intake_review_list_model_get_filter (self->model));
-
-    report_event (self, "search", path);
-  }
-  gtk_multi_selection_set_model (self->selection, G_LIST_MODEL (self->name_results));
-  update_list_status (self);
+  interval = MAX (250, MIN (self->idle_lock_seconds * 1000 / 4, 30000));
+  self->idle_timer = g_timeout_add (interval, idle_check_cb, self);
 }
 
-/* Parses "dd-mm-jjjj" (or "jjjj-mm-dd") as local midnight; 0 when empty,
- * -1 when not a date. */
-static gint64
-parse_day (const char *text,
-           gboolean    end_of_day)
-{
-  g_autoptr(GDateTime) day = NULL;
-  int d, m, y;
-
-  if (text == NULL || *text == '\0')
-    return 0;
-  if (sscanf (text, "%d-%d-%d", &d, &m, &y) != 3)
-    return -1;
-  if (d > 31)
-    {
-      int t = d;
-
-      d = y;
-      y = t;
-    }
-  if (!(day = g_date_time_new_local (y, m, d, 0, 0, 0)))
-    return -1;
-  return g_date_time_to_unix (day) + (end_of_day ? 24 * 3600 - 1 : 0);
-}
-
+/* Any key, click, scroll or pointer movement in the window is use. */
 static void
-search (IntakeReviewWindow *self)
+watch_activity (IntakeReviewWindow *self)
 {
-  IntakeReviewFilter filter = { 0 };
-  const char * const *states = intake_review_states ();
-  guint state = gtk_drop_down_get_selected (self->state_filter);
-  g_autofree char *reference = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->reference_entry))));
-  g_autofree char *location = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->location_entry))));
+  GtkEventController *key = gtk_event_controller_key_new ();
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+  GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+  GtkGesture *click = gtk_gesture_click_new ();
 
-  if (self->client == NULL || !intake_review_client_is_unlocked (self->client) ||
-      !intake_review_client_can (self->client, INTAKE_PERMISSION_READ))
-    return;
-  filter.reference = *reference ? reference : NULL;
-  filter.location = *location ? location : NULL;
-  if (state != GTK_INVALID_LIST_POSITION && state > 0 && state <= g_strv_length ((char **)states))
-    filter.state = states[state - 1];
-  filter.from = parse_day (gtk_editable_get_text (GTK_EDITABLE (self->from_entry)), FALSE);
-  filter.to = parse_day (gtk_editable_get_text (GTK_EDITABLE (self->to_entry)), TRUE);
-  if (filter.from < 0 || filter.to < 0)
-    {
-      /* Translators: the date filter's format; write it as your staff read dates. */
-      gtk_label_set_text (self->list_status, _("Write a date as dd-mm-yyyy, for example 01-11-2026."));
-      return;
-    }
-
-  if (self->model != NULL)
-    g_signal_handlers_disconnect_by_data (self->model, self);
-  g_clear_object (&self->model);
-  g_clear_pointer (&self->name_query, g_free);
-  g_clear_object (&self->name_results);
-  self->name_search_done = FALSE;
-  {
-    g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_search))));
-
-    if (*name != '\0')
-      {
-        self->name_query = g_utf8_casefold (name, -1);
-        self->name_results = g_list_store_new (INTAKE_TYPE_REVIEW_ITEM);
-      }
-  }
-  self->model = intake_review_list_model_new (self->client, &filter);
-  g_signal_connect_swapped (self->model, "notify", G_CALLBACK (model_changed_cb), self);
-  gtk_multi_selection_set_model (self->selection, self->name_results != NULL ? G_LIST_MODEL (self->name_results)
-                                                                            : G_LIST_MODEL (self->model));
-  intake_review_list_model_load_more (self->model);
-  update_list_status (self);
-}
-
-static void
-search_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  search (INTAKE_REVIEW_WINDOW (widget));
-}
-
-static void
-row_activated_cb (GtkColumnView      *view,
-                  guint               position,
-                  IntakeReviewWindow *self)
-{
-  g_autoptr(IntakeReviewItem) item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
-
-  if (item != NULL)
-    intake_review_window_open (self, intake_review_item_get_id (item));
+  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
+  g_signal_connect_swapped (key, "key-pressed", G_CALLBACK (activity_cb), self);
+  g_signal_connect_swapped (motion, "motion", G_CALLBACK (activity_cb), self);
+  g_signal_connect_swapped (scroll, "scroll", G_CALLBACK (activity_cb), self);
+  g_signal_connect_swapped (click, "pressed", G_CALLBACK (activity_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 }
 
 /* ------------------------------------------------------------------ */
@@ -591,15 +218,27 @@ apply_roles (IntakeReviewWindow *self)
   gboolean workflow = intake_review_client_can (self->client, INTAKE_PERMISSION_WORKFLOW);
   gboolean dashboard = intake_review_client_can (self->client, INTAKE_PERMISSION_DASHBOARD);
 
+  static const char * const reading[] = {
+    "review.search", "review.focus-search", "review.export", "review.show-view", "review.refresh", "review.next",
+    "review.previous", "review.newest-first",
+  };
+  static const char * const working[] = {
+    "review.save-workflow", "review.add-note", "review.assign-me", "review.write-note",
+  };
+
   gtk_widget_set_visible (self->search_box, read);
-  gtk_widget_set_visible (self->export_button, read);
-  gtk_widget_set_visible (self->dashboard_button, dashboard);
+  gtk_widget_set_visible (GTK_WIDGET (self->search_bar), read);
+  gtk_widget_set_visible (GTK_WIDGET (self->order_button), read);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->views_list), read);
   gtk_widget_set_visible (self->workflow_box, workflow);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.search", read);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.export", read);
+  for (guint i = 0; i < G_N_ELEMENTS (reading); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), reading[i], read);
+  for (guint i = 0; i < G_N_ELEMENTS (working); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), working[i], workflow);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.dashboard", dashboard);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.save-workflow", workflow);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.add-note", workflow);
+  /* "Assigned to me" is for those who can be assigned. */
+  if (self->view_rows[1] != NULL)
+    gtk_widget_set_visible (self->view_rows[1], workflow);
 }
 
 /* ------------------------------------------------------------------ */
@@ -681,7 +320,49 @@ questionnaires_cb (GObject      *source,
   self->questionnaires = set;
 }
 
-/* The client is unlocked: the list, as far as the reviewer's roles go. */
+static void
+units_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  IntakeReviewWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  char **units = intake_review_client_units_finish (INTAKE_REVIEW_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (units == NULL)
+    {
+      g_warning ("The office's units were not loaded: %s", error->message);
+      return;
+    }
+  g_strfreev (self->units);
+  self->units = units;
+  intake_review_window_refresh_workflow_choices (self);
+}
+
+static void
+assignees_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  IntakeReviewWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *assignees = intake_review_client_assignees_finish (INTAKE_REVIEW_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (assignees == NULL)
+    {
+      g_warning ("The colleagues to assign to were not loaded: %s", error->message);
+      return;
+    }
+  g_clear_pointer (&self->assignees, g_ptr_array_unref);
+  self->assignees = assignees;
+  intake_review_window_refresh_workflow_choices (self);
+}
+
+/* The client is unlocked: the queue, as far as the reviewer's roles go. */
 static void
 show_unlocked (IntakeReviewWindow *self)
 {
@@ -696,11 +377,17 @@ show_unlocked (IntakeReviewWindow *self)
   title = g_strdup_printf (_("Logged in as %s (%s)"), intake_review_client_get_name (self->client), roles);
   adw_window_title_set_subtitle (self->list_title, title);
   gtk_stack_set_visible_child_name (self->stack, "list");
+  start_idle_timer (self);
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "reviewer-name", intake_review_client_get_name (self->client));
   if (!intake_review_client_can (self->client, INTAKE_PERMISSION_READ))
     {
-      gtk_label_set_text (self->list_status,
-                          _("Your role does not include reading submissions. Reviewers and devices are managed "
-                            "with intake-admin."));
+      const char *text = _("Your role does not include reading submissions. Reviewers and devices are managed "
+                           "with intake-admin.");
+
+      gtk_label_set_text (self->list_status, text);
+      adw_status_page_set_description (self->no_role_page, text);
+      intake_review_window_queue_unlocked (self);
       return;
     }
   /* The built-in versions at once; the server's versions when they come. */
@@ -711,7 +398,12 @@ show_unlocked (IntakeReviewWindow *self)
    * who serve them (the server answers no one else). */
   if (intake_review_client_can (self->client, INTAKE_PERMISSION_WORKFLOW))
     intake_review_help_list_set_client (self->help_list, self->client);
-  search (self);
+  if (intake_review_client_can (self->client, INTAKE_PERMISSION_WORKFLOW))
+    {
+      intake_review_client_units_async (self->client, self->cancellable, units_cb, self);
+      intake_review_client_assignees_async (self->client, self->cancellable, assignees_cb, self);
+    }
+  intake_review_window_queue_unlocked (self);
 }
 
 static void
@@ -1070,97 +762,21 @@ lock_action (GtkWidget  *widget,
 
   lock (self);
   gtk_stack_set_visible_child_name (self->stack, "unlock");
-  gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_entry));
+  gtk_widget_grab_focus (GTK_WIDGET (*gtk_editable_get_text (GTK_EDITABLE (self->name_entry)) != '\0'
+                                     ? GTK_WIDGET (self->passphrase_entry) : GTK_WIDGET (self->name_entry)));
 }
 
-/* ------------------------------------------------------------------ */
-/* Detail navigation                                                    */
-
-typedef struct {
-  IntakeReviewWindow *self;
-  char               *id;
-} OpenData;
-
+/* GNOME's shortcuts window (Ctrl+?), from intake-review-shortcuts.ui. */
 static void
-open_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+show_shortcuts_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
 {
-  OpenData *data = user_data;
-  IntakeReviewWindow *self = data->self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(IntakeReviewMeta) meta = NULL;
-  g_autoptr(IntakeSubmission) submission = NULL;
-  g_autoptr(GPtrArray) notes = NULL;
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/org/intakekiosk/Review/ui/intake-review-shortcuts.ui");
+  GtkWindow *window = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
 
-  submission = intake_review_client_fetch_finish (INTAKE_REVIEW_CLIENT (source), result, &meta, &notes, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || g_strcmp0 (self->detail_id, data->id) != 0)
-    goto out;
-  if (submission == NULL)
-    {
-      intake_review_window_show_detail_error (self, error->message);
-      goto out;
-    }
-  report_event (self, "decrypt", data->id);
-  report_event (self, "view", data->id);
-  g_hash_table_replace (self->cache, g_strdup (data->id), g_object_ref (submission));
-  if (self->model != NULL)
-    {
-      IntakeReviewItem *item = intake_review_list_model_find (self->model, data->id);
-
-      if (item != NULL)
-        {
-          intake_review_item_update_workflow (item, meta);
-          intake_review_item_set_language (item, language_label (intake_submission_get_language (submission)));
-        }
-    }
-  intake_review_window_show_detail (self, submission, g_steal_pointer (&meta), notes);
-  intake_review_window_load_audit (self);
-
-out:
-  g_free (data->id);
-  g_free (data);
-}
-
-void
-intake_review_window_open (IntakeReviewWindow *self,
-                           const char         *key)
-{
-  OpenData *data;
-
-  g_return_if_fail (INTAKE_IS_REVIEW_WINDOW (self));
-  g_return_if_fail (key != NULL);
-
-  if (self->client == NULL || !intake_review_client_is_unlocked (self->client))
-    return;
-  intake_review_window_clear_detail (self);
-  self->detail_id = g_strdup (key);
-  gtk_box_append (self->detail_box, gtk_label_new (_("Opening the submission…")));
-  gtk_stack_set_visible_child_name (self->stack, "detail");
-  /* Always from the server: the workflow values and version must be current. */
-  data = g_new0 (OpenData, 1);
-  data->self = self;
-  data->id = g_strdup (key);
-  intake_review_client_fetch_async (self->client, key, self->cancellable, open_cb, data);
-}
-
-static void
-open_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  intake_review_window_open (INTAKE_REVIEW_WINDOW (widget), g_variant_get_string (parameter, NULL));
-}
-
-static void
-back_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  IntakeReviewWindow *self = INTAKE_REVIEW_WINDOW (widget);
-
-  intake_review_window_clear_detail (self);
-  gtk_stack_set_visible_child_name (self->stack, "list");
+  gtk_window_set_transient_for (window, GTK_WINDOW (widget));
+  gtk_window_present (window);
 }
 
 /* The "Overzicht" page: counts of the current filter, computed here
@@ -1182,7 +798,8 @@ dashboard_action (GtkWidget  *widget,
       gtk_stack_add_named (self->stack, dashboard, "dashboard");
     }
   intake_review_dashboard_load (INTAKE_REVIEW_DASHBOARD (dashboard), self->client, self->questionnaires,
-                                self->model != NULL ? intake_review_list_model_get_filter (self->model) : &all);
+                                self->model != NULL ? intake_review_list_model_get_filter (self->model) : &all,
+                                self->dashboard_facts);
   gtk_stack_set_visible_child_name (self->stack, "dashboard");
 }
 
@@ -1200,6 +817,22 @@ save_workflow_action (GtkWidget  *widget,
                       GVariant   *parameter)
 {
   intake_review_window_save_workflow (INTAKE_REVIEW_WINDOW (widget));
+}
+
+static void
+assign_me_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  intake_review_window_assign_me (INTAKE_REVIEW_WINDOW (widget));
+}
+
+static void
+write_note_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  intake_review_window_focus_note (INTAKE_REVIEW_WINDOW (widget));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1343,10 +976,9 @@ export_chooser_cb (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
 
-      intake_review_window_export_async (self, format, !gtk_bitset_is_empty (selected), file,
-                                         self->cancellable, export_done_cb, NULL);
+      /* The filter, or a name search's matches; the row open is not a choice of rows. */
+      intake_review_window_export_async (self, format, FALSE, file, self->cancellable, export_done_cb, NULL);
     }
   g_object_unref (dialog);
 }
@@ -1380,9 +1012,15 @@ intake_review_window_dispose (GObject *object)
 
   lock (self);
   g_clear_handle_id (&self->visible_update, g_source_remove);
+  g_clear_handle_id (&self->refresh_timer, g_source_remove);
+  g_clear_handle_id (&self->idle_timer, g_source_remove);
+  if (self->list_view != NULL)
+    gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->selection);
   g_clear_object (&self->client);
   g_clear_object (&self->tls_database);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->detail_actions);
   gtk_widget_dispose_template (GTK_WIDGET (self), INTAKE_TYPE_REVIEW_WINDOW);
   G_OBJECT_CLASS (intake_review_window_parent_class)->dispose (object);
 }
@@ -1395,8 +1033,69 @@ intake_review_window_finalize (GObject *object)
   g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->row_widgets, g_hash_table_unref);
   g_clear_pointer (&self->bound_cells, g_hash_table_unref);
+  g_clear_pointer (&self->dashboard_facts, g_hash_table_unref);
+  g_clear_pointer (&self->unit_choices, g_ptr_array_unref);
+  g_clear_pointer (&self->assignee_choices, g_ptr_array_unref);
+  g_free (self->view_state);
   g_free (self->server_url);
   G_OBJECT_CLASS (intake_review_window_parent_class)->finalize (object);
+}
+
+static void
+intake_review_window_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  IntakeReviewWindow *self = INTAKE_REVIEW_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_NEWEST_FIRST:
+      g_value_set_boolean (value, self->newest_first);
+      break;
+    case PROP_REFRESH_SECONDS:
+      g_value_set_uint (value, self->refresh_seconds);
+      break;
+    case PROP_IDLE_LOCK_SECONDS:
+      g_value_set_uint (value, self->idle_lock_seconds);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+intake_review_window_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  IntakeReviewWindow *self = INTAKE_REVIEW_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_NEWEST_FIRST:
+      if (self->newest_first == g_value_get_boolean (value))
+        return;
+      self->newest_first = g_value_get_boolean (value);
+      break;
+    case PROP_REFRESH_SECONDS:
+      if (self->refresh_seconds == g_value_get_uint (value))
+        return;
+      self->refresh_seconds = g_value_get_uint (value);
+      break;
+    case PROP_IDLE_LOCK_SECONDS:
+      if (self->idle_lock_seconds == g_value_get_uint (value))
+        return;
+      self->idle_lock_seconds = g_value_get_uint (value);
+      start_idle_timer (self);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+    }
+  g_object_notify_by_pspec (object, pspec);
 }
 
 static void
@@ -1407,61 +1106,104 @@ intake_review_window_class_init (IntakeReviewWindowClass *klass)
 
   object_class->dispose = intake_review_window_dispose;
   object_class->finalize = intake_review_window_finalize;
+  object_class->get_property = intake_review_window_get_property;
+  object_class->set_property = intake_review_window_set_property;
+
+  /**
+   * IntakeReviewWindow:newest-first:
+   *
+   * The list's order (GSettings newest-first).
+   */
+  properties[PROP_NEWEST_FIRST] =
+    g_param_spec_boolean ("newest-first", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * IntakeReviewWindow:refresh-seconds:
+   *
+   * How often the counts are asked while unlocked (GSettings
+   * refresh-seconds); 0 never.
+   */
+  properties[PROP_REFRESH_SECONDS] =
+    g_param_spec_uint ("refresh-seconds", NULL, NULL, 0, 3600, 30,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * IntakeReviewWindow:idle-lock-seconds:
+   *
+   * The window locks itself after this long without a key, click, scroll
+   * or pointer movement (GSettings idle-lock-minutes); 0 never.
+   */
+  properties[PROP_IDLE_LOCK_SECONDS] =
+    g_param_spec_uint ("idle-lock-seconds", NULL, NULL, 0, 24 * 3600, 5 * 60,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (INTAKE_TYPE_REVIEW_HELP_LIST);
   /* Makes sure the resource object is linked in from the static library. */
   g_resources_register (intake_review_ui_get_resource ());
   gtk_widget_class_set_template_from_resource (widget_class, "/org/intakekiosk/Review/ui/intake-review-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, server_label);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, server_entry);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, name_entry);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, passphrase_entry);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, unlock_error);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, unlock_spinner);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, unlock_button);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, list_title);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, reference_entry);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, name_search);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, state_filter);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, location_entry);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, from_entry);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, to_entry);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, column_view);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, list_status);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, help_list);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, detail_title);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, state_selector);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, unit_entry);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, workflow_status);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, detail_scroll);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, detail_box);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, unlock_notice);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, activate_name_entry);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, activate_code_entry);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, activate_passphrase_entry);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, activate_repeat_entry);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, activate_error);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, activate_spinner);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, activate_button);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, recovery_code_label);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, recovery_warning);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, recovery_status);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, recovery_continue_button);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, restore_name_entry);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, restore_code_entry);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, restore_error);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, restore_button);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, current_passphrase_entry);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, new_passphrase_entry);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, repeat_passphrase_entry);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, passphrase_status);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, passphrase_spinner);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, passphrase_button);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, dashboard_button);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, export_button);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, search_box);
-  gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, workflow_box);
+#define CHILD(name) gtk_widget_class_bind_template_child (widget_class, IntakeReviewWindow, name)
+  CHILD (stack);
+  CHILD (server_label);
+  CHILD (server_entry);
+  CHILD (name_entry);
+  CHILD (passphrase_entry);
+  CHILD (unlock_error);
+  CHILD (unlock_spinner);
+  CHILD (unlock_button);
+  CHILD (unlock_notice);
+  CHILD (activate_name_entry);
+  CHILD (activate_code_entry);
+  CHILD (activate_passphrase_entry);
+  CHILD (activate_repeat_entry);
+  CHILD (activate_error);
+  CHILD (activate_spinner);
+  CHILD (activate_button);
+  CHILD (recovery_code_label);
+  CHILD (recovery_warning);
+  CHILD (recovery_status);
+  CHILD (recovery_continue_button);
+  CHILD (restore_name_entry);
+  CHILD (restore_code_entry);
+  CHILD (restore_error);
+  CHILD (restore_button);
+  CHILD (current_passphrase_entry);
+  CHILD (new_passphrase_entry);
+  CHILD (repeat_passphrase_entry);
+  CHILD (passphrase_status);
+  CHILD (passphrase_spinner);
+  CHILD (passphrase_button);
+  CHILD (leaflet);
+  CHILD (views_list);
+  CHILD (list_title);
+  CHILD (order_button);
+  CHILD (search_bar);
+  CHILD (search_box);
+  CHILD (reference_entry);
+  CHILD (name_search);
+  CHILD (location_entry);
+  CHILD (from_entry);
+  CHILD (to_entry);
+  CHILD (list_stack);
+  CHILD (list_view);
+  CHILD (empty_page);
+  CHILD (error_page);
+  CHILD (no_role_page);
+  CHILD (list_status);
+  CHILD (help_list);
+  CHILD (detail_title);
+  CHILD (toast_overlay);
+  CHILD (detail_stack);
+  CHILD (detail_error_page);
+  CHILD (workflow_box);
+  CHILD (state_row);
+  CHILD (assignee_row);
+  CHILD (unit_row);
+  CHILD (appointment_row);
+  CHILD (workflow_status);
+  CHILD (detail_scroll);
+  CHILD (header_box);
+  CHILD (detail_box);
+#undef CHILD
 
   gtk_widget_class_install_action (widget_class, "review.unlock", NULL, unlock_action);
   gtk_widget_class_install_action (widget_class, "review.lock", NULL, lock_action);
@@ -1474,13 +1216,26 @@ intake_review_window_class_init (IntakeReviewWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "review.restore", NULL, restore_action);
   gtk_widget_class_install_action (widget_class, "review.show-passphrase", NULL, show_passphrase_action);
   gtk_widget_class_install_action (widget_class, "review.change-passphrase", NULL, change_passphrase_action);
-  gtk_widget_class_install_action (widget_class, "review.search", NULL, search_action);
-  gtk_widget_class_install_action (widget_class, "review.open", "s", open_action);
-  gtk_widget_class_install_action (widget_class, "review.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "review.save-workflow", NULL, save_workflow_action);
+  gtk_widget_class_install_action (widget_class, "review.assign-me", NULL, assign_me_action);
+  gtk_widget_class_install_action (widget_class, "review.write-note", NULL, write_note_action);
   gtk_widget_class_install_action (widget_class, "review.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "review.add-note", NULL, add_note_action);
   gtk_widget_class_install_action (widget_class, "review.dashboard", NULL, dashboard_action);
+  gtk_widget_class_install_action (widget_class, "review.show-shortcuts", NULL, show_shortcuts_action);
+  intake_review_window_queue_class_init (widget_class);
+
+  /* The keyboard shortcuts (listed in intake-review-shortcuts.ui; the
+   * queue's are in intake-review-window-queue.c). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "review.lock", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "review.assign-me", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "review.save-workflow", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "review.write-note", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "detail.pdf", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_O, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "review.dashboard", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, GDK_CONTROL_MASK, "review.show-shortcuts", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "review.show-shortcuts", NULL);
 }
 
 static void
@@ -1489,11 +1244,53 @@ passphrase_activate_cb (IntakeReviewWindow *self)
   gtk_widget_activate_action (GTK_WIDGET (self), "review.unlock", NULL);
 }
 
+/* minutes -> seconds */
+static gboolean
+minutes_to_seconds (GValue   *value,
+                    GVariant *variant,
+                    gpointer  user_data)
+{
+  g_value_set_uint (value, g_variant_get_uint32 (variant) * 60);
+  return TRUE;
+}
+
+static GVariant *
+seconds_to_minutes (const GValue       *value,
+                    const GVariantType *expected_type,
+                    gpointer            user_data)
+{
+  return g_variant_new_uint32 ((g_value_get_uint (value) + 59) / 60);
+}
+
+/* The settings of org.intakekiosk.Review when the schema is installed
+ * (docs/review.md, "Settings"); the properties' defaults otherwise. */
+static void
+bind_settings (IntakeReviewWindow *self)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source != NULL ? g_settings_schema_source_lookup (source, REVIEW_APP_ID, TRUE) : NULL;
+
+  if (schema == NULL || !g_settings_schema_has_key (schema, "idle-lock-minutes"))
+    return;
+  self->settings = g_settings_new_full (schema, NULL, NULL);
+  g_settings_bind (self->settings, "newest-first", self, "newest-first", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "refresh-seconds", self, "refresh-seconds", G_SETTINGS_BIND_GET);
+  g_settings_bind_with_mapping (self->settings, "idle-lock-minutes", self, "idle-lock-seconds", G_SETTINGS_BIND_GET,
+                                minutes_to_seconds, seconds_to_minutes, NULL, NULL);
+  {
+    g_autofree char *name = g_settings_get_string (self->settings, "reviewer-name");
+
+    gtk_editable_set_text (GTK_EDITABLE (self->name_entry), name);
+  }
+}
+
 static void
 intake_review_window_init (IntakeReviewWindow *self)
 {
-  g_autoptr(GtkStringList) filter_states = gtk_string_list_new (NULL);
-  g_autoptr(GtkStringList) selector_states = gtk_string_list_new (NULL);
+  self->newest_first = TRUE;
+  self->refresh_seconds = 30;
+  self->idle_lock_seconds = 5 * 60;
+  self->view = INTAKE_REVIEW_VIEW_TODO;
 
   /* style.css is at the application's resource base path, where
    * AdwApplication loads it. */
@@ -1502,38 +1299,16 @@ intake_review_window_init (IntakeReviewWindow *self)
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->row_widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->bound_cells = g_hash_table_new (NULL, NULL);
+  self->dashboard_facts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                 (GDestroyNotify)intake_dashboard_facts_free);
   g_queue_init (&self->decrypt_queue);
 
-  /* Translators: the state filter's first choice. */
-  gtk_string_list_append (filter_states, _("All states"));
-  for (const char * const *s = intake_review_states (); *s != NULL; s++)
-    {
-      gtk_string_list_append (filter_states, intake_review_state_label (*s));
-      gtk_string_list_append (selector_states, intake_review_state_label (*s));
-    }
-  gtk_drop_down_set_model (self->state_filter, G_LIST_MODEL (filter_states));
-  gtk_drop_down_set_model (self->state_selector, G_LIST_MODEL (selector_states));
+  intake_review_window_queue_init (self);
+  intake_review_window_detail_init (self);
+  watch_activity (self);
+  bind_settings (self);
 
-  self->selection = gtk_multi_selection_new (NULL);
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-  /* Translators: the columns of the list of submissions. */
-  add_column (self, _("Received"), COLUMN_RECEIVED, FALSE);
-  add_column (self, _("Location"), COLUMN_LOCATION, TRUE);
-  add_column (self, _("Language"), COLUMN_LANGUAGE, FALSE);
-  add_column (self, _("State"), COLUMN_STATE, FALSE);
-  add_column (self, _("Unit"), COLUMN_UNIT, TRUE);
-  add_column (self, _("Reference"), COLUMN_REFERENCE, FALSE);
-
-  g_signal_connect_swapped (self->reference_entry, "activate", G_CALLBACK (search), self);
-  g_signal_connect_swapped (self->location_entry, "activate", G_CALLBACK (search), self);
-  g_signal_connect_swapped (self->name_search, "activate", G_CALLBACK (search), self);
-  g_signal_connect_swapped (self->state_filter, "notify::selected", G_CALLBACK (search), self);
   g_signal_connect_swapped (self->passphrase_entry, "activate", G_CALLBACK (passphrase_activate_cb), self);
-  g_signal_connect (self->column_view, "activate", G_CALLBACK (row_activated_cb), self);
-  g_signal_connect_swapped (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view)), "value-changed",
-                            G_CALLBACK (schedule_visible_update), self);
-  g_signal_connect_swapped (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view)), "changed",
-                            G_CALLBACK (schedule_visible_update), self);
   gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->unlock_button));
   gtk_stack_set_visible_child_name (self->stack, "unlock");
 }
