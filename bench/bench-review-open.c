@@ -301,6 +301,8 @@ main (int    argc,
   Device devices[N_DEVICES] = { 0 };
   guint n_submissions, stored = 0, failed = 0;
   double t0, unlocks[3], argon[3], details[DETAIL_RUNS], opens[DETAIL_RUNS], dashboard_s, open_all_s;
+  double dashboard_again_s = 0;
+  g_autoptr(GHashTable) facts = NULL;
   GtkWidget *dashboard;
 
   if (argc < 2)
@@ -460,19 +462,26 @@ main (int    argc,
   if (!intake_questionnaire_set_add (questionnaires, questionnaire, &error))
     g_error ("%s", error->message);
   dashboard = g_object_ref_sink (intake_review_dashboard_new ());
+  /* The window's facts (key -> what the distributions need), kept until it
+   * locks: the first visit decrypts every submission, later ones none. */
+  facts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)intake_dashboard_facts_free);
+  for (guint visit = 0; visit < 2; visit++)
   {
     IntakeReviewFilter filter = { 0 };
     gint64 deadline = g_get_monotonic_time () + 1200 * G_USEC_PER_SEC;
 
     t0 = now_s ();
-    intake_review_dashboard_load (INTAKE_REVIEW_DASHBOARD (dashboard), client, questionnaires, &filter);
+    intake_review_dashboard_load (INTAKE_REVIEW_DASHBOARD (dashboard), client, questionnaires, &filter, facts);
     while (!dashboard_loaded (dashboard))
       {
         if (g_get_monotonic_time () > deadline)
           g_error ("the dashboard did not load within 20 minutes");
         g_main_context_iteration (NULL, TRUE);
       }
-    dashboard_s = now_s () - t0;
+    if (visit == 0)
+      dashboard_s = now_s () - t0;
+    else
+      dashboard_again_s = now_s () - t0;
     if (intake_review_dashboard_get_model (INTAKE_REVIEW_DASHBOARD (dashboard)) == NULL ||
         intake_dashboard_get_total (intake_review_dashboard_get_model (INTAKE_REVIEW_DASHBOARD (dashboard))) !=
           n_submissions)
@@ -504,6 +513,8 @@ main (int    argc,
           median (details, DETAIL_RUNS) / median (opens, DETAIL_RUNS));
   printf ("dashboard over %u:                  %7.2f s   floor: open all locally %6.2f s    ratio %.1f\n",
           n_submissions, dashboard_s, open_all_s, dashboard_s / open_all_s);
+  printf ("dashboard again, same unlock:          %7.3f s   floor: open all locally %6.2f s    ratio %.3f\n",
+          dashboard_again_s, open_all_s, dashboard_again_s / open_all_s);
 
   g_object_unref (dashboard);
   g_subprocess_send_signal (proc, SIGTERM);
