@@ -263,6 +263,12 @@ test_keyboard_rtl (KioskFixture  *f,
   g_assert_cmpstr (current (f), ==, "first_name");
   q = intake_kiosk_keyboard_get_key (keyboard (f), "Q");
   w = intake_kiosk_keyboard_get_key (keyboard (f), "W");
+  /* Laid out before they are compared (a slow machine or a sanitizer
+   * build takes longer than the spin above): at most 10 s. */
+  for (guint waited = 0; waited < 100 && (gtk_widget_get_width (q) == 0 || gtk_widget_get_width (w) == 0 ||
+                                         gtk_widget_get_mapped (w) == FALSE); waited++)
+    kiosk_test_spin (100);
+  g_assert_cmpint (gtk_widget_get_width (q), >, 0);
   g_assert_true (gtk_widget_compute_point (q, GTK_WIDGET (f->window), &GRAPHENE_POINT_INIT (0, 0), &pq));
   g_assert_true (gtk_widget_compute_point (w, GTK_WIDGET (f->window), &GRAPHENE_POINT_INIT (0, 0), &pw));
   g_assert_cmpfloat (pq.x, <, pw.x);
