@@ -2137,6 +2137,108 @@ test_e2e_receipts_round_trip (Fixture       *f,
   g_assert_nonnull (strstr (out, "Wrote 0 submissions"));
 }
 
+
+/* A revoked kiosk is given a new device key and enrolled again without
+ * losing its outbox: its new intakes go online, those sealed under the old
+ * key wait (never holding up the rest) until the office takes in their
+ * bundle on purpose with --accept-revoked (audited), and their receipts
+ * come back on the stick. Without --accept-revoked, or naming another
+ * device, the bundle is refused. */
+static void
+test_e2e_new_device_key (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bundle = g_build_filename (f->dir, "after.ikb", NULL);
+  g_autofree char *old_bundle = NULL;
+  g_autofree char *receipts = g_build_filename (f->dir, "old.receipts", NULL);
+  g_autofree char *code = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *old_id = NULL;
+  g_autofree char *new_id = NULL;
+  g_autofree char *retired = NULL;
+
+  server_start (s);
+  code = enroll_code (s, "Vaals", NULL);
+  g_assert_cmpint (run_kiosk (NULL, NULL, f->state_dir, "--enroll", s->url, code, NULL), ==, 0);
+  g_clear_pointer (&code, g_free);
+  kiosk = new_kiosk (f);
+  old_id = g_strdup (intake_kiosk_get_device_id (kiosk));
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 2, 11, &error), ==, 2);
+  g_clear_object (&kiosk);
+
+  /* The office revokes it (say it went missing for a while): it can no
+   * longer send. */
+  g_free (admin (0, NULL, "device", "revoke", "--data", s->data_dir, old_id, NULL));
+  g_assert_cmpint (run_kiosk (NULL, NULL, f->state_dir, "--sync-now", NULL), ==, 1);
+
+  /* A new key, enrolled again; the outbox keeps both intakes. */
+  g_assert_cmpint (run_kiosk (&out, NULL, f->state_dir, "--new-device-key", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, old_id));
+  g_clear_pointer (&out, g_free);
+  retired = g_strdup_printf ("%s/retired/%s.secret", f->state_dir, old_id);
+  g_assert_true (g_file_test (retired, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (file_mode (retired), ==, 0600);
+  code = enroll_code (s, "Vaals", NULL);
+  g_assert_cmpint (run_kiosk (NULL, NULL, f->state_dir, "--enroll", s->url, code, NULL), ==, 0);
+  kiosk = new_kiosk (f);
+  new_id = g_strdup (intake_kiosk_get_device_id (kiosk));
+  g_assert_cmpstr (new_id, !=, old_id);
+  g_assert_cmpuint (intake_kiosk_get_retired_device_keys (kiosk)->len, ==, 1);
+  g_assert_cmpuint (counts_of (kiosk).pending, ==, 2);
+
+  /* New intakes go online; the old ones wait without blocking them. */
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 3, 12, &error), ==, 3);
+  g_assert_cmpint (run_kiosk (&out, NULL, f->state_dir, "--sync-now", NULL), ==, 1);
+  g_assert_nonnull (strstr (out, "2 submissions pending"));
+  g_clear_pointer (&out, g_free);
+  assert_server_holds (s, 3);
+  g_assert_cmpuint (counts_of (kiosk).delivered, ==, 3);
+
+  /* The bundle of the old key. */
+  g_assert_cmpint (run_kiosk (&out, NULL, f->state_dir, "--export-bundle", bundle, NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "Wrote 0 submissions"));
+  g_assert_nonnull (strstr (out, "Wrote 2 submissions of this kiosk's previous device key"));
+  g_clear_pointer (&out, g_free);
+  old_bundle = intake_sync_retired_bundle_path (bundle, old_id);
+  g_assert_cmpuint (file_mode (old_bundle), ==, 0600);
+
+  /* Refused as before, also when --accept-revoked names another device. */
+  g_free (admin (1, &err, "import-bundle", "--data", s->data_dir, old_bundle, NULL));
+  g_assert_nonnull (strstr (err, "revoked"));
+  g_clear_pointer (&err, g_free);
+  g_free (admin (1, &err, "import-bundle", "--data", s->data_dir, "--accept-revoked", new_id, old_bundle, NULL));
+  g_assert_nonnull (strstr (err, "--accept-revoked"));
+  g_clear_pointer (&err, g_free);
+  assert_server_holds (s, 3);
+
+  out = admin (0, NULL, "import-bundle", "--data", s->data_dir, "--accept-revoked", old_id,
+               "--receipts-out", receipts, old_bundle, NULL);
+  g_assert_nonnull (strstr (out, "revoked, accepted on purpose"));
+  g_clear_pointer (&out, g_free);
+  assert_server_holds (s, 5);
+  out = admin (0, NULL, "audit", "show", "--data", s->data_dir, "--object", old_id, NULL);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "import_bundle_revoked"));
+  g_assert_nonnull (strstr (out, "2 envelopes"));
+  g_clear_pointer (&out, g_free);
+  /* The device stays revoked. */
+  out = admin (0, NULL, "device", "list", "--data", s->data_dir, NULL);
+  g_assert_nonnull (strstr (out, "revoked"));
+  g_clear_pointer (&out, g_free);
+
+  /* Receipts for the old device id are this kiosk's too. */
+  g_assert_cmpint (run_kiosk (&out, &err, f->state_dir, "--import-receipts", receipts, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "2 submissions confirmed delivered now"));
+  g_assert_nonnull (strstr (out, "0 submissions pending"));
+  g_assert_cmpuint (counts_of (kiosk).pending, ==, 0);
+  g_assert_cmpuint (counts_of (kiosk).delivered, ==, 5);
+}
+
 /* ------------------------------------------------------------------ */
 
 int
@@ -2181,6 +2283,7 @@ main (int   argc,
   g_test_add ("/sync/e2e/grace-period", Fixture, NULL, fixture_setup, test_e2e_grace_period, fixture_teardown);
   g_test_add ("/sync/e2e/tls", Fixture, NULL, fixture_setup, test_e2e_tls, fixture_teardown);
   g_test_add ("/sync/e2e/command-line", Fixture, NULL, fixture_setup, test_e2e_command_line, fixture_teardown);
+  g_test_add ("/sync/e2e/new-device-key", Fixture, NULL, fixture_setup, test_e2e_new_device_key, fixture_teardown);
   g_test_add ("/sync/e2e/receipts-round-trip", Fixture, NULL, fixture_setup, test_e2e_receipts_round_trip,
               fixture_teardown);
 
