@@ -2119,6 +2119,20 @@ test_e2e_receipts_round_trip (Fixture       *f,
   g_assert_cmpint (run_kiosk (NULL, &err, f->state_dir, "--import-receipts", strange, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "larger than"));
   g_clear_pointer (&err, g_free);
+  /* The function the staff screen calls says the same. */
+  {
+    g_autoptr(IntakeSync) sync = intake_sync_new (kiosk);
+    IntakeReceiptsImport result = { 0 };
+
+    g_assert_false (intake_sync_import_receipts (sync, tampered, &result, &error));
+    g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_RECEIPT);
+    g_clear_error (&error);
+    g_assert_false (intake_sync_import_receipts (sync, other_receipts, &result, &error));
+    g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_RECEIPT);
+    g_clear_error (&error);
+    g_assert_cmpuint (result.delivered, ==, 0);
+    g_assert_cmpuint (intake_sync_get_pending_count (sync), ==, 2);
+  }
   g_assert_cmpuint (counts_of (kiosk).pending, ==, 2);
   g_assert_cmpuint (counts_of (kiosk).delivered, ==, 3);
 
