@@ -7,7 +7,10 @@
  * a submission of the review list (and each element of "submissions"), as
  * a signed questionnaire (GET /v1/questionnaire, the enrollment answer),
  * and the input is read as a receipt, signed with the fuzzing server key
- * so that the reader behind the signature runs.
+ * so that the reader behind the signature runs. Last, it is read as a
+ * receipts file (intake-kiosk --import-receipts): each receipt in it is
+ * verified as given and again re-signed with the fuzzing server key, and a
+ * file that parses is built again and must parse to the same receipts.
  */
 #include "config.h"
 
@@ -75,6 +78,43 @@ read_object (JsonObject *object)
     }
 }
 
+static void
+read_receipts_file (const uint8_t *data,
+                    size_t         size)
+{
+  g_autoptr(GPtrArray) receipts = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GBytes) rebuilt = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!(receipts = intake_receipts_file_parse ((const char *) data, size, &error)))
+    {
+      g_assert (error != NULL && error->domain == INTAKE_PROTOCOL_ERROR);
+      return;
+    }
+  for (guint i = 0; i < receipts->len; i++)
+    {
+      IntakeSignedReceipt *r = g_ptr_array_index (receipts, i);
+      g_autoptr(GArray) items = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      items = intake_receipt_verify (r->receipt, r->signature, server_public.sign_pk, device_id, &local_error);
+      g_assert ((items == NULL) == (local_error != NULL));
+      g_clear_pointer (&items, g_array_unref);
+      g_clear_error (&local_error);
+      intake_device_key_sign (server_key, "receipt", r->receipt, r->signature);
+      items = intake_receipt_verify (r->receipt, r->signature, server_public.sign_pk, device_id, &local_error);
+      g_assert ((items == NULL) == (local_error != NULL));
+    }
+  rebuilt = intake_receipts_file_build (receipts);
+  again = intake_receipts_file_parse (g_bytes_get_data (rebuilt, NULL), g_bytes_get_size (rebuilt), &error);
+  g_assert_no_error (error);
+  g_assert (again->len == receipts->len);
+  for (guint i = 0; i < again->len; i++)
+    g_assert (g_bytes_equal (((IntakeSignedReceipt *) g_ptr_array_index (again, i))->receipt,
+                             ((IntakeSignedReceipt *) g_ptr_array_index (receipts, i))->receipt));
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -99,5 +139,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       }
   else
     g_assert (error != NULL && error->domain == INTAKE_PROTOCOL_ERROR);
+  read_receipts_file (data, size);
   return 0;
 }

@@ -281,6 +281,25 @@ answer_seeds (void)
   g_array_append_val (items, item);
   receipt = intake_receipt_build (device_id, 1795343467, "0011223344556677", items);
   put_bytes ("answers", "receipt.json", receipt);
+  /* A receipts file (import-bundle --receipts-out) holding that receipt,
+   * signed with the fuzzing server key of fuzz-answers.c. */
+  {
+    g_autoptr(GPtrArray) receipts = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_signed_receipt_free);
+    g_autoptr(IntakeDeviceKey) server_key = NULL;
+    g_autoptr(GBytes) file = NULL;
+    IntakeSignedReceipt *r = g_new0 (IntakeSignedReceipt, 1);
+    guint8 seed[32], pk[32], sk[64];
+
+    crypto_generichash (seed, sizeof seed, (const guint8 *) "intake fuzz server key", 22, NULL, 0);
+    crypto_sign_seed_keypair (pk, sk, seed);
+    server_key = intake_device_key_new_from_secret (sk, NULL);
+    g_assert (server_key != NULL);
+    r->receipt = g_bytes_ref (receipt);
+    intake_device_key_sign (server_key, "receipt", receipt, r->signature);
+    g_ptr_array_add (receipts, r);
+    file = intake_receipts_file_build (receipts);
+    put_bytes ("answers", "receipts-file.json", file);
+  }
   put_text ("answers", "list.json",
             "{\"submissions\": [{\"seq\": 1, \"submission_id\": \"5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a\", "
             "\"reference\": \"ACEF-HJKM\", \"received_at\": 1795343467, \"created_at\": 1795343467, "

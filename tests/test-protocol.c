@@ -529,6 +529,71 @@ test_base64_strict (void)
   g_assert_null (intake_base64_decode_strict ("aGk=aGk=", &len));
 }
 
+/* The receipts file: built and parsed back; every refusal of the strict
+ * reader is its own error, and no refusal hands back anything. */
+static void
+test_receipts_file (void)
+{
+  g_autoptr(GPtrArray) receipts = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_signed_receipt_free);
+  g_autoptr(GPtrArray) parsed = NULL;
+  g_autoptr(GBytes) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *big = NULL;
+  const struct {
+    const char *text;
+    gint        code;
+  } bad[] = {
+    { "", INTAKE_PROTOCOL_ERROR_MALFORMED },
+    { "[]", INTAKE_PROTOCOL_ERROR_MALFORMED },
+    { "{\"format\":1}", INTAKE_PROTOCOL_ERROR_MALFORMED },
+    { "{\"format\":2,\"receipts\":[]}", INTAKE_PROTOCOL_ERROR_UNSUPPORTED_VERSION },
+    { "{\"format\":1,\"receipts\":[],\"x\":1}", INTAKE_PROTOCOL_ERROR_MALFORMED },
+    { "{\"format\":1,\"receipts\":[],}", INTAKE_PROTOCOL_ERROR_MALFORMED },
+    { "{\"format\":1,\"receipts\":{}}", INTAKE_PROTOCOL_ERROR_MALFORMED },
+    { "{\"format\":1,\"receipts\":[1]}", INTAKE_PROTOCOL_ERROR_MALFORMED },
+    { "{\"format\":1,\"receipts\":[{\"receipt\":\"e30=\"}]}", INTAKE_PROTOCOL_ERROR_MALFORMED },
+    { "{\"format\":1,\"receipts\":[{\"receipt\":\"e30=\",\"signature\":\"AAAA\"}]}", INTAKE_PROTOCOL_ERROR_MALFORMED },
+    { "{\"format\":1,\"receipts\":[{\"receipt\":\"e30\",\"signature\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\"}]}",
+      INTAKE_PROTOCOL_ERROR_MALFORMED },
+    { "{\"format\":1,\"receipts\":[[[[1]]]]}", INTAKE_PROTOCOL_ERROR_MALFORMED },
+  };
+
+  for (guint i = 0; i < 2; i++)
+    {
+      IntakeSignedReceipt *r = g_new0 (IntakeSignedReceipt, 1);
+
+      r->receipt = g_bytes_new_take (g_strdup_printf ("{\"n\":%u}", i), 7);
+      memset (r->signature, 'a' + i, sizeof r->signature);
+      g_ptr_array_add (receipts, r);
+    }
+  file = intake_receipts_file_build (receipts);
+  parsed = intake_receipts_file_parse (g_bytes_get_data (file, NULL), g_bytes_get_size (file), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (parsed->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      IntakeSignedReceipt *a = g_ptr_array_index (receipts, i);
+      IntakeSignedReceipt *b = g_ptr_array_index (parsed, i);
+
+      g_assert_true (g_bytes_equal (a->receipt, b->receipt));
+      g_assert_cmpmem (a->signature, sizeof a->signature, b->signature, sizeof b->signature);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GPtrArray) none = intake_receipts_file_parse (bad[i].text, strlen (bad[i].text), &error);
+
+      g_test_message ("%s", bad[i].text);
+      g_assert_null (none);
+      g_assert_error (error, INTAKE_PROTOCOL_ERROR, bad[i].code);
+      g_clear_error (&error);
+    }
+
+  big = g_malloc0 (INTAKE_RECEIPTS_FILE_MAX_SIZE + 1);
+  g_assert_null (intake_receipts_file_parse (big, INTAKE_RECEIPTS_FILE_MAX_SIZE + 1, &error));
+  g_assert_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_TOO_LARGE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -540,6 +605,7 @@ main (int    argc,
   g_test_add_func ("/protocol/request/round-trip-and-refusals", test_request_round_trip);
   g_test_add_func ("/protocol/receipt/sign-verify-refuse", test_receipt);
   g_test_add_func ("/protocol/receipt/malformed", test_receipt_malformed);
+  g_test_add_func ("/protocol/receipts-file/round-trip-and-refusals", test_receipts_file);
   g_test_add_func ("/protocol/bundle/round-trip", test_bundle_round_trip);
   g_test_add_func ("/protocol/bundle/every-byte-and-truncation", test_bundle_tamper);
   g_test_add_func ("/protocol/bundle/read-limits", test_bundle_read_limits);

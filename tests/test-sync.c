@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "intake-bundle.h"
 #include "intake-canonical-json.h"
@@ -1921,6 +1922,337 @@ test_e2e_command_line (Fixture       *f,
   g_assert_nonnull (strstr (err, "cannot be reached"));
 }
 
+/* Rewrites the receipts file @in into @out, after @edit changed its
+ * parsed receipts. */
+static void
+rewrite_receipts (const char  *in,
+                  const char  *out,
+                  void       (*edit) (GPtrArray *receipts, gpointer data),
+                  gpointer     data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) receipts = NULL;
+  g_autoptr(GBytes) file = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (in, &text, &len, &error));
+  receipts = intake_receipts_file_parse (text, len, &error);
+  g_assert_no_error (error);
+  edit (receipts, data);
+  file = intake_receipts_file_build (receipts);
+  g_assert_true (g_file_set_contents_full (out, g_bytes_get_data (file, NULL), (gssize)g_bytes_get_size (file),
+                                           G_FILE_SET_CONTENTS_NONE, 0600, &error));
+}
+
+static void
+flip_signature (GPtrArray *receipts,
+                gpointer   data)
+{
+  IntakeSignedReceipt *r = g_ptr_array_index (receipts, 0);
+
+  r->signature[7] ^= 0x20;
+}
+
+/* A receipt signed by the real server key that lists @data's submission
+ * with other bytes: what a server holding other bytes would say. */
+static void
+other_bytes (GPtrArray *receipts,
+             gpointer   data)
+{
+  const char *secret = data;
+  g_autoptr(IntakeDeviceKey) key = NULL;
+  g_autoptr(GError) error = NULL;
+  IntakeSignedReceipt *r = g_ptr_array_index (receipts, 0);
+  g_autoptr(GArray) items = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  IntakeDevicePublic pub;
+  JsonObject *root;
+  g_autofree char *key_id = NULL;
+
+  key = intake_device_key_load (secret, &error);
+  g_assert_no_error (error);
+  intake_device_key_get_public (key, &pub);
+  key_id = intake_server_key_id_hex (pub.sign_pk);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (r->receipt, NULL),
+                                             (gssize)g_bytes_get_size (r->receipt), &error));
+  root = json_node_get_object (json_parser_get_root (parser));
+  items = g_array_new (FALSE, TRUE, sizeof (IntakeReceiptItem));
+  {
+    JsonArray *array = json_object_get_array_member (root, "items");
+    IntakeReceiptItem item = { 0 };
+
+    g_strlcpy (item.submission_id,
+               json_object_get_string_member (json_array_get_object_element (array, 0), "submission_id"),
+               sizeof item.submission_id);
+    memset (item.sha256, 'a', 64);
+    g_array_append_val (items, item);
+  }
+  g_bytes_unref (r->receipt);
+  r->receipt = intake_receipt_build (json_object_get_string_member (root, "device_id"), 1800000000, key_id, items);
+  intake_device_key_sign (key, "receipt", r->receipt, r->signature);
+}
+
+static guint
+file_mode (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_mode & 0777;
+}
+
+/* A kiosk that never reaches the server after enrollment: 3 then 2
+ * intakes go to the office on a stick, and the receipts come back the
+ * same way. Each is stored once, the second bundle holds only the 2, and
+ * the outbox ends with nothing pending. Receipts files that are tampered
+ * with, for another device, with other bytes or not strictly as specified
+ * are refused and change nothing. */
+static void
+test_e2e_receipts_round_trip (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeKiosk) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other_state = g_build_filename (f->dir, "kiosk2", NULL);
+  g_autofree char *b1 = g_build_filename (f->dir, "first.ikb", NULL);
+  g_autofree char *r1 = g_build_filename (f->dir, "first.receipts", NULL);
+  g_autofree char *b2 = g_build_filename (f->dir, "second.ikb", NULL);
+  g_autofree char *r2 = g_build_filename (f->dir, "second.receipts", NULL);
+  g_autofree char *b3 = g_build_filename (f->dir, "third.ikb", NULL);
+  g_autofree char *other_bundle = g_build_filename (f->dir, "other.ikb", NULL);
+  g_autofree char *other_receipts = g_build_filename (f->dir, "other.receipts", NULL);
+  g_autofree char *tampered = g_build_filename (f->dir, "tampered.receipts", NULL);
+  g_autofree char *forged = g_build_filename (f->dir, "forged.receipts", NULL);
+  g_autofree char *strange = g_build_filename (f->dir, "strange.receipts", NULL);
+  g_autofree char *secret = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *text = NULL;
+  IntakeOutboxCounts before;
+
+  /* Enrolled at the office (the only time it is on a network), as is a
+   * second kiosk. */
+  server_start (s);
+  code = enroll_code (s, "Vaals", NULL);
+  g_assert_cmpint (run_kiosk (NULL, NULL, f->state_dir, "--enroll", s->url, code, NULL), ==, 0);
+  g_clear_pointer (&code, g_free);
+  code = enroll_code (s, "Gulpen", NULL);
+  g_assert_cmpint (run_kiosk (NULL, NULL, other_state, "--enroll", s->url, code, NULL), ==, 0);
+  server_kill (s);
+  secret = g_build_filename (s->data_dir, "server.secret", NULL);
+
+  /* The other kiosk's round trip, for a receipts file of another device. */
+  other = intake_kiosk_new (other_state, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (other, 1, 99, &error), ==, 1);
+  g_assert_cmpint (run_kiosk (NULL, NULL, other_state, "--export-bundle", other_bundle, NULL), ==, 0);
+  g_free (admin (0, NULL, "import-bundle", "--data", s->data_dir, "--receipts-out", other_receipts,
+                 other_bundle, NULL));
+
+  /* First trip: 3 intakes. */
+  kiosk = new_kiosk (f);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 3, 3, &error), ==, 3);
+  g_assert_cmpint (run_kiosk (&out, NULL, f->state_dir, "--export-bundle", b1, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Wrote 3 submissions"));
+  g_clear_pointer (&out, g_free);
+  out = admin (0, NULL, "import-bundle", "--data", s->data_dir, "--receipts-out", r1, b1, NULL);
+  g_assert_nonnull (strstr (out, "receipts:  3 in"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpuint (file_mode (r1), ==, 0600);
+  assert_server_holds (s, 4);
+  g_assert_cmpint (run_kiosk (&out, &err, f->state_dir, "--import-receipts", r1, NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "3 submissions confirmed delivered now"));
+  g_assert_nonnull (strstr (out, "0 submissions pending"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  assert_all_delivered (kiosk, 3);
+
+  /* Second trip: 2 more; the bundle holds only those. */
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 2, 5, &error), ==, 2);
+  g_assert_cmpint (run_kiosk (&out, NULL, f->state_dir, "--export-bundle", b2, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Wrote 2 submissions"));
+  g_clear_pointer (&out, g_free);
+  g_free (admin (0, NULL, "import-bundle", "--data", s->data_dir, "--receipts-out", r2, b2, NULL));
+  assert_server_holds (s, 6);
+
+  /* Refused, and nothing marked: another device's receipts, a flipped
+   * signature, a receipt by the real key for other bytes, an unknown
+   * member, a file over the size limit. */
+  before = counts_of (kiosk);
+  g_assert_cmpuint (before.pending, ==, 2);
+  g_assert_cmpint (run_kiosk (NULL, &err, f->state_dir, "--import-receipts", other_receipts, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "not this kiosk"));
+  g_clear_pointer (&err, g_free);
+  rewrite_receipts (r2, tampered, flip_signature, NULL);
+  g_assert_cmpint (run_kiosk (NULL, &err, f->state_dir, "--import-receipts", tampered, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "not signed by the enrolled server key"));
+  g_clear_pointer (&err, g_free);
+  rewrite_receipts (r2, forged, other_bytes, secret);
+  g_assert_cmpint (run_kiosk (NULL, &err, f->state_dir, "--import-receipts", forged, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "other bytes"));
+  g_clear_pointer (&err, g_free);
+  g_assert_true (g_file_get_contents (r2, &text, NULL, &error));
+  {
+    g_autofree char *extra = g_strdup_printf ("{\"extra\":1,%s", text + 1);
+
+    g_assert_true (g_file_set_contents (strange, extra, -1, &error));
+  }
+  g_assert_cmpint (run_kiosk (NULL, &err, f->state_dir, "--import-receipts", strange, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "malformed"));
+  g_clear_pointer (&err, g_free);
+  g_assert_true (g_file_set_contents (strange, "{\"format\":1,\"receipts\":[]", -1, &error));
+  g_assert_cmpint (run_kiosk (NULL, &err, f->state_dir, "--import-receipts", strange, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "malformed"));
+  g_clear_pointer (&err, g_free);
+  {
+    int fd = g_open (strange, O_WRONLY | O_TRUNC, 0600);
+
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpint (ftruncate (fd, INTAKE_RECEIPTS_FILE_MAX_SIZE + 1), ==, 0);
+    close (fd);
+  }
+  g_assert_cmpint (run_kiosk (NULL, &err, f->state_dir, "--import-receipts", strange, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "larger than"));
+  g_clear_pointer (&err, g_free);
+  /* The function the staff screen calls says the same. */
+  {
+    g_autoptr(IntakeSync) sync = intake_sync_new (kiosk);
+    IntakeReceiptsImport result = { 0 };
+
+    g_assert_false (intake_sync_import_receipts (sync, tampered, &result, &error));
+    g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_RECEIPT);
+    g_clear_error (&error);
+    g_assert_false (intake_sync_import_receipts (sync, other_receipts, &result, &error));
+    g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_RECEIPT);
+    g_clear_error (&error);
+    g_assert_cmpuint (result.delivered, ==, 0);
+    g_assert_cmpuint (intake_sync_get_pending_count (sync), ==, 2);
+  }
+  g_assert_cmpuint (counts_of (kiosk).pending, ==, 2);
+  g_assert_cmpuint (counts_of (kiosk).delivered, ==, 3);
+
+  /* The genuine file; reading it again changes nothing. */
+  g_assert_cmpint (run_kiosk (&out, NULL, f->state_dir, "--import-receipts", r2, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "2 submissions confirmed delivered now"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_kiosk (&out, NULL, f->state_dir, "--import-receipts", r2, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "0 submissions confirmed delivered now, 2 confirmed before"));
+  g_clear_pointer (&out, g_free);
+  assert_all_delivered (kiosk, 5);
+  assert_server_holds (s, 6);
+
+  /* Nothing left for a third trip. */
+  g_assert_cmpint (run_kiosk (&out, NULL, f->state_dir, "--export-bundle", b3, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Wrote 0 submissions"));
+}
+
+
+/* A revoked kiosk is given a new device key and enrolled again without
+ * losing its outbox: its new intakes go online, those sealed under the old
+ * key wait (never holding up the rest) until the office takes in their
+ * bundle on purpose with --accept-revoked (audited), and their receipts
+ * come back on the stick. Without --accept-revoked, or naming another
+ * device, the bundle is refused. */
+static void
+test_e2e_new_device_key (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bundle = g_build_filename (f->dir, "after.ikb", NULL);
+  g_autofree char *old_bundle = NULL;
+  g_autofree char *receipts = g_build_filename (f->dir, "old.receipts", NULL);
+  g_autofree char *code = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *old_id = NULL;
+  g_autofree char *new_id = NULL;
+  g_autofree char *retired = NULL;
+
+  server_start (s);
+  code = enroll_code (s, "Vaals", NULL);
+  g_assert_cmpint (run_kiosk (NULL, NULL, f->state_dir, "--enroll", s->url, code, NULL), ==, 0);
+  g_clear_pointer (&code, g_free);
+  kiosk = new_kiosk (f);
+  old_id = g_strdup (intake_kiosk_get_device_id (kiosk));
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 2, 11, &error), ==, 2);
+  g_clear_object (&kiosk);
+
+  /* The office revokes it (say it went missing for a while): it can no
+   * longer send. */
+  g_free (admin (0, NULL, "device", "revoke", "--data", s->data_dir, old_id, NULL));
+  g_assert_cmpint (run_kiosk (NULL, NULL, f->state_dir, "--sync-now", NULL), ==, 1);
+
+  /* A new key, enrolled again; the outbox keeps both intakes. */
+  g_assert_cmpint (run_kiosk (&out, NULL, f->state_dir, "--new-device-key", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, old_id));
+  g_clear_pointer (&out, g_free);
+  retired = g_strdup_printf ("%s/retired/%s.secret", f->state_dir, old_id);
+  g_assert_true (g_file_test (retired, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (file_mode (retired), ==, 0600);
+  code = enroll_code (s, "Vaals", NULL);
+  g_assert_cmpint (run_kiosk (NULL, NULL, f->state_dir, "--enroll", s->url, code, NULL), ==, 0);
+  kiosk = new_kiosk (f);
+  new_id = g_strdup (intake_kiosk_get_device_id (kiosk));
+  g_assert_cmpstr (new_id, !=, old_id);
+  g_assert_cmpuint (intake_kiosk_get_retired_device_keys (kiosk)->len, ==, 1);
+  g_assert_cmpuint (counts_of (kiosk).pending, ==, 2);
+
+  /* New intakes go online; the old ones wait without blocking them. */
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 3, 12, &error), ==, 3);
+  g_assert_cmpint (run_kiosk (&out, NULL, f->state_dir, "--sync-now", NULL), ==, 1);
+  g_assert_nonnull (strstr (out, "2 submissions pending"));
+  g_clear_pointer (&out, g_free);
+  assert_server_holds (s, 3);
+  g_assert_cmpuint (counts_of (kiosk).delivered, ==, 3);
+
+  /* The bundle of the old key. */
+  g_assert_cmpint (run_kiosk (&out, NULL, f->state_dir, "--export-bundle", bundle, NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "Wrote 0 submissions"));
+  g_assert_nonnull (strstr (out, "Wrote 2 submissions of this kiosk's previous device key"));
+  g_clear_pointer (&out, g_free);
+  old_bundle = intake_sync_retired_bundle_path (bundle, old_id);
+  g_assert_cmpuint (file_mode (old_bundle), ==, 0600);
+
+  /* Refused as before, also when --accept-revoked names another device. */
+  g_free (admin (1, &err, "import-bundle", "--data", s->data_dir, old_bundle, NULL));
+  g_assert_nonnull (strstr (err, "revoked"));
+  g_clear_pointer (&err, g_free);
+  g_free (admin (1, &err, "import-bundle", "--data", s->data_dir, "--accept-revoked", new_id, old_bundle, NULL));
+  g_assert_nonnull (strstr (err, "--accept-revoked"));
+  g_clear_pointer (&err, g_free);
+  assert_server_holds (s, 3);
+
+  out = admin (0, NULL, "import-bundle", "--data", s->data_dir, "--accept-revoked", old_id,
+               "--receipts-out", receipts, old_bundle, NULL);
+  g_assert_nonnull (strstr (out, "revoked, accepted on purpose"));
+  g_clear_pointer (&out, g_free);
+  assert_server_holds (s, 5);
+  out = admin (0, NULL, "audit", "show", "--data", s->data_dir, "--object", old_id, NULL);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "import_bundle_revoked"));
+  g_assert_nonnull (strstr (out, "2 envelopes"));
+  g_clear_pointer (&out, g_free);
+  /* The device stays revoked. */
+  out = admin (0, NULL, "device", "list", "--data", s->data_dir, NULL);
+  g_assert_nonnull (strstr (out, "revoked"));
+  g_clear_pointer (&out, g_free);
+
+  /* Receipts for the old device id are this kiosk's too. */
+  g_assert_cmpint (run_kiosk (&out, &err, f->state_dir, "--import-receipts", receipts, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "2 submissions confirmed delivered now"));
+  g_assert_nonnull (strstr (out, "0 submissions pending"));
+  g_assert_cmpuint (counts_of (kiosk).pending, ==, 0);
+  g_assert_cmpuint (counts_of (kiosk).delivered, ==, 5);
+}
+
 /* ------------------------------------------------------------------ */
 
 int
@@ -1965,6 +2297,9 @@ main (int   argc,
   g_test_add ("/sync/e2e/grace-period", Fixture, NULL, fixture_setup, test_e2e_grace_period, fixture_teardown);
   g_test_add ("/sync/e2e/tls", Fixture, NULL, fixture_setup, test_e2e_tls, fixture_teardown);
   g_test_add ("/sync/e2e/command-line", Fixture, NULL, fixture_setup, test_e2e_command_line, fixture_teardown);
+  g_test_add ("/sync/e2e/new-device-key", Fixture, NULL, fixture_setup, test_e2e_new_device_key, fixture_teardown);
+  g_test_add ("/sync/e2e/receipts-round-trip", Fixture, NULL, fixture_setup, test_e2e_receipts_round_trip,
+              fixture_teardown);
 
   return g_test_run ();
 }

@@ -357,3 +357,156 @@ intake_receipt_verify (GBytes        *receipt,
 
   return g_steal_pointer (&items);
 }
+
+/* Receipts file ------------------------------------------------------- */
+
+#define RECEIPT_MAX_BYTES (64 * 1024)   /* a receipt of 100 items is about 13 KiB */
+
+void
+intake_signed_receipt_free (IntakeSignedReceipt *receipt)
+{
+  if (receipt == NULL)
+    return;
+  g_clear_pointer (&receipt->receipt, g_bytes_unref);
+  sodium_memzero (receipt->signature, sizeof receipt->signature);
+  g_free (receipt);
+}
+
+GBytes *
+intake_receipts_file_build (GPtrArray *receipts)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  char *text;
+  gsize len;
+
+  g_return_val_if_fail (receipts != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "format");
+  json_builder_add_int_value (builder, INTAKE_RECEIPTS_FILE_FORMAT);
+  json_builder_set_member_name (builder, "receipts");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < receipts->len; i++)
+    {
+      const IntakeSignedReceipt *r = g_ptr_array_index (receipts, i);
+      g_autofree char *receipt_b64 = g_base64_encode (g_bytes_get_data (r->receipt, NULL),
+                                                      g_bytes_get_size (r->receipt));
+      g_autofree char *signature_b64 = g_base64_encode (r->signature, sizeof r->signature);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "receipt");
+      json_builder_add_string_value (builder, receipt_b64);
+      json_builder_set_member_name (builder, "signature");
+      json_builder_add_string_value (builder, signature_b64);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  text = intake_canonical_json_serialize (root, &len, NULL);
+  g_assert (text != NULL);
+  return g_bytes_new_take (text, len);
+}
+
+static gpointer
+receipts_file_malformed (GError     **error,
+                         const char  *what)
+{
+  g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_MALFORMED,
+               "the receipts file is malformed: %s", what);
+  return NULL;
+}
+
+/* TRUE when @object has exactly the members @names (NULL-terminated). */
+static gboolean
+has_exactly_members (JsonObject         *object,
+                     const char * const *names)
+{
+  guint n = 0;
+
+  for (; names[n] != NULL; n++)
+    if (!json_object_has_member (object, names[n]))
+      return FALSE;
+  return json_object_get_size (object) == n;
+}
+
+GPtrArray *
+intake_receipts_file_parse (const char  *data,
+                            gsize        len,
+                            GError     **error)
+{
+  static const char * const root_members[] = { "format", "receipts", NULL };
+  static const char * const receipt_members[] = { "receipt", "signature", NULL };
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GPtrArray) receipts = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_signed_receipt_free);
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *root;
+  JsonNode *node;
+  JsonArray *array;
+  gint64 format = 0;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  if (len > INTAKE_RECEIPTS_FILE_MAX_SIZE)
+    {
+      g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_TOO_LARGE,
+                   "the receipts file is larger than %d MiB", INTAKE_RECEIPTS_FILE_MAX_SIZE / (1024 * 1024));
+      return NULL;
+    }
+  if (len == 0 || data == NULL)
+    return receipts_file_malformed (error, "it is empty");
+  /* Depth 3: the object, its array, a receipt object. */
+  if (!intake_json_parse_untrusted (parser, data, len, 3, &local_error))
+    return receipts_file_malformed (error, local_error->message);
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return receipts_file_malformed (error, "not a JSON object");
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (!intake_json_get_int (root, "format", &format))
+    return receipts_file_malformed (error, "no format");
+  if (format != INTAKE_RECEIPTS_FILE_FORMAT)
+    {
+      g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_UNSUPPORTED_VERSION,
+                   "the receipts file has format %" G_GINT64_FORMAT ", which this kiosk does not know", format);
+      return NULL;
+    }
+  if (!has_exactly_members (root, root_members))
+    return receipts_file_malformed (error, "it has members other than format and receipts");
+  node = json_object_get_member (root, "receipts");
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return receipts_file_malformed (error, "receipts is not an array");
+  array = json_node_get_array (node);
+  if (json_array_get_length (array) > INTAKE_RECEIPTS_FILE_MAX_COUNT)
+    {
+      g_set_error (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_TOO_LARGE,
+                   "the receipts file holds more than %d receipts", INTAKE_RECEIPTS_FILE_MAX_COUNT);
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autofree guint8 *receipt = NULL;
+      g_autofree guint8 *signature = NULL;
+      gsize receipt_len = 0, signature_len = 0;
+      IntakeSignedReceipt *r;
+      JsonObject *object;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        return receipts_file_malformed (error, "a receipt is not an object");
+      object = json_node_get_object (element);
+      if (!has_exactly_members (object, receipt_members))
+        return receipts_file_malformed (error, "a receipt has members other than receipt and signature");
+      receipt = intake_json_get_base64 (object, "receipt", &receipt_len);
+      signature = intake_json_get_base64 (object, "signature", &signature_len);
+      if (receipt == NULL || receipt_len == 0 || receipt_len > RECEIPT_MAX_BYTES)
+        return receipts_file_malformed (error, "a receipt is not base64, empty or too large");
+      if (signature == NULL || signature_len != INTAKE_SIGNATURE_BYTES)
+        return receipts_file_malformed (error, "a signature is not 64 bytes of base64");
+      r = g_new0 (IntakeSignedReceipt, 1);
+      r->receipt = g_bytes_new_take (g_steal_pointer (&receipt), receipt_len);
+      memcpy (r->signature, signature, INTAKE_SIGNATURE_BYTES);
+      g_ptr_array_add (receipts, r);
+    }
+  return g_steal_pointer (&receipts);
+}

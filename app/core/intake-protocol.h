@@ -166,4 +166,30 @@ GArray   *intake_receipt_verify            (GBytes                   *receipt,
                                             const char               *expected_device_id,
                                             GError                  **error);
 
+/* The receipts file an office gives an offline kiosk on its USB stick
+ * (`intake-admin import-bundle --receipts-out`, docs/protocol.md
+ * "Receipts file"): the signed receipts of an upload's answer, each for at
+ * most INTAKE_PROTOCOL_MAX_BATCH envelopes, in one strict JSON file. */
+#define INTAKE_RECEIPTS_FILE_FORMAT    1
+#define INTAKE_RECEIPTS_FILE_MAX_SIZE  (32 * 1024 * 1024)
+#define INTAKE_RECEIPTS_FILE_MAX_COUNT 2000
+
+typedef struct {
+  GBytes *receipt;                          /* canonical JSON, as intake_receipt_build() */
+  guint8  signature[64];                    /* by the server key, context "receipt" */
+} IntakeSignedReceipt;
+
+void      intake_signed_receipt_free       (IntakeSignedReceipt      *receipt);
+
+/* @receipts: IntakeSignedReceipt. */
+GBytes   *intake_receipts_file_build       (GPtrArray                *receipts);
+/* Reads a receipts file strictly (intake_json_validate(), a size limit,
+ * nothing but the members of docs/protocol.md); verifies nothing: each
+ * receipt then goes through intake_receipt_verify(). Returns
+ * IntakeSignedReceipt, freed with the array. Errors: INTAKE_PROTOCOL_ERROR
+ * (MALFORMED, TOO_LARGE, UNSUPPORTED_VERSION). */
+GPtrArray *intake_receipts_file_parse      (const char               *data,
+                                            gsize                     len,
+                                            GError                  **error);
+
 G_END_DECLS

@@ -37,6 +37,7 @@ struct _IntakeKiosk
   IntakeOfficePublic  *office;
   IntakeDeviceKey     *device;
   char                *device_id;
+  GPtrArray           *retired;   /* IntakeDeviceKey */
   IntakeOutbox        *outbox;
   IntakeQuestionnaire *questionnaire;
 
@@ -77,6 +78,7 @@ intake_kiosk_finalize (GObject *object)
   g_clear_pointer (&self->office, intake_office_public_free);
   g_clear_pointer (&self->device, intake_device_key_free);
   g_clear_pointer (&self->device_id, g_free);
+  g_clear_pointer (&self->retired, g_ptr_array_unref);
   g_clear_object (&self->outbox);
   g_clear_object (&self->questionnaire);
   g_clear_pointer (&self->office_public_path, g_free);
@@ -188,6 +190,135 @@ intake_kiosk_load_device_key (const char  *state_dir,
   return g_steal_pointer (&device);
 }
 
+#define RETIRED_DIR "retired"
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *)a, *(const char * const *)b);
+}
+
+/* STATE_DIR/retired/DEVICE_ID.secret: the keys this kiosk had before. */
+static GPtrArray *
+load_retired_keys (const char  *state_dir,
+                   const char  *own_id,
+                   GError     **error)
+{
+  g_autofree char *dir_path = g_build_filename (state_dir, RETIRED_DIR, NULL);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_device_key_free);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *name;
+
+  if (!(dir = g_dir_open (dir_path, 0, &local_error)))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return g_steal_pointer (&keys);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".secret"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dir_path, g_ptr_array_index (names, i), NULL);
+      g_autofree char *id = NULL;
+      IntakeDeviceKey *key;
+
+      if (!(key = intake_device_key_load (path, error)))
+        {
+          g_prefix_error (error, "the retired device key %s cannot be read: ", path);
+          return NULL;
+        }
+      id = intake_device_key_dup_id_hex (key);
+      if (g_str_equal (id, own_id))
+        {
+          intake_device_key_free (key);
+          continue;
+        }
+      g_ptr_array_add (keys, key);
+    }
+  return g_steal_pointer (&keys);
+}
+
+gboolean
+intake_kiosk_new_device_key (const char  *state_dir,
+                             char       **out_old_id,
+                             char       **out_new_id,
+                             GError     **error)
+{
+  g_autofree char *secret_path = g_build_filename (state_dir, "device.secret", NULL);
+  g_autofree char *public_path = g_build_filename (state_dir, "device.pub", NULL);
+  g_autofree char *server_json = g_build_filename (state_dir, "server.json", NULL);
+  g_autofree char *dir_path = g_build_filename (state_dir, RETIRED_DIR, NULL);
+  g_autofree char *old_id = NULL;
+  g_autofree char *retired_path = NULL;
+  g_autoptr(IntakeDeviceKey) old_key = NULL;
+  g_autoptr(IntakeDeviceKey) new_key = NULL;
+
+  g_return_val_if_fail (state_dir != NULL, FALSE);
+
+  if (!g_file_test (secret_path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "%s has no device key yet: it gets one when it is first started or enrolled", state_dir);
+      return FALSE;
+    }
+  if (!(old_key = intake_kiosk_load_device_key (state_dir, error)))
+    return FALSE;
+  old_id = intake_device_key_dup_id_hex (old_key);
+
+  /* The old key is kept (and on disk) before anything is replaced. */
+  if (g_mkdir_with_parents (dir_path, 0700) != 0 || g_chmod (dir_path, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "cannot create %s: %s",
+                   dir_path, g_strerror (saved));
+      return FALSE;
+    }
+  retired_path = g_strdup_printf ("%s/%s.secret", dir_path, old_id);
+  if (!g_file_test (retired_path, G_FILE_TEST_EXISTS) &&
+      !intake_device_key_save (old_key, retired_path, error))
+    return FALSE;
+
+  /* server.json names the old device: the kiosk is enrolled again. */
+  if (g_unlink (server_json) != 0 && errno != ENOENT)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "cannot remove %s: %s",
+                   server_json, g_strerror (saved));
+      return FALSE;
+    }
+  if ((g_unlink (secret_path) != 0 && errno != ENOENT) || (g_unlink (public_path) != 0 && errno != ENOENT))
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "cannot replace the device key in %s: %s",
+                   state_dir, g_strerror (saved));
+      return FALSE;
+    }
+  if (!(new_key = intake_kiosk_load_device_key (state_dir, error)))
+    return FALSE;
+  if (out_old_id != NULL)
+    *out_old_id = g_steal_pointer (&old_id);
+  if (out_new_id != NULL)
+    *out_new_id = intake_device_key_dup_id_hex (new_key);
+  return TRUE;
+}
+
+GPtrArray *
+intake_kiosk_get_retired_device_keys (IntakeKiosk *self)
+{
+  g_return_val_if_fail (INTAKE_IS_KIOSK (self), NULL);
+  return self->retired;
+}
+
 static IntakeQuestionnaire *choose_questionnaire (const char                *state_dir,
                                                   const IntakeOfficePublic  *office,
                                                   GError                   **error);
@@ -231,6 +362,8 @@ intake_kiosk_new (const char  *state_dir,
   if (!(self->device = intake_kiosk_load_device_key (state_dir, error)))
     return NULL;
   self->device_id = intake_device_key_dup_id_hex (self->device);
+  if (!(self->retired = load_retired_keys (state_dir, self->device_id, error)))
+    return NULL;
 
   outbox_path = g_build_filename (state_dir, "outbox.db", NULL);
   if (!(self->outbox = intake_outbox_open (outbox_path, error)))

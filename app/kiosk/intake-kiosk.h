@@ -117,6 +117,21 @@ const IntakeDeviceKey *intake_kiosk_get_device_key      (IntakeKiosk   *self);
 IntakeDeviceKey     *intake_kiosk_load_device_key       (const char    *state_dir,
                                                          GError       **error);
 
+/* Gives the kiosk in @state_dir a new device key (docs/sync.md, "A new
+ * device key"): the current key is kept as STATE_DIR/retired/DEVICE_ID.secret
+ * (mode 0600) to sign bundles of, and accept receipts for, the envelopes
+ * it sealed; device.secret and device.pub are replaced; server.json, which
+ * names the old device, is removed, so the kiosk must be enrolled again.
+ * The outbox is not touched. Run it while the kiosk is not running.
+ * Returns the old and new device ids (lowercase hex). */
+gboolean             intake_kiosk_new_device_key        (const char    *state_dir,
+                                                         char         **out_old_id,
+                                                         char         **out_new_id,
+                                                         GError       **error);
+/* The retired device keys of this kiosk (IntakeDeviceKey, oldest file
+ * name first); an empty array when it never changed its key. */
+GPtrArray           *intake_kiosk_get_retired_device_keys (IntakeKiosk *self);
+
 /* Re-reads what enrollment writes: office.pub (when the kiosk was opened
  * with the default office key path), server.json and the downloaded
  * questionnaire. Call it after intake_enroll_finish() on a running

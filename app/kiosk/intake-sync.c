@@ -856,6 +856,46 @@ upload_cb (GObject      *object,
   g_source_unref (source);
 }
 
+/* The device that sealed @envelope (lowercase hex), or NULL. */
+static char *
+envelope_device_hex (GBytes *envelope)
+{
+  IntakeEnvelopeHeader header;
+
+  if (!intake_envelope_parse_header (envelope, &header, NULL))
+    return NULL;
+  return intake_hex_encode (header.device_id, sizeof header.device_id);
+}
+
+/* An envelope sealed under a device key this kiosk no longer has
+ * (intake_kiosk_new_device_key()) cannot be uploaded: the server takes a
+ * device's envelopes only from that device. It waits a day at a time, so
+ * it never holds up the rest, until a bundle (signed with the retired key)
+ * and its receipts deliver it. */
+#define FOREIGN_RETRY_S (24 * 60 * 60)
+
+static gboolean
+park_foreign (RunData           *data,
+              IntakeOutboxItem  *item,
+              GError           **error)
+{
+  IntakeSync *self = data->self;
+  g_autoptr(GError) local_error = NULL;
+  gint64 now_s = MAX (now_us (self) / G_USEC_PER_SEC, data->started_s);
+  const char *text = g_str_equal (self->language, "en")
+    ? "Made under this kiosk's previous device key: deliver it with a USB bundle."
+    : "Gemaakt met de vorige apparaatsleutel van deze kiosk: breng het met een USB-bundel.";
+
+  if (!intake_outbox_record_failure (intake_kiosk_get_outbox (self->kiosk), item->submission_id,
+                                     now_s + FOREIGN_RETRY_S, text, &local_error))
+    {
+      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
+                   "cannot record a submission of the previous device key: %s", local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 send_next_batch (GTask *task_)
 {
@@ -869,6 +909,7 @@ send_next_batch (GTask *task_)
   GCancellable *cancellable;
   GError *error = NULL;
   gsize body_size = 64;
+  guint parked = 0;
 
   if (g_task_return_error_if_cancelled (task))
     return;
@@ -890,10 +931,23 @@ send_next_batch (GTask *task_)
     {
       IntakeOutboxItem *item = g_ptr_array_index (due, i);
       gsize encoded = (g_bytes_get_size (item->envelope) + 2) / 3 * 4 + 4;
+      g_autofree char *device = NULL;
 
       /* A safety net: never send an envelope twice in one pass. */
       if (g_hash_table_contains (data->tried, item->submission_id))
         break;
+      device = envelope_device_hex (item->envelope);
+      if (device != NULL && !g_str_equal (device, intake_kiosk_get_device_id (self->kiosk)))
+        {
+          if (!park_foreign (data, item, &error))
+            {
+              g_task_return_error (task, error);
+              return;
+            }
+          parked++;
+          g_hash_table_add (data->tried, g_strdup (item->submission_id));
+          continue;
+        }
       /* Stay under the server's body limit; the rest goes in the next batch. */
       if (data->batch->len > 0 && body_size + encoded > BODY_BUDGET)
         break;
@@ -903,6 +957,13 @@ send_next_batch (GTask *task_)
       i--;
     }
 
+  if (data->batch->len == 0 && parked > 0)
+    {
+      /* They are no longer due: what follows them may be. */
+      clear_batch (data);
+      send_next_batch (g_steal_pointer (&task));
+      return;
+    }
   if (data->batch->len == 0)
     {
       clear_batch (data);
@@ -1549,42 +1610,40 @@ intake_sync_poke (IntakeSync *self)
 /* ------------------------------------------------------------------ */
 /* Offline bundles                                                      */
 
-gint64
-intake_sync_export_bundle (IntakeSync  *self,
-                           const char  *path,
-                           GError     **error)
+/* Writes the pending envelopes sealed by @key into a bundle signed with it. */
+static gint64
+export_bundle_for (IntakeSync             *self,
+                   const IntakeDeviceKey  *key,
+                   GPtrArray              *pending,
+                   const char             *path,
+                   gboolean                write_empty,
+                   GError                **error)
 {
-  IntakeOutbox *outbox;
-  g_autoptr(GPtrArray) pending = NULL;
+  IntakeOutbox *outbox = intake_kiosk_get_outbox (self->kiosk);
   g_autoptr(GPtrArray) envelopes = g_ptr_array_new ();
   g_autoptr(GPtrArray) ids = g_ptr_array_new ();
   g_autoptr(GBytes) bundle = NULL;
   g_autoptr(GError) local_error = NULL;
-  gint64 now_s;
+  g_autofree char *key_id = intake_device_key_dup_id_hex (key);
+  gint64 now_s = now_us (self) / G_USEC_PER_SEC;
   gsize len = 0;
   const char *data;
 
-  g_return_val_if_fail (INTAKE_IS_SYNC (self), -1);
-  g_return_val_if_fail (path != NULL, -1);
-
-  outbox = intake_kiosk_get_outbox (self->kiosk);
-  now_s = now_us (self) / G_USEC_PER_SEC;
-  if (!(pending = intake_outbox_list_pending (outbox, &local_error)))
-    {
-      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
-                   "cannot read the outbox: %s", local_error->message);
-      return -1;
-    }
-  for (guint i = 0; i < pending->len && i < INTAKE_BUNDLE_MAX_ENVELOPES; i++)
+  for (guint i = 0; i < pending->len && envelopes->len < INTAKE_BUNDLE_MAX_ENVELOPES; i++)
     {
       IntakeOutboxItem *item = g_ptr_array_index (pending, i);
+      g_autofree char *device = envelope_device_hex (item->envelope);
 
+      if (g_strcmp0 (device, key_id) != 0)
+        continue;
       g_ptr_array_add (envelopes, item->envelope);
       g_ptr_array_add (ids, item->submission_id);
     }
   g_ptr_array_add (ids, NULL);
+  if (envelopes->len == 0 && !write_empty)
+    return 0;
 
-  bundle = intake_bundle_build (intake_kiosk_get_device_key (self->kiosk), now_s, envelopes);
+  bundle = intake_bundle_build (key, now_s, envelopes);
   data = g_bytes_get_data (bundle, &len);
   if (!g_file_set_contents_full (path, data, (gssize)len,
                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
@@ -1602,6 +1661,283 @@ intake_sync_export_bundle (IntakeSync  *self,
                    local_error->message);
       return -1;
     }
-  emit_changed (self);
   return envelopes->len;
+}
+
+static GPtrArray *
+list_pending (IntakeSync  *self,
+              GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  GPtrArray *pending;
+
+  if (!(pending = intake_outbox_list_pending (intake_kiosk_get_outbox (self->kiosk), &local_error)))
+    g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
+                 "cannot read the outbox: %s", local_error->message);
+  return pending;
+}
+
+gint64
+intake_sync_export_bundle (IntakeSync  *self,
+                           const char  *path,
+                           GError     **error)
+{
+  g_autoptr(GPtrArray) pending = NULL;
+  gint64 n;
+
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), -1);
+  g_return_val_if_fail (path != NULL, -1);
+
+  if (!(pending = list_pending (self, error)))
+    return -1;
+  n = export_bundle_for (self, intake_kiosk_get_device_key (self->kiosk), pending, path, TRUE, error);
+  emit_changed (self);
+  return n;
+}
+
+char *
+intake_sync_retired_bundle_path (const char *path,
+                                 const char *device_id)
+{
+  g_return_val_if_fail (path != NULL && device_id != NULL, NULL);
+
+  if (g_str_has_suffix (path, ".ikb"))
+    return g_strdup_printf ("%.*s-%s.ikb", (int)(strlen (path) - 4), path, device_id);
+  return g_strdup_printf ("%s-%s", path, device_id);
+}
+
+GPtrArray *
+intake_sync_export_retired_bundles (IntakeSync  *self,
+                                    const char  *path,
+                                    GError     **error)
+{
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *retired;
+
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  retired = intake_kiosk_get_retired_device_keys (self->kiosk);
+  if (retired->len == 0)
+    return g_steal_pointer (&written);
+  if (!(pending = list_pending (self, error)))
+    return NULL;
+  for (guint i = 0; i < retired->len; i++)
+    {
+      const IntakeDeviceKey *key = g_ptr_array_index (retired, i);
+      g_autofree char *id = intake_device_key_dup_id_hex (key);
+      g_autofree char *retired_path = intake_sync_retired_bundle_path (path, id);
+      gint64 n = export_bundle_for (self, key, pending, retired_path, FALSE, error);
+
+      if (n < 0)
+        {
+          emit_changed (self);
+          return NULL;
+        }
+      if (n > 0)
+        g_ptr_array_add (written, g_strdup_printf ("%s %" G_GINT64_FORMAT " %s", id, n, retired_path));
+    }
+  emit_changed (self);
+  return g_steal_pointer (&written);
+}
+
+/* ------------------------------------------------------------------ */
+/* Receipts carried back on a USB stick                                 */
+
+static gboolean
+receipts_refused (GError     **error,
+                  const char  *path,
+                  const char  *what)
+{
+  g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_RECEIPT,
+               "the receipts file %s is refused, nothing was marked delivered: %s", path, what);
+  return FALSE;
+}
+
+/* Reads at most INTAKE_RECEIPTS_FILE_MAX_SIZE bytes of @path; a larger
+ * file is refused from its size, before it is read. */
+static char *
+read_receipts_file (const char  *path,
+                    gsize       *out_len,
+                    GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *data = NULL;
+  goffset size;
+  gsize got = 0;
+
+  if (!(in = g_file_read (file, NULL, &local_error)) ||
+      !(info = g_file_input_stream_query_info (in, G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, &local_error)))
+    {
+      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
+                   "cannot read the receipts file: %s", local_error->message);
+      return NULL;
+    }
+  size = g_file_info_get_size (info);
+  if (size < 0 || size > INTAKE_RECEIPTS_FILE_MAX_SIZE)
+    {
+      g_autofree char *what = g_strdup_printf ("it is larger than %d MiB", INTAKE_RECEIPTS_FILE_MAX_SIZE / (1024 * 1024));
+
+      receipts_refused (error, path, what);
+      return NULL;
+    }
+  data = g_malloc ((gsize)size + 1);
+  if (!g_input_stream_read_all (G_INPUT_STREAM (in), data, (gsize)size + 1, &got, NULL, &local_error))
+    {
+      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
+                   "cannot read the receipts file: %s", local_error->message);
+      return NULL;
+    }
+  if (got > (gsize)size)
+    {
+      receipts_refused (error, path, "it changed while it was read");
+      return NULL;
+    }
+  *out_len = got;
+  return g_steal_pointer (&data);
+}
+
+typedef struct {
+  GBytes    *stored;   /* receipt || signature, as an upload's */
+  GPtrArray *ids;      /* submission ids to mark delivered */
+} VerifiedReceipt;
+
+static void
+verified_receipt_free (VerifiedReceipt *v)
+{
+  g_clear_pointer (&v->stored, g_bytes_unref);
+  g_clear_pointer (&v->ids, g_ptr_array_unref);
+  g_free (v);
+}
+
+gboolean
+intake_sync_import_receipts (IntakeSync            *self,
+                             const char            *path,
+                             IntakeReceiptsImport  *out_result,
+                             GError               **error)
+{
+  IntakeOutbox *outbox;
+  IntakeReceiptsImport result = { 0 };
+  g_autoptr(GPtrArray) receipts = NULL;
+  g_autoptr(GPtrArray) verified = g_ptr_array_new_with_free_func ((GDestroyNotify)verified_receipt_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *data = NULL;
+  const guint8 *server_pk;
+  const char *device_id;
+  GPtrArray *retired;
+  gsize len = 0;
+  gint64 now_s;
+
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!intake_kiosk_is_enrolled (self->kiosk) ||
+      !(server_pk = intake_kiosk_get_server_public (self->kiosk)))
+    {
+      g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_NOT_ENROLLED,
+                   "this kiosk is not enrolled, so it has no server key to check receipts against");
+      return FALSE;
+    }
+  device_id = intake_kiosk_get_device_id (self->kiosk);
+  retired = intake_kiosk_get_retired_device_keys (self->kiosk);
+  outbox = intake_kiosk_get_outbox (self->kiosk);
+
+  if (!(data = read_receipts_file (path, &len, error)))
+    return FALSE;
+  if (!(receipts = intake_receipts_file_parse (data, len, &local_error)))
+    return receipts_refused (error, path, local_error->message);
+
+  /* Everything is checked before anything is marked. */
+  for (guint i = 0; i < receipts->len; i++)
+    {
+      IntakeSignedReceipt *r = g_ptr_array_index (receipts, i);
+      g_autoptr(GArray) items = NULL;
+      VerifiedReceipt *v;
+      GByteArray *both;
+
+      items = intake_receipt_verify (r->receipt, r->signature, server_pk, device_id, &local_error);
+      /* Receipts for the envelopes of a retired device key of this kiosk. */
+      for (guint k = 0; items == NULL && k < retired->len &&
+                        g_error_matches (local_error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_DEVICE_MISMATCH); k++)
+        {
+          g_autofree char *retired_id = intake_device_key_dup_id_hex (g_ptr_array_index (retired, k));
+
+          g_clear_error (&local_error);
+          items = intake_receipt_verify (r->receipt, r->signature, server_pk, retired_id, &local_error);
+        }
+      if (items == NULL)
+        {
+          g_autofree char *what = g_strdup_printf ("receipt %u: %s", i + 1, local_error->message);
+
+          return receipts_refused (error, path, what);
+        }
+      v = g_new0 (VerifiedReceipt, 1);
+      v->ids = g_ptr_array_new_with_free_func (g_free);
+      both = g_byte_array_sized_new (g_bytes_get_size (r->receipt) + INTAKE_SIGNATURE_BYTES);
+      g_byte_array_append (both, g_bytes_get_data (r->receipt, NULL), g_bytes_get_size (r->receipt));
+      g_byte_array_append (both, r->signature, INTAKE_SIGNATURE_BYTES);
+      v->stored = g_byte_array_free_to_bytes (both);
+      g_ptr_array_add (verified, v);
+
+      for (guint j = 0; j < items->len; j++)
+        {
+          IntakeReceiptItem *item = &g_array_index (items, IntakeReceiptItem, j);
+          g_autoptr(IntakeOutboxItem) held = NULL;
+          g_autofree char *sha = NULL;
+
+          if (!(held = intake_outbox_lookup (outbox, item->submission_id, &local_error)))
+            {
+              if (!g_error_matches (local_error, INTAKE_OUTBOX_ERROR, INTAKE_OUTBOX_ERROR_NOT_FOUND))
+                {
+                  g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
+                               "cannot read the outbox: %s", local_error->message);
+                  return FALSE;
+                }
+              g_clear_error (&local_error);
+              result.unknown++;
+              continue;
+            }
+          sha = intake_sha256_hex (held->envelope);
+          if (!g_str_equal (sha, item->sha256))
+            return receipts_refused (error, path, "a receipt lists other bytes for an envelope this kiosk holds");
+          if (held->state == INTAKE_OUTBOX_STATE_DELIVERED ||
+              !g_hash_table_add (seen, g_strdup (item->submission_id)))
+            {
+              result.already++;
+              continue;
+            }
+          g_ptr_array_add (v->ids, g_strdup (item->submission_id));
+        }
+    }
+  result.receipts = receipts->len;
+
+  now_s = now_us (self) / G_USEC_PER_SEC;
+  for (guint i = 0; i < verified->len; i++)
+    {
+      VerifiedReceipt *v = g_ptr_array_index (verified, i);
+
+      if (v->ids->len == 0)
+        continue;
+      if (!intake_outbox_mark_delivered_many (outbox, (const char * const *)v->ids->pdata, v->ids->len,
+                                              v->stored, now_s, &local_error))
+        {
+          g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
+                       "cannot mark a submission delivered (%u were marked; reading the file again is safe): %s",
+                       result.delivered, local_error->message);
+          emit_changed (self);
+          return FALSE;
+        }
+      result.delivered += v->ids->len;
+    }
+  if (result.delivered > 0)
+    g_message ("Receipts from %s: %u submissions marked delivered", path, result.delivered);
+  emit_changed (self);
+  if (out_result != NULL)
+    *out_result = result;
+  return TRUE;
 }

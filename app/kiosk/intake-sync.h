@@ -168,12 +168,46 @@ gboolean          intake_sync_is_running         (IntakeSync            *self);
 /* Call after each submission. */
 void              intake_sync_poke               (IntakeSync            *self);
 
-/* Writes every pending envelope into a signed bundle at @path (atomically,
+/* Writes every pending envelope this device key sealed into a signed bundle at @path (atomically,
  * mode 0600) and marks them exported; they stay pending until a receipt
  * arrives. Returns how many were written (0 writes an empty bundle), -1 on
  * error. */
 gint64            intake_sync_export_bundle      (IntakeSync            *self,
                                                   const char            *path,
+                                                  GError               **error);
+
+/* After intake_kiosk_new_device_key(): the pending envelopes of each
+ * retired device key, each in a bundle signed with that key, at
+ * intake_sync_retired_bundle_path (@path, DEVICE_ID) (only for keys with
+ * pending envelopes). Returns one "DEVICE_ID COUNT PATH" string per bundle
+ * written (an empty array when there was none), NULL on error. */
+GPtrArray        *intake_sync_export_retired_bundles (IntakeSync        *self,
+                                                  const char            *path,
+                                                  GError               **error);
+/* FILE.ikb -> FILE-DEVICE_ID.ikb (FILE -> FILE-DEVICE_ID otherwise). */
+char             *intake_sync_retired_bundle_path (const char           *path,
+                                                  const char            *device_id);
+
+/* What intake_sync_import_receipts() did. */
+typedef struct {
+  guint receipts;     /* signed receipts in the file, all verified */
+  guint delivered;    /* envelopes marked delivered now */
+  guint already;      /* listed envelopes that were delivered before */
+  guint unknown;      /* listed envelopes this outbox does not hold (purged after the grace period) */
+} IntakeReceiptsImport;
+
+/* Reads a receipts file from the office (`intake-admin import-bundle
+ * --receipts-out`, docs/protocol.md "Receipts file") strictly and within
+ * INTAKE_RECEIPTS_FILE_MAX_SIZE, verifies every receipt exactly as an
+ * upload's (the enrolled server key, this kiosk's device id, the SHA-256 of
+ * the bytes this outbox holds) and only then marks the listed pending
+ * envelopes delivered, with their receipt. Any receipt that does not
+ * verify refuses the whole file and marks nothing: NOT_ENROLLED,
+ * BAD_RECEIPT (bad signature, another device, other bytes, a malformed or
+ * too large file), IO. */
+gboolean          intake_sync_import_receipts    (IntakeSync            *self,
+                                                  const char            *path,
+                                                  IntakeReceiptsImport  *out_result,
                                                   GError               **error);
 
 /* For a staff screen; "changed" is emitted whenever any of these change. */

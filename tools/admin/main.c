@@ -44,7 +44,8 @@ static const Command commands[] = {
   { "device", "list", intake_admin_device_list, "device list (--data DIR | --postgres CONNINFO)" },
   { "device", "revoke", intake_admin_device_revoke, "device revoke (--data DIR | --postgres CONNINFO) DEVICE_ID" },
   { "import-bundle", NULL, intake_admin_import_bundle,
-    "import-bundle (--data DIR | --postgres CONNINFO) [--office-public FILE] [--max-size MIB] FILE" },
+    "import-bundle (--data DIR | --postgres CONNINFO) [--office-public FILE] [--max-size MIB] "
+    "[--receipts-out FILE [--server-key FILE]] [--accept-revoked DEVICE_ID] FILE" },
   { "reviewer", "add", intake_admin_reviewer_add,
     "reviewer add --name NAME --roles ROLES [--location L]... [--unit U]... [--expires DURATION] "
     "(--office DIR [--passphrase-file FILE] (--data DIR | --postgres CONNINFO) | "

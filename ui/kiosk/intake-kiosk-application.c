@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Modes that need no window (--set-pin, --demo-submissions, --enroll,
- * --sync-now, --export-bundle) run in handle-local-options and exit there,
+ * --sync-now, --export-bundle, --import-receipts, --new-device-key) run in handle-local-options and exit there,
  * before GTK opens a display. The running kiosk (not the tour) starts the
  * background sync engine (docs/sync.md).
  */
@@ -67,6 +67,11 @@ static const GOptionEntry option_entries[] = {
     "Send every pending submission to the server and exit (0 when none is left)", NULL },
   { "export-bundle", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     "Write every pending submission into a signed bundle for an offline import and exit", "FILE" },
+  { "new-device-key", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Give this kiosk a new device key (keeping the old one for its waiting submissions) and exit; "
+    "enroll it again afterwards", NULL },
+  { "import-receipts", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    "Read the office's signed receipts for a bundle, mark those submissions delivered and exit", "FILE" },
   { "tls-ca", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     "Trust the CAs in this PEM file for the server (--enroll, --sync-now and the running kiosk)", "FILE" },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, NULL },
@@ -340,14 +345,17 @@ intake_kiosk_application_handle_local_options (GApplication *application,
   {
     g_autofree const char **rest = NULL;
     g_autofree char *bundle = NULL;
+    g_autofree char *receipts = NULL;
     const char *enroll_url = NULL;
-    gboolean force = FALSE, sync_now = FALSE;
+    gboolean force = FALSE, sync_now = FALSE, new_device_key = FALSE;
 
     g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &rest);
     g_variant_dict_lookup (options, "tls-ca", "^ay", &self->tls_ca);
     g_variant_dict_lookup (options, "force", "b", &force);
     g_variant_dict_lookup (options, "sync-now", "b", &sync_now);
     g_variant_dict_lookup (options, "export-bundle", "^ay", &bundle);
+    g_variant_dict_lookup (options, "import-receipts", "^ay", &receipts);
+    g_variant_dict_lookup (options, "new-device-key", "b", &new_device_key);
     if (g_variant_dict_lookup (options, "enroll", "&s", &enroll_url))
       return intake_kiosk_cli_enroll (self->state_dir, enroll_url,
                                      rest != NULL && rest[0] != NULL && rest[1] == NULL ? rest[0] : NULL,
@@ -357,11 +365,16 @@ intake_kiosk_application_handle_local_options (GApplication *application,
         g_printerr ("intake-kiosk: unexpected argument \"%s\"\n", rest[0]);
         return 2;
       }
+    if (new_device_key)
+      return intake_kiosk_cli_new_device_key (self->state_dir);
     if (sync_now)
       return intake_kiosk_cli_sync_now (self->state_dir, self->office_public, self->questionnaire,
                                        self->tls_ca);
     if (bundle != NULL)
       return intake_kiosk_cli_export_bundle (self->state_dir, self->office_public, self->questionnaire, bundle);
+    if (receipts != NULL)
+      return intake_kiosk_cli_import_receipts (self->state_dir, self->office_public, self->questionnaire,
+                                               receipts);
   }
 
   if (self->tour_language != NULL)

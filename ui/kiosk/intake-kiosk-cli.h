@@ -27,5 +27,13 @@ int intake_kiosk_cli_export_bundle (const char *state_dir,
                                     const char *office_public_path,
                                     const char *questionnaire_path,
                                     const char *path);
+/* Reads the office's receipts file (intake_sync_import_receipts()):
+ * 0 when every receipt verified, 1 when the file was refused. */
+int intake_kiosk_cli_import_receipts (const char *state_dir,
+                                      const char *office_public_path,
+                                      const char *questionnaire_path,
+                                      const char *path);
+/* intake_kiosk_new_device_key(): 0 done, 1 failed. */
+int intake_kiosk_cli_new_device_key  (const char *state_dir);
 
 G_END_DECLS
