@@ -142,6 +142,8 @@ load_server_key (IntakeStore  *store,
   g_autofree char *recorded = NULL;
   g_autofree char *stored = NULL;
   g_autofree char *key_id = NULL;
+  g_autofree char *pub_b64 = NULL;
+  g_autofree char *pinned = NULL;
   g_autofree char *where = data_dir != NULL ? g_build_filename (data_dir, "intake.db", NULL)
                                             : g_strdup ("the PostgreSQL store");
   IntakeDevicePublic pub;
@@ -175,6 +177,30 @@ load_server_key (IntakeStore  *store,
     return NULL;
   intake_device_key_get_public (key, &pub);
   key_id = intake_server_key_id_hex (pub.sign_pk);
+  pub_b64 = g_base64_encode (pub.sign_pk, INTAKE_SIGN_PUBLIC_BYTES);
+
+  /* Schema 8 pins the whole public key (setting "server_public"): checked
+   * first, so a refused start records nothing. */
+  pinned = intake_store_ensure_setting (store, "server_public", NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (!replace && pinned != NULL && !g_str_equal (pinned, pub_b64))
+    {
+      g_autofree guint8 *pinned_pk = NULL;
+      g_autofree char *pinned_id = NULL;
+      gsize len = 0;
+
+      pinned_pk = g_base64_decode (pinned, &len);
+      pinned_id = len == INTAKE_SIGN_PUBLIC_BYTES ? intake_server_key_id_hex (pinned_pk) : g_strdup ("(unreadable)");
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID,
+                   "%s holds server key %s, but %s is pinned to server key %s: give the key file it was "
+                   "served with (--server-key); only to replace it on purpose, start once with --new-server-key "
+                   "and enroll every kiosk again", secret_path, key_id, where, pinned_id);
+      return NULL;
+    }
 
   if (replace)
     {
@@ -190,6 +216,8 @@ load_server_key (IntakeStore  *store,
             return NULL;
           intake_server_log ("warning", "server_key_replaced", fields);
         }
+      if (!intake_store_set_setting (store, "server_public", pub_b64, error))
+        return NULL;
       return g_steal_pointer (&key);
     }
   /* The first server to start records its key; instances sharing a
@@ -204,6 +232,12 @@ load_server_key (IntakeStore  *store,
                    "and enroll every kiosk again", secret_path, key_id, where, stored);
       return NULL;
     }
+  /* Schema 8 pins the whole public key (setting "server_public"): the first
+   * start after the upgrade records it (checked above), every later start
+   * must match it. */
+  g_clear_pointer (&pinned, g_free);
+  if (!(pinned = intake_store_ensure_setting (store, "server_public", pub_b64, error)))
+    return NULL;
   return g_steal_pointer (&key);
 }
 

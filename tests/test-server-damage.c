@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <libpq-fe.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -293,7 +294,7 @@ test_missing_server_key (void)
   g_autofree char *moved = g_strconcat (path, ".away", NULL);
   g_autofree char *log = NULL;
   const char *missing[] = { "server key", "is missing", "restore", "--new-server-key", NULL };
-  const char *different[] = { "holds server key", "was served with server key", "--new-server-key", NULL };
+  const char *different[] = { "holds server key", "is pinned to server key", "--new-server-key", NULL };
   const char *replace[] = { "--new-server-key", NULL };
 
   kiosk = populate (server, 2);
@@ -320,6 +321,121 @@ test_missing_server_key (void)
   log = test_server_read_log (server);
   g_assert_nonnull (strstr (log, "level=warning msg=server_key_replaced"));
   g_assert_nonnull (strstr (log, " server_key=created"));
+  g_assert_true (test_server_start (server, NULL, NULL));
+  test_server_stop (server);
+}
+
+/* SQL on the test's store, on either backend. */
+static void
+store_exec (TestServer *server,
+            const char *sql)
+{
+  if (server->conninfo != NULL)
+    {
+      PGconn *conn = PQconnectdb (server->conninfo);
+      PGresult *res;
+
+      g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+      res = PQexec (conn, sql);
+      if (PQresultStatus (res) != PGRES_COMMAND_OK && PQresultStatus (res) != PGRES_TUPLES_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      PQclear (res);
+      PQfinish (conn);
+    }
+  else
+    {
+      g_autofree char *path = db_path (server);
+      sqlite3 *db = NULL;
+      char *message = NULL;
+
+      g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+      if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+        g_error ("%s: %s", sql, message);
+      sqlite3_close (db);
+    }
+}
+
+/* The key id of the server key pinned in the store (setting
+ * "server_public", schema 8), or NULL. */
+static char *
+pinned_key_id (TestServer *server)
+{
+  g_autoptr(IntakeStore) store = test_server_open_store (server);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *b64 = intake_store_ensure_setting (store, "server_public", NULL, &error);
+  g_autofree guint8 *pk = NULL;
+  gsize len = 0;
+
+  g_assert_no_error (error);
+  if (b64 == NULL)
+    return NULL;
+  pk = g_base64_decode (b64, &len);
+  g_assert_cmpuint (len, ==, INTAKE_SIGN_PUBLIC_BYTES);
+  return intake_server_key_id_hex (pk);
+}
+
+/* Schema 8 pins the server's whole public key in the store. A store
+ * upgraded from schema 7 is pinned to the key of its first start after
+ * the upgrade; then a server started with another key is refused with one
+ * line naming both keys' fingerprints and what to do, on both backends
+ * (several PostgreSQL instances with different keys were the case that
+ * ran silently while every kiosk rejected its receipts). */
+static void
+test_server_key_pinned (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(IntakeDeviceKey) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = key_path (server);
+  g_autofree char *moved = g_strconcat (path, ".away", NULL);
+  g_autofree char *ours = NULL;
+  g_autofree char *theirs = NULL;
+  g_autofree char *pinned = NULL;
+  IntakeDevicePublic other_pub;
+
+  kiosk = populate (server, 2);
+  ours = intake_server_key_id_hex (kiosk->server_pk);
+  pinned = pinned_key_id (server);
+  g_assert_cmpstr (pinned, ==, ours);
+  g_clear_pointer (&pinned, g_free);
+
+  /* As schema 7 left it: no pinned key, no generation. */
+  store_exec (server, "DELETE FROM settings WHERE name IN ('server_public', 'store_generation');"
+                      "DELETE FROM schema_version WHERE version = 8;");
+  g_assert_null (pinned_key_id (server));
+  g_assert_true (test_server_start (server, NULL, NULL));
+  test_server_stop (server);
+  pinned = pinned_key_id (server);
+  g_assert_cmpstr (pinned, ==, ours);
+  {
+    g_autoptr(IntakeStore) store = test_server_open_store (server);
+    g_autofree char *generation = intake_store_dup_generation (store, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (intake_store_get_schema_version (store), ==, 8);
+    g_assert_cmpuint (strlen (generation), ==, 32);
+  }
+
+  /* Another key: refused by the pinned public key, even without the older
+   * "server_key_id" setting, naming both fingerprints. */
+  store_exec (server, "DELETE FROM settings WHERE name = 'server_key_id';");
+  other = intake_device_key_generate (&error);
+  g_assert_no_error (error);
+  intake_device_key_get_public (other, &other_pub);
+  theirs = intake_server_key_id_hex (other_pub.sign_pk);
+  g_assert_cmpint (g_rename (path, moved), ==, 0);
+  intake_device_key_save (other, path, &error);
+  g_assert_no_error (error);
+  {
+    const char *needles[] = { "holds server key", theirs, "is pinned to server key", ours, "--new-server-key", NULL };
+
+    assert_start_refused (server, NULL, needles);
+  }
+
+  /* The right key back: it starts. */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rename (moved, path), ==, 0);
   g_assert_true (test_server_start (server, NULL, NULL));
   test_server_stop (server);
 }
@@ -417,6 +533,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/damage/missing-server-key", test_missing_server_key);
+  g_test_add_func ("/damage/server-key-pinned", test_server_key_pinned);
   g_test_add_func ("/damage/huge-bundle", test_huge_bundle);
   if (test_server_use_postgres ())
     g_test_add_func ("/damage/postgres/read-only", test_pg_read_only);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "intake-crypto-error.h"
+#include "intake-envelope.h"
 #include "intake-reference.h"
 #include "intake-server-util.h"
 #include "intake-store-pg.h"
@@ -248,4 +249,25 @@ intake_store_dup_office (IntakeStore  *store,
   blob = g_base64_decode (stored, &len);
   bytes = g_bytes_new (blob, len);
   return intake_office_public_new_from_bytes (bytes, error);
+}
+
+char *
+intake_store_dup_generation (IntakeStore  *store,
+                             GError      **error)
+{
+  return intake_store_ensure_setting (store, "store_generation", NULL, error);
+}
+
+char *
+intake_store_new_generation (IntakeStore  *store,
+                             GError      **error)
+{
+  guint8 random[16];
+  g_autofree char *hex = NULL;
+
+  randombytes_buf (random, sizeof random);
+  hex = intake_hex_encode (random, sizeof random);
+  if (!intake_store_set_setting (store, "store_generation", hex, error))
+    return NULL;
+  return g_steal_pointer (&hex);
 }
