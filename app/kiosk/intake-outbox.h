@@ -42,7 +42,7 @@ typedef enum {
   INTAKE_OUTBOX_STATE_DELIVERED = 1,
 } IntakeOutboxState;
 
-#define INTAKE_OUTBOX_SCHEMA_VERSION 4
+#define INTAKE_OUTBOX_SCHEMA_VERSION 5
 
 typedef struct {
   guint  pending;
@@ -134,6 +134,21 @@ gboolean          intake_outbox_record_failure     (IntakeOutbox        *self,
 gint64            intake_outbox_purge_delivered    (IntakeOutbox        *self,
                                                     gint64               delivered_before,
                                                     GError             **error);
+
+/* The back office's store generation (its answers' Intake-Store-Generation
+ * header; it changes when the store is restored from a backup). The
+ * first one seen is remembered. When @generation differs from the one
+ * remembered, every envelope still kept as delivered (within the grace
+ * period) becomes pending again, due now, in the same transaction: the
+ * restored store may have lost it, and the server answers "duplicate"
+ * for what it still has. Returns how many became pending (0 if none or
+ * the generation is the same), or -1 with @error. */
+gint64            intake_outbox_note_store_generation (IntakeOutbox      *self,
+                                                       const char        *generation,
+                                                       GError           **error);
+/* The generation remembered, or NULL. */
+char             *intake_outbox_dup_store_generation  (IntakeOutbox      *self,
+                                                       GError           **error);
 
 /* Help requests: a resident asked for help or an interpreter. Returns the
  * request's id (> 0), or 0 with @error. */

@@ -598,6 +598,34 @@ remember_response (IntakeSync *self,
   set_str (&self->last_server_error, response->status == SOUP_STATUS_OK ? NULL : response->error_code);
 }
 
+/* A changed store generation (the back office restored its store from a
+ * backup) makes every envelope still kept as delivered pending again; the
+ * server answers "duplicate" for those it still has. Returns how many. */
+static gint64
+note_generation (IntakeSync         *self,
+                 IntakeHttpResponse *response)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 requeued;
+
+  if (response->store_generation == NULL)
+    return 0;
+  requeued = intake_outbox_note_store_generation (intake_kiosk_get_outbox (self->kiosk),
+                                                  response->store_generation, &error);
+  if (requeued < 0)
+    {
+      g_warning ("Cannot note the back office's store generation: %s", error->message);
+      return 0;
+    }
+  if (requeued > 0)
+    {
+      g_message ("The back office's store was restored (generation %s): sending %" G_GINT64_FORMAT
+                 " delivered submissions again", response->store_generation, requeued);
+      emit_changed (self);
+    }
+  return requeued;
+}
+
 static gboolean
 bad_receipt (GError     **error,
              const char  *what)
@@ -842,6 +870,8 @@ upload_cb (GObject      *object,
       return;
     }
   remember_response (data->self, response);
+  if (response->status == SOUP_STATUS_OK)
+    note_generation (data->self, response);
   if (!intake_sync_check_response (response, "upload", &error) || !check_upload (data, response, &error))
     {
       g_task_return_error (task, error);
@@ -1151,6 +1181,17 @@ questionnaire_cb (GObject      *object,
       return;
     }
   remember_response (self, response);
+
+  /* The last request of a pass: a kiosk with nothing pending learns of a
+   * restore here, and sends what it delivered again in this same pass. */
+  if ((response->status == SOUP_STATUS_OK || response->status == SOUP_STATUS_NOT_FOUND) &&
+      note_generation (self, response) > 0)
+    {
+      self->last_http_status = 0;
+      g_clear_pointer (&self->last_server_error, g_free);
+      send_next_batch (g_steal_pointer (&task));
+      return;
+    }
 
   if (response->status == SOUP_STATUS_NOT_FOUND)
     {
