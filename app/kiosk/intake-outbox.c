@@ -917,17 +917,23 @@ intake_outbox_dup_store_generation (IntakeOutbox  *self,
 
 gint64
 intake_outbox_note_store_generation (IntakeOutbox  *self,
-                                     const char    *generation,
+                                     const char    *server_key_id,
+                                     const char    *generation_,
                                      GError       **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *known = NULL;
+  g_autofree char *generation = NULL;
+  g_autofree char *server_prefix = NULL;
   GError *local_error = NULL;
   gint64 requeued = 0;
   int rc;
 
   g_return_val_if_fail (INTAKE_IS_OUTBOX (self), -1);
-  g_return_val_if_fail (generation != NULL, -1);
+  g_return_val_if_fail (server_key_id != NULL && generation_ != NULL, -1);
+
+  generation = g_strconcat (server_key_id, ":", generation_, NULL);
+  server_prefix = g_strconcat (server_key_id, ":", NULL);
 
   /* The common case, without a write transaction. */
   known = intake_outbox_dup_store_generation (self, &local_error);
@@ -948,7 +954,7 @@ intake_outbox_note_store_generation (IntakeOutbox  *self,
       g_propagate_error (error, local_error);
       goto fail;
     }
-  if (known != NULL && !g_str_equal (known, generation))
+  if (known != NULL && !g_str_equal (known, generation) && g_str_has_prefix (known, server_prefix))
     {
       if (!(stmt = prepare (self,
                             "UPDATE envelopes SET state = 0, attempts = 0, next_attempt_at = 0, last_error = NULL "

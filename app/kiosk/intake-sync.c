@@ -611,6 +611,7 @@ note_generation (IntakeSync         *self,
   if (response->store_generation == NULL)
     return 0;
   requeued = intake_outbox_note_store_generation (intake_kiosk_get_outbox (self->kiosk),
+                                                  intake_kiosk_get_server_key_id (self->kiosk),
                                                   response->store_generation, &error);
   if (requeued < 0)
     {
@@ -619,7 +620,8 @@ note_generation (IntakeSync         *self,
     }
   if (requeued > 0)
     {
-      g_message ("The back office's store was restored (generation %s): sending %" G_GINT64_FORMAT
+      /* g_debug: a kiosk moved to another server sees this too. */
+      g_debug ("The back office's store was restored (generation %s): sending %" G_GINT64_FORMAT
                  " delivered submissions again", response->store_generation, requeued);
       emit_changed (self);
     }
@@ -812,6 +814,9 @@ apply_delivered (RunData  *data,
   for (guint i = 0; i < data->batch->len; i++)
     if (is_delivered_status (g_ptr_array_index (data->statuses, i)))
       g_ptr_array_add (ids, ((IntakeOutboxItem *)g_ptr_array_index (data->batch, i))->submission_id);
+  /* A batch refused whole has no receipt (and nothing to mark). */
+  if (ids->len == 0)
+    return TRUE;
   if (!intake_outbox_mark_delivered_many (outbox, (const char * const *)ids->pdata, ids->len, data->receipt,
                                           now_us (self) / G_USEC_PER_SEC, &local_error))
     {
