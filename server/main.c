@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
@@ -207,6 +208,12 @@ load_server_key (IntakeStore  *store,
       /* The public half beside it may be the old key's. */
       if (public_path != NULL && (g_unlink (public_path), !intake_device_public_save (&pub, public_path, error)))
         return NULL;
+      if (public_path != NULL && g_chmod (public_path, 0600) != 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot set the mode of %s: %s", public_path,
+                       g_strerror (errno));
+          return NULL;
+        }
       if (g_strcmp0 (recorded, key_id) != 0)
         {
           g_autofree char *fields = g_strdup_printf ("old_server_key_id=%s server_key_id=%s",

@@ -440,6 +440,47 @@ test_server_key_pinned (void)
   test_server_stop (server);
 }
 
+/* Every file the server writes is 0600 (issue 11, point 6): the store and
+ * its WAL files, the server key and its public half; and so is a backup. */
+static void
+test_files_private (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autofree char *key = key_path (server);
+  g_autofree char *pub = g_strconcat (server->server_key != NULL ? server->server_key : key, NULL);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_true (g_str_has_suffix (pub, ".secret"));
+  strcpy (pub + strlen (pub) - strlen (".secret"), ".pub");
+  g_assert_true (test_server_start (server, NULL, NULL));
+  kiosk = test_kiosk_new_enrolled (server);
+  g_ptr_array_add (files, g_strdup (key));
+  g_ptr_array_add (files, g_strdup (pub));
+  if (server->data_dir != NULL)
+    {
+      g_autofree char *backup = g_build_filename (server->dir, "backup.db", NULL);
+      const char *args[] = { "backup", "--out", backup, NULL };
+      g_autofree char *db = db_path (server);
+
+      /* While it runs: the WAL and its index exist. */
+      g_ptr_array_add (files, g_strdup (db));
+      g_ptr_array_add (files, g_strconcat (db, "-wal", NULL));
+      g_ptr_array_add (files, g_strconcat (db, "-shm", NULL));
+      g_assert_cmpint (test_admin (server, args, 1, NULL, NULL), ==, 0);
+      g_ptr_array_add (files, g_steal_pointer (&backup));
+    }
+  for (guint i = 0; i < files->len; i++)
+    {
+      GStatBuf st;
+
+      g_assert_cmpint (g_stat (g_ptr_array_index (files, i), &st), ==, 0);
+      if ((st.st_mode & 0777) != 0600)
+        g_error ("%s has mode %o, not 0600", (const char *)g_ptr_array_index (files, i), st.st_mode & 0777);
+    }
+  test_server_stop (server);
+}
+
 /* A bundle file larger than the limit is refused from its size, before
  * any of it is read (a sparse 1 GiB file here; reading it took 1 GiB of
  * memory before); --max-size moves the limit. */
@@ -534,6 +575,7 @@ main (int   argc,
 
   g_test_add_func ("/damage/missing-server-key", test_missing_server_key);
   g_test_add_func ("/damage/server-key-pinned", test_server_key_pinned);
+  g_test_add_func ("/damage/files-private", test_files_private);
   g_test_add_func ("/damage/huge-bundle", test_huge_bundle);
   if (test_server_use_postgres ())
     g_test_add_func ("/damage/postgres/read-only", test_pg_read_only);
