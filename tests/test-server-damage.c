@@ -481,6 +481,163 @@ test_files_private (void)
   test_server_stop (server);
 }
 
+/* The Intake-Store-Generation header of an answer. */
+static char *
+generation_of (TestServer *server)
+{
+  g_autoptr(SoupSession) session = test_server_new_session (server);
+  g_autofree char *url = g_strconcat (server->url, "/healthz", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(TestResponse) response = test_send (session, msg);
+  const char *generation;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  generation = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Intake-Store-Generation");
+  g_assert_nonnull (generation);
+  g_assert_cmpuint (strlen (generation), ==, 32);
+  return g_strdup (generation);
+}
+
+static const char *
+pg_tool (const char *name)
+{
+  static char path[256];
+  g_autoptr(GDir) dir = g_dir_open ("/usr/lib/postgresql", 0, NULL);
+  const char *version;
+  guint best = 0;
+
+  g_assert_nonnull (dir);
+  while ((version = g_dir_read_name (dir)) != NULL)
+    if ((guint)atoi (version) > best)
+      best = (guint)atoi (version);
+  g_snprintf (path, sizeof path, "/usr/lib/postgresql/%u/bin/%s", best, name);
+  return path;
+}
+
+/* Counts the upload's results by status. */
+static void
+upload_counts (TestKiosk  *kiosk,
+               TestServer *server,
+               GPtrArray  *envelopes,
+               guint      *out_stored,
+               guint      *out_duplicate)
+{
+  g_autoptr(TestResponse) response = test_kiosk_upload (kiosk, server, envelopes);
+  JsonArray *results;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  results = json_object_get_array_member (json_node_get_object (response->json), "results");
+  *out_stored = *out_duplicate = 0;
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      const char *status = json_object_get_string_member (json_array_get_object_element (results, i), "status");
+
+      if (g_str_equal (status, "stored"))
+        (*out_stored)++;
+      else if (g_str_equal (status, "duplicate"))
+        (*out_duplicate)++;
+    }
+}
+
+/* Restore without loss on both backends, as the runbook in docs/server.md
+ * says: SQLite with intake-admin backup and restore, PostgreSQL with
+ * pg_dump, pg_restore and intake-admin restore --bump-generation. After
+ * the restore the server names a new generation, and the envelopes sent
+ * again are stored (the three after the backup) or duplicate (the rest):
+ * each intake once. (The kiosk's side: /sync/e2e/restore.) */
+static void
+test_restore (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autoptr(GPtrArray) later = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autofree char *backup = g_build_filename (server->dir, "backup", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  guint stored = 0, duplicate = 0;
+  IntakeStoreCounts counts;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  kiosk = test_kiosk_new_enrolled (server);
+  for (guint i = 0; i < 5; i++)
+    g_ptr_array_add (all, test_kiosk_seal (kiosk, server->office));
+  upload_counts (kiosk, server, all, &stored, &duplicate);
+  g_assert_cmpuint (stored, ==, 5);
+  before = generation_of (server);
+
+  /* The backup, while the server runs. */
+  if (server->conninfo != NULL)
+    {
+      const char *argv[] = { pg_tool ("pg_dump"), "--format=custom", "--file", backup, "--dbname",
+                             server->conninfo, NULL };
+
+      g_assert_cmpint (intake_test_run (argv, NULL, NULL, &err), ==, 0);
+      g_assert_cmpint (g_chmod (backup, 0600), ==, 0);
+    }
+  else
+    {
+      const char *args[] = { "backup", "--out", backup, NULL };
+
+      g_assert_cmpint (test_admin (server, args, 1, NULL, NULL), ==, 0);
+    }
+
+  /* Three more after it. */
+  for (guint i = 0; i < 3; i++)
+    g_ptr_array_add (later, test_kiosk_seal (kiosk, server->office));
+  upload_counts (kiosk, server, later, &stored, &duplicate);
+  g_assert_cmpuint (stored, ==, 3);
+  for (guint i = 0; i < later->len; i++)
+    g_ptr_array_add (all, g_bytes_ref (g_ptr_array_index (later, i)));
+  test_server_stop (server);
+
+  /* The restore, the server stopped. */
+  if (server->conninfo != NULL)
+    {
+      const char *argv[] = { pg_tool ("pg_restore"), "--clean", "--if-exists", "--single-transaction",
+                             "--dbname", server->conninfo, backup, NULL };
+      const char *bump[] = { "restore", "--bump-generation", NULL };
+
+      g_clear_pointer (&err, g_free);
+      if (intake_test_run (argv, NULL, NULL, &err) != 0)
+        g_error ("pg_restore: %s", err);
+      g_assert_cmpint (test_admin (server, bump, 1, &out, NULL), ==, 0);
+    }
+  else
+    {
+      const char *args[] = { "restore", "--in", backup, NULL };
+
+      g_assert_cmpint (test_admin (server, args, 1, &out, NULL), ==, 0);
+    }
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "new store generation"));
+  {
+    g_autoptr(IntakeStore) store = test_server_open_store (server);
+
+    g_assert_true (intake_store_get_counts (store, &counts, NULL));
+    g_assert_cmpint (counts.envelopes, ==, 5);
+  }
+
+  /* A new generation; everything sent again is stored once. */
+  g_assert_true (test_server_start (server, NULL, NULL));
+  after = generation_of (server);
+  g_assert_cmpstr (after, !=, before);
+  upload_counts (kiosk, server, all, &stored, &duplicate);
+  g_assert_cmpuint (stored, ==, 3);
+  g_assert_cmpuint (duplicate, ==, 5);
+  test_server_stop (server);
+  {
+    g_autoptr(IntakeStore) store = test_server_open_store (server);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (intake_store_get_counts (store, &counts, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (counts.envelopes, ==, 8);
+  }
+}
+
 /* A bundle file larger than the limit is refused from its size, before
  * any of it is read (a sparse 1 GiB file here; reading it took 1 GiB of
  * memory before); --max-size moves the limit. */
@@ -576,6 +733,7 @@ main (int   argc,
   g_test_add_func ("/damage/missing-server-key", test_missing_server_key);
   g_test_add_func ("/damage/server-key-pinned", test_server_key_pinned);
   g_test_add_func ("/damage/files-private", test_files_private);
+  g_test_add_func ("/damage/restore", test_restore);
   g_test_add_func ("/damage/huge-bundle", test_huge_bundle);
   if (test_server_use_postgres ())
     g_test_add_func ("/damage/postgres/read-only", test_pg_read_only);
