@@ -560,6 +560,7 @@ typedef struct {
   GBytes      *receipt;    /* receipt || signature, when any item was delivered */
   guint        applied;    /* batch items already marked */
   GHashTable  *tried;      /* submission ids sent in this pass */
+  gboolean     resent;     /* a new store generation sent the delivered ones again */
   guint        delivered;
   guint        rejected;
   char        *rejection;
@@ -608,7 +609,7 @@ note_generation (IntakeSync         *self,
   g_autoptr(GError) error = NULL;
   gint64 requeued;
 
-  if (response->store_generation == NULL)
+  if (response->store_generation == NULL || intake_kiosk_get_server_key_id (self->kiosk) == NULL)
     return 0;
   requeued = intake_outbox_note_store_generation (intake_kiosk_get_outbox (self->kiosk),
                                                   intake_kiosk_get_server_key_id (self->kiosk),
@@ -1189,9 +1190,12 @@ questionnaire_cb (GObject      *object,
 
   /* The last request of a pass: a kiosk with nothing pending learns of a
    * restore here, and sends what it delivered again in this same pass. */
+  /* Once per pass: servers that keep naming other generations (two
+   * stores behind one address) cannot keep a pass going. */
   if ((response->status == SOUP_STATUS_OK || response->status == SOUP_STATUS_NOT_FOUND) &&
-      note_generation (self, response) > 0)
+      note_generation (self, response) > 0 && !data->resent)
     {
+      data->resent = TRUE;
       self->last_http_status = 0;
       g_clear_pointer (&self->last_server_error, g_free);
       send_next_batch (g_steal_pointer (&task));

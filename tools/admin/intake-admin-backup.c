@@ -141,14 +141,12 @@ check_store_file (const char  *path,
   sqlite3 *db = NULL;
   sqlite3_stmt *s = NULL;
   gboolean ok = FALSE;
-  g_autofree char *uri = g_strconcat ("file:", path, "?immutable=1", NULL);
-
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("%s does not exist"), path);
       return FALSE;
     }
-  if (sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
     {
       set_sqlite_error (error, db, path, _("cannot open"));
       goto out;
@@ -274,9 +272,7 @@ intake_admin_backup (int    argc,
   {
     sqlite3 *db = NULL;
     sqlite3_stmt *s = NULL;
-    g_autofree char *uri = g_strconcat ("file:", out, "?immutable=1", NULL);
-
-    if (sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) == SQLITE_OK &&
+    if (sqlite3_open_v2 (out, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
         sqlite3_prepare_v2 (db, "SELECT value FROM settings WHERE name = 'store_generation'", -1, &s, NULL) ==
           SQLITE_OK &&
         sqlite3_step (s) == SQLITE_ROW)
