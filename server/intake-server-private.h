@@ -72,6 +72,7 @@ struct _IntakeServer
   IntakeDeviceKey           *server_key;
   IntakeDevicePublic         server_public;
   char                      *server_key_id;
+  char                      *store_generation; /* Intake-Store-Generation, read at start */
   IntakeSignedQuestionnaire *questionnaire;
   gboolean                   tls;
 

@@ -23,6 +23,7 @@
 #include "intake-protocol.h"
 #include "intake-review-request.h"
 #include "intake-server-private.h"
+#include "intake-server-util.h"
 
 #define REQUEST_LOG_KEY "intake-request-log"
 /* Give memory back once this much body has come and gone. */
@@ -806,6 +807,11 @@ handler_cb (SoupServer        *soup,
 
   log->path = sanitize_path (path);
   log->route = route_for_path (path);
+  /* Every answer names the store's generation: a kiosk that sees it
+   * change sends again what it delivered (docs/protocol.md). */
+  if (self->store_generation != NULL)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Intake-Store-Generation",
+                                  self->store_generation);
 
   /* Answered while the body was read. */
   if (log->refused)
@@ -881,6 +887,7 @@ intake_server_finalize (GObject *object)
   g_clear_pointer (&self->bodies_by_signer, g_hash_table_unref);
   g_free (self->office_key_id);
   g_free (self->server_key_id);
+  g_free (self->store_generation);
 
   G_OBJECT_CLASS (intake_server_parent_class)->finalize (object);
 }
@@ -941,6 +948,8 @@ intake_server_new (IntakeStore               *store,
   self->server_key = server_key;
   intake_device_key_get_public (server_key, &self->server_public);
   self->server_key_id = intake_server_key_id_hex (self->server_public.sign_pk);
+  /* Changed only by intake-admin restore, with every server stopped. */
+  self->store_generation = intake_store_dup_generation (store, NULL);
   self->questionnaire = questionnaire;
   self->tls = tls_certificate != NULL;
   if (limits != NULL)

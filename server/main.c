@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
@@ -142,6 +143,8 @@ load_server_key (IntakeStore  *store,
   g_autofree char *recorded = NULL;
   g_autofree char *stored = NULL;
   g_autofree char *key_id = NULL;
+  g_autofree char *pub_b64 = NULL;
+  g_autofree char *pinned = NULL;
   g_autofree char *where = data_dir != NULL ? g_build_filename (data_dir, "intake.db", NULL)
                                             : g_strdup ("the PostgreSQL store");
   IntakeDevicePublic pub;
@@ -175,12 +178,42 @@ load_server_key (IntakeStore  *store,
     return NULL;
   intake_device_key_get_public (key, &pub);
   key_id = intake_server_key_id_hex (pub.sign_pk);
+  pub_b64 = g_base64_encode (pub.sign_pk, INTAKE_SIGN_PUBLIC_BYTES);
+
+  /* Schema 8 pins the whole public key (setting "server_public"): checked
+   * first, so a refused start records nothing. */
+  pinned = intake_store_ensure_setting (store, "server_public", NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (!replace && pinned != NULL && !g_str_equal (pinned, pub_b64))
+    {
+      g_autofree guint8 *pinned_pk = NULL;
+      g_autofree char *pinned_id = NULL;
+      gsize len = 0;
+
+      pinned_pk = g_base64_decode (pinned, &len);
+      pinned_id = len == INTAKE_SIGN_PUBLIC_BYTES ? intake_server_key_id_hex (pinned_pk) : g_strdup ("(unreadable)");
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID,
+                   "%s holds server key %s, but %s is pinned to server key %s: give the key file it was "
+                   "served with (--server-key); only to replace it on purpose, start once with --new-server-key "
+                   "and enroll every kiosk again", secret_path, key_id, where, pinned_id);
+      return NULL;
+    }
 
   if (replace)
     {
       /* The public half beside it may be the old key's. */
       if (public_path != NULL && (g_unlink (public_path), !intake_device_public_save (&pub, public_path, error)))
         return NULL;
+      if (public_path != NULL && g_chmod (public_path, 0600) != 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot set the mode of %s: %s", public_path,
+                       g_strerror (errno));
+          return NULL;
+        }
       if (g_strcmp0 (recorded, key_id) != 0)
         {
           g_autofree char *fields = g_strdup_printf ("old_server_key_id=%s server_key_id=%s",
@@ -190,6 +223,8 @@ load_server_key (IntakeStore  *store,
             return NULL;
           intake_server_log ("warning", "server_key_replaced", fields);
         }
+      if (!intake_store_set_setting (store, "server_public", pub_b64, error))
+        return NULL;
       return g_steal_pointer (&key);
     }
   /* The first server to start records its key; instances sharing a
@@ -204,6 +239,12 @@ load_server_key (IntakeStore  *store,
                    "and enroll every kiosk again", secret_path, key_id, where, stored);
       return NULL;
     }
+  /* Schema 8 pins the whole public key (setting "server_public"): the first
+   * start after the upgrade records it (checked above), every later start
+   * must match it. */
+  g_clear_pointer (&pinned, g_free);
+  if (!(pinned = intake_store_ensure_setting (store, "server_public", pub_b64, error)))
+    return NULL;
   return g_steal_pointer (&key);
 }
 

@@ -358,6 +358,58 @@ test_unknown_command (Fixture       *f,
   g_assert_nonnull (strstr (err, "unknown command"));
 }
 
+/* Every regular file under @dir, but @skip, has mode 0600. */
+static guint
+assert_private_files (const char *dir,
+                      const char *skip)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      GStatBuf st;
+
+      g_assert_cmpint (g_lstat (path, &st), ==, 0);
+      if (S_ISDIR (st.st_mode))
+        n += assert_private_files (path, skip);
+      else if (g_strcmp0 (path, skip) != 0)
+        {
+          if ((st.st_mode & 0777) != 0600)
+            g_error ("%s has mode %o, not 0600", path, st.st_mode & 0777);
+          n++;
+        }
+    }
+  return n;
+}
+
+/* Every file intake-admin writes is 0600 (issue 11, point 6): keys and
+ * their public halves, envelopes, an outbox, a signed questionnaire. */
+static void
+test_files_private (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *session = finished_session ();
+  g_autofree char *questionnaire = fixture_questionnaire ();
+  g_autofree char *envelope = g_build_filename (f->dir, "submission.env", NULL);
+  g_autofree char *outbox = g_build_filename (f->dir, "outbox.db", NULL);
+  g_autofree char *signed_q = g_build_filename (f->dir, "questionnaire.signed.json", NULL);
+  const char *seal[] = { "envelope", "seal", "--office", f->office, "--device", f->device,
+                         "--out", envelope, "--outbox", outbox, NULL };
+  const char *sign[] = { "questionnaire", "sign", questionnaire, "--office", f->office,
+                         "--passphrase-file", f->passphrase, "--out", signed_q, NULL };
+
+  init_keys (f);
+  g_assert_cmpint (run_admin (seal, session, NULL, NULL), ==, 0);
+  g_assert_cmpint (run_admin (sign, NULL, NULL, NULL), ==, 0);
+  /* office.secret, office.pub, device.secret, device.pub, the envelope,
+   * the outbox, the signed questionnaire. */
+  g_assert_cmpuint (assert_private_files (f->dir, f->passphrase), >=, 7);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -369,6 +421,7 @@ main (int    argc,
 
   ADD ("/admin/office/init", test_office_init);
   ADD ("/admin/office/init-needs-passphrase", test_office_init_needs_passphrase);
+  ADD ("/admin/files-private", test_files_private);
   ADD ("/admin/office/weak-passphrase", test_weak_passphrase);
   ADD ("/admin/questionnaire/check", test_questionnaire_check);
   ADD ("/admin/questionnaire/check-broken", test_questionnaire_check_broken);

@@ -629,10 +629,10 @@ test_help_requests (Fixture       *f,
   g_assert_cmpint (g_array_index (all, IntakeHelpRequest, 0).resolved_at, ==, 300);
 }
 
-/* What schemas 2 to 4 added, dropped again: an outbox as the first release
+/* What schemas 2 to 5 added, dropped again: an outbox as the first release
  * wrote it. */
 #define DOWNGRADE_TO_V1 \
-  "DROP INDEX envelopes_receipt; ALTER TABLE envelopes DROP COLUMN receipt_id; DROP TABLE receipts;" \
+  "DROP TABLE server_state; DROP INDEX envelopes_receipt; ALTER TABLE envelopes DROP COLUMN receipt_id; DROP TABLE receipts;" \
   " DROP TABLE help_requests; DROP INDEX envelopes_age; PRAGMA user_version = 1"
 
 /* An outbox of schema 3 (every delivered row with its own copy of the
@@ -664,7 +664,8 @@ test_migrate_receipts_from_v3 (Fixture       *f,
   add_ok (outbox, c);
   /* Back to schema 3, with a delivered row as schema 3 stored it. */
   g_assert_cmpint (sqlite3_exec (intake_outbox_get_db (outbox),
-                                 "DROP INDEX envelopes_receipt; ALTER TABLE envelopes DROP COLUMN receipt_id;"
+                                 "DROP TABLE server_state; DROP INDEX envelopes_receipt;"
+                                 " ALTER TABLE envelopes DROP COLUMN receipt_id;"
                                  " DROP TABLE receipts; PRAGMA user_version = 3",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (intake_outbox_get_db (outbox),

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <libpq-fe.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -293,7 +294,7 @@ test_missing_server_key (void)
   g_autofree char *moved = g_strconcat (path, ".away", NULL);
   g_autofree char *log = NULL;
   const char *missing[] = { "server key", "is missing", "restore", "--new-server-key", NULL };
-  const char *different[] = { "holds server key", "was served with server key", "--new-server-key", NULL };
+  const char *different[] = { "holds server key", "is pinned to server key", "--new-server-key", NULL };
   const char *replace[] = { "--new-server-key", NULL };
 
   kiosk = populate (server, 2);
@@ -322,6 +323,319 @@ test_missing_server_key (void)
   g_assert_nonnull (strstr (log, " server_key=created"));
   g_assert_true (test_server_start (server, NULL, NULL));
   test_server_stop (server);
+}
+
+/* SQL on the test's store, on either backend. */
+static void
+store_exec (TestServer *server,
+            const char *sql)
+{
+  if (server->conninfo != NULL)
+    {
+      PGconn *conn = PQconnectdb (server->conninfo);
+      PGresult *res;
+
+      g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+      res = PQexec (conn, sql);
+      if (PQresultStatus (res) != PGRES_COMMAND_OK && PQresultStatus (res) != PGRES_TUPLES_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      PQclear (res);
+      PQfinish (conn);
+    }
+  else
+    {
+      g_autofree char *path = db_path (server);
+      sqlite3 *db = NULL;
+      char *message = NULL;
+
+      g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+      if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+        g_error ("%s: %s", sql, message);
+      sqlite3_close (db);
+    }
+}
+
+/* The key id of the server key pinned in the store (setting
+ * "server_public", schema 8), or NULL. */
+static char *
+pinned_key_id (TestServer *server)
+{
+  g_autoptr(IntakeStore) store = test_server_open_store (server);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *b64 = intake_store_ensure_setting (store, "server_public", NULL, &error);
+  g_autofree guint8 *pk = NULL;
+  gsize len = 0;
+
+  g_assert_no_error (error);
+  if (b64 == NULL)
+    return NULL;
+  pk = g_base64_decode (b64, &len);
+  g_assert_cmpuint (len, ==, INTAKE_SIGN_PUBLIC_BYTES);
+  return intake_server_key_id_hex (pk);
+}
+
+/* Schema 8 pins the server's whole public key in the store. A store
+ * upgraded from schema 7 is pinned to the key of its first start after
+ * the upgrade; then a server started with another key is refused with one
+ * line naming both keys' fingerprints and what to do, on both backends
+ * (several PostgreSQL instances with different keys were the case that
+ * ran silently while every kiosk rejected its receipts). */
+static void
+test_server_key_pinned (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(IntakeDeviceKey) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = key_path (server);
+  g_autofree char *moved = g_strconcat (path, ".away", NULL);
+  g_autofree char *ours = NULL;
+  g_autofree char *theirs = NULL;
+  g_autofree char *pinned = NULL;
+  IntakeDevicePublic other_pub;
+
+  kiosk = populate (server, 2);
+  ours = intake_server_key_id_hex (kiosk->server_pk);
+  pinned = pinned_key_id (server);
+  g_assert_cmpstr (pinned, ==, ours);
+  g_clear_pointer (&pinned, g_free);
+
+  /* As schema 7 left it: no pinned key, no generation. */
+  store_exec (server, "DELETE FROM settings WHERE name IN ('server_public', 'store_generation');"
+                      "DELETE FROM schema_version WHERE version = 8;");
+  g_assert_null (pinned_key_id (server));
+  g_assert_true (test_server_start (server, NULL, NULL));
+  test_server_stop (server);
+  pinned = pinned_key_id (server);
+  g_assert_cmpstr (pinned, ==, ours);
+  {
+    g_autoptr(IntakeStore) store = test_server_open_store (server);
+    g_autofree char *generation = intake_store_dup_generation (store, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (intake_store_get_schema_version (store), ==, 8);
+    g_assert_cmpuint (strlen (generation), ==, 32);
+  }
+
+  /* Another key: refused by the pinned public key, even without the older
+   * "server_key_id" setting, naming both fingerprints. */
+  store_exec (server, "DELETE FROM settings WHERE name = 'server_key_id';");
+  other = intake_device_key_generate (&error);
+  g_assert_no_error (error);
+  intake_device_key_get_public (other, &other_pub);
+  theirs = intake_server_key_id_hex (other_pub.sign_pk);
+  g_assert_cmpint (g_rename (path, moved), ==, 0);
+  intake_device_key_save (other, path, &error);
+  g_assert_no_error (error);
+  {
+    const char *needles[] = { "holds server key", theirs, "is pinned to server key", ours, "--new-server-key", NULL };
+
+    assert_start_refused (server, NULL, needles);
+  }
+
+  /* The right key back: it starts. */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rename (moved, path), ==, 0);
+  g_assert_true (test_server_start (server, NULL, NULL));
+  test_server_stop (server);
+}
+
+/* Every file the server writes is 0600 (issue 11, point 6): the store and
+ * its WAL files, the server key and its public half; and so is a backup. */
+static void
+test_files_private (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autofree char *key = key_path (server);
+  g_autofree char *pub = g_strconcat (server->server_key != NULL ? server->server_key : key, NULL);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_true (g_str_has_suffix (pub, ".secret"));
+  strcpy (pub + strlen (pub) - strlen (".secret"), ".pub");
+  g_assert_true (test_server_start (server, NULL, NULL));
+  kiosk = test_kiosk_new_enrolled (server);
+  g_ptr_array_add (files, g_strdup (key));
+  g_ptr_array_add (files, g_strdup (pub));
+  if (server->data_dir != NULL)
+    {
+      g_autofree char *backup = g_build_filename (server->dir, "backup.db", NULL);
+      const char *args[] = { "backup", "--out", backup, NULL };
+      g_autofree char *db = db_path (server);
+
+      /* While it runs: the WAL and its index exist. */
+      g_ptr_array_add (files, g_strdup (db));
+      g_ptr_array_add (files, g_strconcat (db, "-wal", NULL));
+      g_ptr_array_add (files, g_strconcat (db, "-shm", NULL));
+      g_assert_cmpint (test_admin (server, args, 1, NULL, NULL), ==, 0);
+      g_ptr_array_add (files, g_steal_pointer (&backup));
+    }
+  for (guint i = 0; i < files->len; i++)
+    {
+      GStatBuf st;
+
+      g_assert_cmpint (g_stat (g_ptr_array_index (files, i), &st), ==, 0);
+      if ((st.st_mode & 0777) != 0600)
+        g_error ("%s has mode %o, not 0600", (const char *)g_ptr_array_index (files, i), st.st_mode & 0777);
+    }
+  test_server_stop (server);
+}
+
+/* The Intake-Store-Generation header of an answer. */
+static char *
+generation_of (TestServer *server)
+{
+  g_autoptr(SoupSession) session = test_server_new_session (server);
+  g_autofree char *url = g_strconcat (server->url, "/healthz", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(TestResponse) response = test_send (session, msg);
+  const char *generation;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  generation = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Intake-Store-Generation");
+  g_assert_nonnull (generation);
+  g_assert_cmpuint (strlen (generation), ==, 32);
+  return g_strdup (generation);
+}
+
+static const char *
+pg_tool (const char *name)
+{
+  static char path[256];
+  g_autoptr(GDir) dir = g_dir_open ("/usr/lib/postgresql", 0, NULL);
+  const char *version;
+  guint best = 0;
+
+  g_assert_nonnull (dir);
+  while ((version = g_dir_read_name (dir)) != NULL)
+    if ((guint)atoi (version) > best)
+      best = (guint)atoi (version);
+  g_snprintf (path, sizeof path, "/usr/lib/postgresql/%u/bin/%s", best, name);
+  return path;
+}
+
+/* Counts the upload's results by status. */
+static void
+upload_counts (TestKiosk  *kiosk,
+               TestServer *server,
+               GPtrArray  *envelopes,
+               guint      *out_stored,
+               guint      *out_duplicate)
+{
+  g_autoptr(TestResponse) response = test_kiosk_upload (kiosk, server, envelopes);
+  JsonArray *results;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  results = json_object_get_array_member (json_node_get_object (response->json), "results");
+  *out_stored = *out_duplicate = 0;
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      const char *status = json_object_get_string_member (json_array_get_object_element (results, i), "status");
+
+      if (g_str_equal (status, "stored"))
+        (*out_stored)++;
+      else if (g_str_equal (status, "duplicate"))
+        (*out_duplicate)++;
+    }
+}
+
+/* Restore without loss on both backends, as the runbook in docs/server.md
+ * says: SQLite with intake-admin backup and restore, PostgreSQL with
+ * pg_dump, pg_restore and intake-admin restore --bump-generation. After
+ * the restore the server names a new generation, and the envelopes sent
+ * again are stored (the three after the backup) or duplicate (the rest):
+ * each intake once. (The kiosk's side: /sync/e2e/restore.) */
+static void
+test_restore (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autoptr(GPtrArray) later = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autofree char *backup = g_build_filename (server->dir, "backup", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  guint stored = 0, duplicate = 0;
+  IntakeStoreCounts counts;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  kiosk = test_kiosk_new_enrolled (server);
+  for (guint i = 0; i < 5; i++)
+    g_ptr_array_add (all, test_kiosk_seal (kiosk, server->office));
+  upload_counts (kiosk, server, all, &stored, &duplicate);
+  g_assert_cmpuint (stored, ==, 5);
+  before = generation_of (server);
+
+  /* The backup, while the server runs. */
+  if (server->conninfo != NULL)
+    {
+      const char *argv[] = { pg_tool ("pg_dump"), "--format=custom", "--file", backup, "--dbname",
+                             server->conninfo, NULL };
+
+      g_assert_cmpint (intake_test_run (argv, NULL, NULL, &err), ==, 0);
+      g_assert_cmpint (g_chmod (backup, 0600), ==, 0);
+    }
+  else
+    {
+      const char *args[] = { "backup", "--out", backup, NULL };
+
+      g_assert_cmpint (test_admin (server, args, 1, NULL, NULL), ==, 0);
+    }
+
+  /* Three more after it. */
+  for (guint i = 0; i < 3; i++)
+    g_ptr_array_add (later, test_kiosk_seal (kiosk, server->office));
+  upload_counts (kiosk, server, later, &stored, &duplicate);
+  g_assert_cmpuint (stored, ==, 3);
+  for (guint i = 0; i < later->len; i++)
+    g_ptr_array_add (all, g_bytes_ref (g_ptr_array_index (later, i)));
+  test_server_stop (server);
+
+  /* The restore, the server stopped. */
+  if (server->conninfo != NULL)
+    {
+      const char *argv[] = { pg_tool ("pg_restore"), "--clean", "--if-exists", "--single-transaction",
+                             "--dbname", server->conninfo, backup, NULL };
+      const char *bump[] = { "restore", "--bump-generation", NULL };
+
+      g_clear_pointer (&err, g_free);
+      if (intake_test_run (argv, NULL, NULL, &err) != 0)
+        g_error ("pg_restore: %s", err);
+      g_assert_cmpint (test_admin (server, bump, 1, &out, NULL), ==, 0);
+    }
+  else
+    {
+      const char *args[] = { "restore", "--in", backup, NULL };
+
+      g_assert_cmpint (test_admin (server, args, 1, &out, NULL), ==, 0);
+    }
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "new store generation"));
+  {
+    g_autoptr(IntakeStore) store = test_server_open_store (server);
+
+    g_assert_true (intake_store_get_counts (store, &counts, NULL));
+    g_assert_cmpint (counts.envelopes, ==, 5);
+  }
+
+  /* A new generation; everything sent again is stored once. */
+  g_assert_true (test_server_start (server, NULL, NULL));
+  after = generation_of (server);
+  g_assert_cmpstr (after, !=, before);
+  upload_counts (kiosk, server, all, &stored, &duplicate);
+  g_assert_cmpuint (stored, ==, 3);
+  g_assert_cmpuint (duplicate, ==, 5);
+  test_server_stop (server);
+  {
+    g_autoptr(IntakeStore) store = test_server_open_store (server);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (intake_store_get_counts (store, &counts, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (counts.envelopes, ==, 8);
+  }
 }
 
 /* A bundle file larger than the limit is refused from its size, before
@@ -417,6 +731,9 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/damage/missing-server-key", test_missing_server_key);
+  g_test_add_func ("/damage/server-key-pinned", test_server_key_pinned);
+  g_test_add_func ("/damage/files-private", test_files_private);
+  g_test_add_func ("/damage/restore", test_restore);
   g_test_add_func ("/damage/huge-bundle", test_huge_bundle);
   if (test_server_use_postgres ())
     g_test_add_func ("/damage/postgres/read-only", test_pg_read_only);

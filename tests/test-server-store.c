@@ -537,6 +537,17 @@ test_migrates_from_schema_2 (void)
   store = test_server_open_store (server);
   g_assert_cmpint (intake_store_get_schema_version (store), ==, INTAKE_STORE_SCHEMA_VERSION);
 
+  /* Migration 8: a generation (a restore replaces it); the server key is
+   * pinned by the first server start after it, not by the migration. */
+  {
+    g_autofree char *generation = intake_store_dup_generation (store, &error);
+    g_autofree char *pinned = intake_store_ensure_setting (store, "server_public", NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (strlen (generation), ==, 32);
+    g_assert_null (pinned);
+  }
+
   /* The review state, the note and the conflict survive, now under (device, submission). */
   first = intake_store_get_submission (store, a, s1, &error);
   g_assert_no_error (error);

@@ -27,6 +27,7 @@
 #include "intake-protocol.h"
 #include "intake-enroll.h"
 #include "intake-kiosk-enums.h"
+#include "intake-outbox.h"
 #include "intake-sync.h"
 #include "intake-test-util.h"
 
@@ -1783,6 +1784,99 @@ test_e2e_grace_period (Fixture       *f,
   g_assert_cmpuint (counts_of (kiosk).pending, ==, 1);
 }
 
+static void
+assert_mode_0600 (const char *path)
+{
+  struct stat st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
+/* Restore without loss, as the runbook in docs/server.md ("Backup and
+ * restore") says: a backup, three more deliveries, the server stopped and
+ * the backup restored; the kiosk learns the new store generation on its
+ * next sync and sends again what it still keeps as delivered: every
+ * intake is in the store exactly once. */
+static void
+test_e2e_restore (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = g_build_filename (f->dir, "intake-backup.db", NULL);
+  g_autofree char *db = g_build_filename (s->data_dir, "intake.db", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  const char *line;
+
+  server_start (s);
+  sync = enrolled_sync (f, s, &kiosk);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 5, 5, &error), ==, 5);
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  assert_all_delivered (kiosk, 5);
+  before = intake_outbox_dup_store_generation (intake_kiosk_get_outbox (kiosk), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (before);
+
+  /* 1. The backup, while the server runs: 0600, never overwritten. */
+  out = admin (0, NULL, "backup", "--data", s->data_dir, "--out", backup, NULL);
+  g_test_message ("%s", out);
+  assert_mode_0600 (backup);
+  g_clear_pointer (&out, g_free);
+  out = admin (1, &err, "backup", "--data", s->data_dir, "--out", backup, NULL);
+  g_assert_nonnull (strstr (err, "exists"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* 2. Three more intakes delivered after the backup. */
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 3, 6, &error), ==, 3);
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  assert_all_delivered (kiosk, 8);
+  assert_server_holds (s, 8);
+
+  /* 3. Not while the server has the store open. */
+  out = admin (1, &err, "restore", "--data", s->data_dir, "--in", backup, NULL);
+  g_assert_nonnull (strstr (err, "is in use"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  assert_server_holds (s, 8);
+
+  /* 4. The server stopped, the backup restored: the replaced store is kept. */
+  server_kill (s);
+  out = admin (0, NULL, "restore", "--data", s->data_dir, "--in", backup, NULL);
+  g_test_message ("%s", out);
+  g_assert_nonnull ((line = strstr (out, "the replaced store is kept as ")));
+  kept = g_strndup (line + strlen ("the replaced store is kept as "),
+                    strcspn (line + strlen ("the replaced store is kept as "), " \n"));
+  assert_mode_0600 (kept);
+  assert_mode_0600 (db);
+  g_assert_cmpint (server_query_int (s, "SELECT count(*) FROM audit_log WHERE action = 'store_restore'"), ==, 1);
+
+  /* 5. The server starts on the backup: the three are gone from it. */
+  server_start (s);
+  assert_server_holds (s, 5);
+
+  /* 6. One sync: the kiosk sees the new generation and sends all eight
+   * again; five are duplicates, three are stored; each once. */
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_no_error (error);
+  assert_server_holds (s, 8);
+  assert_all_delivered (kiosk, 8);
+  after = intake_outbox_dup_store_generation (intake_kiosk_get_outbox (kiosk), &error);
+  g_assert_cmpstr (after, !=, before);
+
+  /* 7. The next sync sends nothing again. */
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  assert_server_holds (s, 8);
+  assert_all_delivered (kiosk, 8);
+}
+
 /* HTTPS with a private CA: refused without the CA file, fine with it. */
 static void
 test_e2e_tls (Fixture       *f,
@@ -2295,6 +2389,7 @@ main (int   argc,
   g_test_add ("/sync/e2e/refused-envelopes", Fixture, NULL, fixture_setup, test_e2e_refused_envelopes,
               fixture_teardown);
   g_test_add ("/sync/e2e/grace-period", Fixture, NULL, fixture_setup, test_e2e_grace_period, fixture_teardown);
+  g_test_add ("/sync/e2e/restore", Fixture, NULL, fixture_setup, test_e2e_restore, fixture_teardown);
   g_test_add ("/sync/e2e/tls", Fixture, NULL, fixture_setup, test_e2e_tls, fixture_teardown);
   g_test_add ("/sync/e2e/command-line", Fixture, NULL, fixture_setup, test_e2e_command_line, fixture_teardown);
   g_test_add ("/sync/e2e/new-device-key", Fixture, NULL, fixture_setup, test_e2e_new_device_key, fixture_teardown);

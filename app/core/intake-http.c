@@ -125,6 +125,17 @@ finish_exchange (GTask *task)
   JsonObject *object;
 
   response->status = soup_message_get_status (exchange->message);
+  {
+    const char *generation = soup_message_headers_get_one (soup_message_get_response_headers (exchange->message),
+                                                           "Intake-Store-Generation");
+    gsize n = generation != NULL ? strlen (generation) : 0;
+    gboolean hex = n > 0 && n <= 64;
+
+    for (gsize i = 0; hex && i < n; i++)
+      hex = g_ascii_isxdigit (generation[i]) && !g_ascii_isupper (generation[i]);
+    if (hex)
+      response->store_generation = g_strdup (generation);
+  }
   response->body = g_byte_array_free_to_bytes (g_steal_pointer (&exchange->body));
   if (len > 0 &&
       intake_json_parse_untrusted (parser, g_bytes_get_data (response->body, NULL), len,
@@ -326,6 +337,7 @@ intake_http_response_free (IntakeHttpResponse *self)
   g_clear_pointer (&self->root, json_node_unref);
   g_free (self->error_code);
   g_free (self->message);
+  g_free (self->store_generation);
   g_free (self);
 }
 

@@ -62,6 +62,8 @@ typedef struct {
   JsonNode *root;         /* NULL unless the body is JSON within the depth limit */
   char     *error_code;   /* the protocol's "error" member, or NULL */
   char     *message;      /* the protocol's "message" member, or NULL */
+  char     *store_generation; /* the Intake-Store-Generation header (1 to 64
+                               * lowercase hex digits), or NULL */
 } IntakeHttpResponse;
 
 GQuark              intake_http_error_quark         (void);

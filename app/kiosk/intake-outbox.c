@@ -95,6 +95,13 @@ static const char * const migrations[] = {
   ");"
   "ALTER TABLE envelopes ADD COLUMN receipt_id INTEGER;"
   "CREATE INDEX envelopes_receipt ON envelopes (receipt_id) WHERE receipt_id IS NOT NULL;",
+  /* 4 -> 5: what the kiosk knows of the back office: the store generation
+   * it last delivered to (a restored store has another one, and the kiosk
+   * then sends again what it still keeps as delivered). */
+  "CREATE TABLE server_state ("
+  "  name  TEXT PRIMARY KEY NOT NULL,"
+  "  value TEXT NOT NULL"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == INTAKE_OUTBOX_SCHEMA_VERSION);
@@ -882,6 +889,102 @@ intake_outbox_purge_delivered (IntakeOutbox  *self,
   if (!delete_unused_receipts (self, 0, error) || !exec (self, "COMMIT", "committing", error))
     goto fail;
   return removed;
+
+fail:
+  rollback (self);
+  return -1;
+}
+
+char *
+intake_outbox_dup_store_generation (IntakeOutbox  *self,
+                                    GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  char *value = NULL;
+  int rc;
+
+  g_return_val_if_fail (INTAKE_IS_OUTBOX (self), NULL);
+
+  if (!(stmt = prepare (self, "SELECT value FROM server_state WHERE name = 'store_generation'", error)))
+    return NULL;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    value = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  else if (rc != SQLITE_DONE)
+    set_sqlite_error (error, self->db, rc, "reading the store generation");
+  return value;
+}
+
+gint64
+intake_outbox_note_store_generation (IntakeOutbox  *self,
+                                     const char    *server_key_id,
+                                     const char    *generation_,
+                                     GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *known = NULL;
+  g_autofree char *generation = NULL;
+  g_autofree char *server_prefix = NULL;
+  GError *local_error = NULL;
+  gint64 requeued = 0;
+  int rc;
+
+  g_return_val_if_fail (INTAKE_IS_OUTBOX (self), -1);
+  g_return_val_if_fail (server_key_id != NULL && generation_ != NULL, -1);
+
+  generation = g_strconcat (server_key_id, ":", generation_, NULL);
+  server_prefix = g_strconcat (server_key_id, ":", NULL);
+
+  /* The common case, without a write transaction. */
+  known = intake_outbox_dup_store_generation (self, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return -1;
+    }
+  if (g_strcmp0 (known, generation) == 0)
+    return 0;
+  g_clear_pointer (&known, g_free);
+
+  if (!exec (self, "BEGIN IMMEDIATE", "starting a transaction", error))
+    return -1;
+  known = intake_outbox_dup_store_generation (self, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      goto fail;
+    }
+  if (known != NULL && !g_str_equal (known, generation) && g_str_has_prefix (known, server_prefix))
+    {
+      if (!(stmt = prepare (self,
+                            "UPDATE envelopes SET state = 0, attempts = 0, next_attempt_at = 0, last_error = NULL "
+                            "WHERE state = 1",
+                            error)))
+        goto fail;
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          set_sqlite_error (error, self->db, rc, "sending delivered envelopes again");
+          goto fail;
+        }
+      requeued = sqlite3_changes64 (self->db);
+      g_clear_pointer (&stmt, sqlite3_finalize);
+    }
+  if (!(stmt = prepare (self,
+                        "INSERT INTO server_state (name, value) VALUES ('store_generation', ?1) "
+                        "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                        error)))
+    goto fail;
+  sqlite3_bind_text (stmt, 1, generation, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, rc, "remembering the store generation");
+      goto fail;
+    }
+  if (!exec (self, "COMMIT", "committing", error))
+    goto fail;
+  return requeued;
 
 fail:
   rollback (self);

@@ -42,7 +42,7 @@ typedef enum {
   INTAKE_OUTBOX_STATE_DELIVERED = 1,
 } IntakeOutboxState;
 
-#define INTAKE_OUTBOX_SCHEMA_VERSION 4
+#define INTAKE_OUTBOX_SCHEMA_VERSION 5
 
 typedef struct {
   guint  pending;
@@ -134,6 +134,23 @@ gboolean          intake_outbox_record_failure     (IntakeOutbox        *self,
 gint64            intake_outbox_purge_delivered    (IntakeOutbox        *self,
                                                     gint64               delivered_before,
                                                     GError             **error);
+
+/* The back office's store generation (its answers' Intake-Store-Generation
+ * header; it changes when the store is restored from a backup), for the
+ * server with key id @server_key_id. The first one seen is remembered.
+ * When the same server names another generation, every envelope still
+ * kept as delivered (within the grace period) becomes pending again, due
+ * now, in the same transaction: the restored store may have lost it, and
+ * the server answers "duplicate" for what it still has. A kiosk moved to
+ * another server (another key) only remembers the new one. Returns how
+ * many became pending (0 if none), or -1 with @error. */
+gint64            intake_outbox_note_store_generation (IntakeOutbox      *self,
+                                                       const char        *server_key_id,
+                                                       const char        *generation,
+                                                       GError           **error);
+/* "SERVER_KEY_ID:GENERATION" as remembered, or NULL. */
+char             *intake_outbox_dup_store_generation  (IntakeOutbox      *self,
+                                                       GError           **error);
 
 /* Help requests: a resident asked for help or an interpreter. Returns the
  * request's id (> 0), or 0 with @error. */

@@ -560,6 +560,7 @@ typedef struct {
   GBytes      *receipt;    /* receipt || signature, when any item was delivered */
   guint        applied;    /* batch items already marked */
   GHashTable  *tried;      /* submission ids sent in this pass */
+  gboolean     resent;     /* a new store generation sent the delivered ones again */
   guint        delivered;
   guint        rejected;
   char        *rejection;
@@ -596,6 +597,36 @@ remember_response (IntakeSync *self,
 {
   self->last_http_status = response->status == SOUP_STATUS_OK ? 0 : response->status;
   set_str (&self->last_server_error, response->status == SOUP_STATUS_OK ? NULL : response->error_code);
+}
+
+/* A changed store generation (the back office restored its store from a
+ * backup) makes every envelope still kept as delivered pending again; the
+ * server answers "duplicate" for those it still has. Returns how many. */
+static gint64
+note_generation (IntakeSync         *self,
+                 IntakeHttpResponse *response)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 requeued;
+
+  if (response->store_generation == NULL || intake_kiosk_get_server_key_id (self->kiosk) == NULL)
+    return 0;
+  requeued = intake_outbox_note_store_generation (intake_kiosk_get_outbox (self->kiosk),
+                                                  intake_kiosk_get_server_key_id (self->kiosk),
+                                                  response->store_generation, &error);
+  if (requeued < 0)
+    {
+      g_warning ("Cannot note the back office's store generation: %s", error->message);
+      return 0;
+    }
+  if (requeued > 0)
+    {
+      /* g_debug: a kiosk moved to another server sees this too. */
+      g_debug ("The back office's store was restored (generation %s): sending %" G_GINT64_FORMAT
+                 " delivered submissions again", response->store_generation, requeued);
+      emit_changed (self);
+    }
+  return requeued;
 }
 
 static gboolean
@@ -784,6 +815,9 @@ apply_delivered (RunData  *data,
   for (guint i = 0; i < data->batch->len; i++)
     if (is_delivered_status (g_ptr_array_index (data->statuses, i)))
       g_ptr_array_add (ids, ((IntakeOutboxItem *)g_ptr_array_index (data->batch, i))->submission_id);
+  /* A batch refused whole has no receipt (and nothing to mark). */
+  if (ids->len == 0)
+    return TRUE;
   if (!intake_outbox_mark_delivered_many (outbox, (const char * const *)ids->pdata, ids->len, data->receipt,
                                           now_us (self) / G_USEC_PER_SEC, &local_error))
     {
@@ -842,6 +876,8 @@ upload_cb (GObject      *object,
       return;
     }
   remember_response (data->self, response);
+  if (response->status == SOUP_STATUS_OK)
+    note_generation (data->self, response);
   if (!intake_sync_check_response (response, "upload", &error) || !check_upload (data, response, &error))
     {
       g_task_return_error (task, error);
@@ -1212,6 +1248,20 @@ questionnaire_cb (GObject      *object,
       return;
     }
   remember_response (self, response);
+
+  /* The last request of a pass: a kiosk with nothing pending learns of a
+   * restore here, and sends what it delivered again in this same pass. */
+  /* Once per pass: servers that keep naming other generations (two
+   * stores behind one address) cannot keep a pass going. */
+  if ((response->status == SOUP_STATUS_OK || response->status == SOUP_STATUS_NOT_FOUND) &&
+      note_generation (self, response) > 0 && !data->resent)
+    {
+      data->resent = TRUE;
+      self->last_http_status = 0;
+      g_clear_pointer (&self->last_server_error, g_free);
+      send_next_batch (g_steal_pointer (&task));
+      return;
+    }
 
   if (response->status == SOUP_STATUS_NOT_FOUND)
     {

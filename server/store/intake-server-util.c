@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "intake-crypto-error.h"
+#include "intake-envelope.h"
 #include "intake-reference.h"
 #include "intake-server-util.h"
 #include "intake-store-pg.h"
@@ -164,6 +165,22 @@ intake_store_open_from_options_full (const char  *data_dir,
   return intake_store_sqlite_open (path, error);
 }
 
+/* Every file the server writes is 0600, the public half of its key too. */
+static gboolean
+make_private (const char  *path,
+              GError     **error)
+{
+  if (g_chmod (path, 0600) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "cannot set the mode of %s: %s", path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 IntakeDeviceKey *
 intake_server_key_load_or_create (const char  *secret_path,
                                   const char  *public_path,
@@ -193,7 +210,7 @@ intake_server_key_load_or_create (const char  *secret_path,
     }
   intake_device_key_get_public (key, &pub);
   if (public_path != NULL && !g_file_test (public_path, G_FILE_TEST_EXISTS) &&
-      !intake_device_public_save (&pub, public_path, error))
+      (!intake_device_public_save (&pub, public_path, error) || !make_private (public_path, error)))
     return NULL;
   if (out_created != NULL)
     *out_created = TRUE;
@@ -248,4 +265,25 @@ intake_store_dup_office (IntakeStore  *store,
   blob = g_base64_decode (stored, &len);
   bytes = g_bytes_new (blob, len);
   return intake_office_public_new_from_bytes (bytes, error);
+}
+
+char *
+intake_store_dup_generation (IntakeStore  *store,
+                             GError      **error)
+{
+  return intake_store_ensure_setting (store, "store_generation", NULL, error);
+}
+
+char *
+intake_store_new_generation (IntakeStore  *store,
+                             GError      **error)
+{
+  guint8 random[16];
+  g_autofree char *hex = NULL;
+
+  randombytes_buf (random, sizeof random);
+  hex = intake_hex_encode (random, sizeof random);
+  if (!intake_store_set_setting (store, "store_generation", hex, error))
+    return NULL;
+  return g_steal_pointer (&hex);
 }

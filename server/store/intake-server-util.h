@@ -62,4 +62,15 @@ gboolean     intake_store_bind_office          (IntakeStore               *store
 IntakeOfficePublic *intake_store_dup_office    (IntakeStore               *store,
                                                 GError                   **error);
 
+/* The store's generation (setting "store_generation", schema 8): a random
+ * id that a restore replaces. The server tells kiosks this id in every
+ * answer (header Intake-Store-Generation); a kiosk that sees it change
+ * sends again what it delivered. NULL with @error unset if the store has
+ * none (it always has one at schema 8). */
+char        *intake_store_dup_generation       (IntakeStore               *store,
+                                                GError                   **error);
+/* Replaces the generation with a new random one and returns it. */
+char        *intake_store_new_generation       (IntakeStore               *store,
+                                                GError                   **error);
+
 G_END_DECLS

@@ -248,6 +248,8 @@ static const char * const migrations[] = {
   "CREATE INDEX submissions_assignee ON submissions (assignee, seq);"
   "CREATE INDEX submissions_changes ON submissions (change_seq);"
   "CREATE INDEX submissions_queue ON submissions (state, unit, assignee, change_seq);",
+  /* 8: the store's generation, as in the SQLite list. */
+  "INSERT INTO settings (name, value) VALUES ('store_generation', replace (gen_random_uuid ()::text, '-', ''));",
 };
 
 

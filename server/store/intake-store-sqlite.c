@@ -320,6 +320,12 @@ static const char * const migrations[] = {
   "CREATE INDEX submissions_assignee ON submissions (assignee, seq);"
   "CREATE INDEX submissions_changes ON submissions (change_seq);"
   "CREATE INDEX submissions_queue ON submissions (state, unit, assignee, change_seq);",
+  /* 8: the store's generation, a random id that intake-admin restore
+   * replaces: kiosks that see it change send again what they delivered
+   * (docs/server.md, "Backup and restore"). The server's public key is
+   * pinned in the setting "server_public" by the first start after this
+   * migration (server/main.c), so no SQL here. */
+  "INSERT INTO settings (name, value) VALUES ('store_generation', lower (hex (randomblob (16))));",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == INTAKE_STORE_SCHEMA_VERSION);

@@ -44,7 +44,8 @@ intake_admin_device_init (int    argc,
     return intake_admin_fail (error);
 
   intake_device_key_get_public (device, &device_public);
-  if (!intake_device_public_save (&device_public, pub_path, &error))
+  if (!intake_device_public_save (&device_public, pub_path, &error) ||
+      !intake_admin_make_private (pub_path, &error))
     return intake_admin_fail (error);
 
   device_id = intake_device_key_dup_id_hex (device);

@@ -51,7 +51,8 @@ intake_admin_office_init (int    argc,
       !intake_admin_ensure_private_dir (argv[1], &error) ||
       !intake_office_generate (&office_public, &office_secret, &error) ||
       !intake_office_secret_save (office_secret, secret_path, passphrase, &error) ||
-      !intake_office_public_save (office_public, pub_path, &error))
+      !intake_office_public_save (office_public, pub_path, &error) ||
+      !intake_admin_make_private (pub_path, &error))
     return intake_admin_fail (error);
 
   key_id = intake_office_public_dup_key_id_hex (office_public);

@@ -34,6 +34,10 @@ IntakeSecureBuffer *intake_admin_get_passphrase       (const char           *fil
                                                        GError              **error);
 gboolean            intake_admin_ensure_private_dir   (const char           *dir,
                                                        GError              **error);
+/* Every file intake-admin writes is 0600, public key halves too (copy
+ * them with install -m 0644 where another user must read them). */
+gboolean            intake_admin_make_private         (const char           *path,
+                                                       GError              **error);
 gboolean            intake_admin_read_input           (const char           *path,
                                                        GBytes              **out_bytes,
                                                        GError              **error);

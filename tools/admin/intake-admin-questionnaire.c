@@ -100,7 +100,7 @@ intake_admin_questionnaire_sign (int    argc,
    * readable by the server's user. */
   if (!(verified = intake_signed_questionnaire_verify (signed_q, intake_office_secret_get_public (office),
                                                        argv[1], &error)) ||
-      !intake_signed_questionnaire_save (signed_q, out_path, 0644, &error))
+      !intake_signed_questionnaire_save (signed_q, out_path, 0600, &error))
     return intake_admin_fail (error);
 
   key_id = intake_office_public_dup_key_id_hex (intake_office_secret_get_public (office));

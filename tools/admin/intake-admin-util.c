@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <errno.h>
 #include <gio/gunixinputstream.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -301,4 +302,19 @@ intake_admin_client_new (const char  *server,
   if (workstation_key != NULL)
     intake_review_client_set_workstation_key_file (client, workstation_key);
   return g_steal_pointer (&client);
+}
+
+gboolean
+intake_admin_make_private (const char  *path,
+                           GError     **error)
+{
+  if (g_chmod (path, 0600) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("cannot set the mode of %s: %s"), path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -68,6 +68,9 @@ static const Command commands[] = {
   { "audit", "verify", intake_admin_audit_verify, "audit verify (--data DIR | --postgres CONNINFO)" },
   { "audit", "show", intake_admin_audit_show,
     "audit show (--data DIR | --postgres CONNINFO) [--object ID] [--after SEQ] [--limit N]" },
+  { "backup", NULL, intake_admin_backup, "backup (--data DIR | --postgres CONNINFO) --out FILE" },
+  { "restore", NULL, intake_admin_restore,
+    "restore (--data DIR --in FILE | --postgres CONNINFO --bump-generation)" },
   { "export", NULL, intake_admin_export,
     "export --server URL --reviewer NAME --passphrase-file FILE --format csv|json --out FILE "
     "[--workstation-key FILE] [--tls-ca FILE]" },
