@@ -567,7 +567,7 @@ intake_server_handle_envelopes (IntakeServer      *self,
   /* Group commit: every envelope checked now; the ones that pass wait for
    * the next commit, which other requests handled in the meantime share
    * (flush_uploads()). The answer, and the receipt, come after it. */
-  batch = intake_accept_batch_new (self->office_key_id, device, &nonce, n, (GBytes * const *)envelope_list->pdata,
+  batch = intake_accept_batch_new (&self->office_keys->set, device, &nonce, n, (GBytes * const *)envelope_list->pdata,
                                    INTAKE_ENVELOPE_SOURCE_UPLOAD, now);
   queue_upload (self, msg, g_steal_pointer (&device), batch, now);
 }

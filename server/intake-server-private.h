@@ -15,6 +15,7 @@
 #include "intake-server-health.h"
 #include "intake-server-listener.h"
 #include "intake-server.h"
+#include "intake-server-util.h"
 
 G_BEGIN_DECLS
 
@@ -67,8 +68,9 @@ struct _IntakeServer
   IntakeServerLimits         limits;
   IntakeStore               *store;
   IntakeServerHealth        *health;
-  char                      *office_key_id;
+  char                      *office_key_id;    /* the current key, as office_blob */
   GBytes                    *office_blob;
+  IntakeOfficeKeys          *office_keys;      /* every key the store knows, retired ones named */
   IntakeDeviceKey           *server_key;
   IntakeDevicePublic         server_public;
   char                      *server_key_id;
@@ -261,5 +263,10 @@ void              intake_server_review_manage        (IntakeServer       *self,
                                                       const char         *what,
                                                       GBytes             *body,
                                                       ReviewContext      *ctx);
+
+/* TRUE when @key_id_hex is an office key the store accepts envelopes for
+ * (not retired). */
+gboolean      intake_server_office_key_accepted (IntakeServer *self,
+                                                 const char   *key_id_hex);
 
 G_END_DECLS

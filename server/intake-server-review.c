@@ -735,8 +735,8 @@ review_note (IntakeServer      *self,
   signer_device = intake_hex_encode (signer_id, sizeof signer_id);
   if (len > INTAKE_ACCEPT_MAX_ENVELOPE || !intake_envelope_verify (note, &header, NULL) ||
       !g_str_equal ((header_device = intake_hex_encode (header.device_id, sizeof header.device_id)), signer_device) ||
-      !g_str_equal ((header_office = intake_hex_encode (header.office_key_id, sizeof header.office_key_id)),
-                    self->office_key_id))
+      !intake_server_office_key_accepted (self, (header_office = intake_hex_encode (header.office_key_id,
+                                                                                   sizeof header.office_key_id))))
     return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "bad_note",
                           "the note must be an envelope sealed for this office key and signed with "
                           "your reviewer key");

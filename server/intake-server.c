@@ -886,6 +886,7 @@ intake_server_finalize (GObject *object)
   g_clear_pointer (&self->unauthenticated, g_hash_table_unref);
   g_clear_pointer (&self->bodies_by_signer, g_hash_table_unref);
   g_free (self->office_key_id);
+  g_clear_pointer (&self->office_keys, intake_office_keys_free);
   g_free (self->server_key_id);
   g_free (self->store_generation);
 
@@ -945,6 +946,11 @@ intake_server_new (IntakeStore               *store,
   self->store = g_object_ref (store);
   self->office_key_id = intake_office_public_dup_key_id_hex (office);
   self->office_blob = intake_office_public_to_bytes (office);
+  /* main.c loads the keys with errors reported before this; a store that
+   * cannot give them serves the one key it was started with. */
+  self->office_keys = intake_store_load_office_keys (store, office, NULL);
+  if (self->office_keys == NULL)
+    self->office_keys = intake_office_keys_new_single (office);
   self->server_key = server_key;
   intake_device_key_get_public (server_key, &self->server_public);
   self->server_key_id = intake_server_key_id_hex (self->server_public.sign_pk);
@@ -989,4 +995,14 @@ intake_server_stop (IntakeServer *self)
 
   intake_server_listener_stop (self->listener);
   soup_server_disconnect (self->soup);
+}
+
+gboolean
+intake_server_office_key_accepted (IntakeServer *self,
+                                   const char   *key_id_hex)
+{
+  g_return_val_if_fail (INTAKE_IS_SERVER (self), FALSE);
+
+  return key_id_hex != NULL && self->office_keys->set.accepted != NULL &&
+         g_strv_contains ((const char * const *)self->office_keys->set.accepted, key_id_hex);
 }

@@ -439,6 +439,13 @@ main (int    argc,
       !intake_store_check_files (store, &error) ||
       !intake_store_bind_office (store, office, &error))
     return fail (error);
+  /* The rotations are checked here, so a damaged chain stops the start. */
+  {
+    g_autoptr(IntakeOfficeKeys) office_keys = intake_store_load_office_keys (store, office, &error);
+
+    if (office_keys == NULL)
+      return fail (error);
+  }
 
   /* Reviewers can read every questionnaire version this store has served,
    * so submissions made under an older one still render. */

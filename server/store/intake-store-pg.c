@@ -250,6 +250,15 @@ static const char * const migrations[] = {
   "CREATE INDEX submissions_queue ON submissions (state, unit, assignee, change_seq);",
   /* 8: the store's generation, as in the SQLite list. */
   "INSERT INTO settings (name, value) VALUES ('store_generation', replace (gen_random_uuid ()::text, '-', ''));",
+  /* 9: office key rotation, as in the SQLite list. */
+  "CREATE TABLE office_key_seals ("
+  "  office_key_id  TEXT NOT NULL,"
+  "  recipient_kind TEXT NOT NULL CHECK (recipient_kind IN ('office', 'reviewer')),"
+  "  recipient_id   TEXT NOT NULL,"
+  "  blob           BYTEA NOT NULL,"
+  "  created_at     BIGINT NOT NULL,"
+  "  PRIMARY KEY (office_key_id, recipient_kind, recipient_id)"
+  ");",
 };
 
 
@@ -1896,6 +1905,80 @@ pg_list_reviewer_setups (IntakeStore  *store,
   return g_steal_pointer (&list);
 }
 
+static GPtrArray *
+pg_list_office_key_seals (IntakeStore  *store,
+                          const char   *reviewer_id,
+                          GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  g_autoptr(GPtrArray) list = NULL;
+  Params p = { 0 };
+  PGresult *res;
+
+  param_text (&p, reviewer_id);
+  if (!ensure_connected (self, error) ||
+      !(res = run (self, STMT_OFFICE_SEAL_LIST, &p, "cannot list the sealed office keys", error)))
+    return NULL;
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  for (int i = 0; i < PQntuples (res); i++)
+    g_ptr_array_add (list, get_bytes (res, i, 0));
+  PQclear (res);
+  return g_steal_pointer (&list);
+}
+
+static gboolean
+insert_office_key_seal (IntakeStore                    *store,
+                        const IntakeStoreOfficeKeySeal *seal,
+                        gint64                          now,
+                        GError                        **error)
+{
+  Params p = { 0 };
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (seal->blob, &len);
+
+  param_text (&p, seal->office_key_id);
+  param_text (&p, seal->to_reviewer ? "reviewer" : "office");
+  param_text (&p, seal->recipient_id);
+  param_bytes (&p, data, len);
+  param_int (&p, now);
+  return run_command (INTAKE_STORE_PG (store), STMT_OFFICE_SEAL_PUT, &p, "cannot store a sealed office key",
+                      NULL, error);
+}
+
+static gboolean
+delete_office_key_seals (IntakeStore  *store,
+                         const char   *office_key_id,
+                         GError      **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, office_key_id);
+  return run_command (INTAKE_STORE_PG (store), STMT_OFFICE_SEAL_DELETE, &p,
+                      "cannot delete the sealed office keys", NULL, error);
+}
+
+static gboolean
+count_office_key_uses (IntakeStore  *store,
+                       const char   *office_key_id,
+                       gint64       *out_count,
+                       GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  guint8 raw[INTAKE_OFFICE_KEY_ID_BYTES];
+  Params p = { 0 };
+  PGresult *res;
+
+  if (!intake_hex_decode (office_key_id, raw, sizeof raw))
+    return FALSE;
+  param_text (&p, office_key_id);
+  param_bytes (&p, raw, sizeof raw);
+  if (!(res = run (self, STMT_OFFICE_KEY_USES, &p, "cannot count what is sealed for an office key", error)))
+    return FALSE;
+  *out_count = get_int (res, 0, 0);
+  PQclear (res);
+  return TRUE;
+}
+
 static gboolean
 delete_setup (IntakeStore  *store,
               const char   *name,
@@ -2132,6 +2215,7 @@ intake_store_pg_iface_init (IntakeStoreInterface *iface)
   iface->list_questionnaires = pg_list_questionnaires;
   iface->prune_nonces = pg_prune_nonces;
   iface->list_reviewer_setups = pg_list_reviewer_setups;
+  iface->list_office_key_seals = pg_list_office_key_seals;
 }
 
 static void

@@ -85,6 +85,11 @@ typedef enum {
   STMT_HELP_LIST_OPEN,
   STMT_HELP_GET,
   STMT_HELP_HANDLE,
+  /* schema 9: office keys sealed to newer keys and to reviewers */
+  STMT_OFFICE_SEAL_PUT,
+  STMT_OFFICE_SEAL_LIST,
+  STMT_OFFICE_SEAL_DELETE,
+  STMT_OFFICE_KEY_USES,
   N_STMTS
 } IntakeStoreStmt;
 
@@ -285,6 +290,23 @@ static const char * const intake_store_sql[N_STMTS] = {
     "SELECT " INTAKE_STORE_HELP_COLUMNS " FROM help_requests WHERE id = ?1",
   [STMT_HELP_HANDLE] =
     "UPDATE help_requests SET handled_at = ?2, handled_by = ?3 WHERE id = ?1 AND handled_at IS NULL",
+  [STMT_OFFICE_SEAL_PUT] =
+    "INSERT INTO office_key_seals (office_key_id, recipient_kind, recipient_id, blob, created_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (office_key_id, recipient_kind, recipient_id)"
+    " DO UPDATE SET blob = excluded.blob, created_at = excluded.created_at",
+  /* The seals to office keys (every reviewer may walk back the chain) and
+   * those to one reviewer. */
+  [STMT_OFFICE_SEAL_LIST] =
+    "SELECT blob FROM office_key_seals WHERE recipient_kind = 'office'"
+    " OR (recipient_kind = 'reviewer' AND recipient_id = ?1) ORDER BY created_at, office_key_id, recipient_id",
+  /* A retired key: its own seals, and those of older keys to it. */
+  [STMT_OFFICE_SEAL_DELETE] =
+    "DELETE FROM office_key_seals WHERE office_key_id = ?1 OR (recipient_kind = 'office' AND recipient_id = ?1)",
+  /* Envelopes, and notes (their header names the key at byte 70,
+   * docs/envelope.md), still sealed for a key. */
+  [STMT_OFFICE_KEY_USES] =
+    "SELECT (SELECT count(*) FROM envelopes WHERE office_key_id = ?1)"
+    " + (SELECT count(*) FROM notes WHERE substr (envelope, 71, 8) = ?2)",
 };
 
 /* One bound parameter of a statement built at run time. */

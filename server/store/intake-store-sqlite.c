@@ -326,6 +326,19 @@ static const char * const migrations[] = {
    * pinned in the setting "server_public" by the first start after this
    * migration (server/main.c), so no SQL here. */
   "INSERT INTO settings (name, value) VALUES ('store_generation', lower (hex (randomblob (16))));",
+  /* 9: office key rotation (docs/server.md, "Rotating the office key"):
+   * each office secret sealed to its successor and to the reviewers who
+   * held access at the rotation. The statements, the key served and the
+   * retired keys are settings ("office_rotations", "office_public",
+   * "office_retired"). */
+  "CREATE TABLE office_key_seals ("
+  "  office_key_id  TEXT NOT NULL,"
+  "  recipient_kind TEXT NOT NULL CHECK (recipient_kind IN ('office', 'reviewer')),"
+  "  recipient_id   TEXT NOT NULL,"
+  "  blob           BLOB NOT NULL,"
+  "  created_at     INTEGER NOT NULL,"
+  "  PRIMARY KEY (office_key_id, recipient_kind, recipient_id)"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == INTAKE_STORE_SCHEMA_VERSION);
@@ -1841,6 +1854,80 @@ sqlite_list_reviewer_setups (IntakeStore  *store,
   return g_steal_pointer (&list);
 }
 
+static GPtrArray *
+sqlite_list_office_key_seals (IntakeStore  *store,
+                              const char   *reviewer_id,
+                              GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  sqlite3_stmt *s = stmt (self, STMT_OFFICE_SEAL_LIST);
+  int rc;
+
+  bind_text (s, 1, reviewer_id);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    g_ptr_array_add (list, g_bytes_new (sqlite3_column_blob (s, 0), sqlite3_column_bytes (s, 0)));
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot list the sealed office keys", error), NULL;
+  return g_steal_pointer (&list);
+}
+
+static gboolean
+insert_office_key_seal (IntakeStore                    *store,
+                        const IntakeStoreOfficeKeySeal *seal,
+                        gint64                          now,
+                        GError                        **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_OFFICE_SEAL_PUT);
+  gsize len = 0;
+  const void *data = g_bytes_get_data (seal->blob, &len);
+
+  bind_text (s, 1, seal->office_key_id);
+  bind_text (s, 2, seal->to_reviewer ? "reviewer" : "office");
+  bind_text (s, 3, seal->recipient_id);
+  sqlite3_bind_blob (s, 4, data, (int)len, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (s, 5, now);
+  return step_done (self, s, "cannot store a sealed office key", error);
+}
+
+static gboolean
+delete_office_key_seals (IntakeStore  *store,
+                         const char   *office_key_id,
+                         GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_OFFICE_SEAL_DELETE);
+
+  bind_text (s, 1, office_key_id);
+  return step_done (self, s, "cannot delete the sealed office keys", error);
+}
+
+static gboolean
+count_office_key_uses (IntakeStore  *store,
+                       const char   *office_key_id,
+                       gint64       *out_count,
+                       GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_OFFICE_KEY_USES);
+  guint8 raw[INTAKE_OFFICE_KEY_ID_BYTES];
+  int rc;
+
+  if (!intake_hex_decode (office_key_id, raw, sizeof raw))
+    return FALSE;
+  bind_text (s, 1, office_key_id);
+  sqlite3_bind_blob (s, 2, raw, sizeof raw, SQLITE_TRANSIENT);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    *out_count = sqlite3_column_int64 (s, 0);
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW)
+    return set_db_error (self, rc, "cannot count what is sealed for an office key", error);
+  return TRUE;
+}
+
 static gboolean
 delete_setup (IntakeStore  *store,
               const char   *name,
@@ -2094,6 +2181,7 @@ intake_store_sqlite_iface_init (IntakeStoreInterface *iface)
   iface->prune_nonces = sqlite_prune_nonces;
   iface->list_open_help_requests = sqlite_list_open_help_requests;
   iface->list_reviewer_setups = sqlite_list_reviewer_setups;
+  iface->list_office_key_seals = sqlite_list_office_key_seals;
 }
 
 static void

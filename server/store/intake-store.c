@@ -1165,3 +1165,58 @@ intake_reviewer_status_to_string (IntakeReviewerStatus status)
 {
   return status == INTAKE_REVIEWER_STATUS_REVOKED ? "revoked" : "active";
 }
+
+/* Office key rotation ------------------------------------------------------- */
+
+GPtrArray *
+intake_store_list_office_key_seals (IntakeStore  *self,
+                                    const char   *reviewer_id,
+                                    GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return INTAKE_STORE_GET_IFACE (self)->list_office_key_seals (self, reviewer_id != NULL ? reviewer_id : "",
+                                                               error);
+}
+
+void
+intake_store_office_key_seal_clear (IntakeStoreOfficeKeySeal *seal)
+{
+  if (seal != NULL)
+    g_clear_pointer (&seal->blob, g_bytes_unref);
+}
+
+gboolean
+intake_store_rotate_office (IntakeStore                     *self,
+                            const IntakeStoreOfficeRotation *rotation,
+                            IntakeAuditEvent                *audit,
+                            GError                         **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (rotation != NULL, FALSE);
+  g_return_val_if_fail (rotation->expected_office_public != NULL, FALSE);
+  g_return_val_if_fail (rotation->new_office_public != NULL, FALSE);
+  g_return_val_if_fail (rotation->rotation != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return INTAKE_STORE_GET_IFACE (self)->rotate_office (self, rotation, audit, error);
+}
+
+gboolean
+intake_store_retire_office_key (IntakeStore       *self,
+                                const char        *office_key_id,
+                                IntakeAuditEvent  *audit,
+                                GError           **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (office_key_id == NULL || !intake_hex_is_lower (office_key_id, INTAKE_OFFICE_KEY_ID_BYTES * 2))
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID,
+                   "\"%s\" is not an office key id (16 lowercase hex digits)", office_key_id ? office_key_id : "");
+      return FALSE;
+    }
+  return INTAKE_STORE_GET_IFACE (self)->retire_office_key (self, office_key_id, audit, error);
+}

@@ -67,7 +67,7 @@ typedef enum {
 } IntakeStoreError;
 
 /* The schema both backends create; see docs/server.md for the tables. */
-#define INTAKE_STORE_SCHEMA_VERSION 8
+#define INTAKE_STORE_SCHEMA_VERSION 9
 
 typedef enum {
   INTAKE_DEVICE_STATUS_ACTIVE,
@@ -162,6 +162,26 @@ typedef struct {
   gint64               expires_at;
   char                *created_by;   /* "admin" (intake-admin) or the administrator reviewer's name */
 } IntakeStoreReviewerSetup;
+
+/* An office secret sealed (IKOG, docs/keys.md) to a newer office key or to
+ * a reviewer (schema 9). */
+typedef struct {
+  char     office_key_id[INTAKE_OFFICE_KEY_ID_BYTES * 2 + 1];   /* the key inside */
+  gboolean to_reviewer;
+  char     recipient_id[INTAKE_REVIEWER_ID_BYTES * 2 + 1];      /* reviewer id, or office key id */
+  GBytes  *blob;
+} IntakeStoreOfficeKeySeal;
+
+/* What intake_store_rotate_office() records in one transaction. */
+typedef struct {
+  const char                      *expected_office_public;  /* base64: the key served now */
+  const char                      *new_office_public;       /* base64 of the new IKOP */
+  const char                      *rotation;                /* base64 of the IKOR statement */
+  const IntakeStoreOfficeKeySeal  *seals;
+  guint                            n_seals;
+  char * const                    *cancel_setups;           /* pending activations to remove */
+  gint64                           now;
+} IntakeStoreOfficeRotation;
 
 /* Failed unlocks of one name (schema 5), counted across server instances. */
 typedef struct {
@@ -526,6 +546,19 @@ struct _IntakeStoreInterface
                                      guint                     *out_removed,
                                      GError                   **error);
 
+  /* Office key rotation (schema 9) */
+  GPtrArray *(*list_office_key_seals) (IntakeStore             *self,
+                                     const char                *reviewer_id,
+                                     GError                   **error);
+  gboolean   (*rotate_office)       (IntakeStore               *self,
+                                     const IntakeStoreOfficeRotation *rotation,
+                                     IntakeAuditEvent          *audit,
+                                     GError                   **error);
+  gboolean   (*retire_office_key)   (IntakeStore               *self,
+                                     const char                *office_key_id,
+                                     IntakeAuditEvent          *audit,
+                                     GError                   **error);
+
   /* Help requests staff act on (schema 6) */
   GPtrArray *(*list_open_help_requests) (IntakeStore           *self,
                                      guint                      limit,
@@ -862,6 +895,32 @@ IntakeStoreReviewerSetup *intake_store_get_reviewer_setup (IntakeStore          
                                                        GError                   **error);
 /* IntakeStoreReviewerSetup, by creation time. */
 GPtrArray          *intake_store_list_reviewer_setups (IntakeStore               *self,
+                                                       GError                   **error);
+
+/* Office key rotation (schema 9; docs/server.md, "Rotating the office key") */
+
+/* The sealed office keys (GBytes *, IKOG) a reviewer is handed at unlock:
+ * every office key sealed to its successor, and those sealed to
+ * @reviewer_id (NULL: none of those). */
+GPtrArray          *intake_store_list_office_key_seals (IntakeStore              *self,
+                                                       const char                *reviewer_id,
+                                                       GError                   **error);
+void                intake_store_office_key_seal_clear (IntakeStoreOfficeKeySeal *seal);
+/* In one transaction: checks that the store still serves
+ * @rotation->expected_office_public (INVALID otherwise), makes
+ * new_office_public the key served, appends the statement to the
+ * setting "office_rotations", stores the seals, removes the pending
+ * activations named, and appends @audit. */
+gboolean            intake_store_rotate_office        (IntakeStore               *self,
+                                                       const IntakeStoreOfficeRotation *rotation,
+                                                       IntakeAuditEvent          *audit,
+                                                       GError                   **error);
+/* Adds @office_key_id to the setting "office_retired" and deletes its
+ * seals, unless an envelope or a note is still sealed for it (INVALID,
+ * with the count). The caller checks that it is not the current key. */
+gboolean            intake_store_retire_office_key    (IntakeStore               *self,
+                                                       const char                *office_key_id,
+                                                       IntakeAuditEvent          *audit,
                                                        GError                   **error);
 /* In one transaction: takes the pending activation of @reviewer->name
  * (UNKNOWN_SETUP if there is none or it expired before @now), revokes the

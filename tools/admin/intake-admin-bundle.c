@@ -73,7 +73,7 @@ intake_admin_import_bundle (int    argc,
   g_autofree char *conninfo = NULL;
   g_autofree char *office_path = NULL;
   g_autofree char *device_id = NULL;
-  g_autofree char *office_key_id = NULL;
+  g_autoptr(IntakeOfficeKeys) office_keys = NULL;
   g_autofree char *receipts_path = NULL;
   g_autofree char *server_key_path = NULL;
   g_autofree char *server_key_id = NULL;
@@ -160,7 +160,8 @@ intake_admin_import_bundle (int    argc,
     }
   else if (!(office = intake_store_dup_office (store, &error)))
     return intake_admin_fail (error);
-  office_key_id = intake_office_public_dup_key_id_hex (office);
+  if (!(office_keys = intake_store_load_office_keys (store, office, &error)))
+    return intake_admin_fail (error);
 
   /* The receipts are signed with the key the kiosks enrolled with: the
    * one the store records. Checked before anything is imported. */
@@ -243,7 +244,7 @@ intake_admin_import_bundle (int    argc,
     {
       IntakeAcceptResult result;
 
-      if (!intake_server_accept_envelope (store, office_key_id, device, g_ptr_array_index (envelopes, i),
+      if (!intake_server_accept_envelope (store, &office_keys->set, device, g_ptr_array_index (envelopes, i),
                                           INTAKE_ENVELOPE_SOURCE_BUNDLE, now, &result, &error))
         {
           g_prefix_error (&error, _("stopped at envelope %u of %u (the ones before are stored; "

@@ -30,6 +30,10 @@ typedef struct {
 
 static const Command commands[] = {
   { "office", "init", intake_admin_office_init, "office init DIR [--passphrase-file FILE]" },
+  { "office", "rotate", intake_admin_office_rotate,
+    "office rotate DIR [--passphrase-file FILE] [--new-passphrase-file FILE] (--data DIR | --postgres CONNINFO)" },
+  { "office", "keys", intake_admin_office_keys, "office keys (--data DIR | --postgres CONNINFO)" },
+  { "office", "retire", intake_admin_office_retire, "office retire (--data DIR | --postgres CONNINFO) KEY_ID" },
   { "device", "init", intake_admin_device_init, "device init DIR" },
   { "questionnaire", "check", intake_admin_questionnaire_check, "questionnaire check FILE" },
   { "questionnaire", "sign", intake_admin_questionnaire_sign,
