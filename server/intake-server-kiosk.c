@@ -264,6 +264,41 @@ intake_server_handle_enroll (IntakeServer      *self,
   intake_server_respond_json (msg, SOUP_STATUS_OK, root);
 }
 
+/* GET /v1/office-keys (docs/protocol.md, "Office key rotation"): the key
+ * new sessions are sealed for and the signed statements that lead to it,
+ * oldest first. The statements prove themselves; the signature only keeps
+ * the answer to enrolled kiosks. */
+void
+intake_server_handle_office_keys (IntakeServer      *self,
+                                  SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) body = intake_server_request_body (msg);
+  g_autoptr(IntakeStoreDevice) device = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *office_b64 = NULL;
+
+  if (!(device = authenticate (self, msg, INTAKE_SERVER_ROUTE_OFFICE_KEYS, body)))
+    return;
+  office_b64 = g_base64_encode (g_bytes_get_data (self->office_blob, NULL), g_bytes_get_size (self->office_blob));
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "office_public");
+  json_builder_add_string_value (builder, office_b64);
+  json_builder_set_member_name (builder, "office_rotations");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->office_keys->rotations->len; i++)
+    {
+      GBytes *blob = g_ptr_array_index (self->office_keys->rotations, i);
+      g_autofree char *b64 = g_base64_encode (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
+
+      json_builder_add_string_value (builder, b64);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  intake_server_respond_json (msg, SOUP_STATUS_OK, root);
+}
+
 void
 intake_server_handle_questionnaire (IntakeServer      *self,
                                     SoupServerMessage *msg)

@@ -39,6 +39,7 @@ typedef enum {
   INTAKE_SERVER_ROUTE_QUESTIONNAIRE,
   INTAKE_SERVER_ROUTE_HELP_REQUESTS,
   INTAKE_SERVER_ROUTE_REVIEW,
+  INTAKE_SERVER_ROUTE_OFFICE_KEYS,
   INTAKE_SERVER_N_ROUTES
 } IntakeServerRoute;
 
@@ -152,6 +153,8 @@ void              intake_server_store_unavailable    (SoupServerMessage  *msg,
 
 /* intake-server-kiosk.c */
 void              intake_server_handle_enroll        (IntakeServer       *self,
+                                                      SoupServerMessage  *msg);
+void              intake_server_handle_office_keys   (IntakeServer       *self,
                                                       SoupServerMessage  *msg);
 void              intake_server_handle_questionnaire (IntakeServer       *self,
                                                       SoupServerMessage  *msg);

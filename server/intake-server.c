@@ -44,6 +44,7 @@ static const char * const route_paths[INTAKE_SERVER_N_ROUTES] = {
   [INTAKE_SERVER_ROUTE_ENVELOPES] = "/v1/envelopes",
   [INTAKE_SERVER_ROUTE_QUESTIONNAIRE] = "/v1/questionnaire",
   [INTAKE_SERVER_ROUTE_HELP_REQUESTS] = "/v1/help-requests",
+  [INTAKE_SERVER_ROUTE_OFFICE_KEYS] = "/v1/office-keys",
   [INTAKE_SERVER_ROUTE_REVIEW] = "/v1/review",            /* every /v1/review/... path */
 };
 
@@ -266,6 +267,7 @@ body_limit (IntakeServerRoute  route,
     case INTAKE_SERVER_ROUTE_METRICS:
     case INTAKE_SERVER_ROUTE_ENROLL:
     case INTAKE_SERVER_ROUTE_QUESTIONNAIRE:
+    case INTAKE_SERVER_ROUTE_OFFICE_KEYS:
     case INTAKE_SERVER_N_ROUTES:
     default:
       return INTAKE_PROTOCOL_MAX_ANONYMOUS_BODY;
@@ -842,6 +844,10 @@ handler_cb (SoupServer        *soup,
     case INTAKE_SERVER_ROUTE_HELP_REQUESTS:
       if (is_post)
         return intake_server_handle_help_requests (self, msg);
+      break;
+    case INTAKE_SERVER_ROUTE_OFFICE_KEYS:
+      if (is_get)
+        return intake_server_handle_office_keys (self, msg);
       break;
     case INTAKE_SERVER_ROUTE_REVIEW:
       return intake_server_handle_review (self, msg, path, query);

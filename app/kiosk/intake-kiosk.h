@@ -64,6 +64,16 @@ const char          *intake_kiosk_get_state_dir         (IntakeKiosk   *self);
 IntakeQuestionnaire *intake_kiosk_get_questionnaire     (IntakeKiosk   *self);
 IntakeOutbox        *intake_kiosk_get_outbox            (IntakeKiosk   *self);
 const IntakeOfficePublic *intake_kiosk_get_office       (IntakeKiosk   *self);
+/* Follows office key rotation statements (GBytes *, IKOR) from the key
+ * this kiosk seals to. When they lead to a newer key, new sessions are
+ * sealed for it, STATE_DIR/office.pub is replaced (the old file kept as
+ * office.pub.KEYID.replaced; a --office-public file is left alone) and the
+ * statements are kept, so questionnaires signed by the older key stay
+ * valid. A statement that does not verify fails the whole call. */
+gboolean                  intake_kiosk_follow_office_rotations (IntakeKiosk *self,
+                                                          GPtrArray     *blobs,
+                                                          gboolean      *out_changed,
+                                                          GError       **error);
 const char          *intake_kiosk_get_device_id         (IntakeKiosk   *self);
 
 IntakeSession       *intake_kiosk_new_session           (IntakeKiosk   *self,

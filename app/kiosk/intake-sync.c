@@ -590,6 +590,7 @@ run_data_free (RunData *data)
 static void send_next_batch (GTask *task);
 static void send_help_requests (GTask *task);
 static void fetch_questionnaire (GTask *task);
+static void fetch_office_keys (GTask *task);
 
 static void
 remember_response (IntakeSync *self,
@@ -1128,7 +1129,7 @@ help_requests_cb (GObject      *object,
     g_message ("The server refused the help requests (HTTP %u %s); retrying with the next sync",
                response->status, response->error_code != NULL ? response->error_code : "");
   g_clear_pointer (&data->help_ids, g_array_unref);
-  fetch_questionnaire (g_steal_pointer (&task));
+  fetch_office_keys (g_steal_pointer (&task));
 }
 
 static void
@@ -1144,7 +1145,7 @@ send_help_requests (GTask *task)
     {
       if (error != NULL)
         g_message ("Cannot read help requests from the outbox: %s", error->message);
-      fetch_questionnaire (task);
+      fetch_office_keys (task);
       return;
     }
   intake_sync_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "POST", "/v1/help-requests",
@@ -1295,6 +1296,86 @@ questionnaire_cb (GObject      *object,
     }
 
   g_task_return_boolean (task, TRUE);
+}
+
+/* The office key rotations (docs/sync.md, "Office key rotation"). Never
+ * fails the pass: a kiosk that cannot learn a new key keeps sealing for
+ * the one it has, which the server still accepts. */
+gboolean
+intake_sync_apply_office_rotations (IntakeKiosk  *kiosk,
+                                    JsonObject   *object,
+                                    GError      **error)
+{
+  g_autoptr(GPtrArray) blobs = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  JsonNode *node;
+  JsonArray *array;
+
+  if (!json_object_has_member (object, "office_rotations"))
+    return TRUE;
+  node = json_object_get_member (object, "office_rotations");
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error_literal (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_RESPONSE,
+                           "office_rotations is not an array");
+      return FALSE;
+    }
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      const char *text = JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING
+                         ? json_node_get_string (element) : NULL;
+      gsize len = 0;
+      guint8 *raw = text != NULL ? intake_base64_decode_strict (text, &len) : NULL;
+
+      if (raw == NULL)
+        {
+          g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_RESPONSE,
+                       "office_rotations[%u] is not a base64 string", i);
+          return FALSE;
+        }
+      g_ptr_array_add (blobs, g_bytes_new_take (raw, len));
+    }
+  return intake_kiosk_follow_office_rotations (kiosk, blobs, NULL, error);
+}
+
+static void
+office_keys_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RunData *data = g_task_get_task_data (task);
+  g_autoptr(IntakeHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (!(response = intake_sync_request_finish (result, &error)))
+    g_message ("Office keys not checked, trying again with the next sync: %s", error->message);
+  else if (response->status == SOUP_STATUS_OK)
+    {
+      if ((root = intake_http_response_get_object (response)) == NULL)
+        g_warning ("The server's office keys are not a JSON object; keeping the office key");
+      else if (!intake_sync_apply_office_rotations (data->self->kiosk, root, &error))
+        g_warning ("Ignoring the server's office key rotations, keeping the office key: %s", error->message);
+    }
+  else if (response->status != SOUP_STATUS_NOT_FOUND)   /* an older server has none */
+    g_message ("The server did not give its office keys (HTTP %u %s); trying again with the next sync",
+               response->status, response->error_code != NULL ? response->error_code : "");
+  fetch_questionnaire (g_steal_pointer (&task));
+}
+
+static void
+fetch_office_keys (GTask *task)
+{
+  RunData *data = g_task_get_task_data (task);
+  IntakeSync *self = data->self;
+
+  intake_sync_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "GET", "/v1/office-keys",
+                             NULL, intake_kiosk_get_device_key (self->kiosk), now_us (self) / G_USEC_PER_SEC,
+                             g_task_get_cancellable (task), office_keys_cb, task);
 }
 
 static void

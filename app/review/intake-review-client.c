@@ -14,6 +14,7 @@
 #include "intake-envelope.h"
 #include "intake-http.h"
 #include "intake-json.h"
+#include "intake-office-rotation.h"
 #include "intake-review-client.h"
 #include "intake-review-request.h"
 #include "intake-protocol.h"
@@ -34,6 +35,10 @@ struct _IntakeReviewClient
   char               *name;
   char               *reviewer_id;
   IntakeReviewerKey  *key;
+  /* The key's office secret and those opened from sealed office keys
+   * (docs/keys.md, "Office key rotation"): envelopes sealed before a
+   * rotation open with the older ones. */
+  IntakeOfficeKeyring *keyring;
   IntakeOfficePublic *office_public;
   guint               roles;           /* IntakeRoles */
   char              **locations;       /* scope; NULL: every location */
@@ -271,6 +276,7 @@ intake_review_client_lock (IntakeReviewClient *self)
 {
   g_return_if_fail (INTAKE_IS_REVIEW_CLIENT (self));
   g_clear_pointer (&self->key, intake_reviewer_key_free);
+  g_clear_pointer (&self->keyring, intake_office_keyring_free);
   g_clear_pointer (&self->office_public, intake_office_public_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->reviewer_id, g_free);
@@ -411,6 +417,8 @@ typedef struct {
   GBytes               *complete_challenge;
   char                 *reviewer_id;
   GBytes               *office_public;
+  GPtrArray            *office_rotations;  /* GBytes * */
+  GPtrArray            *office_key_seals;  /* GBytes * */
   guint                 roles;
   char                **locations;
   char                **units;
@@ -423,6 +431,44 @@ typedef struct {
   gboolean              kept;            /* activation: the workstation key was kept here */
   char                 *kept_error;
 } UnlockData;
+
+/* "office_rotations" and "office_key_seals" of an unlock or activation
+ * answer (docs/protocol.md, "Office key rotation"): arrays of base64
+ * strings, absent from servers before schema 9. What does not decode is
+ * left out; the keyring checks the rest. */
+static GPtrArray *
+b64_array_member (JsonObject *object,
+                  const char *name)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  JsonNode *node = json_object_get_member (object, name);
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return list;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      gsize len = 0;
+      guint8 *raw = JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING
+                    ? intake_base64_decode_strict (json_node_get_string (element), &len) : NULL;
+
+      if (raw != NULL)
+        g_ptr_array_add (list, g_bytes_new_take (raw, len));
+    }
+  return list;
+}
+
+static void
+read_office_keys (JsonObject *object,
+                  UnlockData *data)
+{
+  g_clear_pointer (&data->office_rotations, g_ptr_array_unref);
+  g_clear_pointer (&data->office_key_seals, g_ptr_array_unref);
+  data->office_rotations = b64_array_member (object, "office_rotations");
+  data->office_key_seals = b64_array_member (object, "office_key_seals");
+}
 
 static void
 unlock_data_free (UnlockData *data)
@@ -440,6 +486,8 @@ unlock_data_free (UnlockData *data)
   g_clear_pointer (&data->complete_challenge, g_bytes_unref);
   g_free (data->reviewer_id);
   g_clear_pointer (&data->office_public, g_bytes_unref);
+  g_clear_pointer (&data->office_rotations, g_ptr_array_unref);
+  g_clear_pointer (&data->office_key_seals, g_ptr_array_unref);
   g_strfreev (data->locations);
   g_strfreev (data->units);
   g_clear_pointer (&data->key, intake_reviewer_key_free);
@@ -784,6 +832,7 @@ unlock_finish_cb (GObject      *source,
       return;
     }
   data->office_public = b64_member (object, "office_public", 0);
+  read_office_keys (object, data);
   data->reviewer_id = g_strdup (reviewer_id);
 
   /* The same credentials that signed the challenge open the blob: no
@@ -895,6 +944,91 @@ intake_review_client_unlock_async (IntakeReviewClient       *self,
   g_object_unref (thread_task);
 }
 
+/* The office secrets this reviewer holds: the one in their key, and those
+ * the sealed office keys give, kept only when the rotation statements
+ * (each signed by the key before and the key after) lead to them from the
+ * key the reviewer already trusts: a server cannot slip in a key of its
+ * own. */
+static IntakeOfficeKeyring *
+build_keyring (const IntakeReviewerKey *key,
+               GPtrArray               *rotation_blobs,
+               GPtrArray               *seals)
+{
+  const IntakeOfficeSecret *own = intake_reviewer_key_get_office (key);
+  IntakeOfficeKeyring *keyring = intake_office_keyring_new (own);
+  g_autoptr(GPtrArray) rotations = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_office_rotation_free);
+  g_autoptr(GPtrArray) chain = NULL;
+  g_autoptr(GPtrArray) trusted = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; rotation_blobs != NULL && i < rotation_blobs->len; i++)
+    {
+      IntakeOfficeRotation *r = intake_office_rotation_new_from_bytes (g_ptr_array_index (rotation_blobs, i),
+                                                                       "an office key rotation", &error);
+
+      if (r == NULL)
+        {
+          g_warning ("Ignoring the server's office key rotations: %s", error->message);
+          return keyring;
+        }
+      g_ptr_array_add (rotations, r);
+    }
+  /* Forwards from the key we hold to newer ones; backwards to older ones
+   * by the same statements read the other way. */
+  if (!(chain = intake_office_chain_follow (intake_office_secret_get_public (own), rotations, &error)))
+    {
+      g_warning ("Ignoring the server's office key rotations: %s", error->message);
+      return keyring;
+    }
+  for (guint i = 0; i < chain->len; i++)
+    g_ptr_array_add (trusted, g_ptr_array_index (chain, i));
+  for (guint step = 0; step < rotations->len; step++)
+    for (guint i = 0; i < rotations->len; i++)
+      {
+        IntakeOfficeRotation *r = g_ptr_array_index (rotations, i);
+        gboolean new_trusted = FALSE, old_trusted = FALSE;
+
+        for (guint k = 0; k < trusted->len; k++)
+          {
+            const IntakeOfficePublic *t = g_ptr_array_index (trusted, k);
+
+            new_trusted |= memcmp (t->key_id, r->new_key.key_id, INTAKE_OFFICE_KEY_ID_BYTES) == 0;
+            old_trusted |= memcmp (t->key_id, r->old_key.key_id, INTAKE_OFFICE_KEY_ID_BYTES) == 0;
+          }
+        if (new_trusted && !old_trusted)
+          g_ptr_array_add (trusted, &r->old_key);
+      }
+  intake_office_keyring_absorb (keyring, key, seals, trusted);
+  return keyring;
+}
+
+/* The office secret an envelope was sealed for, if this reviewer holds it;
+ * else the reviewer's own (opening then fails with WRONG_OFFICE_KEY). */
+static const IntakeOfficeSecret *
+office_secret_for (IntakeReviewClient *self,
+                   GBytes             *envelope)
+{
+  IntakeEnvelopeHeader header;
+  const IntakeOfficeSecret *secret = NULL;
+
+  if (self->keyring != NULL && intake_envelope_parse_header (envelope, &header, NULL))
+    secret = intake_office_keyring_lookup (self->keyring, header.office_key_id);
+  return secret != NULL ? secret : intake_reviewer_key_get_office (self->key);
+}
+
+/* The newest office secret held: activation codes made by this
+ * administrator carry it, so a reviewer activated after a rotation gets
+ * the current key. */
+static const IntakeOfficeSecret *
+newest_office_secret (IntakeReviewClient *self)
+{
+  const IntakeOfficeSecret *secret = NULL;
+
+  if (self->keyring != NULL && self->office_public != NULL)
+    secret = intake_office_keyring_lookup (self->keyring, self->office_public->key_id);
+  return secret != NULL ? secret : intake_reviewer_key_get_office (self->key);
+}
+
 /* Takes over what an unlock or activation left in @data. */
 static void
 become_unlocked (IntakeReviewClient *self,
@@ -911,6 +1045,7 @@ become_unlocked (IntakeReviewClient *self,
   self->blob = data->new_blob != NULL ? g_bytes_ref (data->new_blob) : g_bytes_ref (data->blob);
   if (data->office_public != NULL)
     self->office_public = intake_office_public_new_from_bytes (data->office_public, NULL);
+  self->keyring = build_keyring (self->key, data->office_rotations, data->office_key_seals);
 }
 
 gboolean
@@ -1140,6 +1275,7 @@ activate_complete_cb (GObject      *source,
 
   if (!(object = step_answer (task, result, &response)))
     return;
+  read_office_keys (object, data);
   if (!(reviewer_id = string_member (object, "reviewer_id")) || !read_access (object, data))
     {
       g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
@@ -1471,7 +1607,7 @@ intake_review_client_create_activation_async (IntakeReviewClient  *self,
   data->code = intake_activation_code_generate ();
   credentials = intake_credentials_new_setup (data->code, strlen (data->code), NULL, &error);
   if (credentials == NULL ||
-      !(setup = intake_office_secret_seal_setup (intake_reviewer_key_get_office (self->key), credentials, &error)))
+      !(setup = intake_office_secret_seal_setup (newest_office_secret (self), credentials, &error)))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -1891,7 +2027,7 @@ intake_review_client_open_envelope (IntakeReviewClient  *self,
                            _("Unlock first with your name and password"));
       return NULL;
     }
-  if (!(plaintext = intake_envelope_open (envelope, intake_reviewer_key_get_office (self->key), &header, error)))
+  if (!(plaintext = intake_envelope_open (envelope, office_secret_for (self, envelope), &header, error)))
     return NULL;
   return intake_submission_new_from_secure (plaintext, error);
 }
@@ -1932,7 +2068,7 @@ open_note (IntakeReviewClient  *self,
 
     envelope = g_bytes_new_take (raw, len);
   }
-  if (!(plaintext = intake_envelope_open (envelope, intake_reviewer_key_get_office (self->key), &header, error)))
+  if (!(plaintext = intake_envelope_open (envelope, office_secret_for (self, envelope), &header, error)))
     return NULL;
   /* json-glib keeps its own copy of the text while parsing; the note's copy is wiped. */
   if (!intake_json_parse_untrusted (parser, (const char *)plaintext->data, plaintext->len, INTAKE_JSON_MAX_DEPTH,
