@@ -186,6 +186,43 @@ intake_office_chain_follow (const IntakeOfficePublic  *trusted,
   return g_steal_pointer (&chain);
 }
 
+static gboolean
+chain_has (GPtrArray                *keys,
+           const IntakeOfficePublic *key)
+{
+  for (guint i = 0; i < keys->len; i++)
+    if (same_office_key (g_ptr_array_index (keys, i), key))
+      return TRUE;
+  return FALSE;
+}
+
+GPtrArray *
+intake_office_chain_related (const IntakeOfficePublic  *trusted,
+                             GPtrArray                 *rotations,
+                             GError                   **error)
+{
+  g_autoptr(GPtrArray) keys = intake_office_chain_follow (trusted, rotations, error);
+  gboolean progress = TRUE;
+
+  if (keys == NULL)
+    return NULL;
+  while (progress && rotations != NULL)
+    {
+      progress = FALSE;
+      for (guint i = 0; i < rotations->len; i++)
+        {
+          const IntakeOfficeRotation *r = g_ptr_array_index (rotations, i);
+
+          if (chain_has (keys, &r->new_key) && !chain_has (keys, &r->old_key))
+            {
+              g_ptr_array_add (keys, intake_office_public_copy (&r->old_key));
+              progress = TRUE;
+            }
+        }
+    }
+  return g_steal_pointer (&keys);
+}
+
 /* Sealed office keys ------------------------------------------------------- */
 
 static GBytes *

@@ -40,6 +40,14 @@ GPtrArray            *intake_office_chain_follow             (const IntakeOffice
                                                               GPtrArray                 *rotations,
                                                               GError                   **error);
 
+/* Every key @trusted is linked to by @rotations: forwards as
+ * intake_office_chain_follow(), then backwards (a statement whose newer
+ * key is trusted makes its older key trusted: it is signed by both). What
+ * a reviewer accepts keys from sealed office keys for. */
+GPtrArray            *intake_office_chain_related            (const IntakeOfficePublic  *trusted,
+                                                              GPtrArray                 *rotations,
+                                                              GError                   **error);
+
 typedef enum {
   INTAKE_OFFICE_SEAL_TO_OFFICE = 1,     /* a newer office key (its box key) */
   INTAKE_OFFICE_SEAL_TO_REVIEWER = 2,   /* a reviewer (their Ed25519 key, as X25519) */

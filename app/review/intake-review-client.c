@@ -957,8 +957,7 @@ build_keyring (const IntakeReviewerKey *key,
   const IntakeOfficeSecret *own = intake_reviewer_key_get_office (key);
   IntakeOfficeKeyring *keyring = intake_office_keyring_new (own);
   g_autoptr(GPtrArray) rotations = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_office_rotation_free);
-  g_autoptr(GPtrArray) chain = NULL;
-  g_autoptr(GPtrArray) trusted = g_ptr_array_new ();
+  g_autoptr(GPtrArray) trusted = NULL;
   g_autoptr(GError) error = NULL;
 
   for (guint i = 0; rotation_blobs != NULL && i < rotation_blobs->len; i++)
@@ -975,29 +974,11 @@ build_keyring (const IntakeReviewerKey *key,
     }
   /* Forwards from the key we hold to newer ones; backwards to older ones
    * by the same statements read the other way. */
-  if (!(chain = intake_office_chain_follow (intake_office_secret_get_public (own), rotations, &error)))
+  if (!(trusted = intake_office_chain_related (intake_office_secret_get_public (own), rotations, &error)))
     {
       g_warning ("Ignoring the server's office key rotations: %s", error->message);
       return keyring;
     }
-  for (guint i = 0; i < chain->len; i++)
-    g_ptr_array_add (trusted, g_ptr_array_index (chain, i));
-  for (guint step = 0; step < rotations->len; step++)
-    for (guint i = 0; i < rotations->len; i++)
-      {
-        IntakeOfficeRotation *r = g_ptr_array_index (rotations, i);
-        gboolean new_trusted = FALSE, old_trusted = FALSE;
-
-        for (guint k = 0; k < trusted->len; k++)
-          {
-            const IntakeOfficePublic *t = g_ptr_array_index (trusted, k);
-
-            new_trusted |= memcmp (t->key_id, r->new_key.key_id, INTAKE_OFFICE_KEY_ID_BYTES) == 0;
-            old_trusted |= memcmp (t->key_id, r->old_key.key_id, INTAKE_OFFICE_KEY_ID_BYTES) == 0;
-          }
-        if (new_trusted && !old_trusted)
-          g_ptr_array_add (trusted, &r->old_key);
-      }
   intake_office_keyring_absorb (keyring, key, seals, trusted);
   return keyring;
 }
