@@ -253,6 +253,7 @@ intake_server_handle_enroll (IntakeServer      *self,
   json_builder_add_string_value (builder, location);
   json_builder_set_member_name (builder, "office_public");
   json_builder_add_string_value (builder, office_b64);
+  intake_server_add_office_rotations (self, builder);
   json_builder_set_member_name (builder, "server_public");
   json_builder_add_string_value (builder, server_b64);
   json_builder_set_member_name (builder, "server_key_id");
@@ -284,16 +285,7 @@ intake_server_handle_office_keys (IntakeServer      *self,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "office_public");
   json_builder_add_string_value (builder, office_b64);
-  json_builder_set_member_name (builder, "office_rotations");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < self->office_keys->rotations->len; i++)
-    {
-      GBytes *blob = g_ptr_array_index (self->office_keys->rotations, i);
-      g_autofree char *b64 = g_base64_encode (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
-
-      json_builder_add_string_value (builder, b64);
-    }
-  json_builder_end_array (builder);
+  intake_server_add_office_rotations (self, builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   intake_server_respond_json (msg, SOUP_STATUS_OK, root);

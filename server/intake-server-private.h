@@ -271,5 +271,9 @@ void              intake_server_review_manage        (IntakeServer       *self,
  * (not retired). */
 gboolean      intake_server_office_key_accepted (IntakeServer *self,
                                                  const char   *key_id_hex);
+/* The member "office_rotations": the store's rotation statements, base64,
+ * oldest first (docs/protocol.md, "Office key rotation"). */
+void          intake_server_add_office_rotations (IntakeServer *self,
+                                                  JsonBuilder  *builder);
 
 G_END_DECLS

@@ -292,16 +292,7 @@ add_office_key_members (IntakeServer  *self,
 
   if (seals == NULL)
     return FALSE;
-  json_builder_set_member_name (builder, "office_rotations");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < self->office_keys->rotations->len; i++)
-    {
-      GBytes *blob = g_ptr_array_index (self->office_keys->rotations, i);
-      g_autofree char *b64 = g_base64_encode (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
-
-      json_builder_add_string_value (builder, b64);
-    }
-  json_builder_end_array (builder);
+  intake_server_add_office_rotations (self, builder);
   json_builder_set_member_name (builder, "office_key_seals");
   json_builder_begin_array (builder);
   for (guint i = 0; i < seals->len; i++)

@@ -1012,3 +1012,21 @@ intake_server_office_key_accepted (IntakeServer *self,
   return key_id_hex != NULL && self->office_keys->set.accepted != NULL &&
          g_strv_contains ((const char * const *)self->office_keys->set.accepted, key_id_hex);
 }
+
+void
+intake_server_add_office_rotations (IntakeServer *self,
+                                    JsonBuilder  *builder)
+{
+  g_return_if_fail (INTAKE_IS_SERVER (self));
+
+  json_builder_set_member_name (builder, "office_rotations");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->office_keys->rotations->len; i++)
+    {
+      GBytes *blob = g_ptr_array_index (self->office_keys->rotations, i);
+      g_autofree char *b64 = g_base64_encode (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
+
+      json_builder_add_string_value (builder, b64);
+    }
+  json_builder_end_array (builder);
+}

@@ -423,9 +423,6 @@ main (int    argc,
   else
     server_pub_path = g_strdup_printf ("%s.pub", server_key_path);
 
-  if (questionnaire_path != NULL &&
-      !(questionnaire = intake_signed_questionnaire_load (questionnaire_path, office, &error)))
-    return fail (error);
 
   if (tls_cert != NULL && !(certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &error)))
     {
@@ -439,11 +436,19 @@ main (int    argc,
       !intake_store_check_files (store, &error) ||
       !intake_store_bind_office (store, office, &error))
     return fail (error);
-  /* The rotations are checked here, so a damaged chain stops the start. */
+  /* The rotations are checked here, so a damaged chain stops the start.
+   * A questionnaire signed before the last rotation is still served:
+   * kiosks check it against the keys they followed to the current one. */
   {
     g_autoptr(IntakeOfficeKeys) office_keys = intake_store_load_office_keys (store, office, &error);
+    g_autoptr(GPtrArray) newest_first = g_ptr_array_new ();
 
     if (office_keys == NULL)
+      return fail (error);
+    for (guint i = office_keys->chain->len; i > 0; i--)
+      g_ptr_array_add (newest_first, g_ptr_array_index (office_keys->chain, i - 1));
+    if (questionnaire_path != NULL &&
+        !(questionnaire = intake_signed_questionnaire_load_any (questionnaire_path, newest_first, &error)))
       return fail (error);
   }
 

@@ -191,5 +191,14 @@ GBytes   *intake_receipts_file_build       (GPtrArray                *receipts);
 GPtrArray *intake_receipts_file_parse      (const char               *data,
                                             gsize                     len,
                                             GError                  **error);
+/* With the office's key rotation statements (GBytes *, IKOR, unverified;
+ * docs/protocol.md, "Receipts file"): written when there are any, read
+ * into *@out_office_rotations (an empty array when absent). */
+GBytes    *intake_receipts_file_build_full (GPtrArray                *receipts,
+                                            GPtrArray                *office_rotations);
+GPtrArray *intake_receipts_file_parse_full (const char               *data,
+                                            gsize                     len,
+                                            GPtrArray               **out_office_rotations,
+                                            GError                  **error);
 
 G_END_DECLS

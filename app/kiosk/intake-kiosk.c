@@ -662,24 +662,37 @@ verify_questionnaire (IntakeSignedQuestionnaire  *signed_q,
                       GError                    **error)
 {
   g_autoptr(GPtrArray) keys = office_history (state_dir, office);
-  GError *first_error = NULL;
 
-  for (guint i = 0; i < keys->len; i++)
+  return intake_signed_questionnaire_verify_any (signed_q, keys, what, error);
+}
+
+gboolean
+intake_kiosk_store_office_rotations (const char  *state_dir,
+                                     GPtrArray   *blobs,
+                                     GError     **error)
+{
+  g_autofree char *path = g_build_filename (state_dir, OFFICE_ROTATIONS_FILE, NULL);
+  g_autofree char *existing = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+  gboolean added = FALSE;
+
+  if (g_file_get_contents (path, &existing, NULL, NULL))
+    g_string_append (text, existing);
+  lines = g_strsplit (text->str, "\n", -1);
+  for (guint i = 0; blobs != NULL && i < blobs->len; i++)
     {
-      g_autoptr(GError) local_error = NULL;
-      IntakeQuestionnaire *questionnaire = intake_signed_questionnaire_verify (signed_q, g_ptr_array_index (keys, i),
-                                                                               what, &local_error);
+      GBytes *blob = g_ptr_array_index (blobs, i);
+      g_autofree char *b64 = g_base64_encode (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
 
-      if (questionnaire != NULL)
-        {
-          g_clear_error (&first_error);
-          return questionnaire;
-        }
-      if (first_error == NULL)
-        first_error = g_steal_pointer (&local_error);
+      if (g_strv_contains ((const char * const *)lines, b64))
+        continue;
+      g_string_append_printf (text, "%s\n", b64);
+      added = TRUE;
     }
-  g_propagate_error (error, first_error);
-  return NULL;
+  if (!added)
+    return TRUE;
+  return g_file_set_contents_full (path, text->str, text->len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
 
 gboolean
@@ -690,8 +703,6 @@ intake_kiosk_follow_office_rotations (IntakeKiosk  *self,
 {
   g_autoptr(GPtrArray) rotations = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_office_rotation_free);
   g_autoptr(GPtrArray) chain = NULL;
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autofree char *rotations_path = NULL;
   g_autofree char *old_id = NULL;
   g_autofree char *new_id = NULL;
   const IntakeOfficePublic *newest;
@@ -718,21 +729,7 @@ intake_kiosk_follow_office_rotations (IntakeKiosk  *self,
   /* The statements first, so that a crash before office.pub changes loses
    * nothing and a crash after leaves questionnaires signed by the old key
    * valid. */
-  for (guint i = 0; blobs != NULL && i < blobs->len; i++)
-    {
-      GBytes *blob = g_ptr_array_index (blobs, i);
-      g_autofree char *b64 = g_base64_encode (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
-
-      g_string_append_printf (text, "%s\n", b64);
-    }
-  rotations_path = g_build_filename (self->state_dir, OFFICE_ROTATIONS_FILE, NULL);
-  {
-    g_autofree char *existing = NULL;
-
-    if (g_file_get_contents (rotations_path, &existing, NULL, NULL))
-      g_string_prepend (text, existing);
-  }
-  if (!g_file_set_contents_full (rotations_path, text->str, text->len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+  if (!intake_kiosk_store_office_rotations (self->state_dir, blobs, error))
     return FALSE;
 
   newest = g_ptr_array_index (chain, chain->len - 1);

@@ -1306,37 +1306,9 @@ intake_sync_apply_office_rotations (IntakeKiosk  *kiosk,
                                     JsonObject   *object,
                                     GError      **error)
 {
-  g_autoptr(GPtrArray) blobs = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
-  JsonNode *node;
-  JsonArray *array;
+  g_autoptr(GPtrArray) blobs = intake_json_get_base64_list (object, "office_rotations", error);
 
-  if (!json_object_has_member (object, "office_rotations"))
-    return TRUE;
-  node = json_object_get_member (object, "office_rotations");
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    {
-      g_set_error_literal (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_RESPONSE,
-                           "office_rotations is not an array");
-      return FALSE;
-    }
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      const char *text = JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING
-                         ? json_node_get_string (element) : NULL;
-      gsize len = 0;
-      guint8 *raw = text != NULL ? intake_base64_decode_strict (text, &len) : NULL;
-
-      if (raw == NULL)
-        {
-          g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_RESPONSE,
-                       "office_rotations[%u] is not a base64 string", i);
-          return FALSE;
-        }
-      g_ptr_array_add (blobs, g_bytes_new_take (raw, len));
-    }
-  return intake_kiosk_follow_office_rotations (kiosk, blobs, NULL, error);
+  return blobs != NULL && intake_kiosk_follow_office_rotations (kiosk, blobs, NULL, error);
 }
 
 static void
@@ -1954,6 +1926,7 @@ intake_sync_import_receipts (IntakeSync            *self,
   IntakeOutbox *outbox;
   IntakeReceiptsImport result = { 0 };
   g_autoptr(GPtrArray) receipts = NULL;
+  g_autoptr(GPtrArray) rotations = NULL;
   g_autoptr(GPtrArray) verified = g_ptr_array_new_with_free_func ((GDestroyNotify)verified_receipt_free);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GError) local_error = NULL;
@@ -1980,7 +1953,11 @@ intake_sync_import_receipts (IntakeSync            *self,
 
   if (!(data = read_receipts_file (path, &len, error)))
     return FALSE;
-  if (!(receipts = intake_receipts_file_parse (data, len, &local_error)))
+  if (!(receipts = intake_receipts_file_parse_full (data, len, &rotations, &local_error)))
+    return receipts_refused (error, path, local_error->message);
+  /* The office's key rotations: an offline site learns the new key here.
+   * Checked like the receipts, before anything is marked. */
+  if (rotations->len > 0 && !intake_kiosk_follow_office_rotations (self->kiosk, rotations, NULL, &local_error))
     return receipts_refused (error, path, local_error->message);
 
   /* Everything is checked before anything is marked. */

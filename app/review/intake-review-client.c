@@ -39,6 +39,7 @@ struct _IntakeReviewClient
    * (docs/keys.md, "Office key rotation"): envelopes sealed before a
    * rotation open with the older ones. */
   IntakeOfficeKeyring *keyring;
+  GPtrArray          *office_trusted;  /* IntakeOfficePublic *: the current key first, then older ones */
   IntakeOfficePublic *office_public;
   guint               roles;           /* IntakeRoles */
   char              **locations;       /* scope; NULL: every location */
@@ -277,6 +278,7 @@ intake_review_client_lock (IntakeReviewClient *self)
   g_return_if_fail (INTAKE_IS_REVIEW_CLIENT (self));
   g_clear_pointer (&self->key, intake_reviewer_key_free);
   g_clear_pointer (&self->keyring, intake_office_keyring_free);
+  g_clear_pointer (&self->office_trusted, g_ptr_array_unref);
   g_clear_pointer (&self->office_public, intake_office_public_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->reviewer_id, g_free);
@@ -433,41 +435,17 @@ typedef struct {
 } UnlockData;
 
 /* "office_rotations" and "office_key_seals" of an unlock or activation
- * answer (docs/protocol.md, "Office key rotation"): arrays of base64
- * strings, absent from servers before schema 9. What does not decode is
- * left out; the keyring checks the rest. */
-static GPtrArray *
-b64_array_member (JsonObject *object,
-                  const char *name)
-{
-  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
-  JsonNode *node = json_object_get_member (object, name);
-  JsonArray *array;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return list;
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      gsize len = 0;
-      guint8 *raw = JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING
-                    ? intake_base64_decode_strict (json_node_get_string (element), &len) : NULL;
-
-      if (raw != NULL)
-        g_ptr_array_add (list, g_bytes_new_take (raw, len));
-    }
-  return list;
-}
-
+ * answer (docs/protocol.md, "Office key rotation"). */
 static void
 read_office_keys (JsonObject *object,
                   UnlockData *data)
 {
   g_clear_pointer (&data->office_rotations, g_ptr_array_unref);
   g_clear_pointer (&data->office_key_seals, g_ptr_array_unref);
-  data->office_rotations = b64_array_member (object, "office_rotations");
-  data->office_key_seals = b64_array_member (object, "office_key_seals");
+  /* Absent from servers before schema 9; malformed ones are left out (the
+   * keyring checks what it is given anyway). */
+  data->office_rotations = intake_json_get_base64_list (object, "office_rotations", NULL);
+  data->office_key_seals = intake_json_get_base64_list (object, "office_key_seals", NULL);
 }
 
 static void
@@ -952,7 +930,8 @@ intake_review_client_unlock_async (IntakeReviewClient       *self,
 static IntakeOfficeKeyring *
 build_keyring (const IntakeReviewerKey *key,
                GPtrArray               *rotation_blobs,
-               GPtrArray               *seals)
+               GPtrArray               *seals,
+               GPtrArray              **out_trusted)
 {
   const IntakeOfficeSecret *own = intake_reviewer_key_get_office (key);
   IntakeOfficeKeyring *keyring = intake_office_keyring_new (own);
@@ -960,26 +939,27 @@ build_keyring (const IntakeReviewerKey *key,
   g_autoptr(GPtrArray) trusted = NULL;
   g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; rotation_blobs != NULL && i < rotation_blobs->len; i++)
+  for (guint i = 0; rotation_blobs != NULL && i < rotation_blobs->len && error == NULL; i++)
     {
       IntakeOfficeRotation *r = intake_office_rotation_new_from_bytes (g_ptr_array_index (rotation_blobs, i),
                                                                        "an office key rotation", &error);
 
-      if (r == NULL)
-        {
-          g_warning ("Ignoring the server's office key rotations: %s", error->message);
-          return keyring;
-        }
-      g_ptr_array_add (rotations, r);
+      if (r != NULL)
+        g_ptr_array_add (rotations, r);
     }
   /* Forwards from the key we hold to newer ones; backwards to older ones
    * by the same statements read the other way. */
-  if (!(trusted = intake_office_chain_related (intake_office_secret_get_public (own), rotations, &error)))
+  if (error == NULL)
+    trusted = intake_office_chain_related (intake_office_secret_get_public (own), rotations, &error);
+  if (trusted == NULL)
     {
       g_warning ("Ignoring the server's office key rotations: %s", error->message);
-      return keyring;
+      trusted = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_office_public_free);
+      g_ptr_array_add (trusted, intake_office_public_copy (intake_office_secret_get_public (own)));
     }
-  intake_office_keyring_absorb (keyring, key, seals, trusted);
+  else
+    intake_office_keyring_absorb (keyring, key, seals, trusted);
+  *out_trusted = g_steal_pointer (&trusted);
   return keyring;
 }
 
@@ -1026,7 +1006,14 @@ become_unlocked (IntakeReviewClient *self,
   self->blob = data->new_blob != NULL ? g_bytes_ref (data->new_blob) : g_bytes_ref (data->blob);
   if (data->office_public != NULL)
     self->office_public = intake_office_public_new_from_bytes (data->office_public, NULL);
-  self->keyring = build_keyring (self->key, data->office_rotations, data->office_key_seals);
+  self->keyring = build_keyring (self->key, data->office_rotations, data->office_key_seals, &self->office_trusted);
+  /* Questionnaires are checked with the server's current key first. */
+  if (self->office_public != NULL)
+    {
+      if (self->office_trusted == NULL)
+        self->office_trusted = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_office_public_free);
+      g_ptr_array_insert (self->office_trusted, 0, intake_office_public_copy (self->office_public));
+    }
 }
 
 gboolean
@@ -2720,8 +2707,9 @@ questionnaires_answer (IntakeReviewClient *self,
       /* Only questionnaires signed by this office are read. */
       if (!JSON_NODE_HOLDS_OBJECT (element) || self->office_public == NULL ||
           !(signed_q = intake_signed_questionnaire_new_from_json (json_node_get_object (element), &local_error)) ||
-          !(questionnaire = intake_signed_questionnaire_verify (signed_q, self->office_public,
-                                                                "the server's questionnaire", &local_error)) ||
+          self->office_trusted == NULL ||
+          !(questionnaire = intake_signed_questionnaire_verify_any (signed_q, self->office_trusted,
+                                                                    "the server's questionnaire", &local_error)) ||
           !intake_questionnaire_set_add (set, questionnaire, &local_error))
         {
           g_debug ("questionnaire %u from the server not used: %s", i,

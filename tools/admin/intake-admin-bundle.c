@@ -28,7 +28,8 @@
  * --accept-revoked takes in the bundle of that one revoked device on
  * purpose (an audit event import_bundle_revoked). */
 /* The receipts of @items, INTAKE_PROTOCOL_MAX_BATCH to a receipt as an
- * upload's, signed with @server_key, written atomically with mode 0600. */
+ * upload's, signed with @server_key, written atomically with mode 0600,
+ * with the office's key rotations for an offline site. */
 static gboolean
 write_receipts (const char             *path,
                 const IntakeDeviceKey  *server_key,
@@ -36,6 +37,7 @@ write_receipts (const char             *path,
                 const char             *device_id,
                 gint64                  now,
                 GArray                 *items,
+                GPtrArray              *office_rotations,
                 GError                **error)
 {
   g_autoptr(GPtrArray) receipts = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_signed_receipt_free);
@@ -52,7 +54,7 @@ write_receipts (const char             *path,
       intake_device_key_sign (server_key, "receipt", r->receipt, r->signature);
       g_ptr_array_add (receipts, r);
     }
-  file = intake_receipts_file_build (receipts);
+  file = intake_receipts_file_build_full (receipts, office_rotations);
   if (!g_file_set_contents_full (path, g_bytes_get_data (file, NULL), (gssize)g_bytes_get_size (file),
                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error))
     {
@@ -286,7 +288,7 @@ intake_admin_import_bundle (int    argc,
       }
   }
   if (receipts_path != NULL && !write_receipts (receipts_path, server_key, server_key_id, device_id, now, items,
-                                                &error))
+                                                office_keys->rotations, &error))
     return intake_admin_fail (error);
   g_print ("device:    %s (%s)%s\n", device_id, device->location, revoked ? " revoked, accepted on purpose" : "");
   g_print ("envelopes: %u\n", envelopes->len);
