@@ -24,6 +24,7 @@ G_BEGIN_DECLS
 
 #define INTAKE_OFFICE_ROTATION_BLOB_BYTES 439
 #define INTAKE_OFFICE_KEY_SEAL_BLOB_BYTES 323
+#define INTAKE_SERVER_ROTATION_BLOB_BYTES 205
 
 #define INTAKE_OFFICE_BOX_SECRET_BYTES   32
 /* box_sk || sign_sk || office public blob (docs/keys.md, IKOS) */

@@ -98,6 +98,7 @@ static const KnownTag known_tags[] = {
   { TAG_WORKSTATION, "a workstation key" },
   { TAG_OFFICE_ROTATION, "an office key rotation statement" },
   { TAG_OFFICE_KEY_SEAL, "a sealed office key" },
+  { "IKSR", "a server key rollover statement" },
   { "IKEN", "a sealed envelope" },
 };
 

@@ -223,6 +223,129 @@ intake_office_chain_related (const IntakeOfficePublic  *trusted,
   return g_steal_pointer (&keys);
 }
 
+/* Server key rollover ------------------------------------------------------- */
+
+#define TAG_SERVER_ROTATION "IKSR"
+#define SERVER_ROTATION_CONTEXT "intake-server-key-rotation-v1"
+#define SR_OLD        5
+#define SR_NEW        (SR_OLD + INTAKE_SIGN_PUBLIC_BYTES)
+#define SR_CREATED_AT (SR_NEW + INTAKE_SIGN_PUBLIC_BYTES)
+#define SR_SIG_OLD    (SR_CREATED_AT + 8)
+#define SR_SIG_NEW    (SR_SIG_OLD + INTAKE_SIGNATURE_BYTES)
+G_STATIC_ASSERT (SR_SIG_NEW + INTAKE_SIGNATURE_BYTES == INTAKE_SERVER_ROTATION_BLOB_BYTES);
+
+GBytes *
+intake_server_key_rotation_sign (const IntakeDeviceKey *old_key,
+                                 const IntakeDeviceKey *new_key,
+                                 gint64                 created_at)
+{
+  g_autoptr(GBytes) message = NULL;
+  IntakeDevicePublic old_pub, new_pub;
+  guint8 *out;
+
+  g_return_val_if_fail (old_key != NULL, NULL);
+  g_return_val_if_fail (new_key != NULL, NULL);
+
+  intake_device_key_get_public (old_key, &old_pub);
+  intake_device_key_get_public (new_key, &new_pub);
+  out = g_malloc0 (INTAKE_SERVER_ROTATION_BLOB_BYTES);
+  memcpy (out, TAG_SERVER_ROTATION, 4);
+  out[4] = INTAKE_KEY_FORMAT_VERSION;
+  memcpy (out + SR_OLD, old_pub.sign_pk, INTAKE_SIGN_PUBLIC_BYTES);
+  memcpy (out + SR_NEW, new_pub.sign_pk, INTAKE_SIGN_PUBLIC_BYTES);
+  intake_put_u64_le (out + SR_CREATED_AT, (guint64)created_at);
+  message = g_bytes_new_static (out, SR_SIG_OLD);
+  intake_device_key_sign (old_key, SERVER_ROTATION_CONTEXT, message, out + SR_SIG_OLD);
+  intake_device_key_sign (new_key, SERVER_ROTATION_CONTEXT, message, out + SR_SIG_NEW);
+  return g_bytes_new_take (out, INTAKE_SERVER_ROTATION_BLOB_BYTES);
+}
+
+IntakeServerKeyRotation *
+intake_server_key_rotation_new_from_bytes (GBytes      *blob,
+                                           const char  *what,
+                                           GError     **error)
+{
+  g_autoptr(IntakeServerKeyRotation) self = g_new0 (IntakeServerKeyRotation, 1);
+  g_autoptr(GBytes) message = NULL;
+  g_autoptr(GError) local_error = NULL;
+  IntakeDevicePublic old_pub = { { 0 } }, new_pub = { { 0 } };
+  const guint8 *data;
+  gsize len = 0;
+
+  g_return_val_if_fail (blob != NULL, NULL);
+
+  data = g_bytes_get_data (blob, &len);
+  if (!intake_key_blob_check (data, len, TAG_SERVER_ROTATION, INTAKE_SERVER_ROTATION_BLOB_BYTES, what, error))
+    return NULL;
+  memcpy (self->old_pk, data + SR_OLD, INTAKE_SIGN_PUBLIC_BYTES);
+  memcpy (self->new_pk, data + SR_NEW, INTAKE_SIGN_PUBLIC_BYTES);
+  self->created_at = (gint64)intake_get_u64_le (data + SR_CREATED_AT);
+  if (sodium_memcmp (self->old_pk, self->new_pk, INTAKE_SIGN_PUBLIC_BYTES) == 0)
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                   "%s rolls a server key over to itself", what);
+      return NULL;
+    }
+  memcpy (old_pub.sign_pk, self->old_pk, INTAKE_SIGN_PUBLIC_BYTES);
+  intake_device_id_from_public_key (old_pub.sign_pk, old_pub.device_id);
+  memcpy (new_pub.sign_pk, self->new_pk, INTAKE_SIGN_PUBLIC_BYTES);
+  intake_device_id_from_public_key (new_pub.sign_pk, new_pub.device_id);
+  message = g_bytes_new_static (data, SR_SIG_OLD);
+  if (!intake_device_public_verify (&old_pub, SERVER_ROTATION_CONTEXT, message, data + SR_SIG_OLD, &local_error) ||
+      !intake_device_public_verify (&new_pub, SERVER_ROTATION_CONTEXT, message, data + SR_SIG_NEW, &local_error))
+    {
+      g_set_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_SIGNATURE,
+                   "%s is not a valid server key rollover: %s", what, local_error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+void
+intake_server_key_rotation_free (IntakeServerKeyRotation *self)
+{
+  g_free (self);
+}
+
+gboolean
+intake_server_key_chain_follow (const guint8  *trusted_pk,
+                                GPtrArray     *rotations,
+                                guint8        *out_pk,
+                                GError       **error)
+{
+  guint8 current[INTAKE_SIGN_PUBLIC_BYTES];
+
+  g_return_val_if_fail (trusted_pk != NULL, FALSE);
+  g_return_val_if_fail (out_pk != NULL, FALSE);
+
+  memcpy (current, trusted_pk, sizeof current);
+  /* Each step consumes one rotation, so this ends (a loop is cut short). */
+  for (guint step = 0; rotations != NULL && step < rotations->len; step++)
+    {
+      const IntakeServerKeyRotation *next = NULL;
+
+      for (guint i = 0; i < rotations->len; i++)
+        {
+          const IntakeServerKeyRotation *r = g_ptr_array_index (rotations, i);
+
+          if (memcmp (r->old_pk, current, sizeof current) != 0)
+            continue;
+          if (next != NULL && memcmp (next->new_pk, r->new_pk, sizeof current) != 0)
+            {
+              g_set_error_literal (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED,
+                                   "a server key is followed by two different keys; refused");
+              return FALSE;
+            }
+          next = r;
+        }
+      if (next == NULL || memcmp (next->new_pk, trusted_pk, sizeof current) == 0)
+        break;
+      memcpy (current, next->new_pk, sizeof current);
+    }
+  memcpy (out_pk, current, sizeof current);
+  return TRUE;
+}
+
 /* Sealed office keys ------------------------------------------------------- */
 
 static GBytes *

@@ -98,6 +98,30 @@ guint                     intake_office_keyring_absorb     (IntakeOfficeKeyring 
                                                             GPtrArray                 *seals,
                                                             GPtrArray                 *trusted);
 
+/* Server key rollover (IKSR, docs/keys.md, "Server key rollover"): "server
+ * key @old_pk is followed by @new_pk", signed by both. */
+typedef struct {
+  guint8 old_pk[INTAKE_SIGN_PUBLIC_BYTES];
+  guint8 new_pk[INTAKE_SIGN_PUBLIC_BYTES];
+  gint64 created_at;
+} IntakeServerKeyRotation;
+
+GBytes                  *intake_server_key_rotation_sign       (const IntakeDeviceKey     *old_key,
+                                                                const IntakeDeviceKey     *new_key,
+                                                                gint64                     created_at);
+IntakeServerKeyRotation *intake_server_key_rotation_new_from_bytes (GBytes                *blob,
+                                                                const char                *what,
+                                                                GError                   **error);
+void                     intake_server_key_rotation_free       (IntakeServerKeyRotation   *self);
+/* Follows @rotations (IntakeServerKeyRotation *, any order) from @trusted_pk
+ * and copies the newest key reached into @out_pk (@trusted_pk itself when
+ * none continues it). Two successors of one key are refused (MALFORMED). */
+gboolean                 intake_server_key_chain_follow        (const guint8              *trusted_pk,
+                                                                GPtrArray                 *rotations,
+                                                                guint8                    *out_pk,
+                                                                GError                   **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeServerKeyRotation, intake_server_key_rotation_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeOfficeRotation, intake_office_rotation_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeOfficeKeyring, intake_office_keyring_free)
 

@@ -286,6 +286,16 @@ intake_server_handle_office_keys (IntakeServer      *self,
   json_builder_set_member_name (builder, "office_public");
   json_builder_add_string_value (builder, office_b64);
   intake_server_add_office_rotations (self, builder);
+  json_builder_set_member_name (builder, "server_rotations");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->server_rotations->len; i++)
+    {
+      GBytes *blob = g_ptr_array_index (self->server_rotations, i);
+      g_autofree char *b64 = g_base64_encode (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
+
+      json_builder_add_string_value (builder, b64);
+    }
+  json_builder_end_array (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   intake_server_respond_json (msg, SOUP_STATUS_OK, root);

@@ -72,6 +72,7 @@ struct _IntakeServer
   char                      *office_key_id;    /* the current key, as office_blob */
   GBytes                    *office_blob;
   IntakeOfficeKeys          *office_keys;      /* every key the store knows, retired ones named */
+  GPtrArray                 *server_rotations; /* GBytes * (IKSR), oldest first */
   IntakeDeviceKey           *server_key;
   IntakeDevicePublic         server_public;
   char                      *server_key_id;

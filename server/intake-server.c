@@ -893,6 +893,7 @@ intake_server_finalize (GObject *object)
   g_clear_pointer (&self->bodies_by_signer, g_hash_table_unref);
   g_free (self->office_key_id);
   g_clear_pointer (&self->office_keys, intake_office_keys_free);
+  g_clear_pointer (&self->server_rotations, g_ptr_array_unref);
   g_free (self->server_key_id);
   g_free (self->store_generation);
 
@@ -957,6 +958,9 @@ intake_server_new (IntakeStore               *store,
   self->office_keys = intake_store_load_office_keys (store, office, NULL);
   if (self->office_keys == NULL)
     self->office_keys = intake_office_keys_new_single (office);
+  self->server_rotations = intake_store_load_server_rotations (store, NULL);
+  if (self->server_rotations == NULL)
+    self->server_rotations = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   self->server_key = server_key;
   intake_device_key_get_public (server_key, &self->server_public);
   self->server_key_id = intake_server_key_id_hex (self->server_public.sign_pk);

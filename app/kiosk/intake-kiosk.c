@@ -772,6 +772,74 @@ intake_kiosk_follow_office_rotations (IntakeKiosk  *self,
   return TRUE;
 }
 
+gboolean
+intake_kiosk_follow_server_rotations (IntakeKiosk  *self,
+                                      GPtrArray    *blobs,
+                                      gboolean     *out_changed,
+                                      GError      **error)
+{
+  g_autoptr(GPtrArray) rotations = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_server_key_rotation_free);
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *new_b64 = NULL;
+  g_autofree char *new_id = NULL;
+  g_autofree char *old_id = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  guint8 newest[INTAKE_SIGN_PUBLIC_BYTES];
+  JsonObject *object;
+  gsize len = 0;
+
+  g_return_val_if_fail (INTAKE_IS_KIOSK (self), FALSE);
+
+  if (out_changed != NULL)
+    *out_changed = FALSE;
+  if (!intake_kiosk_is_enrolled (self) || blobs == NULL || blobs->len == 0)
+    return TRUE;
+  for (guint i = 0; i < blobs->len; i++)
+    {
+      g_autofree char *what = g_strdup_printf ("server key rollover %u from the office", i + 1);
+      IntakeServerKeyRotation *r = intake_server_key_rotation_new_from_bytes (g_ptr_array_index (blobs, i), what,
+                                                                              error);
+
+      if (r == NULL)
+        return FALSE;
+      g_ptr_array_add (rotations, r);
+    }
+  if (!intake_server_key_chain_follow (self->server_public, rotations, newest, error))
+    return FALSE;
+  if (memcmp (newest, self->server_public, sizeof newest) == 0)
+    return TRUE;
+
+  /* server.json keeps everything else; only the key changes. */
+  path = g_build_filename (self->state_dir, SERVER_JSON, NULL);
+  if (!json_parser_load_from_file (parser, path, error))
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s is not a JSON object", path);
+      return FALSE;
+    }
+  object = json_node_get_object (json_parser_get_root (parser));
+  new_b64 = g_base64_encode (newest, sizeof newest);
+  new_id = intake_server_key_id_hex (newest);
+  old_id = g_strdup (self->server_key_id);
+  json_object_set_string_member (object, "server_public", new_b64);
+  json_object_set_string_member (object, "server_key_id", new_id);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, &len);
+  if (!g_file_set_contents_full (path, text, (gssize)len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error))
+    return FALSE;
+  load_server_json (self);
+  g_message ("The office rolled its server key over: receipts are now checked with server key %s (was %s)",
+             new_id, old_id);
+  if (out_changed != NULL)
+    *out_changed = TRUE;
+  return TRUE;
+}
+
 static IntakeQuestionnaire *
 load_signed_questionnaire (const char                *path,
                            const char                *state_dir,

@@ -70,6 +70,13 @@ const IntakeOfficePublic *intake_kiosk_get_office       (IntakeKiosk   *self);
  * office.pub.KEYID.replaced; a --office-public file is left alone) and the
  * statements are kept, so questionnaires signed by the older key stay
  * valid. A statement that does not verify fails the whole call. */
+/* Follows server key rollover statements (GBytes *, IKSR) from the server
+ * key in server.json; when they lead to a newer key, server.json names it
+ * and receipts are checked with it from then on. */
+gboolean                  intake_kiosk_follow_server_rotations (IntakeKiosk *self,
+                                                          GPtrArray     *blobs,
+                                                          gboolean      *out_changed,
+                                                          GError       **error);
 /* Adds the statements (GBytes *, IKOR, checked by the caller) that are not
  * there yet to STATE_DIR/office-rotations. */
 gboolean                  intake_kiosk_store_office_rotations (const char *state_dir,

@@ -1129,7 +1129,7 @@ help_requests_cb (GObject      *object,
     g_message ("The server refused the help requests (HTTP %u %s); retrying with the next sync",
                response->status, response->error_code != NULL ? response->error_code : "");
   g_clear_pointer (&data->help_ids, g_array_unref);
-  fetch_office_keys (g_steal_pointer (&task));
+  fetch_questionnaire (g_steal_pointer (&task));
 }
 
 static void
@@ -1145,7 +1145,7 @@ send_help_requests (GTask *task)
     {
       if (error != NULL)
         g_message ("Cannot read help requests from the outbox: %s", error->message);
-      fetch_office_keys (task);
+      fetch_questionnaire (task);
       return;
     }
   intake_sync_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "POST", "/v1/help-requests",
@@ -1298,17 +1298,22 @@ questionnaire_cb (GObject      *object,
   g_task_return_boolean (task, TRUE);
 }
 
-/* The office key rotations (docs/sync.md, "Office key rotation"). Never
- * fails the pass: a kiosk that cannot learn a new key keeps sealing for
- * the one it has, which the server still accepts. */
+/* The office key rotations and server key rollovers (docs/sync.md,
+ * "Office key rotation"), asked for first in each pass. Never fails the
+ * pass: a kiosk that cannot learn a new office key keeps sealing for the
+ * one it has, which the server still accepts. */
 gboolean
 intake_sync_apply_office_rotations (IntakeKiosk  *kiosk,
                                     JsonObject   *object,
                                     GError      **error)
 {
   g_autoptr(GPtrArray) blobs = intake_json_get_base64_list (object, "office_rotations", error);
+  g_autoptr(GPtrArray) server_blobs = NULL;
 
-  return blobs != NULL && intake_kiosk_follow_office_rotations (kiosk, blobs, NULL, error);
+  if (blobs == NULL || !intake_kiosk_follow_office_rotations (kiosk, blobs, NULL, error))
+    return FALSE;
+  server_blobs = intake_json_get_base64_list (object, "server_rotations", error);
+  return server_blobs != NULL && intake_kiosk_follow_server_rotations (kiosk, server_blobs, NULL, error);
 }
 
 static void
@@ -1336,7 +1341,7 @@ office_keys_cb (GObject      *object,
   else if (response->status != SOUP_STATUS_NOT_FOUND)   /* an older server has none */
     g_message ("The server did not give its office keys (HTTP %u %s); trying again with the next sync",
                response->status, response->error_code != NULL ? response->error_code : "");
-  fetch_questionnaire (g_steal_pointer (&task));
+  send_next_batch (g_steal_pointer (&task));
 }
 
 static void
@@ -1512,7 +1517,9 @@ intake_sync_run_once_async (IntakeSync          *self,
   data->started_s = now_us (self) / G_USEC_PER_SEC;
   data->tried = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_task_set_task_data (inner, data, (GDestroyNotify)run_data_free);
-  send_next_batch (g_steal_pointer (&inner));
+  /* The keys first: receipts of this pass may be signed by a server key
+   * that a rollover statement introduces. */
+  fetch_office_keys (g_steal_pointer (&inner));
 }
 
 gboolean
@@ -1927,6 +1934,7 @@ intake_sync_import_receipts (IntakeSync            *self,
   IntakeReceiptsImport result = { 0 };
   g_autoptr(GPtrArray) receipts = NULL;
   g_autoptr(GPtrArray) rotations = NULL;
+  g_autoptr(GPtrArray) server_rotations = NULL;
   g_autoptr(GPtrArray) verified = g_ptr_array_new_with_free_func ((GDestroyNotify)verified_receipt_free);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GError) local_error = NULL;
@@ -1953,12 +1961,16 @@ intake_sync_import_receipts (IntakeSync            *self,
 
   if (!(data = read_receipts_file (path, &len, error)))
     return FALSE;
-  if (!(receipts = intake_receipts_file_parse_full (data, len, &rotations, &local_error)))
+  if (!(receipts = intake_receipts_file_parse_full (data, len, &rotations, &server_rotations, &local_error)))
     return receipts_refused (error, path, local_error->message);
-  /* The office's key rotations: an offline site learns the new key here.
-   * Checked like the receipts, before anything is marked. */
-  if (rotations->len > 0 && !intake_kiosk_follow_office_rotations (self->kiosk, rotations, NULL, &local_error))
+  /* The office's key rotations and server key rollovers: an offline site
+   * learns them here, before the receipts (which the new server key may
+   * have signed) are checked. */
+  if ((rotations->len > 0 && !intake_kiosk_follow_office_rotations (self->kiosk, rotations, NULL, &local_error)) ||
+      (server_rotations->len > 0 &&
+       !intake_kiosk_follow_server_rotations (self->kiosk, server_rotations, NULL, &local_error)))
     return receipts_refused (error, path, local_error->message);
+  server_pk = intake_kiosk_get_server_public (self->kiosk);
 
   /* Everything is checked before anything is marked. */
   for (guint i = 0; i < receipts->len; i++)

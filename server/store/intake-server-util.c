@@ -458,3 +458,39 @@ intake_store_load_office_keys (IntakeStore               *store,
   office_keys_fill_set (keys);
   return g_steal_pointer (&keys);
 }
+
+GPtrArray *
+intake_store_load_server_rotations (IntakeStore  *store,
+                                    GError      **error)
+{
+  g_autoptr(GPtrArray) blobs = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  GError *local_error = NULL;
+
+  text = intake_store_ensure_setting (store, "server_rotations", NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree guint8 *raw = NULL;
+      g_autoptr(GBytes) blob = NULL;
+      g_autoptr(IntakeServerKeyRotation) rotation = NULL;
+      g_autofree char *what = NULL;
+      gsize len = 0;
+
+      if (*lines[i] == '\0')
+        continue;
+      raw = g_base64_decode (lines[i], &len);
+      blob = g_bytes_new_take (g_steal_pointer (&raw), len);
+      what = g_strdup_printf ("server key rollover %u in the store", i + 1);
+      if (!(rotation = intake_server_key_rotation_new_from_bytes (blob, what, error)))
+        return NULL;
+      g_ptr_array_add (blobs, g_steal_pointer (&blob));
+    }
+  return g_steal_pointer (&blobs);
+}

@@ -82,6 +82,11 @@ const IntakeOfficePublic *intake_office_keys_lookup (IntakeOfficeKeys        *ke
                                                      const char              *key_id_hex);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeOfficeKeys, intake_office_keys_free)
 
+/* The server key rollover statements (GBytes *, IKSR, oldest first) the
+ * store records (setting "server_rotations"), each verified. */
+GPtrArray          *intake_store_load_server_rotations (IntakeStore          *store,
+                                                        GError              **error);
+
 /* The office key recorded by intake_store_bind_office(). */
 IntakeOfficePublic *intake_store_dup_office    (IntakeStore               *store,
                                                 GError                   **error);

@@ -1057,6 +1057,49 @@ common_rotate_office (IntakeStore                     *store,
 }
 
 static gboolean
+common_roll_server_key (IntakeStore       *store,
+                        const char        *expected_public,
+                        const char        *new_public,
+                        const char        *new_key_id,
+                        const char        *statement,
+                        IntakeAuditEvent  *audit,
+                        GError           **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  IntakeStoreInterface *iface = INTAKE_STORE_GET_IFACE (store);
+  g_autofree char *pinned = NULL;
+  g_autofree char *rotations = NULL;
+  g_autofree char *new_rotations = NULL;
+  GError *local_error = NULL;
+
+  if (!ops->begin (store, error))
+    return FALSE;
+  pinned = iface->ensure_setting (store, "server_public", NULL, &local_error);
+  if (local_error == NULL)
+    rotations = iface->ensure_setting (store, "server_rotations", NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return fail (ops, store);
+    }
+  if (pinned == NULL || !g_str_equal (pinned, expected_public))
+    {
+      g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID,
+                           "the store is not pinned to this server key (it was rolled over meanwhile, or never "
+                           "served); nothing was changed");
+      return fail (ops, store);
+    }
+  new_rotations = append_to_setting (rotations, "\n", statement);
+  if (!iface->set_setting (store, "server_public", new_public, error) ||
+      !iface->set_setting (store, "server_key_id", new_key_id, error) ||
+      !iface->set_setting (store, "server_rotations", new_rotations, error))
+    return fail (ops, store);
+  if (audit != NULL && !append_audit_locked (ops, store, audit, error))
+    return fail (ops, store);
+  return ops->commit (store, error);
+}
+
+static gboolean
 common_retire_office_key (IntakeStore       *store,
                           const char        *office_key_id,
                           IntakeAuditEvent  *audit,
@@ -1131,4 +1174,5 @@ intake_store_common_iface_init (IntakeStoreInterface *iface)
   iface->handle_help_request = common_handle_help_request;
   iface->rotate_office = common_rotate_office;
   iface->retire_office_key = common_retire_office_key;
+  iface->roll_server_key = common_roll_server_key;
 }

@@ -1220,3 +1220,21 @@ intake_store_retire_office_key (IntakeStore       *self,
     }
   return INTAKE_STORE_GET_IFACE (self)->retire_office_key (self, office_key_id, audit, error);
 }
+
+gboolean
+intake_store_roll_server_key (IntakeStore       *self,
+                              const char        *expected_public,
+                              const char        *new_public,
+                              const char        *new_key_id,
+                              const char        *statement,
+                              IntakeAuditEvent  *audit,
+                              GError           **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (expected_public != NULL && new_public != NULL, FALSE);
+  g_return_val_if_fail (new_key_id != NULL && statement != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return INTAKE_STORE_GET_IFACE (self)->roll_server_key (self, expected_public, new_public, new_key_id, statement,
+                                                         audit, error);
+}

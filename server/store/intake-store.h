@@ -554,6 +554,13 @@ struct _IntakeStoreInterface
                                      const IntakeStoreOfficeRotation *rotation,
                                      IntakeAuditEvent          *audit,
                                      GError                   **error);
+  gboolean   (*roll_server_key)     (IntakeStore               *self,
+                                     const char                *expected_public,
+                                     const char                *new_public,
+                                     const char                *new_key_id,
+                                     const char                *statement,
+                                     IntakeAuditEvent          *audit,
+                                     GError                   **error);
   gboolean   (*retire_office_key)   (IntakeStore               *self,
                                      const char                *office_key_id,
                                      IntakeAuditEvent          *audit,
@@ -913,6 +920,18 @@ void                intake_store_office_key_seal_clear (IntakeStoreOfficeKeySeal
  * activations named, and appends @audit. */
 gboolean            intake_store_rotate_office        (IntakeStore               *self,
                                                        const IntakeStoreOfficeRotation *rotation,
+                                                       IntakeAuditEvent          *audit,
+                                                       GError                   **error);
+/* In one transaction: checks that the store is pinned to the server key
+ * @expected_public (base64; INVALID otherwise), pins it to @new_public and
+ * @new_key_id (settings "server_public", "server_key_id"), appends
+ * @statement (base64 IKSR) to the setting "server_rotations", and appends
+ * @audit. */
+gboolean            intake_store_roll_server_key      (IntakeStore               *self,
+                                                       const char                *expected_public,
+                                                       const char                *new_public,
+                                                       const char                *new_key_id,
+                                                       const char                *statement,
                                                        IntakeAuditEvent          *audit,
                                                        GError                   **error);
 /* Adds @office_key_id to the setting "office_retired" and deletes its

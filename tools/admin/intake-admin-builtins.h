@@ -17,6 +17,7 @@ int intake_admin_office_init          (int argc, char **argv);
 int intake_admin_office_rotate        (int argc, char **argv);
 int intake_admin_office_keys          (int argc, char **argv);
 int intake_admin_office_retire        (int argc, char **argv);
+int intake_admin_server_key_roll      (int argc, char **argv);
 
 int intake_admin_device_init          (int argc, char **argv);
 int intake_admin_device_list          (int argc, char **argv);

@@ -38,6 +38,7 @@ write_receipts (const char             *path,
                 gint64                  now,
                 GArray                 *items,
                 GPtrArray              *office_rotations,
+                GPtrArray              *server_rotations,
                 GError                **error)
 {
   g_autoptr(GPtrArray) receipts = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_signed_receipt_free);
@@ -54,7 +55,7 @@ write_receipts (const char             *path,
       intake_device_key_sign (server_key, "receipt", r->receipt, r->signature);
       g_ptr_array_add (receipts, r);
     }
-  file = intake_receipts_file_build_full (receipts, office_rotations);
+  file = intake_receipts_file_build_full (receipts, office_rotations, server_rotations);
   if (!g_file_set_contents_full (path, g_bytes_get_data (file, NULL), (gssize)g_bytes_get_size (file),
                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error))
     {
@@ -76,6 +77,7 @@ intake_admin_import_bundle (int    argc,
   g_autofree char *office_path = NULL;
   g_autofree char *device_id = NULL;
   g_autoptr(IntakeOfficeKeys) office_keys = NULL;
+  g_autoptr(GPtrArray) server_rotations = NULL;
   g_autofree char *receipts_path = NULL;
   g_autofree char *server_key_path = NULL;
   g_autofree char *server_key_id = NULL;
@@ -162,7 +164,8 @@ intake_admin_import_bundle (int    argc,
     }
   else if (!(office = intake_store_dup_office (store, &error)))
     return intake_admin_fail (error);
-  if (!(office_keys = intake_store_load_office_keys (store, office, &error)))
+  if (!(office_keys = intake_store_load_office_keys (store, office, &error)) ||
+      !(server_rotations = intake_store_load_server_rotations (store, &error)))
     return intake_admin_fail (error);
 
   /* The receipts are signed with the key the kiosks enrolled with: the
@@ -288,7 +291,7 @@ intake_admin_import_bundle (int    argc,
       }
   }
   if (receipts_path != NULL && !write_receipts (receipts_path, server_key, server_key_id, device_id, now, items,
-                                                office_keys->rotations, &error))
+                                                office_keys->rotations, server_rotations, &error))
     return intake_admin_fail (error);
   g_print ("device:    %s (%s)%s\n", device_id, device->location, revoked ? " revoked, accepted on purpose" : "");
   g_print ("envelopes: %u\n", envelopes->len);

@@ -72,23 +72,6 @@ intake_admin_office_init (int    argc,
 
 /* Office key rotation (docs/server.md, "Rotating the office key") -------- */
 
-/* Gives @path the name @new_path too, never replacing a file. */
-static gboolean
-add_name (const char  *path,
-          const char  *new_path,
-          GError     **error)
-{
-  if (link (path, new_path) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _("cannot name %s as %s: %s"), path,
-                   new_path, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* Moves DIR/office.NAME to DIR/office-OLDID.NAME and gives the new key's
  * file DIR/office-NEWID.NAME the name DIR/office.NAME. */
 static gboolean
@@ -102,17 +85,7 @@ swap_current (const char  *dir,
   g_autofree char *old_name = g_strdup_printf ("%s/office-%s.%s", dir, old_id, suffix);
   g_autofree char *new_name = g_strdup_printf ("%s/office-%s.%s", dir, new_id, suffix);
 
-  if (!g_file_test (old_name, G_FILE_TEST_EXISTS) && !add_name (current, old_name, error))
-    return FALSE;
-  if (g_unlink (current) != 0 && errno != ENOENT)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _("cannot remove %s: %s"), current,
-                   g_strerror (saved));
-      return FALSE;
-    }
-  return add_name (new_name, current, error);
+  return intake_admin_swap_names (current, old_name, new_name, error);
 }
 
 /* office rotate DIR --passphrase-file FILE [--new-passphrase-file FILE] (--data DIR | --postgres CONNINFO) */
