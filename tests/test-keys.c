@@ -1995,6 +1995,55 @@ test_office_key_seals (void)
   }
 }
 
+static void
+test_server_key_rollover (void)
+{
+  g_autoptr(IntakeDeviceKey) one = intake_device_key_generate (NULL);
+  g_autoptr(IntakeDeviceKey) two = intake_device_key_generate (NULL);
+  g_autoptr(IntakeDeviceKey) three = intake_device_key_generate (NULL);
+  g_autoptr(GBytes) blob = intake_server_key_rotation_sign (one, two, 1700000000);
+  g_autoptr(GBytes) next = intake_server_key_rotation_sign (two, three, 1700000001);
+  g_autoptr(GBytes) fork = intake_server_key_rotation_sign (two, one, 1700000002);
+  g_autoptr(GPtrArray) rotations = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_server_key_rotation_free);
+  g_autoptr(GError) error = NULL;
+  IntakeDevicePublic p1, p3;
+  guint8 newest[INTAKE_SIGN_PUBLIC_BYTES];
+  const guint8 *data;
+  gsize len;
+
+  intake_device_key_get_public (one, &p1);
+  intake_device_key_get_public (three, &p3);
+  data = g_bytes_get_data (blob, &len);
+  g_assert_cmpuint (len, ==, 205);
+  g_assert_cmpmem (data, 4, "IKSR", 4);
+  for (gsize i = 0; i < len; i++)
+    {
+      guint8 *copy = g_memdup2 (data, len);
+      g_autoptr(GBytes) damaged = NULL;
+      g_autoptr(IntakeServerKeyRotation) none = NULL;
+
+      copy[i] ^= 0x01;
+      damaged = g_bytes_new_take (copy, len);
+      none = intake_server_key_rotation_new_from_bytes (damaged, "damaged", &error);
+      g_assert_null (none);
+      g_assert_true (error->domain == INTAKE_CRYPTO_ERROR);
+      g_clear_error (&error);
+    }
+  g_ptr_array_add (rotations, intake_server_key_rotation_new_from_bytes (next, "next", &error));
+  g_ptr_array_add (rotations, intake_server_key_rotation_new_from_bytes (blob, "blob", &error));
+  g_assert_no_error (error);
+  g_assert_true (intake_server_key_chain_follow (p1.sign_pk, rotations, newest, &error));
+  g_assert_cmpmem (newest, 32, p3.sign_pk, 32);
+  /* A key no statement starts from stays as it is. */
+  g_assert_true (intake_server_key_chain_follow (p3.sign_pk, rotations, newest, &error));
+  g_assert_cmpmem (newest, 32, p3.sign_pk, 32);
+  /* Two successors of one key: refused. */
+  g_ptr_array_add (rotations, intake_server_key_rotation_new_from_bytes (fork, "fork", &error));
+  g_assert_no_error (error);
+  g_assert_false (intake_server_key_chain_follow (p1.sign_pk, rotations, newest, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2054,6 +2103,7 @@ main (int   argc,
   g_test_add_func ("/crypto/keys/staff-vectors", test_staff_vectors);
   g_test_add_func ("/crypto/keys/office-rotation/statement", test_rotation_statement);
   g_test_add_func ("/crypto/keys/office-rotation/seals", test_office_key_seals);
+  g_test_add_func ("/crypto/keys/server-key-rollover", test_server_key_rollover);
 
 #undef ADD
 

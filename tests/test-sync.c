@@ -794,9 +794,12 @@ assert_server_holds (Server *s,
 
 /* Every envelope delivered, each with a receipt (receipt || signature) that
  * verifies with the enrolled server key and lists its exact bytes. */
+/* As below; receipts signed by @earlier_pk (a server key before a
+ * rollover, may be NULL) count too. */
 static void
-assert_all_delivered (IntakeKiosk *kiosk,
-                      guint        expected)
+assert_all_delivered_keys (IntakeKiosk  *kiosk,
+                           guint         expected,
+                           const guint8 *earlier_pk)
 {
   IntakeOutbox *outbox = intake_kiosk_get_outbox (kiosk);
   IntakeOutboxCounts counts = counts_of (kiosk);
@@ -830,6 +833,12 @@ assert_all_delivered (IntakeKiosk *kiosk,
       items = intake_receipt_verify (receipt, data + len - INTAKE_SIGNATURE_BYTES,
                                      intake_kiosk_get_server_public (kiosk),
                                      intake_kiosk_get_device_id (kiosk), &error);
+      if (items == NULL && earlier_pk != NULL)
+        {
+          g_clear_error (&error);
+          items = intake_receipt_verify (receipt, data + len - INTAKE_SIGNATURE_BYTES, earlier_pk,
+                                         intake_kiosk_get_device_id (kiosk), &error);
+        }
       g_assert_no_error (error);
       sha = intake_sha256_hex (item->envelope);
       for (guint i = 0; i < items->len; i++)
@@ -844,6 +853,13 @@ assert_all_delivered (IntakeKiosk *kiosk,
   sqlite3_finalize (stmt);
   sqlite3_close (db);
   g_assert_cmpuint (n, ==, expected);
+}
+
+static void
+assert_all_delivered (IntakeKiosk *kiosk,
+                      guint        expected)
+{
+  assert_all_delivered_keys (kiosk, expected, NULL);
 }
 
 /* An enrolled kiosk and its sync, with short backoffs for the tests. */
@@ -2475,6 +2491,85 @@ test_e2e_office_rotation (Fixture       *f,
   }
 }
 
+/* A planned server key rollover (docs/server.md, "Rolling the server key
+ * over"): intake-admin server-key roll, the server restarted with the new
+ * key; an online kiosk accepts the new key's receipts after following the
+ * statement at its next sync, an offline site from its receipts file;
+ * neither enrolls again. */
+static void
+test_e2e_server_key_roll (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeKiosk) offline = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *offline_state = g_build_filename (f->dir, "offline", NULL);
+  g_autofree char *bundle = g_build_filename (f->dir, "offline.bundle", NULL);
+  g_autofree char *receipts = g_build_filename (f->dir, "offline.receipts", NULL);
+  g_autofree char *secret = NULL;
+  g_autofree char *old_id = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  guint8 old_pk[INTAKE_SIGN_PUBLIC_BYTES];
+
+  server_start (s);
+  sync = enrolled_sync (f, s, &kiosk);
+  code = enroll_code (s, "Gulpen", NULL);
+  g_assert_cmpint (run_kiosk (NULL, NULL, offline_state, "--enroll", s->url, code, NULL), ==, 0);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 2, 1, &error), ==, 2);
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  assert_all_delivered (kiosk, 2);
+  memcpy (old_pk, intake_kiosk_get_server_public (kiosk), sizeof old_pk);
+  old_id = intake_server_key_id_hex (old_pk);
+
+  /* The rollover, then the server restarted with the (new) key file. */
+  out = admin (0, NULL, "server-key", "roll", "--data", s->data_dir, NULL);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, old_id));
+  secret = g_build_filename (s->data_dir, "server.secret", NULL);
+  kept = g_strdup_printf ("%s/server-%s.secret", s->data_dir, old_id);
+  g_assert_true (g_file_test (kept, G_FILE_TEST_EXISTS));
+  assert_mode_0600 (secret);
+  g_clear_pointer (&out, g_free);
+  /* A second roll from the old key file is refused: the store moved on. */
+  out = admin (1, &err, "server-key", "roll", "--data", s->data_dir, "--server-key", kept, NULL);
+  g_assert_nonnull (strstr (err, "not pinned"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  server_kill (s);
+  server_start (s);
+
+  /* Two more intakes: their receipts are signed by the new key, which the
+   * kiosk learned at the start of the pass. */
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 2, 3, &error), ==, 2);
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_no_error (error);
+  assert_all_delivered_keys (kiosk, 4, old_pk);
+  g_assert_true (memcmp (intake_kiosk_get_server_public (kiosk), old_pk, sizeof old_pk) != 0);
+  {
+    g_autoptr(IntakeKiosk) again = intake_kiosk_new (f->state_dir, NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpmem (intake_kiosk_get_server_public (again), INTAKE_SIGN_PUBLIC_BYTES,
+                     intake_kiosk_get_server_public (kiosk), INTAKE_SIGN_PUBLIC_BYTES);
+  }
+
+  /* The offline site: receipts signed by the new key, with the statement. */
+  offline = intake_kiosk_new (offline_state, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (offline, 1, 9, &error), ==, 1);
+  g_clear_object (&offline);
+  g_assert_cmpint (run_kiosk (NULL, NULL, offline_state, "--export-bundle", bundle, NULL), ==, 0);
+  g_free (admin (0, NULL, "import-bundle", "--data", s->data_dir, "--receipts-out", receipts, bundle, NULL));
+  g_assert_cmpint (run_kiosk (&out, NULL, offline_state, "--import-receipts", receipts, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "1 submissions confirmed delivered now"));
+  assert_server_holds (s, 5);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2517,6 +2612,8 @@ main (int   argc,
   g_test_add ("/sync/e2e/grace-period", Fixture, NULL, fixture_setup, test_e2e_grace_period, fixture_teardown);
   g_test_add ("/sync/e2e/restore", Fixture, NULL, fixture_setup, test_e2e_restore, fixture_teardown);
   g_test_add ("/sync/e2e/office-rotation", Fixture, NULL, fixture_setup, test_e2e_office_rotation,
+              fixture_teardown);
+  g_test_add ("/sync/e2e/server-key-roll", Fixture, NULL, fixture_setup, test_e2e_server_key_roll,
               fixture_teardown);
   g_test_add ("/sync/e2e/tls", Fixture, NULL, fixture_setup, test_e2e_tls, fixture_teardown);
   g_test_add ("/sync/e2e/command-line", Fixture, NULL, fixture_setup, test_e2e_command_line, fixture_teardown);
