@@ -20,6 +20,7 @@
 
 #include "intake-crypto-error.h"
 #include "intake-protocol.h"
+#include "intake-office-rotation.h"
 #include "intake-server-util.h"
 #include "intake-server.h"
 #include "intake-store-pg.h"
@@ -130,6 +131,24 @@ bad:
  * "server_key_id"): kiosks check every receipt against that key, so a
  * missing or different key file beside a store that has been served is a
  * mistake to stop at, not a reason to make a new key. */
+/* TRUE when a rollover statement in the store replaced @sign_pk. */
+static gboolean
+was_rolled_over (IntakeStore  *store,
+                 const guint8 *sign_pk)
+{
+  g_autoptr(GPtrArray) blobs = intake_store_load_server_rotations (store, NULL);
+
+  for (guint i = 0; blobs != NULL && i < blobs->len; i++)
+    {
+      g_autoptr(IntakeServerKeyRotation) r = intake_server_key_rotation_new_from_bytes (g_ptr_array_index (blobs, i),
+                                                                                        "statement", NULL);
+
+      if (r != NULL && memcmp (r->old_pk, sign_pk, INTAKE_SIGN_PUBLIC_BYTES) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static IntakeDeviceKey *
 load_server_key (IntakeStore  *store,
                  const char   *data_dir,
@@ -196,6 +215,14 @@ load_server_key (IntakeStore  *store,
 
       pinned_pk = g_base64_decode (pinned, &len);
       pinned_id = len == INTAKE_SIGN_PUBLIC_BYTES ? intake_server_key_id_hex (pinned_pk) : g_strdup ("(unreadable)");
+      if (was_rolled_over (store, pub.sign_pk))
+        {
+          g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID,
+                       "%s holds server key %s, which was rolled over: %s is pinned to server key %s; give the "
+                       "current key file (intake-admin server-key roll wrote it)", secret_path, key_id, where,
+                       pinned_id);
+          return NULL;
+        }
       g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID,
                    "%s holds server key %s, but %s is pinned to server key %s: give the key file it was "
                    "served with (--server-key); only to replace it on purpose, start once with --new-server-key "

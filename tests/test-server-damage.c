@@ -495,7 +495,7 @@ test_server_key_pinned (void)
 
     {
       const char *args[] = { "--server-key", kept, NULL };
-      const char *needles[] = { "holds server key", ours, "is pinned to server key", new_id, NULL };
+      const char *needles[] = { "holds server key", ours, "was rolled over", "is pinned to server key", new_id, NULL };
 
       assert_start_refused (server, args, needles);
     }
