@@ -40,6 +40,7 @@ typedef enum {
   INTAKE_SERVER_ROUTE_HELP_REQUESTS,
   INTAKE_SERVER_ROUTE_REVIEW,
   INTAKE_SERVER_ROUTE_OFFICE_KEYS,
+  INTAKE_SERVER_ROUTE_CHECK_IN,
   INTAKE_SERVER_N_ROUTES
 } IntakeServerRoute;
 
@@ -73,6 +74,7 @@ struct _IntakeServer
   GBytes                    *office_blob;
   IntakeOfficeKeys          *office_keys;      /* every key the store knows, retired ones named */
   GPtrArray                 *server_rotations; /* GBytes * (IKSR), oldest first */
+  gint64                     tls_not_after;    /* the TLS certificate's expiry, 0 without TLS */
   IntakeDeviceKey           *server_key;
   IntakeDevicePublic         server_public;
   char                      *server_key_id;
@@ -156,6 +158,8 @@ void              intake_server_store_unavailable    (SoupServerMessage  *msg,
 void              intake_server_handle_enroll        (IntakeServer       *self,
                                                       SoupServerMessage  *msg);
 void              intake_server_handle_office_keys   (IntakeServer       *self,
+                                                      SoupServerMessage  *msg);
+void              intake_server_handle_check_in      (IntakeServer       *self,
                                                       SoupServerMessage  *msg);
 void              intake_server_handle_questionnaire (IntakeServer       *self,
                                                       SoupServerMessage  *msg);

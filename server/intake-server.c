@@ -45,6 +45,7 @@ static const char * const route_paths[INTAKE_SERVER_N_ROUTES] = {
   [INTAKE_SERVER_ROUTE_QUESTIONNAIRE] = "/v1/questionnaire",
   [INTAKE_SERVER_ROUTE_HELP_REQUESTS] = "/v1/help-requests",
   [INTAKE_SERVER_ROUTE_OFFICE_KEYS] = "/v1/office-keys",
+  [INTAKE_SERVER_ROUTE_CHECK_IN] = "/v1/check-in",
   [INTAKE_SERVER_ROUTE_REVIEW] = "/v1/review",            /* every /v1/review/... path */
 };
 
@@ -268,6 +269,7 @@ body_limit (IntakeServerRoute  route,
     case INTAKE_SERVER_ROUTE_ENROLL:
     case INTAKE_SERVER_ROUTE_QUESTIONNAIRE:
     case INTAKE_SERVER_ROUTE_OFFICE_KEYS:
+    case INTAKE_SERVER_ROUTE_CHECK_IN:
     case INTAKE_SERVER_N_ROUTES:
     default:
       return INTAKE_PROTOCOL_MAX_ANONYMOUS_BODY;
@@ -616,6 +618,102 @@ handle_healthz (IntakeServer      *self,
   intake_server_respond_json (msg, ok ? SOUP_STATUS_OK : SOUP_STATUS_SERVICE_UNAVAILABLE, root);
 }
 
+/* A label value from what a kiosk reported: the check-in allows only
+ * [A-Za-z0-9._/-:+~], so nothing needs escaping; "" is "unknown". */
+static const char *
+label_value (const char *text)
+{
+  return text != NULL && *text != '\0' ? text : "unknown";
+}
+
+static void
+add_count (GHashTable *counts,
+           char       *key)
+{
+  g_hash_table_replace (counts, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, key)) + 1));
+}
+
+static void
+append_counts (GString    *out,
+               GHashTable *counts,
+               const char *name)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (keys, key);
+  g_ptr_array_sort (keys, intake_server_compare_strings);
+  for (guint i = 0; i < keys->len; i++)
+    g_string_append_printf (out, "%s{%s} %u\n", name, (const char *)g_ptr_array_index (keys, i),
+                            GPOINTER_TO_UINT (g_hash_table_lookup (counts, g_ptr_array_index (keys, i))));
+}
+
+/* The fleet as the kiosks reported it at check-in (docs/server.md,
+ * "Watching the fleet"): counts per bucket, version and status code, never
+ * a device id or a location, so the label sets stay small. */
+static void
+append_fleet_metrics (IntakeServer *self,
+                      GString      *out)
+{
+  static const struct { const char *label; gint64 seconds; } silent[] = {
+    { "1h", 3600 }, { "1d", 86400 }, { "7d", 7 * 86400 },
+  };
+  g_autoptr(GPtrArray) devices = intake_store_list_devices (self->store, NULL);
+  g_autoptr(GHashTable) versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) problems = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gint64 now = intake_server_now_seconds ();
+  guint silent_count[G_N_ELEMENTS (silent)] = { 0 };
+  gint64 pending = 0, oldest = 0;
+
+  if (devices == NULL)
+    return;
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const IntakeStoreDevice *device = g_ptr_array_index (devices, i);
+      /* A kiosk that never checked in counts from its enrollment. */
+      gint64 seen = MAX (device->last_seen_at, device->enrolled_at);
+
+      if (device->status != INTAKE_DEVICE_STATUS_ACTIVE)
+        continue;
+      for (guint k = 0; k < G_N_ELEMENTS (silent); k++)
+        if (now - seen > silent[k].seconds)
+          silent_count[k]++;
+      pending += device->reported_pending;
+      if (device->oldest_pending_at > 0 && device->reported_pending > 0)
+        oldest = MAX (oldest, now - device->oldest_pending_at);
+      add_count (versions, g_strdup_printf ("app_version=\"%s\",questionnaire=\"%s\"",
+                                            label_value (device->app_version), label_value (device->questionnaire)));
+      if (*device->last_error != '\0')
+        add_count (problems, g_strdup_printf ("problem=\"%s\"", device->last_error));
+    }
+
+  g_string_append (out,
+                   "# HELP intake_kiosks_silent Active kiosks that have not checked in for longer than the period.\n"
+                   "# TYPE intake_kiosks_silent gauge\n");
+  for (guint k = 0; k < G_N_ELEMENTS (silent); k++)
+    g_string_append_printf (out, "intake_kiosks_silent{over=\"%s\"} %u\n", silent[k].label, silent_count[k]);
+  g_string_append (out,
+                   "# HELP intake_kiosks_pending Submissions the active kiosks reported as not yet delivered.\n"
+                   "# TYPE intake_kiosks_pending gauge\n");
+  g_string_append_printf (out, "intake_kiosks_pending %" G_GINT64_FORMAT "\n", pending);
+  g_string_append (out,
+                   "# HELP intake_kiosks_oldest_pending_age_seconds Age of the oldest submission a kiosk reported "
+                   "waiting.\n"
+                   "# TYPE intake_kiosks_oldest_pending_age_seconds gauge\n");
+  g_string_append_printf (out, "intake_kiosks_oldest_pending_age_seconds %" G_GINT64_FORMAT "\n", oldest);
+  g_string_append (out,
+                   "# HELP intake_kiosks_by_version Active kiosks by app version and questionnaire.\n"
+                   "# TYPE intake_kiosks_by_version gauge\n");
+  append_counts (out, versions, "intake_kiosks_by_version");
+  g_string_append (out,
+                   "# HELP intake_kiosks_with_problem Active kiosks whose last sync pass ended with a problem.\n"
+                   "# TYPE intake_kiosks_with_problem gauge\n");
+  append_counts (out, problems, "intake_kiosks_with_problem");
+}
+
 static void
 handle_metrics (IntakeServer      *self,
                 SoupServerMessage *msg)
@@ -787,6 +885,22 @@ handle_metrics (IntakeServer      *self,
                    "# HELP intake_store_up Whether the store answered this scrape.\n"
                    "# TYPE intake_store_up gauge\n");
   g_string_append_printf (out, "intake_store_up %d\n", have_counts ? 1 : 0);
+  if (have_counts)
+    append_fleet_metrics (self, out);
+
+  g_string_append (out,
+                   "# HELP intake_build_info The running intake-server.\n"
+                   "# TYPE intake_build_info gauge\n");
+  g_string_append_printf (out, "intake_build_info{version=\"%s\",schema=\"%d\"} 1\n", PACKAGE_VERSION,
+                          INTAKE_STORE_SCHEMA_VERSION);
+  if (self->tls_not_after > 0)
+    {
+      g_string_append (out,
+                       "# HELP intake_tls_certificate_expiry_seconds When the TLS certificate expires (Unix seconds).\n"
+                       "# TYPE intake_tls_certificate_expiry_seconds gauge\n");
+      g_string_append_printf (out, "intake_tls_certificate_expiry_seconds %" G_GINT64_FORMAT "\n",
+                              self->tls_not_after);
+    }
 
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "text/plain; version=0.0.4; charset=utf-8", SOUP_MEMORY_TAKE,
@@ -848,6 +962,10 @@ handler_cb (SoupServer        *soup,
     case INTAKE_SERVER_ROUTE_OFFICE_KEYS:
       if (is_get)
         return intake_server_handle_office_keys (self, msg);
+      break;
+    case INTAKE_SERVER_ROUTE_CHECK_IN:
+      if (is_post)
+        return intake_server_handle_check_in (self, msg);
       break;
     case INTAKE_SERVER_ROUTE_REVIEW:
       return intake_server_handle_review (self, msg, path, query);
@@ -968,6 +1086,12 @@ intake_server_new (IntakeStore               *store,
   self->store_generation = intake_store_dup_generation (store, NULL);
   self->questionnaire = questionnaire;
   self->tls = tls_certificate != NULL;
+  if (tls_certificate != NULL)
+    {
+      g_autoptr(GDateTime) not_after = g_tls_certificate_get_not_valid_after (tls_certificate);
+
+      self->tls_not_after = not_after != NULL ? g_date_time_to_unix (not_after) : 0;
+    }
   if (limits != NULL)
     self->limits = *limits;
   else

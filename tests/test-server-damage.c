@@ -404,6 +404,12 @@ test_server_key_pinned (void)
   /* As schema 7 left it: no pinned key, no generation, no office key seals. */
   store_exec (server, "DELETE FROM settings WHERE name IN ('server_public', 'store_generation');"
                       "DROP TABLE office_key_seals;"
+                      "ALTER TABLE devices DROP COLUMN last_seen_at;"
+                      "ALTER TABLE devices DROP COLUMN reported_pending;"
+                      "ALTER TABLE devices DROP COLUMN oldest_pending_at;"
+                      "ALTER TABLE devices DROP COLUMN questionnaire;"
+                      "ALTER TABLE devices DROP COLUMN app_version;"
+                      "ALTER TABLE devices DROP COLUMN last_error;"
                       "DELETE FROM schema_version WHERE version >= 8;");
   g_assert_null (pinned_key_id (server));
   g_assert_true (test_server_start (server, NULL, NULL));

@@ -2420,6 +2420,18 @@ test_e2e_office_rotation (Fixture       *f,
   g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
   g_assert_no_error (error);
   assert_all_delivered (kiosk, 3);
+  /* Its check-in at the start of that pass (issue 16, point 5): three
+   * waiting since the first was made, this build, the built-in
+   * questionnaire, no problem. */
+  {
+    g_autofree char *query = g_strdup_printf ("SELECT reported_pending FROM devices WHERE last_seen_at > 0 AND "
+                                              "oldest_pending_at > 0 AND app_version = '%s' AND last_error = '' AND "
+                                              "questionnaire = '%s/%u'", PACKAGE_VERSION,
+                                              intake_questionnaire_get_id (intake_kiosk_get_questionnaire (kiosk)),
+                                              intake_questionnaire_get_version (intake_kiosk_get_questionnaire (kiosk)));
+
+    g_assert_cmpint (server_query_int (s, query), ==, 3);
+  }
   g_assert_cmpmem (intake_kiosk_get_office (kiosk)->key_id, INTAKE_OFFICE_KEY_ID_BYTES,
                    key2->key_id, INTAKE_OFFICE_KEY_ID_BYTES);
   kept = g_strdup_printf ("%s.%s.replaced", state_office, key1_id);

@@ -45,6 +45,7 @@ struct _IntakeSync
   gint64                backoff_cap_ms;
   guint                 interval;
   guint                 batch_size;
+  IntakeSyncStatus      reported_status;   /* how the last pass ended, for the check-in */
   guint                 grace_days;
   char                 *language;
 
@@ -1344,14 +1345,77 @@ office_keys_cb (GObject      *object,
   send_next_batch (g_steal_pointer (&task));
 }
 
+/* The status as the check-in names it (docs/protocol.md, "Check-in"):
+ * "" when the last pass went well. */
+static const char *
+status_code (IntakeSyncStatus status)
+{
+  switch (status)
+    {
+    case INTAKE_SYNC_STATUS_OFFLINE:
+      return "offline";
+    case INTAKE_SYNC_STATUS_REFUSED:
+      return "refused";
+    case INTAKE_SYNC_STATUS_CLOCK:
+      return "clock";
+    case INTAKE_SYNC_STATUS_BAD_RECEIPT:
+      return "bad_receipt";
+    case INTAKE_SYNC_STATUS_REJECTED:
+      return "rejected";
+    case INTAKE_SYNC_STATUS_UNTRUSTED:
+      return "untrusted";
+    case INTAKE_SYNC_STATUS_NOT_ENROLLED:
+    case INTAKE_SYNC_STATUS_IDLE:
+    case INTAKE_SYNC_STATUS_SENDING:
+    case INTAKE_SYNC_STATUS_WAITING:
+    default:
+      return "";
+    }
+}
+
+/* What the kiosk tells the office at the start of each pass: counts,
+ * versions and the last status; never anything a resident wrote. */
+static GBytes *
+check_in_body (IntakeSync *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *questionnaire = NULL;
+  IntakeOutboxCounts counts = { 0 };
+  IntakeQuestionnaire *q = intake_kiosk_get_questionnaire (self->kiosk);
+  char *text;
+  gsize len;
+
+  intake_outbox_get_counts (intake_kiosk_get_outbox (self->kiosk), &counts, NULL);
+  questionnaire = g_strdup_printf ("%s/%u", intake_questionnaire_get_id (q), intake_questionnaire_get_version (q));
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "pending");
+  json_builder_add_int_value (builder, counts.pending);
+  json_builder_set_member_name (builder, "oldest_pending_at");
+  json_builder_add_int_value (builder, counts.oldest_pending_at);
+  json_builder_set_member_name (builder, "questionnaire");
+  json_builder_add_string_value (builder, questionnaire);
+  json_builder_set_member_name (builder, "app_version");
+  json_builder_add_string_value (builder, PACKAGE_VERSION);
+  json_builder_set_member_name (builder, "last_error");
+  json_builder_add_string_value (builder, status_code (self->reported_status));
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &len);
+  return g_bytes_new_take (text, len);
+}
+
 static void
 fetch_office_keys (GTask *task)
 {
   RunData *data = g_task_get_task_data (task);
   IntakeSync *self = data->self;
+  g_autoptr(GBytes) body = check_in_body (self);
 
-  intake_sync_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "GET", "/v1/office-keys",
-                             NULL, intake_kiosk_get_device_key (self->kiosk), now_us (self) / G_USEC_PER_SEC,
+  intake_sync_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "POST", "/v1/check-in",
+                             body, intake_kiosk_get_device_key (self->kiosk), now_us (self) / G_USEC_PER_SEC,
                              g_task_get_cancellable (task), office_keys_cb, task);
 }
 
@@ -1508,6 +1572,8 @@ intake_sync_run_once_async (IntakeSync          *self,
     }
 
   self->in_flight = TRUE;
+  /* The check-in reports how the last pass ended. */
+  self->reported_status = self->status;
   if (pending_count (self) > 0)
     set_status (self, INTAKE_SYNC_STATUS_SENDING, self->last_error);
 

@@ -259,6 +259,13 @@ static const char * const migrations[] = {
   "  created_at     BIGINT NOT NULL,"
   "  PRIMARY KEY (office_key_id, recipient_kind, recipient_id)"
   ");",
+  /* 10: check-in reports, as in the SQLite list. */
+  "ALTER TABLE devices ADD COLUMN last_seen_at BIGINT NOT NULL DEFAULT 0;"
+  "ALTER TABLE devices ADD COLUMN reported_pending BIGINT NOT NULL DEFAULT 0;"
+  "ALTER TABLE devices ADD COLUMN oldest_pending_at BIGINT NOT NULL DEFAULT 0;"
+  "ALTER TABLE devices ADD COLUMN questionnaire TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE devices ADD COLUMN app_version TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE devices ADD COLUMN last_error TEXT NOT NULL DEFAULT '';",
 };
 
 
@@ -522,6 +529,14 @@ read_device (const PGresult *res,
                                                                    : INTAKE_DEVICE_STATUS_ACTIVE;
   device->enrolled_at = get_int (res, row, 4);
   device->revoked_at = get_int (res, row, 5);
+  device->last_seen_at = get_int (res, row, 6);
+  device->reported_pending = get_int (res, row, 7);
+  device->oldest_pending_at = get_int (res, row, 8);
+  device->questionnaire = g_strdup (get_text (res, row, 9));
+  device->app_version = g_strdup (get_text (res, row, 10));
+  device->last_error = g_strdup (get_text (res, row, 11));
+  if (PQnfields (res) > 12)
+    device->last_upload_at = get_int (res, row, 12);
   return device;
 }
 
@@ -1905,6 +1920,27 @@ pg_list_reviewer_setups (IntakeStore  *store,
   return g_steal_pointer (&list);
 }
 
+static gboolean
+pg_record_check_in (IntakeStore               *store,
+                    const char                *device_id,
+                    const IntakeStoreCheckIn  *report,
+                    gint64                     now,
+                    GError                   **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  Params p = { 0 };
+
+  param_text (&p, device_id);
+  param_int (&p, now);
+  param_int (&p, report->pending);
+  param_int (&p, report->oldest_pending_at);
+  param_text (&p, report->questionnaire != NULL ? report->questionnaire : "");
+  param_text (&p, report->app_version != NULL ? report->app_version : "");
+  param_text (&p, report->last_error != NULL ? report->last_error : "");
+  return ensure_connected (self, error) &&
+         run_command (self, STMT_DEVICE_CHECK_IN, &p, "cannot record a check-in", NULL, error);
+}
+
 static GPtrArray *
 pg_list_office_key_seals (IntakeStore  *store,
                           const char   *reviewer_id,
@@ -2216,6 +2252,7 @@ intake_store_pg_iface_init (IntakeStoreInterface *iface)
   iface->prune_nonces = pg_prune_nonces;
   iface->list_reviewer_setups = pg_list_reviewer_setups;
   iface->list_office_key_seals = pg_list_office_key_seals;
+  iface->record_check_in = pg_record_check_in;
 }
 
 static void

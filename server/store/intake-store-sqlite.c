@@ -339,6 +339,14 @@ static const char * const migrations[] = {
   "  created_at     INTEGER NOT NULL,"
   "  PRIMARY KEY (office_key_id, recipient_kind, recipient_id)"
   ");",
+  /* 10: what each kiosk reports at check-in (docs/protocol.md, "Check-in"),
+   * for intake-admin device list and /metrics. */
+  "ALTER TABLE devices ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE devices ADD COLUMN reported_pending INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE devices ADD COLUMN oldest_pending_at INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE devices ADD COLUMN questionnaire TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE devices ADD COLUMN app_version TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE devices ADD COLUMN last_error TEXT NOT NULL DEFAULT '';",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == INTAKE_STORE_SCHEMA_VERSION);
@@ -466,6 +474,14 @@ read_device (sqlite3_stmt *s)
                                                                : INTAKE_DEVICE_STATUS_ACTIVE;
   device->enrolled_at = sqlite3_column_int64 (s, 4);
   device->revoked_at = sqlite3_column_int64 (s, 5);
+  device->last_seen_at = sqlite3_column_int64 (s, 6);
+  device->reported_pending = sqlite3_column_int64 (s, 7);
+  device->oldest_pending_at = sqlite3_column_int64 (s, 8);
+  device->questionnaire = g_strdup (column_text (s, 9));
+  device->app_version = g_strdup (column_text (s, 10));
+  device->last_error = g_strdup (column_text (s, 11));
+  if (sqlite3_column_count (s) > 12)
+    device->last_upload_at = sqlite3_column_int64 (s, 12);
   return device;
 }
 
@@ -1854,6 +1870,26 @@ sqlite_list_reviewer_setups (IntakeStore  *store,
   return g_steal_pointer (&list);
 }
 
+static gboolean
+sqlite_record_check_in (IntakeStore               *store,
+                        const char                *device_id,
+                        const IntakeStoreCheckIn  *report,
+                        gint64                     now,
+                        GError                   **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_DEVICE_CHECK_IN);
+
+  bind_text (s, 1, device_id);
+  sqlite3_bind_int64 (s, 2, now);
+  sqlite3_bind_int64 (s, 3, report->pending);
+  sqlite3_bind_int64 (s, 4, report->oldest_pending_at);
+  bind_text (s, 5, report->questionnaire != NULL ? report->questionnaire : "");
+  bind_text (s, 6, report->app_version != NULL ? report->app_version : "");
+  bind_text (s, 7, report->last_error != NULL ? report->last_error : "");
+  return step_done (self, s, "cannot record a check-in", error);
+}
+
 static GPtrArray *
 sqlite_list_office_key_seals (IntakeStore  *store,
                               const char   *reviewer_id,
@@ -2182,6 +2218,7 @@ intake_store_sqlite_iface_init (IntakeStoreInterface *iface)
   iface->list_open_help_requests = sqlite_list_open_help_requests;
   iface->list_reviewer_setups = sqlite_list_reviewer_setups;
   iface->list_office_key_seals = sqlite_list_office_key_seals;
+  iface->record_check_in = sqlite_record_check_in;
 }
 
 static void

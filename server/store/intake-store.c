@@ -326,6 +326,9 @@ intake_store_device_free (IntakeStoreDevice *device)
   if (device == NULL)
     return;
   g_free (device->location);
+  g_free (device->questionnaire);
+  g_free (device->app_version);
+  g_free (device->last_error);
   g_free (device);
 }
 
@@ -1237,4 +1240,23 @@ intake_store_roll_server_key (IntakeStore       *self,
 
   return INTAKE_STORE_GET_IFACE (self)->roll_server_key (self, expected_public, new_public, new_key_id, statement,
                                                          audit, error);
+}
+
+gboolean
+intake_store_record_check_in (IntakeStore               *self,
+                              const char                *device_id,
+                              const IntakeStoreCheckIn  *report,
+                              gint64                     now,
+                              GError                   **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (report != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (device_id == NULL || !intake_hex_is_lower (device_id, 32))
+    {
+      g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID, "not a device id");
+      return FALSE;
+    }
+  return INTAKE_STORE_GET_IFACE (self)->record_check_in (self, device_id, report, now, error);
 }

@@ -67,7 +67,7 @@ typedef enum {
 } IntakeStoreError;
 
 /* The schema both backends create; see docs/server.md for the tables. */
-#define INTAKE_STORE_SCHEMA_VERSION 9
+#define INTAKE_STORE_SCHEMA_VERSION 10
 
 typedef enum {
   INTAKE_DEVICE_STATUS_ACTIVE,
@@ -103,7 +103,25 @@ typedef struct {
   IntakeDeviceStatus status;
   gint64             enrolled_at;
   gint64             revoked_at;     /* 0 while active */
+  /* What the kiosk last reported (schema 10, POST /v1/check-in); 0 or ""
+   * until it checks in. */
+  gint64             last_seen_at;
+  gint64             reported_pending;
+  gint64             oldest_pending_at;
+  char              *questionnaire;  /* "ID/VERSION" */
+  char              *app_version;
+  char              *last_error;     /* a status code, "" when the last pass went well */
+  gint64             last_upload_at; /* newest received_at of its envelopes; listings only */
 } IntakeStoreDevice;
+
+/* A kiosk's report at check-in (docs/protocol.md, "Check-in"). */
+typedef struct {
+  gint64      pending;
+  gint64      oldest_pending_at;
+  const char *questionnaire;
+  const char *app_version;
+  const char *last_error;
+} IntakeStoreCheckIn;
 
 /* What the store keeps beside an envelope's bytes: the verified header's
  * routing fields, never anything from inside the envelope. */
@@ -546,6 +564,13 @@ struct _IntakeStoreInterface
                                      guint                     *out_removed,
                                      GError                   **error);
 
+  /* What a kiosk reports at check-in (schema 10) */
+  gboolean   (*record_check_in)     (IntakeStore               *self,
+                                     const char                *device_id,
+                                     const IntakeStoreCheckIn  *report,
+                                     gint64                     now,
+                                     GError                   **error);
+
   /* Office key rotation (schema 9) */
   GPtrArray *(*list_office_key_seals) (IntakeStore             *self,
                                      const char                *reviewer_id,
@@ -902,6 +927,13 @@ IntakeStoreReviewerSetup *intake_store_get_reviewer_setup (IntakeStore          
                                                        GError                   **error);
 /* IntakeStoreReviewerSetup, by creation time. */
 GPtrArray          *intake_store_list_reviewer_setups (IntakeStore               *self,
+                                                       GError                   **error);
+
+/* Records what the kiosk @device_id reported (one statement). */
+gboolean            intake_store_record_check_in      (IntakeStore               *self,
+                                                       const char                *device_id,
+                                                       const IntakeStoreCheckIn  *report,
+                                                       gint64                     now,
                                                        GError                   **error);
 
 /* Office key rotation (schema 9; docs/server.md, "Rotating the office key") */
