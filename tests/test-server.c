@@ -2002,6 +2002,97 @@ test_check_in (void)
   g_assert_nonnull (strstr (out, "offline"));
 }
 
+/* PostgreSQL roles (issue 16, point 6; docs/server.md, "PostgreSQL roles"):
+ * the owner migrates and grants, intake-server runs as a runtime role that
+ * serves kiosks but cannot change the schema nor alter the audit log. */
+static void
+test_pg_roles (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(GPtrArray) batch = envelopes_new ();
+  g_autoptr(TestResponse) response = NULL;
+  g_autofree char *admin_conninfo = g_strdup (server->conninfo);
+  g_autofree char *suffix = g_strdup_printf ("%08x", g_random_int ());
+  g_autofree char *owner = g_strconcat ("intake_owner_", suffix, NULL);
+  g_autofree char *runtime = g_strconcat ("intake_runtime_", suffix, NULL);
+  g_autofree char *owner_conninfo = g_strdup_printf ("%s user=%s", admin_conninfo, owner);
+  g_autofree char *runtime_conninfo = g_strdup_printf ("%s user=%s", admin_conninfo, runtime);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *log = NULL;
+  const char *migrate[] = { "db", "migrate", NULL };
+  const char *grant[] = { "db", "grant", "--role", runtime, NULL };
+  static const char * const denied[] = {
+    "UPDATE audit_log SET result = 'changed'",
+    "DELETE FROM audit_log",
+    "TRUNCATE audit_log",
+    "DELETE FROM audit_head",
+    "DROP TABLE envelopes",
+    "CREATE TABLE intruder (x int)",
+    "ALTER TABLE devices ADD COLUMN intruder int",
+  };
+  PGconn *conn;
+  int status = 0;
+
+  conn = PQconnectdb (admin_conninfo);
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  {
+    g_autofree char *sql = g_strdup_printf ("CREATE ROLE %s LOGIN; CREATE ROLE %s LOGIN; "
+                                            "ALTER DATABASE \"%s\" OWNER TO %s", owner, runtime, PQdb (conn), owner);
+
+    PQclear (pg_exec_ok (conn, sql));
+  }
+  PQfinish (conn);
+
+  /* The owner sets the store up. */
+  g_free (server->conninfo);
+  server->conninfo = g_strdup (owner_conninfo);
+  g_assert_cmpint (test_admin (server, migrate, 2, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "schema " G_STRINGIFY (INTAKE_STORE_SCHEMA_VERSION)));
+
+  /* Without the grant the runtime role cannot serve: one clear line. */
+  g_free (server->conninfo);
+  server->conninfo = g_strdup (runtime_conninfo);
+  g_assert_false (test_server_start (server, NULL, &status));
+  log = test_server_read_log (server);
+  g_assert_nonnull (strstr (log, "permission denied"));
+  g_clear_pointer (&log, g_free);
+
+  g_free (server->conninfo);
+  server->conninfo = g_strdup (owner_conninfo);
+  g_assert_cmpint (test_admin (server, grant, 2, &out, &err), ==, 0);
+
+  /* The runtime role serves: enrollment, an upload, audit events. */
+  g_free (server->conninfo);
+  server->conninfo = g_strdup (runtime_conninfo);
+  g_assert_true (test_server_start (server, NULL, NULL));
+  kiosk = test_kiosk_new_enrolled (server);
+  g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));
+  response = test_kiosk_upload (kiosk, server, batch);
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_cmpuint (test_verify_receipt (kiosk, response)->len, ==, 1);
+  test_server_stop (server);
+
+  /* What it cannot do, whoever holds its password. */
+  conn = PQconnectdb (runtime_conninfo);
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (denied); i++)
+    {
+      PGresult *res = PQexec (conn, denied[i]);
+
+      g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
+      g_assert_true (strstr (PQerrorMessage (conn), "permission denied") != NULL ||
+                     strstr (PQerrorMessage (conn), "must be owner") != NULL);
+      PQclear (res);
+    }
+  PQclear (pg_exec_ok (conn, "SELECT count(*) FROM audit_log"));
+  PQfinish (conn);
+
+  g_free (server->conninfo);
+  server->conninfo = g_steal_pointer (&admin_conninfo);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2030,9 +2121,13 @@ main (int    argc,
   g_test_add_func ("/server/operations/healthz-metrics-logs", test_operations);
   g_test_add_func ("/server/operations/check-in", test_check_in);
   g_test_add_func ("/server/options/pg-statement-timeout", test_pg_statement_timeout_option);
-  /* Only PostgreSQL has statements that wait on another session's lock. */
+  /* Only PostgreSQL has statements that wait on another session's lock,
+   * and roles. */
   if (test_server_use_postgres ())
-    g_test_add_func ("/server/postgres/stuck-query", test_pg_stuck_query);
+    {
+      g_test_add_func ("/server/postgres/stuck-query", test_pg_stuck_query);
+      g_test_add_func ("/server/postgres/roles", test_pg_roles);
+    }
 
   return g_test_run ();
 }

@@ -1894,6 +1894,12 @@ test_e2e_restore (Fixture       *f,
   assert_all_delivered (kiosk, 8);
 }
 
+static int run_kiosk (char       **out_stdout,
+                      char       **out_stderr,
+                      const char  *state_dir,
+                      const char  *first,
+                      ...) G_GNUC_NULL_TERMINATED;
+
 /* HTTPS with a private CA: refused without the CA file, fine with it. */
 static void
 test_e2e_tls (Fixture       *f,
@@ -1955,6 +1961,25 @@ test_e2e_tls (Fixture       *f,
 
   g_assert_false (intake_sync_set_tls_ca_file (sync, "/nonexistent/ca.pem", &error));
   g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* The real program with a --tls-ca path relative to where it is started
+   * (issue 16, point 6). */
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 2, 10, &error), ==, 2);
+  {
+    g_autofree char *cwd = g_get_current_dir ();
+    g_autofree char *out = NULL;
+    g_autofree char *relative = g_path_get_basename (s->tls_cert);
+    g_autofree char *err_relative = NULL;
+
+    g_assert_cmpint (g_chdir (f->dir), ==, 0);
+    status = run_kiosk (&out, &err_relative, f->state_dir, "--sync-now", "--tls-ca", relative, NULL);
+    g_test_message ("%s", err_relative);
+    g_assert_cmpint (g_chdir (cwd), ==, 0);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (out, "0 submissions pending"));
+  }
+  assert_server_holds (s, 5);
 }
 
 /* Runs the real intake-kiosk with --state-dir STATE_DIR and the given

@@ -2309,13 +2309,35 @@ migrate_locked (IntakeStorePg  *self,
                 GError        **error)
 {
   int version = 0;
+  gboolean exists = FALSE;
 
-  if (!exec_simple (self,
-                    "CREATE TABLE IF NOT EXISTS schema_version ("
-                    "  version    BIGINT PRIMARY KEY,"
-                    "  applied_at BIGINT NOT NULL)", error) ||
+  /* Only a new store creates the table: the runtime role of a store set up
+   * by its owner may not create anything (docs/server.md, "PostgreSQL
+   * roles"). */
+  {
+    PGresult *res = PQexecParams (self->conn, "SELECT to_regclass ('schema_version') IS NOT NULL", 0, NULL, NULL,
+                                  NULL, NULL, 0);
+
+    if (PQresultStatus (res) != PGRES_TUPLES_OK)
+      {
+        set_pg_error (self, res, "cannot look for the schema version", error);
+        PQclear (res);
+        return FALSE;
+      }
+    exists = g_str_equal (PQgetvalue (res, 0, 0), "t");
+    PQclear (res);
+  }
+  if ((!exists && !exec_simple (self,
+                                "CREATE TABLE IF NOT EXISTS schema_version ("
+                                "  version    BIGINT PRIMARY KEY,"
+                                "  applied_at BIGINT NOT NULL)", error)) ||
       !read_version (self, &version, error))
-    return FALSE;
+    {
+      if (error != NULL && *error != NULL && strstr ((*error)->message, "permission denied") != NULL)
+        g_prefix_error (error, "this role may not set up the store; run intake-admin db migrate as the owner "
+                               "role first (docs/server.md, \"PostgreSQL roles\"): ");
+      return FALSE;
+    }
 
   if (version > INTAKE_STORE_SCHEMA_VERSION)
     {
@@ -2335,7 +2357,12 @@ migrate_locked (IntakeStorePg  *self,
         return FALSE;
       if (!exec_simple (self, migrations[version], error) || !exec_simple (self, record, error))
         {
-          g_prefix_error (error, "schema migration %d failed: ", version + 1);
+          if (strstr ((*error)->message, "permission denied") != NULL ||
+              strstr ((*error)->message, "must be owner") != NULL)
+            g_prefix_error (error, "schema migration %d needs the owner role: run intake-admin db migrate as the "
+                                   "owner first (docs/server.md, \"PostgreSQL roles\"): ", version + 1);
+          else
+            g_prefix_error (error, "schema migration %d failed: ", version + 1);
           return rollback (self);
         }
       if (!commit (self, error))
@@ -2394,4 +2421,56 @@ intake_store_pg_connect (const char  *conninfo,
     return NULL;
 
   return INTAKE_STORE (g_steal_pointer (&self));
+}
+
+gboolean
+intake_store_pg_grant_runtime (IntakeStore  *store,
+                               const char   *role,
+                               GError      **error)
+{
+  IntakeStorePg *self;
+  g_autofree char *schema = NULL;
+  g_autofree char *sql = NULL;
+  char *quoted_role, *quoted_schema;
+  PGresult *res;
+  gboolean ok;
+
+  g_return_val_if_fail (INTAKE_IS_STORE_PG (store), FALSE);
+  g_return_val_if_fail (role != NULL, FALSE);
+
+  self = INTAKE_STORE_PG (store);
+  res = PQexec (self->conn, "SELECT current_schema ()");
+  if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1)
+    {
+      set_pg_error (self, res, "cannot read the current schema", error);
+      PQclear (res);
+      return FALSE;
+    }
+  schema = g_strdup (PQgetvalue (res, 0, 0));
+  PQclear (res);
+  quoted_role = PQescapeIdentifier (self->conn, role, strlen (role));
+  quoted_schema = PQescapeIdentifier (self->conn, schema, strlen (schema));
+  if (quoted_role == NULL || quoted_schema == NULL)
+    {
+      PQfreemem (quoted_role);
+      PQfreemem (quoted_schema);
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID, "\"%s\" cannot be used as a role name", role);
+      return FALSE;
+    }
+  /* Everything the server does, and no more: the audit log can only grow
+   * (its head row moves forward), the schema stays the owner's. */
+  sql = g_strdup_printf ("BEGIN;"
+                         "GRANT USAGE ON SCHEMA %2$s TO %1$s;"
+                         "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %2$s TO %1$s;"
+                         "REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM %1$s;"
+                         "REVOKE INSERT, DELETE, TRUNCATE ON audit_head FROM %1$s;"
+                         "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON schema_version FROM %1$s;"
+                         "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %2$s TO %1$s;"
+                         "COMMIT;", quoted_role, quoted_schema);
+  PQfreemem (quoted_role);
+  PQfreemem (quoted_schema);
+  ok = exec_simple (self, sql, error);
+  if (!ok)
+    exec_simple (self, "ROLLBACK", NULL);
+  return ok;
 }

@@ -18,6 +18,8 @@ int intake_admin_office_rotate        (int argc, char **argv);
 int intake_admin_office_keys          (int argc, char **argv);
 int intake_admin_office_retire        (int argc, char **argv);
 int intake_admin_server_key_roll      (int argc, char **argv);
+int intake_admin_db_migrate           (int argc, char **argv);
+int intake_admin_db_grant             (int argc, char **argv);
 
 int intake_admin_device_init          (int argc, char **argv);
 int intake_admin_device_list          (int argc, char **argv);

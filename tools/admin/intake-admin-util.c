@@ -16,6 +16,7 @@
 
 #include "intake-admin-private.h"
 #include "intake-audit.h"
+#include "intake-http.h"
 
 /* Prints @error as the one line "intake-admin: ..." on stderr and frees it. */
 int
@@ -293,7 +294,7 @@ intake_admin_client_new (const char  *server,
 
   if (tls_ca != NULL)
     {
-      g_autoptr(GTlsDatabase) tls = g_tls_file_database_new (tls_ca, error);
+      g_autoptr(GTlsDatabase) tls = intake_http_tls_database_new (tls_ca, error);
 
       if (tls == NULL)
         return NULL;

@@ -34,6 +34,8 @@ static const Command commands[] = {
     "office rotate DIR [--passphrase-file FILE] [--new-passphrase-file FILE] (--data DIR | --postgres CONNINFO)" },
   { "office", "keys", intake_admin_office_keys, "office keys (--data DIR | --postgres CONNINFO)" },
   { "office", "retire", intake_admin_office_retire, "office retire (--data DIR | --postgres CONNINFO) KEY_ID" },
+  { "db", "migrate", intake_admin_db_migrate, "db migrate (--data DIR | --postgres CONNINFO)" },
+  { "db", "grant", intake_admin_db_grant, "db grant --postgres CONNINFO --role ROLE" },
   { "server-key", "roll", intake_admin_server_key_roll,
     "server-key roll (--data DIR [--server-key FILE] | --postgres CONNINFO --server-key FILE)" },
   { "device", "init", intake_admin_device_init, "device init DIR" },
