@@ -874,7 +874,8 @@ review_client_event (IntakeServer      *self,
     }
   if (action == NULL || !g_strv_contains (actions, action) || object == NULL ||
       strlen (object) > INTAKE_AUDIT_OBJECT_MAX || !intake_field_check (object, -1, "the object", &error) ||
-      (g_str_equal (action, "subject_access") && !is_subject_access_object (object)))
+      (g_str_equal (action, "subject_access") &&
+       (!is_subject_access_object (object) || json_object_get_size (request) != 2)))
     return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_body",
                           intake_server_body_problem (error, "expected {\"action\": \"view|decrypt|export|"
                                                       "search|dashboard|subject_access\", \"object\": \"...\" "

@@ -196,7 +196,6 @@ struct _IntakeSubjectAccess
   GPtrArray *found;          /* Found */
   GPtrArray *document;       /* IntakeDocumentBlock */
   guint      n_searched;
-  guint      n_without_birth_date;
 };
 
 G_DEFINE_FINAL_TYPE (IntakeSubjectAccess, intake_subject_access, G_TYPE_OBJECT)
@@ -249,13 +248,6 @@ intake_subject_access_get_n_searched (IntakeSubjectAccess *self)
 {
   g_return_val_if_fail (INTAKE_IS_SUBJECT_ACCESS (self), 0);
   return self->n_searched;
-}
-
-guint
-intake_subject_access_get_n_without_birth_date (IntakeSubjectAccess *self)
-{
-  g_return_val_if_fail (INTAKE_IS_SUBJECT_ACCESS (self), 0);
-  return self->n_without_birth_date;
 }
 
 GPtrArray *
@@ -622,14 +614,6 @@ fetch_cb (GObject      *source,
       found->meta = g_steal_pointer (&meta);
       found->notes = g_steal_pointer (&notes);
       g_ptr_array_add (data->result->found, found);
-    }
-  else if (intake_submission_get_state (submission, "birth_date") != INTAKE_SUBMISSION_ANSWERED)
-    {
-      g_autoptr(IntakeSecureStr) name = intake_submission_dup_display_name (submission);
-      g_autoptr(IntakeSecureStr) folded = intake_subject_access_fold_name (name);
-
-      if (folded != NULL && g_str_equal (folded, data->folded_name))
-        data->result->n_without_birth_date++;
     }
   if (data->progress != NULL)
     data->progress (data->next, data->keys->len, data->progress_data);

@@ -111,9 +111,6 @@ const char          *intake_subject_access_get_key           (IntakeSubjectAcces
                                                               guint                index);
 /* Submissions within scope that were opened to search. */
 guint                intake_subject_access_get_n_searched    (IntakeSubjectAccess *self);
-/* Submissions with the resident's name but no date of birth (declined or
- * skipped): not in the document; the officer may check them by hand. */
-guint                intake_subject_access_get_n_without_birth_date (IntakeSubjectAccess *self);
 
 /* The document in the staff's language (Dutch): what was asked for and by
  * whom, then per submission the server's facts, every answer, the notes and

@@ -1,0 +1,503 @@
+/* test-subject-access.c: every submission of one resident in one document, audited (docs/review.md, "Subject access")
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A real intake-server (SQLite, and PostgreSQL in the -pg twin) with a
+ * privacy officer and a caseworker added by the real intake-admin. A kiosk
+ * delivers submissions of the built-in questionnaire: two of Fatima El
+ * Amrani (born 00-07-1990, an unknown day as registered), the second typed
+ * in other case, with accents and a hyphen; one of a Fatima El Amrani born
+ * on another day; and one of Jan de Vries. Each carries its own client number, so the document
+ * shows which submissions it holds. The review client collects hers as the
+ * privacy officer: exactly her two are in the document (with the note and
+ * the history), the server's event names no one, and a caseworker is
+ * refused (403 role_required) and nothing is written.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "intake-audit.h"
+#include "intake-crypto-error.h"
+#include "intake-envelope.h"
+#include "intake-review-request.h"
+#include "intake-subject-access.h"
+#include "intake-test-submission.h"
+#include "intake-test-util.h"
+#include "intake-workstation-store.h"
+#include "test-server-util.h"
+
+#define PRIVACY_OFFICER "Petra Smit"
+#define CASEWORKER      "Anna de Vries"
+#define PASSPHRASE      "lange zin voor het beoordelen"
+#define NOTE_TEXT       "Belde over de taalcursus op dinsdag"
+
+typedef struct {
+  TestServer *server;
+  char       *keys[4];   /* the submissions, in the order of residents[] */
+} Env;
+
+static Env env;
+
+static const struct {
+  const char *first, *last, *born, *client_number;
+} residents[] = {
+  { "Fatima", "El Amrani", "1990-07-00", "900001" },       /* hers */
+  { "  FÁTIMA ", "el-amraní", "1990-07-00", "900002" },    /* hers, typed otherwise */
+  { "Fatima", "El Amrani", "1990-07-15", "900003" },       /* the same name, another birth date */
+  { "Jan", "de Vries", "1985-01-01", "900004" },           /* someone else */
+};
+
+/* ---- Helpers ----------------------------------------------------------- */
+
+static void
+result_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static IntakeReviewClient *
+unlocked_client (const char *name)
+{
+  IntakeReviewClient *client = intake_review_client_new (env.server->url);
+  g_autoptr(IntakeSecureBuffer) passphrase = intake_secure_buffer_new_copy (PASSPHRASE, strlen (PASSPHRASE));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  intake_review_client_unlock_async (client, name, passphrase, NULL, result_cb, &result);
+  g_assert_true (intake_review_client_unlock_finish (client, wait_result (&result), &error));
+  g_assert_no_error (error);
+  return client;
+}
+
+static IntakeQuestionnaireSet *
+builtin_questionnaires (void)
+{
+  IntakeQuestionnaireSet *set = intake_questionnaire_set_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (intake_questionnaire_set_add_builtin (set, &error));
+  g_assert_no_error (error);
+  return set;
+}
+
+static GPtrArray *
+all_events (void)
+{
+  g_autoptr(IntakeStore) store = test_server_open_store (env.server);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *events = intake_store_list_audit (store, NULL, 0, 100000, &error);
+
+  g_assert_no_error (error);
+  return events;
+}
+
+static const IntakeAuditEvent *
+find_event (GPtrArray  *events,
+            const char *actor,
+            const char *action)
+{
+  for (guint i = 0; i < events->len; i++)
+    {
+      const IntakeAuditEvent *event = g_ptr_array_index (events, i);
+
+      if (g_str_equal (event->actor, actor) && g_str_equal (event->action, action))
+        return event;
+    }
+  return NULL;
+}
+
+static TestResponse *
+review_request (const IntakeReviewerKey *key,
+                const char              *method,
+                const char              *path,
+                const char              *body_text)
+{
+  g_autofree char *url = g_strconcat (env.server->url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) body = body_text != NULL ? g_bytes_new (body_text, strlen (body_text)) : NULL;
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  IntakeRequestAuth auth;
+  TestResponse *response;
+
+  intake_review_sign_request (key, method, path, body, g_get_real_time () / G_USEC_PER_SEC, &auth);
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  soup_message_headers_replace (headers, INTAKE_HEADER_REVIEWER, auth.device_id);
+  soup_message_headers_replace (headers, INTAKE_HEADER_TIMESTAMP, auth.timestamp);
+  soup_message_headers_replace (headers, INTAKE_HEADER_NONCE, auth.nonce);
+  soup_message_headers_replace (headers, INTAKE_HEADER_SIGNATURE, auth.signature);
+  response = test_send (env.server->session, msg);
+  intake_request_auth_clear (&auth);
+  return response;
+}
+
+/* The residents' submissions, sealed as a kiosk seals them and delivered
+ * through the real upload route. */
+static void
+deliver_submissions (void)
+{
+  g_autoptr(TestKiosk) kiosk = test_kiosk_new_enrolled (env.server);
+  g_autoptr(IntakeQuestionnaire) questionnaire = NULL;
+  g_autoptr(GPtrArray) envelopes = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TestResponse) response = NULL;
+
+  questionnaire = intake_questionnaire_new_builtin (&error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (residents); i++)
+    {
+      const IntakeTestSpec specs[] = {
+        { "first_name", residents[i].first }, { "last_name", residents[i].last },
+        { "client_number", residents[i].client_number }, { "birth_date", residents[i].born },
+      };
+      g_autoptr(IntakeSubmission) submission = NULL;
+      g_autofree char *plaintext = NULL;
+      g_autofree char *id_hex = NULL;
+      IntakeEnvelopeInfo info = { 0 };
+
+      submission = intake_test_submit (questionnaire, "nl", specs, G_N_ELEMENTS (specs), &plaintext);
+      intake_envelope_new_submission_id (info.submission_id);
+      info.created_at = g_get_real_time () / G_USEC_PER_SEC - 3600 * (gint64)(G_N_ELEMENTS (residents) - i);
+      info.questionnaire_id = intake_questionnaire_get_id (questionnaire);
+      info.questionnaire_version = intake_questionnaire_get_version (questionnaire);
+      memcpy (info.questionnaire_hash, intake_questionnaire_get_hash_bytes (questionnaire),
+              sizeof info.questionnaire_hash);
+      g_ptr_array_add (envelopes, intake_envelope_seal (env.server->office, kiosk->key, &info,
+                                                        (const guint8 *)plaintext, strlen (plaintext), &error));
+      g_assert_no_error (error);
+      id_hex = g_malloc0 (2 * INTAKE_SUBMISSION_ID_BYTES + 1);
+      for (guint j = 0; j < INTAKE_SUBMISSION_ID_BYTES; j++)
+        g_snprintf (id_hex + 2 * j, 3, "%02x", info.submission_id[j]);
+      env.keys[i] = g_strconcat (kiosk->device_id, "-", id_hex, NULL);
+    }
+  response = test_kiosk_upload (kiosk, env.server, envelopes);
+  g_assert_cmpuint (response->status, ==, 200);
+}
+
+/* ---- Comparing ----------------------------------------------------------- */
+
+static void
+test_fold (void)
+{
+  const char *alike[] = { "Fatima El Amrani", "  FÁTIMA   el-amraní ", "el amrani fatima", "Fatıma El Amrani" };
+  g_autoptr(IntakeSecureStr) reference = intake_subject_access_fold_name ("Fatima El Amrani");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *date = NULL;
+
+  g_assert_cmpstr (reference, ==, "amrani el fatima");
+  /* Case, accents, spaces, hyphens and order do not count; a dotless ı is
+   * another letter, not an accent. */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(IntakeSecureStr) folded = intake_subject_access_fold_name (alike[i]);
+
+      g_assert_cmpstr (folded, ==, reference);
+    }
+  {
+    g_autoptr(IntakeSecureStr) other = intake_subject_access_fold_name (alike[3]);
+
+    g_assert_cmpstr (other, !=, reference);
+  }
+  {
+    g_autoptr(IntakeSecureStr) arabic = intake_subject_access_fold_name ("مَرْيَم");
+    g_autoptr(IntakeSecureStr) bare = intake_subject_access_fold_name ("مريم");
+
+    g_assert_cmpstr (arabic, ==, bare);
+  }
+  g_assert_null (intake_subject_access_fold_name (" - "));
+  g_assert_null (intake_subject_access_fold_name (""));
+
+  date = intake_subject_access_parse_birth_date ("00-07-1990", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (date, ==, "1990-07-00");
+  g_clear_pointer (&date, g_free);
+  date = intake_subject_access_parse_birth_date (" 15/03/1990 ", &error);
+  g_assert_cmpstr (date, ==, "1990-03-15");
+  g_clear_pointer (&date, g_free);
+  date = intake_subject_access_parse_birth_date ("1985-00-00", &error);
+  g_assert_cmpstr (date, ==, "1985-00-00");
+  g_clear_pointer (&date, g_free);
+  g_assert_no_error (error);
+  {
+    const char *bad[] = { "", "15-3-1990", "31-02-1990", "15-00-1990", "1990", "15-03-90", "15-03/1990" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr(GError) bad_error = NULL;
+
+        g_assert_null (intake_subject_access_parse_birth_date (bad[i], &bad_error));
+        g_assert_error (bad_error, INTAKE_SUBJECT_ACCESS_ERROR, INTAKE_SUBJECT_ACCESS_ERROR_BAD_BIRTH_DATE);
+      }
+  }
+}
+
+/* ---- The document -------------------------------------------------------- */
+
+static void
+add_note_and_assign (void)
+{
+  g_autoptr(IntakeReviewClient) client = unlocked_client (CASEWORKER);
+  g_autoptr(GAsyncResult) noted = NULL;
+  g_autoptr(GAsyncResult) changed = NULL;
+  g_autoptr(IntakeReviewMeta) after_note = NULL;
+  g_autoptr(IntakeReviewMeta) after_change = NULL;
+  g_autoptr(GError) error = NULL;
+  IntakeReviewWorkflowChange change = { "in_review", NULL, CASEWORKER, -1 };
+
+  intake_review_client_add_note_async (client, env.keys[1], NOTE_TEXT, 1, NULL, result_cb, &noted);
+  after_note = intake_review_client_add_note_finish (client, wait_result (&noted), NULL, &error);
+  g_assert_no_error (error);
+  intake_review_client_update_workflow_async (client, env.keys[1], &change, after_note->version, NULL,
+                                              result_cb, &changed);
+  after_change = intake_review_client_update_workflow_finish (client, wait_result (&changed), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (after_change->assignee, ==, CASEWORKER);
+}
+
+static void
+test_document (void)
+{
+  g_autoptr(IntakeReviewClient) client = unlocked_client (PRIVACY_OFFICER);
+  g_autoptr(IntakeQuestionnaireSet) questionnaires = builtin_questionnaires ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(IntakeSubjectAccess) access = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *path = g_build_filename (env.server->dir, "inzage.txt", NULL);
+  g_autofree char *text = NULL;
+  const IntakeAuditEvent *event;
+  GStatBuf st;
+
+  add_note_and_assign ();
+
+  /* The name typed at the desk, in yet another form. */
+  intake_subject_access_collect_async (client, questionnaires, "fatima  EL AMRANI", "00-07-1990", NULL, NULL, NULL,
+                                       result_cb, &result);
+  access = intake_subject_access_collect_finish (client, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (access);
+  g_assert_cmpuint (intake_subject_access_get_n_searched (access), ==, G_N_ELEMENTS (residents));
+  g_assert_cmpuint (intake_subject_access_get_n_submissions (access), ==, 2);
+  g_assert_cmpstr (intake_subject_access_get_key (access, 0), ==, env.keys[0]);
+  g_assert_cmpstr (intake_subject_access_get_key (access, 1), ==, env.keys[1]);
+
+  g_assert_true (intake_subject_access_write_text (access, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_test_message ("%s", text);
+  /* Hers, with every answer in Dutch, the note and the history ... */
+  g_assert_nonnull (strstr (text, "Inzageverzoek"));
+  g_assert_nonnull (strstr (text, "900001"));
+  g_assert_nonnull (strstr (text, "900002"));
+  g_assert_nonnull (strstr (text, "Wat is uw klantnummer?"));
+  g_assert_nonnull (strstr (text, "Wat is uw geboortedatum?"));
+  g_assert_nonnull (strstr (text, "00-07-1990"));
+  g_assert_nonnull (strstr (text, NOTE_TEXT));
+  g_assert_nonnull (strstr (text, "Toegewezen aan: " CASEWORKER));
+  g_assert_nonnull (strstr (text, "In behandeling"));
+  g_assert_nonnull (strstr (text, "Vaals"));
+  g_assert_nonnull (strstr (text, CASEWORKER " heeft een notitie toegevoegd"));
+  /* ... and nobody else's. */
+  g_assert_null (strstr (text, "900003"));
+  g_assert_null (strstr (text, "900004"));
+  g_assert_null (strstr (text, "1990-07-15"));
+  g_assert_null (strstr (text, "15-07-1990"));
+  g_assert_null (strstr (text, "Vries, Jan"));
+  g_assert_null (strstr (text, "Jan\n"));
+
+  /* The server recorded who made a document of how many submissions, and
+   * not whom it is about. */
+  events = all_events ();
+  event = find_event (events, PRIVACY_OFFICER, "subject_access");
+  g_assert_nonnull (event);
+  g_assert_cmpstr (event->object, ==, "submissions=2");
+  g_assert_cmpstr (event->result, ==, "ok");
+  for (guint i = 0; i < events->len; i++)
+    {
+      const IntakeAuditEvent *any = g_ptr_array_index (events, i);
+      g_autofree char *folded = g_utf8_casefold (any->object, -1);
+
+      g_assert_null (strstr (folded, "amrani"));
+      g_assert_null (strstr (folded, "fatima"));
+      g_assert_null (strstr (folded, "1990"));
+    }
+  /* Every submission opened to search is a decrypt event of its own. */
+  for (guint i = 0; i < G_N_ELEMENTS (residents); i++)
+    {
+      gboolean decrypted = FALSE;
+
+      for (guint j = 0; j < events->len; j++)
+        {
+          const IntakeAuditEvent *any = g_ptr_array_index (events, j);
+
+          decrypted |= g_str_equal (any->actor, PRIVACY_OFFICER) && g_str_equal (any->action, "decrypt") &&
+                       g_str_equal (any->object, env.keys[i]);
+        }
+      g_assert_true (decrypted);
+    }
+  g_unlink (path);
+}
+
+/* Nobody's submission is found: the document says so, and the event counts 0. */
+static void
+test_nobody (void)
+{
+  g_autoptr(IntakeReviewClient) client = unlocked_client (PRIVACY_OFFICER);
+  g_autoptr(IntakeQuestionnaireSet) questionnaires = builtin_questionnaires ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) bad = NULL;
+  g_autoptr(IntakeSubjectAccess) access = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  gboolean found_zero = FALSE;
+
+  intake_subject_access_collect_async (client, questionnaires, "Jan de Vries", "01-01-1986", NULL, NULL, NULL,
+                                       result_cb, &result);
+  access = intake_subject_access_collect_finish (client, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (intake_subject_access_get_n_submissions (access), ==, 0);
+  events = all_events ();
+  for (guint i = 0; i < events->len; i++)
+    {
+      const IntakeAuditEvent *event = g_ptr_array_index (events, i);
+
+      found_zero |= g_str_equal (event->action, "subject_access") && g_str_equal (event->object, "submissions=0");
+    }
+  g_assert_true (found_zero);
+
+  /* A date that is not one is said before anything is opened. */
+  intake_subject_access_collect_async (client, questionnaires, "Jan de Vries", "1-1-86", NULL, NULL, NULL,
+                                       result_cb, &bad);
+  g_assert_null (intake_subject_access_collect_finish (client, wait_result (&bad), &error));
+  g_assert_error (error, INTAKE_SUBJECT_ACCESS_ERROR, INTAKE_SUBJECT_ACCESS_ERROR_BAD_BIRTH_DATE);
+}
+
+/* ---- Refusals ------------------------------------------------------------- */
+
+static void
+test_refused (void)
+{
+  g_autoptr(IntakeReviewClient) client = unlocked_client (CASEWORKER);
+  g_autoptr(IntakeQuestionnaireSet) questionnaires = builtin_questionnaires ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(IntakeSubjectAccess) access = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *path = g_build_filename (env.server->dir, "refused.txt", NULL);
+  g_autofree char *workstation = intake_workstation_store_dup_path (CASEWORKER);
+  g_autofree char *officer_workstation = intake_workstation_store_dup_path (PRIVACY_OFFICER);
+  g_autoptr(IntakeReviewerKey) anna = test_reviewer_unlock (env.server, CASEWORKER, PASSPHRASE, workstation);
+  g_autoptr(IntakeReviewerKey) petra = test_reviewer_unlock (env.server, PRIVACY_OFFICER, PASSPHRASE,
+                                                             officer_workstation);
+  const IntakeAuditEvent *event;
+
+  /* A caseworker may read and search names, but a subject access document
+   * is the privacy officer's: the server refuses, so there is nothing to write. */
+  intake_subject_access_collect_async (client, questionnaires, "Fatima El Amrani", "00-07-1990", NULL, NULL, NULL,
+                                       result_cb, &result);
+  access = intake_subject_access_collect_finish (client, wait_result (&result), &error);
+  g_assert_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_FORBIDDEN);
+  g_assert_null (access);
+  if (access != NULL)
+    g_assert_true (intake_subject_access_write_text (access, path, NULL));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* The route itself: 403 role_required, recorded under its own action. */
+  {
+    g_autoptr(TestResponse) refused = review_request (anna, "POST", "/v1/review/events",
+                                                      "{\"action\": \"subject_access\", \"object\": \"submissions=1\"}");
+
+    g_assert_cmpuint (refused->status, ==, 403);
+    g_assert_cmpstr (test_response_error_code (refused), ==, "role_required");
+  }
+  events = all_events ();
+  event = find_event (events, CASEWORKER, "subject_access");
+  g_assert_nonnull (event);
+  g_assert_cmpstr (event->result, ==, "denied:role_required");
+  g_assert_cmpstr (event->object, !=, "submissions=1");
+
+  /* Only a count may be the object: a name cannot ride along. */
+  {
+    const char *bodies[] = {
+      "{\"action\": \"subject_access\", \"object\": \"Fatima El Amrani\"}",
+      "{\"action\": \"subject_access\", \"object\": \"submissions=2 Fatima\"}",
+      "{\"action\": \"subject_access\", \"object\": \"submissions=02\"}",
+      "{\"action\": \"subject_access\", \"object\": \"submissions=\"}",
+      "{\"action\": \"subject_access\", \"object\": \"submissions=1\", \"name\": \"x\"}",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+      {
+        g_autoptr(TestResponse) malformed = review_request (petra, "POST", "/v1/review/events", bodies[i]);
+
+        g_test_message ("%s", bodies[i]);
+        g_assert_cmpuint (malformed->status, ==, 400);
+        g_assert_cmpstr (test_response_error_code (malformed), ==, "malformed_body");
+      }
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *data_home = intake_test_tmpdir_new ();
+  g_autofree char *pass_file = NULL;
+  int status;
+
+  /* The reviewers' workstation keys: in this program's own data directory,
+   * set before GLib reads it. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("INTAKE_WORKSTATION_KEY_STORE", "file", TRUE);
+  g_test_init (&argc, &argv, NULL);
+  intake_test_init_staff_i18n ();
+  g_assert_true (intake_crypto_init (NULL));
+
+  env.server = test_server_new (TRUE);
+  g_assert_true (test_server_start (env.server, NULL, NULL));
+  pass_file = g_build_filename (env.server->dir, "reviewer-passphrase", NULL);
+  intake_test_write_file (pass_file, PASSPHRASE "\n");
+  {
+    const struct { const char *name, *roles; } reviewers[] = {
+      { PRIVACY_OFFICER, "privacy_officer" },
+      { CASEWORKER, "caseworker" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (reviewers); i++)
+      {
+        g_autofree char *code = test_reviewer_add (env.server, reviewers[i].name, reviewers[i].roles, NULL);
+        g_autofree char *out = test_reviewer_activate (env.server, reviewers[i].name, code, pass_file, NULL, NULL);
+
+        g_assert_nonnull (out);
+      }
+  }
+  deliver_submissions ();
+
+  g_test_add_func ("/review/subject-access/fold", test_fold);
+  g_test_add_func ("/review/subject-access/document", test_document);
+  g_test_add_func ("/review/subject-access/nobody", test_nobody);
+  g_test_add_func ("/review/subject-access/refused", test_refused);
+
+  status = g_test_run ();
+  test_server_stop (env.server);
+  for (guint i = 0; i < G_N_ELEMENTS (env.keys); i++)
+    g_free (env.keys[i]);
+  g_clear_pointer (&env.server, test_server_free);
+  intake_test_rm_rf (data_home);
+  return status;
+}
