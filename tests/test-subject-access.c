@@ -11,7 +11,10 @@
  * shows which submissions it holds. The review client collects hers as the
  * privacy officer: exactly her two are in the document (with the note and
  * the history), the server's event names no one, and a caseworker is
- * refused (403 role_required) and nothing is written.
+ * refused (403 role_required) and nothing is written. Then the real review
+ * window under Xvfb: the officer's "Inzageverzoek" page, driven through its
+ * actions, saves the PDF (read back with pdftotext); the page is saved as a
+ * PNG; a caseworker's window does not offer it.
  */
 #include "config.h"
 
@@ -22,7 +25,10 @@
 #include "intake-audit.h"
 #include "intake-crypto-error.h"
 #include "intake-envelope.h"
+#include "intake-review-pdf.h"
 #include "intake-review-request.h"
+#include "intake-review-subject-access.h"
+#include "intake-review-window-private.h"
 #include "intake-subject-access.h"
 #include "intake-test-submission.h"
 #include "intake-test-util.h"
@@ -452,10 +458,201 @@ test_refused (void)
   }
 }
 
+/* ---- The review window ---------------------------------------------------- */
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *)data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wait_for (Condition condition,
+          gpointer  data,
+          guint     timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return condition (data);
+}
+
+static gboolean
+unlocked (gpointer data)
+{
+  IntakeReviewWindow *window = data;
+
+  return !window->unlocking && window->questionnaires != NULL;
+}
+
+static gboolean
+search_settled (gpointer data)
+{
+  return !intake_review_subject_access_get_busy (INTAKE_REVIEW_SUBJECT_ACCESS (data));
+}
+
+static char *
+run_pdftotext (const char *pdf)
+{
+  g_autofree char *program = g_find_program_in_path ("pdftotext");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRegex) space = g_regex_new ("\\s+", 0, 0, NULL);
+  int status = 0;
+
+  if (program == NULL)
+    g_error ("pdftotext is missing: install poppler-utils (scripts/install-deps)");
+  {
+    const char *argv[] = { program, pdf, "-", NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
+  }
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  /* Lines wrap where the page ends them; compare with single spaces. */
+  return g_regex_replace_literal (space, out, -1, 0, " ", 0, NULL);
+}
+
+static void
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  const char *env_dir = g_getenv ("INTAKE_TEST_ARTIFACTS");
+  g_autofree char *dir = env_dir != NULL ? g_build_filename (env_dir, "review", NULL)
+                                         : g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "artifacts", "review", NULL);
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width, height;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  /* Let the window lay out and draw the new page (a few frames). */
+  {
+    gboolean waited = FALSE;
+
+    g_timeout_add (300, timeout_cb, &waited);
+    while (!waited)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static IntakeReviewWindow *
+unlocked_window (GtkApplication *app,
+                 const char     *name)
+{
+  IntakeReviewWindow *window = intake_review_window_new (app, env.server->url);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_editable_set_text (GTK_EDITABLE (window->name_entry), name);
+  gtk_editable_set_text (GTK_EDITABLE (window->passphrase_entry), PASSPHRASE);
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.unlock", NULL);
+  g_assert_true (wait_for (unlocked, window, 60000));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "list");
+  return window;
+}
+
+static void
+close_window (IntakeReviewWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+test_app (gconstpointer data)
+{
+  GtkApplication *app = GTK_APPLICATION ((gpointer) data);
+  IntakeReviewWindow *window = unlocked_window (app, PRIVACY_OFFICER);
+  g_autofree char *path = g_build_filename (env.server->dir, "inzageverzoek.pdf", NULL);
+  g_autofree char *text = NULL;
+  IntakeReviewSubjectAccess *page;
+  GStatBuf st;
+
+  /* The officer's menu offers it; the page opens empty. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "review.subject-access", NULL));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "subject-access");
+  page = INTAKE_REVIEW_SUBJECT_ACCESS (gtk_stack_get_child_by_name (window->stack, "subject-access"));
+  g_assert_null (intake_review_subject_access_get_result (page));
+  /* Nothing to save before a search. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "subject-access.save-to", "s", path);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* A date that is not one: said on the page, nothing opened. */
+  gtk_editable_set_text (GTK_EDITABLE (intake_review_subject_access_get_name_row (page)), "Fatima El Amrani");
+  gtk_editable_set_text (GTK_EDITABLE (intake_review_subject_access_get_birth_row (page)), "7-1990");
+  gtk_widget_activate_action (GTK_WIDGET (page), "subject-access.search", NULL);
+  g_assert_true (wait_for (search_settled, page, 30000));
+  g_assert_null (intake_review_subject_access_get_result (page));
+  g_assert_nonnull (strstr (intake_review_subject_access_get_status (page), "dd-mm-jjjj"));
+
+  /* Typed as the desk would: found, then saved where the officer chose. */
+  gtk_editable_set_text (GTK_EDITABLE (intake_review_subject_access_get_name_row (page)), "fatima el-amrani");
+  gtk_editable_set_text (GTK_EDITABLE (intake_review_subject_access_get_birth_row (page)), "00-07-1990");
+  gtk_widget_activate_action (GTK_WIDGET (page), "subject-access.search", NULL);
+  g_assert_true (wait_for (search_settled, page, 60000));
+  g_test_message ("status: %s", intake_review_subject_access_get_status (page));
+  g_assert_nonnull (intake_review_subject_access_get_result (page));
+  g_assert_cmpuint (intake_subject_access_get_n_submissions (intake_review_subject_access_get_result (page)), ==, 2);
+  g_assert_nonnull (strstr (intake_review_subject_access_get_status (page), "2 aanmeldingen gevonden"));
+  screenshot (GTK_WIDGET (window), "subject-access");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "subject-access.save-to", "s", path));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_nonnull (strstr (intake_review_subject_access_get_status (page), "Opgeslagen"));
+  text = run_pdftotext (path);
+  g_assert_nonnull (strstr (text, "Inzageverzoek (AVG artikel 15)"));
+  g_assert_nonnull (strstr (text, "Aanmelding 1 van 2"));
+  g_assert_nonnull (strstr (text, "Aanmelding 2 van 2"));
+  g_assert_nonnull (strstr (text, "900001"));
+  g_assert_nonnull (strstr (text, "900002"));
+  g_assert_nonnull (strstr (text, NOTE_TEXT));
+  g_assert_nonnull (strstr (text, "Wie de aanmelding heeft behandeld of geopend"));
+  g_assert_nonnull (strstr (text, "Vertrouwelijk"));
+  g_assert_null (strstr (text, "900003"));
+  g_assert_null (strstr (text, "900004"));
+  g_unlink (path);
+
+  /* Locking drops the page, with the name typed and what it decrypted. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.lock", NULL);
+  g_assert_null (gtk_stack_get_child_by_name (window->stack, "subject-access"));
+  close_window (window);
+
+  /* A caseworker's window does not offer it. */
+  window = unlocked_window (app, CASEWORKER);
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.subject-access", NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "list");
+  g_assert_null (gtk_stack_get_child_by_name (window->stack, "subject-access"));
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(AdwApplication) app = NULL;
   g_autofree char *data_home = intake_test_tmpdir_new ();
   g_autofree char *pass_file = NULL;
   int status;
@@ -464,9 +661,13 @@ main (int   argc,
    * set before GLib reads it. */
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_setenv ("INTAKE_WORKSTATION_KEY_STORE", "file", TRUE);
-  g_test_init (&argc, &argv, NULL);
+  gtk_test_init (&argc, &argv, NULL);
   intake_test_init_staff_i18n ();
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   g_assert_true (intake_crypto_init (NULL));
+  app = adw_application_new ("org.intakekiosk.Review.SubjectAccessTest", G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
 
   env.server = test_server_new (TRUE);
   g_assert_true (test_server_start (env.server, NULL, NULL));
@@ -492,6 +693,7 @@ main (int   argc,
   g_test_add_func ("/review/subject-access/document", test_document);
   g_test_add_func ("/review/subject-access/nobody", test_nobody);
   g_test_add_func ("/review/subject-access/refused", test_refused);
+  g_test_add_data_func ("/review/subject-access/app", app, test_app);
 
   status = g_test_run ();
   test_server_stop (env.server);
