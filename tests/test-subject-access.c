@@ -279,7 +279,7 @@ test_document (void)
   g_autoptr(IntakeReviewClient) client = unlocked_client (PRIVACY_OFFICER);
   g_autoptr(IntakeQuestionnaireSet) questionnaires = builtin_questionnaires ();
   g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(IntakeSubjectAccess) access = NULL;
+  IntakeSubjectAccess *access = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) events = NULL;
   g_autofree char *path = g_build_filename (env.server->dir, "inzage.txt", NULL);
@@ -301,6 +301,15 @@ test_document (void)
   g_assert_cmpstr (intake_subject_access_get_key (access, 1), ==, env.keys[1]);
 
   g_assert_true (intake_subject_access_write_text (access, path, &error));
+  g_assert_no_error (error);
+  /* A place that cannot be written is an error, and leaves nothing. */
+  {
+    g_autofree char *bad = g_build_filename (env.server->dir, "no-such-dir", "inzage.txt", NULL);
+    g_autoptr(GError) bad_error = NULL;
+
+    g_assert_false (intake_subject_access_write_text (access, bad, &bad_error));
+    g_assert_error (bad_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  }
   g_assert_no_error (error);
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
@@ -357,6 +366,9 @@ test_document (void)
       g_assert_true (decrypted);
     }
   g_unlink (path);
+  /* The finished task held it too. */
+  g_clear_object (&result);
+  g_assert_finalize_object (access);
 }
 
 /* Nobody's submission is found: the document says so, and the event counts 0. */
@@ -581,6 +593,19 @@ close_window (IntakeReviewWindow *window)
 }
 
 static void
+test_page_new_destroy (void)
+{
+  g_autoptr(IntakeReviewClient) client = intake_review_client_new (env.server->url);
+  g_autoptr(IntakeQuestionnaireSet) questionnaires = builtin_questionnaires ();
+  GtkWidget *page = intake_review_subject_access_new (client, questionnaires);
+
+  g_object_ref_sink (page);
+  g_assert_false (intake_review_subject_access_get_busy (INTAKE_REVIEW_SUBJECT_ACCESS (page)));
+  g_assert_null (intake_review_subject_access_get_result (INTAKE_REVIEW_SUBJECT_ACCESS (page)));
+  g_assert_finalize_object (page);
+}
+
+static void
 test_app (gconstpointer data)
 {
   GtkApplication *app = GTK_APPLICATION ((gpointer) data);
@@ -633,6 +658,23 @@ test_app (gconstpointer data)
   g_assert_nonnull (strstr (text, "Vertrouwelijk"));
   g_assert_null (strstr (text, "900003"));
   g_assert_null (strstr (text, "900004"));
+  /* A picture of the first page to look at (test data only). */
+  {
+    const char *env_dir = g_getenv ("INTAKE_TEST_ARTIFACTS");
+    g_autofree char *dir = env_dir != NULL ? g_build_filename (env_dir, "review", NULL)
+                                           : g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "artifacts", "review", NULL);
+    g_autofree char *prefix = g_build_filename (dir, "inzageverzoek", NULL);
+    g_autofree char *program = g_find_program_in_path ("pdftoppm");
+    const char *argv[] = { program, "-png", "-r", "60", "-f", "1", "-l", "2", path, prefix, NULL };
+    g_autoptr(GError) error = NULL;
+    int status = 0;
+
+    g_assert_nonnull (program);
+    g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_test_message ("pages: %s-1.png, %s-2.png", prefix, prefix);
+  }
   g_unlink (path);
 
   /* Locking drops the page, with the name typed and what it decrypted. */
@@ -693,6 +735,7 @@ main (int   argc,
   g_test_add_func ("/review/subject-access/document", test_document);
   g_test_add_func ("/review/subject-access/nobody", test_nobody);
   g_test_add_func ("/review/subject-access/refused", test_refused);
+  g_test_add_func ("/review/subject-access/page-new-destroy", test_page_new_destroy);
   g_test_add_data_func ("/review/subject-access/app", app, test_app);
 
   status = g_test_run ();

@@ -672,6 +672,27 @@ list_cb (GObject      *source,
   collect_next (task);
 }
 
+/* The name as typed, for the document: runs of white space as one space. */
+static char *
+collapse_spaces (const char *name)
+{
+  g_autoptr(IntakeSecureStr) copy = g_strdup (name);
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (char *p = copy; *p != '\0'; p++)
+    if (g_ascii_isspace (*p))
+      *p = ' ';
+  parts = g_strsplit (copy, " ", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (*parts[i] != '\0')
+        g_string_append_printf (out, "%s%s", out->len > 0 ? " " : "", parts[i]);
+      intake_secure_wipe (parts[i], strlen (parts[i]));
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 void
 intake_subject_access_collect_async (IntakeReviewClient          *client,
                                      IntakeQuestionnaireSet      *questionnaires,
@@ -724,7 +745,7 @@ intake_subject_access_collect_async (IntakeReviewClient          *client,
       return;
     }
   data->result->birth_date = g_steal_pointer (&parsed);
-  data->result->name = g_strstrip (g_strdup (name));
+  data->result->name = collapse_spaces (name);
   data->result->made_by = g_strdup (intake_review_client_get_name (client));
   intake_review_client_list_async (client, &data->filter, cancellable, list_cb, task);
 }
