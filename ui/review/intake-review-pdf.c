@@ -698,7 +698,7 @@ intake_review_subject_access_pdf_write (IntakeSubjectAccess  *access,
     }
   /* Translators: the PDF's title in its metadata (names no one) and footer. */
   return write_blocks (blocks, _("Subject access request"),
-                       _("Confidential — for the resident who asked, and the privacy officer"), path, error);
+                       _("Confidential — subject access request"), path, error);
 }
 
 /* ------------------------------------------------------------------ */
