@@ -470,6 +470,74 @@ test_refused (void)
   }
 }
 
+/* ---- intake-admin subject-access ------------------------------------------- */
+
+static void
+test_admin_command (void)
+{
+  g_autofree char *pass_file = g_build_filename (env.server->dir, "reviewer-passphrase", NULL);
+  g_autofree char *path = g_build_filename (env.server->dir, "inzage-cli.txt", NULL);
+  g_autofree char *refused_path = g_build_filename (env.server->dir, "inzage-refused.txt", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  const char *argv[] = { g_getenv ("INTAKE_ADMIN"), "subject-access", "--server", env.server->url,
+                         "--reviewer", PRIVACY_OFFICER, "--passphrase-file", pass_file,
+                         "--name", "El Amrani, Fatima", "--birth-date", "00-07-1990", "--out", path, NULL };
+  guint subject_events = 0;
+  GStatBuf st;
+
+  g_assert_nonnull (argv[0]);
+  events = all_events ();
+  for (guint i = 0; i < events->len; i++)
+    subject_events += g_str_equal (((IntakeAuditEvent *)g_ptr_array_index (events, i))->action, "subject_access");
+  g_clear_pointer (&events, g_ptr_array_unref);
+
+  /* "El Amrani, Fatima": a comma is part of a name part, so this is not her. */
+  g_assert_cmpint (intake_test_run (argv, NULL, &out, &err), ==, 0);
+  expected = g_strdup_printf ("0 aanmeldingen geschreven naar %s\n", path);
+  g_assert_cmpstr (out, ==, expected);
+  g_clear_pointer (&expected, g_free);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  argv[9] = "EL AMRANI fatima";
+  g_assert_cmpint (intake_test_run (argv, NULL, &out, &err), ==, 0);
+  expected = g_strdup_printf ("2 aanmeldingen geschreven naar %s\n", path);
+  g_assert_cmpstr (out, ==, expected);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "900001"));
+  g_assert_nonnull (strstr (text, "900002"));
+  g_assert_null (strstr (text, "900003"));
+  g_assert_null (strstr (text, "900004"));
+  g_unlink (path);
+
+  /* Each run is one event; no name in it. */
+  events = all_events ();
+  {
+    guint now = 0;
+
+    for (guint i = 0; i < events->len; i++)
+      now += g_str_equal (((IntakeAuditEvent *)g_ptr_array_index (events, i))->action, "subject_access");
+    g_assert_cmpuint (now, ==, subject_events + 2);
+  }
+
+  /* A caseworker: one line on stderr, exit 1, no file. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  argv[5] = CASEWORKER;
+  argv[13] = refused_path;
+  g_assert_cmpint (intake_test_run (argv, NULL, &out, &err), ==, 1);
+  g_test_message ("refused: %s", err);
+  g_assert_nonnull (strstr (err, "Uw rol staat dit niet toe"));
+  g_assert_null (strchr (strchr (err, '\n') + 1, '\n'));
+  g_assert_false (g_file_test (refused_path, G_FILE_TEST_EXISTS));
+}
+
 /* ---- The review window ---------------------------------------------------- */
 
 static gboolean
@@ -735,6 +803,7 @@ main (int   argc,
   g_test_add_func ("/review/subject-access/document", test_document);
   g_test_add_func ("/review/subject-access/nobody", test_nobody);
   g_test_add_func ("/review/subject-access/refused", test_refused);
+  g_test_add_func ("/review/subject-access/admin-command", test_admin_command);
   g_test_add_func ("/review/subject-access/page-new-destroy", test_page_new_destroy);
   g_test_add_data_func ("/review/subject-access/app", app, test_app);
 
