@@ -198,7 +198,7 @@ deliver_submissions (void)
 static void
 test_fold (void)
 {
-  const char *alike[] = { "Fatima El Amrani", "  FÁTIMA   el-amraní ", "el amrani fatima", "Fatıma El Amrani" };
+  const char *alike[] = { "Fatima El Amrani", "  FÁTIMA   el-amraní ", "el amrani, fatima", "Fatıma El Amrani" };
   g_autoptr(IntakeSecureStr) reference = intake_subject_access_fold_name ("Fatima El Amrani");
   g_autoptr(GError) error = NULL;
   g_autofree char *date = NULL;
@@ -485,7 +485,7 @@ test_admin_command (void)
   g_autoptr(GPtrArray) events = NULL;
   const char *argv[] = { g_getenv ("INTAKE_ADMIN"), "subject-access", "--server", env.server->url,
                          "--reviewer", PRIVACY_OFFICER, "--passphrase-file", pass_file,
-                         "--name", "El Amrani, Fatima", "--birth-date", "00-07-1990", "--out", path, NULL };
+                         "--name", "Fatima Amrani", "--birth-date", "00-07-1990", "--out", path, NULL };
   guint subject_events = 0;
   GStatBuf st;
 
@@ -495,7 +495,7 @@ test_admin_command (void)
     subject_events += g_str_equal (((IntakeAuditEvent *)g_ptr_array_index (events, i))->action, "subject_access");
   g_clear_pointer (&events, g_ptr_array_unref);
 
-  /* "El Amrani, Fatima": a comma is part of a name part, so this is not her. */
+  /* "Fatima Amrani": a part missing is another name. */
   g_assert_cmpint (intake_test_run (argv, NULL, &out, &err), ==, 0);
   expected = g_strdup_printf ("0 aanmeldingen geschreven naar %s\n", path);
   g_assert_cmpstr (out, ==, expected);
@@ -503,7 +503,7 @@ test_admin_command (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  argv[9] = "EL AMRANI fatima";
+  argv[9] = "EL AMRANI, fatima";
   g_assert_cmpint (intake_test_run (argv, NULL, &out, &err), ==, 0);
   expected = g_strdup_printf ("2 aanmeldingen geschreven naar %s\n", path);
   g_assert_cmpstr (out, ==, expected);

@@ -47,7 +47,8 @@ intake_subject_access_fold_name (const char *name)
   if (!g_utf8_validate (name, -1, NULL) || !(decomposed = g_utf8_normalize (name, -1, G_NORMALIZE_NFKD)))
     return NULL;
   /* Accents and vowel signs are marks of their own after decomposition:
-   * "Fátima" and "Fatima" are one name at a counter. */
+   * "Fátima" and "Fatima" are one name at a counter. Hyphens and commas
+   * ("El Amrani, Fatima") separate parts like spaces. */
   bare = g_string_new (NULL);
   for (const char *p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
     {
@@ -55,7 +56,7 @@ intake_subject_access_fold_name (const char *name)
 
       if (g_unichar_ismark (c))
         continue;
-      g_string_append_unichar (bare, (c == '-' || g_unichar_isspace (c)) ? ' ' : c);
+      g_string_append_unichar (bare, (c == '-' || c == ',' || g_unichar_isspace (c)) ? ' ' : c);
     }
   folded = g_utf8_casefold (bare->str, -1);
   folded_len = strlen (folded);

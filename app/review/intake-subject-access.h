@@ -41,8 +41,8 @@ typedef enum {
 GQuark intake_subject_access_error_quark (void);
 
 /* The name as compared: Unicode-decomposed (NFKD), combining marks (accents,
- * Arabic vowel signs) dropped, case-folded, split at white space and
- * hyphens, the parts sorted and joined with one space: "  Fátima  el-Amrani"
+ * Arabic vowel signs) dropped, case-folded, split at white space, hyphens
+ * and commas, the parts sorted and joined with one space: "  Fátima  el-Amrani"
  * and "EL AMRANI Fatima" fold alike. NULL when nothing is left. Free with
  * intake_secure_strfree(). */
 char     *intake_subject_access_fold_name        (const char  *name);
