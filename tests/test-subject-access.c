@@ -745,9 +745,22 @@ test_app (gconstpointer data)
   }
   g_unlink (path);
 
-  /* Locking drops the page, with the name typed and what it decrypted. */
+  /* Going back drops the page, with the name typed and what it decrypted ... */
+  g_object_add_weak_pointer (G_OBJECT (page), (gpointer *)&page);
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.back", NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "list");
+  g_assert_null (gtk_stack_get_child_by_name (window->stack, "subject-access"));
+  g_assert_null (page);
+
+  /* ... and so does locking. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "review.subject-access", NULL);
+  page = INTAKE_REVIEW_SUBJECT_ACCESS (gtk_stack_get_child_by_name (window->stack, "subject-access"));
+  g_assert_nonnull (page);
+  g_object_add_weak_pointer (G_OBJECT (page), (gpointer *)&page);
+  gtk_editable_set_text (GTK_EDITABLE (intake_review_subject_access_get_name_row (page)), "Jan de Vries");
   gtk_widget_activate_action (GTK_WIDGET (window), "review.lock", NULL);
   g_assert_null (gtk_stack_get_child_by_name (window->stack, "subject-access"));
+  g_assert_null (page);
   close_window (window);
 
   /* A caseworker's window does not offer it. */
