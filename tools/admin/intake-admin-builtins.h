@@ -53,6 +53,7 @@ int intake_admin_audit_verify         (int argc, char **argv);
 int intake_admin_audit_show           (int argc, char **argv);
 
 int intake_admin_export               (int argc, char **argv);
+int intake_admin_subject_access       (int argc, char **argv);
 
 int intake_admin_backup               (int argc, char **argv);
 int intake_admin_restore              (int argc, char **argv);

@@ -1,6 +1,6 @@
 /* intake-admin: keys, questionnaire checks and signing, envelopes, outbox
  * status, and the server's store (enrollment codes, devices, bundles,
- * reviewers, the audit log), and a reviewer's export
+ * reviewers, the audit log), and a reviewer's export and subject access
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -82,6 +82,9 @@ static const Command commands[] = {
   { "export", NULL, intake_admin_export,
     "export --server URL --reviewer NAME --passphrase-file FILE --format csv|json --out FILE "
     "[--workstation-key FILE] [--tls-ca FILE]" },
+  { "subject-access", NULL, intake_admin_subject_access,
+    "subject-access --server URL --reviewer NAME --passphrase-file FILE --name NAME --birth-date DD-MM-YYYY "
+    "--out FILE [--workstation-key FILE] [--tls-ca FILE]" },
 };
 
 static void
