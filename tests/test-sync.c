@@ -1362,7 +1362,7 @@ test_e2e_enroll_errors (Fixture       *f,
   g_free (fingerprint);
   fingerprint = intake_enroll_blocking (other_state, s->url, code, INTAKE_ENROLL_NONE, NULL, &error);
   g_assert_null (fingerprint);
-  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE);
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE_USED);
   g_assert_nonnull (strstr (error->message, "already been used"));
   g_clear_error (&error);
   {
@@ -1377,7 +1377,7 @@ test_e2e_enroll_errors (Fixture       *f,
   g_usleep (2100 * 1000);
   fingerprint = intake_enroll_blocking (other_state, s->url, code, INTAKE_ENROLL_NONE, NULL, &error);
   g_assert_null (fingerprint);
-  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE);
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE_EXPIRED);
   g_assert_nonnull (strstr (error->message, "expired"));
   g_clear_error (&error);
 
