@@ -289,7 +289,7 @@ server_fixture_setup (ServerFixture *f,
   intake_kiosk_staff_page_set_drives_func (INTAKE_KIOSK_STAFF_PAGE (f->page), test_stick_cb, f, NULL);
 
   f->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (f->window, 1000, 2900);
+  gtk_window_set_default_size (f->window, 1000, 900);
   gtk_window_set_child (f->window, f->page);
   gtk_window_present (f->window);
   intake_kiosk_staff_page_show_status (INTAKE_KIOSK_STAFF_PAGE (f->page));
@@ -400,8 +400,20 @@ save_screenshot (ServerFixture *f,
   g_autofree char *file = g_strconcat (name, ".png", NULL);
   g_autofree char *path = g_build_filename (dir, file, NULL);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
+  GtkWidget *content = NULL;
 
-  intake_kiosk_save_screenshot (GTK_WIDGET (f->window), path, &error);
+  /* The whole staff information, not only what fits on the screen: the
+   * scrolled window's content is allocated at its full height. */
+  kiosk_test_collect_widgets (f->page, widgets);
+  for (guint i = 0; i < widgets->len && content == NULL; i++)
+    if (GTK_IS_SCROLLED_WINDOW (g_ptr_array_index (widgets, i)) &&
+        gtk_widget_is_visible (g_ptr_array_index (widgets, i)))
+      content = gtk_scrolled_window_get_child (g_ptr_array_index (widgets, i));
+  if (GTK_IS_VIEWPORT (content))
+    content = gtk_viewport_get_child (GTK_VIEWPORT (content));
+  g_assert_nonnull (content);
+  intake_kiosk_save_screenshot (content, path, &error);
   g_assert_no_error (error);
   g_test_message ("screenshot: %s", path);
 }
