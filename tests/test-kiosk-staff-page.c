@@ -449,8 +449,23 @@ test_enroll (ServerFixture *f,
   g_assert_false (g_file_test (server_json, G_FILE_TEST_EXISTS));
   save_screenshot (f, "staff-page-enroll-error-nl");
 
-  /* The right code: connected, and the fingerprint to compare. */
-  enroll_with (f, f->server->url, code, expected);
+  /* Each field is named for assistive technology. */
+  {
+    GtkEditable *code_entry = entry_titled (f, NL ("Enrollment code"));
+    GtkEditable *url_entry = entry_titled (f, NL ("Server address"));
+
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (gtk_editable_get_delegate (code_entry)),
+                                         GTK_ACCESSIBLE_PROPERTY_LABEL, NL ("Enrollment code"));
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (gtk_editable_get_delegate (url_entry)),
+                                         GTK_ACCESSIBLE_PROPERTY_LABEL, NL ("Server address"));
+
+    /* The right code, with Enter in the code field (the keyboard path):
+     * connected, and the fingerprint to compare. */
+    gtk_editable_set_text (url_entry, f->server->url);
+    gtk_editable_set_text (code_entry, code);
+    g_signal_emit_by_name (gtk_editable_get_delegate (code_entry), "activate");
+    wait_for_result (f, expected);
+  }
   g_assert_true (row_contains (f->page, NL ("Result"),
                                NL ("Connected with the office. Compare this office key fingerprint with the one "
                                    "the office wrote down. If they differ, do not use this kiosk and call the office:")));
