@@ -290,6 +290,8 @@ server_fixture_setup (ServerFixture *f,
 
   f->window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (f->window, 1000, 900);
+  /* The kiosk window's style (style.css): big buttons, visible focus. */
+  gtk_widget_add_css_class (GTK_WIDGET (f->window), "kiosk");
   gtk_window_set_child (f->window, f->page);
   gtk_window_present (f->window);
   intake_kiosk_staff_page_show_status (INTAKE_KIOSK_STAFF_PAGE (f->page));
