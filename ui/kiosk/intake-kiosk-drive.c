@@ -97,13 +97,22 @@ eject_done_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
-  gboolean ok;
 
-  if (g_task_get_task_data (task) != NULL)
-    ok = g_mount_eject_with_operation_finish (G_MOUNT (source), result, &error);
+  if (g_mount_eject_with_operation_finish (G_MOUNT (source), result, &error))
+    g_task_return_boolean (task, TRUE);
   else
-    ok = g_mount_unmount_with_operation_finish (G_MOUNT (source), result, &error);
-  if (ok)
+    g_task_return_error (task, error);
+}
+
+static void
+unmount_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (g_mount_unmount_with_operation_finish (G_MOUNT (source), result, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -127,15 +136,11 @@ intake_kiosk_drive_eject_async (IntakeKioskDrive    *self,
   if (self->mount == NULL)
     g_task_return_boolean (task, TRUE);
   else if (g_mount_can_eject (self->mount))
-    {
-      /* Task data marks "eject" for the callback. */
-      g_task_set_task_data (task, GINT_TO_POINTER (1), NULL);
-      g_mount_eject_with_operation (self->mount, G_MOUNT_UNMOUNT_NONE, NULL, cancellable,
-                                    eject_done_cb, g_steal_pointer (&task));
-    }
+    g_mount_eject_with_operation (self->mount, G_MOUNT_UNMOUNT_NONE, NULL, cancellable,
+                                  eject_done_cb, g_steal_pointer (&task));
   else if (g_mount_can_unmount (self->mount))
     g_mount_unmount_with_operation (self->mount, G_MOUNT_UNMOUNT_NONE, NULL, cancellable,
-                                    eject_done_cb, g_steal_pointer (&task));
+                                    unmount_done_cb, g_steal_pointer (&task));
   else
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                              "%s can be neither ejected nor unmounted", self->name);
