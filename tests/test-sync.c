@@ -1947,7 +1947,10 @@ test_e2e_tls (Fixture       *f,
                             "certificaat wordt niet vertrouwd"));
   g_clear_error (&error);
 
+  g_assert_null (intake_sync_get_tls_ca_file (sync));
   g_assert_true (intake_sync_set_tls_ca_file (sync, s->tls_cert, &error));
+  /* The staff screen enrolls with the same CA file. */
+  g_assert_cmpstr (intake_sync_get_tls_ca_file (sync), ==, s->tls_cert);
   g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
   g_assert_no_error (error);
   assert_server_holds (s, 3);
@@ -1955,6 +1958,8 @@ test_e2e_tls (Fixture       *f,
 
   g_assert_false (intake_sync_set_tls_ca_file (sync, "/nonexistent/ca.pem", &error));
   g_assert_nonnull (error);
+  /* A refused file changes nothing. */
+  g_assert_cmpstr (intake_sync_get_tls_ca_file (sync), ==, s->tls_cert);
 }
 
 /* Runs the real intake-kiosk with --state-dir STATE_DIR and the given
