@@ -211,6 +211,52 @@ test_add_pending (Fixture       *f,
   g_assert_null (item->receipt);
 }
 
+/* What the staff screen shows as "Oldest waiting since": the creation time
+ * of the oldest pending envelope, whatever was delivered, and 0 when none
+ * is pending. */
+static void
+test_oldest_pending (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(IntakeOutbox) outbox = open_outbox (f);
+  g_autoptr(GBytes) older = seal_text (f->office_public, f->device, NULL, "{\"a\":1}");
+  g_autoptr(GBytes) newer = seal_text (f->office_public, f->device, NULL, "{\"a\":2}");
+  g_autoptr(GBytes) receipt = g_bytes_new_static ("receipt", 7);
+  g_autofree char *older_id = submission_hex (older);
+  g_autofree char *newer_id = submission_hex (newer);
+  g_autofree char *sql = NULL;
+  g_autoptr(GError) error = NULL;
+  IntakeOutboxCounts counts;
+
+  g_assert_true (intake_outbox_get_counts (outbox, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (counts.oldest_pending_at, ==, 0);
+
+  add_ok (outbox, newer);
+  add_ok (outbox, older);
+  /* Their creation times, as if made a day apart (added in the other order). */
+  sql = g_strdup_printf ("UPDATE envelopes SET created_at = 1700000000 WHERE submission_id = '%s';"
+                         "UPDATE envelopes SET created_at = 1700086400 WHERE submission_id = '%s';",
+                         older_id, newer_id);
+  g_assert_cmpint (sqlite3_exec (intake_outbox_get_db (outbox), sql, NULL, NULL, NULL), ==, SQLITE_OK);
+
+  g_assert_true (intake_outbox_get_counts (outbox, &counts, &error));
+  g_assert_cmpuint (counts.pending, ==, 2);
+  g_assert_cmpint (counts.oldest_pending_at, ==, 1700000000);
+
+  /* The older one delivered: the newer one is now the oldest waiting. */
+  g_assert_true (intake_outbox_mark_delivered (outbox, older_id, receipt, 1700100000, &error));
+  g_assert_no_error (error);
+  g_assert_true (intake_outbox_get_counts (outbox, &counts, &error));
+  g_assert_cmpuint (counts.pending, ==, 1);
+  g_assert_cmpint (counts.oldest_pending_at, ==, 1700086400);
+
+  g_assert_true (intake_outbox_mark_delivered (outbox, newer_id, receipt, 1700100001, &error));
+  g_assert_true (intake_outbox_get_counts (outbox, &counts, &error));
+  g_assert_cmpuint (counts.pending, ==, 0);
+  g_assert_cmpint (counts.oldest_pending_at, ==, 0);
+}
+
 static void
 test_add_idempotent (Fixture       *f,
                      gconstpointer  data)
@@ -1012,6 +1058,7 @@ main (int    argc,
   ADD ("/outbox/new-destroy", test_new_destroy);
   ADD ("/outbox/durability-settings", test_durability_settings);
   ADD ("/outbox/add/stores-pending", test_add_pending);
+  ADD ("/outbox/counts/oldest-pending", test_oldest_pending);
   ADD ("/outbox/add/idempotent", test_add_idempotent);
   ADD ("/outbox/add/conflict", test_add_conflict);
   ADD ("/outbox/delivery/many", test_delivery_many);

@@ -1362,7 +1362,7 @@ test_e2e_enroll_errors (Fixture       *f,
   g_free (fingerprint);
   fingerprint = intake_enroll_blocking (other_state, s->url, code, INTAKE_ENROLL_NONE, NULL, &error);
   g_assert_null (fingerprint);
-  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE);
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE_USED);
   g_assert_nonnull (strstr (error->message, "already been used"));
   g_clear_error (&error);
   {
@@ -1377,7 +1377,7 @@ test_e2e_enroll_errors (Fixture       *f,
   g_usleep (2100 * 1000);
   fingerprint = intake_enroll_blocking (other_state, s->url, code, INTAKE_ENROLL_NONE, NULL, &error);
   g_assert_null (fingerprint);
-  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE);
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE_EXPIRED);
   g_assert_nonnull (strstr (error->message, "expired"));
   g_clear_error (&error);
 
@@ -1953,7 +1953,10 @@ test_e2e_tls (Fixture       *f,
                             "certificaat wordt niet vertrouwd"));
   g_clear_error (&error);
 
+  g_assert_null (intake_sync_get_tls_ca_file (sync));
   g_assert_true (intake_sync_set_tls_ca_file (sync, s->tls_cert, &error));
+  /* The staff screen enrolls with the same CA file. */
+  g_assert_cmpstr (intake_sync_get_tls_ca_file (sync), ==, s->tls_cert);
   g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
   g_assert_no_error (error);
   assert_server_holds (s, 3);
@@ -1961,6 +1964,8 @@ test_e2e_tls (Fixture       *f,
 
   g_assert_false (intake_sync_set_tls_ca_file (sync, "/nonexistent/ca.pem", &error));
   g_assert_nonnull (error);
+  /* A refused file changes nothing. */
+  g_assert_cmpstr (intake_sync_get_tls_ca_file (sync), ==, s->tls_cert);
   g_clear_error (&error);
 
   /* The real program with a --tls-ca path relative to where it is started

@@ -205,11 +205,11 @@ finish_enrollment (EnrollData  *data,
                      "the server does not know this enrollment code: check it, or make a new one "
                      "with \"intake-admin enroll-code\"");
       else if (g_str_equal (code, "code_used"))
-        g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE,
+        g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE_USED,
                      "this enrollment code has already been used: make a new one with "
                      "\"intake-admin enroll-code\"");
       else if (g_str_equal (code, "code_expired"))
-        g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE,
+        g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_ENROLL_CODE_EXPIRED,
                      "this enrollment code has expired: make a new one with "
                      "\"intake-admin enroll-code\"");
       else

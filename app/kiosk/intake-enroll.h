@@ -2,8 +2,15 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Errors are INTAKE_SYNC_ERROR (intake-sync.h): _NETWORK, _ENROLL_CODE,
+ * Errors are INTAKE_SYNC_ERROR (intake-sync.h): _NETWORK, _UNTRUSTED,
+ * _ENROLL_CODE (unknown), _ENROLL_CODE_USED, _ENROLL_CODE_EXPIRED,
  * _OFFICE_KEY_CHANGED, _BAD_RESPONSE, _BAD_QUESTIONNAIRE, _IO.
+ *
+ * The server consumes the code before it answers (docs/protocol.md,
+ * "Enrollment"): the kiosk can only check the office key it is offered
+ * afterwards. So when this kiosk refuses that key (_OFFICE_KEY_CHANGED),
+ * the code is used up and the server has registered the device; nothing
+ * changed on the kiosk. A new code is needed for the next attempt.
  */
 #pragma once
 

@@ -35,6 +35,7 @@ struct _IntakeSync
 
   IntakeKiosk          *kiosk;
   SoupSession          *session;
+  char                 *tls_ca_file;       /* nullable: the system's CAs */
   GMainContext         *context;
 
   IntakeSyncClockFunc   clock_func;
@@ -274,6 +275,7 @@ intake_sync_finalize (GObject *object)
   g_clear_object (&self->kiosk);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->language, g_free);
+  g_clear_pointer (&self->tls_ca_file, g_free);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->last_server_error, g_free);
   g_clear_pointer (&self->last_rejection, g_free);
@@ -391,7 +393,16 @@ intake_sync_set_tls_ca_file (IntakeSync  *self,
   if (!(session = intake_sync_session_new (path, error)))
     return FALSE;
   g_set_object (&self->session, session);
+  g_free (self->tls_ca_file);
+  self->tls_ca_file = g_strdup (path);
   return TRUE;
+}
+
+const char *
+intake_sync_get_tls_ca_file (IntakeSync *self)
+{
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), NULL);
+  return self->tls_ca_file;
 }
 
 void
@@ -1453,6 +1464,8 @@ status_for_error (const GError *error)
     case INTAKE_SYNC_ERROR_BAD_RESPONSE:
     case INTAKE_SYNC_ERROR_IO:
     case INTAKE_SYNC_ERROR_ENROLL_CODE:
+    case INTAKE_SYNC_ERROR_ENROLL_CODE_USED:
+    case INTAKE_SYNC_ERROR_ENROLL_CODE_EXPIRED:
     case INTAKE_SYNC_ERROR_OFFICE_KEY_CHANGED:
     case INTAKE_SYNC_ERROR_BAD_QUESTIONNAIRE:
     case INTAKE_SYNC_ERROR_PENDING:

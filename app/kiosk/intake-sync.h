@@ -31,7 +31,8 @@ G_BEGIN_DECLS
  * @INTAKE_SYNC_ERROR_REFUSED: the server does not (or no longer) know this kiosk (401/403: unknown,
  *   revoked, bad signature): staff must enroll it again
  * @INTAKE_SYNC_ERROR_CLOCK: the server refused the request's timestamp: the kiosk's clock is wrong
- * @INTAKE_SYNC_ERROR_ENROLL_CODE: the enrollment code is unknown, already used or expired
+ * @INTAKE_SYNC_ERROR_ENROLL_CODE: the server does not know the enrollment code (mistyped, or
+ *   never made)
  * @INTAKE_SYNC_ERROR_OFFICE_KEY_CHANGED: enrollment offered another office key than the one this
  *   kiosk has; refused unless INTAKE_ENROLL_FORCE
  * @INTAKE_SYNC_ERROR_BAD_QUESTIONNAIRE: a questionnaire from the server does not verify or load
@@ -42,6 +43,8 @@ G_BEGIN_DECLS
  * @INTAKE_SYNC_ERROR_UNTRUSTED: the server was reached, but its TLS certificate is not trusted
  *   (a wrong address, an expired certificate, or a private CA the kiosk was not given with
  *   --tls-ca): nothing was sent; unlike NETWORK, waiting does not help
+ * @INTAKE_SYNC_ERROR_ENROLL_CODE_USED: the enrollment code was used before (each works once)
+ * @INTAKE_SYNC_ERROR_ENROLL_CODE_EXPIRED: the enrollment code is past its expiry time
  */
 typedef enum {
   INTAKE_SYNC_ERROR_NOT_ENROLLED,
@@ -58,6 +61,8 @@ typedef enum {
   INTAKE_SYNC_ERROR_PENDING,
   INTAKE_SYNC_ERROR_BUSY,
   INTAKE_SYNC_ERROR_UNTRUSTED,
+  INTAKE_SYNC_ERROR_ENROLL_CODE_USED,
+  INTAKE_SYNC_ERROR_ENROLL_CODE_EXPIRED,
 } IntakeSyncError;
 
 /* The status a staff screen shows, in plain words (no answer content). */
@@ -103,6 +108,8 @@ IntakeKiosk      *intake_sync_get_kiosk          (IntakeSync            *self);
 gboolean          intake_sync_set_tls_ca_file    (IntakeSync            *self,
                                                   const char            *path,
                                                   GError               **error);
+/* That file, or NULL (the system's CAs): enrollment from the staff screen uses it too. */
+const char       *intake_sync_get_tls_ca_file    (IntakeSync            *self);
 void              intake_sync_set_clock          (IntakeSync            *self,
                                                   IntakeSyncClockFunc    func,
                                                   gpointer               user_data);

@@ -8,11 +8,20 @@
  * The "Sending" section shows the sync engine (docs/sync.md) and follows its
  * "changed" signal while the staff information is shown. "Send now" starts
  * one asynchronous pass; nothing here waits for the network.
+ *
+ * The "USB stick" section does what an offline site needs (docs/sync.md,
+ * "Offline sites"): it reads the office's receipts files from a removable
+ * drive, writes a bundle there, reads it back to check it, and ejects the
+ * drive. The drives come from GIO's volume monitor, or from a function the
+ * caller gives (tests). The "Connect with the office" section enrolls the
+ * kiosk with a server address and a one-time code.
  */
 #include "config.h"
 
 #include <string.h>
 
+#include "intake-bundle.h"
+#include "intake-enroll.h"
 #include "intake-kiosk-staff-page.h"
 #include "intake-kiosk-ui-resources.h"
 #include "intake-kiosk-utils.h"
@@ -38,6 +47,16 @@ struct _IntakeKioskStaffPage
   gboolean              sync_now_running;
   char                 *sync_now_result;   /* text of the last "Send now", or NULL */
 
+  /* Removable drives: the function that lists them (NULL: GIO's volume
+   * monitor), and the ones listed now, in the order of drive_names. */
+  IntakeKioskDrivesFunc drives_func;
+  gpointer              drives_data;
+  GDestroyNotify        drives_destroy;
+  GPtrArray            *drives;
+  GtkStringList        *drive_names;
+  gboolean              drive_busy;        /* ejecting */
+  gboolean              enrolling;
+
   /* Rows made for the help requests and the languages; removed on clear. */
   GPtrArray            *help_rows;
   GPtrArray            *language_rows;
@@ -59,11 +78,26 @@ struct _IntakeKioskStaffPage
   AdwActionRow         *result_row;
   AdwActionRow         *outbox_row;
   AdwActionRow         *pending_row;
+  AdwActionRow         *waiting_since_row;
   AdwActionRow         *delivered_row;
   AdwActionRow         *success_row;
   AdwActionRow         *enrolled_row;
   AdwActionRow         *server_row;
   AdwActionRow         *sync_location_row;
+  AdwPreferencesGroup  *drive_group;
+  GtkButton            *find_drives_button;
+  AdwComboRow          *drive_row;
+  AdwActionRow         *no_drive_row;
+  AdwActionRow         *receipts_row;
+  GtkButton            *read_receipts_button;
+  AdwActionRow         *bundle_row;
+  GtkButton            *write_bundle_button;
+  AdwActionRow         *drive_result_row;
+  AdwPreferencesGroup  *enroll_group;
+  GtkButton            *enroll_button;
+  AdwEntryRow          *server_entry;
+  AdwEntryRow          *code_entry;
+  AdwActionRow         *enroll_result_row;
   AdwPreferencesGroup  *office_key_group;
   AdwActionRow         *fingerprint_row;
   AdwPreferencesGroup  *help_group;
@@ -116,6 +150,10 @@ tr (IntakeKioskStaffPage *self,
 
 static void refresh_sync (IntakeKioskStaffPage *self);
 static void show_storage_problem (IntakeKioskStaffPage *self);
+static void update_drive_actions (IntakeKioskStaffPage *self);
+static void refresh_receipts_row (IntakeKioskStaffPage *self);
+static void refresh_drives (IntakeKioskStaffPage *self);
+static void update_enroll_action (IntakeKioskStaffPage *self);
 
 /* ---- Texts and rows ----------------------------------------------------- */
 
@@ -131,6 +169,28 @@ set_row_value (AdwActionRow *row,
                const char   *value)
 {
   adw_action_row_set_subtitle (row, value != NULL ? value : "");
+}
+
+/* A message row: shown with @text, hidden without. */
+static void
+set_message_row (AdwActionRow *row,
+                 const char   *text)
+{
+  set_row_value (row, text);
+  gtk_widget_set_visible (GTK_WIDGET (row), text != NULL && text[0] != '\0');
+}
+
+/* An entry row's title is its accessible name too. */
+static void
+set_entry_row_title (AdwEntryRow *row,
+                     const char  *title)
+{
+  GtkEditable *delegate = gtk_editable_get_delegate (GTK_EDITABLE (row));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  if (delegate != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (delegate), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
 }
 
 static void
@@ -210,6 +270,9 @@ retranslate (IntakeKioskStaffPage *self)
   set_row_title (self->outbox_row, tr (self, "Outbox"));
   /* Translators: Staff-only. State of a submission in the outbox. */
   set_row_title (self->pending_row, tr (self, "Waiting to be sent"));
+  /* Translators: Staff-only. Label of the date and time of the oldest submission that still
+     waits to be sent ("—" when none waits). */
+  set_row_title (self->waiting_since_row, tr (self, "Oldest waiting since"));
   /* Translators: Staff-only. State of a submission in the outbox. */
   set_row_title (self->delivered_row, tr (self, "Sent"));
   /* Translators: Staff-only. Label of the date and time the kiosk last reached the office
@@ -223,6 +286,54 @@ retranslate (IntakeKioskStaffPage *self)
   /* Translators: Staff-only. Label of the place name the office gave this kiosk when it
      registered it, e.g. a town. */
   set_row_title (self->sync_location_row, tr (self, "Location known to the office"));
+
+  /* Translators: Staff-only. Title of the section for a USB stick (any removable drive): the
+     office's confirmations are read from it and the waiting submissions written to it, for a
+     kiosk without a network connection. */
+  adw_preferences_group_set_title (self->drive_group, tr (self, "USB stick"));
+  adw_preferences_group_set_description (self->drive_group,
+                                         /* Translators: Staff-only. Explanation under "USB stick". The order matters:
+                                            first read the confirmations, then write, then remove the stick. */
+                                         tr (self, "Without a network: put in the stick that came back from the office. "
+                                                   "First read the office's confirmations, then write the waiting "
+                                                   "submissions to the stick. The kiosk ejects it for you."));
+  /* Translators: Staff-only. Button: look again for USB sticks (after putting one in). */
+  intake_kiosk_set_button_text (self->find_drives_button, tr (self, "Look again"));
+  /* Translators: Staff-only. Label of the list to choose a USB stick from. */
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->drive_row), tr (self, "Stick"));
+  /* Translators: Staff-only. Shown when no USB stick is found. "Look again" is the button
+     next to it: use the same words. */
+  set_row_title (self->no_drive_row, tr (self, "No USB stick found. Put one in and press \"Look again\"."));
+  /* Translators: Staff-only. Label of the row about the office's confirmations (receipts
+     files) on the stick: signed lists of the submissions the office received. */
+  set_row_title (self->receipts_row, tr (self, "Confirmations from the office"));
+  /* Translators: Staff-only. Button: read the office's confirmations from the stick, so that the
+     submissions they list count as sent. */
+  intake_kiosk_set_button_text (self->read_receipts_button, tr (self, "Read confirmations"));
+  /* Translators: Staff-only. Label of the row about writing the waiting submissions to the stick
+     (sealed: only the office can open them). */
+  set_row_title (self->bundle_row, tr (self, "Submissions for the office"));
+  /* Translators: Staff-only. Button: write the waiting submissions to the stick, check the file
+     and eject the stick. */
+  intake_kiosk_set_button_text (self->write_bundle_button, tr (self, "Write to the stick"));
+  /* Translators: Staff-only. Label of the line that says what the last stick action did. */
+  set_row_title (self->drive_result_row, tr (self, "Result"));
+
+  /* Translators: Staff-only. Title of the section where staff register (enroll) this kiosk with
+     the office server, with the server address and a one-time code from the office. */
+  adw_preferences_group_set_title (self->enroll_group, tr (self, "Connect with the office"));
+  adw_preferences_group_set_description (self->enroll_group,
+                                         /* Translators: Staff-only. Explanation under "Connect with the office". */
+                                         tr (self, "Type the server address and the one-time code the office gave you. "
+                                                   "Then compare the office key fingerprint with the one the office "
+                                                   "wrote down."));
+  /* Translators: Staff-only. Button: register this kiosk with the office server using the code. */
+  intake_kiosk_set_button_text (self->enroll_button, tr (self, "Connect"));
+  set_entry_row_title (self->server_entry, tr (self, "Server address"));
+  /* Translators: Staff-only. Label of the field for the one-time code (16 letters and digits)
+     that the office made for this kiosk. */
+  set_entry_row_title (self->code_entry, tr (self, "Enrollment code"));
+  set_row_title (self->enroll_result_row, tr (self, "Result"));
 
   /* Translators: Staff-only. Title of the section about the office's key: the key that
      every set of answers is locked (sealed) with, so that only the office can open it. */
@@ -438,6 +549,16 @@ refresh_sync (IntakeKioskStaffPage *self)
     {
       set_row_count (self->pending_row, counts.pending);
       set_row_count (self->delivered_row, counts.delivered);
+      if (counts.pending > 0 && counts.oldest_pending_at > 0)
+        {
+          g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (counts.oldest_pending_at);
+          g_autofree char *when = time != NULL ? g_date_time_format (time, "%H:%M  %d-%m-%Y")
+                                               : g_strdup ("?");
+
+          set_row_value (self->waiting_since_row, when);
+        }
+      else
+        set_row_value (self->waiting_since_row, "—");
       show_storage_problem (self);
     }
 
@@ -541,6 +662,7 @@ fill_sync_groups (IntakeKioskStaffPage *self)
 
   have_counts = intake_outbox_get_counts (intake_kiosk_get_outbox (self->kiosk), &counts, &error);
   gtk_widget_set_visible (GTK_WIDGET (self->pending_row), have_counts);
+  gtk_widget_set_visible (GTK_WIDGET (self->waiting_since_row), have_counts);
   gtk_widget_set_visible (GTK_WIDGET (self->delivered_row), have_counts);
   gtk_widget_set_visible (GTK_WIDGET (self->outbox_row), !have_counts);
   set_row_value (self->outbox_row, have_counts ? "" : error->message);
@@ -634,13 +756,30 @@ fill_device_and_questionnaire (IntakeKioskStaffPage *self)
     }
 }
 
+/* The stick's drives as they are now, and the server address to enroll
+ * with (the current one, to enroll again). */
+static void
+fill_stick_and_enrollment (IntakeKioskStaffPage *self)
+{
+  const char *url = self->sync != NULL ? intake_sync_get_server_url (self->sync) : NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->drive_group), self->sync != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->enroll_group), self->sync != NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->server_entry), url != NULL ? url : "");
+  update_enroll_action (self);
+  if (self->sync != NULL)
+    refresh_drives (self);
+  else
+    update_drive_actions (self);
+}
+
 /* Empties every staff row, so that nothing stays behind the PIN entry. */
 static void
 clear_status (IntakeKioskStaffPage *self)
 {
   AdwActionRow *rows[] = {
     self->status_row, self->error_row, self->result_row, self->outbox_row,
-    self->pending_row, self->delivered_row, self->success_row, self->enrolled_row,
+    self->pending_row, self->waiting_since_row, self->delivered_row, self->success_row, self->enrolled_row,
     self->server_row, self->sync_location_row, self->fingerprint_row,
     self->device_id_row, self->location_row, self->questionnaire_row,
     self->version_row, self->hash_row,
@@ -649,8 +788,572 @@ clear_status (IntakeKioskStaffPage *self)
   stop_following_sync (self);
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     set_row_value (rows[i], "");
+  set_message_row (self->drive_result_row, NULL);
+  set_message_row (self->enroll_result_row, NULL);
+  set_row_value (self->receipts_row, "");
+  set_row_value (self->bundle_row, "");
+  gtk_editable_set_text (GTK_EDITABLE (self->server_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->code_entry), "");
   remove_rows (self->help_group, self->help_rows);
   remove_rows (self->languages_group, self->language_rows);
+}
+
+/* ---- The USB stick ------------------------------------------------------ */
+
+static IntakeKioskDrive *
+selected_drive (IntakeKioskStaffPage *self)
+{
+  guint selected = adw_combo_row_get_selected (self->drive_row);
+
+  if (self->drives == NULL || selected == GTK_INVALID_LIST_POSITION || selected >= self->drives->len)
+    return NULL;
+  return g_ptr_array_index (self->drives, selected);
+}
+
+static void
+update_drive_actions (IntakeKioskStaffPage *self)
+{
+  gboolean usable = self->sync != NULL && !self->drive_busy && selected_drive (self) != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.find-drives", !self->drive_busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.write-bundle", usable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.read-receipts", usable);
+}
+
+/* g_ptr_array_sort passes pointers to the elements. */
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The receipts files at the top of @drive (docs/sync.md: the office writes
+ * NAME.receipts beside the bundle), sorted by name. */
+static GPtrArray *
+list_receipts_files (IntakeKioskDrive  *drive,
+                     GError           **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GFileEnumerator) children = NULL;
+
+  children = g_file_enumerate_children (intake_kiosk_drive_get_root (drive),
+                                        G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, error);
+  if (children == NULL)
+    return NULL;
+  for (;;)
+    {
+      GFileInfo *info = NULL;
+
+      if (!g_file_enumerator_iterate (children, &info, NULL, NULL, error))
+        return NULL;
+      if (info == NULL)
+        break;
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR &&
+          g_str_has_suffix (g_file_info_get_name (info), ".receipts"))
+        g_ptr_array_add (names, g_strdup (g_file_info_get_name (info)));
+    }
+  g_ptr_array_sort (names, compare_names);
+  return g_steal_pointer (&names);
+}
+
+/* Under "Confirmations from the office": the receipts files on the stick. */
+static void
+refresh_receipts_row (IntakeKioskStaffPage *self)
+{
+  IntakeKioskDrive *drive = selected_drive (self);
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (drive == NULL)
+    {
+      set_row_value (self->receipts_row, "—");
+      return;
+    }
+  if (!(names = list_receipts_files (drive, &error)))
+    {
+      set_row_value (self->receipts_row, error->message);
+      return;
+    }
+  if (names->len == 0)
+    {
+      /* Translators: Staff-only. Under "Confirmations from the office": the chosen stick holds no
+         confirmations file (a file whose name ends in .receipts). */
+      set_row_value (self->receipts_row, tr (self, "None on this stick"));
+      return;
+    }
+  g_ptr_array_add (names, NULL);
+  {
+    g_autofree char *list = g_strjoinv (", ", (char **) names->pdata);
+
+    set_row_value (self->receipts_row, list);
+  }
+}
+
+static GPtrArray *
+list_drives (IntakeKioskStaffPage *self)
+{
+  g_autoptr(GVolumeMonitor) monitor = NULL;
+
+  if (self->drives_func != NULL)
+    return self->drives_func (self->drives_data);
+  monitor = g_volume_monitor_get ();
+  return intake_kiosk_drive_list_removable (monitor);
+}
+
+/* Lists the drives again, keeping the chosen one when it is still there. */
+static void
+refresh_drives (IntakeKioskStaffPage *self)
+{
+  g_autoptr(GPtrArray) drives = list_drives (self);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) names = NULL;
+  IntakeKioskDrive *previous = selected_drive (self);
+  g_autoptr(GFile) previous_root = previous != NULL ? g_object_ref (intake_kiosk_drive_get_root (previous)) : NULL;
+  guint selected = 0;
+
+  for (guint i = 0; i < drives->len; i++)
+    {
+      IntakeKioskDrive *drive = g_ptr_array_index (drives, i);
+
+      g_strv_builder_add (builder, intake_kiosk_drive_get_name (drive));
+      if (previous_root != NULL && g_file_equal (previous_root, intake_kiosk_drive_get_root (drive)))
+        selected = i;
+    }
+  names = g_strv_builder_end (builder);
+
+  g_clear_pointer (&self->drives, g_ptr_array_unref);
+  self->drives = g_steal_pointer (&drives);
+  gtk_string_list_splice (self->drive_names, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->drive_names)),
+                          (const char * const *) names);
+  if (self->drives->len > 0)
+    adw_combo_row_set_selected (self->drive_row, selected);
+  gtk_widget_set_visible (GTK_WIDGET (self->drive_row), self->drives->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->no_drive_row), self->drives->len == 0);
+  update_drive_actions (self);
+  refresh_receipts_row (self);
+}
+
+static void
+drive_selected_cb (IntakeKioskStaffPage *self)
+{
+  update_drive_actions (self);
+  refresh_receipts_row (self);
+}
+
+static void
+find_drives_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  IntakeKioskStaffPage *self = INTAKE_KIOSK_STAFF_PAGE (widget);
+
+  if (!self->unlocked || self->drive_busy)
+    return;
+  set_message_row (self->drive_result_row, NULL);
+  refresh_drives (self);
+}
+
+static void
+read_receipts_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  IntakeKioskStaffPage *self = INTAKE_KIOSK_STAFF_PAGE (widget);
+  IntakeKioskDrive *drive = selected_drive (self);
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GString) message = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = NULL;
+  gint64 numbers[3] = { 0, 0, 0 };
+  guint read = 0;
+
+  if (!self->unlocked || self->sync == NULL || drive == NULL || self->drive_busy)
+    return;
+
+  root = g_file_get_path (intake_kiosk_drive_get_root (drive));
+  if (root == NULL || !(names = list_receipts_files (drive, &error)))
+    {
+      /* Translators: Staff-only. The kiosk cannot look at the files on the USB stick; the
+         technical reason follows in brackets. */
+      g_autofree char *text = g_strdup_printf ("%s (%s)", tr (self, "The stick cannot be read. Take it out, put it in again and press \"Look again\"."),
+                                               error != NULL ? error->message : "no local path");
+
+      set_message_row (self->drive_result_row, text);
+      return;
+    }
+  if (names->len == 0)
+    {
+      /* Translators: Staff-only. Result of "Read confirmations": the stick holds no confirmations
+         file. ".receipts" is the end of the file name: do not translate it. */
+      set_message_row (self->drive_result_row, tr (self, "There is no confirmations file (.receipts) on this stick. "
+                                                         "The office writes it when it reads your submissions."));
+      return;
+    }
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      g_autofree char *path = g_build_filename (root, name, NULL);
+      IntakeReceiptsImport result = { 0 };
+      g_autoptr(GError) import_error = NULL;
+
+      if (!intake_sync_import_receipts (self->sync, path, &result, &import_error))
+        {
+          g_debug ("Receipts file %s refused: %s", path, import_error->message);
+          if (message->len > 0)
+            g_string_append_c (message, '\n');
+          g_string_append_printf (message, "%s: %s (%s)", name,
+                                  /* Translators: Staff-only. After the name of a confirmations file that
+                                     was refused; the technical reason follows in brackets. */
+                                  tr (self, "not read: this file is damaged or is not from the office this kiosk "
+                                            "is connected with. Nothing in it was marked as sent."),
+                                  import_error->message);
+          continue;
+        }
+      read++;
+      numbers[0] += result.delivered;
+      numbers[1] += result.already;
+    }
+  numbers[2] = intake_sync_get_pending_count (self->sync);
+  if (read > 0)
+    {
+      /* Translators: Staff-only. Result of "Read confirmations": the first %d is how many
+         submissions the office confirmed now, the second how many it had confirmed before, the
+         third how many still wait. Numbers may be 0 or 1: use label forms that need no plural. */
+      g_autofree char *counts = intake_kiosk_format_numbers (tr (self, "Confirmed now: %d. Confirmed before: %d. "
+                                                                       "Still waiting: %d."), 3, numbers);
+
+      g_string_prepend (message, message->len > 0 ? "\n" : "");
+      g_string_prepend (message, counts);
+    }
+  set_message_row (self->drive_result_row, message->str);
+  refresh_sync (self);
+}
+
+typedef struct {
+  GWeakRef          page;
+  IntakeKioskDrive *drive;
+  gint64            written;
+} EjectData;
+
+static void
+eject_data_free (EjectData *data)
+{
+  g_weak_ref_clear (&data->page);
+  g_clear_object (&data->drive);
+  g_free (data);
+}
+
+static void
+eject_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  EjectData *data = user_data;
+  g_autoptr(IntakeKioskStaffPage) self = g_weak_ref_get (&data->page);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = intake_kiosk_drive_eject_finish (INTAKE_KIOSK_DRIVE (source), result, &error);
+  gint64 written = data->written;
+
+  eject_data_free (data);
+  if (!ok)
+    g_message ("The stick could not be ejected: %s", error->message);
+  if (self == NULL)
+    return;
+  self->drive_busy = FALSE;
+
+  if (ok)
+    {
+      /* Translators: Staff-only. Result of "Write to the stick": the file was written, read back and
+         found right, and the stick was ejected. %d is how many submissions are on the stick (it may
+         be 0 or 1: use a label form that needs no plural). */
+      g_autofree char *text = intake_kiosk_format_numbers (tr (self, "Written and checked. Submissions on the stick: %d. "
+                                                                     "You can remove the stick now."), 1, &written);
+
+      set_message_row (self->drive_result_row, text);
+    }
+  else
+    {
+      /* Translators: Staff-only. Result of "Write to the stick" when the file is right but the stick
+         could not be ejected. %d is how many submissions are on the stick; the technical reason
+         follows in brackets. */
+      g_autofree char *counts = intake_kiosk_format_numbers (tr (self, "Written and checked. Submissions on the stick: %d. "
+                                                                       "The stick could not be ejected: wait until its light "
+                                                                       "stops blinking before you remove it."), 1, &written);
+      g_autofree char *text = g_strdup_printf ("%s (%s)", counts, error->message);
+
+      set_message_row (self->drive_result_row, text);
+    }
+  /* An ejected stick is gone from the list. */
+  if (self->unlocked)
+    refresh_drives (self);
+  update_drive_actions (self);
+}
+
+/* intake-bundle-DEVICE_ID-YYYYMMDD-HHMMSS.ikb: whose it is and when, so that
+ * the office can tell bundles apart and a second one never overwrites the
+ * first. */
+static char *
+bundle_file_name (IntakeKioskStaffPage *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+
+  return g_strdup_printf ("intake-bundle-%s-%s.ikb", intake_kiosk_get_device_id (self->kiosk), stamp);
+}
+
+/* Reads the bundle at @path back: it must parse, be signed by this kiosk's
+ * device key and hold @expected envelopes. */
+static gboolean
+verify_bundle (IntakeKioskStaffPage  *self,
+               const char            *path,
+               gint64                 expected,
+               GError               **error)
+{
+  g_autoptr(GPtrArray) envelopes = NULL;
+  IntakeDevicePublic signer, own;
+
+  if (!(envelopes = intake_bundle_load (path, INTAKE_BUNDLE_DEFAULT_MAX_SIZE, &signer, NULL, error)))
+    return FALSE;
+  intake_device_key_get_public (intake_kiosk_get_device_key (self->kiosk), &own);
+  if (memcmp (signer.sign_pk, own.sign_pk, sizeof own.sign_pk) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the file read back is signed by another device");
+      return FALSE;
+    }
+  if ((gint64) envelopes->len != expected)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the file read back holds %u submissions, not %" G_GINT64_FORMAT,
+                   envelopes->len, expected);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+write_bundle_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  IntakeKioskStaffPage *self = INTAKE_KIOSK_STAFF_PAGE (widget);
+  IntakeKioskDrive *drive = selected_drive (self);
+  g_autofree char *root = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  EjectData *data;
+  gint64 written;
+
+  if (!self->unlocked || self->sync == NULL || drive == NULL || self->drive_busy)
+    return;
+
+  root = g_file_get_path (intake_kiosk_drive_get_root (drive));
+  name = bundle_file_name (self);
+  if (root != NULL)
+    path = g_build_filename (root, name, NULL);
+  written = path != NULL ? intake_sync_export_bundle (self->sync, path, &error) : -1;
+  if (written < 0)
+    {
+      /* Translators: Staff-only. Result of "Write to the stick" when the file could not be written
+         (stick full, write-protected or broken); the technical reason follows in brackets. */
+      g_autofree char *text = g_strdup_printf ("%s (%s)", tr (self, "The submissions could not be written to the stick. "
+                                                                   "They are still on this kiosk. Try another stick."),
+                                               error != NULL ? error->message : "no local path");
+
+      set_message_row (self->drive_result_row, text);
+      return;
+    }
+  g_debug ("Wrote %" G_GINT64_FORMAT " submissions to %s", written, path);
+
+  if (!verify_bundle (self, path, written, &error))
+    {
+      /* Translators: Staff-only. Result of "Write to the stick" when the file, read back, is not
+         right; the technical reason follows in brackets. */
+      g_autofree char *text = g_strdup_printf ("%s (%s)", tr (self, "The file on the stick is not right. The submissions "
+                                                                   "are still on this kiosk. Try another stick."),
+                                               error->message);
+
+      g_message ("The bundle %s did not read back: %s", path, error->message);
+      set_message_row (self->drive_result_row, text);
+      return;
+    }
+
+  {
+    /* Translators: Staff-only. Under "Submissions for the office": the name of the file just written
+       to the stick follows. */
+    g_autofree char *last = g_strdup_printf ("%s %s", tr (self, "Last file:"), name);
+
+    set_row_value (self->bundle_row, last);
+  }
+  /* Translators: Staff-only. Shown while the kiosk ejects the stick after writing. Keep the
+     ellipsis character "…". */
+  set_message_row (self->drive_result_row, tr (self, "Written and checked. Ejecting the stick…"));
+  self->drive_busy = TRUE;
+  update_drive_actions (self);
+
+  data = g_new0 (EjectData, 1);
+  g_weak_ref_init (&data->page, self);
+  data->drive = g_object_ref (drive);
+  data->written = written;
+  intake_kiosk_drive_eject_async (drive, NULL, eject_done_cb, data);
+}
+
+/* ---- Enrollment --------------------------------------------------------- */
+
+static void
+update_enroll_action (IntakeKioskStaffPage *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.enroll", self->sync != NULL && !self->enrolling);
+}
+
+/* The plain words for what went wrong, in the staff language. */
+static const char *
+enroll_error_text (IntakeKioskStaffPage *self,
+                   const GError         *error)
+{
+  if (error->domain == INTAKE_SYNC_ERROR)
+    switch ((IntakeSyncError) error->code)
+      {
+      case INTAKE_SYNC_ERROR_ENROLL_CODE:
+        /* Translators: Staff-only. Enrollment failed: the server does not know the code. */
+        return tr (self, "The office server does not know this code. Check the code, or ask the office for a new one.");
+      case INTAKE_SYNC_ERROR_ENROLL_CODE_USED:
+        /* Translators: Staff-only. Enrollment failed: the code works only once. */
+        return tr (self, "This code has already been used. Ask the office for a new one.");
+      case INTAKE_SYNC_ERROR_ENROLL_CODE_EXPIRED:
+        /* Translators: Staff-only. Enrollment failed: the code is too old. */
+        return tr (self, "This code has expired. Ask the office for a new one.");
+      case INTAKE_SYNC_ERROR_NETWORK:
+        /* Translators: Staff-only. Enrollment failed: no connection with the server. */
+        return tr (self, "The office server cannot be reached. Check the address and the network, then try again.");
+      case INTAKE_SYNC_ERROR_UNTRUSTED:
+        /* Translators: Staff-only. Enrollment failed: the server's TLS certificate is not trusted.
+           Nothing was sent. */
+        return tr (self, "The office server was reached, but its security certificate is not trusted. "
+                         "Check the address. If it is right, call the office: waiting does not help.");
+      case INTAKE_SYNC_ERROR_OFFICE_KEY_CHANGED:
+        /* Translators: Staff-only. Enrollment failed: the server offered another office key than the
+           one this kiosk seals answers to, and the kiosk refused it. The code was used up by the
+           server before the kiosk could refuse. */
+        return tr (self, "The office server offers another office key than the one this kiosk uses. "
+                         "The kiosk kept its own key. Call the office. This code is now used up: "
+                         "the next try needs a new code.");
+      case INTAKE_SYNC_ERROR_CLOCK:
+        /* Translators: Staff-only. Enrollment failed: the kiosk's clock is wrong. */
+        return tr (self, "The kiosk's clock is wrong, so the office server refuses it. Set the date and time, then try again.");
+      case INTAKE_SYNC_ERROR_REFUSED:
+        /* Translators: Staff-only. Enrollment failed: the server refused this kiosk, e.g. because the
+           office revoked it. */
+        return tr (self, "The office server refuses this kiosk. Call the office.");
+      default:
+        break;
+      }
+  /* Translators: Staff-only. Enrollment failed for another reason; the technical reason follows
+     in brackets. */
+  return tr (self, "Connecting did not work. Call the office.");
+}
+
+static void
+enroll_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GWeakRef *page_ref = user_data;
+  g_autoptr(IntakeKioskStaffPage) self = g_weak_ref_get (page_ref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) reload_error = NULL;
+  g_autofree char *fingerprint = intake_enroll_finish (result, &error);
+  g_autofree char *text = NULL;
+
+  g_weak_ref_clear (page_ref);
+  g_free (page_ref);
+  if (self == NULL)
+    return;
+  self->enrolling = FALSE;
+  update_enroll_action (self);
+
+  if (fingerprint == NULL)
+    {
+      g_message ("Enrollment from the staff screen failed: %s", error->message);
+      text = g_strdup_printf ("%s (%s)", enroll_error_text (self, error), error->message);
+    }
+  /* The engine (and through it the kiosk) reads what enrollment wrote. */
+  else if (self->sync != NULL && !intake_sync_reload (self->sync, &reload_error))
+    {
+      g_message ("Enrolled, but the kiosk could not take it up: %s", reload_error->message);
+      /* Translators: Staff-only. Enrollment worked, but the running kiosk could not load it;
+         restarting the kiosk makes it load it. The technical reason follows in brackets. */
+      text = g_strdup_printf ("%s (%s)", tr (self, "Connected, but the kiosk must be restarted to use it."),
+                              reload_error->message);
+    }
+  else
+    {
+      g_debug ("Enrolled from the staff screen; office key %s", fingerprint);
+      /* Translators: Staff-only. Enrollment worked. The office key fingerprint (letters and
+         digits) follows on the next line. */
+      text = g_strconcat (tr (self, "Connected with the office. Compare this office key fingerprint with the one "
+                                    "the office wrote down. If they differ, do not use this kiosk and call the office:"),
+                          "\n", fingerprint, NULL);
+      gtk_editable_set_text (GTK_EDITABLE (self->code_entry), "");
+    }
+
+  if (!self->unlocked)
+    return;
+  set_message_row (self->enroll_result_row, text);
+  if (fingerprint != NULL)
+    {
+      g_autofree char *now = intake_office_public_dup_fingerprint (intake_kiosk_get_office (self->kiosk));
+
+      set_row_value (self->fingerprint_row, now);
+    }
+  refresh_sync (self);
+}
+
+static void
+enroll_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  IntakeKioskStaffPage *self = INTAKE_KIOSK_STAFF_PAGE (widget);
+  g_autofree char *url = NULL;
+  g_autofree char *code = NULL;
+  GWeakRef *page_ref;
+
+  if (!self->unlocked || self->sync == NULL || self->enrolling)
+    return;
+
+  url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->server_entry))));
+  code = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->code_entry))));
+  if (url[0] == '\0' || code[0] == '\0')
+    {
+      /* Translators: Staff-only. Shown when "Connect" is pressed with an empty field. */
+      set_message_row (self->enroll_result_row, tr (self, "Fill in the server address and the code from the office."));
+      gtk_widget_grab_focus (GTK_WIDGET (url[0] == '\0' ? self->server_entry : self->code_entry));
+      return;
+    }
+
+  g_debug ("Staff asked to enroll with %s", url);
+  self->enrolling = TRUE;
+  update_enroll_action (self);
+  /* Translators: Staff-only. Shown while the kiosk registers with the office server. Keep the
+     ellipsis character "…". */
+  set_message_row (self->enroll_result_row, tr (self, "Connecting with the office…"));
+
+  /* No cancellable: once the server has taken the code, what it answers
+   * must be stored, even if staff leave the screen meanwhile. */
+  page_ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (page_ref, self);
+  intake_enroll_async (intake_kiosk_get_state_dir (self->kiosk), url, code, INTAKE_ENROLL_NONE,
+                       intake_sync_get_tls_ca_file (self->sync), NULL, enroll_done_cb, page_ref);
+}
+
+static void
+code_activated_cb (IntakeKioskStaffPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "staff.enroll", NULL);
 }
 
 /* ---- Actions ------------------------------------------------------------ */
@@ -866,6 +1569,8 @@ intake_kiosk_staff_page_set_sync (IntakeKioskStaffPage *self,
   self->sync_now_running = FALSE;
   g_set_object (&self->sync, sync);
   update_sync_now_action (self);
+  update_enroll_action (self);
+  update_drive_actions (self);
   /* The staff information follows the engine it was built for: rebuild it. */
   if (self->unlocked)
     intake_kiosk_staff_page_show_status (self);
@@ -931,6 +1636,24 @@ intake_kiosk_staff_page_show_status (IntakeKioskStaffPage *self)
   fill_sync_groups (self);
   fill_help_requests (self);
   fill_device_and_questionnaire (self);
+  fill_stick_and_enrollment (self);
+}
+
+void
+intake_kiosk_staff_page_set_drives_func (IntakeKioskStaffPage  *self,
+                                         IntakeKioskDrivesFunc  func,
+                                         gpointer               user_data,
+                                         GDestroyNotify         destroy)
+{
+  g_return_if_fail (INTAKE_IS_KIOSK_STAFF_PAGE (self));
+
+  if (self->drives_destroy != NULL)
+    self->drives_destroy (self->drives_data);
+  self->drives_func = func;
+  self->drives_data = user_data;
+  self->drives_destroy = destroy;
+  if (self->unlocked)
+    refresh_drives (self);
 }
 
 void
@@ -977,6 +1700,12 @@ intake_kiosk_staff_page_dispose (GObject *object)
   if (self->stack != NULL)
     clear_status (self);
   g_clear_object (&self->sync);
+  g_clear_pointer (&self->drives, g_ptr_array_unref);
+  if (self->drives_destroy != NULL)
+    self->drives_destroy (self->drives_data);
+  self->drives_func = NULL;
+  self->drives_data = NULL;
+  self->drives_destroy = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), INTAKE_TYPE_KIOSK_STAFF_PAGE);
 
   G_OBJECT_CLASS (intake_kiosk_staff_page_parent_class)->dispose (object);
@@ -994,6 +1723,7 @@ intake_kiosk_staff_page_finalize (GObject *object)
   g_clear_pointer (&self->sync_now_result, g_free);
   g_clear_pointer (&self->help_rows, g_ptr_array_unref);
   g_clear_pointer (&self->language_rows, g_ptr_array_unref);
+  g_clear_object (&self->drive_names);
 
   G_OBJECT_CLASS (intake_kiosk_staff_page_parent_class)->finalize (object);
 }
@@ -1146,11 +1876,26 @@ intake_kiosk_staff_page_class_init (IntakeKioskStaffPageClass *klass)
   BIND (result_row);
   BIND (outbox_row);
   BIND (pending_row);
+  BIND (waiting_since_row);
   BIND (delivered_row);
   BIND (success_row);
   BIND (enrolled_row);
   BIND (server_row);
   BIND (sync_location_row);
+  BIND (drive_group);
+  BIND (find_drives_button);
+  BIND (drive_row);
+  BIND (no_drive_row);
+  BIND (receipts_row);
+  BIND (read_receipts_button);
+  BIND (bundle_row);
+  BIND (write_bundle_button);
+  BIND (drive_result_row);
+  BIND (enroll_group);
+  BIND (enroll_button);
+  BIND (server_entry);
+  BIND (code_entry);
+  BIND (enroll_result_row);
   BIND (office_key_group);
   BIND (fingerprint_row);
   BIND (help_group);
@@ -1173,6 +1918,10 @@ intake_kiosk_staff_page_class_init (IntakeKioskStaffPageClass *klass)
   gtk_widget_class_install_action (widget_class, "staff.exit", NULL, exit_action);
   gtk_widget_class_install_action (widget_class, "staff.resolve-help", NULL, resolve_help_action);
   gtk_widget_class_install_action (widget_class, "staff.sync-now", NULL, sync_now_action);
+  gtk_widget_class_install_action (widget_class, "staff.enroll", NULL, enroll_action);
+  gtk_widget_class_install_action (widget_class, "staff.find-drives", NULL, find_drives_action);
+  gtk_widget_class_install_action (widget_class, "staff.write-bundle", NULL, write_bundle_action);
+  gtk_widget_class_install_action (widget_class, "staff.read-receipts", NULL, read_receipts_action);
 }
 
 static void
@@ -1190,6 +1939,16 @@ intake_kiosk_staff_page_init (IntakeKioskStaffPage *self)
     gtk_entry_set_buffer (self->pin_entry, buffer);
   }
 
+  self->drive_names = gtk_string_list_new (NULL);
+  adw_combo_row_set_model (self->drive_row, G_LIST_MODEL (self->drive_names));
+  g_signal_connect_object (self->drive_row, "notify::selected", G_CALLBACK (drive_selected_cb), self,
+                           G_CONNECT_SWAPPED);
+  /* Enter in the code field connects. */
+  g_signal_connect_object (self->code_entry, "entry-activated", G_CALLBACK (code_activated_cb), self,
+                           G_CONNECT_SWAPPED);
+
   update_sync_now_action (self);
+  update_enroll_action (self);
+  update_drive_actions (self);
   retranslate (self);
 }

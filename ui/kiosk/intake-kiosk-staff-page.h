@@ -17,12 +17,20 @@
  *   staff.exit            "exit"
  *   staff.resolve-help    marks the open help requests as handled
  *   staff.sync-now        one sync pass now (needs a sync engine)
+ *   staff.enroll          enrolls with the server address and code typed in
+ *                         (needs a sync engine; then intake_sync_reload())
+ *   staff.find-drives     lists the removable drives again
+ *   staff.read-receipts   reads every *.receipts file at the top of the chosen
+ *                         drive (intake_sync_import_receipts())
+ *   staff.write-bundle    writes intake-bundle-DEVICE_ID-YYYYMMDD-HHMMSS.ikb to
+ *                         the chosen drive, reads it back, and ejects the drive
  */
 #pragma once
 
 #include <adwaita.h>
 
 #include "intake-catalog.h"
+#include "intake-kiosk-drive.h"
 #include "intake-kiosk.h"
 #include "intake-sync.h"
 
@@ -55,6 +63,16 @@ void           intake_kiosk_staff_page_set_location_name (IntakeKioskStaffPage *
                                                           const char           *location_name);
 /* Whether the staff information is shown (TRUE) or the PIN entry (FALSE). */
 gboolean       intake_kiosk_staff_page_get_unlocked      (IntakeKioskStaffPage *self);
+
+/* Returns the removable drives to offer (an array of IntakeKioskDrive). */
+typedef GPtrArray *(*IntakeKioskDrivesFunc) (gpointer user_data);
+
+/* Where the "USB stick" section finds its drives; @func NULL: the
+ * removable mounts of GIO's volume monitor (intake_kiosk_drive_list_removable()). */
+void           intake_kiosk_staff_page_set_drives_func   (IntakeKioskStaffPage *self,
+                                                          IntakeKioskDrivesFunc func,
+                                                          gpointer              user_data,
+                                                          GDestroyNotify        destroy);
 
 /* Shows an empty PIN entry, or how to set a PIN when the kiosk has none. */
 void           intake_kiosk_staff_page_ask_pin           (IntakeKioskStaffPage *self);

@@ -1862,7 +1862,8 @@ staff_action (GtkWidget  *widget,
   intake_kiosk_window_show_screen (self, "staff-pin");
 }
 
-/* kiosk.staff-open, -cancel, -close, -exit, -resolve-help and -sync-now are
+/* kiosk.staff-open, -cancel, -close, -exit, -resolve-help, -sync-now,
+ * -enroll, -find-drives, -read-receipts and -write-bundle are
  * the staff page's own actions (staff.open, ...), on the screen they
  * belong to: the keyboard, the tests and the page's buttons take the same
  * way. */
@@ -2547,6 +2548,10 @@ intake_kiosk_window_class_init (IntakeKioskWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "kiosk.staff-exit", NULL, staff_page_action);
   gtk_widget_class_install_action (widget_class, "kiosk.staff-resolve-help", NULL, staff_page_action);
   gtk_widget_class_install_action (widget_class, "kiosk.staff-sync-now", NULL, staff_page_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.staff-enroll", NULL, staff_page_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.staff-find-drives", NULL, staff_page_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.staff-read-receipts", NULL, staff_page_action);
+  gtk_widget_class_install_action (widget_class, "kiosk.staff-write-bundle", NULL, staff_page_action);
 
   /* Keyboard: Escape and Alt+Left go back, Alt+Right goes on. Enter
    * activates the default widget (Next) through GtkWindow. */
