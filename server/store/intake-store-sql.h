@@ -85,6 +85,17 @@ typedef enum {
   STMT_HELP_LIST_OPEN,
   STMT_HELP_GET,
   STMT_HELP_HANDLE,
+  /* retention and erasure (docs/privacy.md) */
+  STMT_EXPIRED_CLOSED,
+  STMT_EXPIRED_MAXIMUM,
+  STMT_COUNT_EXPIRED_CLOSED,
+  STMT_COUNT_EXPIRED_MAXIMUM,
+  STMT_COUNT_EXPIRED_HELP,
+  STMT_ERASE_NOTES,
+  STMT_ERASE_CONFLICTS,
+  STMT_ERASE_SUBMISSION,
+  STMT_ERASE_ENVELOPE,
+  STMT_HELP_PURGE,
   N_STMTS
 } IntakeStoreStmt;
 
@@ -285,6 +296,29 @@ static const char * const intake_store_sql[N_STMTS] = {
     "SELECT " INTAKE_STORE_HELP_COLUMNS " FROM help_requests WHERE id = ?1",
   [STMT_HELP_HANDLE] =
     "UPDATE help_requests SET handled_at = ?2, handled_by = ?3 WHERE id = ?1 AND handled_at IS NULL",
+  /* A closed submission's updated_at is its last workflow change or note:
+   * the closing, or later. */
+  [STMT_EXPIRED_CLOSED] =
+    "SELECT device_id, submission_id FROM submissions WHERE state = 'closed' AND updated_at < ?1"
+    " ORDER BY seq LIMIT ?2",
+  [STMT_EXPIRED_MAXIMUM] =
+    "SELECT device_id, submission_id FROM submissions WHERE received_at < ?1 ORDER BY seq LIMIT ?2",
+  [STMT_COUNT_EXPIRED_CLOSED] =
+    "SELECT count(*) FROM submissions WHERE state = 'closed' AND updated_at < ?1",
+  [STMT_COUNT_EXPIRED_MAXIMUM] =
+    "SELECT count(*) FROM submissions WHERE received_at < ?1 AND NOT (state = 'closed' AND updated_at < ?2)",
+  [STMT_COUNT_EXPIRED_HELP] =
+    "SELECT count(*) FROM help_requests WHERE received_at < ?1",
+  [STMT_ERASE_NOTES] =
+    "DELETE FROM notes WHERE submission_id = ?1 AND device_id = ?2",
+  [STMT_ERASE_CONFLICTS] =
+    "DELETE FROM conflicts WHERE submission_id = ?1 AND device_id = ?2",
+  [STMT_ERASE_SUBMISSION] =
+    "DELETE FROM submissions WHERE submission_id = ?1 AND device_id = ?2",
+  [STMT_ERASE_ENVELOPE] =
+    "DELETE FROM envelopes WHERE submission_id = ?1 AND device_id = ?2",
+  [STMT_HELP_PURGE] =
+    "DELETE FROM help_requests WHERE received_at < ?1",
 };
 
 /* One bound parameter of a statement built at run time. */
