@@ -274,6 +274,7 @@ test_purge (void)
   g_autoptr(Stored) ancient = put_submission (store, kiosk, "ancient", now - 4018 * DAY, 0, TRUE);
   g_autoptr(Stored) ancient_closed = put_submission (store, kiosk, "ancient-closed", now - 4018 * DAY,
                                                      now - 4000 * DAY, FALSE);
+  g_autoptr(IntakeStore) holder = NULL;
   const char *dry[] = { "purge", "--dry-run", NULL };
   const char *purge[] = { "purge", NULL };
   g_autofree char *out = NULL;
@@ -303,9 +304,21 @@ test_purge (void)
   g_clear_pointer (&purges, g_free);
   g_clear_object (&store);
 
+  /* A connection stays open, as a running server's does: SQLite keeps
+   * the WAL file then (the last one to close would checkpoint and remove
+   * it), so the scan below also shows the purge's own checkpoint. */
+  holder = test_server_open_store (server);
   g_assert_cmpint (test_admin (server, purge, 1, &out, NULL), ==, 0);
   g_assert_cmpstr (out, ==, "RULE\tDAYS\tREMOVED\nclosed\t90\t2\nmaximum\t3653\t1\nhelp\t30\t1\n");
   g_clear_pointer (&out, g_free);
+  if (!test_server_use_postgres ())
+    {
+      g_assert_cmpuint (scan_store_files (server, closed_old->canary), ==, 0);
+      g_assert_cmpuint (scan_store_files (server, closed_old->note_canary), ==, 0);
+      g_assert_cmpuint (scan_store_files (server, ancient->canary), ==, 0);
+      g_assert_cmpuint (scan_store_files (server, closed_new->canary), >, 0);
+    }
+  g_clear_object (&holder);
 
   store = test_server_open_store (server);
   g_assert_false (is_stored (store, kiosk, closed_old));
@@ -494,6 +507,7 @@ test_erase (void)
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   g_autoptr(Stored) test_intake = put_submission (store, kiosk, "test-intake", now - DAY, now - 60, TRUE);
   g_autoptr(Stored) other = put_submission (store, kiosk, "other", now - DAY, 0, TRUE);
+  g_autoptr(IntakeStore) holder = NULL;
   g_autofree char *unknown = NULL;
   g_autofree char *out = NULL;
   g_autofree char *erases = NULL;
@@ -553,7 +567,15 @@ test_erase (void)
     const char *args[] = { "erase", "--reference", typed, "--reason", "test-intake", NULL };
 
     memmove (typed + 4, typed + 5, strlen (typed + 5) + 1);
+    holder = test_server_open_store (server);
     g_assert_cmpint (test_admin (server, args, 1, &out, NULL), ==, 0);
+    if (!test_server_use_postgres ())
+      {
+        g_assert_cmpuint (scan_store_files (server, test_intake->canary), ==, 0);
+        g_assert_cmpuint (scan_store_files (server, test_intake->note_canary), ==, 0);
+        g_assert_cmpuint (scan_store_files (server, other->canary), >, 0);
+      }
+    g_clear_object (&holder);
     g_test_message ("%s", out);
     g_assert_true (g_str_has_prefix (out, "erased "));
     g_assert_nonnull (strstr (out, test_intake->reference));
