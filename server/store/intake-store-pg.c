@@ -2160,6 +2160,8 @@ reclaim (IntakeStore  *store,
 {
   IntakeStorePg *self = INTAKE_STORE_PG (store);
 
+  /* Whatever happens, the next operation sets the timeouts again. */
+  self->timeouts_set = FALSE;
   return exec_simple (self, "SET statement_timeout = 0", error) &&
          exec_simple (self, "VACUUM envelopes, submissions, notes, conflicts, help_requests", error) &&
          set_timeouts (self, error);
