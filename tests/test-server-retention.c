@@ -13,6 +13,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libpq-fe.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "intake-protocol.h"
@@ -223,6 +225,35 @@ scan_store_files (TestServer *server,
   return found;
 }
 
+/* PostgreSQL: whether @table was vacuumed by hand (not autovacuum) since
+ * the statistics were reset; waits up to 5 s for the statistics. */
+static gboolean
+pg_vacuumed (TestServer *server,
+             const char *table)
+{
+  PGconn *conn = PQconnectdb (server->conninfo);
+  const char *params[] = { table };
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gboolean vacuumed = FALSE;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  while (!vacuumed && g_get_monotonic_time () < deadline)
+    {
+      PGresult *res = PQexecParams (conn,
+                                    "SELECT pg_stat_clear_snapshot (), "
+                                    "(SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = $1)",
+                                    1, NULL, params, NULL, NULL, 0);
+
+      g_assert_cmpint (PQresultStatus (res), ==, PGRES_TUPLES_OK);
+      vacuumed = atoi (PQgetvalue (res, 0, 1)) > 0;
+      PQclear (res);
+      if (!vacuumed)
+        g_usleep (100 * 1000);
+    }
+  PQfinish (conn);
+  return vacuumed;
+}
+
 /* Every audit event of @action, as "object|result" lines. */
 static char *
 audit_lines (IntakeStore *store,
@@ -301,6 +332,8 @@ test_purge (void)
   g_assert_cmpuint (count_help_requests (store), ==, 2);
   purges = audit_lines (store, "purge");
   g_assert_cmpstr (purges, ==, "");
+  if (test_server_use_postgres ())
+    g_assert_false (pg_vacuumed (server, "envelopes"));
   g_clear_pointer (&purges, g_free);
   g_clear_object (&store);
 
@@ -319,6 +352,12 @@ test_purge (void)
       g_assert_cmpuint (scan_store_files (server, closed_new->canary), >, 0);
     }
   g_clear_object (&holder);
+  /* PostgreSQL: the space is handed back by VACUUM, not left to autovacuum. */
+  if (test_server_use_postgres ())
+    {
+      g_assert_true (pg_vacuumed (server, "envelopes"));
+      g_assert_true (pg_vacuumed (server, "notes"));
+    }
 
   store = test_server_open_store (server);
   g_assert_false (is_stored (store, kiosk, closed_old));
