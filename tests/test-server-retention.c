@@ -76,16 +76,17 @@ register_kiosk (IntakeStore *store)
  * with @closed_at, closes it then; with @note, adds a note (holding its
  * own canary) before. */
 static Stored *
-put_submission (IntakeStore *store,
-                TestKiosk   *kiosk,
-                const char  *tag,
-                gint64       received_at,
-                gint64       closed_at,
-                gboolean     note)
+put_submission_with_id (IntakeStore *store,
+                        TestKiosk   *kiosk,
+                        const char  *tag,
+                        gint64       received_at,
+                        gint64       closed_at,
+                        gboolean     note,
+                        const char  *submission_id)
 {
   g_autoptr(Stored) stored = g_new0 (Stored, 1);
   g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *id = random_hex_id ();
+  g_autofree char *id = submission_id != NULL ? g_strdup (submission_id) : random_hex_id ();
   g_autofree char *sha256 = NULL;
   g_autoptr(IntakeStoreSubmission) submission = NULL;
   g_autoptr(GError) error = NULL;
@@ -144,6 +145,17 @@ put_submission (IntakeStore *store,
   g_assert_nonnull (submission);
   g_strlcpy (stored->reference, submission->reference, sizeof stored->reference);
   return g_steal_pointer (&stored);
+}
+
+static Stored *
+put_submission (IntakeStore *store,
+                TestKiosk   *kiosk,
+                const char  *tag,
+                gint64       received_at,
+                gint64       closed_at,
+                gboolean     note)
+{
+  return put_submission_with_id (store, kiosk, tag, received_at, closed_at, note, NULL);
 }
 
 static gboolean
@@ -647,6 +659,38 @@ test_erase (void)
     }
 }
 
+/* Two kiosks' submissions with one reference code (a submission id is
+ * scoped to its device, so two kiosks may use the same one): erase refuses
+ * to choose and names --device; with it, only that kiosk's goes. */
+static void
+test_erase_shared_code (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(IntakeStore) store = test_server_open_store (server);
+  g_autoptr(TestKiosk) first = register_kiosk (store);
+  g_autoptr(TestKiosk) second = register_kiosk (store);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *id = random_hex_id ();
+  g_autoptr(Stored) a = put_submission_with_id (store, first, "first", now - DAY, 0, FALSE, id);
+  g_autoptr(Stored) b = put_submission_with_id (store, second, "second", now - DAY, 0, FALSE, id);
+  const char *ambiguous[] = { "erase", "--reference", a->reference, "--reason", "mistake", NULL };
+  const char *chosen[] = { "erase", "--reference", a->reference, "--reason", "mistake",
+                           "--device", second->device_id, NULL };
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+
+  g_assert_cmpstr (a->reference, ==, b->reference);
+  g_clear_object (&store);
+  g_assert_cmpint (test_admin (server, ambiguous, 1, NULL, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "--device DEVICE_ID"));
+  g_assert_nonnull (strstr (err, "nothing was erased"));
+  g_assert_cmpint (test_admin (server, chosen, 1, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "and 0 notes"));
+  store = test_server_open_store (server);
+  g_assert_true (is_stored (store, first, a));
+  g_assert_false (is_stored (store, second, b));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -658,5 +702,6 @@ main (int   argc,
   g_test_add_func ("/retention/bad-values", test_bad_values);
   g_test_add_func ("/retention/server-schedule", test_server_schedule);
   g_test_add_func ("/retention/erase", test_erase);
+  g_test_add_func ("/retention/erase-shared-code", test_erase_shared_code);
   return g_test_run ();
 }
