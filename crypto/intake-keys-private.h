@@ -22,7 +22,13 @@ G_BEGIN_DECLS
 #define INTAKE_SETUP_BLOB_BYTES          346
 #define INTAKE_WORKSTATION_BLOB_BYTES    45
 
+#define INTAKE_OFFICE_ROTATION_BLOB_BYTES 439
+#define INTAKE_OFFICE_KEY_SEAL_BLOB_BYTES 323
+#define INTAKE_SERVER_ROTATION_BLOB_BYTES 205
+
 #define INTAKE_OFFICE_BOX_SECRET_BYTES   32
+/* box_sk || sign_sk || office public blob (docs/keys.md, IKOS) */
+#define INTAKE_OFFICE_SECRET_INNER_BYTES (32 + 64 + 149)
 #define INTAKE_SIGN_SECRET_BYTES         64
 
 #define INTAKE_PASSPHRASE_MIN_BYTES      10
@@ -116,5 +122,22 @@ IntakeWorkstationKey *intake_workstation_key_new_from_secret (const guint8      
 IntakeReviewerKey  *intake_reviewer_key_new_from_raw      (const IntakeOfficeSecret  *office,
                                                            const guint8              *sign_sk,
                                                            GError                   **error);
+
+/* Tag, version and exact length of a blob (docs/keys.md, "Blobs"). */
+gboolean            intake_key_blob_check                 (const guint8              *data,
+                                                           gsize                      len,
+                                                           const char                *tag,
+                                                           gsize                      expected_len,
+                                                           const char                *what,
+                                                           GError                   **error);
+/* The 245-byte inner form of an office secret, and back (checked to be
+ * consistent and to be the key @expected_key_id). */
+IntakeSecureBuffer *intake_office_secret_encode_inner     (const IntakeOfficeSecret  *self);
+IntakeOfficeSecret *intake_office_secret_new_from_inner   (const guint8              *inner,
+                                                           const guint8              *expected_key_id,
+                                                           const char                *what,
+                                                           GError                   **error);
+/* The Ed25519 secret key (64 bytes, seed || pk). */
+const guint8       *intake_device_key_get_secret          (const IntakeDeviceKey     *self);
 
 G_END_DECLS

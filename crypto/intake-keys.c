@@ -27,6 +27,8 @@
 #define TAG_REVIEWER_KEY  "IKRK"
 #define TAG_SETUP_KEY     "IKRS"
 #define TAG_WORKSTATION   "IKWS"
+#define TAG_OFFICE_ROTATION "IKOR"
+#define TAG_OFFICE_KEY_SEAL "IKOG"
 
 #define OFFICE_KEY_ID_LABEL  "intake-office-key-id-v1"
 #define FINGERPRINT_LABEL    "intake-fingerprint-v1"
@@ -94,6 +96,9 @@ static const KnownTag known_tags[] = {
   { TAG_REVIEWER_KEY, "a reviewer key" },
   { TAG_SETUP_KEY, "a reviewer activation key" },
   { TAG_WORKSTATION, "a workstation key" },
+  { TAG_OFFICE_ROTATION, "an office key rotation statement" },
+  { TAG_OFFICE_KEY_SEAL, "a sealed office key" },
+  { "IKSR", "a server key rollover statement" },
   { "IKEN", "a sealed envelope" },
 };
 
@@ -193,6 +198,17 @@ put_blob_header (guint8     *out,
 {
   memcpy (out, tag, 4);
   out[4] = INTAKE_KEY_FORMAT_VERSION;
+}
+
+gboolean
+intake_key_blob_check (const guint8  *data,
+                       gsize          len,
+                       const char    *tag,
+                       gsize          expected_len,
+                       const char    *what,
+                       GError       **error)
+{
+  return check_blob (data, len, tag, expected_len, what, error);
 }
 
 /* Key files ---------------------------------------------------------------- */
@@ -1134,6 +1150,30 @@ office_secret_from_inner (const guint8  *inner,
   return g_steal_pointer (&self);
 }
 
+IntakeSecureBuffer *
+intake_office_secret_encode_inner (const IntakeOfficeSecret *self)
+{
+  IntakeSecureBuffer *inner;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  inner = intake_secure_buffer_new (INTAKE_OFFICE_SECRET_INNER_BYTES);
+  office_secret_write_inner (self, inner->data);
+  return inner;
+}
+
+IntakeOfficeSecret *
+intake_office_secret_new_from_inner (const guint8  *inner,
+                                     const guint8  *expected_key_id,
+                                     const char    *what,
+                                     GError       **error)
+{
+  g_return_val_if_fail (inner != NULL, NULL);
+  g_return_val_if_fail (expected_key_id != NULL, NULL);
+
+  return office_secret_from_inner (inner, expected_key_id, what, "the sealed key is inconsistent", error);
+}
+
 static IntakeOfficeSecret *
 unwrap_blob (const guint8              *blob,
              gsize                      len,
@@ -1545,6 +1585,22 @@ office_secret_copy (const IntakeOfficeSecret *other)
   memcpy (self->keys->data, other->keys->data, self->keys->len);
   self->public = other->public;
   return self;
+}
+
+IntakeOfficeSecret *
+intake_office_secret_copy (const IntakeOfficeSecret *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return office_secret_copy (self);
+}
+
+const guint8 *
+intake_device_key_get_secret (const IntakeDeviceKey *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->sign_sk->data;
 }
 
 static IntakeReviewerKey *

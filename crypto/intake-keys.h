@@ -112,6 +112,7 @@ gboolean            intake_office_public_verify          (const IntakeOfficePubl
                                                           GError                   **error);
 
 void                      intake_office_secret_free       (IntakeOfficeSecret        *self);
+IntakeOfficeSecret       *intake_office_secret_copy       (const IntakeOfficeSecret  *self);
 const IntakeOfficePublic *intake_office_secret_get_public (const IntakeOfficeSecret  *self);
 /* Passphrase wrapping (Argon2id + XChaCha20-Poly1305). The wrapped form is
  * the body of office.secret (docs/keys.md). */

@@ -78,7 +78,7 @@ set_up_store (IntakeStore *store)
   g_autoptr(IntakeStoreDevice) device = NULL;
   g_autoptr(GBytes) envelope = NULL;
   g_autofree char *code_hash = intake_enroll_code_hash (FUZZ_ENROLL_CODE);
-  g_autofree char *office_key_id = intake_office_public_dup_key_id_hex (fuzz_office_public ());
+  g_autoptr(IntakeOfficeKeys) office_keys = intake_office_keys_new_single (fuzz_office_public ());
   g_autofree char *device_id = intake_device_key_dup_id_hex (fuzz_device_key ());
   g_autofree char *revoked_id = NULL;
   g_autoptr(IntakeSecureBuffer) passphrase = intake_secure_buffer_new_copy (FUZZ_PASSPHRASE, strlen (FUZZ_PASSPHRASE));
@@ -110,7 +110,7 @@ set_up_store (IntakeStore *store)
   check (envelope != NULL, error, "seal");
   device = intake_store_get_device (store, device_id, &error);
   check (device != NULL, error, "device row");
-  check (intake_server_accept_envelope (store, office_key_id, device, envelope, INTAKE_ENVELOPE_SOURCE_UPLOAD, now,
+  check (intake_server_accept_envelope (store, &office_keys->set, device, envelope, INTAKE_ENVELOPE_SOURCE_UPLOAD, now,
                                         &result, &error), error, "envelope");
 
   /* A reviewer with every role, as an activation leaves it, with the

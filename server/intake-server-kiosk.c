@@ -253,6 +253,7 @@ intake_server_handle_enroll (IntakeServer      *self,
   json_builder_add_string_value (builder, location);
   json_builder_set_member_name (builder, "office_public");
   json_builder_add_string_value (builder, office_b64);
+  intake_server_add_office_rotations (self, builder);
   json_builder_set_member_name (builder, "server_public");
   json_builder_add_string_value (builder, server_b64);
   json_builder_set_member_name (builder, "server_key_id");
@@ -262,6 +263,109 @@ intake_server_handle_enroll (IntakeServer      *self,
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   intake_server_respond_json (msg, SOUP_STATUS_OK, root);
+}
+
+/* The answer of GET /v1/office-keys and POST /v1/check-in: the key new
+ * sessions are sealed for and the signed statements that lead to it and to
+ * the current server key, oldest first. The statements prove themselves. */
+static void
+respond_keys (IntakeServer      *self,
+              SoupServerMessage *msg)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *office_b64 = g_base64_encode (g_bytes_get_data (self->office_blob, NULL),
+                                                 g_bytes_get_size (self->office_blob));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "office_public");
+  json_builder_add_string_value (builder, office_b64);
+  intake_server_add_office_rotations (self, builder);
+  json_builder_set_member_name (builder, "server_rotations");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->server_rotations->len; i++)
+    {
+      GBytes *blob = g_ptr_array_index (self->server_rotations, i);
+      g_autofree char *b64 = g_base64_encode (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
+
+      json_builder_add_string_value (builder, b64);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  intake_server_respond_json (msg, SOUP_STATUS_OK, root);
+}
+
+/* GET /v1/office-keys (docs/protocol.md, "Office key rotation"). The
+ * signature only keeps the answer to enrolled kiosks. */
+void
+intake_server_handle_office_keys (IntakeServer      *self,
+                                  SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) body = intake_server_request_body (msg);
+  g_autoptr(IntakeStoreDevice) device = NULL;
+
+  if (!(device = authenticate (self, msg, INTAKE_SERVER_ROUTE_OFFICE_KEYS, body)))
+    return;
+  respond_keys (self, msg);
+}
+
+/* A short plain text of [A-Za-z0-9._/-:+] (questionnaire ids and versions,
+ * app versions, status codes); "" allowed. */
+static gboolean
+is_report_text (const char *text,
+                gsize       max)
+{
+  if (text == NULL || strlen (text) > max)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("._/-:+~", *p) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/* POST /v1/check-in (docs/protocol.md, "Check-in"): once per sync pass the
+ * kiosk says how it is (for intake-admin device list and /metrics) and
+ * gets the keys. No answer content, only counts, versions and a status code. */
+void
+intake_server_handle_check_in (IntakeServer      *self,
+                               SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) body = intake_server_request_body (msg);
+  g_autoptr(IntakeStoreDevice) device = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) parse_error = NULL;
+  g_autoptr(GError) error = NULL;
+  static const char * const members[] = {
+    "pending", "oldest_pending_at", "questionnaire", "app_version", "last_error", NULL
+  };
+  IntakeStoreCheckIn report = { 0 };
+  JsonObject *request;
+  gboolean ok;
+
+  if (!(device = authenticate (self, msg, INTAKE_SERVER_ROUTE_CHECK_IN, body)))
+    return;
+  request = intake_server_parse_json_object (body, parser, &parse_error);
+  ok = request != NULL && json_object_get_size (request) == g_strv_length ((char **)members);
+  for (guint i = 0; ok && members[i] != NULL; i++)
+    ok = json_object_has_member (request, members[i]);
+  ok = ok && intake_json_get_int (request, "pending", &report.pending) && report.pending >= 0 &&
+       report.pending <= G_MAXINT32 &&
+       intake_json_get_int (request, "oldest_pending_at", &report.oldest_pending_at) &&
+       report.oldest_pending_at >= 0 &&
+       is_report_text ((report.questionnaire = intake_json_get_string (request, "questionnaire")), 128) &&
+       is_report_text ((report.app_version = intake_json_get_string (request, "app_version")), 64) &&
+       is_report_text ((report.last_error = intake_json_get_string (request, "last_error")), 64);
+  if (!ok)
+    return intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
+                                        intake_server_body_problem (parse_error,
+                                                                    "expected {\"pending\": N, \"oldest_pending_at\": T, "
+                                                                    "\"questionnaire\": \"ID/VERSION\", \"app_version\": "
+                                                                    "\"..\", \"last_error\": \"code or empty\"} (short "
+                                                                    "plain texts)"));
+  if (!intake_store_record_check_in (self->store, device->device_id, &report, intake_server_now_seconds (), &error))
+    return intake_server_store_unavailable (msg, error);
+  respond_keys (self, msg);
 }
 
 void
@@ -567,7 +671,7 @@ intake_server_handle_envelopes (IntakeServer      *self,
   /* Group commit: every envelope checked now; the ones that pass wait for
    * the next commit, which other requests handled in the meantime share
    * (flush_uploads()). The answer, and the receipt, come after it. */
-  batch = intake_accept_batch_new (self->office_key_id, device, &nonce, n, (GBytes * const *)envelope_list->pdata,
+  batch = intake_accept_batch_new (&self->office_keys->set, device, &nonce, n, (GBytes * const *)envelope_list->pdata,
                                    INTAKE_ENVELOPE_SOURCE_UPLOAD, now);
   queue_upload (self, msg, g_steal_pointer (&device), batch, now);
 }

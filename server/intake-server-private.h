@@ -15,6 +15,7 @@
 #include "intake-server-health.h"
 #include "intake-server-listener.h"
 #include "intake-server.h"
+#include "intake-server-util.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +39,8 @@ typedef enum {
   INTAKE_SERVER_ROUTE_QUESTIONNAIRE,
   INTAKE_SERVER_ROUTE_HELP_REQUESTS,
   INTAKE_SERVER_ROUTE_REVIEW,
+  INTAKE_SERVER_ROUTE_OFFICE_KEYS,
+  INTAKE_SERVER_ROUTE_CHECK_IN,
   INTAKE_SERVER_N_ROUTES
 } IntakeServerRoute;
 
@@ -67,8 +70,11 @@ struct _IntakeServer
   IntakeServerLimits         limits;
   IntakeStore               *store;
   IntakeServerHealth        *health;
-  char                      *office_key_id;
+  char                      *office_key_id;    /* the current key, as office_blob */
   GBytes                    *office_blob;
+  IntakeOfficeKeys          *office_keys;      /* every key the store knows, retired ones named */
+  GPtrArray                 *server_rotations; /* GBytes * (IKSR), oldest first */
+  gint64                     tls_not_after;    /* the TLS certificate's expiry, 0 without TLS */
   IntakeDeviceKey           *server_key;
   IntakeDevicePublic         server_public;
   char                      *server_key_id;
@@ -150,6 +156,10 @@ void              intake_server_store_unavailable    (SoupServerMessage  *msg,
 
 /* intake-server-kiosk.c */
 void              intake_server_handle_enroll        (IntakeServer       *self,
+                                                      SoupServerMessage  *msg);
+void              intake_server_handle_office_keys   (IntakeServer       *self,
+                                                      SoupServerMessage  *msg);
+void              intake_server_handle_check_in      (IntakeServer       *self,
                                                       SoupServerMessage  *msg);
 void              intake_server_handle_questionnaire (IntakeServer       *self,
                                                       SoupServerMessage  *msg);
@@ -261,5 +271,14 @@ void              intake_server_review_manage        (IntakeServer       *self,
                                                       const char         *what,
                                                       GBytes             *body,
                                                       ReviewContext      *ctx);
+
+/* TRUE when @key_id_hex is an office key the store accepts envelopes for
+ * (not retired). */
+gboolean      intake_server_office_key_accepted (IntakeServer *self,
+                                                 const char   *key_id_hex);
+/* The member "office_rotations": the store's rotation statements, base64,
+ * oldest first (docs/protocol.md, "Office key rotation"). */
+void          intake_server_add_office_rotations (IntakeServer *self,
+                                                  JsonBuilder  *builder);
 
 G_END_DECLS

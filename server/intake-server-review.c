@@ -735,8 +735,8 @@ review_note (IntakeServer      *self,
   signer_device = intake_hex_encode (signer_id, sizeof signer_id);
   if (len > INTAKE_ACCEPT_MAX_ENVELOPE || !intake_envelope_verify (note, &header, NULL) ||
       !g_str_equal ((header_device = intake_hex_encode (header.device_id, sizeof header.device_id)), signer_device) ||
-      !g_str_equal ((header_office = intake_hex_encode (header.office_key_id, sizeof header.office_key_id)),
-                    self->office_key_id))
+      !intake_server_office_key_accepted (self, (header_office = intake_hex_encode (header.office_key_id,
+                                                                                   sizeof header.office_key_id))))
     return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "bad_note",
                           "the note must be an envelope sealed for this office key and signed with "
                           "your reviewer key");
@@ -837,13 +837,28 @@ review_audit_view (IntakeServer      *self,
   intake_server_respond_builder (msg, SOUP_STATUS_OK, builder);
 }
 
+/* The object of a subject_access event is "submissions=N" and nothing
+ * else: the event says that a document was made and how big it is, never
+ * whom it is about (no name or date of birth can ride along in it). */
+static gboolean
+is_subject_access_object (const char *object)
+{
+  const char *digits;
+
+  if (!g_str_has_prefix (object, "submissions="))
+    return FALSE;
+  digits = object + strlen ("submissions=");
+  return g_ascii_string_to_unsigned (digits, 10, 0, G_MAXUINT32, NULL, NULL) &&
+         (digits[0] != '0' || digits[1] == '\0');
+}
+
 static void
 review_client_event (IntakeServer      *self,
                      SoupServerMessage *msg,
                      GBytes            *body,
                      ReviewContext     *ctx)
 {
-  static const char * const actions[] = { "view", "decrypt", "export", "search", "dashboard" };
+  static const char * const actions[] = { "view", "decrypt", "export", "search", "dashboard", "subject_access" };
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(IntakeAuditEvent) event = NULL;
@@ -858,13 +873,21 @@ review_client_event (IntakeServer      *self,
       object = intake_json_get_string (request, "object");
     }
   if (action == NULL || !g_strv_contains (actions, action) || object == NULL ||
-      strlen (object) > INTAKE_AUDIT_OBJECT_MAX || !intake_field_check (object, -1, "the object", &error))
+      strlen (object) > INTAKE_AUDIT_OBJECT_MAX || !intake_field_check (object, -1, "the object", &error) ||
+      (g_str_equal (action, "subject_access") &&
+       (!is_subject_access_object (object) || json_object_get_size (request) != 2)))
     return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_body",
                           intake_server_body_problem (error, "expected {\"action\": \"view|decrypt|export|"
-                                                      "search|dashboard\", \"object\": \"...\" (at most 1024 "
-                                                      "bytes)}"));
+                                                      "search|dashboard|subject_access\", \"object\": \"...\" "
+                                                      "(at most 1024 bytes; for subject_access "
+                                                      "\"submissions=N\")}"));
+  /* A subject access document (docs/review.md, "Subject access") is the
+   * privacy officer's: its refusal is recorded under its own action. */
+  if (g_str_equal (action, "subject_access"))
+    ctx->action = "subject_access";
   if (!require (self, msg, ctx, g_str_equal (action, "dashboard") ? INTAKE_PERMISSION_DASHBOARD
-                                                                  : INTAKE_PERMISSION_READ))
+                                : g_str_equal (action, "subject_access") ? INTAKE_PERMISSION_AUDIT
+                                : INTAKE_PERMISSION_READ))
     return;
 
   event = intake_audit_event_new (intake_server_now_seconds (), ctx->reviewer->name, action, object, "ok",

@@ -278,6 +278,34 @@ add_server_members (IntakeServer *self,
   json_builder_add_string_value (builder, office_b64);
 }
 
+/* What a reviewer needs to read envelopes sealed for older office keys and
+ * to receive a newer one (docs/protocol.md, "Office key rotation"): the
+ * rotation statements, oldest first, and the sealed office keys for
+ * @reviewer_id. FALSE with @error when the store fails. */
+static gboolean
+add_office_key_members (IntakeServer  *self,
+                        JsonBuilder   *builder,
+                        const char    *reviewer_id,
+                        GError       **error)
+{
+  g_autoptr(GPtrArray) seals = intake_store_list_office_key_seals (self->store, reviewer_id, error);
+
+  if (seals == NULL)
+    return FALSE;
+  intake_server_add_office_rotations (self, builder);
+  json_builder_set_member_name (builder, "office_key_seals");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < seals->len; i++)
+    {
+      GBytes *blob = g_ptr_array_index (seals, i);
+      g_autofree char *b64 = g_base64_encode (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
+
+      json_builder_add_string_value (builder, b64);
+    }
+  json_builder_end_array (builder);
+  return TRUE;
+}
+
 /* The active reviewer @name with a format 2 key, or NULL (also for a
  * revoked one, one still on format 1, or when the store fails: then
  * @error is set). */
@@ -453,6 +481,8 @@ unlock_finish (IntakeServer      *self,
   json_builder_set_member_name (builder, "blob");
   json_builder_add_string_value (builder, blob_b64);
   add_server_members (self, builder);
+  if (!add_office_key_members (self, builder, reviewer->reviewer_id, &error))
+    return intake_server_store_unavailable (msg, error);
   add_access (builder, reviewer->roles, reviewer->locations, reviewer->units);
   json_builder_end_object (builder);
   intake_server_respond_builder (msg, SOUP_STATUS_OK, builder);
@@ -702,6 +732,8 @@ activate_complete (IntakeServer      *self,
   json_builder_set_member_name (builder, "reviewer_id");
   json_builder_add_string_value (builder, reviewer_id);
   add_server_members (self, builder);
+  if (!add_office_key_members (self, builder, reviewer_id, &error))
+    return intake_server_store_unavailable (msg, error);
   add_access (builder, setup->roles, setup->locations, setup->units);
   json_builder_end_object (builder);
   intake_server_respond_builder (msg, SOUP_STATUS_OK, builder);
@@ -776,8 +808,8 @@ intake_server_review_passphrase (IntakeServer      *self,
                                         "the proof does not come from the current passphrase and workstation key");
   if (!intake_reviewer_key_blob_peek (blob, &next, NULL) || next.version != INTAKE_REVIEWER_KEY_FORMAT ||
       memcmp (next.reviewer_id, current.reviewer_id, INTAKE_REVIEWER_ID_BYTES) != 0 ||
-      !g_str_equal ((office_hex = intake_hex_encode (next.office_key_id, INTAKE_OFFICE_KEY_ID_BYTES)),
-                    self->office_key_id))
+      !intake_server_office_key_accepted (self, (office_hex = intake_hex_encode (next.office_key_id,
+                                                                                 INTAKE_OFFICE_KEY_ID_BYTES))))
     return intake_server_review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "bad_key",
                                         "the new key must be this reviewer's key, format 2, for this office");
 

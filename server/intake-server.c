@@ -44,6 +44,8 @@ static const char * const route_paths[INTAKE_SERVER_N_ROUTES] = {
   [INTAKE_SERVER_ROUTE_ENVELOPES] = "/v1/envelopes",
   [INTAKE_SERVER_ROUTE_QUESTIONNAIRE] = "/v1/questionnaire",
   [INTAKE_SERVER_ROUTE_HELP_REQUESTS] = "/v1/help-requests",
+  [INTAKE_SERVER_ROUTE_OFFICE_KEYS] = "/v1/office-keys",
+  [INTAKE_SERVER_ROUTE_CHECK_IN] = "/v1/check-in",
   [INTAKE_SERVER_ROUTE_REVIEW] = "/v1/review",            /* every /v1/review/... path */
 };
 
@@ -266,6 +268,8 @@ body_limit (IntakeServerRoute  route,
     case INTAKE_SERVER_ROUTE_METRICS:
     case INTAKE_SERVER_ROUTE_ENROLL:
     case INTAKE_SERVER_ROUTE_QUESTIONNAIRE:
+    case INTAKE_SERVER_ROUTE_OFFICE_KEYS:
+    case INTAKE_SERVER_ROUTE_CHECK_IN:
     case INTAKE_SERVER_N_ROUTES:
     default:
       return INTAKE_PROTOCOL_MAX_ANONYMOUS_BODY;
@@ -614,6 +618,102 @@ handle_healthz (IntakeServer      *self,
   intake_server_respond_json (msg, ok ? SOUP_STATUS_OK : SOUP_STATUS_SERVICE_UNAVAILABLE, root);
 }
 
+/* A label value from what a kiosk reported: the check-in allows only
+ * [A-Za-z0-9._/-:+~], so nothing needs escaping; "" is "unknown". */
+static const char *
+label_value (const char *text)
+{
+  return text != NULL && *text != '\0' ? text : "unknown";
+}
+
+static void
+add_count (GHashTable *counts,
+           char       *key)
+{
+  g_hash_table_replace (counts, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, key)) + 1));
+}
+
+static void
+append_counts (GString    *out,
+               GHashTable *counts,
+               const char *name)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (keys, key);
+  g_ptr_array_sort (keys, intake_server_compare_strings);
+  for (guint i = 0; i < keys->len; i++)
+    g_string_append_printf (out, "%s{%s} %u\n", name, (const char *)g_ptr_array_index (keys, i),
+                            GPOINTER_TO_UINT (g_hash_table_lookup (counts, g_ptr_array_index (keys, i))));
+}
+
+/* The fleet as the kiosks reported it at check-in (docs/server.md,
+ * "Watching the fleet"): counts per bucket, version and status code, never
+ * a device id or a location, so the label sets stay small. */
+static void
+append_fleet_metrics (IntakeServer *self,
+                      GString      *out)
+{
+  static const struct { const char *label; gint64 seconds; } silent[] = {
+    { "1h", 3600 }, { "1d", 86400 }, { "7d", 7 * 86400 },
+  };
+  g_autoptr(GPtrArray) devices = intake_store_list_devices (self->store, NULL);
+  g_autoptr(GHashTable) versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) problems = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gint64 now = intake_server_now_seconds ();
+  guint silent_count[G_N_ELEMENTS (silent)] = { 0 };
+  gint64 pending = 0, oldest = 0;
+
+  if (devices == NULL)
+    return;
+  for (guint i = 0; i < devices->len; i++)
+    {
+      const IntakeStoreDevice *device = g_ptr_array_index (devices, i);
+      /* A kiosk that never checked in counts from its enrollment. */
+      gint64 seen = MAX (device->last_seen_at, device->enrolled_at);
+
+      if (device->status != INTAKE_DEVICE_STATUS_ACTIVE)
+        continue;
+      for (guint k = 0; k < G_N_ELEMENTS (silent); k++)
+        if (now - seen > silent[k].seconds)
+          silent_count[k]++;
+      pending += device->reported_pending;
+      if (device->oldest_pending_at > 0 && device->reported_pending > 0)
+        oldest = MAX (oldest, now - device->oldest_pending_at);
+      add_count (versions, g_strdup_printf ("app_version=\"%s\",questionnaire=\"%s\"",
+                                            label_value (device->app_version), label_value (device->questionnaire)));
+      if (*device->last_error != '\0')
+        add_count (problems, g_strdup_printf ("problem=\"%s\"", device->last_error));
+    }
+
+  g_string_append (out,
+                   "# HELP intake_kiosks_silent Active kiosks that have not checked in for longer than the period.\n"
+                   "# TYPE intake_kiosks_silent gauge\n");
+  for (guint k = 0; k < G_N_ELEMENTS (silent); k++)
+    g_string_append_printf (out, "intake_kiosks_silent{over=\"%s\"} %u\n", silent[k].label, silent_count[k]);
+  g_string_append (out,
+                   "# HELP intake_kiosks_pending Submissions the active kiosks reported as not yet delivered.\n"
+                   "# TYPE intake_kiosks_pending gauge\n");
+  g_string_append_printf (out, "intake_kiosks_pending %" G_GINT64_FORMAT "\n", pending);
+  g_string_append (out,
+                   "# HELP intake_kiosks_oldest_pending_age_seconds Age of the oldest submission a kiosk reported "
+                   "waiting.\n"
+                   "# TYPE intake_kiosks_oldest_pending_age_seconds gauge\n");
+  g_string_append_printf (out, "intake_kiosks_oldest_pending_age_seconds %" G_GINT64_FORMAT "\n", oldest);
+  g_string_append (out,
+                   "# HELP intake_kiosks_by_version Active kiosks by app version and questionnaire.\n"
+                   "# TYPE intake_kiosks_by_version gauge\n");
+  append_counts (out, versions, "intake_kiosks_by_version");
+  g_string_append (out,
+                   "# HELP intake_kiosks_with_problem Active kiosks whose last sync pass ended with a problem.\n"
+                   "# TYPE intake_kiosks_with_problem gauge\n");
+  append_counts (out, problems, "intake_kiosks_with_problem");
+}
+
 static void
 handle_metrics (IntakeServer      *self,
                 SoupServerMessage *msg)
@@ -785,6 +885,22 @@ handle_metrics (IntakeServer      *self,
                    "# HELP intake_store_up Whether the store answered this scrape.\n"
                    "# TYPE intake_store_up gauge\n");
   g_string_append_printf (out, "intake_store_up %d\n", have_counts ? 1 : 0);
+  if (have_counts)
+    append_fleet_metrics (self, out);
+
+  g_string_append (out,
+                   "# HELP intake_build_info The running intake-server.\n"
+                   "# TYPE intake_build_info gauge\n");
+  g_string_append_printf (out, "intake_build_info{version=\"%s\",schema=\"%d\"} 1\n", PACKAGE_VERSION,
+                          INTAKE_STORE_SCHEMA_VERSION);
+  if (self->tls_not_after > 0)
+    {
+      g_string_append (out,
+                       "# HELP intake_tls_certificate_expiry_seconds When the TLS certificate expires (Unix seconds).\n"
+                       "# TYPE intake_tls_certificate_expiry_seconds gauge\n");
+      g_string_append_printf (out, "intake_tls_certificate_expiry_seconds %" G_GINT64_FORMAT "\n",
+                              self->tls_not_after);
+    }
 
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "text/plain; version=0.0.4; charset=utf-8", SOUP_MEMORY_TAKE,
@@ -843,6 +959,14 @@ handler_cb (SoupServer        *soup,
       if (is_post)
         return intake_server_handle_help_requests (self, msg);
       break;
+    case INTAKE_SERVER_ROUTE_OFFICE_KEYS:
+      if (is_get)
+        return intake_server_handle_office_keys (self, msg);
+      break;
+    case INTAKE_SERVER_ROUTE_CHECK_IN:
+      if (is_post)
+        return intake_server_handle_check_in (self, msg);
+      break;
     case INTAKE_SERVER_ROUTE_REVIEW:
       return intake_server_handle_review (self, msg, path, query);
     case INTAKE_SERVER_ROUTE_OTHER:
@@ -886,6 +1010,8 @@ intake_server_finalize (GObject *object)
   g_clear_pointer (&self->unauthenticated, g_hash_table_unref);
   g_clear_pointer (&self->bodies_by_signer, g_hash_table_unref);
   g_free (self->office_key_id);
+  g_clear_pointer (&self->office_keys, intake_office_keys_free);
+  g_clear_pointer (&self->server_rotations, g_ptr_array_unref);
   g_free (self->server_key_id);
   g_free (self->store_generation);
 
@@ -945,6 +1071,14 @@ intake_server_new (IntakeStore               *store,
   self->store = g_object_ref (store);
   self->office_key_id = intake_office_public_dup_key_id_hex (office);
   self->office_blob = intake_office_public_to_bytes (office);
+  /* main.c loads the keys with errors reported before this; a store that
+   * cannot give them serves the one key it was started with. */
+  self->office_keys = intake_store_load_office_keys (store, office, NULL);
+  if (self->office_keys == NULL)
+    self->office_keys = intake_office_keys_new_single (office);
+  self->server_rotations = intake_store_load_server_rotations (store, NULL);
+  if (self->server_rotations == NULL)
+    self->server_rotations = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   self->server_key = server_key;
   intake_device_key_get_public (server_key, &self->server_public);
   self->server_key_id = intake_server_key_id_hex (self->server_public.sign_pk);
@@ -952,6 +1086,12 @@ intake_server_new (IntakeStore               *store,
   self->store_generation = intake_store_dup_generation (store, NULL);
   self->questionnaire = questionnaire;
   self->tls = tls_certificate != NULL;
+  if (tls_certificate != NULL)
+    {
+      g_autoptr(GDateTime) not_after = g_tls_certificate_get_not_valid_after (tls_certificate);
+
+      self->tls_not_after = not_after != NULL ? g_date_time_to_unix (not_after) : 0;
+    }
   if (limits != NULL)
     self->limits = *limits;
   else
@@ -989,4 +1129,32 @@ intake_server_stop (IntakeServer *self)
 
   intake_server_listener_stop (self->listener);
   soup_server_disconnect (self->soup);
+}
+
+gboolean
+intake_server_office_key_accepted (IntakeServer *self,
+                                   const char   *key_id_hex)
+{
+  g_return_val_if_fail (INTAKE_IS_SERVER (self), FALSE);
+
+  return key_id_hex != NULL && self->office_keys->set.accepted != NULL &&
+         g_strv_contains ((const char * const *)self->office_keys->set.accepted, key_id_hex);
+}
+
+void
+intake_server_add_office_rotations (IntakeServer *self,
+                                    JsonBuilder  *builder)
+{
+  g_return_if_fail (INTAKE_IS_SERVER (self));
+
+  json_builder_set_member_name (builder, "office_rotations");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->office_keys->rotations->len; i++)
+    {
+      GBytes *blob = g_ptr_array_index (self->office_keys->rotations, i);
+      g_autofree char *b64 = g_base64_encode (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
+
+      json_builder_add_string_value (builder, b64);
+    }
+  json_builder_end_array (builder);
 }

@@ -20,6 +20,7 @@
 
 #include "intake-crypto-error.h"
 #include "intake-protocol.h"
+#include "intake-office-rotation.h"
 #include "intake-server-util.h"
 #include "intake-server.h"
 #include "intake-store-pg.h"
@@ -176,6 +177,24 @@ bad:
  * "server_key_id"): kiosks check every receipt against that key, so a
  * missing or different key file beside a store that has been served is a
  * mistake to stop at, not a reason to make a new key. */
+/* TRUE when a rollover statement in the store replaced @sign_pk. */
+static gboolean
+was_rolled_over (IntakeStore  *store,
+                 const guint8 *sign_pk)
+{
+  g_autoptr(GPtrArray) blobs = intake_store_load_server_rotations (store, NULL);
+
+  for (guint i = 0; blobs != NULL && i < blobs->len; i++)
+    {
+      g_autoptr(IntakeServerKeyRotation) r = intake_server_key_rotation_new_from_bytes (g_ptr_array_index (blobs, i),
+                                                                                        "statement", NULL);
+
+      if (r != NULL && memcmp (r->old_pk, sign_pk, INTAKE_SIGN_PUBLIC_BYTES) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static IntakeDeviceKey *
 load_server_key (IntakeStore  *store,
                  const char   *data_dir,
@@ -242,6 +261,14 @@ load_server_key (IntakeStore  *store,
 
       pinned_pk = g_base64_decode (pinned, &len);
       pinned_id = len == INTAKE_SIGN_PUBLIC_BYTES ? intake_server_key_id_hex (pinned_pk) : g_strdup ("(unreadable)");
+      if (was_rolled_over (store, pub.sign_pk))
+        {
+          g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID,
+                       "%s holds server key %s, which was rolled over: %s is pinned to server key %s; give the "
+                       "current key file (intake-admin server-key roll wrote it)", secret_path, key_id, where,
+                       pinned_id);
+          return NULL;
+        }
       g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID,
                    "%s holds server key %s, but %s is pinned to server key %s: give the key file it was "
                    "served with (--server-key); only to replace it on purpose, start once with --new-server-key "
@@ -508,9 +535,6 @@ main (int    argc,
   else
     server_pub_path = g_strdup_printf ("%s.pub", server_key_path);
 
-  if (questionnaire_path != NULL &&
-      !(questionnaire = intake_signed_questionnaire_load (questionnaire_path, office, &error)))
-    return fail (error);
 
   if (tls_cert != NULL && !(certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &error)))
     {
@@ -524,6 +548,21 @@ main (int    argc,
       !intake_store_check_files (store, &error) ||
       !intake_store_bind_office (store, office, &error))
     return fail (error);
+  /* The rotations are checked here, so a damaged chain stops the start.
+   * A questionnaire signed before the last rotation is still served:
+   * kiosks check it against the keys they followed to the current one. */
+  {
+    g_autoptr(IntakeOfficeKeys) office_keys = intake_store_load_office_keys (store, office, &error);
+    g_autoptr(GPtrArray) newest_first = g_ptr_array_new ();
+
+    if (office_keys == NULL)
+      return fail (error);
+    for (guint i = office_keys->chain->len; i > 0; i--)
+      g_ptr_array_add (newest_first, g_ptr_array_index (office_keys->chain, i - 1));
+    if (questionnaire_path != NULL &&
+        !(questionnaire = intake_signed_questionnaire_load_any (questionnaire_path, newest_first, &error)))
+      return fail (error);
+  }
 
   /* Reviewers can read every questionnaire version this store has served,
    * so submissions made under an older one still render. */

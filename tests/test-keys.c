@@ -16,6 +16,7 @@
 #include "intake-envelope.h"
 #include "intake-keys.h"
 #include "intake-keys-private.h"
+#include "intake-office-rotation.h"
 #include "intake-test-util.h"
 
 /* Cheap Argon2id limits so the tests do not spend seconds per unwrap. */
@@ -1796,6 +1797,253 @@ test_staff_vectors (void)
     }
 }
 
+/* Office key rotation (docs/keys.md, "Office key rotation") ------------- */
+
+static void
+test_rotation_statement (void)
+{
+  g_autoptr(IntakeOfficeSecret) one = NULL;
+  g_autoptr(IntakeOfficeSecret) two = NULL;
+  g_autoptr(IntakeOfficeSecret) three = NULL;
+  g_autoptr(IntakeOfficeSecret) other = NULL;
+  g_autoptr(GBytes) blob = NULL;
+  g_autoptr(GBytes) next = NULL;
+  g_autoptr(GBytes) fork = NULL;
+  g_autoptr(IntakeOfficeRotation) rotation = NULL;
+  g_autoptr(GPtrArray) rotations = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_office_rotation_free);
+  g_autoptr(GPtrArray) chain = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint8 *data;
+  gsize len;
+
+  g_assert_true (intake_office_generate (NULL, &one, &error));
+  g_assert_true (intake_office_generate (NULL, &two, &error));
+  g_assert_true (intake_office_generate (NULL, &three, &error));
+  g_assert_true (intake_office_generate (NULL, &other, &error));
+  blob = intake_office_rotation_sign (one, two, 1700000000);
+  data = g_bytes_get_data (blob, &len);
+  g_assert_cmpuint (len, ==, 439);
+  g_assert_cmpmem (data, 4, "IKOR", 4);
+  rotation = intake_office_rotation_new_from_bytes (blob, "test", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rotation->created_at, ==, 1700000000);
+  g_assert_cmpmem (rotation->old_key.key_id, 8, intake_office_secret_get_public (one)->key_id, 8);
+  g_assert_cmpmem (rotation->new_key.key_id, 8, intake_office_secret_get_public (two)->key_id, 8);
+
+  /* Every byte matters: each flipped bit is refused. */
+  for (gsize i = 0; i < len; i++)
+    {
+      guint8 *copy = g_memdup2 (data, len);
+      g_autoptr(GBytes) damaged = NULL;
+      g_autoptr(IntakeOfficeRotation) none = NULL;
+
+      copy[i] ^= 0x01;
+      damaged = g_bytes_new_take (copy, len);
+      none = intake_office_rotation_new_from_bytes (damaged, "damaged", &error);
+      g_assert_null (none);
+      g_assert_true (error->domain == INTAKE_CRYPTO_ERROR);
+      g_clear_error (&error);
+    }
+  /* Truncated, longer, another kind. */
+  {
+    g_autoptr(GBytes) cut = g_bytes_new (data, len - 1);
+    g_autoptr(GBytes) office = intake_office_public_to_bytes (intake_office_secret_get_public (one));
+
+    g_assert_null (intake_office_rotation_new_from_bytes (cut, "cut", &error));
+    g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_TRUNCATED);
+    g_clear_error (&error);
+    g_assert_null (intake_office_rotation_new_from_bytes (office, "office", &error));
+    g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_WRONG_KEY_KIND);
+    g_clear_error (&error);
+  }
+  /* Signed by the old key only (the new one forged): refused. */
+  {
+    g_autoptr(GBytes) half = intake_office_rotation_sign (one, other, 1);
+    guint8 *copy = g_memdup2 (g_bytes_get_data (half, NULL), len);
+    g_autoptr(GBytes) swapped = NULL;
+    g_autoptr(GBytes) new_blob = intake_office_public_to_bytes (intake_office_secret_get_public (two));
+
+    /* Key two put in as the new key, with other's signature. */
+    memcpy (copy + 5 + 149, g_bytes_get_data (new_blob, NULL), 149);
+    swapped = g_bytes_new_take (copy, len);
+    g_assert_null (intake_office_rotation_new_from_bytes (swapped, "swapped", &error));
+    g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_SIGNATURE);
+    g_clear_error (&error);
+  }
+
+  /* A chain one -> two -> three, given in any order. */
+  next = intake_office_rotation_sign (two, three, 1700000100);
+  g_ptr_array_add (rotations, intake_office_rotation_new_from_bytes (next, "next", &error));
+  g_ptr_array_add (rotations, g_steal_pointer (&rotation));
+  chain = intake_office_chain_follow (intake_office_secret_get_public (one), rotations, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (chain->len, ==, 3);
+  g_assert_cmpmem (((IntakeOfficePublic *)g_ptr_array_index (chain, 2))->key_id, 8,
+                   intake_office_secret_get_public (three)->key_id, 8);
+  g_clear_pointer (&chain, g_ptr_array_unref);
+  /* From the middle: forwards to three, and backwards to one. */
+  chain = intake_office_chain_follow (intake_office_secret_get_public (two), rotations, &error);
+  g_assert_cmpuint (chain->len, ==, 2);
+  g_clear_pointer (&chain, g_ptr_array_unref);
+  chain = intake_office_chain_related (intake_office_secret_get_public (two), rotations, &error);
+  g_assert_cmpuint (chain->len, ==, 3);
+  g_clear_pointer (&chain, g_ptr_array_unref);
+  /* An unrelated key reaches nothing. */
+  chain = intake_office_chain_related (intake_office_secret_get_public (other), rotations, &error);
+  g_assert_cmpuint (chain->len, ==, 1);
+  g_clear_pointer (&chain, g_ptr_array_unref);
+  /* Two different successors of key two: refused. */
+  fork = intake_office_rotation_sign (two, other, 1700000200);
+  g_ptr_array_add (rotations, intake_office_rotation_new_from_bytes (fork, "fork", &error));
+  g_assert_null (intake_office_chain_follow (intake_office_secret_get_public (one), rotations, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED);
+}
+
+static void
+test_office_key_seals (void)
+{
+  g_autoptr(IntakeOfficeSecret) one = NULL;
+  g_autoptr(IntakeOfficeSecret) two = NULL;
+  g_autoptr(IntakeOfficeSecret) rogue = NULL;
+  g_autoptr(IntakeReviewerKey) anna = NULL;
+  g_autoptr(IntakeReviewerKey) bert = NULL;
+  g_autoptr(GBytes) history = NULL;
+  g_autoptr(GBytes) grant = NULL;
+  g_autoptr(GBytes) slipped = NULL;
+  g_autoptr(IntakeOfficeSecret) opened = NULL;
+  g_autoptr(IntakeOfficeKeyring) ring = NULL;
+  g_autoptr(GPtrArray) seals = g_ptr_array_new ();
+  g_autoptr(GPtrArray) trusted = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  IntakeReviewerPublic anna_public;
+  IntakeOfficeSealInfo info;
+
+  g_assert_true (intake_office_generate (NULL, &one, &error));
+  g_assert_true (intake_office_generate (NULL, &two, &error));
+  g_assert_true (intake_office_generate (NULL, &rogue, &error));
+  anna = intake_reviewer_key_generate (one, &error);
+  bert = intake_reviewer_key_generate (one, &error);
+  intake_reviewer_key_get_public (anna, &anna_public);
+
+  /* Key one sealed to key two: opens with two only. */
+  history = intake_office_key_seal_to_office (one, intake_office_secret_get_public (two), &error);
+  g_assert_cmpuint (g_bytes_get_size (history), ==, 323);
+  g_assert_true (intake_office_key_seal_peek (history, &info, &error));
+  g_assert_cmpint (info.recipient, ==, INTAKE_OFFICE_SEAL_TO_OFFICE);
+  g_assert_cmpmem (info.key_id, 8, intake_office_secret_get_public (one)->key_id, 8);
+  opened = intake_office_key_seal_open_with_office (history, two, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (intake_office_secret_get_box_sk (opened), 32, intake_office_secret_get_box_sk (one), 32);
+  g_clear_pointer (&opened, intake_office_secret_free);
+  g_assert_null (intake_office_key_seal_open_with_office (history, rogue, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_DECRYPT);
+  g_clear_error (&error);
+
+  /* Key two sealed to Anna: she opens it, Bert does not. */
+  {
+    IntakeReviewerPublic pub;
+
+    intake_reviewer_key_get_public (anna, &pub);
+    grant = intake_office_key_seal_to_reviewer (two, pub.sign_pk, &error);
+  }
+  g_assert_true (intake_office_key_seal_peek (grant, &info, &error));
+  g_assert_cmpint (info.recipient, ==, INTAKE_OFFICE_SEAL_TO_REVIEWER);
+  g_assert_cmpmem (info.recipient_id, 16, anna_public.reviewer_id, 16);
+  opened = intake_office_key_seal_open_with_reviewer (grant, anna, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&opened, intake_office_secret_free);
+  g_assert_null (intake_office_key_seal_open_with_reviewer (grant, bert, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_DECRYPT);
+  g_clear_error (&error);
+
+  /* A flipped bit in the sealed part: refused. */
+  {
+    gsize len;
+    guint8 *copy = g_memdup2 (g_bytes_get_data (grant, &len), g_bytes_get_size (grant));
+    g_autoptr(GBytes) damaged = NULL;
+
+    copy[len - 1] ^= 1;
+    damaged = g_bytes_new_take (copy, len);
+    g_assert_null (intake_office_key_seal_open_with_reviewer (damaged, anna, &error));
+    g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_DECRYPT);
+    g_clear_error (&error);
+  }
+
+  /* Anna's keyring: key one from her key, key two from the grant; a key
+   * sealed to her that the statements do not lead to (a server's own) is
+   * not taken. */
+  slipped = intake_office_key_seal_to_reviewer (rogue, anna_public.sign_pk, &error);
+  g_ptr_array_add (seals, slipped);
+  g_ptr_array_add (seals, grant);
+  g_ptr_array_add (seals, history);
+  g_ptr_array_add (trusted, (gpointer)intake_office_secret_get_public (one));
+  g_ptr_array_add (trusted, (gpointer)intake_office_secret_get_public (two));
+  ring = intake_office_keyring_new (intake_reviewer_key_get_office (anna));
+  g_assert_cmpuint (intake_office_keyring_absorb (ring, anna, seals, trusted), ==, 1);
+  g_assert_nonnull (intake_office_keyring_lookup (ring, intake_office_secret_get_public (two)->key_id));
+  g_assert_null (intake_office_keyring_lookup (ring, intake_office_secret_get_public (rogue)->key_id));
+  g_clear_pointer (&ring, intake_office_keyring_free);
+
+  /* A reviewer who holds only key two reaches key one through the history
+   * seal. */
+  {
+    g_autoptr(IntakeReviewerKey) carla = intake_reviewer_key_generate (two, &error);
+
+    ring = intake_office_keyring_new (intake_reviewer_key_get_office (carla));
+    g_assert_cmpuint (intake_office_keyring_absorb (ring, carla, seals, trusted), ==, 1);
+    g_assert_nonnull (intake_office_keyring_lookup (ring, intake_office_secret_get_public (one)->key_id));
+  }
+}
+
+static void
+test_server_key_rollover (void)
+{
+  g_autoptr(IntakeDeviceKey) one = intake_device_key_generate (NULL);
+  g_autoptr(IntakeDeviceKey) two = intake_device_key_generate (NULL);
+  g_autoptr(IntakeDeviceKey) three = intake_device_key_generate (NULL);
+  g_autoptr(GBytes) blob = intake_server_key_rotation_sign (one, two, 1700000000);
+  g_autoptr(GBytes) next = intake_server_key_rotation_sign (two, three, 1700000001);
+  g_autoptr(GBytes) fork = intake_server_key_rotation_sign (two, one, 1700000002);
+  g_autoptr(GPtrArray) rotations = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_server_key_rotation_free);
+  g_autoptr(GError) error = NULL;
+  IntakeDevicePublic p1, p3;
+  guint8 newest[INTAKE_SIGN_PUBLIC_BYTES];
+  const guint8 *data;
+  gsize len;
+
+  intake_device_key_get_public (one, &p1);
+  intake_device_key_get_public (three, &p3);
+  data = g_bytes_get_data (blob, &len);
+  g_assert_cmpuint (len, ==, 205);
+  g_assert_cmpmem (data, 4, "IKSR", 4);
+  for (gsize i = 0; i < len; i++)
+    {
+      guint8 *copy = g_memdup2 (data, len);
+      g_autoptr(GBytes) damaged = NULL;
+      g_autoptr(IntakeServerKeyRotation) none = NULL;
+
+      copy[i] ^= 0x01;
+      damaged = g_bytes_new_take (copy, len);
+      none = intake_server_key_rotation_new_from_bytes (damaged, "damaged", &error);
+      g_assert_null (none);
+      g_assert_true (error->domain == INTAKE_CRYPTO_ERROR);
+      g_clear_error (&error);
+    }
+  g_ptr_array_add (rotations, intake_server_key_rotation_new_from_bytes (next, "next", &error));
+  g_ptr_array_add (rotations, intake_server_key_rotation_new_from_bytes (blob, "blob", &error));
+  g_assert_no_error (error);
+  g_assert_true (intake_server_key_chain_follow (p1.sign_pk, rotations, newest, &error));
+  g_assert_cmpmem (newest, 32, p3.sign_pk, 32);
+  /* A key no statement starts from stays as it is. */
+  g_assert_true (intake_server_key_chain_follow (p3.sign_pk, rotations, newest, &error));
+  g_assert_cmpmem (newest, 32, p3.sign_pk, 32);
+  /* Two successors of one key: refused. */
+  g_ptr_array_add (rotations, intake_server_key_rotation_new_from_bytes (fork, "fork", &error));
+  g_assert_no_error (error);
+  g_assert_false (intake_server_key_chain_follow (p1.sign_pk, rotations, newest, &error));
+  g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_MALFORMED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1853,6 +2101,9 @@ main (int   argc,
   ADD ("/crypto/keys/workstation/recovery-code", test_recovery_code);
   ADD ("/crypto/keys/server/derive", test_server_derive);
   g_test_add_func ("/crypto/keys/staff-vectors", test_staff_vectors);
+  g_test_add_func ("/crypto/keys/office-rotation/statement", test_rotation_statement);
+  g_test_add_func ("/crypto/keys/office-rotation/seals", test_office_key_seals);
+  g_test_add_func ("/crypto/keys/server-key-rollover", test_server_key_rollover);
 
 #undef ADD
 

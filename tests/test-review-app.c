@@ -2408,6 +2408,72 @@ test_idle_lock (void)
   destroy_window (window);
 }
 
+/* After an office key rotation (docs/server.md, "Rotating the office
+ * key") the app reads both what was sealed before and what the kiosk seals
+ * for the new key, and seals a note for the new key. */
+static void
+test_office_rotation (void)
+{
+  const char *rotate[] = { "office", "rotate", env.server->office_dir, "--passphrase-file",
+                           env.server->passphrase_file, NULL };
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261207);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reference = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *old_id = intake_office_public_dup_key_id_hex (env.server->office);
+  IntakeReviewWindow *window;
+  IntakeReviewItem *item;
+
+  g_assert_cmpint (test_admin (env.server, rotate, 2, NULL, NULL), ==, 0);
+  /* Restarted on the same address: the kiosk's server.json names it. */
+  g_assert_true (g_str_has_prefix (env.server->url, "http://"));
+  listen = g_strdup (env.server->url + strlen ("http://"));
+  test_server_stop (env.server);
+  {
+    const char *args[] = { "--listen", listen, NULL };
+
+    g_assert_true (test_server_start (env.server, args, NULL));
+  }
+
+  kiosk = intake_kiosk_new (env.kiosk_dir, NULL, NULL, &error);
+  g_assert_no_error (error);
+  sync = intake_sync_new (kiosk);
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *new_id = intake_office_public_dup_key_id_hex (intake_kiosk_get_office (kiosk));
+
+    g_assert_cmpstr (new_id, !=, old_id);
+  }
+  {
+    g_autoptr(IntakeSession) session = intake_kiosk_new_session (kiosk, "nl", &error);
+
+    g_assert_no_error (error);
+    g_assert_true (intake_random_answers_fill (session, rand, &error));
+    submit_session (kiosk, session, &reference);
+  }
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_cmpuint (intake_sync_get_pending_count (sync), ==, 0);
+
+  window = new_unlocked_window (REVIEWER);
+  /* Sealed for the old key. */
+  open_detail (window, arabic_id (window));
+  text = detail_text (window);
+  g_assert_nonnull (strstr (text, ARABIC_TEXT));
+  g_clear_pointer (&text, g_free);
+  /* Sealed for the new key. */
+  search_reference (window, reference);
+  g_assert_nonnull ((item = find_reference (window, reference)));
+  open_detail (window, intake_review_item_get_id (item));
+  text = detail_text (window);
+  g_assert_nonnull (strstr (text, "Participatieladder nu"));
+  screenshot (window, "after-office-rotation");
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2452,6 +2518,8 @@ main (int   argc,
   g_test_add_func ("/review/app/queue", test_queue);
   /* Last: it adds 425 submissions. */
   g_test_add_func ("/review/app/paging", test_paging);
+  /* After everything: it rotates the office key. */
+  g_test_add_func ("/review/app/office-rotation", test_office_rotation);
 
   env_setup ();
   status = g_test_run ();

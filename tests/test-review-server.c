@@ -17,6 +17,7 @@
 #include "intake-audit.h"
 #include "intake-crypto-error.h"
 #include "intake-envelope.h"
+#include "intake-office-rotation.h"
 #include "intake-reference.h"
 #include "intake-review-request.h"
 #include "intake-roles.h"
@@ -2275,12 +2276,261 @@ test_migrate_format1 (void)
   g_assert_false (g_regex_match_simple ("^oud\\s+ab0+\\s+active", out, G_REGEX_MULTILINE, 0));
 }
 
+/* The base64 strings of @name in an answer, as blobs. */
+static GPtrArray *
+blob_array (TestResponse *response,
+            const char   *name)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  JsonArray *array = json_object_get_array_member (object_of (response), name);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      gsize len = 0;
+      guchar *raw = g_base64_decode (json_array_get_string_element (array, i), &len);
+
+      g_ptr_array_add (list, g_bytes_new_take (raw, len));
+    }
+  return list;
+}
+
+/* What the review app does at unlock (app/review/intake-review-client.c,
+ * build_keyring): the statements, verified from the key the reviewer
+ * holds, and the sealed office keys opened. */
+static IntakeOfficeKeyring *
+keyring_at_unlock (Env                *env,
+                   const char         *name,
+                   IntakeReviewerKey **out_key)
+{
+  g_autoptr(IntakeWorkstationKey) workstation = load_workstation (env, name);
+  g_autoptr(IntakeCredentials) credentials = NULL;
+  g_autoptr(TestResponse) response = unlock_as (env->server, name, REVIEWER_PASSPHRASE, workstation, &credentials);
+  g_autoptr(GPtrArray) statements = NULL;
+  g_autoptr(GPtrArray) seals = NULL;
+  g_autoptr(GPtrArray) rotations = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_office_rotation_free);
+  g_autoptr(GPtrArray) chain = NULL;
+  g_autoptr(GBytes) blob = NULL;
+  g_autoptr(GError) error = NULL;
+  IntakeOfficeKeyring *keyring;
+  IntakeReviewerKey *key;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  blob = b64_member (response, "blob");
+  key = intake_reviewer_key_open (blob, credentials, &error);
+  g_assert_no_error (error);
+  statements = blob_array (response, "office_rotations");
+  seals = blob_array (response, "office_key_seals");
+  for (guint i = 0; i < statements->len; i++)
+    {
+      IntakeOfficeRotation *r = intake_office_rotation_new_from_bytes (g_ptr_array_index (statements, i), "test",
+                                                                       &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (rotations, r);
+    }
+  chain = intake_office_chain_related (intake_office_secret_get_public (intake_reviewer_key_get_office (key)),
+                                       rotations, &error);
+  g_assert_no_error (error);
+  keyring = intake_office_keyring_new (intake_reviewer_key_get_office (key));
+  intake_office_keyring_absorb (keyring, key, seals, chain);
+  *out_key = key;
+  return keyring;
+}
+
+static gboolean
+opens (IntakeOfficeKeyring *keyring,
+       GBytes              *envelope)
+{
+  IntakeEnvelopeHeader header;
+  const IntakeOfficeSecret *secret;
+  g_autoptr(IntakeSecureBuffer) plaintext = NULL;
+
+  g_assert_true (intake_envelope_parse_header (envelope, &header, NULL));
+  if (!(secret = intake_office_keyring_lookup (keyring, header.office_key_id)))
+    return FALSE;
+  plaintext = intake_envelope_open (envelope, secret, &header, NULL);
+  return plaintext != NULL;
+}
+
+/* Office key rotation end to end (docs/server.md, "Rotating the office
+ * key"): envelopes a kiosk sealed for key 1 and still holds are stored
+ * after the rotation; envelopes for key 2 too; a reviewer who stays reads
+ * both; a reviewer removed before the rotation gets nothing of key 2; key 1
+ * cannot be retired while envelopes need it. */
+static void
+test_office_rotation (void)
+{
+  g_autoptr(Env) env = env_new (NULL);
+  g_autoptr(TestKiosk) kiosk = kiosk_at (env, "Vaals");
+  g_autoptr(GPtrArray) pending = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autoptr(IntakeOfficePublic) key1 = intake_office_public_copy (env->server->office);
+  g_autoptr(IntakeOfficePublic) key2 = NULL;
+  g_autoptr(IntakeReviewerKey) bert_key = NULL;
+  g_autoptr(IntakeReviewerKey) anna_key = NULL;
+  g_autoptr(IntakeOfficeKeyring) anna = NULL;
+  g_autoptr(TestResponse) response = NULL;
+  g_autoptr(TestResponse) keys = NULL;
+  g_autoptr(GArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *key1_id = intake_office_public_dup_key_id_hex (key1);
+  g_autofree char *key2_id = NULL;
+  g_autofree char *old_pub = g_strdup_printf ("%s/office-%s.pub", env->server->office_dir, key1_id);
+  g_autofree char *old_secret = g_strdup_printf ("%s/office-%s.secret", env->server->office_dir, key1_id);
+  const char *rotate[] = { "office", "rotate", env->server->office_dir, "--passphrase-file",
+                           env->server->passphrase_file, NULL };
+  const char *list[] = { "office", "keys", NULL };
+
+  add_reviewer (env, "Anna");
+  add_reviewer (env, "Bert");
+  bert_key = unlock_key (env, "Bert");
+
+  /* Two submissions sealed for key 1 still in the kiosk's outbox. */
+  for (guint i = 0; i < 2; i++)
+    g_ptr_array_add (pending, seal_at (kiosk, key1, 1000 + i));
+
+  /* Bert leaves before the rotation: his access ends with it. */
+  remove_reviewer (env, "Bert");
+
+  g_assert_cmpint (test_admin (env->server, rotate, 2, &out, &err), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "reviewers given the new key: 1"));
+  g_assert_true (g_file_test (old_pub, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (old_secret, G_FILE_TEST_EXISTS));
+  key2 = intake_office_public_load (env->server->office_pub, &error);
+  g_assert_no_error (error);
+  key2_id = intake_office_public_dup_key_id_hex (key2);
+  g_assert_cmpstr (key2_id, !=, key1_id);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A second rotation with the old directory's passphrase but the old key
+   * is refused: the store serves key 2 now. */
+  {
+    const char *again[] = { "office", "rotate", env->server->dir, "--passphrase-file",
+                            env->server->passphrase_file, NULL };
+
+    g_assert_cmpint (test_admin (env->server, again, 2, NULL, &err), ==, 1);
+    g_clear_pointer (&err, g_free);
+  }
+
+  /* The server restarted with the same --office-public path. */
+  test_server_stop (env->server);
+  g_assert_true (test_server_start (env->server, NULL, NULL));
+
+  /* The kiosk learns key 2 from a signed statement of key 1. */
+  {
+    g_autoptr(SoupMessage) msg = test_kiosk_message_new (kiosk, env->server, "GET", "/v1/office-keys", NULL, 0);
+    g_autoptr(GPtrArray) statements = NULL;
+    g_autoptr(GPtrArray) rotations = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_office_rotation_free);
+    g_autoptr(GPtrArray) chain = NULL;
+
+    keys = test_send (env->server->session, msg);
+    g_assert_cmpuint (keys->status, ==, 200);
+    statements = blob_array (keys, "office_rotations");
+    g_assert_cmpuint (statements->len, ==, 1);
+    g_ptr_array_add (rotations, intake_office_rotation_new_from_bytes (g_ptr_array_index (statements, 0), "test",
+                                                                       &error));
+    g_assert_no_error (error);
+    chain = intake_office_chain_follow (key1, rotations, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (chain->len, ==, 2);
+    g_assert_cmpmem (((IntakeOfficePublic *)g_ptr_array_index (chain, 1))->key_id, INTAKE_OFFICE_KEY_ID_BYTES,
+                     key2->key_id, INTAKE_OFFICE_KEY_ID_BYTES);
+  }
+
+  /* What was sealed for key 1 is still delivered; new sessions use key 2. */
+  for (guint i = 0; i < 2; i++)
+    g_ptr_array_add (fresh, seal_at (kiosk, key2, 2000 + i));
+  response = test_kiosk_upload (kiosk, env->server, pending);
+  items = test_verify_receipt (kiosk, response);
+  g_assert_cmpuint (items->len, ==, 2);
+  g_clear_pointer (&response, test_response_free);
+  g_clear_pointer (&items, g_array_unref);
+  response = test_kiosk_upload (kiosk, env->server, fresh);
+  items = test_verify_receipt (kiosk, response);
+  g_assert_cmpuint (items->len, ==, 2);
+
+  /* Anna reads both: key 1 from her own key, key 2 sealed to her. */
+  anna = keyring_at_unlock (env, "Anna", &anna_key);
+  g_assert_cmpuint (intake_office_keyring_get_n_keys (anna), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_true (opens (anna, g_ptr_array_index (pending, i)));
+      g_assert_true (opens (anna, g_ptr_array_index (fresh, i)));
+    }
+
+  /* Bert can no longer unlock, and with the key he had he reads neither
+   * new one; the store holds no key 2 for him. */
+  {
+    g_autoptr(IntakeWorkstationKey) workstation = load_workstation (env, "Bert");
+    g_autoptr(TestResponse) refused = unlock_as (env->server, "Bert", REVIEWER_PASSPHRASE, workstation, NULL);
+    g_autoptr(IntakeOfficeKeyring) bert = intake_office_keyring_new (intake_reviewer_key_get_office (bert_key));
+    g_autoptr(IntakeStore) store = test_server_open_store (env->server);
+    g_autoptr(GPtrArray) seals = NULL;
+    g_autofree char *bert_id = intake_reviewer_key_dup_id_hex (bert_key);
+    g_autoptr(GPtrArray) trusted = g_ptr_array_new ();
+
+    g_assert_cmpuint (refused->status, ==, 401);
+    seals = intake_store_list_office_key_seals (store, bert_id, &error);
+    g_assert_no_error (error);
+    g_ptr_array_add (trusted, key1);
+    g_ptr_array_add (trusted, key2);
+    g_assert_cmpuint (intake_office_keyring_absorb (bert, bert_key, seals, trusted), ==, 0);
+    for (guint i = 0; i < 2; i++)
+      {
+        g_assert_false (opens (bert, g_ptr_array_index (fresh, i)));
+        g_assert_true (opens (bert, g_ptr_array_index (pending, i)));
+      }
+  }
+
+  /* A reviewer added after the rotation gets key 2 in their key and key 1
+   * through the seal of key 1 to key 2. */
+  {
+    g_autoptr(IntakeReviewerKey) carla_key = NULL;
+    g_autoptr(IntakeOfficeKeyring) carla = NULL;
+
+    add_reviewer (env, "Carla");
+    carla = keyring_at_unlock (env, "Carla", &carla_key);
+    g_assert_cmpmem (intake_office_secret_get_public (intake_reviewer_key_get_office (carla_key))->key_id,
+                     INTAKE_OFFICE_KEY_ID_BYTES, key2->key_id, INTAKE_OFFICE_KEY_ID_BYTES);
+    g_assert_true (opens (carla, g_ptr_array_index (pending, 0)));
+    g_assert_true (opens (carla, g_ptr_array_index (fresh, 0)));
+  }
+
+  /* The keys as the runbook shows them; key 1 cannot be retired while
+   * envelopes need it, key 2 never (it is served). */
+  g_assert_cmpint (test_admin (env->server, list, 2, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, key1_id));
+  g_assert_nonnull (strstr (out, "current"));
+  {
+    const char *retire1[] = { "office", "retire", key1_id, NULL };
+    const char *retire2[] = { "office", "retire", key2_id, NULL };
+
+    g_assert_cmpint (test_admin (env->server, retire1, 2, NULL, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "still sealed"));
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (test_admin (env->server, retire2, 2, NULL, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "serves"));
+  }
+
+  /* The audit log names the rotation without any personal data. */
+  {
+    g_autoptr(GPtrArray) events = all_events (env, NULL);
+
+    g_assert_true (has_event (events, "admin", "office_rotate", "ok"));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/review/office-rotation", test_office_rotation);
   g_test_add_func ("/review/unlock", test_unlock);
   g_test_add_func ("/review/unlock/lockout", test_unlock_lockout);
   g_test_add_func ("/review/unlock/stolen-database", test_unlock_stolen_database);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "intake-bundle.h"
+#include "intake-office-rotation.h"
 #include "intake-server-util.h"
 #include "intake-test-util.h"
 #include "test-server-util.h"
@@ -400,9 +401,16 @@ test_server_key_pinned (void)
   g_assert_cmpstr (pinned, ==, ours);
   g_clear_pointer (&pinned, g_free);
 
-  /* As schema 7 left it: no pinned key, no generation. */
+  /* As schema 7 left it: no pinned key, no generation, no office key seals. */
   store_exec (server, "DELETE FROM settings WHERE name IN ('server_public', 'store_generation');"
-                      "DELETE FROM schema_version WHERE version = 8;");
+                      "DROP TABLE office_key_seals;"
+                      "ALTER TABLE devices DROP COLUMN last_seen_at;"
+                      "ALTER TABLE devices DROP COLUMN reported_pending;"
+                      "ALTER TABLE devices DROP COLUMN oldest_pending_at;"
+                      "ALTER TABLE devices DROP COLUMN questionnaire;"
+                      "ALTER TABLE devices DROP COLUMN app_version;"
+                      "ALTER TABLE devices DROP COLUMN last_error;"
+                      "DELETE FROM schema_version WHERE version >= 8;");
   g_assert_null (pinned_key_id (server));
   g_assert_true (test_server_start (server, NULL, NULL));
   test_server_stop (server);
@@ -413,7 +421,7 @@ test_server_key_pinned (void)
     g_autofree char *generation = intake_store_dup_generation (store, &error);
 
     g_assert_no_error (error);
-    g_assert_cmpint (intake_store_get_schema_version (store), ==, 8);
+    g_assert_cmpint (intake_store_get_schema_version (store), ==, INTAKE_STORE_SCHEMA_VERSION);
     g_assert_cmpuint (strlen (generation), ==, 32);
   }
 
@@ -438,6 +446,66 @@ test_server_key_pinned (void)
   g_assert_cmpint (g_rename (moved, path), ==, 0);
   g_assert_true (test_server_start (server, NULL, NULL));
   test_server_stop (server);
+
+  /* A planned rollover (issue 11, point 2): the store is pinned to the new
+   * key at once, the key file is the new key, the old one is kept beside
+   * it; kiosks get a statement from the key they enrolled with to the new
+   * one; the old key file no longer starts a server. */
+  {
+    const char *roll_sqlite[] = { "server-key", "roll", NULL };
+    const char *roll_pg[] = { "server-key", "roll", "--server-key", path, NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *kept = g_strdup_printf ("%.*s-%s.secret", (int)(strlen (path) - strlen (".secret")), path, ours);
+    g_autofree char *new_id = NULL;
+    g_autoptr(SoupMessage) msg = NULL;
+    g_autoptr(TestResponse) keys = NULL;
+    g_autoptr(GPtrArray) rotations = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_server_key_rotation_free);
+    JsonArray *statements;
+    guint8 newest[INTAKE_SIGN_PUBLIC_BYTES];
+    GStatBuf st;
+    const char *line;
+
+    g_assert_cmpint (test_admin (server, server->data_dir != NULL ? roll_sqlite : roll_pg, 2, &out, NULL), ==, 0);
+    g_assert_nonnull ((line = strstr (out, "new server key id: ")));
+    new_id = g_strndup (line + strlen ("new server key id: "), 16);
+    g_assert_cmpstr (new_id, !=, ours);
+    pinned = pinned_key_id (server);
+    g_assert_cmpstr (pinned, ==, new_id);
+    g_clear_pointer (&pinned, g_free);
+    g_assert_cmpint (g_stat (kept, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+    g_assert_cmpint (g_stat (path, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+    g_assert_true (test_server_start (server, NULL, NULL));
+    msg = test_kiosk_message_new (kiosk, server, "GET", "/v1/office-keys", NULL, 0);
+    keys = test_send (server->session, msg);
+    g_assert_cmpuint (keys->status, ==, 200);
+    statements = json_object_get_array_member (json_node_get_object (keys->json), "server_rotations");
+    g_assert_cmpuint (json_array_get_length (statements), ==, 1);
+    {
+      gsize len = 0;
+      guchar *raw = g_base64_decode (json_array_get_string_element (statements, 0), &len);
+      g_autoptr(GBytes) blob = g_bytes_new_take (raw, len);
+
+      g_ptr_array_add (rotations, intake_server_key_rotation_new_from_bytes (blob, "statement", &error));
+      g_assert_no_error (error);
+    }
+    g_assert_true (intake_server_key_chain_follow (kiosk->server_pk, rotations, newest, &error));
+    {
+      g_autofree char *followed = intake_server_key_id_hex (newest);
+
+      g_assert_cmpstr (followed, ==, new_id);
+    }
+    test_server_stop (server);
+
+    {
+      const char *args[] = { "--server-key", kept, NULL };
+      const char *needles[] = { "holds server key", ours, "was rolled over", "is pinned to server key", new_id, NULL };
+
+      assert_start_refused (server, args, needles);
+    }
+  }
 }
 
 /* Every file the server writes is 0600 (issue 11, point 6): the store and

@@ -284,7 +284,9 @@ test_accept (void)
   g_autoptr(GBytes) envelope = NULL;
   g_autoptr(GBytes) huge = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *key_id = intake_office_public_dup_key_id_hex (server->office);
+  g_autoptr(IntakeOfficeKeys) keys = intake_office_keys_new_single (server->office);
+  char *retired[] = { NULL, NULL };
+  IntakeOfficeKeySet other = { .accepted = (char *[]) { (char *)"0000000000000000", NULL }, .retired = retired };
   IntakeAcceptResult result;
   IntakeDevicePublic pub;
 
@@ -294,19 +296,26 @@ test_accept (void)
   g_assert_no_error (error);
 
   envelope = test_kiosk_seal (kiosk, server->office);
-  g_assert_true (intake_server_accept_envelope (store, key_id, device, envelope, INTAKE_ENVELOPE_SOURCE_BUNDLE,
+  g_assert_true (intake_server_accept_envelope (store, &keys->set, device, envelope, INTAKE_ENVELOPE_SOURCE_BUNDLE,
                                                 42, &result, &error));
   g_assert_cmpint (result.status, ==, INTAKE_ACCEPT_STORED);
-  g_assert_true (intake_server_accept_envelope (store, key_id, device, envelope, INTAKE_ENVELOPE_SOURCE_UPLOAD,
+  g_assert_true (intake_server_accept_envelope (store, &keys->set, device, envelope, INTAKE_ENVELOPE_SOURCE_UPLOAD,
                                                 43, &result, &error));
   g_assert_cmpint (result.status, ==, INTAKE_ACCEPT_DUPLICATE);
-  g_assert_true (intake_server_accept_envelope (store, "0000000000000000", device, envelope,
+  g_assert_true (intake_server_accept_envelope (store, &other, device, envelope,
                                                 INTAKE_ENVELOPE_SOURCE_UPLOAD, 43, &result, &error));
   g_assert_cmpint (result.status, ==, INTAKE_ACCEPT_REJECTED);
   g_assert_cmpint (result.reason, ==, INTAKE_REJECT_WRONG_OFFICE_KEY);
+  /* A retired key is named as such, not as an unknown one. */
+  retired[0] = keys->set.accepted[0];
+  other.accepted = keys->set.accepted;
+  g_assert_true (intake_server_accept_envelope (store, &other, device, envelope,
+                                                INTAKE_ENVELOPE_SOURCE_UPLOAD, 43, &result, &error));
+  g_assert_cmpint (result.status, ==, INTAKE_ACCEPT_REJECTED);
+  g_assert_cmpint (result.reason, ==, INTAKE_REJECT_RETIRED_OFFICE_KEY);
 
   huge = g_bytes_new_take (g_malloc0 (INTAKE_ACCEPT_MAX_ENVELOPE + 1), INTAKE_ACCEPT_MAX_ENVELOPE + 1);
-  g_assert_true (intake_server_accept_envelope (store, key_id, device, huge, INTAKE_ENVELOPE_SOURCE_UPLOAD,
+  g_assert_true (intake_server_accept_envelope (store, &keys->set, device, huge, INTAKE_ENVELOPE_SOURCE_UPLOAD,
                                                 43, &result, &error));
   g_assert_cmpint (result.status, ==, INTAKE_ACCEPT_REJECTED);
   g_assert_cmpint (result.reason, ==, INTAKE_REJECT_TOO_LARGE);

@@ -1899,6 +1899,200 @@ test_client_gone_while_queued (void)
   test_server_stop (server);
 }
 
+static TestResponse *
+check_in (TestKiosk  *kiosk,
+          TestServer *server,
+          const char *body)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(SoupMessage) msg = test_kiosk_message_new (kiosk, server, "POST", "/v1/check-in", bytes, 0);
+
+  return test_send (server->session, msg);
+}
+
+/* The fleet (issue 16, point 5): each kiosk's check-in is kept per device
+ * (intake-admin device list) and summed up in /metrics without device ids
+ * or locations; a malformed report is refused and records nothing. */
+static void
+test_check_in (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) one = NULL;
+  g_autoptr(TestKiosk) two = NULL;
+  g_autoptr(TestResponse) response = NULL;
+  g_autoptr(IntakeStoreDevice) device = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  const char *list[] = { "device", "list", NULL };
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *good = g_strdup_printf ("{\"pending\": 3, \"oldest_pending_at\": %" G_GINT64_FORMAT ", "
+                                           "\"questionnaire\": \"szmh-intake/2\", \"app_version\": \"0.9.0\", "
+                                           "\"last_error\": \"offline\"}", now - 7200);
+  static const char * const bad[] = {
+    "{\"pending\": -1, \"oldest_pending_at\": 0, \"questionnaire\": \"q/1\", \"app_version\": \"1\", \"last_error\": \"\"}",
+    "{\"pending\": 1, \"oldest_pending_at\": 0, \"questionnaire\": \"q/1\", \"app_version\": \"1\"}",
+    "{\"pending\": 1, \"oldest_pending_at\": 0, \"questionnaire\": \"q/1\", \"app_version\": \"1\", \"last_error\": \"\", \"x\": 1}",
+    "{\"pending\": 1, \"oldest_pending_at\": 0, \"questionnaire\": \"Ahmed El Amrani\", \"app_version\": \"1\", \"last_error\": \"\"}",
+    "{\"pending\": 1, \"oldest_pending_at\": 0, \"questionnaire\": \"q/1\", \"app_version\": \"1\", \"last_error\": \"a\\nb\"}",
+    "{\"pending\": \"1\", \"oldest_pending_at\": 0, \"questionnaire\": \"q/1\", \"app_version\": \"1\", \"last_error\": \"\"}",
+  };
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  one = test_kiosk_new_enrolled (server);
+  two = test_kiosk_new_enrolled (server);
+
+  /* Before any check-in: both silent only if enrolled over an hour ago. */
+  g_assert_cmpint (test_server_metric (server, "intake_kiosks_silent{over=\"1h\"}"), ==, 0);
+  g_assert_cmpint (test_server_metric (server, "intake_kiosks_pending"), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_clear_pointer (&response, test_response_free);
+      response = check_in (one, server, bad[i]);
+      g_assert_cmpuint (response->status, ==, 400);
+      g_assert_cmpstr (test_response_error_code (response), ==, "malformed_body");
+    }
+  {
+    g_autoptr(IntakeStore) store = test_server_open_store (server);
+
+    device = intake_store_get_device (store, one->device_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (device->last_seen_at, ==, 0);
+    g_clear_pointer (&device, intake_store_device_free);
+  }
+
+  g_clear_pointer (&response, test_response_free);
+  response = check_in (one, server, good);
+  g_assert_cmpuint (response->status, ==, 200);
+  /* The answer is the keys, as GET /v1/office-keys. */
+  g_assert_true (json_object_has_member (json_node_get_object (response->json), "office_public"));
+  g_assert_true (json_object_has_member (json_node_get_object (response->json), "office_rotations"));
+  g_assert_true (json_object_has_member (json_node_get_object (response->json), "server_rotations"));
+  g_clear_pointer (&response, test_response_free);
+  response = check_in (two, server, "{\"pending\": 0, \"oldest_pending_at\": 0, \"questionnaire\": "
+                                    "\"szmh-intake/2\", \"app_version\": \"0.9.0\", \"last_error\": \"\"}");
+  g_assert_cmpuint (response->status, ==, 200);
+
+  {
+    g_autoptr(IntakeStore) store = test_server_open_store (server);
+
+    device = intake_store_get_device (store, one->device_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (device->last_seen_at, >=, now);
+    g_assert_cmpint (device->reported_pending, ==, 3);
+    g_assert_cmpint (device->oldest_pending_at, ==, now - 7200);
+    g_assert_cmpstr (device->questionnaire, ==, "szmh-intake/2");
+    g_assert_cmpstr (device->app_version, ==, "0.9.0");
+    g_assert_cmpstr (device->last_error, ==, "offline");
+  }
+  g_assert_cmpint (test_server_metric (server, "intake_kiosks_pending"), ==, 3);
+  g_assert_cmpint (test_server_metric (server, "intake_kiosks_oldest_pending_age_seconds"), >=, 7200);
+  g_assert_cmpint (test_server_metric (server, "intake_kiosks_by_version{app_version=\"0.9.0\","
+                                               "questionnaire=\"szmh-intake/2\"}"), ==, 2);
+  g_assert_cmpint (test_server_metric (server, "intake_kiosks_with_problem{problem=\"offline\"}"), ==, 1);
+  g_assert_cmpint (test_server_metric (server, "intake_kiosks_silent{over=\"1h\"}"), ==, 0);
+  g_assert_cmpint (test_server_metric (server, "intake_build_info{version=\"" PACKAGE_VERSION "\",schema=\""
+                                               G_STRINGIFY (INTAKE_STORE_SCHEMA_VERSION) "\"}"), ==, 1);
+
+  /* The operator's view. */
+  g_assert_cmpint (test_admin (server, list, 2, &out, NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "LAST SEEN"));
+  g_assert_nonnull (strstr (out, "szmh-intake/2"));
+  g_assert_nonnull (strstr (out, "offline"));
+}
+
+/* PostgreSQL roles (issue 16, point 6; docs/server.md, "PostgreSQL roles"):
+ * the owner migrates and grants, intake-server runs as a runtime role that
+ * serves kiosks but cannot change the schema nor alter the audit log. */
+static void
+test_pg_roles (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(GPtrArray) batch = envelopes_new ();
+  g_autoptr(TestResponse) response = NULL;
+  g_autofree char *admin_conninfo = g_strdup (server->conninfo);
+  g_autofree char *suffix = g_strdup_printf ("%08x", g_random_int ());
+  g_autofree char *owner = g_strconcat ("intake_owner_", suffix, NULL);
+  g_autofree char *runtime = g_strconcat ("intake_runtime_", suffix, NULL);
+  g_autofree char *owner_conninfo = g_strdup_printf ("%s user=%s", admin_conninfo, owner);
+  g_autofree char *runtime_conninfo = g_strdup_printf ("%s user=%s", admin_conninfo, runtime);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *log = NULL;
+  const char *migrate[] = { "db", "migrate", NULL };
+  const char *grant[] = { "db", "grant", "--role", runtime, NULL };
+  static const char * const denied[] = {
+    "UPDATE audit_log SET result = 'changed'",
+    "DELETE FROM audit_log",
+    "TRUNCATE audit_log",
+    "DELETE FROM audit_head",
+    "DROP TABLE envelopes",
+    "CREATE TABLE intruder (x int)",
+    "ALTER TABLE devices ADD COLUMN intruder int",
+  };
+  PGconn *conn;
+  int status = 0;
+
+  conn = PQconnectdb (admin_conninfo);
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  {
+    g_autofree char *sql = g_strdup_printf ("CREATE ROLE %s LOGIN; CREATE ROLE %s LOGIN; "
+                                            "ALTER DATABASE \"%s\" OWNER TO %s", owner, runtime, PQdb (conn), owner);
+
+    PQclear (pg_exec_ok (conn, sql));
+  }
+  PQfinish (conn);
+
+  /* The owner sets the store up. */
+  g_free (server->conninfo);
+  server->conninfo = g_strdup (owner_conninfo);
+  g_assert_cmpint (test_admin (server, migrate, 2, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "schema " G_STRINGIFY (INTAKE_STORE_SCHEMA_VERSION)));
+
+  /* Without the grant the runtime role cannot serve: one clear line. */
+  g_free (server->conninfo);
+  server->conninfo = g_strdup (runtime_conninfo);
+  g_assert_false (test_server_start (server, NULL, &status));
+  log = test_server_read_log (server);
+  g_assert_nonnull (strstr (log, "permission denied"));
+  g_clear_pointer (&log, g_free);
+
+  g_free (server->conninfo);
+  server->conninfo = g_strdup (owner_conninfo);
+  g_assert_cmpint (test_admin (server, grant, 2, &out, &err), ==, 0);
+
+  /* The runtime role serves: enrollment, an upload, audit events. */
+  g_free (server->conninfo);
+  server->conninfo = g_strdup (runtime_conninfo);
+  g_assert_true (test_server_start (server, NULL, NULL));
+  kiosk = test_kiosk_new_enrolled (server);
+  g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));
+  response = test_kiosk_upload (kiosk, server, batch);
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_cmpuint (test_verify_receipt (kiosk, response)->len, ==, 1);
+  test_server_stop (server);
+
+  /* What it cannot do, whoever holds its password. */
+  conn = PQconnectdb (runtime_conninfo);
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (denied); i++)
+    {
+      PGresult *res = PQexec (conn, denied[i]);
+
+      g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
+      g_assert_true (strstr (PQerrorMessage (conn), "permission denied") != NULL ||
+                     strstr (PQerrorMessage (conn), "must be owner") != NULL);
+      PQclear (res);
+    }
+  PQclear (pg_exec_ok (conn, "SELECT count(*) FROM audit_log"));
+  PQfinish (conn);
+
+  g_free (server->conninfo);
+  server->conninfo = g_steal_pointer (&admin_conninfo);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1925,10 +2119,15 @@ main (int    argc,
   g_test_add_func ("/server/bundle/import", test_bundle_import);
   g_test_add_func ("/server/questionnaire/signed", test_questionnaire);
   g_test_add_func ("/server/operations/healthz-metrics-logs", test_operations);
+  g_test_add_func ("/server/operations/check-in", test_check_in);
   g_test_add_func ("/server/options/pg-statement-timeout", test_pg_statement_timeout_option);
-  /* Only PostgreSQL has statements that wait on another session's lock. */
+  /* Only PostgreSQL has statements that wait on another session's lock,
+   * and roles. */
   if (test_server_use_postgres ())
-    g_test_add_func ("/server/postgres/stuck-query", test_pg_stuck_query);
+    {
+      g_test_add_func ("/server/postgres/stuck-query", test_pg_stuck_query);
+      g_test_add_func ("/server/postgres/roles", test_pg_roles);
+    }
 
   return g_test_run ();
 }

@@ -27,6 +27,7 @@
 #include "intake-protocol.h"
 #include "intake-enroll.h"
 #include "intake-kiosk-enums.h"
+#include "intake-office-rotation.h"
 #include "intake-outbox.h"
 #include "intake-sync.h"
 #include "intake-test-util.h"
@@ -793,9 +794,12 @@ assert_server_holds (Server *s,
 
 /* Every envelope delivered, each with a receipt (receipt || signature) that
  * verifies with the enrolled server key and lists its exact bytes. */
+/* As below; receipts signed by @earlier_pk (a server key before a
+ * rollover, may be NULL) count too. */
 static void
-assert_all_delivered (IntakeKiosk *kiosk,
-                      guint        expected)
+assert_all_delivered_keys (IntakeKiosk  *kiosk,
+                           guint         expected,
+                           const guint8 *earlier_pk)
 {
   IntakeOutbox *outbox = intake_kiosk_get_outbox (kiosk);
   IntakeOutboxCounts counts = counts_of (kiosk);
@@ -829,6 +833,12 @@ assert_all_delivered (IntakeKiosk *kiosk,
       items = intake_receipt_verify (receipt, data + len - INTAKE_SIGNATURE_BYTES,
                                      intake_kiosk_get_server_public (kiosk),
                                      intake_kiosk_get_device_id (kiosk), &error);
+      if (items == NULL && earlier_pk != NULL)
+        {
+          g_clear_error (&error);
+          items = intake_receipt_verify (receipt, data + len - INTAKE_SIGNATURE_BYTES, earlier_pk,
+                                         intake_kiosk_get_device_id (kiosk), &error);
+        }
       g_assert_no_error (error);
       sha = intake_sha256_hex (item->envelope);
       for (guint i = 0; i < items->len; i++)
@@ -843,6 +853,13 @@ assert_all_delivered (IntakeKiosk *kiosk,
   sqlite3_finalize (stmt);
   sqlite3_close (db);
   g_assert_cmpuint (n, ==, expected);
+}
+
+static void
+assert_all_delivered (IntakeKiosk *kiosk,
+                      guint        expected)
+{
+  assert_all_delivered_keys (kiosk, expected, NULL);
 }
 
 /* An enrolled kiosk and its sync, with short backoffs for the tests. */
@@ -1877,6 +1894,12 @@ test_e2e_restore (Fixture       *f,
   assert_all_delivered (kiosk, 8);
 }
 
+static int run_kiosk (char       **out_stdout,
+                      char       **out_stderr,
+                      const char  *state_dir,
+                      const char  *first,
+                      ...) G_GNUC_NULL_TERMINATED;
+
 /* HTTPS with a private CA: refused without the CA file, fine with it. */
 static void
 test_e2e_tls (Fixture       *f,
@@ -1938,6 +1961,25 @@ test_e2e_tls (Fixture       *f,
 
   g_assert_false (intake_sync_set_tls_ca_file (sync, "/nonexistent/ca.pem", &error));
   g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* The real program with a --tls-ca path relative to where it is started
+   * (issue 16, point 6). */
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 2, 10, &error), ==, 2);
+  {
+    g_autofree char *cwd = g_get_current_dir ();
+    g_autofree char *out = NULL;
+    g_autofree char *relative = g_path_get_basename (s->tls_cert);
+    g_autofree char *err_relative = NULL;
+
+    g_assert_cmpint (g_chdir (f->dir), ==, 0);
+    status = run_kiosk (&out, &err_relative, f->state_dir, "--sync-now", "--tls-ca", relative, NULL);
+    g_test_message ("%s", err_relative);
+    g_assert_cmpint (g_chdir (cwd), ==, 0);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (out, "0 submissions pending"));
+  }
+  assert_server_holds (s, 5);
 }
 
 /* Runs the real intake-kiosk with --state-dir STATE_DIR and the given
@@ -2349,6 +2391,222 @@ test_e2e_new_device_key (Fixture       *f,
 
 /* ------------------------------------------------------------------ */
 
+/* Office key rotation as the runbook in docs/server.md ("Rotating the
+ * office key") does it, with the real programs: a kiosk holding three
+ * submissions sealed for key 1 delivers them after the rotation, learns
+ * key 2 from the signed statement and seals new sessions for it (also after
+ * a restart); an offline site learns key 2 from its receipts file; a
+ * statement that does not verify changes nothing. */
+static void
+test_e2e_office_rotation (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeKiosk) again = NULL;
+  g_autoptr(IntakeKiosk) offline = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(IntakeOfficePublic) key2 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *offline_state = g_build_filename (f->dir, "offline", NULL);
+  g_autofree char *bundle = g_build_filename (f->dir, "offline.bundle", NULL);
+  g_autofree char *receipts = g_build_filename (f->dir, "offline.receipts", NULL);
+  g_autofree char *state_office = g_build_filename (f->state_dir, "office.pub", NULL);
+  g_autofree char *key1_id = intake_office_public_dup_key_id_hex (f->office_public);
+  g_autofree char *key2_id = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *sql = NULL;
+
+  server_start (s);
+  sync = enrolled_sync (f, s, &kiosk);
+  code = enroll_code (s, "Gulpen", NULL);
+  g_assert_cmpint (run_kiosk (NULL, NULL, offline_state, "--enroll", s->url, code, NULL), ==, 0);
+
+  /* Three intakes sealed for key 1, not yet delivered. */
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 3, 1, &error), ==, 3);
+  g_assert_cmpuint (counts_of (kiosk).pending, ==, 3);
+
+  /* The rotation, while the server runs; then every instance restarted
+   * with the same --office-public path. */
+  out = admin (0, NULL, "office", "rotate", f->office_dir, "--passphrase-file", f->passphrase_file,
+               "--data", s->data_dir, NULL);
+  g_test_message ("%s", out);
+  key2 = intake_office_public_load (f->office_pub, &error);
+  g_assert_no_error (error);
+  key2_id = intake_office_public_dup_key_id_hex (key2);
+  g_assert_cmpstr (key2_id, !=, key1_id);
+  g_assert_nonnull (strstr (out, key2_id));
+  server_kill (s);
+  server_start (s);
+
+  /* One sync: the three are stored, and the kiosk now seals for key 2. */
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_no_error (error);
+  assert_all_delivered (kiosk, 3);
+  /* Its check-in at the start of that pass (issue 16, point 5): three
+   * waiting since the first was made, this build, the built-in
+   * questionnaire, no problem. */
+  {
+    g_autofree char *query = g_strdup_printf ("SELECT reported_pending FROM devices WHERE last_seen_at > 0 AND "
+                                              "oldest_pending_at > 0 AND app_version = '%s' AND last_error = '' AND "
+                                              "questionnaire = '%s/%u'", PACKAGE_VERSION,
+                                              intake_questionnaire_get_id (intake_kiosk_get_questionnaire (kiosk)),
+                                              intake_questionnaire_get_version (intake_kiosk_get_questionnaire (kiosk)));
+
+    g_assert_cmpint (server_query_int (s, query), ==, 3);
+  }
+  g_assert_cmpmem (intake_kiosk_get_office (kiosk)->key_id, INTAKE_OFFICE_KEY_ID_BYTES,
+                   key2->key_id, INTAKE_OFFICE_KEY_ID_BYTES);
+  kept = g_strdup_printf ("%s.%s.replaced", state_office, key1_id);
+  g_assert_true (g_file_test (kept, G_FILE_TEST_EXISTS));
+  {
+    g_autoptr(IntakeOfficePublic) on_disk = intake_office_public_load (state_office, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpmem (on_disk->key_id, INTAKE_OFFICE_KEY_ID_BYTES, key2->key_id, INTAKE_OFFICE_KEY_ID_BYTES);
+  }
+
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 2, 4, &error), ==, 2);
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  assert_all_delivered (kiosk, 5);
+  assert_server_holds (s, 5);
+  sql = g_strdup_printf ("SELECT count(*) FROM envelopes WHERE office_key_id = '%s'", key1_id);
+  g_assert_cmpint (server_query_int (s, sql), ==, 3);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM envelopes WHERE office_key_id = '%s'", key2_id);
+  g_assert_cmpint (server_query_int (s, sql), ==, 2);
+
+  /* A restarted kiosk keeps key 2. */
+  again = intake_kiosk_new (f->state_dir, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (intake_kiosk_get_office (again)->key_id, INTAKE_OFFICE_KEY_ID_BYTES,
+                   key2->key_id, INTAKE_OFFICE_KEY_ID_BYTES);
+
+  /* An offline site: its bundle (sealed for key 1) is taken in, and its
+   * receipts file teaches it key 2. */
+  offline = intake_kiosk_new (offline_state, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (offline, 1, 9, &error), ==, 1);
+  g_clear_object (&offline);
+  g_assert_cmpint (run_kiosk (NULL, NULL, offline_state, "--export-bundle", bundle, NULL), ==, 0);
+  g_free (admin (0, NULL, "import-bundle", "--data", s->data_dir, "--receipts-out", receipts, bundle, NULL));
+  assert_server_holds (s, 6);
+  g_assert_cmpint (run_kiosk (NULL, NULL, offline_state, "--import-receipts", receipts, NULL), ==, 0);
+  offline = intake_kiosk_new (offline_state, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (intake_kiosk_get_office (offline)->key_id, INTAKE_OFFICE_KEY_ID_BYTES,
+                   key2->key_id, INTAKE_OFFICE_KEY_ID_BYTES);
+
+  /* A statement with one flipped bit is refused; one between two keys of
+   * someone else's is no path from key 2 and changes nothing. */
+  {
+    g_autoptr(IntakeOfficeSecret) x = NULL;
+    g_autoptr(IntakeOfficeSecret) y = NULL;
+    g_autoptr(GBytes) stranger = NULL;
+    g_autoptr(GPtrArray) blobs = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+    gboolean changed = TRUE;
+    guint8 *flipped;
+    gsize len;
+
+    g_assert_true (intake_office_generate (NULL, &x, &error));
+    g_assert_true (intake_office_generate (NULL, &y, &error));
+    stranger = intake_office_rotation_sign (x, y, 1);
+    flipped = g_memdup2 (g_bytes_get_data (stranger, &len), g_bytes_get_size (stranger));
+    flipped[len - 1] ^= 1;
+    g_ptr_array_add (blobs, g_bytes_new_take (flipped, len));
+    g_assert_false (intake_kiosk_follow_office_rotations (again, blobs, &changed, &error));
+    g_assert_error (error, INTAKE_CRYPTO_ERROR, INTAKE_CRYPTO_ERROR_BAD_SIGNATURE);
+    g_clear_error (&error);
+    g_ptr_array_set_size (blobs, 0);
+    g_ptr_array_add (blobs, g_bytes_ref (stranger));
+    g_assert_true (intake_kiosk_follow_office_rotations (again, blobs, &changed, &error));
+    g_assert_false (changed);
+    g_assert_cmpmem (intake_kiosk_get_office (again)->key_id, INTAKE_OFFICE_KEY_ID_BYTES,
+                     key2->key_id, INTAKE_OFFICE_KEY_ID_BYTES);
+  }
+}
+
+/* A planned server key rollover (docs/server.md, "Rolling the server key
+ * over"): intake-admin server-key roll, the server restarted with the new
+ * key; an online kiosk accepts the new key's receipts after following the
+ * statement at its next sync, an offline site from its receipts file;
+ * neither enrolls again. */
+static void
+test_e2e_server_key_roll (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeKiosk) offline = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *offline_state = g_build_filename (f->dir, "offline", NULL);
+  g_autofree char *bundle = g_build_filename (f->dir, "offline.bundle", NULL);
+  g_autofree char *receipts = g_build_filename (f->dir, "offline.receipts", NULL);
+  g_autofree char *secret = NULL;
+  g_autofree char *old_id = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  guint8 old_pk[INTAKE_SIGN_PUBLIC_BYTES];
+
+  server_start (s);
+  sync = enrolled_sync (f, s, &kiosk);
+  code = enroll_code (s, "Gulpen", NULL);
+  g_assert_cmpint (run_kiosk (NULL, NULL, offline_state, "--enroll", s->url, code, NULL), ==, 0);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 2, 1, &error), ==, 2);
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  assert_all_delivered (kiosk, 2);
+  memcpy (old_pk, intake_kiosk_get_server_public (kiosk), sizeof old_pk);
+  old_id = intake_server_key_id_hex (old_pk);
+
+  /* The rollover, then the server restarted with the (new) key file. */
+  out = admin (0, NULL, "server-key", "roll", "--data", s->data_dir, NULL);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, old_id));
+  secret = g_build_filename (s->data_dir, "server.secret", NULL);
+  kept = g_strdup_printf ("%s/server-%s.secret", s->data_dir, old_id);
+  g_assert_true (g_file_test (kept, G_FILE_TEST_EXISTS));
+  assert_mode_0600 (secret);
+  g_clear_pointer (&out, g_free);
+  /* A second roll from the old key file is refused: the store moved on. */
+  out = admin (1, &err, "server-key", "roll", "--data", s->data_dir, "--server-key", kept, NULL);
+  g_assert_nonnull (strstr (err, "not pinned"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  server_kill (s);
+  server_start (s);
+
+  /* Two more intakes: their receipts are signed by the new key, which the
+   * kiosk learned at the start of the pass. */
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 2, 3, &error), ==, 2);
+  g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+  g_assert_no_error (error);
+  assert_all_delivered_keys (kiosk, 4, old_pk);
+  g_assert_true (memcmp (intake_kiosk_get_server_public (kiosk), old_pk, sizeof old_pk) != 0);
+  {
+    g_autoptr(IntakeKiosk) again = intake_kiosk_new (f->state_dir, NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpmem (intake_kiosk_get_server_public (again), INTAKE_SIGN_PUBLIC_BYTES,
+                     intake_kiosk_get_server_public (kiosk), INTAKE_SIGN_PUBLIC_BYTES);
+  }
+
+  /* The offline site: receipts signed by the new key, with the statement. */
+  offline = intake_kiosk_new (offline_state, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (offline, 1, 9, &error), ==, 1);
+  g_clear_object (&offline);
+  g_assert_cmpint (run_kiosk (NULL, NULL, offline_state, "--export-bundle", bundle, NULL), ==, 0);
+  g_free (admin (0, NULL, "import-bundle", "--data", s->data_dir, "--receipts-out", receipts, bundle, NULL));
+  g_assert_cmpint (run_kiosk (&out, NULL, offline_state, "--import-receipts", receipts, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "1 submissions confirmed delivered now"));
+  assert_server_holds (s, 5);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2390,6 +2648,10 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/sync/e2e/grace-period", Fixture, NULL, fixture_setup, test_e2e_grace_period, fixture_teardown);
   g_test_add ("/sync/e2e/restore", Fixture, NULL, fixture_setup, test_e2e_restore, fixture_teardown);
+  g_test_add ("/sync/e2e/office-rotation", Fixture, NULL, fixture_setup, test_e2e_office_rotation,
+              fixture_teardown);
+  g_test_add ("/sync/e2e/server-key-roll", Fixture, NULL, fixture_setup, test_e2e_server_key_roll,
+              fixture_teardown);
   g_test_add ("/sync/e2e/tls", Fixture, NULL, fixture_setup, test_e2e_tls, fixture_teardown);
   g_test_add ("/sync/e2e/command-line", Fixture, NULL, fixture_setup, test_e2e_command_line, fixture_teardown);
   g_test_add ("/sync/e2e/new-device-key", Fixture, NULL, fixture_setup, test_e2e_new_device_key, fixture_teardown);

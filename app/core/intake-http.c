@@ -29,18 +29,34 @@ intake_http_session_new (const char  *user_agent,
                                            NULL);
   if (tls_ca_file != NULL)
     {
-      g_autoptr(GError) local_error = NULL;
-      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (tls_ca_file, &local_error);
+      g_autoptr(GTlsDatabase) database = intake_http_tls_database_new (tls_ca_file, error);
 
       if (database == NULL)
-        {
-          g_set_error (error, INTAKE_HTTP_ERROR, INTAKE_HTTP_ERROR_TLS,
-                       "cannot read the CA certificates in %s: %s", tls_ca_file, local_error->message);
-          return NULL;
-        }
+        return NULL;
       soup_session_set_tls_database (session, database);
     }
   return g_steal_pointer (&session);
+}
+
+GTlsDatabase *
+intake_http_tls_database_new (const char  *path,
+                              GError     **error)
+{
+  /* GTlsFileDatabase takes absolute paths only; a relative --tls-ca is
+   * relative to where the program was started. */
+  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+  g_autoptr(GError) local_error = NULL;
+  GTlsDatabase *database;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!(database = g_tls_file_database_new (absolute, &local_error)))
+    {
+      g_set_error (error, INTAKE_HTTP_ERROR, INTAKE_HTTP_ERROR_TLS,
+                   "cannot read the CA certificates in %s: %s", absolute, local_error->message);
+      return NULL;
+    }
+  return database;
 }
 
 gboolean

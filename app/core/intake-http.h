@@ -107,4 +107,9 @@ GBytes             *intake_http_json_body           (JsonNode                *ro
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeHttpResponse, intake_http_response_free)
 
+/* The CA certificates in @path (PEM; relative to the current directory
+ * when not absolute), for a session's TLS database. */
+GTlsDatabase *intake_http_tls_database_new (const char  *path,
+                                            GError     **error);
+
 G_END_DECLS

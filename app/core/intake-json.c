@@ -719,3 +719,37 @@ intake_json_get_base64 (JsonObject *object,
 {
   return intake_base64_decode_strict (intake_json_get_string (object, name), out_len);
 }
+
+GPtrArray *
+intake_json_get_base64_list (JsonObject  *object,
+                             const char  *name,
+                             GError     **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  JsonNode *node = json_object_get_member (object, name);
+  JsonArray *array;
+
+  if (node == NULL)
+    return g_steal_pointer (&list);
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, INTAKE_JSON_ERROR, INTAKE_JSON_ERROR_TYPE, "$.%s is not an array", name);
+      return NULL;
+    }
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      gsize len = 0;
+      guint8 *raw = JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING
+                    ? intake_base64_decode_strict (json_node_get_string (element), &len) : NULL;
+
+      if (raw == NULL)
+        {
+          g_set_error (error, INTAKE_JSON_ERROR, INTAKE_JSON_ERROR_TYPE, "$.%s[%u] is not a base64 string", name, i);
+          return NULL;
+        }
+      g_ptr_array_add (list, g_bytes_new_take (raw, len));
+    }
+  return g_steal_pointer (&list);
+}

@@ -30,6 +30,7 @@ typedef enum {
   INTAKE_JSON_ERROR_NUMBER,         /* 0x10, 010, .5, 1., +1, or out of range (json-glib wraps) */
   INTAKE_JSON_ERROR_STRING,         /* a raw control character, an unknown escape, a lone surrogate */
   INTAKE_JSON_ERROR_NUL,            /* the escape \u0000 (json-glib cuts the string there) */
+  INTAKE_JSON_ERROR_TYPE,           /* valid JSON, but a member is not of the type asked for */
 } IntakeJsonError;
 
 GQuark   intake_json_error_quark (void);
@@ -83,5 +84,11 @@ guint8     *intake_base64_decode_strict (const char *text,
 guint8     *intake_json_get_base64 (JsonObject  *object,
                                     const char  *name,
                                     gsize       *out_len);
+/* The member @name as an array of strictly base64 strings, decoded
+ * (GBytes *); an empty array when absent. NULL with an error naming the
+ * element when it is not such an array. */
+GPtrArray  *intake_json_get_base64_list (JsonObject  *object,
+                                         const char  *name,
+                                         GError     **error);
 
 G_END_DECLS

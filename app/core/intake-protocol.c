@@ -375,6 +375,33 @@ intake_signed_receipt_free (IntakeSignedReceipt *receipt)
 GBytes *
 intake_receipts_file_build (GPtrArray *receipts)
 {
+  return intake_receipts_file_build_full (receipts, NULL, NULL);
+}
+
+static void
+add_blob_list (JsonBuilder *builder,
+               const char  *name,
+               GPtrArray   *blobs)
+{
+  if (blobs == NULL || blobs->len == 0)
+    return;
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < blobs->len; i++)
+    {
+      GBytes *blob = g_ptr_array_index (blobs, i);
+      g_autofree char *b64 = g_base64_encode (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
+
+      json_builder_add_string_value (builder, b64);
+    }
+  json_builder_end_array (builder);
+}
+
+GBytes *
+intake_receipts_file_build_full (GPtrArray *receipts,
+                                 GPtrArray *office_rotations,
+                                 GPtrArray *server_rotations)
+{
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   char *text;
@@ -402,6 +429,9 @@ intake_receipts_file_build (GPtrArray *receipts)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+  /* Offline sites learn the office's key rotations from here. */
+  add_blob_list (builder, "office_rotations", office_rotations);
+  add_blob_list (builder, "server_rotations", server_rotations);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -437,7 +467,37 @@ intake_receipts_file_parse (const char  *data,
                             gsize        len,
                             GError     **error)
 {
+  return intake_receipts_file_parse_full (data, len, NULL, NULL, error);
+}
+
+/* @required all there, and nothing but those and @optional. */
+static gboolean
+has_members (JsonObject         *object,
+             const char * const *required,
+             const char * const *optional)
+{
+  g_autoptr(GList) names = json_object_get_members (object);
+
+  for (guint i = 0; required[i] != NULL; i++)
+    if (!json_object_has_member (object, required[i]))
+      return FALSE;
+  for (GList *l = names; l != NULL; l = l->next)
+    if (!g_strv_contains (required, l->data) && !g_strv_contains (optional, l->data))
+      return FALSE;
+  return TRUE;
+}
+
+GPtrArray *
+intake_receipts_file_parse_full (const char  *data,
+                                 gsize        len,
+                                 GPtrArray  **out_office_rotations,
+                                 GPtrArray  **out_server_rotations,
+                                 GError     **error)
+{
   static const char * const root_members[] = { "format", "receipts", NULL };
+  static const char * const root_optional[] = { "office_rotations", "server_rotations", NULL };
+  g_autoptr(GPtrArray) rotations = NULL;
+  g_autoptr(GPtrArray) server_rotations = NULL;
   static const char * const receipt_members[] = { "receipt", "signature", NULL };
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GPtrArray) receipts = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_signed_receipt_free);
@@ -471,8 +531,12 @@ intake_receipts_file_parse (const char  *data,
                    "the receipts file has format %" G_GINT64_FORMAT ", which this kiosk does not know", format);
       return NULL;
     }
-  if (!has_exactly_members (root, root_members))
-    return receipts_file_malformed (error, "it has members other than format and receipts");
+  if (!has_members (root, root_members, root_optional))
+    return receipts_file_malformed (error, "it has members other than format, receipts, office_rotations and "
+                                           "server_rotations");
+  if (!(rotations = intake_json_get_base64_list (root, "office_rotations", &local_error)) ||
+      !(server_rotations = intake_json_get_base64_list (root, "server_rotations", &local_error)))
+    return receipts_file_malformed (error, local_error->message);
   node = json_object_get_member (root, "receipts");
   if (!JSON_NODE_HOLDS_ARRAY (node))
     return receipts_file_malformed (error, "receipts is not an array");
@@ -508,5 +572,9 @@ intake_receipts_file_parse (const char  *data,
       memcpy (r->signature, signature, INTAKE_SIGNATURE_BYTES);
       g_ptr_array_add (receipts, r);
     }
+  if (out_office_rotations != NULL)
+    *out_office_rotations = g_steal_pointer (&rotations);
+  if (out_server_rotations != NULL)
+    *out_server_rotations = g_steal_pointer (&server_rotations);
   return g_steal_pointer (&receipts);
 }

@@ -191,5 +191,17 @@ GBytes   *intake_receipts_file_build       (GPtrArray                *receipts);
 GPtrArray *intake_receipts_file_parse      (const char               *data,
                                             gsize                     len,
                                             GError                  **error);
+/* With the office's key rotation statements (GBytes *, IKOR) and server
+ * key rollovers (IKSR), unverified (docs/protocol.md, "Receipts file"):
+ * written when there are any, read into the out arrays (empty when
+ * absent). */
+GBytes    *intake_receipts_file_build_full (GPtrArray                *receipts,
+                                            GPtrArray                *office_rotations,
+                                            GPtrArray                *server_rotations);
+GPtrArray *intake_receipts_file_parse_full (const char               *data,
+                                            gsize                     len,
+                                            GPtrArray               **out_office_rotations,
+                                            GPtrArray               **out_server_rotations,
+                                            GError                  **error);
 
 G_END_DECLS

@@ -178,6 +178,51 @@ intake_signed_questionnaire_load (const char                *path,
   return g_steal_pointer (&self);
 }
 
+IntakeQuestionnaire *
+intake_signed_questionnaire_verify_any (IntakeSignedQuestionnaire *self,
+                                        GPtrArray                 *offices,
+                                        const char                *name,
+                                        GError                   **error)
+{
+  GError *first_error = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (offices != NULL && offices->len > 0, NULL);
+
+  for (guint i = 0; i < offices->len; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      IntakeQuestionnaire *questionnaire = intake_signed_questionnaire_verify (self, g_ptr_array_index (offices, i),
+                                                                               name, &local_error);
+
+      if (questionnaire != NULL)
+        {
+          g_clear_error (&first_error);
+          return questionnaire;
+        }
+      if (first_error == NULL)
+        first_error = g_steal_pointer (&local_error);
+    }
+  g_propagate_error (error, first_error);
+  return NULL;
+}
+
+IntakeSignedQuestionnaire *
+intake_signed_questionnaire_load_any (const char  *path,
+                                      GPtrArray   *offices,
+                                      GError     **error)
+{
+  g_autoptr(IntakeSignedQuestionnaire) self = NULL;
+  g_autoptr(IntakeQuestionnaire) questionnaire = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!(self = intake_signed_questionnaire_new_from_file (path, error)) ||
+      !(questionnaire = intake_signed_questionnaire_verify_any (self, offices, path, error)))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
 void
 intake_signed_questionnaire_add_members (IntakeSignedQuestionnaire *self,
                                          JsonBuilder               *builder)

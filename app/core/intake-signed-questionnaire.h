@@ -79,10 +79,22 @@ IntakeQuestionnaire       *intake_signed_questionnaire_verify     (IntakeSignedQ
                                                                    const IntakeOfficePublic  *office,
                                                                    const char                *name,
                                                                    GError                   **error);
+/* verify() with each of @offices (IntakeOfficePublic *) in turn: after an
+ * office key rotation a questionnaire signed by an older key of the chain
+ * stays valid (docs/keys.md, "Office key rotation"). The error is the
+ * first key's. */
+IntakeQuestionnaire       *intake_signed_questionnaire_verify_any (IntakeSignedQuestionnaire *self,
+                                                                   GPtrArray                 *offices,
+                                                                   const char                *name,
+                                                                   GError                   **error);
 /* new_from_file() + verify(), the error naming @path; the questionnaire
  * itself is not kept. What intake-server --questionnaire does. */
 IntakeSignedQuestionnaire *intake_signed_questionnaire_load       (const char                *path,
                                                                    const IntakeOfficePublic  *office,
+                                                                   GError                   **error);
+/* The same with verify_any(). */
+IntakeSignedQuestionnaire *intake_signed_questionnaire_load_any   (const char                *path,
+                                                                   GPtrArray                 *offices,
                                                                    GError                   **error);
 
 /* Adds the members above to the object @builder is building: id, version

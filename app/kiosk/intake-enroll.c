@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "intake-enroll.h"
+#include "intake-office-rotation.h"
 #include "intake-field.h"
 #include "intake-json.h"
 #include "intake-kiosk.h"
@@ -48,6 +49,7 @@ bad_enroll_response (GError     **error,
 static gboolean
 install_office_key (const char                *state_dir,
                     const IntakeOfficePublic  *office,
+                    GPtrArray                 *related,
                     gboolean                   force,
                     GError                   **error)
 {
@@ -74,6 +76,17 @@ install_office_key (const char                *state_dir,
       memcmp (existing->box_pk, office->box_pk, sizeof office->box_pk) == 0 &&
       memcmp (existing->sign_pk, office->sign_pk, sizeof office->sign_pk) == 0)
     return TRUE;
+
+  /* The office rotated its key since: a signed statement of the key this
+   * kiosk had leads to the one offered. */
+  for (guint i = 1; existing != NULL && related != NULL && i < related->len && !force; i++)
+    {
+      const IntakeOfficePublic *older = g_ptr_array_index (related, i);
+
+      if (memcmp (existing->key_id, older->key_id, sizeof older->key_id) == 0 &&
+          memcmp (existing->sign_pk, older->sign_pk, sizeof older->sign_pk) == 0)
+        force = TRUE;
+    }
 
   if (!force)
     {
@@ -170,6 +183,9 @@ finish_enrollment (EnrollData  *data,
   g_autoptr(GBytes) office_bytes = NULL;
   g_autoptr(IntakeSignedQuestionnaire) signed_q = NULL;
   g_autoptr(IntakeQuestionnaire) questionnaire = NULL;
+  g_autoptr(GPtrArray) rotation_blobs = NULL;
+  g_autoptr(GPtrArray) rotations = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_office_rotation_free);
+  g_autoptr(GPtrArray) related = NULL;
   g_autofree guint8 *office_blob = NULL;
   g_autofree guint8 *server_public = NULL;
   g_autofree char *key_id = NULL;
@@ -233,13 +249,29 @@ finish_enrollment (EnrollData  *data,
   if (g_strcmp0 (key_id, server_key_id) != 0)
     return bad_enroll_response (error, "server_key_id does not belong to server_public"), NULL;
 
+  /* The office's key rotations (servers of schema 9): the offered key and
+   * the keys before it, each step signed by both keys. */
+  if (!(rotation_blobs = intake_json_get_base64_list (root, "office_rotations", &local_error)))
+    return bad_enroll_response (error, local_error->message), NULL;
+  for (guint i = 0; i < rotation_blobs->len; i++)
+    {
+      IntakeOfficeRotation *r = intake_office_rotation_new_from_bytes (g_ptr_array_index (rotation_blobs, i),
+                                                                       "an office key rotation", &local_error);
+
+      if (r == NULL)
+        return bad_enroll_response (error, local_error->message), NULL;
+      g_ptr_array_add (rotations, r);
+    }
+  if (!(related = intake_office_chain_related (office, rotations, &local_error)))
+    return bad_enroll_response (error, local_error->message), NULL;
+
   node = json_object_get_member (root, "questionnaire");
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
     {
       if (!(signed_q = intake_signed_questionnaire_new_from_json (json_node_get_object (node), &local_error)))
         return bad_enroll_response (error, local_error->message), NULL;
-      if (!(questionnaire = intake_signed_questionnaire_verify (signed_q, office, "the server's questionnaire",
-                                                                &local_error)))
+      if (!(questionnaire = intake_signed_questionnaire_verify_any (signed_q, related, "the server's questionnaire",
+                                                                    &local_error)))
         {
           g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_QUESTIONNAIRE,
                        "the questionnaire the server sent is not signed by the office key or "
@@ -251,7 +283,8 @@ finish_enrollment (EnrollData  *data,
     return bad_enroll_response (error, "questionnaire is neither an object nor null"), NULL;
 
   /* server.json last: its presence means the enrollment is complete. */
-  if (!install_office_key (data->state_dir, office, (data->flags & INTAKE_ENROLL_FORCE) != 0, error))
+  if (!intake_kiosk_store_office_rotations (data->state_dir, rotation_blobs, error) ||
+      !install_office_key (data->state_dir, office, related, (data->flags & INTAKE_ENROLL_FORCE) != 0, error))
     return NULL;
   if (questionnaire != NULL &&
       !intake_signed_questionnaire_save (signed_q, questionnaire_path, 0600, &local_error))

@@ -10,11 +10,13 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "intake-crypto-error.h"
 #include "intake-envelope.h"
 #include "intake-json.h"
 #include "intake-kiosk.h"
+#include "intake-office-rotation.h"
 #include "intake-pin.h"
 #include "intake-protocol.h"
 #include "intake-random-answers.h"
@@ -580,8 +582,267 @@ intake_kiosk_reload_enrollment (IntakeKiosk  *self,
 /* ------------------------------------------------------------------ */
 /* Signed questionnaires                                                */
 
+/* Office key rotation (docs/sync.md, "Office key rotation") ----------- */
+
+#define OFFICE_ROTATIONS_FILE "office-rotations"
+
+/* The rotation statements this kiosk has followed (STATE_DIR/office-rotations:
+ * one base64 IKOR per line), verified; unreadable lines are skipped. */
+static GPtrArray *
+load_rotations (const char *state_dir)
+{
+  g_autofree char *path = g_build_filename (state_dir, OFFICE_ROTATIONS_FILE, NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  GPtrArray *rotations = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_office_rotation_free);
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return rotations;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree guint8 *raw = NULL;
+      g_autoptr(GBytes) blob = NULL;
+      g_autoptr(GError) local_error = NULL;
+      IntakeOfficeRotation *rotation;
+      gsize len = 0;
+
+      if (*g_strstrip (lines[i]) == '\0')
+        continue;
+      raw = g_base64_decode (lines[i], &len);
+      blob = g_bytes_new_take (g_steal_pointer (&raw), len);
+      if ((rotation = intake_office_rotation_new_from_bytes (blob, path, &local_error)))
+        g_ptr_array_add (rotations, rotation);
+      else
+        g_warning ("Skipping an office key rotation in %s: %s", path, local_error->message);
+    }
+  return rotations;
+}
+
+/* @office and the keys before it, newest first: each statement is signed
+ * by both keys, so following them backwards from the key the kiosk trusts
+ * is as sound as forwards. Questionnaires signed before a rotation stay
+ * valid. */
+static GPtrArray *
+office_history (const char               *state_dir,
+                const IntakeOfficePublic *office)
+{
+  g_autoptr(GPtrArray) rotations = load_rotations (state_dir);
+  GPtrArray *keys = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_office_public_free);
+
+  g_ptr_array_add (keys, intake_office_public_copy (office));
+  for (guint step = 0; step < rotations->len; step++)
+    {
+      const IntakeOfficePublic *newest = g_ptr_array_index (keys, keys->len - 1);
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < rotations->len && !found; i++)
+        {
+          const IntakeOfficeRotation *r = g_ptr_array_index (rotations, i);
+
+          if (memcmp (r->new_key.key_id, newest->key_id, INTAKE_OFFICE_KEY_ID_BYTES) == 0 &&
+              memcmp (r->new_key.sign_pk, newest->sign_pk, INTAKE_SIGN_PUBLIC_BYTES) == 0)
+            {
+              g_ptr_array_add (keys, intake_office_public_copy (&r->old_key));
+              found = TRUE;
+            }
+        }
+      if (!found)
+        break;
+    }
+  return keys;
+}
+
+/* Verifies with the current office key, then with the keys before it. */
+static IntakeQuestionnaire *
+verify_questionnaire (IntakeSignedQuestionnaire  *signed_q,
+                      const char                 *state_dir,
+                      const IntakeOfficePublic   *office,
+                      const char                 *what,
+                      GError                    **error)
+{
+  g_autoptr(GPtrArray) keys = office_history (state_dir, office);
+
+  return intake_signed_questionnaire_verify_any (signed_q, keys, what, error);
+}
+
+gboolean
+intake_kiosk_store_office_rotations (const char  *state_dir,
+                                     GPtrArray   *blobs,
+                                     GError     **error)
+{
+  g_autofree char *path = g_build_filename (state_dir, OFFICE_ROTATIONS_FILE, NULL);
+  g_autofree char *existing = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+  gboolean added = FALSE;
+
+  if (g_file_get_contents (path, &existing, NULL, NULL))
+    g_string_append (text, existing);
+  lines = g_strsplit (text->str, "\n", -1);
+  for (guint i = 0; blobs != NULL && i < blobs->len; i++)
+    {
+      GBytes *blob = g_ptr_array_index (blobs, i);
+      g_autofree char *b64 = g_base64_encode (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
+
+      if (g_strv_contains ((const char * const *)lines, b64))
+        continue;
+      g_string_append_printf (text, "%s\n", b64);
+      added = TRUE;
+    }
+  if (!added)
+    return TRUE;
+  return g_file_set_contents_full (path, text->str, text->len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}
+
+gboolean
+intake_kiosk_follow_office_rotations (IntakeKiosk  *self,
+                                      GPtrArray    *blobs,
+                                      gboolean     *out_changed,
+                                      GError      **error)
+{
+  g_autoptr(GPtrArray) rotations = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_office_rotation_free);
+  g_autoptr(GPtrArray) chain = NULL;
+  g_autofree char *old_id = NULL;
+  g_autofree char *new_id = NULL;
+  const IntakeOfficePublic *newest;
+
+  g_return_val_if_fail (INTAKE_IS_KIOSK (self), FALSE);
+
+  if (out_changed != NULL)
+    *out_changed = FALSE;
+  for (guint i = 0; blobs != NULL && i < blobs->len; i++)
+    {
+      g_autofree char *what = g_strdup_printf ("office key rotation %u from the office", i + 1);
+      IntakeOfficeRotation *rotation = intake_office_rotation_new_from_bytes (g_ptr_array_index (blobs, i), what,
+                                                                              error);
+
+      if (rotation == NULL)
+        return FALSE;
+      g_ptr_array_add (rotations, rotation);
+    }
+  if (!(chain = intake_office_chain_follow (self->office, rotations, error)))
+    return FALSE;
+  if (chain->len == 1)
+    return TRUE;
+
+  /* The statements first, so that a crash before office.pub changes loses
+   * nothing and a crash after leaves questionnaires signed by the old key
+   * valid. */
+  if (!intake_kiosk_store_office_rotations (self->state_dir, blobs, error))
+    return FALSE;
+
+  newest = g_ptr_array_index (chain, chain->len - 1);
+  old_id = intake_office_public_dup_key_id_hex (self->office);
+  new_id = intake_office_public_dup_key_id_hex (newest);
+  /* An office.pub the operator named is theirs to change; the kiosk's own
+   * copy follows the office. */
+  if (self->office_public_path == NULL)
+    {
+      g_autofree char *path = g_build_filename (self->state_dir, "office.pub", NULL);
+      g_autofree char *tmp_path = g_build_filename (self->state_dir, "office.pub.new", NULL);
+      g_autofree char *kept = g_strdup_printf ("%s.%s.replaced", path, old_id);
+
+      g_unlink (tmp_path);
+      if (!intake_office_public_save (newest, tmp_path, error))
+        return FALSE;
+      if (link (path, kept) != 0 && errno != EEXIST)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "cannot keep the office key %s as %s: %s",
+                       path, kept, g_strerror (saved));
+          return FALSE;
+        }
+      if (g_rename (tmp_path, path) != 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "cannot replace the office key %s: %s",
+                       path, g_strerror (saved));
+          return FALSE;
+        }
+    }
+  g_clear_pointer (&self->office, intake_office_public_free);
+  self->office = intake_office_public_copy (newest);
+  g_message ("The office rotated its key: new sessions are sealed for office key %s (was %s); what was "
+             "sealed before is still delivered", new_id, old_id);
+  if (out_changed != NULL)
+    *out_changed = TRUE;
+  return TRUE;
+}
+
+gboolean
+intake_kiosk_follow_server_rotations (IntakeKiosk  *self,
+                                      GPtrArray    *blobs,
+                                      gboolean     *out_changed,
+                                      GError      **error)
+{
+  g_autoptr(GPtrArray) rotations = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_server_key_rotation_free);
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *new_b64 = NULL;
+  g_autofree char *new_id = NULL;
+  g_autofree char *old_id = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  guint8 newest[INTAKE_SIGN_PUBLIC_BYTES];
+  JsonObject *object;
+  gsize len = 0;
+
+  g_return_val_if_fail (INTAKE_IS_KIOSK (self), FALSE);
+
+  if (out_changed != NULL)
+    *out_changed = FALSE;
+  if (!intake_kiosk_is_enrolled (self) || blobs == NULL || blobs->len == 0)
+    return TRUE;
+  for (guint i = 0; i < blobs->len; i++)
+    {
+      g_autofree char *what = g_strdup_printf ("server key rollover %u from the office", i + 1);
+      IntakeServerKeyRotation *r = intake_server_key_rotation_new_from_bytes (g_ptr_array_index (blobs, i), what,
+                                                                              error);
+
+      if (r == NULL)
+        return FALSE;
+      g_ptr_array_add (rotations, r);
+    }
+  if (!intake_server_key_chain_follow (self->server_public, rotations, newest, error))
+    return FALSE;
+  if (memcmp (newest, self->server_public, sizeof newest) == 0)
+    return TRUE;
+
+  /* server.json keeps everything else; only the key changes. */
+  path = g_build_filename (self->state_dir, SERVER_JSON, NULL);
+  if (!json_parser_load_from_file (parser, path, error))
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s is not a JSON object", path);
+      return FALSE;
+    }
+  object = json_node_get_object (json_parser_get_root (parser));
+  new_b64 = g_base64_encode (newest, sizeof newest);
+  new_id = intake_server_key_id_hex (newest);
+  old_id = g_strdup (self->server_key_id);
+  json_object_set_string_member (object, "server_public", new_b64);
+  json_object_set_string_member (object, "server_key_id", new_id);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, &len);
+  if (!g_file_set_contents_full (path, text, (gssize)len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error))
+    return FALSE;
+  load_server_json (self);
+  g_message ("The office rolled its server key over: receipts are now checked with server key %s (was %s)",
+             new_id, old_id);
+  if (out_changed != NULL)
+    *out_changed = TRUE;
+  return TRUE;
+}
+
 static IntakeQuestionnaire *
 load_signed_questionnaire (const char                *path,
+                           const char                *state_dir,
                            const IntakeOfficePublic  *office,
                            GError                   **error)
 {
@@ -589,7 +850,7 @@ load_signed_questionnaire (const char                *path,
 
   if (!(signed_q = intake_signed_questionnaire_new_from_file (path, error)))
     return NULL;
-  return intake_signed_questionnaire_verify (signed_q, office, path, error);
+  return verify_questionnaire (signed_q, state_dir, office, path, error);
 }
 
 gboolean
@@ -621,7 +882,7 @@ choose_questionnaire (const char                *state_dir,
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return g_steal_pointer (&builtin);
 
-  if (!(downloaded = load_signed_questionnaire (path, office, &local_error)))
+  if (!(downloaded = load_signed_questionnaire (path, state_dir, office, &local_error)))
     {
       g_warning ("Ignoring the downloaded questionnaire %s, using the built-in one: %s",
                  path, local_error->message);
@@ -647,8 +908,8 @@ intake_kiosk_offer_questionnaire (IntakeKiosk                *self,
   if (out_installed != NULL)
     *out_installed = FALSE;
 
-  if (!(questionnaire = intake_signed_questionnaire_verify (signed_questionnaire, self->office,
-                                                            "signed questionnaire", error)))
+  if (!(questionnaire = verify_questionnaire (signed_questionnaire, self->state_dir, self->office,
+                                              "signed questionnaire", error)))
     return FALSE;
   if (self->questionnaire_explicit ||
       !intake_kiosk_questionnaire_is_newer (questionnaire, self->questionnaire))

@@ -64,6 +64,28 @@ const char          *intake_kiosk_get_state_dir         (IntakeKiosk   *self);
 IntakeQuestionnaire *intake_kiosk_get_questionnaire     (IntakeKiosk   *self);
 IntakeOutbox        *intake_kiosk_get_outbox            (IntakeKiosk   *self);
 const IntakeOfficePublic *intake_kiosk_get_office       (IntakeKiosk   *self);
+/* Follows office key rotation statements (GBytes *, IKOR) from the key
+ * this kiosk seals to. When they lead to a newer key, new sessions are
+ * sealed for it, STATE_DIR/office.pub is replaced (the old file kept as
+ * office.pub.KEYID.replaced; a --office-public file is left alone) and the
+ * statements are kept, so questionnaires signed by the older key stay
+ * valid. A statement that does not verify fails the whole call. */
+/* Follows server key rollover statements (GBytes *, IKSR) from the server
+ * key in server.json; when they lead to a newer key, server.json names it
+ * and receipts are checked with it from then on. */
+gboolean                  intake_kiosk_follow_server_rotations (IntakeKiosk *self,
+                                                          GPtrArray     *blobs,
+                                                          gboolean      *out_changed,
+                                                          GError       **error);
+/* Adds the statements (GBytes *, IKOR, checked by the caller) that are not
+ * there yet to STATE_DIR/office-rotations. */
+gboolean                  intake_kiosk_store_office_rotations (const char *state_dir,
+                                                          GPtrArray     *blobs,
+                                                          GError       **error);
+gboolean                  intake_kiosk_follow_office_rotations (IntakeKiosk *self,
+                                                          GPtrArray     *blobs,
+                                                          gboolean      *out_changed,
+                                                          GError       **error);
 const char          *intake_kiosk_get_device_id         (IntakeKiosk   *self);
 
 IntakeSession       *intake_kiosk_new_session           (IntakeKiosk   *self,

@@ -48,4 +48,10 @@ void                intake_sync_store_result_cb (GObject                *object,
                                                  gpointer                user_data);
 GAsyncResult       *intake_sync_wait_for_result (GAsyncResult          **slot);
 
+/* Follows the "office_rotations" member of @object (a /v1/office-keys
+ * answer, or a receipts file), if any. */
+gboolean intake_sync_apply_office_rotations (IntakeKiosk  *kiosk,
+                                             JsonObject   *object,
+                                             GError      **error);
+
 G_END_DECLS

@@ -45,6 +45,7 @@ struct _IntakeSync
   gint64                backoff_cap_ms;
   guint                 interval;
   guint                 batch_size;
+  IntakeSyncStatus      reported_status;   /* how the last pass ended, for the check-in */
   guint                 grace_days;
   char                 *language;
 
@@ -590,6 +591,7 @@ run_data_free (RunData *data)
 static void send_next_batch (GTask *task);
 static void send_help_requests (GTask *task);
 static void fetch_questionnaire (GTask *task);
+static void fetch_office_keys (GTask *task);
 
 static void
 remember_response (IntakeSync *self,
@@ -1297,6 +1299,126 @@ questionnaire_cb (GObject      *object,
   g_task_return_boolean (task, TRUE);
 }
 
+/* The office key rotations and server key rollovers (docs/sync.md,
+ * "Office key rotation"), asked for first in each pass. Never fails the
+ * pass: a kiosk that cannot learn a new office key keeps sealing for the
+ * one it has, which the server still accepts. */
+gboolean
+intake_sync_apply_office_rotations (IntakeKiosk  *kiosk,
+                                    JsonObject   *object,
+                                    GError      **error)
+{
+  g_autoptr(GPtrArray) blobs = intake_json_get_base64_list (object, "office_rotations", error);
+  g_autoptr(GPtrArray) server_blobs = NULL;
+
+  if (blobs == NULL || !intake_kiosk_follow_office_rotations (kiosk, blobs, NULL, error))
+    return FALSE;
+  server_blobs = intake_json_get_base64_list (object, "server_rotations", error);
+  return server_blobs != NULL && intake_kiosk_follow_server_rotations (kiosk, server_blobs, NULL, error);
+}
+
+static void
+office_keys_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RunData *data = g_task_get_task_data (task);
+  g_autoptr(IntakeHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (!(response = intake_sync_request_finish (result, &error)))
+    g_message ("Office keys not checked, trying again with the next sync: %s", error->message);
+  else if (response->status == SOUP_STATUS_OK)
+    {
+      if ((root = intake_http_response_get_object (response)) == NULL)
+        g_warning ("The server's office keys are not a JSON object; keeping the office key");
+      else if (!intake_sync_apply_office_rotations (data->self->kiosk, root, &error))
+        g_warning ("Ignoring the server's office key rotations, keeping the office key: %s", error->message);
+    }
+  else if (response->status != SOUP_STATUS_NOT_FOUND)   /* an older server has none */
+    g_message ("The server did not give its office keys (HTTP %u %s); trying again with the next sync",
+               response->status, response->error_code != NULL ? response->error_code : "");
+  send_next_batch (g_steal_pointer (&task));
+}
+
+/* The status as the check-in names it (docs/protocol.md, "Check-in"):
+ * "" when the last pass went well. */
+static const char *
+status_code (IntakeSyncStatus status)
+{
+  switch (status)
+    {
+    case INTAKE_SYNC_STATUS_OFFLINE:
+      return "offline";
+    case INTAKE_SYNC_STATUS_REFUSED:
+      return "refused";
+    case INTAKE_SYNC_STATUS_CLOCK:
+      return "clock";
+    case INTAKE_SYNC_STATUS_BAD_RECEIPT:
+      return "bad_receipt";
+    case INTAKE_SYNC_STATUS_REJECTED:
+      return "rejected";
+    case INTAKE_SYNC_STATUS_UNTRUSTED:
+      return "untrusted";
+    case INTAKE_SYNC_STATUS_NOT_ENROLLED:
+    case INTAKE_SYNC_STATUS_IDLE:
+    case INTAKE_SYNC_STATUS_SENDING:
+    case INTAKE_SYNC_STATUS_WAITING:
+    default:
+      return "";
+    }
+}
+
+/* What the kiosk tells the office at the start of each pass: counts,
+ * versions and the last status; never anything a resident wrote. */
+static GBytes *
+check_in_body (IntakeSync *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *questionnaire = NULL;
+  IntakeOutboxCounts counts = { 0 };
+  IntakeQuestionnaire *q = intake_kiosk_get_questionnaire (self->kiosk);
+  char *text;
+  gsize len;
+
+  intake_outbox_get_counts (intake_kiosk_get_outbox (self->kiosk), &counts, NULL);
+  questionnaire = g_strdup_printf ("%s/%u", intake_questionnaire_get_id (q), intake_questionnaire_get_version (q));
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "pending");
+  json_builder_add_int_value (builder, counts.pending);
+  json_builder_set_member_name (builder, "oldest_pending_at");
+  json_builder_add_int_value (builder, counts.oldest_pending_at);
+  json_builder_set_member_name (builder, "questionnaire");
+  json_builder_add_string_value (builder, questionnaire);
+  json_builder_set_member_name (builder, "app_version");
+  json_builder_add_string_value (builder, PACKAGE_VERSION);
+  json_builder_set_member_name (builder, "last_error");
+  json_builder_add_string_value (builder, status_code (self->reported_status));
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &len);
+  return g_bytes_new_take (text, len);
+}
+
+static void
+fetch_office_keys (GTask *task)
+{
+  RunData *data = g_task_get_task_data (task);
+  IntakeSync *self = data->self;
+  g_autoptr(GBytes) body = check_in_body (self);
+
+  intake_sync_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "POST", "/v1/check-in",
+                             body, intake_kiosk_get_device_key (self->kiosk), now_us (self) / G_USEC_PER_SEC,
+                             g_task_get_cancellable (task), office_keys_cb, task);
+}
+
 static void
 fetch_questionnaire (GTask *task)
 {
@@ -1450,6 +1572,8 @@ intake_sync_run_once_async (IntakeSync          *self,
     }
 
   self->in_flight = TRUE;
+  /* The check-in reports how the last pass ended. */
+  self->reported_status = self->status;
   if (pending_count (self) > 0)
     set_status (self, INTAKE_SYNC_STATUS_SENDING, self->last_error);
 
@@ -1459,7 +1583,9 @@ intake_sync_run_once_async (IntakeSync          *self,
   data->started_s = now_us (self) / G_USEC_PER_SEC;
   data->tried = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_task_set_task_data (inner, data, (GDestroyNotify)run_data_free);
-  send_next_batch (g_steal_pointer (&inner));
+  /* The keys first: receipts of this pass may be signed by a server key
+   * that a rollover statement introduces. */
+  fetch_office_keys (g_steal_pointer (&inner));
 }
 
 gboolean
@@ -1873,6 +1999,8 @@ intake_sync_import_receipts (IntakeSync            *self,
   IntakeOutbox *outbox;
   IntakeReceiptsImport result = { 0 };
   g_autoptr(GPtrArray) receipts = NULL;
+  g_autoptr(GPtrArray) rotations = NULL;
+  g_autoptr(GPtrArray) server_rotations = NULL;
   g_autoptr(GPtrArray) verified = g_ptr_array_new_with_free_func ((GDestroyNotify)verified_receipt_free);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GError) local_error = NULL;
@@ -1899,8 +2027,16 @@ intake_sync_import_receipts (IntakeSync            *self,
 
   if (!(data = read_receipts_file (path, &len, error)))
     return FALSE;
-  if (!(receipts = intake_receipts_file_parse (data, len, &local_error)))
+  if (!(receipts = intake_receipts_file_parse_full (data, len, &rotations, &server_rotations, &local_error)))
     return receipts_refused (error, path, local_error->message);
+  /* The office's key rotations and server key rollovers: an offline site
+   * learns them here, before the receipts (which the new server key may
+   * have signed) are checked. */
+  if ((rotations->len > 0 && !intake_kiosk_follow_office_rotations (self->kiosk, rotations, NULL, &local_error)) ||
+      (server_rotations->len > 0 &&
+       !intake_kiosk_follow_server_rotations (self->kiosk, server_rotations, NULL, &local_error)))
+    return receipts_refused (error, path, local_error->message);
+  server_pk = intake_kiosk_get_server_public (self->kiosk);
 
   /* Everything is checked before anything is marked. */
   for (guint i = 0; i < receipts->len; i++)

@@ -14,6 +14,7 @@
 #include "intake-envelope.h"
 #include "intake-http.h"
 #include "intake-json.h"
+#include "intake-office-rotation.h"
 #include "intake-review-client.h"
 #include "intake-review-request.h"
 #include "intake-protocol.h"
@@ -34,6 +35,11 @@ struct _IntakeReviewClient
   char               *name;
   char               *reviewer_id;
   IntakeReviewerKey  *key;
+  /* The key's office secret and those opened from sealed office keys
+   * (docs/keys.md, "Office key rotation"): envelopes sealed before a
+   * rotation open with the older ones. */
+  IntakeOfficeKeyring *keyring;
+  GPtrArray          *office_trusted;  /* IntakeOfficePublic *: the current key first, then older ones */
   IntakeOfficePublic *office_public;
   guint               roles;           /* IntakeRoles */
   char              **locations;       /* scope; NULL: every location */
@@ -271,6 +277,8 @@ intake_review_client_lock (IntakeReviewClient *self)
 {
   g_return_if_fail (INTAKE_IS_REVIEW_CLIENT (self));
   g_clear_pointer (&self->key, intake_reviewer_key_free);
+  g_clear_pointer (&self->keyring, intake_office_keyring_free);
+  g_clear_pointer (&self->office_trusted, g_ptr_array_unref);
   g_clear_pointer (&self->office_public, intake_office_public_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->reviewer_id, g_free);
@@ -411,6 +419,8 @@ typedef struct {
   GBytes               *complete_challenge;
   char                 *reviewer_id;
   GBytes               *office_public;
+  GPtrArray            *office_rotations;  /* GBytes * */
+  GPtrArray            *office_key_seals;  /* GBytes * */
   guint                 roles;
   char                **locations;
   char                **units;
@@ -423,6 +433,20 @@ typedef struct {
   gboolean              kept;            /* activation: the workstation key was kept here */
   char                 *kept_error;
 } UnlockData;
+
+/* "office_rotations" and "office_key_seals" of an unlock or activation
+ * answer (docs/protocol.md, "Office key rotation"). */
+static void
+read_office_keys (JsonObject *object,
+                  UnlockData *data)
+{
+  g_clear_pointer (&data->office_rotations, g_ptr_array_unref);
+  g_clear_pointer (&data->office_key_seals, g_ptr_array_unref);
+  /* Absent from servers before schema 9; malformed ones are left out (the
+   * keyring checks what it is given anyway). */
+  data->office_rotations = intake_json_get_base64_list (object, "office_rotations", NULL);
+  data->office_key_seals = intake_json_get_base64_list (object, "office_key_seals", NULL);
+}
 
 static void
 unlock_data_free (UnlockData *data)
@@ -440,6 +464,8 @@ unlock_data_free (UnlockData *data)
   g_clear_pointer (&data->complete_challenge, g_bytes_unref);
   g_free (data->reviewer_id);
   g_clear_pointer (&data->office_public, g_bytes_unref);
+  g_clear_pointer (&data->office_rotations, g_ptr_array_unref);
+  g_clear_pointer (&data->office_key_seals, g_ptr_array_unref);
   g_strfreev (data->locations);
   g_strfreev (data->units);
   g_clear_pointer (&data->key, intake_reviewer_key_free);
@@ -784,6 +810,7 @@ unlock_finish_cb (GObject      *source,
       return;
     }
   data->office_public = b64_member (object, "office_public", 0);
+  read_office_keys (object, data);
   data->reviewer_id = g_strdup (reviewer_id);
 
   /* The same credentials that signed the challenge open the blob: no
@@ -895,6 +922,74 @@ intake_review_client_unlock_async (IntakeReviewClient       *self,
   g_object_unref (thread_task);
 }
 
+/* The office secrets this reviewer holds: the one in their key, and those
+ * the sealed office keys give, kept only when the rotation statements
+ * (each signed by the key before and the key after) lead to them from the
+ * key the reviewer already trusts: a server cannot slip in a key of its
+ * own. */
+static IntakeOfficeKeyring *
+build_keyring (const IntakeReviewerKey *key,
+               GPtrArray               *rotation_blobs,
+               GPtrArray               *seals,
+               GPtrArray              **out_trusted)
+{
+  const IntakeOfficeSecret *own = intake_reviewer_key_get_office (key);
+  IntakeOfficeKeyring *keyring = intake_office_keyring_new (own);
+  g_autoptr(GPtrArray) rotations = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_office_rotation_free);
+  g_autoptr(GPtrArray) trusted = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; rotation_blobs != NULL && i < rotation_blobs->len && error == NULL; i++)
+    {
+      IntakeOfficeRotation *r = intake_office_rotation_new_from_bytes (g_ptr_array_index (rotation_blobs, i),
+                                                                       "an office key rotation", &error);
+
+      if (r != NULL)
+        g_ptr_array_add (rotations, r);
+    }
+  /* Forwards from the key we hold to newer ones; backwards to older ones
+   * by the same statements read the other way. */
+  if (error == NULL)
+    trusted = intake_office_chain_related (intake_office_secret_get_public (own), rotations, &error);
+  if (trusted == NULL)
+    {
+      g_warning ("Ignoring the server's office key rotations: %s", error->message);
+      trusted = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_office_public_free);
+      g_ptr_array_add (trusted, intake_office_public_copy (intake_office_secret_get_public (own)));
+    }
+  else
+    intake_office_keyring_absorb (keyring, key, seals, trusted);
+  *out_trusted = g_steal_pointer (&trusted);
+  return keyring;
+}
+
+/* The office secret an envelope was sealed for, if this reviewer holds it;
+ * else the reviewer's own (opening then fails with WRONG_OFFICE_KEY). */
+static const IntakeOfficeSecret *
+office_secret_for (IntakeReviewClient *self,
+                   GBytes             *envelope)
+{
+  IntakeEnvelopeHeader header;
+  const IntakeOfficeSecret *secret = NULL;
+
+  if (self->keyring != NULL && intake_envelope_parse_header (envelope, &header, NULL))
+    secret = intake_office_keyring_lookup (self->keyring, header.office_key_id);
+  return secret != NULL ? secret : intake_reviewer_key_get_office (self->key);
+}
+
+/* The newest office secret held: activation codes made by this
+ * administrator carry it, so a reviewer activated after a rotation gets
+ * the current key. */
+static const IntakeOfficeSecret *
+newest_office_secret (IntakeReviewClient *self)
+{
+  const IntakeOfficeSecret *secret = NULL;
+
+  if (self->keyring != NULL && self->office_public != NULL)
+    secret = intake_office_keyring_lookup (self->keyring, self->office_public->key_id);
+  return secret != NULL ? secret : intake_reviewer_key_get_office (self->key);
+}
+
 /* Takes over what an unlock or activation left in @data. */
 static void
 become_unlocked (IntakeReviewClient *self,
@@ -911,6 +1006,14 @@ become_unlocked (IntakeReviewClient *self,
   self->blob = data->new_blob != NULL ? g_bytes_ref (data->new_blob) : g_bytes_ref (data->blob);
   if (data->office_public != NULL)
     self->office_public = intake_office_public_new_from_bytes (data->office_public, NULL);
+  self->keyring = build_keyring (self->key, data->office_rotations, data->office_key_seals, &self->office_trusted);
+  /* Questionnaires are checked with the server's current key first. */
+  if (self->office_public != NULL)
+    {
+      if (self->office_trusted == NULL)
+        self->office_trusted = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_office_public_free);
+      g_ptr_array_insert (self->office_trusted, 0, intake_office_public_copy (self->office_public));
+    }
 }
 
 gboolean
@@ -1140,6 +1243,7 @@ activate_complete_cb (GObject      *source,
 
   if (!(object = step_answer (task, result, &response)))
     return;
+  read_office_keys (object, data);
   if (!(reviewer_id = string_member (object, "reviewer_id")) || !read_access (object, data))
     {
       g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
@@ -1471,7 +1575,7 @@ intake_review_client_create_activation_async (IntakeReviewClient  *self,
   data->code = intake_activation_code_generate ();
   credentials = intake_credentials_new_setup (data->code, strlen (data->code), NULL, &error);
   if (credentials == NULL ||
-      !(setup = intake_office_secret_seal_setup (intake_reviewer_key_get_office (self->key), credentials, &error)))
+      !(setup = intake_office_secret_seal_setup (newest_office_secret (self), credentials, &error)))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -1891,7 +1995,7 @@ intake_review_client_open_envelope (IntakeReviewClient  *self,
                            _("Unlock first with your name and password"));
       return NULL;
     }
-  if (!(plaintext = intake_envelope_open (envelope, intake_reviewer_key_get_office (self->key), &header, error)))
+  if (!(plaintext = intake_envelope_open (envelope, office_secret_for (self, envelope), &header, error)))
     return NULL;
   return intake_submission_new_from_secure (plaintext, error);
 }
@@ -1932,7 +2036,7 @@ open_note (IntakeReviewClient  *self,
 
     envelope = g_bytes_new_take (raw, len);
   }
-  if (!(plaintext = intake_envelope_open (envelope, intake_reviewer_key_get_office (self->key), &header, error)))
+  if (!(plaintext = intake_envelope_open (envelope, office_secret_for (self, envelope), &header, error)))
     return NULL;
   /* json-glib keeps its own copy of the text while parsing; the note's copy is wiped. */
   if (!intake_json_parse_untrusted (parser, (const char *)plaintext->data, plaintext->len, INTAKE_JSON_MAX_DEPTH,
@@ -2603,8 +2707,9 @@ questionnaires_answer (IntakeReviewClient *self,
       /* Only questionnaires signed by this office are read. */
       if (!JSON_NODE_HOLDS_OBJECT (element) || self->office_public == NULL ||
           !(signed_q = intake_signed_questionnaire_new_from_json (json_node_get_object (element), &local_error)) ||
-          !(questionnaire = intake_signed_questionnaire_verify (signed_q, self->office_public,
-                                                                "the server's questionnaire", &local_error)) ||
+          self->office_trusted == NULL ||
+          !(questionnaire = intake_signed_questionnaire_verify_any (signed_q, self->office_trusted,
+                                                                    "the server's questionnaire", &local_error)) ||
           !intake_questionnaire_set_add (set, questionnaire, &local_error))
         {
           g_debug ("questionnaire %u from the server not used: %s", i,

@@ -24,7 +24,7 @@ intake_reject_reason_to_string (IntakeRejectReason reason)
 {
   static const char * const names[] = {
     "none", "malformed", "bad_signature", "device_mismatch", "wrong_office_key",
-    "unsupported_version", "too_large",
+    "unsupported_version", "too_large", "retired_office_key",
   };
 
   g_return_val_if_fail (reason < INTAKE_REJECT_N_REASONS, "malformed");
@@ -64,7 +64,7 @@ reject (IntakeAcceptResult *result,
 /* Everything but the store: TRUE with @out_meta filled when @envelope
  * should be stored, FALSE with the verdict in @out_result otherwise. */
 static gboolean
-check_envelope (const char              *office_key_id,
+check_envelope (const IntakeOfficeKeySet *office_keys,
                 const IntakeStoreDevice *device,
                 GBytes                  *envelope,
                 IntakeEnvelopeSource     source,
@@ -100,7 +100,11 @@ check_envelope (const char              *office_key_id,
   intake_store_envelope_init (out_meta, &header, envelope, now, source);
   if (!g_str_equal (out_meta->device_id, device->device_id))
     return !reject (out_result, INTAKE_REJECT_DEVICE_MISMATCH);
-  if (!g_str_equal (out_meta->office_key_id, office_key_id))
+  if (office_keys->retired != NULL &&
+      g_strv_contains ((const char * const *)office_keys->retired, out_meta->office_key_id))
+    return !reject (out_result, INTAKE_REJECT_RETIRED_OFFICE_KEY);
+  if (office_keys->accepted == NULL ||
+      !g_strv_contains ((const char * const *)office_keys->accepted, out_meta->office_key_id))
     return !reject (out_result, INTAKE_REJECT_WRONG_OFFICE_KEY);
   return TRUE;
 }
@@ -122,7 +126,7 @@ status_from_put (IntakeStorePutResult put)
 
 gboolean
 intake_server_accept_envelope (IntakeStore             *store,
-                               const char              *office_key_id,
+                               const IntakeOfficeKeySet *office_keys,
                                const IntakeStoreDevice *device,
                                GBytes                  *envelope,
                                IntakeEnvelopeSource     source,
@@ -134,12 +138,12 @@ intake_server_accept_envelope (IntakeStore             *store,
   IntakeStorePutResult put;
 
   g_return_val_if_fail (INTAKE_IS_STORE (store), FALSE);
-  g_return_val_if_fail (office_key_id != NULL, FALSE);
+  g_return_val_if_fail (office_keys != NULL, FALSE);
   g_return_val_if_fail (device != NULL && device->status == INTAKE_DEVICE_STATUS_ACTIVE, FALSE);
   g_return_val_if_fail (envelope != NULL, FALSE);
   g_return_val_if_fail (out_result != NULL, FALSE);
 
-  if (!check_envelope (office_key_id, device, envelope, source, now, out_result, &meta))
+  if (!check_envelope (office_keys, device, envelope, source, now, out_result, &meta))
     return TRUE;
   if (!intake_store_put_envelope (store, &meta, envelope, &put, error))
     return FALSE;
@@ -162,7 +166,7 @@ struct _IntakeAcceptBatch {
 };
 
 IntakeAcceptBatch *
-intake_accept_batch_new (const char              *office_key_id,
+intake_accept_batch_new (const IntakeOfficeKeySet *office_keys,
                          const IntakeStoreDevice *device,
                          const IntakeStoreNonce  *nonce,
                          guint                    n,
@@ -172,7 +176,7 @@ intake_accept_batch_new (const char              *office_key_id,
 {
   IntakeAcceptBatch *batch;
 
-  g_return_val_if_fail (office_key_id != NULL, NULL);
+  g_return_val_if_fail (office_keys != NULL, NULL);
   g_return_val_if_fail (device != NULL && device->status == INTAKE_DEVICE_STATUS_ACTIVE, NULL);
   g_return_val_if_fail (n == 0 || envelopes != NULL, NULL);
 
@@ -203,7 +207,7 @@ intake_accept_batch_new (const char              *office_key_id,
           reject (&batch->results[i], INTAKE_REJECT_MALFORMED);
           continue;
         }
-      if (!check_envelope (office_key_id, device, envelopes[i], source, now, &batch->results[i], &meta))
+      if (!check_envelope (office_keys, device, envelopes[i], source, now, &batch->results[i], &meta))
         continue;
       batch->index[batch->to_store->len] = i;
       g_array_append_val (batch->metas, meta);
@@ -277,7 +281,7 @@ intake_accept_batches_store (IntakeStore        *store,
 
 gboolean
 intake_server_accept_envelopes (IntakeStore             *store,
-                                const char              *office_key_id,
+                                const IntakeOfficeKeySet *office_keys,
                                 const IntakeStoreDevice *device,
                                 const IntakeStoreNonce  *nonce,
                                 gboolean                *out_nonce_fresh,
@@ -295,7 +299,7 @@ intake_server_accept_envelopes (IntakeStore             *store,
   g_return_val_if_fail (nonce == NULL || out_nonce_fresh != NULL, FALSE);
   g_return_val_if_fail (n == 0 || out_results != NULL, FALSE);
 
-  batch = intake_accept_batch_new (office_key_id, device, nonce, n, envelopes, source, now);
+  batch = intake_accept_batch_new (office_keys, device, nonce, n, envelopes, source, now);
   if (batch == NULL)
     return FALSE;
   ok = intake_accept_batches_store (store, &batch, 1, error);

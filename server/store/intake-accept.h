@@ -29,8 +29,16 @@ typedef enum {
   INTAKE_REJECT_WRONG_OFFICE_KEY,
   INTAKE_REJECT_UNSUPPORTED_VERSION,
   INTAKE_REJECT_TOO_LARGE,
+  INTAKE_REJECT_RETIRED_OFFICE_KEY,
   INTAKE_REJECT_N_REASONS
 } IntakeRejectReason;
+
+/* The office keys envelopes may be sealed for (docs/server.md, "Rotating
+ * the office key"): the current key and every older one not retired. */
+typedef struct {
+  char **accepted;   /* key ids, lowercase hex */
+  char **retired;    /* refused as retired_office_key */
+} IntakeOfficeKeySet;
 
 /* The largest single envelope accepted (the bundle format's limit). */
 #define INTAKE_ACCEPT_MAX_ENVELOPE (2 * 1024 * 1024)
@@ -44,13 +52,13 @@ typedef struct {
 } IntakeAcceptResult;
 
 /* Checks @envelope as docs/protocol.md says (size, structure, device
- * signature, header device == @device, office key id == @office_key_id)
+ * signature, header device == @device, office key accepted by @office_keys)
  * and stores it idempotently. @device is the authenticated sender (the
  * request's device, or the bundle's signer) and must be active. Returns
  * FALSE only when the store fails; every verdict on the envelope itself
  * is in @out_result. */
 gboolean    intake_server_accept_envelope   (IntakeStore             *store,
-                                             const char              *office_key_id,
+                                             const IntakeOfficeKeySet *office_keys,
                                              const IntakeStoreDevice *device,
                                              GBytes                  *envelope,
                                              IntakeEnvelopeSource     source,
@@ -67,7 +75,7 @@ gboolean    intake_server_accept_envelope   (IntakeStore             *store,
  * intake_store_put_envelopes() (the request's nonce, recorded in the same
  * transaction). */
 gboolean    intake_server_accept_envelopes  (IntakeStore             *store,
-                                             const char              *office_key_id,
+                                             const IntakeOfficeKeySet *office_keys,
                                              const IntakeStoreDevice *device,
                                              const IntakeStoreNonce  *nonce,
                                              gboolean                *out_nonce_fresh,
@@ -86,7 +94,7 @@ gboolean    intake_server_accept_envelopes  (IntakeStore             *store,
  * nothing (intake_accept_batch_get_nonce_fresh() is FALSE). */
 typedef struct _IntakeAcceptBatch IntakeAcceptBatch;
 
-IntakeAcceptBatch        *intake_accept_batch_new             (const char              *office_key_id,
+IntakeAcceptBatch        *intake_accept_batch_new             (const IntakeOfficeKeySet *office_keys,
                                                                const IntakeStoreDevice *device,
                                                                const IntakeStoreNonce  *nonce,
                                                                guint                    n,

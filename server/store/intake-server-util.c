@@ -12,6 +12,7 @@
 
 #include "intake-crypto-error.h"
 #include "intake-envelope.h"
+#include "intake-office-rotation.h"
 #include "intake-reference.h"
 #include "intake-server-util.h"
 #include "intake-store-pg.h"
@@ -231,6 +232,18 @@ intake_store_bind_office (IntakeStore               *store,
   if (!g_str_equal (stored, b64))
     {
       g_autoptr(IntakeOfficePublic) other = intake_store_dup_office (store, NULL);
+      g_autoptr(IntakeOfficeKeys) keys = intake_store_load_office_keys (store, NULL, NULL);
+      g_autofree char *given = intake_office_public_dup_key_id_hex (office);
+
+      if (keys != NULL && other != NULL && intake_office_keys_lookup (keys, given) != NULL)
+        {
+          g_autofree char *current = intake_office_public_dup_key_id_hex (other);
+
+          g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID,
+                       "office key %s was rotated: this store now serves office key %s; give the "
+                       "office.pub that intake-admin office rotate wrote", given, current);
+          return FALSE;
+        }
       g_autofree char *theirs = other ? intake_office_public_dup_key_id_hex (other) : g_strdup ("?");
       g_autofree char *ours = intake_office_public_dup_key_id_hex (office);
 
@@ -286,4 +299,198 @@ intake_store_new_generation (IntakeStore  *store,
   if (!intake_store_set_setting (store, "store_generation", hex, error))
     return NULL;
   return g_steal_pointer (&hex);
+}
+
+/* Office keys and their rotations ------------------------------------------ */
+
+void
+intake_office_keys_free (IntakeOfficeKeys *keys)
+{
+  if (keys == NULL)
+    return;
+  g_clear_pointer (&keys->current, intake_office_public_free);
+  g_clear_pointer (&keys->chain, g_ptr_array_unref);
+  g_clear_pointer (&keys->rotations, g_ptr_array_unref);
+  g_strfreev (keys->set.accepted);
+  g_strfreev (keys->set.retired);
+  g_free (keys);
+}
+
+static IntakeOfficeKeys *
+office_keys_new (const IntakeOfficePublic *current)
+{
+  IntakeOfficeKeys *keys = g_new0 (IntakeOfficeKeys, 1);
+
+  keys->current = intake_office_public_copy (current);
+  keys->chain = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_office_public_free);
+  keys->rotations = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  return keys;
+}
+
+static void
+office_keys_fill_set (IntakeOfficeKeys *keys)
+{
+  g_autoptr(GStrvBuilder) accepted = g_strv_builder_new ();
+
+  for (guint i = 0; i < keys->chain->len; i++)
+    {
+      g_autofree char *id = intake_office_public_dup_key_id_hex (g_ptr_array_index (keys->chain, i));
+
+      if (keys->set.retired == NULL || !g_strv_contains ((const char * const *)keys->set.retired, id))
+        g_strv_builder_add (accepted, id);
+    }
+  keys->set.accepted = g_strv_builder_end (accepted);
+}
+
+IntakeOfficeKeys *
+intake_office_keys_new_single (const IntakeOfficePublic *office)
+{
+  IntakeOfficeKeys *keys;
+
+  g_return_val_if_fail (office != NULL, NULL);
+
+  keys = office_keys_new (office);
+  g_ptr_array_add (keys->chain, intake_office_public_copy (office));
+  keys->set.retired = g_new0 (char *, 1);
+  office_keys_fill_set (keys);
+  return keys;
+}
+
+const IntakeOfficePublic *
+intake_office_keys_lookup (IntakeOfficeKeys *keys,
+                           const char       *key_id_hex)
+{
+  g_return_val_if_fail (keys != NULL, NULL);
+
+  for (guint i = 0; key_id_hex != NULL && i < keys->chain->len; i++)
+    {
+      const IntakeOfficePublic *key = g_ptr_array_index (keys->chain, i);
+      g_autofree char *id = intake_office_public_dup_key_id_hex (key);
+
+      if (g_str_equal (id, key_id_hex))
+        return key;
+    }
+  return NULL;
+}
+
+IntakeOfficeKeys *
+intake_store_load_office_keys (IntakeStore               *store,
+                               const IntakeOfficePublic  *fallback,
+                               GError                   **error)
+{
+  g_autoptr(IntakeOfficeKeys) keys = NULL;
+  g_autoptr(IntakeOfficePublic) current = NULL;
+  g_autoptr(GPtrArray) rotations = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_office_rotation_free);
+  g_autoptr(GPtrArray) chain = NULL;
+  g_autofree char *rotations_text = NULL;
+  g_autofree char *retired_text = NULL;
+  g_auto(GStrv) lines = NULL;
+  GError *local_error = NULL;
+
+  if (!(current = intake_store_dup_office (store, &local_error)))
+    {
+      if (fallback != NULL)
+        {
+          g_clear_error (&local_error);
+          return intake_office_keys_new_single (fallback);
+        }
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (fallback != NULL &&
+      memcmp (fallback->key_id, current->key_id, INTAKE_OFFICE_KEY_ID_BYTES) != 0)
+    return intake_office_keys_new_single (fallback);
+
+  keys = office_keys_new (current);
+  rotations_text = intake_store_ensure_setting (store, "office_rotations", NULL, &local_error);
+  if (local_error == NULL)
+    retired_text = intake_store_ensure_setting (store, "office_retired", NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  lines = g_strsplit (rotations_text != NULL ? rotations_text : "", "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree guint8 *raw = NULL;
+      g_autoptr(GBytes) blob = NULL;
+      g_autofree char *what = NULL;
+      IntakeOfficeRotation *rotation;
+      gsize len = 0;
+
+      if (*lines[i] == '\0')
+        continue;
+      raw = g_base64_decode (lines[i], &len);
+      blob = g_bytes_new_take (g_steal_pointer (&raw), len);
+      what = g_strdup_printf ("office key rotation %u in the store", i + 1);
+      if (!(rotation = intake_office_rotation_new_from_bytes (blob, what, error)))
+        return NULL;
+      g_ptr_array_add (rotations, rotation);
+      g_ptr_array_add (keys->rotations, g_bytes_ref (blob));
+    }
+  if (rotations->len == 0)
+    g_ptr_array_add (keys->chain, intake_office_public_copy (current));
+  else
+    {
+      const IntakeOfficeRotation *first = g_ptr_array_index (rotations, 0);
+      const IntakeOfficePublic *last;
+
+      if (!(chain = intake_office_chain_follow (&first->old_key, rotations, error)))
+        return NULL;
+      last = g_ptr_array_index (chain, chain->len - 1);
+      if (chain->len != rotations->len + 1 ||
+          memcmp (last->key_id, current->key_id, INTAKE_OFFICE_KEY_ID_BYTES) != 0)
+        {
+          g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DAMAGED,
+                               "the store's office key rotations do not lead from its first office key "
+                               "to the one it serves; restore the store from a backup");
+          return NULL;
+        }
+      g_ptr_array_extend_and_steal (keys->chain, g_steal_pointer (&chain));
+    }
+  keys->set.retired = g_strsplit (retired_text != NULL ? retired_text : "", " ", -1);
+  if (keys->set.retired[0] != NULL && *keys->set.retired[0] == '\0')
+    {
+      g_strfreev (keys->set.retired);
+      keys->set.retired = g_new0 (char *, 1);
+    }
+  office_keys_fill_set (keys);
+  return g_steal_pointer (&keys);
+}
+
+GPtrArray *
+intake_store_load_server_rotations (IntakeStore  *store,
+                                    GError      **error)
+{
+  g_autoptr(GPtrArray) blobs = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  GError *local_error = NULL;
+
+  text = intake_store_ensure_setting (store, "server_rotations", NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree guint8 *raw = NULL;
+      g_autoptr(GBytes) blob = NULL;
+      g_autoptr(IntakeServerKeyRotation) rotation = NULL;
+      g_autofree char *what = NULL;
+      gsize len = 0;
+
+      if (*lines[i] == '\0')
+        continue;
+      raw = g_base64_decode (lines[i], &len);
+      blob = g_bytes_new_take (g_steal_pointer (&raw), len);
+      what = g_strdup_printf ("server key rollover %u in the store", i + 1);
+      if (!(rotation = intake_server_key_rotation_new_from_bytes (blob, what, error)))
+        return NULL;
+      g_ptr_array_add (blobs, g_steal_pointer (&blob));
+    }
+  return g_steal_pointer (&blobs);
 }

@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "intake-accept.h"
 #include "intake-keys.h"
 #include "intake-store.h"
 
@@ -58,6 +59,34 @@ IntakeDeviceKey *intake_server_key_load_or_create (const char       *secret_path
 gboolean     intake_store_bind_office          (IntakeStore               *store,
                                                 const IntakeOfficePublic  *office,
                                                 GError                   **error);
+/* The office keys a store knows (schema 9; docs/server.md, "Rotating the
+ * office key"): the key it serves, every key before it by verified
+ * rotation statements, and which of them are retired. */
+typedef struct {
+  IntakeOfficePublic *current;
+  GPtrArray          *chain;       /* IntakeOfficePublic *, oldest first, current last */
+  GPtrArray          *rotations;   /* GBytes * (IKOR), oldest first */
+  IntakeOfficeKeySet  set;         /* for intake_accept_*() */
+} IntakeOfficeKeys;
+
+/* Reads and verifies the store's office keys. A store that records no
+ * office key yet (or none but @fallback) gives @fallback alone. */
+IntakeOfficeKeys   *intake_store_load_office_keys (IntakeStore               *store,
+                                                   const IntakeOfficePublic  *fallback,
+                                                   GError                   **error);
+/* Just the one key, for stores and tests without rotation. */
+IntakeOfficeKeys   *intake_office_keys_new_single (const IntakeOfficePublic  *office);
+void                intake_office_keys_free       (IntakeOfficeKeys          *keys);
+/* The key with this id in the chain, or NULL. */
+const IntakeOfficePublic *intake_office_keys_lookup (IntakeOfficeKeys        *keys,
+                                                     const char              *key_id_hex);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeOfficeKeys, intake_office_keys_free)
+
+/* The server key rollover statements (GBytes *, IKSR, oldest first) the
+ * store records (setting "server_rotations"), each verified. */
+GPtrArray          *intake_store_load_server_rotations (IntakeStore          *store,
+                                                        GError              **error);
+
 /* The office key recorded by intake_store_bind_office(). */
 IntakeOfficePublic *intake_store_dup_office    (IntakeStore               *store,
                                                 GError                   **error);

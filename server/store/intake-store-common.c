@@ -995,6 +995,157 @@ common_handle_help_request (IntakeStore             *store,
   return TRUE;
 }
 
+/* Office key rotation ------------------------------------------------------ */
+
+/* @list with @item appended after @separator, or @item alone. */
+static char *
+append_to_setting (const char *list,
+                   const char *separator,
+                   const char *item)
+{
+  return list != NULL && *list != '\0' ? g_strconcat (list, separator, item, NULL) : g_strdup (item);
+}
+
+static gboolean
+common_rotate_office (IntakeStore                     *store,
+                      const IntakeStoreOfficeRotation *rotation,
+                      IntakeAuditEvent                *audit,
+                      GError                         **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  IntakeStoreInterface *iface = INTAKE_STORE_GET_IFACE (store);
+  g_autofree char *current = NULL;
+  g_autofree char *rotations = NULL;
+  g_autofree char *new_rotations = NULL;
+  GError *local_error = NULL;
+
+  if (!ops->begin (store, error))
+    return FALSE;
+  current = iface->ensure_setting (store, "office_public", NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return fail (ops, store);
+    }
+  if (current == NULL || !g_str_equal (current, rotation->expected_office_public))
+    {
+      g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID,
+                           "the store does not serve the office key being rotated (it was rotated "
+                           "meanwhile, or this is another office's store); nothing was changed");
+      return fail (ops, store);
+    }
+  rotations = iface->ensure_setting (store, "office_rotations", NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return fail (ops, store);
+    }
+  new_rotations = append_to_setting (rotations, "\n", rotation->rotation);
+  if (!iface->set_setting (store, "office_public", rotation->new_office_public, error) ||
+      !iface->set_setting (store, "office_rotations", new_rotations, error))
+    return fail (ops, store);
+  for (guint i = 0; i < rotation->n_seals; i++)
+    if (!ops->insert_office_key_seal (store, &rotation->seals[i], rotation->now, error))
+      return fail (ops, store);
+  for (guint i = 0; rotation->cancel_setups != NULL && rotation->cancel_setups[i] != NULL; i++)
+    if (!ops->delete_scopes (store, TRUE, rotation->cancel_setups[i], error) ||
+        !ops->delete_setup (store, rotation->cancel_setups[i], error))
+      return fail (ops, store);
+  if (audit != NULL && !append_audit_locked (ops, store, audit, error))
+    return fail (ops, store);
+  return ops->commit (store, error);
+}
+
+static gboolean
+common_roll_server_key (IntakeStore       *store,
+                        const char        *expected_public,
+                        const char        *new_public,
+                        const char        *new_key_id,
+                        const char        *statement,
+                        IntakeAuditEvent  *audit,
+                        GError           **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  IntakeStoreInterface *iface = INTAKE_STORE_GET_IFACE (store);
+  g_autofree char *pinned = NULL;
+  g_autofree char *rotations = NULL;
+  g_autofree char *new_rotations = NULL;
+  GError *local_error = NULL;
+
+  if (!ops->begin (store, error))
+    return FALSE;
+  pinned = iface->ensure_setting (store, "server_public", NULL, &local_error);
+  if (local_error == NULL)
+    rotations = iface->ensure_setting (store, "server_rotations", NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return fail (ops, store);
+    }
+  if (pinned == NULL || !g_str_equal (pinned, expected_public))
+    {
+      g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID,
+                           "the store is not pinned to this server key (it was rolled over meanwhile, or never "
+                           "served); nothing was changed");
+      return fail (ops, store);
+    }
+  new_rotations = append_to_setting (rotations, "\n", statement);
+  if (!iface->set_setting (store, "server_public", new_public, error) ||
+      !iface->set_setting (store, "server_key_id", new_key_id, error) ||
+      !iface->set_setting (store, "server_rotations", new_rotations, error))
+    return fail (ops, store);
+  if (audit != NULL && !append_audit_locked (ops, store, audit, error))
+    return fail (ops, store);
+  return ops->commit (store, error);
+}
+
+static gboolean
+common_retire_office_key (IntakeStore       *store,
+                          const char        *office_key_id,
+                          IntakeAuditEvent  *audit,
+                          GError           **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  IntakeStoreInterface *iface = INTAKE_STORE_GET_IFACE (store);
+  g_autofree char *retired = NULL;
+  g_autofree char *new_retired = NULL;
+  g_auto(GStrv) ids = NULL;
+  GError *local_error = NULL;
+  gint64 uses = 0;
+
+  if (!ops->begin (store, error))
+    return FALSE;
+  if (!ops->count_office_key_uses (store, office_key_id, &uses, error))
+    return fail (ops, store);
+  if (uses > 0)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID,
+                   "%" G_GINT64_FORMAT " stored envelopes and notes are still sealed for office key %s; "
+                   "it can be retired once retention has removed them (intake-admin purge)", uses, office_key_id);
+      return fail (ops, store);
+    }
+  retired = iface->ensure_setting (store, "office_retired", NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return fail (ops, store);
+    }
+  ids = g_strsplit (retired != NULL ? retired : "", " ", -1);
+  if (g_strv_contains ((const char * const *)ids, office_key_id))
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID,
+                   "office key %s is retired already", office_key_id);
+      return fail (ops, store);
+    }
+  new_retired = append_to_setting (retired, " ", office_key_id);
+  if (!iface->set_setting (store, "office_retired", new_retired, error) ||
+      !ops->delete_office_key_seals (store, office_key_id, error))
+    return fail (ops, store);
+  if (audit != NULL && !append_audit_locked (ops, store, audit, error))
+    return fail (ops, store);
+  return ops->commit (store, error);
+}
+
 /* Retention and erasure ----------------------------------------------------- */
 
 #define PURGE_BATCH 500
@@ -1190,4 +1341,7 @@ intake_store_common_iface_init (IntakeStoreInterface *iface)
   iface->clear_throttle = common_clear_throttle;
   iface->use_nonce = common_use_nonce;
   iface->handle_help_request = common_handle_help_request;
+  iface->rotate_office = common_rotate_office;
+  iface->retire_office_key = common_retire_office_key;
+  iface->roll_server_key = common_roll_server_key;
 }

@@ -242,6 +242,20 @@ typedef struct {
                                                  const char                *handled_by,
                                                  int                       *out_rows,
                                                  GError                   **error);
+
+  /* Schema 9: office key rotation. */
+  gboolean               (*insert_office_key_seal) (IntakeStore            *store,
+                                                 const IntakeStoreOfficeKeySeal *seal,
+                                                 gint64                     now,
+                                                 GError                   **error);
+  gboolean               (*delete_office_key_seals) (IntakeStore           *store,
+                                                 const char                *office_key_id,
+                                                 GError                   **error);
+  /* Envelopes and notes sealed for @office_key_id. */
+  gboolean               (*count_office_key_uses) (IntakeStore             *store,
+                                                 const char                *office_key_id,
+                                                 gint64                    *out_count,
+                                                 GError                   **error);
   /* Retention (docs/privacy.md). Up to @limit submissions the rule
    * (CLOSED or MAXIMUM) removes at @cutoff, oldest first: pairs of device
    * id and submission id in @out_ids. */
@@ -324,6 +338,9 @@ typedef struct {
     .throttle_clear = throttle_clear, \
     .lookup_help_request = lookup_help_request, \
     .set_help_handled = set_help_handled, \
+    .insert_office_key_seal = insert_office_key_seal, \
+    .delete_office_key_seals = delete_office_key_seals, \
+    .count_office_key_uses = count_office_key_uses, \
     .list_expired = list_expired, \
     .count_expired = count_expired, \
     .delete_submission = delete_submission, \

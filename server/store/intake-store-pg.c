@@ -250,6 +250,22 @@ static const char * const migrations[] = {
   "CREATE INDEX submissions_queue ON submissions (state, unit, assignee, change_seq);",
   /* 8: the store's generation, as in the SQLite list. */
   "INSERT INTO settings (name, value) VALUES ('store_generation', replace (gen_random_uuid ()::text, '-', ''));",
+  /* 9: office key rotation, as in the SQLite list. */
+  "CREATE TABLE office_key_seals ("
+  "  office_key_id  TEXT NOT NULL,"
+  "  recipient_kind TEXT NOT NULL CHECK (recipient_kind IN ('office', 'reviewer')),"
+  "  recipient_id   TEXT NOT NULL,"
+  "  blob           BYTEA NOT NULL,"
+  "  created_at     BIGINT NOT NULL,"
+  "  PRIMARY KEY (office_key_id, recipient_kind, recipient_id)"
+  ");",
+  /* 10: check-in reports, as in the SQLite list. */
+  "ALTER TABLE devices ADD COLUMN last_seen_at BIGINT NOT NULL DEFAULT 0;"
+  "ALTER TABLE devices ADD COLUMN reported_pending BIGINT NOT NULL DEFAULT 0;"
+  "ALTER TABLE devices ADD COLUMN oldest_pending_at BIGINT NOT NULL DEFAULT 0;"
+  "ALTER TABLE devices ADD COLUMN questionnaire TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE devices ADD COLUMN app_version TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE devices ADD COLUMN last_error TEXT NOT NULL DEFAULT '';",
 };
 
 
@@ -513,6 +529,14 @@ read_device (const PGresult *res,
                                                                    : INTAKE_DEVICE_STATUS_ACTIVE;
   device->enrolled_at = get_int (res, row, 4);
   device->revoked_at = get_int (res, row, 5);
+  device->last_seen_at = get_int (res, row, 6);
+  device->reported_pending = get_int (res, row, 7);
+  device->oldest_pending_at = get_int (res, row, 8);
+  device->questionnaire = g_strdup (get_text (res, row, 9));
+  device->app_version = g_strdup (get_text (res, row, 10));
+  device->last_error = g_strdup (get_text (res, row, 11));
+  if (PQnfields (res) > 12)
+    device->last_upload_at = get_int (res, row, 12);
   return device;
 }
 
@@ -1897,6 +1921,101 @@ pg_list_reviewer_setups (IntakeStore  *store,
 }
 
 static gboolean
+pg_record_check_in (IntakeStore               *store,
+                    const char                *device_id,
+                    const IntakeStoreCheckIn  *report,
+                    gint64                     now,
+                    GError                   **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  Params p = { 0 };
+
+  param_text (&p, device_id);
+  param_int (&p, now);
+  param_int (&p, report->pending);
+  param_int (&p, report->oldest_pending_at);
+  param_text (&p, report->questionnaire != NULL ? report->questionnaire : "");
+  param_text (&p, report->app_version != NULL ? report->app_version : "");
+  param_text (&p, report->last_error != NULL ? report->last_error : "");
+  return ensure_connected (self, error) &&
+         run_command (self, STMT_DEVICE_CHECK_IN, &p, "cannot record a check-in", NULL, error);
+}
+
+static GPtrArray *
+pg_list_office_key_seals (IntakeStore  *store,
+                          const char   *reviewer_id,
+                          GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  g_autoptr(GPtrArray) list = NULL;
+  Params p = { 0 };
+  PGresult *res;
+
+  param_text (&p, reviewer_id);
+  if (!ensure_connected (self, error) ||
+      !(res = run (self, STMT_OFFICE_SEAL_LIST, &p, "cannot list the sealed office keys", error)))
+    return NULL;
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  for (int i = 0; i < PQntuples (res); i++)
+    g_ptr_array_add (list, get_bytes (res, i, 0));
+  PQclear (res);
+  return g_steal_pointer (&list);
+}
+
+static gboolean
+insert_office_key_seal (IntakeStore                    *store,
+                        const IntakeStoreOfficeKeySeal *seal,
+                        gint64                          now,
+                        GError                        **error)
+{
+  Params p = { 0 };
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (seal->blob, &len);
+
+  param_text (&p, seal->office_key_id);
+  param_text (&p, seal->to_reviewer ? "reviewer" : "office");
+  param_text (&p, seal->recipient_id);
+  param_bytes (&p, data, len);
+  param_int (&p, now);
+  return run_command (INTAKE_STORE_PG (store), STMT_OFFICE_SEAL_PUT, &p, "cannot store a sealed office key",
+                      NULL, error);
+}
+
+static gboolean
+delete_office_key_seals (IntakeStore  *store,
+                         const char   *office_key_id,
+                         GError      **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, office_key_id);
+  return run_command (INTAKE_STORE_PG (store), STMT_OFFICE_SEAL_DELETE, &p,
+                      "cannot delete the sealed office keys", NULL, error);
+}
+
+static gboolean
+count_office_key_uses (IntakeStore  *store,
+                       const char   *office_key_id,
+                       gint64       *out_count,
+                       GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  guint8 raw[INTAKE_OFFICE_KEY_ID_BYTES];
+  Params p = { 0 };
+  PGresult *res;
+
+  if (!intake_hex_decode (office_key_id, raw, sizeof raw))
+    return FALSE;
+  param_text (&p, office_key_id);
+  param_bytes (&p, raw, sizeof raw);
+  if (!(res = run (self, STMT_OFFICE_KEY_USES, &p, "cannot count what is sealed for an office key", error)))
+    return FALSE;
+  *out_count = get_int (res, 0, 0);
+  PQclear (res);
+  return TRUE;
+}
+
+static gboolean
 delete_setup (IntakeStore  *store,
               const char   *name,
               GError      **error)
@@ -2246,6 +2365,8 @@ intake_store_pg_iface_init (IntakeStoreInterface *iface)
   iface->list_questionnaires = pg_list_questionnaires;
   iface->prune_nonces = pg_prune_nonces;
   iface->list_reviewer_setups = pg_list_reviewer_setups;
+  iface->list_office_key_seals = pg_list_office_key_seals;
+  iface->record_check_in = pg_record_check_in;
 }
 
 static void
@@ -2302,13 +2423,35 @@ migrate_locked (IntakeStorePg  *self,
                 GError        **error)
 {
   int version = 0;
+  gboolean exists = FALSE;
 
-  if (!exec_simple (self,
-                    "CREATE TABLE IF NOT EXISTS schema_version ("
-                    "  version    BIGINT PRIMARY KEY,"
-                    "  applied_at BIGINT NOT NULL)", error) ||
+  /* Only a new store creates the table: the runtime role of a store set up
+   * by its owner may not create anything (docs/server.md, "PostgreSQL
+   * roles"). */
+  {
+    PGresult *res = PQexecParams (self->conn, "SELECT to_regclass ('schema_version') IS NOT NULL", 0, NULL, NULL,
+                                  NULL, NULL, 0);
+
+    if (PQresultStatus (res) != PGRES_TUPLES_OK)
+      {
+        set_pg_error (self, res, "cannot look for the schema version", error);
+        PQclear (res);
+        return FALSE;
+      }
+    exists = g_str_equal (PQgetvalue (res, 0, 0), "t");
+    PQclear (res);
+  }
+  if ((!exists && !exec_simple (self,
+                                "CREATE TABLE IF NOT EXISTS schema_version ("
+                                "  version    BIGINT PRIMARY KEY,"
+                                "  applied_at BIGINT NOT NULL)", error)) ||
       !read_version (self, &version, error))
-    return FALSE;
+    {
+      if (error != NULL && *error != NULL && strstr ((*error)->message, "permission denied") != NULL)
+        g_prefix_error (error, "this role may not set up the store; run intake-admin db migrate as the owner "
+                               "role first (docs/server.md, \"PostgreSQL roles\"): ");
+      return FALSE;
+    }
 
   if (version > INTAKE_STORE_SCHEMA_VERSION)
     {
@@ -2328,7 +2471,12 @@ migrate_locked (IntakeStorePg  *self,
         return FALSE;
       if (!exec_simple (self, migrations[version], error) || !exec_simple (self, record, error))
         {
-          g_prefix_error (error, "schema migration %d failed: ", version + 1);
+          if (strstr ((*error)->message, "permission denied") != NULL ||
+              strstr ((*error)->message, "must be owner") != NULL)
+            g_prefix_error (error, "schema migration %d needs the owner role: run intake-admin db migrate as the "
+                                   "owner first (docs/server.md, \"PostgreSQL roles\"): ", version + 1);
+          else
+            g_prefix_error (error, "schema migration %d failed: ", version + 1);
           return rollback (self);
         }
       if (!commit (self, error))
@@ -2387,4 +2535,56 @@ intake_store_pg_connect (const char  *conninfo,
     return NULL;
 
   return INTAKE_STORE (g_steal_pointer (&self));
+}
+
+gboolean
+intake_store_pg_grant_runtime (IntakeStore  *store,
+                               const char   *role,
+                               GError      **error)
+{
+  IntakeStorePg *self;
+  g_autofree char *schema = NULL;
+  g_autofree char *sql = NULL;
+  char *quoted_role, *quoted_schema;
+  PGresult *res;
+  gboolean ok;
+
+  g_return_val_if_fail (INTAKE_IS_STORE_PG (store), FALSE);
+  g_return_val_if_fail (role != NULL, FALSE);
+
+  self = INTAKE_STORE_PG (store);
+  res = PQexec (self->conn, "SELECT current_schema ()");
+  if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1)
+    {
+      set_pg_error (self, res, "cannot read the current schema", error);
+      PQclear (res);
+      return FALSE;
+    }
+  schema = g_strdup (PQgetvalue (res, 0, 0));
+  PQclear (res);
+  quoted_role = PQescapeIdentifier (self->conn, role, strlen (role));
+  quoted_schema = PQescapeIdentifier (self->conn, schema, strlen (schema));
+  if (quoted_role == NULL || quoted_schema == NULL)
+    {
+      PQfreemem (quoted_role);
+      PQfreemem (quoted_schema);
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID, "\"%s\" cannot be used as a role name", role);
+      return FALSE;
+    }
+  /* Everything the server does, and no more: the audit log can only grow
+   * (its head row moves forward), the schema stays the owner's. */
+  sql = g_strdup_printf ("BEGIN;"
+                         "GRANT USAGE ON SCHEMA %2$s TO %1$s;"
+                         "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %2$s TO %1$s;"
+                         "REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM %1$s;"
+                         "REVOKE INSERT, DELETE, TRUNCATE ON audit_head FROM %1$s;"
+                         "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON schema_version FROM %1$s;"
+                         "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %2$s TO %1$s;"
+                         "COMMIT;", quoted_role, quoted_schema);
+  PQfreemem (quoted_role);
+  PQfreemem (quoted_schema);
+  ok = exec_simple (self, sql, error);
+  if (!ok)
+    exec_simple (self, "ROLLBACK", NULL);
+  return ok;
 }

@@ -28,4 +28,12 @@ IntakeStore *intake_store_pg_connect (const char  *conninfo,
                                       guint        statement_timeout,
                                       GError     **error);
 
+/* Grants @role what intake-server needs on this store and nothing more:
+ * rows of every table, but the audit log only INSERT (and its head row
+ * UPDATE), no DDL. Run as the store's owner after the migrations
+ * (intake-admin db grant; docs/server.md, "PostgreSQL roles"). */
+gboolean     intake_store_pg_grant_runtime (IntakeStore  *store,
+                                            const char   *role,
+                                            GError      **error);
+
 G_END_DECLS

@@ -85,6 +85,13 @@ typedef enum {
   STMT_HELP_LIST_OPEN,
   STMT_HELP_GET,
   STMT_HELP_HANDLE,
+  /* schema 9: office keys sealed to newer keys and to reviewers */
+  STMT_OFFICE_SEAL_PUT,
+  STMT_OFFICE_SEAL_LIST,
+  STMT_OFFICE_SEAL_DELETE,
+  STMT_OFFICE_KEY_USES,
+  /* schema 10: what kiosks report at check-in */
+  STMT_DEVICE_CHECK_IN,
   /* retention and erasure (docs/privacy.md) */
   STMT_EXPIRED_CLOSED,
   STMT_EXPIRED_MAXIMUM,
@@ -117,6 +124,11 @@ typedef enum {
   " s.assignee, s.appointment_at, s.change_seq"
 #define INTAKE_STORE_SUBMISSION_FROM " FROM submissions s JOIN envelopes e ON e.seq = s.seq"
 
+/* Columns 0..5, then what the kiosk reported at check-in (6..11, schema 10). */
+#define INTAKE_STORE_DEVICE_COLUMNS \
+  "device_id, sign_pk, location, status, enrolled_at, revoked_at, last_seen_at, reported_pending," \
+  " oldest_pending_at, questionnaire, app_version, last_error"
+
 #define INTAKE_STORE_REVIEWER_COLUMNS \
   "reviewer_id, name, sign_pk, blob, status, created_at, revoked_at, roles"
 #define INTAKE_STORE_SETUP_COLUMNS \
@@ -133,15 +145,17 @@ static const char * const intake_store_sql[N_STMTS] = {
   [STMT_CODE_USE] =
     "UPDATE enroll_codes SET used_at = ?2, used_by = ?3 WHERE code_hash = ?1 AND used_at IS NULL",
   [STMT_DEVICE_GET] =
-    "SELECT device_id, sign_pk, location, status, enrolled_at, revoked_at"
-    " FROM devices WHERE device_id = ?1",
+    "SELECT " INTAKE_STORE_DEVICE_COLUMNS " FROM devices WHERE device_id = ?1",
   [STMT_DEVICE_INSERT] =
     "INSERT INTO devices (device_id, sign_pk, location, status, enrolled_at)"
     " VALUES (?1, ?2, ?3, 'active', ?4) ON CONFLICT (device_id) DO NOTHING",
   [STMT_DEVICE_SET_LOCATION] =
     "UPDATE devices SET location = ?2 WHERE device_id = ?1 AND status = 'active'",
+  /* The newest upload per kiosk, from the envelopes (index
+   * envelopes_by_device): for listings only, not for each request. */
   [STMT_DEVICE_LIST] =
-    "SELECT device_id, sign_pk, location, status, enrolled_at, revoked_at"
+    "SELECT " INTAKE_STORE_DEVICE_COLUMNS ","
+    " coalesce ((SELECT max (e.received_at) FROM envelopes e WHERE e.device_id = devices.device_id), 0)"
     " FROM devices ORDER BY enrolled_at, device_id",
   [STMT_DEVICE_REVOKE] =
     "UPDATE devices SET status = 'revoked', revoked_at = ?2"
@@ -296,6 +310,26 @@ static const char * const intake_store_sql[N_STMTS] = {
     "SELECT " INTAKE_STORE_HELP_COLUMNS " FROM help_requests WHERE id = ?1",
   [STMT_HELP_HANDLE] =
     "UPDATE help_requests SET handled_at = ?2, handled_by = ?3 WHERE id = ?1 AND handled_at IS NULL",
+  [STMT_OFFICE_SEAL_PUT] =
+    "INSERT INTO office_key_seals (office_key_id, recipient_kind, recipient_id, blob, created_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (office_key_id, recipient_kind, recipient_id)"
+    " DO UPDATE SET blob = excluded.blob, created_at = excluded.created_at",
+  /* The seals to office keys (every reviewer may walk back the chain) and
+   * those to one reviewer. */
+  [STMT_OFFICE_SEAL_LIST] =
+    "SELECT blob FROM office_key_seals WHERE recipient_kind = 'office'"
+    " OR (recipient_kind = 'reviewer' AND recipient_id = ?1) ORDER BY created_at, office_key_id, recipient_id",
+  /* A retired key: its own seals, and those of older keys to it. */
+  [STMT_OFFICE_SEAL_DELETE] =
+    "DELETE FROM office_key_seals WHERE office_key_id = ?1 OR (recipient_kind = 'office' AND recipient_id = ?1)",
+  /* Envelopes, and notes (their header names the key at byte 70,
+   * docs/envelope.md), still sealed for a key. */
+  [STMT_DEVICE_CHECK_IN] =
+    "UPDATE devices SET last_seen_at = ?2, reported_pending = ?3, oldest_pending_at = ?4, questionnaire = ?5,"
+    " app_version = ?6, last_error = ?7 WHERE device_id = ?1",
+  [STMT_OFFICE_KEY_USES] =
+    "SELECT (SELECT count(*) FROM envelopes WHERE office_key_id = ?1)"
+    " + (SELECT count(*) FROM notes WHERE substr (envelope, 71, 8) = ?2)",
   /* A closed submission's updated_at is its last workflow change or note:
    * the closing, or later. */
   [STMT_EXPIRED_CLOSED] =

@@ -326,6 +326,27 @@ static const char * const migrations[] = {
    * pinned in the setting "server_public" by the first start after this
    * migration (server/main.c), so no SQL here. */
   "INSERT INTO settings (name, value) VALUES ('store_generation', lower (hex (randomblob (16))));",
+  /* 9: office key rotation (docs/server.md, "Rotating the office key"):
+   * each office secret sealed to its successor and to the reviewers who
+   * held access at the rotation. The statements, the key served and the
+   * retired keys are settings ("office_rotations", "office_public",
+   * "office_retired"). */
+  "CREATE TABLE office_key_seals ("
+  "  office_key_id  TEXT NOT NULL,"
+  "  recipient_kind TEXT NOT NULL CHECK (recipient_kind IN ('office', 'reviewer')),"
+  "  recipient_id   TEXT NOT NULL,"
+  "  blob           BLOB NOT NULL,"
+  "  created_at     INTEGER NOT NULL,"
+  "  PRIMARY KEY (office_key_id, recipient_kind, recipient_id)"
+  ");",
+  /* 10: what each kiosk reports at check-in (docs/protocol.md, "Check-in"),
+   * for intake-admin device list and /metrics. */
+  "ALTER TABLE devices ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE devices ADD COLUMN reported_pending INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE devices ADD COLUMN oldest_pending_at INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE devices ADD COLUMN questionnaire TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE devices ADD COLUMN app_version TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE devices ADD COLUMN last_error TEXT NOT NULL DEFAULT '';",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == INTAKE_STORE_SCHEMA_VERSION);
@@ -453,6 +474,14 @@ read_device (sqlite3_stmt *s)
                                                                : INTAKE_DEVICE_STATUS_ACTIVE;
   device->enrolled_at = sqlite3_column_int64 (s, 4);
   device->revoked_at = sqlite3_column_int64 (s, 5);
+  device->last_seen_at = sqlite3_column_int64 (s, 6);
+  device->reported_pending = sqlite3_column_int64 (s, 7);
+  device->oldest_pending_at = sqlite3_column_int64 (s, 8);
+  device->questionnaire = g_strdup (column_text (s, 9));
+  device->app_version = g_strdup (column_text (s, 10));
+  device->last_error = g_strdup (column_text (s, 11));
+  if (sqlite3_column_count (s) > 12)
+    device->last_upload_at = sqlite3_column_int64 (s, 12);
   return device;
 }
 
@@ -1842,6 +1871,100 @@ sqlite_list_reviewer_setups (IntakeStore  *store,
 }
 
 static gboolean
+sqlite_record_check_in (IntakeStore               *store,
+                        const char                *device_id,
+                        const IntakeStoreCheckIn  *report,
+                        gint64                     now,
+                        GError                   **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_DEVICE_CHECK_IN);
+
+  bind_text (s, 1, device_id);
+  sqlite3_bind_int64 (s, 2, now);
+  sqlite3_bind_int64 (s, 3, report->pending);
+  sqlite3_bind_int64 (s, 4, report->oldest_pending_at);
+  bind_text (s, 5, report->questionnaire != NULL ? report->questionnaire : "");
+  bind_text (s, 6, report->app_version != NULL ? report->app_version : "");
+  bind_text (s, 7, report->last_error != NULL ? report->last_error : "");
+  return step_done (self, s, "cannot record a check-in", error);
+}
+
+static GPtrArray *
+sqlite_list_office_key_seals (IntakeStore  *store,
+                              const char   *reviewer_id,
+                              GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  sqlite3_stmt *s = stmt (self, STMT_OFFICE_SEAL_LIST);
+  int rc;
+
+  bind_text (s, 1, reviewer_id);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    g_ptr_array_add (list, g_bytes_new (sqlite3_column_blob (s, 0), sqlite3_column_bytes (s, 0)));
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot list the sealed office keys", error), NULL;
+  return g_steal_pointer (&list);
+}
+
+static gboolean
+insert_office_key_seal (IntakeStore                    *store,
+                        const IntakeStoreOfficeKeySeal *seal,
+                        gint64                          now,
+                        GError                        **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_OFFICE_SEAL_PUT);
+  gsize len = 0;
+  const void *data = g_bytes_get_data (seal->blob, &len);
+
+  bind_text (s, 1, seal->office_key_id);
+  bind_text (s, 2, seal->to_reviewer ? "reviewer" : "office");
+  bind_text (s, 3, seal->recipient_id);
+  sqlite3_bind_blob (s, 4, data, (int)len, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (s, 5, now);
+  return step_done (self, s, "cannot store a sealed office key", error);
+}
+
+static gboolean
+delete_office_key_seals (IntakeStore  *store,
+                         const char   *office_key_id,
+                         GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_OFFICE_SEAL_DELETE);
+
+  bind_text (s, 1, office_key_id);
+  return step_done (self, s, "cannot delete the sealed office keys", error);
+}
+
+static gboolean
+count_office_key_uses (IntakeStore  *store,
+                       const char   *office_key_id,
+                       gint64       *out_count,
+                       GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_OFFICE_KEY_USES);
+  guint8 raw[INTAKE_OFFICE_KEY_ID_BYTES];
+  int rc;
+
+  if (!intake_hex_decode (office_key_id, raw, sizeof raw))
+    return FALSE;
+  bind_text (s, 1, office_key_id);
+  sqlite3_bind_blob (s, 2, raw, sizeof raw, SQLITE_TRANSIENT);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    *out_count = sqlite3_column_int64 (s, 0);
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW)
+    return set_db_error (self, rc, "cannot count what is sealed for an office key", error);
+  return TRUE;
+}
+
+static gboolean
 delete_setup (IntakeStore  *store,
               const char   *name,
               GError      **error)
@@ -2213,6 +2336,8 @@ intake_store_sqlite_iface_init (IntakeStoreInterface *iface)
   iface->prune_nonces = sqlite_prune_nonces;
   iface->list_open_help_requests = sqlite_list_open_help_requests;
   iface->list_reviewer_setups = sqlite_list_reviewer_setups;
+  iface->list_office_key_seals = sqlite_list_office_key_seals;
+  iface->record_check_in = sqlite_record_check_in;
 }
 
 static void

@@ -326,6 +326,9 @@ intake_store_device_free (IntakeStoreDevice *device)
   if (device == NULL)
     return;
   g_free (device->location);
+  g_free (device->questionnaire);
+  g_free (device->app_version);
+  g_free (device->last_error);
   g_free (device);
 }
 
@@ -1164,6 +1167,98 @@ const char *
 intake_reviewer_status_to_string (IntakeReviewerStatus status)
 {
   return status == INTAKE_REVIEWER_STATUS_REVOKED ? "revoked" : "active";
+}
+
+/* Office key rotation ------------------------------------------------------- */
+
+GPtrArray *
+intake_store_list_office_key_seals (IntakeStore  *self,
+                                    const char   *reviewer_id,
+                                    GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return INTAKE_STORE_GET_IFACE (self)->list_office_key_seals (self, reviewer_id != NULL ? reviewer_id : "",
+                                                               error);
+}
+
+void
+intake_store_office_key_seal_clear (IntakeStoreOfficeKeySeal *seal)
+{
+  if (seal != NULL)
+    g_clear_pointer (&seal->blob, g_bytes_unref);
+}
+
+gboolean
+intake_store_rotate_office (IntakeStore                     *self,
+                            const IntakeStoreOfficeRotation *rotation,
+                            IntakeAuditEvent                *audit,
+                            GError                         **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (rotation != NULL, FALSE);
+  g_return_val_if_fail (rotation->expected_office_public != NULL, FALSE);
+  g_return_val_if_fail (rotation->new_office_public != NULL, FALSE);
+  g_return_val_if_fail (rotation->rotation != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return INTAKE_STORE_GET_IFACE (self)->rotate_office (self, rotation, audit, error);
+}
+
+gboolean
+intake_store_retire_office_key (IntakeStore       *self,
+                                const char        *office_key_id,
+                                IntakeAuditEvent  *audit,
+                                GError           **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (office_key_id == NULL || !intake_hex_is_lower (office_key_id, INTAKE_OFFICE_KEY_ID_BYTES * 2))
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID,
+                   "\"%s\" is not an office key id (16 lowercase hex digits)", office_key_id ? office_key_id : "");
+      return FALSE;
+    }
+  return INTAKE_STORE_GET_IFACE (self)->retire_office_key (self, office_key_id, audit, error);
+}
+
+gboolean
+intake_store_roll_server_key (IntakeStore       *self,
+                              const char        *expected_public,
+                              const char        *new_public,
+                              const char        *new_key_id,
+                              const char        *statement,
+                              IntakeAuditEvent  *audit,
+                              GError           **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (expected_public != NULL && new_public != NULL, FALSE);
+  g_return_val_if_fail (new_key_id != NULL && statement != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return INTAKE_STORE_GET_IFACE (self)->roll_server_key (self, expected_public, new_public, new_key_id, statement,
+                                                         audit, error);
+}
+
+gboolean
+intake_store_record_check_in (IntakeStore               *self,
+                              const char                *device_id,
+                              const IntakeStoreCheckIn  *report,
+                              gint64                     now,
+                              GError                   **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (report != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (device_id == NULL || !intake_hex_is_lower (device_id, 32))
+    {
+      g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID, "not a device id");
+      return FALSE;
+    }
+  return INTAKE_STORE_GET_IFACE (self)->record_check_in (self, device_id, report, now, error);
 }
 
 /* Retention and erasure ------------------------------------------------------ */

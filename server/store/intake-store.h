@@ -67,7 +67,7 @@ typedef enum {
 } IntakeStoreError;
 
 /* The schema both backends create; see docs/server.md for the tables. */
-#define INTAKE_STORE_SCHEMA_VERSION 8
+#define INTAKE_STORE_SCHEMA_VERSION 10
 
 typedef enum {
   INTAKE_DEVICE_STATUS_ACTIVE,
@@ -103,7 +103,25 @@ typedef struct {
   IntakeDeviceStatus status;
   gint64             enrolled_at;
   gint64             revoked_at;     /* 0 while active */
+  /* What the kiosk last reported (schema 10, POST /v1/check-in); 0 or ""
+   * until it checks in. */
+  gint64             last_seen_at;
+  gint64             reported_pending;
+  gint64             oldest_pending_at;
+  char              *questionnaire;  /* "ID/VERSION" */
+  char              *app_version;
+  char              *last_error;     /* a status code, "" when the last pass went well */
+  gint64             last_upload_at; /* newest received_at of its envelopes; listings only */
 } IntakeStoreDevice;
+
+/* A kiosk's report at check-in (docs/protocol.md, "Check-in"). */
+typedef struct {
+  gint64      pending;
+  gint64      oldest_pending_at;
+  const char *questionnaire;
+  const char *app_version;
+  const char *last_error;
+} IntakeStoreCheckIn;
 
 /* What the store keeps beside an envelope's bytes: the verified header's
  * routing fields, never anything from inside the envelope. */
@@ -162,6 +180,26 @@ typedef struct {
   gint64               expires_at;
   char                *created_by;   /* "admin" (intake-admin) or the administrator reviewer's name */
 } IntakeStoreReviewerSetup;
+
+/* An office secret sealed (IKOG, docs/keys.md) to a newer office key or to
+ * a reviewer (schema 9). */
+typedef struct {
+  char     office_key_id[INTAKE_OFFICE_KEY_ID_BYTES * 2 + 1];   /* the key inside */
+  gboolean to_reviewer;
+  char     recipient_id[INTAKE_REVIEWER_ID_BYTES * 2 + 1];      /* reviewer id, or office key id */
+  GBytes  *blob;
+} IntakeStoreOfficeKeySeal;
+
+/* What intake_store_rotate_office() records in one transaction. */
+typedef struct {
+  const char                      *expected_office_public;  /* base64: the key served now */
+  const char                      *new_office_public;       /* base64 of the new IKOP */
+  const char                      *rotation;                /* base64 of the IKOR statement */
+  const IntakeStoreOfficeKeySeal  *seals;
+  guint                            n_seals;
+  char * const                    *cancel_setups;           /* pending activations to remove */
+  gint64                           now;
+} IntakeStoreOfficeRotation;
 
 /* Failed unlocks of one name (schema 5), counted across server instances. */
 typedef struct {
@@ -544,6 +582,33 @@ struct _IntakeStoreInterface
                                      guint                     *out_removed,
                                      GError                   **error);
 
+  /* What a kiosk reports at check-in (schema 10) */
+  gboolean   (*record_check_in)     (IntakeStore               *self,
+                                     const char                *device_id,
+                                     const IntakeStoreCheckIn  *report,
+                                     gint64                     now,
+                                     GError                   **error);
+
+  /* Office key rotation (schema 9) */
+  GPtrArray *(*list_office_key_seals) (IntakeStore             *self,
+                                     const char                *reviewer_id,
+                                     GError                   **error);
+  gboolean   (*rotate_office)       (IntakeStore               *self,
+                                     const IntakeStoreOfficeRotation *rotation,
+                                     IntakeAuditEvent          *audit,
+                                     GError                   **error);
+  gboolean   (*roll_server_key)     (IntakeStore               *self,
+                                     const char                *expected_public,
+                                     const char                *new_public,
+                                     const char                *new_key_id,
+                                     const char                *statement,
+                                     IntakeAuditEvent          *audit,
+                                     GError                   **error);
+  gboolean   (*retire_office_key)   (IntakeStore               *self,
+                                     const char                *office_key_id,
+                                     IntakeAuditEvent          *audit,
+                                     GError                   **error);
+
   /* Help requests staff act on (schema 6) */
   GPtrArray *(*list_open_help_requests) (IntakeStore           *self,
                                      guint                      limit,
@@ -894,6 +959,51 @@ IntakeStoreReviewerSetup *intake_store_get_reviewer_setup (IntakeStore          
                                                        GError                   **error);
 /* IntakeStoreReviewerSetup, by creation time. */
 GPtrArray          *intake_store_list_reviewer_setups (IntakeStore               *self,
+                                                       GError                   **error);
+
+/* Records what the kiosk @device_id reported (one statement). */
+gboolean            intake_store_record_check_in      (IntakeStore               *self,
+                                                       const char                *device_id,
+                                                       const IntakeStoreCheckIn  *report,
+                                                       gint64                     now,
+                                                       GError                   **error);
+
+/* Office key rotation (schema 9; docs/server.md, "Rotating the office key") */
+
+/* The sealed office keys (GBytes *, IKOG) a reviewer is handed at unlock:
+ * every office key sealed to its successor, and those sealed to
+ * @reviewer_id (NULL: none of those). */
+GPtrArray          *intake_store_list_office_key_seals (IntakeStore              *self,
+                                                       const char                *reviewer_id,
+                                                       GError                   **error);
+void                intake_store_office_key_seal_clear (IntakeStoreOfficeKeySeal *seal);
+/* In one transaction: checks that the store still serves
+ * @rotation->expected_office_public (INVALID otherwise), makes
+ * new_office_public the key served, appends the statement to the
+ * setting "office_rotations", stores the seals, removes the pending
+ * activations named, and appends @audit. */
+gboolean            intake_store_rotate_office        (IntakeStore               *self,
+                                                       const IntakeStoreOfficeRotation *rotation,
+                                                       IntakeAuditEvent          *audit,
+                                                       GError                   **error);
+/* In one transaction: checks that the store is pinned to the server key
+ * @expected_public (base64; INVALID otherwise), pins it to @new_public and
+ * @new_key_id (settings "server_public", "server_key_id"), appends
+ * @statement (base64 IKSR) to the setting "server_rotations", and appends
+ * @audit. */
+gboolean            intake_store_roll_server_key      (IntakeStore               *self,
+                                                       const char                *expected_public,
+                                                       const char                *new_public,
+                                                       const char                *new_key_id,
+                                                       const char                *statement,
+                                                       IntakeAuditEvent          *audit,
+                                                       GError                   **error);
+/* Adds @office_key_id to the setting "office_retired" and deletes its
+ * seals, unless an envelope or a note is still sealed for it (INVALID,
+ * with the count). The caller checks that it is not the current key. */
+gboolean            intake_store_retire_office_key    (IntakeStore               *self,
+                                                       const char                *office_key_id,
+                                                       IntakeAuditEvent          *audit,
                                                        GError                   **error);
 /* In one transaction: takes the pending activation of @reviewer->name
  * (UNKNOWN_SETUP if there is none or it expired before @now), revokes the

@@ -14,6 +14,12 @@
 G_BEGIN_DECLS
 
 int intake_admin_office_init          (int argc, char **argv);
+int intake_admin_office_rotate        (int argc, char **argv);
+int intake_admin_office_keys          (int argc, char **argv);
+int intake_admin_office_retire        (int argc, char **argv);
+int intake_admin_server_key_roll      (int argc, char **argv);
+int intake_admin_db_migrate           (int argc, char **argv);
+int intake_admin_db_grant             (int argc, char **argv);
 
 int intake_admin_device_init          (int argc, char **argv);
 int intake_admin_device_list          (int argc, char **argv);
@@ -49,6 +55,7 @@ int intake_admin_purge                (int argc, char **argv);
 int intake_admin_erase                (int argc, char **argv);
 
 int intake_admin_export               (int argc, char **argv);
+int intake_admin_subject_access       (int argc, char **argv);
 
 int intake_admin_backup               (int argc, char **argv);
 int intake_admin_restore              (int argc, char **argv);

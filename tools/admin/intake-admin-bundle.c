@@ -28,7 +28,8 @@
  * --accept-revoked takes in the bundle of that one revoked device on
  * purpose (an audit event import_bundle_revoked). */
 /* The receipts of @items, INTAKE_PROTOCOL_MAX_BATCH to a receipt as an
- * upload's, signed with @server_key, written atomically with mode 0600. */
+ * upload's, signed with @server_key, written atomically with mode 0600,
+ * with the office's key rotations for an offline site. */
 static gboolean
 write_receipts (const char             *path,
                 const IntakeDeviceKey  *server_key,
@@ -36,6 +37,8 @@ write_receipts (const char             *path,
                 const char             *device_id,
                 gint64                  now,
                 GArray                 *items,
+                GPtrArray              *office_rotations,
+                GPtrArray              *server_rotations,
                 GError                **error)
 {
   g_autoptr(GPtrArray) receipts = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_signed_receipt_free);
@@ -52,7 +55,7 @@ write_receipts (const char             *path,
       intake_device_key_sign (server_key, "receipt", r->receipt, r->signature);
       g_ptr_array_add (receipts, r);
     }
-  file = intake_receipts_file_build (receipts);
+  file = intake_receipts_file_build_full (receipts, office_rotations, server_rotations);
   if (!g_file_set_contents_full (path, g_bytes_get_data (file, NULL), (gssize)g_bytes_get_size (file),
                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error))
     {
@@ -73,7 +76,8 @@ intake_admin_import_bundle (int    argc,
   g_autofree char *conninfo = NULL;
   g_autofree char *office_path = NULL;
   g_autofree char *device_id = NULL;
-  g_autofree char *office_key_id = NULL;
+  g_autoptr(IntakeOfficeKeys) office_keys = NULL;
+  g_autoptr(GPtrArray) server_rotations = NULL;
   g_autofree char *receipts_path = NULL;
   g_autofree char *server_key_path = NULL;
   g_autofree char *server_key_id = NULL;
@@ -160,7 +164,9 @@ intake_admin_import_bundle (int    argc,
     }
   else if (!(office = intake_store_dup_office (store, &error)))
     return intake_admin_fail (error);
-  office_key_id = intake_office_public_dup_key_id_hex (office);
+  if (!(office_keys = intake_store_load_office_keys (store, office, &error)) ||
+      !(server_rotations = intake_store_load_server_rotations (store, &error)))
+    return intake_admin_fail (error);
 
   /* The receipts are signed with the key the kiosks enrolled with: the
    * one the store records. Checked before anything is imported. */
@@ -243,7 +249,7 @@ intake_admin_import_bundle (int    argc,
     {
       IntakeAcceptResult result;
 
-      if (!intake_server_accept_envelope (store, office_key_id, device, g_ptr_array_index (envelopes, i),
+      if (!intake_server_accept_envelope (store, &office_keys->set, device, g_ptr_array_index (envelopes, i),
                                           INTAKE_ENVELOPE_SOURCE_BUNDLE, now, &result, &error))
         {
           g_prefix_error (&error, _("stopped at envelope %u of %u (the ones before are stored; "
@@ -285,7 +291,7 @@ intake_admin_import_bundle (int    argc,
       }
   }
   if (receipts_path != NULL && !write_receipts (receipts_path, server_key, server_key_id, device_id, now, items,
-                                                &error))
+                                                office_keys->rotations, server_rotations, &error))
     return intake_admin_fail (error);
   g_print ("device:    %s (%s)%s\n", device_id, device->location, revoked ? " revoked, accepted on purpose" : "");
   g_print ("envelopes: %u\n", envelopes->len);

@@ -92,16 +92,32 @@ intake_admin_device_list (int    argc,
 
       width = MAX (width, (int)g_utf8_strlen (location, -1));
     }
-  g_print ("%-32s  %-*s  %-7s  %s\n", "DEVICE", width, "LOCATION", "STATUS", "ENROLLED");
+  /* What each kiosk last reported at check-in (docs/server.md, "Watching
+   * the fleet"): "-" until it has. */
+  g_print ("%-32s  %-*s  %-7s  %-20s  %-20s  %-20s  %7s  %-20s  %-10s  %-24s  %s\n", "DEVICE", width, "LOCATION",
+           "STATUS", "ENROLLED", "LAST SEEN", "LAST UPLOAD", "PENDING", "OLDEST PENDING", "VERSION", "QUESTIONNAIRE",
+           "PROBLEM");
   for (guint i = 0; i < devices->len; i++)
     {
       const IntakeStoreDevice *device = g_ptr_array_index (devices, i);
       g_autofree char *enrolled = intake_admin_format_time (device->enrolled_at);
+      g_autofree char *seen = device->last_seen_at > 0 ? intake_admin_format_time (device->last_seen_at)
+                                                       : g_strdup ("-");
+      g_autofree char *upload = device->last_upload_at > 0 ? intake_admin_format_time (device->last_upload_at)
+                                                           : g_strdup ("-");
+      g_autofree char *oldest = device->oldest_pending_at > 0 ? intake_admin_format_time (device->oldest_pending_at)
+                                                              : g_strdup ("-");
+      g_autofree char *pending = device->last_seen_at > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                                            device->reported_pending)
+                                                          : g_strdup ("-");
       g_autofree char *location = intake_escape_field (device->location);
       int pad = width - (int)g_utf8_strlen (location, -1);
 
-      g_print ("%-32s  %s%*s  %-7s  %s\n", device->device_id, location, pad, "",
-               intake_device_status_to_string (device->status), enrolled);
+      g_print ("%-32s  %s%*s  %-7s  %-20s  %-20s  %-20s  %7s  %-20s  %-10s  %-24s  %s\n", device->device_id, location,
+               pad, "", intake_device_status_to_string (device->status), enrolled, seen, upload, pending, oldest,
+               *device->app_version != '\0' ? device->app_version : "-",
+               *device->questionnaire != '\0' ? device->questionnaire : "-",
+               *device->last_error != '\0' ? device->last_error : "-");
     }
   return EXIT_SUCCESS;
 }

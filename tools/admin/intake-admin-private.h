@@ -48,6 +48,13 @@ gboolean            intake_admin_load_office_public   (const char           *dir
                                                        IntakeOfficePublic  **out_public,
                                                        GError              **error);
 char               *intake_admin_format_time          (gint64                unix_seconds);
+/* Key replacement: @current gets the second name @old_name (unless that
+ * exists already), then loses its name to @new_name's file. Never
+ * replaces a file under another name. */
+gboolean            intake_admin_swap_names           (const char           *current,
+                                                       const char           *old_name,
+                                                       const char           *new_name,
+                                                       GError              **error);
 gboolean            intake_admin_record_audit         (IntakeStore          *store,
                                                        const char           *action,
                                                        const char           *object,

@@ -16,6 +16,7 @@
 
 #include "intake-admin-private.h"
 #include "intake-audit.h"
+#include "intake-http.h"
 
 /* Prints @error as the one line "intake-admin: ..." on stderr and frees it. */
 int
@@ -293,7 +294,7 @@ intake_admin_client_new (const char  *server,
 
   if (tls_ca != NULL)
     {
-      g_autoptr(GTlsDatabase) tls = g_tls_file_database_new (tls_ca, error);
+      g_autoptr(GTlsDatabase) tls = intake_http_tls_database_new (tls_ca, error);
 
       if (tls == NULL)
         return NULL;
@@ -317,4 +318,39 @@ intake_admin_make_private (const char  *path,
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+add_name (const char  *path,
+          const char  *new_path,
+          GError     **error)
+{
+  if (link (path, new_path) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _("cannot name %s as %s: %s"), path,
+                   new_path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+intake_admin_swap_names (const char  *current,
+                         const char  *old_name,
+                         const char  *new_name,
+                         GError     **error)
+{
+  if (!g_file_test (old_name, G_FILE_TEST_EXISTS) && !add_name (current, old_name, error))
+    return FALSE;
+  if (g_unlink (current) != 0 && errno != ENOENT)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _("cannot remove %s: %s"), current,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  return add_name (new_name, current, error);
 }

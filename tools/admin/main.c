@@ -1,6 +1,6 @@
 /* intake-admin: keys, questionnaire checks and signing, envelopes, outbox
  * status, and the server's store (enrollment codes, devices, bundles,
- * reviewers, the audit log), and a reviewer's export
+ * reviewers, the audit log), and a reviewer's export and subject access
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -30,6 +30,14 @@ typedef struct {
 
 static const Command commands[] = {
   { "office", "init", intake_admin_office_init, "office init DIR [--passphrase-file FILE]" },
+  { "office", "rotate", intake_admin_office_rotate,
+    "office rotate DIR [--passphrase-file FILE] [--new-passphrase-file FILE] (--data DIR | --postgres CONNINFO)" },
+  { "office", "keys", intake_admin_office_keys, "office keys (--data DIR | --postgres CONNINFO)" },
+  { "office", "retire", intake_admin_office_retire, "office retire (--data DIR | --postgres CONNINFO) KEY_ID" },
+  { "db", "migrate", intake_admin_db_migrate, "db migrate (--data DIR | --postgres CONNINFO)" },
+  { "db", "grant", intake_admin_db_grant, "db grant --postgres CONNINFO --role ROLE" },
+  { "server-key", "roll", intake_admin_server_key_roll,
+    "server-key roll (--data DIR [--server-key FILE] | --postgres CONNINFO --server-key FILE)" },
   { "device", "init", intake_admin_device_init, "device init DIR" },
   { "questionnaire", "check", intake_admin_questionnaire_check, "questionnaire check FILE" },
   { "questionnaire", "sign", intake_admin_questionnaire_sign,
@@ -80,6 +88,9 @@ static const Command commands[] = {
   { "export", NULL, intake_admin_export,
     "export --server URL --reviewer NAME --passphrase-file FILE --format csv|json --out FILE "
     "[--workstation-key FILE] [--tls-ca FILE]" },
+  { "subject-access", NULL, intake_admin_subject_access,
+    "subject-access --server URL --reviewer NAME --passphrase-file FILE --name NAME --birth-date DD-MM-YYYY "
+    "--out FILE [--workstation-key FILE] [--tls-ca FILE]" },
 };
 
 static void

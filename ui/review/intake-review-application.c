@@ -12,6 +12,7 @@
 
 #include "intake-review-application.h"
 #include "intake-review-window.h"
+#include "intake-http.h"
 
 struct _IntakeReviewApplication
 {
@@ -72,7 +73,7 @@ intake_review_application_activate (GApplication *application)
       if (self->tls_ca != NULL)
         {
           g_autoptr(GError) error = NULL;
-          g_autoptr(GTlsDatabase) database = g_tls_file_database_new (self->tls_ca, &error);
+          g_autoptr(GTlsDatabase) database = intake_http_tls_database_new (self->tls_ca, &error);
 
           if (database == NULL)
             g_warning ("--tls-ca %s: %s", self->tls_ca, error->message);

@@ -331,9 +331,10 @@ confidential_text (void)
 }
 
 static double
-footer_height (PangoContext *context)
+footer_height (PangoContext *context,
+               const char   *footer)
 {
-  g_autofree char *confidential = g_markup_escape_text (confidential_text (), -1);
+  g_autofree char *confidential = g_markup_escape_text (footer, -1);
   g_autoptr(PangoLayout) layout = new_layout (context, confidential, BLOCK_SMALL);
 
   return layout_height (layout) + 14;
@@ -342,6 +343,7 @@ footer_height (PangoContext *context)
 static void
 draw_footer (cairo_t      *cr,
              PangoContext *context,
+             const char   *footer,
              guint         page,
              guint         n_pages,
              const char   *printed_at)
@@ -349,7 +351,7 @@ draw_footer (cairo_t      *cr,
   /* Translators: the footer of the PDF: page n of N, and when it was printed. */
   g_autofree char *right_text = g_strdup_printf (_("Page %u of %u · printed on %s"), page, n_pages, printed_at);
   g_autofree char *right_markup = g_markup_escape_text (right_text, -1);
-  g_autofree char *confidential = g_markup_printf_escaped ("<b>%s</b>", confidential_text ());
+  g_autofree char *confidential = g_markup_printf_escaped ("<b>%s</b>", footer);
   g_autoptr(PangoLayout) left = new_layout (context, confidential, BLOCK_SMALL);
   g_autoptr(PangoLayout) right = new_layout (context, right_markup, BLOCK_SMALL);
   double y = PAGE_HEIGHT - MARGIN - layout_height (left);
@@ -377,6 +379,7 @@ typedef struct {
   guint         page;
   guint         n_pages;     /* known in the drawing pass */
   const char   *printed_at;
+  const char   *footer;      /* "Confidential — ..." on every page */
 } Flow;
 
 static void
@@ -384,7 +387,7 @@ next_page (Flow *flow)
 {
   if (flow->cr != NULL)
     {
-      draw_footer (flow->cr, flow->context, flow->page, flow->n_pages, flow->printed_at);
+      draw_footer (flow->cr, flow->context, flow->footer, flow->page, flow->n_pages, flow->printed_at);
       cairo_show_page (flow->cr);
     }
   flow->page++;
@@ -486,15 +489,16 @@ run_flow (cairo_t      *cr,
           PangoContext *context,
           GArray       *blocks,
           guint         n_pages,
-          const char   *printed_at)
+          const char   *printed_at,
+          const char   *footer)
 {
-  Flow flow = { cr, context, 0, MARGIN, 1, n_pages, printed_at };
+  Flow flow = { cr, context, 0, MARGIN, 1, n_pages, printed_at, footer };
 
-  flow.bottom = PAGE_HEIGHT - MARGIN - footer_height (context);
+  flow.bottom = PAGE_HEIGHT - MARGIN - footer_height (context, footer);
   flow_blocks (&flow, blocks);
   if (cr != NULL)
     {
-      draw_footer (cr, context, flow.page, n_pages, printed_at);
+      draw_footer (cr, context, footer, flow.page, n_pages, printed_at);
       cairo_show_page (cr);
     }
   return flow.page;
@@ -530,16 +534,16 @@ discard_cb (void                *user_data,
   return CAIRO_STATUS_SUCCESS;
 }
 
-gboolean
-intake_review_pdf_write (IntakeSubmission          *submission,
-                         IntakeQuestionnaire       *questionnaire,
-                         const IntakeReviewPdfMeta *meta,
-                         const char                *path,
-                         GError                   **error)
+/* Draws @blocks on as many A4 pages as they need, each with @footer and
+ * its number, into @path (created 0600; removed again on failure). The
+ * file's metadata (@title) names no one: file managers show it. */
+static gboolean
+write_blocks (GArray      *blocks,
+              const char  *title,
+              const char  *footer,
+              const char  *path,
+              GError     **error)
 {
-  g_autoptr(IntakeRendering) rendering = NULL;
-  g_autoptr(IntakeSummary) summary = NULL;
-  g_autoptr(GArray) blocks = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFileOutputStream) out = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
@@ -548,29 +552,7 @@ intake_review_pdf_write (IntakeSubmission          *submission,
   cairo_surface_t *surface;
   cairo_t *cr;
   cairo_status_t status;
-  IntakeReviewPdfMeta no_meta = { NULL, };
   guint n_pages;
-
-  g_return_val_if_fail (INTAKE_IS_SUBMISSION (submission), FALSE);
-  g_return_val_if_fail (INTAKE_IS_QUESTIONNAIRE (questionnaire), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (meta == NULL)
-    meta = &no_meta;
-  rendering = intake_submission_render (submission, questionnaire, "nl", error);
-  if (rendering == NULL)
-    return FALSE;
-  summary = intake_summary_new (submission, questionnaire, "nl", error);
-  if (summary == NULL)
-    return FALSE;
-
-  blocks = g_array_new (FALSE, TRUE, sizeof (Block));
-  g_array_set_clear_func (blocks, block_clear);
-  build_header (blocks, submission, rendering, meta);
-  build_summary (blocks, summary, rendering);
-  build_notes (blocks, meta->notes);
-  build_answers (blocks, rendering);
 
   /* First the pages are counted ("page 2 of 5"), then drawn. */
   surface = cairo_pdf_surface_create_for_stream (discard_cb, NULL, PAGE_WIDTH, PAGE_HEIGHT);
@@ -580,7 +562,7 @@ intake_review_pdf_write (IntakeSubmission          *submission,
 
     /* One point of the font is one unit of the page. */
     pango_cairo_context_set_resolution (PANGO_CONTEXT (context_object), 72);
-    n_pages = run_flow (NULL, PANGO_CONTEXT (context_object), blocks, 0, printed_at);
+    n_pages = run_flow (NULL, PANGO_CONTEXT (context_object), blocks, 0, printed_at, footer);
   }
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
@@ -592,15 +574,14 @@ intake_review_pdf_write (IntakeSubmission          *submission,
   closure.out = G_OUTPUT_STREAM (out);
 
   surface = cairo_pdf_surface_create_for_stream (write_cb, &closure, PAGE_WIDTH, PAGE_HEIGHT);
-  /* The file's metadata names no one: file managers show it. */
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, _("Intake conversation"));
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "intake-review");
   cr = cairo_create (surface);
   {
     g_autoptr(GObject) context_object = G_OBJECT (pango_cairo_create_context (cr));
 
     pango_cairo_context_set_resolution (PANGO_CONTEXT (context_object), 72);
-    run_flow (cr, PANGO_CONTEXT (context_object), blocks, n_pages, printed_at);
+    run_flow (cr, PANGO_CONTEXT (context_object), blocks, n_pages, printed_at, footer);
   }
   status = cairo_status (cr);
   cairo_destroy (cr);
@@ -623,6 +604,101 @@ intake_review_pdf_write (IntakeSubmission          *submission,
       return FALSE;
     }
   return g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error);
+}
+
+gboolean
+intake_review_pdf_write (IntakeSubmission          *submission,
+                         IntakeQuestionnaire       *questionnaire,
+                         const IntakeReviewPdfMeta *meta,
+                         const char                *path,
+                         GError                   **error)
+{
+  g_autoptr(IntakeRendering) rendering = NULL;
+  g_autoptr(IntakeSummary) summary = NULL;
+  g_autoptr(GArray) blocks = NULL;
+  IntakeReviewPdfMeta no_meta = { NULL, };
+
+  g_return_val_if_fail (INTAKE_IS_SUBMISSION (submission), FALSE);
+  g_return_val_if_fail (INTAKE_IS_QUESTIONNAIRE (questionnaire), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (meta == NULL)
+    meta = &no_meta;
+  rendering = intake_submission_render (submission, questionnaire, "nl", error);
+  if (rendering == NULL)
+    return FALSE;
+  summary = intake_summary_new (submission, questionnaire, "nl", error);
+  if (summary == NULL)
+    return FALSE;
+
+  blocks = g_array_new (FALSE, TRUE, sizeof (Block));
+  g_array_set_clear_func (blocks, block_clear);
+  build_header (blocks, submission, rendering, meta);
+  build_summary (blocks, summary, rendering);
+  build_notes (blocks, meta->notes);
+  build_answers (blocks, rendering);
+  return write_blocks (blocks, _("Intake conversation"), confidential_text (), path, error);
+}
+
+/* ------------------------------------------------------------------ */
+/* The subject access document (docs/review.md, "Subject access")        */
+
+gboolean
+intake_review_subject_access_pdf_write (IntakeSubjectAccess  *access,
+                                        const char           *path,
+                                        GError              **error)
+{
+  GPtrArray *document;
+  g_autoptr(GArray) blocks = NULL;
+
+  g_return_val_if_fail (INTAKE_IS_SUBJECT_ACCESS (access), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  document = intake_subject_access_get_document (access);
+  blocks = g_array_new (FALSE, TRUE, sizeof (Block));
+  g_array_set_clear_func (blocks, block_clear);
+  for (guint i = 0; i < document->len; i++)
+    {
+      const IntakeDocumentBlock *part = g_ptr_array_index (document, i);
+      g_autoptr(IntakeSecureString) text = g_string_new (NULL);
+
+      switch (part->kind)
+        {
+        case INTAKE_DOCUMENT_TITLE:
+          add_block (blocks, BLOCK_TITLE, 0, g_markup_escape_text (part->text, -1));
+          break;
+        case INTAKE_DOCUMENT_HEADING:
+          add_block (blocks, BLOCK_HEADING, 18, g_markup_escape_text (part->text, -1));
+          break;
+        case INTAKE_DOCUMENT_SECTION:
+          add_block (blocks, BLOCK_SECTION, 10, g_markup_escape_text (part->text, -1));
+          break;
+        case INTAKE_DOCUMENT_FIELD:
+          add_field (blocks, part->label, part->text);
+          break;
+        case INTAKE_DOCUMENT_ENTRY:
+          /* The question (or a note's author), then the answer in a
+           * paragraph of its own, in its own direction. */
+          g_string_append (text, "<b>");
+          append_escaped (text, part->label);
+          g_string_append (text, "</b>\n");
+          append_escaped (text, part->text);
+          add_block (blocks, BLOCK_TEXT, 4, g_strdup (text->str));
+          break;
+        case INTAKE_DOCUMENT_TEXT:
+          add_block (blocks, BLOCK_TEXT, 6, g_markup_escape_text (part->text, -1));
+          break;
+        case INTAKE_DOCUMENT_SMALL:
+        default:
+          add_block (blocks, BLOCK_SMALL, 4, g_markup_printf_escaped ("<i>%s</i>", part->text));
+          break;
+        }
+    }
+  /* Translators: the PDF's title in its metadata (names no one) and footer. */
+  return write_blocks (blocks, _("Subject access request"),
+                       _("Confidential — subject access request"), path, error);
 }
 
 /* ------------------------------------------------------------------ */

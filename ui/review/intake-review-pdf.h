@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "intake-review-client.h"
+#include "intake-subject-access.h"
 #include "intake-submission.h"
 
 G_BEGIN_DECLS
@@ -53,6 +54,14 @@ gboolean intake_review_pdf_write (IntakeSubmission          *submission,
                                   const IntakeReviewPdfMeta *meta,
                                   const char                *path,
                                   GError                   **error);
+
+/* The subject access document (docs/review.md, "Subject access"):
+ * intake_subject_access_get_document() drawn on A4 pages, every text at
+ * least 10 pt, each page marked confidential and numbered; created with mode
+ * 0600, its metadata names no one. */
+gboolean intake_review_subject_access_pdf_write (IntakeSubjectAccess  *access,
+                                                 const char           *path,
+                                                 GError              **error);
 
 /* The printable recovery sheet of a workstation key (docs/review.md): the
  * reviewer's name, the server, the date and @recovery_code, with what to do

@@ -1014,6 +1014,11 @@ back_action (GtkWidget  *widget,
     {
       if (self->client != NULL && intake_review_client_is_unlocked (self->client))
         gtk_stack_set_visible_child_name (self->stack, "list");
+      /* A subject access page is dropped on leaving it: the name typed and
+       * what it decrypted are not kept (docs/review.md, "Subject access"). */
+      if (g_strcmp0 (page, "subject-access") == 0 && self->client != NULL &&
+          intake_review_client_is_unlocked (self->client))
+        gtk_stack_remove (self->stack, gtk_stack_get_child_by_name (self->stack, "subject-access"));
       return;
     }
   if (adw_leaflet_get_folded (self->leaflet))

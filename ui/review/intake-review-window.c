@@ -18,6 +18,7 @@
 #include "intake-review-window-private.h"
 #include "intake-review-dashboard.h"
 #include "intake-review-pdf.h"
+#include "intake-review-subject-access.h"
 #include "intake-roles.h"
 #include "intake-secure.h"
 #include "intake-workstation-store.h"
@@ -100,6 +101,9 @@ lock (IntakeReviewWindow *self)
   /* The overview's counts and what they were computed from. */
   g_hash_table_remove_all (self->dashboard_facts);
   if ((dashboard = gtk_stack_get_child_by_name (self->stack, "dashboard")) != NULL)
+    gtk_stack_remove (self->stack, dashboard);
+  /* The subject access page: the name typed and everything it decrypted. */
+  if ((dashboard = gtk_stack_get_child_by_name (self->stack, "subject-access")) != NULL)
     gtk_stack_remove (self->stack, dashboard);
   g_clear_handle_id (&self->idle_timer, g_source_remove);
   clear_fields (self);
@@ -236,6 +240,10 @@ apply_roles (IntakeReviewWindow *self)
   for (guint i = 0; i < G_N_ELEMENTS (working); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), working[i], workflow);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.dashboard", dashboard);
+  /* A subject access document is the privacy officer's (docs/protocol.md, "Roles and scope"). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.subject-access",
+                                 intake_review_client_can (self->client, INTAKE_PERMISSION_AUDIT) &&
+                                 intake_review_client_can (self->client, INTAKE_PERMISSION_READ));
   /* "Assigned to me" is for those who can be assigned. */
   if (self->view_rows[1] != NULL)
     gtk_widget_set_visible (self->view_rows[1], workflow);
@@ -803,6 +811,26 @@ dashboard_action (GtkWidget  *widget,
   gtk_stack_set_visible_child_name (self->stack, "dashboard");
 }
 
+/* The "Inzageverzoek" page (docs/review.md, "Subject access"): made anew
+ * each time, so nothing of an earlier request is shown again. */
+static void
+subject_access_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  IntakeReviewWindow *self = INTAKE_REVIEW_WINDOW (widget);
+  GtkWidget *page = gtk_stack_get_child_by_name (self->stack, "subject-access");
+
+  if (self->client == NULL || !intake_review_client_is_unlocked (self->client) || self->questionnaires == NULL)
+    return;
+  if (page != NULL)
+    gtk_stack_remove (self->stack, page);
+  page = intake_review_subject_access_new (self->client, self->questionnaires);
+  gtk_stack_add_named (self->stack, page, "subject-access");
+  gtk_stack_set_visible_child_name (self->stack, "subject-access");
+  gtk_widget_grab_focus (intake_review_subject_access_get_name_row (INTAKE_REVIEW_SUBJECT_ACCESS (page)));
+}
+
 static void
 add_note_action (GtkWidget  *widget,
                  const char *action_name,
@@ -1222,6 +1250,7 @@ intake_review_window_class_init (IntakeReviewWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "review.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "review.add-note", NULL, add_note_action);
   gtk_widget_class_install_action (widget_class, "review.dashboard", NULL, dashboard_action);
+  gtk_widget_class_install_action (widget_class, "review.subject-access", NULL, subject_access_action);
   gtk_widget_class_install_action (widget_class, "review.show-shortcuts", NULL, show_shortcuts_action);
   intake_review_window_queue_class_init (widget_class);
 
