@@ -40,13 +40,59 @@ fail (GError *error)
   return EXIT_FAILURE;
 }
 
+/* The retention schedule (docs/privacy.md): at start, then every
+ * --retention-interval seconds. */
+#define DEFAULT_RETENTION_INTERVAL 3600
+
+typedef struct {
+  IntakeStore     *store;
+  IntakeRetention  retention;
+} RetentionRun;
+
+static void
+apply_retention (RetentionRun *run,
+                 gboolean      at_start)
+{
+  gint64 counts[INTAKE_RETENTION_N_RULES] = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fields = NULL;
+
+  if (!intake_store_purge (run->store, &run->retention, g_get_real_time () / G_USEC_PER_SEC, FALSE,
+                           "server", "schedule", counts, &error))
+    {
+      g_autofree char *message = g_strdup (error->message);
+
+      g_strdelimit (message, "\n\"", ' ');
+      fields = g_strdup_printf ("error=store detail=\"%s\"", message);
+      intake_server_log ("error", "purge", fields);
+      return;
+    }
+  if (!at_start && counts[INTAKE_RETENTION_CLOSED] + counts[INTAKE_RETENTION_MAXIMUM] +
+                   counts[INTAKE_RETENTION_HELP] == 0)
+    return;
+  fields = g_strdup_printf ("closed=%" G_GINT64_FORMAT " maximum=%" G_GINT64_FORMAT " help=%" G_GINT64_FORMAT
+                            " closed_days=%u max_days=%u help_days=%u",
+                            counts[INTAKE_RETENTION_CLOSED], counts[INTAKE_RETENTION_MAXIMUM],
+                            counts[INTAKE_RETENTION_HELP], run->retention.days[INTAKE_RETENTION_CLOSED],
+                            run->retention.days[INTAKE_RETENTION_MAXIMUM],
+                            run->retention.days[INTAKE_RETENTION_HELP]);
+  intake_server_log ("info", "purge", fields);
+}
+
+static gboolean
+retention_cb (gpointer user_data)
+{
+  apply_retention (user_data, FALSE);
+  return G_SOURCE_CONTINUE;
+}
+
 static int
 usage_error (GOptionContext *context,
              const char     *message)
 {
   g_printerr ("intake-server: %s\nusage: intake-server --office-public FILE "
               "(--data DIR | --postgres CONNINFO --server-key FILE [--pg-statement-timeout SECONDS]) "
-              "[--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--questionnaire FILE] [LIMITS] "
+              "[--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--questionnaire FILE] [LIMITS] [RETENTION] "
               "(see --help)\n", message);
   return EXIT_USAGE;
 }
@@ -300,6 +346,10 @@ main (int    argc,
   g_autofree char *office_key_id = NULL;
   g_autofree char *server_key_id = NULL;
   int pg_statement_timeout = NOT_GIVEN;
+  int retain_days[INTAKE_RETENTION_N_RULES] = { NOT_GIVEN, NOT_GIVEN, NOT_GIVEN };
+  int retention_interval = NOT_GIVEN;
+  RetentionRun retention_run = { NULL };
+  guint retention_id;
   gboolean version = FALSE;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(IntakeOfficePublic) office = NULL;
@@ -347,6 +397,23 @@ main (int    argc,
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL }
   };
+  /* docs/privacy.md: intake-admin purge takes the same options. */
+  GOptionEntry retention_entries[] = {
+    { "retain-closed-days", 0, 0, G_OPTION_ARG_INT, &retain_days[INTAKE_RETENTION_CLOSED],
+      "Remove closed submissions this many days after their last change; 0: keep them to the maximum (default "
+      G_STRINGIFY (INTAKE_RETENTION_DEFAULT_CLOSED_DAYS) ")", "DAYS" },
+    { "retain-max-days", 0, 0, G_OPTION_ARG_INT, &retain_days[INTAKE_RETENTION_MAXIMUM],
+      "Remove every submission this many days after it was received (default "
+      G_STRINGIFY (INTAKE_RETENTION_DEFAULT_MAXIMUM_DAYS) ", 10 years)", "DAYS" },
+    { "retain-help-days", 0, 0, G_OPTION_ARG_INT, &retain_days[INTAKE_RETENTION_HELP],
+      "Remove help requests this many days after they were received (default "
+      G_STRINGIFY (INTAKE_RETENTION_DEFAULT_HELP_DAYS) ")", "DAYS" },
+    { "retention-interval", 0, 0, G_OPTION_ARG_INT, &retention_interval,
+      "Seconds between two applications of the retention rules, the first at start (default "
+      G_STRINGIFY (DEFAULT_RETENTION_INTERVAL) ")", "SECONDS" },
+    { NULL }
+  };
+  GOptionGroup *retention_group;
   /* docs/server.md, "Limits": what each one protects. */
   GOptionEntry limit_entries[] = {
     { "max-connections", 0, 0, G_OPTION_ARG_INT, &limit_options[0].value,
@@ -389,6 +456,10 @@ main (int    argc,
                                     "Show the limits on connections, timeouts and bodies", NULL, NULL);
   g_option_group_add_entries (limit_group, limit_entries);
   g_option_context_add_group (context, limit_group);
+  retention_group = g_option_group_new ("retention", "What is removed, and when (docs/privacy.md):",
+                                        "Show the retention options", NULL, NULL);
+  g_option_group_add_entries (retention_group, retention_entries);
+  g_option_context_add_group (context, retention_group);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       int status = usage_error (context, error->message);
@@ -421,6 +492,20 @@ main (int    argc,
   if (!apply_limit_options (limit_options, G_N_ELEMENTS (limit_options), &limit_message))
     return usage_error (context, limit_message);
   limits.min_free_disk = (guint64)min_free_disk_mib * 1024 * 1024;
+  intake_retention_init (&retention_run.retention);
+  for (IntakeRetentionRule rule = 0; rule < INTAKE_RETENTION_N_RULES; rule++)
+    if (retain_days[rule] != NOT_GIVEN &&
+        !intake_retention_set_days (&retention_run.retention, rule, retain_days[rule], &error))
+      {
+        int status = usage_error (context, error->message);
+
+        g_error_free (error);
+        return status;
+      }
+  if (retention_interval == NOT_GIVEN)
+    retention_interval = DEFAULT_RETENTION_INTERVAL;
+  if (retention_interval < 1 || retention_interval > 7 * 24 * 60 * 60)
+    return usage_error (context, "--retention-interval takes whole seconds from 1 to 604800");
 
   if (!(address = parse_listen (listen != NULL ? listen : tls_cert != NULL ? "127.0.0.1:8443" : "127.0.0.1:8080",
                                 &error)))
@@ -503,6 +588,11 @@ main (int    argc,
   server_key_id = intake_server_key_id_hex (server_public.sign_pk);
   office_key_id = intake_office_public_dup_key_id_hex (office);
 
+  /* Before serving: what is past its retention is gone before anyone can
+   * read it again. */
+  retention_run.store = store;
+  apply_retention (&retention_run, TRUE);
+
   /* Handlers first: a supervisor may send SIGTERM as soon as it has read
    * the "listening on" line. */
   loop = g_main_loop_new (NULL, FALSE);
@@ -525,7 +615,9 @@ main (int    argc,
                             tls_cert != NULL ? "yes" : "no");
   intake_server_log ("info", "start", fields);
 
+  retention_id = g_timeout_add_seconds ((guint)retention_interval, retention_cb, &retention_run);
   g_main_loop_run (loop);
+  g_source_remove (retention_id);
   g_source_remove (sigterm);
   g_source_remove (sigint);
 

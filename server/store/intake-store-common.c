@@ -1146,9 +1146,178 @@ common_retire_office_key (IntakeStore       *store,
   return ops->commit (store, error);
 }
 
+/* Retention and erasure ----------------------------------------------------- */
+
+#define PURGE_BATCH 500
+
+/* Removes what one submission rule finds, a batch per transaction, each
+ * with its audit event (counts only: no submission id, nothing personal). */
+static gboolean
+purge_submissions (const IntakeStoreBackend  *ops,
+                   IntakeStore               *store,
+                   IntakeRetentionRule        rule,
+                   guint                      days,
+                   gint64                     now,
+                   const char                *actor,
+                   const char                *origin,
+                   gint64                    *out_removed,
+                   GError                   **error)
+{
+  gint64 cutoff = now - (gint64)days * 24 * 60 * 60;
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) ids = NULL;
+      g_autoptr(IntakeAuditEvent) audit = NULL;
+      g_autofree char *object = NULL;
+      g_autofree char *result = NULL;
+      gint64 removed = 0;
+
+      if (!ops->begin (store, error))
+        return FALSE;
+      if (!ops->list_expired (store, rule, cutoff, PURGE_BATCH, &ids, error))
+        return fail (ops, store);
+      for (guint i = 0; i + 1 < ids->len; i += 2)
+        {
+          int rows = 0;
+
+          if (!ops->delete_submission (store, ids->pdata[i], ids->pdata[i + 1], &rows, error))
+            return fail (ops, store);
+          removed += rows > 0;
+        }
+      if (removed == 0)
+        {
+          ops->rollback (store);
+          return TRUE;
+        }
+      object = g_strdup_printf ("rule=%s days=%u", intake_retention_rule_to_string (rule), days);
+      result = g_strdup_printf ("ok removed=%" G_GINT64_FORMAT, removed);
+      audit = intake_audit_event_new (now, actor, "purge", object, result, origin);
+      if (!append_audit_locked (ops, store, audit, error))
+        return fail (ops, store);
+      if (!ops->commit (store, error))
+        return FALSE;
+      *out_removed += removed;
+      if (ids->len / 2 < PURGE_BATCH)
+        return TRUE;
+    }
+}
+
+static gboolean
+reclaim (const IntakeStoreBackend  *ops,
+         IntakeStore               *store,
+         GError                   **error)
+{
+  if (!ops->reclaim (store, error))
+    {
+      g_prefix_error (error, "the rows were removed, but their space was not reclaimed: ");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+common_purge (IntakeStore            *store,
+              const IntakeRetention  *retention,
+              gint64                  now,
+              gboolean                dry_run,
+              const char             *actor,
+              const char             *origin,
+              gint64                 *out_counts,
+              GError                **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  gint64 counts[INTAKE_RETENTION_N_RULES] = { 0 };
+  gint64 closed_cutoff = 0;
+  gint64 total = 0;
+
+  if (!ensure_ready (ops, store, error))
+    return FALSE;
+  if (retention->days[INTAKE_RETENTION_CLOSED] > 0)
+    closed_cutoff = now - (gint64)retention->days[INTAKE_RETENTION_CLOSED] * 24 * 60 * 60;
+  for (IntakeRetentionRule rule = 0; rule < INTAKE_RETENTION_N_RULES; rule++)
+    {
+      guint days = retention->days[rule];
+      gint64 cutoff = now - (gint64)days * 24 * 60 * 60;
+
+      if (days == 0)
+        continue;
+      if (dry_run)
+        {
+          if (!ops->count_expired (store, rule, cutoff, closed_cutoff, &counts[rule], error))
+            return FALSE;
+        }
+      else if (rule != INTAKE_RETENTION_HELP)
+        {
+          if (!purge_submissions (ops, store, rule, days, now, actor, origin, &counts[rule], error))
+            return FALSE;
+        }
+      else
+        {
+          int rows = 0;
+
+          if (!ops->begin (store, error))
+            return FALSE;
+          if (!ops->delete_help_requests (store, cutoff, &rows, error))
+            return fail (ops, store);
+          if (rows > 0)
+            {
+              g_autofree char *object = g_strdup_printf ("rule=help days=%u", days);
+              g_autofree char *result = g_strdup_printf ("ok removed=%d", rows);
+              g_autoptr(IntakeAuditEvent) audit = intake_audit_event_new (now, actor, "purge", object, result,
+                                                                          origin);
+
+              if (!append_audit_locked (ops, store, audit, error))
+                return fail (ops, store);
+            }
+          if (!ops->commit (store, error))
+            return FALSE;
+          counts[rule] = rows;
+        }
+      total += counts[rule];
+    }
+  if (out_counts != NULL)
+    memcpy (out_counts, counts, sizeof counts);
+  if (!dry_run && total > 0)
+    return reclaim (ops, store, error);
+  return TRUE;
+}
+
+static gboolean
+common_erase_submission (IntakeStore       *store,
+                         const char        *device_id,
+                         const char        *submission_id,
+                         IntakeAuditEvent  *audit,
+                         GError           **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+  int rows = 0;
+
+  if (!ensure_ready (ops, store, error) || !ops->begin (store, error))
+    return FALSE;
+  if (!ops->delete_submission (store, device_id, submission_id, &rows, error))
+    return fail (ops, store);
+  if (rows == 0)
+    {
+      ops->rollback (store);
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_SUBMISSION,
+                   "no submission %s from device %s", submission_id, device_id);
+      return FALSE;
+    }
+  if (audit->result == NULL || audit->result[0] == '\0')
+    intake_audit_event_set_result (audit, "ok");
+  if (!append_audit_locked (ops, store, audit, error))
+    return fail (ops, store);
+  if (!ops->commit (store, error))
+    return FALSE;
+  return reclaim (ops, store, error);
+}
+
 void
 intake_store_common_iface_init (IntakeStoreInterface *iface)
 {
+  iface->purge = common_purge;
+  iface->erase_submission = common_erase_submission;
   iface->create_enroll_code = common_create_enroll_code;
   iface->consume_enroll_code = common_consume_enroll_code;
   iface->register_device = common_register_device;

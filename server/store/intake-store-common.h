@@ -256,6 +256,40 @@ typedef struct {
                                                  const char                *office_key_id,
                                                  gint64                    *out_count,
                                                  GError                   **error);
+  /* Retention (docs/privacy.md). Up to @limit submissions the rule
+   * (CLOSED or MAXIMUM) removes at @cutoff, oldest first: pairs of device
+   * id and submission id in @out_ids. */
+  gboolean               (*list_expired)        (IntakeStore               *store,
+                                                 IntakeRetentionRule        rule,
+                                                 gint64                     cutoff,
+                                                 guint                      limit,
+                                                 GPtrArray                **out_ids,
+                                                 GError                   **error);
+  /* How many rows @rule would remove at @cutoff; MAXIMUM leaves out those
+   * CLOSED removes first at @closed_cutoff (0: none). Also outside a
+   * transaction, after ensure_ready. */
+  gboolean               (*count_expired)       (IntakeStore               *store,
+                                                 IntakeRetentionRule        rule,
+                                                 gint64                     cutoff,
+                                                 gint64                     closed_cutoff,
+                                                 gint64                    *out_count,
+                                                 GError                   **error);
+  /* The submission's notes, logged conflicts, workflow row and envelope;
+   * *@out_rows is 0 when there was no envelope. */
+  gboolean               (*delete_submission)   (IntakeStore               *store,
+                                                 const char                *device_id,
+                                                 const char                *submission_id,
+                                                 int                       *out_rows,
+                                                 GError                   **error);
+  gboolean               (*delete_help_requests) (IntakeStore              *store,
+                                                 gint64                     cutoff,
+                                                 int                       *out_rows,
+                                                 GError                   **error);
+  /* Outside a transaction, after rows were deleted: makes the database
+   * give up the deleted bytes where it can (SQLite: checkpoint and
+   * truncate the WAL; PostgreSQL: VACUUM the tables). */
+  gboolean               (*reclaim)             (IntakeStore               *store,
+                                                 GError                   **error);
 } IntakeStoreBackend;
 
 /* Defines the static IntakeStoreBackend @name from the including file's
@@ -307,6 +341,11 @@ typedef struct {
     .insert_office_key_seal = insert_office_key_seal, \
     .delete_office_key_seals = delete_office_key_seals, \
     .count_office_key_uses = count_office_key_uses, \
+    .list_expired = list_expired, \
+    .count_expired = count_expired, \
+    .delete_submission = delete_submission, \
+    .delete_help_requests = delete_help_requests, \
+    .reclaim = reclaim, \
   }
 
 /* Called from a backend's class_init: @backend (static) serves @type. */

@@ -2172,6 +2172,120 @@ pg_list_open_help_requests (IntakeStore  *store,
   return list;
 }
 
+/* Retention and erasure -------------------------------------------------------- */
+
+static gboolean
+list_expired (IntakeStore          *store,
+              IntakeRetentionRule   rule,
+              gint64                cutoff,
+              guint                 limit,
+              GPtrArray           **out_ids,
+              GError              **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  GPtrArray *ids;
+  Params p = { 0 };
+  PGresult *res;
+
+  g_assert (rule == INTAKE_RETENTION_CLOSED || rule == INTAKE_RETENTION_MAXIMUM);
+  param_int (&p, cutoff);
+  param_int (&p, limit);
+  if (!(res = run (self, rule == INTAKE_RETENTION_CLOSED ? STMT_EXPIRED_CLOSED : STMT_EXPIRED_MAXIMUM, &p,
+                   "cannot list the submissions past their retention", error)))
+    return FALSE;
+  ids = g_ptr_array_new_with_free_func (g_free);
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      g_ptr_array_add (ids, g_strdup (get_text (res, i, 0)));
+      g_ptr_array_add (ids, g_strdup (get_text (res, i, 1)));
+    }
+  PQclear (res);
+  *out_ids = ids;
+  return TRUE;
+}
+
+static gboolean
+count_expired (IntakeStore          *store,
+               IntakeRetentionRule   rule,
+               gint64                cutoff,
+               gint64                closed_cutoff,
+               gint64               *out_count,
+               GError              **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  static const IntakeStoreStmt which[INTAKE_RETENTION_N_RULES] = {
+    [INTAKE_RETENTION_CLOSED] = STMT_COUNT_EXPIRED_CLOSED,
+    [INTAKE_RETENTION_MAXIMUM] = STMT_COUNT_EXPIRED_MAXIMUM,
+    [INTAKE_RETENTION_HELP] = STMT_COUNT_EXPIRED_HELP,
+  };
+  Params p = { 0 };
+  PGresult *res;
+
+  param_int (&p, cutoff);
+  if (rule == INTAKE_RETENTION_MAXIMUM)
+    param_int (&p, closed_cutoff);
+  if (!(res = run (self, which[rule], &p, "cannot count what retention would remove", error)))
+    return FALSE;
+  *out_count = PQntuples (res) == 1 ? get_int (res, 0, 0) : 0;
+  PQclear (res);
+  return TRUE;
+}
+
+static gboolean
+delete_submission (IntakeStore  *store,
+                   const char   *device_id,
+                   const char   *submission_id,
+                   int          *out_rows,
+                   GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  /* Children first: notes and the workflow row refer to the envelope. */
+  static const IntakeStoreStmt order[] = {
+    STMT_ERASE_NOTES, STMT_ERASE_CONFLICTS, STMT_ERASE_SUBMISSION, STMT_ERASE_ENVELOPE,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      Params p = { 0 };
+
+      param_text (&p, submission_id);
+      param_text (&p, device_id);
+      if (!run_command (self, order[i], &p, "cannot remove the submission", out_rows, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+delete_help_requests (IntakeStore  *store,
+                      gint64        cutoff,
+                      int          *out_rows,
+                      GError      **error)
+{
+  Params p = { 0 };
+
+  param_int (&p, cutoff);
+  return run_command (INTAKE_STORE_PG (store), STMT_HELP_PURGE, &p, "cannot remove old help requests", out_rows,
+                      error);
+}
+
+/* VACUUM marks the dead rows' space free for reuse and removes their index
+ * entries; it does not overwrite the bytes, and the WAL segments, archives
+ * and replicas keep them until they are recycled (docs/privacy.md). Not
+ * inside a transaction, and not bound by the statement timeout. */
+static gboolean
+reclaim (IntakeStore  *store,
+         GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+
+  /* Whatever happens, the next operation sets the timeouts again. */
+  self->timeouts_set = FALSE;
+  return exec_simple (self, "SET statement_timeout = 0", error) &&
+         exec_simple (self, "VACUUM envelopes, submissions, notes, conflicts, help_requests", error) &&
+         set_timeouts (self, error);
+}
+
 INTAKE_STORE_DEFINE_BACKEND (pg_backend, backend_ensure_ready);
 
 /* Envelopes stored before schema 2 get their reference codes here, in

@@ -92,6 +92,17 @@ typedef enum {
   STMT_OFFICE_KEY_USES,
   /* schema 10: what kiosks report at check-in */
   STMT_DEVICE_CHECK_IN,
+  /* retention and erasure (docs/privacy.md) */
+  STMT_EXPIRED_CLOSED,
+  STMT_EXPIRED_MAXIMUM,
+  STMT_COUNT_EXPIRED_CLOSED,
+  STMT_COUNT_EXPIRED_MAXIMUM,
+  STMT_COUNT_EXPIRED_HELP,
+  STMT_ERASE_NOTES,
+  STMT_ERASE_CONFLICTS,
+  STMT_ERASE_SUBMISSION,
+  STMT_ERASE_ENVELOPE,
+  STMT_HELP_PURGE,
   N_STMTS
 } IntakeStoreStmt;
 
@@ -319,6 +330,29 @@ static const char * const intake_store_sql[N_STMTS] = {
   [STMT_OFFICE_KEY_USES] =
     "SELECT (SELECT count(*) FROM envelopes WHERE office_key_id = ?1)"
     " + (SELECT count(*) FROM notes WHERE substr (envelope, 71, 8) = ?2)",
+  /* A closed submission's updated_at is its last workflow change or note:
+   * the closing, or later. */
+  [STMT_EXPIRED_CLOSED] =
+    "SELECT device_id, submission_id FROM submissions WHERE state = 'closed' AND updated_at < ?1"
+    " ORDER BY seq LIMIT ?2",
+  [STMT_EXPIRED_MAXIMUM] =
+    "SELECT device_id, submission_id FROM submissions WHERE received_at < ?1 ORDER BY seq LIMIT ?2",
+  [STMT_COUNT_EXPIRED_CLOSED] =
+    "SELECT count(*) FROM submissions WHERE state = 'closed' AND updated_at < ?1",
+  [STMT_COUNT_EXPIRED_MAXIMUM] =
+    "SELECT count(*) FROM submissions WHERE received_at < ?1 AND NOT (state = 'closed' AND updated_at < ?2)",
+  [STMT_COUNT_EXPIRED_HELP] =
+    "SELECT count(*) FROM help_requests WHERE received_at < ?1",
+  [STMT_ERASE_NOTES] =
+    "DELETE FROM notes WHERE submission_id = ?1 AND device_id = ?2",
+  [STMT_ERASE_CONFLICTS] =
+    "DELETE FROM conflicts WHERE submission_id = ?1 AND device_id = ?2",
+  [STMT_ERASE_SUBMISSION] =
+    "DELETE FROM submissions WHERE submission_id = ?1 AND device_id = ?2",
+  [STMT_ERASE_ENVELOPE] =
+    "DELETE FROM envelopes WHERE submission_id = ?1 AND device_id = ?2",
+  [STMT_HELP_PURGE] =
+    "DELETE FROM help_requests WHERE received_at < ?1",
 };
 
 /* One bound parameter of a statement built at run time. */

@@ -2129,6 +2129,125 @@ sqlite_list_open_help_requests (IntakeStore  *store,
   return g_steal_pointer (&list);
 }
 
+/* Retention and erasure -------------------------------------------------------- */
+
+static gboolean
+list_expired (IntakeStore          *store,
+              IntakeRetentionRule   rule,
+              gint64                cutoff,
+              guint                 limit,
+              GPtrArray           **out_ids,
+              GError              **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  g_assert (rule == INTAKE_RETENTION_CLOSED || rule == INTAKE_RETENTION_MAXIMUM);
+  s = stmt (self, rule == INTAKE_RETENTION_CLOSED ? STMT_EXPIRED_CLOSED : STMT_EXPIRED_MAXIMUM);
+  sqlite3_bind_int64 (s, 1, cutoff);
+  sqlite3_bind_int64 (s, 2, limit);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (ids, g_strdup (column_text (s, 0)));
+      g_ptr_array_add (ids, g_strdup (column_text (s, 1)));
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot list the submissions past their retention", error);
+  *out_ids = g_steal_pointer (&ids);
+  return TRUE;
+}
+
+static gboolean
+count_expired (IntakeStore          *store,
+               IntakeRetentionRule   rule,
+               gint64                cutoff,
+               gint64                closed_cutoff,
+               gint64               *out_count,
+               GError              **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  static const IntakeStoreStmt which[INTAKE_RETENTION_N_RULES] = {
+    [INTAKE_RETENTION_CLOSED] = STMT_COUNT_EXPIRED_CLOSED,
+    [INTAKE_RETENTION_MAXIMUM] = STMT_COUNT_EXPIRED_MAXIMUM,
+    [INTAKE_RETENTION_HELP] = STMT_COUNT_EXPIRED_HELP,
+  };
+  sqlite3_stmt *s = stmt (self, which[rule]);
+  int rc;
+
+  sqlite3_bind_int64 (s, 1, cutoff);
+  if (rule == INTAKE_RETENTION_MAXIMUM)
+    sqlite3_bind_int64 (s, 2, closed_cutoff);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    *out_count = sqlite3_column_int64 (s, 0);
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW)
+    return set_db_error (self, rc, "cannot count what retention would remove", error);
+  return TRUE;
+}
+
+static gboolean
+delete_submission (IntakeStore  *store,
+                   const char   *device_id,
+                   const char   *submission_id,
+                   int          *out_rows,
+                   GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  /* Children first: notes and the workflow row refer to the envelope. */
+  static const IntakeStoreStmt order[] = {
+    STMT_ERASE_NOTES, STMT_ERASE_CONFLICTS, STMT_ERASE_SUBMISSION, STMT_ERASE_ENVELOPE,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      sqlite3_stmt *s = stmt (self, order[i]);
+
+      bind_text (s, 1, submission_id);
+      bind_text (s, 2, device_id);
+      if (!step_done (self, s, "cannot remove the submission", error))
+        return FALSE;
+    }
+  *out_rows = sqlite3_changes (self->db);
+  return TRUE;
+}
+
+static gboolean
+delete_help_requests (IntakeStore  *store,
+                      gint64        cutoff,
+                      int          *out_rows,
+                      GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_HELP_PURGE);
+
+  sqlite3_bind_int64 (s, 1, cutoff);
+  if (!step_done (self, s, "cannot remove old help requests", error))
+    return FALSE;
+  *out_rows = sqlite3_changes (self->db);
+  return TRUE;
+}
+
+/* secure_delete (set at open) zeroed the freed pages, but the WAL still
+ * holds the frames that wrote the rows, and the pages as they were before
+ * the deletion: copy the WAL into the database and truncate it to zero
+ * bytes. It waits for readers (busy_timeout); a reader that stays longer
+ * leaves the WAL for the next purge or checkpoint. */
+static gboolean
+reclaim (IntakeStore  *store,
+         GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  int rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return set_db_error (self, rc, "cannot checkpoint the WAL", error);
+  return TRUE;
+}
+
 INTAKE_STORE_DEFINE_BACKEND (sqlite_backend, NULL);
 
 /* Envelopes stored before schema 2 get their reference codes here (SQL
@@ -2384,6 +2503,9 @@ open_existing (const char  *path,
                      "PRAGMA journal_mode = WAL;"
                      "PRAGMA synchronous = FULL;"
                      "PRAGMA foreign_keys = ON;"
+                     /* Deleted rows (a purge, an erasure) are overwritten
+                      * with zeros, not left in free pages (docs/privacy.md). */
+                     "PRAGMA secure_delete = ON;"
                      "PRAGMA cell_size_check = ON;", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     {

@@ -1260,3 +1260,97 @@ intake_store_record_check_in (IntakeStore               *self,
     }
   return INTAKE_STORE_GET_IFACE (self)->record_check_in (self, device_id, report, now, error);
 }
+
+/* Retention and erasure ------------------------------------------------------ */
+
+static const struct {
+  const char *name;
+  const char *option;
+  guint       fallback;
+  guint       min;
+} retention_rules[INTAKE_RETENTION_N_RULES] = {
+  [INTAKE_RETENTION_CLOSED] = { "closed", "--retain-closed-days", INTAKE_RETENTION_DEFAULT_CLOSED_DAYS, 0 },
+  [INTAKE_RETENTION_MAXIMUM] = { "maximum", "--retain-max-days", INTAKE_RETENTION_DEFAULT_MAXIMUM_DAYS, 1 },
+  [INTAKE_RETENTION_HELP] = { "help", "--retain-help-days", INTAKE_RETENTION_DEFAULT_HELP_DAYS, 1 },
+};
+
+void
+intake_retention_init (IntakeRetention *retention)
+{
+  g_return_if_fail (retention != NULL);
+
+  for (guint i = 0; i < INTAKE_RETENTION_N_RULES; i++)
+    retention->days[i] = retention_rules[i].fallback;
+}
+
+const char *
+intake_retention_rule_to_string (IntakeRetentionRule rule)
+{
+  g_return_val_if_fail (rule < INTAKE_RETENTION_N_RULES, NULL);
+
+  return retention_rules[rule].name;
+}
+
+const char *
+intake_retention_rule_option (IntakeRetentionRule rule)
+{
+  g_return_val_if_fail (rule < INTAKE_RETENTION_N_RULES, NULL);
+
+  return retention_rules[rule].option;
+}
+
+gboolean
+intake_retention_set_days (IntakeRetention      *retention,
+                           IntakeRetentionRule   rule,
+                           gint64                days,
+                           GError              **error)
+{
+  g_return_val_if_fail (retention != NULL, FALSE);
+  g_return_val_if_fail (rule < INTAKE_RETENTION_N_RULES, FALSE);
+
+  if (days < retention_rules[rule].min || days > INTAKE_RETENTION_MAX_DAYS)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID,
+                   "%s takes whole days from %u to %d%s, not %" G_GINT64_FORMAT,
+                   retention_rules[rule].option, retention_rules[rule].min, INTAKE_RETENTION_MAX_DAYS,
+                   retention_rules[rule].min == 0 ? " (0: off)" : "", days);
+      return FALSE;
+    }
+  retention->days[rule] = (guint)days;
+  return TRUE;
+}
+
+gboolean
+intake_store_purge (IntakeStore            *self,
+                    const IntakeRetention  *retention,
+                    gint64                  now,
+                    gboolean                dry_run,
+                    const char             *actor,
+                    const char             *origin,
+                    gint64                 *out_counts,
+                    GError                **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (retention != NULL, FALSE);
+  g_return_val_if_fail (retention->days[INTAKE_RETENTION_MAXIMUM] > 0, FALSE);
+  g_return_val_if_fail (retention->days[INTAKE_RETENTION_HELP] > 0, FALSE);
+  g_return_val_if_fail (dry_run || (actor != NULL && origin != NULL), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return INTAKE_STORE_GET_IFACE (self)->purge (self, retention, now, dry_run, actor, origin, out_counts, error);
+}
+
+gboolean
+intake_store_erase_submission (IntakeStore       *self,
+                               const char        *device_id,
+                               const char        *submission_id,
+                               IntakeAuditEvent  *audit,
+                               GError           **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (device_id != NULL && submission_id != NULL, FALSE);
+  g_return_val_if_fail (audit != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return INTAKE_STORE_GET_IFACE (self)->erase_submission (self, device_id, submission_id, audit, error);
+}

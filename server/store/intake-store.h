@@ -347,6 +347,24 @@ typedef struct {
   gint64 devices_revoked;
 } IntakeStoreCounts;
 
+/* Retention (docs/privacy.md): what intake_store_purge() removes, and
+ * after how many days. */
+typedef enum {
+  INTAKE_RETENTION_CLOSED,   /* closed submissions, days after their last workflow change or note */
+  INTAKE_RETENTION_MAXIMUM,  /* every submission, days after it was received (the legal maximum) */
+  INTAKE_RETENTION_HELP,     /* help requests, days after they were received */
+  INTAKE_RETENTION_N_RULES,
+} IntakeRetentionRule;
+
+#define INTAKE_RETENTION_DEFAULT_CLOSED_DAYS  90
+#define INTAKE_RETENTION_DEFAULT_MAXIMUM_DAYS 3653   /* 10 years */
+#define INTAKE_RETENTION_DEFAULT_HELP_DAYS    30
+#define INTAKE_RETENTION_MAX_DAYS             36525  /* 100 years: anything longer is a typo */
+
+typedef struct {
+  guint days[INTAKE_RETENTION_N_RULES];   /* 0: the rule is off (only the closed rule may be) */
+} IntakeRetention;
+
 #define INTAKE_TYPE_STORE (intake_store_get_type ())
 
 G_DECLARE_INTERFACE (IntakeStore, intake_store, INTAKE, STORE, GObject)
@@ -603,6 +621,20 @@ struct _IntakeStoreInterface
                                      IntakeAuditEvent          *audit,
                                      IntakeStoreHelpRequest   **out_request,
                                      gboolean                  *out_already,
+                                     GError                   **error);
+  /* Retention and erasure */
+  gboolean   (*purge)               (IntakeStore               *self,
+                                     const IntakeRetention     *retention,
+                                     gint64                     now,
+                                     gboolean                   dry_run,
+                                     const char                *actor,
+                                     const char                *origin,
+                                     gint64                    *out_counts,
+                                     GError                   **error);
+  gboolean   (*erase_submission)    (IntakeStore               *self,
+                                     const char                *device_id,
+                                     const char                *submission_id,
+                                     IntakeAuditEvent          *audit,
                                      GError                   **error);
 };
 
@@ -1047,6 +1079,52 @@ gboolean            intake_store_use_nonce            (IntakeStore              
 gboolean            intake_store_prune_nonces         (IntakeStore               *self,
                                                        gint64                     now,
                                                        guint                     *out_removed,
+                                                       GError                   **error);
+
+/* Retention and erasure (docs/privacy.md) ------------------------------- */
+
+/* The defaults above. */
+void                intake_retention_init             (IntakeRetention           *retention);
+/* "closed", "maximum", "help": the rule's name in audit events and logs. */
+const char         *intake_retention_rule_to_string   (IntakeRetentionRule        rule);
+/* "--retain-closed-days" ...: the option of intake-server and
+ * intake-admin purge that sets the rule. */
+const char         *intake_retention_rule_option      (IntakeRetentionRule        rule);
+/* Sets @rule to @days, or INVALID naming the option when @days is out of
+ * range (0 to INTAKE_RETENTION_MAX_DAYS for the closed rule, which 0 turns
+ * off; from 1 for the others). */
+gboolean            intake_retention_set_days         (IntakeRetention           *retention,
+                                                       IntakeRetentionRule        rule,
+                                                       gint64                     days,
+                                                       GError                   **error);
+/* Applies @retention at @now: removes the closed submissions, then every
+ * submission past the maximum, then the help requests past theirs. A
+ * submission goes with its envelope, notes, workflow row and logged
+ * conflicts (intake_store_erase_submission()); the audit log keeps its
+ * rows. Each batch (up to 500 submissions) is one transaction with one
+ * audit event (@actor, action "purge", object "rule=R days=N", result
+ * "ok removed=K", @origin) and no personal data. Afterwards the freed
+ * space is reclaimed (SQLite: secure_delete zeroed the freed pages, the
+ * WAL is checkpointed and truncated; PostgreSQL: VACUUM of the touched
+ * tables). @out_counts (INTAKE_RETENTION_N_RULES, may be NULL): how many
+ * were removed per rule, or with @dry_run how many would be (nothing is
+ * written, no audit event). */
+gboolean            intake_store_purge                (IntakeStore               *self,
+                                                       const IntakeRetention     *retention,
+                                                       gint64                     now,
+                                                       gboolean                   dry_run,
+                                                       const char                *actor,
+                                                       const char                *origin,
+                                                       gint64                    *out_counts,
+                                                       GError                   **error);
+/* Removes one submission as the purge does, with @audit (its result set
+ * to "ok" unless it holds one already) in the same transaction, then
+ * reclaims the space. UNKNOWN_SUBMISSION (nothing written) if there is
+ * no such submission. */
+gboolean            intake_store_erase_submission     (IntakeStore               *self,
+                                                       const char                *device_id,
+                                                       const char                *submission_id,
+                                                       IntakeAuditEvent          *audit,
                                                        GError                   **error);
 
 gboolean            intake_review_state_is_valid      (const char                *state);

@@ -51,6 +51,8 @@ int intake_admin_units_list           (int argc, char **argv);
 
 int intake_admin_audit_verify         (int argc, char **argv);
 int intake_admin_audit_show           (int argc, char **argv);
+int intake_admin_purge                (int argc, char **argv);
+int intake_admin_erase                (int argc, char **argv);
 
 int intake_admin_export               (int argc, char **argv);
 int intake_admin_subject_access       (int argc, char **argv);

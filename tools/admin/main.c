@@ -76,6 +76,12 @@ static const Command commands[] = {
   { "audit", "verify", intake_admin_audit_verify, "audit verify (--data DIR | --postgres CONNINFO)" },
   { "audit", "show", intake_admin_audit_show,
     "audit show (--data DIR | --postgres CONNINFO) [--object ID] [--after SEQ] [--limit N]" },
+  { "purge", NULL, intake_admin_purge,
+    "purge (--data DIR | --postgres CONNINFO) [--retain-closed-days DAYS] [--retain-max-days DAYS] "
+    "[--retain-help-days DAYS] [--dry-run]" },
+  { "erase", NULL, intake_admin_erase,
+    "erase (--data DIR | --postgres CONNINFO) --reference CODE --reason erasure-request|test-intake|mistake "
+    "[--device DEVICE_ID]" },
   { "backup", NULL, intake_admin_backup, "backup (--data DIR | --postgres CONNINFO) --out FILE" },
   { "restore", NULL, intake_admin_restore,
     "restore (--data DIR --in FILE | --postgres CONNINFO --bump-generation)" },
