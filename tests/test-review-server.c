@@ -2377,6 +2377,7 @@ test_office_rotation (void)
   g_autofree char *err = NULL;
   g_autofree char *key1_id = intake_office_public_dup_key_id_hex (key1);
   g_autofree char *key2_id = NULL;
+  g_autofree char *out2 = NULL;
   g_autofree char *old_pub = g_strdup_printf ("%s/office-%s.pub", env->server->office_dir, key1_id);
   g_autofree char *old_secret = g_strdup_printf ("%s/office-%s.secret", env->server->office_dir, key1_id);
   const char *rotate[] = { "office", "rotate", env->server->office_dir, "--passphrase-file",
@@ -2514,6 +2515,49 @@ test_office_rotation (void)
     g_clear_pointer (&err, g_free);
     g_assert_cmpint (test_admin (env->server, retire2, 2, NULL, &err), ==, 1);
     g_assert_nonnull (strstr (err, "serves"));
+    g_clear_pointer (&err, g_free);
+
+    /* Once nothing stored needs key 1 (here: the two erased as test
+     * intakes), it can be retired; then the server refuses envelopes
+     * sealed for it, and reviewers no longer get it sealed. */
+    for (guint i = 0; i < pending->len; i++)
+      {
+        IntakeEnvelopeHeader header;
+        g_autofree char *reference = NULL;
+        const char *erase[] = { "erase", "--reason", "test-intake", "--reference", NULL, NULL };
+
+        g_assert_true (intake_envelope_parse_header (g_ptr_array_index (pending, i), &header, NULL));
+        reference = intake_reference_from_submission_id (header.submission_id);
+        erase[4] = reference;
+        g_assert_cmpint (test_admin (env->server, erase, 1, NULL, NULL), ==, 0);
+      }
+    g_assert_cmpint (test_admin (env->server, retire1, 2, &out2, NULL), ==, 0);
+    g_clear_pointer (&out2, g_free);
+    g_assert_cmpint (test_admin (env->server, list, 2, &out2, NULL), ==, 0);
+    g_assert_nonnull (strstr (out2, "retired"));
+    test_server_stop (env->server);
+    g_assert_true (test_server_start (env->server, NULL, NULL));
+    {
+      g_autoptr(GPtrArray) late = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+      g_autoptr(TestResponse) refused = NULL;
+      JsonArray *results;
+
+      g_ptr_array_add (late, seal_at (kiosk, key1, 3000));
+      refused = test_kiosk_upload (kiosk, env->server, late);
+      g_assert_cmpuint (refused->status, ==, 200);
+      results = json_object_get_array_member (object_of (refused), "results");
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "status"), ==,
+                       "rejected");
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "reason"), ==,
+                       "retired_office_key");
+    }
+    {
+      g_autoptr(IntakeReviewerKey) carla_key = NULL;
+      g_autoptr(IntakeOfficeKeyring) carla = keyring_at_unlock (env, "Carla", &carla_key);
+
+      /* Her own key 2 only: the seal of key 1 is gone with the retirement. */
+      g_assert_cmpuint (intake_office_keyring_get_n_keys (carla), ==, 1);
+    }
   }
 
   /* The audit log names the rotation without any personal data. */
