@@ -2074,6 +2074,36 @@ test_pg_roles (void)
   g_assert_cmpuint (test_verify_receipt (kiosk, response)->len, ==, 1);
   test_server_stop (server);
 
+  /* The deployment's way (resources/systemd/intake-server-postgresql.conf):
+   * --postgres service=NAME, the parameters and the password in a libpq
+   * service file, none of it on the command line. */
+  {
+    g_autofree char *service_file = g_build_filename (server->dir, "pg_service.conf", NULL);
+    g_autofree char *service = NULL;
+    g_autofree char *cmdline = NULL;
+    g_autofree char *proc_path = NULL;
+    gsize len = 0;
+
+    service = g_strdup_printf ("[intake_test]\n%s\npassword=not-on-the-command-line\n", runtime_conninfo);
+    /* One parameter per line, as libpq reads a service file. */
+    g_strdelimit (service, " ", '\n');
+    intake_test_write_file (service_file, service);
+    g_setenv ("PGSERVICEFILE", service_file, TRUE);
+    g_free (server->conninfo);
+    server->conninfo = g_strdup ("service=intake_test");
+    g_assert_true (test_server_start (server, NULL, NULL));
+    proc_path = g_strdup_printf ("/proc/%s/cmdline", g_subprocess_get_identifier (server->proc));
+    g_assert_true (g_file_get_contents (proc_path, &cmdline, &len, NULL));
+    for (gsize i = 0; i + 1 < len; i++)
+      if (cmdline[i] == '\0')
+        cmdline[i] = ' ';
+    g_assert_nonnull (strstr (cmdline, "service=intake_test"));
+    g_assert_null (strstr (cmdline, "not-on-the-command-line"));
+    g_assert_null (strstr (cmdline, "password"));
+    test_server_stop (server);
+    g_unsetenv ("PGSERVICEFILE");
+  }
+
   /* What it cannot do, whoever holds its password. */
   conn = PQconnectdb (runtime_conninfo);
   g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
