@@ -592,8 +592,7 @@ test_usb_round_trip (ServerFixture *f,
 
   /* At the office: the real import, receipts onto the stick (the
    * convention: the bundle's name with .receipts). */
-  receipts_name = g_strdup (bundle);
-  strcpy (strrchr (receipts_name, '.'), ".receipts");
+  receipts_name = g_strdup_printf ("%.*s.receipts", (int)(strrchr (bundle, '.') - bundle), bundle);
   {
     const char *args[] = { "import-bundle", "--receipts-out", receipts_name, bundle, NULL };
     g_autofree char *out = NULL;
