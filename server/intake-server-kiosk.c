@@ -584,6 +584,86 @@ queue_upload (IntakeServer      *self,
     self->flush_timeout_id = g_timeout_add (FLUSH_DELAY_MS, flush_timeout_cb, self);
 }
 
+/* Checking an upload off the main thread -------------------------------- */
+
+typedef struct {
+  IntakeServer      *self;
+  SoupServerMessage *msg;
+  IntakeStoreDevice *device;
+  char              *nonce_text;
+  gint64             nonce_expires_at;
+  GPtrArray         *envelopes;    /* GBytes * or NULL (not base64) */
+  gint64             now;
+  IntakeAcceptBatch *batch;        /* the result */
+} UploadCheck;
+
+static void
+upload_check_free (UploadCheck *check)
+{
+  g_object_unref (check->self);
+  g_object_unref (check->msg);
+  intake_store_device_free (check->device);
+  g_free (check->nonce_text);
+  g_ptr_array_unref (check->envelopes);
+  intake_accept_batch_free (check->batch);
+  g_free (check);
+}
+
+/* Worker thread: only the envelopes, the device row and the office keys,
+ * which nothing changes while the server runs. */
+static void
+check_upload_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  UploadCheck *check = task_data;
+  IntakeStoreNonce nonce = { check->device->device_id, check->nonce_text, check->nonce_expires_at };
+
+  check->batch = intake_accept_batch_new (&check->self->office_keys->set, check->device, &nonce,
+                                          check->envelopes->len, (GBytes * const *)check->envelopes->pdata,
+                                          INTAKE_ENVELOPE_SOURCE_UPLOAD, check->now);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+check_upload_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  UploadCheck *check = g_task_get_task_data (G_TASK (result));
+  IntakeServer *self = INTAKE_SERVER (source);
+
+  self->uploads_being_checked--;
+  /* The queue takes the message (paused until the commit), the device
+   * and the batch. */
+  queue_upload (self, check->msg, g_steal_pointer (&check->device), g_steal_pointer (&check->batch), check->now);
+}
+
+static void
+check_upload_async (IntakeServer      *self,
+                    SoupServerMessage *msg,
+                    IntakeStoreDevice *device,
+                    const IntakeStoreNonce *nonce,
+                    GPtrArray         *envelopes,
+                    gint64             now)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, check_upload_done, NULL);
+  UploadCheck *check = g_new0 (UploadCheck, 1);
+
+  check->self = g_object_ref (self);
+  check->msg = g_object_ref (msg);
+  check->device = device;
+  check->nonce_text = g_strdup (nonce->nonce);
+  check->nonce_expires_at = nonce->expires_at;
+  check->envelopes = envelopes;
+  check->now = now;
+  g_task_set_task_data (task, check, (GDestroyNotify)upload_check_free);
+  self->uploads_being_checked++;
+  soup_server_message_pause (msg);
+  g_task_run_in_thread (task, check_upload_thread);
+}
+
 void
 intake_server_drop_queued_uploads (IntakeServer *self)
 {
@@ -614,7 +694,6 @@ intake_server_handle_envelopes (IntakeServer      *self,
   g_autoptr(GError) parse_error = NULL;
   g_autoptr(GPtrArray) envelope_list = NULL;
   IntakeStoreNonce nonce = { 0 };
-  IntakeAcceptBatch *batch;
   JsonObject *request;
   JsonNode *node;
   JsonArray *envelopes;
@@ -668,12 +747,12 @@ intake_server_handle_envelopes (IntakeServer      *self,
         g_ptr_array_add (envelope_list, NULL);
     }
 
-  /* Group commit: every envelope checked now; the ones that pass wait for
-   * the next commit, which other requests handled in the meantime share
+  /* Group commit: the envelopes are checked on a worker thread (the
+   * signatures are the CPU-bound part), so the main thread goes on reading
+   * requests and committing while they are checked; the ones that pass
+   * wait for the next commit, which other requests share
    * (flush_uploads()). The answer, and the receipt, come after it. */
-  batch = intake_accept_batch_new (&self->office_keys->set, device, &nonce, n, (GBytes * const *)envelope_list->pdata,
-                                   INTAKE_ENVELOPE_SOURCE_UPLOAD, now);
-  queue_upload (self, msg, g_steal_pointer (&device), batch, now);
+  check_upload_async (self, msg, g_steal_pointer (&device), &nonce, g_steal_pointer (&envelope_list), now);
 }
 
 /* POST /v1/help-requests from a kiosk: counted, never audited. */

@@ -88,6 +88,7 @@ struct _IntakeServer
   guint                      flush_idle_id;
   guint                      flush_timeout_id;
   guint                      queued_envelopes;
+  guint                      uploads_being_checked; /* on worker threads (check_upload_async) */
   guint64                    upload_commits;          /* group commits of uploads */
   guint64                    upload_commit_requests;  /* requests they stored */
 
