@@ -314,42 +314,27 @@ common_revoke_device (IntakeStore  *store,
 
 /* Envelopes --------------------------------------------------------------- */
 
-/* Inside a write transaction: one envelope's insert, review row or
- * conflict entry. */
+/* Inside a write transaction: the verdict on an envelope whose (device,
+ * submission id) was taken. The same bytes are a harmless repeat (a kiosk
+ * that lost our receipt), other bytes a conflict, logged. Another device's
+ * envelope with this submission id was stored as its own. In PostgreSQL,
+ * ON CONFLICT DO NOTHING waited for a concurrent insert of the same id
+ * (another server instance) to commit or roll back, so this compares with
+ * the winner's row. */
 static gboolean
-put_one_locked (const IntakeStoreBackend  *ops,
-                IntakeStore               *store,
-                const IntakeStoreEnvelope *meta,
-                GBytes                    *envelope,
-                IntakeStorePutResult      *out_result,
-                GError                   **error)
+resolve_taken_locked (const IntakeStoreBackend  *ops,
+                      IntakeStore               *store,
+                      const IntakeStoreEnvelope *meta,
+                      GBytes                    *envelope,
+                      IntakeStorePutResult      *out_result,
+                      GError                   **error)
 {
   g_autofree char *stored_sha256 = NULL;
   g_autoptr(GBytes) stored = NULL;
-  gboolean inserted = FALSE;
   gsize len, stored_len;
   const guint8 *data = g_bytes_get_data (envelope, &len);
   const guint8 *stored_data;
 
-  /* In PostgreSQL, ON CONFLICT DO NOTHING waits for a concurrent insert of
-   * the same (device, submission id) (another server instance) to commit or
-   * roll back, so the comparison below always sees the winner's row. */
-  if (!ops->insert_envelope (store, meta, envelope, &inserted, error))
-    return FALSE;
-  if (inserted)
-    {
-      g_autofree char *reference = intake_store_reference_for (meta->submission_id);
-
-      /* Its review row, state "new", in the envelope's transaction. */
-      if (!ops->insert_submission (store, meta->device_id, meta->submission_id, reference, error))
-        return FALSE;
-      *out_result = INTAKE_STORE_PUT_STORED;
-      return TRUE;
-    }
-
-  /* The (device, submission id) is taken: the same bytes are a harmless
-   * repeat (a kiosk that lost our receipt), other bytes a conflict. Another
-   * device's envelope with this submission id was stored as its own. */
   stored = ops->get_stored_envelope (store, meta->device_id, meta->submission_id, &stored_sha256, error);
   if (stored == NULL)
     return FALSE;
@@ -363,6 +348,46 @@ put_one_locked (const IntakeStoreBackend  *ops,
     return FALSE;
   *out_result = INTAKE_STORE_PUT_CONFLICT;
   return TRUE;
+}
+
+/* Inside a write transaction: @n envelopes in order, each stored with its
+ * review row (state "new"), found a repeat, or logged as a conflict. A
+ * repeat inside the list gets the verdict it would get one call later. */
+static gboolean
+put_many_locked (const IntakeStoreBackend  *ops,
+                 IntakeStore               *store,
+                 guint                      n,
+                 const IntakeStoreEnvelope *metas,
+                 GBytes * const            *envelopes,
+                 IntakeStorePutResult      *out_results,
+                 GError                   **error)
+{
+  g_autofree gboolean *inserted = g_new0 (gboolean, n + 1);
+  g_auto(GStrv) references = g_new0 (char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    references[i] = intake_store_reference_for (metas[i].submission_id);
+  if (!ops->insert_envelopes (store, n, metas, envelopes, references, inserted, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      if (inserted[i])
+        out_results[i] = INTAKE_STORE_PUT_STORED;
+      else if (!resolve_taken_locked (ops, store, &metas[i], envelopes[i], &out_results[i], error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+put_one_locked (const IntakeStoreBackend  *ops,
+                IntakeStore               *store,
+                const IntakeStoreEnvelope *meta,
+                GBytes                    *envelope,
+                IntakeStorePutResult      *out_result,
+                GError                   **error)
+{
+  return put_many_locked (ops, store, 1, meta, &envelope, out_result, error);
 }
 
 static gboolean
@@ -425,12 +450,10 @@ common_put_uploads (IntakeStore       *store,
        * envelopes lock their rows in the same order; should they ever
        * deadlock, PostgreSQL fails one transaction, that request is
        * answered 503 and retried. */
+      if (!put_many_locked (ops, store, upload->n, upload->metas, upload->envelopes, upload->results, error))
+        return fail (ops, store);
       for (guint i = 0; i < upload->n; i++)
-        {
-          if (!put_one_locked (ops, store, &upload->metas[i], upload->envelopes[i], &upload->results[i], error))
-            return fail (ops, store);
-          written |= upload->results[i] != INTAKE_STORE_PUT_DUPLICATE;
-        }
+        written |= upload->results[i] != INTAKE_STORE_PUT_DUPLICATE;
     }
   if (!written)
     {

@@ -80,17 +80,16 @@ typedef struct {
                                                  gint64                     now,
                                                  GError                   **error);
 
-  /* INSERT ... ON CONFLICT (submission_id) DO NOTHING: *@out_inserted
-   * tells whether a row was added. */
-  gboolean               (*insert_envelope)     (IntakeStore               *store,
-                                                 const IntakeStoreEnvelope *meta,
-                                                 GBytes                    *envelope,
+  /* INSERT ... ON CONFLICT (device_id, submission_id) DO NOTHING of @n
+   * envelopes in this order, each with its review row (state "new",
+   * @references[i]) when it is new: *@out_inserted[i] tells. PostgreSQL
+   * sends them in one pipeline (one round trip for the lot). */
+  gboolean               (*insert_envelopes)    (IntakeStore               *store,
+                                                 guint                      n,
+                                                 const IntakeStoreEnvelope *metas,
+                                                 GBytes * const            *envelopes,
+                                                 char * const              *references,
                                                  gboolean                  *out_inserted,
-                                                 GError                   **error);
-  gboolean               (*insert_submission)   (IntakeStore               *store,
-                                                 const char                *device_id,
-                                                 const char                *submission_id,
-                                                 const char                *reference,
                                                  GError                   **error);
   /* The stored bytes and SHA-256 of a submission id that is taken; a
    * missing row is an error here. */
@@ -310,8 +309,7 @@ typedef struct {
     .insert_device = insert_device, \
     .set_device_location = set_device_location, \
     .revoke_device = revoke_device, \
-    .insert_envelope = insert_envelope, \
-    .insert_submission = insert_submission, \
+    .insert_envelopes = insert_envelopes, \
     .get_stored_envelope = get_stored_envelope, \
     .log_conflict = log_conflict, \
     .lock_audit_head = lock_audit_head, \

@@ -1425,50 +1425,119 @@ revoke_device (IntakeStore  *store,
   return run_command (INTAKE_STORE_PG (store), STMT_DEVICE_REVOKE, &p, "cannot revoke the device", NULL, error);
 }
 
-static gboolean
-insert_envelope (IntakeStore               *store,
-                 const IntakeStoreEnvelope *meta,
-                 GBytes                    *envelope,
-                 gboolean                  *out_inserted,
-                 GError                   **error)
+static void
+params_for_envelope (Params                    *p,
+                     const IntakeStoreEnvelope *meta,
+                     GBytes                    *envelope)
 {
   gsize len;
   const guint8 *data = g_bytes_get_data (envelope, &len);
-  Params p = { 0 };
-  int rows = 0;
 
-  param_text (&p, meta->submission_id);
-  param_text (&p, meta->device_id);
-  param_bytes (&p, data, len);
-  param_text (&p, meta->sha256);
-  param_int (&p, meta->size);
-  param_int (&p, meta->created_at);
-  param_text (&p, meta->questionnaire_id);
-  param_int (&p, meta->questionnaire_version);
-  param_text (&p, meta->questionnaire_hash);
-  param_text (&p, meta->office_key_id);
-  param_int (&p, meta->received_at);
-  param_text (&p, intake_envelope_source_to_string (meta->source));
-  if (!run_command (INTAKE_STORE_PG (store), STMT_ENVELOPE_INSERT, &p, "cannot store the envelope", &rows, error))
-    return FALSE;
-  *out_inserted = rows == 1;
-  return TRUE;
+  param_text (p, meta->submission_id);
+  param_text (p, meta->device_id);
+  param_bytes (p, data, len);
+  param_text (p, meta->sha256);
+  param_int (p, meta->size);
+  param_int (p, meta->created_at);
+  param_text (p, meta->questionnaire_id);
+  param_int (p, meta->questionnaire_version);
+  param_text (p, meta->questionnaire_hash);
+  param_text (p, meta->office_key_id);
+  param_int (p, meta->received_at);
+  param_text (p, intake_envelope_source_to_string (meta->source));
 }
 
 static gboolean
-insert_submission (IntakeStore  *store,
-                   const char   *device_id,
-                   const char   *submission_id,
-                   const char   *reference,
-                   GError      **error)
+send_prepared (IntakeStorePg   *self,
+               IntakeStoreStmt  which,
+               Params          *p)
 {
-  Params p = { 0 };
+  g_autofree char *name = stmt_name (which);
 
-  param_text (&p, submission_id);
-  param_text (&p, reference);
-  param_text (&p, device_id);
-  return run_command (INTAKE_STORE_PG (store), STMT_SUBMISSION_INSERT, &p,
-                      "cannot record the submission for review", NULL, error);
+  return PQsendQueryPrepared (self->conn, name, p->n, p->values, p->lengths, p->formats, 1) == 1;
+}
+
+/* Each envelope's INSERT and its review row's, all in one libpq pipeline:
+ * one round trip to the database for the request instead of two per
+ * envelope (the server's one thread waits for each). The review row's
+ * INSERT ... SELECT finds the envelope's row whether it was new or taken;
+ * for a taken one its own ON CONFLICT leaves the existing row. */
+static gboolean
+insert_envelopes (IntakeStore               *store,
+                  guint                      n,
+                  const IntakeStoreEnvelope *metas,
+                  GBytes * const            *envelopes,
+                  char * const              *references,
+                  gboolean                  *out_inserted,
+                  GError                   **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  g_autofree char *failure = NULL;
+  gboolean sent = TRUE;
+  PGresult *res;
+
+  if (n == 0)
+    return TRUE;
+  if (PQenterPipelineMode (self->conn) != 1)
+    return set_pg_error (self, NULL, "cannot start a pipeline", error);
+  for (guint i = 0; i < n && sent; i++)
+    {
+      Params envelope = { 0 };
+      Params review = { 0 };
+
+      params_for_envelope (&envelope, &metas[i], envelopes[i]);
+      param_text (&review, metas[i].submission_id);
+      param_text (&review, references[i]);
+      param_text (&review, metas[i].device_id);
+      sent = send_prepared (self, STMT_ENVELOPE_INSERT, &envelope) && send_prepared (self, STMT_SUBMISSION_INSERT, &review);
+    }
+  if (!sent || PQpipelineSync (self->conn) != 1)
+    failure = g_strdup (PQerrorMessage (self->conn));
+
+  /* Every result is read, also after a failure, up to the sync point:
+   * the connection must leave pipeline mode clean. After a failed
+   * statement the rest come as PGRES_PIPELINE_ABORTED. Each statement's
+   * results end with a NULL; the sync point is its own result. */
+  if (sent)
+    {
+      guint statement = 0;
+
+      for (;;)
+        {
+          ExecStatusType status;
+
+          if ((res = PQgetResult (self->conn)) == NULL)
+            {
+              if (PQstatus (self->conn) == CONNECTION_BAD)
+                break;
+              continue;
+            }
+          status = PQresultStatus (res);
+          if (status == PGRES_PIPELINE_SYNC)
+            {
+              PQclear (res);
+              break;
+            }
+          if (status != PGRES_COMMAND_OK)
+            {
+              if (failure == NULL)
+                failure = g_strdup (status == PGRES_PIPELINE_ABORTED ? "aborted" : PQresultErrorMessage (res));
+            }
+          else if (statement % 2 == 0 && statement / 2 < n)
+            out_inserted[statement / 2] = atoi (PQcmdTuples (res)) == 1;
+          statement++;
+          PQclear (res);
+        }
+    }
+  if (PQexitPipelineMode (self->conn) != 1 && failure == NULL)
+    failure = g_strdup (PQerrorMessage (self->conn));
+  if (failure != NULL)
+    {
+      g_strstrip (g_strdelimit (failure, "\n", ' '));
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DATABASE, "cannot store the envelopes: %s", failure);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static GBytes *

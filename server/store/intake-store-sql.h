@@ -196,7 +196,10 @@ static const char * const intake_store_sql[N_STMTS] = {
     "INSERT INTO submissions (seq, device_id, submission_id, location, reference, created_at, received_at)"
     " SELECT seq, device_id, submission_id,"
     " coalesce ((SELECT location FROM devices WHERE devices.device_id = envelopes.device_id), ''),"
-    " CAST (?2 AS TEXT), created_at, received_at FROM envelopes WHERE submission_id = ?1 AND device_id = ?3",
+    " CAST (?2 AS TEXT), created_at, received_at FROM envelopes WHERE submission_id = ?1 AND device_id = ?3"
+    /* PostgreSQL sends it in the same pipeline as the envelope's insert,
+     * whatever that found: for a taken id the row is there already. */
+    " ON CONFLICT (device_id, submission_id) DO NOTHING",
   [STMT_SUBMISSION_MISSING_REF] =
     "SELECT submission_id FROM submissions WHERE reference = '' LIMIT 500",
   [STMT_SUBMISSION_SET_REF] =

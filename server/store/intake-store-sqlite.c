@@ -1418,6 +1418,27 @@ insert_submission (IntakeStore  *store,
   return step_done (self, s, "cannot record the submission for review", error);
 }
 
+static gboolean
+insert_envelopes (IntakeStore               *store,
+                  guint                      n,
+                  const IntakeStoreEnvelope *metas,
+                  GBytes * const            *envelopes,
+                  char * const              *references,
+                  gboolean                  *out_inserted,
+                  GError                   **error)
+{
+  /* In-process: one statement after the other costs no round trip. */
+  for (guint i = 0; i < n; i++)
+    {
+      if (!insert_envelope (store, &metas[i], envelopes[i], &out_inserted[i], error))
+        return FALSE;
+      if (out_inserted[i] &&
+          !insert_submission (store, metas[i].device_id, metas[i].submission_id, references[i], error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static GBytes *
 get_stored_envelope (IntakeStore  *store,
                      const char   *device_id,
