@@ -2883,33 +2883,98 @@ export_next (GTask *task)
   intake_review_client_report_event_async (self, "export", object, cancellable, export_report_cb, task);
 }
 
-/* Takes @task: the ids of the whole filter, page by page (metadata only). */
+typedef struct {
+  IntakeReviewFilter *filter;
+  GPtrArray          *keys;
+} ListKeysData;
+
 static void
-export_list_cb (GObject      *source,
+list_keys_data_free (ListKeysData *data)
+{
+  intake_review_filter_free (data->filter);
+  g_ptr_array_unref (data->keys);
+  g_free (data);
+}
+
+static void
+list_keys_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ListKeysData *data = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) page = NULL;
+  GError *error = NULL;
+  gint64 next_after = -1;
+
+  if (!(page = intake_review_client_list_finish (INTAKE_REVIEW_CLIENT (source), result, &next_after, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < page->len; i++)
+    g_ptr_array_add (data->keys, g_strdup (((IntakeReviewMeta *)g_ptr_array_index (page, i))->key));
+  if (next_after >= 0)
+    {
+      data->filter->after = next_after;
+      intake_review_client_list_async (INTAKE_REVIEW_CLIENT (source), data->filter, g_task_get_cancellable (task),
+                                       list_keys_cb, g_steal_pointer (&task));
+      return;
+    }
+  g_task_return_pointer (task, g_ptr_array_ref (data->keys), (GDestroyNotify)g_ptr_array_unref);
+}
+
+void
+intake_review_client_list_keys_async (IntakeReviewClient       *self,
+                                      const IntakeReviewFilter *filter,
+                                      GCancellable             *cancellable,
+                                      GAsyncReadyCallback       callback,
+                                      gpointer                  user_data)
+{
+  GTask *task;
+  ListKeysData *data;
+
+  g_return_if_fail (INTAKE_IS_REVIEW_CLIENT (self));
+  g_return_if_fail (filter != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, intake_review_client_list_keys_async);
+  data = g_new0 (ListKeysData, 1);
+  data->filter = intake_review_filter_copy (filter);
+  data->keys = g_ptr_array_new_with_free_func (g_free);
+  g_task_set_task_data (task, data, (GDestroyNotify)list_keys_data_free);
+  intake_review_client_list_async (self, data->filter, cancellable, list_keys_cb, task);
+}
+
+GPtrArray *
+intake_review_client_list_keys_finish (IntakeReviewClient  *self,
+                                       GAsyncResult        *result,
+                                       GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Takes @task: the ids of the whole filter. */
+static void
+export_keys_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   GTask *task = user_data;
   ExportData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) page = NULL;
-  gint64 next_after = -1;
+  GError *error = NULL;
+  GPtrArray *keys;
 
-  if (!(page = intake_review_client_list_finish (INTAKE_REVIEW_CLIENT (source), result, &next_after, &error)))
+  if (!(keys = intake_review_client_list_keys_finish (INTAKE_REVIEW_CLIENT (source), result, &error)))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
-  for (guint i = 0; i < page->len; i++)
-    g_ptr_array_add (data->ids, g_strdup (((IntakeReviewMeta *)g_ptr_array_index (page, i))->key));
-  if (next_after >= 0)
-    {
-      data->filter.after = next_after;
-      intake_review_client_list_async (INTAKE_REVIEW_CLIENT (source), &data->filter, g_task_get_cancellable (task),
-                                       export_list_cb, task);
-      return;
-    }
+  g_ptr_array_unref (data->ids);
+  data->ids = keys;
   export_next (task);
 }
 
@@ -2970,7 +3035,7 @@ intake_review_client_export_async (IntakeReviewClient         *self,
       export_next (task);
       return;
     }
-  intake_review_client_list_async (self, &data->filter, cancellable, export_list_cb, task);
+  intake_review_client_list_keys_async (self, &data->filter, cancellable, export_keys_cb, task);
 }
 
 gboolean

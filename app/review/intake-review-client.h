@@ -292,6 +292,17 @@ GPtrArray          *intake_review_client_list_finish    (IntakeReviewClient     
                                                          GAsyncResult             *result,
                                                          gint64                   *out_next_after,
                                                          GError                  **error);
+/* The keys (DEVICE_ID-SUBMISSION_ID, char *) of every submission of
+ * @filter, all its pages in turn (metadata only): what an export or a
+ * subject access request then opens one by one. */
+void                intake_review_client_list_keys_async (IntakeReviewClient     *self,
+                                                         const IntakeReviewFilter *filter,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+GPtrArray          *intake_review_client_list_keys_finish (IntakeReviewClient    *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
 /* The query string of a list request ("/v1/review/submissions?..."). */
 char               *intake_review_filter_to_path        (const IntakeReviewFilter *filter);
 

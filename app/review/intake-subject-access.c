@@ -643,33 +643,25 @@ collect_next (GTask *task)
   history_next (task);
 }
 
-/* Takes @task: every key within scope, page by page (metadata only). */
+/* Takes @task: every key within scope (metadata only). */
 static void
-list_cb (GObject      *source,
+keys_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
   GTask *task = user_data;
   CollectData *data = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) page = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 next_after = -1;
+  GError *error = NULL;
+  GPtrArray *keys;
 
-  if (!(page = intake_review_client_list_finish (INTAKE_REVIEW_CLIENT (source), result, &next_after, &error)))
+  if (!(keys = intake_review_client_list_keys_finish (INTAKE_REVIEW_CLIENT (source), result, &error)))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
-  for (guint i = 0; i < page->len; i++)
-    g_ptr_array_add (data->keys, g_strdup (((IntakeReviewMeta *)g_ptr_array_index (page, i))->key));
-  if (next_after >= 0)
-    {
-      data->filter.after = next_after;
-      intake_review_client_list_async (INTAKE_REVIEW_CLIENT (source), &data->filter, g_task_get_cancellable (task),
-                                       list_cb, task);
-      return;
-    }
+  g_ptr_array_unref (data->keys);
+  data->keys = keys;
   collect_next (task);
 }
 
@@ -748,7 +740,7 @@ intake_subject_access_collect_async (IntakeReviewClient          *client,
   data->result->birth_date = g_steal_pointer (&parsed);
   data->result->name = collapse_spaces (name);
   data->result->made_by = g_strdup (intake_review_client_get_name (client));
-  intake_review_client_list_async (client, &data->filter, cancellable, list_cb, task);
+  intake_review_client_list_keys_async (client, &data->filter, cancellable, keys_cb, task);
 }
 
 IntakeSubjectAccess *
