@@ -122,7 +122,7 @@ intake_admin_erase (int    argc,
   if (reference_text == NULL)
     return intake_admin_usage_error (usage, _("--reference CODE is required"));
   if (!(reference = intake_reference_normalize (reference_text)))
-    return intake_admin_usage_error (usage, _("--reference is not a reference code (XXXX-XXXX)"));
+    return intake_admin_usage_error (usage, _("--reference is not a reference code (eight letters and digits, such as 3WC3-TKPU)"));
   if (reason == NULL)
     return intake_admin_usage_error (usage, _("--reason is required: erasure-request, test-intake or mistake"));
   if (!g_strv_contains (erase_reasons, reason))
