@@ -1071,11 +1071,9 @@ intake_server_new (IntakeStore               *store,
   self->store = g_object_ref (store);
   self->office_key_id = intake_office_public_dup_key_id_hex (office);
   self->office_blob = intake_office_public_to_bytes (office);
-  /* main.c loads the keys with errors reported before this; a store that
-   * cannot give them serves the one key it was started with. */
-  self->office_keys = intake_store_load_office_keys (store, office, NULL);
-  if (self->office_keys == NULL)
-    self->office_keys = intake_office_keys_new_single (office);
+  /* The one key it was started with, until intake_server_set_office_keys()
+   * gives what the store knows (main.c loads and checks them at start). */
+  self->office_keys = intake_office_keys_new_single (office);
   self->server_rotations = intake_store_load_server_rotations (store, NULL);
   if (self->server_rotations == NULL)
     self->server_rotations = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
@@ -1157,4 +1155,15 @@ intake_server_add_office_rotations (IntakeServer *self,
       json_builder_add_string_value (builder, b64);
     }
   json_builder_end_array (builder);
+}
+
+void
+intake_server_set_office_keys (IntakeServer     *self,
+                               IntakeOfficeKeys *keys)
+{
+  g_return_if_fail (INTAKE_IS_SERVER (self));
+  g_return_if_fail (keys != NULL);
+
+  g_clear_pointer (&self->office_keys, intake_office_keys_free);
+  self->office_keys = keys;
 }

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "intake-keys.h"
+#include "intake-server-util.h"
 #include "intake-signed-questionnaire.h"
 #include "intake-store.h"
 
@@ -51,6 +52,11 @@ IntakeServer *intake_server_new    (IntakeStore                *store,
                                     IntakeSignedQuestionnaire  *questionnaire,
                                     GTlsCertificate            *tls_certificate,
                                     const IntakeServerLimits   *limits);
+/* The office keys the store knows (intake_store_load_office_keys(), after
+ * a rotation more than the one given to intake_server_new()); takes
+ * ownership. */
+void          intake_server_set_office_keys (IntakeServer      *self,
+                                             IntakeOfficeKeys  *keys);
 /* Listens on @address (HTTPS when a certificate was given). Returns the
  * URL actually listened on ("http://127.0.0.1:8080"), port 0 resolved. */
 char         *intake_server_listen (IntakeServer               *self,

@@ -353,6 +353,7 @@ main (int    argc,
   gboolean version = FALSE;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(IntakeOfficePublic) office = NULL;
+  g_autoptr(IntakeOfficeKeys) office_keys = NULL;
   g_autoptr(IntakeStore) store = NULL;
   g_autoptr(IntakeDeviceKey) server_key = NULL;
   g_autoptr(IntakeSignedQuestionnaire) questionnaire = NULL;
@@ -552,10 +553,9 @@ main (int    argc,
    * A questionnaire signed before the last rotation is still served:
    * kiosks check it against the keys they followed to the current one. */
   {
-    g_autoptr(IntakeOfficeKeys) office_keys = intake_store_load_office_keys (store, office, &error);
     g_autoptr(GPtrArray) newest_first = g_ptr_array_new ();
 
-    if (office_keys == NULL)
+    if (!(office_keys = intake_store_load_office_keys (store, office, &error)))
       return fail (error);
     for (guint i = office_keys->chain->len; i > 0; i--)
       g_ptr_array_add (newest_first, g_ptr_array_index (office_keys->chain, i - 1));
@@ -601,6 +601,7 @@ main (int    argc,
 
   server = intake_server_new (store, office, g_steal_pointer (&server_key),
                               g_steal_pointer (&questionnaire), certificate, &limits);
+  intake_server_set_office_keys (server, g_steal_pointer (&office_keys));
   if (!(url = intake_server_listen (server, address, &error)))
     return fail (error);
 

@@ -1029,6 +1029,25 @@ append_to_setting (const char *list,
   return list != NULL && *list != '\0' ? g_strconcat (list, separator, item, NULL) : g_strdup (item);
 }
 
+/* Inside a transaction: the setting @name into *@out_value (NULL if
+ * unset); FALSE when the store fails. */
+static gboolean
+read_setting_locked (IntakeStore  *store,
+                     const char   *name,
+                     char        **out_value,
+                     GError      **error)
+{
+  GError *local_error = NULL;
+
+  *out_value = INTAKE_STORE_GET_IFACE (store)->ensure_setting (store, name, NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 common_rotate_office (IntakeStore                     *store,
                       const IntakeStoreOfficeRotation *rotation,
@@ -1040,27 +1059,17 @@ common_rotate_office (IntakeStore                     *store,
   g_autofree char *current = NULL;
   g_autofree char *rotations = NULL;
   g_autofree char *new_rotations = NULL;
-  GError *local_error = NULL;
 
   if (!ops->begin (store, error))
     return FALSE;
-  current = iface->ensure_setting (store, "office_public", NULL, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return fail (ops, store);
-    }
+  if (!read_setting_locked (store, "office_public", &current, error) ||
+      !read_setting_locked (store, "office_rotations", &rotations, error))
+    return fail (ops, store);
   if (current == NULL || !g_str_equal (current, rotation->expected_office_public))
     {
       g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID,
                            "the store does not serve the office key being rotated (it was rotated "
                            "meanwhile, or this is another office's store); nothing was changed");
-      return fail (ops, store);
-    }
-  rotations = iface->ensure_setting (store, "office_rotations", NULL, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
       return fail (ops, store);
     }
   new_rotations = append_to_setting (rotations, "\n", rotation->rotation);
@@ -1093,18 +1102,12 @@ common_roll_server_key (IntakeStore       *store,
   g_autofree char *pinned = NULL;
   g_autofree char *rotations = NULL;
   g_autofree char *new_rotations = NULL;
-  GError *local_error = NULL;
 
   if (!ops->begin (store, error))
     return FALSE;
-  pinned = iface->ensure_setting (store, "server_public", NULL, &local_error);
-  if (local_error == NULL)
-    rotations = iface->ensure_setting (store, "server_rotations", NULL, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return fail (ops, store);
-    }
+  if (!read_setting_locked (store, "server_public", &pinned, error) ||
+      !read_setting_locked (store, "server_rotations", &rotations, error))
+    return fail (ops, store);
   if (pinned == NULL || !g_str_equal (pinned, expected_public))
     {
       g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_INVALID,
@@ -1133,7 +1136,6 @@ common_retire_office_key (IntakeStore       *store,
   g_autofree char *retired = NULL;
   g_autofree char *new_retired = NULL;
   g_auto(GStrv) ids = NULL;
-  GError *local_error = NULL;
   gint64 uses = 0;
 
   if (!ops->begin (store, error))
@@ -1147,12 +1149,8 @@ common_retire_office_key (IntakeStore       *store,
                    "it can be retired once retention has removed them (intake-admin purge)", uses, office_key_id);
       return fail (ops, store);
     }
-  retired = iface->ensure_setting (store, "office_retired", NULL, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return fail (ops, store);
-    }
+  if (!read_setting_locked (store, "office_retired", &retired, error))
+    return fail (ops, store);
   ids = g_strsplit (retired != NULL ? retired : "", " ", -1);
   if (g_strv_contains ((const char * const *)ids, office_key_id))
     {
