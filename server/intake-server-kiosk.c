@@ -22,29 +22,30 @@ intake_bytes_unref0 (GBytes *bytes)
     g_bytes_unref (bytes);
 }
 
-/* Checks the device signature headers of a request to @route; on failure
- * answers and returns NULL. With @out_nonce (an upload), an active
- * device's nonce is not recorded here but returned (pointing into the
- * request headers), for the caller to record in its own transaction. */
+/* The signed headers of a device request and the device they name; on
+ * failure answers and returns NULL. */
+typedef struct {
+  const char *timestamp;
+  const char *nonce;
+  const char *signature;
+} SignedHeaders;
+
 static IntakeStoreDevice *
-authenticate_deferred (IntakeServer      *self,
-                       SoupServerMessage *msg,
-                       IntakeServerRoute  route,
-                       GBytes            *body,
-                       IntakeStoreNonce  *out_nonce)
+find_signer (IntakeServer      *self,
+             SoupServerMessage *msg,
+             SignedHeaders     *out_headers)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *device_hex = soup_message_headers_get_one (headers, INTAKE_HEADER_DEVICE);
-  const char *timestamp = soup_message_headers_get_one (headers, INTAKE_HEADER_TIMESTAMP);
-  const char *nonce = soup_message_headers_get_one (headers, INTAKE_HEADER_NONCE);
-  const char *signature = soup_message_headers_get_one (headers, INTAKE_HEADER_SIGNATURE);
-  g_autoptr(IntakeStoreDevice) device = NULL;
+  guint8 device_id[INTAKE_DEVICE_ID_BYTES];
+  IntakeStoreDevice *device;
   g_autoptr(GError) error = NULL;
-  IntakeDevicePublic device_public;
-  IntakeRequestLog *log = intake_server_request_log (msg);
 
-  if (device_hex == NULL || timestamp == NULL || nonce == NULL || signature == NULL ||
-      !intake_hex_decode (device_hex, device_public.device_id, sizeof device_public.device_id) ||
+  out_headers->timestamp = soup_message_headers_get_one (headers, INTAKE_HEADER_TIMESTAMP);
+  out_headers->nonce = soup_message_headers_get_one (headers, INTAKE_HEADER_NONCE);
+  out_headers->signature = soup_message_headers_get_one (headers, INTAKE_HEADER_SIGNATURE);
+  if (device_hex == NULL || out_headers->timestamp == NULL || out_headers->nonce == NULL ||
+      out_headers->signature == NULL || !intake_hex_decode (device_hex, device_id, sizeof device_id) ||
       strlen (device_hex) != 32)
     {
       intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated",
@@ -62,51 +63,101 @@ authenticate_deferred (IntakeServer      *self,
         intake_server_store_unavailable (msg, error);
       return NULL;
     }
-  g_strlcpy (log->device_id, device->device_id, sizeof log->device_id);
+  g_strlcpy (intake_server_request_log (msg)->device_id, device->device_id,
+             sizeof intake_server_request_log (msg)->device_id);
+  return device;
+}
 
-  memcpy (device_public.sign_pk, device->sign_pk, sizeof device_public.sign_pk);
-  if (!intake_protocol_verify_request (&device_public, soup_server_message_get_method (msg),
-                                       intake_server_route_path (route), body, timestamp, nonce, signature,
-                                       g_get_real_time () / G_USEC_PER_SEC, &error))
+/* The request signature of @device over @body; safe on any thread. */
+static gboolean
+verify_signer (const IntakeStoreDevice *device,
+               const char              *method,
+               IntakeServerRoute        route,
+               GBytes                  *body,
+               const SignedHeaders     *headers,
+               GError                 **error)
+{
+  IntakeDevicePublic device_public;
+
+  if (!intake_hex_decode (device->device_id, device_public.device_id, sizeof device_public.device_id))
     {
-      if (g_error_matches (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_STALE_TIMESTAMP))
-        intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "stale_timestamp", error->message);
-      else if (g_error_matches (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE))
-        intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "bad_signature", error->message);
-      else
-        intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated", error->message);
-      return NULL;
+      g_set_error_literal (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE,
+                           "the device id is not hexadecimal");
+      return FALSE;
     }
+  memcpy (device_public.sign_pk, device->sign_pk, sizeof device_public.sign_pk);
+  return intake_protocol_verify_request (&device_public, method, intake_server_route_path (route), body,
+                                         headers->timestamp, headers->nonce, headers->signature,
+                                         g_get_real_time () / G_USEC_PER_SEC, error);
+}
 
-  /* Each nonce once: a captured request cannot be sent again. */
+static void
+respond_bad_signature (SoupServerMessage *msg,
+                       const GError      *error)
+{
+  if (g_error_matches (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_STALE_TIMESTAMP))
+    intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "stale_timestamp", error->message);
+  else if (g_error_matches (error, INTAKE_PROTOCOL_ERROR, INTAKE_PROTOCOL_ERROR_BAD_SIGNATURE))
+    intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "bad_signature", error->message);
+  else
+    intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated", error->message);
+}
+
+/* After a good signature: each nonce once (a captured request cannot be
+ * sent again), then a revoked device is refused, only now, so that an
+ * unsigned probe learns nothing about which devices are revoked. With
+ * @out_nonce (an upload), an active device's nonce is not recorded here
+ * but returned (pointing into the request headers), for the caller to
+ * record in its own transaction. On failure answers and returns FALSE. */
+static gboolean
+admit_signer (IntakeServer            *self,
+              SoupServerMessage       *msg,
+              const IntakeStoreDevice *device,
+              const SignedHeaders     *headers,
+              IntakeStoreNonce        *out_nonce)
+{
   if (out_nonce != NULL && device->status != INTAKE_DEVICE_STATUS_REVOKED)
     {
-      out_nonce->signer = NULL;  /* set by the caller: the device id lives in @device */
-      out_nonce->nonce = nonce;
-      out_nonce->expires_at = g_ascii_strtoll (timestamp, NULL, 10) + INTAKE_PROTOCOL_TIMESTAMP_WINDOW;
+      out_nonce->signer = device->device_id;
+      out_nonce->nonce = headers->nonce;
+      out_nonce->expires_at = g_ascii_strtoll (headers->timestamp, NULL, 10) + INTAKE_PROTOCOL_TIMESTAMP_WINDOW;
     }
-  else if (!intake_server_use_nonce (self, msg, device->device_id, nonce, g_ascii_strtoll (timestamp, NULL, 10)))
-    return NULL;
+  else if (!intake_server_use_nonce (self, msg, device->device_id, headers->nonce,
+                                     g_ascii_strtoll (headers->timestamp, NULL, 10)))
+    return FALSE;
 
-  /* Only after the signature: an unsigned probe learns nothing about
-   * which devices are revoked. */
   if (device->status == INTAKE_DEVICE_STATUS_REVOKED)
     {
       intake_server_respond_error (msg, SOUP_STATUS_FORBIDDEN, "device_revoked",
                                    "this device has been revoked; ask staff to enroll the kiosk again "
                                    "with a new key");
-      return NULL;
+      return FALSE;
     }
-  return g_steal_pointer (&device);
+  return TRUE;
 }
 
+/* Checks the device signature headers of a request to @route; on failure
+ * answers and returns NULL. */
 static IntakeStoreDevice *
 authenticate (IntakeServer      *self,
               SoupServerMessage *msg,
               IntakeServerRoute  route,
               GBytes            *body)
 {
-  return authenticate_deferred (self, msg, route, body, NULL);
+  g_autoptr(IntakeStoreDevice) device = NULL;
+  g_autoptr(GError) error = NULL;
+  SignedHeaders headers;
+
+  if (!(device = find_signer (self, msg, &headers)))
+    return NULL;
+  if (!verify_signer (device, soup_server_message_get_method (msg), route, body, &headers, &error))
+    {
+      respond_bad_signature (msg, error);
+      return NULL;
+    }
+  if (!admit_signer (self, msg, device, &headers, NULL))
+    return NULL;
+  return g_steal_pointer (&device);
 }
 
 static void
@@ -497,27 +548,95 @@ respond_upload (IntakeServer       *self,
   intake_server_respond_json (msg, SOUP_STATUS_OK, root);
 }
 
+static void flush_uploads (IntakeServer *self);
+
 static void
-flush_uploads (IntakeServer *self)
+store_uploads_thread (GTask        *task,
+                      gpointer      source,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
 {
-  g_autoptr(GPtrArray) queue = g_steal_pointer (&self->queued_uploads);
-  g_autoptr(GError) error = NULL;
-  g_autofree IntakeAcceptBatch **batches = NULL;
-  gboolean ok;
+  IntakeServer *self = source;
+  GPtrArray *queue = task_data;
+  g_autofree IntakeAcceptBatch **batches = g_new0 (IntakeAcceptBatch *, queue->len + 1);
+  GError *error = NULL;
 
-  g_clear_handle_id (&self->flush_idle_id, g_source_remove);
-  g_clear_handle_id (&self->flush_timeout_id, g_source_remove);
-  self->queued_envelopes = 0;
-  if (queue == NULL || queue->len == 0)
-    return;
-
-  batches = g_new0 (IntakeAcceptBatch *, queue->len + 1);
   for (guint i = 0; i < queue->len; i++)
     batches[i] = ((QueuedUpload *)g_ptr_array_index (queue, i))->batch;
-  ok = intake_accept_batches_store (self->store, batches, queue->len, &error);
+  if (intake_accept_batches_store (self->upload_store, batches, queue->len, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* The upload connection's commits only append to SQLite's write-ahead
+ * log; every CHECKPOINT_ENVELOPES stored envelopes a thread copies it into
+ * the database on a third connection, so that no commit (and no waiting
+ * kiosk) pays for that copy and its fsync. */
+#define CHECKPOINT_ENVELOPES 500
+
+static void
+checkpoint_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  IntakeServer *self = source;
+  GError *error = NULL;
+
+  if (intake_store_checkpoint (self->checkpoint_store, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+checkpoint_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  IntakeServer *self = INTAKE_SERVER (source);
+  g_autoptr(GError) error = NULL;
+
+  self->checkpointing = FALSE;
+  /* Not an upload's failure: the log stays and the next one copies it. */
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *fields = g_strdup_printf ("error=checkpoint detail=\"%s\"", error->message);
+
+      intake_server_log ("warning", "store", fields);
+    }
+}
+
+static void
+maybe_checkpoint (IntakeServer *self,
+                  guint         stored)
+{
+  g_autoptr(GTask) task = NULL;
+
+  self->envelopes_since_checkpoint += stored;
+  if (self->checkpoint_store == NULL || self->checkpointing ||
+      self->envelopes_since_checkpoint < CHECKPOINT_ENVELOPES)
+    return;
+  self->checkpointing = TRUE;
+  self->envelopes_since_checkpoint = 0;
+  task = g_task_new (self, NULL, checkpoint_done, NULL);
+  g_task_set_source_tag (task, maybe_checkpoint);
+  g_task_run_in_thread (task, checkpoint_thread);
+}
+
+static void
+store_uploads_done (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  IntakeServer *self = INTAKE_SERVER (source);
+  g_autoptr(GPtrArray) queue = g_steal_pointer (&self->committing_uploads);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+
   self->upload_commits++;
   self->upload_commit_requests += queue->len;
-
   for (guint i = 0; i < queue->len; i++)
     {
       QueuedUpload *queued = g_ptr_array_index (queue, i);
@@ -528,6 +647,85 @@ flush_uploads (IntakeServer *self)
         intake_server_store_unavailable (queued->msg, error);
       soup_server_message_unpause (queued->msg);
     }
+  if (ok)
+    {
+      guint stored = 0;
+
+      for (guint i = 0; i < queue->len; i++)
+        {
+          QueuedUpload *queued = g_ptr_array_index (queue, i);
+          const IntakeAcceptResult *results;
+          guint n;
+
+          results = intake_accept_batch_get_results (queued->batch, &n);
+          for (guint k = 0; k < n; k++)
+            stored += results[k].status == INTAKE_ACCEPT_STORED;
+        }
+      maybe_checkpoint (self, stored);
+    }
+  /* What arrived during this commit goes into the next one at once. */
+  if (self->queued_uploads != NULL && self->queued_uploads->len > 0)
+    flush_uploads (self);
+}
+
+gboolean
+intake_server_open_upload_stores (IntakeServer  *self,
+                                  GError       **error)
+{
+  if (self->upload_store == NULL && !(self->upload_store = intake_store_open_another (self->store, error)))
+    {
+      g_prefix_error (error, "cannot open a second connection to the store for uploads: ");
+      return FALSE;
+    }
+  if (self->checkpoint_store == NULL && intake_store_get_directory (self->store) != NULL &&
+      !(self->checkpoint_store = intake_store_open_another (self->store, error)))
+    {
+      g_prefix_error (error, "cannot open a third connection to the store for checkpoints: ");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* One commit at a time, on the upload connection in a thread: the main
+ * thread goes on reading, authenticating and answering meanwhile, and what
+ * is checked during the commit is stored by the next one. */
+static void
+flush_uploads (IntakeServer *self)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_handle_id (&self->flush_idle_id, g_source_remove);
+  g_clear_handle_id (&self->flush_timeout_id, g_source_remove);
+  if (self->committing_uploads != NULL || self->queued_uploads == NULL || self->queued_uploads->len == 0)
+    return;
+
+  self->committing_uploads = g_steal_pointer (&self->queued_uploads);
+  self->queued_envelopes = 0;
+  if (!intake_server_open_upload_stores (self, &error))
+    {
+      g_autoptr(GPtrArray) queue = g_steal_pointer (&self->committing_uploads);
+
+      for (guint i = 0; i < queue->len; i++)
+        {
+          QueuedUpload *queued = g_ptr_array_index (queue, i);
+
+          intake_server_store_unavailable (queued->msg, error);
+          soup_server_message_unpause (queued->msg);
+        }
+      return;
+    }
+  task = g_task_new (self, NULL, store_uploads_done, NULL);
+  g_task_set_source_tag (task, flush_uploads);
+  g_task_set_task_data (task, g_ptr_array_ref (self->committing_uploads), (GDestroyNotify)g_ptr_array_unref);
+  g_task_run_in_thread (task, store_uploads_thread);
+}
+
+void
+intake_server_wait_for_upload_commit (IntakeServer *self)
+{
+  while (self->committing_uploads != NULL || self->checkpointing)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 static gboolean
@@ -586,15 +784,27 @@ queue_upload (IntakeServer      *self,
 
 /* Checking an upload off the main thread -------------------------------- */
 
+/* What a worker found wrong with an upload, answered on the main thread. */
+typedef enum {
+  UPLOAD_OK,
+  UPLOAD_BAD_SIGNATURE,  /* 401, the nonce not used */
+  UPLOAD_MALFORMED,      /* 400 malformed_body, the nonce used */
+} UploadProblem;
+
 typedef struct {
   IntakeServer      *self;
   SoupServerMessage *msg;
   IntakeStoreDevice *device;
+  char              *method;
+  char              *timestamp;
   char              *nonce_text;
-  gint64             nonce_expires_at;
-  GPtrArray         *envelopes;    /* GBytes * or NULL (not base64) */
+  char              *signature;
+  GBytes            *body;
   gint64             now;
-  IntakeAcceptBatch *batch;        /* the result */
+  /* The results */
+  UploadProblem      problem;
+  GError            *error;
+  IntakeAcceptBatch *batch;
 } UploadCheck;
 
 static void
@@ -603,14 +813,20 @@ upload_check_free (UploadCheck *check)
   g_object_unref (check->self);
   g_object_unref (check->msg);
   intake_store_device_free (check->device);
+  g_free (check->method);
+  g_free (check->timestamp);
   g_free (check->nonce_text);
-  g_ptr_array_unref (check->envelopes);
+  g_free (check->signature);
+  g_bytes_unref (check->body);
+  g_clear_error (&check->error);
   intake_accept_batch_free (check->batch);
   g_free (check);
 }
 
-/* Worker thread: only the envelopes, the device row and the office keys,
- * which nothing changes while the server runs. */
+/* Worker thread: the whole body's work (the request signature over it, the
+ * JSON, base64 and every envelope's checks) touches only the request, the
+ * device row and the office keys, which nothing changes while the server
+ * runs; the main thread only reads requests, commits and answers. */
 static void
 check_upload_thread (GTask        *task,
                      gpointer      source,
@@ -618,10 +834,62 @@ check_upload_thread (GTask        *task,
                      GCancellable *cancellable)
 {
   UploadCheck *check = task_data;
-  IntakeStoreNonce nonce = { check->device->device_id, check->nonce_text, check->nonce_expires_at };
+  SignedHeaders headers = { check->timestamp, check->nonce_text, check->signature };
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GPtrArray) envelope_list = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  IntakeStoreNonce nonce = { check->device->device_id, check->nonce_text,
+                             g_ascii_strtoll (check->timestamp, NULL, 10) + INTAKE_PROTOCOL_TIMESTAMP_WINDOW };
+  JsonObject *request;
+  JsonNode *node;
+  JsonArray *envelopes;
+  guint n;
+
+  if (!verify_signer (check->device, check->method, INTAKE_SERVER_ROUTE_ENVELOPES, check->body, &headers,
+                      &check->error))
+    {
+      check->problem = UPLOAD_BAD_SIGNATURE;
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (!(request = intake_server_parse_json_object (check->body, parser, &parse_error)) ||
+      !(node = json_object_get_member (request, "envelopes")) || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      check->problem = UPLOAD_MALFORMED;
+      check->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                                          intake_server_body_problem (parse_error,
+                                                                      "expected {\"envelopes\": [\"<base64 envelope>\", ...]}"));
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  envelopes = json_node_get_array (node);
+  n = json_array_get_length (envelopes);
+  if (n > INTAKE_PROTOCOL_MAX_BATCH)
+    {
+      check->problem = UPLOAD_MALFORMED;
+      check->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                                          "at most 100 envelopes per request; send the rest in another request");
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  envelope_list = g_ptr_array_new_full (n, (GDestroyNotify)intake_bytes_unref0);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (envelopes, i);
+      guint8 *data;
+      gsize len = 0;
+
+      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING &&
+          (data = intake_base64_decode_strict (json_node_get_string (element), &len)) != NULL)
+        g_ptr_array_add (envelope_list, g_bytes_new_take (data, len));
+      else
+        g_ptr_array_add (envelope_list, NULL);
+    }
 
   check->batch = intake_accept_batch_new (&check->self->office_keys->set, check->device, &nonce,
-                                          check->envelopes->len, (GBytes * const *)check->envelopes->pdata,
+                                          envelope_list->len, (GBytes * const *)envelope_list->pdata,
                                           INTAKE_ENVELOPE_SOURCE_UPLOAD, check->now);
   g_task_return_boolean (task, TRUE);
 }
@@ -635,33 +903,27 @@ check_upload_done (GObject      *source,
   IntakeServer *self = INTAKE_SERVER (source);
 
   self->uploads_being_checked--;
-  /* The queue takes the message (paused until the commit), the device
-   * and the batch. */
-  queue_upload (self, check->msg, g_steal_pointer (&check->device), g_steal_pointer (&check->batch), check->now);
-}
-
-static void
-check_upload_async (IntakeServer      *self,
-                    SoupServerMessage *msg,
-                    IntakeStoreDevice *device,
-                    const IntakeStoreNonce *nonce,
-                    GPtrArray         *envelopes,
-                    gint64             now)
-{
-  g_autoptr(GTask) task = g_task_new (self, NULL, check_upload_done, NULL);
-  UploadCheck *check = g_new0 (UploadCheck, 1);
-
-  check->self = g_object_ref (self);
-  check->msg = g_object_ref (msg);
-  check->device = device;
-  check->nonce_text = g_strdup (nonce->nonce);
-  check->nonce_expires_at = nonce->expires_at;
-  check->envelopes = envelopes;
-  check->now = now;
-  g_task_set_task_data (task, check, (GDestroyNotify)upload_check_free);
-  self->uploads_being_checked++;
-  soup_server_message_pause (msg);
-  g_task_run_in_thread (task, check_upload_thread);
+  switch (check->problem)
+    {
+    case UPLOAD_BAD_SIGNATURE:
+      respond_bad_signature (check->msg, check->error);
+      break;
+    case UPLOAD_MALFORMED:
+      /* A refused request uses its nonce up all the same (and a replayed
+       * one is told so first), as before the nonce moved into the
+       * envelopes' transaction. */
+      if (intake_server_use_nonce (self, check->msg, check->device->device_id, check->nonce_text,
+                                   g_ascii_strtoll (check->timestamp, NULL, 10)))
+        intake_server_respond_error (check->msg, SOUP_STATUS_BAD_REQUEST, "malformed_body", check->error->message);
+      break;
+    case UPLOAD_OK:
+    default:
+      /* The queue takes the message (paused until the commit), the device
+       * and the batch. */
+      queue_upload (self, check->msg, g_steal_pointer (&check->device), g_steal_pointer (&check->batch), check->now);
+      return;
+    }
+  soup_server_message_unpause (check->msg);
 }
 
 void
@@ -688,71 +950,51 @@ void
 intake_server_handle_envelopes (IntakeServer      *self,
                                 SoupServerMessage *msg)
 {
-  g_autoptr(GBytes) body = intake_server_request_body (msg);
   g_autoptr(IntakeStoreDevice) device = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) parse_error = NULL;
-  g_autoptr(GPtrArray) envelope_list = NULL;
-  IntakeStoreNonce nonce = { 0 };
-  JsonObject *request;
-  JsonNode *node;
-  JsonArray *envelopes;
-  gint64 now;
-  guint n;
+  g_autoptr(GTask) task = NULL;
+  SignedHeaders headers;
+  UploadCheck *check;
 
-  /* The nonce is recorded in the envelopes' transaction: one durable
-   * commit per request. */
-  if (!(device = authenticate_deferred (self, msg, INTAKE_SERVER_ROUTE_ENVELOPES, body, &nonce)))
+  if (!(device = find_signer (self, msg, &headers)))
     return;
-  nonce.signer = device->device_id;
 
-  if (!(request = intake_server_parse_json_object (body, parser, &parse_error)) ||
-      !(node = json_object_get_member (request, "envelopes")) || !JSON_NODE_HOLDS_ARRAY (node))
+  /* A revoked device is answered here, in the order every request is:
+   * signature, nonce, then the refusal. */
+  if (device->status == INTAKE_DEVICE_STATUS_REVOKED)
     {
-      /* A refused request uses its nonce up all the same (and a replayed
-       * one is told so first), as before the nonce moved into the
-       * envelopes' transaction. */
-      if (!intake_server_use_nonce (self, msg, nonce.signer, nonce.nonce,
-                                    nonce.expires_at - INTAKE_PROTOCOL_TIMESTAMP_WINDOW))
-        return;
-      intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
-                                   intake_server_body_problem (parse_error,
-                                                               "expected {\"envelopes\": [\"<base64 envelope>\", ...]}"));
-      return;
-    }
-  envelopes = json_node_get_array (node);
-  n = json_array_get_length (envelopes);
-  if (n > INTAKE_PROTOCOL_MAX_BATCH)
-    {
-      if (!intake_server_use_nonce (self, msg, nonce.signer, nonce.nonce,
-                                    nonce.expires_at - INTAKE_PROTOCOL_TIMESTAMP_WINDOW))
-        return;
-      intake_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_body",
-                                   "at most 100 envelopes per request; send the rest in another request");
-      return;
-    }
+      g_autoptr(GBytes) body = intake_server_request_body (msg);
+      g_autoptr(GError) error = NULL;
 
-  now = g_get_real_time () / G_USEC_PER_SEC;
-  envelope_list = g_ptr_array_new_full (n, (GDestroyNotify)intake_bytes_unref0);
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *element = json_array_get_element (envelopes, i);
-      guint8 *data;
-      gsize len = 0;
-
-      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING &&
-          (data = intake_base64_decode_strict (json_node_get_string (element), &len)) != NULL)
-        g_ptr_array_add (envelope_list, g_bytes_new_take (data, len));
+      if (!verify_signer (device, soup_server_message_get_method (msg), INTAKE_SERVER_ROUTE_ENVELOPES, body,
+                          &headers, &error))
+        respond_bad_signature (msg, error);
       else
-        g_ptr_array_add (envelope_list, NULL);
+        admit_signer (self, msg, device, &headers, NULL);
+      return;
     }
 
-  /* Group commit: the envelopes are checked on a worker thread (the
-   * signatures are the CPU-bound part), so the main thread goes on reading
-   * requests and committing while they are checked; the ones that pass
-   * wait for the next commit, which other requests share
-   * (flush_uploads()). The answer, and the receipt, come after it. */
-  check_upload_async (self, msg, g_steal_pointer (&device), &nonce, g_steal_pointer (&envelope_list), now);
+  /* Group commit: the request is checked on a worker thread (its
+   * signature, JSON and envelope signatures are the CPU-bound part), so the
+   * main thread goes on reading requests and committing meanwhile; the
+   * envelopes that pass wait for the next commit, which other requests
+   * share (flush_uploads()). The nonce is recorded in that transaction:
+   * one durable commit per request. The answer, and the receipt, come
+   * after it. */
+  check = g_new0 (UploadCheck, 1);
+  check->self = g_object_ref (self);
+  check->msg = g_object_ref (msg);
+  check->device = g_steal_pointer (&device);
+  check->method = g_strdup (soup_server_message_get_method (msg));
+  check->timestamp = g_strdup (headers.timestamp);
+  check->nonce_text = g_strdup (headers.nonce);
+  check->signature = g_strdup (headers.signature);
+  check->body = intake_server_request_body (msg);
+  check->now = g_get_real_time () / G_USEC_PER_SEC;
+  task = g_task_new (self, NULL, check_upload_done, NULL);
+  g_task_set_task_data (task, check, (GDestroyNotify)upload_check_free);
+  self->uploads_being_checked++;
+  soup_server_message_pause (msg);
+  g_task_run_in_thread (task, check_upload_thread);
 }
 
 /* POST /v1/help-requests from a kiosk: counted, never audited. */

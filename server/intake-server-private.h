@@ -83,8 +83,15 @@ struct _IntakeServer
   gboolean                   tls;
 
   /* Group commit across requests (intake-server-kiosk.c): uploads whose
-   * envelopes are checked and that wait, paused, for the next commit. */
+   * envelopes are checked and that wait, paused, for the next commit,
+   * which runs in a thread on a connection of its own (upload_store)
+   * while the main thread goes on reading and checking requests. */
+  IntakeStore               *upload_store;
+  IntakeStore               *checkpoint_store;    /* SQLite: copies the log the uploads append to */
+  gboolean                   checkpointing;
+  guint                      envelopes_since_checkpoint;
   GPtrArray                 *queued_uploads;
+  GPtrArray                 *committing_uploads;  /* the commit in flight, or NULL */
   guint                      flush_idle_id;
   guint                      flush_timeout_id;
   guint                      queued_envelopes;
@@ -167,6 +174,12 @@ void              intake_server_handle_questionnaire (IntakeServer       *self,
 /* Answers every queued upload now (dispose: nothing is stored, each gets
  * 503 store_unavailable and its kiosk retries). */
 void              intake_server_drop_queued_uploads  (IntakeServer       *self);
+/* Opens the connections uploads are committed and checkpointed on, once
+ * (intake_server_listen() does, so a failure stops the start). */
+gboolean          intake_server_open_upload_stores   (IntakeServer       *self,
+                                                      GError            **error);
+/* Iterates the main context until no upload commit or checkpoint is in flight. */
+void              intake_server_wait_for_upload_commit (IntakeServer     *self);
 void              intake_server_handle_envelopes     (IntakeServer       *self,
                                                       SoupServerMessage  *msg);
 void              intake_server_handle_help_requests (IntakeServer       *self,

@@ -991,6 +991,8 @@ intake_server_dispose (GObject *object)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->health);
+  g_clear_object (&self->upload_store);
+  g_clear_object (&self->checkpoint_store);
   g_clear_object (&self->store);
   g_clear_handle_id (&self->trim_id, g_source_remove);
   g_clear_handle_id (&self->prune_id, g_source_remove);
@@ -1025,6 +1027,13 @@ intake_server_class_init (IntakeServerClass *klass)
 
   object_class->dispose = intake_server_dispose;
   object_class->finalize = intake_server_finalize;
+
+  /* Bodies are parsed and decoded on worker threads, whose malloc arenas
+   * malloc_trim() can give back only from their top. A fixed threshold
+   * (glibc otherwise raises it to the largest block freed, up to 32 MiB)
+   * keeps every large block, a body's copy or its decoded envelopes, in
+   * its own mapping, returned to the system when freed. */
+  mallopt (M_MMAP_THRESHOLD, 256 * 1024);
 }
 
 static void
@@ -1117,6 +1126,9 @@ intake_server_listen (IntakeServer        *self,
 {
   g_return_val_if_fail (INTAKE_IS_SERVER (self), NULL);
 
+  /* Said at start rather than at the first upload. */
+  if (!intake_server_open_upload_stores (self, error))
+    return NULL;
   return intake_server_listener_listen (self->listener, address, error);
 }
 
@@ -1126,6 +1138,9 @@ intake_server_stop (IntakeServer *self)
   g_return_if_fail (INTAKE_IS_SERVER (self));
 
   intake_server_listener_stop (self->listener);
+  /* A commit under way finishes and is answered: its kiosks are not left
+   * to wonder whether it was stored. */
+  intake_server_wait_for_upload_commit (self);
   soup_server_disconnect (self->soup);
 }
 

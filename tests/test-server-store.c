@@ -667,6 +667,79 @@ test_migrates_from_schema_2 (void)
   intake_audit_verifier_clear (&verifier);
 }
 
+/* A second connection (the server's upload connection) stores what the
+ * first one reads at once. On SQLite it does not copy its log into the
+ * database after its commits (the server's checkpoint thread does, with
+ * intake_store_checkpoint() on a third connection), so no commit pays for
+ * that copy: the log grows past SQLite's automatic checkpoint size (1,000
+ * pages) until the checkpoint copies it into the database file. */
+static void
+test_another_connection (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(IntakeStore) store = test_server_open_store (server);
+  g_autoptr(IntakeStore) another = NULL;
+  g_autoptr(TestKiosk) kiosk = test_kiosk_new ();
+  g_autoptr(GError) error = NULL;
+  IntakeStoreEnvelope meta, stored_meta;
+  IntakeStorePutResult result;
+  IntakeDevicePublic pub;
+  g_autofree char *db_path = NULL;
+  g_autofree char *wal_path = NULL;
+  GStatBuf db_before, wal_before, db_after;
+  const guint n = test_server_use_postgres () ? 5 : 200;
+
+  device_public_of (kiosk, &pub);
+  g_assert_true (intake_store_register_device (store, &pub, "Vaals", 1, &error));
+  another = intake_store_open_another (store, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (another);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GBytes) envelope = test_kiosk_seal (kiosk, server->office);
+      g_autoptr(GBytes) copy = NULL;
+
+      meta_for (envelope, &meta, 1000 + i);
+      g_assert_true (intake_store_put_envelope (another, &meta, envelope, &result, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (result, ==, INTAKE_STORE_PUT_STORED);
+      copy = intake_store_dup_envelope (store, meta.device_id, meta.submission_id, &stored_meta, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_bytes_equal (copy, envelope));
+    }
+  /* And the other way round: the last one, again on the first connection,
+   * is a duplicate. */
+  {
+    g_autoptr(GBytes) last = intake_store_dup_envelope (store, meta.device_id, meta.submission_id, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (intake_store_put_envelope (store, &meta, last, &result, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (result, ==, INTAKE_STORE_PUT_DUPLICATE);
+  }
+
+  if (test_server_use_postgres ())
+    {
+      g_assert_true (intake_store_checkpoint (store, &error));
+      g_assert_no_error (error);
+      return;
+    }
+
+  db_path = g_build_filename (server->data_dir, "intake.db", NULL);
+  wal_path = g_build_filename (server->data_dir, "intake.db-wal", NULL);
+  g_assert_cmpint (g_stat (db_path, &db_before), ==, 0);
+  g_assert_cmpint (g_stat (wal_path, &wal_before), ==, 0);
+  g_test_message ("after %u commits: database %" G_GINT64_FORMAT " bytes, log %" G_GINT64_FORMAT " bytes", n,
+                  (gint64)db_before.st_size, (gint64)wal_before.st_size);
+  g_assert_cmpint (wal_before.st_size, >, 1500 * 4096);
+
+  g_assert_true (intake_store_checkpoint (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (db_path, &db_after), ==, 0);
+  g_assert_cmpint (db_after.st_size, >, db_before.st_size + n * 512);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -678,6 +751,7 @@ main (int    argc,
   g_test_add_func ("/store/devices", test_devices);
   g_test_add_func ("/store/put-envelope", test_put_envelope);
   g_test_add_func ("/store/accept", test_accept);
+  g_test_add_func ("/store/another-connection", test_another_connection);
   g_test_add_func ("/store/settings-and-office", test_settings_and_office);
   g_test_add_func ("/store/migrates-from-schema-2", test_migrates_from_schema_2);
   /* Only the SQLite backend has a file of its own to check. */

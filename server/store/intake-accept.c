@@ -97,7 +97,7 @@ check_envelope (const IntakeOfficeKeySet *office_keys,
     return !reject (out_result, reason_from_error (local_error));
 
   *out_meta = (IntakeStoreEnvelope) { 0 };
-  intake_store_envelope_init (out_meta, &header, envelope, now, source);
+  intake_store_envelope_init_hashed (out_meta, &header, envelope, sha256, now, source);
   if (!g_str_equal (out_meta->device_id, device->device_id))
     return !reject (out_result, INTAKE_REJECT_DEVICE_MISMATCH);
   if (office_keys->retired != NULL &&

@@ -38,6 +38,7 @@ struct _IntakeStorePg
   GObject   parent_instance;
 
   PGconn   *conn;
+  char     *conninfo;
   gboolean  prepared;
   gboolean  timeouts_set;
   int       schema_version;
@@ -2399,6 +2400,15 @@ pg_get_schema_version (IntakeStore *store)
   return INTAKE_STORE_PG (store)->schema_version;
 }
 
+static IntakeStore *
+pg_open_another (IntakeStore  *store,
+                 GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+
+  return intake_store_pg_connect (self->conninfo, self->statement_timeout_ms / 1000, error);
+}
+
 static const char *
 pg_get_backend_name (IntakeStore *store)
 {
@@ -2418,6 +2428,7 @@ intake_store_pg_iface_init (IntakeStoreInterface *iface)
   iface->set_setting = pg_set_setting;
   iface->ensure_setting = pg_ensure_setting;
   iface->get_schema_version = pg_get_schema_version;
+  iface->open_another = pg_open_another;
   iface->get_backend_name = pg_get_backend_name;
   iface->get_reviewer = pg_get_reviewer;
   iface->list_reviewers = pg_list_reviewers;
@@ -2444,6 +2455,7 @@ intake_store_pg_finalize (GObject *object)
   IntakeStorePg *self = INTAKE_STORE_PG (object);
 
   g_clear_pointer (&self->conn, PQfinish);
+  g_free (self->conninfo);
 
   G_OBJECT_CLASS (intake_store_pg_parent_class)->finalize (object);
 }
@@ -2579,6 +2591,7 @@ intake_store_pg_connect (const char  *conninfo,
 
   self = g_object_new (INTAKE_TYPE_STORE_PG, NULL);
   self->statement_timeout_ms = statement_timeout * 1000;
+  self->conninfo = g_strdup (conninfo);
   self->conn = PQconnectdbParams (keywords + first, values + first, 1);
   if (PQstatus (self->conn) != CONNECTION_OK)
     {

@@ -280,6 +280,29 @@ intake_store_set_setting (IntakeStore  *self,
   return INTAKE_STORE_GET_IFACE (self)->set_setting (self, name, value, error);
 }
 
+IntakeStore *
+intake_store_open_another (IntakeStore  *self,
+                           GError      **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return INTAKE_STORE_GET_IFACE (self)->open_another (self, error);
+}
+
+gboolean
+intake_store_checkpoint (IntakeStore  *self,
+                         GError      **error)
+{
+  IntakeStoreInterface *iface;
+
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  iface = INTAKE_STORE_GET_IFACE (self);
+  return iface->checkpoint == NULL || iface->checkpoint (self, error);
+}
+
 gboolean
 intake_store_check_files (IntakeStore  *self,
                           GError      **error)
@@ -358,23 +381,23 @@ intake_envelope_source_from_string (const char           *text,
 }
 
 void
-intake_store_envelope_init (IntakeStoreEnvelope        *meta,
-                            const IntakeEnvelopeHeader *header,
-                            GBytes                     *envelope,
-                            gint64                      received_at,
-                            IntakeEnvelopeSource        source)
+intake_store_envelope_init_hashed (IntakeStoreEnvelope        *meta,
+                                   const IntakeEnvelopeHeader *header,
+                                   GBytes                     *envelope,
+                                   const char                 *sha256_hex,
+                                   gint64                      received_at,
+                                   IntakeEnvelopeSource        source)
 {
   g_autofree char *submission_id = intake_hex_encode (header->submission_id, sizeof header->submission_id);
   g_autofree char *device_id = intake_hex_encode (header->device_id, sizeof header->device_id);
   g_autofree char *office_key_id = intake_hex_encode (header->office_key_id, sizeof header->office_key_id);
   g_autofree char *questionnaire_hash = intake_hex_encode (header->questionnaire_hash,
                                                            sizeof header->questionnaire_hash);
-  g_autofree char *sha256 = intake_sha256_hex (envelope);
 
   memset (meta, 0, sizeof *meta);
   g_strlcpy (meta->submission_id, submission_id, sizeof meta->submission_id);
   g_strlcpy (meta->device_id, device_id, sizeof meta->device_id);
-  g_strlcpy (meta->sha256, sha256, sizeof meta->sha256);
+  g_strlcpy (meta->sha256, sha256_hex, sizeof meta->sha256);
   meta->size = (gint64)g_bytes_get_size (envelope);
   meta->created_at = header->created_at;
   g_strlcpy (meta->questionnaire_id, header->questionnaire_id, sizeof meta->questionnaire_id);
@@ -383,6 +406,18 @@ intake_store_envelope_init (IntakeStoreEnvelope        *meta,
   g_strlcpy (meta->office_key_id, office_key_id, sizeof meta->office_key_id);
   meta->received_at = received_at;
   meta->source = source;
+}
+
+void
+intake_store_envelope_init (IntakeStoreEnvelope        *meta,
+                            const IntakeEnvelopeHeader *header,
+                            GBytes                     *envelope,
+                            gint64                      received_at,
+                            IntakeEnvelopeSource        source)
+{
+  g_autofree char *sha256 = intake_sha256_hex (envelope);
+
+  intake_store_envelope_init_hashed (meta, header, envelope, sha256, received_at, source);
 }
 
 /* Review ------------------------------------------------------------------ */

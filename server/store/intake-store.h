@@ -435,6 +435,11 @@ struct _IntakeStoreInterface
                                      GError                   **error);
   const char *(*get_directory)      (IntakeStore               *self);
   int        (*get_schema_version)  (IntakeStore               *self);
+  IntakeStore *(*open_another)      (IntakeStore               *self,
+                                     GError                   **error);
+  /* Optional (PostgreSQL checkpoints on its own). */
+  gboolean   (*checkpoint)          (IntakeStore               *self,
+                                     GError                   **error);
 
   /* Review (schema 2) */
   gboolean   (*add_reviewer)        (IntakeStore               *self,
@@ -749,6 +754,22 @@ gboolean            intake_store_check_files          (IntakeStore              
                                                        GError                   **error);
 /* The directory holding the store's files (SQLite), or NULL. */
 const char         *intake_store_get_directory        (IntakeStore               *self);
+/* A second connection to the same store (the same SQLite file, the same
+ * PostgreSQL connection string and statement timeout), for another thread:
+ * each of the two is used by one thread at a time, and they see each
+ * other's commits as two processes would. The server commits uploads on
+ * one (docs/server.md, "Group commit"). A SQLite connection opened so
+ * does not copy its write-ahead log into the database after its own
+ * commits: its owner calls intake_store_checkpoint(), from any thread, on
+ * a connection of its own. */
+IntakeStore        *intake_store_open_another         (IntakeStore               *self,
+                                                       GError                   **error);
+/* Copies what the write-ahead log holds into the database file, without
+ * waiting for the store's readers or writers (SQLite's PASSIVE checkpoint:
+ * what a reader still needs is copied next time). TRUE at once for
+ * PostgreSQL. */
+gboolean            intake_store_checkpoint           (IntakeStore               *self,
+                                                       GError                   **error);
 /* Stores @value under @name unless a value is there already, and returns
  * the value the store holds (the first one written wins, also between
  * several servers starting at once). With @value NULL only reads: NULL and
@@ -1146,6 +1167,13 @@ gboolean            intake_envelope_source_from_string (const char              
 void                intake_store_envelope_init        (IntakeStoreEnvelope        *meta,
                                                        const IntakeEnvelopeHeader *header,
                                                        GBytes                     *envelope,
+                                                       gint64                      received_at,
+                                                       IntakeEnvelopeSource        source);
+/* The same with the envelope's SHA-256 (hex) already computed. */
+void                intake_store_envelope_init_hashed (IntakeStoreEnvelope        *meta,
+                                                       const IntakeEnvelopeHeader *header,
+                                                       GBytes                     *envelope,
+                                                       const char                 *sha256_hex,
                                                        gint64                      received_at,
                                                        IntakeEnvelopeSource        source);
 
