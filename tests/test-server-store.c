@@ -721,8 +721,38 @@ test_another_connection (void)
 
   if (test_server_use_postgres ())
     {
+      PGconn *conn = PQconnectdb (server->conninfo);
+      PGresult *res;
+
+      /* Nothing to copy (PostgreSQL checkpoints on its own). */
       g_assert_true (intake_store_checkpoint (store, &error));
       g_assert_no_error (error);
+      /* Schema 11: a 3 KiB envelope (a long intake) stays in its heap page;
+       * with PostgreSQL's default target of 2 KiB it went into TOAST. */
+      {
+        g_autofree char *text = g_strnfill (3000, 'x');
+        g_autofree char *answers = g_strdup_printf ("{\"answers\":{\"motivation\":\"%s\"},\"format\":1}", text);
+        IntakeEnvelopeInfo info = { .created_at = 5, .questionnaire_id = "intake-test", .questionnaire_version = 1 };
+        g_autoptr(GBytes) large = NULL;
+
+        intake_envelope_new_submission_id (info.submission_id);
+        large = intake_envelope_seal (server->office, kiosk->key, &info, (const guint8 *)answers, strlen (answers),
+                                      &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (g_bytes_get_size (large), >, 3000);
+        meta_for (large, &meta, 5000);
+        g_assert_true (intake_store_put_envelope (another, &meta, large, &result, &error));
+        g_assert_no_error (error);
+        g_assert_cmpint (result, ==, INTAKE_STORE_PUT_STORED);
+      }
+      g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+      res = PQexec (conn, "SELECT array_to_string (reloptions, ','), pg_relation_size (reltoastrelid)"
+                          " FROM pg_class WHERE relname = 'envelopes'");
+      g_assert_cmpint (PQresultStatus (res), ==, PGRES_TUPLES_OK);
+      g_assert_cmpstr (PQgetvalue (res, 0, 0), ==, "toast_tuple_target=8160");
+      g_assert_cmpstr (PQgetvalue (res, 0, 1), ==, "0");
+      PQclear (res);
+      PQfinish (conn);
       return;
     }
 

@@ -67,7 +67,7 @@ typedef enum {
 } IntakeStoreError;
 
 /* The schema both backends create; see docs/server.md for the tables. */
-#define INTAKE_STORE_SCHEMA_VERSION 10
+#define INTAKE_STORE_SCHEMA_VERSION 11
 
 typedef enum {
   INTAKE_DEVICE_STATUS_ACTIVE,
