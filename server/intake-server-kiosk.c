@@ -784,6 +784,10 @@ queue_upload (IntakeServer      *self,
 
 /* Checking an upload off the main thread -------------------------------- */
 
+/* Up to this size (about four envelopes) an upload is checked on the main
+ * thread. */
+#define INLINE_CHECK_BYTES (12 * 1024)
+
 /* What a worker found wrong with an upload, answered on the main thread. */
 typedef enum {
   UPLOAD_OK,
@@ -828,12 +832,8 @@ upload_check_free (UploadCheck *check)
  * device row and the office keys, which nothing changes while the server
  * runs; the main thread only reads requests, commits and answers. */
 static void
-check_upload_thread (GTask        *task,
-                     gpointer      source,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
+check_upload (UploadCheck *check)
 {
-  UploadCheck *check = task_data;
   SignedHeaders headers = { check->timestamp, check->nonce_text, check->signature };
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GPtrArray) envelope_list = NULL;
@@ -849,7 +849,6 @@ check_upload_thread (GTask        *task,
                       &check->error))
     {
       check->problem = UPLOAD_BAD_SIGNATURE;
-      g_task_return_boolean (task, TRUE);
       return;
     }
 
@@ -860,7 +859,6 @@ check_upload_thread (GTask        *task,
       check->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                                           intake_server_body_problem (parse_error,
                                                                       "expected {\"envelopes\": [\"<base64 envelope>\", ...]}"));
-      g_task_return_boolean (task, TRUE);
       return;
     }
   envelopes = json_node_get_array (node);
@@ -870,7 +868,6 @@ check_upload_thread (GTask        *task,
       check->problem = UPLOAD_MALFORMED;
       check->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                                           "at most 100 envelopes per request; send the rest in another request");
-      g_task_return_boolean (task, TRUE);
       return;
     }
 
@@ -891,18 +888,25 @@ check_upload_thread (GTask        *task,
   check->batch = intake_accept_batch_new (&check->self->office_keys->set, check->device, &nonce,
                                           envelope_list->len, (GBytes * const *)envelope_list->pdata,
                                           INTAKE_ENVELOPE_SOURCE_UPLOAD, check->now);
-  g_task_return_boolean (task, TRUE);
 }
 
 static void
-check_upload_done (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+check_upload_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
 {
-  UploadCheck *check = g_task_get_task_data (G_TASK (result));
-  IntakeServer *self = INTAKE_SERVER (source);
+  check_upload (task_data);
+  g_task_return_boolean (task, TRUE);
+}
 
-  self->uploads_being_checked--;
+/* On the main thread: answers a refused upload or queues it for the next
+ * commit. @paused: the message was paused while it was checked. */
+static void
+finish_check (IntakeServer *self,
+              UploadCheck  *check,
+              gboolean      paused)
+{
   switch (check->problem)
     {
     case UPLOAD_BAD_SIGNATURE:
@@ -923,7 +927,19 @@ check_upload_done (GObject      *source,
       queue_upload (self, check->msg, g_steal_pointer (&check->device), g_steal_pointer (&check->batch), check->now);
       return;
     }
-  soup_server_message_unpause (check->msg);
+  if (paused)
+    soup_server_message_unpause (check->msg);
+}
+
+static void
+check_upload_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  IntakeServer *self = INTAKE_SERVER (source);
+
+  self->uploads_being_checked--;
+  finish_check (self, g_task_get_task_data (G_TASK (result)), TRUE);
 }
 
 void
@@ -990,6 +1006,16 @@ intake_server_handle_envelopes (IntakeServer      *self,
   check->signature = g_strdup (headers.signature);
   check->body = intake_server_request_body (msg);
   check->now = g_get_real_time () / G_USEC_PER_SEC;
+  /* A small upload (a kiosk's usual one or two submissions) is checked
+   * here: handing it to a thread and back would cost it more than the
+   * check. */
+  if (g_bytes_get_size (check->body) <= INLINE_CHECK_BYTES)
+    {
+      check_upload (check);
+      finish_check (self, check, FALSE);
+      upload_check_free (check);
+      return;
+    }
   task = g_task_new (self, NULL, check_upload_done, NULL);
   g_task_set_task_data (task, check, (GDestroyNotify)upload_check_free);
   self->uploads_being_checked++;
