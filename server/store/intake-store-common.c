@@ -412,6 +412,63 @@ common_put_envelope (IntakeStore               *store,
   return ops->commit (store, error);
 }
 
+/* The backend's one-round-trip group commit; then, in a transaction of
+ * their own, the verdicts of the envelopes that were taken (a repeat, or
+ * other bytes under a taken id, logged as a conflict), from rows that no
+ * upload changes. *@out_done FALSE when a nonce was seen before. */
+static gboolean
+put_uploads_at_once (const IntakeStoreBackend  *ops,
+                     IntakeStore               *store,
+                     IntakeStoreUpload         *uploads,
+                     guint                      n_uploads,
+                     gboolean                  *out_done,
+                     GError                   **error)
+{
+  g_autoptr(GPtrArray) references = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
+  g_autoptr(GPtrArray) inserted = g_ptr_array_new_with_free_func (g_free);
+  gboolean any_taken = FALSE, begun = FALSE;
+
+  for (guint u = 0; u < n_uploads; u++)
+    {
+      char **refs = g_new0 (char *, uploads[u].n + 1);
+
+      for (guint i = 0; i < uploads[u].n; i++)
+        refs[i] = intake_store_reference_for (uploads[u].metas[i].submission_id);
+      g_ptr_array_add (references, refs);
+      g_ptr_array_add (inserted, g_new0 (gboolean, uploads[u].n + 1));
+    }
+  if (!ops->put_uploads_at_once (store, uploads, n_uploads, (char * const * const *)references->pdata,
+                                 (gboolean * const *)inserted->pdata, out_done, error))
+    return FALSE;
+  if (!*out_done)
+    return TRUE;
+
+  for (guint u = 0; u < n_uploads; u++)
+    {
+      const gboolean *new_ones = g_ptr_array_index (inserted, u);
+
+      uploads[u].nonce_fresh = TRUE;
+      for (guint i = 0; i < uploads[u].n; i++)
+        {
+          if (new_ones[i])
+            {
+              uploads[u].results[i] = INTAKE_STORE_PUT_STORED;
+              continue;
+            }
+          if (!begun)
+            {
+              if (!ops->begin (store, error))
+                return FALSE;
+              begun = any_taken = TRUE;
+            }
+          if (!resolve_taken_locked (ops, store, &uploads[u].metas[i], uploads[u].envelopes[i],
+                                     &uploads[u].results[i], error))
+            return fail (ops, store);
+        }
+    }
+  return !any_taken || ops->commit (store, error);
+}
+
 /* Group commit: one transaction, so one WAL flush, for one or several
  * upload requests. The verdicts are those of putting each request's
  * envelopes one after the other. */
@@ -423,6 +480,17 @@ common_put_uploads (IntakeStore       *store,
 {
   const IntakeStoreBackend *ops = backend_of (store);
   gboolean written = FALSE;
+
+  if (ops->put_uploads_at_once != NULL)
+    {
+      gboolean done = FALSE;
+
+      if (!put_uploads_at_once (ops, store, uploads, n_uploads, &done, error))
+        return FALSE;
+      if (done)
+        return TRUE;
+      /* A nonce was seen before: step by step, which tells whose. */
+    }
 
   if (!ops->begin (store, error))
     return FALSE;

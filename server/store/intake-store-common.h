@@ -91,6 +91,21 @@ typedef struct {
                                                  char * const              *references,
                                                  gboolean                  *out_inserted,
                                                  GError                   **error);
+  /* Optional (NULL for SQLite, which pays no round trips), and outside a
+   * transaction: a group commit in one round trip, the transaction
+   * begun, each upload's nonce recorded (a plain INSERT), its envelopes
+   * inserted as insert_envelopes() does and committed, all sent at once.
+   * *@out_done FALSE, nothing stored and no error when a nonce was seen
+   * before: the caller then stores the uploads one step at a time, which
+   * tells which request was the replay. When done, @inserted[u][i] tells
+   * which envelopes were new; the taken ones are not resolved. */
+  gboolean               (*put_uploads_at_once) (IntakeStore               *store,
+                                                 IntakeStoreUpload         *uploads,
+                                                 guint                      n_uploads,
+                                                 char * const * const      *references,
+                                                 gboolean * const          *inserted,
+                                                 gboolean                  *out_done,
+                                                 GError                   **error);
   /* The stored bytes and SHA-256 of a submission id that is taken; a
    * missing row is an error here. */
   GBytes                *(*get_stored_envelope) (IntakeStore               *store,
@@ -295,10 +310,12 @@ typedef struct {
  * functions, which are named after the fields (backend_begin,
  * backend_commit, backend_rollback, then one per data operation), the way
  * G_DEFINE_TYPE expects foo_class_init: one list serves both backends, and
- * an operation a backend lacks is a compile error. */
-#define INTAKE_STORE_DEFINE_BACKEND(name, ensure_ready_func) \
+ * an operation a backend lacks is a compile error. The optional ones are
+ * arguments (NULL where a backend has none). */
+#define INTAKE_STORE_DEFINE_BACKEND(name, ensure_ready_func, put_uploads_at_once_func) \
   static const IntakeStoreBackend name = { \
     .ensure_ready = ensure_ready_func, \
+    .put_uploads_at_once = put_uploads_at_once_func, \
     .begin = backend_begin, \
     .commit = backend_commit, \
     .rollback = backend_rollback, \

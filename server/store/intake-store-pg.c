@@ -1547,6 +1547,135 @@ insert_envelopes (IntakeStore               *store,
   return TRUE;
 }
 
+static gboolean
+send_text (IntakeStorePg *self,
+           const char    *sql)
+{
+  return PQsendQueryParams (self->conn, sql, 0, NULL, NULL, NULL, NULL, 1) == 1;
+}
+
+/* BEGIN, every upload's nonce (a plain INSERT, which fails on a nonce seen
+ * before) and envelopes with their review rows, and COMMIT: one pipeline,
+ * one round trip and one WAL flush for the whole group commit where the
+ * step-by-step way takes four round trips for a single upload. */
+static gboolean
+put_uploads_at_once (IntakeStore        *store,
+                     IntakeStoreUpload  *uploads,
+                     guint               n_uploads,
+                     char * const * const *references,
+                     gboolean * const   *inserted,
+                     gboolean           *out_done,
+                     GError            **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  g_autofree char *failure = NULL;
+  /* What each statement sent was: an envelope's INSERT (upload u,
+   * envelope i), a nonce's (u = NONCE), anything else (u = OTHER). */
+  typedef struct { int u; int i; } Sent;
+  enum { OTHER = -1, NONCE = -2 };
+  g_autoptr(GArray) kinds = g_array_new (FALSE, FALSE, sizeof (Sent));
+  gboolean sent, replayed = FALSE, committed = FALSE;
+  PGresult *res;
+
+  *out_done = FALSE;
+  if (!ensure_connected (self, error))
+    return FALSE;
+  if (PQenterPipelineMode (self->conn) != 1)
+    return set_pg_error (self, NULL, "cannot start a pipeline", error);
+
+  sent = send_text (self, "BEGIN");
+  g_array_append_val (kinds, ((Sent){ OTHER, 0 }));
+  for (guint u = 0; u < n_uploads && sent; u++)
+    {
+      IntakeStoreUpload *upload = &uploads[u];
+
+      if (upload->nonce != NULL)
+        {
+          Params nonce = { 0 };
+
+          param_text (&nonce, upload->nonce->signer);
+          param_text (&nonce, upload->nonce->nonce);
+          param_int (&nonce, upload->nonce->expires_at);
+          sent = send_prepared (self, STMT_NONCE_INSERT_NEW, &nonce);
+          g_array_append_val (kinds, ((Sent){ NONCE, 0 }));
+        }
+      for (guint i = 0; i < upload->n && sent; i++)
+        {
+          Params envelope = { 0 };
+          Params review = { 0 };
+
+          params_for_envelope (&envelope, &upload->metas[i], upload->envelopes[i]);
+          param_text (&review, upload->metas[i].submission_id);
+          param_text (&review, references[u][i]);
+          param_text (&review, upload->metas[i].device_id);
+          sent = send_prepared (self, STMT_ENVELOPE_INSERT, &envelope) &&
+                 send_prepared (self, STMT_SUBMISSION_INSERT, &review);
+          g_array_append_val (kinds, ((Sent){ (int)u, (int)i }));
+          g_array_append_val (kinds, ((Sent){ OTHER, 0 }));
+        }
+    }
+  sent = sent && send_text (self, "COMMIT");
+  g_array_append_val (kinds, ((Sent){ OTHER, 0 }));
+  if (!sent || PQpipelineSync (self->conn) != 1)
+    failure = g_strdup (PQerrorMessage (self->conn));
+
+  /* Every result is read up to the sync point, also after a failure (the
+   * rest come as PGRES_PIPELINE_ABORTED), so that the connection leaves
+   * pipeline mode clean. */
+  if (sent)
+    {
+      guint statement = 0;
+
+      for (;;)
+        {
+          ExecStatusType status;
+          Sent kind = { OTHER, 0 };
+
+          if ((res = PQgetResult (self->conn)) == NULL)
+            {
+              if (PQstatus (self->conn) == CONNECTION_BAD)
+                break;
+              continue;
+            }
+          status = PQresultStatus (res);
+          if (status == PGRES_PIPELINE_SYNC)
+            {
+              PQclear (res);
+              break;
+            }
+          if (statement < kinds->len)
+            kind = g_array_index (kinds, Sent, statement);
+          if (status != PGRES_COMMAND_OK)
+            {
+              /* A nonce seen before: the primary key refuses it. */
+              if (kind.u == NONCE && g_str_equal (sqlstate (res), "23505"))
+                replayed = TRUE;
+              else if (failure == NULL && !replayed)
+                failure = g_strdup (status == PGRES_PIPELINE_ABORTED ? "aborted" : PQresultErrorMessage (res));
+            }
+          else if (kind.u >= 0)
+            inserted[kind.u][kind.i] = atoi (PQcmdTuples (res)) == 1;
+          else if (statement == kinds->len - 1)
+            committed = TRUE;
+          statement++;
+          PQclear (res);
+        }
+    }
+  if (PQexitPipelineMode (self->conn) != 1 && failure == NULL)
+    failure = g_strdup (PQerrorMessage (self->conn));
+  /* After a failed statement the transaction is aborted, not ended. */
+  if (!committed)
+    rollback (self);
+  if (failure != NULL)
+    {
+      g_strstrip (g_strdelimit (failure, "\n", ' '));
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DATABASE, "cannot store the envelopes: %s", failure);
+      return FALSE;
+    }
+  *out_done = committed;
+  return TRUE;
+}
+
 static GBytes *
 get_stored_envelope (IntakeStore  *store,
                      const char   *device_id,
@@ -2362,7 +2491,7 @@ reclaim (IntakeStore  *store,
          set_timeouts (self, error);
 }
 
-INTAKE_STORE_DEFINE_BACKEND (pg_backend, backend_ensure_ready);
+INTAKE_STORE_DEFINE_BACKEND (pg_backend, backend_ensure_ready, put_uploads_at_once);
 
 /* Envelopes stored before schema 2 get their reference codes here, in
  * batches of 500. Not shared with the SQLite backend: each UPDATE commits

@@ -62,6 +62,7 @@ typedef enum {
   STMT_QUESTIONNAIRE_LIST,
   /* schema 3: replay */
   STMT_NONCE_INSERT,
+  STMT_NONCE_INSERT_NEW,
   STMT_NONCE_PRUNE,
   /* schema 5: staff access */
   STMT_SCOPE_INSERT,
@@ -261,6 +262,9 @@ static const char * const intake_store_sql[N_STMTS] = {
   [STMT_NONCE_INSERT] =
     "INSERT INTO request_nonces (signer, nonce, expires_at) VALUES (?1, ?2, ?3)"
     " ON CONFLICT (signer, nonce) DO NOTHING",
+  /* Fails on a nonce seen before (PostgreSQL's one-round-trip upload). */
+  [STMT_NONCE_INSERT_NEW] =
+    "INSERT INTO request_nonces (signer, nonce, expires_at) VALUES (?1, ?2, ?3)",
   [STMT_NONCE_PRUNE] =
     "DELETE FROM request_nonces WHERE expires_at < ?1",
   [STMT_SCOPE_INSERT] =

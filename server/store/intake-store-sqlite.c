@@ -2306,7 +2306,7 @@ reclaim (IntakeStore  *store,
   return TRUE;
 }
 
-INTAKE_STORE_DEFINE_BACKEND (sqlite_backend, NULL);
+INTAKE_STORE_DEFINE_BACKEND (sqlite_backend, NULL, NULL);
 
 /* Envelopes stored before schema 2 get their reference codes here (SQL
  * cannot compute them), in short transactions. Not shared with the
