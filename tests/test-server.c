@@ -1709,10 +1709,13 @@ flag_cb (gpointer user_data)
 
 /* Concurrent uploads share a commit: while the test holds the store's
  * write lock (SQLite: BEGIN IMMEDIATE on the file; PostgreSQL: LOCK TABLE
- * envelopes), eight signed uploads arrive; the server checks them, its
- * first commit waits on the lock, and the rest are stored together once
- * it is released. Every verdict and receipt is as usual; the server's own
- * counters (/metrics) show fewer commits than requests. */
+ * envelopes), eight signed uploads arrive, and last a replay of an upload
+ * stored before; the server checks them, its first commit waits on the
+ * lock, and the rest are stored together once it is released. Every
+ * verdict and receipt is as usual, the replay is refused without costing
+ * the others theirs (PostgreSQL's one-round-trip commit falls back to
+ * step by step); the server's own counters (/metrics) show fewer commits
+ * than requests. */
 static void
 test_shared_commit (void)
 {
@@ -1724,6 +1727,10 @@ test_shared_commit (void)
   g_autoptr(GPtrArray) exchanges = g_ptr_array_new_with_free_func ((GDestroyNotify)exchange_free);
   g_autoptr(GPtrArray) batches = g_ptr_array_new_with_free_func ((GDestroyNotify)g_ptr_array_unref);
   gint64 commits_before, requests_before, commits, requests;
+  g_autoptr(GPtrArray) early = envelopes_new ();
+  g_autoptr(GBytes) early_body = NULL;
+  g_autoptr(SoupMessage) early_msg = NULL;
+  Exchange *replay;
   gboolean waited = FALSE;
   sqlite3 *db = NULL;
   PGconn *locker = NULL;
@@ -1742,6 +1749,16 @@ test_shared_commit (void)
         g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));
       g_ptr_array_add (batches, batch);
     }
+  /* Stored before, to be replayed in the shared commit. */
+  g_ptr_array_add (early, test_kiosk_seal (g_ptr_array_index (kiosks, 0), server->office));
+  early_body = test_upload_body (early);
+  early_msg = test_kiosk_message_new (g_ptr_array_index (kiosks, 0), server, "POST", "/v1/envelopes", early_body, 0);
+  {
+    g_autoptr(TestResponse) first = test_send (server->session, early_msg);
+
+    g_assert_cmpuint (first->status, ==, 200);
+    assert_result (first, 0, "stored", NULL);
+  }
   commits_before = test_server_metric (server, "intake_upload_commits_total");
   requests_before = test_server_metric (server, "intake_upload_commit_requests_total");
 
@@ -1767,6 +1784,7 @@ test_shared_commit (void)
       g_ptr_array_add (exchanges,
                        exchange_start (session, test_kiosk_message_new (g_ptr_array_index (kiosks, r), server, "POST", "/v1/envelopes", body, 0)));
     }
+  replay = exchange_start (session, test_message_copy_to (early_msg, server, early_body));
   /* PostgreSQL's lock wait gives up after 1 s (docs/server.md): release
    * well before. */
   g_timeout_add (400, flag_cb, &waited);
@@ -1819,12 +1837,18 @@ test_shared_commit (void)
           g_assert_cmpstr (g_array_index (items, IntakeReceiptItem, i).submission_id, ==, id);
         }
     }
-  g_assert_cmpint (store_envelope_count (server), ==, n_requests * per_request);
+  while (!replay->done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (replay->done);
+  g_assert_cmpuint (soup_message_get_status (replay->msg), ==, 401);
+  g_assert_cmpstr (exchange_error_code (replay), ==, "replayed_request");
+  exchange_free (replay);
+  g_assert_cmpint (store_envelope_count (server), ==, n_requests * per_request + 1);
 
   commits = test_server_metric (server, "intake_upload_commits_total") - commits_before;
   requests = test_server_metric (server, "intake_upload_commit_requests_total") - requests_before;
   g_test_message ("%" G_GINT64_FORMAT " requests stored in %" G_GINT64_FORMAT " commits", requests, commits);
-  g_assert_cmpint (requests, ==, n_requests);
+  g_assert_cmpint (requests, ==, n_requests + 1);
   g_assert_cmpint (commits, >=, 1);
   g_assert_cmpint (commits, <=, n_requests / 2);
   test_server_stop (server);
