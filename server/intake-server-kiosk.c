@@ -105,25 +105,17 @@ respond_bad_signature (SoupServerMessage *msg,
 
 /* After a good signature: each nonce once (a captured request cannot be
  * sent again), then a revoked device is refused, only now, so that an
- * unsigned probe learns nothing about which devices are revoked. With
- * @out_nonce (an upload), an active device's nonce is not recorded here
- * but returned (pointing into the request headers), for the caller to
- * record in its own transaction. On failure answers and returns FALSE. */
+ * unsigned probe learns nothing about which devices are revoked. (An
+ * upload records its nonce in the envelopes' transaction instead.) On
+ * failure answers and returns FALSE. */
 static gboolean
 admit_signer (IntakeServer            *self,
               SoupServerMessage       *msg,
               const IntakeStoreDevice *device,
-              const SignedHeaders     *headers,
-              IntakeStoreNonce        *out_nonce)
+              const SignedHeaders     *headers)
 {
-  if (out_nonce != NULL && device->status != INTAKE_DEVICE_STATUS_REVOKED)
-    {
-      out_nonce->signer = device->device_id;
-      out_nonce->nonce = headers->nonce;
-      out_nonce->expires_at = g_ascii_strtoll (headers->timestamp, NULL, 10) + INTAKE_PROTOCOL_TIMESTAMP_WINDOW;
-    }
-  else if (!intake_server_use_nonce (self, msg, device->device_id, headers->nonce,
-                                     g_ascii_strtoll (headers->timestamp, NULL, 10)))
+  if (!intake_server_use_nonce (self, msg, device->device_id, headers->nonce,
+                                g_ascii_strtoll (headers->timestamp, NULL, 10)))
     return FALSE;
 
   if (device->status == INTAKE_DEVICE_STATUS_REVOKED)
@@ -155,7 +147,7 @@ authenticate (IntakeServer      *self,
       respond_bad_signature (msg, error);
       return NULL;
     }
-  if (!admit_signer (self, msg, device, &headers, NULL))
+  if (!admit_signer (self, msg, device, &headers))
     return NULL;
   return g_steal_pointer (&device);
 }
@@ -724,7 +716,8 @@ flush_uploads (IntakeServer *self)
 void
 intake_server_wait_for_upload_commit (IntakeServer *self)
 {
-  while (self->committing_uploads != NULL || self->checkpointing)
+  while (self->committing_uploads != NULL || self->checkpointing || self->uploads_being_checked > 0 ||
+         (self->queued_uploads != NULL && self->queued_uploads->len > 0))
     g_main_context_iteration (NULL, TRUE);
 }
 
@@ -985,7 +978,7 @@ intake_server_handle_envelopes (IntakeServer      *self,
                           &headers, &error))
         respond_bad_signature (msg, error);
       else
-        admit_signer (self, msg, device, &headers, NULL);
+        admit_signer (self, msg, device, &headers);
       return;
     }
 

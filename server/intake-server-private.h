@@ -178,7 +178,8 @@ void              intake_server_drop_queued_uploads  (IntakeServer       *self);
  * (intake_server_listen() does, so a failure stops the start). */
 gboolean          intake_server_open_upload_stores   (IntakeServer       *self,
                                                       GError            **error);
-/* Iterates the main context until no upload commit or checkpoint is in flight. */
+/* Iterates the main context until every upload being checked or queued
+ * is committed and answered, and no checkpoint is in flight. */
 void              intake_server_wait_for_upload_commit (IntakeServer     *self);
 void              intake_server_handle_envelopes     (IntakeServer       *self,
                                                       SoupServerMessage  *msg);

@@ -1138,8 +1138,8 @@ intake_server_stop (IntakeServer *self)
   g_return_if_fail (INTAKE_IS_SERVER (self));
 
   intake_server_listener_stop (self->listener);
-  /* A commit under way finishes and is answered: its kiosks are not left
-   * to wonder whether it was stored. */
+  /* The uploads already read are checked, committed and answered: their
+   * kiosks are not left to wonder whether they were stored. */
   intake_server_wait_for_upload_commit (self);
   soup_server_disconnect (self->soup);
 }

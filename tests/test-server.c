@@ -1707,6 +1707,114 @@ flag_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* SIGTERM while uploads wait for their commit (the test holds the store's
+ * write lock): the server stops accepting, lets the uploads it has read
+ * be checked and committed once the lock is released, and only then
+ * exits, cleanly. Everything it read is stored; a kiosk that got no answer
+ * sends again and learns "duplicate". */
+static void
+test_stop_while_committing (void)
+{
+  const guint n_requests = 4, per_request = 10;
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(GPtrArray) kiosks = g_ptr_array_new_with_free_func ((GDestroyNotify)test_kiosk_free);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns-per-host", 16, "max-conns", 16,
+                                                                  "timeout", 60, NULL);
+  g_autoptr(GPtrArray) exchanges = g_ptr_array_new_with_free_func ((GDestroyNotify)exchange_free);
+  g_autoptr(GPtrArray) batches = g_ptr_array_new_with_free_func ((GDestroyNotify)g_ptr_array_unref);
+  g_autoptr(GError) error = NULL;
+  gboolean waited = FALSE;
+  sqlite3 *db = NULL;
+  PGconn *locker = NULL;
+  gint64 deadline;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  for (guint r = 0; r < n_requests; r++)
+    {
+      TestKiosk *kiosk = test_kiosk_new_enrolled (server);
+      GPtrArray *batch = envelopes_new ();
+
+      g_ptr_array_add (kiosks, kiosk);
+      for (guint i = 0; i < per_request; i++)
+        g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));
+      g_ptr_array_add (batches, batch);
+    }
+
+  if (server->conninfo != NULL)
+    {
+      locker = PQconnectdb (server->conninfo);
+      g_assert_cmpint (PQstatus (locker), ==, CONNECTION_OK);
+      PQclear (pg_exec_ok (locker, "BEGIN"));
+      PQclear (pg_exec_ok (locker, "LOCK TABLE envelopes IN EXCLUSIVE MODE"));
+    }
+  else
+    {
+      g_autofree char *path = g_build_filename (server->data_dir, "intake.db", NULL);
+
+      g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+    }
+  for (guint r = 0; r < n_requests; r++)
+    {
+      g_autoptr(GBytes) body = test_upload_body (g_ptr_array_index (batches, r));
+
+      g_ptr_array_add (exchanges,
+                       exchange_start (session, test_kiosk_message_new (g_ptr_array_index (kiosks, r), server,
+                                                                        "POST", "/v1/envelopes", body, 0)));
+    }
+  /* The uploads are read and wait on the lock; then SIGTERM. */
+  g_timeout_add (300, flag_cb, &waited);
+  while (!waited)
+    g_main_context_iteration (NULL, TRUE);
+  g_subprocess_send_signal (server->proc, SIGTERM);
+  waited = FALSE;
+  g_timeout_add (300, flag_cb, &waited);
+  while (!waited)
+    g_main_context_iteration (NULL, TRUE);
+  /* Still running (not reaped yet: it has an identifier): it waits for the commit. */
+  g_assert_nonnull (g_subprocess_get_identifier (server->proc));
+  if (locker != NULL)
+    {
+      PQclear (pg_exec_ok (locker, "ROLLBACK"));
+      PQfinish (locker);
+    }
+  else
+    {
+      g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+      sqlite3_close (db);
+    }
+  g_subprocess_wait (server->proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (server->proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (server->proc), ==, 0);
+  g_clear_object (&server->proc);
+
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  for (guint r = 0; r < n_requests; r++)
+    {
+      Exchange *exchange = g_ptr_array_index (exchanges, r);
+
+      while (!exchange->done && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_true (exchange->done);
+    }
+  g_assert_cmpint (store_envelope_count (server), ==, n_requests * per_request);
+
+  /* Sent again to the restarted server: each one a duplicate, nothing twice. */
+  g_assert_true (test_server_start (server, NULL, NULL));
+  for (guint r = 0; r < n_requests; r++)
+    {
+      g_autoptr(TestResponse) again = test_kiosk_upload (g_ptr_array_index (kiosks, r), server,
+                                                         g_ptr_array_index (batches, r));
+
+      g_assert_cmpuint (again->status, ==, 200);
+      for (guint i = 0; i < per_request; i++)
+        assert_result (again, i, "duplicate", NULL);
+    }
+  g_assert_cmpint (store_envelope_count (server), ==, n_requests * per_request);
+  test_server_stop (server);
+}
+
 /* Concurrent uploads share a commit: while the test holds the store's
  * write lock (SQLite: BEGIN IMMEDIATE on the file; PostgreSQL: LOCK TABLE
  * envelopes), eight signed uploads arrive, and last a replay of an upload
@@ -2162,6 +2270,7 @@ main (int    argc,
   g_test_add_func ("/server/upload/group-commit-verdicts", test_group_commit_verdicts);
   g_test_add_func ("/server/upload/group-commit-atomic", test_group_commit_atomic);
   g_test_add_func ("/server/upload/shared-commit", test_shared_commit);
+  g_test_add_func ("/server/upload/stop-while-committing", test_stop_while_committing);
   g_test_add_func ("/server/upload/client-gone-while-queued", test_client_gone_while_queued);
   g_test_add_func ("/server/replay/device", test_replay_device);
   g_test_add_func ("/server/upload/submission-id-scoped-to-device", test_submission_id_scoped_to_device);
