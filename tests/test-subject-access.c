@@ -371,6 +371,235 @@ test_document (void)
   g_assert_finalize_object (access);
 }
 
+/* ---- Batch fetch ----------------------------------------------------------- */
+
+static GPtrArray *
+fetch_many_sync (IntakeReviewClient *client,
+                 const char * const *keys,
+                 guint               n_keys)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *fetched;
+
+  intake_review_client_fetch_many_async (client, keys, n_keys, NULL, result_cb, &result);
+  fetched = intake_review_client_fetch_many_finish (client, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fetched);
+  g_assert_cmpuint (fetched->len, ==, n_keys);
+  return fetched;
+}
+
+/* What intake_review_client_fetch_async() gives for @key. */
+static IntakeSubmission *
+fetch_one (IntakeReviewClient  *client,
+           const char          *key,
+           IntakeReviewMeta   **out_meta,
+           GError             **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  intake_review_client_fetch_async (client, key, NULL, result_cb, &result);
+  return intake_review_client_fetch_finish (client, wait_result (&result), out_meta, NULL, error);
+}
+
+/* Each key's outcome equals the single fetch's: the same metadata and
+ * person, or the same error. */
+static void
+assert_same_as_single (IntakeReviewClient  *client,
+                       GPtrArray           *fetched,
+                       const char * const  *keys)
+{
+  for (guint i = 0; i < fetched->len; i++)
+    {
+      IntakeReviewFetched *one = g_ptr_array_index (fetched, i);
+      g_autoptr(IntakeReviewMeta) meta = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(IntakeSubmission) single = fetch_one (client, keys[i], &meta, &error);
+
+      g_assert_cmpstr (one->key, ==, keys[i]);
+      if (single == NULL)
+        {
+          g_assert_null (one->submission);
+          g_assert_error (one->error, error->domain, error->code);
+          g_assert_cmpstr (one->error->message, ==, error->message);
+          continue;
+        }
+      g_assert_no_error (one->error);
+      g_assert_nonnull (one->submission);
+      g_assert_cmpstr (one->meta->key, ==, meta->key);
+      g_assert_cmpint (one->meta->seq, ==, meta->seq);
+      g_assert_cmpstr (one->meta->reference, ==, meta->reference);
+      g_assert_cmpint (one->meta->notes, ==, meta->notes);
+      g_assert_cmpuint (one->notes->len, ==, meta->notes);
+      {
+        g_autoptr(IntakeSecureStr) a = intake_submission_dup_display_name (one->submission);
+        g_autoptr(IntakeSecureStr) b = intake_submission_dup_display_name (single);
+
+        g_assert_cmpstr (a, ==, b);
+      }
+    }
+}
+
+/* An intake-server of before the batch fetch, in front of the real one:
+ * POST /v1/review/submissions/fetch is 404, anything else is passed on. */
+typedef struct {
+  SoupServer  *server;
+  SoupSession *session;
+  char        *url;
+  guint        batch_posts;
+} OldServer;
+
+static void
+old_server_cb (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  OldServer *old = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autofree char *url = NULL;
+  g_autoptr(SoupMessage) forward = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
+  const char *headers[] = { INTAKE_HEADER_REVIEWER, INTAKE_HEADER_TIMESTAMP, INTAKE_HEADER_NONCE,
+                            INTAKE_HEADER_SIGNATURE };
+
+  if (g_str_equal (path, "/v1/review/submissions/fetch"))
+    {
+      static const char not_found[] = "{\"error\": \"not_found\", \"message\": \"no such endpoint\"}";
+
+      old->batch_posts++;
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, not_found,
+                                        strlen (not_found));
+      return;
+    }
+  url = g_strconcat (env.server->url, path, g_uri_get_query (uri) != NULL ? "?" : "",
+                     g_uri_get_query (uri) != NULL ? g_uri_get_query (uri) : "", NULL);
+  forward = soup_message_new (method, url);
+  body = soup_message_body_flatten (request_body);
+  if (g_bytes_get_size (body) > 0)
+    soup_message_set_request_body_from_bytes (forward, "application/json", body);
+  for (guint i = 0; i < G_N_ELEMENTS (headers); i++)
+    {
+      const char *value = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), headers[i]);
+
+      if (value != NULL)
+        soup_message_headers_replace (soup_message_get_request_headers (forward), headers[i], value);
+    }
+  answer = soup_session_send_and_read (old->session, forward, NULL, &error);
+  g_assert_no_error (error);
+  soup_server_message_set_status (msg, soup_message_get_status (forward), NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+}
+
+static OldServer *
+old_server_new (void)
+{
+  OldServer *old = g_new0 (OldServer, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *text = NULL;
+
+  old->server = soup_server_new (NULL, NULL);
+  old->session = soup_session_new ();
+  soup_server_add_handler (old->server, NULL, old_server_cb, old, NULL);
+  g_assert_true (soup_server_listen_local (old->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (old->server);
+  text = g_uri_to_string (uris->data);
+  old->url = g_strndup (text, strlen (text) - (g_str_has_suffix (text, "/") ? 1 : 0));
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify)g_uri_unref);
+  return old;
+}
+
+static void
+old_server_free (OldServer *old)
+{
+  soup_server_disconnect (old->server);
+  g_object_unref (old->server);
+  g_object_unref (old->session);
+  g_free (old->url);
+  g_free (old);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OldServer, old_server_free)
+
+/* intake_review_client_fetch_many_async() gives each key what a single
+ * fetch gives, in the order asked, refusals per key; against a server
+ * without the batch fetch it fetches one by one, and does not ask again. */
+static void
+test_fetch_many (void)
+{
+  g_autoptr(IntakeReviewClient) client = unlocked_client (PRIVACY_OFFICER);
+  g_autofree char *unknown = g_strdup (env.keys[0]);
+  const char *keys[6] = { NULL };
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) before = all_events ();
+
+  unknown[40] = unknown[40] == '0' ? '1' : '0';
+  keys[0] = env.keys[2];
+  keys[1] = unknown;
+  keys[2] = env.keys[0];
+  keys[3] = env.keys[3];
+  keys[4] = env.keys[1];
+  {
+    g_autoptr(GPtrArray) fetched = fetch_many_sync (client, keys, 5);
+    IntakeReviewFetched *refused = g_ptr_array_index (fetched, 1);
+
+    g_assert_error (refused->error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_REFUSED);
+    g_assert_nonnull (strstr (refused->error->message, "not_found"));
+    assert_same_as_single (client, fetched, keys);
+  }
+  {
+    g_autoptr(OldServer) old = old_server_new ();
+    g_autoptr(IntakeReviewClient) old_client = intake_review_client_new (old->url);
+    g_autoptr(IntakeSecureBuffer) passphrase = intake_secure_buffer_new_copy (PASSPHRASE, strlen (PASSPHRASE));
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+
+    intake_review_client_unlock_async (old_client, PRIVACY_OFFICER, passphrase, NULL, result_cb, &result);
+    g_assert_true (intake_review_client_unlock_finish (old_client, wait_result (&result), &error));
+    for (guint round = 0; round < 2; round++)
+      {
+        g_autoptr(GPtrArray) fetched = fetch_many_sync (old_client, keys, 5);
+
+        assert_same_as_single (old_client, fetched, keys);
+      }
+    /* Asked once; then one by one, without asking again. */
+    g_assert_cmpuint (old->batch_posts, ==, 1);
+  }
+  /* Over both: one fetch event per submission served, one refusal per unknown key. */
+  events = all_events ();
+  {
+    guint served = 0, refused = 0;
+
+    for (guint i = before->len; i < events->len; i++)
+      {
+        const IntakeAuditEvent *event = g_ptr_array_index (events, i);
+
+        if (!g_str_equal (event->actor, PRIVACY_OFFICER) || !g_str_equal (event->action, "fetch"))
+          continue;
+        if (g_str_equal (event->object, unknown))
+          {
+            g_assert_cmpstr (event->result, ==, "denied:not_found");
+            refused++;
+          }
+        else if (g_strv_contains (keys, event->object) && g_str_equal (event->result, "ok"))
+          served++;
+      }
+    /* The batch, its singles to compare, two rounds through the old server with theirs. */
+    g_assert_cmpuint (refused, ==, 1 + 1 + 2 * 2);
+    g_assert_cmpuint (served, ==, 4 * (1 + 1 + 2 * 2));
+  }
+}
+
 /* Nobody's submission is found: the document says so, and the event counts 0. */
 static void
 test_nobody (void)
@@ -815,6 +1044,7 @@ main (int   argc,
   g_test_add_func ("/review/subject-access/fold", test_fold);
   g_test_add_func ("/review/subject-access/document", test_document);
   g_test_add_func ("/review/subject-access/nobody", test_nobody);
+  g_test_add_func ("/review/fetch-many", test_fetch_many);
   g_test_add_func ("/review/subject-access/refused", test_refused);
   g_test_add_func ("/review/subject-access/admin-command", test_admin_command);
   g_test_add_func ("/review/subject-access/page-new-destroy", test_page_new_destroy);
