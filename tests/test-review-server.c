@@ -403,6 +403,20 @@ kiosk_at (Env        *env,
   return g_steal_pointer (&kiosk);
 }
 
+/* @n submissions uploaded by a new kiosk at @location; their keys go to @keys. */
+static void
+upload_at (Env        *env,
+           const char *location,
+           guint       n,
+           char      **keys)
+{
+  g_autoptr(TestKiosk) kiosk = kiosk_at (env, location);
+  g_autoptr(GPtrArray) envelopes = upload_many (env, kiosk, n, g_get_real_time () / G_USEC_PER_SEC);
+
+  for (guint i = 0; i < n; i++)
+    keys[i] = key_of (g_ptr_array_index (envelopes, i));
+}
+
 /* Every event of the log, through the store interface. */
 static GPtrArray *
 all_events (Env        *env,
@@ -2058,10 +2072,6 @@ test_scope (void)
 {
   g_autoptr(Env) env = env_new (NULL);
   g_autoptr(IntakeReviewerKey) all = NULL, vaals = NULL, werk = NULL;
-  g_autoptr(TestKiosk) at_vaals = NULL;
-  g_autoptr(TestKiosk) at_gulpen = NULL;
-  g_autoptr(GPtrArray) from_vaals = NULL;
-  g_autoptr(GPtrArray) from_gulpen = NULL;
   g_autoptr(GPtrArray) events = NULL;
   const char *only_vaals[] = { "--location", "Vaals", NULL };
   const char *only_werk[] = { "--unit", "Team Werk", NULL };
@@ -2075,15 +2085,8 @@ test_scope (void)
   all = unlock_key (env, "all");
   vaals = unlock_key (env, "vaals");
   werk = unlock_key (env, "werk");
-  at_vaals = kiosk_at (env, "Vaals");
-  at_gulpen = kiosk_at (env, "Gulpen-Wittem");
-  from_vaals = upload_many (env, at_vaals, 2, g_get_real_time () / G_USEC_PER_SEC);
-  from_gulpen = upload_many (env, at_gulpen, 2, g_get_real_time () / G_USEC_PER_SEC);
-  for (guint i = 0; i < 2; i++)
-    {
-      v[i] = key_of (g_ptr_array_index (from_vaals, i));
-      g[i] = key_of (g_ptr_array_index (from_gulpen, i));
-    }
+  upload_at (env, "Vaals", 2, v);
+  upload_at (env, "Gulpen-Wittem", 2, g);
 
   /* Locations: the list holds only Vaals; Gulpen is out of scope, by filter or by key. */
   {
@@ -2228,13 +2231,9 @@ test_fetch_many (void)
 {
   g_autoptr(Env) env = env_new (NULL);
   g_autoptr(IntakeReviewerKey) all = NULL, vaals = NULL, root = NULL;
-  g_autoptr(TestKiosk) at_vaals = NULL;
-  g_autoptr(TestKiosk) at_gulpen = NULL;
-  g_autoptr(GPtrArray) from_vaals = NULL;
-  g_autoptr(GPtrArray) from_gulpen = NULL;
   const char *only_vaals[] = { "--location", "Vaals", NULL };
   g_autofree char *unknown = NULL;
-  g_autofree char *v[3] = { NULL }, *g[2] = { NULL };
+  char *v[3], *g[2];
 
   add_reviewer_with (env, "all", "caseworker", NULL);
   add_reviewer_with (env, "vaals", "caseworker", only_vaals);
@@ -2242,14 +2241,8 @@ test_fetch_many (void)
   all = unlock_key (env, "all");
   vaals = unlock_key (env, "vaals");
   root = unlock_key (env, "root");
-  at_vaals = kiosk_at (env, "Vaals");
-  at_gulpen = kiosk_at (env, "Gulpen-Wittem");
-  from_vaals = upload_many (env, at_vaals, 3, g_get_real_time () / G_USEC_PER_SEC);
-  from_gulpen = upload_many (env, at_gulpen, 2, g_get_real_time () / G_USEC_PER_SEC);
-  for (guint i = 0; i < 3; i++)
-    v[i] = key_of (g_ptr_array_index (from_vaals, i));
-  for (guint i = 0; i < 2; i++)
-    g[i] = key_of (g_ptr_array_index (from_gulpen, i));
+  upload_at (env, "Vaals", 3, v);
+  upload_at (env, "Gulpen-Wittem", 2, g);
   /* A key of the right form that names nothing: a known device, another submission. */
   unknown = g_strdup (v[0]);
   unknown[40] = unknown[40] == '0' ? '1' : '0';
@@ -2429,6 +2422,10 @@ test_fetch_many (void)
 
     g_assert_cmpint (audit_verify (env->server->data_dir, env->server->conninfo, &out, &err), ==, 0);
   }
+  for (guint i = 0; i < G_N_ELEMENTS (v); i++)
+    g_free (v[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (g); i++)
+    g_free (g[i]);
 }
 
 /* ---- Audit listing: names cannot fake rows --------------------------------------- */
