@@ -47,7 +47,7 @@ struct _IntakeReviewClient
   IntakeWorkstationKey *workstation;   /* kept while unlocked: a passphrase change needs it */
   GBytes             *blob;            /* the reviewer key as the server holds it */
   char               *workstation_file; /* instead of the keyring or data-dir file (intake-admin) */
-  gboolean            no_fetch_many;   /* the server has no batch fetch: fetch one by one */
+  gboolean            no_fetch_many;   /* the server has no batch fetch: fetch one by one until locked */
 };
 
 G_DEFINE_FINAL_TYPE (IntakeReviewClient, intake_review_client, G_TYPE_OBJECT)
@@ -288,6 +288,8 @@ intake_review_client_lock (IntakeReviewClient *self)
   g_clear_pointer (&self->workstation, intake_workstation_key_free);
   g_clear_pointer (&self->blob, g_bytes_unref);
   self->roles = 0;
+  /* The next unlock asks for batches again: the server may have been updated. */
+  self->no_fetch_many = FALSE;
 }
 
 guint

@@ -354,7 +354,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeReviewFetched, intake_review_fetched_free)
  * envelope does not open has its own error. The call fails as a whole when
  * a request does (unreachable, 5xx, a role that may not read, cancelled).
  * A server without the batch fetch (404 or 405) is asked one key at a time,
- * four at once, from then on. */
+ * four at once, from then on until the client is locked. */
 void                intake_review_client_fetch_many_async  (IntakeReviewClient  *self,
                                                             const char * const  *keys,
                                                             guint                n_keys,
