@@ -2415,6 +2415,68 @@ test_fetch_many (void)
     assert_error (too_large, 413, "body_too_large");
   }
 
+  /* Past 8 MiB of envelopes the rest is deferred: not served, not audited.
+   * Seven envelopes of the largest plaintext (1 MiB, 1.4 MB in base64):
+   * five are served. */
+  {
+    g_autoptr(TestKiosk) kiosk = kiosk_at (env, "Vaals");
+    g_autoptr(GPtrArray) large = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+    g_autofree char *plaintext = g_malloc (INTAKE_ENVELOPE_MAX_PLAINTEXT);
+    const char *keys[8] = { NULL };
+    char *owned[7];
+    g_autoptr(TestResponse) batch = NULL;
+    g_autoptr(GPtrArray) events = NULL;
+    g_autoptr(GError) error = NULL;
+    JsonArray *entries;
+    gint64 before;
+
+    memset (plaintext, 'x', INTAKE_ENVELOPE_MAX_PLAINTEXT);
+    for (guint i = 0; i < 7; i++)
+      {
+        IntakeEnvelopeInfo info = { .created_at = 1000 + i, .questionnaire_id = "intake-test",
+                                    .questionnaire_version = 1 };
+
+        intake_envelope_new_submission_id (info.submission_id);
+        g_ptr_array_add (large, intake_envelope_seal (env->server->office, kiosk->key, &info,
+                                                      (const guint8 *)plaintext, INTAKE_ENVELOPE_MAX_PLAINTEXT,
+                                                      &error));
+        g_assert_no_error (error);
+      }
+    for (guint done = 0; done < large->len; done += 4)
+      {
+        g_autoptr(GPtrArray) part = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+        g_autoptr(TestResponse) uploaded = NULL;
+
+        for (guint i = done; i < MIN (done + 4, large->len); i++)
+          g_ptr_array_add (part, g_bytes_ref (g_ptr_array_index (large, i)));
+        uploaded = test_kiosk_upload (kiosk, env->server, part);
+        g_assert_cmpuint (uploaded->status, ==, 200);
+      }
+    for (guint i = 0; i < 7; i++)
+      keys[i] = owned[i] = key_of (g_ptr_array_index (large, i));
+    before = audit_head (env);
+    batch = fetch_many (env, all, keys);
+    events = events_after (env, before);
+    g_assert_cmpuint (batch->status, ==, 200);
+    entries = json_object_get_array_member (object_of (batch), "submissions");
+    g_assert_cmpuint (json_array_get_length (entries), ==, 7);
+    for (guint i = 0; i < 7; i++)
+      {
+        JsonObject *entry = json_array_get_object_element (entries, i);
+
+        g_assert_cmpstr (json_object_get_string_member (entry, "key"), ==, keys[i]);
+        if (i < 5)
+          g_assert_true (json_object_has_member (entry, "envelope"));
+        else
+          g_assert_cmpstr (json_object_get_string_member (entry, "error"), ==, "deferred");
+      }
+    g_assert_cmpuint (events->len, ==, 5);
+    for (guint i = 0; i < events->len; i++)
+      g_assert_cmpstr (((IntakeAuditEvent *)g_ptr_array_index (events, i))->object, ==, keys[i]);
+    for (guint i = 0; i < 7; i++)
+      g_free (owned[i]);
+  }
+
   /* The events appended together chain like any others. */
   {
     g_autofree char *out = NULL;
