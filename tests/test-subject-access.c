@@ -14,7 +14,9 @@
  * refused (403 role_required) and nothing is written. Then the real review
  * window under Xvfb: the officer's "Inzageverzoek" page, driven through its
  * actions, saves the PDF (read back with pdftotext); the page is saved as a
- * PNG; a caseworker's window does not offer it.
+ * PNG; a caseworker's window does not offer it. /review/fetch-many: the
+ * client's batch fetch against the real server and, through a server in
+ * front of it, an older one (no batch fetch) and one that defers keys.
  */
 #include "config.h"
 
@@ -441,23 +443,57 @@ assert_same_as_single (IntakeReviewClient  *client,
     }
 }
 
-/* An intake-server of before the batch fetch, in front of the real one:
- * POST /v1/review/submissions/fetch is 404, anything else is passed on. */
+/* A server in front of the real one: with @no_batch, one of before the batch
+ * fetch (POST /v1/review/submissions/fetch is 404); else one whose batch
+ * answers serve only the first key and defer the others. Anything else is
+ * passed on as it is. */
 typedef struct {
   SoupServer  *server;
   SoupSession *session;
   char        *url;
+  gboolean     no_batch;
   guint        batch_posts;
-} OldServer;
+} FrontServer;
+
+/* The batch answer with every entry after the first deferred. */
+static GBytes *
+defer_after_first (GBytes *answer)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *entries;
+
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer),
+                                             &error));
+  entries = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "submissions");
+  for (guint i = 1; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+      g_autofree char *key = g_strdup (json_object_get_string_member (entry, "key"));
+      GList *members = json_object_get_members (entry);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        json_object_remove_member (entry, l->data);
+      g_list_free (members);
+      json_object_set_string_member (entry, "key", key);
+      json_object_set_string_member (entry, "error", "deferred");
+      json_object_set_string_member (entry, "message", "ask again");
+    }
+  {
+    char *text = json_to_string (json_parser_get_root (parser), FALSE);
+
+    return g_bytes_new_take (text, strlen (text));
+  }
+}
 
 static void
-old_server_cb (SoupServer        *server,
+front_server_cb (SoupServer        *server,
                SoupServerMessage *msg,
                const char        *path,
                GHashTable        *query,
                gpointer           user_data)
 {
-  OldServer *old = user_data;
+  FrontServer *front = user_data;
   const char *method = soup_server_message_get_method (msg);
   GUri *uri = soup_server_message_get_uri (msg);
   g_autofree char *url = NULL;
@@ -470,10 +506,11 @@ old_server_cb (SoupServer        *server,
                             INTAKE_HEADER_SIGNATURE };
 
   if (g_str_equal (path, "/v1/review/submissions/fetch"))
+    front->batch_posts++;
+  if (g_str_equal (path, "/v1/review/submissions/fetch") && front->no_batch)
     {
       static const char not_found[] = "{\"error\": \"not_found\", \"message\": \"no such endpoint\"}";
 
-      old->batch_posts++;
       soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, not_found,
                                         strlen (not_found));
@@ -492,48 +529,57 @@ old_server_cb (SoupServer        *server,
       if (value != NULL)
         soup_message_headers_replace (soup_message_get_request_headers (forward), headers[i], value);
     }
-  answer = soup_session_send_and_read (old->session, forward, NULL, &error);
+  answer = soup_session_send_and_read (front->session, forward, NULL, &error);
   g_assert_no_error (error);
+  if (g_str_equal (path, "/v1/review/submissions/fetch") && soup_message_get_status (forward) == SOUP_STATUS_OK)
+    {
+      GBytes *deferred = defer_after_first (answer);
+
+      g_bytes_unref (answer);
+      answer = deferred;
+    }
   soup_server_message_set_status (msg, soup_message_get_status (forward), NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
                                     g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
 }
 
-static OldServer *
-old_server_new (void)
+static FrontServer *
+front_server_new (gboolean no_batch)
 {
-  OldServer *old = g_new0 (OldServer, 1);
+  FrontServer *front = g_new0 (FrontServer, 1);
   g_autoptr(GError) error = NULL;
   g_autoptr(GSList) uris = NULL;
   g_autofree char *text = NULL;
 
-  old->server = soup_server_new (NULL, NULL);
-  old->session = soup_session_new ();
-  soup_server_add_handler (old->server, NULL, old_server_cb, old, NULL);
-  g_assert_true (soup_server_listen_local (old->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  front->no_batch = no_batch;
+  front->server = soup_server_new (NULL, NULL);
+  front->session = soup_session_new ();
+  soup_server_add_handler (front->server, NULL, front_server_cb, front, NULL);
+  g_assert_true (soup_server_listen_local (front->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
   g_assert_no_error (error);
-  uris = soup_server_get_uris (old->server);
+  uris = soup_server_get_uris (front->server);
   text = g_uri_to_string (uris->data);
-  old->url = g_strndup (text, strlen (text) - (g_str_has_suffix (text, "/") ? 1 : 0));
+  front->url = g_strndup (text, strlen (text) - (g_str_has_suffix (text, "/") ? 1 : 0));
   g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify)g_uri_unref);
-  return old;
+  return front;
 }
 
 static void
-old_server_free (OldServer *old)
+front_server_free (FrontServer *front)
 {
-  soup_server_disconnect (old->server);
-  g_object_unref (old->server);
-  g_object_unref (old->session);
-  g_free (old->url);
-  g_free (old);
+  soup_server_disconnect (front->server);
+  g_object_unref (front->server);
+  g_object_unref (front->session);
+  g_free (front->url);
+  g_free (front);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (OldServer, old_server_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FrontServer, front_server_free)
 
 /* intake_review_client_fetch_many_async() gives each key what a single
  * fetch gives, in the order asked, refusals per key; against a server
- * without the batch fetch it fetches one by one, and does not ask again. */
+ * without the batch fetch it fetches one by one, and does not ask again;
+ * deferred keys are asked for again. */
 static void
 test_fetch_many (void)
 {
@@ -558,7 +604,7 @@ test_fetch_many (void)
     assert_same_as_single (client, fetched, keys);
   }
   {
-    g_autoptr(OldServer) old = old_server_new ();
+    g_autoptr(FrontServer) old = front_server_new (TRUE);
     g_autoptr(IntakeReviewClient) old_client = intake_review_client_new (old->url);
     g_autoptr(IntakeSecureBuffer) passphrase = intake_secure_buffer_new_copy (PASSPHRASE, strlen (PASSPHRASE));
     g_autoptr(GAsyncResult) result = NULL;
@@ -597,6 +643,23 @@ test_fetch_many (void)
     /* The batch, its singles to compare, two rounds through the old server with theirs. */
     g_assert_cmpuint (refused, ==, 1 + 1 + 2 * 2);
     g_assert_cmpuint (served, ==, 4 * (1 + 1 + 2 * 2));
+  }
+
+  /* Deferred keys are asked for again until every one has its outcome. */
+  {
+    g_autoptr(FrontServer) deferring = front_server_new (FALSE);
+    g_autoptr(IntakeReviewClient) deferring_client = intake_review_client_new (deferring->url);
+    g_autoptr(IntakeSecureBuffer) passphrase = intake_secure_buffer_new_copy (PASSPHRASE, strlen (PASSPHRASE));
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) fetched = NULL;
+    const char *own[] = { env.keys[3], env.keys[2], env.keys[1], env.keys[0], NULL };
+
+    intake_review_client_unlock_async (deferring_client, PRIVACY_OFFICER, passphrase, NULL, result_cb, &result);
+    g_assert_true (intake_review_client_unlock_finish (deferring_client, wait_result (&result), &error));
+    fetched = fetch_many_sync (deferring_client, own, 4);
+    g_assert_cmpuint (deferring->batch_posts, ==, 4);
+    assert_same_as_single (deferring_client, fetched, own);
   }
 }
 
