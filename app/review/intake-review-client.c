@@ -2072,19 +2072,17 @@ open_note (IntakeReviewClient  *self,
   return g_steal_pointer (&note);
 }
 
-typedef struct {
-  IntakeSubmission *submission;
-  IntakeReviewMeta *meta;
-  GPtrArray        *notes;
-} FetchResult;
-
-static void
-fetch_result_free (FetchResult *r)
+void
+intake_review_fetched_free (IntakeReviewFetched *self)
 {
-  g_clear_object (&r->submission);
-  g_clear_pointer (&r->meta, intake_review_meta_free);
-  g_clear_pointer (&r->notes, g_ptr_array_unref);
-  g_free (r);
+  if (self == NULL)
+    return;
+  g_free (self->key);
+  g_clear_object (&self->submission);
+  g_clear_pointer (&self->meta, intake_review_meta_free);
+  g_clear_pointer (&self->notes, g_ptr_array_unref);
+  g_clear_error (&self->error);
+  g_free (self);
 }
 
 static gpointer
@@ -2097,7 +2095,7 @@ fetch_answer (IntakeReviewClient *self,
   g_autoptr(IntakeReviewMeta) meta = NULL;
   g_autoptr(GBytes) envelope = NULL;
   IntakeSubmission *submission;
-  FetchResult *r;
+  IntakeReviewFetched *r;
   const char *b64;
 
   if (answer == NULL)
@@ -2118,7 +2116,7 @@ fetch_answer (IntakeReviewClient *self,
   }
   if (!(submission = intake_review_client_open_envelope (self, envelope, error)))
     return NULL;
-  r = g_new0 (FetchResult, 1);
+  r = g_new0 (IntakeReviewFetched, 1);
   r->submission = submission;
   r->meta = g_steal_pointer (&meta);
   r->notes = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_review_note_free);
@@ -2160,7 +2158,7 @@ intake_review_client_fetch_async (IntakeReviewClient  *self,
   g_autofree char *path = g_strconcat ("/v1/review/submissions/", escaped, NULL);
 
   chained_request (self, intake_review_client_fetch_async, "GET", path, NULL,
-                   fetch_answer, (GDestroyNotify)fetch_result_free,
+                   fetch_answer, (GDestroyNotify)intake_review_fetched_free,
                    cancellable, callback, user_data);
 }
 
@@ -2171,7 +2169,7 @@ intake_review_client_fetch_finish (IntakeReviewClient  *self,
                                    GPtrArray          **out_notes,
                                    GError             **error)
 {
-  FetchResult *r;
+  IntakeReviewFetched *r;
   IntakeSubmission *submission;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
@@ -2182,7 +2180,7 @@ intake_review_client_fetch_finish (IntakeReviewClient  *self,
     *out_meta = g_steal_pointer (&r->meta);
   if (out_notes != NULL)
     *out_notes = g_steal_pointer (&r->notes);
-  fetch_result_free (r);
+  intake_review_fetched_free (r);
   return submission;
 }
 
@@ -2191,19 +2189,6 @@ intake_review_client_fetch_finish (IntakeReviewClient  *self,
 
 /* Single fetches at once when the server has no batch fetch. */
 #define FETCH_MANY_SINGLES 4
-
-void
-intake_review_fetched_free (IntakeReviewFetched *self)
-{
-  if (self == NULL)
-    return;
-  g_free (self->key);
-  g_clear_object (&self->submission);
-  g_clear_pointer (&self->meta, intake_review_meta_free);
-  g_clear_pointer (&self->notes, g_ptr_array_unref);
-  g_clear_error (&self->error);
-  g_free (self);
-}
 
 typedef struct {
   GPtrArray *results;   /* IntakeReviewFetched *, in the order asked */
@@ -2226,7 +2211,7 @@ fetch_many_data_free (FetchManyData *data)
 /* The outcome of one key: what the single fetch's answer gives. */
 static void
 fetched_take (IntakeReviewFetched *item,
-              FetchResult         *r,
+              IntakeReviewFetched *r,
               GError              *error)
 {
   if (r == NULL)
@@ -2237,7 +2222,7 @@ fetched_take (IntakeReviewFetched *item,
   item->submission = g_steal_pointer (&r->submission);
   item->meta = g_steal_pointer (&r->meta);
   item->notes = g_steal_pointer (&r->notes);
-  fetch_result_free (r);
+  intake_review_fetched_free (r);
 }
 
 static void fetch_many_next (GTask *task);
@@ -2283,7 +2268,7 @@ fetch_many_entry (IntakeReviewClient  *self,
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (entry) ? json_node_get_object (entry) : NULL;
   const char *code;
   GError *error = NULL;
-  FetchResult *r;
+  IntakeReviewFetched *r;
 
   if (object == NULL)
     return FALSE;
@@ -2307,7 +2292,7 @@ fetch_many_entry (IntakeReviewClient  *self,
   r = fetch_answer (self, entry, NULL, NULL, &error);
   if (r != NULL && g_strcmp0 (r->meta->key, item->key) != 0)
     {
-      fetch_result_free (r);
+      intake_review_fetched_free (r);
       return FALSE;
     }
   fetched_take (item, r, error);
