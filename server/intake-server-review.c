@@ -3,12 +3,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * docs/protocol.md, "Review protocol (staff)": the submission list,
- * fetch (one or a batch), workflow changes, notes, a submission's audit history, client
- * events, questionnaires, help-request counts and the audit log. Every
- * route but unlock and activation (intake-server-staff.c) is signed by the
- * reviewer's key; each checks the reviewer's roles and scope (docs/protocol.md,
- * "Roles and scope"), and every access is an audit event recorded before
- * anything is sent.
+ * fetch (one or a batch), workflow changes, notes, a submission's audit
+ * history, client events, questionnaires, help-request counts and the
+ * audit log. Every route but unlock and activation (intake-server-staff.c)
+ * is signed by the reviewer's key; each checks the reviewer's roles and
+ * scope (docs/protocol.md, "Roles and scope"), and every access is an audit
+ * event recorded before anything is sent.
  */
 #include "config.h"
 
@@ -211,8 +211,6 @@ add_submission_members (JsonBuilder                 *builder,
 /* What each route needs (intake-roles.h); NONE: any authenticated reviewer. */
 #define NEEDS_NOTHING INTAKE_N_PERMISSIONS
 
-/* 403 role_required, audited, unless the reviewer has a role that grants
- * @permission. */
 /* The message of 403 role_required, or NULL when the reviewer has a role
  * that grants @permission. */
 static char *
@@ -230,6 +228,8 @@ role_problem (const ReviewContext *ctx,
                           "needs it", needed, *held != '\0' ? held : "none");
 }
 
+/* 403 role_required, audited, unless the reviewer has a role that grants
+ * @permission. */
 static gboolean
 require (IntakeServer      *self,
          SoupServerMessage *msg,
@@ -667,6 +667,7 @@ fetch_many_keys (GBytes      *body,
 /* Past this much envelope text the remaining keys are "deferred": the
  * client asks for them again (its answers may be 16 MiB). */
 #define FETCH_MANY_ANSWER_BUDGET (8 * 1024 * 1024)
+static const char deferred_message[] = "the answer is full; ask for this submission again";
 
 /* POST /v1/review/submissions/fetch: for each key what GET .../KEY would
  * answer, and the same audit events, appended in one transaction before
@@ -714,7 +715,7 @@ review_fetch_many (IntakeServer      *self,
       if (full)
         {
           item->error = "deferred";
-          item->message = "the answer is full; ask for this submission again";
+          item->message = deferred_message;
           continue;
         }
       device_id = g_strndup (item->key, 32);
@@ -742,7 +743,7 @@ review_fetch_many (IntakeServer      *self,
             {
               fetch_item_clear (item);
               item->error = "deferred";
-              item->message = "the answer is full; ask for this submission again";
+              item->message = deferred_message;
               full = TRUE;
               continue;
             }
