@@ -27,6 +27,8 @@ G_BEGIN_DECLS
  * carries one envelope (at most 2 MiB, a third more in base64). */
 #define INTAKE_SERVER_MAX_HELP_BODY      (64 * 1024)
 #define INTAKE_SERVER_MAX_REVIEW_BODY    (4 * 1024 * 1024)
+/* POST /v1/review/submissions/fetch: at most 100 keys of 65 bytes, quoted. */
+#define INTAKE_SERVER_MAX_FETCH_MANY_BODY (16 * 1024)
 /* Large bodies one device or reviewer may send at once. */
 #define INTAKE_SERVER_BODIES_PER_SIGNER  4
 

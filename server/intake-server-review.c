@@ -3,12 +3,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * docs/protocol.md, "Review protocol (staff)": the submission list,
- * fetch, workflow changes, notes, a submission's audit history, client
- * events, questionnaires, help-request counts and the audit log. Every
- * route but unlock and activation (intake-server-staff.c) is signed by the
- * reviewer's key; each checks the reviewer's roles and scope (docs/protocol.md,
- * "Roles and scope"), and every access is an audit event recorded before
- * anything is sent.
+ * fetch (one or a batch), workflow changes, notes, a submission's audit
+ * history, client events, questionnaires, help-request counts and the
+ * audit log. Every route but unlock and activation (intake-server-staff.c)
+ * is signed by the reviewer's key; each checks the reviewer's roles and
+ * scope (docs/protocol.md, "Roles and scope"), and every access is an audit
+ * event recorded before anything is sent.
  */
 #include "config.h"
 
@@ -211,6 +211,23 @@ add_submission_members (JsonBuilder                 *builder,
 /* What each route needs (intake-roles.h); NONE: any authenticated reviewer. */
 #define NEEDS_NOTHING INTAKE_N_PERMISSIONS
 
+/* The message of 403 role_required, or NULL when the reviewer has a role
+ * that grants @permission. */
+static char *
+role_problem (const ReviewContext *ctx,
+              IntakePermission     permission)
+{
+  g_autofree char *needed = NULL;
+  g_autofree char *held = NULL;
+
+  if (permission == NEEDS_NOTHING || intake_roles_allow (ctx->reviewer->roles, permission))
+    return NULL;
+  needed = intake_roles_to_string (intake_permission_roles (permission));
+  held = intake_roles_to_string (ctx->reviewer->roles);
+  return g_strdup_printf ("this needs one of the roles %s; you have %s. Ask an administrator if your work "
+                          "needs it", needed, *held != '\0' ? held : "none");
+}
+
 /* 403 role_required, audited, unless the reviewer has a role that grants
  * @permission. */
 static gboolean
@@ -219,16 +236,10 @@ require (IntakeServer      *self,
          ReviewContext     *ctx,
          IntakePermission   permission)
 {
-  g_autofree char *needed = NULL;
-  g_autofree char *held = NULL;
-  g_autofree char *message = NULL;
+  g_autofree char *message = role_problem (ctx, permission);
 
-  if (permission == NEEDS_NOTHING || intake_roles_allow (ctx->reviewer->roles, permission))
+  if (message == NULL)
     return TRUE;
-  needed = intake_roles_to_string (intake_permission_roles (permission));
-  held = intake_roles_to_string (ctx->reviewer->roles);
-  message = g_strdup_printf ("this needs one of the roles %s; you have %s. Ask an administrator if your work "
-                             "needs it", needed, *held != '\0' ? held : "none");
   review_refuse (self, msg, ctx, SOUP_STATUS_FORBIDDEN, "role_required", message);
   return FALSE;
 }
@@ -264,6 +275,11 @@ intake_server_in_scope (const IntakeStoreReviewer *reviewer,
          (reviewer->units == NULL || unit == NULL || *unit == '\0' || in_list (reviewer->units, unit));
 }
 
+/* Why a submission is refused, in a single fetch and per key in a batch. */
+static const char not_found_message[] = "no such submission";
+static const char out_of_scope_message[] = "this submission is outside the locations or units you work for; ask "
+                                           "an administrator if that is wrong";
+
 /* The submission, if the reviewer may see it; otherwise answers (404
  * not_found, 403 out_of_scope, both audited; 503) and returns NULL. */
 static IntakeStoreSubmission *
@@ -281,14 +297,12 @@ submission_for (IntakeServer      *self,
       if (error != NULL)
         intake_server_store_unavailable (msg, error);
       else
-        review_refuse (self, msg, ctx, SOUP_STATUS_NOT_FOUND, "not_found", "no such submission");
+        review_refuse (self, msg, ctx, SOUP_STATUS_NOT_FOUND, "not_found", not_found_message);
       return NULL;
     }
   if (!in_scope (ctx->reviewer, submission))
     {
-      review_refuse (self, msg, ctx, SOUP_STATUS_FORBIDDEN, "out_of_scope",
-                     "this submission is outside the locations or units you work for; ask an administrator "
-                     "if that is wrong");
+      review_refuse (self, msg, ctx, SOUP_STATUS_FORBIDDEN, "out_of_scope", out_of_scope_message);
       return NULL;
     }
   return g_steal_pointer (&submission);
@@ -475,42 +489,85 @@ review_list (IntakeServer      *self,
   intake_server_respond_builder (msg, SOUP_STATUS_OK, builder);
 }
 
-static void
-review_fetch (IntakeServer      *self,
-              SoupServerMessage *msg,
-              const char        *device_id,
-              const char        *submission_id,
-              ReviewContext     *ctx)
+static gboolean
+is_lower_hex (const char *text,
+              gsize       len)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(IntakeStoreSubmission) submission = NULL;
-  g_autoptr(GBytes) envelope = NULL;
-  g_autoptr(GPtrArray) notes = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *envelope_b64 = NULL;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isxdigit (text[i]) || g_ascii_isupper (text[i]))
+      return FALSE;
+  return TRUE;
+}
 
-  if (!(submission = submission_for (self, msg, ctx, device_id, submission_id)))
-    return;
-  if (!(envelope = intake_store_dup_envelope (self->store, device_id, submission_id, NULL, &error)) ||
-      !(notes = intake_store_list_notes (self->store, device_id, submission_id, &error)))
+/* A submission's key: DEVICE_ID "-" SUBMISSION_ID, 32 + 1 + 32 lowercase
+ * hex digits (an envelope is identified by both, docs/protocol.md). */
+static gboolean
+is_submission_key (const char *text,
+                   gsize       len)
+{
+  return len == 65 && text[32] == '-' && is_lower_hex (text, 32) && is_lower_hex (text + 33, 32);
+}
+
+/* What a fetch serves besides the metadata: the envelope and the notes. */
+typedef struct {
+  GBytes    *envelope;
+  GPtrArray *notes;      /* IntakeStoreNote */
+} Fetched;
+
+static void
+fetched_clear (Fetched *fetched)
+{
+  g_clear_pointer (&fetched->envelope, g_bytes_unref);
+  g_clear_pointer (&fetched->notes, g_ptr_array_unref);
+}
+
+static gboolean
+load_fetched (IntakeServer  *self,
+              const char    *device_id,
+              const char    *submission_id,
+              Fetched       *out,
+              GError       **error)
+{
+  if (!(out->envelope = intake_store_dup_envelope (self->store, device_id, submission_id, NULL, error)) ||
+      !(out->notes = intake_store_list_notes (self->store, device_id, submission_id, error)))
     {
-      if (error == NULL)
-        g_set_error_literal (&error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DATABASE, "the envelope vanished");
-      return intake_server_store_unavailable (msg, error);
+      if (error != NULL && *error == NULL)
+        g_set_error_literal (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DATABASE, "the envelope vanished");
+      fetched_clear (out);
+      return FALSE;
     }
-  if (!audit (self, msg, ctx->reviewer->name, "fetch", ctx->object, "ok"))
-    return;
+  return TRUE;
+}
 
-  envelope_b64 = g_base64_encode (g_bytes_get_data (envelope, NULL), g_bytes_get_size (envelope));
+/* Roughly what the fetched submission adds to an answer, in bytes. */
+static gsize
+fetched_size (const Fetched *fetched)
+{
+  gsize size = g_bytes_get_size (fetched->envelope);
+
+  for (guint i = 0; i < fetched->notes->len; i++)
+    size += g_bytes_get_size (((const IntakeStoreNote *)g_ptr_array_index (fetched->notes, i))->envelope);
+  return size / 3 * 4 + 1024;
+}
+
+/* The object GET /v1/review/submissions/KEY answers. */
+static void
+add_fetched (JsonBuilder                 *builder,
+             const IntakeStoreSubmission *submission,
+             const Fetched               *fetched)
+{
+  g_autofree char *envelope_b64 = g_base64_encode (g_bytes_get_data (fetched->envelope, NULL),
+                                                   g_bytes_get_size (fetched->envelope));
+
   json_builder_begin_object (builder);
   add_submission_members (builder, submission);
   json_builder_set_member_name (builder, "envelope");
   json_builder_add_string_value (builder, envelope_b64);
   json_builder_set_member_name (builder, "notes");
   json_builder_begin_array (builder);
-  for (guint i = 0; i < notes->len; i++)
+  for (guint i = 0; i < fetched->notes->len; i++)
     {
-      const IntakeStoreNote *note = g_ptr_array_index (notes, i);
+      const IntakeStoreNote *note = g_ptr_array_index (fetched->notes, i);
       g_autofree char *b64 = g_base64_encode (g_bytes_get_data (note->envelope, NULL),
                                               g_bytes_get_size (note->envelope));
 
@@ -521,6 +578,210 @@ review_fetch (IntakeServer      *self,
       json_builder_add_string_value (builder, note->reviewer);
       json_builder_set_member_name (builder, "created_at");
       json_builder_add_int_value (builder, note->created_at);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
+static void
+review_fetch (IntakeServer      *self,
+              SoupServerMessage *msg,
+              const char        *device_id,
+              const char        *submission_id,
+              ReviewContext     *ctx)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(IntakeStoreSubmission) submission = NULL;
+  g_autoptr(GError) error = NULL;
+  Fetched fetched = { 0 };
+
+  if (!(submission = submission_for (self, msg, ctx, device_id, submission_id)))
+    return;
+  if (!load_fetched (self, device_id, submission_id, &fetched, &error))
+    return intake_server_store_unavailable (msg, error);
+  if (audit (self, msg, ctx->reviewer->name, "fetch", ctx->object, "ok"))
+    {
+      add_fetched (builder, submission, &fetched);
+      intake_server_respond_builder (msg, SOUP_STATUS_OK, builder);
+    }
+  fetched_clear (&fetched);
+}
+
+/* One key of a batch fetch and what became of it. */
+typedef struct {
+  const char            *key;         /* in the parsed body */
+  IntakeStoreSubmission *submission;  /* served */
+  Fetched                fetched;
+  const char            *error;       /* refused ("not_found", "out_of_scope") or "deferred" */
+  const char            *message;
+} FetchItem;
+
+static void
+fetch_item_clear (FetchItem *item)
+{
+  g_clear_pointer (&item->submission, intake_store_submission_free);
+  fetched_clear (&item->fetched);
+}
+
+/* The keys of a batch fetch's body, or NULL with what is wrong in
+ * @out_problem (a static string, or @error's message). */
+static GPtrArray *
+fetch_many_keys (GBytes      *body,
+                 JsonParser  *parser,
+                 GError     **error,
+                 const char **out_problem)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonObject *request;
+  JsonNode *node;
+  JsonArray *array;
+
+  *out_problem = NULL;
+  if (!(request = intake_server_parse_json_object (body, parser, error)))
+    return *out_problem = intake_server_body_problem (*error, "the body is not a JSON object"), NULL;
+  if (json_object_get_size (request) != 1 || !(node = json_object_get_member (request, "keys")) ||
+      !JSON_NODE_HOLDS_ARRAY (node))
+    return *out_problem = "expected {\"keys\": [\"KEY\", ...]} and no other member", NULL;
+  array = json_node_get_array (node);
+  if (json_array_get_length (array) == 0 || json_array_get_length (array) > INTAKE_PROTOCOL_MAX_FETCH_KEYS)
+    return *out_problem = "\"keys\" holds 1 to " G_STRINGIFY (INTAKE_PROTOCOL_MAX_FETCH_KEYS) " keys", NULL;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      const char *key;
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+        return *out_problem = "every key is a string", NULL;
+      key = json_node_get_string (element);
+      if (!is_submission_key (key, strlen (key)))
+        return *out_problem = "every key is DEVICE_ID-SUBMISSION_ID (32 + 1 + 32 lowercase hex digits)", NULL;
+      if (!g_hash_table_add (seen, (gpointer)key))
+        return *out_problem = "a key is asked for twice", NULL;
+      g_ptr_array_add (keys, (gpointer)key);
+    }
+  return g_steal_pointer (&keys);
+}
+
+/* Past this much envelope text the remaining keys are "deferred": the
+ * client asks for them again (its answers may be 16 MiB). */
+#define FETCH_MANY_ANSWER_BUDGET (8 * 1024 * 1024)
+static const char deferred_message[] = "the answer is full; ask for this submission again";
+
+/* POST /v1/review/submissions/fetch: for each key what GET .../KEY would
+ * answer, and the same audit events, appended in one transaction before
+ * the answer is sent. */
+static void
+review_fetch_many (IntakeServer      *self,
+                   SoupServerMessage *msg,
+                   GBytes            *body,
+                   ReviewContext     *ctx)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_audit_event_free);
+  g_autoptr(GArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *role_message = NULL;
+  const char *problem = NULL;
+  gint64 now = intake_server_now_seconds ();
+  gsize answer_size = 0;
+  gboolean full = FALSE;
+
+  if (!(keys = fetch_many_keys (body, parser, &error, &problem)))
+    return review_refuse (self, msg, ctx, SOUP_STATUS_BAD_REQUEST, "malformed_body", problem);
+
+  items = g_array_sized_new (FALSE, TRUE, sizeof (FetchItem), keys->len);
+  g_array_set_clear_func (items, (GDestroyNotify)fetch_item_clear);
+  g_array_set_size (items, keys->len);
+  /* Without the permission every key is refused, as each GET would be. */
+  role_message = role_problem (ctx, INTAKE_PERMISSION_READ);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      FetchItem *item = &g_array_index (items, FetchItem, i);
+      g_autofree char *device_id = NULL;
+      const char *submission_id;
+
+      item->key = g_ptr_array_index (keys, i);
+      if (role_message != NULL)
+        {
+          item->error = "role_required";
+          g_ptr_array_add (events, intake_audit_event_new (now, ctx->reviewer->name, ctx->action, item->key,
+                                                           "denied:role_required", origin_of (msg)));
+          continue;
+        }
+      if (full)
+        {
+          item->error = "deferred";
+          item->message = deferred_message;
+          continue;
+        }
+      device_id = g_strndup (item->key, 32);
+      submission_id = item->key + 33;
+      if (!(item->submission = intake_store_get_submission (self->store, device_id, submission_id, &error)))
+        {
+          if (error != NULL)
+            return intake_server_store_unavailable (msg, error);
+          item->error = "not_found";
+          item->message = not_found_message;
+        }
+      else if (!in_scope (ctx->reviewer, item->submission))
+        {
+          g_clear_pointer (&item->submission, intake_store_submission_free);
+          item->error = "out_of_scope";
+          item->message = out_of_scope_message;
+        }
+      else
+        {
+          if (!load_fetched (self, device_id, submission_id, &item->fetched, &error))
+            return intake_server_store_unavailable (msg, error);
+          answer_size += fetched_size (&item->fetched);
+          /* The first one is always served: no answer is larger than a single GET's. */
+          if (answer_size > FETCH_MANY_ANSWER_BUDGET && i > 0)
+            {
+              fetch_item_clear (item);
+              item->error = "deferred";
+              item->message = deferred_message;
+              full = TRUE;
+              continue;
+            }
+        }
+      {
+        g_autofree char *result = item->error != NULL ? g_strconcat ("denied:", item->error, NULL) : NULL;
+
+        g_ptr_array_add (events, intake_audit_event_new (now, ctx->reviewer->name, ctx->action, item->key,
+                                                         result != NULL ? result : "ok", origin_of (msg)));
+      }
+    }
+  /* One transaction: one durable commit for the whole batch, and nothing
+   * is served unless every event of it is stored. */
+  if (!intake_store_append_audits (self->store, (IntakeAuditEvent * const *)events->pdata, events->len, &error))
+    return intake_server_store_unavailable (msg, error);
+  if (role_message != NULL)
+    return intake_server_respond_error (msg, SOUP_STATUS_FORBIDDEN, "role_required", role_message);
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "submissions");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < items->len; i++)
+    {
+      const FetchItem *item = &g_array_index (items, FetchItem, i);
+
+      if (item->error == NULL)
+        {
+          add_fetched (builder, item->submission, &item->fetched);
+          continue;
+        }
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "key");
+      json_builder_add_string_value (builder, item->key);
+      json_builder_set_member_name (builder, "error");
+      json_builder_add_string_value (builder, item->error);
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, item->message);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -1053,25 +1314,6 @@ not_found (SoupServerMessage *msg)
   intake_server_respond_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", "no such endpoint; see docs/protocol.md");
 }
 
-static gboolean
-is_lower_hex (const char *text,
-              gsize       len)
-{
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isxdigit (text[i]) || g_ascii_isupper (text[i]))
-      return FALSE;
-  return TRUE;
-}
-
-/* A submission's key: DEVICE_ID "-" SUBMISSION_ID, 32 + 1 + 32 lowercase
- * hex digits (an envelope is identified by both, docs/protocol.md). */
-static gboolean
-is_submission_key (const char *text,
-                   gsize       len)
-{
-  return len == 65 && text[32] == '-' && is_lower_hex (text, 32) && is_lower_hex (text + 33, 32);
-}
-
 /* The old unsigned unlock of protocol 1: gone, and said so. */
 static void
 unlock_v1_gone (SoupServerMessage *msg)
@@ -1106,7 +1348,7 @@ intake_server_handle_review (IntakeServer      *self,
     "reviewers", "reviewers/activation", "reviewers/remove", "reviewers/unblock", "devices", "devices/revoke", NULL
   };
 
-  enum { R_LIST, R_FETCH, R_WORKFLOW, R_NOTES, R_AUDIT, R_EVENTS, R_QUESTIONNAIRES, R_HELP, R_AUDIT_LOG,
+  enum { R_LIST, R_FETCH, R_FETCH_MANY, R_WORKFLOW, R_NOTES, R_AUDIT, R_EVENTS, R_QUESTIONNAIRES, R_HELP, R_AUDIT_LOG,
          R_PASSPHRASE, R_MANAGE, R_COUNTS, R_UNITS, R_ASSIGNEES, R_STATS,
          R_HELP_OPEN, R_HELP_HANDLED } which;
   gint64 help_id = 0;
@@ -1159,6 +1401,8 @@ intake_server_handle_review (IntakeServer      *self,
   else if (g_strv_contains (managing, rest))
     which = R_MANAGE, allowed = g_str_equal (rest, "reviewers") || g_str_equal (rest, "devices") ? is_get : is_post,
     needs = INTAKE_PERMISSION_MANAGE;
+  else if (g_str_equal (rest, "submissions/fetch"))
+    which = R_FETCH_MANY, allowed = is_post;
   else if (g_str_has_prefix (rest, "submissions/"))
     {
       const char *id = rest + strlen ("submissions/");
@@ -1193,6 +1437,7 @@ intake_server_handle_review (IntakeServer      *self,
     {
     case R_LIST: ctx.action = "list"; break;
     case R_FETCH: ctx.action = "fetch"; break;
+    case R_FETCH_MANY: ctx.action = "fetch"; break;
     case R_WORKFLOW: ctx.action = "state_change"; break;
     case R_NOTES: ctx.action = "note"; break;
     case R_AUDIT: ctx.action = "audit_view"; break;
@@ -1214,8 +1459,9 @@ intake_server_handle_review (IntakeServer      *self,
 
   if (!authenticate_reviewer (self, msg, body, &ctx))
     return;
-  /* A client event's permission depends on the event (read below). */
-  if (which != R_EVENTS && !require (self, msg, &ctx, needs))
+  /* A client event's permission depends on the event; a batch fetch
+   * refuses each key it was asked for (both below). */
+  if (which != R_EVENTS && which != R_FETCH_MANY && !require (self, msg, &ctx, needs))
     return;
 
   switch (which)
@@ -1224,6 +1470,8 @@ intake_server_handle_review (IntakeServer      *self,
       return review_list (self, msg, query, &ctx);
     case R_FETCH:
       return review_fetch (self, msg, device_id, submission_id, &ctx);
+    case R_FETCH_MANY:
+      return review_fetch_many (self, msg, body, &ctx);
     case R_WORKFLOW:
       return review_workflow (self, msg, device_id, submission_id, body, &ctx);
     case R_NOTES:

@@ -261,8 +261,10 @@ body_limit (IntakeServerRoute  route,
       return INTAKE_SERVER_MAX_HELP_BODY;
     case INTAKE_SERVER_ROUTE_REVIEW:
       /* Unlock and activation are unsigned: anyone's size. */
-      return g_str_has_prefix (path, "/v1/review/unlock") || g_str_has_prefix (path, "/v1/review/activate")
-             ? INTAKE_PROTOCOL_MAX_ANONYMOUS_BODY : INTAKE_SERVER_MAX_REVIEW_BODY;
+      if (g_str_has_prefix (path, "/v1/review/unlock") || g_str_has_prefix (path, "/v1/review/activate"))
+        return INTAKE_PROTOCOL_MAX_ANONYMOUS_BODY;
+      return g_str_equal (path, "/v1/review/submissions/fetch") ? INTAKE_SERVER_MAX_FETCH_MANY_BODY
+                                                                  : INTAKE_SERVER_MAX_REVIEW_BODY;
     case INTAKE_SERVER_ROUTE_OTHER:
     case INTAKE_SERVER_ROUTE_HEALTHZ:
     case INTAKE_SERVER_ROUTE_METRICS:

@@ -403,6 +403,20 @@ kiosk_at (Env        *env,
   return g_steal_pointer (&kiosk);
 }
 
+/* @n submissions uploaded by a new kiosk at @location; their keys go to @keys. */
+static void
+upload_at (Env        *env,
+           const char *location,
+           guint       n,
+           char      **keys)
+{
+  g_autoptr(TestKiosk) kiosk = kiosk_at (env, location);
+  g_autoptr(GPtrArray) envelopes = upload_many (env, kiosk, n, g_get_real_time () / G_USEC_PER_SEC);
+
+  for (guint i = 0; i < n; i++)
+    keys[i] = key_of (g_ptr_array_index (envelopes, i));
+}
+
 /* Every event of the log, through the store interface. */
 static GPtrArray *
 all_events (Env        *env,
@@ -2058,10 +2072,6 @@ test_scope (void)
 {
   g_autoptr(Env) env = env_new (NULL);
   g_autoptr(IntakeReviewerKey) all = NULL, vaals = NULL, werk = NULL;
-  g_autoptr(TestKiosk) at_vaals = NULL;
-  g_autoptr(TestKiosk) at_gulpen = NULL;
-  g_autoptr(GPtrArray) from_vaals = NULL;
-  g_autoptr(GPtrArray) from_gulpen = NULL;
   g_autoptr(GPtrArray) events = NULL;
   const char *only_vaals[] = { "--location", "Vaals", NULL };
   const char *only_werk[] = { "--unit", "Team Werk", NULL };
@@ -2075,15 +2085,8 @@ test_scope (void)
   all = unlock_key (env, "all");
   vaals = unlock_key (env, "vaals");
   werk = unlock_key (env, "werk");
-  at_vaals = kiosk_at (env, "Vaals");
-  at_gulpen = kiosk_at (env, "Gulpen-Wittem");
-  from_vaals = upload_many (env, at_vaals, 2, g_get_real_time () / G_USEC_PER_SEC);
-  from_gulpen = upload_many (env, at_gulpen, 2, g_get_real_time () / G_USEC_PER_SEC);
-  for (guint i = 0; i < 2; i++)
-    {
-      v[i] = key_of (g_ptr_array_index (from_vaals, i));
-      g[i] = key_of (g_ptr_array_index (from_gulpen, i));
-    }
+  upload_at (env, "Vaals", 2, v);
+  upload_at (env, "Gulpen-Wittem", 2, g);
 
   /* Locations: the list holds only Vaals; Gulpen is out of scope, by filter or by key. */
   {
@@ -2148,6 +2151,343 @@ test_scope (void)
       g_free (v[i]);
       g_free (g[i]);
     }
+}
+
+/* ---- Batch fetch ------------------------------------------------------------------ */
+
+/* The events appended since @after_seq. */
+static GPtrArray *
+events_after (Env    *env,
+              gint64  after_seq)
+{
+  g_autoptr(IntakeStore) store = test_server_open_store (env->server);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *events = intake_store_list_audit (store, NULL, after_seq, 10000, &error);
+
+  g_assert_no_error (error);
+  return events;
+}
+
+static gint64
+audit_head (Env *env)
+{
+  g_autoptr(IntakeStore) store = test_server_open_store (env->server);
+  g_autoptr(GError) error = NULL;
+  char hash[INTAKE_AUDIT_HASH_HEX_LEN + 1];
+  gint64 seq = 0;
+
+  g_assert_true (intake_store_get_audit_head (store, &seq, hash, &error));
+  g_assert_no_error (error);
+  return seq;
+}
+
+/* POST /v1/review/submissions/fetch {"keys": [...]} as @key. */
+static TestResponse *
+fetch_many (Env                     *env,
+            const IntakeReviewerKey *key,
+            const char * const      *keys)
+{
+  g_autoptr(GString) text = g_string_new ("{\"keys\": [");
+  g_autoptr(GBytes) body = NULL;
+
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_string_append_printf (text, "%s\"%s\"", i > 0 ? ", " : "", keys[i]);
+  g_string_append (text, "]}");
+  body = g_string_free_to_bytes (g_steal_pointer (&text));
+  return review_request (env, key, "POST", "/v1/review/submissions/fetch", body);
+}
+
+static int
+compare_lines (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *)a, *(const char * const *)b);
+}
+
+/* "actor action object result" of each event, sorted: what the log says
+ * regardless of order and time. */
+static char *
+event_lines (GPtrArray *events)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      const IntakeAuditEvent *event = g_ptr_array_index (events, i);
+
+      g_ptr_array_add (lines, g_strdup_printf ("%s %s %s %s", event->actor, event->action, event->object,
+                                               event->result));
+    }
+  g_ptr_array_sort (lines, compare_lines);
+  g_ptr_array_add (lines, NULL);
+  return g_strjoinv ("\n", (char **)lines->pdata);
+}
+
+/* The batch fetch serves what the single GETs serve, with the same audit
+ * events (one transaction), refuses per key what they refuse, and refuses
+ * malformed bodies and reviewers who may not read as a whole. */
+static void
+test_fetch_many (void)
+{
+  g_autoptr(Env) env = env_new (NULL);
+  g_autoptr(IntakeReviewerKey) all = NULL, vaals = NULL, root = NULL;
+  const char *only_vaals[] = { "--location", "Vaals", NULL };
+  g_autofree char *unknown = NULL;
+  char *v[3], *g[2];
+
+  add_reviewer_with (env, "all", "caseworker", NULL);
+  add_reviewer_with (env, "vaals", "caseworker", only_vaals);
+  add_reviewer_with (env, "root", "administrator", NULL);
+  all = unlock_key (env, "all");
+  vaals = unlock_key (env, "vaals");
+  root = unlock_key (env, "root");
+  upload_at (env, "Vaals", 3, v);
+  upload_at (env, "Gulpen-Wittem", 2, g);
+  /* A key of the right form that names nothing: a known device, another submission. */
+  unknown = g_strdup (v[0]);
+  unknown[40] = unknown[40] == '0' ? '1' : '0';
+
+  /* The same objects as the single GETs, in the order asked; the same
+   * events, all appended before the answer, in one transaction. */
+  {
+    const char *keys[] = { g[1], v[0], unknown, v[2], g[0], v[1], NULL };
+    gint64 before = audit_head (env);
+    g_autoptr(TestResponse) batch = fetch_many (env, all, keys);
+    g_autoptr(GPtrArray) batch_events = events_after (env, before);
+    g_autoptr(GPtrArray) single_events = NULL;
+    g_autofree char *batch_lines = NULL;
+    g_autofree char *single_lines = NULL;
+    JsonArray *entries;
+    gint64 middle;
+
+    g_assert_cmpuint (batch->status, ==, 200);
+    entries = json_object_get_array_member (object_of (batch), "submissions");
+    g_assert_cmpuint (json_array_get_length (entries), ==, 6);
+    middle = audit_head (env);
+    for (guint i = 0; keys[i] != NULL; i++)
+      {
+        g_autofree char *path = g_strdup_printf ("/v1/review/submissions/%s", keys[i]);
+        g_autoptr(TestResponse) single = review_request (env, all, "GET", path, NULL);
+        JsonObject *entry = json_array_get_object_element (entries, i);
+
+        if (keys[i] == unknown)
+          {
+            assert_error (single, 404, "not_found");
+            g_assert_cmpstr (json_object_get_string_member (entry, "key"), ==, unknown);
+            g_assert_cmpstr (json_object_get_string_member (entry, "error"), ==, "not_found");
+            g_assert_cmpstr (json_object_get_string_member (entry, "message"), ==,
+                             json_object_get_string_member (object_of (single), "message"));
+            /* No more than the single GET says: the key, the code, the message. */
+            g_assert_cmpuint (json_object_get_size (entry), ==, 3);
+            continue;
+          }
+        g_assert_cmpuint (single->status, ==, 200);
+        g_assert_true (json_node_equal (json_array_get_element (entries, i), single->json));
+        g_assert_cmpstr (json_object_get_string_member (entry, "key"), ==, keys[i]);
+      }
+    single_events = events_after (env, middle);
+    g_assert_cmpuint (batch_events->len, ==, 6);
+    g_assert_cmpuint (single_events->len, ==, 6);
+    batch_lines = event_lines (batch_events);
+    single_lines = event_lines (single_events);
+    g_assert_cmpstr (batch_lines, ==, single_lines);
+    for (guint i = 0; i < batch_events->len; i++)
+      {
+        const IntakeAuditEvent *event = g_ptr_array_index (batch_events, i);
+
+        /* In the order asked, one after the other in the chain. */
+        g_assert_cmpint (event->seq, ==, before + 1 + i);
+        g_assert_cmpstr (event->object, ==, keys[i]);
+        g_assert_cmpstr (event->result, ==, keys[i] == unknown ? "denied:not_found" : "ok");
+      }
+  }
+
+  /* Outside the reviewer's scope: refused per key, as the GET is, and audited as it is. */
+  {
+    const char *keys[] = { v[0], g[0], v[1], NULL };
+    gint64 before = audit_head (env);
+    g_autoptr(TestResponse) batch = fetch_many (env, vaals, keys);
+    g_autoptr(GPtrArray) events = events_after (env, before);
+    JsonArray *entries;
+    JsonObject *refused;
+
+    g_assert_cmpuint (batch->status, ==, 200);
+    entries = json_object_get_array_member (object_of (batch), "submissions");
+    g_assert_cmpuint (json_array_get_length (entries), ==, 3);
+    g_assert_true (json_object_has_member (json_array_get_object_element (entries, 0), "envelope"));
+    g_assert_true (json_object_has_member (json_array_get_object_element (entries, 2), "envelope"));
+    refused = json_array_get_object_element (entries, 1);
+    g_assert_cmpuint (json_object_get_size (refused), ==, 3);
+    g_assert_cmpstr (json_object_get_string_member (refused, "key"), ==, g[0]);
+    g_assert_cmpstr (json_object_get_string_member (refused, "error"), ==, "out_of_scope");
+    g_assert_cmpuint (events->len, ==, 3);
+    g_assert_cmpstr (((IntakeAuditEvent *)g_ptr_array_index (events, 0))->result, ==, "ok");
+    g_assert_cmpstr (((IntakeAuditEvent *)g_ptr_array_index (events, 1))->result, ==, "denied:out_of_scope");
+    g_assert_cmpstr (((IntakeAuditEvent *)g_ptr_array_index (events, 2))->result, ==, "ok");
+    g_assert_cmpuint (((IntakeAuditEvent *)g_ptr_array_index (events, 1))->seq, ==, before + 2);
+  }
+
+  /* A reviewer who may not read: 403 as a whole, one refusal per key, as the GETs. */
+  {
+    const char *keys[] = { v[0], g[0], NULL };
+    gint64 before = audit_head (env);
+    g_autoptr(TestResponse) batch = fetch_many (env, root, keys);
+    g_autoptr(GPtrArray) events = events_after (env, before);
+
+    assert_error (batch, 403, "role_required");
+    g_assert_cmpuint (events->len, ==, 2);
+    for (guint i = 0; i < events->len; i++)
+      {
+        const IntakeAuditEvent *event = g_ptr_array_index (events, i);
+
+        g_assert_cmpstr (event->actor, ==, "root");
+        g_assert_cmpstr (event->action, ==, "fetch");
+        g_assert_cmpstr (event->object, ==, keys[i]);
+        g_assert_cmpstr (event->result, ==, "denied:role_required");
+      }
+  }
+
+  /* Malformed bodies: 400 malformed_body saying what is wrong, nothing served. */
+  {
+    g_autoptr(GString) many = g_string_new ("{\"keys\": [");
+    g_autofree char *twice = g_strdup_printf ("{\"keys\": [\"%s\", \"%s\"]}", v[0], v[0]);
+    g_autofree char *extra = g_strdup_printf ("{\"keys\": [\"%s\"], \"all\": true}", v[0]);
+    g_autofree char *upper = g_ascii_strup (v[0], -1);
+    g_autofree char *upper_body = g_strdup_printf ("{\"keys\": [\"%s\"]}", upper);
+    g_autofree char *number = g_strdup_printf ("{\"keys\": [\"%s\", 7]}", v[0]);
+    g_autofree char *trailing = g_strdup_printf ("{\"keys\": [\"%s\",]}", v[0]);
+    struct {
+      const char *body;
+      const char *says;
+    } cases[] = {
+      { "not json", "strict JSON" },
+      { trailing, "strict JSON" },
+      { "[]", "JSON object" },
+      { "{}", "{\"keys\"" },
+      { "{\"keys\": \"abc\"}", "{\"keys\"" },
+      { extra, "no other member" },
+      { "{\"keys\": []}", "1 to 100" },
+      { NULL, "1 to 100" },       /* 101 keys */
+      { twice, "twice" },
+      { number, "string" },
+      { "{\"keys\": [null]}", "string" },
+      { upper_body, "lowercase hex" },
+      { "{\"keys\": [\"../../audit\"]}", "lowercase hex" },
+    };
+    gint64 before = audit_head (env);
+    g_autoptr(GPtrArray) events = NULL;
+
+    for (guint i = 0; i < 101; i++)
+      g_string_append_printf (many, "%s\"%.32s-%032x\"", i > 0 ? ", " : "", v[0], i);
+    g_string_append (many, "]}");
+    cases[7].body = many->str;
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autoptr(GBytes) body = g_bytes_new (cases[i].body, strlen (cases[i].body));
+        g_autoptr(TestResponse) response = review_request (env, all, "POST", "/v1/review/submissions/fetch", body);
+        const char *message;
+
+        assert_error (response, 400, "malformed_body");
+        message = json_object_get_string_member (object_of (response), "message");
+        if (strstr (message, cases[i].says) == NULL)
+          g_error ("case %u: \"%s\" does not say \"%s\"", i, message, cases[i].says);
+        g_assert_false (json_object_has_member (object_of (response), "submissions"));
+      }
+    /* Each refusal is one audit event, as for the other endpoints' bodies. */
+    events = events_after (env, before);
+    g_assert_cmpuint (events->len, ==, G_N_ELEMENTS (cases));
+    g_assert_true (has_event (events, "all", "fetch", "denied:malformed_body"));
+  }
+
+  /* Not GET; and the body limit is the endpoint's own, 16 KiB. */
+  {
+    g_autoptr(GString) large = g_string_new ("{\"keys\": [");
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(TestResponse) get = review_request (env, all, "GET", "/v1/review/submissions/fetch", NULL);
+    g_autoptr(TestResponse) too_large = NULL;
+
+    assert_error (get, 405, "method_not_allowed");
+    while (large->len <= 16 * 1024)
+      g_string_append_printf (large, "\"%s\", ", v[0]);
+    g_string_append_printf (large, "\"%s\"]}", v[1]);
+    body = g_string_free_to_bytes (g_steal_pointer (&large));
+    too_large = review_request (env, all, "POST", "/v1/review/submissions/fetch", body);
+    assert_error (too_large, 413, "body_too_large");
+  }
+
+  /* Past 8 MiB of envelopes the rest is deferred: not served, not audited.
+   * Seven envelopes of the largest plaintext (1 MiB, 1.4 MB in base64):
+   * five are served. */
+  {
+    g_autoptr(TestKiosk) kiosk = kiosk_at (env, "Vaals");
+    g_autoptr(GPtrArray) large = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+    g_autofree char *plaintext = g_malloc (INTAKE_ENVELOPE_MAX_PLAINTEXT);
+    const char *keys[8] = { NULL };
+    char *owned[7];
+    g_autoptr(TestResponse) batch = NULL;
+    g_autoptr(GPtrArray) events = NULL;
+    g_autoptr(GError) error = NULL;
+    JsonArray *entries;
+    gint64 before;
+
+    memset (plaintext, 'x', INTAKE_ENVELOPE_MAX_PLAINTEXT);
+    for (guint i = 0; i < 7; i++)
+      {
+        IntakeEnvelopeInfo info = { .created_at = 1000 + i, .questionnaire_id = "intake-test",
+                                    .questionnaire_version = 1 };
+
+        intake_envelope_new_submission_id (info.submission_id);
+        g_ptr_array_add (large, intake_envelope_seal (env->server->office, kiosk->key, &info,
+                                                      (const guint8 *)plaintext, INTAKE_ENVELOPE_MAX_PLAINTEXT,
+                                                      &error));
+        g_assert_no_error (error);
+      }
+    for (guint done = 0; done < large->len; done += 4)
+      {
+        g_autoptr(GPtrArray) part = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+        g_autoptr(TestResponse) uploaded = NULL;
+
+        for (guint i = done; i < MIN (done + 4, large->len); i++)
+          g_ptr_array_add (part, g_bytes_ref (g_ptr_array_index (large, i)));
+        uploaded = test_kiosk_upload (kiosk, env->server, part);
+        g_assert_cmpuint (uploaded->status, ==, 200);
+      }
+    for (guint i = 0; i < 7; i++)
+      keys[i] = owned[i] = key_of (g_ptr_array_index (large, i));
+    before = audit_head (env);
+    batch = fetch_many (env, all, keys);
+    events = events_after (env, before);
+    g_assert_cmpuint (batch->status, ==, 200);
+    entries = json_object_get_array_member (object_of (batch), "submissions");
+    g_assert_cmpuint (json_array_get_length (entries), ==, 7);
+    for (guint i = 0; i < 7; i++)
+      {
+        JsonObject *entry = json_array_get_object_element (entries, i);
+
+        g_assert_cmpstr (json_object_get_string_member (entry, "key"), ==, keys[i]);
+        if (i < 5)
+          g_assert_true (json_object_has_member (entry, "envelope"));
+        else
+          g_assert_cmpstr (json_object_get_string_member (entry, "error"), ==, "deferred");
+      }
+    g_assert_cmpuint (events->len, ==, 5);
+    for (guint i = 0; i < events->len; i++)
+      g_assert_cmpstr (((IntakeAuditEvent *)g_ptr_array_index (events, i))->object, ==, keys[i]);
+    for (guint i = 0; i < 7; i++)
+      g_free (owned[i]);
+  }
+
+  /* The events appended together chain like any others. */
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (audit_verify (env->server->data_dir, env->server->conninfo, &out, &err), ==, 0);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (v); i++)
+    g_free (v[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (g); i++)
+    g_free (g[i]);
 }
 
 /* ---- Audit listing: names cannot fake rows --------------------------------------- */
@@ -2583,6 +2923,7 @@ main (int    argc,
   g_test_add_func ("/review/passphrase-change", test_passphrase_change);
   g_test_add_func ("/review/roles", test_roles);
   g_test_add_func ("/review/scope", test_scope);
+  g_test_add_func ("/review/fetch-many", test_fetch_many);
   g_test_add_func ("/review/authentication", test_authentication);
   g_test_add_func ("/review/replay", test_replay_reviewer);
   g_test_add_func ("/review/list/filters-and-paging", test_list_filters);

@@ -14,7 +14,9 @@
  * refused (403 role_required) and nothing is written. Then the real review
  * window under Xvfb: the officer's "Inzageverzoek" page, driven through its
  * actions, saves the PDF (read back with pdftotext); the page is saved as a
- * PNG; a caseworker's window does not offer it.
+ * PNG; a caseworker's window does not offer it. /review/fetch-many: the
+ * client's batch fetch against the real server and, through a server in
+ * front of it, an older one (no batch fetch) and one that defers keys.
  */
 #include "config.h"
 
@@ -369,6 +371,296 @@ test_document (void)
   /* The finished task held it too. */
   g_clear_object (&result);
   g_assert_finalize_object (access);
+}
+
+/* ---- Batch fetch ----------------------------------------------------------- */
+
+static GPtrArray *
+fetch_many_sync (IntakeReviewClient *client,
+                 const char * const *keys,
+                 guint               n_keys)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *fetched;
+
+  intake_review_client_fetch_many_async (client, keys, n_keys, NULL, result_cb, &result);
+  fetched = intake_review_client_fetch_many_finish (client, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fetched);
+  g_assert_cmpuint (fetched->len, ==, n_keys);
+  return fetched;
+}
+
+/* What intake_review_client_fetch_async() gives for @key. */
+static IntakeSubmission *
+fetch_one (IntakeReviewClient  *client,
+           const char          *key,
+           IntakeReviewMeta   **out_meta,
+           GError             **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  intake_review_client_fetch_async (client, key, NULL, result_cb, &result);
+  return intake_review_client_fetch_finish (client, wait_result (&result), out_meta, NULL, error);
+}
+
+/* Each key's outcome equals the single fetch's: the same metadata and
+ * person, or the same error. */
+static void
+assert_same_as_single (IntakeReviewClient  *client,
+                       GPtrArray           *fetched,
+                       const char * const  *keys)
+{
+  for (guint i = 0; i < fetched->len; i++)
+    {
+      IntakeReviewFetched *one = g_ptr_array_index (fetched, i);
+      g_autoptr(IntakeReviewMeta) meta = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(IntakeSubmission) single = fetch_one (client, keys[i], &meta, &error);
+
+      g_assert_cmpstr (one->key, ==, keys[i]);
+      if (single == NULL)
+        {
+          g_assert_null (one->submission);
+          g_assert_error (one->error, error->domain, error->code);
+          g_assert_cmpstr (one->error->message, ==, error->message);
+          continue;
+        }
+      g_assert_no_error (one->error);
+      g_assert_nonnull (one->submission);
+      g_assert_cmpstr (one->meta->key, ==, meta->key);
+      g_assert_cmpint (one->meta->seq, ==, meta->seq);
+      g_assert_cmpstr (one->meta->reference, ==, meta->reference);
+      g_assert_cmpint (one->meta->notes, ==, meta->notes);
+      g_assert_cmpuint (one->notes->len, ==, meta->notes);
+      {
+        g_autoptr(IntakeSecureStr) a = intake_submission_dup_display_name (one->submission);
+        g_autoptr(IntakeSecureStr) b = intake_submission_dup_display_name (single);
+
+        g_assert_cmpstr (a, ==, b);
+      }
+    }
+}
+
+/* A server in front of the real one: with @no_batch, one of before the batch
+ * fetch (POST /v1/review/submissions/fetch is 404); else one whose batch
+ * answers serve only the first key and defer the others. Anything else is
+ * passed on as it is. */
+typedef struct {
+  SoupServer  *server;
+  SoupSession *session;
+  char        *url;
+  gboolean     no_batch;
+  guint        batch_posts;
+} FrontServer;
+
+/* The batch answer with every entry after the first deferred. */
+static GBytes *
+defer_after_first (GBytes *answer)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *entries;
+
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer),
+                                             &error));
+  entries = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "submissions");
+  for (guint i = 1; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+      g_autofree char *key = g_strdup (json_object_get_string_member (entry, "key"));
+      GList *members = json_object_get_members (entry);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        json_object_remove_member (entry, l->data);
+      g_list_free (members);
+      json_object_set_string_member (entry, "key", key);
+      json_object_set_string_member (entry, "error", "deferred");
+      json_object_set_string_member (entry, "message", "ask again");
+    }
+  {
+    char *text = json_to_string (json_parser_get_root (parser), FALSE);
+
+    return g_bytes_new_take (text, strlen (text));
+  }
+}
+
+static void
+front_server_cb (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  FrontServer *front = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autofree char *url = NULL;
+  g_autoptr(SoupMessage) forward = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
+  const char *headers[] = { INTAKE_HEADER_REVIEWER, INTAKE_HEADER_TIMESTAMP, INTAKE_HEADER_NONCE,
+                            INTAKE_HEADER_SIGNATURE };
+
+  if (g_str_equal (path, "/v1/review/submissions/fetch"))
+    front->batch_posts++;
+  if (g_str_equal (path, "/v1/review/submissions/fetch") && front->no_batch)
+    {
+      static const char not_found[] = "{\"error\": \"not_found\", \"message\": \"no such endpoint\"}";
+
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, not_found,
+                                        strlen (not_found));
+      return;
+    }
+  url = g_strconcat (env.server->url, path, g_uri_get_query (uri) != NULL ? "?" : "",
+                     g_uri_get_query (uri) != NULL ? g_uri_get_query (uri) : "", NULL);
+  forward = soup_message_new (method, url);
+  body = soup_message_body_flatten (request_body);
+  if (g_bytes_get_size (body) > 0)
+    soup_message_set_request_body_from_bytes (forward, "application/json", body);
+  for (guint i = 0; i < G_N_ELEMENTS (headers); i++)
+    {
+      const char *value = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), headers[i]);
+
+      if (value != NULL)
+        soup_message_headers_replace (soup_message_get_request_headers (forward), headers[i], value);
+    }
+  answer = soup_session_send_and_read (front->session, forward, NULL, &error);
+  g_assert_no_error (error);
+  if (g_str_equal (path, "/v1/review/submissions/fetch") && soup_message_get_status (forward) == SOUP_STATUS_OK)
+    {
+      GBytes *deferred = defer_after_first (answer);
+
+      g_bytes_unref (answer);
+      answer = deferred;
+    }
+  soup_server_message_set_status (msg, soup_message_get_status (forward), NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+}
+
+static FrontServer *
+front_server_new (gboolean no_batch)
+{
+  FrontServer *front = g_new0 (FrontServer, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *text = NULL;
+
+  front->no_batch = no_batch;
+  front->server = soup_server_new (NULL, NULL);
+  front->session = soup_session_new ();
+  soup_server_add_handler (front->server, NULL, front_server_cb, front, NULL);
+  g_assert_true (soup_server_listen_local (front->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (front->server);
+  text = g_uri_to_string (uris->data);
+  front->url = g_strndup (text, strlen (text) - (g_str_has_suffix (text, "/") ? 1 : 0));
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify)g_uri_unref);
+  return front;
+}
+
+static void
+front_server_free (FrontServer *front)
+{
+  soup_server_disconnect (front->server);
+  g_object_unref (front->server);
+  g_object_unref (front->session);
+  g_free (front->url);
+  g_free (front);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FrontServer, front_server_free)
+
+/* intake_review_client_fetch_many_async() gives each key what a single
+ * fetch gives, in the order asked, refusals per key; against a server
+ * without the batch fetch it fetches one by one, and does not ask again;
+ * deferred keys are asked for again. */
+static void
+test_fetch_many (void)
+{
+  g_autoptr(IntakeReviewClient) client = unlocked_client (PRIVACY_OFFICER);
+  g_autofree char *unknown = g_strdup (env.keys[0]);
+  const char *keys[6] = { NULL };
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) before = all_events ();
+
+  unknown[40] = unknown[40] == '0' ? '1' : '0';
+  keys[0] = env.keys[2];
+  keys[1] = unknown;
+  keys[2] = env.keys[0];
+  keys[3] = env.keys[3];
+  keys[4] = env.keys[1];
+  {
+    g_autoptr(GPtrArray) fetched = fetch_many_sync (client, keys, 5);
+    IntakeReviewFetched *refused = g_ptr_array_index (fetched, 1);
+
+    g_assert_error (refused->error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_REFUSED);
+    g_assert_nonnull (strstr (refused->error->message, "not_found"));
+    assert_same_as_single (client, fetched, keys);
+  }
+  {
+    g_autoptr(FrontServer) old = front_server_new (TRUE);
+    g_autoptr(IntakeReviewClient) old_client = intake_review_client_new (old->url);
+    g_autoptr(IntakeSecureBuffer) passphrase = intake_secure_buffer_new_copy (PASSPHRASE, strlen (PASSPHRASE));
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+
+    intake_review_client_unlock_async (old_client, PRIVACY_OFFICER, passphrase, NULL, result_cb, &result);
+    g_assert_true (intake_review_client_unlock_finish (old_client, wait_result (&result), &error));
+    for (guint round = 0; round < 2; round++)
+      {
+        g_autoptr(GPtrArray) fetched = fetch_many_sync (old_client, keys, 5);
+
+        assert_same_as_single (old_client, fetched, keys);
+      }
+    /* Asked once; then one by one, without asking again. */
+    g_assert_cmpuint (old->batch_posts, ==, 1);
+  }
+  /* Over both: one fetch event per submission served, one refusal per unknown key. */
+  events = all_events ();
+  {
+    guint served = 0, refused = 0;
+
+    for (guint i = before->len; i < events->len; i++)
+      {
+        const IntakeAuditEvent *event = g_ptr_array_index (events, i);
+
+        if (!g_str_equal (event->actor, PRIVACY_OFFICER) || !g_str_equal (event->action, "fetch"))
+          continue;
+        if (g_str_equal (event->object, unknown))
+          {
+            g_assert_cmpstr (event->result, ==, "denied:not_found");
+            refused++;
+          }
+        else if (g_strv_contains (keys, event->object) && g_str_equal (event->result, "ok"))
+          served++;
+      }
+    /* The batch, its singles to compare, two rounds through the old server with theirs. */
+    g_assert_cmpuint (refused, ==, 1 + 1 + 2 * 2);
+    g_assert_cmpuint (served, ==, 4 * (1 + 1 + 2 * 2));
+  }
+
+  /* Deferred keys are asked for again until every one has its outcome. */
+  {
+    g_autoptr(FrontServer) deferring = front_server_new (FALSE);
+    g_autoptr(IntakeReviewClient) deferring_client = intake_review_client_new (deferring->url);
+    g_autoptr(IntakeSecureBuffer) passphrase = intake_secure_buffer_new_copy (PASSPHRASE, strlen (PASSPHRASE));
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) fetched = NULL;
+    const char *own[] = { env.keys[3], env.keys[2], env.keys[1], env.keys[0], NULL };
+
+    intake_review_client_unlock_async (deferring_client, PRIVACY_OFFICER, passphrase, NULL, result_cb, &result);
+    g_assert_true (intake_review_client_unlock_finish (deferring_client, wait_result (&result), &error));
+    fetched = fetch_many_sync (deferring_client, own, 4);
+    g_assert_cmpuint (deferring->batch_posts, ==, 4);
+    assert_same_as_single (deferring_client, fetched, own);
+  }
 }
 
 /* Nobody's submission is found: the document says so, and the event counts 0. */
@@ -815,6 +1107,7 @@ main (int   argc,
   g_test_add_func ("/review/subject-access/fold", test_fold);
   g_test_add_func ("/review/subject-access/document", test_document);
   g_test_add_func ("/review/subject-access/nobody", test_nobody);
+  g_test_add_func ("/review/fetch-many", test_fetch_many);
   g_test_add_func ("/review/subject-access/refused", test_refused);
   g_test_add_func ("/review/subject-access/admin-command", test_admin_command);
   g_test_add_func ("/review/subject-access/page-new-destroy", test_page_new_destroy);

@@ -44,6 +44,8 @@ typedef enum {
  * reviewer (docs/protocol.md, "Limits"). */
 #define INTAKE_PROTOCOL_MAX_ANONYMOUS_BODY (4 * 1024)
 #define INTAKE_PROTOCOL_MAX_BATCH        100
+/* Keys in one POST /v1/review/submissions/fetch (docs/protocol.md, "Endpoints"). */
+#define INTAKE_PROTOCOL_MAX_FETCH_KEYS   100
 
 /* The signature contexts of device requests, and of enrollment (signed
  * with the device key it registers). */

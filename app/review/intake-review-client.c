@@ -47,6 +47,7 @@ struct _IntakeReviewClient
   IntakeWorkstationKey *workstation;   /* kept while unlocked: a passphrase change needs it */
   GBytes             *blob;            /* the reviewer key as the server holds it */
   char               *workstation_file; /* instead of the keyring or data-dir file (intake-admin) */
+  gboolean            no_fetch_many;   /* the server has no batch fetch: fetch one by one until locked */
 };
 
 G_DEFINE_FINAL_TYPE (IntakeReviewClient, intake_review_client, G_TYPE_OBJECT)
@@ -287,6 +288,8 @@ intake_review_client_lock (IntakeReviewClient *self)
   g_clear_pointer (&self->workstation, intake_workstation_key_free);
   g_clear_pointer (&self->blob, g_bytes_unref);
   self->roles = 0;
+  /* The next unlock asks for batches again: the server may have been updated. */
+  self->no_fetch_many = FALSE;
 }
 
 guint
@@ -1622,13 +1625,26 @@ intake_review_client_create_activation_finish (IntakeReviewClient  *self,
 /* ------------------------------------------------------------------ */
 /* Signed requests                                                      */
 
+/* What a signed request keeps beside its answer. */
+typedef struct {
+  JsonNode *conflict;  /* a 409 answer's "current" */
+  guint     status;    /* the HTTP status; 0 without an answer */
+} RequestData;
+
+static void
+request_data_free (RequestData *data)
+{
+  g_clear_pointer (&data->conflict, json_node_unref);
+  g_free (data);
+}
+
 static void
 request_answer_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  JsonNode **conflict = g_task_get_task_data (task);
+  RequestData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(IntakeHttpResponse) response = http_finish (result, &error);
   JsonObject *object;
@@ -1638,10 +1654,11 @@ request_answer_cb (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  data->status = response->status;
   if (response->status == SOUP_STATUS_CONFLICT)
     {
       if ((object = intake_http_response_get_object (response)) != NULL && json_object_has_member (object, "current"))
-        *conflict = json_node_copy (json_object_get_member (object, "current"));
+        data->conflict = json_node_copy (json_object_get_member (object, "current"));
       g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_CONFLICT,
                                _("Another staff member has changed this submission in the meantime"));
       return;
@@ -1661,13 +1678,6 @@ request_answer_cb (GObject      *source,
   g_task_return_pointer (task, json_node_ref (response->root), (GDestroyNotify)json_node_unref);
 }
 
-static void
-conflict_free (JsonNode **conflict)
-{
-  g_clear_pointer (conflict, json_node_unref);
-  g_free (conflict);
-}
-
 void
 intake_review_client_request_async (IntakeReviewClient  *self,
                                     const char          *method,
@@ -1685,8 +1695,7 @@ intake_review_client_request_async (IntakeReviewClient  *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, intake_review_client_request_async);
-  /* Where a 409 answer's "current" member goes. */
-  g_task_set_task_data (task, g_new0 (JsonNode *, 1), (GDestroyNotify)conflict_free);
+  g_task_set_task_data (task, g_new0 (RequestData, 1), (GDestroyNotify)request_data_free);
   if (self->key == NULL)
     {
       g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_LOCKED,
@@ -1705,14 +1714,21 @@ intake_review_client_request_finish (IntakeReviewClient  *self,
                                      JsonNode           **out_conflict,
                                      GError             **error)
 {
-  JsonNode **conflict;
+  RequestData *data;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  conflict = g_task_get_task_data (G_TASK (result));
+  data = g_task_get_task_data (G_TASK (result));
   if (out_conflict != NULL)
-    *out_conflict = *conflict != NULL ? json_node_ref (*conflict) : NULL;
+    *out_conflict = data->conflict != NULL ? json_node_ref (data->conflict) : NULL;
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The HTTP status of a finished request; 0 if no answer came. */
+static guint
+request_status (GAsyncResult *result)
+{
+  return ((RequestData *)g_task_get_task_data (G_TASK (result)))->status;
 }
 
 /* A request whose answer @func turns into the result, in the main thread.
@@ -2056,19 +2072,17 @@ open_note (IntakeReviewClient  *self,
   return g_steal_pointer (&note);
 }
 
-typedef struct {
-  IntakeSubmission *submission;
-  IntakeReviewMeta *meta;
-  GPtrArray        *notes;
-} FetchResult;
-
-static void
-fetch_result_free (FetchResult *r)
+void
+intake_review_fetched_free (IntakeReviewFetched *self)
 {
-  g_clear_object (&r->submission);
-  g_clear_pointer (&r->meta, intake_review_meta_free);
-  g_clear_pointer (&r->notes, g_ptr_array_unref);
-  g_free (r);
+  if (self == NULL)
+    return;
+  g_free (self->key);
+  g_clear_object (&self->submission);
+  g_clear_pointer (&self->meta, intake_review_meta_free);
+  g_clear_pointer (&self->notes, g_ptr_array_unref);
+  g_clear_error (&self->error);
+  g_free (self);
 }
 
 static gpointer
@@ -2081,7 +2095,7 @@ fetch_answer (IntakeReviewClient *self,
   g_autoptr(IntakeReviewMeta) meta = NULL;
   g_autoptr(GBytes) envelope = NULL;
   IntakeSubmission *submission;
-  FetchResult *r;
+  IntakeReviewFetched *r;
   const char *b64;
 
   if (answer == NULL)
@@ -2102,7 +2116,7 @@ fetch_answer (IntakeReviewClient *self,
   }
   if (!(submission = intake_review_client_open_envelope (self, envelope, error)))
     return NULL;
-  r = g_new0 (FetchResult, 1);
+  r = g_new0 (IntakeReviewFetched, 1);
   r->submission = submission;
   r->meta = g_steal_pointer (&meta);
   r->notes = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_review_note_free);
@@ -2144,7 +2158,7 @@ intake_review_client_fetch_async (IntakeReviewClient  *self,
   g_autofree char *path = g_strconcat ("/v1/review/submissions/", escaped, NULL);
 
   chained_request (self, intake_review_client_fetch_async, "GET", path, NULL,
-                   fetch_answer, (GDestroyNotify)fetch_result_free,
+                   fetch_answer, (GDestroyNotify)intake_review_fetched_free,
                    cancellable, callback, user_data);
 }
 
@@ -2155,7 +2169,7 @@ intake_review_client_fetch_finish (IntakeReviewClient  *self,
                                    GPtrArray          **out_notes,
                                    GError             **error)
 {
-  FetchResult *r;
+  IntakeReviewFetched *r;
   IntakeSubmission *submission;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
@@ -2166,8 +2180,270 @@ intake_review_client_fetch_finish (IntakeReviewClient  *self,
     *out_meta = g_steal_pointer (&r->meta);
   if (out_notes != NULL)
     *out_notes = g_steal_pointer (&r->notes);
-  fetch_result_free (r);
+  intake_review_fetched_free (r);
   return submission;
+}
+
+/* ------------------------------------------------------------------ */
+/* Fetch many (docs/protocol.md, "Endpoints")                            */
+
+/* Single fetches at once when the server has no batch fetch. */
+#define FETCH_MANY_SINGLES 4
+
+typedef struct {
+  GPtrArray *results;   /* IntakeReviewFetched *, in the order asked */
+  GQueue     todo;      /* IntakeReviewFetched * of results without an outcome yet */
+  GPtrArray *asked;     /* those of the batch request in flight */
+  guint      n_singles; /* single fetches in flight */
+  GError    *error;     /* of a single fetch's request, once */
+} FetchManyData;
+
+static void
+fetch_many_data_free (FetchManyData *data)
+{
+  g_queue_clear (&data->todo);
+  g_clear_pointer (&data->asked, g_ptr_array_unref);
+  g_clear_pointer (&data->results, g_ptr_array_unref);
+  g_clear_error (&data->error);
+  g_free (data);
+}
+
+/* The outcome of one key: what the single fetch's answer gives. */
+static void
+fetched_take (IntakeReviewFetched *item,
+              IntakeReviewFetched *r,
+              GError              *error)
+{
+  if (r == NULL)
+    {
+      item->error = error;
+      return;
+    }
+  item->submission = g_steal_pointer (&r->submission);
+  item->meta = g_steal_pointer (&r->meta);
+  item->notes = g_steal_pointer (&r->notes);
+  intake_review_fetched_free (r);
+}
+
+static void fetch_many_next (GTask *task);
+
+/* One single fetch of a batch, against a server without the batch fetch. */
+typedef struct {
+  GTask               *task;
+  IntakeReviewFetched *item;
+} SingleCall;
+
+static void
+fetch_single_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  SingleCall *call = user_data;
+  g_autoptr(GTask) task = call->task;
+  IntakeReviewFetched *item = call->item;
+  FetchManyData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  g_free (call);
+  data->n_singles--;
+  item->submission = intake_review_client_fetch_finish (INTAKE_REVIEW_CLIENT (source), result, &item->meta,
+                                                        &item->notes, &error);
+  /* Each key's failure is its own, as when the callers fetched one by one;
+   * a cancellation ends the whole call. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && data->error == NULL)
+    data->error = error;
+  else if (error != NULL)
+    item->error = error;
+  fetch_many_next (task);
+}
+
+/* A batch answer's entry for @item, or FALSE when the answer as a whole
+ * is not what the protocol says. A deferred key goes back in the queue. */
+static gboolean
+fetch_many_entry (IntakeReviewClient  *self,
+                  FetchManyData       *data,
+                  IntakeReviewFetched *item,
+                  JsonNode            *entry)
+{
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (entry) ? json_node_get_object (entry) : NULL;
+  const char *code;
+  GError *error = NULL;
+  IntakeReviewFetched *r;
+
+  if (object == NULL)
+    return FALSE;
+  if ((code = string_member (object, "error")) != NULL)
+    {
+      /* The very words a single GET's refusal would give. */
+      IntakeHttpResponse refusal = {
+        .status = g_str_equal (code, "not_found") ? SOUP_STATUS_NOT_FOUND : SOUP_STATUS_FORBIDDEN,
+        .error_code = (char *)code,
+        .message = (char *)string_member (object, "message"),
+      };
+
+      if (g_strcmp0 (string_member (object, "key"), item->key) != 0)
+        return FALSE;
+      if (g_str_equal (code, "deferred"))
+        g_queue_push_tail (&data->todo, item);
+      else
+        set_http_error (&item->error, &refusal);
+      return TRUE;
+    }
+  r = fetch_answer (self, entry, NULL, NULL, &error);
+  if (r != NULL && g_strcmp0 (r->meta->key, item->key) != 0)
+    {
+      intake_review_fetched_free (r);
+      return FALSE;
+    }
+  fetched_take (item, r, error);
+  return TRUE;
+}
+
+static void
+fetch_many_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  IntakeReviewClient *self = INTAKE_REVIEW_CLIENT (source);
+  FetchManyData *data = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) asked = g_steal_pointer (&data->asked);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = intake_review_client_request_finish (self, result, NULL, &error);
+  guint status = request_status (result);
+  JsonObject *object;
+  JsonArray *entries;
+  guint n_todo;
+
+  if (answer == NULL && (status == SOUP_STATUS_NOT_FOUND || status == SOUP_STATUS_METHOD_NOT_ALLOWED))
+    {
+      /* A server older than the batch fetch (or a proxy that does not pass
+       * it): fetch these and every later key one by one, as before. */
+      self->no_fetch_many = TRUE;
+      for (guint i = asked->len; i > 0; i--)
+        g_queue_push_head (&data->todo, g_ptr_array_index (asked, i - 1));
+      fetch_many_next (task);
+      return;
+    }
+  if (answer == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  object = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+  entries = object != NULL && json_object_has_member (object, "submissions") &&
+            JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "submissions"))
+            ? json_object_get_array_member (object, "submissions") : NULL;
+  if (entries == NULL || json_array_get_length (entries) != asked->len)
+    goto unreadable;
+  n_todo = g_queue_get_length (&data->todo);
+  for (guint i = 0; i < asked->len; i++)
+    if (!fetch_many_entry (self, data, g_ptr_array_index (asked, i), json_array_get_element (entries, i)))
+      goto unreadable;
+  /* The server answers at least the first key it is asked for: a batch
+   * deferred whole would be asked again for ever. */
+  if (g_queue_get_length (&data->todo) - n_todo == asked->len)
+    goto unreadable;
+  fetch_many_next (task);
+  return;
+
+unreadable:
+  g_task_return_new_error (task, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_PROTOCOL,
+                           _("The submission from the server cannot be read"));
+}
+
+static void
+fetch_many_next (GTask *task)
+{
+  IntakeReviewClient *self = g_task_get_source_object (task);
+  FetchManyData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (data->error != NULL || (g_queue_is_empty (&data->todo) && data->n_singles == 0 && data->asked == NULL))
+    {
+      if (data->n_singles > 0)
+        return;  /* the last one to come back returns */
+      if (data->error != NULL)
+        g_task_return_error (task, g_steal_pointer (&data->error));
+      else
+        g_task_return_pointer (task, g_steal_pointer (&data->results), (GDestroyNotify)g_ptr_array_unref);
+      return;
+    }
+  if (self->no_fetch_many)
+    {
+      while (data->n_singles < FETCH_MANY_SINGLES && !g_queue_is_empty (&data->todo))
+        {
+          SingleCall *call = g_new0 (SingleCall, 1);
+
+          call->task = g_object_ref (task);
+          call->item = g_queue_pop_head (&data->todo);
+          data->n_singles++;
+          intake_review_client_fetch_async (self, call->item->key, cancellable, fetch_single_cb, call);
+        }
+      return;
+    }
+  if (data->asked == NULL)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(GBytes) body = NULL;
+
+      data->asked = g_ptr_array_new ();
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "keys");
+      json_builder_begin_array (builder);
+      while (data->asked->len < INTAKE_PROTOCOL_MAX_FETCH_KEYS && !g_queue_is_empty (&data->todo))
+        {
+          IntakeReviewFetched *item = g_queue_pop_head (&data->todo);
+
+          g_ptr_array_add (data->asked, item);
+          json_builder_add_string_value (builder, item->key);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      body = json_body (builder);
+      intake_review_client_request_async (self, "POST", "/v1/review/submissions/fetch", body, cancellable,
+                                          fetch_many_cb, g_object_ref (task));
+    }
+}
+
+void
+intake_review_client_fetch_many_async (IntakeReviewClient  *self,
+                                       const char * const  *keys,
+                                       guint                n_keys,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  FetchManyData *data;
+
+  g_return_if_fail (INTAKE_IS_REVIEW_CLIENT (self));
+  g_return_if_fail (keys != NULL || n_keys == 0);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, intake_review_client_fetch_many_async);
+  data = g_new0 (FetchManyData, 1);
+  data->results = g_ptr_array_new_full (n_keys, (GDestroyNotify)intake_review_fetched_free);
+  g_queue_init (&data->todo);
+  g_task_set_task_data (task, data, (GDestroyNotify)fetch_many_data_free);
+  for (guint i = 0; i < n_keys; i++)
+    {
+      IntakeReviewFetched *item = g_new0 (IntakeReviewFetched, 1);
+
+      item->key = g_strdup (keys[i]);
+      g_ptr_array_add (data->results, item);
+      g_queue_push_tail (&data->todo, item);
+    }
+  fetch_many_next (task);
+}
+
+GPtrArray *
+intake_review_client_fetch_many_finish (IntakeReviewClient  *self,
+                                        GAsyncResult        *result,
+                                        GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ------------------------------------------------------------------ */

@@ -332,6 +332,38 @@ IntakeSubmission   *intake_review_client_fetch_finish   (IntakeReviewClient  *se
                                                          IntakeReviewMeta   **out_meta,
                                                          GPtrArray          **out_notes,
                                                          GError             **error);
+/* One key of intake_review_client_fetch_many_async(): what
+ * intake_review_client_fetch_finish() gives for it, or why not. */
+typedef struct {
+  char             *key;
+  IntakeSubmission *submission;  /* NULL when @error is set */
+  IntakeReviewMeta *meta;
+  GPtrArray        *notes;       /* IntakeReviewNote */
+  GError           *error;       /* as a single fetch of the key would fail: refused (404 not_found:
+                                  * REFUSED; 403 out_of_scope: FORBIDDEN), or it does not open */
+} IntakeReviewFetched;
+
+void              intake_review_fetched_free    (IntakeReviewFetched    *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeReviewFetched, intake_review_fetched_free)
+
+/* Fetches @n_keys submissions as intake_review_client_fetch_async() fetches
+ * one (the same checks, the envelopes opened here), with one
+ * POST /v1/review/submissions/fetch per 100 keys (one after another; for
+ * several at once, make several calls). The result: an IntakeReviewFetched
+ * per key, in the order of @keys; a key the server refuses or whose
+ * envelope does not open has its own error. The call fails as a whole when
+ * a request does (unreachable, 5xx, a role that may not read, cancelled).
+ * A server without the batch fetch (404 or 405) is asked one key at a time,
+ * four at once, from then on until the client is locked. */
+void                intake_review_client_fetch_many_async  (IntakeReviewClient  *self,
+                                                            const char * const  *keys,
+                                                            guint                n_keys,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+GPtrArray          *intake_review_client_fetch_many_finish (IntakeReviewClient  *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
 /* Opens an envelope with the office secret of the unlocked reviewer. */
 IntakeSubmission   *intake_review_client_open_envelope  (IntakeReviewClient  *self,
                                                          GBytes              *envelope,

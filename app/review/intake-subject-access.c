@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "intake-protocol.h"
 #include "intake-rendering.h"
 #include "intake-secure.h"
 #include "intake-staff-words.h"
@@ -594,34 +595,44 @@ fetch_cb (GObject      *source,
   GTask *task = user_data;
   IntakeReviewClient *client = INTAKE_REVIEW_CLIENT (source);
   CollectData *data = g_task_get_task_data (task);
-  g_autoptr(IntakeSubmission) submission = NULL;
-  g_autoptr(IntakeReviewMeta) meta = NULL;
-  g_autoptr(GPtrArray) notes = NULL;
+  g_autoptr(GPtrArray) fetched = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!(submission = intake_review_client_fetch_finish (client, result, &meta, &notes, &error)))
+  if (!(fetched = intake_review_client_fetch_many_finish (client, result, &error)))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
       return;
     }
-  intake_review_client_report_event_async (client, "decrypt", meta->key, NULL, NULL, NULL);
-  data->result->n_searched++;
-  if (intake_subject_access_matches (submission, data->folded_name, data->result->birth_date))
+  for (guint i = 0; i < fetched->len; i++)
     {
-      Found *found = g_new0 (Found, 1);
+      IntakeReviewFetched *one = g_ptr_array_index (fetched, i);
 
-      found->submission = g_steal_pointer (&submission);
-      found->meta = g_steal_pointer (&meta);
-      found->notes = g_steal_pointer (&notes);
-      g_ptr_array_add (data->result->found, found);
+      /* A document that leaves out a submission it cannot open would be wrong. */
+      if (one->submission == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&one->error));
+          g_object_unref (task);
+          return;
+        }
+      intake_review_client_report_event_async (client, "decrypt", one->meta->key, NULL, NULL, NULL);
+      data->result->n_searched++;
+      if (intake_subject_access_matches (one->submission, data->folded_name, data->result->birth_date))
+        {
+          Found *found = g_new0 (Found, 1);
+
+          found->submission = g_steal_pointer (&one->submission);
+          found->meta = g_steal_pointer (&one->meta);
+          found->notes = g_steal_pointer (&one->notes);
+          g_ptr_array_add (data->result->found, found);
+        }
+      if (data->progress != NULL)
+        data->progress (data->result->n_searched, data->keys->len, data->progress_data);
     }
-  if (data->progress != NULL)
-    data->progress (data->next, data->keys->len, data->progress_data);
   collect_next (task);
 }
 
-/* Takes @task. */
+/* Takes @task: the submissions in batches of 100, one batch at a time. */
 static void
 collect_next (GTask *task)
 {
@@ -635,9 +646,11 @@ collect_next (GTask *task)
     }
   if (data->next < data->keys->len)
     {
-      const char *key = g_ptr_array_index (data->keys, data->next++);
+      guint n = MIN (data->keys->len - data->next, INTAKE_PROTOCOL_MAX_FETCH_KEYS);
 
-      intake_review_client_fetch_async (client, key, g_task_get_cancellable (task), fetch_cb, task);
+      intake_review_client_fetch_many_async (client, (const char * const *)data->keys->pdata + data->next, n,
+                                             g_task_get_cancellable (task), fetch_cb, task);
+      data->next += n;
       return;
     }
   history_next (task);

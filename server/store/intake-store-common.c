@@ -537,19 +537,49 @@ common_put_uploads (IntakeStore       *store,
  * concurrent appenders (several server instances, intake-admin) wait for
  * each other, seq stays gapless and the chain never forks. */
 static gboolean
-append_audit_locked (const IntakeStoreBackend  *ops,
-                     IntakeStore               *store,
-                     IntakeAuditEvent          *event,
-                     GError                   **error)
+append_audits_locked (const IntakeStoreBackend  *ops,
+                      IntakeStore               *store,
+                      IntakeAuditEvent * const  *events,
+                      guint                      n_events,
+                      GError                   **error)
 {
   g_autofree char *prev = NULL;
   gint64 seq = 0;
 
   if (!ops->lock_audit_head (store, &seq, &prev, error))
     return FALSE;
-  intake_audit_event_chain (event, seq + 1, prev);
-  return ops->insert_audit (store, event, error) &&
-         ops->set_audit_head (store, event->seq, event->hash, error);
+  for (guint i = 0; i < n_events; i++)
+    {
+      intake_audit_event_chain (events[i], seq + 1 + i, i == 0 ? prev : events[i - 1]->hash);
+      if (!ops->insert_audit (store, events[i], error))
+        return FALSE;
+    }
+  return ops->set_audit_head (store, events[n_events - 1]->seq, events[n_events - 1]->hash, error);
+}
+
+static gboolean
+append_audit_locked (const IntakeStoreBackend  *ops,
+                     IntakeStore               *store,
+                     IntakeAuditEvent          *event,
+                     GError                   **error)
+{
+  return append_audits_locked (ops, store, &event, 1, error);
+}
+
+/* One transaction, so one durable commit, however many events. */
+static gboolean
+common_append_audits (IntakeStore              *store,
+                      IntakeAuditEvent * const *events,
+                      guint                     n_events,
+                      GError                  **error)
+{
+  const IntakeStoreBackend *ops = backend_of (store);
+
+  if (!ops->begin (store, error))
+    return FALSE;
+  if (!append_audits_locked (ops, store, events, n_events, error))
+    return fail (ops, store);
+  return ops->commit (store, error);
 }
 
 static gboolean
@@ -557,13 +587,7 @@ common_append_audit (IntakeStore       *store,
                      IntakeAuditEvent  *event,
                      GError           **error)
 {
-  const IntakeStoreBackend *ops = backend_of (store);
-
-  if (!ops->begin (store, error))
-    return FALSE;
-  if (!append_audit_locked (ops, store, event, error))
-    return fail (ops, store);
-  return ops->commit (store, error);
+  return common_append_audits (store, &event, 1, error);
 }
 
 /* Reviewers --------------------------------------------------------------- */
@@ -1420,6 +1444,7 @@ intake_store_common_iface_init (IntakeStoreInterface *iface)
   iface->update_workflow = common_update_workflow;
   iface->add_note = common_add_note;
   iface->append_audit = common_append_audit;
+  iface->append_audits = common_append_audits;
   iface->put_reviewer_setup = common_put_reviewer_setup;
   iface->get_reviewer_setup = common_get_reviewer_setup;
   iface->activate_reviewer = common_activate_reviewer;

@@ -754,6 +754,21 @@ intake_store_append_audit (IntakeStore       *self,
   return INTAKE_STORE_GET_IFACE (self)->append_audit (self, event, error);
 }
 
+gboolean
+intake_store_append_audits (IntakeStore              *self,
+                            IntakeAuditEvent * const *events,
+                            guint                     n_events,
+                            GError                  **error)
+{
+  g_return_val_if_fail (INTAKE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (events != NULL && n_events > 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (guint i = 0; i < n_events; i++)
+    g_return_val_if_fail (events[i] != NULL, FALSE);
+  return INTAKE_STORE_GET_IFACE (self)->append_audits (self, events, n_events, error);
+}
+
 /* Staff access ------------------------------------------------------------ */
 
 static gboolean

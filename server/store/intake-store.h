@@ -505,6 +505,10 @@ struct _IntakeStoreInterface
   gboolean   (*append_audit)        (IntakeStore               *self,
                                      IntakeAuditEvent          *event,
                                      GError                   **error);
+  gboolean   (*append_audits)       (IntakeStore               *self,
+                                     IntakeAuditEvent * const  *events,
+                                     guint                      n_events,
+                                     GError                   **error);
   GPtrArray *(*list_audit)          (IntakeStore               *self,
                                      const char                *object,
                                      gint64                     after_seq,
@@ -901,6 +905,13 @@ GPtrArray          *intake_store_list_notes           (IntakeStore              
  * and hash, inserts it and moves the head, in one transaction. */
 gboolean            intake_store_append_audit         (IntakeStore               *self,
                                                        IntakeAuditEvent          *event,
+                                                       GError                   **error);
+/* Appends @n_events events (at least one) in this order, as
+ * intake_store_append_audit() appends one, in one transaction: one durable
+ * commit for all of them, and either all are in the log or none. */
+gboolean            intake_store_append_audits        (IntakeStore               *self,
+                                                       IntakeAuditEvent * const  *events,
+                                                       guint                      n_events,
                                                        GError                   **error);
 /* IntakeAuditEvent with seq > @after_seq in seq order, at most @limit;
  * only those whose object is @object when it is non-NULL. */

@@ -24,8 +24,11 @@ static const IntakeDashboardSeries charted[] = {
   INTAKE_DASHBOARD_HELP_WEEKS,
 };
 
-/* Decrypted at the same time for the languages and sectors. */
-#define MAX_FETCHES 4
+/* The languages and sectors: submissions per batch fetch (the protocol's
+ * most), and batches at once, so the server reads and audits one while
+ * this machine opens another. */
+#define BATCH_KEYS   100
+#define MAX_BATCHES  3
 
 static const char * const chart_titles[INTAKE_DASHBOARD_N_SERIES] = {
   /* Translators: the titles of the overview's charts. */
@@ -70,7 +73,8 @@ struct _IntakeReviewDashboard
   GQueue                  ids;          /* char *, to fetch */
   guint                   n_listed;
   guint                   n_failed;
-  guint                   n_fetching;
+  guint                   n_fetching;   /* keys in the batches in flight */
+  guint                   n_batches;
   guint                   n_decrypted;  /* by the last load */
   gboolean                listed;       /* every page of the filter is listed */
   gboolean                help_done;
@@ -408,6 +412,7 @@ clear_load (IntakeReviewDashboard *self)
   g_queue_clear_full (&self->ids, g_free);
   g_clear_pointer (&self->facts, g_hash_table_unref);
   self->n_fetching = 0;
+  self->n_batches = 0;
   self->listed = FALSE;
   self->help_done = FALSE;
 }
@@ -508,8 +513,31 @@ load_help_requests (IntakeReviewDashboard *self)
 
 typedef struct {
   IntakeReviewDashboard *self;
-  char                  *key;
+  guint                  n_keys;
 } FetchCall;
+
+static void
+count_fetched (IntakeReviewDashboard *self,
+               IntakeReviewFetched   *fetched)
+{
+  IntakeQuestionnaire *questionnaire = NULL;
+  IntakeDashboardFacts *facts;
+
+  if (fetched->submission == NULL)
+    {
+      self->n_failed++;
+      return;
+    }
+  if (self->questionnaires != NULL)
+    questionnaire = intake_questionnaire_set_lookup_for_submission (self->questionnaires, fetched->submission, NULL);
+  facts = intake_dashboard_facts_new (fetched->submission, questionnaire);
+  intake_dashboard_add_facts (self->pending, facts);
+  /* Kept for the rest of the unlock: a later visit opens nothing again. */
+  g_hash_table_replace (self->facts, g_steal_pointer (&fetched->key), facts);
+  self->n_decrypted++;
+  /* The submission (which wipes itself) is dropped here: only what is counted stays. */
+  g_clear_object (&fetched->submission);
+}
 
 static void
 fetch_cb (GObject      *source,
@@ -518,32 +546,20 @@ fetch_cb (GObject      *source,
 {
   FetchCall *call = user_data;
   IntakeReviewDashboard *self = call->self;
-  g_autofree char *key = call->key;
+  guint n_keys = call->n_keys;
   g_autoptr(GError) error = NULL;
-  g_autoptr(IntakeSubmission) submission = NULL;
+  g_autoptr(GPtrArray) fetched = NULL;
 
   g_free (call);
-  submission = intake_review_client_fetch_finish (INTAKE_REVIEW_CLIENT (source), result, NULL, NULL, &error);
+  fetched = intake_review_client_fetch_many_finish (INTAKE_REVIEW_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  self->n_fetching--;
-  if (submission == NULL)
-    self->n_failed++;
-  else
-    {
-      IntakeQuestionnaire *questionnaire = NULL;
-      IntakeDashboardFacts *facts;
-
-      if (self->questionnaires != NULL)
-        questionnaire = intake_questionnaire_set_lookup_for_submission (self->questionnaires, submission, NULL);
-      facts = intake_dashboard_facts_new (submission, questionnaire);
-      intake_dashboard_add_facts (self->pending, facts);
-      /* Kept for the rest of the unlock: a later visit opens nothing again. */
-      g_hash_table_replace (self->facts, g_steal_pointer (&key), facts);
-      self->n_decrypted++;
-    }
-  /* The submission (which wipes itself) is dropped here: only what is counted stays. */
-  g_clear_object (&submission);
+  self->n_batches--;
+  self->n_fetching -= n_keys;
+  if (fetched == NULL)
+    self->n_failed += n_keys;
+  for (guint i = 0; fetched != NULL && i < fetched->len; i++)
+    count_fetched (self, g_ptr_array_index (fetched, i));
   {
     /* Translators: progress of the overview: submissions opened of those to open. */
     g_autofree char *status = g_strdup_printf (_("Opening submissions for languages and sectors: %u of %u…"),
@@ -556,21 +572,30 @@ fetch_cb (GObject      *source,
   pump (self);
 }
 
-/* Opens what the window has not opened for the overview before, four at a
- * time; done when everything is listed, opened and the help requests are in. */
+/* Opens what the window has not opened for the overview before, in
+ * batches of 100 (intake_review_client_fetch_many_async, which falls back
+ * to single fetches on an older server), a few at a time; done when
+ * everything is listed, opened and the help requests are in. A batch is
+ * sent before the listing is complete only when it is full. */
 static void
 pump (IntakeReviewDashboard *self)
 {
-  while (self->n_fetching < MAX_FETCHES && !g_queue_is_empty (&self->ids))
+  while (self->n_batches < MAX_BATCHES && !g_queue_is_empty (&self->ids) &&
+         (self->listed || g_queue_get_length (&self->ids) >= BATCH_KEYS))
     {
+      g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
       FetchCall *call = g_new0 (FetchCall, 1);
 
+      while (keys->len < BATCH_KEYS && !g_queue_is_empty (&self->ids))
+        g_ptr_array_add (keys, g_queue_pop_head (&self->ids));
       call->self = self;
-      call->key = g_queue_pop_head (&self->ids);
-      self->n_fetching++;
-      intake_review_client_fetch_async (self->client, call->key, self->cancellable, fetch_cb, call);
+      call->n_keys = keys->len;
+      self->n_batches++;
+      self->n_fetching += keys->len;
+      intake_review_client_fetch_many_async (self->client, (const char * const *)keys->pdata, keys->len,
+                                             self->cancellable, fetch_cb, call);
     }
-  if (self->listed && self->help_done && self->n_fetching == 0 && g_queue_is_empty (&self->ids))
+  if (self->listed && self->help_done && self->n_batches == 0 && g_queue_is_empty (&self->ids))
     finish (self, NULL);
 }
 

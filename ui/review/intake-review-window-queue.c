@@ -21,8 +21,10 @@
 #include "intake-secure.h"
 #include "intake-staff-words.h"
 
-/* Envelopes fetched at the same time for the rows' names. */
-#define MAX_DECRYPTS 4
+/* The rows' names: batch fetches at the same time, of at most this many
+ * envelopes each (a screen's rows go in one). */
+#define MAX_DECRYPTS 2
+#define DECRYPT_BATCH 100
 
 /* The views of the sidebar, in order. */
 typedef struct {
@@ -102,8 +104,15 @@ static void advance_name_search (IntakeReviewWindow *self);
 
 typedef struct {
   IntakeReviewWindow *self;   /* weak: the cancellable stops us first */
-  IntakeReviewItem   *item;
+  GPtrArray          *items;  /* IntakeReviewItem refs, in the order asked */
 } DecryptData;
+
+static void
+decrypt_data_free (DecryptData *data)
+{
+  g_ptr_array_unref (data->items);
+  g_free (data);
+}
 
 /* The language column's words: the name in the staff's language, else the code. */
 static const char *
@@ -132,47 +141,60 @@ decrypt_cb (GObject      *source,
 {
   DecryptData *data = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(IntakeReviewMeta) meta = NULL;
-  g_autoptr(IntakeSubmission) submission = NULL;
+  g_autoptr(GPtrArray) fetched = NULL;
 
-  submission = intake_review_client_fetch_finish (INTAKE_REVIEW_CLIENT (source), result, &meta, NULL, &error);
+  fetched = intake_review_client_fetch_many_finish (INTAKE_REVIEW_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     goto out;
   data->self->decrypts_running--;
-  if (submission == NULL)
+  for (guint i = 0; i < data->items->len; i++)
     {
-      /* Translators: in the queue, for a submission that could not be opened. */
-      intake_review_item_set_language (data->item, _("unreadable"));
-      intake_review_item_set_person (data->item, _("(cannot be opened)"), NULL);
-      g_warning ("Submission %s could not be opened: %s", intake_review_item_get_id (data->item), error->message);
-    }
-  else
-    {
-      intake_review_window_report_event (data->self, "decrypt", intake_review_item_get_id (data->item));
-      fill_item (data->item, submission);
-      g_hash_table_replace (data->self->cache, g_strdup (intake_review_item_get_id (data->item)),
-                            g_steal_pointer (&submission));
+      IntakeReviewItem *item = g_ptr_array_index (data->items, i);
+      IntakeReviewFetched *one = fetched != NULL ? g_ptr_array_index (fetched, i) : NULL;
+
+      if (one == NULL || one->submission == NULL)
+        {
+          /* Translators: in the queue, for a submission that could not be opened. */
+          intake_review_item_set_language (item, _("unreadable"));
+          intake_review_item_set_person (item, _("(cannot be opened)"), NULL);
+          g_warning ("Submission %s could not be opened: %s", intake_review_item_get_id (item),
+                     (one != NULL ? one->error : error)->message);
+          continue;
+        }
+      intake_review_window_report_event (data->self, "decrypt", intake_review_item_get_id (item));
+      fill_item (item, one->submission);
+      g_hash_table_replace (data->self->cache, g_strdup (intake_review_item_get_id (item)),
+                            g_steal_pointer (&one->submission));
     }
   pump_decrypts (data->self);
   advance_name_search (data->self);
 
 out:
-  g_object_unref (data->item);
-  g_free (data);
+  decrypt_data_free (data);
 }
 
+/* Sends what waits in batches (intake_review_client_fetch_many_async,
+ * which falls back to single fetches on an older server). */
 static void
 pump_decrypts (IntakeReviewWindow *self)
 {
   while (self->decrypts_running < MAX_DECRYPTS && !g_queue_is_empty (&self->decrypt_queue))
     {
       DecryptData *data = g_new0 (DecryptData, 1);
+      g_autoptr(GPtrArray) keys = g_ptr_array_new ();
 
       data->self = self;
-      data->item = g_queue_pop_head (&self->decrypt_queue);
+      data->items = g_ptr_array_new_with_free_func (g_object_unref);
+      while (data->items->len < DECRYPT_BATCH && !g_queue_is_empty (&self->decrypt_queue))
+        {
+          IntakeReviewItem *item = g_queue_pop_head (&self->decrypt_queue);
+
+          g_ptr_array_add (data->items, item);
+          g_ptr_array_add (keys, (gpointer)intake_review_item_get_id (item));
+        }
       self->decrypts_running++;
-      intake_review_client_fetch_async (self->client, intake_review_item_get_id (data->item),
-                                        self->cancellable, decrypt_cb, data);
+      intake_review_client_fetch_many_async (self->client, (const char * const *)keys->pdata, keys->len,
+                                             self->cancellable, decrypt_cb, data);
     }
 }
 
@@ -191,8 +213,8 @@ request_person (IntakeReviewWindow *self,
       fill_item (item, cached);
       return;
     }
+  /* The caller sends what waits (pump_decrypts) once it queued every row it needs. */
   g_queue_push_tail (&self->decrypt_queue, g_object_ref (item));
-  pump_decrypts (self);
 }
 
 /* Opens the envelopes of the rows on screen, and only those. GTK keeps more
@@ -224,6 +246,7 @@ visible_update_cb (gpointer user_data)
       if (bounds.size.height > 0 && bounds.origin.y + bounds.size.height > 0 && bounds.origin.y < height)
         request_person (self, item);
     }
+  pump_decrypts (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -360,6 +383,7 @@ name_matches (IntakeSubmission *submission,
 static void
 advance_name_search (IntakeReviewWindow *self)
 {
+  gboolean opening = FALSE;
   guint n;
 
   if (self->name_query == NULL || self->name_search_done || self->model == NULL ||
@@ -380,10 +404,11 @@ advance_name_search (IntakeReviewWindow *self)
           if (!intake_review_item_get_requested (item))
             request_person (self, item);
           if (intake_review_item_get_name (item) == NULL)
-            return;  /* still opening */
+            opening = TRUE;
         }
     }
-  if (self->decrypts_running > 0)
+  pump_decrypts (self);
+  if (opening || self->decrypts_running > 0)
     return;
 
   self->name_search_done = TRUE;
