@@ -310,7 +310,7 @@ run_backend (const char          *server_path,
   g_autoptr(IntakeStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+                                                                       G_SUBPROCESS_FLAGS_NONE);
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *line = NULL;

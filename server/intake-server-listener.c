@@ -151,6 +151,7 @@ static const char * const close_reasons[INTAKE_LISTENER_N_CLOSE_REASONS] = {
   [INTAKE_LISTENER_CLOSE_HANDSHAKE_TIMEOUT] = "handshake_timeout",
   [INTAKE_LISTENER_CLOSE_EVICTED] = "evicted",
   [INTAKE_LISTENER_CLOSE_REFUSED] = "refused",
+  [INTAKE_LISTENER_CLOSE_PEER_CLOSED] = "peer_closed",
 };
 
 static const char * const pause_reasons[INTAKE_LISTENER_N_PAUSE_REASONS] = {
@@ -287,10 +288,38 @@ close_connection (Connection                *conn,
   drop (conn);
 }
 
-/* Forgets connections libsoup has closed. */
+/* TCP_CLOSE_WAIT of the kernel's include/net/tcp_states.h (tcpi_state):
+ * the peer has closed its end, we have not. */
+#define TCP_STATE_CLOSE_WAIT 8
+
+/* An idle connection whose client has closed its end. libsoup does not
+ * notice that on a kept-alive connection between requests: the socket
+ * stays in CLOSE-WAIT, counted against --max-connections, until the idle
+ * timeout. A client that opens a connection per request (as some HTTP
+ * libraries do) would fill the cap within seconds. */
+static gboolean
+peer_closed (Connection *conn)
+{
+  struct tcp_info info;
+  socklen_t len = sizeof info;
+  int unread = -1;
+
+  /* Between requests (not reading one: whatever the client sent before it
+   * closed is still to be read and answered). */
+  if (!conn->in_soup || conn->closing || conn->phase != PHASE_WAITING)
+    return FALSE;
+  memset (&info, 0, sizeof info);
+  return getsockopt (g_socket_get_fd (conn->socket), IPPROTO_TCP, TCP_INFO, &info, &len) == 0 &&
+         info.tcpi_state == TCP_STATE_CLOSE_WAIT &&
+         ioctl (g_socket_get_fd (conn->socket), FIONREAD, &unread) == 0 && unread == 0;
+}
+
+/* Forgets connections libsoup has closed, and closes idle ones their
+ * client has closed. */
 static void
 forget_closed (IntakeServerListener *self)
 {
+  g_autoptr(GPtrArray) gone = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer value;
 
@@ -301,7 +330,11 @@ forget_closed (IntakeServerListener *self)
 
       if (conn->in_soup && g_socket_is_closed (conn->socket))
         g_hash_table_iter_remove (&iter);
+      else if (peer_closed (conn))
+        g_ptr_array_add (gone, conn);
     }
+  for (guint i = 0; i < gone->len; i++)
+    close_connection (g_ptr_array_index (gone, i), INTAKE_LISTENER_CLOSE_PEER_CLOSED);
 }
 
 /* Closes the connection that has been idle longest. */
@@ -495,6 +528,22 @@ request_started_cb (SoupServer           *soup,
     }
   g_signal_connect_object (msg, "got-headers", G_CALLBACK (got_headers_cb), self, 0);
   g_signal_connect_object (msg, "got-body", G_CALLBACK (got_body_cb), self, 0);
+}
+
+/* The answer is written: the connection waits for its next request (or
+ * its client's end of file, peer_closed()). */
+static void
+request_finished_cb (SoupServer           *soup,
+                     SoupServerMessage    *msg,
+                     IntakeServerListener *self)
+{
+  Connection *conn = lookup (self, msg);
+  guint64 out = 0;
+
+  if (conn == NULL || conn->closing)
+    return;
+  set_phase (conn, PHASE_WAITING);
+  tcp_progress (conn, &conn->bytes_in, &out);
 }
 
 /* ---- TLS ---------------------------------------------------------------- */
@@ -903,6 +952,7 @@ intake_server_listener_new (SoupServer               *soup,
     }
 
   g_signal_connect_object (soup, "request-started", G_CALLBACK (request_started_cb), self, 0);
+  g_signal_connect_object (soup, "request-finished", G_CALLBACK (request_finished_cb), self, 0);
   return self;
 }
 

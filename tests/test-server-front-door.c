@@ -621,6 +621,47 @@ test_timeouts (void)
   test_server_stop (server);
 }
 
+/* Clients that close their connection after each answer (some HTTP
+ * libraries open one per request): the server notices each closed one at
+ * once (libsoup alone would keep it in CLOSE-WAIT, counted against the cap,
+ * until the idle timeout), so 200 of them in a row get through a cap of 20
+ * without a pause. */
+static void
+test_closed_by_client (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(GInetSocketAddress) address = NULL;
+  static const char healthz[] = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  const char *args[] = { "--max-connections", "20", "--idle-timeout", "60", NULL };
+  const guint n = 200;
+
+  g_assert_true (test_server_start (server, args, NULL));
+  address = server_address (server);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                                G_SOCKET_PROTOCOL_TCP, NULL);
+      g_autoptr(GError) error = NULL;
+      char answer[256] = { 0 };
+      gssize got;
+
+      g_assert_true (g_socket_connect (socket, G_SOCKET_ADDRESS (address), NULL, &error));
+      g_assert_no_error (error);
+      /* Without the fix the 21st waits for the idle timeout (60 s). */
+      g_socket_set_timeout (socket, 10);
+      g_assert_cmpint (g_socket_send (socket, healthz, strlen (healthz), NULL, &error), ==, strlen (healthz));
+      got = g_socket_receive (socket, answer, sizeof answer - 1, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (got, >, 0);
+      g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 200"));
+      g_socket_close (socket, NULL);
+    }
+  g_assert_cmpint (test_server_metric (server, "intake_connections_closed_total{reason=\"peer_closed\"}"), >=,
+                   n - 20);
+  g_assert_cmpint (test_server_metric (server, "intake_connections"), <=, 20);
+  test_server_stop (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -633,5 +674,6 @@ main (int   argc,
   g_test_add_func ("/front-door/unfinished-bodies", test_unfinished_bodies);
   g_test_add_func ("/front-door/memory-after-burst", test_memory_after_burst);
   g_test_add_func ("/front-door/timeouts", test_timeouts);
+  g_test_add_func ("/front-door/closed-by-client", test_closed_by_client);
   return g_test_run ();
 }
