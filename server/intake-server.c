@@ -804,6 +804,14 @@ handle_metrics (IntakeServer      *self,
                    "# TYPE intake_upload_commit_requests_total counter\n");
   g_string_append_printf (out, "intake_upload_commit_requests_total %" G_GUINT64_FORMAT "\n",
                           self->upload_commit_requests);
+  g_string_append (out,
+                   "# HELP intake_uploads_waiting Upload requests read and not yet answered: being checked, "
+                   "queued for the next commit, or in the commit under way.\n"
+                   "# TYPE intake_uploads_waiting gauge\n");
+  g_string_append_printf (out, "intake_uploads_waiting %u\n",
+                          self->uploads_being_checked +
+                            (self->queued_uploads != NULL ? self->queued_uploads->len : 0) +
+                            (self->committing_uploads != NULL ? self->committing_uploads->len : 0));
 
   g_string_append (out,
                    "# HELP intake_request_duration_seconds Time from request start to answer.\n"

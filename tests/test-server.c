@@ -1762,10 +1762,17 @@ test_stop_while_committing (void)
                        exchange_start (session, test_kiosk_message_new (g_ptr_array_index (kiosks, r), server,
                                                                         "POST", "/v1/envelopes", body, 0)));
     }
-  /* The uploads are read and wait on the lock; then SIGTERM. */
-  g_timeout_add (300, flag_cb, &waited);
-  while (!waited)
-    g_main_context_iteration (NULL, TRUE);
+  /* The uploads are read and wait on the lock (the server's main loop
+   * is free meanwhile: /metrics answers); then SIGTERM. */
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (test_server_metric (server, "intake_uploads_waiting") < n_requests && g_get_monotonic_time () < deadline)
+    {
+      waited = FALSE;
+      g_timeout_add (50, flag_cb, &waited);
+      while (!waited)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpint (test_server_metric (server, "intake_uploads_waiting"), ==, n_requests);
   g_subprocess_send_signal (server->proc, SIGTERM);
   waited = FALSE;
   g_timeout_add (300, flag_cb, &waited);
