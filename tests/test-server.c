@@ -1707,6 +1707,74 @@ flag_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The store's write lock, held by the test: SQLite's BEGIN IMMEDIATE on
+ * the file, PostgreSQL's LOCK TABLE envelopes. An upload commit waits on it
+ * (PostgreSQL until its lock timeout, half the statement timeout: 5 s by
+ * default). */
+typedef struct {
+  sqlite3 *db;
+  PGconn  *pg;
+} WriteLock;
+
+static WriteLock
+write_lock_take (TestServer *server)
+{
+  WriteLock lock = { NULL, NULL };
+
+  if (server->conninfo != NULL)
+    {
+      lock.pg = PQconnectdb (server->conninfo);
+      g_assert_cmpint (PQstatus (lock.pg), ==, CONNECTION_OK);
+      PQclear (pg_exec_ok (lock.pg, "BEGIN"));
+      PQclear (pg_exec_ok (lock.pg, "LOCK TABLE envelopes IN EXCLUSIVE MODE"));
+    }
+  else
+    {
+      g_autofree char *path = g_build_filename (server->data_dir, "intake.db", NULL);
+
+      g_assert_cmpint (sqlite3_open (path, &lock.db), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (lock.db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+    }
+  return lock;
+}
+
+static void
+write_lock_release (WriteLock *lock)
+{
+  if (lock->pg != NULL)
+    {
+      PQclear (pg_exec_ok (lock->pg, "ROLLBACK"));
+      g_clear_pointer (&lock->pg, PQfinish);
+    }
+  else
+    {
+      g_assert_cmpint (sqlite3_exec (lock->db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+      g_clear_pointer (&lock->db, sqlite3_close);
+    }
+}
+
+/* @n_requests enrolled kiosks (one per request: a device has at most four
+ * large bodies in flight, the front door), and a batch of @per_request
+ * envelopes for each. */
+static void
+uploaders_new (TestServer *server,
+               guint       n_requests,
+               guint       per_request,
+               GPtrArray  *kiosks,
+               GPtrArray  *batches)
+{
+  for (guint r = 0; r < n_requests; r++)
+    {
+      TestKiosk *kiosk = test_kiosk_new_enrolled (server);
+      GPtrArray *batch = envelopes_new ();
+
+      g_ptr_array_add (kiosks, kiosk);
+      for (guint i = 0; i < per_request; i++)
+        g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));
+      g_ptr_array_add (batches, batch);
+    }
+}
+
 /* SIGTERM while uploads wait for their commit (the test holds the store's
  * write lock): the server stops accepting, lets the uploads it has read
  * be checked and committed once the lock is released, and only then
@@ -1724,36 +1792,13 @@ test_stop_while_committing (void)
   g_autoptr(GPtrArray) batches = g_ptr_array_new_with_free_func ((GDestroyNotify)g_ptr_array_unref);
   g_autoptr(GError) error = NULL;
   gboolean waited = FALSE;
-  sqlite3 *db = NULL;
-  PGconn *locker = NULL;
+  WriteLock lock;
   gint64 deadline;
 
   g_assert_true (test_server_start (server, NULL, NULL));
-  for (guint r = 0; r < n_requests; r++)
-    {
-      TestKiosk *kiosk = test_kiosk_new_enrolled (server);
-      GPtrArray *batch = envelopes_new ();
+  uploaders_new (server, n_requests, per_request, kiosks, batches);
 
-      g_ptr_array_add (kiosks, kiosk);
-      for (guint i = 0; i < per_request; i++)
-        g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));
-      g_ptr_array_add (batches, batch);
-    }
-
-  if (server->conninfo != NULL)
-    {
-      locker = PQconnectdb (server->conninfo);
-      g_assert_cmpint (PQstatus (locker), ==, CONNECTION_OK);
-      PQclear (pg_exec_ok (locker, "BEGIN"));
-      PQclear (pg_exec_ok (locker, "LOCK TABLE envelopes IN EXCLUSIVE MODE"));
-    }
-  else
-    {
-      g_autofree char *path = g_build_filename (server->data_dir, "intake.db", NULL);
-
-      g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-      g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
-    }
+  lock = write_lock_take (server);
   for (guint r = 0; r < n_requests; r++)
     {
       g_autoptr(GBytes) body = test_upload_body (g_ptr_array_index (batches, r));
@@ -1780,16 +1825,7 @@ test_stop_while_committing (void)
     g_main_context_iteration (NULL, TRUE);
   /* Still running (not reaped yet: it has an identifier): it waits for the commit. */
   g_assert_nonnull (g_subprocess_get_identifier (server->proc));
-  if (locker != NULL)
-    {
-      PQclear (pg_exec_ok (locker, "ROLLBACK"));
-      PQfinish (locker);
-    }
-  else
-    {
-      g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
-      sqlite3_close (db);
-    }
+  write_lock_release (&lock);
   g_subprocess_wait (server->proc, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (server->proc));
@@ -1847,23 +1883,11 @@ test_shared_commit (void)
   g_autoptr(SoupMessage) early_msg = NULL;
   Exchange *replay;
   gboolean waited = FALSE;
-  sqlite3 *db = NULL;
-  PGconn *locker = NULL;
+  WriteLock lock;
   gint64 deadline;
 
   g_assert_true (test_server_start (server, NULL, NULL));
-  /* One kiosk per request: a device has at most four large bodies in
-   * flight (the front door). */
-  for (guint r = 0; r < n_requests; r++)
-    {
-      TestKiosk *kiosk = test_kiosk_new_enrolled (server);
-      GPtrArray *batch = envelopes_new ();
-
-      g_ptr_array_add (kiosks, kiosk);
-      for (guint i = 0; i < per_request; i++)
-        g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));
-      g_ptr_array_add (batches, batch);
-    }
+  uploaders_new (server, n_requests, per_request, kiosks, batches);
   /* Stored before, to be replayed in the shared commit. */
   g_ptr_array_add (early, test_kiosk_seal (g_ptr_array_index (kiosks, 0), server->office));
   early_body = test_upload_body (early);
@@ -1877,20 +1901,7 @@ test_shared_commit (void)
   commits_before = test_server_metric (server, "intake_upload_commits_total");
   requests_before = test_server_metric (server, "intake_upload_commit_requests_total");
 
-  if (server->conninfo != NULL)
-    {
-      locker = PQconnectdb (server->conninfo);
-      g_assert_cmpint (PQstatus (locker), ==, CONNECTION_OK);
-      PQclear (pg_exec_ok (locker, "BEGIN"));
-      PQclear (pg_exec_ok (locker, "LOCK TABLE envelopes IN EXCLUSIVE MODE"));
-    }
-  else
-    {
-      g_autofree char *path = g_build_filename (server->data_dir, "intake.db", NULL);
-
-      g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-      g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
-    }
+  lock = write_lock_take (server);
 
   for (guint r = 0; r < n_requests; r++)
     {
@@ -1900,21 +1911,11 @@ test_shared_commit (void)
                        exchange_start (session, test_kiosk_message_new (g_ptr_array_index (kiosks, r), server, "POST", "/v1/envelopes", body, 0)));
     }
   replay = exchange_start (session, test_message_copy_to (early_msg, server, early_body));
-  /* PostgreSQL's lock wait gives up after 1 s (docs/server.md): release
-   * well before. */
+  /* Released well before PostgreSQL's lock wait gives up. */
   g_timeout_add (400, flag_cb, &waited);
   while (!waited)
     g_main_context_iteration (NULL, TRUE);
-  if (locker != NULL)
-    {
-      PQclear (pg_exec_ok (locker, "ROLLBACK"));
-      PQfinish (locker);
-    }
-  else
-    {
-      g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
-      sqlite3_close (db);
-    }
+  write_lock_release (&lock);
 
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   for (guint r = 0; r < n_requests; r++)
@@ -1983,8 +1984,7 @@ test_client_gone_while_queued (void)
   g_autoptr(Exchange) upload = NULL;
   g_autoptr(TestResponse) retry = NULL;
   gboolean waited = FALSE;
-  sqlite3 *db = NULL;
-  PGconn *locker = NULL;
+  WriteLock lock;
 
   g_assert_true (test_server_start (server, NULL, NULL));
   kiosk = test_kiosk_new_enrolled (server);
@@ -1992,39 +1992,18 @@ test_client_gone_while_queued (void)
     g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));
   body = test_upload_body (batch);
 
-  if (server->conninfo != NULL)
-    {
-      locker = PQconnectdb (server->conninfo);
-      g_assert_cmpint (PQstatus (locker), ==, CONNECTION_OK);
-      PQclear (pg_exec_ok (locker, "BEGIN"));
-      PQclear (pg_exec_ok (locker, "LOCK TABLE envelopes IN EXCLUSIVE MODE"));
-    }
-  else
-    {
-      g_autofree char *path = g_build_filename (server->data_dir, "intake.db", NULL);
-
-      g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-      g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
-    }
+  lock = write_lock_take (server);
   upload = exchange_start (impatient, test_kiosk_message_new (kiosk, server, "POST", "/v1/envelopes", body, 0));
   while (!upload->done)
     g_main_context_iteration (NULL, TRUE);
   g_assert_error (upload->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
-  /* PostgreSQL gives up on the lock after 1 s: then the upload's commit
-   * failed (503 to nobody) and nothing is stored; SQLite waits up to 5 s. */
+  /* Had the store given up on the lock (PostgreSQL's lock timeout,
+   * SQLite's 5 s), the upload's commit failed (503 to nobody) and nothing
+   * is stored: either way the retry below stores or finds it. */
   g_timeout_add (200, flag_cb, &waited);
   while (!waited)
     g_main_context_iteration (NULL, TRUE);
-  if (locker != NULL)
-    {
-      PQclear (pg_exec_ok (locker, "ROLLBACK"));
-      PQfinish (locker);
-    }
-  else
-    {
-      g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
-      sqlite3_close (db);
-    }
+  write_lock_release (&lock);
 
   retry = test_kiosk_upload (kiosk, server, batch);
   g_assert_cmpuint (retry->status, ==, 200);

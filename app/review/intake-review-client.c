@@ -2192,7 +2192,7 @@ intake_review_client_fetch_finish (IntakeReviewClient  *self,
 
 typedef struct {
   GPtrArray *results;   /* IntakeReviewFetched *, in the order asked */
-  GQueue     todo;      /* IntakeReviewFetched * of results without an outcome yet */
+  GQueue     unasked;   /* IntakeReviewFetched * of results without an outcome yet */
   GPtrArray *asked;     /* those of the batch request in flight */
   guint      n_singles; /* single fetches in flight */
   GError    *error;     /* of a single fetch's request, once */
@@ -2201,7 +2201,7 @@ typedef struct {
 static void
 fetch_many_data_free (FetchManyData *data)
 {
-  g_queue_clear (&data->todo);
+  g_queue_clear (&data->unasked);
   g_clear_pointer (&data->asked, g_ptr_array_unref);
   g_clear_pointer (&data->results, g_ptr_array_unref);
   g_clear_error (&data->error);
@@ -2284,7 +2284,7 @@ fetch_many_entry (IntakeReviewClient  *self,
       if (g_strcmp0 (string_member (object, "key"), item->key) != 0)
         return FALSE;
       if (g_str_equal (code, "deferred"))
-        g_queue_push_tail (&data->todo, item);
+        g_queue_push_tail (&data->unasked, item);
       else
         set_http_error (&item->error, &refusal);
       return TRUE;
@@ -2313,7 +2313,7 @@ fetch_many_cb (GObject      *source,
   guint status = request_status (result);
   JsonObject *object;
   JsonArray *entries;
-  guint n_todo;
+  guint n_unasked;
 
   if (answer == NULL && (status == SOUP_STATUS_NOT_FOUND || status == SOUP_STATUS_METHOD_NOT_ALLOWED))
     {
@@ -2321,7 +2321,7 @@ fetch_many_cb (GObject      *source,
        * it): fetch these and every later key one by one, as before. */
       self->no_fetch_many = TRUE;
       for (guint i = asked->len; i > 0; i--)
-        g_queue_push_head (&data->todo, g_ptr_array_index (asked, i - 1));
+        g_queue_push_head (&data->unasked, g_ptr_array_index (asked, i - 1));
       fetch_many_next (task);
       return;
     }
@@ -2336,13 +2336,13 @@ fetch_many_cb (GObject      *source,
             ? json_object_get_array_member (object, "submissions") : NULL;
   if (entries == NULL || json_array_get_length (entries) != asked->len)
     goto unreadable;
-  n_todo = g_queue_get_length (&data->todo);
+  n_unasked = g_queue_get_length (&data->unasked);
   for (guint i = 0; i < asked->len; i++)
     if (!fetch_many_entry (self, data, g_ptr_array_index (asked, i), json_array_get_element (entries, i)))
       goto unreadable;
   /* The server answers at least the first key it is asked for: a batch
    * deferred whole would be asked again for ever. */
-  if (g_queue_get_length (&data->todo) - n_todo == asked->len)
+  if (g_queue_get_length (&data->unasked) - n_unasked == asked->len)
     goto unreadable;
   fetch_many_next (task);
   return;
@@ -2359,7 +2359,7 @@ fetch_many_next (GTask *task)
   FetchManyData *data = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
 
-  if (data->error != NULL || (g_queue_is_empty (&data->todo) && data->n_singles == 0 && data->asked == NULL))
+  if (data->error != NULL || (g_queue_is_empty (&data->unasked) && data->n_singles == 0 && data->asked == NULL))
     {
       if (data->n_singles > 0)
         return;  /* the last one to come back returns */
@@ -2371,12 +2371,12 @@ fetch_many_next (GTask *task)
     }
   if (self->no_fetch_many)
     {
-      while (data->n_singles < FETCH_MANY_SINGLES && !g_queue_is_empty (&data->todo))
+      while (data->n_singles < FETCH_MANY_SINGLES && !g_queue_is_empty (&data->unasked))
         {
           SingleCall *call = g_new0 (SingleCall, 1);
 
           call->task = g_object_ref (task);
-          call->item = g_queue_pop_head (&data->todo);
+          call->item = g_queue_pop_head (&data->unasked);
           data->n_singles++;
           intake_review_client_fetch_async (self, call->item->key, cancellable, fetch_single_cb, call);
         }
@@ -2391,9 +2391,9 @@ fetch_many_next (GTask *task)
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "keys");
       json_builder_begin_array (builder);
-      while (data->asked->len < INTAKE_PROTOCOL_MAX_FETCH_KEYS && !g_queue_is_empty (&data->todo))
+      while (data->asked->len < INTAKE_PROTOCOL_MAX_FETCH_KEYS && !g_queue_is_empty (&data->unasked))
         {
-          IntakeReviewFetched *item = g_queue_pop_head (&data->todo);
+          IntakeReviewFetched *item = g_queue_pop_head (&data->unasked);
 
           g_ptr_array_add (data->asked, item);
           json_builder_add_string_value (builder, item->key);
@@ -2424,7 +2424,7 @@ intake_review_client_fetch_many_async (IntakeReviewClient  *self,
   g_task_set_source_tag (task, intake_review_client_fetch_many_async);
   data = g_new0 (FetchManyData, 1);
   data->results = g_ptr_array_new_full (n_keys, (GDestroyNotify)intake_review_fetched_free);
-  g_queue_init (&data->todo);
+  g_queue_init (&data->unasked);
   g_task_set_task_data (task, data, (GDestroyNotify)fetch_many_data_free);
   for (guint i = 0; i < n_keys; i++)
     {
@@ -2432,7 +2432,7 @@ intake_review_client_fetch_many_async (IntakeReviewClient  *self,
 
       item->key = g_strdup (keys[i]);
       g_ptr_array_add (data->results, item);
-      g_queue_push_tail (&data->todo, item);
+      g_queue_push_tail (&data->unasked, item);
     }
   fetch_many_next (task);
 }
