@@ -1784,6 +1784,10 @@ test_dashboard (void)
   if (help_weeks->len == 1)
     assert_chart_says (dashboard, INTAKE_DASHBOARD_HELP_WEEKS, "): 7.");
   screenshot (window, "dashboard");
+  /* And right to left, to look at: the charts and their labels mirror. */
+  gtk_widget_set_default_direction (GTK_TEXT_DIR_RTL);
+  screenshot (window, "dashboard-rtl");
+  gtk_widget_set_default_direction (GTK_TEXT_DIR_LTR);
 
   /* The first visit opened every submission once for languages and sectors. */
   g_assert_cmpuint (intake_review_dashboard_get_decrypted (dashboard), ==, N_RANDOM + 1);
