@@ -754,8 +754,12 @@ test_idle_waits (KioskFixture  *f,
   g_source_remove (source);
   idle = g_get_monotonic_time ();
   g_assert_cmpint (ended, >, 0);
-  /* Counted from the end of the speech, not from the last touch. */
-  g_assert_cmpint (idle - ended, >=, 380 * 1000);
+  /* Counted from the end of the speech, not from the last touch (which
+   * would give about 0 here: the speech took longer than the timeout).
+   * @ended is taken after the main-loop iteration in which the speech
+   * ended, so under load (the sanitizer build in CI: 367 ms once) it comes
+   * late; half the timeout still tells the two apart. */
+  g_assert_cmpint (idle - ended, >=, 200 * 1000);
   ACT (f, "kiosk.start-over");
   forget (f);
 }
