@@ -112,6 +112,9 @@ kiosk_thread (gpointer data)
       soup_message_headers_replace (headers, INTAKE_HEADER_SIGNATURE, auth.signature);
       intake_request_auth_clear (&auth);
       soup_message_set_request_body_from_bytes (msg, "application/json", body);
+      /* Kept-alive, as the kiosk's uploads are (intake-http.c): libsoup
+       * opens a new connection for every POST not marked idempotent. */
+      soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
       reply = soup_session_send_and_read (session, msg, NULL, &error);
       if (reply == NULL || soup_message_get_status (msg) != 200)
         kiosk->failed++;
@@ -244,6 +247,7 @@ single_request_p50 (const char      *url_base,
       soup_message_headers_replace (headers, INTAKE_HEADER_SIGNATURE, auth.signature);
       intake_request_auth_clear (&auth);
       soup_message_set_request_body_from_bytes (msg, "application/json", body);
+      soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
       reply = soup_session_send_and_read (session, msg, NULL, &error);
       if (reply == NULL || soup_message_get_status (msg) != 200 || count_stored (reply) != 1)
         g_error ("single upload failed: %s", error != NULL ? error->message : "not stored");

@@ -140,6 +140,7 @@ struct _IntakeServerListener
   guint64             closed[INTAKE_LISTENER_N_CLOSE_REASONS];
   guint64             pauses[INTAKE_LISTENER_N_PAUSE_REASONS];
   guint64             fd_limit_hits;
+  guint64             accepted;
 };
 
 G_DEFINE_FINAL_TYPE (IntakeServerListener, intake_server_listener, G_TYPE_OBJECT)
@@ -680,6 +681,7 @@ add_connection (IntakeServerListener *self,
       return;
     }
   g_hash_table_insert (self->connections, conn->remote, conn);
+  self->accepted++;
   ensure_sweep (self);
 
   if (self->certificate != NULL)
@@ -1093,6 +1095,13 @@ intake_server_listener_get_n_connections (IntakeServerListener *self)
   g_return_val_if_fail (INTAKE_IS_SERVER_LISTENER (self), 0);
   forget_closed (self);
   return live_connections (self);
+}
+
+guint64
+intake_server_listener_get_accepted (IntakeServerListener *self)
+{
+  g_return_val_if_fail (INTAKE_IS_SERVER_LISTENER (self), 0);
+  return self->accepted;
 }
 
 guint64

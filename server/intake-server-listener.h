@@ -56,6 +56,7 @@ void                  intake_server_listener_hang_up             (IntakeServerLi
 
 guint                 intake_server_listener_get_max_connections (IntakeServerListener      *self);
 guint                 intake_server_listener_get_n_connections   (IntakeServerListener      *self);
+guint64               intake_server_listener_get_accepted        (IntakeServerListener      *self);
 guint64               intake_server_listener_get_closed          (IntakeServerListener      *self,
                                                                   IntakeListenerCloseReason  reason);
 guint64               intake_server_listener_get_paused          (IntakeServerListener      *self,

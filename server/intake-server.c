@@ -845,6 +845,11 @@ handle_metrics (IntakeServer      *self,
   g_string_append_printf (out, "intake_connections_max %u\n",
                           intake_server_listener_get_max_connections (self->listener));
   g_string_append (out,
+                   "# HELP intake_connections_accepted_total Connections accepted since the start.\n"
+                   "# TYPE intake_connections_accepted_total counter\n");
+  g_string_append_printf (out, "intake_connections_accepted_total %" G_GUINT64_FORMAT "\n",
+                          intake_server_listener_get_accepted (self->listener));
+  g_string_append (out,
                    "# HELP intake_connections_closed_total Connections the server closed, by reason.\n"
                    "# TYPE intake_connections_closed_total counter\n");
   for (guint i = 0; i < INTAKE_LISTENER_N_CLOSE_REASONS; i++)

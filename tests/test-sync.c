@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -30,6 +31,7 @@
 #include "intake-office-rotation.h"
 #include "intake-outbox.h"
 #include "intake-sync.h"
+#include "intake-sync-private.h"
 #include "intake-test-util.h"
 
 #define N_SUBMISSIONS 500
@@ -211,6 +213,25 @@ test_new_destroy (Fixture       *f,
 
   g_assert_finalize_object (sync);
   g_assert_finalize_object (kiosk);
+}
+
+/* A 401 replayed_request is "you sent this before" (libsoup re-sent a
+ * request whose first copy the server had), not "you are not accepted":
+ * the kiosk tries again later and does not ask to be enrolled again. */
+static void
+test_replayed_is_transient (void)
+{
+  IntakeHttpResponse replayed = { .status = 401, .error_code = (char *)"replayed_request",
+                                  .message = (char *)"this request was seen before" };
+  IntakeHttpResponse unknown = { .status = 401, .error_code = (char *)"unknown_device", .message = (char *)"" };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (intake_sync_check_response (&replayed, "upload", &error));
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_SERVER);
+  g_assert_nonnull (strstr (error->message, "signed anew"));
+  g_clear_error (&error);
+  g_assert_false (intake_sync_check_response (&unknown, "upload", &error));
+  g_assert_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_REFUSED);
 }
 
 static void
@@ -1901,6 +1922,29 @@ static int run_kiosk (char       **out_stdout,
                       ...) G_GNUC_NULL_TERMINATED;
 
 /* HTTPS with a private CA: refused without the CA file, fine with it. */
+/* A sample from the server's /metrics (@name with its labels), or -1;
+ * fetched through @session, which trusts @s's certificate. */
+static gint64
+server_metric (Server      *s,
+               SoupSession *session,
+               const char  *name)
+{
+  g_autofree char *url = g_strconcat (s->url, "/metrics", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_autofree char *needle = g_strconcat ("\n", name, " ", NULL);
+  g_autofree char *text = NULL;
+  const char *found;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  if ((found = strstr (text, needle)) == NULL)
+    return -1;
+  return g_ascii_strtoll (found + strlen (needle), NULL, 10);
+}
+
 static void
 test_e2e_tls (Fixture       *f,
               gconstpointer  data)
@@ -1962,6 +2006,31 @@ test_e2e_tls (Fixture       *f,
   assert_server_holds (s, 3);
   assert_all_delivered (kiosk, 3);
 
+  /* A pass keeps its connection: one TLS handshake, not one per upload
+   * (libsoup opens a new connection for every POST not marked
+   * idempotent). Four uploads of three, and the check-in before them. */
+  {
+    g_autoptr(SoupSession) watcher = soup_session_new ();
+    g_autoptr(GTlsDatabase) ca = g_tls_file_database_new (s->tls_cert, &error);
+    const char *uploads = "intake_requests_total{path=\"/v1/envelopes\",status=\"200\"}";
+    gint64 accepted, uploaded;
+
+    g_assert_no_error (error);
+    soup_session_set_tls_database (watcher, ca);
+    accepted = server_metric (s, watcher, "intake_connections_accepted_total");
+    uploaded = server_metric (s, watcher, uploads);
+    g_assert_cmpint (accepted, >, 0);
+    g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, 12, 20, &error), ==, 12);
+    intake_sync_set_batch_size (sync, 3);
+    g_assert_true (intake_sync_now_blocking (sync, NULL, &error));
+    g_assert_no_error (error);
+    assert_server_holds (s, 15);
+    g_assert_cmpint (server_metric (s, watcher, uploads) - uploaded, ==, 4);
+    /* The watcher's own connection is kept too (a GET). */
+    g_assert_cmpint (server_metric (s, watcher, "intake_connections_accepted_total") - accepted, <=, 1);
+    intake_sync_set_batch_size (sync, INTAKE_PROTOCOL_MAX_BATCH);
+  }
+
   g_assert_false (intake_sync_set_tls_ca_file (sync, "/nonexistent/ca.pem", &error));
   g_assert_nonnull (error);
   /* A refused file changes nothing. */
@@ -1984,7 +2053,7 @@ test_e2e_tls (Fixture       *f,
     g_assert_cmpint (status, ==, 0);
     g_assert_nonnull (strstr (out, "0 submissions pending"));
   }
-  assert_server_holds (s, 5);
+  assert_server_holds (s, 17);
 }
 
 /* Runs the real intake-kiosk with --state-dir STATE_DIR and the given
@@ -2627,6 +2696,7 @@ main (int   argc,
 
   g_test_add ("/sync/unit/new-destroy", Fixture, NULL, fixture_setup, test_new_destroy, fixture_teardown);
   g_test_add_func ("/sync/unit/backoff/formula", test_backoff_formula);
+  g_test_add_func ("/sync/unit/replayed-is-transient", test_replayed_is_transient);
   g_test_add ("/sync/unit/not-enrolled", Fixture, NULL, fixture_setup, test_not_enrolled, fixture_teardown);
   g_test_add ("/sync/unit/server-json", Fixture, NULL, fixture_setup, test_server_json, fixture_teardown);
   g_test_add ("/sync/unit/questionnaire/offer", Fixture, NULL, fixture_setup, test_questionnaire_offer,

@@ -319,7 +319,17 @@ intake_http_request_async (SoupSession            *session,
   if (body != NULL)
     soup_message_set_request_body_from_bytes (exchange->message, "application/json", body);
   if (signer != NULL)
-    sign (headers, signer, method, path_and_query, body);
+    {
+      sign (headers, signer, method, path_and_query, body);
+      /* libsoup sends a POST on a new connection unless the message is
+       * idempotent: for a kiosk behind TLS that is a handshake per upload
+       * batch, on both ends. A signed request is safe to send again: its
+       * nonce is single-use, so if libsoup re-sends it after a kept-alive
+       * connection broke, the server either never saw the first copy or
+       * refuses the second as replayed_request, which the callers treat
+       * as "try again later" (docs/protocol.md, "Connections"). */
+      soup_message_add_flags (exchange->message, SOUP_MESSAGE_IDEMPOTENT);
+    }
 
   soup_session_send_async (session, exchange->message, G_PRIORITY_DEFAULT, cancellable,
                            send_cb, g_steal_pointer (&task));

@@ -108,6 +108,13 @@ intake_sync_check_response (IntakeHttpResponse  *response,
     g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_CLOCK,
                  "%s: the server refused the kiosk's clock (HTTP %u %s: %s); set the kiosk's date and time",
                  what, response->status, code, message);
+  else if (g_str_equal (code, "replayed_request"))
+    /* Not a refusal of the kiosk: libsoup sent this request again after
+     * a kept-alive connection broke (intake-http.c), and the server had
+     * the first copy. The next pass signs it anew. */
+    g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_SERVER,
+                 "%s: the server had this request already (HTTP %u %s); it is sent again, signed anew, "
+                 "on the next pass", what, response->status, code);
   else if (response->status == SOUP_STATUS_UNAUTHORIZED || response->status == SOUP_STATUS_FORBIDDEN)
     g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_REFUSED,
                  "%s: the server does not (or no longer) accept this kiosk (HTTP %u %s: %s); "
