@@ -30,9 +30,32 @@ typedef struct {
   const char *signature;
 } SignedHeaders;
 
+/* How long an upload takes a device's row from upload_devices instead of
+ * the store. Only its key (which never changes: the id derives from it)
+ * and its status are used, and the status is checked again inside the
+ * upload's transaction (IntakeStoreUpload.active_device), so a revocation
+ * is never missed; this only bounds how stale the rest of the row gets. */
+#define DEVICE_CACHE_SECONDS 60
+
+typedef struct {
+  IntakeStoreDevice *device;
+  gint64             fetched;   /* monotonic microseconds */
+} CachedDevice;
+
+static void
+cached_device_free (CachedDevice *cached)
+{
+  intake_store_device_free (cached->device);
+  g_free (cached);
+}
+
+/* The signing device of @msg, from the store, or with @cached from the
+ * uploads' cache of active devices when it is fresh enough (and put there
+ * when it is not). On failure answers and returns NULL. */
 static IntakeStoreDevice *
 find_signer (IntakeServer      *self,
              SoupServerMessage *msg,
+             gboolean           cached,
              SignedHeaders     *out_headers)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
@@ -54,6 +77,17 @@ find_signer (IntakeServer      *self,
       return NULL;
     }
 
+  if (cached && self->upload_devices != NULL)
+    {
+      CachedDevice *hit = g_hash_table_lookup (self->upload_devices, device_hex);
+
+      if (hit != NULL && g_get_monotonic_time () - hit->fetched < DEVICE_CACHE_SECONDS * G_USEC_PER_SEC)
+        {
+          g_strlcpy (intake_server_request_log (msg)->device_id, hit->device->device_id,
+                     sizeof intake_server_request_log (msg)->device_id);
+          return intake_store_device_copy (hit->device);
+        }
+    }
   if (!(device = intake_store_get_device (self->store, device_hex, &error)))
     {
       if (g_error_matches (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_UNKNOWN_DEVICE))
@@ -65,6 +99,19 @@ find_signer (IntakeServer      *self,
     }
   g_strlcpy (intake_server_request_log (msg)->device_id, device->device_id,
              sizeof intake_server_request_log (msg)->device_id);
+  if (cached && device->status == INTAKE_DEVICE_STATUS_ACTIVE)
+    {
+      CachedDevice *entry = g_new0 (CachedDevice, 1);
+
+      if (self->upload_devices == NULL)
+        self->upload_devices = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                      (GDestroyNotify)cached_device_free);
+      entry->device = intake_store_device_copy (device);
+      entry->fetched = g_get_monotonic_time ();
+      g_hash_table_replace (self->upload_devices, entry->device->device_id, entry);
+    }
+  else if (self->upload_devices != NULL)
+    g_hash_table_remove (self->upload_devices, device->device_id);
   return device;
 }
 
@@ -103,6 +150,14 @@ respond_bad_signature (SoupServerMessage *msg,
     intake_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthenticated", error->message);
 }
 
+static void
+respond_device_revoked (SoupServerMessage *msg)
+{
+  intake_server_respond_error (msg, SOUP_STATUS_FORBIDDEN, "device_revoked",
+                               "this device has been revoked; ask staff to enroll the kiosk again "
+                               "with a new key");
+}
+
 /* After a good signature: each nonce once (a captured request cannot be
  * sent again), then a revoked device is refused, only now, so that an
  * unsigned probe learns nothing about which devices are revoked. (An
@@ -120,9 +175,7 @@ admit_signer (IntakeServer            *self,
 
   if (device->status == INTAKE_DEVICE_STATUS_REVOKED)
     {
-      intake_server_respond_error (msg, SOUP_STATUS_FORBIDDEN, "device_revoked",
-                                   "this device has been revoked; ask staff to enroll the kiosk again "
-                                   "with a new key");
+      respond_device_revoked (msg);
       return FALSE;
     }
   return TRUE;
@@ -140,7 +193,7 @@ authenticate (IntakeServer      *self,
   g_autoptr(GError) error = NULL;
   SignedHeaders headers;
 
-  if (!(device = find_signer (self, msg, &headers)))
+  if (!(device = find_signer (self, msg, FALSE, &headers)))
     return NULL;
   if (!verify_signer (device, soup_server_message_get_method (msg), route, body, &headers, &error))
     {
@@ -482,6 +535,14 @@ respond_upload (IntakeServer       *self,
   if (!intake_accept_batch_get_nonce_fresh (batch))
     {
       replayed (self, msg);
+      return;
+    }
+  /* Revoked since the request's device was looked up (or cached). */
+  if (intake_accept_batch_get_device_inactive (batch))
+    {
+      if (self->upload_devices != NULL)
+        g_hash_table_remove (self->upload_devices, device->device_id);
+      respond_device_revoked (msg);
       return;
     }
   results = intake_accept_batch_get_results (batch, &n);
@@ -964,7 +1025,7 @@ intake_server_handle_envelopes (IntakeServer      *self,
   SignedHeaders headers;
   UploadCheck *check;
 
-  if (!(device = find_signer (self, msg, &headers)))
+  if (!(device = find_signer (self, msg, TRUE, &headers)))
     return;
 
   /* A revoked device is answered here, in the order every request is:

@@ -98,6 +98,10 @@ struct _IntakeServer
   guint                      flush_timeout_id;
   guint                      queued_envelopes;
   guint                      uploads_being_checked; /* on worker threads (check_upload_async) */
+  /* Active devices as uploads last found them (intake-server-kiosk.c,
+   * upload_signer()): hex id -> CachedDevice. Saves an upload a store
+   * round trip; the commit checks the device is still active. */
+  GHashTable                *upload_devices;
   guint64                    upload_commits;          /* group commits of uploads */
   guint64                    upload_commit_requests;  /* requests they stored */
 

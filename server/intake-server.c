@@ -1026,6 +1026,7 @@ intake_server_finalize (GObject *object)
   g_clear_pointer (&self->requests, g_hash_table_unref);
   g_clear_pointer (&self->unauthenticated, g_hash_table_unref);
   g_clear_pointer (&self->bodies_by_signer, g_hash_table_unref);
+  g_clear_pointer (&self->upload_devices, g_hash_table_unref);
   g_free (self->office_key_id);
   g_clear_pointer (&self->office_keys, intake_office_keys_free);
   g_clear_pointer (&self->server_rotations, g_ptr_array_unref);

@@ -2017,6 +2017,98 @@ test_client_gone_while_queued (void)
   test_server_stop (server);
 }
 
+/* A kiosk revoked while its upload waits for the commit (checked, its
+ * device found active, from the server's cache even): the commit sees the
+ * revocation and stores nothing; the kiosk is told device_revoked. The
+ * revocation is held uncommitted on the device's row (PostgreSQL: the
+ * upload's share lock on that row waits for it; SQLite: the whole
+ * database) until the upload is waiting. */
+static void
+test_revoked_while_queued (void)
+{
+  g_autoptr(TestServer) server = test_server_new (FALSE);
+  g_autoptr(TestKiosk) kiosk = NULL;
+  g_autoptr(GPtrArray) first = envelopes_new ();
+  g_autoptr(GPtrArray) batch = envelopes_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(TestResponse) stored = NULL;
+  g_autoptr(Exchange) upload = NULL;
+  g_autofree char *revoke = NULL;
+  gboolean waited = FALSE;
+  sqlite3 *db = NULL;
+  PGconn *pg = NULL;
+  gint64 deadline;
+
+  g_assert_true (test_server_start (server, NULL, NULL));
+  kiosk = test_kiosk_new_enrolled (server);
+  /* A first upload: the device is now in the uploads' cache. */
+  g_ptr_array_add (first, test_kiosk_seal (kiosk, server->office));
+  stored = test_kiosk_upload (kiosk, server, first);
+  g_assert_cmpuint (stored->status, ==, 200);
+  assert_result (stored, 0, "stored", NULL);
+
+  for (guint i = 0; i < 3; i++)
+    g_ptr_array_add (batch, test_kiosk_seal (kiosk, server->office));
+  body = test_upload_body (batch);
+  revoke = g_strdup_printf ("UPDATE devices SET status = 'revoked', revoked_at = %" G_GINT64_FORMAT
+                            " WHERE device_id = '%s'", g_get_real_time () / G_USEC_PER_SEC, kiosk->device_id);
+  if (server->conninfo != NULL)
+    {
+      pg = PQconnectdb (server->conninfo);
+      g_assert_cmpint (PQstatus (pg), ==, CONNECTION_OK);
+      PQclear (pg_exec_ok (pg, "BEGIN"));
+      PQclear (pg_exec_ok (pg, revoke));
+    }
+  else
+    {
+      g_autofree char *path = g_build_filename (server->data_dir, "intake.db", NULL);
+
+      g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (db, revoke, NULL, NULL, NULL), ==, SQLITE_OK);
+    }
+
+  upload = exchange_start (server->session, test_kiosk_message_new (kiosk, server, "POST", "/v1/envelopes", body, 0));
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (test_server_metric (server, "intake_uploads_waiting") < 1 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpint (test_server_metric (server, "intake_uploads_waiting"), ==, 1);
+  /* Long enough for the commit to be under way and waiting; well before
+   * the lock waits give up. */
+  g_timeout_add (300, flag_cb, &waited);
+  while (!waited)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (upload->done);
+  if (pg != NULL)
+    {
+      PQclear (pg_exec_ok (pg, "COMMIT"));
+      g_clear_pointer (&pg, PQfinish);
+    }
+  else
+    {
+      g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+      g_clear_pointer (&db, sqlite3_close);
+    }
+
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!upload->done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (upload->done);
+  g_assert_no_error (upload->error);
+  g_assert_cmpuint (soup_message_get_status (upload->msg), ==, 403);
+  g_assert_cmpstr (exchange_error_code (upload), ==, "device_revoked");
+  g_assert_cmpint (store_envelope_count (server), ==, 1);
+
+  /* And from now on without waiting for a commit: the cache entry is gone. */
+  {
+    g_autoptr(TestResponse) again = test_kiosk_upload (kiosk, server, batch);
+
+    assert_error (again, 403, "device_revoked");
+  }
+  g_assert_cmpint (store_envelope_count (server), ==, 1);
+  test_server_stop (server);
+}
+
 static TestResponse *
 check_in (TestKiosk  *kiosk,
           TestServer *server,
@@ -2257,6 +2349,7 @@ main (int    argc,
   g_test_add_func ("/server/upload/group-commit-atomic", test_group_commit_atomic);
   g_test_add_func ("/server/upload/shared-commit", test_shared_commit);
   g_test_add_func ("/server/upload/stop-while-committing", test_stop_while_committing);
+  g_test_add_func ("/server/upload/revoked-while-queued", test_revoked_while_queued);
   g_test_add_func ("/server/upload/client-gone-while-queued", test_client_gone_while_queued);
   g_test_add_func ("/server/replay/device", test_replay_device);
   g_test_add_func ("/server/upload/submission-id-scoped-to-device", test_submission_id_scoped_to_device);

@@ -163,6 +163,8 @@ struct _IntakeAcceptBatch {
   char               *nonce_text;
   gboolean            has_nonce;
   gboolean            nonce_fresh;
+  char                device_id[INTAKE_HEX_ID_LEN];
+  gboolean            device_inactive;
 };
 
 IntakeAcceptBatch *
@@ -188,6 +190,7 @@ intake_accept_batch_new (const IntakeOfficeKeySet *office_keys,
   batch->index = g_new0 (guint, n + 1);
   batch->puts = g_new0 (IntakeStorePutResult, n + 1);
   batch->nonce_fresh = TRUE;
+  g_strlcpy (batch->device_id, device->device_id, sizeof batch->device_id);
   if (nonce != NULL)
     {
       batch->has_nonce = TRUE;
@@ -246,6 +249,12 @@ intake_accept_batch_get_nonce_fresh (IntakeAcceptBatch *batch)
 }
 
 gboolean
+intake_accept_batch_get_device_inactive (IntakeAcceptBatch *batch)
+{
+  return batch->device_inactive;
+}
+
+gboolean
 intake_accept_batches_store (IntakeStore        *store,
                              IntakeAcceptBatch **batches,
                              guint               n_batches,
@@ -260,6 +269,7 @@ intake_accept_batches_store (IntakeStore        *store,
       IntakeAcceptBatch *batch = batches[b];
 
       uploads[b].nonce = batch->has_nonce ? &batch->nonce : NULL;
+      uploads[b].active_device = batch->device_id;
       uploads[b].n = batch->to_store->len;
       uploads[b].metas = (const IntakeStoreEnvelope *)(void *)batch->metas->data;
       uploads[b].envelopes = (GBytes * const *)batch->to_store->pdata;
@@ -272,7 +282,8 @@ intake_accept_batches_store (IntakeStore        *store,
       IntakeAcceptBatch *batch = batches[b];
 
       batch->nonce_fresh = uploads[b].nonce_fresh;
-      if (batch->nonce_fresh)
+      batch->device_inactive = uploads[b].device_inactive;
+      if (batch->nonce_fresh && !batch->device_inactive)
         for (guint k = 0; k < batch->to_store->len; k++)
           batch->results[batch->index[k]].status = status_from_put (batch->puts[k]);
     }
@@ -303,6 +314,12 @@ intake_server_accept_envelopes (IntakeStore             *store,
   if (batch == NULL)
     return FALSE;
   ok = intake_accept_batches_store (store, &batch, 1, error);
+  if (ok && batch->device_inactive)
+    {
+      g_set_error (error, INTAKE_STORE_ERROR, INTAKE_STORE_ERROR_DEVICE_REVOKED,
+                   "device %s was revoked before its envelopes were stored", batch->device_id);
+      ok = FALSE;
+    }
   if (ok)
     {
       if (out_nonce_fresh != NULL)

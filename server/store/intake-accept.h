@@ -105,6 +105,8 @@ void                      intake_accept_batch_free            (IntakeAcceptBatch
 const IntakeAcceptResult *intake_accept_batch_get_results     (IntakeAcceptBatch       *batch,
                                                                guint                   *out_n);
 gboolean                  intake_accept_batch_get_nonce_fresh (IntakeAcceptBatch       *batch);
+/* The device was revoked (or removed) before the commit: nothing stored. */
+gboolean                  intake_accept_batch_get_device_inactive (IntakeAcceptBatch     *batch);
 gboolean                  intake_accept_batches_store         (IntakeStore             *store,
                                                                IntakeAcceptBatch      **batches,
                                                                guint                    n_batches,

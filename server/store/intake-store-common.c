@@ -510,6 +510,26 @@ common_put_uploads (IntakeStore       *store,
           written = TRUE;
         }
 
+      /* Then the device as it is inside this transaction: one revoked
+       * since the server looked it up (or took it from its cache) stores
+       * nothing, and its nonce stays used, as for any refused request. */
+      if (upload->active_device != NULL)
+        {
+          g_autoptr(GError) local_error = NULL;
+          g_autoptr(IntakeStoreDevice) device = ops->lookup_device (store, upload->active_device, &local_error);
+
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return fail (ops, store);
+            }
+          if (device == NULL || device->status != INTAKE_DEVICE_STATUS_ACTIVE)
+            {
+              upload->device_inactive = TRUE;
+              continue;
+            }
+        }
+
       /* In the request's order: the store's seq (the review list's
        * order) follows it, and a repeat inside the request gets the
        * verdict it would get one request later. A kiosk sends its

@@ -420,8 +420,23 @@ prepare_all (IntakeStorePg  *self,
     {
       g_autofree char *name = stmt_name (i);
       g_autofree char *sql = to_pg_sql (intake_store_sql[i]);
-      g_autofree char *locked = i == STMT_AUDIT_HEAD_LOCK ? g_strconcat (sql, " FOR UPDATE", NULL) : NULL;
-      PGresult *res = PQprepare (self->conn, name, locked != NULL ? locked : sql, 0, NULL);
+      g_autofree char *locked = NULL;
+
+      /* Row locks, which SQLite has no syntax for (its writer holds the
+       * whole database). The nonce's device row is share-locked until the
+       * upload commits: a revocation that commits first is seen (the row is
+       * read again after the wait), a later one waits for the upload. */
+      if (i == STMT_AUDIT_HEAD_LOCK)
+        locked = g_strconcat (sql, " FOR UPDATE", NULL);
+      else if (i == STMT_NONCE_INSERT_NEW)
+        {
+          g_assert (g_str_has_suffix (sql, "'active'))"));
+          sql[strlen (sql) - 2] = '\0';
+          locked = g_strconcat (sql, " FOR SHARE))", NULL);
+        }
+      PGresult *res;
+
+      res = PQprepare (self->conn, name, locked != NULL ? locked : sql, 0, NULL);
 
       if (PQresultStatus (res) != PGRES_COMMAND_OK)
         {
@@ -1555,9 +1570,10 @@ send_text (IntakeStorePg *self,
 }
 
 /* BEGIN, every upload's nonce (a plain INSERT, which fails on a nonce seen
- * before) and envelopes with their review rows, and COMMIT: one pipeline,
- * one round trip and one WAL flush for the whole group commit where the
- * step-by-step way takes four round trips for a single upload. */
+ * before or a device no longer active) and envelopes with their review
+ * rows, and COMMIT: one pipeline, one round trip and one WAL flush for the
+ * whole group commit where the step-by-step way takes four round trips for
+ * a single upload. */
 static gboolean
 put_uploads_at_once (IntakeStore        *store,
                      IntakeStoreUpload  *uploads,
@@ -1647,8 +1663,11 @@ put_uploads_at_once (IntakeStore        *store,
             kind = g_array_index (kinds, Sent, statement);
           if (status != PGRES_COMMAND_OK)
             {
-              /* A nonce seen before: the primary key refuses it. */
-              if (kind.u == NONCE && g_str_equal (sqlstate (res), "23505"))
+              /* A nonce seen before (the primary key refuses it), or a
+               * device no longer active (NOT NULL refuses its NULL
+               * expiry): step by step, which tells whose. */
+              if (kind.u == NONCE &&
+                  (g_str_equal (sqlstate (res), "23505") || g_str_equal (sqlstate (res), "23502")))
                 replayed = TRUE;
               else if (failure == NULL && !replayed)
                 failure = g_strdup (status == PGRES_PIPELINE_ABORTED ? "aborted" : PQresultErrorMessage (res));

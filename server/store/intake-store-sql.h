@@ -262,9 +262,14 @@ static const char * const intake_store_sql[N_STMTS] = {
   [STMT_NONCE_INSERT] =
     "INSERT INTO request_nonces (signer, nonce, expires_at) VALUES (?1, ?2, ?3)"
     " ON CONFLICT (signer, nonce) DO NOTHING",
-  /* Fails on a nonce seen before (PostgreSQL's one-round-trip upload). */
+  /* PostgreSQL's one-round-trip upload (its form there also takes a row
+   * lock, intake-store-pg.c): fails on a nonce seen before (the primary
+   * key), and when the signer is no longer an active device (expires_at
+   * NULL, NOT NULL refuses it), so that nothing of a revoked kiosk's
+   * upload is stored, whenever it was checked. */
   [STMT_NONCE_INSERT_NEW] =
-    "INSERT INTO request_nonces (signer, nonce, expires_at) VALUES (?1, ?2, ?3)",
+    "INSERT INTO request_nonces (signer, nonce, expires_at) VALUES (?1, ?2,"
+    " (SELECT CAST(?3 AS BIGINT) FROM devices WHERE device_id = ?1 AND status = 'active'))",
   [STMT_NONCE_PRUNE] =
     "DELETE FROM request_nonces WHERE expires_at < ?1",
   [STMT_SCOPE_INSERT] =

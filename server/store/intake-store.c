@@ -175,6 +175,7 @@ intake_store_put_uploads (IntakeStore       *self,
             upload->metas[i].size != (gint64)g_bytes_get_size (upload->envelopes[i]))
           return invalid (error, "envelope metadata");
       uploads[u].nonce_fresh = TRUE;
+      uploads[u].device_inactive = FALSE;
       any |= upload->n > 0 || upload->nonce != NULL;
     }
   if (!any)
@@ -192,7 +193,9 @@ intake_store_put_envelopes (IntakeStore               *self,
                             IntakeStorePutResult      *out_results,
                             GError                   **error)
 {
-  IntakeStoreUpload upload = { nonce, n, metas, envelopes, out_results, TRUE };
+  IntakeStoreUpload upload = {
+    .nonce = nonce, .n = n, .metas = metas, .envelopes = envelopes, .results = out_results, .nonce_fresh = TRUE,
+  };
 
   g_return_val_if_fail (nonce == NULL || out_nonce_fresh != NULL, FALSE);
 
@@ -341,6 +344,21 @@ intake_store_get_backend_name (IntakeStore *self)
   g_return_val_if_fail (INTAKE_IS_STORE (self), NULL);
 
   return INTAKE_STORE_GET_IFACE (self)->get_backend_name (self);
+}
+
+IntakeStoreDevice *
+intake_store_device_copy (const IntakeStoreDevice *device)
+{
+  IntakeStoreDevice *copy;
+
+  g_return_val_if_fail (device != NULL, NULL);
+
+  copy = g_memdup2 (device, sizeof *device);
+  copy->location = g_strdup (device->location);
+  copy->questionnaire = g_strdup (device->questionnaire);
+  copy->app_version = g_strdup (device->app_version);
+  copy->last_error = g_strdup (device->last_error);
+  return copy;
 }
 
 void

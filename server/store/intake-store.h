@@ -143,11 +143,17 @@ typedef struct {
 /* One upload request's part of a group commit (intake_store_put_uploads()). */
 typedef struct {
   const IntakeStoreNonce    *nonce;        /* may be NULL */
+  /* When set, the upload is stored only if this device is still active
+   * when its transaction commits: the server may have taken the device
+   * from its cache, so a revocation since is caught here. */
+  const char                *active_device;
   guint                      n;
   const IntakeStoreEnvelope *metas;
   GBytes * const            *envelopes;
-  IntakeStorePutResult      *results;      /* out: @n verdicts, when nonce_fresh */
+  IntakeStorePutResult      *results;      /* out: @n verdicts, when nonce_fresh and not device_inactive */
   gboolean                   nonce_fresh;  /* out: FALSE if @nonce was used before */
+  gboolean                   device_inactive; /* out: @active_device was revoked (or is gone): nothing
+                                               * stored but the nonce */
 } IntakeStoreUpload;
 
 typedef enum {
@@ -1167,6 +1173,7 @@ void                intake_store_help_request_free    (IntakeStoreHelpRequest   
 void                intake_store_questionnaire_free   (IntakeStoreQuestionnaire  *questionnaire);
 const char         *intake_reviewer_status_to_string  (IntakeReviewerStatus       status);
 
+IntakeStoreDevice  *intake_store_device_copy          (const IntakeStoreDevice   *device);
 void                intake_store_device_free          (IntakeStoreDevice         *device);
 const char         *intake_device_status_to_string    (IntakeDeviceStatus         status);
 const char         *intake_envelope_source_to_string  (IntakeEnvelopeSource       source);
