@@ -881,6 +881,48 @@ upload_check_free (UploadCheck *check)
   g_free (check);
 }
 
+/* An upload's body the full way (strict JSON, then json-glib): its
+ * envelopes decoded (NULL for an element that is not a strict base64
+ * string), or NULL with @error saying what is wrong. Past the batch limit
+ * nothing is decoded. */
+static GPtrArray *
+parse_envelope_list (GBytes  *body,
+                     GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) parse_error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  JsonObject *request;
+  JsonNode *node;
+  JsonArray *envelopes;
+  guint n;
+
+  if (!(request = intake_server_parse_json_object (body, parser, &parse_error)) ||
+      !(node = json_object_get_member (request, "envelopes")) || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                                    intake_server_body_problem (parse_error,
+                                                                "expected {\"envelopes\": [\"<base64 envelope>\", ...]}"));
+      return NULL;
+    }
+  envelopes = json_node_get_array (node);
+  n = json_array_get_length (envelopes);
+  list = g_ptr_array_new_full (n, (GDestroyNotify)intake_bytes_unref0);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (envelopes, i);
+      guint8 *data = NULL;
+      gsize len = 0;
+
+      /* Only counted past the limit: the caller refuses the request. */
+      if (n <= INTAKE_PROTOCOL_MAX_BATCH && JSON_NODE_HOLDS_VALUE (element) &&
+          json_node_get_value_type (element) == G_TYPE_STRING)
+        data = intake_base64_decode_strict (json_node_get_string (element), &len);
+      g_ptr_array_add (list, data != NULL ? g_bytes_new_take (data, len) : NULL);
+    }
+  return g_steal_pointer (&list);
+}
+
 /* Worker thread: the whole body's work (the request signature over it, the
  * JSON, base64 and every envelope's checks) touches only the request, the
  * device row and the office keys, which nothing changes while the server
@@ -889,15 +931,11 @@ static void
 check_upload (UploadCheck *check)
 {
   SignedHeaders headers = { check->timestamp, check->nonce_text, check->signature };
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GPtrArray) envelope_list = NULL;
-  g_autoptr(GError) parse_error = NULL;
   IntakeStoreNonce nonce = { check->device->device_id, check->nonce_text,
                              g_ascii_strtoll (check->timestamp, NULL, 10) + INTAKE_PROTOCOL_TIMESTAMP_WINDOW };
-  JsonObject *request;
-  JsonNode *node;
-  JsonArray *envelopes;
-  guint n;
+  const char *data;
+  gsize len;
 
   if (!verify_signer (check->device, check->method, INTAKE_SERVER_ROUTE_ENVELOPES, check->body, &headers,
                       &check->error))
@@ -906,37 +944,22 @@ check_upload (UploadCheck *check)
       return;
     }
 
-  if (!(request = intake_server_parse_json_object (check->body, parser, &parse_error)) ||
-      !(node = json_object_get_member (request, "envelopes")) || !JSON_NODE_HOLDS_ARRAY (node))
+  /* The body's usual shape in one pass (a third of the check's time
+   * with json-glib); any other shape the full way, which also says what
+   * is wrong with it. */
+  data = g_bytes_get_data (check->body, &len);
+  if (!(envelope_list = intake_json_scan_base64_list (data, len, "envelopes")) &&
+      !(envelope_list = parse_envelope_list (check->body, &check->error)))
     {
       check->problem = UPLOAD_MALFORMED;
-      check->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                                          intake_server_body_problem (parse_error,
-                                                                      "expected {\"envelopes\": [\"<base64 envelope>\", ...]}"));
       return;
     }
-  envelopes = json_node_get_array (node);
-  n = json_array_get_length (envelopes);
-  if (n > INTAKE_PROTOCOL_MAX_BATCH)
+  if (envelope_list->len > INTAKE_PROTOCOL_MAX_BATCH)
     {
       check->problem = UPLOAD_MALFORMED;
       check->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                                           "at most 100 envelopes per request; send the rest in another request");
       return;
-    }
-
-  envelope_list = g_ptr_array_new_full (n, (GDestroyNotify)intake_bytes_unref0);
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *element = json_array_get_element (envelopes, i);
-      guint8 *data;
-      gsize len = 0;
-
-      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING &&
-          (data = intake_base64_decode_strict (json_node_get_string (element), &len)) != NULL)
-        g_ptr_array_add (envelope_list, g_bytes_new_take (data, len));
-      else
-        g_ptr_array_add (envelope_list, NULL);
     }
 
   check->batch = intake_accept_batch_new (&check->self->office_keys->set, check->device, &nonce,

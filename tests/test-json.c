@@ -300,6 +300,142 @@ test_field_valid (void)
     }
 }
 
+/* The decoder as it was (strictness check, then GLib's decoder): the
+ * table-driven one must accept exactly the same strings and give the same
+ * bytes. */
+static guint8 *
+reference_decode (const char *text,
+                  gsize      *out_len)
+{
+  gsize len = strlen (text), padding = 0;
+
+  *out_len = 0;
+  if (len == 0 || len % 4 != 0)
+    return NULL;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (text[i] == '=')
+        {
+          if (i < len - 2)
+            return NULL;
+          padding++;
+        }
+      else if (padding > 0 || !(g_ascii_isalnum (text[i]) || text[i] == '+' || text[i] == '/'))
+        return NULL;
+    }
+  return g_base64_decode (text, out_len);
+}
+
+static void
+assert_decodes_as_reference (const char *text)
+{
+  gsize len = 0, ref_len = 0;
+  g_autofree guint8 *bytes = intake_base64_decode_strict (text, &len);
+  g_autofree guint8 *ref = reference_decode (text, &ref_len);
+
+  if ((bytes == NULL) != (ref == NULL))
+    g_error ("\"%s\": %s here, %s by the reference", text, bytes ? "decoded" : "refused", ref ? "decoded" : "refused");
+  if (ref != NULL)
+    g_assert_cmpmem (bytes, len, ref, ref_len);
+}
+
+static void
+test_base64_strict (void)
+{
+  static const char * const edges[] = {
+    "", "A", "AB", "ABC", "ABCD", "AB==", "ABC=", "A===", "====", "AB=C", "=ABC", "ABCD====", "ABCDAB==",
+    "AB==ABCD", "QR==", "QRS=", "////", "++++", "AB\n=", "ABC-", "ABC_", "AB C", "ABCDE", "ABCD\xc3\xa9",
+  };
+  const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/==-_ .";
+  GRand *rand = g_rand_new_with_seed (4711);
+  guint decoded = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (edges); i++)
+    assert_decodes_as_reference (edges[i]);
+  for (guint round = 0; round < 20000; round++)
+    {
+      guint len = g_rand_int_range (rand, 1, 17) * (round % 3 == 0 ? 1 : 4);
+      g_autofree char *text = g_malloc0 (len + 1);
+      /* Mostly the alphabet proper, so that many strings decode. */
+      guint span = round % 2 == 0 ? 64 : (guint) strlen (alphabet);
+
+      for (guint k = 0; k < len; k++)
+        text[k] = alphabet[g_rand_int_range (rand, 0, (gint32) span)];
+      if (round % 5 == 0 && len >= 2)
+        text[len - 1] = '=';
+      if (round % 10 == 0 && len >= 2)
+        text[len - 2] = '=';
+      assert_decodes_as_reference (text);
+      {
+        gsize n;
+        g_autofree guint8 *bytes = intake_base64_decode_strict (text, &n);
+
+        decoded += bytes != NULL;
+      }
+    }
+  /* Both kinds were tried. */
+  g_assert_cmpuint (decoded, >, 2000);
+  g_assert_cmpuint (decoded, <, 18000);
+  g_rand_free (rand);
+}
+
+/* An upload's body read in one pass: the same list as the full parse for
+ * the shape it knows, NULL (the full parse then) for anything else. */
+static void
+test_scan_base64_list (void)
+{
+  static const struct { const char *body; int n; } cases[] = {
+    { "{\"envelopes\": [\"QUJD\", \"REVG\"]}", 2 },
+    { " \r\n{ \"envelopes\" :\t[ \"QUJD\" ] }\n ", 1 },
+    { "{\"envelopes\":[]}", 0 },
+    { "{\"envelopes\": [\"not base64!\", \"QUJD\"]}", 2 },   /* a string, refused as an element */
+    { "{\"envelopes\": [\"QU\\/D\"]}", -1 },                  /* an escape: the full parse */
+    { "{\"envelopes\": [1]}", -1 },
+    { "{\"envelopes\": [\"QUJD\",]}", -1 },
+    { "{\"envelopes\": [\"QUJD\"], \"x\": 1}", -1 },
+    { "{\"envelopes\": [\"QUJD\"]} x", -1 },
+    { "{\"envelopes\": [\"QUJD\"]", -1 },
+    { "{\"envelope\": [\"QUJD\"]}", -1 },
+    { "{\"envelopes\": \"QUJD\"}", -1 },
+    { "{\"envelopes\": [\"QUJ\xc3\xa9\"]}", -1 },
+    { "[\"QUJD\"]", -1 },
+    { "", -1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GPtrArray) list = intake_json_scan_base64_list (cases[i].body, strlen (cases[i].body), "envelopes");
+
+      if (cases[i].n < 0)
+        {
+          g_assert_null (list);
+          continue;
+        }
+      g_assert_nonnull (list);
+      g_assert_cmpuint (list->len, ==, (guint) cases[i].n);
+      /* The full parse agrees. */
+      {
+        g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+        g_autoptr(GError) error = NULL;
+        JsonArray *array;
+
+        g_assert_true (intake_json_parse_untrusted (parser, cases[i].body, strlen (cases[i].body), 8, &error));
+        array = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "envelopes");
+        g_assert_cmpuint (json_array_get_length (array), ==, list->len);
+        for (guint k = 0; k < list->len; k++)
+          {
+            gsize n = 0;
+            g_autofree guint8 *bytes = intake_base64_decode_strict (json_array_get_string_element (array, k), &n);
+            GBytes *scanned = g_ptr_array_index (list, k);
+
+            g_assert_true ((bytes == NULL) == (scanned == NULL));
+            if (bytes != NULL)
+              g_assert_cmpmem (bytes, n, g_bytes_get_data (scanned, NULL), g_bytes_get_size (scanned));
+          }
+      }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -325,6 +461,8 @@ main (int   argc,
     }
   g_test_add_func ("/json/field/refuses/nul", test_field_nul);
   g_test_add_func ("/json/field/valid", test_field_valid);
+  g_test_add_func ("/json/base64/strict-as-before", test_base64_strict);
+  g_test_add_func ("/json/scan-base64-list", test_scan_base64_list);
 
   return g_test_run ();
 }

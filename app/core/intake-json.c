@@ -686,30 +686,172 @@ intake_json_get_int (JsonObject *object,
   return TRUE;
 }
 
+/* Standard base64's alphabet: each character's 6 bits, 255 for anything
+ * else ('=' included: padding is read apart). */
+static const guint8 base64_values[256] = {
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,  62, 255, 255, 255,  63,
+   52,  53,  54,  55,  56,  57,  58,  59,  60,  61, 255, 255, 255, 255, 255, 255,
+  255,   0,   1,   2,   3,   4,   5,   6,   7,   8,   9,  10,  11,  12,  13,  14,
+   15,  16,  17,  18,  19,  20,  21,  22,  23,  24,  25, 255, 255, 255, 255, 255,
+  255,  26,  27,  28,  29,  30,  31,  32,  33,  34,  35,  36,  37,  38,  39,  40,
+   41,  42,  43,  44,  45,  46,  47,  48,  49,  50,  51, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+};
+
+guint8 *
+intake_base64_decode_strict_len (const char *text,
+                                 gsize       len,
+                                 gsize      *out_len)
+{
+  const guint8 *in = (const guint8 *) text;
+  gsize padding, quads;
+  guint8 *out, *o;
+
+  *out_len = 0;
+  if (text == NULL || len == 0 || len % 4 != 0)
+    return NULL;
+  padding = in[len - 1] == '=' ? (in[len - 2] == '=' ? 2 : 1) : 0;
+  quads = len / 4;
+  o = out = g_malloc (quads * 3);
+  for (gsize q = 0; q < quads; q++, in += 4)
+    {
+      guint a = base64_values[in[0]], b = base64_values[in[1]], c, d;
+      guint32 bits;
+
+      /* The last quad may end in one or two '=' (the only place '=' may
+       * be); the bits they stand for are taken as zero, and the unused
+       * low bits of the last character are ignored, as GLib does. */
+      if (q == quads - 1 && padding > 0)
+        {
+          c = padding == 2 ? 0 : base64_values[in[2]];
+          d = 0;
+        }
+      else
+        {
+          c = base64_values[in[2]];
+          d = base64_values[in[3]];
+        }
+      if ((a | b | c | d) > 63)
+        {
+          g_free (out);
+          return NULL;
+        }
+      bits = (guint32) a << 18 | (guint32) b << 12 | (guint32) c << 6 | (guint32) d;
+      *o++ = (guint8) (bits >> 16);
+      *o++ = (guint8) (bits >> 8);
+      *o++ = (guint8) bits;
+    }
+  *out_len = quads * 3 - padding;
+  return out;
+}
+
 guint8 *
 intake_base64_decode_strict (const char *text,
                              gsize      *out_len)
 {
-  gsize len = text != NULL ? strlen (text) : 0;
-  gsize padding = 0;
+  return intake_base64_decode_strict_len (text, text != NULL ? strlen (text) : 0, out_len);
+}
 
-  *out_len = 0;
-  if (len == 0 || len % 4 != 0)
+static void
+bytes_unref0 (GBytes *bytes)
+{
+  if (bytes != NULL)
+    g_bytes_unref (bytes);
+}
+
+static const char *
+skip_json_space (const char *p,
+                 const char *end)
+{
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    p++;
+  return p;
+}
+
+GPtrArray *
+intake_json_scan_base64_list (const char *data,
+                              gsize       len,
+                              const char *name)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  const char *p = data, *end = data + len;
+  gsize name_len;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  /* { "NAME" : [ */
+  name_len = strlen (name);
+  p = skip_json_space (p, end);
+  if (p == end || *p++ != '{')
     return NULL;
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = text[i];
+  p = skip_json_space (p, end);
+  if ((gsize) (end - p) < name_len + 2 || p[0] != '"' || memcmp (p + 1, name, name_len) != 0 ||
+      p[name_len + 1] != '"')
+    return NULL;
+  p = skip_json_space (p + name_len + 2, end);
+  if (p == end || *p++ != ':')
+    return NULL;
+  p = skip_json_space (p, end);
+  if (p == end || *p++ != '[')
+    return NULL;
 
-      if (c == '=')
-        {
-          if (i < len - 2)
-            return NULL;
-          padding++;
-        }
-      else if (padding > 0 || !(g_ascii_isalnum (c) || c == '+' || c == '/'))
-        return NULL;
-    }
-  return g_base64_decode (text, out_len);
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) bytes_unref0);
+  p = skip_json_space (p, end);
+  if (p < end && *p == ']')
+    p++;
+  else
+    for (;;)
+      {
+        const char *start;
+        guint8 *bytes;
+        gsize n;
+
+        /* A string of printable ASCII with no escape: anything else
+         * (an escape, a control or non-ASCII character, another type)
+         * is left to the full parser. */
+        if (p == end || *p++ != '"')
+          return NULL;
+        start = p;
+        while (p < end && *p != '"')
+          {
+            if (*p < 0x20 || *p > 0x7e || *p == '\\')
+              return NULL;
+            p++;
+          }
+        if (p == end)
+          return NULL;
+        bytes = intake_base64_decode_strict_len (start, (gsize) (p - start), &n);
+        g_ptr_array_add (list, bytes != NULL ? g_bytes_new_take (bytes, n) : NULL);
+        p = skip_json_space (p + 1, end);
+        if (p == end)
+          return NULL;
+        if (*p == ']')
+          {
+            p++;
+            break;
+          }
+        if (*p++ != ',')
+          return NULL;
+        p = skip_json_space (p, end);
+      }
+
+  /* ] } and nothing after */
+  p = skip_json_space (p, end);
+  if (p == end || *p++ != '}')
+    return NULL;
+  if (skip_json_space (p, end) != end)
+    return NULL;
+  return g_steal_pointer (&list);
 }
 
 guint8 *

@@ -79,6 +79,21 @@ gboolean    intake_json_get_int    (JsonObject  *object,
  * or not strictly base64. */
 guint8     *intake_base64_decode_strict (const char *text,
                                          gsize      *out_len);
+/* The same for @len bytes of @text (not NUL-terminated). */
+guint8     *intake_base64_decode_strict_len (const char *text,
+                                             gsize       len,
+                                             gsize      *out_len);
+/* An upload's body in one pass, without building a tree: when @data is a
+ * JSON object with the one member @name, an array of strings of printable
+ * ASCII without escapes, those strings strictly base64-decoded (GBytes *,
+ * NULL for one that is not strict base64), in order. NULL when @data has
+ * any other shape, valid JSON or not: then parse it the full way
+ * (intake_json_parse_untrusted()), which also says what is wrong. Every
+ * body this accepts is strict JSON that the full way reads to the same
+ * list. */
+GPtrArray  *intake_json_scan_base64_list (const char *data,
+                                          gsize       len,
+                                          const char *name);
 /* The member @name, strictly base64-decoded; NULL as above or when absent
  * or not a string. */
 guint8     *intake_json_get_base64 (JsonObject  *object,
