@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -621,18 +622,48 @@ intake_outbox_list_due (IntakeOutbox  *self,
                         guint          limit,
                         GError       **error)
 {
+  return intake_outbox_list_due_except (self, now, limit, NULL, 0, error);
+}
+
+GPtrArray *
+intake_outbox_list_due_except (IntakeOutbox        *self,
+                               gint64               now,
+                               guint                limit,
+                               const char * const  *except,
+                               guint                n_except,
+                               GError             **error)
+{
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *excluded = NULL;
 
   g_return_val_if_fail (INTAKE_IS_OUTBOX (self), NULL);
+  g_return_val_if_fail (n_except == 0 || except != NULL, NULL);
+
+  /* The ids to leave out go in as one JSON array: a bound parameter, and
+   * the envelopes_due index still gives the order, the excluded rows are
+   * skipped on the index entry (it holds the key) before their envelope
+   * and its overflow pages are read. */
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n_except; i++)
+    json_builder_add_string_value (builder, except[i]);
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  excluded = json_generator_to_data (generator, NULL);
 
   if (!(stmt = prepare (self,
                         "SELECT " ITEM_COLUMNS " FROM envelopes"
                         " WHERE state = 0 AND next_attempt_at <= ?1"
+                        " AND submission_id NOT IN (SELECT value FROM json_each (?3))"
                         " ORDER BY next_attempt_at, created_at LIMIT ?2",
                         error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, now);
   sqlite3_bind_int64 (stmt, 2, limit);
+  sqlite3_bind_text (stmt, 3, excluded, -1, SQLITE_STATIC);
 
   return collect_items (self, stmt, error);
 }
