@@ -594,9 +594,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Batch, batch_free)
 
 /* A pass has at most two batches in flight: one on the wire while the
  * one before it, its receipt verified, is applied to the outbox (a durable
- * commit). Both take about as long as the other, so the server stores one
- * while the kiosk marks the other (docs/sync.md, "Batches"). Only one
- * request is on the wire at a time: one kept-alive connection. */
+ * commit). Each takes about as long as the other, so the server stores one
+ * while the kiosk marks the other (docs/sync.md, "What the kiosk does by
+ * itself"). Only one request is on the wire at a time: one kept-alive
+ * connection. */
 typedef struct {
   IntakeSync  *self;
   gint64       started_s;  /* the pass lists what was due when it began */
