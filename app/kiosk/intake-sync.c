@@ -578,6 +578,7 @@ typedef struct {
   GPtrArray   *reasons;    /* per item: the rejection reason or NULL */
   GBytes      *receipt;    /* receipt || signature, when any item was delivered */
   guint        applied;    /* items already marked */
+  GBytes      *body;       /* the upload's body, built ahead */
 } Batch;
 
 static void
@@ -587,6 +588,7 @@ batch_free (Batch *batch)
   g_clear_pointer (&batch->statuses, g_ptr_array_unref);
   g_clear_pointer (&batch->reasons, g_ptr_array_unref);
   g_clear_pointer (&batch->receipt, g_bytes_unref);
+  g_clear_pointer (&batch->body, g_bytes_unref);
   g_free (batch);
 }
 
@@ -594,13 +596,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Batch, batch_free)
 
 /* A pass has at most two batches in flight: one on the wire while the
  * one before it, its receipt verified, is applied to the outbox (a durable
- * commit). Each takes about as long as the other, so the server stores one
- * while the kiosk marks the other (docs/sync.md, "What the kiosk does by
- * itself"). Only one request is on the wire at a time: one kept-alive
- * connection. */
+ * commit). Each takes about as long as the other, so the server stores
+ * one while the kiosk marks the other; then the kiosk reads and builds the
+ * batch after the one on the wire, which leaves the moment that answer has
+ * verified (docs/sync.md, "What the kiosk does by itself"). Only one
+ * request is on the wire at a time: one kept-alive connection. */
 typedef struct {
   IntakeSync  *self;
   gint64       started_s;  /* the pass lists what was due when it began */
+  Batch       *next;       /* read and built while the server works, not sent yet */
   Batch       *sending;    /* its request on the wire */
   Batch       *checked;    /* its answer checked, waiting for `applying` to be done */
   Batch       *applying;   /* being marked delivered or refused in the outbox */
@@ -617,6 +621,7 @@ typedef struct {
 static void
 run_data_free (RunData *data)
 {
+  g_clear_pointer (&data->next, batch_free);
   g_clear_pointer (&data->sending, batch_free);
   g_clear_pointer (&data->checked, batch_free);
   g_clear_pointer (&data->applying, batch_free);
@@ -1011,9 +1016,10 @@ upload_body (Batch *batch)
   return intake_http_json_body (root);
 }
 
-/* The next batch of what was due when the pass began, without the batch
- * being applied; NULL with data->drained set when there is none, NULL
- * with @error set when the outbox fails. */
+/* The next batch of what was due when the pass began, without the
+ * batches in flight (on the wire, being applied), its body built; NULL
+ * with data->drained set when there is none, NULL with @error set when
+ * the outbox fails. */
 static Batch *
 next_batch (RunData  *data,
             GError  **error)
@@ -1023,9 +1029,11 @@ next_batch (RunData  *data,
   g_autoptr(GPtrArray) except = g_ptr_array_new ();
   g_autoptr(Batch) batch = NULL;
 
-  if (data->applying != NULL)
-    for (guint i = 0; i < data->applying->items->len; i++)
-      g_ptr_array_add (except, ((IntakeOutboxItem *)g_ptr_array_index (data->applying->items, i))->submission_id);
+  Batch *in_flight[] = { data->sending, data->applying };
+
+  for (guint b = 0; b < G_N_ELEMENTS (in_flight); b++)
+    for (guint i = 0; in_flight[b] != NULL && i < in_flight[b]->items->len; i++)
+      g_ptr_array_add (except, ((IntakeOutboxItem *)g_ptr_array_index (in_flight[b]->items, i))->submission_id);
 
   for (;;)
     {
@@ -1075,7 +1083,10 @@ next_batch (RunData  *data,
         }
 
       if (batch->items->len > 0)
-        return g_steal_pointer (&batch);
+        {
+          batch->body = upload_body (batch);
+          return g_steal_pointer (&batch);
+        }
       /* They are no longer due: what follows them may be. */
       if (parked == 0)
         break;
@@ -1105,9 +1116,12 @@ pump (GTask *task)
     fail (data, error);
 
   if (data->error != NULL)
-    /* A verified batch not yet applied stays pending: sent again, it
-     * comes back as "duplicate". */
-    g_clear_pointer (&data->checked, batch_free);
+    {
+      /* A verified batch not yet applied stays pending: sent again, it
+       * comes back as "duplicate". */
+      g_clear_pointer (&data->checked, batch_free);
+      g_clear_pointer (&data->next, batch_free);
+    }
   else if (data->applying == NULL && data->checked != NULL)
     {
       data->applying = g_steal_pointer (&data->checked);
@@ -1116,19 +1130,28 @@ pump (GTask *task)
 
   /* The next batch before this one is applied: the server stores it
    * while the kiosk commits this one. */
-  if (data->error == NULL && data->sending == NULL && data->checked == NULL && !data->drained)
+  if (data->error == NULL && data->sending == NULL && data->checked == NULL &&
+      (data->next != NULL || !data->drained))
     {
-      if (!(data->sending = next_batch (data, &error)) && error != NULL)
+      if (data->next != NULL)
+        data->sending = g_steal_pointer (&data->next);
+      else if (!(data->sending = next_batch (data, &error)) && error != NULL)
         fail (data, error);
-      else if (data->sending != NULL)
-        {
-          g_autoptr(GBytes) body = upload_body (data->sending);
-
-          intake_sync_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "POST",
-                                     "/v1/envelopes", body, intake_kiosk_get_device_key (self->kiosk),
-                                     now_us (self) / G_USEC_PER_SEC, cancellable, upload_cb,
-                                     g_object_ref (task));
-        }
+      if (data->sending != NULL)
+        /* Signed now: the timestamp is the sending time. */
+        intake_sync_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "POST",
+                                   "/v1/envelopes", data->sending->body, intake_kiosk_get_device_key (self->kiosk),
+                                   now_us (self) / G_USEC_PER_SEC, cancellable, upload_cb,
+                                   g_object_ref (task));
+    }
+  /* Once the kiosk has nothing to apply, it reads and builds the batch
+   * after the one on the wire, so that it leaves the moment the answer
+   * has verified (it is not in flight: nothing was sent). */
+  else if (data->error == NULL && data->sending != NULL && data->applying == NULL && data->checked == NULL &&
+           data->next == NULL && !data->drained)
+    {
+      if (!(data->next = next_batch (data, &error)) && error != NULL)
+        fail (data, error);
     }
 
   if (apply)
