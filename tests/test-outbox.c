@@ -377,6 +377,59 @@ test_delivery (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* The sync engine reads the next batch while the last one is still in
+ * flight (pending until its receipt is applied): those are left out, and
+ * the limit counts only what is returned. */
+static void
+test_due_except (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(IntakeOutbox) outbox = open_outbox (f);
+  g_autoptr(GBytes) a = seal_text (f->office_public, f->device, NULL, "{\"n\":1}");
+  g_autoptr(GBytes) b = seal_text (f->office_public, f->device, NULL, "{\"n\":2}");
+  g_autoptr(GBytes) c = seal_text (f->office_public, f->device, NULL, "{\"n\":3}");
+  g_autofree char *id_a = submission_hex (a);
+  g_autofree char *id_b = submission_hex (b);
+  g_autofree char *id_c = submission_hex (c);
+  const char *only_a[] = { id_a };
+  const char *a_and_c[] = { id_a, id_c };
+  const char *all[] = { id_c, id_b, id_a };
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add_ok (outbox, a);
+  add_ok (outbox, b);
+  add_ok (outbox, c);
+
+  due = intake_outbox_list_due_except (outbox, 100, 10, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (due->len, ==, 3);
+  g_clear_pointer (&due, g_ptr_array_unref);
+
+  due = intake_outbox_list_due_except (outbox, 100, 10, only_a, G_N_ELEMENTS (only_a), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (due->len, ==, 2);
+  for (guint i = 0; i < due->len; i++)
+    g_assert_cmpstr (((IntakeOutboxItem *)g_ptr_array_index (due, i))->submission_id, !=, id_a);
+  g_clear_pointer (&due, g_ptr_array_unref);
+
+  /* The limit applies after leaving out: one of the other two, not none. */
+  due = intake_outbox_list_due_except (outbox, 100, 1, only_a, G_N_ELEMENTS (only_a), &error);
+  g_assert_cmpuint (due->len, ==, 1);
+  g_assert_cmpstr (((IntakeOutboxItem *)g_ptr_array_index (due, 0))->submission_id, !=, id_a);
+  g_clear_pointer (&due, g_ptr_array_unref);
+
+  due = intake_outbox_list_due_except (outbox, 100, 10, a_and_c, G_N_ELEMENTS (a_and_c), &error);
+  g_assert_cmpuint (due->len, ==, 1);
+  g_assert_cmpstr (((IntakeOutboxItem *)g_ptr_array_index (due, 0))->submission_id, ==, id_b);
+  g_assert_nonnull (((IntakeOutboxItem *)g_ptr_array_index (due, 0))->envelope);
+  g_clear_pointer (&due, g_ptr_array_unref);
+
+  due = intake_outbox_list_due_except (outbox, 100, 10, all, G_N_ELEMENTS (all), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (due->len, ==, 0);
+}
+
 static void
 test_backoff (Fixture       *f,
               gconstpointer  data)
@@ -1065,6 +1118,7 @@ main (int    argc,
   ADD ("/outbox/add/refuses-invalid-envelope", test_add_invalid);
   ADD ("/outbox/delivery/receipt-and-purge", test_delivery);
   ADD ("/outbox/sync/backoff-and-due", test_backoff);
+  ADD ("/outbox/sync/due-except-in-flight", test_due_except);
   ADD ("/outbox/bundle/exported-stays-pending", test_exported);
   ADD ("/outbox/open/schema-too-new", test_schema_too_new);
   ADD ("/outbox/open/reopen-keeps-data", test_reopen_keeps_data);

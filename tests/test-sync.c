@@ -1095,10 +1095,36 @@ test_e2e_server_killed (Fixture       *f,
   assert_all_delivered (kiosk, N_SUBMISSIONS);
 }
 
+/* What the kiosk's outbox held each time an upload left. */
+typedef struct {
+  IntakeKiosk *kiosk;
+  GArray      *delivered_at_upload;   /* guint: delivered count as upload i was queued */
+  gboolean     kill_at_second;        /* SIGKILL this process as the second upload is queued */
+} UploadWatch;
+
+static void
+upload_queued_cb (SoupSession *session,
+                  SoupMessage *msg,
+                  gpointer     user_data)
+{
+  UploadWatch *watch = user_data;
+  guint delivered;
+
+  if (!g_str_equal (g_uri_get_path (soup_message_get_uri (msg)), "/v1/envelopes"))
+    return;
+  delivered = counts_of (watch->kiosk).delivered;
+  g_array_append_val (watch->delivered_at_upload, delivered);
+  if (watch->kill_at_second && watch->delivered_at_upload->len == 2)
+    raise (SIGKILL);
+}
+
 /* The kiosk side killed mid-sync: the drain runs in a child process (this
- * program with --sync-child STATE_DIR) that is killed with SIGKILL. */
+ * program with --sync-child STATE_DIR) that is killed with SIGKILL. With
+ * --sync-child-overlap STATE_DIR it kills itself as its second upload
+ * leaves: the first batch's receipt verified, not yet applied. */
 static int
-sync_child_main (const char *state_dir)
+sync_child_main (const char *state_dir,
+                 gboolean    kill_in_overlap)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(IntakeKiosk) kiosk = NULL;
@@ -1111,6 +1137,16 @@ sync_child_main (const char *state_dir)
     }
   sync = intake_sync_new (kiosk);
   intake_sync_set_batch_size (sync, 5);
+  if (kill_in_overlap)
+    {
+      UploadWatch *watch = g_new0 (UploadWatch, 1);
+
+      /* Lives until the process dies. */
+      watch->kiosk = kiosk;
+      watch->delivered_at_upload = g_array_new (FALSE, FALSE, sizeof (guint));
+      watch->kill_at_second = TRUE;
+      g_signal_connect (intake_sync_get_session (sync), "request-queued", G_CALLBACK (upload_queued_cb), watch);
+    }
   if (!intake_sync_now_blocking (sync, NULL, &error))
     {
       g_printerr ("sync child: %s\n", error->message);
@@ -1120,7 +1156,8 @@ sync_child_main (const char *state_dir)
 }
 
 static GSubprocess *
-spawn_sync_child (Fixture *f)
+spawn_sync_child_full (Fixture    *f,
+                       const char *mode)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   g_autofree char *log = g_build_filename (f->dir, "child.log", NULL);
@@ -1131,9 +1168,15 @@ spawn_sync_child (Fixture *f)
   g_assert_cmpint (fd, >=, 0);
   g_subprocess_launcher_take_stderr_fd (launcher, fd);
   g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
-  child = g_subprocess_launcher_spawn (launcher, &error, "/proc/self/exe", "--sync-child", f->state_dir, NULL);
+  child = g_subprocess_launcher_spawn (launcher, &error, "/proc/self/exe", mode, f->state_dir, NULL);
   g_assert_no_error (error);
   return child;
+}
+
+static GSubprocess *
+spawn_sync_child (Fixture *f)
+{
+  return spawn_sync_child_full (f, "--sync-child");
 }
 
 static void
@@ -1181,6 +1224,99 @@ test_e2e_kiosk_killed (Fixture       *f,
   g_assert_cmpuint (kills, >=, 20);
   assert_server_holds (s, N_SUBMISSIONS);
   assert_all_delivered (kiosk, N_SUBMISSIONS);
+}
+
+/* Two batches in flight: each upload after the first leaves as soon as
+ * the answer to the one before it is verified, before that batch is
+ * marked delivered (so the server stores one while the kiosk commits the
+ * other), and never more than one batch ahead. */
+static void
+test_e2e_two_in_flight (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) delivered_at_upload = g_array_new (FALSE, FALSE, sizeof (guint));
+  UploadWatch watch = { .delivered_at_upload = delivered_at_upload };
+  const guint batch = 7, n = 40;   /* five full batches and a short one */
+  gulong handler;
+
+  server_start (s);
+  sync = enrolled_sync (f, s, &kiosk);
+  watch.kiosk = kiosk;
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, n, 7, &error), ==, n);
+  intake_sync_set_batch_size (sync, batch);
+  handler = g_signal_connect (intake_sync_get_session (sync), "request-queued",
+                              G_CALLBACK (upload_queued_cb), &watch);
+
+  /* One pass drains it all: the batch read while another is on the wire
+   * or being applied leaves those out, and is not cut short by them. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    intake_sync_run_once_async (sync, NULL, intake_sync_store_result_cb, &result);
+    g_assert_true (intake_sync_run_once_finish (sync, intake_sync_wait_for_result (&result), &error));
+    g_assert_no_error (error);
+  }
+  g_clear_signal_handler (&handler, intake_sync_get_session (sync));
+  g_assert_cmpuint (counts_of (kiosk).pending, ==, 0);
+
+  g_assert_cmpuint (delivered_at_upload->len, ==, (n + batch - 1) / batch);
+  for (guint i = 0; i < delivered_at_upload->len; i++)
+    {
+      /* Upload i leaves with batches 0 .. i-2 applied, batch i-1 verified. */
+      g_test_message ("upload %u left with %u delivered", i, g_array_index (delivered_at_upload, guint, i));
+      g_assert_cmpuint (g_array_index (delivered_at_upload, guint, i), ==, i < 2 ? 0 : (i - 1) * batch);
+    }
+  g_assert_cmpint (intake_sync_get_status (sync), ==, INTAKE_SYNC_STATUS_IDLE);
+  assert_server_holds (s, n);
+  assert_all_delivered (kiosk, n);
+}
+
+/* A kill in the overlap: the first batch is stored on the server and its
+ * receipt verified, but not yet marked in the outbox, when the process
+ * dies. Nothing is lost (it stays pending) and the server keeps each
+ * envelope once (it answers "duplicate" the next time). */
+static void
+test_e2e_kiosk_killed_in_overlap (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(Server) s = server_new (f, "server");
+  g_autoptr(IntakeKiosk) kiosk = NULL;
+  g_autoptr(IntakeSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint n = 23;
+
+  server_start (s);
+  sync = enrolled_sync (f, s, &kiosk);
+  g_assert_cmpuint (intake_kiosk_demo_submissions (kiosk, n, 23, &error), ==, n);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(GSubprocess) child = spawn_sync_child_full (f, "--sync-child-overlap");
+
+      g_assert_true (g_subprocess_wait (child, NULL, NULL));
+      g_assert_true (g_subprocess_get_if_signaled (child));
+      g_assert_cmpint (g_subprocess_get_term_sig (child), ==, SIGKILL);
+      /* Each child died with its first batch (5) on the server and
+       * nothing of it marked here: the first child's batch stays
+       * pending, so the second child sends it again first. */
+      g_assert_cmpuint (counts_of (kiosk).delivered, ==, 0);
+      g_assert_cmpuint (counts_of (kiosk).pending, ==, n);
+      assert_server_holds_total (s, 5);
+    }
+
+  {
+    g_autoptr(GSubprocess) child = spawn_sync_child (f);
+
+    g_assert_true (g_subprocess_wait (child, NULL, NULL));
+    g_assert_true (g_subprocess_get_if_exited (child));
+    g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
+  }
+  assert_server_holds (s, n);
+  assert_all_delivered (kiosk, n);
 }
 
 /* The kiosk holds a server key that is not the one signing receipts. */
@@ -2685,10 +2821,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  if (argc == 3 && g_str_equal (argv[1], "--sync-child"))
+  if (argc == 3 && (g_str_equal (argv[1], "--sync-child") || g_str_equal (argv[1], "--sync-child-overlap")))
     {
       g_assert_true (intake_crypto_init (NULL));
-      return sync_child_main (argv[2]);
+      return sync_child_main (argv[2], g_str_equal (argv[1], "--sync-child-overlap"));
     }
 
   g_test_init (&argc, &argv, NULL);
@@ -2713,6 +2849,9 @@ main (int   argc,
               test_e2e_engine_network_changed, fixture_teardown);
   g_test_add ("/sync/e2e/server-killed", Fixture, NULL, fixture_setup, test_e2e_server_killed, fixture_teardown);
   g_test_add ("/sync/e2e/kiosk-killed", Fixture, NULL, fixture_setup, test_e2e_kiosk_killed, fixture_teardown);
+  g_test_add ("/sync/e2e/two-in-flight", Fixture, NULL, fixture_setup, test_e2e_two_in_flight, fixture_teardown);
+  g_test_add ("/sync/e2e/kiosk-killed-in-overlap", Fixture, NULL, fixture_setup, test_e2e_kiosk_killed_in_overlap,
+              fixture_teardown);
   g_test_add ("/sync/e2e/bad-receipt", Fixture, NULL, fixture_setup, test_e2e_bad_receipt, fixture_teardown);
   g_test_add ("/sync/e2e/backoff", Fixture, NULL, fixture_setup, test_e2e_backoff, fixture_teardown);
   g_test_add ("/sync/e2e/bundle", Fixture, NULL, fixture_setup, test_e2e_bundle, fixture_teardown);

@@ -105,6 +105,14 @@ GPtrArray        *intake_outbox_list_due           (IntakeOutbox        *self,
                                                     gint64               now,
                                                     guint                limit,
                                                     GError             **error);
+/* The same without the @n_except submission ids in @except (a batch still
+ * in flight, which is pending until its receipt is applied). */
+GPtrArray        *intake_outbox_list_due_except    (IntakeOutbox        *self,
+                                                    gint64               now,
+                                                    guint                limit,
+                                                    const char * const  *except,
+                                                    guint                n_except,
+                                                    GError             **error);
 /* Every pending envelope, oldest first (for bundles). */
 GPtrArray        *intake_outbox_list_pending       (IntakeOutbox        *self,
                                                     GError             **error);

@@ -48,6 +48,10 @@ void                intake_sync_store_result_cb (GObject                *object,
                                                  gpointer                user_data);
 GAsyncResult       *intake_sync_wait_for_result (GAsyncResult          **slot);
 
+/* The session the engine's requests go through (tests watch it with
+ * SoupSession::request-queued). */
+SoupSession        *intake_sync_get_session     (IntakeSync             *self);
+
 /* Follows the "office_rotations" member of @object (a /v1/office-keys
  * answer, or a receipts file), if any. */
 gboolean intake_sync_apply_office_rotations (IntakeKiosk  *kiosk,

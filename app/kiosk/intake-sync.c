@@ -398,6 +398,13 @@ intake_sync_set_tls_ca_file (IntakeSync  *self,
   return TRUE;
 }
 
+SoupSession *
+intake_sync_get_session (IntakeSync *self)
+{
+  g_return_val_if_fail (INTAKE_IS_SYNC (self), NULL);
+  return self->session;
+}
+
 const char *
 intake_sync_get_tls_ca_file (IntakeSync *self)
 {
@@ -563,14 +570,46 @@ intake_sync_get_next_attempt_at (IntakeSync *self)
 /* ------------------------------------------------------------------ */
 /* One pass                                                             */
 
+/* One upload and, once its answer is checked, what the server said of
+ * each of its envelopes. */
+typedef struct {
+  GPtrArray   *items;      /* IntakeOutboxItem */
+  GPtrArray   *statuses;   /* per item: "stored", "duplicate", "conflict", "rejected" */
+  GPtrArray   *reasons;    /* per item: the rejection reason or NULL */
+  GBytes      *receipt;    /* receipt || signature, when any item was delivered */
+  guint        applied;    /* items already marked */
+  GBytes      *body;       /* the upload's body, built ahead */
+} Batch;
+
+static void
+batch_free (Batch *batch)
+{
+  g_clear_pointer (&batch->items, g_ptr_array_unref);
+  g_clear_pointer (&batch->statuses, g_ptr_array_unref);
+  g_clear_pointer (&batch->reasons, g_ptr_array_unref);
+  g_clear_pointer (&batch->receipt, g_bytes_unref);
+  g_clear_pointer (&batch->body, g_bytes_unref);
+  g_free (batch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Batch, batch_free)
+
+/* A pass has at most two batches in flight: one on the wire while the
+ * one before it, its receipt verified, is applied to the outbox (a durable
+ * commit). Each takes about as long as the other, so the server stores
+ * one while the kiosk marks the other; then the kiosk reads and builds the
+ * batch after the one on the wire, which leaves the moment that answer has
+ * verified (docs/sync.md, "What the kiosk does by itself"). Only one
+ * request is on the wire at a time: one kept-alive connection. */
 typedef struct {
   IntakeSync  *self;
   gint64       started_s;  /* the pass lists what was due when it began */
-  GPtrArray   *batch;      /* IntakeOutboxItem */
-  GPtrArray   *statuses;   /* per batch item: "stored", "duplicate", "conflict", "rejected" */
-  GPtrArray   *reasons;    /* per batch item: the rejection reason or NULL */
-  GBytes      *receipt;    /* receipt || signature, when any item was delivered */
-  guint        applied;    /* batch items already marked */
+  Batch       *next;       /* read and built while the server works, not sent yet */
+  Batch       *sending;    /* its request on the wire */
+  Batch       *checked;    /* its answer checked, waiting for `applying` to be done */
+  Batch       *applying;   /* being marked delivered or refused in the outbox */
+  gboolean     drained;    /* nothing more was due */
+  GError      *error;      /* how the pass failed, returned once nothing is in flight */
   GHashTable  *tried;      /* submission ids sent in this pass */
   gboolean     resent;     /* a new store generation sent the delivered ones again */
   guint        delivered;
@@ -580,26 +619,20 @@ typedef struct {
 } RunData;
 
 static void
-clear_batch (RunData *data)
-{
-  g_clear_pointer (&data->batch, g_ptr_array_unref);
-  g_clear_pointer (&data->statuses, g_ptr_array_unref);
-  g_clear_pointer (&data->reasons, g_ptr_array_unref);
-  g_clear_pointer (&data->receipt, g_bytes_unref);
-  data->applied = 0;
-}
-
-static void
 run_data_free (RunData *data)
 {
-  clear_batch (data);
+  g_clear_pointer (&data->next, batch_free);
+  g_clear_pointer (&data->sending, batch_free);
+  g_clear_pointer (&data->checked, batch_free);
+  g_clear_pointer (&data->applying, batch_free);
+  g_clear_error (&data->error);
   g_clear_pointer (&data->tried, g_hash_table_unref);
   g_clear_pointer (&data->help_ids, g_array_unref);
   g_free (data->rejection);
   g_free (data);
 }
 
-static void send_next_batch (GTask *task);
+static void pump (GTask *task);
 static void send_help_requests (GTask *task);
 static void fetch_questionnaire (GTask *task);
 static void fetch_office_keys (GTask *task);
@@ -662,9 +695,10 @@ is_delivered_status (const char *status)
  * envelope called stored or duplicate, its submission id with the SHA-256
  * of exactly the bytes this kiosk holds. */
 static gboolean
-check_upload (RunData    *data,
-              IntakeHttpResponse   *response,
-              GError    **error)
+check_upload (RunData             *data,
+              Batch               *batch,
+              IntakeHttpResponse  *response,
+              GError             **error)
 {
   IntakeSync *self = data->self;
   g_autoptr(GArray) items = NULL;
@@ -679,17 +713,17 @@ check_upload (RunData    *data,
 
   if (!(root = intake_http_response_get_object (response)) ||
       !(node = json_object_get_member (root, "results")) || !JSON_NODE_HOLDS_ARRAY (node) ||
-      json_array_get_length (results = json_node_get_array (node)) != data->batch->len)
+      json_array_get_length (results = json_node_get_array (node)) != batch->items->len)
     {
       g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_BAD_RESPONSE,
                    "the server's answer to an upload has no result for each envelope");
       return FALSE;
     }
 
-  data->statuses = g_ptr_array_new_full (data->batch->len, g_free);
-  data->reasons = g_ptr_array_new_full (data->batch->len, g_free);
-  g_ptr_array_set_size (data->statuses, data->batch->len);
-  g_ptr_array_set_size (data->reasons, data->batch->len);
+  batch->statuses = g_ptr_array_new_full (batch->items->len, g_free);
+  batch->reasons = g_ptr_array_new_full (batch->items->len, g_free);
+  g_ptr_array_set_size (batch->statuses, batch->items->len);
+  g_ptr_array_set_size (batch->reasons, batch->items->len);
   for (guint i = 0; i < json_array_get_length (results); i++)
     {
       JsonNode *element = json_array_get_element (results, i);
@@ -703,18 +737,18 @@ check_upload (RunData    *data,
       result = json_node_get_object (element);
       if (json_object_has_member (result, "index"))
         index = json_object_get_int_member_with_default (result, "index", -1);
-      if (index < 0 || (guint64)index >= data->batch->len || g_ptr_array_index (data->statuses, index) != NULL)
+      if (index < 0 || (guint64)index >= batch->items->len || g_ptr_array_index (batch->statuses, index) != NULL)
         goto malformed;
       status = json_object_get_string_member_with_default (result, "status", NULL);
       submission_id = json_object_get_string_member_with_default (result, "submission_id", NULL);
       if (status == NULL)
         goto malformed;
-      item = g_ptr_array_index (data->batch, index);
+      item = g_ptr_array_index (batch->items, index);
       if (submission_id != NULL && !g_str_equal (submission_id, item->submission_id))
         goto malformed;
       any_delivered |= is_delivered_status (status);
-      g_ptr_array_index (data->statuses, index) = g_strdup (status);
-      g_ptr_array_index (data->reasons, index) =
+      g_ptr_array_index (batch->statuses, index) = g_strdup (status);
+      g_ptr_array_index (batch->reasons, index) =
         g_strdup (json_object_get_string_member_with_default (result, "reason", NULL));
     }
 
@@ -735,13 +769,13 @@ check_upload (RunData    *data,
   if (items == NULL)
     return bad_receipt (error, local_error->message);
 
-  for (guint i = 0; i < data->batch->len; i++)
+  for (guint i = 0; i < batch->items->len; i++)
     {
-      IntakeOutboxItem *item = g_ptr_array_index (data->batch, i);
+      IntakeOutboxItem *item = g_ptr_array_index (batch->items, i);
       g_autofree char *sha = NULL;
       gboolean found = FALSE;
 
-      if (!is_delivered_status (g_ptr_array_index (data->statuses, i)))
+      if (!is_delivered_status (g_ptr_array_index (batch->statuses, i)))
         continue;
       sha = intake_sha256_hex (item->envelope);
       for (guint j = 0; j < items->len && !found; j++)
@@ -760,7 +794,7 @@ check_upload (RunData    *data,
 
     g_byte_array_append (both, receipt, receipt_len);
     g_byte_array_append (both, signature, signature_len);
-    data->receipt = g_byte_array_free_to_bytes (both);
+    batch->receipt = g_byte_array_free_to_bytes (both);
   }
   return TRUE;
 
@@ -773,13 +807,14 @@ malformed:
 /* Marks one checked batch item delivered, or records its refusal. */
 static gboolean
 apply_one (RunData  *data,
+           Batch    *batch,
            guint     i,
            GError  **error)
 {
   IntakeSync *self = data->self;
   IntakeOutbox *outbox = intake_kiosk_get_outbox (self->kiosk);
-  IntakeOutboxItem *item = g_ptr_array_index (data->batch, i);
-  const char *status = g_ptr_array_index (data->statuses, i);
+  IntakeOutboxItem *item = g_ptr_array_index (batch->items, i);
+  const char *status = g_ptr_array_index (batch->statuses, i);
   g_autoptr(GError) local_error = NULL;
   gint64 now_s = now_us (self) / G_USEC_PER_SEC;
 
@@ -788,7 +823,7 @@ apply_one (RunData  *data,
     ;
   else
     {
-      const char *text = rejection_text (status, g_ptr_array_index (data->reasons, i));
+      const char *text = rejection_text (status, g_ptr_array_index (batch->reasons, i));
       gint64 delay_ms = intake_sync_backoff_delay_ms (item->attempts, next_random (self),
                                                      self->backoff_base_ms, self->backoff_cap_ms);
       /* Whole seconds, at least one past the pass's start, so this pass
@@ -818,20 +853,21 @@ apply_one (RunData  *data,
  * made draining a backlog a function of the kiosk's disk. */
 static gboolean
 apply_delivered (RunData  *data,
+                 Batch    *batch,
                  GError  **error)
 {
   IntakeSync *self = data->self;
   IntakeOutbox *outbox = intake_kiosk_get_outbox (self->kiosk);
-  g_autoptr(GPtrArray) ids = g_ptr_array_sized_new (data->batch->len);
+  g_autoptr(GPtrArray) ids = g_ptr_array_sized_new (batch->items->len);
   g_autoptr(GError) local_error = NULL;
 
-  for (guint i = 0; i < data->batch->len; i++)
-    if (is_delivered_status (g_ptr_array_index (data->statuses, i)))
-      g_ptr_array_add (ids, ((IntakeOutboxItem *)g_ptr_array_index (data->batch, i))->submission_id);
+  for (guint i = 0; i < batch->items->len; i++)
+    if (is_delivered_status (g_ptr_array_index (batch->statuses, i)))
+      g_ptr_array_add (ids, ((IntakeOutboxItem *)g_ptr_array_index (batch->items, i))->submission_id);
   /* A batch refused whole has no receipt (and nothing to mark). */
   if (ids->len == 0)
     return TRUE;
-  if (!intake_outbox_mark_delivered_many (outbox, (const char * const *)ids->pdata, ids->len, data->receipt,
+  if (!intake_outbox_mark_delivered_many (outbox, (const char * const *)ids->pdata, ids->len, batch->receipt,
                                           now_us (self) / G_USEC_PER_SEC, &local_error))
     {
       g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
@@ -842,33 +878,44 @@ apply_delivered (RunData  *data,
   return TRUE;
 }
 
+/* The first failure is the pass's; what is still in flight then comes
+ * back before the pass ends. */
+static void
+fail (RunData *data,
+      GError  *error)
+{
+  if (data->error == NULL)
+    data->error = error;
+  else
+    g_error_free (error);
+}
+
+/* Applies data->applying; the source holds a reference on the task. */
 static gboolean
 apply_batch_cb (gpointer user_data)
 {
   GTask *task = user_data;
   RunData *data = g_task_get_task_data (task);
+  Batch *batch = data->applying;
   GError *error = NULL;
 
-  if (data->applied == 0 && !apply_delivered (data, &error))
+  if (batch->applied == 0 && !apply_delivered (data, batch, &error))
+    fail (data, error);
+  else
     {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return G_SOURCE_REMOVE;
+      for (guint n = 0; n < APPLY_PER_ITERATION && batch->applied < batch->items->len; n++, batch->applied++)
+        if (!apply_one (data, batch, batch->applied, &error))
+          break;
+      if (error != NULL)
+        fail (data, error);
+      else if (batch->applied < batch->items->len)
+        return G_SOURCE_CONTINUE;
+      else
+        emit_changed (data->self);
     }
-  for (guint n = 0; n < APPLY_PER_ITERATION && data->applied < data->batch->len; n++, data->applied++)
-    if (!apply_one (data, data->applied, &error))
-      {
-        g_task_return_error (task, error);
-        g_object_unref (task);
-        return G_SOURCE_REMOVE;
-      }
 
-  if (data->applied < data->batch->len)
-    return G_SOURCE_CONTINUE;
-
-  emit_changed (data->self);
-  clear_batch (data);
-  send_next_batch (task);
+  g_clear_pointer (&data->applying, batch_free);
+  pump (task);
   return G_SOURCE_REMOVE;
 }
 
@@ -879,30 +926,29 @@ upload_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   RunData *data = g_task_get_task_data (task);
+  g_autoptr(Batch) batch = g_steal_pointer (&data->sending);
   g_autoptr(IntakeHttpResponse) response = NULL;
-  GSource *source;
   GError *error = NULL;
 
   if (!(response = intake_sync_request_finish (result, &error)))
+    fail (data, error);
+  else if (data->error != NULL)
+    /* The pass failed while this was on the wire (the batch before it
+     * could not be applied): these envelopes stay pending, and the server
+     * answers "duplicate" for them next time. */
+    ;
+  else
     {
-      g_task_return_error (task, error);
-      return;
+      remember_response (data->self, response);
+      if (response->status == SOUP_STATUS_OK)
+        note_generation (data->self, response);
+      if (!intake_sync_check_response (response, "upload", &error) ||
+          !check_upload (data, batch, response, &error))
+        fail (data, error);
+      else
+        data->checked = g_steal_pointer (&batch);
     }
-  remember_response (data->self, response);
-  if (response->status == SOUP_STATUS_OK)
-    note_generation (data->self, response);
-  if (!intake_sync_check_response (response, "upload", &error) || !check_upload (data, response, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
-  g_source_set_callback (source, apply_batch_cb, g_steal_pointer (&task), NULL);
-  g_source_set_static_name (source, "[intake-sync] apply batch");
-  g_source_attach (source, data->self->context);
-  g_source_unref (source);
+  pump (task);
 }
 
 /* The device that sealed @envelope (lowercase hex), or NULL. */
@@ -945,88 +991,19 @@ park_foreign (RunData           *data,
   return TRUE;
 }
 
-static void
-send_next_batch (GTask *task_)
+/* The upload of @batch: a JSON array of base64 envelopes. */
+static GBytes *
+upload_body (Batch *batch)
 {
-  g_autoptr(GTask) task = task_;
-  RunData *data = g_task_get_task_data (task);
-  IntakeSync *self = data->self;
-  g_autoptr(GPtrArray) due = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GBytes) body = NULL;
-  GCancellable *cancellable;
-  GError *error = NULL;
-  gsize body_size = 64;
-  guint parked = 0;
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  /* What was due when the pass began: envelopes refused in this pass get a
-   * later next_attempt_at, delivered ones leave, so this ends. */
-  due = intake_outbox_list_due (intake_kiosk_get_outbox (self->kiosk), data->started_s,
-                                self->batch_size, &error);
-  if (due == NULL)
-    {
-      g_task_return_new_error (task, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
-                               "cannot read the outbox: %s", error->message);
-      g_error_free (error);
-      return;
-    }
-
-  data->batch = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_outbox_item_free);
-  for (guint i = 0; i < due->len; i++)
-    {
-      IntakeOutboxItem *item = g_ptr_array_index (due, i);
-      gsize encoded = (g_bytes_get_size (item->envelope) + 2) / 3 * 4 + 4;
-      g_autofree char *device = NULL;
-
-      /* A safety net: never send an envelope twice in one pass. */
-      if (g_hash_table_contains (data->tried, item->submission_id))
-        break;
-      device = envelope_device_hex (item->envelope);
-      if (device != NULL && !g_str_equal (device, intake_kiosk_get_device_id (self->kiosk)))
-        {
-          if (!park_foreign (data, item, &error))
-            {
-              g_task_return_error (task, error);
-              return;
-            }
-          parked++;
-          g_hash_table_add (data->tried, g_strdup (item->submission_id));
-          continue;
-        }
-      /* Stay under the server's body limit; the rest goes in the next batch. */
-      if (data->batch->len > 0 && body_size + encoded > BODY_BUDGET)
-        break;
-      body_size += encoded;
-      g_hash_table_add (data->tried, g_strdup (item->submission_id));
-      g_ptr_array_add (data->batch, g_ptr_array_steal_index (due, i));
-      i--;
-    }
-
-  if (data->batch->len == 0 && parked > 0)
-    {
-      /* They are no longer due: what follows them may be. */
-      clear_batch (data);
-      send_next_batch (g_steal_pointer (&task));
-      return;
-    }
-  if (data->batch->len == 0)
-    {
-      clear_batch (data);
-      send_help_requests (g_steal_pointer (&task));
-      return;
-    }
-
-  builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "envelopes");
   json_builder_begin_array (builder);
-  for (guint i = 0; i < data->batch->len; i++)
+  for (guint i = 0; i < batch->items->len; i++)
     {
-      IntakeOutboxItem *item = g_ptr_array_index (data->batch, i);
+      IntakeOutboxItem *item = g_ptr_array_index (batch->items, i);
       gsize len;
       const guint8 *bytes = g_bytes_get_data (item->envelope, &len);
       g_autofree char *b64 = g_base64_encode (bytes, len);
@@ -1036,12 +1013,164 @@ send_next_batch (GTask *task_)
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  body = intake_http_json_body (root);
+  return intake_http_json_body (root);
+}
 
-  cancellable = g_task_get_cancellable (task);
-  intake_sync_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "POST", "/v1/envelopes",
-                      body, intake_kiosk_get_device_key (self->kiosk), now_us (self) / G_USEC_PER_SEC,
-                      cancellable, upload_cb, g_steal_pointer (&task));
+/* The next batch of what was due when the pass began, without the
+ * batches in flight (on the wire, being applied), its body built; NULL
+ * with data->drained set when there is none, NULL with @error set when
+ * the outbox fails. */
+static Batch *
+next_batch (RunData  *data,
+            GError  **error)
+{
+  IntakeSync *self = data->self;
+  IntakeOutbox *outbox = intake_kiosk_get_outbox (self->kiosk);
+  g_autoptr(GPtrArray) except = g_ptr_array_new ();
+  g_autoptr(Batch) batch = NULL;
+
+  Batch *in_flight[] = { data->sending, data->applying };
+
+  for (guint b = 0; b < G_N_ELEMENTS (in_flight); b++)
+    for (guint i = 0; in_flight[b] != NULL && i < in_flight[b]->items->len; i++)
+      g_ptr_array_add (except, ((IntakeOutboxItem *)g_ptr_array_index (in_flight[b]->items, i))->submission_id);
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) due = NULL;
+      g_autoptr(GError) local_error = NULL;
+      gsize body_size = 64;
+      guint parked = 0;
+
+      /* What was due when the pass began: envelopes refused in this pass
+       * get a later next_attempt_at, delivered ones leave, so this ends. */
+      due = intake_outbox_list_due_except (outbox, data->started_s, self->batch_size,
+                                           (const char * const *)except->pdata, except->len, &local_error);
+      if (due == NULL)
+        {
+          g_set_error (error, INTAKE_SYNC_ERROR, INTAKE_SYNC_ERROR_IO,
+                       "cannot read the outbox: %s", local_error->message);
+          return NULL;
+        }
+
+      batch = g_new0 (Batch, 1);
+      batch->items = g_ptr_array_new_with_free_func ((GDestroyNotify)intake_outbox_item_free);
+      for (guint i = 0; i < due->len; i++)
+        {
+          IntakeOutboxItem *item = g_ptr_array_index (due, i);
+          gsize encoded = (g_bytes_get_size (item->envelope) + 2) / 3 * 4 + 4;
+          g_autofree char *device = NULL;
+
+          /* A safety net: never send an envelope twice in one pass. */
+          if (g_hash_table_contains (data->tried, item->submission_id))
+            break;
+          device = envelope_device_hex (item->envelope);
+          if (device != NULL && !g_str_equal (device, intake_kiosk_get_device_id (self->kiosk)))
+            {
+              if (!park_foreign (data, item, error))
+                return NULL;
+              parked++;
+              g_hash_table_add (data->tried, g_strdup (item->submission_id));
+              continue;
+            }
+          /* Stay under the server's body limit; the rest goes in the next batch. */
+          if (batch->items->len > 0 && body_size + encoded > BODY_BUDGET)
+            break;
+          body_size += encoded;
+          g_hash_table_add (data->tried, g_strdup (item->submission_id));
+          g_ptr_array_add (batch->items, g_ptr_array_steal_index (due, i));
+          i--;
+        }
+
+      if (batch->items->len > 0)
+        {
+          batch->body = upload_body (batch);
+          return g_steal_pointer (&batch);
+        }
+      /* They are no longer due: what follows them may be. */
+      if (parked == 0)
+        break;
+      g_clear_pointer (&batch, batch_free);
+    }
+
+  data->drained = TRUE;
+  return NULL;
+}
+
+/* Moves the pass on after each event (its start, an upload's answer, a
+ * batch applied): the checked batch is applied once the one before it is
+ * done, the next batch goes out as soon as none is on the wire and at most
+ * one other is in flight, and the pass goes on to the help requests once
+ * nothing is due or in flight. After a failure nothing new starts; the
+ * error is returned once what was in flight has come back. */
+static void
+pump (GTask *task)
+{
+  RunData *data = g_task_get_task_data (task);
+  IntakeSync *self = data->self;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  gboolean apply = FALSE;
+  GError *error = NULL;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+    fail (data, error);
+
+  if (data->error != NULL)
+    {
+      /* A verified batch not yet applied stays pending: sent again, it
+       * comes back as "duplicate". */
+      g_clear_pointer (&data->checked, batch_free);
+      g_clear_pointer (&data->next, batch_free);
+    }
+  else if (data->applying == NULL && data->checked != NULL)
+    {
+      data->applying = g_steal_pointer (&data->checked);
+      apply = TRUE;
+    }
+
+  /* The next batch before this one is applied: the server stores it
+   * while the kiosk commits this one. */
+  if (data->error == NULL && data->sending == NULL && data->checked == NULL &&
+      (data->next != NULL || !data->drained))
+    {
+      if (data->next != NULL)
+        data->sending = g_steal_pointer (&data->next);
+      else if (!(data->sending = next_batch (data, &error)) && error != NULL)
+        fail (data, error);
+      if (data->sending != NULL)
+        /* Signed now: the timestamp is the sending time. */
+        intake_sync_request_async (self->session, intake_kiosk_get_server_url (self->kiosk), "POST",
+                                   "/v1/envelopes", data->sending->body, intake_kiosk_get_device_key (self->kiosk),
+                                   now_us (self) / G_USEC_PER_SEC, cancellable, upload_cb,
+                                   g_object_ref (task));
+    }
+  /* Once the kiosk has nothing to apply, it reads and builds the batch
+   * after the one on the wire, so that it leaves the moment the answer
+   * has verified (it is not in flight: nothing was sent). */
+  else if (data->error == NULL && data->sending != NULL && data->applying == NULL && data->checked == NULL &&
+           data->next == NULL && !data->drained)
+    {
+      if (!(data->next = next_batch (data, &error)) && error != NULL)
+        fail (data, error);
+    }
+
+  if (apply)
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+      g_source_set_callback (source, apply_batch_cb, g_object_ref (task), g_object_unref);
+      g_source_set_static_name (source, "[intake-sync] apply batch");
+      g_source_attach (source, self->context);
+      g_source_unref (source);
+    }
+
+  if (data->sending != NULL || data->applying != NULL)
+    return;
+  if (data->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&data->error));
+  else
+    send_help_requests (g_object_ref (task));
 }
 
 /* Delivered envelopes past the grace period go, whether or not the server
@@ -1270,9 +1399,10 @@ questionnaire_cb (GObject      *object,
       note_generation (self, response) > 0 && !data->resent)
     {
       data->resent = TRUE;
+      data->drained = FALSE;
       self->last_http_status = 0;
       g_clear_pointer (&self->last_server_error, g_free);
-      send_next_batch (g_steal_pointer (&task));
+      pump (task);
       return;
     }
 
@@ -1353,7 +1483,7 @@ office_keys_cb (GObject      *object,
   else if (response->status != SOUP_STATUS_NOT_FOUND)   /* an older server has none */
     g_message ("The server did not give its office keys (HTTP %u %s); trying again with the next sync",
                response->status, response->error_code != NULL ? response->error_code : "");
-  send_next_batch (g_steal_pointer (&task));
+  pump (task);
 }
 
 /* The status as the check-in names it (docs/protocol.md, "Check-in"):
