@@ -97,7 +97,8 @@ struct _IntakeServer
   guint                      flush_idle_id;
   guint                      flush_timeout_id;
   guint                      queued_envelopes;
-  guint                      uploads_being_checked; /* on worker threads (check_upload_async) */
+  guint                      uploads_being_checked; /* on check_pool's threads */
+  GThreadPool               *check_pool;            /* those threads: one core fewer than the machine has */
   /* Active devices as uploads last found them (intake-server-kiosk.c,
    * upload_signer()): hex id -> CachedDevice. Saves an upload a store
    * round trip; the commit checks the device is still active. */

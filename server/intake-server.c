@@ -1027,6 +1027,9 @@ intake_server_finalize (GObject *object)
   g_clear_pointer (&self->unauthenticated, g_hash_table_unref);
   g_clear_pointer (&self->bodies_by_signer, g_hash_table_unref);
   g_clear_pointer (&self->upload_devices, g_hash_table_unref);
+  /* Idle by now: every check holds a reference on the server. */
+  if (self->check_pool != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->check_pool), FALSE, TRUE);
   g_free (self->office_key_id);
   g_clear_pointer (&self->office_keys, intake_office_keys_free);
   g_clear_pointer (&self->server_rotations, g_ptr_array_unref);
