@@ -10,7 +10,7 @@
  *     IntakeKioskApplication (the intake-kiosk program without main());
  *   - the same start with PENDING (default 100,000) envelopes pending in
  *     the outbox against an empty outbox;
- *   - resident memory (VmRSS) after start and after 20 complete sessions
+ *   - resident memory (VmRSS) after start and after 1, 2 and 20 complete sessions
  *     (language, every question answered, review, submit, thanks, reset),
  *     against the minimal window's;
  *   - draining the PENDING envelopes to a local intake-server (SQLite
@@ -112,7 +112,7 @@ run_sessions (IntakeKioskWindow *window,
         g_error ("session %u: not thanked (screen %s)", s, intake_kiosk_window_get_screen (window));
       intake_kiosk_window_reset (window);
       intake_kiosk_wait_for_frames (widget, 1);
-      if (s == 0 || s + 1 == n)
+      if (s <= 1 || s + 1 == n)
         printf ("rss-after-session-%u-kib %" G_GUINT64_FORMAT "\n", s + 1, rss_kib ());
     }
 }
@@ -226,6 +226,7 @@ typedef struct {
   double   first_frame_ms;
   guint64  rss_start;
   guint64  rss_session_1;
+  guint64  rss_session_2;
   guint64  rss_session_n;
 } ChildResult;
 
@@ -260,6 +261,8 @@ run_child (const char *self_path,
         result.rss_start = g_ascii_strtoull (l + 14, NULL, 10);
       else if (g_str_has_prefix (l, "rss-after-session-1-kib "))
         result.rss_session_1 = g_ascii_strtoull (l + 24, NULL, 10);
+      else if (g_str_has_prefix (l, "rss-after-session-2-kib ") && result.rss_session_2 == 0)
+        result.rss_session_2 = result.rss_session_n = g_ascii_strtoull (l + 24, NULL, 10);
       else if (g_str_has_prefix (l, "rss-after-session-"))
         result.rss_session_n = g_ascii_strtoull (strstr (l, "-kib ") + 5, NULL, 10);
       else if (g_str_has_prefix (l, "screen ") && !g_str_equal (l, "screen welcome"))
@@ -577,8 +580,10 @@ main (int    argc,
   printf ("  kiosk after start:                     %6" G_GUINT64_FORMAT " KiB   ratio %.2f\n", sessions.rss_start,
           (double)sessions.rss_start / adw_rss.rss_start);
   printf ("  kiosk after 1 session:                 %6" G_GUINT64_FORMAT " KiB\n", sessions.rss_session_1);
-  printf ("  kiosk after 20 sessions:               %6" G_GUINT64_FORMAT " KiB   ratio to after 1 session %.3f\n",
-          sessions.rss_session_n, (double)sessions.rss_session_n / sessions.rss_session_1);
+  printf ("  kiosk after 2 sessions (nl, then ar):  %6" G_GUINT64_FORMAT " KiB\n", sessions.rss_session_2);
+  printf ("  kiosk after 20 sessions:               %6" G_GUINT64_FORMAT " KiB   ratio to after 1 session %.3f,"
+          " to after 2 %.3f\n", sessions.rss_session_n, (double)sessions.rss_session_n / sessions.rss_session_1,
+          (double)sessions.rss_session_n / sessions.rss_session_2);
   printf ("backlog:\n");
   printf ("  kiosk --sync-now, %u pending:      %7.0f envelopes/s (%.1f s)\n", drained_before,
           drained_before / drain_s, drain_s);
