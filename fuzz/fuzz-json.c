@@ -31,7 +31,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
-  g_autoptr(GPtrArray) scanned = intake_json_scan_base64_list ((const char *) data, size, "envelopes");
+  g_autoptr(GPtrArray) scanned = intake_json_scan_base64_list ((const char *) data, size, "envelopes", G_MAXUINT);
 
   if (!intake_json_parse_untrusted (parser, (const char *) data, size, INTAKE_JSON_MAX_DEPTH, &error))
     {

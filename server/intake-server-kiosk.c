@@ -99,7 +99,10 @@ find_signer (IntakeServer      *self,
     }
   g_strlcpy (intake_server_request_log (msg)->device_id, device->device_id,
              sizeof intake_server_request_log (msg)->device_id);
-  if (cached && device->status == INTAKE_DEVICE_STATUS_ACTIVE)
+  /* An upload puts its device in the cache; any request's fresh look-up
+   * refreshes its entry, or takes it out once the device is revoked. */
+  if (device->status == INTAKE_DEVICE_STATUS_ACTIVE &&
+      (cached || (self->upload_devices != NULL && g_hash_table_contains (self->upload_devices, device->device_id))))
     {
       CachedDevice *entry = g_new0 (CachedDevice, 1);
 
@@ -110,7 +113,7 @@ find_signer (IntakeServer      *self,
       entry->fetched = g_get_monotonic_time ();
       g_hash_table_replace (self->upload_devices, entry->device->device_id, entry);
     }
-  else if (self->upload_devices != NULL)
+  else if (device->status != INTAKE_DEVICE_STATUS_ACTIVE && self->upload_devices != NULL)
     g_hash_table_remove (self->upload_devices, device->device_id);
   return device;
 }
@@ -859,6 +862,7 @@ typedef struct {
   char              *signature;
   GBytes            *body;
   gint64             now;
+  GMainContext      *context;   /* checked on the pool: where the result goes */
   /* The results */
   UploadProblem      problem;
   GError            *error;
@@ -870,6 +874,8 @@ upload_check_free (UploadCheck *check)
 {
   g_object_unref (check->self);
   g_object_unref (check->msg);
+  if (check->context != NULL)
+    g_main_context_unref (check->context);
   intake_store_device_free (check->device);
   g_free (check->method);
   g_free (check->timestamp);
@@ -948,7 +954,7 @@ check_upload (UploadCheck *check)
    * with json-glib); any other shape the full way, which also says what
    * is wrong with it. */
   data = g_bytes_get_data (check->body, &len);
-  if (!(envelope_list = intake_json_scan_base64_list (data, len, "envelopes")) &&
+  if (!(envelope_list = intake_json_scan_base64_list (data, len, "envelopes", INTAKE_PROTOCOL_MAX_BATCH)) &&
       !(envelope_list = parse_envelope_list (check->body, &check->error)))
     {
       check->problem = UPLOAD_MALFORMED;
@@ -967,16 +973,20 @@ check_upload (UploadCheck *check)
                                           INTAKE_ENVELOPE_SOURCE_UPLOAD, check->now);
 }
 
-/* A thread of the checks' pool; @data is the GTask, whose reference it
- * takes. */
+static gboolean check_upload_done (gpointer data);
+
+/* A thread of the checks' pool: checks @data (an UploadCheck) and hands
+ * it back to the main context, which frees it. Nothing is released here:
+ * the last reference on the server (and the message) must not drop on a
+ * pool thread, where finalizing it would wait for the pool itself. */
 static void
 check_upload_thread (gpointer data,
                      gpointer user_data)
 {
-  g_autoptr(GTask) task = data;
+  UploadCheck *check = data;
 
-  check_upload (g_task_get_task_data (task));
-  g_task_return_boolean (task, TRUE);
+  check_upload (check);
+  g_main_context_invoke_full (check->context, G_PRIORITY_DEFAULT, check_upload_done, check, NULL);
 }
 
 /* The checks run on a pool of their own, one thread fewer than the
@@ -1024,15 +1034,17 @@ finish_check (IntakeServer *self,
     soup_server_message_unpause (check->msg);
 }
 
-static void
-check_upload_done (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+/* On the main context, for each upload checked on the pool. */
+static gboolean
+check_upload_done (gpointer data)
 {
-  IntakeServer *self = INTAKE_SERVER (source);
+  UploadCheck *check = data;
+  IntakeServer *self = check->self;
 
   self->uploads_being_checked--;
-  finish_check (self, g_task_get_task_data (G_TASK (result)), TRUE);
+  finish_check (self, check, TRUE);
+  upload_check_free (check);
+  return G_SOURCE_REMOVE;
 }
 
 void
@@ -1060,7 +1072,6 @@ intake_server_handle_envelopes (IntakeServer      *self,
                                 SoupServerMessage *msg)
 {
   g_autoptr(IntakeStoreDevice) device = NULL;
-  g_autoptr(GTask) task = NULL;
   SignedHeaders headers;
   UploadCheck *check;
 
@@ -1109,11 +1120,10 @@ intake_server_handle_envelopes (IntakeServer      *self,
       upload_check_free (check);
       return;
     }
-  task = g_task_new (self, NULL, check_upload_done, NULL);
-  g_task_set_task_data (task, check, (GDestroyNotify)upload_check_free);
+  check->context = g_main_context_ref_thread_default ();
   self->uploads_being_checked++;
   soup_server_message_pause (msg);
-  g_thread_pool_push (check_pool (self), g_steal_pointer (&task), NULL);
+  g_thread_pool_push (check_pool (self), check, NULL);
 }
 
 /* POST /v1/help-requests from a kiosk: counted, never audited. */

@@ -404,7 +404,7 @@ test_scan_base64_list (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GPtrArray) list = intake_json_scan_base64_list (cases[i].body, strlen (cases[i].body), "envelopes");
+      g_autoptr(GPtrArray) list = intake_json_scan_base64_list (cases[i].body, strlen (cases[i].body), "envelopes", G_MAXUINT);
 
       if (cases[i].n < 0)
         {
@@ -434,6 +434,18 @@ test_scan_base64_list (void)
           }
       }
     }
+
+  /* Past @max_decoded, elements are counted, not decoded. */
+  {
+    const char *body = "{\"envelopes\": [\"QUJD\", \"REVG\", \"R0hJ\"]}";
+    g_autoptr(GPtrArray) list = intake_json_scan_base64_list (body, strlen (body), "envelopes", 1);
+
+    g_assert_nonnull (list);
+    g_assert_cmpuint (list->len, ==, 3);
+    g_assert_nonnull (g_ptr_array_index (list, 0));
+    g_assert_null (g_ptr_array_index (list, 1));
+    g_assert_null (g_ptr_array_index (list, 2));
+  }
 }
 
 int

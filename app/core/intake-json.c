@@ -780,7 +780,8 @@ skip_json_space (const char *p,
 GPtrArray *
 intake_json_scan_base64_list (const char *data,
                               gsize       len,
-                              const char *name)
+                              const char *name,
+                              guint       max_decoded)
 {
   g_autoptr(GPtrArray) list = NULL;
   const char *p = data, *end = data + len;
@@ -830,7 +831,7 @@ intake_json_scan_base64_list (const char *data,
           }
         if (p == end)
           return NULL;
-        bytes = intake_base64_decode_strict_len (start, (gsize) (p - start), &n);
+        bytes = list->len < max_decoded ? intake_base64_decode_strict_len (start, (gsize) (p - start), &n) : NULL;
         g_ptr_array_add (list, bytes != NULL ? g_bytes_new_take (bytes, n) : NULL);
         p = skip_json_space (p + 1, end);
         if (p == end)

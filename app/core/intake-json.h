@@ -86,14 +86,16 @@ guint8     *intake_base64_decode_strict_len (const char *text,
 /* An upload's body in one pass, without building a tree: when @data is a
  * JSON object with the one member @name, an array of strings of printable
  * ASCII without escapes, those strings strictly base64-decoded (GBytes *,
- * NULL for one that is not strict base64), in order. NULL when @data has
+ * NULL for one that is not strict base64, and for every one past the first
+ * @max_decoded, which are only counted), in order. NULL when @data has
  * any other shape, valid JSON or not: then parse it the full way
  * (intake_json_parse_untrusted()), which also says what is wrong. Every
  * body this accepts is strict JSON that the full way reads to the same
  * list. */
 GPtrArray  *intake_json_scan_base64_list (const char *data,
                                           gsize       len,
-                                          const char *name);
+                                          const char *name,
+                                          guint       max_decoded);
 /* The member @name, strictly base64-decoded; NULL as above or when absent
  * or not a string. */
 guint8     *intake_json_get_base64 (JsonObject  *object,

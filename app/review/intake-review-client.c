@@ -349,6 +349,13 @@ set_http_error (GError             **error,
   else if (response->status == SOUP_STATUS_FORBIDDEN)
     g_set_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_FORBIDDEN,
                  _("The server does not allow this (%s): %s"), code ? code : "", message ? message : "");
+  else if (response->status == SOUP_STATUS_UNAUTHORIZED && g_strcmp0 (code, "replayed_request") == 0)
+    /* libsoup sent the request again after a kept-alive connection broke,
+     * and the server had the first copy (docs/protocol.md, "Connections"):
+     * what was asked may well be done. */
+    g_set_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_SERVER,
+                 _("The connection broke after the request was sent; the server may already have "
+                   "carried it out. Reload to see, before you try again."));
   else if (response->status >= 500 || response->status == 0)
     g_set_error (error, INTAKE_REVIEW_CLIENT_ERROR, INTAKE_REVIEW_CLIENT_ERROR_SERVER,
                  _("The server could not carry out the request (HTTP %u%s%s). Try again later."),

@@ -480,8 +480,13 @@ common_put_uploads (IntakeStore       *store,
 {
   const IntakeStoreBackend *ops = backend_of (store);
   gboolean written = FALSE;
+  gboolean at_once = ops->put_uploads_at_once != NULL;
 
-  if (ops->put_uploads_at_once != NULL)
+  /* The one-round-trip way checks a device through its upload's nonce:
+   * an upload to check without one goes step by step. */
+  for (guint u = 0; u < n_uploads && at_once; u++)
+    at_once = uploads[u].active_device == NULL || uploads[u].nonce != NULL;
+  if (at_once)
     {
       gboolean done = FALSE;
 
@@ -515,15 +520,11 @@ common_put_uploads (IntakeStore       *store,
        * nothing, and its nonce stays used, as for any refused request. */
       if (upload->active_device != NULL)
         {
-          g_autoptr(GError) local_error = NULL;
-          g_autoptr(IntakeStoreDevice) device = ops->lookup_device (store, upload->active_device, &local_error);
+          gboolean active = FALSE;
 
-          if (local_error != NULL)
-            {
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              return fail (ops, store);
-            }
-          if (device == NULL || device->status != INTAKE_DEVICE_STATUS_ACTIVE)
+          if (!ops->device_active (store, upload->active_device, &active, error))
+            return fail (ops, store);
+          if (!active)
             {
               upload->device_inactive = TRUE;
               continue;

@@ -65,6 +65,12 @@ typedef struct {
   IntakeStoreDevice     *(*lookup_device)       (IntakeStore               *store,
                                                  const char                *device_id,
                                                  GError                   **error);
+  /* Inside a write transaction: whether the device is active, its row
+   * held as read until the transaction ends (a revocation waits). */
+  gboolean               (*device_active)       (IntakeStore               *store,
+                                                 const char                *device_id,
+                                                 gboolean                  *out_active,
+                                                 GError                   **error);
   gboolean               (*insert_device)       (IntakeStore               *store,
                                                  const IntakeDevicePublic  *device,
                                                  const char                *device_id,
@@ -323,6 +329,7 @@ typedef struct {
     .get_enroll_code = get_enroll_code, \
     .use_enroll_code = use_enroll_code, \
     .lookup_device = lookup_device, \
+    .device_active = device_active, \
     .insert_device = insert_device, \
     .set_device_location = set_device_location, \
     .revoke_device = revoke_device, \

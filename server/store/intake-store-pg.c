@@ -428,6 +428,8 @@ prepare_all (IntakeStorePg  *self,
        * read again after the wait), a later one waits for the upload. */
       if (i == STMT_AUDIT_HEAD_LOCK)
         locked = g_strconcat (sql, " FOR UPDATE", NULL);
+      else if (i == STMT_DEVICE_ACTIVE)
+        locked = g_strconcat (sql, " FOR SHARE", NULL);
       else if (i == STMT_NONCE_INSERT_NEW)
         {
           g_assert (g_str_has_suffix (sql, "'active'))"));
@@ -630,6 +632,24 @@ lookup_device (IntakeStore  *store,
     device = read_device (res, 0);
   PQclear (res);
   return device;
+}
+
+static gboolean
+device_active (IntakeStore  *store,
+               const char   *device_id,
+               gboolean     *out_active,
+               GError      **error)
+{
+  IntakeStorePg *self = INTAKE_STORE_PG (store);
+  Params p = { 0 };
+  PGresult *res;
+
+  param_text (&p, device_id);
+  if (!(res = run (self, STMT_DEVICE_ACTIVE, &p, "cannot read the device", error)))
+    return FALSE;
+  *out_active = PQntuples (res) == 1;
+  PQclear (res);
+  return TRUE;
 }
 
 static gboolean

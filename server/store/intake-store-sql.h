@@ -24,6 +24,7 @@ typedef enum {
   STMT_DEVICE_SET_LOCATION,
   STMT_DEVICE_LIST,
   STMT_DEVICE_REVOKE,
+  STMT_DEVICE_ACTIVE,
   STMT_ENVELOPE_INSERT,
   STMT_ENVELOPE_GET_BYTES,
   STMT_CONFLICT_LOG,
@@ -158,6 +159,10 @@ static const char * const intake_store_sql[N_STMTS] = {
     "SELECT " INTAKE_STORE_DEVICE_COLUMNS ","
     " coalesce ((SELECT max (e.received_at) FROM envelopes e WHERE e.device_id = devices.device_id), 0)"
     " FROM devices ORDER BY enrolled_at, device_id",
+  /* Inside an upload's transaction (PostgreSQL adds FOR SHARE: the
+   * row stays as read until the commit). */
+  [STMT_DEVICE_ACTIVE] =
+    "SELECT 1 FROM devices WHERE device_id = ?1 AND status = 'active'",
   [STMT_DEVICE_REVOKE] =
     "UPDATE devices SET status = 'revoked', revoked_at = ?2"
     " WHERE device_id = ?1 AND status = 'active'",

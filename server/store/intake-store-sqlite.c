@@ -554,6 +554,27 @@ lookup_device (IntakeStore  *store,
   return device;
 }
 
+/* SQLite's writer holds the whole database: the row cannot change
+ * before the commit. */
+static gboolean
+device_active (IntakeStore  *store,
+               const char   *device_id,
+               gboolean     *out_active,
+               GError      **error)
+{
+  IntakeStoreSqlite *self = INTAKE_STORE_SQLITE (store);
+  sqlite3_stmt *s = stmt (self, STMT_DEVICE_ACTIVE);
+  int rc;
+
+  bind_text (s, 1, device_id);
+  rc = sqlite3_step (s);
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_db_error (self, rc, "cannot read the device", error);
+  *out_active = rc == SQLITE_ROW;
+  return TRUE;
+}
+
 static gboolean
 insert_device (IntakeStore              *store,
                const IntakeDevicePublic *device,
