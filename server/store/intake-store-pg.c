@@ -386,14 +386,26 @@ stmt_name (IntakeStoreStmt which)
   return g_strdup_printf ("intake_%d", (int)which);
 }
 
-/* "?12" -> "$12": the shared statements use SQLite's numbered parameters. */
+/* "?12" -> "$12": the shared statements use SQLite's numbered parameters;
+ * and INTAKE_STORE_PG_ONLY()'s clauses lose their comment marks. */
 static char *
 to_pg_sql (const char *sql)
 {
+  static const char open_mark[] = "/*pg ";
   GString *out = g_string_new (NULL);
 
   for (const char *p = sql; *p != '\0'; p++)
-    g_string_append_c (out, *p == '?' ? '$' : *p);
+    {
+      const char *close;
+
+      if (g_str_has_prefix (p, open_mark) && (close = strstr (p, "*/")) != NULL)
+        {
+          g_string_append_len (out, p + strlen (open_mark), close - p - strlen (open_mark));
+          p = close + 1;
+          continue;
+        }
+      g_string_append_c (out, *p == '?' ? '$' : *p);
+    }
   return g_string_free (out, FALSE);
 }
 
@@ -420,25 +432,7 @@ prepare_all (IntakeStorePg  *self,
     {
       g_autofree char *name = stmt_name (i);
       g_autofree char *sql = to_pg_sql (intake_store_sql[i]);
-      g_autofree char *locked = NULL;
-
-      /* Row locks, which SQLite has no syntax for (its writer holds the
-       * whole database). The nonce's device row is share-locked until the
-       * upload commits: a revocation that commits first is seen (the row is
-       * read again after the wait), a later one waits for the upload. */
-      if (i == STMT_AUDIT_HEAD_LOCK)
-        locked = g_strconcat (sql, " FOR UPDATE", NULL);
-      else if (i == STMT_DEVICE_ACTIVE)
-        locked = g_strconcat (sql, " FOR SHARE", NULL);
-      else if (i == STMT_NONCE_INSERT_NEW)
-        {
-          g_assert (g_str_has_suffix (sql, "'active'))"));
-          sql[strlen (sql) - 2] = '\0';
-          locked = g_strconcat (sql, " FOR SHARE))", NULL);
-        }
-      PGresult *res;
-
-      res = PQprepare (self->conn, name, locked != NULL ? locked : sql, 0, NULL);
+      PGresult *res = PQprepare (self->conn, name, sql, 0, NULL);
 
       if (PQresultStatus (res) != PGRES_COMMAND_OK)
         {

@@ -11,6 +11,11 @@
 
 #include <glib.h>
 
+/* A clause only PostgreSQL runs: row locks, which SQLite has no syntax for
+ * (its writer holds the whole database). SQLite reads it as a comment; the
+ * PostgreSQL backend keeps the clause and drops the comment marks. */
+#define INTAKE_STORE_PG_ONLY(clause) " /*pg " clause "*/"
+
 #include "intake-store.h"
 
 G_BEGIN_DECLS
@@ -159,10 +164,10 @@ static const char * const intake_store_sql[N_STMTS] = {
     "SELECT " INTAKE_STORE_DEVICE_COLUMNS ","
     " coalesce ((SELECT max (e.received_at) FROM envelopes e WHERE e.device_id = devices.device_id), 0)"
     " FROM devices ORDER BY enrolled_at, device_id",
-  /* Inside an upload's transaction (PostgreSQL adds FOR SHARE: the
-   * row stays as read until the commit). */
+  /* Inside an upload's transaction: the row stays as read until the
+   * commit. */
   [STMT_DEVICE_ACTIVE] =
-    "SELECT 1 FROM devices WHERE device_id = ?1 AND status = 'active'",
+    "SELECT 1 FROM devices WHERE device_id = ?1 AND status = 'active'" INTAKE_STORE_PG_ONLY ("FOR SHARE"),
   [STMT_DEVICE_REVOKE] =
     "UPDATE devices SET status = 'revoked', revoked_at = ?2"
     " WHERE device_id = ?1 AND status = 'active'",
@@ -242,7 +247,7 @@ static const char * const intake_store_sql[N_STMTS] = {
   [STMT_AUDIT_HEAD] =
     "SELECT seq, hash FROM audit_head WHERE id = 1",
   [STMT_AUDIT_HEAD_LOCK] =
-    "SELECT seq, hash FROM audit_head WHERE id = 1",
+    "SELECT seq, hash FROM audit_head WHERE id = 1" INTAKE_STORE_PG_ONLY ("FOR UPDATE"),
   [STMT_AUDIT_INSERT] =
     "INSERT INTO audit_log (" INTAKE_STORE_AUDIT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
   [STMT_AUDIT_HEAD_SET] =
@@ -267,14 +272,16 @@ static const char * const intake_store_sql[N_STMTS] = {
   [STMT_NONCE_INSERT] =
     "INSERT INTO request_nonces (signer, nonce, expires_at) VALUES (?1, ?2, ?3)"
     " ON CONFLICT (signer, nonce) DO NOTHING",
-  /* PostgreSQL's one-round-trip upload (its form there also takes a row
-   * lock, intake-store-pg.c): fails on a nonce seen before (the primary
-   * key), and when the signer is no longer an active device (expires_at
-   * NULL, NOT NULL refuses it), so that nothing of a revoked kiosk's
-   * upload is stored, whenever it was checked. */
+  /* PostgreSQL's one-round-trip upload: fails on a nonce seen before (the
+   * primary key), and when the signer is no longer an active device
+   * (expires_at NULL, NOT NULL refuses it), so that nothing of a revoked
+   * kiosk's upload is stored, whenever it was checked. The device row is
+   * share-locked until the upload commits: a revocation that commits first
+   * is seen (the row is read again after the wait), a later one waits. */
   [STMT_NONCE_INSERT_NEW] =
     "INSERT INTO request_nonces (signer, nonce, expires_at) VALUES (?1, ?2,"
-    " (SELECT CAST(?3 AS BIGINT) FROM devices WHERE device_id = ?1 AND status = 'active'))",
+    " (SELECT CAST(?3 AS BIGINT) FROM devices WHERE device_id = ?1 AND status = 'active'"
+    INTAKE_STORE_PG_ONLY ("FOR SHARE") "))",
   [STMT_NONCE_PRUNE] =
     "DELETE FROM request_nonces WHERE expires_at < ?1",
   [STMT_SCOPE_INSERT] =
