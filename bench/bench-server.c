@@ -84,6 +84,28 @@ count_stored (GBytes *reply)
   return stored;
 }
 
+/* A signed upload of @body, kept-alive as the kiosk's are (intake-http.c):
+ * libsoup opens a new connection for every POST not marked idempotent. */
+static SoupMessage *
+signed_upload_new (IntakeDeviceKey *key,
+                   const char      *url,
+                   GBytes          *body)
+{
+  SoupMessage *msg = soup_message_new ("POST", url);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  IntakeRequestAuth auth;
+
+  intake_protocol_sign_request (key, "POST", "/v1/envelopes", body, g_get_real_time () / G_USEC_PER_SEC, &auth);
+  soup_message_headers_replace (headers, INTAKE_HEADER_DEVICE, auth.device_id);
+  soup_message_headers_replace (headers, INTAKE_HEADER_TIMESTAMP, auth.timestamp);
+  soup_message_headers_replace (headers, INTAKE_HEADER_NONCE, auth.nonce);
+  soup_message_headers_replace (headers, INTAKE_HEADER_SIGNATURE, auth.signature);
+  intake_request_auth_clear (&auth);
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+  return msg;
+}
+
 /* One kiosk: its own main context and session, blocking calls. */
 static gpointer
 kiosk_thread (gpointer data)
@@ -97,24 +119,10 @@ kiosk_thread (gpointer data)
   session = soup_session_new_with_options ("timeout", 120, NULL);
   for (guint i = 0; i < kiosk->bodies->len; i++)
     {
-      GBytes *body = g_ptr_array_index (kiosk->bodies, i);
-      g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+      g_autoptr(SoupMessage) msg = signed_upload_new (kiosk->key, url, g_ptr_array_index (kiosk->bodies, i));
       g_autoptr(GBytes) reply = NULL;
       g_autoptr(GError) error = NULL;
-      SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
-      IntakeRequestAuth auth;
 
-      intake_protocol_sign_request (kiosk->key, "POST", "/v1/envelopes", body,
-                                    g_get_real_time () / G_USEC_PER_SEC, &auth);
-      soup_message_headers_replace (headers, INTAKE_HEADER_DEVICE, auth.device_id);
-      soup_message_headers_replace (headers, INTAKE_HEADER_TIMESTAMP, auth.timestamp);
-      soup_message_headers_replace (headers, INTAKE_HEADER_NONCE, auth.nonce);
-      soup_message_headers_replace (headers, INTAKE_HEADER_SIGNATURE, auth.signature);
-      intake_request_auth_clear (&auth);
-      soup_message_set_request_body_from_bytes (msg, "application/json", body);
-      /* Kept-alive, as the kiosk's uploads are (intake-http.c): libsoup
-       * opens a new connection for every POST not marked idempotent. */
-      soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
       reply = soup_session_send_and_read (session, msg, NULL, &error);
       if (reply == NULL || soup_message_get_status (msg) != 200)
         kiosk->failed++;
@@ -232,22 +240,11 @@ single_request_p50 (const char      *url_base,
 
   for (guint i = 0; i < singles->len; i++)
     {
-      GBytes *body = g_ptr_array_index (singles, i);
-      g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+      double t = now_s ();
+      g_autoptr(SoupMessage) msg = signed_upload_new (key, url, g_ptr_array_index (singles, i));
       g_autoptr(GBytes) reply = NULL;
       g_autoptr(GError) error = NULL;
-      SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
-      IntakeRequestAuth auth;
-      double t = now_s ();
 
-      intake_protocol_sign_request (key, "POST", "/v1/envelopes", body, g_get_real_time () / G_USEC_PER_SEC, &auth);
-      soup_message_headers_replace (headers, INTAKE_HEADER_DEVICE, auth.device_id);
-      soup_message_headers_replace (headers, INTAKE_HEADER_TIMESTAMP, auth.timestamp);
-      soup_message_headers_replace (headers, INTAKE_HEADER_NONCE, auth.nonce);
-      soup_message_headers_replace (headers, INTAKE_HEADER_SIGNATURE, auth.signature);
-      intake_request_auth_clear (&auth);
-      soup_message_set_request_body_from_bytes (msg, "application/json", body);
-      soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
       reply = soup_session_send_and_read (session, msg, NULL, &error);
       if (reply == NULL || soup_message_get_status (msg) != 200 || count_stored (reply) != 1)
         g_error ("single upload failed: %s", error != NULL ? error->message : "not stored");

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <string.h>
 
 #include "intake-test-util.h"
 
@@ -127,4 +128,15 @@ intake_test_init_staff_i18n (void)
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+}
+
+gint64
+intake_test_metric_value (GBytes     *metrics,
+                          const char *name)
+{
+  g_autofree char *text = g_strndup (g_bytes_get_data (metrics, NULL), g_bytes_get_size (metrics));
+  g_autofree char *needle = g_strconcat ("\n", name, " ", NULL);
+  const char *found = strstr (text, needle);
+
+  return found != NULL ? g_ascii_strtoll (found + strlen (needle), NULL, 10) : -1;
 }

@@ -29,4 +29,9 @@ int      intake_test_run          (const char * const *argv,
                                    char              **out_stdout,
                                    char              **out_stderr);
 
+/* The value of the sample @name (with its labels, as written) in the
+ * Prometheus text @metrics (intake-server's /metrics), or -1. */
+gint64   intake_test_metric_value (GBytes             *metrics,
+                                   const char         *name);
+
 G_END_DECLS

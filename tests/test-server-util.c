@@ -326,17 +326,11 @@ test_server_metric (TestServer *self,
 {
   g_autoptr(SoupSession) session = test_server_new_session (self);
   g_autofree char *url = g_strconcat (self->url, "/metrics", NULL);
-  g_autofree char *needle = g_strconcat ("\n", name, " ", NULL);
-  g_autofree char *text = NULL;
   g_autoptr(TestResponse) response = test_http (session, "GET", url, NULL, NULL);
-  const char *found;
 
   g_assert_no_error (response->error);
   g_assert_cmpuint (response->status, ==, 200);
-  text = g_strndup (g_bytes_get_data (response->body, NULL), g_bytes_get_size (response->body));
-  if ((found = strstr (text, needle)) == NULL)
-    return -1;
-  return g_ascii_strtoll (found + strlen (needle), NULL, 10);
+  return intake_test_metric_value (response->body, name);
 }
 
 int

@@ -1707,50 +1707,75 @@ flag_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* The store's write lock, held by the test: SQLite's BEGIN IMMEDIATE on
- * the file, PostgreSQL's LOCK TABLE envelopes. An upload commit waits on it
- * (PostgreSQL until its lock timeout, half the statement timeout: 5 s by
- * default). */
+/* A transaction of the test's own on the server's store: SQLite's BEGIN
+ * IMMEDIATE on the file (the whole database's write lock), PostgreSQL's
+ * BEGIN on a connection of its own. */
 typedef struct {
   sqlite3 *db;
   PGconn  *pg;
-} WriteLock;
+} StoreTransaction;
 
-static WriteLock
-write_lock_take (TestServer *server)
+static StoreTransaction
+store_transaction_begin (TestServer *server)
 {
-  WriteLock lock = { NULL, NULL };
+  StoreTransaction t = { NULL, NULL };
 
   if (server->conninfo != NULL)
     {
-      lock.pg = PQconnectdb (server->conninfo);
-      g_assert_cmpint (PQstatus (lock.pg), ==, CONNECTION_OK);
-      PQclear (pg_exec_ok (lock.pg, "BEGIN"));
-      PQclear (pg_exec_ok (lock.pg, "LOCK TABLE envelopes IN EXCLUSIVE MODE"));
+      t.pg = PQconnectdb (server->conninfo);
+      g_assert_cmpint (PQstatus (t.pg), ==, CONNECTION_OK);
+      PQclear (pg_exec_ok (t.pg, "BEGIN"));
     }
   else
     {
       g_autofree char *path = g_build_filename (server->data_dir, "intake.db", NULL);
 
-      g_assert_cmpint (sqlite3_open (path, &lock.db), ==, SQLITE_OK);
-      g_assert_cmpint (sqlite3_exec (lock.db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_open (path, &t.db), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (t.db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
     }
+  return t;
+}
+
+static void
+store_transaction_exec (StoreTransaction *t,
+                        const char       *sql)
+{
+  if (t->pg != NULL)
+    PQclear (pg_exec_ok (t->pg, sql));
+  else
+    g_assert_cmpint (sqlite3_exec (t->db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+}
+
+/* COMMIT or ROLLBACK, and the connection closed. */
+static void
+store_transaction_end (StoreTransaction *t,
+                       gboolean          commit)
+{
+  store_transaction_exec (t, commit ? "COMMIT" : "ROLLBACK");
+  g_clear_pointer (&t->pg, PQfinish);
+  g_clear_pointer (&t->db, sqlite3_close);
+}
+
+/* The store's write lock, held by the test: SQLite's BEGIN IMMEDIATE on
+ * the file, PostgreSQL's LOCK TABLE envelopes. An upload commit waits on it
+ * (PostgreSQL until its lock timeout, half the statement timeout: 5 s by
+ * default). */
+typedef StoreTransaction WriteLock;
+
+static WriteLock
+write_lock_take (TestServer *server)
+{
+  WriteLock lock = store_transaction_begin (server);
+
+  if (lock.pg != NULL)
+    store_transaction_exec (&lock, "LOCK TABLE envelopes IN EXCLUSIVE MODE");
   return lock;
 }
 
 static void
 write_lock_release (WriteLock *lock)
 {
-  if (lock->pg != NULL)
-    {
-      PQclear (pg_exec_ok (lock->pg, "ROLLBACK"));
-      g_clear_pointer (&lock->pg, PQfinish);
-    }
-  else
-    {
-      g_assert_cmpint (sqlite3_exec (lock->db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
-      g_clear_pointer (&lock->db, sqlite3_close);
-    }
+  store_transaction_end (lock, FALSE);
 }
 
 /* @n_requests enrolled kiosks (one per request: a device has at most four
@@ -2035,8 +2060,7 @@ test_revoked_while_queued (void)
   g_autoptr(Exchange) upload = NULL;
   g_autofree char *revoke = NULL;
   gboolean waited = FALSE;
-  sqlite3 *db = NULL;
-  PGconn *pg = NULL;
+  StoreTransaction revocation;
   gint64 deadline;
 
   g_assert_true (test_server_start (server, NULL, NULL));
@@ -2052,21 +2076,8 @@ test_revoked_while_queued (void)
   body = test_upload_body (batch);
   revoke = g_strdup_printf ("UPDATE devices SET status = 'revoked', revoked_at = %" G_GINT64_FORMAT
                             " WHERE device_id = '%s'", g_get_real_time () / G_USEC_PER_SEC, kiosk->device_id);
-  if (server->conninfo != NULL)
-    {
-      pg = PQconnectdb (server->conninfo);
-      g_assert_cmpint (PQstatus (pg), ==, CONNECTION_OK);
-      PQclear (pg_exec_ok (pg, "BEGIN"));
-      PQclear (pg_exec_ok (pg, revoke));
-    }
-  else
-    {
-      g_autofree char *path = g_build_filename (server->data_dir, "intake.db", NULL);
-
-      g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-      g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
-      g_assert_cmpint (sqlite3_exec (db, revoke, NULL, NULL, NULL), ==, SQLITE_OK);
-    }
+  revocation = store_transaction_begin (server);
+  store_transaction_exec (&revocation, revoke);
 
   upload = exchange_start (server->session, test_kiosk_message_new (kiosk, server, "POST", "/v1/envelopes", body, 0));
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
@@ -2079,16 +2090,7 @@ test_revoked_while_queued (void)
   while (!waited)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (upload->done);
-  if (pg != NULL)
-    {
-      PQclear (pg_exec_ok (pg, "COMMIT"));
-      g_clear_pointer (&pg, PQfinish);
-    }
-  else
-    {
-      g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
-      g_clear_pointer (&db, sqlite3_close);
-    }
+  store_transaction_end (&revocation, TRUE);
 
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   while (!upload->done && g_get_monotonic_time () < deadline)

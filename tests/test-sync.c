@@ -2084,16 +2084,10 @@ server_metric (Server      *s,
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = soup_session_send_and_read (session, msg, NULL, &error);
-  g_autofree char *needle = g_strconcat ("\n", name, " ", NULL);
-  g_autofree char *text = NULL;
-  const char *found;
 
   g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-  text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  if ((found = strstr (text, needle)) == NULL)
-    return -1;
-  return g_ascii_strtoll (found + strlen (needle), NULL, 10);
+  return intake_test_metric_value (body, name);
 }
 
 static void
